@@ -1,0 +1,45 @@
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank for comparisons: critical = 4 … info = 0. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(s);
+}
+
+export function atOrAbove(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) >= severityRank(threshold);
+}
+
+export type ResourceType = 'host' | 'vm' | 'cluster' | 'perimeter';
+export type FindingCategory = 'hardening' | 'perimeter' | 'consolidation' | 'simulation';
+export type FindingStatus = 'open' | 'resolved' | 'waived';
+
+export interface ControlRef {
+  /** Framework, e.g. `vsphere-8-scg`, `disa-stig`, `pci-dss-4.0`, `cis`. */
+  framework: string;
+  id: string;
+}
+
+export interface Finding {
+  /** Stable across runs: hash of rule id + resource type + resource id. */
+  fingerprint: string;
+  ruleId: string;
+  /** Rule pack (file folder under rules/), e.g. `hardening`. */
+  pack: string;
+  severity: Severity;
+  category: FindingCategory;
+  resourceType: ResourceType;
+  resourceId: string;
+  resourceName?: string;
+  title: string;
+  /** What was observed: fact values, and for movements the event id, time, from and to. */
+  evidence: Record<string, unknown>;
+  controls: ControlRef[];
+  rationale?: string;
+  remediation: string;
+  status: FindingStatus;
+  firstSeen: string;
+  lastSeen: string;
+  resolvedAt?: string;
+  waiver?: { reason: string; owner: string; expires?: string };
+}

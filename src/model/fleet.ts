@@ -1,0 +1,86 @@
+import type { Host } from './host';
+import type { Vm } from './vm';
+import type { Perimeter } from './perimeter';
+import { isLive, toPlain, type EntityState, type Movement } from './entity-state';
+
+export interface HostView extends Host {
+  /** Time of the newest event applied to this host. */
+  updatedAt?: string;
+}
+
+export interface VmView extends Vm {
+  /** Where `perimeter` came from: the VM itself, or inherited from the VM it was cloned from. */
+  perimeterSource?: 'own' | 'clone';
+  /** Migrations and clone origin, oldest first: the evidence perimeter rules cite. */
+  movements: Movement[];
+  updatedAt?: string;
+}
+
+/** The current fleet: what audit, simulation and reports read. Pure data, no store handles. */
+export interface Fleet {
+  hosts: Map<string, HostView>;
+  vms: Map<string, VmView>;
+  perimeters: Map<string, Perimeter>;
+}
+
+export function emptyFleet(): Fleet {
+  return { hosts: new Map(), vms: new Map(), perimeters: new Map() };
+}
+
+/**
+ * Turns entity states into the fleet as it stands: removed entities dropped, clones inheriting their
+ * source's perimeter, and VM cluster/datacenter taken from their host when the VM does not say.
+ */
+export function materialiseFleet(states: Iterable<EntityState>): Fleet {
+  const fleet = emptyFleet();
+  for (const state of states) {
+    if (!isLive(state)) continue;
+    const plain = toPlain(state);
+    if (state.last) plain.updatedAt = state.last.time;
+    if (state.kind === 'host') fleet.hosts.set(state.id, plain as unknown as HostView);
+    else if (state.kind === 'perimeter') fleet.perimeters.set(state.id, plain as unknown as Perimeter);
+    else fleet.vms.set(state.id, { ...(plain as unknown as Vm), movements: state.movements });
+  }
+  for (const vm of fleet.vms.values()) {
+    if (vm.perimeter !== undefined) vm.perimeterSource = 'own';
+    const host = vm.hostId !== undefined ? fleet.hosts.get(vm.hostId) : undefined;
+    if (host) {
+      vm.cluster ??= host.cluster;
+      vm.datacenter ??= host.datacenter;
+      if (vm.cluster === undefined) delete vm.cluster;
+      if (vm.datacenter === undefined) delete vm.datacenter;
+    }
+  }
+  for (const vm of fleet.vms.values()) {
+    if (vm.perimeter !== undefined) continue;
+    const inherited = inheritedPerimeter(fleet, vm);
+    if (inherited !== undefined) {
+      vm.perimeter = inherited;
+      vm.perimeterSource = 'clone';
+    }
+  }
+  return fleet;
+}
+
+function inheritedPerimeter(fleet: Fleet, vm: VmView): string | undefined {
+  const visited = new Set<string>([vm.id]);
+  let cursor = vm.clonedFrom;
+  while (cursor !== undefined && !visited.has(cursor)) {
+    visited.add(cursor);
+    const source = fleet.vms.get(cursor);
+    if (!source) return undefined;
+    if (source.perimeterSource === 'own' && source.perimeter !== undefined) return source.perimeter;
+    cursor = source.clonedFrom;
+  }
+  return undefined;
+}
+
+/** Plain JSON form of the fleet for `inventory --json` and reports: sorted, stable. */
+export function fleetToJson(fleet: Fleet): { hosts: HostView[]; vms: VmView[]; perimeters: Perimeter[] } {
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    hosts: [...fleet.hosts.values()].sort(byId),
+    vms: [...fleet.vms.values()].sort(byId),
+    perimeters: [...fleet.perimeters.values()].sort(byId),
+  };
+}

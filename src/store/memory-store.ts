@@ -1,0 +1,70 @@
+import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { foldEvents } from '../model/entity-state';
+import { materialiseFleet, type Fleet } from '../model/fleet';
+import type { Finding } from '../model/finding';
+import type { FleetStore, OutboxMessage, PutEventsResult } from './types';
+
+/** In-process store with the same semantics as the DynamoDB one; for unit tests and dry runs. */
+export class MemoryStore implements FleetStore {
+  private readonly events = new Map<string, FleetEvent>();
+  private readonly findings = new Map<string, Finding>();
+  private readonly meta = new Map<string, unknown>();
+  private readonly outbox = new Map<string, OutboxMessage>();
+
+  async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
+    const result: PutEventsResult = { written: 0, duplicates: 0, subjects: [] };
+    for (const event of events) {
+      if (this.events.has(event.id)) {
+        result.duplicates++;
+        continue;
+      }
+      this.events.set(event.id, structuredClone(event));
+      result.written++;
+      result.subjects.push(eventSubject(event));
+    }
+    return result;
+  }
+
+  async loadFleet(): Promise<Fleet> {
+    return materialiseFleet(foldEvents(this.events.values()).values());
+  }
+
+  async *readHistory(): AsyncIterable<FleetEvent> {
+    yield* [...this.events.values()].sort(compareEvents);
+  }
+
+  async listFindings(): Promise<Finding[]> {
+    return [...this.findings.values()].map((f) => structuredClone(f));
+  }
+
+  async putFindings(findings: readonly Finding[]): Promise<void> {
+    for (const f of findings) this.findings.set(f.fingerprint, structuredClone(f));
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return structuredClone(this.meta.get(key)) as T | undefined;
+  }
+
+  async putMeta(key: string, value: unknown): Promise<void> {
+    this.meta.set(key, structuredClone(value));
+  }
+
+  async listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    return [...this.meta.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, value]) => ({ key, value: structuredClone(value) as T }));
+  }
+
+  async enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
+    for (const m of messages) if (!this.outbox.has(m.id)) this.outbox.set(m.id, structuredClone(m));
+  }
+
+  async listOutbox(): Promise<OutboxMessage[]> {
+    return [...this.outbox.values()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  async deleteOutbox(id: string): Promise<void> {
+    this.outbox.delete(id);
+  }
+}

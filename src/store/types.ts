@@ -1,0 +1,43 @@
+import type { FleetEvent } from '../model/event';
+import type { Fleet } from '../model/fleet';
+import type { Finding } from '../model/finding';
+
+export interface PutEventsResult {
+  /** Events stored for the first time. */
+  written: number;
+  /** Events whose id was already stored (re-delivery); state is unchanged by them. */
+  duplicates: number;
+  /** Entities the new events touched, for incremental evaluation. */
+  subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
+}
+
+/** A Slack message waiting to be delivered; removed only once Slack accepted it. */
+export interface OutboxMessage {
+  id: string;
+  createdAt: string;
+  /** Incoming-webhook payload (text + blocks). */
+  payload: Record<string, unknown>;
+  /** Fingerprints the message announces, so a finding is announced once. */
+  fingerprints: string[];
+}
+
+/**
+ * Everything hyperaudit keeps. One DynamoDB table in production and locally (dynalite); an in-memory
+ * implementation for unit tests. The core only sees this interface.
+ */
+export interface FleetStore {
+  putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult>;
+  loadFleet(): Promise<Fleet>;
+  /** Stored event history in event-time order, for replay. */
+  readHistory(): AsyncIterable<FleetEvent>;
+  listFindings(): Promise<Finding[]>;
+  /** Upserts by fingerprint. */
+  putFindings(findings: readonly Finding[]): Promise<void>;
+  getMeta<T>(key: string): Promise<T | undefined>;
+  putMeta(key: string, value: unknown): Promise<void>;
+  /** Meta entries whose key starts with `prefix`, sorted by key. */
+  listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]>;
+  enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void>;
+  listOutbox(): Promise<OutboxMessage[]>;
+  deleteOutbox(id: string): Promise<void>;
+}
