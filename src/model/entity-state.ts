@@ -148,8 +148,9 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       setField(state, 'hostId', m.toHostId, stamp);
       if (m.toDatastore !== undefined) setField(state, 'datastore', m.toDatastore, stamp);
       // Placement moved: cluster and datacenter follow the new host unless the event names them.
-      setField(state, 'cluster', m.toCluster, stamp);
-      setField(state, 'datacenter', m.toDatacenter, stamp);
+      // null, not undefined: the clearing must survive JSON snapshots so older upserts still lose to it.
+      setField(state, 'cluster', m.toCluster ?? null, stamp);
+      setField(state, 'datacenter', m.toDatacenter ?? null, stamp);
       addMovement(state, {
         eventId: event.id,
         time: event.time,

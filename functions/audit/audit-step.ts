@@ -1,0 +1,79 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { FleetEvent } from '../../src/model/event';
+import type { Fleet } from '../../src/model/fleet';
+import type { Severity } from '../../src/model/finding';
+import type { LoadedRule } from '../../src/engine/types';
+import { runAudit } from '../../src/pipeline/audit';
+import { clusterFleet, listClusters } from '../../src/pipeline/simulate';
+import type { PlacementTimeline } from '../../src/simulation/placement';
+import { replayHistory } from '../../src/simulation/replay';
+import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../../src/simulation/simulate-fleet';
+import type { FleetStore } from '../../src/store/types';
+import { clusterWork, runKeys, type ClusterItem } from '../shared/run-files';
+import { putJson } from '../shared/s3-json';
+import type { RunInput } from '../shared/workflow-input';
+
+export interface AuditStepDeps {
+  store: FleetStore;
+  s3: S3Client;
+  bucket: string;
+  rules: readonly LoadedRule[];
+  now?: () => Date;
+}
+
+export interface AuditStepOutput {
+  runId: string;
+  /** Key of the cluster list the Distributed Map reads. */
+  clustersKey: string;
+  clusters: number;
+  window: { start: string; steps: number; stepSeconds: number };
+  hosts: number;
+  vms: number;
+  findings: Record<Severity, number>;
+}
+
+/**
+ * First step of a run: a full audit of the stored fleet, and the simulation's work split per cluster.
+ * History is replayed once here, so shards get their cluster's placement over the window without each
+ * reading the whole table.
+ */
+export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
+  const history: FleetEvent[] = [];
+  for await (const event of deps.store.readHistory()) history.push(event);
+  const steps = DEFAULT_STEPS;
+  const stepSeconds = DEFAULT_STEP_SECONDS;
+  let fleet: Fleet;
+  let placement: PlacementTimeline | undefined;
+  let start: string;
+  if (history.length > 0) {
+    const replay = replayHistory(history, { steps, stepSeconds });
+    fleet = replay.fleet;
+    placement = replay.placement;
+    start = new Date(replay.startMs).toISOString();
+  } else {
+    fleet = await deps.store.loadFleet();
+    start = new Date((deps.now ?? (() => new Date()))().getTime() - steps * stepSeconds * 1000).toISOString();
+  }
+  const window = { start, steps, stepSeconds };
+
+  const clusters = listClusters(fleet);
+  await Promise.all(
+    clusters.map((id) =>
+      putJson(deps.s3, deps.bucket, runKeys.clusterWork(input.runId, id), clusterWork(id, clusterFleet(fleet, id, { placement }), placement, window)),
+    ),
+  );
+  const items: ClusterItem[] = clusters.map((clusterId) => ({ clusterId }));
+  const clustersKey = runKeys.clusterList(input.runId);
+  await putJson(deps.s3, deps.bucket, clustersKey, items);
+
+  const audit = await runAudit(deps.store, { rules: deps.rules, full: true, now: deps.now?.().toISOString() });
+  return {
+    runId: input.runId,
+    clustersKey,
+    clusters: clusters.length,
+    window,
+    hosts: audit.summary.hosts,
+    vms: audit.summary.vms,
+    findings: audit.summary.findings,
+  };
+}

@@ -1,0 +1,62 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { encodeEnvelope, envelopeFromHeaders } from '../shared/envelope';
+
+export interface AuthorizeDeps {
+  /** The expected bearer token (Secrets Manager, cached by the caller). */
+  expectedToken: () => Promise<string>;
+  maxBodyBytes: number;
+}
+
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ envelope: string }>;
+export type DenyReason = 'missing-token' | 'bad-token' | 'no-content-length' | 'too-large' | 'unsupported-media-type';
+
+/** Media types the ingest Lambda knows how to split into records. */
+export const ACCEPTED_MEDIA_TYPES = [
+  'application/json',
+  'application/cloudevents+json',
+  'application/cloudevents-batch+json',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/json-seq',
+] as const;
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Decides one ingest request from its headers: the bearer token must match, the declared body must fit,
+ * and the media type must be one we parse. On success the content headers travel on as the envelope.
+ */
+export async function authorize(
+  event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>,
+  deps: AuthorizeDeps,
+): Promise<{ result: AuthorizerResult; denied?: DenyReason }> {
+  const headers = lowerCaseKeys(event.headers ?? {});
+  const deny = (denied: DenyReason) => ({ result: { isAuthorized: false, context: { envelope: '' } }, denied });
+
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  if (presented === undefined) return deny('missing-token');
+  if (!sameSecret(presented, await deps.expectedToken())) return deny('bad-token');
+
+  const length = headers['content-length'];
+  if (length === undefined || !/^\d+$/.test(length)) return deny('no-content-length');
+  if (Number(length) > deps.maxBodyBytes) return deny('too-large');
+  if (!(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(mediaType(headers['content-type']))) {
+    return deny('unsupported-media-type');
+  }
+  return { result: { isAuthorized: true, context: { envelope: encodeEnvelope(envelopeFromHeaders(headers)) } } };
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal without leaking the real length. */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}

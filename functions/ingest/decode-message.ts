@@ -1,0 +1,90 @@
+import type { SQSRecord } from 'aws-lambda';
+import { cloudEventFromBinary, detectSource, normaliseRecord } from '../../src/sources/index';
+import type { RecordLocation, SourceOutcome } from '../../src/sources/types';
+import { mediaType } from '../http-authorizer/authorize';
+import { decodeEnvelope, ENVELOPE_ATTRIBUTE, type RequestEnvelope } from '../shared/envelope';
+
+/** One JSON value to normalise, or why a piece of the body could not even be parsed. */
+type Piece = { value: unknown; record?: string } | { error: string; record?: string };
+
+/**
+ * Every outcome of one queued message. The message is an HTTP body (with the authorizer's envelope), an
+ * EventBridge event the bus rule forwarded, or a bare JSON body someone sent to the queue. Parse errors
+ * become rejections naming the message and line; they never throw, because retrying cannot fix them.
+ */
+export function outcomesOfMessage(record: SQSRecord): SourceOutcome[] {
+  const encoded = record.messageAttributes?.[ENVELOPE_ATTRIBUTE]?.stringValue;
+  if (encoded !== undefined) {
+    const file = `http:${record.messageId}`;
+    let envelope: RequestEnvelope;
+    try {
+      envelope = decodeEnvelope(encoded);
+    } catch (e) {
+      return [rejectedAt({ file }, (e as Error).message)];
+    }
+    return normalisePieces(file, httpPieces(record.body, envelope));
+  }
+  const parsed = parseJson(record.body);
+  if ('error' in parsed) return [rejectedAt({ file: `sqs:${record.messageId}`, record: 'body' }, parsed.error)];
+  const eventBridge = eventBridgeEnvelope(parsed.value);
+  if (eventBridge !== undefined) {
+    // vCenter events relayed through EventBridge are recognised with their envelope; anything else is in detail.
+    const value = detectSource(parsed.value) !== undefined ? parsed.value : eventBridge.detail;
+    return normaliseRecord(value, { file: `eventbridge:${eventBridge.id}`, record: eventBridge.detailType });
+  }
+  return normaliseRecord(parsed.value, { file: `sqs:${record.messageId}` });
+}
+
+function httpPieces(body: string, envelope: RequestEnvelope): Piece[] {
+  const type = mediaType(envelope.contentType);
+  if (type === 'application/x-ndjson' || type === 'application/jsonl') return lines(body.split('\n'), 'line');
+  if (type === 'application/json-seq') return lines(body.split('\u001e'), 'record');
+  if (type === 'application/json' && envelope.ce.specversion !== undefined) {
+    // CloudEvents binary mode: attributes in ce-* headers, the body is the event's data.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(envelope.ce)) headers[`ce-${name}`] = value;
+    if (envelope.contentType !== undefined) headers['content-type'] = envelope.contentType;
+    return [{ value: cloudEventFromBinary(headers, body) }];
+  }
+  // application/json, application/cloudevents+json and the CloudEvents batch format: one JSON document.
+  const parsed = parseJson(body);
+  return [{ ...parsed, record: 'body' }];
+}
+
+function lines(parts: string[], unit: 'line' | 'record'): Piece[] {
+  const pieces: Piece[] = [];
+  parts.forEach((text, i) => {
+    if (text.trim() === '') return;
+    pieces.push({ ...parseJson(text), record: `${unit} ${i + 1}` });
+  });
+  return pieces;
+}
+
+function normalisePieces(file: string, pieces: Piece[]): SourceOutcome[] {
+  if (pieces.length === 0) return [rejectedAt({ file }, 'empty body: no JSON record to ingest')];
+  return pieces.flatMap((p) => {
+    const loc: RecordLocation = p.record === undefined || p.record === 'body' ? { file } : { file, record: p.record };
+    return 'error' in p ? [rejectedAt({ ...loc, record: p.record }, p.error)] : normaliseRecord(p.value, loc);
+  });
+}
+
+function parseJson(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { error: `not valid JSON: ${(e as Error).message}` };
+  }
+}
+
+function eventBridgeEnvelope(value: unknown): { id: string; detailType: string; detail: unknown } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.id !== 'string' || typeof v['detail-type'] !== 'string' || typeof v.source !== 'string' || !Object.hasOwn(v, 'detail')) {
+    return undefined;
+  }
+  return { id: v.id, detailType: v['detail-type'], detail: v.detail };
+}
+
+function rejectedAt(loc: RecordLocation, reason: string): SourceOutcome {
+  return { kind: 'rejected', ...loc, reason };
+}

@@ -1,0 +1,23 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { requireEnv, severityEnv } from '../shared/env';
+import { instrumented, logger, metrics } from '../shared/powertools';
+import { openStore } from '../shared/store';
+import { readWebhookUrl } from '../shared/webhook-secret';
+import { notifyRun, type NotifySummary } from './notify-run';
+
+const store = openStore(requireEnv('TABLE_NAME'));
+const minSeverity = severityEnv('FAIL_THRESHOLD');
+const secretId = requireEnv('SLACK_WEBHOOK_SECRET_ID');
+
+/**
+ * Invoked by the findings stream, the workflow's last step and the periodic drain; the event only says
+ * "something may have changed", so it is not read.
+ */
+export const handler = instrumented(async (): Promise<NotifySummary> => {
+  const summary = await notifyRun({ store, minSeverity, webhookUrl: () => readWebhookUrl(secretId) });
+  logger.info('notify pass done', { ...summary });
+  metrics.addMetric('SlackDelivered', MetricUnit.Count, summary.delivered);
+  metrics.addMetric('SlackRemaining', MetricUnit.Count, summary.remaining);
+  if (summary.deadLettered > 0) metrics.addMetric('SlackDeadLettered', MetricUnit.Count, summary.deadLettered);
+  return summary;
+});

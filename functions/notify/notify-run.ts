@@ -1,0 +1,46 @@
+import type { Severity } from '../../src/model/finding';
+import { runNotify, type NotifyOptions } from '../../src/pipeline/notify';
+import type { FleetStore } from '../../src/store/types';
+
+export interface NotifyDeps {
+  store: FleetStore;
+  minSeverity: Severity;
+  webhookUrl: () => Promise<string>;
+  /** Tests inject pacing; Lambda uses the real clock with a budget that fits its timeout. */
+  delivery?: NotifyOptions['delivery'];
+}
+
+/** What the Lambda returns and logs: counts and message ids, never payloads or the webhook. */
+export interface NotifySummary {
+  newCount: number;
+  resolvedCount: number;
+  openCount: number;
+  planned: number;
+  delivered: number;
+  deadLettered: number;
+  remaining: number;
+  stoppedBecause?: string;
+}
+
+/**
+ * One digest-and-deliver pass. Messages Slack did not take stay in the store's outbox for the next pass
+ * (the next stream batch, run, or the periodic drain), so a Slack outage delays alerts instead of losing them.
+ */
+export async function notifyRun(deps: NotifyDeps): Promise<NotifySummary> {
+  const result = await runNotify(deps.store, {
+    minSeverity: deps.minSeverity,
+    webhookUrl: await deps.webhookUrl(),
+    delivery: { retryBudgetMs: 60_000, ...deps.delivery },
+  });
+  const delivery = result.delivery;
+  return {
+    newCount: result.newCount,
+    resolvedCount: result.resolvedCount,
+    openCount: result.openCount,
+    planned: result.planned.length,
+    delivered: delivery?.delivered.length ?? 0,
+    deadLettered: delivery?.deadLettered.length ?? 0,
+    remaining: delivery?.remaining.length ?? 0,
+    ...(delivery?.stoppedBecause !== undefined && { stoppedBecause: delivery.stoppedBecause }),
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { emptyFleet, fleetToJson, type Fleet, type HostView, type VmView } from '../../src/model/fleet';
+import type { Perimeter } from '../../src/model/perimeter';
+import type { PlacementSegment, PlacementTimeline } from '../../src/simulation/placement';
+
+/**
+ * Files one audit run keeps under `runs/<runId>/` of the reports bucket: the cluster list the Distributed
+ * Map reads, one work file per cluster, and one simulation result per cluster. S3, not the state payload,
+ * carries them, so a fleet of any size fits Step Functions' 256 KiB limit.
+ */
+
+/** Step Functions execution names: 1-80 characters, none of whitespace or `<>{}[]?*"#%\^|~\`$&,;:/`. */
+export const RunId = z.string().regex(/^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/, 'not a Step Functions execution name');
+
+const clusterFile = (clusterId: string) => `${encodeURIComponent(clusterId)}.json`;
+
+export const runKeys = {
+  clusterList: (runId: string) => `runs/${runId}/clusters.json`,
+  clusterWork: (runId: string, clusterId: string) => `runs/${runId}/clusters/${clusterFile(clusterId)}`,
+  simulationPrefix: (runId: string) => `runs/${runId}/simulation/`,
+  simulation: (runId: string, clusterId: string) => `runs/${runId}/simulation/${clusterFile(clusterId)}`,
+};
+
+/** One item of the cluster list: what each Distributed Map iteration receives. */
+export interface ClusterItem {
+  clusterId: string;
+}
+
+/** Everything one shard needs to simulate its cluster, without reading the table. */
+export interface ClusterWork {
+  clusterId: string;
+  window: { start: string; steps: number; stepSeconds: number };
+  fleet: ReturnType<typeof fleetToJson>;
+  placement: [string, PlacementSegment[]][];
+}
+
+export function clusterWork(
+  clusterId: string,
+  fleet: Fleet,
+  placement: PlacementTimeline | undefined,
+  window: ClusterWork['window'],
+): ClusterWork {
+  const entries: [string, PlacementSegment[]][] = [];
+  for (const id of fleet.vms.keys()) {
+    const segments = placement?.get(id);
+    if (segments !== undefined) entries.push([id, [...segments]]);
+  }
+  return { clusterId, window, fleet: fleetToJson(fleet), placement: entries };
+}
+
+const ById = z.array(z.looseObject({ id: z.string() }));
+const ClusterWorkSchema = z.object({
+  clusterId: z.string().min(1),
+  window: z.object({ start: z.string(), steps: z.number().int().positive(), stepSeconds: z.number().positive() }),
+  fleet: z.object({ hosts: ById, vms: ById, perimeters: ById }),
+  placement: z.array(z.tuple([z.string(), z.array(z.object({ fromStep: z.number().int(), hostId: z.string().nullable() }))])),
+});
+
+/** Reads a cluster work file back; the audit step wrote it, so a mismatch means a version skew, said plainly. */
+export function readClusterWork(value: unknown, key: string): { work: ClusterWork; fleet: Fleet; placement: PlacementTimeline } {
+  const parsed = ClusterWorkSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${key}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid cluster work file'}`);
+  }
+  const work = parsed.data as unknown as ClusterWork;
+  const fleet = emptyFleet();
+  for (const h of work.fleet.hosts) fleet.hosts.set(h.id, h as HostView);
+  for (const v of work.fleet.vms) fleet.vms.set(v.id, v as VmView);
+  for (const p of work.fleet.perimeters) fleet.perimeters.set(p.id, p as Perimeter);
+  return { work, fleet, placement: new Map(work.placement) };
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Node } from 'constructs';
+import { SEVERITIES } from '../src/model/finding';
+
+/**
+ * Deployment settings. Read once from cdk context (`-c hyperaudit:schedule=...` or cdk.json "context"),
+ * validated here, then passed to constructs as typed props: constructs never read context or process.env.
+ */
+export const HyperauditConfigSchema = z
+  .object({
+    /** EventBridge Scheduler expression for the compliance report: `cron(...)` or `rate(...)`. */
+    schedule: z
+      .string()
+      .regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)')
+      .default('cron(0 6 * * ? *)'),
+    /** IANA time zone the cron expression is evaluated in. */
+    scheduleTimezone: z.string().min(1).default('UTC'),
+    /** Findings at or above this severity fail the run and are announced on Slack. */
+    failThreshold: z.enum(SEVERITIES).default('high'),
+    /** Optional perimeters JSON file (relative to the repo root), bundled with the audit Lambdas. */
+    perimetersFile: z.string().min(1).optional(),
+    /** Existing Secrets Manager secret holding the Slack incoming-webhook URL (plain string or {"url": ...}). */
+    webhookSecretName: z.string().min(1).default('hyperaudit/slack-webhook'),
+    /** Secret the stack creates with a generated bearer token for the HTTP ingest endpoint. */
+    ingestTokenSecretName: z.string().min(1).default('hyperaudit/ingest-token'),
+    /** Largest accepted HTTP ingest body; SQS caps a message at 1 MiB anyway. */
+    maxBodyBytes: z.coerce.number().int().positive().max(1_048_576).default(262_144),
+    /** Reports older than this move out of the bucket (current versions expire; old versions 30 days later). */
+    reportRetentionDays: z.coerce.number().int().positive().default(365),
+    /** Optional e-mail address subscribed to the alarm topic. */
+    alarmEmail: z.email().optional(),
+  })
+  .strict();
+
+export type HyperauditConfig = z.infer<typeof HyperauditConfigSchema>;
+
+export const CONTEXT_PREFIX = 'hyperaudit:';
+const KEYS = Object.keys(HyperauditConfigSchema.shape) as (keyof HyperauditConfig)[];
+
+/** Collects `hyperaudit:*` context values; an invalid one stops synth with the key named. */
+export function configFromContext(node: Node): HyperauditConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value: unknown = node.tryGetContext(CONTEXT_PREFIX + key);
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = HyperauditConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${CONTEXT_PREFIX}${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid cdk context: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}

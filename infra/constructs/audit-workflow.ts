@@ -1,0 +1,250 @@
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { Severity } from '../../src/model/finding';
+import { acknowledgeWildcards, logicalIdOf, nagArnOf } from '../nag/acknowledgements';
+import { HyperauditFunction, type BundledFile } from './hyperaudit-function';
+
+/** Working files of one run (cluster list, simulation shards) and the published reports. */
+export const RUNS_PREFIX = 'runs/';
+export const REPORTS_PREFIX = 'reports/';
+
+export interface AuditWorkflowProps {
+  table: dynamodb.ITable;
+  reports: s3.IBucket;
+  notifyFunction: lambda.IFunction;
+  /** Scheduler expression, `cron(...)` or `rate(...)`. */
+  schedule: string;
+  scheduleTimezone: string;
+  failThreshold: Severity;
+  /** Rule packs and perimeters the audit and report functions read at run time. */
+  auditFiles: BundledFile[];
+  /** auditFiles plus what the HTML report reads at run time. */
+  reportFiles: BundledFile[];
+  auditEnvironment: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  metricsNamespace: string;
+}
+
+/**
+ * The compliance run: full audit → simulation fanned out per cluster (Distributed Map reading the cluster
+ * list the audit wrote to S3) → report files to S3 → Slack digest. Started on a schedule and after
+ * successful deployments (CloudFormation, CodeDeploy, CodePipeline).
+ */
+export class AuditWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly auditFunction: HyperauditFunction;
+  readonly simulateFunction: HyperauditFunction;
+  readonly reportFunction: HyperauditFunction;
+  readonly deployAuditFunction: HyperauditFunction;
+  readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: AuditWorkflowProps) {
+    super(scope, id);
+    const common = {
+      logRetention: props.logRetention,
+      metricsNamespace: props.metricsNamespace,
+    };
+    const storeEnv = {
+      TABLE_NAME: props.table.tableName,
+      REPORTS_BUCKET: props.reports.bucketName,
+      FAIL_THRESHOLD: props.failThreshold,
+      ...props.auditEnvironment,
+    };
+
+    this.auditFunction = new HyperauditFunction(this, 'Audit', {
+      handlerDir: 'audit',
+      description: 'Full audit of the stored fleet; writes the cluster list the simulation fans out over',
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+      files: props.auditFiles,
+      environment: storeEnv,
+      ...common,
+    });
+    props.table.grantReadWriteData(this.auditFunction);
+    this.allowObjects(this.auditFunction, props.reports, ['s3:PutObject'], RUNS_PREFIX);
+
+    this.simulateFunction = new HyperauditFunction(this, 'SimulateShard', {
+      handlerDir: 'simulate-shard',
+      description: 'Simulates one cluster from the run files and writes its result beside them',
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      // Works from the cluster file the audit step wrote: no table access at all.
+      environment: { REPORTS_BUCKET: props.reports.bucketName },
+      ...common,
+    });
+    this.allowObjects(this.simulateFunction, props.reports, ['s3:GetObject', 's3:PutObject'], RUNS_PREFIX);
+
+    this.reportFunction = new HyperauditFunction(this, 'Report', {
+      handlerDir: 'report',
+      description: 'Merges findings and simulation shards into report files and queues the Slack digest',
+      timeout: Duration.minutes(10),
+      memorySize: 1536,
+      files: props.reportFiles,
+      environment: storeEnv,
+      ...common,
+    });
+    props.table.grantReadWriteData(this.reportFunction);
+    this.allowObjects(this.reportFunction, props.reports, ['s3:GetObject'], RUNS_PREFIX);
+    this.reportFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.reports.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`] } },
+      }),
+    );
+    this.allowObjects(this.reportFunction, props.reports, ['s3:PutObject'], REPORTS_PREFIX);
+
+    const audit = new tasks.LambdaInvoke(this, 'FullAudit', {
+      lambdaFunction: this.auditFunction,
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.executionName,
+        trigger: sfn.JsonPath.stringAt('$.trigger'),
+        scope: sfn.JsonPath.objectAt('$.scope'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.audit',
+    });
+
+    const simulateCluster = new tasks.LambdaInvoke(this, 'SimulateCluster', {
+      lambdaFunction: this.simulateFunction,
+      payloadResponseOnly: true,
+    });
+    const simulate = new sfn.DistributedMap(this, 'SimulateClusters', {
+      itemReader: new sfn.S3JsonItemReader({
+        bucket: props.reports,
+        key: sfn.JsonPath.stringAt('$.audit.clustersKey'),
+      }),
+      itemSelector: {
+        runId: sfn.JsonPath.stringAt('$.audit.runId'),
+        clusterId: sfn.JsonPath.stringAt('$$.Map.Item.Value.clusterId'),
+      },
+      maxConcurrency: 20,
+      // Shards write their results to S3; the state payload stays small however many clusters there are.
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    simulate.itemProcessor(simulateCluster);
+
+    const report = new tasks.LambdaInvoke(this, 'WriteReport', {
+      lambdaFunction: this.reportFunction,
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$.audit.runId'),
+        trigger: sfn.JsonPath.stringAt('$.trigger'),
+        scope: sfn.JsonPath.objectAt('$.scope'),
+        audit: sfn.JsonPath.objectAt('$.audit'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.report',
+    });
+
+    const digest = new tasks.LambdaInvoke(this, 'SlackDigest', {
+      lambdaFunction: props.notifyFunction,
+      payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.audit.runId') }),
+      payloadResponseOnly: true,
+      resultPath: '$.notify',
+    });
+
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', { retention: props.logRetention });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(audit.next(simulate).next(report).next(digest)),
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+
+    const machineRole = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
+    if (machineRole !== undefined) {
+      acknowledgeWildcards(
+        machineRole,
+        [this.auditFunction, this.simulateFunction, this.reportFunction, props.notifyFunction].map(
+          (fn) => `Resource::${nagArnOf(fn)}:*`,
+        ),
+        'LambdaInvoke grants the function and its versions (ARN:*); the state machine invokes only these four functions.',
+      );
+      acknowledgeWildcards(
+        machineRole,
+        ['Resource::*', `Resource::arn:<AWS::Partition>:s3:::<${logicalIdOf(props.reports)}>/*`],
+        'X-Ray tracing and CloudWatch Logs delivery setup support no resource-level permissions; the Distributed Map ItemReader reads a cluster list whose key is chosen per run.',
+      );
+    }
+    const mapPolicy = this.stateMachine.node.tryFindChild('DistributedMapPolicy');
+    if (mapPolicy !== undefined) {
+      const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(this.stateMachine)}"}]}]}`;
+      acknowledgeWildcards(
+        mapPolicy,
+        [`Resource::${executions}:*`, `Resource::${executions}/*:*`],
+        'Generated by DistributedMap: the state machine may describe and stop only its own executions and their child runs, whose ARNs exist per run.',
+      );
+    }
+
+    this.schedule = new scheduler.Schedule(this, 'ReportSchedule', {
+      description: 'Scheduled hyperaudit compliance report',
+      schedule: scheduler.ScheduleExpression.expression(props.schedule, TimeZone.of(props.scheduleTimezone)),
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule', scope: { kind: 'fleet' } }),
+        retryAttempts: 3,
+      }),
+    });
+
+    this.deployAuditFunction = new HyperauditFunction(this, 'DeployAudit', {
+      handlerDir: 'deploy-audit',
+      description: 'Starts the audit state machine for a successful deployment',
+      timeout: Duration.seconds(15),
+      memorySize: 256,
+      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      ...common,
+    });
+    this.stateMachine.grantStartExecution(this.deployAuditFunction);
+    const deployTarget = new targets.LambdaFunction(this.deployAuditFunction, { retryAttempts: 4 });
+    new events.Rule(this, 'OnStackDeployed', {
+      description: 'A CloudFormation stack finished creating or updating',
+      eventPattern: {
+        source: ['aws.cloudformation'],
+        detailType: ['CloudFormation Stack Status Change'],
+        detail: { 'status-details': { status: ['CREATE_COMPLETE', 'UPDATE_COMPLETE'] } },
+      },
+      targets: [deployTarget],
+    });
+    new events.Rule(this, 'OnCodeDeploySucceeded', {
+      description: 'A CodeDeploy deployment succeeded',
+      eventPattern: {
+        source: ['aws.codedeploy'],
+        detailType: ['CodeDeploy Deployment State-change Notification'],
+        detail: { state: ['SUCCESS'] },
+      },
+      targets: [deployTarget],
+    });
+    new events.Rule(this, 'OnPipelineSucceeded', {
+      description: 'A CodePipeline execution succeeded',
+      eventPattern: {
+        source: ['aws.codepipeline'],
+        detailType: ['CodePipeline Pipeline Execution State Change'],
+        detail: { state: ['SUCCEEDED'] },
+      },
+      targets: [deployTarget],
+    });
+  }
+
+  /** One S3 action on one key prefix of the reports bucket: the narrowest grant the run's file layout allows. */
+  private allowObjects(fn: lambda.IFunction, bucket: s3.IBucket, actions: string[], prefix: string): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy !== undefined) {
+      acknowledgeWildcards(
+        policy,
+        [`Resource::${nagArnOf(bucket)}/${prefix}*`],
+        `Object keys under ${prefix} are chosen per run (run id, report date); the grant is limited to that prefix.`,
+      );
+    }
+  }
+}

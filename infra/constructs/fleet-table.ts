@@ -1,0 +1,28 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE } from '../../src/store/table';
+
+/**
+ * The single hyperaudit table. Key names and the TTL attribute come from src/store/table.ts, the same
+ * definition the CLI uses to create it locally, so the Lambdas and the CLI read one layout.
+ */
+export class FleetTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      // The evaluate and notify Lambdas react to changes; old images let them see what a change replaced.
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      // Event history is the audit trail: a stack deletion must not take it along.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

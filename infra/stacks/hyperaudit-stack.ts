@@ -1,0 +1,108 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { HyperauditConfig } from '../config';
+import { Alarms } from '../constructs/alarms';
+import { AuditWorkflow } from '../constructs/audit-workflow';
+import { ChangeEvaluation } from '../constructs/change-evaluation';
+import { FleetTable } from '../constructs/fleet-table';
+import { BUNDLE_DIR, type BundledFile } from '../constructs/hyperaudit-function';
+import { IngestApi } from '../constructs/ingest-api';
+import { ReportsBucket } from '../constructs/reports-bucket';
+import { acknowledgeFunctionDefaults } from '../nag/acknowledgements';
+
+export interface HyperauditStackProps extends StackProps {
+  config: HyperauditConfig;
+}
+
+/** Where rule packs and the optional perimeters file sit inside each audit bundle (/var/task/...). */
+export const BUNDLED_RULES_DIR = 'rules';
+export const BUNDLED_PERIMETERS_FILE = 'config/perimeters.json';
+const METRICS_NAMESPACE = 'Hyperaudit';
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+export class HyperauditStack extends Stack {
+  readonly table: FleetTable;
+  readonly ingest: IngestApi;
+  readonly reports: ReportsBucket;
+  readonly changes: ChangeEvaluation;
+  readonly workflow: AuditWorkflow;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: HyperauditStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const common = { logRetention: LOG_RETENTION, metricsNamespace: METRICS_NAMESPACE };
+
+    const auditFiles: BundledFile[] = [{ from: 'rules', to: BUNDLED_RULES_DIR }];
+    const auditEnvironment: Record<string, string> = { RULES_DIR: BUNDLED_RULES_DIR };
+    if (config.perimetersFile !== undefined) {
+      auditFiles.push({ from: config.perimetersFile, to: BUNDLED_PERIMETERS_FILE });
+      auditEnvironment.PERIMETERS_FILE = BUNDLED_PERIMETERS_FILE;
+    }
+
+    // The HTML report inlines its script, stylesheet and Chart.js, which it reads from disk at run time.
+    const reportFiles: BundledFile[] = [
+      ...auditFiles,
+      { from: 'src/report/html/assets', to: `${BUNDLE_DIR}/assets` },
+      ...['package.json', 'dist/chart.cjs', 'dist/chart.umd.js'].map((f) => ({
+        from: `node_modules/chart.js/${f}`,
+        to: `node_modules/chart.js/${f}`,
+      })),
+    ];
+
+    this.table = new FleetTable(this, 'Fleet');
+    this.reports = new ReportsBucket(this, 'Reports', { reportRetentionDays: config.reportRetentionDays });
+    this.ingest = new IngestApi(this, 'Ingest', {
+      table: this.table.table,
+      ingestTokenSecretName: config.ingestTokenSecretName,
+      maxBodyBytes: config.maxBodyBytes,
+      ...common,
+    });
+    this.changes = new ChangeEvaluation(this, 'Changes', {
+      table: this.table.table,
+      webhookSecretName: config.webhookSecretName,
+      failThreshold: config.failThreshold,
+      auditFiles,
+      auditEnvironment,
+      ...common,
+    });
+    this.workflow = new AuditWorkflow(this, 'Workflow', {
+      table: this.table.table,
+      reports: this.reports.bucket,
+      notifyFunction: this.changes.notifyFunction,
+      schedule: config.schedule,
+      scheduleTimezone: config.scheduleTimezone,
+      failThreshold: config.failThreshold,
+      auditFiles,
+      reportFiles,
+      auditEnvironment,
+      ...common,
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', { alarmEmail: config.alarmEmail });
+    this.alarms.queueNotEmpty('IngestDeadLetters', this.ingest.deadLetterQueue, 'Ingest DLQ');
+    this.alarms.queueNotEmpty('StreamDeadLetters', this.changes.deadLetterQueue, 'Stream consumer DLQ');
+    const functions = {
+      Authorizer: this.ingest.authorizerFunction,
+      Ingest: this.ingest.ingestFunction,
+      Evaluate: this.changes.evaluateFunction,
+      Notify: this.changes.notifyFunction,
+      Audit: this.workflow.auditFunction,
+      SimulateShard: this.workflow.simulateFunction,
+      Report: this.workflow.reportFunction,
+      DeployAudit: this.workflow.deployAuditFunction,
+    };
+    for (const [name, fn] of Object.entries(functions)) this.alarms.functionErrors(`${name}Errors`, fn);
+    this.alarms.executionsFailed('AuditRunFailed', this.workflow.stateMachine);
+
+    acknowledgeFunctionDefaults(Object.values(functions));
+
+    new CfnOutput(this, 'IngestUrl', { value: `${this.ingest.api.apiEndpoint}/events` });
+    new CfnOutput(this, 'IngestTokenSecretArn', { value: this.ingest.tokenSecret.secretArn });
+    new CfnOutput(this, 'EventBusName', { value: this.ingest.bus.eventBusName });
+    new CfnOutput(this, 'ReportsBucketName', { value: this.reports.bucket.bucketName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+}

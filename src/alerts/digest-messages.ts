@@ -1,0 +1,145 @@
+import { SEVERITIES, severityRank, type Severity } from '../model/finding';
+import type { Digest, DigestItem } from './digest';
+import { SLACK_LIMITS } from './slack-limits';
+import { slackEscape, slackField, slackLink, truncate } from './slack-text';
+
+/** The subset of Block Kit the digest uses. */
+export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji?: boolean } }
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+  | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+  | { type: 'divider' };
+
+export interface SlackPayload {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** One message of a digest plus the fingerprints it announces (for outbox ids and dedup). */
+export interface DigestMessage {
+  payload: SlackPayload;
+  newFingerprints: string[];
+  closedFingerprints: string[];
+}
+
+export interface DigestMessageOptions {
+  reportUrl?: string;
+  /** Items listed per rule/severity group before "…and N more". */
+  topItems?: number;
+  /** Bound on blocks per message (tests lower it to force splitting); never above Slack's 50. */
+  maxBlocks?: number;
+}
+
+const ICON: Record<Severity, string> = {
+  critical: ':red_circle:',
+  high: ':large_orange_circle:',
+  medium: ':large_yellow_circle:',
+  low: ':large_blue_circle:',
+  info: ':white_circle:',
+};
+
+interface Group {
+  kind: 'new' | 'closed';
+  severity: Severity;
+  ruleId: string;
+  items: DigestItem[];
+}
+
+function groupItems(kind: Group['kind'], items: readonly DigestItem[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const item of items) {
+    const key = `${item.severity}\u0000${item.ruleId}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { kind, severity: item.severity, ruleId: item.ruleId, items: [] }));
+    g.items.push(item);
+  }
+  return [...groups.values()].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.items.length - a.items.length || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
+}
+
+function itemLine(item: DigestItem): string {
+  const name = item.resourceName !== undefined && item.resourceName !== item.resourceId ? `${slackField(item.resourceName, 120)} (${slackField(item.resourceId, 80)})` : slackField(item.resourceId, 160);
+  const status = item.status === 'open' ? '' : ` _${item.status}_`;
+  return `• ${slackField(item.resourceType, 20)} ${name}${status}`;
+}
+
+/** A group's section text, listing at most `top` items and staying under the section limit. */
+function groupSection(group: Group, top: number): string {
+  const verb = group.kind === 'new' ? 'New' : 'Resolved';
+  const first = group.items[0];
+  const title = first && group.items.every((i) => i.title === first.title) ? ` — ${slackField(first.title, 300)}` : '';
+  const head = `${ICON[group.severity]} *${verb} ${group.severity}* · \`${slackField(group.ruleId, 120)}\`${title} (${group.items.length})`;
+  const lines = [head];
+  let listed = 0;
+  for (const item of group.items.slice(0, top)) {
+    const line = itemLine(item);
+    // Reserve room for the "…and N more" line.
+    if ([...lines, line].join('\n').length > SLACK_LIMITS.sectionText - 40) break;
+    lines.push(line);
+    listed++;
+  }
+  if (listed < group.items.length) lines.push(`…and ${group.items.length - listed} more`);
+  return truncate(lines.join('\n'), SLACK_LIMITS.sectionText);
+}
+
+function countsLine(items: readonly DigestItem[]): string {
+  const counts = SEVERITIES.map((s) => [s, items.filter((i) => i.severity === s).length] as const).filter(([, n]) => n > 0);
+  return counts.length === 0 ? 'none' : counts.map(([s, n]) => `${n} ${s}`).join(' · ');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Block Kit messages for a digest: a summary message followed by rule/severity groups, split so that no
+ * message exceeds Slack's block, section and header limits. Every message carries a plain `text` fallback.
+ * Returns no messages when nothing changed.
+ */
+export function digestMessages(digest: Digest, options: DigestMessageOptions = {}): DigestMessage[] {
+  if (digest.newItems.length === 0 && digest.closedItems.length === 0) return [];
+  const top = options.topItems ?? 5;
+  const maxBlocks = Math.min(options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage, SLACK_LIMITS.blocksPerMessage);
+  const title = `hyperaudit: ${plural(digest.newItems.length, 'new finding')}, ${digest.closedItems.length} resolved`;
+  const summary = [
+    `*New:* ${countsLine(digest.newItems)}`,
+    `*Resolved:* ${countsLine(digest.closedItems)}`,
+    `*Open at ${digest.minSeverity} or above:* ${digest.openCount}`,
+  ].join('\n');
+  const link = options.reportUrl !== undefined ? slackLink(options.reportUrl, 'Open the full report') : undefined;
+
+  const groups = [...groupItems('new', digest.newItems), ...groupItems('closed', digest.closedItems)];
+  const firstBlocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerText) } },
+    { type: 'section', text: { type: 'mrkdwn', text: summary } },
+  ];
+  if (link) firstBlocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(link, SLACK_LIMITS.contextElementText) }] });
+  firstBlocks.push({ type: 'divider' });
+
+  // Pack groups greedily; each continuation message starts with its own header block.
+  const pages: { blocks: SlackBlock[]; groups: Group[] }[] = [{ blocks: firstBlocks, groups: [] }];
+  for (const group of groups) {
+    let page = pages[pages.length - 1]!;
+    if (page.blocks.length + 1 > maxBlocks) {
+      page = { blocks: [{ type: 'header', text: { type: 'plain_text', text: '' } }], groups: [] };
+      pages.push(page);
+    }
+    page.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: groupSection(group, top) } });
+    page.groups.push(group);
+  }
+
+  const total = pages.length;
+  return pages.map((page, index) => {
+    const part = total > 1 ? ` (part ${index + 1}/${total})` : '';
+    const header = page.blocks[0];
+    if (header?.type === 'header') header.text.text = truncate(`${index === 0 ? title : 'hyperaudit digest, continued'}${part}`, SLACK_LIMITS.headerText);
+    const fallbackParts = [`${title}${part}.`, `New: ${countsLine(digest.newItems)}. Resolved: ${countsLine(digest.closedItems)}.`];
+    if (options.reportUrl !== undefined) fallbackParts.push(`Report: ${slackEscape(options.reportUrl)}`);
+    return {
+      payload: { text: truncate(fallbackParts.join(' '), SLACK_LIMITS.fallbackText), blocks: page.blocks },
+      newFingerprints: page.groups.filter((g) => g.kind === 'new').flatMap((g) => g.items.map((i) => i.fingerprint)),
+      closedFingerprints: page.groups.filter((g) => g.kind === 'closed').flatMap((g) => g.items.map((i) => i.fingerprint)),
+    };
+  });
+}

@@ -1,0 +1,86 @@
+import { atOrAbove, type Finding, type Severity } from '../model/finding';
+
+/** What `notify/last` remembers between runs. */
+export interface NotifyState {
+  at: string;
+  /** Fingerprints announced as new and not yet announced as resolved. */
+  announced: string[];
+}
+
+/** A finding as it appears in a digest: enough to name it, no evidence payloads. */
+export interface DigestItem {
+  fingerprint: string;
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string;
+  /** For closed items: resolved, waived, or gone (no longer reported at all). */
+  status: 'open' | 'resolved' | 'waived' | 'gone';
+}
+
+export interface Digest {
+  minSeverity: Severity;
+  newItems: DigestItem[];
+  closedItems: DigestItem[];
+  /** Open findings at or above the threshold after this run. */
+  openCount: number;
+  /** State to store once the digest's messages are enqueued. */
+  nextState: NotifyState;
+}
+
+function toItem(f: Finding, status: DigestItem['status']): DigestItem {
+  const item: DigestItem = {
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    title: f.title,
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    status,
+  };
+  if (f.resourceName !== undefined) item.resourceName = f.resourceName;
+  return item;
+}
+
+/**
+ * New and closed findings since the last notification. A fingerprint announced as new is not announced
+ * again until it has been announced as closed, whatever the threshold or the number of runs in between.
+ */
+export function computeDigest(
+  findings: readonly Finding[],
+  previous: NotifyState | undefined,
+  minSeverity: Severity,
+  now: string,
+): Digest {
+  const announced = new Set(previous?.announced ?? []);
+  const byFingerprint = new Map(findings.map((f) => [f.fingerprint, f]));
+  const newItems: DigestItem[] = [];
+  const closedItems: DigestItem[] = [];
+  let openCount = 0;
+
+  for (const f of byFingerprint.values()) {
+    if (f.status !== 'open' || !atOrAbove(f.severity, minSeverity)) continue;
+    openCount++;
+    if (!announced.has(f.fingerprint)) newItems.push(toItem(f, 'open'));
+  }
+  for (const fp of announced) {
+    const f = byFingerprint.get(fp);
+    if (f === undefined) {
+      closedItems.push({ fingerprint: fp, ruleId: 'unknown', severity: 'info', title: 'No longer reported', resourceType: 'unknown', resourceId: fp, status: 'gone' });
+    } else if (f.status !== 'open') {
+      closedItems.push(toItem(f, f.status));
+    }
+  }
+
+  const closed = new Set(closedItems.map((i) => i.fingerprint));
+  const nextAnnounced = [...announced].filter((fp) => !closed.has(fp)).concat(newItems.map((i) => i.fingerprint));
+  return {
+    minSeverity,
+    newItems,
+    closedItems,
+    openCount,
+    nextState: { at: now, announced: nextAnnounced.sort() },
+  };
+}

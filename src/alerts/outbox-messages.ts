@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { OutboxMessage } from '../store/types';
+import type { Digest } from './digest';
+import type { DigestMessage } from './digest-messages';
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Outbox entries for a digest's messages. The id depends only on which fingerprints the digest announces
+ * (and the part number), not on wording, time or report URL, so enqueueing the same digest again after a
+ * crash is a no-op. `createdAt` is offset per part so the parts are delivered in order.
+ */
+export function toOutboxMessages(digest: Digest, messages: readonly DigestMessage[], now: Date): OutboxMessage[] {
+  const key = sha256(
+    JSON.stringify({
+      new: digest.newItems.map((i) => i.fingerprint).sort(),
+      closed: digest.closedItems.map((i) => i.fingerprint).sort(),
+    }),
+  );
+  return messages.map((m, part) => ({
+    id: `slack-${sha256(`${key}:${part}/${messages.length}`).slice(0, 40)}`,
+    createdAt: new Date(now.getTime() + part).toISOString(),
+    payload: { ...m.payload },
+    fingerprints: [...m.newFingerprints, ...m.closedFingerprints],
+  }));
+}

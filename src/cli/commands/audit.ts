@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { CommandRunner } from '../main';
+import { EXIT, InputError } from '../exit-codes';
+import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
+import { SEVERITIES, atOrAbove, type Severity } from '../../model/finding';
+import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
+import { parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
+import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
+import { runAudit } from '../../pipeline/audit';
+import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../report/formats';
+
+interface AuditCliOptions extends StoreCliOptions {
+  format: AuditFormat;
+  out?: string;
+  failOn?: Severity;
+  profile: Profile;
+  rules: string;
+  waivers?: string;
+  full?: boolean;
+}
+
+/** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
+function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiver[] } {
+  try {
+    const rules = loadRules(opts.rules, { profile: opts.profile });
+    let waivers: Waiver[] = [];
+    if (opts.waivers !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(opts.waivers, 'utf8');
+      } catch (err) {
+        throw new InputError(`${opts.waivers}: cannot read waivers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      }
+      waivers = parseWaiverText(text, opts.waivers);
+    }
+    return { rules, waivers };
+  } catch (err) {
+    if (err instanceof RuleLoadError || err instanceof WaiverFileError) throw new InputError(err.message);
+    throw err;
+  }
+}
+
+export function register(program: Command, run: CommandRunner): void {
+  const cmd = program
+    .command('audit')
+    .description('Audit the stored fleet against the rule packs; update findings (lifecycle, waivers)')
+    .addOption(new Option('--format <format>', 'output format').choices(AUDIT_FORMAT_NAMES).default('table'))
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', `exit ${EXIT.findings} when an open finding is at or above this severity`).choices([...SEVERITIES]))
+    .addOption(new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'))
+    .option('--rules <dir>', 'rule directory (<pack>/<rule-id>.json)', DEFAULT_RULES_DIR)
+    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md)')
+    .option('--full', 'evaluate every resource (the CLI has no change set, so this is also what it does by default)');
+  addStoreOptions(cmd).action((opts: AuditCliOptions) =>
+    run(async () => {
+      const { rules, waivers } = loadInputs(opts);
+      const result = await withStore(opts, (store) => runAudit(store, { rules, waivers, profile: opts.profile, full: true }));
+      const text = AUDIT_FORMATS[opts.format](result);
+      if (opts.out !== undefined) {
+        writeFileSync(opts.out, text);
+        process.stderr.write(`wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings)\n`);
+      } else {
+        process.stdout.write(text);
+      }
+      const threshold = opts.failOn;
+      if (threshold !== undefined && result.findings.some((f) => f.status === 'open' && atOrAbove(f.severity, threshold))) return EXIT.findings;
+      return EXIT.ok;
+    }),
+  );
+}

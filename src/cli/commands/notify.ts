@@ -1,0 +1,76 @@
+import { Option, type Command } from 'commander';
+import type { CommandRunner } from '../main';
+import { EXIT, UsageError } from '../exit-codes';
+import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
+import { SEVERITIES, type Severity } from '../../model/finding';
+import { runNotify, type NotifyResult } from '../../pipeline/notify';
+
+interface NotifyCliOptions extends StoreCliOptions {
+  webhook?: string;
+  minSeverity: Severity;
+  reportUrl?: string;
+  dryRun?: boolean;
+  retryBudget: string;
+}
+
+/** Exit code when Slack was unreachable long enough that messages are still queued (a later run sends them). */
+export const EXIT_UNDELIVERED = 4;
+
+function validWebhook(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError('--webhook is not a URL (expected https://hooks.slack.com/services/...)');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError('--webhook must be an http(s) URL');
+  return url;
+}
+
+/** Printed summary; never prints the webhook URL, which is a credential. */
+function describe(result: NotifyResult, dryRun: boolean): string {
+  const lines = [`${result.newCount} new, ${result.resolvedCount} resolved, ${result.openCount} open at or above threshold`];
+  lines.push(dryRun ? `${result.planned.length} message(s) planned (dry run: nothing queued or sent)` : `${result.planned.length} message(s) queued`);
+  const d = result.delivery;
+  if (d) {
+    lines.push(`${d.delivered.length} delivered in ${d.requests} request(s)`);
+    for (const dead of d.deadLettered) lines.push(`rejected by Slack (${dead.status} ${dead.body}): ${dead.id} moved to notify/dead/${dead.id}`);
+    if (d.remaining.length > 0) lines.push(`${d.remaining.length} still queued: ${d.stoppedBecause ?? 'stopped'}; run notify again to resend`);
+  } else if (!dryRun) {
+    lines.push('no webhook configured (--webhook or SLACK_WEBHOOK_URL): messages stay queued');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command, run: CommandRunner): void {
+  const cmd = program
+    .command('notify')
+    .description('Post a Slack digest of new and resolved findings since the last notification')
+    .option('--webhook <url>', 'Slack incoming webhook URL (default: env SLACK_WEBHOOK_URL)')
+    .addOption(new Option('--min-severity <severity>', 'lowest severity to announce').choices([...SEVERITIES]).default('high'))
+    .option('--report-url <url>', 'link to the report (default: the last `report` run)')
+    .option('--dry-run', 'print the messages instead of queueing and sending them')
+    .option('--retry-budget <seconds>', 'how long to keep retrying through 429s and outages', '120');
+  addStoreOptions(cmd).action((opts: NotifyCliOptions) =>
+    run(async () => {
+      const budget = Number(opts.retryBudget);
+      if (!Number.isFinite(budget) || budget < 0) throw new UsageError('--retry-budget must be a number of seconds');
+      const webhook = opts.webhook ?? process.env.SLACK_WEBHOOK_URL;
+      const webhookUrl = webhook !== undefined && webhook !== '' ? validWebhook(webhook) : undefined;
+      const result = await withStore(opts, (store) =>
+        runNotify(store, {
+          minSeverity: opts.minSeverity,
+          dryRun: opts.dryRun === true,
+          ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
+          ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),
+          delivery: { retryBudgetMs: budget * 1000 },
+        }),
+      );
+      if (opts.dryRun) process.stdout.write(`${JSON.stringify(result.planned.map((p) => p.payload), null, 2)}\n`);
+      process.stdout.write(describe(result, opts.dryRun === true));
+      if (result.delivery && result.delivery.remaining.length > 0) return EXIT_UNDELIVERED;
+      if (result.delivery && result.delivery.deadLettered.length > 0) return EXIT.rejected;
+      return EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,133 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import type { CommandRunner } from '../main';
+import { EXIT, InputError, UsageError } from '../exit-codes';
+import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
+import { loadTraceDirectory, runSimulation, simulateStored, type SimulationOptions } from '../../pipeline/simulate';
+import { SimulationInputError } from '../../simulation/compile';
+import { simulateCloudSim, type CloudSimResult } from '../../simulation/cloudsim';
+import { formatCloudSim, formatSimulation, formatWhatIf } from '../../simulation/format';
+import { parseScenario, parseWhatIf, type WhatIfChange } from '../../simulation/scenario';
+import { applyWhatIf, compareResults } from '../../simulation/what-if';
+import type { Fleet } from '../../model/fleet';
+import type { Trace } from '../../simulation/trace';
+
+interface SimulateCliOptions extends StoreCliOptions {
+  scenario?: string;
+  traces?: string;
+  steps?: string;
+  stepSeconds?: string;
+  trials?: string;
+  seed?: string;
+  start?: string;
+  whatIf?: string;
+  accounting: 'native' | 'cloudsim';
+  format: 'table' | 'json';
+  out?: string;
+}
+
+function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function cloudSimJson(r: CloudSimResult) {
+  const { placement, traceNames, ...rest } = r;
+  return { kind: 'hyperaudit.simulation.cloudsim', accounting: 'cloudsim', ...rest, placement: Object.fromEntries(traceNames.map((n, i) => [n, placement[i]!])) };
+}
+
+/** Names of the traces a fleet's VMs refer to. */
+function traceNames(fleet: Fleet): string[] {
+  return [...new Set([...fleet.vms.values()].flatMap((vm) => (vm.workload?.trace !== undefined ? [vm.workload.trace] : [])))];
+}
+
+export function register(program: Command, run: CommandRunner): void {
+  const cmd = program
+    .command('simulate')
+    .description('Replay the fleet over time and score performance, availability and energy risk (docs/simulation.md)')
+    .option('--scenario <file>', 'simulate this self-contained fleet (JSON {hosts, vms, perimeters?, start?}) instead of the store')
+    .option('--traces <dir>', 'folder of PlanetLab-format traces that workload.trace names refer to')
+    .option('--steps <n>', 'number of steps (default 288)')
+    .option('--step-seconds <s>', 'seconds per step (default 300)')
+    .option('--start <iso>', 'time of step 0 (default: the window ends at the newest stored event; scenarios: their start)')
+    .option('--trials <n>', 'Monte Carlo availability trials (default 10000)')
+    .option('--seed <n>', 'seed for synthetic workloads and failure draws (default 1)')
+    .option('--what-if <file>', 'JSON list of changes (migrate, maintenance, remove-host, add-host, consolidate); prints score deltas')
+    .addOption(new Option('--accounting <mode>', 'native, or CloudSim 4.0 PlanetLab accounting over --traces').choices(['native', 'cloudsim']).default('native'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--out <file>', 'write the output here instead of stdout');
+  addStoreOptions(cmd).action((opts: SimulateCliOptions) =>
+    run(async () => {
+      const simOpts: SimulationOptions = {};
+      const steps = integer('--steps', opts.steps, 1, 100_000);
+      const stepSeconds = integer('--step-seconds', opts.stepSeconds, 1, 86_400);
+      const trials = integer('--trials', opts.trials, 0, 10_000_000);
+      const seed = integer('--seed', opts.seed, 0, 4_294_967_295);
+      if (steps !== undefined) simOpts.steps = steps;
+      if (stepSeconds !== undefined) simOpts.stepSeconds = stepSeconds;
+      if (trials !== undefined) simOpts.trials = trials;
+      if (seed !== undefined) simOpts.seed = seed;
+      if (opts.start !== undefined) {
+        if (Number.isNaN(Date.parse(opts.start))) throw new UsageError(`--start ${JSON.stringify(opts.start)} is not a date-time`);
+        simOpts.start = new Date(opts.start).toISOString();
+      }
+      const emit = async (text: string) => {
+        if (opts.out !== undefined) await writeFile(opts.out, text);
+        else process.stdout.write(text);
+      };
+      try {
+        if (opts.accounting === 'cloudsim') {
+          if (opts.traces === undefined) throw new UsageError('--accounting cloudsim needs --traces <dir> (one PlanetLab day)');
+          if (opts.scenario !== undefined || opts.whatIf !== undefined) throw new UsageError('--accounting cloudsim runs CloudSim’s own scenario; it takes no --scenario or --what-if');
+          const traces = await loadTraceDirectory(opts.traces);
+          const result = simulateCloudSim([...traces.values()], stepSeconds !== undefined ? { stepSeconds } : {});
+          await emit(opts.format === 'json' ? `${JSON.stringify(cloudSimJson(result), null, 2)}\n` : formatCloudSim(result));
+          return EXIT.ok;
+        }
+        const changes: WhatIfChange[] | undefined = opts.whatIf !== undefined ? parseWhatIf(await readJsonFile(opts.whatIf, 'what-if file'), opts.whatIf) : undefined;
+
+        let fleet: Fleet | undefined;
+        if (opts.scenario !== undefined) {
+          const scenario = parseScenario(await readJsonFile(opts.scenario, 'scenario'), opts.scenario);
+          fleet = scenario.fleet;
+          if (simOpts.start === undefined && scenario.start !== undefined) simOpts.start = scenario.start;
+        }
+        let traces: Map<string, Trace> | undefined;
+        if (opts.traces !== undefined) traces = await loadTraceDirectory(opts.traces, fleet ? traceNames(fleet) : undefined);
+        if (traces) simOpts.traces = traces;
+
+        if (changes) {
+          const base = fleet ?? (await withStore(opts, (store) => store.loadFleet()));
+          const applied = applyWhatIf(base, changes);
+          const before = runSimulation(base, simOpts);
+          const after = runSimulation(applied.fleet, simOpts);
+          const report = compareResults(changes, applied.notes, before, after);
+          await emit(opts.format === 'json' ? `${JSON.stringify({ kind: 'hyperaudit.simulation.what-if', ...report }, null, 2)}\n` : formatWhatIf(report));
+          return EXIT.ok;
+        }
+        const result = fleet ? runSimulation(fleet, simOpts) : (await withStore(opts, (store) => simulateStored(store, simOpts))).result;
+        await emit(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSimulation(result));
+        return EXIT.ok;
+      } catch (err) {
+        if (err instanceof SimulationInputError) throw new InputError(err.message);
+        throw err;
+      }
+    }),
+  );
+}

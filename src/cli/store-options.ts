@@ -1,0 +1,53 @@
+import { Option, type Command } from 'commander';
+import { openDynamoStore } from '../store/open-store';
+import { startLocalServer, type LocalServer } from '../store/local-server';
+import { TABLE } from '../store/table';
+import type { FleetStore } from '../store/types';
+import { UsageError } from './exit-codes';
+
+/** Where the CLI keeps its data: the embedded server (default), any DynamoDB-compatible endpoint, or AWS. */
+export interface StoreCliOptions {
+  dataDir: string;
+  endpoint?: string;
+  aws?: boolean;
+  table: string;
+}
+
+export const DEFAULT_DATA_DIR = '.hyperaudit/';
+
+export function addStoreOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--data-dir <dir>', 'directory of the embedded local DynamoDB server').default(DEFAULT_DATA_DIR))
+    .addOption(new Option('--endpoint <url>', 'use this DynamoDB-compatible server instead of the embedded one').conflicts('aws'))
+    .addOption(new Option('--aws', 'use real DynamoDB (default AWS credential chain and region)').conflicts('endpoint'))
+    .addOption(new Option('--table <name>', 'table name').default(TABLE.defaultName));
+}
+
+/** Opens the store the options name (starting the embedded server if needed), runs `fn`, and stops the server. */
+export async function withStore<T>(opts: StoreCliOptions, fn: (store: FleetStore) => Promise<T>): Promise<T> {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(opts.table)) {
+    throw new UsageError(`--table ${JSON.stringify(opts.table)}: 3-255 characters of letters, digits, '_', '-', '.'`);
+  }
+  let server: LocalServer | undefined;
+  let endpoint = opts.endpoint;
+  if (endpoint !== undefined) {
+    try {
+      new URL(endpoint);
+    } catch {
+      throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not a URL (e.g. http://127.0.0.1:8000)`);
+    }
+  } else if (!opts.aws) {
+    server = await startLocalServer({ dataDir: opts.dataDir, mode: 'child' });
+    endpoint = server.endpoint;
+  }
+  try {
+    const store = await openDynamoStore({ ...(endpoint !== undefined && { endpoint }), tableName: opts.table });
+    try {
+      return await fn(store);
+    } finally {
+      store.close();
+    }
+  } finally {
+    await server?.stop();
+  }
+}

@@ -1,0 +1,17 @@
+import type { Finding, Severity } from '../model/finding';
+import type { LoadedRule, Profile, RuleCoverage } from './types';
+
+/** What one audit run produced; every output format renders this. */
+export interface AuditResult {
+  generatedAt: string;
+  profile: Profile;
+  mode: 'full' | 'incremental';
+  summary: { hosts: number; vms: number; findings: Record<Severity, number> };
+  /** Current findings of the loaded rules: open and waived, most severe first. */
+  findings: Finding[];
+  /** Findings this run resolved. */
+  resolved: Finding[];
+  rules: readonly LoadedRule[];
+  /** Resources each rule was evaluated on in this run (JUnit's passing cases). */
+  coverage: readonly RuleCoverage[];
+}

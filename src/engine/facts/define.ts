@@ -1,0 +1,28 @@
+import type { ResourceType } from '../../model/finding';
+import type { ContextOf } from '../fleet-index';
+import type { FactValue, Scalar } from '../types';
+
+/**
+ * A named, pure fact: the only way a rule sees the fleet. `params` lists the parameters a rule may pass
+ * (`required` ones must be passed); an unknown fact or parameter in a rule is a load error.
+ */
+export interface FactDef<T extends ResourceType = ResourceType> {
+  id: string;
+  description: string;
+  params?: { name: string; required: boolean; description: string }[];
+  compute(ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): FactValue;
+}
+
+export function fact<T extends ResourceType>(def: FactDef<T>): FactDef<T> {
+  return def;
+}
+
+/** Rounds ratios so evidence reads well and comparisons do not hinge on float noise. */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Whether a VM counts toward its host's load: anything not reported off or suspended. */
+export function isRunning(vm: { powerState?: string }): boolean {
+  return vm.powerState !== 'poweredOff' && vm.powerState !== 'suspended';
+}

@@ -1,0 +1,26 @@
+import type { ResourceType } from '../../model/finding';
+import type { FactDef } from './define';
+import { clusterFacts } from './cluster';
+import { hostConsolidationFacts } from './consolidation';
+import { hostBasicFacts } from './host-basics';
+import { hostPerimeterFacts, perimeterFacts, vmPerimeterFacts } from './perimeter';
+import { hostSettingFacts, vmSettingFacts } from './settings';
+import { hostSimulationFacts } from './simulation';
+import { vmBasicFacts } from './vm-basics';
+
+function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, FactDef<T>> {
+  const map = new Map<string, FactDef<T>>();
+  for (const d of defs) {
+    if (map.has(d.id)) throw new Error(`fact ${d.id} defined twice`);
+    map.set(d.id, d);
+  }
+  return map;
+}
+
+/** Every fact a rule can read, per resource type. A rule naming anything else is refused at load. */
+export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
+  host: byId<'host'>([...hostBasicFacts, ...hostSettingFacts, ...hostConsolidationFacts, ...hostPerimeterFacts, ...hostSimulationFacts]),
+  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts]),
+  cluster: byId<'cluster'>(clusterFacts),
+  perimeter: byId<'perimeter'>(perimeterFacts),
+};

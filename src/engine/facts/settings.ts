@@ -1,0 +1,81 @@
+import type { HostContext, VmContext } from '../fleet-index';
+import type { SettingValue } from '../../model/host';
+import type { Scalar } from '../types';
+import { fact, type FactDef } from './define';
+
+/**
+ * Sources report advanced settings, vmx keys and qemu.conf options as strings or typed values ("1", 1,
+ * "TRUE", true). Canonical numbers and true/false are normalised so a rule compares one representation.
+ */
+export function normaliseSetting(v: SettingValue): Scalar {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (/^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
+  if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(t)) return Number(t);
+  return t;
+}
+
+function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undefined {
+  const settings = ctx.type === 'host' ? ctx.host.settings : ctx.vm.settings;
+  return settings !== undefined && typeof key === 'string' && Object.hasOwn(settings, key) ? settings[key] : undefined;
+}
+
+const keyParams = [
+  { name: 'key', required: true, description: 'setting name, e.g. `Security.AccountLockFailures`' },
+  {
+    name: 'default',
+    required: false,
+    description: 'value to assume when the setting is not reported (the installation default); without it, unset is `null`',
+  },
+];
+
+function settingFact<T extends 'host' | 'vm'>(): FactDef<T> {
+  return fact<T>({
+    id: 'setting',
+    description: 'An advanced setting / vmx key / qemu.conf option, normalised; `params.default` when unset, else null.',
+    params: keyParams,
+    compute: (ctx, p) => {
+      const v = lookup(ctx, p.key ?? null);
+      return v === undefined ? (p.default ?? null) : normaliseSetting(v);
+    },
+  });
+}
+
+function settingListFact<T extends 'host' | 'vm'>(): FactDef<T> {
+  return fact<T>({
+    id: 'settingList',
+    description: 'A comma-separated setting split into lower-case, trimmed, sorted items (e.g. disabled TLS protocols).',
+    params: keyParams,
+    compute: (ctx, p) => {
+      const v = lookup(ctx, p.key ?? null);
+      const raw = v === undefined ? p.default : v;
+      if (raw === undefined || raw === null) return null;
+      return String(raw)
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0)
+        .sort();
+    },
+  });
+}
+
+const nameParam = [{ name: 'name', required: true, description: 'service key, e.g. `TSM-SSH`, `ntpd`' }];
+
+export const hostSettingFacts: FactDef<'host'>[] = [
+  settingFact<'host'>(),
+  settingListFact<'host'>(),
+  fact<'host'>({
+    id: 'serviceRunning',
+    description: 'Whether a host service is running; null when the service is not reported.',
+    params: nameParam,
+    compute: (ctx, p) => (typeof p.name === 'string' ? (ctx.host.services?.[p.name]?.running ?? null) : null),
+  }),
+  fact<'host'>({
+    id: 'servicePolicy',
+    description: 'A host service start-up policy (`on`, `off`, `automatic`); null when not reported.',
+    params: nameParam,
+    compute: (ctx, p) => (typeof p.name === 'string' ? (ctx.host.services?.[p.name]?.policy ?? null) : null),
+  }),
+];
+
+export const vmSettingFacts: FactDef<'vm'>[] = [settingFact<'vm'>(), settingListFact<'vm'>()];

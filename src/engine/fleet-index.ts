@@ -1,0 +1,125 @@
+import type { Fleet, HostView, VmView } from '../model/fleet';
+import type { Perimeter } from '../model/perimeter';
+import type { ResourceType } from '../model/finding';
+import { readSimulation, type HostSimulation } from './facts/simulation-input';
+
+/**
+ * Lookups every fact needs, built once per audit so per-resource facts stay O(neighbours), not O(fleet).
+ */
+export interface FleetIndex {
+  fleet: Fleet;
+  vmsByHost: Map<string, VmView[]>;
+  hostsByCluster: Map<string, HostView[]>;
+  vmsByPerimeter: Map<string, VmView[]>;
+  /** Per-host simulation results, or undefined when no simulation has been stored. */
+  simulation: Map<string, HostSimulation> | undefined;
+  /** Memo for `perimetersOfHost`. */
+  hostPerimeters: Map<string, readonly string[]>;
+}
+
+export function indexFleet(fleet: Fleet, simulationMeta?: unknown): FleetIndex {
+  const vmsByHost = new Map<string, VmView[]>();
+  const vmsByPerimeter = new Map<string, VmView[]>();
+  for (const vm of fleet.vms.values()) {
+    if (vm.hostId !== undefined) push(vmsByHost, vm.hostId, vm);
+    if (vm.perimeter !== undefined) push(vmsByPerimeter, vm.perimeter, vm);
+  }
+  const hostsByCluster = new Map<string, HostView[]>();
+  for (const host of fleet.hosts.values()) if (host.cluster !== undefined) push(hostsByCluster, host.cluster, host);
+  return {
+    fleet,
+    vmsByHost,
+    hostsByCluster,
+    vmsByPerimeter,
+    simulation: readSimulation(simulationMeta),
+    hostPerimeters: new Map(),
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export interface HostContext {
+  type: 'host';
+  id: string;
+  host: HostView;
+  vms: readonly VmView[];
+  index: FleetIndex;
+}
+export interface VmContext {
+  type: 'vm';
+  id: string;
+  vm: VmView;
+  host: HostView | undefined;
+  perimeter: Perimeter | undefined;
+  index: FleetIndex;
+}
+export interface ClusterContext {
+  type: 'cluster';
+  id: string;
+  hosts: readonly HostView[];
+  index: FleetIndex;
+}
+export interface PerimeterContext {
+  type: 'perimeter';
+  id: string;
+  perimeter: Perimeter;
+  vms: readonly VmView[];
+  index: FleetIndex;
+}
+export type ResourceContext = HostContext | VmContext | ClusterContext | PerimeterContext;
+export type ContextOf<T extends ResourceType> = Extract<ResourceContext, { type: T }>;
+
+const NO_VMS: readonly VmView[] = [];
+
+export function hostContext(index: FleetIndex, host: HostView): HostContext {
+  return { type: 'host', id: host.id, host, vms: index.vmsByHost.get(host.id) ?? NO_VMS, index };
+}
+export function vmContext(index: FleetIndex, vm: VmView): VmContext {
+  const host = vm.hostId !== undefined ? index.fleet.hosts.get(vm.hostId) : undefined;
+  const perimeter = vm.perimeter !== undefined ? index.fleet.perimeters.get(vm.perimeter) : undefined;
+  return { type: 'vm', id: vm.id, vm, host, perimeter, index };
+}
+export function clusterContext(index: FleetIndex, id: string): ClusterContext {
+  return { type: 'cluster', id, hosts: index.hostsByCluster.get(id) ?? [], index };
+}
+export function perimeterContext(index: FleetIndex, perimeter: Perimeter): PerimeterContext {
+  return { type: 'perimeter', id: perimeter.id, perimeter, vms: index.vmsByPerimeter.get(perimeter.id) ?? NO_VMS, index };
+}
+
+/** Every resource of one type, in id order so output is stable. */
+export function contextsOf(index: FleetIndex, type: ResourceType, only?: ReadonlySet<string>): ResourceContext[] {
+  const keep = (id: string) => only === undefined || only.has(id);
+  const out: ResourceContext[] = [];
+  switch (type) {
+    case 'host':
+      for (const h of index.fleet.hosts.values()) if (keep(h.id)) out.push(hostContext(index, h));
+      break;
+    case 'vm':
+      for (const v of index.fleet.vms.values()) if (keep(v.id)) out.push(vmContext(index, v));
+      break;
+    case 'cluster':
+      for (const id of index.hostsByCluster.keys()) if (keep(id)) out.push(clusterContext(index, id));
+      break;
+    case 'perimeter':
+      for (const p of index.fleet.perimeters.values()) if (keep(p.id)) out.push(perimeterContext(index, p));
+      break;
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function resourceName(ctx: ResourceContext): string | undefined {
+  switch (ctx.type) {
+    case 'host':
+      return ctx.host.name;
+    case 'vm':
+      return ctx.vm.name;
+    case 'perimeter':
+      return ctx.perimeter.name;
+    case 'cluster':
+      return undefined;
+  }
+}

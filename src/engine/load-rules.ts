@@ -1,0 +1,244 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { ResourceType } from '../model/finding';
+import { loadCatalogue, type ScgControl } from './catalogue';
+import { FACTS } from './facts/registry';
+import type { Condition, FactRef, LoadedRule, Profile, RuleFile, Scalar } from './types';
+
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+const SCHEMA_FILE = 'rule.schema.json';
+/** Folders under the rules directory that hold data, not rules. */
+const NOT_PACKS = new Set(['catalogue']);
+
+/** Every problem found in a rule directory; the audit refuses to run on any of them. */
+export class RuleLoadError extends Error {
+  override readonly name = 'RuleLoadError';
+  constructor(readonly problems: string[]) {
+    super(`rules refused:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export interface LoadOptions {
+  profile?: Profile;
+  /** vSphere 8 SCG catalogue; defaults to rules/catalogue/ of this package. */
+  catalogue?: Map<string, ScgControl>;
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(): ReturnType<Ajv['compile']> {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(join(DEFAULT_RULES_DIR, SCHEMA_FILE), 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validator;
+}
+
+/** The rule files under `dir`: `<pack>/<rule-id>.json`, sorted. */
+export function ruleFiles(dir: string): { pack: string; file: string }[] {
+  const out: { pack: string; file: string }[] = [];
+  for (const pack of readdirSync(dir).sort()) {
+    const packDir = join(dir, pack);
+    if (NOT_PACKS.has(pack) || !statSync(packDir).isDirectory()) continue;
+    for (const f of readdirSync(packDir).sort()) if (f.endsWith('.json')) out.push({ pack, file: join(packDir, f) });
+  }
+  return out;
+}
+
+/** Loads, validates and resolves every rule under `dir` for one profile. Throws RuleLoadError listing all problems. */
+export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): LoadedRule[] {
+  const profile = opts.profile ?? 'scg';
+  const catalogue = opts.catalogue ?? loadCatalogue();
+  const problems: string[] = [];
+  const rules: LoadedRule[] = [];
+  const seen = new Map<string, string>();
+  for (const { pack, file } of ruleFiles(dir)) {
+    const shown = relative(process.cwd(), file) || file;
+    const fileProblems: string[] = [];
+    const rule = loadRuleFile(file, pack, profile, catalogue, (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`));
+    if (rule && seen.has(rule.id)) fileProblems.push(`${shown}: /id duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`);
+    if (rule && fileProblems.length === 0) {
+      seen.set(rule.id, shown);
+      rules.push(rule);
+    }
+    problems.push(...fileProblems);
+  }
+  if (problems.length > 0) throw new RuleLoadError(problems);
+  return rules;
+}
+
+type Report = (jsonPath: string, message: string) => void;
+
+function describeAjv(errors: ErrorObject[]): { path: string; message: string }[] {
+  // anyOf branches each report; the deepest errors point at the actual mistake.
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+  const max = Math.max(...errors.map(depth));
+  const out = new Map<string, { path: string; message: string }>();
+  for (const e of errors.filter((x) => depth(x) === max && x.keyword !== 'anyOf')) {
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.keyword === 'enum'
+          ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+          : '';
+    const message = `${e.message ?? e.keyword}${extra}`;
+    out.set(`${e.instancePath} ${message}`, { path: e.instancePath, message });
+  }
+  return [...out.values()].slice(0, 5);
+}
+
+export function loadRuleFile(file: string, pack: string, profile: Profile, catalogue: Map<string, ScgControl>, report: Report): LoadedRule | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    report('', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+  const check = validate();
+  if (!check(raw)) {
+    for (const e of describeAjv(check.errors ?? [])) report(e.path, e.message);
+    return undefined;
+  }
+  const def = raw as RuleFile;
+  let ok = true;
+  const fail: Report = (p, m) => {
+    ok = false;
+    report(p, m);
+  };
+  if (basename(file) !== `${def.id}.json`) fail('/id', `"${def.id}" does not match the file name (expected ${def.id}.json)`);
+  const params: Record<string, Scalar | Scalar[]> = { ...def.params, ...def.profiles?.[profile] };
+  for (const [p, override] of Object.entries(def.profiles ?? {})) {
+    for (const key of Object.keys(override ?? {})) {
+      if (!Object.hasOwn(def.params ?? {}, key)) fail(`/profiles/${p}/${key}`, `overrides "${key}", which is not in /params`);
+    }
+  }
+  const facts = FACTS[def.resourceType] as ReadonlyMap<string, { params?: { name: string; required: boolean }[] }>;
+  const evidenceFacts: FactRef[] = [];
+  const conditions = resolveCondition(def.conditions, '/conditions', def.resourceType, facts, params, evidenceFacts, fail) as Condition;
+  for (const [i, ref] of (def.evidence ?? []).entries()) {
+    const resolved = resolveFactRef(ref, `/evidence/${i}`, def.resourceType, facts, params, fail);
+    if (resolved) addRef(evidenceFacts, resolved);
+  }
+  for (const key of Object.keys(def.appliesTo ?? {})) {
+    const f = facts.get(key);
+    if (!f) fail(`/appliesTo/${key}`, `unknown fact "${key}" for resource type ${def.resourceType}`);
+    else if (f.params?.some((p) => p.required)) fail(`/appliesTo/${key}`, `fact "${key}" needs params and cannot be used in appliesTo`);
+  }
+  const controls = checkControls(def, catalogue, fail);
+  if (!ok) return undefined;
+  return {
+    id: def.id,
+    pack,
+    file,
+    title: def.title,
+    severity: def.severity,
+    category: def.category,
+    resourceType: def.resourceType,
+    ...(def.description !== undefined && { description: def.description }),
+    params,
+    appliesTo: def.appliesTo ?? {},
+    conditions,
+    evidenceFacts,
+    controls,
+    rationale: def.rationale,
+    remediation: def.remediation,
+    fixtures: def.fixtures,
+  };
+}
+
+function addRef(list: FactRef[], ref: FactRef): void {
+  const key = JSON.stringify(ref);
+  if (!list.some((r) => JSON.stringify(r) === key)) list.push(ref);
+}
+
+function substitute(value: unknown, path: string, params: Record<string, Scalar | Scalar[]>, fail: Report): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'param' in value) {
+    const name = (value as { param: string }).param;
+    if (!Object.hasOwn(params, name)) {
+      fail(path, `refers to param "${name}", which /params does not define`);
+      return null;
+    }
+    return params[name];
+  }
+  return value;
+}
+
+function resolveFactRef(
+  ref: { fact: string; params?: Record<string, unknown> },
+  path: string,
+  type: ResourceType,
+  facts: ReadonlyMap<string, { params?: { name: string; required: boolean }[] }>,
+  params: Record<string, Scalar | Scalar[]>,
+  fail: Report,
+): FactRef | undefined {
+  const def = facts.get(ref.fact);
+  if (!def) {
+    fail(`${path}/fact`, `unknown fact "${ref.fact}" for resource type ${type} (undefined facts are errors, see docs/rules.md)`);
+    return undefined;
+  }
+  const allowed = def.params ?? [];
+  const given = ref.params ?? {};
+  for (const key of Object.keys(given)) {
+    if (!allowed.some((p) => p.name === key)) fail(`${path}/params/${key}`, `fact "${ref.fact}" takes no param "${key}"`);
+  }
+  for (const p of allowed) if (p.required && !Object.hasOwn(given, p.name)) fail(`${path}/params`, `fact "${ref.fact}" needs param "${p.name}"`);
+  if (Object.keys(given).length === 0) return { fact: ref.fact };
+  const resolved: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(given)) {
+    const s = substitute(v, `${path}/params/${k}`, params, fail);
+    if (Array.isArray(s)) fail(`${path}/params/${k}`, 'fact params must be scalars');
+    else resolved[k] = s as Scalar;
+  }
+  return { fact: ref.fact, params: resolved };
+}
+
+function resolveCondition(
+  c: unknown,
+  path: string,
+  type: ResourceType,
+  facts: ReadonlyMap<string, { params?: { name: string; required: boolean }[] }>,
+  params: Record<string, Scalar | Scalar[]>,
+  refs: FactRef[],
+  fail: Report,
+): unknown {
+  const node = c as Record<string, unknown>;
+  const priority = node.priority !== undefined ? { priority: node.priority } : {};
+  if (Array.isArray(node.all)) return { all: node.all.map((x, i) => resolveCondition(x, `${path}/all/${i}`, type, facts, params, refs, fail)), ...priority };
+  if (Array.isArray(node.any)) return { any: node.any.map((x, i) => resolveCondition(x, `${path}/any/${i}`, type, facts, params, refs, fail)), ...priority };
+  if (node.not !== undefined) return { not: resolveCondition(node.not, `${path}/not`, type, facts, params, refs, fail), ...priority };
+  const ref = resolveFactRef(node as { fact: string; params?: Record<string, unknown> }, path, type, facts, params, fail);
+  if (ref) addRef(refs, ref);
+  const value = substitute(node.value, `${path}/value`, params, fail);
+  if ((node.operator === 'in' || node.operator === 'notIn') && !Array.isArray(value)) fail(`${path}/value`, `operator ${String(node.operator)} needs an array value`);
+  return {
+    fact: node.fact,
+    operator: node.operator,
+    value,
+    ...(ref?.params && { params: ref.params }),
+    ...(node.path !== undefined && { path: node.path }),
+    ...priority,
+  };
+}
+
+function checkControls(def: RuleFile, catalogue: Map<string, ScgControl>, fail: Report) {
+  const controls = def.controls.map((c) => ({ ...c }));
+  for (const [i, c] of def.controls.entries()) {
+    if (c.framework !== 'vsphere-8-scg') continue;
+    const entry = catalogue.get(c.id);
+    if (!entry) {
+      fail(`/controls/${i}/id`, `"${c.id}" is not in the vSphere 8 SCG catalogue`);
+      continue;
+    }
+    const listed = def.controls.filter((x) => x.framework === 'disa-stig').map((x) => x.id);
+    for (const stig of listed) {
+      if (!entry.stigIds.includes(stig)) fail(`/controls`, `disa-stig ${stig} is not mapped to ${c.id} in the catalogue (${entry.stigIds.join(' ') || 'none'})`);
+    }
+    // The catalogue is the source of STIG mappings: rules name the SCG control, the loader adds its STIG ids.
+    for (const stig of entry.stigIds) {
+      if (!controls.some((x) => x.framework === 'disa-stig' && x.id === stig)) controls.push({ framework: 'disa-stig', id: stig });
+    }
+  }
+  return controls;
+}

@@ -1,0 +1,105 @@
+import type { Fleet } from '../model/fleet';
+import { SEVERITIES, severityRank, type Finding, type ResourceType, type Severity } from '../model/finding';
+import type { FleetStore, PutEventsResult } from '../store/types';
+import type { AuditResult } from '../engine/audit-result';
+import { CompiledRules, type Scope } from '../engine/compile';
+import { SIMULATION_META_KEY } from '../engine/facts/simulation-input';
+import { indexFleet } from '../engine/fleet-index';
+import { computeLifecycle } from '../engine/lifecycle';
+import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
+import type { LoadedRule, Profile } from '../engine/types';
+import { waiverMatcher, type Waiver } from '../engine/waivers';
+
+export const AUDIT_META_KEY = 'audit/latest';
+
+export interface AuditOptions {
+  profile?: Profile;
+  rulesDir?: string;
+  /** Already loaded rules (takes precedence over rulesDir/profile loading). */
+  rules?: readonly LoadedRule[];
+  waivers?: readonly Waiver[];
+  /** Entities changed since the last audit (from putEvents / ingest); without it the audit is full. */
+  scope?: PutEventsResult['subjects'];
+  full?: boolean;
+  now?: string;
+}
+
+/**
+ * Which VMs an incremental audit re-evaluates, or undefined for "everything". Hosts, clusters and
+ * perimeters are always re-evaluated: they are few, and a host's consolidation facts depend on VMs that may
+ * have left it through an upsert that does not say where they came from. VMs are re-evaluated when they
+ * changed, when their host changed, when a changed host appears in their migration evidence, or when
+ * they descend (by cloning) from a changed VM. A changed perimeter changes host membership everywhere: full.
+ */
+export function incrementalVmScope(fleet: Fleet, subjects: PutEventsResult['subjects']): Set<string> | undefined {
+  if (subjects.some((s) => s.kind === 'perimeter')) return undefined;
+  const vms = new Set<string>();
+  const hosts = new Set(subjects.filter((s) => s.kind === 'host').map((s) => s.id));
+  for (const s of subjects) if (s.kind === 'vm') vms.add(s.id);
+  if (hosts.size > 0) {
+    for (const vm of fleet.vms.values()) {
+      if ((vm.hostId !== undefined && hosts.has(vm.hostId)) || vm.movements.some((m) => hosts.has(m.fromHostId ?? '') || hosts.has(m.toHostId ?? ''))) {
+        vms.add(vm.id);
+      }
+    }
+  }
+  const children = new Map<string, string[]>();
+  for (const vm of fleet.vms.values()) {
+    if (vm.clonedFrom === undefined) continue;
+    const list = children.get(vm.clonedFrom);
+    if (list) list.push(vm.id);
+    else children.set(vm.clonedFrom, [vm.id]);
+  }
+  const queue = [...vms];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.pop()!) ?? []) {
+      if (!vms.has(child)) {
+        vms.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return vms;
+}
+
+const bySeverityThenId = (a: Finding, b: Finding) =>
+  severityRank(b.severity) - severityRank(a.severity) ||
+  (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+  (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0);
+
+/** Audits the stored fleet, updates stored findings (lifecycle, waivers) and returns the result. */
+export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Promise<AuditResult> {
+  const profile = opts.profile ?? 'scg';
+  const now = opts.now ?? new Date().toISOString();
+  const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
+  const [fleet, simulation, previous] = await Promise.all([store.loadFleet(), store.getMeta<unknown>(SIMULATION_META_KEY), store.listFindings()]);
+  const index = indexFleet(fleet, simulation);
+  const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
+  const scope: Scope = vmScope ? { vm: vmScope } : {};
+  const evaluation = new CompiledRules(rules).evaluate(index, scope);
+  const evaluated = (type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id);
+  const { findings, changed } = computeLifecycle({
+    previous,
+    hits: evaluation.hits,
+    ruleIds: new Set(rules.map((r) => r.id)),
+    evaluated,
+    waivers: waiverMatcher(opts.waivers ?? []),
+    now,
+  });
+  if (changed.length > 0) await store.putFindings(changed);
+  const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of current) if (f.status === 'open') counts[f.severity]++;
+  const result: AuditResult = {
+    generatedAt: now,
+    profile,
+    mode: vmScope ? 'incremental' : 'full',
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
+    findings: current,
+    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(bySeverityThenId),
+    rules,
+    coverage: evaluation.coverage,
+  };
+  await store.putMeta(AUDIT_META_KEY, { generatedAt: now, profile, mode: result.mode, summary: result.summary });
+  return result;
+}

@@ -1,0 +1,66 @@
+import { computeDigest, type NotifyState } from '../alerts/digest';
+import { digestMessages, type SlackPayload } from '../alerts/digest-messages';
+import { deliverOutbox, type DeliveryOptions, type DeliveryReport } from '../alerts/deliver-outbox';
+import { toOutboxMessages } from '../alerts/outbox-messages';
+import { webhookPoster, type SlackPoster } from '../alerts/slack-poster';
+import type { Severity } from '../model/finding';
+import type { FleetStore } from '../store/types';
+import { LATEST_REPORT_META, type LatestReportMeta } from '../report/html/report-meta';
+
+export const NOTIFY_STATE_META = 'notify/last';
+
+export interface NotifyOptions {
+  minSeverity: Severity;
+  /** Link in the digest; defaults to the URL or path the last `report` run recorded. */
+  reportUrl?: string;
+  /** Plan only: nothing enqueued, no state written, nothing sent. */
+  dryRun?: boolean;
+  /** Where to deliver; without it (and without `post`) messages stay queued for a later run. */
+  webhookUrl?: string;
+  post?: SlackPoster;
+  delivery?: Pick<DeliveryOptions, 'timing' | 'minIntervalMs' | 'retryBudgetMs' | 'backoffBaseMs' | 'backoffMaxMs'>;
+  topItems?: number;
+  maxBlocks?: number;
+  now?: Date;
+}
+
+export interface NotifyResult {
+  newCount: number;
+  resolvedCount: number;
+  openCount: number;
+  /** Messages this run planned (and, unless dry-run, enqueued). */
+  planned: { id: string; payload: SlackPayload }[];
+  delivery?: DeliveryReport;
+}
+
+/**
+ * One notification run, used by `hyperaudit notify` and the notify Lambda: digest of what changed since
+ * `notify/last`, messages into the outbox together with the new state, then the outbox delivered.
+ * Enqueue comes before the state write: a crash in between re-plans the same digest, whose ids already sit
+ * in the outbox, so nothing is lost or doubled.
+ */
+export async function runNotify(store: FleetStore, options: NotifyOptions): Promise<NotifyResult> {
+  const now = options.now ?? new Date();
+  const findings = await store.listFindings();
+  const previous = await store.getMeta<NotifyState>(NOTIFY_STATE_META);
+  const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString());
+  const reportUrl = options.reportUrl ?? (await store.getMeta<LatestReportMeta>(LATEST_REPORT_META))?.url;
+  const messages = digestMessages(digest, { reportUrl, topItems: options.topItems, maxBlocks: options.maxBlocks });
+  const outbox = toOutboxMessages(digest, messages, now);
+  const result: NotifyResult = {
+    newCount: digest.newItems.length,
+    resolvedCount: digest.closedItems.length,
+    openCount: digest.openCount,
+    planned: outbox.map((m) => ({ id: m.id, payload: m.payload as unknown as SlackPayload })),
+  };
+  if (options.dryRun) return result;
+
+  if (outbox.length > 0) await store.enqueueOutbox(outbox);
+  await store.putMeta(NOTIFY_STATE_META, digest.nextState);
+
+  const post = options.post ?? (options.webhookUrl !== undefined ? webhookPoster(options.webhookUrl) : undefined);
+  if (post !== undefined) {
+    result.delivery = await deliverOutbox(store, { webhookUrl: options.webhookUrl ?? 'injected', post, ...options.delivery });
+  }
+  return result;
+}

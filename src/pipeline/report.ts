@@ -1,0 +1,99 @@
+import { mkdir, writeFile, copyFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding } from '../model/finding';
+import type { Fleet } from '../model/fleet';
+import type { FleetStore } from '../store/types';
+import { buildReportData, zeroCounts } from '../report/html/build-report-data';
+import type { ReportData } from '../report/html/report-data';
+import { LATEST_REPORT_META, RUN_META_PREFIX, type LatestReportMeta, type RunSummary } from '../report/html/report-meta';
+import { findingsCsv } from '../report/html/report-csv';
+import { renderReportHtml } from '../report/html/render-html';
+import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
+
+export const SIMULATION_META = 'simulation/latest';
+/** Runs kept in the trend chart. */
+const TREND_RUNS = 90;
+
+/** An extra file beside the HTML, e.g. the audit's SARIF or JUnit rendering of the same findings. */
+export interface ReportFormat {
+  fileName: string;
+  render(findings: readonly Finding[], fleet: Fleet, generatedAt: string): string;
+}
+
+export interface ReportOptions {
+  outDir: string;
+  /** A directory that receives a copy of the files (the `latest` report). */
+  latestDir?: string;
+  /** Where people will open report.html (e.g. an S3 URL); recorded for `notify`. Default: its file:// URL. */
+  publicUrl?: string;
+  formats?: readonly ReportFormat[];
+  now?: Date;
+}
+
+export interface ReportOutput {
+  dir: string;
+  files: string[];
+  url: string;
+  summary: RunSummary;
+}
+
+/** Filesystem-safe timestamp for the default report directory: 2026-11-26T01-20-00-123Z. */
+export function reportTimestamp(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
+export function summariseRun(at: string, findings: readonly Finding[], fleet: Fleet, simulation: SimulationView | undefined): RunSummary {
+  const summary: RunSummary = { at, hosts: fleet.hosts.size, vms: fleet.vms.size, open: zeroCounts(), waived: 0, resolved: 0 };
+  for (const f of findings) {
+    if (f.status === 'open') summary.open[f.severity] = (summary.open[f.severity] ?? 0) + 1;
+    else if (f.status === 'waived') summary.waived++;
+    else summary.resolved++;
+  }
+  if (simulation?.energyKWh !== undefined) summary.energyKWh = simulation.energyKWh;
+  if (simulation?.overloadedTimeFraction !== undefined) summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
+  return summary;
+}
+
+/** Reads what the report needs from the store and records this run for future trends. */
+export async function collectReportData(store: FleetStore, now: Date): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
+  const [findings, fleet, rawSimulation] = await Promise.all([store.listFindings(), store.loadFleet(), store.getMeta<unknown>(SIMULATION_META)]);
+  const simulation = toSimulationView(rawSimulation);
+  const at = now.toISOString();
+  const summary = summariseRun(at, findings, fleet, simulation);
+  await store.putMeta(`${RUN_META_PREFIX}${at}`, summary);
+  const trend = (await store.listMeta<RunSummary>(RUN_META_PREFIX)).map((e) => e.value).slice(-TREND_RUNS);
+  const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
+  return { data, findings, fleet, summary };
+}
+
+/**
+ * `hyperaudit report`: the self-contained HTML page, its data as JSON, findings as CSV, and any audit
+ * formats, written to `outDir` (and copied to `latestDir`); the location is recorded for `notify`.
+ */
+export async function generateReport(store: FleetStore, options: ReportOptions): Promise<ReportOutput> {
+  const now = options.now ?? new Date();
+  const { data, findings, fleet, summary } = await collectReportData(store, now);
+  const contents = new Map<string, string>([
+    ['report.html', renderReportHtml(data)],
+    ['report.json', `${JSON.stringify(data, null, 2)}\n`],
+    ['findings.csv', findingsCsv(data.findings)],
+  ]);
+  for (const format of options.formats ?? []) {
+    if (!contents.has(format.fileName)) contents.set(format.fileName, format.render(findings, fleet, data.generatedAt));
+  }
+
+  const dir = resolve(options.outDir);
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of contents) await writeFile(join(dir, name), text, 'utf8');
+  if (options.latestDir !== undefined) {
+    const latest = resolve(options.latestDir);
+    await mkdir(latest, { recursive: true });
+    for (const name of contents.keys()) await copyFile(join(dir, name), join(latest, name));
+  }
+
+  const url = options.publicUrl ?? pathToFileURL(join(dir, 'report.html')).href;
+  const meta: LatestReportMeta = { generatedAt: data.generatedAt, dir, url };
+  await store.putMeta(LATEST_REPORT_META, meta);
+  return { dir, files: [...contents.keys()].map((n) => join(dir, n)), url, summary };
+}

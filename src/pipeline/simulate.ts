@@ -1,0 +1,225 @@
+/**
+ * Simulation entry points. `runSimulation`, `simulateCluster` and `mergeClusterResults` are pure (the Step
+ * Functions Distributed Map fans out over clusters with them); `simulateStored` replays the store's history
+ * and stores the result; `loadTraceDirectory` is the one file reader.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FleetEvent } from '../model/event';
+import { emptyFleet, type Fleet } from '../model/fleet';
+import type { FleetStore } from '../store/types';
+import { clusterOf, SimulationInputError } from '../simulation/compile';
+import { replayHistory } from '../simulation/replay';
+import type { SimulationResult, VmResult } from '../simulation/result';
+import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS, simulateFleet, type SimulationOptions } from '../simulation/simulate-fleet';
+import { summariseFleet } from '../simulation/summary';
+import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
+import { round } from '../simulation/score';
+import type { AppAvailability } from '../simulation/availability';
+
+export type { SimulationOptions } from '../simulation/simulate-fleet';
+export type { SimulationResult } from '../simulation/result';
+
+export const SIMULATION_LATEST_KEY = 'simulation/latest';
+export const SIMULATION_RUNS_PREFIX = 'simulation/runs/';
+
+/** Simulates the whole fleet. Pure: no I/O, same input and seed → same result. */
+export function runSimulation(fleet: Fleet, opts: SimulationOptions = {}): SimulationResult {
+  return simulateFleet(fleet, opts);
+}
+
+/** The cluster ids `simulateCluster` accepts, for the fan-out's item list. */
+export function listClusters(fleet: Fleet): string[] {
+  return [...new Set([...fleet.hosts.values()].map(clusterOf))].sort();
+}
+
+/** The hosts of one cluster and the VMs that run on them at some step of the window. */
+export function clusterFleet(fleet: Fleet, clusterId: string, opts: Pick<SimulationOptions, 'placement'> = {}): Fleet {
+  const sub = emptyFleet();
+  for (const host of fleet.hosts.values()) if (clusterOf(host) === clusterId) sub.hosts.set(host.id, host);
+  for (const vm of fleet.vms.values()) {
+    const segments = opts.placement?.get(vm.id);
+    // A VM that migrates across clusters belongs to the cluster it ends in.
+    const hostId = segments ? segments[segments.length - 1]!.hostId ?? vm.hostId : vm.hostId;
+    if (hostId !== undefined && hostId !== null && sub.hosts.has(hostId)) sub.vms.set(vm.id, vm);
+  }
+  sub.perimeters = new Map(fleet.perimeters);
+  return sub;
+}
+
+/**
+ * Simulates one cluster. Random draws are keyed by host and VM id, so each host's and VM's figures equal
+ * those of the whole-fleet run; only apps spread over several clusters differ (see mergeClusterResults).
+ */
+export function simulateCluster(fleet: Fleet, clusterId: string, opts: SimulationOptions = {}): SimulationResult {
+  if (![...fleet.hosts.values()].some((h) => clusterOf(h) === clusterId)) {
+    throw new SimulationInputError(`no host in cluster ${JSON.stringify(clusterId)}`);
+  }
+  return simulateFleet(clusterFleet(fleet, clusterId, opts), opts);
+}
+
+/**
+ * Merges per-cluster results into one fleet result. Failures are independent across clusters, so an app
+ * spread over clusters is down only when it is down in each: its downtime fractions multiply.
+ */
+export function mergeClusterResults(results: readonly SimulationResult[]): SimulationResult {
+  if (results.length === 0) throw new SimulationInputError('no cluster results to merge');
+  const first = results[0]!;
+  for (const r of results) {
+    if (r.window.start !== first.window.start || r.window.steps !== first.window.steps || r.window.stepSeconds !== first.window.stepSeconds || r.seed !== first.seed || r.trials !== first.trials) {
+      throw new SimulationInputError('cluster results were produced with different windows, seeds or trial counts');
+    }
+  }
+  const hosts: SimulationResult['hosts'] = {};
+  const vms: SimulationResult['vms'] = {};
+  const clusters: SimulationResult['clusters'] = {};
+  const apps: Record<string, AppAvailability> = {};
+  const antiAffinity: SimulationResult['antiAffinity'] = [];
+  const warnings = new Set<string>();
+  for (const r of results) {
+    Object.assign(hosts, r.hosts);
+    for (const [id, vm] of Object.entries(r.vms)) if (!vms[id] || (vms[id].hostId === null && vm.hostId !== null)) vms[id] = vm as VmResult;
+    Object.assign(clusters, r.clusters);
+    antiAffinity.push(...r.antiAffinity);
+    r.warnings.forEach((w) => warnings.add(w));
+    for (const [name, app] of Object.entries(r.apps)) {
+      const prev = apps[name];
+      apps[name] = prev
+        ? {
+            vms: prev.vms + app.vms,
+            hosts: prev.hosts + app.hosts,
+            expectedDowntimeHoursPerYear: 8760 * (prev.expectedDowntimeHoursPerYear / 8760) * (app.expectedDowntimeHoursPerYear / 8760),
+            antiAffinityViolations: prev.antiAffinityViolations + app.antiAffinityViolations,
+          }
+        : { ...app };
+    }
+  }
+  antiAffinity.sort((a, b) => (a.app + '\0' + a.role + '\0' + a.hostId < b.app + '\0' + b.role + '\0' + b.hostId ? -1 : 1));
+  const sorted = <T>(rec: Record<string, T>) => Object.fromEntries(Object.keys(rec).sort().map((k) => [k, rec[k]!]));
+  for (const app of Object.values(apps)) app.expectedDowntimeHoursPerYear = round(app.expectedDowntimeHoursPerYear, 12);
+  return {
+    ...first,
+    fleet: summariseFleet(hosts, vms, clusters, antiAffinity.length),
+    hosts: sorted(hosts),
+    vms: sorted(vms),
+    clusters: sorted(clusters),
+    apps: sorted(apps),
+    antiAffinity,
+    warnings: [...warnings],
+  };
+}
+
+/** Reads every trace file of a folder (or only `names`), rejecting bad ones with file and line. */
+export async function loadTraceDirectory(dir: string, names?: readonly string[]): Promise<Map<string, Trace>> {
+  let files: string[];
+  try {
+    files = names ? [...new Set(names)] : (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch (err) {
+    throw new SimulationInputError(`cannot read trace folder ${dir}: ${(err as Error).message}`);
+  }
+  const traces = new Map<string, Trace>();
+  await Promise.all(
+    files.map(async (name) => {
+      const path = join(dir, name);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (err) {
+        throw new SimulationInputError(`cannot read trace ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      try {
+        traces.set(name, parseTrace(path, text));
+      } catch (err) {
+        if (err instanceof TraceFormatError) throw new SimulationInputError(err.message);
+        throw err;
+      }
+    }),
+  );
+  return traces;
+}
+
+export interface StoredSimulationOptions extends SimulationOptions {
+  /** Time the run is recorded under; default now. */
+  now?: string;
+  /** Store the result (default true). */
+  save?: boolean;
+}
+
+export interface StoredSimulation {
+  result: SimulationResult;
+  placementChanges: number;
+  runKey?: string;
+}
+
+/** The compact per-host figures (numbers only) audit rules read as facts; full results go to --out. */
+export function storedForm(result: SimulationResult) {
+  const hosts: Record<string, Record<string, number | string | boolean | null>> = {};
+  for (const [id, h] of Object.entries(result.hosts)) {
+    hosts[id] = {
+      cluster: h.cluster,
+      score: h.score,
+      topReason: h.reasons[0]?.component ?? null,
+      overloadedTimeFraction: h.overloadedTimeFraction,
+      cpuReadyPct: h.cpuReadyPct,
+      cpuUtilAvgPct: h.cpuUtilAvgPct,
+      cpuUtilPeakPct: h.cpuUtilPeakPct,
+      memoryOvercommit: h.memoryOvercommit,
+      nicContentionTimeFraction: h.nicContentionTimeFraction,
+      storageContentionTimeFraction: h.storageContentionTimeFraction,
+      coincidingPeaks: h.coincidingPeaks,
+      energyKWh: h.energyKWh,
+      unavailability: h.availability.unavailability,
+      blastRadiusVms: h.availability.blastRadius.vms,
+      blastRadiusApps: h.availability.blastRadius.apps,
+      appsLostOnFailure: h.availability.blastRadius.appsLost.length,
+      singleFailureRestartable: h.availability.singleFailureRestartable ? 1 : 0,
+    };
+  }
+  return {
+    kind: result.kind,
+    version: result.version,
+    window: result.window,
+    seed: result.seed,
+    trials: result.trials,
+    fleet: result.fleet,
+    hosts,
+    clusters: result.clusters,
+    apps: result.apps,
+    antiAffinity: result.antiAffinity.slice(0, 200),
+    warnings: result.warnings,
+  };
+}
+
+/**
+ * Replays the stored history into placement over the window (by default the `steps × stepSeconds` ending at
+ * the newest event), simulates, and stores the compact result under `simulation/latest` and a run summary
+ * under `simulation/runs/<iso time>`.
+ */
+export async function simulateStored(store: FleetStore, opts: StoredSimulationOptions = {}): Promise<StoredSimulation> {
+  const history: FleetEvent[] = [];
+  for await (const event of store.readHistory()) history.push(event);
+  const steps = opts.steps ?? DEFAULT_STEPS;
+  const stepSeconds = opts.stepSeconds ?? DEFAULT_STEP_SECONDS;
+  let fleet: Fleet;
+  let placement = opts.placement;
+  let start = opts.start;
+  let placementChanges = 0;
+  if (history.length > 0) {
+    const startMs = opts.start !== undefined ? Date.parse(opts.start) : undefined;
+    if (startMs !== undefined && Number.isNaN(startMs)) throw new SimulationInputError(`start is not a date-time: ${opts.start}`);
+    const replay = replayHistory(history, { steps, stepSeconds, ...(startMs !== undefined && { startMs }) });
+    fleet = replay.fleet;
+    placement ??= replay.placement;
+    start = new Date(replay.startMs).toISOString();
+    placementChanges = replay.placementChanges;
+  } else {
+    fleet = await store.loadFleet();
+  }
+  const result = runSimulation(fleet, { ...opts, ...(placement && { placement }), ...(start !== undefined && { start }) });
+  if (opts.save === false) return { result, placementChanges };
+  const now = opts.now ?? new Date().toISOString();
+  const runKey = `${SIMULATION_RUNS_PREFIX}${now}`;
+  await store.putMeta(SIMULATION_LATEST_KEY, { ...storedForm(result), simulatedAt: now });
+  await store.putMeta(runKey, { simulatedAt: now, window: result.window, seed: result.seed, trials: result.trials, fleet: result.fleet, placementChanges });
+  return { result, placementChanges, runKey };
+}

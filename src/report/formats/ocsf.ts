@@ -1,0 +1,57 @@
+import type { AuditResult } from '../../engine/audit-result';
+import type { Finding, Severity } from '../../model/finding';
+
+/** OCSF 1.1 severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical. */
+export const OCSF_SEVERITY: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+const SEVERITY_NAME: Record<Severity, string> = { info: 'Informational', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+/** Finding status_id: 1 New, 3 Suppressed, 4 Resolved. */
+const STATUS: Record<Finding['status'], { id: number; name: string }> = {
+  open: { id: 1, name: 'New' },
+  waived: { id: 3, name: 'Suppressed' },
+  resolved: { id: 4, name: 'Resolved' },
+};
+
+/** OCSF Compliance Finding (class_uid 2003, category Findings = 2), one event per finding, as a JSON array. */
+export function toOcsf(result: AuditResult) {
+  const time = Date.parse(result.generatedAt);
+  return result.findings.map((f) => ({
+    class_uid: 2003,
+    class_name: 'Compliance Finding',
+    category_uid: 2,
+    category_name: 'Findings',
+    activity_id: 1,
+    activity_name: 'Create',
+    type_uid: 200301,
+    type_name: 'Compliance Finding: Create',
+    time,
+    severity_id: OCSF_SEVERITY[f.severity],
+    severity: SEVERITY_NAME[f.severity],
+    status_id: STATUS[f.status].id,
+    status: STATUS[f.status].name,
+    message: f.title,
+    metadata: { version: '1.1.0', product: { name: 'hyperaudit', vendor_name: 'hyperaudit', version: '0.1.0' }, profiles: [] as string[] },
+    finding_info: {
+      uid: f.fingerprint,
+      title: f.title,
+      desc: f.rationale ?? f.title,
+      types: [f.category],
+      created_time: Date.parse(f.firstSeen),
+      first_seen_time: Date.parse(f.firstSeen),
+      last_seen_time: Date.parse(f.lastSeen),
+    },
+    compliance: {
+      control: f.ruleId,
+      standards: [...new Set(f.controls.map((c) => c.framework))],
+      requirements: f.controls.map((c) => `${c.framework}:${c.id}`),
+      status_id: 3,
+      status: 'Fail',
+    },
+    resources: [{ uid: f.resourceId, type: f.resourceType, ...(f.resourceName !== undefined && { name: f.resourceName }) }],
+    remediation: { desc: f.remediation },
+    unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }) },
+  }));
+}
+
+export function formatOcsf(result: AuditResult): string {
+  return `${JSON.stringify(toOcsf(result), null, 2)}\n`;
+}

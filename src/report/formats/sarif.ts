@@ -1,0 +1,60 @@
+import type { AuditResult } from '../../engine/audit-result';
+import type { Severity } from '../../model/finding';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+/** GitHub code scanning reads `security-severity` (0–10) from rule properties. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+
+/** SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding. */
+export function formatSarif(result: AuditResult): string {
+  const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'hyperaudit',
+            version: '0.1.0',
+            informationUri: 'https://github.com/hyperaudit/hyperaudit',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.rationale },
+              help: { text: r.remediation, markdown: `**Remediation:** ${r.remediation}\n\n**Controls:** ${r.controls.map((c) => `${c.framework} ${c.id}`).join(', ') || 'none'}` },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: {
+                category: r.category,
+                pack: r.pack,
+                resourceType: r.resourceType,
+                'security-severity': SECURITY_SEVERITY[r.severity],
+                tags: [r.category, ...r.controls.map((c) => `${c.framework}/${c.id}`)],
+              },
+            })),
+          },
+        },
+        automationDetails: { id: `hyperaudit/${result.profile}/` },
+        results: result.findings.map((f) => ({
+          ruleId: f.ruleId,
+          ...(ruleIndex.has(f.ruleId) && { ruleIndex: ruleIndex.get(f.ruleId) }),
+          level: LEVEL[f.severity],
+          message: { text: `${f.title} (${f.resourceType} ${f.resourceName ?? f.resourceId})` },
+          locations: [
+            {
+              logicalLocations: [{ name: f.resourceId, fullyQualifiedName: `${f.resourceType}/${f.resourceId}`, kind: f.resourceType }],
+            },
+          ],
+          partialFingerprints: { 'hyperaudit/v1': f.fingerprint },
+          ...(f.status === 'waived' && {
+            suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.waiver?.reason ?? ''} (owner ${f.waiver?.owner ?? '?'}, expires ${f.waiver?.expires ?? '?'})` }],
+          }),
+          properties: { evidence: f.evidence, status: f.status, firstSeen: f.firstSeen, lastSeen: f.lastSeen },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,63 @@
+import type { AuditResult } from '../../engine/audit-result';
+import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
+import type { LoadedRule, Profile } from '../../engine/types';
+import { SEVERITIES, type Finding, type Severity } from '../../model/finding';
+import type { Fleet } from '../../model/fleet';
+import type { ReportFormat } from '../../pipeline/report';
+import { AUDIT_FORMATS } from '../formats';
+
+/** Audit format → file name beside report.html. JSON and CSV are the report's own (report.json, findings.csv). */
+const FILES = {
+  sarif: 'findings.sarif',
+  junit: 'findings.junit.xml',
+  ocsf: 'findings.ocsf.json',
+  asff: 'findings.asff.json',
+} as const;
+
+export interface AuditFormatOptions {
+  rulesDir?: string;
+  profile?: Profile;
+}
+
+/**
+ * Rebuilds an AuditResult from the stored findings so the audit's own formatters (src/report/formats) render
+ * them. The report does not re-run the audit (that would re-apply waivers and move lifecycles); so coverage
+ * holds only the resources with findings, and JUnit lists failures and skips but no passing cases.
+ */
+export function auditResultFromStore(findings: readonly Finding[], fleet: Fleet, generatedAt: string, rules: readonly LoadedRule[], profile: Profile): AuditResult {
+  const current = findings.filter((f) => f.status !== 'resolved');
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of current) if (f.status === 'open') counts[f.severity]++;
+  const coverage = new Map<string, Set<string>>();
+  for (const f of current) {
+    let ids = coverage.get(f.ruleId);
+    if (!ids) coverage.set(f.ruleId, (ids = new Set()));
+    ids.add(f.resourceId);
+  }
+  return {
+    generatedAt,
+    profile,
+    mode: 'full',
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
+    findings: current,
+    resolved: [],
+    rules,
+    coverage: [...coverage].map(([ruleId, ids]) => ({ ruleId, resourceIds: [...ids].sort() })),
+  };
+}
+
+export function auditReportFormats(options: AuditFormatOptions = {}): ReportFormat[] {
+  const profile = options.profile ?? 'scg';
+  let rules: readonly LoadedRule[] | undefined;
+  let cached: { key: readonly Finding[]; result: AuditResult } | undefined;
+  const resultFor = (findings: readonly Finding[], fleet: Fleet, generatedAt: string) => {
+    if (cached?.key === findings) return cached.result;
+    rules ??= loadRules(options.rulesDir ?? DEFAULT_RULES_DIR, { profile });
+    cached = { key: findings, result: auditResultFromStore(findings, fleet, generatedAt, rules, profile) };
+    return cached.result;
+  };
+  return (Object.keys(FILES) as (keyof typeof FILES)[]).map((format) => ({
+    fileName: FILES[format],
+    render: (findings, fleet, generatedAt) => AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt)),
+  }));
+}

@@ -1,0 +1,149 @@
+import { SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding';
+import type { Fleet } from '../../model/fleet';
+import type { HeatmapHost, PerimeterViolation, ReportData, ReportFinding } from './report-data';
+import type { RunSummary } from './report-meta';
+import type { SimulationView } from './simulation-view';
+
+export interface ReportInputs {
+  generatedAt: string;
+  findings: readonly Finding[];
+  fleet: Fleet;
+  simulation?: SimulationView;
+  trend: readonly RunSummary[];
+}
+
+const RISK_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };
+const RISK_BUCKETS = [1, 5, 15, 30];
+const EVIDENCE_CHARS = 4000;
+
+export function zeroCounts(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+function bucketOf(risk: number): number {
+  return RISK_BUCKETS.filter((b) => risk >= b).length;
+}
+
+function evidenceText(evidence: Record<string, unknown>): string {
+  const text = JSON.stringify(evidence, null, 1) ?? '';
+  return text.length > EVIDENCE_CHARS ? `${text.slice(0, EVIDENCE_CHARS)}…` : text;
+}
+
+/** The host a finding belongs to in the heatmap: the host itself, or the host its VM runs on. */
+function hostOf(f: Finding, fleet: Fleet): string | undefined {
+  if (f.resourceType === 'host') return f.resourceId;
+  if (f.resourceType === 'vm') return fleet.vms.get(f.resourceId)?.hostId;
+  return undefined;
+}
+
+function toReportFinding(f: Finding, fleet: Fleet): ReportFinding {
+  const out: ReportFinding = {
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    pack: f.pack,
+    severity: f.severity,
+    category: f.category,
+    status: f.status,
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    resourceName: f.resourceName ?? f.resourceId,
+    title: f.title,
+    remediation: f.remediation,
+    controls: f.controls.map((c) => `${c.framework} ${c.id}`),
+    evidence: evidenceText(f.evidence),
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+  };
+  const hostId = hostOf(f, fleet);
+  if (hostId !== undefined) out.hostId = hostId;
+  if (f.rationale !== undefined) out.rationale = f.rationale;
+  if (f.resolvedAt !== undefined) out.resolvedAt = f.resolvedAt;
+  if (f.waiver !== undefined) out.waiver = { ...f.waiver };
+  return out;
+}
+
+function compareFindings(a: ReportFinding, b: ReportFinding): number {
+  const status = (s: ReportFinding['status']) => (s === 'open' ? 0 : s === 'waived' ? 1 : 2);
+  return (
+    status(a.status) - status(b.status) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0)
+  );
+}
+
+function heatmap(findings: readonly ReportFinding[], fleet: Fleet, simulation: SimulationView | undefined): HeatmapHost[] {
+  const simScore = new Map(simulation?.hosts.map((h) => [h.id, h.score]) ?? []);
+  const rows = new Map<string, HeatmapHost>();
+  for (const host of fleet.hosts.values()) {
+    const row: HeatmapHost = { id: host.id, name: host.name ?? host.id, cluster: host.cluster ?? '(no cluster)', risk: 0, bucket: 0, open: zeroCounts() };
+    const score = simScore.get(host.id);
+    if (score !== undefined) row.simulationScore = score;
+    rows.set(host.id, row);
+  }
+  for (const f of findings) {
+    if (f.status !== 'open' || f.hostId === undefined) continue;
+    const row = rows.get(f.hostId);
+    if (!row) continue;
+    row.open[f.severity]++;
+    row.risk += RISK_WEIGHT[f.severity];
+  }
+  for (const row of rows.values()) row.bucket = bucketOf(row.risk);
+  return [...rows.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : b.risk - a.risk || (a.id < b.id ? -1 : 1)));
+}
+
+function perimeterViolations(findings: readonly Finding[], fleet: Fleet): PerimeterViolation[] {
+  const out: PerimeterViolation[] = [];
+  for (const f of findings) {
+    if (f.category !== 'perimeter' || f.status !== 'open') continue;
+    const vm = f.resourceType === 'vm' ? fleet.vms.get(f.resourceId) : undefined;
+    const evidenceMovements = Array.isArray(f.evidence.movements) ? (f.evidence.movements as PerimeterViolation['movements']) : undefined;
+    out.push({
+      fingerprint: f.fingerprint,
+      severity: f.severity,
+      title: f.title,
+      vmId: f.resourceId,
+      vmName: f.resourceName ?? vm?.name ?? f.resourceId,
+      perimeter: vm?.perimeter ?? (typeof f.evidence.perimeter === 'string' ? f.evidence.perimeter : ''),
+      perimeterSource: vm?.perimeterSource ?? '',
+      hostId: vm?.hostId ?? '',
+      movements: evidenceMovements ?? vm?.movements ?? [],
+    });
+  }
+  return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.vmId < b.vmId ? -1 : 1));
+}
+
+/** Everything the HTML page shows, computed once here so the page only renders. */
+export function buildReportData(inputs: ReportInputs): ReportData {
+  const findings = inputs.findings.map((f) => toReportFinding(f, inputs.fleet)).sort(compareFindings);
+  const open = zeroCounts();
+  const byCategory: Record<string, number> = {};
+  let waived = 0;
+  let resolved = 0;
+  for (const f of findings) {
+    if (f.status === 'open') {
+      open[f.severity]++;
+      byCategory[f.category] = (byCategory[f.category] ?? 0) + 1;
+    } else if (f.status === 'waived') waived++;
+    else resolved++;
+  }
+  const data: ReportData = {
+    generatedAt: inputs.generatedAt,
+    summary: {
+      hosts: inputs.fleet.hosts.size,
+      vms: inputs.fleet.vms.size,
+      perimeters: inputs.fleet.perimeters.size,
+      open,
+      openTotal: SEVERITIES.reduce((n, s) => n + open[s], 0),
+      waived,
+      resolved,
+      byCategory,
+    },
+    findings,
+    heatmap: heatmap(findings, inputs.fleet, inputs.simulation),
+    perimeterViolations: perimeterViolations(inputs.findings, inputs.fleet),
+    trend: [...inputs.trend].sort((a, b) => (a.at < b.at ? -1 : 1)),
+  };
+  if (inputs.simulation) data.simulation = inputs.simulation;
+  return data;
+}

@@ -1,0 +1,24 @@
+/** Where the last generated report lives, so `notify` can link to it without being told. */
+export const LATEST_REPORT_META = 'report/latest';
+
+export interface LatestReportMeta {
+  generatedAt: string;
+  /** Directory the report was written to. */
+  dir: string;
+  /** URL for people: the configured base URL, or a file:// URL of the HTML. */
+  url: string;
+}
+
+/** One audit run's headline figures, stored as `runs/<iso>` for the trend chart. */
+export interface RunSummary {
+  at: string;
+  hosts: number;
+  vms: number;
+  open: Record<string, number>;
+  waived: number;
+  resolved: number;
+  energyKWh?: number;
+  overloadedTimeFraction?: number;
+}
+
+export const RUN_META_PREFIX = 'runs/';

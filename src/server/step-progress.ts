@@ -1,0 +1,54 @@
+import cliProgress from 'cli-progress';
+
+/** How a long-running local pipeline tells a person where it is. */
+export interface StepReporter {
+  /** A step begins; `total` makes it a bar (records to ingest), otherwise it is a line. */
+  start(step: string, total?: number): void;
+  /** Units of the current step done so far. */
+  advance(done: number): void;
+  /** The step ended; `detail` is a short result, e.g. `1,461 events`. */
+  finish(detail: string): void;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/**
+ * Progress bars on a terminal, plain `step … done` lines otherwise (CI logs, pipes), so a log never fills
+ * with carriage returns.
+ */
+export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepReporter {
+  const tty = stream.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  let started = 0;
+  let index = 0;
+  return {
+    start(step, total) {
+      current = step;
+      started = performance.now();
+      index += 1;
+      if (tty && total !== undefined && total > 0) {
+        bar = new cliProgress.SingleBar(
+          { stream, format: `  ${step.padEnd(10)} [{bar}] {percentage}% {value}/{total}`, hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0);
+      } else {
+        stream.write(`  ${String(index)}. ${step} …\n`);
+      }
+    },
+    advance(done) {
+      bar?.update(done);
+    },
+    finish(detail) {
+      if (bar) {
+        bar.stop();
+        bar = undefined;
+      }
+      stream.write(`  ${tty ? '✔' : '  '} ${current.padEnd(10)} ${seconds(performance.now() - started).padStart(6)}  ${detail}\n`);
+    },
+  };
+}
+
+/** For callers that print nothing (tests, `--json`). */
+export const silentReporter: StepReporter = { start() {}, advance() {}, finish() {} };

@@ -1,0 +1,243 @@
+/**
+ * Turns a Fleet (objects keyed by id) into index-addressed typed arrays: the kernels then add demand into
+ * hosts by index with no Map lookups or allocation per step.
+ */
+import type { Fleet, HostView, VmView } from '../model/fleet';
+import { DEFAULT_COEFFICIENTS, isEmulatedNic, type PerformanceCoefficients } from './coefficients';
+import type { PlacementTimeline } from './placement';
+import type { Trace } from './trace';
+import { fillFromProfile, fillFromTrace, type StepClock } from './workload';
+
+export class SimulationInputError extends Error {
+  override readonly name = 'SimulationInputError';
+}
+
+export interface CompiledFleet {
+  clock: StepClock;
+  hostIds: string[];
+  hostIndex: Map<string, number>;
+  clusterIds: string[];
+  hostCluster: Int32Array;
+  /** Per host: MHz per core, effective cores (threads counted by smtGain), capacity MHz (0 = no CPU inventory). */
+  coreMHz: Float64Array;
+  effectiveCores: Float64Array;
+  capacityMHz: Float64Array;
+  hostMemMiB: Float64Array;
+  hostNicMbps: Float64Array;
+  hostUplinks: Int32Array;
+  hostIops: Float64Array;
+  /** 11 SPECpower points per host; hasPower says whether the host has a curve. */
+  hostPower: Float64Array;
+  hasPower: Uint8Array;
+  /** 0 for hosts in maintenance mode: they draw no power and take no HA restarts. */
+  inService: Uint8Array;
+  vmIds: string[];
+  vcpus: Float64Array;
+  vmMemMiB: Float64Array;
+  vmNetMbps: Float64Array;
+  vmIops: Float64Array;
+  /** Host MHz per Mbps and per IOPS this VM's devices cost (emulated vs paravirtual vs passthrough). */
+  nicMHzPerMbps: Float64Array;
+  ioMHzPerIops: Float64Array;
+  /** V × steps utilisation 0–1, row per VM. */
+  util: Float32Array;
+  /** CSR segments: VM v's segments are segStep/segHost[segStart[v] .. segStart[v+1]). */
+  segStart: Int32Array;
+  segStep: Int32Array;
+  segHost: Int32Array;
+  vmApp: (string | undefined)[];
+  vmRole: (string | undefined)[];
+  warnings: string[];
+}
+
+export interface CompileOptions {
+  clock: StepClock;
+  seed: number;
+  traces?: ReadonlyMap<string, Trace>;
+  placement?: PlacementTimeline;
+  coefficients?: PerformanceCoefficients;
+}
+
+const NO_CLUSTER = '(no cluster)';
+
+export function clusterOf(host: Pick<HostView, 'cluster'>): string {
+  return host.cluster ?? NO_CLUSTER;
+}
+
+/** Powered on unless the inventory says otherwise: most sources only report the state when it is off. */
+export function isRunning(vm: Pick<VmView, 'powerState'>): boolean {
+  return vm.powerState === undefined || vm.powerState === 'poweredOn';
+}
+
+function byId<T extends { id: string }>(a: T, b: T): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet {
+  const coef = opts.coefficients ?? DEFAULT_COEFFICIENTS;
+  const { clock } = opts;
+  const S = clock.steps;
+  const warnings: string[] = [];
+  const hosts = [...fleet.hosts.values()].sort(byId);
+  const H = hosts.length;
+  const hostIndex = new Map<string, number>();
+  const clusterIndex = new Map<string, number>();
+  const clusterIds: string[] = [];
+  const c = {
+    hostCluster: new Int32Array(H),
+    coreMHz: new Float64Array(H),
+    effectiveCores: new Float64Array(H),
+    capacityMHz: new Float64Array(H),
+    hostMemMiB: new Float64Array(H),
+    hostNicMbps: new Float64Array(H),
+    hostUplinks: new Int32Array(H),
+    hostIops: new Float64Array(H),
+    hostPower: new Float64Array(H * 11),
+    hasPower: new Uint8Array(H),
+    inService: new Uint8Array(H),
+  };
+  const noCpu: string[] = [];
+  hosts.forEach((host, h) => {
+    hostIndex.set(host.id, h);
+    const cluster = clusterOf(host);
+    let ci = clusterIndex.get(cluster);
+    if (ci === undefined) {
+      ci = clusterIds.length;
+      clusterIds.push(cluster);
+      clusterIndex.set(cluster, ci);
+    }
+    c.hostCluster[h] = ci;
+    if (host.cpu) {
+      const cores = host.cpu.sockets * host.cpu.coresPerSocket;
+      const threads = host.cpu.threadsPerCore ?? 1;
+      c.coreMHz[h] = host.cpu.mhz;
+      c.effectiveCores[h] = cores * (1 + coef.smtGain * (threads - 1));
+      c.capacityMHz[h] = c.effectiveCores[h]! * host.cpu.mhz;
+    } else {
+      noCpu.push(host.id);
+    }
+    c.hostMemMiB[h] = host.memoryMiB ?? 0;
+    c.hostNicMbps[h] = (host.nics ?? []).reduce((sum, n) => sum + n.speedMbps, 0);
+    c.hostUplinks[h] = host.nics?.length ?? 0;
+    c.hostIops[h] = host.storage?.iopsCapacity ?? 0;
+    if (host.power) {
+      c.hasPower[h] = 1;
+      c.hostPower.set(host.power.specpowerWatts, h * 11);
+    }
+    c.inService[h] = host.maintenanceMode === true ? 0 : 1;
+  });
+  if (noCpu.length > 0) warnings.push(`${noCpu.length} host(s) without CPU inventory; their CPU load is not modelled: ${preview(noCpu)}`);
+
+  const vms = [...fleet.vms.values()].sort(byId);
+  const V = vms.length;
+  const vcpus = new Float64Array(V);
+  const vmMemMiB = new Float64Array(V);
+  const vmNetMbps = new Float64Array(V);
+  const vmIops = new Float64Array(V);
+  const nicMHzPerMbps = new Float64Array(V);
+  const ioMHzPerIops = new Float64Array(V);
+  const util = new Float32Array(V * S);
+  const segStart = new Int32Array(V + 1);
+  const segStepList: number[] = [];
+  const segHostList: number[] = [];
+  const vmApp: (string | undefined)[] = new Array(V);
+  const vmRole: (string | undefined)[] = new Array(V);
+  const unknownHost = new Set<string>();
+  const noVcpus: string[] = [];
+  const noWorkload: string[] = [];
+
+  for (let v = 0; v < V; v++) {
+    const vm = vms[v]!;
+    if (vm.vcpus === undefined) noVcpus.push(vm.id);
+    vcpus[v] = vm.vcpus ?? 1;
+    vmMemMiB[v] = vm.memoryMiB ?? 0;
+    vmNetMbps[v] = vm.workload?.netMbps ?? 0;
+    vmIops[v] = vm.workload?.iops ?? 0;
+    nicMHzPerMbps[v] = nicCostPerMbps(vm, coef);
+    ioMHzPerIops[v] = storageCostPerIops(vm, coef);
+    const app = vm.labels?.app;
+    const role = vm.labels?.role;
+    vmApp[v] = app === undefined ? undefined : String(app);
+    vmRole[v] = role === undefined ? undefined : String(role);
+
+    const trace = vm.workload?.trace;
+    if (trace !== undefined) {
+      const t = opts.traces?.get(trace);
+      if (!t) throw new SimulationInputError(`VM ${vm.id}: workload.trace ${JSON.stringify(trace)} was not provided (pass the folder holding it with --traces)`);
+      fillFromTrace(t, clock, util, v * S);
+    } else {
+      if (isRunning(vm) && vm.workload?.cpuAvgPct === undefined && vm.workload?.cpuPeakPct === undefined) noWorkload.push(vm.id);
+      fillFromProfile(vm.id, vm.workload, opts.seed, clock, util, v * S);
+    }
+
+    segStart[v] = segStepList.length;
+    const segments = opts.placement?.get(vm.id) ?? [{ fromStep: 0, hostId: isRunning(vm) ? (vm.hostId ?? null) : null }];
+    for (const seg of segments) {
+      if (seg.fromStep >= S) break;
+      let h = -1;
+      if (seg.hostId !== null) {
+        const idx = hostIndex.get(seg.hostId);
+        if (idx === undefined) unknownHost.add(`${vm.id}→${seg.hostId}`);
+        else h = idx;
+      }
+      const from = Math.max(0, seg.fromStep);
+      // A later segment starting at the same step replaces the earlier one.
+      if (segStepList.length > segStart[v]! && segStepList[segStepList.length - 1] === from) segHostList[segHostList.length - 1] = h;
+      else {
+        segStepList.push(from);
+        segHostList.push(h);
+      }
+    }
+  }
+  segStart[V] = segStepList.length;
+  if (noVcpus.length > 0) warnings.push(`${noVcpus.length} VM(s) without vcpus, assumed 1: ${preview(noVcpus)}`);
+  if (noWorkload.length > 0) warnings.push(`${noWorkload.length} VM(s) without workload, assumed the default profile (10 % average, 30 % peak at 14:00 UTC): ${preview(noWorkload)}`);
+  if (unknownHost.size > 0) warnings.push(`${unknownHost.size} placement(s) name a host that is not in the fleet; those VMs are not modelled there: ${preview([...unknownHost])}`);
+
+  return {
+    clock,
+    hostIds: hosts.map((h) => h.id),
+    hostIndex,
+    clusterIds,
+    ...c,
+    vmIds: vms.map((v) => v.id),
+    vcpus,
+    vmMemMiB,
+    vmNetMbps,
+    vmIops,
+    nicMHzPerMbps,
+    ioMHzPerIops,
+    util,
+    segStart,
+    segStep: Int32Array.from(segStepList),
+    segHost: Int32Array.from(segHostList),
+    vmApp,
+    vmRole,
+    warnings,
+  };
+}
+
+function nicCostPerMbps(vm: VmView, coef: PerformanceCoefficients): number {
+  const nics = vm.nics ?? [];
+  if (nics.length === 0) return coef.paravirtualNicMHzPerGbps / 1000;
+  let sum = 0;
+  for (const nic of nics) {
+    if (nic.passthrough) sum += coef.passthroughNicMHzPerGbps;
+    else if (isEmulatedNic(nic.adapter)) sum += coef.emulatedNicMHzPerGbps;
+    else sum += coef.paravirtualNicMHzPerGbps;
+  }
+  // Traffic is assumed spread evenly over the VM's adapters.
+  return sum / nics.length / 1000;
+}
+
+function storageCostPerIops(vm: VmView, coef: PerformanceCoefficients): number {
+  const disks = vm.disks ?? [];
+  if (disks.length === 0) return coef.paravirtualStorageMHzPer1kIops / 1000;
+  let sum = 0;
+  for (const d of disks) sum += d.controller === 'ide' || d.controller === 'sata' ? coef.emulatedStorageMHzPer1kIops : coef.paravirtualStorageMHzPer1kIops;
+  return sum / disks.length / 1000;
+}
+
+function preview(ids: string[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+}

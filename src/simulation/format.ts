@@ -1,0 +1,100 @@
+/** Plain-text tables for `hyperaudit simulate --format table` (no colour: output is often piped or logged). */
+import Table from 'cli-table3';
+import type { CloudSimResult } from './cloudsim';
+import type { SimulationResult } from './result';
+import type { ScoreDelta, WhatIfReport } from './what-if';
+
+const plain = { style: { head: [] as string[], border: [] as string[] } };
+const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
+
+export function formatSimulation(r: SimulationResult, top = 15): string {
+  const f = r.fleet;
+  const out: string[] = [];
+  out.push(`window ${r.window.start}, ${r.window.steps} × ${r.window.stepSeconds} s; seed ${r.seed}; ${r.trials} availability trials`);
+  const summary = new Table({ ...plain });
+  summary.push(
+    ['hosts (active)', `${f.hosts} (${f.activeHosts})`],
+    ['VMs (running)', `${f.vms} (${f.runningVms})`],
+    ['energy', `${f.energyKWh.toFixed(2)} kWh${f.hostsWithoutPowerCurve > 0 ? ` (${f.hostsWithoutPowerCurve} host(s) without SPECpower curve not counted)` : ''}`],
+    ['overloaded time (active hosts)', pct(f.overloadedTimeFraction, 2)],
+    ['CPU ready per vCPU', `${f.cpuReadyPct.toFixed(2)} %`],
+    ['host score mean / max / ≥50', `${f.hostScoreMean} / ${f.hostScoreMax} / ${f.hostsScoring50OrMore}`],
+    ['VM downtime mean', `${f.vmDowntimeHoursPerYearMean.toFixed(3)} h/year`],
+    ['anti-affinity violations', String(f.antiAffinityViolations)],
+    ['clusters without failover capacity', String(f.clustersWithoutFailover)],
+  );
+  out.push(summary.toString());
+
+  const hosts = Object.entries(r.hosts)
+    .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+    .slice(0, top);
+  if (hosts.length > 0) {
+    const t = new Table({ ...plain, head: ['host', 'cluster', 'score', 'overloaded', 'ready', 'mem ×', 'peaks', 'kWh', 'reasons'] });
+    for (const [id, h] of hosts) {
+      t.push([
+        id,
+        h.cluster,
+        h.score.toFixed(1),
+        pct(h.overloadedTimeFraction),
+        `${h.cpuReadyPct.toFixed(1)} %`,
+        h.memoryOvercommit.toFixed(2),
+        String(h.coincidingPeaks),
+        h.energyKWh === null ? '-' : h.energyKWh.toFixed(2),
+        h.reasons.map((x) => `${x.component} ${x.points}`).join(', ') || '-',
+      ]);
+    }
+    out.push(`hosts by score (top ${hosts.length} of ${f.hosts})`, t.toString());
+  }
+
+  const clusters = Object.entries(r.clusters);
+  if (clusters.length > 0) {
+    const t = new Table({ ...plain, head: ['cluster', 'hosts', 'VMs', 'HA tolerates', 'P(cannot restart)'] });
+    for (const [id, c] of clusters) {
+      t.push([id, String(c.hosts), String(c.vms), `${c.haToleratedFailures} host(s)`, `${c.pCannotRestart.toExponential(2)} ± ${c.pCannotRestartStdErr.toExponential(1)}`]);
+    }
+    out.push('clusters', t.toString());
+  }
+
+  const apps = Object.entries(r.apps)
+    .sort((a, b) => b[1].expectedDowntimeHoursPerYear - a[1].expectedDowntimeHoursPerYear || (a[0] < b[0] ? -1 : 1))
+    .slice(0, top);
+  if (apps.length > 0) {
+    const t = new Table({ ...plain, head: ['app', 'VMs', 'hosts', 'downtime h/year', 'replicas sharing a host'] });
+    for (const [id, a] of apps) t.push([id, String(a.vms), String(a.hosts), a.expectedDowntimeHoursPerYear.toFixed(4), String(a.antiAffinityViolations)]);
+    out.push(`apps by expected downtime (top ${apps.length})`, t.toString());
+  }
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  return `${out.join('\n')}\n`;
+}
+
+function fmtDelta(d: ScoreDelta, digits = 2): string[] {
+  const f = (x: number | null) => (x === null ? '-' : x.toFixed(digits));
+  return [f(d.before), f(d.after), d.delta === null ? '-' : `${d.delta > 0 ? '+' : ''}${d.delta.toFixed(digits)}`];
+}
+
+export function formatWhatIf(r: WhatIfReport, top = 20): string {
+  const out: string[] = [];
+  for (const n of r.notes) out.push(`- ${n}`);
+  const fleet = new Table({ ...plain, head: ['fleet', 'before', 'after', 'delta'] });
+  for (const [k, d] of Object.entries(r.fleet)) fleet.push([k, ...fmtDelta(d, k === 'overloadedTimeFraction' ? 4 : 2)]);
+  out.push(fleet.toString());
+  if (r.hosts.length > 0) {
+    const t = new Table({ ...plain, head: ['host', 'score before', 'after', 'delta', 'overloaded before', 'after', 'delta'] });
+    for (const h of r.hosts.slice(0, top)) t.push([h.hostId, ...fmtDelta(h, 1), ...fmtDelta(h.overloadedTimeFraction, 4)]);
+    out.push(`hosts whose score changed (${r.hosts.length})`, t.toString());
+  }
+  if (r.vms.length > 0) {
+    const t = new Table({ ...plain, head: ['VM', 'host before', 'host after', 'score before', 'after', 'delta'] });
+    for (const v of r.vms.slice(0, top)) t.push([v.vmId, v.hostBefore ?? '-', v.hostAfter ?? '-', ...fmtDelta(v, 1)]);
+    out.push(`VMs moved or rescored (${r.vms.length})`, t.toString());
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function formatCloudSim(r: CloudSimResult): string {
+  const t = new Table({ ...plain, head: ['policy', 'energy kWh', 'SLATAH', 'active host-hours', 'violation host-hours'] });
+  for (const [name, p] of [['NPA', r.npa], ['DVFS', r.dvfs]] as const) {
+    t.push([name, p.energyKWh.toFixed(2), p.slatah.toFixed(6), (p.activeHostSeconds / 3600).toFixed(1), (p.violationHostSeconds / 3600).toFixed(1)]);
+  }
+  return `CloudSim 4.0 PlanetLab accounting: ${r.vms} VMs on ${r.hostsUsed} of ${r.hosts} hosts (first fit); ${r.vmsRemoved} VMs removed at zero request; last update ${r.lastUpdateSeconds.toFixed(1)} s\n${t.toString()}\n`;
+}

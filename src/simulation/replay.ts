@@ -1,0 +1,95 @@
+/**
+ * Placement over time from the stored event history: the fleet as it stood at the window start, then every
+ * event inside the window applied in event order, recording for each VM the step from which it runs on a
+ * host (or on none). A change at time t takes effect from the first step that starts at or after t.
+ */
+import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { applyEvent, emptyState, isLive, toPlain, type EntityState } from '../model/entity-state';
+import { materialiseFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
+import type { PlacementSegment } from './placement';
+
+export interface ReplayWindow {
+  steps: number;
+  stepSeconds: number;
+  /** Epoch ms of step 0; default: the window ends at the newest event. */
+  startMs?: number;
+}
+
+export interface ReplayResult {
+  fleet: Fleet;
+  placement: Map<string, PlacementSegment[]>;
+  startMs: number;
+  /** Events inside the window that changed where a VM runs. */
+  placementChanges: number;
+}
+
+function runningHost(state: EntityState | undefined): string | null {
+  if (!state || !isLive(state)) return null;
+  const power = state.fields.powerState?.v;
+  if (power !== undefined && power !== 'poweredOn') return null;
+  const host = state.fields.hostId?.v;
+  return typeof host === 'string' ? host : null;
+}
+
+export function replayHistory(history: readonly FleetEvent[], window: ReplayWindow): ReplayResult {
+  const events = [...history].sort(compareEvents);
+  const spanMs = window.steps * window.stepSeconds * 1000;
+  const newest = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : 0;
+  const startMs = window.startMs ?? newest - spanMs;
+  const endMs = startMs + spanMs;
+  const states = new Map<string, EntityState>();
+  const apply = (event: FleetEvent) => {
+    const subject = eventSubject(event);
+    const key = `${subject.kind}#${subject.id}`;
+    let state = states.get(key);
+    if (!state) states.set(key, (state = emptyState(subject.kind, subject.id)));
+    applyEvent(state, event);
+    return state;
+  };
+
+  let i = 0;
+  for (; i < events.length && Date.parse(events[i]!.time) <= startMs; i++) apply(events[i]!);
+
+  const placement = new Map<string, PlacementSegment[]>();
+  for (const state of states.values()) {
+    if (state.kind === 'vm') placement.set(state.id, [{ fromStep: 0, hostId: runningHost(state) }]);
+  }
+  // Entities removed inside the window still ran part of it: keep their last live shape.
+  const lastLive = new Map<string, Record<string, unknown>>();
+  let changes = 0;
+  for (; i < events.length; i++) {
+    const event = events[i]!;
+    const t = Date.parse(event.time);
+    if (t >= endMs) break;
+    const subject = eventSubject(event);
+    const key = `${subject.kind}#${subject.id}`;
+    const before = states.get(key);
+    if (before && isLive(before) && (event.type === 'vm.remove' || event.type === 'host.remove')) {
+      lastLive.set(key, { ...toPlain(before), ...(before.kind === 'vm' && { movements: before.movements }) });
+    }
+    const state = apply(event);
+    if (state.kind !== 'vm') continue;
+    const step = Math.max(0, Math.ceil((t - startMs) / (window.stepSeconds * 1000)));
+    const host = runningHost(state);
+    const segments = placement.get(state.id) ?? [{ fromStep: 0, hostId: null }];
+    placement.set(state.id, segments);
+    const last = segments[segments.length - 1]!;
+    if (last.hostId === host) continue;
+    changes++;
+    if (last.fromStep === step) last.hostId = host;
+    else segments.push({ fromStep: step, hostId: host });
+  }
+
+  const fleet = materialiseFleet(states.values());
+  for (const [key, plain] of lastLive) {
+    const id = plain.id as string;
+    if (key.startsWith('vm#') && !fleet.vms.has(id)) fleet.vms.set(id, plain as unknown as VmView);
+    if (key.startsWith('host#') && !fleet.hosts.has(id)) fleet.hosts.set(id, plain as unknown as HostView);
+  }
+  for (const vm of fleet.vms.values()) {
+    if (vm.cluster !== undefined || vm.hostId === undefined) continue;
+    const cluster = fleet.hosts.get(vm.hostId)?.cluster;
+    if (cluster !== undefined) vm.cluster = cluster;
+  }
+  return { fleet, placement, startMs, placementChanges: changes };
+}

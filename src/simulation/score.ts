@@ -1,0 +1,81 @@
+/**
+ * The 0–100 risk score (0 = no risk found, 100 = every component at full weight) and the reasons behind it.
+ * Each component maps a measured value onto [0, 1] between a harmless and a full-weight level, then
+ * multiplies by its weight (SCORE_WEIGHTS); the score is the sum.
+ */
+import { SCORE_WEIGHTS, type ScoreComponent } from './coefficients';
+
+export interface ScoreReason {
+  component: ScoreComponent;
+  weight: number;
+  value: number;
+  /** Points this component adds to the score (0..weight). */
+  points: number;
+  detail: string;
+}
+
+export interface ScoreInput {
+  overloadedTimeFraction: number;
+  cpuReadyPct: number;
+  memoryOvercommit: number;
+  /** Hosts: share of active time with NIC demand above the uplinks. VMs: share of wanted traffic not carried. */
+  nicContention: number;
+  storageContentionTimeFraction: number;
+  coincidingPeaks: number;
+}
+
+/** [harmless, full] levels per component. */
+export const SCORE_RAMPS: Record<ScoreComponent, readonly [number, number]> = {
+  cpuOverload: [0, 0.2],
+  cpuReady: [2, 10],
+  memoryOvercommit: [1, 1.5],
+  nicContention: [0, 0.2],
+  storageContention: [0, 0.2],
+  coincidingPeaks: [1, 5],
+};
+
+function ramp(component: ScoreComponent, value: number): number {
+  const [lo, hi] = SCORE_RAMPS[component];
+  if (!(value > lo)) return 0;
+  return value >= hi ? 1 : (value - lo) / (hi - lo);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: number; reasons: ScoreReason[] } {
+  const parts: [ScoreComponent, number, string][] = [
+    [
+      'cpuOverload',
+      input.overloadedTimeFraction,
+      `${subject === 'host' ? 'CPU demand above capacity' : 'its host was overloaded'} ${pct(input.overloadedTimeFraction)} of the active time (full weight at 20 %)`,
+    ],
+    ['cpuReady', input.cpuReadyPct, `estimated CPU ready ${input.cpuReadyPct.toFixed(2)} % per vCPU (from 2 %, full weight at 10 %)`],
+    ['memoryOvercommit', input.memoryOvercommit, `configured VM memory is ${input.memoryOvercommit.toFixed(2)}× host memory at peak (from 1×, full at 1.5×)`],
+    [
+      'nicContention',
+      input.nicContention,
+      subject === 'host'
+        ? `network demand above the uplinks ${pct(input.nicContention)} of the active time (full weight at 20 %)`
+        : `${pct(input.nicContention)} of its network demand not carried under fair sharing (full weight at 20 %)`,
+    ],
+    ['storageContention', input.storageContentionTimeFraction, `IOPS above 90 % of the host's capacity ${pct(input.storageContentionTimeFraction)} of the time (full weight at 20 %)`],
+    ['coincidingPeaks', input.coincidingPeaks, `${input.coincidingPeaks} VM(s) peaking in the same step (from 2, full weight at 5)`],
+  ];
+  const reasons: ScoreReason[] = [];
+  let score = 0;
+  for (const [component, value, detail] of parts) {
+    const weight = SCORE_WEIGHTS[component];
+    const points = Math.round(weight * ramp(component, value) * 10) / 10;
+    if (points <= 0) continue;
+    score += points;
+    reasons.push({ component, weight, value: round(value, 4), points, detail });
+  }
+  reasons.sort((a, b) => b.points - a.points || (a.component < b.component ? -1 : 1));
+  return { score: Math.min(100, Math.round(score * 10) / 10), reasons };
+}
+
+export function round(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,69 @@
+/**
+ * Fleet figures derived only from per-host and per-VM results, so a whole-fleet run and the merge of
+ * per-cluster runs (Step Functions fan-out) produce the same summary.
+ */
+import type { ClusterAvailability } from './availability';
+import type { FleetSummary, HostResult, VmResult } from './result';
+import { round } from './score';
+
+export function summariseFleet(
+  hosts: Readonly<Record<string, HostResult>>,
+  vms: Readonly<Record<string, VmResult>>,
+  clusters: Readonly<Record<string, ClusterAvailability>>,
+  antiAffinityViolations: number,
+): FleetSummary {
+  const hostList = Object.keys(hosts)
+    .sort()
+    .map((id) => hosts[id]!);
+  const vmList = Object.keys(vms)
+    .sort()
+    .map((id) => vms[id]!);
+  let activeHostSteps = 0;
+  let overloadedHostSteps = 0;
+  let energy = 0;
+  let noCurve = 0;
+  let readyNum = 0;
+  let readyDen = 0;
+  let scoreSum = 0;
+  let scoreMax = 0;
+  let atRisk = 0;
+  for (const h of hostList) {
+    activeHostSteps += h.activeSteps;
+    overloadedHostSteps += h.overloadedSteps;
+    if (h.energyKWh === null) noCurve++;
+    else energy += h.energyKWh;
+    readyNum += h.cpuReadyPct * h.vcpuSteps;
+    readyDen += h.vcpuSteps;
+    scoreSum += h.score;
+    if (h.score > scoreMax) scoreMax = h.score;
+    if (h.score >= 50) atRisk++;
+  }
+  let running = 0;
+  let downtime = 0;
+  let withDowntime = 0;
+  for (const v of vmList) {
+    if (v.runningTimeFraction > 0) running++;
+    if (v.expectedDowntimeHoursPerYear !== null) {
+      downtime += v.expectedDowntimeHoursPerYear;
+      withDowntime++;
+    }
+  }
+  return {
+    hosts: hostList.length,
+    activeHosts: hostList.filter((h) => h.activeSteps > 0).length,
+    vms: vmList.length,
+    runningVms: running,
+    energyKWh: round(energy, 6),
+    hostsWithoutPowerCurve: noCurve,
+    overloadedTimeFraction: activeHostSteps > 0 ? round(overloadedHostSteps / activeHostSteps, 6) : 0,
+    activeHostSteps,
+    overloadedHostSteps,
+    cpuReadyPct: readyDen > 0 ? round(readyNum / readyDen, 4) : 0,
+    hostScoreMean: hostList.length > 0 ? round(scoreSum / hostList.length, 2) : 0,
+    hostScoreMax: scoreMax,
+    hostsScoring50OrMore: atRisk,
+    vmDowntimeHoursPerYearMean: withDowntime > 0 ? round(downtime / withDowntime, 6) : 0,
+    antiAffinityViolations,
+    clustersWithoutFailover: Object.values(clusters).filter((c) => c.vms > 0 && c.haToleratedFailures === 0).length,
+  };
+}

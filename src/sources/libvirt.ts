@@ -1,0 +1,76 @@
+import { contentId } from './ids';
+import { emit, ignored, rejected, type Outcomes } from './outcome';
+import { rfc3339 } from './time';
+import type { RecordLocation } from './types';
+
+/**
+ * `virsh event --all --loop --timestamp` output, one line per event:
+ *   `2024-05-01 10:00:00.123+0000: event 'lifecycle' for domain 'web01': Started Booted`
+ * Older virsh prints the domain without quotes. libvirt events carry no host: it is the connection that
+ * emitted them, so a `# host: NAME` line (or the caller's host hint) says which host the stream is from.
+ * Lines without the `--timestamp` prefix are rejected: a clock-based time would change on every re-ingest.
+ */
+export interface LibvirtStreamState {
+  host?: string;
+}
+
+const LINE = /^(?:(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?):\s*)?event '([^']+)' for domain (?:'((?:[^']|'(?!:))*)'|(\S+?)):?(?:\s+(.*))?$/;
+const HOST_HEADER = /^#\s*host:\s*(\S.*?)\s*$/i;
+
+export function looksLibvirtLine(line: string): boolean {
+  return LINE.test(line.trim()) || HOST_HEADER.test(line.trim());
+}
+
+export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: LibvirtStreamState): Outcomes {
+  const line = raw.trim();
+  if (line === '' || /^events received:/i.test(line)) return [];
+  const header = HOST_HEADER.exec(line);
+  if (header) {
+    state.host = header[1];
+    return [];
+  }
+  if (line.startsWith('#')) return [];
+  const m = LINE.exec(line);
+  if (!m) return [rejected('libvirt', loc, "not a `virsh event` line (expected \"event '<type>' for domain '<name>': <Event> <Detail>\")", 'line')];
+  const [, stamp, evType, quotedName, bareName, rest] = m;
+  const name = quotedName ?? bareName ?? '';
+  if (name === '') return [rejected('libvirt', loc, 'empty domain name', 'domain')];
+  if (evType !== 'lifecycle') return [ignored('libvirt', loc, `libvirt ${evType} event`)];
+  if (!stamp) return [rejected('libvirt', loc, 'no timestamp: capture with `virsh event --timestamp` so event times are stable', 'timestamp')];
+  const time = rfc3339(/[Zz]|[+-]\d{2}:?\d{2}$/.test(stamp) ? stamp : `${stamp}Z`);
+  if (!time) return [rejected('libvirt', loc, `timestamp ${JSON.stringify(stamp)} is not a valid date`, 'timestamp')];
+  const [event = '', detail = ''] = (rest ?? '').trim().split(/\s+/);
+  const host = state.host;
+  const make = (type: string, body: Record<string, unknown>) =>
+    emit('libvirt', loc, { id: contentId('libvirt', { host, line: line }), time, type, source: 'libvirt', ...body });
+  const label = `libvirt ${event} ${detail}`.trim();
+  switch (event) {
+    case 'Defined':
+      return [make('vm.upsert', { vm: { id: name, name, ...(host ? { hostId: host } : {}) } })];
+    case 'Undefined':
+      return detail === 'Renamed' ? [ignored('libvirt', loc, `${label} (the new name arrives as Defined Renamed)`)] : [make('vm.remove', { vm: { id: name } })];
+    case 'Started':
+      if (detail === 'Migrated') {
+        if (!host) return [rejected('libvirt', loc, 'Started Migrated needs the destination host: add a `# host: NAME` line or pass the host hint', 'host')];
+        return [make('vm.migrate', { migrate: { vmId: name, toHostId: host, kind: 'live' } })];
+      }
+      return [make('vm.power_on', { vm: { id: name } })];
+    case 'Stopped':
+      if (detail === 'Migrated') return [ignored('libvirt', loc, `${label} (source side of a migration; the move is taken from Started Migrated)`)];
+      return [make('vm.power_off', { vm: { id: name } })];
+    case 'Suspended':
+    case 'PMSuspended':
+      if (detail === 'Migrated' || detail === 'Postcopy') return [ignored('libvirt', loc, `${label} (migration phase)`)];
+      return [make('vm.upsert', { vm: { id: name, powerState: 'suspended' } })];
+    case 'Resumed':
+      if (detail === 'Migrated' || detail === 'Postcopy') return [ignored('libvirt', loc, `${label} (migration phase)`)];
+      return [make('vm.upsert', { vm: { id: name, powerState: 'poweredOn' } })];
+    case 'Shutdown':
+    case 'Crashed':
+      // Shutdown is followed by Stopped; a crashed guest may be kept running (on_crash=preserve).
+      return [ignored('libvirt', loc, label)];
+    default:
+      return [rejected('libvirt', loc, `unknown lifecycle event ${JSON.stringify(event)}`, 'event')];
+  }
+}
+

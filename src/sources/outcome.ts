@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import { FleetEventSchema } from '../model/event';
+import type { RecordLocation, SourceName, SourceOutcome } from './types';
+
+/** `vm.nics.0.network`-style path of the first zod issue, so a person can find the offending field. */
+export function issueField(issues: readonly z.core.$ZodIssue[]): string | undefined {
+  const first = issues[0];
+  if (!first || first.path.length === 0) return undefined;
+  return first.path.map((p) => String(p)).join('.');
+}
+
+function issueReason(issues: readonly z.core.$ZodIssue[]): string {
+  const first = issues[0];
+  if (!first) return 'invalid event';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? 's' : ''})` : '';
+  return `${first.message}${more}`;
+}
+
+/**
+ * Every event a normaliser builds passes through here: a candidate that the canonical schema refuses becomes a
+ * rejection naming the field, never an event that would poison the store.
+ */
+export function emit(source: SourceName, loc: RecordLocation, candidate: unknown, fieldPrefix = ''): SourceOutcome {
+  const parsed = FleetEventSchema.safeParse(candidate);
+  if (parsed.success) return { kind: 'event', source, event: parsed.data, ...loc };
+  const f = issueField(parsed.error.issues);
+  return {
+    kind: 'rejected',
+    source,
+    ...loc,
+    reason: `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`,
+    field: f === undefined ? undefined : `${fieldPrefix}${f}`,
+  };
+}
+
+export function ignored(source: SourceName, loc: RecordLocation, reason: string): SourceOutcome {
+  return { kind: 'ignored', source, ...loc, reason };
+}
+
+export function rejected(source: SourceName | undefined, loc: RecordLocation, reason: string, field?: string): SourceOutcome {
+  return { kind: 'rejected', ...(source ? { source } : {}), ...loc, reason, ...(field !== undefined ? { field } : {}) };
+}
+
+/** Normalisers return a list: most records give one outcome, some give none or several. */
+export type Outcomes = SourceOutcome[];

@@ -1,0 +1,128 @@
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { backoffDelay, sleep, withRetry, type RetryPolicy } from './retry';
+
+export type Item = Record<string, AttributeValue>;
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** Request and item counts, for the bench's writes-per-event figure and for tests. */
+export interface StoreStats {
+  writeRequests: number;
+  itemsWritten: number;
+  readRequests: number;
+  itemsRead: number;
+  retries: number;
+}
+
+export function emptyStats(): StoreStats {
+  return { writeRequests: 0, itemsWritten: 0, readRequests: 0, itemsRead: 0, retries: 0 };
+}
+
+/** DynamoDB kept handing back part of a batch after every retry; names what is not stored. */
+export class UnprocessedItemsError extends Error {
+  override readonly name = 'UnprocessedItemsError';
+  constructor(
+    readonly operation: 'BatchWriteItem' | 'BatchGetItem',
+    readonly keys: Key[],
+    attempts: number,
+  ) {
+    const shown = keys
+      .slice(0, 5)
+      .map((k) => `${k.pk} ${k.sk}`)
+      .join(', ');
+    super(
+      `${operation}: ${keys.length} item(s) still unprocessed after ${attempts} attempts (table throttled?): ${shown}${keys.length > 5 ? ', …' : ''}`,
+    );
+  }
+}
+
+const keyOf = (item: Item): Key => ({ pk: item.pk?.S ?? '?', sk: item.sk?.S ?? '?' });
+
+export const BATCH_WRITE_MAX = 25;
+export const BATCH_GET_MAX = 100;
+
+export interface BatchContext {
+  client: DynamoDBClient;
+  tableName: string;
+  retry: RetryPolicy;
+  stats: StoreStats;
+}
+
+/** Writes up to 25 items, retrying UnprocessedItems with backoff until all are stored or attempts run out. */
+export async function batchWrite(ctx: BatchContext, items: readonly Item[]): Promise<void> {
+  if (items.length > BATCH_WRITE_MAX) throw new RangeError(`batchWrite takes at most ${BATCH_WRITE_MAX} items`);
+  let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= ctx.retry.maxAttempts) {
+      throw new UnprocessedItemsError('BatchWriteItem', pending.map((r) => keyOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {})), attempt);
+    }
+    if (attempt > 0) {
+      ctx.stats.retries++;
+      await sleep(backoffDelay(ctx.retry, attempt));
+    }
+    const request = pending;
+    const out = await withRetry(
+      ctx.retry,
+      () => ctx.client.send(new BatchWriteItemCommand({ RequestItems: { [ctx.tableName]: request } })),
+      () => ctx.stats.retries++,
+    );
+    ctx.stats.writeRequests++;
+    pending = out.UnprocessedItems?.[ctx.tableName] ?? [];
+    ctx.stats.itemsWritten += request.length - pending.length;
+  }
+}
+
+/** Reads up to 100 keys (strongly consistent), retrying UnprocessedKeys; returns the items found. */
+export async function batchGet(ctx: BatchContext, keys: readonly Key[], projection?: string[]): Promise<Item[]> {
+  if (keys.length > BATCH_GET_MAX) throw new RangeError(`batchGet takes at most ${BATCH_GET_MAX} keys`);
+  const names = projection && Object.fromEntries(projection.map((p, i) => [`#p${i}`, p]));
+  const base: Omit<KeysAndAttributes, 'Keys'> = {
+    ConsistentRead: true,
+    ...(names && { ProjectionExpression: Object.keys(names).join(','), ExpressionAttributeNames: names }),
+  };
+  let pending: Item[] = keys.map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } }));
+  const found: Item[] = [];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= ctx.retry.maxAttempts) throw new UnprocessedItemsError('BatchGetItem', pending.map(keyOf), attempt);
+    if (attempt > 0) {
+      ctx.stats.retries++;
+      await sleep(backoffDelay(ctx.retry, attempt));
+    }
+    const request = pending;
+    const out = await withRetry(
+      ctx.retry,
+      () => ctx.client.send(new BatchGetItemCommand({ RequestItems: { [ctx.tableName]: { ...base, Keys: request } } })),
+      () => ctx.stats.retries++,
+    );
+    ctx.stats.readRequests++;
+    const items = out.Responses?.[ctx.tableName] ?? [];
+    ctx.stats.itemsRead += items.length;
+    found.push(...items);
+    pending = out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? [];
+  }
+  return found;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; rejects on the first failure. */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

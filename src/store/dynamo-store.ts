@@ -1,0 +1,401 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBClient,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { applyEvent, emptyState, mergeStates, type EntityState } from '../model/entity-state';
+import { materialiseFleet, type Fleet } from '../model/fleet';
+import type { Finding } from '../model/finding';
+import {
+  BATCH_GET_MAX,
+  BATCH_WRITE_MAX,
+  batchGet,
+  batchWrite,
+  chunk,
+  emptyStats,
+  forEachLimit,
+  type BatchContext,
+  type Item,
+  type Key,
+  type StoreStats,
+} from './batch';
+import {
+  EVENT_SK_PREFIX,
+  FINDINGS_PK,
+  META_PK,
+  OUTBOX_PK,
+  SNAPSHOT_SK,
+  eventItem,
+  eventKey,
+  isExpired,
+  jsonItem,
+  keyString,
+  parseEntityPk,
+  readEvent,
+  readJson,
+  readSnapshot,
+  snapshotItem,
+} from './items';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+import type { FleetStore, OutboxMessage, PutEventsResult } from './types';
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** How long event history is kept (DynamoDB TTL); snapshots keep the state after that. */
+  eventRetentionDays?: number;
+  /**
+   * An entity that received this many events through this store instance gets its snapshot refreshed
+   * (one consistent Query of its partition and one conditional write). 0 disables; `compact` covers the rest.
+   */
+  snapshotEvery?: number;
+  /** BatchWriteItem requests in flight per putEvents call. */
+  writeConcurrency?: number;
+  /** Parallel Scan segments for loadFleet/readHistory/compact. */
+  scanSegments?: number;
+  retry?: RetryPolicy;
+  now?: () => number;
+}
+
+/**
+ * Writes stamped before a consistent read started by less than this may not be visible to it (client
+ * clocks, requests in flight), so a snapshot claims coverage only up to read start minus this margin.
+ */
+const COVERAGE_MARGIN_MS = 5 * 60_000;
+const SNAPSHOT_WRITE_ATTEMPTS = 8;
+/** Bound on per-entity counters kept for `snapshotEvery`; dropping one only delays that entity's snapshot. */
+const MAX_TRACKED_ENTITIES = 50_000;
+
+/**
+ * FleetStore on one DynamoDB table, event-sourced: one item per event (idempotent on its key), plus
+ * per-entity snapshots. State is the per-field last-writer-wins fold of snapshot and events, so write
+ * order, late events and re-delivery never change the result. Access patterns: docs/store.md.
+ */
+export class DynamoStore implements FleetStore {
+  readonly stats: StoreStats = emptyStats();
+  private readonly ctx: BatchContext;
+  private readonly retentionSec: number;
+  private readonly snapshotEvery: number;
+  private readonly writeConcurrency: number;
+  private readonly scanSegments: number;
+  private readonly now: () => number;
+  /** Keys being written by a putEvents call still in flight, so a concurrent call counts them as duplicates. */
+  private readonly inFlight = new Set<string>();
+  private readonly sinceSnapshot = new Map<string, number>();
+
+  constructor(private readonly options: DynamoStoreOptions) {
+    this.ctx = { client: options.client, tableName: options.tableName, retry: options.retry ?? DEFAULT_RETRY, stats: this.stats };
+    this.retentionSec = Math.round((options.eventRetentionDays ?? 400) * 86_400);
+    this.snapshotEvery = options.snapshotEvery ?? 200;
+    this.writeConcurrency = options.writeConcurrency ?? 4;
+    this.scanSegments = options.scanSegments ?? 4;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Releases the client's sockets. */
+  close(): void {
+    this.options.client.destroy();
+  }
+
+  get tableName(): string {
+    return this.options.tableName;
+  }
+
+  async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
+    const result: PutEventsResult = { written: 0, duplicates: 0, subjects: [] };
+    const fresh = new Map<string, { key: Key; event: FleetEvent }>();
+    for (const event of events) {
+      const key = eventKey(event);
+      const ks = keyString(key);
+      if (fresh.has(ks) || this.inFlight.has(ks)) result.duplicates++;
+      else fresh.set(ks, { key, event });
+    }
+    for (const ks of fresh.keys()) this.inFlight.add(ks);
+    try {
+      const nowMs = this.now();
+      const nowSec = Math.floor(nowMs / 1000);
+      // Exact duplicate count: which keys are already stored. An expired item the TTL has not yet
+      // deleted counts as absent, so re-ingesting it renews it.
+      for (const keys of chunk([...fresh.values()].map((f) => f.key), BATCH_GET_MAX)) {
+        const found = await batchGet(this.ctx, keys, ['pk', 'sk', 'expiresAt']);
+        for (const item of found) {
+          if (isExpired(item, nowSec)) continue;
+          const ks = keyString({ pk: item.pk!.S!, sk: item.sk!.S! });
+          if (fresh.delete(ks)) {
+            this.inFlight.delete(ks);
+            result.duplicates++;
+          }
+        }
+      }
+      const expiresAt = nowSec + this.retentionSec;
+      const items = [...fresh.values()].map(({ key, event }) => eventItem(event, key, nowMs, expiresAt));
+      await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+    } finally {
+      for (const ks of fresh.keys()) this.inFlight.delete(ks);
+    }
+    const due: string[] = [];
+    for (const { key, event } of fresh.values()) {
+      result.written++;
+      result.subjects.push(eventSubject(event));
+      if (this.snapshotEvery > 0 && this.countTowardsSnapshot(key.pk)) due.push(key.pk);
+    }
+    for (const pk of due) await this.compactEntity(pk);
+    return result;
+  }
+
+  private countTowardsSnapshot(pk: string): boolean {
+    const n = (this.sinceSnapshot.get(pk) ?? 0) + 1;
+    if (n >= this.snapshotEvery) {
+      this.sinceSnapshot.delete(pk);
+      return true;
+    }
+    if (!this.sinceSnapshot.has(pk) && this.sinceSnapshot.size >= MAX_TRACKED_ENTITIES) {
+      this.sinceSnapshot.delete(this.sinceSnapshot.keys().next().value!);
+    }
+    this.sinceSnapshot.set(pk, n);
+    return false;
+  }
+
+  async loadFleet(): Promise<Fleet> {
+    const partitions = await this.foldAll();
+    return materialiseFleet([...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)));
+  }
+
+  /**
+   * Every entity's state: snapshot merged with all its event items still present. Expired events the
+   * TTL has not deleted yet are folded too; folding is idempotent, so one a snapshot already holds
+   * changes nothing, and one it does not hold is still state.
+   */
+  private async foldAll(consistent = false): Promise<Map<string, EntityPartition>> {
+    const partitions = new Map<string, EntityPartition>();
+    await this.scan(consistent, (item) => {
+      const pk = item.pk?.S;
+      const sk = item.sk?.S;
+      if (pk === undefined || sk === undefined) return;
+      const entity = parseEntityPk(pk);
+      if (!entity) return;
+      let part = partitions.get(pk);
+      if (!part) partitions.set(pk, (part = { events: emptyState(entity.kind, entity.id), uncovered: [] }));
+      if (sk === SNAPSHOT_SK) {
+        part.snapshot = readSnapshot(item);
+      } else if (sk.startsWith(EVENT_SK_PREFIX)) {
+        applyEvent(part.events, readEvent(item));
+        part.uncovered.push(Number(item.at?.N ?? '0'));
+      }
+    });
+    for (const part of partitions.values()) {
+      const covered = part.snapshot?.coveredUntilMs ?? -1;
+      part.uncovered = part.uncovered.filter((at) => at > covered);
+    }
+    return partitions;
+  }
+
+  async *readHistory(): AsyncIterable<FleetEvent> {
+    const nowSec = Math.floor(this.now() / 1000);
+    const events: FleetEvent[] = [];
+    await this.scan(false, (item) => {
+      const sk = item.sk?.S;
+      if (sk?.startsWith(EVENT_SK_PREFIX) && !isExpired(item, nowSec) && parseEntityPk(item.pk?.S ?? '')) {
+        events.push(readEvent(item));
+      }
+    });
+    events.sort(compareEvents);
+    yield* events;
+  }
+
+  /**
+   * Refreshes snapshots from a consistent full read, for entities with at least `minUncovered` events
+   * no snapshot holds yet. Run it more often than the retention period (the deployed stack schedules it)
+   * so no event expires before a snapshot holds it.
+   */
+  async compact(options: { minUncovered?: number } = {}): Promise<{ entities: number; snapshotsWritten: number }> {
+    const min = options.minUncovered ?? 1;
+    const readStart = this.now();
+    const partitions = await this.foldAll(true);
+    let snapshotsWritten = 0;
+    const due = [...partitions.entries()].filter(([, p]) => p.uncovered.length >= min);
+    await forEachLimit(due, this.writeConcurrency, async ([pk, part]) => {
+      await this.writeSnapshot(pk, part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events, readStart - COVERAGE_MARGIN_MS);
+      snapshotsWritten++;
+    });
+    return { entities: partitions.size, snapshotsWritten };
+  }
+
+  /** Snapshot of one entity from a consistent Query of its partition. */
+  async compactEntity(pk: string): Promise<void> {
+    const entity = parseEntityPk(pk);
+    if (!entity) throw new RangeError(`not an entity partition: ${pk}`);
+    const readStart = this.now();
+    let state = emptyState(entity.kind, entity.id);
+    await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }, (item) => {
+      const sk = item.sk!.S!;
+      if (sk === SNAPSHOT_SK) state = mergeStates(state, readSnapshot(item).state);
+      else if (sk.startsWith(EVENT_SK_PREFIX)) applyEvent(state, readEvent(item));
+    });
+    await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
+  }
+
+  /**
+   * Optimistic concurrency on the snapshot's version: a writer that lost the race re-reads and merges
+   * again, so two compactions never drop each other's events.
+   */
+  private async writeSnapshot(pk: string, state: EntityState, coveredUntilMs: number): Promise<void> {
+    for (let attempt = 0; attempt < SNAPSHOT_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.getItem({ pk, sk: SNAPSHOT_SK });
+      const old = current && readSnapshot(current);
+      const merged = old ? mergeStates(old.state, state) : state;
+      const version = (old?.version ?? 0) + 1;
+      const covered = Math.max(old?.coveredUntilMs ?? 0, coveredUntilMs);
+      try {
+        await withRetry(this.ctx.retry, () =>
+          this.options.client.send(
+            new PutItemCommand({
+              TableName: this.tableName,
+              Item: snapshotItem(pk, merged, version, covered),
+              ...(old
+                ? { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(old.version) } } }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            }),
+          ),
+        );
+        this.stats.writeRequests++;
+        this.stats.itemsWritten++;
+        return;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      }
+    }
+    throw new Error(`snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times (too many concurrent compactions)`);
+  }
+
+  async listFindings(): Promise<Finding[]> {
+    const out: Finding[] = [];
+    await this.queryPartition(FINDINGS_PK, (item) => out.push(readJson<Finding>(item)));
+    return out;
+  }
+
+  async putFindings(findings: readonly Finding[]): Promise<void> {
+    const byFingerprint = new Map(findings.map((f) => [f.fingerprint, f]));
+    const items = [...byFingerprint.values()].map((f) => jsonItem(FINDINGS_PK, f.fingerprint, f));
+    await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    const item = await this.getItem({ pk: META_PK, sk: key });
+    return item ? readJson<T>(item) : undefined;
+  }
+
+  async putMeta(key: string, value: unknown): Promise<void> {
+    await this.putItem(jsonItem(META_PK, key, value));
+  }
+
+  async listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    const out: { key: string; value: T }[] = [];
+    await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': { S: META_PK }, ':prefix': { S: prefix } },
+        ConsistentRead: true,
+      },
+      (item) => out.push({ key: item.sk!.S!, value: readJson<T>(item) }),
+    );
+    return out;
+  }
+
+  async enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
+    for (const message of messages) {
+      try {
+        // Only if absent: re-enqueueing a message already delivered-and-deleted is the caller's call,
+        // but re-enqueueing one still waiting must not reset it.
+        await this.putItem(jsonItem(OUTBOX_PK, message.id, message), 'attribute_not_exists(pk)');
+      } catch (err) {
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      }
+    }
+  }
+
+  async listOutbox(): Promise<OutboxMessage[]> {
+    const out: OutboxMessage[] = [];
+    await this.queryPartition(OUTBOX_PK, (item) => out.push(readJson<OutboxMessage>(item)));
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  async deleteOutbox(id: string): Promise<void> {
+    await withRetry(this.ctx.retry, () =>
+      this.options.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: OUTBOX_PK }, sk: { S: id } } })),
+    );
+  }
+
+  private async getItem(key: Key): Promise<Item | undefined> {
+    const out = await withRetry(this.ctx.retry, () =>
+      this.options.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }),
+      ),
+    );
+    this.stats.readRequests++;
+    return out.Item;
+  }
+
+  private async putItem(item: Item, condition?: string): Promise<void> {
+    await withRetry(this.ctx.retry, () =>
+      this.options.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...(condition && { ConditionExpression: condition }) })),
+    );
+    this.stats.writeRequests++;
+    this.stats.itemsWritten++;
+  }
+
+  private queryPartition(pk: string, onItem: (item: Item) => void): Promise<void> {
+    return this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }, onItem);
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'TableName'>, onItem: (item: Item) => void): Promise<void> {
+    let start: Item | undefined;
+    do {
+      const page = await withRetry(this.ctx.retry, () =>
+        this.options.client.send(new QueryCommand({ ...input, TableName: this.tableName, ...(start && { ExclusiveStartKey: start }) })),
+      );
+      this.stats.readRequests++;
+      for (const item of page.Items ?? []) onItem(item);
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** Full table scan in parallel segments, each paginated. */
+  private async scan(consistent: boolean, onItem: (item: Item) => void): Promise<void> {
+    const segments = Array.from({ length: this.scanSegments }, (_, i) => i);
+    await Promise.all(
+      segments.map(async (segment) => {
+        let start: Item | undefined;
+        do {
+          const page = await withRetry(this.ctx.retry, () =>
+            this.options.client.send(
+              new ScanCommand({
+                TableName: this.tableName,
+                ConsistentRead: consistent,
+                ...(this.scanSegments > 1 && { Segment: segment, TotalSegments: this.scanSegments }),
+                ...(start && { ExclusiveStartKey: start }),
+              }),
+            ),
+          );
+          this.stats.readRequests++;
+          for (const item of page.Items ?? []) onItem(item);
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }),
+    );
+  }
+}
+
+interface EntityPartition {
+  snapshot?: { state: EntityState; version: number; coveredUntilMs: number };
+  /** Fold of the partition's event items. */
+  events: EntityState;
+  /** Stored-at times of events the snapshot does not hold yet. */
+  uncovered: number[];
+}

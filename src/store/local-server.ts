@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+
+/**
+ * The embedded DynamoDB API server: dynalite (pure JS on LevelDB), on 127.0.0.1 at a random port.
+ *
+ * `child` runs it in its own Node process: it gets its own core (ingest marshals on one, dynalite
+ * writes on the other) and can be killed mid-write to test crash safety. `in-process` starts faster
+ * and suits tests that just need a table.
+ */
+export interface LocalServerOptions {
+  /** Directory for the LevelDB files; omitted = in memory. */
+  dataDir?: string;
+  mode?: 'child' | 'in-process';
+}
+
+export interface LocalServer {
+  endpoint: string;
+  port: number;
+  /** Child process id in `child` mode. */
+  pid?: number;
+  /** Graceful stop: flushes LevelDB and closes the port. */
+  stop(): Promise<void>;
+  /** SIGKILL in `child` mode (a crash, for fault tests); same as stop in-process. */
+  kill(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** LevelDB directory inside the user's data dir, so the data dir can hold other hyperaudit files. */
+export function levelPath(dataDir: string): string {
+  return join(resolve(dataDir), 'dynalite');
+}
+
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const path = options.dataDir === undefined ? undefined : levelPath(options.dataDir);
+  if (path !== undefined) mkdirSync(path, { recursive: true });
+  return (options.mode ?? 'child') === 'child' ? startChild(path) : startInProcess(path);
+}
+
+type DynaliteFactory = (options: Record<string, unknown>) => Server;
+
+async function startInProcess(path: string | undefined): Promise<LocalServer> {
+  const dynalite = require('dynalite') as DynaliteFactory;
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path !== undefined && { path }) });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= new Promise<void>((ok, fail) => server.close((err?: Error) => (err ? fail(err) : ok()))));
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop, kill: stop };
+}
+
+// Runs in the child: plain CommonJS so it needs no TypeScript loader. It exits when the parent's pipe
+// closes, so a crashed CLI never leaves a server holding the LevelDB lock.
+const CHILD_SCRIPT = `
+const [dynalitePath, path] = process.argv.slice(1);
+const server = require(dynalitePath)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.stdin.on('end', stop);
+process.stdin.resume();
+server.on('error', (err) => { process.stderr.write(String(err && err.message || err) + '\\n'); process.exit(1); });
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+`;
+
+async function startChild(path: string | undefined): Promise<LocalServer> {
+  const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, require.resolve('dynalite'), path ?? ''], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const port = await readPort(child);
+  const exited = new Promise<void>((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) ok();
+    else child.once('exit', () => ok());
+  });
+  const signal = (sig: NodeJS.Signals) => async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return { endpoint: `http://127.0.0.1:${port}`, port, pid: child.pid!, stop: signal('SIGTERM'), kill: signal('SIGKILL') };
+}
+
+function readPort(child: ChildProcess): Promise<number> {
+  return new Promise((ok, fail) => {
+    let out = '';
+    let err = '';
+    const onExit = (code: number | null) =>
+      fail(new Error(`local DynamoDB server (dynalite) exited with code ${code}: ${err.trim() || out.trim()}`));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', function onData(d: Buffer) {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      ok((JSON.parse(out.slice(0, nl)) as { port: number }).port);
+    });
+    child.once('exit', onExit);
+    child.once('error', fail);
+  });
+}

@@ -1,0 +1,68 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoStore, type DynamoStoreOptions } from './dynamo-store';
+import { TABLE, createTableInput } from './table';
+
+export interface ClientTarget {
+  /** Any DynamoDB-compatible endpoint (dynalite, DynamoDB Local); omitted = real DynamoDB. */
+  endpoint?: string;
+  region?: string;
+}
+
+/**
+ * A DynamoDB client with bounded timeouts and the SDK's adaptive retry (it backs off on throttling
+ * before our own loops see an error). Local endpoints get placeholder credentials unless the
+ * environment has real ones, so the default credential chain never goes looking for them.
+ */
+export function createDynamoClient(target: ClientTarget = {}): DynamoDBClient {
+  const local = target.endpoint !== undefined && process.env.AWS_ACCESS_KEY_ID === undefined;
+  return new DynamoDBClient({
+    ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
+    region: target.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (target.endpoint ? 'local' : undefined),
+    ...(local && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    maxAttempts: 5,
+    retryMode: 'adaptive',
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+  });
+}
+
+/** Creates the table when missing (and enables TTL where the server supports it); waits until it is active. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (createErr) {
+      // Another process created it between our describe and create.
+      if ((createErr as Error).name !== 'ResourceInUseException') throw createErr;
+    }
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
+    );
+  } catch {
+    // dynalite has no TTL (readers skip expired items themselves); on DynamoDB it may already be enabled.
+  }
+}
+
+/** Client, table and store in one step. */
+export async function openDynamoStore(
+  target: ClientTarget & { tableName?: string; createTable?: boolean },
+  options: Partial<Omit<DynamoStoreOptions, 'client' | 'tableName'>> = {},
+): Promise<DynamoStore> {
+  const client = createDynamoClient(target);
+  const tableName = target.tableName ?? TABLE.defaultName;
+  if (target.createTable ?? true) await ensureTable(client, tableName);
+  return new DynamoStore({ ...options, client, tableName });
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main';
+import { startLocalServer, type LocalServer } from '../../src/store/local-server';
+import { openDynamoStore } from '../../src/store/open-store';
+import type { DynamoStore } from '../../src/store/dynamo-store';
+import { finding, HOSTILE_NAME } from './findings-fixture';
+import { startSlackLikeServer, type SlackAnswer } from './slack-like-server';
+
+/** Runs the CLI in-process and captures what it printed. */
+async function cli(...args: string[]) {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(['node', 'hyperaudit', ...args]);
+    return { code, out };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('hyperaudit report and notify against the local DynamoDB store', () => {
+  let dynamo: LocalServer;
+  let store: DynamoStore;
+  let dir: string;
+
+  beforeAll(async () => {
+    dynamo = await startLocalServer({ mode: 'in-process' });
+    store = await openDynamoStore({ endpoint: dynamo.endpoint });
+    dir = await mkdtemp(join(tmpdir(), 'hyperaudit-cli-'));
+  });
+
+  afterAll(async () => {
+    store?.close();
+    await dynamo?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the report and links it in a dry-run digest', async () => {
+    await store.putFindings([finding(1, { severity: 'critical', resourceName: HOSTILE_NAME }), finding(2, { severity: 'low' })]);
+    const report = await cli('report', '--endpoint', dynamo.endpoint, '--out', join(dir, 'r1'), '--url', 'https://reports.example/r1/report.html');
+    expect(report.code).toBe(0);
+    expect(existsSync(join(dir, 'r1', 'report.html'))).toBe(true);
+    const dry = await cli('notify', '--endpoint', dynamo.endpoint, '--dry-run', '--min-severity', 'critical');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('https://reports.example/r1/report.html|Open the full report');
+    expect(dry.out).toContain('1 new, 0 resolved');
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('exits 4 with messages kept in the DynamoDB outbox while Slack is down, then delivers each once', async () => {
+    let answer: SlackAnswer = 'server-error';
+    const slack = await startSlackLikeServer(() => answer);
+    try {
+      const down = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info', '--retry-budget', '1.5');
+      expect(down.code).toBe(4);
+      expect(down.out).toMatch(/1 still queued: Slack unavailable \(HTTP 500\)/);
+      expect(down.out).not.toContain(slack.url);
+      expect(await store.listOutbox()).toHaveLength(1);
+
+      answer = 'ok';
+      const up = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      expect(up.code).toBe(0);
+      expect(up.out).toContain('1 delivered');
+      const again = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      expect(again.code).toBe(0);
+      expect(slack.accepted()).toHaveLength(1);
+      expect(JSON.stringify(slack.accepted()[0])).not.toContain('<script');
+      expect(await store.listOutbox()).toEqual([]);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('exits 1 and keeps a dead letter when Slack rejects the message', async () => {
+    await store.putFindings([finding(3, { severity: 'high' })]);
+    const slack = await startSlackLikeServer(() => 'invalid-blocks');
+    try {
+      const run = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(/rejected by Slack \(400 invalid_blocks\)/);
+      expect(slack.arrivals).toHaveLength(1);
+      expect(await store.listMeta('notify/dead/')).toHaveLength(1);
+      expect(await store.listOutbox()).toEqual([]);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('refuses a webhook that is not a URL without a stack trace', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const run = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', 'not a url');
+      expect(run.code).toBe(2);
+      expect(String(err.mock.calls[0]?.[0])).toBe('hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n');
+    } finally {
+      err.mockRestore();
+    }
+  });
+});

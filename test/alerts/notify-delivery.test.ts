@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { computeDigest } from '../../src/alerts/digest';
+import { digestMessages } from '../../src/alerts/digest-messages';
+import { toOutboxMessages } from '../../src/alerts/outbox-messages';
+import { runNotify } from '../../src/pipeline/notify';
+import { MemoryStore } from '../../src/store/memory-store';
+import type { Finding } from '../../src/model/finding';
+import { finding, HOSTILE_NAME } from './findings-fixture';
+import { expectWithinSlackLimits } from './slack-limits-check';
+import { startSlackLikeServer, virtualTiming, type SlackAnswer } from './slack-like-server';
+import type { SlackPayload } from '../../src/alerts/digest-messages';
+
+const servers: { close: () => Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function slack(answer: (index: number) => SlackAnswer) {
+  const server = await startSlackLikeServer((_, index) => answer(index));
+  servers.push(server);
+  return server;
+}
+
+async function storeWith(findings: Finding[]) {
+  const store = new MemoryStore();
+  await store.putFindings(findings);
+  return store;
+}
+
+/** Seven rules → with a 4-block budget the digest needs three messages. */
+const sevenRules = () => Array.from({ length: 7 }, (_, i) => finding(i, { ruleId: `rule-${i}` }));
+
+function fingerprintsOf(bodies: unknown[]): string[] {
+  return bodies.map((b) => JSON.stringify(b));
+}
+
+describe('notify delivery to a Slack-like webhook', () => {
+  it('delivers every message once, in order, at most one request per second', async () => {
+    const server = await slack(() => 'ok');
+    const store = await storeWith(sevenRules());
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4 });
+    expect(result.planned).toHaveLength(3);
+    expect(result.delivery).toMatchObject({ remaining: [], deadLettered: [] });
+    expect(server.arrivals.map((a) => a.body.text)).toEqual(result.planned.map((p) => p.payload.text));
+    for (let i = 1; i < server.arrivals.length; i++) {
+      expect(server.arrivals[i]!.at - server.arrivals[i - 1]!.at).toBeGreaterThanOrEqual(995);
+    }
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('waits Retry-After after a 429 and then sends the message once', async () => {
+    const server = await slack((i) => (i === 0 ? 'rate-limited' : 'ok'));
+    const store = await storeWith([finding(1)]);
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url });
+    expect(server.arrivals.map((a) => a.answer)).toEqual(['rate-limited', 'ok']);
+    expect(server.arrivals[1]!.at - server.arrivals[0]!.at).toBeGreaterThanOrEqual(995);
+    expect(result.delivery?.delivered).toHaveLength(1);
+  });
+
+  it('backs off exponentially through a 5xx outage and delivers every message exactly once', async () => {
+    const server = await slack((i) => (i < 4 ? 'server-error' : 'ok'));
+    const store = await storeWith(sevenRules());
+    const { timing, sleeps } = virtualTiming();
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    expect(sleeps.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
+    const accepted = fingerprintsOf(server.accepted());
+    expect(accepted).toEqual(result.planned.map((p) => JSON.stringify(p.payload)));
+    expect(new Set(accepted).size).toBe(accepted.length);
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('keeps undelivered messages when the outage outlasts the retry budget and sends each once when Slack is back', async () => {
+    let down = true;
+    const server = await slack(() => (down ? 'server-error' : 'ok'));
+    const store = await storeWith(sevenRules());
+    const { timing } = virtualTiming();
+    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing, retryBudgetMs: 20_000 } });
+    expect(first.delivery?.delivered).toEqual([]);
+    expect(first.delivery?.remaining).toEqual(first.planned.map((p) => p.id));
+    expect(first.delivery?.stoppedBecause).toMatch(/HTTP 500/);
+    expect((await store.listOutbox()).map((m) => m.id)).toEqual(first.planned.map((p) => p.id));
+
+    down = false;
+    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    expect(second.planned).toEqual([]);
+    expect(second.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
+    expect(fingerprintsOf(server.accepted())).toEqual(first.planned.map((p) => JSON.stringify(p.payload)));
+    const third = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    expect(third.delivery?.requests).toBe(0);
+    expect(server.accepted()).toHaveLength(first.planned.length);
+  });
+
+  it('treats a webhook that refuses connections as an outage and loses nothing', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const store = await storeWith([finding(1), finding(2)]);
+    const { timing } = virtualTiming();
+    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: `http://127.0.0.1:${closedPort}/hook`, delivery: { timing, retryBudgetMs: 5000 } });
+    expect(first.delivery?.remaining).toHaveLength(1);
+    expect(first.delivery?.stoppedBecause).toMatch(/unavailable/);
+
+    const server = await slack(() => 'ok');
+    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    expect(second.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
+    expect(server.arrivals).toHaveLength(1);
+  });
+
+  it('moves a message Slack rejects with invalid_blocks aside, reports it and still delivers the rest', async () => {
+    const server = await slack((i) => (i === 0 ? 'invalid-blocks' : 'ok'));
+    const store = await storeWith(sevenRules());
+    const { timing } = virtualTiming();
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const [rejected, ...rest] = result.planned;
+    expect(result.delivery?.deadLettered).toEqual([{ id: rejected!.id, status: 400, body: 'invalid_blocks' }]);
+    expect(result.delivery?.delivered).toEqual(rest.map((p) => p.id));
+    expect(server.arrivals).toHaveLength(result.planned.length);
+    expect(await store.getMeta(`notify/dead/${rejected!.id}`)).toMatchObject({ status: 400, message: { id: rejected!.id } });
+    expect(await store.listOutbox()).toEqual([]);
+  });
+
+  it('sends nothing twice when a run crashed after enqueueing but before saving its state', async () => {
+    const findings = sevenRules();
+    const store = await storeWith(findings);
+    const digest = computeDigest(findings, undefined, 'info', new Date().toISOString());
+    await store.enqueueOutbox(toOutboxMessages(digest, digestMessages(digest, { maxBlocks: 4 }), new Date(Date.now() - 60_000)));
+
+    const server = await slack(() => 'ok');
+    const { timing } = virtualTiming();
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    expect(server.arrivals).toHaveLength(3);
+    expect(result.delivery?.delivered).toHaveLength(3);
+  });
+
+  it('announces a finding once across runs and its resolution once', async () => {
+    const server = await slack(() => 'ok');
+    const store = await storeWith([finding(1), finding(2)]);
+    const { timing } = virtualTiming();
+    const run = () => runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    await run();
+    await run();
+    await store.putFindings([finding(2, { status: 'resolved' })]);
+    await run();
+    await run();
+    const texts = server.accepted().map((b) => b.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain('2 new findings, 0 resolved');
+    expect(texts[1]).toContain('0 new findings, 1 resolved');
+  });
+
+  it('delivers hostile names escaped, and large digests as several messages within Slack limits', async () => {
+    const server = await slack(() => 'ok');
+    const findings = Array.from({ length: 300 }, (_, i) => finding(i, { ruleId: `rule-${i}`, resourceName: `${HOSTILE_NAME}${'x'.repeat(i * 10)}` }));
+    const store = await storeWith(findings);
+    const { timing } = virtualTiming();
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, reportUrl: 'https://r.example/a?b=1&c=<2>', delivery: { timing } });
+    expect(result.planned.length).toBeGreaterThan(5);
+    expect(server.accepted()).toHaveLength(result.planned.length);
+    for (const body of server.accepted()) {
+      expectWithinSlackLimits(body as unknown as SlackPayload);
+      const raw = JSON.stringify(body);
+      expect(raw).not.toContain('<img');
+      expect(raw).not.toContain('<script');
+      expect(raw).not.toContain('<!here>');
+      expect(raw).not.toMatch(/@(channel|here|everyone)\b/);
+    }
+    expect(JSON.stringify(server.accepted()[0])).toContain('<https://r.example/a?b=1&amp;c=%3C2%3E|Open the full report>');
+  });
+
+  it('plans without enqueueing, saving state or sending on a dry run', async () => {
+    const server = await slack(() => 'ok');
+    const store = await storeWith([finding(1)]);
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, dryRun: true });
+    expect(result.planned).toHaveLength(1);
+    expect(server.arrivals).toEqual([]);
+    expect(await store.listOutbox()).toEqual([]);
+    expect(await store.getMeta('notify/last')).toBeUndefined();
+  });
+});

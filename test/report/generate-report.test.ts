@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { generateReport, reportTimestamp } from '../../src/pipeline/report';
+import { runNotify } from '../../src/pipeline/notify';
+import type { ReportData } from '../../src/report/html/report-data';
+import type { RunSummary } from '../../src/report/html/report-meta';
+import { reportStore } from './report-fixture';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir() {
+  const d = await mkdtemp(join(tmpdir(), 'hyperaudit-gen-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('generateReport', () => {
+  it('writes HTML, JSON, CSV and extra formats, and copies them to the latest directory', async () => {
+    const root = await tempDir();
+    const store = await reportStore();
+    const now = new Date('2026-11-02T03:04:05.678Z');
+    const out = await generateReport(store, {
+      outDir: join(root, reportTimestamp(now)),
+      latestDir: join(root, 'latest'),
+      now,
+      formats: [{ fileName: 'findings.sarif', render: (findings) => JSON.stringify({ runs: [{ results: findings.length }] }) }],
+    });
+    expect(out.dir).toBe(join(root, '2026-11-02T03-04-05-678Z'));
+    for (const name of ['report.html', 'report.json', 'findings.csv', 'findings.sarif']) {
+      expect(existsSync(join(out.dir, name)), name).toBe(true);
+      expect(await readFile(join(root, 'latest', name), 'utf8')).toBe(await readFile(join(out.dir, name), 'utf8'));
+    }
+    const data = JSON.parse(await readFile(join(out.dir, 'report.json'), 'utf8')) as ReportData;
+    expect(data.findings).toHaveLength(7);
+    expect(parse(await readFile(join(out.dir, 'findings.csv'), 'utf8'))).toHaveLength(8);
+    expect(JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8'))).toEqual({ runs: [{ results: 7 }] });
+  });
+
+  it('records the run for the trend and shows it after the earlier runs', async () => {
+    const store = await reportStore();
+    const now = new Date('2026-11-02T00:00:00.000Z');
+    const out = await generateReport(store, { outDir: await tempDir(), now });
+    expect(await store.getMeta<RunSummary>(`runs/${now.toISOString()}`)).toEqual(out.summary);
+    expect(out.summary).toMatchObject({ hosts: 3, vms: 4, open: { critical: 1, high: 2, medium: 1, low: 1, info: 0 }, waived: 1, resolved: 1, energyKWh: 123.4 });
+    const data = JSON.parse(await readFile(join(out.dir, 'report.json'), 'utf8')) as ReportData;
+    expect(data.trend.map((r) => r.at)).toEqual(['2026-10-30T00:00:00.000Z', '2026-10-31T00:00:00.000Z', now.toISOString()]);
+  });
+
+  it('remembers where the report is so the Slack digest links to it', async () => {
+    const store = await reportStore();
+    await generateReport(store, { outDir: await tempDir(), publicUrl: 'https://reports.example/run/report.html' });
+    const result = await runNotify(store, { minSeverity: 'high', dryRun: true });
+    expect(JSON.stringify(result.planned[0]!.payload)).toContain('<https://reports.example/run/report.html|Open the full report>');
+  });
+});
