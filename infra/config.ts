@@ -19,6 +19,8 @@ export const HyperauditConfigSchema = z
     failThreshold: z.enum(SEVERITIES).default('high'),
     /** Optional perimeters JSON file (relative to the repo root), bundled with the audit Lambdas. */
     perimetersFile: z.string().min(1).optional(),
+    /** Folder of PlanetLab-format CPU traces (relative to the repo root) VMs may name in workload.trace. */
+    tracesDir: z.string().min(1).default('samples/traces'),
     /** Existing Secrets Manager secret holding the Slack incoming-webhook URL (plain string or {"url": ...}). */
     webhookSecretName: z.string().min(1).default('hyperaudit/slack-webhook'),
     /** Secret the stack creates with a generated bearer token for the HTTP ingest endpoint. */

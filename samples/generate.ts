@@ -104,16 +104,14 @@ interface ClusterSpec {
 const ESXI_8U3E = { version: '8.0.3', build: '24585383' };
 const ESXI_8U3B = { version: '8.0.3', build: '24280767' };
 const ESXI_8U2 = { version: '8.0.2', build: '22380479' };
-const ESXI_7U3Q = { version: '7.0.3', build: '23794027' };
-const ESXI_7U3N = { version: '7.0.3', build: '21930508' };
 /** ESXi 7.0 Update 2a (April 2021): end of general support and far behind on patches. */
 const ESXI_7U2A = { version: '7.0.2', build: '17867351' };
 
 const clusters: ClusterSpec[] = [
   { id: 'ams-pci', datacenter: 'dc-ams', vendor: 'vmware', hosts: 6, vms: [{ perimeter: 'pci', count: 72 }], versions: [ESXI_8U3E] },
-  { id: 'ams-dmz', datacenter: 'dc-ams', vendor: 'vmware', hosts: 5, vms: [{ perimeter: 'dmz', count: 60 }], versions: [ESXI_7U3Q] },
+  { id: 'ams-dmz', datacenter: 'dc-ams', vendor: 'vmware', hosts: 5, vms: [{ perimeter: 'dmz', count: 60 }], versions: [ESXI_8U3B] },
   { id: 'ams-prod', datacenter: 'dc-ams', vendor: 'vmware', hosts: 12, vms: [{ perimeter: 'corp', count: 168 }], versions: [ESXI_8U3E, ESXI_8U3B] },
-  { id: 'fra-prod', datacenter: 'dc-fra', vendor: 'vmware', hosts: 10, vms: [{ perimeter: 'corp', count: 138 }], versions: [ESXI_7U3Q, ESXI_7U3N] },
+  { id: 'fra-prod', datacenter: 'dc-fra', vendor: 'vmware', hosts: 10, vms: [{ perimeter: 'corp', count: 138 }], versions: [ESXI_8U3E, ESXI_8U3B] },
   {
     id: 'fra-kvm',
     datacenter: 'dc-fra',
@@ -749,7 +747,7 @@ export const PLANT_CLONE_SOURCE = byName('ams-pci-cardvault-db-01a');
 export const PLANT_CLONE_TARGET_HOST = hostNamed('ams-prod', 8);
 export const PLANT_CLONE_VM: VmSpec = {
   ...structuredClone(PLANT_CLONE_SOURCE),
-  id: 'vm-2999',
+  id: vmId('vmware'),
   name: 'ams-prod-cardvault-db-perftest',
   hostId: PLANT_CLONE_TARGET_HOST.id,
   cluster: 'ams-prod',

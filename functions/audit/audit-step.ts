@@ -4,6 +4,8 @@ import type { Fleet } from '../../src/model/fleet';
 import type { Severity } from '../../src/model/finding';
 import type { LoadedRule } from '../../src/engine/types';
 import { runAudit } from '../../src/pipeline/audit';
+import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { readSources } from '../../src/sources/read-sources';
 import { clusterFleet, listClusters } from '../../src/pipeline/simulate';
 import type { PlacementTimeline } from '../../src/simulation/placement';
 import { replayHistory } from '../../src/simulation/replay';
@@ -18,6 +20,8 @@ export interface AuditStepDeps {
   s3: S3Client;
   bucket: string;
   rules: readonly LoadedRule[];
+  /** Perimeter definitions shipped with the deployment (canonical perimeter.upsert events, JSON or NDJSON). */
+  perimetersFile?: string;
   now?: () => Date;
 }
 
@@ -38,6 +42,7 @@ export interface AuditStepOutput {
  * reading the whole table.
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
+  if (deps.perimetersFile !== undefined) await applyPerimeters(deps.store, deps.perimetersFile);
   const history: FleetEvent[] = [];
   for await (const event of deps.store.readHistory()) history.push(event);
   const steps = DEFAULT_STEPS;
@@ -76,4 +81,17 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
     vms: audit.summary.vms,
     findings: audit.summary.findings,
   };
+}
+
+/**
+ * Stores the deployment's perimeter definitions before the audit reads them. Their event ids are stable, so
+ * every run after the first counts them as duplicates. A bad file is a deployment error: the run stops on it.
+ */
+async function applyPerimeters(store: FleetStore, file: string): Promise<void> {
+  const report = await ingestOutcomes(store, readSources([file]));
+  const first = report.rejected[0];
+  if (first !== undefined) {
+    const where = [first.file, first.record, first.field].filter((x) => x !== undefined).join(', ');
+    throw new Error(`perimeters file: ${report.rejected.length} record(s) rejected; first at ${where}: ${first.reason}`);
+  }
 }

@@ -6,12 +6,14 @@ import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../shared/workflow-input';
 import { auditStep, type AuditStepOutput } from './audit-step';
 
+const perimetersFile = process.env.PERIMETERS_FILE;
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
   s3: new S3Client({}),
   bucket: requireEnv('REPORTS_BUCKET'),
   // Loaded once per container: rule packs ship inside the bundle and never change while it runs.
   rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  ...(perimetersFile !== undefined && perimetersFile !== '' && { perimetersFile: bundledPath(perimetersFile) }),
 };
 
 export const handler = instrumented(async (event: unknown): Promise<AuditStepOutput> => {

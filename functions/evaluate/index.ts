@@ -1,4 +1,17 @@
-// PLACEHOLDER-UNWIRED
-export const handler = async (): Promise<never> => {
-  throw new Error('evaluate is not wired yet');
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { loadRules } from '../../src/engine/load-rules';
+import { bundledPath, requireEnv } from '../shared/env';
+import { instrumented, logger } from '../shared/powertools';
+import { openStore } from '../shared/store';
+import { evaluateChanges, type EvaluateResult } from './evaluate-changes';
+
+const deps = {
+  store: openStore(requireEnv('TABLE_NAME')),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
 };
+
+export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<EvaluateResult> => {
+  const result = await evaluateChanges(event.Records, deps);
+  logger.info('changes evaluated', { records: event.Records.length, ...result });
+  return result;
+});

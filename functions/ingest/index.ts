@@ -1,4 +1,32 @@
-// PLACEHOLDER-UNWIRED
-export const handler = async (): Promise<never> => {
-  throw new Error('ingest is not wired yet');
-};
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { requireEnv } from '../shared/env';
+import { instrumented, logger, metrics } from '../shared/powertools';
+import { openStore } from '../shared/store';
+import { ingestMessage } from './ingest-message';
+
+const store = openStore(requireEnv('TABLE_NAME'));
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Rejected records are logged with where they came from (message, line, field) so a sender can fix them. */
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const report = await ingestMessage(record, store);
+  metrics.addMetric('EventsAccepted', MetricUnit.Count, report.accepted);
+  metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
+  if (report.rejected.length > 0) metrics.addMetric('RecordsRejected', MetricUnit.Count, report.rejected.length);
+  for (const r of report.rejected.slice(0, 20)) logger.warn('record rejected', { ...r });
+  if (report.rejected.length > 20) logger.warn('more records rejected', { messageId: record.messageId, count: report.rejected.length - 20 });
+  logger.info('message ingested', {
+    messageId: record.messageId,
+    accepted: report.accepted,
+    duplicates: report.duplicates,
+    ignored: report.ignored.length,
+    rejected: report.rejected.length,
+  });
+}
+
+/** Each message succeeds or fails alone: only failed ones go back to the queue (ReportBatchItemFailures). */
+export const handler = instrumented(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processPartialResponse(event, recordHandler, processor, { context }),
+);

@@ -1,4 +1,25 @@
-// PLACEHOLDER-UNWIRED
-export const handler = async (): Promise<never> => {
-  throw new Error('report is not wired yet');
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadRules } from '../../src/engine/load-rules';
+import { bundledPath, requireEnv, severityEnv } from '../shared/env';
+import { instrumented, logger, metrics } from '../shared/powertools';
+import { openStore } from '../shared/store';
+import { parseStepInput, RunInput } from '../shared/workflow-input';
+import { reportStep, type ReportStepOutput } from './report-step';
+
+const deps = {
+  store: openStore(requireEnv('TABLE_NAME')),
+  s3: new S3Client({}),
+  bucket: requireEnv('REPORTS_BUCKET'),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  failThreshold: severityEnv('FAIL_THRESHOLD'),
 };
+
+export const handler = instrumented(async (event: unknown): Promise<ReportStepOutput> => {
+  const input = parseStepInput(RunInput, event, 'report');
+  logger.appendKeys({ runId: input.runId, trigger: input.trigger });
+  const out = await reportStep(input, deps);
+  logger.info('report written', { reportPrefix: out.reportPrefix, files: out.keys.length, failing: out.failing });
+  metrics.addMetric('FindingsAtOrAboveThreshold', MetricUnit.Count, out.failing);
+  return out;
+});

@@ -1,10 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { requireEnv } from '../shared/env';
+import { bundledPath, requireEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { parseStepInput } from '../shared/workflow-input';
 import { ShardInput, simulateShard, type ShardOutput } from './simulate-shard';
 
-const deps = { s3: new S3Client({}), bucket: requireEnv('REPORTS_BUCKET') };
+const tracesDir = process.env.TRACES_DIR;
+const deps = {
+  s3: new S3Client({}),
+  bucket: requireEnv('REPORTS_BUCKET'),
+  ...(tracesDir !== undefined && tracesDir !== '' && { tracesDir: bundledPath(tracesDir) }),
+};
 
 export const handler = instrumented(async (event: unknown): Promise<ShardOutput> => {
   const input = parseStepInput(ShardInput, event, 'simulate-shard');

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { simulateCluster } from '../../src/pipeline/simulate';
+import { loadTraceDirectory, simulateCluster } from '../../src/pipeline/simulate';
+import type { Fleet } from '../../src/model/fleet';
 import { readClusterWork, RunId, runKeys } from '../shared/run-files';
 import { getJson, putJson } from '../shared/s3-json';
 
@@ -11,6 +12,14 @@ export type ShardInput = z.infer<typeof ShardInput>;
 export interface ShardDeps {
   s3: S3Client;
   bucket: string;
+  /** Folder of PlanetLab-format traces VMs may name in workload.trace; only the ones named are read. */
+  tracesDir?: string;
+}
+
+function referencedTraces(fleet: Fleet): string[] {
+  const names = new Set<string>();
+  for (const vm of fleet.vms.values()) if (vm.workload?.trace !== undefined) names.add(vm.workload.trace);
+  return [...names].sort();
 }
 
 export interface ShardOutput {
@@ -25,7 +34,9 @@ export async function simulateShard(input: ShardInput, deps: ShardDeps): Promise
   const workKey = runKeys.clusterWork(input.runId, input.clusterId);
   const { work, fleet, placement } = readClusterWork(await getJson(deps.s3, deps.bucket, workKey), workKey);
   if (work.clusterId !== input.clusterId) throw new Error(`${workKey} holds cluster ${work.clusterId}, not ${input.clusterId}`);
-  const result = simulateCluster(fleet, input.clusterId, { placement, ...work.window });
+  const names = referencedTraces(fleet);
+  const traces = names.length > 0 && deps.tracesDir !== undefined ? await loadTraceDirectory(deps.tracesDir, names) : undefined;
+  const result = simulateCluster(fleet, input.clusterId, { placement, ...work.window, ...(traces && { traces }) });
   const resultKey = runKeys.simulation(input.runId, input.clusterId);
   await putJson(deps.s3, deps.bucket, resultKey, result);
   return { clusterId: input.clusterId, resultKey, hosts: Object.keys(result.hosts).length, vms: Object.keys(result.vms).length };

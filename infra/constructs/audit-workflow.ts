@@ -31,6 +31,9 @@ export interface AuditWorkflowProps {
   auditFiles: BundledFile[];
   /** auditFiles plus what the HTML report reads at run time. */
   reportFiles: BundledFile[];
+  /** The workload traces the simulation shards replay. */
+  tracesFiles: BundledFile[];
+  tracesEnvironment: Record<string, string>;
   auditEnvironment: Record<string, string>;
   logRetention: logs.RetentionDays;
   metricsNamespace: string;
@@ -80,7 +83,8 @@ export class AuditWorkflow extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 1024,
       // Works from the cluster file the audit step wrote: no table access at all.
-      environment: { REPORTS_BUCKET: props.reports.bucketName },
+      files: props.tracesFiles,
+      environment: { REPORTS_BUCKET: props.reports.bucketName, ...props.tracesEnvironment },
       ...common,
     });
     this.allowObjects(this.simulateFunction, props.reports, ['s3:GetObject', 's3:PutObject'], RUNS_PREFIX);

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -17,7 +18,9 @@ export interface HyperauditStackProps extends StackProps {
 
 /** Where rule packs and the optional perimeters file sit inside each audit bundle (/var/task/...). */
 export const BUNDLED_RULES_DIR = 'rules';
-export const BUNDLED_PERIMETERS_FILE = 'config/perimeters.json';
+/** The perimeters file keeps its name (its extension tells the reader JSON from NDJSON). */
+export const BUNDLED_CONFIG_DIR = 'config';
+export const BUNDLED_TRACES_DIR = 'traces';
 const METRICS_NAMESPACE = 'Hyperaudit';
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
@@ -37,8 +40,9 @@ export class HyperauditStack extends Stack {
     const auditFiles: BundledFile[] = [{ from: 'rules', to: BUNDLED_RULES_DIR }];
     const auditEnvironment: Record<string, string> = { RULES_DIR: BUNDLED_RULES_DIR };
     if (config.perimetersFile !== undefined) {
-      auditFiles.push({ from: config.perimetersFile, to: BUNDLED_PERIMETERS_FILE });
-      auditEnvironment.PERIMETERS_FILE = BUNDLED_PERIMETERS_FILE;
+      const bundled = `${BUNDLED_CONFIG_DIR}/${path.basename(config.perimetersFile)}`;
+      auditFiles.push({ from: config.perimetersFile, to: bundled });
+      auditEnvironment.PERIMETERS_FILE = bundled;
     }
 
     // The HTML report inlines its script, stylesheet and Chart.js, which it reads from disk at run time.
@@ -76,6 +80,8 @@ export class HyperauditStack extends Stack {
       failThreshold: config.failThreshold,
       auditFiles,
       reportFiles,
+      tracesFiles: [{ from: config.tracesDir, to: BUNDLED_TRACES_DIR }],
+      tracesEnvironment: { TRACES_DIR: BUNDLED_TRACES_DIR },
       auditEnvironment,
       ...common,
     });

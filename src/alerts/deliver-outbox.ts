@@ -75,7 +75,8 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   const queue = (await store.listOutbox()).sort(byOrder);
 
   const spaceRequests = async () => {
-    const wait = lastRequestAt + minInterval - timing.now();
+    // Capped: a stored time from a machine whose clock runs ahead must not stall delivery.
+    const wait = Math.min(lastRequestAt + minInterval - timing.now(), minInterval);
     if (wait > 0) await timing.sleep(wait);
   };
 

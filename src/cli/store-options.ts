@@ -28,6 +28,8 @@ export async function withStore<T>(opts: StoreCliOptions, fn: (store: FleetStore
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(opts.table)) {
     throw new UsageError(`--table ${JSON.stringify(opts.table)}: 3-255 characters of letters, digits, '_', '-', '.'`);
   }
+  // The SDK warns on every run that future versions need Node 22; not actionable for a CLI user.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let server: LocalServer | undefined;
   let endpoint = opts.endpoint;
   if (endpoint !== undefined) {

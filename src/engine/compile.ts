@@ -45,6 +45,8 @@ function compileCondition(c: Condition, slots: FactSlots): Pred {
     };
   }
   if ('any' in c) {
+    // json-rules-engine 7.3.1 treats an empty `any` as true (prioritizeAndRun returns true for no conditions).
+    if (c.any.length === 0) return () => true;
     const parts = c.any.map((x) => compileCondition(x, slots));
     return (get) => {
       for (const p of parts) if (p(get)) return true;

@@ -17,18 +17,26 @@ export interface LifecycleInput {
 }
 
 export interface LifecycleOutput {
-  /** Every finding of the loaded rules after this run, resolved ones included, sorted by fingerprint. */
+  /** Every finding of the loaded rules after this run, resolved ones included: this run's hits first. */
   findings: Finding[];
   /** The subset that differs from what was stored: what to persist. */
   changed: Finding[];
 }
 
-function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): Finding {
-  if (f.status === 'resolved') return f;
+function sameWaiver(a: Finding['waiver'], b: Finding['waiver']): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.reason === b.reason && a.owner === b.owner && a.expires === b.expires);
+}
+
+/** Sets status and waiver on an unresolved finding; returns whether either changed. */
+function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
   const w = waivers.match(f.ruleId, f.resourceType, f.resourceId, now);
-  const { waiver: _old, ...rest } = f;
-  if (!w) return { ...rest, status: 'open' };
-  return { ...rest, status: 'waived', waiver: { reason: w.reason, owner: w.owner, expires: w.expires } };
+  const waiver = w ? { reason: w.reason, owner: w.owner, expires: w.expires } : undefined;
+  const status = w ? 'waived' : 'open';
+  const changed = f.status !== status || !sameWaiver(f.waiver, waiver);
+  f.status = status;
+  if (waiver) f.waiver = waiver;
+  else delete f.waiver;
+  return changed;
 }
 
 /**
@@ -36,48 +44,55 @@ function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): Finding {
  * that fires again → open again, keeping its original firstSeen; an evaluated resource whose finding no
  * longer fires → resolved (resolvedAt = now). Waivers apply to every unresolved finding, evaluated or not,
  * so an expired waiver reopens a finding even when its resource did not change. Waived findings stay.
+ * Inputs are not mutated.
  */
 export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
   const { now, waivers } = input;
   const previous = new Map(input.previous.map((f) => [f.fingerprint, f]));
-  const next = new Map<string, Finding>();
-  for (const hit of input.hits) {
-    const fp = fingerprint(hit.rule.id, hit.resourceType, hit.resourceId);
-    const prev = previous.get(fp);
-    const r = hit.rule;
+  const findings: Finding[] = [];
+  const changed: Finding[] = [];
+  const hit = new Set<string>();
+  for (const h of input.hits) {
+    const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId);
+    const r = h.rule;
     const finding: Finding = {
       fingerprint: fp,
       ruleId: r.id,
       pack: r.pack,
       severity: r.severity,
       category: r.category,
-      resourceType: hit.resourceType,
-      resourceId: hit.resourceId,
-      ...(hit.resourceName !== undefined && { resourceName: hit.resourceName }),
+      resourceType: h.resourceType,
+      resourceId: h.resourceId,
+      ...(h.resourceName !== undefined && { resourceName: h.resourceName }),
       title: r.title,
-      evidence: hit.evidence as Record<string, unknown>,
+      evidence: h.evidence as Record<string, unknown>,
       controls: r.controls,
       rationale: r.rationale,
       remediation: r.remediation,
       status: 'open',
-      firstSeen: prev?.firstSeen ?? now,
+      firstSeen: previous.get(fp)?.firstSeen ?? now,
       lastSeen: now,
     };
-    next.set(fp, applyWaiver(finding, waivers, now));
+    applyWaiver(finding, waivers, now);
+    hit.add(fp);
+    findings.push(finding);
+    // lastSeen moved: always written.
+    changed.push(finding);
   }
   for (const prev of input.previous) {
-    if (next.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;
-    if (prev.status !== 'resolved' && input.evaluated(prev.resourceType, prev.resourceId)) {
+    if (hit.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;
+    if (prev.status === 'resolved') {
+      findings.push(prev);
+    } else if (input.evaluated(prev.resourceType, prev.resourceId)) {
       const { waiver: _w, ...rest } = prev;
-      next.set(prev.fingerprint, { ...rest, status: 'resolved', resolvedAt: now });
+      const resolved: Finding = { ...rest, status: 'resolved', resolvedAt: now };
+      findings.push(resolved);
+      changed.push(resolved);
     } else {
-      next.set(prev.fingerprint, applyWaiver(prev, waivers, now));
+      const copy: Finding = { ...prev };
+      findings.push(copy);
+      if (applyWaiver(copy, waivers, now)) changed.push(copy);
     }
   }
-  const findings = [...next.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  const changed = findings.filter((f) => {
-    const prev = previous.get(f.fingerprint);
-    return prev === undefined || JSON.stringify(prev) !== JSON.stringify(f);
-  });
   return { findings, changed };
 }

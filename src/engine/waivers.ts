@@ -58,9 +58,15 @@ export interface WaiverMatcher {
 
 export function waiverMatcher(waivers: readonly Waiver[]): WaiverMatcher {
   const compiled = waivers.map((w) => ({ w, rule: globToRegExp(w.rule), resource: globToRegExp(w.resource), end: waiverEnd(w) }));
+  let lastNow = '';
+  let t = 0;
   return {
     match(ruleId, resourceType, resourceId, now) {
-      const t = Date.parse(now);
+      if (compiled.length === 0) return undefined;
+      if (now !== lastNow) {
+        lastNow = now;
+        t = Date.parse(now);
+      }
       for (const c of compiled) {
         if (t >= c.end) continue;
         if (c.w.resourceType !== undefined && c.w.resourceType !== resourceType) continue;

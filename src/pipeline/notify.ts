@@ -1,4 +1,5 @@
-import { computeDigest, type NotifyState } from '../alerts/digest';
+import { computeDigest } from '../alerts/digest';
+import { loadNotifyState, saveNotifyState } from '../alerts/notify-state';
 import { digestMessages, type SlackPayload } from '../alerts/digest-messages';
 import { deliverOutbox, type DeliveryOptions, type DeliveryReport } from '../alerts/deliver-outbox';
 import { toOutboxMessages } from '../alerts/outbox-messages';
@@ -7,7 +8,7 @@ import type { Severity } from '../model/finding';
 import type { FleetStore } from '../store/types';
 import { LATEST_REPORT_META, type LatestReportMeta } from '../report/html/report-meta';
 
-export const NOTIFY_STATE_META = 'notify/last';
+export { NOTIFY_STATE_META } from '../alerts/notify-state';
 
 export interface NotifyOptions {
   minSeverity: Severity;
@@ -42,7 +43,7 @@ export interface NotifyResult {
 export async function runNotify(store: FleetStore, options: NotifyOptions): Promise<NotifyResult> {
   const now = options.now ?? new Date();
   const findings = await store.listFindings();
-  const previous = await store.getMeta<NotifyState>(NOTIFY_STATE_META);
+  const previous = await loadNotifyState(store);
   const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString());
   const reportUrl = options.reportUrl ?? (await store.getMeta<LatestReportMeta>(LATEST_REPORT_META))?.url;
   const messages = digestMessages(digest, { reportUrl, topItems: options.topItems, maxBlocks: options.maxBlocks });
@@ -56,7 +57,7 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
   if (options.dryRun) return result;
 
   if (outbox.length > 0) await store.enqueueOutbox(outbox);
-  await store.putMeta(NOTIFY_STATE_META, digest.nextState);
+  await saveNotifyState(store, digest.nextState);
 
   const post = options.post ?? (options.webhookUrl !== undefined ? webhookPoster(options.webhookUrl) : undefined);
   if (post !== undefined) {

@@ -36,6 +36,8 @@ export interface ReportOutput {
   files: string[];
   url: string;
   summary: RunSummary;
+  /** Extra formats that could not be rendered (the rest of the report is still written). */
+  warnings: string[];
 }
 
 /** Filesystem-safe timestamp for the default report directory: 2026-11-26T01-20-00-123Z. */
@@ -79,8 +81,14 @@ export async function generateReport(store: FleetStore, options: ReportOptions):
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
     ['findings.csv', findingsCsv(data.findings)],
   ]);
+  const warnings: string[] = [];
   for (const format of options.formats ?? []) {
-    if (!contents.has(format.fileName)) contents.set(format.fileName, format.render(findings, fleet, data.generatedAt));
+    if (contents.has(format.fileName)) continue;
+    try {
+      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt));
+    } catch (err) {
+      warnings.push(`${format.fileName} not written: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   const dir = resolve(options.outDir);
@@ -95,5 +103,5 @@ export async function generateReport(store: FleetStore, options: ReportOptions):
   const url = options.publicUrl ?? pathToFileURL(join(dir, 'report.html')).href;
   const meta: LatestReportMeta = { generatedAt: data.generatedAt, dir, url };
   await store.putMeta(LATEST_REPORT_META, meta);
-  return { dir, files: [...contents.keys()].map((n) => join(dir, n)), url, summary };
+  return { dir, files: [...contents.keys()].map((n) => join(dir, n)), url, summary, warnings };
 }

@@ -191,8 +191,8 @@ export function storedForm(result: SimulationResult) {
 }
 
 /**
- * Replays the stored history into placement over the window (by default the `steps × stepSeconds` ending at
- * the newest event), simulates, and stores the compact result under `simulation/latest` and a run summary
+ * Replays the stored history into placement over the window (by default the `steps × stepSeconds` whose last
+ * step holds the newest event), simulates, and stores the compact result under `simulation/latest` and a run summary
  * under `simulation/runs/<iso time>`.
  */
 export async function simulateStored(store: FleetStore, opts: StoredSimulationOptions = {}): Promise<StoredSimulation> {

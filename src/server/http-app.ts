@@ -1,12 +1,16 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { authorize, type DenyReason } from '../../functions/http-authorizer/authorize';
+import { authorizerEvent } from './aws-shapes';
 import { bearerMatches } from './bearer';
 import { BodyTooLargeError, readBody } from './read-body';
 
 /** What the HTTP layer needs from the pipeline behind it (the AWS handlers, wired in local-pipeline.ts). */
 export interface ServePipeline {
-  /** Runs one authorised request body through ingest → evaluate → notify; the summary becomes the response. */
-  ingest(request: { body: Buffer; headers: Record<string, string | undefined> }): Promise<IngestResponse>;
+  /**
+   * Runs one authorised request through ingest → evaluate → notify; the summary becomes the response.
+   * `envelope` is the authorizer's context value the HTTP API hands SQS as a message attribute.
+   */
+  ingest(request: { body: string; envelope: string }): Promise<IngestResponse>;
   /** The newest HTML report, or undefined before the first one. */
   latestReport(): Promise<string | undefined>;
 }
@@ -82,15 +86,17 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
     }
     if (path === '/events') {
       if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
-      const headers = flatHeaders(req.headers);
-      const { denied } = await authorize({ headers }, { expectedToken: async () => options.token, maxBodyBytes: options.maxBodyBytes });
+      const event = authorizerEvent('POST', path, flatHeaders(req.headers), req.socket.remoteAddress ?? '127.0.0.1');
+      const { result: decision, denied } = await authorize(event, { expectedToken: async () => options.token, maxBodyBytes: options.maxBodyBytes });
       if (denied !== undefined) {
         const status = DENY_STATUS[denied];
         send(res, status, { error: DENY_MESSAGE[denied] }, status === 401 ? { 'www-authenticate': 'Bearer', connection: 'close' } : { connection: 'close' });
         return status;
       }
-      const body = await readBody(req, options.maxBodyBytes);
-      const result = await serial(() => options.pipeline.ingest({ body, headers }));
+      if (!decision.isAuthorized) throw new Error('authorizer neither allowed nor denied the request');
+      const body = (await readBody(req, options.maxBodyBytes)).toString('utf8');
+      const envelope = decision.context.envelope;
+      const result = await serial(() => options.pipeline.ingest({ body, envelope }));
       send(res, result.status, result.body);
       return result.status;
     }

@@ -215,7 +215,11 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     let worst = 0;
     for (const group of appRoles[a]!) {
       let least = 1;
-      for (const v of group) if (vmW[v]! < least) least = vmW[v]!;
+      for (const v of group) {
+        if (vmW[v]! < least) least = vmW[v]!;
+        // A running replica keeps the role up: most calls stop at the first VM.
+        if (least === 0) break;
+      }
       if (least > worst) worst = least;
     }
     if (worst === 0) return 0;

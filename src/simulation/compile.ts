@@ -6,7 +6,7 @@ import type { Fleet, HostView, VmView } from '../model/fleet';
 import { DEFAULT_COEFFICIENTS, isEmulatedNic, type PerformanceCoefficients } from './coefficients';
 import type { PlacementTimeline } from './placement';
 import type { Trace } from './trace';
-import { fillFromProfile, fillFromTrace, type StepClock } from './workload';
+import { fillFromProfile, fillFromTrace, type BumpCache, type StepClock } from './workload';
 
 export class SimulationInputError extends Error {
   override readonly name = 'SimulationInputError';
@@ -145,6 +145,7 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
   const unknownHost = new Set<string>();
   const noVcpus: string[] = [];
   const noWorkload: string[] = [];
+  const bumps: BumpCache = new Map();
 
   for (let v = 0; v < V; v++) {
     const vm = vms[v]!;
@@ -167,7 +168,7 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
       fillFromTrace(t, clock, util, v * S);
     } else {
       if (isRunning(vm) && vm.workload?.cpuAvgPct === undefined && vm.workload?.cpuPeakPct === undefined) noWorkload.push(vm.id);
-      fillFromProfile(vm.id, vm.workload, opts.seed, clock, util, v * S);
+      fillFromProfile(vm.id, vm.workload, opts.seed, clock, util, v * S, bumps);
     }
 
     segStart[v] = segStepList.length;

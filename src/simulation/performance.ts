@@ -47,6 +47,9 @@ export interface VmMetrics {
   lastHost: Int32Array;
 }
 
+const OVERLOADED = 1;
+const STORAGE = 2;
+
 export interface PerformanceOutput {
   host: HostMetrics;
   vm: VmMetrics;
@@ -56,10 +59,10 @@ export interface PerformanceOutput {
  * Wait per unit of service in an M/M/c queue, Sakasegawa's approximation ρ^√(2(c+1)) / (c(1−ρ)), with ρ
  * held at 0.95 (where the approximation still holds) plus the demand that cannot run at all above 1.
  */
-export function readyFactor(rho: number, cores: number): number {
+export function readyFactor(rho: number, cores: number, exponent = Math.sqrt(2 * (cores + 1))): number {
   if (rho <= 0 || cores <= 0) return 0;
   const r = rho < 0.95 ? rho : 0.95;
-  const queue = Math.pow(r, Math.sqrt(2 * (cores + 1))) / (cores * (1 - r));
+  const queue = Math.pow(r, exponent) / (cores * (1 - r));
   return rho > 1 ? queue + (1 - 1 / rho) : queue;
 }
 
@@ -149,54 +152,71 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
   };
 
   // Pass 1: add VM demand into host rows.
+  const vmCpuSum = vm.cpuDemandSum;
+  const vmIoSum = vm.ioOverheadSum;
+  const hostIoSum = host.ioOverheadSum;
   for (let v = 0; v < V; v++) {
     const row = v * S;
     const mean = vm.meanUtil[v]!;
     const netScale = mean > 0 ? f.vmNetMbps[v]! / mean : 0;
     const ioScale = mean > 0 ? f.vmIops[v]! / mean : 0;
-    const nicCost = f.nicMHzPerMbps[v]!;
-    const ioCost = f.ioMHzPerIops[v]!;
+    // Overhead per unit of utilisation: I/O follows the CPU shape.
+    const overheadPerUtil = netScale * f.nicMHzPerMbps[v]! + ioScale * f.ioMHzPerIops[v]!;
     const memMiB = f.vmMemMiB[v]!;
     const level = peakLevel[v]!;
-    for (let s = segStart[v]!; s < segStart[v + 1]!; s++) {
+    const segEnd = segStart[v + 1]!;
+    let demandSum = 0;
+    let overheadSum = 0;
+    for (let s = segStart[v]!; s < segEnd; s++) {
       const h = segHost[s]!;
       if (h < 0) continue;
-      const end = s + 1 < segStart[v + 1]! ? segStep[s + 1]! : S;
-      const perUtilMHz = f.vcpus[v]! * f.coreMHz[h]!;
-      const base = h * S;
-      for (let t = segStep[s]!; t < end; t++) {
-        const u = util[row + t]!;
-        const n = u * netScale;
-        const io = u * ioScale;
-        const overhead = n * nicCost + io * ioCost;
-        const demand = u * perUtilMHz + overhead;
-        const i = base + t;
-        cpu[i]! += demand;
-        net[i]! += n;
-        iops[i]! += io;
-        mem[i]! += memMiB;
-        count[i]!++;
-        if (u >= level) peaks[i]!++;
-        vm.cpuDemandSum[v]! += demand;
-        vm.ioOverheadSum[v]! += overhead;
-        host.ioOverheadSum[h]! += overhead;
+      const end = s + 1 < segEnd ? segStep[s + 1]! : S;
+      const perUtil = f.vcpus[v]! * f.coreMHz[h]! + overheadPerUtil;
+      const shift = h * S - row;
+      // Memory and VM count are constant over a segment: difference arrays, prefix-summed in pass 2.
+      mem[h * S + segStep[s]!]! += memMiB;
+      count[h * S + segStep[s]!]!++;
+      if (end < S) {
+        mem[h * S + end]! -= memMiB;
+        count[h * S + end]!--;
       }
+      let utilSum = 0;
+      for (let k = row + segStep[s]!; k < row + end; k++) {
+        const u = util[k]!;
+        const i = k + shift;
+        cpu[i]! += u * perUtil;
+        net[i]! += u * netScale;
+        iops[i]! += u * ioScale;
+        if (u >= level) peaks[i]!++;
+        utilSum += u;
+      }
+      demandSum += utilSum * perUtil;
+      overheadSum += utilSum * overheadPerUtil;
+      hostIoSum[h]! += utilSum * overheadPerUtil;
     }
+    vmCpuSum[v] = demandSum;
+    vmIoSum[v] = overheadSum;
   }
 
   // Pass 2: per host-step figures.
   const ready = new Float32Array(HS);
   const rhoAt = new Float32Array(HS);
   const nicLevel = new Float32Array(HS).fill(Number.POSITIVE_INFINITY);
+  const flags = new Uint8Array(HS);
   let contendedNicSteps = 0;
   for (let h = 0; h < H; h++) {
     const cap = f.capacityMHz[h]!;
     const cores = f.effectiveCores[h]!;
+    const exponent = Math.sqrt(2 * (cores + 1));
     const memCap = f.hostMemMiB[h]!;
     const nicCap = f.hostNicMbps[h]!;
     const iopsCap = f.hostIops[h]!;
     const powered = f.inService[h] === 1 && f.hasPower[h] === 1;
     const base = h * S;
+    for (let t = 1; t < S; t++) {
+      mem[base + t]! += mem[base + t - 1]!;
+      count[base + t]! += count[base + t - 1]!;
+    }
     for (let t = 0; t < S; t++) {
       const i = base + t;
       const rho = cap > 0 ? cpu[i]! / cap : 0;
@@ -206,10 +226,13 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
       host.activeSteps[h]!++;
       host.cpuDemandSum[h]! += cpu[i]!;
       if (cap > 0) {
-        if (cpu[i]! > cap) host.overloadedSteps[h]!++;
+        if (cpu[i]! > cap) {
+          host.overloadedSteps[h]!++;
+          flags[i] = OVERLOADED;
+        }
         host.cpuUtilSum[h]! += rho;
         if (rho > host.cpuUtilPeak[h]!) host.cpuUtilPeak[h] = rho;
-        ready[i] = readyFactor(rho, cores);
+        ready[i] = readyFactor(rho, cores, exponent);
       }
       if (memCap > 0) {
         const oc = mem[i]! / memCap;
@@ -227,7 +250,10 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
       if (iopsCap > 0) {
         const su = iops[i]! / iopsCap;
         if (su > host.storageUtilPeak[h]!) host.storageUtilPeak[h] = su;
-        if (su > coef.storageContentionUtilisation) host.storageContendedSteps[h]!++;
+        if (su > coef.storageContentionUtilisation) {
+          host.storageContendedSteps[h]!++;
+          flags[i]! |= STORAGE;
+        }
       }
       if (peaks[i]! > host.coincidingPeaks[h]!) host.coincidingPeaks[h] = peaks[i]!;
     }
@@ -241,6 +267,7 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
     const netScale = mean > 0 ? f.vmNetMbps[v]! / mean : 0;
     const level = peakLevel[v]!;
     const vcpus = f.vcpus[v]!;
+    const segEnd = segStart[v + 1]!;
     let readySum = 0;
     let overloaded = 0;
     let storage = 0;
@@ -248,34 +275,45 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
     let memPeak = 0;
     let nicDemand = 0;
     let nicShort = 0;
-    for (let s = segStart[v]!; s < segStart[v + 1]!; s++) {
+    for (let s = segStart[v]!; s < segEnd; s++) {
       const h = segHost[s]!;
       if (h < 0) continue;
-      const end = s + 1 < segStart[v + 1]! ? segStep[s + 1]! : S;
-      const base = h * S;
-      const cap = f.capacityMHz[h]!;
+      const end = s + 1 < segEnd ? segStep[s + 1]! : S;
+      const shift = h * S - row;
       const memCap = f.hostMemMiB[h]!;
-      const iopsCap = f.hostIops[h]!;
       let hostReady = 0;
-      for (let t = segStep[s]!; t < end; t++) {
-        const i = base + t;
-        const u = util[row + t]!;
-        let r = u * ready[i]!;
+      const from = segStep[s]!;
+      const nicContended = netScale > 0 && host.nicContendedSteps[h]! > 0;
+      let utilSum = 0;
+      for (let k = row + from; k < row + end; k++) {
+        const i = k + shift;
+        const u = util[k]!;
         const rho = rhoAt[i]!;
+        let r = u * ready[i]!;
         // A vCPU cannot be ready longer than it is not running.
         const ceiling = 1 - (rho > 1 ? u / rho : u);
         if (r > ceiling) r = ceiling;
-        readySum += r;
         hostReady += r;
-        if (cap > 0 && cpu[i]! > cap) overloaded++;
-        if (iopsCap > 0 && iops[i]! / iopsCap > coef.storageContentionUtilisation) storage++;
+        utilSum += u;
+        const flag = flags[i]!;
+        if (flag !== 0) {
+          if (flag & OVERLOADED) overloaded++;
+          if (flag & STORAGE) storage++;
+        }
         if (u >= level && peaks[i]! > coinciding) coinciding = peaks[i]!;
-        if (memCap > 0 && mem[i]! / memCap > memPeak) memPeak = mem[i]! / memCap;
-        const d = u * netScale;
-        nicDemand += d;
-        const lvl = nicLevel[i]!;
-        if (d > lvl) nicShort += d - lvl;
+        if (nicContended) {
+          const d = u * netScale;
+          const lvl = nicLevel[i]!;
+          if (d > lvl) nicShort += d - lvl;
+        }
       }
+      nicDemand += utilSum * netScale;
+      // The host's memory peak over the whole window covers a VM there all along; shorter stays scan their steps.
+      let memMax = 0;
+      if (from === 0 && end === S) memMax = memCap > 0 ? host.memOvercommitPeak[h]! * memCap : 0;
+      else for (let t = from; t < end; t++) if (mem[h * S + t]! > memMax) memMax = mem[h * S + t]!;
+      readySum += hostReady;
+      if (memCap > 0 && memMax / memCap > memPeak) memPeak = memMax / memCap;
       host.readyNum[h]! += hostReady * vcpus;
       host.readyDen[h]! += (end - segStep[s]!) * vcpus;
     }

@@ -11,7 +11,7 @@ import type { PlacementSegment } from './placement';
 export interface ReplayWindow {
   steps: number;
   stepSeconds: number;
-  /** Epoch ms of step 0; default: the window ends at the newest event. */
+  /** Epoch ms of step 0; default: the newest event falls in the last step, so the window ends on today's placement. */
   startMs?: number;
 }
 
@@ -35,7 +35,7 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   const events = [...history].sort(compareEvents);
   const spanMs = window.steps * window.stepSeconds * 1000;
   const newest = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : 0;
-  const startMs = window.startMs ?? newest - spanMs;
+  const startMs = window.startMs ?? newest - spanMs + window.stepSeconds * 1000;
   const endMs = startMs + spanMs;
   const states = new Map<string, EntityState>();
   const apply = (event: FleetEvent) => {

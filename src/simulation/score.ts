@@ -43,23 +43,25 @@ function ramp(component: ScoreComponent, value: number): number {
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: number; reasons: ScoreReason[] } {
-  const parts: [ScoreComponent, number, string][] = [
+  // Details are written only for components that score: most VMs in a healthy fleet have none.
+  const parts: [ScoreComponent, number, () => string][] = [
     [
       'cpuOverload',
       input.overloadedTimeFraction,
-      `${subject === 'host' ? 'CPU demand above capacity' : 'its host was overloaded'} ${pct(input.overloadedTimeFraction)} of the active time (full weight at 20 %)`,
+      () => `${subject === 'host' ? 'CPU demand above capacity' : 'its host was overloaded'} ${pct(input.overloadedTimeFraction)} of the active time (full weight at 20 %)`,
     ],
-    ['cpuReady', input.cpuReadyPct, `estimated CPU ready ${input.cpuReadyPct.toFixed(2)} % per vCPU (from 2 %, full weight at 10 %)`],
-    ['memoryOvercommit', input.memoryOvercommit, `configured VM memory is ${input.memoryOvercommit.toFixed(2)}× host memory at peak (from 1×, full at 1.5×)`],
+    ['cpuReady', input.cpuReadyPct, () => `estimated CPU ready ${input.cpuReadyPct.toFixed(2)} % per vCPU (from 2 %, full weight at 10 %)`],
+    ['memoryOvercommit', input.memoryOvercommit, () => `configured VM memory is ${input.memoryOvercommit.toFixed(2)}× host memory at peak (from 1×, full at 1.5×)`],
     [
       'nicContention',
       input.nicContention,
-      subject === 'host'
-        ? `network demand above the uplinks ${pct(input.nicContention)} of the active time (full weight at 20 %)`
-        : `${pct(input.nicContention)} of its network demand not carried under fair sharing (full weight at 20 %)`,
+      () =>
+        subject === 'host'
+          ? `network demand above the uplinks ${pct(input.nicContention)} of the active time (full weight at 20 %)`
+          : `${pct(input.nicContention)} of its network demand not carried under fair sharing (full weight at 20 %)`,
     ],
-    ['storageContention', input.storageContentionTimeFraction, `IOPS above 90 % of the host's capacity ${pct(input.storageContentionTimeFraction)} of the time (full weight at 20 %)`],
-    ['coincidingPeaks', input.coincidingPeaks, `${input.coincidingPeaks} VM(s) peaking in the same step (from 2, full weight at 5)`],
+    ['storageContention', input.storageContentionTimeFraction, () => `IOPS above 90 % of the host's capacity ${pct(input.storageContentionTimeFraction)} of the time (full weight at 20 %)`],
+    ['coincidingPeaks', input.coincidingPeaks, () => `${input.coincidingPeaks} VM(s) peaking in the same step (from 2, full weight at 5)`],
   ];
   const reasons: ScoreReason[] = [];
   let score = 0;
@@ -68,7 +70,7 @@ export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: num
     const points = Math.round(weight * ramp(component, value) * 10) / 10;
     if (points <= 0) continue;
     score += points;
-    reasons.push({ component, weight, value: round(value, 4), points, detail });
+    reasons.push({ component, weight, value: round(value, 4), points, detail: detail() });
   }
   reasons.sort((a, b) => b.points - a.points || (a.component < b.component ? -1 : 1));
   return { score: Math.min(100, Math.round(score * 10) / 10), reasons };

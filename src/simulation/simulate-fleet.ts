@@ -168,7 +168,7 @@ function hostAtEnd(f: CompiledFleet, v: number): number {
   return last >= f.segStart[v]! ? f.segHost[last]! : -1;
 }
 
-function availabilityInput(fleet: Fleet, f: CompiledFleet, perf: PerformanceOutput, d: AvailabilityDefaults) {
+export function availabilityInput(fleet: Fleet, f: CompiledFleet, perf: PerformanceOutput, d: AvailabilityDefaults) {
   const H = f.hostIds.length;
   const V = f.vmIds.length;
   const vmHost = new Int32Array(V);

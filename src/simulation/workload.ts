@@ -26,24 +26,71 @@ export function fillFromTrace(trace: Trace, clock: StepClock, out: Float32Array,
   }
 }
 
+/** Bump shapes already computed, keyed by peak hour and width: fleets repeat a few profiles many times. */
+export type BumpCache = Map<string, Float32Array>;
+
+const NOISE_SIZE = 4096;
+const noiseTables = new Map<number, Float32Array>();
+
+/** 4,096 seeded uniforms in [−0.5, 0.5); each VM reads them from its own offset and stride. */
+function noiseTable(seed: number): Float32Array {
+  let table = noiseTables.get(seed);
+  if (!table) {
+    const random = mulberry32(seed ^ 0x5f3759df);
+    table = Float32Array.from({ length: NOISE_SIZE }, () => random() - 0.5);
+    if (noiseTables.size > 16) noiseTables.clear();
+    noiseTables.set(seed, table);
+  }
+  return table;
+}
+
 /**
  * Synthesises a day shape from (average, peak, peak hour): a Gaussian bump at the peak hour on a base
- * chosen so the mean is the average, with ±15 % multiplicative noise on the base from a stream seeded by
- * (seed, VM id). The bump narrows when the average is too low for a 2.5 h bump to fit.
+ * chosen so the mean is the average, with ±15 % multiplicative noise on the base: seeded uniforms read from a
+ * 4,096-entry table at an offset and odd stride derived from (seed, VM id), so VMs differ and runs repeat.
+ * The bump narrows when the average is too low for a 2.5 h bump to fit.
  */
-export function fillFromProfile(vmId: string, workload: Workload | undefined, seed: number, clock: StepClock, out: Float32Array, offset: number): void {
+export function fillFromProfile(
+  vmId: string,
+  workload: Workload | undefined,
+  seed: number,
+  clock: StepClock,
+  out: Float32Array,
+  offset: number,
+  cache: BumpCache = new Map(),
+): void {
   const avg = (workload?.cpuAvgPct ?? DEFAULT_PROFILE.cpuAvgPct) / 100;
   const peak = Math.max(avg, (workload?.cpuPeakPct ?? Math.min(100, (workload?.cpuAvgPct ?? DEFAULT_PROFILE.cpuAvgPct) * DEFAULT_PROFILE.peakFactor)) / 100);
   const peakHour = workload?.peakHourUtc ?? DEFAULT_PROFILE.peakHourUtc;
-  const random = mulberry32((hashString(vmId) ^ Math.imul(seed >>> 0, 0x9e3779b1)) >>> 0);
+  const noise = noiseTable(seed >>> 0);
+  const key = hashString(vmId);
+  let at = key & (NOISE_SIZE - 1);
+  const stride = ((key >>> 12) & (NOISE_SIZE - 1)) | 1;
   if (peak <= 0 || peak - avg < 1e-9) {
-    for (let t = 0; t < clock.steps; t++) out[offset + t] = avg * (1 + 0.3 * (random() - 0.5));
+    for (let t = 0; t < clock.steps; t++) {
+      out[offset + t] = avg * (1 + 0.3 * noise[at]!);
+      at = (at + stride) & (NOISE_SIZE - 1);
+    }
     return;
   }
   // Mean of a Gaussian bump of width sigma over a 24 h circle is about sigma·√(2π)/24.
   const sigma = Math.max(0.25, Math.min(2.5, (0.9 * 24 * avg) / (peak * Math.sqrt(2 * Math.PI))));
   const meanBump = Math.min(0.999, (sigma * Math.sqrt(2 * Math.PI)) / 24);
   const base = Math.max(0, (avg - peak * meanBump) / (1 - meanBump));
+  const bump = bumpShape(peakHour, sigma, clock, cache);
+  const amplitude = peak - base;
+  for (let t = 0; t < clock.steps; t++) {
+    const u = base * (1 + 0.3 * noise[at]!) + amplitude * bump[t]!;
+    at = (at + stride) & (NOISE_SIZE - 1);
+    out[offset + t] = u > 1 ? 1 : u;
+  }
+}
+
+function bumpShape(peakHour: number, sigma: number, clock: StepClock, cache: BumpCache): Float32Array {
+  const key = `${peakHour}|${sigma}`;
+  let shape = cache.get(key);
+  if (shape) return shape;
+  shape = new Float32Array(clock.steps);
   const twoSigmaSq = 2 * sigma * sigma;
   const startHour = (clock.startMs / 3_600_000) % 24;
   const hoursPerStep = clock.stepSeconds / 3600;
@@ -51,8 +98,8 @@ export function fillFromProfile(vmId: string, workload: Workload | undefined, se
     const hour = (startHour + t * hoursPerStep) % 24;
     let d = Math.abs(hour - peakHour);
     if (d > 12) d = 24 - d;
-    const bump = Math.exp(-(d * d) / twoSigmaSq);
-    const u = base * (1 + 0.3 * (random() - 0.5)) + (peak - base) * bump;
-    out[offset + t] = u > 1 ? 1 : u;
+    shape[t] = Math.exp(-(d * d) / twoSigmaSq);
   }
+  if (cache.size < 10_000) cache.set(key, shape);
+  return shape;
 }

@@ -34,10 +34,29 @@ export function normaliseRecord(value: unknown, loc: RecordLocation, opts: Norma
   }
 }
 
-function normaliseUnchecked(value: unknown, loc: RecordLocation, opts: NormaliseOptions): Outcomes {
+/** No supported format nests this deep; refusing deeper input up front keeps every later step off the stack limit. */
+export const MAX_DEPTH = 64;
+
+/** Iterative, so hostile nesting (a million `[`) is measured without recursion. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+function normaliseUnchecked(value: unknown, loc: RecordLocation, opts: NormaliseOptions, nested = false): Outcomes {
+  if (depthExceeds(value, MAX_DEPTH)) {
+    return [rejected(opts.source, loc, `input nests deeper than ${MAX_DEPTH} levels; no supported format does`)];
+  }
   // A JSON array body is a batch; Proxmox's bare resource list is also an array and is handled per element.
   if (Array.isArray(value)) {
-    return value.flatMap((item, i) => normaliseUnchecked(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` }, opts));
+    if (nested) return [rejected(opts.source, loc, 'an array inside a batch array is not a record')];
+    return value.flatMap((item, i) => normaliseUnchecked(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` }, opts, true));
   }
   const ref = referenceTableSource(value);
   if (ref && (!opts.source || opts.source === ref)) {

@@ -39,7 +39,10 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
   if (!stamp) return [rejected('libvirt', loc, 'no timestamp: capture with `virsh event --timestamp` so event times are stable', 'timestamp')];
   const time = rfc3339(/[Zz]|[+-]\d{2}:?\d{2}$/.test(stamp) ? stamp : `${stamp}Z`);
   if (!time) return [rejected('libvirt', loc, `timestamp ${JSON.stringify(stamp)} is not a valid date`, 'timestamp')];
-  const [event = '', detail = ''] = (rest ?? '').trim().split(/\s+/);
+  // Detail labels can be several words (`I/O Error`, `Post-copy Error`, `Event wakeup`).
+  const [event = '', ...detailWords] = (rest ?? '').trim().split(/\s+/);
+  const detail = detailWords.join(' ');
+  const migrationPhase = detail === 'Migrated' || detail.startsWith('Post-copy');
   const host = state.host;
   const make = (type: string, body: Record<string, unknown>) =>
     emit('libvirt', loc, { id: contentId('libvirt', { host, line: line }), time, type, source: 'libvirt', ...body });
@@ -57,13 +60,14 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
       return [make('vm.power_on', { vm: { id: name } })];
     case 'Stopped':
       if (detail === 'Migrated') return [ignored('libvirt', loc, `${label} (source side of a migration; the move is taken from Started Migrated)`)];
+      if (detail === 'Recreation') return [ignored('libvirt', loc, `${label} (the domain is being recreated; Started Recreation follows)`)];
       return [make('vm.power_off', { vm: { id: name } })];
     case 'Suspended':
     case 'PMSuspended':
-      if (detail === 'Migrated' || detail === 'Postcopy') return [ignored('libvirt', loc, `${label} (migration phase)`)];
+      if (migrationPhase) return [ignored('libvirt', loc, `${label} (migration phase)`)];
       return [make('vm.upsert', { vm: { id: name, powerState: 'suspended' } })];
     case 'Resumed':
-      if (detail === 'Migrated' || detail === 'Postcopy') return [ignored('libvirt', loc, `${label} (migration phase)`)];
+      if (migrationPhase) return [ignored('libvirt', loc, `${label} (migration phase)`)];
       return [make('vm.upsert', { vm: { id: name, powerState: 'poweredOn' } })];
     case 'Shutdown':
     case 'Crashed':

@@ -17,7 +17,8 @@ function issueReason(issues: readonly z.core.$ZodIssue[]): string {
 }
 
 /**
- * Every event a normaliser builds passes through here: a candidate that the canonical schema refuses becomes a
+ * `fieldPrefix` tells where the failing event field came from when that is not the input's own path
+ * (`vHost:` + `host.id`). Every event a normaliser builds passes through here: a candidate that the canonical schema refuses becomes a
  * rejection naming the field, never an event that would poison the store.
  */
 export function emit(source: SourceName, loc: RecordLocation, candidate: unknown, fieldPrefix = ''): SourceOutcome {

@@ -33,7 +33,8 @@ async function* walk(path: string): AsyncGenerator<{ file: string } | { file: st
     yield { file: path, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     return;
   }
-  if (info.isFile()) {
+  // Pipes too: `hyperaudit ingest <(govc events -json -l -f)` hands us /dev/fd/N.
+  if (info.isFile() || info.isFIFO()) {
     yield { file: path };
     return;
   }
@@ -79,6 +80,19 @@ async function* readFile(file: string, opts: ReadSourcesOptions): AsyncGenerator
   const snapshotTime = info.mtime.toISOString();
   const ext = extname(file).toLowerCase();
   const forced = opts.source;
+  if (!info.isFile()) {
+    // A pipe can be read once and not sniffed ahead: decide per line between virsh text and JSON.
+    const ctx: NormaliseOptions = { source: forced };
+    yield* readLines(
+      file,
+      (line, record, state) =>
+        forced === 'libvirt' || (!forced && looksLibvirtLine(line))
+          ? normaliseLibvirtLine(line, { file, record }, state)
+          : parseLine(line, file, record, ctx),
+      opts.host,
+    );
+    return;
+  }
   if (XLSX_EXTENSIONS.has(ext) || (forced === 'rvtools' && ext !== '.csv')) {
     if (forced && forced !== 'rvtools') {
       yield rejected(forced, { file }, `an ${ext} workbook cannot be read as ${forced}`, 'file');

@@ -88,6 +88,8 @@ export function exportTime(sheets: Sheet[], fallback: string | undefined): strin
 
 interface VmAcc {
   id: string;
+  /** Tab of the first row naming the VM, for messages about the joined event. */
+  sheet: string;
   at: RecordLocation;
   vm: Record<string, unknown>;
   settings: Record<string, string | number | boolean>;
@@ -133,7 +135,7 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
         maintenanceMode: flag(row, 'in Maintenance Mode'),
         ntpServers: ntp ? ntp.split(/[,;]\s*/).filter(Boolean) : undefined,
       });
-      out.push(emit('rvtools', loc('vHost', row), { id: contentId('rvtools', { time, host }), time, type: 'host.upsert', source: 'rvtools', host }));
+      out.push(emit('rvtools', loc('vHost', row), { id: contentId('rvtools', { time, host }), time, type: 'host.upsert', source: 'rvtools', host }, 'vHost:'));
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
       out.push(rejected('rvtools', loc('vHost', row), e.message, `vHost.${e.column}`));
@@ -171,7 +173,7 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
     }
     const existing = vms.get(id);
     if (existing) return { a: existing, created: false };
-    const a: VmAcc = { id, at: loc(sheet, row), vm: {}, settings: {}, disks: [], nics: [], vinfoNics: [] };
+    const a: VmAcc = { id, sheet, at: loc(sheet, row), vm: {}, settings: {}, disks: [], nics: [], vinfoNics: [] };
     vms.set(id, a);
     return { a, created: true };
   };
@@ -257,7 +259,7 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
       disks: a.disks.length > 0 ? a.disks : undefined,
       nics: nics.length > 0 ? nics : undefined,
     });
-    out.push(emit('rvtools', a.at, { id: contentId('rvtools', { time, vm }), time, type: 'vm.upsert', source: 'rvtools', vm }));
+    out.push(emit('rvtools', a.at, { id: contentId('rvtools', { time, vm }), time, type: 'vm.upsert', source: 'rvtools', vm }, `${a.sheet}:`));
   }
   return out;
 }

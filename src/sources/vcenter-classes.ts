@@ -24,38 +24,38 @@ export type VcenterAction =
   | { kind: 'host.maintenance_enter' }
   | { kind: 'host.maintenance_exit' };
 
-const vm = (kind: Exclude<VcenterAction['kind'], 'vm.migrate'>) => ({ kind }) as VcenterAction;
+const act = (kind: Exclude<VcenterAction['kind'], 'vm.migrate'>) => ({ kind }) as VcenterAction;
 
 /** Keys are lower-cased class names (EventEx ids keep their dotted form). */
 const TABLE: Record<string, VcenterAction> = {
-  vmcreatedevent: vm('vm.upsert'),
-  vmregisteredevent: vm('vm.upsert'),
-  vmdiscoveredevent: vm('vm.upsert'),
-  vmdeployedevent: vm('vm.deployed'),
-  vmclonedevent: vm('vm.clone'),
+  vmcreatedevent: act('vm.upsert'),
+  vmregisteredevent: act('vm.upsert'),
+  vmdiscoveredevent: act('vm.upsert'),
+  vmdeployedevent: act('vm.deployed'),
+  vmclonedevent: act('vm.clone'),
   // VmMigratedEvent is logged after a vMotion of a running VM as well as a cold move; vMotion is the common case.
   vmmigratedevent: { kind: 'vm.migrate', migration: 'live' },
   drsvmmigratedevent: { kind: 'vm.migrate', migration: 'drs' },
   vmrelocatedevent: { kind: 'vm.migrate', migration: 'cold' },
   vmrestartedonalternatehostevent: { kind: 'vm.migrate', migration: 'ha' },
   'com.vmware.vc.ha.vmrestartedbyhaevent': { kind: 'vm.migrate', migration: 'ha' },
-  vmremovedevent: vm('vm.remove'),
-  vmpoweredonevent: vm('vm.power_on'),
-  drsvmpoweredonevent: vm('vm.power_on'),
-  vmpoweredoffevent: vm('vm.power_off'),
-  vmsuspendedevent: vm('vm.suspended'),
-  vmreconfiguredevent: vm('vm.reconfigured'),
-  vmrenamedevent: vm('vm.renamed'),
-  hostaddedevent: vm('host.upsert'),
-  hostremovedevent: vm('host.remove'),
-  hostconnectedevent: vm('host.connected'),
-  hostreconnectedevent: vm('host.connected'),
-  hostconnectionlostevent: vm('host.connection_lost'),
-  hostdisconnectedevent: vm('host.connection_lost'),
-  hostnotrespondingevent: vm('host.connection_lost'),
-  dashostfailedevent: vm('host.failed'),
-  enteredmaintenancemodeevent: vm('host.maintenance_enter'),
-  exitmaintenancemodeevent: vm('host.maintenance_exit'),
+  vmremovedevent: act('vm.remove'),
+  vmpoweredonevent: act('vm.power_on'),
+  drsvmpoweredonevent: act('vm.power_on'),
+  vmpoweredoffevent: act('vm.power_off'),
+  vmsuspendedevent: act('vm.suspended'),
+  vmreconfiguredevent: act('vm.reconfigured'),
+  vmrenamedevent: act('vm.renamed'),
+  hostaddedevent: act('host.upsert'),
+  hostremovedevent: act('host.remove'),
+  hostconnectedevent: act('host.connected'),
+  hostreconnectedevent: act('host.connected'),
+  hostconnectionlostevent: act('host.connection_lost'),
+  hostdisconnectedevent: act('host.connection_lost'),
+  hostnotrespondingevent: act('host.connection_lost'),
+  dashostfailedevent: act('host.failed'),
+  enteredmaintenancemodeevent: act('host.maintenance_enter'),
+  exitmaintenancemodeevent: act('host.maintenance_exit'),
 };
 
 /** Why a listed-but-unmapped class is ignored, where the class name alone would not tell a reader. */

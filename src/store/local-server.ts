@@ -68,14 +68,31 @@ process.on('SIGTERM', stop);
 process.stdin.on('end', stop);
 process.stdin.resume();
 server.on('error', (err) => { process.stderr.write(String(err && err.message || err) + '\\n'); process.exit(1); });
-server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  // LevelDB opens lazily and fails on the first request when another process holds the directory:
+  // probe once so the parent gets that error now, with a message, rather than a refused connection later.
+  const req = require('http').request({ host: '127.0.0.1', port, method: 'POST', headers: {
+    'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', 'x-amz-date': '20200101T000000Z',
+    authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0' } }, (res) => {
+    let body = '';
+    res.on('data', (d) => (body += d));
+    res.on('end', () => {
+      if (res.statusCode === 200) process.stdout.write(JSON.stringify({ port }) + '\\n');
+      else { process.stderr.write('LevelDB store unusable (' + res.statusCode + '): ' + body + '\\n'); process.exit(1); }
+    });
+  });
+  req.on('error', (err) => { process.stderr.write(String(err.message) + '\\n'); process.exit(1); });
+  req.end('{}');
+});
+process.on('uncaughtException', (err) => { process.stderr.write(String(err && err.message || err) + '\\n'); process.exit(1); });
 `;
 
 async function startChild(path: string | undefined): Promise<LocalServer> {
   const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, require.resolve('dynalite'), path ?? ''], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const port = await readPort(child);
+  const port = await readPort(child, path);
   const exited = new Promise<void>((ok) => {
     if (child.exitCode !== null || child.signalCode !== null) ok();
     else child.once('exit', () => ok());
@@ -87,12 +104,13 @@ async function startChild(path: string | undefined): Promise<LocalServer> {
   return { endpoint: `http://127.0.0.1:${port}`, port, pid: child.pid!, stop: signal('SIGTERM'), kill: signal('SIGKILL') };
 }
 
-function readPort(child: ChildProcess): Promise<number> {
+function readPort(child: ChildProcess, path: string | undefined): Promise<number> {
+  const hint = path ? ` (is another hyperaudit using ${path}? use another --data-dir)` : '';
   return new Promise((ok, fail) => {
     let out = '';
     let err = '';
     const onExit = (code: number | null) =>
-      fail(new Error(`local DynamoDB server (dynalite) exited with code ${code}: ${err.trim() || out.trim()}`));
+      fail(new Error(`local DynamoDB server (dynalite) could not start (exit ${code}): ${err.trim() || out.trim()}${hint}`));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', function onData(d: Buffer) {
       out += d.toString();

@@ -4,7 +4,6 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
-  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoStore, type DynamoStoreOptions } from './dynamo-store';
 import { TABLE, createTableInput } from './table';
@@ -46,7 +45,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       if ((createErr as Error).name !== 'ResourceInUseException') throw createErr;
     }
   }
-  await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
+  await waitForActive(client, tableName);
   try {
     await client.send(
       new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
@@ -65,4 +64,19 @@ export async function openDynamoStore(
   const tableName = target.tableName ?? TABLE.defaultName;
   if (target.createTable ?? true) await ensureTable(client, tableName);
   return new DynamoStore({ ...options, client, tableName });
+}
+
+/** Polls quickly first (dynalite and DynamoDB Local are active at once), then backs off up to 5 s. */
+async function waitForActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (out.Table?.TableStatus === 'ACTIVE') return;
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE within 3 minutes`);
+    await new Promise((ok) => setTimeout(ok, delay));
+  }
 }

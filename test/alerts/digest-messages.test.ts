@@ -5,6 +5,7 @@ import { digestMessages } from '../../src/alerts/digest-messages';
 import { SEVERITIES, type Finding } from '../../src/model/finding';
 import { finding, HOSTILE_NAME } from './findings-fixture';
 import { expectWithinSlackLimits } from './slack-limits-check';
+import { HOSTILE_NAMES } from '../report/report-fixture';
 
 const now = '2026-11-02T00:00:00.000Z';
 
@@ -67,6 +68,19 @@ describe('digestMessages', () => {
     expect(json).not.toContain('<img');
     expect(json).not.toContain('<!here>');
     expect(json).not.toMatch(/@channel\b/);
+  });
+
+  it('passes every known-hostile name (markup, mentions, formulas, control and bidi characters, 60k chars) harmlessly', () => {
+    const messages = messagesFor(HOSTILE_NAMES.map((name, i) => finding(i, { resourceName: name, resourceId: name.slice(0, 50), ruleId: 'r' })), { topItems: 50 });
+    for (const m of messages) {
+      expectWithinSlackLimits(m.payload);
+      for (const block of m.payload.blocks) {
+        const text = block.type === 'section' ? block.text.text : block.type === 'header' ? block.text.text : '';
+        expect(text).not.toMatch(/[<>\u0000-\u0009\u000b-\u001f\u202a-\u202e]/);
+        expect(text).not.toMatch(/@(channel|here|everyone)\b/i);
+        expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+      }
+    }
   });
 
   it('honours a lower block budget by starting a new message', () => {

@@ -93,6 +93,22 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     }
   });
 
+  it('refuses to run without a webhook unless it is a dry run, and queues nothing', async () => {
+    const saved = process.env.SLACK_WEBHOOK_URL;
+    delete process.env.SLACK_WEBHOOK_URL;
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const before = await store.getMeta('notify/last');
+      const run = await cli('notify', '--endpoint', dynamo.endpoint);
+      expect(run.code).toBe(2);
+      expect(String(err.mock.calls[0]?.[0])).toContain('no webhook');
+      expect(await store.getMeta('notify/last')).toEqual(before);
+    } finally {
+      err.mockRestore();
+      if (saved !== undefined) process.env.SLACK_WEBHOOK_URL = saved;
+    }
+  });
+
   it('refuses a webhook that is not a URL without a stack trace', async () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {

@@ -64,6 +64,9 @@ describe('notify delivery to a Slack-like webhook', () => {
     const { timing, sleeps } = virtualTiming();
     const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
     expect(sleeps.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
+    // One arrival per request we decided on: @slack/webhook does not retry behind our back.
+    expect(server.arrivals).toHaveLength(result.delivery!.requests);
+    expect(server.arrivals).toHaveLength(4 + result.planned.length);
     const accepted = fingerprintsOf(server.accepted());
     expect(accepted).toEqual(result.planned.map((p) => JSON.stringify(p.payload)));
     expect(new Set(accepted).size).toBe(accepted.length);
@@ -103,6 +106,8 @@ describe('notify delivery to a Slack-like webhook', () => {
     const first = await runNotify(store, { minSeverity: 'info', webhookUrl: `http://127.0.0.1:${closedPort}/hook`, delivery: { timing, retryBudgetMs: 5000 } });
     expect(first.delivery?.remaining).toHaveLength(1);
     expect(first.delivery?.stoppedBecause).toMatch(/unavailable/);
+    // The webhook path is the secret; what is reported must not carry it.
+    expect(first.delivery?.stoppedBecause).not.toContain('/hook');
 
     const server = await slack(() => 'ok');
     const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
@@ -179,5 +184,29 @@ describe('notify delivery to a Slack-like webhook', () => {
     expect(server.arrivals).toEqual([]);
     expect(await store.listOutbox()).toEqual([]);
     expect(await store.getMeta('notify/last')).toBeUndefined();
+  });
+});
+
+describe('request spacing shared through the store', () => {
+  it('waits out the interval left by a previous run on the same webhook, but never longer than one interval', async () => {
+    const server = await startSlackLikeServer(() => 'ok');
+    try {
+      const store = await storeWith([finding(1)]);
+      const { timing, sleeps } = virtualTiming();
+      const { createHash } = await import('node:crypto');
+      const key = `notify/rate/${createHash('sha256').update(server.url).digest('hex').slice(0, 32)}`;
+      await store.putMeta(key, { at: timing.now() - 400 });
+      await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+      expect(sleeps).toEqual([600]);
+
+      await store.putFindings([finding(2)]);
+      await store.putMeta(key, { at: timing.now() + 3_600_000 });
+      sleeps.length = 0;
+      await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+      expect(sleeps).toEqual([1000]);
+      expect(server.arrivals).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/exit-codes';
+import { decodeEnvelope } from '../../functions/shared/envelope';
 import type { ServePipeline } from '../../src/server/http-app';
 import { checkToken, loopbackHost } from '../../src/server/listen-address';
 import { BodyTooLargeError, readBody } from '../../src/server/read-body';
@@ -13,8 +14,10 @@ const LIMIT = 64 * 1024;
 /** Records what reaches the pipeline, so the test can tell refused requests never got that far. */
 class RecordingPipeline implements ServePipeline {
   bodies: string[] = [];
-  async ingest(req: { body: Buffer }) {
-    this.bodies.push(req.body.toString('utf8'));
+  envelopes: string[] = [];
+  async ingest(req: { body: string; envelope: string }) {
+    this.bodies.push(req.body);
+    this.envelopes.push(req.envelope);
     return { status: 202, body: { received: req.body.length } };
   }
   async latestReport() {
@@ -112,6 +115,8 @@ describe('serve HTTP layer', () => {
     const res = await post('{"hello":1}', { authorization: `Bearer ${TOKEN}` });
     expect(res.status).toBe(202);
     expect(pipeline.bodies.at(-1)).toBe('{"hello":1}');
+    // The authorizer's envelope carries the content headers on to the ingest handler, as in AWS.
+    expect(decodeEnvelope(pipeline.envelopes.at(-1)!)).toEqual({ contentType: 'application/json', ce: {} });
   });
 
   it('serves the latest report only with the token', async () => {

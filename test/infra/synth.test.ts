@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_DIR } from '../../infra/constructs/hyperaudit-function';
 import { REPO_ROOT } from '../../infra/paths';
+import { eventKey } from '../../src/store/items';
+import { streamInsert } from '../functions/helpers/aws-events';
+import { captureOutput } from '../functions/helpers/capture-output';
+import { fleetEvents } from '../functions/helpers/fleet-fixture';
+import { lambdaContext } from '../functions/helpers/lambda-context';
+import { startLocalTable, stopLocalTable, useLocalTableEnv } from '../functions/helpers/local-table';
 
 const run = promisify(execFile);
 
@@ -59,32 +66,51 @@ describe('npx cdk synth', () => {
     expect(Object.keys(assets.files).length).toBeGreaterThan(0);
   });
 
-  it('bundles every function as one ESM file with a source map', () => {
+  it('bundles every function as one ESM file with a source map, two levels below the code root', () => {
     const assets = functionAssets();
     expect(assets.size).toBe(8);
     for (const [path, dir] of assets) {
-      expect(readdirSync(dir).sort(), path).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
-      expect(existsSync(join(dir, 'node_modules')), path).toBe(false);
+      expect(readdirSync(join(dir, BUNDLE_DIR)).sort(), path).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
+      expect(existsSync(join(dir, 'index.mjs')), path).toBe(false);
     }
   });
 
-  it('ships the rule packs with the functions that audit, and only with them', () => {
+  it('ships rule packs, traces and report assets only with the functions that read them', () => {
     for (const [path, dir] of functionAssets()) {
       const audits = /\/(Evaluate|Audit|Report)\//.test(path);
-      expect(existsSync(join(dir, 'rules')), path).toBe(audits);
+      expect(existsSync(join(dir, 'rules', 'rule.schema.json')), path).toBe(audits);
+      expect(existsSync(join(dir, 'rules', 'catalogue')), path).toBe(audits);
+      expect(existsSync(join(dir, 'traces')), path).toBe(path.includes('/SimulateShard/'));
+      const report = path.includes('/Report/');
+      expect(existsSync(join(dir, BUNDLE_DIR, 'assets', 'report.css')), path).toBe(report);
+      expect(existsSync(join(dir, 'node_modules', 'chart.js', 'dist', 'chart.umd.js')), path).toBe(report);
     }
   });
 
-  it('produces bundles Node loads as ES modules exporting a handler', async () => {
-    const deployAudit = [...functionAssets()].find(([p]) => p.includes('/DeployAudit/'))![1];
-    const saved = process.env.STATE_MACHINE_ARN;
-    process.env.STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:test';
+  it('produces a bundle that runs as Lambda would run it: the evaluate function audits the local table with its bundled rules', async () => {
+    const dir = [...functionAssets()].find(([p]) => p.includes('/Evaluate/'))![1];
+    const table = await startLocalTable();
+    const saved = { ...process.env };
     try {
-      const mod = (await import(pathToFileURL(join(deployAudit, 'index.mjs')).href)) as { handler?: unknown };
-      expect(typeof mod.handler).toBe('function');
+      const events = fleetEvents();
+      await table.store.putEvents(events);
+      useLocalTableEnv(table);
+      // What Lambda sets: the code root, and the environment the stack gives this function.
+      process.env.LAMBDA_TASK_ROOT = dir;
+      process.env.RULES_DIR = 'rules';
+      process.env.POWERTOOLS_METRICS_NAMESPACE = 'HyperauditTest';
+      const mod = (await import(pathToFileURL(join(dir, BUNDLE_DIR, 'index.mjs')).href)) as {
+        handler: (event: unknown, context: unknown) => Promise<{ subjects: number }>;
+      };
+      const { result, error } = await captureOutput(() =>
+        mod.handler({ Records: events.map((e, i) => streamInsert(eventKey(e), i)) }, lambdaContext('hyperaudit-evaluate')),
+      );
+      expect(error).toBeUndefined();
+      expect(result?.subjects).toBe(new Set(events.map((e) => eventKey(e).pk)).size);
+      expect((await table.store.listFindings()).length).toBeGreaterThan(0);
     } finally {
-      if (saved === undefined) delete process.env.STATE_MACHINE_ARN;
-      else process.env.STATE_MACHINE_ARN = saved;
+      process.env = saved;
+      await stopLocalTable(table);
     }
   });
 });

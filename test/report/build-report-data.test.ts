@@ -70,6 +70,11 @@ describe('toSimulationView', () => {
     for (const a of view.availability) expect(a.value).toBeGreaterThan(0.9);
   });
 
+  it('labels a per-step overload series with the simulated window times', () => {
+    const view = toSimulationView({ window: { start: '2026-11-01T06:00:00.000Z', steps: 3, stepSeconds: 1800 }, overloadedHostsPerStep: [0, 2, 1] })!;
+    expect(view.overload).toEqual({ labels: ['06:00', '06:30', '07:00'], values: [0, 2, 1] });
+  });
+
   it('gives no view for a missing or unusable simulation', () => {
     expect(toSimulationView(undefined)).toBeUndefined();
     expect(toSimulationView({ hosts: 'nonsense' })).toBeUndefined();

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { generateReport, reportTimestamp } from '../../src/pipeline/report';
 import { runNotify } from '../../src/pipeline/notify';
+import { auditReportFormats } from '../../src/report/html/audit-formats';
 import type { ReportData } from '../../src/report/html/report-data';
 import type { RunSummary } from '../../src/report/html/report-meta';
 import { reportStore } from './report-fixture';
@@ -41,6 +42,28 @@ describe('generateReport', () => {
     expect(data.findings).toHaveLength(7);
     expect(parse(await readFile(join(out.dir, 'findings.csv'), 'utf8'))).toHaveLength(8);
     expect(JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8'))).toEqual({ runs: [{ results: 7 }] });
+  });
+
+  it('writes the audit formats beside the report through the audit formatters', async () => {
+    const store = await reportStore();
+    const out = await generateReport(store, { outDir: await tempDir(), formats: auditReportFormats() });
+    const sarif = JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
+    expect(sarif.runs[0]!.results).toHaveLength(6);
+    const junit = await readFile(join(out.dir, 'findings.junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase classname="esxi.shell-disabled" name="host:esx-01">\s*<failure message="[^"]+" type="critical">/);
+    expect(junit).not.toContain('<img');
+    for (const name of ['findings.ocsf.json', 'findings.asff.json']) expect(() => JSON.parse(readFileSync(join(out.dir, name), 'utf8'))).not.toThrow();
+  });
+
+  it('still writes the report when an extra format fails, and says which', async () => {
+    const store = await reportStore();
+    const out = await generateReport(store, {
+      outDir: await tempDir(),
+      formats: [{ fileName: 'broken.xml', render: () => { throw new Error('rules/hardening/x.json: bad rule'); } }],
+    });
+    expect(out.warnings).toEqual(['broken.xml not written: rules/hardening/x.json: bad rule']);
+    expect(existsSync(join(out.dir, 'report.html'))).toBe(true);
+    expect(existsSync(join(out.dir, 'broken.xml'))).toBe(false);
   });
 
   it('records the run for the trend and shows it after the earlier runs', async () => {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateReport } from '../../src/pipeline/report';
-import { HOSTILE_VM_NAME, reportStore } from './report-fixture';
+import { HOSTILE_NAMES, HOSTILE_VM_NAME, hostileStore, reportStore } from './report-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const required = process.env.HYPERAUDIT_REQUIRE_CHROMIUM === '1';
@@ -102,6 +102,60 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       hostAsText: Array.from(document.querySelectorAll('.heat .name')).some((n) => n.textContent === '</script><b>host</b>'),
     }), HOSTILE_VM_NAME);
     expect(result).toEqual({ pwned: undefined, images: 0, scripts: 3, shownAsText: true, hostAsText: true });
+  });
+
+  it('renders hostile names (markup, Slack syntax, formulas, control characters, 60k characters) as inert text', async () => {
+    const hostileDir = join(dir, 'hostile');
+    await generateReport(await hostileStore(), { outDir: hostileDir, now: new Date('2026-11-02T00:00:00.000Z') });
+    const hostilePage = await browser.newPage();
+    const errors: string[] = [];
+    hostilePage.on('pageerror', (e) => errors.push(e.message));
+    hostilePage.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    try {
+      await hostilePage.goto(pathToFileURL(join(hostileDir, 'report.html')).href);
+      await hostilePage.waitForSelector('body[data-ready="true"]');
+      const seen = await hostilePage.evaluate((names) => {
+        const cells = Array.from(document.querySelectorAll('#findings-table td')).map((td) => td.textContent ?? '');
+        return {
+          pwned: (window as unknown as { __pwned?: number }).__pwned,
+          active: document.querySelectorAll('img, svg, iframe, script:not([id="report-data"]):not(:not([src]))').length,
+          scripts: document.querySelectorAll('script').length,
+          rows: document.querySelectorAll('#findings-table tbody tr').length,
+          missing: names.filter((n) => !cells.some((c) => c.includes(n.slice(0, 1000)))).map((n) => n.slice(0, 40)),
+        };
+      }, HOSTILE_NAMES);
+      expect(seen).toEqual({ pwned: undefined, active: 0, scripts: 3, rows: HOSTILE_NAMES.length, missing: [] });
+      await hostilePage.fill('#search', 'a'.repeat(50_000));
+      expect(await hostilePage.locator('#findings-table tbody tr:not([hidden])').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await hostilePage.close();
+    }
+  });
+
+  it('lists a large result 500 rows at a time while filters and search still see every finding', async () => {
+    const store = await reportStore();
+    const many = (await store.listFindings()).filter((f) => f.status === 'open').slice(0, 1);
+    await store.putFindings(Array.from({ length: 1200 }, (_, i) => ({ ...many[0]!, fingerprint: `bulk-${i}`, resourceId: `bulk-vm-${i}`, resourceName: `bulk-vm-${i}` })));
+    const bigDir = join(dir, 'big');
+    await generateReport(store, { outDir: bigDir });
+    const big = await browser.newPage();
+    try {
+      await big.goto(pathToFileURL(join(bigDir, 'report.html')).href);
+      await big.waitForSelector('body[data-ready="true"]');
+      const rows = () => big.locator('#findings-table tbody tr').count();
+      expect(await rows()).toBe(500);
+      await expect(big.locator('#visible-count').textContent()).resolves.toBe('1207 of 1207 findings shown (first 500 listed)');
+      await big.click('#findings button');
+      expect(await rows()).toBe(1000);
+      await big.fill('#search', 'bulk-vm-1199');
+      expect(await rows()).toBe(1);
+      await expect(big.locator('#findings button').isHidden()).resolves.toBe(true);
+    } finally {
+      await big.close();
+    }
   });
 
   it('saves a screenshot of the page', async () => {

@@ -42,7 +42,7 @@ function finding(n: number, overrides: Partial<Finding>): Finding {
 }
 
 export const FINDINGS: Finding[] = [
-  finding(1, { severity: 'critical', resourceType: 'host', resourceId: 'esx-01', resourceName: 'esx-01.lab', title: 'ESXi shell enabled' }),
+  finding(1, { severity: 'critical', ruleId: 'esxi.shell-disabled', resourceType: 'host', resourceId: 'esx-01', resourceName: 'esx-01.lab', title: 'ESXi shell enabled' }),
   finding(2, { severity: 'high', resourceId: 'vm-evil', resourceName: HOSTILE_VM_NAME, title: `Copy/paste enabled on ${HOSTILE_VM_NAME}` }),
   finding(3, {
     severity: 'high',
@@ -86,5 +86,36 @@ export async function reportStore(): Promise<MemoryStore> {
   for (const [i, at] of ['2026-10-30T00:00:00.000Z', '2026-10-31T00:00:00.000Z'].entries()) {
     await store.putMeta(`runs/${at}`, { at, hosts: 3, vms: 4, open: { critical: 2 - i, high: 3, medium: 4, low: 1, info: 0 }, waived: 1, resolved: i });
   }
+  return store;
+}
+
+/** Names that have broken renderers: markup, Slack syntax, formulas, control and bidi characters, huge strings. */
+export const HOSTILE_NAMES = [
+  HOSTILE_VM_NAME,
+  '</script><script>window.__pwned=1</script>',
+  '<!-- <script>window.__pwned=1</script> -->',
+  '<svg/onload=window.__pwned=1>',
+  '"><iframe srcdoc="<script>parent.__pwned=1</script>">',
+  'javascript:window.__pwned=1',
+  '<!channel> @here @everyone <@U123|boss>',
+  '=cmd|" /C calc"!A0',
+  '+1-1',
+  '@SUM(A1)',
+  '\tTAB\rCR\nLF\u0000NUL\u0007BEL',
+  '\u202eevil\u202c \u2028line\u2029para',
+  ']]> &amp; &lt;b&gt; \\u003cscript\\u003e',
+  `long-${'A'.repeat(60_000)}`,
+];
+
+/** A store with one VM and one open finding per hostile name. */
+export async function hostileStore(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.putEvents([
+    { id: 'hh', time: t(0), type: 'host.upsert', host: { id: 'esx-h', name: HOSTILE_NAMES[1], cluster: HOSTILE_NAMES[6] } },
+    ...HOSTILE_NAMES.map((name, i): FleetEvent => ({ id: `hv-${i}`, time: t(1), type: 'vm.upsert', vm: { id: `hvm-${i}`, name: name.slice(0, 4096), hostId: 'esx-h' } })),
+  ]);
+  await store.putFindings(
+    HOSTILE_NAMES.map((name, i) => finding(100 + i, { resourceId: `hvm-${i}`, resourceName: name, title: `Finding about ${name}`, evidence: { name } })),
+  );
   return store;
 }

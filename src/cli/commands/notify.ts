@@ -36,8 +36,6 @@ function describe(result: NotifyResult, dryRun: boolean): string {
     lines.push(`${d.delivered.length} delivered in ${d.requests} request(s)`);
     for (const dead of d.deadLettered) lines.push(`rejected by Slack (${dead.status} ${dead.body}): ${dead.id} moved to notify/dead/${dead.id}`);
     if (d.remaining.length > 0) lines.push(`${d.remaining.length} still queued: ${d.stoppedBecause ?? 'stopped'}; run notify again to resend`);
-  } else if (!dryRun) {
-    lines.push('no webhook configured (--webhook or SLACK_WEBHOOK_URL): messages stay queued');
   }
   return `${lines.join('\n')}\n`;
 }
@@ -57,6 +55,7 @@ export function register(program: Command, run: CommandRunner): void {
       if (!Number.isFinite(budget) || budget < 0) throw new UsageError('--retry-budget must be a number of seconds');
       const webhook = opts.webhook ?? process.env.SLACK_WEBHOOK_URL;
       const webhookUrl = webhook !== undefined && webhook !== '' ? validWebhook(webhook) : undefined;
+      if (webhookUrl === undefined && !opts.dryRun) throw new UsageError('no webhook: pass --webhook URL or set SLACK_WEBHOOK_URL (or use --dry-run)');
       const result = await withStore(opts, (store) =>
         runNotify(store, {
           minSeverity: opts.minSeverity,

@@ -37,6 +37,7 @@ export function register(program: Command, run: CommandRunner): void {
           now,
         }),
       );
+      for (const warning of output.warnings) process.stderr.write(`hyperaudit: ${warning}\n`);
       const open = Object.entries(output.summary.open)
         .filter(([, n]) => n > 0)
         .map(([s, n]) => `${n} ${s}`)

@@ -15,6 +15,8 @@ const FILES = {
 } as const;
 
 export interface AuditFormatOptions {
+  /** Already loaded rules (the Lambda has them); otherwise loaded from rulesDir for the profile. */
+  rules?: readonly LoadedRule[];
   rulesDir?: string;
   profile?: Profile;
 }
@@ -48,7 +50,7 @@ export function auditResultFromStore(findings: readonly Finding[], fleet: Fleet,
 
 export function auditReportFormats(options: AuditFormatOptions = {}): ReportFormat[] {
   const profile = options.profile ?? 'scg';
-  let rules: readonly LoadedRule[] | undefined;
+  let rules: readonly LoadedRule[] | undefined = options.rules;
   let cached: { key: readonly Finding[]; result: AuditResult } | undefined;
   const resultFor = (findings: readonly Finding[], fleet: Fleet, generatedAt: string) => {
     if (cached?.key === findings) return cached.result;

@@ -64,7 +64,9 @@ const simulationSchema = z
     hostScores: scoredList.optional(),
     vms: scoredList.optional(),
     vmScores: scoredList.optional(),
+    window: z.object({ start: z.string().optional(), stepSeconds: num.optional() }).loose().optional(),
     overloadSeries: z.array(seriesPoint).optional(),
+    overloadedHostsPerStep: z.array(seriesPoint).optional(),
     overload: z.array(seriesPoint).optional(),
     steps: z.array(seriesPoint).optional(),
     availability: z.union([z.array(availabilityEntry), z.record(z.string(), z.union([num, availabilityEntry]))]).optional(),
@@ -121,11 +123,15 @@ export function toSimulationView(raw: unknown): SimulationView | undefined {
   const parsed = simulationSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const s = parsed.data;
-  const points = (s.overloadSeries ?? s.overload ?? s.steps ?? []).map(seriesValue);
+  const points = (s.overloadSeries ?? s.overloadedHostsPerStep ?? s.overload ?? s.steps ?? []).map(seriesValue);
   const overload = { labels: [] as string[], values: [] as number[] };
+  const start = s.window?.start !== undefined ? Date.parse(s.window.start) : Number.NaN;
+  const stepMs = (s.window?.stepSeconds ?? 0) * 1000;
   points.forEach((p, i) => {
     if (p.value === undefined) return;
-    overload.labels.push(p.label ?? stepLabel(i, points.length));
+    // Real step times when the window is known (UTC hh:mm), else the step's place in a day.
+    const windowLabel = Number.isFinite(start) && stepMs > 0 ? new Date(start + i * stepMs).toISOString().slice(11, 16) : undefined;
+    overload.labels.push(p.label ?? windowLabel ?? stepLabel(i, points.length));
     overload.values.push(p.value);
   });
   const availability: SimulationView['availability'] = [];

@@ -6,10 +6,17 @@
   var COLORS = { critical: '#8e1b1b', high: '#d9480f', medium: '#e0a800', low: '#1c7ed6', info: '#868e96' };
   var data = JSON.parse(document.getElementById('report-data').textContent);
 
+  // Laying out one unbreakable multi-kilobyte word costs seconds; long values are cut for display
+  // (search still sees them whole) and the cut is said, never hidden.
+  var DISPLAY_CHARS = 2000;
+  function clip(text) {
+    text = String(text);
+    return text.length > DISPLAY_CHARS ? text.slice(0, DISPLAY_CHARS) + '… (' + (text.length - DISPLAY_CHARS) + ' more characters)' : text;
+  }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) node.textContent = clip(text);
     return node;
   }
   function append(parent) {
@@ -22,7 +29,7 @@
     var tr = el('tr');
     cells.forEach(function (c) {
       var td = el('td');
-      if (c instanceof Node) td.appendChild(c); else td.textContent = c === undefined || c === null ? '' : String(c);
+      if (c instanceof Node) td.appendChild(c); else td.textContent = c === undefined || c === null ? '' : clip(c);
       tr.appendChild(td);
     });
     return tr;
@@ -142,10 +149,12 @@
     data: { labels: data.trend.map(function (r) { return r.at; }),
       datasets: SEVERITIES.map(function (x) { return { label: x, data: data.trend.map(function (r) { return r.open[x] || 0; }), borderColor: COLORS[x], backgroundColor: COLORS[x] }; }) } });
 
-  // Findings with filters and search
+  // Findings with filters and search. Rows are built on demand and at most PAGE more at a time: a fleet
+  // with ten thousand findings would otherwise spend seconds laying out rows nobody scrolls to.
+  var PAGE = 500;
   var ft = table(['Severity', 'Status', 'Category', 'Rule', 'Resource', 'Finding', 'Remediation']);
   ft.id = 'findings-table';
-  var rows = data.findings.map(function (f) {
+  function findingRow(f) {
     var detail = el('details');
     append(detail, el('summary', null, f.title),
       f.rationale ? el('p', null, f.rationale) : null,
@@ -157,25 +166,33 @@
     tr.dataset.severity = f.severity;
     tr.dataset.category = f.category;
     tr.dataset.status = f.status;
-    ft.tBodies[0].appendChild(tr);
-    return { tr: tr, f: f, text: [f.ruleId, f.title, f.resourceId, f.resourceName, f.remediation, f.evidence, f.controls.join(' '), f.hostId || ''].join('\n').toLowerCase() };
+    return tr;
+  }
+  var rows = data.findings.map(function (f) {
+    return { tr: null, f: f, text: [f.ruleId, f.title, f.resourceId, f.resourceName, f.remediation, f.evidence, f.controls.join(' '), f.hostId || ''].join('\n').toLowerCase() };
   });
   var fs = byId('findings');
-  fs.appendChild(ft);
+  var more = el('button', null, 'Show more');
+  more.type = 'button';
+  append(fs, ft, more);
   var sevSel = byId('filter-severity'), catSel = byId('filter-category'), statusSel = byId('filter-status'), search = byId('search'), count = byId('visible-count');
   function options(select, values) { values.forEach(function (v) { var o = el('option', null, v); o.value = v; select.appendChild(o); }); }
   options(sevSel, SEVERITIES.map(function (x) { return x; }));
   options(catSel, Array.from(new Set(data.findings.map(function (f) { return f.category; }))).sort());
   options(statusSel, ['open', 'waived', 'resolved']);
-  function applyFilters() {
-    var sv2 = sevSel.value, cv = catSel.value, st = statusSel.value, q = search.value.trim().toLowerCase(), shown = 0;
-    rows.forEach(function (r) {
-      var visible = (!sv2 || SEVERITIES.indexOf(r.f.severity) <= SEVERITIES.indexOf(sv2)) && (!cv || r.f.category === cv) && (!st || r.f.status === st) && (!q || r.text.indexOf(q) !== -1);
-      r.tr.hidden = !visible;
-      if (visible) shown++;
+  var limit = PAGE;
+  function render() {
+    var sv2 = sevSel.value, cv = catSel.value, st = statusSel.value, q = search.value.trim().toLowerCase();
+    var matches = rows.filter(function (r) {
+      return (!sv2 || SEVERITIES.indexOf(r.f.severity) <= SEVERITIES.indexOf(sv2)) && (!cv || r.f.category === cv) && (!st || r.f.status === st) && (!q || r.text.indexOf(q) !== -1);
     });
-    count.textContent = shown + ' of ' + rows.length + ' findings shown';
+    var shown = matches.slice(0, limit).map(function (r) { return r.tr || (r.tr = findingRow(r.f)); });
+    ft.tBodies[0].replaceChildren.apply(ft.tBodies[0], shown);
+    count.textContent = matches.length + ' of ' + rows.length + ' findings shown' + (shown.length < matches.length ? ' (first ' + shown.length + ' listed)' : '');
+    more.hidden = shown.length >= matches.length;
   }
+  function applyFilters() { limit = PAGE; render(); }
+  more.addEventListener('click', function () { limit += PAGE; render(); });
   [sevSel, catSel, statusSel].forEach(function (x) { x.addEventListener('change', applyFilters); });
   search.addEventListener('input', applyFilters);
   applyFilters();

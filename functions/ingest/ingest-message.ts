@@ -1,0 +1,13 @@
+import type { SQSRecord } from 'aws-lambda';
+import { ingestOutcomes, type IngestReport } from '../../src/pipeline/ingest';
+import type { FleetStore } from '../../src/store/types';
+import { outcomesOfMessage } from './decode-message';
+
+/**
+ * Stores the events of one queued message. Bad records come back in the report (they are the sender's to
+ * fix, a retry cannot help); a store failure throws, so the message is retried and, failing that, parked
+ * in the dead-letter queue. Re-delivery is harmless: events are idempotent on their id.
+ */
+export async function ingestMessage(record: SQSRecord, store: FleetStore): Promise<IngestReport> {
+  return ingestOutcomes(store, outcomesOfMessage(record));
+}

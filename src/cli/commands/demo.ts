@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { SEVERITIES } from '../../model/finding';
+import { findingsByCategory, runDemo, type DemoResult } from '../../server/demo-run';
+import { stepReporter } from '../../server/step-progress';
+import { TABLE } from '../../store/table';
+import { EXIT, UsageError } from '../exit-codes';
+import type { CommandRunner } from '../main';
+import { withStore } from '../store-options';
+
+const SAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'samples');
+/** Marks a directory the demo created, so a later run may wipe it and nothing else. */
+const MARKER = '.hyperaudit-demo';
+const CATEGORIES = ['hardening', 'perimeter', 'consolidation', 'simulation'];
+
+interface DemoCliOptions {
+  dataDir?: string;
+  keep?: boolean;
+  out: string;
+  samples: string;
+}
+
+/** A fresh temporary directory, or the given one if it is empty or a previous demo's (then wiped). */
+function prepareDataDir(requested: string | undefined): { dir: string; temporary: boolean } {
+  if (requested === undefined) return { dir: mkdtempSync(join(tmpdir(), 'hyperaudit-demo-')), temporary: true };
+  const dir = resolve(requested);
+  if (existsSync(dir)) {
+    const entries = readdirSync(dir);
+    if (entries.length > 0 && !entries.includes(MARKER)) {
+      throw new UsageError(`--data-dir ${requested} is not empty and was not created by the demo; give an empty or new directory`);
+    }
+    for (const entry of entries) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  return { dir, temporary: false };
+}
+
+function summaryTable(result: DemoResult): string {
+  const head = ['category', ...SEVERITIES, 'waived', 'total'];
+  const table = new Table({ head, style: { head: [], border: [], compact: true } });
+  const counts = findingsByCategory(result.audit.findings);
+  const totals: Record<string, number> = {};
+  for (const category of [...CATEGORIES, ...[...counts.keys()].filter((c) => !CATEGORIES.includes(c))]) {
+    const row = counts.get(category) ?? {};
+    const cells = [...SEVERITIES, 'waived'].map((k) => row[k] ?? 0);
+    cells.forEach((n, i) => (totals[head[i + 1]!] = (totals[head[i + 1]!] ?? 0) + n));
+    table.push([category, ...cells, cells.reduce((a, b) => a + b, 0)]);
+  }
+  const totalCells = [...SEVERITIES, 'waived'].map((k) => totals[k] ?? 0);
+  table.push(['all', ...totalCells, totalCells.reduce((a, b) => a + b, 0)]);
+  return table.toString();
+}
+
+export function register(program: Command, run: CommandRunner): void {
+  program
+    .command('demo')
+    .description(
+      'Run the whole local pipeline on the sample fleet: embedded DynamoDB, ingest, simulate, audit, report, and a Slack digest when SLACK_WEBHOOK_URL is set',
+    )
+    .option('--data-dir <dir>', 'data directory of the embedded DynamoDB server (default: a fresh temporary directory)')
+    .option('--keep', 'keep the data directory afterwards, to explore it with `inventory`, `audit`, `report` --data-dir')
+    .option('--out <dir>', 'report directory', join('.hyperaudit', 'demo-report'))
+    .option('--samples <dir>', 'sample fleet to load', SAMPLES)
+    .action((opts: DemoCliOptions) =>
+      run(async () => {
+        const started = performance.now();
+        const out = process.stdout;
+        const { dir, temporary } = prepareDataDir(opts.dataDir);
+        writeFileSync(join(dir, MARKER), 'created by `hyperaudit demo`; the next demo run with this --data-dir wipes it\n');
+        const webhook = process.env.SLACK_WEBHOOK_URL;
+        out.write(`hyperaudit demo: sample fleet from ${relative(process.cwd(), resolve(opts.samples)) || '.'}\n`);
+        let result: DemoResult;
+        try {
+          result = await withStore({ dataDir: dir, table: TABLE.defaultName }, (store) =>
+            runDemo(store, {
+              samplesDir: resolve(opts.samples),
+              outDir: opts.out,
+              reporter: stepReporter(out),
+              ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
+            }),
+          );
+        } finally {
+          if (!opts.keep && temporary) rmSync(dir, { recursive: true, force: true });
+        }
+        out.write(`\n${summaryTable(result)}\n`);
+        const sim = result.simulation.result.fleet;
+        out.write(
+          `fleet: ${result.audit.summary.hosts} hosts, ${result.audit.summary.vms} VMs; ` +
+            `simulated overload ${(sim.overloadedTimeFraction * 100).toFixed(1)}% of host-time, energy ${sim.energyKWh.toFixed(0)} kWh/day\n`,
+        );
+        out.write(`report: ${result.report.files.find((f) => f.endsWith('.html')) ?? result.report.dir}\n`);
+        if (webhook === undefined || webhook === '') out.write('slack: SLACK_WEBHOOK_URL not set, nothing posted\n');
+        if (opts.keep || !temporary) out.write(`data: ${dir} (explore with: hyperaudit inventory --data-dir ${dir})\n`);
+        out.write(`done in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+        for (const r of result.ingest.rejected) process.stderr.write(`rejected: ${r.file}${r.record ? ` ${r.record}` : ''}: ${r.reason}\n`);
+        return result.ingest.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+      }),
+    );
+}

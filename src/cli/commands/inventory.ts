@@ -1,0 +1,40 @@
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { fleetToJson } from '../../model/fleet';
+import type { CommandRunner } from '../main';
+import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
+import { terminalSafe } from '../terminal-text';
+
+interface InventoryCliOptions extends StoreCliOptions {
+  json?: boolean;
+}
+
+export function register(program: Command, run: CommandRunner): void {
+  const cmd = program
+    .command('inventory')
+    .description('Show hosts and VMs as currently stored')
+    .option('--json', 'print {hosts, vms, perimeters} as JSON');
+  addStoreOptions(cmd).action((opts: InventoryCliOptions) =>
+    run(async () => {
+      const fleet = fleetToJson(await withStore(opts, (store) => store.loadFleet()));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(fleet, null, 2)}\n`);
+        return;
+      }
+      // Colour only for a terminal: piped output stays plain text.
+      const style = { compact: true, ...(!process.stdout.isTTY && { head: [], border: [] }) };
+      const hosts = new Table({ head: ['host', 'name', 'hypervisor', 'cluster', 'perimeter', 'state'], style });
+      for (const h of fleet.hosts) {
+        const state = [h.connectionState, h.maintenanceMode ? 'maintenance' : undefined].filter(Boolean).join(', ');
+        const hv = h.hypervisor ? [h.hypervisor.vendor, h.hypervisor.version].filter(Boolean).join(' ') : '';
+        hosts.push([h.id, h.name, hv, h.cluster, h.perimeter, state].map(terminalSafe));
+      }
+      const vms = new Table({ head: ['vm', 'name', 'hostId', 'perimeter', 'powerState'], style });
+      for (const v of fleet.vms) {
+        const perimeter = v.perimeter !== undefined && v.perimeterSource === 'clone' ? `${v.perimeter} (from clone source)` : v.perimeter;
+        vms.push([v.id, v.name, v.hostId, perimeter, v.powerState].map(terminalSafe));
+      }
+      process.stdout.write(`${fleet.hosts.length} host(s)\n${hosts.toString()}\n${fleet.vms.length} VM(s)\n${vms.toString()}\n`);
+    }),
+  );
+}

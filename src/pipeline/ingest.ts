@@ -1,0 +1,128 @@
+import type { FleetEvent } from '../model/event';
+import type { SourceOutcome } from '../sources/types';
+import type { FleetStore } from '../store/types';
+
+export interface SourceCounts {
+  accepted: number;
+  duplicates: number;
+  ignored: number;
+  rejected: number;
+}
+
+export interface IngestReport {
+  /** Events stored for the first time. */
+  accepted: number;
+  /** Events already stored (same id and time): re-delivery, or the same file ingested again. */
+  duplicates: number;
+  ignored: { file: string; record?: string; reason: string }[];
+  rejected: { file: string; record?: string; field?: string; reason: string }[];
+  bySource: Record<string, SourceCounts>;
+  /** Entities that new events touched (each once), for incremental evaluation. */
+  subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
+}
+
+export interface IngestProgress extends SourceCounts {
+  /** Outcomes consumed so far (events, ignored and rejected records). */
+  processed: number;
+}
+
+export interface IngestOptions {
+  /** Events per putEvents call. */
+  batchSize?: number;
+  /** putEvents calls in flight, so reading the next batch overlaps writing this one. */
+  concurrency?: number;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** Source name for a rejection the reader could not attribute (e.g. a file no normaliser recognised). */
+export const UNKNOWN_SOURCE = 'unknown';
+
+/**
+ * Stores every event outcome, counting each as accepted or duplicate, and collects ignored and
+ * rejected records with their location. A rejection never holds back the valid events around it.
+ * Events are batched per source so each batch's counts belong to one source.
+ */
+export async function ingestOutcomes(
+  store: FleetStore,
+  outcomes: AsyncIterable<SourceOutcome> | Iterable<SourceOutcome>,
+  options: IngestOptions = {},
+): Promise<IngestReport> {
+  const batchSize = options.batchSize ?? 100;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const report: IngestReport = { accepted: 0, duplicates: 0, ignored: [], rejected: [], bySource: {}, subjects: [] };
+  const seenSubjects = new Set<string>();
+  const buffers = new Map<string, FleetEvent[]>();
+  const inFlight = new Set<Promise<void>>();
+  let processed = 0;
+
+  const counts = (source: string): SourceCounts => (report.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
+  const progress = () =>
+    options.onProgress?.({
+      processed,
+      accepted: report.accepted,
+      duplicates: report.duplicates,
+      ignored: report.ignored.length,
+      rejected: report.rejected.length,
+    });
+
+  const write = async (source: string, events: FleetEvent[]) => {
+    const result = await store.putEvents(events);
+    report.accepted += result.written;
+    report.duplicates += result.duplicates;
+    const c = counts(source);
+    c.accepted += result.written;
+    c.duplicates += result.duplicates;
+    for (const subject of result.subjects) {
+      const key = `${subject.kind}#${subject.id}`;
+      if (seenSubjects.has(key)) continue;
+      seenSubjects.add(key);
+      report.subjects.push(subject);
+    }
+    progress();
+  };
+
+  const flush = async (source: string) => {
+    const events = buffers.get(source);
+    if (!events || events.length === 0) return;
+    buffers.delete(source);
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    const task: Promise<void> = write(source, events).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  try {
+    for await (const outcome of outcomes) {
+      processed++;
+      switch (outcome.kind) {
+        case 'event': {
+          let buffer = buffers.get(outcome.source);
+          if (!buffer) buffers.set(outcome.source, (buffer = []));
+          buffer.push(outcome.event);
+          if (buffer.length >= batchSize) await flush(outcome.source);
+          break;
+        }
+        case 'ignored':
+          counts(outcome.source).ignored++;
+          report.ignored.push({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), reason: outcome.reason });
+          break;
+        case 'rejected':
+          counts(outcome.source ?? UNKNOWN_SOURCE).rejected++;
+          report.rejected.push({
+            file: outcome.file,
+            ...(outcome.record !== undefined && { record: outcome.record }),
+            ...(outcome.field !== undefined && { field: outcome.field }),
+            reason: outcome.reason,
+          });
+          break;
+      }
+    }
+    for (const source of [...buffers.keys()]) await flush(source);
+  } finally {
+    // Settle every write before reporting or rethrowing, so no batch is left half-observed.
+    const settled = await Promise.allSettled(inFlight);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+  progress();
+  return report;
+}

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSRecord } from 'aws-lambda';
+import { evaluateChanges, type EvaluateResult } from '../../functions/evaluate/evaluate-changes';
+import { ingestMessage } from '../../functions/ingest/ingest-message';
+import { notifyRun, type NotifySummary } from '../../functions/notify/notify-run';
+import type { LoadedRule } from '../engine/types';
+import type { Severity } from '../model/finding';
+import type { IngestReport } from '../pipeline/ingest';
+import { generateReport } from '../pipeline/report';
+import type { FleetStore } from '../store/types';
+import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
+import type { IngestResponse, ServePipeline } from './http-app';
+import { RecordingStore } from './recording-store';
+
+export interface LocalPipelineOptions {
+  store: FleetStore;
+  rules: readonly LoadedRule[];
+  /** Where GET /report's files are written. */
+  reportDir: string;
+  /** Slack incoming webhook; without it findings are evaluated but nothing is posted. */
+  webhookUrl?: string;
+  minSeverity: Severity;
+  /** One line per request outcome for the terminal; never bodies or the webhook. */
+  log?: (line: string) => void;
+}
+
+/** A Lambda context for the Powertools batch processor; only its name and deadline are ever read. */
+function localContext(name: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `local-${Date.now()}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * `serve`'s pipeline, on the deployed handlers' code: the request becomes the SQS message the HTTP API's
+ * integration would enqueue; the ingest handler's per-message function stores it under the same Powertools
+ * partial-batch processing; the events it stored become DynamoDB stream INSERT records for the evaluate
+ * handler's function (incremental audit); the notify function then plans and delivers the Slack digest,
+ * as the findings stream would trigger it.
+ */
+export function createLocalPipeline(options: LocalPipelineOptions): ServePipeline {
+  const recording = new RecordingStore(options.store);
+  let reportStale = true;
+  let reportHtml: string | undefined;
+
+  const ingest = async (request: { body: string; envelope: string }): Promise<IngestResponse> => {
+    const record = sqsRecord(request.body, request.envelope);
+    const reports: IngestReport[] = [];
+    const processor = new BatchProcessor(EventType.SQS);
+    const handlerResult = await processPartialResponse(
+      sqsEvent([record]),
+      async (r: SQSRecord) => {
+        reports.push(await ingestMessage(r, recording));
+      },
+      processor,
+      { context: localContext('hyperaudit-ingest') },
+    );
+    if (handlerResult.batchItemFailures.length > 0) {
+      // In AWS the message goes back to the queue; locally the sender is told to retry.
+      options.log?.(`ingest failed for message ${record.messageId}: ${processor.errors.map((e) => e.message).join('; ')}`);
+      return { status: 503, body: { error: 'the store did not take the events; retry the request', retryable: true } };
+    }
+    const report = reports[0]!;
+    const stored = recording.takeStored();
+    let evaluation: EvaluateResult = { subjects: 0 };
+    let notify: NotifySummary | undefined;
+    if (stored.length > 0) {
+      evaluation = await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
+      reportStale = true;
+      const webhook = options.webhookUrl;
+      if (webhook !== undefined) notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook });
+    }
+    options.log?.(
+      `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignored.length} ignored, ${report.rejected.length} rejected; ` +
+        `evaluated ${evaluation.subjects} entities${notify ? `; slack ${notify.delivered} delivered, ${notify.remaining} queued` : ''}`,
+    );
+    const everythingRejected = report.rejected.length > 0 && report.accepted + report.duplicates + report.ignored.length === 0;
+    return {
+      status: everythingRejected ? 400 : 202,
+      body: {
+        accepted: report.accepted,
+        duplicates: report.duplicates,
+        ignored: report.ignored,
+        rejected: report.rejected,
+        bySource: report.bySource,
+        evaluation,
+        ...(notify && { notify: { newCount: notify.newCount, resolvedCount: notify.resolvedCount, delivered: notify.delivered, queued: notify.remaining } }),
+      },
+    };
+  };
+
+  const latestReport = async (): Promise<string | undefined> => {
+    if (reportStale || reportHtml === undefined) {
+      const out = await generateReport(options.store, { outDir: options.reportDir });
+      reportHtml = await readFile(join(out.dir, 'report.html'), 'utf8');
+      reportStale = false;
+    }
+    return reportHtml;
+  };
+
+  return { ingest, latestReport };
+}

@@ -1,0 +1,67 @@
+import { eventSubject, type FleetEvent } from '../model/event';
+import type { Fleet } from '../model/fleet';
+import type { Finding } from '../model/finding';
+import type { FleetStore, OutboxMessage, PutEventsResult } from '../store/types';
+
+/**
+ * A FleetStore that remembers the events it newly stored, so the local pipeline can hand the evaluate handler
+ * the stream records DynamoDB would have emitted for them. `putEvents` counts duplicates but does not name
+ * them: in a batch with both, the events of the entities it reports as touched stand in for the new ones
+ * (evaluate reads only the entity keys, so the records it sees name the same entities as the real stream's).
+ */
+export class RecordingStore implements FleetStore {
+  private stored: FleetEvent[] = [];
+
+  constructor(private readonly inner: FleetStore) {}
+
+  /** Events stored since the last call, oldest first. */
+  takeStored(): FleetEvent[] {
+    const out = this.stored;
+    this.stored = [];
+    return out;
+  }
+
+  async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
+    const result = await this.inner.putEvents(events);
+    if (result.written === events.length) this.stored.push(...events);
+    else if (result.written > 0) {
+      const touched = new Set(result.subjects.map((s) => `${s.kind}#${s.id}`));
+      for (const e of events) {
+        const subject = eventSubject(e);
+        if (touched.has(`${subject.kind}#${subject.id}`)) this.stored.push(e);
+      }
+    }
+    return result;
+  }
+
+  loadFleet(): Promise<Fleet> {
+    return this.inner.loadFleet();
+  }
+  readHistory(): AsyncIterable<FleetEvent> {
+    return this.inner.readHistory();
+  }
+  listFindings(): Promise<Finding[]> {
+    return this.inner.listFindings();
+  }
+  putFindings(findings: readonly Finding[]): Promise<void> {
+    return this.inner.putFindings(findings);
+  }
+  getMeta<T>(key: string): Promise<T | undefined> {
+    return this.inner.getMeta<T>(key);
+  }
+  putMeta(key: string, value: unknown): Promise<void> {
+    return this.inner.putMeta(key, value);
+  }
+  listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    return this.inner.listMeta<T>(prefix);
+  }
+  enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
+    return this.inner.enqueueOutbox(messages);
+  }
+  listOutbox(): Promise<OutboxMessage[]> {
+    return this.inner.listOutbox();
+  }
+  deleteOutbox(id: string): Promise<void> {
+    return this.inner.deleteOutbox(id);
+  }
+}

@@ -1,0 +1,92 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { plantedFindings, SAMPLES } from './planted';
+import { startSlackLikeServer, type SlackLikeServer } from './slack-like-server';
+
+interface ReportFinding {
+  ruleId: string;
+  category: string;
+  resourceId: string;
+  status: string;
+}
+
+/**
+ * `hyperaudit demo` end to end, in process: the real embedded DynamoDB server (a child process), the sample
+ * fleet through the normalisers, simulation, audit, the report on disk, and the digest posted to a local
+ * server that answers like Slack.
+ */
+describe('hyperaudit demo', () => {
+  const work = mkdtempSync(join(tmpdir(), 'hyperaudit-demo-e2e-'));
+  const outDir = join(work, 'report');
+  let slack: SlackLikeServer;
+  let exitCode: number;
+  let stdout = '';
+  let findings: ReportFinding[] = [];
+
+  beforeAll(async () => {
+    slack = await startSlackLikeServer();
+    const previous = process.env.SLACK_WEBHOOK_URL;
+    process.env.SLACK_WEBHOOK_URL = slack.url;
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      exitCode = await main(['node', 'hyperaudit', 'demo', '--data-dir', join(work, 'data'), '--out', outDir]);
+    } finally {
+      process.stdout.write = write;
+      if (previous === undefined) delete process.env.SLACK_WEBHOOK_URL;
+      else process.env.SLACK_WEBHOOK_URL = previous;
+    }
+    findings = (JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { findings: ReportFinding[] }).findings;
+  }, 120_000);
+
+  afterAll(async () => {
+    await slack?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('exits 0 and prints the report path, the summary table and its time', () => {
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(`report: ${join(outDir, 'report.html')}`);
+    expect(stdout).toMatch(/│ category\s+│ critical │ high/);
+    expect(stdout).toMatch(/done in \d+\.\ds/);
+    expect(stdout).toContain('0 rejected');
+  });
+
+  it('writes the HTML report beside its JSON and CSV', () => {
+    for (const f of ['report.html', 'report.json', 'findings.csv']) expect(existsSync(join(outDir, f)), f).toBe(true);
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('finds problems of every rule category', () => {
+    const categories = new Set(findings.filter((f) => f.status === 'open').map((f) => f.category));
+    expect([...categories].sort()).toEqual(['consolidation', 'hardening', 'perimeter', 'simulation']);
+  });
+
+  it('reports every planted problem on the resource it was planted on, waived where the waiver is current', () => {
+    const got = new Set(findings.map((f) => `${f.ruleId} ${f.resourceId} ${f.status}`));
+    const missing = plantedFindings().filter((p) => !got.has(`${p.ruleId} ${p.resourceId} ${p.status}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('documents in samples/README.md every rule the planted problems trigger', () => {
+    const readme = readFileSync(join(SAMPLES, 'README.md'), 'utf8');
+    for (const p of plantedFindings()) expect(readme.includes(p.ruleId), p.ruleId).toBe(true);
+  });
+
+  it('posted the digest to the Slack webhook', () => {
+    expect(slack.received.length).toBeGreaterThan(0);
+    const first = slack.received[0]!;
+    expect(typeof first.text).toBe('string');
+    expect(JSON.stringify(slack.received)).toContain('perimeter.clone-outside-source');
+  });
+
+  it('leaves the data directory it was given, marked as the demo’s', () => {
+    expect(existsSync(join(work, 'data', '.hyperaudit-demo'))).toBe(true);
+  });
+});

@@ -1,0 +1,90 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifyRun } from '../../functions/notify/notify-run';
+import { readWebhookUrl } from '../../functions/shared/webhook-secret';
+import { runAudit } from '../../src/pipeline/audit';
+import { fleetEvents } from './helpers/fleet-fixture';
+import { captureOutput } from './helpers/capture-output';
+import { lambdaContext } from './helpers/lambda-context';
+import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } from './helpers/local-table';
+import { startSlackServer } from './helpers/slack-server';
+
+const SECRET_ID = 'hyperaudit/slack-webhook';
+const fastDelivery = { retryBudgetMs: 300, backoffBaseMs: 20, backoffMaxMs: 50, minIntervalMs: 0 };
+const secrets = mockClient(SecretsManagerClient);
+let table: LocalTable;
+let slack: Awaited<ReturnType<typeof startSlackServer>>;
+
+beforeAll(async () => {
+  process.env.AWS_REGION = 'eu-west-1';
+  [table, slack] = await Promise.all([startLocalTable(), startSlackServer()]);
+  await table.store.putEvents(fleetEvents());
+  await runAudit(table.store, { full: true });
+});
+afterAll(async () => {
+  secrets.restore();
+  await Promise.all([stopLocalTable(table), slack.stop()]);
+});
+
+describe('readWebhookUrl', () => {
+  it('accepts the URL itself or {"url": ...} and refuses anything else without echoing it', async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: 'plain' }).resolves({ SecretString: slack.url });
+    secrets.on(GetSecretValueCommand, { SecretId: 'json' }).resolves({ SecretString: JSON.stringify({ url: slack.url }) });
+    secrets.on(GetSecretValueCommand, { SecretId: 'bad' }).resolves({ SecretString: 'xoxb-not-a-url-s3cr3t' });
+    expect(await readWebhookUrl('plain')).toBe(slack.url);
+    expect(await readWebhookUrl('json')).toBe(slack.url);
+    const failure = await readWebhookUrl('bad').catch((e: Error) => e.message);
+    expect(failure).toMatch(/secret bad is neither a webhook URL/);
+    expect(failure).not.toContain('s3cr3t');
+  });
+});
+
+describe('notify while Slack is down, then back', () => {
+  it('keeps every planned message in the outbox while Slack fails, and delivers each exactly once when it returns', async () => {
+    slack.down(503);
+    const { result: first, output } = await captureOutput(() =>
+      notifyRun({ store: table.store, minSeverity: 'high', webhookUrl: async () => slack.url, delivery: fastDelivery }),
+    );
+    expect(first!.planned).toBeGreaterThan(0);
+    expect(first!.delivered).toBe(0);
+    expect(first!.remaining).toBe(first!.planned);
+    expect((await table.store.listOutbox()).length).toBe(first!.planned);
+    expect(output).not.toContain('s3cr3tWebhookPath');
+
+    slack.up();
+    const second = await notifyRun({ store: table.store, minSeverity: 'high', webhookUrl: async () => slack.url, delivery: fastDelivery });
+    expect(second.planned).toBe(0);
+    expect(second.delivered).toBe(first!.planned);
+    expect(slack.received).toHaveLength(first!.planned);
+    expect(await table.store.listOutbox()).toEqual([]);
+
+    const third = await notifyRun({ store: table.store, minSeverity: 'high', webhookUrl: async () => slack.url, delivery: fastDelivery });
+    expect(third).toMatchObject({ planned: 0, delivered: 0, remaining: 0 });
+    expect(slack.received).toHaveLength(first!.planned);
+  });
+});
+
+describe('notify handler', () => {
+  it('runs from a stream batch through the middy wrapper, reads the webhook from Secrets Manager and never logs it', async () => {
+    useLocalTableEnv(table);
+    process.env.FAIL_THRESHOLD = 'medium';
+    process.env.SLACK_WEBHOOK_SECRET_ID = SECRET_ID;
+    process.env.POWERTOOLS_METRICS_NAMESPACE = 'HyperauditTest';
+    secrets.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({ SecretString: slack.url });
+    const before = slack.received.length;
+    const { handler } = (await import('../../functions/notify/index')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<{ planned: number; delivered: number }>;
+    };
+    const { result, output, error } = await captureOutput(() => handler({ Records: [] }, lambdaContext('hyperaudit-notify')));
+    expect(error).toBeUndefined();
+    // The earlier digests covered high and critical; lowering the threshold announces the medium findings.
+    expect(result!.planned).toBeGreaterThan(0);
+    expect(result!.delivered).toBe(result!.planned);
+    expect(slack.received.length - before).toBe(result!.planned);
+    expect(output).toContain('notify pass done');
+    expect(output).not.toContain(slack.url);
+    expect(output).not.toContain('s3cr3tWebhookPath');
+    expect(output).not.toContain('B0WEBHOOK1');
+  });
+});

@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditStep, type AuditStepOutput } from '../../functions/audit/audit-step';
+import { reportStep } from '../../functions/report/report-step';
+import { runKeys, type ClusterItem } from '../../functions/shared/run-files';
+import { simulateShard } from '../../functions/simulate-shard/simulate-shard';
+import { loadRules } from '../../src/engine/load-rules';
+import type { LoadedRule } from '../../src/engine/types';
+import { SIMULATION_LATEST_KEY } from '../../src/pipeline/simulate';
+import { fleetEvents } from './helpers/fleet-fixture';
+import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
+import { memoryS3 } from './helpers/memory-s3';
+
+const BUCKET = 'hyperaudit-reports-test';
+const now = () => new Date('2026-11-26T06:00:00.000Z');
+let table: LocalTable;
+let rules: LoadedRule[];
+const s3 = memoryS3();
+
+beforeAll(async () => {
+  table = await startLocalTable();
+  await table.store.putEvents(fleetEvents());
+  rules = loadRules();
+});
+afterAll(async () => {
+  s3.mock.restore();
+  await stopLocalTable(table);
+});
+
+describe('scheduled run: audit → simulate each cluster → report', () => {
+  const input = { runId: 'b7f1c0de-0000-4000-8000-000000000001', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
+  let audit: AuditStepOutput;
+
+  it('audits the stored fleet and writes one work file per cluster plus the list the Distributed Map reads', async () => {
+    audit = await auditStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, rules, now });
+    expect(audit.clusters).toBe(2);
+    expect(audit.hosts).toBe(4);
+    expect(Object.values(audit.findings).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const list = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
+    expect(list.map((i) => i.clusterId).sort()).toEqual(['ams-dmz', 'ams-pci']);
+    for (const item of list) expect(s3.objects.has(runKeys.clusterWork(input.runId, item.clusterId))).toBe(true);
+  });
+
+  it('simulates each Distributed Map item from its work file alone, writing the result beside it', async () => {
+    const list = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
+    // The Map's ItemSelector turns each list entry into { runId, clusterId }.
+    const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
+    const outputs = await Promise.all(
+      list.map((item) => simulateShard({ runId: audit.runId, clusterId: item.clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir })),
+    );
+    expect(outputs.map((o) => o.hosts)).toEqual([2, 2]);
+    for (const o of outputs) expect(s3.objects.has(o.resultKey)).toBe(true);
+  });
+
+  it('merges the shards into the stored simulation, re-audits and uploads the report files and the latest copy', async () => {
+    const out = await reportStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now });
+    expect(out.clustersSimulated).toBe(2);
+    expect(out.reportPrefix).toBe(`reports/2026-11-26T06-00-00-000Z-${input.runId}/`);
+    expect(out.keys.map((k) => k.slice(out.reportPrefix.length)).sort()).toEqual(['findings.csv', 'report.html', 'report.json']);
+    expect(s3.objects.get(`${out.reportPrefix}report.html`)!.contentType).toBe('text/html; charset=utf-8');
+    expect(s3.objects.get('reports/latest/report.html')!.body).toBe(s3.objects.get(`${out.reportPrefix}report.html`)!.body);
+    expect(out.url).toContain(encodeURIComponent(`${out.reportPrefix}report.html`));
+    const simulation = await table.store.getMeta<{ hosts: Record<string, unknown> }>(SIMULATION_LATEST_KEY);
+    expect(Object.keys(simulation!.hosts)).toHaveLength(4);
+    const findings = await table.store.listFindings();
+    const expectedFailing = findings.filter((f) => f.status === 'open' && (f.severity === 'high' || f.severity === 'critical')).length;
+    expect(out.failing).toBe(expectedFailing);
+  });
+
+  it('surfaces an S3 upload failure instead of reporting success', async () => {
+    s3.mock.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    await expect(
+      reportStep({ ...input, runId: 'failing-run' }, { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now }),
+    ).rejects.toThrow(/Access Denied/);
+  });
+
+  it('refuses a shard whose work file is missing, naming the key', async () => {
+    await expect(simulateShard({ runId: 'no-such-run', clusterId: 'ams-pci' }, { s3: s3.client, bucket: BUCKET })).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('perimeters file shipped with the deployment', () => {
+  const input = { runId: 'perimeter-run', trigger: 'deploy' as const, scope: { kind: 'cloudformation' } };
+  const file = (name: string) => fileURLToPath(new URL(`../fixtures/functions/${name}`, import.meta.url));
+
+  it('stores its perimeters before the audit, and only once however many runs read it', async () => {
+    s3.mock.on(PutObjectCommand).callsFake((i: { Key: string; Body: string }) => void s3.objects.set(i.Key, { body: String(i.Body) }));
+    const deps = { store: table.store, s3: s3.client, bucket: BUCKET, rules, now, perimetersFile: file('perimeters.ndjson') };
+    await auditStep(input, deps);
+    await auditStep({ ...input, runId: 'perimeter-run-2' }, deps);
+    const fleet = await table.store.loadFleet();
+    expect(fleet.perimeters.get('lab')).toMatchObject({ name: 'Lab', trustLevel: 2 });
+    const history: string[] = [];
+    for await (const e of table.store.readHistory()) if (e.type === 'perimeter.upsert' && e.perimeter.id === 'lab') history.push(e.id);
+    expect(history).toEqual(['deploy-perimeters-lab']);
+  });
+
+  it('stops the run on a bad perimeters file, naming the file, record and field', async () => {
+    const deps = { store: table.store, s3: s3.client, bucket: BUCKET, rules, now, perimetersFile: file('perimeters-bad.ndjson') };
+    await expect(auditStep(input, deps)).rejects.toThrow(/perimeters file: 1 record\(s\) rejected; first at .*perimeters-bad\.ndjson, line 1, perimeter\.trustLevel/);
+  });
+});

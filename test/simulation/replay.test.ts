@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetEvent } from '../../src/model/event';
+import { MemoryStore } from '../../src/store/memory-store';
+import { replayHistory } from '../../src/simulation/replay';
+import { SIMULATION_LATEST_KEY, simulateStored } from '../../src/pipeline/simulate';
+
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const cpu = { sockets: 1, coresPerSocket: 4, mhz: 2000 };
+
+function history(): FleetEvent[] {
+  return [
+    { id: 'e1', time: at(-60), type: 'host.upsert', host: { id: 'h1', cluster: 'c', cpu, memoryMiB: 32768 } },
+    { id: 'e2', time: at(-60), type: 'host.upsert', host: { id: 'h2', cluster: 'c', cpu, memoryMiB: 32768 } },
+    { id: 'e3', time: at(-30), type: 'vm.upsert', vm: { id: 'vm-1', hostId: 'h1', vcpus: 2, memoryMiB: 4096, workload: { cpuAvgPct: 40 } } },
+    { id: 'e4', time: at(-30), type: 'vm.upsert', vm: { id: 'vm-2', hostId: 'h2', vcpus: 2, memoryMiB: 4096, workload: { cpuAvgPct: 40 } } },
+    // Live migration at 12:00, halfway through the day.
+    { id: 'e5', time: at(12 * 60), type: 'vm.migrate', migrate: { vmId: 'vm-1', fromHostId: 'h1', toHostId: 'h2', kind: 'live' } },
+    // vm-2 powered off at 18:02: off from the first step starting after it (18:05, step 217).
+    { id: 'e6', time: at(18 * 60 + 2), type: 'vm.power_off', vm: { id: 'vm-2' } },
+    // After the window: ignored.
+    { id: 'e7', time: at(25 * 60), type: 'vm.migrate', migrate: { vmId: 'vm-1', toHostId: 'h1', kind: 'live' } },
+  ];
+}
+
+describe('replay of the stored history', () => {
+  it('moves a VM to its new host at the step of its migration and stops a VM when it is powered off', () => {
+    const r = replayHistory(history(), { steps: 288, stepSeconds: 300, startMs: T0 });
+    expect(r.placement.get('vm-1')).toEqual([
+      { fromStep: 0, hostId: 'h1' },
+      { fromStep: 144, hostId: 'h2' },
+    ]);
+    expect(r.placement.get('vm-2')).toEqual([
+      { fromStep: 0, hostId: 'h2' },
+      { fromStep: 217, hostId: null },
+    ]);
+    expect(r.placementChanges).toBe(2);
+    expect(r.fleet.vms.get('vm-1')!.hostId).toBe('h2');
+  });
+
+  it('keeps a VM removed during the window for the steps it ran', () => {
+    const events: FleetEvent[] = [...history().slice(0, 4), { id: 'rm', time: at(6 * 60), type: 'vm.remove', vm: { id: 'vm-2' } }];
+    const r = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
+    expect(r.placement.get('vm-2')).toEqual([
+      { fromStep: 0, hostId: 'h2' },
+      { fromStep: 72, hostId: null },
+    ]);
+    expect(r.fleet.vms.get('vm-2')?.vcpus).toBe(2);
+  });
+
+  it('simulates the placement over time and stores per-host figures for the audit rules', async () => {
+    const store = new MemoryStore();
+    await store.putEvents(history());
+    const { result, runKey } = await simulateStored(store, { start: at(0), trials: 200, now: '2026-03-02T00:00:00.000Z' });
+    expect(result.hosts.h1!.activeSteps).toBe(144);
+    expect(result.hosts.h2!.activeSteps).toBe(288);
+    expect(result.vms['vm-1']!.hostId).toBe('h2');
+    expect(result.vms['vm-2']!.runningTimeFraction).toBeCloseTo(217 / 288, 6);
+    const latest = await store.getMeta<{ hosts: Record<string, Record<string, unknown>>; fleet: { energyKWh: number } }>(SIMULATION_LATEST_KEY);
+    expect(Object.keys(latest!.hosts).sort()).toEqual(['h1', 'h2']);
+    expect(latest!.hosts.h1).toMatchObject({ score: result.hosts.h1!.score, overloadedTimeFraction: 0, cpuReadyPct: result.hosts.h1!.cpuReadyPct });
+    expect(runKey).toBe('simulation/runs/2026-03-02T00:00:00.000Z');
+    const runs = await store.listMeta<{ fleet: { vms: number } }>('simulation/runs/');
+    expect(runs.map((x) => x.value.fleet.vms)).toEqual([2]);
+  });
+
+  it('defaults the window to the day whose last step holds the newest stored event', async () => {
+    const store = new MemoryStore();
+    await store.putEvents(history().slice(0, 5));
+    const { result } = await simulateStored(store, { trials: 0, save: false });
+    // Newest event: the 12:00 migration. Step 0 starts at 12:05 the day before.
+    expect(result.window.start).toBe(new Date(T0 - 11 * 3_600_000 - 55 * 60_000).toISOString());
+    // vm-1 appears at 23:30 (step 137), runs on h1 until the migration takes it to h2 in the last step.
+    expect(result.hosts.h1!.activeSteps).toBe(150);
+    expect(result.vms['vm-1']!.hostId).toBe('h2');
+  });
+});
