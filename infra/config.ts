@@ -25,8 +25,8 @@ export const HyperauditConfigSchema = z
     webhookSecretName: z.string().min(1).default('hyperaudit/slack-webhook'),
     /** Secret the stack creates with a generated bearer token for the HTTP ingest endpoint. */
     ingestTokenSecretName: z.string().min(1).default('hyperaudit/ingest-token'),
-    /** Largest accepted HTTP ingest body; SQS caps a message at 1 MiB anyway. */
-    maxBodyBytes: z.coerce.number().int().positive().max(1_048_576).default(262_144),
+    /** Largest accepted HTTP ingest body; below SQS's 1 MiB message limit with room for the envelope attribute. */
+    maxBodyBytes: z.coerce.number().int().positive().max(1_000_000).default(262_144),
     /** Reports older than this move out of the bucket (current versions expire; old versions 30 days later). */
     reportRetentionDays: z.coerce.number().int().positive().default(365),
     /** Optional e-mail address subscribed to the alarm topic. */

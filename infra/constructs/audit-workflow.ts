@@ -158,6 +158,17 @@ export class AuditWorkflow extends Construct {
       resultPath: '$.notify',
     });
 
+    // Lambda throttles when the fan-out meets the account's concurrency limit: wait and retry, do not fail the run.
+    for (const task of [audit, simulateCluster, report, digest]) {
+      task.addRetry({
+        errors: ['Lambda.TooManyRequestsException'],
+        interval: Duration.seconds(5),
+        maxAttempts: 8,
+        backoffRate: 2,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+    }
+
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', { retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(audit.next(simulate).next(report).next(digest)),

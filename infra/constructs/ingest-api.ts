@@ -14,6 +14,9 @@ import { Construct } from 'constructs';
 import { ENVELOPE_ATTRIBUTE } from '../../functions/shared/envelope';
 import { HyperauditFunction } from './hyperaudit-function';
 
+/** SQS's ceiling; maxBodyBytes stays below it by the envelope attribute's size (config caps it). */
+const MAX_MESSAGE_BYTES = 1_048_576;
+
 export interface IngestApiProps {
   table: dynamodb.ITable;
   ingestTokenSecretName: string;
@@ -30,7 +33,7 @@ export interface IngestApiProps {
  * HTTP API rather than REST API: it integrates with SQS directly (no Lambda on the request path) and
  * costs less; REST's request validators buy nothing here because bodies are validated by the normalisers.
  * The authorizer sees the headers but not the body, so it refuses by Content-Length; SQS's own message
- * limit is the backstop for a client that lies.
+ * limit (1 MiB) and API Gateway's payload limit are the backstop for a client that lies about the length.
  */
 export class IngestApi extends Construct {
   readonly queue: sqs.Queue;
@@ -45,6 +48,7 @@ export class IngestApi extends Construct {
     super(scope, id);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      maxMessageSizeBytes: MAX_MESSAGE_BYTES,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -57,6 +61,8 @@ export class IngestApi extends Construct {
 
     const ingestTimeout = Duration.seconds(60);
     this.queue = new sqs.Queue(this, 'Queue', {
+      // The largest SQS allows, so a body at maxBodyBytes plus its envelope attribute always fits.
+      maxMessageSizeBytes: MAX_MESSAGE_BYTES,
       // SQS-managed keys, not KMS: EventBridge and API Gateway deliver to it without extra key grants.
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -20,7 +20,10 @@ export interface DeliveryOptions {
   timing?: DeliveryTiming;
   /** Minimum spacing between two requests to the same webhook (Slack allows about one per second). */
   minIntervalMs?: number;
-  /** Longest this run keeps waiting out 429s and outages before leaving the rest in the outbox. */
+  /**
+   * Longest this run spends waiting (request spacing, 429s, outage backoff) before leaving the rest in the
+   * outbox, so a run (or a Lambda invocation) ends in bounded time.
+   */
   retryBudgetMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -74,10 +77,10 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   const report: DeliveryReport = { delivered: [], deadLettered: [], remaining: [], requests: 0 };
   const queue = (await store.listOutbox()).sort(byOrder);
 
-  const spaceRequests = async () => {
-    // Capped: a stored time from a machine whose clock runs ahead must not stall delivery.
-    const wait = Math.min(lastRequestAt + minInterval - timing.now(), minInterval);
-    if (wait > 0) await timing.sleep(wait);
+  const stop = (index: number, because: string) => {
+    report.stoppedBecause = because;
+    report.remaining = queue.slice(index).map((m) => m.id);
+    return report;
   };
 
   for (let index = 0; index < queue.length; index++) {
@@ -89,15 +92,21 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
     }
     let failures = 0;
     for (;;) {
-      await spaceRequests();
+      // Capped: a stored time from a machine whose clock runs ahead must not stall delivery.
+      const spacing = Math.min(lastRequestAt + minInterval - timing.now(), minInterval);
+      if (spacing > 0) {
+        if (timing.now() + spacing > deadline) return stop(index, 'time budget used up');
+        await timing.sleep(spacing);
+      }
       const outcome = await options.post(message.payload);
       lastRequestAt = timing.now();
       report.requests++;
-      await store.putMeta(key, { at: lastRequestAt });
 
       if (outcome.kind === 'accepted') {
+        // Removal first: nothing that can fail stands between Slack's 200 and forgetting the message.
         await store.deleteOutbox(message.id);
         report.delivered.push(message.id);
+        await store.putMeta(key, { at: lastRequestAt });
         break;
       }
       if (outcome.kind === 'rejected') {
@@ -105,18 +114,20 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         await store.putMeta(`${DEAD_LETTER_PREFIX}${message.id}`, dead);
         await store.deleteOutbox(message.id);
         report.deadLettered.push({ id: message.id, status: outcome.status, body: outcome.body });
+        await store.putMeta(key, { at: lastRequestAt });
         break;
       }
+      await store.putMeta(key, { at: lastRequestAt });
       const wait =
         outcome.kind === 'rate-limited' ? Math.max(outcome.retryAfterMs, minInterval) : Math.min(maxBackoff, base * 2 ** failures);
       failures++;
       if (timing.now() + wait > deadline) {
-        report.stoppedBecause =
+        return stop(
+          index,
           outcome.kind === 'rate-limited'
-            ? `Slack rate limit (Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s) outlasts the retry budget`
-            : `Slack unavailable (${outcome.reason}) after ${failures} attempt(s)`;
-        report.remaining = queue.slice(index).map((m) => m.id);
-        return report;
+            ? `Slack rate limit (Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s) outlasts the time budget`
+            : `Slack unavailable (${outcome.reason}) after ${failures} attempt(s)`,
+        );
       }
       await timing.sleep(wait);
     }

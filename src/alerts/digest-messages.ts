@@ -100,7 +100,8 @@ function plural(n: number, word: string): string {
 export function digestMessages(digest: Digest, options: DigestMessageOptions = {}): DigestMessage[] {
   if (digest.newItems.length === 0 && digest.closedItems.length === 0) return [];
   const top = options.topItems ?? 5;
-  const maxBlocks = Math.min(options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage, SLACK_LIMITS.blocksPerMessage);
+  // At least the summary message's own four blocks (header, summary, link, divider); at most Slack's 50.
+  const maxBlocks = Math.max(4, Math.min(options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage, SLACK_LIMITS.blocksPerMessage));
   const title = `hyperaudit: ${plural(digest.newItems.length, 'new finding')}, ${digest.closedItems.length} resolved`;
   const summary = [
     `*New:* ${countsLine(digest.newItems)}`,

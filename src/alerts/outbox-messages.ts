@@ -3,6 +3,8 @@ import type { OutboxMessage } from '../store/types';
 import type { Digest } from './digest';
 import type { DigestMessage } from './digest-messages';
 
+const MAX_FINGERPRINTS = 1000;
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -23,6 +25,7 @@ export function toOutboxMessages(digest: Digest, messages: readonly DigestMessag
     id: `slack-${sha256(`${key}:${part}/${messages.length}`).slice(0, 40)}`,
     createdAt: new Date(now.getTime() + part).toISOString(),
     payload: { ...m.payload },
-    fingerprints: [...m.newFingerprints, ...m.closedFingerprints],
+    // Bounded: one rule failing on 20,000 VMs must not push the outbox item past DynamoDB's 400 KB.
+    fingerprints: [...m.newFingerprints, ...m.closedFingerprints].slice(0, MAX_FINGERPRINTS),
   }));
 }

@@ -35,7 +35,7 @@ function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
   const changed = f.status !== status || !sameWaiver(f.waiver, waiver);
   f.status = status;
   if (waiver) f.waiver = waiver;
-  else delete f.waiver;
+  else if (f.waiver !== undefined) delete f.waiver;
   return changed;
 }
 
@@ -63,7 +63,6 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
       category: r.category,
       resourceType: h.resourceType,
       resourceId: h.resourceId,
-      ...(h.resourceName !== undefined && { resourceName: h.resourceName }),
       title: r.title,
       evidence: h.evidence as Record<string, unknown>,
       controls: r.controls,
@@ -73,6 +72,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
       firstSeen: previous.get(fp)?.firstSeen ?? now,
       lastSeen: now,
     };
+    if (h.resourceName !== undefined) finding.resourceName = h.resourceName;
     applyWaiver(finding, waivers, now);
     hit.add(fp);
     findings.push(finding);

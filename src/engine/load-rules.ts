@@ -117,6 +117,12 @@ export function loadRuleFile(file: string, pack: string, profile: Profile, catal
   const facts = FACTS[def.resourceType] as ReadonlyMap<string, { params?: { name: string; required: boolean }[] }>;
   const evidenceFacts: FactRef[] = [];
   const conditions = resolveCondition(def.conditions, '/conditions', def.resourceType, facts, params, evidenceFacts, fail) as Condition;
+  // A finding built on an assumed installation default says so: the setting was not reported.
+  for (const ref of [...evidenceFacts]) {
+    if ((ref.fact === 'setting' || ref.fact === 'settingList') && ref.params?.default !== undefined && typeof ref.params.key === 'string') {
+      addRef(evidenceFacts, { fact: 'settingReported', params: { key: ref.params.key } });
+    }
+  }
   for (const [i, ref] of (def.evidence ?? []).entries()) {
     const resolved = resolveFactRef(ref, `/evidence/${i}`, def.resourceType, facts, params, fail);
     if (resolved) addRef(evidenceFacts, resolved);

@@ -190,6 +190,44 @@ export function storedForm(result: SimulationResult) {
   };
 }
 
+/** DynamoDB items stop at 400 KB; leave room for keys and attribute names. */
+export const MAX_STORED_BYTES = 350_000;
+const ESSENTIAL_HOST_FIELDS = ['score', 'overloadedTimeFraction', 'cpuReadyPct', 'memoryOvercommit', 'coincidingPeaks', 'unavailability', 'singleFailureRestartable'] as const;
+
+/**
+ * Keeps `simulation/latest` inside one item: first drops the per-app and per-cluster detail, then keeps only
+ * the essential numbers per host (what the audit rules read), and says so in `storedDetail`.
+ */
+export function fitForItem(stored: ReturnType<typeof storedForm> & { simulatedAt: string }): Record<string, unknown> {
+  const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
+  if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
+  const lean = { ...stored, apps: {}, clusters: {}, antiAffinity: [], storedDetail: 'hosts' };
+  if (size(lean) <= MAX_STORED_BYTES) return lean;
+  const essential = Object.entries(stored.hosts).map(([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k]]))] as const);
+  const all = { ...lean, warnings: [], hosts: Object.fromEntries(essential), storedDetail: 'essential' };
+  if (size(all) <= MAX_STORED_BYTES) return all;
+  // Still too large: keep the riskiest hosts that fit. Omitted hosts read as "not simulated", so rules skip
+  // them instead of passing them.
+  const ranked = [...essential].sort((a, b) => Number(b[1].score) - Number(a[1].score) || Number(b[1].overloadedTimeFraction) - Number(a[1].overloadedTimeFraction) || (a[0] < b[0] ? -1 : 1));
+  const budget = MAX_STORED_BYTES - size({ ...lean, hosts: {}, warnings: [] }) - 200;
+  const kept: (typeof essential)[number][] = [];
+  let used = 0;
+  for (const entry of ranked) {
+    const bytes = size(entry[0]) + size(entry[1]) + 2;
+    if (used + bytes > budget) break;
+    used += bytes;
+    kept.push(entry);
+  }
+  const omitted = ranked.length - kept.length;
+  return {
+    ...lean,
+    hosts: Object.fromEntries(kept),
+    hostsOmitted: omitted,
+    warnings: [`${omitted} of ${ranked.length} hosts (the lowest scores) left out of the stored result to fit one item; the full result is in --out`],
+    storedDetail: 'essential-riskiest',
+  };
+}
+
 /**
  * Replays the stored history into placement over the window (by default the `steps × stepSeconds` whose last
  * step holds the newest event), simulates, and stores the compact result under `simulation/latest` and a run summary
@@ -219,7 +257,7 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   if (opts.save === false) return { result, placementChanges };
   const now = opts.now ?? new Date().toISOString();
   const runKey = `${SIMULATION_RUNS_PREFIX}${now}`;
-  await store.putMeta(SIMULATION_LATEST_KEY, { ...storedForm(result), simulatedAt: now });
+  await store.putMeta(SIMULATION_LATEST_KEY, fitForItem({ ...storedForm(result), simulatedAt: now }));
   await store.putMeta(runKey, { simulatedAt: now, window: result.window, seed: result.seed, trials: result.trials, fleet: result.fleet, placementChanges });
   return { result, placementChanges, runKey };
 }

@@ -13,6 +13,8 @@ export interface ServePipeline {
   ingest(request: { body: string; envelope: string }): Promise<IngestResponse>;
   /** The newest HTML report, or undefined before the first one. */
   latestReport(): Promise<string | undefined>;
+  /** Runs the scheduled compliance workflow (audit → simulation per cluster → report → Slack) once. */
+  runWorkflow?(): Promise<IngestResponse>;
 }
 
 export interface IngestResponse {
@@ -119,6 +121,18 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
       });
       res.end(html);
       return 200;
+    }
+    if (path === '/runs' && options.pipeline.runWorkflow !== undefined) {
+      if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+      if (!bearerMatches(req.headers.authorization, options.token)) {
+        send(res, 401, { error: DENY_MESSAGE['missing-token'] }, { 'www-authenticate': 'Bearer' });
+        return 401;
+      }
+      req.resume();
+      const run = options.pipeline.runWorkflow.bind(options.pipeline);
+      const result = await serial(() => run());
+      send(res, result.status, result.body);
+      return result.status;
     }
     send(res, 404, { error: `no route ${path}` });
     return 404;

@@ -12,6 +12,8 @@ import { generateReport } from '../pipeline/report';
 import type { FleetStore } from '../store/types';
 import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
 import type { IngestResponse, ServePipeline } from './http-app';
+import type { LocalS3 } from './local-s3';
+import { runLocalWorkflow } from './local-workflow';
 import { RecordingStore } from './recording-store';
 
 export interface LocalPipelineOptions {
@@ -22,6 +24,8 @@ export interface LocalPipelineOptions {
   /** Slack incoming webhook; without it findings are evaluated but nothing is posted. */
   webhookUrl?: string;
   minSeverity: Severity;
+  /** The reports bucket and traces for POST /runs; without them the workflow route is off. */
+  workflow?: { s3: LocalS3; bucket: string; tracesDir?: string; failThreshold: Severity };
   /** One line per request outcome for the terminal; never bodies or the webhook. */
   log?: (line: string) => void;
 }
@@ -112,5 +116,20 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     return reportHtml;
   };
 
-  return { ingest, latestReport };
+  const workflow = options.workflow;
+  const runWorkflow = async (): Promise<IngestResponse> => {
+    if (workflow === undefined) return { status: 404, body: { error: 'workflow not configured' } };
+    const run = await runLocalWorkflow('schedule', {
+      store: options.store,
+      rules: options.rules,
+      minSeverity: options.minSeverity,
+      ...workflow,
+      ...(options.webhookUrl !== undefined && { webhookUrl: options.webhookUrl }),
+    });
+    reportStale = true;
+    options.log?.(`workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.reportPrefix}, ${run.report.failing} failing`);
+    return { status: 200, body: { ...run } };
+  };
+
+  return { ingest, latestReport, ...(workflow && { runWorkflow }) };
 }

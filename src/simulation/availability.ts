@@ -164,13 +164,15 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   const failedCluster = new Uint8Array(C);
 
   /** Restarts the VMs of down hosts cluster by cluster; sets vmW; returns whether every VM restarted, per cluster in `failedCluster`. */
+  const clusterMark = new Int32Array(C);
+  let generation = 0;
   function evaluate(failed: readonly number[]): void {
     for (const h of failed) failedCluster[input.hostCluster[h]!] = 0;
-    const done = new Set<number>();
+    generation++;
     for (const h0 of failed) {
       const c = input.hostCluster[h0]!;
-      if (done.has(c)) continue;
-      done.add(c);
+      if (clusterMark[c] === generation) continue;
+      clusterMark[c] = generation;
       let cpu = poolCpu[c]!;
       let mem = poolMem[c]!;
       let infCpu = unknownCpu[c]!;

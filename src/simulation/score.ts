@@ -42,37 +42,57 @@ function ramp(component: ScoreComponent, value: number): number {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
+const COMPONENTS: readonly ScoreComponent[] = ['cpuOverload', 'cpuReady', 'memoryOvercommit', 'nicContention', 'storageContention', 'coincidingPeaks'];
+
+function valueOf(input: ScoreInput, component: ScoreComponent): number {
+  switch (component) {
+    case 'cpuOverload':
+      return input.overloadedTimeFraction;
+    case 'cpuReady':
+      return input.cpuReadyPct;
+    case 'memoryOvercommit':
+      return input.memoryOvercommit;
+    case 'nicContention':
+      return input.nicContention;
+    case 'storageContention':
+      return input.storageContentionTimeFraction;
+    case 'coincidingPeaks':
+      return input.coincidingPeaks;
+  }
+}
+
+function detailOf(input: ScoreInput, component: ScoreComponent, subject: 'host' | 'vm'): string {
+  switch (component) {
+    case 'cpuOverload':
+      return `${subject === 'host' ? 'CPU demand above capacity' : 'its host was overloaded'} ${pct(input.overloadedTimeFraction)} of the active time (full weight at 20 %)`;
+    case 'cpuReady':
+      return `estimated CPU ready ${input.cpuReadyPct.toFixed(2)} % per vCPU (from 2 %, full weight at 10 %)`;
+    case 'memoryOvercommit':
+      return `configured VM memory is ${input.memoryOvercommit.toFixed(2)}× host memory at peak (from 1×, full at 1.5×)`;
+    case 'nicContention':
+      return subject === 'host'
+        ? `network demand above the uplinks ${pct(input.nicContention)} of the active time (full weight at 20 %)`
+        : `${pct(input.nicContention)} of its network demand not carried under fair sharing (full weight at 20 %)`;
+    case 'storageContention':
+      return `IOPS above 90 % of the host's capacity ${pct(input.storageContentionTimeFraction)} of the time (full weight at 20 %)`;
+    case 'coincidingPeaks':
+      return `${input.coincidingPeaks} VM(s) peaking in the same step (from 2, full weight at 5)`;
+  }
+}
+
 export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: number; reasons: ScoreReason[] } {
-  // Details are written only for components that score: most VMs in a healthy fleet have none.
-  const parts: [ScoreComponent, number, () => string][] = [
-    [
-      'cpuOverload',
-      input.overloadedTimeFraction,
-      () => `${subject === 'host' ? 'CPU demand above capacity' : 'its host was overloaded'} ${pct(input.overloadedTimeFraction)} of the active time (full weight at 20 %)`,
-    ],
-    ['cpuReady', input.cpuReadyPct, () => `estimated CPU ready ${input.cpuReadyPct.toFixed(2)} % per vCPU (from 2 %, full weight at 10 %)`],
-    ['memoryOvercommit', input.memoryOvercommit, () => `configured VM memory is ${input.memoryOvercommit.toFixed(2)}× host memory at peak (from 1×, full at 1.5×)`],
-    [
-      'nicContention',
-      input.nicContention,
-      () =>
-        subject === 'host'
-          ? `network demand above the uplinks ${pct(input.nicContention)} of the active time (full weight at 20 %)`
-          : `${pct(input.nicContention)} of its network demand not carried under fair sharing (full weight at 20 %)`,
-    ],
-    ['storageContention', input.storageContentionTimeFraction, () => `IOPS above 90 % of the host's capacity ${pct(input.storageContentionTimeFraction)} of the time (full weight at 20 %)`],
-    ['coincidingPeaks', input.coincidingPeaks, () => `${input.coincidingPeaks} VM(s) peaking in the same step (from 2, full weight at 5)`],
-  ];
   const reasons: ScoreReason[] = [];
   let score = 0;
-  for (const [component, value, detail] of parts) {
+  for (const component of COMPONENTS) {
+    const value = valueOf(input, component);
     const weight = SCORE_WEIGHTS[component];
     const points = Math.round(weight * ramp(component, value) * 10) / 10;
+    // Details are written only for components that score: most VMs in a healthy fleet have none.
     if (points <= 0) continue;
     score += points;
-    reasons.push({ component, weight, value: round(value, 4), points, detail: detail() });
+    reasons.push({ component, weight, value: round(value, 4), points, detail: detailOf(input, component, subject) });
   }
-  reasons.sort((a, b) => b.points - a.points || (a.component < b.component ? -1 : 1));
+  if (reasons.length > 1) reasons.sort((a, b) => b.points - a.points || (a.component < b.component ? -1 : 1));
   return { score: Math.min(100, Math.round(score * 10) / 10), reasons };
 }
 

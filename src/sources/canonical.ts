@@ -24,7 +24,9 @@ export function normaliseCanonical(value: unknown, loc: RecordLocation): Outcome
       ),
     ];
   }
-  // Keep the producer's own `source` label if it gave one; otherwise say it came in canonical form.
-  const candidate = own(value, 'source') === undefined ? { ...value, source: 'canonical' } : value;
-  return [emit('canonical', loc, candidate)];
+  const out = emit('canonical', loc, value);
+  // Keep the producer's own `source` label if it gave one; otherwise say it came in canonical form. Set after
+  // validation on zod's fresh copy: re-shaping the input first costs more than the validation itself.
+  if (out.kind === 'event' && out.event.source === undefined) out.event.source = 'canonical';
+  return [out];
 }

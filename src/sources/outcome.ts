@@ -25,13 +25,7 @@ export function emit(source: SourceName, loc: RecordLocation, candidate: unknown
   const parsed = FleetEventSchema.safeParse(candidate);
   if (parsed.success) return { kind: 'event', source, event: parsed.data, ...loc };
   const f = issueField(parsed.error.issues);
-  return {
-    kind: 'rejected',
-    source,
-    ...loc,
-    reason: `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`,
-    field: f === undefined ? undefined : `${fieldPrefix}${f}`,
-  };
+  return rejected(source, loc, `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`, f === undefined ? undefined : `${fieldPrefix}${f}`);
 }
 
 export function ignored(source: SourceName, loc: RecordLocation, reason: string): SourceOutcome {

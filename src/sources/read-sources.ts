@@ -67,7 +67,7 @@ export async function* readSources(paths: string[], opts: ReadSourcesOptions = {
         continue;
       }
       try {
-        yield* readFile(entry.file, opts);
+        yield* readOneFile(entry.file, opts);
       } catch (e) {
         yield rejected(opts.source, { file: entry.file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
@@ -75,7 +75,7 @@ export async function* readSources(paths: string[], opts: ReadSourcesOptions = {
   }
 }
 
-async function* readFile(file: string, opts: ReadSourcesOptions): AsyncGenerator<SourceOutcome> {
+async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenerator<SourceOutcome> {
   const info = await stat(file);
   const snapshotTime = info.mtime.toISOString();
   const ext = extname(file).toLowerCase();
@@ -90,6 +90,7 @@ async function* readFile(file: string, opts: ReadSourcesOptions): AsyncGenerator
           ? normaliseLibvirtLine(line, { file, record }, state)
           : parseLine(line, file, record, ctx),
       opts.host,
+      forced,
     );
     return;
   }
@@ -112,11 +113,11 @@ async function* readFile(file: string, opts: ReadSourcesOptions): AsyncGenerator
   const head = await readHead(file, 64 * 1024);
   const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
-    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), opts.host);
+    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), opts.host, 'libvirt');
     return;
   }
   if (NDJSON_EXTENSIONS.has(ext) || info.size > WHOLE_DOCUMENT_LIMIT) {
-    yield* readLines(file, (line, record) => parseLine(line, file, record, ctx));
+    yield* readLines(file, (line, record) => parseLine(line, file, record, ctx), undefined, forced);
     return;
   }
   yield* readDocument(file, ctx);
@@ -164,6 +165,7 @@ async function* readLines(
   file: string,
   handle: (line: string, record: string, state: LibvirtStreamState) => SourceOutcome[],
   host?: string,
+  source?: SourceName,
 ): AsyncGenerator<SourceOutcome> {
   const rl = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Infinity });
   const state: LibvirtStreamState = { host };
@@ -174,7 +176,7 @@ async function* readLines(
     try {
       line = strictUtf8.decode(Buffer.from(raw, 'latin1'));
     } catch {
-      yield rejected(undefined, { file, record: `line ${n}` }, `invalid UTF-8 on line ${n}`, 'encoding');
+      yield rejected(source, { file, record: `line ${n}` }, `invalid UTF-8 on line ${n}`, 'encoding');
       continue;
     }
     if (n === 1) line = line.replace(/^\uFEFF/, '');
@@ -224,9 +226,10 @@ async function* readDocument(file: string, ctx: NormaliseOptions): AsyncGenerato
 function isNdjson(text: string): boolean {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length < 2) return false;
+  // Records are objects; a file of bare numbers (a CPU trace) is not an event stream and is refused once.
   try {
-    JSON.parse(lines[0]!);
-    return true;
+    const first: unknown = JSON.parse(lines[0]!);
+    return first !== null && typeof first === 'object';
   } catch {
     return false;
   }

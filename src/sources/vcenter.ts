@@ -48,7 +48,8 @@ function eventIdBase(env: VcenterEnvelope): string {
   const key = field(env.body, 'Key');
   const chain = field(env.body, 'ChainId');
   if (typeof key === 'number' || (typeof key === 'string' && key !== '')) {
-    const parts = ['vcenter', env.identity, String(key), chain === undefined || chain === null ? undefined : String(chain)];
+    const chainPart = typeof chain === 'number' || typeof chain === 'string' ? String(chain) : undefined;
+    const parts = ['vcenter', env.identity, String(key), chainPart];
     return parts.filter((p) => p !== undefined).join(':');
   }
   if (env.envelopeId) return `vcenter:${env.identity ? `${env.identity}:` : ''}${env.envelopeId}`;
@@ -294,7 +295,8 @@ export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: Norm
   if (own(env.body, '_typeName') !== undefined && field(env.body, 'CreatedTime') === undefined && !env.fieldPrefix) {
     return normaliseGovmomiObject(env.body, loc);
   }
-  const className = env.className;
+  // Class names end up in reasons; a hostile 1 MB subject must not.
+  const className = env.className.slice(0, 200);
   const createdRaw = field(env.body, 'CreatedTime');
   const indexedIn = str(own(env.body, 'file'));
   if (createdRaw === undefined && indexedIn && field(env.body, 'FullFormattedMessage') !== undefined) {

@@ -210,3 +210,20 @@ describe('request spacing shared through the store', () => {
     }
   });
 });
+
+describe('bounded delivery time', () => {
+  it('stops when the time budget is used up by request spacing and leaves the rest queued in order', async () => {
+    const server = await startSlackLikeServer(() => 'ok');
+    try {
+      const store = await storeWith(sevenRules());
+      const { timing } = virtualTiming();
+      const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing, retryBudgetMs: 1500 } });
+      expect(result.delivery?.delivered).toEqual(result.planned.slice(0, 2).map((p) => p.id));
+      expect(result.delivery?.remaining).toEqual(result.planned.slice(2).map((p) => p.id));
+      expect(result.delivery?.stoppedBecause).toBe('time budget used up');
+      expect((await store.listOutbox()).map((m) => m.id)).toEqual(result.delivery?.remaining);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -143,4 +143,10 @@ describe('profiles', () => {
     expect(fires('scg', undefined)).toBe(false);
     expect(fires('stig', undefined)).toBe(true);
   });
+
+  it('says in the evidence when a finding rests on an assumed installation default', () => {
+    const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'stig' }).filter((r) => r.id === 'esxi.account-lockout');
+    const [hit] = new CompiledRules(rules).evaluate(indexFleet(fleetFromFixture(host(undefined)))).hits;
+    expect(hit?.evidence).toEqual({ 'setting:Security.AccountLockFailures': 5, 'settingReported:Security.AccountLockFailures': false });
+  });
 });

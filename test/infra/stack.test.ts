@@ -284,6 +284,13 @@ describe('ingest endpoint', () => {
     });
   });
 
+  it('lets the ingest queue and its DLQ hold the largest body the authorizer admits', () => {
+    for (const q of [stack.ingest.queue, stack.ingest.deadLetterQueue]) {
+      expect(resources[logicalId(q)]!.Properties.MaximumMessageSize).toBe(1_048_576);
+    }
+    expect(() => buildStack({ 'hyperaudit:maxBodyBytes': '2000000' })).toThrow(/hyperaudit:maxBodyBytes/);
+  });
+
   it('passes the configured body limit to the authorizer', () => {
     const { stack: small } = buildStack({ 'hyperaudit:maxBodyBytes': '65536' });
     const t = Template.fromStack(small);
@@ -320,6 +327,8 @@ describe('audit workflow', () => {
     });
     expect(String((map.ItemReader as { Resource: string }).Resource)).toMatch(/:states:::s3:getObject$/);
     expect(map.ResultPath).toBeNull();
+    const simulate = (map.ItemProcessor as { States: Record<string, { Retry: { ErrorEquals: string[] }[] }> }).States.SimulateCluster!;
+    expect(simulate.Retry.flatMap((r) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });

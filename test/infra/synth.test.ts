@@ -8,11 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_DIR } from '../../infra/constructs/hyperaudit-function';
 import { REPO_ROOT } from '../../infra/paths';
 import { eventKey } from '../../src/store/items';
-import { streamInsert } from '../functions/helpers/aws-events';
+import { encodeEnvelope } from '../../functions/shared/envelope';
+import { httpSqsRecord, sqsRecord, streamInsert } from '../functions/helpers/aws-events';
 import { captureOutput } from '../functions/helpers/capture-output';
-import { fleetEvents } from '../functions/helpers/fleet-fixture';
+import { fixtureText, fleetEvents } from '../functions/helpers/fleet-fixture';
 import { lambdaContext } from '../functions/helpers/lambda-context';
-import { startLocalTable, stopLocalTable, useLocalTableEnv } from '../functions/helpers/local-table';
+import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } from '../functions/helpers/local-table';
+import { startS3Server } from './s3-server';
 
 const run = promisify(execFile);
 
@@ -43,7 +45,7 @@ beforeAll(async () => {
   const started = Date.now();
   const result = await run('npx', ['cdk', 'synth', '--no-notices', '--quiet', '--output', outDir], {
     cwd: REPO_ROOT,
-    timeout: 240_000,
+    timeout: 420_000,
     maxBuffer: 16 * 1024 * 1024,
     // Offline on purpose: no credentials, no account lookups, no Docker.
     env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', AWS_EC2_METADATA_DISABLED: 'true', DOCKER_HOST: 'unix:///nonexistent.sock' },
@@ -52,7 +54,7 @@ beforeAll(async () => {
   stderr = result.stderr;
   template = JSON.parse(readFileSync(join(outDir, 'Hyperaudit.template.json'), 'utf8')) as TemplateJson;
   console.info(`npx cdk synth with local esbuild bundling took ${(synthMs / 1000).toFixed(1)} s`);
-}, 300_000);
+}, 480_000);
 
 afterAll(() => {
   if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
@@ -86,31 +88,88 @@ describe('npx cdk synth', () => {
       expect(existsSync(join(dir, 'node_modules', 'chart.js', 'dist', 'chart.umd.js')), path).toBe(report);
     }
   });
+});
 
-  it('produces a bundle that runs as Lambda would run it: the evaluate function audits the local table with its bundled rules', async () => {
-    const dir = [...functionAssets()].find(([p]) => p.includes('/Evaluate/'))![1];
-    const table = await startLocalTable();
-    const saved = { ...process.env };
-    try {
-      const events = fleetEvents();
-      await table.store.putEvents(events);
-      useLocalTableEnv(table);
-      // What Lambda sets: the code root, and the environment the stack gives this function.
-      process.env.LAMBDA_TASK_ROOT = dir;
-      process.env.RULES_DIR = 'rules';
-      process.env.POWERTOOLS_METRICS_NAMESPACE = 'HyperauditTest';
-      const mod = (await import(pathToFileURL(join(dir, BUNDLE_DIR, 'index.mjs')).href)) as {
-        handler: (event: unknown, context: unknown) => Promise<{ subjects: number }>;
-      };
-      const { result, error } = await captureOutput(() =>
-        mod.handler({ Records: events.map((e, i) => streamInsert(eventKey(e), i)) }, lambdaContext('hyperaudit-evaluate')),
-      );
-      expect(error).toBeUndefined();
-      expect(result?.subjects).toBe(new Set(events.map((e) => eventKey(e).pk)).size);
-      expect((await table.store.listFindings()).length).toBeGreaterThan(0);
-    } finally {
-      process.env = saved;
-      await stopLocalTable(table);
-    }
+/** Runs the bundled handlers the way Lambda does: code root in LAMBDA_TASK_ROOT, the stack's environment. */
+describe('bundled handlers against the local table and a local S3', () => {
+  const BUCKET = 'hyperaudit-reports';
+  let table: LocalTable;
+  let s3: Awaited<ReturnType<typeof startS3Server>>;
+  const saved = { ...process.env };
+  const context = (name: string) => lambdaContext(`hyperaudit-${name}`);
+
+  async function loadBundle<E, R>(construct: string, env: Record<string, string>) {
+    const dir = [...functionAssets()].find(([p]) => p.includes(`/${construct}/`))![1];
+    Object.assign(process.env, env, { LAMBDA_TASK_ROOT: dir });
+    const mod = (await import(pathToFileURL(join(dir, BUNDLE_DIR, 'index.mjs')).href)) as { handler: (event: E, context: unknown) => Promise<R> };
+    return async (event: E, name: string) => {
+      const { result, error } = await captureOutput(() => mod.handler(event, context(name)));
+      if (error !== undefined) throw error;
+      return result!;
+    };
+  }
+
+  beforeAll(async () => {
+    [table, s3] = await Promise.all([startLocalTable(), startS3Server()]);
+    await table.store.putEvents(fleetEvents());
+    useLocalTableEnv(table);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      // The local S3 speaks plain PUT bodies, not aws-chunked uploads with trailing checksums.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      POWERTOOLS_METRICS_NAMESPACE: 'HyperauditTest',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await Promise.all([stopLocalTable(table), s3?.stop()]);
+  });
+
+  it('ingest stores an SQS batch of HTTP and EventBridge messages through Powertools batch processing', async () => {
+    const ingest = await loadBundle<unknown, { batchItemFailures: unknown[] }>('Ingest', {});
+    const veba = fixtureText('veba-vm-powered-off.json');
+    const result = await ingest(
+      {
+        Records: [
+          httpSqsRecord(veba, encodeEnvelope({ contentType: 'application/cloudevents+json', ce: {} }), 'bundle-veba'),
+          sqsRecord(fixtureText('eventbridge-ec2-event.json'), {}, 'bundle-eb'),
+        ],
+      },
+      'ingest',
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    let stored = 0;
+    for await (const e of table.store.readHistory()) if (e.source === 'vcenter') stored++;
+    expect(stored).toBeGreaterThan(0);
+  });
+
+  it('evaluate audits a stream batch with the rule packs shipped in its bundle', async () => {
+    const evaluate = await loadBundle<unknown, { subjects: number; mode?: string }>('Evaluate', { RULES_DIR: 'rules' });
+    const events = fleetEvents();
+    const result = await evaluate({ Records: events.map((e, i) => streamInsert(eventKey(e), i)) }, 'evaluate');
+    expect(result.subjects).toBe(new Set(events.map((e) => eventKey(e).pk)).size);
+    expect((await table.store.listFindings()).length).toBeGreaterThan(0);
+  });
+
+  it('audit, simulate-shard and report carry a scheduled run through to an HTML report in the bucket', async () => {
+    const env = { REPORTS_BUCKET: BUCKET, RULES_DIR: 'rules', FAIL_THRESHOLD: 'high' };
+    const audit = await loadBundle<unknown, { runId: string; clustersKey: string; clusters: number }>('Audit', env);
+    const input = { runId: 'bundle-run-1', trigger: 'schedule', scope: { kind: 'fleet' } };
+    const planned = await audit(input, 'audit');
+    expect(planned.clusters).toBe(2);
+
+    const shard = await loadBundle<unknown, { resultKey: string }>('SimulateShard', { REPORTS_BUCKET: BUCKET, TRACES_DIR: 'traces' });
+    const items = JSON.parse(s3.objects.get(`${BUCKET}/${planned.clustersKey}`)!.body.toString()) as { clusterId: string }[];
+    for (const item of items) await shard({ runId: planned.runId, clusterId: item.clusterId }, 'simulate-shard');
+
+    const report = await loadBundle<unknown, { reportPrefix: string; keys: string[]; clustersSimulated: number }>('Report', env);
+    const out = await report({ ...input, audit: planned }, 'report');
+    expect(out.clustersSimulated).toBe(2);
+    const html = s3.objects.get(`${BUCKET}/${out.reportPrefix}report.html`)!;
+    expect(html.contentType).toBe('text/html; charset=utf-8');
+    // Chart.js and the page's own script are inlined from the files shipped beside the bundle.
+    expect(html.body.toString()).toMatch(/Chart\.js v\d/);
+    expect(s3.objects.has(`${BUCKET}/reports/latest/findings.csv`)).toBe(true);
   });
 });

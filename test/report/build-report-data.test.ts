@@ -30,6 +30,13 @@ describe('buildReportData', () => {
     expect(v!.movements.map((m) => [m.kind, m.fromHostId, m.toHostId])).toEqual([['drs', 'esx-01', 'esx-02']]);
   });
 
+  it('names simulated hosts from the inventory when the simulation only knows ids', async () => {
+    const store = await reportStore();
+    const simulation = toSimulationView({ hosts: { 'esx-03': { score: 5, topReason: 'cpuReady' } } })!;
+    const d = buildReportData({ generatedAt: 'now', findings: [], fleet: await store.loadFleet(), trend: [], simulation });
+    expect(d.simulation!.hosts).toEqual([{ id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly cpuReady'] }]);
+  });
+
   it('orders findings open first, then by severity', async () => {
     const statuses = (await data()).findings.map((f) => `${f.status}:${f.severity}`);
     expect(statuses).toEqual(['open:critical', 'open:high', 'open:high', 'open:medium', 'open:low', 'waived:medium', 'resolved:info']);

@@ -50,7 +50,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
   it('renders the summary and every section without errors, CSP violations or network requests', async () => {
     await expect(page.locator('#summary-cards .card').count()).resolves.toBeGreaterThan(5);
     await expect(page.locator('#heatmap .heat').count()).resolves.toBe(3);
-    await expect(page.locator('#perimeter').textContent()).resolves.toContain('drs esx-01 → esx-02');
+    await expect(page.locator('#perimeter').textContent()).resolves.toContain('drs migration host esx-01 → esx-02 (event m1)');
     await expect(page.locator('#waived').textContent()).resolves.toContain('ops@example.com');
     await expect(page.locator('#findings-table').textContent()).resolves.toContain('Set isolation.tools.1 to true.');
     expect(problems).toEqual([]);

@@ -75,3 +75,33 @@ describe('replay of the stored history', () => {
     expect(result.vms['vm-1']!.hostId).toBe('h2');
   });
 });
+
+describe('stored simulation size', () => {
+  it('keeps the audit figures of every host when the full result would not fit one DynamoDB item', async () => {
+    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/pipeline/simulate');
+    const { fleetOf } = await import('./helpers');
+    const hosts = Array.from({ length: 1500 }, (_, i) => ({ id: `h-${i}`, cluster: `cluster-${i % 50}`, cpu, memoryMiB: 65536 }));
+    const result = runSimulation(fleetOf(hosts, []), { steps: 2, trials: 0 });
+    const stored = fitForItem({ ...storedForm(result), simulatedAt: at(0) });
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_STORED_BYTES);
+    expect(stored.storedDetail).toBe('essential');
+    const storedHosts = stored.hosts as Record<string, Record<string, number>>;
+    expect(Object.keys(storedHosts)).toHaveLength(1500);
+    expect(storedHosts['h-7']).toEqual({ score: 0, overloadedTimeFraction: 0, cpuReadyPct: 0, memoryOvercommit: 0, coincidingPeaks: 0, unavailability: 4 / 8764, singleFailureRestartable: 1 });
+  });
+
+  it('keeps the riskiest hosts and counts the rest when even the essential figures are too large', async () => {
+    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/pipeline/simulate');
+    const { fleetOf } = await import('./helpers');
+    const hosts = Array.from({ length: 4000 }, (_, i) => ({ id: `a-rather-long-host-name-in-datacenter-${i}`, cluster: 'c', cpu, memoryMiB: i === 3999 ? 1024 : 65536 }));
+    // One host overcommits memory 4×: it must survive the cut.
+    const vms = [{ id: 'big', hostId: hosts[3999]!.id, memoryMiB: 4096, workload: { cpuAvgPct: 5 } }];
+    const result = runSimulation(fleetOf(hosts, vms), { steps: 2, trials: 0 });
+    const stored = fitForItem({ ...storedForm(result), simulatedAt: at(0) });
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_STORED_BYTES);
+    expect(stored.storedDetail).toBe('essential-riskiest');
+    const kept = Object.keys(stored.hosts as object);
+    expect(kept.length + (stored.hostsOmitted as number)).toBe(4000);
+    expect(kept[0]).toBe(hosts[3999]!.id);
+  });
+});

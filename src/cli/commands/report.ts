@@ -5,6 +5,8 @@ import { EXIT, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { generateReport, reportTimestamp } from '../../pipeline/report';
 import { auditReportFormats } from '../../report/html/audit-formats';
+import { AUDIT_META_KEY } from '../../pipeline/audit';
+import type { Profile } from '../../engine/types';
 
 interface ReportCliOptions extends StoreCliOptions {
   out?: string;
@@ -28,15 +30,17 @@ export function register(program: Command, run: CommandRunner): void {
       }
       const now = new Date();
       const reports = join(opts.dataDir, 'reports');
-      const output = await withStore(opts, (store) =>
-        generateReport(store, {
+      const output = await withStore(opts, async (store) => {
+        // SARIF/JUnit describe the rules of the profile the last audit used.
+        const profile = (await store.getMeta<{ profile?: Profile }>(AUDIT_META_KEY))?.profile;
+        return generateReport(store, {
           outDir: opts.out ?? join(reports, reportTimestamp(now)),
           ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
           ...(opts.url !== undefined && { publicUrl: opts.url }),
-          formats: auditReportFormats(),
+          formats: auditReportFormats(profile !== undefined ? { profile } : {}),
           now,
-        }),
-      );
+        });
+      });
       for (const warning of output.warnings) process.stderr.write(`hyperaudit: ${warning}\n`);
       const open = Object.entries(output.summary.open)
         .filter(([, n]) => n > 0)

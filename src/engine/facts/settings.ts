@@ -64,6 +64,7 @@ const nameParam = [{ name: 'name', required: true, description: 'service key, e.
 export const hostSettingFacts: FactDef<'host'>[] = [
   settingFact<'host'>(),
   settingListFact<'host'>(),
+  settingReportedFact<'host'>(),
   fact<'host'>({
     id: 'serviceRunning',
     description: 'Whether a host service is running; null when the service is not reported.',
@@ -78,4 +79,13 @@ export const hostSettingFacts: FactDef<'host'>[] = [
   }),
 ];
 
-export const vmSettingFacts: FactDef<'vm'>[] = [settingFact<'vm'>(), settingListFact<'vm'>()];
+function settingReportedFact<T extends 'host' | 'vm'>(): FactDef<T> {
+  return fact<T>({
+    id: 'settingReported',
+    description: 'Whether the source reported the setting at all; added to evidence when a rule assumed a default.',
+    params: [keyParams[0]!],
+    compute: (ctx, p) => lookup(ctx, p.key ?? null) !== undefined,
+  });
+}
+
+export const vmSettingFacts: FactDef<'vm'>[] = [settingFact<'vm'>(), settingListFact<'vm'>(), settingReportedFact<'vm'>()];

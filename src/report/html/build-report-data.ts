@@ -102,15 +102,30 @@ function perimeterViolations(findings: readonly Finding[], fleet: Fleet): Perime
       fingerprint: f.fingerprint,
       severity: f.severity,
       title: f.title,
+      resourceType: f.resourceType,
       vmId: f.resourceId,
       vmName: f.resourceName ?? vm?.name ?? f.resourceId,
       perimeter: vm?.perimeter ?? (typeof f.evidence.perimeter === 'string' ? f.evidence.perimeter : ''),
       perimeterSource: vm?.perimeterSource ?? '',
-      hostId: vm?.hostId ?? '',
+      hostId: vm?.hostId ?? (f.resourceType === 'host' ? f.resourceId : ''),
       movements: evidenceMovements ?? vm?.movements ?? [],
     });
   }
   return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.vmId < b.vmId ? -1 : 1));
+}
+
+/** The simulation stores ids only; people recognise hosts and VMs by name. */
+function withFleetNames(simulation: SimulationView, fleet: Fleet): SimulationView {
+  const named = (list: SimulationView['hosts'], lookup: (id: string) => string | undefined) =>
+    list.map((e) => {
+      const name = e.name ?? lookup(e.id);
+      return name !== undefined ? { ...e, name } : e;
+    });
+  return {
+    ...simulation,
+    hosts: named(simulation.hosts, (id) => fleet.hosts.get(id)?.name),
+    vms: named(simulation.vms, (id) => fleet.vms.get(id)?.name),
+  };
 }
 
 /** Everything the HTML page shows, computed once here so the page only renders. */
@@ -144,6 +159,6 @@ export function buildReportData(inputs: ReportInputs): ReportData {
     perimeterViolations: perimeterViolations(inputs.findings, inputs.fleet),
     trend: [...inputs.trend].sort((a, b) => (a.at < b.at ? -1 : 1)),
   };
-  if (inputs.simulation) data.simulation = inputs.simulation;
+  if (inputs.simulation) data.simulation = withFleetNames(inputs.simulation, inputs.fleet);
   return data;
 }

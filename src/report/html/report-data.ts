@@ -42,6 +42,8 @@ export interface PerimeterViolation {
   fingerprint: string;
   severity: Severity;
   title: string;
+  /** Most perimeter rules are about a VM; trust-level mixing is reported on the host. */
+  resourceType: ResourceType;
   vmId: string;
   vmName: string;
   perimeter: string;

@@ -92,7 +92,7 @@ function reasonsOf(s: Scored): string[] {
   const out: string[] = [];
   if (s.topReason) out.push(`mostly ${s.topReason}`);
   if (s.overloadedTimeFraction) out.push(`CPU overloaded ${pct(s.overloadedTimeFraction)} of the time`);
-  if (s.cpuReadyPct) out.push(`CPU ready ${s.cpuReadyPct.toFixed(1)}%`);
+  if (s.cpuReadyPct !== undefined && s.cpuReadyPct >= 0.1) out.push(`CPU ready ${s.cpuReadyPct.toFixed(1)}%`);
   if (s.memoryOvercommit !== undefined && s.memoryOvercommit > 1) out.push(`memory overcommit ${s.memoryOvercommit.toFixed(2)}×`);
   return out;
 }

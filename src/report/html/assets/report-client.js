@@ -85,29 +85,38 @@
       var cell = append(el('div', 'heat risk-' + h.bucket), el('div', 'name', h.name),
         el('div', 'detail', 'risk ' + h.risk + (counts ? ' (' + counts + ')' : '')),
         h.simulationScore !== undefined ? el('div', 'detail', 'simulation score ' + Math.round(h.simulationScore)) : null);
-      cell.title = h.id;
+      cell.title = h.name === h.id ? h.id : h.name + ' (' + h.id + ')';
       cell.dataset.host = h.id;
       grid.appendChild(cell);
     });
     append(heat, append(el('div', 'heat-cluster'), el('h3', null, name), grid));
   });
 
+  // One line of migration or clone evidence; parts the event did not carry are left out, not guessed.
+  function movementText(m) {
+    var parts = [m.time];
+    if (m.kind === 'clone') {
+      parts.push('cloned from VM ' + (m.sourceVmId || 'unknown'));
+      if (m.toHostId) parts.push('onto host ' + m.toHostId);
+    } else {
+      parts.push(m.kind + ' migration');
+      if (m.fromHostId || m.toHostId) parts.push('host ' + (m.fromHostId || 'unknown') + ' → ' + (m.toHostId || 'unknown'));
+    }
+    if (m.fromDatastore || m.toDatastore) parts.push('datastore ' + (m.fromDatastore ? m.fromDatastore + ' → ' : '') + (m.toDatastore || 'unknown'));
+    parts.push('(event ' + m.eventId + ')');
+    return parts.join(' ');
+  }
+
   // Perimeter violations with their movement evidence
   var per = byId('perimeter');
   if (data.perimeterViolations.length === 0) empty(per, 'No open perimeter violations.');
   else {
-    var pt = table(['Severity', 'VM', 'Perimeter', 'Host', 'Violation', 'Migrations and clones']);
+    var pt = table(['Severity', 'Resource', 'Perimeter', 'Host', 'Violation', 'Migrations and clones']);
     data.perimeterViolations.forEach(function (v) {
       var moves = el('ul', 'moves');
-      v.movements.forEach(function (m) {
-        var text = m.time + ' ' + m.kind + (m.sourceVmId ? ' from VM ' + m.sourceVmId : '') +
-          (m.fromHostId || m.toHostId ? ' ' + (m.fromHostId || '?') + ' → ' + (m.toHostId || '?') : '') +
-          (m.fromDatastore || m.toDatastore ? ' [' + (m.fromDatastore || '?') + ' → ' + (m.toDatastore || '?') + ']' : '') +
-          ' (event ' + m.eventId + ')';
-        moves.appendChild(el('li', null, text));
-      });
+      v.movements.forEach(function (m) { moves.appendChild(el('li', null, movementText(m))); });
       if (v.movements.length === 0) moves.appendChild(el('li', 'empty', 'no movement recorded'));
-      pt.tBodies[0].appendChild(row([sev(v.severity), v.vmName, v.perimeter + (v.perimeterSource === 'clone' ? ' (inherited from clone source)' : ''), v.hostId, v.title, moves]));
+      pt.tBodies[0].appendChild(row([sev(v.severity), v.resourceType + ' ' + v.vmName, v.perimeter + (v.perimeterSource === 'clone' ? ' (inherited from clone source)' : ''), v.hostId, v.title, moves]));
     });
     per.appendChild(pt);
   }
@@ -134,7 +143,8 @@
     if (avail.length) chart(simCharts, 'chart-availability', { type: 'bar', label: 'Availability (%)', legend: false,
       data: { labels: sv.availability.map(function (a) { return a.label; }), datasets: [{ label: 'availability %', data: avail, backgroundColor: '#2b8a3e' }] },
       options: { scales: { y: { min: Math.max(0, lo - span), max: Math.min(100, hi + span / 5) } } } });
-    var reasons = sv.hosts.concat(sv.vms).filter(function (e) { return e.reasons.length; }).slice(0, 30);
+    var reasons = sv.hosts.concat(sv.vms).filter(function (e) { return e.reasons.length; })
+      .sort(function (a, b) { return b.score - a.score; }).slice(0, 15);
     if (reasons.length) {
       var rt = table(['Score', 'Host or VM', 'Why']);
       reasons.forEach(function (e) { rt.tBodies[0].appendChild(row([Math.round(e.score), e.name || e.id, e.reasons.join('; ')])); });

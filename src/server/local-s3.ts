@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { LOOPBACK } from './listen-address';
+
+/**
+ * The three S3 operations the workflow steps use (PutObject, GetObject, ListObjectsV2), path-style, over
+ * files in a directory, on 127.0.0.1. No S3 emulator ships with the project's dependencies (s3rver, MinIO),
+ * and the steps need only these, so this stands in for the reports bucket when the workflow runs locally.
+ * Not a general S3: no auth, versions, multipart or ranges.
+ */
+export interface LocalS3 {
+  endpoint: string;
+  client: S3Client;
+  close(): Promise<void>;
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** One file per object; the key is encoded so `runs/a/b.json` stays a single file name. */
+const fileOf = (root: string, bucket: string, key: string) => join(root, encodeURIComponent(bucket), encodeURIComponent(key));
+
+function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(message)}</Message></Error>`;
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const [, bucketRaw = '', ...rest] = url.pathname.split('/');
+  const bucket = decodeURIComponent(bucketRaw);
+  const key = rest.map(decodeURIComponent).join('/');
+  if (bucket === '') return s3Error(res, 400, 'InvalidRequest', 'path-style requests only');
+  mkdirSync(join(root, encodeURIComponent(bucket)), { recursive: true });
+
+  if (req.method === 'PUT' && key !== '') {
+    const body = await readAll(req);
+    await writeFile(fileOf(root, bucket, key), body);
+    await writeFile(`${fileOf(root, bucket, key)}.type`, req.headers['content-type'] ?? 'application/octet-stream');
+    res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"`, 'content-length': 0 });
+    res.end();
+    return;
+  }
+  if ((req.method === 'GET' || req.method === 'HEAD') && key !== '') {
+    let body: Buffer;
+    try {
+      body = await readFile(fileOf(root, bucket, key));
+    } catch {
+      return s3Error(res, 404, 'NoSuchKey', `no object ${key}`);
+    }
+    const type = await readFile(`${fileOf(root, bucket, key)}.type`, 'utf8').catch(() => 'application/octet-stream');
+    res.writeHead(200, { 'content-type': type, 'content-length': body.length, etag: `"${createHash('md5').update(body).digest('hex')}"` });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  if (req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const names = (await readdir(join(root, encodeURIComponent(bucket)))).filter((n) => !n.endsWith('.type'));
+    const keys = names.map(decodeURIComponent).filter((k) => k.startsWith(prefix)).sort();
+    const contents = await Promise.all(
+      keys.map(async (k) => {
+        const info = await stat(fileOf(root, bucket, k));
+        return `<Contents><Key>${xml(k)}</Key><LastModified>${info.mtime.toISOString()}</LastModified><Size>${info.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+      }),
+    );
+    const body =
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
+      `<Name>${xml(bucket)}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>${Math.max(1000, keys.length)}</MaxKeys>` +
+      `<IsTruncated>false</IsTruncated>${contents.join('')}</ListBucketResult>`;
+    res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  s3Error(res, 501, 'NotImplemented', `${req.method} ${url.pathname}${url.search} is not supported by the local S3`);
+}
+
+/** Starts the local S3 on a free port, objects under `dir`. */
+export async function startLocalS3(dir: string): Promise<LocalS3> {
+  mkdirSync(dir, { recursive: true });
+  const server: Server = createServer((req, res) => {
+    handle(dir, req, res).catch((err: unknown) => s3Error(res, 500, 'InternalError', err instanceof Error ? err.message : String(err)));
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, LOOPBACK, () => ok());
+  });
+  const endpoint = `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`;
+  const client = new S3Client({
+    endpoint,
+    region: 'local',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // Checksums only where S3 requires them: the local store does not verify trailers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    endpoint,
+    client,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

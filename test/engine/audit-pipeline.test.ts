@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main';
+import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
+import type { FleetEvent } from '../../src/model/event';
+import { runAudit } from '../../src/pipeline/audit';
+import type { DynamoStore } from '../../src/store/dynamo-store';
+import { startLocalServer, type LocalServer } from '../../src/store/local-server';
+import { MemoryStore } from '../../src/store/memory-store';
+import { openDynamoStore } from '../../src/store/open-store';
+
+const rules = loadRules(DEFAULT_RULES_DIR);
+const t = (n: number) => new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString();
+const sshOn: FleetEvent = {
+  id: 'h1',
+  time: t(1),
+  type: 'host.upsert',
+  host: { id: 'esx-1', cluster: 'c1', hypervisor: { vendor: 'vmware', build: '24585383' }, services: { 'TSM-SSH': { running: true, policy: 'on' } } },
+};
+const sshOff: FleetEvent = { id: 'h2', time: t(2), type: 'host.upsert', host: { id: 'esx-1', services: { 'TSM-SSH': { running: false, policy: 'off' } } } };
+
+describe('runAudit', () => {
+  it('stores findings and resolves them once the host is fixed', async () => {
+    const store = new MemoryStore();
+    await store.putEvents([sshOn]);
+    const first = await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' });
+    expect(first.findings.map((f) => f.ruleId)).toContain('esxi.ssh-disabled');
+    expect(first.summary.findings.high).toBe(first.findings.filter((f) => f.severity === 'high').length);
+    await store.putEvents([sshOff]);
+    const second = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
+    expect(second.findings.map((f) => f.ruleId)).not.toContain('esxi.ssh-disabled');
+    expect(second.resolved.map((f) => f.ruleId)).toEqual(['esxi.ssh-disabled']);
+    const stored = (await store.listFindings()).find((f) => f.ruleId === 'esxi.ssh-disabled');
+    expect(stored).toMatchObject({ status: 'resolved', resolvedAt: '2026-11-03T00:00:00.000Z', firstSeen: '2026-11-02T00:00:00.000Z' });
+  });
+
+  it('skips the simulation rule when no simulation is stored, and applies it to simulated hosts', async () => {
+    const store = new MemoryStore();
+    await store.putEvents([sshOn, { id: 'h3', time: t(3), type: 'host.upsert', host: { id: 'esx-2', cluster: 'c1' } }]);
+    const coverage = (r: Awaited<ReturnType<typeof runAudit>>) => r.coverage.find((c) => c.ruleId === 'simulation.host-overloaded')?.resourceIds;
+    const without = await runAudit(store, { rules });
+    expect(coverage(without)).toEqual([]);
+    expect(without.findings.some((f) => f.category === 'simulation')).toBe(false);
+    // The shape the simulation stores under simulation/latest.
+    await store.putMeta('simulation/latest', { kind: 'fleet', hosts: { 'esx-1': { overloadedTimeFraction: 0.2, cluster: 'c1' }, 'esx-2': { overloadedTimeFraction: 0.01 } } });
+    const withSim = await runAudit(store, { rules });
+    expect(coverage(withSim)).toEqual(['esx-1', 'esx-2']);
+    expect(withSim.findings.filter((f) => f.category === 'simulation').map((f) => [f.resourceId, f.evidence])).toEqual([
+      ['esx-1', { 'sim.overloadedTimeFraction': 0.2 }],
+    ]);
+  });
+});
+
+async function cli(...args: string[]) {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  try {
+    return { code: await main(['node', 'hyperaudit', ...args]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('hyperaudit audit', () => {
+  let dynamo: LocalServer;
+  let store: DynamoStore;
+  let dir: string;
+
+  beforeAll(async () => {
+    dynamo = await startLocalServer({ mode: 'in-process' });
+    store = await openDynamoStore({ endpoint: dynamo.endpoint });
+    dir = await mkdtemp(join(tmpdir(), 'hyperaudit-audit-'));
+    await store.putEvents([sshOn]);
+  });
+  afterAll(async () => {
+    store?.close();
+    await dynamo?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exits 3 when an open finding is at or above --fail-on, 0 below it', async () => {
+    const high = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'high');
+    expect(high.code).toBe(3);
+    const doc = JSON.parse(high.out) as { findings: { ruleId: string; status: string }[] };
+    expect(doc.findings).toContainEqual(expect.objectContaining({ ruleId: 'esxi.ssh-disabled', status: 'open' }));
+    expect((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'critical')).code).toBe(0);
+  });
+
+  it('does not fail the gate on waived findings, and writes the chosen format to --out', async () => {
+    const waivers = join(dir, 'waivers.json');
+    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'lab host', owner: 'lab@example.net', expires: '2099-12-31' }] }));
+    const out = join(dir, 'audit.sarif');
+    const r = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'sarif', '--out', out, '--waivers', waivers, '--fail-on', 'info');
+    expect(r.code).toBe(0);
+    const sarif = JSON.parse(await readFile(out, 'utf8')) as { runs: { results: { suppressions?: unknown[] }[] }[] };
+    expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
+    expect(sarif.runs[0]!.results.every((x) => x.suppressions !== undefined)).toBe(true);
+  });
+
+  it('refuses a bad waivers file with exit 1 and the file and field in the message', async () => {
+    const waivers = join(dir, 'bad-waivers.json');
+    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'x', rule: 'y', reason: 'z', owner: 'o', expires: 'soon' }] }));
+    const r = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('bad-waivers.json: /waivers/0/expires');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a bad rules directory with exit 1, naming the file and JSON path', async () => {
+    const rulesDir = join(dir, 'rules');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(rulesDir, 'hardening'), { recursive: true });
+    const rule = JSON.parse(await readFile(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.ssh-disabled.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(rulesDir, 'hardening', 'esxi.ssh-disabled.json'), JSON.stringify({ ...rule, severty: 'high' }));
+    const r = await cli('audit', '--endpoint', dynamo.endpoint, '--rules', rulesDir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/esxi\.ssh-disabled\.json: \/ must NOT have additional properties "severty"/);
+  });
+});
