@@ -6,6 +6,10 @@ export const EXIT = {
   usage: 2,
   /** An open finding at or above --fail-on. */
   findings: 3,
+  /** Slack messages are still queued in the outbox (Slack unreachable within the retry budget). */
+  undelivered: 4,
+  /** An unexpected failure (store unreachable, a bug); the message says what, HYPERAUDIT_DEBUG=1 adds the stack. */
+  internal: 5,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

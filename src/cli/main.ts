@@ -63,5 +63,5 @@ function reportError(err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`hyperaudit: ${message}\n`);
   if (process.env.HYPERAUDIT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-  return 4;
+  return EXIT.internal;
 }

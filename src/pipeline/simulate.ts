@@ -97,12 +97,15 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
   antiAffinity.sort((a, b) => (a.app + '\0' + a.role + '\0' + a.hostId < b.app + '\0' + b.role + '\0' + b.hostId ? -1 : 1));
   const sorted = <T>(rec: Record<string, T>) => Object.fromEntries(Object.keys(rec).sort().map((k) => [k, rec[k]!]));
   for (const app of Object.values(apps)) app.expectedDowntimeHoursPerYear = round(app.expectedDowntimeHoursPerYear, 12);
+  const sortedHosts = sorted(hosts);
+  const sortedVms = sorted(vms);
+  const sortedClusters = sorted(clusters);
   return {
     ...first,
-    fleet: summariseFleet(hosts, vms, clusters, antiAffinity.length),
-    hosts: sorted(hosts),
-    vms: sorted(vms),
-    clusters: sorted(clusters),
+    fleet: summariseFleet(sortedHosts, sortedVms, sortedClusters, antiAffinity.length),
+    hosts: sortedHosts,
+    vms: sortedVms,
+    clusters: sortedClusters,
     apps: sorted(apps),
     antiAffinity,
     warnings: [...warnings],

@@ -105,8 +105,11 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
     notify = await timed(
       'slack',
       undefined,
-      () => runNotify(store, { minSeverity: 'high', webhookUrl, reportUrl: report.url, now }),
-      (r) => `${r.newCount} new findings announced in ${r.delivery?.delivered.length ?? 0} message(s)`,
+      // A bounded retry budget: the demo must finish even when Slack is down (messages stay in the outbox).
+      () => runNotify(store, { minSeverity: 'high', webhookUrl, reportUrl: report.url, now, delivery: { retryBudgetMs: 20_000 } }),
+      (r) =>
+        `${r.newCount} new findings at high or above, ${r.delivery?.delivered.length ?? 0} message(s) delivered` +
+        (r.delivery && r.delivery.remaining.length > 0 ? `, ${r.delivery.remaining.length} still queued (${r.delivery.stoppedBecause ?? 'stopped'})` : ''),
     );
   }
   return { ingest, simulation, audit, report, ...(notify && { notify }), timings };

@@ -27,12 +27,12 @@ export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepR
       current = step;
       started = performance.now();
       index += 1;
-      if (tty && total !== undefined && total > 0) {
-        bar = new cliProgress.SingleBar(
-          { stream, format: `  ${step.padEnd(10)} [{bar}] {percentage}% {value}/{total}`, hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, 0);
+      if (tty) {
+        // Without a total (simulate, audit) the "bar" is the step name and a running clock.
+        const counted = total !== undefined && total > 0;
+        const format = counted ? `  ${step.padEnd(10)} [{bar}] {percentage}% {value}/{total}` : `  ${step.padEnd(10)} … {duration}s`;
+        bar = new cliProgress.SingleBar({ stream, format, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar.start(counted ? total : 1, 0);
       } else {
         stream.write(`  ${String(index)}. ${step} …\n`);
       }

@@ -96,8 +96,10 @@ export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: num
   return { score: Math.min(100, Math.round(score * 10) / 10), reasons };
 }
 
+const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+
 export function round(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
-  const f = 10 ** digits;
+  const f = POWERS[digits] ?? 10 ** digits;
   return Math.round(x * f) / f;
 }

@@ -12,12 +12,10 @@ export function summariseFleet(
   clusters: Readonly<Record<string, ClusterAvailability>>,
   antiAffinityViolations: number,
 ): FleetSummary {
-  const hostList = Object.keys(hosts)
-    .sort()
-    .map((id) => hosts[id]!);
-  const vmList = Object.keys(vms)
-    .sort()
-    .map((id) => vms[id]!);
+  // Callers insert ids in sorted order (the whole-fleet run and the merge alike), so enumeration order, and
+  // with it the floating-point summation order, is the same on both paths without sorting 100k keys here.
+  const hostList = Object.values(hosts);
+  const vmList = Object.values(vms);
   let activeHostSteps = 0;
   let overloadedHostSteps = 0;
   let energy = 0;

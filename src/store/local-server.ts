@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The embedded DynamoDB API server: dynalite (pure JS on LevelDB), on 127.0.0.1 at a random port.
@@ -58,38 +59,10 @@ async function startInProcess(path: string | undefined): Promise<LocalServer> {
   return { endpoint: `http://127.0.0.1:${port}`, port, stop, kill: stop };
 }
 
-// Runs in the child: plain CommonJS so it needs no TypeScript loader. It exits when the parent's pipe
-// closes, so a crashed CLI never leaves a server holding the LevelDB lock.
-const CHILD_SCRIPT = `
-const [dynalitePath, path] = process.argv.slice(1);
-const server = require(dynalitePath)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
-const stop = () => server.close(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
-server.on('error', (err) => { process.stderr.write(String(err && err.message || err) + '\\n'); process.exit(1); });
-server.listen(0, '127.0.0.1', () => {
-  const port = server.address().port;
-  // LevelDB opens lazily and fails on the first request when another process holds the directory:
-  // probe once so the parent gets that error now, with a message, rather than a refused connection later.
-  const req = require('http').request({ host: '127.0.0.1', port, method: 'POST', headers: {
-    'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', 'x-amz-date': '20200101T000000Z',
-    authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0' } }, (res) => {
-    let body = '';
-    res.on('data', (d) => (body += d));
-    res.on('end', () => {
-      if (res.statusCode === 200) process.stdout.write(JSON.stringify({ port }) + '\\n');
-      else { process.stderr.write('LevelDB store unusable (' + res.statusCode + '): ' + body + '\\n'); process.exit(1); }
-    });
-  });
-  req.on('error', (err) => { process.stderr.write(String(err.message) + '\\n'); process.exit(1); });
-  req.end('{}');
-});
-process.on('uncaughtException', (err) => { process.stderr.write(String(err && err.message || err) + '\\n'); process.exit(1); });
-`;
+const CHILD_SCRIPT = fileURLToPath(new URL('./dynalite-server.cjs', import.meta.url));
 
 async function startChild(path: string | undefined): Promise<LocalServer> {
-  const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, require.resolve('dynalite'), path ?? ''], {
+  const child = spawn(process.execPath, [CHILD_SCRIPT, path ?? ''], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const port = await readPort(child, path);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +88,21 @@ describe('hyperaudit demo', () => {
 
   it('leaves the data directory it was given, marked as the demo’s', () => {
     expect(existsSync(join(work, 'data', '.hyperaudit-demo'))).toBe(true);
+  });
+
+  it('refuses a non-empty data directory it did not create (exit 2), leaving its files alone', async () => {
+    const foreign = join(work, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'keep.txt'), 'precious');
+    const stderr = process.stderr.write.bind(process.stderr);
+    let message = '';
+    process.stderr.write = ((chunk: string | Uint8Array) => ((message += String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'hyperaudit', 'demo', '--data-dir', foreign, '--out', join(work, 'unused')])).toBe(2);
+    } finally {
+      process.stderr.write = stderr;
+    }
+    expect(message).toContain('not created by the demo');
+    expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe('precious');
   });
 });

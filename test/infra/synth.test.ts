@@ -99,7 +99,7 @@ describe('bundled handlers against the local table and a local S3', () => {
   const context = (name: string) => lambdaContext(`hyperaudit-${name}`);
 
   async function loadBundle<E, R>(construct: string, env: Record<string, string>) {
-    const dir = [...functionAssets()].find(([p]) => p.includes(`/${construct}/`))![1];
+    const dir = [...functionAssets()].find(([p]) => p.endsWith(`/${construct}/Resource`))![1];
     Object.assign(process.env, env, { LAMBDA_TASK_ROOT: dir });
     const mod = (await import(pathToFileURL(join(dir, BUNDLE_DIR, 'index.mjs')).href)) as { handler: (event: E, context: unknown) => Promise<R> };
     return async (event: E, name: string) => {

@@ -42,6 +42,24 @@ describe('hyperaudit simulate', () => {
     expect(result.clusters.prod.hosts).toBe(3);
   });
 
+  it('prints the fleet summary, riskiest hosts, clusters and apps as tables by default', async () => {
+    let stdout = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    try {
+      const { code } = await cli('--scenario', SCENARIO, '--traces', DAY, '--trials', '300');
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stdout).toMatch(/overloaded time \(active hosts\)/);
+    expect(stdout).toMatch(/hosts by score \(top 4 of 4\)/);
+    expect(stdout).toMatch(/│ prod +│ 3 +│ 14 /);
+    expect(stdout).toMatch(/apps by expected downtime/);
+  });
+
   it('prints before/after score deltas for a what-if file', async () => {
     const out = join(dir, 'what-if.txt');
     const { code } = await cli('--scenario', SCENARIO, '--traces', DAY, '--trials', '200', '--what-if', WHAT_IF, '--out', out);

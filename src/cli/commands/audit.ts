@@ -15,7 +15,7 @@ interface AuditCliOptions extends StoreCliOptions {
   out?: string;
   failOn?: Severity;
   profile: Profile;
-  rules: string;
+  rules?: string;
   waivers?: string;
   full?: boolean;
 }
@@ -23,7 +23,7 @@ interface AuditCliOptions extends StoreCliOptions {
 /** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
 function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiver[] } {
   try {
-    const rules = loadRules(opts.rules, { profile: opts.profile });
+    const rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR, { profile: opts.profile });
     let waivers: Waiver[] = [];
     if (opts.waivers !== undefined) {
       let text: string;
@@ -49,7 +49,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--out <file>', 'write the output to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', `exit ${EXIT.findings} when an open finding is at or above this severity`).choices([...SEVERITIES]))
     .addOption(new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'))
-    .option('--rules <dir>', 'rule directory (<pack>/<rule-id>.json)', DEFAULT_RULES_DIR)
+    .option('--rules <dir>', 'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)')
     .option('--waivers <file>', 'waivers JSON file (see docs/rules.md)')
     .option('--full', 'evaluate every resource (the CLI has no change set, so this is also what it does by default)');
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>

@@ -13,9 +13,6 @@ interface NotifyCliOptions extends StoreCliOptions {
   retryBudget: string;
 }
 
-/** Exit code when Slack was unreachable long enough that messages are still queued (a later run sends them). */
-export const EXIT_UNDELIVERED = 4;
-
 function validWebhook(url: string): string {
   let parsed: URL;
   try {
@@ -67,7 +64,7 @@ export function register(program: Command, run: CommandRunner): void {
       );
       if (opts.dryRun) process.stdout.write(`${JSON.stringify(result.planned.map((p) => p.payload), null, 2)}\n`);
       process.stdout.write(describe(result, opts.dryRun === true));
-      if (result.delivery && result.delivery.remaining.length > 0) return EXIT_UNDELIVERED;
+      if (result.delivery && result.delivery.remaining.length > 0) return EXIT.undelivered;
       if (result.delivery && result.delivery.deadLettered.length > 0) return EXIT.rejected;
       return EXIT.ok;
     }),

@@ -1,0 +1,41 @@
+// The embedded DynamoDB server's own process (started by local-server.ts). Plain CommonJS so it needs no
+// TypeScript loader. Usage: node dynalite-server.cjs <LevelDB dir or ''>; prints {"port":N} once ready.
+'use strict';
+const http = require('node:http');
+const dynalite = require('dynalite');
+
+const path = process.argv[2];
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+const fail = (message) => {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+};
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+// Exit with the parent: when its end of our stdin closes, nobody is left to stop us.
+process.stdin.on('end', stop);
+process.stdin.resume();
+process.on('uncaughtException', (err) => fail(String((err && err.message) || err)));
+server.on('error', (err) => fail(String((err && err.message) || err)));
+
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  // LevelDB opens lazily and fails on the first request when another process holds the directory:
+  // probe once so the parent hears that now, with a message, rather than as refused connections later.
+  const headers = {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': 'DynamoDB_20120810.ListTables',
+    'x-amz-date': '20200101T000000Z',
+    authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  };
+  const req = http.request({ host: '127.0.0.1', port, method: 'POST', headers }, (res) => {
+    let body = '';
+    res.on('data', (d) => (body += d));
+    res.on('end', () => {
+      if (res.statusCode === 200) process.stdout.write(`${JSON.stringify({ port })}\n`);
+      else fail(`LevelDB store unusable (${res.statusCode}): ${body}`);
+    });
+  });
+  req.on('error', (err) => fail(err.message));
+  req.end('{}');
+});
