@@ -684,7 +684,9 @@ export const PLANT_NPLUS1_CLUSTER = 'fra-pve';
 // ---------------------------------------------------------------- events
 const files: Record<string, FleetEvent[]> = { perimeters: [], hosts: [], vms: [], history: [] };
 const seq: Record<string, number> = {};
-function emit(file: keyof typeof files, event: Omit<FleetEvent, 'id' | 'source'> & { id?: string }): void {
+/** An event without its id and source (the generator numbers them), one union member at a time. */
+type EventBody = FleetEvent extends infer E ? (E extends FleetEvent ? Omit<E, 'id' | 'source'> : never) : never;
+function emit(file: keyof typeof files, event: EventBody): void {
   seq[file] = (seq[file] ?? 0) + 1;
   const candidate = { id: `sample-${file}-${pad(seq[file]!, 5)}`, source: 'canonical', ...event };
   const parsed = FleetEventSchema.safeParse(candidate);

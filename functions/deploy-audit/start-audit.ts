@@ -10,7 +10,10 @@ export interface StartAuditDeps {
 export interface StartAuditResult {
   executionName: string;
   scope: DeploymentScope;
-  /** False when this event already started its run (EventBridge delivers at least once). */
+  /**
+   * False when a run of this name already exists with other input. The same event delivered twice (EventBridge
+   * delivers at least once) gets the same name and input, which Step Functions answers with the existing run.
+   */
   started: boolean;
   executionArn?: string;
 }

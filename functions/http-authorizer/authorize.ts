@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { encodeEnvelope, envelopeFromHeaders } from '../shared/envelope';
+import { ACCEPTED_MEDIA_TYPES, encodeEnvelope, envelopeFromHeaders, mediaType } from '../shared/envelope';
 
 export interface AuthorizeDeps {
   /** The expected bearer token (Secrets Manager, cached by the caller). */
@@ -10,20 +10,6 @@ export interface AuthorizeDeps {
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ envelope: string }>;
 export type DenyReason = 'missing-token' | 'bad-token' | 'no-content-length' | 'too-large' | 'unsupported-media-type';
-
-/** Media types the ingest Lambda knows how to split into records. */
-export const ACCEPTED_MEDIA_TYPES = [
-  'application/json',
-  'application/cloudevents+json',
-  'application/cloudevents-batch+json',
-  'application/x-ndjson',
-  'application/jsonl',
-  'application/json-seq',
-] as const;
-
-export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-}
 
 /**
  * Decides one ingest request from its headers: the bearer token must match, the declared body must fit,

@@ -1,8 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { cloudEventFromBinary, detectSource, normaliseRecord } from '../../src/sources/index';
 import type { RecordLocation, SourceOutcome } from '../../src/sources/types';
-import { mediaType } from '../http-authorizer/authorize';
-import { decodeEnvelope, ENVELOPE_ATTRIBUTE, type RequestEnvelope } from '../shared/envelope';
+import { decodeEnvelope, ENVELOPE_ATTRIBUTE, mediaType, type RequestEnvelope } from '../shared/envelope';
 
 /** One JSON value to normalise, or why a piece of the body could not even be parsed. */
 type Piece = { value: unknown; record?: string } | { error: string; record?: string };
@@ -13,6 +12,16 @@ type Piece = { value: unknown; record?: string } | { error: string; record?: str
  * become rejections naming the message and line; they never throw, because retrying cannot fix them.
  */
 export function outcomesOfMessage(record: SQSRecord): SourceOutcome[] {
+  const outcomes = decode(record);
+  // An empty array or batch is not an error of any one record, but the sender should still hear of it.
+  return outcomes.length > 0 ? outcomes : [rejectedAt({ file: `${origin(record)}:${record.messageId}` }, 'no records in the message (empty array)')];
+}
+
+function origin(record: SQSRecord): 'http' | 'sqs' {
+  return record.messageAttributes?.[ENVELOPE_ATTRIBUTE] !== undefined ? 'http' : 'sqs';
+}
+
+function decode(record: SQSRecord): SourceOutcome[] {
   const encoded = record.messageAttributes?.[ENVELOPE_ATTRIBUTE]?.stringValue;
   if (encoded !== undefined) {
     const file = `http:${record.messageId}`;

@@ -8,6 +8,21 @@ export const ENVELOPE_ATTRIBUTE = 'hyperaudit-envelope';
 
 const MAX_HEADER_CHARS = 4096;
 
+/** Media types the ingest Lambda knows how to split into records. */
+export const ACCEPTED_MEDIA_TYPES = [
+  'application/json',
+  'application/cloudevents+json',
+  'application/cloudevents-batch+json',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/json-seq',
+] as const;
+
+/** `application/json; charset=utf-8` → `application/json`; no Content-Type is read as JSON. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+}
+
 export const RequestEnvelopeSchema = z
   .object({
     contentType: z.string().max(MAX_HEADER_CHARS).optional(),

@@ -7,12 +7,6 @@ import { compilePath, OPERATORS } from './operators';
 import type { Condition, FactCondition, FactRef, FactValue, LoadedRule, RuleCoverage, RuleHit, Scalar } from './types';
 
 /**
- * Hand-written compiler from json-rules-engine condition JSON to plain predicates. json-rules-engine
- * evaluates every condition through promises, an almanac and per-run fact caches; for a fleet of
- * 100,000 resources that overhead dominates. Compiling once gives synchronous closures over a per-resource
- * fact cache. json-rules-engine stays the reference: test/engine/equivalence.test.ts checks both agree.
- */
-/**
  * Per-resource fact values, computed on first use. A class rather than a closure per resource: the audit
  * creates one per resource (100,000+), and prototype methods avoid a fresh function object each time.
  */
@@ -59,6 +53,12 @@ class FactSlots {
   }
 }
 
+/**
+ * Hand-written compiler from json-rules-engine condition JSON to plain predicates. json-rules-engine
+ * evaluates every condition through promises, an almanac and per-run fact caches; for a fleet of
+ * 100,000 resources that overhead dominates. Compiling once gives synchronous closures over a per-resource
+ * fact cache. json-rules-engine stays the reference: test/engine/equivalence.test.ts checks both agree.
+ */
 function compileCondition(c: Condition, slots: FactSlots): Pred {
   if ('all' in c) {
     const parts = c.all.map((x) => compileCondition(x, slots));

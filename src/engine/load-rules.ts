@@ -50,10 +50,18 @@ export function ruleFiles(dir: string): { pack: string; file: string }[] {
 export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): LoadedRule[] {
   const profile = opts.profile ?? 'scg';
   const catalogue = opts.catalogue ?? loadCatalogue();
+  let files: { pack: string; file: string }[];
+  try {
+    files = ruleFiles(dir);
+  } catch (err) {
+    throw new RuleLoadError([`${dir}: cannot read the rules directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  // An empty rule set would pass every fleet: refuse it rather than report a clean audit.
+  if (files.length === 0) throw new RuleLoadError([`${dir}: no rule files (expected <pack>/<rule-id>.json)`]);
   const problems: string[] = [];
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
-  for (const { pack, file } of ruleFiles(dir)) {
+  for (const { pack, file } of files) {
     const shown = relative(process.cwd(), file) || file;
     const fileProblems: string[] = [];
     const rule = loadRuleFile(file, pack, profile, catalogue, (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`));

@@ -1,4 +1,3 @@
-import type { FleetEvent } from '../model/event';
 import type { SourceOutcome } from '../sources/types';
 import type { FleetStore } from '../store/types';
 
@@ -51,7 +50,7 @@ export async function ingestOutcomes(
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const report: IngestReport = { accepted: 0, duplicates: 0, ignored: [], rejected: [], bySource: {}, subjects: [] };
   const seenSubjects = new Set<string>();
-  const buffers = new Map<string, FleetEvent[]>();
+  const buffers = new Map<string, Extract<SourceOutcome, { kind: 'event' }>[]>();
   const inFlight = new Set<Promise<void>>();
   let processed = 0;
 
@@ -65,13 +64,21 @@ export async function ingestOutcomes(
       rejected: report.rejected.length,
     });
 
-  const write = async (source: string, events: FleetEvent[]) => {
-    const result = await store.putEvents(events);
+  const write = async (source: string, batch: Extract<SourceOutcome, { kind: 'event' }>[]) => {
+    const result = await store.putEvents(batch.map((o) => o.event));
     report.accepted += result.written;
     report.duplicates += result.duplicates;
     const c = counts(source);
     c.accepted += result.written;
     c.duplicates += result.duplicates;
+    if (result.rejected?.length) {
+      const byId = new Map(batch.map((o) => [o.event.id, o]));
+      for (const r of result.rejected) {
+        const o = byId.get(r.id);
+        c.rejected++;
+        report.rejected.push({ file: o?.file ?? '?', ...(o?.record !== undefined && { record: o.record }), reason: r.reason });
+      }
+    }
     for (const subject of result.subjects) {
       const key = `${subject.kind}#${subject.id}`;
       if (seenSubjects.has(key)) continue;
@@ -97,7 +104,7 @@ export async function ingestOutcomes(
         case 'event': {
           let buffer = buffers.get(outcome.source);
           if (!buffer) buffers.set(outcome.source, (buffer = []));
-          buffer.push(outcome.event);
+          buffer.push(outcome);
           if (buffer.length >= batchSize) await flush(outcome.source);
           break;
         }

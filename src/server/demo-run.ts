@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditResult } from '../engine/audit-result';
@@ -89,7 +90,9 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
       `overloaded ${(r.result.fleet.overloadedTimeFraction * 100).toFixed(1)}% of host-time, ${r.result.fleet.energyKWh.toFixed(0)} kWh`,
   );
 
-  const waivers = parseWaiverText(await readFile(join(opts.samplesDir, 'waivers.json'), 'utf8'), join(opts.samplesDir, 'waivers.json'));
+  // A samples folder of one's own may come without waivers: then nothing is waived.
+  const waiverFile = join(opts.samplesDir, 'waivers.json');
+  const waivers = existsSync(waiverFile) ? parseWaiverText(await readFile(waiverFile, 'utf8'), waiverFile) : [];
   const audit = await timed(
     'audit',
     undefined,

@@ -86,7 +86,11 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       evaluation = await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
       reportStale = true;
       const webhook = options.webhookUrl;
-      if (webhook !== undefined) notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook });
+      // A short budget keeps a Slack outage from holding the sender's request; what Slack did not take stays in
+      // the outbox and goes out with the next evaluation (AWS drains it on a schedule as well).
+      if (webhook !== undefined) {
+        notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook, delivery: { retryBudgetMs: 10_000 } });
+      }
     }
     options.log?.(
       `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignored.length} ignored, ${report.rejected.length} rejected; ` +

@@ -53,6 +53,7 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
 
   const S = steps;
   const hosts: Record<string, HostResult> = {};
+  const hostList: HostResult[] = [];
   compiled.hostIds.forEach((id, h) => {
     const m = perf.host;
     const active = m.activeSteps[h]!;
@@ -68,7 +69,7 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     };
     const { score, reasons } = scoreOf(figures, 'host');
     const a = avail.hosts[h]!;
-    hosts[id] = {
+    const hostResult: HostResult = {
       cluster: compiled.clusterIds[compiled.hostCluster[h]!]!,
       score,
       reasons,
@@ -100,9 +101,12 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
         blastRadius: a.blastRadius,
       },
     };
+    hosts[id] = hostResult;
+    hostList.push(hostResult);
   });
 
   const vms: Record<string, VmResult> = {};
+  const vmList: VmResult[] = [];
   compiled.vmIds.forEach((id, v) => {
     const m = perf.vm;
     const n = m.runningSteps[v]!;
@@ -142,9 +146,10 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     if (app !== undefined) result.app = app;
     if (role !== undefined) result.role = role;
     vms[id] = result;
+    vmList.push(result);
   });
 
-  const fleetSummary = summariseFleet(hosts, vms, avail.clusters, avail.antiAffinity.length);
+  const fleetSummary = summariseFleet(hostList, vmList, avail.clusters, avail.antiAffinity.length);
 
   return {
     kind: 'hyperaudit.simulation',

@@ -6,16 +6,13 @@ import type { ClusterAvailability } from './availability';
 import type { FleetSummary, HostResult, VmResult } from './result';
 import { round } from './score';
 
+/** Host and VM results must come in id order on every path, so floating-point sums add up the same way. */
 export function summariseFleet(
-  hosts: Readonly<Record<string, HostResult>>,
-  vms: Readonly<Record<string, VmResult>>,
+  hostList: readonly HostResult[],
+  vmList: readonly VmResult[],
   clusters: Readonly<Record<string, ClusterAvailability>>,
   antiAffinityViolations: number,
 ): FleetSummary {
-  // Callers insert ids in sorted order (the whole-fleet run and the merge alike), so enumeration order, and
-  // with it the floating-point summation order, is the same on both paths without sorting 100k keys here.
-  const hostList = Object.values(hosts);
-  const vmList = Object.values(vms);
   let activeHostSteps = 0;
   let overloadedHostSteps = 0;
   let energy = 0;

@@ -69,6 +69,8 @@ export interface DynamoStoreOptions {
  */
 const COVERAGE_MARGIN_MS = 5 * 60_000;
 const SNAPSHOT_WRITE_ATTEMPTS = 8;
+/** DynamoDB items are at most 400 KB; keys and the other attributes need the rest. */
+const MAX_EVENT_BYTES = 390 * 1024;
 /** Bound on per-entity counters kept for `snapshotEvery`; dropping one only delays that entity's snapshot. */
 const MAX_TRACKED_ENTITIES = 50_000;
 
@@ -109,12 +111,18 @@ export class DynamoStore implements FleetStore {
 
   async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
     const result: PutEventsResult = { written: 0, duplicates: 0, subjects: [] };
-    const fresh = new Map<string, { key: Key; event: FleetEvent }>();
+    const fresh = new Map<string, { key: Key; event: FleetEvent; json: string }>();
     for (const event of events) {
+      const json = JSON.stringify(event);
+      const size = Buffer.byteLength(json);
+      if (size > MAX_EVENT_BYTES) {
+        (result.rejected ??= []).push({ id: event.id, reason: `event is ${Math.ceil(size / 1024)} KB; the store holds events up to ${MAX_EVENT_BYTES / 1024} KB (DynamoDB item limit)` });
+        continue;
+      }
       const key = eventKey(event);
       const ks = keyString(key);
       if (fresh.has(ks) || this.inFlight.has(ks)) result.duplicates++;
-      else fresh.set(ks, { key, event });
+      else fresh.set(ks, { key, event, json });
     }
     for (const ks of fresh.keys()) this.inFlight.add(ks);
     try {
@@ -134,7 +142,7 @@ export class DynamoStore implements FleetStore {
         }
       }
       const expiresAt = nowSec + this.retentionSec;
-      const items = [...fresh.values()].map(({ key, event }) => eventItem(event, key, nowMs, expiresAt));
+      const items = [...fresh.values()].map(({ key, json }) => eventItem(json, key, nowMs, expiresAt));
       await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
     } finally {
       for (const ks of fresh.keys()) this.inFlight.delete(ks);

@@ -37,12 +37,13 @@ export function eventKey(event: FleetEvent): Key {
 
 export const keyString = (k: Key) => `${k.pk}\u0000${k.sk}`;
 
-export function eventItem(event: FleetEvent, key: Key, storedAtMs: number, expiresAtSec: number): Item {
+/** `event` as JSON text (what putEvents already serialised to check its size). */
+export function eventItem(eventJson: string, key: Key, storedAtMs: number, expiresAtSec: number): Item {
   return {
     pk: { S: key.pk },
     sk: { S: key.sk },
     // The event as JSON text: cheap to marshal, exact numbers, and no 32-level nesting limit.
-    e: { S: JSON.stringify(event) },
+    e: { S: eventJson },
     at: { N: String(storedAtMs) },
     expiresAt: { N: String(expiresAtSec) },
   };

@@ -9,6 +9,8 @@ export interface PutEventsResult {
   duplicates: number;
   /** Entities the new events touched, for incremental evaluation. */
   subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
+  /** Events the store cannot hold (e.g. larger than DynamoDB's 400 KB item limit); the rest of the batch is stored. */
+  rejected?: { id: string; reason: string }[];
 }
 
 /** A Slack message waiting to be delivered; removed only once Slack accepted it. */

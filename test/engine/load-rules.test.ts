@@ -94,6 +94,11 @@ describe('loadRules', () => {
     expect(problemsOf(rulesDir({ 'hardening/esxi.account-lockout.json': bad }))[0]).toMatch(/\/profiles\/stig\/maximum overrides "maximum", which is not in \/params/);
   });
 
+  it('refuses a missing or empty rules directory instead of reporting a clean audit', () => {
+    expect(problemsOf(join(tmpdir(), 'hyperaudit-no-such-dir'))[0]).toMatch(/cannot read the rules directory \(ENOENT\)/);
+    expect(problemsOf(rulesDir({}))[0]).toMatch(/no rule files/);
+  });
+
   it('fills DISA STIG ids in from the SCG catalogue', () => {
     const rule = loadRules(DEFAULT_RULES_DIR).find((r) => r.id === 'esxi.ssh-disabled')!;
     expect(rule.controls).toEqual([

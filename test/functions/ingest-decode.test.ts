@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { outcomesOfMessage } from '../../functions/ingest/decode-message';
-import { encodeEnvelope } from '../../functions/shared/envelope';
+import { ACCEPTED_MEDIA_TYPES, encodeEnvelope } from '../../functions/shared/envelope';
 import { fixtureJson, fixtureText } from './helpers/fleet-fixture';
 import { httpSqsRecord, sqsRecord } from './helpers/aws-events';
 
@@ -64,5 +65,26 @@ describe('EventBridge events forwarded by the bus rule', () => {
     expect(outcomesOfMessage(sqsRecord('<xml/>', {}, 'm-9'))).toEqual([
       expect.objectContaining({ kind: 'rejected', file: 'sqs:m-9', record: 'body', reason: expect.stringMatching(/not valid JSON/) }),
     ]);
+  });
+});
+
+describe('hostile and arbitrary messages', () => {
+  it('never throws, and names the message in every outcome, whatever the body, media type or envelope', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.json(), fc.string({ unit: 'binary' }), fc.constant('{"__proto__":{"polluted":1}}')),
+        fc.constantFrom(...ACCEPTED_MEDIA_TYPES, undefined),
+        fc.dictionary(fc.stringMatching(/^[a-z0-9]{1,8}$/), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+        fc.boolean(),
+        (body, contentType, ce, viaHttp) => {
+          const record = viaHttp ? httpSqsRecord(body, encodeEnvelope({ ...(contentType && { contentType }), ce }), 'm-x') : sqsRecord(body, {}, 'm-x');
+          const out = outcomesOfMessage(record);
+          expect(out.length).toBeGreaterThan(0);
+          for (const o of out) expect(o.file).toMatch(/^(http|sqs):m-x$|^eventbridge:/);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

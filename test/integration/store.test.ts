@@ -104,6 +104,19 @@ describe('DynamoStore on dynalite', () => {
     expect((await store.loadFleet()).vms.get('vm-1')).toMatchObject({ name: 'kept', powerState: 'poweredOn' });
   });
 
+  it('rejects an event larger than a DynamoDB item, naming its record, and stores the rest of its batch', async () => {
+    const store = await stores.open();
+    const huge = vm('huge', '2025-01-01T00:00:00Z', { settings: { 'annotation': 'x'.repeat(500_000) } });
+    const report = await ingestOutcomes(store, [
+      { kind: 'event', source: 'canonical', event: vm('small', '2025-01-01T00:00:00Z', { name: 'fits' }), file: 'f.ndjson', record: 'line 1' },
+      { kind: 'event', source: 'canonical', event: huge, file: 'f.ndjson', record: 'line 2' },
+    ]);
+    expect(report.accepted).toBe(1);
+    expect(report.rejected).toEqual([{ file: 'f.ndjson', record: 'line 2', reason: expect.stringContaining('DynamoDB item limit') }]);
+    expect(report.bySource.canonical).toMatchObject({ accepted: 1, rejected: 1 });
+    expect((await store.loadFleet()).vms.get('vm-1')?.name).toBe('fits');
+  });
+
   it('keeps findings, meta and the outbox in their own partitions', async () => {
     const store = await stores.open();
     await store.putMeta('audit/last', { at: 1 });
