@@ -11,12 +11,15 @@ import type { LoadedRule, Profile } from '../engine/types';
 import { waiverMatcher, type Waiver } from '../engine/waivers';
 
 export const AUDIT_META_KEY = 'audit/latest';
+/** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */
+export const WAIVERS_META_KEY = 'audit/waivers';
 
 export interface AuditOptions {
   profile?: Profile;
   rulesDir?: string;
   /** Already loaded rules (takes precedence over rulesDir/profile loading). */
   rules?: readonly LoadedRule[];
+  /** Replaces the stored waivers; without it the audit uses the waivers stored by the last audit given some. */
   waivers?: readonly Waiver[];
   /** Entities changed since the last audit (from putEvents / ingest); without it the audit is full. */
   scope?: PutEventsResult['subjects'];
@@ -72,7 +75,14 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   const profile = opts.profile ?? 'scg';
   const now = opts.now ?? new Date().toISOString();
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
-  const [fleet, simulation, previous] = await Promise.all([store.loadFleet(), store.getMeta<unknown>(SIMULATION_META_KEY), store.listFindings()]);
+  const [fleet, simulation, previous, storedWaivers] = await Promise.all([
+    store.loadFleet(),
+    store.getMeta<unknown>(SIMULATION_META_KEY),
+    store.listFindings(),
+    opts.waivers === undefined ? store.getMeta<Waiver[]>(WAIVERS_META_KEY) : Promise.resolve(undefined),
+  ]);
+  if (opts.waivers !== undefined) await store.putMeta(WAIVERS_META_KEY, opts.waivers);
+  const waivers = opts.waivers ?? storedWaivers ?? [];
   const index = indexFleet(fleet, simulation);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
@@ -83,7 +93,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     hits: evaluation.hits,
     ruleIds: new Set(rules.map((r) => r.id)),
     evaluated,
-    waivers: waiverMatcher(opts.waivers ?? []),
+    waivers: waiverMatcher(waivers),
     now,
   });
   if (changed.length > 0) await store.putFindings(changed);

@@ -73,13 +73,16 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       processor,
       { context: localContext('hyperaudit-ingest') },
     );
+    // Whatever reached the table is on the stream, even when the message as a whole failed.
+    const stored = recording.takeStored();
     if (handlerResult.batchItemFailures.length > 0) {
-      // In AWS the message goes back to the queue; locally the sender is told to retry.
+      if (stored.length > 0) await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
+      reportStale = true;
+      // In AWS the message goes back to the queue; locally the sender is told to retry (events are idempotent).
       options.log?.(`ingest failed for message ${record.messageId}: ${processor.errors.map((e) => e.message).join('; ')}`);
-      return { status: 503, body: { error: 'the store did not take the events; retry the request', retryable: true } };
+      return { status: 503, body: { error: 'the store did not take every event; retry the request', retryable: true } };
     }
     const report = reports[0]!;
-    const stored = recording.takeStored();
     let evaluation: EvaluateResult = { subjects: 0 };
     let notify: NotifySummary | undefined;
     if (stored.length > 0) {

@@ -36,6 +36,18 @@ describe('runAudit', () => {
     expect(stored).toMatchObject({ status: 'resolved', resolvedAt: '2026-11-03T00:00:00.000Z', firstSeen: '2026-11-02T00:00:00.000Z' });
   });
 
+  it('keeps honouring the waivers of an earlier audit when a later audit is given none', async () => {
+    const store = new MemoryStore();
+    await store.putEvents([sshOn]);
+    const waivers = [{ resource: 'esx-*', rule: 'esxi.ssh-disabled', reason: 'break-glass host', owner: 'ops@example.com', expires: '2027-01-31' }];
+    const first = await runAudit(store, { rules, waivers, now: '2026-11-02T00:00:00.000Z' });
+    expect(first.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('waived');
+    const later = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
+    expect(later.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('waived');
+    const replaced = await runAudit(store, { rules, waivers: [], now: '2026-11-04T00:00:00.000Z' });
+    expect(replaced.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('open');
+  });
+
   it('skips the simulation rule when no simulation is stored, and applies it to simulated hosts', async () => {
     const store = new MemoryStore();
     await store.putEvents([sshOn, { id: 'h3', time: t(3), type: 'host.upsert', host: { id: 'esx-2', cluster: 'c1' } }]);

@@ -9,11 +9,13 @@ import { BUNDLE_DIR } from '../../infra/constructs/hyperaudit-function';
 import { REPO_ROOT } from '../../infra/paths';
 import { eventKey } from '../../src/store/items';
 import { encodeEnvelope } from '../../functions/shared/envelope';
-import { httpSqsRecord, sqsRecord, streamInsert } from '../functions/helpers/aws-events';
+import { authorizerEvent, cloudFormationEvent, httpSqsRecord, sqsRecord, streamInsert } from '../functions/helpers/aws-events';
 import { captureOutput } from '../functions/helpers/capture-output';
 import { fixtureText, fleetEvents } from '../functions/helpers/fleet-fixture';
 import { lambdaContext } from '../functions/helpers/lambda-context';
 import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } from '../functions/helpers/local-table';
+import { startSlackServer } from '../functions/helpers/slack-server';
+import { startAwsJsonServer } from './aws-json-server';
 import { startS3Server } from './s3-server';
 
 const run = promisify(execFile);
@@ -95,6 +97,10 @@ describe('bundled handlers against the local table and a local S3', () => {
   const BUCKET = 'hyperaudit-reports';
   let table: LocalTable;
   let s3: Awaited<ReturnType<typeof startS3Server>>;
+  let slack: Awaited<ReturnType<typeof startSlackServer>>;
+  let aws: Awaited<ReturnType<typeof startAwsJsonServer>>;
+  const TOKEN = 'bundle-test-token-5f2c9a';
+  const MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:HyperauditWorkflow';
   const saved = { ...process.env };
   const context = (name: string) => lambdaContext(`hyperaudit-${name}`);
 
@@ -110,11 +116,22 @@ describe('bundled handlers against the local table and a local S3', () => {
   }
 
   beforeAll(async () => {
-    [table, s3] = await Promise.all([startLocalTable(), startS3Server()]);
+    [table, s3, slack] = await Promise.all([startLocalTable(), startS3Server(), startSlackServer()]);
+    aws = await startAwsJsonServer({
+      'secretsmanager.GetSecretValue': (input) => ({
+        ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${String(input.SecretId)}-AbCdEf`,
+        Name: input.SecretId,
+        SecretString: input.SecretId === 'hyperaudit/slack-webhook' ? slack.url : TOKEN,
+        VersionId: 'v1',
+      }),
+      'AWSStepFunctions.StartExecution': (input) => ({ executionArn: `${MACHINE}:${String(input.name)}`, startDate: 1764121200 }),
+    });
     await table.store.putEvents(fleetEvents());
     useLocalTableEnv(table);
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      AWS_ENDPOINT_URL_SFN: aws.endpoint,
       // The local S3 speaks plain PUT bodies, not aws-chunked uploads with trailing checksums.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -123,7 +140,7 @@ describe('bundled handlers against the local table and a local S3', () => {
   });
   afterAll(async () => {
     process.env = saved;
-    await Promise.all([stopLocalTable(table), s3?.stop()]);
+    await Promise.all([stopLocalTable(table), s3?.stop(), slack?.stop(), aws?.stop()]);
   });
 
   it('ingest stores an SQS batch of HTTP and EventBridge messages through Powertools batch processing', async () => {
@@ -142,6 +159,24 @@ describe('bundled handlers against the local table and a local S3', () => {
     let stored = 0;
     for await (const e of table.store.readHistory()) if (e.source === 'vcenter') stored++;
     expect(stored).toBeGreaterThan(0);
+  });
+
+  it('authorizer reads the token from Secrets Manager and admits only the right bearer', async () => {
+    const authorize = await loadBundle<unknown, { isAuthorized: boolean }>('Authorizer', {
+      INGEST_TOKEN_SECRET_ID: 'hyperaudit/ingest-token',
+      MAX_BODY_BYTES: '262144',
+    });
+    const headers = { 'content-type': 'application/x-ndjson', 'content-length': '100' };
+    expect((await authorize(authorizerEvent({ ...headers, authorization: `Bearer ${TOKEN}` }), 'authorizer')).isAuthorized).toBe(true);
+    expect((await authorize(authorizerEvent({ ...headers, authorization: 'Bearer nope' }), 'authorizer')).isAuthorized).toBe(false);
+    expect(aws.calls.filter((c) => c.target === 'secretsmanager.GetSecretValue')).toHaveLength(1);
+  });
+
+  it('deploy-audit starts the state machine for a CloudFormation deployment', async () => {
+    const deployAudit = await loadBundle<unknown, { started: boolean }>('DeployAudit', { STATE_MACHINE_ARN: MACHINE });
+    expect((await deployAudit(cloudFormationEvent('bundle-cfn-1'), 'deploy-audit')).started).toBe(true);
+    const start = aws.calls.find((c) => c.target === 'AWSStepFunctions.StartExecution')!;
+    expect(start.input).toMatchObject({ stateMachineArn: MACHINE, name: 'deploy-bundle-cfn-1' });
   });
 
   it('evaluate audits a stream batch with the rule packs shipped in its bundle', async () => {
@@ -171,5 +206,16 @@ describe('bundled handlers against the local table and a local S3', () => {
     // Chart.js and the page's own script are inlined from the files shipped beside the bundle.
     expect(html.body.toString()).toMatch(/Chart\.js v\d/);
     expect(s3.objects.has(`${BUCKET}/reports/latest/findings.csv`)).toBe(true);
+  });
+
+  it('notify reads the webhook from Secrets Manager and delivers the digest through @slack/webhook', async () => {
+    const notify = await loadBundle<unknown, { planned: number; delivered: number }>('Notify', {
+      FAIL_THRESHOLD: 'high',
+      SLACK_WEBHOOK_SECRET_ID: 'hyperaudit/slack-webhook',
+    });
+    const out = await notify({ Records: [] }, 'notify');
+    expect(out.planned).toBeGreaterThan(0);
+    expect(out.delivered).toBe(out.planned);
+    expect(slack.received).toHaveLength(out.planned);
   });
 });

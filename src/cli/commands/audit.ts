@@ -21,10 +21,10 @@ interface AuditCliOptions extends StoreCliOptions {
 }
 
 /** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
-function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiver[] } {
+function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiver[] | undefined } {
   try {
     const rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR, { profile: opts.profile });
-    let waivers: Waiver[] = [];
+    let waivers: Waiver[] | undefined;
     if (opts.waivers !== undefined) {
       let text: string;
       try {
@@ -50,7 +50,7 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--fail-on <severity>', `exit ${EXIT.findings} when an open finding is at or above this severity`).choices([...SEVERITIES]))
     .addOption(new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'))
     .option('--rules <dir>', 'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)')
-    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md)')
+    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced')
     .option('--full', 'evaluate every resource (the CLI has no change set, so this is also what it does by default)');
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
