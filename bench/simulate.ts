@@ -9,7 +9,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { emptyFleet, type Fleet } from '../src/model/fleet';
 import { runSimulation } from '../src/pipeline/simulate';
 import { runAvailability, type AvailabilityInput } from '../src/simulation/availability';
@@ -128,13 +129,17 @@ if (!isMainThread) {
   parentPort!.postMessage(performance.now() - t0);
 }
 
+/** tsx's hooks do not reach worker threads by themselves: the worker registers them, then loads this file. */
+const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+const workerBoot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+
 function inWorkers(input: AvailabilityInput, trials: number, threads: number): Promise<number> {
   const t0 = performance.now();
   const runs = Array.from(
     { length: threads },
     () =>
       new Promise<void>((ok, fail) => {
-        const w = new Worker(new URL(import.meta.url), { workerData: { input, trials: Math.ceil(trials / threads) }, execArgv: ['--import', 'tsx'] });
+        const w = new Worker(workerBoot, { eval: true, workerData: { input, trials: Math.ceil(trials / threads) } });
         w.once('message', () => ok());
         w.once('error', fail);
       }),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { BatchProcessor, EventType, FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { evaluateChanges, type EvaluateResult } from '../../functions/evaluate/evaluate-changes';
 import { ingestMessage } from '../../functions/ingest/ingest-message';
@@ -65,17 +65,25 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     const record = sqsRecord(request.body, request.envelope);
     const reports: IngestReport[] = [];
     const processor = new BatchProcessor(EventType.SQS);
-    const handlerResult = await processPartialResponse(
-      sqsEvent([record]),
-      async (r: SQSRecord) => {
-        reports.push(await ingestMessage(r, recording));
-      },
-      processor,
-      { context: localContext('hyperaudit-ingest') },
-    );
+    let failed: boolean;
+    try {
+      const handlerResult = await processPartialResponse(
+        sqsEvent([record]),
+        async (r: SQSRecord) => {
+          reports.push(await ingestMessage(r, recording));
+        },
+        processor,
+        { context: localContext('hyperaudit-ingest') },
+      );
+      failed = handlerResult.batchItemFailures.length > 0;
+    } catch (err) {
+      // As in Lambda: when every message of the batch fails, the processor fails the invocation.
+      if (!(err instanceof FullBatchFailureError)) throw err;
+      failed = true;
+    }
     // Whatever reached the table is on the stream, even when the message as a whole failed.
     const stored = recording.takeStored();
-    if (handlerResult.batchItemFailures.length > 0) {
+    if (failed) {
       if (stored.length > 0) await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
       reportStale = true;
       // In AWS the message goes back to the queue; locally the sender is told to retry (events are idempotent).

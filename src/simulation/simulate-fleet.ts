@@ -107,18 +107,20 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
 
   const vms: Record<string, VmResult> = {};
   const vmList: VmResult[] = [];
-  compiled.vmIds.forEach((id, v) => {
-    const m = perf.vm;
+  // One figures object reused for every VM: scoreOf reads it and keeps nothing.
+  const figures = { overloadedTimeFraction: 0, cpuReadyPct: 0, memoryOvercommit: 0, nicContention: 0, storageContentionTimeFraction: 0, coincidingPeaks: 0 };
+  const m = perf.vm;
+  for (let v = 0; v < compiled.vmIds.length; v++) {
+    const id = compiled.vmIds[v]!;
     const n = m.runningSteps[v]!;
-    const per = (x: number) => (n > 0 ? x / n : 0);
-    const figures = {
-      overloadedTimeFraction: per(m.overloadedSteps[v]!),
-      cpuReadyPct: per(100 * m.readySum[v]!),
-      memoryOvercommit: m.memOvercommitPeak[v]!,
-      nicContention: m.nicDemand[v]! > 0 ? m.nicShortfall[v]! / m.nicDemand[v]! : 0,
-      storageContentionTimeFraction: per(m.storageContendedSteps[v]!),
-      coincidingPeaks: m.coincidingPeaks[v]!,
-    };
+    const inv = n > 0 ? 1 / n : 0;
+    const per = (x: number) => x * inv;
+    figures.overloadedTimeFraction = m.overloadedSteps[v]! * inv;
+    figures.cpuReadyPct = 100 * m.readySum[v]! * inv;
+    figures.memoryOvercommit = m.memOvercommitPeak[v]!;
+    figures.nicContention = m.nicDemand[v]! > 0 ? m.nicShortfall[v]! / m.nicDemand[v]! : 0;
+    figures.storageContentionTimeFraction = m.storageContendedSteps[v]! * inv;
+    figures.coincidingPeaks = m.coincidingPeaks[v]!;
     const { score, reasons } = scoreOf(figures, 'vm');
     const endHost = hostAtEnd(compiled, v);
     const downtime = avail.vmDowntimeHoursPerYear[v]!;
@@ -147,7 +149,7 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     if (role !== undefined) result.role = role;
     vms[id] = result;
     vmList.push(result);
-  });
+  }
 
   const fleetSummary = summariseFleet(hostList, vmList, avail.clusters, avail.antiAffinity.length);
 

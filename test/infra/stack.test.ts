@@ -6,6 +6,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { HyperauditStack } from '../../infra/stacks/hyperaudit-stack';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTEXT_PREFIX, HyperauditConfigSchema } from '../../infra/config';
+import { REPO_ROOT } from '../../infra/paths';
 import { buildStack } from './build-stack';
 import { renderDefinition } from './state-machine-definition';
 
@@ -358,6 +362,16 @@ describe('audit workflow', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FAIL_THRESHOLD: 'critical', SLACK_WEBHOOK_SECRET_ID: Match.anyValue() }) },
     });
+  });
+
+  it('documents every context key in docs/deploy.md with its default', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
+    const defaults = HyperauditConfigSchema.parse({}) as Record<string, unknown>;
+    for (const key of Object.keys(HyperauditConfigSchema.shape)) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${CONTEXT_PREFIX}${key}\``));
+      expect(row, key).toBeDefined();
+      expect(row, key).toContain(defaults[key] === undefined ? 'none' : `\`${String(defaults[key])}\``);
+    }
   });
 
   it('refuses an invalid context value and names the key', () => {

@@ -100,6 +100,8 @@ describe('bundled handlers against the local table and a local S3', () => {
   let slack: Awaited<ReturnType<typeof startSlackServer>>;
   let aws: Awaited<ReturnType<typeof startAwsJsonServer>>;
   const TOKEN = 'bundle-test-token-5f2c9a';
+  /** Everything the bundled handlers wrote to stdout/stderr: what CloudWatch Logs would hold. */
+  const logs: string[] = [];
   const MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:HyperauditWorkflow';
   const saved = { ...process.env };
   const context = (name: string) => lambdaContext(`hyperaudit-${name}`);
@@ -109,7 +111,8 @@ describe('bundled handlers against the local table and a local S3', () => {
     Object.assign(process.env, env, { LAMBDA_TASK_ROOT: dir });
     const mod = (await import(pathToFileURL(join(dir, BUNDLE_DIR, 'index.mjs')).href)) as { handler: (event: E, context: unknown) => Promise<R> };
     return async (event: E, name: string) => {
-      const { result, error } = await captureOutput(() => mod.handler(event, context(name)));
+      const { result, error, output } = await captureOutput(() => mod.handler(event, context(name)));
+      logs.push(output);
       if (error !== undefined) throw error;
       return result!;
     };
@@ -217,5 +220,13 @@ describe('bundled handlers against the local table and a local S3', () => {
     expect(out.planned).toBeGreaterThan(0);
     expect(out.delivered).toBe(out.planned);
     expect(slack.received).toHaveLength(out.planned);
+  });
+
+  it('left neither the bearer token nor the webhook URL in any bundled handler log', () => {
+    const all = logs.join('');
+    expect(all).toContain('"level":"INFO"');
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toContain(slack.url);
+    expect(all).not.toContain(new URL(slack.url).pathname);
   });
 });

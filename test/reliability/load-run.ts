@@ -15,6 +15,13 @@ export interface LoadResult {
   report: IngestReport;
   /** Event items found in the table afterwards by a full Scan. */
   stored: number;
+  /** Entity snapshots the ingest refreshed along the way (busy entities). */
+  snapshots: number;
+  /** DynamoDB items written per accepted event (events + snapshots). */
+  writesPerEvent: number;
+  /** Time to read the whole fleet back (loadFleet: full Scan and fold), when asked for. */
+  loadFleetMs?: number;
+  hostsAndVms?: number;
   ingestMs: number;
   peakRssMiB: number;
   serverPeakRssMiB: number;
@@ -24,7 +31,7 @@ export interface LoadResult {
  * The whole local path at volume: a canonical NDJSON file written as a stream, read back with
  * readSources (streamed line by line), ingested into the embedded server on disk, then counted.
  */
-export async function runLoad(events: number, onProgress?: (accepted: number) => void): Promise<LoadResult> {
+export async function runLoad(events: number, options: { onProgress?: (accepted: number) => void; measureLoadFleet?: boolean } = {}): Promise<LoadResult> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-load-'));
   const file = join(dir, 'history.ndjson');
@@ -43,18 +50,29 @@ export async function runLoad(events: number, onProgress?: (accepted: number) =>
     await ensureTable(client, 'load');
     const store = new DynamoStore({ client, tableName: 'load' });
     const start = performance.now();
-    const report = await ingestOutcomes(store, readSources([file]), { onProgress: (p) => onProgress?.(p.accepted) });
+    const report = await ingestOutcomes(store, readSources([file]), { onProgress: (p) => options.onProgress?.(p.accepted) });
     const ingestMs = performance.now() - start;
     clearInterval(sampler);
     const serverPeakRssMiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     let stored = 0;
+    let snapshots = 0;
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: 'load', Select: 'COUNT', ...(startKey && { ExclusiveStartKey: startKey }) }));
-      stored += page.Count ?? 0;
+      const page = await client.send(new ScanCommand({ TableName: 'load', ProjectionExpression: 'sk', ...(startKey && { ExclusiveStartKey: startKey }) }));
+      for (const item of page.Items ?? []) {
+        if (item.sk?.S?.startsWith('EV#')) stored++;
+        else if (item.sk?.S === 'STATE') snapshots++;
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return { events, report, stored, ingestMs, peakRssMiB: peakRss / 2 ** 20, serverPeakRssMiB };
+    const result: LoadResult = { events, report, stored, snapshots, writesPerEvent: store.stats.itemsWritten / report.accepted, ingestMs, peakRssMiB: peakRss / 2 ** 20, serverPeakRssMiB };
+    if (options.measureLoadFleet) {
+      const start = performance.now();
+      const fleet = await store.loadFleet();
+      result.loadFleetMs = performance.now() - start;
+      result.hostsAndVms = fleet.hosts.size + fleet.vms.size;
+    }
+    return result;
   } finally {
     clearInterval(sampler);
     client.destroy();

@@ -9,6 +9,7 @@ describe('load: 50,000 events through the local ingest', () => {
     expect(result.report.accepted).toBe(50_000);
     expect(result.report.duplicates).toBe(0);
     expect(result.stored).toBe(50_000);
+    expect(result.writesPerEvent).toBeLessThanOrEqual(1.2);
     expect(result.report.bySource).toEqual({ canonical: { accepted: 50_000, duplicates: 0, ignored: 0, rejected: 0 } });
   }, 600_000);
 });
