@@ -47,7 +47,7 @@ async function raw(): Promise<{ ms: number; writes: number }> {
 async function ours(): Promise<{ ms: number; writes: number; reads: number; accepted: number; againMs: number; againCpu: number; againDuplicates: number; againWrites: number }> {
   const store = new DynamoStore({ client, tableName: await freshTable() });
   const start = performance.now();
-  const report = await ingestOutcomes(store, outcomes);
+  const report = await ingestOutcomes(store, outcomes, { concurrency: Number(process.env.C ?? 2) });
   const ms = performance.now() - start;
   const writes = store.stats.itemsWritten;
   const reads = store.stats.readRequests;

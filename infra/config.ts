@@ -1,6 +1,16 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import type { Node } from 'constructs';
 import { SEVERITIES } from '../src/model/finding';
+import { REPO_ROOT } from './paths';
+
+/** A file or folder the bundles copy from the repository: relative to its root, inside it, present. */
+const RepoPath = z
+  .string()
+  .min(1)
+  .refine((p) => !isAbsolute(p) && !normalize(p).startsWith('..'), 'must be a path inside the repository, relative to its root')
+  .refine((p) => existsSync(join(REPO_ROOT, p)), (p) => ({ message: `${p} does not exist under ${REPO_ROOT}` }));
 
 /**
  * Deployment settings. Read once from cdk context (`-c hyperaudit:schedule=...` or cdk.json "context"),
@@ -18,9 +28,9 @@ export const HyperauditConfigSchema = z
     /** Findings at or above this severity fail the run and are announced on Slack. */
     failThreshold: z.enum(SEVERITIES).default('high'),
     /** Optional perimeters JSON file (relative to the repo root), bundled with the audit Lambdas. */
-    perimetersFile: z.string().min(1).optional(),
+    perimetersFile: RepoPath.optional(),
     /** Folder of PlanetLab-format CPU traces (relative to the repo root) VMs may name in workload.trace. */
-    tracesDir: z.string().min(1).default('samples/traces'),
+    tracesDir: RepoPath.default('samples/traces'),
     /** Existing Secrets Manager secret holding the Slack incoming-webhook URL (plain string or {"url": ...}). */
     webhookSecretName: z.string().min(1).default('hyperaudit/slack-webhook'),
     /** Secret the stack creates with a generated bearer token for the HTTP ingest endpoint. */

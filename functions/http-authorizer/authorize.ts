@@ -9,7 +9,7 @@ export interface AuthorizeDeps {
 }
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ envelope: string }>;
-export type DenyReason = 'missing-token' | 'bad-token' | 'no-content-length' | 'too-large' | 'unsupported-media-type';
+export type DenyReason = 'missing-token' | 'bad-token' | 'no-content-length' | 'empty-body' | 'too-large' | 'unsupported-media-type';
 
 /**
  * Decides one ingest request from its headers: the bearer token must match, the declared body must fit,
@@ -28,6 +28,8 @@ export async function authorize(
 
   const length = headers['content-length'];
   if (length === undefined || !/^\d+$/.test(length)) return deny('no-content-length');
+  // SQS refuses an empty message; saying no here beats a 500 from the integration.
+  if (Number(length) === 0) return deny('empty-body');
   if (Number(length) > deps.maxBodyBytes) return deny('too-large');
   if (!(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(mediaType(headers['content-type']))) {
     return deny('unsupported-media-type');

@@ -84,8 +84,8 @@ export class IngestApi extends Construct {
     this.authorizerFunction = new HyperauditFunction(this, 'Authorizer', {
       handlerDir: 'http-authorizer',
       description: 'Checks the ingest bearer token and body size, and hands the content headers to SQS',
-      memorySize: 256,
-      timeout: Duration.seconds(5),
+      // On the request path: the default 512 MB buys the CPU for a quick cold start; API Gateway waits 10 s at most.
+      timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       metricsNamespace: props.metricsNamespace,
       environment: {

@@ -102,7 +102,7 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
   const sortedClusters = sorted(clusters);
   return {
     ...first,
-    fleet: summariseFleet(Object.values(sortedHosts), Object.values(sortedVms), sortedClusters, antiAffinity.length),
+    fleet: summariseFleet(Object.values(sortedHosts), Object.values(sortedVms), sortedClusters, antiAffinity.length, first.window.steps),
     hosts: sortedHosts,
     vms: sortedVms,
     clusters: sortedClusters,

@@ -12,6 +12,8 @@ import { specPowerWatts } from './energy';
 export interface HostMetrics {
   activeSteps: Int32Array;
   overloadedSteps: Int32Array;
+  /** Step indices at which the host was overloaded; most hosts never are, so only those get an array. */
+  overloadedAt: (number[] | undefined)[];
   cpuUtilSum: Float64Array;
   cpuUtilPeak: Float64Array;
   readyNum: Float64Array;
@@ -160,6 +162,7 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
   const host: HostMetrics = {
     activeSteps: new Int32Array(H),
     overloadedSteps: new Int32Array(H),
+    overloadedAt: new Array<number[] | undefined>(H),
     cpuUtilSum: new Float64Array(H),
     cpuUtilPeak: new Float64Array(H),
     readyNum: new Float64Array(H),
@@ -255,6 +258,7 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
       if (cap > 0) {
         if (cpu[i]! > cap) {
           host.overloadedSteps[h]!++;
+          (host.overloadedAt[h] ??= []).push(t);
           flags[i] = OVERLOADED;
         }
         host.cpuUtilSum[h]! += rho;

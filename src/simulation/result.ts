@@ -13,6 +13,8 @@ export interface HostResult {
   capacityMHz: number;
   activeSteps: number;
   overloadedSteps: number;
+  /** Step indices (0-based, within the window) at which the host was overloaded. */
+  overloadedAt: number[];
   activeTimeFraction: number;
   /** Share of active steps with CPU demand (incl. I/O overhead) above capacity. */
   overloadedTimeFraction: number;
@@ -74,6 +76,8 @@ export interface FleetSummary {
   overloadedTimeFraction: number;
   activeHostSteps: number;
   overloadedHostSteps: number;
+  /** Hosts overloaded at each step of the window: the "overload over the day" series. */
+  overloadedHostsPerStep: number[];
   cpuReadyPct: number;
   hostScoreMean: number;
   hostScoreMax: number;

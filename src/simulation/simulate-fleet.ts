@@ -77,6 +77,7 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
       capacityMHz: compiled.capacityMHz[h]!,
       activeSteps: active,
       overloadedSteps: m.overloadedSteps[h]!,
+      overloadedAt: m.overloadedAt[h] ?? [],
       activeTimeFraction: round(active / S, 6),
       overloadedTimeFraction: round(figures.overloadedTimeFraction, 6),
       cpuReadyPct: round(figures.cpuReadyPct, 4),
@@ -151,7 +152,7 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     vmList.push(result);
   }
 
-  const fleetSummary = summariseFleet(hostList, vmList, avail.clusters, avail.antiAffinity.length);
+  const fleetSummary = summariseFleet(hostList, vmList, avail.clusters, avail.antiAffinity.length, S);
 
   return {
     kind: 'hyperaudit.simulation',

@@ -12,7 +12,9 @@ export function summariseFleet(
   vmList: readonly VmResult[],
   clusters: Readonly<Record<string, ClusterAvailability>>,
   antiAffinityViolations: number,
+  steps: number,
 ): FleetSummary {
+  const overloadedHostsPerStep = new Array<number>(steps).fill(0);
   let activeHostSteps = 0;
   let overloadedHostSteps = 0;
   let energy = 0;
@@ -25,6 +27,7 @@ export function summariseFleet(
   for (const h of hostList) {
     activeHostSteps += h.activeSteps;
     overloadedHostSteps += h.overloadedSteps;
+    for (const t of h.overloadedAt) overloadedHostsPerStep[t]!++;
     if (h.energyKWh === null) noCurve++;
     else energy += h.energyKWh;
     readyNum += h.cpuReadyPct * h.vcpuSteps;
@@ -53,6 +56,7 @@ export function summariseFleet(
     overloadedTimeFraction: activeHostSteps > 0 ? round(overloadedHostSteps / activeHostSteps, 6) : 0,
     activeHostSteps,
     overloadedHostSteps,
+    overloadedHostsPerStep,
     cpuReadyPct: readyDen > 0 ? round(readyNum / readyDen, 4) : 0,
     hostScoreMean: hostList.length > 0 ? round(scoreSum / hostList.length, 2) : 0,
     hostScoreMax: scoreMax,

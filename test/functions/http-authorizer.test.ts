@@ -44,6 +44,7 @@ describe('authorize', () => {
     const { 'content-length': _dropped, ...chunked } = headers();
     expect((await authorize(authorizerEvent(chunked), deps)).denied).toBe('no-content-length');
     expect((await authorize(authorizerEvent(headers({ 'content-length': '262144' })), deps)).denied).toBeUndefined();
+    expect((await authorize(authorizerEvent(headers({ 'content-length': '0' })), deps)).denied).toBe('empty-body');
   });
 
   it('accepts the JSON, NDJSON and CloudEvents media types and refuses others', async () => {

@@ -364,6 +364,16 @@ describe('audit workflow', () => {
     });
   });
 
+  it('ships a configured perimeters file with the audit functions and tells them where it is', () => {
+    const { stack: withPerimeters } = buildStack({ 'hyperaudit:perimetersFile': 'test/fixtures/functions/perimeters.ndjson' });
+    const t = Template.fromStack(withPerimeters);
+    const auditEnv = t.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { PERIMETERS_FILE: 'config/perimeters.ndjson' } } },
+    });
+    // The audit step stores them; evaluate and report run with the same files.
+    expect(Object.keys(auditEnv)).toHaveLength(3);
+  });
+
   it('documents every context key in docs/deploy.md with its default', () => {
     const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
     const defaults = HyperauditConfigSchema.parse({}) as Record<string, unknown>;
@@ -377,6 +387,8 @@ describe('audit workflow', () => {
   it('refuses an invalid context value and names the key', () => {
     expect(() => buildStack({ 'hyperaudit:schedule': 'every day' })).toThrow(/hyperaudit:schedule/);
     expect(() => buildStack({ 'hyperaudit:failThreshold': 'urgent' })).toThrow(/hyperaudit:failThreshold/);
+    expect(() => buildStack({ 'hyperaudit:perimetersFile': 'config/missing.ndjson' })).toThrow(/hyperaudit:perimetersFile: config\/missing\.ndjson does not exist/);
+    expect(() => buildStack({ 'hyperaudit:tracesDir': '../elsewhere' })).toThrow(/hyperaudit:tracesDir: must be a path inside the repository/);
   });
 
   it('starts an audit after successful CloudFormation, CodeDeploy and CodePipeline deployments', () => {

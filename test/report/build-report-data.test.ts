@@ -37,6 +37,15 @@ describe('buildReportData', () => {
     expect(d.simulation!.hosts).toEqual([{ id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly cpuReady'] }]);
   });
 
+  it('charts overload over the day from the per-step host counts the simulation stores', () => {
+    const simulation = toSimulationView({
+      window: { start: '2026-11-01T00:00:00.000Z', steps: 3, stepSeconds: 300 },
+      fleet: { energyKWh: 1, overloadedTimeFraction: 0.1, overloadedHostsPerStep: [0, 2, 1] },
+      hosts: { 'esx-03': { score: 5 } },
+    })!;
+    expect(simulation.overload).toEqual({ labels: ['00:00', '00:05', '00:10'], values: [0, 2, 1] });
+  });
+
   it('orders findings open first, then by severity', async () => {
     const statuses = (await data()).findings.map((f) => `${f.status}:${f.severity}`);
     expect(statuses).toEqual(['open:critical', 'open:high', 'open:high', 'open:medium', 'open:low', 'waived:medium', 'resolved:info']);

@@ -37,6 +37,24 @@ describe('performance model', () => {
     expect(r.hosts.h1!.reasons.find((x) => x.component === 'cpuOverload')?.points).toBe(30);
   });
 
+  it('reports how many hosts are overloaded at each step, for the overload-over-the-day chart', () => {
+    // h1 is overloaded in steps 0..71 only (see the test above); h2 never.
+    const traces = tracesMap(traceOf('busy', (k) => (k < 72 ? 100 : 0)), traceOf('steady', () => 10));
+    const fleet = fleetOf(
+      [smallHost('h1'), smallHost('h2')],
+      [
+        { id: 'a', hostId: 'h1', vcpus: 2, workload: { trace: 'busy' } },
+        { id: 'b', hostId: 'h1', vcpus: 2, workload: { trace: 'steady' } },
+        { id: 'c', hostId: 'h2', vcpus: 2, workload: { trace: 'steady' } },
+      ],
+    );
+    const r = runSimulation(fleet, { traces, trials: 0 });
+    expect(r.fleet.overloadedHostsPerStep).toHaveLength(288);
+    expect(r.fleet.overloadedHostsPerStep.slice(0, 72).every((n) => n === 1)).toBe(true);
+    expect(r.fleet.overloadedHostsPerStep.slice(72).every((n) => n === 0)).toBe(true);
+    expect(r.hosts.h1!.overloadedAt).toEqual(Array.from({ length: 72 }, (_, t) => t));
+  });
+
   it('charges host CPU for emulated NIC traffic at five times the paravirtual rate and near nothing for passthrough', () => {
     const traces = tracesMap(traceOf('flat', () => 50));
     const vm = (id: string, nic: { adapter?: string; passthrough?: boolean }) => ({

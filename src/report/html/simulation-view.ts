@@ -58,7 +58,7 @@ const simulationSchema = z
     simulatedAt: z.string().optional(),
     at: z.string().optional(),
     energyKWh: num.optional(),
-    fleet: z.object({ energyKWh: num.optional(), overloadedTimeFraction: num.optional() }).loose().optional(),
+    fleet: z.object({ energyKWh: num.optional(), overloadedTimeFraction: num.optional(), overloadedHostsPerStep: z.array(num).optional() }).loose().optional(),
     overloadedTimeFraction: num.optional(),
     hosts: scoredList.optional(),
     hostScores: scoredList.optional(),
@@ -123,7 +123,7 @@ export function toSimulationView(raw: unknown): SimulationView | undefined {
   const parsed = simulationSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const s = parsed.data;
-  const points = (s.overloadSeries ?? s.overloadedHostsPerStep ?? s.overload ?? s.steps ?? []).map(seriesValue);
+  const points = (s.overloadSeries ?? s.overloadedHostsPerStep ?? s.fleet?.overloadedHostsPerStep ?? s.overload ?? s.steps ?? []).map(seriesValue);
   const overload = { labels: [] as string[], values: [] as number[] };
   const start = s.window?.start !== undefined ? Date.parse(s.window.start) : Number.NaN;
   const stepMs = (s.window?.stepSeconds ?? 0) * 1000;
