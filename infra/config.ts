@@ -10,7 +10,9 @@ const RepoPath = z
   .string()
   .min(1)
   .refine((p) => !isAbsolute(p) && !normalize(p).startsWith('..'), 'must be a path inside the repository, relative to its root')
-  .refine((p) => existsSync(join(REPO_ROOT, p)), (p) => ({ message: `${p} does not exist under ${REPO_ROOT}` }));
+  .superRefine((p, ctx) => {
+    if (!existsSync(join(REPO_ROOT, p))) ctx.addIssue({ code: 'custom', message: `${p} does not exist under ${REPO_ROOT}` });
+  });
 
 /**
  * Deployment settings. Read once from cdk context (`-c hyperaudit:schedule=...` or cdk.json "context"),

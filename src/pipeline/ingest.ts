@@ -47,7 +47,7 @@ export async function ingestOutcomes(
   options: IngestOptions = {},
 ): Promise<IngestReport> {
   const batchSize = options.batchSize ?? 100;
-  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const concurrency = Math.max(1, options.concurrency ?? 4);
   const report: IngestReport = { accepted: 0, duplicates: 0, ignored: [], rejected: [], bySource: {}, subjects: [] };
   const seenSubjects = new Set<string>();
   const buffers = new Map<string, Extract<SourceOutcome, { kind: 'event' }>[]>();

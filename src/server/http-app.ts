@@ -35,6 +35,7 @@ const DENY_STATUS: Record<DenyReason, number> = {
   'missing-token': 401,
   'bad-token': 401,
   'no-content-length': 411,
+  'empty-body': 400,
   'too-large': 413,
   'unsupported-media-type': 415,
 };
@@ -43,6 +44,7 @@ const DENY_MESSAGE: Record<DenyReason, string> = {
   'missing-token': 'missing bearer token (Authorization: Bearer <token>)',
   'bad-token': 'bearer token not accepted',
   'no-content-length': 'Content-Length required',
+  'empty-body': 'request body is empty',
   'too-large': 'request body too large',
   'unsupported-media-type':
     'unsupported Content-Type; send application/json, application/cloudevents+json, application/cloudevents-batch+json or application/x-ndjson',

@@ -17,7 +17,6 @@ interface AuditCliOptions extends StoreCliOptions {
   profile: Profile;
   rules?: string;
   waivers?: string;
-  full?: boolean;
 }
 
 /** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
@@ -50,8 +49,7 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--fail-on <severity>', `exit ${EXIT.findings} when an open finding is at or above this severity`).choices([...SEVERITIES]))
     .addOption(new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'))
     .option('--rules <dir>', 'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)')
-    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced')
-    .option('--full', 'evaluate every resource (the CLI has no change set, so this is also what it does by default)');
+    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced');
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
       const { rules, waivers } = loadInputs(opts);
