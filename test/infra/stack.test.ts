@@ -416,7 +416,7 @@ describe('function defaults', () => {
   it('builds every Lambda for Node 20 on ARM64 with active tracing, JSON logs and Powertools settings', () => {
     for (const [name, fn] of Object.entries(functions())) {
       const p = resources[logicalId(fn)]!.Properties;
-      expect(p.Runtime, name).toBe('nodejs20.x');
+      expect(p.Runtime, name).toBe('nodejs22.x');
       expect(p.Architectures, name).toEqual(['arm64']);
       expect(p.TracingConfig, name).toEqual({ Mode: 'Active' });
       expect(p.Handler, name).toBe('app/handler/index.handler');
