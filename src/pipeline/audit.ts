@@ -65,6 +65,11 @@ export function incrementalVmScope(fleet: Fleet, subjects: PutEventsResult['subj
   return vms;
 }
 
+/** Stores the waivers later audits honour when given none (the evaluate and workflow handlers never are). */
+export async function storeWaivers(store: FleetStore, waivers: readonly Waiver[]): Promise<void> {
+  await store.putMeta(WAIVERS_META_KEY, waivers);
+}
+
 const bySeverityThenId = (a: Finding, b: Finding) =>
   severityRank(b.severity) - severityRank(a.severity) ||
   (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
@@ -81,7 +86,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     store.listFindings(),
     opts.waivers === undefined ? store.getMeta<Waiver[]>(WAIVERS_META_KEY) : Promise.resolve(undefined),
   ]);
-  if (opts.waivers !== undefined) await store.putMeta(WAIVERS_META_KEY, opts.waivers);
+  if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
   const waivers = opts.waivers ?? storedWaivers ?? [];
   const index = indexFleet(fleet, simulation);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);

@@ -1,41 +1,59 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { AuditResult } from '../engine/audit-result';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { evaluateChanges } from '../../functions/evaluate/evaluate-changes';
+import { loadRules } from '../engine/load-rules';
+import type { LoadedRule } from '../engine/types';
 import { parseWaiverText } from '../engine/waivers';
-import type { Finding } from '../model/finding';
-import { runAudit } from '../pipeline/audit';
+import { severityRank, type Finding } from '../model/finding';
+import { storeWaivers } from '../pipeline/audit';
 import { ingestOutcomes, type IngestReport } from '../pipeline/ingest';
-import { runNotify, type NotifyResult } from '../pipeline/notify';
-import { generateReport, type ReportOutput } from '../pipeline/report';
-import { loadTraceDirectory, simulateStored, type StoredSimulation } from '../pipeline/simulate';
+import { SIMULATION_LATEST_KEY, type storedForm } from '../pipeline/simulate';
 import { readSources } from '../sources/read-sources';
 import type { SourceOutcome } from '../sources/types';
 import type { FleetStore } from '../store/types';
-import { silentReporter, type StepReporter } from './step-progress';
+import { streamInsertRecords } from './aws-shapes';
+import { startLocalS3 } from './local-s3';
+import { runLocalWorkflow, type WorkflowRun } from './local-workflow';
+import { RecordingStore } from './recording-store';
+import { silentReporter, timedReporter, type StepReporter } from './step-progress';
 
 /** What the demo ingests, relative to the samples folder: the canonical fleet, then the source-format files. */
 export const DEMO_INPUTS = ['fleet/perimeters.ndjson', 'fleet/hosts.ndjson', 'fleet/vms.ndjson', 'fleet/history.ndjson', 'sources'] as const;
 
+/** Records per evaluate invocation: the batch size of the table stream's event source in infra/ (change-evaluation). */
+export const STREAM_BATCH_SIZE = 100;
+
+const BUCKET = 'hyperaudit-reports';
+
 export interface DemoOptions {
   samplesDir: string;
-  /** Report directory (report.html, report.json, findings.csv). */
+  /** Report directory: the report step's files (report.html, report.json, findings.csv, …) are copied here. */
   outDir: string;
+  /** Where the local reports bucket keeps its objects (the workflow's run files and reports). */
+  bucketDir: string;
   /** Slack incoming webhook; without it nothing is posted. */
   webhookUrl?: string;
-  /** Simulation seed and Monte Carlo trials: fixed, so every run of the demo gives the same figures. */
-  seed?: number;
-  trials?: number;
+  /** Rules the handlers evaluate; default: the shipped packs, profile scg. */
+  rules?: readonly LoadedRule[];
   reporter?: StepReporter;
   now?: Date;
 }
 
+export type StoredSimulationSummary = ReturnType<typeof storedForm> & { simulatedAt: string };
+
 export interface DemoResult {
   ingest: IngestReport;
-  simulation: StoredSimulation;
-  audit: AuditResult;
-  report: ReportOutput;
-  notify?: NotifyResult;
+  /** The stream records handed to the evaluate handler, in how many invocations, and the entities they named. */
+  evaluation: { records: number; batches: number; subjects: number };
+  workflow: WorkflowRun;
+  /** Open and waived findings after the run, most severe first: what the report lists. */
+  findings: Finding[];
+  /** The merged cluster simulations the report step stored for the audit. */
+  simulation?: StoredSimulationSummary;
+  /** The report files in outDir. */
+  report: { dir: string; files: string[] };
   /** Wall time of each step, in order. */
   timings: { step: string; ms: number }[];
 }
@@ -52,68 +70,93 @@ export function findingsByCategory(findings: readonly Finding[]): Map<string, Re
   return table;
 }
 
+const bySeverityThenId = (a: Finding, b: Finding) =>
+  severityRank(b.severity) - severityRank(a.severity) ||
+  (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+  (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0);
+
+/** Copies the report step's objects out of the bucket, so the report a person opens has a stable path. */
+async function copyReport(s3: S3Client, keys: readonly string[], outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  return Promise.all(
+    keys.map(async (key) => {
+      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const body = await object.Body?.transformToByteArray();
+      if (body === undefined) throw new Error(`s3://${BUCKET}/${key} has no body`);
+      const file = join(outDir, basename(key));
+      await writeFile(file, body);
+      return file;
+    }),
+  );
+}
+
 /**
- * The whole local pipeline over the sample fleet: ingest (the normalisers and the store's idempotent write
- * path), simulate (replayed history, PlanetLab traces), audit (rules, waivers; simulation scores are facts),
- * report, and the Slack digest when a webhook is given. The store is the caller's: the demo CLI gives it a
- * fresh embedded DynamoDB server, the e2e test the same.
+ * The sample fleet through the deployed handlers' code, as AWS would run it: the files are read and stored
+ * by the CLI's ingest path (RVTools workbooks and exports never arrive over HTTP); the events stored become
+ * DynamoDB stream INSERT records for the evaluate handler, in the stream's batch size (incremental audit);
+ * then the scheduled compliance workflow runs state by state (full audit, per-cluster simulation shards over
+ * the local reports bucket, report, Slack digest when a webhook is given). The store is the caller's: the
+ * demo CLI gives it a fresh embedded DynamoDB server, the e2e test the same.
  */
 export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<DemoResult> {
-  const reporter = opts.reporter ?? silentReporter;
-  const now = opts.now ?? new Date();
   const timings: DemoResult['timings'] = [];
-  const timed = async <T>(step: string, total: number | undefined, work: () => Promise<T>, detail: (r: T) => string): Promise<T> => {
-    reporter.start(step, total);
-    const t0 = performance.now();
-    const result = await work();
-    timings.push({ step, ms: performance.now() - t0 });
-    reporter.finish(detail(result));
-    return result;
-  };
+  const reporter = timedReporter(opts.reporter ?? silentReporter, timings);
+  const now = opts.now ?? new Date();
+  const rules = opts.rules ?? loadRules();
 
   const outcomes: SourceOutcome[] = [];
   for await (const o of readSources(DEMO_INPUTS.map((p) => join(opts.samplesDir, p)))) outcomes.push(o);
-  const ingest = await timed(
-    'ingest',
-    outcomes.length,
-    () => ingestOutcomes(store, outcomes, { onProgress: (p) => reporter.advance(p.processed) }),
-    (r) => `${r.accepted} events stored, ${r.duplicates} duplicates, ${r.ignored.length} ignored, ${r.rejected.length} rejected`,
-  );
+  const recording = new RecordingStore(store);
+  reporter.start('ingest', outcomes.length);
+  const ingest = await ingestOutcomes(recording, outcomes, { onProgress: (p) => reporter.advance(p.processed) });
+  reporter.finish(`${ingest.accepted} events stored, ${ingest.duplicates} duplicates, ${ingest.ignored.length} ignored, ${ingest.rejected.length} rejected`);
 
-  const traces = await loadTraceDirectory(join(opts.samplesDir, 'traces'));
-  const simulation = await timed(
-    'simulate',
-    undefined,
-    () => simulateStored(store, { traces, seed: opts.seed ?? 1, trials: opts.trials ?? 2_000, now: now.toISOString() }),
-    (r) =>
-      `${Object.keys(r.result.hosts).length} hosts over ${r.result.window.steps} steps, ${r.result.trials} failure trials; ` +
-      `overloaded ${(r.result.fleet.overloadedTimeFraction * 100).toFixed(1)}% of host-time, ${r.result.fleet.energyKWh.toFixed(0)} kWh`,
-  );
-
+  // Stored before evaluation: the handlers are never given waivers, they read the stored ones.
   // A samples folder of one's own may come without waivers: then nothing is waived.
   const waiverFile = join(opts.samplesDir, 'waivers.json');
+  reporter.start('waivers');
   const waivers = existsSync(waiverFile) ? parseWaiverText(await readFile(waiverFile, 'utf8'), waiverFile) : [];
-  const audit = await timed(
-    'audit',
-    undefined,
-    () => runAudit(store, { full: true, waivers, now: now.toISOString() }),
-    (r) => `${r.rules.length} rules over ${r.summary.hosts} hosts and ${r.summary.vms} VMs: ${r.findings.length} findings`,
-  );
+  await storeWaivers(store, waivers);
+  reporter.finish(`${waivers.length} waivers stored`);
 
-  const report = await timed('report', undefined, () => generateReport(store, { outDir: opts.outDir, now }), (r) => r.files[0] ?? r.dir);
-
-  let notify: NotifyResult | undefined;
-  if (opts.webhookUrl !== undefined) {
-    const webhookUrl = opts.webhookUrl;
-    notify = await timed(
-      'slack',
-      undefined,
-      // A bounded retry budget: the demo must finish even when Slack is down (messages stay in the outbox).
-      () => runNotify(store, { minSeverity: 'high', webhookUrl, reportUrl: report.url, now, delivery: { retryBudgetMs: 20_000 } }),
-      (r) =>
-        `${r.newCount} new findings at high or above, ${r.delivery?.delivered.length ?? 0} message(s) delivered` +
-        (r.delivery && r.delivery.remaining.length > 0 ? `, ${r.delivery.remaining.length} still queued (${r.delivery.stoppedBecause ?? 'stopped'})` : ''),
-    );
+  const stored = recording.takeStored();
+  reporter.start('evaluate', stored.length);
+  const evaluation = { records: stored.length, batches: 0, subjects: 0 };
+  let lastOpen = 0;
+  for (let i = 0; i < stored.length; i += STREAM_BATCH_SIZE) {
+    const batch = stored.slice(i, i + STREAM_BATCH_SIZE);
+    const result = await evaluateChanges(streamInsertRecords(batch), { store, rules, now: () => now });
+    evaluation.batches += 1;
+    evaluation.subjects += result.subjects;
+    if (result.findings) lastOpen = Object.values(result.findings).reduce((a, b) => a + b, 0);
+    reporter.advance(i + batch.length);
   }
-  return { ingest, simulation, audit, report, ...(notify && { notify }), timings };
+  reporter.finish(`${evaluation.records} stream records in ${evaluation.batches} batches, ${evaluation.subjects} entities re-evaluated: ${lastOpen} open findings`);
+
+  const s3 = await startLocalS3(opts.bucketDir);
+  try {
+    const workflow = await runLocalWorkflow(
+      'schedule',
+      {
+        store,
+        s3,
+        bucket: BUCKET,
+        rules,
+        tracesDir: join(opts.samplesDir, 'traces'),
+        failThreshold: 'high',
+        minSeverity: 'high',
+        ...(opts.webhookUrl !== undefined && { webhookUrl: opts.webhookUrl }),
+        // A bounded retry budget: the demo must finish even when Slack is down (messages stay in the outbox).
+        notifyDelivery: { retryBudgetMs: 20_000 },
+        reporter,
+      },
+      now,
+    );
+    const files = await copyReport(s3.client, workflow.report.keys, opts.outDir);
+    const findings = (await store.listFindings()).filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
+    const simulation = await store.getMeta<StoredSimulationSummary>(SIMULATION_LATEST_KEY);
+    return { ingest, evaluation, workflow, findings, ...(simulation && { simulation }), report: { dir: opts.outDir, files }, timings };
+  } finally {
+    await s3.close();
+  }
 }

@@ -1,5 +1,5 @@
 import { auditStep, type AuditStepOutput } from '../../functions/audit/audit-step';
-import { notifyRun, type NotifySummary } from '../../functions/notify/notify-run';
+import { notifyRun, type NotifyDeps, type NotifySummary } from '../../functions/notify/notify-run';
 import { reportStep, type ReportStepOutput } from '../../functions/report/report-step';
 import { simulateShard, ShardInput, type ShardOutput } from '../../functions/simulate-shard/simulate-shard';
 import type { ClusterItem } from '../../functions/shared/run-files';
@@ -9,6 +9,7 @@ import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { FleetStore } from '../store/types';
 import type { LocalS3 } from './local-s3';
+import { silentReporter, type StepReporter } from './step-progress';
 
 export interface LocalWorkflowDeps {
   store: FleetStore;
@@ -19,6 +20,10 @@ export interface LocalWorkflowDeps {
   failThreshold: Severity;
   minSeverity: Severity;
   webhookUrl?: string;
+  /** Slack delivery pacing; the demo bounds it so a Slack outage cannot hold the run. */
+  notifyDelivery?: NotifyDeps['delivery'];
+  /** Told when each state starts and ends (the simulate state counts its shards). */
+  reporter?: StepReporter;
 }
 
 export interface WorkflowRun {
@@ -41,18 +46,25 @@ export function executionName(now: Date, trigger: string): string {
  * Each state's input is validated with the same schema the handler uses.
  */
 export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: LocalWorkflowDeps, now = new Date()): Promise<WorkflowRun> {
+  const reporter = deps.reporter ?? silentReporter;
   const runId = executionName(now, trigger);
   const input = parseStepInput(RunInput, { runId, trigger, scope: { kind: 'fleet' } }, 'audit');
+  reporter.start('audit');
   const audit = await auditStep(input, { store: deps.store, s3: deps.s3.client, bucket: deps.bucket, rules: deps.rules, now: () => now });
+  reporter.finish(`${audit.hosts} hosts, ${audit.vms} VMs, ${openCount(audit.findings)} open findings; ${audit.clusters} clusters to simulate`);
 
   const items = (await getJson(deps.s3.client, deps.bucket, audit.clustersKey)) as ClusterItem[];
   const shards: ShardOutput[] = [];
+  reporter.start('simulate', items.length);
   // The Distributed Map runs iterations in parallel; on one machine the shards are CPU-bound, so in order.
   for (const item of items) {
     const shardInput = parseStepInput(ShardInput, { runId: audit.runId, clusterId: item.clusterId }, 'simulate-shard');
     shards.push(await simulateShard(shardInput, { s3: deps.s3.client, bucket: deps.bucket, ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }) }));
+    reporter.advance(shards.length);
   }
+  reporter.finish(`${shards.length} cluster shards, ${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs`);
 
+  reporter.start('report');
   const reportInput = parseStepInput(RunInput, { ...input, audit, simulate: shards }, 'report');
   const report = await reportStep(reportInput, {
     store: deps.store,
@@ -62,9 +74,24 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
     failThreshold: deps.failThreshold,
     now: () => now,
   });
+  reporter.finish(`${report.keys.length} files under s3://${deps.bucket}/${report.reportPrefix}; ${report.failing} open at ${report.failThreshold} or above`);
 
   let notify: NotifySummary | undefined;
   const webhook = deps.webhookUrl;
-  if (webhook !== undefined) notify = await notifyRun({ store: deps.store, minSeverity: deps.minSeverity, webhookUrl: async () => webhook });
+  if (webhook !== undefined) {
+    reporter.start('slack');
+    notify = await notifyRun({
+      store: deps.store,
+      minSeverity: deps.minSeverity,
+      webhookUrl: async () => webhook,
+      ...(deps.notifyDelivery && { delivery: deps.notifyDelivery }),
+    });
+    reporter.finish(
+      `${notify.newCount} new findings at ${deps.minSeverity} or above, ${notify.delivered} message(s) delivered` +
+        (notify.remaining > 0 ? `, ${notify.remaining} still queued (${notify.stoppedBecause ?? 'stopped'})` : ''),
+    );
+  }
   return { runId, audit, shards, report, ...(notify && { notify }) };
 }
+
+const openCount = (bySeverity: Record<Severity, number>) => Object.values(bySeverity).reduce((a, b) => a + b, 0);

@@ -52,3 +52,23 @@ export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepR
 
 /** For callers that print nothing (tests, `--json`). */
 export const silentReporter: StepReporter = { start() {}, advance() {}, finish() {} };
+
+/** Passes every call on to `inner` and records each step's wall time, in order, into `timings`. */
+export function timedReporter(inner: StepReporter, timings: { step: string; ms: number }[]): StepReporter {
+  let step = '';
+  let started = 0;
+  return {
+    start(name, total) {
+      step = name;
+      started = performance.now();
+      inner.start(name, total);
+    },
+    advance(done) {
+      inner.advance(done);
+    },
+    finish(detail) {
+      timings.push({ step, ms: performance.now() - started });
+      inner.finish(detail);
+    },
+  };
+}

@@ -10,8 +10,8 @@ import { SAMPLES } from './planted';
 function outcome(r: DemoResult) {
   return {
     ingest: { accepted: r.ingest.accepted, ignored: r.ingest.ignored.length, rejected: r.ingest.rejected.length },
-    findings: r.audit.findings.map((f) => [f.fingerprint, f.ruleId, f.resourceId, f.severity, f.status, JSON.stringify(f.evidence)]),
-    simulation: r.simulation.result.fleet,
+    findings: r.findings.map((f) => [f.fingerprint, f.ruleId, f.resourceId, f.severity, f.status, JSON.stringify(f.evidence)]),
+    simulation: { fleet: r.simulation?.fleet, hosts: r.simulation?.hosts, trials: r.simulation?.trials },
   };
 }
 
@@ -21,9 +21,10 @@ describe('the demo pipeline', () => {
 
   it('gives the same findings and figures on every run over a fresh store', async () => {
     const now = new Date('2026-11-26T00:00:00Z');
-    const first = await runDemo(new MemoryStore(), { samplesDir: SAMPLES, outDir: join(work, 'a'), now });
-    const second = await runDemo(new MemoryStore(), { samplesDir: SAMPLES, outDir: join(work, 'b'), now });
-    expect(first.audit.findings.length).toBeGreaterThan(50);
+    const first = await runDemo(new MemoryStore(), { samplesDir: SAMPLES, outDir: join(work, 'a'), bucketDir: join(work, 'a-s3'), now });
+    const second = await runDemo(new MemoryStore(), { samplesDir: SAMPLES, outDir: join(work, 'b'), bucketDir: join(work, 'b-s3'), now });
+    expect(first.findings.length).toBeGreaterThan(50);
+    expect(first.simulation?.fleet).toBeDefined();
     expect(outcome(second)).toEqual(outcome(first));
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ interface ReportFinding {
 
 /**
  * `hyperaudit demo` end to end, in process: the real embedded DynamoDB server (a child process), the sample
- * fleet through the normalisers, simulation, audit, the report on disk, and the digest posted to a local
- * server that answers like Slack.
+ * fleet through the normalisers, the evaluate handler on stream records, the workflow's states over the local
+ * reports bucket, the report on disk, and the digest posted to a local server that answers like Slack.
  */
 describe('hyperaudit demo', () => {
   const work = mkdtempSync(join(tmpdir(), 'hyperaudit-demo-e2e-'));
@@ -84,6 +84,20 @@ describe('hyperaudit demo', () => {
     const first = slack.received[0]!;
     expect(typeof first.text).toBe('string');
     expect(JSON.stringify(slack.received)).toContain('perimeter.clone-outside-source');
+  });
+
+  it('runs the stored events through the evaluate handler, then the workflow’s states in order', () => {
+    expect(stdout).toMatch(/evaluate\s.*1\d{3} stream records in 1\d batches/);
+    const steps = [...stdout.matchAll(/^ {2}\d+\. (\w+) …$/gm)].map((m) => m[1]);
+    expect(steps).toEqual(['ingest', 'waivers', 'evaluate', 'audit', 'simulate', 'report', 'slack']);
+    expect(stdout).toMatch(/workflow: schedule-\S+ \(audit → \d+ simulate shards → report → slack\)/);
+  });
+
+  it('keeps the run’s files in the local reports bucket under the data directory, the report beside the copy in --out', () => {
+    const objects = readdirSync(join(work, 'data', 's3', 'hyperaudit-reports')).map(decodeURIComponent);
+    expect(objects.some((k) => /^runs\/schedule-[^/]+\/simulation\/.+\.json$/.test(k))).toBe(true);
+    const latest = join(work, 'data', 's3', 'hyperaudit-reports', encodeURIComponent('reports/latest/report.html'));
+    expect(readFileSync(latest, 'utf8')).toBe(readFileSync(join(outDir, 'report.html'), 'utf8'));
   });
 
   it('leaves the data directory it was given, marked as the demo’s', () => {

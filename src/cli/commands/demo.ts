@@ -42,7 +42,7 @@ function prepareDataDir(requested: string | undefined): { dir: string; temporary
 function summaryTable(result: DemoResult): string {
   const head = ['category', ...SEVERITIES, 'waived', 'total'];
   const table = new Table({ head, style: { head: [], border: [], compact: true } });
-  const counts = findingsByCategory(result.audit.findings);
+  const counts = findingsByCategory(result.findings);
   const totals: Record<string, number> = {};
   for (const category of [...CATEGORIES, ...[...counts.keys()].filter((c) => !CATEGORIES.includes(c))]) {
     const row = counts.get(category) ?? {};
@@ -59,7 +59,8 @@ export function register(program: Command, run: CommandRunner): void {
   program
     .command('demo')
     .description(
-      'Run the whole local pipeline on the sample fleet: embedded DynamoDB, ingest, simulate, audit, report, and a Slack digest when SLACK_WEBHOOK_URL is set',
+      'Run the sample fleet through the deployed handlers locally: embedded DynamoDB, ingest, incremental evaluation of the stored events as stream records, ' +
+        'then the scheduled workflow (audit, per-cluster simulation, report) and a Slack digest when SLACK_WEBHOOK_URL is set',
     )
     .option('--data-dir <dir>', 'data directory of the embedded DynamoDB server (default: a fresh temporary directory)')
     .option('--keep', 'keep the data directory afterwards, to explore it with `inventory`, `audit`, `report` --data-dir')
@@ -79,6 +80,7 @@ export function register(program: Command, run: CommandRunner): void {
             runDemo(store, {
               samplesDir: resolve(opts.samples),
               outDir: opts.out,
+              bucketDir: join(dir, 's3'),
               reporter: stepReporter(out),
               ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
             }),
@@ -87,11 +89,13 @@ export function register(program: Command, run: CommandRunner): void {
           if (!opts.keep && temporary) rmSync(dir, { recursive: true, force: true });
         }
         out.write(`\n${summaryTable(result)}\n`);
-        const sim = result.simulation.result.fleet;
+        const sim = result.simulation?.fleet;
         out.write(
-          `fleet: ${result.audit.summary.hosts} hosts, ${result.audit.summary.vms} VMs; ` +
-            `simulated overload ${(sim.overloadedTimeFraction * 100).toFixed(1)}% of host-time, energy ${sim.energyKWh.toFixed(0)} kWh/day\n`,
+          `fleet: ${result.workflow.audit.hosts} hosts, ${result.workflow.audit.vms} VMs` +
+            (sim ? `; simulated overload ${(sim.overloadedTimeFraction * 100).toFixed(1)}% of host-time, energy ${sim.energyKWh.toFixed(0)} kWh/day` : '') +
+            `\n`,
         );
+        out.write(`workflow: ${result.workflow.runId} (audit → ${result.workflow.shards.length} simulate shards → report${webhook ? ' → slack' : ''})\n`);
         out.write(`report: ${result.report.files.find((f) => f.endsWith('.html')) ?? result.report.dir}\n`);
         if (webhook === undefined || webhook === '') out.write('slack: SLACK_WEBHOOK_URL not set, nothing posted\n');
         if (opts.keep || !temporary) out.write(`data: ${dir} (explore with: hyperaudit inventory --data-dir ${dir})\n`);
