@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../src/store/local-server';
 
 const run = promisify(execFile);
 const samples = join(import.meta.dirname, 'fixtures', 'samples');
@@ -69,6 +70,22 @@ describe('hyperaudit ingest and inventory', () => {
     expect(inventory.stdout).toContain('web\\x1b[31m');
     expect(inventory.stdout).not.toContain('\u001b');
     expect(inventory.stdout).toContain('poweredOn');
+  });
+
+  it('uses any DynamoDB-compatible server given with --endpoint, and the table given with --table', async () => {
+    const server = await startLocalServer({ mode: 'in-process' });
+    try {
+      const file = join(work, 'one.ndjson');
+      writeFileSync(file, `${JSON.stringify({ id: 'h-1', time: '2025-01-01T00:00:00Z', type: 'host.upsert', host: { id: 'esx-9', name: 'esx-9.lab' } })}\n`);
+      const ingest = await cli('ingest', file, '--endpoint', server.endpoint, '--table', 'elsewhere', '--json');
+      expect(JSON.parse(ingest.stdout)).toMatchObject({ accepted: 1 });
+      const other = await cli('inventory', '--json', '--endpoint', server.endpoint, '--table', 'elsewhere');
+      expect(JSON.parse(other.stdout)).toMatchObject({ hosts: [{ id: 'esx-9', name: 'esx-9.lab' }] });
+      const empty = await cli('inventory', '--json', '--endpoint', server.endpoint);
+      expect(JSON.parse(empty.stdout)).toEqual({ hosts: [], vms: [], perimeters: [] });
+    } finally {
+      await server.stop();
+    }
   });
 
   it('refuses a malformed --endpoint as a usage error', async () => {

@@ -3,15 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FleetEvent } from '../../src/model/event';
 import { fleetToJson } from '../../src/model/fleet';
 import { ingestOutcomes } from '../../src/pipeline/ingest';
-import type { SourceOutcome } from '../../src/sources/types';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { MemoryStore } from '../../src/store/memory-store';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
 import { generateHistory } from './history';
+import { asOutcomes } from './order-variants';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const TABLE = 'fault';
@@ -22,8 +21,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const asOutcomes = (events: readonly FleetEvent[]): SourceOutcome[] =>
-  events.map((event, i) => ({ kind: 'event', source: 'canonical', event, file: 'history.ndjson', record: `line ${i + 1}` }));
 
 async function open(server: LocalServer) {
   const client = createDynamoClient({ endpoint: server.endpoint });
