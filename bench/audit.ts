@@ -11,21 +11,14 @@ import { ReferenceRules } from '../src/engine/reference';
 import { waiverMatcher } from '../src/engine/waivers';
 import { emptyFleet, type Fleet, type HostView, type VmView } from '../src/model/fleet';
 import type { ResourceType } from '../src/model/finding';
+import { mulberry32 } from '../src/simulation/random';
 
 const HOSTS = Number(process.argv[2] ?? 5000);
 const VMS_PER_HOST = Number(process.argv[3] ?? 20);
 const SAMPLE = 5000;
 
-/** mulberry32: a seeded PRNG so every run audits the same fleet. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(20261126);
+// Seeded, so every run audits the same fleet.
+const rand = mulberry32(20261126);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const chance = (p: number) => rand() < p;
 

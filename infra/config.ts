@@ -14,6 +14,9 @@ const RepoPath = z
     if (!existsSync(join(REPO_ROOT, p))) ctx.addIssue({ code: 'custom', message: `${p} does not exist under ${REPO_ROOT}` });
   });
 
+/** The scheduled run compacts the table (docs/deploy.md); a month keeps it far inside the 400-day event TTL. */
+const MAX_DAYS_BETWEEN_RUNS = 30;
+
 /**
  * Deployment settings. Read once from cdk context (`-c hyperaudit:schedule=...` or cdk.json "context"),
  * validated here, then passed to constructs as typed props: constructs never read context or process.env.
@@ -24,6 +27,10 @@ export const HyperauditConfigSchema = z
     schedule: z
       .string()
       .regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)')
+      // The run compacts the table; events expire after 400 days, so it must come round well before that.
+      .refine((e) => !/^rate\((\d+) days?\)$/.test(e) || Number(/\d+/.exec(e)![0]) <= MAX_DAYS_BETWEEN_RUNS, {
+        message: `runs too rarely: the run also compacts the table, so at most rate(${MAX_DAYS_BETWEEN_RUNS} days)`,
+      })
       .default('cron(0 6 * * ? *)'),
     /** IANA time zone the cron expression is evaluated in. */
     scheduleTimezone: z.string().min(1).default('UTC'),

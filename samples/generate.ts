@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FleetEventSchema, type FleetEvent } from '../src/model/event';
+import { mulberry32 } from '../src/simulation/random';
 import type { Host, SettingValue } from '../src/model/host';
 import type { Vm } from '../src/model/vm';
 import type { Perimeter } from '../src/model/perimeter';
@@ -22,16 +23,6 @@ const outRoot = outFlag >= 0 && process.argv[outFlag + 1] !== undefined ? proces
 const outDir = join(outRoot, 'fleet');
 
 // ---------------------------------------------------------------- determinism
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(20261120);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const between = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));

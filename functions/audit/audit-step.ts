@@ -1,14 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { FleetEvent } from '../../src/model/event';
-import type { Fleet } from '../../src/model/fleet';
 import type { Severity } from '../../src/model/finding';
 import type { LoadedRule } from '../../src/engine/types';
 import { runAudit } from '../../src/pipeline/audit';
 import { ingestOutcomes } from '../../src/pipeline/ingest';
 import { readSources } from '../../src/sources/read-sources';
-import { clusterFleet, listClusters } from '../../src/pipeline/simulate';
-import type { PlacementTimeline } from '../../src/simulation/placement';
-import { replayHistory } from '../../src/simulation/replay';
+import { clusterFleet, listClusters, replayStored } from '../../src/pipeline/simulate';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../../src/simulation/simulate-fleet';
 import type { FleetStore } from '../../src/store/types';
 import { clusterWork, runKeys, type ClusterItem } from '../shared/run-files';
@@ -34,31 +30,24 @@ export interface AuditStepOutput {
   hosts: number;
   vms: number;
   findings: Record<Severity, number>;
+  /** Snapshots refreshed before the audit (stores whose events expire). */
+  compaction?: { entities: number; snapshotsWritten: number };
 }
 
 /**
  * First step of a run: a full audit of the stored fleet, and the simulation's work split per cluster.
  * History is replayed once here, so shards get their cluster's placement over the window without each
- * reading the whole table.
+ * reading the whole table. It starts with the store's compaction: the daily run is what keeps every event
+ * in a snapshot before its TTL (docs/deploy.md, "Compaction in the daily run").
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
+  // First, so the run also keeps state safe when a later step fails: events expire by TTL, snapshots do not.
+  const compaction = deps.store.compact !== undefined ? await deps.store.compact() : undefined;
   if (deps.perimetersFile !== undefined) await applyPerimeters(deps.store, deps.perimetersFile);
-  const history: FleetEvent[] = [];
-  for await (const event of deps.store.readHistory()) history.push(event);
   const steps = DEFAULT_STEPS;
   const stepSeconds = DEFAULT_STEP_SECONDS;
-  let fleet: Fleet;
-  let placement: PlacementTimeline | undefined;
-  let start: string;
-  if (history.length > 0) {
-    const replay = replayHistory(history, { steps, stepSeconds });
-    fleet = replay.fleet;
-    placement = replay.placement;
-    start = new Date(replay.startMs).toISOString();
-  } else {
-    fleet = await deps.store.loadFleet();
-    start = new Date((deps.now ?? (() => new Date()))().getTime() - steps * stepSeconds * 1000).toISOString();
-  }
+  const { fleet, placement, start: replayStart } = await replayStored(deps.store, { steps, stepSeconds });
+  const start = replayStart ?? new Date((deps.now ?? (() => new Date()))().getTime() - steps * stepSeconds * 1000).toISOString();
   const window = { start, steps, stepSeconds };
 
   const clusters = listClusters(fleet);
@@ -80,6 +69,7 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
     hosts: audit.summary.hosts,
     vms: audit.summary.vms,
     findings: audit.summary.findings,
+    ...(compaction !== undefined && { compaction }),
   };
 }
 

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import type { Severity } from '../../src/model/finding';
 import { acknowledgeWildcards, logicalIdOf, nagArnOf } from '../nag/acknowledgements';
 import { HyperauditFunction, type BundledFile } from './hyperaudit-function';
+import { grantTableAccess } from './table-access';
 
 /** Working files of one run (cluster list, simulation shards) and the published reports. */
 export const RUNS_PREFIX = 'runs/';
@@ -74,7 +75,7 @@ export class AuditWorkflow extends Construct {
       environment: storeEnv,
       ...common,
     });
-    props.table.grantReadWriteData(this.auditFunction);
+    grantTableAccess(props.table, this.auditFunction, 'audit');
     this.allowObjects(this.auditFunction, props.reports, ['s3:PutObject'], RUNS_PREFIX);
 
     this.simulateFunction = new HyperauditFunction(this, 'SimulateShard', {
@@ -98,7 +99,7 @@ export class AuditWorkflow extends Construct {
       environment: storeEnv,
       ...common,
     });
-    props.table.grantReadWriteData(this.reportFunction);
+    grantTableAccess(props.table, this.reportFunction, 'report');
     this.allowObjects(this.reportFunction, props.reports, ['s3:GetObject'], RUNS_PREFIX);
     this.reportFunction.addToRolePolicy(
       new iam.PolicyStatement({

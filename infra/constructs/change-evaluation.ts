@@ -13,6 +13,7 @@ import type { Severity } from '../../src/model/finding';
 import { EVENT_SK_PREFIX, FINDINGS_PK } from '../../src/store/items';
 import { acknowledgeWildcards, nagArnOf } from '../nag/acknowledgements';
 import { HyperauditFunction, type BundledFile } from './hyperaudit-function';
+import { grantTableAccess } from './table-access';
 
 export interface ChangeEvaluationProps {
   table: dynamodb.ITable;
@@ -60,7 +61,7 @@ export class ChangeEvaluation extends Construct {
       logRetention: props.logRetention,
       metricsNamespace: props.metricsNamespace,
     });
-    props.table.grantReadWriteData(this.evaluateFunction);
+    grantTableAccess(props.table, this.evaluateFunction, 'evaluate');
     this.evaluateFunction.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -91,7 +92,7 @@ export class ChangeEvaluation extends Construct {
       logRetention: props.logRetention,
       metricsNamespace: props.metricsNamespace,
     });
-    props.table.grantReadWriteData(this.notifyFunction);
+    grantTableAccess(props.table, this.notifyFunction, 'notify');
     this.webhookSecret.grantRead(this.notifyFunction);
     this.notifyFunction.addEventSource(
       new DynamoEventSource(props.table, {

@@ -6,12 +6,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from '../paths';
 
-/**
- * Where the bundle sits inside the code root. Core modules find their data files relative to their own
- * source location (src/engine/*.ts reads ../../rules); at the same depth, the bundle finds /var/task/rules.
- */
-export const BUNDLE_DIR = 'app/handler';
-
 /** Files copied into the code root (/var/task/<to>), where the core looks for them at run time. */
 export interface BundledFile {
   /** Path relative to the repo root: a file or a directory. */
@@ -35,7 +29,7 @@ export interface HyperauditFunctionProps {
 }
 
 /**
- * A hyperaudit Lambda with the house defaults baked in: Node 20 on ARM64, X-Ray tracing, Powertools settings,
+ * A hyperaudit Lambda with the house defaults baked in: Node 22 on ARM64, X-Ray tracing, Powertools settings,
  * its own log group with retention, and an ESM bundle built by the local esbuild (never Docker).
  */
 export class HyperauditFunction extends NodejsFunction {
@@ -47,7 +41,7 @@ export class HyperauditFunction extends NodejsFunction {
     const files = props.files ?? [];
     super(scope, id, {
       entry: path.join(REPO_ROOT, 'functions', props.handlerDir, 'index.ts'),
-      handler: `${BUNDLE_DIR}/index.handler`,
+      handler: 'index.handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       description: props.description,
@@ -81,13 +75,13 @@ export class HyperauditFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `mkdir -p "${outputDir}/${BUNDLE_DIR}" && mv "${outputDir}/index.mjs" "${outputDir}/index.mjs.map" "${outputDir}/${BUNDLE_DIR}/"`,
-            ...files.map((f) => {
+          // Data files sit beside the bundle; the handlers name them by path (RULES_DIR, TRACES_DIR), and
+          // loadRules reads the schema and SCG catalogue from the rules folder it is given.
+          afterBundling: (inputDir: string, outputDir: string) =>
+            files.map((f) => {
               const dest = path.posix.join(outputDir, f.to);
               return `mkdir -p "${path.posix.dirname(dest)}" && cp -R "${path.posix.join(inputDir, f.from)}" "${dest}"`;
             }),
-          ],
         },
       },
     });

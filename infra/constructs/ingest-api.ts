@@ -13,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENVELOPE_ATTRIBUTE } from '../../functions/shared/envelope';
 import { HyperauditFunction } from './hyperaudit-function';
+import { grantTableAccess } from './table-access';
 
 /** SQS's ceiling; maxBodyBytes stays below it by the envelope attribute's size (config caps it). */
 const MAX_MESSAGE_BYTES = 1_048_576;
@@ -151,7 +152,7 @@ export class IngestApi extends Construct {
       metricsNamespace: props.metricsNamespace,
       environment: { TABLE_NAME: props.table.tableName },
     });
-    props.table.grantReadWriteData(this.ingestFunction);
+    grantTableAccess(props.table, this.ingestFunction, 'ingest');
     this.ingestFunction.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,

@@ -7,7 +7,7 @@ import { Alarms } from '../constructs/alarms';
 import { AuditWorkflow } from '../constructs/audit-workflow';
 import { ChangeEvaluation } from '../constructs/change-evaluation';
 import { FleetTable } from '../constructs/fleet-table';
-import { BUNDLE_DIR, type BundledFile } from '../constructs/hyperaudit-function';
+import type { BundledFile } from '../constructs/hyperaudit-function';
 import { IngestApi } from '../constructs/ingest-api';
 import { ReportsBucket } from '../constructs/reports-bucket';
 import { acknowledgeFunctionDefaults } from '../nag/acknowledgements';
@@ -45,10 +45,11 @@ export class HyperauditStack extends Stack {
       auditEnvironment.PERIMETERS_FILE = bundled;
     }
 
-    // The HTML report inlines its script, stylesheet and Chart.js, which it reads from disk at run time.
+    // The HTML report inlines its script, stylesheet and Chart.js, which it reads from disk at run time:
+    // assets/ next to the bundle (import.meta.url-relative), chart.js where require.resolve finds it.
     const reportFiles: BundledFile[] = [
       ...auditFiles,
-      { from: 'src/report/html/assets', to: `${BUNDLE_DIR}/assets` },
+      { from: 'src/report/html/assets', to: 'assets' },
       ...['package.json', 'dist/chart.cjs', 'dist/chart.umd.js'].map((f) => ({
         from: `node_modules/chart.js/${f}`,
         to: `node_modules/chart.js/${f}`,

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -9,6 +9,8 @@ import type { Condition, FactRef, LoadedRule, Profile, RuleFile, Scalar } from '
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 const SCHEMA_FILE = 'rule.schema.json';
+/** The SCG catalogue inside a rules directory (see catalogue.ts). */
+const CATALOGUE_FILE = 'catalogue/vsphere-8-scg-controls.csv';
 /** Folders under the rules directory that hold data, not rules. */
 const NOT_PACKS = new Set(['catalogue']);
 
@@ -22,17 +24,29 @@ export class RuleLoadError extends Error {
 
 export interface LoadOptions {
   profile?: Profile;
-  /** vSphere 8 SCG catalogue; defaults to rules/catalogue/ of this package. */
+  /** vSphere 8 SCG catalogue; defaults to `<dir>/catalogue/`, else rules/catalogue/ of this package. */
   catalogue?: Map<string, ScgControl>;
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function validate(): ReturnType<Ajv['compile']> {
+/** Compiled schemas by file: a rules directory with its own schema is validated against that one. */
+const validators = new Map<string, ReturnType<Ajv['compile']>>();
+function validatorFor(schemaFile: string): ReturnType<Ajv['compile']> {
+  let validator = validators.get(schemaFile);
   if (!validator) {
-    const schema = JSON.parse(readFileSync(join(DEFAULT_RULES_DIR, SCHEMA_FILE), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
     validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    validators.set(schemaFile, validator);
   }
   return validator;
+}
+
+/**
+ * `dir`'s own file when it has one, else the package's. A rules directory shipped elsewhere (a Lambda bundle,
+ * a copy with local packs) is self-contained; a directory of packs alone still loads.
+ */
+function ownOrDefault(dir: string, relativePath: string): string {
+  const own = join(dir, relativePath);
+  return existsSync(own) ? own : join(DEFAULT_RULES_DIR, relativePath);
 }
 
 /** The rule files under `dir`: `<pack>/<rule-id>.json`, sorted. */
@@ -49,7 +63,8 @@ export function ruleFiles(dir: string): { pack: string; file: string }[] {
 /** Loads, validates and resolves every rule under `dir` for one profile. Throws RuleLoadError listing all problems. */
 export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): LoadedRule[] {
   const profile = opts.profile ?? 'scg';
-  const catalogue = opts.catalogue ?? loadCatalogue();
+  const catalogue = opts.catalogue ?? loadCatalogue(ownOrDefault(dir, CATALOGUE_FILE));
+  const validate = validatorFor(ownOrDefault(dir, SCHEMA_FILE));
   let files: { pack: string; file: string }[];
   try {
     files = ruleFiles(dir);
@@ -64,7 +79,7 @@ export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): Load
   for (const { pack, file } of files) {
     const shown = relative(process.cwd(), file) || file;
     const fileProblems: string[] = [];
-    const rule = loadRuleFile(file, pack, profile, catalogue, (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`));
+    const rule = loadRuleFile(file, pack, profile, catalogue, (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`), validate);
     if (rule && seen.has(rule.id)) fileProblems.push(`${shown}: /id duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`);
     if (rule && fileProblems.length === 0) {
       seen.set(rule.id, shown);
@@ -96,7 +111,14 @@ function describeAjv(errors: ErrorObject[]): { path: string; message: string }[]
   return [...out.values()].slice(0, 5);
 }
 
-export function loadRuleFile(file: string, pack: string, profile: Profile, catalogue: Map<string, ScgControl>, report: Report): LoadedRule | undefined {
+export function loadRuleFile(
+  file: string,
+  pack: string,
+  profile: Profile,
+  catalogue: Map<string, ScgControl>,
+  report: Report,
+  check: ReturnType<Ajv['compile']> = validatorFor(join(DEFAULT_RULES_DIR, SCHEMA_FILE)),
+): LoadedRule | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -104,7 +126,6 @@ export function loadRuleFile(file: string, pack: string, profile: Profile, catal
     report('', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
-  const check = validate();
   if (!check(raw)) {
     for (const e of describeAjv(check.errors ?? [])) report(e.path, e.message);
     return undefined;

@@ -9,6 +9,7 @@ import type { FleetEvent } from '../model/event';
 import { emptyFleet, type Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
+import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
 import type { SimulationResult, VmResult } from '../simulation/result';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS, simulateFleet, type SimulationOptions } from '../simulation/simulate-fleet';
@@ -231,31 +232,51 @@ export function fitForItem(stored: ReturnType<typeof storedForm> & { simulatedAt
   };
 }
 
+export interface ReplayOptions {
+  steps?: number;
+  stepSeconds?: number;
+  /** First step of the window; default: the window whose last step holds the newest event. */
+  start?: string;
+}
+
+export interface ReplayedStore {
+  fleet: Fleet;
+  /** Per-VM host over the window; absent when the store holds no history (state from snapshots only). */
+  placement?: PlacementTimeline;
+  /** The window's first step: the replay's, or `opts.start` when there was no history to replay. */
+  start?: string;
+  placementChanges: number;
+}
+
+/**
+ * The fleet and its placement over the window, from the store's history; falls back to the folded state
+ * (no placement) when no event items are left, e.g. all expired into snapshots.
+ */
+export async function replayStored(store: FleetStore, opts: ReplayOptions = {}): Promise<ReplayedStore> {
+  const history: FleetEvent[] = [];
+  for await (const event of store.readHistory()) history.push(event);
+  if (history.length === 0) return { fleet: await store.loadFleet(), placementChanges: 0, ...(opts.start !== undefined && { start: opts.start }) };
+  const startMs = opts.start !== undefined ? Date.parse(opts.start) : undefined;
+  if (startMs !== undefined && Number.isNaN(startMs)) throw new SimulationInputError(`start is not a date-time: ${opts.start}`);
+  const replay = replayHistory(history, {
+    steps: opts.steps ?? DEFAULT_STEPS,
+    stepSeconds: opts.stepSeconds ?? DEFAULT_STEP_SECONDS,
+    ...(startMs !== undefined && { startMs }),
+  });
+  return { fleet: replay.fleet, placement: replay.placement, start: new Date(replay.startMs).toISOString(), placementChanges: replay.placementChanges };
+}
+
 /**
  * Replays the stored history into placement over the window (by default the `steps × stepSeconds` whose last
  * step holds the newest event), simulates, and stores the compact result under `simulation/latest` and a run summary
  * under `simulation/runs/<iso time>`.
  */
 export async function simulateStored(store: FleetStore, opts: StoredSimulationOptions = {}): Promise<StoredSimulation> {
-  const history: FleetEvent[] = [];
-  for await (const event of store.readHistory()) history.push(event);
   const steps = opts.steps ?? DEFAULT_STEPS;
   const stepSeconds = opts.stepSeconds ?? DEFAULT_STEP_SECONDS;
-  let fleet: Fleet;
-  let placement = opts.placement;
-  let start = opts.start;
-  let placementChanges = 0;
-  if (history.length > 0) {
-    const startMs = opts.start !== undefined ? Date.parse(opts.start) : undefined;
-    if (startMs !== undefined && Number.isNaN(startMs)) throw new SimulationInputError(`start is not a date-time: ${opts.start}`);
-    const replay = replayHistory(history, { steps, stepSeconds, ...(startMs !== undefined && { startMs }) });
-    fleet = replay.fleet;
-    placement ??= replay.placement;
-    start = new Date(replay.startMs).toISOString();
-    placementChanges = replay.placementChanges;
-  } else {
-    fleet = await store.loadFleet();
-  }
+  const replay = await replayStored(store, { steps, stepSeconds, ...(opts.start !== undefined && { start: opts.start }) });
+  const placement = opts.placement ?? replay.placement;
+  const { fleet, start, placementChanges } = replay;
   const result = runSimulation(fleet, { ...opts, ...(placement && { placement }), ...(start !== undefined && { start }) });
   if (opts.save === false) return { result, placementChanges };
   const now = opts.now ?? new Date().toISOString();

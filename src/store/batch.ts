@@ -57,28 +57,47 @@ export interface BatchContext {
   stats: StoreStats;
 }
 
-/** Writes up to 25 items, retrying UnprocessedItems with backoff until all are stored or attempts run out. */
-export async function batchWrite(ctx: BatchContext, items: readonly Item[]): Promise<void> {
-  if (items.length > BATCH_WRITE_MAX) throw new RangeError(`batchWrite takes at most ${BATCH_WRITE_MAX} items`);
-  let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+/**
+ * One batch operation to the end: sends `pending`, then whatever DynamoDB handed back unprocessed, with backoff
+ * between rounds, until nothing is left or the policy's attempts run out. Each send retries its own
+ * throttling errors; `settle` counts the round and returns what is still unprocessed.
+ */
+async function untilProcessed<T, Out>(
+  ctx: BatchContext,
+  operation: UnprocessedItemsError['operation'],
+  pending: T[],
+  keysOf: (left: T[]) => Key[],
+  send: (request: T[]) => Promise<Out>,
+  settle: (request: T[], out: Out) => T[],
+): Promise<void> {
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= ctx.retry.maxAttempts) {
-      throw new UnprocessedItemsError('BatchWriteItem', pending.map((r) => keyOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {})), attempt);
-    }
+    if (attempt >= ctx.retry.maxAttempts) throw new UnprocessedItemsError(operation, keysOf(pending), attempt);
     if (attempt > 0) {
       ctx.stats.retries++;
       await sleep(backoffDelay(ctx.retry, attempt));
     }
     const request = pending;
-    const out = await withRetry(
-      ctx.retry,
-      () => ctx.client.send(new BatchWriteItemCommand({ RequestItems: { [ctx.tableName]: request } })),
-      () => ctx.stats.retries++,
-    );
-    ctx.stats.writeRequests++;
-    pending = out.UnprocessedItems?.[ctx.tableName] ?? [];
-    ctx.stats.itemsWritten += request.length - pending.length;
+    const out = await withRetry(ctx.retry, () => send(request), () => ctx.stats.retries++);
+    pending = settle(request, out);
   }
+}
+
+/** Writes up to 25 items, retrying UnprocessedItems with backoff until all are stored or attempts run out. */
+export async function batchWrite(ctx: BatchContext, items: readonly Item[]): Promise<void> {
+  if (items.length > BATCH_WRITE_MAX) throw new RangeError(`batchWrite takes at most ${BATCH_WRITE_MAX} items`);
+  await untilProcessed(
+    ctx,
+    'BatchWriteItem',
+    items.map((Item): WriteRequest => ({ PutRequest: { Item } })),
+    (left) => left.map((r) => keyOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {})),
+    (request) => ctx.client.send(new BatchWriteItemCommand({ RequestItems: { [ctx.tableName]: request } })),
+    (request, out) => {
+      const left = out.UnprocessedItems?.[ctx.tableName] ?? [];
+      ctx.stats.writeRequests++;
+      ctx.stats.itemsWritten += request.length - left.length;
+      return left;
+    },
+  );
 }
 
 /** Reads up to 100 keys (strongly consistent), retrying UnprocessedKeys; returns the items found. */
@@ -89,26 +108,21 @@ export async function batchGet(ctx: BatchContext, keys: readonly Key[], projecti
     ConsistentRead: true,
     ...(names && { ProjectionExpression: Object.keys(names).join(','), ExpressionAttributeNames: names }),
   };
-  let pending: Item[] = keys.map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } }));
   const found: Item[] = [];
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= ctx.retry.maxAttempts) throw new UnprocessedItemsError('BatchGetItem', pending.map(keyOf), attempt);
-    if (attempt > 0) {
-      ctx.stats.retries++;
-      await sleep(backoffDelay(ctx.retry, attempt));
-    }
-    const request = pending;
-    const out = await withRetry(
-      ctx.retry,
-      () => ctx.client.send(new BatchGetItemCommand({ RequestItems: { [ctx.tableName]: { ...base, Keys: request } } })),
-      () => ctx.stats.retries++,
-    );
-    ctx.stats.readRequests++;
-    const items = out.Responses?.[ctx.tableName] ?? [];
-    ctx.stats.itemsRead += items.length;
-    found.push(...items);
-    pending = out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? [];
-  }
+  await untilProcessed(
+    ctx,
+    'BatchGetItem',
+    keys.map((k): Item => ({ pk: { S: k.pk }, sk: { S: k.sk } })),
+    (left) => left.map(keyOf),
+    (request) => ctx.client.send(new BatchGetItemCommand({ RequestItems: { [ctx.tableName]: { ...base, Keys: request } } })),
+    (_, out) => {
+      const items = out.Responses?.[ctx.tableName] ?? [];
+      ctx.stats.readRequests++;
+      ctx.stats.itemsRead += items.length;
+      found.push(...items);
+      return out.UnprocessedKeys?.[ctx.tableName]?.Keys ?? [];
+    },
+  );
   return found;
 }
 

@@ -42,4 +42,9 @@ export interface FleetStore {
   enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void>;
   listOutbox(): Promise<OutboxMessage[]>;
   deleteOutbox(id: string): Promise<void>;
+  /**
+   * Folds every entity's uncovered events into its snapshot, so events can expire (TTL) without losing
+   * state. Stores without expiry (MemoryStore) need not have it.
+   */
+  compact?(): Promise<{ entities: number; snapshotsWritten: number }>;
 }

@@ -1,46 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main';
-import { startLocalServer, type LocalServer } from '../../src/store/local-server';
-import { openDynamoStore } from '../../src/store/open-store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoStore } from '../../src/store/dynamo-store';
 import { finding, HOSTILE_NAME } from './findings-fixture';
-import { startSlackLikeServer, type SlackAnswer } from './slack-like-server';
-
-/** Runs the CLI in-process and captures what it printed. */
-async function cli(...args: string[]) {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'hyperaudit', ...args]);
-    return { code, out };
-  } finally {
-    spy.mockRestore();
-  }
-}
+import { startSlackLikeServer, type SlackAnswer } from '../support/slack-like-server';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { runCli as cli } from '../support/run-cli';
 
 describe('hyperaudit report and notify against the local DynamoDB store', () => {
-  let dynamo: LocalServer;
+  let dynamo: LocalDynamo;
   let store: DynamoStore;
   let dir: string;
 
   beforeAll(async () => {
-    dynamo = await startLocalServer({ mode: 'in-process' });
-    store = await openDynamoStore({ endpoint: dynamo.endpoint });
-    dir = await mkdtemp(join(tmpdir(), 'hyperaudit-cli-'));
+    dynamo = await startLocalDynamo('hyperaudit-cli-');
+    ({ store, dir } = dynamo);
   });
-
-  afterAll(async () => {
-    store?.close();
-    await dynamo?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => dynamo?.stop());
 
   it('writes the report and links it in a dry-run digest', async () => {
     await store.putFindings([finding(1, { severity: 'critical', resourceName: HOSTILE_NAME }), finding(2, { severity: 'low' })]);
@@ -49,8 +25,8 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     expect(existsSync(join(dir, 'r1', 'report.html'))).toBe(true);
     const dry = await cli('notify', '--endpoint', dynamo.endpoint, '--dry-run', '--min-severity', 'critical');
     expect(dry.code).toBe(0);
-    expect(dry.out).toContain('https://reports.example/r1/report.html|Open the full report');
-    expect(dry.out).toContain('1 new, 0 resolved');
+    expect(dry.stdout).toContain('https://reports.example/r1/report.html|Open the full report');
+    expect(dry.stdout).toContain('1 new, 0 resolved');
     expect(await store.listOutbox()).toEqual([]);
   });
 
@@ -60,14 +36,14 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     try {
       const down = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info', '--retry-budget', '1.5');
       expect(down.code).toBe(4);
-      expect(down.out).toMatch(/1 still queued: Slack unavailable \(HTTP 500\)/);
-      expect(down.out).not.toContain(slack.url);
+      expect(down.stdout).toMatch(/1 still queued: Slack unavailable \(HTTP 500\)/);
+      expect(down.stdout).not.toContain(slack.url);
       expect(await store.listOutbox()).toHaveLength(1);
 
       answer = 'ok';
       const up = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
       expect(up.code).toBe(0);
-      expect(up.out).toContain('1 delivered');
+      expect(up.stdout).toContain('1 delivered');
       const again = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
       expect(again.code).toBe(0);
       expect(slack.accepted()).toHaveLength(1);
@@ -84,7 +60,7 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     try {
       const run = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
       expect(run.code).toBe(1);
-      expect(run.out).toMatch(/rejected by Slack \(400 invalid_blocks\)/);
+      expect(run.stdout).toMatch(/rejected by Slack \(400 invalid_blocks\)/);
       expect(slack.arrivals).toHaveLength(1);
       expect(await store.listMeta('notify/dead/')).toHaveLength(1);
       expect(await store.listOutbox()).toEqual([]);
@@ -96,27 +72,20 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
   it('refuses to run without a webhook unless it is a dry run, and queues nothing', async () => {
     const saved = process.env.SLACK_WEBHOOK_URL;
     delete process.env.SLACK_WEBHOOK_URL;
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const before = await store.getMeta('notify/last');
       const run = await cli('notify', '--endpoint', dynamo.endpoint);
       expect(run.code).toBe(2);
-      expect(String(err.mock.calls[0]?.[0])).toContain('no webhook');
+      expect(run.stderr).toContain('no webhook');
       expect(await store.getMeta('notify/last')).toEqual(before);
     } finally {
-      err.mockRestore();
       if (saved !== undefined) process.env.SLACK_WEBHOOK_URL = saved;
     }
   });
 
   it('refuses a webhook that is not a URL without a stack trace', async () => {
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const run = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', 'not a url');
-      expect(run.code).toBe(2);
-      expect(String(err.mock.calls[0]?.[0])).toBe('hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n');
-    } finally {
-      err.mockRestore();
-    }
+    const run = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', 'not a url');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n');
   });
 });

@@ -8,7 +8,8 @@ import { MemoryStore } from '../../src/store/memory-store';
 import type { Finding } from '../../src/model/finding';
 import { finding, HOSTILE_NAME } from './findings-fixture';
 import { expectWithinSlackLimits } from './slack-limits-check';
-import { startSlackLikeServer, virtualTiming, type SlackAnswer } from './slack-like-server';
+import { startSlackLikeServer, type SlackAnswer } from '../support/slack-like-server';
+import { virtualTiming } from './virtual-timing';
 import type { SlackPayload } from '../../src/alerts/digest-messages';
 
 const servers: { close: () => Promise<void> }[] = [];

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
 import { plantedFindings, SAMPLES } from './planted';
-import { startSlackLikeServer, type SlackLikeServer } from './slack-like-server';
+import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
+import { runCli } from '../support/run-cli';
 
 interface ReportFinding {
   ruleId: string;
@@ -30,15 +30,9 @@ describe('hyperaudit demo', () => {
     slack = await startSlackLikeServer();
     const previous = process.env.SLACK_WEBHOOK_URL;
     process.env.SLACK_WEBHOOK_URL = slack.url;
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    }) as typeof process.stdout.write;
     try {
-      exitCode = await main(['node', 'hyperaudit', 'demo', '--data-dir', join(work, 'data'), '--out', outDir]);
+      ({ code: exitCode, stdout } = await runCli('demo', '--data-dir', join(work, 'data'), '--out', outDir));
     } finally {
-      process.stdout.write = write;
       if (previous === undefined) delete process.env.SLACK_WEBHOOK_URL;
       else process.env.SLACK_WEBHOOK_URL = previous;
     }
@@ -80,10 +74,10 @@ describe('hyperaudit demo', () => {
   });
 
   it('posted the digest to the Slack webhook', () => {
-    expect(slack.received.length).toBeGreaterThan(0);
-    const first = slack.received[0]!;
+    expect(slack.accepted().length).toBeGreaterThan(0);
+    const first = slack.accepted()[0]!;
     expect(typeof first.text).toBe('string');
-    expect(JSON.stringify(slack.received)).toContain('perimeter.clone-outside-source');
+    expect(JSON.stringify(slack.accepted())).toContain('perimeter.clone-outside-source');
   });
 
   it('runs the stored events through the evaluate handler, then the workflow’s states in order', () => {
@@ -108,15 +102,9 @@ describe('hyperaudit demo', () => {
     const foreign = join(work, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'keep.txt'), 'precious');
-    const stderr = process.stderr.write.bind(process.stderr);
-    let message = '';
-    process.stderr.write = ((chunk: string | Uint8Array) => ((message += String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      expect(await main(['node', 'hyperaudit', 'demo', '--data-dir', foreign, '--out', join(work, 'unused')])).toBe(2);
-    } finally {
-      process.stderr.write = stderr;
-    }
-    expect(message).toContain('not created by the demo');
+    const run = await runCli('demo', '--data-dir', foreign, '--out', join(work, 'unused'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('not created by the demo');
     expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe('precious');
   });
 });

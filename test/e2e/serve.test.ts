@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES } from './planted';
-import { startSlackLikeServer, type SlackLikeServer } from './slack-like-server';
+import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TOKEN = 'e2e-serve-token-7f3a9c21b4d8';
@@ -145,7 +145,7 @@ describe('hyperaudit serve', () => {
   it('evaluates a change incrementally: a new finding appears, Slack gets the digest, a re-delivery changes nothing', async () => {
     const before = await reportFindings();
     expect(has(before, 'esxi.ssh-disabled', 'host-1105')).toBe(false);
-    const slackBefore = slack.received.length;
+    const slackBefore = slack.accepted().length;
     const event = {
       id: 'e2e-ssh-enabled-host-1105',
       time: '2026-11-25T09:00:00Z',
@@ -158,8 +158,8 @@ describe('hyperaudit serve', () => {
     expect(body.accepted).toBe(1);
     expect(body.evaluation).toMatchObject({ subjects: 1, mode: 'incremental' });
     expect(has(await reportFindings(), 'esxi.ssh-disabled', 'host-1105')).toBe(true);
-    expect(slack.received.length).toBeGreaterThan(slackBefore);
-    expect(JSON.stringify(slack.received.slice(slackBefore))).toContain('esxi.ssh-disabled');
+    expect(slack.accepted().length).toBeGreaterThan(slackBefore);
+    expect(JSON.stringify(slack.accepted().slice(slackBefore))).toContain('esxi.ssh-disabled');
 
     const again = await post(JSON.stringify(event), 'application/json');
     expect(again.json()).toMatchObject({ accepted: 0, duplicates: 1, evaluation: { subjects: 0 } });

@@ -1,15 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
 import { runAudit } from '../../src/pipeline/audit';
 import type { DynamoStore } from '../../src/store/dynamo-store';
-import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { MemoryStore } from '../../src/store/memory-store';
-import { openDynamoStore } from '../../src/store/open-store';
+import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { runCli as cli } from '../support/run-cli';
 
 const rules = loadRules(DEFAULT_RULES_DIR);
 const t = (n: number) => new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString();
@@ -65,40 +63,22 @@ describe('runAudit', () => {
   });
 });
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(['node', 'hyperaudit', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
 describe('hyperaudit audit', () => {
-  let dynamo: LocalServer;
+  let dynamo: LocalDynamo;
   let store: DynamoStore;
   let dir: string;
 
   beforeAll(async () => {
-    dynamo = await startLocalServer({ mode: 'in-process' });
-    store = await openDynamoStore({ endpoint: dynamo.endpoint });
-    dir = await mkdtemp(join(tmpdir(), 'hyperaudit-audit-'));
+    dynamo = await startLocalDynamo('hyperaudit-audit-');
+    ({ store, dir } = dynamo);
     await store.putEvents([sshOn]);
   });
-  afterAll(async () => {
-    store?.close();
-    await dynamo?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => dynamo?.stop());
 
   it('exits 3 when an open finding is at or above --fail-on, 0 below it', async () => {
     const high = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'high');
     expect(high.code).toBe(3);
-    const doc = JSON.parse(high.out) as { findings: { ruleId: string; status: string }[] };
+    const doc = JSON.parse(high.stdout) as { findings: { ruleId: string; status: string }[] };
     expect(doc.findings).toContainEqual(expect.objectContaining({ ruleId: 'esxi.ssh-disabled', status: 'open' }));
     expect((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'critical')).code).toBe(0);
   });
@@ -119,8 +99,8 @@ describe('hyperaudit audit', () => {
     await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'x', rule: 'y', reason: 'z', owner: 'o', expires: 'soon' }] }));
     const r = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('bad-waivers.json: /waivers/0/expires');
-    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.stderr).toContain('bad-waivers.json: /waivers/0/expires');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('refuses a bad rules directory with exit 1, naming the file and JSON path', async () => {
@@ -131,6 +111,6 @@ describe('hyperaudit audit', () => {
     await writeFile(join(rulesDir, 'hardening', 'esxi.ssh-disabled.json'), JSON.stringify({ ...rule, severty: 'high' }));
     const r = await cli('audit', '--endpoint', dynamo.endpoint, '--rules', rulesDir);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/esxi\.ssh-disabled\.json: \/ must NOT have additional properties "severty"/);
+    expect(r.stderr).toMatch(/esxi\.ssh-disabled\.json: \/ must NOT have additional properties "severty"/);
   });
 });

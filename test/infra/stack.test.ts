@@ -386,6 +386,7 @@ describe('audit workflow', () => {
 
   it('refuses an invalid context value and names the key', () => {
     expect(() => buildStack({ 'hyperaudit:schedule': 'every day' })).toThrow(/hyperaudit:schedule/);
+    expect(() => buildStack({ 'hyperaudit:schedule': 'rate(90 days)' })).toThrow(/hyperaudit:schedule: runs too rarely: the run also compacts the table/);
     expect(() => buildStack({ 'hyperaudit:failThreshold': 'urgent' })).toThrow(/hyperaudit:failThreshold/);
     expect(() => buildStack({ 'hyperaudit:perimetersFile': 'config/missing.ndjson' })).toThrow(/hyperaudit:perimetersFile: config\/missing\.ndjson does not exist/);
     expect(() => buildStack({ 'hyperaudit:tracesDir': '../elsewhere' })).toThrow(/hyperaudit:tracesDir: must be a path inside the repository/);
@@ -413,13 +414,13 @@ describe('audit workflow', () => {
 });
 
 describe('function defaults', () => {
-  it('builds every Lambda for Node 20 on ARM64 with active tracing, JSON logs and Powertools settings', () => {
+  it('builds every Lambda for Node 22 on ARM64 with active tracing, JSON logs and Powertools settings', () => {
     for (const [name, fn] of Object.entries(functions())) {
       const p = resources[logicalId(fn)]!.Properties;
       expect(p.Runtime, name).toBe('nodejs22.x');
       expect(p.Architectures, name).toEqual(['arm64']);
       expect(p.TracingConfig, name).toEqual({ Mode: 'Active' });
-      expect(p.Handler, name).toBe('app/handler/index.handler');
+      expect(p.Handler, name).toBe('index.handler');
       const vars = (p.Environment as { Variables: Record<string, string> }).Variables;
       expect(vars.POWERTOOLS_SERVICE_NAME, name).toMatch(/^hyperaudit-/);
       expect(vars.POWERTOOLS_METRICS_NAMESPACE, name).toBe('Hyperaudit');

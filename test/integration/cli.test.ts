@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../src/store/local-server';
 
 const run = promisify(execFile);
-const samples = join(import.meta.dirname, 'fixtures', 'samples');
+const SOURCES = join(import.meta.dirname, '..', 'fixtures', 'sources');
+const NOVA = join(SOURCES, 'nova');
+/** Real samples: vcsim's events and inventory, Nova's notification samples, a VEBA test event, and two reference files ingest ignores. */
+const samples = [
+  join(SOURCES, 'vcenter', 'vcsim'),
+  join(SOURCES, 'vcenter', 'veba_knative_python_kn-py-vm-attr_testevent.json'),
+  ...readdirSync(NOVA)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(NOVA, f)),
+  join(import.meta.dirname, 'fixtures'),
+];
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'hyperaudit.js');
 const work = mkdtempSync(join(tmpdir(), 'hyperaudit-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,7 +37,7 @@ describe('hyperaudit ingest and inventory', () => {
   const dataDir = join(work, 'store');
 
   it('ingests real samples, then counts all of them as duplicates the second time, with the same inventory', async () => {
-    const first = await cli('ingest', samples, '--data-dir', dataDir, '--json');
+    const first = await cli('ingest', ...samples, '--data-dir', dataDir, '--json');
     expect(first.stderr).toBe('');
     const a = JSON.parse(first.stdout) as { accepted: number; duplicates: number; ignored: unknown[]; rejected: unknown[]; bySource: Record<string, unknown> };
     expect(a.accepted).toBeGreaterThan(10);
@@ -39,7 +49,7 @@ describe('hyperaudit ingest and inventory', () => {
     expect(fleet.vms.length).toBeGreaterThan(3);
     expect(fleet.vms.some((v) => v.hostId !== undefined && v.powerState !== undefined)).toBe(true);
 
-    const second = await cli('ingest', samples, '--data-dir', dataDir, '--json');
+    const second = await cli('ingest', ...samples, '--data-dir', dataDir, '--json');
     const b = JSON.parse(second.stdout) as typeof a;
     expect(b).toMatchObject({ accepted: 0, duplicates: a.accepted, rejected: a.rejected, ignored: a.ignored });
     expect(second.code).toBe(first.code);

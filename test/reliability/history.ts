@@ -1,19 +1,9 @@
 import type { FleetEvent } from '../../src/model/event';
+import { mulberry32 } from '../../src/simulation/random';
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same history and the same shuffles on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Seeded: the same seed gives the same shuffle on every run. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -43,7 +33,7 @@ export function generateHistory(options: HistoryOptions): FleetEvent[] {
 
 /** The same history as a stream, for runs too large to hold in memory (bench/ingest-load). */
 export function* historyEvents(options: HistoryOptions): Generator<FleetEvent> {
-  const random = seededRandom(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const hostCount = options.hosts ?? 40;
   const vmCount = options.vms ?? 400;

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withStore } from '../../src/cli/store-options';
 import type { FleetEvent } from '../../src/model/event';
+import { runCli } from '../support/run-cli';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const SCENARIO = join(FIXTURES, 'simulation/scenario-small.json');
@@ -13,19 +13,7 @@ const DAY = join(FIXTURES, 'planetlab/20110303');
 const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'hyperaudit', 'simulate', ...args]);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli('simulate', ...args);
 
 describe('hyperaudit simulate', () => {
   it('simulates a scenario file with PlanetLab traces and writes the JSON result', async () => {
@@ -43,17 +31,8 @@ describe('hyperaudit simulate', () => {
   });
 
   it('prints the fleet summary, riskiest hosts, clusters and apps as tables by default', async () => {
-    let stdout = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-    try {
-      const { code } = await cli('--scenario', SCENARIO, '--traces', DAY, '--trials', '300');
-      expect(code).toBe(0);
-    } finally {
-      spy.mockRestore();
-    }
+    const { code, stdout } = await cli('--scenario', SCENARIO, '--traces', DAY, '--trials', '300');
+    expect(code).toBe(0);
     expect(stdout).toMatch(/overloaded time \(active hosts\)/);
     expect(stdout).toMatch(/hosts by score \(top 4 of 4\)/);
     expect(stdout).toMatch(/│ prod +│ 3 +│ 14 /);

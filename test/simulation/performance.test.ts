@@ -16,20 +16,26 @@ const smallHost = (id: string, extra: Partial<HostView> = {}): HostView => ({
   ...extra,
 });
 
-describe('performance model', () => {
-  it('counts a host as overloaded only in the steps where demand exceeds capacity, time-weighted over active hosts', () => {
-    // busy: 2 vCPU × 1000 MHz × 100 % = 2000 MHz for the first 72 samples, then 0; steady: 2 × 1000 × 10 % = 200 MHz.
-    // Demand 2200 > 2000 in 72 of 288 steps. The quiet host is active all 288 steps and never overloaded.
-    const traces = tracesMap(traceOf('busy', (k) => (k < 72 ? 100 : 0)), traceOf('steady', () => 10));
-    const fleet = fleetOf(
+/**
+ * busy: 2 vCPU × 1000 MHz × 100 % = 2000 MHz for the first 72 samples, then 0; steady: 2 × 1000 × 10 % = 200 MHz.
+ * h1 (busy + steady) demands 2200 > 2000 in steps 0..71 only; h2 (steady) is active all 288 steps and never overloaded.
+ */
+const busyAndQuietHosts = () =>
+  runSimulation(
+    fleetOf(
       [smallHost('h1'), smallHost('h2')],
       [
         { id: 'a', hostId: 'h1', vcpus: 2, workload: { trace: 'busy' } },
         { id: 'b', hostId: 'h1', vcpus: 2, workload: { trace: 'steady' } },
         { id: 'c', hostId: 'h2', vcpus: 2, workload: { trace: 'steady' } },
       ],
-    );
-    const r = runSimulation(fleet, { traces, trials: 0 });
+    ),
+    { traces: tracesMap(traceOf('busy', (k) => (k < 72 ? 100 : 0)), traceOf('steady', () => 10)), trials: 0 },
+  );
+
+describe('performance model', () => {
+  it('counts a host as overloaded only in the steps where demand exceeds capacity, time-weighted over active hosts', () => {
+    const r = busyAndQuietHosts();
     expect(r.hosts.h1!.overloadedTimeFraction).toBe(0.25);
     expect(r.hosts.h2!.overloadedTimeFraction).toBe(0);
     expect(r.fleet.overloadedTimeFraction).toBe(72 / 576);
@@ -38,17 +44,7 @@ describe('performance model', () => {
   });
 
   it('reports how many hosts are overloaded at each step, for the overload-over-the-day chart', () => {
-    // h1 is overloaded in steps 0..71 only (see the test above); h2 never.
-    const traces = tracesMap(traceOf('busy', (k) => (k < 72 ? 100 : 0)), traceOf('steady', () => 10));
-    const fleet = fleetOf(
-      [smallHost('h1'), smallHost('h2')],
-      [
-        { id: 'a', hostId: 'h1', vcpus: 2, workload: { trace: 'busy' } },
-        { id: 'b', hostId: 'h1', vcpus: 2, workload: { trace: 'steady' } },
-        { id: 'c', hostId: 'h2', vcpus: 2, workload: { trace: 'steady' } },
-      ],
-    );
-    const r = runSimulation(fleet, { traces, trials: 0 });
+    const r = busyAndQuietHosts();
     expect(r.fleet.overloadedHostsPerStep).toHaveLength(288);
     expect(r.fleet.overloadedHostsPerStep.slice(0, 72).every((n) => n === 1)).toBe(true);
     expect(r.fleet.overloadedHostsPerStep.slice(72).every((n) => n === 0)).toBe(true);

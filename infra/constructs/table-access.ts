@@ -1,0 +1,34 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+
+/**
+ * The DynamoDB actions each function's store calls send (docs/store.md, "Access patterns"), instead of
+ * grantReadWriteData's dozen. test/infra/table-grants.test.ts runs each handler core against a recording
+ * client and checks these grants against what it actually sent, both ways.
+ */
+
+/** `putEvents`: duplicate check and writes, plus `compactEntity` for an entity that got `snapshotEvery` events. */
+const PUT_EVENTS = ['BatchGetItem', 'BatchWriteItem', 'Query', 'GetItem', 'PutItem'] as const;
+/** `runAudit`: Scan (loadFleet), Query + BatchWriteItem (findings), GetItem + PutItem (meta). */
+const AUDIT = ['Scan', 'Query', 'BatchWriteItem', 'GetItem', 'PutItem'] as const;
+
+const union = (...lists: readonly (readonly string[])[]) => [...new Set(lists.flat())].sort();
+
+/** Actions by function, without the `dynamodb:` prefix. None gets DescribeTable: no Lambda creates the table. */
+export const TABLE_ACTIONS = {
+  ingest: union(PUT_EVENTS),
+  evaluate: union(AUDIT),
+  // Findings and outbox Queries, meta GetItem/PutItem, outbox PutItem (attribute_not_exists) and DeleteItem.
+  notify: union(['Query', 'GetItem', 'PutItem', 'DeleteItem']),
+  // `compact()` (consistent Scan, GetItem STATE, conditional PutItem) + perimeters through putEvents + audit.
+  audit: union(PUT_EVENTS, AUDIT),
+  // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem).
+  report: union(AUDIT),
+} as const satisfies Record<string, readonly string[]>;
+
+export type TableUser = keyof typeof TABLE_ACTIONS;
+
+/** Grants one function exactly its actions on the table (no index exists, so the table ARN alone). */
+export function grantTableAccess(table: dynamodb.ITable, grantee: iam.IGrantable, user: TableUser): void {
+  table.grant(grantee, ...TABLE_ACTIONS[user].map((a) => `dynamodb:${a}`));
+}
