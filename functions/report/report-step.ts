@@ -5,7 +5,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../../src/model/finding';
 import type { LoadedRule } from '../../src/engine/types';
 import { runAudit } from '../../src/pipeline/audit';
-import { generateReport, reportTimestamp } from '../../src/pipeline/report';
+import { generateReport, reportTimestamp, type ReportFormat } from '../../src/pipeline/report';
+import { renderAuditFiles } from '../../src/report/html/audit-formats';
 import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../../src/pipeline/simulate';
 import type { FleetStore } from '../../src/store/types';
 import { runKeys } from '../shared/run-files';
@@ -66,7 +67,9 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
   const outDir = await mkdtemp(join(tmpdir(), 'hyperaudit-report-'));
   try {
-    const out = await generateReport(deps.store, { outDir, publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`), now });
+    // SARIF, JUnit, OCSF and ASFF from this run's audit, whose coverage also gives JUnit its passing cases.
+    const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({ fileName, render: () => text }));
+    const out = await generateReport(deps.store, { outDir, publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`), now, formats });
     const keys: string[] = [];
     for (const file of out.files) {
       const body = await readFile(file, 'utf8');

@@ -52,8 +52,10 @@ describe('hyperaudit demo', () => {
     expect(stdout).toContain('0 rejected');
   });
 
-  it('writes the HTML report beside its JSON and CSV', () => {
-    for (const f of ['report.html', 'report.json', 'findings.csv']) expect(existsSync(join(outDir, f)), f).toBe(true);
+  it('writes the HTML report beside its JSON, CSV and the audit formats', () => {
+    for (const f of ['report.html', 'report.json', 'findings.csv', 'findings.sarif', 'findings.junit.xml', 'findings.ocsf.json', 'findings.asff.json']) {
+      expect(existsSync(join(outDir, f)), f).toBe(true);
+    }
     expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 

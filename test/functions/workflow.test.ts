@@ -57,7 +57,20 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     const out = await reportStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now });
     expect(out.clustersSimulated).toBe(2);
     expect(out.reportPrefix).toBe(`reports/2026-11-26T06-00-00-000Z-${input.runId}/`);
-    expect(out.keys.map((k) => k.slice(out.reportPrefix.length)).sort()).toEqual(['findings.csv', 'report.html', 'report.json']);
+    expect(out.keys.map((k) => k.slice(out.reportPrefix.length)).sort()).toEqual([
+      'findings.asff.json',
+      'findings.csv',
+      'findings.junit.xml',
+      'findings.ocsf.json',
+      'findings.sarif',
+      'report.html',
+      'report.json',
+    ]);
+    // The run's own audit has full coverage, so JUnit also lists the rules × resources that passed.
+    const junit = s3.objects.get(`${out.reportPrefix}findings.junit.xml`)!.body;
+    const cases = Number(/<testsuites[^>]* tests="(\d+)"/.exec(junit)?.[1]);
+    const failures = Number(/<testsuites[^>]* failures="(\d+)"/.exec(junit)?.[1]);
+    expect(cases).toBeGreaterThan(failures);
     expect(s3.objects.get(`${out.reportPrefix}report.html`)!.contentType).toBe('text/html; charset=utf-8');
     expect(s3.objects.get('reports/latest/report.html')!.body).toBe(s3.objects.get(`${out.reportPrefix}report.html`)!.body);
     expect(out.url).toContain(encodeURIComponent(`${out.reportPrefix}report.html`));

@@ -7,7 +7,7 @@ import type { ReportFormat } from '../../pipeline/report';
 import { AUDIT_FORMATS } from '../formats';
 
 /** Audit format → file name beside report.html. JSON and CSV are the report's own (report.json, findings.csv). */
-const FILES = {
+export const AUDIT_REPORT_FILES = {
   sarif: 'findings.sarif',
   junit: 'findings.junit.xml',
   ocsf: 'findings.ocsf.json',
@@ -58,8 +58,15 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
     cached = { key: findings, result: auditResultFromStore(findings, fleet, generatedAt, rules, profile) };
     return cached.result;
   };
-  return (Object.keys(FILES) as (keyof typeof FILES)[]).map((format) => ({
-    fileName: FILES[format],
+  return (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => ({
+    fileName: AUDIT_REPORT_FILES[format],
     render: (findings, fleet, generatedAt) => AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt)),
   }));
+}
+
+/** The audit formats of a fresh audit (full coverage: JUnit lists passing cases too), by file name. */
+export function renderAuditFiles(result: AuditResult): Map<string, string> {
+  return new Map(
+    (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => [AUDIT_REPORT_FILES[format], AUDIT_FORMATS[format](result)]),
+  );
 }
