@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetToJson } from '../../src/model/fleet';
 import { ingestOutcomes } from '../../src/pipeline/ingest';
@@ -6,11 +7,12 @@ import { readSources } from '../../src/sources/read-sources';
 import type { SourceOutcome } from '../../src/sources/types';
 import { shuffled } from '../reliability/history';
 import { LocalStores } from './local-store';
+import { SHARED_DATA } from '../support/shared-data';
 
-const shared = ['/work/shared/data/events', '/work/shared/data/inventory'];
+const shared = [join(SHARED_DATA, 'events'), join(SHARED_DATA, 'inventory')];
 const present = shared.every((p) => existsSync(p));
 
-describe.skipIf(!present)('every shared sample (/work/shared/data)', () => {
+describe.skipIf(!present)('every shared sample (../shared/data)', () => {
   let stores: LocalStores;
   const outcomes: SourceOutcome[] = [];
   beforeAll(async () => {

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { FleetEventSchema, type FleetEvent } from '../../src/model/event';
 import { fleetToJson } from '../../src/model/fleet';
 import { collect, eventsOf, fleetOf } from './helpers';
+import { SHARED_DATA } from '../support/shared-data';
 
-const SHARED = '/work/shared/data';
+const SHARED = SHARED_DATA;
 const ROOTS = [join(SHARED, 'events'), join(SHARED, 'inventory')];
 
 function filesUnder(dir: string): string[] {
@@ -28,7 +29,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-describe.skipIf(!existsSync(SHARED))('every public sample in /work/shared/data', () => {
+describe.skipIf(!existsSync(SHARED))('every public sample in ../shared/data', () => {
   it('is accepted, ignored with a reason, or rejected with a reason; each file says something', async () => {
     const out = await collect(ROOTS);
     const seen = new Set(out.map((o) => o.file));
