@@ -37,11 +37,18 @@ export interface EntityState {
   movements: Movement[];
   /** Newest event applied, for `updatedAt`. */
   last?: Stamp;
+  /**
+   * Latest write of each lineage field (`perimeter`, `clonedFrom`) whether or not a removal followed: a clone
+   * keeps inheriting its source's perimeter after the source is deleted, so clone-then-delete cannot move a
+   * VM out of its perimeter unnoticed. Not gated by removals, so it stays order-independent.
+   */
+  lineage?: Record<string, { v: unknown; s: Stamp }>;
 }
 
 /** Fields whose values are maps merged key by key on partial upserts. */
 const MAP_FIELDS = new Set(['settings', 'services', 'labels', 'workload']);
 const MAX_MOVEMENTS = 200;
+const LINEAGE_FIELDS = new Set(['perimeter', 'clonedFrom']);
 
 export function emptyState(kind: EntityState['kind'], id: string): EntityState {
   return { kind, id, fields: {}, movements: [] };
@@ -51,7 +58,14 @@ function newer(a: Stamp | undefined, b: Stamp): boolean {
   return a === undefined || compareEvents(a, b) < 0;
 }
 
+function setLineage(state: EntityState, path: string, field: { v: unknown; s: Stamp }): void {
+  const lineage = (state.lineage ??= {});
+  const current = lineage[path];
+  if (current === undefined || newer(current.s, field.s)) lineage[path] = field;
+}
+
 function setField(state: EntityState, path: string, value: unknown, stamp: Stamp): void {
+  if (LINEAGE_FIELDS.has(path)) setLineage(state, path, { v: value, s: stamp });
   if (state.removed && !newer(state.removed, stamp)) return;
   const current = state.fields[path];
   if (current === undefined || newer(current.s, stamp)) state.fields[path] = { v: value, s: stamp };
@@ -172,6 +186,7 @@ export function mergeStates(a: EntityState, b: EntityState): EntityState {
   if (a.seen) out.seen = a.seen;
   if (a.removed) out.removed = a.removed;
   if (a.last) out.last = a.last;
+  for (const side of [a, b]) for (const [path, field] of Object.entries(side.lineage ?? {})) setLineage(out, path, field);
   if (b.removed && newer(out.removed, b.removed)) out.removed = b.removed;
   if (b.seen) markSeen(out, b.seen);
   if (b.last && newer(out.last, b.last)) out.last = b.last;

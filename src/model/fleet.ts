@@ -33,8 +33,12 @@ export function emptyFleet(): Fleet {
  */
 export function materialiseFleet(states: Iterable<EntityState>): Fleet {
   const fleet = emptyFleet();
+  const removedVms = new Map<string, Lineage>();
   for (const state of states) {
-    if (!isLive(state)) continue;
+    if (!isLive(state)) {
+      if (state.kind === 'vm' && state.lineage) removedVms.set(state.id, lineageOf(state));
+      continue;
+    }
     const plain = toPlain(state);
     if (state.last) plain.updatedAt = state.last.time;
     if (state.kind === 'host') fleet.hosts.set(state.id, plain as unknown as HostView);
@@ -53,7 +57,7 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
   }
   for (const vm of fleet.vms.values()) {
     if (vm.perimeter !== undefined) continue;
-    const inherited = inheritedPerimeter(fleet, vm);
+    const inherited = inheritedPerimeter(fleet, removedVms, vm);
     if (inherited !== undefined) {
       vm.perimeter = inherited;
       vm.perimeterSource = 'clone';
@@ -62,14 +66,31 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
   return fleet;
 }
 
-function inheritedPerimeter(fleet: Fleet, vm: VmView): string | undefined {
+/** What a removed VM passes on to its clones. */
+interface Lineage {
+  perimeter?: string;
+  clonedFrom?: string;
+}
+
+function lineageOf(state: EntityState): Lineage {
+  const out: Lineage = {};
+  const perimeter = state.lineage?.perimeter?.v;
+  const clonedFrom = state.lineage?.clonedFrom?.v;
+  if (typeof perimeter === 'string') out.perimeter = perimeter;
+  if (typeof clonedFrom === 'string') out.clonedFrom = clonedFrom;
+  return out;
+}
+
+/** Walks the clone chain, through removed sources too, to the nearest VM that named its own perimeter. */
+function inheritedPerimeter(fleet: Fleet, removedVms: ReadonlyMap<string, Lineage>, vm: VmView): string | undefined {
   const visited = new Set<string>([vm.id]);
   let cursor = vm.clonedFrom;
   while (cursor !== undefined && !visited.has(cursor)) {
     visited.add(cursor);
-    const source = fleet.vms.get(cursor);
+    const live = fleet.vms.get(cursor);
+    const source = live ? { perimeter: live.perimeterSource === 'own' ? live.perimeter : undefined, clonedFrom: live.clonedFrom } : removedVms.get(cursor);
     if (!source) return undefined;
-    if (source.perimeterSource === 'own' && source.perimeter !== undefined) return source.perimeter;
+    if (source.perimeter !== undefined) return source.perimeter;
     cursor = source.clonedFrom;
   }
   return undefined;

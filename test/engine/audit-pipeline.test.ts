@@ -46,6 +46,23 @@ describe('runAudit', () => {
     expect(replaced.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('open');
   });
 
+  it('keeps a clone-outside-perimeter finding open after the clone source is deleted', async () => {
+    const store = new MemoryStore();
+    await store.putEvents([
+      { id: 'p', time: t(0), type: 'perimeter.upsert', perimeter: { id: 'pci', allowedClusters: ['c-pci'] } },
+      { id: 'h-pci', time: t(0), type: 'host.upsert', host: { id: 'esx-pci-1', cluster: 'c-pci', datacenter: 'dc1' } },
+      { id: 'h-gen', time: t(0), type: 'host.upsert', host: { id: 'esx-gen-1', cluster: 'c-gen', datacenter: 'dc1' } },
+      { id: 'v', time: t(1), type: 'vm.upsert', vm: { id: 'vm-pay', hostId: 'esx-pci-1', perimeter: 'pci' } },
+      { id: 'c', time: t(2), type: 'vm.clone', clone: { sourceVmId: 'vm-pay', vm: { id: 'vm-pay-clone', hostId: 'esx-gen-1' } } },
+    ]);
+    const open = (r: Awaited<ReturnType<typeof runAudit>>) =>
+      r.findings.filter((f) => f.ruleId === 'perimeter.clone-outside-source' && f.status === 'open').map((f) => f.resourceId);
+    expect(open(await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' }))).toEqual(['vm-pay-clone']);
+    const removal = await store.putEvents([{ id: 'r', time: t(3), type: 'vm.remove', vm: { id: 'vm-pay' } }]);
+    const after = await runAudit(store, { rules, scope: removal.subjects, now: '2026-11-03T00:00:00.000Z' });
+    expect(open(after)).toEqual(['vm-pay-clone']);
+  });
+
   it('skips the simulation rule when no simulation is stored, and applies it to simulated hosts', async () => {
     const store = new MemoryStore();
     await store.putEvents([sshOn, { id: 'h3', time: t(3), type: 'host.upsert', host: { id: 'esx-2', cluster: 'c1' } }]);

@@ -124,3 +124,24 @@ describe('Function: mergeStates', () => {
     expect(fleet.vms.get('vm-1')?.cluster).toBe('c2');
   });
 });
+
+describe('Function: materialiseFleet, clone lineage', () => {
+  const clone: FleetEvent = { id: 'c-1', time: at(4), type: 'vm.clone', clone: { sourceVmId: 'vm-1', vm: { id: 'vm-2', hostId: 'esx-b' } } };
+  const removeSource: FleetEvent = { id: 'r-1', time: at(9), type: 'vm.remove', vm: { id: 'vm-1' } };
+
+  it('keeps a clone inside its source perimeter after the source is deleted, in any order', () => {
+    const events = [hostA, hostB, web, clone, removeSource];
+    for (const order of [events, [...events].reverse(), [removeSource, clone, web, hostB, hostA]]) {
+      const fleet = fleetOf(order);
+      expect(fleet.vms.has('vm-1')).toBe(false);
+      expect(fleet.vms.get('vm-2')).toMatchObject({ perimeter: 'pci', perimeterSource: 'clone', clonedFrom: 'vm-1' });
+    }
+  });
+
+  it('follows the clone chain through a deleted intermediate clone', () => {
+    const second: FleetEvent = { id: 'c-2', time: at(5), type: 'vm.clone', clone: { sourceVmId: 'vm-2', vm: { id: 'vm-3', hostId: 'esx-b' } } };
+    const removeMiddle: FleetEvent = { id: 'r-2', time: at(10), type: 'vm.remove', vm: { id: 'vm-2' } };
+    const fleet = fleetOf([hostA, hostB, web, clone, second, removeMiddle, removeSource]);
+    expect(fleet.vms.get('vm-3')).toMatchObject({ perimeter: 'pci', perimeterSource: 'clone' });
+  });
+});
