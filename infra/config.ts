@@ -50,6 +50,11 @@ export const HyperauditConfigSchema = z
     reportRetentionDays: z.coerce.number().int().positive().default(365),
     /** Optional e-mail address subscribed to the alarm topic. */
     alarmEmail: z.email().optional(),
+    /**
+     * 1 runs one Slack notify at a time (no digest posted twice); 0 leaves notify unreserved, for accounts that
+     * cannot reserve concurrency (Lambda keeps 100 executions unreserved, new accounts often have only 10).
+     */
+    notifyReservedConcurrency: z.coerce.number().int().min(0).max(1).default(1),
   })
   .strict();
 

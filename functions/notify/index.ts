@@ -16,6 +16,11 @@ const secretId = requireEnv('SLACK_WEBHOOK_SECRET_ID');
 export const handler = instrumented(async (): Promise<NotifySummary> => {
   const summary = await notifyRun({ store, minSeverity, webhookUrl: () => readWebhookUrl(secretId) });
   logger.info('notify pass done', { ...summary });
+  if (summary.configurationError !== undefined) {
+    // Not thrown: a retry cannot fix the secret, and the messages wait in the outbox for the fix.
+    logger.error('Slack refused the webhook; fix the webhook secret, queued messages are kept', { ...summary.configurationError, secretId });
+    metrics.addMetric('SlackMisconfigured', MetricUnit.Count, 1);
+  }
   metrics.addMetric('SlackDelivered', MetricUnit.Count, summary.delivered);
   metrics.addMetric('SlackRemaining', MetricUnit.Count, summary.remaining);
   if (summary.deadLettered > 0) metrics.addMetric('SlackDeadLettered', MetricUnit.Count, summary.deadLettered);

@@ -20,6 +20,10 @@ export interface NotifySummary {
   deadLettered: number;
   remaining: number;
   stoppedBecause?: string;
+  /** Slack refused the webhook (status and Slack's error text): every message is still queued. */
+  configurationError?: { status: number; body: string };
+  /** False when an overlapping run had already stored a newer digest state. */
+  stateSaved: boolean;
 }
 
 /**
@@ -42,5 +46,7 @@ export async function notifyRun(deps: NotifyDeps): Promise<NotifySummary> {
     deadLettered: delivery?.deadLettered.length ?? 0,
     remaining: delivery?.remaining.length ?? 0,
     ...(delivery?.stoppedBecause !== undefined && { stoppedBecause: delivery.stoppedBecause }),
+    ...(delivery?.configurationError !== undefined && { configurationError: delivery.configurationError }),
+    stateSaved: result.stateSaved,
   };
 }

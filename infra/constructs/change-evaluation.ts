@@ -23,6 +23,8 @@ export interface ChangeEvaluationProps {
   auditEnvironment: Record<string, string>;
   logRetention: logs.RetentionDays;
   metricsNamespace: string;
+  /** 1: one notify run at a time; 0: unreserved (see HyperauditConfig.notifyReservedConcurrency). */
+  notifyReservedConcurrency: number;
 }
 
 /**
@@ -84,6 +86,11 @@ export class ChangeEvaluation extends Construct {
       handlerDir: 'notify',
       description: 'Plans the Slack digest of changed findings and drains the outbox',
       timeout: Duration.minutes(2),
+      // The stream, the 15-minute drain and the workflow's SlackDigest step all invoke this function; one
+      // instance at a time keeps two runs from posting the same outbox message or writing the digest state
+      // out of order. A throttled invoke is retried by the stream mapping and by the workflow step; a
+      // throttled drain is simply the next one.
+      ...(props.notifyReservedConcurrency > 0 && { reservedConcurrentExecutions: props.notifyReservedConcurrency }),
       environment: {
         TABLE_NAME: props.table.tableName,
         FAIL_THRESHOLD: props.failThreshold,

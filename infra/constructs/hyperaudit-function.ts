@@ -26,6 +26,8 @@ export interface HyperauditFunctionProps {
   logRetention: logs.RetentionDays;
   /** Metric namespace shared by every function of the app. */
   metricsNamespace: string;
+  /** Caps (and reserves) concurrent instances; set only where runs must not overlap. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export class HyperauditFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -68,6 +68,7 @@ export class HyperauditStack extends Stack {
       table: this.table.table,
       webhookSecretName: config.webhookSecretName,
       failThreshold: config.failThreshold,
+      notifyReservedConcurrency: config.notifyReservedConcurrency,
       auditFiles,
       auditEnvironment,
       ...common,

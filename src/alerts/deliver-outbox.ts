@@ -37,6 +37,13 @@ export interface DeadLetter {
   message: OutboxMessage;
 }
 
+/** Slack refused the webhook itself (revoked or mistyped URL, deleted or archived channel). */
+export interface ConfigurationError {
+  status: number;
+  /** Slack's error text, e.g. `invalid_token`, `no_service`, `channel_is_archived`; never the URL. */
+  body: string;
+}
+
 export interface DeliveryReport {
   delivered: string[];
   deadLettered: { id: string; status: number; body: string }[];
@@ -45,6 +52,20 @@ export interface DeliveryReport {
   requests: number;
   /** Why delivery stopped early, if it did. */
   stoppedBecause?: string;
+  /** Set when delivery stopped because Slack refused the webhook; every message stays queued. */
+  configurationError?: ConfigurationError;
+}
+
+/**
+ * Per-webhook pacing shared by every run through the store: when the last request went out, and after a
+ * 429 or an outage, the time before which no run may post again (with the pause's length, so a writer
+ * whose clock runs ahead cannot stall delivery for longer than the pause it was told to take).
+ */
+interface WebhookPacing {
+  at: number;
+  notBefore?: number;
+  pauseMs?: number;
+  reason?: string;
 }
 
 export const DEAD_LETTER_PREFIX = 'notify/dead/';
@@ -57,11 +78,28 @@ function byOrder(a: OutboxMessage, b: OutboxMessage): number {
   return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Slack's error text as we report it: one line, short, and without the webhook URL or its secret path. */
+function redacted(text: string, webhookUrl: string): string {
+  let out = text.replace(/\s+/g, ' ').trim();
+  let path = '';
+  try {
+    path = new URL(webhookUrl).pathname;
+  } catch {
+    // Not a URL (an injected poster's label): only the literal value is hidden.
+  }
+  for (const secret of [webhookUrl, path.length > 1 ? path : '']) if (secret !== '') out = out.split(secret).join('<webhook>');
+  return out.slice(0, 200);
+}
+
 /**
  * Sends the outbox in order. A message leaves the outbox only after Slack answered 2xx (at-least-once: a
  * crash between Slack's answer and the delete is the one window that can repeat a message). 429 waits
- * Retry-After, 5xx and network errors back off exponentially, both within `retryBudgetMs`; any other 4xx
- * (e.g. invalid_blocks) can never succeed, so the message is moved to `notify/dead/<id>` and the rest go on.
+ * Retry-After, 5xx and network errors back off exponentially, both within `retryBudgetMs`; the pause is
+ * stored per webhook, so a later run (CLI or Lambda) that starts inside it waits it out or stops.
+ * A 4xx about the message itself (400 invalid_blocks, 413) can never succeed: the message is moved to
+ * `notify/dead/<id>` and the rest go on. A 4xx about the webhook (401/403/404/410: revoked or mistyped
+ * URL, archived channel) would fail every message alike, so delivery stops with all of them still queued
+ * and reports a configuration error; the next run after the fix sends them.
  */
 export async function deliverOutbox(store: FleetStore, options: DeliveryOptions): Promise<DeliveryReport> {
   const timing = options.timing ?? realTiming;
@@ -72,7 +110,11 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   const deadline = timing.now() + budget;
   const key = rateKey(options.webhookUrl);
   // Shared through the store so a CLI run and the Lambda (or two runs back to back) keep the spacing too.
-  let lastRequestAt = (await store.getMeta<{ at: number }>(key))?.at ?? 0;
+  const stored = await store.getMeta<WebhookPacing>(key);
+  let lastRequestAt = stored?.at ?? 0;
+  let notBefore =
+    stored?.notBefore !== undefined && stored.pauseMs !== undefined ? Math.min(stored.notBefore, timing.now() + stored.pauseMs) : 0;
+  let pauseReason = stored?.reason;
 
   const report: DeliveryReport = { delivered: [], deadLettered: [], remaining: [], requests: 0 };
   const queue = (await store.listOutbox()).sort(byOrder);
@@ -81,6 +123,12 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
     report.stoppedBecause = because;
     report.remaining = queue.slice(index).map((m) => m.id);
     return report;
+  };
+  /** Slack answered this request: no pause pending any more. */
+  const answered = async () => {
+    notBefore = 0;
+    pauseReason = undefined;
+    await store.putMeta(key, { at: lastRequestAt } satisfies WebhookPacing);
   };
 
   for (let index = 0; index < queue.length; index++) {
@@ -94,9 +142,13 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
     for (;;) {
       // Capped: a stored time from a machine whose clock runs ahead must not stall delivery.
       const spacing = Math.min(lastRequestAt + minInterval - timing.now(), minInterval);
-      if (spacing > 0) {
-        if (timing.now() + spacing > deadline) return stop(index, 'time budget used up');
-        await timing.sleep(spacing);
+      const pause = notBefore - timing.now();
+      const wait = Math.max(spacing, pause);
+      if (wait > 0) {
+        if (timing.now() + wait > deadline) {
+          return stop(index, pause > spacing && pauseReason !== undefined ? pauseReason : 'time budget used up');
+        }
+        await timing.sleep(wait);
       }
       const outcome = await options.post(message.payload);
       lastRequestAt = timing.now();
@@ -106,30 +158,33 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         // Removal first: nothing that can fail stands between Slack's 200 and forgetting the message.
         await store.deleteOutbox(message.id);
         report.delivered.push(message.id);
-        await store.putMeta(key, { at: lastRequestAt });
+        await answered();
         break;
       }
       if (outcome.kind === 'rejected') {
-        const dead: DeadLetter = { id: message.id, status: outcome.status, body: outcome.body, at: new Date(timing.now()).toISOString(), message };
+        const body = redacted(outcome.body, options.webhookUrl);
+        const dead: DeadLetter = { id: message.id, status: outcome.status, body, at: new Date(timing.now()).toISOString(), message };
         await store.putMeta(`${DEAD_LETTER_PREFIX}${message.id}`, dead);
         await store.deleteOutbox(message.id);
-        report.deadLettered.push({ id: message.id, status: outcome.status, body: outcome.body });
-        await store.putMeta(key, { at: lastRequestAt });
+        report.deadLettered.push({ id: message.id, status: outcome.status, body });
+        await answered();
         break;
       }
-      await store.putMeta(key, { at: lastRequestAt });
-      const wait =
+      if (outcome.kind === 'misconfigured') {
+        await answered();
+        report.configurationError = { status: outcome.status, body: redacted(outcome.body, options.webhookUrl) };
+        const { status, body } = report.configurationError;
+        return stop(index, `Slack refused the webhook (HTTP ${status}${body === '' ? '' : ` ${body}`}): check the webhook URL`);
+      }
+      const pauseMs =
         outcome.kind === 'rate-limited' ? Math.max(outcome.retryAfterMs, minInterval) : Math.min(maxBackoff, base * 2 ** failures);
       failures++;
-      if (timing.now() + wait > deadline) {
-        return stop(
-          index,
-          outcome.kind === 'rate-limited'
-            ? `Slack rate limit (Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s) outlasts the time budget`
-            : `Slack unavailable (${outcome.reason}) after ${failures} attempt(s)`,
-        );
-      }
-      await timing.sleep(wait);
+      notBefore = lastRequestAt + pauseMs;
+      pauseReason =
+        outcome.kind === 'rate-limited'
+          ? `Slack rate limit (Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s) outlasts the time budget`
+          : `Slack unavailable (${redacted(outcome.reason, options.webhookUrl)}) after ${failures} attempt(s)`;
+      await store.putMeta(key, { at: lastRequestAt, notBefore, pauseMs, reason: pauseReason } satisfies WebhookPacing);
     }
   }
   return report;

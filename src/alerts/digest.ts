@@ -2,9 +2,15 @@ import { atOrAbove, type Finding, type Severity } from '../model/finding';
 
 /** What `notify/last` remembers between runs. */
 export interface NotifyState {
+  /** When the run that wrote this state started: a run that started earlier must not overwrite it. */
   at: string;
   /** Fingerprints announced as new and not yet announced as resolved. */
   announced: string[];
+  /**
+   * How many digests with something to say were planned so far (absent in states written before it
+   * existed: 0). It numbers the outbox ids, so a digest never shares an id with an earlier one.
+   */
+  seq?: number;
 }
 
 /** A finding as it appears in a digest: enough to name it, no evidence payloads. */
@@ -26,6 +32,12 @@ export interface Digest {
   closedItems: DigestItem[];
   /** Open findings at or above the threshold after this run. */
   openCount: number;
+  /**
+   * This digest's place in the sequence (the previous state's `seq`): {new: X} after {closed: X} after
+   * {new: X} is a third digest, not a repeat of the first, while re-planning from the same state after a
+   * crash gives the same number.
+   */
+  sequence: number;
   /** State to store once the digest's messages are enqueued. */
   nextState: NotifyState;
 }
@@ -76,11 +88,14 @@ export function computeDigest(
 
   const closed = new Set(closedItems.map((i) => i.fingerprint));
   const nextAnnounced = [...announced].filter((fp) => !closed.has(fp)).concat(newItems.map((i) => i.fingerprint));
+  const sequence = previous?.seq ?? 0;
+  const changed = newItems.length > 0 || closedItems.length > 0;
   return {
     minSeverity,
     newItems,
     closedItems,
     openCount,
-    nextState: { at: now, announced: nextAnnounced.sort() },
+    sequence,
+    nextState: { at: now, announced: nextAnnounced.sort(), seq: changed ? sequence + 1 : sequence },
   };
 }

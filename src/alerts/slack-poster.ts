@@ -12,9 +12,38 @@ export type PostOutcome =
   | { kind: 'accepted' }
   | { kind: 'rate-limited'; retryAfterMs: number }
   | { kind: 'transient'; reason: string }
-  | { kind: 'rejected'; status: number; body: string };
+  | { kind: 'rejected'; status: number; body: string }
+  | { kind: 'misconfigured'; status: number; body: string };
 
 export type SlackPoster = (payload: Record<string, unknown>) => Promise<PostOutcome>;
+
+/**
+ * Slack's error texts that describe the webhook rather than the message (bad or revoked URL, deleted or
+ * archived channel, disabled workspace). Slack answers most with 403/404/410, a few with 400.
+ */
+const WEBHOOK_ERRORS = new Set([
+  'invalid_token',
+  'no_service',
+  'no_service_id',
+  'no_team',
+  'team_disabled',
+  'channel_not_found',
+  'channel_is_archived',
+  'user_not_found',
+  'action_prohibited',
+  'posting_to_general_channel_denied',
+]);
+
+/**
+ * Whether a 4xx other than 408/429 is about this message (it can never succeed; move it aside) or about
+ * the webhook (no message can succeed until someone fixes the configuration; keep them all queued).
+ * Only 400, 413 and 422 name a problem with the payload; every other 4xx (401, 403, 404, 410, ...) is
+ * about where we post, and keeping messages is never lossy while dropping them is.
+ */
+export function classifyClientError(status: number, body: string): 'rejected' | 'misconfigured' {
+  if (WEBHOOK_ERRORS.has(body.trim())) return 'misconfigured';
+  return status === 400 || status === 413 || status === 422 ? 'rejected' : 'misconfigured';
+}
 
 /** Retry-After is seconds (Slack) or an HTTP date; a missing or odd value means one second. */
 export function parseRetryAfter(value: string | null, nowMs: number): number {
@@ -49,7 +78,8 @@ export function webhookPoster(url: string, options: { timeoutMs?: number; now?: 
       if (err instanceof IncomingWebhookHTTPError) {
         if (err.statusCode === 429) return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(retryAfter, now()) };
         if (err.statusCode >= 500 || err.statusCode === 408) return { kind: 'transient', reason: `HTTP ${err.statusCode}` };
-        return { kind: 'rejected', status: err.statusCode, body: err.body.slice(0, 500) };
+        const body = err.body.slice(0, 500);
+        return { kind: classifyClientError(err.statusCode, body), status: err.statusCode, body };
       }
       // No answer at all (refused, reset, timeout): Slack may or may not have it; we resend.
       const reason = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);

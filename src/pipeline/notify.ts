@@ -31,6 +31,11 @@ export interface NotifyResult {
   openCount: number;
   /** Messages this run planned (and, unless dry-run, enqueued). */
   planned: { id: string; payload: SlackPayload }[];
+  /**
+   * False when `notify/last` already held a state from a run that got further (an overlapping run): this
+   * run's state was not written, so the announced set never moves backwards.
+   */
+  stateSaved: boolean;
   delivery?: DeliveryReport;
 }
 
@@ -53,11 +58,12 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
     resolvedCount: digest.closedItems.length,
     openCount: digest.openCount,
     planned: outbox.map((m) => ({ id: m.id, payload: m.payload as unknown as SlackPayload })),
+    stateSaved: false,
   };
   if (options.dryRun) return result;
 
   if (outbox.length > 0) await store.enqueueOutbox(outbox);
-  await saveNotifyState(store, digest.nextState);
+  result.stateSaved = await saveNotifyState(store, digest.nextState);
 
   const post = options.post ?? (options.webhookUrl !== undefined ? webhookPoster(options.webhookUrl) : undefined);
   if (post !== undefined) {

@@ -69,6 +69,34 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     }
   });
 
+  it('exits 4 naming the HTTP status and Slack\'s error, never the URL, and keeps the messages when the webhook is revoked', async () => {
+    await store.putFindings([finding(4, { severity: 'critical' })]);
+    const deadBefore = (await store.listMeta('notify/dead/')).length;
+    let answer: SlackAnswer = 'invalid-token';
+    const slack = await startSlackLikeServer(() => answer);
+    try {
+      const revoked = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      expect(revoked.code).toBe(4);
+      expect(revoked.stderr).toMatch(/Slack refused the webhook \(HTTP 403 invalid_token\)/);
+      expect(revoked.stdout).toMatch(/1 still queued: Slack refused the webhook \(HTTP 403 invalid_token\)/);
+      for (const out of [revoked.stdout, revoked.stderr]) {
+        expect(out).not.toContain(slack.url);
+        expect(out).not.toContain('/services/T000/B000/XXXX');
+      }
+      expect(await store.listOutbox()).toHaveLength(1);
+      expect(await store.listMeta('notify/dead/')).toHaveLength(deadBefore);
+
+      answer = 'ok';
+      const fixed = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      expect(fixed.code).toBe(0);
+      expect(fixed.stdout).toContain('1 delivered');
+      expect(slack.accepted()).toHaveLength(1);
+      expect(await store.listOutbox()).toEqual([]);
+    } finally {
+      await slack.close();
+    }
+  });
+
   it('refuses to run without a webhook unless it is a dry run, and queues nothing', async () => {
     const saved = process.env.SLACK_WEBHOOK_URL;
     delete process.env.SLACK_WEBHOOK_URL;

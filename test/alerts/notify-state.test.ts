@@ -43,4 +43,27 @@ describe('notify state storage', () => {
     const again = await runNotify(store, { minSeverity: 'info' });
     expect(again.newCount).toBe(0);
   });
+
+  it('never moves notify/last backwards: a state from a run that is behind the stored one is not written', async () => {
+    const store = new MemoryStore();
+    expect(await saveNotifyState(store, { at: '2026-11-02T00:00:00.000Z', announced: ['b'], seq: 3 })).toBe(true);
+    // Started earlier with the same number of digests behind it: an overlapping run that lost the race.
+    expect(await saveNotifyState(store, { at: '2026-11-01T00:00:00.000Z', announced: ['a'], seq: 3 })).toBe(false);
+    // Started later by its clock but planned from an older state: fewer digests behind it.
+    expect(await saveNotifyState(store, { at: '2026-11-03T00:00:00.000Z', announced: ['a'], seq: 2 })).toBe(false);
+    expect(await loadNotifyState(store)).toEqual({ at: '2026-11-02T00:00:00.000Z', announced: ['b'], seq: 3 });
+    expect(await saveNotifyState(store, { at: '2026-11-03T00:00:00.000Z', announced: ['c'], seq: 3 })).toBe(true);
+    expect(await loadNotifyState(store)).toEqual({ at: '2026-11-03T00:00:00.000Z', announced: ['c'], seq: 3 });
+  });
+
+  it('leaves a newer state in place when a run that started earlier finishes last', async () => {
+    const store = new MemoryStore();
+    await store.putFindings([finding(1), finding(2)]);
+    const later = await runNotify(store, { minSeverity: 'info', now: new Date('2026-11-02T00:00:00.000Z') });
+    expect(later.stateSaved).toBe(true);
+    const newer = await loadNotifyState(store);
+    const earlier = await runNotify(store, { minSeverity: 'info', now: new Date('2026-11-01T00:00:00.000Z') });
+    expect(earlier.stateSaved).toBe(false);
+    expect(await loadNotifyState(store)).toEqual(newer);
+  });
 });

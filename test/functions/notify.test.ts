@@ -9,6 +9,7 @@ import { captureOutput } from './helpers/capture-output';
 import { lambdaContext } from './helpers/lambda-context';
 import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } from './helpers/local-table';
 import { startSlackServer } from './helpers/slack-server';
+import { finding } from '../alerts/findings-fixture';
 
 const SECRET_ID = 'hyperaudit/slack-webhook';
 const fastDelivery = { retryBudgetMs: 300, backoffBaseMs: 20, backoffMaxMs: 50, minIntervalMs: 0 };
@@ -86,5 +87,34 @@ describe('notify handler', () => {
     expect(output).not.toContain(slack.url);
     expect(output).not.toContain('s3cr3tWebhookPath');
     expect(output).not.toContain('B0WEBHOOK1');
+  });
+});
+
+describe('notify handler when Slack refuses the webhook', () => {
+  it('keeps the digest queued, dead-letters nothing, logs the status without the URL, and delivers once the webhook works', async () => {
+    const { handler } = (await import('../../functions/notify/index')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<{ planned: number; delivered: number; deadLettered: number; remaining: number; configurationError?: unknown }>;
+    };
+    await table.store.putFindings([finding(90_001, { severity: 'critical', fingerprint: 'fp-refused-webhook' })]);
+    const deadBefore = (await table.store.listMeta('notify/dead/')).length;
+    const before = slack.received.length;
+    slack.down(403);
+    try {
+      const { result, output, error } = await captureOutput(() => handler({ Records: [] }, lambdaContext('hyperaudit-notify')));
+      expect(error).toBeUndefined();
+      expect(result).toMatchObject({ planned: 1, delivered: 0, deadLettered: 0, remaining: 1, configurationError: { status: 403 } });
+      expect(output).toContain('Slack refused the webhook');
+      expect(output).toContain('SlackMisconfigured');
+      expect(output).not.toContain(slack.url);
+      expect(output).not.toContain('s3cr3tWebhookPath');
+      expect(await table.store.listOutbox()).toHaveLength(1);
+      expect(await table.store.listMeta('notify/dead/')).toHaveLength(deadBefore);
+    } finally {
+      slack.up();
+    }
+    const fixed = await handler({ Records: [] }, lambdaContext('hyperaudit-notify'));
+    expect(fixed).toMatchObject({ planned: 0, delivered: 1, remaining: 0 });
+    expect(slack.received.length - before).toBe(1);
+    expect(await table.store.listOutbox()).toEqual([]);
   });
 });

@@ -337,6 +337,27 @@ describe('audit workflow', () => {
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });
 
+  it('runs one notify at a time: the stream, the outbox drain and the SlackDigest step all invoke one function reserved at concurrency 1', () => {
+    const notifyId = logicalId(stack.changes.notifyFunction);
+    expect(resources[notifyId]!.Properties.ReservedConcurrentExecutions).toBe(1);
+    const others = Object.entries(functions()).filter(([name]) => name !== 'notify');
+    for (const [name, fn] of others) expect(resources[logicalId(fn)]!.Properties.ReservedConcurrentExecutions, name).toBeUndefined();
+
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const def = renderDefinition(machine.Properties.DefinitionString) as { States: Record<string, unknown> };
+    expect(JSON.stringify(def.States.SlackDigest)).toContain(notifyId);
+    const drain = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((r) => JSON.stringify(r.Properties.Target).includes(notifyId));
+    expect(drain).toHaveLength(1);
+    expect(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: notifyId } } })).not.toEqual({});
+  });
+
+  it('leaves notify unreserved when the account cannot reserve concurrency (notifyReservedConcurrency 0)', () => {
+    const { stack: small } = buildStack({ 'hyperaudit:notifyReservedConcurrency': '0' });
+    const smallResources = Template.fromStack(small).toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    expect(smallResources[small.getLogicalId(small.changes.notifyFunction.node.defaultChild as CfnElement)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(() => buildStack({ 'hyperaudit:notifyReservedConcurrency': '5' })).toThrow(/hyperaudit:notifyReservedConcurrency/);
+  });
+
   it('starts the state machine on the default schedule in UTC', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 6 * * ? *)',

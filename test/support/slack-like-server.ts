@@ -2,7 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** How the fake Slack answers one request. */
-export type SlackAnswer = 'ok' | 'rate-limited' | 'server-error' | 'invalid-blocks';
+export type SlackAnswer =
+  | 'ok'
+  | 'rate-limited'
+  | 'server-error'
+  | 'invalid-blocks'
+  /** 403 invalid_token: the webhook was revoked or its secret part is mistyped. */
+  | 'invalid-token'
+  /** 404 no_service: no such webhook (deleted app, wrong URL). */
+  | 'no-service'
+  /** 410 channel_is_archived: the webhook's channel was archived. */
+  | 'channel-archived';
 
 export type SlackBody = { text?: string; blocks?: unknown[] } & Record<string, unknown>;
 
@@ -24,14 +34,32 @@ export interface SlackLikeServer {
 
 const PLAIN = { 'content-type': 'text/html' };
 
+/** Status and body Slack sends for each answer other than 429. */
+const REPLIES: Record<Exclude<SlackAnswer, 'rate-limited'>, [number, string]> = {
+  ok: [200, 'ok'],
+  'server-error': [500, 'internal_error'],
+  'invalid-blocks': [400, 'invalid_blocks'],
+  'invalid-token': [403, 'invalid_token'],
+  'no-service': [404, 'no_service'],
+  'channel-archived': [410, 'channel_is_archived'],
+};
+
+export interface SlackLikeServerOptions {
+  /** Retry-After (seconds) sent with a 429; 1 unless told. */
+  retryAfterSeconds?: number;
+}
+
 /**
- * A local incoming-webhook endpoint that answers like Slack does: 200 `ok`, 429 with Retry-After: 1,
- * 500, or 400 `invalid_blocks`, as `answer` decides per request (by default it accepts everything).
+ * A local incoming-webhook endpoint that answers like Slack does: 200 `ok`, 429 with Retry-After, 500,
+ * 400 `invalid_blocks`, 403 `invalid_token`, 404 `no_service` or 410 `channel_is_archived`, as `answer`
+ * decides per request (by default it accepts everything).
  * A body that is not JSON gets 400 `invalid_payload` and a method other than POST 405; neither is an arrival.
  */
 export async function startSlackLikeServer(
   answer: (arrival: Omit<Arrival, 'answer'>, index: number) => SlackAnswer = () => 'ok',
+  options: SlackLikeServerOptions = {},
 ): Promise<SlackLikeServer> {
+  const retryAfter = String(options.retryAfterSeconds ?? 1);
   const arrivals: Arrival[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -51,10 +79,12 @@ export async function startSlackLikeServer(
       const partial = { at: performance.now(), body };
       const a = answer(partial, arrivals.length);
       arrivals.push({ ...partial, answer: a });
-      if (a === 'ok') res.writeHead(200, PLAIN).end('ok');
-      else if (a === 'rate-limited') res.writeHead(429, { ...PLAIN, 'retry-after': '1' }).end('rate_limited');
-      else if (a === 'server-error') res.writeHead(500, PLAIN).end('internal_error');
-      else res.writeHead(400, PLAIN).end('invalid_blocks');
+      if (a === 'rate-limited') {
+        res.writeHead(429, { ...PLAIN, 'retry-after': retryAfter }).end('rate_limited');
+        return;
+      }
+      const [status, text] = REPLIES[a];
+      res.writeHead(status, PLAIN).end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,6 +4,7 @@ import { EXIT, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { SEVERITIES, type Severity } from '../../model/finding';
 import { runNotify, type NotifyResult } from '../../pipeline/notify';
+import type { ConfigurationError } from '../../alerts/deliver-outbox';
 
 interface NotifyCliOptions extends StoreCliOptions {
   webhook?: string;
@@ -24,6 +25,12 @@ function validWebhook(url: string): string {
   return url;
 }
 
+/** What to fix when Slack refuses the webhook itself; names the status and Slack's text, never the URL. */
+function configurationProblem(error: ConfigurationError): string {
+  const text = error.body === '' ? '' : ` ${error.body}`;
+  return `Slack refused the webhook (HTTP ${error.status}${text}): the webhook URL is wrong or was revoked, or its channel is gone or archived; fix --webhook / SLACK_WEBHOOK_URL and run notify again (nothing was dropped)`;
+}
+
 /** Printed summary; never prints the webhook URL, which is a credential. */
 function describe(result: NotifyResult, dryRun: boolean): string {
   const lines = [`${result.newCount} new, ${result.resolvedCount} resolved, ${result.openCount} open at or above threshold`];
@@ -32,6 +39,7 @@ function describe(result: NotifyResult, dryRun: boolean): string {
   if (d) {
     lines.push(`${d.delivered.length} delivered in ${d.requests} request(s)`);
     for (const dead of d.deadLettered) lines.push(`rejected by Slack (${dead.status} ${dead.body}): ${dead.id} moved to notify/dead/${dead.id}`);
+    if (d.configurationError) lines.push(configurationProblem(d.configurationError));
     if (d.remaining.length > 0) lines.push(`${d.remaining.length} still queued: ${d.stoppedBecause ?? 'stopped'}; run notify again to resend`);
   }
   return `${lines.join('\n')}\n`;
@@ -64,6 +72,7 @@ export function register(program: Command, run: CommandRunner): void {
       );
       if (opts.dryRun) process.stdout.write(`${JSON.stringify(result.planned.map((p) => p.payload), null, 2)}\n`);
       process.stdout.write(describe(result, opts.dryRun === true));
+      if (result.delivery?.configurationError) process.stderr.write(`hyperaudit: ${configurationProblem(result.delivery.configurationError)}\n`);
       if (result.delivery && result.delivery.remaining.length > 0) return EXIT.undelivered;
       if (result.delivery && result.delivery.deadLettered.length > 0) return EXIT.rejected;
       return EXIT.ok;
