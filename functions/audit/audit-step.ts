@@ -6,7 +6,7 @@ import { ingestOutcomes } from '../../src/pipeline/ingest';
 import { readSources } from '../../src/sources/read-sources';
 import { clusterFleet, listClusters, replayStored } from '../../src/pipeline/simulate';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../../src/simulation/simulate-fleet';
-import type { FleetStore } from '../../src/store/types';
+import type { CompactionResult, FleetStore } from '../../src/store/types';
 import { clusterWork, runKeys, type ClusterItem } from '../shared/run-files';
 import { putJson } from '../shared/s3-json';
 import type { RunInput } from '../shared/workflow-input';
@@ -19,6 +19,14 @@ export interface AuditStepDeps {
   /** Perimeter definitions shipped with the deployment (canonical perimeter.upsert events, JSON or NDJSON). */
   perimetersFile?: string;
   now?: () => Date;
+  /** Where compaction problems are logged (the Lambda passes its Powertools logger). */
+  log?: StepLog;
+}
+
+/** The part of a Powertools Logger the step uses. */
+export interface StepLog {
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
 }
 
 export interface AuditStepOutput {
@@ -30,8 +38,11 @@ export interface AuditStepOutput {
   hosts: number;
   vms: number;
   findings: Record<Severity, number>;
-  /** Snapshots refreshed before the audit (stores whose events expire). */
-  compaction?: { entities: number; snapshotsWritten: number };
+  /**
+   * Snapshots refreshed before the audit (stores whose events expire). `oversized` and `failed` count the
+   * entities left without a fresh snapshot (present only when some were; the log names them).
+   */
+  compaction?: { entities: number; snapshotsWritten: number; oversized?: number; failed?: number };
 }
 
 /**
@@ -42,7 +53,7 @@ export interface AuditStepOutput {
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
   // First, so the run also keeps state safe when a later step fails: events expire by TTL, snapshots do not.
-  const compaction = deps.store.compact !== undefined ? await deps.store.compact() : undefined;
+  const compaction = deps.store.compact !== undefined ? summariseCompaction(await deps.store.compact(), deps.log) : undefined;
   if (deps.perimetersFile !== undefined) await applyPerimeters(deps.store, deps.perimetersFile);
   const steps = DEFAULT_STEPS;
   const stepSeconds = DEFAULT_STEP_SECONDS;
@@ -70,6 +81,25 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
     vms: audit.summary.vms,
     findings: audit.summary.findings,
     ...(compaction !== undefined && { compaction }),
+  };
+}
+
+/** Entities named in one log line at most; the counts say how many there were. */
+const LOGGED_ENTITIES = 50;
+
+/**
+ * An entity compaction could not snapshot does not fail the run: the others were compacted and its events
+ * still hold its state. It is logged, so an operator sees it well before those events' TTL.
+ */
+function summariseCompaction(result: CompactionResult, log: StepLog | undefined): NonNullable<AuditStepOutput['compaction']> {
+  const { entities, snapshotsWritten, oversized = [], failed = [] } = result;
+  if (failed.length > 0) log?.error('compaction.failed', { count: failed.length, entities: failed.slice(0, LOGGED_ENTITIES) });
+  if (oversized.length > 0) log?.warn('compaction.oversized', { count: oversized.length, entities: oversized.slice(0, LOGGED_ENTITIES) });
+  return {
+    entities,
+    snapshotsWritten,
+    ...(oversized.length > 0 && { oversized: oversized.length }),
+    ...(failed.length > 0 && { failed: failed.length }),
   };
 }
 

@@ -13,6 +13,7 @@ const deps = {
   bucket: requireEnv('REPORTS_BUCKET'),
   // Loaded once per container: rule packs ship inside the bundle and never change while it runs.
   rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  log: logger,
   ...(perimetersFile !== undefined && perimetersFile !== '' && { perimetersFile: bundledPath(perimetersFile) }),
 };
 

@@ -86,6 +86,26 @@ export class Alarms extends Construct {
     );
   }
 
+  /** A count metric the functions emit through Powertools (namespace + `service` dimension) reached 1. */
+  metricReported(id: string, props: { namespace: string; service: string; metricName: string; description: string }): cloudwatch.Alarm {
+    return this.add(
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: props.description,
+        metric: new cloudwatch.Metric({
+          namespace: props.namespace,
+          metricName: props.metricName,
+          dimensionsMap: { service: props.service },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
   private add(alarm: cloudwatch.Alarm): cloudwatch.Alarm {
     alarm.addAlarmAction(this.action);
     return alarm;

@@ -103,6 +103,13 @@ export class HyperauditStack extends Stack {
     };
     for (const [name, fn] of Object.entries(functions)) this.alarms.functionErrors(`${name}Errors`, fn);
     this.alarms.executionsFailed('AuditRunFailed', this.workflow.stateMachine);
+    // Slack refused the webhook (revoked, mistyped secret): digests wait in the outbox until someone fixes it.
+    this.alarms.metricReported('SlackWebhookRefused', {
+      namespace: METRICS_NAMESPACE,
+      service: 'hyperaudit-notify',
+      metricName: 'SlackMisconfigured',
+      description: 'Slack refused the incoming webhook; digests are queued until the webhook secret is fixed',
+    });
 
     acknowledgeFunctionDefaults(Object.values(functions));
 

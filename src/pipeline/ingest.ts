@@ -1,5 +1,6 @@
 import type { SourceOutcome } from '../sources/types';
-import type { FleetStore } from '../store/types';
+import { PartialPutError } from '../store/partial-put-error';
+import type { FleetStore, PutEventsResult } from '../store/types';
 
 export interface SourceCounts {
   accepted: number;
@@ -33,6 +34,23 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
 }
 
+/**
+ * A store write failed, so the ingest stopped. `report` holds what was done before the failure (events
+ * stored, duplicates, rejections); re-running the ingest stores the rest and counts the stored as duplicates.
+ */
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+  constructor(
+    readonly report: IngestReport,
+    override readonly cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `ingest stopped: the store failed (${reason.split('\n')[0]}); ${report.accepted} event(s) stored and ${report.duplicates} duplicate(s) before it; re-run the ingest to store the rest`,
+    );
+  }
+}
+
 /** Source name for a rejection the reader could not attribute (e.g. a file no normaliser recognised). */
 export const UNKNOWN_SOURCE = 'unknown';
 
@@ -52,6 +70,8 @@ export async function ingestOutcomes(
   const seenSubjects = new Set<string>();
   const buffers = new Map<string, Extract<SourceOutcome, { kind: 'event' }>[]>();
   const inFlight = new Set<Promise<void>>();
+  /** The first failed write; once set, no outcome is consumed and no write started. */
+  let failure: { error: unknown } | undefined;
   let processed = 0;
 
   const counts = (source: string): SourceCounts => (report.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
@@ -65,7 +85,18 @@ export async function ingestOutcomes(
     });
 
   const write = async (source: string, batch: Extract<SourceOutcome, { kind: 'event' }>[]) => {
-    const result = await store.putEvents(batch.map((o) => o.event));
+    let result: PutEventsResult;
+    try {
+      result = await store.putEvents(batch.map((o) => o.event));
+    } catch (err) {
+      // What was stored before the failure still counts, so the error reports it.
+      if (err instanceof PartialPutError) count(source, batch, err.result);
+      throw err;
+    }
+    count(source, batch, result);
+  };
+
+  const count = (source: string, batch: Extract<SourceOutcome, { kind: 'event' }>[], result: PutEventsResult) => {
     report.accepted += result.written;
     report.duplicates += result.duplicates;
     const c = counts(source);
@@ -93,12 +124,20 @@ export async function ingestOutcomes(
     if (!events || events.length === 0) return;
     buffers.delete(source);
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    const task: Promise<void> = write(source, events).finally(() => inFlight.delete(task));
+    if (failure !== undefined) return;
+    // The handler is attached now, not when the loop next waits on writes: a write failing while the loop
+    // awaits a slow source would otherwise be an unhandled rejection, which ends the process.
+    const task: Promise<void> = write(source, events)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(task));
     inFlight.add(task);
   };
 
   try {
     for await (const outcome of outcomes) {
+      if (failure !== undefined) break;
       processed++;
       switch (outcome.kind) {
         case 'event': {
@@ -125,11 +164,11 @@ export async function ingestOutcomes(
     }
     for (const source of [...buffers.keys()]) await flush(source);
   } finally {
-    // Settle every write before reporting or rethrowing, so no batch is left half-observed.
-    const settled = await Promise.allSettled(inFlight);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    // Settle every write before reporting or rethrowing, so no batch is left half-observed. Tasks never
+    // reject (their handler records the failure), so this waits for all of them.
+    await Promise.all(inFlight);
   }
+  if (failure !== undefined) throw new IngestError(report, failure.error);
   progress();
   return report;
 }

@@ -1,6 +1,7 @@
 import { eventSubject, type FleetEvent } from '../model/event';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
+import { PartialPutError } from '../store/partial-put-error';
 import type { FleetStore, OutboxMessage, PutEventsResult } from '../store/types';
 
 /**
@@ -22,7 +23,15 @@ export class RecordingStore implements FleetStore {
   }
 
   async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
-    const result = await this.inner.putEvents(events);
+    let result: PutEventsResult;
+    try {
+      result = await this.inner.putEvents(events);
+    } catch (err) {
+      // Events stored before the failure are recorded too: the client's retry will count them as
+      // duplicates, so this is the only time they are seen as new.
+      if (err instanceof PartialPutError) this.stored.push(...err.written);
+      throw err;
+    }
     if (result.written === events.length) this.stored.push(...events);
     else if (result.written > 0) {
       const touched = new Set(result.subjects.map((s) => `${s.kind}#${s.id}`));

@@ -21,10 +21,14 @@ export interface StoreStats {
   readRequests: number;
   itemsRead: number;
   retries: number;
+  /** Entity snapshots written by `compact` or refreshed during ingest. */
+  snapshotsWritten: number;
+  /** Snapshots not written (over the item limit, or a failed write the events' store did not wait for). */
+  snapshotsSkipped: number;
 }
 
 export function emptyStats(): StoreStats {
-  return { writeRequests: 0, itemsWritten: 0, readRequests: 0, itemsRead: 0, retries: 0 };
+  return { writeRequests: 0, itemsWritten: 0, readRequests: 0, itemsRead: 0, retries: 0, snapshotsWritten: 0, snapshotsSkipped: 0 };
 }
 
 /** DynamoDB kept handing back part of a batch after every retry; names what is not stored. */
@@ -126,13 +130,25 @@ export async function batchGet(ctx: BatchContext, keys: readonly Key[], projecti
   return found;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; rejects on the first failure. */
+/**
+ * Runs `fn` over `items` with at most `limit` in flight. After a failure no new item is started, and the
+ * first error is thrown once the calls already running have settled, so nothing keeps writing in the
+ * background after the caller saw the error (and what they did is known when it is reported).
+ */
 export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (failure === undefined && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

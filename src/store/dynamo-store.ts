@@ -24,6 +24,7 @@ import {
   type Item,
   type Key,
   type StoreStats,
+  UnprocessedItemsError,
 } from './batch';
 import {
   EVENT_SK_PREFIX,
@@ -34,7 +35,9 @@ import {
   eventItem,
   eventKey,
   isExpired,
+  itemBytes,
   jsonItem,
+  keyProblem,
   keyString,
   parseEntityPk,
   readEvent,
@@ -43,7 +46,8 @@ import {
   snapshotItem,
 } from './items';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
-import type { FleetStore, OutboxMessage, PutEventsResult } from './types';
+import { PartialPutError } from './partial-put-error';
+import type { CompactionResult, FleetStore, OutboxMessage, PutEventsResult } from './types';
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
@@ -71,6 +75,11 @@ const COVERAGE_MARGIN_MS = 5 * 60_000;
 const SNAPSHOT_WRITE_ATTEMPTS = 8;
 /** DynamoDB items are at most 400 KB; keys and the other attributes need the rest. */
 const MAX_EVENT_BYTES = 390 * 1024;
+/**
+ * A snapshot keeps a stamp per field, so it can outgrow the item limit even when every event fit (one
+ * upsert with 20,000 settings). Larger ones are not written: the entity's events keep its state.
+ */
+export const MAX_SNAPSHOT_BYTES = 390 * 1024;
 /** Bound on per-entity counters kept for `snapshotEvery`; dropping one only delays that entity's snapshot. */
 const MAX_TRACKED_ENTITIES = 50_000;
 
@@ -119,7 +128,18 @@ export class DynamoStore implements FleetStore {
         (result.rejected ??= []).push({ id: event.id, reason: `event is ${Math.ceil(size / 1024)} KB; the store holds events up to ${MAX_EVENT_BYTES / 1024} KB (DynamoDB item limit)` });
         continue;
       }
-      const key = eventKey(event);
+      let key: Key;
+      try {
+        key = eventKey(event);
+      } catch {
+        (result.rejected ??= []).push({ id: event.id, reason: `event time ${JSON.stringify(event.time)} is not a valid date` });
+        continue;
+      }
+      const problem = keyProblem(key);
+      if (problem !== undefined) {
+        (result.rejected ??= []).push({ id: event.id, reason: `the store cannot key this event: ${problem}` });
+        continue;
+      }
       const ks = keyString(key);
       if (fresh.has(ks) || this.inFlight.has(ks)) result.duplicates++;
       else fresh.set(ks, { key, event, json });
@@ -141,9 +161,7 @@ export class DynamoStore implements FleetStore {
           }
         }
       }
-      const expiresAt = nowSec + this.retentionSec;
-      const items = [...fresh.values()].map(({ key, json }) => eventItem(json, key, nowMs, expiresAt));
-      await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+      await this.writeFresh(fresh, nowMs, nowSec + this.retentionSec, result);
     } finally {
       for (const ks of fresh.keys()) this.inFlight.delete(ks);
     }
@@ -153,8 +171,52 @@ export class DynamoStore implements FleetStore {
       result.subjects.push(eventSubject(event));
       if (this.snapshotEvery > 0 && this.countTowardsSnapshot(key.pk)) due.push(key.pk);
     }
-    for (const pk of due) await this.compactEntity(pk);
+    // The events are stored: a snapshot refresh is an optimisation the scheduled compaction repeats, so
+    // its failure must not turn a stored batch into an error (the caller would retry and see duplicates).
+    for (const pk of due) {
+      try {
+        const outcome = await this.compactEntity(pk);
+        if (outcome.written) this.stats.snapshotsWritten++;
+        else this.stats.snapshotsSkipped++;
+      } catch {
+        this.stats.snapshotsSkipped++;
+      }
+    }
     return result;
+  }
+
+  /**
+   * Writes the new events in BatchWriteItem chunks. On a failure, throws `PartialPutError` naming the
+   * events that were stored (whole chunks that succeeded, and the part of a chunk DynamoDB processed),
+   * so callers can account for them; the original error when none were.
+   */
+  private async writeFresh(
+    fresh: Map<string, { key: Key; event: FleetEvent; json: string }>,
+    nowMs: number,
+    expiresAt: number,
+    counted: PutEventsResult,
+  ): Promise<void> {
+    const entries = [...fresh.values()];
+    const stored = new Set<string>();
+    try {
+      await forEachLimit(chunk(entries, BATCH_WRITE_MAX), this.writeConcurrency, async (part) => {
+        try {
+          await batchWrite(this.ctx, part.map(({ key, json }) => eventItem(json, key, nowMs, expiresAt)));
+        } catch (err) {
+          if (err instanceof UnprocessedItemsError) {
+            const left = new Set(err.keys.map(keyString));
+            for (const { key } of part) if (!left.has(keyString(key))) stored.add(keyString(key));
+          }
+          throw err;
+        }
+        for (const { key } of part) stored.add(keyString(key));
+      });
+    } catch (err) {
+      if (stored.size === 0) throw err;
+      const written = entries.filter(({ key }) => stored.has(keyString(key))).map(({ event }) => event);
+      const partial: PutEventsResult = { ...counted, written: written.length, subjects: written.map(eventSubject) };
+      throw new PartialPutError(written, partial, err);
+    }
   }
 
   private countTowardsSnapshot(pk: string): boolean {
@@ -222,21 +284,41 @@ export class DynamoStore implements FleetStore {
    * no snapshot holds yet. Run it more often than the retention period (the deployed stack schedules it)
    * so no event expires before a snapshot holds it.
    */
-  async compact(options: { minUncovered?: number } = {}): Promise<{ entities: number; snapshotsWritten: number }> {
+  async compact(options: { minUncovered?: number } = {}): Promise<CompactionResult> {
     const min = options.minUncovered ?? 1;
     const readStart = this.now();
     const partitions = await this.foldAll(true);
     let snapshotsWritten = 0;
+    const oversized: NonNullable<CompactionResult['oversized']> = [];
+    const failed: NonNullable<CompactionResult['failed']> = [];
     const due = [...partitions.entries()].filter(([, p]) => p.uncovered.length >= min);
+    // Each entity on its own: one that cannot be snapshotted must not keep the others' events from
+    // being covered before their TTL.
     await forEachLimit(due, this.writeConcurrency, async ([pk, part]) => {
-      await this.writeSnapshot(pk, part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events, readStart - COVERAGE_MARGIN_MS);
-      snapshotsWritten++;
+      const state = part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events;
+      try {
+        const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
+        if (outcome.written) snapshotsWritten++;
+        else oversized.push({ kind: state.kind, id: state.id, bytes: outcome.bytes });
+      } catch (err) {
+        failed.push({ kind: state.kind, id: state.id, error: err instanceof Error ? err.message : String(err) });
+      }
     });
-    return { entities: partitions.size, snapshotsWritten };
+    this.stats.snapshotsWritten += snapshotsWritten;
+    this.stats.snapshotsSkipped += oversized.length + failed.length;
+    return {
+      entities: partitions.size,
+      snapshotsWritten,
+      ...(oversized.length > 0 && { oversized }),
+      ...(failed.length > 0 && { failed }),
+    };
   }
 
-  /** Snapshot of one entity from a consistent Query of its partition. */
-  async compactEntity(pk: string): Promise<void> {
+  /**
+   * Snapshot of one entity from a consistent Query of its partition. `written: false` when the snapshot
+   * would exceed the item limit (its events keep the state).
+   */
+  async compactEntity(pk: string): Promise<SnapshotOutcome> {
     const entity = parseEntityPk(pk);
     if (!entity) throw new RangeError(`not an entity partition: ${pk}`);
     const readStart = this.now();
@@ -246,26 +328,30 @@ export class DynamoStore implements FleetStore {
       if (sk === SNAPSHOT_SK) state = mergeStates(state, readSnapshot(item).state);
       else if (sk.startsWith(EVENT_SK_PREFIX)) applyEvent(state, readEvent(item));
     });
-    await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
+    return this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
   }
 
   /**
    * Optimistic concurrency on the snapshot's version: a writer that lost the race re-reads and merges
-   * again, so two compactions never drop each other's events.
+   * again, so two compactions never drop each other's events. A snapshot over the item limit is never
+   * sent (DynamoDB would refuse it); the entity's events stay and keep its state.
    */
-  private async writeSnapshot(pk: string, state: EntityState, coveredUntilMs: number): Promise<void> {
+  private async writeSnapshot(pk: string, state: EntityState, coveredUntilMs: number): Promise<SnapshotOutcome> {
     for (let attempt = 0; attempt < SNAPSHOT_WRITE_ATTEMPTS; attempt++) {
       const current = await this.getItem({ pk, sk: SNAPSHOT_SK });
       const old = current && readSnapshot(current);
       const merged = old ? mergeStates(old.state, state) : state;
       const version = (old?.version ?? 0) + 1;
       const covered = Math.max(old?.coveredUntilMs ?? 0, coveredUntilMs);
+      const item = snapshotItem(pk, merged, version, covered);
+      const bytes = itemBytes(item);
+      if (bytes > MAX_SNAPSHOT_BYTES) return { written: false, bytes };
       try {
         await withRetry(this.ctx.retry, () =>
           this.options.client.send(
             new PutItemCommand({
               TableName: this.tableName,
-              Item: snapshotItem(pk, merged, version, covered),
+              Item: item,
               ...(old
                 ? { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(old.version) } } }
                 : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -274,7 +360,7 @@ export class DynamoStore implements FleetStore {
         );
         this.stats.writeRequests++;
         this.stats.itemsWritten++;
-        return;
+        return { written: true, bytes };
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
       }
@@ -399,6 +485,8 @@ export class DynamoStore implements FleetStore {
     );
   }
 }
+
+export type SnapshotOutcome = { written: boolean; bytes: number };
 
 interface EntityPartition {
   snapshot?: { state: EntityState; version: number; coveredUntilMs: number };

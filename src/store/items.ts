@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eventSubject, type FleetEvent } from '../model/event';
 import type { EntityState } from '../model/entity-state';
 import type { Item, Key } from './batch';
@@ -29,10 +30,37 @@ export function parseEntityPk(pk: string): { kind: EntityKind; id: string } | un
   return kind === undefined ? undefined : { kind, id: pk.slice(hash + 1) };
 }
 
-/** Event time normalised to UTC milliseconds, so the sort key orders by instant whatever offset the source used. */
+/** DynamoDB's key limits, in UTF-8 bytes. */
+export const MAX_PK_BYTES = 2048;
+export const MAX_SK_BYTES = 1024;
+/**
+ * Event ids up to this many UTF-8 bytes go into the sort key as they are; longer ones (ids may be 1024
+ * UTF-16 units, up to 3 KB) as `h:<sha256 hex>`, so the key stays far below the 1024-byte sort-key limit.
+ * Deterministic, so a re-delivered long id still lands on its key; the item's event JSON keeps the full id.
+ */
+export const MAX_INLINE_EVENT_ID_BYTES = 200;
+export const HASHED_ID_PREFIX = 'h:';
+
+export function eventIdKeyPart(id: string): string {
+  return Buffer.byteLength(id) > MAX_INLINE_EVENT_ID_BYTES ? `${HASHED_ID_PREFIX}${createHash('sha256').update(id).digest('hex')}` : id;
+}
+
+/**
+ * Event time normalised to UTC milliseconds, so the sort key orders by instant whatever offset the source used.
+ * Entity ids (at most 512 UTF-16 units, so at most 1536 UTF-8 bytes) always fit the 2048-byte partition key.
+ */
 export function eventKey(event: FleetEvent): Key {
   const subject = eventSubject(event);
-  return { pk: entityPk(subject.kind, subject.id), sk: `${EVENT_SK_PREFIX}${new Date(event.time).toISOString()}#${event.id}` };
+  return { pk: entityPk(subject.kind, subject.id), sk: `${EVENT_SK_PREFIX}${new Date(event.time).toISOString()}#${eventIdKeyPart(event.id)}` };
+}
+
+/** Why DynamoDB would refuse this key, or undefined when it fits. */
+export function keyProblem(key: Key): string | undefined {
+  const pk = Buffer.byteLength(key.pk);
+  if (pk > MAX_PK_BYTES) return `its entity id makes a ${pk}-byte partition key; DynamoDB allows ${MAX_PK_BYTES} bytes`;
+  const sk = Buffer.byteLength(key.sk);
+  if (sk > MAX_SK_BYTES) return `its key is ${sk} bytes; DynamoDB allows ${MAX_SK_BYTES} bytes for a sort key`;
+  return undefined;
 }
 
 export const keyString = (k: Key) => `${k.pk}\u0000${k.sk}`;
@@ -47,6 +75,21 @@ export function eventItem(eventJson: string, key: Key, storedAtMs: number, expir
     at: { N: String(storedAtMs) },
     expiresAt: { N: String(expiresAtSec) },
   };
+}
+
+/**
+ * An item's size as DynamoDB counts it against the 400 KB limit: attribute names plus values in UTF-8.
+ * Numbers are counted as their decimal text, a little more than DynamoDB's packed form.
+ */
+export function itemBytes(item: Item): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(item)) {
+    total += Buffer.byteLength(name);
+    if (value.S !== undefined) total += Buffer.byteLength(value.S);
+    else if (value.N !== undefined) total += Buffer.byteLength(value.N);
+    else total += Buffer.byteLength(JSON.stringify(value));
+  }
+  return total;
 }
 
 export function snapshotItem(pk: string, state: EntityState, version: number, coveredUntilMs: number): Item {

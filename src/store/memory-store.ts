@@ -2,10 +2,15 @@ import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
 import { foldEvents } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
+import { eventKey, keyString } from './items';
 import type { FleetStore, OutboxMessage, PutEventsResult } from './types';
 
 /** In-process store with the same semantics as the DynamoDB one; for unit tests and dry runs. */
 export class MemoryStore implements FleetStore {
+  /**
+   * By the DynamoDB store's key (subject, UTC event time, id), not the id alone: an id reused for another
+   * subject or time is a different event there, and tests on this store must see what production sees.
+   */
   private readonly events = new Map<string, FleetEvent>();
   private readonly findings = new Map<string, Finding>();
   private readonly meta = new Map<string, unknown>();
@@ -14,11 +19,12 @@ export class MemoryStore implements FleetStore {
   async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
     const result: PutEventsResult = { written: 0, duplicates: 0, subjects: [] };
     for (const event of events) {
-      if (this.events.has(event.id)) {
+      const key = keyString(eventKey(event));
+      if (this.events.has(key)) {
         result.duplicates++;
         continue;
       }
-      this.events.set(event.id, structuredClone(event));
+      this.events.set(key, structuredClone(event));
       result.written++;
       result.subjects.push(eventSubject(event));
     }

@@ -5,7 +5,7 @@ import type { Finding } from '../model/finding';
 export interface PutEventsResult {
   /** Events stored for the first time. */
   written: number;
-  /** Events whose id was already stored (re-delivery); state is unchanged by them. */
+  /** Events already stored under the same key (subject, event time, id): re-delivery; state is unchanged by them. */
   duplicates: number;
   /** Entities the new events touched, for incremental evaluation. */
   subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
@@ -46,5 +46,17 @@ export interface FleetStore {
    * Folds every entity's uncovered events into its snapshot, so events can expire (TTL) without losing
    * state. Stores without expiry (MemoryStore) need not have it.
    */
-  compact?(): Promise<{ entities: number; snapshotsWritten: number }>;
+  compact?(): Promise<CompactionResult>;
+}
+
+export interface CompactionResult {
+  entities: number;
+  snapshotsWritten: number;
+  /**
+   * Entities whose snapshot would exceed DynamoDB's 400 KB item limit, so none was written (present only
+   * when there are some). Their events still hold their state and are folded on read.
+   */
+  oversized?: { kind: 'host' | 'vm' | 'perimeter'; id: string; bytes: number }[];
+  /** Entities whose snapshot write failed (present only when some did); every other entity was still compacted. */
+  failed?: { kind: 'host' | 'vm' | 'perimeter'; id: string; error: string }[];
 }

@@ -249,7 +249,7 @@ describe('failure handling', () => {
     expect(notifyFilter).toEqual({ dynamodb: { Keys: { pk: { S: ['FINDINGS'] } } } });
   });
 
-  it('alarms on both dead-letter queues, every function\'s errors and failed runs, all to the SNS topic', () => {
+  it('alarms on both dead-letter queues, every function\'s errors, failed runs and a refused Slack webhook, all to the SNS topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const topic = { Ref: logicalId(stack.alarms.topic) };
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([topic]);
@@ -258,6 +258,12 @@ describe('failure handling', () => {
     expect(byMetric('Errors')).toHaveLength(Object.keys(functions()).length);
     const math = alarms.filter((a) => a.Properties.Metrics !== undefined);
     expect(JSON.stringify(math)).toContain('ExecutionsFailed');
+    // The metric the notify function emits when Slack refuses the webhook, with Powertools' service dimension.
+    expect(byMetric('SlackMisconfigured')).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({ Namespace: 'Hyperaudit', Dimensions: [{ Name: 'service', Value: 'hyperaudit-notify' }] }),
+      }),
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
-import { ingestOutcomes, type IngestProgress } from '../../src/pipeline/ingest';
+import { IngestError, ingestOutcomes, type IngestProgress } from '../../src/pipeline/ingest';
+import { PartialPutError } from '../../src/store/partial-put-error';
 import type { SourceOutcome } from '../../src/sources/types';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { PutEventsResult } from '../../src/store/types';
@@ -62,5 +63,65 @@ describe('ingestOutcomes', () => {
     })();
     await expect(ingestOutcomes(store, [ev(1), ev(2), ev(3)], { batchSize: 1, concurrency: 2 })).rejects.toThrow('table gone');
     expect(settled).toBe(3);
+  });
+
+  describe('when a write fails while the source is slow', () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    beforeEach(() => {
+      unhandled.length = 0;
+      process.on('unhandledRejection', onUnhandled);
+    });
+    afterEach(() => {
+      process.off('unhandledRejection', onUnhandled);
+    });
+
+    const tableGone = new Error('table gone');
+    /** putEvents rejects 10 ms after it is called. */
+    const failingStore = () =>
+      new (class extends MemoryStore {
+        override async putEvents(): Promise<PutEventsResult> {
+          await new Promise((ok) => setTimeout(ok, 10));
+          throw tableGone;
+        }
+      })();
+
+    it('rejects with the store error, with no unhandled rejection, and reads no further outcome', async () => {
+      let yielded = 0;
+      let closed = false;
+      async function* slowSource(): AsyncGenerator<SourceOutcome> {
+        try {
+          for (let n = 1; n <= 5; n++) {
+            yielded++;
+            yield ev(n);
+            await new Promise((ok) => setTimeout(ok, 100));
+          }
+        } finally {
+          closed = true;
+        }
+      }
+      const err = await ingestOutcomes(failingStore(), slowSource(), { batchSize: 1 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IngestError);
+      expect((err as IngestError).cause).toBe(tableGone);
+      expect((err as Error).message).toMatch(/^ingest stopped: the store failed \(table gone\); 0 event\(s\) stored/);
+      expect(unhandled).toEqual([]);
+      // The outcome that arrived after the failure was not written, and the source was closed.
+      expect(yielded).toBe(2);
+      expect(closed).toBe(true);
+    });
+  });
+
+  it('reports in the error the events a failed batch stored before the failure', async () => {
+    const store = new (class extends MemoryStore {
+      override async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
+        if (events[0]!.id !== 'e3') return super.putEvents(events);
+        const stored = await super.putEvents([events[0]!]);
+        throw new PartialPutError([events[0]!], { ...stored, duplicates: 0 }, new Error('throttled for good'));
+      }
+    })();
+    const err = (await ingestOutcomes(store, [ev(1), ev(2), ev(3), ev(4)], { batchSize: 2, concurrency: 1 }).catch((e: unknown) => e)) as IngestError;
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err.report).toMatchObject({ accepted: 3, duplicates: 0, subjects: [{ id: 'vm-1' }, { id: 'vm-2' }, { id: 'vm-3' }] });
+    expect(err.message).toContain('3 event(s) stored');
   });
 });

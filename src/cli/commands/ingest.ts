@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
-import { ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
+import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { EXIT } from '../exit-codes';
@@ -25,13 +25,22 @@ export function register(program: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
-      const report = await withStore(opts, (store) =>
-        ingestOutcomes(
-          store,
-          readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
-          bar ? { onProgress: bar.update } : {},
-        ),
-      ).finally(() => bar?.stop());
+      let report: IngestReport;
+      try {
+        report = await withStore(opts, (store) =>
+          ingestOutcomes(
+            store,
+            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
+            bar ? { onProgress: bar.update } : {},
+          ),
+        ).finally(() => bar?.stop());
+      } catch (err) {
+        if (!(err instanceof IngestError)) throw err;
+        // The store failed mid-way: one line saying what was stored, and how to finish (re-run; stored events count as duplicates).
+        process.stderr.write(`hyperaudit: ${terminalSafe(err.message)}\n`);
+        if (process.env.HYPERAUDIT_DEBUG && err.cause instanceof Error) process.stderr.write(`${err.cause.stack}\n`);
+        return EXIT.internal;
+      }
       process.stdout.write(opts.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : humanReport(report));
       return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
     }),

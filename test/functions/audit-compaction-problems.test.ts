@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditStep, type StepLog } from '../../functions/audit/audit-step';
+import type { FleetEvent } from '../../src/model/event';
+import { loadRules } from '../../src/engine/load-rules';
+import type { LoadedRule } from '../../src/engine/types';
+import { DynamoStore } from '../../src/store/dynamo-store';
+import { MemoryStore } from '../../src/store/memory-store';
+import type { CompactionResult } from '../../src/store/types';
+import { fleetEvents } from './helpers/fleet-fixture';
+import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
+import { memoryS3 } from './helpers/memory-s3';
+
+const BUCKET = 'hyperaudit-reports-compaction-problems';
+const now = () => new Date('2026-11-26T06:00:00.000Z');
+const s3 = memoryS3();
+let table: LocalTable;
+let rules: LoadedRule[];
+
+beforeAll(async () => {
+  table = await startLocalTable();
+  rules = loadRules();
+});
+afterAll(async () => {
+  s3.mock.restore();
+  await stopLocalTable(table);
+});
+
+function recordingLog() {
+  const lines: { level: 'warn' | 'error'; message: string; extra: Record<string, unknown> }[] = [];
+  const log: StepLog = {
+    warn: (message, extra) => lines.push({ level: 'warn', message, extra }),
+    error: (message, extra) => lines.push({ level: 'error', message, extra }),
+  };
+  return { lines, log };
+}
+
+/** One upsert that fits an item, whose snapshot (a stamp per setting) does not. */
+function wideVm(): FleetEvent {
+  const settings = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, '1']));
+  return { id: 'wide-vm-upsert', time: '2026-11-20T00:00:00.000Z', type: 'vm.upsert', vm: { id: 'vm-wide', name: 'wide', settings } };
+}
+
+describe('compaction problems in the scheduled run', () => {
+  it('completes the audit when one entity\'s snapshot would exceed the item limit, logging it as compaction.oversized', async () => {
+    const events = [...fleetEvents(), wideVm()];
+    await table.store.putEvents(events);
+    const store = new DynamoStore({ client: table.client, tableName: table.tableName, now: () => Date.now() + 10 * 60_000 });
+    const { lines, log } = recordingLog();
+
+    const out = await auditStep({ runId: 'oversized-run', trigger: 'schedule', scope: { kind: 'fleet' } }, { store, s3: s3.client, bucket: BUCKET, rules, now, log });
+
+    const entities = out.compaction!.entities;
+    expect(out.compaction).toEqual({ entities, snapshotsWritten: entities - 1, oversized: 1 });
+    expect(lines).toEqual([
+      { level: 'warn', message: 'compaction.oversized', extra: { count: 1, entities: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }] } },
+    ]);
+    expect((await store.loadFleet()).vms.get('vm-wide')?.name).toBe('wide');
+  });
+
+  it('completes the audit when snapshot writes failed for some entities, logging them as compaction.failed', async () => {
+    const failed: CompactionResult['failed'] = [{ kind: 'host', id: 'esx-1', error: 'lost the write race 8 times' }];
+    const store = new (class extends MemoryStore {
+      async compact(): Promise<CompactionResult> {
+        return { entities: 5, snapshotsWritten: 4, failed };
+      }
+    })();
+    await store.putEvents(fleetEvents());
+    const { lines, log } = recordingLog();
+
+    const out = await auditStep({ runId: 'failed-run', trigger: 'schedule', scope: { kind: 'fleet' } }, { store, s3: s3.client, bucket: BUCKET, rules, now, log });
+
+    expect(out.compaction).toEqual({ entities: 5, snapshotsWritten: 4, failed: 1 });
+    expect(out.hosts).toBe(4);
+    expect(lines).toEqual([{ level: 'error', message: 'compaction.failed', extra: { count: 1, entities: failed } }]);
+  });
+});
