@@ -39,29 +39,15 @@ export class Alarms extends Construct {
   }
 
   queueNotEmpty(id: string, queue: sqs.IQueue, what: string): cloudwatch.Alarm {
-    return this.add(
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription: `${what}: messages that failed processing repeatedly are waiting`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    return this.atLeastOnce(
+      id,
+      `${what}: messages that failed processing repeatedly are waiting`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
     );
   }
 
   functionErrors(id: string, fn: lambda.IFunction): cloudwatch.Alarm {
-    return this.add(
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription: `Lambda ${id} reported errors`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    return this.atLeastOnce(id, `Lambda ${id} reported errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
   }
 
   executionsFailed(id: string, machine: sfn.IStateMachine): cloudwatch.Alarm {
@@ -74,30 +60,27 @@ export class Alarms extends Construct {
       },
       period: Duration.minutes(5),
     });
-    return this.add(
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription: 'An audit run (scheduled or on deploy) failed, timed out or was aborted',
-        metric: failed,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    return this.atLeastOnce(id, 'An audit run (scheduled or on deploy) failed, timed out or was aborted', failed);
   }
 
   /** A count metric the functions emit through Powertools (namespace + `service` dimension) reached 1. */
   metricReported(id: string, props: { namespace: string; service: string; metricName: string; description: string }): cloudwatch.Alarm {
+    const metric = new cloudwatch.Metric({
+      namespace: props.namespace,
+      metricName: props.metricName,
+      dimensionsMap: { service: props.service },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    });
+    return this.atLeastOnce(id, props.description, metric);
+  }
+
+  /** Every hyperaudit alarm fires on the first occurrence in a 5-minute period; no data is not a breach. */
+  private atLeastOnce(id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
     return this.add(
       new cloudwatch.Alarm(this, id, {
-        alarmDescription: props.description,
-        metric: new cloudwatch.Metric({
-          namespace: props.namespace,
-          metricName: props.metricName,
-          dimensionsMap: { service: props.service },
-          period: Duration.minutes(5),
-          statistic: 'Sum',
-        }),
+        alarmDescription: description,
+        metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
