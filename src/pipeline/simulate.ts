@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FleetEvent } from '../model/event';
+import { eventSubject, type FleetEvent } from '../model/event';
 import { emptyFleet, type Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
@@ -263,7 +263,45 @@ export async function replayStored(store: FleetStore, opts: ReplayOptions = {}):
     stepSeconds: opts.stepSeconds ?? DEFAULT_STEP_SECONDS,
     ...(startMs !== undefined && { startMs }),
   });
-  return { fleet: replay.fleet, placement: replay.placement, start: new Date(replay.startMs).toISOString(), placementChanges: replay.placementChanges };
+  const { fleet, placement } = withExpiredHistory(replay, await store.loadFleet(), history);
+  return { fleet, placement, start: new Date(replay.startMs).toISOString(), placementChanges: replay.placementChanges };
+}
+
+/**
+ * Events expire (TTL) once a snapshot holds them, so the history alone can miss an entity entirely, or its
+ * older fields. The stored fleet is complete: it adds the entities with no event left (they predate the
+ * history, so they stood still through the window) and fills the fields the replay lacks; what the replay
+ * knows wins.
+ */
+export function withExpiredHistory(
+  replay: { fleet: Fleet; placement: PlacementTimeline },
+  stored: Fleet,
+  history: readonly FleetEvent[],
+): { fleet: Fleet; placement: PlacementTimeline } {
+  const replayed = replay.fleet;
+  const placement = new Map(replay.placement);
+  const inHistory = new Set(history.map((e) => {
+    const s = eventSubject(e);
+    return `${s.kind}#${s.id}`;
+  }));
+  const fleet: Fleet = { hosts: new Map(replayed.hosts), vms: new Map(replayed.vms), perimeters: new Map(replayed.perimeters) };
+  for (const [id, host] of stored.hosts) {
+    const r = fleet.hosts.get(id);
+    if (r) fleet.hosts.set(id, { ...host, ...r });
+    else if (!inHistory.has(`host#${id}`)) fleet.hosts.set(id, host);
+  }
+  for (const [id, vm] of stored.vms) {
+    const r = fleet.vms.get(id);
+    if (r) fleet.vms.set(id, { ...vm, ...r });
+    else if (!inHistory.has(`vm#${id}`)) fleet.vms.set(id, vm);
+    // No surviving event placed it: the host it has now is the one it had all along (static placement).
+    if (r && r.hostId === undefined && vm.hostId !== undefined) placement.delete(id);
+  }
+  for (const [id, perimeter] of stored.perimeters) {
+    const r = fleet.perimeters.get(id);
+    fleet.perimeters.set(id, r ? { ...perimeter, ...r } : perimeter);
+  }
+  return { fleet, placement };
 }
 
 /**

@@ -67,6 +67,15 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
     if (before && isLive(before) && (event.type === 'vm.remove' || event.type === 'host.remove')) {
       lastLive.set(key, { ...toPlain(before), ...(before.kind === 'vm' && { movements: before.movements }) });
     }
+    // A move out of a host the VM had no recorded placement on (its placing event expired): the move says
+    // where it ran until then.
+    if (event.type === 'vm.migrate' && event.migrate.fromHostId !== undefined && before?.fields.hostId === undefined) {
+      const power = before?.fields.powerState?.v;
+      const segments = placement.get(subject.id);
+      if ((power === undefined || power === 'poweredOn') && (segments === undefined || (segments.length === 1 && segments[0]!.hostId === null))) {
+        placement.set(subject.id, [{ fromStep: 0, hostId: event.migrate.fromHostId }]);
+      }
+    }
     const state = apply(event);
     if (state.kind !== 'vm') continue;
     const step = Math.max(0, Math.ceil((t - startMs) / (window.stepSeconds * 1000)));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
 import { replayHistory } from '../../src/simulation/replay';
-import { SIMULATION_LATEST_KEY, simulateStored } from '../../src/pipeline/simulate';
+import { replayStored, SIMULATION_LATEST_KEY, simulateStored } from '../../src/pipeline/simulate';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -103,5 +103,37 @@ describe('stored simulation size', () => {
     const kept = Object.keys(stored.hosts as object);
     expect(kept.length + (stored.hostsOmitted as number)).toBe(4000);
     expect(kept[0]).toBe(hosts[3999]!.id);
+  });
+});
+
+/** A store whose oldest events have expired (TTL) while its snapshots still hold their state. */
+class ExpiredHistoryStore extends MemoryStore {
+  constructor(private readonly expired: ReadonlySet<string>) {
+    super();
+  }
+
+  override async *readHistory(): AsyncIterable<FleetEvent> {
+    for await (const e of super.readHistory()) if (!this.expired.has(e.id)) yield e;
+  }
+}
+
+describe('replay of a history whose oldest events expired', () => {
+  it('keeps entities known only from snapshots, in place for the whole window, with their full attributes', async () => {
+    const store = new ExpiredHistoryStore(new Set(['e1', 'e3', 'old-vm']));
+    await store.putEvents(history());
+    await store.putEvents([
+      { id: 'old-vm', time: at(-90), type: 'vm.upsert', vm: { id: 'vm-old', hostId: 'h1', vcpus: 4, memoryMiB: 8192, workload: { cpuAvgPct: 30 } } },
+      // vm-1's upsert (e3) expired, but a later tag change survives: the replay knows vm-1 only partly.
+      { id: 'tag', time: at(-10), type: 'vm.upsert', vm: { id: 'vm-1', labels: { app: 'web' } } },
+    ]);
+    const replay = await replayStored(store, { start: at(0), steps: 288, stepSeconds: 300 });
+    // Host h1 and vm-old have no event left; the stored fleet brings them back.
+    expect(replay.fleet.hosts.get('h1')).toMatchObject({ cpu, memoryMiB: 32768 });
+    expect(replay.fleet.vms.get('vm-old')).toMatchObject({ hostId: 'h1', vcpus: 4 });
+    expect(replay.placement?.has('vm-old')).toBe(false);
+    // vm-1 keeps what the replay knows (its migration to h2 at 12:00; the move names h1 as where it ran before)
+    // and gets its sizing from the snapshot.
+    expect(replay.fleet.vms.get('vm-1')).toMatchObject({ labels: { app: 'web' }, vcpus: 2, memoryMiB: 4096 });
+    expect(replay.placement?.get('vm-1')).toEqual([{ fromStep: 0, hostId: 'h1' }, { fromStep: 144, hostId: 'h2' }]);
   });
 });
