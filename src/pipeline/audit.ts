@@ -3,7 +3,7 @@ import { SEVERITIES, severityRank, type Finding, type ResourceType, type Severit
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
 import { CompiledRules, type Scope } from '../engine/compile';
-import { SIMULATION_META_KEY } from '../engine/facts/simulation-input';
+import { SIMULATION_LATEST_KEY } from '../simulation/result';
 import { indexFleet } from '../engine/fleet-index';
 import { computeLifecycle } from '../engine/lifecycle';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
@@ -82,7 +82,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
   const [fleet, simulation, previous, storedWaivers] = await Promise.all([
     store.loadFleet(),
-    store.getMeta<unknown>(SIMULATION_META_KEY),
+    store.getMeta<unknown>(SIMULATION_LATEST_KEY),
     store.listFindings(),
     opts.waivers === undefined ? store.getMeta<Waiver[]>(WAIVERS_META_KEY) : Promise.resolve(undefined),
   ]);

@@ -10,8 +10,8 @@ import { LATEST_REPORT_META, RUN_META_PREFIX, type LatestReportMeta, type RunSum
 import { findingsCsv } from '../report/html/report-csv';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
+import { SIMULATION_LATEST_KEY } from '../simulation/result';
 
-export const SIMULATION_META = 'simulation/latest';
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
 
@@ -59,7 +59,7 @@ export function summariseRun(at: string, findings: readonly Finding[], fleet: Fl
 
 /** Reads what the report needs from the store and records this run for future trends. */
 export async function collectReportData(store: FleetStore, now: Date): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
-  const [findings, fleet, rawSimulation] = await Promise.all([store.listFindings(), store.loadFleet(), store.getMeta<unknown>(SIMULATION_META)]);
+  const [findings, fleet, rawSimulation] = await Promise.all([store.listFindings(), store.loadFleet(), store.getMeta<unknown>(SIMULATION_LATEST_KEY)]);
   const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);

@@ -11,7 +11,7 @@ import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
-import type { SimulationResult, VmResult } from '../simulation/result';
+import { SIMULATION_LATEST_KEY, type SimulationResult, type VmResult } from '../simulation/result';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS, simulateFleet, type SimulationOptions } from '../simulation/simulate-fleet';
 import { summariseFleet } from '../simulation/summary';
 import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
@@ -21,7 +21,7 @@ import type { AppAvailability } from '../simulation/availability';
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
 
-export const SIMULATION_LATEST_KEY = 'simulation/latest';
+export { SIMULATION_LATEST_KEY };
 export const SIMULATION_RUNS_PREFIX = 'simulation/runs/';
 
 /** Simulates the whole fleet. Pure: no I/O, same input and seed → same result. */
