@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { presentedBearer, sameSecret } from '../../src/security/bearer-token';
 import { ACCEPTED_MEDIA_TYPES, encodeEnvelope, envelopeFromHeaders, mediaType } from '../shared/envelope';
 
 export interface AuthorizeDeps {
@@ -22,7 +22,7 @@ export async function authorize(
   const headers = lowerCaseKeys(event.headers ?? {});
   const deny = (denied: DenyReason) => ({ result: { isAuthorized: false, context: { envelope: '' } }, denied });
 
-  const presented = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  const presented = presentedBearer(headers.authorization);
   if (presented === undefined) return deny('missing-token');
   if (!sameSecret(presented, await deps.expectedToken())) return deny('bad-token');
 
@@ -38,11 +38,6 @@ export async function authorize(
 }
 
 /** Constant-time comparison; hashing first makes the lengths equal without leaking the real length. */
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;

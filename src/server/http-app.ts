@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { authorize, type DenyReason } from '../../functions/http-authorizer/authorize';
 import { authorizerEvent } from './aws-shapes';
-import { bearerMatches } from './bearer';
+import { bearerMatches } from '../security/bearer-token';
 import { BodyTooLargeError, readBody } from './read-body';
 
 /** What the HTTP layer needs from the pipeline behind it (the AWS handlers, wired in local-pipeline.ts). */
