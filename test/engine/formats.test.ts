@@ -5,7 +5,7 @@ import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
 import { runAudit } from '../../src/pipeline/audit';
 import { formatAsff } from '../../src/report/formats/asff';
-import { formatCsv, neutraliseFormula } from '../../src/report/formats/csv';
+import { formatCsv } from '../../src/report/formats/csv';
 import { formatJson } from '../../src/report/formats/json';
 import { formatJunit } from '../../src/report/formats/junit';
 import { formatOcsf, OCSF_SEVERITY } from '../../src/report/formats/ocsf';
@@ -52,7 +52,10 @@ describe('audit output formats', () => {
   });
 
   it('csv neutralises cells that a spreadsheet would run as formulas', () => {
-    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', 'ok'].map(neutraliseFormula)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", 'ok']);
+    const titles = ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', 'ok'];
+    const probe = { ...result, findings: titles.map((title) => ({ ...result.findings[0]!, title })) };
+    const written = (parse(formatCsv(probe), { columns: true }) as Record<string, string>[]).map((r) => r.title);
+    expect(written).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", 'ok']);
     const rows = parse(formatCsv(result), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(result.findings.length);
     const host = rows.filter((r) => r.resourceType === 'host');

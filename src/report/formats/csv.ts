@@ -1,11 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AuditResult } from '../../engine/audit-result';
 
-/** Spreadsheets run cells starting with = + - @ (or tab/CR) as formulas; a leading ' keeps them text. */
-export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
-
 const COLUMNS = ['fingerprint', 'status', 'severity', 'category', 'ruleId', 'resourceType', 'resourceId', 'title', 'controls', 'evidence', 'remediation', 'firstSeen', 'lastSeen'] as const;
 
 export function formatCsv(result: AuditResult): string {
@@ -24,7 +19,8 @@ export function formatCsv(result: AuditResult): string {
       f.remediation,
       f.firstSeen,
       f.lastSeen,
-    ].map(neutraliseFormula),
+    ],
   );
-  return stringify([[...COLUMNS], ...rows]);
+  // Spreadsheets run cells starting with = + - @ (or tab/CR) as formulas; csv-stringify prefixes them with '.
+  return stringify([[...COLUMNS], ...rows], { escape_formulas: true });
 }
