@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { rejected, type Outcomes } from './outcome';
 import { normaliseRvtools } from './rvtools';
@@ -47,7 +47,9 @@ export async function readRvtoolsXlsx(file: string): Promise<Outcomes> {
   if (bytes.length < 4 || !bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
     return [rejected('rvtools', { file }, 'not an xlsx workbook: the file is not a zip archive', 'file')];
   }
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes about half a second to import, which every other CLI command would pay.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
