@@ -6,7 +6,7 @@ import { EXIT, InputError, UsageError } from './exit-codes';
 
 /** A command file under src/cli/commands/ exports `register`; one file per command, found at start-up. */
 export interface CommandModule {
-  register(program: Command, run: CommandRunner): void;
+  register(program: Command, run: CommandRunner): void | Promise<void>;
 }
 
 /** Runs a command action and turns its result or error into an exit code. */
@@ -25,7 +25,7 @@ export async function buildProgram(run: CommandRunner): Promise<Command> {
     .sort();
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(commandsDir, file)).href)) as CommandModule;
-    mod.register(program, run);
+    await mod.register(program, run);
   }
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   return program;
