@@ -8,7 +8,7 @@ import { indexFleet } from '../engine/fleet-index';
 import { computeLifecycle } from '../engine/lifecycle';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
-import { waiverMatcher, type Waiver } from '../engine/waivers';
+import { parseStoredWaivers, waiverMatcher, type Waiver } from '../engine/waivers';
 
 export const AUDIT_META_KEY = 'audit/latest';
 /** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */
@@ -84,10 +84,10 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     store.loadFleet(),
     store.getMeta<unknown>(SIMULATION_LATEST_KEY),
     store.listFindings(),
-    opts.waivers === undefined ? store.getMeta<Waiver[]>(WAIVERS_META_KEY) : Promise.resolve(undefined),
+    opts.waivers === undefined ? store.getMeta<unknown>(WAIVERS_META_KEY) : Promise.resolve(undefined),
   ]);
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
-  const waivers = opts.waivers ?? storedWaivers ?? [];
+  const waivers = opts.waivers ?? (storedWaivers === undefined ? [] : parseStoredWaivers(storedWaivers, WAIVERS_META_KEY));
   const index = indexFleet(fleet, simulation);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
   const scope: Scope = vmScope ? { vm: vmScope } : {};

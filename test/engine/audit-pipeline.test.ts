@@ -102,7 +102,8 @@ describe('hyperaudit audit', () => {
 
   it('does not fail the gate on waived findings, and writes the chosen format to --out', async () => {
     const waivers = join(dir, 'waivers.json');
-    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'lab host', owner: 'lab@example.net', expires: '2099-12-31' }] }));
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'lab host', owner: 'lab@example.net', expires }] }));
     const out = join(dir, 'audit.sarif');
     const r = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'sarif', '--out', out, '--waivers', waivers, '--fail-on', 'info');
     expect(r.code).toBe(0);
@@ -118,6 +119,17 @@ describe('hyperaudit audit', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('bad-waivers.json: /waivers/0/expires');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a waiver that lasts longer than --max-waiver-days, naming the file and field', async () => {
+    const waivers = join(dir, 'forever-waivers.json');
+    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'r', owner: 'o', expires: '9999-12-31' }] }));
+    const r = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('forever-waivers.json: /waivers/0/expires 9999-12-31 is more than 365 days ahead');
+    const longer = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers, '--max-waiver-days', '3000000');
+    expect(longer.code).toBe(1);
+    expect(longer.stderr).toContain('max waiver days');
   });
 
   it('refuses a bad rules directory with exit 1, naming the file and JSON path', async () => {

@@ -5,7 +5,7 @@ import { EXIT, InputError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { SEVERITIES, atOrAbove, type Severity } from '../../model/finding';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
-import { parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
+import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
 import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { runAudit } from '../../pipeline/audit';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../report/formats';
@@ -17,6 +17,7 @@ interface AuditCliOptions extends StoreCliOptions {
   profile: Profile;
   rules?: string;
   waivers?: string;
+  maxWaiverDays?: string;
 }
 
 /** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
@@ -31,7 +32,8 @@ function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiv
       } catch (err) {
         throw new InputError(`${opts.waivers}: cannot read waivers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
       }
-      waivers = parseWaiverText(text, opts.waivers);
+      const maxDays = maxWaiverDaysFrom(opts.maxWaiverDays ?? process.env.HYPERAUDIT_MAX_WAIVER_DAYS);
+      waivers = parseWaiverText(text, opts.waivers, { now: new Date().toISOString(), maxDays });
     }
     return { rules, waivers };
   } catch (err) {
@@ -49,7 +51,8 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--fail-on <severity>', `exit ${EXIT.findings} when an open finding is at or above this severity`).choices([...SEVERITIES]))
     .addOption(new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'))
     .option('--rules <dir>', 'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)')
-    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced');
+    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced')
+    .option('--max-waiver-days <days>', 'longest a waiver may last from today (env HYPERAUDIT_MAX_WAIVER_DAYS; default 365)');
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
       const { rules, waivers } = loadInputs(opts);
