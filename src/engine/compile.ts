@@ -84,8 +84,9 @@ function compileCondition(c: Condition, slots: FactSlots): Pred {
 }
 
 function compileLeaf(c: FactCondition, slots: FactSlots): Pred {
-  const op = OPERATORS[c.operator];
-  if (!op) throw new Error(`unknown operator ${c.operator}`);
+  // Own properties only: `constructor` or `__proto__` must never resolve to Object.prototype's members.
+  const op = Object.hasOwn(OPERATORS, c.operator) ? OPERATORS[c.operator] : undefined;
+  if (!op) throw new Error(`unknown operator ${JSON.stringify(c.operator)}`);
   const slot = slots.slot(c);
   const value = c.value;
   if (c.path !== undefined) {

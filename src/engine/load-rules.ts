@@ -1,14 +1,15 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { ResourceType } from '../model/finding';
 import { loadCatalogue, type ScgControl } from './catalogue';
 import { FACTS } from './facts/registry';
+import { jsonErrorMessage } from '../sources/json-position';
+import ruleSchema from '../../rules/rule.schema.json' with { type: 'json' };
 import type { Condition, FactRef, LoadedRule, Profile, RuleFile, Scalar } from './types';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
-const SCHEMA_FILE = 'rule.schema.json';
 /** The SCG catalogue inside a rules directory (see catalogue.ts). */
 const CATALOGUE_FILE = 'catalogue/vsphere-8-scg-controls.csv';
 /** Folders under the rules directory that hold data, not rules. */
@@ -28,34 +29,65 @@ export interface LoadOptions {
   catalogue?: Map<string, ScgControl>;
 }
 
-/** Compiled schemas by file: a rules directory with its own schema is validated against that one. */
-const validators = new Map<string, ReturnType<Ajv['compile']>>();
-function validatorFor(schemaFile: string): ReturnType<Ajv['compile']> {
-  let validator = validators.get(schemaFile);
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
-    validators.set(schemaFile, validator);
-  }
+/** A rule file larger than this is refused unread: the largest shipped rule is a few KB. */
+export const MAX_RULE_FILE_BYTES = 1024 * 1024;
+/** More rule files than this in one directory is refused: the shipped packs have under a hundred. */
+export const MAX_RULE_FILES = 5000;
+
+/**
+ * The schema is the one compiled into hyperaudit, never one found in the rules directory: a custom directory
+ * that brought its own (`{}`) could smuggle in operators like `constructor` that the evaluator would run.
+ */
+let validator: ReturnType<Ajv['compile']> | undefined;
+function shippedValidator(): ReturnType<Ajv['compile']> {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(ruleSchema);
   return validator;
 }
 
 /**
- * `dir`'s own file when it has one, else the package's. A rules directory shipped elsewhere (a Lambda bundle,
- * a copy with local packs) is self-contained; a directory of packs alone still loads.
+ * `dir`'s own catalogue when it has one as a regular file inside it, else the package's. A rules directory
+ * shipped elsewhere (a Lambda bundle, a copy with local packs) is self-contained; a directory of packs alone
+ * still loads; a link out of the directory is not followed.
  */
 function ownOrDefault(dir: string, relativePath: string): string {
   const own = join(dir, relativePath);
-  return existsSync(own) ? own : join(DEFAULT_RULES_DIR, relativePath);
+  return isRegularFileInside(dir, own) ? own : join(DEFAULT_RULES_DIR, relativePath);
 }
 
-/** The rule files under `dir`: `<pack>/<rule-id>.json`, sorted. */
-export function ruleFiles(dir: string): { pack: string; file: string }[] {
+/** True for a regular file whose real path lies under `dir`'s real path (no symlink out of the folder). */
+function isRegularFileInside(dir: string, file: string): boolean {
+  try {
+    const real = realpathSync(file);
+    return real.startsWith(realpathSync(dir) + sep) && lstatSync(real).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The rule files under `dir`: `<pack>/<rule-id>.json`, sorted. Entries that are not plain directories and
+ * plain files (links, devices, FIFOs) are listed as problems, not read: a rules folder is input like any other.
+ */
+export function ruleFiles(dir: string, problems: string[] = []): { pack: string; file: string }[] {
   const out: { pack: string; file: string }[] = [];
   for (const pack of readdirSync(dir).sort()) {
     const packDir = join(dir, pack);
-    if (NOT_PACKS.has(pack) || !statSync(packDir).isDirectory()) continue;
-    for (const f of readdirSync(packDir).sort()) if (f.endsWith('.json')) out.push({ pack, file: join(packDir, f) });
+    if (NOT_PACKS.has(pack)) continue;
+    const packStat = lstatSync(packDir);
+    if (packStat.isSymbolicLink()) {
+      problems.push(`${packDir}: a symbolic link; rule packs must be directories inside the rules folder`);
+      continue;
+    }
+    if (!packStat.isDirectory()) continue;
+    for (const f of readdirSync(packDir).sort()) {
+      if (!f.endsWith('.json')) continue;
+      const file = join(packDir, f);
+      const st = lstatSync(file);
+      if (!st.isFile()) problems.push(`${file}: not a regular file (links and special files are not read)`);
+      else if (st.size > MAX_RULE_FILE_BYTES) problems.push(`${file}: ${st.size} bytes, over the ${MAX_RULE_FILE_BYTES}-byte limit for a rule file`);
+      else out.push({ pack, file });
+      if (out.length + problems.length > MAX_RULE_FILES) throw new RuleLoadError([`${dir}: more than ${MAX_RULE_FILES} rule files`]);
+    }
   }
   return out;
 }
@@ -64,16 +96,17 @@ export function ruleFiles(dir: string): { pack: string; file: string }[] {
 export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): LoadedRule[] {
   const profile = opts.profile ?? 'scg';
   const catalogue = opts.catalogue ?? loadCatalogue(ownOrDefault(dir, CATALOGUE_FILE));
-  const validate = validatorFor(ownOrDefault(dir, SCHEMA_FILE));
+  const validate = shippedValidator();
+  const problems: string[] = [];
   let files: { pack: string; file: string }[];
   try {
-    files = ruleFiles(dir);
+    files = ruleFiles(dir, problems);
   } catch (err) {
+    if (err instanceof RuleLoadError) throw err;
     throw new RuleLoadError([`${dir}: cannot read the rules directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
   }
   // An empty rule set would pass every fleet: refuse it rather than report a clean audit.
-  if (files.length === 0) throw new RuleLoadError([`${dir}: no rule files (expected <pack>/<rule-id>.json)`]);
-  const problems: string[] = [];
+  if (files.length === 0 && problems.length === 0) throw new RuleLoadError([`${dir}: no rule files (expected <pack>/<rule-id>.json)`]);
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
   for (const { pack, file } of files) {
@@ -117,13 +150,14 @@ export function loadRuleFile(
   profile: Profile,
   catalogue: Map<string, ScgControl>,
   report: Report,
-  check: ReturnType<Ajv['compile']> = validatorFor(join(DEFAULT_RULES_DIR, SCHEMA_FILE)),
+  check: ReturnType<Ajv['compile']> = shippedValidator(),
 ): LoadedRule | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    report('', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    // The parser's own message echoes the file's text; a rule path could name any file, so it is not quoted.
+    report('', `is not valid JSON: ${jsonErrorMessage(err)}`);
     return undefined;
   }
   if (!check(raw)) {

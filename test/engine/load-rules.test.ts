@@ -1,6 +1,6 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/engine/catalogue';
 import { CompiledRules } from '../../src/engine/compile';
@@ -19,7 +19,7 @@ function rulesDir(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-rules-'));
   dirs.push(dir);
   for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path.split('/')[0]!), { recursive: true });
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), typeof content === 'string' ? content : JSON.stringify(content));
   }
   return dir;
@@ -153,5 +153,52 @@ describe('profiles', () => {
     const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'stig' }).filter((r) => r.id === 'esxi.account-lockout');
     const [hit] = new CompiledRules(rules).evaluate(indexFleet(fleetFromFixture(host(undefined)))).hits;
     expect(hit?.evidence).toEqual({ 'setting:Security.AccountLockFailures': 5, 'settingReported:Security.AccountLockFailures': false });
+  });
+
+  describe('a hostile rules folder', () => {
+    const withOperator = (operator: string) => ({
+      ...sshRule,
+      conditions: { all: [{ fact: 'serviceRunning', params: { name: 'TSM-SSH' }, operator, value: true }] },
+    });
+
+    it('is validated against the shipped schema even when it brings its own permissive one', () => {
+      const dir = rulesDir({ 'rule.schema.json': {}, 'hardening/esxi.ssh-disabled.json': withOperator('constructor') });
+      const problems = problemsOf(dir);
+      expect(problems).toEqual([expect.stringMatching(/esxi\.ssh-disabled\.json: \/conditions\/all\/0\/operator must be equal to one of the allowed values/)]);
+    });
+
+    it('refuses a __proto__ operator with a message instead of crashing the audit', () => {
+      const dir = rulesDir({ 'rule.schema.json': {}, 'hardening/esxi.ssh-disabled.json': withOperator('__proto__') });
+      expect(problemsOf(dir)[0]).toMatch(/\/conditions\/all\/0\/operator/);
+    });
+
+    it('never resolves an operator name to an Object.prototype member in the evaluator', () => {
+      const rule = loadRules(DEFAULT_RULES_DIR).find((r) => r.id === 'esxi.ssh-disabled')!;
+      for (const operator of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        const forged = { ...rule, conditions: { all: [{ fact: 'serviceRunning', params: { name: 'TSM-SSH' }, operator, value: true }] } };
+        expect(() => new CompiledRules([forged as typeof rule])).toThrow(/unknown operator/);
+      }
+    });
+
+    it('does not follow a rule file that links outside the folder, and quotes no content of it', () => {
+      const outside = rulesDir({ 'x/secret.json': 'AWS_SECRET_ACCESS_KEY=abc123 not json' });
+      const dir = rulesDir({ 'hardening/esxi.ssh-disabled.json': sshRule });
+      symlinkSync(join(outside, 'x', 'secret.json'), join(dir, 'hardening', 'leak.json'));
+      const problems = problemsOf(dir);
+      expect(problems).toEqual([expect.stringMatching(/leak\.json: not a regular file/)]);
+      expect(problems.join('\n')).not.toContain('abc123');
+    });
+
+    it('does not quote a rule file\'s text in a JSON syntax error', () => {
+      const dir = rulesDir({ 'hardening/bad.json': 'SLACK_WEBHOOK=https://hooks.example/secret' });
+      const problems = problemsOf(dir);
+      expect(problems[0]).toMatch(/bad\.json: \/ is not valid JSON/);
+      expect(problems.join('\n')).not.toContain('hooks.example');
+    });
+
+    it('refuses a rule file over the size limit without reading it', () => {
+      const dir = rulesDir({ 'hardening/huge.json': `{"pad": "${'x'.repeat(1024 * 1024)}"}` });
+      expect(problemsOf(dir)).toEqual([expect.stringMatching(/huge\.json: \d+ bytes, over the 1048576-byte limit/)]);
+    });
   });
 });
