@@ -27,7 +27,16 @@ export interface DeliveryOptions {
   retryBudgetMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Longest pause one 429 may impose, whatever its Retry-After says (default MAX_RETRY_AFTER_MS). */
+  maxRetryAfterMs?: number;
 }
+
+/**
+ * Slack asks for seconds to a minute; a Retry-After of a year (a faulty proxy, or a hostile one) would silence
+ * every later notify for that long, so a pause is never longer than this. Past it, the next run simply tries
+ * again and gets a fresh Retry-After.
+ */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 export interface DeadLetter {
   id: string;
@@ -70,6 +79,18 @@ interface WebhookPacing {
 
 export const DEAD_LETTER_PREFIX = 'notify/dead/';
 
+/**
+ * Lifts a stored 429 or outage pause for the webhook (`notify --clear-pause`), keeping the request spacing.
+ * Returns the pause that was lifted, if there was one.
+ */
+export async function clearDeliveryPause(store: FleetStore, webhookUrl: string): Promise<{ until: string; reason?: string } | undefined> {
+  const key = rateKey(webhookUrl);
+  const stored = await store.getMeta<WebhookPacing>(key);
+  if (stored?.notBefore === undefined) return undefined;
+  await store.putMeta(key, { at: stored.at } satisfies WebhookPacing);
+  return { until: new Date(stored.notBefore).toISOString(), ...(stored.reason !== undefined && { reason: stored.reason }) };
+}
+
 function rateKey(webhookUrl: string): string {
   return `notify/rate/${createHash('sha256').update(webhookUrl).digest('hex').slice(0, 32)}`;
 }
@@ -107,13 +128,17 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   const budget = options.retryBudgetMs ?? 120_000;
   const base = options.backoffBaseMs ?? 1000;
   const maxBackoff = options.backoffMaxMs ?? 30_000;
+  const maxRetryAfter = options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS;
+  const longestPause = Math.max(maxRetryAfter, maxBackoff);
   const deadline = timing.now() + budget;
   const key = rateKey(options.webhookUrl);
   // Shared through the store so a CLI run and the Lambda (or two runs back to back) keep the spacing too.
   const stored = await store.getMeta<WebhookPacing>(key);
   let lastRequestAt = stored?.at ?? 0;
   let notBefore =
-    stored?.notBefore !== undefined && stored.pauseMs !== undefined ? Math.min(stored.notBefore, timing.now() + stored.pauseMs) : 0;
+    stored?.notBefore !== undefined && stored.pauseMs !== undefined
+      ? Math.min(stored.notBefore, timing.now() + Math.min(stored.pauseMs, longestPause))
+      : 0;
   let pauseReason = stored?.reason;
 
   const report: DeliveryReport = { delivered: [], deadLettered: [], remaining: [], requests: 0 };
@@ -177,12 +202,14 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         return stop(index, `Slack refused the webhook (HTTP ${status}${body === '' ? '' : ` ${body}`}): check the webhook URL`);
       }
       const pauseMs =
-        outcome.kind === 'rate-limited' ? Math.max(outcome.retryAfterMs, minInterval) : Math.min(maxBackoff, base * 2 ** failures);
+        outcome.kind === 'rate-limited'
+          ? Math.max(Math.min(outcome.retryAfterMs, maxRetryAfter), minInterval)
+          : Math.min(maxBackoff, base * 2 ** failures);
       failures++;
       notBefore = lastRequestAt + pauseMs;
       pauseReason =
         outcome.kind === 'rate-limited'
-          ? `Slack rate limit (Retry-After ${Math.ceil(outcome.retryAfterMs / 1000)} s) outlasts the time budget`
+          ? `Slack rate limit (Retry-After ${Math.ceil(pauseMs / 1000)} s${outcome.retryAfterMs > maxRetryAfter ? `, capped from ${Math.ceil(outcome.retryAfterMs / 1000)} s` : ''}) outlasts the time budget`
           : `Slack unavailable (${redacted(outcome.reason, options.webhookUrl)}) after ${failures} attempt(s)`;
       await store.putMeta(key, { at: lastRequestAt, notBefore, pauseMs, reason: pauseReason } satisfies WebhookPacing);
     }

@@ -4,6 +4,7 @@ import { computeDigest } from '../../src/alerts/digest';
 import { digestMessages } from '../../src/alerts/digest-messages';
 import { toOutboxMessages } from '../../src/alerts/outbox-messages';
 import { runNotify } from '../../src/pipeline/notify';
+import { clearDeliveryPause, MAX_RETRY_AFTER_MS } from '../../src/alerts/deliver-outbox';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { Finding } from '../../src/model/finding';
 import { finding, HOSTILE_NAME } from './findings-fixture';
@@ -57,6 +58,36 @@ describe('notify delivery to a Slack-like webhook', () => {
     expect(server.arrivals.map((a) => a.answer)).toEqual(['rate-limited', 'ok']);
     expect(server.arrivals[1]!.at - server.arrivals[0]!.at).toBeGreaterThanOrEqual(995);
     expect(result.delivery?.delivered).toHaveLength(1);
+  });
+
+  it('caps a year-long Retry-After at the documented maximum, so one 429 cannot silence later runs', async () => {
+    const server = await startSlackLikeServer((_, i) => (i === 0 ? 'rate-limited' : 'ok'), { retryAfterSeconds: 31_536_000 });
+    servers.push(server);
+    const store = await storeWith([finding(1)]);
+    const { timing, sleeps } = virtualTiming();
+    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } });
+    expect(first.delivery?.remaining).toHaveLength(1);
+    expect(first.delivery?.stoppedBecause).toMatch(/Retry-After 900 s, capped from 31536000 s/);
+    // A run past the capped pause sends the message; the stored pause never reaches a year.
+    const later = virtualTiming(Date.UTC(2026, 10, 1) + MAX_RETRY_AFTER_MS + 1000);
+    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing: later.timing } });
+    expect(second.delivery?.delivered).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(later.sleeps).toEqual([]);
+  });
+
+  it('lets an operator lift a stored pause so the next run sends at once', async () => {
+    const server = await startSlackLikeServer((_, i) => (i === 0 ? 'rate-limited' : 'ok'), { retryAfterSeconds: 600 });
+    servers.push(server);
+    const store = await storeWith([finding(1)]);
+    const { timing, sleeps } = virtualTiming();
+    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } });
+    expect(first.delivery?.remaining).toHaveLength(1);
+    expect(await clearDeliveryPause(store, server.url)).toMatchObject({ reason: expect.stringMatching(/Retry-After 600 s/) });
+    expect(await clearDeliveryPause(store, server.url)).toBeUndefined();
+    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } });
+    expect(second.delivery?.delivered).toHaveLength(1);
+    expect(sleeps.every((ms) => ms <= 1000)).toBe(true);
   });
 
   it('backs off exponentially through a 5xx outage and delivers every message exactly once', async () => {

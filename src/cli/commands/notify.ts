@@ -4,7 +4,7 @@ import { EXIT, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { SEVERITIES, type Severity } from '../../model/finding';
 import { runNotify, type NotifyResult } from '../../pipeline/notify';
-import type { ConfigurationError } from '../../alerts/deliver-outbox';
+import { clearDeliveryPause, type ConfigurationError } from '../../alerts/deliver-outbox';
 
 interface NotifyCliOptions extends StoreCliOptions {
   webhook?: string;
@@ -12,6 +12,7 @@ interface NotifyCliOptions extends StoreCliOptions {
   reportUrl?: string;
   dryRun?: boolean;
   retryBudget: string;
+  clearPause?: boolean;
 }
 
 function validWebhook(url: string): string {
@@ -53,7 +54,8 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--min-severity <severity>', 'lowest severity to announce').choices([...SEVERITIES]).default('high'))
     .option('--report-url <url>', 'link to the report (default: the last `report` run)')
     .option('--dry-run', 'print the messages instead of queueing and sending them')
-    .option('--retry-budget <seconds>', 'how long to keep retrying through 429s and outages', '120');
+    .option('--retry-budget <seconds>', 'how long to keep retrying through 429s and outages', '120')
+    .option('--clear-pause', "lift a stored 429 or outage pause for this webhook before sending (Retry-After is capped at 15 minutes)");
   addStoreOptions(cmd).action((opts: NotifyCliOptions) =>
     run(async () => {
       const budget = Number(opts.retryBudget);
@@ -61,15 +63,20 @@ export function register(program: Command, run: CommandRunner): void {
       const webhook = opts.webhook ?? process.env.SLACK_WEBHOOK_URL;
       const webhookUrl = webhook !== undefined && webhook !== '' ? validWebhook(webhook) : undefined;
       if (webhookUrl === undefined && !opts.dryRun) throw new UsageError('no webhook: pass --webhook URL or set SLACK_WEBHOOK_URL (or use --dry-run)');
-      const result = await withStore(opts, (store) =>
-        runNotify(store, {
+      if (opts.clearPause && webhookUrl === undefined) throw new UsageError('--clear-pause needs the webhook: pass --webhook URL or set SLACK_WEBHOOK_URL');
+      const result = await withStore(opts, async (store) => {
+        if (opts.clearPause && webhookUrl !== undefined) {
+          const lifted = await clearDeliveryPause(store, webhookUrl);
+          process.stderr.write(lifted ? `cleared the pause until ${lifted.until}${lifted.reason ? ` (${lifted.reason})` : ''}\n` : 'no pause was stored for this webhook\n');
+        }
+        return runNotify(store, {
           minSeverity: opts.minSeverity,
           dryRun: opts.dryRun === true,
           ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
           ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),
           delivery: { retryBudgetMs: budget * 1000 },
-        }),
-      );
+        });
+      });
       if (opts.dryRun) process.stdout.write(`${JSON.stringify(result.planned.map((p) => p.payload), null, 2)}\n`);
       process.stdout.write(describe(result, opts.dryRun === true));
       if (result.delivery?.configurationError) process.stderr.write(`hyperaudit: ${configurationProblem(result.delivery.configurationError)}\n`);
