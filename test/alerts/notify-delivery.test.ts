@@ -38,25 +38,37 @@ function fingerprintsOf(bodies: unknown[]): string[] {
 }
 
 describe('notify delivery to a Slack-like webhook', () => {
+  // Spacing is checked on the delivery loop's own (virtual) clock, read when each request arrives: the server's
+  // wall-clock arrival times drift apart or bunch together on a loaded machine and prove nothing.
   it('delivers every message once, in order, at most one request per second', async () => {
-    const server = await slack(() => 'ok');
+    const { timing } = virtualTiming();
+    const sentAt: number[] = [];
+    const server = await slack(() => {
+      sentAt.push(timing.now());
+      return 'ok';
+    });
     const store = await storeWith(sevenRules());
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4 });
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
     expect(result.planned).toHaveLength(3);
     expect(result.delivery).toMatchObject({ remaining: [], deadLettered: [] });
     expect(server.arrivals.map((a) => a.body.text)).toEqual(result.planned.map((p) => p.payload.text));
-    for (let i = 1; i < server.arrivals.length; i++) {
-      expect(server.arrivals[i]!.at - server.arrivals[i - 1]!.at).toBeGreaterThanOrEqual(995);
-    }
+    expect(sentAt).toHaveLength(3);
+    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).toBeGreaterThanOrEqual(1000);
     expect(await store.listOutbox()).toEqual([]);
   });
 
   it('waits Retry-After after a 429 and then sends the message once', async () => {
-    const server = await slack((i) => (i === 0 ? 'rate-limited' : 'ok'));
+    const { timing } = virtualTiming();
+    const sentAt: number[] = [];
+    const server = await startSlackLikeServer((_, i) => {
+      sentAt.push(timing.now());
+      return i === 0 ? 'rate-limited' : 'ok';
+    }, { retryAfterSeconds: 7 });
+    servers.push(server);
     const store = await storeWith([finding(1)]);
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url });
+    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
     expect(server.arrivals.map((a) => a.answer)).toEqual(['rate-limited', 'ok']);
-    expect(server.arrivals[1]!.at - server.arrivals[0]!.at).toBeGreaterThanOrEqual(995);
+    expect(sentAt[1]! - sentAt[0]!).toBe(7000);
     expect(result.delivery?.delivered).toHaveLength(1);
   });
 

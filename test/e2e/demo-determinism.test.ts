@@ -26,5 +26,5 @@ describe('the demo pipeline', () => {
     expect(first.findings.length).toBeGreaterThan(50);
     expect(first.simulation?.fleet).toBeDefined();
     expect(outcome(second)).toEqual(outcome(first));
-  }, 120_000);
+  });
 });

@@ -37,7 +37,7 @@ describe('hyperaudit demo', () => {
       else process.env.SLACK_WEBHOOK_URL = previous;
     }
     findings = (JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { findings: ReportFinding[] }).findings;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await slack?.close();

@@ -70,7 +70,7 @@ describe('hyperaudit serve', () => {
       });
       child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -104,7 +104,7 @@ describe('hyperaudit serve', () => {
     const findings = await reportFindings();
     expect(has(findings, 'esxi.ssh-disabled', 'host-1098')).toBe(true);
     expect(has(findings, 'perimeter.migration-crossed', 'vm-2006')).toBe(true);
-  }, 120_000);
+  });
 
   it('ingests a VEBA CloudEvents batch, Nova notifications and a Proxmox dump', async () => {
     const veba = await post(readFileSync(join(SAMPLES, 'sources', 'vcenter', 'veba-batch.json'), 'utf8'), 'application/cloudevents-batch+json');
@@ -117,7 +117,7 @@ describe('hyperaudit serve', () => {
     expect(proxmox.status).toBe(202);
     expect(proxmox.json().rejected).toEqual([]);
     expect(has(await reportFindings(), 'vm.remote-display-max-connections', 'vm-2024')).toBe(true);
-  }, 60_000);
+  });
 
   it('accepts a CloudEvent in binary mode (attributes in ce-* headers)', async () => {
     const data = {
@@ -163,7 +163,7 @@ describe('hyperaudit serve', () => {
 
     const again = await post(JSON.stringify(event), 'application/json');
     expect(again.json()).toMatchObject({ accepted: 0, duplicates: 1, evaluation: { subjects: 0 } });
-  }, 60_000);
+  });
 
   it('rejects a malformed record with its location while storing the valid one beside it', async () => {
     const good = { id: 'e2e-power-off-vm-2474', time: '2026-11-25T10:00:00Z', type: 'vm.power_off', vm: { id: 'vm-2474' } };
@@ -185,12 +185,12 @@ describe('hyperaudit serve', () => {
     expect(run.report.keys.some((k) => k.endsWith('report.html'))).toBe(true);
     expect(readdirSync(join(work, 'data', 's3', 'hyperaudit-reports')).some((f) => decodeURIComponent(f) === 'reports/latest/report.html')).toBe(true);
     expect(has(await reportFindings(), 'simulation.host-overloaded', 'host-1990')).toBe(true);
-  }, 120_000);
+  });
 
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).not.toContain(TOKEN);
-  }, 30_000);
+  });
 });

@@ -188,7 +188,7 @@ beforeAll(async () => {
   await withS3Recorded('report', () =>
     reportStep(input, { store: recordingStore('report'), s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now }),
   );
-}, 120_000);
+});
 
 afterAll(async () => {
   s3.mock.restore();

@@ -29,6 +29,8 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Playwright's 30 s default is too short for a loaded 2-core CI box; this only catches hangs.
+    page.setDefaultTimeout(240_000);
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
     });
@@ -108,6 +110,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     const hostileDir = join(dir, 'hostile');
     await generateReport(await hostileStore(), { outDir: hostileDir, now: new Date('2026-11-02T00:00:00.000Z') });
     const hostilePage = await browser.newPage();
+    hostilePage.setDefaultTimeout(240_000);
     const errors: string[] = [];
     hostilePage.on('pageerror', (e) => errors.push(e.message));
     hostilePage.on('console', (m) => {
@@ -142,6 +145,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     const bigDir = join(dir, 'big');
     await generateReport(store, { outDir: bigDir });
     const big = await browser.newPage();
+    big.setDefaultTimeout(240_000);
     try {
       await big.goto(pathToFileURL(join(bigDir, 'report.html')).href);
       await big.waitForSelector('body[data-ready="true"]');
