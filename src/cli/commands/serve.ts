@@ -9,6 +9,7 @@ import { checkToken, loopbackHost, parsePort } from '../../server/listen-address
 import { startLocalS3 } from '../../server/local-s3';
 import { createLocalPipeline } from '../../server/local-pipeline';
 import { startServeServer } from '../../server/start-server';
+import { clockSkewOption, futurePolicyFrom } from '../clock-skew-option';
 import { EXIT, UsageError } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
@@ -23,6 +24,7 @@ interface ServeCliOptions extends StoreCliOptions {
   minSeverity: Severity;
   failOn: Severity;
   traces: string;
+  maxClockSkew?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -63,12 +65,14 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--profile <profile>', 'rule profile').choices([...PROFILES]).default('scg'))
     .addOption(new Option('--min-severity <severity>', 'lowest severity posted to Slack (SLACK_WEBHOOK_URL)').choices([...SEVERITIES]).default('high'))
     .addOption(new Option('--fail-on <severity>', 'threshold the workflow\'s report counts failing findings at').choices([...SEVERITIES]).default('high'))
-    .option('--traces <dir>', 'PlanetLab-format traces the workflow\'s simulation replays', SAMPLE_TRACES);
+    .option('--traces <dir>', 'PlanetLab-format traces the workflow\'s simulation replays', SAMPLE_TRACES)
+    .addOption(clockSkewOption());
   addStoreOptions(cmd).action((opts: ServeCliOptions) =>
     run(async () => {
       const host = loopbackHost(opts.host);
       const port = parsePort(opts.port);
       const maxBodyBytes = parseLimit(opts.maxBodyBytes);
+      const future = futurePolicyFrom(opts.maxClockSkew);
       const given = opts.token ?? process.env.HYPERAUDIT_TOKEN;
       const token = given !== undefined && given !== '' ? checkToken(given) : randomBytes(24).toString('base64url');
       const rules = loadRules(resolve(opts.rules), { profile: opts.profile });
@@ -84,6 +88,7 @@ export function register(program: Command, run: CommandRunner): void {
           reportDir: join(dataDir, 'serve-report'),
           minSeverity: opts.minSeverity,
           log,
+          future,
           ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
         });
         const server = await startServeServer(port, { token, maxBodyBytes, pipeline, log });
