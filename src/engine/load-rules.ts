@@ -6,6 +6,7 @@ import type { ResourceType } from '../model/finding';
 import { loadCatalogue, type ScgControl } from './catalogue';
 import { FACTS } from './facts/registry';
 import type { Condition, FactRef, LoadedRule, Profile, RuleFile, Scalar } from './types';
+import { jsonErrorMessage } from '../sources/json-position';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 const SCHEMA_FILE = 'rule.schema.json';
@@ -123,7 +124,7 @@ export function loadRuleFile(
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    report('', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    report('', `is not valid JSON: ${jsonErrorMessage(err)}`);
     return undefined;
   }
   if (!check(raw)) {

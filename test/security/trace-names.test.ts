@@ -80,6 +80,14 @@ describe('opening trace files', () => {
   });
 });
 
+describe('error messages never quote input content', () => {
+  it('an HTTP body that is not JSON is rejected without echoing it into the logs', () => {
+    const out = outcomesOfMessage(httpSqsRecord(SECRET, encodeEnvelope({ contentType: 'application/json', ce: {} }), 'm-2'));
+    expect(out).toEqual([expect.objectContaining({ kind: 'rejected', reason: expect.stringMatching(/^not valid JSON/) })]);
+    expect(JSON.stringify(out)).not.toContain('wJalr');
+  });
+});
+
 describe('simulating a fleet stored before trace names were checked', () => {
   it('skips that VM’s trace with a warning naming the VM and the field, and still scores every VM', () => {
     const fleet = fleetOf([host], [
