@@ -11,6 +11,7 @@ import { readSources } from '../../src/sources/read-sources';
 import type { SourceOutcome } from '../../src/sources/types';
 import { MemoryStore } from '../../src/store/memory-store';
 import { httpSqsRecord } from '../functions/helpers/aws-events';
+import { runCli } from '../support/run-cli';
 import { fixture } from '../sources/helpers';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -81,4 +82,22 @@ describe('clock-skew policy at ingest', () => {
     const report = await ingestOutcomes(new MemoryStore(), readSources([file], { future: policy }), { future: policy });
     expect(report).toMatchObject({ accepted: 1, rejected: [] });
   });
+
+  it('hyperaudit ingest refuses a two-hour-ahead event by default and takes it under --max-clock-skew 86400', async () => {
+    const file = join(work, 'ahead.ndjson');
+    const ahead = new Date(Date.now() + 2 * 3600_000).toISOString();
+    await writeFile(file, `${JSON.stringify(sshOff('ahead', ahead))}\n`);
+    const dataDir = join(work, 'store');
+    const refused = await runCli('ingest', file, '--data-dir', dataDir, '--json');
+    expect(refused.code).toBe(1);
+    const report = JSON.parse(refused.stdout) as { accepted: number; rejected: { field: string; reason: string }[] };
+    expect(report.accepted).toBe(0);
+    expect(report.rejected[0]).toMatchObject({ field: 'time', reason: expect.stringMatching(/^\d+ s ahead of the receiving clock, limit 900 s$/) });
+    const taken = await runCli('ingest', file, '--data-dir', dataDir, '--json', '--max-clock-skew', '86400');
+    expect(taken.code).toBe(0);
+    expect(JSON.parse(taken.stdout)).toMatchObject({ accepted: 1 });
+    const bad = await runCli('ingest', file, '--data-dir', dataDir, '--max-clock-skew', 'soon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-clock-skew must be a whole number of seconds');
+  }, 120_000);
 });
