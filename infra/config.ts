@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Node } from 'constructs';
 import { SEVERITIES } from '../src/model/finding';
 import { REPO_ROOT } from './paths';
+import { DEFAULT_MAX_AHEAD_SECONDS, MAX_ALLOWED_SKEW_SECONDS } from '../src/sources/clock-skew';
 
 /** A file or folder the bundles copy from the repository: relative to its root, inside it, present. */
 const RepoPath = z
@@ -55,6 +56,8 @@ export const HyperauditConfigSchema = z
      * cannot reserve concurrency (Lambda keeps 100 executions unreserved, new accounts often have only 10).
      */
     notifyReservedConcurrency: z.coerce.number().int().min(0).max(1).default(1),
+    /** Clock-skew policy of the ingest function: events dated further ahead of its clock are refused (seconds, ≤ a week). */
+    maxClockSkewSeconds: z.coerce.number().int().min(0).max(MAX_ALLOWED_SKEW_SECONDS).default(DEFAULT_MAX_AHEAD_SECONDS),
   })
   .strict();
 

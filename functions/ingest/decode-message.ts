@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { cloudEventFromBinary, detectSource, normaliseRecord } from '../../src/sources/index';
 import type { RecordLocation, SourceOutcome } from '../../src/sources/types';
+import { jsonErrorMessage } from '../../src/sources/json-position';
 import { decodeEnvelope, ENVELOPE_ATTRIBUTE, mediaType, type RequestEnvelope } from '../shared/envelope';
 
 /** One JSON value to normalise, or why a piece of the body could not even be parsed. */
@@ -81,7 +82,7 @@ function parseJson(text: string): { value: unknown } | { error: string } {
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (e) {
-    return { error: `not valid JSON: ${(e as Error).message}` };
+    return { error: `not valid JSON: ${jsonErrorMessage(e)}` };
   }
 }
 

@@ -1,17 +1,20 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock } from '../../src/sources/clock-skew';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { ingestMessage } from './ingest-message';
 
 const store = openStore(requireEnv('TABLE_NAME'));
+/** A bad value fails the cold start, naming the variable, rather than ingesting with a policy nobody chose. */
+const future = { clock: systemClock, maxAheadSeconds: maxAheadSecondsFrom(undefined, process.env, MAX_CLOCK_SKEW_ENV) };
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Rejected records are logged with where they came from (message, line, field) so a sender can fix them. */
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const report = await ingestMessage(record, store);
+  const report = await ingestMessage(record, store, future);
   metrics.addMetric('EventsAccepted', MetricUnit.Count, report.accepted);
   metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
   if (report.rejected.length > 0) metrics.addMetric('RecordsRejected', MetricUnit.Count, report.rejected.length);

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { ingestOutcomes, type IngestReport } from '../../src/pipeline/ingest';
+import type { FuturePolicy } from '../../src/sources/clock-skew';
 import type { FleetStore } from '../../src/store/types';
 import { outcomesOfMessage } from './decode-message';
 
@@ -8,6 +9,6 @@ import { outcomesOfMessage } from './decode-message';
  * fix, a retry cannot help); a store failure throws, so the message is retried and, failing that, parked
  * in the dead-letter queue. Re-delivery is harmless: events are idempotent on their id.
  */
-export async function ingestMessage(record: SQSRecord, store: FleetStore): Promise<IngestReport> {
-  return ingestOutcomes(store, outcomesOfMessage(record));
+export async function ingestMessage(record: SQSRecord, store: FleetStore, future?: FuturePolicy): Promise<IngestReport> {
+  return ingestOutcomes(store, outcomesOfMessage(record), future ? { future } : {});
 }

@@ -1,7 +1,10 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../../src/store/dynamo-store';
+import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom } from '../../src/sources/clock-skew';
 
 /** The fleet store on the stack's table; handlers create it once per container, outside the handler. */
 export function openStore(tableName: string, clientConfig: DynamoDBClientConfig = {}): DynamoStore {
-  return new DynamoStore({ client: new DynamoDBClient(clientConfig), tableName });
+  // The clock-skew limit the stack gives the ingest function; other functions fold with the default.
+  const maxAheadSeconds = maxAheadSecondsFrom(undefined, process.env, MAX_CLOCK_SKEW_ENV);
+  return new DynamoStore({ client: new DynamoDBClient(clientConfig), tableName, maxEventAheadMs: maxAheadSeconds * 1000 });
 }

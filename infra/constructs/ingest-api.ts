@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { ENVELOPE_ATTRIBUTE } from '../../functions/shared/envelope';
 import { HyperauditFunction } from './hyperaudit-function';
 import { grantTableAccess } from './table-access';
+import { MAX_CLOCK_SKEW_ENV } from '../../src/sources/clock-skew';
 
 /** SQS's ceiling; maxBodyBytes stays below it by the envelope attribute's size (config caps it). */
 const MAX_MESSAGE_BYTES = 1_048_576;
@@ -22,6 +23,8 @@ export interface IngestApiProps {
   table: dynamodb.ITable;
   ingestTokenSecretName: string;
   maxBodyBytes: number;
+  /** Seconds an event may be dated ahead of the ingest function's clock. */
+  maxClockSkewSeconds: number;
   logRetention: logs.RetentionDays;
   metricsNamespace: string;
 }
@@ -150,7 +153,7 @@ export class IngestApi extends Construct {
       timeout: ingestTimeout,
       logRetention: props.logRetention,
       metricsNamespace: props.metricsNamespace,
-      environment: { TABLE_NAME: props.table.tableName },
+      environment: { TABLE_NAME: props.table.tableName, [MAX_CLOCK_SKEW_ENV]: String(props.maxClockSkewSeconds) },
     });
     grantTableAccess(props.table, this.ingestFunction, 'ingest');
     this.ingestFunction.addEventSource(

@@ -62,6 +62,7 @@ export class HyperauditStack extends Stack {
       table: this.table.table,
       ingestTokenSecretName: config.ingestTokenSecretName,
       maxBodyBytes: config.maxBodyBytes,
+      maxClockSkewSeconds: config.maxClockSkewSeconds,
       ...common,
     });
     this.changes = new ChangeEvaluation(this, 'Changes', {

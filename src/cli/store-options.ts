@@ -3,6 +3,7 @@ import { openDynamoStore } from '../store/open-store';
 import { startLocalServer, type LocalServer } from '../store/local-server';
 import { TABLE } from '../store/table';
 import type { FleetStore } from '../store/types';
+import { futurePolicyFrom } from './clock-skew-option';
 import { UsageError } from './exit-codes';
 
 /** Where the CLI keeps its data: the embedded server (default), any DynamoDB-compatible endpoint, or AWS. */
@@ -11,6 +12,8 @@ export interface StoreCliOptions {
   endpoint?: string;
   aws?: boolean;
   table: string;
+  /** `--max-clock-skew` where a command has it; the store's fold leaves events further ahead out (else env, else 900 s). */
+  maxClockSkew?: string;
 }
 
 export const DEFAULT_DATA_DIR = '.hyperaudit/';
@@ -43,7 +46,10 @@ export async function withStore<T>(opts: StoreCliOptions, fn: (store: FleetStore
     endpoint = server.endpoint;
   }
   try {
-    const store = await openDynamoStore({ ...(endpoint !== undefined && { endpoint }), tableName: opts.table });
+    const store = await openDynamoStore(
+      { ...(endpoint !== undefined && { endpoint }), tableName: opts.table },
+      { maxEventAheadMs: futurePolicyFrom(opts.maxClockSkew).maxAheadSeconds * 1000 },
+    );
     try {
       return await fn(store);
     } finally {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SettingValue } from './host';
+import { TraceName } from './trace-name';
 
 export const PowerState = z.enum(['poweredOn', 'poweredOff', 'suspended']);
 export type PowerState = z.infer<typeof PowerState>;
@@ -12,8 +13,8 @@ export const WorkloadSchema = z
     memActivePct: z.number().min(0).max(100).optional(),
     iops: z.number().nonnegative().optional(),
     netMbps: z.number().nonnegative().optional(),
-    /** Name of a PlanetLab-format trace file (288 CPU-percent lines), resolved against --traces. */
-    trace: z.string().max(1024).optional(),
+    /** Name of a PlanetLab-format trace file (288 CPU-percent lines) inside --traces; a plain file name, never a path. */
+    trace: TraceName.optional(),
   })
   .strict();
 export type Workload = z.infer<typeof WorkloadSchema>;

@@ -1,3 +1,4 @@
+import { defaultFuturePolicy, futureTimeProblem, type FuturePolicy } from '../sources/clock-skew';
 import type { SourceOutcome } from '../sources/types';
 import { PartialPutError } from '../store/partial-put-error';
 import type { FleetStore, PutEventsResult } from '../store/types';
@@ -32,6 +33,8 @@ export interface IngestOptions {
   /** putEvents calls in flight, so reading the next batch overlaps writing this one. */
   concurrency?: number;
   onProgress?: (progress: IngestProgress) => void;
+  /** Clock-skew policy: events dated further ahead of its clock are rejected (field `time`). Default: system clock, 15 min. */
+  future?: FuturePolicy;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function ingestOutcomes(
   /** The first failed write; once set, no outcome is consumed and no write started. */
   let failure: { error: unknown } | undefined;
   let processed = 0;
+  const future = options.future ?? defaultFuturePolicy();
 
   const counts = (source: string): SourceCounts => (report.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
   const progress = () =>
@@ -139,6 +143,14 @@ export async function ingestOutcomes(
     for await (const outcome of outcomes) {
       if (failure !== undefined) break;
       processed++;
+      if (outcome.kind === 'event') {
+        const problem = futureTimeProblem(outcome.event.time, future);
+        if (problem !== undefined) {
+          counts(outcome.source).rejected++;
+          report.rejected.push({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), field: 'time', reason: problem });
+          continue;
+        }
+      }
       switch (outcome.kind) {
         case 'event': {
           let buffer = buffers.get(outcome.source);

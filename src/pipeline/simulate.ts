@@ -3,9 +3,10 @@
  * Functions Distributed Map fans out over clusters with them); `simulateStored` replays the store's history
  * and stores the result; `loadTraceDirectory` is the one file reader.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventSubject, type FleetEvent } from '../model/event';
+import { isPlainTraceName } from '../model/trace-name';
 import { emptyFleet, type Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
@@ -16,6 +17,7 @@ import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS, simulateFleet, type SimulationOpti
 import { summariseFleet } from '../simulation/summary';
 import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
 import { round } from '../simulation/score';
+import { readTraceInside } from './trace-file';
 import type { AppAvailability } from '../simulation/availability';
 
 export type { SimulationOptions } from '../simulation/simulate-fleet';
@@ -113,26 +115,23 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
   };
 }
 
-/** Reads every trace file of a folder (or only `names`), rejecting bad ones with file and line. */
+/**
+ * Reads every trace file of a folder (or only `names`), rejecting bad ones with file and line. Names that are
+ * not plain file names are not read at all; the simulation warns about the VMs that give them.
+ */
 export async function loadTraceDirectory(dir: string, names?: readonly string[]): Promise<Map<string, Trace>> {
   let files: string[];
   try {
-    files = names ? [...new Set(names)] : (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && !d.name.startsWith('.')).map((d) => d.name);
+    files = names ? [...new Set(names)].filter(isPlainTraceName) : (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && isPlainTraceName(d.name)).map((d) => d.name);
   } catch (err) {
-    throw new SimulationInputError(`cannot read trace folder ${dir}: ${(err as Error).message}`);
+    throw new SimulationInputError(`cannot read trace folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const traces = new Map<string, Trace>();
   await Promise.all(
     files.map(async (name) => {
-      const path = join(dir, name);
-      let text: string;
+      const text = await readTraceInside(dir, name);
       try {
-        text = await readFile(path, 'utf8');
-      } catch (err) {
-        throw new SimulationInputError(`cannot read trace ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-      try {
-        traces.set(name, parseTrace(path, text));
+        traces.set(name, parseTrace(join(dir, name), text));
       } catch (err) {
         if (err instanceof TraceFormatError) throw new SimulationInputError(err.message);
         throw err;

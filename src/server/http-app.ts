@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { authorize, type DenyReason } from '../../functions/http-authorizer/authorize';
 import { authorizerEvent } from './aws-shapes';
 import { bearerMatches } from '../security/bearer-token';
+import { decodeUtf8Body } from '../sources/utf8';
 import { BodyTooLargeError, readBody } from './read-body';
 
 /** What the HTTP layer needs from the pipeline behind it (the AWS handlers, wired in local-pipeline.ts). */
@@ -98,7 +99,14 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
         return status;
       }
       if (!decision.isAuthorized) throw new Error('authorizer neither allowed nor denied the request');
-      const body = (await readBody(req, options.maxBodyBytes)).toString('utf8');
+      // Strict, as file ingest reads: Buffer#toString would turn invalid bytes into U+FFFD and store them.
+      const decoded = decodeUtf8Body(await readBody(req, options.maxBodyBytes));
+      if ('error' in decoded) {
+        const rejected = [{ file: 'body', record: `line ${decoded.line}`, field: 'encoding', reason: decoded.error }];
+        send(res, 400, { error: `request body is not valid UTF-8: ${decoded.error}`, accepted: 0, duplicates: 0, ignored: [], rejected });
+        return 400;
+      }
+      const body = decoded.text;
       const envelope = decision.context.envelope;
       const result = await serial(() => options.pipeline.ingest({ body, envelope }));
       send(res, result.status, result.body);

@@ -8,6 +8,7 @@ import { notifyRun, type NotifySummary } from '../../functions/notify/notify-run
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { IngestReport } from '../pipeline/ingest';
+import type { FuturePolicy } from '../sources/clock-skew';
 import { generateReport } from '../pipeline/report';
 import type { FleetStore } from '../store/types';
 import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
@@ -28,6 +29,8 @@ export interface LocalPipelineOptions {
   workflow?: { s3: LocalS3; bucket: string; tracesDir?: string; failThreshold: Severity };
   /** One line per request outcome for the terminal; never bodies or the webhook. */
   log?: (line: string) => void;
+  /** Clock-skew policy for ingested events (default: system clock, 15 min), as the deployed ingest's env sets it. */
+  future?: FuturePolicy;
 }
 
 /** A Lambda context for the Powertools batch processor; only its name and deadline are ever read. */
@@ -70,7 +73,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       const handlerResult = await processPartialResponse(
         sqsEvent([record]),
         async (r: SQSRecord) => {
-          reports.push(await ingestMessage(r, recording));
+          reports.push(await ingestMessage(r, recording, options.future));
         },
         processor,
         { context: localContext('hyperaudit-ingest') },

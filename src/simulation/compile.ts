@@ -3,6 +3,7 @@
  * hosts by index with no Map lookups or allocation per step.
  */
 import type { Fleet, HostView, VmView } from '../model/fleet';
+import { isPlainTraceName } from '../model/trace-name';
 import { DEFAULT_COEFFICIENTS, isEmulatedNic, type PerformanceCoefficients } from './coefficients';
 import type { PlacementTimeline } from './placement';
 import type { Trace } from './trace';
@@ -145,6 +146,7 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
   const unknownHost = new Set<string>();
   const noVcpus: string[] = [];
   const noWorkload: string[] = [];
+  const unsafeTrace: string[] = [];
   const bumps: BumpCache = new Map();
 
   for (let v = 0; v < V; v++) {
@@ -161,7 +163,13 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
     vmApp[v] = app === undefined ? undefined : String(app);
     vmRole[v] = role === undefined ? undefined : String(role);
 
-    const trace = vm.workload?.trace;
+    let trace = vm.workload?.trace;
+    // Events stored before trace names were checked at ingest may still name a path: skipping that VM's
+    // trace (it falls back to its profile) keeps one old event from failing every later run.
+    if (trace !== undefined && !isPlainTraceName(trace)) {
+      unsafeTrace.push(vm.id);
+      trace = undefined;
+    }
     if (trace !== undefined) {
       const t = opts.traces?.get(trace);
       if (!t) throw new SimulationInputError(`VM ${vm.id}: workload.trace ${JSON.stringify(trace)} was not provided (pass the folder holding it with --traces)`);
@@ -192,6 +200,9 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
   }
   segStart[V] = segStepList.length;
   if (noVcpus.length > 0) warnings.push(`${noVcpus.length} VM(s) without vcpus, assumed 1: ${preview(noVcpus)}`);
+  if (unsafeTrace.length > 0) {
+    warnings.push(`${unsafeTrace.length} VM(s) whose field vm.workload.trace is not a plain file name; that trace is not read and the workload profile is used instead: ${preview(unsafeTrace)}`);
+  }
   if (noWorkload.length > 0) warnings.push(`${noWorkload.length} VM(s) without workload, assumed the default profile (10 % average, 30 % peak at 14:00 UTC): ${preview(noWorkload)}`);
   if (unknownHost.size > 0) warnings.push(`${unknownHost.size} placement(s) name a host that is not in the fleet; those VMs are not modelled there: ${preview([...unknownHost])}`);
 

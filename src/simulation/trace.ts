@@ -21,7 +21,9 @@ export function parseTrace(name: string, text: string, expectedSamples?: number)
     const raw = lines[i]!.trim();
     const value = raw === '' ? Number.NaN : Number(raw);
     if (!Number.isFinite(value) || value < 0 || value > 100) {
-      throw new TraceFormatError(`${name}:${i + 1}: expected a CPU percent between 0 and 100, got ${JSON.stringify(lines[i])}`);
+      // The line itself is never quoted: a trace path gone wrong can point at a file of secrets.
+      const reason = raw === '' ? 'empty line' : Number.isFinite(value) ? 'out of range' : 'not a number';
+      throw new TraceFormatError(`${name}:${i + 1}: expected a CPU percent between 0 and 100 (${reason})`);
     }
     samples[i] = value;
   }

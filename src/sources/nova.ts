@@ -3,6 +3,7 @@ import { contentId } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
+import { jsonErrorMessage } from './json-position';
 
 /**
  * OpenStack Nova versioned notifications. Ids: oslo `message_id` when present (real messages), else a hash of
@@ -21,7 +22,7 @@ function unwrapOslo(value: JsonRecord): Unwrapped {
     if (!isRecord(parsed)) return { error: 'oslo.message does not hold a JSON object', field: 'oslo.message' };
     return { msg: parsed, prefix: 'oslo.message.' };
   } catch (e) {
-    return { error: `oslo.message is not valid JSON (${(e as Error).message})`, field: 'oslo.message' };
+    return { error: `oslo.message is not valid JSON (${jsonErrorMessage(e)})`, field: 'oslo.message' };
   }
 }
 

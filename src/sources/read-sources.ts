@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { futureTimeProblem, type FuturePolicy } from './clock-skew';
 import { normaliseRecord } from './index';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
@@ -16,6 +18,11 @@ export interface ReadSourcesOptions {
   source?: SourceName;
   /** libvirt: host the `virsh event` output came from, when it has no `# host:` line. */
   host?: string;
+  /**
+   * Clock-skew policy, to say so when a file's modification time, used as the event time of records that carry
+   * none, is too far ahead (ingestOutcomes refuses every future event whatever its origin).
+   */
+  future?: FuturePolicy;
 }
 
 /** Whole JSON documents up to this size are parsed at once; larger files must be NDJSON and are streamed. */
@@ -78,6 +85,18 @@ export async function* readSources(paths: string[], opts: ReadSourcesOptions = {
 async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenerator<SourceOutcome> {
   const info = await stat(file);
   const snapshotTime = info.mtime.toISOString();
+  const mtimeProblem = opts.future === undefined ? undefined : futureTimeProblem(snapshotTime, opts.future);
+  for await (const outcome of readFileAs(file, opts, info, snapshotTime)) {
+    if (mtimeProblem !== undefined && outcome.kind === 'event' && outcome.event.time === snapshotTime) {
+      const reason = `the file's modification time, used as event time because the record carries none, is ${mtimeProblem}`;
+      yield rejected(outcome.source, { file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }) }, reason, 'time');
+    } else {
+      yield outcome;
+    }
+  }
+}
+
+async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, snapshotTime: string): AsyncGenerator<SourceOutcome> {
   const ext = extname(file).toLowerCase();
   const forced = opts.source;
   if (!info.isFile()) {

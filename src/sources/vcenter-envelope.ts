@@ -1,4 +1,5 @@
 import { field, isRecord, own, str, type JsonRecord } from './json-access';
+import { decodeUtf8Body } from './utf8';
 
 /** A vCenter event with whatever its transport said about it. */
 export interface VcenterEnvelope {
@@ -106,7 +107,13 @@ export function cloudEventFromBinary(headers: Record<string, string | string[] |
   if (typeof contentType === 'string') event.datacontenttype = contentType;
   let data = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: false }).decode(body);
+    let text: string;
+    if (typeof body === 'string') text = body;
+    else {
+      const decoded = decodeUtf8Body(body);
+      if ('error' in decoded) throw new RangeError(`CloudEvent data is not valid UTF-8: ${decoded.error}`);
+      text = decoded.text;
+    }
     try {
       data = JSON.parse(text) as unknown;
     } catch {

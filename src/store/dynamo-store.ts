@@ -47,7 +47,9 @@ import {
 } from './items';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { PartialPutError } from './partial-put-error';
-import type { CompactionResult, FleetStore, OutboxMessage, PutEventsResult } from './types';
+import type { CompactionResult, FleetStore, FutureEventRef, OutboxMessage, PurgeFutureResult, PutEventsResult } from './types';
+import { withoutStampsAfter } from '../model/future-stamps';
+import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
@@ -65,6 +67,8 @@ export interface DynamoStoreOptions {
   scanSegments?: number;
   retry?: RetryPolicy;
   now?: () => number;
+  /** Clock-skew policy: events dated more than this ahead of `now` are left out of every fold (default 15 min). */
+  maxEventAheadMs?: number;
 }
 
 /**
@@ -96,6 +100,7 @@ export class DynamoStore implements FleetStore {
   private readonly writeConcurrency: number;
   private readonly scanSegments: number;
   private readonly now: () => number;
+  private readonly maxEventAheadMs: number;
   /** Keys being written by a putEvents call still in flight, so a concurrent call counts them as duplicates. */
   private readonly inFlight = new Set<string>();
   private readonly sinceSnapshot = new Map<string, number>();
@@ -107,6 +112,12 @@ export class DynamoStore implements FleetStore {
     this.writeConcurrency = options.writeConcurrency ?? 4;
     this.scanSegments = options.scanSegments ?? 4;
     this.now = options.now ?? Date.now;
+    this.maxEventAheadMs = options.maxEventAheadMs ?? DEFAULT_MAX_AHEAD_SECONDS * 1000;
+  }
+
+  /** Event times after this are too far ahead: such events (stored before the policy, or under a looser one) are not state. */
+  private futureCutoffMs(): number {
+    return this.now() + this.maxEventAheadMs;
   }
 
   /** Releases the client's sockets. */
@@ -244,6 +255,7 @@ export class DynamoStore implements FleetStore {
    */
   private async foldAll(consistent = false): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
+    const cutoff = this.futureCutoffMs();
     await this.scan(consistent, (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
@@ -253,9 +265,12 @@ export class DynamoStore implements FleetStore {
       let part = partitions.get(pk);
       if (!part) partitions.set(pk, (part = { events: emptyState(entity.kind, entity.id), uncovered: [] }));
       if (sk === SNAPSHOT_SK) {
-        part.snapshot = readSnapshot(item);
+        const snapshot = readSnapshot(item);
+        part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
       } else if (sk.startsWith(EVENT_SK_PREFIX)) {
-        applyEvent(part.events, readEvent(item));
+        const event = readEvent(item);
+        if (Date.parse(event.time) > cutoff) return;
+        applyEvent(part.events, event);
         part.uncovered.push(Number(item.at?.N ?? '0'));
       }
     });
@@ -268,11 +283,13 @@ export class DynamoStore implements FleetStore {
 
   async *readHistory(): AsyncIterable<FleetEvent> {
     const nowSec = Math.floor(this.now() / 1000);
+    const cutoff = this.futureCutoffMs();
     const events: FleetEvent[] = [];
     await this.scan(false, (item) => {
       const sk = item.sk?.S;
       if (sk?.startsWith(EVENT_SK_PREFIX) && !isExpired(item, nowSec) && parseEntityPk(item.pk?.S ?? '')) {
-        events.push(readEvent(item));
+        const event = readEvent(item);
+        if (Date.parse(event.time) <= cutoff) events.push(event);
       }
     });
     events.sort(compareEvents);
@@ -322,11 +339,15 @@ export class DynamoStore implements FleetStore {
     const entity = parseEntityPk(pk);
     if (!entity) throw new RangeError(`not an entity partition: ${pk}`);
     const readStart = this.now();
+    const cutoff = this.futureCutoffMs();
     let state = emptyState(entity.kind, entity.id);
     await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }, (item) => {
       const sk = item.sk!.S!;
-      if (sk === SNAPSHOT_SK) state = mergeStates(state, readSnapshot(item).state);
-      else if (sk.startsWith(EVENT_SK_PREFIX)) applyEvent(state, readEvent(item));
+      if (sk === SNAPSHOT_SK) state = mergeStates(state, withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+      else if (sk.startsWith(EVENT_SK_PREFIX)) {
+        const event = readEvent(item);
+        if (Date.parse(event.time) <= cutoff) applyEvent(state, event);
+      }
     });
     return this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
   }
@@ -366,6 +387,69 @@ export class DynamoStore implements FleetStore {
       }
     }
     throw new Error(`snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times (too many concurrent compactions)`);
+  }
+
+  async listFutureEvents(): Promise<FutureEventRef[]> {
+    return (await this.scanFutureEvents()).map((f) => f.ref);
+  }
+
+  async purgeFutureEvents(): Promise<PurgeFutureResult> {
+    const cutoff = this.futureCutoffMs();
+    const future = await this.scanFutureEvents(cutoff);
+    for (const { key } of future) {
+      await withRetry(this.ctx.retry, () => this.options.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } })));
+      this.stats.writeRequests++;
+    }
+    // Snapshots written before the policy may have folded such events in; rewrite them without their stamps.
+    const snapshots: string[] = [];
+    await this.scan(true, (item) => {
+      if (item.sk?.S === SNAPSHOT_SK && item.pk?.S !== undefined && withoutStampsAfter(readSnapshot(item).state, cutoff).changed) snapshots.push(item.pk.S);
+    });
+    let snapshotsRepaired = 0;
+    for (const pk of snapshots) if (await this.rewriteSnapshotWithout(pk, cutoff)) snapshotsRepaired++;
+    return { deleted: future.length, snapshotsRepaired };
+  }
+
+  private async scanFutureEvents(cutoff = this.futureCutoffMs()): Promise<{ key: Key; ref: FutureEventRef }[]> {
+    const found: { key: Key; ref: FutureEventRef }[] = [];
+    await this.scan(true, (item) => {
+      const pk = item.pk?.S;
+      const sk = item.sk?.S;
+      const entity = pk === undefined ? undefined : parseEntityPk(pk);
+      if (!entity || sk === undefined || !sk.startsWith(EVENT_SK_PREFIX)) return;
+      const event = readEvent(item);
+      if (!(Date.parse(event.time) > cutoff)) return;
+      found.push({
+        key: { pk: pk!, sk },
+        ref: { kind: entity.kind, subject: entity.id, eventId: event.id, type: event.type, time: event.time, ...(event.source !== undefined && { source: event.source }) },
+      });
+    });
+    return found.sort((a, b) => compareEvents({ time: a.ref.time, id: a.ref.eventId }, { time: b.ref.time, id: b.ref.eventId }));
+  }
+
+  /** Replaces (not merges: a merge would keep the stamps) the snapshot, under the same version check as compaction. */
+  private async rewriteSnapshotWithout(pk: string, cutoff: number): Promise<boolean> {
+    for (let attempt = 0; attempt < SNAPSHOT_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.getItem({ pk, sk: SNAPSHOT_SK });
+      if (!current) return false;
+      const old = readSnapshot(current);
+      const cleaned = withoutStampsAfter(old.state, cutoff);
+      if (!cleaned.changed) return false;
+      try {
+        const item = snapshotItem(pk, cleaned.state, old.version + 1, old.coveredUntilMs);
+        await withRetry(this.ctx.retry, () =>
+          this.options.client.send(
+            new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(old.version) } } }),
+          ),
+        );
+        this.stats.writeRequests++;
+        this.stats.itemsWritten++;
+        return true;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      }
+    }
+    throw new Error(`snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times while removing future stamps`);
   }
 
   async listFindings(): Promise<Finding[]> {

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DataDirError, dataDirProblem, levelOpenProblem } from './data-dir-problem';
 
 /**
  * The embedded DynamoDB API server: dynalite (pure JS on LevelDB), on 127.0.0.1 at a random port.
@@ -39,8 +40,19 @@ export function levelPath(dataDir: string): string {
 
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const path = options.dataDir === undefined ? undefined : levelPath(options.dataDir);
-  if (path !== undefined) mkdirSync(path, { recursive: true });
-  return (options.mode ?? 'child') === 'child' ? startChild(path) : startInProcess(path);
+  if (options.dataDir !== undefined && path !== undefined) {
+    const problem = await dataDirProblem(resolve(options.dataDir), path);
+    if (problem !== undefined) throw new DataDirError(`data folder unusable: ${problem}`);
+    mkdirSync(path, { recursive: true });
+  }
+  try {
+    return (options.mode ?? 'child') === 'child' ? await startChild(path) : await startInProcess(path);
+  } catch (err) {
+    // dynalite reports a held lock and corrupt files alike ("Iterator is not open"); ask LevelDB which it is.
+    const problem = path === undefined ? undefined : await levelOpenProblem(path).catch(() => undefined);
+    if (problem !== undefined) throw new DataDirError(`local DynamoDB server (dynalite) could not start: ${problem}`, { cause: err });
+    throw err;
+  }
 }
 
 type DynaliteFactory = (options: Record<string, unknown>) => Server;
@@ -78,12 +90,11 @@ async function startChild(path: string | undefined): Promise<LocalServer> {
 }
 
 function readPort(child: ChildProcess, path: string | undefined): Promise<number> {
-  const hint = path ? ` (is another hyperaudit using ${path}? use another --data-dir)` : '';
   return new Promise((ok, fail) => {
     let out = '';
     let err = '';
     const onExit = (code: number | null) =>
-      fail(new Error(`local DynamoDB server (dynalite) could not start (exit ${code}): ${err.trim() || out.trim()}${hint}`));
+      fail(new Error(`local DynamoDB server (dynalite) could not start (exit ${code}): ${err.trim() || out.trim()}`));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', function onData(d: Buffer) {
       out += d.toString();

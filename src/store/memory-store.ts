@@ -3,7 +3,8 @@ import { foldEvents } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import { eventKey, keyString } from './items';
-import type { FleetStore, OutboxMessage, PutEventsResult } from './types';
+import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
+import type { FleetStore, FutureEventRef, OutboxMessage, PurgeFutureResult, PutEventsResult } from './types';
 
 /** In-process store with the same semantics as the DynamoDB one; for unit tests and dry runs. */
 export class MemoryStore implements FleetStore {
@@ -15,6 +16,37 @@ export class MemoryStore implements FleetStore {
   private readonly findings = new Map<string, Finding>();
   private readonly meta = new Map<string, unknown>();
   private readonly outbox = new Map<string, OutboxMessage>();
+
+  /** `now` and `maxEventAheadMs`: the clock-skew policy's cutoff, as DynamoStore applies it to every fold. */
+  constructor(private readonly clock: { now?: () => number; maxEventAheadMs?: number } = {}) {}
+
+  private isFuture(event: FleetEvent): boolean {
+    return Date.parse(event.time) > (this.clock.now ?? Date.now)() + (this.clock.maxEventAheadMs ?? DEFAULT_MAX_AHEAD_SECONDS * 1000);
+  }
+
+  private current(): FleetEvent[] {
+    return [...this.events.values()].filter((e) => !this.isFuture(e));
+  }
+
+  async listFutureEvents(): Promise<FutureEventRef[]> {
+    return [...this.events.values()]
+      .filter((e) => this.isFuture(e))
+      .sort(compareEvents)
+      .map((e) => {
+        const s = eventSubject(e);
+        return { kind: s.kind, subject: s.id, eventId: e.id, type: e.type, time: e.time, ...(e.source !== undefined && { source: e.source }) };
+      });
+  }
+
+  async purgeFutureEvents(): Promise<PurgeFutureResult> {
+    let deleted = 0;
+    for (const [key, e] of this.events) {
+      if (!this.isFuture(e)) continue;
+      this.events.delete(key);
+      deleted++;
+    }
+    return { deleted, snapshotsRepaired: 0 };
+  }
 
   async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
     const result: PutEventsResult = { written: 0, duplicates: 0, subjects: [] };
@@ -32,11 +64,11 @@ export class MemoryStore implements FleetStore {
   }
 
   async loadFleet(): Promise<Fleet> {
-    return materialiseFleet(foldEvents(this.events.values()).values());
+    return materialiseFleet(foldEvents(this.current()).values());
   }
 
   async *readHistory(): AsyncIterable<FleetEvent> {
-    yield* [...this.events.values()].sort(compareEvents);
+    yield* this.current().sort(compareEvents);
   }
 
   async listFindings(): Promise<Finding[]> {

@@ -47,6 +47,26 @@ export interface FleetStore {
    * state. Stores without expiry (MemoryStore) need not have it.
    */
   compact?(): Promise<CompactionResult>;
+  // Clock-skew policy (docs/events.md, "Clock skew"): events stored with a time too far ahead, which the fold ignores.
+  /** Stored events dated after the store's future cutoff (its clock plus the allowed skew), oldest first. */
+  listFutureEvents?(): Promise<FutureEventRef[]>;
+  /** Deletes them and drops their stamps from snapshots folded before the policy existed. */
+  purgeFutureEvents?(): Promise<PurgeFutureResult>;
+}
+
+export interface FutureEventRef {
+  kind: 'host' | 'vm' | 'perimeter';
+  subject: string;
+  eventId: string;
+  type: string;
+  time: string;
+  source?: string;
+}
+
+export interface PurgeFutureResult {
+  deleted: number;
+  /** Snapshots that held stamps of future events and were rewritten without them. */
+  snapshotsRepaired: number;
 }
 
 export interface CompactionResult {

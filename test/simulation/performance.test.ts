@@ -198,7 +198,7 @@ describe('performance model', () => {
   });
 
   it('rejects a trace line that is not a percent, naming file and line', () => {
-    expect(() => parseTrace('day/vm7', '12\n40\nabc\n')).toThrow('day/vm7:3: expected a CPU percent between 0 and 100, got "abc"');
+    expect(() => parseTrace('day/vm7', '12\n40\nabc\n')).toThrow('day/vm7:3: expected a CPU percent between 0 and 100 (not a number)');
     expect(() => parseTrace('day/vm8', '12\n140\n')).toThrow(/day\/vm8:2/);
   });
 

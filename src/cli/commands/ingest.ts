@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
+import { clockSkewOption, futurePolicyFrom } from '../clock-skew-option';
 import { EXIT } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
@@ -12,6 +13,7 @@ interface IngestCliOptions extends StoreCliOptions {
   source?: SourceName;
   host?: string;
   json?: boolean;
+  maxClockSkew?: string;
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -21,17 +23,19 @@ export function register(program: Command, run: CommandRunner): void {
     .argument('<path...>', 'files or directories (read recursively)')
     .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
     .option('--host <id>', 'libvirt: host the `virsh event` output came from, when the file does not say')
-    .option('--json', 'print the report as JSON');
+    .option('--json', 'print the report as JSON')
+    .addOption(clockSkewOption());
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
+      const future = futurePolicyFrom(opts.maxClockSkew);
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
       let report: IngestReport;
       try {
         report = await withStore(opts, (store) =>
           ingestOutcomes(
             store,
-            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
-            bar ? { onProgress: bar.update } : {},
+            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }), future }),
+            { future, ...(bar && { onProgress: bar.update }) },
           ),
         ).finally(() => bar?.stop());
       } catch (err) {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, UsageError } from '../exit-codes';
+import { readSecret } from '../secret-option';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { SEVERITIES, type Severity } from '../../model/finding';
 import { runNotify, type NotifyResult } from '../../pipeline/notify';
@@ -8,6 +9,7 @@ import { clearDeliveryPause, type ConfigurationError } from '../../alerts/delive
 
 interface NotifyCliOptions extends StoreCliOptions {
   webhook?: string;
+  webhookFile?: string;
   minSeverity: Severity;
   reportUrl?: string;
   dryRun?: boolean;
@@ -50,7 +52,8 @@ export function register(program: Command, run: CommandRunner): void {
   const cmd = program
     .command('notify')
     .description('Post a Slack digest of new and resolved findings since the last notification')
-    .option('--webhook <url>', 'Slack incoming webhook URL (default: env SLACK_WEBHOOK_URL)')
+    .option('--webhook <url>', 'Slack incoming webhook URL (visible in ps: prefer --webhook-file or env SLACK_WEBHOOK_URL)')
+    .option('--webhook-file <file>', 'read the Slack incoming webhook URL from this file (one line)')
     .addOption(new Option('--min-severity <severity>', 'lowest severity to announce').choices([...SEVERITIES]).default('high'))
     .option('--report-url <url>', 'link to the report (default: the last `report` run)')
     .option('--dry-run', 'print the messages instead of queueing and sending them')
@@ -60,10 +63,10 @@ export function register(program: Command, run: CommandRunner): void {
     run(async () => {
       const budget = Number(opts.retryBudget);
       if (!Number.isFinite(budget) || budget < 0) throw new UsageError('--retry-budget must be a number of seconds');
-      const webhook = opts.webhook ?? process.env.SLACK_WEBHOOK_URL;
+      const webhook = await readSecret({ flag: '--webhook', flagValue: opts.webhook, fileFlag: '--webhook-file', file: opts.webhookFile, envName: 'SLACK_WEBHOOK_URL' });
       const webhookUrl = webhook !== undefined && webhook !== '' ? validWebhook(webhook) : undefined;
-      if (webhookUrl === undefined && !opts.dryRun) throw new UsageError('no webhook: pass --webhook URL or set SLACK_WEBHOOK_URL (or use --dry-run)');
-      if (opts.clearPause && webhookUrl === undefined) throw new UsageError('--clear-pause needs the webhook: pass --webhook URL or set SLACK_WEBHOOK_URL');
+      if (webhookUrl === undefined && !opts.dryRun) throw new UsageError('no webhook: set SLACK_WEBHOOK_URL or pass --webhook-file FILE (or use --dry-run)');
+      if (opts.clearPause && webhookUrl === undefined) throw new UsageError('--clear-pause needs the webhook: set SLACK_WEBHOOK_URL or pass --webhook-file FILE');
       const result = await withStore(opts, async (store) => {
         if (opts.clearPause && webhookUrl !== undefined) {
           const lifted = await clearDeliveryPause(store, webhookUrl);

@@ -9,7 +9,9 @@ import { checkToken, loopbackHost, parsePort } from '../../server/listen-address
 import { startLocalS3 } from '../../server/local-s3';
 import { createLocalPipeline } from '../../server/local-pipeline';
 import { startServeServer } from '../../server/start-server';
+import { clockSkewOption, futurePolicyFrom } from '../clock-skew-option';
 import { EXIT, UsageError } from '../exit-codes';
+import { readSecret } from '../secret-option';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 
@@ -17,12 +19,14 @@ interface ServeCliOptions extends StoreCliOptions {
   port?: string;
   host?: string;
   token?: string;
+  tokenFile?: string;
   maxBodyBytes: string;
   rules: string;
   profile: Profile;
   minSeverity: Severity;
   failOn: Severity;
   traces: string;
+  maxClockSkew?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -57,19 +61,22 @@ export function register(program: Command, run: CommandRunner): void {
     )
     .option('--port <port>', 'TCP port (0 = any free port)', '8787')
     .option('--host <address>', 'listen address; only 127.0.0.1 (or localhost) is accepted')
-    .option('--token <token>', 'bearer token senders must present (default: env HYPERAUDIT_TOKEN, else a random one printed at start)')
+    .option('--token <token>', 'bearer token senders must present (visible in ps: prefer --token-file or env HYPERAUDIT_TOKEN; default: a random one printed at start)')
+    .option('--token-file <file>', 'read the bearer token from this file (one line)')
     .option('--max-body-bytes <n>', 'largest request body accepted (larger: 413)', String(DEFAULT_MAX_BODY_BYTES))
     .option('--rules <dir>', 'rule packs', DEFAULT_RULES_DIR)
     .addOption(new Option('--profile <profile>', 'rule profile').choices([...PROFILES]).default('scg'))
     .addOption(new Option('--min-severity <severity>', 'lowest severity posted to Slack (SLACK_WEBHOOK_URL)').choices([...SEVERITIES]).default('high'))
     .addOption(new Option('--fail-on <severity>', 'threshold the workflow\'s report counts failing findings at').choices([...SEVERITIES]).default('high'))
-    .option('--traces <dir>', 'PlanetLab-format traces the workflow\'s simulation replays', SAMPLE_TRACES);
+    .option('--traces <dir>', 'PlanetLab-format traces the workflow\'s simulation replays', SAMPLE_TRACES)
+    .addOption(clockSkewOption());
   addStoreOptions(cmd).action((opts: ServeCliOptions) =>
     run(async () => {
       const host = loopbackHost(opts.host);
       const port = parsePort(opts.port);
       const maxBodyBytes = parseLimit(opts.maxBodyBytes);
-      const given = opts.token ?? process.env.HYPERAUDIT_TOKEN;
+      const future = futurePolicyFrom(opts.maxClockSkew);
+      const given = await readSecret({ flag: '--token', flagValue: opts.token, fileFlag: '--token-file', file: opts.tokenFile, envName: 'HYPERAUDIT_TOKEN' });
       const token = given !== undefined && given !== '' ? checkToken(given) : randomBytes(24).toString('base64url');
       const rules = loadRules(resolve(opts.rules), { profile: opts.profile });
       const webhook = process.env.SLACK_WEBHOOK_URL;
@@ -84,6 +91,7 @@ export function register(program: Command, run: CommandRunner): void {
           reportDir: join(dataDir, 'serve-report'),
           minSeverity: opts.minSeverity,
           log,
+          future,
           ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
         });
         const server = await startServeServer(port, { token, maxBodyBytes, pipeline, log });

@@ -9,6 +9,7 @@ import { simulateCloudSim, type CloudSimResult } from '../../simulation/cloudsim
 import { formatCloudSim, formatSimulation, formatWhatIf } from '../../simulation/format';
 import { parseScenario, parseWhatIf, type WhatIfChange } from '../../simulation/scenario';
 import { applyWhatIf, compareResults } from '../../simulation/what-if';
+import { jsonErrorMessage } from '../../sources/json-position';
 import type { Fleet } from '../../model/fleet';
 import type { Trace } from '../../simulation/trace';
 
@@ -43,7 +44,7 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new InputError(`${path}: not valid JSON (${jsonErrorMessage(err)})`);
   }
 }
 

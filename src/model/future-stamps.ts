@@ -1,0 +1,36 @@
+import type { EntityState, Stamp } from './entity-state';
+
+const after = (stamp: Stamp | undefined, cutoffMs: number): boolean => stamp !== undefined && Date.parse(stamp.time) > cutoffMs;
+
+/**
+ * The state without anything written by events dated after `cutoffMs` (the clock-skew policy's limit), and
+ * whether anything was dropped. A snapshot folded before the policy existed can hold such stamps; left in,
+ * they would win every later comparison. Values they overwrote come back from the event items still stored.
+ */
+export function withoutStampsAfter(state: EntityState, cutoffMs: number): { state: EntityState; changed: boolean } {
+  let changed = false;
+  const fields: EntityState['fields'] = {};
+  for (const [path, field] of Object.entries(state.fields)) {
+    if (after(field.s, cutoffMs)) changed = true;
+    else fields[path] = field;
+  }
+  let lineage: EntityState['lineage'];
+  if (state.lineage) {
+    lineage = {};
+    for (const [path, field] of Object.entries(state.lineage)) {
+      if (after(field.s, cutoffMs)) changed = true;
+      else lineage[path] = field;
+    }
+  }
+  const movements = state.movements.filter((m) => Date.parse(m.time) <= cutoffMs);
+  if (movements.length !== state.movements.length) changed = true;
+  const out: EntityState = { kind: state.kind, id: state.id, fields, movements };
+  for (const key of ['seen', 'removed', 'last'] as const) {
+    const stamp = state[key];
+    if (stamp === undefined) continue;
+    if (after(stamp, cutoffMs)) changed = true;
+    else out[key] = stamp;
+  }
+  if (lineage !== undefined) out.lineage = lineage;
+  return changed ? { state: out, changed } : { state, changed };
+}
