@@ -148,7 +148,7 @@ export async function ingestOutcomes(
           break;
         }
         case 'ignored':
-          counts(outcome.source).ignored++;
+          counts(outcome.source ?? UNKNOWN_SOURCE).ignored++;
           report.ignored.push({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), reason: outcome.reason });
           break;
         case 'rejected':

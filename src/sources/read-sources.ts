@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { normaliseRecord } from './index';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
 import type { NormaliseOptions } from './options';
-import { rejected } from './outcome';
+import { ignored, rejected } from './outcome';
 import { readRvtoolsCsv, readRvtoolsXlsx } from './rvtools-read';
 import type { SourceName, SourceOutcome } from './types';
 import { decodeUtf8 } from './utf8';
+import { FileWalker } from './walk-files';
 
 export interface ReadSourcesOptions {
   /** Force one normaliser instead of detecting per file/record (CLI `--source`). */
@@ -24,46 +25,20 @@ const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl', '.ldjson']);
 const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Files under directories, depth first, names sorted by code unit so every run sees the same order. */
-async function* walk(path: string): AsyncGenerator<{ file: string } | { file: string; error: string }> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (e) {
-    yield { file: path, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-    return;
-  }
-  // Pipes too: `hyperaudit ingest <(govc events -json -l -f)` hands us /dev/fd/N.
-  if (info.isFile() || info.isFIFO()) {
-    yield { file: path };
-    return;
-  }
-  if (!info.isDirectory()) return;
-  let names: string[];
-  try {
-    names = await readdir(path);
-  } catch (e) {
-    yield { file: path, error: `cannot list directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-    return;
-  }
-  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
-    // Dot-files are editor and OS litter (.DS_Store, .swp) and Markdown files are notes next to exports
-    // (README.md, SOURCES.md); neither is input. A file named explicitly is always read.
-    if (name.startsWith('.') || name.toLowerCase().endsWith('.md')) continue;
-    yield* walk(join(path, name));
-  }
-}
-
 /**
  * Reads files and directories (recursively) and yields one outcome per record. Never throws for bad input:
  * unreadable, unparseable or unrecognised files become rejected outcomes naming the file and position.
  */
 export async function* readSources(paths: string[], opts: ReadSourcesOptions = {}): AsyncIterable<SourceOutcome> {
+  const walker = new FileWalker();
   for (const p of paths) {
-    for await (const entry of walk(p)) {
-      if ('error' in entry) {
+    for await (const entry of walker.walk(p)) {
+      if (entry.kind === 'error') {
         yield rejected(opts.source, { file: entry.file }, entry.error);
+        continue;
+      }
+      if (entry.kind === 'skipped') {
+        yield ignored(opts.source, { file: entry.file }, entry.reason);
         continue;
       }
       try {
