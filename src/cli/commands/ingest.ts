@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
+import { DEFAULT_DETAIL_LIMIT } from '../../pipeline/outcome-tally';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { EXIT } from '../exit-codes';
@@ -12,6 +13,7 @@ interface IngestCliOptions extends StoreCliOptions {
   source?: SourceName;
   host?: string;
   json?: boolean;
+  maxListed?: number;
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -21,7 +23,8 @@ export function register(program: Command, run: CommandRunner): void {
     .argument('<path...>', 'files or directories (read recursively)')
     .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
     .option('--host <id>', 'libvirt: host the `virsh event` output came from, when the file does not say')
-    .option('--json', 'print the report as JSON');
+    .option('--json', 'print the report as JSON')
+    .addOption(new Option('--max-listed <n>', 'ignored and rejected records listed in detail (each list); all are counted, per reason and per file').argParser(nonNegativeInt).default(DEFAULT_DETAIL_LIMIT));
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
@@ -31,7 +34,7 @@ export function register(program: Command, run: CommandRunner): void {
           ingestOutcomes(
             store,
             readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
-            bar ? { onProgress: bar.update } : {},
+            { ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
           ),
         ).finally(() => bar?.stop());
       } catch (err) {
@@ -42,15 +45,21 @@ export function register(program: Command, run: CommandRunner): void {
         return EXIT.internal;
       }
       process.stdout.write(opts.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : humanReport(report));
-      return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+      return report.rejectedCount > 0 ? EXIT.rejected : EXIT.ok;
     }),
   );
 }
 
 /** The documented --json shape; `subjects` stays internal (it can be as large as the fleet). */
 function jsonReport(report: IngestReport) {
-  const { accepted, duplicates, ignored, rejected, bySource } = report;
-  return { accepted, duplicates, ignored, rejected, bySource };
+  const { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile } = report;
+  return { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile };
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
 }
 
 function progressBar() {
@@ -72,16 +81,15 @@ function progressBar() {
 
 function humanReport(report: IngestReport): string {
   const lines = [
-    `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignored.length} ignored, ${report.rejected.length} rejected`,
+    `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignoredCount} ignored, ${report.rejectedCount} rejected`,
   ];
   for (const [source, c] of Object.entries(report.bySource).sort()) {
     lines.push(`  ${source}: ${c.accepted} stored, ${c.duplicates} duplicate(s), ${c.ignored} ignored, ${c.rejected} rejected`);
   }
-  const reasons = new Map<string, number>();
-  for (const i of report.ignored) reasons.set(i.reason, (reasons.get(i.reason) ?? 0) + 1);
-  if (reasons.size > 0) {
+  const reasons = Object.entries(report.ignoredByReason);
+  if (reasons.length > 0) {
     lines.push('ignored (changes nothing in inventory):');
-    for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) lines.push(`  ${n} × ${terminalSafe(reason)}`);
+    for (const [reason, n] of reasons) lines.push(`  ${n} × ${terminalSafe(reason)}`);
   }
   if (report.rejected.length > 0) {
     lines.push('rejected:');
@@ -89,6 +97,10 @@ function humanReport(report: IngestReport): string {
       const where = r.record !== undefined ? `${r.file}:${r.record}` : r.file;
       const field = r.field !== undefined ? ` (field ${r.field})` : '';
       lines.push(`  ${terminalSafe(where)}: ${terminalSafe(r.reason)}${terminalSafe(field)}`);
+    }
+    if (report.rejectedCount > report.rejected.length) {
+      lines.push(`  … ${report.rejectedCount - report.rejected.length} more rejected (--max-listed); by reason:`);
+      for (const [reason, n] of Object.entries(report.rejectedByReason)) lines.push(`  ${n} × ${terminalSafe(reason)}`);
     }
   }
   return `${lines.join('\n')}\n`;
