@@ -1,10 +1,11 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { rejected, type Outcomes } from './outcome';
 import { normaliseRvtools } from './rvtools';
 import { RVTOOLS_SHEETS, sheetNameFromCsvFile, sheetNameFromHeaders, type Cell, type Sheet, type SheetRow } from './rvtools-sheets';
+import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from './input-limits';
 import { decodeUtf8 } from './utf8';
 
 /** exceljs cell values include rich text, formulas and hyperlinks; flatten them to what the cell shows. */
@@ -37,7 +38,7 @@ function rowsFromTable(table: Cell[][], firstRowNumber = 1): SheetRow[] {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-export async function readRvtoolsXlsx(file: string): Promise<Outcomes> {
+export async function readRvtoolsXlsx(file: string, _limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -85,7 +86,12 @@ function parseCsv(text: string): Cell[][] {
   return parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as Cell[][];
 }
 
-async function csvSheet(file: string): Promise<{ sheet: Sheet } | { error: Outcomes }> {
+async function csvSheet(file: string, limits: InputLimits): Promise<{ sheet: Sheet } | { error: Outcomes }> {
+  // A tab is parsed whole (its rows are joined with the other tabs'), so its size is checked before reading.
+  const size = (await stat(file)).size;
+  if (size > limits.maxCsvBytes) {
+    return { error: [rejected('rvtools', { file }, `CSV file is ${size} bytes, over the ${formatBytes(limits.maxCsvBytes)} limit for one RVTools tab`, 'file')] };
+  }
   const bytes = await readFile(file);
   const decoded = decodeUtf8(bytes);
   if ('error' in decoded) return { error: [rejected('rvtools', { file, record: `line ${decoded.line}` }, decoded.error, 'encoding')] };
@@ -97,6 +103,9 @@ async function csvSheet(file: string): Promise<{ sheet: Sheet } | { error: Outco
     return { error: [rejected('rvtools', { file, ...(err.lines ? { record: `line ${err.lines}` } : {}) }, `not valid CSV: ${err.message}`)] };
   }
   const headers = (table[0] ?? []).map((h) => String(h ?? '').trim());
+  if (table.length - 1 > limits.maxRows) {
+    return { error: [rejected('rvtools', { file, record: `line ${limits.maxRows + 2}` }, `CSV has more than ${limits.maxRows} rows, the limit for one RVTools export`, 'file')] };
+  }
   const name = sheetNameFromCsvFile(file) ?? sheetNameFromHeaders(headers);
   if (!name) return { error: [rejected('rvtools', { file, record: 'line 1' }, 'CSV header is not an RVTools tab (no VM or Host column)', 'header')] };
   return { sheet: { name, rows: rowsFromTable(table) } };
@@ -106,10 +115,10 @@ async function csvSheet(file: string): Promise<{ sheet: Sheet } | { error: Outco
  * One RVTools CSV tab (`RVTools_tabvInfo.csv`). Tabs are separate files, so each gives partial upserts that the
  * store merges. The export time comes from `RVTools_tabvMetaData.csv` in the same folder when present.
  */
-export async function readRvtoolsCsv(file: string, snapshotTime: string | undefined): Promise<Outcomes> {
+export async function readRvtoolsCsv(file: string, snapshotTime: string | undefined, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
   let own: { sheet: Sheet } | { error: Outcomes };
   try {
-    own = await csvSheet(file);
+    own = await csvSheet(file, limits);
   } catch (e) {
     return [rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)];
   }
@@ -120,7 +129,7 @@ export async function readRvtoolsCsv(file: string, snapshotTime: string | undefi
   try {
     const meta = (await readdir(dir)).find((f) => f !== basename(file) && sheetNameFromCsvFile(f) === 'vMetaData');
     if (meta) {
-      const m = await csvSheet(join(dir, meta));
+      const m = await csvSheet(join(dir, meta), limits);
       if ('sheet' in m) sheets.push(m.sheet);
     }
   } catch {

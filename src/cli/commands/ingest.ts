@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
 import { DEFAULT_DETAIL_LIMIT } from '../../pipeline/outcome-tally';
+import { DEFAULT_INPUT_LIMITS } from '../../sources/input-limits';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { EXIT } from '../exit-codes';
@@ -14,6 +15,7 @@ interface IngestCliOptions extends StoreCliOptions {
   host?: string;
   json?: boolean;
   maxListed?: number;
+  maxLineBytes?: number;
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -24,7 +26,8 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
     .option('--host <id>', 'libvirt: host the `virsh event` output came from, when the file does not say')
     .option('--json', 'print the report as JSON')
-    .addOption(new Option('--max-listed <n>', 'ignored and rejected records listed in detail (each list); all are counted, per reason and per file').argParser(nonNegativeInt).default(DEFAULT_DETAIL_LIMIT));
+    .addOption(new Option('--max-listed <n>', 'ignored and rejected records listed in detail (each list); all are counted, per reason and per file').argParser(nonNegativeInt).default(DEFAULT_DETAIL_LIMIT))
+    .addOption(new Option('--max-line-bytes <n>', 'longest NDJSON or virsh event line read; a longer one is refused and skipped unread').argParser(positiveInt).default(DEFAULT_INPUT_LIMITS.maxLineBytes));
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
@@ -33,7 +36,11 @@ export function register(program: Command, run: CommandRunner): void {
         report = await withStore(opts, (store) =>
           ingestOutcomes(
             store,
-            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
+            readSources(paths, {
+              ...(opts.source && { source: opts.source }),
+              ...(opts.host !== undefined && { host: opts.host }),
+              ...(opts.maxLineBytes !== undefined && { limits: { maxLineBytes: opts.maxLineBytes } }),
+            }),
             { ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
           ),
         ).finally(() => bar?.stop());
@@ -59,6 +66,12 @@ function jsonReport(report: IngestReport) {
 function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n === 0) throw new InvalidArgumentError('must be 1 or more');
   return n;
 }
 
