@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
@@ -7,6 +7,7 @@ import { normaliseRvtools } from './rvtools';
 import { RVTOOLS_SHEETS, sheetNameFromCsvFile, sheetNameFromHeaders, type Cell, type Sheet, type SheetRow } from './rvtools-sheets';
 import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from './input-limits';
 import { decodeUtf8 } from './utf8';
+import { checkXlsxZip, createdFromCoreProps } from './xlsx-zip-check';
 
 /** exceljs cell values include rich text, formulas and hyperlinks; flatten them to what the cell shows. */
 function cellValue(v: ExcelJS.CellValue): Cell {
@@ -38,46 +39,65 @@ function rowsFromTable(table: Cell[][], firstRowNumber = 1): SheetRow[] {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-export async function readRvtoolsXlsx(file: string, _limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
-  let bytes: Buffer;
+async function startsWithZipMagic(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
   try {
-    bytes = await readFile(file);
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.equals(ZIP_MAGIC);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** exceljs's streaming worksheet carries the tab name, which its typings leave out. */
+function sheetName(ws: object): string | undefined {
+  const name: unknown = (ws as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * An RVTools workbook, read in streaming mode: the file size, then the zip's declared and real sizes
+ * (checkXlsxZip), are checked before exceljs inflates anything, and rows are counted as they stream so an
+ * oversized export is refused at the row limit instead of exhausting memory.
+ */
+export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
+  const refuse = (reason: string, record?: string): Outcomes => [rejected('rvtools', { file, ...(record !== undefined && { record }) }, reason, 'file')];
+  try {
+    const size = (await stat(file)).size;
+    if (size > limits.maxXlsxBytes) return refuse(`the workbook is ${size} bytes, over the ${formatBytes(limits.maxXlsxBytes)} limit for an xlsx`);
+    if (!(await startsWithZipMagic(file))) return refuse('not an xlsx workbook: the file is not a zip archive');
   } catch (e) {
     return [rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)];
   }
-  if (bytes.length < 4 || !bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-    return [rejected('rvtools', { file }, 'not an xlsx workbook: the file is not a zip archive', 'file')];
-  }
+  const zip = await checkXlsxZip(file, limits);
+  if (!zip.ok) return refuse(zip.reason);
   // Loaded on first use: exceljs takes about half a second to import, which every other CLI command would pay.
   const { default: Excel } = await import('exceljs');
-  const wb = new Excel.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch (e) {
-    return [rejected('rvtools', { file }, `not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}`, 'file')];
-  }
+  // Styles are cached (small) because date cells are told from numbers by their number format.
+  const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const sheets: Sheet[] = [];
-  for (const ws of wb.worksheets) {
-    if (!(RVTOOLS_SHEETS as readonly string[]).includes(ws.name)) continue;
-    const table: Cell[][] = [];
-    let lastRow = 0;
-    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      // eachRow skips empty rows; pad so row numbers in messages match what Excel shows.
-      while (lastRow < rowNumber - 1) {
-        table.push([]);
-        lastRow++;
+  let rowsKept = 0;
+  try {
+    for await (const ws of reader) {
+      const name = sheetName(ws);
+      if (name === undefined || !(RVTOOLS_SHEETS as readonly string[]).includes(name)) continue;
+      const table: Cell[][] = [];
+      for await (const row of ws) {
+        if (++rowsKept > limits.maxRows) return refuse(`the RVTools tabs hold more than ${limits.maxRows} rows, the limit for one export`, `${name} row ${row.number}`);
+        // Streaming skips empty rows; pad so row numbers in messages match what Excel shows.
+        while (table.length < row.number - 1) table.push([]);
+        table.push((row.values as ExcelJS.CellValue[]).slice(1).map(cellValue));
       }
-      const values = row.values as ExcelJS.CellValue[];
-      table.push(values.slice(1).map(cellValue));
-      lastRow = rowNumber;
-    });
-    sheets.push({ name: ws.name, rows: rowsFromTable(table) });
+      sheets.push({ name, rows: rowsFromTable(table) });
+    }
+  } catch (e) {
+    return refuse(`not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}`);
   }
   if (!sheets.some((s) => s.name === 'vInfo' || s.name === 'vHost')) {
     return [rejected('rvtools', { file }, 'workbook has neither a vInfo nor a vHost sheet: not an RVTools export', 'vInfo')];
   }
-  const created = wb.created instanceof Date && !Number.isNaN(wb.created.getTime()) ? wb.created.toISOString() : undefined;
-  return normaliseRvtools({ file, sheets, fallbackTime: created });
+  return normaliseRvtools({ file, sheets, fallbackTime: createdFromCoreProps(zip.corePropsXml) });
 }
 
 function parseCsv(text: string): Cell[][] {
