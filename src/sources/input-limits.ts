@@ -18,6 +18,8 @@ export interface InputLimits {
   maxXlsxCompressionRatio: number;
   /** Rows kept from the RVTools tabs of one workbook or CSV file (the normaliser joins them in memory). */
   maxRows: number;
+  /** Non-empty cells kept from an xlsx's RVTools tabs: what the rows cost in memory (about 100 bytes each). */
+  maxCells: number;
 }
 
 export const DEFAULT_INPUT_LIMITS: InputLimits = {
@@ -29,7 +31,9 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = {
   maxXlsxUncompressedBytes: 2 * 1024 * 1024 * 1024,
   // Real workbooks' sheet XML compresses 5 to 30 times; 200 leaves room for very repetitive sheets.
   maxXlsxCompressionRatio: 200,
-  maxRows: 1_000_000,
+  maxRows: 300_000,
+  // About 40,000 VMs of a full RVTools export (7 or so rows and 75 cells per VM across the tabs).
+  maxCells: 3_000_000,
 };
 
 export function inputLimits(overrides: Partial<InputLimits> = {}): InputLimits {

@@ -78,18 +78,32 @@ export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAUL
   const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const sheets: Sheet[] = [];
   let rowsKept = 0;
+  let cellsKept = 0;
   try {
     for await (const ws of reader) {
       const name = sheetName(ws);
       if (name === undefined || !(RVTOOLS_SHEETS as readonly string[]).includes(name)) continue;
-      const table: Cell[][] = [];
+      let header: string[] | undefined;
+      const rows: SheetRow[] = [];
       for await (const row of ws) {
         if (++rowsKept > limits.maxRows) return refuse(`the RVTools tabs hold more than ${limits.maxRows} rows, the limit for one export`, `${name} row ${row.number}`);
-        // Streaming skips empty rows; pad so row numbers in messages match what Excel shows.
-        while (table.length < row.number - 1) table.push([]);
-        table.push((row.values as ExcelJS.CellValue[]).slice(1).map(cellValue));
+        const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+        if (header === undefined) {
+          header = values.map((h) => (h === null ? '' : String(h).trim()));
+          continue;
+        }
+        // Only non-empty cells are kept (the normaliser reads blank and absent alike): rows cost what they hold.
+        const cells = new Map<string, Cell>();
+        values.forEach((v, c) => {
+          const h = header![c];
+          if (v !== null && v !== '' && h && !cells.has(h)) cells.set(h, v);
+        });
+        if (cells.size === 0) continue;
+        cellsKept += cells.size;
+        if (cellsKept > limits.maxCells) return refuse(`the RVTools tabs hold more than ${limits.maxCells} non-empty cells, the limit for one export`, `${name} row ${row.number}`);
+        rows.push({ rowNumber: row.number, cells });
       }
-      sheets.push({ name, rows: rowsFromTable(table) });
+      sheets.push({ name, rows });
     }
   } catch (e) {
     return refuse(`not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}`);

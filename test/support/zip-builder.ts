@@ -5,6 +5,9 @@ export interface ZipPart {
   data: Buffer;
   /** Uncompressed size written in both headers, when a test wants the archive to lie about it. */
   declaredSize?: number;
+  /** Already deflated bytes and their CRC, for entries too large to hold uncompressed (a bench's zip bomb). */
+  compressed?: Buffer;
+  crc?: number;
 }
 
 /**
@@ -17,9 +20,9 @@ export function buildZip(parts: ZipPart[]): Buffer {
   let offset = 0;
   for (const p of parts) {
     const name = Buffer.from(p.name, 'utf8');
-    const body = deflateRawSync(p.data, { level: 9 });
+    const body = p.compressed ?? deflateRawSync(p.data, { level: 9 });
     const size = p.declaredSize ?? p.data.length;
-    const crc = crc32(p.data);
+    const crc = p.crc ?? crc32(p.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
