@@ -112,6 +112,6 @@ async function applyPerimeters(store: FleetStore, file: string): Promise<void> {
   const first = report.rejected[0];
   if (first !== undefined) {
     const where = [first.file, first.record, first.field].filter((x) => x !== undefined).join(', ');
-    throw new Error(`perimeters file: ${report.rejected.length} record(s) rejected; first at ${where}: ${first.reason}`);
+    throw new Error(`perimeters file: ${report.rejectedCount} record(s) rejected; first at ${where}: ${first.reason}`);
   }
 }

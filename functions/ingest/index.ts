@@ -17,15 +17,15 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   const report = await ingestMessage(record, store, future);
   metrics.addMetric('EventsAccepted', MetricUnit.Count, report.accepted);
   metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
-  if (report.rejected.length > 0) metrics.addMetric('RecordsRejected', MetricUnit.Count, report.rejected.length);
+  if (report.rejectedCount > 0) metrics.addMetric('RecordsRejected', MetricUnit.Count, report.rejectedCount);
   for (const r of report.rejected.slice(0, 20)) logger.warn('record rejected', { ...r });
-  if (report.rejected.length > 20) logger.warn('more records rejected', { messageId: record.messageId, count: report.rejected.length - 20 });
+  if (report.rejectedCount > 20) logger.warn('more records rejected', { messageId: record.messageId, count: report.rejectedCount - 20, byReason: report.rejectedByReason });
   logger.info('message ingested', {
     messageId: record.messageId,
     accepted: report.accepted,
     duplicates: report.duplicates,
-    ignored: report.ignored.length,
-    rejected: report.rejected.length,
+    ignored: report.ignoredCount,
+    rejected: report.rejectedCount,
   });
 }
 

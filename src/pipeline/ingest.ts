@@ -1,5 +1,6 @@
 import { defaultFuturePolicy, futureTimeProblem, type FuturePolicy } from '../sources/clock-skew';
 import type { SourceOutcome } from '../sources/types';
+import { BoundedCounts, DEFAULT_DETAIL_LIMIT, DetailList, reasonKey, type RecordDetail } from './outcome-tally';
 import { PartialPutError } from '../store/partial-put-error';
 import type { FleetStore, PutEventsResult } from '../store/types';
 
@@ -15,9 +16,18 @@ export interface IngestReport {
   accepted: number;
   /** Events already stored (same id and time): re-delivery, or the same file ingested again. */
   duplicates: number;
+  /** The first `detailLimit` ignored records; `ignoredCount` counts them all. */
   ignored: { file: string; record?: string; reason: string }[];
+  /** The first `detailLimit` rejected records; `rejectedCount` counts them all. */
   rejected: { file: string; record?: string; field?: string; reason: string }[];
   bySource: Record<string, SourceCounts>;
+  // Bounded summaries (issue 11): counts of every ignored/rejected record, per reason (numbers and quoted input
+  // folded) and per file, at most MAX_SUMMARY_KEYS keys each, the rest under OTHER_KEY.
+  ignoredCount: number;
+  rejectedCount: number;
+  ignoredByReason: Record<string, number>;
+  rejectedByReason: Record<string, number>;
+  rejectedByFile: Record<string, number>;
   /** Entities that new events touched (each once), for incremental evaluation. */
   subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
 }
@@ -35,6 +45,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Clock-skew policy: events dated further ahead of its clock are rejected (field `time`). Default: system clock, 15 min. */
   future?: FuturePolicy;
+  /** Ignored and rejected records kept in detail (each list); all are counted. Default DEFAULT_DETAIL_LIMIT. */
+  detailLimit?: number;
 }
 
 /**
@@ -69,7 +81,28 @@ export async function ingestOutcomes(
 ): Promise<IngestReport> {
   const batchSize = options.batchSize ?? 100;
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const report: IngestReport = { accepted: 0, duplicates: 0, ignored: [], rejected: [], bySource: {}, subjects: [] };
+  const detailLimit = Math.max(0, options.detailLimit ?? DEFAULT_DETAIL_LIMIT);
+  const ignoredList = new DetailList(detailLimit);
+  const rejectedList = new DetailList(detailLimit);
+  const ignoredByReason = new BoundedCounts();
+  const rejectedByReason = new BoundedCounts();
+  const rejectedByFile = new BoundedCounts();
+  const totals = { accepted: 0, duplicates: 0, bySource: {} as Record<string, SourceCounts>, subjects: [] as IngestReport['subjects'] };
+  const report = (): IngestReport => ({
+    ...totals,
+    ignored: ignoredList.items,
+    rejected: rejectedList.items,
+    ignoredCount: ignoredList.count,
+    rejectedCount: rejectedList.count,
+    ignoredByReason: ignoredByReason.toJSON(),
+    rejectedByReason: rejectedByReason.toJSON(),
+    rejectedByFile: rejectedByFile.toJSON(),
+  });
+  const reject = (detail: RecordDetail) => {
+    rejectedList.add(detail);
+    rejectedByReason.add(reasonKey(detail.reason));
+    rejectedByFile.add(detail.file);
+  };
   const seenSubjects = new Set<string>();
   const buffers = new Map<string, Extract<SourceOutcome, { kind: 'event' }>[]>();
   const inFlight = new Set<Promise<void>>();
@@ -78,14 +111,14 @@ export async function ingestOutcomes(
   let processed = 0;
   const future = options.future ?? defaultFuturePolicy();
 
-  const counts = (source: string): SourceCounts => (report.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
+  const counts = (source: string): SourceCounts => (totals.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
   const progress = () =>
     options.onProgress?.({
       processed,
-      accepted: report.accepted,
-      duplicates: report.duplicates,
-      ignored: report.ignored.length,
-      rejected: report.rejected.length,
+      accepted: totals.accepted,
+      duplicates: totals.duplicates,
+      ignored: ignoredList.count,
+      rejected: rejectedList.count,
     });
 
   const write = async (source: string, batch: Extract<SourceOutcome, { kind: 'event' }>[]) => {
@@ -101,8 +134,8 @@ export async function ingestOutcomes(
   };
 
   const count = (source: string, batch: Extract<SourceOutcome, { kind: 'event' }>[], result: PutEventsResult) => {
-    report.accepted += result.written;
-    report.duplicates += result.duplicates;
+    totals.accepted += result.written;
+    totals.duplicates += result.duplicates;
     const c = counts(source);
     c.accepted += result.written;
     c.duplicates += result.duplicates;
@@ -111,14 +144,14 @@ export async function ingestOutcomes(
       for (const r of result.rejected) {
         const o = byId.get(r.id);
         c.rejected++;
-        report.rejected.push({ file: o?.file ?? '?', ...(o?.record !== undefined && { record: o.record }), reason: r.reason });
+        reject({ file: o?.file ?? '?', ...(o?.record !== undefined && { record: o.record }), reason: r.reason });
       }
     }
     for (const subject of result.subjects) {
       const key = `${subject.kind}#${subject.id}`;
       if (seenSubjects.has(key)) continue;
       seenSubjects.add(key);
-      report.subjects.push(subject);
+      totals.subjects.push(subject);
     }
     progress();
   };
@@ -147,7 +180,7 @@ export async function ingestOutcomes(
         const problem = futureTimeProblem(outcome.event.time, future);
         if (problem !== undefined) {
           counts(outcome.source).rejected++;
-          report.rejected.push({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), field: 'time', reason: problem });
+          reject({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), field: 'time', reason: problem });
           continue;
         }
       }
@@ -160,12 +193,13 @@ export async function ingestOutcomes(
           break;
         }
         case 'ignored':
-          counts(outcome.source).ignored++;
-          report.ignored.push({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), reason: outcome.reason });
+          counts(outcome.source ?? UNKNOWN_SOURCE).ignored++;
+          ignoredList.add({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), reason: outcome.reason });
+          ignoredByReason.add(reasonKey(outcome.reason));
           break;
         case 'rejected':
           counts(outcome.source ?? UNKNOWN_SOURCE).rejected++;
-          report.rejected.push({
+          reject({
             file: outcome.file,
             ...(outcome.record !== undefined && { record: outcome.record }),
             ...(outcome.field !== undefined && { field: outcome.field }),
@@ -180,7 +214,7 @@ export async function ingestOutcomes(
     // reject (their handler records the failure), so this waits for all of them.
     await Promise.all(inFlight);
   }
-  if (failure !== undefined) throw new IngestError(report, failure.error);
+  if (failure !== undefined) throw new IngestError(report(), failure.error);
   progress();
-  return report;
+  return report();
 }

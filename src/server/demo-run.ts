@@ -109,7 +109,7 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
   const recording = new RecordingStore(store);
   reporter.start('ingest', outcomes.length);
   const ingest = await ingestOutcomes(recording, outcomes, { onProgress: (p) => reporter.advance(p.processed) });
-  reporter.finish(`${ingest.accepted} events stored, ${ingest.duplicates} duplicates, ${ingest.ignored.length} ignored, ${ingest.rejected.length} rejected`);
+  reporter.finish(`${ingest.accepted} events stored, ${ingest.duplicates} duplicates, ${ingest.ignoredCount} ignored, ${ingest.rejectedCount} rejected`);
 
   // Stored before evaluation: the handlers are never given waivers, they read the stored ones.
   // A samples folder of one's own may come without waivers: then nothing is waived.

@@ -107,10 +107,10 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       }
     }
     options.log?.(
-      `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignored.length} ignored, ${report.rejected.length} rejected; ` +
+      `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignoredCount} ignored, ${report.rejectedCount} rejected; ` +
         `evaluated ${evaluation.subjects} entities${notify ? `; slack ${notify.delivered} delivered, ${notify.remaining} queued` : ''}`,
     );
-    const everythingRejected = report.rejected.length > 0 && report.accepted + report.duplicates + report.ignored.length === 0;
+    const everythingRejected = report.rejectedCount > 0 && report.accepted + report.duplicates + report.ignoredCount === 0;
     return {
       status: everythingRejected ? 400 : 202,
       body: {
@@ -118,6 +118,11 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
         duplicates: report.duplicates,
         ignored: report.ignored,
         rejected: report.rejected,
+        ignoredCount: report.ignoredCount,
+        rejectedCount: report.rejectedCount,
+        ignoredByReason: report.ignoredByReason,
+        rejectedByReason: report.rejectedByReason,
+        rejectedByFile: report.rejectedByFile,
         bySource: report.bySource,
         evaluation,
         ...(notify && { notify: { newCount: notify.newCount, resolvedCount: notify.resolvedCount, delivered: notify.delivered, queued: notify.remaining } }),

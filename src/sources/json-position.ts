@@ -39,6 +39,10 @@ function isRealError(prefix: string): boolean {
  * search over prefixes finds the offending character with V8's own parser.
  */
 export function jsonErrorPosition(text: string): JsonErrorPosition {
+  // Text that cannot start a JSON value fails at its first character: found without parsing, which keeps a
+  // file of a million garbage lines from costing a binary search of parses per line.
+  const first = /\S/.exec(text);
+  if (first && !/[[{"\-0-9tfn]/.test(first[0])) return position(text, first.index);
   const direct = errorOffset(text);
   let offset: number;
   if (direct.offset !== undefined) offset = direct.offset;
@@ -53,6 +57,10 @@ export function jsonErrorPosition(text: string): JsonErrorPosition {
     }
     offset = Math.max(0, lo - 1);
   }
+  return position(text, offset);
+}
+
+function position(text: string, offset: number): JsonErrorPosition {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {

@@ -28,8 +28,8 @@ export function emit(source: SourceName, loc: RecordLocation, candidate: unknown
   return rejected(source, loc, `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`, f === undefined ? undefined : `${fieldPrefix}${f}`);
 }
 
-export function ignored(source: SourceName, loc: RecordLocation, reason: string): SourceOutcome {
-  return { kind: 'ignored', source, ...loc, reason };
+export function ignored(source: SourceName | undefined, loc: RecordLocation, reason: string): SourceOutcome {
+  return { kind: 'ignored', ...(source ? { source } : {}), ...loc, reason };
 }
 
 export function rejected(source: SourceName | undefined, loc: RecordLocation, reason: string, field?: string): SourceOutcome {

@@ -1,17 +1,19 @@
 import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { futureTimeProblem, type FuturePolicy } from './clock-skew';
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { normaliseRecord } from './index';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
 import type { NormaliseOptions } from './options';
-import { rejected } from './outcome';
+import { ignored, rejected } from './outcome';
 import { readRvtoolsCsv, readRvtoolsXlsx } from './rvtools-read';
 import type { SourceName, SourceOutcome } from './types';
+import { boundedLines } from './bounded-lines';
+import { formatBytes, inputLimits, type InputLimits } from './input-limits';
+import { futureTimeProblem, type FuturePolicy } from './clock-skew';
 import { decodeUtf8 } from './utf8';
+import { FileWalker } from './walk-files';
 
 export interface ReadSourcesOptions {
   /** Force one normaliser instead of detecting per file/record (CLI `--source`). */
@@ -23,58 +25,32 @@ export interface ReadSourcesOptions {
    * none, is too far ahead (ingestOutcomes refuses every future event whatever its origin).
    */
   future?: FuturePolicy;
+  /** Size limits for hostile input; each defaults to DEFAULT_INPUT_LIMITS. */
+  limits?: Partial<InputLimits>;
 }
 
-/** Whole JSON documents up to this size are parsed at once; larger files must be NDJSON and are streamed. */
-const WHOLE_DOCUMENT_LIMIT = 64 * 1024 * 1024;
 const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl', '.ldjson']);
 const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Files under directories, depth first, names sorted by code unit so every run sees the same order. */
-async function* walk(path: string): AsyncGenerator<{ file: string } | { file: string; error: string }> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (e) {
-    yield { file: path, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-    return;
-  }
-  // Pipes too: `hyperaudit ingest <(govc events -json -l -f)` hands us /dev/fd/N.
-  if (info.isFile() || info.isFIFO()) {
-    yield { file: path };
-    return;
-  }
-  if (!info.isDirectory()) return;
-  let names: string[];
-  try {
-    names = await readdir(path);
-  } catch (e) {
-    yield { file: path, error: `cannot list directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-    return;
-  }
-  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
-    // Dot-files are editor and OS litter (.DS_Store, .swp) and Markdown files are notes next to exports
-    // (README.md, SOURCES.md); neither is input. A file named explicitly is always read.
-    if (name.startsWith('.') || name.toLowerCase().endsWith('.md')) continue;
-    yield* walk(join(path, name));
-  }
-}
 
 /**
  * Reads files and directories (recursively) and yields one outcome per record. Never throws for bad input:
  * unreadable, unparseable or unrecognised files become rejected outcomes naming the file and position.
  */
 export async function* readSources(paths: string[], opts: ReadSourcesOptions = {}): AsyncIterable<SourceOutcome> {
+  const walker = new FileWalker();
+  const limits = inputLimits(opts.limits);
   for (const p of paths) {
-    for await (const entry of walk(p)) {
-      if ('error' in entry) {
+    for await (const entry of walker.walk(p)) {
+      if (entry.kind === 'error') {
         yield rejected(opts.source, { file: entry.file }, entry.error);
         continue;
       }
+      if (entry.kind === 'skipped') {
+        yield ignored(opts.source, { file: entry.file }, entry.reason);
+        continue;
+      }
       try {
-        yield* readOneFile(entry.file, opts);
+        yield* readOneFile(entry.file, opts, limits);
       } catch (e) {
         yield rejected(opts.source, { file: entry.file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
@@ -82,11 +58,11 @@ export async function* readSources(paths: string[], opts: ReadSourcesOptions = {
   }
 }
 
-async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenerator<SourceOutcome> {
+async function* readOneFile(file: string, opts: ReadSourcesOptions, limits: InputLimits): AsyncGenerator<SourceOutcome> {
   const info = await stat(file);
   const snapshotTime = info.mtime.toISOString();
   const mtimeProblem = opts.future === undefined ? undefined : futureTimeProblem(snapshotTime, opts.future);
-  for await (const outcome of readFileAs(file, opts, info, snapshotTime)) {
+  for await (const outcome of readFileAs(file, opts, info, snapshotTime, limits)) {
     if (mtimeProblem !== undefined && outcome.kind === 'event' && outcome.event.time === snapshotTime) {
       const reason = `the file's modification time, used as event time because the record carries none, is ${mtimeProblem}`;
       yield rejected(outcome.source, { file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }) }, reason, 'time');
@@ -96,7 +72,7 @@ async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenera
   }
 }
 
-async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, snapshotTime: string): AsyncGenerator<SourceOutcome> {
+async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, snapshotTime: string, limits: InputLimits): AsyncGenerator<SourceOutcome> {
   const ext = extname(file).toLowerCase();
   const forced = opts.source;
   if (!info.isFile()) {
@@ -108,6 +84,7 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
         forced === 'libvirt' || (!forced && looksLibvirtLine(line))
           ? normaliseLibvirtLine(line, { file, record }, state)
           : parseLine(line, file, record, ctx),
+      limits.maxLineBytes,
       opts.host,
       forced,
     );
@@ -118,7 +95,7 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
       yield rejected(forced, { file }, `an ${ext} workbook cannot be read as ${forced}`, 'file');
       return;
     }
-    yield* await readRvtoolsXlsx(file);
+    yield* await readRvtoolsXlsx(file, limits);
     return;
   }
   if (ext === '.csv') {
@@ -126,20 +103,20 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
       yield rejected(forced, { file }, `a CSV file cannot be read as ${forced}`, 'file');
       return;
     }
-    yield* await readRvtoolsCsv(file, snapshotTime);
+    yield* await readRvtoolsCsv(file, snapshotTime, limits);
     return;
   }
   const head = await readHead(file, 64 * 1024);
   const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
-    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), opts.host, 'libvirt');
+    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), limits.maxLineBytes, opts.host, 'libvirt');
     return;
   }
-  if (NDJSON_EXTENSIONS.has(ext) || info.size > WHOLE_DOCUMENT_LIMIT) {
-    yield* readLines(file, (line, record) => parseLine(line, file, record, ctx), undefined, forced);
+  if (NDJSON_EXTENSIONS.has(ext) || info.size > limits.maxDocumentBytes) {
+    yield* readLines(file, (line, record) => parseLine(line, file, record, ctx), limits.maxLineBytes, undefined, forced);
     return;
   }
-  yield* readDocument(file, ctx);
+  yield* readDocument(file, ctx, limits.maxLineBytes);
 }
 
 async function readHead(file: string, bytes: number): Promise<string> {
@@ -175,35 +152,38 @@ function parseLine(line: string, file: string, record: string, ctx: NormaliseOpt
   return normaliseRecord(value, { file, record }, ctx);
 }
 
+export function tooLongLine(source: SourceName | undefined, file: string, n: number, bytes: number, max: number): SourceOutcome {
+  return rejected(source, { file, record: `line ${n}` }, `line ${n} is ${bytes} bytes, over the ${formatBytes(max)} line limit (--max-line-bytes): skipped to the next line unread`, 'line');
+}
+
 /**
- * Streams a file line by line: memory stays bounded whatever the file size. The stream is read as latin1,
- * which maps bytes 1:1 to code units, so each line's bytes can be re-decoded strictly and invalid UTF-8 is
- * reported on its own line instead of being replaced silently.
+ * Streams a file line by line: memory stays bounded whatever the file size, and a line over the limit is
+ * skipped as it streams in, never held. Outcomes go out as lines are read, so what came before a bad line is
+ * already on its way to the store.
  */
 async function* readLines(
   file: string,
   handle: (line: string, record: string, state: LibvirtStreamState) => SourceOutcome[],
+  maxLineBytes: number,
   host?: string,
   source?: SourceName,
 ): AsyncGenerator<SourceOutcome> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Infinity });
   const state: LibvirtStreamState = { host };
-  let n = 0;
-  for await (const raw of rl) {
-    n++;
-    let line: string;
-    try {
-      line = strictUtf8.decode(Buffer.from(raw, 'latin1'));
-    } catch {
+  for await (const item of boundedLines(createReadStream(file), maxLineBytes)) {
+    const { n } = item;
+    if ('tooLong' in item) {
+      yield tooLongLine(source, file, n, item.tooLong, maxLineBytes);
+      continue;
+    }
+    if ('invalidUtf8' in item) {
       yield rejected(source, { file, record: `line ${n}` }, `invalid UTF-8 on line ${n}`, 'encoding');
       continue;
     }
-    if (n === 1) line = line.replace(/^\uFEFF/, '');
-    yield* handle(line, `line ${n}`, state);
+    yield* handle(n === 1 ? item.line.replace(/^\uFEFF/, '') : item.line, `line ${n}`, state);
   }
 }
 
-async function* readDocument(file: string, ctx: NormaliseOptions): AsyncGenerator<SourceOutcome> {
+async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: number): AsyncGenerator<SourceOutcome> {
   const fh = await open(file, 'r');
   let bytes: Buffer;
   try {
@@ -228,7 +208,12 @@ async function* readDocument(file: string, ctx: NormaliseOptions): AsyncGenerato
     // Several JSON values one per line (govc events -json, NDJSON saved as .json): read them as NDJSON.
     if (isNdjson(text)) {
       const lines = text.split('\n');
-      for (let i = 0; i < lines.length; i++) yield* parseLine(lines[i]!.replace(/\r$/, ''), file, `line ${i + 1}`, ctx);
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!.replace(/\r$/, '');
+        const bytes = Buffer.byteLength(line);
+        if (bytes > maxLineBytes) yield tooLongLine(ctx.source, file, i + 1, bytes, maxLineBytes);
+        else yield* parseLine(line, file, `line ${i + 1}`, ctx);
+      }
       return;
     }
     const pos = jsonErrorPosition(text);

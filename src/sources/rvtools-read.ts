@@ -1,11 +1,13 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { rejected, type Outcomes } from './outcome';
 import { normaliseRvtools } from './rvtools';
 import { RVTOOLS_SHEETS, sheetNameFromCsvFile, sheetNameFromHeaders, type Cell, type Sheet, type SheetRow } from './rvtools-sheets';
+import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from './input-limits';
 import { decodeUtf8 } from './utf8';
+import { checkXlsxZip, createdFromCoreProps } from './xlsx-zip-check';
 
 /** exceljs cell values include rich text, formulas and hyperlinks; flatten them to what the cell shows. */
 function cellValue(v: ExcelJS.CellValue): Cell {
@@ -37,46 +39,79 @@ function rowsFromTable(table: Cell[][], firstRowNumber = 1): SheetRow[] {
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-export async function readRvtoolsXlsx(file: string): Promise<Outcomes> {
-  let bytes: Buffer;
+async function startsWithZipMagic(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
   try {
-    bytes = await readFile(file);
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.equals(ZIP_MAGIC);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** exceljs's streaming worksheet carries the tab name, which its typings leave out. */
+function sheetName(ws: object): string | undefined {
+  const name: unknown = (ws as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * An RVTools workbook, read in streaming mode: the file size, then the zip's declared and real sizes
+ * (checkXlsxZip), are checked before exceljs inflates anything, and rows are counted as they stream so an
+ * oversized export is refused at the row limit instead of exhausting memory.
+ */
+export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
+  const refuse = (reason: string, record?: string): Outcomes => [rejected('rvtools', { file, ...(record !== undefined && { record }) }, reason, 'file')];
+  try {
+    const size = (await stat(file)).size;
+    if (size > limits.maxXlsxBytes) return refuse(`the workbook is ${size} bytes, over the ${formatBytes(limits.maxXlsxBytes)} limit for an xlsx`);
+    if (!(await startsWithZipMagic(file))) return refuse('not an xlsx workbook: the file is not a zip archive');
   } catch (e) {
     return [rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)];
   }
-  if (bytes.length < 4 || !bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-    return [rejected('rvtools', { file }, 'not an xlsx workbook: the file is not a zip archive', 'file')];
-  }
+  const zip = await checkXlsxZip(file, limits);
+  if (!zip.ok) return refuse(zip.reason);
   // Loaded on first use: exceljs takes about half a second to import, which every other CLI command would pay.
   const { default: Excel } = await import('exceljs');
-  const wb = new Excel.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch (e) {
-    return [rejected('rvtools', { file }, `not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}`, 'file')];
-  }
+  // Styles are cached (small) because date cells are told from numbers by their number format.
+  const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const sheets: Sheet[] = [];
-  for (const ws of wb.worksheets) {
-    if (!(RVTOOLS_SHEETS as readonly string[]).includes(ws.name)) continue;
-    const table: Cell[][] = [];
-    let lastRow = 0;
-    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      // eachRow skips empty rows; pad so row numbers in messages match what Excel shows.
-      while (lastRow < rowNumber - 1) {
-        table.push([]);
-        lastRow++;
+  let rowsKept = 0;
+  let cellsKept = 0;
+  try {
+    for await (const ws of reader) {
+      const name = sheetName(ws);
+      if (name === undefined || !(RVTOOLS_SHEETS as readonly string[]).includes(name)) continue;
+      let header: string[] | undefined;
+      const rows: SheetRow[] = [];
+      for await (const row of ws) {
+        if (++rowsKept > limits.maxRows) return refuse(`the RVTools tabs hold more than ${limits.maxRows} rows, the limit for one export`, `${name} row ${row.number}`);
+        const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+        if (header === undefined) {
+          header = values.map((h) => (h === null ? '' : String(h).trim()));
+          continue;
+        }
+        // Only non-empty cells are kept (the normaliser reads blank and absent alike): rows cost what they hold.
+        const cells = new Map<string, Cell>();
+        values.forEach((v, c) => {
+          const h = header![c];
+          if (v !== null && v !== '' && h && !cells.has(h)) cells.set(h, v);
+        });
+        if (cells.size === 0) continue;
+        cellsKept += cells.size;
+        if (cellsKept > limits.maxCells) return refuse(`the RVTools tabs hold more than ${limits.maxCells} non-empty cells, the limit for one export`, `${name} row ${row.number}`);
+        rows.push({ rowNumber: row.number, cells });
       }
-      const values = row.values as ExcelJS.CellValue[];
-      table.push(values.slice(1).map(cellValue));
-      lastRow = rowNumber;
-    });
-    sheets.push({ name: ws.name, rows: rowsFromTable(table) });
+      sheets.push({ name, rows });
+    }
+  } catch (e) {
+    return refuse(`not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}`);
   }
   if (!sheets.some((s) => s.name === 'vInfo' || s.name === 'vHost')) {
     return [rejected('rvtools', { file }, 'workbook has neither a vInfo nor a vHost sheet: not an RVTools export', 'vInfo')];
   }
-  const created = wb.created instanceof Date && !Number.isNaN(wb.created.getTime()) ? wb.created.toISOString() : undefined;
-  return normaliseRvtools({ file, sheets, fallbackTime: created });
+  return normaliseRvtools({ file, sheets, fallbackTime: createdFromCoreProps(zip.corePropsXml) });
 }
 
 function parseCsv(text: string): Cell[][] {
@@ -85,7 +120,12 @@ function parseCsv(text: string): Cell[][] {
   return parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as Cell[][];
 }
 
-async function csvSheet(file: string): Promise<{ sheet: Sheet } | { error: Outcomes }> {
+async function csvSheet(file: string, limits: InputLimits): Promise<{ sheet: Sheet } | { error: Outcomes }> {
+  // A tab is parsed whole (its rows are joined with the other tabs'), so its size is checked before reading.
+  const size = (await stat(file)).size;
+  if (size > limits.maxCsvBytes) {
+    return { error: [rejected('rvtools', { file }, `CSV file is ${size} bytes, over the ${formatBytes(limits.maxCsvBytes)} limit for one RVTools tab`, 'file')] };
+  }
   const bytes = await readFile(file);
   const decoded = decodeUtf8(bytes);
   if ('error' in decoded) return { error: [rejected('rvtools', { file, record: `line ${decoded.line}` }, decoded.error, 'encoding')] };
@@ -97,6 +137,9 @@ async function csvSheet(file: string): Promise<{ sheet: Sheet } | { error: Outco
     return { error: [rejected('rvtools', { file, ...(err.lines ? { record: `line ${err.lines}` } : {}) }, `not valid CSV: ${err.message}`)] };
   }
   const headers = (table[0] ?? []).map((h) => String(h ?? '').trim());
+  if (table.length - 1 > limits.maxRows) {
+    return { error: [rejected('rvtools', { file, record: `line ${limits.maxRows + 2}` }, `CSV has more than ${limits.maxRows} rows, the limit for one RVTools export`, 'file')] };
+  }
   const name = sheetNameFromCsvFile(file) ?? sheetNameFromHeaders(headers);
   if (!name) return { error: [rejected('rvtools', { file, record: 'line 1' }, 'CSV header is not an RVTools tab (no VM or Host column)', 'header')] };
   return { sheet: { name, rows: rowsFromTable(table) } };
@@ -106,10 +149,10 @@ async function csvSheet(file: string): Promise<{ sheet: Sheet } | { error: Outco
  * One RVTools CSV tab (`RVTools_tabvInfo.csv`). Tabs are separate files, so each gives partial upserts that the
  * store merges. The export time comes from `RVTools_tabvMetaData.csv` in the same folder when present.
  */
-export async function readRvtoolsCsv(file: string, snapshotTime: string | undefined): Promise<Outcomes> {
+export async function readRvtoolsCsv(file: string, snapshotTime: string | undefined, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
   let own: { sheet: Sheet } | { error: Outcomes };
   try {
-    own = await csvSheet(file);
+    own = await csvSheet(file, limits);
   } catch (e) {
     return [rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)];
   }
@@ -120,7 +163,7 @@ export async function readRvtoolsCsv(file: string, snapshotTime: string | undefi
   try {
     const meta = (await readdir(dir)).find((f) => f !== basename(file) && sheetNameFromCsvFile(f) === 'vMetaData');
     if (meta) {
-      const m = await csvSheet(join(dir, meta));
+      const m = await csvSheet(join(dir, meta), limits);
       if ('sheet' in m) sheets.push(m.sheet);
     }
   } catch {

@@ -13,5 +13,6 @@ export interface RecordLocation {
 /** What a normaliser says about one input record. Every record gets exactly one outcome per event it yields. */
 export type SourceOutcome =
   | ({ kind: 'event'; source: SourceName; event: FleetEvent } & RecordLocation)
-  | ({ kind: 'ignored'; source: SourceName; reason: string } & RecordLocation)
+  /** `source` is absent for files the walk did not read (symlink loops, a second path to a file). */
+  | ({ kind: 'ignored'; source?: SourceName; reason: string } & RecordLocation)
   | ({ kind: 'rejected'; source?: SourceName; reason: string; field?: string } & RecordLocation);

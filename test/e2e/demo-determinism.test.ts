@@ -9,7 +9,7 @@ import { SAMPLES } from './planted';
 /** What a person compares between two `npm start` runs: the findings and the simulated figures. */
 function outcome(r: DemoResult) {
   return {
-    ingest: { accepted: r.ingest.accepted, ignored: r.ingest.ignored.length, rejected: r.ingest.rejected.length },
+    ingest: { accepted: r.ingest.accepted, ignored: r.ingest.ignoredCount, rejected: r.ingest.rejectedCount },
     findings: r.findings.map((f) => [f.fingerprint, f.ruleId, f.resourceId, f.severity, f.status, JSON.stringify(f.evidence)]),
     simulation: { fleet: r.simulation?.fleet, hosts: r.simulation?.hosts, trials: r.simulation?.trials },
   };

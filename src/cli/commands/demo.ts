@@ -102,7 +102,7 @@ export function register(program: Command, run: CommandRunner): void {
         // performance.now() counts from process start: the total includes loading the CLI, as a user waits for it.
         out.write(`done in ${((performance.now() - started) / 1000).toFixed(1)}s (${(performance.now() / 1000).toFixed(1)}s since start)\n`);
         for (const r of result.ingest.rejected) process.stderr.write(`rejected: ${r.file}${r.record ? ` ${r.record}` : ''}: ${r.reason}\n`);
-        return result.ingest.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+        return result.ingest.rejectedCount > 0 ? EXIT.rejected : EXIT.ok;
       }),
     );
 }

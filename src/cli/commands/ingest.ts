@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
+import { DEFAULT_DETAIL_LIMIT } from '../../pipeline/outcome-tally';
+import { DEFAULT_INPUT_LIMITS } from '../../sources/input-limits';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { clockSkewOption, futurePolicyFrom } from '../clock-skew-option';
@@ -14,6 +16,8 @@ interface IngestCliOptions extends StoreCliOptions {
   host?: string;
   json?: boolean;
   maxClockSkew?: string;
+  maxListed?: number;
+  maxLineBytes?: number;
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -24,7 +28,9 @@ export function register(program: Command, run: CommandRunner): void {
     .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
     .option('--host <id>', 'libvirt: host the `virsh event` output came from, when the file does not say')
     .option('--json', 'print the report as JSON')
-    .addOption(clockSkewOption());
+    .addOption(clockSkewOption())
+    .addOption(new Option('--max-listed <n>', 'ignored and rejected records listed in detail (each list); all are counted, per reason and per file').argParser(nonNegativeInt).default(DEFAULT_DETAIL_LIMIT))
+    .addOption(new Option('--max-line-bytes <n>', 'longest NDJSON or virsh event line read; a longer one is refused and skipped unread').argParser(positiveInt).default(DEFAULT_INPUT_LIMITS.maxLineBytes));
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
       const future = futurePolicyFrom(opts.maxClockSkew);
@@ -34,8 +40,13 @@ export function register(program: Command, run: CommandRunner): void {
         report = await withStore(opts, (store) =>
           ingestOutcomes(
             store,
-            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }), future }),
-            { future, ...(bar && { onProgress: bar.update }) },
+            readSources(paths, {
+              ...(opts.source && { source: opts.source }),
+              ...(opts.host !== undefined && { host: opts.host }),
+              ...(opts.maxLineBytes !== undefined && { limits: { maxLineBytes: opts.maxLineBytes } }),
+              future,
+            }),
+            { future, ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
           ),
         ).finally(() => bar?.stop());
       } catch (err) {
@@ -46,15 +57,27 @@ export function register(program: Command, run: CommandRunner): void {
         return EXIT.internal;
       }
       process.stdout.write(opts.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : humanReport(report));
-      return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
+      return report.rejectedCount > 0 ? EXIT.rejected : EXIT.ok;
     }),
   );
 }
 
 /** The documented --json shape; `subjects` stays internal (it can be as large as the fleet). */
 function jsonReport(report: IngestReport) {
-  const { accepted, duplicates, ignored, rejected, bySource } = report;
-  return { accepted, duplicates, ignored, rejected, bySource };
+  const { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile } = report;
+  return { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile };
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+}
+
+function positiveInt(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n === 0) throw new InvalidArgumentError('must be 1 or more');
+  return n;
 }
 
 function progressBar() {
@@ -76,16 +99,15 @@ function progressBar() {
 
 function humanReport(report: IngestReport): string {
   const lines = [
-    `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignored.length} ignored, ${report.rejected.length} rejected`,
+    `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignoredCount} ignored, ${report.rejectedCount} rejected`,
   ];
   for (const [source, c] of Object.entries(report.bySource).sort()) {
     lines.push(`  ${source}: ${c.accepted} stored, ${c.duplicates} duplicate(s), ${c.ignored} ignored, ${c.rejected} rejected`);
   }
-  const reasons = new Map<string, number>();
-  for (const i of report.ignored) reasons.set(i.reason, (reasons.get(i.reason) ?? 0) + 1);
-  if (reasons.size > 0) {
+  const reasons = Object.entries(report.ignoredByReason);
+  if (reasons.length > 0) {
     lines.push('ignored (changes nothing in inventory):');
-    for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) lines.push(`  ${n} × ${terminalSafe(reason)}`);
+    for (const [reason, n] of reasons) lines.push(`  ${n} × ${terminalSafe(reason)}`);
   }
   if (report.rejected.length > 0) {
     lines.push('rejected:');
@@ -93,6 +115,10 @@ function humanReport(report: IngestReport): string {
       const where = r.record !== undefined ? `${r.file}:${r.record}` : r.file;
       const field = r.field !== undefined ? ` (field ${r.field})` : '';
       lines.push(`  ${terminalSafe(where)}: ${terminalSafe(r.reason)}${terminalSafe(field)}`);
+    }
+    if (report.rejectedCount > report.rejected.length) {
+      lines.push(`  … ${report.rejectedCount - report.rejected.length} more rejected (--max-listed); by reason:`);
+      for (const [reason, n] of Object.entries(report.rejectedByReason)) lines.push(`  ${n} × ${terminalSafe(reason)}`);
     }
   }
   return `${lines.join('\n')}\n`;
