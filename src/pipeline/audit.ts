@@ -35,7 +35,8 @@ export interface AuditOptions {
  * they descend (by cloning) from a changed VM. A changed perimeter changes host membership everywhere: full.
  */
 export function incrementalVmScope(fleet: Fleet, subjects: PutEventsResult['subjects']): Set<string> | undefined {
-  if (subjects.some((s) => s.kind === 'perimeter')) return undefined;
+  // An inventory snapshot (kind `scope`) can remove any entity of its scope: full, like a perimeter change.
+  if (subjects.some((s) => s.kind === 'perimeter' || s.kind === 'scope')) return undefined;
   const vms = new Set<string>();
   const hosts = new Set(subjects.filter((s) => s.kind === 'host').map((s) => s.id));
   for (const s of subjects) if (s.kind === 'vm') vms.add(s.id);
