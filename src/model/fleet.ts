@@ -35,7 +35,8 @@ export interface Fleet {
   // --- Full snapshots (issue 21) ---
   /**
    * `host#<id>` / `vm#<id>` → the event that last removed the entity (a remove or an inventory snapshot it was
-   * absent from) or, for live ones, the newest complete upsert: the evidence a resolved finding cites.
+   * absent from) or, for live ones, the newest complete upsert when it is also their newest event: the evidence a
+   * resolved finding cites.
    */
   snapshotEvidence?: Map<string, SnapshotEvidence>;
 }
@@ -105,8 +106,9 @@ function snapshotEvidenceOf(state: EntityState): SnapshotEvidence | undefined {
     const removed = effectiveRemoval(state);
     return removed && cite(removed, 'removed');
   }
+  // Only when nothing wrote the entity since: otherwise a later partial event may be what changed it.
   const complete = newestComplete(state);
-  return complete && cite(complete, 'replaced');
+  return complete && state.last?.id === complete.id && state.last.time === complete.time ? cite(complete, 'replaced') : undefined;
 }
 
 /** What a removed VM passes on to its clones. */

@@ -101,6 +101,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     evaluated,
     waivers: waiverMatcher(waivers),
     now,
+    resolvedBy: (type, id) => (type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined),
   });
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
