@@ -27,14 +27,17 @@ describe('two full collections of a vCenter (dynalite store, shipped rules)', ()
     const open = new Set(before.findings.map(key));
     for (const k of WATCHED) expect(open).toContain(k);
 
-    await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-2.ndjson')]));
+    const second = await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-2.ndjson')]));
     const fleet = await store.loadFleet();
     expect(fleet.vms.get('vm-1')?.settings).toEqual({ 'tools.setInfo.sizeLimit': 1048576 });
     expect(fleet.vms.get('vm-1')?.nics).toEqual([{ network: 'prod-web', adapter: 'vmxnet3' }]);
     expect(fleet.hosts.get('esx-1')?.services).toEqual({ ntpd: { running: true, policy: 'on' } });
     expect(fleet.vms.has('vm-2')).toBe(false);
 
-    const after = await runAudit(store, { rules, now: '2026-11-02T09:00:00.000Z' });
+    // As the deployed evaluate function runs it: incremental on what the ingest touched. The inventory snapshot
+    // can remove any VM of its scope, so the evaluation is full and vm-2 (not touched itself) is evaluated.
+    const after = await runAudit(store, { rules, scope: second.subjects, now: '2026-11-02T09:00:00.000Z' });
+    expect(after.mode).toBe('full');
     const stillOpen = new Set(after.findings.map(key));
     for (const k of WATCHED) expect(stillOpen).not.toContain(k);
     const resolved = new Map(after.resolved.map((f) => [key(f), f]));
@@ -49,7 +52,7 @@ describe('two full collections of a vCenter (dynalite store, shipped rules)', ()
 
   it('changes nothing when the older collection is ingested again after the newer one', async () => {
     const store = await stores.open();
-    await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-2.ndjson')]));
+    const second = await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-2.ndjson')]));
     const newer = await store.loadFleet();
     await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-1.ndjson')]));
     const both = await store.loadFleet();
