@@ -29,7 +29,7 @@ export interface IngestReport {
   rejectedByReason: Record<string, number>;
   rejectedByFile: Record<string, number>;
   /** Entities that new events touched (each once), for incremental evaluation. */
-  subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
+  subjects: PutEventsResult['subjects'];
 }
 
 export interface IngestProgress extends SourceCounts {

@@ -111,7 +111,7 @@ export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAUL
   if (!sheets.some((s) => s.name === 'vInfo' || s.name === 'vHost')) {
     return [rejected('rvtools', { file }, 'workbook has neither a vInfo nor a vHost sheet: not an RVTools export', 'vInfo')];
   }
-  return normaliseRvtools({ file, sheets, fallbackTime: createdFromCoreProps(zip.corePropsXml) });
+  return normaliseRvtools({ file, sheets, fallbackTime: createdFromCoreProps(zip.corePropsXml), whole: true });
 }
 
 function parseCsv(text: string): Cell[][] {
