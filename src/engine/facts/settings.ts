@@ -73,9 +73,15 @@ export const hostSettingFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'servicePolicy',
-    description: 'A host service start-up policy (`on`, `off`, `automatic`); null when not reported.',
-    params: nameParam,
-    compute: (ctx, p) => (typeof p.name === 'string' ? (ctx.host.services?.[p.name]?.policy ?? null) : null),
+    description: 'A host service start-up policy (`on`, `off`, `automatic`); `params.default` when the service or its policy is not reported, else null.',
+    params: [
+      ...nameParam,
+      { name: 'default', required: false, description: 'policy to assume when not reported (the installation default, e.g. `on` for CIM and SNMP)' },
+    ],
+    compute: (ctx, p) => {
+      const service = typeof p.name === 'string' && ctx.host.services !== undefined && Object.hasOwn(ctx.host.services, p.name) ? ctx.host.services[p.name] : undefined;
+      return service?.policy ?? p.default ?? null;
+    },
   }),
 ];
 
