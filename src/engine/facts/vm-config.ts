@@ -14,6 +14,17 @@ export const UNNECESSARY_DEVICE_TYPES = [
   'VirtualCdrom',
 ] as const;
 const UNNECESSARY = new Set<string>(UNNECESSARY_DEVICE_TYPES);
+/** The STIG's device checks (VMCH-80-000209–000213): a CD/DVD drive passes when it is not connected. */
+const STIG_UNNEEDED = new Set<string>(['VirtualFloppy', 'VirtualCdrom', 'VirtualParallelPort', 'VirtualSerialPort', 'VirtualUSBController', 'VirtualUSBXHCIController']);
+
+function unnecessaryDevices(vm: VmView, list: 'scg' | 'stig'): string[] {
+  const hits = (vm.devices ?? []).filter((d) =>
+    list === 'scg' ? UNNECESSARY.has(d.type) : STIG_UNNEEDED.has(d.type) && !(d.type === 'VirtualCdrom' && d.connected === false),
+  );
+  return hits.map((d) => (d.label === undefined ? d.type : `${d.type}:${d.label}`)).sort();
+}
+
+const listParam = [{ name: 'list', required: false, description: '`scg` (VMware’s audit script, default) or `stig` (the STIG’s device checks)' }];
 
 /** DirectPath I/O (PCI passthrough, dynamic DirectPath, vGPU) devices and passthrough or SR-IOV NICs. */
 function passthroughDevices(vm: VmView): string[] {
@@ -35,13 +46,16 @@ const DVFILTER_KEY = /^ethernet\d+\.filter\d+\.name/i;
 export const vmConfigFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'unnecessaryDevices',
-    description: 'Device classes present that VMware’s audit flags as unnecessary (USB, serial, parallel, floppy, CD/DVD, sound, AHCI), sorted.',
-    compute: (ctx) => [...new Set((ctx.vm.devices ?? []).map((d) => d.type).filter((t) => UNNECESSARY.has(t)))].sort(),
+    description:
+      'Unneeded devices present, as `Type` or `Type:label`, sorted. `list: scg` (default): the classes VMware’s audit script flags (USB, serial, parallel, floppy, CD/DVD, sound, AHCI); `list: stig`: floppy, connected CD/DVD, parallel, serial and USB (VMCH-80-000209–000213).',
+    params: listParam,
+    compute: (ctx, p) => unnecessaryDevices(ctx.vm, p.list === 'stig' ? 'stig' : 'scg'),
   }),
   fact<'vm'>({
     id: 'unnecessaryDeviceCount',
-    description: 'Number of devices of the `unnecessaryDevices` classes.',
-    compute: (ctx) => (ctx.vm.devices ?? []).filter((d) => UNNECESSARY.has(d.type)).length,
+    description: 'Number of `unnecessaryDevices` (same `list` param).',
+    params: listParam,
+    compute: (ctx, p) => unnecessaryDevices(ctx.vm, p.list === 'stig' ? 'stig' : 'scg').length,
   }),
   fact<'vm'>({
     id: 'passthroughDevices',
