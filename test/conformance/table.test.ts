@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/engine/catalogue';
 import { coverage, loadConformanceTable, type ConformanceRow } from '../../src/engine/conformance';
@@ -35,6 +35,16 @@ describe('the conformance table (rules/catalogue/conformance.json)', () => {
       for (const f of row.references) expect(existsSync(new URL(f, REFERENCE_DIR)), `${row.scg}: ${f}`).toBe(true);
     }
     for (const row of table.stigOnly) for (const f of row.references) expect(existsSync(new URL(f, REFERENCE_DIR)), f).toBe(true);
+  });
+
+  it('is what the README states as coverage per framework', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [label, f] of [['vSphere 8 SCG', coverage(table)[0]!], ['DISA STIG V2R3', coverage(table)[1]!]] as const) {
+      const line = readme.split('\n').find((l) => l.startsWith(`| ${label}`));
+      expect(line, label).toBeDefined();
+      const c = f.counts;
+      expect(line!.split('|').slice(2, 7).map((x) => Number(x.trim()))).toEqual([c.total, c.implemented, c.partial, c['not-collected'], c['not-auditable']]);
+    }
   });
 
   it('counts coverage per framework from the rows', () => {
