@@ -49,6 +49,18 @@ export const VmSchema = z
     settings: z.record(z.string(), SettingValue).optional(),
     labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     workload: WorkloadSchema.optional(),
+    // --- SCG/STIG VM controls read from VirtualMachine.config (issue 22). ---
+    /** config.hardware.device by vSphere class (`VirtualFloppy`, `VirtualCdrom`, `VirtualPCIPassthrough`, ...). */
+    devices: z
+      .array(z.object({ type: z.string().max(64), label: z.string().max(512).optional(), connected: z.boolean().optional() }).strict())
+      .max(1000)
+      .optional(),
+    /** config.version, e.g. `vmx-21`. */
+    hardwareVersion: z.string().max(32).optional(),
+    /** config.ftEncryptionMode: `ftEncryptionDisabled`, `ftEncryptionOpportunistic`, `ftEncryptionRequired`. */
+    ftEncryptionMode: z.string().max(64).optional(),
+    /** config.flags.enableLogging. */
+    loggingEnabled: z.boolean().optional(),
     /** Set by a vm.clone event; a clone inherits the source's perimeter unless it names its own. */
     clonedFrom: z.string().max(512).optional(),
   })

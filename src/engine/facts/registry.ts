@@ -1,12 +1,14 @@
 import type { ResourceType } from '../../model/finding';
 import type { FactDef } from './define';
 import { clusterFacts } from './cluster';
+import { esxiConfigFacts } from './esxi-config';
 import { hostConsolidationFacts } from './consolidation';
 import { hostBasicFacts } from './host-basics';
 import { hostPerimeterFacts, perimeterFacts, vmPerimeterFacts } from './perimeter';
 import { hostSettingFacts, vmSettingFacts } from './settings';
 import { hostSimulationFacts } from './simulation';
 import { vmBasicFacts } from './vm-basics';
+import { vmConfigFacts } from './vm-config';
 
 function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, FactDef<T>> {
   const map = new Map<string, FactDef<T>>();
@@ -19,8 +21,8 @@ function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, F
 
 /** Every fact a rule can read, per resource type. A rule naming anything else is refused at load. */
 export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
-  host: byId<'host'>([...hostBasicFacts, ...hostSettingFacts, ...hostConsolidationFacts, ...hostPerimeterFacts, ...hostSimulationFacts]),
-  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts]),
+  host: byId<'host'>([...hostBasicFacts, ...hostSettingFacts, ...hostConsolidationFacts, ...hostPerimeterFacts, ...hostSimulationFacts, ...esxiConfigFacts]),
+  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts, ...vmConfigFacts]),
   cluster: byId<'cluster'>(clusterFacts),
   perimeter: byId<'perimeter'>(perimeterFacts),
 };

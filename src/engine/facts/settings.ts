@@ -15,9 +15,21 @@ export function normaliseSetting(v: SettingValue): Scalar {
   return t;
 }
 
+/** Lower-cased key → key, built once per settings map: ESXi and vmx keys are case-insensitive (`tools.setinfo.sizeLimit`). */
+const foldedKeys = new WeakMap<Record<string, SettingValue>, Map<string, string>>();
+
 function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undefined {
   const settings = ctx.type === 'host' ? ctx.host.settings : ctx.vm.settings;
-  return settings !== undefined && typeof key === 'string' && Object.hasOwn(settings, key) ? settings[key] : undefined;
+  if (settings === undefined || typeof key !== 'string') return undefined;
+  if (Object.hasOwn(settings, key)) return settings[key];
+  let folded = foldedKeys.get(settings);
+  if (folded === undefined) {
+    folded = new Map();
+    for (const k of Object.keys(settings)) if (!folded.has(k.toLowerCase())) folded.set(k.toLowerCase(), k);
+    foldedKeys.set(settings, folded);
+  }
+  const actual = folded.get(key.toLowerCase());
+  return actual === undefined ? undefined : settings[actual];
 }
 
 const keyParams = [
@@ -73,9 +85,15 @@ export const hostSettingFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'servicePolicy',
-    description: 'A host service start-up policy (`on`, `off`, `automatic`); null when not reported.',
-    params: nameParam,
-    compute: (ctx, p) => (typeof p.name === 'string' ? (ctx.host.services?.[p.name]?.policy ?? null) : null),
+    description: 'A host service start-up policy (`on`, `off`, `automatic`); `params.default` when the service or its policy is not reported, else null.',
+    params: [
+      ...nameParam,
+      { name: 'default', required: false, description: 'policy to assume when not reported (the installation default, e.g. `on` for CIM and SNMP)' },
+    ],
+    compute: (ctx, p) => {
+      const service = typeof p.name === 'string' && ctx.host.services !== undefined && Object.hasOwn(ctx.host.services, p.name) ? ctx.host.services[p.name] : undefined;
+      return service?.policy ?? p.default ?? null;
+    },
   }),
 ];
 
