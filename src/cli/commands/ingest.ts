@@ -11,16 +11,18 @@ import { terminalSafe } from '../terminal-text';
 interface IngestCliOptions extends StoreCliOptions {
   source?: SourceName;
   host?: string;
+  scope?: string;
   json?: boolean;
 }
 
 export function register(program: Command, run: CommandRunner): void {
   const cmd = program
     .command('ingest')
-    .description('Store events and inventory from files or directories (vCenter, Nova, RVTools, Proxmox, libvirt, canonical)')
+    .description('Store events and inventory from files or directories (vCenter, Nova, RVTools, Proxmox, libvirt, PowerCLI, govc, Hyper-V, canonical)')
     .argument('<path...>', 'files or directories (read recursively)')
     .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
-    .option('--host <id>', 'libvirt: host the `virsh event` output came from, when the file does not say')
+    .option('--host <id>', 'libvirt, govc host.*.ls, Hyper-V: host the output came from, when the file does not say')
+    .option('--scope <instance>', 'PowerCLI, govc, Hyper-V exports: vCenter/ESXi server or Hyper-V host/cluster ids are scoped to, when the export does not say')
     .option('--json', 'print the report as JSON');
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
@@ -30,7 +32,11 @@ export function register(program: Command, run: CommandRunner): void {
         report = await withStore(opts, (store) =>
           ingestOutcomes(
             store,
-            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
+            readSources(paths, {
+              ...(opts.source && { source: opts.source }),
+              ...(opts.host !== undefined && { host: opts.host }),
+              ...(opts.scope !== undefined && { scope: opts.scope }),
+            }),
             bar ? { onProgress: bar.update } : {},
           ),
         ).finally(() => bar?.stop());
