@@ -54,7 +54,7 @@ function settingEntity(r: unknown, opts: NormaliseOptions): EntityRef | { fail: 
   const entity = own(r, 'Entity');
   const name = nameOf(entity);
   const uid = fromUid(own(entity, 'Uid')) ?? fromUid(own(r, 'Uid'));
-  if (uid) return { kind: uid.kind, id: scopedId(opts.scope ?? uid.scope, uid.moref), name };
+  if (uid) return { kind: uid.kind, id: scopedId(uid.scope, uid.moref), name };
   const idm = ID.exec(typeof own(entity, 'Id') === 'string' ? (own(entity, 'Id') as string) : '');
   if (!name && !idm) return { fail: `Entity must be a VMHost/VM object or its name, got ${jsonType(entity)}`, field: 'Entity' };
   if (!opts.scope) return { fail: 'the export does not name its vCenter or ESXi server (no Uid): ingest it with --scope <server>', field: 'Entity' };
@@ -65,7 +65,7 @@ function settingEntity(r: unknown, opts: NormaliseOptions): EntityRef | { fail: 
 function serviceHost(r: unknown, opts: NormaliseOptions): EntityRef | { fail: string; field: string } {
   const name = nameOf(own(r, 'VMHost'));
   const uid = fromUid(own(r, 'Uid')) ?? fromUid(own(own(r, 'VMHost'), 'Uid'));
-  if (uid) return { kind: 'host', id: scopedId(opts.scope ?? uid.scope, uid.moref), name };
+  if (uid) return { kind: 'host', id: scopedId(uid.scope, uid.moref), name };
   const idm = ID.exec(str(own(r, 'VMHostId')) ?? '');
   if (!idm && !name) return { fail: 'service names no host (VMHostId, VMHost or Uid)', field: 'VMHostId' };
   if (!opts.scope) return { fail: 'the export does not name its vCenter or ESXi server (no Uid): ingest it with --scope <server>', field: 'Uid' };
