@@ -93,7 +93,7 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       });
       const host = compact({
         id: hostId(computer),
-        name: str(own(r, 'FullyQualifiedDomainName')) ?? str(own(r, 'Name')) ?? computer,
+        name: str(own(r, 'Name')) ?? computer,
         hypervisor: { vendor: 'hyperv' as const },
         memoryMiB: typeof mem === 'number' && mem >= 0 ? Math.round(mem / MiB) : undefined,
         settings: Object.keys(settings).length > 0 ? (settings as Record<string, Scalar>) : undefined,
