@@ -42,6 +42,20 @@ describe('hyperaudit ingest of exports, then audit', () => {
     expect(again.duplicates).toBe(first.accepted + first.duplicates);
   });
 
+  it('audits the Hyper-V export with the Hyper-V pack: secure boot off, no vTPM, guest services on, enhanced session on', async () => {
+    const audit = JSON.parse((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json')).stdout) as AuditJson;
+    const open = audit.findings.filter((f) => f.ruleId.startsWith('hyperv.') && f.status === 'open').map((f) => [f.ruleId, f.resourceId]);
+    const web01 = 'vc01.lab.local/0b8e5ba8-6f6b-4c1a-9d0e-2f3c5a7d9e11';
+    expect(open.sort()).toEqual(
+      [
+        ['hyperv.host-enhanced-session-mode', 'vc01.lab.local/hv01'],
+        ['hyperv.vm-guest-service-interface', web01],
+        ['hyperv.vm-secure-boot', web01],
+        ['hyperv.vm-vtpm', web01],
+      ].sort(),
+    );
+  });
+
   it('ingests real govc output captured from vcsim with --scope and --host, with zero rejections', async () => {
     const govc = join(SOURCES, 'govc');
     const objects = await cli('ingest', join(govc, 'object-collect-hosts.json'), join(govc, 'object-collect-vms.json'), '--scope', 'vc02.lab.local', '--endpoint', dynamo.endpoint, '--json');
