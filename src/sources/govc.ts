@@ -91,7 +91,9 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
     services: kind === 'host.service.ls' && Object.keys(services).length > 0 ? services : undefined,
   });
   if (host_.settings === undefined && host_.services === undefined) return out;
-  out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, host: host_ }), time, type: 'host.upsert', source: SOURCE, host: host_ }));
+  // Both commands list every option or service of the host: the upsert is whole for that one field.
+  const complete = { fields: [kind === 'host.option.ls' ? 'settings' : 'services'] };
+  out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, host: host_, complete }), time, type: 'host.upsert', source: SOURCE, host: host_, complete }));
   return out;
 }
 
@@ -165,9 +167,11 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
       vcpus: positiveInt(p.get('config.hardware.numCPU')),
       memoryMiB: typeof mem === 'number' && mem >= 0 ? mem : undefined,
       guestOs: str(p.get('config.guestId')),
-      settings: Object.keys(settings).length > 0 ? settings : undefined,
+      settings: Object.keys(settings).length > 0 || p.has('config.extraConfig') ? settings : undefined,
     });
-    return [emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm }), time, type: 'vm.upsert', source: SOURCE, vm }, 'ChangeSet:')];
+    // config.extraConfig, when collected, is every vmx key of the VM.
+    const complete = p.has('config.extraConfig') ? { fields: ['settings'] } : undefined;
+    return [emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm, complete }), time, type: 'vm.upsert', source: SOURCE, vm, ...(complete && { complete }) }, 'ChangeSet:')];
   }
   return [ignored(SOURCE, loc, `object.collect ${type} (only HostSystem and VirtualMachine are inventory)`)];
 }

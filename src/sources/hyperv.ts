@@ -98,7 +98,9 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
         memoryMiB: typeof mem === 'number' && mem >= 0 ? Math.round(mem / MiB) : undefined,
         settings: Object.keys(settings).length > 0 ? (settings as Record<string, Scalar>) : undefined,
       });
-      return out.push(emit(SOURCE, where(i), { id: contentId(SOURCE, { time, host }), time, type: 'host.upsert', source: SOURCE, host }));
+      // Get-VMHost is the only source of a Hyper-V host's settings: they are whole.
+      const complete = host.settings ? { fields: ['settings'] } : undefined;
+      return out.push(emit(SOURCE, where(i), { id: contentId(SOURCE, { time, host, complete }), time, type: 'host.upsert', source: SOURCE, host, ...(complete && { complete }) }));
     }
     const vmId = guidOf(own(r, 'VMId'));
     if (!vmId) return out.push(rejected(SOURCE, where(i), `VMId must be a GUID, got ${jsonType(own(r, 'VMId'))}`, 'VMId'));
@@ -135,7 +137,9 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
   });
   for (const { vm: base, settings, nics } of vms.values()) {
     const vm = { ...base, ...(nics.length > 0 && { nics }), ...(Object.keys(settings).length > 0 && { settings }) };
-    out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm }), time, type: 'vm.upsert', source: SOURCE, vm }));
+    // Get-VMNetworkAdapter lists every adapter of the VM; VM settings come from several cmdlets, none whole.
+    const complete = nics.length > 0 ? { fields: ['nics'] } : undefined;
+    out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm, complete }), time, type: 'vm.upsert', source: SOURCE, vm, ...(complete && { complete }) }));
   }
   return out;
 }

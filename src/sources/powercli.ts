@@ -130,6 +130,10 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
   for (const { ref, settings, services } of acc.values()) {
     const hasSettings = Object.keys(settings).length > 0;
     const hasServices = Object.keys(services).length > 0;
+    // Get-AdvancedSetting and Get-VMHostService without a filter list all of an entity's settings or services:
+    // the upsert is whole for exactly those fields, so a setting or service gone since the last export goes too.
+    const fields = [...(hasSettings ? ['settings'] : []), ...(hasServices ? ['services'] : [])];
+    const complete = fields.length > 0 ? { fields } : undefined;
     if (ref.kind === 'host') {
       const host = compact({
         id: ref.id,
@@ -138,10 +142,10 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
         settings: hasSettings ? settings : undefined,
         services: hasServices ? services : undefined,
       });
-      out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, host }), time, type: 'host.upsert', source: SOURCE, host }));
+      out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, host, complete }), time, type: 'host.upsert', source: SOURCE, host, ...(complete && { complete }) }));
     } else {
       const vm = compact({ id: ref.id, name: ref.name, settings: hasSettings ? settings : undefined });
-      out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm }), time, type: 'vm.upsert', source: SOURCE, vm }));
+      out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm, complete }), time, type: 'vm.upsert', source: SOURCE, vm, ...(complete && { complete }) }));
     }
   }
   return out;

@@ -62,4 +62,17 @@ describe('PowerCLI export normaliser', () => {
     expect(ignoredOf(out)).toEqual([expect.objectContaining({ record: 'record 3' })]);
     expect(only(eventsOf(out), 'host.upsert')[0]!.host).toEqual({ id: 'esx9.lab/host-9', name: 'esx9', hypervisor: { vendor: 'vmware' }, settings: { 'A.b': 1 } });
   });
+
+  it('marks a whole services export complete for services only, so a service gone from the next export is gone, settings untouched', async () => {
+    const { normaliseRecord } = await import('../../src/sources/index');
+    const uid = '/VIServer=root@esx9.lab:443/VMHost=HostSystem-host-9/';
+    const svc = (Key: string, Running: boolean) => ({ VMHostId: 'HostSystem-host-9', VMHost: 'esx9', Key, Running, Policy: Running ? 'on' : 'off', Uid: `${uid}HostService=${Key}/` });
+    const setting = normaliseRecord([{ Entity: { Name: 'esx9', Uid: uid }, Name: 'UserVars.DcuiTimeOut', Value: 600 }], { file: 's' }, { snapshotTime: '2026-01-01T00:00:00Z' });
+    const first = normaliseRecord([svc('TSM-SSH', true), svc('ntpd', true)], { file: 'a' }, { snapshotTime: '2026-01-02T00:00:00Z' });
+    const second = normaliseRecord([svc('ntpd', true)], { file: 'b' }, { snapshotTime: '2026-01-03T00:00:00Z' });
+    expect(only(eventsOf(first), 'host.upsert')[0]!.complete).toEqual({ fields: ['services'] });
+    const host = fleetOf(eventsOf([...setting, ...second, ...first])).hosts.get('esx9.lab/host-9');
+    expect(host?.services).toEqual({ ntpd: { running: true, policy: 'on' } });
+    expect(host?.settings).toEqual({ 'UserVars.DcuiTimeOut': 600 });
+  });
 });
