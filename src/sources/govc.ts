@@ -1,4 +1,4 @@
-import { compact, isRecord, jsonType, own, str } from './json-access';
+import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
 import { contentId } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
@@ -73,7 +73,7 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         return out.push(rejected(SOURCE, where, `option ${key}: Value must be a string, number or boolean, got ${jsonType(value)}`, `${i}.Value`));
       }
-      settings[key] = value;
+      setOwn(settings, key, value);
       return;
     }
     if (!looksGovcService(r)) return out.push(rejected(SOURCE, where, `not a host.service.ls HostService {Key, Running, Policy, ...}`, `${i}`));
@@ -81,7 +81,7 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
     if (policy !== undefined && policy !== null && typeof policy !== 'string') {
       return out.push(rejected(SOURCE, where, `Policy must be a string, got ${jsonType(policy)}`, `${i}.Policy`));
     }
-    services[own(r, 'Key') as string] = compact({ running: own(r, 'Running') as boolean, policy: str(policy) });
+    setOwn(services, own(r, 'Key') as string, compact({ running: own(r, 'Running') as boolean, policy: str(policy) }));
   });
   const host_ = compact({
     id: host.id,
@@ -155,7 +155,7 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
       for (const o of extra) {
         const k = own(o, 'Key');
         const v = own(o, 'Value');
-        if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) settings[k] = v;
+        if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) setOwn(settings, k, v);
       }
     }
     const hostRef = ref(p.get('runtime.host'));

@@ -1,4 +1,4 @@
-import { compact, isRecord, jsonType, own, str } from './json-access';
+import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
 import { contentId } from './ids';
 import { emit, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
@@ -132,7 +132,7 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       if (template) a.settings.SecureBootTemplate = template;
     } else {
       const enabled = psBool(own(r, 'Enabled'));
-      if (enabled !== undefined) a.settings[`IntegrationService.${own(r, 'Name') as string}`] = enabled;
+      if (enabled !== undefined) setOwn(a.settings, `IntegrationService.${own(r, 'Name') as string}`, enabled);
     }
   });
   for (const { vm: base, settings, nics } of vms.values()) {

@@ -1,4 +1,4 @@
-import { compact, isRecord, jsonType, own, str } from './json-access';
+import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
 import { contentId } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
@@ -110,7 +110,7 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
       const value = settingValue(own(r, 'Value'));
       if (value === undefined) return out.push(rejected(SOURCE, where(i), `setting ${key}: Value must be a string, number or boolean, got ${jsonType(own(r, 'Value'))}`, 'Value'));
       if (value === null) return out.push(ignored(SOURCE, where(i), `setting ${key} has no value`));
-      entry(ref).settings[key] = value;
+      setOwn(entry(ref).settings, key, value);
       return;
     }
     if (looksPowercliService(r)) {
@@ -122,7 +122,7 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
       if (policy !== null && policy !== undefined && typeof policy !== 'string') {
         return out.push(rejected(SOURCE, where(i), `Policy must be on, off or automatic, got ${jsonType(policy)}`, 'Policy'));
       }
-      entry(ref).services[own(r, 'Key') as string] = compact({ running, policy: str(policy)?.toLowerCase() });
+      setOwn(entry(ref).services, own(r, 'Key') as string, compact({ running, policy: str(policy)?.toLowerCase() }));
       return;
     }
     out.push(rejected(SOURCE, where(i), 'not a PowerCLI AdvancedSetting (Entity, Name, Value) or VMHostService (Key, Running, Policy, VMHostId) record'));

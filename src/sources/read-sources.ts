@@ -107,6 +107,10 @@ async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenera
     return;
   }
   if (ext === '.csv' && (forced === 'powercli' || (!forced && looksPowercliCsvHeader(await readHead(file, 4096))))) {
+    if (info.size > WHOLE_DOCUMENT_LIMIT) {
+      yield rejected('powercli', { file }, `a PowerCLI CSV export larger than ${WHOLE_DOCUMENT_LIMIT / 1048576} MiB is not read; split it per host`, 'file');
+      return;
+    }
     yield* await readPowercliCsv(file, { snapshotTime, scope: opts.scope });
     return;
   }

@@ -75,4 +75,15 @@ describe('PowerCLI export normaliser', () => {
     expect(host?.services).toEqual({ ntpd: { running: true, policy: 'on' } });
     expect(host?.settings).toEqual({ 'UserVars.DcuiTimeOut': 600 });
   });
+
+  it('never lets a setting named __proto__ become the prototype of the settings map', async () => {
+    const { normaliseRecord } = await import('../../src/sources/index');
+    const entity = { Name: 'esx9', Uid: '/VIServer=root@esx9.lab:443/VMHost=HostSystem-host-9/' };
+    const out = normaliseRecord(JSON.parse('[{"Entity":{"Name":"esx9","Uid":"/VIServer=root@esx9.lab:443/VMHost=HostSystem-host-9/"},"Name":"__proto__","Value":"x"}]'), { file: 'p' }, { snapshotTime: '2026-01-01T00:00:00Z' });
+    const settings = only(eventsOf(out), 'host.upsert')[0]!.host.settings ?? {};
+    expect(Object.getPrototypeOf(settings)).toBe(Object.prototype);
+    expect((settings as Record<string, unknown>).length).toBeUndefined();
+    expect(Object.entries(settings).filter(([, v]) => v !== 'x')).toEqual([]);
+    expect(entity.Name).toBe('esx9');
+  });
 });
