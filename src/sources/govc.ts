@@ -43,7 +43,11 @@ function listHost(loc: RecordLocation, opts: NormaliseOptions, what: string): { 
     return { fail: [rejected(SOURCE, loc, `govc ${what} -json does not name its host: ingest it with --host <MoRef or name> (and --scope <vCenter>)`, 'host')] };
   }
   const name = opts.host.split('/').filter(Boolean).pop() ?? opts.host;
-  return { id: scopedId(opts.scope ?? opts.host, name), name };
+  // A host name read straight from an ESXi is its own instance; a MoRef means nothing without its vCenter.
+  if (!opts.scope && /^(host-\d+|ha-host)$/.test(name)) {
+    return { fail: [rejected(SOURCE, loc, `--host ${name} is a MoRef: also give the vCenter it belongs to with --scope`, 'scope')] };
+  }
+  return { id: scopedId(opts.scope ?? name, name), name };
 }
 
 function snapshotTime(loc: RecordLocation, opts: NormaliseOptions): string | { fail: Outcomes } {

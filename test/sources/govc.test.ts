@@ -58,4 +58,12 @@ describe('govc export normaliser', () => {
     expect(eventsOf(out)).toEqual([]);
     expect(rejectedOf(out)).toEqual([expect.objectContaining({ field: 'host', reason: expect.stringContaining('--host') })]);
   });
+
+  it('takes a host name read straight from an ESXi as its own instance, and refuses a bare MoRef without --scope', async () => {
+    const byName = await collect([GOVC('host-service-ls.DC0_C0_H0.json')], { host: 'esx01.lab.local' });
+    expect(rejectedOf(byName)).toEqual([]);
+    expect(only(eventsOf(byName), 'host.upsert')[0]!.host.id).toBe('esx01.lab.local/esx01.lab.local');
+    const byMoref = await collect([GOVC('host-service-ls.DC0_C0_H0.json')], { host: 'host-34' });
+    expect(rejectedOf(byMoref)).toEqual([expect.objectContaining({ field: 'scope', reason: expect.stringContaining('--scope') })]);
+  });
 });
