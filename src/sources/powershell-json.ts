@@ -7,7 +7,8 @@ import { isRecord, own } from './json-access';
  *   so a field may hold an object or a string (`nameOf`);
  * - enums come out as numbers (Windows PowerShell 5.1 and 7 without -EnumsAsStrings) or names (`enumName`);
  * - a [guid] may come out as `{"Guid": "…"}` in Windows PowerShell 5.1 (`guidOf`);
- * - DateTime comes out as `/Date(ms)/` in 5.1 and ISO 8601 in 7 (`psDate`).
+ * - DateTime comes out as `/Date(ms)/` in 5.1 and ISO 8601 in 7; no member read here is a date, and none of these
+ *   exports carries its capture time, so the file's modification time stands in (docs/events.md).
  */
 export function asRecords(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
@@ -35,16 +36,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function guidOf(value: unknown): string | undefined {
   const raw = isRecord(value) ? own(value, 'Guid') : value;
   return typeof raw === 'string' && GUID.test(raw.trim()) ? raw.trim().toLowerCase() : undefined;
-}
-
-/** `/Date(1700000000000)/` (optionally with an offset suffix) or an ISO 8601 string, as RFC 3339 UTC. */
-export function psDate(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = /^\/Date\((-?\d{1,15})(?:[+-]\d{4})?\)\/$/.exec(value.trim());
-  const ms = m ? Number(m[1]) : Date.parse(value);
-  if (!Number.isFinite(ms)) return undefined;
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 /** True/False from JSON booleans and from Export-Csv's "True"/"False". */
