@@ -1,4 +1,5 @@
 import { looksCanonical } from './canonical';
+import { detectExportRecord } from './exports';
 import { isRecord, own } from './json-access';
 import { looksNova } from './nova';
 import { looksProxmox } from './proxmox';
@@ -22,7 +23,7 @@ export function detectSource(value: unknown): SourceName | undefined {
   }
   if (looksProxmox(value)) return 'proxmox';
   if (looksVcenterBody(value)) return 'vcenter';
-  return referenceTableSource(value);
+  return detectExportRecord(value) ?? referenceTableSource(value);
 }
 
 /**

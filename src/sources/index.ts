@@ -1,5 +1,6 @@
 import { normaliseCanonical } from './canonical';
 import { detectSource, referenceTableSource } from './detect';
+import { detectExportDocument, isExportSource, normaliseExport } from './exports';
 import { isRecord, own } from './json-access';
 import { normaliseNova } from './nova';
 import { ignored, rejected, type Outcomes } from './outcome';
@@ -31,6 +32,21 @@ export function normaliseRecord(value: unknown, loc: RecordLocation, opts: Norma
   } catch (e) {
     // A normaliser bug must not take the batch down with it; the record is reported and the rest goes on.
     return [rejected(opts.source, loc, `internal error while normalising this record: ${(e as Error)?.message ?? String(e)}`)];
+  }
+}
+
+/**
+ * A whole parsed document from an export (PowerCLI, govc, Hyper-V), whose records are read together; undefined
+ * when the document is not one, and the caller goes on record by record. Never throws.
+ */
+export function normaliseExportDocument(value: unknown, loc: RecordLocation, opts: NormaliseOptions = {}): SourceOutcome[] | undefined {
+  const source = opts.source ? (isExportSource(opts.source) ? opts.source : undefined) : detectExportDocument(value);
+  if (!source) return undefined;
+  if (depthExceeds(value, MAX_DEPTH)) return [rejected(source, loc, `input nests deeper than ${MAX_DEPTH} levels; no supported format does`)];
+  try {
+    return normaliseExport(source, value, loc, opts);
+  } catch (e) {
+    return [rejected(source, loc, `internal error while normalising this document: ${(e as Error)?.message ?? String(e)}`)];
   }
 }
 
@@ -81,5 +97,9 @@ export function normaliseAs(source: SourceName, value: unknown, loc: RecordLocat
       return [rejected('rvtools', loc, 'RVTools exports are xlsx or csv files, not JSON records', 'file')];
     case 'libvirt':
       return [rejected('libvirt', loc, 'libvirt events are `virsh event` text lines, not JSON records', 'file')];
+    case 'powercli':
+    case 'govc':
+    case 'hyperv':
+      return normaliseExport(source, value, loc, opts);
   }
 }

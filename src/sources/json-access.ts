@@ -74,3 +74,8 @@ export function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/** Sets an own property even for keys such as `__proto__`, which plain assignment would treat as the prototype. */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}

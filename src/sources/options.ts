@@ -12,4 +12,9 @@ export interface NormaliseOptions {
   snapshotTime?: string;
   /** libvirt: the host whose `virsh event` output this is, when the stream has no `# host:` line. */
   host?: string;
+  /**
+   * Exports (PowerCLI, govc, Hyper-V): the source instance (vCenter, ESXi or Hyper-V host/cluster) that ids are
+   * scoped to, when the export does not say (CLI `--scope`).
+   */
+  scope?: string;
 }

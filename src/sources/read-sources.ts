@@ -2,7 +2,9 @@ import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { normaliseRecord } from './index';
+import { normaliseExportDocument, normaliseRecord } from './index';
+import { splitConcatenatedJson } from './json-stream';
+import { looksPowercliCsvHeader, readPowercliCsv } from './powercli-csv';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
 import type { NormaliseOptions } from './options';
@@ -18,7 +20,7 @@ import { FileWalker } from './walk-files';
 export interface ReadSourcesOptions {
   /** Force one normaliser instead of detecting per file/record (CLI `--source`). */
   source?: SourceName;
-  /** libvirt: host the `virsh event` output came from, when it has no `# host:` line. */
+  /** libvirt: host the `virsh event` output came from, when it has no `# host:` line; govc/Hyper-V: the host. */
   host?: string;
   /**
    * Clock-skew policy, to say so when a file's modification time, used as the event time of records that carry
@@ -27,6 +29,8 @@ export interface ReadSourcesOptions {
   future?: FuturePolicy;
   /** Size limits for hostile input; each defaults to DEFAULT_INPUT_LIMITS. */
   limits?: Partial<InputLimits>;
+  /** Exports: the vCenter, ESXi or Hyper-V instance ids are scoped to, when the export does not say. */
+  scope?: string;
 }
 
 const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl', '.ldjson']);
@@ -98,6 +102,14 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
     yield* await readRvtoolsXlsx(file, limits);
     return;
   }
+  if (ext === '.csv' && (forced === 'powercli' || (!forced && looksPowercliCsvHeader(await readHead(file, 4096))))) {
+    if (info.size > limits.maxDocumentBytes) {
+      yield rejected('powercli', { file }, `a PowerCLI CSV export larger than ${formatBytes(limits.maxDocumentBytes)} is not read; split it per host`, 'file');
+      return;
+    }
+    yield* await readPowercliCsv(file, { snapshotTime, scope: opts.scope });
+    return;
+  }
   if (ext === '.csv') {
     if (forced && forced !== 'rvtools') {
       yield rejected(forced, { file }, `a CSV file cannot be read as ${forced}`, 'file');
@@ -107,7 +119,7 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
     return;
   }
   const head = await readHead(file, 64 * 1024);
-  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host };
+  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host, scope: opts.scope };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
     yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), limits.maxLineBytes, opts.host, 'libvirt');
     return;
@@ -191,7 +203,8 @@ async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: 
   } finally {
     await fh.close();
   }
-  const decoded = decodeUtf8(bytes);
+  // Windows PowerShell 5.1 writes `ConvertTo-Json > file` and Out-File as UTF-16LE with a BOM.
+  const decoded = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? { text: bytes.subarray(2).toString('utf16le') } : decodeUtf8(bytes);
   if ('error' in decoded) {
     yield rejected(ctx.source, { file, record: `line ${decoded.line}` }, decoded.error, 'encoding');
     return;
@@ -205,6 +218,12 @@ async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: 
   try {
     value = JSON.parse(text);
   } catch (e) {
+    // Several pretty-printed JSON values one after another (govc object.collect -json).
+    const values = isNdjson(text) ? undefined : splitConcatenatedJson(text);
+    if (values) {
+      for (const v of values) yield* parseLine(v.text, file, `line ${v.line}`, ctx);
+      return;
+    }
     // Several JSON values one per line (govc events -json, NDJSON saved as .json): read them as NDJSON.
     if (isNdjson(text)) {
       const lines = text.split('\n');
@@ -218,6 +237,11 @@ async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: 
     }
     const pos = jsonErrorPosition(text);
     yield rejected(ctx.source, { file, record: `line ${pos.line}, column ${pos.column}` }, `not valid JSON: ${jsonErrorMessage(e)}`);
+    return;
+  }
+  const exported = normaliseExportDocument(value, { file }, ctx);
+  if (exported) {
+    yield* exported;
     return;
   }
   if (Array.isArray(value)) {

@@ -1,6 +1,17 @@
 import type { FleetEvent } from '../model/event';
 
-export const SOURCE_NAMES = ['canonical', 'vcenter', 'nova', 'rvtools', 'proxmox', 'libvirt'] as const;
+export const SOURCE_NAMES = [
+  'canonical',
+  'vcenter',
+  'nova',
+  'rvtools',
+  'proxmox',
+  'libvirt',
+  // Exports admins already make (issue 14): PowerCLI, govc, Hyper-V PowerShell.
+  'powercli',
+  'govc',
+  'hyperv',
+] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /** Where a record came from, for messages a person can act on: file and line or record index. */

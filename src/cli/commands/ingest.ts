@@ -14,6 +14,7 @@ import { terminalSafe } from '../terminal-text';
 interface IngestCliOptions extends StoreCliOptions {
   source?: SourceName;
   host?: string;
+  scope?: string;
   json?: boolean;
   maxClockSkew?: string;
   maxListed?: number;
@@ -23,10 +24,11 @@ interface IngestCliOptions extends StoreCliOptions {
 export function register(program: Command, run: CommandRunner): void {
   const cmd = program
     .command('ingest')
-    .description('Store events and inventory from files or directories (vCenter, Nova, RVTools, Proxmox, libvirt, canonical)')
+    .description('Store events and inventory from files or directories (vCenter, Nova, RVTools, Proxmox, libvirt, PowerCLI, govc, Hyper-V, canonical)')
     .argument('<path...>', 'files or directories (read recursively)')
     .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
-    .option('--host <id>', 'libvirt: host the `virsh event` output came from, when the file does not say')
+    .option('--host <id>', 'libvirt, govc host.*.ls, Hyper-V: host the output came from, when the file does not say')
+    .option('--scope <instance>', 'PowerCLI, govc, Hyper-V exports: vCenter/ESXi server or Hyper-V host/cluster ids are scoped to, when the export does not say')
     .option('--json', 'print the report as JSON')
     .addOption(clockSkewOption())
     .addOption(new Option('--max-listed <n>', 'ignored and rejected records listed in detail (each list); all are counted, per reason and per file').argParser(nonNegativeInt).default(DEFAULT_DETAIL_LIMIT))
@@ -44,6 +46,7 @@ export function register(program: Command, run: CommandRunner): void {
               ...(opts.source && { source: opts.source }),
               ...(opts.host !== undefined && { host: opts.host }),
               ...(opts.maxLineBytes !== undefined && { limits: { maxLineBytes: opts.maxLineBytes } }),
+              ...(opts.scope !== undefined && { scope: opts.scope }),
               future,
             }),
             { future, ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
