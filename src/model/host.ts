@@ -46,6 +46,11 @@ export const HostSchema = z
     connectionState: z.enum(['connected', 'disconnected', 'notResponding']).optional(),
     maintenanceMode: z.boolean().optional(),
     labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    // From libvirt `capabilities` (`collect libvirt`) and Proxmox `/nodes/{node}/status` (`collect proxmox`).
+    cpuModel: z.string().max(256).optional(),
+    /** libvirt `<secmodel>` drivers active on the host (selinux, apparmor, dac); `none` when unconfined. */
+    securityModels: z.array(z.string().max(64)).max(16).optional(),
+    kernelVersion: z.string().max(256).optional(),
   })
   .strict();
 
