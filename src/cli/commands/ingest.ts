@@ -48,7 +48,7 @@ export function register(program: Command, run: CommandRunner): void {
 }
 
 /** The documented --json shape; `subjects` stays internal (it can be as large as the fleet). */
-function jsonReport(report: IngestReport) {
+export function jsonReport(report: IngestReport) {
   const { accepted, duplicates, ignored, rejected, bySource } = report;
   return { accepted, duplicates, ignored, rejected, bySource };
 }
@@ -70,7 +70,7 @@ function progressBar() {
   };
 }
 
-function humanReport(report: IngestReport): string {
+export function humanReport(report: IngestReport): string {
   const lines = [
     `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignored.length} ignored, ${report.rejected.length} rejected`,
   ];
