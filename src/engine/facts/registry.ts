@@ -6,6 +6,7 @@ import { hostBasicFacts } from './host-basics';
 import { hostPerimeterFacts, perimeterFacts, vmPerimeterFacts } from './perimeter';
 import { hostSettingFacts, vmSettingFacts } from './settings';
 import { hostSimulationFacts } from './simulation';
+import { vmKvmDeviceFacts } from './kvm-devices';
 import { vmBasicFacts } from './vm-basics';
 
 function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, FactDef<T>> {
@@ -20,7 +21,7 @@ function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, F
 /** Every fact a rule can read, per resource type. A rule naming anything else is refused at load. */
 export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
   host: byId<'host'>([...hostBasicFacts, ...hostSettingFacts, ...hostConsolidationFacts, ...hostPerimeterFacts, ...hostSimulationFacts]),
-  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts]),
+  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts, ...vmKvmDeviceFacts]),
   cluster: byId<'cluster'>(clusterFacts),
   perimeter: byId<'perimeter'>(perimeterFacts),
 };
