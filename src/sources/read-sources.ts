@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { normaliseRecord } from './index';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
+import type { LibvirtDomainIndex } from './libvirt/domain-index';
 import type { NormaliseOptions } from './options';
 import { rejected } from './outcome';
 import { readRvtoolsCsv, readRvtoolsXlsx } from './rvtools-read';
@@ -16,6 +17,8 @@ export interface ReadSourcesOptions {
   source?: SourceName;
   /** libvirt: host the `virsh event` output came from, when it has no `# host:` line. */
   host?: string;
+  /** libvirt: collected domains by (host, name), loaded when the first `virsh event` input is met. */
+  libvirtDomains?: () => Promise<LibvirtDomainIndex>;
 }
 
 /** Whole JSON documents up to this size are parsed at once; larger files must be NDJSON and are streamed. */
@@ -91,6 +94,7 @@ async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenera
           : parseLine(line, file, record, ctx),
       opts.host,
       forced,
+      opts.libvirtDomains && (await opts.libvirtDomains()),
     );
     return;
   }
@@ -113,7 +117,8 @@ async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenera
   const head = await readHead(file, 64 * 1024);
   const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
-    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), opts.host, 'libvirt');
+    const domains = opts.libvirtDomains && (await opts.libvirtDomains());
+    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), opts.host, 'libvirt', domains);
     return;
   }
   if (NDJSON_EXTENSIONS.has(ext) || info.size > WHOLE_DOCUMENT_LIMIT) {
@@ -166,9 +171,10 @@ async function* readLines(
   handle: (line: string, record: string, state: LibvirtStreamState) => SourceOutcome[],
   host?: string,
   source?: SourceName,
+  domains?: LibvirtDomainIndex,
 ): AsyncGenerator<SourceOutcome> {
   const rl = createInterface({ input: createReadStream(file, { encoding: 'latin1' }), crlfDelay: Infinity });
-  const state: LibvirtStreamState = { host };
+  const state: LibvirtStreamState = { host, ...(domains && { domains }) };
   let n = 0;
   for await (const raw of rl) {
     n++;

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
+import { libvirtDomainIndex, type LibvirtDomainIndex } from '../../sources/libvirt/domain-index';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { EXIT } from '../exit-codes';
@@ -27,13 +28,16 @@ export function register(program: Command, run: CommandRunner): void {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
       let report: IngestReport;
       try {
-        report = await withStore(opts, (store) =>
-          ingestOutcomes(
+        report = await withStore(opts, (store) => {
+          // `virsh event` lines name domains; collected ones are found by name on their host (loaded once, only if needed).
+          let domains: Promise<LibvirtDomainIndex> | undefined;
+          const libvirtDomains = () => (domains ??= store.loadFleet().then((fleet) => libvirtDomainIndex(fleet.vms.values())));
+          return ingestOutcomes(
             store,
-            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
+            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }), libvirtDomains }),
             bar ? { onProgress: bar.update } : {},
-          ),
-        ).finally(() => bar?.stop());
+          );
+        }).finally(() => bar?.stop());
       } catch (err) {
         if (!(err instanceof IngestError)) throw err;
         // The store failed mid-way: one line saying what was stored, and how to finish (re-run; stored events count as duplicates).
