@@ -2,6 +2,7 @@ import { compact, isRecord, jsonType, numeric, own, str } from './json-access';
 import { contentId } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
+import { proxmoxGuestId, proxmoxNodeId } from './scoped-id';
 import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
 
@@ -30,7 +31,9 @@ const GUEST_POWER: Record<string, 'poweredOn' | 'poweredOff' | 'suspended'> = {
 /**
  * `/cluster/resources` is a snapshot without a timestamp. The time comes from a top-level `time` next to
  * `data` (how `hyperaudit` captures it), else the caller's snapshot time (the file's mtime) — never the clock.
- * Host ids are node names, because guests refer to their node by name; guest ids are `qemu/100`/`lxc/200`.
+ * A top-level `cluster` (the cluster name from `/cluster/status`, which `hyperaudit collect proxmox` writes)
+ * scopes every id by it (`pve:<cluster>/node/<node>`, `pve:<cluster>/qemu/100`), as the collector does, so
+ * two clusters' `qemu/100` never merge. Without it ids stay bare (node names, `qemu/100`), as before.
  */
 export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: NormaliseOptions = {}): Outcomes {
   const wrapper = isRecord(value) && own(value, 'data') !== undefined ? value : undefined;
@@ -38,17 +41,28 @@ export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: Norm
   const list = Array.isArray(items) ? items : [items];
   const rawTime = wrapper ? own(wrapper, 'time') : undefined;
   const time = rfc3339(rawTime) ?? opts.snapshotTime;
+  const rawCluster = wrapper ? own(wrapper, 'cluster') : undefined;
+  if (rawCluster !== undefined && (typeof rawCluster !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rawCluster))) {
+    return [rejected('proxmox', loc, 'cluster must be a Proxmox cluster name (letters, digits, . _ -)', 'cluster')];
+  }
+  const scope: Scope = typeof rawCluster === 'string' ? { cluster: rawCluster } : {};
   if (!time) {
     return [rejected('proxmox', loc, '/cluster/resources carries no time: wrap it as {"time": "<RFC 3339>", "data": [...]}', 'time')];
   }
-  if (!Array.isArray(items)) return normaliseResource(items, loc, time, undefined);
-  return list.flatMap((item, i) => normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i));
+  if (!Array.isArray(items)) return normaliseResource(items, loc, time, undefined, scope);
+  return list.flatMap((item, i) => normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i, scope));
 }
+
+interface Scope {
+  cluster?: string;
+}
+const nodeId = (scope: Scope, node: string) => (scope.cluster === undefined ? node : proxmoxNodeId(scope.cluster, node));
+const guestId = (scope: Scope, id: string) => (scope.cluster === undefined ? id : proxmoxGuestId(scope.cluster, id));
 
 const STRING_FIELDS = ['name', 'node', 'status', 'tags', 'pool', 'hastate'];
 const NUMBER_FIELDS = ['maxcpu', 'maxmem', 'vmid'];
 
-function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: number | undefined): Outcomes {
+function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: number | undefined, scope: Scope): Outcomes {
   const f = (name: string) => (i === undefined ? name : `data.${i}.${name}`);
   if (!isRecord(item)) return [rejected('proxmox', loc, `resource must be an object, got ${jsonType(item)}`, i === undefined ? undefined : `data.${i}`)];
   for (const k of STRING_FIELDS) {
@@ -72,8 +86,9 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
     return [
       make('host.upsert', {
         host: compact({
-          id: node,
+          id: nodeId(scope, node),
           name: node,
+          cluster: scope.cluster,
           hypervisor: { vendor: 'proxmox' },
           memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
           connectionState: status === 'online' ? 'connected' : status === 'offline' ? 'disconnected' : undefined,
@@ -95,9 +110,10 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
     return [
       make('vm.upsert', {
         vm: compact({
-          id,
+          id: guestId(scope, id),
           name: str(own(item, 'name')),
-          hostId: str(own(item, 'node')),
+          hostId: ((node) => (node === undefined ? undefined : nodeId(scope, node)))(str(own(item, 'node'))),
+          cluster: scope.cluster,
           vcpus: maxcpu !== undefined && Number.isInteger(maxcpu) && maxcpu > 0 ? maxcpu : undefined,
           memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
           powerState: status ? GUEST_POWER[status] : undefined,
