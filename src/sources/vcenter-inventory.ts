@@ -4,6 +4,16 @@ import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
 import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
+import type { Scope } from '../model/event';
+import { inventorySnapshotOutcomes } from './inventory-snapshot';
+
+/** The dump's fields each entity states whole when its record carries the source key (issue 21). */
+function completeOf(record: unknown, fields: [field: string, key: string][]): { complete?: { fields: string[] } } {
+  const present = fields.filter(([, key]) => field(record, key) !== undefined && field(record, key) !== null).map(([f]) => f);
+  return present.length > 0 ? { complete: { fields: present } } : {};
+}
+const HOST_WHOLE: [string, string][] = [['name', 'Name'], ['cluster', 'ParentType'], ['hypervisor', 'Product'], ['cpu', 'NumCpuPkgs'], ['memoryMiB', 'MemorySize'], ['connectionState', 'ConnectionState'], ['maintenanceMode', 'InMaintenanceMode']];
+const VM_WHOLE: [string, string][] = [['name', 'Name'], ['hostId', 'Host'], ['powerState', 'PowerState'], ['guestOs', 'GuestId'], ['vcpus', 'NumCPU'], ['memoryMiB', 'MemoryMB'], ['datastore', 'Datastores'], ['nics', 'Networks']];
 
 const PRIMITIVE_TYPES: Record<string, string> = {
   string: 'string',
@@ -75,16 +85,26 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
   if (!time) {
     return [rejected('vcenter', loc, 'inventory dump carries no time: add a top-level "time" (RFC 3339)', 'time')];
   }
+  // Full snapshots: an optional top-level `vcenter` (the server the dump was read from) names the scope.
+  const vcenter = own(value, 'vcenter');
+  if (vcenter !== undefined && (typeof vcenter !== 'string' || vcenter === '' || vcenter.length > 512)) {
+    return [rejected('vcenter', loc, `vcenter must be a non-empty string of at most 512 characters, got ${jsonType(vcenter)}`, 'vcenter')];
+  }
+  const scope: Scope | undefined = vcenter === undefined ? undefined : { source: 'vcenter', instance: vcenter };
+  const scoped = scope ? { scope } : {};
   const out: Outcomes = [];
   const hostIdByName = new Map<string, string>();
+  const members = { hosts: [] as string[], vms: [] as string[], unknown: new Set<'hosts' | 'vms'>() };
   const hosts = own(value, 'hosts') as unknown[];
   hosts.forEach((h, i) => {
     const at = { ...loc, record: `hosts[${i}]` };
     const id = str(field(h, 'Moref'));
     if (!id) {
+      members.unknown.add('hosts');
       out.push(rejected('vcenter', at, 'host has no Moref', `hosts.${i}.Moref`));
       return;
     }
+    members.hosts.push(id);
     const name = str(field(h, 'Name'));
     if (name) hostIdByName.set(name, id);
     const pkgs = num(field(h, 'NumCpuPkgs'));
@@ -107,16 +127,19 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
       connectionState: conn === 'connected' || conn === 'disconnected' || conn === 'notResponding' ? conn : undefined,
       maintenanceMode: typeof field(h, 'InMaintenanceMode') === 'boolean' ? (field(h, 'InMaintenanceMode') as boolean) : undefined,
     });
-    out.push(emit('vcenter', at, { id: contentId('vcenter-inventory', { time, host }), time, type: 'host.upsert', source: 'vcenter', host }));
+    const whole = { ...completeOf(h, HOST_WHOLE), ...scoped };
+    out.push(emit('vcenter', at, { id: contentId('vcenter-inventory', { time, host, ...whole }), time, type: 'host.upsert', source: 'vcenter', host, ...whole }));
   });
   const vms = own(value, 'virtualMachines') as unknown[];
   vms.forEach((v, i) => {
     const at = { ...loc, record: `virtualMachines[${i}]` };
     const id = str(field(v, 'Moref'));
     if (!id) {
+      members.unknown.add('vms');
       out.push(rejected('vcenter', at, 'virtual machine has no Moref', `virtualMachines.${i}.Moref`));
       return;
     }
+    members.vms.push(id);
     const hostName = str(field(v, 'Host'));
     const power = str(field(v, 'PowerState'));
     const datastores = field(v, 'Datastores');
@@ -132,7 +155,12 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
       datastore: Array.isArray(datastores) ? str(datastores[0]) : undefined,
       nics: Array.isArray(networks) ? networks.filter((n): n is string => typeof n === 'string').map((network) => ({ network })) : undefined,
     });
-    out.push(emit('vcenter', at, { id: contentId('vcenter-inventory', { time, vm }), time, type: 'vm.upsert', source: 'vcenter', vm }));
+    const whole = { ...completeOf(v, VM_WHOLE), ...scoped };
+    out.push(emit('vcenter', at, { id: contentId('vcenter-inventory', { time, vm, ...whole }), time, type: 'vm.upsert', source: 'vcenter', vm, ...whole }));
   });
+  if (scope) {
+    const lists = { ...(!members.unknown.has('hosts') && { hosts: members.hosts }), ...(!members.unknown.has('vms') && { vms: members.vms }) };
+    out.push(...inventorySnapshotOutcomes('vcenter', { ...loc, record: 'hosts/virtualMachines' }, scope, time, lists));
+  }
   return out;
 }

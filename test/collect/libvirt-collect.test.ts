@@ -42,7 +42,8 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
     const first = await cli('collect', 'libvirt', '--connect', node('insecure-node.xml'), '--host', 'kvm01', '--json');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ collected: { host: 'kvm01', domains: 2 }, accepted: 3, rejected: [] });
+    // host, two domains and the connection's inventory snapshot
+    expect(JSON.parse(first.stdout)).toMatchObject({ collected: { host: 'kvm01', domains: 2 }, accepted: 4, rejected: [] });
 
     const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
     expect(inv.hosts).toEqual([
@@ -81,6 +82,16 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
     const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
     expect(inv.vms.find((v) => v.id === WEB01)?.powerState).toBe('poweredOff');
     expect(inv.vms.filter((v) => v.name === 'web01')).toHaveLength(1);
+  }, 120_000);
+
+  it('drops a domain the next collection of the connection no longer lists (inventory snapshot)', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const xml = await readFile(join(DIR, 'fixed-node.xml'), 'utf8');
+    const dbOnly = join(dynamo.dir, 'db-only-node.xml');
+    await writeFile(dbOnly, xml.replace(/<domain type='test'>\s*<name>web01<\/name>[\s\S]*?<\/domain>/, ''));
+    expect((await cli('collect', 'libvirt', '--connect', `test://${dbOnly}`, '--host', 'kvm01', '--json')).code).toBe(0);
+    const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
+    expect(inv.vms.filter((v) => v.hostId === 'libvirt:kvm01').map((v) => v.id)).toEqual([DB01]);
   }, 120_000);
 
   it('reads the default test driver, and fails with the connection error for a URI libvirt cannot open', async () => {

@@ -1,4 +1,5 @@
 import { contentId } from '../ids';
+import { inventorySnapshotOutcomes } from '../inventory-snapshot';
 import { emit, type Outcomes } from '../outcome';
 import { libvirtDomainId, libvirtHostId } from '../scoped-id';
 import type { DomainConfig } from './domain-xml';
@@ -21,7 +22,7 @@ export interface LibvirtSnapshot {
 }
 
 /**
- * Maps a snapshot to canonical upserts. Device lists are sent whole, empty when the domain has none, so a
+ * Maps a snapshot to canonical upserts and an inventory snapshot of the connection. Device lists are sent whole, empty when the domain has none, so a
  * removed VNC console or NIC replaces the stored one under newest-write-wins. Event ids hash the content
  * and the collection time, so each collection is its own snapshot and a repeated one is a duplicate.
  */
@@ -41,7 +42,11 @@ export function libvirtSnapshotEvents(s: LibvirtSnapshot): Outcomes {
   };
   const make = (type: string, body: Record<string, unknown>, record: string) =>
     emit('libvirt', { ...loc, record }, { id: contentId('libvirt', { time: s.time, type, body }), time: s.time, type, source: 'libvirt', ...body });
-  const out: Outcomes = [make('host.upsert', { host }, `host ${s.host}`)];
+  // Full snapshot (issue 21): every field sent is the whole truth for it, and the connection is the scope
+  // whose inventory snapshot drops domains it no longer lists.
+  const scope = { source: 'libvirt', instance: s.host };
+  const whole = (entity: Record<string, unknown>) => ({ complete: { fields: Object.keys(entity).filter((k) => k !== 'id') }, scope });
+  const out: Outcomes = [make('host.upsert', { host, ...whole(host) }, `host ${s.host}`)];
   for (const { config: d, state } of s.domains) {
     const vm = {
       id: libvirtDomainId(s.host, d.uuid),
@@ -60,7 +65,13 @@ export function libvirtSnapshotEvents(s: LibvirtSnapshot): Outcomes {
       tpm: d.tpm,
       firmware: d.firmware,
     };
-    out.push(make('vm.upsert', { vm }, `domain ${d.name}`));
+    out.push(make('vm.upsert', { vm, ...whole(vm) }, `domain ${d.name}`));
   }
+  out.push(
+    ...inventorySnapshotOutcomes('libvirt', { ...loc, record: 'list --all' }, scope, s.time, {
+      hosts: [hostId],
+      vms: s.domains.map((d) => libvirtDomainId(s.host, d.config.uuid)),
+    }),
+  );
   return out;
 }

@@ -53,14 +53,22 @@ export function proxmoxSnapshotEvents(s: ProxmoxSnapshot): Outcomes {
       memballoon: c.memballoon,
     });
   }
-  // One upsert per entity: node status and guest config are merged into the resource's own upsert, since two
-  // upserts at the same time would leave which `hypervisor` or `vcpus` wins to the event ids.
+  // One upsert per entity: node status and guest config are merged into the resource's own upsert (two
+  // upserts at the same time would leave which `hypervisor` or `vcpus` wins to the event ids). The merged
+  // fields are stated whole, like the resource's own: the upsert keeps its scope and `complete` grows.
+  const merged = (covered: { fields: string[] } | true | undefined, extras: Record<string, unknown>) =>
+    covered === true ? true : { fields: [...new Set([...(covered?.fields ?? []), ...Object.keys(extras)])] };
   const out: Outcomes = [];
   for (const o of normaliseProxmox({ time: s.time, cluster: s.cluster, data: s.resources }, { file: `${s.url}/cluster/resources` })) {
+    const record = o.record ?? 'cluster/resources';
     if (o.kind === 'event' && o.event.type === 'host.upsert' && hostExtras.has(o.event.host.id)) {
-      out.push(make('host.upsert', { host: { ...o.event.host, ...hostExtras.get(o.event.host.id) } }, o.record ?? 'cluster/resources'));
+      const extras = hostExtras.get(o.event.host.id)!;
+      const { host, complete, scope } = o.event;
+      out.push(make('host.upsert', { host: { ...host, ...extras }, complete: merged(complete, extras), ...(scope && { scope }) }, record));
     } else if (o.kind === 'event' && o.event.type === 'vm.upsert' && vmExtras.has(o.event.vm.id)) {
-      out.push(make('vm.upsert', { vm: { ...o.event.vm, ...vmExtras.get(o.event.vm.id) } }, o.record ?? 'cluster/resources'));
+      const extras = vmExtras.get(o.event.vm.id)!;
+      const { vm, complete, scope } = o.event;
+      out.push(make('vm.upsert', { vm: { ...vm, ...extras }, complete: merged(complete, extras), ...(scope && { scope }) }, record));
     } else out.push(o);
   }
   for (const f of s.failures) out.push(rejected('proxmox', { file: s.url, record: f.record }, f.reason));
