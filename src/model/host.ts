@@ -65,6 +65,11 @@ export const HostSchema = z
     sshd: z.object({ fips: z.boolean().optional(), config: z.record(z.string().max(64), z.string().max(4096)).optional() }).strict().optional(),
     /** HostAccessManager.QueryLockdownExceptions(). */
     lockdownExceptionUsers: z.array(z.string().max(512)).max(1000).optional(),
+    // From libvirt `capabilities` (`collect libvirt`) and Proxmox `/nodes/{node}/status` (`collect proxmox`).
+    cpuModel: z.string().max(256).optional(),
+    /** libvirt `<secmodel>` drivers active on the host (selinux, apparmor, dac); `none` when unconfined. */
+    securityModels: z.array(z.string().max(64)).max(16).optional(),
+    kernelVersion: z.string().max(256).optional(),
   })
   .strict();
 

@@ -43,7 +43,7 @@ export const VmSchema = z
       )
       .optional(),
     disks: z
-      .array(z.object({ controller: z.enum(['ide', 'sata', 'scsi', 'nvme']), sizeGiB: z.number().nonnegative().optional() }))
+      .array(z.object({ controller: z.enum(['ide', 'sata', 'scsi', 'nvme', 'virtio']), sizeGiB: z.number().nonnegative().optional() }))
       .optional(),
     /** vmx keys (e.g. `isolation.tools.copy.disable`). */
     settings: z.record(z.string(), SettingValue).optional(),
@@ -63,6 +63,36 @@ export const VmSchema = z
     loggingEnabled: z.boolean().optional(),
     /** Set by a vm.clone event; a clone inherits the source's perimeter unless it names its own. */
     clonedFrom: z.string().max(512).optional(),
+    // Device configuration from libvirt domain XML (`collect libvirt`) and Proxmox qemu config (`collect proxmox`).
+    // Arrays are always sent whole (empty when none), so removing a device resolves what it raised.
+    uuid: z.string().max(64).optional(),
+    /** `<graphics>`: listenType/listen from the element or its `<listen>` child; unset listen means qemu.conf's default. */
+    graphics: z
+      .array(
+        z
+          .object({
+            type: z.string().max(32),
+            listenType: z.enum(['address', 'network', 'socket', 'none']).optional(),
+            listen: z.string().max(512).optional(),
+            /** SPICE `defaultMode` (`secure` = TLS channels only). */
+            defaultMode: z.string().max(16).optional(),
+          })
+          .strict(),
+      )
+      .max(64)
+      .optional(),
+    /** `<seclabel>` per security driver; `none` disables sVirt confinement. */
+    securityLabels: z.array(z.object({ model: z.string().max(64).optional(), type: z.enum(['dynamic', 'static', 'none']) }).strict()).max(16).optional(),
+    /** `<hostdev>` passthrough (pci, usb, scsi, mdev). */
+    hostDevices: z.array(z.object({ type: z.string().max(32), address: z.string().max(128).optional() }).strict()).max(256).optional(),
+    /** `<memballoon model>`; `none` when ballooning is off. */
+    memballoon: z.string().max(32).optional(),
+    tpm: z.boolean().optional(),
+    firmware: z.object({ type: z.enum(['bios', 'efi']), secureBoot: z.boolean() }).strict().optional(),
+    /** Proxmox `args` (raw QEMU arguments), `agent`, and whether any NIC has `firewall=1`. */
+    qemuArgs: z.string().max(4096).optional(),
+    guestAgent: z.boolean().optional(),
+    firewall: z.boolean().optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { compact, isRecord, jsonType, numeric, own, str } from './json-access';
 import { contentId } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
+import { proxmoxGuestId, proxmoxNodeId } from './scoped-id';
 import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
 import type { Scope } from '../model/event';
@@ -32,7 +33,9 @@ const GUEST_POWER: Record<string, 'poweredOn' | 'poweredOff' | 'suspended'> = {
 /**
  * `/cluster/resources` is a snapshot without a timestamp. The time comes from a top-level `time` next to
  * `data` (how `hyperaudit` captures it), else the caller's snapshot time (the file's mtime) — never the clock.
- * Host ids are node names, because guests refer to their node by name; guest ids are `qemu/100`/`lxc/200`.
+ * A top-level `cluster` (the cluster name from `/cluster/status`, which `hyperaudit collect proxmox` writes)
+ * scopes every id by it (`pve:<cluster>/node/<node>`, `pve:<cluster>/qemu/100`), as the collector does, so
+ * two clusters' `qemu/100` never merge. Without it ids stay bare (node names, `qemu/100`), as before.
  */
 export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: NormaliseOptions = {}): Outcomes {
   const wrapper = isRecord(value) && own(value, 'data') !== undefined ? value : undefined;
@@ -51,7 +54,7 @@ export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: Norm
   const scope: Scope | undefined = cluster === undefined ? undefined : { source: 'proxmox', instance: cluster };
   if (!Array.isArray(items)) return normaliseResource(items, loc, time, undefined, scope);
   const out = list.flatMap((item, i) => normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i, scope));
-  if (scope) out.push(...inventorySnapshotOutcomes('proxmox', { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data` }, scope, time, clusterMembers(list)));
+  if (scope) out.push(...inventorySnapshotOutcomes('proxmox', { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data` }, scope, time, clusterMembers(list, scope)));
   return out;
 }
 
@@ -60,7 +63,7 @@ export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: Norm
  * its resources is present, or (guests) when nodes and storage both are: the unfiltered answer, which may have
  * no guest at all. A resource whose id cannot be read makes its kind's list unknown rather than short.
  */
-function clusterMembers(list: unknown[]): { hosts?: string[]; vms?: string[] } {
+function clusterMembers(list: unknown[], scope: Scope): { hosts?: string[]; vms?: string[] } {
   const hosts: string[] = [];
   const vms: string[] = [];
   let badHost = false;
@@ -72,10 +75,10 @@ function clusterMembers(list: unknown[]): { hosts?: string[]; vms?: string[] } {
     if (type === 'storage') storage = true;
     if (type === 'node') {
       const node = own(item, 'node') ?? (typeof id === 'string' ? id.replace(/^node\//, '') : undefined);
-      if (typeof node === 'string' && node !== '') hosts.push(node);
+      if (typeof node === 'string' && node !== '') hosts.push(nodeId(scope, node));
       else badHost = true;
     } else if (type === 'qemu' || type === 'lxc') {
-      if (typeof id === 'string' && id !== '') vms.push(id);
+      if (typeof id === 'string' && id !== '') vms.push(guestId(scope, id));
       else badVm = true;
     }
   }
@@ -85,6 +88,10 @@ function clusterMembers(list: unknown[]): { hosts?: string[]; vms?: string[] } {
     ...((vms.length > 0 || badVm || (nodes && storage)) && !badVm && { vms }),
   };
 }
+
+/** Ids scoped by the cluster when the capture names it (issue 15 item 1), bare as before otherwise. */
+const nodeId = (scope: Scope | undefined, node: string) => (scope === undefined ? node : proxmoxNodeId(scope.instance, node));
+const guestId = (scope: Scope | undefined, id: string) => (scope === undefined ? id : proxmoxGuestId(scope.instance, id));
 
 const STRING_FIELDS = ['name', 'node', 'status', 'tags', 'pool', 'hastate'];
 const NUMBER_FIELDS = ['maxcpu', 'maxmem', 'vmid'];
@@ -118,8 +125,9 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
     return [
       make('host.upsert', {
         host: compact({
-          id: node,
+          id: nodeId(scope, node),
           name: node,
+          cluster: scope?.instance,
           hypervisor: { vendor: 'proxmox' },
           memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
           connectionState: status === 'online' ? 'connected' : status === 'offline' ? 'disconnected' : undefined,
@@ -141,9 +149,10 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
     return [
       make('vm.upsert', {
         vm: compact({
-          id,
+          id: guestId(scope, id),
           name: str(own(item, 'name')),
-          hostId: str(own(item, 'node')),
+          hostId: ((node) => (node === undefined ? undefined : nodeId(scope, node)))(str(own(item, 'node'))),
+          cluster: scope?.instance,
           vcpus: maxcpu !== undefined && Number.isInteger(maxcpu) && maxcpu > 0 ? maxcpu : undefined,
           memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
           powerState: status ? GUEST_POWER[status] : undefined,

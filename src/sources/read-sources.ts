@@ -7,6 +7,7 @@ import { splitConcatenatedJson } from './json-stream';
 import { looksPowercliCsvHeader, readPowercliCsv } from './powercli-csv';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
+import type { LibvirtDomainIndex } from './libvirt/domain-index';
 import type { NormaliseOptions } from './options';
 import { ignored, rejected } from './outcome';
 import { readRvtoolsCsv, readRvtoolsXlsx } from './rvtools-read';
@@ -31,6 +32,8 @@ export interface ReadSourcesOptions {
   limits?: Partial<InputLimits>;
   /** Exports: the vCenter, ESXi or Hyper-V instance ids are scoped to, when the export does not say. */
   scope?: string;
+  /** libvirt: collected domains by (host, name), loaded when the first `virsh event` input is met. */
+  libvirtDomains?: () => Promise<LibvirtDomainIndex>;
 }
 
 const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl', '.ldjson']);
@@ -91,6 +94,7 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
       limits.maxLineBytes,
       opts.host,
       forced,
+      opts.libvirtDomains && (await opts.libvirtDomains()),
     );
     return;
   }
@@ -121,7 +125,8 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
   const head = await readHead(file, 64 * 1024);
   const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host, scope: opts.scope };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
-    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), limits.maxLineBytes, opts.host, 'libvirt');
+    const domains = opts.libvirtDomains && (await opts.libvirtDomains());
+    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), limits.maxLineBytes, opts.host, 'libvirt', domains);
     return;
   }
   if (NDJSON_EXTENSIONS.has(ext) || info.size > limits.maxDocumentBytes) {
@@ -179,8 +184,9 @@ async function* readLines(
   maxLineBytes: number,
   host?: string,
   source?: SourceName,
+  domains?: LibvirtDomainIndex,
 ): AsyncGenerator<SourceOutcome> {
-  const state: LibvirtStreamState = { host };
+  const state: LibvirtStreamState = { host, ...(domains && { domains }) };
   for await (const item of boundedLines(createReadStream(file), maxLineBytes)) {
     const { n } = item;
     if ('tooLong' in item) {

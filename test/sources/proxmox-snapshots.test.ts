@@ -15,21 +15,22 @@ describe('Proxmox /cluster/resources as a full snapshot of its cluster', () => {
     const day2 = normaliseRecord(await capture('2024-08-02T06:00:00Z', (r) => r.id !== 'qemu/100'), { file: 'day2.json' });
     const inventory = only(eventsOf(day1), 'inventory.snapshot')[0]!;
     expect(inventory.snapshot.scope).toEqual({ source: 'proxmox', instance: 'pve-prod' });
-    expect(inventory.snapshot.hosts).toEqual(['pve1', 'pve2']);
+    // Ids are scoped by the cluster (issue 15 item 1), as `collect proxmox` scopes them.
+    expect(inventory.snapshot.hosts).toEqual(['pve:pve-prod/node/pve1', 'pve:pve-prod/node/pve2']);
     // data[6] is rejected for its name, but the guest exists: it is listed.
     expect(rejectedOf(day1)).toHaveLength(1);
-    expect(inventory.snapshot.vms).toContain('qemu/100');
+    expect(inventory.snapshot.vms).toContain('pve:pve-prod/qemu/100');
     expect(inventory.snapshot.vms).toHaveLength(4);
     expect(only(eventsOf(day1), 'vm.upsert')[0]!.scope).toEqual({ source: 'proxmox', instance: 'pve-prod' });
     const fleet = fleetOf(eventsOf([...day2, ...day1]));
-    expect([...fleet.vms.keys()].sort()).toEqual(['lxc/200', 'qemu/9000']);
+    expect([...fleet.vms.keys()].sort()).toEqual(['pve:pve-prod/lxc/200', 'pve:pve-prod/qemu/9000']);
   });
 
   it('states only the kinds a ?type= filtered answer holds', async () => {
     const vmsOnly = normaliseRecord(await capture('2024-08-01T06:00:00Z', (r) => r.type === 'qemu' || r.type === 'lxc'), { file: 'vms.json' });
     expect(only(eventsOf(vmsOnly), 'inventory.snapshot')[0]!.snapshot.hosts).toBeUndefined();
     const nodesOnly = normaliseRecord(await capture('2024-08-01T06:00:00Z', (r) => r.type === 'node'), { file: 'nodes.json' });
-    expect(only(eventsOf(nodesOnly), 'inventory.snapshot')[0]!.snapshot).toEqual({ scope: { source: 'proxmox', instance: 'pve-prod' }, hosts: ['pve1', 'pve2'] });
+    expect(only(eventsOf(nodesOnly), 'inventory.snapshot')[0]!.snapshot).toEqual({ scope: { source: 'proxmox', instance: 'pve-prod' }, hosts: ['pve:pve-prod/node/pve1', 'pve:pve-prod/node/pve2'] });
   });
 
   it('lists no inventory without a cluster, and rejects a cluster that is not a string', async () => {

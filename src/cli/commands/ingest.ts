@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
 import { DEFAULT_DETAIL_LIMIT } from '../../pipeline/outcome-tally';
 import { DEFAULT_INPUT_LIMITS } from '../../sources/input-limits';
+import { libvirtDomainIndex, type LibvirtDomainIndex } from '../../sources/libvirt/domain-index';
 import { readSources } from '../../sources/read-sources';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { clockSkewOption, futurePolicyFrom } from '../clock-skew-option';
@@ -39,8 +40,11 @@ export function register(program: Command, run: CommandRunner): void {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
       let report: IngestReport;
       try {
-        report = await withStore(opts, (store) =>
-          ingestOutcomes(
+        report = await withStore(opts, (store) => {
+          // `virsh event` lines name domains; collected ones are found by name on their host (loaded once, only if needed).
+          let domains: Promise<LibvirtDomainIndex> | undefined;
+          const libvirtDomains = () => (domains ??= store.loadFleet().then((fleet) => libvirtDomainIndex(fleet.vms.values())));
+          return ingestOutcomes(
             store,
             readSources(paths, {
               ...(opts.source && { source: opts.source }),
@@ -48,10 +52,11 @@ export function register(program: Command, run: CommandRunner): void {
               ...(opts.maxLineBytes !== undefined && { limits: { maxLineBytes: opts.maxLineBytes } }),
               ...(opts.scope !== undefined && { scope: opts.scope }),
               future,
+              libvirtDomains,
             }),
             { future, ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
-          ),
-        ).finally(() => bar?.stop());
+          );
+        }).finally(() => bar?.stop());
       } catch (err) {
         if (!(err instanceof IngestError)) throw err;
         // The store failed mid-way: one line saying what was stored, and how to finish (re-run; stored events count as duplicates).
@@ -66,7 +71,7 @@ export function register(program: Command, run: CommandRunner): void {
 }
 
 /** The documented --json shape; `subjects` stays internal (it can be as large as the fleet). */
-function jsonReport(report: IngestReport) {
+export function jsonReport(report: IngestReport) {
   const { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile } = report;
   return { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile };
 }
@@ -100,7 +105,7 @@ function progressBar() {
   };
 }
 
-function humanReport(report: IngestReport): string {
+export function humanReport(report: IngestReport): string {
   const lines = [
     `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignoredCount} ignored, ${report.rejectedCount} rejected`,
   ];

@@ -7,6 +7,7 @@ import { hostBasicFacts } from './host-basics';
 import { hostPerimeterFacts, perimeterFacts, vmPerimeterFacts } from './perimeter';
 import { hostSettingFacts, vmSettingFacts } from './settings';
 import { hostSimulationFacts } from './simulation';
+import { vmKvmDeviceFacts } from './kvm-devices';
 import { vmBasicFacts } from './vm-basics';
 import { vmConfigFacts } from './vm-config';
 
@@ -22,7 +23,7 @@ function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, F
 /** Every fact a rule can read, per resource type. A rule naming anything else is refused at load. */
 export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
   host: byId<'host'>([...hostBasicFacts, ...hostSettingFacts, ...hostConsolidationFacts, ...hostPerimeterFacts, ...hostSimulationFacts, ...esxiConfigFacts]),
-  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts, ...vmConfigFacts]),
+  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts, ...vmConfigFacts, ...vmKvmDeviceFacts]),
   cluster: byId<'cluster'>(clusterFacts),
   perimeter: byId<'perimeter'>(perimeterFacts),
 };
