@@ -6,7 +6,7 @@
  * Run: npx tsx bench/ingest-hostile.ts [MiB per big input = 1024] [only cases whose name contains this]
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,13 +29,22 @@ class DiscardingStore extends MemoryStore {
   }
 }
 
+/**
+ * The kernel's high-water mark of this address space (VmHWM). Not `resourceUsage().maxRSS`: Linux carries
+ * ru_maxrss across fork+exec, so a child would report its parent's peak (600 MiB after writing the big xlsx).
+ */
+function peakRssMiB(): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
+
 if (process.argv[2] === '--case') {
   // Child: ingest one file and report.
   const file = process.argv[3]!;
   const started = performance.now();
   const report = await ingestOutcomes(new DiscardingStore(), readSources([file]));
   const seconds = (performance.now() - started) / 1000;
-  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  const peakMiB = peakRssMiB();
   const firstReason = report.rejected[0]?.reason.slice(0, 110);
   process.stdout.write(JSON.stringify({ peakMiB, seconds, accepted: report.accepted, rejected: report.rejectedCount, listed: report.rejected.length, firstReason }));
   process.exit(0);
@@ -120,7 +129,8 @@ for (const c of cases.filter((c, i) => i === 0 || only === undefined || c.name.i
   await c.make(file);
   const size = statSync(file).size;
   const r = run(file);
-  rmSync(file, { force: true });
+  if (process.env.HYPERAUDIT_BENCH_KEEP) console.log(file);
+  if (!process.env.HYPERAUDIT_BENCH_KEEP) rmSync(file, { force: true });
   baseline ??= r.peakMiB;
   const ok = r.peakMiB < GOAL_MIB;
   if (!ok) failed = true;
@@ -129,5 +139,5 @@ for (const c of cases.filter((c, i) => i === 0 || only === undefined || c.name.i
       `${r.seconds.toFixed(1)} s, ${r.accepted} accepted, ${r.rejected} rejected (${r.listed} listed)${r.firstReason ? `; first: ${r.firstReason}` : ''}`,
   );
 }
-rmSync(dir, { recursive: true, force: true });
+if (!process.env.HYPERAUDIT_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
 if (failed) process.exitCode = 1;
