@@ -50,6 +50,16 @@ export const VmSchema = z
     workload: WorkloadSchema.optional(),
     /** Set by a vm.clone event; a clone inherits the source's perimeter unless it names its own. */
     clonedFrom: z.string().max(512).optional(),
+    // Read from vCenter by the vSphere collector (src/sources/vsphere/map-vm.ts): VirtualMachine config and snapshot.
+    hardwareVersion: z.string().max(32).optional(),
+    datastores: z.array(z.string().max(512)).max(256).optional(),
+    connectedDevices: z
+      .object({ floppy: z.number().int().nonnegative(), serial: z.number().int().nonnegative(), parallel: z.number().int().nonnegative(), usb: z.number().int().nonnegative(), cdrom: z.number().int().nonnegative() })
+      .partial()
+      .strict()
+      .optional(),
+    encrypted: z.boolean().optional(),
+    snapshots: z.object({ count: z.number().int().nonnegative(), oldest: z.iso.datetime({ offset: true }).optional() }).strict().optional(),
   })
   .strict();
 

@@ -12,4 +12,8 @@ export interface NormaliseOptions {
   snapshotTime?: string;
   /** libvirt: the host whose `virsh event` output this is, when the stream has no `# host:` line. */
   host?: string;
+  /** vCenter: the instanceUuid that scopes MoRefs (`<uuid>/vm-43`); the vSphere collector sets it. */
+  vcenterScope?: string;
+  /** vCenter: instanceUuid by CloudEvent `source` (VEBA), learned from collections, so both name the same entities. */
+  vcenterScopes?: Readonly<Record<string, string>>;
 }
