@@ -1,7 +1,7 @@
 import type { JsonRecord } from '../json-access';
 import { VsphereError } from './errors';
 import type { SoapClient } from './soap-client';
-import { child, children, el, isNode, moRef, moRefXml, text, xsiType, type XmlValue } from './xml';
+import { child, childText, children, el, isNode, moRef, moRefXml, text, xsiType, type XmlValue } from './xml';
 
 /** Fields the vCenter normaliser reads as numbers; everything else in an event stays a string as sent. */
 const NUMERIC = new Set(['key', 'chainId', 'numCPUs', 'memoryMB']);
@@ -48,6 +48,7 @@ export interface ReadEventsStats {
  */
 export async function* readEvents(client: SoapClient, since: string, pageSize: number, stats: ReadEventsStats): AsyncGenerator<XmlValue[]> {
   const content = client.content!;
+  const sinceMs = Date.parse(since);
   const created = await client.call(
     'CreateCollectorForEvents',
     moRefXml('_this', content.eventManager) + `<filter><time>${el('beginTime', since)}</time></filter>`,
@@ -55,12 +56,19 @@ export async function* readEvents(client: SoapClient, since: string, pageSize: n
   const collector = moRef(child(created, 'returnval'));
   if (!collector) throw new VsphereError('protocol', `vCenter ${client.host}: CreateCollectorForEvents returned no collector`);
   try {
+    // Only sizes the collector's "latest page" on a real vCenter (ReadNextEvents reads its whole history); vcsim
+    // 0.24.2 reads nothing beyond that page, which is 10 events unless set.
+    await client.call('SetCollectorPageSize', moRefXml('_this', collector) + el('maxCount', 1000));
     for (;;) {
       const res = await client.call('ReadNextEvents', moRefXml('_this', collector) + el('maxCount', pageSize));
       const events = children(res, 'returnval');
       stats.pages++;
       if (events.length === 0) break;
-      yield events;
+      // The filter's beginTime already does this on a vCenter; vcsim 0.24.2 ignores it, so it is applied here too.
+      yield events.filter((e) => {
+        const created = Date.parse(childText(e, 'createdTime') ?? '');
+        return Number.isNaN(created) || created >= sinceMs;
+      });
     }
   } finally {
     await client.call('DestroyCollector', moRefXml('_this', collector)).catch(() => undefined);
