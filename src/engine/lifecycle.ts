@@ -14,6 +14,8 @@ export interface LifecycleInput {
   evaluated: (resourceType: ResourceType, resourceId: string) => boolean;
   waivers: WaiverMatcher;
   now: string;
+  /** The event a resolution cites when the resource was removed or replaced by a snapshot (`Fleet.snapshotEvidence`). */
+  resolvedBy?: (resourceType: ResourceType, resourceId: string) => Finding['resolvedBy'];
 }
 
 export interface LifecycleOutput {
@@ -84,8 +86,10 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     if (prev.status === 'resolved') {
       findings.push(prev);
     } else if (input.evaluated(prev.resourceType, prev.resourceId)) {
-      const { waiver: _w, ...rest } = prev;
+      const { waiver: _w, resolvedBy: _b, ...rest } = prev;
       const resolved: Finding = { ...rest, status: 'resolved', resolvedAt: now };
+      const cause = input.resolvedBy?.(prev.resourceType, prev.resourceId);
+      if (cause) resolved.resolvedBy = cause;
       findings.push(resolved);
       changed.push(resolved);
     } else {

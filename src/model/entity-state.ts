@@ -1,4 +1,4 @@
-import { compareEvents, eventSubject, type FleetEvent, type MigrationKind } from './event';
+import { compareEvents, eventSubject, scopeKey, type CompleteMarker, type FleetEvent, type MigrationKind, type SubjectKind } from './event';
 
 /**
  * Per-field last-writer-wins state of one host, VM or perimeter.
@@ -24,8 +24,24 @@ export interface Movement {
   sourceVmId?: string;
 }
 
+/** One stored part of an inventory snapshot (see `inventory.snapshot` in docs/events.md). */
+export interface InventoryPart {
+  eventId: string;
+  time: string;
+  hosts?: string[];
+  vms?: string[];
+  part?: { index: number; count: number };
+}
+
+/** An inventory snapshot with all its parts: who was in the scope at `stamp`. */
+export interface WholeInventory {
+  stamp: Stamp;
+  hosts?: ReadonlySet<string>;
+  vms?: ReadonlySet<string>;
+}
+
 export interface EntityState {
-  kind: 'host' | 'vm' | 'perimeter';
+  kind: SubjectKind;
   id: string;
   /** Field path (`name`, or `settings/<key>` for map fields) → value and the stamp that wrote it. */
   fields: Record<string, { v: unknown; s: Stamp }>;
@@ -43,12 +59,31 @@ export interface EntityState {
    * VM out of its perimeter unnoticed. Not gated by removals, so it stays order-independent.
    */
   lineage?: Record<string, { v: unknown; s: Stamp }>;
+  // --- Full snapshots (issue 21) ---
+  /**
+   * Scope key (`source/instance`) named by the newest upsert that named one. Not gated by removals: it decides
+   * which inventory snapshots can remove the entity, including the one that removed it.
+   */
+  scope?: { v: string; s: Stamp };
+  /** Top-level field (`*`: every field) → newest complete upsert covering it; older writes under it are gone. */
+  cleared?: Record<string, Stamp>;
+  /**
+   * Scope key → newest whole inventory snapshot of that scope the entity was absent from. A removal at that
+   * stamp while `scope` names that scope, applied when read (`effectiveRemoval`) so a late upsert that moved
+   * the entity to another scope still counts.
+   */
+  absentFrom?: Record<string, Stamp>;
+  /** Scope states only: the inventory snapshot parts stored for the scope. */
+  inventory?: InventoryPart[];
 }
 
 /** Fields whose values are maps merged key by key on partial upserts. */
 const MAP_FIELDS = new Set(['settings', 'services', 'labels', 'workload']);
 const MAX_MOVEMENTS = 200;
 const LINEAGE_FIELDS = new Set(['perimeter', 'clonedFrom']);
+
+const ALL_FIELDS = '*';
+const MAX_INVENTORY_PARTS = 10_000;
 
 export function emptyState(kind: EntityState['kind'], id: string): EntityState {
   return { kind, id, fields: {}, movements: [] };
@@ -64,9 +99,59 @@ function setLineage(state: EntityState, path: string, field: { v: unknown; s: St
   if (current === undefined || newer(current.s, field.s)) lineage[path] = field;
 }
 
+/** Newest complete upsert covering the field at `path` (`settings/<key>` is covered by `settings`). */
+function clearedAt(state: EntityState, path: string): Stamp | undefined {
+  if (!state.cleared) return undefined;
+  const slash = path.indexOf('/');
+  const field = state.cleared[slash < 0 ? path : path.slice(0, slash)];
+  const all = state.cleared[ALL_FIELDS];
+  if (!field) return all;
+  return all && compareEvents(field, all) < 0 ? all : field;
+}
+
+/** Whether a write stamped `s` at `path` is older than a complete upsert covering it (strictly: the upsert's own writes stay). */
+function clearedBefore(state: EntityState, path: string, s: Stamp): boolean {
+  const c = clearedAt(state, path);
+  return c !== undefined && compareEvents(s, c) < 0;
+}
+
+function dropCleared(state: EntityState): void {
+  for (const [path, field] of Object.entries(state.fields)) if (clearedBefore(state, path, field.s)) delete state.fields[path];
+}
+
+function markCleared(state: EntityState, field: string, stamp: Stamp): void {
+  const cleared = (state.cleared ??= {});
+  if (newer(cleared[field], stamp)) cleared[field] = stamp;
+}
+
+function applyComplete(state: EntityState, complete: CompleteMarker, stamp: Stamp): void {
+  if (complete === true) markCleared(state, ALL_FIELDS, stamp);
+  else for (const field of complete.fields) markCleared(state, field, stamp);
+  dropCleared(state);
+}
+
+function setScope(state: EntityState, scope: { v: string; s: Stamp }): void {
+  if (state.scope === undefined || newer(state.scope.s, scope.s)) state.scope = scope;
+}
+
+function markAbsent(state: EntityState, scope: string, stamp: Stamp): void {
+  const absent = (state.absentFrom ??= {});
+  if (newer(absent[scope], stamp)) absent[scope] = stamp;
+}
+
+function addInventoryPart(state: EntityState, part: InventoryPart): void {
+  const parts = (state.inventory ??= []);
+  if (parts.some((p) => p.eventId === part.eventId)) return;
+  parts.push(part);
+  parts.sort((a, b) => compareEvents({ time: a.time, id: a.eventId }, { time: b.time, id: b.eventId }));
+  // Bounded like movements: the oldest parts go first (their removals are baked into entities by compaction).
+  if (parts.length > MAX_INVENTORY_PARTS) parts.splice(0, parts.length - MAX_INVENTORY_PARTS);
+}
+
 function setField(state: EntityState, path: string, value: unknown, stamp: Stamp): void {
   if (LINEAGE_FIELDS.has(path)) setLineage(state, path, { v: value, s: stamp });
   if (state.removed && !newer(state.removed, stamp)) return;
+  if (clearedBefore(state, path, stamp)) return;
   const current = state.fields[path];
   if (current === undefined || newer(current.s, stamp)) state.fields[path] = { v: value, s: stamp };
 }
@@ -101,13 +186,23 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
   if (newer(state.last, stamp)) state.last = stamp;
   switch (event.type) {
     case 'host.upsert':
-      markSeen(state, stamp);
-      setObject(state, event.host, stamp);
-      break;
     case 'vm.upsert':
       markSeen(state, stamp);
-      setObject(state, event.vm, stamp);
+      if (event.scope) setScope(state, { v: scopeKey(event.scope), s: stamp });
+      if (event.complete) applyComplete(state, event.complete, stamp);
+      setObject(state, event.type === 'host.upsert' ? event.host : event.vm, stamp);
       break;
+    case 'inventory.snapshot': {
+      const body = event.snapshot;
+      addInventoryPart(state, {
+        eventId: event.id,
+        time: event.time,
+        ...(body.hosts && { hosts: body.hosts }),
+        ...(body.vms && { vms: body.vms }),
+        ...(body.part && { part: body.part }),
+      });
+      break;
+    }
     case 'perimeter.upsert':
       markSeen(state, stamp);
       setObject(state, event.perimeter, stamp);
@@ -198,21 +293,89 @@ export function mergeStates(a: EntityState, b: EntityState): EntityState {
     for (const [path, field] of Object.entries(out.fields)) if (newer(field.s, out.removed)) delete out.fields[path];
   }
   for (const m of b.movements) addMovement(out, m);
+  for (const side of [a, b]) {
+    if (side.scope) setScope(out, side.scope);
+    for (const [field, stamp] of Object.entries(side.cleared ?? {})) markCleared(out, field, stamp);
+    for (const [scope, stamp] of Object.entries(side.absentFrom ?? {})) markAbsent(out, scope, stamp);
+    for (const part of side.inventory ?? []) addInventoryPart(out, part);
+  }
+  dropCleared(out);
   return out;
+}
+
+/**
+ * The inventory snapshots of a scope state whose parts are all stored. Parts of one snapshot share its time
+ * and part count; its stamp is (time, smallest part id), the same whatever order the parts came in.
+ */
+export function wholeInventories(scope: EntityState): WholeInventory[] {
+  const groups = new Map<string, InventoryPart[]>();
+  for (const part of scope.inventory ?? []) {
+    const key = `${Date.parse(part.time)}#${part.part?.count ?? 1}`;
+    const list = groups.get(key);
+    if (list) list.push(part);
+    else groups.set(key, [part]);
+  }
+  const out: WholeInventory[] = [];
+  for (const parts of groups.values()) {
+    const count = parts[0]!.part?.count ?? 1;
+    const indices = new Set(parts.map((p) => p.part?.index ?? 1));
+    if (indices.size < count) continue;
+    const first = parts.reduce((min, p) => (p.eventId < min.eventId ? p : min));
+    const whole: { stamp: Stamp; hosts?: Set<string>; vms?: Set<string> } = { stamp: { time: first.time, id: first.eventId } };
+    // An empty list is a statement (the scope has none), so the set exists even with no ids.
+    for (const p of parts) {
+      if (p.hosts) whole.hosts ??= new Set();
+      if (p.vms) whole.vms ??= new Set();
+      for (const id of p.hosts ?? []) whole.hosts!.add(id);
+      for (const id of p.vms ?? []) whole.vms!.add(id);
+    }
+    out.push(whole);
+  }
+  return out;
+}
+
+/**
+ * Records the inventory snapshots of the entity's current scope it is absent from. Idempotent and monotone
+ * (a newest-absence per scope), so it can run on every read and be baked into stored snapshots.
+ */
+export function applyInventories(state: EntityState, inventoriesByScope: ReadonlyMap<string, readonly WholeInventory[]>): EntityState {
+  if (!state.scope || (state.kind !== 'host' && state.kind !== 'vm')) return state;
+  for (const inventory of inventoriesByScope.get(state.scope.v) ?? []) {
+    const ids = state.kind === 'host' ? inventory.hosts : inventory.vms;
+    if (ids && !ids.has(state.id)) markAbsent(state, state.scope.v, inventory.stamp);
+  }
+  return state;
+}
+
+/** The entity's removal as read: its own newest removal, or its current scope's newest snapshot it was absent from. */
+export function effectiveRemoval(state: EntityState): Stamp | undefined {
+  const absent = state.scope ? state.absentFrom?.[state.scope.v] : undefined;
+  if (!absent) return state.removed;
+  return newer(state.removed, absent) ? absent : state.removed;
+}
+
+/** Newest complete upsert applied to the entity, for evidence. */
+export function newestComplete(state: EntityState): Stamp | undefined {
+  let best: Stamp | undefined;
+  for (const stamp of Object.values(state.cleared ?? {})) if (newer(best, stamp)) best = stamp;
+  return best;
 }
 
 /** Whether the entity currently exists: asserted after its latest removal. */
 export function isLive(state: EntityState): boolean {
   if (!state.seen) return false;
-  return state.removed === undefined || compareEvents(state.removed, state.seen) < 0;
+  const removed = effectiveRemoval(state);
+  return removed === undefined || compareEvents(removed, state.seen) < 0;
 }
 
 /** The plain object (host, VM or perimeter shape) the fields describe. */
 export function toPlain(state: EntityState): Record<string, unknown> {
   const out: Record<string, unknown> = { id: state.id };
+  const removed = effectiveRemoval(state);
   for (const path of Object.keys(state.fields).sort()) {
-    const { v } = state.fields[path]!;
+    const { v, s } = state.fields[path]!;
     if (v === undefined || v === null) continue;
+    if (removed && newer(s, removed)) continue;
     const slash = path.indexOf('/');
     if (slash < 0) {
       out[path] = v;

@@ -37,20 +37,62 @@ export const MigrateBody = z
 
 export const CloneBody = z.object({ sourceVmId: z.string().min(1).max(512), vm: PartialVm }).strict();
 
+// --- Full snapshots (issue 21): a collection says what is, not what changed. ---
+/**
+ * Where a collector's view ends: the vCenter, libvirt connection, Proxmox cluster, ... it read whole.
+ * `source` names the kind of peer (vcenter, libvirt, proxmox, rvtools, ...), `instance` which one.
+ */
+export const ScopeSchema = z.object({ source: z.string().min(1).max(64), instance: z.string().min(1).max(512) }).strict();
+export type Scope = z.infer<typeof ScopeSchema>;
+
+const hostFieldNames = Object.keys(HostSchema.shape).filter((k) => k !== 'id') as [string, ...string[]];
+const vmFieldNames = Object.keys(VmSchema.shape).filter((k) => k !== 'id') as [string, ...string[]];
+/**
+ * The payload is the entity's whole state at the event time: `true` for every field (and every key of
+ * every map field), or the fields it covers, each with all its map keys. What is written before the event
+ * and absent from it is gone; fields not covered are untouched.
+ */
+const completeMarker = (names: [string, ...string[]]) =>
+  z.union([z.literal(true), z.object({ fields: z.array(z.enum(names)).min(1).max(names.length) }).strict()]);
+export type CompleteMarker = true | { fields: string[] };
+
+/** Ids in one inventory snapshot event; a larger scope is sent in parts. */
+export const MAX_SNAPSHOT_IDS = 5000;
+const SnapshotIds = z.array(z.string().min(1).max(512)).max(MAX_SNAPSHOT_IDS);
+export const InventorySnapshotBody = z
+  .object({
+    scope: ScopeSchema,
+    /** Every host of the scope at the event time; absent: the snapshot says nothing about hosts. */
+    hosts: SnapshotIds.optional(),
+    /** Every VM of the scope at the event time; absent: the snapshot says nothing about VMs. */
+    vms: SnapshotIds.optional(),
+    /**
+     * One part of a snapshot split for size: parts share scope and time, the snapshot is the union of their
+     * lists, and nothing is removed until all `count` parts are stored.
+     */
+    part: z.object({ index: z.number().int().min(1).max(10_000), count: z.number().int().min(1).max(10_000) }).strict().refine((p) => p.index <= p.count, { message: 'part.index must be at most part.count' }).optional(),
+  })
+  .strict();
+export type InventorySnapshotBody = z.infer<typeof InventorySnapshotBody>;
+/** Upsert extras: `complete` (see above) and `scope`, recorded so a later inventory snapshot of that scope covers the entity. */
+const hostSnapshotExtras = { complete: completeMarker(hostFieldNames).optional(), scope: ScopeSchema.optional() };
+const vmSnapshotExtras = { complete: completeMarker(vmFieldNames).optional(), scope: ScopeSchema.optional() };
+
 export const FleetEventSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('host.upsert'), host: PartialHost }).strict(),
+  z.object({ ...base, type: z.literal('host.upsert'), host: PartialHost, ...hostSnapshotExtras }).strict(),
   z.object({ ...base, type: z.literal('host.remove'), host: HostRef }).strict(),
   z.object({ ...base, type: z.literal('host.connection_lost'), host: HostRef }).strict(),
   z.object({ ...base, type: z.literal('host.connected'), host: HostRef }).strict(),
   z.object({ ...base, type: z.literal('host.maintenance_enter'), host: HostRef }).strict(),
   z.object({ ...base, type: z.literal('host.maintenance_exit'), host: HostRef }).strict(),
-  z.object({ ...base, type: z.literal('vm.upsert'), vm: PartialVm }).strict(),
+  z.object({ ...base, type: z.literal('vm.upsert'), vm: PartialVm, ...vmSnapshotExtras }).strict(),
   z.object({ ...base, type: z.literal('vm.remove'), vm: VmRef }).strict(),
   z.object({ ...base, type: z.literal('vm.power_on'), vm: VmRef }).strict(),
   z.object({ ...base, type: z.literal('vm.power_off'), vm: VmRef }).strict(),
   z.object({ ...base, type: z.literal('vm.clone'), clone: CloneBody }).strict(),
   z.object({ ...base, type: z.literal('vm.migrate'), migrate: MigrateBody }).strict(),
   z.object({ ...base, type: z.literal('perimeter.upsert'), perimeter: PerimeterSchema.partial().required({ id: true }) }).strict(),
+  z.object({ ...base, type: z.literal('inventory.snapshot'), snapshot: InventorySnapshotBody }).strict(),
 ]);
 
 export type FleetEvent = z.infer<typeof FleetEventSchema>;
@@ -58,7 +100,14 @@ export type FleetEventType = FleetEvent['type'];
 export const FLEET_EVENT_TYPES = FleetEventSchema.options.map((o) => o.shape.type.value) as FleetEventType[];
 
 /** The entity an event belongs to; its partition in the store and its fold order. */
-export function eventSubject(event: FleetEvent): { kind: 'host' | 'vm' | 'perimeter'; id: string } {
+export type SubjectKind = 'host' | 'vm' | 'perimeter' | 'scope';
+
+/** A scope's stable key: its partition id in the store and its name in entity states. */
+export function scopeKey(scope: Scope): string {
+  return `${scope.source}/${scope.instance}`;
+}
+
+export function eventSubject(event: FleetEvent): { kind: SubjectKind; id: string } {
   switch (event.type) {
     case 'host.upsert':
     case 'host.remove':
@@ -78,6 +127,8 @@ export function eventSubject(event: FleetEvent): { kind: 'host' | 'vm' | 'perime
       return { kind: 'vm', id: event.migrate.vmId };
     case 'perimeter.upsert':
       return { kind: 'perimeter', id: event.perimeter.id };
+    case 'inventory.snapshot':
+      return { kind: 'scope', id: scopeKey(event.snapshot.scope) };
   }
 }
 

@@ -41,5 +41,11 @@ export interface Finding {
   firstSeen: string;
   lastSeen: string;
   resolvedAt?: string;
+  // --- Full snapshots (issue 21) ---
+  /**
+   * For a finding resolved because its resource is gone or was replaced whole: the remove or inventory snapshot
+   * (`removed`), or the newest complete upsert (`replaced`) of the resource when it resolved.
+   */
+  resolvedBy?: { eventId: string; time: string; effect: 'removed' | 'replaced' };
   waiver?: { reason: string; owner: string; expires?: string };
 }

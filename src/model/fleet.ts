@@ -1,7 +1,18 @@
 import type { Host } from './host';
 import type { Vm } from './vm';
 import type { Perimeter } from './perimeter';
-import { isLive, toPlain, type EntityState, type Movement } from './entity-state';
+import {
+  applyInventories,
+  effectiveRemoval,
+  isLive,
+  newestComplete,
+  toPlain,
+  wholeInventories,
+  type EntityState,
+  type Movement,
+  type Stamp,
+  type WholeInventory,
+} from './entity-state';
 
 export interface HostView extends Host {
   /** Time of the newest event applied to this host. */
@@ -21,6 +32,19 @@ export interface Fleet {
   hosts: Map<string, HostView>;
   vms: Map<string, VmView>;
   perimeters: Map<string, Perimeter>;
+  // --- Full snapshots (issue 21) ---
+  /**
+   * `host#<id>` / `vm#<id>` → the event that last removed the entity (a remove or an inventory snapshot it was
+   * absent from) or, for live ones, the newest complete upsert when it is also their newest event: the evidence a
+   * resolved finding cites.
+   */
+  snapshotEvidence?: Map<string, SnapshotEvidence>;
+}
+
+export interface SnapshotEvidence {
+  eventId: string;
+  time: string;
+  effect: 'removed' | 'replaced';
 }
 
 export function emptyFleet(): Fleet {
@@ -34,7 +58,17 @@ export function emptyFleet(): Fleet {
 export function materialiseFleet(states: Iterable<EntityState>): Fleet {
   const fleet = emptyFleet();
   const removedVms = new Map<string, Lineage>();
+  const entities: EntityState[] = [];
+  const inventories = new Map<string, WholeInventory[]>();
   for (const state of states) {
+    if (state.kind === 'scope') inventories.set(state.id, wholeInventories(state));
+    else entities.push(state);
+  }
+  const evidence = (fleet.snapshotEvidence = new Map());
+  for (const state of entities) {
+    applyInventories(state, inventories);
+    const cites = snapshotEvidenceOf(state);
+    if (cites) evidence.set(`${state.kind}#${state.id}`, cites);
     if (!isLive(state)) {
       if (state.kind === 'vm' && state.lineage) removedVms.set(state.id, lineageOf(state));
       continue;
@@ -64,6 +98,17 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     }
   }
   return fleet;
+}
+
+function snapshotEvidenceOf(state: EntityState): SnapshotEvidence | undefined {
+  const cite = (s: Stamp, effect: SnapshotEvidence['effect']): SnapshotEvidence => ({ eventId: s.id, time: s.time, effect });
+  if (!isLive(state)) {
+    const removed = effectiveRemoval(state);
+    return removed && cite(removed, 'removed');
+  }
+  // Only when nothing wrote the entity since: otherwise a later partial event may be what changed it.
+  const complete = newestComplete(state);
+  return complete && state.last?.id === complete.id && state.last.time === complete.time ? cite(complete, 'replaced') : undefined;
 }
 
 /** What a removed VM passes on to its clones. */

@@ -35,7 +35,8 @@ export interface AuditOptions {
  * they descend (by cloning) from a changed VM. A changed perimeter changes host membership everywhere: full.
  */
 export function incrementalVmScope(fleet: Fleet, subjects: PutEventsResult['subjects']): Set<string> | undefined {
-  if (subjects.some((s) => s.kind === 'perimeter')) return undefined;
+  // An inventory snapshot (kind `scope`) can remove any entity of its scope: full, like a perimeter change.
+  if (subjects.some((s) => s.kind === 'perimeter' || s.kind === 'scope')) return undefined;
   const vms = new Set<string>();
   const hosts = new Set(subjects.filter((s) => s.kind === 'host').map((s) => s.id));
   for (const s of subjects) if (s.kind === 'vm') vms.add(s.id);
@@ -100,6 +101,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     evaluated,
     waivers: waiverMatcher(waivers),
     now,
+    resolvedBy: (type, id) => (type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined),
   });
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);

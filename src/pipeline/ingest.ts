@@ -18,7 +18,7 @@ export interface IngestReport {
   rejected: { file: string; record?: string; field?: string; reason: string }[];
   bySource: Record<string, SourceCounts>;
   /** Entities that new events touched (each once), for incremental evaluation. */
-  subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
+  subjects: PutEventsResult['subjects'];
 }
 
 export interface IngestProgress extends SourceCounts {

@@ -4,7 +4,7 @@
  * host (or on none). A change at time t takes effect from the first step that starts at or after t.
  */
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
-import { applyEvent, emptyState, isLive, toPlain, type EntityState } from '../model/entity-state';
+import { applyEvent, applyInventories, emptyState, isLive, toPlain, wholeInventories, type EntityState } from '../model/entity-state';
 import { materialiseFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
 import type { PlacementSegment } from './placement';
 
@@ -47,8 +47,15 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
     return state;
   };
 
+  /** Entities of a scope whose inventory snapshot just became whole: the ones it no longer lists are removed now. */
+  const membersOf = (scope: EntityState) => {
+    const inventories = new Map([[scope.id, wholeInventories(scope)]]);
+    return [...states.values()].filter((s) => s.scope?.v === scope.id && (s.kind === 'vm' || s.kind === 'host')).map((s) => ({ state: s, inventories }));
+  };
+
   let i = 0;
   for (; i < events.length && Date.parse(events[i]!.time) <= startMs; i++) apply(events[i]!);
+  for (const state of states.values()) if (state.kind === 'scope') for (const m of membersOf(state)) applyInventories(m.state, m.inventories);
 
   const placement = new Map<string, PlacementSegment[]>();
   for (const state of states.values()) {
@@ -57,6 +64,16 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   // Entities removed inside the window still ran part of it: keep their last live shape.
   const lastLive = new Map<string, Record<string, unknown>>();
   let changes = 0;
+  const place = (state: EntityState, step: number) => {
+    const host = runningHost(state);
+    const segments = placement.get(state.id) ?? [{ fromStep: 0, hostId: null }];
+    placement.set(state.id, segments);
+    const last = segments[segments.length - 1]!;
+    if (last.hostId === host) return;
+    changes++;
+    if (last.fromStep === step) last.hostId = host;
+    else segments.push({ fromStep: step, hostId: host });
+  };
   for (; i < events.length; i++) {
     const event = events[i]!;
     const t = Date.parse(event.time);
@@ -77,16 +94,19 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
       }
     }
     const state = apply(event);
-    if (state.kind !== 'vm') continue;
     const step = Math.max(0, Math.ceil((t - startMs) / (window.stepSeconds * 1000)));
-    const host = runningHost(state);
-    const segments = placement.get(state.id) ?? [{ fromStep: 0, hostId: null }];
-    placement.set(state.id, segments);
-    const last = segments[segments.length - 1]!;
-    if (last.hostId === host) continue;
-    changes++;
-    if (last.fromStep === step) last.hostId = host;
-    else segments.push({ fromStep: step, hostId: host });
+    if (state.kind === 'scope') {
+      for (const m of membersOf(state)) {
+        const wasLive = isLive(m.state);
+        const plain = wasLive ? { ...toPlain(m.state), ...(m.state.kind === 'vm' && { movements: m.state.movements }) } : undefined;
+        applyInventories(m.state, m.inventories);
+        if (!plain || isLive(m.state)) continue;
+        lastLive.set(`${m.state.kind}#${m.state.id}`, plain);
+        if (m.state.kind === 'vm') place(m.state, step);
+      }
+      continue;
+    }
+    if (state.kind === 'vm') place(state, step);
   }
 
   const fleet = materialiseFleet(states.values());

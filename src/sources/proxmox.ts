@@ -4,6 +4,8 @@ import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
 import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
+import type { Scope } from '../model/event';
+import { inventorySnapshotOutcomes } from './inventory-snapshot';
 
 const RESOURCE_TYPES = new Set(['node', 'storage', 'pool', 'qemu', 'lxc', 'openvz', 'sdn', 'network']);
 
@@ -41,14 +43,53 @@ export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: Norm
   if (!time) {
     return [rejected('proxmox', loc, '/cluster/resources carries no time: wrap it as {"time": "<RFC 3339>", "data": [...]}', 'time')];
   }
-  if (!Array.isArray(items)) return normaliseResource(items, loc, time, undefined);
-  return list.flatMap((item, i) => normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i));
+  // Full snapshots (issue 21): the wrapper's `cluster` names the scope the answer covers whole.
+  const cluster = wrapper ? own(wrapper, 'cluster') : undefined;
+  if (cluster !== undefined && (typeof cluster !== 'string' || cluster === '' || cluster.length > 512)) {
+    return [rejected('proxmox', loc, `cluster must be a non-empty string of at most 512 characters, got ${jsonType(cluster)}`, 'cluster')];
+  }
+  const scope: Scope | undefined = cluster === undefined ? undefined : { source: 'proxmox', instance: cluster };
+  if (!Array.isArray(items)) return normaliseResource(items, loc, time, undefined, scope);
+  const out = list.flatMap((item, i) => normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i, scope));
+  if (scope) out.push(...inventorySnapshotOutcomes('proxmox', { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data` }, scope, time, clusterMembers(list)));
+  return out;
+}
+
+/**
+ * Who the answer lists. An answer filtered by `?type=` holds one kind only, so a kind is stated only when one of
+ * its resources is present, or (guests) when nodes and storage both are: the unfiltered answer, which may have
+ * no guest at all. A resource whose id cannot be read makes its kind's list unknown rather than short.
+ */
+function clusterMembers(list: unknown[]): { hosts?: string[]; vms?: string[] } {
+  const hosts: string[] = [];
+  const vms: string[] = [];
+  let badHost = false;
+  let badVm = false;
+  let storage = false;
+  for (const item of list) {
+    const type = own(item, 'type');
+    const id = own(item, 'id');
+    if (type === 'storage') storage = true;
+    if (type === 'node') {
+      const node = own(item, 'node') ?? (typeof id === 'string' ? id.replace(/^node\//, '') : undefined);
+      if (typeof node === 'string' && node !== '') hosts.push(node);
+      else badHost = true;
+    } else if (type === 'qemu' || type === 'lxc') {
+      if (typeof id === 'string' && id !== '') vms.push(id);
+      else badVm = true;
+    }
+  }
+  const nodes = hosts.length > 0 || badHost;
+  return {
+    ...(nodes && !badHost && { hosts }),
+    ...((vms.length > 0 || badVm || (nodes && storage)) && !badVm && { vms }),
+  };
 }
 
 const STRING_FIELDS = ['name', 'node', 'status', 'tags', 'pool', 'hastate'];
 const NUMBER_FIELDS = ['maxcpu', 'maxmem', 'vmid'];
 
-function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: number | undefined): Outcomes {
+function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: number | undefined, scope: Scope | undefined): Outcomes {
   const f = (name: string) => (i === undefined ? name : `data.${i}.${name}`);
   if (!isRecord(item)) return [rejected('proxmox', loc, `resource must be an object, got ${jsonType(item)}`, i === undefined ? undefined : `data.${i}`)];
   for (const k of STRING_FIELDS) {
@@ -63,8 +104,13 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
   if (typeof type !== 'string') return [rejected('proxmox', loc, `type must be a string, got ${jsonType(type)}`, f('type'))];
   const id = own(item, 'id');
   if (typeof id !== 'string' || id === '') return [rejected('proxmox', loc, `id must be a string, got ${jsonType(id)}`, f('id'))];
-  const make = (evType: string, body: Record<string, unknown>) =>
-    emit('proxmox', loc, { id: contentId('proxmox', { time, body }), time, type: evType, source: 'proxmox', ...body });
+  // A resource states whole the fields whose keys it carries; labels are not claimed (other producers add some).
+  const make = (evType: string, body: Record<string, unknown>, covered: [string, boolean][]) => {
+    const fields = covered.filter(([, present]) => present).map(([f]) => f);
+    const whole = { ...(fields.length > 0 && { complete: { fields } }), ...(scope && { scope }) };
+    return emit('proxmox', loc, { id: contentId('proxmox', { time, body, ...whole }), time, type: evType, source: 'proxmox', ...body, ...whole });
+  };
+  const has = (k: string) => own(item, k) !== undefined && own(item, k) !== null;
   const maxmem = numeric(own(item, 'maxmem'));
   if (type === 'node') {
     const node = str(own(item, 'node')) ?? id.replace(/^node\//, '');
@@ -78,7 +124,7 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
           memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
           connectionState: status === 'online' ? 'connected' : status === 'offline' ? 'disconnected' : undefined,
         }),
-      }),
+      }, [['name', true], ['hypervisor', true], ['memoryMiB', has('maxmem')], ['connectionState', has('status')]]),
     ];
   }
   if (type === 'qemu' || type === 'lxc') {
@@ -103,7 +149,7 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
           powerState: status ? GUEST_POWER[status] : undefined,
           labels: Object.fromEntries(labelEntries),
         }),
-      }),
+      }, [['name', has('name')], ['hostId', has('node')], ['vcpus', has('maxcpu')], ['memoryMiB', has('maxmem')], ['powerState', has('status')]]),
     ];
   }
   return [ignored('proxmox', loc, `proxmox ${type} resource`)];

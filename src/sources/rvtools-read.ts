@@ -76,7 +76,7 @@ export async function readRvtoolsXlsx(file: string): Promise<Outcomes> {
     return [rejected('rvtools', { file }, 'workbook has neither a vInfo nor a vHost sheet: not an RVTools export', 'vInfo')];
   }
   const created = wb.created instanceof Date && !Number.isNaN(wb.created.getTime()) ? wb.created.toISOString() : undefined;
-  return normaliseRvtools({ file, sheets, fallbackTime: created });
+  return normaliseRvtools({ file, sheets, fallbackTime: created, whole: true });
 }
 
 function parseCsv(text: string): Cell[][] {

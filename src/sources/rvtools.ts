@@ -5,6 +5,8 @@ import { emit, rejected, type Outcomes } from './outcome';
 import { rfc3339AssumingUtc } from './time';
 import type { RecordLocation } from './types';
 import type { Sheet, SheetRow } from './rvtools-sheets';
+import { completeMarker, coveredHostFields, coveredVmFields, vcenterScope } from './rvtools-coverage';
+import { inventorySnapshotOutcomes } from './inventory-snapshot';
 
 /**
  * RVTools exports as bulk inventory. Each VM's rows in vInfo, vCPU, vMemory, vDisk and vNetwork are joined into
@@ -78,6 +80,8 @@ export interface RvtoolsInput {
   sheets: Sheet[];
   /** Export time: vMetaData's `xlsx creation datetime`, workbook created date, or the caller's snapshot time. */
   fallbackTime?: string;
+  /** A whole export (a workbook): its vInfo and vHost list every VM and host of their vCenter. */
+  whole?: boolean;
 }
 
 export function exportTime(sheets: Sheet[], fallback: string | undefined): string | undefined {
@@ -96,6 +100,8 @@ interface VmAcc {
   disks: { controller: string; sizeGiB?: number }[];
   nics: { network: string; adapter?: string; passthrough?: boolean }[];
   vinfoNics: { network: string }[];
+  /** `VI SDK Server` of the first row naming the VM. */
+  server?: string;
 }
 
 export function normaliseRvtools(input: RvtoolsInput): Outcomes {
@@ -107,6 +113,14 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
   }
   const get = (name: string) => sheets.find((s) => s.name === name);
   const loc = (sheet: string, row: SheetRow): RecordLocation => ({ file, record: `${sheet} row ${row.rowNumber}` });
+  // Full snapshots (issue 21): which fields the tabs present state whole, and each row's vCenter.
+  const hostFields = coveredHostFields(sheets);
+  const vmFields = coveredVmFields(sheets);
+  const metaServer = text(get('vMetaData')?.rows[0] ?? { rowNumber: 0, cells: new Map() }, 'Server');
+  const scopeOf = (server: string | undefined) => {
+    const scope = vcenterScope(server ?? metaServer);
+    return scope ? { scope } : {};
+  };
 
   // Hosts first: VMs refer to hosts by name, and an export with Object IDs lets us use the MoRef instead.
   const hostIdByName = new Map<string, string>();
@@ -135,7 +149,8 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
         maintenanceMode: flag(row, 'in Maintenance Mode'),
         ntpServers: ntp ? ntp.split(/[,;]\s*/).filter(Boolean) : undefined,
       });
-      out.push(emit('rvtools', loc('vHost', row), { id: contentId('rvtools', { time, host }), time, type: 'host.upsert', source: 'rvtools', host }, 'vHost:'));
+      const whole = { ...completeMarker(hostFields), ...scopeOf(text(row, 'VI SDK Server')) };
+      out.push(emit('rvtools', loc('vHost', row), { id: contentId('rvtools', { time, host, ...whole }), time, type: 'host.upsert', source: 'rvtools', host, ...whole }, 'vHost:'));
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
       out.push(rejected('rvtools', loc('vHost', row), e.message, `vHost.${e.column}`));
@@ -173,7 +188,7 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
     }
     const existing = vms.get(id);
     if (existing) return { a: existing, created: false };
-    const a: VmAcc = { id, sheet, at: loc(sheet, row), vm: {}, settings: {}, disks: [], nics: [], vinfoNics: [] };
+    const a: VmAcc = { id, sheet, at: loc(sheet, row), vm: {}, settings: {}, disks: [], nics: [], vinfoNics: [], server: text(row, 'VI SDK Server') };
     vms.set(id, a);
     return { a, created: true };
   };
@@ -259,7 +274,49 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
       disks: a.disks.length > 0 ? a.disks : undefined,
       nics: nics.length > 0 ? nics : undefined,
     });
-    out.push(emit('rvtools', a.at, { id: contentId('rvtools', { time, vm }), time, type: 'vm.upsert', source: 'rvtools', vm }, `${a.sheet}:`));
+    const whole = { ...completeMarker(vmFields), ...scopeOf(a.server) };
+    out.push(emit('rvtools', a.at, { id: contentId('rvtools', { time, vm, ...whole }), time, type: 'vm.upsert', source: 'rvtools', vm, ...whole }, `${a.sheet}:`));
+  }
+  if (input.whole) out.push(...wholeInventories(file, time, get('vHost'), get('vInfo'), metaServer, vmKey));
+  return out;
+}
+
+/**
+ * A workbook's vHost and vInfo list every host and VM of their vCenter: one inventory snapshot per vCenter
+ * (`VI SDK Server`; merged workbooks hold several). A rejected row still names an entity that exists, so it
+ * is listed; a row naming none makes that list unknown, and then it is left out rather than guessed.
+ */
+function wholeInventories(
+  file: string,
+  time: string,
+  vHost: Sheet | undefined,
+  vInfo: Sheet | undefined,
+  metaServer: string | undefined,
+  vmKey: (row: SheetRow) => string | undefined,
+): Outcomes {
+  const byServer = new Map<string, { hosts?: string[]; vms?: string[]; unknown: Set<'hosts' | 'vms'> }>();
+  const collect = (sheet: Sheet | undefined, kind: 'hosts' | 'vms', idOf: (row: SheetRow) => string | undefined) => {
+    for (const row of sheet?.rows ?? []) {
+      const server = text(row, 'VI SDK Server') ?? metaServer;
+      if (!server) continue;
+      let entry = byServer.get(server);
+      if (!entry) byServer.set(server, (entry = { unknown: new Set() }));
+      const id = idOf(row);
+      if (id === undefined) entry.unknown.add(kind);
+      else (entry[kind] ??= []).push(id);
+    }
+  };
+  collect(vHost, 'hosts', (row) => text(row, 'Object ID') ?? text(row, 'Host'));
+  collect(vInfo, 'vms', vmKey);
+  // A present tab with no rows: the vCenter has none of that kind (only with one known vCenter).
+  if (metaServer && !byServer.has(metaServer) && (vHost || vInfo)) byServer.set(metaServer, { unknown: new Set() });
+  const out: Outcomes = [];
+  for (const [server, entry] of byServer) {
+    const lists = {
+      ...(vHost && !entry.unknown.has('hosts') && { hosts: entry.hosts ?? [] }),
+      ...(vInfo && !entry.unknown.has('vms') && { vms: entry.vms ?? [] }),
+    };
+    out.push(...inventorySnapshotOutcomes('rvtools', { file, record: `vInfo/vHost of ${server}` }, { source: 'vcenter', instance: server }, time, lists));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
-import { applyEvent, emptyState, mergeStates, type EntityState } from '../model/entity-state';
+import { applyEvent, applyInventories, emptyState, mergeStates, wholeInventories, type EntityState, type WholeInventory } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import {
@@ -169,7 +169,8 @@ export class DynamoStore implements FleetStore {
     for (const { key, event } of fresh.values()) {
       result.written++;
       result.subjects.push(eventSubject(event));
-      if (this.snapshotEvery > 0 && this.countTowardsSnapshot(key.pk)) due.push(key.pk);
+      // A scope partition holds inventory snapshots, never a STATE: compact() bakes them into its entities.
+      if (this.snapshotEvery > 0 && parseEntityPk(key.pk)?.kind !== 'scope' && this.countTowardsSnapshot(key.pk)) due.push(key.pk);
     }
     // The events are stored: a snapshot refresh is an optimisation the scheduled compaction repeats, so
     // its failure must not turn a stored batch into an error (the caller would retry and see duplicates).
@@ -291,11 +292,22 @@ export class DynamoStore implements FleetStore {
     let snapshotsWritten = 0;
     const oversized: NonNullable<CompactionResult['oversized']> = [];
     const failed: NonNullable<CompactionResult['failed']> = [];
-    const due = [...partitions.entries()].filter(([, p]) => p.uncovered.length >= min);
+    // Inventory snapshots are stored once per scope and expire like any event: before they do, each entity
+    // they remove must carry that removal in its own snapshot (`absentFrom`), so an entity is also due when
+    // an inventory snapshot removes it and its stored snapshot does not say so yet.
+    const inventories = inventoriesOf(partitions);
+    const entities = new Map<string, EntityState>();
+    for (const [pk, part] of partitions) {
+      if (part.events.kind === 'scope') continue;
+      entities.set(pk, applyInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events, inventories));
+    }
+    const due = [...partitions.entries()].filter(
+      ([pk, p]) => entities.has(pk) && (p.uncovered.length >= min || !sameStamps(entities.get(pk)!.absentFrom, p.snapshot?.state.absentFrom)),
+    );
     // Each entity on its own: one that cannot be snapshotted must not keep the others' events from
     // being covered before their TTL.
-    await forEachLimit(due, this.writeConcurrency, async ([pk, part]) => {
-      const state = part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events;
+    await forEachLimit(due, this.writeConcurrency, async ([pk]) => {
+      const state = entities.get(pk)!;
       try {
         const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
         if (outcome.written) snapshotsWritten++;
@@ -307,7 +319,7 @@ export class DynamoStore implements FleetStore {
     this.stats.snapshotsWritten += snapshotsWritten;
     this.stats.snapshotsSkipped += oversized.length + failed.length;
     return {
-      entities: partitions.size,
+      entities: entities.size,
       snapshotsWritten,
       ...(oversized.length > 0 && { oversized }),
       ...(failed.length > 0 && { failed }),
@@ -320,7 +332,7 @@ export class DynamoStore implements FleetStore {
    */
   async compactEntity(pk: string): Promise<SnapshotOutcome> {
     const entity = parseEntityPk(pk);
-    if (!entity) throw new RangeError(`not an entity partition: ${pk}`);
+    if (!entity || entity.kind === 'scope') throw new RangeError(`not an entity partition: ${pk}`);
     const readStart = this.now();
     let state = emptyState(entity.kind, entity.id);
     await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }, (item) => {
@@ -487,6 +499,21 @@ export class DynamoStore implements FleetStore {
 }
 
 export type SnapshotOutcome = { written: boolean; bytes: number };
+
+/** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
+function inventoriesOf(partitions: ReadonlyMap<string, EntityPartition>): Map<string, WholeInventory[]> {
+  const out = new Map<string, WholeInventory[]>();
+  for (const part of partitions.values()) {
+    if (part.events.kind !== 'scope') continue;
+    out.set(part.events.id, wholeInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events));
+  }
+  return out;
+}
+
+function sameStamps(a: EntityState['absentFrom'], b: EntityState['absentFrom']): boolean {
+  const ea = Object.entries(a ?? {});
+  return ea.length === Object.keys(b ?? {}).length && ea.every(([k, s]) => b?.[k]?.id === s.id && b[k]!.time === s.time);
+}
 
 interface EntityPartition {
   snapshot?: { state: EntityState; version: number; coveredUntilMs: number };

@@ -8,8 +8,8 @@ import type { Item, Key } from './batch';
  * ordered by event time, and one `STATE` snapshot; findings, meta and the Slack outbox each live in
  * one partition so they are listed with a Query, never a Scan.
  */
-export const KIND_PREFIX = { host: 'HOST', vm: 'VM', perimeter: 'PERIMETER' } as const;
-const PREFIX_KIND = { HOST: 'host', VM: 'vm', PERIMETER: 'perimeter' } as const;
+export const KIND_PREFIX = { host: 'HOST', vm: 'VM', perimeter: 'PERIMETER', scope: 'SCOPE' } as const;
+const PREFIX_KIND = { HOST: 'host', VM: 'vm', PERIMETER: 'perimeter', SCOPE: 'scope' } as const;
 export type EntityKind = keyof typeof KIND_PREFIX;
 
 export const SNAPSHOT_SK = 'STATE';

@@ -1,4 +1,4 @@
-import type { FleetEvent } from '../model/event';
+import type { FleetEvent, SubjectKind } from '../model/event';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 
@@ -8,7 +8,7 @@ export interface PutEventsResult {
   /** Events already stored under the same key (subject, event time, id): re-delivery; state is unchanged by them. */
   duplicates: number;
   /** Entities the new events touched, for incremental evaluation. */
-  subjects: { kind: 'host' | 'vm' | 'perimeter'; id: string }[];
+  subjects: { kind: SubjectKind; id: string }[];
   /** Events the store cannot hold (e.g. larger than DynamoDB's 400 KB item limit); the rest of the batch is stored. */
   rejected?: { id: string; reason: string }[];
 }
@@ -56,7 +56,7 @@ export interface CompactionResult {
    * Entities whose snapshot would exceed DynamoDB's 400 KB item limit, so none was written (present only
    * when there are some). Their events still hold their state and are folded on read.
    */
-  oversized?: { kind: 'host' | 'vm' | 'perimeter'; id: string; bytes: number }[];
+  oversized?: { kind: SubjectKind; id: string; bytes: number }[];
   /** Entities whose snapshot write failed (present only when some did); every other entity was still compacted. */
-  failed?: { kind: 'host' | 'vm' | 'perimeter'; id: string; error: string }[];
+  failed?: { kind: SubjectKind; id: string; error: string }[];
 }

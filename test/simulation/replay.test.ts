@@ -48,6 +48,23 @@ describe('replay of the stored history', () => {
     expect(r.fleet.vms.get('vm-2')?.vcpus).toBe(2);
   });
 
+  it('stops a VM at the step of an inventory snapshot of its scope that no longer lists it', () => {
+    const vc = { source: 'vcenter', instance: 'vc-1' };
+    const events: FleetEvent[] = [
+      ...history().slice(0, 3),
+      { id: 'e4', time: at(-30), type: 'vm.upsert', scope: vc, vm: { id: 'vm-2', hostId: 'h2', vcpus: 2, memoryMiB: 4096 } },
+      { id: 'inv', time: at(6 * 60), type: 'inventory.snapshot', snapshot: { scope: vc, vms: [] } },
+    ];
+    const r = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
+    expect(r.placement.get('vm-2')).toEqual([
+      { fromStep: 0, hostId: 'h2' },
+      { fromStep: 72, hostId: null },
+    ]);
+    // It ran part of the window: its last live shape is kept, as for a vm.remove.
+    expect(r.fleet.vms.get('vm-2')?.vcpus).toBe(2);
+    expect(r.placement.get('vm-1')).toEqual([{ fromStep: 0, hostId: 'h1' }]);
+  });
+
   it('simulates the placement over time and stores per-host figures for the audit rules', async () => {
     const store = new MemoryStore();
     await store.putEvents(history());
