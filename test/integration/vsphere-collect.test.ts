@@ -158,6 +158,24 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     expect(open(afterMove, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(false);
   });
 
+  it('drops a VM deleted in vCenter at the next collection, through an inventory snapshot of the vCenter', async () => {
+    const first = await collectVsphere(db.store, opts);
+    const admin = await VcsimAdmin.connect(vc);
+    const vm = await admin.byName('VirtualMachine', 'DC0_H0_VM1');
+    await admin.destroy(vm);
+    await admin.close();
+    const second = await collectVsphere(db.store, opts);
+    expect(second.removed).toBe(1);
+    const fleet = await db.store.loadFleet();
+    expect(fleet.vms.has(`${first.instanceUuid}/${vm.obj.value}`)).toBe(false);
+    expect(fleet.vms.size).toBe(first.objects.vms - 1);
+    const snapshots = (await history(db)).filter((e) => e.type === 'inventory.snapshot');
+    expect(snapshots.map((e) => e.type === 'inventory.snapshot' && e.snapshot.scope)).toEqual([
+      { source: 'vcenter', instance: first.instanceUuid },
+      { source: 'vcenter', instance: first.instanceUuid },
+    ]);
+  });
+
   it('logs in again when the vCenter ends the session mid-collection, and completes', async () => {
     const admin = await VcsimAdmin.connect(vc);
     let ended = 0;

@@ -73,6 +73,11 @@ export class VcsimAdmin {
     await this.client.call('UpdateOptions', moRefXml('_this', mgr) + `<changedValue>${el('key', key)}<value xsi:type="xsd:long">${value}</value></changedValue>`);
   }
 
+  async destroy(vm: ObjectContent): Promise<void> {
+    await this.powerOff(vm);
+    await this.task('Destroy_Task', moRefXml('_this', vm.obj));
+  }
+
   async powerOff(vm: ObjectContent): Promise<void> {
     await this.task('PowerOffVM_Task', moRefXml('_this', vm.obj));
   }

@@ -1,6 +1,7 @@
 import type { FleetEvent } from '../../model/event';
 import { ingestOutcomes, type IngestReport } from '../../pipeline/ingest';
 import type { FleetStore } from '../../store/types';
+import { inventorySnapshotOutcomes } from '../inventory-snapshot';
 import { emit } from '../outcome';
 import type { SourceOutcome } from '../types';
 import { normaliseVcenter, scopedMoRef } from '../vcenter';
@@ -51,6 +52,13 @@ export interface CollectReport {
   missingProperties: string[];
   eventsSince: string;
 }
+
+/**
+ * The fields a collection states whole (`complete`): what the collector reads. Fields it never reads (perimeter,
+ * labels, workload, power curves...) stay as the operator or another source wrote them.
+ */
+const HOST_FIELDS = ['name', 'datacenter', 'cluster', 'hypervisor', 'cpu', 'memoryMiB', 'nics', 'settings', 'services', 'lockdownMode', 'secureBoot', 'tpm', 'ntpServers', 'syslogHosts', 'connectionState', 'maintenanceMode'];
+const VM_FIELDS = ['name', 'hostId', 'cluster', 'datacenter', 'datastore', 'datastores', 'vcpus', 'memoryMiB', 'powerState', 'guestOs', 'nics', 'disks', 'settings', 'hardwareVersion', 'connectedDevices', 'encrypted', 'snapshots'];
 
 const HOST_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`, record: `HostSystem ${moref}` });
 const VM_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`, record: `VirtualMachine ${moref}` });
@@ -137,6 +145,7 @@ async function collectWith(
     tell('hosts');
   }
 
+  const vcenterScope = { source: 'vcenter', instance: scope };
   const before = await loadDigests(store, scope);
   const after: Digests = new Map();
   const outcomes: SourceOutcome[] = [];
@@ -145,7 +154,14 @@ async function collectWith(
     const old = before.get(key);
     const time = old && old[0] === digest ? old[1] : now;
     after.set(key, [digest, time]);
-    const candidate = { id: `vsphere:${body.id}:${digest}`, time, type, source: 'vcenter', ...(type === 'host.upsert' ? { host: body } : { vm: body }) };
+    const candidate = {
+      id: `vsphere:${body.id}:${digest}`,
+      time,
+      type,
+      source: 'vcenter',
+      ...(type === 'host.upsert' ? { host: body, complete: { fields: HOST_FIELDS } } : { vm: body, complete: { fields: VM_FIELDS } }),
+      scope: vcenterScope,
+    };
     outcomes.push(emit('vcenter', loc, candidate));
   };
 
@@ -169,16 +185,18 @@ async function collectWith(
     tell('vms');
   }
 
-  // Gone since the last collection: removed at this collection's time, once (the digest entry goes with it).
+  // What is gone since the last collection: an inventory snapshot of this vCenter lists every host and VM it
+  // has now. Its time is kept while the membership is unchanged, so an unchanged vCenter gives a duplicate.
+  const hostIds = [...hostPlacement.values()].map((h) => h.id);
+  const vmIds: string[] = [];
+  for (const key of after.keys()) if (key.startsWith('vm:')) vmIds.push(scoped(key.slice(3)));
   let removed = 0;
-  for (const [key, [digest]] of before) {
-    if (after.has(key)) continue;
-    const [kind, moref] = key.split(':', 2) as [string, string];
-    const type = kind === 'host' ? 'host.remove' : 'vm.remove';
-    const candidate = { id: `vsphere:${scoped(moref)}:removed:${digest}`, time: now, type, source: 'vcenter', ...(kind === 'host' ? { host: { id: scoped(moref) } } : { vm: { id: scoped(moref) } }) };
-    outcomes.push(emit('vcenter', { file: `vcenter ${vcenter}`, record: `${kind === 'host' ? 'HostSystem' : 'VirtualMachine'} ${moref}` }, candidate));
-    removed++;
-  }
+  for (const key of before.keys()) if (!key.startsWith('snapshot:') && !after.has(key)) removed++;
+  const membership = digestOf({ hosts: [...hostIds].sort(), vms: [...vmIds].sort() });
+  const oldMembership = before.get('snapshot:members');
+  const snapshotTime = oldMembership && oldMembership[0] === membership ? oldMembership[1] : now;
+  after.set('snapshot:members', [membership, snapshotTime]);
+  outcomes.push(...inventorySnapshotOutcomes('vcenter', { file: `vcenter ${vcenter}`, record: 'inventory snapshot' }, vcenterScope, snapshotTime, { hosts: hostIds, vms: vmIds }));
 
   tell('events');
   const checkpoint = await readCheckpoint(store, scope);
