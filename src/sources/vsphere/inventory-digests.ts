@@ -38,15 +38,16 @@ export async function loadDigests(store: FleetStore, scope: string): Promise<Dig
 /** Writes only the shards whose content changed. */
 export async function saveDigests(store: FleetStore, scope: string, before: Digests, after: Digests): Promise<number> {
   const changed = new Set<number>();
+  const shards = new Map<number, Record<string, DigestEntry>>();
   for (const [k, v] of after) {
+    const shard = shardOf(k);
+    let entries = shards.get(shard);
+    if (!entries) shards.set(shard, (entries = {}));
+    entries[k] = v;
     const old = before.get(k);
-    if (!old || old[0] !== v[0] || old[1] !== v[1]) changed.add(shardOf(k));
+    if (!old || old[0] !== v[0] || old[1] !== v[1]) changed.add(shard);
   }
   for (const k of before.keys()) if (!after.has(k)) changed.add(shardOf(k));
-  for (const shard of changed) {
-    const value: Record<string, DigestEntry> = {};
-    for (const [k, v] of after) if (shardOf(k) === shard) value[k] = v;
-    await store.putMeta(`${digestPrefix(scope)}${String(shard).padStart(2, '0')}`, value);
-  }
+  for (const shard of changed) await store.putMeta(`${digestPrefix(scope)}${String(shard).padStart(2, '0')}`, shards.get(shard) ?? {});
   return changed.size;
 }
