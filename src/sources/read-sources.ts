@@ -16,6 +16,8 @@ export interface ReadSourcesOptions {
   source?: SourceName;
   /** libvirt: host the `virsh event` output came from, when it has no `# host:` line. */
   host?: string;
+  /** vCenter: instanceUuid by CloudEvent source, from earlier vSphere collections (see NormaliseOptions). */
+  vcenterScopes?: Readonly<Record<string, string>>;
 }
 
 /** Whole JSON documents up to this size are parsed at once; larger files must be NDJSON and are streamed. */
@@ -82,7 +84,7 @@ async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenera
   const forced = opts.source;
   if (!info.isFile()) {
     // A pipe can be read once and not sniffed ahead: decide per line between virsh text and JSON.
-    const ctx: NormaliseOptions = { source: forced };
+    const ctx: NormaliseOptions = { source: forced, ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }) };
     yield* readLines(
       file,
       (line, record, state) =>
@@ -111,7 +113,7 @@ async function* readOneFile(file: string, opts: ReadSourcesOptions): AsyncGenera
     return;
   }
   const head = await readHead(file, 64 * 1024);
-  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host };
+  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host, ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }) };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
     yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), opts.host, 'libvirt');
     return;

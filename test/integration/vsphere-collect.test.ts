@@ -267,3 +267,24 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 });
 
+
+describe.skipIf(unavailable !== undefined)('VEBA events of a collected vCenter', () => {
+  it('name the same entities as the collector once that vCenter has been collected', async () => {
+    const [vc, db] = await Promise.all([startVcsim(MODEL), startLocalDynamo('vsphere-veba-')]);
+    try {
+      const report = await collectVsphere(db.store, { url: vc.url, ca: readFileSync(vc.certFile, 'utf8'), username: vc.username, password: vc.password });
+      const vmId = [...(await db.store.loadFleet()).vms.keys()][0]!;
+      const moref = vmId.split('/')[1]!;
+      // A VEBA CloudEvent as VEBA delivers it: source is the vCenter's SDK URL.
+      const source = `https://${new URL(vc.url).host}/sdk`;
+      const veba = { specversion: '1.0', id: 'veba-1', source, type: 'com.vmware.vsphere.VmPoweredOffEvent.v0', time: '2030-01-01T00:00:00Z', data: { Key: 999999, ChainId: 999999, CreatedTime: '2030-01-01T00:00:00Z', Vm: { Name: 'x', Vm: { Type: 'VirtualMachine', Value: moref } } } };
+      const file = `${db.dir}/veba.json`;
+      (await import('node:fs')).writeFileSync(file, JSON.stringify(veba));
+      const res = await runCli('ingest', file, '--endpoint', db.endpoint, '--json');
+      expect(res.code).toBe(0);
+      expect((await db.store.loadFleet()).vms.get(`${report.instanceUuid}/${moref}`)?.powerState).toBe('poweredOff');
+    } finally {
+      await Promise.all([vc.stop(), db.stop()]);
+    }
+  });
+});

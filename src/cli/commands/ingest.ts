@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
 import { readSources } from '../../sources/read-sources';
+import { loadVcenterScopes } from '../../sources/vsphere/checkpoint';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { EXIT } from '../exit-codes';
 import type { CommandRunner } from '../main';
@@ -27,10 +28,15 @@ export function register(program: Command, run: CommandRunner): void {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
       let report: IngestReport;
       try {
-        report = await withStore(opts, (store) =>
+        report = await withStore(opts, async (store) =>
           ingestOutcomes(
             store,
-            readSources(paths, { ...(opts.source && { source: opts.source }), ...(opts.host !== undefined && { host: opts.host }) }),
+            readSources(paths, {
+              ...(opts.source && { source: opts.source }),
+              ...(opts.host !== undefined && { host: opts.host }),
+              // VEBA events of a vCenter the vSphere collector has read name its entities the same way.
+              vcenterScopes: await loadVcenterScopes(store),
+            }),
             bar ? { onProgress: bar.update } : {},
           ),
         ).finally(() => bar?.stop());
