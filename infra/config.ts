@@ -58,8 +58,21 @@ export const HyperauditConfigSchema = z
     notifyReservedConcurrency: z.coerce.number().int().min(0).max(1).default(1),
     /** Clock-skew policy of the ingest function: events dated further ahead of its clock are refused (seconds, ≤ a week). */
     maxClockSkewSeconds: z.coerce.number().int().min(0).max(MAX_ALLOWED_SKEW_SECONDS).default(DEFAULT_MAX_AHEAD_SECONDS),
+    // vSphere collector (issue 13): off unless vsphereUrl is set; a vCenter is reached privately, so the
+    // collector runs in the VPC subnets and security group given here.
+    vsphereUrl: z.url({ protocol: /^https$/ }).optional(),
+    vsphereSecretName: z.string().min(1).default('hyperaudit/vsphere'),
+    vsphereSchedule: z.string().regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)').default('rate(1 hour)'),
+    vsphereVpcId: z.string().regex(/^vpc-[0-9a-f]+$/).optional(),
+    /** Comma-separated private subnet ids. */
+    vsphereSubnetIds: z.string().regex(/^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/).optional(),
+    vsphereSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/).optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.vsphereUrl === undefined || (c.vsphereVpcId && c.vsphereSubnetIds && c.vsphereSecurityGroupId), {
+    message: 'vsphereUrl needs vsphereVpcId, vsphereSubnetIds and vsphereSecurityGroupId (the collector runs in the VPC that reaches the vCenter)',
+    path: ['vsphereUrl'],
+  });
 
 export type HyperauditConfig = z.infer<typeof HyperauditConfigSchema>;
 

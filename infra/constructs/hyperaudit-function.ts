@@ -28,6 +28,8 @@ export interface HyperauditFunctionProps {
   metricsNamespace: string;
   /** Caps (and reserves) concurrent instances; set only where runs must not overlap. */
   reservedConcurrentExecutions?: number;
+  /** VPC placement, for a function that reaches a private peer (the vSphere collector). */
+  network?: Pick<lambda.FunctionProps, 'vpc' | 'vpcSubnets' | 'securityGroups'>;
 }
 
 /**
@@ -52,6 +54,7 @@ export class HyperauditFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...props.network,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -24,6 +24,8 @@ export const TABLE_ACTIONS = {
   audit: union(PUT_EVENTS, AUDIT),
   // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem).
   report: union(AUDIT),
+  // vSphere collector: putEvents, plus its checkpoint and inventory digests (meta GetItem, Query, PutItem).
+  collect: union(PUT_EVENTS, ['Query', 'GetItem', 'PutItem']),
 } as const satisfies Record<string, readonly string[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;

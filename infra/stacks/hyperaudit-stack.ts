@@ -10,6 +10,7 @@ import { FleetTable } from '../constructs/fleet-table';
 import type { BundledFile } from '../constructs/hyperaudit-function';
 import { IngestApi } from '../constructs/ingest-api';
 import { ReportsBucket } from '../constructs/reports-bucket';
+import { VsphereCollector } from '../constructs/vsphere-collector';
 import { acknowledgeFunctionDefaults } from '../nag/acknowledgements';
 
 export interface HyperauditStackProps extends StackProps {
@@ -31,6 +32,8 @@ export class HyperauditStack extends Stack {
   readonly changes: ChangeEvaluation;
   readonly workflow: AuditWorkflow;
   readonly alarms: Alarms;
+  /** Only when `hyperaudit:vsphereUrl` is set. */
+  readonly vsphere?: VsphereCollector;
 
   constructor(scope: Construct, id: string, props: HyperauditStackProps) {
     super(scope, id, props);
@@ -89,6 +92,19 @@ export class HyperauditStack extends Stack {
       ...common,
     });
 
+    if (config.vsphereUrl !== undefined) {
+      this.vsphere = new VsphereCollector(this, 'Vsphere', {
+        table: this.table.table,
+        url: config.vsphereUrl,
+        secretName: config.vsphereSecretName,
+        schedule: config.vsphereSchedule,
+        vpcId: config.vsphereVpcId!,
+        subnetIds: config.vsphereSubnetIds!.split(','),
+        securityGroupId: config.vsphereSecurityGroupId!,
+        ...common,
+      });
+    }
+
     this.alarms = new Alarms(this, 'Alarms', { alarmEmail: config.alarmEmail });
     this.alarms.queueNotEmpty('IngestDeadLetters', this.ingest.deadLetterQueue, 'Ingest DLQ');
     this.alarms.queueNotEmpty('StreamDeadLetters', this.changes.deadLetterQueue, 'Stream consumer DLQ');
@@ -102,6 +118,7 @@ export class HyperauditStack extends Stack {
       Report: this.workflow.reportFunction,
       DeployAudit: this.workflow.deployAuditFunction,
     };
+    if (this.vsphere) Object.assign(functions, { CollectVsphere: this.vsphere.collectFunction });
     for (const [name, fn] of Object.entries(functions)) this.alarms.functionErrors(`${name}Errors`, fn);
     this.alarms.executionsFailed('AuditRunFailed', this.workflow.stateMachine);
     // Slack refused the webhook (revoked, mistyped secret): digests wait in the outbox until someone fixes it.

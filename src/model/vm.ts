@@ -93,6 +93,15 @@ export const VmSchema = z
     qemuArgs: z.string().max(4096).optional(),
     guestAgent: z.boolean().optional(),
     firewall: z.boolean().optional(),
+    // Read from vCenter by the vSphere collector (src/sources/vsphere/map-vm.ts): VirtualMachine config and snapshot.
+    datastores: z.array(z.string().max(512)).max(256).optional(),
+    connectedDevices: z
+      .object({ floppy: z.number().int().nonnegative(), serial: z.number().int().nonnegative(), parallel: z.number().int().nonnegative(), usb: z.number().int().nonnegative(), cdrom: z.number().int().nonnegative() })
+      .partial()
+      .strict()
+      .optional(),
+    encrypted: z.boolean().optional(),
+    snapshots: z.object({ count: z.number().int().nonnegative(), oldest: z.iso.datetime({ offset: true }).optional() }).strict().optional(),
   })
   .strict();
 

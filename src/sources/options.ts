@@ -17,4 +17,8 @@ export interface NormaliseOptions {
    * scoped to, when the export does not say (CLI `--scope`).
    */
   scope?: string;
+  /** vCenter: the instanceUuid that scopes MoRefs (`<uuid>/vm-43`); the vSphere collector sets it. */
+  vcenterScope?: string;
+  /** vCenter: instanceUuid by CloudEvent `source` (VEBA), learned from collections, so both name the same entities. */
+  vcenterScopes?: Readonly<Record<string, string>>;
 }

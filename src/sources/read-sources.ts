@@ -34,6 +34,8 @@ export interface ReadSourcesOptions {
   scope?: string;
   /** libvirt: collected domains by (host, name), loaded when the first `virsh event` input is met. */
   libvirtDomains?: () => Promise<LibvirtDomainIndex>;
+  /** vCenter: instanceUuid by CloudEvent source, from earlier vSphere collections (see NormaliseOptions). */
+  vcenterScopes?: Readonly<Record<string, string>>;
 }
 
 const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl', '.ldjson']);
@@ -84,7 +86,7 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
   const forced = opts.source;
   if (!info.isFile()) {
     // A pipe can be read once and not sniffed ahead: decide per line between virsh text and JSON.
-    const ctx: NormaliseOptions = { source: forced };
+    const ctx: NormaliseOptions = { source: forced, ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }) };
     yield* readLines(
       file,
       (line, record, state) =>
@@ -123,7 +125,7 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
     return;
   }
   const head = await readHead(file, 64 * 1024);
-  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host, scope: opts.scope };
+  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host, scope: opts.scope, ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }) };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
     const domains = opts.libvirtDomains && (await opts.libvirtDomains());
     yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), limits.maxLineBytes, opts.host, 'libvirt', domains);

@@ -10,13 +10,18 @@ import { isGovmomiObject, isVcsimInventory, normaliseGovmomiObject, normaliseVcs
 import type { NormaliseOptions } from './options';
 
 type Fail = { fail: string; field: string };
+
+/** `<instanceUuid>/vm-43`: the id format of vCenter entities once the vCenter instance is known. */
+export function scopedMoRef(scope: string | undefined, moref: string): string {
+  return scope ? `${scope}/${moref}` : moref;
+}
 type Ref = { id?: string; name?: string };
 
 /**
  * An entity argument: `{Name, Vm: {Type, Value}}` (VEBA/vcsim) or `{name, vm: {_typeName, type, value}}`
  * (govmomi). `refKey` is the inner reference's name (Vm, Host, Datastore, ComputeResource, Datacenter).
  */
-function entityArg(body: JsonRecord, argKey: string, refKey: string, prefix: string): Ref | Fail | undefined {
+function entityArg(body: JsonRecord, argKey: string, refKey: string, prefix: string, scope?: string): Ref | Fail | undefined {
   const arg = field(body, argKey);
   if (arg === undefined || arg === null) return undefined;
   if (!isRecord(arg)) return { fail: `${argKey} must be an object, got ${jsonType(arg)}`, field: `${prefix}${argKey}` };
@@ -34,7 +39,7 @@ function entityArg(body: JsonRecord, argKey: string, refKey: string, prefix: str
         field: `${prefix}${argKey}.${refKey}.Value`,
       };
     }
-    id = value;
+    id = scopedMoRef(scope, value);
   }
   return { id, name: str(name) };
 }
@@ -71,17 +76,17 @@ interface Located {
   datastore?: string;
 }
 
-function locate(body: JsonRecord, prefix: string): Located | Fail {
-  const vm = entityArg(body, 'Vm', 'Vm', prefix);
+function locate(body: JsonRecord, prefix: string, scope?: string): Located | Fail {
+  const vm = entityArg(body, 'Vm', 'Vm', prefix, scope);
   if (isFail(vm)) return vm;
-  const host = entityArg(body, 'Host', 'Host', prefix);
+  const host = entityArg(body, 'Host', 'Host', prefix, scope);
   if (isFail(host)) return host;
   const cr = field(body, 'ComputeResource');
   const crRef = field(cr, 'ComputeResource');
   const crType = str(field(crRef, 'Type'));
   // A standalone host has a plain ComputeResource named after itself; only a ClusterComputeResource is a cluster.
   const cluster = crType === undefined || crType === 'ClusterComputeResource' ? str(field(cr, 'Name')) : undefined;
-  const ds = entityArg(body, 'Ds', 'Datastore', prefix);
+  const ds = entityArg(body, 'Ds', 'Datastore', prefix, scope);
   if (isFail(ds)) return ds;
   const located: Located = {
     vm,
@@ -91,8 +96,8 @@ function locate(body: JsonRecord, prefix: string): Located | Fail {
     datastore: ds?.name,
   };
   const gov = govcObject(body);
-  if (gov?.type === 'VirtualMachine' && !located.vm) located.vm = { id: gov.id };
-  if (gov?.type === 'HostSystem' && !located.host) located.host = { id: gov.id };
+  if (gov?.type === 'VirtualMachine' && !located.vm) located.vm = { id: scopedMoRef(scope, gov.id) };
+  if (gov?.type === 'HostSystem' && !located.host) located.host = { id: scopedMoRef(scope, gov.id) };
   return located;
 }
 
@@ -129,7 +134,7 @@ function vmBody(loc: Located, id: string, extra: Record<string, unknown> = {}): 
 
 type Build = { type: FleetEvent['type']; body: Record<string, unknown> } | Fail;
 
-function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: string): Build {
+function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: string, scope?: string): Build {
   const needVm = (): string | Fail =>
     loc.vm?.id ?? { fail: 'event names no VM MoRef (Vm.Vm.Value)', field: `${prefix}Vm` };
   const needHost = (argKey = 'Host'): string | Fail =>
@@ -141,7 +146,7 @@ function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: st
       const id = needVm();
       if (typeof id !== 'string') return id;
       if (action.kind === 'vm.deployed') {
-        const tpl = entityArg(body, 'SrcTemplate', 'Vm', prefix);
+        const tpl = entityArg(body, 'SrcTemplate', 'Vm', prefix, scope);
         if (isFail(tpl)) return tpl;
         // Deploying from a template is a clone of it: the new VM inherits the template's perimeter.
         if (tpl?.id) return { type: 'vm.clone', body: { clone: { sourceVmId: tpl.id, vm: vmBody(loc, id) } } };
@@ -151,7 +156,7 @@ function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: st
     case 'vm.clone': {
       const id = needVm();
       if (typeof id !== 'string') return id;
-      const src = entityArg(body, 'SourceVm', 'Vm', prefix);
+      const src = entityArg(body, 'SourceVm', 'Vm', prefix, scope);
       if (isFail(src)) return src;
       if (!src?.id) return { fail: 'VmClonedEvent names no source VM (SourceVm.Vm.Value)', field: `${prefix}SourceVm` };
       return { type: 'vm.clone', body: { clone: { sourceVmId: src.id, vm: vmBody(loc, id) } } };
@@ -161,9 +166,9 @@ function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: st
       if (typeof id !== 'string') return id;
       const to = needHost();
       if (typeof to !== 'string') return to;
-      const from = entityArg(body, 'SourceHost', 'Host', prefix);
+      const from = entityArg(body, 'SourceHost', 'Host', prefix, scope);
       if (isFail(from)) return from;
-      const fromDs = entityArg(body, 'SourceDatastore', 'Datastore', prefix);
+      const fromDs = entityArg(body, 'SourceDatastore', 'Datastore', prefix, scope);
       if (isFail(fromDs)) return fromDs;
       return {
         type: 'vm.migrate',
@@ -239,7 +244,7 @@ function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: st
       };
     }
     case 'host.failed': {
-      const failed = entityArg(body, 'FailedHost', 'Host', prefix);
+      const failed = entityArg(body, 'FailedHost', 'Host', prefix, scope);
       if (isFail(failed)) return failed;
       const id = failed?.id ?? loc.host?.id;
       if (!id) return { fail: 'DasHostFailedEvent names no failed host (FailedHost.Host.Value)', field: `${prefix}FailedHost` };
@@ -313,9 +318,11 @@ export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: Norm
     const got = createdRaw === undefined ? 'missing' : `got ${JSON.stringify(createdRaw).slice(0, 80)}`;
     return [rejected('vcenter', loc, `${className}: CreatedTime must be an RFC 3339 time (${got})`, `${p}CreatedTime`)];
   }
-  const located = locate(env.body, p);
+  // A MoRef is unique within one vCenter only: scoped by the instance when the caller knows it (see docs/events.md).
+  const scope = opts.vcenterScope ?? (env.identity !== undefined ? opts.vcenterScopes?.[env.identity] : undefined);
+  const located = locate(env.body, p, scope);
   if (isFail(located)) return [rejected('vcenter', loc, `${className}: ${located.fail}`, located.field)];
-  const built = build(action, env.body, located, p);
+  const built = build(action, env.body, located, p, scope);
   if (isFail(built)) return [rejected('vcenter', loc, `${className}: ${built.fail}`, built.field)];
   const candidate = { id: `${eventIdBase(env)}:${built.type}`, time, type: built.type, source: 'vcenter', ...built.body };
   return [emit('vcenter', loc, candidate)];

@@ -5,6 +5,7 @@ import { DEFAULT_DETAIL_LIMIT } from '../../pipeline/outcome-tally';
 import { DEFAULT_INPUT_LIMITS } from '../../sources/input-limits';
 import { libvirtDomainIndex, type LibvirtDomainIndex } from '../../sources/libvirt/domain-index';
 import { readSources } from '../../sources/read-sources';
+import { loadVcenterScopes } from '../../sources/vsphere/checkpoint';
 import { SOURCE_NAMES, type SourceName } from '../../sources/types';
 import { clockSkewOption, futurePolicyFrom } from '../clock-skew-option';
 import { EXIT } from '../exit-codes';
@@ -40,7 +41,7 @@ export function register(program: Command, run: CommandRunner): void {
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
       let report: IngestReport;
       try {
-        report = await withStore(opts, (store) => {
+        report = await withStore(opts, async (store) => {
           // `virsh event` lines name domains; collected ones are found by name on their host (loaded once, only if needed).
           let domains: Promise<LibvirtDomainIndex> | undefined;
           const libvirtDomains = () => (domains ??= store.loadFleet().then((fleet) => libvirtDomainIndex(fleet.vms.values())));
@@ -53,6 +54,8 @@ export function register(program: Command, run: CommandRunner): void {
               ...(opts.scope !== undefined && { scope: opts.scope }),
               future,
               libvirtDomains,
+              // VEBA events of a vCenter the vSphere collector has read name its entities the same way.
+              vcenterScopes: await loadVcenterScopes(store),
             }),
             { future, ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
           );
