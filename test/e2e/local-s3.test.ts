@@ -28,6 +28,18 @@ describe('local S3 for the workflow steps', () => {
     expect(await listKeys(s3.client, 'reports', 'nothing/')).toEqual([]);
   });
 
+  it('keeps keys of any script up to S3’s 1,024 bytes, which are longer than a file name may be', async () => {
+    const key = `runs/r-2/clusters/${'集群'.repeat(150)}.json`;
+    expect(Buffer.byteLength(key)).toBeGreaterThan(255);
+    await putJson(s3.client, 'reports', key, { ok: true });
+    expect(await getJson(s3.client, 'reports', key)).toEqual({ ok: true });
+    expect(await listKeys(s3.client, 'reports', 'runs/r-2/')).toEqual([key]);
+  });
+
+  it('refuses a key over 1,024 bytes as S3 does', async () => {
+    await expect(putJson(s3.client, 'reports', `runs/${'é'.repeat(600)}`, {})).rejects.toMatchObject({ name: 'KeyTooLongError' });
+  });
+
   it('answers a missing key with NoSuchKey', async () => {
     await expect(getJson(s3.client, 'reports', 'runs/none.json')).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
