@@ -4,13 +4,14 @@ import { BatchProcessor, EventType, FullBatchFailureError, processPartialRespons
 import type { Context, SQSRecord } from 'aws-lambda';
 import { evaluateChanges, type EvaluateResult } from '../../functions/evaluate/evaluate-changes';
 import { ingestMessage } from '../../functions/ingest/ingest-message';
-import { notifyRun, type NotifySummary } from '../../functions/notify/notify-run';
+import { notifyRun } from '../../functions/notify/notify-run';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { IngestReport } from '../pipeline/ingest';
 import { generateReport } from '../pipeline/report';
 import type { FleetStore } from '../store/types';
 import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
+import { backgroundTask } from './background-task';
 import type { IngestResponse, ServePipeline } from './http-app';
 import type { LocalS3 } from './local-s3';
 import { runLocalWorkflow } from './local-workflow';
@@ -60,6 +61,17 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   const recording = new RecordingStore(options.store);
   let reportStale = true;
   let reportHtml: string | undefined;
+  const webhook = options.webhookUrl;
+  // The digest goes out after the answer: the sender never waits on Slack, and what Slack does not take stays
+  // in the outbox, paced across runs by the stored backoff (AWS drains it on a schedule as well).
+  const notifier = backgroundTask(
+    async () => {
+      if (webhook === undefined) return;
+      const notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook, delivery: { retryBudgetMs: 10_000 } });
+      options.log?.(`slack: ${notify.newCount} new, ${notify.resolvedCount} resolved; ${notify.delivered} delivered, ${notify.remaining} queued${notify.stoppedBecause ? ` (${notify.stoppedBecause})` : ''}`);
+    },
+    (err) => options.log?.(`slack digest failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   const ingest = async (request: { body: string; envelope: string }): Promise<IngestResponse> => {
     const record = sqsRecord(request.body, request.envelope);
@@ -92,20 +104,15 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     }
     const report = reports[0]!;
     let evaluation: EvaluateResult = { subjects: 0 };
-    let notify: NotifySummary | undefined;
+    const notifying = stored.length > 0 && webhook !== undefined;
     if (stored.length > 0) {
       evaluation = await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
       reportStale = true;
-      const webhook = options.webhookUrl;
-      // A short budget keeps a Slack outage from holding the sender's request; what Slack did not take stays in
-      // the outbox and goes out with the next evaluation (AWS drains it on a schedule as well).
-      if (webhook !== undefined) {
-        notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook, delivery: { retryBudgetMs: 10_000 } });
-      }
+      if (notifying) notifier.request();
     }
     options.log?.(
       `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignored.length} ignored, ${report.rejected.length} rejected; ` +
-        `evaluated ${evaluation.subjects} entities${notify ? `; slack ${notify.delivered} delivered, ${notify.remaining} queued` : ''}`,
+        `evaluated ${evaluation.subjects} entities${notifying ? '; slack digest scheduled' : ''}`,
     );
     const everythingRejected = report.rejected.length > 0 && report.accepted + report.duplicates + report.ignored.length === 0;
     return {
@@ -117,7 +124,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
         rejected: report.rejected,
         bySource: report.bySource,
         evaluation,
-        ...(notify && { notify: { newCount: notify.newCount, resolvedCount: notify.resolvedCount, delivered: notify.delivered, queued: notify.remaining } }),
+        ...(notifying && { notify: 'scheduled' }),
       },
     };
   };
@@ -146,5 +153,5 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     return { status: 200, body: { ...run } };
   };
 
-  return { ingest, latestReport, ...(workflow && { runWorkflow }) };
+  return { ingest, latestReport, notified: () => notifier.idle(), ...(workflow && { runWorkflow }) };
 }

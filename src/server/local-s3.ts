@@ -21,12 +21,19 @@ export interface LocalS3 {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /**
- * One file per object, named by a hash of the key: a key may be up to 1,024 bytes of any script, a file name
- * only 255 bytes. The key itself and the content type are kept in a sidecar the listing reads.
+ * One file per object, named by the encoded key, so `runs/a/b.json` stays one file a person can find. A key may
+ * be up to 1,024 bytes of any script, a file name only 255 bytes: a longer name is replaced by a hash of the key.
+ * Encoded keys never hold `#`, so neither the hashed names nor the sidecars (key and content type, which the
+ * listing reads) can collide with an object's file.
  */
-const bucketDir = (root: string, bucket: string) => join(root, createHash('sha256').update(bucket).digest('hex').slice(0, 32));
-const fileOf = (root: string, bucket: string, key: string) => join(bucketDir(root, bucket), createHash('sha256').update(key).digest('hex'));
-const META = '.meta.json';
+const MAX_PLAIN_NAME = 200;
+const bucketDir = (root: string, bucket: string) => join(root, encodeURIComponent(bucket));
+function fileOf(root: string, bucket: string, key: string): string {
+  const plain = encodeURIComponent(key);
+  const name = plain.length <= MAX_PLAIN_NAME ? plain : `#${createHash('sha256').update(key).digest('hex')}`;
+  return join(bucketDir(root, bucket), name);
+}
+const META = '#meta';
 interface ObjectMeta {
   key: string;
   type: string;
