@@ -8,6 +8,7 @@ import { notifyRun } from '../../functions/notify/notify-run';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { IngestReport } from '../pipeline/ingest';
+import { runAudit } from '../pipeline/audit';
 import { generateReport } from '../pipeline/report';
 import type { FleetStore } from '../store/types';
 import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
@@ -15,6 +16,7 @@ import { backgroundTask } from './background-task';
 import type { IngestResponse, ServePipeline } from './http-app';
 import type { LocalS3 } from './local-s3';
 import { runLocalWorkflow } from './local-workflow';
+import { clearPending, listPending, markPending } from './pending-evaluation';
 import { RecordingStore } from './recording-store';
 
 export interface LocalPipelineOptions {
@@ -58,7 +60,23 @@ function localContext(name: string): Context {
  * as the findings stream would trigger it.
  */
 export function createLocalPipeline(options: LocalPipelineOptions): ServePipeline {
-  const recording = new RecordingStore(options.store);
+  // Markers written before each write of the current request; cleared once its evaluation is done.
+  const marked: string[] = [];
+  const recording = new RecordingStore(options.store, async (events) => {
+    marked.push(await markPending(options.store, events));
+  });
+  let recovered = false;
+  /** Evaluates what an interrupted earlier run (or request) stored but never evaluated. */
+  const recover = async () => {
+    const { keys, subjects } = await listPending(options.store);
+    if (keys.length > 0) {
+      const audit = await runAudit(options.store, { rules: options.rules, scope: subjects });
+      await clearPending(options.store, keys);
+      reportStale = true;
+      options.log?.(`evaluated ${subjects.length} entities stored by an interrupted run (${keys.length} pending marker(s)); ${audit.resolved.length} findings resolved`);
+    }
+    recovered = true;
+  };
   let reportStale = true;
   let reportHtml: string | undefined;
   const webhook = options.webhookUrl;
@@ -74,6 +92,21 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   );
 
   const ingest = async (request: { body: string; envelope: string }): Promise<IngestResponse> => {
+    if (!recovered) await recover();
+    try {
+      const response = await ingestAndEvaluate(request);
+      await clearPending(options.store, marked);
+      return response;
+    } catch (err) {
+      // The markers stay in the store: the next request evaluates them first.
+      recovered = false;
+      throw err;
+    } finally {
+      marked.length = 0;
+    }
+  };
+
+  const ingestAndEvaluate = async (request: { body: string; envelope: string }): Promise<IngestResponse> => {
     const record = sqsRecord(request.body, request.envelope);
     const reports: IngestReport[] = [];
     const processor = new BatchProcessor(EventType.SQS);
@@ -153,5 +186,5 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     return { status: 200, body: { ...run } };
   };
 
-  return { ingest, latestReport, notified: () => notifier.idle(), ...(workflow && { runWorkflow }) };
+  return { ingest, latestReport, recoverPending: recover, notified: () => notifier.idle(), ...(workflow && { runWorkflow }) };
 }

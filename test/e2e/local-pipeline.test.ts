@@ -25,6 +25,15 @@ class FlakyStore extends MemoryStore {
   }
 }
 
+/** A store whose process "dies" while evaluating: the first findings write never happens. */
+class DiesWhileEvaluating extends MemoryStore {
+  dead = true;
+  override async putFindings(findings: Parameters<MemoryStore['putFindings']>[0]): Promise<void> {
+    if (this.dead) throw new Error('process killed');
+    return super.putFindings(findings);
+  }
+}
+
 const rules = loadRules();
 const ndjson = { envelope: encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} }) };
 const lines = (...events: object[]) => events.map((e) => JSON.stringify(e)).join('\n');
@@ -46,6 +55,32 @@ describe('serve’s local pipeline on the deployed handlers', () => {
     expect(retried.body).toMatchObject({ accepted: 2, duplicates: 0 });
     const again = await pipeline.ingest({ body: lines(host, vm), ...ndjson });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, evaluation: { subjects: 0 } });
+    expect((await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1')).toBe(true);
+  });
+
+  it('evaluates after a restart what an interrupted run stored but never evaluated, though every event is then a duplicate', async () => {
+    const store = new DiesWhileEvaluating();
+    const dying = createLocalPipeline({ store, rules, reportDir: join(dir, 'r5'), minSeverity: 'high' });
+    await expect(dying.ingest({ body: lines(host, vm), ...ndjson })).rejects.toThrow('process killed');
+    expect(await store.listFindings()).toEqual([]);
+
+    store.dead = false;
+    const restarted = createLocalPipeline({ store, rules, reportDir: join(dir, 'r5'), minSeverity: 'high' });
+    await restarted.recoverPending?.();
+    expect((await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1')).toBe(true);
+    expect(await store.listMeta('pending-evaluation/')).toEqual([]);
+    const again = await restarted.ingest({ body: lines(host, vm), ...ndjson });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(await store.listMeta('pending-evaluation/')).toEqual([]);
+  });
+
+  it('evaluates what an interrupted request stored before the next request, without a restart', async () => {
+    const store = new DiesWhileEvaluating();
+    const pipeline = createLocalPipeline({ store, rules, reportDir: join(dir, 'r6'), minSeverity: 'high' });
+    await expect(pipeline.ingest({ body: lines(host), ...ndjson })).rejects.toThrow('process killed');
+    store.dead = false;
+    const next = await pipeline.ingest({ body: lines(host), ...ndjson });
+    expect(next.body).toMatchObject({ accepted: 0, duplicates: 1 });
     expect((await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1')).toBe(true);
   });
 

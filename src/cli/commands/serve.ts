@@ -86,6 +86,7 @@ export function register(program: Command, run: CommandRunner): void {
           log,
           ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
         });
+        await pipeline.recoverPending?.();
         const server = await startServeServer(port, { token, maxBodyBytes, pipeline, log });
         process.stdout.write(`hyperaudit serve: listening on ${server.url} (${host} only)\n`);
         process.stdout.write(`  POST ${server.url}/events   POST ${server.url}/runs   GET ${server.url}/report   GET ${server.url}/healthz\n`);
