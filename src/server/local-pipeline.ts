@@ -15,7 +15,7 @@ import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
 import { backgroundTask } from './background-task';
 import type { IngestResponse, ServePipeline } from './http-app';
 import type { LocalS3 } from './local-s3';
-import { runLocalWorkflow } from './local-workflow';
+import { runLocalWorkflow, WorkflowFailedError } from './local-workflow';
 import { clearPending, listPending, markPending } from './pending-evaluation';
 import { RecordingStore } from './recording-store';
 
@@ -174,13 +174,22 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   const workflow = options.workflow;
   const runWorkflow = async (): Promise<IngestResponse> => {
     if (workflow === undefined) return { status: 404, body: { error: 'workflow not configured' } };
-    const run = await runLocalWorkflow('schedule', {
-      store: options.store,
-      rules: options.rules,
-      minSeverity: options.minSeverity,
-      ...workflow,
-      ...(options.webhookUrl !== undefined && { webhookUrl: options.webhookUrl }),
-    });
+    let run: Awaited<ReturnType<typeof runLocalWorkflow>>;
+    try {
+      run = await runLocalWorkflow('schedule', {
+        store: options.store,
+        rules: options.rules,
+        minSeverity: options.minSeverity,
+        ...workflow,
+        ...(options.webhookUrl !== undefined && { webhookUrl: options.webhookUrl }),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      reportStale = true;
+      options.log?.(err.message);
+      // The run is recorded as failed (store meta run/<id>) and its Slack message queued, as on AWS.
+      return { status: 500, body: { runId: err.runId, status: 'failed', error: err.error, ...(err.failure && { state: err.failure.state }) } };
+    }
     reportStale = true;
     options.log?.(`workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.reportPrefix}, ${run.report.failing} failing`);
     return { status: 200, body: { ...run } };
