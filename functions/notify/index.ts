@@ -3,7 +3,7 @@ import { requireEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { readWebhookUrl } from '../shared/webhook-secret';
-import { notifyEvent, type NotifyEventResult } from './notify-event';
+import { notifyEvent, type NotifyEventResult } from '../../src/app/notify-event';
 
 const store = openStore(requireEnv('TABLE_NAME'));
 const minSeverity = severityEnv('FAIL_THRESHOLD');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, listKeys, putJson, putText } from '../../functions/shared/s3-json';
+import { getJson, listKeys, putJson, putText } from '../../src/store/s3-json';
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 
 describe('local S3 for the workflow steps', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterFile, runKeys } from '../../functions/shared/run-files';
+import { clusterFile, runKeys } from '../../src/model/run-files';
 
 const longName = `Rechenzentrum-Süd-集群-${'Ω'.repeat(400)}`;
 

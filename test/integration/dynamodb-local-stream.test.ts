@@ -2,7 +2,7 @@ import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamo
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateChanges } from '../../functions/evaluate/evaluate-changes';
+import { evaluateChanges } from '../../src/app/evaluate-changes';
 import { loadRules } from '../../src/engine/load-rules';
 import type { Finding } from '../../src/model/finding';
 import { runAudit } from '../../src/pipeline/audit';

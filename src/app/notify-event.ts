@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { recordRunFailure, RunFailure } from '../../src/pipeline/run-failure';
-import { parseStepInput } from '../shared/workflow-input';
+import { recordRunFailure, RunFailure } from '../pipeline/run-failure';
+import { parseStepInput } from './workflow-input';
 import { notifyRun, type NotifyDeps, type NotifySummary } from './notify-run';
 
 /**

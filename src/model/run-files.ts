@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { emptyFleet, fleetToJson, type Fleet, type HostView, type VmView } from '../../src/model/fleet';
-import type { Perimeter } from '../../src/model/perimeter';
-import type { PlacementSegment, PlacementTimeline } from '../../src/simulation/placement';
+import { emptyFleet, fleetToJson, type Fleet, type HostView, type VmView } from './fleet';
+import type { Perimeter } from './perimeter';
+import type { PlacementSegment, PlacementTimeline } from '../simulation/placement';
 
 /**
  * Files one audit run keeps under `runs/<runId>/` of the reports bucket: the cluster list the Distributed
