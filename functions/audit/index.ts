@@ -3,8 +3,8 @@ import { loadRules } from '../../src/engine/load-rules';
 import { bundledPath, requireEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
-import { parseStepInput, RunInput } from '../shared/workflow-input';
-import { auditStep, type AuditStepOutput } from './audit-step';
+import { parseStepInput, RunInput } from '../../src/app/workflow-input';
+import { auditStep, type AuditStepOutput } from '../../src/app/start-run';
 
 const perimetersFile = process.env.PERIMETERS_FILE;
 const deps = {

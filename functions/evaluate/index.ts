@@ -3,7 +3,7 @@ import { loadRules } from '../../src/engine/load-rules';
 import { bundledPath, requireEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
-import { evaluateChanges, type EvaluateResult } from './evaluate-changes';
+import { evaluateChanges, type EvaluateResult } from '../../src/app/evaluate-changes';
 
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),

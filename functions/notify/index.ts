@@ -3,18 +3,18 @@ import { requireEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { readWebhookUrl } from '../shared/webhook-secret';
-import { notifyRun, type NotifySummary } from './notify-run';
+import { notifyEvent, type NotifyEventResult } from '../../src/app/notify-event';
 
 const store = openStore(requireEnv('TABLE_NAME'));
 const minSeverity = severityEnv('FAIL_THRESHOLD');
 const secretId = requireEnv('SLACK_WEBHOOK_SECRET_ID');
 
 /**
- * Invoked by the findings stream, the workflow's last step and the periodic drain; the event only says
- * "something may have changed", so it is not read.
+ * Invoked by the findings stream, the workflow's last step and the periodic drain, whose events only say
+ * "something may have changed", and by the workflow's RecordFailure state with the failed run (notify-event.ts).
  */
-export const handler = instrumented(async (): Promise<NotifySummary> => {
-  const summary = await notifyRun({ store, minSeverity, webhookUrl: () => readWebhookUrl(secretId) });
+export const handler = instrumented(async (event: unknown): Promise<NotifyEventResult> => {
+  const summary = await notifyEvent(event, { store, minSeverity, webhookUrl: () => readWebhookUrl(secretId) });
   logger.info('notify pass done', { ...summary });
   if (summary.configurationError !== undefined) {
     // Not thrown: a retry cannot fix the secret, and the messages wait in the outbox for the fix.

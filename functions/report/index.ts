@@ -4,8 +4,8 @@ import { loadRules } from '../../src/engine/load-rules';
 import { bundledPath, requireEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
-import { parseStepInput, RunInput } from '../shared/workflow-input';
-import { reportStep, type ReportStepOutput } from './report-step';
+import { parseStepInput, RunInput } from '../../src/app/workflow-input';
+import { reportStep, type ReportStepOutput } from '../../src/app/finish-run';
 
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),

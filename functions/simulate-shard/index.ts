@@ -1,8 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { bundledPath, requireEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
-import { parseStepInput } from '../shared/workflow-input';
-import { ShardInput, simulateShard, type ShardOutput } from './simulate-shard';
+import { parseStepInput } from '../../src/app/workflow-input';
+import { ShardInput, simulateShard, type ShardOutput } from '../../src/app/simulate-shard';
 
 const tracesDir = process.env.TRACES_DIR;
 const deps = {

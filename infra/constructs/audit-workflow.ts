@@ -119,11 +119,13 @@ export class AuditWorkflow extends Construct {
       }),
       payloadResponseOnly: true,
       resultPath: '$.audit',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(10)),
     });
 
     const simulateCluster = new tasks.LambdaInvoke(this, 'SimulateCluster', {
       lambdaFunction: this.simulateFunction,
       payloadResponseOnly: true,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
     });
     const simulate = new sfn.DistributedMap(this, 'SimulateClusters', {
       itemReader: new sfn.S3JsonItemReader({
@@ -150,6 +152,7 @@ export class AuditWorkflow extends Construct {
       }),
       payloadResponseOnly: true,
       resultPath: '$.report',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(10)),
     });
 
     const digest = new tasks.LambdaInvoke(this, 'SlackDigest', {
@@ -157,10 +160,45 @@ export class AuditWorkflow extends Construct {
       payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.audit.runId') }),
       payloadResponseOnly: true,
       resultPath: '$.notify',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(2)),
     });
 
+    // A failed state ends the run as failed, with its error and cause: recorded in the table and told to Slack
+    // once by the notify function (which owns the webhook), then the execution fails, which the
+    // AuditRunFailed alarm watches. If recording fails too, the run still ends in RunFailed.
+    const runFailed = new sfn.Fail(this, 'RunFailed', { errorPath: '$.failure.error', causePath: '$.failure.cause' });
+    const recordFailure = new tasks.LambdaInvoke(this, 'RecordFailure', {
+      lambdaFunction: props.notifyFunction,
+      payload: sfn.TaskInput.fromObject({ runFailed: sfn.JsonPath.objectAt('$.failure') }),
+      payloadResponseOnly: true,
+      resultPath: '$.notify',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(2)),
+    });
+    recordFailure.addCatch(runFailed, { resultPath: '$.recordError' });
+    recordFailure.next(runFailed);
+    for (const [state, name] of [
+      [audit, 'FullAudit'],
+      [simulate, 'SimulateClusters'],
+      [report, 'WriteReport'],
+      [digest, 'SlackDigest'],
+    ] as const) {
+      const describe = new sfn.Pass(this, `${name}Failed`, {
+        parameters: {
+          runId: sfn.JsonPath.executionName,
+          trigger: sfn.JsonPath.stringAt('$.trigger'),
+          state: name,
+          error: sfn.JsonPath.stringAt('$.error.Error'),
+          // The whole error output as text: Step Functions does not promise a Cause for every error.
+          cause: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.error')),
+        },
+        resultPath: '$.failure',
+      });
+      state.addCatch(describe, { resultPath: '$.error' });
+      describe.next(recordFailure);
+    }
+
     // Lambda throttles when the fan-out meets the account's concurrency limit: wait and retry, do not fail the run.
-    for (const task of [audit, simulateCluster, report, digest]) {
+    for (const task of [audit, simulateCluster, report, digest, recordFailure]) {
       task.addRetry({
         errors: ['Lambda.TooManyRequestsException'],
         interval: Duration.seconds(5),

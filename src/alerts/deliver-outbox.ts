@@ -75,6 +75,8 @@ interface WebhookPacing {
   notBefore?: number;
   pauseMs?: number;
   reason?: string;
+  /** Outage attempts in a row without an answer, across runs: the next backoff doubles from here. */
+  failures?: number;
 }
 
 export const DEAD_LETTER_PREFIX = 'notify/dead/';
@@ -140,6 +142,8 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
       ? Math.min(stored.notBefore, timing.now() + Math.min(stored.pauseMs, longestPause))
       : 0;
   let pauseReason = stored?.reason;
+  // Carried over from earlier runs: a run that starts during an outage must not begin again at the base backoff.
+  let failures = stored?.failures ?? 0;
 
   const report: DeliveryReport = { delivered: [], deadLettered: [], remaining: [], requests: 0 };
   const queue = (await store.listOutbox()).sort(byOrder);
@@ -153,6 +157,7 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   const answered = async () => {
     notBefore = 0;
     pauseReason = undefined;
+    failures = 0;
     await store.putMeta(key, { at: lastRequestAt } satisfies WebhookPacing);
   };
 
@@ -163,7 +168,6 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
       await store.deleteOutbox(message.id);
       continue;
     }
-    let failures = 0;
     for (;;) {
       // Capped: a stored time from a machine whose clock runs ahead must not stall delivery.
       const spacing = Math.min(lastRequestAt + minInterval - timing.now(), minInterval);
@@ -211,7 +215,7 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         outcome.kind === 'rate-limited'
           ? `Slack rate limit (Retry-After ${Math.ceil(pauseMs / 1000)} s${outcome.retryAfterMs > maxRetryAfter ? `, capped from ${Math.ceil(outcome.retryAfterMs / 1000)} s` : ''}) outlasts the time budget`
           : `Slack unavailable (${redacted(outcome.reason, options.webhookUrl)}) after ${failures} attempt(s)`;
-      await store.putMeta(key, { at: lastRequestAt, notBefore, pauseMs, reason: pauseReason } satisfies WebhookPacing);
+      await store.putMeta(key, { at: lastRequestAt, notBefore, pauseMs, reason: pauseReason, failures } satisfies WebhookPacing);
     }
   }
   return report;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { evaluateChanges } from '../../functions/evaluate/evaluate-changes';
+import { evaluateChanges } from '../app/evaluate-changes';
 import { loadRules } from '../engine/load-rules';
 import type { LoadedRule } from '../engine/types';
 import { parseWaiverText } from '../engine/waivers';

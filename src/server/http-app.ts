@@ -14,6 +14,10 @@ export interface ServePipeline {
   ingest(request: { body: string; envelope: string }): Promise<IngestResponse>;
   /** The newest HTML report, or undefined before the first one. */
   latestReport(): Promise<string | undefined>;
+  /** Evaluates entities an interrupted earlier run stored but never evaluated (serve calls it at start). */
+  recoverPending?(): Promise<void>;
+  /** Resolves once the Slack digests scheduled by earlier requests have run (they never hold a response). */
+  notified?(): Promise<void>;
   /** Runs the scheduled compliance workflow (audit → simulation per cluster → report → Slack) once. */
   runWorkflow?(): Promise<IngestResponse>;
 }

@@ -2,19 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatchProcessor, EventType, FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSRecord } from 'aws-lambda';
-import { evaluateChanges, type EvaluateResult } from '../../functions/evaluate/evaluate-changes';
+import { evaluateChanges, type EvaluateResult } from '../app/evaluate-changes';
 import { ingestMessage } from '../../functions/ingest/ingest-message';
-import { notifyRun, type NotifySummary } from '../../functions/notify/notify-run';
+import { notifyRun } from '../app/notify-run';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { IngestReport } from '../pipeline/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
+import { runAudit } from '../pipeline/audit';
 import { generateReport } from '../pipeline/report';
 import type { FleetStore } from '../store/types';
 import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
+import { backgroundTask } from './background-task';
 import type { IngestResponse, ServePipeline } from './http-app';
 import type { LocalS3 } from './local-s3';
-import { runLocalWorkflow } from './local-workflow';
+import { runLocalWorkflow, WorkflowFailedError } from './local-workflow';
+import { clearPending, listPending, markPending } from './pending-evaluation';
 import { RecordingStore } from './recording-store';
 
 export interface LocalPipelineOptions {
@@ -60,11 +63,53 @@ function localContext(name: string): Context {
  * as the findings stream would trigger it.
  */
 export function createLocalPipeline(options: LocalPipelineOptions): ServePipeline {
-  const recording = new RecordingStore(options.store);
+  // Markers written before each write of the current request; cleared once its evaluation is done.
+  const marked: string[] = [];
+  const recording = new RecordingStore(options.store, async (events) => {
+    marked.push(await markPending(options.store, events));
+  });
+  let recovered = false;
+  /** Evaluates what an interrupted earlier run (or request) stored but never evaluated. */
+  const recover = async () => {
+    const { keys, subjects } = await listPending(options.store);
+    if (keys.length > 0) {
+      const audit = await runAudit(options.store, { rules: options.rules, scope: subjects });
+      await clearPending(options.store, keys);
+      reportStale = true;
+      options.log?.(`evaluated ${subjects.length} entities stored by an interrupted run (${keys.length} pending marker(s)); ${audit.resolved.length} findings resolved`);
+    }
+    recovered = true;
+  };
   let reportStale = true;
   let reportHtml: string | undefined;
+  const webhook = options.webhookUrl;
+  // The digest goes out after the answer: the sender never waits on Slack, and what Slack does not take stays
+  // in the outbox, paced across runs by the stored backoff (AWS drains it on a schedule as well).
+  const notifier = backgroundTask(
+    async () => {
+      if (webhook === undefined) return;
+      const notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook, delivery: { retryBudgetMs: 10_000 } });
+      options.log?.(`slack: ${notify.newCount} new, ${notify.resolvedCount} resolved; ${notify.delivered} delivered, ${notify.remaining} queued${notify.stoppedBecause ? ` (${notify.stoppedBecause})` : ''}`);
+    },
+    (err) => options.log?.(`slack digest failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   const ingest = async (request: { body: string; envelope: string }): Promise<IngestResponse> => {
+    if (!recovered) await recover();
+    try {
+      const response = await ingestAndEvaluate(request);
+      await clearPending(options.store, marked);
+      return response;
+    } catch (err) {
+      // The markers stay in the store: the next request evaluates them first.
+      recovered = false;
+      throw err;
+    } finally {
+      marked.length = 0;
+    }
+  };
+
+  const ingestAndEvaluate = async (request: { body: string; envelope: string }): Promise<IngestResponse> => {
     const record = sqsRecord(request.body, request.envelope);
     const reports: IngestReport[] = [];
     const processor = new BatchProcessor(EventType.SQS);
@@ -95,20 +140,15 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     }
     const report = reports[0]!;
     let evaluation: EvaluateResult = { subjects: 0 };
-    let notify: NotifySummary | undefined;
+    const notifying = stored.length > 0 && webhook !== undefined;
     if (stored.length > 0) {
       evaluation = await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
       reportStale = true;
-      const webhook = options.webhookUrl;
-      // A short budget keeps a Slack outage from holding the sender's request; what Slack did not take stays in
-      // the outbox and goes out with the next evaluation (AWS drains it on a schedule as well).
-      if (webhook !== undefined) {
-        notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook, delivery: { retryBudgetMs: 10_000 } });
-      }
+      if (notifying) notifier.request();
     }
     options.log?.(
       `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignoredCount} ignored, ${report.rejectedCount} rejected; ` +
-        `evaluated ${evaluation.subjects} entities${notify ? `; slack ${notify.delivered} delivered, ${notify.remaining} queued` : ''}`,
+        `evaluated ${evaluation.subjects} entities${notifying ? '; slack digest scheduled' : ''}`,
     );
     const everythingRejected = report.rejectedCount > 0 && report.accepted + report.duplicates + report.ignoredCount === 0;
     return {
@@ -125,7 +165,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
         rejectedByFile: report.rejectedByFile,
         bySource: report.bySource,
         evaluation,
-        ...(notify && { notify: { newCount: notify.newCount, resolvedCount: notify.resolvedCount, delivered: notify.delivered, queued: notify.remaining } }),
+        ...(notifying && { notify: 'scheduled' }),
       },
     };
   };
@@ -142,17 +182,26 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   const workflow = options.workflow;
   const runWorkflow = async (): Promise<IngestResponse> => {
     if (workflow === undefined) return { status: 404, body: { error: 'workflow not configured' } };
-    const run = await runLocalWorkflow('schedule', {
-      store: options.store,
-      rules: options.rules,
-      minSeverity: options.minSeverity,
-      ...workflow,
-      ...(options.webhookUrl !== undefined && { webhookUrl: options.webhookUrl }),
-    });
+    let run: Awaited<ReturnType<typeof runLocalWorkflow>>;
+    try {
+      run = await runLocalWorkflow('schedule', {
+        store: options.store,
+        rules: options.rules,
+        minSeverity: options.minSeverity,
+        ...workflow,
+        ...(options.webhookUrl !== undefined && { webhookUrl: options.webhookUrl }),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      reportStale = true;
+      options.log?.(err.message);
+      // The run is recorded as failed (store meta run/<id>) and its Slack message queued, as on AWS.
+      return { status: 500, body: { runId: err.runId, status: 'failed', error: err.error, ...(err.failure && { state: err.failure.state }) } };
+    }
     reportStale = true;
     options.log?.(`workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.reportPrefix}, ${run.report.failing} failing`);
     return { status: 200, body: { ...run } };
   };
 
-  return { ingest, latestReport, ...(workflow && { runWorkflow }) };
+  return { ingest, latestReport, recoverPending: recover, notified: () => notifier.idle(), ...(workflow && { runWorkflow }) };
 }

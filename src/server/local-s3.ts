@@ -20,8 +20,24 @@ export interface LocalS3 {
 }
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-/** One file per object; the key is encoded so `runs/a/b.json` stays a single file name. */
-const fileOf = (root: string, bucket: string, key: string) => join(root, encodeURIComponent(bucket), encodeURIComponent(key));
+/**
+ * One file per object, named by the encoded key, so `runs/a/b.json` stays one file a person can find. A key may
+ * be up to 1,024 bytes of any script, a file name only 255 bytes: a longer name is replaced by a hash of the key.
+ * Encoded keys never hold `#`, so neither the hashed names nor the sidecars (key and content type, which the
+ * listing reads) can collide with an object's file.
+ */
+const MAX_PLAIN_NAME = 200;
+const bucketDir = (root: string, bucket: string) => join(root, encodeURIComponent(bucket));
+function fileOf(root: string, bucket: string, key: string): string {
+  const plain = encodeURIComponent(key);
+  const name = plain.length <= MAX_PLAIN_NAME ? plain : `#${createHash('sha256').update(key).digest('hex')}`;
+  return join(bucketDir(root, bucket), name);
+}
+const META = '#meta';
+interface ObjectMeta {
+  key: string;
+  type: string;
+}
 
 function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(message)}</Message></Error>`;
@@ -41,12 +57,14 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   const bucket = decodeURIComponent(bucketRaw);
   const key = rest.map(decodeURIComponent).join('/');
   if (bucket === '') return s3Error(res, 400, 'InvalidRequest', 'path-style requests only');
-  mkdirSync(join(root, encodeURIComponent(bucket)), { recursive: true });
+  if (Buffer.byteLength(key) > 1024) return s3Error(res, 400, 'KeyTooLongError', 'Your key is too long');
+  mkdirSync(bucketDir(root, bucket), { recursive: true });
 
   if (req.method === 'PUT' && key !== '') {
     const body = await readAll(req);
     await writeFile(fileOf(root, bucket, key), body);
-    await writeFile(`${fileOf(root, bucket, key)}.type`, req.headers['content-type'] ?? 'application/octet-stream');
+    const meta: ObjectMeta = { key, type: req.headers['content-type'] ?? 'application/octet-stream' };
+    await writeFile(`${fileOf(root, bucket, key)}${META}`, JSON.stringify(meta));
     res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"`, 'content-length': 0 });
     res.end();
     return;
@@ -58,15 +76,19 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     } catch {
       return s3Error(res, 404, 'NoSuchKey', `no object ${key}`);
     }
-    const type = await readFile(`${fileOf(root, bucket, key)}.type`, 'utf8').catch(() => 'application/octet-stream');
+    const type = await readFile(`${fileOf(root, bucket, key)}${META}`, 'utf8')
+      .then((text) => (JSON.parse(text) as ObjectMeta).type)
+      .catch(() => 'application/octet-stream');
     res.writeHead(200, { 'content-type': type, 'content-length': body.length, etag: `"${createHash('md5').update(body).digest('hex')}"` });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
   if (req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
     const prefix = url.searchParams.get('prefix') ?? '';
-    const names = (await readdir(join(root, encodeURIComponent(bucket)))).filter((n) => !n.endsWith('.type'));
-    const keys = names.map(decodeURIComponent).filter((k) => k.startsWith(prefix)).sort();
+    const dir = bucketDir(root, bucket);
+    const metas = (await readdir(dir)).filter((n) => n.endsWith(META));
+    const stored = await Promise.all(metas.map(async (n) => (JSON.parse(await readFile(join(dir, n), 'utf8')) as ObjectMeta).key));
+    const keys = stored.filter((k) => k.startsWith(prefix)).sort();
     const contents = await Promise.all(
       keys.map(async (k) => {
         const info = await stat(fileOf(root, bucket, k));

@@ -1,15 +1,20 @@
-import { auditStep, type AuditStepOutput } from '../../functions/audit/audit-step';
-import { notifyRun, type NotifyDeps, type NotifySummary } from '../../functions/notify/notify-run';
-import { reportStep, type ReportStepOutput } from '../../functions/report/report-step';
-import { simulateShard, ShardInput, type ShardOutput } from '../../functions/simulate-shard/simulate-shard';
-import type { ClusterItem } from '../../functions/shared/run-files';
-import { getJson } from '../../functions/shared/s3-json';
-import { parseStepInput, RunInput } from '../../functions/shared/workflow-input';
+import './workflow/node20-shim';
+import { readFileSync } from 'node:fs';
+import { ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { auditStep, type AuditStepOutput } from '../app/start-run';
+import { notifyEvent, type NotifyEventResult } from '../app/notify-event';
+import type { NotifyDeps } from '../app/notify-run';
+import { reportStep, type ReportStepOutput } from '../app/finish-run';
+import { simulateShard, ShardInput, type ShardOutput } from '../app/simulate-shard';
+import { getJson } from '../store/s3-json';
+import { parseStepInput, RunInput } from '../app/workflow-input';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
+import type { RunFailure } from '../pipeline/run-failure';
 import type { FleetStore } from '../store/types';
 import type { LocalS3 } from './local-s3';
 import { silentReporter, type StepReporter } from './step-progress';
+import { ITEM_READER_CONTEXT, shimItemReaders } from './workflow/item-reader-shim';
 
 export interface LocalWorkflowDeps {
   store: FleetStore;
@@ -24,6 +29,8 @@ export interface LocalWorkflowDeps {
   notifyDelivery?: NotifyDeps['delivery'];
   /** Told when each state starts and ends (the simulate state counts its shards). */
   reporter?: StepReporter;
+  /** Replaces a function's local handler (tests: a failing shard or report step). Keyed by function name. */
+  handlerOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
 }
 
 export interface WorkflowRun {
@@ -31,7 +38,19 @@ export interface WorkflowRun {
   audit: AuditStepOutput;
   shards: ShardOutput[];
   report: ReportStepOutput;
-  notify?: NotifySummary;
+  notify?: NotifyEventResult;
+}
+
+/** The run ended in the definition's RunFailed state (or the interpreter stopped it): what failed and why. */
+export class WorkflowFailedError extends Error {
+  constructor(
+    readonly runId: string,
+    readonly error: string,
+    readonly failure: RunFailure | undefined,
+  ) {
+    super(`workflow run ${runId} failed${failure ? ` in ${failure.state}` : ''}: ${error}`);
+    this.name = 'WorkflowFailedError';
+  }
 }
 
 /** Step Functions execution names: the run id every step keys its S3 files by. */
@@ -40,58 +59,138 @@ export function executionName(now: Date, trigger: string): string {
 }
 
 /**
- * The compliance state machine run locally, state by state, with the inputs Step Functions passes:
- * FullAudit (the scheduler's `{trigger, scope}` plus the execution name) → SimulateClusters (the Distributed
- * Map reads the cluster list from S3 and gives each iteration `{runId, clusterId}`) → Report → SlackDigest.
- * Each state's input is validated with the same schema the handler uses.
+ * The state machine `cdk synth` produces for infra/constructs/audit-workflow.ts, references resolved for a
+ * local run (infra/write-local-definition.ts writes it; a test keeps it equal to the current synth).
+ */
+const DEFINITION_FILE = new URL('./workflow/audit-state-machine.asl.json', import.meta.url);
+let definition: StateMachineDefinition | undefined;
+function synthesizedDefinition(): StateMachineDefinition {
+  definition ??= JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as StateMachineDefinition;
+  return definition;
+}
+
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type JsonValue = Parameters<LocalHandlers[string]>[0];
+/** What Lambda hands Step Functions is the result serialised as JSON; so is a local handler's. */
+const asLambdaResult = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+
+/** The Lambda function a Task state invokes, by its name in the resolved definition's ARN. */
+const functionName = (resource: unknown) => (typeof resource === 'string' ? /:function:([^:]+)$/.exec(resource)?.[1] : undefined);
+
+function taskStates(machine: { States: Record<string, Record<string, unknown>> }, out: [string, Record<string, unknown>][] = []) {
+  for (const [name, state] of Object.entries(machine.States)) {
+    if (state.Type === 'Task') out.push([name, state]);
+    const inner = (state.ItemProcessor ?? state.Iterator) as typeof machine | undefined;
+    if (inner !== undefined) taskStates(inner, out);
+  }
+  return out;
+}
+
+/**
+ * Executes the synthesized compliance state machine with aws-local-stepfunctions: its Retry, Catch, paths,
+ * Map and Fail states run as written, every Lambda task on the code its function bundles (the step functions
+ * each functions/<name>/index.ts wraps), the Distributed Map's S3 item reader through the local bucket
+ * (item-reader-shim.ts). A run that ends in RunFailed throws WorkflowFailedError after RecordFailure stored it.
  */
 export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: LocalWorkflowDeps, now = new Date()): Promise<WorkflowRun> {
   const reporter = deps.reporter ?? silentReporter;
   const runId = executionName(now, trigger);
-  const input = parseStepInput(RunInput, { runId, trigger, scope: { kind: 'fleet' } }, 'audit');
-  reporter.start('audit');
-  const audit = await auditStep(input, { store: deps.store, s3: deps.s3.client, bucket: deps.bucket, rules: deps.rules, now: () => now });
-  reporter.finish(`${audit.hosts} hosts, ${audit.vms} VMs, ${openCount(audit.findings)} open findings; ${audit.clusters} clusters to simulate`);
-
-  const items = (await getJson(deps.s3.client, deps.bucket, audit.clustersKey)) as ClusterItem[];
   const shards: ShardOutput[] = [];
-  reporter.start('simulate', items.length);
-  // The Distributed Map runs iterations in parallel; on one machine the shards are CPU-bound, so in order.
-  for (const item of items) {
-    const shardInput = parseStepInput(ShardInput, { runId: audit.runId, clusterId: item.clusterId }, 'simulate-shard');
-    shards.push(await simulateShard(shardInput, { s3: deps.s3.client, bucket: deps.bucket, ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }) }));
-    reporter.advance(shards.length);
-  }
-  reporter.finish(`${shards.length} cluster shards, ${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs`);
+  let failure: RunFailure | undefined;
 
-  reporter.start('report');
-  const reportInput = parseStepInput(RunInput, { ...input, audit, simulate: shards }, 'report');
-  const report = await reportStep(reportInput, {
+  const notifyDeps: NotifyDeps & { now: () => Date } = {
     store: deps.store,
-    s3: deps.s3.client,
-    bucket: deps.bucket,
-    rules: deps.rules,
-    failThreshold: deps.failThreshold,
+    minSeverity: deps.minSeverity,
+    webhookUrl: async () => deps.webhookUrl ?? '',
+    ...(deps.notifyDelivery && { delivery: deps.notifyDelivery }),
     now: () => now,
-  });
-  reporter.finish(`${report.keys.length} files under s3://${deps.bucket}/${report.reportPrefix}; ${report.failing} open at ${report.failThreshold} or above`);
+  };
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
+    'hyperaudit-audit': async (input) => {
+      reporter.start('audit');
+      const audit = await auditStep(parseStepInput(RunInput, input, 'audit'), { store: deps.store, s3: deps.s3.client, bucket: deps.bucket, rules: deps.rules, now: () => now });
+      reporter.finish(`${audit.hosts} hosts, ${audit.vms} VMs, ${openCount(audit.findings)} open findings; ${audit.clusters} clusters to simulate`);
+      return audit;
+    },
+    'hyperaudit-simulate-shard': async (input) => {
+      const shard = await simulateShard(parseStepInput(ShardInput, input, 'simulate-shard'), {
+        s3: deps.s3.client,
+        bucket: deps.bucket,
+        ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
+      });
+      shards.push(shard);
+      reporter.advance(shards.length);
+      return shard;
+    },
+    'hyperaudit-report': async (input) => {
+      reporter.finish(`${shards.length} cluster shards, ${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs`);
+      reporter.start('report');
+      const report = await reportStep(parseStepInput(RunInput, input, 'report'), {
+        store: deps.store,
+        s3: deps.s3.client,
+        bucket: deps.bucket,
+        rules: deps.rules,
+        failThreshold: deps.failThreshold,
+        now: () => now,
+      });
+      reporter.finish(`${report.keys.length} files under s3://${deps.bucket}/${report.reportPrefix}; ${report.failing} open at ${report.failThreshold} or above`);
+      return report;
+    },
+    'hyperaudit-notify': async (input) => {
+      const runFailed = (input as { runFailed?: RunFailure } | null)?.runFailed;
+      if (runFailed !== undefined) failure = runFailed;
+      // Locally Slack is optional: without a webhook the digest is not planned (a later `notify` plans it),
+      // while a failed run is still recorded and its message queued.
+      if (deps.webhookUrl === undefined && runFailed === undefined) return { skipped: 'no webhook' };
+      if (runFailed === undefined) reporter.start('slack');
+      const result = await notifyEvent(input, deps.webhookUrl === undefined ? { ...notifyDeps, delivery: { retryBudgetMs: 0 } } : notifyDeps);
+      if (runFailed === undefined) {
+        reporter.finish(
+          `${result.newCount} new findings at ${deps.minSeverity} or above, ${result.delivered} message(s) delivered` +
+            (result.remaining > 0 ? `, ${result.remaining} still queued (${result.stoppedBecause ?? 'stopped'})` : ''),
+        );
+      }
+      return result;
+    },
+    ...deps.handlerOverrides,
+  };
 
-  let notify: NotifySummary | undefined;
-  const webhook = deps.webhookUrl;
-  if (webhook !== undefined) {
-    reporter.start('slack');
-    notify = await notifyRun({
-      store: deps.store,
-      minSeverity: deps.minSeverity,
-      webhookUrl: async () => webhook,
-      ...(deps.notifyDelivery && { delivery: deps.notifyDelivery }),
-    });
-    reporter.finish(
-      `${notify.newCount} new findings at ${deps.minSeverity} or above, ${notify.delivered} message(s) delivered` +
-        (notify.remaining > 0 ? `, ${notify.remaining} still queued (${notify.stoppedBecause ?? 'stopped'})` : ''),
-    );
+  const { definition: shimmed, readers } = shimItemReaders(synthesizedDefinition() as never);
+  const items: Record<string, unknown> = {};
+  const overrides: LocalHandlers = {};
+  for (const [stateName, state] of taskStates(shimmed)) {
+    const mapName = readers.get(stateName);
+    if (mapName !== undefined) {
+      overrides[stateName] = async (input) => {
+        const { Key } = input as { Bucket: string; Key: string };
+        const list = await getJson(deps.s3.client, deps.bucket, Key);
+        if (!Array.isArray(list)) throw new Error(`s3://${deps.bucket}/${Key}: the ${mapName} item list is not a JSON array`);
+        items[mapName] = list;
+        reporter.start('simulate', list.length);
+        return input;
+      };
+      continue;
+    }
+    const name = functionName(state.Resource);
+    const handler = name !== undefined ? handlers[name] : undefined;
+    if (handler === undefined) throw new Error(`state ${stateName}: no local handler for ${String(state.Resource)}`);
+    overrides[stateName] = async (input) => asLambdaResult(await handler(input));
   }
-  return { runId, audit, shards, report, ...(notify && { notify }) };
+
+  const machine = new StateMachine(shimmed as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  const execution = machine.run(
+    { trigger, scope: { kind: 'fleet' } },
+    { overrides: { taskResourceLocalHandlers: overrides }, context: { Execution: { Name: runId }, [ITEM_READER_CONTEXT]: items } },
+  );
+  let output: { audit: AuditStepOutput; report: ReportStepOutput; notify?: NotifyEventResult | { skipped: string } };
+  try {
+    output = (await execution.result) as unknown as typeof output;
+  } catch (err) {
+    const cause = err instanceof ExecutionError && err.cause instanceof Error ? err.cause : err;
+    throw new WorkflowFailedError(runId, cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause), failure);
+  }
+  const notify = output.notify !== undefined && !('skipped' in output.notify) ? output.notify : undefined;
+  return { runId, audit: output.audit, shards, report: output.report, ...(notify && { notify }) };
 }
 
 const openCount = (bySeverity: Record<Severity, number>) => Object.values(bySeverity).reduce((a, b) => a + b, 0);

@@ -13,7 +13,11 @@ import type { FleetStore, OutboxMessage, PutEventsResult } from '../store/types'
 export class RecordingStore implements FleetStore {
   private stored: FleetEvent[] = [];
 
-  constructor(private readonly inner: FleetStore) {}
+  /** `beforePut` runs before each write reaches the table (serve writes its pending-evaluation marker there). */
+  constructor(
+    private readonly inner: FleetStore,
+    private readonly beforePut?: (events: readonly FleetEvent[]) => Promise<void>,
+  ) {}
 
   /** Events stored since the last call, oldest first. */
   takeStored(): FleetEvent[] {
@@ -24,6 +28,7 @@ export class RecordingStore implements FleetStore {
 
   async putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult> {
     let result: PutEventsResult;
+    if (this.beforePut !== undefined && events.length > 0) await this.beforePut(events);
     try {
       result = await this.inner.putEvents(events);
     } catch (err) {
@@ -64,6 +69,7 @@ export class RecordingStore implements FleetStore {
   listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
     return this.inner.listMeta<T>(prefix);
   }
+
   enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
     return this.inner.enqueueOutbox(messages);
   }

@@ -498,6 +498,12 @@ export class DynamoStore implements FleetStore {
     return out;
   }
 
+  async deleteMeta(key: string): Promise<void> {
+    await withRetry(this.ctx.retry, () =>
+      this.options.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: META_PK }, sk: { S: key } } })),
+    );
+  }
+
   async enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
     for (const message of messages) {
       try {

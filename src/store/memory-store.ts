@@ -94,6 +94,10 @@ export class MemoryStore implements FleetStore {
       .map(([key, value]) => ({ key, value: structuredClone(value) as T }));
   }
 
+  async deleteMeta(key: string): Promise<void> {
+    this.meta.delete(key);
+  }
+
   async enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
     for (const m of messages) if (!this.outbox.has(m.id)) this.outbox.set(m.id, structuredClone(m));
   }

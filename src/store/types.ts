@@ -39,6 +39,8 @@ export interface FleetStore {
   putMeta(key: string, value: unknown): Promise<void>;
   /** Meta entries whose key starts with `prefix`, sorted by key. */
   listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]>;
+  /** Removes a meta entry (absent: nothing happens). Optional: callers fall back to overwriting it. */
+  deleteMeta?(key: string): Promise<void>;
   enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void>;
   listOutbox(): Promise<OutboxMessage[]>;
   deleteOutbox(id: string): Promise<void>;

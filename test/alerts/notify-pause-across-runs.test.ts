@@ -72,4 +72,35 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
     expect(third.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     expect(server.arrivals.map((a) => a.answer)).toEqual(['server-error', 'ok']);
   });
+
+  it('doubles the outage backoff from run to run instead of starting again at the base', async () => {
+    const { timing } = virtualTiming();
+    let down = true;
+    const server = await startSlackLikeServer(() => (down ? 'server-error' : 'ok'));
+    servers.push(server);
+    const store = await storeWith(1);
+    const options = { minSeverity: 'info' as const, webhookUrl: server.url, delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 } };
+
+    const first = await runNotify(store, options);
+    expect(first.delivery?.stoppedBecause).toMatch(/after 1 attempt/);
+    await timing.sleep(10_000);
+    const second = await runNotify(store, options);
+    expect(second.delivery?.requests).toBe(1);
+    expect(second.delivery?.stoppedBecause).toMatch(/after 2 attempt/);
+    // The second outage answer pauses 20 s, not the base 10 s again: a run 10 s later does not post.
+    await timing.sleep(10_000);
+    const third = await runNotify(store, options);
+    expect(third.delivery?.requests).toBe(0);
+    expect(server.arrivals).toHaveLength(2);
+
+    down = false;
+    await timing.sleep(10_000);
+    const fourth = await runNotify(store, options);
+    expect(fourth.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
+    // An answer resets the count: the next outage starts at the base backoff again.
+    down = true;
+    await store.putFindings([finding(7)]);
+    const fifth = await runNotify(store, options);
+    expect(fifth.delivery?.stoppedBecause).toMatch(/after 1 attempt/);
+  });
 });

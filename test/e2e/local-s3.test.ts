@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, listKeys, putJson, putText } from '../../functions/shared/s3-json';
+import { getJson, listKeys, putJson, putText } from '../../src/store/s3-json';
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 
 describe('local S3 for the workflow steps', () => {
@@ -26,6 +26,18 @@ describe('local S3 for the workflow steps', () => {
     await putJson(s3.client, 'reports', 'runs/r-1/simulation/x.json', {});
     expect(await listKeys(s3.client, 'reports', 'runs/r-1/')).toEqual(['runs/r-1/clusters/a%26b.json', 'runs/r-1/simulation/x.json']);
     expect(await listKeys(s3.client, 'reports', 'nothing/')).toEqual([]);
+  });
+
+  it('keeps keys of any script up to S3’s 1,024 bytes, which are longer than a file name may be', async () => {
+    const key = `runs/r-2/clusters/${'集群'.repeat(150)}.json`;
+    expect(Buffer.byteLength(key)).toBeGreaterThan(255);
+    await putJson(s3.client, 'reports', key, { ok: true });
+    expect(await getJson(s3.client, 'reports', key)).toEqual({ ok: true });
+    expect(await listKeys(s3.client, 'reports', 'runs/r-2/')).toEqual([key]);
+  });
+
+  it('refuses a key over 1,024 bytes as S3 does', async () => {
+    await expect(putJson(s3.client, 'reports', `runs/${'é'.repeat(600)}`, {})).rejects.toMatchObject({ name: 'KeyTooLongError' });
   });
 
   it('answers a missing key with NoSuchKey', async () => {

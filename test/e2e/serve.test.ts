@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLES } from './planted';
 import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
 
@@ -158,7 +158,9 @@ describe('hyperaudit serve', () => {
     expect(body.accepted).toBe(1);
     expect(body.evaluation).toMatchObject({ subjects: 1, mode: 'incremental' });
     expect(has(await reportFindings(), 'esxi.ssh-disabled', 'host-1105')).toBe(true);
-    expect(slack.accepted().length).toBeGreaterThan(slackBefore);
+    // The digest goes out after the answer (the sender never waits on Slack).
+    expect(body.notify).toBe('scheduled');
+    await vi.waitFor(() => expect(slack.accepted().length).toBeGreaterThan(slackBefore), { timeout: 30_000, interval: 50 });
     expect(JSON.stringify(slack.accepted().slice(slackBefore))).toContain('esxi.ssh-disabled');
 
     const again = await post(JSON.stringify(event), 'application/json');

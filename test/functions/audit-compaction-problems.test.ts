@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditStep, type StepLog } from '../../functions/audit/audit-step';
+import { auditStep, type StepLog } from '../../src/app/start-run';
 import type { FleetEvent } from '../../src/model/event';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';

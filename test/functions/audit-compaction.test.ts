@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditStep } from '../../functions/audit/audit-step';
+import { auditStep } from '../../src/app/start-run';
 import { fleetToJson } from '../../src/model/fleet';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';

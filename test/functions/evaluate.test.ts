@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedSubjects } from '../../functions/evaluate/changed-subjects';
-import { evaluateChanges } from '../../functions/evaluate/evaluate-changes';
+import { changedSubjects } from '../../src/app/changed-subjects';
+import { evaluateChanges } from '../../src/app/evaluate-changes';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import { eventKey, FINDINGS_PK, OUTBOX_PK, SNAPSHOT_SK } from '../../src/store/items';
 import type { FleetEvent } from '../../src/model/event';

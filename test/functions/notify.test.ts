@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyRun } from '../../functions/notify/notify-run';
+import { notifyRun } from '../../src/app/notify-run';
 import { readWebhookUrl } from '../../functions/shared/webhook-secret';
 import { runAudit } from '../../src/pipeline/audit';
 import { fleetEvents } from './helpers/fleet-fixture';

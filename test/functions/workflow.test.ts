@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditStep, type AuditStepOutput } from '../../functions/audit/audit-step';
-import { reportStep } from '../../functions/report/report-step';
-import { runKeys, type ClusterItem } from '../../functions/shared/run-files';
-import { simulateShard } from '../../functions/simulate-shard/simulate-shard';
+import { auditStep, type AuditStepOutput } from '../../src/app/start-run';
+import { reportStep } from '../../src/app/finish-run';
+import { runKeys, type ClusterItem } from '../../src/model/run-files';
+import { simulateShard } from '../../src/app/simulate-shard';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
 import { SIMULATION_LATEST_KEY } from '../../src/pipeline/simulate';

@@ -343,6 +343,19 @@ describe('audit workflow', () => {
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });
 
+  it('catches a failure of every state, records it through the notify function and ends the run in RunFailed', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const def = renderDefinition(machine.Properties.DefinitionString) as { States: Record<string, Record<string, unknown>> };
+    for (const name of ['FullAudit', 'SimulateClusters', 'WriteReport', 'SlackDigest']) {
+      const [catcher] = def.States[name]!.Catch as { ErrorEquals: string[]; Next: string }[];
+      expect(catcher?.ErrorEquals, name).toEqual(['States.ALL']);
+      expect(def.States[catcher!.Next]).toMatchObject({ Type: 'Pass', Next: 'RecordFailure', Parameters: { state: name } });
+    }
+    expect(JSON.stringify(def.States.RecordFailure!.Resource)).toContain(logicalId(stack.changes.notifyFunction));
+    expect(def.States.RecordFailure).toMatchObject({ Next: 'RunFailed', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RunFailed' }] });
+    expect(def.States.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.cause' });
+  });
+
   it('runs one notify at a time: the stream, the outbox drain and the SlackDigest step all invoke one function reserved at concurrency 1', () => {
     const notifyId = logicalId(stack.changes.notifyFunction);
     expect(resources[notifyId]!.Properties.ReservedConcurrentExecutions).toBe(1);

@@ -12,7 +12,9 @@ export type SlackAnswer =
   /** 404 no_service: no such webhook (deleted app, wrong URL). */
   | 'no-service'
   /** 410 channel_is_archived: the webhook's channel was archived. */
-  | 'channel-archived';
+  | 'channel-archived'
+  /** No answer until `release()`: a webhook that hangs (Slack outage at the TCP level). */
+  | 'hang';
 
 export type SlackBody = { text?: string; blocks?: unknown[] } & Record<string, unknown>;
 
@@ -29,13 +31,17 @@ export interface SlackLikeServer {
   arrivals: Arrival[];
   /** Bodies Slack accepted (answered 200), in arrival order. */
   accepted(): SlackBody[];
+  /** Requests answered 'hang' that are still open (not released, client still waiting). */
+  held(): number;
+  /** Answers every held request with `answer` (default 200 ok). */
+  release(answer?: Exclude<SlackAnswer, 'hang' | 'rate-limited'>): void;
   close(): Promise<void>;
 }
 
 const PLAIN = { 'content-type': 'text/html' };
 
 /** Status and body Slack sends for each answer other than 429. */
-const REPLIES: Record<Exclude<SlackAnswer, 'rate-limited'>, [number, string]> = {
+const REPLIES: Record<Exclude<SlackAnswer, 'rate-limited' | 'hang'>, [number, string]> = {
   ok: [200, 'ok'],
   'server-error': [500, 'internal_error'],
   'invalid-blocks': [400, 'invalid_blocks'],
@@ -61,6 +67,7 @@ export async function startSlackLikeServer(
 ): Promise<SlackLikeServer> {
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   const arrivals: Arrival[] = [];
+  const holding: { arrival: Arrival; res: import('node:http').ServerResponse }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -78,7 +85,12 @@ export async function startSlackLikeServer(
       }
       const partial = { at: performance.now(), body };
       const a = answer(partial, arrivals.length);
-      arrivals.push({ ...partial, answer: a });
+      const arrival: Arrival = { ...partial, answer: a };
+      arrivals.push(arrival);
+      if (a === 'hang') {
+        holding.push({ arrival, res });
+        return;
+      }
       if (a === 'rate-limited') {
         res.writeHead(429, { ...PLAIN, 'retry-after': retryAfter }).end('rate_limited');
         return;
@@ -93,6 +105,18 @@ export async function startSlackLikeServer(
     url: `http://127.0.0.1:${port}/services/T000/B000/XXXX`,
     arrivals,
     accepted: () => arrivals.filter((a) => a.answer === 'ok').map((a) => a.body),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    held: () => holding.filter((h) => !h.res.writableEnded && !h.res.destroyed && !h.res.req.socket.destroyed).length,
+    release: (answerWith = 'ok') => {
+      for (const h of holding.splice(0)) {
+        h.arrival.answer = answerWith;
+        const [status, text] = REPLIES[answerWith];
+        if (!h.res.destroyed) h.res.writeHead(status, PLAIN).end(text);
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -94,6 +94,7 @@ export function register(program: Command, run: CommandRunner): void {
           future,
           ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
         });
+        await pipeline.recoverPending?.();
         const server = await startServeServer(port, { token, maxBodyBytes, pipeline, log });
         process.stdout.write(`hyperaudit serve: listening on ${server.url} (${host} only)\n`);
         process.stdout.write(`  POST ${server.url}/events   POST ${server.url}/runs   GET ${server.url}/report   GET ${server.url}/healthz\n`);

@@ -1,8 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Severity } from '../../src/model/finding';
-import type { LoadedRule } from '../../src/engine/types';
-import { runAudit } from '../../src/pipeline/audit';
-import type { FleetStore } from '../../src/store/types';
+import type { Severity } from '../model/finding';
+import type { LoadedRule } from '../engine/types';
+import { runAudit } from '../pipeline/audit';
+import type { FleetStore } from '../store/types';
 import { changedSubjects } from './changed-subjects';
 
 export interface EvaluateDeps {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunId } from './run-files';
+import { RunId } from '../model/run-files';
 
 /** What the state machine passes every step: who started the run and for what. */
 export const RunInput = z.object({

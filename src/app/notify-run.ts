@@ -1,6 +1,6 @@
-import type { Severity } from '../../src/model/finding';
-import { runNotify, type NotifyOptions } from '../../src/pipeline/notify';
-import type { FleetStore } from '../../src/store/types';
+import type { Severity } from '../model/finding';
+import { runNotify, type NotifyOptions } from '../pipeline/notify';
+import type { FleetStore } from '../store/types';
 
 export interface NotifyDeps {
   store: FleetStore;

@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { EVENT_SK_PREFIX, parseEntityPk } from '../../src/store/items';
-import type { PutEventsResult } from '../../src/store/types';
+import { EVENT_SK_PREFIX, parseEntityPk } from '../store/items';
+import type { PutEventsResult } from '../store/types';
 
 /**
  * The entities new event items belong to, each once. The event source already filters to event inserts;

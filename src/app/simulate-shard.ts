@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { loadTraceDirectory, simulateCluster } from '../../src/pipeline/simulate';
-import type { Fleet } from '../../src/model/fleet';
-import { readClusterWork, RunId, runKeys } from '../shared/run-files';
-import { getJson, putJson } from '../shared/s3-json';
+import { loadTraceDirectory, simulateCluster } from '../pipeline/simulate';
+import type { Fleet } from '../model/fleet';
+import { readClusterWork, RunId, runKeys } from '../model/run-files';
+import { getJson, putJson } from '../store/s3-json';
 
 /** The Distributed Map item: the audit step's run id and one entry of its cluster list. */
 export const ShardInput = z.object({ runId: RunId, clusterId: z.string().min(1).max(512) });

@@ -1,15 +1,15 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Severity } from '../../src/model/finding';
-import type { LoadedRule } from '../../src/engine/types';
-import { runAudit } from '../../src/pipeline/audit';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
-import { readSources } from '../../src/sources/read-sources';
-import { clusterFleet, listClusters, replayStored } from '../../src/pipeline/simulate';
-import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../../src/simulation/simulate-fleet';
-import type { CompactionResult, FleetStore } from '../../src/store/types';
-import { clusterWork, runKeys, type ClusterItem } from '../shared/run-files';
-import { putJson } from '../shared/s3-json';
-import type { RunInput } from '../shared/workflow-input';
+import type { Severity } from '../model/finding';
+import type { LoadedRule } from '../engine/types';
+import { runAudit } from '../pipeline/audit';
+import { ingestOutcomes } from '../pipeline/ingest';
+import { readSources } from '../sources/read-sources';
+import { clusterFleet, listClusters, replayStored } from '../pipeline/simulate';
+import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../simulation/simulate-fleet';
+import type { CompactionResult, FleetStore } from '../store/types';
+import { clusterWork, runKeys, type ClusterItem } from '../model/run-files';
+import { putJson } from '../store/s3-json';
+import type { RunInput } from './workflow-input';
 
 export interface AuditStepDeps {
   store: FleetStore;

@@ -2,16 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { atOrAbove, type Severity } from '../../src/model/finding';
-import type { LoadedRule } from '../../src/engine/types';
-import { runAudit } from '../../src/pipeline/audit';
-import { generateReport, reportTimestamp, type ReportFormat } from '../../src/pipeline/report';
-import { renderAuditFiles } from '../../src/report/html/audit-formats';
-import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../../src/pipeline/simulate';
-import type { FleetStore } from '../../src/store/types';
-import { runKeys } from '../shared/run-files';
-import { getJson, listKeys, putText } from '../shared/s3-json';
-import type { RunInput } from '../shared/workflow-input';
+import { atOrAbove, type Severity } from '../model/finding';
+import type { LoadedRule } from '../engine/types';
+import { runAudit } from '../pipeline/audit';
+import { generateReport, reportTimestamp, type ReportFormat } from '../pipeline/report';
+import { renderAuditFiles } from '../report/html/audit-formats';
+import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../pipeline/simulate';
+import type { FleetStore } from '../store/types';
+import { runKeys } from '../model/run-files';
+import { getJson, listKeys, putText } from '../store/s3-json';
+import type { RunInput } from './workflow-input';
 
 export interface ReportStepDeps {
   store: FleetStore;

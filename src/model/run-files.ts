@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { emptyFleet, fleetToJson, type Fleet, type HostView, type VmView } from '../../src/model/fleet';
-import type { Perimeter } from '../../src/model/perimeter';
-import type { PlacementSegment, PlacementTimeline } from '../../src/simulation/placement';
+import { emptyFleet, fleetToJson, type Fleet, type HostView, type VmView } from './fleet';
+import type { Perimeter } from './perimeter';
+import type { PlacementSegment, PlacementTimeline } from '../simulation/placement';
 
 /**
  * Files one audit run keeps under `runs/<runId>/` of the reports bucket: the cluster list the Distributed
@@ -12,7 +13,22 @@ import type { PlacementSegment, PlacementTimeline } from '../../src/simulation/p
 /** Step Functions execution names: 1-80 characters, none of whitespace or `<>{}[]?*"#%\^|~\`$&,;:/`. */
 export const RunId = z.string().regex(/^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/, 'not a Step Functions execution name');
 
-const clusterFile = (clusterId: string) => `${encodeURIComponent(clusterId)}.json`;
+/** Readable ASCII kept from a cluster id in its file name; the hash makes the name unique whatever was cut. */
+const READABLE_CHARS = 48;
+
+/**
+ * A cluster's file name: a readable ASCII slug of the id plus a hash of the whole id. The key is plain
+ * characters already, so nothing downstream encodes it a second time, and it stays short (under 80 bytes)
+ * whatever the id's length or script, far inside S3's 1,024-byte key limit and a file system's 255-byte name.
+ */
+export function clusterFile(clusterId: string): string {
+  const slug = clusterId
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, READABLE_CHARS);
+  const hash = createHash('sha256').update(clusterId, 'utf8').digest('hex').slice(0, 16);
+  return `${slug}-${hash}.json`;
+}
 
 export const runKeys = {
   clusterList: (runId: string) => `runs/${runId}/clusters.json`,
