@@ -1,7 +1,9 @@
 /**
  * `npx tsx bench/audit.ts [hosts] [vmsPerHost]`: full audit of a generated fleet (default 5,000 hosts,
- * 100,000 VMs) with the compiled evaluator, against the naive json-rules-engine loop (one Engine with every
- * rule, `await engine.run()` per resource) measured in the same run on a sample and extrapolated.
+ * 100,000 VMs) with the compiled evaluator, against json-rules-engine measured in the same run on a sample and
+ * extrapolated: as its documentation suggests for many resource types (one Engine per resource type holding that
+ * type's rules, facts as almanac facts, `await engine.run()` per resource), which is the ratio the README quotes,
+ * and the naive loop with every rule in one Engine.
  */
 import { CompiledRules } from '../src/engine/compile';
 import { indexFleet, contextsOf, type ResourceContext } from '../src/engine/fleet-index';
@@ -177,6 +179,19 @@ process.stdout.write(
     `extrapolated to the fleet: ${fmt(naiveFullMs / 1000, 1)} s\n`,
 );
 
+// The fair baseline: one Engine per resource type, so a VM pays only for the VM rules.
+const perType = new Map((['host', 'vm'] as ResourceType[]).map((t) => [t, new ReferenceRules(rules.filter((r) => r.resourceType === t))]));
+const tPerType = performance.now();
+let perTypeHits = 0;
+for (const ctx of sample) perTypeHits += (await perType.get(ctx.type)!.run(ctx)).length;
+const perTypeMs = performance.now() - tPerType;
+const perTypeRate = sample.length / (perTypeMs / 1000);
+const perTypeFullMs = (resources / perTypeRate) * 1000;
+process.stdout.write(
+  `json-rules-engine, one Engine per resource type: ${fmt(perTypeRate)} resources/s; extrapolated to the fleet: ${fmt(perTypeFullMs / 1000, 1)} s ` +
+    `(${fmt(perTypeFullMs / naiveFullMs * 100, 0)}% of the one-Engine loop's time; fired ${fmt(perTypeHits)} on the sample, one Engine ${fmt(naiveHits)})\n`,
+);
+
 // The issue's calibration figure ("about 3,000 resources/s with 20 rules"): the same loop with 20 rules.
 const twenty = new ReferenceRules(rules.filter((_, i) => i % Math.ceil(rules.length / 20) === 0).slice(0, 20));
 const sample20 = sample.slice(0, 2000);
@@ -195,8 +210,9 @@ const b = (await reference.evaluate(index, scope)).hits.map(key).sort();
 const identical = a.length === b.length && a.every((x, i) => x === b[i]);
 process.stdout.write(`findings on the sample: compiled ${fmt(a.length)}, json-rules-engine ${fmt(b.length)} (naive loop fired ${fmt(naiveHits)}) — ${identical ? 'identical' : 'DIFFERENT'}\n`);
 
-const ratio = naiveFullMs / evalMs;
+const ratio = perTypeFullMs / evalMs;
 process.stdout.write(
-  `speed-up (evaluation, compiled vs naive extrapolated): ${fmt(ratio, 1)}x (goal >= 10x); full audit ${fmt(fullMs / 1000, 2)} s (goal <= 5 s)\n`,
+  `speed-up (evaluation, compiled vs json-rules-engine with one Engine per type, extrapolated): ${fmt(ratio, 1)}x (goal >= 10x); ` +
+    `vs the one-Engine loop: ${fmt(naiveFullMs / evalMs, 1)}x; full audit ${fmt(fullMs / 1000, 2)} s (goal <= 5 s)\n`,
 );
-if (!identical) process.exitCode = 1;
+if (!identical || perTypeHits !== naiveHits) process.exitCode = 1;

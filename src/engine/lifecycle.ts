@@ -42,7 +42,37 @@ function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
 }
 
 /**
- * Pure lifecycle step. New hit → open (firstSeen = now); hit again → lastSeen = now; a resolved finding
+ * What a reader of a stored finding sees, apart from when it was last seen: a hit whose view is unchanged is
+ * not written again (every audit used to rewrite every current finding, a paid write each on AWS).
+ */
+function sameView(a: Finding, b: Finding): boolean {
+  return (
+    a.status === b.status &&
+    a.severity === b.severity &&
+    a.category === b.category &&
+    a.pack === b.pack &&
+    a.title === b.title &&
+    a.remediation === b.remediation &&
+    a.rationale === b.rationale &&
+    a.resourceName === b.resourceName &&
+    a.resolvedAt === b.resolvedAt &&
+    sameWaiver(a.waiver, b.waiver) &&
+    JSON.stringify(a.controls) === JSON.stringify(b.controls) &&
+    JSON.stringify(a.evidence) === JSON.stringify(b.evidence)
+  );
+}
+
+/**
+ * When a stored finding was last seen: its own `lastSeen` is when it was last written, and every full audit
+ * since then that left it unresolved saw it too (the run's time is recorded once, in the run record).
+ */
+export function lastSeenOf(f: Finding, lastFullAuditAt: string | undefined): string {
+  return f.status !== 'resolved' && lastFullAuditAt !== undefined && lastFullAuditAt > f.lastSeen ? lastFullAuditAt : f.lastSeen;
+}
+
+/**
+ * Pure lifecycle step. New hit → open (firstSeen = now); hit again → lastSeen = now (written only when what a
+ * reader sees changed: see sameView); a resolved finding
  * that fires again → open again, keeping its original firstSeen; an evaluated resource whose finding no
  * longer fires → resolved (resolvedAt = now). Waivers apply to every unresolved finding, evaluated or not,
  * so an expired waiver reopens a finding even when its resource did not change. Waived findings stay.
@@ -78,8 +108,8 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     applyWaiver(finding, waivers, now);
     hit.add(fp);
     findings.push(finding);
-    // lastSeen moved: always written.
-    changed.push(finding);
+    const before = previous.get(fp);
+    if (before === undefined || !sameView(before, finding)) changed.push(finding);
   }
   for (const prev of input.previous) {
     if (hit.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;

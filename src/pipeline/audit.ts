@@ -11,6 +11,15 @@ import type { LoadedRule, Profile } from '../engine/types';
 import { parseStoredWaivers, waiverMatcher, type Waiver } from '../engine/waivers';
 
 export const AUDIT_META_KEY = 'audit/latest';
+
+/** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
+export interface AuditRunRecord {
+  generatedAt: string;
+  profile: string;
+  mode: 'full' | 'incremental';
+  summary: unknown;
+  lastFullAuditAt?: string;
+}
 /** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */
 export const WAIVERS_META_KEY = 'audit/waivers';
 
@@ -81,11 +90,12 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   const profile = opts.profile ?? 'scg';
   const now = opts.now ?? new Date().toISOString();
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
-  const [fleet, simulation, previous, storedWaivers] = await Promise.all([
+  const [fleet, simulation, previous, storedWaivers, previousRun] = await Promise.all([
     store.loadFleet(),
     store.getMeta<unknown>(SIMULATION_LATEST_KEY),
     store.listFindings(),
     opts.waivers === undefined ? store.getMeta<unknown>(WAIVERS_META_KEY) : Promise.resolve(undefined),
+    store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
   ]);
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
   const waivers = opts.waivers ?? (storedWaivers === undefined ? [] : parseStoredWaivers(storedWaivers, WAIVERS_META_KEY));
@@ -117,6 +127,8 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     rules,
     coverage: evaluation.coverage,
   };
-  await store.putMeta(AUDIT_META_KEY, { generatedAt: now, profile, mode: result.mode, summary: result.summary });
+  const lastFullAuditAt = result.mode === 'full' ? now : previousRun?.lastFullAuditAt;
+  const record: AuditRunRecord = { generatedAt: now, profile, mode: result.mode, summary: result.summary, ...(lastFullAuditAt !== undefined && { lastFullAuditAt }) };
+  await store.putMeta(AUDIT_META_KEY, record);
   return result;
 }

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
+import { lastSeenOf } from '../engine/lifecycle';
+import { AUDIT_META_KEY, type AuditRunRecord } from './audit';
 import { buildReportData, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import { LATEST_REPORT_META, RUN_META_PREFIX, type LatestReportMeta, type RunSummary } from '../report/html/report-meta';
@@ -59,7 +61,14 @@ export function summariseRun(at: string, findings: readonly Finding[], fleet: Fl
 
 /** Reads what the report needs from the store and records this run for future trends. */
 export async function collectReportData(store: FleetStore, now: Date): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
-  const [findings, fleet, rawSimulation] = await Promise.all([store.listFindings(), store.loadFleet(), store.getMeta<unknown>(SIMULATION_LATEST_KEY)]);
+  const [stored, fleet, rawSimulation, lastAudit] = await Promise.all([
+    store.listFindings(),
+    store.loadFleet(),
+    store.getMeta<unknown>(SIMULATION_LATEST_KEY),
+    store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
+  ]);
+  // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
+  const findings = stored.map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
   const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);

@@ -157,6 +157,20 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   const appHostList = appNames.map((a) => [...apps.get(a)!.hosts].sort((x, y) => x - y));
   const hostApps: number[][] = Array.from({ length: H }, () => []);
   appHostList.forEach((hosts, a) => hosts.forEach((h) => hostApps[h]!.push(a)));
+  // Most replicas of one role group on a single host: with them, how close one more failure comes to the group.
+  const groupMaxOnOneHost = new Map<number[], number>();
+  for (const roles of appRoles) {
+    for (const group of roles) {
+      const perHost = new Map<number, number>();
+      let most = 0;
+      for (const v of group) {
+        const n = (perHost.get(input.vmHost[v]!) ?? 0) + 1;
+        perHost.set(input.vmHost[v]!, n);
+        if (n > most) most = n;
+      }
+      groupMaxOnOneHost.set(group, most);
+    }
+  }
 
   // Scratch state for evaluating one failure set.
   const hostMode = new Uint8Array(H);
@@ -260,6 +274,8 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     hostMode[h] = saved;
   }
 
+  // A VM's weight when its host alone fails (restarted or not): what an app-only host contributes.
+  const singleDownW = new Float64Array(V);
   for (let h = 0; h < H; h++) {
     if (hostVms[h]!.length === 0) {
       singleRestartable[h] = 1;
@@ -268,6 +284,7 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     hostMode[h] = DOWN;
     evaluate([h]);
     singleRestartable[h] = failedCluster[input.hostCluster[h]!] ? 0 : 1;
+    for (const v of hostVms[h]!) singleDownW[v] = vmW[v]!;
     clear([h]);
     hostMode[h] = ISOLATED;
     evaluate([h]);
@@ -277,10 +294,21 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     forced(h, [], cachedVm, cachedApp[h]!, 1);
   }
 
+  // Per trial, work is bounded by the clusters a failure happens in: their hosts are re-evaluated in full
+  // (restart capacity is per cluster). A host elsewhere that shares an app with a failed host keeps its
+  // single-failure VM outcome, and only the shared app can differ; that app is looked at only when one of its
+  // role groups could be entirely down (all its replicas on failed hosts plus one more host), which a replica
+  // group spread over many hosts never is. So fleet-wide apps (DNS, monitoring, AD) cost per trial what their
+  // replicas on failed hosts cost, not what every host holding them costs. Same draws and estimator as before.
   const explicitTrials = new Int32Array(H);
   const clusterFailures = new Int32Array(C);
+  // Trials in which an app was touched by a failure outside a host's own cluster, and those among them in which
+  // the host's cluster failed too (counted once, not twice, when the clean share is taken).
+  const appTouched = new Int32Array(appNames.length);
+  const appTouchedMark = new Int32Array(appNames.length).fill(-1);
+  const bothTouched: Map<number, number>[] = Array.from({ length: H }, () => new Map());
   const failed: number[] = [];
-  const affected = new Set<number>();
+  const clusterHit = new Int32Array(C).fill(-1);
   for (let trial = 0; trial < T; trial++) {
     failed.length = 0;
     for (let h = 0; h < H; h++) {
@@ -302,37 +330,86 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     if (failed.length === 0) continue;
 
     evaluate(failed);
-    const seen = new Set<number>();
     for (const h of failed) {
       const c = input.hostCluster[h]!;
-      if (!seen.has(c) && failedCluster[c]) clusterFailures[c]!++;
-      seen.add(c);
+      if (clusterHit[c] !== trial && failedCluster[c]) clusterFailures[c]!++;
+      clusterHit[c] = trial;
     }
+    // vmW still holds this failure set's outcome: the app-only hosts are scored against it.
+    scoreAppsSharedWithFailures(trial);
     clear(failed);
 
-    // Hosts whose forced outcome differs from the single-failure one: same cluster or a shared app.
-    affected.clear();
     for (const f of failed) {
-      for (const h of clusterHosts[input.hostCluster[f]!]!) affected.add(h);
-      for (const a of hostApps[f]!) for (const h of appHostList[a]!) affected.add(h);
-    }
-    for (const h of affected) {
-      if (hostVms[h]!.length === 0) continue;
-      explicitTrials[h]!++;
-      forced(h, failed, vmAcc, appAcc[h]!, 1);
+      const c = input.hostCluster[f]!;
+      if (clusterHit[c] === -2 - trial) continue;
+      clusterHit[c] = -2 - trial;
+      for (const h of clusterHosts[c]!) {
+        if (hostVms[h]!.length === 0) continue;
+        explicitTrials[h]!++;
+        forced(h, failed, vmAcc, appAcc[h]!, 1);
+        for (const a of hostApps[h]!) if (appTouchedMark[a] === trial) bothTouched[h]!.set(a, (bothTouched[h]!.get(a) ?? 0) + 1);
+      }
     }
     for (const h of failed) hostMode[h] = 0;
+  }
+
+  /**
+   * For each app held by a failed host: count the trial as touched, and score the hosts outside the failed
+   * clusters that hold it, but only if one of its role groups could be down with one more host failed.
+   */
+  function scoreAppsSharedWithFailures(trial: number): void {
+    const touched: number[] = [];
+    for (const f of failed) {
+      for (const a of hostApps[f]!) {
+        if (appTouchedMark[a] !== trial) {
+          appTouchedMark[a] = trial;
+          appTouched[a]!++;
+          touched.push(a);
+        }
+      }
+    }
+    for (const a of touched) {
+      let couldBeDown = false;
+      for (const group of appRoles[a]!) {
+        let onFailed = 0;
+        for (const v of group) if (hostMode[input.vmHost[v]!] !== 0) onFailed++;
+        if (onFailed + groupMaxOnOneHost.get(group)! >= group.length) couldBeDown = true;
+      }
+      if (!couldBeDown) continue;
+      for (const h of appHostList[a]!) {
+        if (clusterHit[input.hostCluster[h]!] === trial || hostVms[h]!.length === 0 || pFail[h] === 0) continue;
+        scoreAppOnly(h, a);
+      }
+    }
+  }
+
+  /** What forced(h, failed) adds for app `a` when h's cluster has no other failure: its VMs' single-failure outcome. */
+  function scoreAppOnly(h: number, a: number): void {
+    const modes: [number, number][] = [
+      [DOWN, q[h]! / pFail[h]!],
+      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
+    ];
+    for (const [mode, weight] of modes) {
+      if (weight === 0) continue;
+      hostMode[h] = mode;
+      for (const v of hostVms[h]!) vmW[v] = mode === ISOLATED ? 1 : singleDownW[v]!;
+      const share = appShare(a);
+      if (share > 0) appAcc[h]!.set(a, (appAcc[h]!.get(a) ?? 0) + weight * share);
+    }
+    for (const v of hostVms[h]!) vmW[v] = 0;
+    hostMode[h] = 0;
   }
 
   const vmDowntime = new Float64Array(V).fill(Number.NaN);
   const appDowntime = new Float64Array(appNames.length);
   for (let h = 0; h < H; h++) {
-    const clean = T - explicitTrials[h]!;
     const denom = T > 0 ? T : 1;
-    const cleanShare = T > 0 ? clean : 1;
-    for (const v of hostVms[h]!) vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanShare * cachedVm[v]! + vmAcc[v]!)) / denom;
+    const cleanVm = T > 0 ? T - explicitTrials[h]! : 1;
+    for (const v of hostVms[h]!) vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanVm * cachedVm[v]! + vmAcc[v]!)) / denom;
     for (const a of hostApps[h]!) {
-      appDowntime[a]! += (HOURS_PER_YEAR * pFail[h]! * (cleanShare * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
+      const explicit = explicitTrials[h]! + appTouched[a]! - (bothTouched[h]!.get(a) ?? 0);
+      const clean = T > 0 ? T - explicit : 1;
+      appDowntime[a]! += (HOURS_PER_YEAR * pFail[h]! * (clean * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/engine/fingerprint';
-import { computeLifecycle, type LifecycleInput } from '../../src/engine/lifecycle';
+import { computeLifecycle, lastSeenOf, type LifecycleInput } from '../../src/engine/lifecycle';
 import type { LoadedRule, RuleHit } from '../../src/engine/types';
 import { waiverMatcher, type Waiver } from '../../src/engine/waivers';
 import type { Finding } from '../../src/model/finding';
@@ -69,9 +69,32 @@ describe('computeLifecycle', () => {
 
   it('leaves findings of resources that were not evaluated (incremental run) as they were', () => {
     const first = step([], [hit('esx-1'), hit('esx-2')], T1).findings;
-    const { findings, changed } = step(first, [hit('esx-2')], T2, [], { evaluated: (_t, id) => id === 'esx-2' });
+    const changedEvidence = { 'serviceRunning:TSM-SSH': true, 'servicePolicy:TSM-SSH': 'on' };
+    const { findings, changed } = step(first, [hit('esx-2', SSH, changedEvidence)], T2, [], { evaluated: (_t, id) => id === 'esx-2' });
     expect(findings.find((f) => f.resourceId === 'esx-1')).toMatchObject({ status: 'open', lastSeen: T1 });
     expect(changed.map((f) => f.resourceId)).toEqual(['esx-2']);
+  });
+
+  it('writes nothing for a finding seen again unchanged, and reports it as seen now', () => {
+    const first = step([], [hit('esx-1')], T1).findings;
+    const { findings, changed } = step(first, [hit('esx-1')], T2);
+    expect(changed).toEqual([]);
+    expect(findings[0]).toMatchObject({ status: 'open', firstSeen: T1, lastSeen: T2 });
+  });
+
+  it('writes a finding seen again when what a reader sees changed: evidence, severity or waiver', () => {
+    const first = step([], [hit('esx-1')], T1).findings;
+    expect(step(first, [hit('esx-1', SSH, { 'serviceRunning:TSM-SSH': 'yes' })], T2).changed).toHaveLength(1);
+    expect(step(first, [hit('esx-1', { ...SSH, severity: 'critical' })], T2).changed).toHaveLength(1);
+    const waiver: Waiver = { resource: 'esx-1', rule: SSH.id, reason: 'r', owner: 'o', expires: '2026-12-01' };
+    expect(step(first, [hit('esx-1')], T2, [waiver]).changed).toEqual([expect.objectContaining({ status: 'waived' })]);
+  });
+
+  it('dates an unchanged stored finding by the last full audit that saw it', () => {
+    const [stored] = step([], [hit('esx-1')], T1).findings;
+    expect(lastSeenOf(stored!, T3)).toBe(T3);
+    expect(lastSeenOf(stored!, undefined)).toBe(T1);
+    expect(lastSeenOf({ ...stored!, status: 'resolved', resolvedAt: T2 }, T3)).toBe(T1);
   });
 
   it('does not touch findings of rules that are not loaded in this run', () => {

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- growth [sizes...]`: how each command's cost grows with the fleet. Generates fleets of 1,000,
+ * 10,000 and 100,000 VMs (20 VMs per host, 16-host clusters, apps spread over the whole fleet as DNS or
+ * monitoring agents are), ingests each into its own embedded store, and runs `ingest`, `audit` (twice: the second
+ * on an unchanged fleet), `simulate` (default 10,000 Monte Carlo trials) and `report` as whole CLI processes.
+ * Prints per command the wall time, CPU time and peak RSS of the CLI process, and the growth factor per 10× of
+ * fleet: anything above 12× is superlinear and flagged. The baseline is the smallest fleet in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FleetEvent } from '../src/model/event';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'hyperaudit.js');
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const VM_COUNTS = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
+const VMS_PER_HOST = 20;
+const CLUSTER_SIZE = 16;
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function events(vms: number): FleetEvent[] {
+  const hosts = Math.ceil(vms / VMS_PER_HOST);
+  const time = '2026-12-01T00:00:00Z';
+  const out: FleetEvent[] = [];
+  for (let h = 0; h < hosts; h++) {
+    out.push({
+      id: `growth-host-${h}`,
+      time,
+      type: 'host.upsert',
+      host: {
+        id: `host-${h}`,
+        name: `esx-${h}.growth.example`,
+        cluster: `cluster-${Math.floor(h / CLUSTER_SIZE)}`,
+        datacenter: 'dc-1',
+        hypervisor: { vendor: 'vmware', version: '8.0.3', build: '24674464' },
+        cpu: { sockets: 2, coresPerSocket: 16, threadsPerCore: 2, mhz: 2600 },
+        memoryMiB: 524288,
+        services: { 'TSM-SSH': { running: h % 10 === 0, policy: h % 10 === 0 ? 'on' : 'off' } },
+        settings: { 'Security.AccountLockFailures': h % 7 === 0 ? 0 : 5 },
+      },
+    });
+  }
+  for (let v = 0; v < vms; v++) {
+    out.push({
+      id: `growth-vm-${v}`,
+      time,
+      type: 'vm.upsert',
+      vm: {
+        id: `vm-${v}`,
+        name: `app${v % 997}-${v}`,
+        hostId: `host-${Math.floor(v / VMS_PER_HOST)}`,
+        vcpus: 2 + (v % 3) * 2,
+        memoryMiB: 4096 * (1 + (v % 4)),
+        powerState: 'poweredOn',
+        labels: { app: `app${v % 997}`, role: v % 2 === 0 ? 'web' : 'db' },
+        settings: { 'isolation.tools.copy.disable': v % 5 === 0 ? 'FALSE' : 'TRUE' },
+        workload: { cpuAvgPct: 10 + (v % 30), cpuPeakPct: 50 + (v % 45), peakHourUtc: v % 24 },
+      },
+    } as FleetEvent);
+  }
+  return out;
+}
+
+interface Run {
+  wallS: number;
+  cpuS?: number;
+  peakMiB?: number;
+}
+
+function run(args: string[]): Run {
+  const started = performance.now();
+  const argv = GNU_TIME ? [GNU_TIME, '-f', '%U %S %M', process.execPath, cli, ...args] : [process.execPath, cli, ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const wallS = (performance.now() - started) / 1000;
+  if (r.status !== 0 && r.status !== 3) throw new Error(`hyperaudit ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (!GNU_TIME) return { wallS };
+  const last = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wallS, cpuS: last[0]! + last[1]!, peakMiB: last[2]! / 1024 };
+}
+
+const COMMANDS: { name: string; args: (dir: string, file: string) => string[] }[] = [
+  { name: 'ingest', args: (dir, file) => ['ingest', file, '--data-dir', dir] },
+  { name: 'audit', args: (dir) => ['audit', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'audit.json')] },
+  { name: 'audit (unchanged)', args: (dir) => ['audit', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'audit2.json')] },
+  { name: 'simulate', args: (dir) => ['simulate', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'simulation.json')] },
+  { name: 'report', args: (dir) => ['report', '--data-dir', dir, '--out', join(dir, 'report')] },
+];
+
+const results = new Map<string, Run[]>();
+for (const vms of VM_COUNTS) {
+  const dir = mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-`));
+  try {
+    const file = join(dir, 'fleet.ndjson');
+    writeFileSync(file, `${events(vms).map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const store = join(dir, 'store');
+    process.stdout.write(`${vms.toLocaleString('en-US')} VMs on ${Math.ceil(vms / VMS_PER_HOST).toLocaleString('en-US')} hosts:\n`);
+    for (const c of COMMANDS) {
+      const r = run(c.args(store, file));
+      results.set(c.name, [...(results.get(c.name) ?? []), r]);
+      const cpu = r.cpuS !== undefined ? `, cpu ${r.cpuS.toFixed(1)} s, peak ${r.peakMiB!.toFixed(0)} MiB` : '';
+      process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.stdout.write(`\ngrowth per 10× of fleet (baseline: the ${VM_COUNTS[0]!.toLocaleString('en-US')}-VM fleet; goal ≤ 12×; CPU when measured, else wall):\n`);
+let superlinear = false;
+for (const [name, runs] of results) {
+  const factors: string[] = [];
+  for (let i = 1; i < runs.length; i++) {
+    const per10 = Math.log10(VM_COUNTS[i]! / VM_COUNTS[i - 1]!);
+    const cost = (r: Run) => r.cpuS ?? r.wallS;
+    const f = (cost(runs[i]!) / cost(runs[i - 1]!)) ** (1 / per10);
+    if (f > 12) superlinear = true;
+    factors.push(`${f.toFixed(1)}×${f > 12 ? ' (over 12×)' : ''}`);
+  }
+  process.stdout.write(`  ${name.padEnd(18)} ${factors.join(', ')}\n`);
+}
+if (!GNU_TIME) process.stdout.write('(no /usr/bin/time here: wall time only, no CPU or memory figures)\n');
+if (superlinear) process.exitCode = 1;

@@ -1,0 +1,356 @@
+/**
+ * The availability Monte Carlo as it was before per-trial work was bounded by the failing cluster (git history of
+ * src/simulation/availability.ts). Kept only as the reference the bounded estimator must equal: same draws, same
+ * conditional estimator, but every host that shares a cluster or an app with a failure re-evaluated in full, which
+ * costs the square of the fleet when apps spread over it.
+ */
+import { HOURS_PER_YEAR } from '../../src/simulation/coefficients';
+import { hashString, uniformAt } from '../../src/simulation/random';
+import type {
+  AntiAffinityViolation,
+  AppAvailability,
+  AvailabilityHostMap,
+  AvailabilityInput,
+  AvailabilityOptions,
+  AvailabilityResult,
+  ClusterAvailability,
+} from '../../src/simulation/availability';
+
+const DOWN = 1;
+const ISOLATED = 2;
+
+export function runAvailabilityReference(input: AvailabilityInput, opts: AvailabilityOptions): AvailabilityResult {
+  const H = input.hostIds.length;
+  const V = input.vmIds.length;
+  const C = input.clusterIds.length;
+  const T = Math.max(0, Math.floor(opts.trials));
+  const seed = opts.seed >>> 0;
+  const d = opts.defaults;
+
+  const q = new Float64Array(H);
+  const qIso = new Float64Array(H);
+  const pFail = new Float64Array(H);
+  const restartFrac = new Float64Array(H);
+  const qUplink = d.uplinkMttrHours / (d.uplinkMtbfHours + d.uplinkMttrHours);
+  const hostKey = new Uint32Array(H);
+  for (let h = 0; h < H; h++) {
+    q[h] = input.mttrHours[h]! / (input.mtbfHours[h]! + input.mttrHours[h]!);
+    qIso[h] = input.uplinks[h]! > 0 ? Math.pow(qUplink, input.uplinks[h]!) : 0;
+    pFail[h] = q[h]! + (1 - q[h]!) * qIso[h]!;
+    restartFrac[h] = Math.min(1, d.restartHours / input.mttrHours[h]!);
+    hostKey[h] = hashString(input.hostIds[h]!);
+  }
+
+  // VMs per host, largest memory first: the order HA restarts them in.
+  const hostVms: number[][] = Array.from({ length: H }, () => []);
+  for (let v = 0; v < V; v++) if (input.vmHost[v]! >= 0) hostVms[input.vmHost[v]!]!.push(v);
+  for (const list of hostVms) list.sort((a, b) => input.vmMem[b]! - input.vmMem[a]! || a - b);
+
+  // Restart pools per cluster: finite spare sums plus a count of hosts with unknown (infinite) spare.
+  const poolCpu = new Float64Array(C);
+  const poolMem = new Float64Array(C);
+  const unknownCpu = new Int32Array(C);
+  const unknownMem = new Int32Array(C);
+  const clusterHosts: number[][] = Array.from({ length: C }, () => []);
+  for (let h = 0; h < H; h++) {
+    const c = input.hostCluster[h]!;
+    clusterHosts[c]!.push(h);
+    if (!input.inService[h]) continue;
+    if (Number.isFinite(input.spareCpu[h]!)) poolCpu[c]! += input.spareCpu[h]!;
+    else unknownCpu[c]!++;
+    if (Number.isFinite(input.spareMem[h]!)) poolMem[c]! += input.spareMem[h]!;
+    else unknownMem[c]!++;
+  }
+
+  // Replica groups: app → role → VMs; and for each host the apps it holds.
+  const apps = new Map<string, { roles: Map<string, number[]>; hosts: Set<number>; vms: number }>();
+  for (let v = 0; v < V; v++) {
+    const app = input.vmApp[v];
+    if (app === undefined || input.vmHost[v]! < 0) continue;
+    let entry = apps.get(app);
+    if (!entry) apps.set(app, (entry = { roles: new Map(), hosts: new Set(), vms: 0 }));
+    const role = input.vmRole[v] ?? '';
+    let group = entry.roles.get(role);
+    if (!group) entry.roles.set(role, (group = []));
+    group.push(v);
+    entry.hosts.add(input.vmHost[v]!);
+    entry.vms++;
+  }
+  const appNames = [...apps.keys()].sort();
+  const appIndex = new Map(appNames.map((a, i) => [a, i]));
+  const appRoles = appNames.map((a) => [...apps.get(a)!.roles.values()]);
+  const appHostList = appNames.map((a) => [...apps.get(a)!.hosts].sort((x, y) => x - y));
+  const hostApps: number[][] = Array.from({ length: H }, () => []);
+  appHostList.forEach((hosts, a) => hosts.forEach((h) => hostApps[h]!.push(a)));
+
+  // Scratch state for evaluating one failure set.
+  const hostMode = new Uint8Array(H);
+  const vmW = new Float64Array(V);
+  const failedCluster = new Uint8Array(C);
+
+  /** Restarts the VMs of down hosts cluster by cluster; sets vmW; returns whether every VM restarted, per cluster in `failedCluster`. */
+  const clusterMark = new Int32Array(C);
+  let generation = 0;
+  function evaluate(failed: readonly number[]): void {
+    for (const h of failed) failedCluster[input.hostCluster[h]!] = 0;
+    generation++;
+    for (const h0 of failed) {
+      const c = input.hostCluster[h0]!;
+      if (clusterMark[c] === generation) continue;
+      clusterMark[c] = generation;
+      let cpu = poolCpu[c]!;
+      let mem = poolMem[c]!;
+      let infCpu = unknownCpu[c]!;
+      let infMem = unknownMem[c]!;
+      for (const h of failed) {
+        if (input.hostCluster[h] !== c || !input.inService[h]) continue;
+        if (Number.isFinite(input.spareCpu[h]!)) cpu -= input.spareCpu[h]!;
+        else infCpu--;
+        if (Number.isFinite(input.spareMem[h]!)) mem -= input.spareMem[h]!;
+        else infMem--;
+      }
+      for (const h of failed) {
+        if (input.hostCluster[h] !== c) continue;
+        const vms = hostVms[h]!;
+        if (hostMode[h] === ISOLATED) {
+          // Isolated VMs keep running unreachable: no restart, down for the whole outage.
+          for (const v of vms) vmW[v] = 1;
+          continue;
+        }
+        for (const v of vms) {
+          const fitsCpu = infCpu > 0 || input.vmCpu[v]! <= cpu + 1e-9;
+          const fitsMem = infMem > 0 || input.vmMem[v]! <= mem + 1e-9;
+          if (fitsCpu && fitsMem) {
+            cpu -= input.vmCpu[v]!;
+            mem -= input.vmMem[v]!;
+            vmW[v] = restartFrac[h]!;
+          } else {
+            vmW[v] = 1;
+            failedCluster[c] = 1;
+          }
+        }
+      }
+    }
+  }
+
+  function clear(failed: readonly number[]): void {
+    for (const h of failed) for (const v of hostVms[h]!) vmW[v] = 0;
+  }
+
+  /** Down weight of app a under the current vmW, shared among the failed hosts holding it. */
+  function appShare(a: number): number {
+    let worst = 0;
+    for (const group of appRoles[a]!) {
+      let least = 1;
+      for (const v of group) {
+        if (vmW[v]! < least) least = vmW[v]!;
+        // A running replica keeps the role up: most calls stop at the first VM.
+        if (least === 0) break;
+      }
+      if (least > worst) worst = least;
+    }
+    if (worst === 0) return 0;
+    let failedHolding = 0;
+    for (const h of appHostList[a]!) if (hostMode[h] !== 0) failedHolding++;
+    return worst / failedHolding;
+  }
+
+  // Per host, the expected outcome of forcing it failed: down (weight q/pFail) or isolated.
+  const vmAcc = new Float64Array(V);
+  const appAcc: Map<number, number>[] = Array.from({ length: H }, () => new Map());
+  const cachedVm = new Float64Array(V);
+  const cachedApp: Map<number, number>[] = Array.from({ length: H }, () => new Map());
+  const singleRestartable = new Uint8Array(H);
+  const appsLost: string[][] = Array.from({ length: H }, () => []);
+
+  function forced(h: number, others: readonly number[], vmOut: Float64Array, appOut: Map<number, number>, scale: number): void {
+    if (hostVms[h]!.length === 0 || pFail[h] === 0) return;
+    const failed = others.includes(h) ? others : [...others, h];
+    const saved = hostMode[h]!;
+    const modes: [number, number][] = [
+      [DOWN, q[h]! / pFail[h]!],
+      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
+    ];
+    for (const [mode, weight] of modes) {
+      if (weight === 0) continue;
+      hostMode[h] = mode;
+      evaluate(failed);
+      for (const v of hostVms[h]!) vmOut[v]! += scale * weight * vmW[v]!;
+      for (const a of hostApps[h]!) {
+        const share = appShare(a);
+        if (share > 0) appOut.set(a, (appOut.get(a) ?? 0) + scale * weight * share);
+      }
+      clear(failed);
+    }
+    hostMode[h] = saved;
+  }
+
+  for (let h = 0; h < H; h++) {
+    if (hostVms[h]!.length === 0) {
+      singleRestartable[h] = 1;
+      continue;
+    }
+    hostMode[h] = DOWN;
+    evaluate([h]);
+    singleRestartable[h] = failedCluster[input.hostCluster[h]!] ? 0 : 1;
+    clear([h]);
+    hostMode[h] = ISOLATED;
+    evaluate([h]);
+    for (const a of hostApps[h]!) if (appShare(a) >= 1) appsLost[h]!.push(appNames[a]!);
+    clear([h]);
+    hostMode[h] = 0;
+    forced(h, [], cachedVm, cachedApp[h]!, 1);
+  }
+
+  const explicitTrials = new Int32Array(H);
+  const clusterFailures = new Int32Array(C);
+  const failed: number[] = [];
+  const affected = new Set<number>();
+  for (let trial = 0; trial < T; trial++) {
+    failed.length = 0;
+    for (let h = 0; h < H; h++) {
+      const key = hostKey[h]!;
+      if (uniformAt(seed, key, trial) < q[h]!) {
+        hostMode[h] = DOWN;
+        failed.push(h);
+        continue;
+      }
+      const n = input.uplinks[h]!;
+      if (n === 0) continue;
+      let allDown = true;
+      for (let j = 0; j < n && allDown; j++) allDown = uniformAt(seed ^ 0x2545f491, (key + Math.imul(j + 1, 0x9e3779b1)) >>> 0, trial) < qUplink;
+      if (allDown) {
+        hostMode[h] = ISOLATED;
+        failed.push(h);
+      }
+    }
+    if (failed.length === 0) continue;
+
+    evaluate(failed);
+    const seen = new Set<number>();
+    for (const h of failed) {
+      const c = input.hostCluster[h]!;
+      if (!seen.has(c) && failedCluster[c]) clusterFailures[c]!++;
+      seen.add(c);
+    }
+    clear(failed);
+
+    // Hosts whose forced outcome differs from the single-failure one: same cluster or a shared app.
+    affected.clear();
+    for (const f of failed) {
+      for (const h of clusterHosts[input.hostCluster[f]!]!) affected.add(h);
+      for (const a of hostApps[f]!) for (const h of appHostList[a]!) affected.add(h);
+    }
+    for (const h of affected) {
+      if (hostVms[h]!.length === 0) continue;
+      explicitTrials[h]!++;
+      forced(h, failed, vmAcc, appAcc[h]!, 1);
+    }
+    for (const h of failed) hostMode[h] = 0;
+  }
+
+  const vmDowntime = new Float64Array(V).fill(Number.NaN);
+  const appDowntime = new Float64Array(appNames.length);
+  for (let h = 0; h < H; h++) {
+    const clean = T - explicitTrials[h]!;
+    const denom = T > 0 ? T : 1;
+    const cleanShare = T > 0 ? clean : 1;
+    for (const v of hostVms[h]!) vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanShare * cachedVm[v]! + vmAcc[v]!)) / denom;
+    for (const a of hostApps[h]!) {
+      appDowntime[a]! += (HOURS_PER_YEAR * pFail[h]! * (cleanShare * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
+    }
+  }
+
+  const antiAffinity: AntiAffinityViolation[] = [];
+  const violationsPerApp = new Int32Array(appNames.length);
+  appNames.forEach((app, a) => {
+    for (const [role, group] of apps.get(app)!.roles) {
+      if (group.length < 2) continue;
+      const byHost = new Map<number, number[]>();
+      for (const v of group) {
+        const h = input.vmHost[v]!;
+        const list = byHost.get(h) ?? [];
+        list.push(v);
+        byHost.set(h, list);
+      }
+      for (const [h, vms] of [...byHost].sort((x, y) => x[0] - y[0])) {
+        if (vms.length < 2) continue;
+        violationsPerApp[a]!++;
+        antiAffinity.push({ app, role, hostId: input.hostIds[h]!, vms: vms.map((v) => input.vmIds[v]!).sort() });
+      }
+    }
+  });
+
+  const hosts: AvailabilityHostMap = new Array(H);
+  for (let h = 0; h < H; h++) {
+    hosts[h] = {
+      unavailability: q[h]!,
+      isolation: qIso[h]!,
+      failuresPerYear: HOURS_PER_YEAR / (input.mtbfHours[h]! + input.mttrHours[h]!),
+      blastRadius: { vms: hostVms[h]!.length, apps: hostApps[h]!.length, appsLost: appsLost[h]!.sort() },
+      singleFailureRestartable: singleRestartable[h] === 1,
+    };
+  }
+
+  const clusters: Record<string, ClusterAvailability> = {};
+  for (let c = 0; c < C; c++) {
+    const p = T > 0 ? clusterFailures[c]! / T : 0;
+    clusters[input.clusterIds[c]!] = {
+      hosts: clusterHosts[c]!.length,
+      vms: clusterHosts[c]!.reduce((n, h) => n + hostVms[h]!.length, 0),
+      haToleratedFailures: toleratedFailures(clusterHosts[c]!, hostVms, input),
+      pCannotRestart: p,
+      pCannotRestartStdErr: T > 0 ? Math.sqrt((p * (1 - p)) / T) : 0,
+      trialsCannotRestart: clusterFailures[c]!,
+    };
+  }
+
+  const appsOut: Record<string, AppAvailability> = {};
+  appNames.forEach((app, a) => {
+    appsOut[app] = {
+      vms: apps.get(app)!.vms,
+      hosts: appHostList[a]!.length,
+      expectedDowntimeHoursPerYear: appDowntime[a]!,
+      antiAffinityViolations: violationsPerApp[a]!,
+    };
+  });
+
+  return { trials: T, seed, defaults: d, hosts, vmDowntimeHoursPerYear: vmDowntime, clusters, apps: appsOut, antiAffinity };
+}
+
+/**
+ * Worst-case HA tolerance: fail the busiest hosts first (by memory, then CPU their VMs use) and count how
+ * many can fail while the rest of the cluster's spare still covers everything that needs restarting.
+ */
+function toleratedFailures(hosts: readonly number[], hostVms: number[][], input: AvailabilityInput): number {
+  const usage = hosts
+    .filter((h) => input.inService[h])
+    .map((h) => {
+      let cpu = 0;
+      let mem = 0;
+      for (const v of hostVms[h]!) {
+        cpu += input.vmCpu[v]!;
+        mem += input.vmMem[v]!;
+      }
+      return { h, cpu, mem };
+    })
+    .sort((a, b) => b.mem - a.mem || b.cpu - a.cpu || a.h - b.h);
+  let tolerated = 0;
+  for (let k = 1; k < usage.length; k++) {
+    let needCpu = 0;
+    let needMem = 0;
+    for (let i = 0; i < k; i++) {
+      needCpu += usage[i]!.cpu;
+      needMem += usage[i]!.mem;
+    }
+    let spareCpu = 0;
+    let spareMem = 0;
+    for (let i = k; i < usage.length; i++) {
+      spareCpu += input.spareCpu[usage[i]!.h]!;
+      spareMem += input.spareMem[usage[i]!.h]!;
+    }
+    if (needCpu <= spareCpu + 1e-9 && needMem <= spareMem + 1e-9) tolerated = k;
+    else break;
+  }
+  return tolerated;
+}
