@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ResourceType } from '../model/finding';
 import { compileGlob, MAX_GLOB_LENGTH } from './glob';
+import { jsonErrorMessage } from '../sources/json-position';
 
 const DateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
@@ -78,7 +79,8 @@ export function parseWaiverText(text: string, file: string, policy?: WaiverPolic
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new WaiverFileError(`${file}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    // V8's message echoes the text; a waivers file is input like any other, so it is not quoted.
+    throw new WaiverFileError(`${file}: not valid JSON: ${jsonErrorMessage(err)}`);
   }
   return parseWaivers(value, file, policy);
 }

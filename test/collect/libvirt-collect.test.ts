@@ -77,7 +77,9 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
   it('lines up `virsh event` lines with the collected domain by name on the same host', async () => {
     const { writeFile } = await import('node:fs/promises');
     const log = join(dynamo.dir, 'kvm01-events.log');
-    await writeFile(log, "# host: kvm01\n2030-01-01 10:00:00.000+0000: event 'lifecycle' for domain 'web01': Stopped Shutdown\n");
+    // Newer than the collection, yet inside the clock-skew limit (15 min) that refuses events from the future.
+    const at = new Date(Date.now() + 5 * 60_000).toISOString().replace('T', ' ').replace('Z', '+0000');
+    await writeFile(log, `# host: kvm01\n${at}: event 'lifecycle' for domain 'web01': Stopped Shutdown\n`);
     expect((await cli('ingest', log)).code).toBe(0);
     const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
     expect(inv.vms.find((v) => v.id === WEB01)?.powerState).toBe('poweredOff');

@@ -6,7 +6,8 @@ import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../src/engine/lo
 
 /**
  * The Lambda bundles ship rules/ beside the handler (/var/task/rules), not where the core's own location
- * says the package's rules are; loadRules must read that folder's schema and catalogue, not the package's.
+ * says the package's rules are; loadRules must read that folder's catalogue, not the package's. The schema is
+ * the one compiled into hyperaudit whatever the folder holds: a folder's own could widen the operators.
  */
 let root: string;
 const copy = (name: string) => {
@@ -34,14 +35,14 @@ describe('loadRules(dir) on a rules folder shipped elsewhere', () => {
     expect(loadRules(copy('full')).map((r) => r.id)).toEqual(loadRules().map((r) => r.id));
   });
 
-  it('validates against the folder\'s own rule.schema.json', () => {
+  it('validates against the schema built into hyperaudit, never the folder\'s own rule.schema.json', () => {
     const dir = copy('own-schema');
     const schemaFile = join(dir, 'rule.schema.json');
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { required?: string[] };
     writeFileSync(schemaFile, JSON.stringify({ ...schema, required: [...(schema.required ?? []), 'ownerTeam'] }));
-    const problems = problemsOf(dir);
-    expect(problems.length).toBe(loadRules().length);
-    expect(problems[0]).toMatch(/ownerTeam/);
+    expect(problemsOf(dir)).toEqual([]);
+    writeFileSync(schemaFile, '{}');
+    expect(loadRules(dir).map((r) => r.id)).toEqual(loadRules().map((r) => r.id));
   });
 
   it('checks SCG controls against the folder\'s own catalogue', () => {

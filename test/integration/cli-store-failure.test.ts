@@ -10,7 +10,7 @@ const bin = join(import.meta.dirname, '..', '..', 'bin', 'hyperaudit.js');
 const FLEET = join(import.meta.dirname, '..', 'fixtures', 'functions', 'fleet.ndjson');
 
 /**
- * A DynamoDB-compatible endpoint whose table exists but refuses every write with a (not retryable)
+ * A DynamoDB-compatible endpoint whose table exists and is empty, but refuses every write with a (not retryable)
  * ValidationException, as DynamoDB does for an item it cannot take.
  */
 function refusingDynamo(): Server {
@@ -24,6 +24,7 @@ function refusingDynamo(): Server {
       };
       if (target === 'DescribeTable') reply(200, { Table: { TableName: 'hyperaudit', TableStatus: 'ACTIVE' } });
       else if (target === 'BatchGetItem') reply(200, { Responses: { hyperaudit: [] } });
+      else if (target === 'Query') reply(200, { Items: [], Count: 0, ScannedCount: 0 });
       else reply(400, { __type: 'com.amazon.coral.validate#ValidationException', message: 'One or more parameter values were invalid' });
     });
   });

@@ -277,7 +277,9 @@ describe.skipIf(unavailable !== undefined)('VEBA events of a collected vCenter',
       const moref = vmId.split('/')[1]!;
       // A VEBA CloudEvent as VEBA delivers it: source is the vCenter's SDK URL.
       const source = `https://${new URL(vc.url).host}/sdk`;
-      const veba = { specversion: '1.0', id: 'veba-1', source, type: 'com.vmware.vsphere.VmPoweredOffEvent.v0', time: '2030-01-01T00:00:00Z', data: { Key: 999999, ChainId: 999999, CreatedTime: '2030-01-01T00:00:00Z', Vm: { Name: 'x', Vm: { Type: 'VirtualMachine', Value: moref } } } };
+      // Newer than the collection, yet inside the clock-skew limit (15 min) that refuses events from the future.
+      const at = new Date(Date.now() + 5 * 60_000).toISOString();
+      const veba = { specversion: '1.0', id: 'veba-1', source, type: 'com.vmware.vsphere.VmPoweredOffEvent.v0', time: at, data: { Key: 999999, ChainId: 999999, CreatedTime: at, Vm: { Name: 'x', Vm: { Type: 'VirtualMachine', Value: moref } } } };
       const file = `${db.dir}/veba.json`;
       (await import('node:fs')).writeFileSync(file, JSON.stringify(veba));
       const res = await runCli('ingest', file, '--endpoint', db.endpoint, '--json');

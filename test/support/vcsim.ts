@@ -95,7 +95,8 @@ export async function startVcsim(model: VcsimModel = {}): Promise<Vcsim> {
     password,
     passwordFile,
     stop: async () => {
-      if (child.exitCode === null) {
+      // Killed by a signal, a process has no exit code but a signal code: stopping twice must not wait again.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.stdin?.end();
         child.kill('SIGTERM');

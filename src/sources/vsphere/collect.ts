@@ -58,7 +58,7 @@ export interface CollectReport {
  * labels, workload, power curves...) stay as the operator or another source wrote them.
  */
 const HOST_FIELDS = ['name', 'datacenter', 'cluster', 'hypervisor', 'cpu', 'memoryMiB', 'nics', 'settings', 'services', 'lockdownMode', 'secureBoot', 'tpm', 'ntpServers', 'syslogHosts', 'connectionState', 'maintenanceMode'];
-const VM_FIELDS = ['name', 'hostId', 'cluster', 'datacenter', 'datastore', 'datastores', 'vcpus', 'memoryMiB', 'powerState', 'guestOs', 'nics', 'disks', 'settings', 'hardwareVersion', 'connectedDevices', 'encrypted', 'snapshots'];
+const VM_FIELDS = ['name', 'hostId', 'cluster', 'datacenter', 'datastore', 'datastores', 'vcpus', 'memoryMiB', 'powerState', 'guestOs', 'nics', 'disks', 'settings', 'hardwareVersion', 'connectedDevices', 'devices', 'ftEncryptionMode', 'encrypted', 'snapshots'];
 
 const HOST_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`, record: `HostSystem ${moref}` });
 const VM_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`, record: `VirtualMachine ${moref}` });

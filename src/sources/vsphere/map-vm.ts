@@ -88,8 +88,15 @@ export function mapVm(o: ObjectContent, hosts: Map<string, { id: string; cluster
   const nics: NonNullable<Vm['nics']> = [];
   const disks: NonNullable<Vm['disks']> = [];
   const connected: NonNullable<Vm['connectedDevices']> = {};
+  // Every virtual device by class, as the SCG/STIG device and DirectPath rules read them (bounded like the model).
+  const deviceList: NonNullable<Vm['devices']> = [];
   for (const d of devices) {
     const type = xsiType(d) ?? '';
+    if (type !== '' && deviceList.length < 1000) {
+      const label = childText(d, 'deviceInfo', 'label');
+      const isConnected = childBool(d, 'connectable', 'connected');
+      deviceList.push({ type: type.slice(0, 64), ...(label !== undefined && { label: label.slice(0, 512) }), ...(isConnected !== undefined && { connected: isConnected }) });
+    }
     const adapter = ADAPTERS[type];
     if (adapter) {
       const backing = child(d, 'backing');
@@ -142,6 +149,8 @@ export function mapVm(o: ObjectContent, hosts: Map<string, { id: string; cluster
     ...(Object.keys(settings).length > 0 && { settings }),
     ...(text(p('config.version')) && { hardwareVersion: text(p('config.version'))! }),
     connectedDevices: connected,
+    devices: deviceList,
+    ...(ft && { ftEncryptionMode: ft }),
     encrypted: childText(p('config.keyId'), 'keyId') !== undefined,
     ...(snaps && { snapshots: snaps }),
     labels: { vcenter, moref: o.obj.value, ...(childBool(p('config.template')) === true && { template: true }) },
