@@ -252,15 +252,19 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   const singleRestartable = new Uint8Array(H);
   const appsLost: string[][] = Array.from({ length: H }, () => []);
 
+  /** The two ways a host counts as failed, each with its weight given that it failed: down, or isolated. */
+  function failureModes(h: number): [number, number][] {
+    return [
+      [DOWN, q[h]! / pFail[h]!],
+      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
+    ];
+  }
+
   function forced(h: number, others: readonly number[], vmOut: Float64Array, appOut: Map<number, number>, scale: number): void {
     if (hostVms[h]!.length === 0 || pFail[h] === 0) return;
     const failed = others.includes(h) ? others : [...others, h];
     const saved = hostMode[h]!;
-    const modes: [number, number][] = [
-      [DOWN, q[h]! / pFail[h]!],
-      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
-    ];
-    for (const [mode, weight] of modes) {
+    for (const [mode, weight] of failureModes(h)) {
       if (weight === 0) continue;
       hostMode[h] = mode;
       evaluate(failed);
@@ -385,11 +389,7 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
 
   /** What forced(h, failed) adds for app `a` when h's cluster has no other failure: its VMs' single-failure outcome. */
   function scoreAppOnly(h: number, a: number): void {
-    const modes: [number, number][] = [
-      [DOWN, q[h]! / pFail[h]!],
-      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
-    ];
-    for (const [mode, weight] of modes) {
+    for (const [mode, weight] of failureModes(h)) {
       if (weight === 0) continue;
       hostMode[h] = mode;
       for (const v of hostVms[h]!) vmW[v] = mode === ISOLATED ? 1 : singleDownW[v]!;
