@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
-import { authorize, type AuthorizerResult } from './authorize';
+import { authorize, type AuthorizerResult } from '../../src/security/authorize';
 
 const secretId = requireEnv('INGEST_TOKEN_SECRET_ID');
 const maxBodyBytes = Number(requireEnv('MAX_BODY_BYTES'));

@@ -5,7 +5,7 @@ import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock } from '../../src/
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
-import { ingestMessage } from './ingest-message';
+import { ingestMessage } from '../../src/app/ingest-message';
 
 const store = openStore(requireEnv('TABLE_NAME'));
 /** A bad value fails the cold start, naming the variable, rather than ingesting with a policy nobody chose. */

@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENVELOPE_ATTRIBUTE } from '../../functions/shared/envelope';
+import { ENVELOPE_ATTRIBUTE } from '../../src/sources/envelope';
 import { HyperauditFunction } from './hyperaudit-function';
 import { grantTableAccess } from './table-access';
 import { MAX_CLOCK_SKEW_ENV } from '../../src/sources/clock-skew';

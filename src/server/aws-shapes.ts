@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, DynamoDBRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FleetEvent } from '../model/event';
-import { ENVELOPE_ATTRIBUTE } from '../../functions/shared/envelope';
+import { ENVELOPE_ATTRIBUTE } from '../sources/envelope';
 import { eventItem, eventKey } from '../store/items';
 
 /**

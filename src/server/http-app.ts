@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { authorize, type DenyReason } from '../../functions/http-authorizer/authorize';
+import { authorize, type DenyReason } from '../security/authorize';
 import { authorizerEvent } from './aws-shapes';
 import { bearerMatches } from '../security/bearer-token';
 import { decodeUtf8Body } from '../sources/utf8';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BatchProcessor, EventType, FullBatchFailureError, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { evaluateChanges, type EvaluateResult } from '../app/evaluate-changes';
-import { ingestMessage } from '../../functions/ingest/ingest-message';
+import { ingestMessage } from '../app/ingest-message';
 import { notifyRun } from '../app/notify-run';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { encodeEnvelope } from '../../functions/shared/envelope';
+import { encodeEnvelope } from '../../src/sources/envelope';
 import { loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
 import { streamInsertRecords } from '../../src/server/aws-shapes';

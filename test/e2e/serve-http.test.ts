@@ -2,7 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/exit-codes';
-import { decodeEnvelope } from '../../functions/shared/envelope';
+import { decodeEnvelope } from '../../src/sources/envelope';
 import type { ServePipeline } from '../../src/server/http-app';
 import { checkToken, loopbackHost } from '../../src/server/listen-address';
 import { BodyTooLargeError, readBody } from '../../src/server/read-body';

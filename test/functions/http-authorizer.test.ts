@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize } from '../../functions/http-authorizer/authorize';
-import { decodeEnvelope } from '../../functions/shared/envelope';
+import { authorize } from '../../src/security/authorize';
+import { decodeEnvelope } from '../../src/sources/envelope';
 import { authorizerEvent } from './helpers/aws-events';
 import { captureOutput } from './helpers/capture-output';
 import { lambdaContext } from './helpers/lambda-context';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { outcomesOfMessage } from '../../functions/ingest/decode-message';
-import { ACCEPTED_MEDIA_TYPES, encodeEnvelope } from '../../functions/shared/envelope';
+import { outcomesOfMessage } from '../../src/sources/decode-message';
+import { ACCEPTED_MEDIA_TYPES, encodeEnvelope } from '../../src/sources/envelope';
 import { fixtureJson, fixtureText } from './helpers/fleet-fixture';
 import { httpSqsRecord, sqsRecord } from './helpers/aws-events';
 

@@ -2,7 +2,7 @@ import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEnvelope } from '../../functions/shared/envelope';
+import { encodeEnvelope } from '../../src/sources/envelope';
 import { httpSqsRecord, sqsRecord } from './helpers/aws-events';
 import { captureOutput } from './helpers/capture-output';
 import { fixtureJson, fixtureText } from './helpers/fleet-fixture';

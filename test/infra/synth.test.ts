@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths';
 import { eventKey } from '../../src/store/items';
-import { encodeEnvelope } from '../../functions/shared/envelope';
+import { encodeEnvelope } from '../../src/sources/envelope';
 import { authorizerEvent, cloudFormationEvent, httpSqsRecord, sqsRecord, streamInsert } from '../functions/helpers/aws-events';
 import { captureOutput } from '../functions/helpers/capture-output';
 import { fixtureText, fleetEvents } from '../functions/helpers/fleet-fixture';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEnvelope } from '../../functions/shared/envelope';
+import { encodeEnvelope } from '../../src/sources/envelope';
 import { ingestOutcomes } from '../../src/pipeline/ingest';
 import { MAX_REASON_CHARS, MAX_SUMMARY_KEYS, OTHER_KEY } from '../../src/pipeline/outcome-tally';
 import { createLocalPipeline } from '../../src/server/local-pipeline';

@@ -1,8 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
-import { cloudEventFromBinary, detectSource, normaliseRecord } from '../../src/sources/index';
-import type { RecordLocation, SourceOutcome } from '../../src/sources/types';
-import { jsonErrorMessage } from '../../src/sources/json-position';
-import { decodeEnvelope, ENVELOPE_ATTRIBUTE, mediaType, type RequestEnvelope } from '../shared/envelope';
+import { cloudEventFromBinary, detectSource, normaliseRecord } from './index';
+import type { RecordLocation, SourceOutcome } from './types';
+import { jsonErrorMessage } from './json-position';
+import { decodeEnvelope, ENVELOPE_ATTRIBUTE, mediaType, type RequestEnvelope } from './envelope';
 
 /** One JSON value to normalise, or why a piece of the body could not even be parsed. */
 type Piece = { value: unknown; record?: string } | { error: string; record?: string };

@@ -1,8 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
-import { ingestOutcomes, type IngestReport } from '../../src/pipeline/ingest';
-import type { FuturePolicy } from '../../src/sources/clock-skew';
-import type { FleetStore } from '../../src/store/types';
-import { outcomesOfMessage } from './decode-message';
+import { ingestOutcomes, type IngestReport } from '../pipeline/ingest';
+import type { FuturePolicy } from '../sources/clock-skew';
+import type { FleetStore } from '../store/types';
+import { outcomesOfMessage } from '../sources/decode-message';
 
 /**
  * Stores the events of one queued message. Bad records come back in the report (they are the sender's to

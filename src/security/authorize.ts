@@ -1,6 +1,6 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { presentedBearer, sameSecret } from '../../src/security/bearer-token';
-import { ACCEPTED_MEDIA_TYPES, encodeEnvelope, envelopeFromHeaders, mediaType } from '../shared/envelope';
+import { presentedBearer, sameSecret } from './bearer-token';
+import { ACCEPTED_MEDIA_TYPES, encodeEnvelope, envelopeFromHeaders, mediaType } from '../sources/envelope';
 
 export interface AuthorizeDeps {
   /** The expected bearer token (Secrets Manager, cached by the caller). */
