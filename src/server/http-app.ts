@@ -3,7 +3,7 @@ import { authorize, type DenyReason } from '../security/authorize';
 import { authorizerEvent } from './aws-shapes';
 import { bearerMatches } from '../security/bearer-token';
 import { decodeUtf8Body } from '../sources/utf8';
-import { BodyTooLargeError, readBody } from './read-body';
+import { BodyTooLargeError, discardBody, readBody } from './read-body';
 
 /** What the HTTP layer needs from the pipeline behind it (the AWS handlers, wired in local-pipeline.ts). */
 export interface ServePipeline {
@@ -99,6 +99,7 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
       const { result: decision, denied } = await authorize(event, { expectedToken: async () => options.token, maxBodyBytes: options.maxBodyBytes });
       if (denied !== undefined) {
         const status = DENY_STATUS[denied];
+        await discardBody(req, 2 * options.maxBodyBytes);
         send(res, status, { error: DENY_MESSAGE[denied] }, status === 401 ? { 'www-authenticate': 'Bearer', connection: 'close' } : { connection: 'close' });
         return status;
       }
@@ -158,8 +159,10 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
     handle(req, res)
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) {
-          send(res, 413, { error: DENY_MESSAGE['too-large'] }, { connection: 'close' });
-          return 413;
+          return discardBody(req, 2 * options.maxBodyBytes).then(() => {
+            send(res, 413, { error: DENY_MESSAGE['too-large'] }, { connection: 'close' });
+            return 413;
+          });
         }
         // The message, not the stack: bodies are hostile input and the stack says nothing to a sender.
         options.log?.(`error on ${req.method} ${path}: ${err instanceof Error ? err.message : String(err)}`);

@@ -39,3 +39,34 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
   });
 }
+
+/**
+ * Reads and throws away what is left of a refused request's body, up to `maxBytes` and `maxMs`, before the refusal
+ * is sent. Answering (and closing) while the sender is still writing makes its write fail (EPIPE) instead of it
+ * reading the refusal; draining a bounded amount lets a well-behaved client see the status. A sender of endless or
+ * trickling bytes is cut off at either bound: nothing is held in memory and nothing waits forever.
+ */
+export function discardBody(req: IncomingMessage, maxBytes: number, maxMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) return resolve();
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const cut = () => {
+      req.destroy();
+      finish();
+    };
+    const timer = setTimeout(cut, maxMs);
+    req.removeAllListeners('data');
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) cut();
+    });
+    req.once('end', finish);
+    req.once('close', finish);
+    req.on('error', finish);
+    req.resume();
+  });
+}
