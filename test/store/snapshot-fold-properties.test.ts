@@ -174,8 +174,14 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
         const after = foldEvents([...events, event]);
         materialiseFleet(before.values());
         materialiseFleet(after.values());
+        // A complete upsert that names a scope makes the entity a member of it, so an inventory snapshot of that scope
+        // in the history (even a later one) now speaks for it and may remove it: that is the contract, not a lost write.
+        const sameScope = (a: { source: string; instance: string }, b: { source: string; instance: string }) => a.source === b.source && a.instance === b.instance;
+        const joinsInventoriedScope =
+          snap.kind === 'vm' && events.some((e) => e.type === 'inventory.snapshot' && sameScope(e.snapshot.scope, snap.scope));
         for (const [key, state] of before) {
           if (state.kind === 'scope') continue;
+          if (joinsInventoriedScope && state.kind === 'vm' && state.id === snap.id) continue;
           const now = after.get(key)!;
           const plainNow = toPlain(now);
           for (const [path, field] of Object.entries(state.fields)) {
