@@ -27,7 +27,7 @@ module.exports = {
     },
     {
       name: 'model-is-a-leaf',
-      comment: 'The fleet model holds types and schemas; it may name another layer\'s types, never run its code.',
+      comment: "The fleet model holds types and schemas; it may name another layer's types, never run its code.",
       severity: 'error',
       from: { path: '^src/model/' },
       to: { path: '^src/(?!model/)', dependencyTypesNot: ['type-only'] },

@@ -65,7 +65,12 @@ function generateFleet(): Fleet {
   const fleet = emptyFleet();
   const perimeters = ['pci', 'corp', 'dmz', 'dev', 'research'];
   perimeters.forEach((id, i) =>
-    fleet.perimeters.set(id, { id, trustLevel: i * 2, allowedClusters: Array.from({ length: 40 }, (_, k) => `c${(i * 40 + k) % 312}`), allowedNetworks: [`net-${id}`] }),
+    fleet.perimeters.set(id, {
+      id,
+      trustLevel: i * 2,
+      allowedClusters: Array.from({ length: 40 }, (_, k) => `c${(i * 40 + k) % 312}`),
+      allowedNetworks: [`net-${id}`],
+    }),
   );
   for (let h = 0; h < HOSTS; h++) {
     const vendor = chance(0.7) ? 'vmware' : chance(0.67) ? 'kvm' : 'hyperv';
@@ -87,7 +92,10 @@ function generateFleet(): Fleet {
       hypervisor: { vendor, build: pick(['22380479', '24280767', '24585383']) },
       cpu: { sockets: pick([1, 2, 2, 2]), coresPerSocket: pick([8, 16, 24]), mhz: 2600 },
       memoryMiB: pick([262144, 524288, 1048576]),
-      nics: [{ id: 'vmnic0', speedMbps: 10000 }, { id: 'vmnic1', speedMbps: 10000 }],
+      nics: [
+        { id: 'vmnic0', speedMbps: 10000 },
+        { id: 'vmnic1', speedMbps: 10000 },
+      ],
       storage: { iopsCapacity: pick([20000, 50000, 100000]) },
       settings,
       services: { 'TSM-SSH': { running: chance(0.05), policy: 'off' }, ntpd: { running: true, policy: 'on' } },
@@ -117,13 +125,32 @@ function generateFleet(): Fleet {
         powerState: chance(0.9) ? 'poweredOn' : 'poweredOff',
         vcpus: pick([1, 2, 4, 8]),
         memoryMiB: pick([2048, 8192, 16384, 32768]),
-        nics: [{ network: perimeter !== undefined && chance(0.98) ? `net-${perimeter}` : 'net-office', adapter: 'vmxnet3' }],
+        nics: [
+          { network: perimeter !== undefined && chance(0.98) ? `net-${perimeter}` : 'net-office', adapter: 'vmxnet3' },
+        ],
         disks: [{ controller: chance(0.02) ? 'ide' : 'scsi', sizeGiB: 100 }],
         settings,
-        labels: { app: `app${v % 997}`, role: pick(['web', 'db', 'cache']), ...(chance(0.02) && { criticality: 'critical', chatty: true }) },
-        workload: { cpuPeakPct: pick([40, 60, 85, 95]), peakHourUtc: pick([9, 10, 14, 20]), iops: pick([50, 200, 800, 3000]), netMbps: pick([10, 100, 500]) },
+        labels: {
+          app: `app${v % 997}`,
+          role: pick(['web', 'db', 'cache']),
+          ...(chance(0.02) && { criticality: 'critical', chatty: true }),
+        },
+        workload: {
+          cpuPeakPct: pick([40, 60, 85, 95]),
+          peakHourUtc: pick([9, 10, 14, 20]),
+          iops: pick([50, 200, 800, 3000]),
+          netMbps: pick([10, 100, 500]),
+        },
         movements: chance(0.05)
-          ? [{ eventId: `mig-${v}`, time: '2026-11-20T10:00:00Z', kind: 'live', fromHostId: `host-${(h + 1) % HOSTS}`, toHostId: `host-${h}` }]
+          ? [
+              {
+                eventId: `mig-${v}`,
+                time: '2026-11-20T10:00:00Z',
+                kind: 'live',
+                fromHostId: `host-${(h + 1) % HOSTS}`,
+                toHostId: `host-${h}`,
+              },
+            ]
           : [],
       };
       fleet.vms.set(vm.id, vm);
@@ -139,7 +166,9 @@ const fleet = generateFleet();
 const rules = loadRules(undefined, { profile: 'scg' });
 const genMs = performance.now() - t0;
 const resources = fleet.hosts.size + fleet.vms.size;
-process.stdout.write(`fleet: ${fmt(fleet.hosts.size)} hosts, ${fmt(fleet.vms.size)} VMs, ${rules.length} rules (generated in ${fmt(genMs)} ms)\n`);
+process.stdout.write(
+  `fleet: ${fmt(fleet.hosts.size)} hosts, ${fmt(fleet.vms.size)} VMs, ${rules.length} rules (generated in ${fmt(genMs)} ms)\n`,
+);
 
 // --- compiled: full audit = index + compile + evaluate + lifecycle ---
 const tFull = performance.now();
@@ -180,7 +209,9 @@ process.stdout.write(
 );
 
 // The fair baseline: one Engine per resource type, so a VM pays only for the VM rules.
-const perType = new Map((['host', 'vm'] as ResourceType[]).map((t) => [t, new ReferenceRules(rules.filter((r) => r.resourceType === t))]));
+const perType = new Map(
+  (['host', 'vm'] as ResourceType[]).map((t) => [t, new ReferenceRules(rules.filter((r) => r.resourceType === t))]),
+);
 const tPerType = performance.now();
 let perTypeHits = 0;
 for (const ctx of sample) perTypeHits += (await perType.get(ctx.type)!.run(ctx)).length;
@@ -189,7 +220,7 @@ const perTypeRate = sample.length / (perTypeMs / 1000);
 const perTypeFullMs = (resources / perTypeRate) * 1000;
 process.stdout.write(
   `json-rules-engine, one Engine per resource type: ${fmt(perTypeRate)} resources/s; extrapolated to the fleet: ${fmt(perTypeFullMs / 1000, 1)} s ` +
-    `(${fmt(perTypeFullMs / naiveFullMs * 100, 0)}% of the one-Engine loop's time; fired ${fmt(perTypeHits)} on the sample, one Engine ${fmt(naiveHits)})\n`,
+    `(${fmt((perTypeFullMs / naiveFullMs) * 100, 0)}% of the one-Engine loop's time; fired ${fmt(perTypeHits)} on the sample, one Engine ${fmt(naiveHits)})\n`,
 );
 
 // The issue's calibration figure ("about 3,000 resources/s with 20 rules"): the same loop with 20 rules.
@@ -204,11 +235,14 @@ process.stdout.write(`naive loop with 20 of the rules (calibration): ${fmt(rate2
 const hostIds = new Set(sample.filter((c) => c.type === 'host').map((c) => c.id));
 const vmIds = new Set(sample.filter((c) => c.type === 'vm').map((c) => c.id));
 const scope = { host: hostIds, vm: vmIds, cluster: new Set<string>(), perimeter: new Set<string>() };
-const key = (h: { rule: { id: string }; resourceId: string; evidence: unknown }) => `${h.rule.id}|${h.resourceId}|${JSON.stringify(h.evidence)}`;
+const key = (h: { rule: { id: string }; resourceId: string; evidence: unknown }) =>
+  `${h.rule.id}|${h.resourceId}|${JSON.stringify(h.evidence)}`;
 const a = compiled.evaluate(index, scope).hits.map(key).sort();
 const b = (await reference.evaluate(index, scope)).hits.map(key).sort();
 const identical = a.length === b.length && a.every((x, i) => x === b[i]);
-process.stdout.write(`findings on the sample: compiled ${fmt(a.length)}, json-rules-engine ${fmt(b.length)} (naive loop fired ${fmt(naiveHits)}) — ${identical ? 'identical' : 'DIFFERENT'}\n`);
+process.stdout.write(
+  `findings on the sample: compiled ${fmt(a.length)}, json-rules-engine ${fmt(b.length)} (naive loop fired ${fmt(naiveHits)}) — ${identical ? 'identical' : 'DIFFERENT'}\n`,
+);
 
 const ratio = perTypeFullMs / evalMs;
 process.stdout.write(

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { collectVsphere } from '../src/sources/vsphere/collect';
+import { collectVsphere } from '../src/app/collect-vsphere';
 import { VM_PATHS } from '../src/sources/vsphere/map-vm';
 import { MemoryStore } from '../src/store/memory-store';
 import { el, moRefXml } from '../src/sources/vsphere/xml';
@@ -23,7 +23,13 @@ if (why) {
 async function measure(model: VcsimModel, label: string) {
   const vc = await startVcsim(model);
   try {
-    const opts = { url: vc.url, ca: readFileSync(vc.certFile, 'utf8'), username: vc.username, password: vc.password, pageSize: 500 };
+    const opts = {
+      url: vc.url,
+      ca: readFileSync(vc.certFile, 'utf8'),
+      username: vc.username,
+      password: vc.password,
+      pageSize: 500,
+    };
     const t0 = performance.now();
     const report = await collectVsphere(new MemoryStore(), opts);
     const seconds = (performance.now() - t0) / 1000;
@@ -57,9 +63,13 @@ const half = await measure({ datacenters: 1, clusters: 5, clusterHosts: 5, hosts
 const full = await measure({ datacenters: 1, clusters: 5, clusterHosts: 10, hosts: 0, vms: 400 }, 'full');
 const growth = full.seconds / half.seconds;
 const objectsRatio = full.report.objects.total / half.report.objects.total;
-console.log(`growth: ${objectsRatio.toFixed(2)}× the objects took ${growth.toFixed(2)}× the time (linear: ≈ ${objectsRatio.toFixed(2)}×)`);
+console.log(
+  `growth: ${objectsRatio.toFixed(2)}× the objects took ${growth.toFixed(2)}× the time (linear: ≈ ${objectsRatio.toFixed(2)}×)`,
+);
 const fixed = full.report.roundTrips - full.report.pages;
-console.log(`round trips at 100,000 VMs and 500 objects per page: about ${fixed + Math.ceil(100_000 / 500) + Math.ceil(full.report.objects.hosts * 2 / 500) + 1} (goal: a few hundred)`);
+console.log(
+  `round trips at 100,000 VMs and 500 objects per page: about ${fixed + Math.ceil(100_000 / 500) + Math.ceil((full.report.objects.hosts * 2) / 500) + 1} (goal: a few hundred)`,
+);
 console.log(
   `baseline, one RetrievePropertiesEx per VM (200 sampled, extrapolated to ${full.report.objects.vms} VMs): ${full.baseline!.toFixed(2)} s and ${full.report.objects.vms} round trips ` +
     `for the VMs alone → paged collection needs ${(full.report.objects.vms / full.report.roundTrips).toFixed(0)}× fewer round trips for everything, ` +

@@ -15,7 +15,10 @@ import type { FleetEvent } from '../src/model/event';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'hyperaudit.js');
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const VM_COUNTS = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
 const VMS_PER_HOST = 20;
 const CLUSTER_SIZE = 16;
@@ -72,10 +75,17 @@ interface Run {
 
 function run(args: string[]): Run {
   const started = performance.now();
-  const argv = GNU_TIME ? [GNU_TIME, '-f', '%U %S %M', process.execPath, cli, ...args] : [process.execPath, cli, ...args];
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const argv = GNU_TIME
+    ? [GNU_TIME, '-f', '%U %S %M', process.execPath, cli, ...args]
+    : [process.execPath, cli, ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wallS = (performance.now() - started) / 1000;
-  if (r.status !== 0 && r.status !== 3) throw new Error(`hyperaudit ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 && r.status !== 3)
+    throw new Error(`hyperaudit ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   if (!GNU_TIME) return { wallS };
   const last = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   return { wallS, cpuS: last[0]! + last[1]!, peakMiB: last[2]! / 1024 };
@@ -84,8 +94,14 @@ function run(args: string[]): Run {
 const COMMANDS: { name: string; args: (dir: string, file: string) => string[] }[] = [
   { name: 'ingest', args: (dir, file) => ['ingest', file, '--data-dir', dir] },
   { name: 'audit', args: (dir) => ['audit', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'audit.json')] },
-  { name: 'audit (unchanged)', args: (dir) => ['audit', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'audit2.json')] },
-  { name: 'simulate', args: (dir) => ['simulate', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'simulation.json')] },
+  {
+    name: 'audit (unchanged)',
+    args: (dir) => ['audit', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'audit2.json')],
+  },
+  {
+    name: 'simulate',
+    args: (dir) => ['simulate', '--data-dir', dir, '--format', 'json', '--out', join(dir, 'simulation.json')],
+  },
   { name: 'report', args: (dir) => ['report', '--data-dir', dir, '--out', join(dir, 'report')] },
 ];
 
@@ -94,9 +110,16 @@ for (const vms of VM_COUNTS) {
   const dir = mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-`));
   try {
     const file = join(dir, 'fleet.ndjson');
-    writeFileSync(file, `${events(vms).map((e) => JSON.stringify(e)).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `${events(vms)
+        .map((e) => JSON.stringify(e))
+        .join('\n')}\n`,
+    );
     const store = join(dir, 'store');
-    process.stdout.write(`${vms.toLocaleString('en-US')} VMs on ${Math.ceil(vms / VMS_PER_HOST).toLocaleString('en-US')} hosts:\n`);
+    process.stdout.write(
+      `${vms.toLocaleString('en-US')} VMs on ${Math.ceil(vms / VMS_PER_HOST).toLocaleString('en-US')} hosts:\n`,
+    );
     for (const c of COMMANDS) {
       const r = run(c.args(store, file));
       results.set(c.name, [...(results.get(c.name) ?? []), r]);
@@ -108,7 +131,9 @@ for (const vms of VM_COUNTS) {
   }
 }
 
-process.stdout.write(`\ngrowth per 10× of fleet (baseline: the ${VM_COUNTS[0]!.toLocaleString('en-US')}-VM fleet; goal ≤ 12×; CPU when measured, else wall):\n`);
+process.stdout.write(
+  `\ngrowth per 10× of fleet (baseline: the ${VM_COUNTS[0]!.toLocaleString('en-US')}-VM fleet; goal ≤ 12×; CPU when measured, else wall):\n`,
+);
 let superlinear = false;
 for (const [name, runs] of results) {
   const factors: string[] = [];

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { FleetEvent } from '../src/model/event';
-import { ingestOutcomes } from '../src/pipeline/ingest';
+import { ingestOutcomes } from '../src/app/ingest';
 import { readSources } from '../src/sources/read-sources';
 import { MemoryStore } from '../src/store/memory-store';
 import type { PutEventsResult } from '../src/store/types';
@@ -46,7 +46,16 @@ if (process.argv[2] === '--case') {
   const seconds = (performance.now() - started) / 1000;
   const peakMiB = peakRssMiB();
   const firstReason = report.rejected[0]?.reason.slice(0, 110);
-  process.stdout.write(JSON.stringify({ peakMiB, seconds, accepted: report.accepted, rejected: report.rejectedCount, listed: report.rejected.length, firstReason }));
+  process.stdout.write(
+    JSON.stringify({
+      peakMiB,
+      seconds,
+      accepted: report.accepted,
+      rejected: report.rejectedCount,
+      listed: report.rejected.length,
+      firstReason,
+    }),
+  );
   process.exit(0);
 }
 
@@ -79,7 +88,19 @@ async function zipBomb(file: string, bytes: number): Promise<void> {
   }
   deflate.end();
   await once(deflate, 'end');
-  writeFileSync(file, buildZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(0), compressed: Buffer.concat(parts), crc, declaredSize: bytes }]));
+  writeFileSync(
+    file,
+    buildZip([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        data: Buffer.alloc(0),
+        compressed: Buffer.concat(parts),
+        crc,
+        declaredSize: bytes,
+      },
+    ]),
+  );
 }
 
 async function bigXlsx(file: string, rows: number): Promise<void> {
@@ -101,7 +122,10 @@ interface CaseResult {
 }
 
 function run(file: string): CaseResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--case', file], { encoding: 'utf8', maxBuffer: 16 * MiB });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--case', file], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MiB,
+  });
   if (r.status !== 0) throw new Error(`case ${file} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout) as CaseResult;
 }
@@ -110,17 +134,49 @@ const cases: { name: string; make: (file: string) => Promise<void>; ext: string 
   {
     name: 'clean NDJSON, 100,000 valid events (baseline)',
     ext: 'ndjson',
-    make: async (f) => writeFileSync(f, `${generateHistory({ events: 100_000, seed: 3, hosts: 100, vms: 2000 }).map((e) => JSON.stringify(e)).join('\n')}\n`),
+    make: async (f) =>
+      writeFileSync(
+        f,
+        `${generateHistory({ events: 100_000, seed: 3, hosts: 100, vms: 2000 })
+          .map((e) => JSON.stringify(e))
+          .join('\n')}\n`,
+      ),
   },
-  { name: `${bigMiB} MiB of garbage lines`, ext: 'ndjson', make: (f) => writeRepeated(f, `${line('before')}\n`, Buffer.from(`${'garbage, not json '.repeat(5)}\n`), bigBytes, `${line('after')}\n`) },
-  { name: `one ${bigMiB} MiB line between two valid lines`, ext: 'ndjson', make: (f) => writeRepeated(f, `${line('before')}\n`, Buffer.from('x'.repeat(4096)), bigBytes, `\n${line('after')}\n`) },
-  { name: `${bigMiB} MiB .json file (not NDJSON) of garbage`, ext: 'json', make: (f) => writeRepeated(f, '[', Buffer.from('{"a":[1,2,3]},'), bigBytes, '{}]') },
-  { name: '8 MiB JSON document of empty objects (whole-document limit)', ext: 'json', make: async (f) => writeFileSync(f, `[${'{},'.repeat(Math.floor((8 * MiB - 8) / 3))}{}]`) },
+  {
+    name: `${bigMiB} MiB of garbage lines`,
+    ext: 'ndjson',
+    make: (f) =>
+      writeRepeated(
+        f,
+        `${line('before')}\n`,
+        Buffer.from(`${'garbage, not json '.repeat(5)}\n`),
+        bigBytes,
+        `${line('after')}\n`,
+      ),
+  },
+  {
+    name: `one ${bigMiB} MiB line between two valid lines`,
+    ext: 'ndjson',
+    make: (f) =>
+      writeRepeated(f, `${line('before')}\n`, Buffer.from('x'.repeat(4096)), bigBytes, `\n${line('after')}\n`),
+  },
+  {
+    name: `${bigMiB} MiB .json file (not NDJSON) of garbage`,
+    ext: 'json',
+    make: (f) => writeRepeated(f, '[', Buffer.from('{"a":[1,2,3]},'), bigBytes, '{}]'),
+  },
+  {
+    name: '8 MiB JSON document of empty objects (whole-document limit)',
+    ext: 'json',
+    make: async (f) => writeFileSync(f, `[${'{},'.repeat(Math.floor((8 * MiB - 8) / 3))}{}]`),
+  },
   { name: 'zip bomb: 1.5 GiB of zeros as one sheet', ext: 'xlsx', make: (f) => zipBomb(f, 1536 * MiB) },
   { name: 'xlsx with 4,000,000 rows', ext: 'xlsx', make: (f) => bigXlsx(f, 4_000_000) },
 ];
 
-console.log(`bench/ingest-hostile: readSources → ingestOutcomes, default limits, one process per case; goal < ${GOAL_MIB} MiB peak RSS`);
+console.log(
+  `bench/ingest-hostile: readSources → ingestOutcomes, default limits, one process per case; goal < ${GOAL_MIB} MiB peak RSS`,
+);
 let baseline: number | undefined;
 let failed = false;
 const only = process.argv[3];

@@ -21,11 +21,25 @@ const big = await runLoad(events, {
     }
   },
 });
-const reconciled = big.report.accepted === events && big.stored === events && big.report.rejectedCount === 0 && big.report.duplicates === 0;
+const reconciled =
+  big.report.accepted === events &&
+  big.stored === events &&
+  big.report.rejectedCount === 0 &&
+  big.report.duplicates === 0;
 console.log(`bench/ingest-load: ${events} events, NDJSON → readSources → ingest → dynalite (child process, LevelDB)`);
-console.log(`  ${events} events: ${rate(big).toFixed(0)} events/s, ${(big.ingestMs / 1000).toFixed(1)} s, peak RSS ${big.peakRssMiB.toFixed(0)} MiB (ingest) / ${big.serverPeakRssMiB.toFixed(0)} MiB (dynalite)`);
-console.log(`  ${small.events} events (baseline, same run): ${rate(small).toFixed(0)} events/s, peak RSS ${small.peakRssMiB.toFixed(0)} MiB`);
-console.log(`  throughput at full volume: ${((rate(big) / rate(small)) * 100).toFixed(1)}% of the small run; memory ${(big.peakRssMiB / small.peakRssMiB).toFixed(2)}× for ${(events / small.events).toFixed(0)}× the events`);
-console.log(`  ${big.writesPerEvent.toFixed(3)} writes/event (${big.snapshots} snapshots of busy entities); loadFleet of ${big.hostsAndVms} hosts+VMs over ${events} events: ${((big.loadFleetMs ?? 0) / 1000).toFixed(1)} s`);
-console.log(`  counts: accepted ${big.report.accepted}, duplicates ${big.report.duplicates}, rejected ${big.report.rejectedCount}, in table ${big.stored} → ${reconciled ? 'reconciled, 0 lost' : 'MISMATCH'}`);
+console.log(
+  `  ${events} events: ${rate(big).toFixed(0)} events/s, ${(big.ingestMs / 1000).toFixed(1)} s, peak RSS ${big.peakRssMiB.toFixed(0)} MiB (ingest) / ${big.serverPeakRssMiB.toFixed(0)} MiB (dynalite)`,
+);
+console.log(
+  `  ${small.events} events (baseline, same run): ${rate(small).toFixed(0)} events/s, peak RSS ${small.peakRssMiB.toFixed(0)} MiB`,
+);
+console.log(
+  `  throughput at full volume: ${((rate(big) / rate(small)) * 100).toFixed(1)}% of the small run; memory ${(big.peakRssMiB / small.peakRssMiB).toFixed(2)}× for ${(events / small.events).toFixed(0)}× the events`,
+);
+console.log(
+  `  ${big.writesPerEvent.toFixed(3)} writes/event (${big.snapshots} snapshots of busy entities); loadFleet of ${big.hostsAndVms} hosts+VMs over ${events} events: ${((big.loadFleetMs ?? 0) / 1000).toFixed(1)} s`,
+);
+console.log(
+  `  counts: accepted ${big.report.accepted}, duplicates ${big.report.duplicates}, rejected ${big.report.rejectedCount}, in table ${big.stored} → ${reconciled ? 'reconciled, 0 lost' : 'MISMATCH'}`,
+);
 if (!reconciled) process.exitCode = 1;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetEvent } from '../src/model/event';
-import { ingestOutcomes } from '../src/pipeline/ingest';
+import { ingestOutcomes } from '../src/app/ingest';
 import { batchWrite, chunk, emptyStats, forEachLimit, BATCH_WRITE_MAX } from '../src/store/batch';
 import { DynamoStore } from '../src/store/dynamo-store';
 import { eventItem, eventKey } from '../src/store/items';
@@ -27,7 +27,13 @@ const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-bench-'));
 const server = await startLocalServer({ dataDir: dir, mode: 'child' });
 const client = createDynamoClient({ endpoint: server.endpoint });
 const events = generateHistory({ events: total, seed: 7, hosts: 200, vms: 4000 });
-const outcomes: SourceOutcome[] = events.map((event, i) => ({ kind: 'event', source: 'canonical', event, file: 'bench', record: `line ${i + 1}` }));
+const outcomes: SourceOutcome[] = events.map((event, i) => ({
+  kind: 'event',
+  source: 'canonical',
+  event,
+  file: 'bench',
+  record: `line ${i + 1}`,
+}));
 let tableNo = 0;
 
 async function freshTable(): Promise<string> {
@@ -40,7 +46,9 @@ async function raw(): Promise<{ ms: number; writes: number }> {
   const ctx = { client, tableName: await freshTable(), retry: DEFAULT_RETRY, stats: emptyStats() };
   const start = performance.now();
   const now = Date.now();
-  const items = events.map((e: FleetEvent) => eventItem(JSON.stringify(e), eventKey(e), now, Math.floor(now / 1000) + 86_400));
+  const items = events.map((e: FleetEvent) =>
+    eventItem(JSON.stringify(e), eventKey(e), now, Math.floor(now / 1000) + 86_400),
+  );
   await forEachLimit(chunk(items, BATCH_WRITE_MAX), RAW_CONCURRENCY, (batch) => batchWrite(ctx, batch));
   return { ms: performance.now() - start, writes: ctx.stats.itemsWritten };
 }
@@ -66,7 +74,16 @@ async function rawDocument(): Promise<{ ms: number }> {
   return { ms: performance.now() - start };
 }
 
-async function ours(): Promise<{ ms: number; writes: number; reads: number; accepted: number; againMs: number; againCpu: number; againDuplicates: number; againWrites: number }> {
+async function ours(): Promise<{
+  ms: number;
+  writes: number;
+  reads: number;
+  accepted: number;
+  againMs: number;
+  againCpu: number;
+  againDuplicates: number;
+  againWrites: number;
+}> {
   const store = new DynamoStore({ client, tableName: await freshTable() });
   const start = performance.now();
   const report = await ingestOutcomes(store, outcomes);
@@ -77,7 +94,16 @@ async function ours(): Promise<{ ms: number; writes: number; reads: number; acce
   const cpu = serverCpuMs();
   const again = await ingestOutcomes(store, outcomes);
   const againCpu = serverCpuMs() - cpu;
-  return { ms, writes, reads, accepted: report.accepted, againMs: performance.now() - againStart, againCpu, againDuplicates: again.duplicates, againWrites: store.stats.itemsWritten - writes };
+  return {
+    ms,
+    writes,
+    reads,
+    accepted: report.accepted,
+    againMs: performance.now() - againStart,
+    againCpu,
+    againDuplicates: again.duplicates,
+    againWrites: store.stats.itemsWritten - writes,
+  };
 }
 
 /** CPU time (ms) the dynalite child has used so far: tells whether a run was bound by the server. */
@@ -107,18 +133,31 @@ try {
     last = await ours();
     ourCpu.push(serverCpuMs() - cpu - last.againCpu);
     ourMs.push(last.ms);
-    if (last.accepted !== total || last.againDuplicates !== total) throw new Error(`counts do not reconcile: ${JSON.stringify(last)}`);
+    if (last.accepted !== total || last.againDuplicates !== total)
+      throw new Error(`counts do not reconcile: ${JSON.stringify(last)}`);
   }
   const rawRate = total / (median(rawMs) / 1000);
   const docRate = total / (median(docMs) / 1000);
   const ourRate = total / (median(ourMs) / 1000);
   console.log(`bench/ingest: ${total} events, ${rounds} rounds (median), dynalite child process on LevelDB, same run`);
-  console.log(`  raw BatchWriteItem, events as DynamoDB maps (lib-dynamodb)  ${docRate.toFixed(0).padStart(7)} events/s  1.000 writes/event`);
-  console.log(`  raw BatchWriteItem, the same items ingest writes            ${rawRate.toFixed(0).padStart(7)} events/s  ${(rawWrites / total).toFixed(3)} writes/event`);
-  console.log(`  hyperaudit ingest (duplicate check, counts, snapshots)     ${ourRate.toFixed(0).padStart(7)} events/s  ${(last!.writes / last!.accepted).toFixed(3)} writes/event  (${(last!.reads / (total / 100)).toFixed(2)} read requests per 100 events: duplicate check + snapshots)`);
-  console.log(`  dynalite CPU per 1000 events: raw ${((median(rawCpu) / total) * 1000).toFixed(0)} ms, ingest ${((median(ourCpu) / total) * 1000).toFixed(0)} ms (wall: raw ${((median(rawMs) / total) * 1000).toFixed(0)} ms, ingest ${((median(ourMs) / total) * 1000).toFixed(0)} ms)`);
-  console.log(`  ratio: ${((ourRate / docRate) * 100).toFixed(1)}% of raw map writes, ${((ourRate / rawRate) * 100).toFixed(1)}% of raw writes of the same items (goal ≥ 80%); writes/event goal ≤ 1.2`);
-  console.log(`  re-ingest (all duplicates): ${(total / (last!.againMs / 1000)).toFixed(0)} events/s, ${last!.againWrites} writes, ${last!.againDuplicates} duplicates reported`);
+  console.log(
+    `  raw BatchWriteItem, events as DynamoDB maps (lib-dynamodb)  ${docRate.toFixed(0).padStart(7)} events/s  1.000 writes/event`,
+  );
+  console.log(
+    `  raw BatchWriteItem, the same items ingest writes            ${rawRate.toFixed(0).padStart(7)} events/s  ${(rawWrites / total).toFixed(3)} writes/event`,
+  );
+  console.log(
+    `  hyperaudit ingest (duplicate check, counts, snapshots)     ${ourRate.toFixed(0).padStart(7)} events/s  ${(last!.writes / last!.accepted).toFixed(3)} writes/event  (${(last!.reads / (total / 100)).toFixed(2)} read requests per 100 events: duplicate check + snapshots)`,
+  );
+  console.log(
+    `  dynalite CPU per 1000 events: raw ${((median(rawCpu) / total) * 1000).toFixed(0)} ms, ingest ${((median(ourCpu) / total) * 1000).toFixed(0)} ms (wall: raw ${((median(rawMs) / total) * 1000).toFixed(0)} ms, ingest ${((median(ourMs) / total) * 1000).toFixed(0)} ms)`,
+  );
+  console.log(
+    `  ratio: ${((ourRate / docRate) * 100).toFixed(1)}% of raw map writes, ${((ourRate / rawRate) * 100).toFixed(1)}% of raw writes of the same items (goal ≥ 80%); writes/event goal ≤ 1.2`,
+  );
+  console.log(
+    `  re-ingest (all duplicates): ${(total / (last!.againMs / 1000)).toFixed(0)} events/s, ${last!.againWrites} writes, ${last!.againDuplicates} duplicates reported`,
+  );
 } finally {
   client.destroy();
   await server.stop();

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { emptyFleet, type Fleet } from '../src/model/fleet';
-import { runSimulation } from '../src/pipeline/simulate';
+import { runSimulation } from '../src/app/simulate';
 import { runAvailability, type AvailabilityInput } from '../src/simulation/availability';
 import { simulateCloudSim } from '../src/simulation/cloudsim';
 import { DEFAULT_AVAILABILITY, DEFAULT_COEFFICIENTS, isEmulatedNic } from '../src/simulation/coefficients';
@@ -52,7 +52,12 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 const line = (s: string) => process.stdout.write(`${s}\n`);
 
 /** `apps: 'cluster'` keeps each app in one cluster; `'fleet'` labels VM v with app v % 997, about 100 VMs on 100 hosts each. */
-function syntheticFleet(hosts: number, vmsPerHost: number, clusterSize: number, apps: 'cluster' | 'fleet' = 'cluster'): Fleet {
+function syntheticFleet(
+  hosts: number,
+  vmsPerHost: number,
+  clusterSize: number,
+  apps: 'cluster' | 'fleet' = 'cluster',
+): Fleet {
   const f = emptyFleet();
   const curve = Array.from({ length: 11 }, (_, i) => 120 + 25 * i);
   for (let h = 0; h < hosts; h++) {
@@ -62,7 +67,10 @@ function syntheticFleet(hosts: number, vmsPerHost: number, clusterSize: number, 
       cluster: `cl${Math.floor(h / clusterSize)}`,
       cpu: { sockets: 2, coresPerSocket: 12, threadsPerCore: 2, mhz: 2400 },
       memoryMiB: 393216,
-      nics: [{ id: 'a', speedMbps: 10000 }, { id: 'b', speedMbps: 10000 }],
+      nics: [
+        { id: 'a', speedMbps: 10000 },
+        { id: 'b', speedMbps: 10000 },
+      ],
       storage: { iopsCapacity: 50000 },
       power: { specpowerWatts: curve },
     });
@@ -73,9 +81,18 @@ function syntheticFleet(hosts: number, vmsPerHost: number, clusterSize: number, 
         hostId: id,
         vcpus: 2 + (k % 3) * 2,
         memoryMiB: 8192 * (1 + (k % 3)),
-        labels: { app: apps === 'cluster' ? `app${Math.floor(h / clusterSize)}-${k % 7}` : `app${(h * vmsPerHost + k) % 997}`, role: 'web' },
+        labels: {
+          app: apps === 'cluster' ? `app${Math.floor(h / clusterSize)}-${k % 7}` : `app${(h * vmsPerHost + k) % 997}`,
+          role: 'web',
+        },
         nics: [{ network: 'n', adapter: k % 5 === 0 ? 'e1000' : 'vmxnet3' }],
-        workload: { cpuAvgPct: 15 + ((k * 7) % 40), cpuPeakPct: 60 + ((k * 11) % 40), peakHourUtc: (k * 5) % 24, iops: 300, netMbps: 50 },
+        workload: {
+          cpuAvgPct: 15 + ((k * 7) % 40),
+          cpuPeakPct: 60 + ((k * 11) % 40),
+          peakHourUtc: (k * 5) % 24,
+          iops: 300,
+          netMbps: 50,
+        },
         movements: [],
       });
     }
@@ -95,7 +112,21 @@ function objectBased(fleet: Fleet, clock: StepClock, seed: number) {
     const series = Array.from(scratch);
     const mean = series.reduce((a, b) => a + b, 0) / series.length;
     const nics = vm.nics ?? [];
-    const nicCost = nics.length === 0 ? coef.paravirtualNicMHzPerGbps / 1000 : nics.reduce((s, n) => s + (n.passthrough ? coef.passthroughNicMHzPerGbps : isEmulatedNic(n.adapter) ? coef.emulatedNicMHzPerGbps : coef.paravirtualNicMHzPerGbps), 0) / nics.length / 1000;
+    const nicCost =
+      nics.length === 0
+        ? coef.paravirtualNicMHzPerGbps / 1000
+        : nics.reduce(
+            (s, n) =>
+              s +
+              (n.passthrough
+                ? coef.passthroughNicMHzPerGbps
+                : isEmulatedNic(n.adapter)
+                  ? coef.emulatedNicMHzPerGbps
+                  : coef.paravirtualNicMHzPerGbps),
+            0,
+          ) /
+          nics.length /
+          1000;
     return { vm, series, mean, nicCost };
   });
   const demand = new Map<string, number[]>();
@@ -104,7 +135,10 @@ function objectBased(fleet: Fleet, clock: StepClock, seed: number) {
       const host = fleet.hosts.get(vm.hostId!)!;
       const u = series[t]!;
       const scale = mean > 0 ? u / mean : 0;
-      const mhz = (vm.vcpus ?? 1) * host.cpu!.mhz * u + (vm.workload?.netMbps ?? 0) * scale * nicCost + ((vm.workload?.iops ?? 0) * scale * coef.paravirtualStorageMHzPer1kIops) / 1000;
+      const mhz =
+        (vm.vcpus ?? 1) * host.cpu!.mhz * u +
+        (vm.workload?.netMbps ?? 0) * scale * nicCost +
+        ((vm.workload?.iops ?? 0) * scale * coef.paravirtualStorageMHzPer1kIops) / 1000;
       let row = demand.get(host.id);
       if (!row) demand.set(host.id, (row = new Array<number>(clock.steps).fill(0)));
       row[t] = row[t]! + mhz;
@@ -115,7 +149,11 @@ function objectBased(fleet: Fleet, clock: StepClock, seed: number) {
   let energyJ = 0;
   for (const [id, row] of demand) {
     const host = fleet.hosts.get(id)!;
-    const cap = host.cpu!.sockets * host.cpu!.coresPerSocket * (1 + coef.smtGain * ((host.cpu!.threadsPerCore ?? 1) - 1)) * host.cpu!.mhz;
+    const cap =
+      host.cpu!.sockets *
+      host.cpu!.coresPerSocket *
+      (1 + coef.smtGain * ((host.cpu!.threadsPerCore ?? 1) - 1)) *
+      host.cpu!.mhz;
     for (const d of row) {
       active++;
       if (d > cap) overloaded++;
@@ -124,7 +162,6 @@ function objectBased(fleet: Fleet, clock: StepClock, seed: number) {
   }
   return { overloadedTimeFraction: overloaded / active, energyKWh: energyJ / 3.6e6 };
 }
-
 
 /** Worker side of the threads experiment: runs a share of the trials on the input it was sent. */
 if (!isMainThread) {
@@ -135,7 +172,9 @@ if (!isMainThread) {
 }
 
 /** tsx's hooks do not reach worker threads by themselves: the worker registers them, then loads this file. */
-const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+const tsxApi = pathToFileURL(
+  join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+).href;
 const workerBoot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
 
 function inWorkers(input: AvailabilityInput, trials: number, threads: number): Promise<number> {
@@ -162,27 +201,45 @@ async function main(): Promise<void> {
     const first = measure(run);
     const m = best(5, run);
     line('== CloudSim PlanetLab day 20110303 (read + parse 1,052 traces + NPA/DVFS accounting)');
-    line(`   DVFS ${m.value.dvfs.energyKWh.toFixed(2)} kWh, NPA ${m.value.npa.energyKWh.toFixed(2)} kWh, ${m.value.hostsUsed} hosts`);
+    line(
+      `   DVFS ${m.value.dvfs.energyKWh.toFixed(2)} kWh, NPA ${m.value.npa.energyKWh.toFixed(2)} kWh, ${m.value.hostsUsed} hosts`,
+    );
     line(`   first run ${ms(first.wallMs)}; best of 5: wall ${ms(m.wallMs)}, cpu ${ms(m.cpuMs)}`);
-    line(`   CloudSim 4.0 (constant, measured elsewhere): ${CLOUDSIM_SECONDS} s → ${(CLOUDSIM_SECONDS * 1000 / m.wallMs).toFixed(0)}× faster by wall time (goal ≥ 50×)`);
+    line(
+      `   CloudSim 4.0 (constant, measured elsewhere): ${CLOUDSIM_SECONDS} s → ${((CLOUDSIM_SECONDS * 1000) / m.wallMs).toFixed(0)}× faster by wall time (goal ≥ 50×)`,
+    );
   }
 
   // 2. 100,000 VMs × 288 steps.
   {
     const fleet = syntheticFleet(5000, 20, 32);
     const clock = { steps: 288, stepSeconds: 300, startMs: 0 };
-    const kernel = best(3, () => runPerformance(compileFleet(fleet, { clock, seed: 1, coefficients: DEFAULT_COEFFICIENTS }), DEFAULT_COEFFICIENTS));
+    const kernel = best(3, () =>
+      runPerformance(compileFleet(fleet, { clock, seed: 1, coefficients: DEFAULT_COEFFICIENTS }), DEFAULT_COEFFICIENTS),
+    );
     const full = best(2, () => runSimulation(fleet, { trials: 0, seed: 1 }));
     const withMonteCarlo = measure(() => runSimulation(fleet, { seed: 1 }));
     const naive = best(2, () => objectBased(fleet, clock, 1));
     line('== 100,000 VMs × 288 steps on 5,000 hosts (profiles synthesised, I/O overhead, NIC/storage/memory, scores)');
     line(`   typed-array kernel (compile + 3 passes): wall ${ms(kernel.wallMs)}, cpu ${ms(kernel.cpuMs)}`);
-    line(`   full runSimulation (kernel + per-host/VM results with reasons): wall ${ms(full.wallMs)}, cpu ${ms(full.cpuMs)} (goal ≤ 2000 ms)`);
-    line(`   the same with the default availability Monte Carlo (${withMonteCarlo.value.trials} trials), as the CLI runs it: wall ${ms(withMonteCarlo.wallMs)}, cpu ${ms(withMonteCarlo.cpuMs)}`);
-    line(`   object-based baseline (CPU demand, overload, energy only): wall ${ms(naive.wallMs)}, cpu ${ms(naive.cpuMs)}`);
-    line(`   kernel vs baseline: ${(naive.wallMs / kernel.wallMs).toFixed(1)}× by wall, ${(naive.cpuMs / kernel.cpuMs).toFixed(1)}× by cpu; full run vs baseline: ${(naive.wallMs / full.wallMs).toFixed(1)}×`);
-    const same = Math.abs(naive.value.overloadedTimeFraction - full.value.fleet.overloadedTimeFraction) < 1e-6 && Math.abs(naive.value.energyKWh - full.value.fleet.energyKWh) / naive.value.energyKWh < 1e-4;
-    line(`   same figures: overloaded ${full.value.fleet.overloadedTimeFraction} vs ${naive.value.overloadedTimeFraction.toFixed(6)}, energy ${full.value.fleet.energyKWh.toFixed(1)} vs ${naive.value.energyKWh.toFixed(1)} kWh → ${same ? 'match' : 'MISMATCH'}`);
+    line(
+      `   full runSimulation (kernel + per-host/VM results with reasons): wall ${ms(full.wallMs)}, cpu ${ms(full.cpuMs)} (goal ≤ 2000 ms)`,
+    );
+    line(
+      `   the same with the default availability Monte Carlo (${withMonteCarlo.value.trials} trials), as the CLI runs it: wall ${ms(withMonteCarlo.wallMs)}, cpu ${ms(withMonteCarlo.cpuMs)}`,
+    );
+    line(
+      `   object-based baseline (CPU demand, overload, energy only): wall ${ms(naive.wallMs)}, cpu ${ms(naive.cpuMs)}`,
+    );
+    line(
+      `   kernel vs baseline: ${(naive.wallMs / kernel.wallMs).toFixed(1)}× by wall, ${(naive.cpuMs / kernel.cpuMs).toFixed(1)}× by cpu; full run vs baseline: ${(naive.wallMs / full.wallMs).toFixed(1)}×`,
+    );
+    const same =
+      Math.abs(naive.value.overloadedTimeFraction - full.value.fleet.overloadedTimeFraction) < 1e-6 &&
+      Math.abs(naive.value.energyKWh - full.value.fleet.energyKWh) / naive.value.energyKWh < 1e-4;
+    line(
+      `   same figures: overloaded ${full.value.fleet.overloadedTimeFraction} vs ${naive.value.overloadedTimeFraction.toFixed(6)}, energy ${full.value.fleet.energyKWh.toFixed(1)} vs ${naive.value.energyKWh.toFixed(1)} kWh → ${same ? 'match' : 'MISMATCH'}`,
+    );
   }
 
   // 3. 10,000 trials over 1,000 hosts.
@@ -194,13 +251,17 @@ async function main(): Promise<void> {
     const input = availabilityInput(fleet, compiled, perf, DEFAULT_AVAILABILITY);
     const m = best(2, () => runAvailability(input, { trials: 10_000, seed: 1, defaults: DEFAULT_AVAILABILITY }));
     line('== Availability Monte Carlo: 10,000 trials × 1,000 hosts (20,000 VMs, 32-host clusters, 2 uplinks each)');
-    line(`   wall ${ms(m.wallMs)}, cpu ${ms(m.cpuMs)} (goal ≤ 5000 ms → ${(5000 / m.wallMs).toFixed(1)}× inside the budget)`);
+    line(
+      `   wall ${ms(m.wallMs)}, cpu ${ms(m.cpuMs)} (goal ≤ 5000 ms → ${(5000 / m.wallMs).toFixed(1)}× inside the budget)`,
+    );
     const d = [...m.value.vmDowntimeHoursPerYear].filter((x) => !Number.isNaN(x));
     line(`   mean VM downtime ${(d.reduce((a, b) => a + b, 0) / d.length).toFixed(4)} h/year`);
     // Does splitting the trials over worker_threads pay? Each worker loads the TypeScript modules and gets a
     // structured-clone copy of the input; draws are keyed by trial, so a split changes no figure.
     const threaded = await inWorkers(input, 10_000, 2);
-    line(`   same 10,000 trials split over 2 worker_threads (incl. start-up and input copy): wall ${ms(threaded)} vs ${ms(m.wallMs)} on one thread → ${(m.wallMs / threaded).toFixed(2)}×`);
+    line(
+      `   same 10,000 trials split over 2 worker_threads (incl. start-up and input copy): wall ${ms(threaded)} vs ${ms(m.wallMs)} on one thread → ${(m.wallMs / threaded).toFixed(2)}×`,
+    );
   }
 }
 
@@ -210,21 +271,37 @@ async function appLayouts(): Promise<void> {
   const inputs = (['cluster', 'fleet'] as const).map((layout) => {
     const fleet = syntheticFleet(5000, 20, 16, layout);
     const compiled = compileFleet(fleet, { clock, seed: 1, coefficients: DEFAULT_COEFFICIENTS });
-    return { layout, input: availabilityInput(fleet, compiled, runPerformance(compiled, DEFAULT_COEFFICIENTS), DEFAULT_AVAILABILITY) };
+    return {
+      layout,
+      input: availabilityInput(fleet, compiled, runPerformance(compiled, DEFAULT_COEFFICIENTS), DEFAULT_AVAILABILITY),
+    };
   });
   line('== Availability Monte Carlo: 10,000 trials × 100,000 VMs on 5,000 hosts (16-host clusters), two app layouts');
-  const runs = inputs.map(({ layout, input }) => ({ layout, m: measure(() => runAvailability(input, { trials: 10_000, seed: 1, defaults: DEFAULT_AVAILABILITY })) }));
+  const runs = inputs.map(({ layout, input }) => ({
+    layout,
+    m: measure(() => runAvailability(input, { trials: 10_000, seed: 1, defaults: DEFAULT_AVAILABILITY })),
+  }));
   for (const { layout, m } of runs) {
-    line(`   apps ${layout === 'cluster' ? 'inside one cluster  ' : 'spread over the fleet'}: wall ${ms(m.wallMs)}, cpu ${ms(m.cpuMs)} (goal < 10,000 ms cpu)`);
+    line(
+      `   apps ${layout === 'cluster' ? 'inside one cluster  ' : 'spread over the fleet'}: wall ${ms(m.wallMs)}, cpu ${ms(m.cpuMs)} (goal < 10,000 ms cpu)`,
+    );
   }
   const [perCluster, fleetWide] = runs as [(typeof runs)[0], (typeof runs)[0]];
   line(`   fleet-wide / per-cluster: ${(fleetWide.m.cpuMs / perCluster.m.cpuMs).toFixed(2)}× (goal ≈ 1×)`);
   // The estimator it replaced, on 1,000 trials of the fleet-wide layout (10,000 would take minutes), same draws.
   const fleetInput = inputs[1]!.input;
-  const reference = measure(() => runAvailabilityReference(fleetInput, { trials: 1000, seed: 1, defaults: DEFAULT_AVAILABILITY }));
+  const reference = measure(() =>
+    runAvailabilityReference(fleetInput, { trials: 1000, seed: 1, defaults: DEFAULT_AVAILABILITY }),
+  );
   const bounded = measure(() => runAvailability(fleetInput, { trials: 1000, seed: 1, defaults: DEFAULT_AVAILABILITY }));
-  const sameFigures = Object.entries(reference.value.apps).every(([app, a]) => Math.abs(a.expectedDowntimeHoursPerYear - bounded.value.apps[app]!.expectedDowntimeHoursPerYear) <= 1e-9 * Math.max(1, a.expectedDowntimeHoursPerYear));
-  line(`   baseline, 1,000 trials, fleet-wide apps: every host sharing an app re-evaluated ${ms(reference.cpuMs)} cpu vs bounded ${ms(bounded.cpuMs)} → ${(reference.cpuMs / bounded.cpuMs).toFixed(1)}×; same figures: ${sameFigures ? 'yes' : 'NO'}`);
+  const sameFigures = Object.entries(reference.value.apps).every(
+    ([app, a]) =>
+      Math.abs(a.expectedDowntimeHoursPerYear - bounded.value.apps[app]!.expectedDowntimeHoursPerYear) <=
+      1e-9 * Math.max(1, a.expectedDowntimeHoursPerYear),
+  );
+  line(
+    `   baseline, 1,000 trials, fleet-wide apps: every host sharing an app re-evaluated ${ms(reference.cpuMs)} cpu vs bounded ${ms(bounded.cpuMs)} → ${(reference.cpuMs / bounded.cpuMs).toFixed(1)}×; same figures: ${sameFigures ? 'yes' : 'NO'}`,
+  );
 }
 
 if (isMainThread) {

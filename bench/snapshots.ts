@@ -26,7 +26,12 @@ for (let d = 1; d <= INVENTORIES; d++) {
   const ids = Array.from({ length: VMS }, (_, i) => `vm-${i}`).filter((_, i) => (i + d) % 100 !== 0);
   const count = Math.ceil(ids.length / 5000);
   for (let p = 0; p < count; p++) {
-    inventories.push({ id: `inv-${d}-${p}`, time: day(d), type: 'inventory.snapshot', snapshot: { scope, vms: ids.slice(p * 5000, (p + 1) * 5000), part: { index: p + 1, count } } });
+    inventories.push({
+      id: `inv-${d}-${p}`,
+      time: day(d),
+      type: 'inventory.snapshot',
+      snapshot: { scope, vms: ids.slice(p * 5000, (p + 1) * 5000), part: { index: p + 1, count } },
+    });
   }
 }
 

@@ -10,9 +10,13 @@ import { DEFAULT_MAX_AHEAD_SECONDS, MAX_ALLOWED_SKEW_SECONDS } from '../src/sour
 const RepoPath = z
   .string()
   .min(1)
-  .refine((p) => !isAbsolute(p) && !normalize(p).startsWith('..'), 'must be a path inside the repository, relative to its root')
+  .refine(
+    (p) => !isAbsolute(p) && !normalize(p).startsWith('..'),
+    'must be a path inside the repository, relative to its root',
+  )
   .superRefine((p, ctx) => {
-    if (!existsSync(join(REPO_ROOT, p))) ctx.addIssue({ code: 'custom', message: `${p} does not exist under ${REPO_ROOT}` });
+    if (!existsSync(join(REPO_ROOT, p)))
+      ctx.addIssue({ code: 'custom', message: `${p} does not exist under ${REPO_ROOT}` });
   });
 
 /** The scheduled run compacts the table (docs/deploy.md); a month keeps it far inside the 400-day event TTL. */
@@ -27,7 +31,10 @@ export const HyperauditConfigSchema = z
     /** EventBridge Scheduler expression for the compliance report: `cron(...)` or `rate(...)`. */
     schedule: z
       .string()
-      .regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)')
+      .regex(
+        /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
+        'expected cron(...) or rate(N unit)',
+      )
       // The run compacts the table; events expire after 400 days, so it must come round well before that.
       .refine((e) => !/^rate\((\d+) days?\)$/.test(e) || Number(/\d+/.exec(e)![0]) <= MAX_DAYS_BETWEEN_RUNS, {
         message: `runs too rarely: the run also compacts the table, so at most rate(${MAX_DAYS_BETWEEN_RUNS} days)`,
@@ -57,20 +64,41 @@ export const HyperauditConfigSchema = z
      */
     notifyReservedConcurrency: z.coerce.number().int().min(0).max(1).default(1),
     /** Clock-skew policy of the ingest function: events dated further ahead of its clock are refused (seconds, ≤ a week). */
-    maxClockSkewSeconds: z.coerce.number().int().min(0).max(MAX_ALLOWED_SKEW_SECONDS).default(DEFAULT_MAX_AHEAD_SECONDS),
+    maxClockSkewSeconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_ALLOWED_SKEW_SECONDS)
+      .default(DEFAULT_MAX_AHEAD_SECONDS),
     // vSphere collector (issue 13): off unless vsphereUrl is set; a vCenter is reached privately, so the
     // collector runs in the VPC subnets and security group given here.
     vsphereUrl: z.url({ protocol: /^https$/ }).optional(),
     vsphereSecretName: z.string().min(1).default('hyperaudit/vsphere'),
-    vsphereSchedule: z.string().regex(/^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/, 'expected cron(...) or rate(N unit)').default('rate(1 hour)'),
-    vsphereVpcId: z.string().regex(/^vpc-[0-9a-f]+$/).optional(),
+    vsphereSchedule: z
+      .string()
+      .regex(
+        /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
+        'expected cron(...) or rate(N unit)',
+      )
+      .default('rate(1 hour)'),
+    vsphereVpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]+$/)
+      .optional(),
     /** Comma-separated private subnet ids. */
-    vsphereSubnetIds: z.string().regex(/^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/).optional(),
-    vsphereSecurityGroupId: z.string().regex(/^sg-[0-9a-f]+$/).optional(),
+    vsphereSubnetIds: z
+      .string()
+      .regex(/^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/)
+      .optional(),
+    vsphereSecurityGroupId: z
+      .string()
+      .regex(/^sg-[0-9a-f]+$/)
+      .optional(),
   })
   .strict()
   .refine((c) => c.vsphereUrl === undefined || (c.vsphereVpcId && c.vsphereSubnetIds && c.vsphereSecurityGroupId), {
-    message: 'vsphereUrl needs vsphereVpcId, vsphereSubnetIds and vsphereSecurityGroupId (the collector runs in the VPC that reaches the vCenter)',
+    message:
+      'vsphereUrl needs vsphereVpcId, vsphereSubnetIds and vsphereSecurityGroupId (the collector runs in the VPC that reaches the vCenter)',
     path: ['vsphereUrl'],
   });
 

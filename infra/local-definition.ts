@@ -12,7 +12,11 @@ interface TemplateResource {
   Properties?: Record<string, unknown>;
 }
 
-const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'local', 'AWS::AccountId': '000000000000' };
+const PSEUDO: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'local',
+  'AWS::AccountId': '000000000000',
+};
 
 export function localFunctionArn(serviceName: string): string {
   return `arn:aws:lambda:local:000000000000:function:${serviceName}`;
@@ -40,6 +44,8 @@ export function localDefinition(template: { Resources: Record<string, TemplateRe
   if (typeof definition === 'string') return JSON.parse(definition) as Record<string, unknown>;
   const [separator, parts] = (definition as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
   // Each reference sits inside a JSON string literal of the definition text.
-  const text = parts.map((p) => (typeof p === 'string' ? p : resolveReference(p as Record<string, unknown>, template.Resources))).join(separator);
+  const text = parts
+    .map((p) => (typeof p === 'string' ? p : resolveReference(p as Record<string, unknown>, template.Resources)))
+    .join(separator);
   return JSON.parse(text) as Record<string, unknown>;
 }

@@ -21,6 +21,12 @@ export const handler = instrumented(async (event: unknown): Promise<AuditStepOut
   const input = parseStepInput(RunInput, event, 'audit');
   logger.appendKeys({ runId: input.runId, trigger: input.trigger });
   const out = await auditStep(input, deps);
-  logger.info('full audit done, simulation planned', { clusters: out.clusters, hosts: out.hosts, vms: out.vms, findings: out.findings, compaction: out.compaction });
+  logger.info('full audit done, simulation planned', {
+    clusters: out.clusters,
+    hosts: out.hosts,
+    vms: out.vms,
+    findings: out.findings,
+    compaction: out.compaction,
+  });
   return out;
 });

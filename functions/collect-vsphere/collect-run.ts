@@ -1,4 +1,4 @@
-import { collectVsphere, type CollectReport } from '../../src/sources/vsphere/collect';
+import { collectVsphere, type CollectReport } from '../../src/app/collect-vsphere';
 import type { FleetStore } from '../../src/store/types';
 import type { VsphereSecret } from './vsphere-secret';
 
@@ -12,7 +12,10 @@ export interface CollectRunInput {
 }
 
 /** What the handler returns and logs: counts only, never a credential. */
-export type CollectSummary = Pick<CollectReport, 'vcenter' | 'instanceUuid' | 'events' | 'stored' | 'duplicates' | 'removed' | 'roundTrips' | 'missingProperties'> & {
+export type CollectSummary = Pick<
+  CollectReport,
+  'vcenter' | 'instanceUuid' | 'events' | 'stored' | 'duplicates' | 'removed' | 'roundTrips' | 'missingProperties'
+> & {
   objects: number;
   rejected: number;
 };

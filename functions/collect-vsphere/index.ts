@@ -14,7 +14,13 @@ const eventWindowHours = Number(process.env.VSPHERE_EVENT_WINDOW_HOURS ?? '24');
 export const handler = instrumented(async (_event: unknown, context): Promise<CollectSummary> => {
   // Each vCenter request may take until the function is nearly out of time, never past it.
   const timeoutMs = Math.max(10_000, Math.min(120_000, context.getRemainingTimeInMillis() - 30_000));
-  const summary = await collectRun({ store, url, secret: () => readVsphereSecret(secretId), eventWindowHours, timeoutMs });
+  const summary = await collectRun({
+    store,
+    url,
+    secret: () => readVsphereSecret(secretId),
+    eventWindowHours,
+    timeoutMs,
+  });
   logger.info('vSphere collection done', { ...summary });
   metrics.addMetric('VsphereObjects', MetricUnit.Count, summary.objects);
   metrics.addMetric('VsphereEventsStored', MetricUnit.Count, summary.stored);

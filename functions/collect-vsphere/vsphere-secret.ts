@@ -7,7 +7,11 @@ export const VsphereSecret = z
     username: z.string().min(1).max(512),
     password: z.string().min(1).max(4096),
     /** The vCenter's CA (VMCA) certificate(s), PEM, when it is not publicly trusted. */
-    caPem: z.string().includes('-----BEGIN CERTIFICATE-----').max(1024 * 1024).optional(),
+    caPem: z
+      .string()
+      .includes('-----BEGIN CERTIFICATE-----')
+      .max(1024 * 1024)
+      .optional(),
   })
   .strict();
 export type VsphereSecret = z.infer<typeof VsphereSecret>;

@@ -33,7 +33,9 @@ export function deploymentScope(event: unknown): DeploymentScope {
   const parsed = DeploymentEvent.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`not a successful deployment event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`);
+    throw new Error(
+      `not a successful deployment event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const e = parsed.data;
   switch (e.source) {

@@ -19,7 +19,12 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
   if (report.rejectedCount > 0) metrics.addMetric('RecordsRejected', MetricUnit.Count, report.rejectedCount);
   for (const r of report.rejected.slice(0, 20)) logger.warn('record rejected', { ...r });
-  if (report.rejectedCount > 20) logger.warn('more records rejected', { messageId: record.messageId, count: report.rejectedCount - 20, byReason: report.rejectedByReason });
+  if (report.rejectedCount > 20)
+    logger.warn('more records rejected', {
+      messageId: record.messageId,
+      count: report.rejectedCount - 20,
+      byReason: report.rejectedByReason,
+    });
   logger.info('message ingested', {
     messageId: record.messageId,
     accepted: report.accepted,
@@ -31,5 +36,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 
 /** Each message succeeds or fails alone: only failed ones go back to the queue (ReportBatchItemFailures). */
 export const handler = instrumented(
-  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processPartialResponse(event, recordHandler, processor, { context }),
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, recordHandler, processor, { context }),
 );

@@ -18,7 +18,10 @@ export const handler = instrumented(async (event: unknown): Promise<NotifyEventR
   logger.info('notify pass done', { ...summary });
   if (summary.configurationError !== undefined) {
     // Not thrown: a retry cannot fix the secret, and the messages wait in the outbox for the fix.
-    logger.error('Slack refused the webhook; fix the webhook secret, queued messages are kept', { ...summary.configurationError, secretId });
+    logger.error('Slack refused the webhook; fix the webhook secret, queued messages are kept', {
+      ...summary.configurationError,
+      secretId,
+    });
     metrics.addMetric('SlackMisconfigured', MetricUnit.Count, 1);
   }
   metrics.addMetric('SlackDelivered', MetricUnit.Count, summary.delivered);

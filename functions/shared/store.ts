@@ -6,5 +6,9 @@ import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom } from '../../src/sources/clock
 export function openStore(tableName: string, clientConfig: DynamoDBClientConfig = {}): DynamoStore {
   // The clock-skew limit the stack gives the ingest function; other functions fold with the default.
   const maxAheadSeconds = maxAheadSecondsFrom(undefined, process.env, MAX_CLOCK_SKEW_ENV);
-  return new DynamoStore({ client: new DynamoDBClient(clientConfig), tableName, maxEventAheadMs: maxAheadSeconds * 1000 });
+  return new DynamoStore({
+    client: new DynamoDBClient(clientConfig),
+    tableName,
+    maxEventAheadMs: maxAheadSeconds * 1000,
+  });
 }

@@ -47,7 +47,11 @@ export class Alarms extends Construct {
   }
 
   functionErrors(id: string, fn: lambda.IFunction): cloudwatch.Alarm {
-    return this.atLeastOnce(id, `Lambda ${id} reported errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
+    return this.atLeastOnce(
+      id,
+      `Lambda ${id} reported errors`,
+      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
   }
 
   executionsFailed(id: string, machine: sfn.IStateMachine): cloudwatch.Alarm {
@@ -64,7 +68,10 @@ export class Alarms extends Construct {
   }
 
   /** A count metric the functions emit through Powertools (namespace + `service` dimension) reached 1. */
-  metricReported(id: string, props: { namespace: string; service: string; metricName: string; description: string }): cloudwatch.Alarm {
+  metricReported(
+    id: string,
+    props: { namespace: string; service: string; metricName: string; description: string },
+  ): cloudwatch.Alarm {
     const metric = new cloudwatch.Metric({
       namespace: props.namespace,
       metricName: props.metricName,

@@ -109,10 +109,12 @@ export class ChangeEvaluation extends Construct {
         maxBatchingWindow: Duration.seconds(60),
         retryAttempts: 5,
         onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.isEqual(FINDINGS_PK) } } } })],
+        filters: [
+          lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.isEqual(FINDINGS_PK) } } } }),
+        ],
       }),
     );
-  
+
     // Messages Slack refused for a while wait in the outbox; this drains them even when nothing else changes.
     const drainRole = new iam.Role(this, 'OutboxDrainRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
@@ -123,7 +125,7 @@ export class ChangeEvaluation extends Construct {
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
       target: new schedulerTargets.LambdaInvoke(this.notifyFunction, { retryAttempts: 0, role: drainRole }),
     });
-      acknowledgeWildcards(
+    acknowledgeWildcards(
       drainRole.node.findChild('DefaultPolicy'),
       [`Resource::${nagArnOf(this.notifyFunction)}:*`],
       'The scheduler target grants invoke on the notify function and its versions (ARN:*), nothing else.',

@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { REPO_ROOT } from '../paths';
 
 /** Files copied into the code root (/var/task/<to>), where the core looks for them at run time. */
@@ -53,7 +53,9 @@ export class HyperauditFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
       ...props.network,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
@@ -77,7 +79,8 @@ export class HyperauditFunction extends NodejsFunction {
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         // CommonJS dependencies call require(); an ESM bundle has none unless we make one.
-        banner: "import { createRequire as __hyperauditCreateRequire } from 'node:module'; const require = __hyperauditCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __hyperauditCreateRequire } from 'node:module'; const require = __hyperauditCreateRequire(import.meta.url);",
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

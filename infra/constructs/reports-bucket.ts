@@ -26,7 +26,8 @@ export class ReportsBucket extends Construct {
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the server access log bucket of the reports bucket; logging it would need a third bucket, recursively.',
+      reason:
+        'This is the server access log bucket of the reports bucket; logging it would need a third bucket, recursively.',
     });
 
     this.bucket = new s3.Bucket(this, 'Reports', {

@@ -52,14 +52,18 @@ export class VsphereCollector extends Construct {
       network: {
         vpc,
         vpcSubnets: { subnets: props.subnetIds.map((s, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, s)) },
-        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', props.securityGroupId, { mutable: false })],
+        securityGroups: [
+          ec2.SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', props.securityGroupId, { mutable: false }),
+        ],
       },
       logRetention: props.logRetention,
       metricsNamespace: props.metricsNamespace,
     });
     grantTableAccess(props.table, this.collectFunction, 'collect');
     secret.grantRead(this.collectFunction);
-    const schedulerRole = new iam.Role(this, 'ScheduleRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    const schedulerRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+    });
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Scheduled hyperaudit vSphere collection',
       schedule: scheduler.ScheduleExpression.expression(props.schedule),
@@ -76,7 +80,8 @@ export class VsphereCollector extends Construct {
     const role = this.collectFunction.role as iam.Role;
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason: 'AWSLambdaVPCAccessExecutionRole only lets the function manage the network interfaces it needs in the given VPC subnets.',
+      reason:
+        'AWSLambdaVPCAccessExecutionRole only lets the function manage the network interfaces it needs in the given VPC subnets.',
     });
   }
 }

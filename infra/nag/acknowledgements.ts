@@ -3,8 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 
-const BASIC_EXECUTION_POLICY =
-  'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const BASIC_EXECUTION_POLICY = 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
 /** The logical id cdk-nag prints for a resource, e.g. `Reports33416250`. */
 export function logicalIdOf(construct: IConstruct): string {
@@ -30,7 +29,8 @@ export function acknowledgeFunctionDefaults(functions: lambda.Function[]): void 
   for (const fn of functions) {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Pinned to nodejs22.x (an LTS line Lambda supports for years), raised deliberately after testing, not by drift.',
+      reason:
+        'Pinned to nodejs22.x (an LTS line Lambda supports for years), raised deliberately after testing, not by drift.',
     });
     const role = fn.role as iam.Role;
     Validations.of(role).acknowledge({

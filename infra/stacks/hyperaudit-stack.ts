@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { HyperauditConfig } from '../config';
 import { Alarms } from '../constructs/alarms';
 import { AuditWorkflow } from '../constructs/audit-workflow';

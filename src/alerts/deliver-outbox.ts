@@ -85,12 +85,18 @@ export const DEAD_LETTER_PREFIX = 'notify/dead/';
  * Lifts a stored 429 or outage pause for the webhook (`notify --clear-pause`), keeping the request spacing.
  * Returns the pause that was lifted, if there was one.
  */
-export async function clearDeliveryPause(store: FleetStore, webhookUrl: string): Promise<{ until: string; reason?: string } | undefined> {
+export async function clearDeliveryPause(
+  store: FleetStore,
+  webhookUrl: string,
+): Promise<{ until: string; reason?: string } | undefined> {
   const key = rateKey(webhookUrl);
   const stored = await store.getMeta<WebhookPacing>(key);
   if (stored?.notBefore === undefined) return undefined;
   await store.putMeta(key, { at: stored.at } satisfies WebhookPacing);
-  return { until: new Date(stored.notBefore).toISOString(), ...(stored.reason !== undefined && { reason: stored.reason }) };
+  return {
+    until: new Date(stored.notBefore).toISOString(),
+    ...(stored.reason !== undefined && { reason: stored.reason }),
+  };
 }
 
 function rateKey(webhookUrl: string): string {
@@ -110,7 +116,8 @@ function redacted(text: string, webhookUrl: string): string {
   } catch {
     // Not a URL (an injected poster's label): only the literal value is hidden.
   }
-  for (const secret of [webhookUrl, path.length > 1 ? path : '']) if (secret !== '') out = out.split(secret).join('<webhook>');
+  for (const secret of [webhookUrl, path.length > 1 ? path : ''])
+    if (secret !== '') out = out.split(secret).join('<webhook>');
   return out.slice(0, 200);
 }
 
@@ -192,7 +199,13 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
       }
       if (outcome.kind === 'rejected') {
         const body = redacted(outcome.body, options.webhookUrl);
-        const dead: DeadLetter = { id: message.id, status: outcome.status, body, at: new Date(timing.now()).toISOString(), message };
+        const dead: DeadLetter = {
+          id: message.id,
+          status: outcome.status,
+          body,
+          at: new Date(timing.now()).toISOString(),
+          message,
+        };
         await store.putMeta(`${DEAD_LETTER_PREFIX}${message.id}`, dead);
         await store.deleteOutbox(message.id);
         report.deadLettered.push({ id: message.id, status: outcome.status, body });
@@ -203,7 +216,10 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         await answered();
         report.configurationError = { status: outcome.status, body: redacted(outcome.body, options.webhookUrl) };
         const { status, body } = report.configurationError;
-        return stop(index, `Slack refused the webhook (HTTP ${status}${body === '' ? '' : ` ${body}`}): check the webhook URL`);
+        return stop(
+          index,
+          `Slack refused the webhook (HTTP ${status}${body === '' ? '' : ` ${body}`}): check the webhook URL`,
+        );
       }
       const pauseMs =
         outcome.kind === 'rate-limited'
@@ -215,7 +231,13 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         outcome.kind === 'rate-limited'
           ? `Slack rate limit (Retry-After ${Math.ceil(pauseMs / 1000)} s${outcome.retryAfterMs > maxRetryAfter ? `, capped from ${Math.ceil(outcome.retryAfterMs / 1000)} s` : ''}) outlasts the time budget`
           : `Slack unavailable (${redacted(outcome.reason, options.webhookUrl)}) after ${failures} attempt(s)`;
-      await store.putMeta(key, { at: lastRequestAt, notBefore, pauseMs, reason: pauseReason, failures } satisfies WebhookPacing);
+      await store.putMeta(key, {
+        at: lastRequestAt,
+        notBefore,
+        pauseMs,
+        reason: pauseReason,
+        failures,
+      } satisfies WebhookPacing);
     }
   }
   return report;

@@ -54,12 +54,18 @@ function groupItems(kind: Group['kind'], items: readonly DigestItem[]): Group[] 
     g.items.push(item);
   }
   return [...groups.values()].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.items.length - a.items.length || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      b.items.length - a.items.length ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
   );
 }
 
 function itemLine(item: DigestItem): string {
-  const name = item.resourceName !== undefined && item.resourceName !== item.resourceId ? `${slackField(item.resourceName, 120)} (${slackField(item.resourceId, 80)})` : slackField(item.resourceId, 160);
+  const name =
+    item.resourceName !== undefined && item.resourceName !== item.resourceId
+      ? `${slackField(item.resourceName, 120)} (${slackField(item.resourceId, 80)})`
+      : slackField(item.resourceId, 160);
   const status = item.status === 'open' ? '' : ` _${item.status}_`;
   return `• ${slackField(item.resourceType, 20)} ${name}${status}`;
 }
@@ -84,7 +90,9 @@ function groupSection(group: Group, top: number): string {
 }
 
 function countsLine(items: readonly DigestItem[]): string {
-  const counts = SEVERITIES.map((s) => [s, items.filter((i) => i.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = SEVERITIES.map((s) => [s, items.filter((i) => i.severity === s).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   return counts.length === 0 ? 'none' : counts.map(([s, n]) => `${n} ${s}`).join(' · ');
 }
 
@@ -101,7 +109,10 @@ export function digestMessages(digest: Digest, options: DigestMessageOptions = {
   if (digest.newItems.length === 0 && digest.closedItems.length === 0) return [];
   const top = options.topItems ?? 5;
   // At least the summary message's own four blocks (header, summary, link, divider); at most Slack's 50.
-  const maxBlocks = Math.max(4, Math.min(options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage, SLACK_LIMITS.blocksPerMessage));
+  const maxBlocks = Math.max(
+    4,
+    Math.min(options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage, SLACK_LIMITS.blocksPerMessage),
+  );
   const title = `hyperaudit: ${plural(digest.newItems.length, 'new finding')}, ${digest.closedItems.length} resolved`;
   const summary = [
     `*New:* ${countsLine(digest.newItems)}`,
@@ -115,7 +126,11 @@ export function digestMessages(digest: Digest, options: DigestMessageOptions = {
     { type: 'header', text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerText) } },
     { type: 'section', text: { type: 'mrkdwn', text: summary } },
   ];
-  if (link) firstBlocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(link, SLACK_LIMITS.contextElementText) }] });
+  if (link)
+    firstBlocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: truncate(link, SLACK_LIMITS.contextElementText) }],
+    });
   firstBlocks.push({ type: 'divider' });
 
   // Pack groups greedily; each continuation message starts with its own header block.
@@ -134,13 +149,22 @@ export function digestMessages(digest: Digest, options: DigestMessageOptions = {
   return pages.map((page, index) => {
     const part = total > 1 ? ` (part ${index + 1}/${total})` : '';
     const header = page.blocks[0];
-    if (header?.type === 'header') header.text.text = truncate(`${index === 0 ? title : 'hyperaudit digest, continued'}${part}`, SLACK_LIMITS.headerText);
-    const fallbackParts = [`${title}${part}.`, `New: ${countsLine(digest.newItems)}. Resolved: ${countsLine(digest.closedItems)}.`];
+    if (header?.type === 'header')
+      header.text.text = truncate(
+        `${index === 0 ? title : 'hyperaudit digest, continued'}${part}`,
+        SLACK_LIMITS.headerText,
+      );
+    const fallbackParts = [
+      `${title}${part}.`,
+      `New: ${countsLine(digest.newItems)}. Resolved: ${countsLine(digest.closedItems)}.`,
+    ];
     if (options.reportUrl !== undefined) fallbackParts.push(`Report: ${slackEscape(options.reportUrl)}`);
     return {
       payload: { text: truncate(fallbackParts.join(' '), SLACK_LIMITS.fallbackText), blocks: page.blocks },
       newFingerprints: page.groups.filter((g) => g.kind === 'new').flatMap((g) => g.items.map((i) => i.fingerprint)),
-      closedFingerprints: page.groups.filter((g) => g.kind === 'closed').flatMap((g) => g.items.map((i) => i.fingerprint)),
+      closedFingerprints: page.groups
+        .filter((g) => g.kind === 'closed')
+        .flatMap((g) => g.items.map((i) => i.fingerprint)),
     };
   });
 }

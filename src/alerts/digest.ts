@@ -80,7 +80,15 @@ export function computeDigest(
   for (const fp of announced) {
     const f = byFingerprint.get(fp);
     if (f === undefined) {
-      closedItems.push({ fingerprint: fp, ruleId: 'unknown', severity: 'info', title: 'No longer reported', resourceType: 'unknown', resourceId: fp, status: 'gone' });
+      closedItems.push({
+        fingerprint: fp,
+        ruleId: 'unknown',
+        severity: 'info',
+        title: 'No longer reported',
+        resourceType: 'unknown',
+        resourceId: fp,
+        status: 'gone',
+      });
     } else if (f.status !== 'open') {
       closedItems.push(toItem(f, f.status));
     }

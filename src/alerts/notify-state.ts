@@ -62,7 +62,8 @@ export async function saveNotifyState(store: FleetStore, state: NotifyState): Pr
   }
   const shards = new Map(SHARDS.map((c) => [c, [] as string[]]));
   for (const fp of state.announced) shards.get(shardOf(fp))!.push(fp);
-  for (const [c, fingerprints] of shards) await store.putMeta(`${SHARD_PREFIX}${c}`, { at: state.at, fingerprints } satisfies Shard);
+  for (const [c, fingerprints] of shards)
+    await store.putMeta(`${SHARD_PREFIX}${c}`, { at: state.at, fingerprints } satisfies Shard);
   await store.putMeta(NOTIFY_STATE_META, { at: state.at, sharded: true, ...seq } satisfies StoredState);
   return true;
 }

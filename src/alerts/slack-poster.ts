@@ -68,7 +68,11 @@ export function webhookPoster(url: string, options: { timeoutMs?: number; now?: 
     // Node's Headers has entries(); the DOM lib typing without DOM.Iterable just does not say so.
     return response as unknown as FetchResponse;
   };
-  const webhook = new IncomingWebhook(url, { fetch: fetchKeepingHeaders, timeout: options.timeoutMs ?? 10_000, retryConfig: { retries: 0 } });
+  const webhook = new IncomingWebhook(url, {
+    fetch: fetchKeepingHeaders,
+    timeout: options.timeoutMs ?? 10_000,
+    retryConfig: { retries: 0 },
+  });
   return async (payload) => {
     retryAfter = null;
     try {
@@ -77,12 +81,18 @@ export function webhookPoster(url: string, options: { timeoutMs?: number; now?: 
     } catch (err) {
       if (err instanceof IncomingWebhookHTTPError) {
         if (err.statusCode === 429) return { kind: 'rate-limited', retryAfterMs: parseRetryAfter(retryAfter, now()) };
-        if (err.statusCode >= 500 || err.statusCode === 408) return { kind: 'transient', reason: `HTTP ${err.statusCode}` };
+        if (err.statusCode >= 500 || err.statusCode === 408)
+          return { kind: 'transient', reason: `HTTP ${err.statusCode}` };
         const body = err.body.slice(0, 500);
         return { kind: classifyClientError(err.statusCode, body), status: err.statusCode, body };
       }
       // No answer at all (refused, reset, timeout): Slack may or may not have it; we resend.
-      const reason = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
+      const reason =
+        err instanceof Error
+          ? err.cause instanceof Error
+            ? `${err.message}: ${err.cause.message}`
+            : err.message
+          : String(err);
       return { kind: 'transient', reason };
     }
   };

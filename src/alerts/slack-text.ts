@@ -39,6 +39,9 @@ export function slackField(value: string, max = 200): string {
 
 /** A mrkdwn link whose URL cannot close the link or carry a label of its own. */
 export function slackLink(url: string, label: string): string {
-  const safeUrl = url.replace(UNSAFE_CHARS, '').replace(/[|<> ]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
+  const safeUrl = url
+    .replace(UNSAFE_CHARS, '')
+    .replace(/[|<> ]/g, (c) => encodeURIComponent(c))
+    .replace(/&/g, '&amp;');
   return `<${safeUrl}|${slackEscape(label)}>`;
 }

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
-import { runAudit } from '../pipeline/audit';
+import { runAudit } from './audit';
 import type { FleetStore } from '../store/types';
 import { changedSubjects } from './changed-subjects';
 
@@ -26,5 +26,10 @@ export async function evaluateChanges(records: readonly DynamoDBRecord[], deps: 
   const subjects = changedSubjects(records);
   if (subjects.length === 0) return { subjects: 0 };
   const audit = await runAudit(deps.store, { rules: deps.rules, scope: subjects, now: deps.now?.().toISOString() });
-  return { subjects: subjects.length, mode: audit.mode, findings: audit.summary.findings, resolved: audit.resolved.length };
+  return {
+    subjects: subjects.length,
+    mode: audit.mode,
+    findings: audit.summary.findings,
+    resolved: audit.resolved.length,
+  };
 }

@@ -4,10 +4,10 @@ import { basename, extname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
-import { runAudit } from '../pipeline/audit';
-import { generateReport, reportTimestamp, type ReportFormat } from '../pipeline/report';
+import { runAudit } from './audit';
+import { generateReport, reportTimestamp, type ReportFormat } from './report';
 import { renderAuditFiles } from '../report/html/audit-formats';
-import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../pipeline/simulate';
+import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from './simulate';
 import type { FleetStore } from '../store/types';
 import { runKeys } from '../model/run-files';
 import { getJson, listKeys, putText } from '../store/s3-json';
@@ -54,12 +54,17 @@ export function consoleUrl(bucket: string, key: string): string {
  */
 export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise<ReportStepOutput> {
   const now = (deps.now ?? (() => new Date()))();
-  const shardKeys = (await listKeys(deps.s3, deps.bucket, runKeys.simulationPrefix(input.runId))).filter((k) => k.endsWith('.json'));
+  const shardKeys = (await listKeys(deps.s3, deps.bucket, runKeys.simulationPrefix(input.runId))).filter((k) =>
+    k.endsWith('.json'),
+  );
   const shards = await Promise.all(shardKeys.map((k) => getJson(deps.s3, deps.bucket, k) as Promise<SimulationResult>));
   if (shards.length > 0) {
     const merged = mergeClusterResults(shards);
     // One DynamoDB item holds it: a large fleet's figures are trimmed to what the rules read (fitForItem).
-    await deps.store.putMeta(SIMULATION_LATEST_KEY, fitForItem({ ...storedForm(merged), simulatedAt: now.toISOString() }));
+    await deps.store.putMeta(
+      SIMULATION_LATEST_KEY,
+      fitForItem({ ...storedForm(merged), simulatedAt: now.toISOString() }),
+    );
   }
   const audit = await runAudit(deps.store, { rules: deps.rules, full: true, now: now.toISOString() });
   const failing = audit.findings.filter((f) => f.status === 'open' && atOrAbove(f.severity, deps.failThreshold)).length;
@@ -68,8 +73,16 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const outDir = await mkdtemp(join(tmpdir(), 'hyperaudit-report-'));
   try {
     // SARIF, JUnit, OCSF and ASFF from this run's audit, whose coverage also gives JUnit its passing cases.
-    const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({ fileName, render: () => text }));
-    const out = await generateReport(deps.store, { outDir, publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`), now, formats });
+    const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({
+      fileName,
+      render: () => text,
+    }));
+    const out = await generateReport(deps.store, {
+      outDir,
+      publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`),
+      now,
+      formats,
+    });
     const keys: string[] = [];
     for (const file of out.files) {
       const body = await readFile(file, 'utf8');

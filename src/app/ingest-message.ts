@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { ingestOutcomes, type IngestReport } from '../pipeline/ingest';
+import { ingestOutcomes, type IngestReport } from './ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
 import type { FleetStore } from '../store/types';
 import { outcomesOfMessage } from '../sources/decode-message';
@@ -9,6 +9,10 @@ import { outcomesOfMessage } from '../sources/decode-message';
  * fix, a retry cannot help); a store failure throws, so the message is retried and, failing that, parked
  * in the dead-letter queue. Re-delivery is harmless: events are idempotent on their id.
  */
-export async function ingestMessage(record: SQSRecord, store: FleetStore, future?: FuturePolicy): Promise<IngestReport> {
+export async function ingestMessage(
+  record: SQSRecord,
+  store: FleetStore,
+  future?: FuturePolicy,
+): Promise<IngestReport> {
   return ingestOutcomes(store, outcomesOfMessage(record), future ? { future } : {});
 }

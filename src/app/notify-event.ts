@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordRunFailure, RunFailure } from '../pipeline/run-failure';
+import { recordRunFailure, RunFailure } from './run-failure';
 import { parseStepInput } from './workflow-input';
 import { notifyRun, type NotifyDeps, type NotifySummary } from './notify-run';
 

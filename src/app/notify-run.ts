@@ -1,5 +1,5 @@
 import type { Severity } from '../model/finding';
-import { runNotify, type NotifyOptions } from '../pipeline/notify';
+import { runNotify, type NotifyOptions } from './notify';
 import type { FleetStore } from '../store/types';
 
 export interface NotifyDeps {

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { loadTraceDirectory, simulateCluster } from '../pipeline/simulate';
+import { loadTraceDirectory, simulateCluster } from './simulate';
 import type { Fleet } from '../model/fleet';
 import { readClusterWork, RunId, runKeys } from '../model/run-files';
 import { getJson, putJson } from '../store/s3-json';
@@ -33,11 +33,18 @@ export interface ShardOutput {
 export async function simulateShard(input: ShardInput, deps: ShardDeps): Promise<ShardOutput> {
   const workKey = runKeys.clusterWork(input.runId, input.clusterId);
   const { work, fleet, placement } = readClusterWork(await getJson(deps.s3, deps.bucket, workKey), workKey);
-  if (work.clusterId !== input.clusterId) throw new Error(`${workKey} holds cluster ${work.clusterId}, not ${input.clusterId}`);
+  if (work.clusterId !== input.clusterId)
+    throw new Error(`${workKey} holds cluster ${work.clusterId}, not ${input.clusterId}`);
   const names = referencedTraces(fleet);
-  const traces = names.length > 0 && deps.tracesDir !== undefined ? await loadTraceDirectory(deps.tracesDir, names) : undefined;
+  const traces =
+    names.length > 0 && deps.tracesDir !== undefined ? await loadTraceDirectory(deps.tracesDir, names) : undefined;
   const result = simulateCluster(fleet, input.clusterId, { placement, ...work.window, ...(traces && { traces }) });
   const resultKey = runKeys.simulation(input.runId, input.clusterId);
   await putJson(deps.s3, deps.bucket, resultKey, result);
-  return { clusterId: input.clusterId, resultKey, hosts: Object.keys(result.hosts).length, vms: Object.keys(result.vms).length };
+  return {
+    clusterId: input.clusterId,
+    resultKey,
+    hosts: Object.keys(result.hosts).length,
+    vms: Object.keys(result.vms).length,
+  };
 }

@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
-import { runAudit } from '../pipeline/audit';
-import { ingestOutcomes } from '../pipeline/ingest';
+import { runAudit } from './audit';
+import { ingestOutcomes } from './ingest';
 import { readSources } from '../sources/read-sources';
-import { clusterFleet, listClusters, replayStored } from '../pipeline/simulate';
+import { clusterFleet, listClusters, replayStored } from './simulate';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../simulation/simulate-fleet';
 import type { CompactionResult, FleetStore } from '../store/types';
 import { clusterWork, runKeys, type ClusterItem } from '../model/run-files';
@@ -53,18 +53,25 @@ export interface AuditStepOutput {
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
   // First, so the run also keeps state safe when a later step fails: events expire by TTL, snapshots do not.
-  const compaction = deps.store.compact !== undefined ? summariseCompaction(await deps.store.compact(), deps.log) : undefined;
+  const compaction =
+    deps.store.compact !== undefined ? summariseCompaction(await deps.store.compact(), deps.log) : undefined;
   if (deps.perimetersFile !== undefined) await applyPerimeters(deps.store, deps.perimetersFile);
   const steps = DEFAULT_STEPS;
   const stepSeconds = DEFAULT_STEP_SECONDS;
   const { fleet, placement, start: replayStart } = await replayStored(deps.store, { steps, stepSeconds });
-  const start = replayStart ?? new Date((deps.now ?? (() => new Date()))().getTime() - steps * stepSeconds * 1000).toISOString();
+  const start =
+    replayStart ?? new Date((deps.now ?? (() => new Date()))().getTime() - steps * stepSeconds * 1000).toISOString();
   const window = { start, steps, stepSeconds };
 
   const clusters = listClusters(fleet);
   await Promise.all(
     clusters.map((id) =>
-      putJson(deps.s3, deps.bucket, runKeys.clusterWork(input.runId, id), clusterWork(id, clusterFleet(fleet, id, { placement }), placement, window)),
+      putJson(
+        deps.s3,
+        deps.bucket,
+        runKeys.clusterWork(input.runId, id),
+        clusterWork(id, clusterFleet(fleet, id, { placement }), placement, window),
+      ),
     ),
   );
   const items: ClusterItem[] = clusters.map((clusterId) => ({ clusterId }));
@@ -91,10 +98,15 @@ const LOGGED_ENTITIES = 50;
  * An entity compaction could not snapshot does not fail the run: the others were compacted and its events
  * still hold its state. It is logged, so an operator sees it well before those events' TTL.
  */
-function summariseCompaction(result: CompactionResult, log: StepLog | undefined): NonNullable<AuditStepOutput['compaction']> {
+function summariseCompaction(
+  result: CompactionResult,
+  log: StepLog | undefined,
+): NonNullable<AuditStepOutput['compaction']> {
   const { entities, snapshotsWritten, oversized = [], failed = [] } = result;
-  if (failed.length > 0) log?.error('compaction.failed', { count: failed.length, entities: failed.slice(0, LOGGED_ENTITIES) });
-  if (oversized.length > 0) log?.warn('compaction.oversized', { count: oversized.length, entities: oversized.slice(0, LOGGED_ENTITIES) });
+  if (failed.length > 0)
+    log?.error('compaction.failed', { count: failed.length, entities: failed.slice(0, LOGGED_ENTITIES) });
+  if (oversized.length > 0)
+    log?.warn('compaction.oversized', { count: oversized.length, entities: oversized.slice(0, LOGGED_ENTITIES) });
   return {
     entities,
     snapshotsWritten,

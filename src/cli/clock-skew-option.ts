@@ -1,5 +1,11 @@
 import { Option } from 'commander';
-import { DEFAULT_MAX_AHEAD_SECONDS, MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock, type FuturePolicy } from '../sources/clock-skew';
+import {
+  DEFAULT_MAX_AHEAD_SECONDS,
+  MAX_CLOCK_SKEW_ENV,
+  maxAheadSecondsFrom,
+  systemClock,
+  type FuturePolicy,
+} from '../sources/clock-skew';
 import { UsageError } from './exit-codes';
 
 export const CLOCK_SKEW_FLAG = '--max-clock-skew';

@@ -21,7 +21,8 @@ export interface SecretSource {
  * read it with `ps`; using the flag prints a warning. Errors name the flag or file, never the secret.
  */
 export async function readSecret(source: SecretSource): Promise<string | undefined> {
-  if (source.flagValue !== undefined && source.file !== undefined) throw new UsageError(`give ${source.flag} or ${source.fileFlag}, not both`);
+  if (source.flagValue !== undefined && source.file !== undefined)
+    throw new UsageError(`give ${source.flag} or ${source.fileFlag}, not both`);
   if (source.flagValue !== undefined) {
     (source.warn ?? ((line) => process.stderr.write(line)))(
       `hyperaudit: warning: ${source.flag} on the command line is visible to other users (ps, /proc); use ${source.fileFlag} FILE or ${source.envName} instead\n`,
@@ -40,7 +41,10 @@ async function readSecretFile(file: string, fileFlag: string): Promise<string> {
     try {
       const info = await fh.stat();
       if (!info.isFile()) throw new UsageError(`${fileFlag} ${file}: not a regular file`);
-      if (info.size > SECRET_FILE_MAX_BYTES) throw new UsageError(`${fileFlag} ${file}: ${info.size} bytes, more than a secret file holds (${SECRET_FILE_MAX_BYTES})`);
+      if (info.size > SECRET_FILE_MAX_BYTES)
+        throw new UsageError(
+          `${fileFlag} ${file}: ${info.size} bytes, more than a secret file holds (${SECRET_FILE_MAX_BYTES})`,
+        );
       text = await fh.readFile('utf8');
     } finally {
       await fh.close();

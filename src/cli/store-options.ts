@@ -20,8 +20,14 @@ export const DEFAULT_DATA_DIR = '.hyperaudit/';
 
 export function addStoreOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--data-dir <dir>', 'directory of the embedded local DynamoDB server').default(DEFAULT_DATA_DIR))
-    .addOption(new Option('--endpoint <url>', 'use this DynamoDB-compatible server instead of the embedded one').conflicts('aws'))
+    .addOption(
+      new Option('--data-dir <dir>', 'directory of the embedded local DynamoDB server').default(DEFAULT_DATA_DIR),
+    )
+    .addOption(
+      new Option('--endpoint <url>', 'use this DynamoDB-compatible server instead of the embedded one').conflicts(
+        'aws',
+      ),
+    )
     .addOption(new Option('--aws', 'use real DynamoDB (default AWS credential chain and region)').conflicts('endpoint'))
     .addOption(new Option('--table <name>', 'table name').default(TABLE.defaultName));
 }

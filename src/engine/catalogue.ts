@@ -15,13 +15,17 @@ export interface ScgControl {
   stigRequirement: string;
 }
 
-export const DEFAULT_CATALOGUE = fileURLToPath(new URL('../../rules/catalogue/vsphere-8-scg-controls.csv', import.meta.url));
+export const DEFAULT_CATALOGUE = fileURLToPath(
+  new URL('../../rules/catalogue/vsphere-8-scg-controls.csv', import.meta.url),
+);
 
 export function loadCatalogue(path = DEFAULT_CATALOGUE): Map<string, ScgControl> {
-  const rows = parse(readFileSync(path), { bom: true, columns: true, relax_column_count: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
+  const rows = parse(readFileSync(path), {
+    bom: true,
+    columns: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+  }) as Record<string, string>[];
   const out = new Map<string, ScgControl>();
   for (const r of rows) {
     const id = r['SCG ID']?.trim();

@@ -23,7 +23,10 @@ class FactCache {
     let v = this.values[i];
     if (v === undefined) {
       const def = this.slots.defs[i]!;
-      v = (def.compute as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => FactValue)(this.ctx, this.slots.params[i]!);
+      v = (def.compute as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => FactValue)(
+        this.ctx,
+        this.slots.params[i]!,
+      );
       if (v === undefined) throw new Error(`fact ${def.id} returned undefined for ${this.ctx.type} ${this.ctx.id}`);
       this.values[i] = v;
     }
@@ -120,7 +123,11 @@ export interface Evaluation {
 }
 
 function appliesCondition(appliesTo: Record<string, Scalar[]>): Condition {
-  return { all: Object.keys(appliesTo).sort().map((fact) => ({ fact, operator: 'in', value: appliesTo[fact]! })) };
+  return {
+    all: Object.keys(appliesTo)
+      .sort()
+      .map((fact) => ({ fact, operator: 'in', value: appliesTo[fact]! })),
+  };
 }
 
 /** Rules compiled once, grouped by resource type and by identical appliesTo filters. */
@@ -135,7 +142,8 @@ export class CompiledRules {
       for (const rule of rules.filter((r) => r.resourceType === type)) {
         const key = JSON.stringify(Object.entries(rule.appliesTo).sort(([a], [b]) => (a < b ? -1 : 1)));
         let group = groups.get(key);
-        if (!group) groups.set(key, (group = { applies: compileCondition(appliesCondition(rule.appliesTo), slots), rules: [] }));
+        if (!group)
+          groups.set(key, (group = { applies: compileCondition(appliesCondition(rule.appliesTo), slots), rules: [] }));
         group.rules.push({
           rule,
           pred: compileCondition(rule.conditions, slots),

@@ -36,8 +36,10 @@ export const ConformanceRow = z
   .strict()
   .superRefine((row, ctx) => {
     const needsRule = row.status === 'implemented' || row.status === 'partial';
-    if (needsRule !== row.rules.length > 0) ctx.addIssue({ code: 'custom', message: `${row.scg}: status ${row.status} with ${row.rules.length} rules` });
-    if (row.status !== 'implemented' && row.note === undefined) ctx.addIssue({ code: 'custom', message: `${row.scg}: status ${row.status} needs a note saying why` });
+    if (needsRule !== row.rules.length > 0)
+      ctx.addIssue({ code: 'custom', message: `${row.scg}: status ${row.status} with ${row.rules.length} rules` });
+    if (row.status !== 'implemented' && row.note === undefined)
+      ctx.addIssue({ code: 'custom', message: `${row.scg}: status ${row.status} needs a note saying why` });
   });
 export type ConformanceRow = z.infer<typeof ConformanceRow>;
 
@@ -57,7 +59,10 @@ export const StigOnlyRow = z
 export const ConformanceTable = z
   .object({
     $comment: z.string().optional(),
-    references: z.record(z.string(), z.object({ repo: z.string(), path: z.string(), commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict()),
+    references: z.record(
+      z.string(),
+      z.object({ repo: z.string(), path: z.string(), commit: z.string().regex(/^[0-9a-f]{40}$/) }).strict(),
+    ),
     controls: z.array(ConformanceRow),
     stigOnly: z.array(StigOnlyRow),
   })
@@ -84,7 +89,13 @@ export interface FrameworkCoverage {
 const RANK: readonly ConformanceStatus[] = ['implemented', 'partial', 'not-collected', 'not-auditable'];
 
 function count(statuses: ConformanceStatus[]): CoverageCounts {
-  const c: CoverageCounts = { implemented: 0, partial: 0, 'not-collected': 0, 'not-auditable': 0, total: statuses.length };
+  const c: CoverageCounts = {
+    implemented: 0,
+    partial: 0,
+    'not-collected': 0,
+    'not-auditable': 0,
+    total: statuses.length,
+  };
   for (const s of statuses) c[s] += 1;
   return c;
 }
@@ -97,10 +108,12 @@ export function coverage(table: ConformanceTable): FrameworkCoverage[] {
     const status = row.stigStatus ?? row.status;
     for (const id of row.stig) {
       const seen = stig.get(id);
-      if (seen === undefined || RANK.indexOf(status) < RANK.indexOf(seen.status)) stig.set(id, { id, status, rules: row.rules });
+      if (seen === undefined || RANK.indexOf(status) < RANK.indexOf(seen.status))
+        stig.set(id, { id, status, rules: row.rules });
     }
   }
-  for (const row of table.stigOnly) if (!stig.has(row.stig)) stig.set(row.stig, { id: row.stig, status: row.status, rules: row.rules });
+  for (const row of table.stigOnly)
+    if (!stig.has(row.stig)) stig.set(row.stig, { id: row.stig, status: row.status, rules: row.rules });
   const stigRows = [...stig.values()].sort((a, b) => a.id.localeCompare(b.id));
   return [
     { framework: 'vsphere-8-scg', counts: count(scg.map((r) => r.status)), controls: scg },

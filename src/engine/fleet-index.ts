@@ -87,7 +87,13 @@ export function clusterContext(index: FleetIndex, id: string): ClusterContext {
   return { type: 'cluster', id, hosts: index.hostsByCluster.get(id) ?? [], index };
 }
 export function perimeterContext(index: FleetIndex, perimeter: Perimeter): PerimeterContext {
-  return { type: 'perimeter', id: perimeter.id, perimeter, vms: index.vmsByPerimeter.get(perimeter.id) ?? NO_VMS, index };
+  return {
+    type: 'perimeter',
+    id: perimeter.id,
+    perimeter,
+    vms: index.vmsByPerimeter.get(perimeter.id) ?? NO_VMS,
+    index,
+  };
 }
 
 /** Every resource of one type, in id order so output is stable. */

@@ -26,10 +26,13 @@ export function compileGlob(pattern: string): Glob {
   const text = (t: string) => [...t];
   if (segments.length === 1) {
     const only = segments[0] ?? [];
-    return { pattern, test: (t) => {
-      const chars = text(t);
-      return chars.length === only.length && matchesAt(chars, 0, only);
-    } };
+    return {
+      pattern,
+      test: (t) => {
+        const chars = text(t);
+        return chars.length === only.length && matchesAt(chars, 0, only);
+      },
+    };
   }
   const first = segments[0] ?? [];
   const last = segments[segments.length - 1] ?? [];

@@ -26,7 +26,10 @@ export interface LifecycleOutput {
 }
 
 function sameWaiver(a: Finding['waiver'], b: Finding['waiver']): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.reason === b.reason && a.owner === b.owner && a.expires === b.expires);
+  return (
+    a === b ||
+    (a !== undefined && b !== undefined && a.reason === b.reason && a.owner === b.owner && a.expires === b.expires)
+  );
 }
 
 /** Sets status and waiver on an unresolved finding; returns whether either changed. */
@@ -67,7 +70,9 @@ function sameView(a: Finding, b: Finding): boolean {
  * since then that left it unresolved saw it too (the run's time is recorded once, in the run record).
  */
 export function lastSeenOf(f: Finding, lastFullAuditAt: string | undefined): string {
-  return f.status !== 'resolved' && lastFullAuditAt !== undefined && lastFullAuditAt > f.lastSeen ? lastFullAuditAt : f.lastSeen;
+  return f.status !== 'resolved' && lastFullAuditAt !== undefined && lastFullAuditAt > f.lastSeen
+    ? lastFullAuditAt
+    : f.lastSeen;
 }
 
 /**

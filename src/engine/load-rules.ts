@@ -84,9 +84,11 @@ export function ruleFiles(dir: string, problems: string[] = []): { pack: string;
       const file = join(packDir, f);
       const st = lstatSync(file);
       if (!st.isFile()) problems.push(`${file}: not a regular file (links and special files are not read)`);
-      else if (st.size > MAX_RULE_FILE_BYTES) problems.push(`${file}: ${st.size} bytes, over the ${MAX_RULE_FILE_BYTES}-byte limit for a rule file`);
+      else if (st.size > MAX_RULE_FILE_BYTES)
+        problems.push(`${file}: ${st.size} bytes, over the ${MAX_RULE_FILE_BYTES}-byte limit for a rule file`);
       else out.push({ pack, file });
-      if (out.length + problems.length > MAX_RULE_FILES) throw new RuleLoadError([`${dir}: more than ${MAX_RULE_FILES} rule files`]);
+      if (out.length + problems.length > MAX_RULE_FILES)
+        throw new RuleLoadError([`${dir}: more than ${MAX_RULE_FILES} rule files`]);
     }
   }
   return out;
@@ -103,17 +105,28 @@ export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): Load
     files = ruleFiles(dir, problems);
   } catch (err) {
     if (err instanceof RuleLoadError) throw err;
-    throw new RuleLoadError([`${dir}: cannot read the rules directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    throw new RuleLoadError([
+      `${dir}: cannot read the rules directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    ]);
   }
   // An empty rule set would pass every fleet: refuse it rather than report a clean audit.
-  if (files.length === 0 && problems.length === 0) throw new RuleLoadError([`${dir}: no rule files (expected <pack>/<rule-id>.json)`]);
+  if (files.length === 0 && problems.length === 0)
+    throw new RuleLoadError([`${dir}: no rule files (expected <pack>/<rule-id>.json)`]);
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();
   for (const { pack, file } of files) {
     const shown = relative(process.cwd(), file) || file;
     const fileProblems: string[] = [];
-    const rule = loadRuleFile(file, pack, profile, catalogue, (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`), validate);
-    if (rule && seen.has(rule.id)) fileProblems.push(`${shown}: /id duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`);
+    const rule = loadRuleFile(
+      file,
+      pack,
+      profile,
+      catalogue,
+      (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`),
+      validate,
+    );
+    if (rule && seen.has(rule.id))
+      fileProblems.push(`${shown}: /id duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`);
     if (rule && fileProblems.length === 0) {
       seen.set(rule.id, shown);
       rules.push(rule);
@@ -170,19 +183,33 @@ export function loadRuleFile(
     ok = false;
     report(p, m);
   };
-  if (basename(file) !== `${def.id}.json`) fail('/id', `"${def.id}" does not match the file name (expected ${def.id}.json)`);
+  if (basename(file) !== `${def.id}.json`)
+    fail('/id', `"${def.id}" does not match the file name (expected ${def.id}.json)`);
   const params: Record<string, Scalar | Scalar[]> = { ...def.params, ...def.profiles?.[profile] };
   for (const [p, override] of Object.entries(def.profiles ?? {})) {
     for (const key of Object.keys(override ?? {})) {
-      if (!Object.hasOwn(def.params ?? {}, key)) fail(`/profiles/${p}/${key}`, `overrides "${key}", which is not in /params`);
+      if (!Object.hasOwn(def.params ?? {}, key))
+        fail(`/profiles/${p}/${key}`, `overrides "${key}", which is not in /params`);
     }
   }
   const facts = FACTS[def.resourceType] as ReadonlyMap<string, { params?: { name: string; required: boolean }[] }>;
   const evidenceFacts: FactRef[] = [];
-  const conditions = resolveCondition(def.conditions, '/conditions', def.resourceType, facts, params, evidenceFacts, fail) as Condition;
+  const conditions = resolveCondition(
+    def.conditions,
+    '/conditions',
+    def.resourceType,
+    facts,
+    params,
+    evidenceFacts,
+    fail,
+  ) as Condition;
   // A finding built on an assumed installation default says so: the setting was not reported.
   for (const ref of [...evidenceFacts]) {
-    if ((ref.fact === 'setting' || ref.fact === 'settingList') && ref.params?.default !== undefined && typeof ref.params.key === 'string') {
+    if (
+      (ref.fact === 'setting' || ref.fact === 'settingList') &&
+      ref.params?.default !== undefined &&
+      typeof ref.params.key === 'string'
+    ) {
       addRef(evidenceFacts, { fact: 'settingReported', params: { key: ref.params.key } });
     }
   }
@@ -193,7 +220,8 @@ export function loadRuleFile(
   for (const key of Object.keys(def.appliesTo ?? {})) {
     const f = facts.get(key);
     if (!f) fail(`/appliesTo/${key}`, `unknown fact "${key}" for resource type ${def.resourceType}`);
-    else if (f.params?.some((p) => p.required)) fail(`/appliesTo/${key}`, `fact "${key}" needs params and cannot be used in appliesTo`);
+    else if (f.params?.some((p) => p.required))
+      fail(`/appliesTo/${key}`, `fact "${key}" needs params and cannot be used in appliesTo`);
   }
   const controls = checkControls(def, catalogue, fail);
   if (!ok) return undefined;
@@ -244,15 +272,21 @@ function resolveFactRef(
 ): FactRef | undefined {
   const def = facts.get(ref.fact);
   if (!def) {
-    fail(`${path}/fact`, `unknown fact "${ref.fact}" for resource type ${type} (undefined facts are errors, see docs/rules.md)`);
+    fail(
+      `${path}/fact`,
+      `unknown fact "${ref.fact}" for resource type ${type} (undefined facts are errors, see docs/rules.md)`,
+    );
     return undefined;
   }
   const allowed = def.params ?? [];
   const given = ref.params ?? {};
   for (const key of Object.keys(given)) {
-    if (!allowed.some((p) => p.name === key)) fail(`${path}/params/${key}`, `fact "${ref.fact}" takes no param "${key}"`);
+    if (!allowed.some((p) => p.name === key))
+      fail(`${path}/params/${key}`, `fact "${ref.fact}" takes no param "${key}"`);
   }
-  for (const p of allowed) if (p.required && !Object.hasOwn(given, p.name)) fail(`${path}/params`, `fact "${ref.fact}" needs param "${p.name}"`);
+  for (const p of allowed)
+    if (p.required && !Object.hasOwn(given, p.name))
+      fail(`${path}/params`, `fact "${ref.fact}" needs param "${p.name}"`);
   if (Object.keys(given).length === 0) return { fact: ref.fact };
   const resolved: Record<string, Scalar> = {};
   for (const [k, v] of Object.entries(given)) {
@@ -274,13 +308,30 @@ function resolveCondition(
 ): unknown {
   const node = c as Record<string, unknown>;
   const priority = node.priority !== undefined ? { priority: node.priority } : {};
-  if (Array.isArray(node.all)) return { all: node.all.map((x, i) => resolveCondition(x, `${path}/all/${i}`, type, facts, params, refs, fail)), ...priority };
-  if (Array.isArray(node.any)) return { any: node.any.map((x, i) => resolveCondition(x, `${path}/any/${i}`, type, facts, params, refs, fail)), ...priority };
-  if (node.not !== undefined) return { not: resolveCondition(node.not, `${path}/not`, type, facts, params, refs, fail), ...priority };
-  const ref = resolveFactRef(node as { fact: string; params?: Record<string, unknown> }, path, type, facts, params, fail);
+  if (Array.isArray(node.all))
+    return {
+      all: node.all.map((x, i) => resolveCondition(x, `${path}/all/${i}`, type, facts, params, refs, fail)),
+      ...priority,
+    };
+  if (Array.isArray(node.any))
+    return {
+      any: node.any.map((x, i) => resolveCondition(x, `${path}/any/${i}`, type, facts, params, refs, fail)),
+      ...priority,
+    };
+  if (node.not !== undefined)
+    return { not: resolveCondition(node.not, `${path}/not`, type, facts, params, refs, fail), ...priority };
+  const ref = resolveFactRef(
+    node as { fact: string; params?: Record<string, unknown> },
+    path,
+    type,
+    facts,
+    params,
+    fail,
+  );
   if (ref) addRef(refs, ref);
   const value = substitute(node.value, `${path}/value`, params, fail);
-  if ((node.operator === 'in' || node.operator === 'notIn') && !Array.isArray(value)) fail(`${path}/value`, `operator ${String(node.operator)} needs an array value`);
+  if ((node.operator === 'in' || node.operator === 'notIn') && !Array.isArray(value))
+    fail(`${path}/value`, `operator ${String(node.operator)} needs an array value`);
   return {
     fact: node.fact,
     operator: node.operator,
@@ -302,11 +353,16 @@ function checkControls(def: RuleFile, catalogue: Map<string, ScgControl>, fail: 
     }
     const listed = def.controls.filter((x) => x.framework === 'disa-stig').map((x) => x.id);
     for (const stig of listed) {
-      if (!entry.stigIds.includes(stig)) fail(`/controls`, `disa-stig ${stig} is not mapped to ${c.id} in the catalogue (${entry.stigIds.join(' ') || 'none'})`);
+      if (!entry.stigIds.includes(stig))
+        fail(
+          `/controls`,
+          `disa-stig ${stig} is not mapped to ${c.id} in the catalogue (${entry.stigIds.join(' ') || 'none'})`,
+        );
     }
     // The catalogue is the source of STIG mappings: rules name the SCG control, the loader adds its STIG ids.
     for (const stig of entry.stigIds) {
-      if (!controls.some((x) => x.framework === 'disa-stig' && x.id === stig)) controls.push({ framework: 'disa-stig', id: stig });
+      if (!controls.some((x) => x.framework === 'disa-stig' && x.id === stig))
+        controls.push({ framework: 'disa-stig', id: stig });
     }
   }
   return controls;

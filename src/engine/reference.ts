@@ -67,7 +67,9 @@ export class ReferenceRules {
       for (const ctx of contextsOf(index, type, scope[type])) {
         for (const rule of this.rules) {
           if (rule.resourceType !== type) continue;
-          const applies = Object.entries(rule.appliesTo).every(([f, allowed]) => allowed.includes(computeFact(ctx, f, {}) as Scalar));
+          const applies = Object.entries(rule.appliesTo).every(([f, allowed]) =>
+            allowed.includes(computeFact(ctx, f, {}) as Scalar),
+          );
           if (applies) covered.get(rule.id)!.push(ctx.id);
         }
         for (const id of await this.run(ctx)) {
@@ -75,7 +77,13 @@ export class ReferenceRules {
           const evidence: Record<string, FactValue> = {};
           for (const ref of rule.evidenceFacts) evidence[factKey(ref)] = computeFact(ctx, ref.fact, ref.params ?? {});
           const name = resourceName(ctx);
-          hits.push({ rule, resourceType: type, resourceId: ctx.id, ...(name !== undefined && { resourceName: name }), evidence });
+          hits.push({
+            rule,
+            resourceType: type,
+            resourceId: ctx.id,
+            ...(name !== undefined && { resourceName: name }),
+            evidence,
+          });
         }
       }
     }

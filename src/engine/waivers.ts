@@ -19,7 +19,9 @@ export const WaiverSchema = z
     expires: DateOrDateTime,
   })
   .strict();
-export const WaiverFileSchema = z.object({ $schema: z.string().optional(), waivers: z.array(WaiverSchema).max(10_000) }).strict();
+export const WaiverFileSchema = z
+  .object({ $schema: z.string().optional(), waivers: z.array(WaiverSchema).max(10_000) })
+  .strict();
 
 /** Waivers must run out: one given today may last at most this long unless the operator configures otherwise. */
 export const DEFAULT_MAX_WAIVER_DAYS = 365;
@@ -51,7 +53,11 @@ export function parseWaivers(value: unknown, file: string, policy?: WaiverPolicy
   if (policy !== undefined) {
     const limit = Date.parse(policy.now) + policy.maxDays * 86_400_000;
     const tooLong = result.data.waivers.flatMap((w, i) =>
-      waiverEnd(w) > limit ? [`${file}: /waivers/${i}/expires ${w.expires} is more than ${policy.maxDays} days ahead (the longest a waiver may last; --max-waiver-days to change)`] : [],
+      waiverEnd(w) > limit
+        ? [
+            `${file}: /waivers/${i}/expires ${w.expires} is more than ${policy.maxDays} days ahead (the longest a waiver may last; --max-waiver-days to change)`,
+          ]
+        : [],
     );
     if (tooLong.length > 0) throw new WaiverFileError(`waivers refused:\n  ${tooLong.slice(0, 5).join('\n  ')}`);
   }
@@ -62,7 +68,8 @@ export function parseWaivers(value: unknown, file: string, policy?: WaiverPolicy
 export function maxWaiverDaysFrom(value: string | number | undefined): number {
   if (value === undefined || value === '') return DEFAULT_MAX_WAIVER_DAYS;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 36_500) throw new WaiverFileError(`max waiver days ${JSON.stringify(value)}: a whole number of days from 1 to 36500`);
+  if (!Number.isInteger(n) || n < 1 || n > 36_500)
+    throw new WaiverFileError(`max waiver days ${JSON.stringify(value)}: a whole number of days from 1 to 36500`);
   return n;
 }
 
@@ -96,7 +103,12 @@ export interface WaiverMatcher {
 }
 
 export function waiverMatcher(waivers: readonly Waiver[]): WaiverMatcher {
-  const compiled = waivers.map((w) => ({ w, rule: compileGlob(w.rule), resource: compileGlob(w.resource), end: waiverEnd(w) }));
+  const compiled = waivers.map((w) => ({
+    w,
+    rule: compileGlob(w.rule),
+    resource: compileGlob(w.resource),
+    end: waiverEnd(w),
+  }));
   let lastNow = '';
   let t = 0;
   return {

@@ -1,4 +1,12 @@
-import { compareEvents, eventSubject, scopeKey, type CompleteMarker, type FleetEvent, type MigrationKind, type SubjectKind } from './event';
+import {
+  compareEvents,
+  eventSubject,
+  scopeKey,
+  type CompleteMarker,
+  type FleetEvent,
+  type MigrationKind,
+  type SubjectKind,
+} from './event';
 
 /**
  * Per-field last-writer-wins state of one host, VM or perimeter.
@@ -116,7 +124,8 @@ function clearedBefore(state: EntityState, path: string, s: Stamp): boolean {
 }
 
 function dropCleared(state: EntityState): void {
-  for (const [path, field] of Object.entries(state.fields)) if (clearedBefore(state, path, field.s)) delete state.fields[path];
+  for (const [path, field] of Object.entries(state.fields))
+    if (clearedBefore(state, path, field.s)) delete state.fields[path];
 }
 
 function markCleared(state: EntityState, field: string, stamp: Stamp): void {
@@ -281,7 +290,8 @@ export function mergeStates(a: EntityState, b: EntityState): EntityState {
   if (a.seen) out.seen = a.seen;
   if (a.removed) out.removed = a.removed;
   if (a.last) out.last = a.last;
-  for (const side of [a, b]) for (const [path, field] of Object.entries(side.lineage ?? {})) setLineage(out, path, field);
+  for (const side of [a, b])
+    for (const [path, field] of Object.entries(side.lineage ?? {})) setLineage(out, path, field);
   if (b.removed && newer(out.removed, b.removed)) out.removed = b.removed;
   if (b.seen) markSeen(out, b.seen);
   if (b.last && newer(out.last, b.last)) out.last = b.last;
@@ -321,7 +331,9 @@ export function wholeInventories(scope: EntityState): WholeInventory[] {
     const indices = new Set(parts.map((p) => p.part?.index ?? 1));
     if (indices.size < count) continue;
     const first = parts.reduce((min, p) => (p.eventId < min.eventId ? p : min));
-    const whole: { stamp: Stamp; hosts?: Set<string>; vms?: Set<string> } = { stamp: { time: first.time, id: first.eventId } };
+    const whole: { stamp: Stamp; hosts?: Set<string>; vms?: Set<string> } = {
+      stamp: { time: first.time, id: first.eventId },
+    };
     // An empty list is a statement (the scope has none), so the set exists even with no ids.
     for (const p of parts) {
       if (p.hosts) whole.hosts ??= new Set();
@@ -338,7 +350,10 @@ export function wholeInventories(scope: EntityState): WholeInventory[] {
  * Records the inventory snapshots of the entity's current scope it is absent from. Idempotent and monotone
  * (a newest-absence per scope), so it can run on every read and be baked into stored snapshots.
  */
-export function applyInventories(state: EntityState, inventoriesByScope: ReadonlyMap<string, readonly WholeInventory[]>): EntityState {
+export function applyInventories(
+  state: EntityState,
+  inventoriesByScope: ReadonlyMap<string, readonly WholeInventory[]>,
+): EntityState {
   if (!state.scope || (state.kind !== 'host' && state.kind !== 'vm')) return state;
   for (const inventory of inventoriesByScope.get(state.scope.v) ?? []) {
     const ids = state.kind === 'host' ? inventory.hosts : inventory.vms;
@@ -390,7 +405,10 @@ export function toPlain(state: EntityState): Record<string, unknown> {
 }
 
 /** Folds any number of events (any order, duplicates allowed) into per-entity states. */
-export function foldEvents(events: Iterable<FleetEvent>, into = new Map<string, EntityState>()): Map<string, EntityState> {
+export function foldEvents(
+  events: Iterable<FleetEvent>,
+  into = new Map<string, EntityState>(),
+): Map<string, EntityState> {
   for (const event of events) {
     const subject = eventSubject(event);
     const key = `${subject.kind}#${subject.id}`;

@@ -42,7 +42,9 @@ export const CloneBody = z.object({ sourceVmId: z.string().min(1).max(512), vm: 
  * Where a collector's view ends: the vCenter, libvirt connection, Proxmox cluster, ... it read whole.
  * `source` names the kind of peer (vcenter, libvirt, proxmox, rvtools, ...), `instance` which one.
  */
-export const ScopeSchema = z.object({ source: z.string().min(1).max(64), instance: z.string().min(1).max(512) }).strict();
+export const ScopeSchema = z
+  .object({ source: z.string().min(1).max(64), instance: z.string().min(1).max(512) })
+  .strict();
 export type Scope = z.infer<typeof ScopeSchema>;
 
 const hostFieldNames = Object.keys(HostSchema.shape).filter((k) => k !== 'id') as [string, ...string[]];
@@ -70,7 +72,11 @@ export const InventorySnapshotBody = z
      * One part of a snapshot split for size: parts share scope and time, the snapshot is the union of their
      * lists, and nothing is removed until all `count` parts are stored.
      */
-    part: z.object({ index: z.number().int().min(1).max(10_000), count: z.number().int().min(1).max(10_000) }).strict().refine((p) => p.index <= p.count, { message: 'part.index must be at most part.count' }).optional(),
+    part: z
+      .object({ index: z.number().int().min(1).max(10_000), count: z.number().int().min(1).max(10_000) })
+      .strict()
+      .refine((p) => p.index <= p.count, { message: 'part.index must be at most part.count' })
+      .optional(),
   })
   .strict();
 export type InventorySnapshotBody = z.infer<typeof InventorySnapshotBody>;
@@ -91,7 +97,13 @@ export const FleetEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('vm.power_off'), vm: VmRef }).strict(),
   z.object({ ...base, type: z.literal('vm.clone'), clone: CloneBody }).strict(),
   z.object({ ...base, type: z.literal('vm.migrate'), migrate: MigrateBody }).strict(),
-  z.object({ ...base, type: z.literal('perimeter.upsert'), perimeter: PerimeterSchema.partial().required({ id: true }) }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('perimeter.upsert'),
+      perimeter: PerimeterSchema.partial().required({ id: true }),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('inventory.snapshot'), snapshot: InventorySnapshotBody }).strict(),
 ]);
 

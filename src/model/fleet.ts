@@ -101,14 +101,20 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
 }
 
 function snapshotEvidenceOf(state: EntityState): SnapshotEvidence | undefined {
-  const cite = (s: Stamp, effect: SnapshotEvidence['effect']): SnapshotEvidence => ({ eventId: s.id, time: s.time, effect });
+  const cite = (s: Stamp, effect: SnapshotEvidence['effect']): SnapshotEvidence => ({
+    eventId: s.id,
+    time: s.time,
+    effect,
+  });
   if (!isLive(state)) {
     const removed = effectiveRemoval(state);
     return removed && cite(removed, 'removed');
   }
   // Only when nothing wrote the entity since: otherwise a later partial event may be what changed it.
   const complete = newestComplete(state);
-  return complete && state.last?.id === complete.id && state.last.time === complete.time ? cite(complete, 'replaced') : undefined;
+  return complete && state.last?.id === complete.id && state.last.time === complete.time
+    ? cite(complete, 'replaced')
+    : undefined;
 }
 
 /** What a removed VM passes on to its clones. */
@@ -133,7 +139,9 @@ function inheritedPerimeter(fleet: Fleet, removedVms: ReadonlyMap<string, Lineag
   while (cursor !== undefined && !visited.has(cursor)) {
     visited.add(cursor);
     const live = fleet.vms.get(cursor);
-    const source = live ? { perimeter: live.perimeterSource === 'own' ? live.perimeter : undefined, clonedFrom: live.clonedFrom } : removedVms.get(cursor);
+    const source = live
+      ? { perimeter: live.perimeterSource === 'own' ? live.perimeter : undefined, clonedFrom: live.clonedFrom }
+      : removedVms.get(cursor);
     if (!source) return undefined;
     if (source.perimeter !== undefined) return source.perimeter;
     cursor = source.clonedFrom;

@@ -1,6 +1,7 @@
 import type { EntityState, Stamp } from './entity-state';
 
-const after = (stamp: Stamp | undefined, cutoffMs: number): boolean => stamp !== undefined && Date.parse(stamp.time) > cutoffMs;
+const after = (stamp: Stamp | undefined, cutoffMs: number): boolean =>
+  stamp !== undefined && Date.parse(stamp.time) > cutoffMs;
 
 /**
  * The state without anything written by events dated after `cutoffMs` (the clock-skew policy's limit), and

@@ -34,7 +34,9 @@ export const HostSchema = z
     storage: z.object({ iopsCapacity: z.number().nonnegative() }).optional(),
     /** ESXi advanced settings (e.g. `UserVars.ESXiShellTimeOut`), or qemu.conf options for KVM hosts. */
     settings: z.record(z.string(), SettingValue).optional(),
-    services: z.record(z.string(), z.object({ running: z.boolean(), policy: z.string().max(64).optional() })).optional(),
+    services: z
+      .record(z.string(), z.object({ running: z.boolean(), policy: z.string().max(64).optional() }))
+      .optional(),
     lockdownMode: z.enum(['disabled', 'normal', 'strict']).optional(),
     secureBoot: z.boolean().optional(),
     tpm: z.boolean().optional(),
@@ -48,13 +50,19 @@ export const HostSchema = z
     labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     // --- SCG/STIG host controls that are not advanced settings (issue 22): what esxcli and HostSystem report. ---
     /** `esxcli system settings encryption get`: Mode (`NONE`, `TPM`) and RequireSecureBoot. */
-    configEncryption: z.object({ mode: z.string().max(32).optional(), requireSecureBoot: z.boolean().optional() }).strict().optional(),
+    configEncryption: z
+      .object({ mode: z.string().max(32).optional(), requireSecureBoot: z.boolean().optional() })
+      .strict()
+      .optional(),
     /** `esxcli system tls server get` Profile: `COMPATIBLE` (default), `NIST_2024`, `MANUAL`. */
     tlsProfile: z.string().max(64).optional(),
     /** `esxcli system account list` Shellaccess by user id, e.g. `{ "dcui": false }`. */
     accountShellAccess: z.record(z.string().max(256), z.boolean()).optional(),
     /** `esxcli system syslog config get`: LocalLogOutput and LocalLogOutputIsPersistent. */
-    localLogOutput: z.object({ path: z.string().max(4096).optional(), persistent: z.boolean().optional() }).strict().optional(),
+    localLogOutput: z
+      .object({ path: z.string().max(4096).optional(), persistent: z.boolean().optional() })
+      .strict()
+      .optional(),
     /** `esxcli system syslog config logfilter get` LogFilteringEnabled. */
     logFiltering: z.boolean().optional(),
     /** `esxcli system security keypersistence get` Enabled. */
@@ -62,7 +70,10 @@ export const HostSchema = z
     /** `esxcli system settings kernel list` Configured values by name (`disableHwrng`, `entropySources`). */
     kernelSettings: z.record(z.string().max(128), SettingValue).optional(),
     /** `esxcli system ssh server config list` (keys lower case, e.g. `ciphers`) and `esxcli system security fips140 ssh get`. */
-    sshd: z.object({ fips: z.boolean().optional(), config: z.record(z.string().max(64), z.string().max(4096)).optional() }).strict().optional(),
+    sshd: z
+      .object({ fips: z.boolean().optional(), config: z.record(z.string().max(64), z.string().max(4096)).optional() })
+      .strict()
+      .optional(),
     /** HostAccessManager.QueryLockdownExceptions(). */
     lockdownExceptionUsers: z.array(z.string().max(512)).max(1000).optional(),
     // From libvirt `capabilities` (`collect libvirt`) and Proxmox `/nodes/{node}/status` (`collect proxmox`).

@@ -69,11 +69,16 @@ const ClusterWorkSchema = z.object({
   clusterId: z.string().min(1),
   window: z.object({ start: z.string(), steps: z.number().int().positive(), stepSeconds: z.number().positive() }),
   fleet: z.object({ hosts: ById, vms: ById, perimeters: ById }),
-  placement: z.array(z.tuple([z.string(), z.array(z.object({ fromStep: z.number().int(), hostId: z.string().nullable() }))])),
+  placement: z.array(
+    z.tuple([z.string(), z.array(z.object({ fromStep: z.number().int(), hostId: z.string().nullable() }))]),
+  ),
 });
 
 /** Reads a cluster work file back; the audit step wrote it, so a mismatch means a version skew, said plainly. */
-export function readClusterWork(value: unknown, key: string): { work: ClusterWork; fleet: Fleet; placement: PlacementTimeline } {
+export function readClusterWork(
+  value: unknown,
+  key: string,
+): { work: ClusterWork; fleet: Fleet; placement: PlacementTimeline } {
   const parsed = ClusterWorkSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -31,4 +31,7 @@ export const TraceName = z
   .string()
   .max(TRACE_NAME_MAX_BYTES)
   .regex(PLAIN_NAME, 'trace name must be a plain file name: no "/", "\\", "..", leading ".", NUL or control characters')
-  .refine((name) => Buffer.byteLength(name, 'utf8') <= TRACE_NAME_MAX_BYTES, `trace name is longer than ${TRACE_NAME_MAX_BYTES} bytes`);
+  .refine(
+    (name) => Buffer.byteLength(name, 'utf8') <= TRACE_NAME_MAX_BYTES,
+    `trace name is longer than ${TRACE_NAME_MAX_BYTES} bytes`,
+  );

@@ -43,7 +43,12 @@ export const VmSchema = z
       )
       .optional(),
     disks: z
-      .array(z.object({ controller: z.enum(['ide', 'sata', 'scsi', 'nvme', 'virtio']), sizeGiB: z.number().nonnegative().optional() }))
+      .array(
+        z.object({
+          controller: z.enum(['ide', 'sata', 'scsi', 'nvme', 'virtio']),
+          sizeGiB: z.number().nonnegative().optional(),
+        }),
+      )
       .optional(),
     /** vmx keys (e.g. `isolation.tools.copy.disable`). */
     settings: z.record(z.string(), SettingValue).optional(),
@@ -52,7 +57,15 @@ export const VmSchema = z
     // --- SCG/STIG VM controls read from VirtualMachine.config (issue 22). ---
     /** config.hardware.device by vSphere class (`VirtualFloppy`, `VirtualCdrom`, `VirtualPCIPassthrough`, ...). */
     devices: z
-      .array(z.object({ type: z.string().max(64), label: z.string().max(512).optional(), connected: z.boolean().optional() }).strict())
+      .array(
+        z
+          .object({
+            type: z.string().max(64),
+            label: z.string().max(512).optional(),
+            connected: z.boolean().optional(),
+          })
+          .strict(),
+      )
       .max(1000)
       .optional(),
     /** config.version, e.g. `vmx-21`. */
@@ -82,13 +95,22 @@ export const VmSchema = z
       .max(64)
       .optional(),
     /** `<seclabel>` per security driver; `none` disables sVirt confinement. */
-    securityLabels: z.array(z.object({ model: z.string().max(64).optional(), type: z.enum(['dynamic', 'static', 'none']) }).strict()).max(16).optional(),
+    securityLabels: z
+      .array(z.object({ model: z.string().max(64).optional(), type: z.enum(['dynamic', 'static', 'none']) }).strict())
+      .max(16)
+      .optional(),
     /** `<hostdev>` passthrough (pci, usb, scsi, mdev). */
-    hostDevices: z.array(z.object({ type: z.string().max(32), address: z.string().max(128).optional() }).strict()).max(256).optional(),
+    hostDevices: z
+      .array(z.object({ type: z.string().max(32), address: z.string().max(128).optional() }).strict())
+      .max(256)
+      .optional(),
     /** `<memballoon model>`; `none` when ballooning is off. */
     memballoon: z.string().max(32).optional(),
     tpm: z.boolean().optional(),
-    firmware: z.object({ type: z.enum(['bios', 'efi']), secureBoot: z.boolean() }).strict().optional(),
+    firmware: z
+      .object({ type: z.enum(['bios', 'efi']), secureBoot: z.boolean() })
+      .strict()
+      .optional(),
     /** Proxmox `args` (raw QEMU arguments), `agent`, and whether any NIC has `firewall=1`. */
     qemuArgs: z.string().max(4096).optional(),
     guestAgent: z.boolean().optional(),
@@ -96,12 +118,21 @@ export const VmSchema = z
     // Read from vCenter by the vSphere collector (src/sources/vsphere/map-vm.ts): VirtualMachine config and snapshot.
     datastores: z.array(z.string().max(512)).max(256).optional(),
     connectedDevices: z
-      .object({ floppy: z.number().int().nonnegative(), serial: z.number().int().nonnegative(), parallel: z.number().int().nonnegative(), usb: z.number().int().nonnegative(), cdrom: z.number().int().nonnegative() })
+      .object({
+        floppy: z.number().int().nonnegative(),
+        serial: z.number().int().nonnegative(),
+        parallel: z.number().int().nonnegative(),
+        usb: z.number().int().nonnegative(),
+        cdrom: z.number().int().nonnegative(),
+      })
       .partial()
       .strict()
       .optional(),
     encrypted: z.boolean().optional(),
-    snapshots: z.object({ count: z.number().int().nonnegative(), oldest: z.iso.datetime({ offset: true }).optional() }).strict().optional(),
+    snapshots: z
+      .object({ count: z.number().int().nonnegative(), oldest: z.iso.datetime({ offset: true }).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -9,7 +9,13 @@ export interface AuthorizeDeps {
 }
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ envelope: string }>;
-export type DenyReason = 'missing-token' | 'bad-token' | 'no-content-length' | 'empty-body' | 'too-large' | 'unsupported-media-type';
+export type DenyReason =
+  | 'missing-token'
+  | 'bad-token'
+  | 'no-content-length'
+  | 'empty-body'
+  | 'too-large'
+  | 'unsupported-media-type';
 
 /**
  * Decides one ingest request from its headers: the bearer token must match, the declared body must fit,

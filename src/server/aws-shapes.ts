@@ -12,7 +12,12 @@ import { eventItem, eventKey } from '../store/items';
 const REGION = 'local';
 const ACCOUNT = '000000000000';
 
-export function authorizerEvent(method: string, path: string, headers: Record<string, string | undefined>, sourceIp: string): APIGatewayRequestAuthorizerEventV2 {
+export function authorizerEvent(
+  method: string,
+  path: string,
+  headers: Record<string, string | undefined>,
+  sourceIp: string,
+): APIGatewayRequestAuthorizerEventV2 {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) clean[k.toLowerCase()] = v;
   const now = Date.now();

@@ -7,9 +7,9 @@ import { loadRules } from '../engine/load-rules';
 import type { LoadedRule } from '../engine/types';
 import { parseWaiverText } from '../engine/waivers';
 import { severityRank, type Finding } from '../model/finding';
-import { storeWaivers } from '../pipeline/audit';
-import { ingestOutcomes, type IngestReport } from '../pipeline/ingest';
-import { SIMULATION_LATEST_KEY, type storedForm } from '../pipeline/simulate';
+import { storeWaivers } from '../app/audit';
+import { ingestOutcomes, type IngestReport } from '../app/ingest';
+import { SIMULATION_LATEST_KEY, type storedForm } from '../app/simulate';
 import { readSources } from '../sources/read-sources';
 import type { SourceOutcome } from '../sources/types';
 import type { FleetStore } from '../store/types';
@@ -20,7 +20,13 @@ import { RecordingStore } from './recording-store';
 import { silentReporter, timedReporter, type StepReporter } from './step-progress';
 
 /** What the demo ingests, relative to the samples folder: the canonical fleet, then the source-format files. */
-export const DEMO_INPUTS = ['fleet/perimeters.ndjson', 'fleet/hosts.ndjson', 'fleet/vms.ndjson', 'fleet/history.ndjson', 'sources'] as const;
+export const DEMO_INPUTS = [
+  'fleet/perimeters.ndjson',
+  'fleet/hosts.ndjson',
+  'fleet/vms.ndjson',
+  'fleet/history.ndjson',
+  'sources',
+] as const;
 
 /** Records per evaluate invocation: the batch size of the table stream's event source in infra/ (change-evaluation). */
 export const STREAM_BATCH_SIZE = 100;
@@ -109,7 +115,9 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
   const recording = new RecordingStore(store);
   reporter.start('ingest', outcomes.length);
   const ingest = await ingestOutcomes(recording, outcomes, { onProgress: (p) => reporter.advance(p.processed) });
-  reporter.finish(`${ingest.accepted} events stored, ${ingest.duplicates} duplicates, ${ingest.ignoredCount} ignored, ${ingest.rejectedCount} rejected`);
+  reporter.finish(
+    `${ingest.accepted} events stored, ${ingest.duplicates} duplicates, ${ingest.ignoredCount} ignored, ${ingest.rejectedCount} rejected`,
+  );
 
   // Stored before evaluation: the handlers are never given waivers, they read the stored ones.
   // A samples folder of one's own may come without waivers: then nothing is waived.
@@ -131,7 +139,9 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
     if (result.findings) lastOpen = Object.values(result.findings).reduce((a, b) => a + b, 0);
     reporter.advance(i + batch.length);
   }
-  reporter.finish(`${evaluation.records} stream records in ${evaluation.batches} batches, ${evaluation.subjects} entities re-evaluated: ${lastOpen} open findings`);
+  reporter.finish(
+    `${evaluation.records} stream records in ${evaluation.batches} batches, ${evaluation.subjects} entities re-evaluated: ${lastOpen} open findings`,
+  );
 
   const s3 = await startLocalS3(opts.bucketDir);
   try {
@@ -155,7 +165,15 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
     const files = await copyReport(s3.client, workflow.report.keys, opts.outDir);
     const findings = (await store.listFindings()).filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
     const simulation = await store.getMeta<StoredSimulationSummary>(SIMULATION_LATEST_KEY);
-    return { ingest, evaluation, workflow, findings, ...(simulation && { simulation }), report: { dir: opts.outDir, files }, timings };
+    return {
+      ingest,
+      evaluation,
+      workflow,
+      findings,
+      ...(simulation && { simulation }),
+      report: { dir: opts.outDir, files },
+      timings,
+    };
   } finally {
     await s3.close();
   }

@@ -96,11 +96,19 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
     if (path === '/events') {
       if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
       const event = authorizerEvent('POST', path, flatHeaders(req.headers), req.socket.remoteAddress ?? '127.0.0.1');
-      const { result: decision, denied } = await authorize(event, { expectedToken: async () => options.token, maxBodyBytes: options.maxBodyBytes });
+      const { result: decision, denied } = await authorize(event, {
+        expectedToken: async () => options.token,
+        maxBodyBytes: options.maxBodyBytes,
+      });
       if (denied !== undefined) {
         const status = DENY_STATUS[denied];
         await discardBody(req, 2 * options.maxBodyBytes);
-        send(res, status, { error: DENY_MESSAGE[denied] }, status === 401 ? { 'www-authenticate': 'Bearer', connection: 'close' } : { connection: 'close' });
+        send(
+          res,
+          status,
+          { error: DENY_MESSAGE[denied] },
+          status === 401 ? { 'www-authenticate': 'Bearer', connection: 'close' } : { connection: 'close' },
+        );
         return status;
       }
       if (!decision.isAuthorized) throw new Error('authorizer neither allowed nor denied the request');
@@ -108,7 +116,13 @@ export function createServeHandler(options: ServeAppOptions): (req: IncomingMess
       const decoded = decodeUtf8Body(await readBody(req, options.maxBodyBytes));
       if ('error' in decoded) {
         const rejected = [{ file: 'body', record: `line ${decoded.line}`, field: 'encoding', reason: decoded.error }];
-        send(res, 400, { error: `request body is not valid UTF-8: ${decoded.error}`, accepted: 0, duplicates: 0, ignored: [], rejected });
+        send(res, 400, {
+          error: `request body is not valid UTF-8: ${decoded.error}`,
+          accepted: 0,
+          duplicates: 0,
+          ignored: [],
+          rejected,
+        });
         return 400;
       }
       const body = decoded.text;

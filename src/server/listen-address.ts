@@ -15,7 +15,8 @@ export function loopbackHost(requested: string | undefined): string {
 
 export function parsePort(value: string | undefined): number {
   if (value === undefined) return 8787;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`--port ${JSON.stringify(value)}: a number from 0 to 65535`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`--port ${JSON.stringify(value)}: a number from 0 to 65535`);
   return Number(value);
 }
 

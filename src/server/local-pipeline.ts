@@ -7,10 +7,10 @@ import { ingestMessage } from '../app/ingest-message';
 import { notifyRun } from '../app/notify-run';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
-import type { IngestReport } from '../pipeline/ingest';
+import type { IngestReport } from '../app/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
-import { runAudit } from '../pipeline/audit';
-import { generateReport } from '../pipeline/report';
+import { runAudit } from '../app/audit';
+import { generateReport } from '../app/report';
 import type { FleetStore } from '../store/types';
 import { sqsEvent, sqsRecord, streamInsertRecords } from './aws-shapes';
 import { backgroundTask } from './background-task';
@@ -76,7 +76,9 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       const audit = await runAudit(options.store, { rules: options.rules, scope: subjects });
       await clearPending(options.store, keys);
       reportStale = true;
-      options.log?.(`evaluated ${subjects.length} entities stored by an interrupted run (${keys.length} pending marker(s)); ${audit.resolved.length} findings resolved`);
+      options.log?.(
+        `evaluated ${subjects.length} entities stored by an interrupted run (${keys.length} pending marker(s)); ${audit.resolved.length} findings resolved`,
+      );
     }
     recovered = true;
   };
@@ -88,8 +90,15 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   const notifier = backgroundTask(
     async () => {
       if (webhook === undefined) return;
-      const notify = await notifyRun({ store: options.store, minSeverity: options.minSeverity, webhookUrl: async () => webhook, delivery: { retryBudgetMs: 10_000 } });
-      options.log?.(`slack: ${notify.newCount} new, ${notify.resolvedCount} resolved; ${notify.delivered} delivered, ${notify.remaining} queued${notify.stoppedBecause ? ` (${notify.stoppedBecause})` : ''}`);
+      const notify = await notifyRun({
+        store: options.store,
+        minSeverity: options.minSeverity,
+        webhookUrl: async () => webhook,
+        delivery: { retryBudgetMs: 10_000 },
+      });
+      options.log?.(
+        `slack: ${notify.newCount} new, ${notify.resolvedCount} resolved; ${notify.delivered} delivered, ${notify.remaining} queued${notify.stoppedBecause ? ` (${notify.stoppedBecause})` : ''}`,
+      );
     },
     (err) => options.log?.(`slack digest failed: ${err instanceof Error ? err.message : String(err)}`),
   );
@@ -132,10 +141,13 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     // Whatever reached the table is on the stream, even when the message as a whole failed.
     const stored = recording.takeStored();
     if (failed) {
-      if (stored.length > 0) await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
+      if (stored.length > 0)
+        await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
       reportStale = true;
       // In AWS the message goes back to the queue; locally the sender is told to retry (events are idempotent).
-      options.log?.(`ingest failed for message ${record.messageId}: ${processor.errors.map((e) => e.message).join('; ')}`);
+      options.log?.(
+        `ingest failed for message ${record.messageId}: ${processor.errors.map((e) => e.message).join('; ')}`,
+      );
       return { status: 503, body: { error: 'the store did not take every event; retry the request', retryable: true } };
     }
     const report = reports[0]!;
@@ -150,7 +162,8 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       `ingested ${report.accepted} new, ${report.duplicates} duplicate, ${report.ignoredCount} ignored, ${report.rejectedCount} rejected; ` +
         `evaluated ${evaluation.subjects} entities${notifying ? '; slack digest scheduled' : ''}`,
     );
-    const everythingRejected = report.rejectedCount > 0 && report.accepted + report.duplicates + report.ignoredCount === 0;
+    const everythingRejected =
+      report.rejectedCount > 0 && report.accepted + report.duplicates + report.ignoredCount === 0;
     return {
       status: everythingRejected ? 400 : 202,
       body: {
@@ -196,12 +209,28 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       reportStale = true;
       options.log?.(err.message);
       // The run is recorded as failed (store meta run/<id>) and its Slack message queued, as on AWS.
-      return { status: 500, body: { runId: err.runId, status: 'failed', error: err.error, ...(err.failure && { state: err.failure.state }) } };
+      return {
+        status: 500,
+        body: {
+          runId: err.runId,
+          status: 'failed',
+          error: err.error,
+          ...(err.failure && { state: err.failure.state }),
+        },
+      };
     }
     reportStale = true;
-    options.log?.(`workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.reportPrefix}, ${run.report.failing} failing`);
+    options.log?.(
+      `workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.reportPrefix}, ${run.report.failing} failing`,
+    );
     return { status: 200, body: { ...run } };
   };
 
-  return { ingest, latestReport, recoverPending: recover, notified: () => notifier.idle(), ...(workflow && { runWorkflow }) };
+  return {
+    ingest,
+    latestReport,
+    recoverPending: recover,
+    notified: () => notifier.idle(),
+    ...(workflow && { runWorkflow }),
+  };
 }

@@ -79,7 +79,11 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     const type = await readFile(`${fileOf(root, bucket, key)}${META}`, 'utf8')
       .then((text) => (JSON.parse(text) as ObjectMeta).type)
       .catch(() => 'application/octet-stream');
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, etag: `"${createHash('md5').update(body).digest('hex')}"` });
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.length,
+      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
@@ -87,7 +91,9 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     const prefix = url.searchParams.get('prefix') ?? '';
     const dir = bucketDir(root, bucket);
     const metas = (await readdir(dir)).filter((n) => n.endsWith(META));
-    const stored = await Promise.all(metas.map(async (n) => (JSON.parse(await readFile(join(dir, n), 'utf8')) as ObjectMeta).key));
+    const stored = await Promise.all(
+      metas.map(async (n) => (JSON.parse(await readFile(join(dir, n), 'utf8')) as ObjectMeta).key),
+    );
     const keys = stored.filter((k) => k.startsWith(prefix)).sort();
     const contents = await Promise.all(
       keys.map(async (k) => {
@@ -110,7 +116,9 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
 export async function startLocalS3(dir: string): Promise<LocalS3> {
   mkdirSync(dir, { recursive: true });
   const server: Server = createServer((req, res) => {
-    handle(dir, req, res).catch((err: unknown) => s3Error(res, 500, 'InternalError', err instanceof Error ? err.message : String(err)));
+    handle(dir, req, res).catch((err: unknown) =>
+      s3Error(res, 500, 'InternalError', err instanceof Error ? err.message : String(err)),
+    );
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

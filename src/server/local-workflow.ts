@@ -10,7 +10,7 @@ import { getJson } from '../store/s3-json';
 import { parseStepInput, RunInput } from '../app/workflow-input';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
-import type { RunFailure } from '../pipeline/run-failure';
+import type { RunFailure } from '../app/run-failure';
 import type { FleetStore } from '../store/types';
 import type { LocalS3 } from './local-s3';
 import { silentReporter, type StepReporter } from './step-progress';
@@ -75,9 +75,13 @@ type JsonValue = Parameters<LocalHandlers[string]>[0];
 const asLambdaResult = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
 
 /** The Lambda function a Task state invokes, by its name in the resolved definition's ARN. */
-const functionName = (resource: unknown) => (typeof resource === 'string' ? /:function:([^:]+)$/.exec(resource)?.[1] : undefined);
+const functionName = (resource: unknown) =>
+  typeof resource === 'string' ? /:function:([^:]+)$/.exec(resource)?.[1] : undefined;
 
-function taskStates(machine: { States: Record<string, Record<string, unknown>> }, out: [string, Record<string, unknown>][] = []) {
+function taskStates(
+  machine: { States: Record<string, Record<string, unknown>> },
+  out: [string, Record<string, unknown>][] = [],
+) {
   for (const [name, state] of Object.entries(machine.States)) {
     if (state.Type === 'Task') out.push([name, state]);
     const inner = (state.ItemProcessor ?? state.Iterator) as typeof machine | undefined;
@@ -92,7 +96,11 @@ function taskStates(machine: { States: Record<string, Record<string, unknown>> }
  * each functions/<name>/index.ts wraps), the Distributed Map's S3 item reader through the local bucket
  * (item-reader-shim.ts). A run that ends in RunFailed throws WorkflowFailedError after RecordFailure stored it.
  */
-export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: LocalWorkflowDeps, now = new Date()): Promise<WorkflowRun> {
+export async function runLocalWorkflow(
+  trigger: 'schedule' | 'deploy',
+  deps: LocalWorkflowDeps,
+  now = new Date(),
+): Promise<WorkflowRun> {
   const reporter = deps.reporter ?? silentReporter;
   const runId = executionName(now, trigger);
   const shards: ShardOutput[] = [];
@@ -108,8 +116,16 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
     'hyperaudit-audit': async (input) => {
       reporter.start('audit');
-      const audit = await auditStep(parseStepInput(RunInput, input, 'audit'), { store: deps.store, s3: deps.s3.client, bucket: deps.bucket, rules: deps.rules, now: () => now });
-      reporter.finish(`${audit.hosts} hosts, ${audit.vms} VMs, ${openCount(audit.findings)} open findings; ${audit.clusters} clusters to simulate`);
+      const audit = await auditStep(parseStepInput(RunInput, input, 'audit'), {
+        store: deps.store,
+        s3: deps.s3.client,
+        bucket: deps.bucket,
+        rules: deps.rules,
+        now: () => now,
+      });
+      reporter.finish(
+        `${audit.hosts} hosts, ${audit.vms} VMs, ${openCount(audit.findings)} open findings; ${audit.clusters} clusters to simulate`,
+      );
       return audit;
     },
     'hyperaudit-simulate-shard': async (input) => {
@@ -123,7 +139,9 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
       return shard;
     },
     'hyperaudit-report': async (input) => {
-      reporter.finish(`${shards.length} cluster shards, ${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs`);
+      reporter.finish(
+        `${shards.length} cluster shards, ${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs`,
+      );
       reporter.start('report');
       const report = await reportStep(parseStepInput(RunInput, input, 'report'), {
         store: deps.store,
@@ -133,7 +151,9 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
         failThreshold: deps.failThreshold,
         now: () => now,
       });
-      reporter.finish(`${report.keys.length} files under s3://${deps.bucket}/${report.reportPrefix}; ${report.failing} open at ${report.failThreshold} or above`);
+      reporter.finish(
+        `${report.keys.length} files under s3://${deps.bucket}/${report.reportPrefix}; ${report.failing} open at ${report.failThreshold} or above`,
+      );
       return report;
     },
     'hyperaudit-notify': async (input) => {
@@ -143,7 +163,10 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
       // while a failed run is still recorded and its message queued.
       if (deps.webhookUrl === undefined && runFailed === undefined) return { skipped: 'no webhook' };
       if (runFailed === undefined) reporter.start('slack');
-      const result = await notifyEvent(input, deps.webhookUrl === undefined ? { ...notifyDeps, delivery: { retryBudgetMs: 0 } } : notifyDeps);
+      const result = await notifyEvent(
+        input,
+        deps.webhookUrl === undefined ? { ...notifyDeps, delivery: { retryBudgetMs: 0 } } : notifyDeps,
+      );
       if (runFailed === undefined) {
         reporter.finish(
           `${result.newCount} new findings at ${deps.minSeverity} or above, ${result.delivered} message(s) delivered` +
@@ -164,7 +187,8 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
       overrides[stateName] = async (input) => {
         const { Key } = input as { Bucket: string; Key: string };
         const list = await getJson(deps.s3.client, deps.bucket, Key);
-        if (!Array.isArray(list)) throw new Error(`s3://${deps.bucket}/${Key}: the ${mapName} item list is not a JSON array`);
+        if (!Array.isArray(list))
+          throw new Error(`s3://${deps.bucket}/${Key}: the ${mapName} item list is not a JSON array`);
         items[mapName] = list;
         reporter.start('simulate', list.length);
         return input;
@@ -177,17 +201,26 @@ export async function runLocalWorkflow(trigger: 'schedule' | 'deploy', deps: Loc
     overrides[stateName] = async (input) => asLambdaResult(await handler(input));
   }
 
-  const machine = new StateMachine(shimmed as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(shimmed as unknown as StateMachineDefinition, {
+    validationOptions: { checkArn: false },
+  });
   const execution = machine.run(
     { trigger, scope: { kind: 'fleet' } },
-    { overrides: { taskResourceLocalHandlers: overrides }, context: { Execution: { Name: runId }, [ITEM_READER_CONTEXT]: items } },
+    {
+      overrides: { taskResourceLocalHandlers: overrides },
+      context: { Execution: { Name: runId }, [ITEM_READER_CONTEXT]: items },
+    },
   );
   let output: { audit: AuditStepOutput; report: ReportStepOutput; notify?: NotifyEventResult | { skipped: string } };
   try {
     output = (await execution.result) as unknown as typeof output;
   } catch (err) {
     const cause = err instanceof ExecutionError && err.cause instanceof Error ? err.cause : err;
-    throw new WorkflowFailedError(runId, cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause), failure);
+    throw new WorkflowFailedError(
+      runId,
+      cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+      failure,
+    );
   }
   const notify = output.notify !== undefined && !('skipped' in output.notify) ? output.notify : undefined;
   return { runId, audit: output.audit, shards, report: output.report, ...(notify && { notify }) };

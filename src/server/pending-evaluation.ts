@@ -13,7 +13,9 @@ import type { FleetStore, PutEventsResult } from '../store/types';
 export const PENDING_EVALUATION_PREFIX = 'pending-evaluation/';
 
 type Subject = PutEventsResult['subjects'][number];
-const Marker = z.object({ subjects: z.array(z.object({ kind: z.enum(['host', 'vm', 'perimeter', 'scope']), id: z.string() })) });
+const Marker = z.object({
+  subjects: z.array(z.object({ kind: z.enum(['host', 'vm', 'perimeter', 'scope']), id: z.string() })),
+});
 
 export function subjectsOf(events: readonly FleetEvent[]): Subject[] {
   const seen = new Map<string, Subject>();
@@ -37,7 +39,10 @@ export async function listPending(store: FleetStore): Promise<{ keys: string[]; 
   const seen = new Map<string, Subject>();
   for (const { key, value } of entries) {
     const parsed = Marker.safeParse(value);
-    if (!parsed.success) throw new Error(`store meta ${key}: not a pending-evaluation marker (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    if (!parsed.success)
+      throw new Error(
+        `store meta ${key}: not a pending-evaluation marker (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
     for (const s of parsed.data.subjects) seen.set(`${s.kind}#${s.id}`, s);
   }
   return { keys: entries.map((e) => e.key), subjects: [...seen.values()] };

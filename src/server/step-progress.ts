@@ -30,8 +30,13 @@ export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepR
       if (tty) {
         // Without a total (simulate, audit) the "bar" is the step name and a running clock.
         const counted = total !== undefined && total > 0;
-        const format = counted ? `  ${step.padEnd(10)} [{bar}] {percentage}% {value}/{total}` : `  ${step.padEnd(10)} … {duration}s`;
-        bar = new cliProgress.SingleBar({ stream, format, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        const format = counted
+          ? `  ${step.padEnd(10)} [{bar}] {percentage}% {value}/{total}`
+          : `  ${step.padEnd(10)} … {duration}s`;
+        bar = new cliProgress.SingleBar(
+          { stream, format, hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(counted ? total : 1, 0);
       } else {
         stream.write(`  ${String(index)}. ${step} …\n`);
@@ -45,7 +50,9 @@ export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepR
         bar.stop();
         bar = undefined;
       }
-      stream.write(`  ${tty ? '✔' : '  '} ${current.padEnd(10)} ${seconds(performance.now() - started).padStart(6)}  ${detail}\n`);
+      stream.write(
+        `  ${tty ? '✔' : '  '} ${current.padEnd(10)} ${seconds(performance.now() - started).padStart(6)}  ${detail}\n`,
+      );
     },
   };
 }

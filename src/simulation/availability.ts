@@ -110,7 +110,7 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   const hostKey = new Uint32Array(H);
   for (let h = 0; h < H; h++) {
     q[h] = input.mttrHours[h]! / (input.mtbfHours[h]! + input.mttrHours[h]!);
-    qIso[h] = input.uplinks[h]! > 0 ? Math.pow(qUplink, input.uplinks[h]!) : 0;
+    qIso[h] = input.uplinks[h]! > 0 ? qUplink ** input.uplinks[h]! : 0;
     pFail[h] = q[h]! + (1 - q[h]!) * qIso[h]!;
     restartFrac[h] = Math.min(1, d.restartHours / input.mttrHours[h]!);
     hostKey[h] = hashString(input.hostIds[h]!);
@@ -260,7 +260,13 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     ];
   }
 
-  function forced(h: number, others: readonly number[], vmOut: Float64Array, appOut: Map<number, number>, scale: number): void {
+  function forced(
+    h: number,
+    others: readonly number[],
+    vmOut: Float64Array,
+    appOut: Map<number, number>,
+    scale: number,
+  ): void {
     if (hostVms[h]!.length === 0 || pFail[h] === 0) return;
     const failed = others.includes(h) ? others : [...others, h];
     const saved = hostMode[h]!;
@@ -325,7 +331,8 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
       const n = input.uplinks[h]!;
       if (n === 0) continue;
       let allDown = true;
-      for (let j = 0; j < n && allDown; j++) allDown = uniformAt(seed ^ 0x2545f491, (key + Math.imul(j + 1, 0x9e3779b1)) >>> 0, trial) < qUplink;
+      for (let j = 0; j < n && allDown; j++)
+        allDown = uniformAt(seed ^ 0x2545f491, (key + Math.imul(j + 1, 0x9e3779b1)) >>> 0, trial) < qUplink;
       if (allDown) {
         hostMode[h] = ISOLATED;
         failed.push(h);
@@ -351,7 +358,8 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
         if (hostVms[h]!.length === 0) continue;
         explicitTrials[h]!++;
         forced(h, failed, vmAcc, appAcc[h]!, 1);
-        for (const a of hostApps[h]!) if (appTouchedMark[a] === trial) bothTouched[h]!.set(a, (bothTouched[h]!.get(a) ?? 0) + 1);
+        for (const a of hostApps[h]!)
+          if (appTouchedMark[a] === trial) bothTouched[h]!.set(a, (bothTouched[h]!.get(a) ?? 0) + 1);
       }
     }
     for (const h of failed) hostMode[h] = 0;
@@ -405,11 +413,13 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   for (let h = 0; h < H; h++) {
     const denom = T > 0 ? T : 1;
     const cleanVm = T > 0 ? T - explicitTrials[h]! : 1;
-    for (const v of hostVms[h]!) vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanVm * cachedVm[v]! + vmAcc[v]!)) / denom;
+    for (const v of hostVms[h]!)
+      vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanVm * cachedVm[v]! + vmAcc[v]!)) / denom;
     for (const a of hostApps[h]!) {
       const explicit = explicitTrials[h]! + appTouched[a]! - (bothTouched[h]!.get(a) ?? 0);
       const clean = T > 0 ? T - explicit : 1;
-      appDowntime[a]! += (HOURS_PER_YEAR * pFail[h]! * (clean * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
+      appDowntime[a]! +=
+        (HOURS_PER_YEAR * pFail[h]! * (clean * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
     }
   }
 
@@ -467,7 +477,16 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     };
   });
 
-  return { trials: T, seed, defaults: d, hosts, vmDowntimeHoursPerYear: vmDowntime, clusters, apps: appsOut, antiAffinity };
+  return {
+    trials: T,
+    seed,
+    defaults: d,
+    hosts,
+    vmDowntimeHoursPerYear: vmDowntime,
+    clusters,
+    apps: appsOut,
+    antiAffinity,
+  };
 }
 
 /**

@@ -21,8 +21,20 @@ export interface CloudSimVmType {
 }
 
 export const CLOUDSIM_HOST_TYPES: readonly CloudSimHostType[] = [
-  { name: 'HP ProLiant ML110 G4', cores: 2, mipsPerCore: 1860, ramMb: 4096, powerWatts: [86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117] },
-  { name: 'HP ProLiant ML110 G5', cores: 2, mipsPerCore: 2660, ramMb: 4096, powerWatts: [93.7, 97, 101, 105, 110, 116, 121, 125, 129, 133, 135] },
+  {
+    name: 'HP ProLiant ML110 G4',
+    cores: 2,
+    mipsPerCore: 1860,
+    ramMb: 4096,
+    powerWatts: [86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117],
+  },
+  {
+    name: 'HP ProLiant ML110 G5',
+    cores: 2,
+    mipsPerCore: 2660,
+    ramMb: 4096,
+    powerWatts: [93.7, 97, 101, 105, 110, 116, 121, 125, 129, 133, 135],
+  },
 ];
 
 export const CLOUDSIM_VM_TYPES: readonly CloudSimVmType[] = [
@@ -86,7 +98,10 @@ function utilizationAt(data: Float64Array, time: number, interval: number): numb
 }
 
 /** Lowest-id host whose core MIPS, free MIPS and free RAM take the VM (PowerVmAllocationPolicySimple). */
-export function cloudSimFirstFit(vmTypes: readonly CloudSimVmType[], hostTypes: readonly CloudSimHostType[]): Int32Array {
+export function cloudSimFirstFit(
+  vmTypes: readonly CloudSimVmType[],
+  hostTypes: readonly CloudSimHostType[],
+): Int32Array {
   const placement = new Int32Array(vmTypes.length);
   const freeMips = hostTypes.map((h) => h.cores * h.mipsPerCore);
   const freeRam = hostTypes.map((h) => h.ramMb);
@@ -120,12 +135,14 @@ export function simulateCloudSim(input: readonly Trace[], opts: CloudSimOptions 
   if (traces.length === 0) throw new RangeError('no traces');
   const samples = traces[0]!.samples.length;
   for (const t of traces) {
-    if (t.samples.length !== samples) throw new RangeError(`${t.name}: ${t.samples.length} samples, the first trace has ${samples}`);
+    if (t.samples.length !== samples)
+      throw new RangeError(`${t.name}: ${t.samples.length} samples, the first trace has ${samples}`);
   }
   const hostTypes = Array.from({ length: hostCount }, (_, i) => CLOUDSIM_HOST_TYPES[i % 2]!);
   const vmTypes = cloudSimVmTypes(traces.length);
   const placement = opts.placement ? Int32Array.from(opts.placement) : cloudSimFirstFit(vmTypes, hostTypes);
-  if (placement.length !== traces.length) throw new RangeError(`placement names ${placement.length} VMs, there are ${traces.length}`);
+  if (placement.length !== traces.length)
+    throw new RangeError(`placement names ${placement.length} VMs, there are ${traces.length}`);
 
   // data[k] = percent/100, plus a copy of the last sample so interpolation past it stays defined.
   const data = traces.map((t) => {
@@ -175,7 +192,9 @@ export function simulateCloudSim(input: readonly Trace[], opts: CloudSimOptions 
       else for (const v of vms) allocated += Math.floor((request[v]! * cap) / requested);
       const u = allocated / cap;
       // Power follows load, trapezoid over the interval; a host idle at the start of it is off.
-      if (prevU[h]! > 0) energyJ += ((cloudSimPower(hostTypes[h]!.powerWatts, prevU[h]!) + cloudSimPower(hostTypes[h]!.powerWatts, u)) / 2) * dt;
+      if (prevU[h]! > 0)
+        energyJ +=
+          ((cloudSimPower(hostTypes[h]!.powerWatts, prevU[h]!) + cloudSimPower(hostTypes[h]!.powerWatts, u)) / 2) * dt;
       if (prevAllocated[h]! > 0) {
         activeS += dt;
         if (prevAllocated[h]! < prevRequested[h]!) violationS += dt;

@@ -127,7 +127,8 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
     }
     c.inService[h] = host.maintenanceMode === true ? 0 : 1;
   });
-  if (noCpu.length > 0) warnings.push(`${noCpu.length} host(s) without CPU inventory; their CPU load is not modelled: ${preview(noCpu)}`);
+  if (noCpu.length > 0)
+    warnings.push(`${noCpu.length} host(s) without CPU inventory; their CPU load is not modelled: ${preview(noCpu)}`);
 
   const vms = [...fleet.vms.values()].sort(byId);
   const V = vms.length;
@@ -172,15 +173,21 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
     }
     if (trace !== undefined) {
       const t = opts.traces?.get(trace);
-      if (!t) throw new SimulationInputError(`VM ${vm.id}: workload.trace ${JSON.stringify(trace)} was not provided (pass the folder holding it with --traces)`);
+      if (!t)
+        throw new SimulationInputError(
+          `VM ${vm.id}: workload.trace ${JSON.stringify(trace)} was not provided (pass the folder holding it with --traces)`,
+        );
       fillFromTrace(t, clock, util, v * S);
     } else {
-      if (isRunning(vm) && vm.workload?.cpuAvgPct === undefined && vm.workload?.cpuPeakPct === undefined) noWorkload.push(vm.id);
+      if (isRunning(vm) && vm.workload?.cpuAvgPct === undefined && vm.workload?.cpuPeakPct === undefined)
+        noWorkload.push(vm.id);
       fillFromProfile(vm.id, vm.workload, opts.seed, clock, util, v * S, bumps);
     }
 
     segStart[v] = segStepList.length;
-    const segments = opts.placement?.get(vm.id) ?? [{ fromStep: 0, hostId: isRunning(vm) ? (vm.hostId ?? null) : null }];
+    const segments = opts.placement?.get(vm.id) ?? [
+      { fromStep: 0, hostId: isRunning(vm) ? (vm.hostId ?? null) : null },
+    ];
     for (const seg of segments) {
       if (seg.fromStep >= S) break;
       let h = -1;
@@ -191,7 +198,8 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
       }
       const from = Math.max(0, seg.fromStep);
       // A later segment starting at the same step replaces the earlier one.
-      if (segStepList.length > segStart[v]! && segStepList[segStepList.length - 1] === from) segHostList[segHostList.length - 1] = h;
+      if (segStepList.length > segStart[v]! && segStepList[segStepList.length - 1] === from)
+        segHostList[segHostList.length - 1] = h;
       else {
         segStepList.push(from);
         segHostList.push(h);
@@ -201,10 +209,18 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
   segStart[V] = segStepList.length;
   if (noVcpus.length > 0) warnings.push(`${noVcpus.length} VM(s) without vcpus, assumed 1: ${preview(noVcpus)}`);
   if (unsafeTrace.length > 0) {
-    warnings.push(`${unsafeTrace.length} VM(s) whose field vm.workload.trace is not a plain file name; that trace is not read and the workload profile is used instead: ${preview(unsafeTrace)}`);
+    warnings.push(
+      `${unsafeTrace.length} VM(s) whose field vm.workload.trace is not a plain file name; that trace is not read and the workload profile is used instead: ${preview(unsafeTrace)}`,
+    );
   }
-  if (noWorkload.length > 0) warnings.push(`${noWorkload.length} VM(s) without workload, assumed the default profile (10 % average, 30 % peak at 14:00 UTC): ${preview(noWorkload)}`);
-  if (unknownHost.size > 0) warnings.push(`${unknownHost.size} placement(s) name a host that is not in the fleet; those VMs are not modelled there: ${preview([...unknownHost])}`);
+  if (noWorkload.length > 0)
+    warnings.push(
+      `${noWorkload.length} VM(s) without workload, assumed the default profile (10 % average, 30 % peak at 14:00 UTC): ${preview(noWorkload)}`,
+    );
+  if (unknownHost.size > 0)
+    warnings.push(
+      `${unknownHost.size} placement(s) name a host that is not in the fleet; those VMs are not modelled there: ${preview([...unknownHost])}`,
+    );
 
   return {
     clock,
@@ -246,7 +262,11 @@ function storageCostPerIops(vm: VmView, coef: PerformanceCoefficients): number {
   const disks = vm.disks ?? [];
   if (disks.length === 0) return coef.paravirtualStorageMHzPer1kIops / 1000;
   let sum = 0;
-  for (const d of disks) sum += d.controller === 'ide' || d.controller === 'sata' ? coef.emulatedStorageMHzPer1kIops : coef.paravirtualStorageMHzPer1kIops;
+  for (const d of disks)
+    sum +=
+      d.controller === 'ide' || d.controller === 'sata'
+        ? coef.emulatedStorageMHzPer1kIops
+        : coef.paravirtualStorageMHzPer1kIops;
   return sum / disks.length / 1000;
 }
 

@@ -10,12 +10,17 @@ const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
 export function formatSimulation(r: SimulationResult, top = 15): string {
   const f = r.fleet;
   const out: string[] = [];
-  out.push(`window ${r.window.start}, ${r.window.steps} × ${r.window.stepSeconds} s; seed ${r.seed}; ${r.trials} availability trials`);
+  out.push(
+    `window ${r.window.start}, ${r.window.steps} × ${r.window.stepSeconds} s; seed ${r.seed}; ${r.trials} availability trials`,
+  );
   const summary = new Table({ ...plain });
   summary.push(
     ['hosts (active)', `${f.hosts} (${f.activeHosts})`],
     ['VMs (running)', `${f.vms} (${f.runningVms})`],
-    ['energy', `${f.energyKWh.toFixed(2)} kWh${f.hostsWithoutPowerCurve > 0 ? ` (${f.hostsWithoutPowerCurve} host(s) without SPECpower curve not counted)` : ''}`],
+    [
+      'energy',
+      `${f.energyKWh.toFixed(2)} kWh${f.hostsWithoutPowerCurve > 0 ? ` (${f.hostsWithoutPowerCurve} host(s) without SPECpower curve not counted)` : ''}`,
+    ],
     ['overloaded time (active hosts)', pct(f.overloadedTimeFraction, 2)],
     ['CPU ready per vCPU', `${f.cpuReadyPct.toFixed(2)} %`],
     ['host score mean / max / ≥50', `${f.hostScoreMean} / ${f.hostScoreMax} / ${f.hostsScoring50OrMore}`],
@@ -29,7 +34,10 @@ export function formatSimulation(r: SimulationResult, top = 15): string {
     .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
     .slice(0, top);
   if (hosts.length > 0) {
-    const t = new Table({ ...plain, head: ['host', 'cluster', 'score', 'overloaded', 'ready', 'mem ×', 'peaks', 'kWh', 'reasons'] });
+    const t = new Table({
+      ...plain,
+      head: ['host', 'cluster', 'score', 'overloaded', 'ready', 'mem ×', 'peaks', 'kWh', 'reasons'],
+    });
     for (const [id, h] of hosts) {
       t.push([
         id,
@@ -50,7 +58,13 @@ export function formatSimulation(r: SimulationResult, top = 15): string {
   if (clusters.length > 0) {
     const t = new Table({ ...plain, head: ['cluster', 'hosts', 'VMs', 'HA tolerates', 'P(cannot restart)'] });
     for (const [id, c] of clusters) {
-      t.push([id, String(c.hosts), String(c.vms), `${c.haToleratedFailures} host(s)`, `${c.pCannotRestart.toExponential(2)} ± ${c.pCannotRestartStdErr.toExponential(1)}`]);
+      t.push([
+        id,
+        String(c.hosts),
+        String(c.vms),
+        `${c.haToleratedFailures} host(s)`,
+        `${c.pCannotRestart.toExponential(2)} ± ${c.pCannotRestartStdErr.toExponential(1)}`,
+      ]);
     }
     out.push('clusters', t.toString());
   }
@@ -60,7 +74,14 @@ export function formatSimulation(r: SimulationResult, top = 15): string {
     .slice(0, top);
   if (apps.length > 0) {
     const t = new Table({ ...plain, head: ['app', 'VMs', 'hosts', 'downtime h/year', 'replicas sharing a host'] });
-    for (const [id, a] of apps) t.push([id, String(a.vms), String(a.hosts), a.expectedDowntimeHoursPerYear.toFixed(4), String(a.antiAffinityViolations)]);
+    for (const [id, a] of apps)
+      t.push([
+        id,
+        String(a.vms),
+        String(a.hosts),
+        a.expectedDowntimeHoursPerYear.toFixed(4),
+        String(a.antiAffinityViolations),
+      ]);
     out.push(`apps by expected downtime (top ${apps.length})`, t.toString());
   }
   for (const w of r.warnings) out.push(`warning: ${w}`);
@@ -79,8 +100,12 @@ export function formatWhatIf(r: WhatIfReport, top = 20): string {
   for (const [k, d] of Object.entries(r.fleet)) fleet.push([k, ...fmtDelta(d, k === 'overloadedTimeFraction' ? 4 : 2)]);
   out.push(fleet.toString());
   if (r.hosts.length > 0) {
-    const t = new Table({ ...plain, head: ['host', 'score before', 'after', 'delta', 'overloaded before', 'after', 'delta'] });
-    for (const h of r.hosts.slice(0, top)) t.push([h.hostId, ...fmtDelta(h, 1), ...fmtDelta(h.overloadedTimeFraction, 4)]);
+    const t = new Table({
+      ...plain,
+      head: ['host', 'score before', 'after', 'delta', 'overloaded before', 'after', 'delta'],
+    });
+    for (const h of r.hosts.slice(0, top))
+      t.push([h.hostId, ...fmtDelta(h, 1), ...fmtDelta(h.overloadedTimeFraction, 4)]);
     out.push(`hosts whose score changed (${r.hosts.length})`, t.toString());
   }
   if (r.vms.length > 0) {
@@ -92,9 +117,21 @@ export function formatWhatIf(r: WhatIfReport, top = 20): string {
 }
 
 export function formatCloudSim(r: CloudSimResult): string {
-  const t = new Table({ ...plain, head: ['policy', 'energy kWh', 'SLATAH', 'active host-hours', 'violation host-hours'] });
-  for (const [name, p] of [['NPA', r.npa], ['DVFS', r.dvfs]] as const) {
-    t.push([name, p.energyKWh.toFixed(2), p.slatah.toFixed(6), (p.activeHostSeconds / 3600).toFixed(1), (p.violationHostSeconds / 3600).toFixed(1)]);
+  const t = new Table({
+    ...plain,
+    head: ['policy', 'energy kWh', 'SLATAH', 'active host-hours', 'violation host-hours'],
+  });
+  for (const [name, p] of [
+    ['NPA', r.npa],
+    ['DVFS', r.dvfs],
+  ] as const) {
+    t.push([
+      name,
+      p.energyKWh.toFixed(2),
+      p.slatah.toFixed(6),
+      (p.activeHostSeconds / 3600).toFixed(1),
+      (p.violationHostSeconds / 3600).toFixed(1),
+    ]);
   }
   return `CloudSim 4.0 PlanetLab accounting: ${r.vms} VMs on ${r.hostsUsed} of ${r.hosts} hosts (first fit); ${r.vmsRemoved} VMs removed at zero request; last update ${r.lastUpdateSeconds.toFixed(1)} s\n${t.toString()}\n`;
 }

@@ -61,7 +61,8 @@ function readyTable(cores: number, cache: Map<number, Float64Array>): Float64Arr
   if (!table) {
     table = new Float64Array(READY_TABLE_SIZE + 2);
     const exponent = Math.sqrt(2 * (cores + 1));
-    for (let k = 0; k <= READY_TABLE_SIZE + 1; k++) table[k] = readyFactor((0.95 * Math.min(k, READY_TABLE_SIZE)) / READY_TABLE_SIZE, cores, exponent);
+    for (let k = 0; k <= READY_TABLE_SIZE + 1; k++)
+      table[k] = readyFactor((0.95 * Math.min(k, READY_TABLE_SIZE)) / READY_TABLE_SIZE, cores, exponent);
     cache.set(cores, table);
   }
   return table;
@@ -90,7 +91,7 @@ export interface PerformanceOutput {
 export function readyFactor(rho: number, cores: number, exponent = Math.sqrt(2 * (cores + 1))): number {
   if (rho <= 0 || cores <= 0) return 0;
   const r = rho < 0.95 ? rho : 0.95;
-  const queue = Math.pow(r, exponent) / (cores * (1 - r));
+  const queue = r ** exponent / (cores * (1 - r));
   return rho > 1 ? queue + (1 - 1 / rho) : queue;
 }
 

@@ -4,7 +4,15 @@
  * host (or on none). A change at time t takes effect from the first step that starts at or after t.
  */
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
-import { applyEvent, applyInventories, emptyState, isLive, toPlain, wholeInventories, type EntityState } from '../model/entity-state';
+import {
+  applyEvent,
+  applyInventories,
+  emptyState,
+  isLive,
+  toPlain,
+  wholeInventories,
+  type EntityState,
+} from '../model/entity-state';
 import { materialiseFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
 import type { PlacementSegment } from './placement';
 
@@ -50,12 +58,15 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   /** Entities of a scope whose inventory snapshot just became whole: the ones it no longer lists are removed now. */
   const membersOf = (scope: EntityState) => {
     const inventories = new Map([[scope.id, wholeInventories(scope)]]);
-    return [...states.values()].filter((s) => s.scope?.v === scope.id && (s.kind === 'vm' || s.kind === 'host')).map((s) => ({ state: s, inventories }));
+    return [...states.values()]
+      .filter((s) => s.scope?.v === scope.id && (s.kind === 'vm' || s.kind === 'host'))
+      .map((s) => ({ state: s, inventories }));
   };
 
   let i = 0;
   for (; i < events.length && Date.parse(events[i]!.time) <= startMs; i++) apply(events[i]!);
-  for (const state of states.values()) if (state.kind === 'scope') for (const m of membersOf(state)) applyInventories(m.state, m.inventories);
+  for (const state of states.values())
+    if (state.kind === 'scope') for (const m of membersOf(state)) applyInventories(m.state, m.inventories);
 
   const placement = new Map<string, PlacementSegment[]>();
   for (const state of states.values()) {
@@ -89,7 +100,10 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
     if (event.type === 'vm.migrate' && event.migrate.fromHostId !== undefined && before?.fields.hostId === undefined) {
       const power = before?.fields.powerState?.v;
       const segments = placement.get(subject.id);
-      if ((power === undefined || power === 'poweredOn') && (segments === undefined || (segments.length === 1 && segments[0]!.hostId === null))) {
+      if (
+        (power === undefined || power === 'poweredOn') &&
+        (segments === undefined || (segments.length === 1 && segments[0]!.hostId === null))
+      ) {
         placement.set(subject.id, [{ fromStep: 0, hostId: event.migrate.fromHostId }]);
       }
     }
@@ -98,7 +112,9 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
     if (state.kind === 'scope') {
       for (const m of membersOf(state)) {
         const wasLive = isLive(m.state);
-        const plain = wasLive ? { ...toPlain(m.state), ...(m.state.kind === 'vm' && { movements: m.state.movements }) } : undefined;
+        const plain = wasLive
+          ? { ...toPlain(m.state), ...(m.state.kind === 'vm' && { movements: m.state.movements }) }
+          : undefined;
         applyInventories(m.state, m.inventories);
         if (!plain || isLive(m.state)) continue;
         lastLive.set(`${m.state.kind}#${m.state.id}`, plain);

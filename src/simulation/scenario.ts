@@ -34,17 +34,32 @@ export const WhatIfChangeSchema = z.discriminatedUnion('type', [
     .refine((c) => (c.host !== undefined) !== (c.like !== undefined && c.id !== undefined), {
       message: 'add-host needs either `host` or both `like` and `id`',
     }),
-  z.object({ type: z.literal('consolidate'), cluster: z.string().min(1), ratio: z.number().int().min(2).max(100) }).strict(),
+  z
+    .object({ type: z.literal('consolidate'), cluster: z.string().min(1), ratio: z.number().int().min(2).max(100) })
+    .strict(),
 ]);
 export type WhatIfChange = z.infer<typeof WhatIfChangeSchema>;
 
-export const WhatIfFileSchema = z.union([z.array(WhatIfChangeSchema), z.object({ changes: z.array(WhatIfChangeSchema) }).strict()]);
+export const WhatIfFileSchema = z.union([
+  z.array(WhatIfChangeSchema),
+  z.object({ changes: z.array(WhatIfChangeSchema) }).strict(),
+]);
 
 /** zod issues as `file: path.to.field: message` lines. */
 export function describeIssues(file: string, error: z.ZodError): string {
   return error.issues
     .slice(0, 20)
-    .map((issue) => `${file}: ${issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(root)'}: ${issue.message}`)
+    .map(
+      (issue) =>
+        `${file}: ${
+          issue.path.length > 0
+            ? issue.path
+                .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+                .join('')
+                .replace(/^\./, '')
+            : '(root)'
+        }: ${issue.message}`,
+    )
     .join('\n');
 }
 

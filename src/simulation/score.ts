@@ -42,7 +42,14 @@ function ramp(component: ScoreComponent, value: number): number {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-const COMPONENTS: readonly ScoreComponent[] = ['cpuOverload', 'cpuReady', 'memoryOvercommit', 'nicContention', 'storageContention', 'coincidingPeaks'];
+const COMPONENTS: readonly ScoreComponent[] = [
+  'cpuOverload',
+  'cpuReady',
+  'memoryOvercommit',
+  'nicContention',
+  'storageContention',
+  'coincidingPeaks',
+];
 
 function valueOf(input: ScoreInput, component: ScoreComponent): number {
   switch (component) {

@@ -1,7 +1,12 @@
 /** Runs performance, energy and availability over one fleet and assembles the SimulationResult. Pure. */
 import type { Fleet } from '../model/fleet';
 import { runAvailability } from './availability';
-import { DEFAULT_AVAILABILITY, DEFAULT_COEFFICIENTS, type AvailabilityDefaults, type PerformanceCoefficients } from './coefficients';
+import {
+  DEFAULT_AVAILABILITY,
+  DEFAULT_COEFFICIENTS,
+  type AvailabilityDefaults,
+  type PerformanceCoefficients,
+} from './coefficients';
 import { compileFleet, SimulationInputError, type CompiledFleet } from './compile';
 import { runPerformance, type PerformanceOutput } from './performance';
 import type { PlacementTimeline } from './placement';
@@ -31,7 +36,8 @@ export const DEFAULT_SEED = 1;
 export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): SimulationResult {
   const steps = opts.steps ?? DEFAULT_STEPS;
   const stepSeconds = opts.stepSeconds ?? DEFAULT_STEP_SECONDS;
-  if (!Number.isInteger(steps) || steps <= 0) throw new SimulationInputError(`steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps <= 0)
+    throw new SimulationInputError(`steps must be a positive integer, got ${steps}`);
   if (!(stepSeconds > 0)) throw new SimulationInputError(`step seconds must be positive, got ${stepSeconds}`);
   const start = opts.start ?? '1970-01-01T00:00:00.000Z';
   const startMs = Date.parse(start);
@@ -49,7 +55,11 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     coefficients: coef,
   });
   const perf = runPerformance(compiled, coef);
-  const avail = runAvailability(availabilityInput(fleet, compiled, perf, availDefaults), { trials, seed, defaults: availDefaults });
+  const avail = runAvailability(availabilityInput(fleet, compiled, perf, availDefaults), {
+    trials,
+    seed,
+    defaults: availDefaults,
+  });
 
   const S = steps;
   const hosts: Record<string, HostResult> = {};
@@ -109,7 +119,14 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
   const vms: Record<string, VmResult> = {};
   const vmList: VmResult[] = [];
   // One figures object reused for every VM: scoreOf reads it and keeps nothing.
-  const figures = { overloadedTimeFraction: 0, cpuReadyPct: 0, memoryOvercommit: 0, nicContention: 0, storageContentionTimeFraction: 0, coincidingPeaks: 0 };
+  const figures = {
+    overloadedTimeFraction: 0,
+    cpuReadyPct: 0,
+    memoryOvercommit: 0,
+    nicContention: 0,
+    storageContentionTimeFraction: 0,
+    coincidingPeaks: 0,
+  };
   const m = perf.vm;
   for (let v = 0; v < compiled.vmIds.length; v++) {
     const id = compiled.vmIds[v]!;

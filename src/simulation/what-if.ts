@@ -69,7 +69,8 @@ export function applyWhatIf(input: Fleet, changes: readonly WhatIfChange[]): App
             delete host.maintenanceMode;
           }
           if (count > 1) host.id = `${host.id}-${k + 1}`;
-          if (fleet.hosts.has(host.id)) throw new SimulationInputError(`what-if change ${at + 1}: host ${JSON.stringify(host.id)} already exists`);
+          if (fleet.hosts.has(host.id))
+            throw new SimulationInputError(`what-if change ${at + 1}: host ${JSON.stringify(host.id)} already exists`);
           fleet.hosts.set(host.id, host);
           notes.push(`added ${host.id}${host.cluster !== undefined ? ` to ${host.cluster}` : ''}`);
         }
@@ -78,13 +79,21 @@ export function applyWhatIf(input: Fleet, changes: readonly WhatIfChange[]): App
       case 'consolidate': {
         const members = [...fleet.hosts.values()]
           .filter((h) => clusterOf(h) === change.cluster && h.maintenanceMode !== true)
-          .sort((a, b) => capacityKey(b) - capacityKey(a) || (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || (a.id < b.id ? -1 : 1));
-        if (members.length === 0) throw new SimulationInputError(`what-if change ${at + 1}: no in-service host in cluster ${JSON.stringify(change.cluster)}`);
+          .sort(
+            (a, b) =>
+              capacityKey(b) - capacityKey(a) || (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || (a.id < b.id ? -1 : 1),
+          );
+        if (members.length === 0)
+          throw new SimulationInputError(
+            `what-if change ${at + 1}: no in-service host in cluster ${JSON.stringify(change.cluster)}`,
+          );
         const keep = Math.ceil(members.length / change.ratio);
         const freed = members.slice(keep).map((h) => h.id);
         notes.push(...evacuate(fleet, freed));
         for (const id of freed) fleet.hosts.get(id)!.maintenanceMode = true;
-        notes.push(`consolidated ${change.cluster} ${change.ratio}:1: ${keep} of ${members.length} hosts kept, ${freed.length} powered off (maintenance)`);
+        notes.push(
+          `consolidated ${change.cluster} ${change.ratio}:1: ${keep} of ${members.length} hosts kept, ${freed.length} powered off (maintenance)`,
+        );
         break;
       }
     }
@@ -104,14 +113,17 @@ function evacuate(fleet: Fleet, hostIds: readonly string[]): string[] {
   const notes: string[] = [];
   const used = new Map<string, number>();
   for (const vm of fleet.vms.values()) {
-    if (vm.hostId !== undefined && vm.powerState !== 'poweredOff') used.set(vm.hostId, (used.get(vm.hostId) ?? 0) + (vm.memoryMiB ?? 0));
+    if (vm.hostId !== undefined && vm.powerState !== 'poweredOff')
+      used.set(vm.hostId, (used.get(vm.hostId) ?? 0) + (vm.memoryMiB ?? 0));
   }
   const movers = [...fleet.vms.values()]
     .filter((vm) => vm.hostId !== undefined && leaving.has(vm.hostId))
     .sort((a, b) => (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || (a.id < b.id ? -1 : 1));
   for (const vm of movers) {
     const from = fleet.hosts.get(vm.hostId!)!;
-    const targets = [...fleet.hosts.values()].filter((h) => !leaving.has(h.id) && h.maintenanceMode !== true && clusterOf(h) === clusterOf(from));
+    const targets = [...fleet.hosts.values()].filter(
+      (h) => !leaving.has(h.id) && h.maintenanceMode !== true && clusterOf(h) === clusterOf(from),
+    );
     if (targets.length === 0) {
       notes.push(`${vm.id}: no host left in ${clusterOf(from)} to take it; it stays on ${from.id}`);
       continue;
@@ -121,7 +133,8 @@ function evacuate(fleet: Fleet, hostIds: readonly string[]): string[] {
     const byFree = targets.sort((a, b) => free(b) - free(a) || (a.id < b.id ? -1 : 1));
     const fitting = byFree.find((h) => free(h) >= need);
     const to = fitting ?? byFree[0]!;
-    if (!fitting) notes.push(`${vm.id}: no host in ${clusterOf(from)} has ${need} MiB free; placed on ${to.id} overcommitted`);
+    if (!fitting)
+      notes.push(`${vm.id}: no host in ${clusterOf(from)} has ${need} MiB free; placed on ${to.id} overcommitted`);
     if (vm.powerState !== 'poweredOff') {
       used.set(to.id, (used.get(to.id) ?? 0) + need);
       used.set(from.id, (used.get(from.id) ?? 0) - need);
@@ -141,7 +154,22 @@ export interface ScoreDelta {
 export interface WhatIfReport {
   changes: WhatIfChange[];
   notes: string[];
-  fleet: Record<keyof Pick<FleetSummary, 'energyKWh' | 'overloadedTimeFraction' | 'cpuReadyPct' | 'hostScoreMean' | 'hostScoreMax' | 'hostsScoring50OrMore' | 'activeHosts' | 'vmDowntimeHoursPerYearMean' | 'antiAffinityViolations' | 'clustersWithoutFailover'>, ScoreDelta>;
+  fleet: Record<
+    keyof Pick<
+      FleetSummary,
+      | 'energyKWh'
+      | 'overloadedTimeFraction'
+      | 'cpuReadyPct'
+      | 'hostScoreMean'
+      | 'hostScoreMax'
+      | 'hostsScoring50OrMore'
+      | 'activeHosts'
+      | 'vmDowntimeHoursPerYearMean'
+      | 'antiAffinityViolations'
+      | 'clustersWithoutFailover'
+    >,
+    ScoreDelta
+  >;
   /** Hosts whose score or overload changed, or that were added or removed; largest change first. */
   hosts: ({ hostId: string; overloadedTimeFraction: ScoreDelta } & ScoreDelta)[];
   /** VMs whose score changed. */
@@ -154,7 +182,12 @@ function delta(before: number | null | undefined, after: number | null | undefin
   return { before: b, after: a, delta: a !== null && b !== null ? Math.round((a - b) * 1e6) / 1e6 : null };
 }
 
-export function compareResults(changes: WhatIfChange[], notes: string[], before: SimulationResult, after: SimulationResult): WhatIfReport {
+export function compareResults(
+  changes: WhatIfChange[],
+  notes: string[],
+  before: SimulationResult,
+  after: SimulationResult,
+): WhatIfReport {
   const keys = [
     'energyKWh',
     'overloadedTimeFraction',
@@ -167,13 +200,19 @@ export function compareResults(changes: WhatIfChange[], notes: string[], before:
     'antiAffinityViolations',
     'clustersWithoutFailover',
   ] as const;
-  const fleet = Object.fromEntries(keys.map((k) => [k, delta(before.fleet[k], after.fleet[k])])) as WhatIfReport['fleet'];
+  const fleet = Object.fromEntries(
+    keys.map((k) => [k, delta(before.fleet[k], after.fleet[k])]),
+  ) as WhatIfReport['fleet'];
   const hostIds = [...new Set([...Object.keys(before.hosts), ...Object.keys(after.hosts)])].sort();
   const hosts = hostIds
     .map((hostId) => {
       const b = before.hosts[hostId];
       const a = after.hosts[hostId];
-      return { hostId, ...delta(b?.score, a?.score), overloadedTimeFraction: delta(b?.overloadedTimeFraction, a?.overloadedTimeFraction) };
+      return {
+        hostId,
+        ...delta(b?.score, a?.score),
+        overloadedTimeFraction: delta(b?.overloadedTimeFraction, a?.overloadedTimeFraction),
+      };
     })
     .filter((h) => h.delta !== 0 || h.overloadedTimeFraction.delta !== 0)
     .sort((x, y) => Math.abs(y.delta ?? 100) - Math.abs(x.delta ?? 100) || (x.hostId < y.hostId ? -1 : 1));

@@ -60,7 +60,11 @@ export function fillFromProfile(
   cache: BumpCache = new Map(),
 ): void {
   const avg = (workload?.cpuAvgPct ?? DEFAULT_PROFILE.cpuAvgPct) / 100;
-  const peak = Math.max(avg, (workload?.cpuPeakPct ?? Math.min(100, (workload?.cpuAvgPct ?? DEFAULT_PROFILE.cpuAvgPct) * DEFAULT_PROFILE.peakFactor)) / 100);
+  const peak = Math.max(
+    avg,
+    (workload?.cpuPeakPct ??
+      Math.min(100, (workload?.cpuAvgPct ?? DEFAULT_PROFILE.cpuAvgPct) * DEFAULT_PROFILE.peakFactor)) / 100,
+  );
   const peakHour = workload?.peakHourUtc ?? DEFAULT_PROFILE.peakHourUtc;
   const noise = noiseTable(seed >>> 0);
   const key = hashString(vmId);

@@ -16,7 +16,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Hand-written because readline buffers a whole line before anything can limit it, split2's `skipOverflow`
  * skips an over-long line silently (no line number to report), and both decode invalid UTF-8 leniently.
  */
-export async function* boundedLines(chunks: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<LineItem> {
+export async function* boundedLines(
+  chunks: AsyncIterable<Buffer | string>,
+  maxLineBytes: number,
+): AsyncGenerator<LineItem> {
   // One byte of room for the `\r` of a `\r\n` newline, which is not part of the line.
   const room = maxLineBytes + 1;
   let pending: Buffer[] = [];

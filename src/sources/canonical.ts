@@ -7,7 +7,10 @@ import type { RecordLocation } from './types';
 export function looksCanonical(value: unknown): boolean {
   const type = own(value, 'type');
   // `vm.explode` is a canonical event with a wrong type, better reported as such than as an unknown format.
-  return typeof type === 'string' && ((FLEET_EVENT_TYPES as string[]).includes(type) || /^(host|vm|perimeter)\.[a-z_]+$/.test(type));
+  return (
+    typeof type === 'string' &&
+    ((FLEET_EVENT_TYPES as string[]).includes(type) || /^(host|vm|perimeter)\.[a-z_]+$/.test(type))
+  );
 }
 
 /** Canonical JSON is already the contract: validate it, and let the zod issue path name the field. */

@@ -24,13 +24,18 @@ export interface FuturePolicy {
   maxAheadSeconds: number;
 }
 
-export const defaultFuturePolicy = (clock: Clock = systemClock): FuturePolicy => ({ clock, maxAheadSeconds: DEFAULT_MAX_AHEAD_SECONDS });
+export const defaultFuturePolicy = (clock: Clock = systemClock): FuturePolicy => ({
+  clock,
+  maxAheadSeconds: DEFAULT_MAX_AHEAD_SECONDS,
+});
 
 /** Parses a configured limit (whole seconds, 0 to a week); `where` names the option, variable or context key. */
 export function parseMaxAheadSeconds(raw: string, where: string): number {
   const n = Number(raw.trim());
   if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_ALLOWED_SKEW_SECONDS) {
-    throw new RangeError(`${where} must be a whole number of seconds from 0 to ${MAX_ALLOWED_SKEW_SECONDS}, got ${JSON.stringify(raw.slice(0, 40))}`);
+    throw new RangeError(
+      `${where} must be a whole number of seconds from 0 to ${MAX_ALLOWED_SKEW_SECONDS}, got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
   }
   return n;
 }

@@ -15,7 +15,9 @@ type Piece = { value: unknown; record?: string } | { error: string; record?: str
 export function outcomesOfMessage(record: SQSRecord): SourceOutcome[] {
   const outcomes = decode(record);
   // An empty array or batch is not an error of any one record, but the sender should still hear of it.
-  return outcomes.length > 0 ? outcomes : [rejectedAt({ file: `${origin(record)}:${record.messageId}` }, 'no records in the message (empty array)')];
+  return outcomes.length > 0
+    ? outcomes
+    : [rejectedAt({ file: `${origin(record)}:${record.messageId}` }, 'no records in the message (empty array)')];
 }
 
 function origin(record: SQSRecord): 'http' | 'sqs' {
@@ -89,7 +91,12 @@ function parseJson(text: string): { value: unknown } | { error: string } {
 function eventBridgeEnvelope(value: unknown): { id: string; detailType: string; detail: unknown } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
-  if (typeof v.id !== 'string' || typeof v['detail-type'] !== 'string' || typeof v.source !== 'string' || !Object.hasOwn(v, 'detail')) {
+  if (
+    typeof v.id !== 'string' ||
+    typeof v['detail-type'] !== 'string' ||
+    typeof v.source !== 'string' ||
+    !Object.hasOwn(v, 'detail')
+  ) {
     return undefined;
   }
   return { id: v.id, detailType: v['detail-type'], detail: v.detail };

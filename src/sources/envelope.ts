@@ -58,6 +58,7 @@ export function decodeEnvelope(encoded: string): RequestEnvelope {
     throw new Error(`${ENVELOPE_ATTRIBUTE} attribute is not base64 JSON`);
   }
   const parsed = RequestEnvelopeSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${ENVELOPE_ATTRIBUTE} attribute: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new Error(`${ENVELOPE_ATTRIBUTE} attribute: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }

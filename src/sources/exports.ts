@@ -29,7 +29,12 @@ export function detectExportDocument(value: unknown): ExportSource | undefined {
   return detectExportRecord(Array.isArray(value) ? value[0] : value);
 }
 
-export function normaliseExport(source: ExportSource, value: unknown, loc: RecordLocation, opts: NormaliseOptions): Outcomes {
+export function normaliseExport(
+  source: ExportSource,
+  value: unknown,
+  loc: RecordLocation,
+  opts: NormaliseOptions,
+): Outcomes {
   const records = Array.isArray(value) ? value : [value];
   switch (source) {
     case 'powercli':

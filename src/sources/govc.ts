@@ -21,12 +21,23 @@ export function looksGovcOption(v: unknown): boolean {
 }
 
 export function looksGovcService(v: unknown): boolean {
-  return isRecord(v) && typeof own(v, 'Key') === 'string' && typeof own(v, 'Running') === 'boolean' && Object.hasOwn(v, 'Uninstallable') && !Object.hasOwn(v, 'VMHostId');
+  return (
+    isRecord(v) &&
+    typeof own(v, 'Key') === 'string' &&
+    typeof own(v, 'Running') === 'boolean' &&
+    Object.hasOwn(v, 'Uninstallable') &&
+    !Object.hasOwn(v, 'VMHostId')
+  );
 }
 
 export function looksGovcObjectUpdate(v: unknown): boolean {
   const obj = own(v, 'Obj');
-  return isRecord(v) && Array.isArray(own(v, 'ChangeSet')) && typeof own(obj, 'Type') === 'string' && typeof own(obj, 'Value') === 'string';
+  return (
+    isRecord(v) &&
+    Array.isArray(own(v, 'ChangeSet')) &&
+    typeof own(obj, 'Type') === 'string' &&
+    typeof own(obj, 'Value') === 'string'
+  );
 }
 
 export function looksGovc(v: unknown): boolean {
@@ -38,20 +49,41 @@ function at(loc: RecordLocation, i: number, many: boolean): RecordLocation {
 }
 
 /** The host a per-host list belongs to: `--host` (a MoRef such as host-34 lines up with object.collect). */
-function listHost(loc: RecordLocation, opts: NormaliseOptions, what: string): { id: string; name: string } | { fail: Outcomes } {
+function listHost(
+  loc: RecordLocation,
+  opts: NormaliseOptions,
+  what: string,
+): { id: string; name: string } | { fail: Outcomes } {
   if (!opts.host) {
-    return { fail: [rejected(SOURCE, loc, `govc ${what} -json does not name its host: ingest it with --host <MoRef or name> (and --scope <vCenter>)`, 'host')] };
+    return {
+      fail: [
+        rejected(
+          SOURCE,
+          loc,
+          `govc ${what} -json does not name its host: ingest it with --host <MoRef or name> (and --scope <vCenter>)`,
+          'host',
+        ),
+      ],
+    };
   }
   const name = opts.host.split('/').filter(Boolean).pop() ?? opts.host;
   // A host name read straight from an ESXi is its own instance; a MoRef means nothing without its vCenter.
   if (!opts.scope && /^(host-\d+|ha-host)$/.test(name)) {
-    return { fail: [rejected(SOURCE, loc, `--host ${name} is a MoRef: also give the vCenter it belongs to with --scope`, 'scope')] };
+    return {
+      fail: [
+        rejected(SOURCE, loc, `--host ${name} is a MoRef: also give the vCenter it belongs to with --scope`, 'scope'),
+      ],
+    };
   }
   return { id: scopedId(opts.scope ?? name, name), name };
 }
 
 function snapshotTime(loc: RecordLocation, opts: NormaliseOptions): string | { fail: Outcomes } {
-  return opts.snapshotTime ?? { fail: [rejected(SOURCE, loc, 'govc output carries no time and no file time is known', 'time')] };
+  return (
+    opts.snapshotTime ?? {
+      fail: [rejected(SOURCE, loc, 'govc output carries no time and no file time is known', 'time')],
+    }
+  );
 }
 
 /** A whole `host.option.ls -json` or `host.service.ls -json` array, or object.collect updates. */
@@ -60,7 +92,8 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
   const time = snapshotTime(loc, opts);
   if (typeof time !== 'string') return time.fail;
   const first = records[0];
-  if (looksGovcObjectUpdate(first)) return records.flatMap((r, i) => normaliseObjectUpdate(r, at(loc, i, many), time, opts));
+  if (looksGovcObjectUpdate(first))
+    return records.flatMap((r, i) => normaliseObjectUpdate(r, at(loc, i, many), time, opts));
   const kind = looksGovcService(first) ? 'host.service.ls' : 'host.option.ls';
   const host = listHost(loc, opts, kind);
   if ('fail' in host) return host.fail;
@@ -70,17 +103,28 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
   records.forEach((r, i) => {
     const where = at(loc, i, many);
     if (kind === 'host.option.ls') {
-      if (!looksGovcOption(r)) return out.push(rejected(SOURCE, where, `not a host.option.ls OptionValue {Key, Value}: ${jsonType(r)}`, `${i}`));
+      if (!looksGovcOption(r))
+        return out.push(
+          rejected(SOURCE, where, `not a host.option.ls OptionValue {Key, Value}: ${jsonType(r)}`, `${i}`),
+        );
       const key = own(r, 'Key') as string;
       const value = own(r, 'Value');
       if (value === null) return out.push(ignored(SOURCE, where, `option ${key} has no value`));
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        return out.push(rejected(SOURCE, where, `option ${key}: Value must be a string, number or boolean, got ${jsonType(value)}`, `${i}.Value`));
+        return out.push(
+          rejected(
+            SOURCE,
+            where,
+            `option ${key}: Value must be a string, number or boolean, got ${jsonType(value)}`,
+            `${i}.Value`,
+          ),
+        );
       }
       setOwn(settings, key, value);
       return;
     }
-    if (!looksGovcService(r)) return out.push(rejected(SOURCE, where, `not a host.service.ls HostService {Key, Running, Policy, ...}`, `${i}`));
+    if (!looksGovcService(r))
+      return out.push(rejected(SOURCE, where, `not a host.service.ls HostService {Key, Running, Policy, ...}`, `${i}`));
     const policy = own(r, 'Policy');
     if (policy !== undefined && policy !== null && typeof policy !== 'string') {
       return out.push(rejected(SOURCE, where, `Policy must be a string, got ${jsonType(policy)}`, `${i}.Policy`));
@@ -97,7 +141,16 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
   if (host_.settings === undefined && host_.services === undefined) return out;
   // Both commands list every option or service of the host: the upsert is whole for that one field.
   const complete = { fields: [kind === 'host.option.ls' ? 'settings' : 'services'] };
-  out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, host: host_, complete }), time, type: 'host.upsert', source: SOURCE, host: host_, complete }));
+  out.push(
+    emit(SOURCE, loc, {
+      id: contentId(SOURCE, { time, host: host_, complete }),
+      time,
+      type: 'host.upsert',
+      source: SOURCE,
+      host: host_,
+      complete,
+    }),
+  );
   return out;
 }
 
@@ -115,9 +168,17 @@ function positiveInt(v: unknown): number | undefined {
 }
 
 function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: string, opts: NormaliseOptions): Outcomes {
-  if (!looksGovcObjectUpdate(update)) return [rejected(SOURCE, loc, 'not an object.collect update {Kind, Obj, ChangeSet}')];
+  if (!looksGovcObjectUpdate(update))
+    return [rejected(SOURCE, loc, 'not an object.collect update {Kind, Obj, ChangeSet}')];
   if (!opts.scope) {
-    return [rejected(SOURCE, loc, 'govc object.collect -json does not name its vCenter: ingest it with --scope <vCenter>', 'scope')];
+    return [
+      rejected(
+        SOURCE,
+        loc,
+        'govc object.collect -json does not name its vCenter: ingest it with --scope <vCenter>',
+        'scope',
+      ),
+    ];
   }
   const scope = opts.scope;
   const obj = own(update, 'Obj');
@@ -138,17 +199,37 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
     const host = compact({
       id: scopedId(scope, moref),
       name: str(p.get('name')),
-      cluster: own(parent, 'Type') === 'ClusterComputeResource' && ref(parent) ? scopedId(scope, ref(parent)!) : undefined,
-      hypervisor: compact({ vendor: 'vmware' as const, version: str(own(product, 'Version')), build: str(own(product, 'Build')) }),
+      cluster:
+        own(parent, 'Type') === 'ClusterComputeResource' && ref(parent) ? scopedId(scope, ref(parent)!) : undefined,
+      hypervisor: compact({
+        vendor: 'vmware' as const,
+        version: str(own(product, 'Version')),
+        build: str(own(product, 'Build')),
+      }),
       cpu:
         pkgs && cores && cores % pkgs === 0 && typeof hz === 'number' && hz > 0
-          ? compact({ sockets: pkgs, coresPerSocket: cores / pkgs, threadsPerCore: threads && threads % cores === 0 ? threads / cores : undefined, mhz: Math.round(hz / 1e6) })
+          ? compact({
+              sockets: pkgs,
+              coresPerSocket: cores / pkgs,
+              threadsPerCore: threads && threads % cores === 0 ? threads / cores : undefined,
+              mhz: Math.round(hz / 1e6),
+            })
           : undefined,
       memoryMiB: typeof mem === 'number' && mem >= 0 ? Math.round(mem / MiB) : undefined,
       connectionState: conn === 'connected' || conn === 'disconnected' || conn === 'notResponding' ? conn : undefined,
-      maintenanceMode: typeof p.get('runtime.inMaintenanceMode') === 'boolean' ? (p.get('runtime.inMaintenanceMode') as boolean) : undefined,
+      maintenanceMode:
+        typeof p.get('runtime.inMaintenanceMode') === 'boolean'
+          ? (p.get('runtime.inMaintenanceMode') as boolean)
+          : undefined,
     });
-    return [emit(SOURCE, loc, { id: contentId(SOURCE, { time, host }), time, type: 'host.upsert', source: SOURCE, host }, 'ChangeSet:')];
+    return [
+      emit(
+        SOURCE,
+        loc,
+        { id: contentId(SOURCE, { time, host }), time, type: 'host.upsert', source: SOURCE, host },
+        'ChangeSet:',
+      ),
+    ];
   }
   if (type === 'VirtualMachine') {
     const power = p.get('runtime.powerState');
@@ -159,7 +240,8 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
       for (const o of extra) {
         const k = own(o, 'Key');
         const v = own(o, 'Value');
-        if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) setOwn(settings, k, v);
+        if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'))
+          setOwn(settings, k, v);
       }
     }
     const hostRef = ref(p.get('runtime.host'));
@@ -175,7 +257,21 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
     });
     // config.extraConfig, when collected, is every vmx key of the VM.
     const complete = p.has('config.extraConfig') ? { fields: ['settings'] } : undefined;
-    return [emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm, complete }), time, type: 'vm.upsert', source: SOURCE, vm, ...(complete && { complete }) }, 'ChangeSet:')];
+    return [
+      emit(
+        SOURCE,
+        loc,
+        {
+          id: contentId(SOURCE, { time, vm, complete }),
+          time,
+          type: 'vm.upsert',
+          source: SOURCE,
+          vm,
+          ...(complete && { complete }),
+        },
+        'ChangeSet:',
+      ),
+    ];
   }
   return [ignored(SOURCE, loc, `object.collect ${type} (only HostSystem and VirtualMachine are inventory)`)];
 }

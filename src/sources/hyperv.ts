@@ -19,20 +19,51 @@ const MiB = 1024 * 1024;
 
 // Microsoft.HyperV.PowerShell.VMState and OnOffState, as ConvertTo-Json writes them without -EnumsAsStrings.
 const VM_STATE: Record<number, string> = {
-  1: 'Other', 2: 'Running', 3: 'Off', 4: 'Stopping', 6: 'Saved', 9: 'Paused', 10: 'Starting', 11: 'Reset',
-  32773: 'Saving', 32776: 'Pausing', 32777: 'Resuming', 32779: 'FastSaved', 32780: 'FastSaving',
-  32781: 'ForceShutdown', 32782: 'ForceReboot', 32783: 'Hibernated', 32784: 'ComponentServicing',
-  32785: 'RunningCritical', 32786: 'OffCritical', 32787: 'StoppingCritical', 32788: 'SavedCritical',
-  32789: 'PausedCritical', 32790: 'StartingCritical', 32791: 'ResetCritical', 32792: 'SavingCritical',
-  32793: 'PausingCritical', 32794: 'ResumingCritical', 32795: 'FastSavedCritical', 32796: 'FastSavingCritical',
+  1: 'Other',
+  2: 'Running',
+  3: 'Off',
+  4: 'Stopping',
+  6: 'Saved',
+  9: 'Paused',
+  10: 'Starting',
+  11: 'Reset',
+  32773: 'Saving',
+  32776: 'Pausing',
+  32777: 'Resuming',
+  32779: 'FastSaved',
+  32780: 'FastSaving',
+  32781: 'ForceShutdown',
+  32782: 'ForceReboot',
+  32783: 'Hibernated',
+  32784: 'ComponentServicing',
+  32785: 'RunningCritical',
+  32786: 'OffCritical',
+  32787: 'StoppingCritical',
+  32788: 'SavedCritical',
+  32789: 'PausedCritical',
+  32790: 'StartingCritical',
+  32791: 'ResetCritical',
+  32792: 'SavingCritical',
+  32793: 'PausingCritical',
+  32794: 'ResumingCritical',
+  32795: 'FastSavedCritical',
+  32796: 'FastSavingCritical',
 };
 const ON_OFF: Record<number, string> = { 0: 'On', 1: 'Off' };
 // Microsoft.HyperV.PowerShell.MigrationAuthenticationType.
 const MIGRATION_AUTH: Record<number, string> = { 0: 'CredSSP', 1: 'Kerberos' };
 
 const POWER: Record<string, 'poweredOn' | 'poweredOff' | 'suspended'> = {
-  Running: 'poweredOn', RunningCritical: 'poweredOn', Off: 'poweredOff', OffCritical: 'poweredOff',
-  Saved: 'suspended', SavedCritical: 'suspended', FastSaved: 'suspended', Paused: 'suspended', PausedCritical: 'suspended', Hibernated: 'suspended',
+  Running: 'poweredOn',
+  RunningCritical: 'poweredOn',
+  Off: 'poweredOff',
+  OffCritical: 'poweredOff',
+  Saved: 'suspended',
+  SavedCritical: 'suspended',
+  FastSaved: 'suspended',
+  Paused: 'suspended',
+  PausedCritical: 'suspended',
+  Hibernated: 'suspended',
 };
 
 type Kind = 'host' | 'vm' | 'adapter' | 'security' | 'firmware' | 'integration';
@@ -45,7 +76,13 @@ function kindOf(v: unknown): Kind | undefined {
   if (has('MacAddress') && has('SwitchName') && has('IsLegacy')) return 'adapter';
   if (has('TpmEnabled') && has('Shielded')) return 'security';
   if (has('SecureBoot') && (has('SecureBootTemplate') || has('BootOrder'))) return 'firmware';
-  if (has('Enabled') && has('Name') && has('VMId') && (has('PrimaryStatusDescription') || has('PrimaryOperationalStatus'))) return 'integration';
+  if (
+    has('Enabled') &&
+    has('Name') &&
+    has('VMId') &&
+    (has('PrimaryStatusDescription') || has('PrimaryOperationalStatus'))
+  )
+    return 'integration';
   return undefined;
 }
 
@@ -65,11 +102,13 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
   if (!time) return [rejected(SOURCE, loc, 'Hyper-V output carries no time and no file time is known', 'time')];
   const records = asRecords(value);
   const many = records.length > 1 || loc.record === undefined;
-  const where = (i: number): RecordLocation => (many ? { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` } : loc);
+  const where = (i: number): RecordLocation =>
+    many ? { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` } : loc;
   const out: Outcomes = [];
   const vms = new Map<string, VmAcc>();
   const hostOf = (r: unknown): string | undefined => str(own(r, 'ComputerName')) ?? opts.host;
-  const hostId = (computer: string) => (opts.scope ? scopedId(opts.scope, computer.toLowerCase()) : computer.toLowerCase());
+  const hostId = (computer: string) =>
+    opts.scope ? scopedId(opts.scope, computer.toLowerCase()) : computer.toLowerCase();
   const vmEntry = (computer: string, vmId: string, name: string | undefined): VmAcc => {
     const id = scopedId(opts.scope ?? computer, vmId);
     let a = vms.get(id);
@@ -80,15 +119,28 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
   };
   records.forEach((r, i) => {
     const kind = kindOf(r);
-    if (!kind) return out.push(rejected(SOURCE, where(i), `not the output of a supported Hyper-V cmdlet (Get-VMHost, Get-VM, Get-VMNetworkAdapter, Get-VMSecurity, Get-VMFirmware, Get-VMIntegrationService): ${jsonType(r)}`));
+    if (!kind)
+      return out.push(
+        rejected(
+          SOURCE,
+          where(i),
+          `not the output of a supported Hyper-V cmdlet (Get-VMHost, Get-VM, Get-VMNetworkAdapter, Get-VMSecurity, Get-VMFirmware, Get-VMIntegrationService): ${jsonType(r)}`,
+        ),
+      );
     const computer = hostOf(r);
-    if (!computer) return out.push(rejected(SOURCE, where(i), 'no ComputerName: ingest it with --host <Hyper-V host>', 'ComputerName'));
+    if (!computer)
+      return out.push(
+        rejected(SOURCE, where(i), 'no ComputerName: ingest it with --host <Hyper-V host>', 'ComputerName'),
+      );
     if (kind === 'host') {
       const mem = own(r, 'MemoryCapacity');
       const settings = compact({
         EnableEnhancedSessionMode: psBool(own(r, 'EnableEnhancedSessionMode')),
         VirtualMachineMigrationEnabled: psBool(own(r, 'VirtualMachineMigrationEnabled')),
-        VirtualMachineMigrationAuthenticationType: enumName(own(r, 'VirtualMachineMigrationAuthenticationType'), MIGRATION_AUTH),
+        VirtualMachineMigrationAuthenticationType: enumName(
+          own(r, 'VirtualMachineMigrationAuthenticationType'),
+          MIGRATION_AUTH,
+        ),
         NumaSpanningEnabled: psBool(own(r, 'NumaSpanningEnabled')),
       });
       const host = compact({
@@ -100,10 +152,20 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       });
       // Get-VMHost is the only source of a Hyper-V host's settings: they are whole.
       const complete = host.settings ? { fields: ['settings'] } : undefined;
-      return out.push(emit(SOURCE, where(i), { id: contentId(SOURCE, { time, host, complete }), time, type: 'host.upsert', source: SOURCE, host, ...(complete && { complete }) }));
+      return out.push(
+        emit(SOURCE, where(i), {
+          id: contentId(SOURCE, { time, host, complete }),
+          time,
+          type: 'host.upsert',
+          source: SOURCE,
+          host,
+          ...(complete && { complete }),
+        }),
+      );
     }
     const vmId = guidOf(own(r, 'VMId'));
-    if (!vmId) return out.push(rejected(SOURCE, where(i), `VMId must be a GUID, got ${jsonType(own(r, 'VMId'))}`, 'VMId'));
+    if (!vmId)
+      return out.push(rejected(SOURCE, where(i), `VMId must be a GUID, got ${jsonType(own(r, 'VMId'))}`, 'VMId'));
     const a = vmEntry(computer, vmId, str(own(r, 'VMName')) ?? (kind === 'vm' ? str(own(r, 'Name')) : undefined));
     if (kind === 'vm') {
       const state = enumName(own(r, 'State'), VM_STATE);
@@ -118,7 +180,10 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       if (version) a.settings.Version = version;
     } else if (kind === 'adapter') {
       const legacy = psBool(own(r, 'IsLegacy'));
-      a.nics.push({ network: str(own(r, 'SwitchName')) ?? '(not connected)', adapter: legacy ? 'legacy' : 'synthetic' });
+      a.nics.push({
+        network: str(own(r, 'SwitchName')) ?? '(not connected)',
+        adapter: legacy ? 'legacy' : 'synthetic',
+      });
     } else if (kind === 'security') {
       for (const k of ['TpmEnabled', 'Shielded', 'KsdEnabled', 'EncryptStateAndVmMigrationTraffic'] as const) {
         const b = psBool(own(r, k));
@@ -126,7 +191,15 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       }
     } else if (kind === 'firmware') {
       const sb = enumName(own(r, 'SecureBoot'), ON_OFF);
-      if (!sb) return out.push(rejected(SOURCE, where(i), `SecureBoot must be On or Off (0 or 1), got ${JSON.stringify(own(r, 'SecureBoot'))}`, 'SecureBoot'));
+      if (!sb)
+        return out.push(
+          rejected(
+            SOURCE,
+            where(i),
+            `SecureBoot must be On or Off (0 or 1), got ${JSON.stringify(own(r, 'SecureBoot'))}`,
+            'SecureBoot',
+          ),
+        );
       a.settings.SecureBoot = sb;
       const template = str(own(r, 'SecureBootTemplate'));
       if (template) a.settings.SecureBootTemplate = template;
@@ -139,7 +212,16 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
     const vm = { ...base, ...(nics.length > 0 && { nics }), ...(Object.keys(settings).length > 0 && { settings }) };
     // Get-VMNetworkAdapter lists every adapter of the VM; VM settings come from several cmdlets, none whole.
     const complete = nics.length > 0 ? { fields: ['nics'] } : undefined;
-    out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm, complete }), time, type: 'vm.upsert', source: SOURCE, vm, ...(complete && { complete }) }));
+    out.push(
+      emit(SOURCE, loc, {
+        id: contentId(SOURCE, { time, vm, complete }),
+        time,
+        type: 'vm.upsert',
+        source: SOURCE,
+        vm,
+        ...(complete && { complete }),
+      }),
+    );
   }
   return out;
 }

@@ -31,7 +31,9 @@ export function normaliseRecord(value: unknown, loc: RecordLocation, opts: Norma
     return normaliseUnchecked(value, loc, opts);
   } catch (e) {
     // A normaliser bug must not take the batch down with it; the record is reported and the rest goes on.
-    return [rejected(opts.source, loc, `internal error while normalising this record: ${(e as Error)?.message ?? String(e)}`)];
+    return [
+      rejected(opts.source, loc, `internal error while normalising this record: ${(e as Error)?.message ?? String(e)}`),
+    ];
   }
 }
 
@@ -39,14 +41,21 @@ export function normaliseRecord(value: unknown, loc: RecordLocation, opts: Norma
  * A whole parsed document from an export (PowerCLI, govc, Hyper-V), whose records are read together; undefined
  * when the document is not one, and the caller goes on record by record. Never throws.
  */
-export function normaliseExportDocument(value: unknown, loc: RecordLocation, opts: NormaliseOptions = {}): SourceOutcome[] | undefined {
+export function normaliseExportDocument(
+  value: unknown,
+  loc: RecordLocation,
+  opts: NormaliseOptions = {},
+): SourceOutcome[] | undefined {
   const source = opts.source ? (isExportSource(opts.source) ? opts.source : undefined) : detectExportDocument(value);
   if (!source) return undefined;
-  if (depthExceeds(value, MAX_DEPTH)) return [rejected(source, loc, `input nests deeper than ${MAX_DEPTH} levels; no supported format does`)];
+  if (depthExceeds(value, MAX_DEPTH))
+    return [rejected(source, loc, `input nests deeper than ${MAX_DEPTH} levels; no supported format does`)];
   try {
     return normaliseExport(source, value, loc, opts);
   } catch (e) {
-    return [rejected(source, loc, `internal error while normalising this document: ${(e as Error)?.message ?? String(e)}`)];
+    return [
+      rejected(source, loc, `internal error while normalising this document: ${(e as Error)?.message ?? String(e)}`),
+    ];
   }
 }
 
@@ -60,7 +69,8 @@ function depthExceeds(value: unknown, limit: number): boolean {
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
   }
   return false;
 }
@@ -72,14 +82,17 @@ function normaliseUnchecked(value: unknown, loc: RecordLocation, opts: Normalise
   // A JSON array body is a batch; Proxmox's bare resource list is also an array and is handled per element.
   if (Array.isArray(value)) {
     if (nested) return [rejected(opts.source, loc, 'an array inside a batch array is not a record')];
-    return value.flatMap((item, i) => normaliseUnchecked(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` }, opts, true));
+    return value.flatMap((item, i) =>
+      normaliseUnchecked(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` }, opts, true),
+    );
   }
   const ref = referenceTableSource(value);
   if (ref && (!opts.source || opts.source === ref)) {
     return [ignored(ref, loc, 'reference table (_derived): describes the format, holds no inventory')];
   }
   const source = opts.source ?? detectSource(value);
-  if (!source) return [rejected(undefined, loc, `unrecognised input: ${describe(value)} is not a format of any supported source`)];
+  if (!source)
+    return [rejected(undefined, loc, `unrecognised input: ${describe(value)} is not a format of any supported source`)];
   return normaliseAs(source, value, loc, opts);
 }
 

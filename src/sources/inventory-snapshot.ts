@@ -21,7 +21,13 @@ function chunks(ids: readonly string[] | undefined): string[][] | undefined {
  * The `inventory.snapshot` events of one whole collection of a scope: one event, or parts of at most
  * MAX_SNAPSHOT_IDS ids per list. Ids hash the content, so re-ingesting the same collection gives duplicates.
  */
-export function inventorySnapshotOutcomes(source: SourceName, loc: RecordLocation, scope: Scope, time: string, members: ScopeMembers): Outcomes {
+export function inventorySnapshotOutcomes(
+  source: SourceName,
+  loc: RecordLocation,
+  scope: Scope,
+  time: string,
+  members: ScopeMembers,
+): Outcomes {
   const hosts = chunks(members.hosts);
   const vms = chunks(members.vms);
   if (!hosts && !vms) return [];
@@ -34,7 +40,15 @@ export function inventorySnapshotOutcomes(source: SourceName, loc: RecordLocatio
       ...(vms && { vms: vms[i] ?? [] }),
       ...(count > 1 && { part: { index: i + 1, count } }),
     };
-    out.push(emit(source, loc, { id: contentId(`${source}-inventory`, { time, snapshot }), time, type: 'inventory.snapshot', source, snapshot }));
+    out.push(
+      emit(source, loc, {
+        id: contentId(`${source}-inventory`, { time, snapshot }),
+        time,
+        type: 'inventory.snapshot',
+        source,
+        snapshot,
+      }),
+    );
   }
   return out;
 }

@@ -9,7 +9,7 @@ export function isRecord(value: unknown): value is JsonRecord {
 }
 
 export function own(obj: unknown, key: string): unknown {
-  return isRecord(obj) && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  return isRecord(obj) && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /**
@@ -19,7 +19,10 @@ export function own(obj: unknown, key: string): unknown {
 export function field(obj: unknown, name: string): unknown {
   const direct = own(obj, name);
   if (direct !== undefined) return direct;
-  const flipped = name[0] === name[0]!.toUpperCase() ? name[0]!.toLowerCase() + name.slice(1) : name[0]!.toUpperCase() + name.slice(1);
+  const flipped =
+    name[0] === name[0]!.toUpperCase()
+      ? name[0]!.toLowerCase() + name.slice(1)
+      : name[0]!.toUpperCase() + name.slice(1);
   return own(obj, flipped);
 }
 

@@ -20,7 +20,8 @@ export interface LibvirtStreamState {
   domains?: LibvirtDomainIndex;
 }
 
-const LINE = /^(?:(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?):\s*)?event '([^']+)' for domain (?:'((?:[^']|'(?!:))*)'|(\S+?)):?(?:\s+(.*))?$/;
+const LINE =
+  /^(?:(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?):\s*)?event '([^']+)' for domain (?:'((?:[^']|'(?!:))*)'|(\S+?)):?(?:\s+(.*))?$/;
 const HOST_HEADER = /^#\s*host:\s*(\S.*?)\s*$/i;
 
 export function looksLibvirtLine(line: string): boolean {
@@ -37,12 +38,28 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
   }
   if (line.startsWith('#')) return [];
   const m = LINE.exec(line);
-  if (!m) return [rejected('libvirt', loc, "not a `virsh event` line (expected \"event '<type>' for domain '<name>': <Event> <Detail>\")", 'line')];
+  if (!m)
+    return [
+      rejected(
+        'libvirt',
+        loc,
+        "not a `virsh event` line (expected \"event '<type>' for domain '<name>': <Event> <Detail>\")",
+        'line',
+      ),
+    ];
   const [, stamp, evType, quotedName, bareName, rest] = m;
   const name = quotedName ?? bareName ?? '';
   if (name === '') return [rejected('libvirt', loc, 'empty domain name', 'domain')];
   if (evType !== 'lifecycle') return [ignored('libvirt', loc, `libvirt ${evType} event`)];
-  if (!stamp) return [rejected('libvirt', loc, 'no timestamp: capture with `virsh event --timestamp` so event times are stable', 'timestamp')];
+  if (!stamp)
+    return [
+      rejected(
+        'libvirt',
+        loc,
+        'no timestamp: capture with `virsh event --timestamp` so event times are stable',
+        'timestamp',
+      ),
+    ];
   const time = rfc3339(/[Zz]|[+-]\d{2}:?\d{2}$/.test(stamp) ? stamp : `${stamp}Z`);
   if (!time) return [rejected('libvirt', loc, `timestamp ${JSON.stringify(stamp)} is not a valid date`, 'timestamp')];
   // Detail labels can be several words (`I/O Error`, `Post-copy Error`, `Event wakeup`).
@@ -51,7 +68,8 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
   const migrationPhase = detail === 'Migrated' || detail.startsWith('Post-copy');
   const host = state.host;
   const hostId = host === undefined ? undefined : libvirtHostId(host);
-  const vmId = host === undefined ? name : (state.domains?.get(domainKey(host, name)) ?? libvirtDomainNameId(host, name));
+  const vmId =
+    host === undefined ? name : (state.domains?.get(domainKey(host, name)) ?? libvirtDomainNameId(host, name));
   const make = (type: string, body: Record<string, unknown>) =>
     emit('libvirt', loc, { id: contentId('libvirt', { host, line: line }), time, type, source: 'libvirt', ...body });
   const label = `libvirt ${event} ${detail}`.trim();
@@ -59,16 +77,30 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
     case 'Defined':
       return [make('vm.upsert', { vm: { id: vmId, name, ...(hostId ? { hostId } : {}) } })];
     case 'Undefined':
-      return detail === 'Renamed' ? [ignored('libvirt', loc, `${label} (the new name arrives as Defined Renamed)`)] : [make('vm.remove', { vm: { id: vmId } })];
+      return detail === 'Renamed'
+        ? [ignored('libvirt', loc, `${label} (the new name arrives as Defined Renamed)`)]
+        : [make('vm.remove', { vm: { id: vmId } })];
     case 'Started':
       if (detail === 'Migrated') {
-        if (!host) return [rejected('libvirt', loc, 'Started Migrated needs the destination host: add a `# host: NAME` line or pass the host hint', 'host')];
+        if (!host)
+          return [
+            rejected(
+              'libvirt',
+              loc,
+              'Started Migrated needs the destination host: add a `# host: NAME` line or pass the host hint',
+              'host',
+            ),
+          ];
         return [make('vm.migrate', { migrate: { vmId, toHostId: hostId, kind: 'live' } })];
       }
       return [make('vm.power_on', { vm: { id: vmId } })];
     case 'Stopped':
-      if (detail === 'Migrated') return [ignored('libvirt', loc, `${label} (source side of a migration; the move is taken from Started Migrated)`)];
-      if (detail === 'Recreation') return [ignored('libvirt', loc, `${label} (the domain is being recreated; Started Recreation follows)`)];
+      if (detail === 'Migrated')
+        return [
+          ignored('libvirt', loc, `${label} (source side of a migration; the move is taken from Started Migrated)`),
+        ];
+      if (detail === 'Recreation')
+        return [ignored('libvirt', loc, `${label} (the domain is being recreated; Started Recreation follows)`)];
       return [make('vm.power_off', { vm: { id: vmId } })];
     case 'Suspended':
     case 'PMSuspended':
@@ -85,4 +117,3 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
       return [rejected('libvirt', loc, `unknown lifecycle event ${JSON.stringify(event)}`, 'event')];
   }
 }
-

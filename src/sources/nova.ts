@@ -16,7 +16,8 @@ type Unwrapped = { msg: JsonRecord; prefix: string } | { error: string; field: s
 function unwrapOslo(value: JsonRecord): Unwrapped {
   const inner = own(value, 'oslo.message');
   if (inner === undefined) return { msg: value, prefix: '' };
-  if (typeof inner !== 'string') return { error: `oslo.message must be a JSON string, got ${jsonType(inner)}`, field: 'oslo.message' };
+  if (typeof inner !== 'string')
+    return { error: `oslo.message must be a JSON string, got ${jsonType(inner)}`, field: 'oslo.message' };
   try {
     const parsed: unknown = JSON.parse(inner);
     if (!isRecord(parsed)) return { error: 'oslo.message does not hold a JSON object', field: 'oslo.message' };
@@ -76,7 +77,10 @@ function instanceVm(data: JsonRecord, id: string): Record<string, unknown> {
 }
 
 function labels(data: JsonRecord, flavor: unknown): Record<string, string> | undefined {
-  const l = compact({ project: str(own(data, 'tenant_id')), flavor: str(own(flavor, 'name')) }) as Record<string, string>;
+  const l = compact({ project: str(own(data, 'tenant_id')), flavor: str(own(flavor, 'name')) }) as Record<
+    string,
+    string
+  >;
   return Object.keys(l).length > 0 ? l : undefined;
 }
 
@@ -84,11 +88,19 @@ function eventTime(msg: JsonRecord, data: JsonRecord): string | undefined {
   // oslo timestamps are `2024-01-02 03:04:05.123456` in UTC, without an offset.
   const ts = own(msg, 'timestamp');
   const t = rfc3339(ts) ?? (typeof ts === 'string' ? rfc3339(`${ts.trim()}Z`) : undefined);
-  return t ?? rfc3339(own(data, 'updated_at')) ?? rfc3339(own(data, 'terminated_at')) ?? rfc3339(own(data, 'last_seen_up')) ?? rfc3339(own(data, 'launched_at')) ?? rfc3339(own(data, 'created_at'));
+  return (
+    t ??
+    rfc3339(own(data, 'updated_at')) ??
+    rfc3339(own(data, 'terminated_at')) ??
+    rfc3339(own(data, 'last_seen_up')) ??
+    rfc3339(own(data, 'launched_at')) ??
+    rfc3339(own(data, 'created_at'))
+  );
 }
 
 export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
-  if (!isRecord(value)) return [rejected('nova', loc, `a Nova notification must be a JSON object, got ${jsonType(value)}`)];
+  if (!isRecord(value))
+    return [rejected('nova', loc, `a Nova notification must be a JSON object, got ${jsonType(value)}`)];
   const un = unwrapOslo(value);
   if ('error' in un) return [rejected('nova', loc, un.error, un.field)];
   const { msg, prefix } = un;
@@ -99,19 +111,30 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
   const payload = own(msg, 'payload');
   const data = own(payload, 'nova_object.data');
   if (!isRecord(data)) {
-    return [rejected('nova', loc, `${eventType}: payload.nova_object.data must be an object (versioned notification)`, `${prefix}payload.nova_object.data`)];
+    return [
+      rejected(
+        'nova',
+        loc,
+        `${eventType}: payload.nova_object.data must be an object (versioned notification)`,
+        `${prefix}payload.nova_object.data`,
+      ),
+    ];
   }
   const time = eventTime(msg, data);
-  if (!time) return [rejected('nova', loc, `${eventType}: no timestamp and no updated_at in the payload`, `${prefix}timestamp`)];
+  if (!time)
+    return [rejected('nova', loc, `${eventType}: no timestamp and no updated_at in the payload`, `${prefix}timestamp`)];
   const messageId = str(own(msg, 'message_id'));
   const idBase = messageId ? `nova:${messageId}` : contentId('nova', msg);
-  const make = (type: string, body: Record<string, unknown>) => emit('nova', loc, { id: `${idBase}:${type}`, time, type, source: 'nova', ...body });
+  const make = (type: string, body: Record<string, unknown>) =>
+    emit('nova', loc, { id: `${idBase}:${type}`, time, type, source: 'nova', ...body });
 
   if (eventType === 'service.update' || eventType.startsWith('service.')) {
     const host = str(own(data, 'host'));
-    if (!host) return [rejected('nova', loc, `${eventType}: payload has no host`, `${prefix}payload.nova_object.data.host`)];
+    if (!host)
+      return [rejected('nova', loc, `${eventType}: payload has no host`, `${prefix}payload.nova_object.data.host`)];
     if (eventType === 'service.delete') return [make('host.remove', { host: { id: host } })];
-    if (str(own(data, 'binary')) !== 'nova-compute') return [ignored('nova', loc, `${eventType} (${String(own(data, 'binary'))}: not a hypervisor)`)];
+    if (str(own(data, 'binary')) !== 'nova-compute')
+      return [ignored('nova', loc, `${eventType} (${String(own(data, 'binary'))}: not a hypervisor)`)];
     const down = own(data, 'forced_down') === true;
     return [
       make('host.upsert', {
@@ -131,7 +154,14 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
   if (!eventType.startsWith('instance.')) return [ignored('nova', loc, eventType)];
   const uuid = own(data, 'uuid');
   if (typeof uuid !== 'string' || uuid === '') {
-    return [rejected('nova', loc, `${eventType}: instance uuid must be a string, got ${jsonType(uuid)}`, `${prefix}payload.nova_object.data.uuid`)];
+    return [
+      rejected(
+        'nova',
+        loc,
+        `${eventType}: instance uuid must be a string, got ${jsonType(uuid)}`,
+        `${prefix}payload.nova_object.data.uuid`,
+      ),
+    ];
   }
   const host = str(own(data, 'host'));
   const action = eventType.replace(/^instance\./, '');
@@ -161,11 +191,20 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
       return [make('vm.upsert', { vm: { id: uuid, powerState: 'suspended' } })];
     case 'evacuate':
     case 'evacuate.end':
-      if (!host) return [rejected('nova', loc, `${eventType}: payload names no destination host`, `${prefix}payload.nova_object.data.host`)];
+      if (!host)
+        return [
+          rejected(
+            'nova',
+            loc,
+            `${eventType}: payload names no destination host`,
+            `${prefix}payload.nova_object.data.host`,
+          ),
+        ];
       return [make('vm.migrate', { migrate: { vmId: uuid, toHostId: host, kind: 'evacuate' } })];
     case 'live_migration_post_dest.end':
       // Sent by the destination once the instance runs there: this is the phase that moves the VM.
-      if (!host) return [rejected('nova', loc, `${eventType}: payload names no host`, `${prefix}payload.nova_object.data.host`)];
+      if (!host)
+        return [rejected('nova', loc, `${eventType}: payload names no host`, `${prefix}payload.nova_object.data.host`)];
       return [make('vm.migrate', { migrate: compact({ vmId: uuid, toHostId: host, kind: 'live' }) })];
     case 'live_migration_post.end': {
       // Sent by the source; the payload's host is the destination only if Nova already switched it.
@@ -173,10 +212,17 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
       if (host && from && host !== from) {
         return [make('vm.migrate', { migrate: { vmId: uuid, fromHostId: from, toHostId: host, kind: 'live' } })];
       }
-      return [ignored('nova', loc, `${eventType} (host unchanged in payload; the move is taken from live_migration_post_dest.end)`)];
+      return [
+        ignored(
+          'nova',
+          loc,
+          `${eventType} (host unchanged in payload; the move is taken from live_migration_post_dest.end)`,
+        ),
+      ];
     }
     default:
-      if (action.startsWith('live_migration')) return [ignored('nova', loc, `${eventType} (migration phase before the instance changes host)`)];
+      if (action.startsWith('live_migration'))
+        return [ignored('nova', loc, `${eventType} (migration phase before the instance changes host)`)];
       return [ignored('nova', loc, eventType)];
   }
 }

@@ -25,14 +25,24 @@ export function emit(source: SourceName, loc: RecordLocation, candidate: unknown
   const parsed = FleetEventSchema.safeParse(candidate);
   if (parsed.success) return { kind: 'event', source, event: parsed.data, ...loc };
   const f = issueField(parsed.error.issues);
-  return rejected(source, loc, `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`, f === undefined ? undefined : `${fieldPrefix}${f}`);
+  return rejected(
+    source,
+    loc,
+    `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`,
+    f === undefined ? undefined : `${fieldPrefix}${f}`,
+  );
 }
 
 export function ignored(source: SourceName | undefined, loc: RecordLocation, reason: string): SourceOutcome {
   return { kind: 'ignored', ...(source ? { source } : {}), ...loc, reason };
 }
 
-export function rejected(source: SourceName | undefined, loc: RecordLocation, reason: string, field?: string): SourceOutcome {
+export function rejected(
+  source: SourceName | undefined,
+  loc: RecordLocation,
+  reason: string,
+  field?: string,
+): SourceOutcome {
   return { kind: 'rejected', ...(source ? { source } : {}), ...loc, reason, ...(field !== undefined ? { field } : {}) };
 }
 

@@ -23,7 +23,13 @@ export function looksPowercliSetting(v: unknown): boolean {
 }
 
 export function looksPowercliService(v: unknown): boolean {
-  return isRecord(v) && typeof own(v, 'Key') === 'string' && Object.hasOwn(v, 'Running') && Object.hasOwn(v, 'Policy') && (Object.hasOwn(v, 'VMHostId') || Object.hasOwn(v, 'VMHost'));
+  return (
+    isRecord(v) &&
+    typeof own(v, 'Key') === 'string' &&
+    Object.hasOwn(v, 'Running') &&
+    Object.hasOwn(v, 'Policy') &&
+    (Object.hasOwn(v, 'VMHostId') || Object.hasOwn(v, 'VMHost'))
+  );
 }
 
 export function looksPowercli(v: unknown): boolean {
@@ -36,7 +42,8 @@ interface EntityRef {
   name?: string;
 }
 
-const UID = /^\/VIServer=(?:[^@/]*@)*([^/:]+)(?::\d+)?\/(VMHost|VirtualMachine)=(?:HostSystem|VirtualMachine)-([^/]+)\//;
+const UID =
+  /^\/VIServer=(?:[^@/]*@)*([^/:]+)(?::\d+)?\/(VMHost|VirtualMachine)=(?:HostSystem|VirtualMachine)-([^/]+)\//;
 const ID = /^(HostSystem|VirtualMachine)-(.+)$/;
 
 /** From a Uid: the server and the entity's MoRef. */
@@ -56,8 +63,13 @@ function settingEntity(r: unknown, opts: NormaliseOptions): EntityRef | { fail: 
   const uid = fromUid(own(entity, 'Uid')) ?? fromUid(own(r, 'Uid'));
   if (uid) return { kind: uid.kind, id: scopedId(uid.scope, uid.moref), name };
   const idm = ID.exec(typeof own(entity, 'Id') === 'string' ? (own(entity, 'Id') as string) : '');
-  if (!name && !idm) return { fail: `Entity must be a VMHost/VM object or its name, got ${jsonType(entity)}`, field: 'Entity' };
-  if (!opts.scope) return { fail: 'the export does not name its vCenter or ESXi server (no Uid): ingest it with --scope <server>', field: 'Entity' };
+  if (!name && !idm)
+    return { fail: `Entity must be a VMHost/VM object or its name, got ${jsonType(entity)}`, field: 'Entity' };
+  if (!opts.scope)
+    return {
+      fail: 'the export does not name its vCenter or ESXi server (no Uid): ingest it with --scope <server>',
+      field: 'Entity',
+    };
   if (idm) return { kind: idm[1] === 'HostSystem' ? 'host' : 'vm', id: scopedId(opts.scope, idm[2]!), name };
   return { kind: 'host', id: scopedId(opts.scope, name!), name };
 }
@@ -68,7 +80,11 @@ function serviceHost(r: unknown, opts: NormaliseOptions): EntityRef | { fail: st
   if (uid) return { kind: 'host', id: scopedId(uid.scope, uid.moref), name };
   const idm = ID.exec(str(own(r, 'VMHostId')) ?? '');
   if (!idm && !name) return { fail: 'service names no host (VMHostId, VMHost or Uid)', field: 'VMHostId' };
-  if (!opts.scope) return { fail: 'the export does not name its vCenter or ESXi server (no Uid): ingest it with --scope <server>', field: 'Uid' };
+  if (!opts.scope)
+    return {
+      fail: 'the export does not name its vCenter or ESXi server (no Uid): ingest it with --scope <server>',
+      field: 'Uid',
+    };
   return { kind: 'host', id: scopedId(opts.scope, idm ? idm[2]! : name!), name };
 }
 
@@ -92,7 +108,8 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
   const time = opts.snapshotTime;
   if (!time) return [rejected(SOURCE, loc, 'PowerCLI output carries no time and no file time is known', 'time')];
   const many = records.length > 1 || loc.record === undefined;
-  const where = (i: number): RecordLocation => (many ? { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` } : loc);
+  const where = (i: number): RecordLocation =>
+    many ? { ...loc, record: `${loc.record ? `${loc.record} ` : ''}record ${i + 1}` } : loc;
   const out: Outcomes = [];
   const acc = new Map<string, Acc>();
   const entry = (ref: EntityRef): Acc => {
@@ -108,7 +125,15 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
       if ('fail' in ref) return out.push(rejected(SOURCE, where(i), ref.fail, ref.field));
       const key = own(r, 'Name') as string;
       const value = settingValue(own(r, 'Value'));
-      if (value === undefined) return out.push(rejected(SOURCE, where(i), `setting ${key}: Value must be a string, number or boolean, got ${jsonType(own(r, 'Value'))}`, 'Value'));
+      if (value === undefined)
+        return out.push(
+          rejected(
+            SOURCE,
+            where(i),
+            `setting ${key}: Value must be a string, number or boolean, got ${jsonType(own(r, 'Value'))}`,
+            'Value',
+          ),
+        );
       if (value === null) return out.push(ignored(SOURCE, where(i), `setting ${key} has no value`));
       setOwn(entry(ref).settings, key, value);
       return;
@@ -117,15 +142,31 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
       const ref = serviceHost(r, opts);
       if ('fail' in ref) return out.push(rejected(SOURCE, where(i), ref.fail, ref.field));
       const running = psBool(own(r, 'Running'));
-      if (running === undefined) return out.push(rejected(SOURCE, where(i), `Running must be True or False, got ${JSON.stringify(own(r, 'Running'))}`, 'Running'));
+      if (running === undefined)
+        return out.push(
+          rejected(
+            SOURCE,
+            where(i),
+            `Running must be True or False, got ${JSON.stringify(own(r, 'Running'))}`,
+            'Running',
+          ),
+        );
       const policy = own(r, 'Policy');
       if (policy !== null && policy !== undefined && typeof policy !== 'string') {
-        return out.push(rejected(SOURCE, where(i), `Policy must be on, off or automatic, got ${jsonType(policy)}`, 'Policy'));
+        return out.push(
+          rejected(SOURCE, where(i), `Policy must be on, off or automatic, got ${jsonType(policy)}`, 'Policy'),
+        );
       }
       setOwn(entry(ref).services, own(r, 'Key') as string, compact({ running, policy: str(policy)?.toLowerCase() }));
       return;
     }
-    out.push(rejected(SOURCE, where(i), 'not a PowerCLI AdvancedSetting (Entity, Name, Value) or VMHostService (Key, Running, Policy, VMHostId) record'));
+    out.push(
+      rejected(
+        SOURCE,
+        where(i),
+        'not a PowerCLI AdvancedSetting (Entity, Name, Value) or VMHostService (Key, Running, Policy, VMHostId) record',
+      ),
+    );
   });
   for (const { ref, settings, services } of acc.values()) {
     const hasSettings = Object.keys(settings).length > 0;
@@ -142,10 +183,28 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
         settings: hasSettings ? settings : undefined,
         services: hasServices ? services : undefined,
       });
-      out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, host, complete }), time, type: 'host.upsert', source: SOURCE, host, ...(complete && { complete }) }));
+      out.push(
+        emit(SOURCE, loc, {
+          id: contentId(SOURCE, { time, host, complete }),
+          time,
+          type: 'host.upsert',
+          source: SOURCE,
+          host,
+          ...(complete && { complete }),
+        }),
+      );
     } else {
       const vm = compact({ id: ref.id, name: ref.name, settings: hasSettings ? settings : undefined });
-      out.push(emit(SOURCE, loc, { id: contentId(SOURCE, { time, vm, complete }), time, type: 'vm.upsert', source: SOURCE, vm, ...(complete && { complete }) }));
+      out.push(
+        emit(SOURCE, loc, {
+          id: contentId(SOURCE, { time, vm, complete }),
+          time,
+          type: 'vm.upsert',
+          source: SOURCE,
+          vm,
+          ...(complete && { complete }),
+        }),
+      );
     }
   }
   return out;

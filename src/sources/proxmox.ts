@@ -44,17 +44,42 @@ export function normaliseProxmox(value: unknown, loc: RecordLocation, opts: Norm
   const rawTime = wrapper ? own(wrapper, 'time') : undefined;
   const time = rfc3339(rawTime) ?? opts.snapshotTime;
   if (!time) {
-    return [rejected('proxmox', loc, '/cluster/resources carries no time: wrap it as {"time": "<RFC 3339>", "data": [...]}', 'time')];
+    return [
+      rejected(
+        'proxmox',
+        loc,
+        '/cluster/resources carries no time: wrap it as {"time": "<RFC 3339>", "data": [...]}',
+        'time',
+      ),
+    ];
   }
   // Full snapshots (issue 21): the wrapper's `cluster` names the scope the answer covers whole.
   const cluster = wrapper ? own(wrapper, 'cluster') : undefined;
   if (cluster !== undefined && (typeof cluster !== 'string' || cluster === '' || cluster.length > 512)) {
-    return [rejected('proxmox', loc, `cluster must be a non-empty string of at most 512 characters, got ${jsonType(cluster)}`, 'cluster')];
+    return [
+      rejected(
+        'proxmox',
+        loc,
+        `cluster must be a non-empty string of at most 512 characters, got ${jsonType(cluster)}`,
+        'cluster',
+      ),
+    ];
   }
   const scope: Scope | undefined = cluster === undefined ? undefined : { source: 'proxmox', instance: cluster };
   if (!Array.isArray(items)) return normaliseResource(items, loc, time, undefined, scope);
-  const out = list.flatMap((item, i) => normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i, scope));
-  if (scope) out.push(...inventorySnapshotOutcomes('proxmox', { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data` }, scope, time, clusterMembers(list, scope)));
+  const out = list.flatMap((item, i) =>
+    normaliseResource(item, { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data[${i}]` }, time, i, scope),
+  );
+  if (scope)
+    out.push(
+      ...inventorySnapshotOutcomes(
+        'proxmox',
+        { ...loc, record: `${loc.record ? `${loc.record} ` : ''}data` },
+        scope,
+        time,
+        clusterMembers(list, scope),
+      ),
+    );
   return out;
 }
 
@@ -90,32 +115,59 @@ function clusterMembers(list: unknown[], scope: Scope): { hosts?: string[]; vms?
 }
 
 /** Ids scoped by the cluster when the capture names it (issue 15 item 1), bare as before otherwise. */
-const nodeId = (scope: Scope | undefined, node: string) => (scope === undefined ? node : proxmoxNodeId(scope.instance, node));
-const guestId = (scope: Scope | undefined, id: string) => (scope === undefined ? id : proxmoxGuestId(scope.instance, id));
+const nodeId = (scope: Scope | undefined, node: string) =>
+  scope === undefined ? node : proxmoxNodeId(scope.instance, node);
+const guestId = (scope: Scope | undefined, id: string) =>
+  scope === undefined ? id : proxmoxGuestId(scope.instance, id);
 
 const STRING_FIELDS = ['name', 'node', 'status', 'tags', 'pool', 'hastate'];
 const NUMBER_FIELDS = ['maxcpu', 'maxmem', 'vmid'];
 
-function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: number | undefined, scope: Scope | undefined): Outcomes {
+function normaliseResource(
+  item: unknown,
+  loc: RecordLocation,
+  time: string,
+  i: number | undefined,
+  scope: Scope | undefined,
+): Outcomes {
   const f = (name: string) => (i === undefined ? name : `data.${i}.${name}`);
-  if (!isRecord(item)) return [rejected('proxmox', loc, `resource must be an object, got ${jsonType(item)}`, i === undefined ? undefined : `data.${i}`)];
+  if (!isRecord(item))
+    return [
+      rejected(
+        'proxmox',
+        loc,
+        `resource must be an object, got ${jsonType(item)}`,
+        i === undefined ? undefined : `data.${i}`,
+      ),
+    ];
   for (const k of STRING_FIELDS) {
     const v = own(item, k);
-    if (v !== undefined && v !== null && typeof v !== 'string') return [rejected('proxmox', loc, `${k} must be a string, got ${jsonType(v)}`, f(k))];
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      return [rejected('proxmox', loc, `${k} must be a string, got ${jsonType(v)}`, f(k))];
   }
   for (const k of NUMBER_FIELDS) {
     const v = own(item, k);
-    if (v !== undefined && v !== null && typeof v !== 'number') return [rejected('proxmox', loc, `${k} must be a number, got ${jsonType(v)}`, f(k))];
+    if (v !== undefined && v !== null && typeof v !== 'number')
+      return [rejected('proxmox', loc, `${k} must be a number, got ${jsonType(v)}`, f(k))];
   }
   const type = own(item, 'type');
-  if (typeof type !== 'string') return [rejected('proxmox', loc, `type must be a string, got ${jsonType(type)}`, f('type'))];
+  if (typeof type !== 'string')
+    return [rejected('proxmox', loc, `type must be a string, got ${jsonType(type)}`, f('type'))];
   const id = own(item, 'id');
-  if (typeof id !== 'string' || id === '') return [rejected('proxmox', loc, `id must be a string, got ${jsonType(id)}`, f('id'))];
+  if (typeof id !== 'string' || id === '')
+    return [rejected('proxmox', loc, `id must be a string, got ${jsonType(id)}`, f('id'))];
   // A resource states whole the fields whose keys it carries; labels are not claimed (other producers add some).
   const make = (evType: string, body: Record<string, unknown>, covered: [string, boolean][]) => {
     const fields = covered.filter(([, present]) => present).map(([f]) => f);
     const whole = { ...(fields.length > 0 && { complete: { fields } }), ...(scope && { scope }) };
-    return emit('proxmox', loc, { id: contentId('proxmox', { time, body, ...whole }), time, type: evType, source: 'proxmox', ...body, ...whole });
+    return emit('proxmox', loc, {
+      id: contentId('proxmox', { time, body, ...whole }),
+      time,
+      type: evType,
+      source: 'proxmox',
+      ...body,
+      ...whole,
+    });
   };
   const has = (k: string) => own(item, k) !== undefined && own(item, k) !== null;
   const maxmem = numeric(own(item, 'maxmem'));
@@ -123,16 +175,25 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
     const node = str(own(item, 'node')) ?? id.replace(/^node\//, '');
     const status = str(own(item, 'status'));
     return [
-      make('host.upsert', {
-        host: compact({
-          id: nodeId(scope, node),
-          name: node,
-          cluster: scope?.instance,
-          hypervisor: { vendor: 'proxmox' },
-          memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
-          connectionState: status === 'online' ? 'connected' : status === 'offline' ? 'disconnected' : undefined,
-        }),
-      }, [['name', true], ['hypervisor', true], ['memoryMiB', has('maxmem')], ['connectionState', has('status')]]),
+      make(
+        'host.upsert',
+        {
+          host: compact({
+            id: nodeId(scope, node),
+            name: node,
+            cluster: scope?.instance,
+            hypervisor: { vendor: 'proxmox' },
+            memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
+            connectionState: status === 'online' ? 'connected' : status === 'offline' ? 'disconnected' : undefined,
+          }),
+        },
+        [
+          ['name', true],
+          ['hypervisor', true],
+          ['memoryMiB', has('maxmem')],
+          ['connectionState', has('status')],
+        ],
+      ),
     ];
   }
   if (type === 'qemu' || type === 'lxc') {
@@ -147,20 +208,29 @@ function normaliseResource(item: unknown, loc: RecordLocation, time: string, i: 
     if (own(item, 'template') === 1 || own(item, 'template') === true) labelEntries.push(['template', true]);
     for (const t of tags?.split(/[;,\s]+/).filter(Boolean) ?? []) labelEntries.push([`tag:${t}`, true]);
     return [
-      make('vm.upsert', {
-        vm: compact({
-          id: guestId(scope, id),
-          name: str(own(item, 'name')),
-          hostId: ((node) => (node === undefined ? undefined : nodeId(scope, node)))(str(own(item, 'node'))),
-          cluster: scope?.instance,
-          vcpus: maxcpu !== undefined && Number.isInteger(maxcpu) && maxcpu > 0 ? maxcpu : undefined,
-          memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
-          powerState: status ? GUEST_POWER[status] : undefined,
-          labels: Object.fromEntries(labelEntries),
-        }),
-      }, [['name', has('name')], ['hostId', has('node')], ['vcpus', has('maxcpu')], ['memoryMiB', has('maxmem')], ['powerState', has('status')]]),
+      make(
+        'vm.upsert',
+        {
+          vm: compact({
+            id: guestId(scope, id),
+            name: str(own(item, 'name')),
+            hostId: ((node) => (node === undefined ? undefined : nodeId(scope, node)))(str(own(item, 'node'))),
+            cluster: scope?.instance,
+            vcpus: maxcpu !== undefined && Number.isInteger(maxcpu) && maxcpu > 0 ? maxcpu : undefined,
+            memoryMiB: maxmem !== undefined && maxmem >= 0 ? Math.round(maxmem / MiB) : undefined,
+            powerState: status ? GUEST_POWER[status] : undefined,
+            labels: Object.fromEntries(labelEntries),
+          }),
+        },
+        [
+          ['name', has('name')],
+          ['hostId', has('node')],
+          ['vcpus', has('maxcpu')],
+          ['memoryMiB', has('maxmem')],
+          ['powerState', has('status')],
+        ],
+      ),
     ];
   }
   return [ignored('proxmox', loc, `proxmox ${type} resource`)];
 }
-

@@ -61,27 +61,46 @@ export async function* readSources(paths: string[], opts: ReadSourcesOptions = {
       try {
         yield* readOneFile(entry.file, opts, limits);
       } catch (e) {
-        yield rejected(opts.source, { file: entry.file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        yield rejected(
+          opts.source,
+          { file: entry.file },
+          `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
     }
   }
 }
 
-async function* readOneFile(file: string, opts: ReadSourcesOptions, limits: InputLimits): AsyncGenerator<SourceOutcome> {
+async function* readOneFile(
+  file: string,
+  opts: ReadSourcesOptions,
+  limits: InputLimits,
+): AsyncGenerator<SourceOutcome> {
   const info = await stat(file);
   const snapshotTime = info.mtime.toISOString();
   const mtimeProblem = opts.future === undefined ? undefined : futureTimeProblem(snapshotTime, opts.future);
   for await (const outcome of readFileAs(file, opts, info, snapshotTime, limits)) {
     if (mtimeProblem !== undefined && outcome.kind === 'event' && outcome.event.time === snapshotTime) {
       const reason = `the file's modification time, used as event time because the record carries none, is ${mtimeProblem}`;
-      yield rejected(outcome.source, { file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }) }, reason, 'time');
+      yield rejected(
+        outcome.source,
+        { file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }) },
+        reason,
+        'time',
+      );
     } else {
       yield outcome;
     }
   }
 }
 
-async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, snapshotTime: string, limits: InputLimits): AsyncGenerator<SourceOutcome> {
+async function* readFileAs(
+  file: string,
+  opts: ReadSourcesOptions,
+  info: Stats,
+  snapshotTime: string,
+  limits: InputLimits,
+): AsyncGenerator<SourceOutcome> {
   const ext = extname(file).toLowerCase();
   const forced = opts.source;
   if (!info.isFile()) {
@@ -110,7 +129,12 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
   }
   if (ext === '.csv' && (forced === 'powercli' || (!forced && looksPowercliCsvHeader(await readHead(file, 4096))))) {
     if (info.size > limits.maxDocumentBytes) {
-      yield rejected('powercli', { file }, `a PowerCLI CSV export larger than ${formatBytes(limits.maxDocumentBytes)} is not read; split it per host`, 'file');
+      yield rejected(
+        'powercli',
+        { file },
+        `a PowerCLI CSV export larger than ${formatBytes(limits.maxDocumentBytes)} is not read; split it per host`,
+        'file',
+      );
       return;
     }
     yield* await readPowercliCsv(file, { snapshotTime, scope: opts.scope });
@@ -125,14 +149,33 @@ async function* readFileAs(file: string, opts: ReadSourcesOptions, info: Stats, 
     return;
   }
   const head = await readHead(file, 64 * 1024);
-  const ctx: NormaliseOptions = { source: forced, snapshotTime, host: opts.host, scope: opts.scope, ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }) };
+  const ctx: NormaliseOptions = {
+    source: forced,
+    snapshotTime,
+    host: opts.host,
+    scope: opts.scope,
+    ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }),
+  };
   if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
     const domains = opts.libvirtDomains && (await opts.libvirtDomains());
-    yield* readLines(file, (line, record, state) => normaliseLibvirtLine(line, { file, record }, state), limits.maxLineBytes, opts.host, 'libvirt', domains);
+    yield* readLines(
+      file,
+      (line, record, state) => normaliseLibvirtLine(line, { file, record }, state),
+      limits.maxLineBytes,
+      opts.host,
+      'libvirt',
+      domains,
+    );
     return;
   }
   if (NDJSON_EXTENSIONS.has(ext) || info.size > limits.maxDocumentBytes) {
-    yield* readLines(file, (line, record) => parseLine(line, file, record, ctx), limits.maxLineBytes, undefined, forced);
+    yield* readLines(
+      file,
+      (line, record) => parseLine(line, file, record, ctx),
+      limits.maxLineBytes,
+      undefined,
+      forced,
+    );
     return;
   }
   yield* readDocument(file, ctx, limits.maxLineBytes);
@@ -171,8 +214,19 @@ function parseLine(line: string, file: string, record: string, ctx: NormaliseOpt
   return normaliseRecord(value, { file, record }, ctx);
 }
 
-export function tooLongLine(source: SourceName | undefined, file: string, n: number, bytes: number, max: number): SourceOutcome {
-  return rejected(source, { file, record: `line ${n}` }, `line ${n} is ${bytes} bytes, over the ${formatBytes(max)} line limit (--max-line-bytes): skipped to the next line unread`, 'line');
+export function tooLongLine(
+  source: SourceName | undefined,
+  file: string,
+  n: number,
+  bytes: number,
+  max: number,
+): SourceOutcome {
+  return rejected(
+    source,
+    { file, record: `line ${n}` },
+    `line ${n} is ${bytes} bytes, over the ${formatBytes(max)} line limit (--max-line-bytes): skipped to the next line unread`,
+    'line',
+  );
 }
 
 /**
@@ -212,7 +266,10 @@ async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: 
     await fh.close();
   }
   // Windows PowerShell 5.1 writes `ConvertTo-Json > file` and Out-File as UTF-16LE with a BOM.
-  const decoded = bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? { text: bytes.subarray(2).toString('utf16le') } : decodeUtf8(bytes);
+  const decoded =
+    bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe
+      ? { text: bytes.subarray(2).toString('utf16le') }
+      : decodeUtf8(bytes);
   if ('error' in decoded) {
     yield rejected(ctx.source, { file, record: `line ${decoded.line}` }, decoded.error, 'encoding');
     return;
@@ -244,7 +301,11 @@ async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: 
       return;
     }
     const pos = jsonErrorPosition(text);
-    yield rejected(ctx.source, { file, record: `line ${pos.line}, column ${pos.column}` }, `not valid JSON: ${jsonErrorMessage(e)}`);
+    yield rejected(
+      ctx.source,
+      { file, record: `line ${pos.line}, column ${pos.column}` },
+      `not valid JSON: ${jsonErrorMessage(e)}`,
+    );
     return;
   }
   const exported = normaliseExportDocument(value, { file }, ctx);

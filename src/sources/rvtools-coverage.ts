@@ -46,7 +46,8 @@ function hasColumn(sheet: Sheet, column: string): boolean {
 function covered(sheets: readonly Sheet[], bySheet: Record<string, [string, string[]][]>): string[] {
   const fields = new Set<string>();
   for (const sheet of sheets) {
-    for (const [field, columns] of bySheet[sheet.name] ?? []) if (columns.some((c) => hasColumn(sheet, c))) fields.add(field);
+    for (const [field, columns] of bySheet[sheet.name] ?? [])
+      if (columns.some((c) => hasColumn(sheet, c))) fields.add(field);
   }
   return [...fields].sort();
 }

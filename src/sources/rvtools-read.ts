@@ -4,7 +4,14 @@ import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { rejected, type Outcomes } from './outcome';
 import { normaliseRvtools } from './rvtools';
-import { RVTOOLS_SHEETS, sheetNameFromCsvFile, sheetNameFromHeaders, type Cell, type Sheet, type SheetRow } from './rvtools-sheets';
+import {
+  RVTOOLS_SHEETS,
+  sheetNameFromCsvFile,
+  sheetNameFromHeaders,
+  type Cell,
+  type Sheet,
+  type SheetRow,
+} from './rvtools-sheets';
 import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from './input-limits';
 import { decodeUtf8 } from './utf8';
 import { checkXlsxZip, createdFromCoreProps } from './xlsx-zip-check';
@@ -62,20 +69,31 @@ function sheetName(ws: object): string | undefined {
  * oversized export is refused at the row limit instead of exhausting memory.
  */
 export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
-  const refuse = (reason: string, record?: string): Outcomes => [rejected('rvtools', { file, ...(record !== undefined && { record }) }, reason, 'file')];
+  const refuse = (reason: string, record?: string): Outcomes => [
+    rejected('rvtools', { file, ...(record !== undefined && { record }) }, reason, 'file'),
+  ];
   try {
     const size = (await stat(file)).size;
-    if (size > limits.maxXlsxBytes) return refuse(`the workbook is ${size} bytes, over the ${formatBytes(limits.maxXlsxBytes)} limit for an xlsx`);
+    if (size > limits.maxXlsxBytes)
+      return refuse(`the workbook is ${size} bytes, over the ${formatBytes(limits.maxXlsxBytes)} limit for an xlsx`);
     if (!(await startsWithZipMagic(file))) return refuse('not an xlsx workbook: the file is not a zip archive');
   } catch (e) {
-    return [rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)];
+    return [
+      rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`),
+    ];
   }
   const zip = await checkXlsxZip(file, limits);
   if (!zip.ok) return refuse(zip.reason);
   // Loaded on first use: exceljs takes about half a second to import, which every other CLI command would pay.
   const { default: Excel } = await import('exceljs');
   // Styles are cached (small) because date cells are told from numbers by their number format.
-  const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const reader = new Excel.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
   const sheets: Sheet[] = [];
   let rowsKept = 0;
   let cellsKept = 0;
@@ -86,7 +104,11 @@ export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAUL
       let header: string[] | undefined;
       const rows: SheetRow[] = [];
       for await (const row of ws) {
-        if (++rowsKept > limits.maxRows) return refuse(`the RVTools tabs hold more than ${limits.maxRows} rows, the limit for one export`, `${name} row ${row.number}`);
+        if (++rowsKept > limits.maxRows)
+          return refuse(
+            `the RVTools tabs hold more than ${limits.maxRows} rows, the limit for one export`,
+            `${name} row ${row.number}`,
+          );
         const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
         if (header === undefined) {
           header = values.map((h) => (h === null ? '' : String(h).trim()));
@@ -100,7 +122,11 @@ export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAUL
         });
         if (cells.size === 0) continue;
         cellsKept += cells.size;
-        if (cellsKept > limits.maxCells) return refuse(`the RVTools tabs hold more than ${limits.maxCells} non-empty cells, the limit for one export`, `${name} row ${row.number}`);
+        if (cellsKept > limits.maxCells)
+          return refuse(
+            `the RVTools tabs hold more than ${limits.maxCells} non-empty cells, the limit for one export`,
+            `${name} row ${row.number}`,
+          );
         rows.push({ rowNumber: row.number, cells });
       }
       sheets.push({ name, rows });
@@ -109,7 +135,9 @@ export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAUL
     return refuse(`not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}`);
   }
   if (!sheets.some((s) => s.name === 'vInfo' || s.name === 'vHost')) {
-    return [rejected('rvtools', { file }, 'workbook has neither a vInfo nor a vHost sheet: not an RVTools export', 'vInfo')];
+    return [
+      rejected('rvtools', { file }, 'workbook has neither a vInfo nor a vHost sheet: not an RVTools export', 'vInfo'),
+    ];
   }
   return normaliseRvtools({ file, sheets, fallbackTime: createdFromCoreProps(zip.corePropsXml), whole: true });
 }
@@ -117,31 +145,74 @@ export async function readRvtoolsXlsx(file: string, limits: InputLimits = DEFAUL
 function parseCsv(text: string): Cell[][] {
   const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  return parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as Cell[][];
+  return parse(text, {
+    bom: true,
+    delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    relax_quotes: true,
+  }) as Cell[][];
 }
 
 async function csvSheet(file: string, limits: InputLimits): Promise<{ sheet: Sheet } | { error: Outcomes }> {
   // A tab is parsed whole (its rows are joined with the other tabs'), so its size is checked before reading.
   const size = (await stat(file)).size;
   if (size > limits.maxCsvBytes) {
-    return { error: [rejected('rvtools', { file }, `CSV file is ${size} bytes, over the ${formatBytes(limits.maxCsvBytes)} limit for one RVTools tab`, 'file')] };
+    return {
+      error: [
+        rejected(
+          'rvtools',
+          { file },
+          `CSV file is ${size} bytes, over the ${formatBytes(limits.maxCsvBytes)} limit for one RVTools tab`,
+          'file',
+        ),
+      ],
+    };
   }
   const bytes = await readFile(file);
   const decoded = decodeUtf8(bytes);
-  if ('error' in decoded) return { error: [rejected('rvtools', { file, record: `line ${decoded.line}` }, decoded.error, 'encoding')] };
+  if ('error' in decoded)
+    return { error: [rejected('rvtools', { file, record: `line ${decoded.line}` }, decoded.error, 'encoding')] };
   let table: Cell[][];
   try {
     table = parseCsv(decoded.text);
   } catch (e) {
     const err = e as Error & { lines?: number };
-    return { error: [rejected('rvtools', { file, ...(err.lines ? { record: `line ${err.lines}` } : {}) }, `not valid CSV: ${err.message}`)] };
+    return {
+      error: [
+        rejected(
+          'rvtools',
+          { file, ...(err.lines ? { record: `line ${err.lines}` } : {}) },
+          `not valid CSV: ${err.message}`,
+        ),
+      ],
+    };
   }
   const headers = (table[0] ?? []).map((h) => String(h ?? '').trim());
   if (table.length - 1 > limits.maxRows) {
-    return { error: [rejected('rvtools', { file, record: `line ${limits.maxRows + 2}` }, `CSV has more than ${limits.maxRows} rows, the limit for one RVTools export`, 'file')] };
+    return {
+      error: [
+        rejected(
+          'rvtools',
+          { file, record: `line ${limits.maxRows + 2}` },
+          `CSV has more than ${limits.maxRows} rows, the limit for one RVTools export`,
+          'file',
+        ),
+      ],
+    };
   }
   const name = sheetNameFromCsvFile(file) ?? sheetNameFromHeaders(headers);
-  if (!name) return { error: [rejected('rvtools', { file, record: 'line 1' }, 'CSV header is not an RVTools tab (no VM or Host column)', 'header')] };
+  if (!name)
+    return {
+      error: [
+        rejected(
+          'rvtools',
+          { file, record: 'line 1' },
+          'CSV header is not an RVTools tab (no VM or Host column)',
+          'header',
+        ),
+      ],
+    };
   return { sheet: { name, rows: rowsFromTable(table) } };
 }
 
@@ -149,12 +220,18 @@ async function csvSheet(file: string, limits: InputLimits): Promise<{ sheet: She
  * One RVTools CSV tab (`RVTools_tabvInfo.csv`). Tabs are separate files, so each gives partial upserts that the
  * store merges. The export time comes from `RVTools_tabvMetaData.csv` in the same folder when present.
  */
-export async function readRvtoolsCsv(file: string, snapshotTime: string | undefined, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<Outcomes> {
+export async function readRvtoolsCsv(
+  file: string,
+  snapshotTime: string | undefined,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<Outcomes> {
   let own: { sheet: Sheet } | { error: Outcomes };
   try {
     own = await csvSheet(file, limits);
   } catch (e) {
-    return [rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)];
+    return [
+      rejected('rvtools', { file }, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`),
+    ];
   }
   if ('error' in own) return own.error;
   if (own.sheet.name === 'vMetaData') return [];

@@ -37,7 +37,8 @@ function number(row: SheetRow, column: string): number | undefined {
   const v = row.cells.get(column);
   if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) return undefined;
   const n = numeric(v);
-  if (n === undefined) throw new RowError(column, `${column} must be a number, got ${JSON.stringify(String(v)).slice(0, 60)}`);
+  if (n === undefined)
+    throw new RowError(column, `${column} must be a number, got ${JSON.stringify(String(v)).slice(0, 60)}`);
   return n;
 }
 
@@ -109,7 +110,14 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
   const out: Outcomes = [];
   const time = exportTime(sheets, input.fallbackTime);
   if (!time) {
-    return [rejected('rvtools', { file }, 'no export time: the export has no vMetaData sheet and no creation date', 'vMetaData')];
+    return [
+      rejected(
+        'rvtools',
+        { file },
+        'no export time: the export has no vMetaData sheet and no creation date',
+        'vMetaData',
+      ),
+    ];
   }
   const get = (name: string) => sheets.find((s) => s.name === name);
   const loc = (sheet: string, row: SheetRow): RecordLocation => ({ file, record: `${sheet} row ${row.rowNumber}` });
@@ -134,7 +142,9 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
       const id = text(row, 'Object ID') ?? name;
       hostIdByName.set(name, id);
       const sockets = positiveInt(number(row, '# CPU'));
-      const cores = positiveInt(number(row, 'Cores per CPU')) ?? (sockets ? positiveInt((number(row, '# Cores') ?? 0) / sockets) : undefined);
+      const cores =
+        positiveInt(number(row, 'Cores per CPU')) ??
+        (sockets ? positiveInt((number(row, '# Cores') ?? 0) / sockets) : undefined);
       const mhz = number(row, 'Speed');
       const ht = flag(row, 'HT Active');
       const ntp = text(row, 'NTP Server(s)');
@@ -144,13 +154,35 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
         datacenter: text(row, 'Datacenter'),
         cluster: text(row, 'Cluster'),
         hypervisor: { vendor: 'vmware' as HypervisorVendor, ...esxVersion(text(row, 'ESX Version')) },
-        cpu: sockets && cores && mhz && mhz > 0 ? compact({ sockets, coresPerSocket: cores, threadsPerCore: ht === undefined ? undefined : ht ? 2 : 1, mhz }) : undefined,
+        cpu:
+          sockets && cores && mhz && mhz > 0
+            ? compact({
+                sockets,
+                coresPerSocket: cores,
+                threadsPerCore: ht === undefined ? undefined : ht ? 2 : 1,
+                mhz,
+              })
+            : undefined,
         memoryMiB: number(row, '# Memory'),
         maintenanceMode: flag(row, 'in Maintenance Mode'),
         ntpServers: ntp ? ntp.split(/[,;]\s*/).filter(Boolean) : undefined,
       });
       const whole = { ...completeMarker(hostFields), ...scopeOf(text(row, 'VI SDK Server')) };
-      out.push(emit('rvtools', loc('vHost', row), { id: contentId('rvtools', { time, host, ...whole }), time, type: 'host.upsert', source: 'rvtools', host, ...whole }, 'vHost:'));
+      out.push(
+        emit(
+          'rvtools',
+          loc('vHost', row),
+          {
+            id: contentId('rvtools', { time, host, ...whole }),
+            time,
+            type: 'host.upsert',
+            source: 'rvtools',
+            host,
+            ...whole,
+          },
+          'vHost:',
+        ),
+      );
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
       out.push(rejected('rvtools', loc('vHost', row), e.message, `vHost.${e.column}`));
@@ -188,7 +220,17 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
     }
     const existing = vms.get(id);
     if (existing) return { a: existing, created: false };
-    const a: VmAcc = { id, sheet, at: loc(sheet, row), vm: {}, settings: {}, disks: [], nics: [], vinfoNics: [], server: text(row, 'VI SDK Server') };
+    const a: VmAcc = {
+      id,
+      sheet,
+      at: loc(sheet, row),
+      vm: {},
+      settings: {},
+      disks: [],
+      nics: [],
+      vinfoNics: [],
+      server: text(row, 'VI SDK Server'),
+    };
     vms.set(id, a);
     return { a, created: true };
   };
@@ -256,12 +298,16 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
   each('vDisk', (row, a) => {
     const controller = controllerOf(text(row, 'Controller'));
     const mib = number(row, 'Capacity MiB');
-    if (controller) a.disks.push(compact({ controller, sizeGiB: mib === undefined ? undefined : Math.round((mib / 1024) * 1000) / 1000 }));
+    if (controller)
+      a.disks.push(
+        compact({ controller, sizeGiB: mib === undefined ? undefined : Math.round((mib / 1024) * 1000) / 1000 }),
+      );
     if (a.vm.name === undefined && text(row, 'VM')) a.vm.name = text(row, 'VM');
   });
   each('vNetwork', (row, a) => {
     const network = text(row, 'Network');
-    if (network) a.nics.push(compact({ network, adapter: text(row, 'Adapter'), passthrough: flag(row, 'Direct Path IO') }));
+    if (network)
+      a.nics.push(compact({ network, adapter: text(row, 'Adapter'), passthrough: flag(row, 'Direct Path IO') }));
     if (a.vm.name === undefined && text(row, 'VM')) a.vm.name = text(row, 'VM');
   });
 
@@ -275,7 +321,14 @@ export function normaliseRvtools(input: RvtoolsInput): Outcomes {
       nics: nics.length > 0 ? nics : undefined,
     });
     const whole = { ...completeMarker(vmFields), ...scopeOf(a.server) };
-    out.push(emit('rvtools', a.at, { id: contentId('rvtools', { time, vm, ...whole }), time, type: 'vm.upsert', source: 'rvtools', vm, ...whole }, `${a.sheet}:`));
+    out.push(
+      emit(
+        'rvtools',
+        a.at,
+        { id: contentId('rvtools', { time, vm, ...whole }), time, type: 'vm.upsert', source: 'rvtools', vm, ...whole },
+        `${a.sheet}:`,
+      ),
+    );
   }
   if (input.whole) out.push(...wholeInventories(file, time, get('vHost'), get('vInfo'), metaServer, vmKey));
   return out;
@@ -316,8 +369,15 @@ function wholeInventories(
       ...(vHost && !entry.unknown.has('hosts') && { hosts: entry.hosts ?? [] }),
       ...(vInfo && !entry.unknown.has('vms') && { vms: entry.vms ?? [] }),
     };
-    out.push(...inventorySnapshotOutcomes('rvtools', { file, record: `vInfo/vHost of ${server}` }, { source: 'vcenter', instance: server }, time, lists));
+    out.push(
+      ...inventorySnapshotOutcomes(
+        'rvtools',
+        { file, record: `vInfo/vHost of ${server}` },
+        { source: 'vcenter', instance: server },
+        time,
+        lists,
+      ),
+    );
   }
   return out;
 }
-

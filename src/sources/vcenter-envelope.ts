@@ -58,7 +58,10 @@ function classFromBody(body: JsonRecord): string | undefined {
 
 /** Unwraps CloudEvents (structured mode) and EventBridge envelopes down to the vCenter event body. */
 export function unwrapVcenter(value: JsonRecord, file: string): VcenterEnvelope | { error: string; field: string } {
-  if (isCloudEvent(value) || (own(value, 'data') !== undefined && own(value, 'type') === undefined && Object.keys(value).length <= 3)) {
+  if (
+    isCloudEvent(value) ||
+    (own(value, 'data') !== undefined && own(value, 'type') === undefined && Object.keys(value).length <= 3)
+  ) {
     const data = own(value, 'data');
     if (!isRecord(data)) return { error: 'CloudEvent has no `data` object holding the vCenter event', field: 'data' };
     const fromBody = classFromBody(data);
@@ -92,13 +95,17 @@ export function unwrapVcenter(value: JsonRecord, file: string): VcenterEnvelope 
  * CloudEvents binary mode (HTTP): attributes arrive as `ce-*` headers and the body is the event data.
  * Produces the structured form the normalisers read.
  */
-export function cloudEventFromBinary(headers: Record<string, string | string[] | undefined>, body: unknown): JsonRecord {
+export function cloudEventFromBinary(
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+): JsonRecord {
   const event: JsonRecord = {};
   for (const [rawName, rawValue] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
     if (!name.startsWith('ce-')) continue;
     const attr = name.slice(3);
-    if (attr === '' || attr === '__proto__' || attr === 'constructor' || attr === 'prototype' || attr === 'data') continue;
+    if (attr === '' || attr === '__proto__' || attr === 'constructor' || attr === 'prototype' || attr === 'data')
+      continue;
     const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
     if (value === undefined) continue;
     Object.defineProperty(event, attr, { value, enumerable: true, writable: true, configurable: true });

@@ -9,11 +9,30 @@ import { inventorySnapshotOutcomes } from './inventory-snapshot';
 
 /** The dump's fields each entity states whole when its record carries the source key (issue 21). */
 function completeOf(record: unknown, fields: [field: string, key: string][]): { complete?: { fields: string[] } } {
-  const present = fields.filter(([, key]) => field(record, key) !== undefined && field(record, key) !== null).map(([f]) => f);
+  const present = fields
+    .filter(([, key]) => field(record, key) !== undefined && field(record, key) !== null)
+    .map(([f]) => f);
   return present.length > 0 ? { complete: { fields: present } } : {};
 }
-const HOST_WHOLE: [string, string][] = [['name', 'Name'], ['cluster', 'ParentType'], ['hypervisor', 'Product'], ['cpu', 'NumCpuPkgs'], ['memoryMiB', 'MemorySize'], ['connectionState', 'ConnectionState'], ['maintenanceMode', 'InMaintenanceMode']];
-const VM_WHOLE: [string, string][] = [['name', 'Name'], ['hostId', 'Host'], ['powerState', 'PowerState'], ['guestOs', 'GuestId'], ['vcpus', 'NumCPU'], ['memoryMiB', 'MemoryMB'], ['datastore', 'Datastores'], ['nics', 'Networks']];
+const HOST_WHOLE: [string, string][] = [
+  ['name', 'Name'],
+  ['cluster', 'ParentType'],
+  ['hypervisor', 'Product'],
+  ['cpu', 'NumCpuPkgs'],
+  ['memoryMiB', 'MemorySize'],
+  ['connectionState', 'ConnectionState'],
+  ['maintenanceMode', 'InMaintenanceMode'],
+];
+const VM_WHOLE: [string, string][] = [
+  ['name', 'Name'],
+  ['hostId', 'Host'],
+  ['powerState', 'PowerState'],
+  ['guestOs', 'GuestId'],
+  ['vcpus', 'NumCPU'],
+  ['memoryMiB', 'MemoryMB'],
+  ['datastore', 'Datastores'],
+  ['nics', 'Networks'],
+];
 
 const PRIMITIVE_TYPES: Record<string, string> = {
   string: 'string',
@@ -47,14 +66,22 @@ function firstTypedValueError(root: unknown): { field: string; reason: string } 
     }
     if (!isRecord(v)) continue;
     const t = own(v, '_typeName');
-    if (typeof t === 'string' && Object.prototype.hasOwnProperty.call(PRIMITIVE_TYPES, t) && own(v, '_value') !== undefined) {
+    if (
+      typeof t === 'string' &&
+      Object.hasOwn(PRIMITIVE_TYPES, t) &&
+      own(v, '_value') !== undefined
+    ) {
       const got = jsonType(own(v, '_value'));
       if (got !== PRIMITIVE_TYPES[t]) {
-        return { field: `${path}${path ? '.' : ''}_value`, reason: `_typeName ${t} needs a ${PRIMITIVE_TYPES[t]} _value, got ${got}` };
+        return {
+          field: `${path}${path ? '.' : ''}_value`,
+          reason: `_typeName ${t} needs a ${PRIMITIVE_TYPES[t]} _value, got ${got}`,
+        };
       }
     }
     const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: v[keys[i]!], path: `${path}${path ? '.' : ''}${keys[i]}` });
+    for (let i = keys.length - 1; i >= 0; i--)
+      stack.push({ v: v[keys[i]!], path: `${path}${path ? '.' : ''}${keys[i]}` });
   }
   return undefined;
 }
@@ -67,7 +94,9 @@ export function normaliseGovmomiObject(body: JsonRecord, loc: RecordLocation): O
   const typeName = String(own(body, '_typeName'));
   const bad = firstTypedValueError(body);
   if (bad) return [rejected('vcenter', loc, `${typeName}: ${bad.reason}`, bad.field)];
-  return [ignored('vcenter', loc, `${typeName} (vSphere data object, not an event: no MoRef or event time to place it)`)];
+  return [
+    ignored('vcenter', loc, `${typeName} (vSphere data object, not an event: no MoRef or event time to place it)`),
+  ];
 }
 
 /** The inventory dump our vcsim capture script writes (hosts/virtualMachines with Moref). */
@@ -88,7 +117,14 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
   // Full snapshots: an optional top-level `vcenter` (the server the dump was read from) names the scope.
   const vcenter = own(value, 'vcenter');
   if (vcenter !== undefined && (typeof vcenter !== 'string' || vcenter === '' || vcenter.length > 512)) {
-    return [rejected('vcenter', loc, `vcenter must be a non-empty string of at most 512 characters, got ${jsonType(vcenter)}`, 'vcenter')];
+    return [
+      rejected(
+        'vcenter',
+        loc,
+        `vcenter must be a non-empty string of at most 512 characters, got ${jsonType(vcenter)}`,
+        'vcenter',
+      ),
+    ];
   }
   const scope: Scope | undefined = vcenter === undefined ? undefined : { source: 'vcenter', instance: vcenter };
   const scoped = scope ? { scope } : {};
@@ -113,7 +149,12 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
     const mhz = num(field(h, 'CpuMhz'));
     const cpu =
       pkgs && cores && mhz && cores % pkgs === 0
-        ? compact({ sockets: pkgs, coresPerSocket: cores / pkgs, threadsPerCore: threads && threads % cores === 0 ? threads / cores : undefined, mhz })
+        ? compact({
+            sockets: pkgs,
+            coresPerSocket: cores / pkgs,
+            threadsPerCore: threads && threads % cores === 0 ? threads / cores : undefined,
+            mhz,
+          })
         : undefined;
     const mem = num(field(h, 'MemorySize'));
     const conn = str(field(h, 'ConnectionState'));
@@ -125,10 +166,20 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
       cpu,
       memoryMiB: mem !== undefined ? Math.round(mem / 1048576) : undefined,
       connectionState: conn === 'connected' || conn === 'disconnected' || conn === 'notResponding' ? conn : undefined,
-      maintenanceMode: typeof field(h, 'InMaintenanceMode') === 'boolean' ? (field(h, 'InMaintenanceMode') as boolean) : undefined,
+      maintenanceMode:
+        typeof field(h, 'InMaintenanceMode') === 'boolean' ? (field(h, 'InMaintenanceMode') as boolean) : undefined,
     });
     const whole = { ...completeOf(h, HOST_WHOLE), ...scoped };
-    out.push(emit('vcenter', at, { id: contentId('vcenter-inventory', { time, host, ...whole }), time, type: 'host.upsert', source: 'vcenter', host, ...whole }));
+    out.push(
+      emit('vcenter', at, {
+        id: contentId('vcenter-inventory', { time, host, ...whole }),
+        time,
+        type: 'host.upsert',
+        source: 'vcenter',
+        host,
+        ...whole,
+      }),
+    );
   });
   const vms = own(value, 'virtualMachines') as unknown[];
   vms.forEach((v, i) => {
@@ -153,13 +204,27 @@ export function normaliseVcsimInventory(value: JsonRecord, loc: RecordLocation, 
       vcpus: num(field(v, 'NumCPU')),
       memoryMiB: num(field(v, 'MemoryMB')),
       datastore: Array.isArray(datastores) ? str(datastores[0]) : undefined,
-      nics: Array.isArray(networks) ? networks.filter((n): n is string => typeof n === 'string').map((network) => ({ network })) : undefined,
+      nics: Array.isArray(networks)
+        ? networks.filter((n): n is string => typeof n === 'string').map((network) => ({ network }))
+        : undefined,
     });
     const whole = { ...completeOf(v, VM_WHOLE), ...scoped };
-    out.push(emit('vcenter', at, { id: contentId('vcenter-inventory', { time, vm, ...whole }), time, type: 'vm.upsert', source: 'vcenter', vm, ...whole }));
+    out.push(
+      emit('vcenter', at, {
+        id: contentId('vcenter-inventory', { time, vm, ...whole }),
+        time,
+        type: 'vm.upsert',
+        source: 'vcenter',
+        vm,
+        ...whole,
+      }),
+    );
   });
   if (scope) {
-    const lists = { ...(!members.unknown.has('hosts') && { hosts: members.hosts }), ...(!members.unknown.has('vms') && { vms: members.vms }) };
+    const lists = {
+      ...(!members.unknown.has('hosts') && { hosts: members.hosts }),
+      ...(!members.unknown.has('vms') && { vms: members.vms }),
+    };
     out.push(...inventorySnapshotOutcomes('vcenter', { ...loc, record: 'hosts/virtualMachines' }, scope, time, lists));
   }
   return out;

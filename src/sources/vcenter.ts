@@ -6,7 +6,12 @@ import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
 import { ignoreReason, vcenterAction, type VcenterAction } from './vcenter-classes';
 import { unwrapVcenter, type VcenterEnvelope } from './vcenter-envelope';
-import { isGovmomiObject, isVcsimInventory, normaliseGovmomiObject, normaliseVcsimInventory } from './vcenter-inventory';
+import {
+  isGovmomiObject,
+  isVcsimInventory,
+  normaliseGovmomiObject,
+  normaliseVcsimInventory,
+} from './vcenter-inventory';
 import type { NormaliseOptions } from './options';
 
 type Fail = { fail: string; field: string };
@@ -21,7 +26,13 @@ type Ref = { id?: string; name?: string };
  * An entity argument: `{Name, Vm: {Type, Value}}` (VEBA/vcsim) or `{name, vm: {_typeName, type, value}}`
  * (govmomi). `refKey` is the inner reference's name (Vm, Host, Datastore, ComputeResource, Datacenter).
  */
-function entityArg(body: JsonRecord, argKey: string, refKey: string, prefix: string, scope?: string): Ref | Fail | undefined {
+function entityArg(
+  body: JsonRecord,
+  argKey: string,
+  refKey: string,
+  prefix: string,
+  scope?: string,
+): Ref | Fail | undefined {
   const arg = field(body, argKey);
   if (arg === undefined || arg === null) return undefined;
   if (!isRecord(arg)) return { fail: `${argKey} must be an object, got ${jsonType(arg)}`, field: `${prefix}${argKey}` };
@@ -110,7 +121,8 @@ function settingsFromSpec(spec: unknown): Record<string, string | number | boole
       const key = str(field(opt, 'Key'));
       let value = field(opt, 'Value');
       if (isRecord(value) && own(value, '_value') !== undefined) value = own(value, '_value');
-      if (key && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) entries.push([key, value]);
+      if (key && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
+        entries.push([key, value]);
     }
   }
   const memHot = field(spec, 'MemoryHotAddEnabled');
@@ -200,7 +212,8 @@ function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: st
       const id = needVm();
       if (typeof id !== 'string') return id;
       const newName = field(body, 'NewName');
-      if (typeof newName !== 'string') return { fail: `NewName must be a string, got ${jsonType(newName)}`, field: `${prefix}NewName` };
+      if (typeof newName !== 'string')
+        return { fail: `NewName must be a string, got ${jsonType(newName)}`, field: `${prefix}NewName` };
       return { type: 'vm.upsert', body: { vm: { id, name: newName } } };
     }
     case 'vm.reconfigured': {
@@ -247,7 +260,11 @@ function build(action: VcenterAction, body: JsonRecord, loc: Located, prefix: st
       const failed = entityArg(body, 'FailedHost', 'Host', prefix, scope);
       if (isFail(failed)) return failed;
       const id = failed?.id ?? loc.host?.id;
-      if (!id) return { fail: 'DasHostFailedEvent names no failed host (FailedHost.Host.Value)', field: `${prefix}FailedHost` };
+      if (!id)
+        return {
+          fail: 'DasHostFailedEvent names no failed host (FailedHost.Host.Value)',
+          field: `${prefix}FailedHost`,
+        };
       return { type: 'host.connection_lost', body: hostBody(id) };
     }
     case 'host.remove':
@@ -270,13 +287,17 @@ export function looksVcenterBody(value: unknown): boolean {
   const hasKey = field(value, 'Key') !== undefined || field(value, 'ChainId') !== undefined;
   const govc = hasTime && field(value, 'Category') !== undefined && field(value, 'Message') !== undefined;
   const fragment = isRecord(own(value, 'data')) && Object.keys(value).length <= 3;
-  const indexEntry = typeof field(value, 'Type') === 'string' && /Event$/.test(String(field(value, 'Type'))) && field(value, 'FullFormattedMessage') !== undefined;
+  const indexEntry =
+    typeof field(value, 'Type') === 'string' &&
+    /Event$/.test(String(field(value, 'Type'))) &&
+    field(value, 'FullFormattedMessage') !== undefined;
   if (indexEntry) return true;
   return (hasTime && hasKey) || govc || fragment || isVcsimInventory(value);
 }
 
 export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: NormaliseOptions = {}): Outcomes {
-  if (!isRecord(value)) return [rejected('vcenter', loc, `a vCenter event must be a JSON object, got ${jsonType(value)}`)];
+  if (!isRecord(value))
+    return [rejected('vcenter', loc, `a vCenter event must be a JSON object, got ${jsonType(value)}`)];
   if (isVcsimInventory(value)) return normaliseVcsimInventory(value, loc, opts);
   const env = unwrapVcenter(value, loc.file);
   if ('error' in env) return [rejected('vcenter', loc, env.error, env.field)];
@@ -305,7 +326,13 @@ export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: Norm
   const createdRaw = field(env.body, 'CreatedTime');
   const indexedIn = str(own(env.body, 'file'));
   if (createdRaw === undefined && indexedIn && field(env.body, 'FullFormattedMessage') !== undefined) {
-    return [ignored('vcenter', loc, `${className} (index entry without time or entities; the event itself is in ${indexedIn})`)];
+    return [
+      ignored(
+        'vcenter',
+        loc,
+        `${className} (index entry without time or entities; the event itself is in ${indexedIn})`,
+      ),
+    ];
   }
   const time = rfc3339(createdRaw) ?? rfc3339(env.envelopeTime);
   const action = vcenterAction(className);
@@ -324,6 +351,12 @@ export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: Norm
   if (isFail(located)) return [rejected('vcenter', loc, `${className}: ${located.fail}`, located.field)];
   const built = build(action, env.body, located, p, scope);
   if (isFail(built)) return [rejected('vcenter', loc, `${className}: ${built.fail}`, built.field)];
-  const candidate = { id: `${eventIdBase(env)}:${built.type}`, time, type: built.type, source: 'vcenter', ...built.body };
+  const candidate = {
+    id: `${eventIdBase(env)}:${built.type}`,
+    time,
+    type: built.type,
+    source: 'vcenter',
+    ...built.body,
+  };
   return [emit('vcenter', loc, candidate)];
 }

@@ -28,7 +28,8 @@ export class FileWalker {
       info = await stat(path, { bigint: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') yield { kind: 'skipped', file: path, reason: 'symlink loop: the link resolves to itself (ELOOP)' };
+      if (code === 'ELOOP')
+        yield { kind: 'skipped', file: path, reason: 'symlink loop: the link resolves to itself (ELOOP)' };
       else yield { kind: 'error', file: path, error: `cannot read: ${code ?? (e as Error).message}` };
       return;
     }
@@ -54,7 +55,11 @@ export class FileWalker {
     try {
       names = await readdir(path);
     } catch (e) {
-      yield { kind: 'error', file: path, error: `cannot list directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+      yield {
+        kind: 'error',
+        file: path,
+        error: `cannot list directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      };
       return;
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

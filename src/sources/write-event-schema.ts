@@ -14,7 +14,8 @@ export function eventJsonSchema(): string {
   const schema = z.toJSONSchema(FleetEventSchema, { target: 'draft-2020-12' });
   const withMeta = {
     title: 'hyperaudit FleetEvent',
-    description: 'One canonical inventory event. Generated from src/model/event.ts by src/sources/write-event-schema.ts; do not edit.',
+    description:
+      'One canonical inventory event. Generated from src/model/event.ts by src/sources/write-event-schema.ts; do not edit.',
     ...schema,
   };
   return `${JSON.stringify(withMeta, null, 2)}\n`;

@@ -10,7 +10,11 @@ export type ZipCheck = { ok: true; corePropsXml?: string } | { ok: false; reason
 
 function openZip(file: string): Promise<ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, zip) => (err ? reject(err) : resolve(zip))),
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true },
+      (err, zip) => (err ? reject(err) : resolve(zip)),
+    ),
   );
 }
 
@@ -58,17 +62,30 @@ export async function checkXlsxZip(file: string, limits: InputLimits): Promise<Z
     return { ok: false, reason: `not a readable xlsx workbook: ${String((e as Error).message ?? e).slice(0, 200)}` };
   }
   try {
-    if (zip.entryCount > MAX_ENTRIES) return { ok: false, reason: `the zip has ${zip.entryCount} entries; an xlsx workbook has a few dozen (limit ${MAX_ENTRIES})` };
+    if (zip.entryCount > MAX_ENTRIES)
+      return {
+        ok: false,
+        reason: `the zip has ${zip.entryCount} entries; an xlsx workbook has a few dozen (limit ${MAX_ENTRIES})`,
+      };
     const list = await entries(zip);
     let total = 0;
     for (const e of list) {
       total += e.uncompressedSize;
-      if (e.uncompressedSize > RATIO_FLOOR_BYTES && e.uncompressedSize > limits.maxXlsxCompressionRatio * Math.max(1, e.compressedSize)) {
+      if (
+        e.uncompressedSize > RATIO_FLOOR_BYTES &&
+        e.uncompressedSize > limits.maxXlsxCompressionRatio * Math.max(1, e.compressedSize)
+      ) {
         const ratio = Math.round(e.uncompressedSize / Math.max(1, e.compressedSize));
-        return { ok: false, reason: `zip entry ${JSON.stringify(e.fileName.slice(0, 100))} declares ${e.uncompressedSize} bytes from ${e.compressedSize} (${ratio}:1, limit ${limits.maxXlsxCompressionRatio}:1): refused as a zip bomb before inflating` };
+        return {
+          ok: false,
+          reason: `zip entry ${JSON.stringify(e.fileName.slice(0, 100))} declares ${e.uncompressedSize} bytes from ${e.compressedSize} (${ratio}:1, limit ${limits.maxXlsxCompressionRatio}:1): refused as a zip bomb before inflating`,
+        };
       }
       if (total > limits.maxXlsxUncompressedBytes) {
-        return { ok: false, reason: `the workbook declares more than ${formatBytes(limits.maxXlsxUncompressedBytes)} uncompressed: refused before inflating` };
+        return {
+          ok: false,
+          reason: `the workbook declares more than ${formatBytes(limits.maxXlsxUncompressedBytes)} uncompressed: refused before inflating`,
+        };
       }
     }
     let corePropsXml: string | undefined;

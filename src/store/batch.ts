@@ -28,7 +28,15 @@ export interface StoreStats {
 }
 
 export function emptyStats(): StoreStats {
-  return { writeRequests: 0, itemsWritten: 0, readRequests: 0, itemsRead: 0, retries: 0, snapshotsWritten: 0, snapshotsSkipped: 0 };
+  return {
+    writeRequests: 0,
+    itemsWritten: 0,
+    readRequests: 0,
+    itemsRead: 0,
+    retries: 0,
+    snapshotsWritten: 0,
+    snapshotsSkipped: 0,
+  };
 }
 
 /** DynamoDB kept handing back part of a batch after every retry; names what is not stored. */
@@ -81,7 +89,11 @@ async function untilProcessed<T, Out>(
       await sleep(backoffDelay(ctx.retry, attempt));
     }
     const request = pending;
-    const out = await withRetry(ctx.retry, () => send(request), () => ctx.stats.retries++);
+    const out = await withRetry(
+      ctx.retry,
+      () => send(request),
+      () => ctx.stats.retries++,
+    );
     pending = settle(request, out);
   }
 }
@@ -118,7 +130,8 @@ export async function batchGet(ctx: BatchContext, keys: readonly Key[], projecti
     'BatchGetItem',
     keys.map((k): Item => ({ pk: { S: k.pk }, sk: { S: k.sk } })),
     (left) => left.map(keyOf),
-    (request) => ctx.client.send(new BatchGetItemCommand({ RequestItems: { [ctx.tableName]: { ...base, Keys: request } } })),
+    (request) =>
+      ctx.client.send(new BatchGetItemCommand({ RequestItems: { [ctx.tableName]: { ...base, Keys: request } } })),
     (_, out) => {
       const items = out.Responses?.[ctx.tableName] ?? [];
       ctx.stats.readRequests++;
@@ -135,7 +148,11 @@ export async function batchGet(ctx: BatchContext, keys: readonly Key[], projecti
  * first error is thrown once the calls already running have settled, so nothing keeps writing in the
  * background after the caller saw the error (and what they did is known when it is reported).
  */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {

@@ -29,7 +29,9 @@ export async function dataDirProblem(dataDir: string, levelDir: string): Promise
     try {
       await access(dir, constants.R_OK | constants.W_OK | constants.X_OK);
     } catch (err) {
-      return code(err) === 'EROFS' ? `${dir} is on a read-only file system` : `permission denied: hyperaudit cannot read and write ${dir}`;
+      return code(err) === 'EROFS'
+        ? `${dir} is on a read-only file system`
+        : `permission denied: hyperaudit cannot read and write ${dir}`;
     }
   }
   let names: string[] = [];
@@ -43,7 +45,9 @@ export async function dataDirProblem(dataDir: string, levelDir: string): Promise
     try {
       await access(file, constants.R_OK | constants.W_OK);
     } catch (err) {
-      return code(err) === 'EROFS' ? `${file} is on a read-only file system` : `permission denied: hyperaudit cannot read and write ${file}`;
+      return code(err) === 'EROFS'
+        ? `${file} is on a read-only file system`
+        : `permission denied: hyperaudit cannot read and write ${file}`;
     }
   }
   return undefined;
@@ -69,8 +73,10 @@ export async function levelOpenProblem(levelDir: string): Promise<string | undef
     return undefined;
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'LEVEL_LOCKED') return `${levelDir} is in use by another process (is another hyperaudit using it? use another --data-dir)`;
-    if (cause?.code === 'LEVEL_CORRUPTION') return `the store's files in ${levelDir} are corrupt (${cause.message ?? 'LevelDB corruption'}); move the folder aside, or restore it from a backup`;
+    if (cause?.code === 'LEVEL_LOCKED')
+      return `${levelDir} is in use by another process (is another hyperaudit using it? use another --data-dir)`;
+    if (cause?.code === 'LEVEL_CORRUPTION')
+      return `the store's files in ${levelDir} are corrupt (${cause.message ?? 'LevelDB corruption'}); move the folder aside, or restore it from a backup`;
     return `cannot open the store in ${levelDir}: ${cause?.message ?? (err as Error).message}`;
   }
 }

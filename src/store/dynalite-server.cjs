@@ -26,7 +26,8 @@ server.listen(0, '127.0.0.1', () => {
     'content-type': 'application/x-amz-json-1.0',
     'x-amz-target': 'DynamoDB_20120810.ListTables',
     'x-amz-date': '20200101T000000Z',
-    authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    authorization:
+      'AWS4-HMAC-SHA256 Credential=local/20200101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
   };
   const req = http.request({ host: '127.0.0.1', port, method: 'POST', headers }, (res) => {
     let body = '';

@@ -9,7 +9,15 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
-import { applyEvent, applyInventories, emptyState, mergeStates, wholeInventories, type EntityState, type WholeInventory } from '../model/entity-state';
+import {
+  applyEvent,
+  applyInventories,
+  emptyState,
+  mergeStates,
+  wholeInventories,
+  type EntityState,
+  type WholeInventory,
+} from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import {
@@ -47,7 +55,14 @@ import {
 } from './items';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { PartialPutError } from './partial-put-error';
-import type { CompactionResult, FleetStore, FutureEventRef, OutboxMessage, PurgeFutureResult, PutEventsResult } from './types';
+import type {
+  CompactionResult,
+  FleetStore,
+  FutureEventRef,
+  OutboxMessage,
+  PurgeFutureResult,
+  PutEventsResult,
+} from './types';
 import { withoutStampsAfter } from '../model/future-stamps';
 import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 
@@ -106,7 +121,12 @@ export class DynamoStore implements FleetStore {
   private readonly sinceSnapshot = new Map<string, number>();
 
   constructor(private readonly options: DynamoStoreOptions) {
-    this.ctx = { client: options.client, tableName: options.tableName, retry: options.retry ?? DEFAULT_RETRY, stats: this.stats };
+    this.ctx = {
+      client: options.client,
+      tableName: options.tableName,
+      retry: options.retry ?? DEFAULT_RETRY,
+      stats: this.stats,
+    };
     this.retentionSec = Math.round((options.eventRetentionDays ?? 400) * 86_400);
     this.snapshotEvery = options.snapshotEvery ?? 200;
     this.writeConcurrency = options.writeConcurrency ?? 4;
@@ -136,14 +156,20 @@ export class DynamoStore implements FleetStore {
       const json = JSON.stringify(event);
       const size = Buffer.byteLength(json);
       if (size > MAX_EVENT_BYTES) {
-        (result.rejected ??= []).push({ id: event.id, reason: `event is ${Math.ceil(size / 1024)} KB; the store holds events up to ${MAX_EVENT_BYTES / 1024} KB (DynamoDB item limit)` });
+        (result.rejected ??= []).push({
+          id: event.id,
+          reason: `event is ${Math.ceil(size / 1024)} KB; the store holds events up to ${MAX_EVENT_BYTES / 1024} KB (DynamoDB item limit)`,
+        });
         continue;
       }
       let key: Key;
       try {
         key = eventKey(event);
       } catch {
-        (result.rejected ??= []).push({ id: event.id, reason: `event time ${JSON.stringify(event.time)} is not a valid date` });
+        (result.rejected ??= []).push({
+          id: event.id,
+          reason: `event time ${JSON.stringify(event.time)} is not a valid date`,
+        });
         continue;
       }
       const problem = keyProblem(key);
@@ -161,7 +187,10 @@ export class DynamoStore implements FleetStore {
       const nowSec = Math.floor(nowMs / 1000);
       // Exact duplicate count: which keys are already stored. An expired item the TTL has not yet
       // deleted counts as absent, so re-ingesting it renews it.
-      for (const keys of chunk([...fresh.values()].map((f) => f.key), BATCH_GET_MAX)) {
+      for (const keys of chunk(
+        [...fresh.values()].map((f) => f.key),
+        BATCH_GET_MAX,
+      )) {
         const found = await batchGet(this.ctx, keys, ['pk', 'sk', 'expiresAt']);
         for (const item of found) {
           if (isExpired(item, nowSec)) continue;
@@ -181,7 +210,8 @@ export class DynamoStore implements FleetStore {
       result.written++;
       result.subjects.push(eventSubject(event));
       // A scope partition holds inventory snapshots, never a STATE: compact() bakes them into its entities.
-      if (this.snapshotEvery > 0 && parseEntityPk(key.pk)?.kind !== 'scope' && this.countTowardsSnapshot(key.pk)) due.push(key.pk);
+      if (this.snapshotEvery > 0 && parseEntityPk(key.pk)?.kind !== 'scope' && this.countTowardsSnapshot(key.pk))
+        due.push(key.pk);
     }
     // The events are stored: a snapshot refresh is an optimisation the scheduled compaction repeats, so
     // its failure must not turn a stored batch into an error (the caller would retry and see duplicates).
@@ -213,7 +243,10 @@ export class DynamoStore implements FleetStore {
     try {
       await forEachLimit(chunk(entries, BATCH_WRITE_MAX), this.writeConcurrency, async (part) => {
         try {
-          await batchWrite(this.ctx, part.map(({ key, json }) => eventItem(json, key, nowMs, expiresAt)));
+          await batchWrite(
+            this.ctx,
+            part.map(({ key, json }) => eventItem(json, key, nowMs, expiresAt)),
+          );
         } catch (err) {
           if (err instanceof UnprocessedItemsError) {
             const left = new Set(err.keys.map(keyString));
@@ -246,7 +279,9 @@ export class DynamoStore implements FleetStore {
 
   async loadFleet(): Promise<Fleet> {
     const partitions = await this.foldAll();
-    return materialiseFleet([...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)));
+    return materialiseFleet(
+      [...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)),
+    );
   }
 
   /**
@@ -316,10 +351,15 @@ export class DynamoStore implements FleetStore {
     const entities = new Map<string, EntityState>();
     for (const [pk, part] of partitions) {
       if (part.events.kind === 'scope') continue;
-      entities.set(pk, applyInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events, inventories));
+      entities.set(
+        pk,
+        applyInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events, inventories),
+      );
     }
     const due = [...partitions.entries()].filter(
-      ([pk, p]) => entities.has(pk) && (p.uncovered.length >= min || !sameStamps(entities.get(pk)!.absentFrom, p.snapshot?.state.absentFrom)),
+      ([pk, p]) =>
+        entities.has(pk) &&
+        (p.uncovered.length >= min || !sameStamps(entities.get(pk)!.absentFrom, p.snapshot?.state.absentFrom)),
     );
     // Each entity on its own: one that cannot be snapshotted must not keep the others' events from
     // being covered before their TTL.
@@ -353,14 +393,17 @@ export class DynamoStore implements FleetStore {
     const readStart = this.now();
     const cutoff = this.futureCutoffMs();
     let state = emptyState(entity.kind, entity.id);
-    await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }, (item) => {
-      const sk = item.sk!.S!;
-      if (sk === SNAPSHOT_SK) state = mergeStates(state, withoutStampsAfter(readSnapshot(item).state, cutoff).state);
-      else if (sk.startsWith(EVENT_SK_PREFIX)) {
-        const event = readEvent(item);
-        if (Date.parse(event.time) <= cutoff) applyEvent(state, event);
-      }
-    });
+    await this.query(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true },
+      (item) => {
+        const sk = item.sk!.S!;
+        if (sk === SNAPSHOT_SK) state = mergeStates(state, withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+        else if (sk.startsWith(EVENT_SK_PREFIX)) {
+          const event = readEvent(item);
+          if (Date.parse(event.time) <= cutoff) applyEvent(state, event);
+        }
+      },
+    );
     return this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
   }
 
@@ -395,10 +438,16 @@ export class DynamoStore implements FleetStore {
         this.stats.itemsWritten++;
         return { written: true, bytes };
       } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        if (
+          !(err instanceof ConditionalCheckFailedException) &&
+          (err as Error).name !== 'ConditionalCheckFailedException'
+        )
+          throw err;
       }
     }
-    throw new Error(`snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times (too many concurrent compactions)`);
+    throw new Error(
+      `snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times (too many concurrent compactions)`,
+    );
   }
 
   async listFutureEvents(): Promise<FutureEventRef[]> {
@@ -409,13 +458,22 @@ export class DynamoStore implements FleetStore {
     const cutoff = this.futureCutoffMs();
     const future = await this.scanFutureEvents(cutoff);
     for (const { key } of future) {
-      await withRetry(this.ctx.retry, () => this.options.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } })));
+      await withRetry(this.ctx.retry, () =>
+        this.options.client.send(
+          new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
+        ),
+      );
       this.stats.writeRequests++;
     }
     // Snapshots written before the policy may have folded such events in; rewrite them without their stamps.
     const snapshots: string[] = [];
     await this.scan(true, (item) => {
-      if (item.sk?.S === SNAPSHOT_SK && item.pk?.S !== undefined && withoutStampsAfter(readSnapshot(item).state, cutoff).changed) snapshots.push(item.pk.S);
+      if (
+        item.sk?.S === SNAPSHOT_SK &&
+        item.pk?.S !== undefined &&
+        withoutStampsAfter(readSnapshot(item).state, cutoff).changed
+      )
+        snapshots.push(item.pk.S);
     });
     let snapshotsRepaired = 0;
     for (const pk of snapshots) if (await this.rewriteSnapshotWithout(pk, cutoff)) snapshotsRepaired++;
@@ -433,10 +491,19 @@ export class DynamoStore implements FleetStore {
       if (!(Date.parse(event.time) > cutoff)) return;
       found.push({
         key: { pk: pk!, sk },
-        ref: { kind: entity.kind, subject: entity.id, eventId: event.id, type: event.type, time: event.time, ...(event.source !== undefined && { source: event.source }) },
+        ref: {
+          kind: entity.kind,
+          subject: entity.id,
+          eventId: event.id,
+          type: event.type,
+          time: event.time,
+          ...(event.source !== undefined && { source: event.source }),
+        },
       });
     });
-    return found.sort((a, b) => compareEvents({ time: a.ref.time, id: a.ref.eventId }, { time: b.ref.time, id: b.ref.eventId }));
+    return found.sort((a, b) =>
+      compareEvents({ time: a.ref.time, id: a.ref.eventId }, { time: b.ref.time, id: b.ref.eventId }),
+    );
   }
 
   /** Replaces (not merges: a merge would keep the stamps) the snapshot, under the same version check as compaction. */
@@ -451,17 +518,28 @@ export class DynamoStore implements FleetStore {
         const item = snapshotItem(pk, cleaned.state, old.version + 1, old.coveredUntilMs);
         await withRetry(this.ctx.retry, () =>
           this.options.client.send(
-            new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': { N: String(old.version) } } }),
+            new PutItemCommand({
+              TableName: this.tableName,
+              Item: item,
+              ConditionExpression: 'v = :v',
+              ExpressionAttributeValues: { ':v': { N: String(old.version) } },
+            }),
           ),
         );
         this.stats.writeRequests++;
         this.stats.itemsWritten++;
         return true;
       } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        if (
+          !(err instanceof ConditionalCheckFailedException) &&
+          (err as Error).name !== 'ConditionalCheckFailedException'
+        )
+          throw err;
       }
     }
-    throw new Error(`snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times while removing future stamps`);
+    throw new Error(
+      `snapshot of ${pk}: lost the write race ${SNAPSHOT_WRITE_ATTEMPTS} times while removing future stamps`,
+    );
   }
 
   async listFindings(): Promise<Finding[]> {
@@ -500,7 +578,9 @@ export class DynamoStore implements FleetStore {
 
   async deleteMeta(key: string): Promise<void> {
     await withRetry(this.ctx.retry, () =>
-      this.options.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: META_PK }, sk: { S: key } } })),
+      this.options.client.send(
+        new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: META_PK }, sk: { S: key } } }),
+      ),
     );
   }
 
@@ -524,14 +604,20 @@ export class DynamoStore implements FleetStore {
 
   async deleteOutbox(id: string): Promise<void> {
     await withRetry(this.ctx.retry, () =>
-      this.options.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: OUTBOX_PK }, sk: { S: id } } })),
+      this.options.client.send(
+        new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: OUTBOX_PK }, sk: { S: id } } }),
+      ),
     );
   }
 
   private async getItem(key: Key): Promise<Item | undefined> {
     const out = await withRetry(this.ctx.retry, () =>
       this.options.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ConsistentRead: true,
+        }),
       ),
     );
     this.stats.readRequests++;
@@ -540,21 +626,32 @@ export class DynamoStore implements FleetStore {
 
   private async putItem(item: Item, condition?: string): Promise<void> {
     await withRetry(this.ctx.retry, () =>
-      this.options.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...(condition && { ConditionExpression: condition }) })),
+      this.options.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(condition && { ConditionExpression: condition }),
+        }),
+      ),
     );
     this.stats.writeRequests++;
     this.stats.itemsWritten++;
   }
 
   private queryPartition(pk: string, onItem: (item: Item) => void): Promise<void> {
-    return this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }, onItem);
+    return this.query(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true },
+      onItem,
+    );
   }
 
   private async query(input: Omit<QueryCommandInput, 'TableName'>, onItem: (item: Item) => void): Promise<void> {
     let start: Item | undefined;
     do {
       const page = await withRetry(this.ctx.retry, () =>
-        this.options.client.send(new QueryCommand({ ...input, TableName: this.tableName, ...(start && { ExclusiveStartKey: start }) })),
+        this.options.client.send(
+          new QueryCommand({ ...input, TableName: this.tableName, ...(start && { ExclusiveStartKey: start }) }),
+        ),
       );
       this.stats.readRequests++;
       for (const item of page.Items ?? []) onItem(item);
@@ -595,14 +692,19 @@ function inventoriesOf(partitions: ReadonlyMap<string, EntityPartition>): Map<st
   const out = new Map<string, WholeInventory[]>();
   for (const part of partitions.values()) {
     if (part.events.kind !== 'scope') continue;
-    out.set(part.events.id, wholeInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events));
+    out.set(
+      part.events.id,
+      wholeInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events),
+    );
   }
   return out;
 }
 
 function sameStamps(a: EntityState['absentFrom'], b: EntityState['absentFrom']): boolean {
   const ea = Object.entries(a ?? {});
-  return ea.length === Object.keys(b ?? {}).length && ea.every(([k, s]) => b?.[k]?.id === s.id && b[k]!.time === s.time);
+  return (
+    ea.length === Object.keys(b ?? {}).length && ea.every(([k, s]) => b?.[k]?.id === s.id && b[k]!.time === s.time)
+  );
 }
 
 interface EntityPartition {

@@ -42,7 +42,9 @@ export const MAX_INLINE_EVENT_ID_BYTES = 200;
 export const HASHED_ID_PREFIX = 'h:';
 
 export function eventIdKeyPart(id: string): string {
-  return Buffer.byteLength(id) > MAX_INLINE_EVENT_ID_BYTES ? `${HASHED_ID_PREFIX}${createHash('sha256').update(id).digest('hex')}` : id;
+  return Buffer.byteLength(id) > MAX_INLINE_EVENT_ID_BYTES
+    ? `${HASHED_ID_PREFIX}${createHash('sha256').update(id).digest('hex')}`
+    : id;
 }
 
 /**
@@ -51,7 +53,10 @@ export function eventIdKeyPart(id: string): string {
  */
 export function eventKey(event: FleetEvent): Key {
   const subject = eventSubject(event);
-  return { pk: entityPk(subject.kind, subject.id), sk: `${EVENT_SK_PREFIX}${new Date(event.time).toISOString()}#${eventIdKeyPart(event.id)}` };
+  return {
+    pk: entityPk(subject.kind, subject.id),
+    sk: `${EVENT_SK_PREFIX}${new Date(event.time).toISOString()}#${eventIdKeyPart(event.id)}`,
+  };
 }
 
 /** Why DynamoDB would refuse this key, or undefined when it fits. */

@@ -50,7 +50,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   } catch (err) {
     // dynalite reports a held lock and corrupt files alike ("Iterator is not open"); ask LevelDB which it is.
     const problem = path === undefined ? undefined : await levelOpenProblem(path).catch(() => undefined);
-    if (problem !== undefined) throw new DataDirError(`local DynamoDB server (dynalite) could not start: ${problem}`, { cause: err });
+    if (problem !== undefined)
+      throw new DataDirError(`local DynamoDB server (dynalite) could not start: ${problem}`, { cause: err });
     throw err;
   }
 }
@@ -59,7 +60,12 @@ type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
 async function startInProcess(path: string | undefined): Promise<LocalServer> {
   const dynalite = require('dynalite') as DynaliteFactory;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path !== undefined && { path }) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path !== undefined && { path }),
+  });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => ok());
@@ -86,7 +92,13 @@ async function startChild(path: string | undefined): Promise<LocalServer> {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { endpoint: `http://127.0.0.1:${port}`, port, pid: child.pid!, stop: signal('SIGTERM'), kill: signal('SIGKILL') };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pid: child.pid!,
+    stop: signal('SIGTERM'),
+    kill: signal('SIGKILL'),
+  };
 }
 
 function readPort(child: ChildProcess, path: string | undefined): Promise<number> {

@@ -21,7 +21,10 @@ export class MemoryStore implements FleetStore {
   constructor(private readonly clock: { now?: () => number; maxEventAheadMs?: number } = {}) {}
 
   private isFuture(event: FleetEvent): boolean {
-    return Date.parse(event.time) > (this.clock.now ?? Date.now)() + (this.clock.maxEventAheadMs ?? DEFAULT_MAX_AHEAD_SECONDS * 1000);
+    return (
+      Date.parse(event.time) >
+      (this.clock.now ?? Date.now)() + (this.clock.maxEventAheadMs ?? DEFAULT_MAX_AHEAD_SECONDS * 1000)
+    );
   }
 
   private current(): FleetEvent[] {
@@ -34,7 +37,14 @@ export class MemoryStore implements FleetStore {
       .sort(compareEvents)
       .map((e) => {
         const s = eventSubject(e);
-        return { kind: s.kind, subject: s.id, eventId: e.id, type: e.type, time: e.time, ...(e.source !== undefined && { source: e.source }) };
+        return {
+          kind: s.kind,
+          subject: s.id,
+          eventId: e.id,
+          type: e.type,
+          time: e.time,
+          ...(e.source !== undefined && { source: e.source }),
+        };
       });
   }
 
@@ -103,7 +113,9 @@ export class MemoryStore implements FleetStore {
   }
 
   async listOutbox(): Promise<OutboxMessage[]> {
-    return [...this.outbox.values()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return [...this.outbox.values()].sort((a, b) =>
+      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0,
+    );
   }
 
   async deleteOutbox(id: string): Promise<void> {

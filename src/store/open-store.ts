@@ -23,7 +23,11 @@ export function createDynamoClient(target: ClientTarget = {}): DynamoDBClient {
   const local = target.endpoint !== undefined && process.env.AWS_ACCESS_KEY_ID === undefined;
   return new DynamoDBClient({
     ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
-    region: target.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (target.endpoint ? 'local' : undefined),
+    region:
+      target.region ??
+      process.env.AWS_REGION ??
+      process.env.AWS_DEFAULT_REGION ??
+      (target.endpoint ? 'local' : undefined),
     ...(local && { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     maxAttempts: 5,
     retryMode: 'adaptive',
@@ -48,7 +52,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   await waitForActive(client, tableName);
   try {
     await client.send(
-      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      }),
     );
   } catch {
     // dynalite has no TTL (readers skip expired items themselves); on DynamoDB it may already be enabled.

@@ -23,19 +23,25 @@ describe('digestMessages', () => {
     findings.push(finding(100, { severity: 'critical', ruleId: 'r.crit' }));
     const [message, ...rest] = messagesFor(findings, { topItems: 3, reportUrl: 'https://reports.example/r/1.html' });
     expect(rest).toEqual([]);
-    const sections = message!.payload.blocks.filter((b) => b.type === 'section').map((b) => (b.type === 'section' ? b.text.text : ''));
+    const sections = message!.payload.blocks
+      .filter((b) => b.type === 'section')
+      .map((b) => (b.type === 'section' ? b.text.text : ''));
     expect(sections[0]).toContain('*New:* 1 critical · 12 high');
     expect(sections[1]).toContain('r.crit');
     expect(sections[2]).toContain('r.same');
     expect(sections[2]).toContain('(12)');
     expect(sections[2]!.split('\n').filter((l) => l.startsWith('•'))).toHaveLength(3);
     expect(sections[2]).toContain('…and 9 more');
-    expect(JSON.stringify(message!.payload.blocks)).toContain('<https://reports.example/r/1.html|Open the full report>');
+    expect(JSON.stringify(message!.payload.blocks)).toContain(
+      '<https://reports.example/r/1.html|Open the full report>',
+    );
     expect(message!.payload.text).toContain('13 new findings');
   });
 
   it('splits a large digest into several messages, each within Slack limits and with a fallback text', () => {
-    const findings = Array.from({ length: 400 }, (_, i) => finding(i, { ruleId: `rule-${i}`, severity: SEVERITIES[i % 5]! }));
+    const findings = Array.from({ length: 400 }, (_, i) =>
+      finding(i, { ruleId: `rule-${i}`, severity: SEVERITIES[i % 5]! }),
+    );
     const messages = messagesFor(findings);
     expect(messages.length).toBeGreaterThan(8);
     for (const m of messages) expectWithinSlackLimits(m.payload);
@@ -49,7 +55,9 @@ describe('digestMessages', () => {
         fc.array(fc.string({ unit: 'binary', maxLength: 5000 }), { minLength: 1, maxLength: 30 }),
         fc.string({ unit: 'binary', maxLength: 5000 }),
         (names, title) => {
-          const findings = names.map((name, i) => finding(i, { resourceName: name, title, ruleId: title.slice(0, 300) }));
+          const findings = names.map((name, i) =>
+            finding(i, { resourceName: name, title, ruleId: title.slice(0, 300) }),
+          );
           for (const m of messagesFor(findings, { topItems: 50 })) {
             expectWithinSlackLimits(m.payload);
             const json = JSON.stringify(m.payload);
@@ -71,7 +79,10 @@ describe('digestMessages', () => {
   });
 
   it('passes every known-hostile name (markup, mentions, formulas, control and bidi characters, 60k chars) harmlessly', () => {
-    const messages = messagesFor(HOSTILE_NAMES.map((name, i) => finding(i, { resourceName: name, resourceId: name.slice(0, 50), ruleId: 'r' })), { topItems: 50 });
+    const messages = messagesFor(
+      HOSTILE_NAMES.map((name, i) => finding(i, { resourceName: name, resourceId: name.slice(0, 50), ruleId: 'r' })),
+      { topItems: 50 },
+    );
     for (const m of messages) {
       expectWithinSlackLimits(m.payload);
       for (const block of m.payload.blocks) {

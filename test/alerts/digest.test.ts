@@ -6,7 +6,12 @@ const now = '2026-11-02T00:00:00.000Z';
 
 describe('computeDigest', () => {
   it('announces every open finding at or above the threshold on the first run', () => {
-    const d = computeDigest([finding(1, { severity: 'critical' }), finding(2, { severity: 'low' }), finding(3, { status: 'waived' })], undefined, 'medium', now);
+    const d = computeDigest(
+      [finding(1, { severity: 'critical' }), finding(2, { severity: 'low' }), finding(3, { status: 'waived' })],
+      undefined,
+      'medium',
+      now,
+    );
     expect(d.newItems.map((i) => i.fingerprint)).toEqual(['fp-00001']);
     expect(d.closedItems).toEqual([]);
     expect(d.openCount).toBe(1);
@@ -24,7 +29,12 @@ describe('computeDigest', () => {
 
   it('announces resolved, waived and vanished findings once, then a reopened one as new again', () => {
     const first = computeDigest([finding(1), finding(2), finding(3)], undefined, 'high', now);
-    const closed = computeDigest([finding(1, { status: 'resolved' }), finding(2, { status: 'waived' })], first.nextState, 'high', now);
+    const closed = computeDigest(
+      [finding(1, { status: 'resolved' }), finding(2, { status: 'waived' })],
+      first.nextState,
+      'high',
+      now,
+    );
     expect(closed.closedItems.map((i) => [i.fingerprint, i.status])).toEqual([
       ['fp-00001', 'resolved'],
       ['fp-00002', 'waived'],
@@ -39,7 +49,12 @@ describe('computeDigest', () => {
 
   it('still reports the resolution of a finding announced under a lower threshold', () => {
     const first = computeDigest([finding(1, { severity: 'low' })], undefined, 'low', now);
-    const later = computeDigest([finding(1, { severity: 'low', status: 'resolved' })], first.nextState, 'critical', now);
+    const later = computeDigest(
+      [finding(1, { severity: 'low', status: 'resolved' })],
+      first.nextState,
+      'critical',
+      now,
+    );
     expect(later.closedItems.map((i) => i.fingerprint)).toEqual(['fp-00001']);
   });
 });

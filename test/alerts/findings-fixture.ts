@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../../src/model/finding';
 
-export const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> @channel <!here> =1+1';
+export const HOSTILE_NAME =
+  '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> @channel <!here> =1+1';
 
 /** A finding with the fields the digest reads; the rest filled plausibly. */
 export function finding(n: number, overrides: Partial<Finding> = {}): Finding {

@@ -19,8 +19,19 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
   afterAll(() => dynamo?.stop());
 
   it('writes the report and links it in a dry-run digest', async () => {
-    await store.putFindings([finding(1, { severity: 'critical', resourceName: HOSTILE_NAME }), finding(2, { severity: 'low' })]);
-    const report = await cli('report', '--endpoint', dynamo.endpoint, '--out', join(dir, 'r1'), '--url', 'https://reports.example/r1/report.html');
+    await store.putFindings([
+      finding(1, { severity: 'critical', resourceName: HOSTILE_NAME }),
+      finding(2, { severity: 'low' }),
+    ]);
+    const report = await cli(
+      'report',
+      '--endpoint',
+      dynamo.endpoint,
+      '--out',
+      join(dir, 'r1'),
+      '--url',
+      'https://reports.example/r1/report.html',
+    );
     expect(report.code).toBe(0);
     expect(existsSync(join(dir, 'r1', 'report.html'))).toBe(true);
     const dry = await cli('notify', '--endpoint', dynamo.endpoint, '--dry-run', '--min-severity', 'critical');
@@ -34,7 +45,17 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     let answer: SlackAnswer = 'server-error';
     const slack = await startSlackLikeServer(() => answer);
     try {
-      const down = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info', '--retry-budget', '1.5');
+      const down = await cli(
+        'notify',
+        '--endpoint',
+        dynamo.endpoint,
+        '--webhook',
+        slack.url,
+        '--min-severity',
+        'info',
+        '--retry-budget',
+        '1.5',
+      );
       expect(down.code).toBe(4);
       expect(down.stdout).toMatch(/1 still queued: Slack unavailable \(HTTP 500\)/);
       expect(down.stdout).not.toContain(slack.url);
@@ -44,7 +65,15 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
       const up = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
       expect(up.code).toBe(0);
       expect(up.stdout).toContain('1 delivered');
-      const again = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      const again = await cli(
+        'notify',
+        '--endpoint',
+        dynamo.endpoint,
+        '--webhook',
+        slack.url,
+        '--min-severity',
+        'info',
+      );
       expect(again.code).toBe(0);
       expect(slack.accepted()).toHaveLength(1);
       expect(JSON.stringify(slack.accepted()[0])).not.toContain('<script');
@@ -69,13 +98,21 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     }
   });
 
-  it('exits 4 naming the HTTP status and Slack\'s error, never the URL, and keeps the messages when the webhook is revoked', async () => {
+  it("exits 4 naming the HTTP status and Slack's error, never the URL, and keeps the messages when the webhook is revoked", async () => {
     await store.putFindings([finding(4, { severity: 'critical' })]);
     const deadBefore = (await store.listMeta('notify/dead/')).length;
     let answer: SlackAnswer = 'invalid-token';
     const slack = await startSlackLikeServer(() => answer);
     try {
-      const revoked = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      const revoked = await cli(
+        'notify',
+        '--endpoint',
+        dynamo.endpoint,
+        '--webhook',
+        slack.url,
+        '--min-severity',
+        'info',
+      );
       expect(revoked.code).toBe(4);
       expect(revoked.stderr).toMatch(/Slack refused the webhook \(HTTP 403 invalid_token\)/);
       expect(revoked.stdout).toMatch(/1 still queued: Slack refused the webhook \(HTTP 403 invalid_token\)/);
@@ -87,7 +124,15 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
       expect(await store.listMeta('notify/dead/')).toHaveLength(deadBefore);
 
       answer = 'ok';
-      const fixed = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
+      const fixed = await cli(
+        'notify',
+        '--endpoint',
+        dynamo.endpoint,
+        '--webhook',
+        slack.url,
+        '--min-severity',
+        'info',
+      );
       expect(fixed.code).toBe(0);
       expect(fixed.stdout).toContain('1 delivered');
       expect(slack.accepted()).toHaveLength(1);
@@ -115,6 +160,8 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     const run = await cli('notify', '--endpoint', dynamo.endpoint, '--webhook', 'not a url');
     expect(run.code).toBe(2);
     // The first line is the warning that a secret on the command line is visible in ps.
-    expect(run.stderr.split('\n').slice(1).join('\n')).toBe('hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n');
+    expect(run.stderr.split('\n').slice(1).join('\n')).toBe(
+      'hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n',
+    );
   });
 });

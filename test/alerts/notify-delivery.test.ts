@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { computeDigest } from '../../src/alerts/digest';
 import { digestMessages } from '../../src/alerts/digest-messages';
 import { toOutboxMessages } from '../../src/alerts/outbox-messages';
-import { runNotify } from '../../src/pipeline/notify';
+import { runNotify } from '../../src/app/notify';
 import { clearDeliveryPause, MAX_RETRY_AFTER_MS } from '../../src/alerts/deliver-outbox';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { Finding } from '../../src/model/finding';
@@ -48,7 +48,12 @@ describe('notify delivery to a Slack-like webhook', () => {
       return 'ok';
     });
     const store = await storeWith(sevenRules());
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const result = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing },
+    });
     expect(result.planned).toHaveLength(3);
     expect(result.delivery).toMatchObject({ remaining: [], deadLettered: [] });
     expect(server.arrivals.map((a) => a.body.text)).toEqual(result.planned.map((p) => p.payload.text));
@@ -60,10 +65,13 @@ describe('notify delivery to a Slack-like webhook', () => {
   it('waits Retry-After after a 429 and then sends the message once', async () => {
     const { timing } = virtualTiming();
     const sentAt: number[] = [];
-    const server = await startSlackLikeServer((_, i) => {
-      sentAt.push(timing.now());
-      return i === 0 ? 'rate-limited' : 'ok';
-    }, { retryAfterSeconds: 7 });
+    const server = await startSlackLikeServer(
+      (_, i) => {
+        sentAt.push(timing.now());
+        return i === 0 ? 'rate-limited' : 'ok';
+      },
+      { retryAfterSeconds: 7 },
+    );
     servers.push(server);
     const store = await storeWith([finding(1)]);
     const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
@@ -73,16 +81,26 @@ describe('notify delivery to a Slack-like webhook', () => {
   });
 
   it('caps a year-long Retry-After at the documented maximum, so one 429 cannot silence later runs', async () => {
-    const server = await startSlackLikeServer((_, i) => (i === 0 ? 'rate-limited' : 'ok'), { retryAfterSeconds: 31_536_000 });
+    const server = await startSlackLikeServer((_, i) => (i === 0 ? 'rate-limited' : 'ok'), {
+      retryAfterSeconds: 31_536_000,
+    });
     servers.push(server);
     const store = await storeWith([finding(1)]);
     const { timing, sleeps } = virtualTiming();
-    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } });
+    const first = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      delivery: { timing, retryBudgetMs: 60_000 },
+    });
     expect(first.delivery?.remaining).toHaveLength(1);
     expect(first.delivery?.stoppedBecause).toMatch(/Retry-After 900 s, capped from 31536000 s/);
     // A run past the capped pause sends the message; the stored pause never reaches a year.
     const later = virtualTiming(Date.UTC(2026, 10, 1) + MAX_RETRY_AFTER_MS + 1000);
-    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing: later.timing } });
+    const second = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      delivery: { timing: later.timing },
+    });
     expect(second.delivery?.delivered).toHaveLength(1);
     expect(sleeps).toEqual([]);
     expect(later.sleeps).toEqual([]);
@@ -93,11 +111,21 @@ describe('notify delivery to a Slack-like webhook', () => {
     servers.push(server);
     const store = await storeWith([finding(1)]);
     const { timing, sleeps } = virtualTiming();
-    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } });
+    const first = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      delivery: { timing, retryBudgetMs: 60_000 },
+    });
     expect(first.delivery?.remaining).toHaveLength(1);
-    expect(await clearDeliveryPause(store, server.url)).toMatchObject({ reason: expect.stringMatching(/Retry-After 600 s/) });
+    expect(await clearDeliveryPause(store, server.url)).toMatchObject({
+      reason: expect.stringMatching(/Retry-After 600 s/),
+    });
     expect(await clearDeliveryPause(store, server.url)).toBeUndefined();
-    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } });
+    const second = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      delivery: { timing, retryBudgetMs: 60_000 },
+    });
     expect(second.delivery?.delivered).toHaveLength(1);
     expect(sleeps.every((ms) => ms <= 1000)).toBe(true);
   });
@@ -106,7 +134,12 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack((i) => (i < 4 ? 'server-error' : 'ok'));
     const store = await storeWith(sevenRules());
     const { timing, sleeps } = virtualTiming();
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const result = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing },
+    });
     expect(sleeps.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
     // One arrival per request we decided on: @slack/webhook does not retry behind our back.
     expect(server.arrivals).toHaveLength(result.delivery!.requests);
@@ -122,14 +155,24 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack(() => (down ? 'server-error' : 'ok'));
     const store = await storeWith(sevenRules());
     const { timing } = virtualTiming();
-    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing, retryBudgetMs: 20_000 } });
+    const first = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing, retryBudgetMs: 20_000 },
+    });
     expect(first.delivery?.delivered).toEqual([]);
     expect(first.delivery?.remaining).toEqual(first.planned.map((p) => p.id));
     expect(first.delivery?.stoppedBecause).toMatch(/HTTP 500/);
     expect((await store.listOutbox()).map((m) => m.id)).toEqual(first.planned.map((p) => p.id));
 
     down = false;
-    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const second = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing },
+    });
     expect(second.planned).toEqual([]);
     expect(second.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     expect(fingerprintsOf(server.accepted())).toEqual(first.planned.map((p) => JSON.stringify(p.payload)));
@@ -147,7 +190,11 @@ describe('notify delivery to a Slack-like webhook', () => {
     });
     const store = await storeWith([finding(1), finding(2)]);
     const { timing } = virtualTiming();
-    const first = await runNotify(store, { minSeverity: 'info', webhookUrl: `http://127.0.0.1:${closedPort}/hook`, delivery: { timing, retryBudgetMs: 5000 } });
+    const first = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: `http://127.0.0.1:${closedPort}/hook`,
+      delivery: { timing, retryBudgetMs: 5000 },
+    });
     expect(first.delivery?.remaining).toHaveLength(1);
     expect(first.delivery?.stoppedBecause).toMatch(/unavailable/);
     // The webhook path is the secret; what is reported must not carry it.
@@ -163,12 +210,20 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack((i) => (i === 0 ? 'invalid-blocks' : 'ok'));
     const store = await storeWith(sevenRules());
     const { timing } = virtualTiming();
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const result = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing },
+    });
     const [rejected, ...rest] = result.planned;
     expect(result.delivery?.deadLettered).toEqual([{ id: rejected!.id, status: 400, body: 'invalid_blocks' }]);
     expect(result.delivery?.delivered).toEqual(rest.map((p) => p.id));
     expect(server.arrivals).toHaveLength(result.planned.length);
-    expect(await store.getMeta(`notify/dead/${rejected!.id}`)).toMatchObject({ status: 400, message: { id: rejected!.id } });
+    expect(await store.getMeta(`notify/dead/${rejected!.id}`)).toMatchObject({
+      status: 400,
+      message: { id: rejected!.id },
+    });
     expect(await store.listOutbox()).toEqual([]);
   });
 
@@ -176,11 +231,18 @@ describe('notify delivery to a Slack-like webhook', () => {
     const findings = sevenRules();
     const store = await storeWith(findings);
     const digest = computeDigest(findings, undefined, 'info', new Date().toISOString());
-    await store.enqueueOutbox(toOutboxMessages(digest, digestMessages(digest, { maxBlocks: 4 }), new Date(Date.now() - 60_000)));
+    await store.enqueueOutbox(
+      toOutboxMessages(digest, digestMessages(digest, { maxBlocks: 4 }), new Date(Date.now() - 60_000)),
+    );
 
     const server = await slack(() => 'ok');
     const { timing } = virtualTiming();
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const result = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing },
+    });
     expect(server.arrivals).toHaveLength(3);
     expect(result.delivery?.delivered).toHaveLength(3);
   });
@@ -203,10 +265,17 @@ describe('notify delivery to a Slack-like webhook', () => {
 
   it('delivers hostile names escaped, and large digests as several messages within Slack limits', async () => {
     const server = await slack(() => 'ok');
-    const findings = Array.from({ length: 300 }, (_, i) => finding(i, { ruleId: `rule-${i}`, resourceName: `${HOSTILE_NAME}${'x'.repeat(i * 10)}` }));
+    const findings = Array.from({ length: 300 }, (_, i) =>
+      finding(i, { ruleId: `rule-${i}`, resourceName: `${HOSTILE_NAME}${'x'.repeat(i * 10)}` }),
+    );
     const store = await storeWith(findings);
     const { timing } = virtualTiming();
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, reportUrl: 'https://r.example/a?b=1&c=<2>', delivery: { timing } });
+    const result = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      reportUrl: 'https://r.example/a?b=1&c=<2>',
+      delivery: { timing },
+    });
     expect(result.planned.length).toBeGreaterThan(5);
     expect(server.accepted()).toHaveLength(result.planned.length);
     for (const body of server.accepted()) {
@@ -217,7 +286,9 @@ describe('notify delivery to a Slack-like webhook', () => {
       expect(raw).not.toContain('<!here>');
       expect(raw).not.toMatch(/@(channel|here|everyone)\b/);
     }
-    expect(JSON.stringify(server.accepted()[0])).toContain('<https://r.example/a?b=1&amp;c=%3C2%3E|Open the full report>');
+    expect(JSON.stringify(server.accepted()[0])).toContain(
+      '<https://r.example/a?b=1&amp;c=%3C2%3E|Open the full report>',
+    );
   });
 
   it('plans without enqueueing, saving state or sending on a dry run', async () => {
@@ -261,7 +332,12 @@ describe('bounded delivery time', () => {
     try {
       const store = await storeWith(sevenRules());
       const { timing } = virtualTiming();
-      const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing, retryBudgetMs: 1500 } });
+      const result = await runNotify(store, {
+        minSeverity: 'info',
+        webhookUrl: server.url,
+        maxBlocks: 4,
+        delivery: { timing, retryBudgetMs: 1500 },
+      });
       expect(result.delivery?.delivered).toEqual(result.planned.slice(0, 2).map((p) => p.id));
       expect(result.delivery?.remaining).toEqual(result.planned.slice(2).map((p) => p.id));
       expect(result.delivery?.stoppedBecause).toBe('time budget used up');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runNotify } from '../../src/pipeline/notify';
+import { runNotify } from '../../src/app/notify';
 import { MemoryStore } from '../../src/store/memory-store';
 import { finding } from './findings-fixture';
 import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
@@ -29,7 +29,11 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
     );
     servers.push(server);
     const store = await storeWith(2);
-    const options = (retryBudgetMs: number) => ({ minSeverity: 'info' as const, webhookUrl: server.url, delivery: { timing, retryBudgetMs } });
+    const options = (retryBudgetMs: number) => ({
+      minSeverity: 'info' as const,
+      webhookUrl: server.url,
+      delivery: { timing, retryBudgetMs },
+    });
 
     const first = await runNotify(store, options(10_000));
     expect(first.delivery).toMatchObject({ delivered: [], requests: 1 });
@@ -56,7 +60,11 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
     const server = await startSlackLikeServer(() => (down ? 'server-error' : 'ok'));
     servers.push(server);
     const store = await storeWith(1);
-    const options = { minSeverity: 'info' as const, webhookUrl: server.url, delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 } };
+    const options = {
+      minSeverity: 'info' as const,
+      webhookUrl: server.url,
+      delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 },
+    };
 
     const first = await runNotify(store, options);
     expect(first.delivery?.stoppedBecause).toMatch(/Slack unavailable \(HTTP 500\) after 1 attempt/);
@@ -79,7 +87,11 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
     const server = await startSlackLikeServer(() => (down ? 'server-error' : 'ok'));
     servers.push(server);
     const store = await storeWith(1);
-    const options = { minSeverity: 'info' as const, webhookUrl: server.url, delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 } };
+    const options = {
+      minSeverity: 'info' as const,
+      webhookUrl: server.url,
+      delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 },
+    };
 
     const first = await runNotify(store, options);
     expect(first.delivery?.stoppedBecause).toMatch(/after 1 attempt/);

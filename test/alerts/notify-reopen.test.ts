@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runNotify } from '../../src/pipeline/notify';
+import { runNotify } from '../../src/app/notify';
 import { MemoryStore } from '../../src/store/memory-store';
 import { finding } from './findings-fixture';
 import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
@@ -19,7 +19,8 @@ describe('a finding that opens, resolves and reopens while Slack is down', () =>
     const { timing } = virtualTiming();
     // One instant for every run: digests planned within the same millisecond must still go out in order.
     const now = new Date(timing.now());
-    const run = (retryBudgetMs = 500) => runNotify(store, { minSeverity: 'info', webhookUrl: server.url, now, delivery: { timing, retryBudgetMs } });
+    const run = (retryBudgetMs = 500) =>
+      runNotify(store, { minSeverity: 'info', webhookUrl: server.url, now, delivery: { timing, retryBudgetMs } });
 
     await store.putFindings([finding(1)]);
     const opened = await run();

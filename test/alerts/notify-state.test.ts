@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadNotifyState, saveNotifyState } from '../../src/alerts/notify-state';
-import { runNotify } from '../../src/pipeline/notify';
+import { runNotify } from '../../src/app/notify';
 import { MemoryStore } from '../../src/store/memory-store';
 import { finding } from './findings-fixture';
 
@@ -36,7 +36,9 @@ describe('notify state storage', () => {
 
   it('keeps outbox items small when one rule fails on twenty thousand VMs', async () => {
     const store = new MemoryStore();
-    await store.putFindings(Array.from({ length: 20_000 }, (_, i) => finding(i, { ruleId: 'one-rule', fingerprint: `f${i}` })));
+    await store.putFindings(
+      Array.from({ length: 20_000 }, (_, i) => finding(i, { ruleId: 'one-rule', fingerprint: `f${i}` })),
+    );
     const result = await runNotify(store, { minSeverity: 'info' });
     expect(result.newCount).toBe(20_000);
     for (const m of await store.listOutbox()) expect(JSON.stringify(m).length).toBeLessThan(DYNAMO_ITEM_LIMIT);

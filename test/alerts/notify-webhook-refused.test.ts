@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyClientError } from '../../src/alerts/slack-poster';
-import { runNotify } from '../../src/pipeline/notify';
+import { runNotify } from '../../src/app/notify';
 import { MemoryStore } from '../../src/store/memory-store';
 import { finding } from './findings-fixture';
 import { startSlackLikeServer, type SlackAnswer, type SlackLikeServer } from '../support/slack-like-server';
@@ -29,34 +29,57 @@ describe('a webhook Slack refuses (revoked, mistyped, channel archived)', () => 
     ['invalid-token', 403, 'invalid_token'],
     ['no-service', 404, 'no_service'],
     ['channel-archived', 410, 'channel_is_archived'],
-  ] as const)('on %s stops at once, keeps every message queued, dead-letters none, and sends them all once fixed', async (answer, status, text) => {
-    let current: SlackAnswer = answer;
-    const server = await slack(() => current);
-    const store = await storeWithThreeMessages();
-    const { timing } = virtualTiming();
-    const broken = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
-    expect(broken.planned).toHaveLength(3);
-    expect(broken.delivery).toMatchObject({ delivered: [], deadLettered: [], requests: 1, configurationError: { status, body: text } });
-    expect(broken.delivery?.remaining).toEqual(broken.planned.map((p) => p.id));
-    expect(broken.delivery?.stoppedBecause).toContain(`HTTP ${status} ${text}`);
-    expect(broken.delivery?.stoppedBecause).not.toContain('/services/');
-    expect((await store.listOutbox()).map((m) => m.id)).toEqual(broken.planned.map((p) => p.id));
-    expect(await store.listMeta('notify/dead/')).toEqual([]);
+  ] as const)(
+    'on %s stops at once, keeps every message queued, dead-letters none, and sends them all once fixed',
+    async (answer, status, text) => {
+      let current: SlackAnswer = answer;
+      const server = await slack(() => current);
+      const store = await storeWithThreeMessages();
+      const { timing } = virtualTiming();
+      const broken = await runNotify(store, {
+        minSeverity: 'info',
+        webhookUrl: server.url,
+        maxBlocks: 4,
+        delivery: { timing },
+      });
+      expect(broken.planned).toHaveLength(3);
+      expect(broken.delivery).toMatchObject({
+        delivered: [],
+        deadLettered: [],
+        requests: 1,
+        configurationError: { status, body: text },
+      });
+      expect(broken.delivery?.remaining).toEqual(broken.planned.map((p) => p.id));
+      expect(broken.delivery?.stoppedBecause).toContain(`HTTP ${status} ${text}`);
+      expect(broken.delivery?.stoppedBecause).not.toContain('/services/');
+      expect((await store.listOutbox()).map((m) => m.id)).toEqual(broken.planned.map((p) => p.id));
+      expect(await store.listMeta('notify/dead/')).toEqual([]);
 
-    current = 'ok';
-    const fixed = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
-    expect(fixed.planned).toEqual([]);
-    expect(fixed.delivery?.delivered).toEqual(broken.planned.map((p) => p.id));
-    expect(server.accepted().map((b) => b.text)).toEqual(broken.planned.map((p) => p.payload.text));
-    expect(await store.listOutbox()).toEqual([]);
-  });
+      current = 'ok';
+      const fixed = await runNotify(store, {
+        minSeverity: 'info',
+        webhookUrl: server.url,
+        maxBlocks: 4,
+        delivery: { timing },
+      });
+      expect(fixed.planned).toEqual([]);
+      expect(fixed.delivery?.delivered).toEqual(broken.planned.map((p) => p.id));
+      expect(server.accepted().map((b) => b.text)).toEqual(broken.planned.map((p) => p.payload.text));
+      expect(await store.listOutbox()).toEqual([]);
+    },
+  );
 
   it('still moves aside only the message Slack calls malformed and delivers the rest', async () => {
     let index = 0;
     const server = await slack(() => (index++ === 1 ? 'invalid-blocks' : 'ok'));
     const store = await storeWithThreeMessages();
     const { timing } = virtualTiming();
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } });
+    const result = await runNotify(store, {
+      minSeverity: 'info',
+      webhookUrl: server.url,
+      maxBlocks: 4,
+      delivery: { timing },
+    });
     expect(result.delivery?.configurationError).toBeUndefined();
     expect(result.delivery?.deadLettered.map((d) => d.id)).toEqual([result.planned[1]!.id]);
     expect(result.delivery?.delivered).toEqual([result.planned[0]!.id, result.planned[2]!.id]);

@@ -52,6 +52,8 @@ describe('truncate', () => {
 
 describe('slackLink', () => {
   it('cannot be closed early or relabelled by the URL', () => {
-    expect(slackLink('https://x/a|evil>b<c&d', 'Report <1>')).toBe('<https://x/a%7Cevil%3Eb%3Cc&amp;d|Report &lt;1&gt;>');
+    expect(slackLink('https://x/a|evil>b<c&d', 'Report <1>')).toBe(
+      '<https://x/a%7Cevil%3Eb%3Cc&amp;d|Report &lt;1&gt;>',
+    );
   });
 });

@@ -19,7 +19,16 @@ interface AuditDoc {
 }
 interface Inventory {
   hosts: { id: string; cpu?: unknown; memoryMiB?: number; settings?: Record<string, unknown> }[];
-  vms: { id: string; name?: string; hostId?: string; powerState?: string; nics?: unknown; disks?: unknown; firmware?: unknown; tpm?: boolean }[];
+  vms: {
+    id: string;
+    name?: string;
+    hostId?: string;
+    powerState?: string;
+    nics?: unknown;
+    disks?: unknown;
+    firmware?: unknown;
+    tpm?: boolean;
+  }[];
 }
 
 describe('hyperaudit collect libvirt (libvirt test driver)', () => {
@@ -43,15 +52,33 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     // host, two domains and the connection's inventory snapshot
-    expect(JSON.parse(first.stdout)).toMatchObject({ collected: { host: 'kvm01', domains: 2 }, accepted: 4, rejected: [] });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      collected: { host: 'kvm01', domains: 2 },
+      accepted: 4,
+      rejected: [],
+    });
 
     const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
     expect(inv.hosts).toEqual([
-      expect.objectContaining({ id: 'libvirt:kvm01', cpu: { sockets: 2, coresPerSocket: 8, threadsPerCore: 2, mhz: 2600 }, memoryMiB: 262144 }),
+      expect.objectContaining({
+        id: 'libvirt:kvm01',
+        cpu: { sockets: 2, coresPerSocket: 8, threadsPerCore: 2, mhz: 2600 },
+        memoryMiB: 262144,
+      }),
     ]);
     const web = inv.vms.find((v) => v.id === WEB01);
-    expect(web).toMatchObject({ name: 'web01', hostId: 'libvirt:kvm01', powerState: 'poweredOn', nics: [{ network: 'default', adapter: 'e1000' }], disks: [{ controller: 'ide' }] });
-    expect(inv.vms.find((v) => v.id === DB01)).toMatchObject({ firmware: { type: 'efi', secureBoot: true }, tpm: true, disks: [{ controller: 'virtio' }] });
+    expect(web).toMatchObject({
+      name: 'web01',
+      hostId: 'libvirt:kvm01',
+      powerState: 'poweredOn',
+      nics: [{ network: 'default', adapter: 'e1000' }],
+      disks: [{ controller: 'ide' }],
+    });
+    expect(inv.vms.find((v) => v.id === DB01)).toMatchObject({
+      firmware: { type: 'efi', secureBoot: true },
+      tpm: true,
+      disks: [{ controller: 'virtio' }],
+    });
 
     expect(await openKvm()).toEqual(KVM_RULES);
 
@@ -59,19 +86,42 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
     expect(second.code).toBe(0);
     expect(await openKvm()).toEqual([]);
     const after = JSON.parse((await cli('audit', '--format', 'json')).stdout) as AuditDoc;
-    expect(after.findings.filter((f) => f.resourceId === DB01 && f.ruleId.startsWith('kvm.') && f.status === 'open')).toEqual([]);
+    expect(
+      after.findings.filter((f) => f.resourceId === DB01 && f.ruleId.startsWith('kvm.') && f.status === 'open'),
+    ).toEqual([]);
   }, 120_000);
 
   it('applies --qemu-conf to the host, rejecting its bad line by number and keeping the rest', async () => {
-    const r = await cli('collect', 'libvirt', '--connect', node('fixed-node.xml'), '--host', 'kvm01', '--qemu-conf', join(DIR, 'qemu.conf'), '--json');
+    const r = await cli(
+      'collect',
+      'libvirt',
+      '--connect',
+      node('fixed-node.xml'),
+      '--host',
+      'kvm01',
+      '--qemu-conf',
+      join(DIR, 'qemu.conf'),
+      '--json',
+    );
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as { rejected: { file: string; record: string }[]; collected: { qemuConfSettings: number } };
+    const doc = JSON.parse(r.stdout) as {
+      rejected: { file: string; record: string }[];
+      collected: { qemuConfSettings: number };
+    };
     expect(doc.rejected).toEqual([expect.objectContaining({ file: join(DIR, 'qemu.conf'), record: 'line 8' })]);
     expect(doc.collected.qemuConfSettings).toBe(6);
     const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
-    expect(inv.hosts[0]?.settings).toMatchObject({ vnc_listen: '0.0.0.0', vnc_tls: 0, security_driver: 'selinux,dac', security_require_confined: 1, user: 'qemu' });
+    expect(inv.hosts[0]?.settings).toMatchObject({
+      vnc_listen: '0.0.0.0',
+      vnc_tls: 0,
+      security_driver: 'selinux,dac',
+      security_require_confined: 1,
+      user: 'qemu',
+    });
     const audit = JSON.parse((await cli('audit', '--format', 'json')).stdout) as AuditDoc;
-    expect(audit.findings).toContainEqual(expect.objectContaining({ ruleId: 'kvm.vnc-listen-tls', resourceId: 'libvirt:kvm01', status: 'open' }));
+    expect(audit.findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'kvm.vnc-listen-tls', resourceId: 'libvirt:kvm01', status: 'open' }),
+    );
   }, 120_000);
 
   it('lines up `virsh event` lines with the collected domain by name on the same host', async () => {
@@ -91,7 +141,9 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
     const xml = await readFile(join(DIR, 'fixed-node.xml'), 'utf8');
     const dbOnly = join(dynamo.dir, 'db-only-node.xml');
     await writeFile(dbOnly, xml.replace(/<domain type='test'>\s*<name>web01<\/name>[\s\S]*?<\/domain>/, ''));
-    expect((await cli('collect', 'libvirt', '--connect', `test://${dbOnly}`, '--host', 'kvm01', '--json')).code).toBe(0);
+    expect((await cli('collect', 'libvirt', '--connect', `test://${dbOnly}`, '--host', 'kvm01', '--json')).code).toBe(
+      0,
+    );
     const inv = JSON.parse((await cli('inventory', '--json')).stdout) as Inventory;
     expect(inv.vms.filter((v) => v.hostId === 'libvirt:kvm01').map((v) => v.id)).toEqual([DB01]);
   }, 120_000);
@@ -102,7 +154,9 @@ describe('hyperaudit collect libvirt (libvirt test driver)', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ collected: { host: 'testhost', domains: 1 } });
     const bad = await cli('collect', 'libvirt', '--connect', node('missing-node.xml'), '--host', 'x');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/virsh -c test:\/\/.*missing-node\.xml nodeinfo failed: .*failed to connect to the hypervisor/);
+    expect(bad.stderr).toMatch(
+      /virsh -c test:\/\/.*missing-node\.xml nodeinfo failed: .*failed to connect to the hypervisor/,
+    );
   }, 120_000);
 });
 
@@ -115,7 +169,9 @@ describe('libvirt parsers', () => {
   });
 
   it('names the missing field when dumpxml is not a domain', () => {
-    expect(() => parseDomainXml('<domain><name>a</name></domain>', 'virsh dumpxml a')).toThrow('virsh dumpxml a: <uuid> missing or not a UUID');
+    expect(() => parseDomainXml('<domain><name>a</name></domain>', 'virsh dumpxml a')).toThrow(
+      'virsh dumpxml a: <uuid> missing or not a UUID',
+    );
     expect(() => parseDomainXml('<domain', 'virsh dumpxml a')).toThrow(/virsh dumpxml a: /);
   });
 
@@ -130,7 +186,10 @@ describe('libvirt parsers', () => {
     expect(d).toMatchObject({
       name: 'a&b',
       uuid: '4dea22b3-1d52-d8f3-2516-782e98ab3fa0',
-      graphics: [{ type: 'vnc', listenType: 'socket' }, { type: 'spice', listenType: 'network', defaultMode: 'secure' }],
+      graphics: [
+        { type: 'vnc', listenType: 'socket' },
+        { type: 'spice', listenType: 'network', defaultMode: 'secure' },
+      ],
       nics: [{ network: 'hostdev', passthrough: true }],
       memballoon: 'none',
       securityLabels: [{ type: 'none' }],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import { parseNodeStatus } from '../../src/sources/proxmox/node-status';
 import { parseQemuConfig } from '../../src/sources/proxmox/qemu-config';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -30,7 +30,15 @@ const ROUTES: Record<string, string> = {
 };
 
 interface Inventory {
-  hosts: { id: string; name?: string; cluster?: string; cpu?: unknown; memoryMiB?: number; cpuModel?: string; hypervisor?: unknown }[];
+  hosts: {
+    id: string;
+    name?: string;
+    cluster?: string;
+    cpu?: unknown;
+    memoryMiB?: number;
+    cpuModel?: string;
+    hypervisor?: unknown;
+  }[];
   vms: { id: string; hostId?: string; disks?: unknown; hostDevices?: unknown; nics?: unknown; guestAgent?: boolean }[];
 }
 
@@ -41,14 +49,48 @@ describe('hyperaudit collect proxmox (local HTTPS server answering with publishe
   let caFile: string;
   let secretFile: string;
   const cli = (...args: string[]) => runCli(...args, '--endpoint', dynamo.endpoint);
-  const collect = (...extra: string[]) => cli('collect', 'proxmox', '--url', url, '--token-id', TOKEN_ID, '--token-secret-file', secretFile, '--json', ...extra);
+  const collect = (...extra: string[]) =>
+    cli(
+      'collect',
+      'proxmox',
+      '--url',
+      url,
+      '--token-id',
+      TOKEN_ID,
+      '--token-secret-file',
+      secretFile,
+      '--json',
+      ...extra,
+    );
 
   beforeAll(async () => {
     dynamo = await startLocalDynamo('hyperaudit-proxmox-');
     const key = join(dynamo.dir, 'key.pem');
     caFile = join(dynamo.dir, 'cert.pem');
     // A self-signed certificate for 127.0.0.1 stands in for a cluster's pve-root-ca.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        caFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     secretFile = join(dynamo.dir, 'token-secret');
     writeFileSync(secretFile, `${SECRET}\n`);
     server = createServer({ key: readFileSync(key), cert: readFileSync(caFile) }, (req, res) => {
@@ -79,8 +121,14 @@ describe('hyperaudit collect proxmox (local HTTPS server answering with publishe
     // qemu/200 answers 500 and two node answers lack cpuinfo.mhz: each is named, and everything else is kept.
     expect(doc.rejected).toEqual([
       expect.objectContaining({ record: '/nodes/node1/qemu/200/config', reason: expect.stringContaining('HTTP 500') }),
-      expect.objectContaining({ record: '/nodes/node3/status', reason: expect.stringContaining('field data.cpuinfo.mhz') }),
-      expect.objectContaining({ record: '/nodes/node4/status', reason: expect.stringContaining('field data.cpuinfo.mhz') }),
+      expect.objectContaining({
+        record: '/nodes/node3/status',
+        reason: expect.stringContaining('field data.cpuinfo.mhz'),
+      }),
+      expect.objectContaining({
+        record: '/nodes/node4/status',
+        reason: expect.stringContaining('field data.cpuinfo.mhz'),
+      }),
     ]);
     expect(r.code).toBe(1);
 
@@ -96,17 +144,31 @@ describe('hyperaudit collect proxmox (local HTTPS server answering with publishe
     // PVE 5 gives no core count: every logical CPU counts as a core, threads unknown.
     expect(host('node2')?.cpu).toEqual({ sockets: 2, coresPerSocket: 8, mhz: 2395 });
     expect(host('node4')).toMatchObject({ cluster: 'clustername', memoryMiB: 15880 });
-    expect(inv.vms.find((v) => v.id === 'pve:clustername/qemu/100')).toMatchObject({ hostId: 'pve:clustername/node/node2', nics: [{ network: 'vmbr0', adapter: 'virtio' }] });
+    expect(inv.vms.find((v) => v.id === 'pve:clustername/qemu/100')).toMatchObject({
+      hostId: 'pve:clustername/node/node2',
+      nics: [{ network: 'vmbr0', adapter: 'virtio' }],
+    });
     expect(inv.vms.find((v) => v.id === 'pve:clustername/qemu/101')).toMatchObject({
       disks: [{ controller: 'ide' }, { controller: 'sata' }, { controller: 'scsi' }, { controller: 'virtio' }],
-      hostDevices: [{ type: 'pci', address: '0000:01:00.0' }, { type: 'usb', address: '1234:5678' }],
+      hostDevices: [
+        { type: 'pci', address: '0000:01:00.0' },
+        { type: 'usb', address: '1234:5678' },
+      ],
     });
 
     const audit = await runAudit(dynamo.store, { rules: loadRules(DEFAULT_RULES_DIR) });
     const covered = (rule: string) => audit.coverage.find((c) => c.ruleId === rule)?.resourceIds ?? [];
-    expect(covered('consolidation.vcpu-ratio-warn')).toEqual(expect.arrayContaining(['pve:clustername/node/node1', 'pve:clustername/node/node2']));
+    expect(covered('consolidation.vcpu-ratio-warn')).toEqual(
+      expect.arrayContaining(['pve:clustername/node/node1', 'pve:clustername/node/node2']),
+    );
     expect(covered('consolidation.cluster-n-plus-one')).toContain('clustername');
-    expect(audit.findings).toContainEqual(expect.objectContaining({ ruleId: 'kvm.emulated-devices', resourceId: 'pve:clustername/qemu/101', status: 'open' }));
+    expect(audit.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'kvm.emulated-devices',
+        resourceId: 'pve:clustername/qemu/101',
+        status: 'open',
+      }),
+    );
   }, 120_000);
 
   it('refuses an untrusted certificate unless --ca-file names its CA or --insecure is given by name', async () => {
@@ -119,11 +181,26 @@ describe('hyperaudit collect proxmox (local HTTPS server answering with publishe
 
   it('stops on a refused token with the reason, and never takes the secret from a flag', async () => {
     writeFileSync(join(dynamo.dir, 'wrong'), 'not-the-secret');
-    const refused = await cli('collect', 'proxmox', '--url', url, '--token-id', TOKEN_ID, '--token-secret-file', join(dynamo.dir, 'wrong'), '--ca-file', caFile);
+    const refused = await cli(
+      'collect',
+      'proxmox',
+      '--url',
+      url,
+      '--token-id',
+      TOKEN_ID,
+      '--token-secret-file',
+      join(dynamo.dir, 'wrong'),
+      '--ca-file',
+      caFile,
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/401 invalid token value!: the API token was refused/);
-    expect((await cli('collect', 'proxmox', '--url', url, '--token-id', TOKEN_ID, '--token-secret', SECRET)).code).toBe(2);
-    expect((await cli('collect', 'proxmox', '--url', url, '--token-id', 'root', '--token-secret-file', secretFile)).stderr).toMatch(/user@realm!tokenname/);
+    expect((await cli('collect', 'proxmox', '--url', url, '--token-id', TOKEN_ID, '--token-secret', SECRET)).code).toBe(
+      2,
+    );
+    expect(
+      (await cli('collect', 'proxmox', '--url', url, '--token-id', 'root', '--token-secret-file', secretFile)).stderr,
+    ).toMatch(/user@realm!tokenname/);
   }, 120_000);
 
   it('takes the secret from PROXMOX_TOKEN_SECRET when no file is given', async () => {
@@ -165,7 +242,9 @@ describe('Proxmox parsers', () => {
   });
 
   it('names the field when a node status has no usable CPU info', () => {
-    expect(() => parseNodeStatus({ cpuinfo: { cpus: 'many', mhz: '2000' } })).toThrow(expect.objectContaining({ field: 'data.cpuinfo.cpus' }));
+    expect(() => parseNodeStatus({ cpuinfo: { cpus: 'many', mhz: '2000' } })).toThrow(
+      expect.objectContaining({ field: 'data.cpuinfo.cpus' }),
+    );
     expect(() => parseNodeStatus([])).toThrow(/not an object/);
   });
 });

@@ -30,11 +30,20 @@ esac
 
   it('passes the URI and arguments as they are, read-only, with no shell to interpret them', async () => {
     const out = await virsh(opts, ['dumpxml', "web01'; rm -rf /"]);
-    expect(out.split('\n').filter(Boolean)).toEqual(['-r', '-q', '-c', 'qemu:///system; touch /tmp/pwned', 'dumpxml', "web01'; rm -rf /"]);
+    expect(out.split('\n').filter(Boolean)).toEqual([
+      '-r',
+      '-q',
+      '-c',
+      'qemu:///system; touch /tmp/pwned',
+      'dumpxml',
+      "web01'; rm -rf /",
+    ]);
   });
 
   it('kills a command that does not answer within the timeout', async () => {
-    await expect(virsh({ ...opts, timeoutMs: 500 }, ['hang'])).rejects.toThrow(new VirshError('virsh -c qemu:///system; touch /tmp/pwned hang: no answer within 500 ms'));
+    await expect(virsh({ ...opts, timeoutMs: 500 }, ['hang'])).rejects.toThrow(
+      new VirshError('virsh -c qemu:///system; touch /tmp/pwned hang: no answer within 500 ms'),
+    );
   }, 30_000);
 
   it('stops reading output beyond the limit', async () => {

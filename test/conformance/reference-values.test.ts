@@ -18,7 +18,10 @@ interface Expectation {
 
 /** Where hyperaudit deliberately fails a value the reference passes (docs/rules.md, "Where verdicts differ"). */
 const DELIBERATE: Record<string, { value: Scalar; why: string }> = {
-  'ESXI-80-000010': { value: 0, why: 'UserVars.HostClientSessionTimeout 0 never times out; the InSpec checks only <= 900' },
+  'ESXI-80-000010': {
+    value: 0,
+    why: 'UserVars.HostClientSessionTimeout 0 never times out; the InSpec checks only <= 900',
+  },
 };
 
 function scriptExpectations(): Expectation[] {
@@ -27,7 +30,14 @@ function scriptExpectations(): Expectation[] {
   for (const m of esxi.matchAll(/^\s*'([^']+)' = @\{ Expected = (.+?); Comparator = '([a-z-]+)' \}/gm)) {
     const [, key, raw, comparator] = m as unknown as [string, string, string, string];
     const expected = literal(raw);
-    const e: Expectation = { source: `audit-esxi-8.ps1 ${key} ${comparator} ${raw}`, type: 'host', key, profile: 'scg', pass: [expected], fail: [] };
+    const e: Expectation = {
+      source: `audit-esxi-8.ps1 ${key} ${comparator} ${raw}`,
+      type: 'host',
+      key,
+      profile: 'scg',
+      pass: [expected],
+      fail: [],
+    };
     if (comparator === 'eq') e.fail.push(...othersThan(expected));
     else if (typeof expected !== 'number') throw new Error(`${key}: ${comparator} on a non-number`);
     else if (comparator === 'ge') e.pass.push(expected + 1), e.fail.push(expected - 1);
@@ -39,7 +49,14 @@ function scriptExpectations(): Expectation[] {
   const vm = reference('scg-tools/audit-vm-8.ps1');
   for (const m of vm.matchAll(/^\s*'([^']+)' = '(T-OR-NP|F-OR-NP|TRUE|FALSE|NP)'/gm)) {
     const [, key, kind] = m as unknown as [string, string, string];
-    const e: Expectation = { source: `audit-vm-8.ps1 ${key} ${kind}`, type: 'vm', key, profile: 'scg', pass: [], fail: [] };
+    const e: Expectation = {
+      source: `audit-vm-8.ps1 ${key} ${kind}`,
+      type: 'vm',
+      key,
+      profile: 'scg',
+      pass: [],
+      fail: [],
+    };
     if (kind === 'T-OR-NP') e.pass.push(true, undefined), e.fail.push(false);
     if (kind === 'F-OR-NP') e.pass.push(false, undefined), e.fail.push(true);
     if (kind === 'TRUE') e.pass.push(true), e.fail.push(false, undefined);
@@ -47,10 +64,19 @@ function scriptExpectations(): Expectation[] {
     if (kind === 'NP') e.pass.push(undefined), e.fail.push('any-value');
     out.push(e);
   }
-  for (const m of vm.matchAll(/^\s*'([^']+)' = @\{ Expected = (\d+); Comparator = '([a-z]+)'; Default = \$(true|false) \}/gm)) {
+  for (const m of vm.matchAll(
+    /^\s*'([^']+)' = @\{ Expected = (\d+); Comparator = '([a-z]+)'; Default = \$(true|false) \}/gm,
+  )) {
     const [, key, raw, comparator, unsetPasses] = m as unknown as [string, string, string, string, string];
     const expected = Number(raw);
-    const e: Expectation = { source: `audit-vm-8.ps1 ${key} ${comparator} ${raw}`, type: 'vm', key, profile: 'scg', pass: [expected], fail: [] };
+    const e: Expectation = {
+      source: `audit-vm-8.ps1 ${key} ${comparator} ${raw}`,
+      type: 'vm',
+      key,
+      profile: 'scg',
+      pass: [expected],
+      fail: [],
+    };
     (unsetPasses === 'true' ? e.pass : e.fail).push(undefined);
     if (comparator === 'eq') e.fail.push(expected - 1, expected + 1);
     if (comparator === 'le') e.pass.push(expected - 1), e.fail.push(expected + 1);
@@ -62,12 +88,14 @@ function scriptExpectations(): Expectation[] {
 
 function inspecExpectations(): Expectation[] {
   const out: Expectation[] = [];
-  const ids = reference('stig-v2r3/control-ids.txt').split('\n').filter((l) => l !== '');
+  const ids = reference('stig-v2r3/control-ids.txt')
+    .split('\n')
+    .filter((l) => l !== '');
   for (const id of ids) {
     const type = id.startsWith('VMCH') ? 'vm' : 'host';
     const text = reference(`stig-v2r3/${type === 'vm' ? 'vm' : 'esxi'}/${id}.rb`);
     const cmd = /Get-AdvancedSetting -Name ([\w.]+) \| Select-Object -ExpandProperty Value"/.exec(text);
-    if (!cmd || text.includes("cmp \"#{input")) continue;
+    if (!cmd || text.includes('cmp "#{input')) continue;
     const key = cmd[1]!;
     const e: Expectation = { source: `${id} ${key}`, type, key, profile: 'stig', pass: [], fail: [] };
     const exact = /should cmp '([^']*)'/.exec(text);
@@ -75,7 +103,11 @@ function inspecExpectations(): Expectation[] {
     if (exact) {
       const expected = literal(`'${exact[1]!}'`);
       // InSpec's cmp compares loosely: '3' matches 3 and 'true' matches true.
-      const typed = /^(true|false)$/i.test(String(expected)) ? String(expected).toLowerCase() === 'true' : /^-?\d+$/.test(String(expected)) ? Number(expected) : expected;
+      const typed = /^(true|false)$/i.test(String(expected))
+        ? String(expected).toLowerCase() === 'true'
+        : /^-?\d+$/.test(String(expected))
+          ? Number(expected)
+          : expected;
       e.pass.push(expected);
       e.fail.push(...othersThan(typed));
     } else if (atMost) {
@@ -108,21 +140,27 @@ describe('verdicts on the references’ expected values', () => {
     expect(fromInspec.length).toBeGreaterThanOrEqual(40);
   });
 
-  describe.each([...fromScripts, ...fromInspec].map((e) => [`${e.profile}: ${e.source}`, e] as const))('%s', (_name, e) => {
-    it('has a hardening rule reading the setting, which passes the reference’s passing values and fails the rest', () => {
-      const rules = rulesReading(e.type, e.key);
-      expect(rules, `no rule reads ${e.key}`).not.toEqual([]);
-      const v = verdicts(e, rules);
-      expect(v.pass.filter((x) => x.fired)).toEqual([]);
-      expect(v.fail.filter((x) => !x.fired)).toEqual([]);
-    });
-  });
+  describe.each([...fromScripts, ...fromInspec].map((e) => [`${e.profile}: ${e.source}`, e] as const))(
+    '%s',
+    (_name, e) => {
+      it('has a hardening rule reading the setting, which passes the reference’s passing values and fails the rest', () => {
+        const rules = rulesReading(e.type, e.key);
+        expect(rules, `no rule reads ${e.key}`).not.toEqual([]);
+        const v = verdicts(e, rules);
+        expect(v.pass.filter((x) => x.fired)).toEqual([]);
+        expect(v.fail.filter((x) => !x.fired)).toEqual([]);
+      });
+    },
+  );
 
   it('keeps each deliberate difference as documented: the rule fails what the reference passes', () => {
     for (const [id, d] of Object.entries(DELIBERATE)) {
       const e = fromInspec.find((x) => x.source.startsWith(id));
       expect(e, id).toBeDefined();
-      expect(firing('stig', rulesReading('host', e!.key), fleetWith('host', { settings: { [e!.key]: d.value } })), d.why).not.toEqual([]);
+      expect(
+        firing('stig', rulesReading('host', e!.key), fleetWith('host', { settings: { [e!.key]: d.value } })),
+        d.why,
+      ).not.toEqual([]);
     }
   });
 });

@@ -15,7 +15,13 @@ describe('hyperaudit rules', () => {
     const run = await runCli('rules', 'coverage');
     const [scg] = coverage(loadConformanceTable());
     const line = run.stdout.split('\n').find((l) => l.includes('vsphere-8-scg'))!;
-    expect(line.match(/\d+/g)!.map(Number).slice(1)).toEqual([scg!.counts.total, scg!.counts.implemented, scg!.counts.partial, scg!.counts['not-collected'], scg!.counts['not-auditable']]);
+    expect(line.match(/\d+/g)!.map(Number).slice(1)).toEqual([
+      scg!.counts.total,
+      scg!.counts.implemented,
+      scg!.counts.partial,
+      scg!.counts['not-collected'],
+      scg!.counts['not-auditable'],
+    ]);
   });
 
   it('list --pack filters by pack and --json leaves the fixtures out', async () => {
@@ -36,8 +42,12 @@ describe('hyperaudit rules', () => {
   });
 
   it('show prints the parameters of the chosen profile', async () => {
-    const scg = JSON.parse((await runCli('rules', 'show', 'esxi.account-lockout', '--json')).stdout) as { params: unknown };
-    const stig = JSON.parse((await runCli('rules', 'show', 'esxi.account-lockout', '--json', '--profile', 'stig')).stdout) as { params: unknown };
+    const scg = JSON.parse((await runCli('rules', 'show', 'esxi.account-lockout', '--json')).stdout) as {
+      params: unknown;
+    };
+    const stig = JSON.parse(
+      (await runCli('rules', 'show', 'esxi.account-lockout', '--json', '--profile', 'stig')).stdout,
+    ) as { params: unknown };
     expect(scg.params).toEqual({ min: 1, max: 5 });
     expect(stig.params).toEqual({ min: 3, max: 3 });
   });

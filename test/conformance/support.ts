@@ -8,12 +8,18 @@ import type { Condition, LoadedRule, Profile, RuleFixture, Scalar } from '../../
 export const REFERENCE_DIR = new URL('./reference/', import.meta.url);
 export const reference = (file: string) => readFileSync(new URL(file, REFERENCE_DIR), 'utf8');
 
-const HOST = { id: 'esx-01', name: 'esx-01.example.net', hypervisor: { vendor: 'vmware', version: '8.0.3', build: '24674464' } };
+const HOST = {
+  id: 'esx-01',
+  name: 'esx-01.example.net',
+  hypervisor: { vendor: 'vmware', version: '8.0.3', build: '24674464' },
+};
 const VM = { id: 'vm-01', name: 'app01', hostId: 'esx-01', powerState: 'poweredOn' };
 
 /** A one-host (and one-VM) VMware fleet with `patch` merged into the subject. */
 export function fleetWith(type: 'host' | 'vm', patch: Record<string, unknown>): RuleFixture {
-  return type === 'host' ? { hosts: [{ ...HOST, ...patch }], subject: HOST.id } : { hosts: [HOST], vms: [{ ...VM, ...patch }], subject: VM.id };
+  return type === 'host'
+    ? { hosts: [{ ...HOST, ...patch }], subject: HOST.id }
+    : { hosts: [HOST], vms: [{ ...VM, ...patch }], subject: VM.id };
 }
 
 export const rulesByProfile: Record<Profile, LoadedRule[]> = {
@@ -26,7 +32,8 @@ export function firing(profile: Profile, ids: readonly string[], fixture: RuleFi
   const rules = rulesByProfile[profile].filter((r) => ids.includes(r.id));
   if (rules.length !== ids.length) throw new Error(`unknown rule among ${ids.join(', ')}`);
   const result = new CompiledRules(rules).evaluate(indexFleet(fleetFromFixture(fixture)));
-  for (const c of result.coverage) if (!c.resourceIds.includes(fixture.subject)) throw new Error(`${c.ruleId} does not apply to ${fixture.subject}`);
+  for (const c of result.coverage)
+    if (!c.resourceIds.includes(fixture.subject)) throw new Error(`${c.ruleId} does not apply to ${fixture.subject}`);
   return result.hits.filter((h) => h.resourceId === fixture.subject).map((h) => h.rule.id);
 }
 
@@ -34,14 +41,20 @@ function settingKeys(c: Condition, out: Set<string>): Set<string> {
   if ('all' in c) for (const x of c.all) settingKeys(x, out);
   else if ('any' in c) for (const x of c.any) settingKeys(x, out);
   else if ('not' in c) settingKeys(c.not, out);
-  else if ((c.fact === 'setting' || c.fact === 'settingList') && typeof c.params?.key === 'string') out.add(c.params.key);
+  else if ((c.fact === 'setting' || c.fact === 'settingList') && typeof c.params?.key === 'string')
+    out.add(c.params.key);
   return out;
 }
 
 /** Hardening rules of a resource type reading the advanced setting / vmx key `key` (case-insensitive, as ESXi treats them). */
 export function rulesReading(type: 'host' | 'vm', key: string): string[] {
   return rulesByProfile.scg
-    .filter((r) => r.resourceType === type && r.category === 'hardening' && [...settingKeys(r.conditions, new Set())].some((k) => k.toLowerCase() === key.toLowerCase()))
+    .filter(
+      (r) =>
+        r.resourceType === type &&
+        r.category === 'hardening' &&
+        [...settingKeys(r.conditions, new Set())].some((k) => k.toLowerCase() === key.toLowerCase()),
+    )
     .map((r) => r.id);
 }
 

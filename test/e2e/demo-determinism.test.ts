@@ -10,7 +10,14 @@ import { SAMPLES } from './planted';
 function outcome(r: DemoResult) {
   return {
     ingest: { accepted: r.ingest.accepted, ignored: r.ingest.ignoredCount, rejected: r.ingest.rejectedCount },
-    findings: r.findings.map((f) => [f.fingerprint, f.ruleId, f.resourceId, f.severity, f.status, JSON.stringify(f.evidence)]),
+    findings: r.findings.map((f) => [
+      f.fingerprint,
+      f.ruleId,
+      f.resourceId,
+      f.severity,
+      f.status,
+      JSON.stringify(f.evidence),
+    ]),
     simulation: { fleet: r.simulation?.fleet, hosts: r.simulation?.hosts, trials: r.simulation?.trials },
   };
 }
@@ -21,8 +28,18 @@ describe('the demo pipeline', () => {
 
   it('gives the same findings and figures on every run over a fresh store', async () => {
     const now = new Date('2026-11-26T00:00:00Z');
-    const first = await runDemo(new MemoryStore(), { samplesDir: SAMPLES, outDir: join(work, 'a'), bucketDir: join(work, 'a-s3'), now });
-    const second = await runDemo(new MemoryStore(), { samplesDir: SAMPLES, outDir: join(work, 'b'), bucketDir: join(work, 'b-s3'), now });
+    const first = await runDemo(new MemoryStore(), {
+      samplesDir: SAMPLES,
+      outDir: join(work, 'a'),
+      bucketDir: join(work, 'a-s3'),
+      now,
+    });
+    const second = await runDemo(new MemoryStore(), {
+      samplesDir: SAMPLES,
+      outDir: join(work, 'b'),
+      bucketDir: join(work, 'b-s3'),
+      now,
+    });
     expect(first.findings.length).toBeGreaterThan(50);
     expect(first.simulation?.fleet).toBeDefined();
     expect(outcome(second)).toEqual(outcome(first));

@@ -36,7 +36,8 @@ describe('hyperaudit demo', () => {
       if (previous === undefined) delete process.env.SLACK_WEBHOOK_URL;
       else process.env.SLACK_WEBHOOK_URL = previous;
     }
-    findings = (JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { findings: ReportFinding[] }).findings;
+    findings = (JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { findings: ReportFinding[] })
+      .findings;
   });
 
   afterAll(async () => {
@@ -53,7 +54,15 @@ describe('hyperaudit demo', () => {
   });
 
   it('writes the HTML report beside its JSON, CSV and the audit formats', () => {
-    for (const f of ['report.html', 'report.json', 'findings.csv', 'findings.sarif', 'findings.junit.xml', 'findings.ocsf.json', 'findings.asff.json']) {
+    for (const f of [
+      'report.html',
+      'report.json',
+      'findings.csv',
+      'findings.sarif',
+      'findings.junit.xml',
+      'findings.ocsf.json',
+      'findings.asff.json',
+    ]) {
       expect(existsSync(join(outDir, f)), f).toBe(true);
     }
     expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);

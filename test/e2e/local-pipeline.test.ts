@@ -37,8 +37,18 @@ class DiesWhileEvaluating extends MemoryStore {
 const rules = loadRules();
 const ndjson = { envelope: encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} }) };
 const lines = (...events: object[]) => events.map((e) => JSON.stringify(e)).join('\n');
-const host = { id: 'ev-host-1', time: '2026-11-25T00:00:00Z', type: 'host.upsert', host: { id: 'esx-1', hypervisor: { vendor: 'vmware', build: '24585383' }, lockdownMode: 'disabled' } };
-const vm = { id: 'ev-vm-1', time: '2026-11-25T00:01:00Z', type: 'vm.upsert', vm: { id: 'vm-1', hostId: 'esx-1', vcpus: 2 } };
+const host = {
+  id: 'ev-host-1',
+  time: '2026-11-25T00:00:00Z',
+  type: 'host.upsert',
+  host: { id: 'esx-1', hypervisor: { vendor: 'vmware', build: '24585383' }, lockdownMode: 'disabled' },
+};
+const vm = {
+  id: 'ev-vm-1',
+  time: '2026-11-25T00:01:00Z',
+  type: 'vm.upsert',
+  vm: { id: 'vm-1', hostId: 'esx-1', vcpus: 2 },
+};
 
 describe('serve’s local pipeline on the deployed handlers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-pipeline-'));
@@ -55,7 +65,9 @@ describe('serve’s local pipeline on the deployed handlers', () => {
     expect(retried.body).toMatchObject({ accepted: 2, duplicates: 0 });
     const again = await pipeline.ingest({ body: lines(host, vm), ...ndjson });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 2, evaluation: { subjects: 0 } });
-    expect((await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1')).toBe(true);
+    expect(
+      (await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1'),
+    ).toBe(true);
   });
 
   it('evaluates after a restart what an interrupted run stored but never evaluated, though every event is then a duplicate', async () => {
@@ -67,7 +79,9 @@ describe('serve’s local pipeline on the deployed handlers', () => {
     store.dead = false;
     const restarted = createLocalPipeline({ store, rules, reportDir: join(dir, 'r5'), minSeverity: 'high' });
     await restarted.recoverPending?.();
-    expect((await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1')).toBe(true);
+    expect(
+      (await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1'),
+    ).toBe(true);
     expect(await store.listMeta('pending-evaluation/')).toEqual([]);
     const again = await restarted.ingest({ body: lines(host, vm), ...ndjson });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
@@ -81,22 +95,42 @@ describe('serve’s local pipeline on the deployed handlers', () => {
     store.dead = false;
     const next = await pipeline.ingest({ body: lines(host), ...ndjson });
     expect(next.body).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect((await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1')).toBe(true);
+    expect(
+      (await store.listFindings()).some((f) => f.ruleId === 'esxi.lockdown-mode' && f.resourceId === 'esx-1'),
+    ).toBe(true);
   });
 
   it('answers 400 when every record of the body is rejected, naming the line', async () => {
-    const pipeline = createLocalPipeline({ store: new MemoryStore(), rules, reportDir: join(dir, 'r2'), minSeverity: 'high' });
+    const pipeline = createLocalPipeline({
+      store: new MemoryStore(),
+      rules,
+      reportDir: join(dir, 'r2'),
+      minSeverity: 'high',
+    });
     const res = await pipeline.ingest({ body: '{"not": "an event"}\n', ...ndjson });
     expect(res.status).toBe(400);
     expect((res.body.rejected as { record?: string }[])[0]?.record).toBe('line 1');
   });
 
   it('renders the report again only after an evaluation changed something', async () => {
-    const pipeline = createLocalPipeline({ store: new MemoryStore(), rules, reportDir: join(dir, 'r3'), minSeverity: 'high' });
+    const pipeline = createLocalPipeline({
+      store: new MemoryStore(),
+      rules,
+      reportDir: join(dir, 'r3'),
+      minSeverity: 'high',
+    });
     await pipeline.ingest({ body: lines(host), ...ndjson });
     const first = await pipeline.latestReport();
     expect(await pipeline.latestReport()).toBe(first);
-    await pipeline.ingest({ body: lines({ ...host, id: 'ev-host-2', time: '2026-11-25T01:00:00Z', host: { id: 'esx-1', lockdownMode: 'normal' } }), ...ndjson });
+    await pipeline.ingest({
+      body: lines({
+        ...host,
+        id: 'ev-host-2',
+        time: '2026-11-25T01:00:00Z',
+        host: { id: 'esx-1', lockdownMode: 'normal' },
+      }),
+      ...ndjson,
+    });
     expect(await pipeline.latestReport()).not.toBe(first);
   });
 
@@ -104,7 +138,13 @@ describe('serve’s local pipeline on the deployed handlers', () => {
     const slack = await startSlackLikeServer((_, index) => (index === 0 ? 'hang' : 'ok'));
     try {
       const store = new MemoryStore();
-      const pipeline = createLocalPipeline({ store, rules, reportDir: join(dir, 'r4'), minSeverity: 'high', webhookUrl: slack.url });
+      const pipeline = createLocalPipeline({
+        store,
+        rules,
+        reportDir: join(dir, 'r4'),
+        minSeverity: 'high',
+        webhookUrl: slack.url,
+      });
       const first = await pipeline.ingest({ body: lines(host), ...ndjson });
       expect(first).toMatchObject({ status: 202, body: { accepted: 1, notify: 'scheduled' } });
       // The answer came while Slack still holds the digest's request open: the sender did not wait on it.
@@ -124,7 +164,11 @@ describe('serve’s local pipeline on the deployed handlers', () => {
 
   it('builds the stream INSERT records the evaluate handler filters on', () => {
     const [record] = streamInsertRecords([host as FleetEvent]);
-    expect(record).toMatchObject({ eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { Keys: { pk: { S: 'HOST#esx-1' } } } });
+    expect(record).toMatchObject({
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: { Keys: { pk: { S: 'HOST#esx-1' } } },
+    });
     expect(record!.dynamodb!.Keys!.sk!.S).toMatch(/^EV#2026-11-25T00:00:00.000Z#ev-host-1$/);
     expect(JSON.parse(record!.dynamodb!.NewImage!.e!.S!)).toEqual(host);
   });

@@ -18,13 +18,19 @@ describe('local S3 for the workflow steps', () => {
 
   it('stores and returns objects through the AWS SDK, keys with slashes and odd characters intact', async () => {
     await putJson(s3.client, 'reports', 'runs/r-1/clusters/a%26b.json', { clusterId: 'a&b', note: 'é <x>' });
-    expect(await getJson(s3.client, 'reports', 'runs/r-1/clusters/a%26b.json')).toEqual({ clusterId: 'a&b', note: 'é <x>' });
+    expect(await getJson(s3.client, 'reports', 'runs/r-1/clusters/a%26b.json')).toEqual({
+      clusterId: 'a&b',
+      note: 'é <x>',
+    });
   });
 
   it('lists keys under a prefix, sorted, and only that prefix', async () => {
     await putText(s3.client, 'reports', 'reports/latest/report.html', '<!doctype html>', 'text/html');
     await putJson(s3.client, 'reports', 'runs/r-1/simulation/x.json', {});
-    expect(await listKeys(s3.client, 'reports', 'runs/r-1/')).toEqual(['runs/r-1/clusters/a%26b.json', 'runs/r-1/simulation/x.json']);
+    expect(await listKeys(s3.client, 'reports', 'runs/r-1/')).toEqual([
+      'runs/r-1/clusters/a%26b.json',
+      'runs/r-1/simulation/x.json',
+    ]);
     expect(await listKeys(s3.client, 'reports', 'nothing/')).toEqual([]);
   });
 
@@ -37,7 +43,9 @@ describe('local S3 for the workflow steps', () => {
   });
 
   it('refuses a key over 1,024 bytes as S3 does', async () => {
-    await expect(putJson(s3.client, 'reports', `runs/${'é'.repeat(600)}`, {})).rejects.toMatchObject({ name: 'KeyTooLongError' });
+    await expect(putJson(s3.client, 'reports', `runs/${'é'.repeat(600)}`, {})).rejects.toMatchObject({
+      name: 'KeyTooLongError',
+    });
   });
 
   it('answers a missing key with NoSuchKey', async () => {

@@ -5,7 +5,12 @@ import { MemoryStore } from '../../src/store/memory-store';
 import { PartialPutError } from '../../src/store/partial-put-error';
 import type { PutEventsResult } from '../../src/store/types';
 
-const upsert = (n: number): FleetEvent => ({ id: `ev-${n}`, time: '2025-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: `vm-${n}` } });
+const upsert = (n: number): FleetEvent => ({
+  id: `ev-${n}`,
+  time: '2025-01-01T00:00:00Z',
+  type: 'vm.upsert',
+  vm: { id: `vm-${n}` },
+});
 
 /** Stores the first `stored` events of a batch, then fails as DynamoStore does when a later chunk is refused. */
 class FailsPartWay extends MemoryStore {

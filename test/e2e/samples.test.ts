@@ -12,18 +12,26 @@ const root = join(import.meta.dirname, '..', '..');
 const samples = join(root, 'samples');
 const readLines = (file: string) => readFileSync(file, 'utf8').trim().split('\n');
 const listFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name)).map((f) => join(d.name, f)) : [d.name]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(join(dir, d.name)).map((f) => join(d.name, f)) : [d.name],
+  );
 
 describe('the committed sample fleet', () => {
   const out = mkdtempSync(join(tmpdir(), 'hyperaudit-samples-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('is exactly what samples/generate.ts produces', () => {
-    execFileSync(process.execPath, ['--import', 'tsx', join(samples, 'generate.ts'), '--out', out], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', join(samples, 'generate.ts'), '--out', out], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     for (const dir of ['fleet', 'sources']) {
       const files = listFiles(join(samples, dir)).sort();
       expect(listFiles(join(out, dir)).sort()).toEqual(files);
-      for (const f of files) expect(readFileSync(join(out, dir, f), 'utf8'), `${dir}/${f}`).toBe(readFileSync(join(samples, dir, f), 'utf8'));
+      for (const f of files)
+        expect(readFileSync(join(out, dir, f), 'utf8'), `${dir}/${f}`).toBe(
+          readFileSync(join(samples, dir, f), 'utf8'),
+        );
     }
   });
 
@@ -46,7 +54,14 @@ describe('the committed sample fleet', () => {
     }
     expect(hosts).toBeGreaterThanOrEqual(50);
     expect(vms).toBeGreaterThanOrEqual(900);
-    for (const t of ['vm.clone', 'vm.migrate', 'host.maintenance_enter', 'host.maintenance_exit', 'host.connection_lost', 'vm.remove']) {
+    for (const t of [
+      'vm.clone',
+      'vm.migrate',
+      'host.maintenance_enter',
+      'host.maintenance_exit',
+      'host.connection_lost',
+      'vm.remove',
+    ]) {
       expect(types.get(t) ?? 0, t).toBeGreaterThan(0);
     }
   });
@@ -75,7 +90,10 @@ describe('the committed sample fleet', () => {
     for (const t of traces) {
       const values = readLines(join(samples, 'traces', t)).map(Number);
       expect(values.length, t).toBe(288);
-      expect(values.every((v) => v >= 0 && v <= 100), t).toBe(true);
+      expect(
+        values.every((v) => v >= 0 && v <= 100),
+        t,
+      ).toBe(true);
     }
   });
 
@@ -86,7 +104,9 @@ describe('the committed sample fleet', () => {
     readLines(join(samples, 'sources', 'nova', 'notifications.ndjson')).forEach((l, i) =>
       outcomes.push(...normaliseRecord(JSON.parse(l), { file: 'notifications.ndjson', record: `line ${i + 1}` })),
     );
-    const proxmox = JSON.parse(readFileSync(join(samples, 'sources', 'proxmox', 'fra-pve-cluster-resources.json'), 'utf8'));
+    const proxmox = JSON.parse(
+      readFileSync(join(samples, 'sources', 'proxmox', 'fra-pve-cluster-resources.json'), 'utf8'),
+    );
     outcomes.push(...normaliseRecord(proxmox, { file: 'fra-pve-cluster-resources.json' }));
     expect(outcomes.filter((o) => o.kind === 'rejected')).toEqual([]);
     const bySource = new Map<string, number>();
@@ -98,7 +118,9 @@ describe('the committed sample fleet', () => {
 
   it('documents every planted problem in samples/README.md', () => {
     const readme = readFileSync(join(samples, 'README.md'), 'utf8');
-    const summary = JSON.parse(readFileSync(join(samples, 'fleet', 'summary.json'), 'utf8')) as { planted: Record<string, unknown> };
+    const summary = JSON.parse(readFileSync(join(samples, 'fleet', 'summary.json'), 'utf8')) as {
+      planted: Record<string, unknown>;
+    };
     for (const [key, value] of Object.entries(summary.planted)) {
       for (const id of (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')) {
         expect(readme.includes(id), `${key}: ${id}`).toBe(true);

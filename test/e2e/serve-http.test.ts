@@ -25,12 +25,17 @@ class RecordingPipeline implements ServePipeline {
   }
 }
 
-function call(url: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }) {
+function call(
+  url: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+) {
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
     const req = request(`${url}${opts.path}`, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+      );
     });
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
@@ -47,7 +52,12 @@ describe('serve HTTP layer', () => {
   afterAll(async () => server.close());
 
   const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-    call(server.url, { method: 'POST', path: '/events', body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } });
+    call(server.url, {
+      method: 'POST',
+      path: '/events',
+      body,
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
+    });
 
   it('binds 127.0.0.1 only', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -85,13 +95,21 @@ describe('serve HTTP layer', () => {
 
   it('refuses a chunked body without Content-Length with 411', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-      }, (r) => {
-        r.resume();
-        resolve(r.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/events`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${TOKEN}`,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('{"a":');
       req.end('1}');
@@ -128,7 +146,9 @@ describe('serve HTTP layer', () => {
   });
 
   it('answers 405 and 404 for wrong methods and paths', async () => {
-    expect((await call(server.url, { path: '/events', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+    expect((await call(server.url, { path: '/events', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      405,
+    );
     expect((await call(server.url, { path: '/nope' })).status).toBe(404);
   });
 });

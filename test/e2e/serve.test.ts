@@ -34,21 +34,37 @@ describe('hyperaudit serve', () => {
   let url = '';
   let stderr = '';
 
-  const send = async (path: string, init: { method?: string; body?: string; headers?: Record<string, string>; token?: string | null } = {}): Promise<Reply> => {
+  const send = async (
+    path: string,
+    init: { method?: string; body?: string; headers?: Record<string, string>; token?: string | null } = {},
+  ): Promise<Reply> => {
     const headers: Record<string, string> = { ...init.headers };
     const token = init.token === undefined ? TOKEN : init.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${url}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined && { body: init.body }) });
+    const res = await fetch(`${url}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.body !== undefined && { body: init.body }),
+    });
     const text = await res.text();
     return { status: res.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
   };
   const post = (body: string, contentType: string, extra: Record<string, string> = {}, token?: string | null) =>
-    send('/events', { method: 'POST', body, headers: { 'content-type': contentType, ...extra }, ...(token !== undefined && { token }) });
+    send('/events', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': contentType, ...extra },
+      ...(token !== undefined && { token }),
+    });
   const reportFindings = async (): Promise<ReportFinding[]> => {
     const res = await send('/report');
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/^<!doctype html>/i);
-    return (JSON.parse(readFileSync(join(work, 'data', 'serve-report', 'report.json'), 'utf8')) as { findings: ReportFinding[] }).findings;
+    return (
+      JSON.parse(readFileSync(join(work, 'data', 'serve-report', 'report.json'), 'utf8')) as {
+        findings: ReportFinding[];
+      }
+    ).findings;
   };
   const has = (findings: ReportFinding[], ruleId: string, resourceId: string) =>
     findings.some((f) => f.ruleId === ruleId && f.resourceId === resourceId && f.status === 'open');
@@ -57,8 +73,23 @@ describe('hyperaudit serve', () => {
     slack = await startSlackLikeServer();
     child = spawn(
       process.execPath,
-      [join(ROOT, 'bin', 'hyperaudit.js'), 'serve', '--port', '0', '--data-dir', join(work, 'data'), '--max-body-bytes', String(LIMIT), '--min-severity', 'high'],
-      { cwd: ROOT, env: { ...process.env, HYPERAUDIT_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        join(ROOT, 'bin', 'hyperaudit.js'),
+        'serve',
+        '--port',
+        '0',
+        '--data-dir',
+        join(work, 'data'),
+        '--max-body-bytes',
+        String(LIMIT),
+        '--min-severity',
+        'high',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, HYPERAUDIT_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     url = await new Promise<string>((resolve, reject) => {
@@ -107,13 +138,22 @@ describe('hyperaudit serve', () => {
   });
 
   it('ingests a VEBA CloudEvents batch, Nova notifications and a Proxmox dump', async () => {
-    const veba = await post(readFileSync(join(SAMPLES, 'sources', 'vcenter', 'veba-batch.json'), 'utf8'), 'application/cloudevents-batch+json');
+    const veba = await post(
+      readFileSync(join(SAMPLES, 'sources', 'vcenter', 'veba-batch.json'), 'utf8'),
+      'application/cloudevents-batch+json',
+    );
     expect(veba.status).toBe(202);
     expect(veba.json().accepted).toBe(9);
-    const nova = await post(readFileSync(join(SAMPLES, 'sources', 'nova', 'notifications.ndjson'), 'utf8'), 'application/x-ndjson');
+    const nova = await post(
+      readFileSync(join(SAMPLES, 'sources', 'nova', 'notifications.ndjson'), 'utf8'),
+      'application/x-ndjson',
+    );
     expect(nova.status).toBe(202);
     expect(nova.json().accepted).toBeGreaterThanOrEqual(4);
-    const proxmox = await post(readFileSync(join(SAMPLES, 'sources', 'proxmox', 'fra-pve-cluster-resources.json'), 'utf8'), 'application/json');
+    const proxmox = await post(
+      readFileSync(join(SAMPLES, 'sources', 'proxmox', 'fra-pve-cluster-resources.json'), 'utf8'),
+      'application/json',
+    );
     expect(proxmox.status).toBe(202);
     expect(proxmox.json().rejected).toEqual([]);
     expect(has(await reportFindings(), 'vm.remote-display-max-connections', 'vm-2024')).toBe(true);
@@ -160,7 +200,10 @@ describe('hyperaudit serve', () => {
     expect(has(await reportFindings(), 'esxi.ssh-disabled', 'host-1105')).toBe(true);
     // The digest goes out after the answer (the sender never waits on Slack).
     expect(body.notify).toBe('scheduled');
-    await vi.waitFor(() => expect(slack.accepted().length).toBeGreaterThan(slackBefore), { timeout: 30_000, interval: 50 });
+    await vi.waitFor(() => expect(slack.accepted().length).toBeGreaterThan(slackBefore), {
+      timeout: 30_000,
+      interval: 50,
+    });
     expect(JSON.stringify(slack.accepted().slice(slackBefore))).toContain('esxi.ssh-disabled');
 
     const again = await post(JSON.stringify(event), 'application/json');
@@ -168,7 +211,12 @@ describe('hyperaudit serve', () => {
   });
 
   it('rejects a malformed record with its location while storing the valid one beside it', async () => {
-    const good = { id: 'e2e-power-off-vm-2474', time: '2026-11-25T10:00:00Z', type: 'vm.power_off', vm: { id: 'vm-2474' } };
+    const good = {
+      id: 'e2e-power-off-vm-2474',
+      time: '2026-11-25T10:00:00Z',
+      type: 'vm.power_off',
+      vm: { id: 'vm-2474' },
+    };
     const res = await post(`${JSON.stringify(good)}\n{"id": "broken", "type": "vm.upsert"\n`, 'application/x-ndjson');
     expect(res.status).toBe(202);
     const body = res.json() as { accepted: number; rejected: { record?: string }[] };
@@ -181,11 +229,20 @@ describe('hyperaudit serve', () => {
     expect((await send('/runs', { method: 'POST', token: null })).status).toBe(401);
     const res = await send('/runs', { method: 'POST' });
     expect(res.status, res.text.slice(0, 300)).toBe(200);
-    const run = res.json() as { runId: string; audit: { clusters: number }; shards: { clusterId: string }[]; report: { keys: string[] } };
+    const run = res.json() as {
+      runId: string;
+      audit: { clusters: number };
+      shards: { clusterId: string }[];
+      report: { keys: string[] };
+    };
     expect(run.shards).toHaveLength(run.audit.clusters);
     expect(run.shards.map((s) => s.clusterId)).toContain('fra-pve');
     expect(run.report.keys.some((k) => k.endsWith('report.html'))).toBe(true);
-    expect(readdirSync(join(work, 'data', 's3', 'hyperaudit-reports')).some((f) => decodeURIComponent(f) === 'reports/latest/report.html')).toBe(true);
+    expect(
+      readdirSync(join(work, 'data', 's3', 'hyperaudit-reports')).some(
+        (f) => decodeURIComponent(f) === 'reports/latest/report.html',
+      ),
+    ).toBe(true);
     expect(has(await reportFindings(), 'simulation.host-overloaded', 'host-1990')).toBe(true);
   });
 

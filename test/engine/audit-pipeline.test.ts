@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import type { DynamoStore } from '../../src/store/dynamo-store';
 import { MemoryStore } from '../../src/store/memory-store';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -15,9 +15,19 @@ const sshOn: FleetEvent = {
   id: 'h1',
   time: t(1),
   type: 'host.upsert',
-  host: { id: 'esx-1', cluster: 'c1', hypervisor: { vendor: 'vmware', build: '24585383' }, services: { 'TSM-SSH': { running: true, policy: 'on' } } },
+  host: {
+    id: 'esx-1',
+    cluster: 'c1',
+    hypervisor: { vendor: 'vmware', build: '24585383' },
+    services: { 'TSM-SSH': { running: true, policy: 'on' } },
+  },
 };
-const sshOff: FleetEvent = { id: 'h2', time: t(2), type: 'host.upsert', host: { id: 'esx-1', services: { 'TSM-SSH': { running: false, policy: 'off' } } } };
+const sshOff: FleetEvent = {
+  id: 'h2',
+  time: t(2),
+  type: 'host.upsert',
+  host: { id: 'esx-1', services: { 'TSM-SSH': { running: false, policy: 'off' } } },
+};
 
 describe('runAudit', () => {
   it('stores findings and resolves them once the host is fixed', async () => {
@@ -31,13 +41,25 @@ describe('runAudit', () => {
     expect(second.findings.map((f) => f.ruleId)).not.toContain('esxi.ssh-disabled');
     expect(second.resolved.map((f) => f.ruleId)).toEqual(['esxi.ssh-disabled']);
     const stored = (await store.listFindings()).find((f) => f.ruleId === 'esxi.ssh-disabled');
-    expect(stored).toMatchObject({ status: 'resolved', resolvedAt: '2026-11-03T00:00:00.000Z', firstSeen: '2026-11-02T00:00:00.000Z' });
+    expect(stored).toMatchObject({
+      status: 'resolved',
+      resolvedAt: '2026-11-03T00:00:00.000Z',
+      firstSeen: '2026-11-02T00:00:00.000Z',
+    });
   });
 
   it('keeps honouring the waivers of an earlier audit when a later audit is given none', async () => {
     const store = new MemoryStore();
     await store.putEvents([sshOn]);
-    const waivers = [{ resource: 'esx-*', rule: 'esxi.ssh-disabled', reason: 'break-glass host', owner: 'ops@example.com', expires: '2027-01-31' }];
+    const waivers = [
+      {
+        resource: 'esx-*',
+        rule: 'esxi.ssh-disabled',
+        reason: 'break-glass host',
+        owner: 'ops@example.com',
+        expires: '2027-01-31',
+      },
+    ];
     const first = await runAudit(store, { rules, waivers, now: '2026-11-02T00:00:00.000Z' });
     expect(first.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('waived');
     const later = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
@@ -53,10 +75,17 @@ describe('runAudit', () => {
       { id: 'h-pci', time: t(0), type: 'host.upsert', host: { id: 'esx-pci-1', cluster: 'c-pci', datacenter: 'dc1' } },
       { id: 'h-gen', time: t(0), type: 'host.upsert', host: { id: 'esx-gen-1', cluster: 'c-gen', datacenter: 'dc1' } },
       { id: 'v', time: t(1), type: 'vm.upsert', vm: { id: 'vm-pay', hostId: 'esx-pci-1', perimeter: 'pci' } },
-      { id: 'c', time: t(2), type: 'vm.clone', clone: { sourceVmId: 'vm-pay', vm: { id: 'vm-pay-clone', hostId: 'esx-gen-1' } } },
+      {
+        id: 'c',
+        time: t(2),
+        type: 'vm.clone',
+        clone: { sourceVmId: 'vm-pay', vm: { id: 'vm-pay-clone', hostId: 'esx-gen-1' } },
+      },
     ]);
     const open = (r: Awaited<ReturnType<typeof runAudit>>) =>
-      r.findings.filter((f) => f.ruleId === 'perimeter.clone-outside-source' && f.status === 'open').map((f) => f.resourceId);
+      r.findings
+        .filter((f) => f.ruleId === 'perimeter.clone-outside-source' && f.status === 'open')
+        .map((f) => f.resourceId);
     expect(open(await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' }))).toEqual(['vm-pay-clone']);
     const removal = await store.putEvents([{ id: 'r', time: t(3), type: 'vm.remove', vm: { id: 'vm-pay' } }]);
     const after = await runAudit(store, { rules, scope: removal.subjects, now: '2026-11-03T00:00:00.000Z' });
@@ -66,12 +95,16 @@ describe('runAudit', () => {
   it('skips the simulation rule when no simulation is stored, and applies it to simulated hosts', async () => {
     const store = new MemoryStore();
     await store.putEvents([sshOn, { id: 'h3', time: t(3), type: 'host.upsert', host: { id: 'esx-2', cluster: 'c1' } }]);
-    const coverage = (r: Awaited<ReturnType<typeof runAudit>>) => r.coverage.find((c) => c.ruleId === 'simulation.host-overloaded')?.resourceIds;
+    const coverage = (r: Awaited<ReturnType<typeof runAudit>>) =>
+      r.coverage.find((c) => c.ruleId === 'simulation.host-overloaded')?.resourceIds;
     const without = await runAudit(store, { rules });
     expect(coverage(without)).toEqual([]);
     expect(without.findings.some((f) => f.category === 'simulation')).toBe(false);
     // The shape the simulation stores under simulation/latest.
-    await store.putMeta('simulation/latest', { kind: 'fleet', hosts: { 'esx-1': { overloadedTimeFraction: 0.2, cluster: 'c1' }, 'esx-2': { overloadedTimeFraction: 0.01 } } });
+    await store.putMeta('simulation/latest', {
+      kind: 'fleet',
+      hosts: { 'esx-1': { overloadedTimeFraction: 0.2, cluster: 'c1' }, 'esx-2': { overloadedTimeFraction: 0.01 } },
+    });
     const withSim = await runAudit(store, { rules });
     expect(coverage(withSim)).toEqual(['esx-1', 'esx-2']);
     expect(withSim.findings.filter((f) => f.category === 'simulation').map((f) => [f.resourceId, f.evidence])).toEqual([
@@ -97,15 +130,34 @@ describe('hyperaudit audit', () => {
     expect(high.code).toBe(3);
     const doc = JSON.parse(high.stdout) as { findings: { ruleId: string; status: string }[] };
     expect(doc.findings).toContainEqual(expect.objectContaining({ ruleId: 'esxi.ssh-disabled', status: 'open' }));
-    expect((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'critical')).code).toBe(0);
+    expect((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'critical')).code).toBe(
+      0,
+    );
   });
 
   it('does not fail the gate on waived findings, and writes the chosen format to --out', async () => {
     const waivers = join(dir, 'waivers.json');
     const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'lab host', owner: 'lab@example.net', expires }] }));
+    await writeFile(
+      waivers,
+      JSON.stringify({
+        waivers: [{ resource: 'esx-*', rule: '*', reason: 'lab host', owner: 'lab@example.net', expires }],
+      }),
+    );
     const out = join(dir, 'audit.sarif');
-    const r = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'sarif', '--out', out, '--waivers', waivers, '--fail-on', 'info');
+    const r = await cli(
+      'audit',
+      '--endpoint',
+      dynamo.endpoint,
+      '--format',
+      'sarif',
+      '--out',
+      out,
+      '--waivers',
+      waivers,
+      '--fail-on',
+      'info',
+    );
     expect(r.code).toBe(0);
     const sarif = JSON.parse(await readFile(out, 'utf8')) as { runs: { results: { suppressions?: unknown[] }[] }[] };
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
@@ -114,7 +166,10 @@ describe('hyperaudit audit', () => {
 
   it('refuses a bad waivers file with exit 1 and the file and field in the message', async () => {
     const waivers = join(dir, 'bad-waivers.json');
-    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'x', rule: 'y', reason: 'z', owner: 'o', expires: 'soon' }] }));
+    await writeFile(
+      waivers,
+      JSON.stringify({ waivers: [{ resource: 'x', rule: 'y', reason: 'z', owner: 'o', expires: 'soon' }] }),
+    );
     const r = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('bad-waivers.json: /waivers/0/expires');
@@ -123,11 +178,22 @@ describe('hyperaudit audit', () => {
 
   it('refuses a waiver that lasts longer than --max-waiver-days, naming the file and field', async () => {
     const waivers = join(dir, 'forever-waivers.json');
-    await writeFile(waivers, JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'r', owner: 'o', expires: '9999-12-31' }] }));
+    await writeFile(
+      waivers,
+      JSON.stringify({ waivers: [{ resource: 'esx-*', rule: '*', reason: 'r', owner: 'o', expires: '9999-12-31' }] }),
+    );
     const r = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('forever-waivers.json: /waivers/0/expires 9999-12-31 is more than 365 days ahead');
-    const longer = await cli('audit', '--endpoint', dynamo.endpoint, '--waivers', waivers, '--max-waiver-days', '3000000');
+    const longer = await cli(
+      'audit',
+      '--endpoint',
+      dynamo.endpoint,
+      '--waivers',
+      waivers,
+      '--max-waiver-days',
+      '3000000',
+    );
     expect(longer.code).toBe(1);
     expect(longer.stderr).toContain('max waiver days');
   });
@@ -136,8 +202,13 @@ describe('hyperaudit audit', () => {
     const rulesDir = join(dir, 'rules');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(rulesDir, 'hardening'), { recursive: true });
-    const rule = JSON.parse(await readFile(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.ssh-disabled.json'), 'utf8')) as Record<string, unknown>;
-    await writeFile(join(rulesDir, 'hardening', 'esxi.ssh-disabled.json'), JSON.stringify({ ...rule, severty: 'high' }));
+    const rule = JSON.parse(
+      await readFile(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.ssh-disabled.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    await writeFile(
+      join(rulesDir, 'hardening', 'esxi.ssh-disabled.json'),
+      JSON.stringify({ ...rule, severty: 'high' }),
+    );
     const r = await cli('audit', '--endpoint', dynamo.endpoint, '--rules', rulesDir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/esxi\.ssh-disabled\.json: \/ must NOT have additional properties "severty"/);

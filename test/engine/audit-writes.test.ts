@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { Finding } from '../../src/model/finding';
-import { runAudit } from '../../src/pipeline/audit';
-import { collectReportData } from '../../src/pipeline/report';
+import { runAudit } from '../../src/app/audit';
+import { collectReportData } from '../../src/app/report';
 import { MemoryStore } from '../../src/store/memory-store';
 import { generateHistory } from '../reliability/history';
 
@@ -30,7 +30,10 @@ describe('Function: runAudit on an unchanged fleet', () => {
     expect(store.written.flat()).toEqual([]);
     expect(second.findings.map((f) => f.fingerprint)).toEqual(first.findings.map((f) => f.fingerprint));
     expect(second.findings.every((f) => f.lastSeen === '2026-12-02T00:00:00.000Z')).toBe(true);
-    expect(await store.getMeta('audit/latest')).toMatchObject({ generatedAt: '2026-12-02T00:00:00.000Z', lastFullAuditAt: '2026-12-02T00:00:00.000Z' });
+    expect(await store.getMeta('audit/latest')).toMatchObject({
+      generatedAt: '2026-12-02T00:00:00.000Z',
+      lastFullAuditAt: '2026-12-02T00:00:00.000Z',
+    });
   });
 
   it('reports the last full audit as the last sighting of findings it did not rewrite', async () => {
@@ -41,6 +44,8 @@ describe('Function: runAudit on an unchanged fleet', () => {
     const { findings } = await collectReportData(store, new Date('2026-12-02T01:00:00.000Z'));
     const open = findings.filter((f) => f.status !== 'resolved');
     expect(open.length).toBeGreaterThan(0);
-    expect(open.every((f) => f.lastSeen === '2026-12-02T00:00:00.000Z' && f.firstSeen === '2026-12-01T00:00:00.000Z')).toBe(true);
+    expect(
+      open.every((f) => f.lastSeen === '2026-12-02T00:00:00.000Z' && f.firstSeen === '2026-12-01T00:00:00.000Z'),
+    ).toBe(true);
   });
 });

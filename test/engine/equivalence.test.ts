@@ -10,7 +10,9 @@ import { fleetEventsArb, fleetOf, simulationArb, VALUE_POOL } from './support/ra
 function normalise(e: Evaluation) {
   return {
     hits: e.hits.map((h) => `${h.rule.id}|${h.resourceType}|${h.resourceId}|${JSON.stringify(h.evidence)}`).sort(),
-    coverage: Object.fromEntries(e.coverage.map((c) => [c.ruleId, [...c.resourceIds].sort()]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
+    coverage: Object.fromEntries(
+      e.coverage.map((c) => [c.ruleId, [...c.resourceIds].sort()]).sort(([a], [b]) => (a! < b! ? -1 : 1)),
+    ),
   };
 }
 
@@ -59,15 +61,34 @@ describe('compiled evaluator vs json-rules-engine', () => {
       { type: 'vm', ref: { fact: 'setting', params: { key: 'isolation.tools.copy.disable' } } },
       { type: 'vm', ref: { fact: 'iops' } },
     ];
-    const ops = ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain'];
+    const ops = [
+      'equal',
+      'notEqual',
+      'lessThan',
+      'lessThanInclusive',
+      'greaterThan',
+      'greaterThanInclusive',
+      'in',
+      'notIn',
+      'contains',
+      'doesNotContain',
+    ];
     const scalars: Scalar[] = [...VALUE_POOL, null, 'vmware', 'normal', 'live', 'host:h1', 'tlsv1', 2, 4];
     const leafArb = (type: 'host' | 'vm') =>
-      fc.record({
-        leaf: fc.constantFrom(...leaves.filter((l) => l.type === type)),
-        op: fc.constantFrom(...ops),
-        value: fc.constantFrom(...scalars),
-        list: fc.subarray(scalars, { maxLength: 4 }),
-      }).map(({ leaf, op, value, list }): Condition => ({ ...leaf.ref, operator: op, value: op === 'in' || op === 'notIn' ? list : value }));
+      fc
+        .record({
+          leaf: fc.constantFrom(...leaves.filter((l) => l.type === type)),
+          op: fc.constantFrom(...ops),
+          value: fc.constantFrom(...scalars),
+          list: fc.subarray(scalars, { maxLength: 4 }),
+        })
+        .map(
+          ({ leaf, op, value, list }): Condition => ({
+            ...leaf.ref,
+            operator: op,
+            value: op === 'in' || op === 'notIn' ? list : value,
+          }),
+        );
     const treeArb = (type: 'host' | 'vm') =>
       fc.letrec<{ node: Condition }>((tie) => ({
         node: fc.oneof(
@@ -101,11 +122,15 @@ describe('compiled evaluator vs json-rules-engine', () => {
     );
     const baseRules = loadRules(DEFAULT_RULES_DIR);
     await fc.assert(
-      fc.asyncProperty(fc.array(ruleArb, { minLength: 1, maxLength: 4 }), fleetEventsArb(baseRules), async (rules, events) => {
-        const unique = rules.map((r, i) => ({ ...r, id: `${r.id}-${i}` }));
-        const r = await both(unique, events, undefined);
-        expect(r.compiled).toEqual(r.reference);
-      }),
+      fc.asyncProperty(
+        fc.array(ruleArb, { minLength: 1, maxLength: 4 }),
+        fleetEventsArb(baseRules),
+        async (rules, events) => {
+          const unique = rules.map((r, i) => ({ ...r, id: `${r.id}-${i}` }));
+          const r = await both(unique, events, undefined);
+          expect(r.compiled).toEqual(r.reference);
+        },
+      ),
       { numRuns: 150, seed: 1234 },
     );
   });

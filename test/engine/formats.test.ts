@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult } from '../../src/engine/audit-result';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import { formatAsff } from '../../src/report/formats/asff';
 import { formatCsv } from '../../src/report/formats/csv';
 import { formatJson } from '../../src/report/formats/json';
@@ -16,16 +16,40 @@ import { checkWellFormed } from './support/xml-check';
 
 const t = (n: number) => new Date(Date.UTC(2026, 10, 1, 8, n)).toISOString();
 const events: FleetEvent[] = [
-  { id: 'p', time: t(0), type: 'perimeter.upsert', perimeter: { id: 'pci', allowedClusters: ['c-pci'], trustLevel: 9 } },
+  {
+    id: 'p',
+    time: t(0),
+    type: 'perimeter.upsert',
+    perimeter: { id: 'pci', allowedClusters: ['c-pci'], trustLevel: 9 },
+  },
   {
     id: 'h1',
     time: t(1),
     type: 'host.upsert',
-    host: { id: '=cmd|calc', name: 'esx<01>&"x"', cluster: 'c-gen', hypervisor: { vendor: 'vmware', build: '22380479' }, services: { 'TSM-SSH': { running: true } } },
+    host: {
+      id: '=cmd|calc',
+      name: 'esx<01>&"x"',
+      cluster: 'c-gen',
+      hypervisor: { vendor: 'vmware', build: '22380479' },
+      services: { 'TSM-SSH': { running: true } },
+    },
   },
-  { id: 'v1', time: t(2), type: 'vm.upsert', vm: { id: 'vm-1', hostId: '=cmd|calc', perimeter: 'pci', settings: { 'mks.enable3d': 'TRUE' } } },
+  {
+    id: 'v1',
+    time: t(2),
+    type: 'vm.upsert',
+    vm: { id: 'vm-1', hostId: '=cmd|calc', perimeter: 'pci', settings: { 'mks.enable3d': 'TRUE' } },
+  },
 ];
-const waivers = [{ resource: 'vm-1', rule: 'vm.3d-*', reason: 'CAD workstation <needs> 3D & more', owner: 'cad@example.net', expires: '2099-01-01' }];
+const waivers = [
+  {
+    resource: 'vm-1',
+    rule: 'vm.3d-*',
+    reason: 'CAD workstation <needs> 3D & more',
+    owner: 'cad@example.net',
+    expires: '2099-01-01',
+  },
+];
 let result: AuditResult;
 
 beforeAll(async () => {
@@ -36,12 +60,31 @@ beforeAll(async () => {
 
 describe('audit output formats', () => {
   it('json has exactly the documented shape', () => {
-    const doc = JSON.parse(formatJson(result)) as { summary: Record<string, unknown>; findings: Record<string, unknown>[] };
+    const doc = JSON.parse(formatJson(result)) as {
+      summary: Record<string, unknown>;
+      findings: Record<string, unknown>[];
+    };
     expect(Object.keys(doc)).toEqual(['summary', 'findings']);
-    expect(doc.summary).toEqual({ hosts: 1, vms: 1, findings: { critical: 0, high: expect.any(Number), medium: expect.any(Number), low: expect.any(Number), info: 0 } });
+    expect(doc.summary).toEqual({
+      hosts: 1,
+      vms: 1,
+      findings: { critical: 0, high: expect.any(Number), medium: expect.any(Number), low: expect.any(Number), info: 0 },
+    });
     expect(doc.findings.length).toBe(result.findings.length);
     expect(Object.keys(doc.findings[0]!)).toEqual([
-      'fingerprint', 'ruleId', 'severity', 'category', 'resourceType', 'resourceId', 'title', 'evidence', 'controls', 'remediation', 'status', 'firstSeen', 'lastSeen',
+      'fingerprint',
+      'ruleId',
+      'severity',
+      'category',
+      'resourceType',
+      'resourceId',
+      'title',
+      'evidence',
+      'controls',
+      'remediation',
+      'status',
+      'firstSeen',
+      'lastSeen',
     ]);
     expect(doc.findings.find((f) => f.ruleId === 'vm.3d-disabled')?.status).toBe('waived');
     expect(doc.findings.find((f) => f.ruleId === 'perimeter.vm-placement-outside')?.evidence).toEqual({
@@ -67,7 +110,12 @@ describe('audit output formats', () => {
     const log = JSON.parse(formatSarif(result)) as {
       version: string;
       $schema: string;
-      runs: { tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; help: { text: string } }[] } }; results: Record<string, unknown>[] }[];
+      runs: {
+        tool: {
+          driver: { name: string; rules: { id: string; shortDescription: { text: string }; help: { text: string } }[] };
+        };
+        results: Record<string, unknown>[];
+      }[];
     };
     expect(log.version).toBe('2.1.0');
     expect(log.$schema).toMatch(/sarif-2\.1\.0/);
@@ -94,12 +142,16 @@ describe('audit output formats', () => {
     const xml = formatJunit(result);
     const names = checkWellFormed(xml);
     expect(names[0]).toBe('testsuites');
-    const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" errors="0" skipped="(\d+)"/g)];
+    const suites = [
+      ...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" errors="0" skipped="(\d+)"/g),
+    ];
     expect(suites.map((s) => s[1])).toEqual([...new Set(result.rules.map((r) => r.pack))].sort());
     const cases = result.coverage.reduce((n, c) => n + c.resourceIds.length, 0);
     expect(suites.reduce((n, s) => n + Number(s[2]), 0)).toBe(cases);
     expect(names.filter((n) => n === 'testcase')).toHaveLength(cases);
-    expect(suites.reduce((n, s) => n + Number(s[3]), 0)).toBe(result.findings.filter((f) => f.status === 'open').length);
+    expect(suites.reduce((n, s) => n + Number(s[3]), 0)).toBe(
+      result.findings.filter((f) => f.status === 'open').length,
+    );
     expect(suites.reduce((n, s) => n + Number(s[4]), 0)).toBe(1);
     expect(names.filter((n) => n === 'skipped')).toHaveLength(1);
     expect(xml).toContain('CAD workstation &lt;needs&gt; 3D &amp; more');
@@ -110,7 +162,13 @@ describe('audit output formats', () => {
     expect(events).toHaveLength(result.findings.length);
     for (const [i, e] of events.entries()) {
       const f = result.findings[i]!;
-      expect(e).toMatchObject({ class_uid: 2003, category_uid: 2, activity_id: 1, type_uid: 200301, severity_id: OCSF_SEVERITY[f.severity] });
+      expect(e).toMatchObject({
+        class_uid: 2003,
+        category_uid: 2,
+        activity_id: 1,
+        type_uid: 200301,
+        severity_id: OCSF_SEVERITY[f.severity],
+      });
       expect(e.finding_info).toMatchObject({ uid: f.fingerprint, title: f.title });
       expect(e.compliance).toMatchObject({ control: f.ruleId, status_id: 3 });
       expect(e.metadata).toMatchObject({ version: expect.any(String), product: { name: 'hyperaudit' } });
@@ -120,7 +178,9 @@ describe('audit output formats', () => {
   });
 
   it('asff findings carry the fields BatchImportFindings requires', () => {
-    const { Findings } = JSON.parse(formatAsff(result, { accountId: '123456789012', region: 'eu-west-1' })) as { Findings: Record<string, unknown>[] };
+    const { Findings } = JSON.parse(formatAsff(result, { accountId: '123456789012', region: 'eu-west-1' })) as {
+      Findings: Record<string, unknown>[];
+    };
     expect(Findings).toHaveLength(result.findings.length);
     for (const f of Findings) {
       expect(f).toMatchObject({

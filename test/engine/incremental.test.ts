@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
 import type { Finding } from '../../src/model/finding';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import { MemoryStore } from '../../src/store/memory-store';
 import { at, fleetEventsArb, VALUE_POOL } from './support/random-fleet';
 
@@ -43,27 +43,53 @@ function toEvents(changes: [string, number, number][]): FleetEvent[] {
       case 'remove-host':
         return { id, time, type: 'host.remove', host: { id: `h${a}` } };
       case 'host-settings':
-        return { id, time, type: 'host.upsert', host: { id: `h${a}`, settings: { 'Mem.ShareForceSalting': VALUE_POOL[b]!, 'UserVars.ESXiShellTimeOut': VALUE_POOL[b]! } } };
+        return {
+          id,
+          time,
+          type: 'host.upsert',
+          host: {
+            id: `h${a}`,
+            settings: { 'Mem.ShareForceSalting': VALUE_POOL[b]!, 'UserVars.ESXiShellTimeOut': VALUE_POOL[b]! },
+          },
+        };
       case 'host-cluster':
-        return { id, time, type: 'host.upsert', host: { id: `h${a}`, cluster: `c${b}`, datacenter: `dc${b % 2}`, memoryMiB: 8192 } };
+        return {
+          id,
+          time,
+          type: 'host.upsert',
+          host: { id: `h${a}`, cluster: `c${b}`, datacenter: `dc${b % 2}`, memoryMiB: 8192 },
+        };
       case 'clone':
-        return { id, time, type: 'vm.clone', clone: { sourceVmId: `v${a}`, vm: { id: `newclone${i}`, hostId: `h${b}` } } };
+        return {
+          id,
+          time,
+          type: 'vm.clone',
+          clone: { sourceVmId: `v${a}`, vm: { id: `newclone${i}`, hostId: `h${b}` } },
+        };
       case 'power-off':
         return { id, time, type: 'vm.power_off', vm: { id: `v${a}` } };
       case 'vm-labels':
-        return { id, time, type: 'vm.upsert', vm: { id: `v${a}`, labels: { app: 'shop', role: b === 0 ? 'db' : 'web', chatty: true } } };
+        return {
+          id,
+          time,
+          type: 'vm.upsert',
+          vm: { id: `v${a}`, labels: { app: 'shop', role: b === 0 ? 'db' : 'web', chatty: true } },
+        };
       case 'vm-perimeter':
         return { id, time, type: 'vm.upsert', vm: { id: `v${a}`, perimeter: `p${b}` } };
       default:
-        return { id, time, type: 'perimeter.upsert', perimeter: { id: `p${a}`, allowedClusters: [`c${b % 3}`], trustLevel: b } };
+        return {
+          id,
+          time,
+          type: 'perimeter.upsert',
+          perimeter: { id: `p${a}`, allowedClusters: [`c${b % 3}`], trustLevel: b },
+        };
     }
   });
 }
 
 const comparable = (findings: Finding[]) =>
-  findings
-    .map(({ lastSeen: _lastSeen, ...rest }) => rest)
-    .sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1));
+  findings.map(({ lastSeen: _lastSeen, ...rest }) => rest).sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1));
 
 describe('incremental audit', () => {
   it('leaves the same findings as a full audit after random change sets (lastSeen aside)', async () => {
@@ -92,16 +118,25 @@ describe('incremental audit', () => {
   it('re-evaluates only the changed VM (plus hosts and clusters) when one VM changes', async () => {
     const store = new MemoryStore();
     const base: FleetEvent[] = [
-      { id: 'h', time: at(0), type: 'host.upsert', host: { id: 'h0', cluster: 'c0', hypervisor: { vendor: 'vmware' } } },
+      {
+        id: 'h',
+        time: at(0),
+        type: 'host.upsert',
+        host: { id: 'h0', cluster: 'c0', hypervisor: { vendor: 'vmware' } },
+      },
       { id: 'a', time: at(1), type: 'vm.upsert', vm: { id: 'va', hostId: 'h0', settings: { 'mks.enable3d': true } } },
       { id: 'b', time: at(2), type: 'vm.upsert', vm: { id: 'vb', hostId: 'h0' } },
     ];
     await store.putEvents(base);
     await runAudit(store, { rules, now: T1 });
-    const { subjects } = await store.putEvents([{ id: 'c', time: at(3), type: 'vm.upsert', vm: { id: 'vb', settings: { 'mks.enable3d': true } } }]);
+    const { subjects } = await store.putEvents([
+      { id: 'c', time: at(3), type: 'vm.upsert', vm: { id: 'vb', settings: { 'mks.enable3d': true } } },
+    ]);
     const result = await runAudit(store, { rules, now: T2, scope: subjects });
     expect(result.mode).toBe('incremental');
-    const vmCoverage = new Set(result.coverage.filter((c) => c.ruleId === 'vm.3d-disabled').flatMap((c) => c.resourceIds));
+    const vmCoverage = new Set(
+      result.coverage.filter((c) => c.ruleId === 'vm.3d-disabled').flatMap((c) => c.resourceIds),
+    );
     expect([...vmCoverage]).toEqual(['vb']);
     const threeD = result.findings.filter((f) => f.ruleId === 'vm.3d-disabled');
     expect(threeD.map((f) => [f.resourceId, f.lastSeen])).toEqual([

@@ -23,15 +23,33 @@ const rule = (id: string): LoadedRule => ({
   fixtures: { compliant: { subject: 'x' }, nonCompliant: { subject: 'x' } },
 });
 const SSH = rule('esxi.ssh-disabled');
-const hit = (resourceId: string, r = SSH, evidence: Record<string, unknown> = { 'serviceRunning:TSM-SSH': true }): RuleHit => ({
+const hit = (
+  resourceId: string,
+  r = SSH,
+  evidence: Record<string, unknown> = { 'serviceRunning:TSM-SSH': true },
+): RuleHit => ({
   rule: r,
   resourceType: 'host',
   resourceId,
   evidence: evidence as RuleHit['evidence'],
 });
 
-function step(previous: Finding[], hits: RuleHit[], now: string, waivers: Waiver[] = [], extra: Partial<LifecycleInput> = {}) {
-  return computeLifecycle({ previous, hits, ruleIds: new Set([SSH.id]), evaluated: () => true, waivers: waiverMatcher(waivers), now, ...extra });
+function step(
+  previous: Finding[],
+  hits: RuleHit[],
+  now: string,
+  waivers: Waiver[] = [],
+  extra: Partial<LifecycleInput> = {},
+) {
+  return computeLifecycle({
+    previous,
+    hits,
+    ruleIds: new Set([SSH.id]),
+    evaluated: () => true,
+    waivers: waiverMatcher(waivers),
+    now,
+    ...extra,
+  });
 }
 const T1 = '2026-11-01T00:00:00.000Z';
 const T2 = '2026-11-02T00:00:00.000Z';
@@ -41,7 +59,14 @@ const T4 = '2026-11-04T00:00:00.000Z';
 describe('computeLifecycle', () => {
   it('opens a new finding with a stable fingerprint and firstSeen = lastSeen = now', () => {
     const { findings, changed } = step([], [hit('esx-1')], T1);
-    expect(findings).toEqual([expect.objectContaining({ fingerprint: fingerprint(SSH.id, 'host', 'esx-1'), status: 'open', firstSeen: T1, lastSeen: T1 })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        fingerprint: fingerprint(SSH.id, 'host', 'esx-1'),
+        status: 'open',
+        firstSeen: T1,
+        lastSeen: T1,
+      }),
+    ]);
     expect(fingerprint(SSH.id, 'host', 'esx-1')).toMatch(/^[0-9a-f]{32}$/);
     expect(changed).toHaveLength(1);
   });
@@ -70,7 +95,9 @@ describe('computeLifecycle', () => {
   it('leaves findings of resources that were not evaluated (incremental run) as they were', () => {
     const first = step([], [hit('esx-1'), hit('esx-2')], T1).findings;
     const changedEvidence = { 'serviceRunning:TSM-SSH': true, 'servicePolicy:TSM-SSH': 'on' };
-    const { findings, changed } = step(first, [hit('esx-2', SSH, changedEvidence)], T2, [], { evaluated: (_t, id) => id === 'esx-2' });
+    const { findings, changed } = step(first, [hit('esx-2', SSH, changedEvidence)], T2, [], {
+      evaluated: (_t, id) => id === 'esx-2',
+    });
     expect(findings.find((f) => f.resourceId === 'esx-1')).toMatchObject({ status: 'open', lastSeen: T1 });
     expect(changed.map((f) => f.resourceId)).toEqual(['esx-2']);
   });
@@ -113,9 +140,20 @@ describe('computeLifecycle', () => {
   });
 
   it('reports a waived finding as waived with its waiver, never dropping it, and reopens it once the waiver expires', () => {
-    const waiver: Waiver = { resource: 'esx-*', rule: 'esxi.ssh-*', reason: 'vendor agent needs SSH', owner: 'ops@example.net', expires: '2026-11-02' };
+    const waiver: Waiver = {
+      resource: 'esx-*',
+      rule: 'esxi.ssh-*',
+      reason: 'vendor agent needs SSH',
+      owner: 'ops@example.net',
+      expires: '2026-11-02',
+    };
     const f1 = step([], [hit('esx-1')], T1, [waiver]).findings;
-    expect(f1).toEqual([expect.objectContaining({ status: 'waived', waiver: { reason: 'vendor agent needs SSH', owner: 'ops@example.net', expires: '2026-11-02' } })]);
+    expect(f1).toEqual([
+      expect.objectContaining({
+        status: 'waived',
+        waiver: { reason: 'vendor agent needs SSH', owner: 'ops@example.net', expires: '2026-11-02' },
+      }),
+    ]);
     // A bare date lasts through that UTC day.
     expect(step(f1, [hit('esx-1')], '2026-11-02T23:59:59.000Z', [waiver]).findings[0]!.status).toBe('waived');
     const expired = step(f1, [hit('esx-1')], T3, [waiver]).findings[0]!;
@@ -124,7 +162,13 @@ describe('computeLifecycle', () => {
   });
 
   it('reopens a waived finding when its waiver expires even if its resource was not re-evaluated', () => {
-    const waiver: Waiver = { resource: 'esx-1', rule: SSH.id, reason: 'r', owner: 'o', expires: '2026-11-02T12:00:00Z' };
+    const waiver: Waiver = {
+      resource: 'esx-1',
+      rule: SSH.id,
+      reason: 'r',
+      owner: 'o',
+      expires: '2026-11-02T12:00:00Z',
+    };
     const f1 = step([], [hit('esx-1')], T1, [waiver]).findings;
     const { findings, changed } = step(f1, [], T4, [waiver], { evaluated: () => false });
     expect(findings[0]).toMatchObject({ status: 'open', lastSeen: T1 });

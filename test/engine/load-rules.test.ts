@@ -8,7 +8,9 @@ import { fleetFromFixture } from '../../src/engine/fixture-fleet';
 import { indexFleet } from '../../src/engine/fleet-index';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../src/engine/load-rules';
 
-const sshRule = JSON.parse(readFileSync(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.ssh-disabled.json'), 'utf8')) as Record<string, unknown>;
+const sshRule = JSON.parse(
+  readFileSync(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.ssh-disabled.json'), 'utf8'),
+) as Record<string, unknown>;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -40,7 +42,9 @@ describe('loadRules', () => {
     const { remediation, ...rest } = sshRule;
     const dir = rulesDir({ 'hardening/esxi.ssh-disabled.json': { ...rest, remediaton: remediation } });
     const problems = problemsOf(dir);
-    expect(problems.join('\n')).toMatch(/hardening[/\\]esxi\.ssh-disabled\.json: \/ must NOT have additional properties "remediaton"/);
+    expect(problems.join('\n')).toMatch(
+      /hardening[/\\]esxi\.ssh-disabled\.json: \/ must NOT have additional properties "remediaton"/,
+    );
     expect(problems.join('\n')).toMatch(/must have required property 'remediation'/);
   });
 
@@ -48,14 +52,18 @@ describe('loadRules', () => {
     const bad = structuredClone(sshRule) as { conditions: { any: { operator: string }[] } };
     bad.conditions.any[1]!.operator = 'inn';
     const problems = problemsOf(rulesDir({ 'hardening/esxi.ssh-disabled.json': bad }));
-    expect(problems[0]).toMatch(/esxi\.ssh-disabled\.json: \/conditions\/any\/1\/operator must be equal to one of the allowed values/);
+    expect(problems[0]).toMatch(
+      /esxi\.ssh-disabled\.json: \/conditions\/any\/1\/operator must be equal to one of the allowed values/,
+    );
   });
 
   it('treats a fact no code defines as an error, not a pass', () => {
     const bad = structuredClone(sshRule) as { conditions: { any: { fact: string }[] } };
     bad.conditions.any[0]!.fact = 'serviceRuning';
     const problems = problemsOf(rulesDir({ 'hardening/esxi.ssh-disabled.json': bad }));
-    expect(problems).toEqual([expect.stringMatching(/\/conditions\/any\/0\/fact unknown fact "serviceRuning" for resource type host/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/\/conditions\/any\/0\/fact unknown fact "serviceRuning" for resource type host/),
+    ]);
   });
 
   it('refuses a missing fact parameter and a param reference nobody defines', () => {
@@ -78,24 +86,42 @@ describe('loadRules', () => {
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/esxi\.ssh-off\.json: \/id "esxi\.ssh-disabled" does not match the file name/);
     expect(problems.join('\n')).toMatch(/broken\.json: \/ is not valid JSON/);
-    expect(problems.join('\n')).toMatch(/x\.ok\.json: \/severity must be equal to one of the allowed values: critical, high, medium, low, info/);
+    expect(problems.join('\n')).toMatch(
+      /x\.ok\.json: \/severity must be equal to one of the allowed values: critical, high, medium, low, info/,
+    );
   });
 
   it('refuses an SCG id that is not in the catalogue and a STIG id the catalogue does not map to the control', () => {
     const unknown = { ...sshRule, controls: [{ framework: 'vsphere-8-scg', id: 'esxi-8.deactivate-sssh' }] };
-    expect(problemsOf(rulesDir({ 'hardening/esxi.ssh-disabled.json': unknown }))[0]).toMatch(/"esxi-8\.deactivate-sssh" is not in the vSphere 8 SCG catalogue/);
-    const wrongStig = { ...sshRule, controls: [{ framework: 'vsphere-8-scg', id: 'esxi-8.deactivate-ssh' }, { framework: 'disa-stig', id: 'ESXI-80-000999' }] };
-    expect(problemsOf(rulesDir({ 'hardening/esxi.ssh-disabled.json': wrongStig }))[0]).toMatch(/disa-stig ESXI-80-000999 is not mapped to esxi-8\.deactivate-ssh/);
+    expect(problemsOf(rulesDir({ 'hardening/esxi.ssh-disabled.json': unknown }))[0]).toMatch(
+      /"esxi-8\.deactivate-sssh" is not in the vSphere 8 SCG catalogue/,
+    );
+    const wrongStig = {
+      ...sshRule,
+      controls: [
+        { framework: 'vsphere-8-scg', id: 'esxi-8.deactivate-ssh' },
+        { framework: 'disa-stig', id: 'ESXI-80-000999' },
+      ],
+    };
+    expect(problemsOf(rulesDir({ 'hardening/esxi.ssh-disabled.json': wrongStig }))[0]).toMatch(
+      /disa-stig ESXI-80-000999 is not mapped to esxi-8\.deactivate-ssh/,
+    );
   });
 
   it('refuses a profile that overrides a param the rule does not declare', () => {
-    const lockout = JSON.parse(readFileSync(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.account-lockout.json'), 'utf8')) as Record<string, unknown>;
+    const lockout = JSON.parse(
+      readFileSync(join(DEFAULT_RULES_DIR, 'hardening', 'esxi.account-lockout.json'), 'utf8'),
+    ) as Record<string, unknown>;
     const bad = { ...lockout, profiles: { stig: { maximum: 3 } } };
-    expect(problemsOf(rulesDir({ 'hardening/esxi.account-lockout.json': bad }))[0]).toMatch(/\/profiles\/stig\/maximum overrides "maximum", which is not in \/params/);
+    expect(problemsOf(rulesDir({ 'hardening/esxi.account-lockout.json': bad }))[0]).toMatch(
+      /\/profiles\/stig\/maximum overrides "maximum", which is not in \/params/,
+    );
   });
 
   it('refuses a missing or empty rules directory instead of reporting a clean audit', () => {
-    expect(problemsOf(join(tmpdir(), 'hyperaudit-no-such-dir'))[0]).toMatch(/cannot read the rules directory \(ENOENT\)/);
+    expect(problemsOf(join(tmpdir(), 'hyperaudit-no-such-dir'))[0]).toMatch(
+      /cannot read the rules directory \(ENOENT\)/,
+    );
     expect(problemsOf(rulesDir({}))[0]).toMatch(/no rule files/);
   });
 
@@ -129,7 +155,13 @@ describe('SCG catalogue', () => {
 
 describe('profiles', () => {
   const host = (failures: number | undefined) => ({
-    hosts: [{ id: 'esx-01', hypervisor: { vendor: 'vmware' }, ...(failures !== undefined && { settings: { 'Security.AccountLockFailures': failures } }) }],
+    hosts: [
+      {
+        id: 'esx-01',
+        hypervisor: { vendor: 'vmware' },
+        ...(failures !== undefined && { settings: { 'Security.AccountLockFailures': failures } }),
+      },
+    ],
     subject: 'esx-01',
   });
   const fires = (profile: 'scg' | 'stig', failures: number | undefined) => {
@@ -152,7 +184,10 @@ describe('profiles', () => {
   it('says in the evidence when a finding rests on an assumed installation default', () => {
     const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'stig' }).filter((r) => r.id === 'esxi.account-lockout');
     const [hit] = new CompiledRules(rules).evaluate(indexFleet(fleetFromFixture(host(undefined)))).hits;
-    expect(hit?.evidence).toEqual({ 'setting:Security.AccountLockFailures': 5, 'settingReported:Security.AccountLockFailures': false });
+    expect(hit?.evidence).toEqual({
+      'setting:Security.AccountLockFailures': 5,
+      'settingReported:Security.AccountLockFailures': false,
+    });
   });
 
   describe('a hostile rules folder', () => {
@@ -164,7 +199,11 @@ describe('profiles', () => {
     it('is validated against the shipped schema even when it brings its own permissive one', () => {
       const dir = rulesDir({ 'rule.schema.json': {}, 'hardening/esxi.ssh-disabled.json': withOperator('constructor') });
       const problems = problemsOf(dir);
-      expect(problems).toEqual([expect.stringMatching(/esxi\.ssh-disabled\.json: \/conditions\/all\/0\/operator must be equal to one of the allowed values/)]);
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /esxi\.ssh-disabled\.json: \/conditions\/all\/0\/operator must be equal to one of the allowed values/,
+        ),
+      ]);
     });
 
     it('refuses a __proto__ operator with a message instead of crashing the audit', () => {
@@ -175,7 +214,10 @@ describe('profiles', () => {
     it('never resolves an operator name to an Object.prototype member in the evaluator', () => {
       const rule = loadRules(DEFAULT_RULES_DIR).find((r) => r.id === 'esxi.ssh-disabled')!;
       for (const operator of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-        const forged = { ...rule, conditions: { all: [{ fact: 'serviceRunning', params: { name: 'TSM-SSH' }, operator, value: true }] } };
+        const forged = {
+          ...rule,
+          conditions: { all: [{ fact: 'serviceRunning', params: { name: 'TSM-SSH' }, operator, value: true }] },
+        };
         expect(() => new CompiledRules([forged as typeof rule])).toThrow(/unknown operator/);
       }
     });
@@ -189,7 +231,7 @@ describe('profiles', () => {
       expect(problems.join('\n')).not.toContain('abc123');
     });
 
-    it('does not quote a rule file\'s text in a JSON syntax error', () => {
+    it("does not quote a rule file's text in a JSON syntax error", () => {
       const dir = rulesDir({ 'hardening/bad.json': 'SLACK_WEBHOOK=https://hooks.example/secret' });
       const problems = problemsOf(dir);
       expect(problems[0]).toMatch(/bad\.json: \/ is not valid JSON/);

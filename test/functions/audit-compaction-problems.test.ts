@@ -37,22 +37,38 @@ function recordingLog() {
 /** One upsert that fits an item, whose snapshot (a stamp per setting) does not. */
 function wideVm(): FleetEvent {
   const settings = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, '1']));
-  return { id: 'wide-vm-upsert', time: '2026-11-20T00:00:00.000Z', type: 'vm.upsert', vm: { id: 'vm-wide', name: 'wide', settings } };
+  return {
+    id: 'wide-vm-upsert',
+    time: '2026-11-20T00:00:00.000Z',
+    type: 'vm.upsert',
+    vm: { id: 'vm-wide', name: 'wide', settings },
+  };
 }
 
 describe('compaction problems in the scheduled run', () => {
-  it('completes the audit when one entity\'s snapshot would exceed the item limit, logging it as compaction.oversized', async () => {
+  it("completes the audit when one entity's snapshot would exceed the item limit, logging it as compaction.oversized", async () => {
     const events = [...fleetEvents(), wideVm()];
     await table.store.putEvents(events);
-    const store = new DynamoStore({ client: table.client, tableName: table.tableName, now: () => Date.now() + 10 * 60_000 });
+    const store = new DynamoStore({
+      client: table.client,
+      tableName: table.tableName,
+      now: () => Date.now() + 10 * 60_000,
+    });
     const { lines, log } = recordingLog();
 
-    const out = await auditStep({ runId: 'oversized-run', trigger: 'schedule', scope: { kind: 'fleet' } }, { store, s3: s3.client, bucket: BUCKET, rules, now, log });
+    const out = await auditStep(
+      { runId: 'oversized-run', trigger: 'schedule', scope: { kind: 'fleet' } },
+      { store, s3: s3.client, bucket: BUCKET, rules, now, log },
+    );
 
     const entities = out.compaction!.entities;
     expect(out.compaction).toEqual({ entities, snapshotsWritten: entities - 1, oversized: 1 });
     expect(lines).toEqual([
-      { level: 'warn', message: 'compaction.oversized', extra: { count: 1, entities: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }] } },
+      {
+        level: 'warn',
+        message: 'compaction.oversized',
+        extra: { count: 1, entities: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }] },
+      },
     ]);
     expect((await store.loadFleet()).vms.get('vm-wide')?.name).toBe('wide');
   });
@@ -67,7 +83,10 @@ describe('compaction problems in the scheduled run', () => {
     await store.putEvents(fleetEvents());
     const { lines, log } = recordingLog();
 
-    const out = await auditStep({ runId: 'failed-run', trigger: 'schedule', scope: { kind: 'fleet' } }, { store, s3: s3.client, bucket: BUCKET, rules, now, log });
+    const out = await auditStep(
+      { runId: 'failed-run', trigger: 'schedule', scope: { kind: 'fleet' } },
+      { store, s3: s3.client, bucket: BUCKET, rules, now, log },
+    );
 
     expect(out.compaction).toEqual({ entities: 5, snapshotsWritten: 4, failed: 1 });
     expect(out.hosts).toBe(4);

@@ -41,7 +41,11 @@ describe.skipIf(unavailable !== undefined)('collect-vsphere handler against vcsi
 
   it('collects the vCenter into the table with credentials from Secrets Manager and logs counts, not secrets', async () => {
     secrets.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({
-      SecretString: JSON.stringify({ username: vc.username, password: vc.password, caPem: readFileSync(vc.certFile, 'utf8') }),
+      SecretString: JSON.stringify({
+        username: vc.username,
+        password: vc.password,
+        caPem: readFileSync(vc.certFile, 'utf8'),
+      }),
     });
     const { handler } = await import('../../functions/collect-vsphere/index');
     const { result, output } = await captureOutput(() => handler({}, lambdaContext('collect-vsphere')));

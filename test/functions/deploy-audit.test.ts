@@ -15,7 +15,11 @@ afterAll(() => sfnMock.restore());
 
 describe('deploymentScope', () => {
   it('names the stack of a CloudFormation stack update', () => {
-    expect(deploymentScope(cloudFormationEvent('e-1'))).toMatchObject({ kind: 'cloudformation', stackName: 'payments-prod', status: 'UPDATE_COMPLETE' });
+    expect(deploymentScope(cloudFormationEvent('e-1'))).toMatchObject({
+      kind: 'cloudformation',
+      stackName: 'payments-prod',
+      status: 'UPDATE_COMPLETE',
+    });
   });
 
   it('names the application and group of a CodeDeploy deployment, and the pipeline of a CodePipeline run', () => {
@@ -33,7 +37,9 @@ describe('deploymentScope', () => {
   });
 
   it('refuses other events, naming the field', () => {
-    expect(() => deploymentScope(cloudFormationEvent('e-4', 'ROLLBACK_COMPLETE'))).toThrow(/detail\.status-details\.status/);
+    expect(() => deploymentScope(cloudFormationEvent('e-4', 'ROLLBACK_COMPLETE'))).toThrow(
+      /detail\.status-details\.status/,
+    );
     expect(() => deploymentScope(fixtureJson('eventbridge-ec2-event.json'))).toThrow(/source/);
   });
 
@@ -46,7 +52,10 @@ describe('deploymentScope', () => {
 describe('startAuditForDeployment', () => {
   it('starts the state machine with the deploy trigger and scope, named after the event', async () => {
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE}:deploy-e-5`, startDate: new Date() });
-    const result = await startAuditForDeployment(codeDeployEvent('e-5'), { sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: MACHINE });
+    const result = await startAuditForDeployment(codeDeployEvent('e-5'), {
+      sfn: new SFNClient({ region: 'eu-west-1' }),
+      stateMachineArn: MACHINE,
+    });
     expect(result.started).toBe(true);
     const call = sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(call.stateMachineArn).toBe(MACHINE);
@@ -55,15 +64,25 @@ describe('startAuditForDeployment', () => {
   });
 
   it('treats a re-delivered event whose run already exists as done, not as an error', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-    const result = await startAuditForDeployment(cloudFormationEvent('e-6'), { sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: MACHINE });
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    const result = await startAuditForDeployment(cloudFormationEvent('e-6'), {
+      sfn: new SFNClient({ region: 'eu-west-1' }),
+      stateMachineArn: MACHINE,
+    });
     expect(result).toMatchObject({ started: false, executionName: 'deploy-e-6' });
   });
 
   it('surfaces a Step Functions failure so EventBridge retries the event', async () => {
-    sfnMock.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await expect(
-      startAuditForDeployment(codePipelineEvent('e-7'), { sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: MACHINE }),
+      startAuditForDeployment(codePipelineEvent('e-7'), {
+        sfn: new SFNClient({ region: 'eu-west-1' }),
+        stateMachineArn: MACHINE,
+      }),
     ).rejects.toThrow(/Rate exceeded/);
   });
 });
@@ -79,7 +98,9 @@ describe('deploy-audit handler', () => {
 
   it('starts a run for an EventBridge CloudFormation event through the middy wrapper and logs the scope', async () => {
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE}:deploy-e-8`, startDate: new Date() });
-    const { result, output } = await captureOutput(() => handler(cloudFormationEvent('e-8'), lambdaContext('hyperaudit-deploy-audit')));
+    const { result, output } = await captureOutput(() =>
+      handler(cloudFormationEvent('e-8'), lambdaContext('hyperaudit-deploy-audit')),
+    );
     expect(result?.started).toBe(true);
     expect(output).toContain('audit run started for deployment');
     expect(output).toContain('payments-prod');

@@ -13,7 +13,8 @@ import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } fr
 let table: LocalTable;
 const events = fleetEvents();
 const hostEvents = events.filter((e): e is Extract<FleetEvent, { type: 'host.upsert' }> => e.type === 'host.upsert');
-const insertsOf = (list: readonly FleetEvent[]) => list.map((e, i) => streamInsert(eventKey(e), i, { e: { S: JSON.stringify(e) } }));
+const insertsOf = (list: readonly FleetEvent[]) =>
+  list.map((e, i) => streamInsert(eventKey(e), i, { e: { S: JSON.stringify(e) } }));
 
 beforeAll(async () => {
   table = await startLocalTable();
@@ -48,11 +49,15 @@ describe('evaluateChanges', () => {
     expect(result.subjects).toBe(new Set(events.map((e) => JSON.stringify(eventKey(e).pk))).size);
     const findings = await table.store.listFindings();
     expect(findings.length).toBeGreaterThan(0);
-    expect(Object.values(result.findings!).reduce((a, b) => a + b, 0)).toBe(findings.filter((f) => f.status === 'open').length);
+    expect(Object.values(result.findings!).reduce((a, b) => a + b, 0)).toBe(
+      findings.filter((f) => f.status === 'open').length,
+    );
   });
 
   it('does nothing for a batch without event inserts', async () => {
-    expect(await evaluateChanges([streamInsert({ pk: FINDINGS_PK, sk: 'x' }, 9)], { store: table.store, rules: [] })).toEqual({ subjects: 0 });
+    expect(
+      await evaluateChanges([streamInsert({ pk: FINDINGS_PK, sk: 'x' }, 9)], { store: table.store, rules: [] }),
+    ).toEqual({ subjects: 0 });
   });
 });
 

@@ -19,7 +19,14 @@ const headers = (extra: Record<string, string> = {}) => ({
 describe('authorize', () => {
   it('accepts the right bearer token and passes the content headers on, without the token', async () => {
     const { result, denied } = await authorize(
-      authorizerEvent(headers({ 'ce-specversion': '1.0', 'ce-type': 'com.vmware.event.router/event', 'ce-id': 'e-1', 'x-other': 'dropped' })),
+      authorizerEvent(
+        headers({
+          'ce-specversion': '1.0',
+          'ce-type': 'com.vmware.event.router/event',
+          'ce-id': 'e-1',
+          'x-other': 'dropped',
+        }),
+      ),
       deps,
     );
     expect(denied).toBeUndefined();
@@ -35,8 +42,12 @@ describe('authorize', () => {
   it('refuses a missing, malformed or wrong token', async () => {
     expect((await authorize(authorizerEvent({ 'content-length': '10' }), deps)).denied).toBe('missing-token');
     expect((await authorize(authorizerEvent(headers({ authorization: TOKEN })), deps)).denied).toBe('missing-token');
-    expect((await authorize(authorizerEvent(headers({ authorization: `Bearer ${TOKEN}x` })), deps)).denied).toBe('bad-token');
-    expect((await authorize(authorizerEvent(headers({ authorization: 'Bearer ' })), deps)).denied).toBe('missing-token');
+    expect((await authorize(authorizerEvent(headers({ authorization: `Bearer ${TOKEN}x` })), deps)).denied).toBe(
+      'bad-token',
+    );
+    expect((await authorize(authorizerEvent(headers({ authorization: 'Bearer ' })), deps)).denied).toBe(
+      'missing-token',
+    );
   });
 
   it('refuses a body over the limit, or of unknown length, before it reaches the queue', async () => {
@@ -48,15 +59,26 @@ describe('authorize', () => {
   });
 
   it('accepts the JSON, NDJSON and CloudEvents media types and refuses others', async () => {
-    for (const type of ['application/json; charset=utf-8', 'application/cloudevents+json', 'application/cloudevents-batch+json', 'application/x-ndjson']) {
+    for (const type of [
+      'application/json; charset=utf-8',
+      'application/cloudevents+json',
+      'application/cloudevents-batch+json',
+      'application/x-ndjson',
+    ]) {
       expect((await authorize(authorizerEvent(headers({ 'content-type': type })), deps)).denied, type).toBeUndefined();
     }
-    expect((await authorize(authorizerEvent(headers({ 'content-type': 'text/html' })), deps)).denied).toBe('unsupported-media-type');
+    expect((await authorize(authorizerEvent(headers({ 'content-type': 'text/html' })), deps)).denied).toBe(
+      'unsupported-media-type',
+    );
   });
 
   it('reads header names case-insensitively, as HTTP clients send them', async () => {
     const { denied } = await authorize(
-      authorizerEvent({ Authorization: `bearer ${TOKEN}`, 'Content-Type': 'application/x-ndjson', 'Content-Length': '5' }),
+      authorizerEvent({
+        Authorization: `bearer ${TOKEN}`,
+        'Content-Type': 'application/x-ndjson',
+        'Content-Length': '5',
+      }),
       deps,
     );
     expect(denied).toBeUndefined();
@@ -69,7 +91,8 @@ describe('http-authorizer handler', () => {
 
   beforeAll(async () => {
     process.env.AWS_REGION = 'eu-west-1';
-    process.env.INGEST_TOKEN_SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hyperaudit/ingest-token-AbCdEf';
+    process.env.INGEST_TOKEN_SECRET_ID =
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:hyperaudit/ingest-token-AbCdEf';
     process.env.MAX_BODY_BYTES = '1024';
     process.env.POWERTOOLS_METRICS_NAMESPACE = 'HyperauditTest';
     secrets.on(GetSecretValueCommand).resolves({ SecretString: TOKEN });
@@ -81,7 +104,10 @@ describe('http-authorizer handler', () => {
     const context = lambdaContext('hyperaudit-authorizer');
     const { result, output } = await captureOutput(async () => {
       const ok = await handler(authorizerEvent(headers({ 'content-length': '512' })), context);
-      const refused = await handler(authorizerEvent(headers({ authorization: 'Bearer wrong-token-value', 'content-length': '512' })), context);
+      const refused = await handler(
+        authorizerEvent(headers({ authorization: 'Bearer wrong-token-value', 'content-length': '512' })),
+        context,
+      );
       const tooBig = await handler(authorizerEvent(headers({ 'content-length': '4096' })), context);
       return [ok.isAuthorized, refused.isAuthorized, tooBig.isAuthorized];
     });

@@ -11,7 +11,9 @@ import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } fr
 
 type Handler = (event: { Records: SQSRecord[] }, context: unknown) => Promise<SQSBatchResponse>;
 
-const lines = fixtureText('fleet.ndjson').split('\n').filter((l) => l !== '');
+const lines = fixtureText('fleet.ndjson')
+  .split('\n')
+  .filter((l) => l !== '');
 const ndjson = encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} });
 let table: LocalTable;
 let handler: Handler;
@@ -27,13 +29,29 @@ afterAll(() => stopLocalTable(table));
 describe('ingest handler on an SQS batch', () => {
   it('stores HTTP, CloudEvents and EventBridge messages, and logs bad records by message and line without failing them', async () => {
     const veba = fixtureJson<Record<string, unknown>>('veba-vm-powered-off.json');
-    const bridged = { version: '0', id: 'eb-7', 'detail-type': 'hyperaudit.fleet', source: 'acme.cmdb', account: '111122223333', time: '2026-11-26T01:00:00Z', region: 'eu-west-1', resources: [], detail: JSON.parse(lines[lines.length - 1]!) as unknown };
+    const bridged = {
+      version: '0',
+      id: 'eb-7',
+      'detail-type': 'hyperaudit.fleet',
+      source: 'acme.cmdb',
+      account: '111122223333',
+      time: '2026-11-26T01:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: JSON.parse(lines[lines.length - 1]!) as unknown,
+    };
     const records = [
       httpSqsRecord([...lines.slice(0, -1), '{broken'].join('\n'), ndjson, 'msg-ndjson'),
-      httpSqsRecord(JSON.stringify(veba), encodeEnvelope({ contentType: 'application/cloudevents+json', ce: {} }), 'msg-veba'),
+      httpSqsRecord(
+        JSON.stringify(veba),
+        encodeEnvelope({ contentType: 'application/cloudevents+json', ce: {} }),
+        'msg-veba',
+      ),
       sqsRecord(JSON.stringify(bridged), {}, 'msg-bridge'),
     ];
-    const { result, output, error } = await captureOutput(() => handler({ Records: records }, lambdaContext('hyperaudit-ingest')));
+    const { result, output, error } = await captureOutput(() =>
+      handler({ Records: records }, lambdaContext('hyperaudit-ingest')),
+    );
     expect(error).toBeUndefined();
     expect(result).toEqual({ batchItemFailures: [] });
     const fleet = await table.store.loadFleet();
@@ -47,7 +65,9 @@ describe('ingest handler on an SQS batch', () => {
 
   it('counts a re-delivered message as duplicates, changing nothing', async () => {
     const record = httpSqsRecord(lines.slice(0, 5).join('\n'), ndjson, 'msg-again');
-    const { output } = await captureOutput(() => handler({ Records: [record, { ...record, messageId: 'msg-again-2' }] }, lambdaContext('hyperaudit-ingest')));
+    const { output } = await captureOutput(() =>
+      handler({ Records: [record, { ...record, messageId: 'msg-again-2' }] }, lambdaContext('hyperaudit-ingest')),
+    );
     expect(output).toMatch(/"accepted":0,"duplicates":5/);
   });
 });
@@ -57,14 +77,21 @@ describe('ingest handler when the store fails', () => {
     const dynamo = mockClient(DynamoDBClient);
     try {
       dynamo.on(BatchGetItemCommand).resolves({ Responses: {}, UnprocessedKeys: {} });
-      dynamo.on(BatchWriteItemCommand).callsFake((input: { RequestItems: Record<string, { PutRequest?: { Item?: { pk?: { S?: string } } } }[]> }) => {
-        const pks = Object.values(input.RequestItems).flat().map((r) => r.PutRequest?.Item?.pk?.S ?? '');
-        if (pks.some((pk) => pk.includes('host-poison'))) {
-          throw Object.assign(new Error('User is not authorized to perform: dynamodb:BatchWriteItem'), { name: 'AccessDeniedException' });
-        }
-        return { UnprocessedItems: {} };
-      });
-      const host = (id: string) => JSON.stringify({ id: `ev-${id}`, time: '2026-11-26T00:00:00Z', type: 'host.upsert', host: { id } });
+      dynamo
+        .on(BatchWriteItemCommand)
+        .callsFake((input: { RequestItems: Record<string, { PutRequest?: { Item?: { pk?: { S?: string } } } }[]> }) => {
+          const pks = Object.values(input.RequestItems)
+            .flat()
+            .map((r) => r.PutRequest?.Item?.pk?.S ?? '');
+          if (pks.some((pk) => pk.includes('host-poison'))) {
+            throw Object.assign(new Error('User is not authorized to perform: dynamodb:BatchWriteItem'), {
+              name: 'AccessDeniedException',
+            });
+          }
+          return { UnprocessedItems: {} };
+        });
+      const host = (id: string) =>
+        JSON.stringify({ id: `ev-${id}`, time: '2026-11-26T00:00:00Z', type: 'host.upsert', host: { id } });
       const records = [
         httpSqsRecord(host('host-ok-1'), ndjson, 'm-ok-1'),
         httpSqsRecord(host('host-poison'), ndjson, 'm-poison'),

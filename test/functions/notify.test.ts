@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyRun } from '../../src/app/notify-run';
 import { readWebhookUrl } from '../../functions/shared/webhook-secret';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { captureOutput } from './helpers/capture-output';
 import { lambdaContext } from './helpers/lambda-context';
@@ -31,7 +31,9 @@ afterAll(async () => {
 describe('readWebhookUrl', () => {
   it('accepts the URL itself or {"url": ...} and refuses anything else without echoing it', async () => {
     secrets.on(GetSecretValueCommand, { SecretId: 'plain' }).resolves({ SecretString: slack.url });
-    secrets.on(GetSecretValueCommand, { SecretId: 'json' }).resolves({ SecretString: JSON.stringify({ url: slack.url }) });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'json' })
+      .resolves({ SecretString: JSON.stringify({ url: slack.url }) });
     secrets.on(GetSecretValueCommand, { SecretId: 'bad' }).resolves({ SecretString: 'xoxb-not-a-url-s3cr3t' });
     expect(await readWebhookUrl('plain')).toBe(slack.url);
     expect(await readWebhookUrl('json')).toBe(slack.url);
@@ -54,13 +56,23 @@ describe('notify while Slack is down, then back', () => {
     expect(output).not.toContain('s3cr3tWebhookPath');
 
     slack.up();
-    const second = await notifyRun({ store: table.store, minSeverity: 'high', webhookUrl: async () => slack.url, delivery: fastDelivery });
+    const second = await notifyRun({
+      store: table.store,
+      minSeverity: 'high',
+      webhookUrl: async () => slack.url,
+      delivery: fastDelivery,
+    });
     expect(second.planned).toBe(0);
     expect(second.delivered).toBe(first!.planned);
     expect(slack.received).toHaveLength(first!.planned);
     expect(await table.store.listOutbox()).toEqual([]);
 
-    const third = await notifyRun({ store: table.store, minSeverity: 'high', webhookUrl: async () => slack.url, delivery: fastDelivery });
+    const third = await notifyRun({
+      store: table.store,
+      minSeverity: 'high',
+      webhookUrl: async () => slack.url,
+      delivery: fastDelivery,
+    });
     expect(third).toMatchObject({ planned: 0, delivered: 0, remaining: 0 });
     expect(slack.received).toHaveLength(first!.planned);
   });
@@ -77,7 +89,9 @@ describe('notify handler', () => {
     const { handler } = (await import('../../functions/notify/index')) as unknown as {
       handler: (event: unknown, context: unknown) => Promise<{ planned: number; delivered: number }>;
     };
-    const { result, output, error } = await captureOutput(() => handler({ Records: [] }, lambdaContext('hyperaudit-notify')));
+    const { result, output, error } = await captureOutput(() =>
+      handler({ Records: [] }, lambdaContext('hyperaudit-notify')),
+    );
     expect(error).toBeUndefined();
     // The earlier digests covered high and critical; lowering the threshold announces the medium findings.
     expect(result!.planned).toBeGreaterThan(0);
@@ -93,16 +107,33 @@ describe('notify handler', () => {
 describe('notify handler when Slack refuses the webhook', () => {
   it('keeps the digest queued, dead-letters nothing, logs the status without the URL, and delivers once the webhook works', async () => {
     const { handler } = (await import('../../functions/notify/index')) as unknown as {
-      handler: (event: unknown, context: unknown) => Promise<{ planned: number; delivered: number; deadLettered: number; remaining: number; configurationError?: unknown }>;
+      handler: (
+        event: unknown,
+        context: unknown,
+      ) => Promise<{
+        planned: number;
+        delivered: number;
+        deadLettered: number;
+        remaining: number;
+        configurationError?: unknown;
+      }>;
     };
     await table.store.putFindings([finding(90_001, { severity: 'critical', fingerprint: 'fp-refused-webhook' })]);
     const deadBefore = (await table.store.listMeta('notify/dead/')).length;
     const before = slack.received.length;
     slack.down(403);
     try {
-      const { result, output, error } = await captureOutput(() => handler({ Records: [] }, lambdaContext('hyperaudit-notify')));
+      const { result, output, error } = await captureOutput(() =>
+        handler({ Records: [] }, lambdaContext('hyperaudit-notify')),
+      );
       expect(error).toBeUndefined();
-      expect(result).toMatchObject({ planned: 1, delivered: 0, deadLettered: 0, remaining: 1, configurationError: { status: 403 } });
+      expect(result).toMatchObject({
+        planned: 1,
+        delivered: 0,
+        deadLettered: 0,
+        remaining: 1,
+        configurationError: { status: 403 },
+      });
       expect(output).toContain('Slack refused the webhook');
       expect(output).toContain('SlackMisconfigured');
       expect(output).not.toContain(slack.url);

@@ -6,7 +6,7 @@ import { runKeys, type ClusterItem } from '../../src/model/run-files';
 import { simulateShard } from '../../src/app/simulate-shard';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
-import { mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../../src/pipeline/simulate';
+import { mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../../src/app/simulate';
 import { MemoryStore } from '../../src/store/memory-store';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { memoryS3 } from './helpers/memory-s3';
@@ -17,7 +17,10 @@ const ITEM_LIMIT = 400 * 1024;
 class ItemLimitedStore extends MemoryStore {
   override async putMeta(key: string, value: unknown): Promise<void> {
     const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (bytes > ITEM_LIMIT) throw Object.assign(new Error(`Item size has exceeded the maximum allowed size (${key}: ${bytes} bytes)`), { name: 'ValidationException' });
+    if (bytes > ITEM_LIMIT)
+      throw Object.assign(new Error(`Item size has exceeded the maximum allowed size (${key}: ${bytes} bytes)`), {
+        name: 'ValidationException',
+      });
     return super.putMeta(key, value);
   }
 }
@@ -48,10 +51,17 @@ beforeAll(async () => {
   const audit = await auditStep(input, { store, s3: s3.client, bucket: BUCKET, rules, now });
   const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
   const items = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
-  for (const item of items) await simulateShard({ runId: input.runId, clusterId: item.clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir });
+  for (const item of items)
+    await simulateShard(
+      { runId: input.runId, clusterId: item.clusterId },
+      { s3: s3.client, bucket: BUCKET, tracesDir },
+    );
   // Replace the shards with ones of 600 more hosts each: a 1,204-host fleet.
-  shards = items.map((item) => grow(JSON.parse(s3.objects.get(runKeys.simulation(input.runId, item.clusterId))!.body) as SimulationResult, 600));
-  for (const [i, item] of items.entries()) s3.objects.set(runKeys.simulation(input.runId, item.clusterId), { body: JSON.stringify(shards[i]) });
+  shards = items.map((item) =>
+    grow(JSON.parse(s3.objects.get(runKeys.simulation(input.runId, item.clusterId))!.body) as SimulationResult, 600),
+  );
+  for (const [i, item] of items.entries())
+    s3.objects.set(runKeys.simulation(input.runId, item.clusterId), { body: JSON.stringify(shards[i]) });
 });
 afterAll(() => s3.mock.restore());
 
@@ -60,7 +70,7 @@ describe('report step on a fleet too large for one DynamoDB item', () => {
     expect(Buffer.byteLength(JSON.stringify(storedForm(mergeClusterResults(shards))))).toBeGreaterThan(ITEM_LIMIT);
   });
 
-  it('stores simulation/latest trimmed to fit one item, keeps every host\'s essential figures, and writes the report', async () => {
+  it("stores simulation/latest trimmed to fit one item, keeps every host's essential figures, and writes the report", async () => {
     const out = await reportStep(input, { store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now });
     expect(out.clustersSimulated).toBe(2);
     expect(s3.objects.has(`${out.reportPrefix}report.html`)).toBe(true);

@@ -11,7 +11,8 @@ describe('the run files’ S3 keys for a cluster', () => {
   });
 
   it('is plain ASCII, so no layer encodes it a second time', () => {
-    for (const name of [longName, 'café', 'a&b/c d', '%41']) expect(clusterFile(name)).toMatch(/^[A-Za-z0-9._-]+\.json$/);
+    for (const name of [longName, 'café', 'a&b/c d', '%41'])
+      expect(clusterFile(name)).toMatch(/^[A-Za-z0-9._-]+\.json$/);
     expect(clusterFile('cluster-a')).toMatch(/^cluster-a-[0-9a-f]{16}\.json$/);
   });
 

@@ -6,7 +6,7 @@ import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
-import { RUN_META_PREFIX, runFailureMessageId, type RunRecord } from '../../src/pipeline/run-failure';
+import { RUN_META_PREFIX, runFailureMessageId, type RunRecord } from '../../src/app/run-failure';
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 import { runLocalWorkflow, WorkflowFailedError, type LocalWorkflowDeps } from '../../src/server/local-workflow';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -40,7 +40,18 @@ async function fleetStore() {
 }
 
 function deps(store: MemoryStore, extra: Partial<LocalWorkflowDeps> = {}): LocalWorkflowDeps {
-  return { store, s3, bucket: BUCKET, tracesDir, rules, failThreshold: 'high', minSeverity: 'info', webhookUrl: slack.url, notifyDelivery: { retryBudgetMs: 0 }, ...extra };
+  return {
+    store,
+    s3,
+    bucket: BUCKET,
+    tracesDir,
+    rules,
+    failThreshold: 'high',
+    minSeverity: 'info',
+    webhookUrl: slack.url,
+    notifyDelivery: { retryBudgetMs: 0 },
+    ...extra,
+  };
 }
 
 const failureMessages = () => slack.arrivals.filter((a) => String(a.body.text).includes('failed in'));
@@ -96,11 +107,16 @@ describe('the synthesized compliance state machine, executed locally', () => {
         },
       },
     });
-    const err = (await runLocalWorkflow('schedule', failing, new Date('2026-11-26T08:00:00Z')).catch((e: unknown) => e)) as WorkflowFailedError;
+    const err = (await runLocalWorkflow('schedule', failing, new Date('2026-11-26T08:00:00Z')).catch(
+      (e: unknown) => e,
+    )) as WorkflowFailedError;
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(err.failure).toMatchObject({ state: 'WriteReport', error: 'Error' });
     expect(err.failure?.cause).toContain('AccessDenied');
-    expect(await store.getMeta(`${RUN_META_PREFIX}${err.runId}`)).toMatchObject({ status: 'failed', state: 'WriteReport' });
+    expect(await store.getMeta(`${RUN_META_PREFIX}${err.runId}`)).toMatchObject({
+      status: 'failed',
+      state: 'WriteReport',
+    });
     expect((await store.listOutbox()).map((m) => m.id)).not.toContain(runFailureMessageId(err.runId));
   }, 120_000);
 

@@ -7,7 +7,7 @@ import { runKeys, type ClusterItem } from '../../src/model/run-files';
 import { simulateShard } from '../../src/app/simulate-shard';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
-import { SIMULATION_LATEST_KEY } from '../../src/pipeline/simulate';
+import { SIMULATION_LATEST_KEY } from '../../src/app/simulate';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
 import { memoryS3 } from './helpers/memory-s3';
@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 describe('scheduled run: audit → simulate each cluster → report', () => {
-  const input = { runId: 'b7f1c0de-0000-4000-8000-000000000001', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
+  const input = {
+    runId: 'b7f1c0de-0000-4000-8000-000000000001',
+    trigger: 'schedule' as const,
+    scope: { kind: 'fleet' },
+  };
   let audit: AuditStepOutput;
 
   it('audits the stored fleet and writes one work file per cluster plus the list the Distributed Map reads', async () => {
@@ -47,14 +51,23 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     // The Map's ItemSelector turns each list entry into { runId, clusterId }.
     const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
     const outputs = await Promise.all(
-      list.map((item) => simulateShard({ runId: audit.runId, clusterId: item.clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir })),
+      list.map((item) =>
+        simulateShard({ runId: audit.runId, clusterId: item.clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir }),
+      ),
     );
     expect(outputs.map((o) => o.hosts)).toEqual([2, 2]);
     for (const o of outputs) expect(s3.objects.has(o.resultKey)).toBe(true);
   });
 
   it('merges the shards into the stored simulation, re-audits and uploads the report files and the latest copy', async () => {
-    const out = await reportStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now });
+    const out = await reportStep(input, {
+      store: table.store,
+      s3: s3.client,
+      bucket: BUCKET,
+      rules,
+      failThreshold: 'high',
+      now,
+    });
     expect(out.clustersSimulated).toBe(2);
     expect(out.reportPrefix).toBe(`reports/2026-11-26T06-00-00-000Z-${input.runId}/`);
     expect(out.keys.map((k) => k.slice(out.reportPrefix.length)).sort()).toEqual([
@@ -72,24 +85,33 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     const failures = Number(/<testsuites[^>]* failures="(\d+)"/.exec(junit)?.[1]);
     expect(cases).toBeGreaterThan(failures);
     expect(s3.objects.get(`${out.reportPrefix}report.html`)!.contentType).toBe('text/html; charset=utf-8');
-    expect(s3.objects.get('reports/latest/report.html')!.body).toBe(s3.objects.get(`${out.reportPrefix}report.html`)!.body);
+    expect(s3.objects.get('reports/latest/report.html')!.body).toBe(
+      s3.objects.get(`${out.reportPrefix}report.html`)!.body,
+    );
     expect(out.url).toContain(encodeURIComponent(`${out.reportPrefix}report.html`));
     const simulation = await table.store.getMeta<{ hosts: Record<string, unknown> }>(SIMULATION_LATEST_KEY);
     expect(Object.keys(simulation!.hosts)).toHaveLength(4);
     const findings = await table.store.listFindings();
-    const expectedFailing = findings.filter((f) => f.status === 'open' && (f.severity === 'high' || f.severity === 'critical')).length;
+    const expectedFailing = findings.filter(
+      (f) => f.status === 'open' && (f.severity === 'high' || f.severity === 'critical'),
+    ).length;
     expect(out.failing).toBe(expectedFailing);
   });
 
   it('surfaces an S3 upload failure instead of reporting success', async () => {
     s3.mock.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     await expect(
-      reportStep({ ...input, runId: 'failing-run' }, { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now }),
+      reportStep(
+        { ...input, runId: 'failing-run' },
+        { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now },
+      ),
     ).rejects.toThrow(/Access Denied/);
   });
 
   it('refuses a shard whose work file is missing, naming the key', async () => {
-    await expect(simulateShard({ runId: 'no-such-run', clusterId: 'ams-pci' }, { s3: s3.client, bucket: BUCKET })).rejects.toThrow(/does not exist/);
+    await expect(
+      simulateShard({ runId: 'no-such-run', clusterId: 'ams-pci' }, { s3: s3.client, bucket: BUCKET }),
+    ).rejects.toThrow(/does not exist/);
   });
 });
 
@@ -98,19 +120,38 @@ describe('perimeters file shipped with the deployment', () => {
   const file = (name: string) => fileURLToPath(new URL(`../fixtures/functions/${name}`, import.meta.url));
 
   it('stores its perimeters before the audit, and only once however many runs read it', async () => {
-    s3.mock.on(PutObjectCommand).callsFake((i: { Key: string; Body: string }) => void s3.objects.set(i.Key, { body: String(i.Body) }));
-    const deps = { store: table.store, s3: s3.client, bucket: BUCKET, rules, now, perimetersFile: file('perimeters.ndjson') };
+    s3.mock
+      .on(PutObjectCommand)
+      .callsFake((i: { Key: string; Body: string }) => void s3.objects.set(i.Key, { body: String(i.Body) }));
+    const deps = {
+      store: table.store,
+      s3: s3.client,
+      bucket: BUCKET,
+      rules,
+      now,
+      perimetersFile: file('perimeters.ndjson'),
+    };
     await auditStep(input, deps);
     await auditStep({ ...input, runId: 'perimeter-run-2' }, deps);
     const fleet = await table.store.loadFleet();
     expect(fleet.perimeters.get('lab')).toMatchObject({ name: 'Lab', trustLevel: 2 });
     const history: string[] = [];
-    for await (const e of table.store.readHistory()) if (e.type === 'perimeter.upsert' && e.perimeter.id === 'lab') history.push(e.id);
+    for await (const e of table.store.readHistory())
+      if (e.type === 'perimeter.upsert' && e.perimeter.id === 'lab') history.push(e.id);
     expect(history).toEqual(['deploy-perimeters-lab']);
   });
 
   it('stops the run on a bad perimeters file, naming the file, record and field', async () => {
-    const deps = { store: table.store, s3: s3.client, bucket: BUCKET, rules, now, perimetersFile: file('perimeters-bad.ndjson') };
-    await expect(auditStep(input, deps)).rejects.toThrow(/perimeters file: 1 record\(s\) rejected; first at .*perimeters-bad\.ndjson, line 1, perimeter\.trustLevel/);
+    const deps = {
+      store: table.store,
+      s3: s3.client,
+      bucket: BUCKET,
+      rules,
+      now,
+      perimetersFile: file('perimeters-bad.ndjson'),
+    };
+    await expect(auditStep(input, deps)).rejects.toThrow(
+      /perimeters file: 1 record\(s\) rejected; first at .*perimeters-bad\.ndjson, line 1, perimeter\.trustLevel/,
+    );
   });
 });

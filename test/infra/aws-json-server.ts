@@ -19,7 +19,9 @@ export async function startAwsJsonServer(responders: Record<string, Responder>) 
       calls.push({ target, input });
       const respond = responders[target];
       if (respond === undefined) {
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
+        res
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
         return;
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(respond(input)));

@@ -7,7 +7,8 @@ import { HyperauditStack } from '../../infra/stacks/hyperaudit-stack';
 
 /** cdk.json's feature flags, so the in-process app behaves like `npx cdk synth`. */
 export function cdkJsonContext(): Record<string, unknown> {
-  return (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+    .context;
 }
 
 /**

@@ -35,7 +35,7 @@ describe('loadRules(dir) on a rules folder shipped elsewhere', () => {
     expect(loadRules(copy('full')).map((r) => r.id)).toEqual(loadRules().map((r) => r.id));
   });
 
-  it('validates against the schema built into hyperaudit, never the folder\'s own rule.schema.json', () => {
+  it("validates against the schema built into hyperaudit, never the folder's own rule.schema.json", () => {
     const dir = copy('own-schema');
     const schemaFile = join(dir, 'rule.schema.json');
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { required?: string[] };
@@ -45,7 +45,7 @@ describe('loadRules(dir) on a rules folder shipped elsewhere', () => {
     expect(loadRules(dir).map((r) => r.id)).toEqual(loadRules().map((r) => r.id));
   });
 
-  it('checks SCG controls against the folder\'s own catalogue', () => {
+  it("checks SCG controls against the folder's own catalogue", () => {
     const dir = copy('own-catalogue');
     const csv = join(dir, 'catalogue', 'vsphere-8-scg-controls.csv');
     const [header] = readFileSync(csv, 'utf8').split('\n');

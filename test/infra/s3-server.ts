@@ -19,16 +19,30 @@ export async function startS3Server() {
         res.writeHead(200, { ETag: '"etag"' }).end();
       } else if (req.method === 'GET' && key === '' && url.searchParams.get('list-type') === '2') {
         const prefix = url.searchParams.get('prefix') ?? '';
-        const keys = [...objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).map((k) => k.slice(bucket!.length + 1)).sort();
-        const contents = keys.map((k) => `<Contents><Key>${k}</Key><Size>${objects.get(`${bucket}/${k}`)!.body.length}</Size></Contents>`).join('');
+        const keys = [...objects.keys()]
+          .filter((k) => k.startsWith(`${bucket}/${prefix}`))
+          .map((k) => k.slice(bucket!.length + 1))
+          .sort();
+        const contents = keys
+          .map((k) => `<Contents><Key>${k}</Key><Size>${objects.get(`${bucket}/${k}`)!.body.length}</Size></Contents>`)
+          .join('');
         res
           .writeHead(200, { 'content-type': 'application/xml' })
-          .end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
+          .end(
+            `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+          );
       } else if (req.method === 'GET' && objects.has(`${bucket}/${key}`)) {
         const o = objects.get(`${bucket}/${key}`)!;
-        res.writeHead(200, { 'content-type': o.contentType ?? 'application/octet-stream', 'content-length': o.body.length }).end(o.body);
+        res
+          .writeHead(200, {
+            'content-type': o.contentType ?? 'application/octet-stream',
+            'content-length': o.body.length,
+          })
+          .end(o.body);
       } else {
-        res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+        res
+          .writeHead(404, { 'content-type': 'application/xml' })
+          .end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
       }
     });
   });

@@ -64,7 +64,9 @@ beforeAll(() => {
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding on the whole stack', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
-    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`),
+    );
     expect(findings).toEqual([]);
   });
 
@@ -91,7 +93,11 @@ describe('cdk-nag AwsSolutions', () => {
 describe('least-privilege IAM', () => {
   it('gives the table to no function that does not need it', () => {
     const tableId = logicalId(stack.table.table);
-    for (const fn of [stack.workflow.simulateFunction, stack.workflow.deployAuditFunction, stack.ingest.authorizerFunction]) {
+    for (const fn of [
+      stack.workflow.simulateFunction,
+      stack.workflow.deployAuditFunction,
+      stack.ingest.authorizerFunction,
+    ]) {
       const statements = statementsByRole().get(logicalId(fn.role!)) ?? [];
       expect(JSON.stringify(statements), fn.node.path).not.toContain(tableId);
     }
@@ -118,7 +124,10 @@ describe('least-privilege IAM', () => {
   it('uses Resource "*" only for actions without resource-level permissions (X-Ray, stream listing, log delivery)', () => {
     const machineRole = logicalId(stack.workflow.stateMachine.role);
     for (const [role, statements] of statementsByRole()) {
-      const allowed = role === machineRole ? /^xray:|^logs:[A-Za-z]*(LogDelivery|LogDeliveries|ResourcePolic(y|ies)|LogGroups)$/ : /^xray:Put|^dynamodb:ListStreams$/;
+      const allowed =
+        role === machineRole
+          ? /^xray:|^logs:[A-Za-z]*(LogDelivery|LogDeliveries|ResourcePolic(y|ies)|LogGroups)$/
+          : /^xray:Put|^dynamodb:ListStreams$/;
       for (const s of statements.filter((st) => asList(st.Resource).includes('*'))) {
         for (const a of actions(s)) expect(a, role).toMatch(allowed);
       }
@@ -128,7 +137,13 @@ describe('least-privilege IAM', () => {
   it('lets only the notify function read the Slack webhook secret', () => {
     const notifyRole = logicalId(stack.changes.notifyFunction.role!);
     const readers = [...statementsByRole()]
-      .filter(([, st]) => st.some((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('hyperaudit/slack-webhook')))
+      .filter(([, st]) =>
+        st.some(
+          (s) =>
+            actions(s).includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(s.Resource).includes('hyperaudit/slack-webhook'),
+        ),
+      )
       .map(([role]) => role);
     expect(readers).toEqual([notifyRole]);
   });
@@ -137,7 +152,11 @@ describe('least-privilege IAM', () => {
     const secretId = logicalId(stack.ingest.tokenSecret);
     const authorizerRole = logicalId(stack.ingest.authorizerFunction.role!);
     const readers = [...statementsByRole()]
-      .filter(([, st]) => st.some((s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(secretId)))
+      .filter(([, st]) =>
+        st.some(
+          (s) => actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(secretId),
+        ),
+      )
       .map(([role]) => role);
     expect(readers).toEqual([authorizerRole]);
   });
@@ -189,7 +208,9 @@ describe('data at rest and in transit', () => {
     });
     expect(bucket.BucketEncryption).toBeDefined();
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(bucket.LoggingConfiguration).toMatchObject({ DestinationBucketName: { Ref: logicalId(stack.reports.accessLogs) } });
+    expect(bucket.LoggingConfiguration).toMatchObject({
+      DestinationBucketName: { Ref: logicalId(stack.reports.accessLogs) },
+    });
     const rules = (bucket.LifecycleConfiguration as { Rules: { Prefix?: string; ExpirationInDays?: number }[] }).Rules;
     expect(rules.find((r) => r.Prefix === 'reports/')?.ExpirationInDays).toBe(365);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -214,7 +235,11 @@ describe('data at rest and in transit', () => {
       const env = JSON.stringify(resources[logicalId(fn)]!.Properties.Environment ?? {});
       expect(env, name).not.toMatch(/hooks\.slack\.com|SecretString|secretsmanager:/);
     }
-    const notifyEnv = (resources[logicalId(stack.changes.notifyFunction)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const notifyEnv = (
+      resources[logicalId(stack.changes.notifyFunction)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
     expect(notifyEnv.SLACK_WEBHOOK_SECRET_ID).toBe('hyperaudit/slack-webhook');
   });
 });
@@ -243,13 +268,15 @@ describe('failure handling', () => {
     for (const mapping of [...Object.values(evaluate), ...Object.values(notify)]) {
       expect(mapping.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: dlqArn } });
     }
-    const evaluateFilter = JSON.parse(Object.values(evaluate)[0]!.Properties.FilterCriteria.Filters[0].Pattern as string);
+    const evaluateFilter = JSON.parse(
+      Object.values(evaluate)[0]!.Properties.FilterCriteria.Filters[0].Pattern as string,
+    );
     expect(evaluateFilter).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EV#' }] } } } });
     const notifyFilter = JSON.parse(Object.values(notify)[0]!.Properties.FilterCriteria.Filters[0].Pattern as string);
     expect(notifyFilter).toEqual({ dynamodb: { Keys: { pk: { S: ['FINDINGS'] } } } });
   });
 
-  it('alarms on both dead-letter queues, every function\'s errors, failed runs and a refused Slack webhook, all to the SNS topic', () => {
+  it("alarms on both dead-letter queues, every function's errors, failed runs and a refused Slack webhook, all to the SNS topic", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const topic = { Ref: logicalId(stack.alarms.topic) };
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([topic]);
@@ -261,7 +288,10 @@ describe('failure handling', () => {
     // The metric the notify function emits when Slack refuses the webhook, with Powertools' service dimension.
     expect(byMetric('SlackMisconfigured')).toEqual([
       expect.objectContaining({
-        Properties: expect.objectContaining({ Namespace: 'Hyperaudit', Dimensions: [{ Name: 'service', Value: 'hyperaudit-notify' }] }),
+        Properties: expect.objectContaining({
+          Namespace: 'Hyperaudit',
+          Dimensions: [{ Name: 'service', Value: 'hyperaudit-notify' }],
+        }),
       }),
     ]);
   });
@@ -326,18 +356,23 @@ describe('audit workflow', () => {
       States: Record<string, Record<string, unknown>>;
     };
     const order: string[] = [];
-    for (let s: string | undefined = def.StartAt; s !== undefined; s = def.States[s]!.Next as string | undefined) order.push(s);
+    for (let s: string | undefined = def.StartAt; s !== undefined; s = def.States[s]!.Next as string | undefined)
+      order.push(s);
     expect(order).toEqual(['FullAudit', 'SimulateClusters', 'WriteReport', 'SlackDigest']);
     const map = def.States.SimulateClusters!;
     expect(map.Type).toBe('Map');
-    expect((map.ItemProcessor as { ProcessorConfig: unknown }).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect((map.ItemProcessor as { ProcessorConfig: unknown }).ProcessorConfig).toEqual({
+      Mode: 'DISTRIBUTED',
+      ExecutionType: 'STANDARD',
+    });
     expect(map.ItemReader).toMatchObject({
       ReaderConfig: { InputType: 'JSON' },
       Parameters: { 'Key.$': '$.audit.clustersKey' },
     });
     expect(String((map.ItemReader as { Resource: string }).Resource)).toMatch(/:states:::s3:getObject$/);
     expect(map.ResultPath).toBeNull();
-    const simulate = (map.ItemProcessor as { States: Record<string, { Retry: { ErrorEquals: string[] }[] }> }).States.SimulateCluster!;
+    const simulate = (map.ItemProcessor as { States: Record<string, { Retry: { ErrorEquals: string[] }[] }> }).States
+      .SimulateCluster!;
     expect(simulate.Retry.flatMap((r) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
@@ -345,36 +380,62 @@ describe('audit workflow', () => {
 
   it('catches a failure of every state, records it through the notify function and ends the run in RunFailed', () => {
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
-    const def = renderDefinition(machine.Properties.DefinitionString) as { States: Record<string, Record<string, unknown>> };
+    const def = renderDefinition(machine.Properties.DefinitionString) as {
+      States: Record<string, Record<string, unknown>>;
+    };
     for (const name of ['FullAudit', 'SimulateClusters', 'WriteReport', 'SlackDigest']) {
       const [catcher] = def.States[name]!.Catch as { ErrorEquals: string[]; Next: string }[];
       expect(catcher?.ErrorEquals, name).toEqual(['States.ALL']);
-      expect(def.States[catcher!.Next]).toMatchObject({ Type: 'Pass', Next: 'RecordFailure', Parameters: { state: name } });
+      expect(def.States[catcher!.Next]).toMatchObject({
+        Type: 'Pass',
+        Next: 'RecordFailure',
+        Parameters: { state: name },
+      });
     }
     expect(JSON.stringify(def.States.RecordFailure!.Resource)).toContain(logicalId(stack.changes.notifyFunction));
-    expect(def.States.RecordFailure).toMatchObject({ Next: 'RunFailed', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RunFailed' }] });
-    expect(def.States.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.cause' });
+    expect(def.States.RecordFailure).toMatchObject({
+      Next: 'RunFailed',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RunFailed' }],
+    });
+    expect(def.States.RunFailed).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.failure.error',
+      CausePath: '$.failure.cause',
+    });
   });
 
   it('runs one notify at a time: the stream, the outbox drain and the SlackDigest step all invoke one function reserved at concurrency 1', () => {
     const notifyId = logicalId(stack.changes.notifyFunction);
     expect(resources[notifyId]!.Properties.ReservedConcurrentExecutions).toBe(1);
     const others = Object.entries(functions()).filter(([name]) => name !== 'notify');
-    for (const [name, fn] of others) expect(resources[logicalId(fn)]!.Properties.ReservedConcurrentExecutions, name).toBeUndefined();
+    for (const [name, fn] of others)
+      expect(resources[logicalId(fn)]!.Properties.ReservedConcurrentExecutions, name).toBeUndefined();
 
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const def = renderDefinition(machine.Properties.DefinitionString) as { States: Record<string, unknown> };
     expect(JSON.stringify(def.States.SlackDigest)).toContain(notifyId);
-    const drain = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((r) => JSON.stringify(r.Properties.Target).includes(notifyId));
+    const drain = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((r) =>
+      JSON.stringify(r.Properties.Target).includes(notifyId),
+    );
     expect(drain).toHaveLength(1);
-    expect(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: notifyId } } })).not.toEqual({});
+    expect(
+      template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: notifyId } } }),
+    ).not.toEqual({});
   });
 
   it('leaves notify unreserved when the account cannot reserve concurrency (notifyReservedConcurrency 0)', () => {
     const { stack: small } = buildStack({ 'hyperaudit:notifyReservedConcurrency': '0' });
-    const smallResources = Template.fromStack(small).toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
-    expect(smallResources[small.getLogicalId(small.changes.notifyFunction.node.defaultChild as CfnElement)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
-    expect(() => buildStack({ 'hyperaudit:notifyReservedConcurrency': '5' })).toThrow(/hyperaudit:notifyReservedConcurrency/);
+    const smallResources = Template.fromStack(small).toJSON().Resources as Record<
+      string,
+      { Properties: Record<string, unknown> }
+    >;
+    expect(
+      smallResources[small.getLogicalId(small.changes.notifyFunction.node.defaultChild as CfnElement)]!.Properties
+        .ReservedConcurrentExecutions,
+    ).toBeUndefined();
+    expect(() => buildStack({ 'hyperaudit:notifyReservedConcurrency': '5' })).toThrow(
+      /hyperaudit:notifyReservedConcurrency/,
+    );
   });
 
   it('starts the state machine on the default schedule in UTC', () => {
@@ -400,12 +461,16 @@ describe('audit workflow', () => {
       ScheduleExpressionTimezone: 'Europe/Paris',
     });
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ FAIL_THRESHOLD: 'critical', SLACK_WEBHOOK_SECRET_ID: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({ FAIL_THRESHOLD: 'critical', SLACK_WEBHOOK_SECRET_ID: Match.anyValue() }),
+      },
     });
   });
 
   it('ships a configured perimeters file with the audit functions and tells them where it is', () => {
-    const { stack: withPerimeters } = buildStack({ 'hyperaudit:perimetersFile': 'test/fixtures/functions/perimeters.ndjson' });
+    const { stack: withPerimeters } = buildStack({
+      'hyperaudit:perimetersFile': 'test/fixtures/functions/perimeters.ndjson',
+    });
     const t = Template.fromStack(withPerimeters);
     const auditEnv = t.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { PERIMETERS_FILE: 'config/perimeters.ndjson' } } },
@@ -426,14 +491,22 @@ describe('audit workflow', () => {
 
   it('refuses an invalid context value and names the key', () => {
     expect(() => buildStack({ 'hyperaudit:schedule': 'every day' })).toThrow(/hyperaudit:schedule/);
-    expect(() => buildStack({ 'hyperaudit:schedule': 'rate(90 days)' })).toThrow(/hyperaudit:schedule: runs too rarely: the run also compacts the table/);
+    expect(() => buildStack({ 'hyperaudit:schedule': 'rate(90 days)' })).toThrow(
+      /hyperaudit:schedule: runs too rarely: the run also compacts the table/,
+    );
     expect(() => buildStack({ 'hyperaudit:failThreshold': 'urgent' })).toThrow(/hyperaudit:failThreshold/);
-    expect(() => buildStack({ 'hyperaudit:perimetersFile': 'config/missing.ndjson' })).toThrow(/hyperaudit:perimetersFile: config\/missing\.ndjson does not exist/);
-    expect(() => buildStack({ 'hyperaudit:tracesDir': '../elsewhere' })).toThrow(/hyperaudit:tracesDir: must be a path inside the repository/);
+    expect(() => buildStack({ 'hyperaudit:perimetersFile': 'config/missing.ndjson' })).toThrow(
+      /hyperaudit:perimetersFile: config\/missing\.ndjson does not exist/,
+    );
+    expect(() => buildStack({ 'hyperaudit:tracesDir': '../elsewhere' })).toThrow(
+      /hyperaudit:tracesDir: must be a path inside the repository/,
+    );
   });
 
   it('starts an audit after successful CloudFormation, CodeDeploy and CodePipeline deployments', () => {
-    const target = Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.workflow.deployAuditFunction), 'Arn'] } })]);
+    const target = Match.arrayWith([
+      Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.workflow.deployAuditFunction), 'Arn'] } }),
+    ]);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudformation'],
@@ -464,7 +537,10 @@ describe('function defaults', () => {
       const vars = (p.Environment as { Variables: Record<string, string> }).Variables;
       expect(vars.POWERTOOLS_SERVICE_NAME, name).toMatch(/^hyperaudit-/);
       expect(vars.POWERTOOLS_METRICS_NAMESPACE, name).toBe('Hyperaudit');
-      expect(p.LoggingConfig, name).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } });
+      expect(p.LoggingConfig, name).toMatchObject({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: expect.stringMatching(/Logs/) },
+      });
     }
     expect(Stack.of(stack.changes.notifyFunction)).toBe(stack);
   });

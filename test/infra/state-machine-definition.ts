@@ -5,6 +5,8 @@
 export function renderDefinition(definitionString: unknown): Record<string, unknown> {
   if (typeof definitionString === 'string') return JSON.parse(definitionString) as Record<string, unknown>;
   const join = (definitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  const text = join[1].map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/"/g, "'")}>`)).join(join[0]);
+  const text = join[1]
+    .map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/"/g, "'")}>`))
+    .join(join[0]);
   return JSON.parse(text) as Record<string, unknown>;
 }

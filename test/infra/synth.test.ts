@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths';
 import { eventKey } from '../../src/store/items';
 import { encodeEnvelope } from '../../src/sources/envelope';
-import { authorizerEvent, cloudFormationEvent, httpSqsRecord, sqsRecord, streamInsert } from '../functions/helpers/aws-events';
+import {
+  authorizerEvent,
+  cloudFormationEvent,
+  httpSqsRecord,
+  sqsRecord,
+  streamInsert,
+} from '../functions/helpers/aws-events';
 import { captureOutput } from '../functions/helpers/capture-output';
 import { fixtureText, fleetEvents } from '../functions/helpers/fleet-fixture';
 import { lambdaContext } from '../functions/helpers/lambda-context';
@@ -22,7 +28,9 @@ const run = promisify(execFile);
 interface Asset {
   source: { path: string; packaging: string };
 }
-type TemplateJson = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }> };
+type TemplateJson = {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }>;
+};
 
 let outDir: string;
 let template: TemplateJson;
@@ -49,7 +57,12 @@ beforeAll(async () => {
     timeout: 420_000,
     maxBuffer: 16 * 1024 * 1024,
     // Offline on purpose: no credentials, no account lookups, no Docker.
-    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', AWS_EC2_METADATA_DISABLED: 'true', DOCKER_HOST: 'unix:///nonexistent.sock' },
+    env: {
+      ...process.env,
+      CDK_DISABLE_VERSION_CHECK: 'true',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+    },
   });
   synthMs = Date.now() - started;
   stderr = result.stderr;
@@ -65,7 +78,9 @@ describe('npx cdk synth', () => {
   it('synthesises offline, bundling with the local esbuild and never Docker', () => {
     expect(template.Resources).toBeDefined();
     expect(stderr).not.toMatch(/docker/i);
-    const assets = JSON.parse(readFileSync(join(outDir, 'Hyperaudit.assets.json'), 'utf8')) as { files: Record<string, Asset> };
+    const assets = JSON.parse(readFileSync(join(outDir, 'Hyperaudit.assets.json'), 'utf8')) as {
+      files: Record<string, Asset>;
+    };
     expect(Object.keys(assets.files).length).toBeGreaterThan(0);
   });
 
@@ -109,7 +124,9 @@ describe('bundled handlers against the local table and a local S3', () => {
   async function loadBundle<E, R>(construct: string, env: Record<string, string>) {
     const dir = [...functionAssets()].find(([p]) => p.endsWith(`/${construct}/Resource`))![1];
     Object.assign(process.env, env, { LAMBDA_TASK_ROOT: dir });
-    const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: (event: E, context: unknown) => Promise<R> };
+    const mod = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
+      handler: (event: E, context: unknown) => Promise<R>;
+    };
     return async (event: E, name: string) => {
       const { result, error, output } = await captureOutput(() => mod.handler(event, context(name)));
       logs.push(output);
@@ -127,7 +144,10 @@ describe('bundled handlers against the local table and a local S3', () => {
         SecretString: input.SecretId === 'hyperaudit/slack-webhook' ? slack.url : TOKEN,
         VersionId: 'v1',
       }),
-      'AWSStepFunctions.StartExecution': (input) => ({ executionArn: `${MACHINE}:${String(input.name)}`, startDate: 1764121200 }),
+      'AWSStepFunctions.StartExecution': (input) => ({
+        executionArn: `${MACHINE}:${String(input.name)}`,
+        startDate: 1764121200,
+      }),
     });
     await table.store.putEvents(fleetEvents());
     useLocalTableEnv(table);
@@ -170,8 +190,12 @@ describe('bundled handlers against the local table and a local S3', () => {
       MAX_BODY_BYTES: '262144',
     });
     const headers = { 'content-type': 'application/x-ndjson', 'content-length': '100' };
-    expect((await authorize(authorizerEvent({ ...headers, authorization: `Bearer ${TOKEN}` }), 'authorizer')).isAuthorized).toBe(true);
-    expect((await authorize(authorizerEvent({ ...headers, authorization: 'Bearer nope' }), 'authorizer')).isAuthorized).toBe(false);
+    expect(
+      (await authorize(authorizerEvent({ ...headers, authorization: `Bearer ${TOKEN}` }), 'authorizer')).isAuthorized,
+    ).toBe(true);
+    expect(
+      (await authorize(authorizerEvent({ ...headers, authorization: 'Bearer nope' }), 'authorizer')).isAuthorized,
+    ).toBe(false);
     expect(aws.calls.filter((c) => c.target === 'secretsmanager.GetSecretValue')).toHaveLength(1);
   });
 
@@ -197,11 +221,19 @@ describe('bundled handlers against the local table and a local S3', () => {
     const planned = await audit(input, 'audit');
     expect(planned.clusters).toBe(2);
 
-    const shard = await loadBundle<unknown, { resultKey: string }>('SimulateShard', { REPORTS_BUCKET: BUCKET, TRACES_DIR: 'traces' });
-    const items = JSON.parse(s3.objects.get(`${BUCKET}/${planned.clustersKey}`)!.body.toString()) as { clusterId: string }[];
+    const shard = await loadBundle<unknown, { resultKey: string }>('SimulateShard', {
+      REPORTS_BUCKET: BUCKET,
+      TRACES_DIR: 'traces',
+    });
+    const items = JSON.parse(s3.objects.get(`${BUCKET}/${planned.clustersKey}`)!.body.toString()) as {
+      clusterId: string;
+    }[];
     for (const item of items) await shard({ runId: planned.runId, clusterId: item.clusterId }, 'simulate-shard');
 
-    const report = await loadBundle<unknown, { reportPrefix: string; keys: string[]; clustersSimulated: number }>('Report', env);
+    const report = await loadBundle<unknown, { reportPrefix: string; keys: string[]; clustersSimulated: number }>(
+      'Report',
+      env,
+    );
     const out = await report({ ...input, audit: planned }, 'report');
     expect(out.clustersSimulated).toBe(2);
     const html = s3.objects.get(`${BUCKET}/${out.reportPrefix}report.html`)!;

@@ -68,7 +68,11 @@ let stack: HyperauditStack;
 function recordingStore(fn: Fn): DynamoStore {
   const sent = new Set<string>();
   sentToTable.set(fn, sent);
-  const client = new DynamoDBClient({ endpoint: table.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: table.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   client.middlewareStack.add(
     (next, context) => (args) => {
       sent.add(context.commandName!.replace(/Command$/, ''));
@@ -83,12 +87,19 @@ function recordingStore(fn: Fn): DynamoStore {
 async function withS3Recorded<T>(fn: Fn, invoke: () => Promise<T>): Promise<T> {
   s3.mock.resetHistory();
   const out = await invoke();
-  const iamAction: Record<string, string> = { PutObjectCommand: 's3:PutObject', GetObjectCommand: 's3:GetObject', ListObjectsV2Command: 's3:ListBucket' };
+  const iamAction: Record<string, string> = {
+    PutObjectCommand: 's3:PutObject',
+    GetObjectCommand: 's3:GetObject',
+    ListObjectsV2Command: 's3:ListBucket',
+  };
   sentToS3.set(
     fn,
     s3.mock.calls().map((call) => {
       const command = call.args[0] as { constructor: { name: string }; input: { Key?: string; Prefix?: string } };
-      return { action: iamAction[command.constructor.name] ?? `unmapped:${command.constructor.name}`, key: command.input.Key ?? command.input.Prefix ?? '' };
+      return {
+        action: iamAction[command.constructor.name] ?? `unmapped:${command.constructor.name}`,
+        key: command.input.Key ?? command.input.Prefix ?? '',
+      };
     }),
   );
   return out;
@@ -100,7 +111,9 @@ function roleStatements(fn: lambda.IFunction): Statement[] {
   resources ??= Template.fromStack(stack).toJSON().Resources as typeof resources;
   const roleId = logicalId(fn.role!.node.defaultChild as CfnElement);
   return Object.values(resources!)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((x) => x.Ref === roleId))
+    .filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((x) => x.Ref === roleId),
+    )
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
@@ -110,7 +123,9 @@ const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : 
 
 /** Actions the role may perform on the table itself (not its stream, which the event source mapping reads). */
 function tableGrants(fn: lambda.IFunction): Set<string> {
-  const tableArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.table.table.node.defaultChild as CfnElement), 'Arn'] });
+  const tableArn = JSON.stringify({
+    'Fn::GetAtt': [logicalId(stack.table.table.node.defaultChild as CfnElement), 'Arn'],
+  });
   const granted = new Set<string>();
   for (const s of roleStatements(fn)) {
     if (!resourcesOf(s).some((r) => JSON.stringify(r) === tableArn)) continue;
@@ -122,7 +137,9 @@ function tableGrants(fn: lambda.IFunction): Set<string> {
 /** `{Fn::Join: ['', [<bucket arn>, '/runs/*']]}` → `runs/`; the bucket itself → ''. */
 function objectPrefix(resource: unknown): string | undefined {
   const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  const bucketArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.reports.bucket.node.defaultChild as CfnElement), 'Arn'] });
+  const bucketArn = JSON.stringify({
+    'Fn::GetAtt': [logicalId(stack.reports.bucket.node.defaultChild as CfnElement), 'Arn'],
+  });
   if (join === undefined || JSON.stringify(join[1][0]) !== bucketArn) return undefined;
   const suffix = join[1][1];
   return typeof suffix === 'string' && suffix.startsWith('/') && suffix.endsWith('*') ? suffix.slice(1, -1) : undefined;
@@ -130,12 +147,17 @@ function objectPrefix(resource: unknown): string | undefined {
 
 /** Whether some statement of the role allows `action` on `key` of the reports bucket. */
 function s3Allows(statements: Statement[], action: string, key: string): boolean {
-  const bucketArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.reports.bucket.node.defaultChild as CfnElement), 'Arn'] });
+  const bucketArn = JSON.stringify({
+    'Fn::GetAtt': [logicalId(stack.reports.bucket.node.defaultChild as CfnElement), 'Arn'],
+  });
   return statements.some((s) => {
     if (!actionsOf(s).includes(action)) return false;
     if (action === 's3:ListBucket') {
       const prefixes = s.Condition?.StringLike?.['s3:prefix'] ?? [];
-      return resourcesOf(s).some((r) => JSON.stringify(r) === bucketArn) && prefixes.some((p) => p.endsWith('*') && key.startsWith(p.slice(0, -1)));
+      return (
+        resourcesOf(s).some((r) => JSON.stringify(r) === bucketArn) &&
+        prefixes.some((p) => p.endsWith('*') && key.startsWith(p.slice(0, -1)))
+      );
     }
     return resourcesOf(s).some((r) => {
       const prefix = objectPrefix(r);
@@ -152,11 +174,24 @@ beforeAll(async () => {
   // Ingest: an NDJSON body with the fleet and a burst of 210 updates to one host, enough for the store to
   // refresh that host's snapshot (compactEntity) within the invocation, as a busy container does.
   const burst = Array.from({ length: 210 }, (_, i) =>
-    JSON.stringify({ id: `burst-${i}`, time: new Date(Date.parse('2026-11-25T00:00:00Z') + i * 60_000).toISOString(), type: 'host.upsert', host: { id: 'host-1007', maintenanceMode: i % 2 === 0 } }),
+    JSON.stringify({
+      id: `burst-${i}`,
+      time: new Date(Date.parse('2026-11-25T00:00:00Z') + i * 60_000).toISOString(),
+      type: 'host.upsert',
+      host: { id: 'host-1007', maintenanceMode: i % 2 === 0 },
+    }),
   );
-  const body = [...fixtureText('fleet.ndjson').split('\n').filter((l) => l !== ''), ...burst].join('\n');
+  const body = [
+    ...fixtureText('fleet.ndjson')
+      .split('\n')
+      .filter((l) => l !== ''),
+    ...burst,
+  ].join('\n');
   const report = await withS3Recorded('ingest', () =>
-    ingestMessage(httpSqsRecord(body, encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} }), 'grants-ingest'), recordingStore('ingest')),
+    ingestMessage(
+      httpSqsRecord(body, encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} }), 'grants-ingest'),
+      recordingStore('ingest'),
+    ),
   );
   expect(report.rejected).toEqual([]);
 
@@ -170,7 +205,12 @@ beforeAll(async () => {
 
   // Notify: plans the digest of the new findings, queues it in the outbox, delivers and removes it.
   const notified = await withS3Recorded('notify', () =>
-    notifyRun({ store: recordingStore('notify'), minSeverity: 'high', webhookUrl: async () => slack.url, delivery: { minIntervalMs: 0 } }),
+    notifyRun({
+      store: recordingStore('notify'),
+      minSeverity: 'high',
+      webhookUrl: async () => slack.url,
+      delivery: { minIntervalMs: 0 },
+    }),
   );
   expect(notified.delivered).toBeGreaterThan(0);
 
@@ -184,11 +224,22 @@ beforeAll(async () => {
   const items = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
   const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
   await withS3Recorded('simulate', () =>
-    Promise.all(items.map((item) => simulateShard({ runId: input.runId, clusterId: item.clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir }))),
+    Promise.all(
+      items.map((item) =>
+        simulateShard({ runId: input.runId, clusterId: item.clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir }),
+      ),
+    ),
   );
   sentToTable.set('simulate', new Set());
   await withS3Recorded('report', () =>
-    reportStep(input, { store: recordingStore('report'), s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now }),
+    reportStep(input, {
+      store: recordingStore('report'),
+      s3: s3.client,
+      bucket: BUCKET,
+      rules,
+      failThreshold: 'high',
+      now,
+    }),
   );
 });
 
@@ -212,14 +263,23 @@ describe('table grants match what each handler sends', () => {
     (fn) => {
       const sent = [...sentToTable.get(fn)!].sort();
       const granted = tableGrants(functions()[fn]);
-      expect(sent.filter((a) => !granted.has(a)), 'sent but not granted').toEqual([]);
+      expect(
+        sent.filter((a) => !granted.has(a)),
+        'sent but not granted',
+      ).toEqual([]);
       const unused = [...granted].filter((a) => !sent.includes(a)).sort();
       expect(unused, 'granted but never sent').toEqual(Object.keys(UNEXERCISED_ALLOWANCE[fn]).sort());
     },
   );
 
   it('exercised the store paths the grants are for: duplicate check, entity snapshots, compaction, outbox', () => {
-    expect([...sentToTable.get('ingest')!].sort()).toEqual(['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query']);
+    expect([...sentToTable.get('ingest')!].sort()).toEqual([
+      'BatchGetItem',
+      'BatchWriteItem',
+      'GetItem',
+      'PutItem',
+      'Query',
+    ]);
     expect(sentToTable.get('audit')).toContain('Scan');
     expect(sentToTable.get('notify')).toContain('DeleteItem');
   });

@@ -21,14 +21,21 @@ describe('the vSphere collector in the stack', { timeout: 300_000 }, () => {
   });
 
   it('refuses a vCenter URL without the VPC placement that reaches it', () => {
-    expect(() => buildStack({ 'hyperaudit:vsphereUrl': 'https://vc01.corp.example/sdk' })).toThrow(/vsphereUrl needs vsphereVpcId, vsphereSubnetIds and vsphereSecurityGroupId/);
+    expect(() => buildStack({ 'hyperaudit:vsphereUrl': 'https://vc01.corp.example/sdk' })).toThrow(
+      /vsphereUrl needs vsphereVpcId, vsphereSubnetIds and vsphereSecurityGroupId/,
+    );
   });
 
   it('runs in the given subnets and security group on its own schedule, reads its secret, and passes cdk-nag', () => {
     const { stack } = buildStack(CONTEXT);
     const resources = Template.fromStack(stack).toJSON().Resources as Resources;
-    const fn = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment).includes('VSPHERE_URL'));
-    expect(fn?.Properties.VpcConfig).toEqual({ SubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'], SecurityGroupIds: ['sg-0ccc3333'] });
+    const fn = Object.values(resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment).includes('VSPHERE_URL'),
+    );
+    expect(fn?.Properties.VpcConfig).toEqual({
+      SubnetIds: ['subnet-0aaa1111', 'subnet-0bbb2222'],
+      SecurityGroupIds: ['sg-0ccc3333'],
+    });
     expect(fn?.Properties.ReservedConcurrentExecutions).toBe(1);
     expect(JSON.stringify(fn?.Properties.Environment)).not.toMatch(/password|SecretString/i);
     const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
@@ -36,6 +43,8 @@ describe('the vSphere collector in the stack', { timeout: 300_000 }, () => {
     const policies = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy'));
     expect(policies).toContain('hyperaudit/vsphere');
     const report = new AwsSolutionsChecks().validateScope(stack);
-    expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`))).toEqual([]);
+    expect(
+      report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`)),
+    ).toEqual([]);
   });
 });

@@ -15,7 +15,9 @@ const FLEET = join(import.meta.dirname, '..', 'fixtures', 'functions', 'fleet.nd
  */
 function refusingDynamo(): Server {
   return createServer((req, res) => {
-    const target = String(req.headers['x-amz-target'] ?? '').split('.').pop();
+    const target = String(req.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop();
     req.resume();
     req.on('end', () => {
       const reply = (status: number, body: unknown) => {
@@ -25,7 +27,11 @@ function refusingDynamo(): Server {
       if (target === 'DescribeTable') reply(200, { Table: { TableName: 'hyperaudit', TableStatus: 'ACTIVE' } });
       else if (target === 'BatchGetItem') reply(200, { Responses: { hyperaudit: [] } });
       else if (target === 'Query') reply(200, { Items: [], Count: 0, ScannedCount: 0 });
-      else reply(400, { __type: 'com.amazon.coral.validate#ValidationException', message: 'One or more parameter values were invalid' });
+      else
+        reply(400, {
+          __type: 'com.amazon.coral.validate#ValidationException',
+          message: 'One or more parameter values were invalid',
+        });
     });
   });
 }
@@ -42,7 +48,14 @@ afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 describe('hyperaudit ingest when the store fails', () => {
   it('exits with the internal-error code and one line saying what was stored, without a stack trace', async () => {
     const result = await run(process.execPath, [bin, 'ingest', FLEET, '--endpoint', endpoint], {
-      env: { ...process.env, NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'local', HYPERAUDIT_DEBUG: '' },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_REGION: 'local',
+        HYPERAUDIT_DEBUG: '',
+      },
     }).then(
       () => ({ code: 0, stderr: '', stdout: '' }),
       (err: { code: number; stderr: string; stdout: string }) => err,
@@ -51,6 +64,8 @@ describe('hyperaudit ingest when the store fails', () => {
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^hyperaudit: ingest stopped: the store failed \(One or more parameter values were invalid\); 0 event\(s\) stored .*re-run the ingest/);
+    expect(lines[0]).toMatch(
+      /^hyperaudit: ingest stopped: the store failed \(One or more parameter values were invalid\); 0 event\(s\) stored .*re-run the ingest/,
+    );
   });
 });

@@ -39,13 +39,22 @@ describe('hyperaudit ingest and inventory', () => {
   it('ingests real samples, then counts all of them as duplicates the second time, with the same inventory', async () => {
     const first = await cli('ingest', ...samples, '--data-dir', dataDir, '--json');
     expect(first.stderr).toBe('');
-    const a = JSON.parse(first.stdout) as { accepted: number; duplicates: number; ignored: unknown[]; rejected: unknown[]; bySource: Record<string, unknown> };
+    const a = JSON.parse(first.stdout) as {
+      accepted: number;
+      duplicates: number;
+      ignored: unknown[];
+      rejected: unknown[];
+      bySource: Record<string, unknown>;
+    };
     expect(a.accepted).toBeGreaterThan(10);
     expect(a.ignored.length).toBeGreaterThan(0);
     expect(Object.keys(a.bySource).sort()).toEqual(expect.arrayContaining(['nova', 'vcenter']));
     const inventoryBefore = await cli('inventory', '--json', '--data-dir', dataDir);
     expect(inventoryBefore.code).toBe(0);
-    const fleet = JSON.parse(inventoryBefore.stdout) as { hosts: unknown[]; vms: { id: string; hostId?: string; powerState?: string }[] };
+    const fleet = JSON.parse(inventoryBefore.stdout) as {
+      hosts: unknown[];
+      vms: { id: string; hostId?: string; powerState?: string }[];
+    };
     expect(fleet.vms.length).toBeGreaterThan(3);
     expect(fleet.vms.some((v) => v.hostId !== undefined && v.powerState !== undefined)).toBe(true);
 
@@ -65,7 +74,12 @@ describe('hyperaudit ingest and inventory', () => {
     writeFileSync(
       file,
       [
-        JSON.stringify({ id: 'ok-1', time: '2025-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: 'vm-x', name: 'web\u001b[31m', hostId: 'h1' } }),
+        JSON.stringify({
+          id: 'ok-1',
+          time: '2025-01-01T00:00:00Z',
+          type: 'vm.upsert',
+          vm: { id: 'vm-x', name: 'web\u001b[31m', hostId: 'h1' },
+        }),
         '{"id": "bad", "time": "yesterday", "type": "vm.upsert", "vm": {"id": "vm-y"}}',
         JSON.stringify({ id: 'ok-2', time: '2025-01-02T00:00:00Z', type: 'vm.power_on', vm: { id: 'vm-x' } }),
       ].join('\n'),
@@ -86,7 +100,10 @@ describe('hyperaudit ingest and inventory', () => {
     const server = await startLocalServer({ mode: 'in-process' });
     try {
       const file = join(work, 'one.ndjson');
-      writeFileSync(file, `${JSON.stringify({ id: 'h-1', time: '2025-01-01T00:00:00Z', type: 'host.upsert', host: { id: 'esx-9', name: 'esx-9.lab' } })}\n`);
+      writeFileSync(
+        file,
+        `${JSON.stringify({ id: 'h-1', time: '2025-01-01T00:00:00Z', type: 'host.upsert', host: { id: 'esx-9', name: 'esx-9.lab' } })}\n`,
+      );
       const ingest = await cli('ingest', file, '--endpoint', server.endpoint, '--table', 'elsewhere', '--json');
       expect(JSON.parse(ingest.stdout)).toMatchObject({ accepted: 1 });
       const other = await cli('inventory', '--json', '--endpoint', server.endpoint, '--table', 'elsewhere');

@@ -1,16 +1,27 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateChanges } from '../../src/app/evaluate-changes';
 import { loadRules } from '../../src/engine/load-rules';
 import type { Finding } from '../../src/model/finding';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import { STREAM_BATCH_SIZE } from '../../src/server/demo-run';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { MemoryStore } from '../../src/store/memory-store';
 import { createTableInput } from '../../src/store/table';
-import { credentials, dynamoDbLocalUnavailable, startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local';
+import {
+  credentials,
+  dynamoDbLocalUnavailable,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from '../support/dynamodb-local';
 import { fleetEvents } from '../functions/helpers/fleet-fixture';
 
 const unavailable = dynamoDbLocalUnavailable();
@@ -19,12 +30,17 @@ const now = () => new Date('2026-11-26T06:00:00.000Z');
 
 /** What the Lambda event source mapping hands the function: the stream record as JSON, times in epoch seconds. */
 function asLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
-  const json = JSON.parse(JSON.stringify(record)) as DynamoDBRecord & { dynamodb?: { ApproximateCreationDateTime?: unknown } };
+  const json = JSON.parse(JSON.stringify(record)) as DynamoDBRecord & {
+    dynamodb?: { ApproximateCreationDateTime?: unknown };
+  };
   const created = record.dynamodb?.ApproximateCreationDateTime;
   return {
     ...json,
     eventSourceARN: streamArn,
-    dynamodb: { ...json.dynamodb, ...(created instanceof Date && { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) }) },
+    dynamodb: {
+      ...json.dynamodb,
+      ...(created instanceof Date && { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) }),
+    },
   };
 }
 
@@ -33,7 +49,15 @@ async function readStream(streams: DynamoDBStreamsClient, streamArn: string): Pr
   const records: _Record[] = [];
   const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
   for (const shard of StreamDescription?.Shards ?? []) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
     // An open shard always returns a next iterator; stop at the first empty page, as everything was written before.
     while (iterator !== undefined) {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
@@ -59,12 +83,18 @@ describe.skipIf(unavailable !== undefined)('DynamoDB Streams from DynamoDB Local
   it('gives the findings of a full audit from the INSERT records DynamoDB Local emitted for the ingest', async () => {
     const rules = loadRules();
     // The stream view of infra/constructs/fleet-table.ts.
-    await ddb.client.send(new CreateTableCommand({ ...createTableInput('hyperaudit'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
+    await ddb.client.send(
+      new CreateTableCommand({
+        ...createTableInput('hyperaudit'),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
     const store = new DynamoStore({ client: ddb.client, tableName: 'hyperaudit' });
     const events = fleetEvents();
     expect((await store.putEvents(events)).written).toBe(events.length);
 
-    const streamArn = (await ddb.client.send(new DescribeTableCommand({ TableName: 'hyperaudit' }))).Table?.LatestStreamArn;
+    const streamArn = (await ddb.client.send(new DescribeTableCommand({ TableName: 'hyperaudit' }))).Table
+      ?.LatestStreamArn;
     expect(streamArn).toBeDefined();
     const streams = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: 'eu-west-1', credentials });
     try {

@@ -2,14 +2,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { Finding } from '../../src/model/finding';
-import { runAudit } from '../../src/pipeline/audit';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { runAudit } from '../../src/app/audit';
+import { ingestOutcomes } from '../../src/app/ingest';
 import { readSources } from '../../src/sources/read-sources';
 import { LocalStores } from './local-store';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'snapshots');
 const rules = loadRules(DEFAULT_RULES_DIR);
-const WATCHED = ['esxi.ssh-disabled|esx-1', 'vm.isolation-copy-disable|vm-1', 'vm.pci-passthrough|vm-1', 'vm.isolation-copy-disable|vm-2'];
+const WATCHED = [
+  'esxi.ssh-disabled|esx-1',
+  'vm.isolation-copy-disable|vm-1',
+  'vm.pci-passthrough|vm-1',
+  'vm.isolation-copy-disable|vm-2',
+];
 const key = (f: Finding) => `${f.ruleId}|${f.resourceId}`;
 
 let stores: LocalStores;
@@ -43,9 +48,21 @@ describe('two full collections of a vCenter (dynalite store, shipped rules)', ()
     const resolved = new Map(after.resolved.map((f) => [key(f), f]));
     for (const k of WATCHED) expect(resolved.get(k)?.status).toBe('resolved');
     // Each resolution cites the snapshot that made it go.
-    expect(resolved.get('vm.isolation-copy-disable|vm-2')?.resolvedBy).toEqual({ eventId: 'c2-inventory', time: '2026-11-02T08:00:00Z', effect: 'removed' });
-    expect(resolved.get('esxi.ssh-disabled|esx-1')?.resolvedBy).toEqual({ eventId: 'c2-host', time: '2026-11-02T08:00:00Z', effect: 'replaced' });
-    expect(resolved.get('vm.pci-passthrough|vm-1')?.resolvedBy).toEqual({ eventId: 'c2-vm-1', time: '2026-11-02T08:00:00Z', effect: 'replaced' });
+    expect(resolved.get('vm.isolation-copy-disable|vm-2')?.resolvedBy).toEqual({
+      eventId: 'c2-inventory',
+      time: '2026-11-02T08:00:00Z',
+      effect: 'removed',
+    });
+    expect(resolved.get('esxi.ssh-disabled|esx-1')?.resolvedBy).toEqual({
+      eventId: 'c2-host',
+      time: '2026-11-02T08:00:00Z',
+      effect: 'replaced',
+    });
+    expect(resolved.get('vm.pci-passthrough|vm-1')?.resolvedBy).toEqual({
+      eventId: 'c2-vm-1',
+      time: '2026-11-02T08:00:00Z',
+      effect: 'replaced',
+    });
     const stored = (await store.listFindings()).find((f) => key(f) === 'vm.isolation-copy-disable|vm-2');
     expect(stored?.resolvedBy?.eventId).toBe('c2-inventory');
   });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetToJson } from '../../src/model/fleet';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { ingestOutcomes } from '../../src/app/ingest';
 import { readSources } from '../../src/sources/read-sources';
 import type { SourceOutcome } from '../../src/sources/types';
 import { shuffled } from '../reliability/history';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { ingestOutcomes } from '../../src/app/ingest';
 import { eventKey, MAX_PK_BYTES, MAX_SK_BYTES } from '../../src/store/items';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { SourceOutcome } from '../../src/sources/types';
@@ -13,9 +13,20 @@ beforeAll(async () => {
 afterAll(() => stores.stop());
 
 const asOutcomes = (events: FleetEvent[]): SourceOutcome[] =>
-  events.map((event, i) => ({ kind: 'event', source: 'canonical', event, file: 'long-ids.ndjson', record: `line ${i + 1}` }));
+  events.map((event, i) => ({
+    kind: 'event',
+    source: 'canonical',
+    event,
+    file: 'long-ids.ndjson',
+    record: `line ${i + 1}`,
+  }));
 
-const upsert = (id: string, vmId: string, name: string, time = '2025-03-01T10:00:00Z'): FleetEvent => ({ id, time, type: 'vm.upsert', vm: { id: vmId, name } });
+const upsert = (id: string, vmId: string, name: string, time = '2025-03-01T10:00:00Z'): FleetEvent => ({
+  id,
+  time,
+  type: 'vm.upsert',
+  vm: { id: vmId, name },
+});
 
 /** The schema's maximum lengths (src/model/event.ts) in characters that take the most UTF-8 bytes. */
 const ASCII_1000 = `evt-${'a'.repeat(996)}`;
@@ -86,7 +97,10 @@ describe('event keys within DynamoDB key limits', () => {
     ];
     const fromDynamo = await dynamo.putEvents(batch);
     const fromMemory = await memory.putEvents(batch);
-    expect({ written: fromMemory.written, duplicates: fromMemory.duplicates }).toEqual({ written: fromDynamo.written, duplicates: fromDynamo.duplicates });
+    expect({ written: fromMemory.written, duplicates: fromMemory.duplicates }).toEqual({
+      written: fromDynamo.written,
+      duplicates: fromDynamo.duplicates,
+    });
     expect(fromMemory).toMatchObject({ written: 4, duplicates: 2 });
   });
 });

@@ -15,10 +15,20 @@ afterAll(() => stores.stop());
 function manySettings(vmId: string): FleetEvent {
   const settings: Record<string, string> = {};
   for (let i = 0; i < 20_000; i++) settings[`k${i}`] = '1';
-  return { id: `big-${vmId}`, time: '2025-02-01T00:00:00Z', type: 'vm.upsert', vm: { id: vmId, name: 'wide', settings } };
+  return {
+    id: `big-${vmId}`,
+    time: '2025-02-01T00:00:00Z',
+    type: 'vm.upsert',
+    vm: { id: vmId, name: 'wide', settings },
+  };
 }
 
-const small = (n: number): FleetEvent => ({ id: `e${n}`, time: '2025-02-01T00:00:00Z', type: 'vm.upsert', vm: { id: `vm-${n}`, name: `small-${n}` } });
+const small = (n: number): FleetEvent => ({
+  id: `e${n}`,
+  time: '2025-02-01T00:00:00Z',
+  type: 'vm.upsert',
+  vm: { id: `vm-${n}`, name: `small-${n}` },
+});
 
 /** Past the 5-minute coverage margin, as the next scheduled run would be. */
 const later = () => Date.now() + 10 * 60_000;
@@ -38,7 +48,10 @@ describe('snapshots larger than a DynamoDB item', () => {
     expect(result.oversized![0]!.bytes).toBeGreaterThan(MAX_SNAPSHOT_BYTES);
 
     const client = createDynamoClient({ endpoint: stores.server.endpoint });
-    const snapshot = (vm: string) => client.send(new GetItemCommand({ TableName: store.tableName, Key: { pk: { S: `VM#${vm}` }, sk: { S: 'STATE' } } }));
+    const snapshot = (vm: string) =>
+      client.send(
+        new GetItemCommand({ TableName: store.tableName, Key: { pk: { S: `VM#${vm}` }, sk: { S: 'STATE' } } }),
+      );
     expect((await snapshot('vm-1')).Item).toBeDefined();
     expect((await snapshot('vm-2')).Item).toBeDefined();
     expect((await snapshot('vm-wide')).Item).toBeUndefined();

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => stores.stop());
 
 const vc = { source: 'vcenter', instance: 'vc-1.example' };
-const upsert = (vmId: string, time: string, extra: Partial<Extract<FleetEvent, { type: 'vm.upsert' }>> = {}): FleetEvent => ({
+const upsert = (
+  vmId: string,
+  time: string,
+  extra: Partial<Extract<FleetEvent, { type: 'vm.upsert' }>> = {},
+): FleetEvent => ({
   id: `u-${vmId}-${time}`,
   time,
   type: 'vm.upsert',
@@ -20,10 +24,17 @@ const upsert = (vmId: string, time: string, extra: Partial<Extract<FleetEvent, {
   vm: { id: vmId, name: vmId },
   ...extra,
 });
-const inventory = (time: string, vms: string[]): FleetEvent => ({ id: `inv-${time}`, time, type: 'inventory.snapshot', snapshot: { scope: vc, vms } });
+const inventory = (time: string, vms: string[]): FleetEvent => ({
+  id: `inv-${time}`,
+  time,
+  type: 'inventory.snapshot',
+  snapshot: { scope: vc, vms },
+});
 
 async function items(store: DynamoStore): Promise<{ pk: string; sk: string }[]> {
-  const scan = await createDynamoClient({ endpoint: stores.server.endpoint }).send(new ScanCommand({ TableName: store.tableName }));
+  const scan = await createDynamoClient({ endpoint: stores.server.endpoint }).send(
+    new ScanCommand({ TableName: store.tableName }),
+  );
   return (scan.Items ?? []).map((i) => ({ pk: i.pk!.S!, sk: i.sk!.S! }));
 }
 
@@ -31,14 +42,19 @@ async function items(store: DynamoStore): Promise<{ pk: string; sk: string }[]> 
 async function expireEvents(store: DynamoStore): Promise<void> {
   const client = createDynamoClient({ endpoint: stores.server.endpoint });
   for (const { pk, sk } of await items(store)) {
-    if (sk.startsWith('EV#')) await client.send(new DeleteItemCommand({ TableName: store.tableName, Key: { pk: { S: pk }, sk: { S: sk } } }));
+    if (sk.startsWith('EV#'))
+      await client.send(new DeleteItemCommand({ TableName: store.tableName, Key: { pk: { S: pk }, sk: { S: sk } } }));
   }
 }
 
 describe('full snapshots in the DynamoDB store (dynalite)', () => {
   it('stores an inventory snapshot once, in its scope partition, and applies it to every VM of the scope on read', async () => {
     const store = await stores.open();
-    const result = await store.putEvents([upsert('vm-1', '2025-03-01T00:00:00Z'), upsert('vm-2', '2025-03-01T00:00:00Z'), inventory('2025-03-02T00:00:00Z', ['vm-1'])]);
+    const result = await store.putEvents([
+      upsert('vm-1', '2025-03-01T00:00:00Z'),
+      upsert('vm-2', '2025-03-01T00:00:00Z'),
+      inventory('2025-03-02T00:00:00Z', ['vm-1']),
+    ]);
     expect(result.subjects).toContainEqual({ kind: 'scope', id: 'vcenter/vc-1.example' });
     expect((await items(store)).filter((i) => i.pk.startsWith('SCOPE#'))).toHaveLength(1);
     expect([...(await store.loadFleet()).vms.keys()]).toEqual(['vm-1']);
@@ -46,8 +62,15 @@ describe('full snapshots in the DynamoDB store (dynalite)', () => {
 
   it('replaces the fields a complete upsert covers, also after its events are compacted and expired', async () => {
     const store = await stores.open();
-    await store.putEvents([upsert('vm-1', '2025-03-01T00:00:00Z', { vm: { id: 'vm-1', settings: { a: 1, b: 2 }, labels: { env: 'prod' } } })]);
-    await store.putEvents([upsert('vm-1', '2025-03-02T00:00:00Z', { complete: { fields: ['settings'] }, vm: { id: 'vm-1', settings: { a: 1 } } })]);
+    await store.putEvents([
+      upsert('vm-1', '2025-03-01T00:00:00Z', { vm: { id: 'vm-1', settings: { a: 1, b: 2 }, labels: { env: 'prod' } } }),
+    ]);
+    await store.putEvents([
+      upsert('vm-1', '2025-03-02T00:00:00Z', {
+        complete: { fields: ['settings'] },
+        vm: { id: 'vm-1', settings: { a: 1 } },
+      }),
+    ]);
     await store.compact();
     await expireEvents(store);
     // A late write of the dropped key, older than the complete upsert, must still lose to it.

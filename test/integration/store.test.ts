@@ -2,7 +2,7 @@ import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { fleetToJson } from '../../src/model/fleet';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { ingestOutcomes } from '../../src/app/ingest';
 import { createDynamoClient } from '../../src/store/open-store';
 import type { SourceOutcome } from '../../src/sources/types';
 import { generateHistory, shuffled } from '../reliability/history';
@@ -15,7 +15,13 @@ beforeAll(async () => {
 afterAll(() => stores.stop());
 
 const asOutcomes = (events: FleetEvent[]): SourceOutcome[] =>
-  events.map((event, i) => ({ kind: 'event', source: 'canonical', event, file: 'history.ndjson', record: `line ${i + 1}` }));
+  events.map((event, i) => ({
+    kind: 'event',
+    source: 'canonical',
+    event,
+    file: 'history.ndjson',
+    record: `line ${i + 1}`,
+  }));
 
 const vm = (id: string, time: string, body: Record<string, unknown>): FleetEvent =>
   ({ id, time, type: 'vm.upsert', vm: { id: 'vm-1', ...body } }) as FleetEvent;
@@ -27,8 +33,14 @@ describe('DynamoStore on dynalite', () => {
     const first = await ingestOutcomes(store, asOutcomes(events));
     expect(first).toMatchObject({ accepted: 600, duplicates: 0 });
     const second = await ingestOutcomes(store, asOutcomes(events));
-    expect(second).toMatchObject({ accepted: 0, duplicates: 600, bySource: { canonical: { accepted: 0, duplicates: 600 } } });
-    const items = await createDynamoClient({ endpoint: stores.server.endpoint }).send(new ScanCommand({ TableName: store.tableName, Select: 'COUNT' }));
+    expect(second).toMatchObject({
+      accepted: 0,
+      duplicates: 600,
+      bySource: { canonical: { accepted: 0, duplicates: 600 } },
+    });
+    const items = await createDynamoClient({ endpoint: stores.server.endpoint }).send(
+      new ScanCommand({ TableName: store.tableName, Select: 'COUNT' }),
+    );
     expect(items.Count).toBe(600);
   });
 
@@ -70,17 +82,27 @@ describe('DynamoStore on dynalite', () => {
     // What DynamoDB's TTL does once the retention has passed: the event items go, the snapshot stays.
     const scan = await client.send(new ScanCommand({ TableName: store.tableName }));
     for (const item of scan.Items ?? []) {
-      if (item.sk!.S!.startsWith('EV#')) await client.send(new DeleteItemCommand({ TableName: store.tableName, Key: { pk: item.pk!, sk: item.sk! } }));
+      if (item.sk!.S!.startsWith('EV#'))
+        await client.send(new DeleteItemCommand({ TableName: store.tableName, Key: { pk: item.pk!, sk: item.sk! } }));
     }
     await store.putEvents([vm('late', '2025-01-15T00:00:00Z', { name: 'late-but-older', vcpus: 4 })]);
-    expect((await store.loadFleet()).vms.get('vm-1')).toMatchObject({ name: 'second', hostId: 'h-1', powerState: 'poweredOn', vcpus: 4 });
+    expect((await store.loadFleet()).vms.get('vm-1')).toMatchObject({
+      name: 'second',
+      hostId: 'h-1',
+      powerState: 'poweredOn',
+      vcpus: 4,
+    });
   });
 
   it('refreshes a busy entity snapshot during ingest without changing what is read back', async () => {
     const store = await stores.open({ snapshotEvery: 10 });
-    const events = Array.from({ length: 35 }, (_, i) => vm(`e${i}`, `2025-01-01T00:00:${String(i).padStart(2, '0')}Z`, { memoryMiB: i }));
+    const events = Array.from({ length: 35 }, (_, i) =>
+      vm(`e${i}`, `2025-01-01T00:00:${String(i).padStart(2, '0')}Z`, { memoryMiB: i }),
+    );
     await ingestOutcomes(store, asOutcomes(shuffled(events, 5)), { batchSize: 7 });
-    const scan = await createDynamoClient({ endpoint: stores.server.endpoint }).send(new ScanCommand({ TableName: store.tableName }));
+    const scan = await createDynamoClient({ endpoint: stores.server.endpoint }).send(
+      new ScanCommand({ TableName: store.tableName }),
+    );
     expect(scan.Items?.filter((i) => i.sk?.S === 'STATE')).toHaveLength(1);
     expect((await store.loadFleet()).vms.get('vm-1')?.memoryMiB).toBe(34);
   });
@@ -88,10 +110,29 @@ describe('DynamoStore on dynalite', () => {
   it('stores the valid events of a batch in which another record is rejected', async () => {
     const store = await stores.open();
     const outcomes: SourceOutcome[] = [
-      { kind: 'event', source: 'canonical', event: vm('ok-1', '2025-01-01T00:00:00Z', { name: 'kept' }), file: 'f.ndjson', record: 'line 1' },
-      { kind: 'rejected', source: 'canonical', reason: 'time: not RFC 3339', field: 'time', file: 'f.ndjson', record: 'line 2' },
+      {
+        kind: 'event',
+        source: 'canonical',
+        event: vm('ok-1', '2025-01-01T00:00:00Z', { name: 'kept' }),
+        file: 'f.ndjson',
+        record: 'line 1',
+      },
+      {
+        kind: 'rejected',
+        source: 'canonical',
+        reason: 'time: not RFC 3339',
+        field: 'time',
+        file: 'f.ndjson',
+        record: 'line 2',
+      },
       { kind: 'ignored', source: 'canonical', reason: 'vm.reconfigured.noop', file: 'f.ndjson', record: 'line 3' },
-      { kind: 'event', source: 'canonical', event: { id: 'ok-2', time: '2025-01-02T00:00:00Z', type: 'vm.power_on', vm: { id: 'vm-1' } }, file: 'f.ndjson', record: 'line 4' },
+      {
+        kind: 'event',
+        source: 'canonical',
+        event: { id: 'ok-2', time: '2025-01-02T00:00:00Z', type: 'vm.power_on', vm: { id: 'vm-1' } },
+        file: 'f.ndjson',
+        record: 'line 4',
+      },
     ];
     const report = await ingestOutcomes(store, outcomes);
     expect(report).toMatchObject({
@@ -106,13 +147,21 @@ describe('DynamoStore on dynalite', () => {
 
   it('rejects an event larger than a DynamoDB item, naming its record, and stores the rest of its batch', async () => {
     const store = await stores.open();
-    const huge = vm('huge', '2025-01-01T00:00:00Z', { settings: { 'annotation': 'x'.repeat(500_000) } });
+    const huge = vm('huge', '2025-01-01T00:00:00Z', { settings: { annotation: 'x'.repeat(500_000) } });
     const report = await ingestOutcomes(store, [
-      { kind: 'event', source: 'canonical', event: vm('small', '2025-01-01T00:00:00Z', { name: 'fits' }), file: 'f.ndjson', record: 'line 1' },
+      {
+        kind: 'event',
+        source: 'canonical',
+        event: vm('small', '2025-01-01T00:00:00Z', { name: 'fits' }),
+        file: 'f.ndjson',
+        record: 'line 1',
+      },
       { kind: 'event', source: 'canonical', event: huge, file: 'f.ndjson', record: 'line 2' },
     ]);
     expect(report.accepted).toBe(1);
-    expect(report.rejected).toEqual([{ file: 'f.ndjson', record: 'line 2', reason: expect.stringContaining('DynamoDB item limit') }]);
+    expect(report.rejected).toEqual([
+      { file: 'f.ndjson', record: 'line 2', reason: expect.stringContaining('DynamoDB item limit') },
+    ]);
     expect(report.bySource.canonical).toMatchObject({ accepted: 1, rejected: 1 });
     expect((await store.loadFleet()).vms.get('vm-1')?.name).toBe('fits');
   });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
-import { runAudit } from '../../src/pipeline/audit';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { runAudit } from '../../src/app/audit';
+import { ingestOutcomes } from '../../src/app/ingest';
 import { checkpointKey } from '../../src/sources/vsphere/checkpoint';
-import { collectVsphere, type CollectOptions } from '../../src/sources/vsphere/collect';
+import { collectVsphere, type CollectOptions } from '../../src/app/collect-vsphere';
 import { emit } from '../../src/sources/outcome';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { runCli } from '../support/run-cli';
@@ -16,7 +16,10 @@ if (unavailable) console.warn(`skipping the vSphere collector tests: ${unavailab
 
 /** vcsim's VPX model: each cluster and each standalone host has one resource pool holding `vms` VMs. */
 function expectedCounts(m: Required<VcsimModel>) {
-  return { hosts: m.datacenters * (m.clusters * m.clusterHosts + m.hosts), vms: m.datacenters * (m.clusters + m.hosts) * m.vms };
+  return {
+    hosts: m.datacenters * (m.clusters * m.clusterHosts + m.hosts),
+    vms: m.datacenters * (m.clusters + m.hosts) * m.vms,
+  };
 }
 
 const MODEL: Required<VcsimModel> = { datacenters: 1, clusters: 2, clusterHosts: 3, hosts: 1, vms: 2 };
@@ -47,11 +50,17 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     const fleet = await db.store.loadFleet();
     expect(fleet.hosts.size).toBe(expected.hosts);
     expect(fleet.vms.size).toBe(expected.vms);
-    for (const id of [...fleet.hosts.keys(), ...fleet.vms.keys()]) expect(id.startsWith(`${report.instanceUuid}/`)).toBe(true);
+    for (const id of [...fleet.hosts.keys(), ...fleet.vms.keys()])
+      expect(id.startsWith(`${report.instanceUuid}/`)).toBe(true);
     const clustered = [...fleet.hosts.values()].filter((h) => h.cluster !== undefined);
     expect(clustered).toHaveLength(MODEL.clusters * MODEL.clusterHosts);
     const host = clustered[0]!;
-    expect(host).toMatchObject({ datacenter: 'DC0', hypervisor: { vendor: 'vmware' }, connectionState: 'connected', lockdownMode: 'disabled' });
+    expect(host).toMatchObject({
+      datacenter: 'DC0',
+      hypervisor: { vendor: 'vmware' },
+      connectionState: 'connected',
+      lockdownMode: 'disabled',
+    });
     expect(host.services?.['TSM-SSH']).toEqual({ running: false, policy: 'off' });
     expect(host.cpu?.sockets).toBeGreaterThan(0);
     for (const vm of fleet.vms.values()) {
@@ -79,7 +88,13 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     try {
       const other = await startLocalDynamo('vsphere-big-');
       try {
-        const large = await collectVsphere(other.store, { ...opts, url: big.url, ca: readFileSync(big.certFile, 'utf8'), password: big.password, username: big.username });
+        const large = await collectVsphere(other.store, {
+          ...opts,
+          url: big.url,
+          ca: readFileSync(big.certFile, 'utf8'),
+          password: big.password,
+          username: big.username,
+        });
         expect(large.objects.vms).toBe(3 * small.objects.vms);
         expect(large.roundTrips).toBe(small.roundTrips);
       } finally {
@@ -123,12 +138,26 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     const poolC1 = await admin.rootPool('DC0_C1');
     // The operator's own inventory: a perimeter bound to cluster DC0_C0, and one VM in it.
     const canonical = [
-      { id: 'perim-1', time: '2026-01-01T00:00:00Z', type: 'perimeter.upsert', perimeter: { id: 'pci', allowedClusters: ['DC0_C0'] } },
-      { id: 'perim-2', time: '2026-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: `${scope}/${pci.obj.value}`, perimeter: 'pci' } },
+      {
+        id: 'perim-1',
+        time: '2026-01-01T00:00:00Z',
+        type: 'perimeter.upsert',
+        perimeter: { id: 'pci', allowedClusters: ['DC0_C0'] },
+      },
+      {
+        id: 'perim-2',
+        time: '2026-01-01T00:00:00Z',
+        type: 'vm.upsert',
+        vm: { id: `${scope}/${pci.obj.value}`, perimeter: 'pci' },
+      },
     ];
-    await ingestOutcomes(db.store, canonical.map((c) => emit('canonical', { file: 'perimeters.json' }, c)));
+    await ingestOutcomes(
+      db.store,
+      canonical.map((c) => emit('canonical', { file: 'perimeters.json' }, c)),
+    );
     const initial = await runAudit(db.store, { full: true });
-    const open = (r: typeof initial, rule: string, subject: string) => r.findings.some((f) => f.ruleId === rule && f.resourceId === subject && f.status === 'open');
+    const open = (r: typeof initial, rule: string, subject: string) =>
+      r.findings.some((f) => f.ruleId === rule && f.resourceId === subject && f.status === 'open');
     const hostId = `${scope}/${hostC0.obj.value}`;
     expect(open(initial, 'esxi.shell-timeout', hostId)).toBe(true);
     expect(open(initial, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(false);
@@ -206,7 +235,9 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     expect(await history(db)).toHaveLength(0);
     const rerun = await collectVsphere(db.store, { ...opts, pageSize: 2 });
     expect(rerun.stored).toBeGreaterThanOrEqual(rerun.objects.total);
-    expect(await db.store.getMeta(checkpointKey(rerun.instanceUuid))).toMatchObject({ collectedAt: expect.any(String) });
+    expect(await db.store.getMeta(checkpointKey(rerun.instanceUuid))).toMatchObject({
+      collectedAt: expect.any(String),
+    });
 
     async function collectVsphereScope(): Promise<string | undefined> {
       const admin = await VcsimAdmin.connect(vc);
@@ -217,24 +248,67 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('prints the counts with --json and never the password or the session cookie', async () => {
-    const res = await runCli('collect', 'vsphere', '--url', vc.url, '--username', vc.username, '--password-file', vc.passwordFile, '--ca-file', vc.certFile, '--endpoint', db.endpoint, '--json');
+    const res = await runCli(
+      'collect',
+      'vsphere',
+      '--url',
+      vc.url,
+      '--username',
+      vc.username,
+      '--password-file',
+      vc.passwordFile,
+      '--ca-file',
+      vc.certFile,
+      '--endpoint',
+      db.endpoint,
+      '--json',
+    );
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout) as Record<string, unknown>;
     const expected = expectedCounts(MODEL);
-    expect(out).toMatchObject({ objects: expected.hosts + expected.vms, hosts: expected.hosts, vms: expected.vms, duplicates: 0 });
+    expect(out).toMatchObject({
+      objects: expected.hosts + expected.vms,
+      hosts: expected.hosts,
+      vms: expected.vms,
+      duplicates: 0,
+    });
     for (const k of ['events', 'stored', 'roundTrips']) expect(typeof out[k]).toBe('number');
     expect(res.stdout + res.stderr).not.toContain(vc.password);
     expect(res.stdout + res.stderr).not.toMatch(/vmware_soap_session|soap_session/i);
   });
 
   it('refuses wrong credentials naming the vCenter and what to do, without the password, and moves no checkpoint', async () => {
-    const res = await runCli('collect', 'vsphere', '--url', vc.url, '--username', vc.username, '--ca-file', vc.certFile, '--endpoint', db.endpoint, '--password-file', '/dev/null');
+    const res = await runCli(
+      'collect',
+      'vsphere',
+      '--url',
+      vc.url,
+      '--username',
+      vc.username,
+      '--ca-file',
+      vc.certFile,
+      '--endpoint',
+      db.endpoint,
+      '--password-file',
+      '/dev/null',
+    );
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/no password|password/);
     process.env.HYPERAUDIT_VSPHERE_PASSWORD = `${vc.password}-wrong`;
     try {
-      const wrong = await runCli('collect', 'vsphere', '--url', vc.url, '--username', vc.username, '--ca-file', vc.certFile, '--endpoint', db.endpoint);
+      const wrong = await runCli(
+        'collect',
+        'vsphere',
+        '--url',
+        vc.url,
+        '--username',
+        vc.username,
+        '--ca-file',
+        vc.certFile,
+        '--endpoint',
+        db.endpoint,
+      );
       expect(wrong.code).toBe(5);
       expect(wrong.stderr).toContain(`vCenter ${new URL(vc.url).host}`);
       expect(wrong.stderr).toMatch(/login as .* was refused; check the user name and the password/);
@@ -246,7 +320,19 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('refuses a vCenter whose certificate is not trusted unless given its CA or --insecure', async () => {
-    const base = ['collect', 'vsphere', '--url', vc.url, '--username', vc.username, '--password-file', vc.passwordFile, '--endpoint', db.endpoint, '--json'];
+    const base = [
+      'collect',
+      'vsphere',
+      '--url',
+      vc.url,
+      '--username',
+      vc.username,
+      '--password-file',
+      vc.passwordFile,
+      '--endpoint',
+      db.endpoint,
+      '--json',
+    ];
     const untrusted = await runCli(...base);
     expect(untrusted.code).toBe(5);
     expect(untrusted.stderr).toMatch(/TLS certificate is not trusted .*--ca-file/);
@@ -258,7 +344,16 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     const url = new URL(vc.url);
     process.env.HYPERAUDIT_VSPHERE_PASSWORD = vc.password;
     await vc.stop();
-    const res = await runCli('collect', 'vsphere', '--url', url.href, '--username', 'u', '--endpoint', db.endpoint).finally(() => {
+    const res = await runCli(
+      'collect',
+      'vsphere',
+      '--url',
+      url.href,
+      '--username',
+      'u',
+      '--endpoint',
+      db.endpoint,
+    ).finally(() => {
       delete process.env.HYPERAUDIT_VSPHERE_PASSWORD;
     });
     expect(res.code).toBe(5);
@@ -267,19 +362,35 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 });
 
-
 describe.skipIf(unavailable !== undefined)('VEBA events of a collected vCenter', () => {
   it('name the same entities as the collector once that vCenter has been collected', async () => {
     const [vc, db] = await Promise.all([startVcsim(MODEL), startLocalDynamo('vsphere-veba-')]);
     try {
-      const report = await collectVsphere(db.store, { url: vc.url, ca: readFileSync(vc.certFile, 'utf8'), username: vc.username, password: vc.password });
+      const report = await collectVsphere(db.store, {
+        url: vc.url,
+        ca: readFileSync(vc.certFile, 'utf8'),
+        username: vc.username,
+        password: vc.password,
+      });
       const vmId = [...(await db.store.loadFleet()).vms.keys()][0]!;
       const moref = vmId.split('/')[1]!;
       // A VEBA CloudEvent as VEBA delivers it: source is the vCenter's SDK URL.
       const source = `https://${new URL(vc.url).host}/sdk`;
       // Newer than the collection, yet inside the clock-skew limit (15 min) that refuses events from the future.
       const at = new Date(Date.now() + 5 * 60_000).toISOString();
-      const veba = { specversion: '1.0', id: 'veba-1', source, type: 'com.vmware.vsphere.VmPoweredOffEvent.v0', time: at, data: { Key: 999999, ChainId: 999999, CreatedTime: at, Vm: { Name: 'x', Vm: { Type: 'VirtualMachine', Value: moref } } } };
+      const veba = {
+        specversion: '1.0',
+        id: 'veba-1',
+        source,
+        type: 'com.vmware.vsphere.VmPoweredOffEvent.v0',
+        time: at,
+        data: {
+          Key: 999999,
+          ChainId: 999999,
+          CreatedTime: at,
+          Vm: { Name: 'x', Vm: { Type: 'VirtualMachine', Value: moref } },
+        },
+      };
       const file = `${db.dir}/veba.json`;
       (await import('node:fs')).writeFileSync(file, JSON.stringify(veba));
       const res = await runCli('ingest', file, '--endpoint', db.endpoint, '--json');

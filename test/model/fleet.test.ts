@@ -13,7 +13,12 @@ const hostA: FleetEvent = {
   type: 'host.upsert',
   host: { id: 'esx-a', name: 'esx-a', cluster: 'c1', datacenter: 'dc1', settings: { 'UserVars.ESXiShellTimeOut': 0 } },
 };
-const hostB: FleetEvent = { id: 'h-b', time: at(0), type: 'host.upsert', host: { id: 'esx-b', cluster: 'c2', datacenter: 'dc2' } };
+const hostB: FleetEvent = {
+  id: 'h-b',
+  time: at(0),
+  type: 'host.upsert',
+  host: { id: 'esx-b', cluster: 'c2', datacenter: 'dc2' },
+};
 const web: FleetEvent = {
   id: 'v-web',
   time: at(1),
@@ -56,7 +61,12 @@ describe('Function: materialiseFleet', () => {
       clone: { sourceVmId: 'vm-1', vm: { id: 'vm-3', hostId: 'esx-b', perimeter: 'dev' } },
     };
     const fleet = fleetOf([hostA, hostB, web, clone, ownClone]);
-    expect(fleet.vms.get('vm-2')).toMatchObject({ perimeter: 'pci', perimeterSource: 'clone', clonedFrom: 'vm-1', cluster: 'c2' });
+    expect(fleet.vms.get('vm-2')).toMatchObject({
+      perimeter: 'pci',
+      perimeterSource: 'clone',
+      clonedFrom: 'vm-1',
+      cluster: 'c2',
+    });
     expect(fleet.vms.get('vm-2')?.movements[0]).toMatchObject({ kind: 'clone', eventId: 'c-1', sourceVmId: 'vm-1' });
     expect(fleet.vms.get('vm-3')).toMatchObject({ perimeter: 'dev', perimeterSource: 'own' });
   });
@@ -70,7 +80,9 @@ describe('Function: materialiseFleet', () => {
     };
     const vm = fleetOf([hostA, hostB, web, move]).vms.get('vm-1');
     expect(vm).toMatchObject({ hostId: 'esx-b', cluster: 'c2', datacenter: 'dc2' });
-    expect(vm?.movements).toEqual([{ eventId: 'm-1', time: at(6), kind: 'live', fromHostId: 'esx-a', toHostId: 'esx-b' }]);
+    expect(vm?.movements).toEqual([
+      { eventId: 'm-1', time: at(6), kind: 'live', fromHostId: 'esx-a', toHostId: 'esx-b' },
+    ]);
   });
 
   it('drops a removed VM and ignores older events that arrive after the removal', () => {
@@ -102,7 +114,12 @@ describe('Function: materialiseFleet', () => {
 
 describe('Schema: FleetEventSchema', () => {
   it('rejects an event without an offset in its time and names the field', () => {
-    const parsed = FleetEventSchema.safeParse({ id: 'x', time: '2026-11-01T08:00:00', type: 'vm.remove', vm: { id: 'v' } });
+    const parsed = FleetEventSchema.safeParse({
+      id: 'x',
+      time: '2026-11-01T08:00:00',
+      type: 'vm.remove',
+      vm: { id: 'v' },
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['time']);
   });
@@ -116,7 +133,12 @@ describe('Schema: FleetEventSchema', () => {
 describe('Function: mergeStates', () => {
   it('keeps a migration clearing the cluster after the state round-trips through JSON', async () => {
     const { applyEvent, emptyState, mergeStates } = await import('../../src/model');
-    const move: FleetEvent = { id: 'm', time: at(10), type: 'vm.migrate', migrate: { vmId: 'vm-1', toHostId: 'esx-b', kind: 'live' } };
+    const move: FleetEvent = {
+      id: 'm',
+      time: at(10),
+      type: 'vm.migrate',
+      migrate: { vmId: 'vm-1', toHostId: 'esx-b', kind: 'live' },
+    };
     const oldUpsert: FleetEvent = { id: 'u', time: at(5), type: 'vm.upsert', vm: { id: 'vm-1', cluster: 'c1' } };
     const snapshot = JSON.parse(JSON.stringify(applyEvent(emptyState('vm', 'vm-1'), move)));
     const late = applyEvent(emptyState('vm', 'vm-1'), oldUpsert);
@@ -126,7 +148,12 @@ describe('Function: mergeStates', () => {
 });
 
 describe('Function: materialiseFleet, clone lineage', () => {
-  const clone: FleetEvent = { id: 'c-1', time: at(4), type: 'vm.clone', clone: { sourceVmId: 'vm-1', vm: { id: 'vm-2', hostId: 'esx-b' } } };
+  const clone: FleetEvent = {
+    id: 'c-1',
+    time: at(4),
+    type: 'vm.clone',
+    clone: { sourceVmId: 'vm-1', vm: { id: 'vm-2', hostId: 'esx-b' } },
+  };
   const removeSource: FleetEvent = { id: 'r-1', time: at(9), type: 'vm.remove', vm: { id: 'vm-1' } };
 
   it('keeps a clone inside its source perimeter after the source is deleted, in any order', () => {
@@ -139,7 +166,12 @@ describe('Function: materialiseFleet, clone lineage', () => {
   });
 
   it('follows the clone chain through a deleted intermediate clone', () => {
-    const second: FleetEvent = { id: 'c-2', time: at(5), type: 'vm.clone', clone: { sourceVmId: 'vm-2', vm: { id: 'vm-3', hostId: 'esx-b' } } };
+    const second: FleetEvent = {
+      id: 'c-2',
+      time: at(5),
+      type: 'vm.clone',
+      clone: { sourceVmId: 'vm-2', vm: { id: 'vm-3', hostId: 'esx-b' } },
+    };
     const removeMiddle: FleetEvent = { id: 'r-2', time: at(10), type: 'vm.remove', vm: { id: 'vm-2' } };
     const fleet = fleetOf([hostA, hostB, web, clone, second, removeMiddle, removeSource]);
     expect(fleet.vms.get('vm-3')).toMatchObject({ perimeter: 'pci', perimeterSource: 'clone' });

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
-import { runAudit } from '../../src/pipeline/audit';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
-import { runNotify } from '../../src/pipeline/notify';
-import { generateReport } from '../../src/pipeline/report';
+import { runAudit } from '../../src/app/audit';
+import { ingestOutcomes } from '../../src/app/ingest';
+import { runNotify } from '../../src/app/notify';
+import { generateReport } from '../../src/app/report';
 import { readSources } from '../../src/sources/read-sources';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
@@ -48,7 +48,15 @@ function hostileFleet(): FleetEvent[] {
       id: `vm-${i}`,
       time: at(20 + i),
       type: 'vm.upsert',
-      vm: { id: `vm-${i}`, name, hostId: `host-${i}`, vcpus: 16, memoryMiB: 16384, powerState: 'poweredOn', labels: { app: name, role: name } },
+      vm: {
+        id: `vm-${i}`,
+        name,
+        hostId: `host-${i}`,
+        vcpus: 16,
+        memoryMiB: 16384,
+        powerState: 'poweredOn',
+        labels: { app: name, role: name },
+      },
     }),
   );
   return events;
@@ -63,7 +71,12 @@ describe('Reliability: hostile names through the whole pipeline', () => {
     db = await startLocalDynamo('hyperaudit-hostile-');
     slack = await startSlackLikeServer();
     const file = join(db.dir, 'hostile.ndjson');
-    await writeFile(file, hostileFleet().map((e) => JSON.stringify(e)).join('\n'));
+    await writeFile(
+      file,
+      hostileFleet()
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
     const ingest = await ingestOutcomes(db.store, readSources([file]));
     expect(ingest.rejected).toEqual([]);
     expect(ingest.accepted).toBe(HOSTILE.length * 2);
@@ -87,7 +100,9 @@ describe('Reliability: hostile names through the whole pipeline', () => {
     const fleet = await db.store.loadFleet();
     expect([...fleet.vms.values()].map((v) => v.name).sort()).toEqual([...HOSTILE].sort());
     const findings = await db.store.listFindings();
-    expect(new Set(findings.filter((f) => f.resourceType === 'host').map((f) => f.resourceName))).toEqual(new Set(HOSTILE));
+    expect(new Set(findings.filter((f) => f.resourceType === 'host').map((f) => f.resourceName))).toEqual(
+      new Set(HOSTILE),
+    );
   });
 
   // Execution itself is checked in Chromium by test/report/report-browser.test.ts; here, the markup.
@@ -102,7 +117,9 @@ describe('Reliability: hostile names through the whole pipeline', () => {
   });
 
   it('starts no CSV cell with a formula character', async () => {
-    const rows = parse(await readFile(join(reportDir, 'findings.csv'), 'utf8'), { relax_column_count: true }) as string[][];
+    const rows = parse(await readFile(join(reportDir, 'findings.csv'), 'utf8'), {
+      relax_column_count: true,
+    }) as string[][];
     expect(rows.length).toBeGreaterThan(HOSTILE.length);
     for (const cell of rows.flat()) expect(cell, cell.slice(0, 40)).not.toMatch(/^[=+\-@\t\r]/);
     expect(rows.flat()).toContain(`'${FORMULA}`);

@@ -3,7 +3,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestOutcomes, type IngestReport } from '../../src/pipeline/ingest';
+import { ingestOutcomes, type IngestReport } from '../../src/app/ingest';
 import { readSources } from '../../src/sources/read-sources';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { startLocalServer } from '../../src/store/local-server';
@@ -31,7 +31,10 @@ export interface LoadResult {
  * The whole local path at volume: a canonical NDJSON file written as a stream, read back with
  * readSources (streamed line by line), ingested into the embedded server on disk, then counted.
  */
-export async function runLoad(events: number, options: { onProgress?: (accepted: number) => void; measureLoadFleet?: boolean } = {}): Promise<LoadResult> {
+export async function runLoad(
+  events: number,
+  options: { onProgress?: (accepted: number) => void; measureLoadFleet?: boolean } = {},
+): Promise<LoadResult> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-load-'));
   const file = join(dir, 'history.ndjson');
@@ -50,22 +53,40 @@ export async function runLoad(events: number, options: { onProgress?: (accepted:
     await ensureTable(client, 'load');
     const store = new DynamoStore({ client, tableName: 'load' });
     const start = performance.now();
-    const report = await ingestOutcomes(store, readSources([file]), { onProgress: (p) => options.onProgress?.(p.accepted) });
+    const report = await ingestOutcomes(store, readSources([file]), {
+      onProgress: (p) => options.onProgress?.(p.accepted),
+    });
     const ingestMs = performance.now() - start;
     clearInterval(sampler);
-    const serverPeakRssMiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const serverPeakRssMiB =
+      Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     let stored = 0;
     let snapshots = 0;
     let startKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: 'load', ProjectionExpression: 'sk', ...(startKey && { ExclusiveStartKey: startKey }) }));
+      const page = await client.send(
+        new ScanCommand({
+          TableName: 'load',
+          ProjectionExpression: 'sk',
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      );
       for (const item of page.Items ?? []) {
         if (item.sk?.S?.startsWith('EV#')) stored++;
         else if (item.sk?.S === 'STATE') snapshots++;
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const result: LoadResult = { events, report, stored, snapshots, writesPerEvent: store.stats.itemsWritten / report.accepted, ingestMs, peakRssMiB: peakRss / 2 ** 20, serverPeakRssMiB };
+    const result: LoadResult = {
+      events,
+      report,
+      stored,
+      snapshots,
+      writesPerEvent: store.stats.itemsWritten / report.accepted,
+      ingestMs,
+      peakRssMiB: peakRss / 2 ** 20,
+      serverPeakRssMiB,
+    };
     if (options.measureLoadFleet) {
       const start = performance.now();
       const fleet = await store.loadFleet();

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import { fleetToJson } from '../../src/model/fleet';
 import type { Finding } from '../../src/model/finding';
-import { runAudit } from '../../src/pipeline/audit';
+import { runAudit } from '../../src/app/audit';
 import { MemoryStore } from '../../src/store/memory-store';
 import { LocalStores } from '../integration/local-store';
 import { generateHistory } from './history';
 import { ingestVariants, type Variant } from './order-variants';
 
-const byFingerprint = (findings: Finding[]) => [...findings].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+const byFingerprint = (findings: Finding[]) =>
+  [...findings].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
 
 describe('order and duplicates: a 10,000-event history', () => {
   const events = generateHistory({ events: 10_000, seed: 42 });
@@ -37,7 +38,10 @@ describe('order and duplicates: a 10,000-event history', () => {
     expect(mixed!.report).toMatchObject({ accepted: 10_000, duplicates: 0 });
     expect(twice!.report).toMatchObject({ accepted: 10_000, duplicates: 10_000 });
     for (const variant of variants) {
-      expect({ variant: variant.name, fleet: fleetToJson(await variant.store.loadFleet()) }).toEqual({ variant: variant.name, fleet: expected });
+      expect({ variant: variant.name, fleet: fleetToJson(await variant.store.loadFleet()) }).toEqual({
+        variant: variant.name,
+        fleet: expected,
+      });
     }
   });
 
@@ -60,7 +64,10 @@ describe('order and duplicates: a 10,000-event history', () => {
         findings: expected.findings,
       });
       // What later runs (report, notify) read back must match too, not just what this run returned.
-      expect({ variant: variant.name, stored: byFingerprint(await variant.store.listFindings()) }).toEqual({ variant: variant.name, stored: expectedStored });
+      expect({ variant: variant.name, stored: byFingerprint(await variant.store.listFindings()) }).toEqual({
+        variant: variant.name,
+        stored: expectedStored,
+      });
     }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fleetToJson } from '../../src/model/fleet';
-import { ingestOutcomes } from '../../src/pipeline/ingest';
+import { ingestOutcomes } from '../../src/app/ingest';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -21,17 +21,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-
 async function open(server: LocalServer) {
   const client = createDynamoClient({ endpoint: server.endpoint });
   await ensureTable(client, TABLE);
   // A short retry budget so the dead server is given up on in seconds, not minutes.
-  const store = new DynamoStore({ client, tableName: TABLE, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
+  const store = new DynamoStore({
+    client,
+    tableName: TABLE,
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+  });
   const countEvents = async () => {
     let n = 0;
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: TABLE, Select: 'COUNT', ...(start && { ExclusiveStartKey: start }) }));
+      const page = await client.send(
+        new ScanCommand({ TableName: TABLE, Select: 'COUNT', ...(start && { ExclusiveStartKey: start }) }),
+      );
       n += page.Count ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);

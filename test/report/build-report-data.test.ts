@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData } from '../../src/report/html/build-report-data';
 import { toSimulationView } from '../../src/report/html/simulation-view';
-import { runSimulation, storedForm } from '../../src/pipeline/simulate';
+import { runSimulation, storedForm } from '../../src/app/simulate';
 import { FINDINGS, SIMULATION, reportStore } from './report-fixture';
 
 async function data() {
   const store = await reportStore();
   const simulation = toSimulationView(SIMULATION);
-  return buildReportData({ generatedAt: '2026-11-02T00:00:00.000Z', findings: FINDINGS, fleet: await store.loadFleet(), trend: [], ...(simulation && { simulation }) });
+  return buildReportData({
+    generatedAt: '2026-11-02T00:00:00.000Z',
+    findings: FINDINGS,
+    fleet: await store.loadFleet(),
+    trend: [],
+    ...(simulation && { simulation }),
+  });
 }
 
 describe('buildReportData', () => {
@@ -33,8 +39,16 @@ describe('buildReportData', () => {
   it('names simulated hosts from the inventory when the simulation only knows ids', async () => {
     const store = await reportStore();
     const simulation = toSimulationView({ hosts: { 'esx-03': { score: 5, topReason: 'cpuReady' } } })!;
-    const d = buildReportData({ generatedAt: 'now', findings: [], fleet: await store.loadFleet(), trend: [], simulation });
-    expect(d.simulation!.hosts).toEqual([{ id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly cpuReady'] }]);
+    const d = buildReportData({
+      generatedAt: 'now',
+      findings: [],
+      fleet: await store.loadFleet(),
+      trend: [],
+      simulation,
+    });
+    expect(d.simulation!.hosts).toEqual([
+      { id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly cpuReady'] },
+    ]);
   });
 
   it('charts overload over the day from the per-step host counts the simulation stores', () => {
@@ -48,32 +62,74 @@ describe('buildReportData', () => {
 
   it('orders findings open first, then by severity', async () => {
     const statuses = (await data()).findings.map((f) => `${f.status}:${f.severity}`);
-    expect(statuses).toEqual(['open:critical', 'open:high', 'open:high', 'open:medium', 'open:low', 'waived:medium', 'resolved:info']);
+    expect(statuses).toEqual([
+      'open:critical',
+      'open:high',
+      'open:high',
+      'open:medium',
+      'open:low',
+      'waived:medium',
+      'resolved:info',
+    ]);
   });
 });
 
 describe('toSimulationView', () => {
   it('maps scores, reasons, the overload series over the day and availability', () => {
     const view = toSimulationView(SIMULATION)!;
-    expect(view.hosts.map((h) => [h.id, h.score])).toEqual([['esx-02', 72], ['esx-01', 18]]);
+    expect(view.hosts.map((h) => [h.id, h.score])).toEqual([
+      ['esx-02', 72],
+      ['esx-01', 18],
+    ]);
     expect(view.hosts[0]!.reasons[1]).toContain('peaks together');
     expect(view.overload.values).toHaveLength(288);
     expect(view.overload.labels[168]).toBe('14:00');
-    expect(view.availability).toEqual([{ label: 'general', value: 0.9991 }, { label: 'pci-cluster', value: 0.99954 }]);
+    expect(view.availability).toEqual([
+      { label: 'general', value: 0.9991 },
+      { label: 'pci-cluster', value: 0.99954 },
+    ]);
     expect([view.energyKWh, view.overloadedTimeFraction]).toEqual([123.4, 0.042]);
   });
 
   it('accepts scores keyed by id and fleet-level figures nested under fleet', () => {
-    const view = toSimulationView({ fleet: { energyKWh: 5, overloadedTimeFraction: 0.1 }, hostScores: { h1: { score: 3, reasons: [{ component: 'cpuReady' }] } } });
-    expect(view).toMatchObject({ energyKWh: 5, overloadedTimeFraction: 0.1, hosts: [{ id: 'h1', score: 3, reasons: ['cpuReady'] }] });
+    const view = toSimulationView({
+      fleet: { energyKWh: 5, overloadedTimeFraction: 0.1 },
+      hostScores: { h1: { score: 3, reasons: [{ component: 'cpuReady' }] } },
+    });
+    expect(view).toMatchObject({
+      energyKWh: 5,
+      overloadedTimeFraction: 0.1,
+      hosts: [{ id: 'h1', score: 3, reasons: ['cpuReady'] }],
+    });
   });
 
   it('reads the form the simulation stores under simulation/latest', async () => {
     const store = await reportStore();
     await store.putEvents([
-      { id: 'cpu1', time: '2026-11-01T09:00:00.000Z', type: 'host.upsert', host: { id: 'esx-01', cpu: { sockets: 1, coresPerSocket: 2, mhz: 2000 }, memoryMiB: 8192 } },
-      { id: 'cpu2', time: '2026-11-01T09:00:00.000Z', type: 'host.upsert', host: { id: 'esx-02', cpu: { sockets: 1, coresPerSocket: 2, mhz: 2000 }, memoryMiB: 8192 } },
-      { id: 'load', time: '2026-11-01T09:00:00.000Z', type: 'vm.upsert', vm: { id: 'vm-evil', vcpus: 8, memoryMiB: 16384, labels: { app: 'shop' }, workload: { cpuAvgPct: 90, cpuPeakPct: 100 } } },
+      {
+        id: 'cpu1',
+        time: '2026-11-01T09:00:00.000Z',
+        type: 'host.upsert',
+        host: { id: 'esx-01', cpu: { sockets: 1, coresPerSocket: 2, mhz: 2000 }, memoryMiB: 8192 },
+      },
+      {
+        id: 'cpu2',
+        time: '2026-11-01T09:00:00.000Z',
+        type: 'host.upsert',
+        host: { id: 'esx-02', cpu: { sockets: 1, coresPerSocket: 2, mhz: 2000 }, memoryMiB: 8192 },
+      },
+      {
+        id: 'load',
+        time: '2026-11-01T09:00:00.000Z',
+        type: 'vm.upsert',
+        vm: {
+          id: 'vm-evil',
+          vcpus: 8,
+          memoryMiB: 16384,
+          labels: { app: 'shop' },
+          workload: { cpuAvgPct: 90, cpuPeakPct: 100 },
+        },
+      },
     ]);
     const stored = storedForm(runSimulation(await store.loadFleet(), { steps: 48 }));
     const view = toSimulationView(JSON.parse(JSON.stringify(stored)))!;
@@ -87,7 +143,10 @@ describe('toSimulationView', () => {
   });
 
   it('labels a per-step overload series with the simulated window times', () => {
-    const view = toSimulationView({ window: { start: '2026-11-01T06:00:00.000Z', steps: 3, stepSeconds: 1800 }, overloadedHostsPerStep: [0, 2, 1] })!;
+    const view = toSimulationView({
+      window: { start: '2026-11-01T06:00:00.000Z', steps: 3, stepSeconds: 1800 },
+      overloadedHostsPerStep: [0, 2, 1],
+    })!;
     expect(view.overload).toEqual({ labels: ['06:00', '06:30', '07:00'], values: [0, 2, 1] });
   });
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { generateReport, reportTimestamp } from '../../src/pipeline/report';
-import { runNotify } from '../../src/pipeline/notify';
+import { generateReport, reportTimestamp } from '../../src/app/report';
+import { runNotify } from '../../src/app/notify';
 import { auditReportFormats } from '../../src/report/html/audit-formats';
 import type { ReportData } from '../../src/report/html/report-data';
 import type { RunSummary } from '../../src/report/html/report-meta';
@@ -31,7 +31,9 @@ describe('generateReport', () => {
       outDir: join(root, reportTimestamp(now)),
       latestDir: join(root, 'latest'),
       now,
-      formats: [{ fileName: 'findings.sarif', render: (findings) => JSON.stringify({ runs: [{ results: findings.length }] }) }],
+      formats: [
+        { fileName: 'findings.sarif', render: (findings) => JSON.stringify({ runs: [{ results: findings.length }] }) },
+      ],
     });
     expect(out.dir).toBe(join(root, '2026-11-02T03-04-05-678Z'));
     for (const name of ['report.html', 'report.json', 'findings.csv', 'findings.sarif']) {
@@ -47,19 +49,31 @@ describe('generateReport', () => {
   it('writes the audit formats beside the report through the audit formatters', async () => {
     const store = await reportStore();
     const out = await generateReport(store, { outDir: await tempDir(), formats: auditReportFormats() });
-    const sarif = JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
+    const sarif = JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
     expect(sarif.runs[0]!.results).toHaveLength(6);
     const junit = await readFile(join(out.dir, 'findings.junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testcase classname="esxi.shell-disabled" name="host:esx-01">\s*<failure message="[^"]+" type="critical">/);
+    expect(junit).toMatch(
+      /<testcase classname="esxi.shell-disabled" name="host:esx-01">\s*<failure message="[^"]+" type="critical">/,
+    );
     expect(junit).not.toContain('<img');
-    for (const name of ['findings.ocsf.json', 'findings.asff.json']) expect(() => JSON.parse(readFileSync(join(out.dir, name), 'utf8'))).not.toThrow();
+    for (const name of ['findings.ocsf.json', 'findings.asff.json'])
+      expect(() => JSON.parse(readFileSync(join(out.dir, name), 'utf8'))).not.toThrow();
   });
 
   it('still writes the report when an extra format fails, and says which', async () => {
     const store = await reportStore();
     const out = await generateReport(store, {
       outDir: await tempDir(),
-      formats: [{ fileName: 'broken.xml', render: () => { throw new Error('rules/hardening/x.json: bad rule'); } }],
+      formats: [
+        {
+          fileName: 'broken.xml',
+          render: () => {
+            throw new Error('rules/hardening/x.json: bad rule');
+          },
+        },
+      ],
     });
     expect(out.warnings).toEqual(['broken.xml not written: rules/hardening/x.json: bad rule']);
     expect(existsSync(join(out.dir, 'report.html'))).toBe(true);
@@ -71,15 +85,28 @@ describe('generateReport', () => {
     const now = new Date('2026-11-02T00:00:00.000Z');
     const out = await generateReport(store, { outDir: await tempDir(), now });
     expect(await store.getMeta<RunSummary>(`runs/${now.toISOString()}`)).toEqual(out.summary);
-    expect(out.summary).toMatchObject({ hosts: 3, vms: 4, open: { critical: 1, high: 2, medium: 1, low: 1, info: 0 }, waived: 1, resolved: 1, energyKWh: 123.4 });
+    expect(out.summary).toMatchObject({
+      hosts: 3,
+      vms: 4,
+      open: { critical: 1, high: 2, medium: 1, low: 1, info: 0 },
+      waived: 1,
+      resolved: 1,
+      energyKWh: 123.4,
+    });
     const data = JSON.parse(await readFile(join(out.dir, 'report.json'), 'utf8')) as ReportData;
-    expect(data.trend.map((r) => r.at)).toEqual(['2026-10-30T00:00:00.000Z', '2026-10-31T00:00:00.000Z', now.toISOString()]);
+    expect(data.trend.map((r) => r.at)).toEqual([
+      '2026-10-30T00:00:00.000Z',
+      '2026-10-31T00:00:00.000Z',
+      now.toISOString(),
+    ]);
   });
 
   it('remembers where the report is so the Slack digest links to it', async () => {
     const store = await reportStore();
     await generateReport(store, { outDir: await tempDir(), publicUrl: 'https://reports.example/run/report.html' });
     const result = await runNotify(store, { minSeverity: 'high', dryRun: true });
-    expect(JSON.stringify(result.planned[0]!.payload)).toContain('<https://reports.example/run/report.html|Open the full report>');
+    expect(JSON.stringify(result.planned[0]!.payload)).toContain(
+      '<https://reports.example/run/report.html|Open the full report>',
+    );
   });
 });

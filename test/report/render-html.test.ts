@@ -21,7 +21,14 @@ describe('scriptSafeJson', () => {
 describe('renderReportHtml', () => {
   async function html() {
     const store = await reportStore();
-    return renderReportHtml(buildReportData({ generatedAt: '2026-11-02T00:00:00.000Z', findings: FINDINGS, fleet: await store.loadFleet(), trend: [] }));
+    return renderReportHtml(
+      buildReportData({
+        generatedAt: '2026-11-02T00:00:00.000Z',
+        findings: FINDINGS,
+        fleet: await store.loadFleet(),
+        trend: [],
+      }),
+    );
   }
 
   it('contains exactly the three script elements it wrote, whatever the names hold', async () => {
@@ -38,7 +45,8 @@ describe('renderReportHtml', () => {
     expect(csp).toContain("default-src 'none'");
     const inline = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
     expect(inline).toHaveLength(2);
-    for (const source of inline) expect(csp).toContain(`'sha256-${createHash('sha256').update(source).digest('base64')}'`);
+    for (const source of inline)
+      expect(csp).toContain(`'sha256-${createHash('sha256').update(source).digest('base64')}'`);
     const style = /<style>([\s\S]*?)<\/style>/.exec(page)![1]!;
     expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
     expect(page).not.toMatch(/\s(src|href)=["']?https?:/i);

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { generateReport } from '../../src/pipeline/report';
+import { generateReport } from '../../src/app/report';
 import { HOSTILE_NAMES, HOSTILE_VM_NAME, hostileStore, reportStore } from './report-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const required = process.env.HYPERAUDIT_REQUIRE_CHROMIUM === '1';
 const available = existsSync(CHROMIUM);
-if (!available && !required) console.warn(`report browser tests skipped: ${CHROMIUM} not found (set HYPERAUDIT_REQUIRE_CHROMIUM=1 to fail instead)`);
+if (!available && !required)
+  console.warn(
+    `report browser tests skipped: ${CHROMIUM} not found (set HYPERAUDIT_REQUIRE_CHROMIUM=1 to fail instead)`,
+  );
 
 describe.skipIf(!available && !required)('HTML report in headless Chromium', () => {
   let browser: Browser;
@@ -26,7 +29,14 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     const out = await generateReport(store, { outDir: dir, now: new Date('2026-11-02T00:00:00.000Z') });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Playwright's 30 s default is too short for a loaded 2-core CI box; this only catches hangs.
@@ -52,7 +62,9 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
   it('renders the summary and every section without errors, CSP violations or network requests', async () => {
     await expect(page.locator('#summary-cards .card').count()).resolves.toBeGreaterThan(5);
     await expect(page.locator('#heatmap .heat').count()).resolves.toBe(3);
-    await expect(page.locator('#perimeter').textContent()).resolves.toContain('drs migration host esx-01 → esx-02 (event m1)');
+    await expect(page.locator('#perimeter').textContent()).resolves.toContain(
+      'drs migration host esx-01 → esx-02 (event m1)',
+    );
     await expect(page.locator('#waived').textContent()).resolves.toContain('ops@example.com');
     await expect(page.locator('#findings-table').textContent()).resolves.toContain('Set isolation.tools.1 to true.');
     expect(problems).toEqual([]);
@@ -60,15 +72,17 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
 
   it('draws every chart on its canvas', async () => {
     const charts = await page.evaluate(() =>
-      ['chart-severity', 'chart-category', 'chart-scores', 'chart-overload', 'chart-availability', 'chart-trend'].map((id) => {
-        const canvas = document.getElementById(id) as HTMLCanvasElement | null;
-        if (!canvas) return { id, drawn: 0, registered: false };
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let drawn = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) drawn++;
-        const chartGlobal = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
-        return { id, drawn, registered: chartGlobal.getChart(canvas) !== undefined };
-      }),
+      ['chart-severity', 'chart-category', 'chart-scores', 'chart-overload', 'chart-availability', 'chart-trend'].map(
+        (id) => {
+          const canvas = document.getElementById(id) as HTMLCanvasElement | null;
+          if (!canvas) return { id, drawn: 0, registered: false };
+          const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+          let drawn = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) drawn++;
+          const chartGlobal = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
+          return { id, drawn, registered: chartGlobal.getChart(canvas) !== undefined };
+        },
+      ),
     );
     for (const c of charts) {
       expect(c.registered, c.id).toBe(true);
@@ -96,13 +110,18 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
   });
 
   it('shows a script-bearing VM name as text and never runs it', async () => {
-    const result = await page.evaluate((name) => ({
-      pwned: (window as unknown as { __pwned?: number }).__pwned,
-      images: document.querySelectorAll('img').length,
-      scripts: document.querySelectorAll('script').length,
-      shownAsText: Array.from(document.querySelectorAll('td')).some((td) => td.textContent === name),
-      hostAsText: Array.from(document.querySelectorAll('.heat .name')).some((n) => n.textContent === '</script><b>host</b>'),
-    }), HOSTILE_VM_NAME);
+    const result = await page.evaluate(
+      (name) => ({
+        pwned: (window as unknown as { __pwned?: number }).__pwned,
+        images: document.querySelectorAll('img').length,
+        scripts: document.querySelectorAll('script').length,
+        shownAsText: Array.from(document.querySelectorAll('td')).some((td) => td.textContent === name),
+        hostAsText: Array.from(document.querySelectorAll('.heat .name')).some(
+          (n) => n.textContent === '</script><b>host</b>',
+        ),
+      }),
+      HOSTILE_VM_NAME,
+    );
     expect(result).toEqual({ pwned: undefined, images: 0, scripts: 3, shownAsText: true, hostAsText: true });
   });
 
@@ -141,7 +160,14 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
   it('lists a large result 500 rows at a time while filters and search still see every finding', async () => {
     const store = await reportStore();
     const many = (await store.listFindings()).filter((f) => f.status === 'open').slice(0, 1);
-    await store.putFindings(Array.from({ length: 1200 }, (_, i) => ({ ...many[0]!, fingerprint: `bulk-${i}`, resourceId: `bulk-vm-${i}`, resourceName: `bulk-vm-${i}` })));
+    await store.putFindings(
+      Array.from({ length: 1200 }, (_, i) => ({
+        ...many[0]!,
+        fingerprint: `bulk-${i}`,
+        resourceId: `bulk-vm-${i}`,
+        resourceName: `bulk-vm-${i}`,
+      })),
+    );
     const bigDir = join(dir, 'big');
     await generateReport(store, { outDir: bigDir });
     const big = await browser.newPage();
@@ -151,7 +177,9 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       await big.waitForSelector('body[data-ready="true"]');
       const rows = () => big.locator('#findings-table tbody tr').count();
       expect(await rows()).toBe(500);
-      await expect(big.locator('#visible-count').textContent()).resolves.toBe('1207 of 1207 findings shown (first 500 listed)');
+      await expect(big.locator('#visible-count').textContent()).resolves.toBe(
+        '1207 of 1207 findings shown (first 500 listed)',
+      );
       await big.click('#findings button');
       expect(await rows()).toBe(1000);
       await big.fill('#search', 'bulk-vm-1199');

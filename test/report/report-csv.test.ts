@@ -11,7 +11,12 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 describe('findingsCsv', () => {
   it('writes a header and one row per finding, with a formula-looking name defused', async () => {
     const store = await reportStore();
-    const data = buildReportData({ generatedAt: '2026-11-02T00:00:00.000Z', findings: FINDINGS, fleet: await store.loadFleet(), trend: [] });
+    const data = buildReportData({
+      generatedAt: '2026-11-02T00:00:00.000Z',
+      findings: FINDINGS,
+      fleet: await store.loadFleet(),
+      trend: [],
+    });
     const rows = parse(findingsCsv(data.findings)) as string[][];
     expect(rows).toHaveLength(FINDINGS.length + 1);
     const nameColumn = rows[0]!.indexOf('resourceName');
@@ -23,16 +28,35 @@ describe('findingsCsv', () => {
 
   it('never lets any cell start a formula, and keeps every row intact, for arbitrary names', () => {
     const base: ReportFinding = {
-      fingerprint: 'f', ruleId: 'r', pack: 'p', severity: 'low', category: 'hardening', status: 'open', resourceType: 'vm',
-      resourceId: 'v', resourceName: 'n', title: 't', remediation: 'x', controls: [], evidence: '{}', firstSeen: 'a', lastSeen: 'b',
+      fingerprint: 'f',
+      ruleId: 'r',
+      pack: 'p',
+      severity: 'low',
+      category: 'hardening',
+      status: 'open',
+      resourceType: 'vm',
+      resourceId: 'v',
+      resourceName: 'n',
+      title: 't',
+      remediation: 'x',
+      controls: [],
+      evidence: '{}',
+      firstSeen: 'a',
+      lastSeen: 'b',
     };
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })), { minLength: 1, maxLength: 10 }), (names) => {
-        const findings = names.map(([name, title]) => ({ ...base, resourceName: name, title }));
-        const rows = parse(findingsCsv(findings), { relax_quotes: false }) as string[][];
-        expect(rows).toHaveLength(findings.length + 1);
-        for (const row of rows) for (const cell of row) expect(cell).not.toMatch(FORMULA_START);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        (names) => {
+          const findings = names.map(([name, title]) => ({ ...base, resourceName: name, title }));
+          const rows = parse(findingsCsv(findings), { relax_quotes: false }) as string[][];
+          expect(rows).toHaveLength(findings.length + 1);
+          for (const row of rows) for (const cell of row) expect(cell).not.toMatch(FORMULA_START);
+        },
+      ),
     );
   });
 });

@@ -10,13 +10,43 @@ const t = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute)).toISOSt
 
 const events: FleetEvent[] = [
   { id: 'p1', time: t(0), type: 'perimeter.upsert', perimeter: { id: 'pci', allowedClusters: ['pci-cluster'] } },
-  { id: 'h1', time: t(0), type: 'host.upsert', host: { id: 'esx-01', name: 'esx-01.lab', cluster: 'pci-cluster', datacenter: 'dc1' } },
-  { id: 'h2', time: t(0), type: 'host.upsert', host: { id: 'esx-02', name: 'esx-02.lab', cluster: 'general', datacenter: 'dc1' } },
-  { id: 'h3', time: t(0), type: 'host.upsert', host: { id: 'esx-03', name: '</script><b>host</b>', cluster: 'general', datacenter: 'dc1' } },
-  { id: 'v1', time: t(1), type: 'vm.upsert', vm: { id: 'vm-pay', name: 'payments-db', hostId: 'esx-01', perimeter: 'pci' } },
+  {
+    id: 'h1',
+    time: t(0),
+    type: 'host.upsert',
+    host: { id: 'esx-01', name: 'esx-01.lab', cluster: 'pci-cluster', datacenter: 'dc1' },
+  },
+  {
+    id: 'h2',
+    time: t(0),
+    type: 'host.upsert',
+    host: { id: 'esx-02', name: 'esx-02.lab', cluster: 'general', datacenter: 'dc1' },
+  },
+  {
+    id: 'h3',
+    time: t(0),
+    type: 'host.upsert',
+    host: { id: 'esx-03', name: '</script><b>host</b>', cluster: 'general', datacenter: 'dc1' },
+  },
+  {
+    id: 'v1',
+    time: t(1),
+    type: 'vm.upsert',
+    vm: { id: 'vm-pay', name: 'payments-db', hostId: 'esx-01', perimeter: 'pci' },
+  },
   { id: 'v2', time: t(1), type: 'vm.upsert', vm: { id: 'vm-evil', name: HOSTILE_VM_NAME, hostId: 'esx-02' } },
-  { id: 'c1', time: t(2), type: 'vm.clone', clone: { sourceVmId: 'vm-pay', vm: { id: 'vm-pay-clone', name: 'payments-db-copy', hostId: 'esx-01' } } },
-  { id: 'm1', time: t(3), type: 'vm.migrate', migrate: { vmId: 'vm-pay-clone', fromHostId: 'esx-01', toHostId: 'esx-02', kind: 'drs' } },
+  {
+    id: 'c1',
+    time: t(2),
+    type: 'vm.clone',
+    clone: { sourceVmId: 'vm-pay', vm: { id: 'vm-pay-clone', name: 'payments-db-copy', hostId: 'esx-01' } },
+  },
+  {
+    id: 'm1',
+    time: t(3),
+    type: 'vm.migrate',
+    migrate: { vmId: 'vm-pay-clone', fromHostId: 'esx-01', toHostId: 'esx-02', kind: 'drs' },
+  },
   { id: 'v3', time: t(4), type: 'vm.upsert', vm: { id: 'vm-formula', name: FORMULA_NAME, hostId: 'esx-03' } },
 ];
 
@@ -42,8 +72,20 @@ function finding(n: number, overrides: Partial<Finding>): Finding {
 }
 
 export const FINDINGS: Finding[] = [
-  finding(1, { severity: 'critical', ruleId: 'esxi.shell-disabled', resourceType: 'host', resourceId: 'esx-01', resourceName: 'esx-01.lab', title: 'ESXi shell enabled' }),
-  finding(2, { severity: 'high', resourceId: 'vm-evil', resourceName: HOSTILE_VM_NAME, title: `Copy/paste enabled on ${HOSTILE_VM_NAME}` }),
+  finding(1, {
+    severity: 'critical',
+    ruleId: 'esxi.shell-disabled',
+    resourceType: 'host',
+    resourceId: 'esx-01',
+    resourceName: 'esx-01.lab',
+    title: 'ESXi shell enabled',
+  }),
+  finding(2, {
+    severity: 'high',
+    resourceId: 'vm-evil',
+    resourceName: HOSTILE_VM_NAME,
+    title: `Copy/paste enabled on ${HOSTILE_VM_NAME}`,
+  }),
   finding(3, {
     severity: 'high',
     category: 'perimeter',
@@ -52,13 +94,28 @@ export const FINDINGS: Finding[] = [
     resourceId: 'vm-pay-clone',
     resourceName: 'payments-db-copy',
     title: 'PCI VM outside its perimeter',
-    evidence: { perimeter: 'pci', movements: [{ eventId: 'm1', time: t(3), kind: 'drs', fromHostId: 'esx-01', toHostId: 'esx-02' }] },
+    evidence: {
+      perimeter: 'pci',
+      movements: [{ eventId: 'm1', time: t(3), kind: 'drs', fromHostId: 'esx-01', toHostId: 'esx-02' }],
+    },
     remediation: 'Migrate the VM back into pci-cluster or change its perimeter.',
   }),
   finding(4, { severity: 'low', resourceId: 'vm-formula', resourceName: FORMULA_NAME }),
-  finding(5, { severity: 'medium', status: 'waived', waiver: { reason: 'Vendor appliance, cannot change', owner: 'ops@example.com', expires: '2027-01-01' } }),
+  finding(5, {
+    severity: 'medium',
+    status: 'waived',
+    waiver: { reason: 'Vendor appliance, cannot change', owner: 'ops@example.com', expires: '2027-01-01' },
+  }),
   finding(6, { severity: 'info', status: 'resolved', resolvedAt: t(7) }),
-  finding(7, { severity: 'medium', category: 'consolidation', pack: 'consolidation', resourceType: 'host', resourceId: 'esx-02', resourceName: 'esx-02.lab', title: 'Host overcommitted at peak' }),
+  finding(7, {
+    severity: 'medium',
+    category: 'consolidation',
+    pack: 'consolidation',
+    resourceType: 'host',
+    resourceId: 'esx-02',
+    resourceName: 'esx-02.lab',
+    title: 'Host overcommitted at peak',
+  }),
 ];
 
 export const SIMULATION = {
@@ -66,7 +123,12 @@ export const SIMULATION = {
   energyKWh: 123.4,
   overloadedTimeFraction: 0.042,
   hosts: [
-    { id: 'esx-02', name: 'esx-02.lab', score: 72, reasons: ['CPU overloaded 14:00–15:00', { text: `VM ${HOSTILE_VM_NAME} peaks together` }] },
+    {
+      id: 'esx-02',
+      name: 'esx-02.lab',
+      score: 72,
+      reasons: ['CPU overloaded 14:00–15:00', { text: `VM ${HOSTILE_VM_NAME} peaks together` }],
+    },
     { id: 'esx-01', name: 'esx-01.lab', score: 18, reasons: [] },
   ],
   vms: [{ id: 'vm-evil', name: HOSTILE_VM_NAME, score: 40, reasons: ['cpu ready'] }],
@@ -84,7 +146,14 @@ export async function reportStore(): Promise<MemoryStore> {
   await store.putFindings(FINDINGS);
   await store.putMeta('simulation/latest', SIMULATION);
   for (const [i, at] of ['2026-10-30T00:00:00.000Z', '2026-10-31T00:00:00.000Z'].entries()) {
-    await store.putMeta(`runs/${at}`, { at, hosts: 3, vms: 4, open: { critical: 2 - i, high: 3, medium: 4, low: 1, info: 0 }, waived: 1, resolved: i });
+    await store.putMeta(`runs/${at}`, {
+      at,
+      hosts: 3,
+      vms: 4,
+      open: { critical: 2 - i, high: 3, medium: 4, low: 1, info: 0 },
+      waived: 1,
+      resolved: i,
+    });
   }
   return store;
 }
@@ -111,11 +180,30 @@ export const HOSTILE_NAMES = [
 export async function hostileStore(): Promise<MemoryStore> {
   const store = new MemoryStore();
   await store.putEvents([
-    { id: 'hh', time: t(0), type: 'host.upsert', host: { id: 'esx-h', name: HOSTILE_NAMES[1], cluster: HOSTILE_NAMES[6] } },
-    ...HOSTILE_NAMES.map((name, i): FleetEvent => ({ id: `hv-${i}`, time: t(1), type: 'vm.upsert', vm: { id: `hvm-${i}`, name: name.slice(0, 4096), hostId: 'esx-h' } })),
+    {
+      id: 'hh',
+      time: t(0),
+      type: 'host.upsert',
+      host: { id: 'esx-h', name: HOSTILE_NAMES[1], cluster: HOSTILE_NAMES[6] },
+    },
+    ...HOSTILE_NAMES.map(
+      (name, i): FleetEvent => ({
+        id: `hv-${i}`,
+        time: t(1),
+        type: 'vm.upsert',
+        vm: { id: `hvm-${i}`, name: name.slice(0, 4096), hostId: 'esx-h' },
+      }),
+    ),
   ]);
   await store.putFindings(
-    HOSTILE_NAMES.map((name, i) => finding(100 + i, { resourceId: `hvm-${i}`, resourceName: name, title: `Finding about ${name}`, evidence: { name } })),
+    HOSTILE_NAMES.map((name, i) =>
+      finding(100 + i, {
+        resourceId: `hvm-${i}`,
+        resourceName: name,
+        title: `Finding about ${name}`,
+        evidence: { name },
+      }),
+    ),
   );
   return store;
 }

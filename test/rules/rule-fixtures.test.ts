@@ -19,13 +19,17 @@ async function verdict(rule: LoadedRule, fixture: RuleFixture) {
 
 describe('rule packs', () => {
   it('loads every rule file under rules/ (none silently skipped)', () => {
-    const files = ruleFiles(DEFAULT_RULES_DIR).map((f) => f.file).sort();
+    const files = ruleFiles(DEFAULT_RULES_DIR)
+      .map((f) => f.file)
+      .sort();
     expect(rules.map((r) => r.file).sort()).toEqual(files);
     expect(files.length).toBeGreaterThanOrEqual(80);
   });
 
   it('has at least 40 vSphere 8 SCG hardening controls', () => {
-    const scg = new Set(rules.flatMap((r) => r.controls.filter((c) => c.framework === 'vsphere-8-scg').map((c) => c.id)));
+    const scg = new Set(
+      rules.flatMap((r) => r.controls.filter((c) => c.framework === 'vsphere-8-scg').map((c) => c.id)),
+    );
     expect(scg.size).toBeGreaterThanOrEqual(40);
   });
 

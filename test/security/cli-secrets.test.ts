@@ -39,7 +39,9 @@ describe('secrets given to the CLI', () => {
   it('notify warns on stderr when the webhook is given as --webhook on the command line', async () => {
     const run = await runCli('notify', '--endpoint', dynamo.endpoint, '--webhook', slack.url, '--min-severity', 'info');
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/warning: --webhook on the command line is visible to other users \(ps, \/proc\); use --webhook-file FILE or SLACK_WEBHOOK_URL/);
+    expect(run.stderr).toMatch(
+      /warning: --webhook on the command line is visible to other users \(ps, \/proc\); use --webhook-file FILE or SLACK_WEBHOOK_URL/,
+    );
     expect(run.stderr).not.toContain(slack.url);
   });
 
@@ -49,18 +51,32 @@ describe('secrets given to the CLI', () => {
     const base = { flag: '--token', fileFlag: '--token-file', envName: 'HYPERAUDIT_TOKEN_TEST_UNSET' };
     expect(await readSecret({ ...base, flagValue: undefined, file })).toBe(SECRET);
     const warnings: string[] = [];
-    expect(await readSecret({ ...base, flagValue: SECRET, file: undefined, warn: (l) => warnings.push(l) })).toBe(SECRET);
+    expect(await readSecret({ ...base, flagValue: SECRET, file: undefined, warn: (l) => warnings.push(l) })).toBe(
+      SECRET,
+    );
     expect(warnings.join('')).toMatch(/--token on the command line is visible to other users/);
     expect(warnings.join('')).not.toContain(SECRET);
     await expect(readSecret({ ...base, flagValue: SECRET, file })).rejects.toThrow(UsageError);
-    const missing = await readSecret({ ...base, flagValue: undefined, file: join(dynamo.dir, 'nope') }).catch((e: unknown) => e as Error);
+    const missing = await readSecret({ ...base, flagValue: undefined, file: join(dynamo.dir, 'nope') }).catch(
+      (e: unknown) => e as Error,
+    );
     expect((missing as Error).message).toBe(`--token-file ${join(dynamo.dir, 'nope')}: cannot read (ENOENT)`);
   });
 
   it('serve refuses an empty token file by name', async () => {
     const file = join(dynamo.dir, 'empty-token');
     await writeFile(file, '\n');
-    const run = await runCli('serve', '--endpoint', dynamo.endpoint, '--token-file', file, '--port', '0', '--data-dir', join(dynamo.dir, 'serve'));
+    const run = await runCli(
+      'serve',
+      '--endpoint',
+      dynamo.endpoint,
+      '--token-file',
+      file,
+      '--port',
+      '0',
+      '--data-dir',
+      join(dynamo.dir, 'serve'),
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`--token-file ${file}: the file is empty`);
   });

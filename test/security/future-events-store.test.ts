@@ -8,7 +8,12 @@ import { runCli } from '../support/run-cli';
 
 const past = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 const FORGED = '9999-12-31T23:59:59Z';
-const ssh = (id: string, time: string, running: boolean): FleetEvent => ({ id, time, type: 'host.upsert', host: { id: 'esx-01', services: { 'TSM-SSH': { running, policy: running ? 'on' : 'off' } } } });
+const ssh = (id: string, time: string, running: boolean): FleetEvent => ({
+  id,
+  time,
+  type: 'host.upsert',
+  host: { id: 'esx-01', services: { 'TSM-SSH': { running, policy: running ? 'on' : 'off' } } },
+});
 const history: FleetEvent[] = [
   ssh('ssh-on', past(60), true),
   ssh('forged-ssh-off', FORGED, false),
@@ -47,7 +52,10 @@ describe('future-dated events already in the store', () => {
   it('are listed by `events future --json` with subject, id and time', async () => {
     const r = await runCli('events', 'future', '--endpoint', dynamo.endpoint, '--json');
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { limitSeconds: number; events: { eventId: string; subject: string; time: string }[] };
+    const out = JSON.parse(r.stdout) as {
+      limitSeconds: number;
+      events: { eventId: string; subject: string; time: string }[];
+    };
     expect(out.limitSeconds).toBe(900);
     expect(out.events.map((e) => [e.eventId, e.subject, e.time]).sort()).toEqual([
       ['forged-remove', 'vm-1', FORGED],

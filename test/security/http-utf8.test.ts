@@ -11,7 +11,11 @@ import { collect, rejectedOf } from '../sources/helpers';
 
 const TOKEN = 'test-token-0123456789abcdef';
 /** `café` with the é in Latin-1: the byte 0xE9 alone is not UTF-8. */
-const latin1Body = Buffer.concat([Buffer.from('{"id":"e1","time":"2026-01-01T00:00:00Z","type":"vm.upsert","vm":{"id":"v1","name":"caf'), Buffer.from([0xe9]), Buffer.from('"}}')]);
+const latin1Body = Buffer.concat([
+  Buffer.from('{"id":"e1","time":"2026-01-01T00:00:00Z","type":"vm.upsert","vm":{"id":"v1","name":"caf'),
+  Buffer.from([0xe9]),
+  Buffer.from('"}}'),
+]);
 const badOffset = latin1Body.indexOf(0xe9);
 
 class RecordingPipeline implements ServePipeline {
@@ -29,11 +33,23 @@ function post(url: string, body: Buffer) {
   return new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
     const req = request(
       `${url}/events`,
-      { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': String(body.length) } },
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'content-length': String(body.length),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -58,7 +74,14 @@ describe('invalid UTF-8 over HTTP', () => {
     const res = await post(server.url, latin1Body);
     expect(res.status).toBe(400);
     expect(res.json.error).toBe(`request body is not valid UTF-8: invalid UTF-8 at byte offset ${badOffset} (line 1)`);
-    expect(res.json.rejected).toEqual([{ file: 'body', record: 'line 1', field: 'encoding', reason: `invalid UTF-8 at byte offset ${badOffset} (line 1)` }]);
+    expect(res.json.rejected).toEqual([
+      {
+        file: 'body',
+        record: 'line 1',
+        field: 'encoding',
+        reason: `invalid UTF-8 at byte offset ${badOffset} (line 1)`,
+      },
+    ]);
     expect(pipeline.bodies).toEqual([]);
   });
 
@@ -73,7 +96,11 @@ describe('invalid UTF-8 over HTTP', () => {
     await writeFile(file, latin1Body);
     const rejected = rejectedOf(await collect([file]));
     expect(rejected).toEqual([expect.objectContaining({ field: 'encoding' })]);
-    expect(decodeUtf8Body(latin1Body)).toEqual({ error: `invalid UTF-8 at byte offset ${badOffset} (line 1)`, offset: badOffset, line: 1 });
+    expect(decodeUtf8Body(latin1Body)).toEqual({
+      error: `invalid UTF-8 at byte offset ${badOffset} (line 1)`,
+      offset: badOffset,
+      line: 1,
+    });
   });
 
   it('locates the start of a truncated multi-byte sequence and counts lines', () => {
@@ -83,8 +110,8 @@ describe('invalid UTF-8 over HTTP', () => {
   });
 
   it('refuses CloudEvent binary-mode data bytes that are not UTF-8 instead of replacing them', () => {
-    expect(() => cloudEventFromBinary({ 'ce-type': 'com.vmware.vsphere.VmPoweredOnEvent.v0' }, new Uint8Array(latin1Body))).toThrow(
-      `CloudEvent data is not valid UTF-8: invalid UTF-8 at byte offset ${badOffset} (line 1)`,
-    );
+    expect(() =>
+      cloudEventFromBinary({ 'ce-type': 'com.vmware.vsphere.VmPoweredOnEvent.v0' }, new Uint8Array(latin1Body)),
+    ).toThrow(`CloudEvent data is not valid UTF-8: invalid UTF-8 at byte offset ${badOffset} (line 1)`);
   });
 });

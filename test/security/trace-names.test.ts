@@ -4,15 +4,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomesOfMessage } from '../../src/sources/decode-message';
 import { encodeEnvelope } from '../../src/sources/envelope';
-import { loadTraceDirectory, runSimulation } from '../../src/pipeline/simulate';
-import { readTraceInside } from '../../src/pipeline/trace-file';
+import { loadTraceDirectory, runSimulation } from '../../src/app/simulate';
+import { readTraceInside } from '../../src/app/trace-file';
 import { SimulationInputError } from '../../src/simulation/compile';
 import { normaliseRecord } from '../../src/sources/index';
 import { httpSqsRecord } from '../functions/helpers/aws-events';
 import { fleetOf } from '../simulation/helpers';
 
 const SECRET = 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG';
-const vmEvent = (trace: string) => ({ id: 'e-1', time: '2026-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: 'vm-1', workload: { trace } } });
+const vmEvent = (trace: string) => ({
+  id: 'e-1',
+  time: '2026-01-01T00:00:00Z',
+  type: 'vm.upsert',
+  vm: { id: 'vm-1', workload: { trace } },
+});
 const host = { id: 'h1', cluster: 'c', cpu: { sockets: 1, coresPerSocket: 4, mhz: 2000 }, memoryMiB: 65536 };
 const trace288 = `${Array.from({ length: 288 }, () => '20').join('\n')}\n`;
 
@@ -35,12 +40,23 @@ describe('workload.trace names', () => {
     'refuses the trace name %j at ingest with field vm.workload.trace',
     (name) => {
       const [o] = normaliseRecord(vmEvent(name), { file: 'events.ndjson', record: 'line 1' });
-      expect(o).toMatchObject({ kind: 'rejected', file: 'events.ndjson', record: 'line 1', field: 'vm.workload.trace' });
+      expect(o).toMatchObject({
+        kind: 'rejected',
+        file: 'events.ndjson',
+        record: 'line 1',
+        field: 'vm.workload.trace',
+      });
     },
   );
 
   it('refuses a path as trace name in an HTTP body, as the ingest Lambda decodes it', () => {
-    const out = outcomesOfMessage(httpSqsRecord(JSON.stringify(vmEvent('../../proc/self/environ')), encodeEnvelope({ contentType: 'application/json', ce: {} }), 'm-1'));
+    const out = outcomesOfMessage(
+      httpSqsRecord(
+        JSON.stringify(vmEvent('../../proc/self/environ')),
+        encodeEnvelope({ contentType: 'application/json', ce: {} }),
+        'm-1',
+      ),
+    );
     expect(out).toEqual([expect.objectContaining({ kind: 'rejected', field: 'vm.workload.trace' })]);
   });
 
@@ -65,7 +81,9 @@ describe('opening trace files', () => {
 
   it('never quotes file content in a trace parse error: file, line and reason only', async () => {
     const err = await loadTraceDirectory(traces, ['garbage']).catch((e: unknown) => e);
-    expect((err as Error).message).toBe(`${join(traces, 'garbage')}:2: expected a CPU percent between 0 and 100 (not a number)`);
+    expect((err as Error).message).toBe(
+      `${join(traces, 'garbage')}:2: expected a CPU percent between 0 and 100 (not a number)`,
+    );
   });
 
   it('does not read names with path parts that old stored events hand the folder loader', async () => {
@@ -82,18 +100,25 @@ describe('opening trace files', () => {
 
 describe('error messages never quote input content', () => {
   it('an HTTP body that is not JSON is rejected without echoing it into the logs', () => {
-    const out = outcomesOfMessage(httpSqsRecord(SECRET, encodeEnvelope({ contentType: 'application/json', ce: {} }), 'm-2'));
-    expect(out).toEqual([expect.objectContaining({ kind: 'rejected', reason: expect.stringMatching(/^not valid JSON/) })]);
+    const out = outcomesOfMessage(
+      httpSqsRecord(SECRET, encodeEnvelope({ contentType: 'application/json', ce: {} }), 'm-2'),
+    );
+    expect(out).toEqual([
+      expect.objectContaining({ kind: 'rejected', reason: expect.stringMatching(/^not valid JSON/) }),
+    ]);
     expect(JSON.stringify(out)).not.toContain('wJalr');
   });
 });
 
 describe('simulating a fleet stored before trace names were checked', () => {
   it('skips that VM’s trace with a warning naming the VM and the field, and still scores every VM', () => {
-    const fleet = fleetOf([host], [
-      { id: 'old-vm', hostId: 'h1', vcpus: 2, workload: { trace: '../../../../proc/self/environ' } },
-      { id: 'ok-vm', hostId: 'h1', vcpus: 2, workload: { cpuAvgPct: 20 } },
-    ]);
+    const fleet = fleetOf(
+      [host],
+      [
+        { id: 'old-vm', hostId: 'h1', vcpus: 2, workload: { trace: '../../../../proc/self/environ' } },
+        { id: 'ok-vm', hostId: 'h1', vcpus: 2, workload: { cpuAvgPct: 20 } },
+      ],
+    );
     const result = runSimulation(fleet, { trials: 0 });
     expect(Object.keys(result.vms).sort()).toEqual(['ok-vm', 'old-vm']);
     expect(result.warnings.some((w) => w.includes('vm.workload.trace') && w.includes('old-vm'))).toBe(true);

@@ -10,9 +10,17 @@ const machine = {
     Prepare: { Type: 'Pass', Result: 'lists/items.json', ResultPath: '$.key', Next: 'Fan' },
     Fan: {
       Type: 'Map',
-      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'b', 'Key.$': '$.key' } },
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { Bucket: 'b', 'Key.$': '$.key' },
+      },
       ItemSelector: { 'n.$': '$$.Map.Item.Value.n', 'tag.$': '$.tag' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Double', States: { Double: { Type: 'Task', Resource: 'arn:aws:lambda:local:000000000000:function:double', End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Double',
+        States: { Double: { Type: 'Task', Resource: 'arn:aws:lambda:local:000000000000:function:double', End: true } },
+      },
       ResultPath: '$.doubled',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
       End: true,
@@ -25,7 +33,9 @@ function run(read: (input: { Bucket: string; Key: string }) => Promise<unknown[]
   const { definition, readers } = shimItemReaders(machine);
   const items: Record<string, unknown> = {};
   const reader = [...readers.keys()][0]!;
-  const sm = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  const sm = new StateMachine(definition as unknown as StateMachineDefinition, {
+    validationOptions: { checkArn: false },
+  });
   return sm.run(
     { tag: 't' },
     {
@@ -51,13 +61,25 @@ describe('the local stand-in for the Distributed Map’s S3 item reader', () => 
       return [{ n: 1 }, { n: 2 }, { n: 3 }];
     });
     expect(asked).toEqual([{ Bucket: 'b', Key: 'lists/items.json' }]);
-    expect(out).toEqual({ tag: 't', key: 'lists/items.json', doubled: [{ n: 2, tag: 't' }, { n: 4, tag: 't' }, { n: 6, tag: 't' }] });
+    expect(out).toEqual({
+      tag: 't',
+      key: 'lists/items.json',
+      doubled: [
+        { n: 2, tag: 't' },
+        { n: 4, tag: 't' },
+        { n: 6, tag: 't' },
+      ],
+    });
   });
 
   it('routes every transition into the Map through its reader, which carries the Map’s Catch', () => {
     const { definition } = shimItemReaders(machine);
     expect(definition.States.Prepare!.Next).toBe(readerStateName('Fan'));
-    expect(definition.States[readerStateName('Fan')]).toMatchObject({ Next: 'Fan', ResultPath: null, Catch: machine.States.Fan.Catch });
+    expect(definition.States[readerStateName('Fan')]).toMatchObject({
+      Next: 'Fan',
+      ResultPath: null,
+      Catch: machine.States.Fan.Catch,
+    });
     expect(definition.States.Fan).not.toHaveProperty('ItemReader');
   });
 

@@ -34,8 +34,12 @@ function inputOf(s: Shape): AvailabilityInput {
     mtbfHours: Float64Array.from({ length: H }, (_, h) => 40 + (h % 5) * 10),
     mttrHours: Float64Array.from({ length: H }, (_, h) => 4 + (h % 3)),
     uplinks: Int32Array.from({ length: H }, (_, h) => h % 4),
-    spareCpu: Float64Array.from({ length: H }, (_, h) => (s.unknownSpare && h % 6 === 0 ? Number.POSITIVE_INFINITY : 4000 + ((h * 37) % 9000))),
-    spareMem: Float64Array.from({ length: H }, (_, h) => (s.unknownSpare && h % 9 === 0 ? Number.POSITIVE_INFINITY : 8000 + ((h * 53) % 30000))),
+    spareCpu: Float64Array.from({ length: H }, (_, h) =>
+      s.unknownSpare && h % 6 === 0 ? Number.POSITIVE_INFINITY : 4000 + ((h * 37) % 9000),
+    ),
+    spareMem: Float64Array.from({ length: H }, (_, h) =>
+      s.unknownSpare && h % 9 === 0 ? Number.POSITIVE_INFINITY : 8000 + ((h * 53) % 30000),
+    ),
     vmIds: Array.from({ length: V }, (_, v) => `v${v}`),
     vmHost,
     vmCpu: Float64Array.from({ length: V }, (_, v) => 500 + ((v * 97) % 3000)),
@@ -59,13 +63,23 @@ function expectSameResult(actual: AvailabilityResult, expected: AvailabilityResu
     const a = actual.apps[app]!;
     expect({ ...a, expectedDowntimeHoursPerYear: 0 }).toEqual({ ...e, expectedDowntimeHoursPerYear: 0 });
     // Same estimator, summed in another order: equal to rounding.
-    expect(Math.abs(a.expectedDowntimeHoursPerYear - e.expectedDowntimeHoursPerYear)).toBeLessThanOrEqual(1e-9 * Math.max(1, e.expectedDowntimeHoursPerYear));
+    expect(Math.abs(a.expectedDowntimeHoursPerYear - e.expectedDowntimeHoursPerYear)).toBeLessThanOrEqual(
+      1e-9 * Math.max(1, e.expectedDowntimeHoursPerYear),
+    );
   }
 }
 
 describe('availability Monte Carlo with work bounded by the failing cluster', () => {
   it('gives the figures of the full re-evaluation for fleet-wide apps', () => {
-    const input = inputOf({ clusters: 4, hostsPerCluster: 6, vmsPerHost: 5, apps: 3, fleetWideApps: true, unknownSpare: false, seed: 1 });
+    const input = inputOf({
+      clusters: 4,
+      hostsPerCluster: 6,
+      vmsPerHost: 5,
+      apps: 3,
+      fleetWideApps: true,
+      unknownSpare: false,
+      seed: 1,
+    });
     const opts = { trials: 3000, seed: 9, defaults: DEFAULT_AVAILABILITY };
     expectSameResult(runAvailability(input, opts), runAvailabilityReference(input, opts));
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../src/model/fleet';
-import { runSimulation } from '../../src/pipeline/simulate';
+import { runSimulation } from '../../src/app/simulate';
 import { fleetOf } from './helpers';
 
 function binomialTail(n: number, q: number, moreThan: number): number {
@@ -15,9 +15,21 @@ function binomialTail(n: number, q: number, moreThan: number): number {
 
 /** N identical hosts, memory 100 GiB-ish units, each running `vmsPerHost` VMs of 25 units; no NICs (no uplink failures). */
 function identicalCluster(n: number, vmsPerHost: number, mtbf: number, mttr: number) {
-  const hosts: HostView[] = Array.from({ length: n }, (_, i) => ({ id: `h${i}`, cluster: 'c', memoryMiB: 100, mtbfHours: mtbf, mttrHours: mttr }));
+  const hosts: HostView[] = Array.from({ length: n }, (_, i) => ({
+    id: `h${i}`,
+    cluster: 'c',
+    memoryMiB: 100,
+    mtbfHours: mtbf,
+    mttrHours: mttr,
+  }));
   const vms = hosts.flatMap((h, i) =>
-    Array.from({ length: vmsPerHost }, (_, k) => ({ id: `vm-${i}-${k}`, hostId: h.id, memoryMiB: 25, vcpus: 1, workload: { cpuAvgPct: 10 } })),
+    Array.from({ length: vmsPerHost }, (_, k) => ({
+      id: `vm-${i}-${k}`,
+      hostId: h.id,
+      memoryMiB: 25,
+      vcpus: 1,
+      workload: { cpuAvgPct: 10 },
+    })),
   );
   return fleetOf(hosts, vms);
 }
@@ -45,7 +57,10 @@ describe('availability Monte Carlo', () => {
   }
 
   it('gives a VM with nowhere to restart exactly the host downtime: 8760·MTTR/(MTBF+MTTR) h/year', () => {
-    const fleet = fleetOf([{ id: 'solo', cluster: 'alone', memoryMiB: 100, mtbfHours: 996, mttrHours: 4 }], [{ id: 'vm', hostId: 'solo', memoryMiB: 50 }]);
+    const fleet = fleetOf(
+      [{ id: 'solo', cluster: 'alone', memoryMiB: 100, mtbfHours: 996, mttrHours: 4 }],
+      [{ id: 'vm', hostId: 'solo', memoryMiB: 50 }],
+    );
     const r = runSimulation(fleet, { trials: 500, steps: 4 });
     expect(r.vms.vm!.expectedDowntimeHoursPerYear).toBeCloseTo((8760 * 4) / 1000, 6);
     expect(r.hosts.solo!.availability.singleFailureRestartable).toBe(false);
@@ -99,11 +114,22 @@ describe('availability Monte Carlo', () => {
     const fleet = fleetOf(
       [
         { id: 'one', ...base, nics: [{ id: 'n0', speedMbps: 10000 }] },
-        { id: 'two', ...base, nics: [{ id: 'n0', speedMbps: 10000 }, { id: 'n1', speedMbps: 10000 }] },
+        {
+          id: 'two',
+          ...base,
+          nics: [
+            { id: 'n0', speedMbps: 10000 },
+            { id: 'n1', speedMbps: 10000 },
+          ],
+        },
       ],
       [],
     );
-    const r = runSimulation(fleet, { trials: 10, steps: 2, availability: { uplinkMtbfHours: 996, uplinkMttrHours: 4 } });
+    const r = runSimulation(fleet, {
+      trials: 10,
+      steps: 2,
+      availability: { uplinkMtbfHours: 996, uplinkMttrHours: 4 },
+    });
     expect(r.hosts.one!.availability.isolation).toBeCloseTo(0.004, 12);
     expect(r.hosts.two!.availability.isolation).toBeCloseTo(0.004 ** 2, 12);
   });

@@ -18,7 +18,18 @@ const cli = (...args: string[]) => runCli('simulate', ...args);
 describe('hyperaudit simulate', () => {
   it('simulates a scenario file with PlanetLab traces and writes the JSON result', async () => {
     const out = join(dir, 'scenario.json');
-    const { code } = await cli('--scenario', SCENARIO, '--traces', DAY, '--trials', '500', '--format', 'json', '--out', out);
+    const { code } = await cli(
+      '--scenario',
+      SCENARIO,
+      '--traces',
+      DAY,
+      '--trials',
+      '500',
+      '--format',
+      'json',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     const result = JSON.parse(readFileSync(out, 'utf8'));
     expect(result.window).toEqual({ start: '2011-03-03T00:00:00.000Z', steps: 288, stepSeconds: 300 });
@@ -41,7 +52,18 @@ describe('hyperaudit simulate', () => {
 
   it('prints before/after score deltas for a what-if file', async () => {
     const out = join(dir, 'what-if.txt');
-    const { code } = await cli('--scenario', SCENARIO, '--traces', DAY, '--trials', '200', '--what-if', WHAT_IF, '--out', out);
+    const { code } = await cli(
+      '--scenario',
+      SCENARIO,
+      '--traces',
+      DAY,
+      '--trials',
+      '200',
+      '--what-if',
+      WHAT_IF,
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('esx-3 in maintenance');
@@ -60,7 +82,10 @@ describe('hyperaudit simulate', () => {
 
   it('rejects a scenario with a bad field, naming file and field path, exit 1 and no stack trace', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ hosts: [{ id: 'h', cpu: { sockets: 1, coresPerSocket: 2, mhz: -5 } }], vms: [] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ hosts: [{ id: 'h', cpu: { sockets: 1, coresPerSocket: 2, mhz: -5 } }], vms: [] }),
+    );
     const { code, stderr } = await cli('--scenario', bad);
     expect(code).toBe(1);
     expect(stderr).toContain(`${bad}: hosts[0].cpu.mhz:`);
@@ -77,16 +102,33 @@ describe('hyperaudit simulate', () => {
     const dataDir = join(dir, 'store');
     const cpu = { sockets: 2, coresPerSocket: 8, mhz: 2200 };
     const events: FleetEvent[] = [
-      { id: 'h1', time: '2026-01-01T00:00:00Z', type: 'host.upsert', host: { id: 'esx-a', cluster: 'c', cpu, memoryMiB: 65536 } },
-      { id: 'h2', time: '2026-01-01T00:00:00Z', type: 'host.upsert', host: { id: 'esx-b', cluster: 'c', cpu, memoryMiB: 65536 } },
-      { id: 'v1', time: '2026-01-01T00:01:00Z', type: 'vm.upsert', vm: { id: 'vm-1', hostId: 'esx-a', vcpus: 4, memoryMiB: 8192, workload: { cpuAvgPct: 30 } } },
+      {
+        id: 'h1',
+        time: '2026-01-01T00:00:00Z',
+        type: 'host.upsert',
+        host: { id: 'esx-a', cluster: 'c', cpu, memoryMiB: 65536 },
+      },
+      {
+        id: 'h2',
+        time: '2026-01-01T00:00:00Z',
+        type: 'host.upsert',
+        host: { id: 'esx-b', cluster: 'c', cpu, memoryMiB: 65536 },
+      },
+      {
+        id: 'v1',
+        time: '2026-01-01T00:01:00Z',
+        type: 'vm.upsert',
+        vm: { id: 'vm-1', hostId: 'esx-a', vcpus: 4, memoryMiB: 8192, workload: { cpuAvgPct: 30 } },
+      },
     ];
     await withStore({ dataDir, table: 'hyperaudit' }, (store) => store.putEvents(events));
     const out = join(dir, 'stored.json');
     const { code } = await cli('--data-dir', dataDir, '--trials', '100', '--format', 'json', '--out', out);
     expect(code).toBe(0);
     const printed = JSON.parse(readFileSync(out, 'utf8'));
-    const latest = await withStore({ dataDir, table: 'hyperaudit' }, (store) => store.getMeta<{ hosts: Record<string, { score: number }> }>('simulation/latest'));
+    const latest = await withStore({ dataDir, table: 'hyperaudit' }, (store) =>
+      store.getMeta<{ hosts: Record<string, { score: number }> }>('simulation/latest'),
+    );
     expect(Object.keys(latest!.hosts).sort()).toEqual(['esx-a', 'esx-b']);
     expect(latest!.hosts['esx-a']!.score).toBe(printed.hosts['esx-a'].score);
   });

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cloudSimFirstFit, cloudSimPower, cloudSimVmTypes, CLOUDSIM_HOST_TYPES, simulateCloudSim } from '../../src/simulation/cloudsim';
+import {
+  cloudSimFirstFit,
+  cloudSimPower,
+  cloudSimVmTypes,
+  CLOUDSIM_HOST_TYPES,
+  simulateCloudSim,
+} from '../../src/simulation/cloudsim';
 import { parseTrace, type Trace } from '../../src/simulation/trace';
 
 const DAY = join(import.meta.dirname, '../fixtures/planetlab/20110303');
@@ -63,7 +69,12 @@ describe('CloudSim-compatible accounting', () => {
   });
 
   it('accounts floor() shares and SLATAH on an over-consolidated hand-computed placement', () => {
-    const traces = [trace('a', [100, 100, 10, 10]), trace('b', [100, 100, 100, 100]), trace('c', [40, 40, 40, 40]), trace('d', [60, 0, 0, 80])];
+    const traces = [
+      trace('a', [100, 100, 10, 10]),
+      trace('b', [100, 100, 100, 100]),
+      trace('c', [40, 40, 40, 40]),
+      trace('d', [60, 0, 0, 80]),
+    ];
     const r = simulateCloudSim(traces, { hosts: 4, placement: [0, 0, 0, 0] });
     // At 300.1 s, a requests (1 + (0.1 − 1)/300·0.1)·2500 = 2499.25, b 2000, c 400, d 0: R = 4899.25 > C = 3720.
     // Shares floor(r·3720/4899.25): 1897 + 1518 + 303 = 3718 → U1 = 0.9994624, P(U1) = 114 + 3·(U1 − 0.9)·10 = 116.9838710 W.

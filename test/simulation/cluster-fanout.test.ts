@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../src/model/fleet';
-import { listClusters, mergeClusterResults, runSimulation, simulateCluster } from '../../src/pipeline/simulate';
+import { listClusters, mergeClusterResults, runSimulation, simulateCluster } from '../../src/app/simulate';
 import { fleetOf, linearCurve } from './helpers';
 
 describe('per-cluster fan-out', () => {
@@ -21,7 +21,14 @@ describe('per-cluster fan-out', () => {
           mttrHours: 10,
         });
         for (let v = 0; v < 3 + h; v++) {
-          vms.push({ id: `${id}-vm${v}`, hostId: id, vcpus: 2, memoryMiB: 4096, labels: { app: `app-${c}-${v % 2}`, role: 'web' }, workload: { cpuAvgPct: 20 + 10 * v, netMbps: 100 } });
+          vms.push({
+            id: `${id}-vm${v}`,
+            hostId: id,
+            vcpus: 2,
+            memoryMiB: 4096,
+            labels: { app: `app-${c}-${v % 2}`, role: 'web' },
+            workload: { cpuAvgPct: 20 + 10 * v, netMbps: 100 },
+          });
         }
       }
     }
@@ -39,7 +46,18 @@ describe('per-cluster fan-out', () => {
   });
 
   it('refuses to merge results produced with different seeds', () => {
-    const fleet = fleetOf([{ id: 'h', cluster: 'x' }, { id: 'g', cluster: 'y' }], []);
-    expect(() => mergeClusterResults([simulateCluster(fleet, 'x', { seed: 1, trials: 1 }), simulateCluster(fleet, 'y', { seed: 2, trials: 1 })])).toThrow(/different/);
+    const fleet = fleetOf(
+      [
+        { id: 'h', cluster: 'x' },
+        { id: 'g', cluster: 'y' },
+      ],
+      [],
+    );
+    expect(() =>
+      mergeClusterResults([
+        simulateCluster(fleet, 'x', { seed: 1, trials: 1 }),
+        simulateCluster(fleet, 'y', { seed: 2, trials: 1 }),
+      ]),
+    ).toThrow(/different/);
   });
 });

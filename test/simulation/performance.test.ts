@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../src/model/fleet';
-import { runSimulation } from '../../src/pipeline/simulate';
+import { runSimulation } from '../../src/app/simulate';
 import { specPowerWatts } from '../../src/simulation/energy';
 import { readyFactor } from '../../src/simulation/performance';
 import { fillFromProfile } from '../../src/simulation/workload';
@@ -30,7 +30,13 @@ const busyAndQuietHosts = () =>
         { id: 'c', hostId: 'h2', vcpus: 2, workload: { trace: 'steady' } },
       ],
     ),
-    { traces: tracesMap(traceOf('busy', (k) => (k < 72 ? 100 : 0)), traceOf('steady', () => 10)), trials: 0 },
+    {
+      traces: tracesMap(
+        traceOf('busy', (k) => (k < 72 ? 100 : 0)),
+        traceOf('steady', () => 10),
+      ),
+      trials: 0,
+    },
   );
 
 describe('performance model', () => {
@@ -60,7 +66,10 @@ describe('performance model', () => {
       nics: [{ network: 'n', ...nic }],
       workload: { trace: 'flat', netMbps: 1000 },
     });
-    const fleet = fleetOf([smallHost('h', { cpu: { sockets: 2, coresPerSocket: 16, mhz: 2000 } })], [vm('emu', { adapter: 'e1000' }), vm('pv', { adapter: 'vmxnet3' }), vm('pt', { passthrough: true })]);
+    const fleet = fleetOf(
+      [smallHost('h', { cpu: { sockets: 2, coresPerSocket: 16, mhz: 2000 } })],
+      [vm('emu', { adapter: 'e1000' }), vm('pv', { adapter: 'vmxnet3' }), vm('pt', { passthrough: true })],
+    );
     const r = runSimulation(fleet, { traces, trials: 0 });
     // 1 Gbps at the documented 2000 / 400 / 50 MHz per Gbps.
     expect(r.vms.emu!.ioOverheadMHzAvg).toBeCloseTo(2000, 6);
@@ -102,11 +111,14 @@ describe('performance model', () => {
   });
 
   it('reports memory overcommit as configured VM memory over host memory and scores it', () => {
-    const fleet = fleetOf([smallHost('h', { memoryMiB: 65536 })], [
-      { id: 'a', hostId: 'h', memoryMiB: 65536, workload: { cpuAvgPct: 5 } },
-      { id: 'b', hostId: 'h', memoryMiB: 32768, workload: { cpuAvgPct: 5 } },
-      { id: 'off', hostId: 'h', memoryMiB: 65536, powerState: 'poweredOff' },
-    ]);
+    const fleet = fleetOf(
+      [smallHost('h', { memoryMiB: 65536 })],
+      [
+        { id: 'a', hostId: 'h', memoryMiB: 65536, workload: { cpuAvgPct: 5 } },
+        { id: 'b', hostId: 'h', memoryMiB: 32768, workload: { cpuAvgPct: 5 } },
+        { id: 'off', hostId: 'h', memoryMiB: 65536, powerState: 'poweredOff' },
+      ],
+    );
     const r = runSimulation(fleet, { trials: 0 });
     expect(r.hosts.h!.memoryOvercommit).toBe(1.5);
     expect(r.hosts.h!.reasons.find((x) => x.component === 'memoryOvercommit')?.points).toBe(15);
@@ -116,7 +128,10 @@ describe('performance model', () => {
   it('flags storage contention when IOPS stay above 90 % of the host capacity', () => {
     const traces = tracesMap(traceOf('half', (k) => (k % 2 === 0 ? 10 : 30)));
     // Mean utilisation 20 %: IOPS follow the CPU shape, 500 at 10 % and 1500 at 30 % for an average of 1000.
-    const fleet = fleetOf([smallHost('h', { storage: { iopsCapacity: 1600 } })], [{ id: 'a', hostId: 'h', workload: { trace: 'half', iops: 1000 } }]);
+    const fleet = fleetOf(
+      [smallHost('h', { storage: { iopsCapacity: 1600 } })],
+      [{ id: 'a', hostId: 'h', workload: { trace: 'half', iops: 1000 } }],
+    );
     const r = runSimulation(fleet, { traces, trials: 0 });
     expect(r.hosts.h!.storageContentionTimeFraction).toBe(0.5);
     expect(r.hosts.h!.storageUtilPeakPct).toBeCloseTo(93.75, 4);
@@ -125,12 +140,15 @@ describe('performance model', () => {
   it('counts VMs peaking in the same step on one host', () => {
     const spike = (at: number) => traceOf(`spike${at}`, (k) => (k === at ? 90 : 5));
     const traces = tracesMap(spike(100), spike(200));
-    const fleet = fleetOf([smallHost('h', { cpu: { sockets: 2, coresPerSocket: 16, mhz: 2000 } })], [
-      { id: 'a', hostId: 'h', workload: { trace: 'spike100' } },
-      { id: 'b', hostId: 'h', workload: { trace: 'spike100' } },
-      { id: 'c', hostId: 'h', workload: { trace: 'spike100' } },
-      { id: 'd', hostId: 'h', workload: { trace: 'spike200' } },
-    ]);
+    const fleet = fleetOf(
+      [smallHost('h', { cpu: { sockets: 2, coresPerSocket: 16, mhz: 2000 } })],
+      [
+        { id: 'a', hostId: 'h', workload: { trace: 'spike100' } },
+        { id: 'b', hostId: 'h', workload: { trace: 'spike100' } },
+        { id: 'c', hostId: 'h', workload: { trace: 'spike100' } },
+        { id: 'd', hostId: 'h', workload: { trace: 'spike200' } },
+      ],
+    );
     const r = runSimulation(fleet, { traces, trials: 0 });
     expect(r.hosts.h!.coincidingPeaks).toBe(3);
     expect(r.vms.a!.coincidingPeaks).toBe(3);
@@ -148,10 +166,13 @@ describe('performance model', () => {
 
   it('makes the score the sum of its reasons’ points, each at most its weight', () => {
     const traces = tracesMap(traceOf('hot', () => 95));
-    const fleet = fleetOf([smallHost('h', { memoryMiB: 1024, nics: [{ id: 'n', speedMbps: 100 }] })], [
-      { id: 'a', hostId: 'h', vcpus: 2, memoryMiB: 1024, workload: { trace: 'hot', netMbps: 200 } },
-      { id: 'b', hostId: 'h', vcpus: 2, memoryMiB: 1024, workload: { trace: 'hot' } },
-    ]);
+    const fleet = fleetOf(
+      [smallHost('h', { memoryMiB: 1024, nics: [{ id: 'n', speedMbps: 100 }] })],
+      [
+        { id: 'a', hostId: 'h', vcpus: 2, memoryMiB: 1024, workload: { trace: 'hot', netMbps: 200 } },
+        { id: 'b', hostId: 'h', vcpus: 2, memoryMiB: 1024, workload: { trace: 'hot' } },
+      ],
+    );
     const r = runSimulation(fleet, { traces, trials: 0 });
     for (const result of [r.hosts.h!, r.vms.a!, r.vms.b!]) {
       const sum = result.reasons.reduce((s, x) => s + x.points, 0);
@@ -169,9 +190,14 @@ describe('performance model', () => {
     expect(specPowerWatts([0, 10, 10, 10, 10, 10, 10, 10, 10, 10, 50], 0.95)).toBeCloseTo(30, 10);
     // 1 vCPU × 1000 MHz × 100 % on a 2000 MHz host: U = 0.5 → 150 W for 24 h = 3.6 kWh. A host in maintenance draws nothing.
     const traces = tracesMap(traceOf('full', () => 100));
-    const fleet = fleetOf([smallHost('h', { power: { specpowerWatts: curve } }), smallHost('m', { power: { specpowerWatts: curve }, maintenanceMode: true }), smallHost('x')], [
-      { id: 'a', hostId: 'h', vcpus: 1, workload: { trace: 'full' } },
-    ]);
+    const fleet = fleetOf(
+      [
+        smallHost('h', { power: { specpowerWatts: curve } }),
+        smallHost('m', { power: { specpowerWatts: curve }, maintenanceMode: true }),
+        smallHost('x'),
+      ],
+      [{ id: 'a', hostId: 'h', vcpus: 1, workload: { trace: 'full' } }],
+    );
     const r = runSimulation(fleet, { traces, trials: 0 });
     expect(r.hosts.h!.energyKWh).toBeCloseTo(3.6, 9);
     expect(r.hosts.m!.energyKWh).toBe(0);
@@ -198,12 +224,16 @@ describe('performance model', () => {
   });
 
   it('rejects a trace line that is not a percent, naming file and line', () => {
-    expect(() => parseTrace('day/vm7', '12\n40\nabc\n')).toThrow('day/vm7:3: expected a CPU percent between 0 and 100 (not a number)');
+    expect(() => parseTrace('day/vm7', '12\n40\nabc\n')).toThrow(
+      'day/vm7:3: expected a CPU percent between 0 and 100 (not a number)',
+    );
     expect(() => parseTrace('day/vm8', '12\n140\n')).toThrow(/day\/vm8:2/);
   });
 
   it('names the VM and trace when a workload refers to a trace that was not provided', () => {
     const fleet = fleetOf([smallHost('h')], [{ id: 'vm-9', hostId: 'h', workload: { trace: 'missing-file' } }]);
-    expect(() => runSimulation(fleet, { trials: 0 })).toThrow(/VM vm-9: workload.trace "missing-file" was not provided/);
+    expect(() => runSimulation(fleet, { trials: 0 })).toThrow(
+      /VM vm-9: workload.trace "missing-file" was not provided/,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
 import { replayHistory } from '../../src/simulation/replay';
-import { replayStored, SIMULATION_LATEST_KEY, simulateStored } from '../../src/pipeline/simulate';
+import { replayStored, SIMULATION_LATEST_KEY, simulateStored } from '../../src/app/simulate';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -12,10 +12,25 @@ function history(): FleetEvent[] {
   return [
     { id: 'e1', time: at(-60), type: 'host.upsert', host: { id: 'h1', cluster: 'c', cpu, memoryMiB: 32768 } },
     { id: 'e2', time: at(-60), type: 'host.upsert', host: { id: 'h2', cluster: 'c', cpu, memoryMiB: 32768 } },
-    { id: 'e3', time: at(-30), type: 'vm.upsert', vm: { id: 'vm-1', hostId: 'h1', vcpus: 2, memoryMiB: 4096, workload: { cpuAvgPct: 40 } } },
-    { id: 'e4', time: at(-30), type: 'vm.upsert', vm: { id: 'vm-2', hostId: 'h2', vcpus: 2, memoryMiB: 4096, workload: { cpuAvgPct: 40 } } },
+    {
+      id: 'e3',
+      time: at(-30),
+      type: 'vm.upsert',
+      vm: { id: 'vm-1', hostId: 'h1', vcpus: 2, memoryMiB: 4096, workload: { cpuAvgPct: 40 } },
+    },
+    {
+      id: 'e4',
+      time: at(-30),
+      type: 'vm.upsert',
+      vm: { id: 'vm-2', hostId: 'h2', vcpus: 2, memoryMiB: 4096, workload: { cpuAvgPct: 40 } },
+    },
     // Live migration at 12:00, halfway through the day.
-    { id: 'e5', time: at(12 * 60), type: 'vm.migrate', migrate: { vmId: 'vm-1', fromHostId: 'h1', toHostId: 'h2', kind: 'live' } },
+    {
+      id: 'e5',
+      time: at(12 * 60),
+      type: 'vm.migrate',
+      migrate: { vmId: 'vm-1', fromHostId: 'h1', toHostId: 'h2', kind: 'live' },
+    },
     // vm-2 powered off at 18:02: off from the first step starting after it (18:05, step 217).
     { id: 'e6', time: at(18 * 60 + 2), type: 'vm.power_off', vm: { id: 'vm-2' } },
     // After the window: ignored.
@@ -39,7 +54,10 @@ describe('replay of the stored history', () => {
   });
 
   it('keeps a VM removed during the window for the steps it ran', () => {
-    const events: FleetEvent[] = [...history().slice(0, 4), { id: 'rm', time: at(6 * 60), type: 'vm.remove', vm: { id: 'vm-2' } }];
+    const events: FleetEvent[] = [
+      ...history().slice(0, 4),
+      { id: 'rm', time: at(6 * 60), type: 'vm.remove', vm: { id: 'vm-2' } },
+    ];
     const r = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
     expect(r.placement.get('vm-2')).toEqual([
       { fromStep: 0, hostId: 'h2' },
@@ -52,7 +70,13 @@ describe('replay of the stored history', () => {
     const vc = { source: 'vcenter', instance: 'vc-1' };
     const events: FleetEvent[] = [
       ...history().slice(0, 3),
-      { id: 'e4', time: at(-30), type: 'vm.upsert', scope: vc, vm: { id: 'vm-2', hostId: 'h2', vcpus: 2, memoryMiB: 4096 } },
+      {
+        id: 'e4',
+        time: at(-30),
+        type: 'vm.upsert',
+        scope: vc,
+        vm: { id: 'vm-2', hostId: 'h2', vcpus: 2, memoryMiB: 4096 },
+      },
       { id: 'inv', time: at(6 * 60), type: 'inventory.snapshot', snapshot: { scope: vc, vms: [] } },
     ];
     const r = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
@@ -68,14 +92,25 @@ describe('replay of the stored history', () => {
   it('simulates the placement over time and stores per-host figures for the audit rules', async () => {
     const store = new MemoryStore();
     await store.putEvents(history());
-    const { result, runKey } = await simulateStored(store, { start: at(0), trials: 200, now: '2026-03-02T00:00:00.000Z' });
+    const { result, runKey } = await simulateStored(store, {
+      start: at(0),
+      trials: 200,
+      now: '2026-03-02T00:00:00.000Z',
+    });
     expect(result.hosts.h1!.activeSteps).toBe(144);
     expect(result.hosts.h2!.activeSteps).toBe(288);
     expect(result.vms['vm-1']!.hostId).toBe('h2');
     expect(result.vms['vm-2']!.runningTimeFraction).toBeCloseTo(217 / 288, 6);
-    const latest = await store.getMeta<{ hosts: Record<string, Record<string, unknown>>; fleet: { energyKWh: number } }>(SIMULATION_LATEST_KEY);
+    const latest = await store.getMeta<{
+      hosts: Record<string, Record<string, unknown>>;
+      fleet: { energyKWh: number };
+    }>(SIMULATION_LATEST_KEY);
     expect(Object.keys(latest!.hosts).sort()).toEqual(['h1', 'h2']);
-    expect(latest!.hosts.h1).toMatchObject({ score: result.hosts.h1!.score, overloadedTimeFraction: 0, cpuReadyPct: result.hosts.h1!.cpuReadyPct });
+    expect(latest!.hosts.h1).toMatchObject({
+      score: result.hosts.h1!.score,
+      overloadedTimeFraction: 0,
+      cpuReadyPct: result.hosts.h1!.cpuReadyPct,
+    });
     expect(runKey).toBe('simulation/runs/2026-03-02T00:00:00.000Z');
     const runs = await store.listMeta<{ fleet: { vms: number } }>('simulation/runs/');
     expect(runs.map((x) => x.value.fleet.vms)).toEqual([2]);
@@ -95,22 +130,40 @@ describe('replay of the stored history', () => {
 
 describe('stored simulation size', () => {
   it('keeps the audit figures of every host when the full result would not fit one DynamoDB item', async () => {
-    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/pipeline/simulate');
+    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/app/simulate');
     const { fleetOf } = await import('./helpers');
-    const hosts = Array.from({ length: 1500 }, (_, i) => ({ id: `h-${i}`, cluster: `cluster-${i % 50}`, cpu, memoryMiB: 65536 }));
+    const hosts = Array.from({ length: 1500 }, (_, i) => ({
+      id: `h-${i}`,
+      cluster: `cluster-${i % 50}`,
+      cpu,
+      memoryMiB: 65536,
+    }));
     const result = runSimulation(fleetOf(hosts, []), { steps: 2, trials: 0 });
     const stored = fitForItem({ ...storedForm(result), simulatedAt: at(0) });
     expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_STORED_BYTES);
     expect(stored.storedDetail).toBe('essential');
     const storedHosts = stored.hosts as Record<string, Record<string, number>>;
     expect(Object.keys(storedHosts)).toHaveLength(1500);
-    expect(storedHosts['h-7']).toEqual({ score: 0, overloadedTimeFraction: 0, cpuReadyPct: 0, memoryOvercommit: 0, coincidingPeaks: 0, unavailability: 4 / 8764, singleFailureRestartable: 1 });
+    expect(storedHosts['h-7']).toEqual({
+      score: 0,
+      overloadedTimeFraction: 0,
+      cpuReadyPct: 0,
+      memoryOvercommit: 0,
+      coincidingPeaks: 0,
+      unavailability: 4 / 8764,
+      singleFailureRestartable: 1,
+    });
   });
 
   it('keeps the riskiest hosts and counts the rest when even the essential figures are too large', async () => {
-    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/pipeline/simulate');
+    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/app/simulate');
     const { fleetOf } = await import('./helpers');
-    const hosts = Array.from({ length: 4000 }, (_, i) => ({ id: `a-rather-long-host-name-in-datacenter-${i}`, cluster: 'c', cpu, memoryMiB: i === 3999 ? 1024 : 65536 }));
+    const hosts = Array.from({ length: 4000 }, (_, i) => ({
+      id: `a-rather-long-host-name-in-datacenter-${i}`,
+      cluster: 'c',
+      cpu,
+      memoryMiB: i === 3999 ? 1024 : 65536,
+    }));
     // One host overcommits memory 4×: it must survive the cut.
     const vms = [{ id: 'big', hostId: hosts[3999]!.id, memoryMiB: 4096, workload: { cpuAvgPct: 5 } }];
     const result = runSimulation(fleetOf(hosts, vms), { steps: 2, trials: 0 });
@@ -139,7 +192,12 @@ describe('replay of a history whose oldest events expired', () => {
     const store = new ExpiredHistoryStore(new Set(['e1', 'e3', 'old-vm']));
     await store.putEvents(history());
     await store.putEvents([
-      { id: 'old-vm', time: at(-90), type: 'vm.upsert', vm: { id: 'vm-old', hostId: 'h1', vcpus: 4, memoryMiB: 8192, workload: { cpuAvgPct: 30 } } },
+      {
+        id: 'old-vm',
+        time: at(-90),
+        type: 'vm.upsert',
+        vm: { id: 'vm-old', hostId: 'h1', vcpus: 4, memoryMiB: 8192, workload: { cpuAvgPct: 30 } },
+      },
       // vm-1's upsert (e3) expired, but a later tag change survives: the replay knows vm-1 only partly.
       { id: 'tag', time: at(-10), type: 'vm.upsert', vm: { id: 'vm-1', labels: { app: 'web' } } },
     ]);
@@ -151,6 +209,9 @@ describe('replay of a history whose oldest events expired', () => {
     // vm-1 keeps what the replay knows (its migration to h2 at 12:00; the move names h1 as where it ran before)
     // and gets its sizing from the snapshot.
     expect(replay.fleet.vms.get('vm-1')).toMatchObject({ labels: { app: 'web' }, vcpus: 2, memoryMiB: 4096 });
-    expect(replay.placement?.get('vm-1')).toEqual([{ fromStep: 0, hostId: 'h1' }, { fromStep: 144, hostId: 'h2' }]);
+    expect(replay.placement?.get('vm-1')).toEqual([
+      { fromStep: 0, hostId: 'h1' },
+      { fromStep: 144, hostId: 'h2' },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../src/model/fleet';
-import { runSimulation } from '../../src/pipeline/simulate';
+import { runSimulation } from '../../src/app/simulate';
 import { applyWhatIf, compareResults } from '../../src/simulation/what-if';
 import { parseWhatIf } from '../../src/simulation/scenario';
 import { fleetOf, linearCurve } from './helpers';
@@ -40,10 +40,17 @@ describe('what-if', () => {
   it('consolidates N:1 by keeping ceil(n/N) hosts and powering the rest off, and reports lower energy', () => {
     const before = fleet();
     const applied = applyWhatIf(before, [{ type: 'consolidate', cluster: 'c', ratio: 2 }]);
-    const kept = [...applied.fleet.hosts.values()].filter((h) => h.cluster === 'c' && !h.maintenanceMode).map((h) => h.id);
+    const kept = [...applied.fleet.hosts.values()]
+      .filter((h) => h.cluster === 'c' && !h.maintenanceMode)
+      .map((h) => h.id);
     expect(kept).toEqual(['h1', 'h2']);
     for (const vm of applied.fleet.vms.values()) expect(['h1', 'h2']).toContain(vm.hostId);
-    const report = compareResults([], applied.notes, runSimulation(before, { trials: 200 }), runSimulation(applied.fleet, { trials: 200 }));
+    const report = compareResults(
+      [],
+      applied.notes,
+      runSimulation(before, { trials: 200 }),
+      runSimulation(applied.fleet, { trials: 200 }),
+    );
     expect(report.fleet.energyKWh.delta!).toBeLessThan(0);
     // 'other' (cluster d) runs nothing, so 4 hosts are active before and 2 after.
     expect(report.fleet.activeHosts).toEqual({ before: 4, after: 2, delta: -2 });
@@ -68,7 +75,12 @@ describe('what-if', () => {
     expect(applied.fleet.vms.get('a')!.hostId).toBe('h9');
     expect(applied.fleet.hosts.has('h4')).toBe(false);
     expect(applied.fleet.vms.get('e')!.hostId).not.toBe('h4');
-    const report = compareResults(changes, applied.notes, runSimulation(base, { trials: 100 }), runSimulation(applied.fleet, { trials: 100 }));
+    const report = compareResults(
+      changes,
+      applied.notes,
+      runSimulation(base, { trials: 100 }),
+      runSimulation(applied.fleet, { trials: 100 }),
+    );
     expect(report.hosts.find((h) => h.hostId === 'h4')).toMatchObject({ after: null, delta: null });
     expect(report.hosts.find((h) => h.hostId === 'h9')).toMatchObject({ before: null });
     expect(report.vms.find((v) => v.vmId === 'a')).toMatchObject({ hostBefore: 'h1', hostAfter: 'h9' });
@@ -77,7 +89,11 @@ describe('what-if', () => {
   });
 
   it('rejects a change naming an unknown host with its position in the file', () => {
-    expect(() => applyWhatIf(fleet(), [{ type: 'migrate', vm: 'a', toHost: 'nope' }])).toThrow('what-if change 1: no host "nope"');
-    expect(() => parseWhatIf([{ type: 'consolidate', cluster: 'c', ratio: 1 }], 'w.json')).toThrow(/w\.json: \[0\]\.ratio/);
+    expect(() => applyWhatIf(fleet(), [{ type: 'migrate', vm: 'a', toHost: 'nope' }])).toThrow(
+      'what-if change 1: no host "nope"',
+    );
+    expect(() => parseWhatIf([{ type: 'consolidate', cluster: 'c', ratio: 1 }], 'w.json')).toThrow(
+      /w\.json: \[0\]\.ratio/,
+    );
   });
 });

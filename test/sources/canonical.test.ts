@@ -17,14 +17,23 @@ describe('canonical normaliser', () => {
   });
 
   it('labels canonical events with their source unless the producer named one', () => {
-    const [a] = normaliseRecord({ id: '1', time: '2024-01-01T00:00:00Z', type: 'vm.power_on', vm: { id: 'v' } }, { file: 'f' });
-    const [b] = normaliseRecord({ id: '2', time: '2024-01-01T00:00:00Z', type: 'vm.power_on', source: 'cmdb', vm: { id: 'v' } }, { file: 'f' });
+    const [a] = normaliseRecord(
+      { id: '1', time: '2024-01-01T00:00:00Z', type: 'vm.power_on', vm: { id: 'v' } },
+      { file: 'f' },
+    );
+    const [b] = normaliseRecord(
+      { id: '2', time: '2024-01-01T00:00:00Z', type: 'vm.power_on', source: 'cmdb', vm: { id: 'v' } },
+      { file: 'f' },
+    );
     expect(a).toMatchObject({ kind: 'event', event: { source: 'canonical' } });
     expect(b).toMatchObject({ kind: 'event', event: { source: 'cmdb' } });
   });
 
   it('refuses unknown keys instead of silently dropping them', () => {
-    const [o] = normaliseRecord({ id: '1', time: '2024-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: 'v', colour: 'red' } }, { file: 'f', record: 'line 1' });
+    const [o] = normaliseRecord(
+      { id: '1', time: '2024-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: 'v', colour: 'red' } },
+      { file: 'f', record: 'line 1' },
+    );
     expect(o).toMatchObject({ kind: 'rejected', file: 'f', record: 'line 1', field: 'vm' });
   });
 });

@@ -8,7 +8,11 @@ describe('govc export normaliser', () => {
     const out = await collect([GOVC('object-collect-hosts.json')], { scope: 'vc01.example.net' });
     expect(rejectedOf(out)).toEqual([]);
     const hosts = only(eventsOf(out), 'host.upsert').map((e) => e.host);
-    expect(hosts.map((h) => h.id)).toEqual(['vc01.example.net/host-21', 'vc01.example.net/host-34', 'vc01.example.net/host-42']);
+    expect(hosts.map((h) => h.id)).toEqual([
+      'vc01.example.net/host-21',
+      'vc01.example.net/host-34',
+      'vc01.example.net/host-42',
+    ]);
     expect(hosts[0]).toMatchObject({
       name: 'DC0_H0',
       hypervisor: { vendor: 'vmware', version: '6.5.0', build: '5969303' },
@@ -39,7 +43,11 @@ describe('govc export normaliser', () => {
   it('refuses object.collect output without --scope, naming the file and the missing instance', async () => {
     const out = await collect([GOVC('object-collect-vms.json')]);
     expect(eventsOf(out)).toEqual([]);
-    expect(rejectedOf(out)[0]).toMatchObject({ file: GOVC('object-collect-vms.json'), field: 'scope', reason: expect.stringContaining('--scope') });
+    expect(rejectedOf(out)[0]).toMatchObject({
+      file: GOVC('object-collect-vms.json'),
+      field: 'scope',
+      reason: expect.stringContaining('--scope'),
+    });
   });
 
   it('reads host.option.ls and host.service.ls of one host, named with --host, as its settings and services', async () => {
@@ -48,7 +56,10 @@ describe('govc export normaliser', () => {
     expect(rejectedOf(out)).toEqual([]);
     const fleet = fleetOf(eventsOf(out));
     const host = fleet.hosts.get('vc01.example.net/host-34');
-    expect(host?.settings).toMatchObject({ 'UserVars.ESXiShellInteractiveTimeOut': '900', 'Security.AccountLockFailures': '5' });
+    expect(host?.settings).toMatchObject({
+      'UserVars.ESXiShellInteractiveTimeOut': '900',
+      'Security.AccountLockFailures': '5',
+    });
     expect(host?.services?.['TSM-SSH']).toEqual({ running: true, policy: 'on' });
     expect(host?.services?.['TSM']).toEqual({ running: false, policy: 'off' });
   });
@@ -56,7 +67,9 @@ describe('govc export normaliser', () => {
   it('refuses a host list without --host rather than guessing whose settings they are', async () => {
     const out = await collect([GOVC('host-service-ls.DC0_C0_H0.json')]);
     expect(eventsOf(out)).toEqual([]);
-    expect(rejectedOf(out)).toEqual([expect.objectContaining({ field: 'host', reason: expect.stringContaining('--host') })]);
+    expect(rejectedOf(out)).toEqual([
+      expect.objectContaining({ field: 'host', reason: expect.stringContaining('--host') }),
+    ]);
   });
 
   it('takes a host name read straight from an ESXi as its own instance, and refuses a bare MoRef without --scope', async () => {
@@ -64,6 +77,8 @@ describe('govc export normaliser', () => {
     expect(rejectedOf(byName)).toEqual([]);
     expect(only(eventsOf(byName), 'host.upsert')[0]!.host.id).toBe('esx01.lab.local/esx01.lab.local');
     const byMoref = await collect([GOVC('host-service-ls.DC0_C0_H0.json')], { host: 'host-34' });
-    expect(rejectedOf(byMoref)).toEqual([expect.objectContaining({ field: 'scope', reason: expect.stringContaining('--scope') })]);
+    expect(rejectedOf(byMoref)).toEqual([
+      expect.objectContaining({ field: 'scope', reason: expect.stringContaining('--scope') }),
+    ]);
   });
 });

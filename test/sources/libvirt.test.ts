@@ -18,9 +18,16 @@ describe('libvirt normaliser', () => {
     ]);
     expect(events[7]).toMatchObject({ vm: { id: 'libvirt:kvm01/name:db01', powerState: 'suspended' } });
     expect(events[0]).toMatchObject({ vm: { id: 'libvirt:kvm01/name:web01', name: 'web01', hostId: 'libvirt:kvm01' } });
-    expect(events[2]).toMatchObject({ migrate: { vmId: 'libvirt:kvm01/name:db01', toHostId: 'libvirt:kvm01', kind: 'live' } });
+    expect(events[2]).toMatchObject({
+      migrate: { vmId: 'libvirt:kvm01/name:db01', toHostId: 'libvirt:kvm01', kind: 'live' },
+    });
     expect(events[6]).toMatchObject({ vm: { id: 'libvirt:kvm01/name:old-style' } });
-    expect(ignoredOf(out).map((o) => o.reason)).toEqual(['libvirt Resumed Migrated (migration phase)', 'libvirt reboot event', 'libvirt Shutdown Finished', 'libvirt Suspended Post-copy Error (migration phase)']);
+    expect(ignoredOf(out).map((o) => o.reason)).toEqual([
+      'libvirt Resumed Migrated (migration phase)',
+      'libvirt reboot event',
+      'libvirt Shutdown Finished',
+      'libvirt Suspended Post-copy Error (migration phase)',
+    ]);
     expect(rejectedOf(out).map((o) => [o.record, o.field])).toEqual([
       ['line 11', 'timestamp'],
       ['line 12', 'event'],
@@ -33,16 +40,34 @@ describe('libvirt normaliser', () => {
     expect(rejectedOf(without)).toEqual([expect.objectContaining({ record: 'line 1', field: 'host' })]);
     expect(eventsOf(without).map((e) => e.type)).toEqual(['vm.power_off']);
     const withHint = await collect([fixture('libvirt/no-host-migration.log')], { host: 'kvm02' });
-    expect(eventsOf(withHint)[0]).toMatchObject({ type: 'vm.migrate', migrate: { vmId: 'libvirt:kvm02/name:db02', toHostId: 'libvirt:kvm02' } });
+    expect(eventsOf(withHint)[0]).toMatchObject({
+      type: 'vm.migrate',
+      migrate: { vmId: 'libvirt:kvm02/name:db02', toHostId: 'libvirt:kvm02' },
+    });
   });
 
   it('scopes ids by the host and finds a collected domain by its name there, so events reach the UUID-keyed VM', async () => {
     const domains = libvirtDomainIndex([
-      { id: 'libvirt:kvm01/4dea22b3-1d52-d8f3-2516-782e98ab3fa0', name: 'web01', hostId: 'libvirt:kvm01', uuid: '4dea22b3-1d52-d8f3-2516-782e98ab3fa0' },
-      { id: 'libvirt:kvm02/5e1b9f0c-0000-4000-8000-000000000001', name: 'web01', hostId: 'libvirt:kvm02', uuid: '5e1b9f0c-0000-4000-8000-000000000001' },
+      {
+        id: 'libvirt:kvm01/4dea22b3-1d52-d8f3-2516-782e98ab3fa0',
+        name: 'web01',
+        hostId: 'libvirt:kvm01',
+        uuid: '4dea22b3-1d52-d8f3-2516-782e98ab3fa0',
+      },
+      {
+        id: 'libvirt:kvm02/5e1b9f0c-0000-4000-8000-000000000001',
+        name: 'web01',
+        hostId: 'libvirt:kvm02',
+        uuid: '5e1b9f0c-0000-4000-8000-000000000001',
+      },
     ]);
-    const events = eventsOf(await collect([fixture('libvirt/kvm01-events.log')], { libvirtDomains: () => Promise.resolve(domains) }));
-    expect(events[0]).toMatchObject({ type: 'vm.upsert', vm: { id: 'libvirt:kvm01/4dea22b3-1d52-d8f3-2516-782e98ab3fa0', name: 'web01' } });
+    const events = eventsOf(
+      await collect([fixture('libvirt/kvm01-events.log')], { libvirtDomains: () => Promise.resolve(domains) }),
+    );
+    expect(events[0]).toMatchObject({
+      type: 'vm.upsert',
+      vm: { id: 'libvirt:kvm01/4dea22b3-1d52-d8f3-2516-782e98ab3fa0', name: 'web01' },
+    });
     // db01 was never collected: its name stands in, in a namespace no UUID can take.
     expect(events[2]).toMatchObject({ migrate: { vmId: 'libvirt:kvm01/name:db01' } });
   });

@@ -18,7 +18,18 @@ describe('Nova normaliser', () => {
     expect(kindOf('service-update.json')).toEqual(['host.upsert']);
     expect(kindOf('instance-create-start.json')).toEqual(['ignored']);
     const created = eventsOf(byFile('instance-create-end.json'))[0]!;
-    expect(created).toMatchObject({ time: '2012-10-29T13:42:11Z', vm: { id: UUID, name: 'some-server', hostId: 'compute', vcpus: 1, memoryMiB: 512, powerState: 'poweredOn', nics: [{ network: 'private' }] } });
+    expect(created).toMatchObject({
+      time: '2012-10-29T13:42:11Z',
+      vm: {
+        id: UUID,
+        name: 'some-server',
+        hostId: 'compute',
+        vcpus: 1,
+        memoryMiB: 512,
+        powerState: 'poweredOn',
+        nics: [{ network: 'private' }],
+      },
+    });
     const resized = only(eventsOf(byFile('instance-resize_finish-end.json')), 'vm.upsert')[0]!;
     expect(resized.vm.memoryMiB).toBe(256);
     // Every upstream sample is usable; only the hand-broken oslo envelope in the .ndjson is refused.
@@ -30,7 +41,11 @@ describe('Nova normaliser', () => {
     const migrations = out.filter((o) => o.file.includes('live_migration'));
     const moves = only(eventsOf(migrations), 'vm.migrate');
     expect(moves.map((e) => e.migrate)).toEqual([{ vmId: UUID, toHostId: 'host2', kind: 'live' }]);
-    expect(ignoredOf(migrations).map((o) => o.reason).sort()).toEqual([
+    expect(
+      ignoredOf(migrations)
+        .map((o) => o.reason)
+        .sort(),
+    ).toEqual([
       'instance.live_migration_post.end (host unchanged in payload; the move is taken from live_migration_post_dest.end)',
       'instance.live_migration_post.start (migration phase before the instance changes host)',
       'instance.live_migration_post_dest.start (migration phase before the instance changes host)',
@@ -54,7 +69,11 @@ describe('Nova normaliser', () => {
   });
 
   it('gives the same id to the same notification delivered twice without a message_id', () => {
-    const msg = { event_type: 'instance.power_on.end', publisher_id: 'nova-compute:c1', payload: { 'nova_object.data': { uuid: 'u1', host: 'c1', updated_at: '2024-01-01T00:00:00Z' } } };
+    const msg = {
+      event_type: 'instance.power_on.end',
+      publisher_id: 'nova-compute:c1',
+      payload: { 'nova_object.data': { uuid: 'u1', host: 'c1', updated_at: '2024-01-01T00:00:00Z' } },
+    };
     const a = normaliseRecord(msg, { file: 'a' });
     const b = normaliseRecord(JSON.parse(JSON.stringify(msg)), { file: 'b' });
     expect(a[0]).toMatchObject({ kind: 'event' });
@@ -62,9 +81,18 @@ describe('Nova normaliser', () => {
   });
 
   it('rejects notifications without uuid or time by field', () => {
-    const noUuid = normaliseRecord({ event_type: 'instance.power_on.end', payload: { 'nova_object.data': { uuid: 5, updated_at: '2024-01-01T00:00:00Z' } } }, { file: 'f' });
+    const noUuid = normaliseRecord(
+      {
+        event_type: 'instance.power_on.end',
+        payload: { 'nova_object.data': { uuid: 5, updated_at: '2024-01-01T00:00:00Z' } },
+      },
+      { file: 'f' },
+    );
     expect(noUuid).toEqual([expect.objectContaining({ kind: 'rejected', field: 'payload.nova_object.data.uuid' })]);
-    const noTime = normaliseRecord({ event_type: 'instance.power_on.end', payload: { 'nova_object.data': { uuid: 'u' } } }, { file: 'f' });
+    const noTime = normaliseRecord(
+      { event_type: 'instance.power_on.end', payload: { 'nova_object.data': { uuid: 'u' } } },
+      { file: 'f' },
+    );
     expect(noTime).toEqual([expect.objectContaining({ kind: 'rejected', field: 'timestamp' })]);
   });
 });

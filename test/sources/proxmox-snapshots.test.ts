@@ -5,14 +5,18 @@ import { eventsOf, fixture, fleetOf, only, rejectedOf } from './helpers';
 
 /** The fixture's answer (fields of pve-manager's API schema), captured with the cluster it came from. */
 async function capture(time: string, keep: (r: { id: string; type: string }) => boolean = () => true) {
-  const raw = JSON.parse(await readFile(fixture('proxmox/cluster-resources.json'), 'utf8')) as { data: { id: string; type: string }[] };
+  const raw = JSON.parse(await readFile(fixture('proxmox/cluster-resources.json'), 'utf8')) as {
+    data: { id: string; type: string }[];
+  };
   return { time, cluster: 'pve-prod', data: raw.data.filter(keep) };
 }
 
 describe('Proxmox /cluster/resources as a full snapshot of its cluster', () => {
   it('removes a guest the next capture of the cluster no longer lists, even one whose record was rejected before', async () => {
     const day1 = normaliseRecord(await capture('2024-08-01T06:00:00Z'), { file: 'day1.json' });
-    const day2 = normaliseRecord(await capture('2024-08-02T06:00:00Z', (r) => r.id !== 'qemu/100'), { file: 'day2.json' });
+    const day2 = normaliseRecord(await capture('2024-08-02T06:00:00Z', (r) => r.id !== 'qemu/100'), {
+      file: 'day2.json',
+    });
     const inventory = only(eventsOf(day1), 'inventory.snapshot')[0]!;
     expect(inventory.snapshot.scope).toEqual({ source: 'proxmox', instance: 'pve-prod' });
     // Ids are scoped by the cluster (issue 15 item 1), as `collect proxmox` scopes them.
@@ -27,10 +31,18 @@ describe('Proxmox /cluster/resources as a full snapshot of its cluster', () => {
   });
 
   it('states only the kinds a ?type= filtered answer holds', async () => {
-    const vmsOnly = normaliseRecord(await capture('2024-08-01T06:00:00Z', (r) => r.type === 'qemu' || r.type === 'lxc'), { file: 'vms.json' });
+    const vmsOnly = normaliseRecord(
+      await capture('2024-08-01T06:00:00Z', (r) => r.type === 'qemu' || r.type === 'lxc'),
+      { file: 'vms.json' },
+    );
     expect(only(eventsOf(vmsOnly), 'inventory.snapshot')[0]!.snapshot.hosts).toBeUndefined();
-    const nodesOnly = normaliseRecord(await capture('2024-08-01T06:00:00Z', (r) => r.type === 'node'), { file: 'nodes.json' });
-    expect(only(eventsOf(nodesOnly), 'inventory.snapshot')[0]!.snapshot).toEqual({ scope: { source: 'proxmox', instance: 'pve-prod' }, hosts: ['pve:pve-prod/node/pve1', 'pve:pve-prod/node/pve2'] });
+    const nodesOnly = normaliseRecord(await capture('2024-08-01T06:00:00Z', (r) => r.type === 'node'), {
+      file: 'nodes.json',
+    });
+    expect(only(eventsOf(nodesOnly), 'inventory.snapshot')[0]!.snapshot).toEqual({
+      scope: { source: 'proxmox', instance: 'pve-prod' },
+      hosts: ['pve:pve-prod/node/pve1', 'pve:pve-prod/node/pve2'],
+    });
   });
 
   it('lists no inventory without a cluster, and rejects a cluster that is not a string', async () => {

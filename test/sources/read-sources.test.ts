@@ -34,7 +34,11 @@ describe('readSources', () => {
   });
 
   it('reports missing paths and unreadable formats as rejections, never throwing', async () => {
-    const out = await collect([join(dir, 'nope.json'), fixture('bad/truncated.json'), fixture('bad/syntax-error.json')]);
+    const out = await collect([
+      join(dir, 'nope.json'),
+      fixture('bad/truncated.json'),
+      fixture('bad/syntax-error.json'),
+    ]);
     expect(out.map((o) => [o.kind, o.record])).toEqual([
       ['rejected', undefined],
       ['rejected', 'line 2, column 34'],
@@ -46,23 +50,42 @@ describe('readSources', () => {
 
   it('rejects only the line with invalid UTF-8 and keeps the valid lines around it', async () => {
     const out = await collect([fixture('bad/invalid-utf8.ndjson')]);
-    expect(out.map((o) => (o.kind === 'event' ? o.event.id : `${o.kind} ${o.record} ${o.kind === 'rejected' ? o.field : ''}`))).toEqual(['u-1', 'rejected line 2 encoding', 'u-3']);
+    expect(
+      out.map((o) =>
+        o.kind === 'event' ? o.event.id : `${o.kind} ${o.record} ${o.kind === 'rejected' ? o.field : ''}`,
+      ),
+    ).toEqual(['u-1', 'rejected line 2 encoding', 'u-3']);
   });
 
   it('names the line of invalid UTF-8 in a whole JSON document', async () => {
     const file = join(dir, 'latin1.json');
-    await writeFile(file, Buffer.concat([Buffer.from('{\n "id": "x",\n "name": "caf'), Buffer.from([0xe9]), Buffer.from('"\n}\n')]));
-    expect(await collect([file])).toEqual([expect.objectContaining({ kind: 'rejected', record: 'line 3', field: 'encoding', reason: 'invalid UTF-8 on line 3' })]);
+    await writeFile(
+      file,
+      Buffer.concat([Buffer.from('{\n "id": "x",\n "name": "caf'), Buffer.from([0xe9]), Buffer.from('"\n}\n')]),
+    );
+    expect(await collect([file])).toEqual([
+      expect.objectContaining({
+        kind: 'rejected',
+        record: 'line 3',
+        field: 'encoding',
+        reason: 'invalid UTF-8 on line 3',
+      }),
+    ]);
   });
 
   it('reads several JSON values one per line in a .json file (govc output) as NDJSON', async () => {
     const file = join(dir, 'govc.json');
-    await writeFile(file, `${JSON.stringify({ object: 'VirtualMachine:vm-1', type: 'VmPoweredOnEvent', createdTime: '2024-01-01T00:00:00Z', category: 'info', message: 'on', key: 1 })}\n${JSON.stringify({ object: 'VirtualMachine:vm-1', type: 'VmPoweredOffEvent', createdTime: '2024-01-01T00:01:00Z', category: 'info', message: 'off', key: 2 })}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ object: 'VirtualMachine:vm-1', type: 'VmPoweredOnEvent', createdTime: '2024-01-01T00:00:00Z', category: 'info', message: 'on', key: 1 })}\n${JSON.stringify({ object: 'VirtualMachine:vm-1', type: 'VmPoweredOffEvent', createdTime: '2024-01-01T00:01:00Z', category: 'info', message: 'off', key: 2 })}\n`,
+    );
     expect(eventsOf(await collect([file])).map((e) => e.type)).toEqual(['vm.power_on', 'vm.power_off']);
   });
 
   it('applies a forced source to every record and refuses formats it cannot read', async () => {
-    const out = await collect([fixture('canonical/single.json'), fixture('rvtools/csv/RVTools_tabvHost.csv')], { source: 'nova' });
+    const out = await collect([fixture('canonical/single.json'), fixture('rvtools/csv/RVTools_tabvHost.csv')], {
+      source: 'nova',
+    });
     expect(out.map((o) => [o.kind, o.source])).toEqual([
       ['rejected', 'nova'],
       ['rejected', 'nova'],
@@ -71,7 +94,10 @@ describe('readSources', () => {
 
   it('uses the file modification time for snapshot formats, so the same file gives the same ids twice', async () => {
     const file = join(dir, 'pve.json');
-    await writeFile(file, JSON.stringify({ data: [{ id: 'node/pve9', type: 'node', node: 'pve9', status: 'online' }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ data: [{ id: 'node/pve9', type: 'node', node: 'pve9', status: 'online' }] }),
+    );
     const when = new Date('2024-05-05T05:05:05Z');
     await utimes(file, when, when);
     const a = eventsOf(await collect([file]));
@@ -84,7 +110,8 @@ describe('readSources', () => {
     const fifo = join(dir, 'events.pipe');
     execFileSync('mkfifo', [fifo]);
     const writer = createWriteStream(fifo);
-    const line = (i: number) => `${JSON.stringify({ id: `p${i}`, time: '2024-01-01T00:00:00Z', type: 'vm.power_on', vm: { id: `vm-${i}` } })}\n`;
+    const line = (i: number) =>
+      `${JSON.stringify({ id: `p${i}`, time: '2024-01-01T00:00:00Z', type: 'vm.power_on', vm: { id: `vm-${i}` } })}\n`;
     writer.write(line(0));
     const it = readSources([fifo])[Symbol.asyncIterator]();
     // Were the whole input read before yielding, this would wait for an end that only comes below.

@@ -27,13 +27,35 @@ describe('RVTools normaliser', () => {
     const vms = only(events, 'vm.upsert');
     expect(vms).toHaveLength(9);
     expect(vms.every((e) => e.time === '2025-10-23T13:14:57.000Z')).toBe(true);
-    expect(vms[0]).toMatchObject({ vm: { id: 'vm-89952', name: 'vm-1', hostId: '10.185.26.9', cluster: 'Cluster', datacenter: 'Datacenter', vcpus: 2, memoryMiB: 2048, powerState: 'poweredOff', guestOs: 'Amazon Linux 2 (64-bit)' } });
+    expect(vms[0]).toMatchObject({
+      vm: {
+        id: 'vm-89952',
+        name: 'vm-1',
+        hostId: '10.185.26.9',
+        cluster: 'Cluster',
+        datacenter: 'Datacenter',
+        vcpus: 2,
+        memoryMiB: 2048,
+        powerState: 'poweredOff',
+        guestOs: 'Amazon Linux 2 (64-bit)',
+      },
+    });
     expect(vms[0]!.vm.settings).toMatchObject({ firmware: 'efi' });
     // vm-9's vInfo row is cut short (no VM ID); vMemory names its MoRef, so the rows join.
     const vm9 = vms.find((e) => e.vm.name === 'vm-9')!;
-    expect(vm9.vm).toMatchObject({ id: 'vm-111122', vcpus: 18, memoryMiB: 40960, disks: [{ controller: 'scsi', sizeGiB: 100 }] });
+    expect(vm9.vm).toMatchObject({
+      id: 'vm-111122',
+      vcpus: 18,
+      memoryMiB: 40960,
+      disks: [{ controller: 'scsi', sizeGiB: 100 }],
+    });
     const host = only(events, 'host.upsert')[0]!.host;
-    expect(host).toMatchObject({ id: '10.17.135.71', cpu: { sockets: 2, coresPerSocket: 16, threadsPerCore: 2, mhz: 2295 }, memoryMiB: 261797, maintenanceMode: false });
+    expect(host).toMatchObject({
+      id: '10.17.135.71',
+      cpu: { sockets: 2, coresPerSocket: 16, threadsPerCore: 2, mhz: 2295 },
+      memoryMiB: 261797,
+      maintenanceMode: false,
+    });
   });
 
   it('gives identical event ids on a second ingest of the same export, so the store counts duplicates', async () => {
@@ -54,9 +76,21 @@ describe('RVTools normaliser', () => {
       ['vInfo row 5', 'vInfo.VM'],
     ]);
     const fleet = fleetOf(events);
-    expect(fleet.vms.get('vm-201')).toMatchObject({ name: 'app01', vcpus: 4, hostId: 'esx01.lab', nics: [{ network: 'prod-web' }, { network: 'backup' }], disks: [{ controller: 'scsi', sizeGiB: 100 }, { controller: 'nvme', sizeGiB: 50 }] });
+    expect(fleet.vms.get('vm-201')).toMatchObject({
+      name: 'app01',
+      vcpus: 4,
+      hostId: 'esx01.lab',
+      nics: [{ network: 'prod-web' }, { network: 'backup' }],
+      disks: [
+        { controller: 'scsi', sizeGiB: 100 },
+        { controller: 'nvme', sizeGiB: 50 },
+      ],
+    });
     expect(fleet.vms.has('vm-203')).toBe(false);
-    expect(fleet.hosts.get('esx01.lab')).toMatchObject({ hypervisor: { vendor: 'vmware', version: '7.0.3', build: '21930508' }, ntpServers: ['ntp1.lab', 'ntp2.lab'] });
+    expect(fleet.hosts.get('esx01.lab')).toMatchObject({
+      hypervisor: { vendor: 'vmware', version: '7.0.3', build: '21930508' },
+      ntpServers: ['ntp1.lab', 'ntp2.lab'],
+    });
     expect(fleet.hosts.get('esx02.lab')?.maintenanceMode).toBe(true);
   });
 
@@ -65,8 +99,18 @@ describe('RVTools normaliser', () => {
     await writeFile(truncated, (await readFile(fixture('rvtools/example1.xlsx'))).subarray(0, 4000));
     const out = await collect([fixture('bad/not-really.xlsx'), truncated]);
     expect(out).toEqual([
-      expect.objectContaining({ kind: 'rejected', source: 'rvtools', field: 'file', reason: 'not an xlsx workbook: the file is not a zip archive' }),
-      expect.objectContaining({ kind: 'rejected', source: 'rvtools', field: 'file', reason: expect.stringMatching(/^not a readable xlsx workbook/) }),
+      expect.objectContaining({
+        kind: 'rejected',
+        source: 'rvtools',
+        field: 'file',
+        reason: 'not an xlsx workbook: the file is not a zip archive',
+      }),
+      expect.objectContaining({
+        kind: 'rejected',
+        source: 'rvtools',
+        field: 'file',
+        reason: expect.stringMatching(/^not a readable xlsx workbook/),
+      }),
     ]);
   });
 
@@ -81,14 +125,51 @@ describe('RVTools normaliser', () => {
   });
 
   it('reads the columns of a real RVTools 4.7.1 export by their exact header names', async () => {
-    const { sheets } = JSON.parse(await readFile(fixture('rvtools/rvtools-4.7.1-columns.json'), 'utf8')) as { sheets: Record<string, { columns: string[] }> };
+    const { sheets } = JSON.parse(await readFile(fixture('rvtools/rvtools-4.7.1-columns.json'), 'utf8')) as {
+      sheets: Record<string, { columns: string[] }>;
+    };
     const values: Record<string, Record<string, Cell>> = {
-      vInfo: { VM: 'db01', Powerstate: 'poweredOn', Template: 'False', CPUs: 8, Memory: 32768, 'Network #1': 'prod-db', Path: '[ds-gold] db01/db01.vmx', Firmware: 'efi', 'EFI Secure boot': 'True', Datacenter: 'DC1', Cluster: 'Cluster-A', Host: 'esx01.lab', 'OS according to the configuration file': 'Red Hat Enterprise Linux 9 (64-bit)', 'VM ID': 'vm-301', 'VM UUID': '4210-301' },
+      vInfo: {
+        VM: 'db01',
+        Powerstate: 'poweredOn',
+        Template: 'False',
+        CPUs: 8,
+        Memory: 32768,
+        'Network #1': 'prod-db',
+        Path: '[ds-gold] db01/db01.vmx',
+        Firmware: 'efi',
+        'EFI Secure boot': 'True',
+        Datacenter: 'DC1',
+        Cluster: 'Cluster-A',
+        Host: 'esx01.lab',
+        'OS according to the configuration file': 'Red Hat Enterprise Linux 9 (64-bit)',
+        'VM ID': 'vm-301',
+        'VM UUID': '4210-301',
+      },
       vCPU: { VM: 'db01', CPUs: 8, 'Hot Add': 'True', 'Hot Remove': 'False', 'VM ID': 'vm-301' },
       vMemory: { VM: 'db01', 'Size MiB': 32768, 'Hot Add': 'False', 'VM ID': 'vm-301' },
-      vDisk: { VM: 'db01', Disk: 'Hard disk 1', 'Capacity MiB': 204800, Controller: 'SCSI controller 0', 'VM ID': 'vm-301' },
+      vDisk: {
+        VM: 'db01',
+        Disk: 'Hard disk 1',
+        'Capacity MiB': 204800,
+        Controller: 'SCSI controller 0',
+        'VM ID': 'vm-301',
+      },
       vNetwork: { VM: 'db01', Network: 'prod-db', Adapter: 'Vmxnet3', 'Direct Path IO': 'False', 'VM ID': 'vm-301' },
-      vHost: { Host: 'esx01.lab', Datacenter: 'DC1', Cluster: 'Cluster-A', 'in Maintenance Mode': 'False', Speed: 2600, 'HT Active': 'True', '# CPU': 2, 'Cores per CPU': 16, '# Memory': 524288, 'ESX Version': 'VMware ESXi 8.0.2 build-22380479', 'NTP Server(s)': 'ntp1.lab', 'Object ID': 'host-11' },
+      vHost: {
+        Host: 'esx01.lab',
+        Datacenter: 'DC1',
+        Cluster: 'Cluster-A',
+        'in Maintenance Mode': 'False',
+        Speed: 2600,
+        'HT Active': 'True',
+        '# CPU': 2,
+        'Cores per CPU': 16,
+        '# Memory': 524288,
+        'ESX Version': 'VMware ESXi 8.0.2 build-22380479',
+        'NTP Server(s)': 'ntp1.lab',
+        'Object ID': 'host-11',
+      },
       vMetaData: { 'xlsx creation datetime': '2024/12/01 08:00:00' },
     };
     const input: Sheet[] = Object.entries(values).map(([name, row]) => {
@@ -99,13 +180,36 @@ describe('RVTools normaliser', () => {
     const out = normaliseRvtools({ file: 'RVTools_export_all.xlsx', sheets: input });
     expect(rejectedOf(out)).toEqual([]);
     const [host, vm] = eventsOf(out);
-    expect(host).toMatchObject({ time: '2024-12-01T08:00:00Z', host: { id: 'host-11', name: 'esx01.lab', cpu: { sockets: 2, coresPerSocket: 16, threadsPerCore: 2, mhz: 2600 }, memoryMiB: 524288, hypervisor: { version: '8.0.2', build: '22380479' }, ntpServers: ['ntp1.lab'], maintenanceMode: false } });
+    expect(host).toMatchObject({
+      time: '2024-12-01T08:00:00Z',
+      host: {
+        id: 'host-11',
+        name: 'esx01.lab',
+        cpu: { sockets: 2, coresPerSocket: 16, threadsPerCore: 2, mhz: 2600 },
+        memoryMiB: 524288,
+        hypervisor: { version: '8.0.2', build: '22380479' },
+        ntpServers: ['ntp1.lab'],
+        maintenanceMode: false,
+      },
+    });
     expect(vm).toMatchObject({
       vm: {
-        id: 'vm-301', name: 'db01', hostId: 'host-11', datastore: 'ds-gold', vcpus: 8, memoryMiB: 32768, powerState: 'poweredOn',
+        id: 'vm-301',
+        name: 'db01',
+        hostId: 'host-11',
+        datastore: 'ds-gold',
+        vcpus: 8,
+        memoryMiB: 32768,
+        powerState: 'poweredOn',
         nics: [{ network: 'prod-db', adapter: 'Vmxnet3', passthrough: false }],
         disks: [{ controller: 'scsi', sizeGiB: 200 }],
-        settings: { firmware: 'efi', 'uefi.secureBoot.enabled': true, 'vcpu.hotadd': true, 'vcpu.hotremove': false, 'mem.hotadd': false },
+        settings: {
+          firmware: 'efi',
+          'uefi.secureBoot.enabled': true,
+          'vcpu.hotadd': true,
+          'vcpu.hotremove': false,
+          'mem.hotadd': false,
+        },
       },
     });
   });

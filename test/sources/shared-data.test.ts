@@ -38,7 +38,9 @@ describe.skipIf(!existsSync(SHARED))('every public sample in ../shared/data', ()
       if (o.kind === 'event') expect(FleetEventSchema.safeParse(o.event).success).toBe(true);
       else expect(o.reason, `${o.file} ${o.record ?? ''}`).toMatch(/\S/);
     }
-    const rejectedFiles = [...new Set(out.filter((o) => o.kind === 'rejected').map((o) => o.file.replace(`${SHARED}/`, '')))].sort();
+    const rejectedFiles = [
+      ...new Set(out.filter((o) => o.kind === 'rejected').map((o) => o.file.replace(`${SHARED}/`, ''))),
+    ].sort();
     // The samples that are broken on purpose upstream (invalid fixtures of VEBA and govmomi tests), and an
     // EventBridge event of another AWS service: nothing else may be refused.
     expect(rejectedFiles).toEqual([

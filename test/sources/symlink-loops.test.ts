@@ -25,7 +25,10 @@ describe('readSources on directories with symbolic links', () => {
     expect(eventsOf(out).map((e) => e.id)).toEqual(['a', 'b']);
     expect(rejectedOf(out)).toEqual([]);
     expect(ignoredOf(out)).toEqual([
-      expect.objectContaining({ file: join(root, 'sub', 'up'), reason: `symlink loop: leads back to ${root}, already being read` }),
+      expect.objectContaining({
+        file: join(root, 'sub', 'up'),
+        reason: `symlink loop: leads back to ${root}, already being read`,
+      }),
     ]);
   }, 60_000);
 
@@ -38,7 +41,11 @@ describe('readSources on directories with symbolic links', () => {
     await symlink('.', join(root, 'self'));
     const out = await collect([root]);
     expect(eventsOf(out).map((e) => e.id)).toEqual(['c']);
-    expect(ignoredOf(out).map((o) => o.file)).toEqual([join(root, 'self'), join(root, 'x', 'loop1'), join(root, 'x', 'loop2')]);
+    expect(ignoredOf(out).map((o) => o.file)).toEqual([
+      join(root, 'self'),
+      join(root, 'x', 'loop1'),
+      join(root, 'x', 'loop2'),
+    ]);
     expect(ignoredOf(out).every((o) => o.reason.startsWith('symlink loop: '))).toBe(true);
   }, 60_000);
 
@@ -52,7 +59,10 @@ describe('readSources on directories with symbolic links', () => {
     expect(eventsOf(out).map((e) => e.id)).toEqual(['d']);
     expect(ignoredOf(out)).toEqual([
       expect.objectContaining({ file: join(root, 'data'), reason: `already read as ${join(root, 'alias')}` }),
-      expect.objectContaining({ file: join(root, 'link.json'), reason: `already read as ${join(root, 'alias', 'd.json')}` }),
+      expect.objectContaining({
+        file: join(root, 'link.json'),
+        reason: `already read as ${join(root, 'alias', 'd.json')}`,
+      }),
     ]);
   }, 60_000);
 
@@ -61,6 +71,12 @@ describe('readSources on directories with symbolic links', () => {
     await mkdir(root, { recursive: true });
     await symlink('me.json', join(root, 'me.json'));
     const out = await collect([root]);
-    expect(out).toEqual([expect.objectContaining({ kind: 'ignored', file: join(root, 'me.json'), reason: 'symlink loop: the link resolves to itself (ELOOP)' })]);
+    expect(out).toEqual([
+      expect.objectContaining({
+        kind: 'ignored',
+        file: join(root, 'me.json'),
+        reason: 'symlink loop: the link resolves to itself (ELOOP)',
+      }),
+    ]);
   }, 60_000);
 });

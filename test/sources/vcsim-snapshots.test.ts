@@ -20,8 +20,13 @@ describe('vcsim/govc inventory dump as a full snapshot of its vCenter', () => {
     const first = await dump('2026-01-01T00:00:00Z');
     const second = await dump('2026-01-02T00:00:00Z');
     const [gone, kept] = [second.virtualMachines[0]!.Moref, second.virtualMachines[1]!.Moref];
-    second.virtualMachines = second.virtualMachines.slice(1).map((vm) => (vm.Moref === kept ? { ...vm, Networks: [] } : vm));
-    const events = eventsOf([...normaliseRecord(second, { file: 'b.json' }), ...normaliseRecord(first, { file: 'a.json' })]);
+    second.virtualMachines = second.virtualMachines
+      .slice(1)
+      .map((vm) => (vm.Moref === kept ? { ...vm, Networks: [] } : vm));
+    const events = eventsOf([
+      ...normaliseRecord(second, { file: 'b.json' }),
+      ...normaliseRecord(first, { file: 'a.json' }),
+    ]);
     expect(only(events, 'inventory.snapshot')).toHaveLength(2);
     const fleet = fleetOf(events);
     expect(fleet.vms.has(gone)).toBe(false);
@@ -33,6 +38,8 @@ describe('vcsim/govc inventory dump as a full snapshot of its vCenter', () => {
   it('lists no inventory for a dump that does not name its vCenter, and rejects a vcenter that is not a string', async () => {
     const { vcenter: _v, ...unnamed } = await dump('2026-01-01T00:00:00Z');
     expect(only(eventsOf(normaliseRecord(unnamed, { file: 'a.json' })), 'inventory.snapshot')).toEqual([]);
-    expect(normaliseRecord({ ...unnamed, vcenter: ['x'] }, { file: 'a.json' })).toEqual([expect.objectContaining({ kind: 'rejected', field: 'vcenter' })]);
+    expect(normaliseRecord({ ...unnamed, vcenter: ['x'] }, { file: 'a.json' })).toEqual([
+      expect.objectContaining({ kind: 'rejected', field: 'vcenter' }),
+    ]);
   });
 });

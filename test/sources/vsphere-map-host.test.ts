@@ -17,10 +17,18 @@ function objects(file: string): ObjectContent[] {
 }
 
 describe('vSphere host mapping for what vcsim does not report', () => {
-  const [prod1, prod2] = objects('host-ntp-tpm.xml').map((o) => mapHost(o, new Map(), buildTopology([]), (m) => `vc-uuid/${m}`, 'vc01').host);
+  const [prod1, prod2] = objects('host-ntp-tpm.xml').map(
+    (o) => mapHost(o, new Map(), buildTopology([]), (m) => `vc-uuid/${m}`, 'vc01').host,
+  );
 
   it('reads NTP servers from config.dateTimeInfo.ntpConfig and secure boot + TPM from an accepted TPM attestation', () => {
-    expect(prod1).toMatchObject({ id: 'vc-uuid/host-1001', ntpServers: ['0.pool.ntp.org', '1.pool.ntp.org'], secureBoot: true, tpm: true, lockdownMode: 'normal' });
+    expect(prod1).toMatchObject({
+      id: 'vc-uuid/host-1001',
+      ntpServers: ['0.pool.ntp.org', '1.pool.ntp.org'],
+      secureBoot: true,
+      tpm: true,
+      lockdownMode: 'normal',
+    });
   });
 
   it('reports no secure boot it cannot know, a missing TPM as absent, and no lockdown mode the server could not give', () => {

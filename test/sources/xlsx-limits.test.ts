@@ -23,10 +23,18 @@ describe('xlsx limits', () => {
 
   it('refuses a zip bomb from the sizes its directory declares, before inflating', async () => {
     const file = join(dir, 'bomb.xlsx');
-    await writeFile(file, buildZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/sharedStrings.xml', data: Buffer.alloc(4 * 1024 * 1024, 0x41) }]));
+    await writeFile(
+      file,
+      buildZip([
+        { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+        { name: 'xl/sharedStrings.xml', data: Buffer.alloc(4 * 1024 * 1024, 0x41) },
+      ]),
+    );
     const r = await onlyRejection(file, {});
     expect(r).toMatchObject({ source: 'rvtools', file, field: 'file' });
-    expect(r.reason).toMatch(/^zip entry "xl\/sharedStrings\.xml" declares 4194304 bytes from \d+ \(\d+:1, limit 200:1\): refused as a zip bomb before inflating$/);
+    expect(r.reason).toMatch(
+      /^zip entry "xl\/sharedStrings\.xml" declares 4194304 bytes from \d+ \(\d+:1, limit 200:1\): refused as a zip bomb before inflating$/,
+    );
   });
 
   it('refuses a workbook whose declared uncompressed total is over the limit', async () => {
@@ -36,14 +44,20 @@ describe('xlsx limits', () => {
 
   it('refuses an entry that inflates past the size its headers declare (a lying directory)', async () => {
     const file = join(dir, 'liar.xlsx');
-    await writeFile(file, buildZip([{ name: 'xl/sharedStrings.xml', data: Buffer.alloc(2 * 1024 * 1024, 0x41), declaredSize: 1000 }]));
+    await writeFile(
+      file,
+      buildZip([{ name: 'xl/sharedStrings.xml', data: Buffer.alloc(2 * 1024 * 1024, 0x41), declaredSize: 1000 }]),
+    );
     const r = await onlyRejection(file, {});
     expect(r.reason).toMatch(/^not a readable xlsx workbook: too many bytes in the stream/);
   });
 
   it('refuses a zip of thousands of entries without listing them', async () => {
     const file = join(dir, 'many.xlsx');
-    await writeFile(file, buildZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `p${i}`, data: Buffer.from('x') }))));
+    await writeFile(
+      file,
+      buildZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `p${i}`, data: Buffer.from('x') }))),
+    );
     const r = await onlyRejection(file, {});
     expect(r.reason).toBe('the zip has 10001 entries; an xlsx workbook has a few dozen (limit 10000)');
   });
@@ -64,7 +78,10 @@ describe('xlsx limits', () => {
     ws.commit();
     await writer.commit();
     const r = await onlyRejection(file, { maxRows: 10 });
-    expect(r).toMatchObject({ record: 'vInfo row 11', reason: 'the RVTools tabs hold more than 10 rows, the limit for one export' });
+    expect(r).toMatchObject({
+      record: 'vInfo row 11',
+      reason: 'the RVTools tabs hold more than 10 rows, the limit for one export',
+    });
     // Under the limit the same workbook is read as before.
     const out = await collect([file], { limits: { maxRows: 51 } });
     expect(eventsOf(out)).toHaveLength(50);

@@ -19,10 +19,24 @@ const NOW = Date.parse('2025-06-01T00:00:00Z');
 const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
 
 const store = (extra: Partial<ConstructorParameters<typeof DynamoStore>[0]> = {}) =>
-  new DynamoStore({ client: new DynamoDBClient({ region: 'local' }), tableName: 't', retry: fastRetry, now: () => NOW, scanSegments: 1, snapshotEvery: 0, ...extra });
+  new DynamoStore({
+    client: new DynamoDBClient({ region: 'local' }),
+    tableName: 't',
+    retry: fastRetry,
+    now: () => NOW,
+    scanSegments: 1,
+    snapshotEvery: 0,
+    ...extra,
+  });
 
-const upsert = (vm: string): FleetEvent => ({ id: `e-${vm}`, time: '2025-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: vm, name: vm } });
-const stored = (e: FleetEvent) => eventItem(JSON.stringify(e), eventKey(e), NOW - 3_600_000, Math.floor(NOW / 1000) + 1000);
+const upsert = (vm: string): FleetEvent => ({
+  id: `e-${vm}`,
+  time: '2025-01-01T00:00:00Z',
+  type: 'vm.upsert',
+  vm: { id: vm, name: vm },
+});
+const stored = (e: FleetEvent) =>
+  eventItem(JSON.stringify(e), eventKey(e), NOW - 3_600_000, Math.floor(NOW / 1000) + 1000);
 const accessDenied = () => Object.assign(new Error('not authorised to write STATE'), { name: 'AccessDeniedException' });
 
 /** PutItem fails (not retryably) for the snapshot of `failingPk`, succeeds for the others. */
@@ -59,13 +73,22 @@ describe('compaction faults', () => {
     ddb.on(QueryCommand).resolves({ Items: [stored(upsert('vm-1'))] });
     failSnapshotOf('VM#vm-1');
     const s = store({ snapshotEvery: 1 });
-    await expect(s.putEvents([upsert('vm-1')])).resolves.toMatchObject({ written: 1, duplicates: 0, subjects: [{ kind: 'vm', id: 'vm-1' }] });
+    await expect(s.putEvents([upsert('vm-1')])).resolves.toMatchObject({
+      written: 1,
+      duplicates: 0,
+      subjects: [{ kind: 'vm', id: 'vm-1' }],
+    });
     expect(s.stats).toMatchObject({ snapshotsWritten: 0, snapshotsSkipped: 1 });
   });
 
   it('never sends a snapshot over the item limit', async () => {
     const settings = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, '1']));
-    const wide: FleetEvent = { id: 'wide', time: '2025-01-01T00:00:00Z', type: 'vm.upsert', vm: { id: 'vm-wide', settings } };
+    const wide: FleetEvent = {
+      id: 'wide',
+      time: '2025-01-01T00:00:00Z',
+      type: 'vm.upsert',
+      vm: { id: 'vm-wide', settings },
+    };
     ddb.on(QueryCommand).resolves({ Items: [stored(wide)] });
     ddb.on(PutItemCommand).resolves({});
     await expect(store().compactEntity('VM#vm-wide')).resolves.toMatchObject({ written: false });

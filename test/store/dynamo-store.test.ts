@@ -24,7 +24,14 @@ const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 
 function store(extra: Partial<ConstructorParameters<typeof DynamoStore>[0]> = {}) {
-  return new DynamoStore({ client: new DynamoDBClient({ region: 'local' }), tableName: 't', retry: fastRetry, now: () => NOW, snapshotEvery: 0, ...extra });
+  return new DynamoStore({
+    client: new DynamoDBClient({ region: 'local' }),
+    tableName: 't',
+    retry: fastRetry,
+    now: () => NOW,
+    snapshotEvery: 0,
+    ...extra,
+  });
 }
 
 const vmUpsert = (n: number, extra: Partial<{ name: string; time: string }> = {}): FleetEvent => ({
@@ -71,7 +78,11 @@ describe('DynamoStore.putEvents', () => {
   });
 
   it('gives up after the retry budget with an error naming the items not written', async () => {
-    ddb.on(BatchWriteItemCommand).callsFake((input: { RequestItems: Record<string, WriteRequest[]> }) => ({ UnprocessedItems: input.RequestItems }));
+    ddb
+      .on(BatchWriteItemCommand)
+      .callsFake((input: { RequestItems: Record<string, WriteRequest[]> }) => ({
+        UnprocessedItems: input.RequestItems,
+      }));
     const err = await store()
       .putEvents([vmUpsert(1)])
       .catch((e: unknown) => e);
@@ -90,13 +101,19 @@ describe('DynamoStore.putEvents', () => {
 
   it('retries a request that timed out', async () => {
     const timeout = Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
-    ddb.on(BatchGetItemCommand).rejectsOnce(timeout).resolves({ Responses: { t: [] } });
+    ddb
+      .on(BatchGetItemCommand)
+      .rejectsOnce(timeout)
+      .resolves({ Responses: { t: [] } });
     expect((await store().putEvents([vmUpsert(1)])).written).toBe(1);
     expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(2);
   });
 
   it('does not retry an error that is not transient', async () => {
-    const invalid = Object.assign(new Error('bad key'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    const invalid = Object.assign(new Error('bad key'), {
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
     ddb.on(BatchWriteItemCommand).rejects(invalid);
     await expect(store().putEvents([vmUpsert(1)])).rejects.toThrow('bad key');
     expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(1);
@@ -114,7 +131,9 @@ describe('DynamoStore.putEvents', () => {
     ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [{ pk: { S: key.pk }, sk: { S: key.sk } }] } });
     const result = await store().putEvents([stored, vmUpsert(2)]);
     expect(result).toMatchObject({ written: 1, duplicates: 1 });
-    expect(written(ddb.commandCalls(BatchWriteItemCommand)[0]!.args[0].input.RequestItems!.t)).toEqual([eventKey(vmUpsert(2)).sk]);
+    expect(written(ddb.commandCalls(BatchWriteItemCommand)[0]!.args[0].input.RequestItems!.t)).toEqual([
+      eventKey(vmUpsert(2)).sk,
+    ]);
   });
 
   it('counts a repeated event within one batch as a duplicate', async () => {
@@ -138,7 +157,9 @@ describe('DynamoStore.putEvents', () => {
   it('rewrites an expired event the TTL has not yet deleted, renewing its expiry', async () => {
     const key = eventKey(vmUpsert(1));
     const past = String(Math.floor(NOW / 1000) - 10);
-    ddb.on(BatchGetItemCommand).resolves({ Responses: { t: [{ pk: { S: key.pk }, sk: { S: key.sk }, expiresAt: { N: past } }] } });
+    ddb
+      .on(BatchGetItemCommand)
+      .resolves({ Responses: { t: [{ pk: { S: key.pk }, sk: { S: key.sk }, expiresAt: { N: past } }] } });
     const result = await store({ eventRetentionDays: 1 }).putEvents([vmUpsert(1)]);
     expect(result).toMatchObject({ written: 1, duplicates: 0 });
     const item = ddb.commandCalls(BatchWriteItemCommand)[0]!.args[0].input.RequestItems!.t![0]!.PutRequest!.Item!;
@@ -146,7 +167,12 @@ describe('DynamoStore.putEvents', () => {
   });
 
   it('keys events by entity and UTC event time, whatever offset the source used', () => {
-    const key = eventKey({ id: 'x', time: '2025-01-01T02:00:00.5+02:00', type: 'host.connected', host: { id: 'esx-1' } });
+    const key = eventKey({
+      id: 'x',
+      time: '2025-01-01T02:00:00.5+02:00',
+      type: 'host.connected',
+      host: { id: 'esx-1' },
+    });
     expect(key).toEqual({ pk: 'HOST#esx-1', sk: 'EV#2025-01-01T00:00:00.500Z#x' });
   });
 });
@@ -182,7 +208,12 @@ describe('DynamoStore reads', () => {
 describe('DynamoStore snapshots', () => {
   const pk = 'VM#vm-1';
   const snapshot = (name: string, version: number, time: string) => {
-    const state = applyEvent(emptyState('vm', 'vm-1'), { id: `s${version}`, time, type: 'vm.upsert', vm: { id: 'vm-1', name } });
+    const state = applyEvent(emptyState('vm', 'vm-1'), {
+      id: `s${version}`,
+      time,
+      type: 'vm.upsert',
+      vm: { id: 'vm-1', name },
+    });
     return snapshotItem(pk, state, version, 0);
   };
 
@@ -225,7 +256,9 @@ describe('DynamoStore snapshots', () => {
     await s.putEvents([vmUpsert(0), vmUpsert(7)]); // vm-0 twice
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
     await s.putEvents([vmUpsert(14)]);
-    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([{ ':pk': { S: 'VM#vm-0' } }]);
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([
+      { ':pk': { S: 'VM#vm-0' } },
+    ]);
   });
 });
 
@@ -233,7 +266,9 @@ describe('DynamoStore outbox', () => {
   it('keeps a waiting message as it is when it is enqueued again', async () => {
     ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     await expect(
-      store().enqueueOutbox([{ id: 'm1', createdAt: '2025-01-01T00:00:00Z', payload: { text: 'x' }, fingerprints: ['f'] }]),
+      store().enqueueOutbox([
+        { id: 'm1', createdAt: '2025-01-01T00:00:00Z', payload: { text: 'x' }, fingerprints: ['f'] },
+      ]),
     ).resolves.toBeUndefined();
     expect(ddb.commandCalls(PutItemCommand)[0]!.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk)');
   });

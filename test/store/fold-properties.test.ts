@@ -7,7 +7,12 @@ import { fleetToJson, materialiseFleet } from '../../src/model/fleet';
 // Few entities, few distinct times, so generated events collide on fields and tie on time.
 const vmId = fc.constantFrom('vm-a', 'vm-b', 'vm-c');
 const hostId = fc.constantFrom('h-1', 'h-2');
-const time = fc.constantFrom('2025-01-01T00:00:00Z', '2025-01-01T02:00:00+02:00', '2025-01-01T00:00:01Z', '2025-01-02T00:00:00.250Z');
+const time = fc.constantFrom(
+  '2025-01-01T00:00:00Z',
+  '2025-01-01T02:00:00+02:00',
+  '2025-01-01T00:00:01Z',
+  '2025-01-02T00:00:00.250Z',
+);
 const body = fc.record(
   {
     name: fc.constantFrom('x', 'y', 'z'),
@@ -22,10 +27,18 @@ const body = fc.record(
 const eventShape = fc.oneof(
   fc.record({ type: fc.constant('vm.upsert' as const), vm: vmId, body }),
   fc.record({ type: fc.constantFrom('vm.remove' as const, 'vm.power_on' as const, 'vm.power_off' as const), vm: vmId }),
-  fc.record({ type: fc.constant('vm.migrate' as const), vm: vmId, to: hostId, kind: fc.constantFrom('live' as const, 'drs' as const) }),
+  fc.record({
+    type: fc.constant('vm.migrate' as const),
+    vm: vmId,
+    to: hostId,
+    kind: fc.constantFrom('live' as const, 'drs' as const),
+  }),
   fc.record({ type: fc.constant('vm.clone' as const), vm: vmId, from: vmId, body }),
   fc.record({ type: fc.constant('host.upsert' as const), host: hostId, cluster: fc.constantFrom('c1', 'c2') }),
-  fc.record({ type: fc.constantFrom('host.remove' as const, 'host.connection_lost' as const, 'host.maintenance_enter' as const), host: hostId }),
+  fc.record({
+    type: fc.constantFrom('host.remove' as const, 'host.connection_lost' as const, 'host.maintenance_enter' as const),
+    host: hostId,
+  }),
 );
 
 /** Events with unique ids (an id is the idempotency key: the same id always means the same event). */
@@ -60,10 +73,14 @@ function canonical(value: unknown): string {
   );
 }
 
-const states = (events: Iterable<FleetEvent>) => canonical([...foldEvents(events).entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+const states = (events: Iterable<FleetEvent>) =>
+  canonical([...foldEvents(events).entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 const fleet = (s: Iterable<EntityState>) => canonical(fleetToJson(materialiseFleet(s)));
 const shuffle = <T>(items: T[], keys: number[]) =>
-  items.map((item, i) => ({ item, k: keys[i % Math.max(keys.length, 1)] ?? 0, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.item);
+  items
+    .map((item, i) => ({ item, k: keys[i % Math.max(keys.length, 1)] ?? 0, i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.item);
 
 describe('per-field last-writer-wins fold', () => {
   it('gives the same state whatever order the events arrive in', () => {
@@ -78,7 +95,9 @@ describe('per-field last-writer-wins fold', () => {
   it('gives the same state when events are delivered more than once', () => {
     fc.assert(
       fc.property(history, fc.array(fc.nat(), { minLength: 1 }), (events, picks) => {
-        const again = picks.map((p) => events[p % Math.max(events.length, 1)]).filter((e): e is FleetEvent => e !== undefined);
+        const again = picks
+          .map((p) => events[p % Math.max(events.length, 1)])
+          .filter((e): e is FleetEvent => e !== undefined);
         expect(states([...events, ...again, ...events])).toBe(states(events));
       }),
       { numRuns: 300 },

@@ -1,13 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
-import { IngestError, ingestOutcomes, type IngestProgress } from '../../src/pipeline/ingest';
+import { IngestError, ingestOutcomes, type IngestProgress } from '../../src/app/ingest';
 import { PartialPutError } from '../../src/store/partial-put-error';
 import type { SourceOutcome } from '../../src/sources/types';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { PutEventsResult } from '../../src/store/types';
 
-const upsert = (n: number, vm = `vm-${n}`): FleetEvent => ({ id: `e${n}`, time: `2025-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`, type: 'vm.upsert', vm: { id: vm } });
-const ev = (n: number, source: 'vcenter' | 'nova' = 'vcenter'): SourceOutcome => ({ kind: 'event', source, event: upsert(n), file: `${source}.json`, record: `record ${n}` });
+const upsert = (n: number, vm = `vm-${n}`): FleetEvent => ({
+  id: `e${n}`,
+  time: `2025-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`,
+  type: 'vm.upsert',
+  vm: { id: vm },
+});
+const ev = (n: number, source: 'vcenter' | 'nova' = 'vcenter'): SourceOutcome => ({
+  kind: 'event',
+  source,
+  event: upsert(n),
+  file: `${source}.json`,
+  record: `record ${n}`,
+});
 
 /** Records each putEvents batch so tests can see how outcomes were grouped. */
 class RecordingStore extends MemoryStore {
@@ -23,7 +34,11 @@ describe('ingestOutcomes', () => {
     const store = new RecordingStore();
     const outcomes = [ev(1), ev(2, 'nova'), ev(3), ev(4), ev(5, 'nova'), ev(1)];
     const report = await ingestOutcomes(store, outcomes, { batchSize: 2 });
-    expect(store.batches).toEqual([['e1', 'e3'], ['e2', 'e5'], ['e4', 'e1']]);
+    expect(store.batches).toEqual([
+      ['e1', 'e3'],
+      ['e2', 'e5'],
+      ['e4', 'e1'],
+    ]);
     expect(report.bySource).toEqual({
       vcenter: { accepted: 3, duplicates: 1, ignored: 0, rejected: 0 },
       nova: { accepted: 2, duplicates: 0, ignored: 0, rejected: 0 },
@@ -34,11 +49,20 @@ describe('ingestOutcomes', () => {
   it('reads an async iterable and reports progress up to the final counts', async () => {
     async function* outcomes(): AsyncGenerator<SourceOutcome> {
       for (let i = 0; i < 250; i++) yield ev(i);
-      yield { kind: 'ignored', source: 'vcenter', reason: 'UserLoginSessionEvent', file: 'vcenter.json', record: 'record 250' };
+      yield {
+        kind: 'ignored',
+        source: 'vcenter',
+        reason: 'UserLoginSessionEvent',
+        file: 'vcenter.json',
+        record: 'record 250',
+      };
       yield { kind: 'rejected', reason: 'not JSON', file: 'junk.bin' };
     }
     const seen: IngestProgress[] = [];
-    const report = await ingestOutcomes(new MemoryStore(), outcomes(), { batchSize: 100, onProgress: (p) => seen.push(p) });
+    const report = await ingestOutcomes(new MemoryStore(), outcomes(), {
+      batchSize: 100,
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.at(-1)).toEqual({ processed: 252, accepted: 250, duplicates: 0, ignored: 1, rejected: 1 });
     expect(seen.map((p) => p.accepted)).toEqual([...seen.map((p) => p.accepted)].sort((a, b) => a - b));
     expect(report.rejected).toEqual([{ file: 'junk.bin', reason: 'not JSON' }]);
@@ -46,7 +70,12 @@ describe('ingestOutcomes', () => {
   });
 
   it('lists each touched entity once', async () => {
-    const outcomes: SourceOutcome[] = [1, 2, 3].map((n) => ({ kind: 'event', source: 'canonical', event: upsert(n, 'same'), file: 'f' }));
+    const outcomes: SourceOutcome[] = [1, 2, 3].map((n) => ({
+      kind: 'event',
+      source: 'canonical',
+      event: upsert(n, 'same'),
+      file: 'f',
+    }));
     const report = await ingestOutcomes(new MemoryStore(), outcomes, { batchSize: 1 });
     expect(report.subjects).toEqual([{ kind: 'vm', id: 'same' }]);
   });
@@ -61,7 +90,9 @@ describe('ingestOutcomes', () => {
         return super.putEvents(events);
       }
     })();
-    await expect(ingestOutcomes(store, [ev(1), ev(2), ev(3)], { batchSize: 1, concurrency: 2 })).rejects.toThrow('table gone');
+    await expect(ingestOutcomes(store, [ev(1), ev(2), ev(3)], { batchSize: 1, concurrency: 2 })).rejects.toThrow(
+      'table gone',
+    );
     expect(settled).toBe(3);
   });
 
@@ -119,9 +150,15 @@ describe('ingestOutcomes', () => {
         throw new PartialPutError([events[0]!], { ...stored, duplicates: 0 }, new Error('throttled for good'));
       }
     })();
-    const err = (await ingestOutcomes(store, [ev(1), ev(2), ev(3), ev(4)], { batchSize: 2, concurrency: 1 }).catch((e: unknown) => e)) as IngestError;
+    const err = (await ingestOutcomes(store, [ev(1), ev(2), ev(3), ev(4)], { batchSize: 2, concurrency: 1 }).catch(
+      (e: unknown) => e,
+    )) as IngestError;
     expect(err).toBeInstanceOf(IngestError);
-    expect(err.report).toMatchObject({ accepted: 3, duplicates: 0, subjects: [{ id: 'vm-1' }, { id: 'vm-2' }, { id: 'vm-3' }] });
+    expect(err.report).toMatchObject({
+      accepted: 3,
+      duplicates: 0,
+      subjects: [{ id: 'vm-1' }, { id: 'vm-2' }, { id: 'vm-3' }],
+    });
     expect(err.message).toContain('3 event(s) stored');
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
 
-const upsert = (vm: string, time: string, name: string): FleetEvent => ({ id: 'shared-id', time, type: 'vm.upsert', vm: { id: vm, name } });
+const upsert = (vm: string, time: string, name: string): FleetEvent => ({
+  id: 'shared-id',
+  time,
+  type: 'vm.upsert',
+  vm: { id: vm, name },
+});
 
 describe('MemoryStore duplicates', () => {
   it('treats an id reused for another subject or another time as a new event, as the DynamoDB store keys them', async () => {

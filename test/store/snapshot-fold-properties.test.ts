@@ -9,7 +9,13 @@ import { fleetToJson, materialiseFleet } from '../../src/model/fleet';
 const vmId = fc.constantFrom('vm-a', 'vm-b', 'vm-c');
 const hostId = fc.constantFrom('h-1', 'h-2');
 const scope = fc.constantFrom({ source: 'vcenter', instance: 'vc-1' }, { source: 'vcenter', instance: 'vc-2' });
-const TIMES = ['2025-01-01T00:00:00Z', '2025-01-01T02:00:00+02:00', '2025-01-01T00:00:01Z', '2025-01-01T00:00:02Z', '2025-01-02T00:00:00.250Z'];
+const TIMES = [
+  '2025-01-01T00:00:00Z',
+  '2025-01-01T02:00:00+02:00',
+  '2025-01-01T00:00:01Z',
+  '2025-01-01T00:00:02Z',
+  '2025-01-02T00:00:00.250Z',
+];
 const time = fc.constantFrom(...TIMES);
 const vmBody = fc.record(
   {
@@ -28,12 +34,36 @@ const hostBody = fc.record(
   },
   { requiredKeys: [] },
 );
-const vmComplete = fc.option(fc.oneof(fc.constant(true as const), fc.record({ fields: fc.uniqueArray(fc.constantFrom('settings', 'nics', 'name', 'labels'), { minLength: 1 }) })), { nil: undefined });
-const hostComplete = fc.option(fc.oneof(fc.constant(true as const), fc.record({ fields: fc.uniqueArray(fc.constantFrom('services', 'cluster'), { minLength: 1 }) })), { nil: undefined });
+const vmComplete = fc.option(
+  fc.oneof(
+    fc.constant(true as const),
+    fc.record({ fields: fc.uniqueArray(fc.constantFrom('settings', 'nics', 'name', 'labels'), { minLength: 1 }) }),
+  ),
+  { nil: undefined },
+);
+const hostComplete = fc.option(
+  fc.oneof(
+    fc.constant(true as const),
+    fc.record({ fields: fc.uniqueArray(fc.constantFrom('services', 'cluster'), { minLength: 1 }) }),
+  ),
+  { nil: undefined },
+);
 
 const eventShape = fc.oneof(
-  fc.record({ type: fc.constant('vm.upsert' as const), vm: vmId, body: vmBody, complete: vmComplete, scope: fc.option(scope, { nil: undefined }) }),
-  fc.record({ type: fc.constant('host.upsert' as const), host: hostId, body: hostBody, complete: hostComplete, scope: fc.option(scope, { nil: undefined }) }),
+  fc.record({
+    type: fc.constant('vm.upsert' as const),
+    vm: vmId,
+    body: vmBody,
+    complete: vmComplete,
+    scope: fc.option(scope, { nil: undefined }),
+  }),
+  fc.record({
+    type: fc.constant('host.upsert' as const),
+    host: hostId,
+    body: hostBody,
+    complete: hostComplete,
+    scope: fc.option(scope, { nil: undefined }),
+  }),
   fc.record({ type: fc.constant('vm.remove' as const), vm: vmId }),
   fc.record({ type: fc.constant('vm.migrate' as const), vm: vmId, to: hostId }),
   fc.record({
@@ -51,9 +81,25 @@ const history = fc.array(fc.tuple(eventShape, time), { maxLength: 30 }).map((ite
     const base = { id: `e${i}`, time: t };
     switch (shape.type) {
       case 'vm.upsert':
-        return [{ ...base, type: shape.type, vm: { id: shape.vm, ...shape.body }, ...(shape.complete && { complete: shape.complete }), ...(shape.scope && { scope: shape.scope }) }];
+        return [
+          {
+            ...base,
+            type: shape.type,
+            vm: { id: shape.vm, ...shape.body },
+            ...(shape.complete && { complete: shape.complete }),
+            ...(shape.scope && { scope: shape.scope }),
+          },
+        ];
       case 'host.upsert':
-        return [{ ...base, type: shape.type, host: { id: shape.host, ...shape.body }, ...(shape.complete && { complete: shape.complete }), ...(shape.scope && { scope: shape.scope }) }];
+        return [
+          {
+            ...base,
+            type: shape.type,
+            host: { id: shape.host, ...shape.body },
+            ...(shape.complete && { complete: shape.complete }),
+            ...(shape.scope && { scope: shape.scope }),
+          },
+        ];
       case 'vm.remove':
         return [{ ...base, type: shape.type, vm: { id: shape.vm } }];
       case 'vm.migrate':
@@ -87,9 +133,13 @@ function canonical(value: unknown): string {
 }
 
 const fleetOf = (events: Iterable<FleetEvent>) => canonical(fleetToJson(materialiseFleet(foldEvents(events).values())));
-const statesOf = (events: Iterable<FleetEvent>) => canonical([...foldEvents(events).entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+const statesOf = (events: Iterable<FleetEvent>) =>
+  canonical([...foldEvents(events).entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 const shuffle = <T>(items: T[], keys: number[]) =>
-  items.map((item, i) => ({ item, k: keys[i % Math.max(keys.length, 1)] ?? 0, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.item);
+  items
+    .map((item, i) => ({ item, k: keys[i % Math.max(keys.length, 1)] ?? 0, i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.item);
 const ms = (t: string) => Date.parse(t);
 /** Every key of `part` (recursively through plain objects) is in `whole` with the same value; arrays compare whole. */
 function contains(whole: unknown, part: unknown): boolean {
@@ -113,7 +163,9 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
   it('gives the same fleet when snapshots and events are delivered more than once', () => {
     fc.assert(
       fc.property(history, fc.array(fc.nat(), { minLength: 1 }), (events, picks) => {
-        const again = picks.map((p) => events[p % Math.max(events.length, 1)]).filter((e): e is FleetEvent => e !== undefined);
+        const again = picks
+          .map((p) => events[p % Math.max(events.length, 1)])
+          .filter((e): e is FleetEvent => e !== undefined);
         expect(fleetOf([...events, ...again, ...events])).toBe(fleetOf(events));
       }),
       { numRuns: 300 },
@@ -139,8 +191,18 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
   it('a snapshot older than every other event changes no value they wrote and removes nothing they assert', () => {
     const late = fc.oneof(
       // No scope: naming one is news (which inventories cover the VM), not a stale value.
-      fc.record({ kind: fc.constant('vm' as const), id: vmId, body: vmBody, complete: vmComplete.filter((c) => c !== undefined) }),
-      fc.record({ kind: fc.constant('inventory' as const), scope, vms: fc.uniqueArray(vmId), hosts: fc.uniqueArray(hostId) }),
+      fc.record({
+        kind: fc.constant('vm' as const),
+        id: vmId,
+        body: vmBody,
+        complete: vmComplete.filter((c) => c !== undefined),
+      }),
+      fc.record({
+        kind: fc.constant('inventory' as const),
+        scope,
+        vms: fc.uniqueArray(vmId),
+        hosts: fc.uniqueArray(hostId),
+      }),
     );
     fc.assert(
       fc.property(history, late, (events, old) => {
@@ -148,7 +210,12 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
         const event: FleetEvent =
           old.kind === 'vm'
             ? { id: 'late', time: t, type: 'vm.upsert', vm: { id: old.id, ...old.body }, complete: old.complete! }
-            : { id: 'late', time: t, type: 'inventory.snapshot', snapshot: { scope: old.scope, vms: old.vms, hosts: old.hosts } };
+            : {
+                id: 'late',
+                time: t,
+                type: 'inventory.snapshot',
+                snapshot: { scope: old.scope, vms: old.vms, hosts: old.hosts },
+              };
         const before = materialiseFleet(foldEvents(events).values());
         const after = materialiseFleet(foldEvents([...events, event]).values());
         // It may fill fields and map keys nobody newer wrote (last-writer-wins); it must not change or remove any.
@@ -161,24 +228,49 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
 
   it('writes after a snapshot survive it, and entities asserted after it stay live', () => {
     const snapshot = fc.oneof(
-      fc.record({ kind: fc.constant('vm' as const), id: vmId, body: vmBody, complete: fc.constant(true as const), scope }),
-      fc.record({ kind: fc.constant('inventory' as const), scope, vms: fc.uniqueArray(vmId), hosts: fc.uniqueArray(hostId) }),
+      fc.record({
+        kind: fc.constant('vm' as const),
+        id: vmId,
+        body: vmBody,
+        complete: fc.constant(true as const),
+        scope,
+      }),
+      fc.record({
+        kind: fc.constant('inventory' as const),
+        scope,
+        vms: fc.uniqueArray(vmId),
+        hosts: fc.uniqueArray(hostId),
+      }),
     );
     fc.assert(
       fc.property(history, snapshot, fc.constantFrom(...TIMES), (events, snap, t) => {
         const event: FleetEvent =
           snap.kind === 'vm'
-            ? { id: 'snap', time: t, type: 'vm.upsert', vm: { id: snap.id, ...snap.body }, complete: true, scope: snap.scope }
-            : { id: 'snap', time: t, type: 'inventory.snapshot', snapshot: { scope: snap.scope, vms: snap.vms, hosts: snap.hosts } };
+            ? {
+                id: 'snap',
+                time: t,
+                type: 'vm.upsert',
+                vm: { id: snap.id, ...snap.body },
+                complete: true,
+                scope: snap.scope,
+              }
+            : {
+                id: 'snap',
+                time: t,
+                type: 'inventory.snapshot',
+                snapshot: { scope: snap.scope, vms: snap.vms, hosts: snap.hosts },
+              };
         const before = foldEvents(events);
         const after = foldEvents([...events, event]);
         materialiseFleet(before.values());
         materialiseFleet(after.values());
         // A complete upsert that names a scope makes the entity a member of it, so an inventory snapshot of that scope
         // in the history (even a later one) now speaks for it and may remove it: that is the contract, not a lost write.
-        const sameScope = (a: { source: string; instance: string }, b: { source: string; instance: string }) => a.source === b.source && a.instance === b.instance;
+        const sameScope = (a: { source: string; instance: string }, b: { source: string; instance: string }) =>
+          a.source === b.source && a.instance === b.instance;
         const joinsInventoriedScope =
-          snap.kind === 'vm' && events.some((e) => e.type === 'inventory.snapshot' && sameScope(e.snapshot.scope, snap.scope));
+          snap.kind === 'vm' &&
+          events.some((e) => e.type === 'inventory.snapshot' && sameScope(e.snapshot.scope, snap.scope));
         for (const [key, state] of before) {
           if (state.kind === 'scope') continue;
           if (joinsInventoriedScope && state.kind === 'vm' && state.id === snap.id) continue;
@@ -189,7 +281,8 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
             if (ms(field.s.time) <= ms(t) || !isLive(state)) continue;
             expect(now.fields[path]).toEqual(field);
             const [top, sub] = path.split('/') as [string, string | undefined];
-            const value = sub === undefined ? plainNow[top] : (plainNow[top] as Record<string, unknown> | undefined)?.[sub];
+            const value =
+              sub === undefined ? plainNow[top] : (plainNow[top] as Record<string, unknown> | undefined)?.[sub];
             if (field.v !== null) expect(canonical(value)).toBe(canonical(field.v));
           }
           if (state.seen && ms(state.seen.time) > ms(t)) expect(isLive(now)).toBe(isLive(state));

@@ -35,7 +35,7 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
   const hostKey = new Uint32Array(H);
   for (let h = 0; h < H; h++) {
     q[h] = input.mttrHours[h]! / (input.mtbfHours[h]! + input.mttrHours[h]!);
-    qIso[h] = input.uplinks[h]! > 0 ? Math.pow(qUplink, input.uplinks[h]!) : 0;
+    qIso[h] = input.uplinks[h]! > 0 ? qUplink ** input.uplinks[h]! : 0;
     pFail[h] = q[h]! + (1 - q[h]!) * qIso[h]!;
     restartFrac[h] = Math.min(1, d.restartHours / input.mttrHours[h]!);
     hostKey[h] = hashString(input.hostIds[h]!);
@@ -163,7 +163,13 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
   const singleRestartable = new Uint8Array(H);
   const appsLost: string[][] = Array.from({ length: H }, () => []);
 
-  function forced(h: number, others: readonly number[], vmOut: Float64Array, appOut: Map<number, number>, scale: number): void {
+  function forced(
+    h: number,
+    others: readonly number[],
+    vmOut: Float64Array,
+    appOut: Map<number, number>,
+    scale: number,
+  ): void {
     if (hostVms[h]!.length === 0 || pFail[h] === 0) return;
     const failed = others.includes(h) ? others : [...others, h];
     const saved = hostMode[h]!;
@@ -218,7 +224,8 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
       const n = input.uplinks[h]!;
       if (n === 0) continue;
       let allDown = true;
-      for (let j = 0; j < n && allDown; j++) allDown = uniformAt(seed ^ 0x2545f491, (key + Math.imul(j + 1, 0x9e3779b1)) >>> 0, trial) < qUplink;
+      for (let j = 0; j < n && allDown; j++)
+        allDown = uniformAt(seed ^ 0x2545f491, (key + Math.imul(j + 1, 0x9e3779b1)) >>> 0, trial) < qUplink;
       if (allDown) {
         hostMode[h] = ISOLATED;
         failed.push(h);
@@ -255,9 +262,11 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
     const clean = T - explicitTrials[h]!;
     const denom = T > 0 ? T : 1;
     const cleanShare = T > 0 ? clean : 1;
-    for (const v of hostVms[h]!) vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanShare * cachedVm[v]! + vmAcc[v]!)) / denom;
+    for (const v of hostVms[h]!)
+      vmDowntime[v] = (HOURS_PER_YEAR * pFail[h]! * (cleanShare * cachedVm[v]! + vmAcc[v]!)) / denom;
     for (const a of hostApps[h]!) {
-      appDowntime[a]! += (HOURS_PER_YEAR * pFail[h]! * (cleanShare * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
+      appDowntime[a]! +=
+        (HOURS_PER_YEAR * pFail[h]! * (cleanShare * (cachedApp[h]!.get(a) ?? 0) + (appAcc[h]!.get(a) ?? 0))) / denom;
     }
   }
 
@@ -315,7 +324,16 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
     };
   });
 
-  return { trials: T, seed, defaults: d, hosts, vmDowntimeHoursPerYear: vmDowntime, clusters, apps: appsOut, antiAffinity };
+  return {
+    trials: T,
+    seed,
+    defaults: d,
+    hosts,
+    vmDowntimeHoursPerYear: vmDowntime,
+    clusters,
+    apps: appsOut,
+    antiAffinity,
+  };
 }
 
 /**

@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { retrieveAll, type ObjectContent } from '../../src/sources/vsphere/property-collector';
 import { SoapClient } from '../../src/sources/vsphere/soap-client';
-import { child, childText, children, el, escapeXml, moRef, moRefXml, text, type MoRef } from '../../src/sources/vsphere/xml';
+import {
+  child,
+  childText,
+  children,
+  el,
+  escapeXml,
+  moRef,
+  moRefXml,
+  text,
+  type MoRef,
+} from '../../src/sources/vsphere/xml';
 import type { Vcsim } from './vcsim';
 
 /**
@@ -19,7 +29,12 @@ export class VcsimAdmin {
 
   async objects(type: string, paths: string[]): Promise<ObjectContent[]> {
     const out: ObjectContent[] = [];
-    for await (const page of retrieveAll(this.client, { viewTypes: [type], specs: [{ type, paths }], pageSize: 1000 }, { pages: 0, droppedPaths: [] })) out.push(...page);
+    for await (const page of retrieveAll(
+      this.client,
+      { viewTypes: [type], specs: [{ type, paths }], pageSize: 1000 },
+      { pages: 0, droppedPaths: [] },
+    ))
+      out.push(...page);
     return out;
   }
 
@@ -39,7 +54,10 @@ export class VcsimAdmin {
       const info = child(children(child(res, 'returnval'), 'objects')[0], 'propSet');
       const state = childText(child(info, 'val'), 'state');
       if (state === 'success') return;
-      if (state === 'error') throw new Error(`task ${task.value} failed: ${JSON.stringify(child(child(info, 'val'), 'error')).slice(0, 300)}`);
+      if (state === 'error')
+        throw new Error(
+          `task ${task.value} failed: ${JSON.stringify(child(child(info, 'val'), 'error')).slice(0, 300)}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`task ${task.value} did not finish`);
@@ -55,22 +73,35 @@ export class VcsimAdmin {
     const folder = moRef(vm.props.get('parent'))!;
     await this.task(
       'CloneVM_Task',
-      moRefXml('_this', vm.obj) + moRefXml('folder', folder) + el('name', name) +
+      moRefXml('_this', vm.obj) +
+        moRefXml('folder', folder) +
+        el('name', name) +
         `<spec><location>${moRefXml('pool', pool)}${moRefXml('host', host.obj)}</location>${el('template', false)}${el('powerOn', false)}</spec>`,
     );
   }
 
   async relocate(vm: ObjectContent, host: ObjectContent, pool: MoRef): Promise<void> {
-    await this.task('RelocateVM_Task', moRefXml('_this', vm.obj) + `<spec>${moRefXml('pool', pool)}${moRefXml('host', host.obj)}</spec>`);
+    await this.task(
+      'RelocateVM_Task',
+      moRefXml('_this', vm.obj) + `<spec>${moRefXml('pool', pool)}${moRefXml('host', host.obj)}</spec>`,
+    );
   }
 
   async setExtraConfig(vm: ObjectContent, key: string, value: string): Promise<void> {
-    await this.task('ReconfigVM_Task', moRefXml('_this', vm.obj) + `<spec><extraConfig>${el('key', key)}<value xsi:type="xsd:string">${escapeXml(value)}</value></extraConfig></spec>`);
+    await this.task(
+      'ReconfigVM_Task',
+      moRefXml('_this', vm.obj) +
+        `<spec><extraConfig>${el('key', key)}<value xsi:type="xsd:string">${escapeXml(value)}</value></extraConfig></spec>`,
+    );
   }
 
   async setHostOption(host: ObjectContent, key: string, value: number): Promise<void> {
     const mgr = moRef(host.props.get('configManager.advancedOption'))!;
-    await this.client.call('UpdateOptions', moRefXml('_this', mgr) + `<changedValue>${el('key', key)}<value xsi:type="xsd:long">${value}</value></changedValue>`);
+    await this.client.call(
+      'UpdateOptions',
+      moRefXml('_this', mgr) +
+        `<changedValue>${el('key', key)}<value xsi:type="xsd:long">${value}</value></changedValue>`,
+    );
   }
 
   async destroy(vm: ObjectContent): Promise<void> {
@@ -96,12 +127,20 @@ export class VcsimAdmin {
         `<specSet><propSet>${el('type', 'SessionManager')}${el('pathSet', 'sessionList')}${el('pathSet', 'currentSession')}</propSet><objectSet>${moRefXml('obj', mgr)}</objectSet></specSet><options/>`,
     );
     const props = children(children(child(res, 'returnval'), 'objects')[0], 'propSet');
-    const val = (n: string) => child(props.find((p) => childText(p, 'name') === n), 'val');
+    const val = (n: string) =>
+      child(
+        props.find((p) => childText(p, 'name') === n),
+        'val',
+      );
     const mine = childText(val('currentSession'), 'key');
     const others = children(val('sessionList'), 'UserSession')
       .map((s) => childText(s, 'key'))
       .filter((k): k is string => k !== undefined && k !== mine);
-    if (others.length > 0) await this.client.call('TerminateSession', moRefXml('_this', mgr) + others.map((k) => el('sessionId', k)).join(''));
+    if (others.length > 0)
+      await this.client.call(
+        'TerminateSession',
+        moRefXml('_this', mgr) + others.map((k) => el('sessionId', k)).join(''),
+      );
     return others.length;
   }
 

@@ -13,7 +13,8 @@ const GOVMOMI = '/usr/share/gocode/src/github.com/vmware/govmomi/simulator';
 /** Why vcsim cannot run here (Go or Debian's govmomi sources missing), or undefined when it can. */
 export function vcsimUnavailable(): string | undefined {
   if (existsSync(VCSIM_BINARY)) return undefined;
-  if (spawnSync('go', ['version']).status !== 0) return 'Go is not installed (apt-get install golang-go golang-github-vmware-govmomi-dev)';
+  if (spawnSync('go', ['version']).status !== 0)
+    return 'Go is not installed (apt-get install golang-go golang-github-vmware-govmomi-dev)';
   if (!existsSync(GOVMOMI)) return 'govmomi sources are missing (apt-get install golang-github-vmware-govmomi-dev)';
   return undefined;
 }

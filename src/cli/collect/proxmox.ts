@@ -24,7 +24,9 @@ const TOKEN_ID_ENV = 'PROXMOX_TOKEN_ID';
 export function registerCollector(collect: Command, run: CommandRunner): void {
   const cmd = collect
     .command('proxmox')
-    .description('Read a Proxmox VE cluster through its API (read-only token): nodes’ CPU topology and versions, guests’ configs')
+    .description(
+      'Read a Proxmox VE cluster through its API (read-only token): nodes’ CPU topology and versions, guests’ configs',
+    )
     .requiredOption('--url <url>', 'API address, e.g. https://pve1.example.net:8006')
     .option('--token-id <id>', `API token id user@realm!name (or ${TOKEN_ID_ENV}); the PVEAuditor role is enough`)
     .option('--token-secret-file <file>', `file holding the token secret (or the ${SECRET_ENV} environment variable)`)
@@ -35,13 +37,15 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((opts: ProxmoxCliOptions) =>
     run(async () => {
       const timeout = Number(opts.timeout);
-      if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UsageError('--timeout must be 1 to 600 seconds');
+      if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)
+        throw new UsageError('--timeout must be 1 to 600 seconds');
       const tokenId = opts.tokenId ?? process.env[TOKEN_ID_ENV];
       if (tokenId === undefined) throw new UsageError(`--token-id (or ${TOKEN_ID_ENV}) is required`);
       const secret = readSecret(opts.tokenSecretFile);
       const bad = checkToken(tokenId, secret);
       if (bad) throw new UsageError(bad);
-      if (opts.caFile !== undefined && opts.insecure) throw new UsageError('--ca-file and --insecure contradict each other');
+      if (opts.caFile !== undefined && opts.insecure)
+        throw new UsageError('--ca-file and --insecure contradict each other');
       let url: URL;
       try {
         url = new URL(opts.url);
@@ -81,7 +85,8 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
 function readSecret(file: string | undefined): string {
   if (file !== undefined) return readSmallFile(file, '--token-secret-file').toString('utf8').trim();
   const env = process.env[SECRET_ENV];
-  if (env === undefined || env.trim() === '') throw new UsageError(`--token-secret-file (or ${SECRET_ENV}) is required`);
+  if (env === undefined || env.trim() === '')
+    throw new UsageError(`--token-secret-file (or ${SECRET_ENV}) is required`);
   return env.trim();
 }
 

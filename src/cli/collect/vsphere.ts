@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
-import { collectVsphere, type CollectProgress, type CollectReport } from '../../sources/vsphere/collect';
+import { collectVsphere, type CollectProgress, type CollectReport } from '../../app/collect-vsphere';
 import { EXIT, UsageError } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
@@ -25,7 +25,9 @@ function readSmallFile(path: string, flag: string, max: number): string {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new UsageError(`${flag} ${JSON.stringify(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `${flag} ${JSON.stringify(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     const buf = Buffer.alloc(max + 1);
@@ -40,7 +42,8 @@ function readSmallFile(path: string, flag: string, max: number): string {
 
 function positiveInt(value: string, flag: string, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0 || n > max) throw new UsageError(`${flag} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
+  if (!Number.isInteger(n) || n <= 0 || n > max)
+    throw new UsageError(`${flag} ${JSON.stringify(value)}: a whole number from 1 to ${max}`);
   return n;
 }
 
@@ -48,7 +51,8 @@ function positiveInt(value: string, flag: string, max: number): number {
 function password(opts: VsphereCliOptions): string {
   if (opts.passwordFile !== undefined) {
     const fromFile = readSmallFile(opts.passwordFile, '--password-file', 4096).replace(/\r?\n$/, '');
-    if (fromFile === '') throw new UsageError(`--password-file ${JSON.stringify(opts.passwordFile)}: the file is empty`);
+    if (fromFile === '')
+      throw new UsageError(`--password-file ${JSON.stringify(opts.passwordFile)}: the file is empty`);
     return fromFile;
   }
   const env = process.env.HYPERAUDIT_VSPHERE_PASSWORD;
@@ -72,7 +76,8 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((opts: VsphereCliOptions) =>
     run(async () => {
       const ca = opts.caFile !== undefined ? readSmallFile(opts.caFile, '--ca-file', 1024 * 1024) : undefined;
-      if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-file ${JSON.stringify(opts.caFile)}: no PEM certificate in it`);
+      if (ca !== undefined && !ca.includes('-----BEGIN CERTIFICATE-----'))
+        throw new UsageError(`--ca-file ${JSON.stringify(opts.caFile)}: no PEM certificate in it`);
       const settings = {
         url: opts.url,
         username: opts.username,
@@ -84,7 +89,9 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
         timeoutMs: positiveInt(opts.timeout, '--timeout', 3600) * 1000,
       };
       const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
-      const report = await withStore(opts, (store) => collectVsphere(store, { ...settings, ...(bar && { onProgress: bar.update }) })).finally(() => bar?.stop());
+      const report = await withStore(opts, (store) =>
+        collectVsphere(store, { ...settings, ...(bar && { onProgress: bar.update }) }),
+      ).finally(() => bar?.stop());
       process.stdout.write(opts.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : humanReport(report));
       return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
     }),
@@ -114,7 +121,12 @@ export function jsonReport(r: CollectReport) {
 
 function progressBar() {
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'collecting | {phase} | {objects} objects | {events} events', hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: 'collecting | {phase} | {objects} objects | {events} events',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(0, 0, { phase: 'connect', objects: 0, events: 0 });
@@ -126,7 +138,8 @@ function humanReport(r: CollectReport): string {
     `vCenter ${terminalSafe(r.vcenter)} (${r.instanceUuid}): ${r.objects.hosts} host(s), ${r.objects.vms} VM(s), ${r.events} event(s) since ${r.eventsSince}`,
     `${r.stored} event(s) stored, ${r.duplicates} duplicate(s) (unchanged), ${r.removed} removed, ${r.ignored} ignored, ${r.rejected.length} rejected; ${r.roundTrips} round trips`,
   ];
-  if (r.missingProperties.length > 0) lines.push(`not reported by this vCenter: ${r.missingProperties.map(terminalSafe).join(', ')}`);
+  if (r.missingProperties.length > 0)
+    lines.push(`not reported by this vCenter: ${r.missingProperties.map(terminalSafe).join(', ')}`);
   for (const x of r.rejected) lines.push(`  ${terminalSafe(`${x.file}:${x.record ?? ''}`)}: ${terminalSafe(x.reason)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -17,7 +17,10 @@ export interface CollectLibvirtOptions extends VirshOptions {
 const UUID_LINE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function uuids(out: string, what: string): string[] {
-  const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const bad = lines.find((l) => !UUID_LINE.test(l));
   if (bad !== undefined) throw new VirshError(`${what}: unexpected line ${JSON.stringify(bad.slice(0, 80))}`);
   return lines.map((l) => l.toLowerCase());
@@ -33,15 +36,22 @@ export async function collectLibvirtHost(opts: CollectLibvirtOptions): Promise<L
     opts.host !== undefined ? Promise.resolve(opts.host) : virsh(opts, ['hostname']),
   ]);
   const host = hostname.trim();
-  if (host === '' || host.length > 255 || /[\s/]/.test(host)) throw new VirshError(`virsh hostname gave ${JSON.stringify(host.slice(0, 80))}: pass --host NAME`);
+  if (host === '' || host.length > 255 || /[\s/]/.test(host))
+    throw new VirshError(`virsh hostname gave ${JSON.stringify(host.slice(0, 80))}: pass --host NAME`);
   const node = parseNodeinfo(nodeinfo);
   const capabilities = parseCapabilities(caps);
-  const info: HostInfo = { ...node, ...capabilities, cpuModel: capabilities.cpuModel ?? node.cpuModel, ...parseVersion(version) };
+  const info: HostInfo = {
+    ...node,
+    ...capabilities,
+    cpuModel: capabilities.cpuModel ?? node.cpuModel,
+    ...parseVersion(version),
+  };
   if (info.cpuModel === undefined) delete info.cpuModel;
 
   const all = uuids(await virsh(opts, ['list', '--all', '--uuid']), 'virsh list');
   const maxDomains = opts.maxDomains ?? 10_000;
-  if (all.length > maxDomains) throw new VirshError(`${all.length} domains on ${host}, more than the limit of ${maxDomains}`);
+  if (all.length > maxDomains)
+    throw new VirshError(`${all.length} domains on ${host}, more than the limit of ${maxDomains}`);
   const running = new Set(uuids(await virsh(opts, ['list', '--uuid', '--state-running']), 'virsh list'));
   const paused = new Set(uuids(await virsh(opts, ['list', '--uuid', '--state-paused']), 'virsh list'));
   const state = (u: string): DomainState => (running.has(u) ? 'poweredOn' : paused.has(u) ? 'suspended' : 'poweredOff');

@@ -41,7 +41,8 @@ export function checkToken(tokenId: string, secret: string): string | undefined 
  */
 export function proxmoxGet(opts: ProxmoxApiOptions, path: string): Promise<unknown> {
   const base = new URL(opts.baseUrl);
-  if (base.protocol !== 'https:') return Promise.reject(new ProxmoxApiError(`${opts.baseUrl}: the API is HTTPS only (https://host:8006)`));
+  if (base.protocol !== 'https:')
+    return Promise.reject(new ProxmoxApiError(`${opts.baseUrl}: the API is HTTPS only (https://host:8006)`));
   const prefix = base.pathname.replace(/\/+$/, '').replace(/\/api2\/json$/, '');
   const url = new URL(`${prefix}/api2/json${path}`, base);
   return new Promise((resolve, reject) => {
@@ -69,16 +70,30 @@ export function proxmoxGet(opts: ProxmoxApiOptions, path: string): Promise<unkno
         res.on('error', reject);
         res.on('end', () => {
           const reason = (res.statusMessage ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 200);
-          if (status === 401) return reject(new ProxmoxApiError(`GET ${path}: 401 ${reason}: the API token was refused (check --token-id and its secret)`, status));
-          if (status === 403) return reject(new ProxmoxApiError(`GET ${path}: 403 ${reason}: the token lacks a privilege (give it the PVEAuditor role on /)`, status));
-          if (status < 200 || status >= 300) return reject(new ProxmoxApiError(`GET ${path}: HTTP ${status} ${reason}`.trim(), status));
+          if (status === 401)
+            return reject(
+              new ProxmoxApiError(
+                `GET ${path}: 401 ${reason}: the API token was refused (check --token-id and its secret)`,
+                status,
+              ),
+            );
+          if (status === 403)
+            return reject(
+              new ProxmoxApiError(
+                `GET ${path}: 403 ${reason}: the token lacks a privilege (give it the PVEAuditor role on /)`,
+                status,
+              ),
+            );
+          if (status < 200 || status >= 300)
+            return reject(new ProxmoxApiError(`GET ${path}: HTTP ${status} ${reason}`.trim(), status));
           let doc: unknown;
           try {
             doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           } catch {
             return reject(new ProxmoxApiError(`GET ${path}: the answer is not JSON`, status));
           }
-          if (typeof doc !== 'object' || doc === null || !Object.hasOwn(doc, 'data')) return reject(new ProxmoxApiError(`GET ${path}: the answer has no "data"`, status));
+          if (typeof doc !== 'object' || doc === null || !Object.hasOwn(doc, 'data'))
+            return reject(new ProxmoxApiError(`GET ${path}: the answer has no "data"`, status));
           resolve((doc as { data: unknown }).data);
         });
       },

@@ -19,7 +19,8 @@ function clusterName(status: unknown): string {
   const cluster = status.find((e) => isRecord(e) && own(e, 'type') === 'cluster');
   const local = status.find((e) => isRecord(e) && own(e, 'type') === 'node' && own(e, 'local') === 1);
   const name = own(cluster ?? local, 'name');
-  if (typeof name !== 'string' || !NAME.test(name)) throw new ProxmoxApiError('GET /cluster/status: no cluster or local node name');
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw new ProxmoxApiError('GET /cluster/status: no cluster or local node name');
   return name;
 }
 
@@ -29,14 +30,25 @@ export async function collectProxmox(opts: CollectProxmoxOptions): Promise<Proxm
   const cluster = clusterName(await proxmoxGet(opts, '/cluster/status'));
   const resources = await proxmoxGet(opts, '/cluster/resources');
   if (!Array.isArray(resources)) throw new ProxmoxApiError('GET /cluster/resources: data is not a list');
-  const nodes = resources.filter((r) => isRecord(r) && own(r, 'type') === 'node' && own(r, 'status') === 'online').map((r) => own(r, 'node'));
+  const nodes = resources
+    .filter((r) => isRecord(r) && own(r, 'type') === 'node' && own(r, 'status') === 'online')
+    .map((r) => own(r, 'node'));
   const guests = resources
     .filter((r) => isRecord(r) && own(r, 'type') === 'qemu')
     .map((r) => ({ id: own(r, 'id'), node: own(r, 'node') }));
   const maxGuests = opts.maxGuests ?? 20_000;
-  if (guests.length > maxGuests) throw new ProxmoxApiError(`${guests.length} guests, more than the limit of ${maxGuests}`);
+  if (guests.length > maxGuests)
+    throw new ProxmoxApiError(`${guests.length} guests, more than the limit of ${maxGuests}`);
 
-  const snapshot: ProxmoxSnapshot = { url: new URL(opts.baseUrl).origin, cluster, time, resources, nodes: [], guests: [], failures: [] };
+  const snapshot: ProxmoxSnapshot = {
+    url: new URL(opts.baseUrl).origin,
+    cluster,
+    time,
+    resources,
+    nodes: [],
+    guests: [],
+    failures: [],
+  };
   const tasks: (() => Promise<void>)[] = [];
   for (const node of nodes) {
     if (typeof node !== 'string' || !NAME.test(node)) continue;

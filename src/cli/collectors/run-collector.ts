@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { IngestError, ingestOutcomes, type IngestReport } from '../../pipeline/ingest';
+import { IngestError, ingestOutcomes, type IngestReport } from '../../app/ingest';
 import type { SourceOutcome } from '../../sources/types';
 import { EXIT } from '../exit-codes';
 import { humanReport, jsonReport } from '../commands/ingest';
@@ -7,7 +7,10 @@ import { withStore, type StoreCliOptions } from '../store-options';
 import { terminalSafe } from '../terminal-text';
 
 /** A progress bar on stderr when it is a terminal and --json is off; a no-op otherwise. */
-export function collectProgress(label: string, enabled: boolean): { update(done: number, total: number): void; stop(): void } {
+export function collectProgress(
+  label: string,
+  enabled: boolean,
+): { update(done: number, total: number): void; stop(): void } {
   if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: `${label} | {bar} | {value}/{total}`, hideCursor: true, clearOnComplete: true },

@@ -32,8 +32,12 @@ export function virsh(opts: VirshOptions, args: string[]): Promise<string> {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number | null };
         const cmd = `virsh -c ${opts.uri} ${args.join(' ')}`;
-        if (e.code === 'ENOENT') return reject(new VirshError('virsh not found: install libvirt-clients (Debian/Ubuntu) or libvirt-client (RHEL)'));
-        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return reject(new VirshError(`${cmd}: output larger than ${opts.maxOutputBytes} bytes`));
+        if (e.code === 'ENOENT')
+          return reject(
+            new VirshError('virsh not found: install libvirt-clients (Debian/Ubuntu) or libvirt-client (RHEL)'),
+          );
+        if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+          return reject(new VirshError(`${cmd}: output larger than ${opts.maxOutputBytes} bytes`));
         if (e.killed) return reject(new VirshError(`${cmd}: no answer within ${opts.timeoutMs} ms`));
         const detail = String(stderr).trim().split('\n').filter(Boolean).slice(-2).join('; ');
         reject(new VirshError(`${cmd} failed: ${detail || e.message}`));

@@ -7,7 +7,7 @@ import { SEVERITIES, atOrAbove, type Severity } from '../../model/finding';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
 import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
 import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
-import { runAudit } from '../../pipeline/audit';
+import { runAudit } from '../../app/audit';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../report/formats';
 
 interface AuditCliOptions extends StoreCliOptions {
@@ -30,7 +30,9 @@ function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiv
       try {
         text = readFileSync(opts.waivers, 'utf8');
       } catch (err) {
-        throw new InputError(`${opts.waivers}: cannot read waivers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        throw new InputError(
+          `${opts.waivers}: cannot read waivers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        );
       }
       const maxDays = maxWaiverDaysFrom(opts.maxWaiverDays ?? process.env.HYPERAUDIT_MAX_WAIVER_DAYS);
       waivers = parseWaiverText(text, opts.waivers, { now: new Date().toISOString(), maxDays });
@@ -48,15 +50,33 @@ export function register(program: Command, run: CommandRunner): void {
     .description('Audit the stored fleet against the rule packs; update findings (lifecycle, waivers)')
     .addOption(new Option('--format <format>', 'output format').choices(AUDIT_FORMAT_NAMES).default('table'))
     .option('--out <file>', 'write the output to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', `exit ${EXIT.findings} when an open finding is at or above this severity`).choices([...SEVERITIES]))
-    .addOption(new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'))
-    .option('--rules <dir>', 'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)')
-    .option('--waivers <file>', 'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced')
-    .option('--max-waiver-days <days>', 'longest a waiver may last from today (env HYPERAUDIT_MAX_WAIVER_DAYS; default 365)');
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        `exit ${EXIT.findings} when an open finding is at or above this severity`,
+      ).choices([...SEVERITIES]),
+    )
+    .addOption(
+      new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'),
+    )
+    .option(
+      '--rules <dir>',
+      'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)',
+    )
+    .option(
+      '--waivers <file>',
+      'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced',
+    )
+    .option(
+      '--max-waiver-days <days>',
+      'longest a waiver may last from today (env HYPERAUDIT_MAX_WAIVER_DAYS; default 365)',
+    );
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
       const { rules, waivers } = loadInputs(opts);
-      const result = await withStore(opts, (store) => runAudit(store, { rules, waivers, profile: opts.profile, full: true }));
+      const result = await withStore(opts, (store) =>
+        runAudit(store, { rules, waivers, profile: opts.profile, full: true }),
+      );
       const text = AUDIT_FORMATS[opts.format](result);
       if (opts.out !== undefined) {
         writeFileSync(opts.out, text);
@@ -65,7 +85,11 @@ export function register(program: Command, run: CommandRunner): void {
         process.stdout.write(text);
       }
       const threshold = opts.failOn;
-      if (threshold !== undefined && result.findings.some((f) => f.status === 'open' && atOrAbove(f.severity, threshold))) return EXIT.findings;
+      if (
+        threshold !== undefined &&
+        result.findings.some((f) => f.status === 'open' && atOrAbove(f.severity, threshold))
+      )
+        return EXIT.findings;
       return EXIT.ok;
     }),
   );

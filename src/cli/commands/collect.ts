@@ -12,7 +12,9 @@ export interface CollectorModule {
 const collectorsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'collect');
 
 export async function register(program: Command, run: CommandRunner): Promise<void> {
-  const collect = program.command('collect').description("Read inventory and configuration from a hypervisor's own API");
+  const collect = program
+    .command('collect')
+    .description("Read inventory and configuration from a hypervisor's own API");
   const files = readdirSync(collectorsDir)
     .filter((f) => /\.[jt]s$/.test(f) && !f.endsWith('.d.ts'))
     .sort();

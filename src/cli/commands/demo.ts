@@ -31,7 +31,9 @@ function prepareDataDir(requested: string | undefined): { dir: string; temporary
   if (existsSync(dir)) {
     const entries = readdirSync(dir);
     if (entries.length > 0 && !entries.includes(MARKER)) {
-      throw new UsageError(`--data-dir ${requested} is not empty and was not created by the demo; give an empty or new directory`);
+      throw new UsageError(
+        `--data-dir ${requested} is not empty and was not created by the demo; give an empty or new directory`,
+      );
     }
     for (const entry of entries) rmSync(join(dir, entry), { recursive: true, force: true });
   }
@@ -63,7 +65,10 @@ export function register(program: Command, run: CommandRunner): void {
         'then the scheduled workflow (audit, per-cluster simulation, report) and a Slack digest when SLACK_WEBHOOK_URL is set',
     )
     .option('--data-dir <dir>', 'data directory of the embedded DynamoDB server (default: a fresh temporary directory)')
-    .option('--keep', 'keep the data directory afterwards, to explore it with `inventory`, `audit`, `report` --data-dir')
+    .option(
+      '--keep',
+      'keep the data directory afterwards, to explore it with `inventory`, `audit`, `report` --data-dir',
+    )
     .option('--out <dir>', 'report directory', join('.hyperaudit', 'demo-report'))
     .option('--samples <dir>', 'sample fleet to load', SAMPLES)
     .action((opts: DemoCliOptions) =>
@@ -71,7 +76,10 @@ export function register(program: Command, run: CommandRunner): void {
         const started = performance.now();
         const out = process.stdout;
         const { dir, temporary } = prepareDataDir(opts.dataDir);
-        writeFileSync(join(dir, MARKER), 'created by `hyperaudit demo`; the next demo run with this --data-dir wipes it\n');
+        writeFileSync(
+          join(dir, MARKER),
+          'created by `hyperaudit demo`; the next demo run with this --data-dir wipes it\n',
+        );
         const webhook = process.env.SLACK_WEBHOOK_URL;
         out.write(`hyperaudit demo: sample fleet from ${relative(process.cwd(), resolve(opts.samples)) || '.'}\n`);
         let result: DemoResult;
@@ -92,16 +100,23 @@ export function register(program: Command, run: CommandRunner): void {
         const sim = result.simulation?.fleet;
         out.write(
           `fleet: ${result.workflow.audit.hosts} hosts, ${result.workflow.audit.vms} VMs` +
-            (sim ? `; simulated overload ${(sim.overloadedTimeFraction * 100).toFixed(1)}% of host-time, energy ${sim.energyKWh.toFixed(0)} kWh/day` : '') +
+            (sim
+              ? `; simulated overload ${(sim.overloadedTimeFraction * 100).toFixed(1)}% of host-time, energy ${sim.energyKWh.toFixed(0)} kWh/day`
+              : '') +
             `\n`,
         );
-        out.write(`workflow: ${result.workflow.runId} (audit → ${result.workflow.shards.length} simulate shards → report${webhook ? ' → slack' : ''})\n`);
+        out.write(
+          `workflow: ${result.workflow.runId} (audit → ${result.workflow.shards.length} simulate shards → report${webhook ? ' → slack' : ''})\n`,
+        );
         out.write(`report: ${result.report.files.find((f) => f.endsWith('.html')) ?? result.report.dir}\n`);
         if (webhook === undefined || webhook === '') out.write('slack: SLACK_WEBHOOK_URL not set, nothing posted\n');
         if (opts.keep || !temporary) out.write(`data: ${dir} (explore with: hyperaudit inventory --data-dir ${dir})\n`);
         // performance.now() counts from process start: the total includes loading the CLI, as a user waits for it.
-        out.write(`done in ${((performance.now() - started) / 1000).toFixed(1)}s (${(performance.now() / 1000).toFixed(1)}s since start)\n`);
-        for (const r of result.ingest.rejected) process.stderr.write(`rejected: ${r.file}${r.record ? ` ${r.record}` : ''}: ${r.reason}\n`);
+        out.write(
+          `done in ${((performance.now() - started) / 1000).toFixed(1)}s (${(performance.now() / 1000).toFixed(1)}s since start)\n`,
+        );
+        for (const r of result.ingest.rejected)
+          process.stderr.write(`rejected: ${r.file}${r.record ? ` ${r.record}` : ''}: ${r.reason}\n`);
         return result.ingest.rejectedCount > 0 ? EXIT.rejected : EXIT.ok;
       }),
     );

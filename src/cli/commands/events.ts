@@ -25,11 +25,13 @@ function purgeFuture(store: FleetStore): Promise<PurgeFutureResult> {
  * existed, or under a looser limit) are left out of the state; these commands show and delete them.
  */
 export function register(program: Command, run: CommandRunner): void {
-  const events = program.command('events').description('Inspect stored events (clock-skew policy: future-dated events)');
+  const events = program
+    .command('events')
+    .description('Inspect stored events (clock-skew policy: future-dated events)');
 
   const future = events
     .command('future')
-    .description('List stored events dated too far ahead of this machine\'s clock (left out of the state)')
+    .description("List stored events dated too far ahead of this machine's clock (left out of the state)")
     .option('--json', 'print them as JSON')
     .addOption(clockSkewOption());
   addStoreOptions(future).action((opts: EventsCliOptions) =>
@@ -40,8 +42,13 @@ export function register(program: Command, run: CommandRunner): void {
         process.stdout.write(`${JSON.stringify({ limitSeconds: limit, events: found }, null, 2)}\n`);
         return EXIT.ok;
       }
-      const lines = [`${found.length} stored event(s) dated more than ${limit} s ahead of this machine's clock (ignored by the state; \`hyperaudit events purge-future\` deletes them)`];
-      for (const e of found) lines.push(`  ${e.time}  ${e.type}  ${e.kind} ${e.subject}  id ${e.eventId}${e.source !== undefined ? `  (${e.source})` : ''}`);
+      const lines = [
+        `${found.length} stored event(s) dated more than ${limit} s ahead of this machine's clock (ignored by the state; \`hyperaudit events purge-future\` deletes them)`,
+      ];
+      for (const e of found)
+        lines.push(
+          `  ${e.time}  ${e.type}  ${e.kind} ${e.subject}  id ${e.eventId}${e.source !== undefined ? `  (${e.source})` : ''}`,
+        );
       process.stdout.write(`${lines.map(terminalSafe).join('\n')}\n`);
       return EXIT.ok;
     }),
@@ -56,7 +63,9 @@ export function register(program: Command, run: CommandRunner): void {
     run(async () => {
       const result = await withStore(opts, purgeFuture);
       process.stdout.write(
-        opts.json ? `${JSON.stringify(result)}\n` : `${result.deleted} future-dated event(s) deleted, ${result.snapshotsRepaired} snapshot(s) rewritten without them\n`,
+        opts.json
+          ? `${JSON.stringify(result)}\n`
+          : `${result.deleted} future-dated event(s) deleted, ${result.snapshotsRepaired} snapshot(s) rewritten without them\n`,
       );
       return EXIT.ok;
     }),

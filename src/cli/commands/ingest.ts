@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../pipeline/ingest';
-import { DEFAULT_DETAIL_LIMIT } from '../../pipeline/outcome-tally';
+import { IngestError, ingestOutcomes, type IngestProgress, type IngestReport } from '../../app/ingest';
+import { DEFAULT_DETAIL_LIMIT } from '../../app/outcome-tally';
 import { DEFAULT_INPUT_LIMITS } from '../../sources/input-limits';
 import { libvirtDomainIndex, type LibvirtDomainIndex } from '../../sources/libvirt/domain-index';
 import { readSources } from '../../sources/read-sources';
@@ -26,15 +26,36 @@ interface IngestCliOptions extends StoreCliOptions {
 export function register(program: Command, run: CommandRunner): void {
   const cmd = program
     .command('ingest')
-    .description('Store events and inventory from files or directories (vCenter, Nova, RVTools, Proxmox, libvirt, PowerCLI, govc, Hyper-V, canonical)')
+    .description(
+      'Store events and inventory from files or directories (vCenter, Nova, RVTools, Proxmox, libvirt, PowerCLI, govc, Hyper-V, canonical)',
+    )
     .argument('<path...>', 'files or directories (read recursively)')
-    .addOption(new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]))
+    .addOption(
+      new Option('--source <source>', 'force one normaliser instead of detecting per file').choices([...SOURCE_NAMES]),
+    )
     .option('--host <id>', 'libvirt, govc host.*.ls, Hyper-V: host the output came from, when the file does not say')
-    .option('--scope <instance>', 'PowerCLI, govc, Hyper-V exports: vCenter/ESXi server or Hyper-V host/cluster ids are scoped to, when the export does not say')
+    .option(
+      '--scope <instance>',
+      'PowerCLI, govc, Hyper-V exports: vCenter/ESXi server or Hyper-V host/cluster ids are scoped to, when the export does not say',
+    )
     .option('--json', 'print the report as JSON')
     .addOption(clockSkewOption())
-    .addOption(new Option('--max-listed <n>', 'ignored and rejected records listed in detail (each list); all are counted, per reason and per file').argParser(nonNegativeInt).default(DEFAULT_DETAIL_LIMIT))
-    .addOption(new Option('--max-line-bytes <n>', 'longest NDJSON or virsh event line read; a longer one is refused and skipped unread').argParser(positiveInt).default(DEFAULT_INPUT_LIMITS.maxLineBytes));
+    .addOption(
+      new Option(
+        '--max-listed <n>',
+        'ignored and rejected records listed in detail (each list); all are counted, per reason and per file',
+      )
+        .argParser(nonNegativeInt)
+        .default(DEFAULT_DETAIL_LIMIT),
+    )
+    .addOption(
+      new Option(
+        '--max-line-bytes <n>',
+        'longest NDJSON or virsh event line read; a longer one is refused and skipped unread',
+      )
+        .argParser(positiveInt)
+        .default(DEFAULT_INPUT_LIMITS.maxLineBytes),
+    );
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
       const future = futurePolicyFrom(opts.maxClockSkew);
@@ -44,7 +65,8 @@ export function register(program: Command, run: CommandRunner): void {
         report = await withStore(opts, async (store) => {
           // `virsh event` lines name domains; collected ones are found by name on their host (loaded once, only if needed).
           let domains: Promise<LibvirtDomainIndex> | undefined;
-          const libvirtDomains = () => (domains ??= store.loadFleet().then((fleet) => libvirtDomainIndex(fleet.vms.values())));
+          const libvirtDomains = () =>
+            (domains ??= store.loadFleet().then((fleet) => libvirtDomainIndex(fleet.vms.values())));
           return ingestOutcomes(
             store,
             readSources(paths, {
@@ -57,7 +79,11 @@ export function register(program: Command, run: CommandRunner): void {
               // VEBA events of a vCenter the vSphere collector has read name its entities the same way.
               vcenterScopes: await loadVcenterScopes(store),
             }),
-            { future, ...(bar && { onProgress: bar.update }), ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }) },
+            {
+              future,
+              ...(bar && { onProgress: bar.update }),
+              ...(opts.maxListed !== undefined && { detailLimit: opts.maxListed }),
+            },
           );
         }).finally(() => bar?.stop());
       } catch (err) {
@@ -75,8 +101,30 @@ export function register(program: Command, run: CommandRunner): void {
 
 /** The documented --json shape; `subjects` stays internal (it can be as large as the fleet). */
 export function jsonReport(report: IngestReport) {
-  const { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile } = report;
-  return { accepted, duplicates, ignored, rejected, bySource, ignoredCount, rejectedCount, ignoredByReason, rejectedByReason, rejectedByFile };
+  const {
+    accepted,
+    duplicates,
+    ignored,
+    rejected,
+    bySource,
+    ignoredCount,
+    rejectedCount,
+    ignoredByReason,
+    rejectedByReason,
+    rejectedByFile,
+  } = report;
+  return {
+    accepted,
+    duplicates,
+    ignored,
+    rejected,
+    bySource,
+    ignoredCount,
+    rejectedCount,
+    ignoredByReason,
+    rejectedByReason,
+    rejectedByFile,
+  };
 }
 
 function nonNegativeInt(value: string): number {
@@ -95,7 +143,8 @@ function progressBar() {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'ingesting | {processed} records | {accepted} stored | {duplicates} duplicates | {ignored} ignored | {rejected} rejected',
+      format:
+        'ingesting | {processed} records | {accepted} stored | {duplicates} duplicates | {ignored} ignored | {rejected} rejected',
       hideCursor: true,
       clearOnComplete: true,
     },
@@ -113,7 +162,9 @@ export function humanReport(report: IngestReport): string {
     `${report.accepted} event(s) stored, ${report.duplicates} duplicate(s), ${report.ignoredCount} ignored, ${report.rejectedCount} rejected`,
   ];
   for (const [source, c] of Object.entries(report.bySource).sort()) {
-    lines.push(`  ${source}: ${c.accepted} stored, ${c.duplicates} duplicate(s), ${c.ignored} ignored, ${c.rejected} rejected`);
+    lines.push(
+      `  ${source}: ${c.accepted} stored, ${c.duplicates} duplicate(s), ${c.ignored} ignored, ${c.rejected} rejected`,
+    );
   }
   const reasons = Object.entries(report.ignoredByReason);
   if (reasons.length > 0) {

@@ -31,10 +31,15 @@ export function register(program: Command, run: CommandRunner): void {
       }
       const vms = new Table({ head: ['vm', 'name', 'hostId', 'perimeter', 'powerState'], style });
       for (const v of fleet.vms) {
-        const perimeter = v.perimeter !== undefined && v.perimeterSource === 'clone' ? `${v.perimeter} (from clone source)` : v.perimeter;
+        const perimeter =
+          v.perimeter !== undefined && v.perimeterSource === 'clone'
+            ? `${v.perimeter} (from clone source)`
+            : v.perimeter;
         vms.push([v.id, v.name, v.hostId, perimeter, v.powerState].map(terminalSafe));
       }
-      process.stdout.write(`${fleet.hosts.length} host(s)\n${hosts.toString()}\n${fleet.vms.length} VM(s)\n${vms.toString()}\n`);
+      process.stdout.write(
+        `${fleet.hosts.length} host(s)\n${hosts.toString()}\n${fleet.vms.length} VM(s)\n${vms.toString()}\n`,
+      );
     }),
   );
 }

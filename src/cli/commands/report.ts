@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
-import { generateReport, reportTimestamp } from '../../pipeline/report';
+import { generateReport, reportTimestamp } from '../../app/report';
 import { auditReportFormats } from '../../report/html/audit-formats';
-import { AUDIT_META_KEY } from '../../pipeline/audit';
+import { AUDIT_META_KEY } from '../../app/audit';
 import type { Profile } from '../../engine/types';
 
 interface ReportCliOptions extends StoreCliOptions {

@@ -45,7 +45,17 @@ function describeRule(r: LoadedRule) {
 }
 
 function coverageText(frameworks: FrameworkCoverage[]): string {
-  const t = new Table({ head: ['framework', 'controls', 'implemented', 'partly implemented', 'not collected yet', 'not auditable from the API'], style: style() });
+  const t = new Table({
+    head: [
+      'framework',
+      'controls',
+      'implemented',
+      'partly implemented',
+      'not collected yet',
+      'not auditable from the API',
+    ],
+    style: style(),
+  });
   for (const f of frameworks) {
     const c = f.counts;
     t.push([f.framework, c.total, c.implemented, c.partial, c['not-collected'], c['not-auditable']]);
@@ -56,14 +66,21 @@ function coverageText(frameworks: FrameworkCoverage[]): string {
 const withProfile = (cmd: Command) =>
   cmd
     .addOption(new Option('--profile <profile>', 'control values to show').choices([...PROFILES]).default('scg'))
-    .option('--rules <dir>', 'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)');
+    .option(
+      '--rules <dir>',
+      'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)',
+    );
 
 export function register(program: Command, run: CommandRunner): void {
-  const rules = program.command('rules').description('List, show and count the audit rules and the controls they cover');
+  const rules = program
+    .command('rules')
+    .description('List, show and count the audit rules and the controls they cover');
 
   rules
     .command('coverage')
-    .description('Per framework (vSphere 8 SCG, DISA STIG): controls implemented, partly implemented, not collected yet, or not auditable from the API')
+    .description(
+      'Per framework (vSphere 8 SCG, DISA STIG): controls implemented, partly implemented, not collected yet, or not auditable from the API',
+    )
     .option('--json', 'print {frameworks: [{framework, counts, controls: [{id, status, rules}]}]} as JSON')
     .action((opts: { json?: boolean }) =>
       run(async () => {
@@ -90,7 +107,8 @@ export function register(program: Command, run: CommandRunner): void {
         return;
       }
       const t = new Table({ head: ['rule', 'pack', 'severity', 'on', 'controls'], style: style() });
-      for (const r of chosen) t.push([r.id, r.pack, r.severity, r.resourceType, r.controls.map((c) => c.id).join(' ')].map(terminalSafe));
+      for (const r of chosen)
+        t.push([r.id, r.pack, r.severity, r.resourceType, r.controls.map((c) => c.id).join(' ')].map(terminalSafe));
       write(`${chosen.length} rule(s)\n${t.toString()}\n`);
     }),
   );
@@ -98,7 +116,9 @@ export function register(program: Command, run: CommandRunner): void {
   withProfile(
     rules
       .command('show')
-      .description('One rule: title, severity, controls, parameters for the profile, conditions, rationale, remediation')
+      .description(
+        'One rule: title, severity, controls, parameters for the profile, conditions, rationale, remediation',
+      )
       .argument('<id>', 'rule id, e.g. esxi.ssh-disabled')
       .option('--json', 'print the rule (without fixtures) as JSON'),
   ).action((id: string, opts: RulesOptions) =>

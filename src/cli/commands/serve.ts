@@ -56,19 +56,30 @@ export function register(program: Command, run: CommandRunner): void {
   const cmd = program
     .command('serve')
     .description(
-      'Local HTTP ingest endpoint with the deployed API\'s contract (VEBA CloudEvents, Nova notifications, canonical JSON/NDJSON) on 127.0.0.1; ' +
+      "Local HTTP ingest endpoint with the deployed API's contract (VEBA CloudEvents, Nova notifications, canonical JSON/NDJSON) on 127.0.0.1; " +
         'runs the AWS handlers per request (authorizer, ingest, evaluate, notify), the compliance workflow on POST /runs, and serves the latest report',
     )
     .option('--port <port>', 'TCP port (0 = any free port)', '8787')
     .option('--host <address>', 'listen address; only 127.0.0.1 (or localhost) is accepted')
-    .option('--token <token>', 'bearer token senders must present (visible in ps: prefer --token-file or env HYPERAUDIT_TOKEN; default: a random one printed at start)')
+    .option(
+      '--token <token>',
+      'bearer token senders must present (visible in ps: prefer --token-file or env HYPERAUDIT_TOKEN; default: a random one printed at start)',
+    )
     .option('--token-file <file>', 'read the bearer token from this file (one line)')
     .option('--max-body-bytes <n>', 'largest request body accepted (larger: 413)', String(DEFAULT_MAX_BODY_BYTES))
     .option('--rules <dir>', 'rule packs', DEFAULT_RULES_DIR)
     .addOption(new Option('--profile <profile>', 'rule profile').choices([...PROFILES]).default('scg'))
-    .addOption(new Option('--min-severity <severity>', 'lowest severity posted to Slack (SLACK_WEBHOOK_URL)').choices([...SEVERITIES]).default('high'))
-    .addOption(new Option('--fail-on <severity>', 'threshold the workflow\'s report counts failing findings at').choices([...SEVERITIES]).default('high'))
-    .option('--traces <dir>', 'PlanetLab-format traces the workflow\'s simulation replays', SAMPLE_TRACES)
+    .addOption(
+      new Option('--min-severity <severity>', 'lowest severity posted to Slack (SLACK_WEBHOOK_URL)')
+        .choices([...SEVERITIES])
+        .default('high'),
+    )
+    .addOption(
+      new Option('--fail-on <severity>', "threshold the workflow's report counts failing findings at")
+        .choices([...SEVERITIES])
+        .default('high'),
+    )
+    .option('--traces <dir>', "PlanetLab-format traces the workflow's simulation replays", SAMPLE_TRACES)
     .addOption(clockSkewOption());
   addStoreOptions(cmd).action((opts: ServeCliOptions) =>
     run(async () => {
@@ -76,7 +87,13 @@ export function register(program: Command, run: CommandRunner): void {
       const port = parsePort(opts.port);
       const maxBodyBytes = parseLimit(opts.maxBodyBytes);
       const future = futurePolicyFrom(opts.maxClockSkew);
-      const given = await readSecret({ flag: '--token', flagValue: opts.token, fileFlag: '--token-file', file: opts.tokenFile, envName: 'HYPERAUDIT_TOKEN' });
+      const given = await readSecret({
+        flag: '--token',
+        flagValue: opts.token,
+        fileFlag: '--token-file',
+        file: opts.tokenFile,
+        envName: 'HYPERAUDIT_TOKEN',
+      });
       const token = given !== undefined && given !== '' ? checkToken(given) : randomBytes(24).toString('base64url');
       const rules = loadRules(resolve(opts.rules), { profile: opts.profile });
       const webhook = process.env.SLACK_WEBHOOK_URL;
@@ -97,12 +114,16 @@ export function register(program: Command, run: CommandRunner): void {
         await pipeline.recoverPending?.();
         const server = await startServeServer(port, { token, maxBodyBytes, pipeline, log });
         process.stdout.write(`hyperaudit serve: listening on ${server.url} (${host} only)\n`);
-        process.stdout.write(`  POST ${server.url}/events   POST ${server.url}/runs   GET ${server.url}/report   GET ${server.url}/healthz\n`);
+        process.stdout.write(
+          `  POST ${server.url}/events   POST ${server.url}/runs   GET ${server.url}/report   GET ${server.url}/healthz\n`,
+        );
         if (given === undefined || given === '') {
           // Shown once so a first try works; set HYPERAUDIT_TOKEN to keep it out of the terminal.
           process.stdout.write(`  bearer token (generated; set HYPERAUDIT_TOKEN to choose one): ${token}\n`);
         }
-        process.stdout.write(`  slack: ${webhook ? 'digest after each evaluation' : 'SLACK_WEBHOOK_URL not set, nothing posted'}\n`);
+        process.stdout.write(
+          `  slack: ${webhook ? 'digest after each evaluation' : 'SLACK_WEBHOOK_URL not set, nothing posted'}\n`,
+        );
         const signal = await untilSignal();
         log(`${signal}: stopping`);
         await server.close();

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
-import { loadTraceDirectory, runSimulation, simulateStored, type SimulationOptions } from '../../pipeline/simulate';
+import { loadTraceDirectory, runSimulation, simulateStored, type SimulationOptions } from '../../app/simulate';
 import { SimulationInputError } from '../../simulation/compile';
 import { simulateCloudSim, type CloudSimResult } from '../../simulation/cloudsim';
 import { formatCloudSim, formatSimulation, formatWhatIf } from '../../simulation/format';
@@ -30,7 +30,8 @@ interface SimulateCliOptions extends StoreCliOptions {
 function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -39,7 +40,9 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new InputError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -50,27 +53,47 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
 
 function cloudSimJson(r: CloudSimResult) {
   const { placement, traceNames, ...rest } = r;
-  return { kind: 'hyperaudit.simulation.cloudsim', accounting: 'cloudsim', ...rest, placement: Object.fromEntries(traceNames.map((n, i) => [n, placement[i]!])) };
+  return {
+    kind: 'hyperaudit.simulation.cloudsim',
+    accounting: 'cloudsim',
+    ...rest,
+    placement: Object.fromEntries(traceNames.map((n, i) => [n, placement[i]!])),
+  };
 }
 
 /** Names of the traces a fleet's VMs refer to. */
 function traceNames(fleet: Fleet): string[] {
-  return [...new Set([...fleet.vms.values()].flatMap((vm) => (vm.workload?.trace !== undefined ? [vm.workload.trace] : [])))];
+  return [
+    ...new Set([...fleet.vms.values()].flatMap((vm) => (vm.workload?.trace !== undefined ? [vm.workload.trace] : []))),
+  ];
 }
 
 export function register(program: Command, run: CommandRunner): void {
   const cmd = program
     .command('simulate')
     .description('Replay the fleet over time and score performance, availability and energy risk (docs/simulation.md)')
-    .option('--scenario <file>', 'simulate this self-contained fleet (JSON {hosts, vms, perimeters?, start?}) instead of the store')
+    .option(
+      '--scenario <file>',
+      'simulate this self-contained fleet (JSON {hosts, vms, perimeters?, start?}) instead of the store',
+    )
     .option('--traces <dir>', 'folder of PlanetLab-format traces that workload.trace names refer to')
     .option('--steps <n>', 'number of steps (default 288)')
     .option('--step-seconds <s>', 'seconds per step (default 300)')
-    .option('--start <iso>', 'time of step 0 (default: the window ends at the newest stored event; scenarios: their start)')
+    .option(
+      '--start <iso>',
+      'time of step 0 (default: the window ends at the newest stored event; scenarios: their start)',
+    )
     .option('--trials <n>', 'Monte Carlo availability trials (default 10000)')
     .option('--seed <n>', 'seed for synthetic workloads and failure draws (default 1)')
-    .option('--what-if <file>', 'JSON list of changes (migrate, maintenance, remove-host, add-host, consolidate); prints score deltas')
-    .addOption(new Option('--accounting <mode>', 'native, or CloudSim 4.0 PlanetLab accounting over --traces').choices(['native', 'cloudsim']).default('native'))
+    .option(
+      '--what-if <file>',
+      'JSON list of changes (migrate, maintenance, remove-host, add-host, consolidate); prints score deltas',
+    )
+    .addOption(
+      new Option('--accounting <mode>', 'native, or CloudSim 4.0 PlanetLab accounting over --traces')
+        .choices(['native', 'cloudsim'])
+        .default('native'),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--out <file>', 'write the output here instead of stdout');
   addStoreOptions(cmd).action((opts: SimulateCliOptions) =>
@@ -85,7 +108,8 @@ export function register(program: Command, run: CommandRunner): void {
       if (trials !== undefined) simOpts.trials = trials;
       if (seed !== undefined) simOpts.seed = seed;
       if (opts.start !== undefined) {
-        if (Number.isNaN(Date.parse(opts.start))) throw new UsageError(`--start ${JSON.stringify(opts.start)} is not a date-time`);
+        if (Number.isNaN(Date.parse(opts.start)))
+          throw new UsageError(`--start ${JSON.stringify(opts.start)} is not a date-time`);
         simOpts.start = new Date(opts.start).toISOString();
       }
       const emit = async (text: string) => {
@@ -94,14 +118,23 @@ export function register(program: Command, run: CommandRunner): void {
       };
       try {
         if (opts.accounting === 'cloudsim') {
-          if (opts.traces === undefined) throw new UsageError('--accounting cloudsim needs --traces <dir> (one PlanetLab day)');
-          if (opts.scenario !== undefined || opts.whatIf !== undefined) throw new UsageError('--accounting cloudsim runs CloudSim’s own scenario; it takes no --scenario or --what-if');
+          if (opts.traces === undefined)
+            throw new UsageError('--accounting cloudsim needs --traces <dir> (one PlanetLab day)');
+          if (opts.scenario !== undefined || opts.whatIf !== undefined)
+            throw new UsageError(
+              '--accounting cloudsim runs CloudSim’s own scenario; it takes no --scenario or --what-if',
+            );
           const traces = await loadTraceDirectory(opts.traces);
           const result = simulateCloudSim([...traces.values()], stepSeconds !== undefined ? { stepSeconds } : {});
-          await emit(opts.format === 'json' ? `${JSON.stringify(cloudSimJson(result), null, 2)}\n` : formatCloudSim(result));
+          await emit(
+            opts.format === 'json' ? `${JSON.stringify(cloudSimJson(result), null, 2)}\n` : formatCloudSim(result),
+          );
           return EXIT.ok;
         }
-        const changes: WhatIfChange[] | undefined = opts.whatIf !== undefined ? parseWhatIf(await readJsonFile(opts.whatIf, 'what-if file'), opts.whatIf) : undefined;
+        const changes: WhatIfChange[] | undefined =
+          opts.whatIf !== undefined
+            ? parseWhatIf(await readJsonFile(opts.whatIf, 'what-if file'), opts.whatIf)
+            : undefined;
 
         let fleet: Fleet | undefined;
         if (opts.scenario !== undefined) {
@@ -110,7 +143,8 @@ export function register(program: Command, run: CommandRunner): void {
           if (simOpts.start === undefined && scenario.start !== undefined) simOpts.start = scenario.start;
         }
         let traces: Map<string, Trace> | undefined;
-        if (opts.traces !== undefined) traces = await loadTraceDirectory(opts.traces, fleet ? traceNames(fleet) : undefined);
+        if (opts.traces !== undefined)
+          traces = await loadTraceDirectory(opts.traces, fleet ? traceNames(fleet) : undefined);
         if (traces) simOpts.traces = traces;
 
         if (changes) {
@@ -119,10 +153,16 @@ export function register(program: Command, run: CommandRunner): void {
           const before = runSimulation(base, simOpts);
           const after = runSimulation(applied.fleet, simOpts);
           const report = compareResults(changes, applied.notes, before, after);
-          await emit(opts.format === 'json' ? `${JSON.stringify({ kind: 'hyperaudit.simulation.what-if', ...report }, null, 2)}\n` : formatWhatIf(report));
+          await emit(
+            opts.format === 'json'
+              ? `${JSON.stringify({ kind: 'hyperaudit.simulation.what-if', ...report }, null, 2)}\n`
+              : formatWhatIf(report),
+          );
           return EXIT.ok;
         }
-        const result = fleet ? runSimulation(fleet, simOpts) : (await withStore(opts, (store) => simulateStored(store, simOpts))).result;
+        const result = fleet
+          ? runSimulation(fleet, simOpts)
+          : (await withStore(opts, (store) => simulateStored(store, simOpts))).result;
         await emit(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSimulation(result));
         return EXIT.ok;
       } catch (err) {

@@ -15,7 +15,9 @@ function serving(h: HostView): boolean {
 export function nPlusOne(ctx: ClusterContext) {
   const hosts = ctx.hosts.filter(serving);
   const mem = hosts.map((h) => h.memoryMiB).filter((m): m is number => m !== undefined);
-  const cpu = hosts.map((h) => (h.cpu ? h.cpu.sockets * h.cpu.coresPerSocket * h.cpu.mhz : undefined)).filter((c): c is number => c !== undefined);
+  const cpu = hosts
+    .map((h) => (h.cpu ? h.cpu.sockets * h.cpu.coresPerSocket * h.cpu.mhz : undefined))
+    .filter((c): c is number => c !== undefined);
   let memDemand = 0;
   let cpuDemand = 0;
   for (const h of ctx.hosts) {
@@ -45,7 +47,8 @@ export const clusterFacts: FactDef<'cluster'>[] = [
   }),
   fact<'cluster'>({
     id: 'nPlusOneMemoryShortfallMiB',
-    description: 'Running VMs’ memory minus cluster memory with the largest host lost; > 0 means no N+1. Null when unknown.',
+    description:
+      'Running VMs’ memory minus cluster memory with the largest host lost; > 0 means no N+1. Null when unknown.',
     compute: (ctx) => {
       const n = nPlusOne(ctx);
       return n.memoryCapacityNminus1MiB === null ? null : round3(n.memoryDemandMiB - n.memoryCapacityNminus1MiB);
@@ -53,7 +56,8 @@ export const clusterFacts: FactDef<'cluster'>[] = [
   }),
   fact<'cluster'>({
     id: 'nPlusOneCpuShortfallMhz',
-    description: 'Running VMs’ peak CPU demand minus cluster CPU with the largest host lost; > 0 means no N+1. Null when unknown.',
+    description:
+      'Running VMs’ peak CPU demand minus cluster CPU with the largest host lost; > 0 means no N+1. Null when unknown.',
     compute: (ctx) => {
       const n = nPlusOne(ctx);
       return n.cpuCapacityNminus1Mhz === null ? null : round3(n.cpuDemandMhz - n.cpuCapacityNminus1Mhz);

@@ -49,9 +49,12 @@ function replicaGroup(vms: readonly VmView[]): { app: string; role: string; coun
   }
   let best: { key: string; app: string; role: string; ids: string[] } | null = null;
   for (const [key, g] of groups) {
-    if (best === null || g.ids.length > best.ids.length || (g.ids.length === best.ids.length && key < best.key)) best = { key, ...g };
+    if (best === null || g.ids.length > best.ids.length || (g.ids.length === best.ids.length && key < best.key))
+      best = { key, ...g };
   }
-  return best === null ? null : { app: best.app, role: best.role, count: best.ids.length, vmIds: best.ids.sort().slice(0, EVIDENCE_IDS) };
+  return best === null
+    ? null
+    : { app: best.app, role: best.role, count: best.ids.length, vmIds: best.ids.sort().slice(0, EVIDENCE_IDS) };
 }
 
 export const hostConsolidationFacts: FactDef<'host'>[] = [
@@ -111,7 +114,8 @@ export const hostConsolidationFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'replicaGroup',
-    description: 'Largest group of running VMs with the same labels.app and labels.role on this host: {app, role, count, vmIds}; null when none.',
+    description:
+      'Largest group of running VMs with the same labels.app and labels.role on this host: {app, role, count, vmIds}; null when none.',
     compute: (ctx): FactValue => replicaGroup(ctx.vms),
   }),
   fact<'host'>({

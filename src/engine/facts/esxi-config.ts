@@ -10,7 +10,9 @@ function auditLogPersistent(host: HostView): boolean | null {
   const out = host.localLogOutput;
   if (out?.persistent === undefined) return null;
   const dir = host.settings?.['Syslog.global.auditRecord.storageDirectory'];
-  return out.persistent && (out.path ?? '').startsWith('/scratch') && typeof dir === 'string' && dir.includes('scratch');
+  return (
+    out.persistent && (out.path ?? '').startsWith('/scratch') && typeof dir === 'string' && dir.includes('scratch')
+  );
 }
 
 const nameParam = (description: string) => [{ name: 'name', required: true, description }];
@@ -19,17 +21,20 @@ const nameParam = (description: string) => [{ name: 'name', required: true, desc
 export const esxiConfigFacts: FactDef<'host'>[] = [
   fact<'host'>({
     id: 'configEncryptionMode',
-    description: 'Configuration encryption mode (`esxcli system settings encryption get` Mode: `NONE`, `TPM`); null when not reported.',
+    description:
+      'Configuration encryption mode (`esxcli system settings encryption get` Mode: `NONE`, `TPM`); null when not reported.',
     compute: (ctx) => ctx.host.configEncryption?.mode?.toUpperCase() ?? null,
   }),
   fact<'host'>({
     id: 'requireSecureBoot',
-    description: 'Secure boot enforcement (`esxcli system settings encryption get` RequireSecureBoot); null when not reported.',
+    description:
+      'Secure boot enforcement (`esxcli system settings encryption get` RequireSecureBoot); null when not reported.',
     compute: (ctx) => ctx.host.configEncryption?.requireSecureBoot ?? null,
   }),
   fact<'host'>({
     id: 'tlsProfile',
-    description: 'TLS server profile (`esxcli system tls server get`: `COMPATIBLE`, `NIST_2024`, `MANUAL`); null when not reported.',
+    description:
+      'TLS server profile (`esxcli system tls server get`: `COMPATIBLE`, `NIST_2024`, `MANUAL`); null when not reported.',
     compute: (ctx) => ctx.host.tlsProfile?.toUpperCase() ?? null,
   }),
   fact<'host'>({
@@ -38,7 +43,9 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
     params: nameParam('account user id, e.g. `dcui`'),
     compute: (ctx, p) => {
       const access = ctx.host.accountShellAccess;
-      return typeof p.name === 'string' && access !== undefined && Object.hasOwn(access, p.name) ? access[p.name]! : null;
+      return typeof p.name === 'string' && access !== undefined && Object.hasOwn(access, p.name)
+        ? access[p.name]!
+        : null;
     },
   }),
   fact<'host'>({
@@ -48,7 +55,8 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'auditLogPersistent',
-    description: 'Persistent local logs under /scratch with the audit record directory there too (VMware’s audit script); null when persistence is not reported.',
+    description:
+      'Persistent local logs under /scratch with the audit record directory there too (VMware’s audit script); null when persistence is not reported.',
     compute: (ctx) => auditLogPersistent(ctx.host),
   }),
   fact<'host'>({
@@ -63,16 +71,20 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'kernelSetting',
-    description: 'A VMkernel boot option’s configured value (`esxcli system settings kernel list`), normalised; null when not reported.',
+    description:
+      'A VMkernel boot option’s configured value (`esxcli system settings kernel list`), normalised; null when not reported.',
     params: nameParam('kernel setting, e.g. `entropySources`'),
     compute: (ctx, p) => {
       const ks = ctx.host.kernelSettings;
-      return typeof p.name === 'string' && ks !== undefined && Object.hasOwn(ks, p.name) ? normaliseSetting(ks[p.name]!) : null;
+      return typeof p.name === 'string' && ks !== undefined && Object.hasOwn(ks, p.name)
+        ? normaliseSetting(ks[p.name]!)
+        : null;
     },
   }),
   fact<'host'>({
     id: 'sshdOption',
-    description: 'An SSH daemon option (`esxcli system ssh server config list`, key in lower case), trimmed; null when not reported.',
+    description:
+      'An SSH daemon option (`esxcli system ssh server config list`, key in lower case), trimmed; null when not reported.',
     params: [{ name: 'key', required: true, description: 'sshd option in lower case, e.g. `ciphers`' }],
     compute: (ctx, p) => {
       const config = ctx.host.sshd?.config;

@@ -13,7 +13,8 @@ const TLS_SYSLOG = /^(ssl|tls):\/\//i;
 function syslogTargets(host: HostView): string[] {
   const fromSetting = host.settings?.['Syslog.global.logHost'];
   const targets = new Set((host.syslogHosts ?? []).map((h) => h.trim()).filter((h) => h !== ''));
-  if (typeof fromSetting === 'string') for (const t of fromSetting.split(',')) if (t.trim() !== '') targets.add(t.trim());
+  if (typeof fromSetting === 'string')
+    for (const t of fromSetting.split(',')) if (t.trim() !== '') targets.add(t.trim());
   return [...targets];
 }
 
@@ -33,8 +34,16 @@ export const hostBasicFacts: FactDef<'host'>[] = [
     description: '`disabled`, `normal` or `strict`; null when not reported.',
     compute: (ctx) => ctx.host.lockdownMode ?? null,
   }),
-  fact<'host'>({ id: 'secureBoot', description: 'UEFI secure boot on; null when not reported.', compute: (ctx) => ctx.host.secureBoot ?? null }),
-  fact<'host'>({ id: 'tpm', description: 'TPM 2.0 present and in use; null when not reported.', compute: (ctx) => ctx.host.tpm ?? null }),
+  fact<'host'>({
+    id: 'secureBoot',
+    description: 'UEFI secure boot on; null when not reported.',
+    compute: (ctx) => ctx.host.secureBoot ?? null,
+  }),
+  fact<'host'>({
+    id: 'tpm',
+    description: 'TPM 2.0 present and in use; null when not reported.',
+    compute: (ctx) => ctx.host.tpm ?? null,
+  }),
   fact<'host'>({
     id: 'ntpServerCount',
     description: 'Number of NTP servers configured (0 when none reported).',
@@ -57,7 +66,8 @@ export const hostBasicFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'runningVmCount',
-    description: 'VMs placed on the host that are not powered off or suspended (unknown power state counts as running).',
+    description:
+      'VMs placed on the host that are not powered off or suspended (unknown power state counts as running).',
     compute: (ctx) => ctx.vms.reduce((n, vm) => (isRunning(vm) ? n + 1 : n), 0),
   }),
 ];

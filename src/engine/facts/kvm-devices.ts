@@ -42,7 +42,8 @@ function exposedConsoles(ctx: VmContext): number | null {
 export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'consoleExposedWithoutTls',
-    description: 'VNC/SPICE consoles listening beyond loopback without TLS (domain listen, else qemu.conf); null when graphics were not collected.',
+    description:
+      'VNC/SPICE consoles listening beyond loopback without TLS (domain listen, else qemu.conf); null when graphics were not collected.',
     compute: exposedConsoles,
   }),
   fact<'vm'>({
@@ -61,7 +62,8 @@ export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
   }),
   fact<'vm'>({
     id: 'emulatedDeviceCount',
-    description: 'Emulated NICs (e1000, rtl8139, …) plus disks on IDE or SATA, where a paravirtual (virtio) device exists.',
+    description:
+      'Emulated NICs (e1000, rtl8139, …) plus disks on IDE or SATA, where a paravirtual (virtio) device exists.',
     compute: (ctx) =>
       (ctx.vm.nics ?? []).filter((n) => n.passthrough !== true && isEmulatedNic(n.adapter)).length +
       (ctx.vm.disks ?? []).filter((d) => d.controller === 'ide' || d.controller === 'sata').length,
@@ -69,11 +71,15 @@ export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'hostDeviceCount',
     description: 'Host devices passed through: `<hostdev>` entries plus NICs of type hostdev / passthrough.',
-    compute: (ctx) => (ctx.vm.hostDevices ?? []).length + (ctx.vm.nics ?? []).filter((n) => n.passthrough === true).length,
+    compute: (ctx) =>
+      (ctx.vm.hostDevices ?? []).length + (ctx.vm.nics ?? []).filter((n) => n.passthrough === true).length,
   }),
   fact<'vm'>({
     id: 'otherVmsOnHost',
     description: 'Other VMs defined on the same host (0 when the host is unknown).',
-    compute: (ctx) => (ctx.vm.hostId === undefined ? 0 : (ctx.index.vmsByHost.get(ctx.vm.hostId) ?? []).filter((v) => v.id !== ctx.vm.id).length),
+    compute: (ctx) =>
+      ctx.vm.hostId === undefined
+        ? 0
+        : (ctx.index.vmsByHost.get(ctx.vm.hostId) ?? []).filter((v) => v.id !== ctx.vm.id).length,
   }),
 ];

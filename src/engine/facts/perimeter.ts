@@ -17,7 +17,8 @@ export function perimetersOfHost(index: FleetIndex, host: HostView): readonly st
     if (!p.allowedHosts && !p.allowedClusters && !p.allowedDatacenters) continue;
     if (p.allowedHosts && !p.allowedHosts.includes(host.id)) continue;
     if (p.allowedClusters && (host.cluster === undefined || !p.allowedClusters.includes(host.cluster))) continue;
-    if (p.allowedDatacenters && (host.datacenter === undefined || !p.allowedDatacenters.includes(host.datacenter))) continue;
+    if (p.allowedDatacenters && (host.datacenter === undefined || !p.allowedDatacenters.includes(host.datacenter)))
+      continue;
     ids.add(p.id);
   }
   const out = [...ids].sort();
@@ -25,11 +26,15 @@ export function perimetersOfHost(index: FleetIndex, host: HostView): readonly st
   return out;
 }
 
-function placementViolations(p: Perimeter | undefined, vm: { hostId?: string; cluster?: string; datacenter?: string }): string[] {
+function placementViolations(
+  p: Perimeter | undefined,
+  vm: { hostId?: string; cluster?: string; datacenter?: string },
+): string[] {
   if (!p) return [];
   const out: string[] = [];
   if (p.allowedHosts && vm.hostId !== undefined && !p.allowedHosts.includes(vm.hostId)) out.push(`host:${vm.hostId}`);
-  if (p.allowedClusters && vm.cluster !== undefined && !p.allowedClusters.includes(vm.cluster)) out.push(`cluster:${vm.cluster}`);
+  if (p.allowedClusters && vm.cluster !== undefined && !p.allowedClusters.includes(vm.cluster))
+    out.push(`cluster:${vm.cluster}`);
   if (p.allowedDatacenters && vm.datacenter !== undefined && !p.allowedDatacenters.includes(vm.datacenter)) {
     out.push(`datacenter:${vm.datacenter}`);
   }
@@ -45,7 +50,11 @@ function networkViolations(p: Perimeter | undefined, nics: readonly { network: s
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export const vmPerimeterFacts: FactDef<'vm'>[] = [
-  fact<'vm'>({ id: 'hasPerimeter', description: 'The VM names (or inherits) a perimeter.', compute: (ctx) => ctx.vm.perimeter !== undefined }),
+  fact<'vm'>({
+    id: 'hasPerimeter',
+    description: 'The VM names (or inherits) a perimeter.',
+    compute: (ctx) => ctx.vm.perimeter !== undefined,
+  }),
   fact<'vm'>({
     id: 'perimeterKnown',
     description: 'The VM’s perimeter is defined in the fleet (false when it names one nobody defined).',
@@ -91,7 +100,15 @@ export const vmPerimeterFacts: FactDef<'vm'>[] = [
         const fromP = perimetersOfHost(index, from);
         const toP = perimetersOfHost(index, to);
         if (!sameList(fromP, toP)) {
-          return { eventId: m.eventId, time: m.time, kind: m.kind, fromHostId: from.id, toHostId: to.id, fromPerimeters: fromP, toPerimeters: toP };
+          return {
+            eventId: m.eventId,
+            time: m.time,
+            kind: m.kind,
+            fromHostId: from.id,
+            toHostId: to.id,
+            fromPerimeters: fromP,
+            toPerimeters: toP,
+          };
         }
       }
       return null;
@@ -109,7 +126,15 @@ export const vmPerimeterFacts: FactDef<'vm'>[] = [
         const from = hosts.get(m.fromHostId)?.datacenter;
         const to = hosts.get(m.toHostId)?.datacenter;
         if (from !== undefined && to !== undefined && from !== to) {
-          return { eventId: m.eventId, time: m.time, kind: m.kind, fromHostId: m.fromHostId, toHostId: m.toHostId, fromDatacenter: from, toDatacenter: to };
+          return {
+            eventId: m.eventId,
+            time: m.time,
+            kind: m.kind,
+            fromHostId: m.fromHostId,
+            toHostId: m.toHostId,
+            fromDatacenter: from,
+            toDatacenter: to,
+          };
         }
       }
       return null;
@@ -129,10 +154,15 @@ function trustLevels(ctx: Parameters<FactDef<'host'>['compute']>[0]): number[] {
 export const hostPerimeterFacts: FactDef<'host'>[] = [
   fact<'host'>({
     id: 'trustLevelsOnHost',
-    description: 'Distinct trust levels of the perimeters of VMs placed on the host (powered off VMs included: they can start).',
+    description:
+      'Distinct trust levels of the perimeters of VMs placed on the host (powered off VMs included: they can start).',
     compute: (ctx) => trustLevels(ctx),
   }),
-  fact<'host'>({ id: 'trustLevelCount', description: 'Number of `trustLevelsOnHost`.', compute: (ctx) => trustLevels(ctx).length }),
+  fact<'host'>({
+    id: 'trustLevelCount',
+    description: 'Number of `trustLevelsOnHost`.',
+    compute: (ctx) => trustLevels(ctx).length,
+  }),
   fact<'host'>({
     id: 'hostPerimeters',
     description: 'Perimeters the host belongs to (see docs/rules.md).',
@@ -145,10 +175,21 @@ export const perimeterFacts: FactDef<'perimeter'>[] = [
     id: 'constraintCount',
     description: 'How many of allowedHosts/Clusters/Datacenters/Networks the perimeter defines.',
     compute: (ctx) =>
-      [ctx.perimeter.allowedHosts, ctx.perimeter.allowedClusters, ctx.perimeter.allowedDatacenters, ctx.perimeter.allowedNetworks].filter(
-        (l) => l !== undefined,
-      ).length,
+      [
+        ctx.perimeter.allowedHosts,
+        ctx.perimeter.allowedClusters,
+        ctx.perimeter.allowedDatacenters,
+        ctx.perimeter.allowedNetworks,
+      ].filter((l) => l !== undefined).length,
   }),
-  fact<'perimeter'>({ id: 'memberVmCount', description: 'VMs naming or inheriting the perimeter.', compute: (ctx) => ctx.vms.length }),
-  fact<'perimeter'>({ id: 'trustLevel', description: 'The perimeter’s trust level; null when unset.', compute: (ctx) => ctx.perimeter.trustLevel ?? null }),
+  fact<'perimeter'>({
+    id: 'memberVmCount',
+    description: 'VMs naming or inheriting the perimeter.',
+    compute: (ctx) => ctx.vms.length,
+  }),
+  fact<'perimeter'>({
+    id: 'trustLevel',
+    description: 'The perimeter’s trust level; null when unset.',
+    compute: (ctx) => ctx.perimeter.trustLevel ?? null,
+  }),
 ];

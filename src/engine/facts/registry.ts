@@ -22,7 +22,14 @@ function byId<T extends ResourceType>(defs: FactDef<T>[]): ReadonlyMap<string, F
 
 /** Every fact a rule can read, per resource type. A rule naming anything else is refused at load. */
 export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
-  host: byId<'host'>([...hostBasicFacts, ...hostSettingFacts, ...hostConsolidationFacts, ...hostPerimeterFacts, ...hostSimulationFacts, ...esxiConfigFacts]),
+  host: byId<'host'>([
+    ...hostBasicFacts,
+    ...hostSettingFacts,
+    ...hostConsolidationFacts,
+    ...hostPerimeterFacts,
+    ...hostSimulationFacts,
+    ...esxiConfigFacts,
+  ]),
   vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts, ...vmConfigFacts, ...vmKvmDeviceFacts]),
   cluster: byId<'cluster'>(clusterFacts),
   perimeter: byId<'perimeter'>(perimeterFacts),

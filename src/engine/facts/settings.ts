@@ -37,14 +37,16 @@ const keyParams = [
   {
     name: 'default',
     required: false,
-    description: 'value to assume when the setting is not reported (the installation default); without it, unset is `null`',
+    description:
+      'value to assume when the setting is not reported (the installation default); without it, unset is `null`',
   },
 ];
 
 function settingFact<T extends 'host' | 'vm'>(): FactDef<T> {
   return fact<T>({
     id: 'setting',
-    description: 'An advanced setting / vmx key / qemu.conf option, normalised; `params.default` when unset, else null.',
+    description:
+      'An advanced setting / vmx key / qemu.conf option, normalised; `params.default` when unset, else null.',
     params: keyParams,
     compute: (ctx, p) => {
       const v = lookup(ctx, p.key ?? null);
@@ -56,7 +58,8 @@ function settingFact<T extends 'host' | 'vm'>(): FactDef<T> {
 function settingListFact<T extends 'host' | 'vm'>(): FactDef<T> {
   return fact<T>({
     id: 'settingList',
-    description: 'A comma-separated setting split into lower-case, trimmed, sorted items (e.g. disabled TLS protocols).',
+    description:
+      'A comma-separated setting split into lower-case, trimmed, sorted items (e.g. disabled TLS protocols).',
     params: keyParams,
     compute: (ctx, p) => {
       const v = lookup(ctx, p.key ?? null);
@@ -85,13 +88,21 @@ export const hostSettingFacts: FactDef<'host'>[] = [
   }),
   fact<'host'>({
     id: 'servicePolicy',
-    description: 'A host service start-up policy (`on`, `off`, `automatic`); `params.default` when the service or its policy is not reported, else null.',
+    description:
+      'A host service start-up policy (`on`, `off`, `automatic`); `params.default` when the service or its policy is not reported, else null.',
     params: [
       ...nameParam,
-      { name: 'default', required: false, description: 'policy to assume when not reported (the installation default, e.g. `on` for CIM and SNMP)' },
+      {
+        name: 'default',
+        required: false,
+        description: 'policy to assume when not reported (the installation default, e.g. `on` for CIM and SNMP)',
+      },
     ],
     compute: (ctx, p) => {
-      const service = typeof p.name === 'string' && ctx.host.services !== undefined && Object.hasOwn(ctx.host.services, p.name) ? ctx.host.services[p.name] : undefined;
+      const service =
+        typeof p.name === 'string' && ctx.host.services !== undefined && Object.hasOwn(ctx.host.services, p.name)
+          ? ctx.host.services[p.name]
+          : undefined;
       return service?.policy ?? p.default ?? null;
     },
   }),
@@ -106,4 +117,8 @@ function settingReportedFact<T extends 'host' | 'vm'>(): FactDef<T> {
   });
 }
 
-export const vmSettingFacts: FactDef<'vm'>[] = [settingFact<'vm'>(), settingListFact<'vm'>(), settingReportedFact<'vm'>()];
+export const vmSettingFacts: FactDef<'vm'>[] = [
+  settingFact<'vm'>(),
+  settingListFact<'vm'>(),
+  settingReportedFact<'vm'>(),
+];

@@ -1,7 +1,6 @@
 /** Per-host figures the simulation stores under meta `simulation/latest`; only numbers are read. */
 export type HostSimulation = Readonly<Record<string, number>>;
 
-
 /**
  * Reads the stored simulation result. Accepted shapes: `{hosts: [{hostId|id, overloadedTimeFraction, ...}]}` or
  * `{hosts: {<hostId>: {overloadedTimeFraction, ...}}}`. Anything else counts as "no simulation", which makes

@@ -8,13 +8,21 @@ export const vmBasicFacts: FactDef<'vm'>[] = [
     description: 'Vendor of the VM’s host; null when the host is unknown.',
     compute: (ctx) => ctx.host?.hypervisor?.vendor ?? null,
   }),
-  fact<'vm'>({ id: 'powerState', description: 'Power state; null when not reported.', compute: (ctx) => ctx.vm.powerState ?? null }),
+  fact<'vm'>({
+    id: 'powerState',
+    description: 'Power state; null when not reported.',
+    compute: (ctx) => ctx.vm.powerState ?? null,
+  }),
   fact<'vm'>({
     id: 'ideDiskCount',
     description: 'Disks on an IDE controller.',
     compute: (ctx) => (ctx.vm.disks ?? []).filter((d) => d.controller === 'ide').length,
   }),
-  fact<'vm'>({ id: 'iops', description: 'workload.iops (0 when not reported).', compute: (ctx) => ctx.vm.workload?.iops ?? 0 }),
+  fact<'vm'>({
+    id: 'iops',
+    description: 'workload.iops (0 when not reported).',
+    compute: (ctx) => ctx.vm.workload?.iops ?? 0,
+  }),
   fact<'vm'>({
     id: 'criticality',
     description: 'labels.criticality as a string (e.g. `critical`); null when unlabelled.',
@@ -31,6 +39,7 @@ export const vmBasicFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'passthroughNicCount',
     description: 'NICs with PCI passthrough or an SR-IOV adapter.',
-    compute: (ctx) => (ctx.vm.nics ?? []).filter((n) => n.passthrough === true || /sr-?iov/i.test(n.adapter ?? '')).length,
+    compute: (ctx) =>
+      (ctx.vm.nics ?? []).filter((n) => n.passthrough === true || /sr-?iov/i.test(n.adapter ?? '')).length,
   }),
 ];

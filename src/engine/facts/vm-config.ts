@@ -15,21 +15,38 @@ export const UNNECESSARY_DEVICE_TYPES = [
 ] as const;
 const UNNECESSARY = new Set<string>(UNNECESSARY_DEVICE_TYPES);
 /** The STIG's device checks (VMCH-80-000209–000213): a CD/DVD drive passes when it is not connected. */
-const STIG_UNNEEDED = new Set<string>(['VirtualFloppy', 'VirtualCdrom', 'VirtualParallelPort', 'VirtualSerialPort', 'VirtualUSBController', 'VirtualUSBXHCIController']);
+const STIG_UNNEEDED = new Set<string>([
+  'VirtualFloppy',
+  'VirtualCdrom',
+  'VirtualParallelPort',
+  'VirtualSerialPort',
+  'VirtualUSBController',
+  'VirtualUSBXHCIController',
+]);
 
 function unnecessaryDevices(vm: VmView, list: 'scg' | 'stig'): string[] {
   const hits = (vm.devices ?? []).filter((d) =>
-    list === 'scg' ? UNNECESSARY.has(d.type) : STIG_UNNEEDED.has(d.type) && !(d.type === 'VirtualCdrom' && d.connected === false),
+    list === 'scg'
+      ? UNNECESSARY.has(d.type)
+      : STIG_UNNEEDED.has(d.type) && !(d.type === 'VirtualCdrom' && d.connected === false),
   );
   return hits.map((d) => (d.label === undefined ? d.type : `${d.type}:${d.label}`)).sort();
 }
 
-const listParam = [{ name: 'list', required: false, description: '`scg` (VMware’s audit script, default) or `stig` (the STIG’s device checks)' }];
+const listParam = [
+  {
+    name: 'list',
+    required: false,
+    description: '`scg` (VMware’s audit script, default) or `stig` (the STIG’s device checks)',
+  },
+];
 
 /** DirectPath I/O (PCI passthrough, dynamic DirectPath, vGPU) devices and passthrough or SR-IOV NICs. */
 function passthroughDevices(vm: VmView): string[] {
   const devices = (vm.devices ?? []).filter((d) => d.type === 'VirtualPCIPassthrough').map((d) => d.label ?? d.type);
-  const nics = (vm.nics ?? []).filter((n) => n.passthrough === true || /sr-?iov/i.test(n.adapter ?? '')).map((n) => `nic:${n.network}`);
+  const nics = (vm.nics ?? [])
+    .filter((n) => n.passthrough === true || /sr-?iov/i.test(n.adapter ?? ''))
+    .map((n) => `nic:${n.network}`);
   return [...devices, ...nics];
 }
 
@@ -59,7 +76,8 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
   }),
   fact<'vm'>({
     id: 'passthroughDevices',
-    description: 'DirectPath I/O devices (`VirtualPCIPassthrough`: GPU, HBA, NVMe, dynamic DirectPath) and passthrough / SR-IOV NICs.',
+    description:
+      'DirectPath I/O devices (`VirtualPCIPassthrough`: GPU, HBA, NVMe, dynamic DirectPath) and passthrough / SR-IOV NICs.',
     compute: (ctx) => passthroughDevices(ctx.vm),
   }),
   fact<'vm'>({
@@ -69,7 +87,8 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
   }),
   fact<'vm'>({
     id: 'hardwareVersion',
-    description: 'Virtual hardware version as a number (`vmx-21` → 21, from `hardwareVersion` or the `virtualHW.version` vmx key); null when unknown.',
+    description:
+      'Virtual hardware version as a number (`vmx-21` → 21, from `hardwareVersion` or the `virtualHW.version` vmx key); null when unknown.',
     compute: (ctx) => hardwareVersion(ctx.vm),
   }),
   fact<'vm'>({
@@ -79,7 +98,8 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
   }),
   fact<'vm'>({
     id: 'loggingEnabled',
-    description: 'VM diagnostic logging (config.flags.enableLogging, else the `logging` vmx key); null when neither is reported.',
+    description:
+      'VM diagnostic logging (config.flags.enableLogging, else the `logging` vmx key); null when neither is reported.',
     compute: (ctx) => {
       if (ctx.vm.loggingEnabled !== undefined) return ctx.vm.loggingEnabled;
       const v = ctx.vm.settings?.logging;
@@ -89,7 +109,10 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'dvfilterKeys',
     description: 'vmx keys `ethernetN.filterM.name*` (dvFilter network API attachments), sorted.',
-    compute: (ctx) => Object.keys(ctx.vm.settings ?? {}).filter((k) => DVFILTER_KEY.test(k)).sort(),
+    compute: (ctx) =>
+      Object.keys(ctx.vm.settings ?? {})
+        .filter((k) => DVFILTER_KEY.test(k))
+        .sort(),
   }),
   fact<'vm'>({
     id: 'dvfilterCount',

@@ -1,7 +1,13 @@
 import type { AuditResult } from '../../engine/audit-result';
 import type { Severity } from '../../model/finding';
 
-const LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFORMATIONAL' };
+const LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFORMATIONAL',
+};
 
 export interface AsffOptions {
   accountId?: string;
@@ -34,14 +40,32 @@ export function toAsff(result: AuditResult, opts: AsffOptions = {}) {
       {
         Type: 'Other',
         Id: `${f.resourceType}/${f.resourceId}`,
-        Details: { Other: { resourceType: f.resourceType, resourceId: f.resourceId, ...(f.resourceName !== undefined && { name: f.resourceName }) } },
+        Details: {
+          Other: {
+            resourceType: f.resourceType,
+            resourceId: f.resourceId,
+            ...(f.resourceName !== undefined && { name: f.resourceName }),
+          },
+        },
       },
     ],
-    Compliance: { Status: 'FAILED', RelatedRequirements: f.controls.slice(0, 32).map((c) => clip(`${c.framework} ${c.id}`, 256)) },
+    Compliance: {
+      Status: 'FAILED',
+      RelatedRequirements: f.controls.slice(0, 32).map((c) => clip(`${c.framework} ${c.id}`, 256)),
+    },
     Workflow: { Status: f.status === 'waived' ? 'SUPPRESSED' : 'NEW' },
     RecordState: 'ACTIVE',
-    ProductFields: { 'hyperaudit/fingerprint': f.fingerprint, 'hyperaudit/evidence': clip(JSON.stringify(f.evidence), 4096) },
-    ...(f.waiver && { Note: { Text: clip(`Waived: ${f.waiver.reason}`, 512), UpdatedBy: clip(f.waiver.owner, 512), UpdatedAt: result.generatedAt } }),
+    ProductFields: {
+      'hyperaudit/fingerprint': f.fingerprint,
+      'hyperaudit/evidence': clip(JSON.stringify(f.evidence), 4096),
+    },
+    ...(f.waiver && {
+      Note: {
+        Text: clip(`Waived: ${f.waiver.reason}`, 512),
+        UpdatedBy: clip(f.waiver.owner, 512),
+        UpdatedAt: result.generatedAt,
+      },
+    }),
   }));
 }
 

@@ -36,10 +36,14 @@ export function formatJunit(result: AuditResult): string {
         const open = `    <testcase classname="${xmlEscape(rule.id)}" name="${name}">`;
         if (f?.status === 'open') {
           failures++;
-          cases.push(`${open}\n      <failure message="${xmlEscape(rule.title)}" type="${f.severity}">${xmlEscape(JSON.stringify(f.evidence))}</failure>\n    </testcase>`);
+          cases.push(
+            `${open}\n      <failure message="${xmlEscape(rule.title)}" type="${f.severity}">${xmlEscape(JSON.stringify(f.evidence))}</failure>\n    </testcase>`,
+          );
         } else if (f?.status === 'waived') {
           skipped++;
-          cases.push(`${open}\n      <skipped message="${xmlEscape(`waived: ${f.waiver?.reason ?? ''}`)}"/>\n    </testcase>`);
+          cases.push(
+            `${open}\n      <skipped message="${xmlEscape(`waived: ${f.waiver?.reason ?? ''}`)}"/>\n    </testcase>`,
+          );
         } else {
           cases.push(`    <testcase classname="${xmlEscape(rule.id)}" name="${name}"/>`);
         }

@@ -3,7 +3,13 @@ import type { Finding, Severity } from '../../model/finding';
 
 /** OCSF 1.1 severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical. */
 export const OCSF_SEVERITY: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
-const SEVERITY_NAME: Record<Severity, string> = { info: 'Informational', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+const SEVERITY_NAME: Record<Severity, string> = {
+  info: 'Informational',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+};
 /** Finding status_id: 1 New, 3 Suppressed, 4 Resolved. */
 const STATUS: Record<Finding['status'], { id: number; name: string }> = {
   open: { id: 1, name: 'New' },
@@ -29,7 +35,11 @@ export function toOcsf(result: AuditResult) {
     status_id: STATUS[f.status].id,
     status: STATUS[f.status].name,
     message: f.title,
-    metadata: { version: '1.1.0', product: { name: 'hyperaudit', vendor_name: 'hyperaudit', version: '0.1.0' }, profiles: [] as string[] },
+    metadata: {
+      version: '1.1.0',
+      product: { name: 'hyperaudit', vendor_name: 'hyperaudit', version: '0.1.0' },
+      profiles: [] as string[],
+    },
     finding_info: {
       uid: f.fingerprint,
       title: f.title,
@@ -46,7 +56,9 @@ export function toOcsf(result: AuditResult) {
       status_id: 3,
       status: 'Fail',
     },
-    resources: [{ uid: f.resourceId, type: f.resourceType, ...(f.resourceName !== undefined && { name: f.resourceName }) }],
+    resources: [
+      { uid: f.resourceId, type: f.resourceType, ...(f.resourceName !== undefined && { name: f.resourceName }) },
+    ],
     remediation: { desc: f.remediation },
     unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }) },
   }));

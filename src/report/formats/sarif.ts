@@ -1,9 +1,21 @@
 import type { AuditResult } from '../../engine/audit-result';
 import type { Severity } from '../../model/finding';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 /** GitHub code scanning reads `security-severity` (0–10) from rule properties. */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
 
 /** SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding. */
 export function formatSarif(result: AuditResult): string {
@@ -24,7 +36,10 @@ export function formatSarif(result: AuditResult): string {
               name: r.id,
               shortDescription: { text: r.title },
               fullDescription: { text: r.rationale },
-              help: { text: r.remediation, markdown: `**Remediation:** ${r.remediation}\n\n**Controls:** ${r.controls.map((c) => `${c.framework} ${c.id}`).join(', ') || 'none'}` },
+              help: {
+                text: r.remediation,
+                markdown: `**Remediation:** ${r.remediation}\n\n**Controls:** ${r.controls.map((c) => `${c.framework} ${c.id}`).join(', ') || 'none'}`,
+              },
               defaultConfiguration: { level: LEVEL[r.severity] },
               properties: {
                 category: r.category,
@@ -44,12 +59,20 @@ export function formatSarif(result: AuditResult): string {
           message: { text: `${f.title} (${f.resourceType} ${f.resourceName ?? f.resourceId})` },
           locations: [
             {
-              logicalLocations: [{ name: f.resourceId, fullyQualifiedName: `${f.resourceType}/${f.resourceId}`, kind: f.resourceType }],
+              logicalLocations: [
+                { name: f.resourceId, fullyQualifiedName: `${f.resourceType}/${f.resourceId}`, kind: f.resourceType },
+              ],
             },
           ],
           partialFingerprints: { 'hyperaudit/v1': f.fingerprint },
           ...(f.status === 'waived' && {
-            suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.waiver?.reason ?? ''} (owner ${f.waiver?.owner ?? '?'}, expires ${f.waiver?.expires ?? '?'})` }],
+            suppressions: [
+              {
+                kind: 'external',
+                status: 'accepted',
+                justification: `${f.waiver?.reason ?? ''} (owner ${f.waiver?.owner ?? '?'}, expires ${f.waiver?.expires ?? '?'})`,
+              },
+            ],
           }),
           properties: { evidence: f.evidence, status: f.status, firstSeen: f.firstSeen, lastSeen: f.lastSeen },
         })),

@@ -12,10 +12,16 @@ export function formatTable(result: AuditResult): string {
   const waived = result.findings.filter((f) => f.status === 'waived').length;
   const head = `${s.hosts} hosts, ${s.vms} VMs — open findings: ${counts}; waived ${waived}; resolved this run ${result.resolved.length} (${result.mode}, profile ${result.profile})`;
   if (result.findings.length === 0) return `${head}\n`;
-  const table = new Table({ head: ['severity', 'status', 'rule', 'resource', 'title'], wordWrap: true, style: { head: [], border: [] }, colWidths: [10, 8, 34, 28, 60] });
+  const table = new Table({
+    head: ['severity', 'status', 'rule', 'resource', 'title'],
+    wordWrap: true,
+    style: { head: [], border: [] },
+    colWidths: [10, 8, 34, 28, 60],
+  });
   for (const f of result.findings.slice(0, MAX_ROWS)) {
     table.push([f.severity, f.status, f.ruleId, `${f.resourceType}:${f.resourceName ?? f.resourceId}`, f.title]);
   }
-  const more = result.findings.length > MAX_ROWS ? `\n… ${result.findings.length - MAX_ROWS} more (use --format json/csv)` : '';
+  const more =
+    result.findings.length > MAX_ROWS ? `\n… ${result.findings.length - MAX_ROWS} more (use --format json/csv)` : '';
   return `${head}\n${table.toString()}${more}\n`;
 }

@@ -3,7 +3,7 @@ import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
 import { SEVERITIES, type Finding, type Severity } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
-import type { ReportFormat } from '../../pipeline/report';
+import type { ReportFormat } from '../report-format';
 import { AUDIT_FORMATS } from '../formats';
 
 /** Audit format → file name beside report.html. JSON and CSV are the report's own (report.json, findings.csv). */
@@ -26,7 +26,13 @@ export interface AuditFormatOptions {
  * them. The report does not re-run the audit (that would re-apply waivers and move lifecycles); so coverage
  * holds only the resources with findings, and JUnit lists failures and skips but no passing cases.
  */
-export function auditResultFromStore(findings: readonly Finding[], fleet: Fleet, generatedAt: string, rules: readonly LoadedRule[], profile: Profile): AuditResult {
+export function auditResultFromStore(
+  findings: readonly Finding[],
+  fleet: Fleet,
+  generatedAt: string,
+  rules: readonly LoadedRule[],
+  profile: Profile,
+): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of current) if (f.status === 'open') counts[f.severity]++;
@@ -67,6 +73,9 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
 /** The audit formats of a fresh audit (full coverage: JUnit lists passing cases too), by file name. */
 export function renderAuditFiles(result: AuditResult): Map<string, string> {
   return new Map(
-    (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => [AUDIT_REPORT_FILES[format], AUDIT_FORMATS[format](result)]),
+    (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => [
+      AUDIT_REPORT_FILES[format],
+      AUDIT_FORMATS[format](result),
+    ]),
   );
 }

@@ -72,11 +72,22 @@ function compareFindings(a: ReportFinding, b: ReportFinding): number {
   );
 }
 
-function heatmap(findings: readonly ReportFinding[], fleet: Fleet, simulation: SimulationView | undefined): HeatmapHost[] {
+function heatmap(
+  findings: readonly ReportFinding[],
+  fleet: Fleet,
+  simulation: SimulationView | undefined,
+): HeatmapHost[] {
   const simScore = new Map(simulation?.hosts.map((h) => [h.id, h.score]) ?? []);
   const rows = new Map<string, HeatmapHost>();
   for (const host of fleet.hosts.values()) {
-    const row: HeatmapHost = { id: host.id, name: host.name ?? host.id, cluster: host.cluster ?? '(no cluster)', risk: 0, bucket: 0, open: zeroCounts() };
+    const row: HeatmapHost = {
+      id: host.id,
+      name: host.name ?? host.id,
+      cluster: host.cluster ?? '(no cluster)',
+      risk: 0,
+      bucket: 0,
+      open: zeroCounts(),
+    };
     const score = simScore.get(host.id);
     if (score !== undefined) row.simulationScore = score;
     rows.set(host.id, row);
@@ -89,7 +100,9 @@ function heatmap(findings: readonly ReportFinding[], fleet: Fleet, simulation: S
     row.risk += RISK_WEIGHT[f.severity];
   }
   for (const row of rows.values()) row.bucket = bucketOf(row.risk);
-  return [...rows.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : b.risk - a.risk || (a.id < b.id ? -1 : 1)));
+  return [...rows.values()].sort((a, b) =>
+    a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : b.risk - a.risk || (a.id < b.id ? -1 : 1),
+  );
 }
 
 function perimeterViolations(findings: readonly Finding[], fleet: Fleet): PerimeterViolation[] {
@@ -97,7 +110,9 @@ function perimeterViolations(findings: readonly Finding[], fleet: Fleet): Perime
   for (const f of findings) {
     if (f.category !== 'perimeter' || f.status !== 'open') continue;
     const vm = f.resourceType === 'vm' ? fleet.vms.get(f.resourceId) : undefined;
-    const evidenceMovements = Array.isArray(f.evidence.movements) ? (f.evidence.movements as PerimeterViolation['movements']) : undefined;
+    const evidenceMovements = Array.isArray(f.evidence.movements)
+      ? (f.evidence.movements as PerimeterViolation['movements'])
+      : undefined;
     out.push({
       fingerprint: f.fingerprint,
       severity: f.severity,

@@ -7,7 +7,10 @@ import { loadPageAssets, type PageAssets } from './page-assets';
  * too, and the line separators some parsers mishandle. All are legal \u escapes inside JSON strings.
  */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function cspHash(source: string): string {
@@ -16,7 +19,8 @@ function cspHash(source: string): string {
 
 /** Inline code must not be able to end its own element early. */
 function assertInlineable(name: string, source: string): void {
-  if (/<\/(script|style)/i.test(source) || source.includes('<!--')) throw new Error(`${name} cannot be inlined: it contains a closing tag or comment opener`);
+  if (/<\/(script|style)/i.test(source) || source.includes('<!--'))
+    throw new Error(`${name} cannot be inlined: it contains a closing tag or comment opener`);
 }
 
 /**

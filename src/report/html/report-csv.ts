@@ -2,8 +2,25 @@ import { stringify } from 'csv-stringify/sync';
 import type { ReportFinding } from './report-data';
 
 const COLUMNS = [
-  'fingerprint', 'severity', 'status', 'category', 'ruleId', 'pack', 'resourceType', 'resourceId', 'resourceName', 'hostId',
-  'title', 'controls', 'remediation', 'firstSeen', 'lastSeen', 'resolvedAt', 'waiverReason', 'waiverOwner', 'waiverExpires',
+  'fingerprint',
+  'severity',
+  'status',
+  'category',
+  'ruleId',
+  'pack',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'hostId',
+  'title',
+  'controls',
+  'remediation',
+  'firstSeen',
+  'lastSeen',
+  'resolvedAt',
+  'waiverReason',
+  'waiverOwner',
+  'waiverExpires',
 ] as const;
 
 /**
@@ -12,9 +29,25 @@ const COLUMNS = [
  */
 export function findingsCsv(findings: readonly ReportFinding[]): string {
   const rows = findings.map((f) => [
-    f.fingerprint, f.severity, f.status, f.category, f.ruleId, f.pack, f.resourceType, f.resourceId, f.resourceName, f.hostId ?? '',
-    f.title, f.controls.join('; '), f.remediation, f.firstSeen, f.lastSeen, f.resolvedAt ?? '',
-    f.waiver?.reason ?? '', f.waiver?.owner ?? '', f.waiver?.expires ?? '',
+    f.fingerprint,
+    f.severity,
+    f.status,
+    f.category,
+    f.ruleId,
+    f.pack,
+    f.resourceType,
+    f.resourceId,
+    f.resourceName,
+    f.hostId ?? '',
+    f.title,
+    f.controls.join('; '),
+    f.remediation,
+    f.firstSeen,
+    f.lastSeen,
+    f.resolvedAt ?? '',
+    f.waiver?.reason ?? '',
+    f.waiver?.owner ?? '',
+    f.waiver?.expires ?? '',
   ]);
   return stringify([[...COLUMNS], ...rows], { escape_formulas: true, bom: false });
 }

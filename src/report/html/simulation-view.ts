@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The part of a simulation result the report draws. Read from store meta `simulation/latest`, which
- * `simulateStored` writes (src/pipeline/simulate.ts `storedForm`: hosts keyed by id with score, topReason
+ * `simulateStored` writes (src/app/simulate.ts `storedForm`: hosts keyed by id with score, topReason
  * and figures; clusters; apps; fleet summary), or a full SimulationResult. Parsed leniently (unknown fields
  * ignored) so a newer simulation shape degrades to fewer charts rather than no report.
  */
@@ -28,7 +28,14 @@ export interface ScoredEntity {
 const num = z.number().finite();
 const reasonSchema = z.union([
   z.string(),
-  z.object({ detail: z.string().optional(), text: z.string().optional(), component: z.string().optional(), points: num.optional() }).loose(),
+  z
+    .object({
+      detail: z.string().optional(),
+      text: z.string().optional(),
+      component: z.string().optional(),
+      points: num.optional(),
+    })
+    .loose(),
 ]);
 const scoredSchema = z
   .object({
@@ -47,9 +54,18 @@ const scoredSchema = z
   })
   .loose();
 const scoredList = z.union([z.array(scoredSchema), z.record(z.string(), scoredSchema)]);
-const seriesPoint = z.union([num, z.object({ time: z.string().optional(), t: z.string().optional(), step: num.optional() }).loose()]);
+const seriesPoint = z.union([
+  num,
+  z.object({ time: z.string().optional(), t: z.string().optional(), step: num.optional() }).loose(),
+]);
 const availabilityEntry = z
-  .object({ id: z.string().optional(), name: z.string().optional(), label: z.string().optional(), availability: num.optional(), value: num.optional() })
+  .object({
+    id: z.string().optional(),
+    name: z.string().optional(),
+    label: z.string().optional(),
+    availability: num.optional(),
+    value: num.optional(),
+  })
   .loose();
 
 const simulationSchema = z
@@ -58,7 +74,14 @@ const simulationSchema = z
     simulatedAt: z.string().optional(),
     at: z.string().optional(),
     energyKWh: num.optional(),
-    fleet: z.object({ energyKWh: num.optional(), overloadedTimeFraction: num.optional(), overloadedHostsPerStep: z.array(num).optional() }).loose().optional(),
+    fleet: z
+      .object({
+        energyKWh: num.optional(),
+        overloadedTimeFraction: num.optional(),
+        overloadedHostsPerStep: z.array(num).optional(),
+      })
+      .loose()
+      .optional(),
     overloadedTimeFraction: num.optional(),
     hosts: scoredList.optional(),
     hostScores: scoredList.optional(),
@@ -69,7 +92,9 @@ const simulationSchema = z
     overloadedHostsPerStep: z.array(seriesPoint).optional(),
     overload: z.array(seriesPoint).optional(),
     steps: z.array(seriesPoint).optional(),
-    availability: z.union([z.array(availabilityEntry), z.record(z.string(), z.union([num, availabilityEntry]))]).optional(),
+    availability: z
+      .union([z.array(availabilityEntry), z.record(z.string(), z.union([num, availabilityEntry]))])
+      .optional(),
     apps: z.record(z.string(), z.object({ expectedDowntimeHoursPerYear: num.optional() }).loose()).optional(),
   })
   .loose();
@@ -93,13 +118,16 @@ function reasonsOf(s: Scored): string[] {
   if (s.topReason) out.push(`mostly ${s.topReason}`);
   if (s.overloadedTimeFraction) out.push(`CPU overloaded ${pct(s.overloadedTimeFraction)} of the time`);
   if (s.cpuReadyPct !== undefined && s.cpuReadyPct >= 0.1) out.push(`CPU ready ${s.cpuReadyPct.toFixed(1)}%`);
-  if (s.memoryOvercommit !== undefined && s.memoryOvercommit > 1) out.push(`memory overcommit ${s.memoryOvercommit.toFixed(2)}×`);
+  if (s.memoryOvercommit !== undefined && s.memoryOvercommit > 1)
+    out.push(`memory overcommit ${s.memoryOvercommit.toFixed(2)}×`);
   return out;
 }
 
 function toScored(list: z.infer<typeof scoredList> | undefined, idKey: 'hostId' | 'vmId'): ScoredEntity[] {
   if (list === undefined) return [];
-  const entries: [string | undefined, Scored][] = Array.isArray(list) ? list.map((s) => [undefined, s]) : Object.entries(list);
+  const entries: [string | undefined, Scored][] = Array.isArray(list)
+    ? list.map((s) => [undefined, s])
+    : Object.entries(list);
   const out: ScoredEntity[] = [];
   for (const [key, s] of entries) {
     const id = s.id ?? s[idKey] ?? key;
@@ -114,7 +142,9 @@ function toScored(list: z.infer<typeof scoredList> | undefined, idKey: 'hostId' 
 
 function seriesValue(p: z.infer<typeof seriesPoint>): { label?: string; value?: number } {
   if (typeof p === 'number') return { value: p };
-  const value = ['overloadedHosts', 'overloaded', 'value', 'fraction', 'count'].map((k) => p[k]).find((v) => typeof v === 'number') as number | undefined;
+  const value = ['overloadedHosts', 'overloaded', 'value', 'fraction', 'count']
+    .map((k) => p[k])
+    .find((v) => typeof v === 'number') as number | undefined;
   return { label: p.time ?? p.t, value };
 }
 
@@ -123,14 +153,22 @@ export function toSimulationView(raw: unknown): SimulationView | undefined {
   const parsed = simulationSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   const s = parsed.data;
-  const points = (s.overloadSeries ?? s.overloadedHostsPerStep ?? s.fleet?.overloadedHostsPerStep ?? s.overload ?? s.steps ?? []).map(seriesValue);
+  const points = (
+    s.overloadSeries ??
+    s.overloadedHostsPerStep ??
+    s.fleet?.overloadedHostsPerStep ??
+    s.overload ??
+    s.steps ??
+    []
+  ).map(seriesValue);
   const overload = { labels: [] as string[], values: [] as number[] };
   const start = s.window?.start !== undefined ? Date.parse(s.window.start) : Number.NaN;
   const stepMs = (s.window?.stepSeconds ?? 0) * 1000;
   points.forEach((p, i) => {
     if (p.value === undefined) return;
     // Real step times when the window is known (UTC hh:mm), else the step's place in a day.
-    const windowLabel = Number.isFinite(start) && stepMs > 0 ? new Date(start + i * stepMs).toISOString().slice(11, 16) : undefined;
+    const windowLabel =
+      Number.isFinite(start) && stepMs > 0 ? new Date(start + i * stepMs).toISOString().slice(11, 16) : undefined;
     overload.labels.push(p.label ?? windowLabel ?? stepLabel(i, points.length));
     overload.values.push(p.value);
   });
@@ -149,12 +187,19 @@ export function toSimulationView(raw: unknown): SimulationView | undefined {
   } else if (s.apps !== undefined && Object.keys(s.apps).length > 0) {
     // Per application: the share of the year its expected downtime leaves.
     for (const [app, a] of Object.entries(s.apps)) {
-      if (a.expectedDowntimeHoursPerYear !== undefined) availability.push({ label: app, value: 1 - a.expectedDowntimeHoursPerYear / HOURS_PER_YEAR });
+      if (a.expectedDowntimeHoursPerYear !== undefined)
+        availability.push({ label: app, value: 1 - a.expectedDowntimeHoursPerYear / HOURS_PER_YEAR });
     }
   } else {
     const hostList = s.hosts ?? s.hostScores;
-    const entries = hostList === undefined ? [] : Array.isArray(hostList) ? hostList.map((h) => [h.id ?? h.hostId ?? '?', h] as const) : Object.entries(hostList);
-    for (const [id, h] of entries) if (h.unavailability !== undefined) availability.push({ label: h.name ?? id, value: 1 - h.unavailability });
+    const entries =
+      hostList === undefined
+        ? []
+        : Array.isArray(hostList)
+          ? hostList.map((h) => [h.id ?? h.hostId ?? '?', h] as const)
+          : Object.entries(hostList);
+    for (const [id, h] of entries)
+      if (h.unavailability !== undefined) availability.push({ label: h.name ?? id, value: 1 - h.unavailability });
   }
   // The least available first: those are the ones to look at.
   availability.sort((a, b) => a.value - b.value);
@@ -171,7 +216,12 @@ export function toSimulationView(raw: unknown): SimulationView | undefined {
   if (energy !== undefined) view.energyKWh = energy;
   const overloaded = s.overloadedTimeFraction ?? s.fleet?.overloadedTimeFraction;
   if (overloaded !== undefined) view.overloadedTimeFraction = overloaded;
-  const empty = view.hosts.length === 0 && view.vms.length === 0 && overload.values.length === 0 && availability.length === 0 && energy === undefined;
+  const empty =
+    view.hosts.length === 0 &&
+    view.vms.length === 0 &&
+    overload.values.length === 0 &&
+    availability.length === 0 &&
+    energy === undefined;
   return empty ? undefined : view;
 }
 

@@ -41,9 +41,12 @@ function shimMachine(machine: Machine, readers: Map<string, string>): Machine {
   for (const [name, original] of Object.entries(machine.States)) {
     const state: State = structuredClone(original);
     const processor = (state.ItemProcessor ?? state.Iterator) as Machine | undefined;
-    if (processor !== undefined) state[state.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator'] = shimMachine(processor, readers);
+    if (processor !== undefined)
+      state[state.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator'] = shimMachine(processor, readers);
     states[name] = state;
-    const reader = state.ItemReader as { Resource?: string; ReaderConfig?: { InputType?: string }; Parameters?: unknown } | undefined;
+    const reader = state.ItemReader as
+      | { Resource?: string; ReaderConfig?: { InputType?: string }; Parameters?: unknown }
+      | undefined;
     if (state.Type !== 'Map' || reader === undefined) continue;
     if (reader.Resource !== S3_GET_OBJECT || (reader.ReaderConfig?.InputType ?? 'JSON') !== 'JSON') {
       throw new Error(`Map state ${name}: only an S3 JSON ItemReader runs locally, not ${JSON.stringify(reader)}`);
@@ -51,7 +54,8 @@ function shimMachine(machine: Machine, readers: Map<string, string>): Machine {
     const readerName = readerStateName(name);
     readers.set(readerName, name);
     delete state.ItemReader;
-    if (!/^\w+$/.test(name)) throw new Error(`Map state ${JSON.stringify(name)}: the local ItemReader needs a name of letters, digits and _`);
+    if (!/^\w+$/.test(name))
+      throw new Error(`Map state ${JSON.stringify(name)}: the local ItemReader needs a name of letters, digits and _`);
     here.set(readerName, name);
     state.ItemsPath = `$$.${ITEM_READER_CONTEXT}.${name}`;
     states[readerName] = {

@@ -3,7 +3,11 @@
  * state's timeout. hyperaudit supports Node 20.19, so it is supplied where missing, as the spec defines it.
  * Imported before the interpreter; a no-op on Node 22.
  */
-type Resolvers<T> = { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (reason?: unknown) => void };
+type Resolvers<T> = {
+  promise: Promise<T>;
+  resolve: (value: T | PromiseLike<T>) => void;
+  reject: (reason?: unknown) => void;
+};
 
 const PromiseWith = Promise as unknown as { withResolvers?: <T>() => Resolvers<T> };
 if (typeof PromiseWith.withResolvers !== 'function') {

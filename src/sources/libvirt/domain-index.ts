@@ -9,10 +9,13 @@ export function domainKey(host: string, name: string): string {
 export type LibvirtDomainIndex = ReadonlyMap<string, string>;
 
 /** Builds the index from stored VMs that `collect libvirt` wrote (ids `libvirt:<host>/<uuid>`). */
-export function libvirtDomainIndex(vms: Iterable<{ id: string; name?: string; hostId?: string; uuid?: string }>): LibvirtDomainIndex {
+export function libvirtDomainIndex(
+  vms: Iterable<{ id: string; name?: string; hostId?: string; uuid?: string }>,
+): LibvirtDomainIndex {
   const index = new Map<string, string>();
   for (const vm of vms) {
-    if (vm.uuid === undefined || vm.name === undefined || vm.hostId === undefined || !vm.hostId.startsWith('libvirt:')) continue;
+    if (vm.uuid === undefined || vm.name === undefined || vm.hostId === undefined || !vm.hostId.startsWith('libvirt:'))
+      continue;
     const host = vm.hostId.slice('libvirt:'.length);
     if (libvirtHostId(host) !== vm.hostId) continue;
     index.set(domainKey(host, vm.name), vm.id);

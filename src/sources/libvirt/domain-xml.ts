@@ -11,7 +11,12 @@ export interface DomainConfig {
   /** Guest disks (`device='disk'`) on a bus the model knows; CD-ROMs and floppies are left out. */
   disks: { bus: DiskBus; target?: string }[];
   nics: { network: string; model?: string; passthrough: boolean }[];
-  graphics: { type: string; listenType?: 'address' | 'network' | 'socket' | 'none'; listen?: string; defaultMode?: string }[];
+  graphics: {
+    type: string;
+    listenType?: 'address' | 'network' | 'socket' | 'none';
+    listen?: string;
+    defaultMode?: string;
+  }[];
   securityLabels: { model?: string; type: 'dynamic' | 'static' | 'none' }[];
   hostDevices: { type: string; address?: string }[];
   memballoon?: string;
@@ -24,11 +29,20 @@ const DISK_BUSES = new Set<string>(['ide', 'sata', 'scsi', 'virtio', 'nvme']);
 
 /** libvirt's scaled-integer units (formatdomain "Memory Allocation"), as bytes. */
 const UNIT_BYTES: Record<string, number> = {
-  b: 1, bytes: 1,
-  kb: 1e3, k: 1024, kib: 1024,
-  mb: 1e6, m: 1024 ** 2, mib: 1024 ** 2,
-  gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3,
-  tb: 1e12, t: 1024 ** 4, tib: 1024 ** 4,
+  b: 1,
+  bytes: 1,
+  kb: 1e3,
+  k: 1024,
+  kib: 1024,
+  mb: 1e6,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1e12,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 export function memoryMiB(node: XmlNode | undefined, defaultUnit = 'KiB'): number | undefined {
@@ -85,7 +99,8 @@ function disks(devices: XmlNode | undefined): DomainConfig['disks'] {
     const target = child(d, 'target');
     const bus = attr(target, 'bus');
     const dev = attr(target, 'dev');
-    if (bus !== undefined && DISK_BUSES.has(bus)) out.push({ bus: bus as DiskBus, ...(dev !== undefined && { target: dev }) });
+    if (bus !== undefined && DISK_BUSES.has(bus))
+      out.push({ bus: bus as DiskBus, ...(dev !== undefined && { target: dev }) });
   }
   return out;
 }
@@ -107,7 +122,8 @@ function graphics(g: XmlNode): DomainConfig['graphics'][number] {
   if (attr(g, 'socket') !== undefined || listenType === 'socket') return { ...base, listenType: 'socket' };
   if (listenType === 'none') return { ...base, listenType: 'none' };
   const address = attr(listen, 'address') ?? attr(g, 'listen');
-  if (listenType === 'network') return { ...base, listenType: 'network', ...(address !== undefined && { listen: address }) };
+  if (listenType === 'network')
+    return { ...base, listenType: 'network', ...(address !== undefined && { listen: address }) };
   if (address !== undefined) return { ...base, listenType: 'address', listen: address };
   // No listen at all: qemu.conf's vnc_listen/spice_listen decide.
   return base;
@@ -118,8 +134,12 @@ function hostDevice(h: XmlNode): DomainConfig['hostDevices'][number] {
   const source = child(h, 'source');
   const a = child(source, 'address');
   if (type === 'pci' && a) {
-    const hex = (k: string, width: number) => (attr(a, k) ?? '0').replace(/^0x/i, '').padStart(width, '0').slice(-width);
-    return { type, address: `${hex('domain', 4)}:${hex('bus', 2)}:${hex('slot', 2)}.${(attr(a, 'function') ?? '0').replace(/^0x/i, '')}` };
+    const hex = (k: string, width: number) =>
+      (attr(a, k) ?? '0').replace(/^0x/i, '').padStart(width, '0').slice(-width);
+    return {
+      type,
+      address: `${hex('domain', 4)}:${hex('bus', 2)}:${hex('slot', 2)}.${(attr(a, 'function') ?? '0').replace(/^0x/i, '')}`,
+    };
   }
   const vendor = attr(child(source, 'vendor'), 'id');
   const product = attr(child(source, 'product'), 'id');
@@ -133,6 +153,7 @@ function firmware(os: XmlNode | undefined): DomainConfig['firmware'] {
     attr(os, 'firmware') === 'efi' || attr(loader, 'type') === 'pflash' || /ovmf|edk2|aavmf/i.test(text(loader) ?? '');
   const features = children(child(os, 'firmware'), 'feature');
   const secureFeature = features.find((f) => attr(f, 'name') === 'secure-boot');
-  const secureBoot = attr(loader, 'secure') === 'yes' || (secureFeature !== undefined && attr(secureFeature, 'enabled') === 'yes');
+  const secureBoot =
+    attr(loader, 'secure') === 'yes' || (secureFeature !== undefined && attr(secureFeature, 'enabled') === 'yes');
   return { type: efi ? 'efi' : 'bios', secureBoot: efi && secureBoot };
 }

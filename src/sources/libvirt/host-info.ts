@@ -37,7 +37,8 @@ export function parseNodeinfo(out: string, what = 'virsh nodeinfo'): Pick<HostIn
   const threads = field(lines, 'Thread(s) per core', what);
   const cells = field(lines, 'NUMA cell(s)', what);
   const memKiB = field(lines, 'Memory size', what);
-  if (cpus < 1 || mhz < 1 || cores < 1 || threads < 1) throw new XmlInputError(`${what}: CPU topology with a zero count`);
+  if (cpus < 1 || mhz < 1 || cores < 1 || threads < 1)
+    throw new XmlInputError(`${what}: CPU topology with a zero count`);
   const sockets = Math.max(1, cells) * Math.max(1, perCell);
   const regular = sockets * cores * threads === cpus;
   const model = lines.get('CPU model');
@@ -51,7 +52,10 @@ export function parseNodeinfo(out: string, what = 'virsh nodeinfo'): Pick<HostIn
 }
 
 /** `virsh capabilities`: the host's CPU model, SMBIOS UUID and active security drivers (`<secmodel>`). */
-export function parseCapabilities(xml: string, what = 'virsh capabilities'): Pick<HostInfo, 'uuid' | 'cpuModel' | 'securityModels'> {
+export function parseCapabilities(
+  xml: string,
+  what = 'virsh capabilities',
+): Pick<HostInfo, 'uuid' | 'cpuModel' | 'securityModels'> {
   const caps = child(parseXml(xml, what), 'capabilities');
   const host = child(caps, 'host');
   if (!host) throw new XmlInputError(`${what}: no <capabilities><host> element`);
@@ -60,7 +64,11 @@ export function parseCapabilities(xml: string, what = 'virsh capabilities'): Pic
   const securityModels = children(host, 'secmodel')
     .map((s) => text(child(s, 'model')))
     .filter((m): m is string => m !== undefined);
-  return { ...(uuid && { uuid }), ...(model && { cpuModel: model }), securityModels: securityModels.length > 0 ? securityModels : ['none'] };
+  return {
+    ...(uuid && { uuid }),
+    ...(model && { cpuModel: model }),
+    securityModels: securityModels.length > 0 ? securityModels : ['none'],
+  };
 }
 
 /** `virsh version`: "Running hypervisor: QEMU 8.2.2" and "Using library: libvirt 10.0.0". */
@@ -69,4 +77,3 @@ export function parseVersion(out: string): Pick<HostInfo, 'hypervisorVersion' | 
   const lib = /^Using library:\s*(.+?)\s*$/m.exec(out)?.[1];
   return { ...(hv && { hypervisorVersion: hv }), ...(lib && { libvirtVersion: lib }) };
 }
-

@@ -16,7 +16,8 @@ export function parseQemuConf(text: string): QemuConf {
   const settings: Record<string, string | number> = {};
   const errors: QemuConf['errors'] = [];
   const lines = text.split(/\r?\n/);
-  if (lines.length > MAX_LINES) errors.push({ line: MAX_LINES + 1, reason: `more than ${MAX_LINES} lines; the rest is ignored` });
+  if (lines.length > MAX_LINES)
+    errors.push({ line: MAX_LINES + 1, reason: `more than ${MAX_LINES} lines; the rest is ignored` });
   let pending: { key: string; line: number; body: string } | undefined;
   for (let i = 0; i < Math.min(lines.length, MAX_LINES); i++) {
     const line = stripComment(lines[i]!).trim();
@@ -43,8 +44,10 @@ export function parseQemuConf(text: string): QemuConf {
 
   function finish(key: string, raw: string, line: number): void {
     const value = parseValue(raw.trim());
-    if (value === undefined) errors.push({ line, reason: `value of ${key} is not a quoted string, an integer or a list of strings` });
-    else if (key === '__proto__' || key === 'constructor' || key === 'prototype') errors.push({ line, reason: `key ${key} refused` });
+    if (value === undefined)
+      errors.push({ line, reason: `value of ${key} is not a quoted string, an integer or a list of strings` });
+    else if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+      errors.push({ line, reason: `key ${key} refused` });
     else settings[key] = value;
   }
 }

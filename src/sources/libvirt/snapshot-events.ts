@@ -41,11 +41,18 @@ export function libvirtSnapshotEvents(s: LibvirtSnapshot): Outcomes {
     ...(s.qemuConf && { settings: s.qemuConf }),
   };
   const make = (type: string, body: Record<string, unknown>, record: string) =>
-    emit('libvirt', { ...loc, record }, { id: contentId('libvirt', { time: s.time, type, body }), time: s.time, type, source: 'libvirt', ...body });
+    emit(
+      'libvirt',
+      { ...loc, record },
+      { id: contentId('libvirt', { time: s.time, type, body }), time: s.time, type, source: 'libvirt', ...body },
+    );
   // Full snapshot (issue 21): every field sent is the whole truth for it, and the connection is the scope
   // whose inventory snapshot drops domains it no longer lists.
   const scope = { source: 'libvirt', instance: s.host };
-  const whole = (entity: Record<string, unknown>) => ({ complete: { fields: Object.keys(entity).filter((k) => k !== 'id') }, scope });
+  const whole = (entity: Record<string, unknown>) => ({
+    complete: { fields: Object.keys(entity).filter((k) => k !== 'id') },
+    scope,
+  });
   const out: Outcomes = [make('host.upsert', { host, ...whole(host) }, `host ${s.host}`)];
   for (const { config: d, state } of s.domains) {
     const vm = {
@@ -56,7 +63,11 @@ export function libvirtSnapshotEvents(s: LibvirtSnapshot): Outcomes {
       ...(d.vcpus !== undefined && { vcpus: d.vcpus }),
       ...(d.memoryMiB !== undefined && { memoryMiB: d.memoryMiB }),
       ...(state !== undefined && { powerState: state }),
-      nics: d.nics.map((n) => ({ network: n.network, ...(n.model !== undefined && { adapter: n.model }), ...(n.passthrough && { passthrough: true }) })),
+      nics: d.nics.map((n) => ({
+        network: n.network,
+        ...(n.model !== undefined && { adapter: n.model }),
+        ...(n.passthrough && { passthrough: true }),
+      })),
       disks: d.disks.map((k) => ({ controller: k.bus })),
       graphics: d.graphics,
       securityLabels: d.securityLabels,

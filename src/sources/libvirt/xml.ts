@@ -4,7 +4,19 @@ import { XMLParser } from 'fast-xml-parser';
 export type XmlNode = Record<string, unknown>;
 
 /** Elements that may repeat under their parent in domain and capabilities XML; always parsed as arrays. */
-const REPEATED = new Set(['disk', 'interface', 'graphics', 'listen', 'hostdev', 'seclabel', 'feature', 'secmodel', 'tpm', 'memballoon', 'cell']);
+const REPEATED = new Set([
+  'disk',
+  'interface',
+  'graphics',
+  'listen',
+  'hostdev',
+  'seclabel',
+  'feature',
+  'secmodel',
+  'tpm',
+  'memballoon',
+  'cell',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -28,12 +40,15 @@ export class XmlInputError extends Error {
  */
 export function parseXml(text: string, what: string): XmlNode {
   if (text.length > MAX_XML_CHARS) throw new XmlInputError(`${what}: XML larger than ${MAX_XML_CHARS} characters`);
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlInputError(`${what}: XML with a DOCTYPE or entity declaration is refused`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    throw new XmlInputError(`${what}: XML with a DOCTYPE or entity declaration is refused`);
   let parsed: unknown;
   try {
     parsed = parser.parse(text, true);
   } catch (err) {
-    throw new XmlInputError(`${what}: not well-formed XML (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    throw new XmlInputError(
+      `${what}: not well-formed XML (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+    );
   }
   if (!isNode(parsed)) throw new XmlInputError(`${what}: empty XML`);
   return parsed;

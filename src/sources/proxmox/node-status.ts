@@ -38,9 +38,11 @@ export function parseNodeStatus(data: unknown): NodeStatus {
   const sockets = count(own(info, 'sockets')) ?? 1;
   const cores = count(own(info, 'cores'));
   const mhz = count(own(info, 'mhz'));
-  if (cpus === undefined || !Number.isInteger(cpus)) throw new ProxmoxShapeError('cpuinfo.cpus is not a positive integer', 'data.cpuinfo.cpus');
+  if (cpus === undefined || !Number.isInteger(cpus))
+    throw new ProxmoxShapeError('cpuinfo.cpus is not a positive integer', 'data.cpuinfo.cpus');
   if (mhz === undefined) throw new ProxmoxShapeError('cpuinfo.mhz is not a positive number', 'data.cpuinfo.mhz');
-  const physical = cores !== undefined && Number.isInteger(cores) && cores <= cpus && cores % sockets === 0 ? cores : undefined;
+  const physical =
+    cores !== undefined && Number.isInteger(cores) && cores <= cpus && cores % sockets === 0 ? cores : undefined;
   const coresPerSocket = Math.max(1, Math.floor((physical ?? cpus) / sockets));
   const threads = physical !== undefined && cpus % physical === 0 ? cpus / physical : undefined;
   const model = own(info, 'model');
@@ -51,9 +53,11 @@ export function parseNodeStatus(data: unknown): NodeStatus {
   const pveMatch = typeof pve === 'string' ? /^pve-manager\/([^/\s]+)/.exec(pve) : null;
   return {
     cpu: { sockets, coresPerSocket, ...(threads !== undefined && { threadsPerCore: threads }), mhz: Math.round(mhz) },
-    ...(typeof model === 'string' && model.trim() !== '' && { cpuModel: model.replace(/\s+/g, ' ').trim().slice(0, 256) }),
+    ...(typeof model === 'string' &&
+      model.trim() !== '' && { cpuModel: model.replace(/\s+/g, ' ').trim().slice(0, 256) }),
     ...(total !== undefined && { memoryMiB: Math.round(total / 1024 / 1024) }),
     ...(typeof kversion === 'string' && kversion !== '' && { kernelVersion: kversion.slice(0, 256) }),
-    ...(pveMatch && typeof pve === 'string' && { pveVersion: { version: pveMatch[1]!.slice(0, 128), build: pve.slice(0, 128) } }),
+    ...(pveMatch &&
+      typeof pve === 'string' && { pveVersion: { version: pveMatch[1]!.slice(0, 128), build: pve.slice(0, 128) } }),
   };
 }

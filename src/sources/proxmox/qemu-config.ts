@@ -71,7 +71,10 @@ export function parseQemuConfig(data: unknown): QemuConfig {
     }
     if (HOSTPCI.test(key)) {
       const p = properties(raw);
-      hostDevices.push({ type: p.map.get('mapping') !== undefined ? 'pci-mapping' : 'pci', address: (p.map.get('host') ?? p.first?.[0] ?? '').slice(0, 128) });
+      hostDevices.push({
+        type: p.map.get('mapping') !== undefined ? 'pci-mapping' : 'pci',
+        address: (p.map.get('host') ?? p.first?.[0] ?? '').slice(0, 128),
+      });
       continue;
     }
     if (USB.test(key)) {
@@ -102,7 +105,8 @@ export function parseQemuConfig(data: unknown): QemuConfig {
     tpm: str('tpmstate0') !== undefined,
     firmware: {
       type: str('bios') === 'ovmf' ? 'efi' : 'bios',
-      secureBoot: str('bios') === 'ovmf' && efidisk !== undefined && on(properties(efidisk).map.get('pre-enrolled-keys')),
+      secureBoot:
+        str('bios') === 'ovmf' && efidisk !== undefined && on(properties(efidisk).map.get('pre-enrolled-keys')),
     },
     // `balloon: 0` turns the balloon device off; unset keeps it (virtio-balloon).
     memballoon: balloon === '0' ? 'none' : 'virtio',

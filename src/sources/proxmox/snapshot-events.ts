@@ -26,11 +26,18 @@ export interface ProxmoxSnapshot {
  */
 export function proxmoxSnapshotEvents(s: ProxmoxSnapshot): Outcomes {
   const make = (type: string, body: Record<string, unknown>, record: string) =>
-    emit('proxmox', { file: s.url, record }, { id: contentId('proxmox', { time: s.time, type, body }), time: s.time, type, source: 'proxmox', ...body });
+    emit(
+      'proxmox',
+      { file: s.url, record },
+      { id: contentId('proxmox', { time: s.time, type, body }), time: s.time, type, source: 'proxmox', ...body },
+    );
   const hostExtras = new Map<string, Record<string, unknown>>();
   for (const { node, status } of s.nodes) {
     hostExtras.set(proxmoxNodeId(s.cluster, node), {
-      hypervisor: { vendor: 'proxmox', ...(status.pveVersion && { version: status.pveVersion.version, build: status.pveVersion.build }) },
+      hypervisor: {
+        vendor: 'proxmox',
+        ...(status.pveVersion && { version: status.pveVersion.version, build: status.pveVersion.build }),
+      },
       cpu: status.cpu,
       ...(status.cpuModel !== undefined && { cpuModel: status.cpuModel }),
       ...(status.memoryMiB !== undefined && { memoryMiB: status.memoryMiB }),
@@ -59,16 +66,31 @@ export function proxmoxSnapshotEvents(s: ProxmoxSnapshot): Outcomes {
   const merged = (covered: { fields: string[] } | true | undefined, extras: Record<string, unknown>) =>
     covered === true ? true : { fields: [...new Set([...(covered?.fields ?? []), ...Object.keys(extras)])] };
   const out: Outcomes = [];
-  for (const o of normaliseProxmox({ time: s.time, cluster: s.cluster, data: s.resources }, { file: `${s.url}/cluster/resources` })) {
+  for (const o of normaliseProxmox(
+    { time: s.time, cluster: s.cluster, data: s.resources },
+    { file: `${s.url}/cluster/resources` },
+  )) {
     const record = o.record ?? 'cluster/resources';
     if (o.kind === 'event' && o.event.type === 'host.upsert' && hostExtras.has(o.event.host.id)) {
       const extras = hostExtras.get(o.event.host.id)!;
       const { host, complete, scope } = o.event;
-      out.push(make('host.upsert', { host: { ...host, ...extras }, complete: merged(complete, extras), ...(scope && { scope }) }, record));
+      out.push(
+        make(
+          'host.upsert',
+          { host: { ...host, ...extras }, complete: merged(complete, extras), ...(scope && { scope }) },
+          record,
+        ),
+      );
     } else if (o.kind === 'event' && o.event.type === 'vm.upsert' && vmExtras.has(o.event.vm.id)) {
       const extras = vmExtras.get(o.event.vm.id)!;
       const { vm, complete, scope } = o.event;
-      out.push(make('vm.upsert', { vm: { ...vm, ...extras }, complete: merged(complete, extras), ...(scope && { scope }) }, record));
+      out.push(
+        make(
+          'vm.upsert',
+          { vm: { ...vm, ...extras }, complete: merged(complete, extras), ...(scope && { scope }) },
+          record,
+        ),
+      );
     } else out.push(o);
   }
   for (const f of s.failures) out.push(rejected('proxmox', { file: s.url, record: f.record }, f.reason));

@@ -14,14 +14,17 @@ export const SCOPE_ALIAS_PREFIX = 'vsphere#source#';
 
 export async function readCheckpoint(store: FleetStore, scope: string): Promise<VsphereCheckpoint | undefined> {
   const value = await store.getMeta<VsphereCheckpoint>(checkpointKey(scope));
-  return value && typeof value.eventsSince === 'string' && !Number.isNaN(Date.parse(value.eventsSince)) ? value : undefined;
+  return value && typeof value.eventsSince === 'string' && !Number.isNaN(Date.parse(value.eventsSince))
+    ? value
+    : undefined;
 }
 
 /** The instanceUuid of every collected vCenter by the CloudEvent source VEBA would give its events. */
 export async function loadVcenterScopes(store: FleetStore): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const { key, value } of await store.listMeta<string>(SCOPE_ALIAS_PREFIX)) {
-    if (typeof value === 'string') Object.defineProperty(out, key.slice(SCOPE_ALIAS_PREFIX.length), { value, enumerable: true });
+    if (typeof value === 'string')
+      Object.defineProperty(out, key.slice(SCOPE_ALIAS_PREFIX.length), { value, enumerable: true });
   }
   return out;
 }

@@ -24,7 +24,8 @@ export class VsphereError extends Error {
 /** What a person should do about each failure; appended to the message naming the vCenter. */
 export const REMEDY: Record<VsphereFailure, string> = {
   unreachable: 'check the URL and that this machine can reach the vCenter on port 443 (VPN, security group, proxy)',
-  'tls-untrusted': "pass the vCenter's CA certificate with --ca-file (or --insecure to skip verification, not recommended)",
+  'tls-untrusted':
+    "pass the vCenter's CA certificate with --ca-file (or --insecure to skip verification, not recommended)",
   'bad-credentials': 'check the user name and the password (--password-file or HYPERAUDIT_VSPHERE_PASSWORD)',
   'session-expired': 'the vCenter ended the session twice in one collection; re-run the collection',
   fault: 'the vCenter refused a request; re-run, and check the user has the read-only role on the root folder',

@@ -20,8 +20,17 @@ export function eventJson(value: XmlValue, depth = 0): unknown {
   if (ref && isNode(value) && Object.keys(value).every((k) => k === '@_type' || k === '#text')) {
     // An element with a type attribute and only text is a MoRef, unless the type is an XML Schema primitive.
     const t = xsiType(value)!;
-    if (!/^(string|int|long|short|byte|boolean|double|float|dateTime)$/.test(t)) return { type: ref.type, value: ref.value };
-    return { _typeName: t, _value: t === 'boolean' ? ref.value === 'true' : /^(int|long|short|byte|double|float)$/.test(t) ? Number(ref.value) : ref.value };
+    if (!/^(string|int|long|short|byte|boolean|double|float|dateTime)$/.test(t))
+      return { type: ref.type, value: ref.value };
+    return {
+      _typeName: t,
+      _value:
+        t === 'boolean'
+          ? ref.value === 'true'
+          : /^(int|long|short|byte|double|float)$/.test(t)
+            ? Number(ref.value)
+            : ref.value,
+    };
   }
   if (!isNode(value)) return text(value);
   const out: JsonRecord = {};
@@ -46,7 +55,12 @@ export interface ReadEventsStats {
  * Events created at or after `since`, oldest first, page by page through an EventHistoryCollector
  * (CreateCollectorForEvents, then ReadNextEvents until a page comes back empty, then DestroyCollector).
  */
-export async function* readEvents(client: SoapClient, since: string, pageSize: number, stats: ReadEventsStats): AsyncGenerator<XmlValue[]> {
+export async function* readEvents(
+  client: SoapClient,
+  since: string,
+  pageSize: number,
+  stats: ReadEventsStats,
+): AsyncGenerator<XmlValue[]> {
   const content = client.content!;
   const sinceMs = Date.parse(since);
   const created = await client.call(
@@ -54,7 +68,8 @@ export async function* readEvents(client: SoapClient, since: string, pageSize: n
     moRefXml('_this', content.eventManager) + `<filter><time>${el('beginTime', since)}</time></filter>`,
   );
   const collector = moRef(child(created, 'returnval'));
-  if (!collector) throw new VsphereError('protocol', `vCenter ${client.host}: CreateCollectorForEvents returned no collector`);
+  if (!collector)
+    throw new VsphereError('protocol', `vCenter ${client.host}: CreateCollectorForEvents returned no collector`);
   try {
     // Only sizes the collector's "latest page" on a real vCenter (ReadNextEvents reads its whole history); vcsim
     // 0.24.2 reads nothing beyond that page, which is 10 events unless set.

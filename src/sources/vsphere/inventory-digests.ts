@@ -48,6 +48,7 @@ export async function saveDigests(store: FleetStore, scope: string, before: Dige
     if (!old || old[0] !== v[0] || old[1] !== v[1]) changed.add(shard);
   }
   for (const k of before.keys()) if (!after.has(k)) changed.add(shardOf(k));
-  for (const shard of changed) await store.putMeta(`${digestPrefix(scope)}${String(shard).padStart(2, '0')}`, shards.get(shard) ?? {});
+  for (const shard of changed)
+    await store.putMeta(`${digestPrefix(scope)}${String(shard).padStart(2, '0')}`, shards.get(shard) ?? {});
   return changed.size;
 }

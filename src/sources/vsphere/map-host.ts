@@ -27,7 +27,11 @@ export const HOST_PATHS = [
   'summary.tpmAttestation',
 ] as const;
 
-export const HOST_OPTIONS_HOP = { name: 'hostOptions', type: 'HostSystem', path: 'configManager.advancedOption' } as const;
+export const HOST_OPTIONS_HOP = {
+  name: 'hostOptions',
+  type: 'HostSystem',
+  path: 'configManager.advancedOption',
+} as const;
 export const OPTION_PATHS = ['setting'] as const;
 
 const LOCKDOWN: Record<string, Host['lockdownMode']> = {
@@ -37,7 +41,11 @@ const LOCKDOWN: Record<string, Host['lockdownMode']> = {
 };
 
 /** Any standard vSwitch or port group allowing it; a port group's own policy overrides its switch's. */
-function securityAllowed(vswitches: XmlValue | undefined, portgroups: XmlValue | undefined, flag: string): boolean | undefined {
+function securityAllowed(
+  vswitches: XmlValue | undefined,
+  portgroups: XmlValue | undefined,
+  flag: string,
+): boolean | undefined {
   const values: boolean[] = [];
   for (const vs of children(vswitches, 'HostVirtualSwitch')) {
     const v = childBool(vs, 'spec', 'policy', 'security', flag);
@@ -69,7 +77,13 @@ export interface MappedHost {
   host: Host;
 }
 
-export function mapHost(o: ObjectContent, options: Map<string, ObjectContent>, topology: Topology, scoped: (moref: string) => string, vcenter: string): MappedHost {
+export function mapHost(
+  o: ObjectContent,
+  options: Map<string, ObjectContent>,
+  topology: Topology,
+  scoped: (moref: string) => string,
+  vcenter: string,
+): MappedHost {
   const p = (name: string) => o.props.get(name);
   const parent = moRef(p('parent'));
   const parentKey = parent ? refKey(parent) : undefined;
@@ -93,7 +107,8 @@ export function mapHost(o: ObjectContent, options: Map<string, ObjectContent>, t
   for (const s of children(p('config.service'), 'service')) {
     const key = childText(s, 'key');
     const running = childBool(s, 'running');
-    if (key && running !== undefined && key !== '__proto__') services[key] = { running, ...(childText(s, 'policy') && { policy: childText(s, 'policy')! }) };
+    if (key && running !== undefined && key !== '__proto__')
+      services[key] = { running, ...(childText(s, 'policy') && { policy: childText(s, 'policy')! }) };
   }
   const ntpServers = children(child(p('config.dateTimeInfo'), 'ntpConfig'), 'server')
     .map((s) => text(s))
@@ -134,8 +149,12 @@ export function mapHost(o: ObjectContent, options: Map<string, ObjectContent>, t
     ...(attestation !== 'accepted' && tpmSupported !== undefined && { tpm: tpmSupported }),
     ...(p('config.dateTimeInfo') !== undefined && { ntpServers }),
     ...(syslogHosts && { syslogHosts }),
-    ...(connection === 'connected' || connection === 'disconnected' || connection === 'notResponding' ? { connectionState: connection } : {}),
-    ...(childBool(p('runtime.inMaintenanceMode')) !== undefined && { maintenanceMode: childBool(p('runtime.inMaintenanceMode'))! }),
+    ...(connection === 'connected' || connection === 'disconnected' || connection === 'notResponding'
+      ? { connectionState: connection }
+      : {}),
+    ...(childBool(p('runtime.inMaintenanceMode')) !== undefined && {
+      maintenanceMode: childBool(p('runtime.inMaintenanceMode'))!,
+    }),
     labels: { vcenter, moref: o.obj.value },
   };
   return { moref: o.obj.value, host };

@@ -63,7 +63,12 @@ function snapshots(info: XmlValue | undefined): Vm['snapshots'] | undefined {
     const node = stack.pop();
     count++;
     const created = childText(node, 'createTime');
-    if (created && !Number.isNaN(Date.parse(created)) && (oldest === undefined || Date.parse(created) < Date.parse(oldest))) oldest = new Date(created).toISOString();
+    if (
+      created &&
+      !Number.isNaN(Date.parse(created)) &&
+      (oldest === undefined || Date.parse(created) < Date.parse(oldest))
+    )
+      oldest = new Date(created).toISOString();
     stack.push(...children(node, 'childSnapshotList'));
   }
   return { count, ...(oldest && { oldest }) };
@@ -74,7 +79,13 @@ export interface MappedVm {
   vm: Vm;
 }
 
-export function mapVm(o: ObjectContent, hosts: Map<string, { id: string; cluster?: string; datacenter?: string }>, topology: Topology, scoped: (moref: string) => string, vcenter: string): MappedVm {
+export function mapVm(
+  o: ObjectContent,
+  hosts: Map<string, { id: string; cluster?: string; datacenter?: string }>,
+  topology: Topology,
+  scoped: (moref: string) => string,
+  vcenter: string,
+): MappedVm {
   const p = (name: string) => o.props.get(name);
   const hostRef = moRef(p('runtime.host'));
   const host = hostRef ? hosts.get(hostRef.value) : undefined;
@@ -95,7 +106,11 @@ export function mapVm(o: ObjectContent, hosts: Map<string, { id: string; cluster
     if (type !== '' && deviceList.length < 1000) {
       const label = childText(d, 'deviceInfo', 'label');
       const isConnected = childBool(d, 'connectable', 'connected');
-      deviceList.push({ type: type.slice(0, 64), ...(label !== undefined && { label: label.slice(0, 512) }), ...(isConnected !== undefined && { connected: isConnected }) });
+      deviceList.push({
+        type: type.slice(0, 64),
+        ...(label !== undefined && { label: label.slice(0, 512) }),
+        ...(isConnected !== undefined && { connected: isConnected }),
+      });
     }
     const adapter = ADAPTERS[type];
     if (adapter) {
@@ -111,7 +126,8 @@ export function mapVm(o: ObjectContent, hosts: Map<string, { id: string; cluster
     } else if (type === 'VirtualDisk') {
       const controller = controllerOf.get(childText(d, 'controllerKey') ?? '');
       const kb = childNumber(d, 'capacityInKB');
-      if (controller) disks.push({ controller, ...(kb !== undefined && { sizeGiB: Math.round((kb / 1048576) * 100) / 100 }) });
+      if (controller)
+        disks.push({ controller, ...(kb !== undefined && { sizeGiB: Math.round((kb / 1048576) * 100) / 100 }) });
     } else if (DEVICE_KINDS[type] && childBool(d, 'connectable', 'connected') === true) {
       const kind = DEVICE_KINDS[type]!;
       connected[kind] = (connected[kind] ?? 0) + 1;

@@ -31,12 +31,17 @@ export interface RetrieveRequest {
 }
 
 function propertySpecs(specs: readonly TypeSpec[]): string {
-  return specs.map((s) => `<propSet>${el('type', s.type)}${s.paths.map((p) => el('pathSet', p)).join('')}</propSet>`).join('');
+  return specs
+    .map((s) => `<propSet>${el('type', s.type)}${s.paths.map((p) => el('pathSet', p)).join('')}</propSet>`)
+    .join('');
 }
 
 function filterSpec(view: MoRef, req: RetrieveRequest, specs: readonly TypeSpec[]): string {
   const hops = (req.hops ?? [])
-    .map((h) => `<selectSet xsi:type="TraversalSpec">${el('name', h.name)}${el('type', h.type)}${el('path', h.path)}${el('skip', false)}</selectSet>`)
+    .map(
+      (h) =>
+        `<selectSet xsi:type="TraversalSpec">${el('name', h.name)}${el('type', h.type)}${el('path', h.path)}${el('skip', false)}</selectSet>`,
+    )
     .join('');
   const traversal = `<selectSet xsi:type="TraversalSpec">${el('name', 'view')}${el('type', 'ContainerView')}${el('path', 'view')}${el('skip', false)}${hops}</selectSet>`;
   return `<specSet>${propertySpecs(specs)}<objectSet>${moRefXml('obj', view)}${el('skip', true)}${traversal}</objectSet></specSet>`;
@@ -73,11 +78,18 @@ export interface RetrieveStats {
  * RetrievePropertiesEx, one ContinueRetrievePropertiesEx per further page, one DestroyView. A property the
  * vCenter's version does not know (InvalidProperty) is dropped from the request and reported, not fatal.
  */
-export async function* retrieveAll(client: SoapClient, req: RetrieveRequest, stats: RetrieveStats): AsyncGenerator<ObjectContent[]> {
+export async function* retrieveAll(
+  client: SoapClient,
+  req: RetrieveRequest,
+  stats: RetrieveStats,
+): AsyncGenerator<ObjectContent[]> {
   const content = client.content!;
   const created = await client.call(
     'CreateContainerView',
-    moRefXml('_this', content.viewManager) + moRefXml('container', content.rootFolder) + req.viewTypes.map((t) => el('type', t)).join('') + el('recursive', true),
+    moRefXml('_this', content.viewManager) +
+      moRefXml('container', content.rootFolder) +
+      req.viewTypes.map((t) => el('type', t)).join('') +
+      el('recursive', true),
   );
   const view = moRef(child(created, 'returnval'));
   if (!view) throw new VsphereError('protocol', `vCenter ${client.host}: CreateContainerView returned no view`);
@@ -88,10 +100,15 @@ export async function* retrieveAll(client: SoapClient, req: RetrieveRequest, sta
       try {
         res = await client.call(
           'RetrievePropertiesEx',
-          moRefXml('_this', content.propertyCollector) + filterSpec(view, req, specs) + `<options>${el('maxObjects', req.pageSize)}</options>`,
+          moRefXml('_this', content.propertyCollector) +
+            filterSpec(view, req, specs) +
+            `<options>${el('maxObjects', req.pageSize)}</options>`,
         );
       } catch (err) {
-        const bad = err instanceof VsphereError && err.faultType === 'InvalidProperty' ? invalidPath(err.message, specs) : undefined;
+        const bad =
+          err instanceof VsphereError && err.faultType === 'InvalidProperty'
+            ? invalidPath(err.message, specs)
+            : undefined;
         if (bad === undefined || attempt > 50) throw err;
         stats.droppedPaths.push(bad);
         specs = specs.map((s) => ({ type: s.type, paths: s.paths.filter((p) => p !== bad) }));
@@ -101,7 +118,10 @@ export async function* retrieveAll(client: SoapClient, req: RetrieveRequest, sta
     stats.pages++;
     yield page.objects;
     while (page.token) {
-      const next = await client.call('ContinueRetrievePropertiesEx', moRefXml('_this', content.propertyCollector) + el('token', page.token));
+      const next = await client.call(
+        'ContinueRetrievePropertiesEx',
+        moRefXml('_this', content.propertyCollector) + el('token', page.token),
+      );
       page = parseObjects(child(next, 'returnval'));
       stats.pages++;
       yield page.objects;

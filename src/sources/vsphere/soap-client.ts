@@ -1,7 +1,20 @@
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { REMEDY, VsphereError, type VsphereFailure } from './errors';
-import { child, childText, el, escapeXml, isNode, moRef, moRefXml, parseXml, xsiType, type MoRef, type XmlNode, type XmlValue } from './xml';
+import {
+  child,
+  childText,
+  el,
+  escapeXml,
+  isNode,
+  moRef,
+  moRefXml,
+  parseXml,
+  xsiType,
+  type MoRef,
+  type XmlNode,
+  type XmlValue,
+} from './xml';
 
 export interface SoapClientOptions {
   /** The SDK endpoint, `https://vc.example/sdk`. */
@@ -67,14 +80,24 @@ export class SoapClient {
     } catch {
       throw new VsphereError('protocol', `vCenter URL is not a URL: use https://vcenter.example/sdk`);
     }
-    if (url.username || url.password) throw new VsphereError('protocol', 'vCenter URL must not carry a user or password: use --username and --password-file');
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new VsphereError('protocol', `vCenter URL must be https://…/sdk, got ${url.protocol}`);
+    if (url.username || url.password)
+      throw new VsphereError(
+        'protocol',
+        'vCenter URL must not carry a user or password: use --username and --password-file',
+      );
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new VsphereError('protocol', `vCenter URL must be https://…/sdk, got ${url.protocol}`);
     if (url.pathname === '/' || url.pathname === '') url.pathname = '/sdk';
     this.endpoint = url;
     this.host = url.host;
     this.agent =
       url.protocol === 'https:'
-        ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ...(options.ca !== undefined && { ca: options.ca }), rejectUnauthorized: options.insecure !== true })
+        ? new HttpsAgent({
+            keepAlive: true,
+            maxSockets: 1,
+            ...(options.ca !== undefined && { ca: options.ca }),
+            rejectUnauthorized: options.insecure !== true,
+          })
         : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   }
 
@@ -102,7 +125,11 @@ export class SoapClient {
       apiVersion: childText(rv, 'about', 'apiVersion') ?? '6.7',
       fullName: childText(rv, 'about', 'fullName') ?? '',
     };
-    if (!this.content.instanceUuid) throw this.fail('protocol', 'the service content has no about.instanceUuid (is this a vCenter, not an ESXi host?)');
+    if (!this.content.instanceUuid)
+      throw this.fail(
+        'protocol',
+        'the service content has no about.instanceUuid (is this a vCenter, not an ESXi host?)',
+      );
     this.soapAction = `urn:vim25/${this.content.apiVersion}`;
     await this.doLogin();
     return this.content;
@@ -112,7 +139,11 @@ export class SoapClient {
     const { username, password } = this.credentials!;
     this.cookie = undefined;
     try {
-      await this.invoke('Login', moRefXml('_this', this.content!.sessionManager) + el('userName', username) + el('password', password), false);
+      await this.invoke(
+        'Login',
+        moRefXml('_this', this.content!.sessionManager) + el('userName', username) + el('password', password),
+        false,
+      );
     } catch (err) {
       if (err instanceof VsphereError && err.faultType === 'InvalidLogin') {
         throw this.fail('bad-credentials', `login as ${username} was refused`, 'InvalidLogin');
@@ -145,7 +176,11 @@ export class SoapClient {
       return await this.invoke(method, argsXml, true);
     } catch (err) {
       if (err instanceof VsphereError && err.faultType === 'NotAuthenticated') {
-        throw this.fail('session-expired', `the session ended again right after logging in (${method})`, 'NotAuthenticated');
+        throw this.fail(
+          'session-expired',
+          `the session ended again right after logging in (${method})`,
+          'NotAuthenticated',
+        );
       }
       throw err;
     }
@@ -171,7 +206,8 @@ export class SoapClient {
     const fault = child(bodyNode, 'Fault');
     if (fault !== undefined) throw this.faultError(method, fault);
     const res = child(bodyNode, `${method}Response`);
-    if (!isNode(res) && res !== '') throw this.fail('protocol', `${method} answered HTTP ${status} without ${method}Response`);
+    if (!isNode(res) && res !== '')
+      throw this.fail('protocol', `${method} answered HTTP ${status} without ${method}Response`);
     if (setCookie) this.cookie = setCookie;
     return isNode(res) ? res : {};
   }
@@ -186,10 +222,23 @@ export class SoapClient {
       // InvalidProperty and its kin name the offending property in `name`.
       named = childText(value, 'name');
     }
-    const reason = [childText(fault, 'faultstring'), named].filter((s) => s).join(': ').slice(0, 300);
-    if (faultType === 'NotAuthenticated') return new VsphereError('session-expired', `vCenter ${this.host}: ${method}: the session is not authenticated`, faultType);
-    if (faultType === 'InvalidLogin') return new VsphereError('bad-credentials', `vCenter ${this.host}: login refused`, faultType);
-    return this.fail('fault', `${method} failed with ${faultType ?? 'a SOAP fault'}${reason ? ` (${reason})` : ''}`, faultType);
+    const reason = [childText(fault, 'faultstring'), named]
+      .filter((s) => s)
+      .join(': ')
+      .slice(0, 300);
+    if (faultType === 'NotAuthenticated')
+      return new VsphereError(
+        'session-expired',
+        `vCenter ${this.host}: ${method}: the session is not authenticated`,
+        faultType,
+      );
+    if (faultType === 'InvalidLogin')
+      return new VsphereError('bad-credentials', `vCenter ${this.host}: login refused`, faultType);
+    return this.fail(
+      'fault',
+      `${method} failed with ${faultType ?? 'a SOAP fault'}${reason ? ` (${reason})` : ''}`,
+      faultType,
+    );
   }
 
   private post(method: string, body: string): Promise<{ status: number; text: string; setCookie?: string }> {
@@ -222,11 +271,17 @@ export class SoapClient {
             }
             chunks.push(chunk);
           });
-          res.on('error', (err) => reject(this.fail('unreachable', `${method}: the connection failed (${err.message})`)));
+          res.on('error', (err) =>
+            reject(this.fail('unreachable', `${method}: the connection failed (${err.message})`)),
+          );
           res.on('end', () => {
             const raw = res.headers['set-cookie']?.[0];
             const setCookie = raw?.split(';')[0];
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ...(setCookie && { setCookie }) });
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              ...(setCookie && { setCookie }),
+            });
           });
         },
       );

@@ -25,13 +25,21 @@ export function buildTopology(objects: Iterable<ObjectContent>): Topology {
   const byRef: Topology['byRef'] = new Map();
   for (const o of objects) {
     const parent = moRef(o.props.get('parent'));
-    byRef.set(refKey(o.obj), { type: o.obj.type, name: text(o.props.get('name')) ?? o.obj.value, ...(parent && { parent: refKey(parent) }) });
+    byRef.set(refKey(o.obj), {
+      type: o.obj.type,
+      name: text(o.props.get('name')) ?? o.obj.value,
+      ...(parent && { parent: refKey(parent) }),
+    });
   }
   return { byRef };
 }
 
 /** The nearest ancestor of a type, walking parents (bounded: a hostile parent loop cannot spin). */
-export function ancestor(topology: Topology, key: string | undefined, type: string): { key: string; name: string } | undefined {
+export function ancestor(
+  topology: Topology,
+  key: string | undefined,
+  type: string,
+): { key: string; name: string } | undefined {
   let cur = key;
   for (let i = 0; cur !== undefined && i < 64; i++) {
     const node = topology.byRef.get(cur);

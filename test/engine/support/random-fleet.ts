@@ -7,10 +7,49 @@ import type { Condition, LoadedRule } from '../../../src/engine/types';
 
 /** Values that hit every branch rules care about: good, bad, string-typed, case variants, empty. */
 export const VALUE_POOL: SettingValue[] = [
-  '1', 1, 0, '0', 2, true, false, 'TRUE', 'false', '', 'none', 'root', '+0', 'qemu', 'selinux', 'required', 'opportunistic', 'info', 'error',
-  'debug', 'sslv3,tlsv1,tlsv1.1', 'sslv3', 'TLSv1.1, sslv3,tlsv1', 900, 600, 5, 3, 10, 30, 90, 9999, 99999, 100000, 1048576, 2048000, -1,
-  '127.0.0.1', '0.0.0.0', 'PartnerSupported', 'CommunitySupported', 'similar=deny retry=3 min=disabled,disabled,disabled,disabled,15 max=64',
-  'ssl://log.example.net:1514', 'udp://log.example.net:514',
+  '1',
+  1,
+  0,
+  '0',
+  2,
+  true,
+  false,
+  'TRUE',
+  'false',
+  '',
+  'none',
+  'root',
+  '+0',
+  'qemu',
+  'selinux',
+  'required',
+  'opportunistic',
+  'info',
+  'error',
+  'debug',
+  'sslv3,tlsv1,tlsv1.1',
+  'sslv3',
+  'TLSv1.1, sslv3,tlsv1',
+  900,
+  600,
+  5,
+  3,
+  10,
+  30,
+  90,
+  9999,
+  99999,
+  100000,
+  1048576,
+  2048000,
+  -1,
+  '127.0.0.1',
+  '0.0.0.0',
+  'PartnerSupported',
+  'CommunitySupported',
+  'similar=deny retry=3 min=disabled,disabled,disabled,disabled,15 max=64',
+  'ssl://log.example.net:1514',
+  'udp://log.example.net:514',
 ];
 
 /** Every setting key any rule reads, so random fleets exercise each rule. */
@@ -20,7 +59,8 @@ export function settingKeys(rules: readonly LoadedRule[], type: 'host' | 'vm'): 
     if ('all' in c) c.all.forEach(walk);
     else if ('any' in c) c.any.forEach(walk);
     else if ('not' in c) walk(c.not);
-    else if ((c.fact === 'setting' || c.fact === 'settingList') && typeof c.params?.key === 'string') keys.add(c.params.key);
+    else if ((c.fact === 'setting' || c.fact === 'settingList') && typeof c.params?.key === 'string')
+      keys.add(c.params.key);
   };
   for (const r of rules) if (r.resourceType === type) walk(r.conditions);
   if (type === 'host') keys.add('Syslog.global.logHost');
@@ -36,9 +76,13 @@ const BUILDS = ['17867351', '22380479', '24280767', '24585383', 'x1'];
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const settingsArb = (keys: string[]) =>
-  fc.subarray(keys, { maxLength: Math.min(keys.length, 12) }).chain((ks) =>
-    fc.tuple(...ks.map(() => fc.constantFrom(...VALUE_POOL))).map((vals) => Object.fromEntries(ks.map((k, i) => [k, vals[i]!]))),
-  );
+  fc
+    .subarray(keys, { maxLength: Math.min(keys.length, 12) })
+    .chain((ks) =>
+      fc
+        .tuple(...ks.map(() => fc.constantFrom(...VALUE_POOL)))
+        .map((vals) => Object.fromEntries(ks.map((k, i) => [k, vals[i]!]))),
+    );
 
 function strip<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -51,16 +95,28 @@ const hostArb = (keys: string[]) =>
     cluster: opt(fc.constantFrom(...CLUSTERS)),
     datacenter: opt(fc.constantFrom(...DCS)),
     perimeter: opt(fc.constantFrom(...PERIMETERS)),
-    cpu: opt(fc.record({ sockets: fc.integer({ min: 1, max: 2 }), coresPerSocket: fc.integer({ min: 1, max: 8 }), mhz: fc.constantFrom(2000, 3000) })),
+    cpu: opt(
+      fc.record({
+        sockets: fc.integer({ min: 1, max: 2 }),
+        coresPerSocket: fc.integer({ min: 1, max: 8 }),
+        mhz: fc.constantFrom(2000, 3000),
+      }),
+    ),
     memoryMiB: opt(fc.constantFrom(0, 16384, 65536)),
     nics: opt(fc.array(fc.constantFrom(1000, 10000), { maxLength: 3 })),
     iopsCapacity: opt(fc.constantFrom(0, 1000, 20000)),
     settings: settingsArb(keys),
-    services: fc.subarray(SERVICES).chain((names) =>
-      fc.tuple(...names.map(() => fc.record({ running: fc.boolean(), policy: opt(fc.constantFrom('on', 'off', 'automatic')) }))).map((vals) =>
-        Object.fromEntries(names.map((n, i) => [n, strip(vals[i]!)])),
+    services: fc
+      .subarray(SERVICES)
+      .chain((names) =>
+        fc
+          .tuple(
+            ...names.map(() =>
+              fc.record({ running: fc.boolean(), policy: opt(fc.constantFrom('on', 'off', 'automatic')) }),
+            ),
+          )
+          .map((vals) => Object.fromEntries(names.map((n, i) => [n, strip(vals[i]!)]))),
       ),
-    ),
     lockdownMode: opt(fc.constantFrom('disabled', 'normal', 'strict')),
     secureBoot: opt(fc.boolean()),
     tpm: opt(fc.boolean()),
@@ -120,7 +176,14 @@ export function fleetEventsArb(rules: readonly LoadedRule[]): fc.Arbitrary<Fleet
       .map(({ perimeters, hosts, vms, moves, clones }) => {
         const events: FleetEvent[] = [];
         let n = 0;
-        perimeters.forEach((p, i) => events.push({ id: `p-${i}`, time: at(n++), type: 'perimeter.upsert', perimeter: strip({ id: PERIMETERS[i]!, ...p }) }));
+        perimeters.forEach((p, i) =>
+          events.push({
+            id: `p-${i}`,
+            time: at(n++),
+            type: 'perimeter.upsert',
+            perimeter: strip({ id: PERIMETERS[i]!, ...p }),
+          }),
+        );
         hosts.forEach((h, i) =>
           events.push({
             id: `h-${i}`,
@@ -161,11 +224,18 @@ export function fleetEventsArb(rules: readonly LoadedRule[]): fc.Arbitrary<Fleet
               powerState: v.powerState,
               vcpus: v.vcpus,
               memoryMiB: v.memoryMiB,
-              nics: v.networks.map((network) => (v.passthrough ? { network, passthrough: true } : { network, adapter: 'vmxnet3' })),
+              nics: v.networks.map((network) =>
+                v.passthrough ? { network, passthrough: true } : { network, adapter: 'vmxnet3' },
+              ),
               disks: v.disks.map((controller) => ({ controller })),
               settings: v.settings,
               labels: strip({ app: v.app, role: v.role, criticality: v.criticality, chatty: v.chatty }),
-              workload: strip({ cpuPeakPct: v.cpuPeakPct, peakHourUtc: v.peakHourUtc, iops: v.iops, netMbps: v.netMbps }),
+              workload: strip({
+                cpuPeakPct: v.cpuPeakPct,
+                peakHourUtc: v.peakHourUtc,
+                iops: v.iops,
+                netMbps: v.netMbps,
+              }),
             }) as VmBody,
           }),
         );
@@ -179,7 +249,12 @@ export function fleetEventsArb(rules: readonly LoadedRule[]): fc.Arbitrary<Fleet
             }),
           );
           clones.forEach(([src, host], k) =>
-            events.push({ id: `c-${k}`, time: at(n++), type: 'vm.clone', clone: { sourceVmId: `v${src % vms.length}`, vm: { id: `clone${k}`, hostId: `h${host}` } } }),
+            events.push({
+              id: `c-${k}`,
+              time: at(n++),
+              type: 'vm.clone',
+              clone: { sourceVmId: `v${src % vms.length}`, vm: { id: `clone${k}`, hostId: `h${host}` } },
+            }),
           );
         }
         return events;

@@ -11,7 +11,8 @@ export function checkWellFormed(xml: string): string[] {
   let pos = 0;
   let roots = 0;
   const checkText = (text: string) => {
-    if (/<|&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(text)) throw new Error(`bad character data: ${text.slice(0, 60)}`);
+    if (/<|&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(text))
+      throw new Error(`bad character data: ${text.slice(0, 60)}`);
     if (stack.length === 0 && text.trim() !== '') throw new Error(`text outside the root: ${text.slice(0, 60)}`);
   };
   for (let m = tag.exec(body); m !== null; m = tag.exec(body)) {

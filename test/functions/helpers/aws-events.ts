@@ -11,7 +11,11 @@ import type {
 const REGION = 'eu-west-1';
 const ACCOUNT = '111122223333';
 
-export function sqsRecord(body: string, messageAttributes: SQSMessageAttributes = {}, id: string = crypto.randomUUID()): SQSRecord {
+export function sqsRecord(
+  body: string,
+  messageAttributes: SQSMessageAttributes = {},
+  id: string = crypto.randomUUID(),
+): SQSRecord {
   return {
     messageId: id,
     receiptHandle: `AQEB${id.replace(/-/g, '')}`,
@@ -32,7 +36,13 @@ export function sqsRecord(body: string, messageAttributes: SQSMessageAttributes 
 
 /** What API Gateway's SQS-SendMessage integration enqueues: the raw body plus the authorizer's envelope. */
 export function httpSqsRecord(body: string, envelope: string, id?: string): SQSRecord {
-  return sqsRecord(body, { 'hyperaudit-envelope': { dataType: 'String', stringValue: envelope, stringListValues: [], binaryListValues: [] } }, id);
+  return sqsRecord(
+    body,
+    {
+      'hyperaudit-envelope': { dataType: 'String', stringValue: envelope, stringListValues: [], binaryListValues: [] },
+    },
+    id,
+  );
 }
 
 export function authorizerEvent(headers: Record<string, string>): APIGatewayRequestAuthorizerEventV2 {
@@ -65,7 +75,11 @@ export function authorizerEvent(headers: Record<string, string>): APIGatewayRequ
 }
 
 /** A stream record for an item insert, with keys and new image the way DynamoDB Streams marshals them. */
-export function streamInsert(keys: { pk: string; sk: string }, sequence: number, image: Record<string, unknown> = {}): DynamoDBRecord {
+export function streamInsert(
+  keys: { pk: string; sk: string },
+  sequence: number,
+  image: Record<string, unknown> = {},
+): DynamoDBRecord {
   return {
     eventID: `c81e728d9d4c2f636f067f89cc14862${sequence}`,
     eventName: 'INSERT',
@@ -84,7 +98,10 @@ export function streamInsert(keys: { pk: string; sk: string }, sequence: number,
   };
 }
 
-export function cloudFormationEvent(id: string, status = 'UPDATE_COMPLETE'): EventBridgeEvent<'CloudFormation Stack Status Change', unknown> {
+export function cloudFormationEvent(
+  id: string,
+  status = 'UPDATE_COMPLETE',
+): EventBridgeEvent<'CloudFormation Stack Status Change', unknown> {
   return {
     version: '0',
     id,
@@ -101,7 +118,9 @@ export function cloudFormationEvent(id: string, status = 'UPDATE_COMPLETE'): Eve
   };
 }
 
-export function codeDeployEvent(id: string): EventBridgeEvent<'CodeDeploy Deployment State-change Notification', unknown> {
+export function codeDeployEvent(
+  id: string,
+): EventBridgeEvent<'CodeDeploy Deployment State-change Notification', unknown> {
   return {
     version: '0',
     id,
@@ -122,7 +141,9 @@ export function codeDeployEvent(id: string): EventBridgeEvent<'CodeDeploy Deploy
   };
 }
 
-export function codePipelineEvent(id: string): EventBridgeEvent<'CodePipeline Pipeline Execution State Change', unknown> {
+export function codePipelineEvent(
+  id: string,
+): EventBridgeEvent<'CodePipeline Pipeline Execution State Change', unknown> {
   return {
     version: '0',
     id,
@@ -132,6 +153,11 @@ export function codePipelineEvent(id: string): EventBridgeEvent<'CodePipeline Pi
     time: '2026-11-26T01:42:00Z',
     region: REGION,
     resources: [`arn:aws:codepipeline:${REGION}:${ACCOUNT}:payments-pipeline`],
-    detail: { pipeline: 'payments-pipeline', 'execution-id': '01234567-0123-0123-0123-012345678901', state: 'SUCCEEDED', version: 3 },
+    detail: {
+      pipeline: 'payments-pipeline',
+      'execution-id': '01234567-0123-0123-0123-012345678901',
+      state: 'SUCCEEDED',
+      version: 3,
+    },
   };
 }

@@ -22,5 +22,9 @@ export function memoryS3() {
     const keys = [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? '')).sort();
     return { Contents: keys.map((Key) => ({ Key })), IsTruncated: false, KeyCount: keys.length };
   });
-  return { objects, mock, client: new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }) };
+  return {
+    objects,
+    mock,
+    client: new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  };
 }

@@ -67,7 +67,11 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
 
   const post = options.post ?? (options.webhookUrl !== undefined ? webhookPoster(options.webhookUrl) : undefined);
   if (post !== undefined) {
-    result.delivery = await deliverOutbox(store, { webhookUrl: options.webhookUrl ?? 'injected', post, ...options.delivery });
+    result.delivery = await deliverOutbox(store, {
+      webhookUrl: options.webhookUrl ?? 'injected',
+      post,
+      ...options.delivery,
+    });
   }
   return result;
 }

@@ -87,7 +87,12 @@ export async function ingestOutcomes(
   const ignoredByReason = new BoundedCounts();
   const rejectedByReason = new BoundedCounts();
   const rejectedByFile = new BoundedCounts();
-  const totals = { accepted: 0, duplicates: 0, bySource: {} as Record<string, SourceCounts>, subjects: [] as IngestReport['subjects'] };
+  const totals = {
+    accepted: 0,
+    duplicates: 0,
+    bySource: {} as Record<string, SourceCounts>,
+    subjects: [] as IngestReport['subjects'],
+  };
   const report = (): IngestReport => ({
     ...totals,
     ignored: ignoredList.items,
@@ -111,7 +116,8 @@ export async function ingestOutcomes(
   let processed = 0;
   const future = options.future ?? defaultFuturePolicy();
 
-  const counts = (source: string): SourceCounts => (totals.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
+  const counts = (source: string): SourceCounts =>
+    (totals.bySource[source] ??= { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 });
   const progress = () =>
     options.onProgress?.({
       processed,
@@ -180,7 +186,12 @@ export async function ingestOutcomes(
         const problem = futureTimeProblem(outcome.event.time, future);
         if (problem !== undefined) {
           counts(outcome.source).rejected++;
-          reject({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), field: 'time', reason: problem });
+          reject({
+            file: outcome.file,
+            ...(outcome.record !== undefined && { record: outcome.record }),
+            field: 'time',
+            reason: problem,
+          });
           continue;
         }
       }
@@ -194,7 +205,11 @@ export async function ingestOutcomes(
         }
         case 'ignored':
           counts(outcome.source ?? UNKNOWN_SOURCE).ignored++;
-          ignoredList.add({ file: outcome.file, ...(outcome.record !== undefined && { record: outcome.record }), reason: outcome.reason });
+          ignoredList.add({
+            file: outcome.file,
+            ...(outcome.record !== undefined && { record: outcome.record }),
+            reason: outcome.reason,
+          });
           ignoredByReason.add(reasonKey(outcome.reason));
           break;
         case 'rejected':

@@ -8,7 +8,12 @@ import { lastSeenOf } from '../engine/lifecycle';
 import { AUDIT_META_KEY, type AuditRunRecord } from './audit';
 import { buildReportData, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
-import { LATEST_REPORT_META, RUN_META_PREFIX, type LatestReportMeta, type RunSummary } from '../report/html/report-meta';
+import {
+  LATEST_REPORT_META,
+  RUN_META_PREFIX,
+  type LatestReportMeta,
+  type RunSummary,
+} from '../report/html/report-meta';
 import { findingsCsv } from '../report/html/report-csv';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
@@ -17,11 +22,8 @@ import { SIMULATION_LATEST_KEY } from '../simulation/result';
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
 
-/** An extra file beside the HTML, e.g. the audit's SARIF or JUnit rendering of the same findings. */
-export interface ReportFormat {
-  fileName: string;
-  render(findings: readonly Finding[], fleet: Fleet, generatedAt: string): string;
-}
+import type { ReportFormat } from '../report/report-format';
+export type { ReportFormat };
 
 export interface ReportOptions {
   outDir: string;
@@ -47,20 +49,36 @@ export function reportTimestamp(now: Date): string {
   return now.toISOString().replace(/[:.]/g, '-');
 }
 
-export function summariseRun(at: string, findings: readonly Finding[], fleet: Fleet, simulation: SimulationView | undefined): RunSummary {
-  const summary: RunSummary = { at, hosts: fleet.hosts.size, vms: fleet.vms.size, open: zeroCounts(), waived: 0, resolved: 0 };
+export function summariseRun(
+  at: string,
+  findings: readonly Finding[],
+  fleet: Fleet,
+  simulation: SimulationView | undefined,
+): RunSummary {
+  const summary: RunSummary = {
+    at,
+    hosts: fleet.hosts.size,
+    vms: fleet.vms.size,
+    open: zeroCounts(),
+    waived: 0,
+    resolved: 0,
+  };
   for (const f of findings) {
     if (f.status === 'open') summary.open[f.severity] = (summary.open[f.severity] ?? 0) + 1;
     else if (f.status === 'waived') summary.waived++;
     else summary.resolved++;
   }
   if (simulation?.energyKWh !== undefined) summary.energyKWh = simulation.energyKWh;
-  if (simulation?.overloadedTimeFraction !== undefined) summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
+  if (simulation?.overloadedTimeFraction !== undefined)
+    summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
   return summary;
 }
 
 /** Reads what the report needs from the store and records this run for future trends. */
-export async function collectReportData(store: FleetStore, now: Date): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
+export async function collectReportData(
+  store: FleetStore,
+  now: Date,
+): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
   const [stored, fleet, rawSimulation, lastAudit] = await Promise.all([
     store.listFindings(),
     store.loadFleet(),

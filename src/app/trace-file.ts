@@ -14,7 +14,8 @@ export const TRACE_FILE_MAX_BYTES = 1024 * 1024;
  */
 export async function readTraceInside(dir: string, name: string): Promise<string> {
   const problem = traceNameProblem(name);
-  if (problem !== undefined) throw new SimulationInputError(`trace name refused (field vm.workload.trace): it ${problem}`);
+  if (problem !== undefined)
+    throw new SimulationInputError(`trace name refused (field vm.workload.trace): it ${problem}`);
   let root: string;
   try {
     root = await realpath(dir);
@@ -29,7 +30,9 @@ export async function readTraceInside(dir: string, name: string): Promise<string
     throw new SimulationInputError(`cannot read trace ${shown}: ${code(err)}`);
   }
   if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) {
-    throw new SimulationInputError(`trace ${shown} resolves outside the traces folder ${dir} (a symlink out of it is not followed)`);
+    throw new SimulationInputError(
+      `trace ${shown} resolves outside the traces folder ${dir} (a symlink out of it is not followed)`,
+    );
   }
   // O_NOFOLLOW: a symlink swapped in after realpath is refused; O_NONBLOCK: opening a FIFO does not wait for a writer.
   let fh;
@@ -41,7 +44,10 @@ export async function readTraceInside(dir: string, name: string): Promise<string
   try {
     const info = await fh.stat();
     if (!info.isFile()) throw new SimulationInputError(`trace ${shown} is not a regular file`);
-    if (info.size > TRACE_FILE_MAX_BYTES) throw new SimulationInputError(`trace ${shown} is ${info.size} bytes, more than the ${TRACE_FILE_MAX_BYTES} a trace can be`);
+    if (info.size > TRACE_FILE_MAX_BYTES)
+      throw new SimulationInputError(
+        `trace ${shown} is ${info.size} bytes, more than the ${TRACE_FILE_MAX_BYTES} a trace can be`,
+      );
     return await fh.readFile('utf8');
   } finally {
     await fh.close();

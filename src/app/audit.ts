@@ -51,7 +51,10 @@ export function incrementalVmScope(fleet: Fleet, subjects: PutEventsResult['subj
   for (const s of subjects) if (s.kind === 'vm') vms.add(s.id);
   if (hosts.size > 0) {
     for (const vm of fleet.vms.values()) {
-      if ((vm.hostId !== undefined && hosts.has(vm.hostId)) || vm.movements.some((m) => hosts.has(m.fromHostId ?? '') || hosts.has(m.toHostId ?? ''))) {
+      if (
+        (vm.hostId !== undefined && hosts.has(vm.hostId)) ||
+        vm.movements.some((m) => hosts.has(m.fromHostId ?? '') || hosts.has(m.toHostId ?? ''))
+      ) {
         vms.add(vm.id);
       }
     }
@@ -98,7 +101,8 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
   ]);
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
-  const waivers = opts.waivers ?? (storedWaivers === undefined ? [] : parseStoredWaivers(storedWaivers, WAIVERS_META_KEY));
+  const waivers =
+    opts.waivers ?? (storedWaivers === undefined ? [] : parseStoredWaivers(storedWaivers, WAIVERS_META_KEY));
   const index = indexFleet(fleet, simulation);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
@@ -111,7 +115,8 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     evaluated,
     waivers: waiverMatcher(waivers),
     now,
-    resolvedBy: (type, id) => (type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined),
+    resolvedBy: (type, id) =>
+      type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
   });
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
@@ -128,7 +133,13 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     coverage: evaluation.coverage,
   };
   const lastFullAuditAt = result.mode === 'full' ? now : previousRun?.lastFullAuditAt;
-  const record: AuditRunRecord = { generatedAt: now, profile, mode: result.mode, summary: result.summary, ...(lastFullAuditAt !== undefined && { lastFullAuditAt }) };
+  const record: AuditRunRecord = {
+    generatedAt: now,
+    profile,
+    mode: result.mode,
+    summary: result.summary,
+    ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
+  };
   await store.putMeta(AUDIT_META_KEY, record);
   return result;
 }

@@ -13,7 +13,12 @@ import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
 import { SIMULATION_LATEST_KEY, type SimulationResult, type VmResult } from '../simulation/result';
-import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS, simulateFleet, type SimulationOptions } from '../simulation/simulate-fleet';
+import {
+  DEFAULT_STEP_SECONDS,
+  DEFAULT_STEPS,
+  simulateFleet,
+  type SimulationOptions,
+} from '../simulation/simulate-fleet';
 import { summariseFleet } from '../simulation/summary';
 import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
 import { round } from '../simulation/score';
@@ -43,7 +48,7 @@ export function clusterFleet(fleet: Fleet, clusterId: string, opts: Pick<Simulat
   for (const vm of fleet.vms.values()) {
     const segments = opts.placement?.get(vm.id);
     // A VM that migrates across clusters belongs to the cluster it ends in.
-    const hostId = segments ? segments[segments.length - 1]!.hostId ?? vm.hostId : vm.hostId;
+    const hostId = segments ? (segments[segments.length - 1]!.hostId ?? vm.hostId) : vm.hostId;
     if (hostId !== undefined && hostId !== null && sub.hosts.has(hostId)) sub.vms.set(vm.id, vm);
   }
   sub.perimeters = new Map(fleet.perimeters);
@@ -69,7 +74,13 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
   if (results.length === 0) throw new SimulationInputError('no cluster results to merge');
   const first = results[0]!;
   for (const r of results) {
-    if (r.window.start !== first.window.start || r.window.steps !== first.window.steps || r.window.stepSeconds !== first.window.stepSeconds || r.seed !== first.seed || r.trials !== first.trials) {
+    if (
+      r.window.start !== first.window.start ||
+      r.window.steps !== first.window.steps ||
+      r.window.stepSeconds !== first.window.stepSeconds ||
+      r.seed !== first.seed ||
+      r.trials !== first.trials
+    ) {
       throw new SimulationInputError('cluster results were produced with different windows, seeds or trial counts');
     }
   }
@@ -81,7 +92,8 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
   const warnings = new Set<string>();
   for (const r of results) {
     Object.assign(hosts, r.hosts);
-    for (const [id, vm] of Object.entries(r.vms)) if (!vms[id] || (vms[id].hostId === null && vm.hostId !== null)) vms[id] = vm as VmResult;
+    for (const [id, vm] of Object.entries(r.vms))
+      if (!vms[id] || (vms[id].hostId === null && vm.hostId !== null)) vms[id] = vm as VmResult;
     Object.assign(clusters, r.clusters);
     antiAffinity.push(...r.antiAffinity);
     r.warnings.forEach((w) => warnings.add(w));
@@ -91,21 +103,35 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
         ? {
             vms: prev.vms + app.vms,
             hosts: prev.hosts + app.hosts,
-            expectedDowntimeHoursPerYear: 8760 * (prev.expectedDowntimeHoursPerYear / 8760) * (app.expectedDowntimeHoursPerYear / 8760),
+            expectedDowntimeHoursPerYear:
+              8760 * (prev.expectedDowntimeHoursPerYear / 8760) * (app.expectedDowntimeHoursPerYear / 8760),
             antiAffinityViolations: prev.antiAffinityViolations + app.antiAffinityViolations,
           }
         : { ...app };
     }
   }
-  antiAffinity.sort((a, b) => (a.app + '\0' + a.role + '\0' + a.hostId < b.app + '\0' + b.role + '\0' + b.hostId ? -1 : 1));
-  const sorted = <T>(rec: Record<string, T>) => Object.fromEntries(Object.keys(rec).sort().map((k) => [k, rec[k]!]));
+  antiAffinity.sort((a, b) =>
+    a.app + '\0' + a.role + '\0' + a.hostId < b.app + '\0' + b.role + '\0' + b.hostId ? -1 : 1,
+  );
+  const sorted = <T>(rec: Record<string, T>) =>
+    Object.fromEntries(
+      Object.keys(rec)
+        .sort()
+        .map((k) => [k, rec[k]!]),
+    );
   for (const app of Object.values(apps)) app.expectedDowntimeHoursPerYear = round(app.expectedDowntimeHoursPerYear, 12);
   const sortedHosts = sorted(hosts);
   const sortedVms = sorted(vms);
   const sortedClusters = sorted(clusters);
   return {
     ...first,
-    fleet: summariseFleet(Object.values(sortedHosts), Object.values(sortedVms), sortedClusters, antiAffinity.length, first.window.steps),
+    fleet: summariseFleet(
+      Object.values(sortedHosts),
+      Object.values(sortedVms),
+      sortedClusters,
+      antiAffinity.length,
+      first.window.steps,
+    ),
     hosts: sortedHosts,
     vms: sortedVms,
     clusters: sortedClusters,
@@ -122,9 +148,15 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
 export async function loadTraceDirectory(dir: string, names?: readonly string[]): Promise<Map<string, Trace>> {
   let files: string[];
   try {
-    files = names ? [...new Set(names)].filter(isPlainTraceName) : (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && isPlainTraceName(d.name)).map((d) => d.name);
+    files = names
+      ? [...new Set(names)].filter(isPlainTraceName)
+      : (await readdir(dir, { withFileTypes: true }))
+          .filter((d) => d.isFile() && isPlainTraceName(d.name))
+          .map((d) => d.name);
   } catch (err) {
-    throw new SimulationInputError(`cannot read trace folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SimulationInputError(
+      `cannot read trace folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const traces = new Map<string, Trace>();
   await Promise.all(
@@ -195,7 +227,15 @@ export function storedForm(result: SimulationResult) {
 
 /** DynamoDB items stop at 400 KB; leave room for keys and attribute names. */
 export const MAX_STORED_BYTES = 350_000;
-const ESSENTIAL_HOST_FIELDS = ['score', 'overloadedTimeFraction', 'cpuReadyPct', 'memoryOvercommit', 'coincidingPeaks', 'unavailability', 'singleFailureRestartable'] as const;
+const ESSENTIAL_HOST_FIELDS = [
+  'score',
+  'overloadedTimeFraction',
+  'cpuReadyPct',
+  'memoryOvercommit',
+  'coincidingPeaks',
+  'unavailability',
+  'singleFailureRestartable',
+] as const;
 
 /**
  * Keeps `simulation/latest` inside one item: first drops the per-app and per-cluster detail, then keeps only
@@ -206,12 +246,19 @@ export function fitForItem(stored: ReturnType<typeof storedForm> & { simulatedAt
   if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
   const lean = { ...stored, apps: {}, clusters: {}, antiAffinity: [], storedDetail: 'hosts' };
   if (size(lean) <= MAX_STORED_BYTES) return lean;
-  const essential = Object.entries(stored.hosts).map(([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k]]))] as const);
+  const essential = Object.entries(stored.hosts).map(
+    ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k]]))] as const,
+  );
   const all = { ...lean, warnings: [], hosts: Object.fromEntries(essential), storedDetail: 'essential' };
   if (size(all) <= MAX_STORED_BYTES) return all;
   // Still too large: keep the riskiest hosts that fit. Omitted hosts read as "not simulated", so rules skip
   // them instead of passing them.
-  const ranked = [...essential].sort((a, b) => Number(b[1].score) - Number(a[1].score) || Number(b[1].overloadedTimeFraction) - Number(a[1].overloadedTimeFraction) || (a[0] < b[0] ? -1 : 1));
+  const ranked = [...essential].sort(
+    (a, b) =>
+      Number(b[1].score) - Number(a[1].score) ||
+      Number(b[1].overloadedTimeFraction) - Number(a[1].overloadedTimeFraction) ||
+      (a[0] < b[0] ? -1 : 1),
+  );
   const budget = MAX_STORED_BYTES - size({ ...lean, hosts: {}, warnings: [] }) - 200;
   const kept: (typeof essential)[number][] = [];
   let used = 0;
@@ -226,7 +273,9 @@ export function fitForItem(stored: ReturnType<typeof storedForm> & { simulatedAt
     ...lean,
     hosts: Object.fromEntries(kept),
     hostsOmitted: omitted,
-    warnings: [`${omitted} of ${ranked.length} hosts (the lowest scores) left out of the stored result to fit one item; the full result is in --out`],
+    warnings: [
+      `${omitted} of ${ranked.length} hosts (the lowest scores) left out of the stored result to fit one item; the full result is in --out`,
+    ],
     storedDetail: 'essential-riskiest',
   };
 }
@@ -254,9 +303,15 @@ export interface ReplayedStore {
 export async function replayStored(store: FleetStore, opts: ReplayOptions = {}): Promise<ReplayedStore> {
   const history: FleetEvent[] = [];
   for await (const event of store.readHistory()) history.push(event);
-  if (history.length === 0) return { fleet: await store.loadFleet(), placementChanges: 0, ...(opts.start !== undefined && { start: opts.start }) };
+  if (history.length === 0)
+    return {
+      fleet: await store.loadFleet(),
+      placementChanges: 0,
+      ...(opts.start !== undefined && { start: opts.start }),
+    };
   const startMs = opts.start !== undefined ? Date.parse(opts.start) : undefined;
-  if (startMs !== undefined && Number.isNaN(startMs)) throw new SimulationInputError(`start is not a date-time: ${opts.start}`);
+  if (startMs !== undefined && Number.isNaN(startMs))
+    throw new SimulationInputError(`start is not a date-time: ${opts.start}`);
   const replay = replayHistory(history, {
     steps: opts.steps ?? DEFAULT_STEPS,
     stepSeconds: opts.stepSeconds ?? DEFAULT_STEP_SECONDS,
@@ -279,11 +334,17 @@ export function withExpiredHistory(
 ): { fleet: Fleet; placement: PlacementTimeline } {
   const replayed = replay.fleet;
   const placement = new Map(replay.placement);
-  const inHistory = new Set(history.map((e) => {
-    const s = eventSubject(e);
-    return `${s.kind}#${s.id}`;
-  }));
-  const fleet: Fleet = { hosts: new Map(replayed.hosts), vms: new Map(replayed.vms), perimeters: new Map(replayed.perimeters) };
+  const inHistory = new Set(
+    history.map((e) => {
+      const s = eventSubject(e);
+      return `${s.kind}#${s.id}`;
+    }),
+  );
+  const fleet: Fleet = {
+    hosts: new Map(replayed.hosts),
+    vms: new Map(replayed.vms),
+    perimeters: new Map(replayed.perimeters),
+  };
   for (const [id, host] of stored.hosts) {
     const r = fleet.hosts.get(id);
     if (r) fleet.hosts.set(id, { ...host, ...r });
@@ -311,14 +372,29 @@ export function withExpiredHistory(
 export async function simulateStored(store: FleetStore, opts: StoredSimulationOptions = {}): Promise<StoredSimulation> {
   const steps = opts.steps ?? DEFAULT_STEPS;
   const stepSeconds = opts.stepSeconds ?? DEFAULT_STEP_SECONDS;
-  const replay = await replayStored(store, { steps, stepSeconds, ...(opts.start !== undefined && { start: opts.start }) });
+  const replay = await replayStored(store, {
+    steps,
+    stepSeconds,
+    ...(opts.start !== undefined && { start: opts.start }),
+  });
   const placement = opts.placement ?? replay.placement;
   const { fleet, start, placementChanges } = replay;
-  const result = runSimulation(fleet, { ...opts, ...(placement && { placement }), ...(start !== undefined && { start }) });
+  const result = runSimulation(fleet, {
+    ...opts,
+    ...(placement && { placement }),
+    ...(start !== undefined && { start }),
+  });
   if (opts.save === false) return { result, placementChanges };
   const now = opts.now ?? new Date().toISOString();
   const runKey = `${SIMULATION_RUNS_PREFIX}${now}`;
   await store.putMeta(SIMULATION_LATEST_KEY, fitForItem({ ...storedForm(result), simulatedAt: now }));
-  await store.putMeta(runKey, { simulatedAt: now, window: result.window, seed: result.seed, trials: result.trials, fleet: result.fleet, placementChanges });
+  await store.putMeta(runKey, {
+    simulatedAt: now,
+    window: result.window,
+    seed: result.seed,
+    trials: result.trials,
+    fleet: result.fleet,
+    placementChanges,
+  });
   return { result, placementChanges, runKey };
 }

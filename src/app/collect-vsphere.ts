@@ -1,20 +1,25 @@
-import type { FleetEvent } from '../../model/event';
-import { ingestOutcomes, type IngestReport } from '../../pipeline/ingest';
-import type { FleetStore } from '../../store/types';
-import { inventorySnapshotOutcomes } from '../inventory-snapshot';
-import { emit } from '../outcome';
-import type { SourceOutcome } from '../types';
-import { normaliseVcenter, scopedMoRef } from '../vcenter';
-import { checkpointKey, readCheckpoint, SCOPE_ALIAS_PREFIX, type VsphereCheckpoint } from './checkpoint';
-import { VsphereError } from './errors';
-import { eventJson, readEvents } from './events';
-import { digestOf, loadDigests, saveDigests, type Digests } from './inventory-digests';
-import { HOST_OPTIONS_HOP, HOST_PATHS, mapHost, OPTION_PATHS } from './map-host';
-import { mapVm, VM_PATHS } from './map-vm';
-import { retrieveAll, type ObjectContent, type RetrieveStats } from './property-collector';
-import { SoapClient, type SoapClientOptions } from './soap-client';
-import { buildTopology, refKey, TOPOLOGY_TYPES } from './topology';
-import { childText, moRefXml, type XmlValue } from './xml';
+import type { FleetEvent } from '../model/event';
+import { ingestOutcomes, type IngestReport } from './ingest';
+import type { FleetStore } from '../store/types';
+import { inventorySnapshotOutcomes } from '../sources/inventory-snapshot';
+import { emit } from '../sources/outcome';
+import type { SourceOutcome } from '../sources/types';
+import { normaliseVcenter, scopedMoRef } from '../sources/vcenter';
+import {
+  checkpointKey,
+  readCheckpoint,
+  SCOPE_ALIAS_PREFIX,
+  type VsphereCheckpoint,
+} from '../sources/vsphere/checkpoint';
+import { VsphereError } from '../sources/vsphere/errors';
+import { eventJson, readEvents } from '../sources/vsphere/events';
+import { digestOf, loadDigests, saveDigests, type Digests } from '../sources/vsphere/inventory-digests';
+import { HOST_OPTIONS_HOP, HOST_PATHS, mapHost, OPTION_PATHS } from '../sources/vsphere/map-host';
+import { mapVm, VM_PATHS } from '../sources/vsphere/map-vm';
+import { retrieveAll, type ObjectContent, type RetrieveStats } from '../sources/vsphere/property-collector';
+import { SoapClient, type SoapClientOptions } from '../sources/vsphere/soap-client';
+import { buildTopology, refKey, TOPOLOGY_TYPES } from '../sources/vsphere/topology';
+import { childText, moRefXml, type XmlValue } from '../sources/vsphere/xml';
 
 export interface CollectOptions extends SoapClientOptions {
   username: string;
@@ -57,8 +62,45 @@ export interface CollectReport {
  * The fields a collection states whole (`complete`): what the collector reads. Fields it never reads (perimeter,
  * labels, workload, power curves...) stay as the operator or another source wrote them.
  */
-const HOST_FIELDS = ['name', 'datacenter', 'cluster', 'hypervisor', 'cpu', 'memoryMiB', 'nics', 'settings', 'services', 'lockdownMode', 'secureBoot', 'tpm', 'ntpServers', 'syslogHosts', 'connectionState', 'maintenanceMode'];
-const VM_FIELDS = ['name', 'hostId', 'cluster', 'datacenter', 'datastore', 'datastores', 'vcpus', 'memoryMiB', 'powerState', 'guestOs', 'nics', 'disks', 'settings', 'hardwareVersion', 'connectedDevices', 'devices', 'ftEncryptionMode', 'encrypted', 'snapshots'];
+const HOST_FIELDS = [
+  'name',
+  'datacenter',
+  'cluster',
+  'hypervisor',
+  'cpu',
+  'memoryMiB',
+  'nics',
+  'settings',
+  'services',
+  'lockdownMode',
+  'secureBoot',
+  'tpm',
+  'ntpServers',
+  'syslogHosts',
+  'connectionState',
+  'maintenanceMode',
+];
+const VM_FIELDS = [
+  'name',
+  'hostId',
+  'cluster',
+  'datacenter',
+  'datastore',
+  'datastores',
+  'vcpus',
+  'memoryMiB',
+  'powerState',
+  'guestOs',
+  'nics',
+  'disks',
+  'settings',
+  'hardwareVersion',
+  'connectedDevices',
+  'devices',
+  'ftEncryptionMode',
+  'encrypted',
+  'snapshots',
+];
 
 const HOST_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`, record: `HostSystem ${moref}` });
 const VM_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`, record: `VirtualMachine ${moref}` });
@@ -104,9 +146,13 @@ async function collectWith(
   const noteMissing = (o: ObjectContent) => o.missing.forEach((m) => missing.add(`${o.obj.type}.${m}`));
 
   // The vCenter's clock, not ours: upserts are stamped with it and the checkpoint never passes it.
-  const nowRes = await client.call('CurrentTime', moRefXml('_this', { type: 'ServiceInstance', value: 'ServiceInstance' }));
+  const nowRes = await client.call(
+    'CurrentTime',
+    moRefXml('_this', { type: 'ServiceInstance', value: 'ServiceInstance' }),
+  );
   const nowText = childText(nowRes, 'returnval');
-  if (!nowText || Number.isNaN(Date.parse(nowText))) throw new VsphereError('protocol', `vCenter ${vcenter}: CurrentTime returned no time`);
+  if (!nowText || Number.isNaN(Date.parse(nowText)))
+    throw new VsphereError('protocol', `vCenter ${vcenter}: CurrentTime returned no time`);
   const now = new Date(nowText).toISOString();
 
   tell('topology');
@@ -149,7 +195,12 @@ async function collectWith(
   const before = await loadDigests(store, scope);
   const after: Digests = new Map();
   const outcomes: SourceOutcome[] = [];
-  const upsert = (key: string, type: 'host.upsert' | 'vm.upsert', body: { id: string }, loc: { file: string; record: string }) => {
+  const upsert = (
+    key: string,
+    type: 'host.upsert' | 'vm.upsert',
+    body: { id: string },
+    loc: { file: string; record: string },
+  ) => {
     const digest = digestOf(body);
     const old = before.get(key);
     const time = old && old[0] === digest ? old[1] : now;
@@ -159,7 +210,9 @@ async function collectWith(
       time,
       type,
       source: 'vcenter',
-      ...(type === 'host.upsert' ? { host: body, complete: { fields: HOST_FIELDS } } : { vm: body, complete: { fields: VM_FIELDS } }),
+      ...(type === 'host.upsert'
+        ? { host: body, complete: { fields: HOST_FIELDS } }
+        : { vm: body, complete: { fields: VM_FIELDS } }),
       scope: vcenterScope,
     };
     outcomes.push(emit('vcenter', loc, candidate));
@@ -168,13 +221,21 @@ async function collectWith(
   const hostPlacement = new Map<string, { id: string; cluster?: string; datacenter?: string }>();
   for (const o of hostObjects) {
     const { moref, host } = mapHost(o, optionObjects, topology, scoped, vcenter);
-    hostPlacement.set(moref, { id: host.id, ...(host.cluster && { cluster: host.cluster }), ...(host.datacenter && { datacenter: host.datacenter }) });
+    hostPlacement.set(moref, {
+      id: host.id,
+      ...(host.cluster && { cluster: host.cluster }),
+      ...(host.datacenter && { datacenter: host.datacenter }),
+    });
     upsert(`host:${moref}`, 'host.upsert', host, HOST_LOC(vcenter, moref));
   }
 
   tell('vms');
   let vmCount = 0;
-  for await (const page of retrieveAll(client, { viewTypes: ['VirtualMachine'], specs: [{ type: 'VirtualMachine', paths: VM_PATHS }], pageSize }, stats)) {
+  for await (const page of retrieveAll(
+    client,
+    { viewTypes: ['VirtualMachine'], specs: [{ type: 'VirtualMachine', paths: VM_PATHS }], pageSize },
+    stats,
+  )) {
     for (const o of page) {
       noteMissing(o);
       const { moref, vm } = mapVm(o, hostPlacement, topology, scoped, vcenter);
@@ -196,7 +257,15 @@ async function collectWith(
   const oldMembership = before.get('snapshot:members');
   const snapshotTime = oldMembership && oldMembership[0] === membership ? oldMembership[1] : now;
   after.set('snapshot:members', [membership, snapshotTime]);
-  outcomes.push(...inventorySnapshotOutcomes('vcenter', { file: `vcenter ${vcenter}`, record: 'inventory snapshot' }, vcenterScope, snapshotTime, { hosts: hostIds, vms: vmIds }));
+  outcomes.push(
+    ...inventorySnapshotOutcomes(
+      'vcenter',
+      { file: `vcenter ${vcenter}`, record: 'inventory snapshot' },
+      vcenterScope,
+      snapshotTime,
+      { hosts: hostIds, vms: vmIds },
+    ),
+  );
 
   tell('events');
   const checkpoint = await readCheckpoint(store, scope);
@@ -211,7 +280,12 @@ async function collectWith(
       eventCount++;
       const created = childText(ev, 'createdTime');
       // A forged future time must not pin the checkpoint past the vCenter's own clock.
-      if (created && !Number.isNaN(Date.parse(created)) && Date.parse(created) > Date.parse(newest) && Date.parse(created) <= Date.parse(now)) {
+      if (
+        created &&
+        !Number.isNaN(Date.parse(created)) &&
+        Date.parse(created) > Date.parse(newest) &&
+        Date.parse(created) <= Date.parse(now)
+      ) {
         newest = new Date(created).toISOString();
       }
       outcomes.push(...normaliseEvent(ev, source, scope, vcenter));
@@ -260,7 +334,11 @@ function normaliseEvent(ev: XmlValue, source: string, scope: string, vcenter: st
     ...(typeof body.createdTime === 'string' && { time: body.createdTime }),
     data: body,
   };
-  return normaliseVcenter(cloudEvent, { file: `vcenter ${vcenter}`, record: `event ${String(body.key ?? '?')}` }, { vcenterScope: scope });
+  return normaliseVcenter(
+    cloudEvent,
+    { file: `vcenter ${vcenter}`, record: `event ${String(body.key ?? '?')}` },
+    { vcenterScope: scope },
+  );
 }
 
 export type { FleetEvent };
