@@ -24,7 +24,6 @@ const outDir = join(outRoot, 'fleet');
 
 // ---------------------------------------------------------------- determinism
 const rand = mulberry32(20261120);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const between = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 function uuid(): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
@@ -531,7 +530,6 @@ for (const c of clusters) {
       for (const app of apps) {
         for (const role of app.roles) {
           for (let r = 1; r <= role.replicas && made < group.count; r++) {
-            const site = SITE[c.datacenter]!;
             const name = `${c.id}-${app.app}-${role.role}-${pad(instance)}${String.fromCharCode(96 + r)}`;
             const appLabel = `${app.app}-${c.id}-${pad(instance)}`;
             const host = place(pool, appLabel, role.role, hostLoad);

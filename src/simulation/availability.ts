@@ -152,7 +152,6 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
     entry.vms++;
   }
   const appNames = [...apps.keys()].sort();
-  const appIndex = new Map(appNames.map((a, i) => [a, i]));
   const appRoles = appNames.map((a) => [...apps.get(a)!.roles.values()]);
   const appHostList = appNames.map((a) => [...apps.get(a)!.hosts].sort((x, y) => x - y));
   const hostApps: number[][] = Array.from({ length: H }, () => []);

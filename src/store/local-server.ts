@@ -101,7 +101,7 @@ async function startChild(path: string | undefined): Promise<LocalServer> {
   };
 }
 
-function readPort(child: ChildProcess, path: string | undefined): Promise<number> {
+function readPort(child: ChildProcess, _path: string | undefined): Promise<number> {
   return new Promise((ok, fail) => {
     let out = '';
     let err = '';

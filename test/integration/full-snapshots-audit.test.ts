@@ -69,7 +69,7 @@ describe('two full collections of a vCenter (dynalite store, shipped rules)', ()
 
   it('changes nothing when the older collection is ingested again after the newer one', async () => {
     const store = await stores.open();
-    const second = await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-2.ndjson')]));
+    await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-2.ndjson')]));
     const newer = await store.loadFleet();
     await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-1.ndjson')]));
     const both = await store.loadFleet();
