@@ -5,16 +5,18 @@ import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock } from '../../src/
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
-import { ingestMessage } from '../../src/app/ingest-message';
+import { cachedVcenterScopes, ingestMessage } from '../../src/app/ingest-message';
 
 const store = openStore(requireEnv('TABLE_NAME'));
 /** A bad value fails the cold start, naming the variable, rather than ingesting with a policy nobody chose. */
 const future = { clock: systemClock, maxAheadSeconds: maxAheadSecondsFrom(undefined, process.env, MAX_CLOCK_SKEW_ENV) };
 const processor = new BatchProcessor(EventType.SQS);
+/** A vCenter's first collection reaches this warm container's VEBA events within a minute. */
+const vcenterScopes = cachedVcenterScopes(store, 60_000);
 
 /** Rejected records are logged with where they came from (message, line, field) so a sender can fix them. */
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const report = await ingestMessage(record, store, future);
+  const report = await ingestMessage(record, store, future, vcenterScopes);
   metrics.addMetric('EventsAccepted', MetricUnit.Count, report.accepted);
   metrics.addMetric('EventsDuplicate', MetricUnit.Count, report.duplicates);
   if (report.rejectedCount > 0) metrics.addMetric('RecordsRejected', MetricUnit.Count, report.rejectedCount);

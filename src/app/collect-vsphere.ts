@@ -5,6 +5,7 @@ import { inventorySnapshotOutcomes } from '../sources/inventory-snapshot';
 import { emit } from '../sources/outcome';
 import type { SourceOutcome } from '../sources/types';
 import { normaliseVcenter, scopedMoRef } from '../sources/vcenter';
+import { vcenterSourceKey } from '../sources/vcenter-envelope';
 import {
   checkpointKey,
   readCheckpoint,
@@ -107,8 +108,7 @@ const VM_LOC = (vcenter: string, moref: string) => ({ file: `vcenter ${vcenter}`
 
 /** The CloudEvent `source` VEBA gives the events of the vCenter at this URL. */
 export function vebaSource(url: string): string {
-  const u = new URL(url);
-  return `https://${u.host.toLowerCase()}/sdk`;
+  return vcenterSourceKey(url);
 }
 
 /**

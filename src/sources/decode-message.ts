@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { cloudEventFromBinary, detectSource, normaliseRecord } from './index';
+import type { NormaliseOptions } from './options';
 import type { RecordLocation, SourceOutcome } from './types';
 import { jsonErrorMessage } from './json-position';
 import { decodeEnvelope, ENVELOPE_ATTRIBUTE, mediaType, type RequestEnvelope } from './envelope';
@@ -12,8 +13,8 @@ type Piece = { value: unknown; record?: string } | { error: string; record?: str
  * EventBridge event the bus rule forwarded, or a bare JSON body someone sent to the queue. Parse errors
  * become rejections naming the message and line; they never throw, because retrying cannot fix them.
  */
-export function outcomesOfMessage(record: SQSRecord): SourceOutcome[] {
-  const outcomes = decode(record);
+export function outcomesOfMessage(record: SQSRecord, opts: NormaliseOptions = {}): SourceOutcome[] {
+  const outcomes = decode(record, opts);
   // An empty array or batch is not an error of any one record, but the sender should still hear of it.
   return outcomes.length > 0
     ? outcomes
@@ -24,7 +25,7 @@ function origin(record: SQSRecord): 'http' | 'sqs' {
   return record.messageAttributes?.[ENVELOPE_ATTRIBUTE] !== undefined ? 'http' : 'sqs';
 }
 
-function decode(record: SQSRecord): SourceOutcome[] {
+function decode(record: SQSRecord, opts: NormaliseOptions): SourceOutcome[] {
   const encoded = record.messageAttributes?.[ENVELOPE_ATTRIBUTE]?.stringValue;
   if (encoded !== undefined) {
     const file = `http:${record.messageId}`;
@@ -34,7 +35,7 @@ function decode(record: SQSRecord): SourceOutcome[] {
     } catch (e) {
       return [rejectedAt({ file }, (e as Error).message)];
     }
-    return normalisePieces(file, httpPieces(record.body, envelope));
+    return normalisePieces(file, httpPieces(record.body, envelope), opts);
   }
   const parsed = parseJson(record.body);
   if ('error' in parsed) return [rejectedAt({ file: `sqs:${record.messageId}`, record: 'body' }, parsed.error)];
@@ -42,9 +43,9 @@ function decode(record: SQSRecord): SourceOutcome[] {
   if (eventBridge !== undefined) {
     // vCenter events relayed through EventBridge are recognised with their envelope; anything else is in detail.
     const value = detectSource(parsed.value) !== undefined ? parsed.value : eventBridge.detail;
-    return normaliseRecord(value, { file: `eventbridge:${eventBridge.id}`, record: eventBridge.detailType });
+    return normaliseRecord(value, { file: `eventbridge:${eventBridge.id}`, record: eventBridge.detailType }, opts);
   }
-  return normaliseRecord(parsed.value, { file: `sqs:${record.messageId}` });
+  return normaliseRecord(parsed.value, { file: `sqs:${record.messageId}` }, opts);
 }
 
 function httpPieces(body: string, envelope: RequestEnvelope): Piece[] {
@@ -72,11 +73,11 @@ function lines(parts: string[], unit: 'line' | 'record'): Piece[] {
   return pieces;
 }
 
-function normalisePieces(file: string, pieces: Piece[]): SourceOutcome[] {
+function normalisePieces(file: string, pieces: Piece[], opts: NormaliseOptions): SourceOutcome[] {
   if (pieces.length === 0) return [rejectedAt({ file }, 'empty body: no JSON record to ingest')];
   return pieces.flatMap((p) => {
     const loc: RecordLocation = p.record === undefined || p.record === 'body' ? { file } : { file, record: p.record };
-    return 'error' in p ? [rejectedAt({ ...loc, record: p.record }, p.error)] : normaliseRecord(p.value, loc);
+    return 'error' in p ? [rejectedAt({ ...loc, record: p.record }, p.error)] : normaliseRecord(p.value, loc, opts);
   });
 }
 

@@ -130,3 +130,17 @@ export function cloudEventFromBinary(
   event.data = data;
   return event;
 }
+
+/**
+ * The key a vCenter's CloudEvent `source` is known by: `https://<host>/sdk`, host lower-cased and the default port
+ * dropped, so VEBA's `https://VC01:443/sdk` and a collection from `https://vc01/sdk` name the same vCenter. A source
+ * that is not a URL is its own key.
+ */
+export function vcenterSourceKey(source: string): string {
+  try {
+    const u = new URL(source);
+    return `https://${u.host.toLowerCase()}/sdk`;
+  } catch {
+    return source;
+  }
+}

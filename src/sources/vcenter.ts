@@ -5,7 +5,7 @@ import { emit, ignored, rejected, type Outcomes } from './outcome';
 import { rfc3339 } from './time';
 import type { RecordLocation } from './types';
 import { ignoreReason, vcenterAction, type VcenterAction } from './vcenter-classes';
-import { unwrapVcenter, type VcenterEnvelope } from './vcenter-envelope';
+import { unwrapVcenter, vcenterSourceKey, type VcenterEnvelope } from './vcenter-envelope';
 import {
   isGovmomiObject,
   isVcsimInventory,
@@ -346,7 +346,7 @@ export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: Norm
     return [rejected('vcenter', loc, `${className}: CreatedTime must be an RFC 3339 time (${got})`, `${p}CreatedTime`)];
   }
   // A MoRef is unique within one vCenter only: scoped by the instance when the caller knows it (see docs/events.md).
-  const scope = opts.vcenterScope ?? (env.identity !== undefined ? opts.vcenterScopes?.[env.identity] : undefined);
+  const scope = opts.vcenterScope ?? (env.identity !== undefined ? aliasedScope(opts, env.identity) : undefined);
   const located = locate(env.body, p, scope);
   if (isFail(located)) return [rejected('vcenter', loc, `${className}: ${located.fail}`, located.field)];
   const built = build(action, env.body, located, p, scope);
@@ -359,4 +359,11 @@ export function normaliseVcenter(value: unknown, loc: RecordLocation, opts: Norm
     ...built.body,
   };
   return [emit('vcenter', loc, candidate)];
+}
+
+/** The instanceUuid a collection learned for this CloudEvent source; own keys only (a source is sender-chosen text). */
+function aliasedScope(opts: NormaliseOptions, identity: string): string | undefined {
+  const scopes = opts.vcenterScopes;
+  const key = vcenterSourceKey(identity);
+  return scopes !== undefined && Object.hasOwn(scopes, key) ? scopes[key] : undefined;
 }
