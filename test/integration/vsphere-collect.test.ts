@@ -10,6 +10,9 @@ import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 import { runCli } from '../support/run-cli';
 import { startVcsim, vcsimUnavailable, type Vcsim, type VcsimModel } from '../support/vcsim';
 import { VcsimAdmin } from '../support/vcsim-admin';
+import { moRef } from '../../src/sources/vsphere/xml';
+
+const moRefOf = (v: Parameters<typeof moRef>[0]) => moRef(v)?.value;
 
 const unavailable = vcsimUnavailable();
 if (unavailable) console.warn(`skipping the vSphere collector tests: ${unavailable}`);
@@ -359,6 +362,70 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     expect(res.code).toBe(5);
     expect(res.stderr).toContain(`vCenter ${url.host}: cannot connect`);
     expect(res.stderr).toMatch(/check the URL/);
+  });
+});
+
+describe.skipIf(unavailable !== undefined)('a vMotion out of a perimeter, read from the vCenter', () => {
+  it('opens perimeter.migration-crossed from the DRS migration event the collector reads, naming both hosts', async () => {
+    const [vc, db] = await Promise.all([startVcsim(MODEL), startLocalDynamo('vsphere-migrate-')]);
+    try {
+      const opts = { url: vc.url, ca: readFileSync(vc.certFile, 'utf8'), username: vc.username, password: vc.password };
+      const { instanceUuid: scope } = await collectVsphere(db.store, opts);
+      const admin = await VcsimAdmin.connect(vc);
+      const vm = await admin.byName('VirtualMachine', 'DC0_C0_RP0_VM0', ['runtime.host']);
+      const hosts = await admin.objects('HostSystem', ['name']);
+      const from = hosts.find((h) => h.obj.value === moRefOf(vm.props.get('runtime.host')))!;
+      const to = await admin.byName('HostSystem', 'DC0_C1_H0');
+      await ingestOutcomes(db.store, [
+        emit(
+          'canonical',
+          { file: 'perimeters.json' },
+          {
+            id: 'perim-1',
+            time: '2026-01-01T00:00:00Z',
+            type: 'perimeter.upsert',
+            perimeter: { id: 'pci', allowedClusters: ['DC0_C0'] },
+          },
+        ),
+        emit(
+          'canonical',
+          { file: 'perimeters.json' },
+          {
+            id: 'perim-2',
+            time: '2026-01-01T00:00:00Z',
+            type: 'vm.upsert',
+            vm: { id: `${scope}/${vm.obj.value}`, perimeter: 'pci' },
+          },
+        ),
+      ]);
+      const before = await runAudit(db.store, { full: true });
+      const crossed = (r: typeof before) =>
+        r.findings.find(
+          (f) =>
+            f.ruleId === 'perimeter.migration-crossed' &&
+            f.resourceId === `${scope}/${vm.obj.value}` &&
+            f.status === 'open',
+        );
+      expect(crossed(before)).toBeUndefined();
+
+      await admin.relocate(vm, to, await admin.rootPool('DC0_C1'));
+      await admin.postDrsVmMigrated(
+        vm,
+        from,
+        to,
+        await admin.byName('ClusterComputeResource', 'DC0_C1'),
+        await admin.byName('Datacenter', 'DC0'),
+      );
+      await admin.close();
+      await collectVsphere(db.store, opts);
+      const finding = crossed(await runAudit(db.store, { full: true }));
+      expect(finding).toBeDefined();
+      const evidence = JSON.stringify(finding!.evidence);
+      expect(evidence).toContain(`${scope}/${from.obj.value}`);
+      expect(evidence).toContain(`${scope}/${to.obj.value}`);
+    } finally {
+      await Promise.all([vc.stop(), db.stop()]);
+    }
   });
 });
 

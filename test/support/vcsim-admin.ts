@@ -113,6 +113,38 @@ export class VcsimAdmin {
     await this.task('PowerOffVM_Task', moRefXml('_this', vm.obj));
   }
 
+  /**
+   * Logs the DrsVmMigratedEvent vCenter logs after DRS vMotions a VM, through the EventManager's PostEvent: vcsim
+   * moves a VM on RelocateVM_Task but logs no migration event of its own (and its VmMigratedEvent message template
+   * is malformed: posting one stops vcsim 0.24).
+   */
+  async postDrsVmMigrated(
+    vm: ObjectContent,
+    from: ObjectContent,
+    to: ObjectContent,
+    cluster: ObjectContent,
+    datacenter: ObjectContent,
+  ): Promise<void> {
+    const arg = (tag: string, inner: string, o: ObjectContent) =>
+      `<${tag}>${el('name', text(o.props.get('name')) ?? o.obj.value)}${moRefXml(inner, o.obj)}</${tag}>`;
+    await this.client.call(
+      'PostEvent',
+      moRefXml('_this', this.client.content!.eventManager) +
+        '<eventToPost xsi:type="DrsVmMigratedEvent">' +
+        el('key', 0) +
+        el('chainId', 0) +
+        el('createdTime', new Date().toISOString()) +
+        el('userName', '') +
+        arg('datacenter', 'datacenter', datacenter) +
+        arg('computeResource', 'computeResource', cluster) +
+        arg('host', 'host', to) +
+        arg('vm', 'vm', vm) +
+        el('template', false) +
+        arg('sourceHost', 'host', from) +
+        '</eventToPost>',
+    );
+  }
+
   async rootPool(clusterName: string): Promise<MoRef> {
     const cluster = await this.byName('ClusterComputeResource', clusterName, ['resourcePool']);
     return moRef(cluster.props.get('resourcePool'))!;
