@@ -64,14 +64,13 @@ const VMX_BAD: Record<string, string | number> = {
 function generateFleet(): Fleet {
   const fleet = emptyFleet();
   const perimeters = ['pci', 'corp', 'dmz', 'dev', 'research'];
-  perimeters.forEach((id, i) =>
+  for (const [i, id] of perimeters.entries())
     fleet.perimeters.set(id, {
       id,
       trustLevel: i * 2,
       allowedClusters: Array.from({ length: 40 }, (_, k) => `c${(i * 40 + k) % 312}`),
       allowedNetworks: [`net-${id}`],
-    }),
-  );
+    });
   for (let h = 0; h < HOSTS; h++) {
     const vendor = chance(0.7) ? 'vmware' : chance(0.67) ? 'kvm' : 'hyperv';
     const settings: Record<string, string | number | boolean> = {};

@@ -9,6 +9,7 @@
  *     whole fleet (DNS, monitoring, AD), goal: the same time for both and under 10 s of CPU, against the estimator
  *     that re-evaluated every host sharing an app with a failure (test/support/availability-reference.ts).
  */
+import { getOrCreate } from '../src/model/get-or-create';
 import { readdirSync, readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
@@ -140,8 +141,7 @@ function objectBased(fleet: Fleet, clock: StepClock, seed: number) {
         (vm.vcpus ?? 1) * host.cpu!.mhz * u +
         (vm.workload?.netMbps ?? 0) * scale * nicCost +
         ((vm.workload?.iops ?? 0) * scale * coef.paravirtualStorageMHzPer1kIops) / 1000;
-      let row = demand.get(host.id);
-      if (!row) demand.set(host.id, (row = new Array<number>(clock.steps).fill(0)));
+      const row = getOrCreate(demand, host.id, () => new Array<number>(clock.steps).fill(0));
       row[t] = row[t]! + mhz;
     }
   }

@@ -133,6 +133,7 @@ export class IngestApi extends Construct {
           .custom(
             'MessageAttributes',
             JSON.stringify({
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: an API Gateway mapping expression, resolved by API Gateway, not by JavaScript
               [ENVELOPE_ATTRIBUTE]: { DataType: 'String', StringValue: '${context.authorizer.envelope}' },
             }),
           ),

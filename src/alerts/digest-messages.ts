@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import { SEVERITIES, severityRank, type Severity } from '../model/finding';
 import type { Digest, DigestItem } from './digest';
 import { SLACK_LIMITS } from './slack-limits';
@@ -49,8 +50,7 @@ function groupItems(kind: Group['kind'], items: readonly DigestItem[]): Group[] 
   const groups = new Map<string, Group>();
   for (const item of items) {
     const key = `${item.severity}\u0000${item.ruleId}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { kind, severity: item.severity, ruleId: item.ruleId, items: [] }));
+    const g = getOrCreate(groups, key, () => ({ kind, severity: item.severity, ruleId: item.ruleId, items: [] }));
     g.items.push(item);
   }
   return [...groups.values()].sort(

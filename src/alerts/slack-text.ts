@@ -5,6 +5,7 @@
 
 // Control characters (C0, DEL, C1) and line/paragraph separators could break the one-line-per-item
 // layout or hide text; bidi overrides could make a name read differently than it is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters in untrusted text is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // Slack turns these into pings when link_names is on or when pasted as-is; a word joiner after `@` keeps
 // the text readable while no longer matching.

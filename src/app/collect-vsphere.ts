@@ -143,7 +143,9 @@ async function collectWith(
   const scoped = (moref: string) => scopedMoRef(scope, moref);
   const stats: RetrieveStats = { pages: 0, droppedPaths: [] };
   const missing = new Set<string>();
-  const noteMissing = (o: ObjectContent) => o.missing.forEach((m) => missing.add(`${o.obj.type}.${m}`));
+  const noteMissing = (o: ObjectContent) => {
+    for (const m of o.missing) missing.add(`${o.obj.type}.${m}`);
+  };
 
   // The vCenter's clock, not ours: upserts are stamped with it and the checkpoint never passes it.
   const nowRes = await client.call(

@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import { defaultFuturePolicy, futureTimeProblem, type FuturePolicy } from '../sources/clock-skew';
 import type { SourceOutcome } from '../sources/types';
 import { BoundedCounts, DEFAULT_DETAIL_LIMIT, DetailList, reasonKey, type RecordDetail } from './outcome-tally';
@@ -197,8 +198,7 @@ export async function ingestOutcomes(
       }
       switch (outcome.kind) {
         case 'event': {
-          let buffer = buffers.get(outcome.source);
-          if (!buffer) buffers.set(outcome.source, (buffer = []));
+          const buffer = getOrCreate(buffers, outcome.source, () => []);
           buffer.push(outcome);
           if (buffer.length >= batchSize) await flush(outcome.source);
           break;

@@ -96,7 +96,7 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
       if (!vms[id] || (vms[id].hostId === null && vm.hostId !== null)) vms[id] = vm as VmResult;
     Object.assign(clusters, r.clusters);
     antiAffinity.push(...r.antiAffinity);
-    r.warnings.forEach((w) => warnings.add(w));
+    for (const w of r.warnings) warnings.add(w);
     for (const [name, app] of Object.entries(r.apps)) {
       const prev = apps[name];
       apps[name] = prev
@@ -110,9 +110,7 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
         : { ...app };
     }
   }
-  antiAffinity.sort((a, b) =>
-    a.app + '\0' + a.role + '\0' + a.hostId < b.app + '\0' + b.role + '\0' + b.hostId ? -1 : 1,
-  );
+  antiAffinity.sort((a, b) => (`${a.app}\0${a.role}\0${a.hostId}` < `${b.app}\0${b.role}\0${b.hostId}` ? -1 : 1));
   const sorted = <T>(rec: Record<string, T>) =>
     Object.fromEntries(
       Object.keys(rec)

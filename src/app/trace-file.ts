@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { traceNameProblem } from '../model/trace-name';
 import { SimulationInputError } from '../simulation/compile';
@@ -35,7 +35,7 @@ export async function readTraceInside(dir: string, name: string): Promise<string
     );
   }
   // O_NOFOLLOW: a symlink swapped in after realpath is refused; O_NONBLOCK: opening a FIFO does not wait for a writer.
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {

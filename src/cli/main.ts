@@ -10,7 +10,7 @@ export interface CommandModule {
 }
 
 /** Runs a command action and turns its result or error into an exit code. */
-export type CommandRunner = (action: () => Promise<number | void>) => Promise<void>;
+export type CommandRunner = (action: () => Promise<number | undefined> | Promise<void>) => Promise<void>;
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 

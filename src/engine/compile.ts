@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import type { ResourceType } from '../model/finding';
 import type { FactDef } from './facts/define';
 import { FACTS } from './facts/registry';
@@ -141,9 +142,10 @@ export class CompiledRules {
       const groups = new Map<string, RuleGroup>();
       for (const rule of rules.filter((r) => r.resourceType === type)) {
         const key = JSON.stringify(Object.entries(rule.appliesTo).sort(([a], [b]) => (a < b ? -1 : 1)));
-        let group = groups.get(key);
-        if (!group)
-          groups.set(key, (group = { applies: compileCondition(appliesCondition(rule.appliesTo), slots), rules: [] }));
+        const group = getOrCreate(groups, key, () => ({
+          applies: compileCondition(appliesCondition(rule.appliesTo), slots),
+          rules: [],
+        }));
         group.rules.push({
           rule,
           pred: compileCondition(rule.conditions, slots),

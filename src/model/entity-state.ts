@@ -1,3 +1,4 @@
+import { getOrCreate } from './get-or-create';
 import {
   compareEvents,
   eventSubject,
@@ -102,7 +103,8 @@ function newer(a: Stamp | undefined, b: Stamp): boolean {
 }
 
 function setLineage(state: EntityState, path: string, field: { v: unknown; s: Stamp }): void {
-  const lineage = (state.lineage ??= {});
+  state.lineage ??= {};
+  const lineage = state.lineage;
   const current = lineage[path];
   if (current === undefined || newer(current.s, field.s)) lineage[path] = field;
 }
@@ -129,7 +131,8 @@ function dropCleared(state: EntityState): void {
 }
 
 function markCleared(state: EntityState, field: string, stamp: Stamp): void {
-  const cleared = (state.cleared ??= {});
+  state.cleared ??= {};
+  const cleared = state.cleared;
   if (newer(cleared[field], stamp)) cleared[field] = stamp;
 }
 
@@ -144,12 +147,14 @@ function setScope(state: EntityState, scope: { v: string; s: Stamp }): void {
 }
 
 function markAbsent(state: EntityState, scope: string, stamp: Stamp): void {
-  const absent = (state.absentFrom ??= {});
+  state.absentFrom ??= {};
+  const absent = state.absentFrom;
   if (newer(absent[scope], stamp)) absent[scope] = stamp;
 }
 
 function addInventoryPart(state: EntityState, part: InventoryPart): void {
-  const parts = (state.inventory ??= []);
+  state.inventory ??= [];
+  const parts = state.inventory;
   if (parts.some((p) => p.eventId === part.eventId)) return;
   parts.push(part);
   parts.sort((a, b) => compareEvents({ time: a.time, id: a.eventId }, { time: b.time, id: b.eventId }));
@@ -397,7 +402,8 @@ export function toPlain(state: EntityState): Record<string, unknown> {
     } else {
       const key = path.slice(0, slash);
       const sub = path.slice(slash + 1);
-      const map = (out[key] ??= Object.create(null)) as Record<string, unknown>;
+      out[key] ??= Object.create(null);
+      const map = out[key] as Record<string, unknown>;
       map[sub] = v;
     }
   }
@@ -412,9 +418,10 @@ export function foldEvents(
   for (const event of events) {
     const subject = eventSubject(event);
     const key = `${subject.kind}#${subject.id}`;
-    let state = into.get(key);
-    if (!state) into.set(key, (state = emptyState(subject.kind, subject.id)));
-    applyEvent(state, event);
+    applyEvent(
+      getOrCreate(into, key, () => emptyState(subject.kind, subject.id)),
+      event,
+    );
   }
   return into;
 }

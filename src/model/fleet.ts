@@ -64,7 +64,8 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     if (state.kind === 'scope') inventories.set(state.id, wholeInventories(state));
     else entities.push(state);
   }
-  const evidence = (fleet.snapshotEvidence = new Map());
+  const evidence = new Map<string, SnapshotEvidence>();
+  fleet.snapshotEvidence = evidence;
   for (const state of entities) {
     applyInventories(state, inventories);
     const cites = snapshotEvidenceOf(state);

@@ -14,7 +14,7 @@ export function traceNameProblem(name: string): string | undefined {
   if (name.includes('/') || name.includes('\\')) return 'contains a path separator; give the file name only';
   if (name.includes('..')) return 'contains ".."';
   if (name.startsWith('.')) return 'starts with "." (hidden files are not traces)';
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a trace name with a control character is refused
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a NUL or control character';
   return undefined;
 }
@@ -24,6 +24,7 @@ export function isPlainTraceName(name: string): boolean {
 }
 
 /** Same rule as traceNameProblem, as a pattern so the published JSON Schema carries it. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the published pattern refuses control characters in trace names
 const PLAIN_NAME = /^(?!\.)(?!.*\.\.)[^/\\\u0000-\u001f\u007f]+$/;
 
 /** `workload.trace`: a plain file name inside the traces folder (see traceNameProblem). */

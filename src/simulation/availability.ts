@@ -13,6 +13,7 @@
  * multi-failure state once. Trials where no other failure touches h's cluster or apps reuse the
  * single-failure outcome computed once.
  */
+import { getOrCreate } from '../model/get-or-create';
 import type { AvailabilityDefaults } from './coefficients';
 import { HOURS_PER_YEAR } from './coefficients';
 import { hashString, uniformAt } from './random';
@@ -142,12 +143,12 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   for (let v = 0; v < V; v++) {
     const app = input.vmApp[v];
     if (app === undefined || input.vmHost[v]! < 0) continue;
-    let entry = apps.get(app);
-    if (!entry) apps.set(app, (entry = { roles: new Map(), hosts: new Set(), vms: 0 }));
-    const role = input.vmRole[v] ?? '';
-    let group = entry.roles.get(role);
-    if (!group) entry.roles.set(role, (group = []));
-    group.push(v);
+    const entry = getOrCreate(apps, app, () => ({
+      roles: new Map<string, number[]>(),
+      hosts: new Set<number>(),
+      vms: 0,
+    }));
+    getOrCreate(entry.roles, input.vmRole[v] ?? '', () => []).push(v);
     entry.hosts.add(input.vmHost[v]!);
     entry.vms++;
   }
@@ -155,7 +156,7 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
   const appRoles = appNames.map((a) => [...apps.get(a)!.roles.values()]);
   const appHostList = appNames.map((a) => [...apps.get(a)!.hosts].sort((x, y) => x - y));
   const hostApps: number[][] = Array.from({ length: H }, () => []);
-  appHostList.forEach((hosts, a) => hosts.forEach((h) => hostApps[h]!.push(a)));
+  for (const [a, hosts] of appHostList.entries()) for (const h of hosts) hostApps[h]!.push(a);
   // Most replicas of one role group on a single host: with them, how close one more failure comes to the group.
   const groupMaxOnOneHost = new Map<number[], number>();
   for (const roles of appRoles) {

@@ -69,7 +69,7 @@ function readyTable(cores: number, cache: Map<number, Float64Array>): Float64Arr
 }
 
 function tabulatedReady(table: Float64Array, rho: number): number {
-  const r = rho < 0.95 ? rho : 0.95;
+  const r = Math.min(rho, 0.95);
   const x = (r / 0.95) * READY_TABLE_SIZE;
   const k = Math.floor(x);
   const queue = table[k]! + (table[k + 1]! - table[k]!) * (x - k);
@@ -90,7 +90,7 @@ export interface PerformanceOutput {
  */
 export function readyFactor(rho: number, cores: number, exponent = Math.sqrt(2 * (cores + 1))): number {
   if (rho <= 0 || cores <= 0) return 0;
-  const r = rho < 0.95 ? rho : 0.95;
+  const r = Math.min(rho, 0.95);
   const queue = r ** exponent / (cores * (1 - r));
   return rho > 1 ? queue + (1 - 1 / rho) : queue;
 }
@@ -259,7 +259,9 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
       if (cap > 0) {
         if (cpu[i]! > cap) {
           host.overloadedSteps[h]!++;
-          (host.overloadedAt[h] ??= []).push(t);
+          const overloadedAt = host.overloadedAt[h] ?? [];
+          overloadedAt.push(t);
+          host.overloadedAt[h] = overloadedAt;
           flags[i] = OVERLOADED;
         }
         host.cpuUtilSum[h]! += rho;

@@ -3,6 +3,7 @@
  * event inside the window applied in event order, recording for each VM the step from which it runs on a
  * host (or on none). A change at time t takes effect from the first step that starts at or after t.
  */
+import { getOrCreate } from '../model/get-or-create';
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
 import {
   applyEvent,
@@ -49,8 +50,7 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   const apply = (event: FleetEvent) => {
     const subject = eventSubject(event);
     const key = `${subject.kind}#${subject.id}`;
-    let state = states.get(key);
-    if (!state) states.set(key, (state = emptyState(subject.kind, subject.id)));
+    const state = getOrCreate(states, key, () => emptyState(subject.kind, subject.id));
     applyEvent(state, event);
     return state;
   };

@@ -51,7 +51,7 @@ const COMPONENTS: readonly ScoreComponent[] = [
   'coincidingPeaks',
 ];
 
-function valueOf(input: ScoreInput, component: ScoreComponent): number {
+function componentValue(input: ScoreInput, component: ScoreComponent): number {
   switch (component) {
     case 'cpuOverload':
       return input.overloadedTimeFraction;
@@ -91,7 +91,7 @@ export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: num
   const reasons: ScoreReason[] = [];
   let score = 0;
   for (const component of COMPONENTS) {
-    const value = valueOf(input, component);
+    const value = componentValue(input, component);
     const weight = SCORE_WEIGHTS[component];
     const points = Math.round(weight * ramp(component, value) * 10) / 10;
     // Details are written only for components that score: most VMs in a healthy fleet have none.

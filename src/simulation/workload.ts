@@ -86,7 +86,7 @@ export function fillFromProfile(
   for (let t = 0; t < clock.steps; t++) {
     const u = base * (1 + 0.3 * noise[at]!) + amplitude * bump[t]!;
     at = (at + stride) & (NOISE_SIZE - 1);
-    out[offset + t] = u > 1 ? 1 : u;
+    out[offset + t] = Math.min(u, 1);
   }
 }
 

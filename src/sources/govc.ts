@@ -100,18 +100,21 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
   const out: Outcomes = [];
   const settings: Record<string, string | number | boolean> = {};
   const services: Record<string, { running: boolean; policy?: string }> = {};
-  records.forEach((r, i) => {
+  for (const [i, r] of records.entries()) {
     const where = at(loc, i, many);
     if (kind === 'host.option.ls') {
-      if (!looksGovcOption(r))
-        return out.push(
-          rejected(SOURCE, where, `not a host.option.ls OptionValue {Key, Value}: ${jsonType(r)}`, `${i}`),
-        );
+      if (!looksGovcOption(r)) {
+        out.push(rejected(SOURCE, where, `not a host.option.ls OptionValue {Key, Value}: ${jsonType(r)}`, `${i}`));
+        continue;
+      }
       const key = own(r, 'Key') as string;
       const value = own(r, 'Value');
-      if (value === null) return out.push(ignored(SOURCE, where, `option ${key} has no value`));
+      if (value === null) {
+        out.push(ignored(SOURCE, where, `option ${key} has no value`));
+        continue;
+      }
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        return out.push(
+        out.push(
           rejected(
             SOURCE,
             where,
@@ -119,18 +122,22 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
             `${i}.Value`,
           ),
         );
+        continue;
       }
       setOwn(settings, key, value);
-      return;
+      continue;
     }
-    if (!looksGovcService(r))
-      return out.push(rejected(SOURCE, where, `not a host.service.ls HostService {Key, Running, Policy, ...}`, `${i}`));
+    if (!looksGovcService(r)) {
+      out.push(rejected(SOURCE, where, `not a host.service.ls HostService {Key, Running, Policy, ...}`, `${i}`));
+      continue;
+    }
     const policy = own(r, 'Policy');
     if (policy !== undefined && policy !== null && typeof policy !== 'string') {
-      return out.push(rejected(SOURCE, where, `Policy must be a string, got ${jsonType(policy)}`, `${i}.Policy`));
+      out.push(rejected(SOURCE, where, `Policy must be a string, got ${jsonType(policy)}`, `${i}.Policy`));
+      continue;
     }
     setOwn(services, own(r, 'Key') as string, compact({ running: own(r, 'Running') as boolean, policy: str(policy) }));
-  });
+  }
   const host_ = compact({
     id: host.id,
     name: host.name,

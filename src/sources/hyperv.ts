@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
 import { contentId } from './ids';
 import { emit, rejected, type Outcomes } from './outcome';
@@ -111,27 +112,28 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
     opts.scope ? scopedId(opts.scope, computer.toLowerCase()) : computer.toLowerCase();
   const vmEntry = (computer: string, vmId: string, name: string | undefined): VmAcc => {
     const id = scopedId(opts.scope ?? computer, vmId);
-    let a = vms.get(id);
-    if (!a) vms.set(id, (a = { vm: { id }, settings: {}, nics: [] }));
+    const a = getOrCreate(vms, id, () => ({ vm: { id }, settings: {}, nics: [] }));
     if (name && a.vm.name === undefined) a.vm.name = name;
     if (a.vm.hostId === undefined) a.vm.hostId = hostId(computer);
     return a;
   };
-  records.forEach((r, i) => {
+  for (const [i, r] of records.entries()) {
     const kind = kindOf(r);
-    if (!kind)
-      return out.push(
+    if (!kind) {
+      out.push(
         rejected(
           SOURCE,
           where(i),
           `not the output of a supported Hyper-V cmdlet (Get-VMHost, Get-VM, Get-VMNetworkAdapter, Get-VMSecurity, Get-VMFirmware, Get-VMIntegrationService): ${jsonType(r)}`,
         ),
       );
+      continue;
+    }
     const computer = hostOf(r);
-    if (!computer)
-      return out.push(
-        rejected(SOURCE, where(i), 'no ComputerName: ingest it with --host <Hyper-V host>', 'ComputerName'),
-      );
+    if (!computer) {
+      out.push(rejected(SOURCE, where(i), 'no ComputerName: ingest it with --host <Hyper-V host>', 'ComputerName'));
+      continue;
+    }
     if (kind === 'host') {
       const mem = own(r, 'MemoryCapacity');
       const settings = compact({
@@ -152,7 +154,7 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       });
       // Get-VMHost is the only source of a Hyper-V host's settings: they are whole.
       const complete = host.settings ? { fields: ['settings'] } : undefined;
-      return out.push(
+      out.push(
         emit(SOURCE, where(i), {
           id: contentId(SOURCE, { time, host, complete }),
           time,
@@ -162,10 +164,13 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
           ...(complete && { complete }),
         }),
       );
+      continue;
     }
     const vmId = guidOf(own(r, 'VMId'));
-    if (!vmId)
-      return out.push(rejected(SOURCE, where(i), `VMId must be a GUID, got ${jsonType(own(r, 'VMId'))}`, 'VMId'));
+    if (!vmId) {
+      out.push(rejected(SOURCE, where(i), `VMId must be a GUID, got ${jsonType(own(r, 'VMId'))}`, 'VMId'));
+      continue;
+    }
     const a = vmEntry(computer, vmId, str(own(r, 'VMName')) ?? (kind === 'vm' ? str(own(r, 'Name')) : undefined));
     if (kind === 'vm') {
       const state = enumName(own(r, 'State'), VM_STATE);
@@ -191,8 +196,8 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       }
     } else if (kind === 'firmware') {
       const sb = enumName(own(r, 'SecureBoot'), ON_OFF);
-      if (!sb)
-        return out.push(
+      if (!sb) {
+        out.push(
           rejected(
             SOURCE,
             where(i),
@@ -200,6 +205,8 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
             'SecureBoot',
           ),
         );
+        continue;
+      }
       a.settings.SecureBoot = sb;
       const template = str(own(r, 'SecureBootTemplate'));
       if (template) a.settings.SecureBootTemplate = template;
@@ -207,7 +214,7 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       const enabled = psBool(own(r, 'Enabled'));
       if (enabled !== undefined) setOwn(a.settings, `IntegrationService.${own(r, 'Name') as string}`, enabled);
     }
-  });
+  }
   for (const { vm: base, settings, nics } of vms.values()) {
     const vm = { ...base, ...(nics.length > 0 && { nics }), ...(Object.keys(settings).length > 0 && { settings }) };
     // Get-VMNetworkAdapter lists every adapter of the VM; VM settings come from several cmdlets, none whole.

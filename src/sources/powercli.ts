@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
 import { contentId } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
@@ -114,19 +115,21 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
   const acc = new Map<string, Acc>();
   const entry = (ref: EntityRef): Acc => {
     const key = `${ref.kind}:${ref.id}`;
-    let a = acc.get(key);
-    if (!a) acc.set(key, (a = { ref, settings: {}, services: {} }));
+    const a = getOrCreate(acc, key, () => ({ ref, settings: {}, services: {} }));
     if (!a.ref.name && ref.name) a.ref.name = ref.name;
     return a;
   };
-  records.forEach((r, i) => {
+  for (const [i, r] of records.entries()) {
     if (looksPowercliSetting(r)) {
       const ref = settingEntity(r, opts);
-      if ('fail' in ref) return out.push(rejected(SOURCE, where(i), ref.fail, ref.field));
+      if ('fail' in ref) {
+        out.push(rejected(SOURCE, where(i), ref.fail, ref.field));
+        continue;
+      }
       const key = own(r, 'Name') as string;
       const value = settingValue(own(r, 'Value'));
-      if (value === undefined)
-        return out.push(
+      if (value === undefined) {
+        out.push(
           rejected(
             SOURCE,
             where(i),
@@ -134,16 +137,24 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
             'Value',
           ),
         );
-      if (value === null) return out.push(ignored(SOURCE, where(i), `setting ${key} has no value`));
+        continue;
+      }
+      if (value === null) {
+        out.push(ignored(SOURCE, where(i), `setting ${key} has no value`));
+        continue;
+      }
       setOwn(entry(ref).settings, key, value);
-      return;
+      continue;
     }
     if (looksPowercliService(r)) {
       const ref = serviceHost(r, opts);
-      if ('fail' in ref) return out.push(rejected(SOURCE, where(i), ref.fail, ref.field));
+      if ('fail' in ref) {
+        out.push(rejected(SOURCE, where(i), ref.fail, ref.field));
+        continue;
+      }
       const running = psBool(own(r, 'Running'));
-      if (running === undefined)
-        return out.push(
+      if (running === undefined) {
+        out.push(
           rejected(
             SOURCE,
             where(i),
@@ -151,14 +162,15 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
             'Running',
           ),
         );
+        continue;
+      }
       const policy = own(r, 'Policy');
       if (policy !== null && policy !== undefined && typeof policy !== 'string') {
-        return out.push(
-          rejected(SOURCE, where(i), `Policy must be on, off or automatic, got ${jsonType(policy)}`, 'Policy'),
-        );
+        out.push(rejected(SOURCE, where(i), `Policy must be on, off or automatic, got ${jsonType(policy)}`, 'Policy'));
+        continue;
       }
       setOwn(entry(ref).services, own(r, 'Key') as string, compact({ running, policy: str(policy)?.toLowerCase() }));
-      return;
+      continue;
     }
     out.push(
       rejected(
@@ -167,7 +179,7 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
         'not a PowerCLI AdvancedSetting (Entity, Name, Value) or VMHostService (Key, Running, Policy, VMHostId) record',
       ),
     );
-  });
+  }
   for (const { ref, settings, services } of acc.values()) {
     const hasSettings = Object.keys(settings).length > 0;
     const hasServices = Object.keys(services).length > 0;

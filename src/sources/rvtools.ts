@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import type { HypervisorVendor } from '../model/host';
 import { bool, compact, numeric } from './json-access';
 import { contentId } from './ids';
@@ -352,11 +353,13 @@ function wholeInventories(
     for (const row of sheet?.rows ?? []) {
       const server = text(row, 'VI SDK Server') ?? metaServer;
       if (!server) continue;
-      let entry = byServer.get(server);
-      if (!entry) byServer.set(server, (entry = { unknown: new Set() }));
+      const entry = getOrCreate(byServer, server, () => ({ unknown: new Set<'hosts' | 'vms'>() }));
       const id = idOf(row);
       if (id === undefined) entry.unknown.add(kind);
-      else (entry[kind] ??= []).push(id);
+      else {
+        entry[kind] ??= [];
+        entry[kind].push(id);
+      }
     }
   };
   collect(vHost, 'hosts', (row) => text(row, 'Object ID') ?? text(row, 'Host'));

@@ -66,11 +66,7 @@ function firstTypedValueError(root: unknown): { field: string; reason: string } 
     }
     if (!isRecord(v)) continue;
     const t = own(v, '_typeName');
-    if (
-      typeof t === 'string' &&
-      Object.hasOwn(PRIMITIVE_TYPES, t) &&
-      own(v, '_value') !== undefined
-    ) {
+    if (typeof t === 'string' && Object.hasOwn(PRIMITIVE_TYPES, t) && own(v, '_value') !== undefined) {
       const got = jsonType(own(v, '_value'));
       if (got !== PRIMITIVE_TYPES[t]) {
         return {

@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -23,7 +24,7 @@ export class FileWalker {
   }
 
   private async *visit(path: string, ancestors: Map<Identity, string>): AsyncGenerator<WalkEntry> {
-    let info;
+    let info: BigIntStats;
     try {
       info = await stat(path, { bigint: true });
     } catch (e) {

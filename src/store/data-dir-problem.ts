@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException
  */
 export async function dataDirProblem(dataDir: string, levelDir: string): Promise<string | undefined> {
   for (const dir of [dataDir, levelDir]) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(dir);
     } catch (err) {

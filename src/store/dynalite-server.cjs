@@ -15,8 +15,8 @@ process.on('SIGTERM', stop);
 // Exit with the parent: when its end of our stdin closes, nobody is left to stop us.
 process.stdin.on('end', stop);
 process.stdin.resume();
-process.on('uncaughtException', (err) => fail(String((err && err.message) || err)));
-server.on('error', (err) => fail(String((err && err.message) || err)));
+process.on('uncaughtException', (err) => fail(String(err?.message || err)));
+server.on('error', (err) => fail(String(err?.message || err)));
 
 server.listen(0, '127.0.0.1', () => {
   const port = server.address().port;

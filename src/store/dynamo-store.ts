@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -156,7 +157,8 @@ export class DynamoStore implements FleetStore {
       const json = JSON.stringify(event);
       const size = Buffer.byteLength(json);
       if (size > MAX_EVENT_BYTES) {
-        (result.rejected ??= []).push({
+        result.rejected ??= [];
+        result.rejected.push({
           id: event.id,
           reason: `event is ${Math.ceil(size / 1024)} KB; the store holds events up to ${MAX_EVENT_BYTES / 1024} KB (DynamoDB item limit)`,
         });
@@ -166,7 +168,8 @@ export class DynamoStore implements FleetStore {
       try {
         key = eventKey(event);
       } catch {
-        (result.rejected ??= []).push({
+        result.rejected ??= [];
+        result.rejected.push({
           id: event.id,
           reason: `event time ${JSON.stringify(event.time)} is not a valid date`,
         });
@@ -174,7 +177,8 @@ export class DynamoStore implements FleetStore {
       }
       const problem = keyProblem(key);
       if (problem !== undefined) {
-        (result.rejected ??= []).push({ id: event.id, reason: `the store cannot key this event: ${problem}` });
+        result.rejected ??= [];
+        result.rejected.push({ id: event.id, reason: `the store cannot key this event: ${problem}` });
         continue;
       }
       const ks = keyString(key);
@@ -298,8 +302,7 @@ export class DynamoStore implements FleetStore {
       if (pk === undefined || sk === undefined) return;
       const entity = parseEntityPk(pk);
       if (!entity) return;
-      let part = partitions.get(pk);
-      if (!part) partitions.set(pk, (part = { events: emptyState(entity.kind, entity.id), uncovered: [] }));
+      const part = getOrCreate(partitions, pk, () => ({ events: emptyState(entity.kind, entity.id), uncovered: [] }));
       if (sk === SNAPSHOT_SK) {
         const snapshot = readSnapshot(item);
         part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };

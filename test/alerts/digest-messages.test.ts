@@ -87,6 +87,7 @@ describe('digestMessages', () => {
       expectWithinSlackLimits(m.payload);
       for (const block of m.payload.blocks) {
         const text = block.type === 'section' ? block.text.text : block.type === 'header' ? block.text.text : '';
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts no control character reaches Slack
         expect(text).not.toMatch(/[<>\u0000-\u0009\u000b-\u001f\u202a-\u202e]/);
         expect(text).not.toMatch(/@(channel|here|everyone)\b/i);
         expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');

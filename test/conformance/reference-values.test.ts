@@ -40,9 +40,9 @@ function scriptExpectations(): Expectation[] {
     };
     if (comparator === 'eq') e.fail.push(...othersThan(expected));
     else if (typeof expected !== 'number') throw new Error(`${key}: ${comparator} on a non-number`);
-    else if (comparator === 'ge') e.pass.push(expected + 1), e.fail.push(expected - 1);
-    else if (comparator === 'le') e.pass.push(expected - 1), e.fail.push(expected + 1);
-    else if (comparator === 'le-nonzero') e.pass.push(expected - 1), e.fail.push(expected + 1, 0);
+    else if (comparator === 'ge') extend(e, [expected + 1], [expected - 1]);
+    else if (comparator === 'le') extend(e, [expected - 1], [expected + 1]);
+    else if (comparator === 'le-nonzero') extend(e, [expected - 1], [expected + 1, 0]);
     else throw new Error(`unknown comparator ${comparator}`);
     out.push(e);
   }
@@ -57,11 +57,11 @@ function scriptExpectations(): Expectation[] {
       pass: [],
       fail: [],
     };
-    if (kind === 'T-OR-NP') e.pass.push(true, undefined), e.fail.push(false);
-    if (kind === 'F-OR-NP') e.pass.push(false, undefined), e.fail.push(true);
-    if (kind === 'TRUE') e.pass.push(true), e.fail.push(false, undefined);
-    if (kind === 'FALSE') e.pass.push(false), e.fail.push(true, undefined);
-    if (kind === 'NP') e.pass.push(undefined), e.fail.push('any-value');
+    if (kind === 'T-OR-NP') extend(e, [true, undefined], [false]);
+    if (kind === 'F-OR-NP') extend(e, [false, undefined], [true]);
+    if (kind === 'TRUE') extend(e, [true], [false, undefined]);
+    if (kind === 'FALSE') extend(e, [false], [true, undefined]);
+    if (kind === 'NP') extend(e, [undefined], ['any-value']);
     out.push(e);
   }
   for (const m of vm.matchAll(
@@ -79,11 +79,17 @@ function scriptExpectations(): Expectation[] {
     };
     (unsetPasses === 'true' ? e.pass : e.fail).push(undefined);
     if (comparator === 'eq') e.fail.push(expected - 1, expected + 1);
-    if (comparator === 'le') e.pass.push(expected - 1), e.fail.push(expected + 1);
-    if (comparator === 'ge') e.pass.push(expected + 1), e.fail.push(expected - 1);
+    if (comparator === 'le') extend(e, [expected - 1], [expected + 1]);
+    if (comparator === 'ge') extend(e, [expected + 1], [expected - 1]);
     out.push(e);
   }
   return out;
+}
+
+/** Adds the values a check must pass and fail to an expectation. */
+function extend(e: Expectation, pass: Expectation['pass'], fail: Expectation['fail']): void {
+  e.pass.push(...pass);
+  e.fail.push(...fail);
 }
 
 function inspecExpectations(): Expectation[] {

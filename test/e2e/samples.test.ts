@@ -100,10 +100,10 @@ describe('the committed sample fleet', () => {
   it('normalises the source-format files with no rejection', () => {
     const outcomes: SourceOutcome[] = [];
     const veba = JSON.parse(readFileSync(join(samples, 'sources', 'vcenter', 'veba-batch.json'), 'utf8')) as unknown[];
-    veba.forEach((v, i) => outcomes.push(...normaliseRecord(v, { file: 'veba-batch.json', record: `record ${i}` })));
-    readLines(join(samples, 'sources', 'nova', 'notifications.ndjson')).forEach((l, i) =>
-      outcomes.push(...normaliseRecord(JSON.parse(l), { file: 'notifications.ndjson', record: `line ${i + 1}` })),
-    );
+    for (const [i, v] of veba.entries())
+      outcomes.push(...normaliseRecord(v, { file: 'veba-batch.json', record: `record ${i}` }));
+    for (const [i, l] of readLines(join(samples, 'sources', 'nova', 'notifications.ndjson')).entries())
+      outcomes.push(...normaliseRecord(JSON.parse(l), { file: 'notifications.ndjson', record: `line ${i + 1}` }));
     const proxmox = JSON.parse(
       readFileSync(join(samples, 'sources', 'proxmox', 'fra-pve-cluster-resources.json'), 'utf8'),
     );

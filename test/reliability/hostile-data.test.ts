@@ -43,7 +43,7 @@ function hostileFleet(): FleetEvent[] {
       services: { 'TSM-SSH': { running: true, policy: 'on' } },
     },
   }));
-  HOSTILE.forEach((name, i) =>
+  for (const [i, name] of HOSTILE.entries())
     events.push({
       id: `vm-${i}`,
       time: at(20 + i),
@@ -57,8 +57,7 @@ function hostileFleet(): FleetEvent[] {
         powerState: 'poweredOn',
         labels: { app: name, role: name },
       },
-    }),
-  );
+    });
   return events;
 }
 

@@ -54,7 +54,7 @@ type Json = unknown;
 /** All paths to values inside a JSON value, for targeted mutation. */
 function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) paths(x, [...prefix, i], out);
   else if (v && typeof v === 'object')
     for (const k of Object.keys(v)) paths((v as Record<string, Json>)[k], [...prefix, k], out);
   return out;

@@ -61,7 +61,7 @@ describe('govc export normaliser', () => {
       'Security.AccountLockFailures': '5',
     });
     expect(host?.services?.['TSM-SSH']).toEqual({ running: true, policy: 'on' });
-    expect(host?.services?.['TSM']).toEqual({ running: false, policy: 'off' });
+    expect(host?.services?.TSM).toEqual({ running: false, policy: 'off' });
   });
 
   it('refuses a host list without --host rather than guessing whose settings they are', async () => {

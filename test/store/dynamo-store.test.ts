@@ -78,11 +78,9 @@ describe('DynamoStore.putEvents', () => {
   });
 
   it('gives up after the retry budget with an error naming the items not written', async () => {
-    ddb
-      .on(BatchWriteItemCommand)
-      .callsFake((input: { RequestItems: Record<string, WriteRequest[]> }) => ({
-        UnprocessedItems: input.RequestItems,
-      }));
+    ddb.on(BatchWriteItemCommand).callsFake((input: { RequestItems: Record<string, WriteRequest[]> }) => ({
+      UnprocessedItems: input.RequestItems,
+    }));
     const err = await store()
       .putEvents([vmUpsert(1)])
       .catch((e: unknown) => e);

@@ -121,6 +121,8 @@ const history = fc.array(fc.tuple(eventShape, time), { maxLength: 30 }).map((ite
         }));
       }
     }
+    const unknownShape: never = shape;
+    throw new Error(`no event for shape ${JSON.stringify(unknownShape)}`);
   }),
 );
 

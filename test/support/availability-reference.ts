@@ -4,6 +4,7 @@
  * conditional estimator, but every host that shares a cluster or an app with a failure re-evaluated in full, which
  * costs the square of the fleet when apps spread over it.
  */
+import { getOrCreate } from '../../src/model/get-or-create';
 import { HOURS_PER_YEAR } from '../../src/simulation/coefficients';
 import { hashString, uniformAt } from '../../src/simulation/random';
 import type {
@@ -67,12 +68,12 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
   for (let v = 0; v < V; v++) {
     const app = input.vmApp[v];
     if (app === undefined || input.vmHost[v]! < 0) continue;
-    let entry = apps.get(app);
-    if (!entry) apps.set(app, (entry = { roles: new Map(), hosts: new Set(), vms: 0 }));
-    const role = input.vmRole[v] ?? '';
-    let group = entry.roles.get(role);
-    if (!group) entry.roles.set(role, (group = []));
-    group.push(v);
+    const entry = getOrCreate(apps, app, () => ({
+      roles: new Map<string, number[]>(),
+      hosts: new Set<number>(),
+      vms: 0,
+    }));
+    getOrCreate(entry.roles, input.vmRole[v] ?? '', () => []).push(v);
     entry.hosts.add(input.vmHost[v]!);
     entry.vms++;
   }
@@ -80,7 +81,7 @@ export function runAvailabilityReference(input: AvailabilityInput, opts: Availab
   const appRoles = appNames.map((a) => [...apps.get(a)!.roles.values()]);
   const appHostList = appNames.map((a) => [...apps.get(a)!.hosts].sort((x, y) => x - y));
   const hostApps: number[][] = Array.from({ length: H }, () => []);
-  appHostList.forEach((hosts, a) => hosts.forEach((h) => hostApps[h]!.push(a)));
+  for (const [a, hosts] of appHostList.entries()) for (const h of hosts) hostApps[h]!.push(a);
 
   // Scratch state for evaluating one failure set.
   const hostMode = new Uint8Array(H);

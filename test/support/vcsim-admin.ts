@@ -83,7 +83,7 @@ export class VcsimAdmin {
   async relocate(vm: ObjectContent, host: ObjectContent, pool: MoRef): Promise<void> {
     await this.task(
       'RelocateVM_Task',
-      moRefXml('_this', vm.obj) + `<spec>${moRefXml('pool', pool)}${moRefXml('host', host.obj)}</spec>`,
+      `${moRefXml('_this', vm.obj)}<spec>${moRefXml('pool', pool)}${moRefXml('host', host.obj)}</spec>`,
     );
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseQemuConf } from '../../sources/libvirt/qemu-conf';
-import { libvirtSnapshotEvents } from '../../sources/libvirt/snapshot-events';
+import { type LibvirtSnapshot, libvirtSnapshotEvents } from '../../sources/libvirt/snapshot-events';
 import { rejected } from '../../sources/outcome';
 import type { SourceOutcome } from '../../sources/types';
 import { XmlInputError } from '../../sources/libvirt/xml';
@@ -53,7 +53,7 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
           confOutcomes.push(rejected('libvirt', { file: opts.qemuConf, record: `line ${e.line}` }, e.reason));
       }
       const bar = collectProgress('reading domains', !opts.json);
-      let snapshot;
+      let snapshot: LibvirtSnapshot;
       try {
         snapshot = await collectLibvirtHost({
           uri: opts.connect,

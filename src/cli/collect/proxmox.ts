@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { proxmoxSnapshotEvents } from '../../sources/proxmox/snapshot-events';
+import { type ProxmoxSnapshot, proxmoxSnapshotEvents } from '../../sources/proxmox/snapshot-events';
 import { ProxmoxApiError, checkToken } from '../collectors/proxmox-api';
 import { collectProxmox } from '../collectors/proxmox-collect';
 import { collectProgress, storeCollected } from '../collectors/run-collector';
@@ -53,7 +53,7 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
         throw new UsageError(`--url ${JSON.stringify(opts.url)} is not a URL (e.g. https://pve1:8006)`);
       }
       const bar = collectProgress('reading nodes and guests', !opts.json);
-      let snapshot;
+      let snapshot: ProxmoxSnapshot;
       try {
         snapshot = await collectProxmox({
           baseUrl: url.href,

@@ -32,7 +32,11 @@ function readSmallFile(path: string, flag: string, max: number): string {
   try {
     const buf = Buffer.alloc(max + 1);
     let size = 0;
-    for (let n; size <= max && (n = readSync(fd, buf, size, max + 1 - size, null)) > 0; ) size += n;
+    while (size <= max) {
+      const n = readSync(fd, buf, size, max + 1 - size, null);
+      if (n === 0) break;
+      size += n;
+    }
     if (size > max) throw new UsageError(`${flag} ${JSON.stringify(path)}: larger than ${max} bytes`);
     return buf.subarray(0, size).toString('utf8');
   } finally {

@@ -49,7 +49,7 @@ function summaryTable(result: DemoResult): string {
   for (const category of [...CATEGORIES, ...[...counts.keys()].filter((c) => !CATEGORIES.includes(c))]) {
     const row = counts.get(category) ?? {};
     const cells = [...SEVERITIES, 'waived'].map((k) => row[k] ?? 0);
-    cells.forEach((n, i) => (totals[head[i + 1]!] = (totals[head[i + 1]!] ?? 0) + n));
+    for (const [i, n] of cells.entries()) totals[head[i + 1]!] = (totals[head[i + 1]!] ?? 0) + n;
     table.push([category, ...cells, cells.reduce((a, b) => a + b, 0)]);
   }
   const totalCells = [...SEVERITIES, 'waived'].map((k) => totals[k] ?? 0);

@@ -1,3 +1,4 @@
+import { getOrCreate } from '../../model/get-or-create';
 import type { AuditResult } from '../../engine/audit-result';
 import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
@@ -38,9 +39,7 @@ export function auditResultFromStore(
   for (const f of current) if (f.status === 'open') counts[f.severity]++;
   const coverage = new Map<string, Set<string>>();
   for (const f of current) {
-    let ids = coverage.get(f.ruleId);
-    if (!ids) coverage.set(f.ruleId, (ids = new Set()));
-    ids.add(f.resourceId);
+    getOrCreate(coverage, f.ruleId, () => new Set()).add(f.resourceId);
   }
   return {
     generatedAt,

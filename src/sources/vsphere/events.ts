@@ -65,7 +65,7 @@ export async function* readEvents(
   const sinceMs = Date.parse(since);
   const created = await client.call(
     'CreateCollectorForEvents',
-    moRefXml('_this', content.eventManager) + `<filter><time>${el('beginTime', since)}</time></filter>`,
+    `${moRefXml('_this', content.eventManager)}<filter><time>${el('beginTime', since)}</time></filter>`,
   );
   const collector = moRef(child(created, 'returnval'));
   if (!collector)

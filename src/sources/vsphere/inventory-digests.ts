@@ -1,3 +1,4 @@
+import { getOrCreate } from '../../model/get-or-create';
 import { createHash } from 'node:crypto';
 import type { FleetStore } from '../../store/types';
 import { stableStringify } from '../ids';
@@ -41,9 +42,7 @@ export async function saveDigests(store: FleetStore, scope: string, before: Dige
   const shards = new Map<number, Record<string, DigestEntry>>();
   for (const [k, v] of after) {
     const shard = shardOf(k);
-    let entries = shards.get(shard);
-    if (!entries) shards.set(shard, (entries = {}));
-    entries[k] = v;
+    getOrCreate(shards, shard, () => ({}))[k] = v;
     const old = before.get(k);
     if (!old || old[0] !== v[0] || old[1] !== v[1]) changed.add(shard);
   }

@@ -176,15 +176,14 @@ export function fleetEventsArb(rules: readonly LoadedRule[]): fc.Arbitrary<Fleet
       .map(({ perimeters, hosts, vms, moves, clones }) => {
         const events: FleetEvent[] = [];
         let n = 0;
-        perimeters.forEach((p, i) =>
+        for (const [i, p] of perimeters.entries())
           events.push({
             id: `p-${i}`,
             time: at(n++),
             type: 'perimeter.upsert',
             perimeter: strip({ id: PERIMETERS[i]!, ...p }),
-          }),
-        );
-        hosts.forEach((h, i) =>
+          });
+        for (const [i, h] of hosts.entries())
           events.push({
             id: `h-${i}`,
             time: at(n++),
@@ -209,9 +208,8 @@ export function fleetEventsArb(rules: readonly LoadedRule[]): fc.Arbitrary<Fleet
               syslogHosts: h.syslogHosts,
               maintenanceMode: h.maintenanceMode,
             }),
-          }),
-        );
-        vms.forEach((v, i) =>
+          });
+        for (const [i, v] of vms.entries())
           events.push({
             id: `v-${i}`,
             time: at(n++),
@@ -237,25 +235,22 @@ export function fleetEventsArb(rules: readonly LoadedRule[]): fc.Arbitrary<Fleet
                 netMbps: v.netMbps,
               }),
             }) as VmBody,
-          }),
-        );
+          });
         if (vms.length > 0) {
-          moves.forEach(([vm, from, to], k) =>
+          for (const [k, [vm, from, to]] of moves.entries())
             events.push({
               id: `m-${k}`,
               time: at(n++),
               type: 'vm.migrate',
               migrate: { vmId: `v${vm % vms.length}`, fromHostId: `h${from}`, toHostId: `h${to}`, kind: 'live' },
-            }),
-          );
-          clones.forEach(([src, host], k) =>
+            });
+          for (const [k, [src, host]] of clones.entries())
             events.push({
               id: `c-${k}`,
               time: at(n++),
               type: 'vm.clone',
               clone: { sourceVmId: `v${src % vms.length}`, vm: { id: `clone${k}`, hostId: `h${host}` } },
-            }),
-          );
+            });
         }
         return events;
       }),

@@ -1,7 +1,6 @@
 /* The report page: reads the embedded JSON and builds the DOM. Every piece of data goes through
    textContent or a DOM property, never innerHTML, so names from the fleet cannot become markup. */
 (function () {
-  
   var SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
   var COLORS = { critical: '#8e1b1b', high: '#d9480f', medium: '#e0a800', low: '#1c7ed6', info: '#868e96' };
   var data = JSON.parse(document.getElementById('report-data').textContent);
@@ -12,7 +11,7 @@
   function clip(text) {
     text = String(text);
     return text.length > DISPLAY_CHARS
-      ? text.slice(0, DISPLAY_CHARS) + '… (' + (text.length - DISPLAY_CHARS) + ' more characters)'
+      ? `${text.slice(0, DISPLAY_CHARS)}… (${text.length - DISPLAY_CHARS} more characters)`
       : text;
   }
   function el(tag, className, text) {
@@ -21,15 +20,15 @@
     if (text !== undefined && text !== null) node.textContent = clip(text);
     return node;
   }
-  function append(parent) {
-    for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
+  function append(parent, ...children) {
+    for (const child of children) if (child) parent.appendChild(child);
     return parent;
   }
   function byId(id) {
     return document.getElementById(id);
   }
   function sev(s) {
-    return el('span', 'sev sev-' + s, s);
+    return el('span', `sev sev-${s}`, s);
   }
   function row(cells) {
     var tr = el('tr');
@@ -55,7 +54,7 @@
     container.appendChild(el('p', 'empty', text));
   }
   function pct(v) {
-    return (v <= 1 ? v * 100 : v).toFixed(1) + '%';
+    return `${(v <= 1 ? v * 100 : v).toFixed(1)}%`;
   }
 
   var charts = [];
@@ -80,7 +79,7 @@
 
   // Summary
   var s = data.summary;
-  byId('generated').textContent = 'Generated ' + data.generatedAt;
+  byId('generated').textContent = `Generated ${data.generatedAt}`;
   var cards = byId('summary-cards');
   [
     ['Hosts', s.hosts],
@@ -143,7 +142,8 @@
   if (data.heatmap.length === 0) empty(heat, 'No hosts in the inventory.');
   var clusters = {};
   data.heatmap.forEach(function (h) {
-    (clusters[h.cluster] = clusters[h.cluster] || []).push(h);
+    clusters[h.cluster] = clusters[h.cluster] || [];
+    clusters[h.cluster].push(h);
   });
   Object.keys(clusters)
     .sort()
@@ -154,18 +154,18 @@
           return h.open[x] > 0;
         })
           .map(function (x) {
-            return h.open[x] + ' ' + x;
+            return `${h.open[x]} ${x}`;
           })
           .join(', ');
         var cell = append(
-          el('div', 'heat risk-' + h.bucket),
+          el('div', `heat risk-${h.bucket}`),
           el('div', 'name', h.name),
-          el('div', 'detail', 'risk ' + h.risk + (counts ? ' (' + counts + ')' : '')),
+          el('div', 'detail', `risk ${h.risk}${counts ? ` (${counts})` : ''}`),
           h.simulationScore !== undefined
-            ? el('div', 'detail', 'simulation score ' + Math.round(h.simulationScore))
+            ? el('div', 'detail', `simulation score ${Math.round(h.simulationScore)}`)
             : null,
         );
-        cell.title = h.name === h.id ? h.id : h.name + ' (' + h.id + ')';
+        cell.title = h.name === h.id ? h.id : `${h.name} (${h.id})`;
         cell.dataset.host = h.id;
         grid.appendChild(cell);
       });
@@ -176,16 +176,15 @@
   function movementText(m) {
     var parts = [m.time];
     if (m.kind === 'clone') {
-      parts.push('cloned from VM ' + (m.sourceVmId || 'unknown'));
-      if (m.toHostId) parts.push('onto host ' + m.toHostId);
+      parts.push(`cloned from VM ${m.sourceVmId || 'unknown'}`);
+      if (m.toHostId) parts.push(`onto host ${m.toHostId}`);
     } else {
-      parts.push(m.kind + ' migration');
-      if (m.fromHostId || m.toHostId)
-        parts.push('host ' + (m.fromHostId || 'unknown') + ' → ' + (m.toHostId || 'unknown'));
+      parts.push(`${m.kind} migration`);
+      if (m.fromHostId || m.toHostId) parts.push(`host ${m.fromHostId || 'unknown'} → ${m.toHostId || 'unknown'}`);
     }
     if (m.fromDatastore || m.toDatastore)
-      parts.push('datastore ' + (m.fromDatastore ? m.fromDatastore + ' → ' : '') + (m.toDatastore || 'unknown'));
-    parts.push('(event ' + m.eventId + ')');
+      parts.push(`datastore ${m.fromDatastore ? `${m.fromDatastore} → ` : ''}${m.toDatastore || 'unknown'}`);
+    parts.push(`(event ${m.eventId})`);
     return parts.join(' ');
   }
 
@@ -193,7 +192,7 @@
   var per = byId('perimeter');
   if (data.perimeterViolations.length === 0) empty(per, 'No open perimeter violations.');
   else {
-    var pt = table(['Severity', 'Resource', 'Perimeter', 'Host', 'Violation', 'Migrations and clones']);
+    const pt = table(['Severity', 'Resource', 'Perimeter', 'Host', 'Violation', 'Migrations and clones']);
     data.perimeterViolations.forEach(function (v) {
       var moves = el('ul', 'moves');
       v.movements.forEach(function (m) {
@@ -203,7 +202,7 @@
       pt.tBodies[0].appendChild(
         row([
           sev(v.severity),
-          v.resourceType + ' ' + v.vmName,
+          `${v.resourceType} ${v.vmName}`,
           v.perimeter + (v.perimeterSource === 'clone' ? ' (inherited from clone source)' : ''),
           v.hostId,
           v.title,
@@ -218,12 +217,12 @@
   var sim = byId('simulation');
   if (!data.simulation) empty(sim, 'No simulation run recorded. Run `hyperaudit simulate` first.');
   else {
-    var sv = data.simulation,
+    const sv = data.simulation,
       figures = el('div', 'cards');
     if (sv.energyKWh !== undefined)
       append(
         figures,
-        append(el('div', 'card'), el('div', 'value', sv.energyKWh.toFixed(1) + ' kWh'), el('div', 'label', 'Energy')),
+        append(el('div', 'card'), el('div', 'value', `${sv.energyKWh.toFixed(1)} kWh`), el('div', 'label', 'Energy')),
       );
     if (sv.overloadedTimeFraction !== undefined)
       append(
@@ -235,9 +234,9 @@
         ),
       );
     sim.appendChild(figures);
-    var simCharts = append(el('div', 'charts'));
+    const simCharts = append(el('div', 'charts'));
     sim.appendChild(simCharts);
-    var top = sv.hosts.slice(0, 25);
+    const top = sv.hosts.slice(0, 25);
     if (top.length)
       chart(simCharts, 'chart-scores', {
         type: 'bar',
@@ -272,10 +271,10 @@
         },
       });
     // Availability differs in the third or fourth nine: chart percent on an axis that does not start at zero.
-    var avail = sv.availability.map(function (a) {
+    const avail = sv.availability.map(function (a) {
       return a.value <= 1 ? a.value * 100 : a.value;
     });
-    var lo = Math.min.apply(null, avail),
+    const lo = Math.min.apply(null, avail),
       hi = Math.max.apply(null, avail),
       span = Math.max(hi - lo, 0.01);
     if (avail.length)
@@ -291,7 +290,7 @@
         },
         options: { scales: { y: { min: Math.max(0, lo - span), max: Math.min(100, hi + span / 5) } } },
       });
-    var reasons = sv.hosts
+    const reasons = sv.hosts
       .concat(sv.vms)
       .filter(function (e) {
         return e.reasons.length;
@@ -301,7 +300,7 @@
       })
       .slice(0, 15);
     if (reasons.length) {
-      var rt = table(['Score', 'Host or VM', 'Why']);
+      const rt = table(['Score', 'Host or VM', 'Why']);
       reasons.forEach(function (e) {
         rt.tBodies[0].appendChild(row([Math.round(e.score), e.name || e.id, e.reasons.join('; ')]));
       });
@@ -347,11 +346,11 @@
       detail,
       el('summary', null, f.title),
       f.rationale ? el('p', null, f.rationale) : null,
-      f.controls.length ? el('p', null, 'Controls: ' + f.controls.join(', ')) : null,
+      f.controls.length ? el('p', null, `Controls: ${f.controls.join(', ')}`) : null,
       el(
         'p',
         null,
-        'First seen ' + f.firstSeen + ', last seen ' + f.lastSeen + (f.resolvedAt ? ', resolved ' + f.resolvedAt : ''),
+        `First seen ${f.firstSeen}, last seen ${f.lastSeen}${f.resolvedAt ? `, resolved ${f.resolvedAt}` : ''}`,
       ),
       el('pre', null, f.evidence),
     );
@@ -360,7 +359,7 @@
       f.status,
       f.category,
       f.ruleId,
-      f.resourceType + ' ' + f.resourceName + (f.resourceName !== f.resourceId ? ' (' + f.resourceId + ')' : ''),
+      `${f.resourceType} ${f.resourceName}${f.resourceName !== f.resourceId ? ` (${f.resourceId})` : ''}`,
       detail,
       f.remediation,
     ]);
@@ -436,7 +435,8 @@
       );
     });
     var shown = matches.slice(0, limit).map(function (r) {
-      return r.tr || (r.tr = findingRow(r.f));
+      r.tr = r.tr || findingRow(r.f);
+      return r.tr;
     });
     ft.tBodies[0].replaceChildren.apply(ft.tBodies[0], shown);
     count.textContent =
@@ -444,7 +444,7 @@
       ' of ' +
       rows.length +
       ' findings shown' +
-      (shown.length < matches.length ? ' (first ' + shown.length + ' listed)' : '');
+      (shown.length < matches.length ? ` (first ${shown.length} listed)` : '');
     more.hidden = shown.length >= matches.length;
   }
   function applyFilters() {
@@ -468,7 +468,7 @@
   });
   if (wlist.length === 0) empty(waived, 'No waived findings.');
   else {
-    var wt = table(['Severity', 'Rule', 'Resource', 'Finding', 'Reason', 'Owner', 'Expires']);
+    const wt = table(['Severity', 'Rule', 'Resource', 'Finding', 'Reason', 'Owner', 'Expires']);
     wlist.forEach(function (f) {
       var w = f.waiver || {};
       wt.tBodies[0].appendChild(
