@@ -885,7 +885,8 @@
           return r.f.lastSeen;
         },
         cell: function (r) {
-          return r.f.lastSeen.slice(0, 16).replace('T', ' ');
+          // Non-breaking hyphens: a date split over two lines reads as two values.
+          return r.f.lastSeen.slice(0, 16).replace('T', ' ').replace(/-/g, '\u2011');
         },
       },
       {
