@@ -64,7 +64,7 @@ describe('buildReportData', () => {
       simulation,
     });
     expect(d.simulation!.hosts).toEqual([
-      { id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly cpuReady'] },
+      { id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly CPU ready'] },
     ]);
     expect(d.simulation!.downtime).toEqual({
       per: 'host',
@@ -104,7 +104,7 @@ describe('toSimulationView', () => {
       ['esx-01', 18],
     ]);
     expect(view.hosts[0]!.reasons).toEqual([
-      'mostly overload',
+      'mostly CPU overload',
       'CPU overloaded 10.0% of the time',
       'CPU ready 6.5%',
       'memory overcommit 1.40×',

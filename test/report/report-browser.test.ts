@@ -252,11 +252,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       ['Open findings by category', 'Category', 'Open findings (count)'],
       ['Simulation score per host, highest 25', 'Simulation score (0–100, higher is riskier)', 'Host'],
       ['Overloaded hosts per step (5-minute steps)', 'Time of day (UTC)', 'Overloaded hosts (count)'],
-      [
-        'Expected downtime per application (hours per year), most first',
-        'Application',
-        'Expected downtime (hours per year)',
-      ],
+      ['Expected downtime per application (hours per year), most first', 'Application', 'Downtime (hours/year)'],
       ['Open findings per run', 'Report run (UTC)', 'Open findings (count)'],
     ]);
     await expect(page.locator('#energy-card').textContent()).resolves.toContain('123.4 kWh');

@@ -153,7 +153,7 @@ export const SIMULATION: ReturnType<typeof storedForm> & { simulatedAt: string; 
     'esx-02': {
       cluster: 'general',
       score: 72,
-      topReason: 'overload',
+      topReason: 'cpuOverload',
       overloadedTimeFraction: 0.1,
       cpuReadyPct: 6.5,
       cpuUtilAvgPct: 61,

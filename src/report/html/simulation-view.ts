@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppAvailability } from '../../simulation/availability';
+import type { ScoreComponent } from '../../simulation/coefficients';
 import type { FleetSummary, HostResult, SimulationResult } from '../../simulation/result';
 
 /**
@@ -89,10 +90,23 @@ const DOWNTIME_BARS = 25;
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
+const COMPONENT_WORDS: Record<ScoreComponent, string> = {
+  cpuOverload: 'CPU overload',
+  cpuReady: 'CPU ready',
+  memoryOvercommit: 'memory overcommit',
+  nicContention: 'NIC contention',
+  storageContention: 'storage contention',
+  coincidingPeaks: 'coinciding peaks',
+};
+
+function componentWords(component: string): string {
+  return (COMPONENT_WORDS as Record<string, string | undefined>)[component] ?? component;
+}
+
 /** The stored form keeps only the top reason; the figures beside it explain the score too. */
 function reasonsOf(h: StoredHost): string[] {
   const out: string[] = [];
-  if (h.topReason) out.push(`mostly ${h.topReason}`);
+  if (h.topReason) out.push(`mostly ${componentWords(h.topReason)}`);
   if (h.overloadedTimeFraction > 0) out.push(`CPU overloaded ${pct(h.overloadedTimeFraction)} of the time`);
   if (h.cpuReadyPct >= 0.1) out.push(`CPU ready ${h.cpuReadyPct.toFixed(1)}%`);
   if (h.memoryOvercommit > 1) out.push(`memory overcommit ${h.memoryOvercommit.toFixed(2)}×`);

@@ -707,7 +707,7 @@
             },
           ],
         },
-        options: axes(sv.downtime.per === 'host' ? 'Host' : 'Application', 'Expected downtime (hours per year)', {
+        options: axes(sv.downtime.per === 'host' ? 'Host' : 'Application', 'Downtime (hours/year)', {
           y: { beginAtZero: true },
         }),
       });
