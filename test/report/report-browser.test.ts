@@ -146,7 +146,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     expect(await page.evaluate(() => location.hash)).toBe('#f-fp-3');
   });
 
-  it('sorts a table by the column clicked, and reverses on a second click', async () => {
+  it('sorts a table by the column clicked, reverses on a second click, and filters the smaller tables', async () => {
     const resources = () =>
       page.$$eval('#findings-table tbody tr', (trs) =>
         trs.map((tr) => (tr as HTMLTableRowElement).cells[4]!.querySelector('.nm')!.textContent),
@@ -160,6 +160,12 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     await header.locator('button').click();
     await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
     expect(await resources()).toEqual([...ascending].reverse());
+
+    const waivedFilter = page.locator('#waived input.table-filter');
+    await waivedFilter.fill('nobody@example.com');
+    await expect(page.locator('#waived tbody tr').count()).resolves.toBe(0);
+    await waivedFilter.fill('OPS@example');
+    await expect(page.locator('#waived tbody tr').count()).resolves.toBe(1);
 
     const severity = page.locator('#findings-table th', { hasText: 'Severity' });
     await severity.locator('button').click();

@@ -182,10 +182,25 @@
       },
     };
   }
-  // A static list (a few dozen rows at most) as a sortable table.
-  function sortableTable(container, columns, list) {
+  // A short list as a sortable table with a text filter over everything its rows hold.
+  function sortableTable(container, columns, list, what) {
     var dt = dataTable({ columns: columns });
-    append(container, dt.table);
+    var texts = list.map(function (item) {
+      return JSON.stringify(item).toLowerCase();
+    });
+    var filter = el('input', 'table-filter');
+    filter.type = 'search';
+    filter.placeholder = 'Filter ' + what;
+    filter.setAttribute('aria-label', 'Filter ' + what);
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim().toLowerCase();
+      dt.setItems(
+        list.filter(function (_, i) {
+          return !q || texts[i].indexOf(q) !== -1;
+        }),
+      );
+    });
+    append(container, append(el('div', 'filters'), filter), dt.table);
     dt.setItems(list);
     return dt;
   }
@@ -587,6 +602,7 @@
         },
       ],
       data.perimeterViolations,
+      'perimeter violations',
     );
 
   // Simulation
@@ -744,6 +760,7 @@
           },
         ],
         scored.slice(0, 15),
+        'hosts',
       );
   }
   if (data.simulation) renderSimulation(data.simulation);
@@ -1089,6 +1106,7 @@
         },
       ],
       wlist,
+      'waived findings',
     );
 
   showAnchoredFinding();
