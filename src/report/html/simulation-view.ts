@@ -72,16 +72,17 @@ const storedSimulation = z.object({
   hostsOmitted: count.optional(),
 });
 
-// The schema reads a subset of the declared shapes; these fail to compile if a field it reads is renamed there.
-type Reads<Schema, Declared> = Schema extends Declared ? true : never;
-const _fleetMatches: Reads<z.infer<typeof storedFleet>, Pick<FleetSummary, keyof z.infer<typeof storedFleet>>> = true;
-const _windowMatches: Reads<z.infer<typeof storedSimulation>['window'], SimulationResult['window']> = true;
-const _appMatches: Reads<z.infer<typeof storedApp>, Pick<AppAvailability, 'expectedDowntimeHoursPerYear'>> = true;
-const _hostMatches: Reads<
-  Pick<z.infer<typeof storedHost>, 'score' | 'overloadedTimeFraction' | 'cpuReadyPct' | 'memoryOvercommit'>,
-  Pick<HostResult, 'score' | 'overloadedTimeFraction' | 'cpuReadyPct' | 'memoryOvercommit'>
-> = true;
-void [_fleetMatches, _windowMatches, _appMatches, _hostMatches];
+/**
+ * Compile-time tie to the declared shapes: each call fails to type-check if a field the schema reads is renamed
+ * or retyped in src/simulation/result.ts (or availability.ts).
+ */
+function reads<Declared>(_schema: z.ZodType<Declared>): void {}
+reads<Pick<FleetSummary, keyof z.infer<typeof storedFleet>>>(storedFleet);
+reads<SimulationResult['window']>(storedSimulation.shape.window);
+reads<Pick<AppAvailability, 'expectedDowntimeHoursPerYear'>>(storedApp);
+reads<Pick<HostResult, 'score' | 'overloadedTimeFraction' | 'cpuReadyPct' | 'memoryOvercommit' | 'coincidingPeaks'>>(
+  storedHost,
+);
 
 type StoredHost = z.infer<typeof storedHost>;
 
