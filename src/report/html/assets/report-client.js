@@ -778,7 +778,7 @@
     label: 'Open findings per run',
     data: {
       labels: data.trend.map(function (r) {
-        return r.at;
+        return r.at.slice(0, 16).replace('T', ' ');
       }),
       datasets: SEVERITIES.map(function (x) {
         return {
