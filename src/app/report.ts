@@ -68,9 +68,8 @@ export function summariseRun(
     else if (f.status === 'waived') summary.waived++;
     else summary.resolved++;
   }
-  if (simulation?.energyKWh !== undefined) summary.energyKWh = simulation.energyKWh;
-  if (simulation?.overloadedTimeFraction !== undefined)
-    summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
+  if (simulation?.energy !== undefined) summary.energyKWh = simulation.energy.kWh;
+  if (simulation !== undefined) summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
   return summary;
 }
 

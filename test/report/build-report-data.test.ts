@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData } from '../../src/report/html/build-report-data';
 import { toSimulationView } from '../../src/report/html/simulation-view';
-import { runSimulation, storedForm } from '../../src/app/simulate';
+import { fitForItem, runSimulation, storedForm } from '../../src/app/simulate';
 import { FINDINGS, SIMULATION, reportStore } from './report-fixture';
 
 async function data() {
@@ -30,6 +30,19 @@ describe('buildReportData', () => {
     expect(heat).toEqual({ 'esx-01': [10, 2, 18], 'esx-02': [12, 2, 72], 'esx-03': [1, 1, undefined] });
   });
 
+  it('explains the host risk with the weights and buckets it was computed with', async () => {
+    const { riskScale, heatmap } = await data();
+    expect(riskScale.weights).toEqual({ critical: 10, high: 5, medium: 2, low: 1, info: 0 });
+    for (const h of heatmap) {
+      const weighted = Object.entries(h.open).reduce(
+        (n, [s, c]) => n + riskScale.weights[s as keyof typeof riskScale.weights] * c,
+        0,
+      );
+      expect(weighted, h.id).toBe(h.risk);
+      expect(riskScale.buckets.filter((b) => h.risk >= b).length, h.id).toBe(h.bucket);
+    }
+  });
+
   it('lists perimeter violations with the clone origin and migration evidence', async () => {
     const [v] = (await data()).perimeterViolations;
     expect(v).toMatchObject({ vmId: 'vm-pay-clone', perimeter: 'pci', perimeterSource: 'clone', hostId: 'esx-02' });
@@ -38,7 +51,11 @@ describe('buildReportData', () => {
 
   it('names simulated hosts from the inventory when the simulation only knows ids', async () => {
     const store = await reportStore();
-    const simulation = toSimulationView({ hosts: { 'esx-03': { score: 5, topReason: 'cpuReady' } } })!;
+    const simulation = toSimulationView({
+      ...SIMULATION,
+      apps: {},
+      hosts: { 'esx-03': { ...SIMULATION.hosts['esx-01']!, score: 5, topReason: 'cpuReady' } },
+    })!;
     const d = buildReportData({
       generatedAt: 'now',
       findings: [],
@@ -47,17 +64,12 @@ describe('buildReportData', () => {
       simulation,
     });
     expect(d.simulation!.hosts).toEqual([
-      { id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly cpuReady'] },
+      { id: 'esx-03', name: '</script><b>host</b>', score: 5, reasons: ['mostly CPU ready'] },
     ]);
-  });
-
-  it('charts overload over the day from the per-step host counts the simulation stores', () => {
-    const simulation = toSimulationView({
-      window: { start: '2026-11-01T00:00:00.000Z', steps: 3, stepSeconds: 300 },
-      fleet: { energyKWh: 1, overloadedTimeFraction: 0.1, overloadedHostsPerStep: [0, 2, 1] },
-      hosts: { 'esx-03': { score: 5 } },
-    })!;
-    expect(simulation.overload).toEqual({ labels: ['00:00', '00:05', '00:10'], values: [0, 2, 1] });
+    expect(d.simulation!.downtime).toEqual({
+      per: 'host',
+      entries: [{ label: '</script><b>host</b>', hoursPerYear: 0.00046 * 8760 }],
+    });
   });
 
   it('orders findings open first, then by severity', async () => {
@@ -74,36 +86,60 @@ describe('buildReportData', () => {
   });
 });
 
+const ESSENTIAL = [
+  'score',
+  'overloadedTimeFraction',
+  'cpuReadyPct',
+  'memoryOvercommit',
+  'coincidingPeaks',
+  'unavailability',
+  'singleFailureRestartable',
+] as const;
+
 describe('toSimulationView', () => {
-  it('maps scores, reasons, the overload series over the day and availability', () => {
+  it('maps scores, reasons, the overload series over the day and downtime per application', () => {
     const view = toSimulationView(SIMULATION)!;
     expect(view.hosts.map((h) => [h.id, h.score])).toEqual([
       ['esx-02', 72],
       ['esx-01', 18],
     ]);
-    expect(view.hosts[0]!.reasons[1]).toContain('peaks together');
+    expect(view.hosts[0]!.reasons).toEqual([
+      'mostly CPU overload',
+      'CPU overloaded 10.0% of the time',
+      'CPU ready 6.5%',
+      'memory overcommit 1.40×',
+      '3 VMs peaking together',
+    ]);
     expect(view.overload.values).toHaveLength(288);
     expect(view.overload.labels[168]).toBe('14:00');
-    expect(view.availability).toEqual([
-      { label: 'general', value: 0.9991 },
-      { label: 'pci-cluster', value: 0.99954 },
-    ]);
-    expect([view.energyKWh, view.overloadedTimeFraction]).toEqual([123.4, 0.042]);
+    expect(view.overload.stepMinutes).toBe(5);
+    expect(view.downtime).toEqual({
+      per: 'application',
+      entries: [
+        { label: 'shop', hoursPerYear: 7.9 },
+        { label: 'payments', hoursPerYear: 4.03 },
+      ],
+    });
+    expect(view.energy).toEqual({ kWh: 123.4, hostsCounted: 2, hostsWithoutCurve: 0 });
+    expect(view.energyMissing).toBeUndefined();
+    expect(view.overloadedTimeFraction).toBe(0.042);
   });
 
-  it('accepts scores keyed by id and fleet-level figures nested under fleet', () => {
+  it('gives no energy figure, but the reason, when no host has a power curve', () => {
     const view = toSimulationView({
-      fleet: { energyKWh: 5, overloadedTimeFraction: 0.1 },
-      hostScores: { h1: { score: 3, reasons: [{ component: 'cpuReady' }] } },
-    });
-    expect(view).toMatchObject({
-      energyKWh: 5,
-      overloadedTimeFraction: 0.1,
-      hosts: [{ id: 'h1', score: 3, reasons: ['cpuReady'] }],
-    });
+      ...SIMULATION,
+      fleet: { ...SIMULATION.fleet, energyKWh: 0, hostsWithoutPowerCurve: 2 },
+    })!;
+    expect(view.energy).toBeUndefined();
+    expect(view.energyMissing).toContain('none of the 2 simulated hosts has a SPECpower curve');
   });
 
-  it('reads the form the simulation stores under simulation/latest', async () => {
+  it('counts only the hosts with a curve when some lack one', () => {
+    const view = toSimulationView({ ...SIMULATION, fleet: { ...SIMULATION.fleet, hostsWithoutPowerCurve: 1 } })!;
+    expect(view.energy).toEqual({ kWh: 123.4, hostsCounted: 1, hostsWithoutCurve: 1 });
+  });
+
+  it('reads every detail level the simulation stores under simulation/latest', async () => {
     const store = await reportStore();
     await store.putEvents([
       {
@@ -131,28 +167,50 @@ describe('toSimulationView', () => {
         },
       },
     ]);
-    const stored = storedForm(runSimulation(await store.loadFleet(), { steps: 48 }));
-    const view = toSimulationView(JSON.parse(JSON.stringify(stored)))!;
-    expect(view.hosts.map((h) => h.id).sort()).toEqual(Object.keys(stored.hosts).sort());
-    expect(view.hosts[0]!.score).toBe(Math.max(...Object.values(stored.hosts).map((h) => Number(h.score))));
-    expect(view.hosts[0]!.reasons.length).toBeGreaterThan(0);
-    expect(view.energyKWh).toBe(stored.fleet.energyKWh);
-    expect(view.overloadedTimeFraction).toBe(stored.fleet.overloadedTimeFraction);
-    expect(view.availability.length).toBeGreaterThan(0);
-    for (const a of view.availability) expect(a.value).toBeGreaterThan(0.9);
+    const result = runSimulation(await store.loadFleet(), { steps: 48 });
+    const full = fitForItem({ ...storedForm(result), simulatedAt: '2026-11-01T10:00:00.000Z' });
+    // The leanest level fitForItem falls back to: apps and clusters dropped, essential host figures only.
+    const essential = {
+      ...full,
+      apps: {},
+      clusters: {},
+      hosts: Object.fromEntries(
+        Object.entries(storedForm(result).hosts).map(([id, h]) => [
+          id,
+          Object.fromEntries(ESSENTIAL.map((k) => [k, h[k]])),
+        ]),
+      ),
+      storedDetail: 'essential',
+    };
+    for (const [detail, stored] of [
+      ['full', full],
+      ['essential', essential],
+    ] as const) {
+      const view = toSimulationView(JSON.parse(JSON.stringify(stored)))!;
+      expect(view.hosts.map((h) => h.id).sort(), detail).toEqual(Object.keys(result.hosts).sort());
+      expect(view.hosts[0]!.score, detail).toBe(Math.max(...Object.values(result.hosts).map((h) => h.score)));
+      expect(view.overload.values, detail).toEqual(result.fleet.overloadedHostsPerStep);
+      expect(view.overloadedTimeFraction, detail).toBe(result.fleet.overloadedTimeFraction);
+      expect(view.downtime.per, detail).toBe(detail === 'full' ? 'application' : 'host');
+      expect(view.downtime.entries.length, detail).toBeGreaterThan(0);
+    }
   });
 
-  it('labels a per-step overload series with the simulated window times', () => {
-    const view = toSimulationView({
-      window: { start: '2026-11-01T06:00:00.000Z', steps: 3, stepSeconds: 1800 },
-      overloadedHostsPerStep: [0, 2, 1],
-    })!;
-    expect(view.overload).toEqual({ labels: ['06:00', '06:30', '07:00'], values: [0, 2, 1] });
+  it('refuses a stored simulation of another shape, naming the key', () => {
+    expect(() => toSimulationView({ hosts: 'nonsense' })).toThrow(/simulation\/latest .*kind/);
+    const { overloadedHostsPerStep: _, ...fleet } = SIMULATION.fleet;
+    expect(() => toSimulationView({ ...SIMULATION, fleet })).toThrow(/fleet\.overloadedHostsPerStep/);
+    expect(() =>
+      toSimulationView({ ...SIMULATION, hosts: { h: { ...SIMULATION.hosts['esx-01']!, score: '72' } } }),
+    ).toThrow(/hosts\.h\.score/);
+    // Shapes an older report guessed at (other series names) are refused, not read as something else.
+    expect(() => toSimulationView({ overloadSeries: [0, 1], availability: [{ label: 'x', value: 1 }] })).toThrow(
+      /simulation\/latest/,
+    );
   });
 
-  it('gives no view for a missing or unusable simulation', () => {
+  it('gives no view when no simulation is stored', () => {
     expect(toSimulationView(undefined)).toBeUndefined();
-    expect(toSimulationView({ hosts: 'nonsense' })).toBeUndefined();
-    expect(toSimulationView({})).toBeUndefined();
+    expect(toSimulationView(null)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateReport } from '../../src/app/report';
-import { HOSTILE_NAMES, HOSTILE_VM_NAME, hostileStore, reportStore } from './report-fixture';
+import { HOSTILE_NAMES, HOSTILE_VM_NAME, SIMULATION, hostileStore, reportStore } from './report-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const required = process.env.HYPERAUDIT_REQUIRE_CHROMIUM === '1';
@@ -72,7 +72,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
 
   it('draws every chart on its canvas', async () => {
     const charts = await page.evaluate(() =>
-      ['chart-severity', 'chart-category', 'chart-scores', 'chart-overload', 'chart-availability', 'chart-trend'].map(
+      ['chart-severity', 'chart-category', 'chart-scores', 'chart-overload', 'chart-downtime', 'chart-trend'].map(
         (id) => {
           const canvas = document.getElementById(id) as HTMLCanvasElement | null;
           if (!canvas) return { id, drawn: 0, registered: false };
@@ -109,13 +109,205 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     expect(await visibleRows()).toBe(all);
   });
 
+  it('ranks the fix-first view by severity, then breadth, and lists the resources of each group with their status', async () => {
+    const groups = () =>
+      page.$$eval('#fix-first-table tbody tr', (trs) =>
+        trs.map((tr) => [
+          tr.dataset.key,
+          tr.querySelector('.sev')!.textContent,
+          (tr as HTMLTableRowElement).cells[4]!.textContent,
+        ]),
+      );
+    expect(await groups()).toEqual([
+      ['esxi.shell-disabled', 'critical', '1 resource on 1 host'],
+      // Equally severe and broad: the perimeter breach before the hardening gap.
+      ['perimeter.cluster', 'high', '1 resource on 1 host'],
+      ['hardening.rule-2', 'high', '1 resource on 1 host'],
+      ['hardening.rule-7', 'medium', '1 resource on 1 host'],
+      ['hardening.rule-4', 'low', '1 resource on 1 host'],
+    ]);
+    // Waived and resolved findings need no fix.
+    await expect(page.locator('#fix-count').textContent()).resolves.toBe('5 fixes');
+    await page.selectOption('#fix-group-by', 'remediation');
+    expect((await groups()).map((g) => g[0])).toContain(
+      'migrate the vm back into pci-cluster or change its perimeter.',
+    );
+    await page.fill('#fix-search', 'payments-db-copy');
+    expect(await groups()).toHaveLength(1);
+    await page.fill('#fix-search', '');
+    await page.selectOption('#fix-group-by', 'rule');
+
+    const perimeterGroup = page.locator('#fix-first-table tr[data-key="perimeter.cluster"]');
+    await perimeterGroup.locator('details.resources summary').click();
+    const item = perimeterGroup.locator('ul.group-resources li');
+    await expect(item.textContent()).resolves.toBe('vm payments-db-copyopen');
+    await item.locator('a').click();
+    await page.waitForSelector('#f-fp-3.targeted');
+    expect(await page.evaluate(() => location.hash)).toBe('#f-fp-3');
+  });
+
+  it('sorts a table by the column clicked, reverses on a second click, and filters the smaller tables', async () => {
+    const resources = () =>
+      page.$$eval('#findings-table tbody tr', (trs) =>
+        trs.map((tr) => (tr as HTMLTableRowElement).cells[4]!.querySelector('.nm')!.textContent),
+      );
+    const header = page.locator('#findings-table th', { hasText: 'Resource' });
+    await header.locator('button').click();
+    await expect(header.getAttribute('aria-sort')).resolves.toBe('ascending');
+    const ascending = await resources();
+    expect(ascending).toEqual([...ascending].sort((a, b) => (a!.toLowerCase() < b!.toLowerCase() ? -1 : 1)));
+    expect(ascending[0]).toBe(HOSTILE_VM_NAME);
+    await header.locator('button').click();
+    await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
+    expect(await resources()).toEqual([...ascending].reverse());
+
+    const waivedFilter = page.locator('#waived input.table-filter');
+    await waivedFilter.fill('nobody@example.com');
+    await expect(page.locator('#waived tbody tr').count()).resolves.toBe(0);
+    await waivedFilter.fill('OPS@example');
+    await expect(page.locator('#waived tbody tr').count()).resolves.toBe(1);
+
+    const severity = page.locator('#findings-table th', { hasText: 'Severity' });
+    await severity.locator('button').click();
+    await expect(header.getAttribute('aria-sort')).resolves.toBe('none');
+    const severities = await page.$$eval('#findings-table tbody tr', (trs) => trs.map((tr) => tr.dataset.severity));
+    expect(severities).toEqual(['critical', 'high', 'high', 'medium', 'medium', 'low', 'info']);
+  });
+
+  it('opens report.html#f-<fingerprint> at that finding, highlighted, even when filters hid it', async () => {
+    const url = `${page.url().split('#')[0]}#f-fp-4`;
+    const linked = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    linked.setDefaultTimeout(240_000);
+    try {
+      await linked.goto(url);
+      await linked.waitForSelector('body[data-ready="true"]');
+      const target = await linked.evaluate(() => {
+        const tr = document.getElementById('f-fp-4')!;
+        const box = tr.getBoundingClientRect();
+        return {
+          targeted: tr.classList.contains('targeted'),
+          inView: box.top >= 0 && box.bottom <= window.innerHeight,
+          open: tr.querySelector('details')!.open,
+          focused: document.activeElement === tr,
+        };
+      });
+      expect(target).toEqual({ targeted: true, inView: true, open: true, focused: true });
+
+      await linked.selectOption('#filter-status', 'waived');
+      await expect(linked.locator('#f-fp-1').count()).resolves.toBe(0);
+      await linked.evaluate(() => {
+        location.hash = '#f-fp-1';
+      });
+      await linked.waitForSelector('#f-fp-1.targeted');
+      await expect(linked.locator('#filter-status').inputValue()).resolves.toBe('');
+      await expect(linked.locator('tr.targeted').count()).resolves.toBe(1);
+
+      await linked.evaluate(() => {
+        location.hash = '#f-not-in-this-report';
+      });
+      await linked.waitForSelector('#anchor-note:not([hidden])');
+      await expect(linked.locator('#anchor-note').textContent()).resolves.toContain('not-in-this-report');
+    } finally {
+      await linked.close();
+    }
+  });
+
+  it('opens the findings of a host when its tile is clicked, and explains its risk', async () => {
+    const tile = page.locator('#heatmap .heat[data-host="esx-02"]');
+    await expect(tile.getAttribute('title')).resolves.toContain('risk 12 = 2 high × 5 + 1 medium × 2');
+    await expect(page.locator('#risk-explained').textContent()).resolves.toContain(
+      'Risk = 10 × critical + 5 × high + 2 × medium + 1 × low',
+    );
+    await tile.click();
+    await expect(page.locator('#filter-host').inputValue()).resolves.toBe('esx-02');
+    const resources = await page.$$eval('#findings-table tbody tr', (trs) => trs.map((tr) => tr.id).sort());
+    expect(resources).toEqual(['f-fp-2', 'f-fp-3', 'f-fp-7']);
+    await page.selectOption('#filter-host', '');
+  });
+
+  it('labels both axes of every chart with what it counts and its unit', async () => {
+    const titles = await page.evaluate(() => {
+      const chartGlobal = (
+        window as unknown as {
+          Chart: {
+            getChart(id: string):
+              | {
+                  options: {
+                    scales: Record<string, { title: { text: string } }>;
+                    plugins: { title: { text: string } };
+                  };
+                }
+              | undefined;
+          };
+        }
+      ).Chart;
+      return [
+        'chart-severity',
+        'chart-category',
+        'chart-scores',
+        'chart-overload',
+        'chart-downtime',
+        'chart-trend',
+      ].map((id) => {
+        const c = chartGlobal.getChart(id)!;
+        return [c.options.plugins.title.text, c.options.scales.x!.title.text, c.options.scales.y!.title.text];
+      });
+    });
+    expect(titles).toEqual([
+      ['Open findings by severity', 'Severity', 'Open findings (count)'],
+      ['Open findings by category', 'Category', 'Open findings (count)'],
+      ['Simulation score per host, highest 25', 'Simulation score (0–100, higher is riskier)', 'Host'],
+      ['Overloaded hosts per step (5-minute steps)', 'Time of day (UTC)', 'Overloaded hosts (count)'],
+      ['Expected downtime per application (hours per year), most first', 'Application', 'Downtime (hours/year)'],
+      ['Open findings per run', 'Report run (UTC)', 'Open findings (count)'],
+    ]);
+    await expect(page.locator('#energy-card').textContent()).resolves.toContain('123.4 kWh');
+  });
+
+  it('says why there is no energy figure when no host has a power curve, and shows no card', async () => {
+    const store = await reportStore();
+    await store.putMeta('simulation/latest', {
+      ...SIMULATION,
+      fleet: { ...SIMULATION.fleet, energyKWh: 0, hostsWithoutPowerCurve: 2 },
+    });
+    const noCurveDir = join(dir, 'no-curve');
+    await generateReport(store, { outDir: noCurveDir });
+    const p = await browser.newPage();
+    p.setDefaultTimeout(240_000);
+    try {
+      await p.goto(pathToFileURL(join(noCurveDir, 'report.html')).href);
+      await p.waitForSelector('body[data-ready="true"]');
+      await expect(p.locator('#energy-card').count()).resolves.toBe(0);
+      await expect(p.locator('#simulation').textContent()).resolves.not.toContain('kWh');
+      await expect(p.locator('#energy-missing').textContent()).resolves.toContain(
+        'none of the 2 simulated hosts has a SPECpower curve',
+      );
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('keeps every name whole on hover, breaking long names only after their separators', async () => {
+    const names = await page.$$eval('.nm', (spans) =>
+      spans.map((s) => ({
+        title: s.getAttribute('title'),
+        text: s.textContent,
+        breaks: s.querySelectorAll('wbr').length,
+      })),
+    );
+    expect(names.length).toBeGreaterThan(10);
+    for (const n of names) expect(n.title!.startsWith(n.text!)).toBe(true);
+    const host = names.find((n) => n.text === 'esx-01.lab')!;
+    expect(host.breaks).toBe(2);
+  });
+
   it('shows a script-bearing VM name as text and never runs it', async () => {
     const result = await page.evaluate(
       (name) => ({
         pwned: (window as unknown as { __pwned?: number }).__pwned,
         images: document.querySelectorAll('img').length,
         scripts: document.querySelectorAll('script').length,
-        shownAsText: Array.from(document.querySelectorAll('td')).some((td) => td.textContent === name),
+        shownAsText: Array.from(document.querySelectorAll('td .nm')).some((n) => n.textContent === name),
         hostAsText: Array.from(document.querySelectorAll('.heat .name')).some(
           (n) => n.textContent === '</script><b>host</b>',
         ),
@@ -180,11 +372,18 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       await expect(big.locator('#visible-count').textContent()).resolves.toBe(
         '1207 of 1207 findings shown (first 500 listed)',
       );
-      await big.click('#findings button');
+      await big.click('#findings button.more');
       expect(await rows()).toBe(1000);
       await big.fill('#search', 'bulk-vm-1199');
       expect(await rows()).toBe(1);
-      await expect(big.locator('#findings button').isHidden()).resolves.toBe(true);
+      await expect(big.locator('#findings button.more').isHidden()).resolves.toBe(true);
+      // A link to a finding beyond the rows listed lists enough rows to show it (bulk-vm-999 sorts last).
+      await big.fill('#search', '');
+      await big.evaluate(() => {
+        location.hash = '#f-bulk-999';
+      });
+      await big.waitForSelector('#f-bulk-999.targeted');
+      expect(await rows()).toBe(1207);
     } finally {
       await big.close();
     }

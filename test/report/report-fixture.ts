@@ -1,6 +1,7 @@
 import type { FleetEvent } from '../../src/model/event';
 import type { Finding } from '../../src/model/finding';
 import { MemoryStore } from '../../src/store/memory-store';
+import type { storedForm } from '../../src/app/simulate';
 
 /** A name that would run script if it ever reached the page as markup. */
 export const HOSTILE_VM_NAME = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
@@ -118,25 +119,83 @@ export const FINDINGS: Finding[] = [
   }),
 ];
 
-export const SIMULATION = {
-  generatedAt: t(8),
-  energyKWh: 123.4,
-  overloadedTimeFraction: 0.042,
-  hosts: [
-    {
-      id: 'esx-02',
-      name: 'esx-02.lab',
+const overloadedHostsPerStep = Array.from({ length: 288 }, (_, i) => (i > 160 && i < 190 ? 1 : 0));
+
+/** What the simulate step stores under `simulation/latest` (storedForm in src/app/simulate.ts), for two hosts. */
+export const SIMULATION: ReturnType<typeof storedForm> & { simulatedAt: string; storedDetail: string } = {
+  kind: 'hyperaudit.simulation',
+  version: 1,
+  simulatedAt: t(8),
+  storedDetail: 'full',
+  window: { start: '2026-11-01T00:00:00.000Z', steps: 288, stepSeconds: 300 },
+  seed: 1,
+  trials: 2000,
+  fleet: {
+    hosts: 2,
+    activeHosts: 2,
+    vms: 3,
+    runningVms: 3,
+    energyKWh: 123.4,
+    hostsWithoutPowerCurve: 0,
+    overloadedTimeFraction: 0.042,
+    activeHostSteps: 576,
+    overloadedHostSteps: 29,
+    overloadedHostsPerStep,
+    cpuReadyPct: 1.2,
+    hostScoreMean: 45,
+    hostScoreMax: 72,
+    hostsScoring50OrMore: 1,
+    vmDowntimeHoursPerYearMean: 5.2,
+    antiAffinityViolations: 0,
+    clustersWithoutFailover: 1,
+  },
+  hosts: {
+    'esx-02': {
+      cluster: 'general',
       score: 72,
-      reasons: ['CPU overloaded 14:00–15:00', { text: `VM ${HOSTILE_VM_NAME} peaks together` }],
+      topReason: 'cpuOverload',
+      overloadedTimeFraction: 0.1,
+      cpuReadyPct: 6.5,
+      cpuUtilAvgPct: 61,
+      cpuUtilPeakPct: 100,
+      memoryOvercommit: 1.4,
+      nicContentionTimeFraction: 0,
+      storageContentionTimeFraction: 0,
+      coincidingPeaks: 3,
+      energyKWh: 70.1,
+      unavailability: 0.0009,
+      blastRadiusVms: 2,
+      blastRadiusApps: 1,
+      appsLostOnFailure: 1,
+      singleFailureRestartable: 0,
     },
-    { id: 'esx-01', name: 'esx-01.lab', score: 18, reasons: [] },
-  ],
-  vms: [{ id: 'vm-evil', name: HOSTILE_VM_NAME, score: 40, reasons: ['cpu ready'] }],
-  overloadSeries: Array.from({ length: 288 }, (_, i) => (i > 160 && i < 190 ? 1 : 0)),
-  availability: [
-    { label: 'pci-cluster', availability: 0.99954 },
-    { label: 'general', availability: 0.9991 },
-  ],
+    'esx-01': {
+      cluster: 'pci-cluster',
+      score: 18,
+      topReason: null,
+      overloadedTimeFraction: 0,
+      cpuReadyPct: 0.02,
+      cpuUtilAvgPct: 20,
+      cpuUtilPeakPct: 41,
+      memoryOvercommit: 0.6,
+      nicContentionTimeFraction: 0,
+      storageContentionTimeFraction: 0,
+      coincidingPeaks: 1,
+      energyKWh: 53.3,
+      unavailability: 0.00046,
+      blastRadiusVms: 2,
+      blastRadiusApps: 1,
+      appsLostOnFailure: 0,
+      singleFailureRestartable: 1,
+    },
+  },
+  clusters: {},
+  apps: {
+    payments: { vms: 2, hosts: 1, expectedDowntimeHoursPerYear: 4.03, antiAffinityViolations: 0 },
+    shop: { vms: 1, hosts: 1, expectedDowntimeHoursPerYear: 7.9, antiAffinityViolations: 0 },
+  },
+  antiAffinity: [],
+  warnings: [],
 };
 
 /** A store holding a small fleet with hostile names, findings of every status, a simulation and two earlier runs. */

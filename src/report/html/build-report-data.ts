@@ -1,5 +1,6 @@
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
+import { fixFirstGroups } from './fix-first';
 import type { HeatmapHost, PerimeterViolation, ReportData, ReportFinding } from './report-data';
 import type { RunSummary } from './report-meta';
 import type { SimulationView } from './simulation-view';
@@ -13,6 +14,7 @@ export interface ReportInputs {
 }
 
 const RISK_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2, low: 1, info: 0 };
+/** Lower bounds of the colour buckets 1–4 (0 below the first). */
 const RISK_BUCKETS = [1, 5, 15, 30];
 const EVIDENCE_CHARS = 4000;
 
@@ -129,18 +131,22 @@ function perimeterViolations(findings: readonly Finding[], fleet: Fleet): Perime
   return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.vmId < b.vmId ? -1 : 1));
 }
 
-/** The simulation stores ids only; people recognise hosts and VMs by name. */
+/** The simulation stores ids only; people recognise hosts by name. */
 function withFleetNames(simulation: SimulationView, fleet: Fleet): SimulationView {
-  const named = (list: SimulationView['hosts'], lookup: (id: string) => string | undefined) =>
-    list.map((e) => {
-      const name = e.name ?? lookup(e.id);
-      return name !== undefined ? { ...e, name } : e;
-    });
-  return {
+  const hostName = (id: string) => fleet.hosts.get(id)?.name;
+  const named: SimulationView = {
     ...simulation,
-    hosts: named(simulation.hosts, (id) => fleet.hosts.get(id)?.name),
-    vms: named(simulation.vms, (id) => fleet.vms.get(id)?.name),
+    hosts: simulation.hosts.map((e) => {
+      const name = e.name ?? hostName(e.id);
+      return name !== undefined ? { ...e, name } : e;
+    }),
   };
+  if (simulation.downtime.per === 'host')
+    named.downtime = {
+      per: 'host',
+      entries: simulation.downtime.entries.map((e) => ({ ...e, label: hostName(e.label) ?? e.label })),
+    };
+  return named;
 }
 
 /** Everything the HTML page shows, computed once here so the page only renders. */
@@ -170,7 +176,9 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       byCategory,
     },
     findings,
+    fixFirst: fixFirstGroups(findings),
     heatmap: heatmap(findings, inputs.fleet, inputs.simulation),
+    riskScale: { weights: { ...RISK_WEIGHT }, buckets: [...RISK_BUCKETS] },
     perimeterViolations: perimeterViolations(inputs.findings, inputs.fleet),
     trend: [...inputs.trend].sort((a, b) => (a.at < b.at ? -1 : 1)),
   };

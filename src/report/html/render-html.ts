@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data';
 import { loadPageAssets, type PageAssets } from './page-assets';
+import { navHtml, pageSections, sectionsHtml } from './page-sections';
 
 /**
  * JSON that can sit inside a <script> element: no `<` (so no `</script>` or `<!--`), `>` and `&` escaped
@@ -32,6 +33,7 @@ export function renderReportHtml(data: ReportData, assets: PageAssets = loadPage
   assertInlineable('chart.js', assets.chartJs);
   assertInlineable('report script', assets.clientJs);
   assertInlineable('report stylesheet', assets.css);
+  const sections = pageSections(data);
   const csp = [
     "default-src 'none'",
     `script-src ${cspHash(assets.chartJs)} ${cspHash(assets.clientJs)}`,
@@ -51,22 +53,9 @@ export function renderReportHtml(data: ReportData, assets: PageAssets = loadPage
 <style>${assets.css}</style>
 </head>
 <body>
-<header class="top"><h1>hyperaudit report</h1><p id="generated"></p></header>
+<header class="top"><h1>hyperaudit report</h1><p id="generated"></p>${navHtml(sections)}</header>
 <main>
-<section id="summary"><h2>Summary</h2><div class="cards" id="summary-cards"></div><div class="charts" id="overview-charts"></div></section>
-<section><h2>Per-host risk</h2><div class="legend"><span class="risk-0">none</span><span class="risk-1">low</span><span class="risk-2">moderate</span><span class="risk-3">high</span><span class="risk-4">severe</span></div><div id="heatmap"></div></section>
-<section><h2>Perimeter violations</h2><div id="perimeter"></div></section>
-<section><h2>Consolidation and simulation</h2><div id="simulation"></div></section>
-<section><h2>Trend across runs</h2><div id="trend"></div></section>
-<section id="findings"><h2>Findings</h2>
-<div class="filters">
-<label for="filter-severity">Minimum severity</label><select id="filter-severity"><option value="">any</option></select>
-<label for="filter-category">Category</label><select id="filter-category"><option value="">any</option></select>
-<label for="filter-status">Status</label><select id="filter-status"><option value="">any</option></select>
-<label for="search">Search</label><input type="search" id="search" placeholder="rule, VM, host, text">
-<span class="count" id="visible-count"></span>
-</div></section>
-<section><h2>Waived findings</h2><div id="waived"></div></section>
+${sectionsHtml(sections)}
 </main>
 <script type="application/json" id="report-data">${scriptSafeJson(data)}</script>
 <script>${assets.chartJs}</script>

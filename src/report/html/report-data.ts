@@ -26,6 +26,24 @@ export interface ReportFinding {
   waiver?: { reason: string; owner: string; expires?: string };
 }
 
+/** One fix that reaches several findings: all findings of one rule, or all sharing one remediation text. */
+export interface FixGroup {
+  /** The rule id, or the normalised remediation text. */
+  key: string;
+  ruleIds: string[];
+  title: string;
+  /** The most severe finding's. */
+  severity: Severity;
+  category: FindingCategory;
+  remediation: string;
+  /** Distinct resources the fix reaches (the group's breadth). */
+  resources: number;
+  /** Distinct hosts those resources are, or run on. */
+  hosts: number;
+  /** Fingerprints of the group's findings, most severe first; the page shows each with its own status. */
+  findings: string[];
+}
+
 export interface HeatmapHost {
   id: string;
   name: string;
@@ -66,7 +84,11 @@ export interface ReportData {
     byCategory: Record<string, number>;
   };
   findings: ReportFinding[];
+  /** The fix-first view, ranked by severity, breadth and category. */
+  fixFirst: { byRule: FixGroup[]; byRemediation: FixGroup[] };
   heatmap: HeatmapHost[];
+  /** How a host's risk is computed, so the page can explain the number next to it. */
+  riskScale: { weights: Record<Severity, number>; buckets: number[] };
   perimeterViolations: PerimeterViolation[];
   simulation?: SimulationView;
   trend: RunSummary[];
