@@ -51,27 +51,31 @@ function candidates(placement: Placement, v: Violation): { vms: PlanVm[]; accept
     case 'perimeter':
       return { vms: [placement.vmById.get(v.subject)!] };
     case 'trust': {
+      // Keeping the level most VMs on the host have (the higher one on ties) takes fewest moves; when none of
+      // the others can go anywhere, keeping another level may still clear it.
       const load = placement.loads.get(v.subject)!;
-      // Keep the level most VMs on the host have (the higher one on ties): fewest moves, the trusted stay put.
-      const keep = [...load.trust].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]![0];
-      return {
-        vms: vmsOn(v.subject)
-          .filter((vm) => vm.trustLevel !== undefined && vm.trustLevel !== keep)
-          .sort(byId),
-      };
+      const keepOrder = [...load.trust].sort((a, b) => b[1] - a[1] || b[0] - a[0]).map(([level]) => level);
+      const vms = vmsOn(v.subject)
+        .filter((vm) => vm.trustLevel !== undefined)
+        .sort(byId);
+      return { vms: [...new Set(keepOrder.flatMap((keep) => vms.filter((vm) => vm.trustLevel !== keep)))] };
     }
     case 'replicas': {
+      const load = placement.loads.get(v.subject)!;
       const seen = new Set<string>();
       const extra: PlanVm[] = [];
+      const first: PlanVm[] = [];
       for (const vm of vmsOn(v.subject)
         .filter((x) => x.running)
         .sort(byId)) {
-        if (vm.replicaKey === undefined || (placement.loads.get(v.subject)!.replicas.get(vm.replicaKey) ?? 0) < 2)
-          continue;
+        if (vm.replicaKey === undefined || (load.replicas.get(vm.replicaKey) ?? 0) < 2) continue;
         if (seen.has(vm.replicaKey)) extra.push(vm);
-        else seen.add(vm.replicaKey);
+        else {
+          seen.add(vm.replicaKey);
+          first.push(vm);
+        }
       }
-      return { vms: extra };
+      return { vms: [...extra, ...first] };
     }
     case 'capacity':
       return {

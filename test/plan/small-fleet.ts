@@ -2,7 +2,6 @@ import type { Fleet, HostView, VmView } from '../../src/model/fleet';
 import type { Host } from '../../src/model/host';
 import type { Perimeter } from '../../src/model/perimeter';
 
-
 /** A host with a flat, known capacity: 16 cores × 2,000 MHz, 64 GiB, two 10 GbE uplinks. */
 export function host(id: string, over: Partial<Host> = {}): HostView {
   return {
