@@ -14,7 +14,7 @@ export interface StepCommand {
   command: string;
 }
 
-const SAFE_SHELL = /^[A-Za-z0-9._\/:@%+=,-]+$/;
+const SAFE_SHELL = /^[A-Za-z0-9._/:@%+=,-]+$/;
 // Printable text only: a newline or escape in a name would split or disguise the command.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
