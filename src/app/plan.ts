@@ -99,3 +99,46 @@ export function storedPlan(plan: FleetPlan): StoredPlan {
   if (Object.keys(cut).length > 0) out.cut = cut;
   return out;
 }
+
+/** What the workflow's plan step returns: small, so it fits the state machine's payload; the plan is stored. */
+export interface PlanStepOutput {
+  runId: string;
+  goal: PlanGoal;
+  steps: number;
+  maintenance: number;
+  cleared: number;
+  added: number;
+  unresolved: number;
+}
+
+export interface PlanStepDeps {
+  store: FleetStore;
+  rules: readonly LoadedRule[];
+  tracesDir?: string;
+  goal?: PlanGoal;
+  maxMoves?: number;
+  now?: () => Date;
+}
+
+/**
+ * The scheduled run's optional plan step: plans on the fleet the run audited and stores it as `plan/latest`,
+ * so the report written after it shows the planned fixes. Nothing is migrated: the plan is advice.
+ */
+export async function planStep(input: { runId: string }, deps: PlanStepDeps): Promise<PlanStepOutput> {
+  const plan = await planStored(deps.store, {
+    goal: deps.goal ?? 'fix',
+    maxMoves: deps.maxMoves ?? 100,
+    rules: deps.rules,
+    ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
+    ...(deps.now && { now: deps.now().toISOString() }),
+  });
+  return {
+    runId: input.runId,
+    goal: plan.goal,
+    steps: plan.steps.length,
+    maintenance: plan.maintenance.length,
+    cleared: plan.verification.cleared.length,
+    added: plan.verification.added.length,
+    unresolved: plan.unresolved.length,
+  };
+}
