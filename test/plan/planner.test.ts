@@ -103,6 +103,22 @@ describe('the greedy planner', () => {
     expect(out.after).toEqual([]);
   });
 
+  it('evens out CPU under the balance goal: the busiest host sheds load while that lowers its peak', () => {
+    const busy = { vcpus: 8, workload: { cpuAvgPct: 40, cpuPeakPct: 40 } };
+    const fleet = fleetOf(
+      [host('h1'), host('h2'), host('h3')],
+      [vm('a', 'h1', busy), vm('b', 'h1', busy), vm('c', 'h1', { workload: { cpuAvgPct: 10, cpuPeakPct: 10 } })],
+    );
+    const problem = buildProblem(fleet);
+    expect(planPlacement(problem, { goal: 'fix', maxMoves: 10 }).moves).toEqual([]);
+    const out = planPlacement(problem, { goal: 'balance', maxMoves: 10 });
+    expect(out.moves.length).toBeGreaterThanOrEqual(1);
+    expect(out.moves.every((m) => m.fromHostId === 'h1' && m.reason.startsWith('balance c1'))).toBe(true);
+    const peak = (p: Placement, id: string) => Math.max(...p.loads.get(id)!.cpu);
+    expect(peak(out.final, 'h1')).toBeLessThan(peak(new Placement(problem), 'h1'));
+    expect(replayMoves(problem, out.moves)).toBeNull();
+  });
+
   it('stops at the move budget and says so', () => {
     const labels = { app: 'web', role: 'fe' };
     const fleet = fleetOf(
