@@ -22,7 +22,7 @@ module.exports = {
       name: 'domain-not-to-entry-points',
       comment: 'The domain folders are used by the use cases and entry points, never the other way round.',
       severity: 'error',
-      from: { path: '^src/(model|sources|engine|simulation|report|alerts|security)/' },
+      from: { path: '^src/(model|sources|engine|simulation|plan|report|alerts|security)/' },
       to: { path: '^src/(app|cli|server)/' },
     },
     {

@@ -18,6 +18,8 @@ import { findingsCsv } from '../report/html/report-csv';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { SIMULATION_LATEST_KEY } from '../simulation/result';
+import { toPlanView } from '../report/html/plan-view';
+import { PLAN_LATEST_KEY } from './plan';
 
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
@@ -78,11 +80,12 @@ export async function collectReportData(
   store: FleetStore,
   now: Date,
 ): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
-  const [stored, fleet, rawSimulation, lastAudit] = await Promise.all([
+  const [stored, fleet, rawSimulation, lastAudit, rawPlan] = await Promise.all([
     store.listFindings(),
     store.loadFleet(),
     store.getMeta<unknown>(SIMULATION_LATEST_KEY),
     store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
+    store.getMeta<unknown>(PLAN_LATEST_KEY),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
   const findings = stored.map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
@@ -92,6 +95,8 @@ export async function collectReportData(
   await store.putMeta(`${RUN_META_PREFIX}${at}`, summary);
   const trend = (await store.listMeta<RunSummary>(RUN_META_PREFIX)).map((e) => e.value).slice(-TREND_RUNS);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
+  const plan = toPlanView(rawPlan);
+  if (plan) data.plan = plan;
   return { data, findings, fleet, summary };
 }
 

@@ -1,3 +1,4 @@
+import { planBody } from './plan-view';
 import type { ReportData } from './report-data';
 
 /**
@@ -76,12 +77,17 @@ const waived: SectionRenderer = () => ({
 });
 
 /** The page's sections in order. */
+/** Server-rendered: plan-view escapes every value it writes. */
+const plan: SectionRenderer = (data) =>
+  data.plan ? { id: 'plan', title: 'Planned fixes', body: planBody(data.plan) } : undefined;
+
 export const REPORT_SECTIONS: readonly SectionRenderer[] = [
   summary,
   fixFirst,
   heatmap,
   perimeter,
   simulation,
+  plan,
   trend,
   findings,
   waived,

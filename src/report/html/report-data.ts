@@ -2,6 +2,7 @@ import type { Movement } from '../../model/entity-state';
 import type { FindingCategory, FindingStatus, ResourceType, Severity } from '../../model/finding';
 import type { RunSummary } from './report-meta';
 import type { SimulationView } from './simulation-view';
+import type { PlanView } from './plan-view';
 
 /** A finding as the page shows it: flat strings, evidence pre-serialised and bounded. */
 export interface ReportFinding {
@@ -91,5 +92,7 @@ export interface ReportData {
   riskScale: { weights: Record<Severity, number>; buckets: number[] };
   perimeterViolations: PerimeterViolation[];
   simulation?: SimulationView;
+  /** The latest stored plan (`hyperaudit plan`), when there is one. */
+  plan?: PlanView;
   trend: RunSummary[];
 }

@@ -1,0 +1,102 @@
+/**
+ * The hard constraints of a move, checked against the placement at the moment the move runs: perimeter,
+ * trust levels, replicas, capacity (CPU with I/O overhead per step, memory, vCPU ratio, NIC with one uplink
+ * failed, storage IOPS, coinciding peaks) and the target cluster's N+1. A plan only ever moves a VM to a
+ * host for which `moveRefusal` is null, so every intermediate state keeps them.
+ */
+import type { Perimeter } from '../model/perimeter';
+import type { Placement } from './placement';
+import type { PlanHost, PlanVm } from './problem';
+
+/** Whether the VM's perimeter admits the host (true when the VM has no perimeter or names an undefined one). */
+export function perimeterAdmits(perimeter: Perimeter | undefined, host: PlanHost): boolean {
+  if (!perimeter) return true;
+  if (perimeter.allowedHosts && !perimeter.allowedHosts.includes(host.id)) return false;
+  if (perimeter.allowedClusters && !perimeter.allowedClusters.includes(host.cluster)) return false;
+  if (
+    perimeter.allowedDatacenters &&
+    (host.datacenter === undefined || !perimeter.allowedDatacenters.includes(host.datacenter))
+  )
+    return false;
+  return true;
+}
+
+export function outsidePerimeter(placement: Placement, vm: PlanVm): boolean {
+  const hostId = placement.hostOf.get(vm.id);
+  if (hostId === undefined || vm.perimeter === undefined) return false;
+  const perimeter = placement.problem.perimeters.get(vm.perimeter);
+  return perimeter !== undefined && !perimeterAdmits(perimeter, placement.hostById.get(hostId)!);
+}
+
+/** The reason a VM may not move to a host now, or null when it may. */
+export function moveRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
+  const fromId = placement.hostOf.get(vm.id);
+  if (fromId === undefined) return 'the VM has no known host';
+  if (fromId === toHostId) return 'already there';
+  const from = placement.hostById.get(fromId)!;
+  const to = placement.hostById.get(toHostId)!;
+  const limits = placement.problem.limits;
+  if (!placement.isServing(toHostId)) return 'target not serving (maintenance or disconnected)';
+  if (from.vendor !== undefined && to.vendor !== undefined && from.vendor !== to.vendor)
+    return `no live migration from ${from.vendor} to ${to.vendor}`;
+  const perimeter = vm.perimeter !== undefined ? placement.problem.perimeters.get(vm.perimeter) : undefined;
+  if (!perimeterAdmits(perimeter, to)) return `outside perimeter ${vm.perimeter}`;
+  const fixing = outsidePerimeter(placement, vm);
+  // Live migration stays inside a datacenter unless the VM's perimeter admits no host of its own.
+  if (
+    from.datacenter !== to.datacenter &&
+    !(fixing && !placement.problem.hosts.some((h) => h.datacenter === from.datacenter && perimeterAdmits(perimeter, h)))
+  )
+    return 'another datacenter';
+  // A move between hosts of different perimeter sets is what perimeter.migration-crossed reports; only a VM
+  // outside its perimeter may cross, on its way back in.
+  if (!fixing && from.perimeterSet !== to.perimeterSet) return 'would cross a perimeter boundary';
+  const load = placement.loads.get(toHostId)!;
+  if (vm.trustLevel !== undefined && [...load.trust.keys()].some((level) => level !== vm.trustLevel))
+    return `trust level ${vm.trustLevel} next to ${[...load.trust.keys()].filter((l) => l !== vm.trustLevel).join(', ')}`;
+  if (!vm.running) return null;
+  if (vm.replicaKey !== undefined && (load.replicas.get(vm.replicaKey) ?? 0) > 0)
+    return 'a replica of the same app and role is there';
+  if (to.memMiB > 0 && load.memMiB + vm.memMiB > to.memMiB * limits.targetMemoryRatio) return 'not enough memory';
+  if (to.cores > 0 && load.vcpus + vm.vcpus > to.cores * limits.targetVcpuPerCore)
+    return `vCPU:core would exceed ${limits.targetVcpuPerCore}`;
+  if (to.iopsCapacity !== null && load.iops + vm.iops > to.iopsCapacity * limits.iopsRatio)
+    return 'not enough storage IOPS';
+  if (to.nicN1Mbps !== null && load.netMbps + vm.netMbps > to.nicN1Mbps)
+    return 'not enough uplink capacity with one uplink failed';
+  if (vm.peakHour !== undefined && (load.peakHours.get(vm.peakHour) ?? 0) + 1 >= limits.maxCoincidingPeaks)
+    return `would make ${limits.maxCoincidingPeaks} peaks coincide`;
+  if (to.sockets === 1 && load.running + 1 > limits.singleSocketMaxVms) return 'single-socket host full';
+  if (placement.overloadedSteps(toHostId, { vm }) > 0) return 'CPU (with I/O overhead) would exceed capacity';
+  if (to.cluster !== from.cluster) {
+    const n1 = placement.nPlusOneShortfall(to.cluster, {
+      addMemMiB: vm.memMiB,
+      addCpuMHz: vm.vcpus * to.coreMHz * (vm.n1PeakPct / 100),
+    });
+    if ((n1.memMiB ?? 0) > 0 || (n1.cpuMHz ?? 0) > 0) return `cluster ${to.cluster} would lose N+1`;
+  }
+  return null;
+}
+
+/** Placement rules a host breaks: the consolidation findings moves can clear. Empty when none. */
+export function capacityBreaches(placement: Placement, hostId: string): string[] {
+  const host = placement.hostById.get(hostId)!;
+  const load = placement.loads.get(hostId)!;
+  const limits = placement.problem.limits;
+  if (load.running === 0) return [];
+  const out: string[] = [];
+  const steps = placement.problem.steps;
+  const overloaded = placement.overloadedSteps(hostId);
+  if (steps > 0 && overloaded / steps > limits.overloadFraction)
+    out.push(`CPU overloaded ${Math.round((100 * overloaded) / steps)}% of the time`);
+  if (host.cores > 0 && load.vcpus / host.cores > limits.findingVcpuPerCore)
+    out.push(`vCPU:core ${(load.vcpus / host.cores).toFixed(2)}`);
+  if (host.memMiB > 0 && load.memMiB / host.memMiB > limits.findingMemoryRatio)
+    out.push(`memory ${(load.memMiB / host.memMiB).toFixed(2)}× host`);
+  if (host.iopsCapacity !== null && load.iops / host.iopsCapacity > limits.iopsRatio) out.push('IOPS over capacity');
+  if (host.nicN1Mbps !== null && load.netMbps > host.nicN1Mbps) out.push('network over N-1 uplinks');
+  const coinciding = Math.max(0, ...load.peakHours.values());
+  if (coinciding >= limits.maxCoincidingPeaks) out.push(`${coinciding} coinciding peaks`);
+  if (host.sockets === 1 && load.running > limits.singleSocketMaxVms) out.push(`${load.running} VMs on one socket`);
+  return out;
+}
