@@ -1,0 +1,90 @@
+/**
+ * CloudSim 4.0's host overload detectors (PowerVmAllocationPolicyMigration*): static threshold, inter-quartile
+ * range, median absolute deviation, local regression and its robust variant. The adaptive ones fall back to a
+ * static 0.7 threshold while a host has too little history, as RunnerAbstract configures them.
+ */
+import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates } from './cloudsim-math';
+import { HISTORY_LENGTH, type CloudSimDatacenter, type CloudSimHost } from './datacenter';
+
+export type OverloadDetector = (dc: CloudSimDatacenter, host: CloudSimHost) => boolean;
+
+export type CloudSimDetection = 'thr' | 'iqr' | 'mad' | 'lr' | 'lrr';
+
+/** The parameters of CloudSim's PlanetLab examples (ThrMmt 0.8, IqrMmt 1.5, MadMmt 2.5, LrMmt and LrrMmt 1.2). */
+export const CLOUDSIM_PARAMETERS: Record<CloudSimDetection, number> = {
+  thr: 0.8,
+  iqr: 1.5,
+  mad: 2.5,
+  lr: 1.2,
+  lrr: 1.2,
+};
+const FALLBACK_THRESHOLD = 0.7;
+
+/** Sum of the requests of the host's VMs over its capacity. */
+export function requestedUtilization(dc: CloudSimDatacenter, host: CloudSimHost): number {
+  let total = 0;
+  for (const vm of host.vms) total += dc.vms.requested(vm);
+  return total / host.totalMips;
+}
+
+/** PowerHostUtilizationHistory.getUtilizationHistory: the VMs' histories weighted by MIPS, zero tail trimmed. */
+export function hostUtilizationHistory(dc: CloudSimDatacenter, host: CloudSimHost): Float64Array {
+  const out = new Float64Array(HISTORY_LENGTH);
+  const v = dc.vms;
+  for (const vm of host.vms) {
+    const base = vm * HISTORY_LENGTH;
+    const n = v.historyLength[vm]!;
+    const mips = v.mips[vm]!;
+    for (let i = 0; i < n; i++) out[i]! += (v.history[base + i]! * mips) / host.totalMips;
+  }
+  return out.subarray(0, countNonZeroBeginning(out));
+}
+
+export function staticThreshold(threshold: number): OverloadDetector {
+  return (dc, host) => requestedUtilization(dc, host) > threshold;
+}
+
+/** IQR and MAD: threshold 1 − s × spread of the history once 12 values are there. */
+function spreadThreshold(spread: (data: Float64Array) => number, safety: number): OverloadDetector {
+  const fallback = staticThreshold(FALLBACK_THRESHOLD);
+  return (dc, host) => {
+    const data = hostUtilizationHistory(dc, host);
+    if (countNonZeroBeginning(data) < 12) return fallback(dc, host);
+    return requestedUtilization(dc, host) > 1 - safety * spread(data);
+  };
+}
+
+/** LR / LRR: the trend of the last 10 values, projected over the longest migration off the host. */
+function regression(robust: boolean, safety: number, interval: number): OverloadDetector {
+  const fallback = staticThreshold(FALLBACK_THRESHOLD);
+  const length = 10;
+  return (dc, host) => {
+    const history = hostUtilizationHistory(dc, host);
+    if (history.length < length) return fallback(dc, host);
+    const reversed = new Float64Array(length);
+    for (let i = 0; i < length; i++) reversed[i] = history[length - i - 1]!;
+    const estimates = robust ? robustLoessEstimates(reversed) : loessEstimates(reversed);
+    if (estimates === null) return fallback(dc, host);
+    let maxRam = -2147483648;
+    for (const vm of host.vms) maxRam = Math.max(maxRam, dc.vms.ramMb[vm]!);
+    const migrationIntervals = Math.ceil(maxRam / (1_000_000 / (2 * 8000)) / interval);
+    const predicted = (estimates[0] + estimates[1] * (length + migrationIntervals)) * safety;
+    return predicted >= 1;
+  };
+}
+
+export function cloudSimDetector(kind: CloudSimDetection, interval: number, parameter?: number): OverloadDetector {
+  const p = parameter ?? CLOUDSIM_PARAMETERS[kind];
+  switch (kind) {
+    case 'thr':
+      return staticThreshold(p);
+    case 'iqr':
+      return spreadThreshold(iqr, p);
+    case 'mad':
+      return spreadThreshold(mad, p);
+    case 'lr':
+      return regression(false, p, interval);
+    case 'lrr':
+      return regression(true, p, interval);
+  }
+}
