@@ -20,9 +20,13 @@ export class CloudSimHost {
   readonly vms: number[] = [];
   /** Host.vmsMigratingIn. */
   readonly migratingIn: number[] = [];
-  /** VmSchedulerTimeShared.mipsMapRequested and mipsMap (one PE per VM in these examples). */
-  readonly requested = new Map<number, number>();
-  readonly allocated = new Map<number, number>();
+  /**
+   * VmSchedulerTimeShared.mipsMapRequested and mipsMap as parallel arrays in insertion order (one PE per VM in
+   * these examples; both maps always hold the same VMs). A handful of VMs per host: a scan beats hashing.
+   */
+  readonly schedVm: number[] = [];
+  readonly schedRequested: number[] = [];
+  readonly schedAllocated: number[] = [];
   available: number;
   readonly schedIn = new Set<number>();
   readonly schedOut = new Set<number>();
@@ -61,22 +65,39 @@ export class CloudSimHost {
     return cloudSimPower(this.type.powerWatts, u);
   }
 
+  /** PowerHost.getPower: at the utilisation of the last update (planning does not move it). */
+  storedPower(): number {
+    return this.power();
+  }
+
   /** VmScheduler.getTotalAllocatedMipsForVm. */
   allocatedFor(vm: number): number {
-    return this.allocated.get(vm) ?? 0;
+    const i = this.schedVm.indexOf(vm);
+    return i < 0 ? 0 : this.schedAllocated[i]!;
+  }
+
+  hasAllocation(vm: number): boolean {
+    return this.schedVm.includes(vm);
   }
 
   /** VmSchedulerTimeSharedOverSubscription.allocatePesForVm(String, List). */
   allocateInner(vm: number, mips: number): void {
     const capped = mips > this.peMips ? this.peMips : mips;
     let total = capped;
-    this.requested.set(vm, mips);
-    if (this.schedIn.has(vm)) total *= 0.1;
+    let i = this.schedVm.indexOf(vm);
+    if (i < 0) {
+      i = this.schedVm.length;
+      this.schedVm.push(vm);
+      this.schedAllocated.push(0);
+    }
+    this.schedRequested[i] = mips;
+    const migratingIn = this.schedIn.size > 0 && this.schedIn.has(vm);
+    if (migratingIn) total *= 0.1;
     if (this.available >= total) {
       let share = capped;
-      if (this.schedOut.has(vm)) share *= 0.9;
-      else if (this.schedIn.has(vm)) share *= 0.1;
-      this.allocated.set(vm, share);
+      if (this.schedOut.size > 0 && this.schedOut.has(vm)) share *= 0.9;
+      else if (migratingIn) share *= 0.1;
+      this.schedAllocated[i] = share;
       this.available -= total;
     } else {
       this.redistribute();
@@ -85,45 +106,74 @@ export class CloudSimHost {
 
   /** VmSchedulerTimeSharedOverSubscription.redistributeMipsDueToOverSubscription: floor of a common scale. */
   private redistribute(): void {
+    const n = this.schedVm.length;
     let required = 0;
-    for (const [vm, mips] of this.requested) {
+    for (let i = 0; i < n; i++) {
+      const mips = this.schedRequested[i]!;
       let r = mips > this.peMips ? this.peMips : mips;
-      if (this.schedIn.has(vm)) r *= 0.1;
+      if (this.schedIn.has(this.schedVm[i]!)) r *= 0.1;
       required += r;
     }
     const scale = this.totalMips / required;
-    this.allocated.clear();
-    for (const [vm, mips] of this.requested) {
+    for (let i = 0; i < n; i++) {
+      const vm = this.schedVm[i]!;
+      const mips = this.schedRequested[i]!;
       let m = mips > this.peMips ? this.peMips : mips;
       if (this.schedOut.has(vm)) m = m * scale * 0.9;
       else if (this.schedIn.has(vm)) m = m * 0.1 * scale;
       else m *= scale;
-      this.allocated.set(vm, Math.floor(m));
+      this.schedAllocated[i] = Math.floor(m);
     }
     this.available = 0;
   }
 
   /** VmSchedulerTimeShared.deallocatePesForVm: drop one VM and re-allocate the others from scratch. */
   deallocate(vm: number): void {
-    this.requested.delete(vm);
+    const i = this.schedVm.indexOf(vm);
+    if (i >= 0) {
+      this.schedVm.splice(i, 1);
+      this.schedRequested.splice(i, 1);
+      this.schedAllocated.splice(i, 1);
+    }
     this.rebuild();
   }
 
+  /** Re-allocate every requested VM in insertion order (what deallocatePesForVm does after its removal). */
   rebuild(): void {
-    this.allocated.clear();
     this.available = this.totalMips;
-    for (const [vm, mips] of [...this.requested]) this.allocateInner(vm, mips);
+    const n = this.schedVm.length;
+    const vms = this.schedVm.slice();
+    const requested = this.schedRequested.slice();
+    this.schedVm.length = 0;
+    this.schedRequested.length = 0;
+    this.schedAllocated.length = 0;
+    for (let i = 0; i < n; i++) this.allocateInner(vms[i]!, requested[i]!);
   }
 
   /** VmSchedulerTimeShared.deallocatePesForAllVms. */
   deallocateAll(): void {
-    this.allocated.clear();
+    this.schedVm.length = 0;
+    this.schedRequested.length = 0;
+    this.schedAllocated.length = 0;
     this.available = this.totalMips;
-    this.requested.clear();
+  }
+
+  /** Drop the listed VMs' requests, then re-allocate the rest (deallocatePesForVm for each of them). */
+  deallocateMany(vms: readonly number[]): void {
+    for (const vm of vms) {
+      const i = this.schedVm.indexOf(vm);
+      if (i >= 0) {
+        this.schedVm.splice(i, 1);
+        this.schedRequested.splice(i, 1);
+        this.schedAllocated.splice(i, 1);
+      }
+    }
+    this.rebuild();
   }
 
   /** RamProvisionerSimple / BwProvisionerSimple allocate: release the VM's share, then take the new one. */
   takeRam(vm: number, mb: number): boolean {
+    if (mb === 0 && this.ram.size === 0) return true;
     this.ramAvailable += this.ram.get(vm) ?? 0;
     this.ram.delete(vm);
     if (this.ramAvailable < mb) return false;
@@ -133,6 +183,7 @@ export class CloudSimHost {
   }
 
   takeBw(vm: number, bw: number): boolean {
+    if (bw === 0 && this.bw.size === 0) return true;
     this.bwAvailable += this.bw.get(vm) ?? 0;
     this.bw.delete(vm);
     if (this.bwAvailable < bw) return false;
@@ -142,6 +193,7 @@ export class CloudSimHost {
   }
 
   releaseRamBw(vm: number): void {
+    if (this.ram.size === 0 && this.bw.size === 0) return;
     this.ramAvailable += this.ram.get(vm) ?? 0;
     this.ram.delete(vm);
     this.bwAvailable += this.bw.get(vm) ?? 0;
@@ -377,12 +429,11 @@ export class CloudSimDatacenter {
   /** HostDynamicWorkload.updateVmsProcessing. */
   updateHost(h: CloudSimHost, time: number): void {
     const v = this.vms;
-    for (const vm of h.vms) if (h.allocated.has(vm)) v.updateProcessing(vm, time);
+    for (const vm of h.vms) if (h.hasAllocation(vm)) v.updateProcessing(vm, time);
     h.previousUtilizationMips = h.utilizationMips;
     h.utilizationMips = 0;
     let hostRequested = 0;
-    for (const vm of h.vms) h.requested.delete(vm);
-    h.rebuild();
+    h.deallocateMany(h.vms);
     for (const vm of h.vms) this.allocatePes(h, vm);
     for (const vm of h.vms) {
       const requested = v.requested(vm);

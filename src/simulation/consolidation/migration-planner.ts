@@ -19,44 +19,43 @@ export interface PlannerRules {
 }
 
 /** PowerVmAllocationPolicyMigrationAbstract.getUtilizationOfCpuMips (a VM migrating in counts in full). */
-function plannedMips(dc: CloudSimDatacenter, h: CloudSimHost): number {
+function plannedMips(h: CloudSimHost): number {
   let mips = 0;
   for (const vm of h.vms) {
-    if (h.migratingIn.includes(vm)) mips += (h.allocatedFor(vm) * 0.9) / 0.1;
-    mips += h.allocatedFor(vm);
+    const allocated = h.allocatedFor(vm);
+    if (h.migratingIn.length > 0 && h.migratingIn.includes(vm)) mips += (allocated * 0.9) / 0.1;
+    mips += allocated;
   }
   return mips;
 }
 
-/** isHostOverUtilizedAfterAllocation: place the VM, ask the detector, take the VM back. */
-function overloadedWith(dc: CloudSimDatacenter, rules: PlannerRules, h: CloudSimHost, vm: number): boolean {
-  if (!dc.vmCreate(h, vm)) return true;
-  const over = rules.detect(dc, h);
-  dc.vmDestroy(h, vm);
-  return over;
-}
+/** Host ids as flags: planning asks "excluded?" hundreds of millions of times a day. */
+export type HostFlags = Uint8Array;
 
-/** findHostForVm(vm, excluded): the allowed host whose power rises least, skipping hosts it would overload. */
+/**
+ * findHostForVm(vm, excluded): the allowed host whose power rises least, skipping hosts the VM would overload.
+ * The power rise is computed first and the (side-effect free, costlier) overload check only for a host that
+ * would become the new best: the same host wins as in CloudSim's check-then-compare order.
+ */
 export function findHostForVm(
   dc: CloudSimDatacenter,
   rules: PlannerRules,
   vm: number,
-  excluded: ReadonlySet<number>,
+  excluded: HostFlags,
 ): CloudSimHost | undefined {
   let minPower = Number.MAX_VALUE;
   let best: CloudSimHost | undefined;
   const request = dc.vms.requested(vm);
   for (const h of dc.hosts) {
-    if (excluded.has(h.id) || !dc.isSuitable(h, vm)) continue;
+    if (excluded[h.id] || !dc.isSuitable(h, vm)) continue;
     if (rules.allowed && !rules.allowed(vm, h.id)) continue;
-    const mips = plannedMips(dc, h);
-    if (mips !== 0 && overloadedWith(dc, rules, h, vm)) continue;
-    const after = h.power((mips + request) / h.totalMips);
-    const diff = after - h.power();
-    if (diff < minPower) {
-      minPower = diff;
-      best = h;
-    }
+    const mips = plannedMips(h);
+    const after = h.power(Math.min(1, (mips + request) / h.totalMips));
+    const diff = after - h.storedPower();
+    if (!(diff < minPower)) continue;
+    if (mips !== 0 && rules.detect(dc, h, vm)) continue;
+    minPower = diff;
+    best = h;
   }
   return best;
 }
@@ -87,7 +86,7 @@ function placeAll(
   dc: CloudSimDatacenter,
   rules: PlannerRules,
   vms: number[],
-  excluded: ReadonlySet<number>,
+  excluded: HostFlags,
   allOrNothing: boolean,
 ): Migration[] {
   const out: Migration[] = [];
@@ -114,11 +113,11 @@ function isAllMigratingOutOrAnyIn(dc: CloudSimDatacenter, h: CloudSimHost): bool
 }
 
 /** getUnderUtilizedHost: the least-loaded active host (by its last measured utilisation). */
-function underUtilizedHost(dc: CloudSimDatacenter, excluded: ReadonlySet<number>): CloudSimHost | undefined {
+function underUtilizedHost(dc: CloudSimDatacenter, excluded: HostFlags): CloudSimHost | undefined {
   let min = 1;
   let best: CloudSimHost | undefined;
   for (const h of dc.hosts) {
-    if (excluded.has(h.id)) continue;
+    if (excluded[h.id]) continue;
     const u = h.utilization();
     if (u > 0 && u < min && !isAllMigratingOutOrAnyIn(dc, h)) {
       min = u;
@@ -128,22 +127,28 @@ function underUtilizedHost(dc: CloudSimDatacenter, excluded: ReadonlySet<number>
   return best;
 }
 
-function fromUnderUtilizedHosts(dc: CloudSimDatacenter, rules: PlannerRules, overloaded: Set<number>): Migration[] {
+function fromUnderUtilizedHosts(dc: CloudSimDatacenter, rules: PlannerRules, overloaded: HostFlags): Migration[] {
   const out: Migration[] = [];
-  const switchedOff = dc.hosts.filter((h) => h.utilization() === 0).map((h) => h.id);
   // CloudSim also excludes the targets of its (still empty) migration map here, so overload targets stay
   // candidates for emptying: a VM can be planned twice in one round, and both moves are counted.
-  const notSources = new Set([...overloaded, ...switchedOff]);
-  const notTargets = new Set([...overloaded, ...switchedOff]);
-  while (notSources.size < dc.hosts.length) {
+  const notSources = Uint8Array.from(overloaded);
+  for (const h of dc.hosts) if (h.utilization() === 0) notSources[h.id] = 1;
+  const notTargets = Uint8Array.from(notSources);
+  let excludedSources = 0;
+  for (const f of notSources) excludedSources += f;
+  const mark = (id: number) => {
+    if (!notSources[id]) excludedSources++;
+    notSources[id] = 1;
+  };
+  while (excludedSources < dc.hosts.length) {
     const h = underUtilizedHost(dc, notSources);
     if (!h) break;
-    notSources.add(h.id);
-    notTargets.add(h.id);
+    mark(h.id);
+    notTargets[h.id] = 1;
     const vms = h.vms.filter((vm) => !dc.vms.inMigration[vm]);
     if (vms.length === 0) continue;
     const placed = placeAll(dc, rules, vms, notTargets, true);
-    for (const m of placed) notSources.add(m.host);
+    for (const m of placed) mark(m.host);
     out.push(...placed);
   }
   return out;
@@ -151,7 +156,7 @@ function fromUnderUtilizedHosts(dc: CloudSimDatacenter, rules: PlannerRules, ove
 
 /** optimizeAllocation: the migrations to start now, in CloudSim's order. */
 export function planMigrations(dc: CloudSimDatacenter, rules: PlannerRules): Migration[] {
-  const overloadedHosts = dc.hosts.filter((h) => rules.detect(dc, h));
+  const overloadedHosts = dc.hosts.filter((h) => rules.detect(dc, h, -1));
   const saved: Array<[CloudSimHost, number]> = [];
   for (const h of dc.hosts) for (const vm of h.vms) if (!h.migratingIn.includes(vm)) saved.push([h, vm]);
 
@@ -162,10 +167,11 @@ export function planMigrations(dc: CloudSimDatacenter, rules: PlannerRules): Mig
       if (vm === undefined) break;
       toMigrate.push(vm);
       dc.vmDestroy(h, vm);
-      if (!rules.detect(dc, h)) break;
+      if (!rules.detect(dc, h, -1)) break;
     }
   }
-  const overloaded = new Set(overloadedHosts.map((h) => h.id));
+  const overloaded = new Uint8Array(dc.hosts.length);
+  for (const h of overloadedHosts) overloaded[h.id] = 1;
   const plan = placeAll(dc, rules, toMigrate, overloaded, false);
   plan.push(...fromUnderUtilizedHosts(dc, rules, overloaded));
 

@@ -6,7 +6,11 @@
 import { countNonZeroBeginning, iqr, loessEstimates, mad, robustLoessEstimates } from './cloudsim-math';
 import { HISTORY_LENGTH, type CloudSimDatacenter, type CloudSimHost } from './datacenter';
 
-export type OverloadDetector = (dc: CloudSimDatacenter, host: CloudSimHost) => boolean;
+/**
+ * Whether the host is overloaded, as if `extra` (a VM id, or -1) were appended to its VM list: CloudSim checks a
+ * candidate target by creating the VM there, asking, and destroying it again, which leaves the host as it was.
+ */
+export type OverloadDetector = (dc: CloudSimDatacenter, host: CloudSimHost, extra: number) => boolean;
 
 export type CloudSimDetection = 'thr' | 'iqr' | 'mad' | 'lr' | 'lrr';
 
@@ -21,36 +25,39 @@ export const CLOUDSIM_PARAMETERS: Record<CloudSimDetection, number> = {
 const FALLBACK_THRESHOLD = 0.7;
 
 /** Sum of the requests of the host's VMs over its capacity. */
-export function requestedUtilization(dc: CloudSimDatacenter, host: CloudSimHost): number {
+export function requestedUtilization(dc: CloudSimDatacenter, host: CloudSimHost, extra = -1): number {
   let total = 0;
   for (const vm of host.vms) total += dc.vms.requested(vm);
+  if (extra >= 0) total += dc.vms.requested(extra);
   return total / host.totalMips;
 }
 
 /** PowerHostUtilizationHistory.getUtilizationHistory: the VMs' histories weighted by MIPS, zero tail trimmed. */
-export function hostUtilizationHistory(dc: CloudSimDatacenter, host: CloudSimHost): Float64Array {
+export function hostUtilizationHistory(dc: CloudSimDatacenter, host: CloudSimHost, extra = -1): Float64Array {
   const out = new Float64Array(HISTORY_LENGTH);
   const v = dc.vms;
-  for (const vm of host.vms) {
+  const add = (vm: number) => {
     const base = vm * HISTORY_LENGTH;
     const n = v.historyLength[vm]!;
     const mips = v.mips[vm]!;
     for (let i = 0; i < n; i++) out[i]! += (v.history[base + i]! * mips) / host.totalMips;
-  }
+  };
+  for (const vm of host.vms) add(vm);
+  if (extra >= 0) add(extra);
   return out.subarray(0, countNonZeroBeginning(out));
 }
 
 export function staticThreshold(threshold: number): OverloadDetector {
-  return (dc, host) => requestedUtilization(dc, host) > threshold;
+  return (dc, host, extra) => requestedUtilization(dc, host, extra) > threshold;
 }
 
 /** IQR and MAD: threshold 1 − s × spread of the history once 12 values are there. */
 function spreadThreshold(spread: (data: Float64Array) => number, safety: number): OverloadDetector {
   const fallback = staticThreshold(FALLBACK_THRESHOLD);
-  return (dc, host) => {
-    const data = hostUtilizationHistory(dc, host);
-    if (countNonZeroBeginning(data) < 12) return fallback(dc, host);
-    return requestedUtilization(dc, host) > 1 - safety * spread(data);
+  return (dc, host, extra) => {
+    const data = hostUtilizationHistory(dc, host, extra);
+    if (countNonZeroBeginning(data) < 12) return fallback(dc, host, extra);
+    return requestedUtilization(dc, host, extra) > 1 - safety * spread(data);
   };
 }
 
@@ -58,15 +65,16 @@ function spreadThreshold(spread: (data: Float64Array) => number, safety: number)
 function regression(robust: boolean, safety: number, interval: number): OverloadDetector {
   const fallback = staticThreshold(FALLBACK_THRESHOLD);
   const length = 10;
-  return (dc, host) => {
-    const history = hostUtilizationHistory(dc, host);
-    if (history.length < length) return fallback(dc, host);
+  return (dc, host, extra) => {
+    const history = hostUtilizationHistory(dc, host, extra);
+    if (history.length < length) return fallback(dc, host, extra);
     const reversed = new Float64Array(length);
     for (let i = 0; i < length; i++) reversed[i] = history[length - i - 1]!;
     const estimates = robust ? robustLoessEstimates(reversed) : loessEstimates(reversed);
-    if (estimates === null) return fallback(dc, host);
+    if (estimates === null) return fallback(dc, host, extra);
     let maxRam = -2147483648;
     for (const vm of host.vms) maxRam = Math.max(maxRam, dc.vms.ramMb[vm]!);
+    if (extra >= 0) maxRam = Math.max(maxRam, dc.vms.ramMb[extra]!);
     const migrationIntervals = Math.ceil(maxRam / (1_000_000 / (2 * 8000)) / interval);
     const predicted = (estimates[0] + estimates[1] * (length + migrationIntervals)) * safety;
     return predicted >= 1;

@@ -77,8 +77,9 @@ export function simulateConsolidation(
   );
 
   // Datacenter.processVmCreate for each VM in id order, placed by the policy itself.
+  const noHosts = new Uint8Array(hostCount);
   for (let vm = 0; vm < vms.count; vm++) {
-    const h = findHostForVm(dc, rules, vm, new Set());
+    const h = findHostForVm(dc, rules, vm, noHosts);
     if (!h || !dc.vmCreate(h, vm)) throw new RangeError(`VM ${vm} (${vms.mips[vm]} MIPS) fits no host`);
     vms.table[vm] = h.id;
     // Created with no cloudlet yet: the scheduler caches a request of 0 until the first update.
