@@ -15,7 +15,16 @@ export interface Migration {
 export interface PlannerRules {
   detect: OverloadDetector;
   /** A hard placement constraint (hyperaudit's perimeters); CloudSim's policies allow every host. */
-  allowed?: (vm: number, host: number) => boolean;
+  allowed?: (dc: CloudSimDatacenter, vm: number, host: CloudSimHost) => boolean;
+  /** Whether a target takes the VM without overloading; CloudSim asks its overload detector. */
+  accepts?: (dc: CloudSimDatacenter, host: CloudSimHost, vm: number) => boolean;
+  /**
+   * Price a move at the host's power after minus before the move, counting an empty host's idle power.
+   * CloudSim compares against the host's power at its last update, so switching a host on looks cheap.
+   */
+  truePowerCost?: boolean;
+  /** Only hosts below this utilisation are emptied (CloudSim: any active host, least loaded first). */
+  underloadBelow?: number;
 }
 
 /** PowerVmAllocationPolicyMigrationAbstract.getUtilizationOfCpuMips (a VM migrating in counts in full). */
@@ -48,12 +57,15 @@ export function findHostForVm(
   const request = dc.vms.requested(vm);
   for (const h of dc.hosts) {
     if (excluded[h.id] || !dc.isSuitable(h, vm)) continue;
-    if (rules.allowed && !rules.allowed(vm, h.id)) continue;
+    if (rules.allowed && !rules.allowed(dc, vm, h)) continue;
     const mips = plannedMips(h);
     const after = h.power(Math.min(1, (mips + request) / h.totalMips));
-    const diff = after - h.storedPower();
+    const before = !rules.truePowerCost ? h.storedPower() : mips === 0 ? 0 : h.power(Math.min(1, mips / h.totalMips));
+    const diff = after - before;
     if (!(diff < minPower)) continue;
-    if (mips !== 0 && rules.detect(dc, h, vm)) continue;
+    if (rules.accepts) {
+      if (!rules.accepts(dc, h, vm)) continue;
+    } else if (mips !== 0 && rules.detect(dc, h, vm)) continue;
     minPower = diff;
     best = h;
   }
@@ -113,8 +125,8 @@ function isAllMigratingOutOrAnyIn(dc: CloudSimDatacenter, h: CloudSimHost): bool
 }
 
 /** getUnderUtilizedHost: the least-loaded active host (by its last measured utilisation). */
-function underUtilizedHost(dc: CloudSimDatacenter, excluded: HostFlags): CloudSimHost | undefined {
-  let min = 1;
+function underUtilizedHost(dc: CloudSimDatacenter, excluded: HostFlags, below = 1): CloudSimHost | undefined {
+  let min = below;
   let best: CloudSimHost | undefined;
   for (const h of dc.hosts) {
     if (excluded[h.id]) continue;
@@ -141,7 +153,7 @@ function fromUnderUtilizedHosts(dc: CloudSimDatacenter, rules: PlannerRules, ove
     notSources[id] = 1;
   };
   while (excludedSources < dc.hosts.length) {
-    const h = underUtilizedHost(dc, notSources);
+    const h = underUtilizedHost(dc, notSources, rules.underloadBelow);
     if (!h) break;
     mark(h.id);
     notTargets[h.id] = 1;
