@@ -14,6 +14,8 @@ export interface ConsolidationOptions {
   stepSeconds?: number;
   /** Constants.SIMULATION_LIMIT. */
   limitSeconds?: number;
+  /** Perimeter of each VM (sorted trace order), to count hosts that mix perimeters whatever the policy. */
+  perimeterOf?: Int32Array;
 }
 
 export interface ConsolidationResult {
@@ -32,6 +34,8 @@ export interface ConsolidationResult {
   /** Share of requested MIPS not allocated, over all VMs and the whole day. */
   overallViolation: number;
   vmsRemoved: number;
+  /** Hosts running VMs of two perimeters, summed over scheduling steps (after each step's moves start). */
+  mixedPerimeterHostSteps: number;
   /** Simulated seconds of the last event processed. */
   lastEventSeconds: number;
 }
@@ -88,6 +92,15 @@ export function simulateConsolidation(
   }
 
   let migrations = 0;
+  let mixed = 0;
+  const perimeterOf = opts.perimeterOf;
+  const countMixed = () => {
+    if (!perimeterOf) return;
+    for (const h of hosts) {
+      const first = h.vms[0];
+      if (first !== undefined && h.vms.some((vm) => perimeterOf[vm] !== perimeterOf[first])) mixed++;
+    }
+  };
   let pending: PendingMigration[] = [];
   const completeUpTo = (until: number) => {
     const due = pending.filter((m) => m.time <= until);
@@ -121,6 +134,7 @@ export function simulateConsolidation(
       migrations++;
       pending.push({ time: time + dc.migrationSeconds(m.vm), vm: m.vm, host: m.host });
     }
+    countMixed();
   }
   completeUpTo(limit);
 
@@ -147,6 +161,7 @@ export function simulateConsolidation(
     esv: energyKWh * slav,
     overallViolation: vms.totalRequested > 0 ? (vms.totalRequested - vms.totalAllocated) / vms.totalRequested : 0,
     vmsRemoved: removed,
+    mixedPerimeterHostSteps: mixed,
     lastEventSeconds: dc.lastProcessTime,
   };
 }
