@@ -36,6 +36,10 @@ export class CloudSimHost {
   readonly bw = new Map<number, number>();
   utilizationMips = 0;
   previousUtilizationMips = 0;
+  /** Power at utilizationMips, refreshed at each update. */
+  private stored = Number.NaN;
+  /** Touched while planning (its allocation must be restored). */
+  dirty = false;
   // Last state-history entry and the SLATAH sums of the entries before it.
   lastTime = -1;
   lastAllocated = 0;
@@ -67,7 +71,20 @@ export class CloudSimHost {
 
   /** PowerHost.getPower: at the utilisation of the last update (planning does not move it). */
   storedPower(): number {
-    return this.power();
+    if (Number.isNaN(this.stored)) this.stored = this.power();
+    return this.stored;
+  }
+
+  setUtilizationMips(mips: number): void {
+    this.utilizationMips = mips;
+    this.stored = Number.NaN;
+  }
+
+  /** Sum of the allocations in the scheduler's order (the VM list's order: both append and remove alike). */
+  allocatedSum(): number {
+    let sum = 0;
+    for (const a of this.schedAllocated) sum += a;
+    return sum;
   }
 
   /** VmScheduler.getTotalAllocatedMipsForVm. */
@@ -190,6 +207,14 @@ export class CloudSimHost {
     this.bwAvailable -= bw;
     this.bw.set(vm, bw);
     return true;
+  }
+
+  clearRamBw(): void {
+    if (this.ram.size === 0 && this.bw.size === 0) return;
+    this.ram.clear();
+    this.ramAvailable = this.type.ramMb;
+    this.bw.clear();
+    this.bwAvailable = HOST_BW;
   }
 
   releaseRamBw(vm: number): void {
@@ -338,6 +363,7 @@ export class CloudSimDatacenter {
   /** Host.vmCreate. */
   vmCreate(h: CloudSimHost, vm: number): boolean {
     const v = this.vms;
+    h.dirty = true;
     const instantiating = v.instantiating[vm] === 1;
     // Vm.getCurrentRequestedRam/Bw: the cloudlets' RAM and BW models are null, so 0 once instantiated.
     if (!h.takeRam(vm, instantiating ? v.ramMb[vm]! : 0)) return false;
@@ -363,6 +389,7 @@ export class CloudSimDatacenter {
 
   /** Host.vmDestroy. */
   vmDestroy(h: CloudSimHost, vm: number): void {
+    h.dirty = true;
     h.releaseRamBw(vm);
     h.deallocate(vm);
     removeFirst(h.vms, vm);
@@ -431,9 +458,18 @@ export class CloudSimDatacenter {
     const v = this.vms;
     for (const vm of h.vms) if (h.hasAllocation(vm)) v.updateProcessing(vm, time);
     h.previousUtilizationMips = h.utilizationMips;
-    h.utilizationMips = 0;
+    if (h.vms.length === 0 && h.schedVm.length === 0) {
+      // An empty host: nothing to reallocate, only its (idle) state to record.
+      h.setUtilizationMips(0);
+      h.addState(time, 0, 0, false);
+      return;
+    }
+    let utilizationMips = 0;
     let hostRequested = 0;
-    h.deallocateMany(h.vms);
+    // Deallocating every listed VM empties the scheduler when it holds exactly the listed VMs (always, outside
+    // a planning round); otherwise the leftovers are re-allocated as CloudSim would.
+    if (h.schedVm.length === h.vms.length) h.deallocateAll();
+    else h.deallocateMany(h.vms);
     for (const vm of h.vms) this.allocatePes(h, vm);
     for (const vm of h.vms) {
       const requested = v.requested(vm);
@@ -444,10 +480,11 @@ export class CloudSimDatacenter {
         // Performance degradation due to migration: the source still bills the VM's full load.
         if (migrating) allocated /= 0.9;
       }
-      h.utilizationMips += allocated;
+      utilizationMips += allocated;
       hostRequested += requested;
     }
-    h.addState(time, h.utilizationMips, hostRequested, h.utilizationMips > 0);
+    h.setUtilizationMips(utilizationMips);
+    h.addState(time, utilizationMips, hostRequested, utilizationMips > 0);
   }
 
   /**
@@ -469,6 +506,7 @@ export class CloudSimDatacenter {
     }
     const v = this.vms;
     for (const h of this.hosts) {
+      if (h.vms.length === 0) continue;
       const done = h.vms.filter((vm) => !v.inMigration[vm] && v.requested(vm) === 0);
       for (const vm of done) {
         const owner = v.table[vm]!;

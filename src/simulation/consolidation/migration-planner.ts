@@ -29,6 +29,7 @@ export interface PlannerRules {
 
 /** PowerVmAllocationPolicyMigrationAbstract.getUtilizationOfCpuMips (a VM migrating in counts in full). */
 function plannedMips(h: CloudSimHost): number {
+  if (h.migratingIn.length === 0) return h.allocatedSum();
   let mips = 0;
   for (const vm of h.vms) {
     const allocated = h.allocatedFor(vm);
@@ -55,8 +56,10 @@ export function findHostForVm(
   let minPower = Number.MAX_VALUE;
   let best: CloudSimHost | undefined;
   const request = dc.vms.requested(vm);
+  const instantiating = dc.vms.instantiating[vm] === 1;
   for (const h of dc.hosts) {
-    if (excluded[h.id] || !dc.isSuitable(h, vm)) continue;
+    if (excluded[h.id]) continue;
+    if (instantiating ? !dc.isSuitable(h, vm) : h.peMips < request || h.available < request) continue;
     if (rules.allowed && !rules.allowed(dc, vm, h)) continue;
     const mips = plannedMips(h);
     const after = h.power(Math.min(1, (mips + request) / h.totalMips));
@@ -169,6 +172,7 @@ function fromUnderUtilizedHosts(dc: CloudSimDatacenter, rules: PlannerRules, ove
 /** optimizeAllocation: the migrations to start now, in CloudSim's order. */
 export function planMigrations(dc: CloudSimDatacenter, rules: PlannerRules): Migration[] {
   const overloadedHosts = dc.hosts.filter((h) => rules.detect(dc, h, -1));
+  for (const h of dc.hosts) h.dirty = false;
   const saved: Array<[CloudSimHost, number]> = [];
   for (const h of dc.hosts) for (const vm of h.vms) if (!h.migratingIn.includes(vm)) saved.push([h, vm]);
 
@@ -187,14 +191,24 @@ export function planMigrations(dc: CloudSimDatacenter, rules: PlannerRules): Mig
   const plan = placeAll(dc, rules, toMigrate, overloaded, false);
   plan.push(...fromUnderUtilizedHosts(dc, rules, overloaded));
 
-  // restoreAllocation.
-  for (const h of dc.hosts) {
+  // restoreAllocation. A host planning never touched would be rebuilt exactly as it stands (same VMs, same
+  // order, same requests), so only touched hosts are rebuilt; RAM and bandwidth shares drop to the VMs'
+  // current requests (0) everywhere, as vmDestroyAll + vmCreate leave them.
+  const dirty = dc.hosts.filter((h) => h.dirty);
+  for (const h of dc.hosts) h.clearRamBw();
+  for (const h of dirty) {
     dc.vmDestroyAll(h);
     dc.reallocateMigratingIn(h);
   }
   for (const [h, vm] of saved) {
+    if (!h.dirty) {
+      // Planning may have pointed the VM at a trial target (Vm.setHost); restoring sets it back.
+      dc.vms.host[vm] = h.id;
+      continue;
+    }
     if (!dc.vmCreate(h, vm)) throw new Error(`could not restore VM ${vm} on host ${h.id}`);
     dc.vms.table[vm] = h.id;
   }
+  for (const h of dc.hosts) h.dirty = false;
   return plan;
 }
