@@ -5,11 +5,27 @@
  */
 
 /** commons-math3 Percentile, default (legacy) estimation: pos = p(n+1)/100, linear between neighbours. */
+/** Ascending copy; insertion sort, as these arrays hold at most 30 values. */
+function sortedCopy(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    let j = i - 1;
+    while (j >= 0 && out[j]! > x) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = x;
+  }
+  return out;
+}
+
 export function percentile(values: ArrayLike<number>, p: number): number {
   const n = values.length;
   if (n === 0) return Number.NaN;
   if (n === 1) return values[0]!;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortedCopy(values);
   const pos = (p * (n + 1)) / 100;
   const fpos = Math.floor(pos);
   const d = pos - fpos;
@@ -33,7 +49,7 @@ export function mad(data: ArrayLike<number>): number {
 
 /** MathUtil.iqr: sorted[round(0.75(n+1)) − 1] − sorted[round(0.25(n+1)) − 1], Java's round (half up). */
 export function iqr(data: ArrayLike<number>): number {
-  const sorted = Float64Array.from(data).sort();
+  const sorted = sortedCopy(data);
   const q1 = Math.floor(0.25 * (sorted.length + 1) + 0.5) - 1;
   const q3 = Math.floor(0.75 * (sorted.length + 1) + 0.5) - 1;
   return sorted[q3]! - sorted[q1]!;

@@ -32,19 +32,26 @@ export function requestedUtilization(dc: CloudSimDatacenter, host: CloudSimHost,
   return total / host.totalMips;
 }
 
-/** PowerHostUtilizationHistory.getUtilizationHistory: the VMs' histories weighted by MIPS, zero tail trimmed. */
+// One scratch buffer: detectors run millions of times a day and never re-enter each other.
+const scratch = new Float64Array(HISTORY_LENGTH);
+
+/**
+ * PowerHostUtilizationHistory.getUtilizationHistory: the VMs' histories weighted by MIPS, zero tail trimmed.
+ * The view is only valid until the next call.
+ */
 export function hostUtilizationHistory(dc: CloudSimDatacenter, host: CloudSimHost, extra = -1): Float64Array {
-  const out = new Float64Array(HISTORY_LENGTH);
+  scratch.fill(0);
   const v = dc.vms;
-  const add = (vm: number) => {
+  const n = host.vms.length;
+  for (let k = 0; k <= n; k++) {
+    const vm = k < n ? host.vms[k]! : extra;
+    if (vm < 0) break;
     const base = vm * HISTORY_LENGTH;
-    const n = v.historyLength[vm]!;
+    const len = v.historyLength[vm]!;
     const mips = v.mips[vm]!;
-    for (let i = 0; i < n; i++) out[i]! += (v.history[base + i]! * mips) / host.totalMips;
-  };
-  for (const vm of host.vms) add(vm);
-  if (extra >= 0) add(extra);
-  return out.subarray(0, countNonZeroBeginning(out));
+    for (let i = 0; i < len; i++) scratch[i]! += (v.history[base + i]! * mips) / host.totalMips;
+  }
+  return scratch.subarray(0, countNonZeroBeginning(scratch));
 }
 
 export function staticThreshold(threshold: number): OverloadDetector {
