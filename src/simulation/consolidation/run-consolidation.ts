@@ -1,4 +1,5 @@
 /** One `simulate --accounting cloudsim --policy …` run: perimeters resolved, policy built, day simulated. */
+import { basename } from 'node:path';
 import type { Trace } from '../trace';
 import { compareTraceNames } from '../trace';
 import { mappedPerimeters, perimeterCount, slicePerimeters } from './perimeters';
@@ -27,7 +28,9 @@ export function runConsolidation(
 ): ConsolidationRun {
   const sorted = [...traces].sort((a, b) => compareTraceNames(a.name, b.name));
   const names = sorted.map((t) => t.name);
-  const perimeterOf = opts.perimeters ? mappedPerimeters(names, opts.perimeters) : slicePerimeters(names);
+  // Perimeter maps name trace files; traces loaded from a folder carry their path.
+  const files = names.map((n) => basename(n));
+  const perimeterOf = opts.perimeters ? mappedPerimeters(files, opts.perimeters) : slicePerimeters(files);
   const stepSeconds = opts.stepSeconds ?? 300;
   const rules = policyRules(policy, perimeterOf, stepSeconds);
   const result = simulateConsolidation(sorted, () => rules, {
