@@ -5,7 +5,7 @@ import type { ConsolidationPolicy } from '../../src/simulation/consolidation/pol
 import { runConsolidation } from '../../src/simulation/consolidation/run-consolidation';
 import { parseTrace } from '../../src/simulation/trace';
 
-// PlanetLab day 20110303 as CloudSim ships it (test/fixtures/planetlab/README.md). A day takes a few seconds
+// PlanetLab day 20110303 as CloudSim 4.0 ships it (copied from Cloudslab/cloudsim, see docs/simulation.md). A day takes a few seconds
 // of CPU per policy; the timeout leaves room for a loaded 2-core machine.
 const DAY = join(import.meta.dirname, '../fixtures/planetlab/20110303');
 const traces = readdirSync(DAY).map((f) => parseTrace(f, readFileSync(join(DAY, f), 'utf8'), 288));

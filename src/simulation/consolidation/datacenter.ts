@@ -507,7 +507,9 @@ export class CloudSimDatacenter {
     const v = this.vms;
     for (const h of this.hosts) {
       if (h.vms.length === 0) continue;
-      const done = h.vms.filter((vm) => !v.inMigration[vm] && v.requested(vm) === 0);
+      let done: number[] | undefined;
+      for (const vm of h.vms) if (!v.inMigration[vm] && v.requested(vm) === 0) (done ??= []).push(vm);
+      if (!done) continue;
       for (const vm of done) {
         const owner = v.table[vm]!;
         v.table[vm] = -1;
