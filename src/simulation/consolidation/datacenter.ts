@@ -38,6 +38,8 @@ export class CloudSimHost {
   previousUtilizationMips = 0;
   /** Power at utilizationMips, refreshed at each update. */
   private stored = Number.NaN;
+  /** allocatedSum() until the allocation changes. */
+  private sum = Number.NaN;
   /** Touched while planning (its allocation must be restored). */
   dirty = false;
   // Last state-history entry and the SLATAH sums of the entries before it.
@@ -82,9 +84,12 @@ export class CloudSimHost {
 
   /** Sum of the allocations in the scheduler's order (the VM list's order: both append and remove alike). */
   allocatedSum(): number {
-    let sum = 0;
-    for (const a of this.schedAllocated) sum += a;
-    return sum;
+    if (Number.isNaN(this.sum)) {
+      let sum = 0;
+      for (const a of this.schedAllocated) sum += a;
+      this.sum = sum;
+    }
+    return this.sum;
   }
 
   /** VmScheduler.getTotalAllocatedMipsForVm. */
@@ -99,6 +104,7 @@ export class CloudSimHost {
 
   /** VmSchedulerTimeSharedOverSubscription.allocatePesForVm(String, List). */
   allocateInner(vm: number, mips: number): void {
+    this.sum = Number.NaN;
     const capped = mips > this.peMips ? this.peMips : mips;
     let total = capped;
     let i = this.schedVm.indexOf(vm);
@@ -146,6 +152,7 @@ export class CloudSimHost {
 
   /** VmSchedulerTimeShared.deallocatePesForVm: drop one VM and re-allocate the others from scratch. */
   deallocate(vm: number): void {
+    this.sum = Number.NaN;
     const i = this.schedVm.indexOf(vm);
     if (i >= 0) {
       this.schedVm.splice(i, 1);
@@ -157,6 +164,7 @@ export class CloudSimHost {
 
   /** Re-allocate every requested VM in insertion order (what deallocatePesForVm does after its removal). */
   rebuild(): void {
+    this.sum = Number.NaN;
     this.available = this.totalMips;
     const n = this.schedVm.length;
     const vms = this.schedVm.slice();
@@ -169,6 +177,7 @@ export class CloudSimHost {
 
   /** VmSchedulerTimeShared.deallocatePesForAllVms. */
   deallocateAll(): void {
+    this.sum = Number.NaN;
     this.schedVm.length = 0;
     this.schedRequested.length = 0;
     this.schedAllocated.length = 0;
@@ -177,6 +186,7 @@ export class CloudSimHost {
 
   /** Drop the listed VMs' requests, then re-allocate the rest (deallocatePesForVm for each of them). */
   deallocateMany(vms: readonly number[]): void {
+    this.sum = Number.NaN;
     for (const vm of vms) {
       const i = this.schedVm.indexOf(vm);
       if (i >= 0) {
