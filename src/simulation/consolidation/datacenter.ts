@@ -105,7 +105,7 @@ export class CloudSimHost {
   /** VmSchedulerTimeSharedOverSubscription.allocatePesForVm(String, List). */
   allocateInner(vm: number, mips: number): void {
     this.sum = Number.NaN;
-    const capped = mips > this.peMips ? this.peMips : mips;
+    const capped = Math.min(mips, this.peMips);
     let total = capped;
     let i = this.schedVm.indexOf(vm);
     if (i < 0) {
@@ -133,7 +133,7 @@ export class CloudSimHost {
     let required = 0;
     for (let i = 0; i < n; i++) {
       const mips = this.schedRequested[i]!;
-      let r = mips > this.peMips ? this.peMips : mips;
+      let r = Math.min(mips, this.peMips);
       if (this.schedIn.has(this.schedVm[i]!)) r *= 0.1;
       required += r;
     }
@@ -141,7 +141,7 @@ export class CloudSimHost {
     for (let i = 0; i < n; i++) {
       const vm = this.schedVm[i]!;
       const mips = this.schedRequested[i]!;
-      let m = mips > this.peMips ? this.peMips : mips;
+      let m = Math.min(mips, this.peMips);
       if (this.schedOut.has(vm)) m = m * scale * 0.9;
       else if (this.schedIn.has(vm)) m = m * 0.1 * scale;
       else m *= scale;
@@ -518,7 +518,11 @@ export class CloudSimDatacenter {
     for (const h of this.hosts) {
       if (h.vms.length === 0) continue;
       let done: number[] | undefined;
-      for (const vm of h.vms) if (!v.inMigration[vm] && v.requested(vm) === 0) (done ??= []).push(vm);
+      for (const vm of h.vms) {
+        if (v.inMigration[vm] || v.requested(vm) !== 0) continue;
+        done ??= [];
+        done.push(vm);
+      }
       if (!done) continue;
       for (const vm of done) {
         const owner = v.table[vm]!;
