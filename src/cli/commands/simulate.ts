@@ -12,6 +12,11 @@ import { applyWhatIf, compareResults } from '../../simulation/what-if';
 import { jsonErrorMessage } from '../../sources/json-position';
 import type { Fleet } from '../../model/fleet';
 import type { Trace } from '../../simulation/trace';
+import { z } from 'zod';
+import { formatConsolidation } from '../../simulation/consolidation/format-consolidation';
+import { PerimeterMapError } from '../../simulation/consolidation/perimeters';
+import { CONSOLIDATION_POLICIES, type ConsolidationPolicy } from '../../simulation/consolidation/policies';
+import { runConsolidation, type ConsolidationRun } from '../../simulation/consolidation/run-consolidation';
 
 interface SimulateCliOptions extends StoreCliOptions {
   scenario?: string;
@@ -23,6 +28,8 @@ interface SimulateCliOptions extends StoreCliOptions {
   start?: string;
   whatIf?: string;
   accounting: 'native' | 'cloudsim';
+  policy?: ConsolidationPolicy;
+  perimeters?: string;
   format: 'table' | 'json';
   out?: string;
 }
@@ -49,6 +56,24 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   } catch (err) {
     throw new InputError(`${path}: not valid JSON (${jsonErrorMessage(err)})`);
   }
+}
+
+/** `--perimeters` file: trace file name → perimeter name. */
+const PerimeterMapSchema = z.record(z.string().min(1), z.string().min(1).max(200));
+
+async function readPerimeterMap(path: string): Promise<Record<string, string>> {
+  const parsed = PerimeterMapSchema.safeParse(await readJsonFile(path, 'perimeter map'));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `${path}: expected an object of trace name → perimeter name${issue ? ` (${issue.path.join('.') || 'root'}: ${issue.message})` : ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+function consolidationJson(r: ConsolidationRun) {
+  return { kind: 'hyperaudit.simulation.consolidation', accounting: 'cloudsim', ...r };
 }
 
 function cloudSimJson(r: CloudSimResult) {
@@ -94,6 +119,16 @@ export function register(program: Command, run: CommandRunner): void {
         .choices(['native', 'cloudsim'])
         .default('native'),
     )
+    .addOption(
+      new Option(
+        '--policy <name>',
+        'with --accounting cloudsim: CloudSim 4.0 dynamic consolidation (thr/iqr/mad/lr/lrr with MMT) or hyperaudit’s perimeter-aware policy',
+      ).choices([...CONSOLIDATION_POLICIES]),
+    )
+    .option(
+      '--perimeters <file>',
+      'with --policy: JSON object of trace name → perimeter (default: the PlanetLab slice in each trace name)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('--out <file>', 'write the output here instead of stdout');
   addStoreOptions(cmd).action((opts: SimulateCliOptions) =>
@@ -125,12 +160,34 @@ export function register(program: Command, run: CommandRunner): void {
               '--accounting cloudsim runs CloudSim’s own scenario; it takes no --scenario or --what-if',
             );
           const traces = await loadTraceDirectory(opts.traces);
+          if (opts.policy !== undefined) {
+            const perimeters = opts.perimeters !== undefined ? await readPerimeterMap(opts.perimeters) : undefined;
+            let run: ConsolidationRun;
+            try {
+              run = runConsolidation([...traces.values()], opts.policy, {
+                ...(stepSeconds !== undefined ? { stepSeconds } : {}),
+                ...(perimeters ? { perimeters } : {}),
+              });
+            } catch (err) {
+              if (err instanceof PerimeterMapError) throw new InputError(`${opts.perimeters}: ${err.message}`);
+              throw err;
+            }
+            await emit(
+              opts.format === 'json'
+                ? `${JSON.stringify(consolidationJson(run), null, 2)}\n`
+                : formatConsolidation(run),
+            );
+            return EXIT.ok;
+          }
+          if (opts.perimeters !== undefined) throw new UsageError('--perimeters needs --policy');
           const result = simulateCloudSim([...traces.values()], stepSeconds !== undefined ? { stepSeconds } : {});
           await emit(
             opts.format === 'json' ? `${JSON.stringify(cloudSimJson(result), null, 2)}\n` : formatCloudSim(result),
           );
           return EXIT.ok;
         }
+        if (opts.policy !== undefined || opts.perimeters !== undefined)
+          throw new UsageError('--policy and --perimeters need --accounting cloudsim');
         const changes: WhatIfChange[] | undefined =
           opts.whatIf !== undefined
             ? parseWhatIf(await readJsonFile(opts.whatIf, 'what-if file'), opts.whatIf)
