@@ -1,5 +1,6 @@
 import { emptyFleet, type Fleet, type HostView, type VmView } from '../../src/model/fleet';
 import { mulberry32 } from '../../src/simulation/random';
+import type { FleetEvent } from '../../src/model/event';
 
 /**
  * A seeded synthetic fleet for benches and scale tests: hosts in 16-host clusters (by default) over three
@@ -17,7 +18,6 @@ export interface GeneratedFleetOptions {
   /** VMs placed on a host id no source reported. */
   strayVms?: number;
 }
-
 
 const GOOD_ESXI: Record<string, string | number | boolean> = {
   'Security.AccountLockFailures': 5,
@@ -176,3 +176,14 @@ export function generateFleet(options: GeneratedFleetOptions): Fleet {
   return fleet;
 }
 
+/** The fleet as the upsert events a source would send (migrations left out: they are events of their own). */
+export function fleetEvents(fleet: Fleet, time = '2026-11-20T12:00:00.000Z'): FleetEvent[] {
+  const events: FleetEvent[] = [];
+  for (const p of fleet.perimeters.values())
+    events.push({ id: `p-${p.id}`, time, type: 'perimeter.upsert', perimeter: p } as FleetEvent);
+  for (const h of fleet.hosts.values())
+    events.push({ id: `h-${h.id}`, time, type: 'host.upsert', host: h } as FleetEvent);
+  for (const { movements: _m, perimeterSource: _s, ...vm } of fleet.vms.values())
+    events.push({ id: `v-${vm.id}`, time, type: 'vm.upsert', vm } as FleetEvent);
+  return events;
+}
