@@ -147,12 +147,12 @@ export function mergeEvaluations(parts: readonly Evaluation[]): Evaluation {
   const ids = new Map<string, string[]>();
   for (const part of parts) {
     for (const c of part.coverage) {
-      let list = ids.get(c.ruleId);
-      if (!list) {
-        ids.set(c.ruleId, (list = []));
+      const list = ids.get(c.ruleId);
+      if (list) list.push(...c.resourceIds);
+      else {
+        ids.set(c.ruleId, [...c.resourceIds]);
         order.push(c.ruleId);
       }
-      list.push(...c.resourceIds);
     }
   }
   const coverage: RuleCoverage[] = order.map((ruleId) => ({ ruleId, resourceIds: ids.get(ruleId)!.sort() }));

@@ -71,14 +71,13 @@ export function generateFleet(options: GeneratedFleetOptions): Fleet {
       : `c${Math.floor(h / perCluster)}`;
   const fleet = emptyFleet();
   const perimeters = ['pci', 'corp', 'dmz', 'dev', 'research'];
-  perimeters.forEach((id, i) =>
+  for (const [i, id] of perimeters.entries())
     fleet.perimeters.set(id, {
       id,
       trustLevel: i * 2,
       allowedClusters: Array.from({ length: 40 }, (_, k) => `c${(i * 40 + k) % Math.max(clusters, 1)}`),
       allowedNetworks: [`net-${id}`],
-    }),
-  );
+    });
   for (let h = 0; h < HOSTS; h++) {
     const vendor = chance(0.7) ? 'vmware' : chance(0.67) ? 'kvm' : 'hyperv';
     const settings: Record<string, string | number | boolean> = {};
