@@ -3,7 +3,8 @@
  * 100,000 VMs) with the compiled evaluator, against json-rules-engine measured in the same run on a sample and
  * extrapolated: as its documentation suggests for many resource types (one Engine per resource type holding that
  * type's rules, facts as almanac facts, `await engine.run()` per resource), which is the ratio the README quotes,
- * and the naive loop with every rule in one Engine.
+ * and the naive loop with every rule in one Engine. Then the same fleet ingested into a local dynalite and audited
+ * twice through the store, printing the split (read, evaluate, lifecycle, write); `BENCH_AUDIT_STORED=0` skips it.
  */
 import { CompiledRules } from '../src/engine/compile';
 import { indexFleet, contextsOf, type ResourceContext } from '../src/engine/fleet-index';
@@ -11,157 +12,20 @@ import { computeLifecycle } from '../src/engine/lifecycle';
 import { loadRules } from '../src/engine/load-rules';
 import { ReferenceRules } from '../src/engine/reference';
 import { waiverMatcher } from '../src/engine/waivers';
-import { emptyFleet, type Fleet, type HostView, type VmView } from '../src/model/fleet';
+import { fleetEvents, generateFleet } from '../test/support/generated-fleet';
+import { runAudit, type AuditTimings } from '../src/app/audit';
+import { startLocalServer } from '../src/store/local-server';
+import { openDynamoStore } from '../src/store/open-store';
 import type { ResourceType } from '../src/model/finding';
-import { mulberry32 } from '../src/simulation/random';
 
 const HOSTS = Number(process.argv[2] ?? 5000);
 const VMS_PER_HOST = Number(process.argv[3] ?? 20);
 const SAMPLE = 5000;
 
-// Seeded, so every run audits the same fleet.
-const rand = mulberry32(20261126);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-const chance = (p: number) => rand() < p;
-
-const GOOD_ESXI: Record<string, string | number | boolean> = {
-  'Security.AccountLockFailures': 5,
-  'Security.AccountUnlockTime': 900,
-  'Security.PasswordHistory': 5,
-  'UserVars.ESXiShellInteractiveTimeOut': 900,
-  'UserVars.ESXiShellTimeOut': 600,
-  'Mem.ShareForceSalting': 2,
-  'Mem.MemEagerZero': 1,
-  'Net.BlockGuestBPDU': 1,
-  'Syslog.global.auditRecord.storageEnable': true,
-  'Syslog.global.auditRecord.remoteEnable': true,
-  'Syslog.global.auditRecord.storageCapacity': 100,
-  'Syslog.global.certificate.strictX509Compliance': true,
-  'VMkernel.Boot.execInstalledOnly': true,
-  'Security.PasswordQualityControl': 'similar=deny retry=3 min=disabled,disabled,disabled,disabled,15 max=64',
-  'Config.HostAgent.vmacore.soap.sessionTimeout': 10,
-};
-const BAD_ESXI: Record<string, string | number | boolean> = {
-  'Security.AccountLockFailures': 0,
-  'UserVars.ESXiShellTimeOut': 0,
-  'Mem.ShareForceSalting': 0,
-  'Net.BlockGuestBPDU': '0',
-  'Config.HostAgent.plugins.solo.enableMob': 'true',
-  'UserVars.ESXiVPsDisabledProtocols': 'sslv3',
-};
-const VMX_GOOD: Record<string, string | number> = {
-  'RemoteDisplay.maxConnections': 1,
-  'migrate.encryptionMode': 'required',
-  'tools.guest.desktop.autolock': 'TRUE',
-};
-const VMX_BAD: Record<string, string | number> = {
-  'isolation.tools.copy.disable': 'FALSE',
-  'RemoteDisplay.maxConnections': -1,
-  'tools.guestlib.enableHostInfo': 'TRUE',
-  'migrate.encryptionMode': 'opportunistic',
-};
-
-function generateFleet(): Fleet {
-  const fleet = emptyFleet();
-  const perimeters = ['pci', 'corp', 'dmz', 'dev', 'research'];
-  for (const [i, id] of perimeters.entries())
-    fleet.perimeters.set(id, {
-      id,
-      trustLevel: i * 2,
-      allowedClusters: Array.from({ length: 40 }, (_, k) => `c${(i * 40 + k) % 312}`),
-      allowedNetworks: [`net-${id}`],
-    });
-  for (let h = 0; h < HOSTS; h++) {
-    const vendor = chance(0.7) ? 'vmware' : chance(0.67) ? 'kvm' : 'hyperv';
-    const settings: Record<string, string | number | boolean> = {};
-    if (vendor === 'vmware') {
-      for (const [k, v] of Object.entries(GOOD_ESXI)) if (chance(0.9)) settings[k] = v;
-      for (const [k, v] of Object.entries(BAD_ESXI)) if (chance(0.05)) settings[k] = v;
-    } else if (vendor === 'kvm') {
-      settings.security_driver = chance(0.95) ? 'selinux' : 'none';
-      settings.user = chance(0.9) ? 'qemu' : 'root';
-      settings.migrate_tls_force = chance(0.8) ? 1 : 0;
-      settings.security_require_confined = chance(0.8) ? 1 : 0;
-    }
-    const host: HostView = {
-      id: `host-${h}`,
-      name: `esx-${h}.example.net`,
-      cluster: `c${Math.floor(h / 16)}`,
-      datacenter: `dc${h % 3}`,
-      hypervisor: { vendor, build: pick(['22380479', '24280767', '24585383']) },
-      cpu: { sockets: pick([1, 2, 2, 2]), coresPerSocket: pick([8, 16, 24]), mhz: 2600 },
-      memoryMiB: pick([262144, 524288, 1048576]),
-      nics: [
-        { id: 'vmnic0', speedMbps: 10000 },
-        { id: 'vmnic1', speedMbps: 10000 },
-      ],
-      storage: { iopsCapacity: pick([20000, 50000, 100000]) },
-      settings,
-      services: { 'TSM-SSH': { running: chance(0.05), policy: 'off' }, ntpd: { running: true, policy: 'on' } },
-      lockdownMode: chance(0.9) ? 'normal' : 'disabled',
-      secureBoot: chance(0.95),
-      tpm: chance(0.9),
-      ntpServers: ['ntp1.example.net'],
-      syslogHosts: chance(0.95) ? ['ssl://syslog.example.net:1514'] : [],
-    };
-    fleet.hosts.set(host.id, host);
-  }
-  let v = 0;
-  for (let h = 0; h < HOSTS; h++) {
-    for (let k = 0; k < VMS_PER_HOST; k++, v++) {
-      const perimeter = chance(0.6) ? pick(perimeters) : undefined;
-      const settings: Record<string, string | number> = {};
-      // Most VMs carry the SCG values whose installation defaults are not compliant; a few drift.
-      for (const [key, val] of Object.entries(VMX_GOOD)) if (chance(0.95)) settings[key] = val;
-      for (const [key, val] of Object.entries(VMX_BAD)) if (chance(0.03)) settings[key] = val;
-      const vm: VmView = {
-        id: `vm-${v}`,
-        name: `app-${v}`,
-        hostId: `host-${h}`,
-        cluster: `c${Math.floor(h / 16)}`,
-        datacenter: `dc${h % 3}`,
-        ...(perimeter !== undefined && { perimeter, perimeterSource: 'own' as const }),
-        powerState: chance(0.9) ? 'poweredOn' : 'poweredOff',
-        vcpus: pick([1, 2, 4, 8]),
-        memoryMiB: pick([2048, 8192, 16384, 32768]),
-        nics: [
-          { network: perimeter !== undefined && chance(0.98) ? `net-${perimeter}` : 'net-office', adapter: 'vmxnet3' },
-        ],
-        disks: [{ controller: chance(0.02) ? 'ide' : 'scsi', sizeGiB: 100 }],
-        settings,
-        labels: {
-          app: `app${v % 997}`,
-          role: pick(['web', 'db', 'cache']),
-          ...(chance(0.02) && { criticality: 'critical', chatty: true }),
-        },
-        workload: {
-          cpuPeakPct: pick([40, 60, 85, 95]),
-          peakHourUtc: pick([9, 10, 14, 20]),
-          iops: pick([50, 200, 800, 3000]),
-          netMbps: pick([10, 100, 500]),
-        },
-        movements: chance(0.05)
-          ? [
-              {
-                eventId: `mig-${v}`,
-                time: '2026-11-20T10:00:00Z',
-                kind: 'live',
-                fromHostId: `host-${(h + 1) % HOSTS}`,
-                toHostId: `host-${h}`,
-              },
-            ]
-          : [],
-      };
-      fleet.vms.set(vm.id, vm);
-    }
-  }
-  return fleet;
-}
-
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 const t0 = performance.now();
-const fleet = generateFleet();
+const fleet = generateFleet({ hosts: HOSTS, vmsPerHost: VMS_PER_HOST });
 const rules = loadRules(undefined, { profile: 'scg' });
 const genMs = performance.now() - t0;
 const resources = fleet.hosts.size + fleet.vms.size;
@@ -249,3 +113,30 @@ process.stdout.write(
     `vs the one-Engine loop: ${fmt(naiveFullMs / evalMs, 1)}x; full audit ${fmt(fullMs / 1000, 2)} s (goal <= 5 s)\n`,
 );
 if (!identical || perTypeHits !== naiveHits) process.exitCode = 1;
+
+// --- the stored audit's split (issue 19): the same fleet ingested into a local DynamoDB (dynalite), audited twice ---
+if (process.env.BENCH_AUDIT_STORED !== '0') {
+  const server = await startLocalServer({ mode: 'child' });
+  const store = await openDynamoStore({ endpoint: server.endpoint });
+  try {
+    const events = fleetEvents(fleet);
+    const tIngest = performance.now();
+    for (let i = 0; i < events.length; i += 400) await store.putEvents(events.slice(i, i + 400));
+    process.stdout.write(
+      `stored audit: ${fmt(events.length)} events ingested into dynalite in ${fmt((performance.now() - tIngest) / 1000, 1)} s\n`,
+    );
+    for (const label of ['first audit (every finding new)', 'second audit (unchanged fleet)']) {
+      const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
+      const t = performance.now();
+      await runAudit(store, { rules, full: true, timings });
+      const total = performance.now() - t;
+      process.stdout.write(
+        `${label}: ${fmt(total / 1000, 2)} s = read ${fmt(timings.readMs / 1000, 2)} s + evaluate ${fmt(timings.evaluateMs / 1000, 2)} s + ` +
+          `lifecycle ${fmt(timings.lifecycleMs / 1000, 2)} s + write ${fmt(timings.writeMs / 1000, 2)} s; ${fmt(timings.findingsWritten)} findings written\n`,
+      );
+    }
+  } finally {
+    store.close();
+    await server.stop();
+  }
+}

@@ -1,36 +1,26 @@
 import { createHash } from 'node:crypto';
+import { listState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import type { NotifyState } from './digest';
 
-export const NOTIFY_STATE_META = 'notify/last';
-const SHARD_PREFIX = 'notify/announced/';
+export const NOTIFY_STATE_META = STATE.notifyLast.key;
 /** Above this many fingerprints the set leaves `notify/last`: a DynamoDB item holds at most 400 KB. */
 const INLINE_LIMIT = 4000;
 const SHARDS = '0123456789abcdef'.split('');
 
-interface StoredState {
-  at: string;
-  seq?: number;
-  /** Inline when small; otherwise in 16 shards `notify/announced/<hex>`. */
-  announced?: string[];
-  sharded?: boolean;
-}
-
-interface Shard {
-  at: string;
-  fingerprints: string[];
-}
+/** Inline `announced` when small; otherwise `sharded` and the set in 16 shards `notify/announced/<hex>`. */
+type StoredState = StateValue<typeof STATE.notifyLast>;
 
 function shardOf(fingerprint: string): string {
   return createHash('sha256').update(fingerprint).digest('hex')[0]!;
 }
 
 export async function loadNotifyState(store: FleetStore): Promise<NotifyState | undefined> {
-  const stored = await store.getMeta<StoredState>(NOTIFY_STATE_META);
+  const stored = await readState(store, STATE.notifyLast);
   if (stored === undefined) return undefined;
   const seq = stored.seq !== undefined ? { seq: stored.seq } : {};
   if (!stored.sharded) return { at: stored.at, announced: stored.announced ?? [], ...seq };
-  const shards = await store.listMeta<Shard>(SHARD_PREFIX);
+  const shards = await listState(store, STATE.notifyAnnounced);
   return { at: stored.at, announced: shards.flatMap((s) => s.value.fingerprints).sort(), ...seq };
 }
 
@@ -53,17 +43,17 @@ function isNewer(stored: StoredState, state: NotifyState): boolean {
  * remains between a CLI run and the Lambda on the same table.
  */
 export async function saveNotifyState(store: FleetStore, state: NotifyState): Promise<boolean> {
-  const current = await store.getMeta<StoredState>(NOTIFY_STATE_META);
+  const current = await readState(store, STATE.notifyLast);
   if (current !== undefined && isNewer(current, state)) return false;
   const seq = state.seq !== undefined ? { seq: state.seq } : {};
   if (state.announced.length <= INLINE_LIMIT) {
-    await store.putMeta(NOTIFY_STATE_META, { at: state.at, announced: state.announced, ...seq } satisfies StoredState);
+    await writeState(store, STATE.notifyLast, { at: state.at, announced: state.announced, ...seq });
     return true;
   }
   const shards = new Map(SHARDS.map((c) => [c, [] as string[]]));
   for (const fp of state.announced) shards.get(shardOf(fp))!.push(fp);
   for (const [c, fingerprints] of shards)
-    await store.putMeta(`${SHARD_PREFIX}${c}`, { at: state.at, fingerprints } satisfies Shard);
-  await store.putMeta(NOTIFY_STATE_META, { at: state.at, sharded: true, ...seq } satisfies StoredState);
+    await writeState(store, STATE.notifyAnnounced.key(c), { at: state.at, fingerprints });
+  await writeState(store, STATE.notifyLast, { at: state.at, sharded: true, ...seq });
   return true;
 }

@@ -3,25 +3,18 @@ import { SEVERITIES, severityRank, type Finding, type ResourceType, type Severit
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
 import { CompiledRules, type Scope } from '../engine/compile';
-import { SIMULATION_LATEST_KEY } from '../simulation/result';
 import { indexFleet } from '../engine/fleet-index';
 import { computeLifecycle } from '../engine/lifecycle';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
-import { parseStoredWaivers, waiverMatcher, type Waiver } from '../engine/waivers';
+import { waiverMatcher, type Waiver } from '../engine/waivers';
+import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import { readSimulationFigures } from './simulation-state';
 
-export const AUDIT_META_KEY = 'audit/latest';
+export const AUDIT_META_KEY = STATE.auditLatest.key;
 
 /** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
-export interface AuditRunRecord {
-  generatedAt: string;
-  profile: string;
-  mode: 'full' | 'incremental';
-  summary: unknown;
-  lastFullAuditAt?: string;
-}
-/** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */
-export const WAIVERS_META_KEY = 'audit/waivers';
+export type AuditRunRecord = StateValue<typeof STATE.auditLatest>;
 
 export interface AuditOptions {
   profile?: Profile;
@@ -34,6 +27,18 @@ export interface AuditOptions {
   scope?: PutEventsResult['subjects'];
   full?: boolean;
   now?: string;
+  /** Filled with the wall time of each phase (for bench/audit's split). */
+  timings?: AuditTimings;
+}
+
+/** Milliseconds per phase of one audit: reading the store, evaluating rules, the findings' lifecycle, writing. */
+export interface AuditTimings {
+  readMs: number;
+  evaluateMs: number;
+  lifecycleMs: number;
+  writeMs: number;
+  /** Findings written (the ones whose view changed) and the run record. */
+  findingsWritten: number;
 }
 
 /**
@@ -80,7 +85,7 @@ export function incrementalVmScope(fleet: Fleet, subjects: PutEventsResult['subj
 
 /** Stores the waivers later audits honour when given none (the evaluate and workflow handlers never are). */
 export async function storeWaivers(store: FleetStore, waivers: readonly Waiver[]): Promise<void> {
-  await store.putMeta(WAIVERS_META_KEY, waivers);
+  await writeState(store, STATE.auditWaivers, [...waivers]);
 }
 
 const bySeverityThenId = (a: Finding, b: Finding) =>
@@ -93,20 +98,28 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   const profile = opts.profile ?? 'scg';
   const now = opts.now ?? new Date().toISOString();
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
+  let mark = performance.now();
+  const lap = (): number => {
+    const at = performance.now();
+    const ms = at - mark;
+    mark = at;
+    return ms;
+  };
   const [fleet, simulation, previous, storedWaivers, previousRun] = await Promise.all([
     store.loadFleet(),
-    store.getMeta<unknown>(SIMULATION_LATEST_KEY),
+    readSimulationFigures(store),
     store.listFindings(),
-    opts.waivers === undefined ? store.getMeta<unknown>(WAIVERS_META_KEY) : Promise.resolve(undefined),
-    store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
+    opts.waivers === undefined ? readState(store, STATE.auditWaivers) : Promise.resolve(undefined),
+    readState(store, STATE.auditLatest),
   ]);
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
-  const waivers =
-    opts.waivers ?? (storedWaivers === undefined ? [] : parseStoredWaivers(storedWaivers, WAIVERS_META_KEY));
+  const waivers = opts.waivers ?? storedWaivers ?? [];
+  const readMs = lap();
   const index = indexFleet(fleet, simulation);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
   const evaluation = new CompiledRules(rules).evaluate(index, scope);
+  const evaluateMs = lap();
   const evaluated = (type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id);
   const { findings, changed } = computeLifecycle({
     previous,
@@ -118,6 +131,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     resolvedBy: (type, id) =>
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
   });
+  const lifecycleMs = lap();
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -140,6 +154,8 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     summary: result.summary,
     ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
   };
-  await store.putMeta(AUDIT_META_KEY, record);
+  await writeState(store, STATE.auditLatest, record);
+  if (opts.timings)
+    Object.assign(opts.timings, { readMs, evaluateMs, lifecycleMs, writeMs: lap(), findingsWritten: changed.length });
   return result;
 }

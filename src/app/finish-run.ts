@@ -7,7 +7,9 @@ import type { LoadedRule } from '../engine/types';
 import { runAudit } from './audit';
 import { generateReport, reportTimestamp, type ReportFormat } from './report';
 import { renderAuditFiles } from '../report/html/audit-formats';
-import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from './simulate';
+import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
+import { storeClusterSimulations } from './simulation-state';
+import { STATE, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { runKeys } from '../model/run-files';
 import { getJson, listKeys, putText } from '../store/s3-json';
@@ -60,9 +62,12 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const shards = await Promise.all(shardKeys.map((k) => getJson(deps.s3, deps.bucket, k) as Promise<SimulationResult>));
   if (shards.length > 0) {
     const merged = mergeClusterResults(shards);
-    // One DynamoDB item holds it: a large fleet's figures are trimmed to what the rules read (fitForItem).
-    await deps.store.putMeta(
-      SIMULATION_LATEST_KEY,
+    // Every host's figures per cluster, for the rules (no single-item limit); the one-item summary for the
+    // report's charts, trimmed to the riskiest hosts on a large fleet (fitForItem).
+    await storeClusterSimulations(deps.store, input.runId, shards, now.toISOString());
+    await writeState(
+      deps.store,
+      STATE.simulationLatest,
       fitForItem({ ...storedForm(merged), simulatedAt: now.toISOString() }),
     );
   }

@@ -6,7 +6,7 @@ import { toOutboxMessages } from '../alerts/outbox-messages';
 import { webhookPoster, type SlackPoster } from '../alerts/slack-poster';
 import type { Severity } from '../model/finding';
 import type { FleetStore } from '../store/types';
-import { LATEST_REPORT_META, type LatestReportMeta } from '../report/html/report-meta';
+import { readState, STATE } from '../store/state-keys';
 
 export { NOTIFY_STATE_META } from '../alerts/notify-state';
 
@@ -50,7 +50,7 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
   const findings = await store.listFindings();
   const previous = await loadNotifyState(store);
   const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString());
-  const reportUrl = options.reportUrl ?? (await store.getMeta<LatestReportMeta>(LATEST_REPORT_META))?.url;
+  const reportUrl = options.reportUrl ?? (await readState(store, STATE.reportLatest))?.url;
   const messages = digestMessages(digest, { reportUrl, topItems: options.topItems, maxBlocks: options.maxBlocks });
   const outbox = toOutboxMessages(digest, messages, now);
   const result: NotifyResult = {

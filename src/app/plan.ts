@@ -8,7 +8,7 @@ import type { Fleet } from '../model/fleet';
 import type { VmwareTool } from '../plan/commands';
 import { makePlan, type FleetPlan } from '../plan/make-plan';
 import type { PlanGoal } from '../plan/problem';
-import { SIMULATION_LATEST_KEY } from '../simulation/result';
+import { readState, STATE } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { loadTraceDirectory } from './simulate';
 
@@ -45,7 +45,7 @@ function traceNames(fleet: Fleet): string[] {
 export async function planStored(store: FleetStore, opts: PlanRunOptions): Promise<FleetPlan> {
   const [fleet, simulation] = await Promise.all([
     store.loadFleet(),
-    store.getMeta<StoredWindow>(SIMULATION_LATEST_KEY),
+    readState(store, STATE.simulationLatest) as Promise<StoredWindow | undefined>,
   ]);
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile: opts.profile ?? 'scg' });
   const names = traceNames(fleet);

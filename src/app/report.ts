@@ -5,19 +5,13 @@ import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
-import { AUDIT_META_KEY, type AuditRunRecord } from './audit';
 import { buildReportData, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
-import {
-  LATEST_REPORT_META,
-  RUN_META_PREFIX,
-  type LatestReportMeta,
-  type RunSummary,
-} from '../report/html/report-meta';
+import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
+import { listState, readState, STATE, writeState } from '../store/state-keys';
 import { findingsCsv } from '../report/html/report-csv';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
-import { SIMULATION_LATEST_KEY } from '../simulation/result';
 import { toPlanView } from '../report/html/plan-view';
 import { PLAN_LATEST_KEY } from './plan';
 
@@ -83,8 +77,8 @@ export async function collectReportData(
   const [stored, fleet, rawSimulation, lastAudit, rawPlan] = await Promise.all([
     store.listFindings(),
     store.loadFleet(),
-    store.getMeta<unknown>(SIMULATION_LATEST_KEY),
-    store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
+    readState(store, STATE.simulationLatest),
+    readState(store, STATE.auditLatest),
     store.getMeta<unknown>(PLAN_LATEST_KEY),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
@@ -92,8 +86,8 @@ export async function collectReportData(
   const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);
-  await store.putMeta(`${RUN_META_PREFIX}${at}`, summary);
-  const trend = (await store.listMeta<RunSummary>(RUN_META_PREFIX)).map((e) => e.value).slice(-TREND_RUNS);
+  await writeState(store, STATE.runSummaries.key(at), summary);
+  const trend: RunSummary[] = (await listState(store, STATE.runSummaries)).map((e) => e.value).slice(-TREND_RUNS);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
   const plan = toPlanView(rawPlan);
   if (plan) data.plan = plan;
@@ -133,6 +127,6 @@ export async function generateReport(store: FleetStore, options: ReportOptions):
 
   const url = options.publicUrl ?? pathToFileURL(join(dir, 'report.html')).href;
   const meta: LatestReportMeta = { generatedAt: data.generatedAt, dir, url };
-  await store.putMeta(LATEST_REPORT_META, meta);
+  await writeState(store, STATE.reportLatest, meta);
   return { dir, files: [...contents.keys()].map((n) => join(dir, n)), url, summary, warnings };
 }

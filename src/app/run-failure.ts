@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { slackField } from '../alerts/slack-text';
+import { STATE, writeState } from '../store/state-keys';
 import type { FleetStore, OutboxMessage } from '../store/types';
 
 /**
@@ -17,8 +18,8 @@ export const RunFailure = z.object({
 });
 export type RunFailure = z.infer<typeof RunFailure>;
 
-/** Where a run's outcome is kept: one meta entry per run id. */
-export const RUN_META_PREFIX = 'run/';
+/** Where a run's outcome is kept: one meta entry per run id (declared in src/store/state-keys.ts). */
+export const RUN_META_PREFIX = STATE.runFailures.prefix;
 
 export interface RunRecord extends RunFailure {
   status: 'failed';
@@ -36,7 +37,7 @@ export function runFailureMessageId(runId: string): string {
  */
 export async function recordRunFailure(store: FleetStore, failure: RunFailure, now: Date): Promise<RunRecord> {
   const record: RunRecord = { ...failure, status: 'failed', at: now.toISOString() };
-  await store.putMeta(`${RUN_META_PREFIX}${failure.runId}`, record);
+  await writeState(store, STATE.runFailures.key(failure.runId), record);
   const text = `:rotating_light: hyperaudit run ${slackField(failure.runId, 80)} (${slackField(failure.trigger, 40)}) failed in ${slackField(failure.state, 80)}: ${slackField(failure.error, 120)}`;
   const message: OutboxMessage = {
     id: runFailureMessageId(failure.runId),

@@ -12,7 +12,8 @@ import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
-import { SIMULATION_LATEST_KEY, type SimulationResult, type VmResult } from '../simulation/result';
+import type { SimulationResult, VmResult } from '../simulation/result';
+import { STATE, writeState, type StateValue } from '../store/state-keys';
 import {
   DEFAULT_STEP_SECONDS,
   DEFAULT_STEPS,
@@ -28,8 +29,8 @@ import type { AppAvailability } from '../simulation/availability';
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
 
-export { SIMULATION_LATEST_KEY };
-export const SIMULATION_RUNS_PREFIX = 'simulation/runs/';
+export const SIMULATION_LATEST_KEY = STATE.simulationLatest.key;
+export const SIMULATION_RUNS_PREFIX = STATE.simulationRuns.prefix;
 
 /** Simulates the whole fleet. Pure: no I/O, same input and seed → same result. */
 export function runSimulation(fleet: Fleet, opts: SimulationOptions = {}): SimulationResult {
@@ -239,13 +240,15 @@ const ESSENTIAL_HOST_FIELDS = [
  * Keeps `simulation/latest` inside one item: first drops the per-app and per-cluster detail, then keeps only
  * the essential numbers per host (what the audit rules read), and says so in `storedDetail`.
  */
-export function fitForItem(stored: ReturnType<typeof storedForm> & { simulatedAt: string }): Record<string, unknown> {
+export function fitForItem(
+  stored: ReturnType<typeof storedForm> & { simulatedAt: string },
+): StateValue<typeof STATE.simulationLatest> {
   const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
   if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
   const lean = { ...stored, apps: {}, clusters: {}, antiAffinity: [], storedDetail: 'hosts' };
   if (size(lean) <= MAX_STORED_BYTES) return lean;
   const essential = Object.entries(stored.hosts).map(
-    ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k]]))] as const,
+    ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k] ?? null]))] as const,
   );
   const all = { ...lean, warnings: [], hosts: Object.fromEntries(essential), storedDetail: 'essential' };
   if (size(all) <= MAX_STORED_BYTES) return all;
@@ -385,8 +388,8 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   if (opts.save === false) return { result, placementChanges };
   const now = opts.now ?? new Date().toISOString();
   const runKey = `${SIMULATION_RUNS_PREFIX}${now}`;
-  await store.putMeta(SIMULATION_LATEST_KEY, fitForItem({ ...storedForm(result), simulatedAt: now }));
-  await store.putMeta(runKey, {
+  await writeState(store, STATE.simulationLatest, fitForItem({ ...storedForm(result), simulatedAt: now }));
+  await writeState(store, STATE.simulationRuns.key(now), {
     simulatedAt: now,
     window: result.window,
     seed: result.seed,

@@ -15,6 +15,11 @@ export interface FleetIndex {
   simulation: Map<string, HostSimulation> | undefined;
   /** Memo for `perimetersOfHost`. */
   hostPerimeters: Map<string, readonly string[]>;
+  /**
+   * VMs per perimeter summed over every shard of a sharded audit, whose fleet-level evaluation holds no VMs;
+   * absent when the index holds the whole fleet.
+   */
+  perimeterMemberCounts?: ReadonlyMap<string, number>;
 }
 
 export function indexFleet(fleet: Fleet, simulationMeta?: unknown): FleetIndex {

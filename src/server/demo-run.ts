@@ -9,7 +9,8 @@ import { parseWaiverText } from '../engine/waivers';
 import { severityRank, type Finding } from '../model/finding';
 import { storeWaivers } from '../app/audit';
 import { ingestOutcomes, type IngestReport } from '../app/ingest';
-import { SIMULATION_LATEST_KEY, type storedForm } from '../app/simulate';
+import type { storedForm } from '../app/simulate';
+import { readState, STATE } from '../store/state-keys';
 import { readSources } from '../sources/read-sources';
 import type { SourceOutcome } from '../sources/types';
 import type { FleetStore } from '../store/types';
@@ -164,7 +165,7 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
     );
     const files = await copyReport(s3.client, workflow.report.keys, opts.outDir);
     const findings = (await store.listFindings()).filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
-    const simulation = await store.getMeta<StoredSimulationSummary>(SIMULATION_LATEST_KEY);
+    const simulation = (await readState(store, STATE.simulationLatest)) as StoredSimulationSummary | undefined;
     return {
       ingest,
       evaluation,

@@ -3,9 +3,6 @@ import type { AvailabilityDefaults, PerformanceCoefficients } from './coefficien
 import type { AntiAffinityViolation, AppAvailability, ClusterAvailability } from './availability';
 import type { ScoreReason } from './score';
 
-/** Store meta key of the latest simulation (written by the simulate pipeline, read by audit facts and reports). */
-export const SIMULATION_LATEST_KEY = 'simulation/latest';
-
 export interface HostResult {
   cluster: string;
   /** 0–100 risk, higher is worse; `reasons` add up to it. */

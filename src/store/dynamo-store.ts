@@ -39,6 +39,10 @@ import {
   EVENT_SK_PREFIX,
   FINDINGS_PK,
   META_PK,
+  findingKey,
+  findingPartitions,
+  findingsPk,
+  findingsResourcePrefix,
   OUTBOX_PK,
   SNAPSHOT_SK,
   eventItem,
@@ -342,6 +346,8 @@ export class DynamoStore implements FleetStore {
    */
   async compact(options: { minUncovered?: number } = {}): Promise<CompactionResult> {
     const min = options.minUncovered ?? 1;
+    // The daily run starts here, so a table written before findings were partitioned upgrades on its first run.
+    const { moved: findingsMigrated } = await this.migrateFindings();
     const readStart = this.now();
     const partitions = await this.foldAll(true);
     let snapshotsWritten = 0;
@@ -383,6 +389,7 @@ export class DynamoStore implements FleetStore {
       snapshotsWritten,
       ...(oversized.length > 0 && { oversized }),
       ...(failed.length > 0 && { failed }),
+      ...(findingsMigrated > 0 && { findingsMigrated }),
     };
   }
 
@@ -545,16 +552,80 @@ export class DynamoStore implements FleetStore {
     );
   }
 
+  /**
+   * Every finding: the 16 finding partitions in parallel, plus the single partition of tables written before
+   * findings were partitioned (upgraded in place: a partitioned copy wins, and `migrateFindings` moves the rest).
+   */
   async listFindings(): Promise<Finding[]> {
+    const byFingerprint = new Map<string, Finding>();
+    const legacy: Finding[] = [];
+    await Promise.all([
+      ...findingPartitions().map((pk) =>
+        this.queryPartition(pk, (item) => {
+          const f = readJson<Finding>(item);
+          byFingerprint.set(f.fingerprint, f);
+        }),
+      ),
+      this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item))),
+    ]);
+    for (const f of legacy) if (!byFingerprint.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
+    return [...byFingerprint.values()];
+  }
+
+  /** One resource's findings: one Query of its partition. */
+  async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
     const out: Finding[] = [];
-    await this.queryPartition(FINDINGS_PK, (item) => out.push(readJson<Finding>(item)));
+    await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': { S: findingsPk(resourceType, resourceId) },
+          ':prefix': { S: findingsResourcePrefix(resourceType, resourceId) },
+        },
+        ConsistentRead: true,
+      },
+      (item) => out.push(readJson<Finding>(item)),
+    );
     return out;
   }
 
   async putFindings(findings: readonly Finding[]): Promise<void> {
     const byFingerprint = new Map(findings.map((f) => [f.fingerprint, f]));
-    const items = [...byFingerprint.values()].map((f) => jsonItem(FINDINGS_PK, f.fingerprint, f));
+    const items = [...byFingerprint.values()].map((f) => {
+      const key = findingKey(f);
+      return jsonItem(key.pk, key.sk, f);
+    });
     await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+  }
+
+  /**
+   * Moves findings of the single legacy partition into the partitioned layout (write, then delete), so an existing
+   * table upgrades in place. A finding already rewritten under its new key keeps that copy. Idempotent; the daily
+   * run calls it through `compact`.
+   */
+  async migrateFindings(): Promise<{ moved: number }> {
+    const legacy: Finding[] = [];
+    await this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item)));
+    if (legacy.length === 0) return { moved: 0 };
+    const partitioned = new Set<string>();
+    await Promise.all(
+      findingPartitions().map((pk) =>
+        this.queryPartition(pk, (item) => partitioned.add(readJson<Finding>(item).fingerprint)),
+      ),
+    );
+    await this.putFindings(legacy.filter((f) => !partitioned.has(f.fingerprint)));
+    await forEachLimit(legacy, this.writeConcurrency, async (f) => {
+      await withRetry(this.ctx.retry, () =>
+        this.options.client.send(
+          new DeleteItemCommand({
+            TableName: this.tableName,
+            Key: { pk: { S: FINDINGS_PK }, sk: { S: f.fingerprint } },
+          }),
+        ),
+      );
+      this.stats.writeRequests++;
+    });
+    return { moved: legacy.length };
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

@@ -14,9 +14,38 @@ export type EntityKind = keyof typeof KIND_PREFIX;
 
 export const SNAPSHOT_SK = 'STATE';
 export const EVENT_SK_PREFIX = 'EV#';
+/** Before findings were partitioned they all lived in this one partition; still read until migrated. */
 export const FINDINGS_PK = 'FINDINGS';
+/**
+ * Findings spread over this many partitions (`FINDINGS#00` ... `FINDINGS#15`) by a hash of their resource: one
+ * DynamoDB partition takes about 1,000 writes/s, so 16 take a first full audit's 100,000s of findings in seconds
+ * without throttling the rest, while listing them all stays 16 parallel Queries.
+ */
+export const FINDING_PARTITIONS = 16;
 export const META_PK = 'META';
 export const OUTBOX_PK = 'OUTBOX';
+
+/** The partition of a resource's findings: every finding of one resource is in one partition. */
+export function findingsPk(resourceType: string, resourceId: string): string {
+  const bucket = createHash('sha256').update(`${resourceType}#${resourceId}`).digest()[0]! % FINDING_PARTITIONS;
+  return `${FINDINGS_PK}#${String(bucket).padStart(2, '0')}`;
+}
+
+/** Sort-key prefix of one resource's findings, so they are one Query (`begins_with`). Long ids are hashed. */
+export function findingsResourcePrefix(resourceType: string, resourceId: string): string {
+  return `${resourceType}#${eventIdKeyPart(resourceId)}#`;
+}
+
+export function findingKey(f: { resourceType: string; resourceId: string; fingerprint: string }): Key {
+  return {
+    pk: findingsPk(f.resourceType, f.resourceId),
+    sk: `${findingsResourcePrefix(f.resourceType, f.resourceId)}${f.fingerprint}`,
+  };
+}
+
+export function findingPartitions(): string[] {
+  return Array.from({ length: FINDING_PARTITIONS }, (_, i) => `${FINDINGS_PK}#${String(i).padStart(2, '0')}`);
+}
 
 export function entityPk(kind: EntityKind, id: string): string {
   return `${KIND_PREFIX[kind]}#${id}`;

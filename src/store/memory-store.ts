@@ -85,6 +85,12 @@ export class MemoryStore implements FleetStore {
     return [...this.findings.values()].map((f) => structuredClone(f));
   }
 
+  async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
+    return [...this.findings.values()]
+      .filter((f) => f.resourceType === resourceType && f.resourceId === resourceId)
+      .map((f) => structuredClone(f));
+  }
+
   async putFindings(findings: readonly Finding[]): Promise<void> {
     for (const f of findings) this.findings.set(f.fingerprint, structuredClone(f));
   }

@@ -35,6 +35,8 @@ export interface FleetStore {
   listFindings(): Promise<Finding[]>;
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
+  /** One resource's findings (one Query on DynamoDB). Optional: callers fall back to filtering `listFindings`. */
+  listResourceFindings?(resourceType: string, resourceId: string): Promise<Finding[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
   /** Meta entries whose key starts with `prefix`, sorted by key. */
@@ -81,4 +83,6 @@ export interface CompactionResult {
   oversized?: { kind: SubjectKind; id: string; bytes: number }[];
   /** Entities whose snapshot write failed (present only when some did); every other entity was still compacted. */
   failed?: { kind: SubjectKind; id: string; error: string }[];
+  /** Findings moved from the single partition of an older table into the partitioned layout (present when some were). */
+  findingsMigrated?: number;
 }

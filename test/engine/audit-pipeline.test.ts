@@ -103,6 +103,7 @@ describe('runAudit', () => {
     // The shape the simulation stores under simulation/latest.
     await store.putMeta('simulation/latest', {
       kind: 'fleet',
+      simulatedAt: '2026-01-01T00:00:00.000Z',
       hosts: { 'esx-1': { overloadedTimeFraction: 0.2, cluster: 'c1' }, 'esx-2': { overloadedTimeFraction: 0.01 } },
     });
     const withSim = await runAudit(store, { rules });

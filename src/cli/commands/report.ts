@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { generateReport, reportTimestamp } from '../../app/report';
 import { auditReportFormats } from '../../report/html/audit-formats';
-import { AUDIT_META_KEY } from '../../app/audit';
+import { readState, STATE } from '../../store/state-keys';
 import type { Profile } from '../../engine/types';
 
 interface ReportCliOptions extends StoreCliOptions {
@@ -32,7 +32,7 @@ export function register(program: Command, run: CommandRunner): void {
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (store) => {
         // SARIF/JUnit describe the rules of the profile the last audit used.
-        const profile = (await store.getMeta<{ profile?: Profile }>(AUDIT_META_KEY))?.profile;
+        const profile = (await readState(store, STATE.auditLatest))?.profile as Profile | undefined;
         return generateReport(store, {
           outDir: opts.out ?? join(reports, reportTimestamp(now)),
           ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),

@@ -185,7 +185,7 @@ export const perimeterFacts: FactDef<'perimeter'>[] = [
   fact<'perimeter'>({
     id: 'memberVmCount',
     description: 'VMs naming or inheriting the perimeter.',
-    compute: (ctx) => ctx.vms.length,
+    compute: (ctx) => ctx.index.perimeterMemberCounts?.get(ctx.perimeter.id) ?? ctx.vms.length,
   }),
   fact<'perimeter'>({
     id: 'trustLevel',

@@ -1,6 +1,4 @@
-/** Where the last generated report lives, so `notify` can link to it without being told. */
-export const LATEST_REPORT_META = 'report/latest';
-
+/** Where the last generated report lives (state `report/latest`), so `notify` can link to it without being told. */
 export interface LatestReportMeta {
   generatedAt: string;
   /** Directory the report was written to. */
@@ -20,5 +18,3 @@ export interface RunSummary {
   energyKWh?: number;
   overloadedTimeFraction?: number;
 }
-
-export const RUN_META_PREFIX = 'runs/';

@@ -1,0 +1,82 @@
+import { clusterFile } from '../model/run-files';
+import type { SimulationResult } from '../simulation/result';
+import { listState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import type { FleetStore } from '../store/types';
+import { storedForm } from './simulate';
+
+type HostFigures = StateValue<typeof STATE.simulationCluster>['hosts'];
+
+/**
+ * Hosts per stored cluster entry. About 600 bytes of figures per host, so a part stays near 120 KB, far inside
+ * DynamoDB's 400 KB item limit whatever a cluster's size (vSphere allows 96 hosts; other sources have no bound).
+ */
+export const HOSTS_PER_PART = 200;
+
+/** The key suffix of one part of a cluster's entry; `clusterFile` keeps it short and plain whatever the id. */
+export function clusterPartSuffix(clusterId: string, part: number): string {
+  return `${clusterFile(clusterId).replace(/\.json$/, '')}#${String(part).padStart(4, '0')}`;
+}
+
+/**
+ * Stores one workflow run's simulation per cluster (in parts of `HOSTS_PER_PART` hosts), then the index that
+ * makes them current. Written index-last, so a reader never sees half a run: until the index moves it reads the
+ * previous run's entries, whose `runId` still matches the old index.
+ */
+export async function storeClusterSimulations(
+  store: FleetStore,
+  runId: string,
+  results: readonly SimulationResult[],
+  simulatedAt: string,
+): Promise<{ entries: number }> {
+  let entries = 0;
+  let hosts = 0;
+  let vms = 0;
+  for (const result of results) {
+    const form = storedForm(result);
+    const clusterIds = new Set(Object.values(result.hosts).map((h) => h.cluster));
+    const hostEntries = Object.entries(form.hosts);
+    hosts += hostEntries.length;
+    vms += Object.keys(result.vms).length;
+    for (const clusterId of clusterIds) {
+      const own = hostEntries.filter(([id]) => result.hosts[id]?.cluster === clusterId);
+      for (let part = 0; part * HOSTS_PER_PART < own.length; part++) {
+        const slice = own.slice(part * HOSTS_PER_PART, (part + 1) * HOSTS_PER_PART);
+        const cluster = result.clusters[clusterId];
+        await writeState(store, STATE.simulationCluster.key(clusterPartSuffix(clusterId, part)), {
+          runId,
+          clusterId,
+          simulatedAt,
+          hosts: Object.fromEntries(slice),
+          ...(part === 0 && cluster !== undefined && { cluster: { ...cluster } }),
+        });
+        entries++;
+      }
+    }
+  }
+  await writeState(store, STATE.simulationIndex, { simulatedAt, runId, clusters: results.length, hosts, vms });
+  return { entries };
+}
+
+/**
+ * The per-host simulation figures the audit rules read, or undefined when nothing was simulated. The newer of
+ * the two forms wins: the workflow's per-cluster entries (every host, any fleet size) or the CLI's single
+ * `simulation/latest` item.
+ */
+export async function readSimulationFigures(
+  store: FleetStore,
+): Promise<{ simulatedAt?: string; hosts: StateValue<typeof STATE.simulationLatest>['hosts'] } | undefined> {
+  const [index, latest] = await Promise.all([
+    readState(store, STATE.simulationIndex),
+    readState(store, STATE.simulationLatest),
+  ]);
+  if (index === undefined || (latest?.simulatedAt !== undefined && latest.simulatedAt > index.simulatedAt))
+    return latest;
+  const hosts: HostFigures = {};
+  for (const { value } of await listState(store, STATE.simulationCluster)) {
+    if (value.runId !== index.runId) continue;
+    // defineProperty, not assignment: a host id such as `__proto__` must stay a plain key.
+    for (const [id, figures] of Object.entries(value.hosts))
+      Object.defineProperty(hosts, id, { value: figures, enumerable: true, writable: true, configurable: true });
+  }
+  return { simulatedAt: index.simulatedAt, hosts };
+}

@@ -1,0 +1,160 @@
+import { emptyFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
+import type { ResourceType } from '../model/finding';
+import type { CompiledRules, Evaluation, Scope } from './compile';
+import { indexFleet } from './fleet-index';
+import type { RuleCoverage, RuleHit } from './types';
+
+/**
+ * A full audit split by cluster, so a fleet of any size is evaluated by many small workers (the workflow's
+ * Distributed Map) instead of one. A shard evaluates its cluster's hosts, VMs and the cluster itself; the
+ * perimeter rules, the only ones whose facts span clusters, run once on per-shard summaries. Merged, the
+ * result equals the whole-fleet evaluation (test/engine/sharded-audit.test.ts).
+ */
+
+/** Shard of hosts with no cluster, and of VMs with no known host (the simulation's cluster list uses the same id). */
+export const UNCLUSTERED_SHARD = '(no cluster)';
+
+const hostShard = (host: Pick<HostView, 'cluster'>) => host.cluster ?? UNCLUSTERED_SHARD;
+
+export function vmShard(fleet: Fleet, vm: Pick<VmView, 'hostId'>): string {
+  const host = vm.hostId !== undefined ? fleet.hosts.get(vm.hostId) : undefined;
+  return host ? hostShard(host) : UNCLUSTERED_SHARD;
+}
+
+/** Every shard that holds a host or a VM, sorted. */
+export function auditShards(fleet: Fleet): string[] {
+  const ids = new Set<string>();
+  for (const host of fleet.hosts.values()) ids.add(hostShard(host));
+  for (const vm of fleet.vms.values()) ids.add(vmShard(fleet, vm));
+  return [...ids].sort();
+}
+
+/** What one shard evaluates, and the other hosts its VMs' facts look up. */
+export interface FleetSlice {
+  shard: string;
+  /** The shard's hosts and VMs, every perimeter, and (not evaluated) hosts its VMs migrated from or to. */
+  fleet: Fleet;
+  hostIds: ReadonlySet<string>;
+  vmIds: ReadonlySet<string>;
+}
+
+/**
+ * The part of the fleet one shard needs. VM facts about migrations read the source and target hosts, which may
+ * sit in another cluster: those hosts come along as context but are not evaluated here.
+ */
+export function fleetSlice(fleet: Fleet, shard: string): FleetSlice {
+  const slice = emptyFleet();
+  const hostIds = new Set<string>();
+  const vmIds = new Set<string>();
+  for (const host of fleet.hosts.values()) {
+    if (hostShard(host) !== shard) continue;
+    slice.hosts.set(host.id, host);
+    hostIds.add(host.id);
+  }
+  for (const vm of fleet.vms.values()) {
+    if (vmShard(fleet, vm) !== shard) continue;
+    slice.vms.set(vm.id, vm);
+    vmIds.add(vm.id);
+  }
+  for (const vm of slice.vms.values()) {
+    for (const m of vm.movements) {
+      for (const id of [m.fromHostId, m.toHostId]) {
+        const host = id === undefined ? undefined : fleet.hosts.get(id);
+        if (host && !slice.hosts.has(host.id)) slice.hosts.set(host.id, host);
+      }
+    }
+  }
+  slice.perimeters = fleet.perimeters;
+  if (fleet.snapshotEvidence) {
+    slice.snapshotEvidence = new Map();
+    for (const [type, ids] of [
+      ['host', hostIds],
+      ['vm', vmIds],
+    ] as const) {
+      for (const id of ids) {
+        const e = fleet.snapshotEvidence.get(`${type}#${id}`);
+        if (e) slice.snapshotEvidence.set(`${type}#${id}`, e);
+      }
+    }
+  }
+  return { shard, fleet: slice, hostIds, vmIds };
+}
+
+/** One shard's evaluation and the summary the fleet-level rules need from it. */
+export interface ShardEvaluation extends Evaluation {
+  shard: string;
+  hosts: number;
+  vms: number;
+  /** VMs naming or inheriting each perimeter, in this shard. */
+  perimeterMembers: Record<string, number>;
+}
+
+export function evaluateShard(rules: CompiledRules, slice: FleetSlice, simulation?: unknown): ShardEvaluation {
+  const index = indexFleet(slice.fleet, simulation);
+  const scope: Scope = {
+    host: slice.hostIds,
+    vm: slice.vmIds,
+    cluster: new Set(slice.shard === UNCLUSTERED_SHARD ? [] : [slice.shard]),
+    perimeter: new Set(),
+  };
+  const perimeterMembers: Record<string, number> = {};
+  for (const vm of slice.fleet.vms.values())
+    if (vm.perimeter !== undefined)
+      Object.defineProperty(perimeterMembers, vm.perimeter, {
+        value: (Object.hasOwn(perimeterMembers, vm.perimeter) ? perimeterMembers[vm.perimeter]! : 0) + 1,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  return {
+    ...rules.evaluate(index, scope),
+    shard: slice.shard,
+    hosts: slice.hostIds.size,
+    vms: slice.vmIds.size,
+    perimeterMembers,
+  };
+}
+
+/** The perimeter rules, on the perimeters with their member counts summed over every shard. */
+export function evaluateFleetLevel(
+  rules: CompiledRules,
+  perimeters: Fleet['perimeters'],
+  shards: readonly Pick<ShardEvaluation, 'perimeterMembers'>[],
+): Evaluation {
+  const counts = new Map<string, number>();
+  for (const s of shards)
+    for (const [id, n] of Object.entries(s.perimeterMembers)) counts.set(id, (counts.get(id) ?? 0) + n);
+  const fleet = emptyFleet();
+  fleet.perimeters = perimeters;
+  const index = { ...indexFleet(fleet), perimeterMemberCounts: counts };
+  return rules.evaluate(index, { host: new Set(), vm: new Set(), cluster: new Set() });
+}
+
+const TYPE_ORDER: Record<ResourceType, number> = { host: 0, vm: 1, cluster: 2, perimeter: 3 };
+
+/**
+ * One evaluation from the shards' and the fleet-level one, in the order a whole-fleet evaluation gives: by
+ * resource type, then resource id (each resource is in exactly one part, so its hits keep their rule order).
+ */
+export function mergeEvaluations(parts: readonly Evaluation[]): Evaluation {
+  const hits: RuleHit[] = parts.flatMap((p) => p.hits);
+  hits.sort(
+    (a, b) =>
+      TYPE_ORDER[a.resourceType] - TYPE_ORDER[b.resourceType] ||
+      (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0),
+  );
+  const order: string[] = [];
+  const ids = new Map<string, string[]>();
+  for (const part of parts) {
+    for (const c of part.coverage) {
+      const list = ids.get(c.ruleId);
+      if (list) list.push(...c.resourceIds);
+      else {
+        ids.set(c.ruleId, [...c.resourceIds]);
+        order.push(c.ruleId);
+      }
+    }
+  }
+  const coverage: RuleCoverage[] = order.map((ruleId) => ({ ruleId, resourceIds: ids.get(ruleId)!.sort() }));
+  return { hits, coverage };
+}

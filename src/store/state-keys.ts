@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { WaiverSchema } from '../engine/waivers';
+import type { FleetStore } from './types';
+
+/**
+ * Every state entry the store keeps under `META`, declared once with its shape. Writers and readers go through
+ * `writeState` / `readState` / `listState`, so what one step stores and another reads cannot drift apart
+ * unnoticed: a stored value that does not parse is a `StateShapeError` naming its key and field, never a
+ * silent "not applicable". Key layout and access patterns: docs/store.md.
+ */
+
+/** One entry under a fixed key. */
+export interface StateKey<T> {
+  readonly key: string;
+  readonly schema: z.ZodType<T>;
+}
+
+/** Entries sharing a prefix (one per run, shard, scope ...), all of one shape. */
+export interface StateFamily<T> {
+  readonly prefix: string;
+  readonly schema: z.ZodType<T>;
+  key(suffix: string): StateKey<T>;
+}
+
+function single<T>(key: string, schema: z.ZodType<T>): StateKey<T> {
+  return { key, schema };
+}
+
+function family<T>(prefix: string, schema: z.ZodType<T>): StateFamily<T> {
+  return { prefix, schema, key: (suffix) => ({ key: `${prefix}${suffix}`, schema }) };
+}
+
+const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+const Counts = z.record(z.string(), z.number());
+
+const AuditRunRecord = z.looseObject({
+  generatedAt: IsoTime,
+  profile: z.string(),
+  mode: z.enum(['full', 'incremental', 'sharded']),
+  summary: z.looseObject({ hosts: z.number(), vms: z.number(), findings: Counts }),
+  lastFullAuditAt: IsoTime.optional(),
+});
+
+/** Per-host figures the audit's simulation rules read (numbers), plus a few labels. */
+const HostFigures = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+
+/**
+ * `simulation/latest`: `storedForm` of src/app/simulate.ts (hosts keyed by id). A list of hosts each naming its
+ * `id` or `hostId` is still read (earlier versions and hand-made fixtures stored it); any other shape is refused.
+ */
+const StoredSimulation = z.looseObject({
+  simulatedAt: IsoTime.optional(),
+  hosts: z.union([
+    z.record(z.string(), z.looseObject({})),
+    z.array(z.union([z.looseObject({ id: z.string() }), z.looseObject({ hostId: z.string() })])),
+  ]),
+});
+
+/** Index of the per-cluster simulation entries: small whatever the fleet's size. */
+const SimulationIndex = z.object({
+  simulatedAt: IsoTime,
+  /** The run that wrote the cluster entries; entries of another run are stale and not read. */
+  runId: z.string(),
+  clusters: z.number().int().nonnegative(),
+  hosts: z.number().int().nonnegative(),
+  vms: z.number().int().nonnegative(),
+});
+
+const ClusterSimulation = z.object({
+  runId: z.string(),
+  clusterId: z.string(),
+  simulatedAt: IsoTime,
+  hosts: z.record(z.string(), HostFigures),
+  /** The cluster's summary figures as the simulation reports them. */
+  cluster: z.record(z.string(), z.unknown()).optional(),
+});
+
+const SimulationRun = z.looseObject({
+  simulatedAt: IsoTime,
+  window: z.unknown(),
+  seed: z.unknown(),
+  trials: z.unknown(),
+  fleet: z.unknown(),
+  placementChanges: z.number(),
+});
+
+const LatestReport = z.object({ generatedAt: IsoTime, dir: z.string(), url: z.string() });
+
+const RunSummary = z.object({
+  at: IsoTime,
+  hosts: z.number(),
+  vms: z.number(),
+  open: Counts,
+  waived: z.number(),
+  resolved: z.number(),
+  energyKWh: z.number().optional(),
+  overloadedTimeFraction: z.number().optional(),
+});
+
+const RunFailureRecord = z.object({
+  runId: z.string(),
+  trigger: z.string(),
+  state: z.string(),
+  error: z.string(),
+  cause: z.string(),
+  status: z.literal('failed'),
+  at: IsoTime,
+});
+
+const NotifyLast = z.object({
+  at: z.string(),
+  seq: z.number().optional(),
+  announced: z.array(z.string()).optional(),
+  sharded: z.boolean().optional(),
+});
+const NotifyShard = z.object({ at: z.string(), fingerprints: z.array(z.string()) });
+
+export const STATE = {
+  /** The latest audit's run record; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
+  auditLatest: single('audit/latest', AuditRunRecord),
+  /** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */
+  auditWaivers: single('audit/waivers', z.array(WaiverSchema)),
+  /** Whole-fleet simulation figures in one item (CLI `simulate`, fleets up to ~1,500 hosts). */
+  simulationLatest: single('simulation/latest', StoredSimulation),
+  /** Points at the newest workflow run's per-cluster simulation entries. */
+  simulationIndex: single('simulation/index', SimulationIndex),
+  /** One workflow run's simulation figures for one cluster: no single-item limit on the fleet's size. */
+  simulationCluster: family('simulation/cluster/', ClusterSimulation),
+  /** What each `simulate` run was (window, seed, trials, fleet figures). */
+  simulationRuns: family('simulation/runs/', SimulationRun),
+  /** Where the last report was written, so `notify` can link to it. */
+  reportLatest: single('report/latest', LatestReport),
+  /** One audit run's headline figures per report time, for the trend chart. */
+  runSummaries: family('runs/', RunSummary),
+  /** A failed workflow run, per run id. */
+  runFailures: family('run/', RunFailureRecord),
+  /** What the last digest announced (inline, or sharded into `notifyAnnounced`). */
+  notifyLast: single('notify/last', NotifyLast),
+  notifyAnnounced: family('notify/announced/', NotifyShard),
+} as const;
+
+export type StateValue<K> = K extends StateKey<infer T> ? T : K extends StateFamily<infer T> ? T : never;
+
+/** A stored state entry whose shape is not the declared one: names the key and the first field that is wrong. */
+export class StateShapeError extends Error {
+  constructor(
+    readonly key: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`stored state ${key}: ${field || 'value'}: ${detail}`);
+    this.name = 'StateShapeError';
+  }
+}
+
+/** Validates a state value against its declaration; throws `StateShapeError` naming the key. */
+export function parseState<T>(k: StateKey<T>, value: unknown): T {
+  const parsed = k.schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new StateShapeError(k.key, issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
+}
+
+export async function readState<T>(store: FleetStore, k: StateKey<T>): Promise<T | undefined> {
+  const value = await store.getMeta<unknown>(k.key);
+  return value === undefined ? undefined : parseState(k, value);
+}
+
+/** Checks the value before it is stored, so a writer cannot leave a shape its readers would refuse. */
+export async function writeState<T>(store: FleetStore, k: StateKey<T>, value: T): Promise<void> {
+  await store.putMeta(k.key, parseState(k, value));
+}
+
+/** Every entry of a family, sorted by key. */
+export async function listState<T>(store: FleetStore, f: StateFamily<T>): Promise<{ key: string; value: T }[]> {
+  const entries = await store.listMeta<unknown>(f.prefix);
+  return entries.map(({ key, value }) => ({ key, value: parseState(f.key(key.slice(f.prefix.length)), value) }));
+}
+
+export async function deleteState(store: FleetStore, k: StateKey<unknown>): Promise<void> {
+  if (store.deleteMeta !== undefined) await store.deleteMeta(k.key);
+}
