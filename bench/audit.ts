@@ -10,7 +10,7 @@ import { CompiledRules } from '../src/engine/compile';
 import { indexFleet, contextsOf, type ResourceContext } from '../src/engine/fleet-index';
 import { computeLifecycle } from '../src/engine/lifecycle';
 import { loadRules } from '../src/engine/load-rules';
-import { ReferenceRules } from '../src/engine/reference';
+import { ReferenceRules } from '../test/support/reference-engine';
 import { waiverMatcher } from '../src/engine/waivers';
 import { fleetEvents, generateFleet } from '../test/support/generated-fleet';
 import { runAudit, type AuditTimings } from '../src/app/audit';

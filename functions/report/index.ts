@@ -6,11 +6,15 @@ import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
 import { reportStep, type ReportStepOutput } from '../../src/app/finish-run';
+import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
 
+const s3 = new S3Client({});
+const bucket = requireEnv('REPORTS_BUCKET');
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
-  s3: new S3Client({}),
-  bucket: requireEnv('REPORTS_BUCKET'),
+  s3,
+  bucket,
+  artifacts: s3ArtifactStore(s3, bucket),
   rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
   failThreshold: severityEnv('FAIL_THRESHOLD'),
 };

@@ -1,5 +1,5 @@
 import type { Fleet } from '../model/fleet';
-import { SEVERITIES, severityRank, type Finding, type ResourceType, type Severity } from '../model/finding';
+import { compareBySeverityThenId, openCountsBySeverity, type ResourceType } from '../model/finding';
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
 import { CompiledRules, type Scope } from '../engine/compile';
@@ -88,11 +88,6 @@ export async function storeWaivers(store: FleetStore, waivers: readonly Waiver[]
   await writeState(store, STATE.auditWaivers, [...waivers]);
 }
 
-const bySeverityThenId = (a: Finding, b: Finding) =>
-  severityRank(b.severity) - severityRank(a.severity) ||
-  (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-  (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0);
-
 /** Audits the stored fleet, updates stored findings (lifecycle, waivers) and returns the result. */
 export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Promise<AuditResult> {
   const profile = opts.profile ?? 'scg';
@@ -133,16 +128,15 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   });
   const lifecycleMs = lap();
   if (changed.length > 0) await store.putFindings(changed);
-  const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of current) if (f.status === 'open') counts[f.severity]++;
+  const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
+  const counts = openCountsBySeverity(current);
   const result: AuditResult = {
     generatedAt: now,
     profile,
     mode: vmScope ? 'incremental' : 'full',
     summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
     findings: current,
-    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(bySeverityThenId),
+    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(compareBySeverityThenId),
     rules,
     coverage: evaluation.coverage,
   };

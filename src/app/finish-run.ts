@@ -1,24 +1,26 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { runAudit } from './audit';
-import { generateReport, reportTimestamp, type ReportFormat } from './report';
+import { recordLatestReport, renderReport, reportTimestamp, type ReportFormat } from './report';
+import type { ArtifactStore } from '../store/artifacts/artifact-store';
+import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
 import { renderAuditFiles } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
 import { storeClusterSimulations } from './simulation-state';
 import { STATE, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { runKeys } from '../model/run-files';
-import { getJson, listKeys, putText } from '../store/s3-json';
+import { getJson, listKeys } from '../store/s3-json';
 import type { RunInput } from './workflow-input';
 
 export interface ReportStepDeps {
   store: FleetStore;
+  /** Run files (the shards' simulation results) are read from here. */
   s3: S3Client;
   bucket: string;
+  /** Where the report's files go; default: the run bucket. */
+  artifacts?: ArtifactStore;
   rules: readonly LoadedRule[];
   failThreshold: Severity;
   now?: () => Date;
@@ -36,22 +38,12 @@ export interface ReportStepOutput {
   failThreshold: Severity;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.json': 'application/json',
-  '.csv': 'text/csv; charset=utf-8',
-  '.sarif': 'application/sarif+json',
-  '.xml': 'application/xml',
-};
-
-/** Private bucket: the link opens the object in the S3 console for someone signed in to the account. */
-export function consoleUrl(bucket: string, key: string): string {
-  return `https://console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?prefix=${encodeURIComponent(key)}`;
-}
+/** The newest run's report files are also kept here, so a bookmark always opens the latest. */
+export const LATEST_REPORT_PREFIX = 'reports/latest/';
 
 /**
  * Last compute step of a run: merges the per-cluster simulations into the stored `simulation/latest`, re-audits
- * the fleet so simulation-based rules see them, renders the report and uploads it to S3. The Slack digest
+ * the fleet so simulation-based rules see them, renders the report and hands its files to the artifact store. The Slack digest
  * (next state) links to it.
  */
 export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise<ReportStepOutput> {
@@ -75,39 +67,24 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const failing = audit.findings.filter((f) => f.status === 'open' && atOrAbove(f.severity, deps.failThreshold)).length;
 
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
-  const outDir = await mkdtemp(join(tmpdir(), 'hyperaudit-report-'));
-  try {
-    // SARIF, JUnit, OCSF and ASFF from this run's audit, whose coverage also gives JUnit its passing cases.
-    const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({
-      fileName,
-      render: () => text,
-    }));
-    const out = await generateReport(deps.store, {
-      outDir,
-      publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`),
-      now,
-      formats,
-    });
-    const keys: string[] = [];
-    for (const file of out.files) {
-      const body = await readFile(file, 'utf8');
-      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-      const key = `${reportPrefix}${basename(file)}`;
-      await putText(deps.s3, deps.bucket, key, body, type);
-      await putText(deps.s3, deps.bucket, `reports/latest/${basename(file)}`, body, type);
-      keys.push(key);
-    }
-    return {
-      runId: input.runId,
-      reportPrefix,
-      keys,
-      url: out.url,
-      clustersSimulated: shards.length,
-      failing,
-      failThreshold: deps.failThreshold,
-    };
-  } finally {
-    // Lambda's /tmp outlives the invocation; a warm container must not fill it run after run.
-    await rm(outDir, { recursive: true, force: true });
-  }
+  // SARIF, JUnit, OCSF and ASFF from this run's audit, whose coverage also gives JUnit its passing cases.
+  const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({
+    fileName,
+    render: () => text,
+  }));
+  const rendered = await renderReport(deps.store, { now, formats });
+  const artifacts = deps.artifacts ?? s3ArtifactStore(deps.s3, deps.bucket);
+  const keys = await artifacts.put(reportPrefix, rendered.files);
+  await artifacts.put(LATEST_REPORT_PREFIX, rendered.files);
+  const url = artifacts.locate(`${reportPrefix}report.html`);
+  await recordLatestReport(deps.store, { generatedAt: rendered.data.generatedAt, dir: reportPrefix, url });
+  return {
+    runId: input.runId,
+    reportPrefix,
+    keys,
+    url,
+    clustersSimulated: shards.length,
+    failing,
+    failThreshold: deps.failThreshold,
+  };
 }

@@ -1,6 +1,6 @@
-import { mkdir, writeFile, copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { type ArtifactFile, type ArtifactStore, contentTypeOf } from '../store/artifacts/artifact-store';
+import { folderArtifactStore } from '../store/artifacts/folder-artifact-store';
 import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
@@ -94,13 +94,23 @@ export async function collectReportData(
   return { data, findings, fleet, summary };
 }
 
+export interface RenderedReport {
+  files: ArtifactFile[];
+  data: ReportData;
+  summary: RunSummary;
+  /** Extra formats that could not be rendered (the rest of the report is still there). */
+  warnings: string[];
+}
+
 /**
- * `hyperaudit report`: the self-contained HTML page, its data as JSON, findings as CSV, and any audit
- * formats, written to `outDir` (and copied to `latestDir`); the location is recorded for `notify`.
+ * The self-contained HTML page, its data as JSON, findings as CSV and any audit formats, as files in memory;
+ * the run is recorded for future trends. Writing the files is the artifact store's job.
  */
-export async function generateReport(store: FleetStore, options: ReportOptions): Promise<ReportOutput> {
-  const now = options.now ?? new Date();
-  const { data, findings, fleet, summary } = await collectReportData(store, now);
+export async function renderReport(
+  store: FleetStore,
+  options: { now: Date; formats?: readonly ReportFormat[] },
+): Promise<RenderedReport> {
+  const { data, findings, fleet, summary } = await collectReportData(store, options.now);
   const contents = new Map<string, string>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
@@ -115,18 +125,29 @@ export async function generateReport(store: FleetStore, options: ReportOptions):
       warnings.push(`${format.fileName} not written: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  const files = [...contents].map(([name, body]) => ({ name, body, contentType: contentTypeOf(name) }));
+  return { files, data, summary, warnings };
+}
 
-  const dir = resolve(options.outDir);
-  await mkdir(dir, { recursive: true });
-  for (const [name, text] of contents) await writeFile(join(dir, name), text, 'utf8');
-  if (options.latestDir !== undefined) {
-    const latest = resolve(options.latestDir);
-    await mkdir(latest, { recursive: true });
-    for (const name of contents.keys()) await copyFile(join(dir, name), join(latest, name));
-  }
-
-  const url = options.publicUrl ?? pathToFileURL(join(dir, 'report.html')).href;
-  const meta: LatestReportMeta = { generatedAt: data.generatedAt, dir, url };
+/** Records where the latest report is, for `notify` and `serve`'s `GET /report`. */
+export async function recordLatestReport(store: FleetStore, meta: LatestReportMeta): Promise<void> {
   await writeState(store, STATE.reportLatest, meta);
-  return { dir, files: [...contents.keys()].map((n) => join(dir, n)), url, summary, warnings };
+}
+
+/**
+ * `hyperaudit report`: the rendered report written to `outDir` (and again to `latestDir`) through the folder
+ * artifact store; the location is recorded for `notify`.
+ */
+export async function generateReport(
+  store: FleetStore,
+  options: ReportOptions,
+  artifacts: ArtifactStore = folderArtifactStore(),
+): Promise<ReportOutput> {
+  const rendered = await renderReport(store, { now: options.now ?? new Date(), formats: options.formats ?? [] });
+  const dir = resolve(options.outDir);
+  const files = await artifacts.put(dir, rendered.files);
+  if (options.latestDir !== undefined) await artifacts.put(resolve(options.latestDir), rendered.files);
+  const url = options.publicUrl ?? artifacts.locate(join(dir, 'report.html'));
+  await recordLatestReport(store, { generatedAt: rendered.data.generatedAt, dir, url });
+  return { dir, files, url, summary: rendered.summary, warnings: rendered.warnings };
 }

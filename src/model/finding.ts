@@ -10,6 +10,28 @@ export function atOrAbove(s: Severity, threshold: Severity): boolean {
   return severityRank(s) >= severityRank(threshold);
 }
 
+export function emptySeverityCounts(): Record<Severity, number> {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+/** Open findings per severity (waived and resolved ones are not counted): the summary every output shows. */
+export function openCountsBySeverity(
+  findings: Iterable<Pick<Finding, 'status' | 'severity'>>,
+): Record<Severity, number> {
+  const counts = emptySeverityCounts();
+  for (const f of findings) if (f.status === 'open') counts[f.severity]++;
+  return counts;
+}
+
+/** Most severe first, then by rule and resource, so every listing of findings has one stable order. */
+export function compareBySeverityThenId(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0)
+  );
+}
+
 export type ResourceType = 'host' | 'vm' | 'cluster' | 'perimeter';
 export type FindingCategory = 'hardening' | 'perimeter' | 'consolidation' | 'simulation';
 export type FindingStatus = 'open' | 'resolved' | 'waived';

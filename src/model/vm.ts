@@ -5,6 +5,11 @@ import { TraceName } from './trace-name';
 export const PowerState = z.enum(['poweredOn', 'poweredOff', 'suspended']);
 export type PowerState = z.infer<typeof PowerState>;
 
+/** Whether a VM counts toward its host's load: powered on unless the inventory says otherwise (most sources only report the state when it is off). */
+export function isRunning(vm: { powerState?: PowerState | undefined }): boolean {
+  return vm.powerState === undefined || vm.powerState === 'poweredOn';
+}
+
 export const WorkloadSchema = z
   .object({
     cpuAvgPct: z.number().min(0).max(100).optional(),

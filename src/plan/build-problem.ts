@@ -4,7 +4,7 @@
  * and the simulation.host-overloaded rule call one.
  */
 import { perimetersOfHost } from '../engine/facts/perimeter';
-import { isRunning } from '../engine/facts/define';
+import { isRunning } from '../model/vm';
 import { PEAK_PCT } from '../engine/facts/consolidation';
 import { indexFleet } from '../engine/fleet-index';
 import type { LoadedRule } from '../engine/types';

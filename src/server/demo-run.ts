@@ -6,7 +6,7 @@ import { evaluateChanges } from '../app/evaluate-changes';
 import { loadRules } from '../engine/load-rules';
 import type { LoadedRule } from '../engine/types';
 import { parseWaiverText } from '../engine/waivers';
-import { severityRank, type Finding } from '../model/finding';
+import { compareBySeverityThenId, type Finding } from '../model/finding';
 import { storeWaivers } from '../app/audit';
 import { ingestOutcomes, type IngestReport } from '../app/ingest';
 import type { storedForm } from '../app/simulate';
@@ -76,11 +76,6 @@ export function findingsByCategory(findings: readonly Finding[]): Map<string, Re
   }
   return table;
 }
-
-const bySeverityThenId = (a: Finding, b: Finding) =>
-  severityRank(b.severity) - severityRank(a.severity) ||
-  (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-  (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0);
 
 /** Copies the report step's objects out of the bucket, so the report a person opens has a stable path. */
 async function copyReport(s3: S3Client, keys: readonly string[], outDir: string): Promise<string[]> {
@@ -164,7 +159,7 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
       now,
     );
     const files = await copyReport(s3.client, workflow.report.keys, opts.outDir);
-    const findings = (await store.listFindings()).filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
+    const findings = (await store.listFindings()).filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
     const simulation = (await readState(store, STATE.simulationLatest)) as StoredSimulationSummary | undefined;
     return {
       ingest,

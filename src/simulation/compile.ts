@@ -2,6 +2,7 @@
  * Turns a Fleet (objects keyed by id) into index-addressed typed arrays: the kernels then add demand into
  * hosts by index with no Map lookups or allocation per step.
  */
+import { isRunning } from '../model/vm';
 import type { Fleet, HostView, VmView } from '../model/fleet';
 import { isPlainTraceName } from '../model/trace-name';
 import { DEFAULT_COEFFICIENTS, isEmulatedNic, type PerformanceCoefficients } from './coefficients';
@@ -63,11 +64,6 @@ const NO_CLUSTER = '(no cluster)';
 
 export function clusterOf(host: Pick<HostView, 'cluster'>): string {
   return host.cluster ?? NO_CLUSTER;
-}
-
-/** Powered on unless the inventory says otherwise: most sources only report the state when it is off. */
-export function isRunning(vm: Pick<VmView, 'powerState'>): boolean {
-  return vm.powerState === undefined || vm.powerState === 'poweredOn';
 }
 
 function byId<T extends { id: string }>(a: T, b: T): number {

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { cloudEventFromBinary, detectSource, normaliseRecord } from './index';
+import { eventBridgeEnvelope } from './eventbridge';
+import { cloudEventFromBinary, normaliseRecord } from './index';
 import type { NormaliseOptions } from './options';
 import type { RecordLocation, SourceOutcome } from './types';
 import { jsonErrorMessage } from './json-position';
@@ -39,13 +40,15 @@ function decode(record: SQSRecord, opts: NormaliseOptions): SourceOutcome[] {
   }
   const parsed = parseJson(record.body);
   if ('error' in parsed) return [rejectedAt({ file: `sqs:${record.messageId}`, record: 'body' }, parsed.error)];
+  // normaliseRecord opens the EventBridge envelope; here it only names where the record came from.
   const eventBridge = eventBridgeEnvelope(parsed.value);
-  if (eventBridge !== undefined) {
-    // vCenter events relayed through EventBridge are recognised with their envelope; anything else is in detail.
-    const value = detectSource(parsed.value) !== undefined ? parsed.value : eventBridge.detail;
-    return normaliseRecord(value, { file: `eventbridge:${eventBridge.id}`, record: eventBridge.detailType }, opts);
-  }
-  return normaliseRecord(parsed.value, { file: `sqs:${record.messageId}` }, opts);
+  return normaliseRecord(
+    parsed.value,
+    eventBridge?.id !== undefined
+      ? { file: `eventbridge:${eventBridge.id}`, record: eventBridge.detailType }
+      : { file: `sqs:${record.messageId}` },
+    opts,
+  );
 }
 
 function httpPieces(body: string, envelope: RequestEnvelope): Piece[] {
@@ -66,10 +69,9 @@ function httpPieces(body: string, envelope: RequestEnvelope): Piece[] {
 
 function lines(parts: string[], unit: 'line' | 'record'): Piece[] {
   const pieces: Piece[] = [];
-  parts.forEach((text, i) => {
-    if (text.trim() === '') return;
-    pieces.push({ ...parseJson(text), record: `${unit} ${i + 1}` });
-  });
+  for (const [i, text] of parts.entries()) {
+    if (text.trim() !== '') pieces.push({ ...parseJson(text), record: `${unit} ${i + 1}` });
+  }
   return pieces;
 }
 
@@ -87,20 +89,6 @@ function parseJson(text: string): { value: unknown } | { error: string } {
   } catch (e) {
     return { error: `not valid JSON: ${jsonErrorMessage(e)}` };
   }
-}
-
-function eventBridgeEnvelope(value: unknown): { id: string; detailType: string; detail: unknown } | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const v = value as Record<string, unknown>;
-  if (
-    typeof v.id !== 'string' ||
-    typeof v['detail-type'] !== 'string' ||
-    typeof v.source !== 'string' ||
-    !Object.hasOwn(v, 'detail')
-  ) {
-    return undefined;
-  }
-  return { id: v.id, detailType: v['detail-type'], detail: v.detail };
 }
 
 function rejectedAt(loc: RecordLocation, reason: string): SourceOutcome {

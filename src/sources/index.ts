@@ -1,23 +1,19 @@
-import { normaliseCanonical } from './canonical';
-import { detectSource, referenceTableSource } from './detect';
-import { detectExportDocument, isExportSource, normaliseExport } from './exports';
-import { isRecord, own } from './json-access';
-import { normaliseNova } from './nova';
+import { eventBridgeEnvelope } from './eventbridge';
+import { isRecord } from './json-access';
 import { ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
-import { normaliseProxmox } from './proxmox';
+import { detectDocumentSource, detectSource, referenceTableSource, sourceDef } from './registry';
 import type { RecordLocation, SourceName, SourceOutcome } from './types';
-import { normaliseVcenter } from './vcenter';
 
-export { detectSource } from './detect';
+export { detectSource } from './registry';
 export { cloudEventFromBinary } from './vcenter-envelope';
 export type { NormaliseOptions } from './options';
 export type { RecordLocation, SourceName, SourceOutcome } from './types';
 
 function describe(value: unknown): string {
   if (!isRecord(value)) return `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`;
-  const et = own(value, 'detail-type');
-  if (typeof et === 'string') return `an EventBridge event (${String(own(value, 'source'))}: ${et})`;
+  const eventBridge = eventBridgeEnvelope(value);
+  if (eventBridge) return `an EventBridge event (${String(eventBridge.source)}: ${eventBridge.detailType})`;
   const keys = Object.keys(value).slice(0, 6);
   return `an object with keys ${keys.map((k) => JSON.stringify(k)).join(', ')}${Object.keys(value).length > 6 ? ', ...' : ''}`;
 }
@@ -46,12 +42,16 @@ export function normaliseExportDocument(
   loc: RecordLocation,
   opts: NormaliseOptions = {},
 ): SourceOutcome[] | undefined {
-  const source = opts.source ? (isExportSource(opts.source) ? opts.source : undefined) : detectExportDocument(value);
+  const source = opts.source
+    ? sourceDef(opts.source).json?.wholeDocument
+      ? opts.source
+      : undefined
+    : detectDocumentSource(value);
   if (!source) return undefined;
   if (depthExceeds(value, MAX_DEPTH))
     return [rejected(source, loc, `input nests deeper than ${MAX_DEPTH} levels; no supported format does`)];
   try {
-    return normaliseExport(source, value, loc, opts);
+    return normaliseAs(source, value, loc, opts);
   } catch (e) {
     return [
       rejected(source, loc, `internal error while normalising this document: ${(e as Error)?.message ?? String(e)}`),
@@ -93,26 +93,16 @@ function normaliseUnchecked(value: unknown, loc: RecordLocation, opts: Normalise
   const source = opts.source ?? detectSource(value);
   if (!source)
     return [rejected(undefined, loc, `unrecognised input: ${describe(value)} is not a format of any supported source`)];
+  // The one place an EventBridge event is opened: its detail is the record, unless the source reads the envelope.
+  const eventBridge = eventBridgeEnvelope(value);
+  const def = sourceDef(source);
+  if (eventBridge && isRecord(value) && !def.json?.readsEventBridgeEnvelope && !def.recognise?.envelope?.(value))
+    return normaliseAs(source, eventBridge.detail, loc, opts);
   return normaliseAs(source, value, loc, opts);
 }
 
 export function normaliseAs(source: SourceName, value: unknown, loc: RecordLocation, opts: NormaliseOptions): Outcomes {
-  switch (source) {
-    case 'canonical':
-      return normaliseCanonical(value, loc);
-    case 'vcenter':
-      return normaliseVcenter(value, loc, opts);
-    case 'nova':
-      return normaliseNova(value, loc);
-    case 'proxmox':
-      return normaliseProxmox(value, loc, opts);
-    case 'rvtools':
-      return [rejected('rvtools', loc, 'RVTools exports are xlsx or csv files, not JSON records', 'file')];
-    case 'libvirt':
-      return [rejected('libvirt', loc, 'libvirt events are `virsh event` text lines, not JSON records', 'file')];
-    case 'powercli':
-    case 'govc':
-    case 'hyperv':
-      return normaliseExport(source, value, loc, opts);
-  }
+  const def = sourceDef(source);
+  if (def.json) return def.json.normalise(value, loc, opts);
+  return [rejected(source, loc, def.notJson ?? `${source} input is not JSON`, 'file')];
 }

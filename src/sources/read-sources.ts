@@ -4,13 +4,13 @@ import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { normaliseExportDocument, normaliseRecord } from './index';
 import { splitConcatenatedJson } from './json-stream';
-import { looksPowercliCsvHeader, readPowercliCsv } from './powercli-csv';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
-import { looksLibvirtLine, normaliseLibvirtLine, type LibvirtStreamState } from './libvirt';
+import type { LibvirtStreamState } from './libvirt';
 import type { LibvirtDomainIndex } from './libvirt/domain-index';
 import type { NormaliseOptions } from './options';
 import { ignored, rejected } from './outcome';
-import { readRvtoolsCsv, readRvtoolsXlsx } from './rvtools-read';
+import { SOURCES, sourceDef } from './registry';
+import type { FileReader, SourceDef } from './source-def';
 import type { SourceName, SourceOutcome } from './types';
 import { boundedLines } from './bounded-lines';
 import { formatBytes, inputLimits, type InputLimits } from './input-limits';
@@ -39,7 +39,6 @@ export interface ReadSourcesOptions {
 }
 
 const NDJSON_EXTENSIONS = new Set(['.ndjson', '.jsonl', '.ldjson']);
-const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
 
 /**
  * Reads files and directories (recursively) and yields one outcome per record. Never throws for bad input:
@@ -103,15 +102,17 @@ async function* readFileAs(
 ): AsyncGenerator<SourceOutcome> {
   const ext = extname(file).toLowerCase();
   const forced = opts.source;
+  const forcedDef = forced === undefined ? undefined : sourceDef(forced);
+  const forcedLines = forcedDef?.lines ? forcedDef : undefined;
   if (!info.isFile()) {
-    // A pipe can be read once and not sniffed ahead: decide per line between virsh text and JSON.
+    // A pipe can be read once and not sniffed ahead: decide per line between a text format and JSON.
     const ctx: NormaliseOptions = { source: forced, ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }) };
     yield* readLines(
       file,
-      (line, record, state) =>
-        forced === 'libvirt' || (!forced && looksLibvirtLine(line))
-          ? normaliseLibvirtLine(line, { file, record }, state)
-          : parseLine(line, file, record, ctx),
+      (line, record, state) => {
+        const lines = (forced === undefined ? lineSourceOf((test) => test(line)) : forcedLines)?.lines;
+        return lines ? lines.normalise(line, { file, record }, state) : parseLine(line, file, record, ctx);
+      },
       limits.maxLineBytes,
       opts.host,
       forced,
@@ -119,33 +120,17 @@ async function* readFileAs(
     );
     return;
   }
-  if (XLSX_EXTENSIONS.has(ext) || (forced === 'rvtools' && ext !== '.csv')) {
-    if (forced && forced !== 'rvtools') {
-      yield rejected(forced, { file }, `an ${ext} workbook cannot be read as ${forced}`, 'file');
-      return;
-    }
-    yield* await readRvtoolsXlsx(file, limits);
+  const chosen = await fileReaderFor(file, ext, forced);
+  if (chosen && 'refuse' in chosen) {
+    yield rejected(forced, { file }, chosen.refuse, 'file');
     return;
   }
-  if (ext === '.csv' && (forced === 'powercli' || (!forced && looksPowercliCsvHeader(await readHead(file, 4096))))) {
-    if (info.size > limits.maxDocumentBytes) {
-      yield rejected(
-        'powercli',
-        { file },
-        `a PowerCLI CSV export larger than ${formatBytes(limits.maxDocumentBytes)} is not read; split it per host`,
-        'file',
-      );
-      return;
-    }
-    yield* await readPowercliCsv(file, { snapshotTime, scope: opts.scope });
-    return;
-  }
-  if (ext === '.csv') {
-    if (forced && forced !== 'rvtools') {
-      yield rejected(forced, { file }, `a CSV file cannot be read as ${forced}`, 'file');
-      return;
-    }
-    yield* await readRvtoolsCsv(file, snapshotTime, limits);
+  if (chosen) {
+    yield* await chosen.reader.read(file, {
+      snapshotTime,
+      limits,
+      ...(opts.scope !== undefined && { scope: opts.scope }),
+    });
     return;
   }
   const head = await readHead(file, 64 * 1024);
@@ -156,14 +141,16 @@ async function* readFileAs(
     scope: opts.scope,
     ...(opts.vcenterScopes && { vcenterScopes: opts.vcenterScopes }),
   };
-  if (forced === 'libvirt' || (!forced && firstContentLine(head, looksLibvirtLine))) {
+  const lineSource = forced === undefined ? lineSourceOf((test) => firstContentLine(head, test)) : forcedLines;
+  const lines = lineSource?.lines;
+  if (lineSource && lines) {
     const domains = opts.libvirtDomains && (await opts.libvirtDomains());
     yield* readLines(
       file,
-      (line, record, state) => normaliseLibvirtLine(line, { file, record }, state),
+      (line, record, state) => lines.normalise(line, { file, record }, state),
       limits.maxLineBytes,
       opts.host,
-      'libvirt',
+      lineSource.name,
       domains,
     );
     return;
@@ -179,6 +166,41 @@ async function* readFileAs(
     return;
   }
   yield* readDocument(file, ctx, limits.maxLineBytes);
+}
+
+/** The text-line format whose recogniser accepts the input, if any. */
+function lineSourceOf(accepts: (test: (line: string) => boolean) => boolean): SourceDef | undefined {
+  return SOURCES.find((def) => def.lines && accepts(def.lines.looksLike));
+}
+
+/**
+ * The reader of a file its extension (and first bytes) give to one source: a workbook, a CSV export. With
+ * `--source`, that source's reader, or a refusal when another source owns the extension.
+ */
+async function fileReaderFor(
+  file: string,
+  ext: string,
+  forced: SourceName | undefined,
+): Promise<{ reader: FileReader } | { refuse: string } | undefined> {
+  const readers = SOURCES.flatMap((def) => (def.files ?? []).map((reader) => ({ source: def.name, reader })));
+  const forExt = readers.filter((r) => r.reader.extensions.includes(ext));
+  if (forced !== undefined) {
+    const own =
+      forExt.find((r) => r.source === forced) ??
+      (forExt.length === 0
+        ? readers.find((r) => r.source === forced && r.reader.readsAnyExtensionWhenForced)
+        : undefined);
+    if (own) return own;
+    const other = forExt[0];
+    return other ? { refuse: `a ${other.reader.kind} (${ext}) cannot be read as ${forced}` } : undefined;
+  }
+  let head: string | undefined;
+  for (const r of forExt) {
+    if (!r.reader.sniff) return r;
+    head ??= await readHead(file, 4096);
+    if (r.reader.sniff(head)) return r;
+  }
+  return undefined;
 }
 
 async function readHead(file: string, bytes: number): Promise<string> {

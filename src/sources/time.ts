@@ -26,9 +26,3 @@ export function rfc3339AssumingUtc(value: unknown): string | undefined {
   const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}Z`;
   return Number.isNaN(Date.parse(iso)) ? undefined : iso;
 }
-
-/** Epoch seconds (Proxmox task times) to RFC 3339. */
-export function fromEpochSeconds(value: unknown): string | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e11) return undefined;
-  return new Date(value * 1000).toISOString();
-}

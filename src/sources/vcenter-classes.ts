@@ -81,8 +81,3 @@ export function ignoreReason(className: string): string {
   const note = IGNORE_NOTES[className.toLowerCase()] ?? IGNORE_NOTES[className.toLowerCase().replace(/event$/, '')];
   return note ? `${className} (${note})` : className;
 }
-
-/** For docs and tests: every class that changes inventory, with its action. */
-export function mappedClasses(): [string, VcenterAction][] {
-  return Object.entries(TABLE);
-}

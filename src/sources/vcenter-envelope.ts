@@ -1,3 +1,4 @@
+import { eventBridgeEnvelope } from './eventbridge';
 import { field, isRecord, own, str, type JsonRecord } from './json-access';
 import { decodeUtf8Body } from './utf8';
 
@@ -74,17 +75,17 @@ export function unwrapVcenter(value: JsonRecord, file: string): VcenterEnvelope 
       fieldPrefix: 'data.',
     };
   }
-  const detail = own(value, 'detail');
-  if (own(value, 'detail-type') !== undefined && isRecord(detail)) {
+  const eventBridge = eventBridgeEnvelope(value);
+  if (eventBridge) {
     // VEBA's EventBridge processor puts the CloudEvent (or the bare event) in `detail`.
-    const inner = unwrapVcenter(detail, file);
+    const inner = unwrapVcenter(eventBridge.detail, file);
     if ('error' in inner) return { error: inner.error, field: `detail.${inner.field}` };
     return {
       ...inner,
-      className: inner.className ?? str(own(value, 'detail-type')),
-      identity: inner.identity ?? str(own(value, 'source')),
-      envelopeId: inner.envelopeId ?? str(own(value, 'id')),
-      envelopeTime: inner.envelopeTime ?? str(own(value, 'time')),
+      className: inner.className ?? str(eventBridge.detailType),
+      identity: inner.identity ?? eventBridge.source,
+      envelopeId: inner.envelopeId ?? eventBridge.id,
+      envelopeTime: inner.envelopeTime ?? eventBridge.time,
       fieldPrefix: `detail.${inner.fieldPrefix}`,
     };
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CompiledRules } from '../../src/engine/compile';
-import { fleetFromFixture } from '../../src/engine/fixture-fleet';
+import { fleetFromFixture } from '../support/fixture-fleet';
 import { indexFleet } from '../../src/engine/fleet-index';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { Condition, LoadedRule, Profile, RuleFixture, Scalar } from '../../src/engine/types';

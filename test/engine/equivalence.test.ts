@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CompiledRules, type Evaluation } from '../../src/engine/compile';
 import { indexFleet } from '../../src/engine/fleet-index';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
-import { ReferenceRules } from '../../src/engine/reference';
+import { ReferenceRules } from '../support/reference-engine';
 import type { Condition, FactCondition, LoadedRule, Scalar } from '../../src/engine/types';
 import { fleetEventsArb, fleetOf, simulationArb, VALUE_POOL } from './support/random-fleet';
 

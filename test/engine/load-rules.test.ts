@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/engine/catalogue';
 import { CompiledRules } from '../../src/engine/compile';
-import { fleetFromFixture } from '../../src/engine/fixture-fleet';
+import { fleetFromFixture } from '../support/fixture-fleet';
 import { indexFleet } from '../../src/engine/fleet-index';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../src/engine/load-rules';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CompiledRules } from '../../src/engine/compile';
-import { fleetFromFixture } from '../../src/engine/fixture-fleet';
+import { fleetFromFixture } from '../support/fixture-fleet';
 import { indexFleet } from '../../src/engine/fleet-index';
 import { DEFAULT_RULES_DIR, loadRules, ruleFiles } from '../../src/engine/load-rules';
-import { ReferenceRules } from '../../src/engine/reference';
+import { ReferenceRules } from '../support/reference-engine';
 import type { LoadedRule, RuleFixture } from '../../src/engine/types';
 
 const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'scg' });

@@ -1,6 +1,7 @@
+import { isRunning } from '../../model/vm';
 import type { HostView } from '../../model/fleet';
 import type { ClusterContext } from '../fleet-index';
-import { fact, isRunning, round3, type FactDef } from './define';
+import { fact, round3, type FactDef } from './define';
 
 /** Hosts that contribute capacity: connected (or unknown) and not in maintenance. */
 function serving(h: HostView): boolean {

@@ -1,6 +1,7 @@
+import { isRunning } from '../../model/vm';
 import type { VmView } from '../../model/fleet';
 import type { FactValue } from '../types';
-import { fact, isRunning, round3, type FactDef } from './define';
+import { fact, round3, type FactDef } from './define';
 
 /** Peaks at or above this CPU percentage count as a peak when looking for coinciding peaks. */
 export const PEAK_PCT = 80;

@@ -21,8 +21,3 @@ export function fact<T extends ResourceType>(def: FactDef<T>): FactDef<T> {
 export function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
-
-/** Whether a VM counts toward its host's load: anything not reported off or suspended. */
-export function isRunning(vm: { powerState?: string }): boolean {
-  return vm.powerState !== 'poweredOff' && vm.powerState !== 'suspended';
-}

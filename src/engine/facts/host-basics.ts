@@ -1,5 +1,6 @@
+import { isRunning } from '../../model/vm';
 import type { HostView } from '../../model/fleet';
-import { fact, isRunning, type FactDef } from './define';
+import { fact, type FactDef } from './define';
 
 /** ESXi build numbers are plain integers; anything else (or nothing) is null, which patch rules treat as unverified. */
 function buildNumber(build: string | undefined): number | null {

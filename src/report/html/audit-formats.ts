@@ -2,7 +2,7 @@ import { getOrCreate } from '../../model/get-or-create';
 import type { AuditResult } from '../../engine/audit-result';
 import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
-import { SEVERITIES, type Finding, type Severity } from '../../model/finding';
+import { openCountsBySeverity, type Finding } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
 import type { ReportFormat } from '../report-format';
 import { AUDIT_FORMATS } from '../formats';
@@ -35,8 +35,7 @@ export function auditResultFromStore(
   profile: Profile,
 ): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of current) if (f.status === 'open') counts[f.severity]++;
+  const counts = openCountsBySeverity(current);
   const coverage = new Map<string, Set<string>>();
   for (const f of current) {
     getOrCreate(coverage, f.ruleId, () => new Set()).add(f.resourceId);

@@ -1,4 +1,4 @@
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding';
+import { emptySeverityCounts, SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
 import { fixFirstGroups } from './fix-first';
 import type { HeatmapHost, PerimeterViolation, ReportData, ReportFinding } from './report-data';
@@ -18,9 +18,7 @@ const RISK_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 2
 const RISK_BUCKETS = [1, 5, 15, 30];
 const EVIDENCE_CHARS = 4000;
 
-export function zeroCounts(): Record<Severity, number> {
-  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-}
+export const zeroCounts = emptySeverityCounts;
 
 function bucketOf(risk: number): number {
   return RISK_BUCKETS.filter((b) => risk >= b).length;

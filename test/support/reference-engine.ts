@@ -1,11 +1,11 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import type { ResourceType } from '../model/finding';
-import type { FactDef } from './facts/define';
-import { FACTS } from './facts/registry';
-import { factKey } from './fact-key';
-import { contextsOf, resourceName, type FleetIndex, type ResourceContext } from './fleet-index';
-import type { Evaluation, Scope } from './compile';
-import type { FactValue, LoadedRule, RuleCoverage, RuleHit, Scalar } from './types';
+import type { ResourceType } from '../../src/model/finding';
+import type { FactDef } from '../../src/engine/facts/define';
+import { FACTS } from '../../src/engine/facts/registry';
+import { factKey } from '../../src/engine/fact-key';
+import { contextsOf, resourceName, type FleetIndex, type ResourceContext } from '../../src/engine/fleet-index';
+import type { Evaluation, Scope } from '../../src/engine/compile';
+import type { FactValue, LoadedRule, RuleCoverage, RuleHit, Scalar } from '../../src/engine/types';
 
 const TYPES: ResourceType[] = ['host', 'vm', 'cluster', 'perimeter'];
 

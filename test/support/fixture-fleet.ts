@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { emptyFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
-import { HostSchema } from '../model/host';
-import { PerimeterSchema } from '../model/perimeter';
-import { VmSchema } from '../model/vm';
-import type { RuleFixture } from './types';
+import { emptyFleet, type Fleet, type HostView, type VmView } from '../../src/model/fleet';
+import { HostSchema } from '../../src/model/host';
+import { PerimeterSchema } from '../../src/model/perimeter';
+import { VmSchema } from '../../src/model/vm';
+import type { RuleFixture } from '../../src/engine/types';
 
 const MovementSchema = z
   .object({

@@ -1,0 +1,36 @@
+import { extname } from 'node:path';
+
+/** One rendered output file, as data: renderers return these and never touch a file system or a bucket. */
+export interface ArtifactFile {
+  /** A plain file name (`report.html`), never a path. */
+  name: string;
+  body: string;
+  contentType: string;
+}
+
+/** Where rendered files go: a local folder (the CLI), S3 (the deployed workflow) or memory (tests). */
+export interface ArtifactStore {
+  /** Writes the files under `prefix` (a folder or key prefix ending in `/`, or '' for the root); returns where each went. */
+  put(prefix: string, files: readonly ArtifactFile[]): Promise<string[]>;
+  /** Where a person finds a stored file (a file:// URL, an S3 console link). */
+  locate(location: string): string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.sarif': 'application/sarif+json',
+  '.xml': 'application/xml',
+};
+
+export function contentTypeOf(name: string): string {
+  return CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Refuses anything but a plain file name, so a renderer can never write outside the place it is given. */
+export function checkArtifactName(name: string): string {
+  if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name))
+    throw new Error(`artifact name ${JSON.stringify(name)} is not a plain file name`);
+  return name;
+}

@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contentTypeOf } from '../../src/store/artifacts/artifact-store';
+import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
+import { memoryArtifactStore } from '../../src/store/artifacts/memory-artifact-store';
+
+const files = [
+  { name: 'report.html', body: '<!doctype html>', contentType: contentTypeOf('report.html') },
+  { name: 'findings.csv', body: 'a,b\n', contentType: contentTypeOf('findings.csv') },
+];
+
+describe('artifact stores', () => {
+  it('writes rendered files into a folder and links them by file URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
+    const store = folderArtifactStore();
+    const written = await store.put(dir, files);
+    expect(written).toEqual([join(dir, 'report.html'), join(dir, 'findings.csv')]);
+    expect(readFileSync(join(dir, 'findings.csv'), 'utf8')).toBe('a,b\n');
+    expect(store.locate(written[0]!)).toMatch(/^file:\/\/.*report\.html$/);
+  });
+
+  it('keeps files by prefix and name in memory, with their content types', async () => {
+    const store = memoryArtifactStore();
+    expect(await store.put('reports/r1/', files)).toEqual(['reports/r1/report.html', 'reports/r1/findings.csv']);
+    expect(store.files.get('reports/r1/report.html')?.contentType).toBe('text/html; charset=utf-8');
+    expect(store.files.get('reports/r1/findings.csv')?.contentType).toBe('text/csv; charset=utf-8');
+  });
+
+  it('refuses a file name that is a path, so no renderer writes outside its folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
+    for (const name of ['../escape.html', 'a/b.html', '..', ''])
+      await expect(folderArtifactStore().put(dir, [{ name, body: 'x', contentType: 'text/plain' }])).rejects.toThrow(
+        /not a plain file name/,
+      );
+  });
+});
