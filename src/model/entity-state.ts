@@ -387,6 +387,7 @@ export function isLive(state: EntityState): boolean {
 export function toPlain(state: EntityState): Record<string, unknown> {
   const out: Record<string, unknown> = { id: state.id };
   const removed = effectiveRemoval(state);
+  const spelling = newestSpellings(state);
   for (const path of Object.keys(state.fields).sort()) {
     const { v, s } = state.fields[path]!;
     if (v === undefined || v === null) continue;
@@ -397,11 +398,31 @@ export function toPlain(state: EntityState): Record<string, unknown> {
     } else {
       const key = path.slice(0, slash);
       const sub = path.slice(slash + 1);
+      if (key === CASELESS_MAP && spelling.get(sub.toLowerCase()) !== path) continue;
       const map = (out[key] ??= Object.create(null)) as Record<string, unknown>;
       map[sub] = v;
     }
   }
   return out;
+}
+
+/**
+ * Setting keys (ESXi advanced settings, vmx keys) are case-insensitive, so `Isolation.Tools.Copy.Disable` and
+ * `isolation.tools.copy.disable` are one setting: of its spellings, the newest write is the value (issue 15
+ * item 3). Decided when read, so the fold stays order-independent and states stored before still read right.
+ */
+const CASELESS_MAP = 'settings';
+
+function newestSpellings(state: EntityState): Map<string, string> {
+  const best = new Map<string, string>();
+  const prefix = `${CASELESS_MAP}/`;
+  for (const [path, field] of Object.entries(state.fields)) {
+    if (!path.startsWith(prefix)) continue;
+    const folded = path.slice(prefix.length).toLowerCase();
+    const current = best.get(folded);
+    if (current === undefined || newer(state.fields[current]!.s, field.s)) best.set(folded, path);
+  }
+  return best;
 }
 
 /** Folds any number of events (any order, duplicates allowed) into per-entity states. */
