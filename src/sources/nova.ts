@@ -98,6 +98,46 @@ function eventTime(msg: JsonRecord, data: JsonRecord): string | undefined {
   );
 }
 
+/** instance.* actions that become events; every other instance notification is ignored. */
+const INSTANCE_ACTIONS = new Set([
+  'create.end',
+  'update',
+  'exists',
+  'resize_finish.end',
+  'resize_revert.end',
+  'unshelve.end',
+  'rebuild.end',
+  'delete.end',
+  'soft_delete.end',
+  'power_on.end',
+  'resume.end',
+  'unpause.end',
+  'power_off.end',
+  'shutdown.end',
+  'shelve_offload.end',
+  'suspend.end',
+  'pause.end',
+  'evacuate',
+  'evacuate.end',
+  'live_migration_post_dest.end',
+  'live_migration_post.end',
+]);
+
+/** Why a service or instance notification is of no use, decided from its type and service alone; else undefined. */
+function unusedReason(eventType: string, data: JsonRecord): string | undefined {
+  if (eventType.startsWith('service.')) {
+    const binary = own(data, 'binary');
+    // service.delete of another service (nova-conductor on a compute node) must not remove the hypervisor.
+    if (eventType === 'service.delete' ? binary !== undefined && binary !== 'nova-compute' : binary !== 'nova-compute')
+      return `${eventType} (${String(binary)}: not a hypervisor)`;
+    return undefined;
+  }
+  const action = eventType.replace(/^instance\./, '');
+  if (INSTANCE_ACTIONS.has(action)) return undefined;
+  if (action.startsWith('live_migration')) return `${eventType} (migration phase before the instance changes host)`;
+  return eventType;
+}
+
 export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
   if (!isRecord(value))
     return [rejected('nova', loc, `a Nova notification must be a JSON object, got ${jsonType(value)}`)];
@@ -108,6 +148,10 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
   if (typeof eventType !== 'string' || eventType === '') {
     return [rejected('nova', loc, `event_type must be a string, got ${jsonType(eventType)}`, `${prefix}event_type`)];
   }
+  // Types hyperaudit never uses (aggregate.*, scheduler.*, metrics.*, compute.exception, legacy unversioned ones)
+  // are ignored before anything else is checked: their payloads and times are not ours to judge (issue 15 item 14).
+  if (!eventType.startsWith('service.') && !eventType.startsWith('instance.'))
+    return [ignored('nova', loc, `${eventType} (not an instance or compute-service notification)`)];
   const payload = own(msg, 'payload');
   const data = own(payload, 'nova_object.data');
   if (!isRecord(data)) {
@@ -120,6 +164,8 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
       ),
     ];
   }
+  const unused = unusedReason(eventType, data);
+  if (unused !== undefined) return [ignored('nova', loc, unused)];
   const time = eventTime(msg, data);
   if (!time)
     return [rejected('nova', loc, `${eventType}: no timestamp and no updated_at in the payload`, `${prefix}timestamp`)];
@@ -133,8 +179,6 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
     if (!host)
       return [rejected('nova', loc, `${eventType}: payload has no host`, `${prefix}payload.nova_object.data.host`)];
     if (eventType === 'service.delete') return [make('host.remove', { host: { id: host } })];
-    if (str(own(data, 'binary')) !== 'nova-compute')
-      return [ignored('nova', loc, `${eventType} (${String(own(data, 'binary'))}: not a hypervisor)`)];
     const down = own(data, 'forced_down') === true;
     return [
       make('host.upsert', {
