@@ -30,6 +30,18 @@ export interface Movement {
   toDatastore?: string;
   /** For clones: the source VM. */
   sourceVmId?: string;
+  /**
+   * Set when read (`resolveMovementSources`), never stored: `state` when the source host came from the VM's own
+   * placement history (the event named none), and the host the event named when it disagreed with that history.
+   */
+  fromHostSource?: 'event' | 'state';
+  reportedFromHostId?: string;
+}
+
+/** One write of a VM's `hostId` (upsert, clone, migration): the placement history movements take their source from. */
+export interface Placement {
+  hostId: string;
+  s: Stamp;
 }
 
 /** One stored part of an inventory snapshot (see `inventory.snapshot` in docs/events.md). */
@@ -83,6 +95,11 @@ export interface EntityState {
   absentFrom?: Record<string, Stamp>;
   /** Scope states only: the inventory snapshot parts stored for the scope. */
   inventory?: InventoryPart[];
+  /**
+   * VMs: the newest `hostId` writes, removals or not (issue 15 item 2). A move that names no source host (libvirt
+   * `Started Migrated`, Nova `evacuate`) takes the host the VM was on just before it from here, in any arrival order.
+   */
+  placements?: Placement[];
 }
 
 /** Fields whose values are maps merged key by key on partial upserts. */
@@ -182,6 +199,38 @@ function markSeen(state: EntityState, stamp: Stamp): void {
   if (newer(state.seen, stamp)) state.seen = stamp;
 }
 
+const MAX_PLACEMENTS = 200;
+
+function addPlacement(state: EntityState, placement: Placement): void {
+  const list = (state.placements ??= []);
+  if (list.some((p) => p.s.id === placement.s.id)) return;
+  list.push(placement);
+  list.sort((a, b) => compareEvents(a.s, b.s));
+  if (list.length > MAX_PLACEMENTS) list.splice(0, list.length - MAX_PLACEMENTS);
+}
+
+/**
+ * Movements with their source host as the placement history says (issue 15 item 2): the host of the newest
+ * placement before the move. A move that names none takes it; one whose named source disagrees keeps the
+ * history's and records what the event said. Without history the event's own source stands.
+ */
+export function resolveMovementSources(state: EntityState): Movement[] {
+  const placements = state.placements ?? [];
+  if (placements.length === 0) return state.movements;
+  return state.movements.map((m) => {
+    if (m.kind === 'clone') return m;
+    let before: Placement | undefined;
+    for (const p of placements) {
+      if (compareEvents(p.s, { time: m.time, id: m.eventId }) >= 0) break;
+      before = p;
+    }
+    if (before === undefined || before.hostId === m.fromHostId) return m;
+    const out: Movement = { ...m, fromHostId: before.hostId, fromHostSource: 'state' };
+    if (m.fromHostId !== undefined) out.reportedFromHostId = m.fromHostId;
+    return out;
+  });
+}
+
 function addMovement(state: EntityState, movement: Movement): void {
   if (state.movements.some((m) => m.eventId === movement.eventId)) return;
   state.movements.push(movement);
@@ -200,6 +249,8 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       if (event.scope) setScope(state, { v: scopeKey(event.scope), s: stamp });
       if (event.complete) applyComplete(state, event.complete, stamp);
       setObject(state, event.type === 'host.upsert' ? event.host : event.vm, stamp);
+      if (event.type === 'vm.upsert' && typeof event.vm.hostId === 'string')
+        addPlacement(state, { hostId: event.vm.hostId, s: stamp });
       break;
     case 'inventory.snapshot': {
       const body = event.snapshot;
@@ -251,6 +302,7 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       markSeen(state, stamp);
       setObject(state, event.clone.vm, stamp);
       setField(state, 'clonedFrom', event.clone.sourceVmId, stamp);
+      if (event.clone.vm.hostId !== undefined) addPlacement(state, { hostId: event.clone.vm.hostId, s: stamp });
       addMovement(state, {
         eventId: event.id,
         time: event.time,
@@ -264,6 +316,7 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       const m = event.migrate;
       markSeen(state, stamp);
       setField(state, 'hostId', m.toHostId, stamp);
+      addPlacement(state, { hostId: m.toHostId, s: stamp });
       if (m.toDatastore !== undefined) setField(state, 'datastore', m.toDatastore, stamp);
       // Placement moved: cluster and datacenter follow the new host unless the event names them.
       // null, not undefined: the clearing must survive JSON snapshots so older upserts still lose to it.
@@ -308,6 +361,7 @@ export function mergeStates(a: EntityState, b: EntityState): EntityState {
     for (const [field, stamp] of Object.entries(side.cleared ?? {})) markCleared(out, field, stamp);
     for (const [scope, stamp] of Object.entries(side.absentFrom ?? {})) markAbsent(out, scope, stamp);
     for (const part of side.inventory ?? []) addInventoryPart(out, part);
+    for (const placement of side.placements ?? []) addPlacement(out, placement);
   }
   dropCleared(out);
   return out;
