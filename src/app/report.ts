@@ -15,6 +15,7 @@ import {
   type RunSummary,
 } from '../report/html/report-meta';
 import { findingsCsv } from '../report/html/report-csv';
+import { reportExcursions } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { SIMULATION_LATEST_KEY } from '../simulation/result';
@@ -93,6 +94,7 @@ export async function collectReportData(
   await store.putMeta(`${RUN_META_PREFIX}${at}`, summary);
   const trend = (await store.listMeta<RunSummary>(RUN_META_PREFIX)).map((e) => e.value).slice(-TREND_RUNS);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
+  data.excursions = reportExcursions(fleet, at);
   return { data, findings, fleet, summary };
 }
 

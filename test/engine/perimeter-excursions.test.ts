@@ -15,7 +15,12 @@ const host = (id: string, perimeter: string): FleetEvent => ({
   host: { id, name: id, cluster: perimeter, perimeter },
 });
 const hosts = [host('pci-1', 'pci'), host('pci-2', 'pci'), host('gen-1', 'general'), host('gen-2', 'general')];
-const placed: FleetEvent = { id: 'v0', time: t(1), type: 'vm.upsert', vm: { id: 'vm-pay', hostId: 'pci-1', perimeter: 'pci' } };
+const placed: FleetEvent = {
+  id: 'v0',
+  time: t(1),
+  type: 'vm.upsert',
+  vm: { id: 'vm-pay', hostId: 'pci-1', perimeter: 'pci' },
+};
 /** A move as Nova (`evacuate`, `live_migration_post_dest.end`) and libvirt (`Started Migrated`) report it: no source host. */
 const moveTo = (id: string, minute: number, toHostId: string, fromHostId?: string): FleetEvent => ({
   id,
@@ -60,7 +65,9 @@ describe('Movements without a source host take it from the stored placement (iss
     expect(out).toEqual([
       expect.objectContaining({
         kind: 'event',
-        event: expect.objectContaining({ migrate: { vmId: 'libvirt:kvm01/6f1c', toHostId: 'libvirt:kvm02', kind: 'live' } }),
+        event: expect.objectContaining({
+          migrate: { vmId: 'libvirt:kvm01/6f1c', toHostId: 'libvirt:kvm02', kind: 'live' },
+        }),
       }),
     ]);
   });
@@ -70,9 +77,9 @@ describe('A perimeter excursion resolves when the VM is back and keeps every leg
   it('keeps every leg while the VM is outside and resolves once it is back inside', async () => {
     const out = [...hosts, placed, moveTo('m1', 5, 'gen-1'), moveTo('m2', 6, 'gen-2')];
     const first = await crossed(out, '2026-11-02T00:00:00.000Z');
-    expect((first.finding?.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId)).toEqual(
-      ['m1', 'm2'],
-    );
+    expect(
+      (first.finding?.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId),
+    ).toEqual(['m1', 'm2']);
     const back = await crossed([moveTo('m3', 7, 'pci-2')], '2026-11-03T00:00:00.000Z', first.store);
     expect(back.finding).toBeUndefined();
     expect(back.result.resolved.map((f) => f.ruleId)).toEqual(['perimeter.migration-crossed']);
@@ -81,8 +88,8 @@ describe('A perimeter excursion resolves when the VM is back and keeps every leg
   it('opens again on a second excursion, citing only that one’s legs', async () => {
     const events = [...hosts, placed, moveTo('m1', 5, 'gen-1'), moveTo('m2', 7, 'pci-2'), moveTo('m3', 9, 'gen-2')];
     const { finding } = await crossed(events);
-    expect((finding?.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId)).toEqual([
-      'm3',
-    ]);
+    expect((finding?.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId)).toEqual(
+      ['m3'],
+    );
   });
 });

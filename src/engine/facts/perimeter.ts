@@ -27,7 +27,6 @@ function networkViolations(p: Perimeter | undefined, nics: readonly { network: s
   return [...new Set((nics ?? []).map((n) => n.network).filter((n) => !allowed.includes(n)))].sort();
 }
 
-
 export const vmPerimeterFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'hasPerimeter',
@@ -81,7 +80,11 @@ export const vmPerimeterFacts: FactDef<'vm'>[] = [
         fromPerimeters: [...leg.fromPerimeters],
         toPerimeters: [...leg.toPerimeters],
         home: [...last.home],
-        legs: last.legs.map((l) => ({ ...l, fromPerimeters: [...l.fromPerimeters], toPerimeters: [...l.toPerimeters] })),
+        legs: last.legs.map((l) => ({
+          ...l,
+          fromPerimeters: [...l.fromPerimeters],
+          toPerimeters: [...l.toPerimeters],
+        })),
       };
     },
   }),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data';
 import { loadPageAssets, type PageAssets } from './page-assets';
+import { excursionsSection } from './excursions-section';
 
 /**
  * JSON that can sit inside a <script> element: no `<` (so no `</script>` or `<!--`), `>` and `&` escaped
@@ -56,6 +57,7 @@ export function renderReportHtml(data: ReportData, assets: PageAssets = loadPage
 <section id="summary"><h2>Summary</h2><div class="cards" id="summary-cards"></div><div class="charts" id="overview-charts"></div></section>
 <section><h2>Per-host risk</h2><div class="legend"><span class="risk-0">none</span><span class="risk-1">low</span><span class="risk-2">moderate</span><span class="risk-3">high</span><span class="risk-4">severe</span></div><div id="heatmap"></div></section>
 <section><h2>Perimeter violations</h2><div id="perimeter"></div></section>
+${excursionsSection(data.excursions)}
 <section><h2>Consolidation and simulation</h2><div id="simulation"></div></section>
 <section><h2>Trend across runs</h2><div id="trend"></div></section>
 <section id="findings"><h2>Findings</h2>

@@ -1,3 +1,4 @@
+import type { ReportExcursion } from './excursions-section';
 import type { Movement } from '../../model/entity-state';
 import type { FindingCategory, FindingStatus, ResourceType, Severity } from '../../model/finding';
 import type { RunSummary } from './report-meta';
@@ -70,4 +71,6 @@ export interface ReportData {
   perimeterViolations: PerimeterViolation[];
   simulation?: SimulationView;
   trend: RunSummary[];
+  /** Perimeter excursions with a leg in the report's window (excursions-section.ts). */
+  excursions?: ReportExcursion[];
 }
