@@ -4,6 +4,15 @@ import type { NotifyState } from './digest';
 
 export const NOTIFY_STATE_META = 'notify/last';
 const SHARD_PREFIX = 'notify/announced/';
+
+/**
+ * Each profile announces its own findings (issue 15 item 7): the default profile keeps the keys from before,
+ * another one has `notify/<profile>/last` and its shards, so switching profiles sends no digest of the switch.
+ */
+function stateKeys(profile: string | undefined): { last: string; shards: string } {
+  if (profile === undefined || profile === 'scg') return { last: NOTIFY_STATE_META, shards: SHARD_PREFIX };
+  return { last: `notify/${profile}/last`, shards: `notify/${profile}/announced/` };
+}
 /** Above this many fingerprints the set leaves `notify/last`: a DynamoDB item holds at most 400 KB. */
 const INLINE_LIMIT = 4000;
 const SHARDS = '0123456789abcdef'.split('');
@@ -25,12 +34,13 @@ function shardOf(fingerprint: string): string {
   return createHash('sha256').update(fingerprint).digest('hex')[0]!;
 }
 
-export async function loadNotifyState(store: FleetStore): Promise<NotifyState | undefined> {
-  const stored = await store.getMeta<StoredState>(NOTIFY_STATE_META);
+export async function loadNotifyState(store: FleetStore, profile?: string): Promise<NotifyState | undefined> {
+  const keys = stateKeys(profile);
+  const stored = await store.getMeta<StoredState>(keys.last);
   if (stored === undefined) return undefined;
   const seq = stored.seq !== undefined ? { seq: stored.seq } : {};
   if (!stored.sharded) return { at: stored.at, announced: stored.announced ?? [], ...seq };
-  const shards = await store.listMeta<Shard>(SHARD_PREFIX);
+  const shards = await store.listMeta<Shard>(keys.shards);
   return { at: stored.at, announced: shards.flatMap((s) => s.value.fingerprints).sort(), ...seq };
 }
 
@@ -52,18 +62,19 @@ function isNewer(stored: StoredState, state: NotifyState): boolean {
  * write wins. On AWS the notify function's reserved concurrency of 1 keeps runs from overlapping; the race
  * remains between a CLI run and the Lambda on the same table.
  */
-export async function saveNotifyState(store: FleetStore, state: NotifyState): Promise<boolean> {
-  const current = await store.getMeta<StoredState>(NOTIFY_STATE_META);
+export async function saveNotifyState(store: FleetStore, state: NotifyState, profile?: string): Promise<boolean> {
+  const keys = stateKeys(profile);
+  const current = await store.getMeta<StoredState>(keys.last);
   if (current !== undefined && isNewer(current, state)) return false;
   const seq = state.seq !== undefined ? { seq: state.seq } : {};
   if (state.announced.length <= INLINE_LIMIT) {
-    await store.putMeta(NOTIFY_STATE_META, { at: state.at, announced: state.announced, ...seq } satisfies StoredState);
+    await store.putMeta(keys.last, { at: state.at, announced: state.announced, ...seq } satisfies StoredState);
     return true;
   }
   const shards = new Map(SHARDS.map((c) => [c, [] as string[]]));
   for (const fp of state.announced) shards.get(shardOf(fp))!.push(fp);
   for (const [c, fingerprints] of shards)
-    await store.putMeta(`${SHARD_PREFIX}${c}`, { at: state.at, fingerprints } satisfies Shard);
-  await store.putMeta(NOTIFY_STATE_META, { at: state.at, sharded: true, ...seq } satisfies StoredState);
+    await store.putMeta(`${keys.shards}${c}`, { at: state.at, fingerprints } satisfies Shard);
+  await store.putMeta(keys.last, { at: state.at, sharded: true, ...seq } satisfies StoredState);
   return true;
 }

@@ -9,6 +9,8 @@ import { computeLifecycle } from '../engine/lifecycle';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
 import { parseStoredWaivers, waiverMatcher, type Waiver } from '../engine/waivers';
+import { rulePackVersion } from '../engine/rule-pack-version';
+import { fleetMark, type AuditStamp, type FleetMark } from './audit-stamp';
 
 export const AUDIT_META_KEY = 'audit/latest';
 
@@ -19,6 +21,20 @@ export interface AuditRunRecord {
   mode: 'full' | 'incremental';
   summary: unknown;
   lastFullAuditAt?: string;
+  /** Which rules judged the fleet (`rulePackVersion`); absent on records written before issue 15. */
+  rulePackVersion?: string;
+  /** The fleet as audited: `report` and `notify` audit again when it has moved since (issue 15 item 8). */
+  fleet?: FleetMark;
+}
+
+/** The stamp reports and digests carry, from the latest audit's record. */
+export function auditStampOf(record: AuditRunRecord): AuditStamp {
+  return {
+    auditedAt: record.generatedAt,
+    profile: record.profile,
+    rulePackVersion: record.rulePackVersion ?? 'unknown',
+    ...(record.fleet?.newestEventAt !== undefined && { newestEventAt: record.fleet.newestEventAt }),
+  };
 }
 /** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */
 export const WAIVERS_META_KEY = 'audit/waivers';
@@ -115,6 +131,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     evaluated,
     waivers: waiverMatcher(waivers),
     now,
+    profile,
     resolvedBy: (type, id) =>
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
   });
@@ -139,6 +156,8 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     mode: result.mode,
     summary: result.summary,
     ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
+    rulePackVersion: rulePackVersion(rules),
+    fleet: fleetMark(fleet),
   };
   await store.putMeta(AUDIT_META_KEY, record);
   return result;

@@ -5,7 +5,8 @@ import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
-import { AUDIT_META_KEY, type AuditRunRecord } from './audit';
+import { AUDIT_META_KEY, auditStampOf, type AuditRunRecord } from './audit';
+import { profileOf } from '../engine/fingerprint';
 import { buildReportData, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import {
@@ -43,6 +44,8 @@ export interface ReportOutput {
   summary: RunSummary;
   /** Extra formats that could not be rendered (the rest of the report is still written). */
   warnings: string[];
+  /** The audit the report shows; undefined when the store holds none. */
+  audit?: ReportData['audit'];
 }
 
 /** Filesystem-safe timestamp for the default report directory: 2026-11-26T01-20-00-123Z. */
@@ -87,7 +90,10 @@ export async function collectReportData(
     store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
-  const findings = stored.map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
+  // Only the latest audit's profile is shown: the other profile's findings follow their own lifecycle (item 7).
+  const findings = stored
+    .filter((f) => lastAudit === undefined || profileOf(f) === lastAudit.profile)
+    .map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
   const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);
@@ -95,6 +101,7 @@ export async function collectReportData(
   const trend = (await store.listMeta<RunSummary>(RUN_META_PREFIX)).map((e) => e.value).slice(-TREND_RUNS);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
   data.excursions = reportExcursions(fleet, at);
+  if (lastAudit !== undefined) data.audit = auditStampOf(lastAudit);
   return { data, findings, fleet, summary };
 }
 
@@ -132,5 +139,12 @@ export async function generateReport(store: FleetStore, options: ReportOptions):
   const url = options.publicUrl ?? pathToFileURL(join(dir, 'report.html')).href;
   const meta: LatestReportMeta = { generatedAt: data.generatedAt, dir, url };
   await store.putMeta(LATEST_REPORT_META, meta);
-  return { dir, files: [...contents.keys()].map((n) => join(dir, n)), url, summary, warnings };
+  return {
+    dir,
+    files: [...contents.keys()].map((n) => join(dir, n)),
+    url,
+    summary,
+    warnings,
+    ...(data.audit && { audit: data.audit }),
+  };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data';
 import { loadPageAssets, type PageAssets } from './page-assets';
 import { excursionsSection } from './excursions-section';
+import { auditStampLine } from './audit-stamp-line';
 
 /**
  * JSON that can sit inside a <script> element: no `<` (so no `</script>` or `<!--`), `>` and `&` escaped
@@ -52,7 +53,7 @@ export function renderReportHtml(data: ReportData, assets: PageAssets = loadPage
 <style>${assets.css}</style>
 </head>
 <body>
-<header class="top"><h1>hyperaudit report</h1><p id="generated"></p></header>
+<header class="top"><h1>hyperaudit report</h1><p id="generated"></p>${auditStampLine(data.audit)}</header>
 <main>
 <section id="summary"><h2>Summary</h2><div class="cards" id="summary-cards"></div><div class="charts" id="overview-charts"></div></section>
 <section><h2>Per-host risk</h2><div class="legend"><span class="risk-0">none</span><span class="risk-1">low</span><span class="risk-2">moderate</span><span class="risk-3">high</span><span class="risk-4">severe</span></div><div id="heatmap"></div></section>

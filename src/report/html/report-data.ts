@@ -73,4 +73,6 @@ export interface ReportData {
   trend: RunSummary[];
   /** Perimeter excursions with a leg in the report's window (excursions-section.ts). */
   excursions?: ReportExcursion[];
+  /** The audit shown: time, profile, rule pack, newest event (issue 15 item 8); absent when none was stored. */
+  audit?: { auditedAt: string; profile: string; rulePackVersion: string; newestEventAt?: string };
 }
