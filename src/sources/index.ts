@@ -103,7 +103,7 @@ export function normaliseAs(source: SourceName, value: unknown, loc: RecordLocat
     case 'vcenter':
       return normaliseVcenter(value, loc, opts);
     case 'nova':
-      return normaliseNova(value, loc);
+      return normaliseNova(value, loc, opts.scope);
     case 'proxmox':
       return normaliseProxmox(value, loc, opts);
     case 'rvtools':

@@ -49,7 +49,7 @@ const POWER: Record<string, 'poweredOn' | 'poweredOff' | 'suspended'> = {
   suspended: 'suspended',
 };
 
-function instanceVm(data: JsonRecord, id: string): Record<string, unknown> {
+function instanceVm(data: JsonRecord, id: string, hostOf: (h: string) => string): Record<string, unknown> {
   const flavor = own(own(data, 'flavor'), 'nova_object.data');
   const vcpus = num(own(flavor, 'vcpus'));
   const mem = num(own(flavor, 'memory_mb'));
@@ -65,7 +65,7 @@ function instanceVm(data: JsonRecord, id: string): Record<string, unknown> {
   return compact({
     id,
     name: str(own(data, 'display_name')),
-    hostId: str(own(data, 'host')),
+    hostId: ((h) => (h === undefined ? undefined : hostOf(h)))(str(own(data, 'host'))),
     cluster: az,
     vcpus: vcpus !== undefined && vcpus > 0 && Number.isInteger(vcpus) ? vcpus : undefined,
     memoryMiB: mem,
@@ -138,7 +138,16 @@ function unusedReason(eventType: string, data: JsonRecord): string | undefined {
   return eventType;
 }
 
-export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
+/**
+ * A compute host scoped by the region or cell the notifications came from (issue 15 item 1): host names repeat
+ * across regions, instance UUIDs do not, so only host ids are scoped. Without a scope host ids stay bare.
+ */
+export function novaHostId(scope: string | undefined, host: string): string {
+  return scope === undefined || scope === '' ? host : `nova:${scope}/${host}`;
+}
+
+export function normaliseNova(value: unknown, loc: RecordLocation, scope?: string): Outcomes {
+  const hostOf = (h: string) => novaHostId(scope, h);
   if (!isRecord(value))
     return [rejected('nova', loc, `a Nova notification must be a JSON object, got ${jsonType(value)}`)];
   const un = unwrapOslo(value);
@@ -178,12 +187,12 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
     const host = str(own(data, 'host'));
     if (!host)
       return [rejected('nova', loc, `${eventType}: payload has no host`, `${prefix}payload.nova_object.data.host`)];
-    if (eventType === 'service.delete') return [make('host.remove', { host: { id: host } })];
+    if (eventType === 'service.delete') return [make('host.remove', { host: { id: hostOf(host) } })];
     const down = own(data, 'forced_down') === true;
     return [
       make('host.upsert', {
         host: compact({
-          id: host,
+          id: hostOf(host),
           name: host,
           cluster: str(own(data, 'availability_zone')),
           hypervisor: { vendor: 'kvm' },
@@ -218,7 +227,7 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
     case 'resize_revert.end':
     case 'unshelve.end':
     case 'rebuild.end':
-      return [make('vm.upsert', { vm: instanceVm(data, uuid) })];
+      return [make('vm.upsert', { vm: instanceVm(data, uuid, hostOf) })];
     case 'delete.end':
     case 'soft_delete.end':
       return [make('vm.remove', { vm: { id: uuid } })];
@@ -244,17 +253,21 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
             `${prefix}payload.nova_object.data.host`,
           ),
         ];
-      return [make('vm.migrate', { migrate: { vmId: uuid, toHostId: host, kind: 'evacuate' } })];
+      return [make('vm.migrate', { migrate: { vmId: uuid, toHostId: hostOf(host), kind: 'evacuate' } })];
     case 'live_migration_post_dest.end':
       // Sent by the destination once the instance runs there: this is the phase that moves the VM.
       if (!host)
         return [rejected('nova', loc, `${eventType}: payload names no host`, `${prefix}payload.nova_object.data.host`)];
-      return [make('vm.migrate', { migrate: compact({ vmId: uuid, toHostId: host, kind: 'live' }) })];
+      return [make('vm.migrate', { migrate: compact({ vmId: uuid, toHostId: hostOf(host), kind: 'live' }) })];
     case 'live_migration_post.end': {
       // Sent by the source; the payload's host is the destination only if Nova already switched it.
       const from = publisherHost(msg);
       if (host && from && host !== from) {
-        return [make('vm.migrate', { migrate: { vmId: uuid, fromHostId: from, toHostId: host, kind: 'live' } })];
+        return [
+          make('vm.migrate', {
+            migrate: { vmId: uuid, fromHostId: hostOf(from), toHostId: hostOf(host), kind: 'live' },
+          }),
+        ];
       }
       return [
         ignored(
