@@ -25,6 +25,8 @@ export interface DigestMessage {
 
 export interface DigestMessageOptions {
   reportUrl?: string;
+  /** The audit the digest reflects: time, profile, rule pack, newest event (issue 15 item 8). */
+  auditLine?: string;
   /** Items listed per rule/severity group before "…and N more". */
   topItems?: number;
   /** Bound on blocks per message (tests lower it to force splitting); never above Slack's 50. */
@@ -126,10 +128,16 @@ export function digestMessages(digest: Digest, options: DigestMessageOptions = {
     { type: 'header', text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerText) } },
     { type: 'section', text: { type: 'mrkdwn', text: summary } },
   ];
-  if (link)
+  const context = [link, options.auditLine === undefined ? undefined : slackEscape(options.auditLine)].filter(
+    (t): t is string => t !== undefined,
+  );
+  if (context.length > 0)
     firstBlocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncate(link, SLACK_LIMITS.contextElementText) }],
+      elements: context.map((text) => ({
+        type: 'mrkdwn' as const,
+        text: truncate(text, SLACK_LIMITS.contextElementText),
+      })),
     });
   firstBlocks.push({ type: 'divider' });
 
@@ -159,6 +167,7 @@ export function digestMessages(digest: Digest, options: DigestMessageOptions = {
       `New: ${countsLine(digest.newItems)}. Resolved: ${countsLine(digest.closedItems)}.`,
     ];
     if (options.reportUrl !== undefined) fallbackParts.push(`Report: ${slackEscape(options.reportUrl)}`);
+    if (options.auditLine !== undefined) fallbackParts.push(`(${slackEscape(options.auditLine)})`);
     return {
       payload: { text: truncate(fallbackParts.join(' '), SLACK_LIMITS.fallbackText), blocks: page.blocks },
       newFingerprints: page.groups.filter((g) => g.kind === 'new').flatMap((g) => g.items.map((i) => i.fingerprint)),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { listState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import { listState, notifyStateKeys, readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import type { NotifyState } from './digest';
 
@@ -15,12 +15,13 @@ function shardOf(fingerprint: string): string {
   return createHash('sha256').update(fingerprint).digest('hex')[0]!;
 }
 
-export async function loadNotifyState(store: FleetStore): Promise<NotifyState | undefined> {
-  const stored = await readState(store, STATE.notifyLast);
+export async function loadNotifyState(store: FleetStore, profile?: string): Promise<NotifyState | undefined> {
+  const keys = notifyStateKeys(profile);
+  const stored = await readState(store, keys.last);
   if (stored === undefined) return undefined;
   const seq = stored.seq !== undefined ? { seq: stored.seq } : {};
   if (!stored.sharded) return { at: stored.at, announced: stored.announced ?? [], ...seq };
-  const shards = await listState(store, STATE.notifyAnnounced);
+  const shards = await listState(store, keys.announced);
   return { at: stored.at, announced: shards.flatMap((s) => s.value.fingerprints).sort(), ...seq };
 }
 
@@ -42,18 +43,19 @@ function isNewer(stored: StoredState, state: NotifyState): boolean {
  * write wins. On AWS the notify function's reserved concurrency of 1 keeps runs from overlapping; the race
  * remains between a CLI run and the Lambda on the same table.
  */
-export async function saveNotifyState(store: FleetStore, state: NotifyState): Promise<boolean> {
-  const current = await readState(store, STATE.notifyLast);
+export async function saveNotifyState(store: FleetStore, state: NotifyState, profile?: string): Promise<boolean> {
+  const keys = notifyStateKeys(profile);
+  const current = await readState(store, keys.last);
   if (current !== undefined && isNewer(current, state)) return false;
   const seq = state.seq !== undefined ? { seq: state.seq } : {};
   if (state.announced.length <= INLINE_LIMIT) {
-    await writeState(store, STATE.notifyLast, { at: state.at, announced: state.announced, ...seq });
+    await writeState(store, keys.last, { at: state.at, announced: state.announced, ...seq });
     return true;
   }
   const shards = new Map(SHARDS.map((c) => [c, [] as string[]]));
   for (const fp of state.announced) shards.get(shardOf(fp))!.push(fp);
   for (const [c, fingerprints] of shards)
-    await writeState(store, STATE.notifyAnnounced.key(c), { at: state.at, fingerprints });
-  await writeState(store, STATE.notifyLast, { at: state.at, sharded: true, ...seq });
+    await writeState(store, keys.announced.key(c), { at: state.at, fingerprints });
+  await writeState(store, keys.last, { at: state.at, sharded: true, ...seq });
   return true;
 }

@@ -8,13 +8,25 @@ import { computeLifecycle } from '../engine/lifecycle';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
 import { waiverMatcher, type Waiver } from '../engine/waivers';
+import { rulePackVersion } from '../engine/rule-pack-version';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import { fleetMark, type AuditStamp } from './audit-stamp';
 import { readSimulationFigures } from './simulation-state';
 
 export const AUDIT_META_KEY = STATE.auditLatest.key;
 
 /** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
 export type AuditRunRecord = StateValue<typeof STATE.auditLatest>;
+
+/** The stamp reports and digests carry, from the latest audit's record. */
+export function auditStampOf(record: AuditRunRecord): AuditStamp {
+  return {
+    auditedAt: record.generatedAt,
+    profile: record.profile,
+    rulePackVersion: record.rulePackVersion ?? 'unknown',
+    ...(record.fleet?.newestEventAt !== undefined && { newestEventAt: record.fleet.newestEventAt }),
+  };
+}
 
 export interface AuditOptions {
   profile?: Profile;
@@ -123,6 +135,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     evaluated,
     waivers: waiverMatcher(waivers),
     now,
+    profile,
     resolvedBy: (type, id) =>
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
   });
@@ -147,6 +160,8 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     mode: result.mode,
     summary: result.summary,
     ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
+    rulePackVersion: rulePackVersion(rules),
+    fleet: fleetMark(fleet),
   };
   await writeState(store, STATE.auditLatest, record);
   if (opts.timings)

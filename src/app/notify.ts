@@ -7,6 +7,9 @@ import { webhookPoster, type SlackPoster } from '../alerts/slack-poster';
 import type { Severity } from '../model/finding';
 import type { FleetStore } from '../store/types';
 import { readState, STATE } from '../store/state-keys';
+import { profileOf } from '../engine/fingerprint';
+import { auditStampOf } from './audit';
+import { stampLine, type AuditStamp } from './audit-stamp';
 
 export { NOTIFY_STATE_META } from '../alerts/notify-state';
 
@@ -26,6 +29,8 @@ export interface NotifyOptions {
 }
 
 export interface NotifyResult {
+  /** The audit the digest reflects; undefined when the store holds no audit. */
+  audit?: AuditStamp;
   newCount: number;
   resolvedCount: number;
   openCount: number;
@@ -47,11 +52,20 @@ export interface NotifyResult {
  */
 export async function runNotify(store: FleetStore, options: NotifyOptions): Promise<NotifyResult> {
   const now = options.now ?? new Date();
-  const findings = await store.listFindings();
-  const previous = await loadNotifyState(store);
+  const audit = await readState(store, STATE.auditLatest);
+  // The latest audit's profile is the one announced; each profile keeps its own announced set (issue 15 item 7).
+  const profile = audit?.profile;
+  const findings = (await store.listFindings()).filter((f) => profile === undefined || profileOf(f) === profile);
+  const previous = await loadNotifyState(store, profile);
   const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString());
   const reportUrl = options.reportUrl ?? (await readState(store, STATE.reportLatest))?.url;
-  const messages = digestMessages(digest, { reportUrl, topItems: options.topItems, maxBlocks: options.maxBlocks });
+  const stamp = audit === undefined ? undefined : auditStampOf(audit);
+  const messages = digestMessages(digest, {
+    reportUrl,
+    topItems: options.topItems,
+    maxBlocks: options.maxBlocks,
+    ...(stamp && { auditLine: stampLine(stamp) }),
+  });
   const outbox = toOutboxMessages(digest, messages, now);
   const result: NotifyResult = {
     newCount: digest.newItems.length,
@@ -59,11 +73,12 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
     openCount: digest.openCount,
     planned: outbox.map((m) => ({ id: m.id, payload: m.payload as unknown as SlackPayload })),
     stateSaved: false,
+    ...(stamp && { audit: stamp }),
   };
   if (options.dryRun) return result;
 
   if (outbox.length > 0) await store.enqueueOutbox(outbox);
-  result.stateSaved = await saveNotifyState(store, digest.nextState);
+  result.stateSaved = await saveNotifyState(store, digest.nextState, profile);
 
   const post = options.post ?? (options.webhookUrl !== undefined ? webhookPoster(options.webhookUrl) : undefined);
   if (post !== undefined) {

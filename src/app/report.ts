@@ -5,11 +5,14 @@ import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
+import { auditStampOf } from './audit';
+import { profileOf } from '../engine/fingerprint';
 import { buildReportData, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
 import { listState, readState, STATE, writeState } from '../store/state-keys';
 import { findingsCsv } from '../report/html/report-csv';
+import { reportExcursions } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { toPlanView } from '../report/html/plan-view';
@@ -38,6 +41,8 @@ export interface ReportOutput {
   summary: RunSummary;
   /** Extra formats that could not be rendered (the rest of the report is still written). */
   warnings: string[];
+  /** The audit the report shows; undefined when the store holds none. */
+  audit?: ReportData['audit'];
 }
 
 /** Filesystem-safe timestamp for the default report directory: 2026-11-26T01-20-00-123Z. */
@@ -82,7 +87,10 @@ export async function collectReportData(
     store.getMeta<unknown>(PLAN_LATEST_KEY),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
-  const findings = stored.map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
+  // Only the latest audit's profile is shown: the other profile's findings follow their own lifecycle (item 7).
+  const findings = stored
+    .filter((f) => lastAudit === undefined || profileOf(f) === lastAudit.profile)
+    .map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
   const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);
@@ -91,6 +99,8 @@ export async function collectReportData(
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
   const plan = toPlanView(rawPlan);
   if (plan) data.plan = plan;
+  data.excursions = reportExcursions(fleet, at);
+  if (lastAudit !== undefined) data.audit = auditStampOf(lastAudit);
   return { data, findings, fleet, summary };
 }
 
@@ -149,5 +159,12 @@ export async function generateReport(
   if (options.latestDir !== undefined) await artifacts.put(resolve(options.latestDir), rendered.files);
   const url = options.publicUrl ?? artifacts.locate(join(dir, 'report.html'));
   await recordLatestReport(store, { generatedAt: rendered.data.generatedAt, dir, url });
-  return { dir, files, url, summary: rendered.summary, warnings: rendered.warnings };
+  return {
+    dir,
+    files,
+    url,
+    summary: rendered.summary,
+    warnings: rendered.warnings,
+    ...(rendered.data.audit && { audit: rendered.data.audit }),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Finding, ResourceType } from '../model/finding';
-import { fingerprint } from './fingerprint';
+import { DEFAULT_PROFILE, fingerprint, profileOf } from './fingerprint';
 import type { RuleHit } from './types';
 import type { WaiverMatcher } from './waivers';
 
@@ -14,6 +14,11 @@ export interface LifecycleInput {
   evaluated: (resourceType: ResourceType, resourceId: string) => boolean;
   waivers: WaiverMatcher;
   now: string;
+  /**
+   * The audit's profile: only that profile's stored findings are resolved, reopened or waived, so switching
+   * profiles leaves the other profile's lifecycle as it was (issue 15 item 7). Default `scg`.
+   */
+  profile?: string;
   /** The event a resolution cites when the resource was removed or replaced by a snapshot (`Fleet.snapshotEvidence`). */
   resolvedBy?: (resourceType: ResourceType, resourceId: string) => Finding['resolvedBy'];
 }
@@ -85,12 +90,14 @@ export function lastSeenOf(f: Finding, lastFullAuditAt: string | undefined): str
  */
 export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
   const { now, waivers } = input;
-  const previous = new Map(input.previous.map((f) => [f.fingerprint, f]));
+  const profile = input.profile ?? DEFAULT_PROFILE;
+  const own = input.previous.filter((f) => profileOf(f) === profile);
+  const previous = new Map(own.map((f) => [f.fingerprint, f]));
   const findings: Finding[] = [];
   const changed: Finding[] = [];
   const hit = new Set<string>();
   for (const h of input.hits) {
-    const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId);
+    const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId, profile);
     const r = h.rule;
     const finding: Finding = {
       fingerprint: fp,
@@ -110,13 +117,14 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
       lastSeen: now,
     };
     if (h.resourceName !== undefined) finding.resourceName = h.resourceName;
+    if (profile !== DEFAULT_PROFILE) finding.profile = profile;
     applyWaiver(finding, waivers, now);
     hit.add(fp);
     findings.push(finding);
     const before = previous.get(fp);
     if (before === undefined || !sameView(before, finding)) changed.push(finding);
   }
-  for (const prev of input.previous) {
+  for (const prev of own) {
     if (hit.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;
     if (prev.status === 'resolved') {
       findings.push(prev);

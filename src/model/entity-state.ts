@@ -31,6 +31,18 @@ export interface Movement {
   toDatastore?: string;
   /** For clones: the source VM. */
   sourceVmId?: string;
+  /**
+   * Set when read (`resolveMovementSources`), never stored: `state` when the source host came from the VM's own
+   * placement history (the event named none), and the host the event named when it disagreed with that history.
+   */
+  fromHostSource?: 'event' | 'state';
+  reportedFromHostId?: string;
+}
+
+/** One write of a VM's `hostId` (upsert, clone, migration): the placement history movements take their source from. */
+export interface Placement {
+  hostId: string;
+  s: Stamp;
 }
 
 /** One stored part of an inventory snapshot (see `inventory.snapshot` in docs/events.md). */
@@ -84,6 +96,11 @@ export interface EntityState {
   absentFrom?: Record<string, Stamp>;
   /** Scope states only: the inventory snapshot parts stored for the scope. */
   inventory?: InventoryPart[];
+  /**
+   * VMs: the newest `hostId` writes, removals or not (issue 15 item 2). A move that names no source host (libvirt
+   * `Started Migrated`, Nova `evacuate`) takes the host the VM was on just before it from here, in any arrival order.
+   */
+  placements?: Placement[];
 }
 
 /** Fields whose values are maps merged key by key on partial upserts. */
@@ -187,6 +204,38 @@ function markSeen(state: EntityState, stamp: Stamp): void {
   if (newer(state.seen, stamp)) state.seen = stamp;
 }
 
+const MAX_PLACEMENTS = 200;
+
+function addPlacement(state: EntityState, placement: Placement): void {
+  const list = (state.placements ??= []);
+  if (list.some((p) => p.s.id === placement.s.id)) return;
+  list.push(placement);
+  list.sort((a, b) => compareEvents(a.s, b.s));
+  if (list.length > MAX_PLACEMENTS) list.splice(0, list.length - MAX_PLACEMENTS);
+}
+
+/**
+ * Movements with their source host as the placement history says (issue 15 item 2): the host of the newest
+ * placement before the move. A move that names none takes it; one whose named source disagrees keeps the
+ * history's and records what the event said. Without history the event's own source stands.
+ */
+export function resolveMovementSources(state: EntityState): Movement[] {
+  const placements = state.placements ?? [];
+  if (placements.length === 0) return state.movements;
+  return state.movements.map((m) => {
+    if (m.kind === 'clone') return m;
+    let before: Placement | undefined;
+    for (const p of placements) {
+      if (compareEvents(p.s, { time: m.time, id: m.eventId }) >= 0) break;
+      before = p;
+    }
+    if (before === undefined || before.hostId === m.fromHostId) return m;
+    const out: Movement = { ...m, fromHostId: before.hostId, fromHostSource: 'state' };
+    if (m.fromHostId !== undefined) out.reportedFromHostId = m.fromHostId;
+    return out;
+  });
+}
+
 function addMovement(state: EntityState, movement: Movement): void {
   if (state.movements.some((m) => m.eventId === movement.eventId)) return;
   state.movements.push(movement);
@@ -205,6 +254,8 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       if (event.scope) setScope(state, { v: scopeKey(event.scope), s: stamp });
       if (event.complete) applyComplete(state, event.complete, stamp);
       setObject(state, event.type === 'host.upsert' ? event.host : event.vm, stamp);
+      if (event.type === 'vm.upsert' && typeof event.vm.hostId === 'string')
+        addPlacement(state, { hostId: event.vm.hostId, s: stamp });
       break;
     case 'inventory.snapshot': {
       const body = event.snapshot;
@@ -256,6 +307,7 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       markSeen(state, stamp);
       setObject(state, event.clone.vm, stamp);
       setField(state, 'clonedFrom', event.clone.sourceVmId, stamp);
+      if (event.clone.vm.hostId !== undefined) addPlacement(state, { hostId: event.clone.vm.hostId, s: stamp });
       addMovement(state, {
         eventId: event.id,
         time: event.time,
@@ -269,6 +321,7 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       const m = event.migrate;
       markSeen(state, stamp);
       setField(state, 'hostId', m.toHostId, stamp);
+      addPlacement(state, { hostId: m.toHostId, s: stamp });
       if (m.toDatastore !== undefined) setField(state, 'datastore', m.toDatastore, stamp);
       // Placement moved: cluster and datacenter follow the new host unless the event names them.
       // null, not undefined: the clearing must survive JSON snapshots so older upserts still lose to it.
@@ -313,6 +366,7 @@ export function mergeStates(a: EntityState, b: EntityState): EntityState {
     for (const [field, stamp] of Object.entries(side.cleared ?? {})) markCleared(out, field, stamp);
     for (const [scope, stamp] of Object.entries(side.absentFrom ?? {})) markAbsent(out, scope, stamp);
     for (const part of side.inventory ?? []) addInventoryPart(out, part);
+    for (const placement of side.placements ?? []) addPlacement(out, placement);
   }
   dropCleared(out);
   return out;
@@ -392,6 +446,7 @@ export function isLive(state: EntityState): boolean {
 export function toPlain(state: EntityState): Record<string, unknown> {
   const out: Record<string, unknown> = { id: state.id };
   const removed = effectiveRemoval(state);
+  const spelling = newestSpellings(state);
   for (const path of Object.keys(state.fields).sort()) {
     const { v, s } = state.fields[path]!;
     if (v === undefined || v === null) continue;
@@ -402,12 +457,32 @@ export function toPlain(state: EntityState): Record<string, unknown> {
     } else {
       const key = path.slice(0, slash);
       const sub = path.slice(slash + 1);
+      if (key === CASELESS_MAP && spelling.get(sub.toLowerCase()) !== path) continue;
       out[key] ??= Object.create(null);
       const map = out[key] as Record<string, unknown>;
       map[sub] = v;
     }
   }
   return out;
+}
+
+/**
+ * Setting keys (ESXi advanced settings, vmx keys) are case-insensitive, so `Isolation.Tools.Copy.Disable` and
+ * `isolation.tools.copy.disable` are one setting: of its spellings, the newest write is the value (issue 15
+ * item 3). Decided when read, so the fold stays order-independent and states stored before still read right.
+ */
+const CASELESS_MAP = 'settings';
+
+function newestSpellings(state: EntityState): Map<string, string> {
+  const best = new Map<string, string>();
+  const prefix = `${CASELESS_MAP}/`;
+  for (const [path, field] of Object.entries(state.fields)) {
+    if (!path.startsWith(prefix)) continue;
+    const folded = path.slice(prefix.length).toLowerCase();
+    const current = best.get(folded);
+    if (current === undefined || newer(state.fields[current]!.s, field.s)) best.set(folded, path);
+  }
+  return best;
 }
 
 /** Folds any number of events (any order, duplicates allowed) into per-entity states. */

@@ -1,3 +1,4 @@
+import { compareIds, compareTimes } from './event-order';
 import { z } from 'zod';
 import { HostSchema } from './host';
 import { VmSchema } from './vm';
@@ -144,10 +145,7 @@ export function eventSubject(event: FleetEvent): { kind: SubjectKind; id: string
   }
 }
 
-/** Total order on events: event time, then id, so ties resolve the same way on every replay. */
+/** Total order on events: event time at full precision, then id (numeric-aware), so ties resolve the same way on every replay. */
 export function compareEvents(a: Pick<FleetEvent, 'time' | 'id'>, b: Pick<FleetEvent, 'time' | 'id'>): number {
-  const ta = Date.parse(a.time);
-  const tb = Date.parse(b.time);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareTimes(a.time, b.time) || compareIds(a.id, b.id);
 }

@@ -70,4 +70,6 @@ export interface Finding {
    */
   resolvedBy?: { eventId: string; time: string; effect: 'removed' | 'replaced' };
   waiver?: { reason: string; owner: string; expires?: string };
+  /** The audit profile whose lifecycle the finding follows (issue 15 item 7); absent on findings of the default `scg`. */
+  profile?: string;
 }

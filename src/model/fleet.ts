@@ -6,6 +6,7 @@ import {
   effectiveRemoval,
   isLive,
   newestComplete,
+  resolveMovementSources,
   toPlain,
   wholeInventories,
   type EntityState,
@@ -78,7 +79,7 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     if (state.last) plain.updatedAt = state.last.time;
     if (state.kind === 'host') fleet.hosts.set(state.id, plain as unknown as HostView);
     else if (state.kind === 'perimeter') fleet.perimeters.set(state.id, plain as unknown as Perimeter);
-    else fleet.vms.set(state.id, { ...(plain as unknown as Vm), movements: state.movements });
+    else fleet.vms.set(state.id, { ...(plain as unknown as Vm), movements: resolveMovementSources(state) });
   }
   for (const vm of fleet.vms.values()) {
     if (vm.perimeter !== undefined) vm.perimeterSource = 'own';

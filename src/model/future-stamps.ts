@@ -33,5 +33,10 @@ export function withoutStampsAfter(state: EntityState, cutoffMs: number): { stat
     else out[key] = stamp;
   }
   if (lineage !== undefined) out.lineage = lineage;
+  if (state.placements) {
+    const placements = state.placements.filter((p) => !after(p.s, cutoffMs));
+    if (placements.length !== state.placements.length) changed = true;
+    out.placements = placements;
+  }
   return changed ? { state: out, changed } : { state, changed };
 }

@@ -1,5 +1,5 @@
 import { contentId } from './ids';
-import { domainKey, type LibvirtDomainIndex } from './libvirt/domain-index';
+import { domainKey, migratedDomainId, type LibvirtDomainIndex } from './libvirt/domain-index';
 import { libvirtDomainNameId, libvirtHostId } from './scoped-id';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import { rfc3339 } from './time';
@@ -91,7 +91,9 @@ export function normaliseLibvirtLine(raw: string, loc: RecordLocation, state: Li
               'host',
             ),
           ];
-        return [make('vm.migrate', { migrate: { vmId, toHostId: hostId, kind: 'live' } })];
+        const known = state.domains?.has(domainKey(host, name)) === true;
+        const movedId = known || !state.domains ? undefined : migratedDomainId(state.domains, host, name);
+        return [make('vm.migrate', { migrate: { vmId: movedId ?? vmId, toHostId: hostId, kind: 'live' } })];
       }
       return [make('vm.power_on', { vm: { id: vmId } })];
     case 'Stopped':

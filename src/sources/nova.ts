@@ -49,7 +49,7 @@ const POWER: Record<string, 'poweredOn' | 'poweredOff' | 'suspended'> = {
   suspended: 'suspended',
 };
 
-function instanceVm(data: JsonRecord, id: string): Record<string, unknown> {
+function instanceVm(data: JsonRecord, id: string, hostOf: (h: string) => string): Record<string, unknown> {
   const flavor = own(own(data, 'flavor'), 'nova_object.data');
   const vcpus = num(own(flavor, 'vcpus'));
   const mem = num(own(flavor, 'memory_mb'));
@@ -65,7 +65,7 @@ function instanceVm(data: JsonRecord, id: string): Record<string, unknown> {
   return compact({
     id,
     name: str(own(data, 'display_name')),
-    hostId: str(own(data, 'host')),
+    hostId: ((h) => (h === undefined ? undefined : hostOf(h)))(str(own(data, 'host'))),
     cluster: az,
     vcpus: vcpus !== undefined && vcpus > 0 && Number.isInteger(vcpus) ? vcpus : undefined,
     memoryMiB: mem,
@@ -98,7 +98,56 @@ function eventTime(msg: JsonRecord, data: JsonRecord): string | undefined {
   );
 }
 
-export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
+/** instance.* actions that become events; every other instance notification is ignored. */
+const INSTANCE_ACTIONS = new Set([
+  'create.end',
+  'update',
+  'exists',
+  'resize_finish.end',
+  'resize_revert.end',
+  'unshelve.end',
+  'rebuild.end',
+  'delete.end',
+  'soft_delete.end',
+  'power_on.end',
+  'resume.end',
+  'unpause.end',
+  'power_off.end',
+  'shutdown.end',
+  'shelve_offload.end',
+  'suspend.end',
+  'pause.end',
+  'evacuate',
+  'evacuate.end',
+  'live_migration_post_dest.end',
+  'live_migration_post.end',
+]);
+
+/** Why a service or instance notification is of no use, decided from its type and service alone; else undefined. */
+function unusedReason(eventType: string, data: JsonRecord): string | undefined {
+  if (eventType.startsWith('service.')) {
+    const binary = own(data, 'binary');
+    // service.delete of another service (nova-conductor on a compute node) must not remove the hypervisor.
+    if (eventType === 'service.delete' ? binary !== undefined && binary !== 'nova-compute' : binary !== 'nova-compute')
+      return `${eventType} (${String(binary)}: not a hypervisor)`;
+    return undefined;
+  }
+  const action = eventType.replace(/^instance\./, '');
+  if (INSTANCE_ACTIONS.has(action)) return undefined;
+  if (action.startsWith('live_migration')) return `${eventType} (migration phase before the instance changes host)`;
+  return eventType;
+}
+
+/**
+ * A compute host scoped by the region or cell the notifications came from (issue 15 item 1): host names repeat
+ * across regions, instance UUIDs do not, so only host ids are scoped. Without a scope host ids stay bare.
+ */
+export function novaHostId(scope: string | undefined, host: string): string {
+  return scope === undefined || scope === '' ? host : `nova:${scope}/${host}`;
+}
+
+export function normaliseNova(value: unknown, loc: RecordLocation, scope?: string): Outcomes {
+  const hostOf = (h: string) => novaHostId(scope, h);
   if (!isRecord(value))
     return [rejected('nova', loc, `a Nova notification must be a JSON object, got ${jsonType(value)}`)];
   const un = unwrapOslo(value);
@@ -108,6 +157,10 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
   if (typeof eventType !== 'string' || eventType === '') {
     return [rejected('nova', loc, `event_type must be a string, got ${jsonType(eventType)}`, `${prefix}event_type`)];
   }
+  // Types hyperaudit never uses (aggregate.*, scheduler.*, metrics.*, compute.exception, legacy unversioned ones)
+  // are ignored before anything else is checked: their payloads and times are not ours to judge (issue 15 item 14).
+  if (!eventType.startsWith('service.') && !eventType.startsWith('instance.'))
+    return [ignored('nova', loc, `${eventType} (not an instance or compute-service notification)`)];
   const payload = own(msg, 'payload');
   const data = own(payload, 'nova_object.data');
   if (!isRecord(data)) {
@@ -120,6 +173,8 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
       ),
     ];
   }
+  const unused = unusedReason(eventType, data);
+  if (unused !== undefined) return [ignored('nova', loc, unused)];
   const time = eventTime(msg, data);
   if (!time)
     return [rejected('nova', loc, `${eventType}: no timestamp and no updated_at in the payload`, `${prefix}timestamp`)];
@@ -132,14 +187,12 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
     const host = str(own(data, 'host'));
     if (!host)
       return [rejected('nova', loc, `${eventType}: payload has no host`, `${prefix}payload.nova_object.data.host`)];
-    if (eventType === 'service.delete') return [make('host.remove', { host: { id: host } })];
-    if (str(own(data, 'binary')) !== 'nova-compute')
-      return [ignored('nova', loc, `${eventType} (${String(own(data, 'binary'))}: not a hypervisor)`)];
+    if (eventType === 'service.delete') return [make('host.remove', { host: { id: hostOf(host) } })];
     const down = own(data, 'forced_down') === true;
     return [
       make('host.upsert', {
         host: compact({
-          id: host,
+          id: hostOf(host),
           name: host,
           cluster: str(own(data, 'availability_zone')),
           hypervisor: { vendor: 'kvm' },
@@ -174,7 +227,7 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
     case 'resize_revert.end':
     case 'unshelve.end':
     case 'rebuild.end':
-      return [make('vm.upsert', { vm: instanceVm(data, uuid) })];
+      return [make('vm.upsert', { vm: instanceVm(data, uuid, hostOf) })];
     case 'delete.end':
     case 'soft_delete.end':
       return [make('vm.remove', { vm: { id: uuid } })];
@@ -200,17 +253,21 @@ export function normaliseNova(value: unknown, loc: RecordLocation): Outcomes {
             `${prefix}payload.nova_object.data.host`,
           ),
         ];
-      return [make('vm.migrate', { migrate: { vmId: uuid, toHostId: host, kind: 'evacuate' } })];
+      return [make('vm.migrate', { migrate: { vmId: uuid, toHostId: hostOf(host), kind: 'evacuate' } })];
     case 'live_migration_post_dest.end':
       // Sent by the destination once the instance runs there: this is the phase that moves the VM.
       if (!host)
         return [rejected('nova', loc, `${eventType}: payload names no host`, `${prefix}payload.nova_object.data.host`)];
-      return [make('vm.migrate', { migrate: compact({ vmId: uuid, toHostId: host, kind: 'live' }) })];
+      return [make('vm.migrate', { migrate: compact({ vmId: uuid, toHostId: hostOf(host), kind: 'live' }) })];
     case 'live_migration_post.end': {
       // Sent by the source; the payload's host is the destination only if Nova already switched it.
       const from = publisherHost(msg);
       if (host && from && host !== from) {
-        return [make('vm.migrate', { migrate: { vmId: uuid, fromHostId: from, toHostId: host, kind: 'live' } })];
+        return [
+          make('vm.migrate', {
+            migrate: { vmId: uuid, fromHostId: hostOf(from), toHostId: hostOf(host), kind: 'live' },
+          }),
+        ];
       }
       return [
         ignored(

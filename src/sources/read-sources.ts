@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { normaliseExportDocument, normaliseRecord } from './index';
+import { detectSource, referenceTableSource } from './registry';
 import { splitConcatenatedJson } from './json-stream';
 import { jsonErrorMessage, jsonErrorPosition } from './json-position';
 import type { LibvirtStreamState } from './libvirt';
@@ -58,7 +59,7 @@ export async function* readSources(paths: string[], opts: ReadSourcesOptions = {
         continue;
       }
       try {
-        yield* readOneFile(entry.file, opts, limits);
+        yield* readOneFile(entry.file, opts, limits, entry.named);
       } catch (e) {
         yield rejected(
           opts.source,
@@ -74,11 +75,12 @@ async function* readOneFile(
   file: string,
   opts: ReadSourcesOptions,
   limits: InputLimits,
+  named: boolean,
 ): AsyncGenerator<SourceOutcome> {
   const info = await stat(file);
   const snapshotTime = info.mtime.toISOString();
   const mtimeProblem = opts.future === undefined ? undefined : futureTimeProblem(snapshotTime, opts.future);
-  for await (const outcome of readFileAs(file, opts, info, snapshotTime, limits)) {
+  for await (const outcome of readFileAs(file, opts, info, snapshotTime, limits, named)) {
     if (mtimeProblem !== undefined && outcome.kind === 'event' && outcome.event.time === snapshotTime) {
       const reason = `the file's modification time, used as event time because the record carries none, is ${mtimeProblem}`;
       yield rejected(
@@ -99,6 +101,7 @@ async function* readFileAs(
   info: Stats,
   snapshotTime: string,
   limits: InputLimits,
+  named: boolean,
 ): AsyncGenerator<SourceOutcome> {
   const ext = extname(file).toLowerCase();
   const forced = opts.source;
@@ -143,6 +146,16 @@ async function* readFileAs(
   };
   const lineSource = forced === undefined ? lineSourceOf((test) => firstContentLine(head, test)) : forcedLines;
   const lines = lineSource?.lines;
+  // Found in a directory beside the exports (a YAML config, a log, an image): not input, so counted as ignored
+  // with the reason rather than rejected (issue 15 item 14). A file named on the command line is always read.
+  if (!named && !forced && !lines && !JSON_EXTENSIONS.has(ext) && !looksJson(head)) {
+    yield ignored(
+      undefined,
+      { file },
+      `${ext === '' ? 'a file without extension' : `a ${ext} file`} of no supported format`,
+    );
+    return;
+  }
   if (lineSource && lines) {
     const domains = opts.libvirtDomains && (await opts.libvirtDomains());
     yield* readLines(
@@ -165,7 +178,20 @@ async function* readFileAs(
     );
     return;
   }
-  yield* readDocument(file, ctx, limits.maxLineBytes);
+  yield* readDocument(file, ctx, limits.maxLineBytes, named);
+}
+
+const JSON_EXTENSIONS = new Set(['.json', ...NDJSON_EXTENSIONS]);
+
+/** Starts like JSON (object or array), after a UTF-8 BOM, or is UTF-16 (PowerShell 5.1 writes JSON that way). */
+function looksJson(head: string): boolean {
+  return /^\uFEFF?\s*[[{]/.test(head) || head.startsWith('\uFFFD\uFFFD');
+}
+
+/** Whether any normaliser recognises the document or one of its records. */
+function anyRecognised(value: unknown): boolean {
+  const one = (v: unknown) => detectSource(v) !== undefined || referenceTableSource(v) !== undefined;
+  return Array.isArray(value) ? value.some(one) : one(value);
 }
 
 /** The text-line format whose recogniser accepts the input, if any. */
@@ -279,7 +305,12 @@ async function* readLines(
   }
 }
 
-async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: number): AsyncGenerator<SourceOutcome> {
+async function* readDocument(
+  file: string,
+  ctx: NormaliseOptions,
+  maxLineBytes: number,
+  named: boolean,
+): AsyncGenerator<SourceOutcome> {
   const fh = await open(file, 'r');
   let bytes: Buffer;
   try {
@@ -333,6 +364,10 @@ async function* readDocument(file: string, ctx: NormaliseOptions, maxLineBytes: 
   const exported = normaliseExportDocument(value, { file }, ctx);
   if (exported) {
     yield* exported;
+    return;
+  }
+  if (!named && !ctx.source && !anyRecognised(value)) {
+    yield ignored(undefined, { file }, 'JSON of no supported format (no record any source recognises)');
     return;
   }
   if (Array.isArray(value)) {

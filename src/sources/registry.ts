@@ -32,7 +32,7 @@ export const SOURCES: readonly SourceDef[] = [
   {
     name: 'nova',
     recognise: { envelope: looksNova },
-    json: { normalise: (value, loc) => normaliseNova(value, loc) },
+    json: { normalise: (value, loc, opts) => normaliseNova(value, loc, opts.scope) },
   },
   {
     name: 'proxmox',

@@ -3,7 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type WalkEntry =
-  | { kind: 'file'; file: string }
+  /** `named`: the path was given itself, not found by walking a directory (a named file is always read). */
+  | { kind: 'file'; file: string; named: boolean }
   | { kind: 'error'; file: string; error: string }
   /** Not read, on purpose: a symlink loop or a second path to something already read. */
   | { kind: 'skipped'; file: string; reason: string };
@@ -49,7 +50,7 @@ export class FileWalker {
     }
     this.firstPath.set(id, path);
     if (!info.isDirectory()) {
-      yield { kind: 'file', file: path };
+      yield { kind: 'file', file: path, named: ancestors.size === 0 };
       return;
     }
     let names: string[];

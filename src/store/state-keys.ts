@@ -39,6 +39,12 @@ const AuditRunRecord = z.looseObject({
   mode: z.enum(['full', 'incremental', 'sharded']),
   summary: z.looseObject({ hosts: z.number(), vms: z.number(), findings: Counts }),
   lastFullAuditAt: IsoTime.optional(),
+  /** Which rules judged the fleet (`rulePackVersion`); absent on records written before issue 15. */
+  rulePackVersion: z.string().optional(),
+  /** The fleet as audited: `report` and `notify` audit again when it has moved since (issue 15 item 8). */
+  fleet: z
+    .object({ hosts: z.number(), vms: z.number(), perimeters: z.number(), newestEventAt: z.string().optional() })
+    .optional(),
 });
 
 /** Per-host figures the audit's simulation rules read (numbers), plus a few labels. */
@@ -138,6 +144,21 @@ export const STATE = {
   notifyLast: single('notify/last', NotifyLast),
   notifyAnnounced: family('notify/announced/', NotifyShard),
 } as const;
+
+/**
+ * A profile's own digest state (issue 15 item 7): the default profile keeps `notify/last` and its shards, another
+ * one has `notify/<profile>/last` and `notify/<profile>/announced/`, so switching profiles announces nothing.
+ */
+export function notifyStateKeys(profile: string | undefined): {
+  last: StateKey<z.infer<typeof NotifyLast>>;
+  announced: StateFamily<z.infer<typeof NotifyShard>>;
+} {
+  if (profile === undefined || profile === 'scg') return { last: STATE.notifyLast, announced: STATE.notifyAnnounced };
+  return {
+    last: single(`notify/${profile}/last`, NotifyLast),
+    announced: family(`notify/${profile}/announced/`, NotifyShard),
+  };
+}
 
 export type StateValue<K> = K extends StateKey<infer T> ? T : K extends StateFamily<infer T> ? T : never;
 

@@ -51,7 +51,9 @@ describe('sharded full audit', () => {
     expect(shards.length).toBeGreaterThan(40);
     expect(shards).toContain(UNCLUSTERED_SHARD);
     const crossing = [...fleet.vms.values()].filter((vm) =>
-      vm.movements.some((m) => fleet.hosts.get(m.fromHostId ?? '')?.cluster !== fleet.hosts.get(vm.hostId ?? '')?.cluster),
+      vm.movements.some(
+        (m) => fleet.hosts.get(m.fromHostId ?? '')?.cluster !== fleet.hosts.get(vm.hostId ?? '')?.cluster,
+      ),
     );
     expect(crossing.length).toBeGreaterThan(0);
 

@@ -36,7 +36,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--host <id>', 'libvirt, govc host.*.ls, Hyper-V: host the output came from, when the file does not say')
     .option(
       '--scope <instance>',
-      'PowerCLI, govc, Hyper-V exports: vCenter/ESXi server or Hyper-V host/cluster ids are scoped to, when the export does not say',
+      'PowerCLI, govc, Hyper-V exports: vCenter/ESXi server or Hyper-V host/cluster ids are scoped to, when the export does not say; Nova: the region or cell compute host ids are scoped to',
     )
     .option('--json', 'print the report as JSON')
     .addOption(clockSkewOption())

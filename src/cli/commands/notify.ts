@@ -5,6 +5,8 @@ import { readSecret } from '../secret-option';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { SEVERITIES, type Severity } from '../../model/finding';
 import { runNotify, type NotifyResult } from '../../app/notify';
+import { ensureCurrentAudit } from '../../app/current-audit';
+import { stampLine } from '../../app/audit-stamp';
 import { clearDeliveryPause, type ConfigurationError } from '../../alerts/deliver-outbox';
 
 interface NotifyCliOptions extends StoreCliOptions {
@@ -40,6 +42,7 @@ function describe(result: NotifyResult, dryRun: boolean): string {
   const lines = [
     `${result.newCount} new, ${result.resolvedCount} resolved, ${result.openCount} open at or above threshold`,
   ];
+  if (result.audit) lines.push(stampLine(result.audit));
   lines.push(
     dryRun
       ? `${result.planned.length} message(s) planned (dry run: nothing queued or sent)`
@@ -101,6 +104,11 @@ export function register(program: Command, run: CommandRunner): void {
               : 'no pause was stored for this webhook\n',
           );
         }
+        const current = await ensureCurrentAudit(store);
+        if (current.auditedBecause !== undefined)
+          process.stderr.write(
+            `hyperaudit: ${current.auditedBecause}: audited now (profile ${current.stamp.profile})\n`,
+          );
         return runNotify(store, {
           minSeverity: opts.minSeverity,
           dryRun: opts.dryRun === true,

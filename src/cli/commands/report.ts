@@ -6,6 +6,8 @@ import { addStoreOptions, withStore, type StoreCliOptions } from '../store-optio
 import { generateReport, reportTimestamp } from '../../app/report';
 import { auditReportFormats } from '../../report/html/audit-formats';
 import { readState, STATE } from '../../store/state-keys';
+import { ensureCurrentAudit } from '../../app/current-audit';
+import { stampLine } from '../../app/audit-stamp';
 import type { Profile } from '../../engine/types';
 
 interface ReportCliOptions extends StoreCliOptions {
@@ -31,6 +33,11 @@ export function register(program: Command, run: CommandRunner): void {
       const now = new Date();
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (store) => {
+        const current = await ensureCurrentAudit(store);
+        if (current.auditedBecause !== undefined)
+          process.stderr.write(
+            `hyperaudit: ${current.auditedBecause}: audited now (profile ${current.stamp.profile})\n`,
+          );
         // SARIF/JUnit describe the rules of the profile the last audit used.
         const profile = (await readState(store, STATE.auditLatest))?.profile as Profile | undefined;
         return generateReport(store, {
@@ -49,6 +56,7 @@ export function register(program: Command, run: CommandRunner): void {
       process.stdout.write(
         `report written to ${output.dir}\n  ${output.files.map((f) => f.slice(output.dir.length + 1)).join(', ')}\n` +
           `  ${output.summary.hosts} hosts, ${output.summary.vms} VMs; open findings: ${open || 'none'}; ${output.summary.waived} waived\n` +
+          (output.audit ? `  ${stampLine(output.audit)}\n` : '') +
           `  open ${output.url}\n`,
       );
       return EXIT.ok;

@@ -1,30 +1,10 @@
-import type { HostView } from '../../model/fleet';
 import type { Perimeter } from '../../model/perimeter';
-import type { FleetIndex } from '../fleet-index';
 import type { FactValue } from '../types';
 import { fact, type FactDef } from './define';
+import { perimetersOfHost } from '../host-perimeters';
+import { perimeterExcursions } from '../perimeter-excursions';
 
-/**
- * Perimeters a host belongs to: the one it names, plus every perimeter whose placement lists (hosts,
- * clusters, datacenters — at least one defined) all admit it. Sorted ids.
- */
-export function perimetersOfHost(index: FleetIndex, host: HostView): readonly string[] {
-  const memo = index.hostPerimeters.get(host.id);
-  if (memo) return memo;
-  const ids = new Set<string>();
-  if (host.perimeter !== undefined) ids.add(host.perimeter);
-  for (const p of index.fleet.perimeters.values()) {
-    if (!p.allowedHosts && !p.allowedClusters && !p.allowedDatacenters) continue;
-    if (p.allowedHosts && !p.allowedHosts.includes(host.id)) continue;
-    if (p.allowedClusters && (host.cluster === undefined || !p.allowedClusters.includes(host.cluster))) continue;
-    if (p.allowedDatacenters && (host.datacenter === undefined || !p.allowedDatacenters.includes(host.datacenter)))
-      continue;
-    ids.add(p.id);
-  }
-  const out = [...ids].sort();
-  index.hostPerimeters.set(host.id, out);
-  return out;
-}
+export { perimetersOfHost };
 
 function placementViolations(
   p: Perimeter | undefined,
@@ -46,8 +26,6 @@ function networkViolations(p: Perimeter | undefined, nics: readonly { network: s
   const allowed = p.allowedNetworks;
   return [...new Set((nics ?? []).map((n) => n.network).filter((n) => !allowed.includes(n)))].sort();
 }
-
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export const vmPerimeterFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
@@ -88,30 +66,26 @@ export const vmPerimeterFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'perimeterCrossing',
     description:
-      'Latest migration whose source and target hosts belong to different perimeter sets: {eventId, time, kind, fromHostId, toHostId, fromPerimeters, toPerimeters}; null when none (or when either host is no longer known).',
+      'The VM’s open perimeter excursion: it moved between hosts of different perimeter sets and has not come back to a host of the set it left. {eventId, time, kind, fromHostId, toHostId, fromPerimeters, toPerimeters} of the latest leg, `home` (the set it left) and `legs` (every move since it left: eventId, time, kind, from and to host and perimeters, and the source the event reported when the placement history says otherwise); null when it is back inside or never left.',
     compute: (ctx): FactValue => {
-      const { index } = ctx;
-      for (let i = ctx.vm.movements.length - 1; i >= 0; i--) {
-        const m = ctx.vm.movements[i]!;
-        if (m.fromHostId === undefined || m.toHostId === undefined) continue;
-        const from = index.fleet.hosts.get(m.fromHostId);
-        const to = index.fleet.hosts.get(m.toHostId);
-        if (!from || !to) continue;
-        const fromP = perimetersOfHost(index, from);
-        const toP = perimetersOfHost(index, to);
-        if (!sameList(fromP, toP)) {
-          return {
-            eventId: m.eventId,
-            time: m.time,
-            kind: m.kind,
-            fromHostId: from.id,
-            toHostId: to.id,
-            fromPerimeters: fromP,
-            toPerimeters: toP,
-          };
-        }
-      }
-      return null;
+      const last = perimeterExcursions(ctx.index, ctx.vm).at(-1);
+      if (!last?.open) return null;
+      const leg = last.legs.at(-1)!;
+      return {
+        eventId: leg.eventId,
+        time: leg.time,
+        kind: leg.kind,
+        fromHostId: leg.fromHostId,
+        toHostId: leg.toHostId,
+        fromPerimeters: [...leg.fromPerimeters],
+        toPerimeters: [...leg.toPerimeters],
+        home: [...last.home],
+        legs: last.legs.map((l) => ({
+          ...l,
+          fromPerimeters: [...l.fromPerimeters],
+          toPerimeters: [...l.toPerimeters],
+        })),
+      };
     },
   }),
   fact<'vm'>({

@@ -1,3 +1,4 @@
+import { excursionsBody } from './excursions-section';
 import { planBody } from './plan-view';
 import type { ReportData } from './report-data';
 
@@ -77,6 +78,13 @@ const waived: SectionRenderer = () => ({
 });
 
 /** The page's sections in order. */
+/** Server-rendered: excursions-section escapes every value it writes. */
+const excursions: SectionRenderer = (data) => ({
+  id: 'excursions',
+  title: 'Perimeter excursions',
+  body: excursionsBody(data.excursions),
+});
+
 /** Server-rendered: plan-view escapes every value it writes. */
 const plan: SectionRenderer = (data) =>
   data.plan ? { id: 'plan', title: 'Planned fixes', body: planBody(data.plan) } : undefined;
@@ -86,6 +94,7 @@ export const REPORT_SECTIONS: readonly SectionRenderer[] = [
   fixFirst,
   heatmap,
   perimeter,
+  excursions,
   simulation,
   plan,
   trend,

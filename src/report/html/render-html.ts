@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data';
 import { loadPageAssets, type PageAssets } from './page-assets';
 import { navHtml, pageSections, sectionsHtml } from './page-sections';
+import { auditStampLine } from './audit-stamp-line';
 
 /**
  * JSON that can sit inside a <script> element: no `<` (so no `</script>` or `<!--`), `>` and `&` escaped
@@ -53,7 +54,7 @@ export function renderReportHtml(data: ReportData, assets: PageAssets = loadPage
 <style>${assets.css}</style>
 </head>
 <body>
-<header class="top"><h1>hyperaudit report</h1><p id="generated"></p>${navHtml(sections)}</header>
+<header class="top"><h1>hyperaudit report</h1><p id="generated"></p>${auditStampLine(data.audit)}${navHtml(sections)}</header>
 <main>
 ${sectionsHtml(sections)}
 </main>

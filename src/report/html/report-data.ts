@@ -1,3 +1,4 @@
+import type { ReportExcursion } from './excursions-section';
 import type { Movement } from '../../model/entity-state';
 import type { FindingCategory, FindingStatus, ResourceType, Severity } from '../../model/finding';
 import type { RunSummary } from './report-meta';
@@ -95,4 +96,8 @@ export interface ReportData {
   /** The latest stored plan (`hyperaudit plan`), when there is one. */
   plan?: PlanView;
   trend: RunSummary[];
+  /** Perimeter excursions with a leg in the report's window (excursions-section.ts). */
+  excursions?: ReportExcursion[];
+  /** The audit shown: time, profile, rule pack, newest event (issue 15 item 8); absent when none was stored. */
+  audit?: { auditedAt: string; profile: string; rulePackVersion: string; newestEventAt?: string };
 }

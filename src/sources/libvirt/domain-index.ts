@@ -22,3 +22,20 @@ export function libvirtDomainIndex(
   }
   return index;
 }
+
+/**
+ * The id of a domain that `Started Migrated` on `host` names but that was collected on another host: a migrated
+ * domain keeps its UUID, so the move applies to the VM already stored, whose placement history gives the source
+ * host (issue 15 item 2). Undefined when no other host, or more than one, has a domain of that name.
+ */
+export function migratedDomainId(index: LibvirtDomainIndex, host: string, name: string): string | undefined {
+  let found: string | undefined;
+  const suffix = `\n${name}`;
+  for (const [key, id] of index) {
+    if (!key.endsWith(suffix) || key === domainKey(host, name)) continue;
+    if (key.slice(0, -suffix.length).includes('\n')) continue;
+    if (found !== undefined && found !== id) return undefined;
+    found = id;
+  }
+  return found;
+}

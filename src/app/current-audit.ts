@@ -1,0 +1,39 @@
+import type { Profile } from '../engine/types';
+import type { FleetStore } from '../store/types';
+import { AUDIT_META_KEY, auditStampOf, runAudit, type AuditRunRecord } from './audit';
+import { fleetMark, sameMark, type AuditStamp } from './audit-stamp';
+
+export interface CurrentAudit {
+  stamp: AuditStamp;
+  /** Why the audit was run now; undefined when the stored one was current. */
+  auditedBecause?: string;
+}
+
+/**
+ * `report` and `notify` show findings, and findings are only as new as the audit that wrote them: after an ingest
+ * they would show a clean fleet (issue 15 item 8). So when no audit is stored, or the fleet moved since the stored
+ * one (other entity counts or a newer event), a full audit runs first, under the stored audit's profile
+ * (default `scg`) and the waivers it stored.
+ */
+export async function ensureCurrentAudit(
+  store: FleetStore,
+  opts: { rulesDir?: string; now?: string } = {},
+): Promise<CurrentAudit> {
+  const [record, fleet] = await Promise.all([store.getMeta<AuditRunRecord>(AUDIT_META_KEY), store.loadFleet()]);
+  if (record !== undefined && sameMark(record.fleet, fleetMark(fleet))) return { stamp: auditStampOf(record) };
+  const because =
+    record === undefined
+      ? 'no audit was stored'
+      : record.fleet === undefined
+        ? 'the stored audit predates fleet marks'
+        : 'the fleet changed since the last audit';
+  await runAudit(store, {
+    profile: (record?.profile ?? 'scg') as Profile,
+    full: true,
+    ...(opts.rulesDir !== undefined && { rulesDir: opts.rulesDir }),
+    ...(opts.now !== undefined && { now: opts.now }),
+  });
+  const fresh = await store.getMeta<AuditRunRecord>(AUDIT_META_KEY);
+  if (fresh === undefined) throw new Error('the audit ran but stored no run record');
+  return { stamp: auditStampOf(fresh), auditedBecause: because };
+}
