@@ -207,7 +207,8 @@ function markSeen(state: EntityState, stamp: Stamp): void {
 const MAX_PLACEMENTS = 200;
 
 function addPlacement(state: EntityState, placement: Placement): void {
-  const list = (state.placements ??= []);
+  state.placements ??= [];
+  const list = state.placements;
   if (list.some((p) => p.s.id === placement.s.id)) return;
   list.push(placement);
   list.sort((a, b) => compareEvents(a.s, b.s));

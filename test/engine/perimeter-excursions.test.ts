@@ -50,7 +50,7 @@ describe('Movements without a source host take it from the stored placement (iss
 
   it('trusts the placement history over a disagreeing event and records both', async () => {
     const { finding } = await crossed([...hosts, placed, moveTo('m1', 5, 'gen-1', 'gen-2')]);
-    expect((finding?.evidence.perimeterCrossing as { legs: unknown[] }).legs).toEqual([
+    expect((finding!.evidence.perimeterCrossing as { legs: unknown[] }).legs).toEqual([
       expect.objectContaining({ fromHostId: 'pci-1', reportedFromHostId: 'gen-2', fromHostSource: 'state' }),
     ]);
   });
@@ -78,7 +78,7 @@ describe('A perimeter excursion resolves when the VM is back and keeps every leg
     const out = [...hosts, placed, moveTo('m1', 5, 'gen-1'), moveTo('m2', 6, 'gen-2')];
     const first = await crossed(out, '2026-11-02T00:00:00.000Z');
     expect(
-      (first.finding?.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId),
+      (first.finding!.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId),
     ).toEqual(['m1', 'm2']);
     const back = await crossed([moveTo('m3', 7, 'pci-2')], '2026-11-03T00:00:00.000Z', first.store);
     expect(back.finding).toBeUndefined();
@@ -88,7 +88,7 @@ describe('A perimeter excursion resolves when the VM is back and keeps every leg
   it('opens again on a second excursion, citing only that one’s legs', async () => {
     const events = [...hosts, placed, moveTo('m1', 5, 'gen-1'), moveTo('m2', 7, 'pci-2'), moveTo('m3', 9, 'gen-2')];
     const { finding } = await crossed(events);
-    expect((finding?.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId)).toEqual(
+    expect((finding!.evidence.perimeterCrossing as { legs: { eventId: string }[] }).legs.map((l) => l.eventId)).toEqual(
       ['m3'],
     );
   });
