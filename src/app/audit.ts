@@ -121,12 +121,16 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(bySeverityThenId);
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of current) if (f.status === 'open') counts[f.severity]++;
+  const unverified = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of current) {
+    if (f.status === 'open') counts[f.severity]++;
+    else if (f.status === 'unverified') unverified[f.severity]++;
+  }
   const result: AuditResult = {
     generatedAt: now,
     profile,
     mode: vmScope ? 'incremental' : 'full',
-    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
     findings: current,
     resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(bySeverityThenId),
     rules,

@@ -12,6 +12,8 @@ export { NOTIFY_STATE_META } from '../alerts/notify-state';
 
 export interface NotifyOptions {
   minSeverity: Severity;
+  /** Announce unverified findings too (failing only on defaults nobody reported); off by default. */
+  includeUnverified?: boolean;
   /** Link in the digest; defaults to the URL or path the last `report` run recorded. */
   reportUrl?: string;
   /** Plan only: nothing enqueued, no state written, nothing sent. */
@@ -49,7 +51,9 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
   const now = options.now ?? new Date();
   const findings = await store.listFindings();
   const previous = await loadNotifyState(store);
-  const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString());
+  const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString(), {
+    includeUnverified: options.includeUnverified === true,
+  });
   const reportUrl = options.reportUrl ?? (await store.getMeta<LatestReportMeta>(LATEST_REPORT_META))?.url;
   const messages = digestMessages(digest, { reportUrl, topItems: options.topItems, maxBlocks: options.maxBlocks });
   const outbox = toOutboxMessages(digest, messages, now);

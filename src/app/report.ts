@@ -60,11 +60,13 @@ export function summariseRun(
     hosts: fleet.hosts.size,
     vms: fleet.vms.size,
     open: zeroCounts(),
+    unverified: zeroCounts(),
     waived: 0,
     resolved: 0,
   };
   for (const f of findings) {
     if (f.status === 'open') summary.open[f.severity] = (summary.open[f.severity] ?? 0) + 1;
+    else if (f.status === 'unverified') summary.unverified![f.severity] = (summary.unverified![f.severity] ?? 0) + 1;
     else if (f.status === 'waived') summary.waived++;
     else summary.resolved++;
   }

@@ -6,8 +6,14 @@ export interface AuditResult {
   generatedAt: string;
   profile: Profile;
   mode: 'full' | 'incremental';
-  summary: { hosts: number; vms: number; findings: Record<Severity, number> };
-  /** Current findings of the loaded rules: open and waived, most severe first. */
+  /** `findings`: open (observed failing) by severity; `unverified`: failing only on defaults nobody reported. */
+  summary: {
+    hosts: number;
+    vms: number;
+    findings: Record<Severity, number>;
+    unverified: Record<Severity, number>;
+  };
+  /** Current findings of the loaded rules: open, unverified and waived, most severe first. */
   findings: Finding[];
   /** Findings this run resolved. */
   resolved: Finding[];

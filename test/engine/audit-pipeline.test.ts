@@ -35,7 +35,11 @@ describe('runAudit', () => {
     await store.putEvents([sshOn]);
     const first = await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' });
     expect(first.findings.map((f) => f.ruleId)).toContain('esxi.ssh-disabled');
-    expect(first.summary.findings.high).toBe(first.findings.filter((f) => f.severity === 'high').length);
+    const high = first.findings.filter((f) => f.severity === 'high');
+    expect(first.summary.findings.high).toBe(high.filter((f) => f.status === 'open').length);
+    expect(first.summary.unverified.high).toBe(high.filter((f) => f.status === 'unverified').length);
+    // SSH was reported running: observed, so open; settings the host never reported are unverified.
+    expect(first.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('open');
     await store.putEvents([sshOff]);
     const second = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
     expect(second.findings.map((f) => f.ruleId)).not.toContain('esxi.ssh-disabled');
@@ -133,6 +137,19 @@ describe('hyperaudit audit', () => {
     expect((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'critical')).code).toBe(
       0,
     );
+  });
+
+  it('keeps unverified findings out of --fail-on unless --fail-on-unverified is given', async () => {
+    // esx-1 reports SSH running (open, high) and nothing else: every setting rule is unverified. Only the
+    // unverified ones reach medium, so the medium gate depends on the option.
+    const json = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json');
+    const doc = JSON.parse(json.stdout) as { findings: { severity: string; status: string }[] };
+    expect(doc.findings.some((f) => f.status === 'unverified' && f.severity === 'medium')).toBe(true);
+    expect(doc.findings.some((f) => f.status === 'open' && f.severity === 'medium')).toBe(false);
+    expect((await cli('audit', '--endpoint', dynamo.endpoint, '--fail-on', 'medium')).code).toBe(0);
+    expect(
+      (await cli('audit', '--endpoint', dynamo.endpoint, '--fail-on', 'medium', '--fail-on-unverified')).code,
+    ).toBe(3);
   });
 
   it('does not fail the gate on waived findings, and writes the chosen format to --out', async () => {

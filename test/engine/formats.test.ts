@@ -69,6 +69,13 @@ describe('audit output formats', () => {
       hosts: 1,
       vms: 1,
       findings: { critical: 0, high: expect.any(Number), medium: expect.any(Number), low: expect.any(Number), info: 0 },
+      unverified: {
+        critical: 0,
+        high: expect.any(Number),
+        medium: expect.any(Number),
+        low: expect.any(Number),
+        info: 0,
+      },
     });
     expect(doc.findings.length).toBe(result.findings.length);
     expect(Object.keys(doc.findings[0]!)).toEqual([
@@ -170,7 +177,7 @@ describe('audit output formats', () => {
         severity_id: OCSF_SEVERITY[f.severity],
       });
       expect(e.finding_info).toMatchObject({ uid: f.fingerprint, title: f.title });
-      expect(e.compliance).toMatchObject({ control: f.ruleId, status_id: 3 });
+      expect(e.compliance).toMatchObject({ control: f.ruleId, status_id: f.status === 'unverified' ? 0 : 3 });
       expect(e.metadata).toMatchObject({ version: expect.any(String), product: { name: 'hyperaudit' } });
       expect(e.status_id).toBe(f.status === 'waived' ? 3 : 1);
     }

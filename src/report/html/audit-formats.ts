@@ -35,7 +35,11 @@ export function auditResultFromStore(
 ): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of current) if (f.status === 'open') counts[f.severity]++;
+  const unverified = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of current) {
+    if (f.status === 'open') counts[f.severity]++;
+    else if (f.status === 'unverified') unverified[f.severity]++;
+  }
   const coverage = new Map<string, Set<string>>();
   for (const f of current) {
     let ids = coverage.get(f.ruleId);
@@ -46,7 +50,7 @@ export function auditResultFromStore(
     generatedAt,
     profile,
     mode: 'full',
-    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
     findings: current,
     resolved: [],
     rules,
