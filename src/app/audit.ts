@@ -2,6 +2,8 @@ import type { Fleet } from '../model/fleet';
 import { SEVERITIES, severityRank, type Finding, type ResourceType, type Severity } from '../model/finding';
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
+import { buildCompliance } from '../engine/compliance';
+import { storeCompliance } from './compliance-store';
 import { CompiledRules, type Scope } from '../engine/compile';
 import { SIMULATION_LATEST_KEY } from '../simulation/result';
 import { indexFleet } from '../engine/fleet-index';
@@ -136,6 +138,23 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     rules,
     coverage: evaluation.coverage,
   };
+  // The compliance view covers every resource, so only a full audit records one.
+  if (result.mode === 'full') {
+    result.compliance = buildCompliance({
+      at: now,
+      profile,
+      rules,
+      coverage: evaluation.coverage,
+      findings: current,
+      resources: {
+        host: fleet.hosts.size,
+        vm: fleet.vms.size,
+        cluster: index.hostsByCluster.size,
+        perimeter: fleet.perimeters.size,
+      },
+    });
+    await storeCompliance(store, result.compliance);
+  }
   const lastFullAuditAt = result.mode === 'full' ? now : previousRun?.lastFullAuditAt;
   const record: AuditRunRecord = {
     generatedAt: now,

@@ -6,7 +6,7 @@ import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { runAudit } from './audit';
 import { generateReport, reportTimestamp, type ReportFormat } from './report';
-import { renderAuditFiles } from '../report/html/audit-formats';
+import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from './simulate';
 import type { FleetStore } from '../store/types';
 import { runKeys } from '../model/run-files';
@@ -72,11 +72,9 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
   const outDir = await mkdtemp(join(tmpdir(), 'hyperaudit-report-'));
   try {
-    // SARIF, JUnit, OCSF and ASFF from this run's audit, whose coverage also gives JUnit its passing cases.
-    const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({
-      fileName,
-      render: () => text,
-    }));
+    // SARIF, JUnit, OCSF and ASFF as `hyperaudit report` renders them: from the stored findings and the
+    // compliance record this full audit just stored, so both give the same test cases.
+    const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
     const out = await generateReport(deps.store, {
       outDir,
       publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`),

@@ -18,6 +18,9 @@ import { findingsCsv } from '../report/html/report-csv';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { SIMULATION_LATEST_KEY } from '../simulation/result';
+import type { ComplianceRecord } from '../engine/compliance';
+import { complianceHistory, loadCompliance } from './compliance-store';
+import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
 
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
@@ -80,12 +83,20 @@ export function summariseRun(
 export async function collectReportData(
   store: FleetStore,
   now: Date,
-): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
-  const [stored, fleet, rawSimulation, lastAudit] = await Promise.all([
+): Promise<{
+  data: ReportData;
+  findings: Finding[];
+  fleet: Fleet;
+  summary: RunSummary;
+  compliance: ComplianceRecord | undefined;
+}> {
+  const [stored, fleet, rawSimulation, lastAudit, compliance, complianceTrend] = await Promise.all([
     store.listFindings(),
     store.loadFleet(),
     store.getMeta<unknown>(SIMULATION_LATEST_KEY),
     store.getMeta<AuditRunRecord>(AUDIT_META_KEY),
+    loadCompliance(store),
+    complianceHistory(store, TREND_RUNS),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
   const findings = stored.map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
@@ -95,7 +106,9 @@ export async function collectReportData(
   await store.putMeta(`${RUN_META_PREFIX}${at}`, summary);
   const trend = (await store.listMeta<RunSummary>(RUN_META_PREFIX)).map((e) => e.value).slice(-TREND_RUNS);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
-  return { data, findings, fleet, summary };
+  data.unverified = toUnverifiedView(findings);
+  if (compliance !== undefined) data.compliance = toComplianceView(compliance, complianceTrend);
+  return { data, findings, fleet, summary, compliance };
 }
 
 /**
@@ -104,7 +117,7 @@ export async function collectReportData(
  */
 export async function generateReport(store: FleetStore, options: ReportOptions): Promise<ReportOutput> {
   const now = options.now ?? new Date();
-  const { data, findings, fleet, summary } = await collectReportData(store, now);
+  const { data, findings, fleet, summary, compliance } = await collectReportData(store, now);
   const contents = new Map<string, string>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
@@ -114,7 +127,7 @@ export async function generateReport(store: FleetStore, options: ReportOptions):
   for (const format of options.formats ?? []) {
     if (contents.has(format.fileName)) continue;
     try {
-      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt));
+      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance));
     } catch (err) {
       warnings.push(`${format.fileName} not written: ${err instanceof Error ? err.message : String(err)}`);
     }

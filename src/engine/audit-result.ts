@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../model/finding';
+import type { ComplianceRecord } from './compliance';
 import type { LoadedRule, Profile, RuleCoverage } from './types';
 
 /** What one audit run produced; every output format renders this. */
@@ -20,4 +21,6 @@ export interface AuditResult {
   rules: readonly LoadedRule[];
   /** Resources each rule was evaluated on in this run (JUnit's passing cases). */
   coverage: readonly RuleCoverage[];
+  /** Per rule × resource outcomes (full audits, and reports of one): what JUnit and the compliance view read. */
+  compliance?: ComplianceRecord;
 }

@@ -1,4 +1,5 @@
 import type { AuditResult } from '../../engine/audit-result';
+import type { ComplianceRecord } from '../../engine/compliance';
 import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
 import { SEVERITIES, type Finding, type Severity } from '../../model/finding';
@@ -22,9 +23,10 @@ export interface AuditFormatOptions {
 }
 
 /**
- * Rebuilds an AuditResult from the stored findings so the audit's own formatters (src/report/formats) render
- * them. The report does not re-run the audit (that would re-apply waivers and move lifecycles); so coverage
- * holds only the resources with findings, and JUnit lists failures and skips but no passing cases.
+ * Rebuilds an AuditResult from the stored findings and the last full audit's compliance record, so the audit's
+ * own formatters (src/report/formats) render them as the audit did. The report does not re-run the audit (that
+ * would re-apply waivers and move lifecycles). Without a stored record (a store written before it existed),
+ * coverage holds only the resources with findings.
  */
 export function auditResultFromStore(
   findings: readonly Finding[],
@@ -32,6 +34,7 @@ export function auditResultFromStore(
   generatedAt: string,
   rules: readonly LoadedRule[],
   profile: Profile,
+  compliance?: ComplianceRecord,
 ): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -41,6 +44,7 @@ export function auditResultFromStore(
     else if (f.status === 'unverified') unverified[f.severity]++;
   }
   const coverage = new Map<string, Set<string>>();
+  for (const r of compliance?.rules ?? []) coverage.set(r.ruleId, new Set(compliance?.evaluatedSets[r.evaluated]));
   for (const f of current) {
     let ids = coverage.get(f.ruleId);
     if (!ids) coverage.set(f.ruleId, (ids = new Set()));
@@ -55,6 +59,7 @@ export function auditResultFromStore(
     resolved: [],
     rules,
     coverage: [...coverage].map(([ruleId, ids]) => ({ ruleId, resourceIds: [...ids].sort() })),
+    ...(compliance !== undefined && { compliance }),
   };
 }
 
@@ -62,15 +67,24 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
   const profile = options.profile ?? 'scg';
   let rules: readonly LoadedRule[] | undefined = options.rules;
   let cached: { key: readonly Finding[]; result: AuditResult } | undefined;
-  const resultFor = (findings: readonly Finding[], fleet: Fleet, generatedAt: string) => {
+  const resultFor = (
+    findings: readonly Finding[],
+    fleet: Fleet,
+    generatedAt: string,
+    compliance: ComplianceRecord | undefined,
+  ) => {
     if (cached?.key === findings) return cached.result;
     rules ??= loadRules(options.rulesDir ?? DEFAULT_RULES_DIR, { profile });
-    cached = { key: findings, result: auditResultFromStore(findings, fleet, generatedAt, rules, profile) };
+    cached = {
+      key: findings,
+      result: auditResultFromStore(findings, fleet, generatedAt, rules, profile, compliance),
+    };
     return cached.result;
   };
   return (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => ({
     fileName: AUDIT_REPORT_FILES[format],
-    render: (findings, fleet, generatedAt) => AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt)),
+    render: (findings, fleet, generatedAt, compliance) =>
+      AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt, compliance)),
   }));
 }
 

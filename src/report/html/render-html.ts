@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data';
 import { loadPageAssets, type PageAssets } from './page-assets';
+import { renderComplianceSection, renderUnverifiedSection } from './compliance-view';
 
 /**
  * JSON that can sit inside a <script> element: no `<` (so no `</script>` or `<!--`), `>` and `&` escaped
@@ -54,6 +55,8 @@ export function renderReportHtml(data: ReportData, assets: PageAssets = loadPage
 <header class="top"><h1>hyperaudit report</h1><p id="generated"></p></header>
 <main>
 <section id="summary"><h2>Summary</h2><div class="cards" id="summary-cards"></div><div class="charts" id="overview-charts"></div></section>
+${renderUnverifiedSection(data.unverified)}
+${renderComplianceSection(data.compliance)}
 <section><h2>Per-host risk</h2><div class="legend"><span class="risk-0">none</span><span class="risk-1">low</span><span class="risk-2">moderate</span><span class="risk-3">high</span><span class="risk-4">severe</span></div><div id="heatmap"></div></section>
 <section><h2>Perimeter violations</h2><div id="perimeter"></div></section>
 <section><h2>Consolidation and simulation</h2><div id="simulation"></div></section>

@@ -2,6 +2,7 @@ import type { Movement } from '../../model/entity-state';
 import type { FindingCategory, FindingStatus, ResourceType, Severity } from '../../model/finding';
 import type { RunSummary } from './report-meta';
 import type { SimulationView } from './simulation-view';
+import type { ComplianceView, UnverifiedView } from './compliance-view';
 
 /** A finding as the page shows it: flat strings, evidence pre-serialised and bounded. */
 export interface ReportFinding {
@@ -70,4 +71,7 @@ export interface ReportData {
   perimeterViolations: PerimeterViolation[];
   simulation?: SimulationView;
   trend: RunSummary[];
+  /** The latest full audit's compliance view (compliance-view.ts); absent before one was recorded. */
+  compliance?: ComplianceView;
+  unverified?: UnverifiedView;
 }
