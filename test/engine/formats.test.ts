@@ -64,7 +64,7 @@ describe('audit output formats', () => {
       summary: Record<string, unknown>;
       findings: Record<string, unknown>[];
     };
-    expect(Object.keys(doc)).toEqual(['summary', 'findings']);
+    expect(Object.keys(doc)).toEqual(['summary', 'findings', 'compliance']);
     expect(doc.summary).toEqual({
       hosts: 1,
       vms: 1,
@@ -85,6 +85,9 @@ describe('audit output formats', () => {
       'category',
       'resourceType',
       'resourceId',
+      'resourceName',
+      'cluster',
+      'datacenter',
       'title',
       'evidence',
       'controls',
@@ -92,6 +95,8 @@ describe('audit output formats', () => {
       'status',
       'firstSeen',
       'lastSeen',
+      'waiver',
+      'verify',
     ]);
     expect(doc.findings.find((f) => f.ruleId === 'vm.3d-disabled')?.status).toBe('waived');
     expect(doc.findings.find((f) => f.ruleId === 'perimeter.vm-placement-outside')?.evidence).toEqual({
@@ -139,7 +144,8 @@ describe('audit output formats', () => {
       expect(ids[res.ruleIndex as number]).toBe(res.ruleId);
       expect(res.message).toEqual({ text: expect.any(String) });
       expect(res.partialFingerprints).toEqual({ 'hyperaudit/v1': expect.stringMatching(/^[0-9a-f]{32}$/) });
-      expect(['error', 'warning', 'note']).toContain(res.level);
+      // Unverified results are kind `review`, which SARIF requires to have level `none`.
+      expect(['error', 'warning', 'note', 'none']).toContain(res.level);
     }
     const waived = run.results.find((r) => r.ruleId === 'vm.3d-disabled');
     expect(waived?.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);

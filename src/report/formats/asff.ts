@@ -45,6 +45,8 @@ export function toAsff(result: AuditResult, opts: AsffOptions = {}) {
             resourceType: f.resourceType,
             resourceId: f.resourceId,
             ...(f.resourceName !== undefined && { name: f.resourceName }),
+            ...(f.cluster !== undefined && { cluster: f.cluster }),
+            ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
           },
         },
       },

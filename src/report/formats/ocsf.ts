@@ -52,16 +52,31 @@ export function toOcsf(result: AuditResult) {
     },
     compliance: {
       control: f.ruleId,
-      standards: [...new Set(f.controls.map((c) => c.framework))],
+      // Never empty: a rule that maps to no published framework is checked against hyperaudit's own pack.
+      standards: f.controls.length > 0 ? [...new Set(f.controls.map((c) => c.framework))] : [`hyperaudit-${f.pack}`],
       requirements: f.controls.map((c) => `${c.framework}:${c.id}`),
       // Compliance status_id: 3 Fail when observed, 0 Unknown when it failed only on defaults nobody reported.
       ...(f.status === 'unverified' ? { status_id: 0, status: 'Unknown' } : { status_id: 3, status: 'Fail' }),
     },
     resources: [
-      { uid: f.resourceId, type: f.resourceType, ...(f.resourceName !== undefined && { name: f.resourceName }) },
+      {
+        uid: f.resourceId,
+        type: f.resourceType,
+        ...(f.resourceName !== undefined && { name: f.resourceName }),
+        ...((f.cluster !== undefined || f.datacenter !== undefined) && {
+          labels: [
+            ...(f.cluster !== undefined ? [`cluster:${f.cluster}`] : []),
+            ...(f.datacenter !== undefined ? [`datacenter:${f.datacenter}`] : []),
+          ],
+          data: {
+            ...(f.cluster !== undefined && { cluster: f.cluster }),
+            ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
+          },
+        }),
+      },
     ],
     remediation: { desc: f.remediation },
-    unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }) },
+    unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }), ...(f.verify && { verify: f.verify }) },
   }));
 }
 
