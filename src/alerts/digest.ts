@@ -22,8 +22,11 @@ export interface DigestItem {
   resourceType: string;
   resourceId: string;
   resourceName?: string;
-  /** For closed items: resolved, waived, or gone (no longer reported at all). */
-  status: 'open' | 'resolved' | 'waived' | 'gone';
+  /**
+   * New items: open, or unverified when the digest includes those. Closed items: resolved, waived, unverified
+   * (no longer observed failing: its data stopped being reported), or gone (no longer reported at all).
+   */
+  status: 'open' | 'unverified' | 'resolved' | 'waived' | 'gone';
 }
 
 export interface Digest {
@@ -65,7 +68,12 @@ export function computeDigest(
   previous: NotifyState | undefined,
   minSeverity: Severity,
   now: string,
+  /** Unverified findings (failing only on defaults nobody reported) are left out unless asked for. */
+  options: { includeUnverified?: boolean } = {},
 ): Digest {
+  const announces = (f: Finding) =>
+    (f.status === 'open' || (options.includeUnverified === true && f.status === 'unverified')) &&
+    atOrAbove(f.severity, minSeverity);
   const announced = new Set(previous?.announced ?? []);
   const byFingerprint = new Map(findings.map((f) => [f.fingerprint, f]));
   const newItems: DigestItem[] = [];
@@ -73,9 +81,9 @@ export function computeDigest(
   let openCount = 0;
 
   for (const f of byFingerprint.values()) {
-    if (f.status !== 'open' || !atOrAbove(f.severity, minSeverity)) continue;
+    if (!announces(f)) continue;
     openCount++;
-    if (!announced.has(f.fingerprint)) newItems.push(toItem(f, 'open'));
+    if (!announced.has(f.fingerprint)) newItems.push(toItem(f, f.status === 'unverified' ? 'unverified' : 'open'));
   }
   for (const fp of announced) {
     const f = byFingerprint.get(fp);
@@ -89,7 +97,7 @@ export function computeDigest(
         resourceId: fp,
         status: 'gone',
       });
-    } else if (f.status !== 'open') {
+    } else if (f.status !== 'open' && !(f.status === 'unverified' && options.includeUnverified === true)) {
       closedItems.push(toItem(f, f.status));
     }
   }

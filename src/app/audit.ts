@@ -1,7 +1,14 @@
 import type { Fleet } from '../model/fleet';
-import { compareBySeverityThenId, openCountsBySeverity, type ResourceType } from '../model/finding';
+import {
+  compareBySeverityThenId,
+  emptySeverityCounts,
+  openCountsBySeverity,
+  type ResourceType,
+} from '../model/finding';
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
+import { buildCompliance } from '../engine/compliance';
+import { storeCompliance } from './compliance-store';
 import { CompiledRules, type Scope } from '../engine/compile';
 import { indexFleet } from '../engine/fleet-index';
 import { computeLifecycle } from '../engine/lifecycle';
@@ -143,16 +150,35 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
   const counts = openCountsBySeverity(current);
+  const unverified = emptySeverityCounts();
+  for (const f of current) if (f.status === 'unverified') unverified[f.severity]++;
   const result: AuditResult = {
     generatedAt: now,
     profile,
     mode: vmScope ? 'incremental' : 'full',
-    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
     findings: current,
     resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(compareBySeverityThenId),
     rules,
     coverage: evaluation.coverage,
   };
+  // The compliance view covers every resource, so only a full audit records one.
+  if (result.mode === 'full') {
+    result.compliance = buildCompliance({
+      at: now,
+      profile,
+      rules,
+      coverage: evaluation.coverage,
+      findings: current,
+      resources: {
+        host: fleet.hosts.size,
+        vm: fleet.vms.size,
+        cluster: index.hostsByCluster.size,
+        perimeter: fleet.perimeters.size,
+      },
+    });
+    await storeCompliance(store, result.compliance);
+  }
   const lastFullAuditAt = result.mode === 'full' ? now : previousRun?.lastFullAuditAt;
   const record: AuditRunRecord = {
     generatedAt: now,

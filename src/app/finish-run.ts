@@ -5,7 +5,7 @@ import { runAudit } from './audit';
 import { recordLatestReport, renderReport, reportTimestamp, type ReportFormat } from './report';
 import type { ArtifactStore } from '../store/artifacts/artifact-store';
 import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
-import { renderAuditFiles } from '../report/html/audit-formats';
+import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
 import { storeClusterSimulations } from './simulation-state';
 import { STATE, writeState } from '../store/state-keys';
@@ -67,11 +67,9 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const failing = audit.findings.filter((f) => f.status === 'open' && atOrAbove(f.severity, deps.failThreshold)).length;
 
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
-  // SARIF, JUnit, OCSF and ASFF from this run's audit, whose coverage also gives JUnit its passing cases.
-  const formats: ReportFormat[] = [...renderAuditFiles(audit)].map(([fileName, text]) => ({
-    fileName,
-    render: () => text,
-  }));
+  // SARIF, JUnit, OCSF and ASFF as `hyperaudit report` renders them: from the stored findings and the
+  // compliance record this full audit just stored, so both give the same test cases.
+  const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
   const rendered = await renderReport(deps.store, { now, formats });
   const artifacts = deps.artifacts ?? s3ArtifactStore(deps.s3, deps.bucket);
   const keys = await artifacts.put(reportPrefix, rendered.files);

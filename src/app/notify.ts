@@ -15,6 +15,8 @@ export { NOTIFY_STATE_META } from '../alerts/notify-state';
 
 export interface NotifyOptions {
   minSeverity: Severity;
+  /** Announce unverified findings too (failing only on defaults nobody reported); off by default. */
+  includeUnverified?: boolean;
   /** Link in the digest; defaults to the URL or path the last `report` run recorded. */
   reportUrl?: string;
   /** Plan only: nothing enqueued, no state written, nothing sent. */
@@ -57,7 +59,9 @@ export async function runNotify(store: FleetStore, options: NotifyOptions): Prom
   const profile = audit?.profile;
   const findings = (await store.listFindings()).filter((f) => profile === undefined || profileOf(f) === profile);
   const previous = await loadNotifyState(store, profile);
-  const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString());
+  const digest = computeDigest(findings, previous, options.minSeverity, now.toISOString(), {
+    includeUnverified: options.includeUnverified === true,
+  });
   const reportUrl = options.reportUrl ?? (await readState(store, STATE.reportLatest))?.url;
   const stamp = audit === undefined ? undefined : auditStampOf(audit);
   const messages = digestMessages(digest, {

@@ -17,6 +17,9 @@ import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { toPlanView } from '../report/html/plan-view';
 import { PLAN_LATEST_KEY } from './plan';
+import type { ComplianceRecord } from '../engine/compliance';
+import { complianceHistory, loadCompliance } from './compliance-store';
+import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
 
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
@@ -61,11 +64,13 @@ export function summariseRun(
     hosts: fleet.hosts.size,
     vms: fleet.vms.size,
     open: zeroCounts(),
+    unverified: zeroCounts(),
     waived: 0,
     resolved: 0,
   };
   for (const f of findings) {
     if (f.status === 'open') summary.open[f.severity] = (summary.open[f.severity] ?? 0) + 1;
+    else if (f.status === 'unverified') summary.unverified![f.severity] = (summary.unverified![f.severity] ?? 0) + 1;
     else if (f.status === 'waived') summary.waived++;
     else summary.resolved++;
   }
@@ -78,13 +83,21 @@ export function summariseRun(
 export async function collectReportData(
   store: FleetStore,
   now: Date,
-): Promise<{ data: ReportData; findings: Finding[]; fleet: Fleet; summary: RunSummary }> {
-  const [stored, fleet, rawSimulation, lastAudit, rawPlan] = await Promise.all([
+): Promise<{
+  data: ReportData;
+  findings: Finding[];
+  fleet: Fleet;
+  summary: RunSummary;
+  compliance: ComplianceRecord | undefined;
+}> {
+  const [stored, fleet, rawSimulation, lastAudit, rawPlan, compliance, complianceTrend] = await Promise.all([
     store.listFindings(),
     store.loadFleet(),
     readState(store, STATE.simulationLatest),
     readState(store, STATE.auditLatest),
     store.getMeta<unknown>(PLAN_LATEST_KEY),
+    loadCompliance(store),
+    complianceHistory(store, TREND_RUNS),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
   // Only the latest audit's profile is shown: the other profile's findings follow their own lifecycle (item 7).
@@ -101,7 +114,9 @@ export async function collectReportData(
   if (plan) data.plan = plan;
   data.excursions = reportExcursions(fleet, at);
   if (lastAudit !== undefined) data.audit = auditStampOf(lastAudit);
-  return { data, findings, fleet, summary };
+  data.unverified = toUnverifiedView(findings);
+  if (compliance !== undefined) data.compliance = toComplianceView(compliance, complianceTrend);
+  return { data, findings, fleet, summary, compliance };
 }
 
 export interface RenderedReport {
@@ -120,7 +135,7 @@ export async function renderReport(
   store: FleetStore,
   options: { now: Date; formats?: readonly ReportFormat[] },
 ): Promise<RenderedReport> {
-  const { data, findings, fleet, summary } = await collectReportData(store, options.now);
+  const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now);
   const contents = new Map<string, string>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
@@ -130,7 +145,7 @@ export async function renderReport(
   for (const format of options.formats ?? []) {
     if (contents.has(format.fileName)) continue;
     try {
-      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt));
+      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance));
     } catch (err) {
       warnings.push(`${format.fileName} not written: ${err instanceof Error ? err.message : String(err)}`);
     }

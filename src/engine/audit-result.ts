@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../model/finding';
+import type { ComplianceRecord } from './compliance';
 import type { LoadedRule, Profile, RuleCoverage } from './types';
 
 /** What one audit run produced; every output format renders this. */
@@ -6,12 +7,20 @@ export interface AuditResult {
   generatedAt: string;
   profile: Profile;
   mode: 'full' | 'incremental';
-  summary: { hosts: number; vms: number; findings: Record<Severity, number> };
-  /** Current findings of the loaded rules: open and waived, most severe first. */
+  /** `findings`: open (observed failing) by severity; `unverified`: failing only on defaults nobody reported. */
+  summary: {
+    hosts: number;
+    vms: number;
+    findings: Record<Severity, number>;
+    unverified: Record<Severity, number>;
+  };
+  /** Current findings of the loaded rules: open, unverified and waived, most severe first. */
   findings: Finding[];
   /** Findings this run resolved. */
   resolved: Finding[];
   rules: readonly LoadedRule[];
   /** Resources each rule was evaluated on in this run (JUnit's passing cases). */
   coverage: readonly RuleCoverage[];
+  /** Per rule × resource outcomes (full audits, and reports of one): what JUnit and the compliance view read. */
+  compliance?: ComplianceRecord;
 }

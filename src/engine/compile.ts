@@ -3,9 +3,19 @@ import type { ResourceType } from '../model/finding';
 import type { FactDef } from './facts/define';
 import { FACTS } from './facts/registry';
 import { factKey } from './fact-key';
-import { contextsOf, resourceName, type FleetIndex, type ResourceContext } from './fleet-index';
+import { contextsOf, resourceName, resourcePlacement, type FleetIndex, type ResourceContext } from './fleet-index';
 import { compilePath, OPERATORS } from './operators';
-import type { Condition, FactCondition, FactRef, FactValue, LoadedRule, RuleCoverage, RuleHit, Scalar } from './types';
+import type {
+  Condition,
+  FactCondition,
+  FactRef,
+  FactValue,
+  LoadedRule,
+  RuleCoverage,
+  RuleHit,
+  Scalar,
+  Unverified,
+} from './types';
 
 /**
  * Per-resource fact values, computed on first use. A class rather than a closure per resource: the audit
@@ -13,11 +23,52 @@ import type { Condition, FactCondition, FactRef, FactValue, LoadedRule, RuleCove
  */
 class FactCache {
   private readonly values: (FactValue | undefined)[];
+  /** 0 not computed, 1 reported, 2 not reported. */
+  private readonly reportedState: Uint8Array;
   constructor(
     private readonly ctx: ResourceContext,
     private readonly slots: FactSlots,
   ) {
     this.values = new Array<FactValue | undefined>(slots.defs.length);
+    this.reportedState = new Uint8Array(slots.defs.length);
+  }
+
+  slotFact(i: number): string {
+    return this.slots.defs[i]!.id;
+  }
+  slotParams(i: number): Readonly<Record<string, Scalar>> {
+    return this.slots.params[i]!;
+  }
+
+  /** Whether a source reported what slot `i` reads (facts without provenance always are). */
+  reported(i: number): boolean {
+    let r = this.reportedState[i]!;
+    if (r === 0) {
+      const provenance = this.slots.defs[i]!.provenance;
+      const ok =
+        provenance === undefined
+          ? true
+          : provenance.reported !== undefined
+            ? (provenance.reported as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => boolean)(
+                this.ctx,
+                this.slots.params[i]!,
+              )
+            : this.get(i) !== null;
+      r = ok ? 1 : 2;
+      this.reportedState[i] = r;
+    }
+    return r === 1;
+  }
+
+  /** What to collect so slot `i` is reported. */
+  collectHint(i: number): string {
+    const provenance = this.slots.defs[i]!.provenance;
+    return provenance === undefined
+      ? ''
+      : (provenance.collect as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => string)(
+          this.ctx,
+          this.slots.params[i]!,
+        );
   }
 
   get(i: number): FactValue {
@@ -35,6 +86,12 @@ class FactCache {
   }
 }
 type Pred = (facts: FactCache) => boolean;
+/** Three-valued (Kleene) result: a condition over a fact nobody reported is unknown, not true or false. */
+const FALSE = 0;
+const TRUE = 1;
+const UNKNOWN = 2;
+type Tri = typeof FALSE | typeof TRUE | typeof UNKNOWN;
+type TriPred = (facts: FactCache) => Tri;
 
 class FactSlots {
   readonly keys = new Map<string, number>();
@@ -100,9 +157,66 @@ function compileLeaf(c: FactCondition, slots: FactSlots): Pred {
   return (facts) => op(facts.get(slot), value);
 }
 
+/**
+ * The same condition with unreported facts as unknown: `all` is false if any part is false, true if all are
+ * true, else unknown; `any` the dual; `not` swaps true and false. A rule that is unknown here was decided only
+ * by assumed defaults (or by a null standing in for "not reported"): its result is unverified.
+ */
+function compileTri(c: Condition, slots: FactSlots): TriPred {
+  if ('all' in c) {
+    const parts = c.all.map((x) => compileTri(x, slots));
+    return (facts) => {
+      let result: Tri = TRUE;
+      for (const p of parts) {
+        const v = p(facts);
+        if (v === FALSE) return FALSE;
+        if (v === UNKNOWN) result = UNKNOWN;
+      }
+      return result;
+    };
+  }
+  if ('any' in c) {
+    if (c.any.length === 0) return () => TRUE;
+    const parts = c.any.map((x) => compileTri(x, slots));
+    return (facts) => {
+      let result: Tri = FALSE;
+      for (const p of parts) {
+        const v = p(facts);
+        if (v === TRUE) return TRUE;
+        if (v === UNKNOWN) result = UNKNOWN;
+      }
+      return result;
+    };
+  }
+  if ('not' in c) {
+    const inner = compileTri(c.not, slots);
+    return (facts) => {
+      const v = inner(facts);
+      return v === UNKNOWN ? UNKNOWN : v === TRUE ? FALSE : TRUE;
+    };
+  }
+  const pred = compileLeaf(c, slots);
+  const slot = slots.slot(c);
+  return (facts) => (!facts.reported(slot) ? UNKNOWN : pred(facts) ? TRUE : FALSE);
+}
+
+/** Slots of the facts a condition reads that carry provenance (may be unreported), each once. */
+function provenanceSlots(c: Condition, slots: FactSlots, out: Set<number> = new Set()): Set<number> {
+  if ('all' in c) for (const x of c.all) provenanceSlots(x, slots, out);
+  else if ('any' in c) for (const x of c.any) provenanceSlots(x, slots, out);
+  else if ('not' in c) provenanceSlots(c.not, slots, out);
+  else {
+    const slot = slots.slot(c);
+    if (slots.defs[slot]!.provenance !== undefined) out.add(slot);
+  }
+  return out;
+}
+
 interface CompiledRule {
   rule: LoadedRule;
   pred: Pred;
+  /** Present when the rule reads facts that may be unreported. */
+  tri?: { pred: TriPred; slots: number[] };
   evidence: { key: string; slot: number }[];
 }
 interface RuleGroup {
@@ -121,6 +235,18 @@ export type Scope = Partial<Record<ResourceType, ReadonlySet<string>>>;
 export interface Evaluation {
   hits: RuleHit[];
   coverage: RuleCoverage[];
+}
+
+function unverifiedBy(cr: CompiledRule, facts: FactCache): Unverified {
+  const missing: string[] = [];
+  const collect: string[] = [];
+  for (const slot of cr.tri?.slots ?? []) {
+    if (facts.reported(slot)) continue;
+    missing.push(factKey({ fact: facts.slotFact(slot), params: facts.slotParams(slot) }));
+    const hint = facts.collectHint(slot);
+    if (hint !== '' && !collect.includes(hint)) collect.push(hint);
+  }
+  return { missing, collect };
 }
 
 function appliesCondition(appliesTo: Record<string, Scalar[]>): Condition {
@@ -146,9 +272,11 @@ export class CompiledRules {
           applies: compileCondition(appliesCondition(rule.appliesTo), slots),
           rules: [],
         }));
+        const uncertain = [...provenanceSlots(rule.conditions, slots)];
         group.rules.push({
           rule,
           pred: compileCondition(rule.conditions, slots),
+          ...(uncertain.length > 0 && { tri: { pred: compileTri(rule.conditions, slots), slots: uncertain } }),
           evidence: rule.evidenceFacts.map((ref) => ({ key: factKey(ref), slot: slots.slot(ref) })),
         });
       }
@@ -161,25 +289,38 @@ export class CompiledRules {
     const coverage: RuleCoverage[] = [];
     for (const plan of this.plans) {
       const covered = plan.groups.map(() => [] as string[]);
+      const unknown = plan.groups.map((group) => group.rules.map(() => [] as string[]));
       for (const ctx of contextsOf(index, plan.type, scope[plan.type])) {
         const facts = new FactCache(ctx, plan.slots);
         for (let g = 0; g < plan.groups.length; g++) {
           const group = plan.groups[g]!;
           if (!group.applies(facts)) continue;
           covered[g]!.push(ctx.id);
-          for (const cr of group.rules) {
-            if (!cr.pred(facts)) continue;
+          for (let r = 0; r < group.rules.length; r++) {
+            const cr = group.rules[r]!;
+            const verdict = cr.tri === undefined ? undefined : cr.tri.pred(facts);
+            if (verdict === UNKNOWN) unknown[g]![r]!.push(ctx.id);
+            // Observed true, or unknown and failing on the assumed defaults: a hit (the latter unverified).
+            if (verdict === FALSE || (verdict !== TRUE && !cr.pred(facts))) continue;
             const evidence: Record<string, FactValue> = {};
             for (const e of cr.evidence) evidence[e.key] = facts.get(e.slot);
             const hit: RuleHit = { rule: cr.rule, resourceType: plan.type, resourceId: ctx.id, evidence };
             const name = resourceName(ctx);
             if (name !== undefined) hit.resourceName = name;
+            const placement = resourcePlacement(ctx);
+            if (placement.cluster !== undefined) hit.cluster = placement.cluster;
+            if (placement.datacenter !== undefined) hit.datacenter = placement.datacenter;
+            if (verdict === UNKNOWN) hit.unverified = unverifiedBy(cr, facts);
             hits.push(hit);
           }
         }
       }
       plan.groups.forEach((group, g) => {
-        for (const cr of group.rules) coverage.push({ ruleId: cr.rule.id, resourceIds: covered[g]! });
+        group.rules.forEach((cr, r) => {
+          const entry: RuleCoverage = { ruleId: cr.rule.id, resourceIds: covered[g]! };
+          if (unknown[g]![r]!.length > 0) entry.unverifiedIds = unknown[g]![r]!;
+          coverage.push(entry);
+        });
       });
     }
     return { hits, coverage };

@@ -122,6 +122,21 @@ export function contextsOf(index: FleetIndex, type: ResourceType, only?: Readonl
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** Where a resource sits (cluster, datacenter), shown beside its id in every output; {} when unknown. */
+export function resourcePlacement(ctx: ResourceContext): { cluster?: string; datacenter?: string } {
+  const host = ctx.type === 'host' ? ctx.host : ctx.type === 'vm' ? ctx.host : undefined;
+  if (host !== undefined)
+    return {
+      ...(host.cluster !== undefined && { cluster: host.cluster }),
+      ...(host.datacenter !== undefined && { datacenter: host.datacenter }),
+    };
+  if (ctx.type === 'cluster') {
+    const dc = ctx.hosts.find((h) => h.datacenter !== undefined)?.datacenter;
+    return { cluster: ctx.id, ...(dc !== undefined && { datacenter: dc }) };
+  }
+  return {};
+}
+
 export function resourceName(ctx: ResourceContext): string | undefined {
   switch (ctx.type) {
     case 'host':

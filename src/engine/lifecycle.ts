@@ -41,7 +41,8 @@ function sameWaiver(a: Finding['waiver'], b: Finding['waiver']): boolean {
 function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
   const w = waivers.match(f.ruleId, f.resourceType, f.resourceId, now);
   const waiver = w ? { reason: w.reason, owner: w.owner, expires: w.expires } : undefined;
-  const status = w ? 'waived' : 'open';
+  // Not waived: observed failing (open) or failing only on defaults nobody reported (unverified).
+  const status = w ? 'waived' : f.verify !== undefined ? 'unverified' : 'open';
   const changed = f.status !== status || !sameWaiver(f.waiver, waiver);
   f.status = status;
   if (waiver) f.waiver = waiver;
@@ -63,8 +64,11 @@ function sameView(a: Finding, b: Finding): boolean {
     a.remediation === b.remediation &&
     a.rationale === b.rationale &&
     a.resourceName === b.resourceName &&
+    a.cluster === b.cluster &&
+    a.datacenter === b.datacenter &&
     a.resolvedAt === b.resolvedAt &&
     sameWaiver(a.waiver, b.waiver) &&
+    JSON.stringify(a.verify) === JSON.stringify(b.verify) &&
     JSON.stringify(a.controls) === JSON.stringify(b.controls) &&
     JSON.stringify(a.evidence) === JSON.stringify(b.evidence)
   );
@@ -81,7 +85,8 @@ export function lastSeenOf(f: Finding, lastFullAuditAt: string | undefined): str
 }
 
 /**
- * Pure lifecycle step. New hit → open (firstSeen = now); hit again → lastSeen = now (written only when what a
+ * Pure lifecycle step. New hit → open, or unverified when it fired only on defaults nobody reported (firstSeen =
+ * now; a finding moves between open and unverified as its data is reported or stops being); hit again → lastSeen = now (written only when what a
  * reader sees changed: see sameView); a resolved finding
  * that fires again → open again, keeping its original firstSeen; an evaluated resource whose finding no
  * longer fires → resolved (resolvedAt = now). Waivers apply to every unresolved finding, evaluated or not,
@@ -118,6 +123,9 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     };
     if (h.resourceName !== undefined) finding.resourceName = h.resourceName;
     if (profile !== DEFAULT_PROFILE) finding.profile = profile;
+    if (h.cluster !== undefined) finding.cluster = h.cluster;
+    if (h.datacenter !== undefined) finding.datacenter = h.datacenter;
+    if (h.unverified !== undefined) finding.verify = h.unverified;
     applyWaiver(finding, waivers, now);
     hit.add(fp);
     findings.push(finding);
@@ -129,7 +137,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     if (prev.status === 'resolved') {
       findings.push(prev);
     } else if (input.evaluated(prev.resourceType, prev.resourceId)) {
-      const { waiver: _w, resolvedBy: _b, ...rest } = prev;
+      const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = prev;
       const resolved: Finding = { ...rest, status: 'resolved', resolvedAt: now };
       const cause = input.resolvedBy?.(prev.resourceType, prev.resourceId);
       if (cause) resolved.resolvedBy = cause;

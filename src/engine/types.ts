@@ -1,4 +1,5 @@
-import type { ControlRef, FindingCategory, ResourceType, Severity } from '../model/finding';
+import type { ControlRef, FindingCategory, ResourceType, Severity, Unverified } from '../model/finding';
+export type { Unverified };
 
 export type Scalar = string | number | boolean | null;
 /** What a fact yields. Never `undefined`: a value the source did not report is `null`. */
@@ -84,11 +85,17 @@ export interface RuleHit {
   resourceType: ResourceType;
   resourceId: string;
   resourceName?: string;
+  cluster?: string;
+  datacenter?: string;
   evidence: Record<string, FactValue>;
+  /** Set when the rule fired only on assumed defaults: what was not reported and what to collect. */
+  unverified?: Unverified;
 }
 
 /** Which resources each rule was evaluated on (for JUnit's passing cases and coverage). */
 export interface RuleCoverage {
   ruleId: string;
   resourceIds: readonly string[];
+  /** Of those, the resources whose result rests on facts nobody reported (failing or passing on defaults). */
+  unverifiedIds?: readonly string[];
 }

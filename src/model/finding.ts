@@ -34,7 +34,19 @@ export function compareBySeverityThenId(a: Finding, b: Finding): number {
 
 export type ResourceType = 'host' | 'vm' | 'cluster' | 'perimeter';
 export type FindingCategory = 'hardening' | 'perimeter' | 'consolidation' | 'simulation';
-export type FindingStatus = 'open' | 'resolved' | 'waived';
+/**
+ * `open`: observed failing. `unverified`: failing only on an assumed default or a value nobody reported, so
+ * not counted as a failure (kept out of `--fail-on` and Slack by default) until collected. `waived` wins over
+ * both while its waiver holds.
+ */
+export type FindingStatus = 'open' | 'unverified' | 'resolved' | 'waived';
+export const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'unverified', 'waived', 'resolved'];
+
+/** Why a result is unverified: the facts nobody reported (as evidence keys) and what to collect to report them. */
+export interface Unverified {
+  missing: string[];
+  collect: string[];
+}
 
 export interface ControlRef {
   /** Framework, e.g. `vsphere-8-scg`, `disa-stig`, `pci-dss-4.0`, `cis`. */
@@ -53,6 +65,9 @@ export interface Finding {
   resourceType: ResourceType;
   resourceId: string;
   resourceName?: string;
+  /** Where the resource sat when last evaluated (a VM: its host's), beside the id in every output. */
+  cluster?: string;
+  datacenter?: string;
   title: string;
   /** What was observed: fact values, and for movements the event id, time, from and to. */
   evidence: Record<string, unknown>;
@@ -72,4 +87,6 @@ export interface Finding {
   waiver?: { reason: string; owner: string; expires?: string };
   /** The audit profile whose lifecycle the finding follows (issue 15 item 7); absent on findings of the default `scg`. */
   profile?: string;
+  /** On a finding that fired only on assumed defaults (status `unverified` unless waived): what to collect. */
+  verify?: Unverified;
 }

@@ -1,8 +1,10 @@
 import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
+import type { ComplianceRecord } from '../engine/compliance';
 
 /** An extra file beside the HTML, e.g. the audit's SARIF or JUnit rendering of the same findings. */
 export interface ReportFormat {
   fileName: string;
-  render(findings: readonly Finding[], fleet: Fleet, generatedAt: string): string;
+  /** `compliance`: the latest full audit's record, when stored (JUnit's test cases come from it). */
+  render(findings: readonly Finding[], fleet: Fleet, generatedAt: string, compliance?: ComplianceRecord): string;
 }

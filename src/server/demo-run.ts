@@ -65,12 +65,12 @@ export interface DemoResult {
   timings: { step: string; ms: number }[];
 }
 
-/** Counts findings by `category` and severity (open) plus waived, for the summary table. */
+/** Counts findings by `category` and severity (open) plus unverified and waived, for the summary table. */
 export function findingsByCategory(findings: readonly Finding[]): Map<string, Record<string, number>> {
   const table = new Map<string, Record<string, number>>();
   for (const f of findings) {
     const row = table.get(f.category) ?? {};
-    const key = f.status === 'waived' ? 'waived' : f.severity;
+    const key = f.status === 'waived' || f.status === 'unverified' ? f.status : f.severity;
     if (f.status !== 'resolved') row[key] = (row[key] ?? 0) + 1;
     table.set(f.category, row);
   }

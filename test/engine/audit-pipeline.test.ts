@@ -35,7 +35,11 @@ describe('runAudit', () => {
     await store.putEvents([sshOn]);
     const first = await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' });
     expect(first.findings.map((f) => f.ruleId)).toContain('esxi.ssh-disabled');
-    expect(first.summary.findings.high).toBe(first.findings.filter((f) => f.severity === 'high').length);
+    const high = first.findings.filter((f) => f.severity === 'high');
+    expect(first.summary.findings.high).toBe(high.filter((f) => f.status === 'open').length);
+    expect(first.summary.unverified.high).toBe(high.filter((f) => f.status === 'unverified').length);
+    // SSH was reported running: observed, so open; settings the host never reported are unverified.
+    expect(first.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('open');
     await store.putEvents([sshOff]);
     const second = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
     expect(second.findings.map((f) => f.ruleId)).not.toContain('esxi.ssh-disabled');
@@ -133,6 +137,30 @@ describe('hyperaudit audit', () => {
     expect(doc.findings).toContainEqual(expect.objectContaining({ ruleId: 'esxi.ssh-disabled', status: 'open' }));
     expect((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--fail-on', 'critical')).code).toBe(
       0,
+    );
+  });
+
+  it('keeps unverified findings out of --fail-on unless --fail-on-unverified is given', async () => {
+    // Waive what is observed failing (SSH running, …); the host's unreported settings stay unverified.
+    type Doc = { findings: { ruleId: string; resourceId: string; status: string }[] };
+    const first = JSON.parse((await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json')).stdout) as Doc;
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const waivers = join(dir, 'waive-open.json');
+    await writeFile(
+      waivers,
+      JSON.stringify({
+        waivers: first.findings
+          .filter((f) => f.status === 'open')
+          .map((f) => ({ resource: f.resourceId, rule: f.ruleId, reason: 'lab', owner: 'lab@example.net', expires })),
+      }),
+    );
+    const json = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--waivers', waivers);
+    const doc = JSON.parse(json.stdout) as Doc;
+    expect(doc.findings.some((f) => f.status === 'unverified')).toBe(true);
+    expect(doc.findings.some((f) => f.status === 'open')).toBe(false);
+    expect((await cli('audit', '--endpoint', dynamo.endpoint, '--fail-on', 'info')).code).toBe(0);
+    expect((await cli('audit', '--endpoint', dynamo.endpoint, '--fail-on', 'info', '--fail-on-unverified')).code).toBe(
+      3,
     );
   });
 

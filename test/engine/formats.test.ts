@@ -64,11 +64,18 @@ describe('audit output formats', () => {
       summary: Record<string, unknown>;
       findings: Record<string, unknown>[];
     };
-    expect(Object.keys(doc)).toEqual(['summary', 'findings']);
+    expect(Object.keys(doc)).toEqual(['summary', 'findings', 'compliance']);
     expect(doc.summary).toEqual({
       hosts: 1,
       vms: 1,
       findings: { critical: 0, high: expect.any(Number), medium: expect.any(Number), low: expect.any(Number), info: 0 },
+      unverified: {
+        critical: 0,
+        high: expect.any(Number),
+        medium: expect.any(Number),
+        low: expect.any(Number),
+        info: 0,
+      },
     });
     expect(doc.findings.length).toBe(result.findings.length);
     expect(Object.keys(doc.findings[0]!)).toEqual([
@@ -78,6 +85,9 @@ describe('audit output formats', () => {
       'category',
       'resourceType',
       'resourceId',
+      'resourceName',
+      'cluster',
+      'datacenter',
       'title',
       'evidence',
       'controls',
@@ -85,6 +95,8 @@ describe('audit output formats', () => {
       'status',
       'firstSeen',
       'lastSeen',
+      'waiver',
+      'verify',
     ]);
     expect(doc.findings.find((f) => f.ruleId === 'vm.3d-disabled')?.status).toBe('waived');
     expect(doc.findings.find((f) => f.ruleId === 'perimeter.vm-placement-outside')?.evidence).toEqual({
@@ -132,7 +144,8 @@ describe('audit output formats', () => {
       expect(ids[res.ruleIndex as number]).toBe(res.ruleId);
       expect(res.message).toEqual({ text: expect.any(String) });
       expect(res.partialFingerprints).toEqual({ 'hyperaudit/v1': expect.stringMatching(/^[0-9a-f]{32}$/) });
-      expect(['error', 'warning', 'note']).toContain(res.level);
+      // Unverified results are kind `review`, which SARIF requires to have level `none`.
+      expect(['error', 'warning', 'note', 'none']).toContain(res.level);
     }
     const waived = run.results.find((r) => r.ruleId === 'vm.3d-disabled');
     expect(waived?.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);
@@ -152,8 +165,11 @@ describe('audit output formats', () => {
     expect(suites.reduce((n, s) => n + Number(s[3]), 0)).toBe(
       result.findings.filter((f) => f.status === 'open').length,
     );
-    expect(suites.reduce((n, s) => n + Number(s[4]), 0)).toBe(1);
-    expect(names.filter((n) => n === 'skipped')).toHaveLength(1);
+    // Skipped: the waived finding, and every unverified result (failing or passing on unreported defaults).
+    const unverified = result.compliance!.rules.reduce((n, r) => n + r.unverified, 0);
+    expect(unverified).toBeGreaterThan(0);
+    expect(suites.reduce((n, s) => n + Number(s[4]), 0)).toBe(1 + unverified);
+    expect(names.filter((n) => n === 'skipped')).toHaveLength(1 + unverified);
     expect(xml).toContain('CAD workstation &lt;needs&gt; 3D &amp; more');
   });
 
@@ -170,7 +186,7 @@ describe('audit output formats', () => {
         severity_id: OCSF_SEVERITY[f.severity],
       });
       expect(e.finding_info).toMatchObject({ uid: f.fingerprint, title: f.title });
-      expect(e.compliance).toMatchObject({ control: f.ruleId, status_id: 3 });
+      expect(e.compliance).toMatchObject({ control: f.ruleId, status_id: f.status === 'unverified' ? 0 : 3 });
       expect(e.metadata).toMatchObject({ version: expect.any(String), product: { name: 'hyperaudit' } });
       expect(e.status_id).toBe(f.status === 'waived' ? 3 : 1);
     }

@@ -55,7 +55,7 @@ describe('generateReport', () => {
     expect(sarif.runs[0]!.results).toHaveLength(6);
     const junit = await readFile(join(out.dir, 'findings.junit.xml'), 'utf8');
     expect(junit).toMatch(
-      /<testcase classname="esxi.shell-disabled" name="host:esx-01">\s*<failure message="[^"]+" type="critical">/,
+      /<testcase classname="esxi.shell-disabled" name="host:esx-01[^"]*">\s*<failure message="[^"]+" type="critical">/,
     );
     expect(junit).not.toContain('<img');
     for (const name of ['findings.ocsf.json', 'findings.asff.json'])

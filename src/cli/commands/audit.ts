@@ -14,6 +14,7 @@ interface AuditCliOptions extends StoreCliOptions {
   format: AuditFormat;
   out?: string;
   failOn?: Severity;
+  failOnUnverified?: boolean;
   profile: Profile;
   rules?: string;
   waivers?: string;
@@ -60,6 +61,10 @@ export function register(program: Command, run: CommandRunner): void {
       new Option('--profile <profile>', 'control values to check against').choices([...PROFILES]).default('scg'),
     )
     .option(
+      '--fail-on-unverified',
+      'let unverified findings (failing only on defaults nobody reported) count toward --fail-on',
+    )
+    .option(
       '--rules <dir>',
       'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)',
     )
@@ -87,7 +92,11 @@ export function register(program: Command, run: CommandRunner): void {
       const threshold = opts.failOn;
       if (
         threshold !== undefined &&
-        result.findings.some((f) => f.status === 'open' && atOrAbove(f.severity, threshold))
+        result.findings.some(
+          (f) =>
+            (f.status === 'open' || (opts.failOnUnverified === true && f.status === 'unverified')) &&
+            atOrAbove(f.severity, threshold),
+        )
       )
         return EXIT.findings;
       return EXIT.ok;

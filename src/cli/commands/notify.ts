@@ -17,6 +17,7 @@ interface NotifyCliOptions extends StoreCliOptions {
   dryRun?: boolean;
   retryBudget: string;
   clearPause?: boolean;
+  includeUnverified?: boolean;
 }
 
 function validWebhook(url: string): string {
@@ -73,6 +74,10 @@ export function register(program: Command, run: CommandRunner): void {
       new Option('--min-severity <severity>', 'lowest severity to announce').choices([...SEVERITIES]).default('high'),
     )
     .option('--report-url <url>', 'link to the report (default: the last `report` run)')
+    .option(
+      '--include-unverified',
+      'announce unverified findings too (failing only on defaults nobody reported; left out by default)',
+    )
     .option('--dry-run', 'print the messages instead of queueing and sending them')
     .option('--retry-budget <seconds>', 'how long to keep retrying through 429s and outages', '120')
     .option(
@@ -111,6 +116,7 @@ export function register(program: Command, run: CommandRunner): void {
           );
         return runNotify(store, {
           minSeverity: opts.minSeverity,
+          includeUnverified: opts.includeUnverified === true,
           dryRun: opts.dryRun === true,
           ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
           ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),

@@ -1,6 +1,7 @@
 import type { HostView } from '../../model/fleet';
 import { normaliseSetting } from './settings';
 import { fact, type FactDef } from './define';
+import { esxcliHint, hostApiHint } from './collect-hints';
 
 /**
  * VMware's audit script passes persistent audit logs only when the local log output lives under /scratch and the
@@ -24,18 +25,21 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
     description:
       'Configuration encryption mode (`esxcli system settings encryption get` Mode: `NONE`, `TPM`); null when not reported.',
     compute: (ctx) => ctx.host.configEncryption?.mode?.toUpperCase() ?? null,
+    provenance: { collect: () => esxcliHint('configEncryptionMode', 'esxcli system settings encryption get') },
   }),
   fact<'host'>({
     id: 'requireSecureBoot',
     description:
       'Secure boot enforcement (`esxcli system settings encryption get` RequireSecureBoot); null when not reported.',
     compute: (ctx) => ctx.host.configEncryption?.requireSecureBoot ?? null,
+    provenance: { collect: () => esxcliHint('requireSecureBoot', 'esxcli system settings encryption get') },
   }),
   fact<'host'>({
     id: 'tlsProfile',
     description:
       'TLS server profile (`esxcli system tls server get`: `COMPATIBLE`, `NIST_2024`, `MANUAL`); null when not reported.',
     compute: (ctx) => ctx.host.tlsProfile?.toUpperCase() ?? null,
+    provenance: { collect: () => esxcliHint('tlsProfile', 'esxcli system tls server get') },
   }),
   fact<'host'>({
     id: 'accountShellAccess',
@@ -47,27 +51,32 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
         ? access[p.name]!
         : null;
     },
+    provenance: { collect: () => esxcliHint('accountShellAccess', 'esxcli system account list') },
   }),
   fact<'host'>({
     id: 'localLogPersistent',
     description: 'LocalLogOutputIsPersistent (`esxcli system syslog config get`); null when not reported.',
     compute: (ctx) => ctx.host.localLogOutput?.persistent ?? null,
+    provenance: { collect: () => esxcliHint('localLogPersistent', 'esxcli system syslog config get') },
   }),
   fact<'host'>({
     id: 'auditLogPersistent',
     description:
       'Persistent local logs under /scratch with the audit record directory there too (VMware’s audit script); null when persistence is not reported.',
     compute: (ctx) => auditLogPersistent(ctx.host),
+    provenance: { collect: () => esxcliHint('auditLogPersistent', 'esxcli system syslog config get') },
   }),
   fact<'host'>({
     id: 'logFiltering',
     description: 'LogFilteringEnabled (`esxcli system syslog config logfilter get`); null when not reported.',
     compute: (ctx) => ctx.host.logFiltering ?? null,
+    provenance: { collect: () => esxcliHint('logFiltering', 'esxcli system syslog config logfilter get') },
   }),
   fact<'host'>({
     id: 'keyPersistence',
     description: 'Key persistence enabled (`esxcli system security keypersistence get`); null when not reported.',
     compute: (ctx) => ctx.host.keyPersistence ?? null,
+    provenance: { collect: () => esxcliHint('keyPersistence', 'esxcli system security keypersistence get') },
   }),
   fact<'host'>({
     id: 'kernelSetting',
@@ -80,6 +89,7 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
         ? normaliseSetting(ks[p.name]!)
         : null;
     },
+    provenance: { collect: () => esxcliHint('kernelSetting', 'esxcli system settings kernel list') },
   }),
   fact<'host'>({
     id: 'sshdOption',
@@ -92,15 +102,18 @@ export const esxiConfigFacts: FactDef<'host'>[] = [
       const hit = Object.keys(config).find((k) => k.toLowerCase() === String(p.key).toLowerCase());
       return hit === undefined ? null : config[hit]!.trim();
     },
+    provenance: { collect: () => esxcliHint('sshdOption', 'esxcli system ssh server config list') },
   }),
   fact<'host'>({
     id: 'sshFips',
     description: 'SSH FIPS 140 mode (`esxcli system security fips140 ssh get`); null when not reported.',
     compute: (ctx) => ctx.host.sshd?.fips ?? null,
+    provenance: { collect: () => esxcliHint('sshFips', 'esxcli system security fips140 ssh get') },
   }),
   fact<'host'>({
     id: 'lockdownExceptionUserCount',
     description: 'Users on the lockdown mode exception list; null when not reported.',
     compute: (ctx) => ctx.host.lockdownExceptionUsers?.length ?? null,
+    provenance: { collect: () => hostApiHint('lockdown exception users') },
   }),
 ];

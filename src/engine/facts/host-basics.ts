@@ -1,6 +1,8 @@
 import { isRunning } from '../../model/vm';
 import type { HostView } from '../../model/fleet';
+import type { HostContext } from '../fleet-index';
 import { fact, type FactDef } from './define';
+import { hostApiHint } from './collect-hints';
 
 /** ESXi build numbers are plain integers; anything else (or nothing) is null, which patch rules treat as unverified. */
 function buildNumber(build: string | undefined): number | null {
@@ -19,6 +21,13 @@ function syslogTargets(host: HostView): string[] {
   return [...targets];
 }
 
+/** Syslog targets are known once either field was reported; none reported is not "no targets". */
+const syslogProvenance = {
+  reported: (ctx: HostContext) =>
+    ctx.host.syslogHosts !== undefined || ctx.host.settings?.['Syslog.global.logHost'] !== undefined,
+  collect: () => hostApiHint('syslog targets (Syslog.global.logHost)'),
+};
+
 export const hostBasicFacts: FactDef<'host'>[] = [
   fact<'host'>({
     id: 'vendor',
@@ -29,36 +38,46 @@ export const hostBasicFacts: FactDef<'host'>[] = [
     id: 'buildNumber',
     description: 'Hypervisor build as a number (ESXi build); null when absent or not numeric.',
     compute: (ctx) => buildNumber(ctx.host.hypervisor?.build),
+    provenance: { collect: () => hostApiHint('hypervisor build') },
   }),
   fact<'host'>({
     id: 'lockdownMode',
     description: '`disabled`, `normal` or `strict`; null when not reported.',
     compute: (ctx) => ctx.host.lockdownMode ?? null,
+    provenance: { collect: () => hostApiHint('lockdown mode') },
   }),
   fact<'host'>({
     id: 'secureBoot',
     description: 'UEFI secure boot on; null when not reported.',
     compute: (ctx) => ctx.host.secureBoot ?? null,
+    provenance: { collect: () => hostApiHint('UEFI secure boot') },
   }),
   fact<'host'>({
     id: 'tpm',
     description: 'TPM 2.0 present and in use; null when not reported.',
     compute: (ctx) => ctx.host.tpm ?? null,
+    provenance: { collect: () => hostApiHint('TPM') },
   }),
   fact<'host'>({
     id: 'ntpServerCount',
     description: 'Number of NTP servers configured (0 when none reported).',
     compute: (ctx) => ctx.host.ntpServers?.length ?? 0,
+    provenance: {
+      reported: (ctx) => ctx.host.ntpServers !== undefined,
+      collect: () => hostApiHint('NTP servers (config.dateTimeInfo)'),
+    },
   }),
   fact<'host'>({
     id: 'syslogHostCount',
     description: 'Number of remote syslog targets (`syslogHosts` and `Syslog.global.logHost`; 0 when none reported).',
     compute: (ctx) => syslogTargets(ctx.host).length,
+    provenance: syslogProvenance,
   }),
   fact<'host'>({
     id: 'syslogPlaintextHostCount',
     description: 'Remote syslog targets not using `ssl://` or `tls://`.',
     compute: (ctx) => syslogTargets(ctx.host).filter((h) => !TLS_SYSLOG.test(h)).length,
+    provenance: syslogProvenance,
   }),
   fact<'host'>({
     id: 'socketCount',

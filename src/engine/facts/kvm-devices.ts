@@ -2,6 +2,7 @@ import { isEmulatedNic } from '../../simulation/coefficients';
 import type { VmContext } from '../fleet-index';
 import { fact, type FactDef } from './define';
 import { normaliseSetting } from './settings';
+import { vmConfigHint } from './collect-hints';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|\[::1\])$/i;
 /** Security drivers that confine QEMU (sVirt); `dac` only sets uid/gid. */
@@ -45,6 +46,7 @@ export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
     description:
       'VNC/SPICE consoles listening beyond loopback without TLS (domain listen, else qemu.conf); null when graphics were not collected.',
     compute: exposedConsoles,
+    provenance: { collect: (ctx) => vmConfigHint(ctx, 'graphics consoles (domain XML <graphics>)') },
   }),
   fact<'vm'>({
     id: 'unconfined',
@@ -58,6 +60,9 @@ export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
       // A shut-off domain's XML has no dynamic label yet; it gets one at start when the host has a confining driver.
       const models = ctx.host?.securityModels;
       return models === undefined ? null : !models.some((m) => CONFINING.has(m));
+    },
+    provenance: {
+      collect: (ctx) => vmConfigHint(ctx, 'sVirt labels (domain XML <seclabel>) and the host security driver'),
     },
   }),
   fact<'vm'>({

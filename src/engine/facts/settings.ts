@@ -1,7 +1,8 @@
 import type { HostContext, VmContext } from '../fleet-index';
 import type { SettingValue } from '../../model/host';
 import type { Scalar } from '../types';
-import { fact, type FactDef } from './define';
+import { fact, type FactDef, type Provenance } from './define';
+import { hostServiceHint, hostSettingHint, vmSettingHint } from './collect-hints';
 
 /**
  * Sources report advanced settings, vmx keys and qemu.conf options as strings or typed values ("1", 1,
@@ -32,6 +33,17 @@ function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undef
   return actual === undefined ? undefined : settings[actual];
 }
 
+/** A setting read with a `default` is unverified when the key itself was not reported. */
+function settingProvenance<T extends 'host' | 'vm'>(): Provenance<T> {
+  return {
+    reported: (ctx, p) => lookup(ctx, p.key ?? null) !== undefined,
+    collect: (ctx) => {
+      const c = ctx as HostContext | VmContext;
+      return c.type === 'host' ? hostSettingHint(c) : vmSettingHint(c);
+    },
+  };
+}
+
 const keyParams = [
   { name: 'key', required: true, description: 'setting name, e.g. `Security.AccountLockFailures`' },
   {
@@ -52,6 +64,7 @@ function settingFact<T extends 'host' | 'vm'>(): FactDef<T> {
       const v = lookup(ctx, p.key ?? null);
       return v === undefined ? (p.default ?? null) : normaliseSetting(v);
     },
+    provenance: settingProvenance<T>(),
   });
 }
 
@@ -71,6 +84,7 @@ function settingListFact<T extends 'host' | 'vm'>(): FactDef<T> {
         .filter((s) => s.length > 0)
         .sort();
     },
+    provenance: settingProvenance<T>(),
   });
 }
 
@@ -85,6 +99,7 @@ export const hostSettingFacts: FactDef<'host'>[] = [
     description: 'Whether a host service is running; null when the service is not reported.',
     params: nameParam,
     compute: (ctx, p) => (typeof p.name === 'string' ? (ctx.host.services?.[p.name]?.running ?? null) : null),
+    provenance: { collect: () => hostServiceHint() },
   }),
   fact<'host'>({
     id: 'servicePolicy',
@@ -104,6 +119,14 @@ export const hostSettingFacts: FactDef<'host'>[] = [
           ? ctx.host.services[p.name]
           : undefined;
       return service?.policy ?? p.default ?? null;
+    },
+    provenance: {
+      reported: (ctx, p) =>
+        typeof p.name === 'string' &&
+        ctx.host.services !== undefined &&
+        Object.hasOwn(ctx.host.services, p.name) &&
+        ctx.host.services[p.name]?.policy !== undefined,
+      collect: () => hostServiceHint(),
     },
   }),
 ];

@@ -1,5 +1,7 @@
 import type { VmView } from '../../model/fleet';
+import type { VmContext } from '../fleet-index';
 import { fact, type FactDef } from './define';
+import { vmConfigHint } from './collect-hints';
 
 /** The device classes VMware's audit-vm-8.ps1 reports as unnecessary hardware (its $UnnecessaryHardware pattern). */
 export const UNNECESSARY_DEVICE_TYPES = [
@@ -57,6 +59,12 @@ function hardwareVersion(vm: VmView): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** A VM whose device list was never reported has no known unneeded devices, not none. */
+const devicesProvenance = {
+  reported: (ctx: VmContext) => ctx.vm.devices !== undefined,
+  collect: (ctx: VmContext) => vmConfigHint(ctx, 'virtual devices (config.hardware.device)'),
+};
+
 const DVFILTER_KEY = /^ethernet\d+\.filter\d+\.name/i;
 
 /** VM facts for SCG/STIG controls read from the VM's configuration (see src/model/vm.ts). */
@@ -67,12 +75,14 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
       'Unneeded devices present, as `Type` or `Type:label`, sorted. `list: scg` (default): the classes VMware’s audit script flags (USB, serial, parallel, floppy, CD/DVD, sound, AHCI); `list: stig`: floppy, connected CD/DVD, parallel, serial and USB (VMCH-80-000209–000213).',
     params: listParam,
     compute: (ctx, p) => unnecessaryDevices(ctx.vm, p.list === 'stig' ? 'stig' : 'scg'),
+    provenance: devicesProvenance,
   }),
   fact<'vm'>({
     id: 'unnecessaryDeviceCount',
     description: 'Number of `unnecessaryDevices` (same `list` param).',
     params: listParam,
     compute: (ctx, p) => unnecessaryDevices(ctx.vm, p.list === 'stig' ? 'stig' : 'scg').length,
+    provenance: devicesProvenance,
   }),
   fact<'vm'>({
     id: 'passthroughDevices',
@@ -90,11 +100,13 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
     description:
       'Virtual hardware version as a number (`vmx-21` → 21, from `hardwareVersion` or the `virtualHW.version` vmx key); null when unknown.',
     compute: (ctx) => hardwareVersion(ctx.vm),
+    provenance: { collect: (ctx) => vmConfigHint(ctx, 'virtual hardware version (config.version)') },
   }),
   fact<'vm'>({
     id: 'ftEncryptionMode',
     description: 'Fault Tolerance encryption mode (config.ftEncryptionMode); null when not reported.',
     compute: (ctx) => ctx.vm.ftEncryptionMode ?? null,
+    provenance: { collect: (ctx) => vmConfigHint(ctx, 'FT encryption mode (config.ftEncryptionMode)') },
   }),
   fact<'vm'>({
     id: 'loggingEnabled',
@@ -105,6 +117,7 @@ export const vmConfigFacts: FactDef<'vm'>[] = [
       const v = ctx.vm.settings?.logging;
       return v === undefined ? null : String(v).trim().toLowerCase() === 'true';
     },
+    provenance: { collect: (ctx) => vmConfigHint(ctx, 'VM logging (config.flags.enableLogging)') },
   }),
   fact<'vm'>({
     id: 'dvfilterKeys',

@@ -45,12 +45,15 @@ export function toAsff(result: AuditResult, opts: AsffOptions = {}) {
             resourceType: f.resourceType,
             resourceId: f.resourceId,
             ...(f.resourceName !== undefined && { name: f.resourceName }),
+            ...(f.cluster !== undefined && { cluster: f.cluster }),
+            ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
           },
         },
       },
     ],
     Compliance: {
-      Status: 'FAILED',
+      // NOT_AVAILABLE: failing only on defaults nobody reported, so the check could not be made.
+      Status: f.status === 'unverified' ? 'NOT_AVAILABLE' : 'FAILED',
       RelatedRequirements: f.controls.slice(0, 32).map((c) => clip(`${c.framework} ${c.id}`, 256)),
     },
     Workflow: { Status: f.status === 'waived' ? 'SUPPRESSED' : 'NEW' },

@@ -1,6 +1,10 @@
 import type { AuditResult } from '../../engine/audit-result';
 
-/** The `audit --format json` document: summary plus one entry per current (open or waived) finding. */
+/**
+ * The `audit --format json` document: summary, one entry per current (open, unverified or waived) finding with
+ * the resource's name, cluster and datacenter beside its id, the waiver (reason, owner, expiry) or what to
+ * collect to verify it, and the compliance view's figures when the audit recorded one.
+ */
 export function toJsonDocument(result: AuditResult) {
   return {
     summary: result.summary,
@@ -11,6 +15,9 @@ export function toJsonDocument(result: AuditResult) {
       category: f.category,
       resourceType: f.resourceType,
       resourceId: f.resourceId,
+      resourceName: f.resourceName ?? null,
+      cluster: f.cluster ?? null,
+      datacenter: f.datacenter ?? null,
       title: f.title,
       evidence: f.evidence,
       controls: f.controls,
@@ -18,7 +25,21 @@ export function toJsonDocument(result: AuditResult) {
       status: f.status,
       firstSeen: f.firstSeen,
       lastSeen: f.lastSeen,
+      waiver:
+        f.waiver === undefined
+          ? null
+          : { reason: f.waiver.reason, owner: f.waiver.owner, expires: f.waiver.expires ?? null },
+      verify: f.verify ?? null,
     })),
+    ...(result.compliance !== undefined && {
+      compliance: {
+        at: result.compliance.at,
+        profile: result.compliance.profile,
+        frameworks: result.compliance.frameworks,
+        controls: result.compliance.controls,
+        rules: result.compliance.rules.map(({ evaluated: _e, ...r }) => r),
+      },
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AuditResult } from '../../engine/audit-result';
 import type { Finding } from '../../model/finding';
+import { buildCompliance, ruleOutcomes, type ComplianceRecord } from '../../engine/compliance';
 
 export function xmlEscape(s: string): string {
   // Characters XML 1.0 forbids even escaped are dropped.
@@ -12,50 +13,79 @@ export function xmlEscape(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/** The record JUnit renders: the audit's own, else one folded from its coverage and findings. */
+function complianceOf(result: AuditResult): ComplianceRecord {
+  return (
+    result.compliance ??
+    buildCompliance({
+      at: result.generatedAt,
+      profile: result.profile,
+      rules: result.rules,
+      coverage: result.coverage,
+      findings: result.findings,
+      resources: { host: result.summary.hosts, vm: result.summary.vms, cluster: 0, perimeter: 0 },
+    })
+  );
+}
+
+function caseName(resourceType: string, id: string, f: Finding | undefined): string {
+  const where = [f?.resourceName, f?.cluster && `cluster ${f.cluster}`, f?.datacenter && `datacenter ${f.datacenter}`]
+    .filter((x) => x !== undefined && x !== '')
+    .join(', ');
+  return `${resourceType}:${id}${where === '' ? '' : ` (${where})`}`;
+}
+
 /**
- * JUnit XML: one testsuite per rule pack, one testcase per rule × evaluated resource. Open findings are
- * failures, waived ones skipped, everything else passes.
+ * JUnit XML valid against Jenkins' junit-10.xsd (test/fixtures/schemas/): one testsuite per rule pack, one
+ * testcase per rule × evaluated resource of the compliance record, so `audit --format junit`, `report` and the
+ * deployed run render the same cases. Open findings are failures; waived and unverified ones are skipped, with
+ * the waiver or what to collect as the message; everything else passes.
  */
 export function formatJunit(result: AuditResult): string {
+  const record = complianceOf(result);
   const byKey = new Map<string, Finding>();
   for (const f of result.findings) byKey.set(`${f.ruleId}|${f.resourceId}`, f);
-  const coverage = new Map(result.coverage.map((c) => [c.ruleId, c.resourceIds]));
-  const packs = [...new Set(result.rules.map((r) => r.pack))].sort();
+  const packOf = new Map(result.rules.map((r) => [r.id, r.pack]));
+  const byPack = new Map<string, { cases: string[]; failures: number; skipped: number }>();
+  for (const { rule, resourceId, outcome } of ruleOutcomes(record)) {
+    const pack = packOf.get(rule.ruleId) ?? 'other';
+    let suite = byPack.get(pack);
+    if (!suite) byPack.set(pack, (suite = { cases: [], failures: 0, skipped: 0 }));
+    const f = byKey.get(`${rule.ruleId}|${resourceId}`);
+    const open = `    <testcase classname="${xmlEscape(rule.ruleId)}" name="${xmlEscape(caseName(rule.resourceType, resourceId, f))}">`;
+    if (outcome === 'fail') {
+      suite.failures++;
+      suite.cases.push(
+        `${open}\n      <failure message="${xmlEscape(f?.title ?? rule.title)}" type="${f?.severity ?? rule.severity}">${xmlEscape(JSON.stringify(f?.evidence ?? {}))}</failure>\n    </testcase>`,
+      );
+    } else if (outcome === 'waived') {
+      suite.skipped++;
+      const w = f?.waiver;
+      const message = `waived: ${w?.reason ?? ''} (owner ${w?.owner ?? '?'}, expires ${w?.expires ?? 'never'})`;
+      suite.cases.push(`${open}\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`);
+    } else if (outcome === 'unverified') {
+      suite.skipped++;
+      const message =
+        f?.verify !== undefined
+          ? `unverified: not reported ${f.verify.missing.join(', ')}; collect ${f.verify.collect.join('; ')}`
+          : 'unverified: passes only on values nobody reported';
+      suite.cases.push(`${open}\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`);
+    } else {
+      suite.cases.push(`${open.slice(0, -1)}/>`);
+    }
+  }
   const suites: string[] = [];
   let total = 0;
   let totalFailures = 0;
-  let totalSkipped = 0;
-  for (const pack of packs) {
-    const cases: string[] = [];
-    let failures = 0;
-    let skipped = 0;
-    for (const rule of result.rules.filter((r) => r.pack === pack).sort((a, b) => (a.id < b.id ? -1 : 1))) {
-      for (const id of coverage.get(rule.id) ?? []) {
-        const f = byKey.get(`${rule.id}|${id}`);
-        const name = xmlEscape(`${rule.resourceType}:${id}`);
-        const open = `    <testcase classname="${xmlEscape(rule.id)}" name="${name}">`;
-        if (f?.status === 'open') {
-          failures++;
-          cases.push(
-            `${open}\n      <failure message="${xmlEscape(rule.title)}" type="${f.severity}">${xmlEscape(JSON.stringify(f.evidence))}</failure>\n    </testcase>`,
-          );
-        } else if (f?.status === 'waived') {
-          skipped++;
-          cases.push(
-            `${open}\n      <skipped message="${xmlEscape(`waived: ${f.waiver?.reason ?? ''}`)}"/>\n    </testcase>`,
-          );
-        } else {
-          cases.push(`    <testcase classname="${xmlEscape(rule.id)}" name="${name}"/>`);
-        }
-      }
-    }
-    total += cases.length;
-    totalFailures += failures;
-    totalSkipped += skipped;
+  for (const pack of [...new Set(result.rules.map((r) => r.pack))].sort()) {
+    const suite = byPack.get(pack) ?? { cases: [], failures: 0, skipped: 0 };
+    total += suite.cases.length;
+    totalFailures += suite.failures;
     suites.push(
-      `  <testsuite name="${xmlEscape(pack)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${xmlEscape(result.generatedAt)}">` +
-        (cases.length > 0 ? `\n${cases.join('\n')}\n  </testsuite>` : '</testsuite>'),
+      `  <testsuite name="${xmlEscape(pack)}" tests="${suite.cases.length}" failures="${suite.failures}" errors="0" skipped="${suite.skipped}" timestamp="${xmlEscape(record.at)}">` +
+        (suite.cases.length > 0 ? `\n${suite.cases.join('\n')}\n  </testsuite>` : '</testsuite>'),
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hyperaudit" tests="${total}" failures="${totalFailures}" errors="0" skipped="${totalSkipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+  // junit-10.xsd's testsuites has no `skipped` attribute: skips are counted per suite only.
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hyperaudit" tests="${total}" failures="${totalFailures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }

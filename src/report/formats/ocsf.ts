@@ -13,6 +13,7 @@ const SEVERITY_NAME: Record<Severity, string> = {
 /** Finding status_id: 1 New, 3 Suppressed, 4 Resolved. */
 const STATUS: Record<Finding['status'], { id: number; name: string }> = {
   open: { id: 1, name: 'New' },
+  unverified: { id: 1, name: 'New' },
   waived: { id: 3, name: 'Suppressed' },
   resolved: { id: 4, name: 'Resolved' },
 };
@@ -51,16 +52,31 @@ export function toOcsf(result: AuditResult) {
     },
     compliance: {
       control: f.ruleId,
-      standards: [...new Set(f.controls.map((c) => c.framework))],
+      // Never empty: a rule that maps to no published framework is checked against hyperaudit's own pack.
+      standards: f.controls.length > 0 ? [...new Set(f.controls.map((c) => c.framework))] : [`hyperaudit-${f.pack}`],
       requirements: f.controls.map((c) => `${c.framework}:${c.id}`),
-      status_id: 3,
-      status: 'Fail',
+      // Compliance status_id: 3 Fail when observed, 0 Unknown when it failed only on defaults nobody reported.
+      ...(f.status === 'unverified' ? { status_id: 0, status: 'Unknown' } : { status_id: 3, status: 'Fail' }),
     },
     resources: [
-      { uid: f.resourceId, type: f.resourceType, ...(f.resourceName !== undefined && { name: f.resourceName }) },
+      {
+        uid: f.resourceId,
+        type: f.resourceType,
+        ...(f.resourceName !== undefined && { name: f.resourceName }),
+        ...((f.cluster !== undefined || f.datacenter !== undefined) && {
+          labels: [
+            ...(f.cluster !== undefined ? [`cluster:${f.cluster}`] : []),
+            ...(f.datacenter !== undefined ? [`datacenter:${f.datacenter}`] : []),
+          ],
+          data: {
+            ...(f.cluster !== undefined && { cluster: f.cluster }),
+            ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
+          },
+        }),
+      },
     ],
     remediation: { desc: f.remediation },
-    unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }) },
+    unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }), ...(f.verify && { verify: f.verify }) },
   }));
 }
 

@@ -1,5 +1,5 @@
 import type { AuditResult } from '../../engine/audit-result';
-import type { Severity } from '../../model/finding';
+import type { Finding, Severity } from '../../model/finding';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -17,7 +17,30 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: '0.0',
 };
 
-/** SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding. */
+/**
+ * A stable pseudo-path per resource: GitHub code scanning drops a result without a physical location, and a
+ * fleet has no source files. Ids are percent-encoded so a `/` or `..` in an id stays inside its segment.
+ */
+export function resourceUri(resourceType: string, resourceId: string): string {
+  return `hyperaudit/${encodeURIComponent(resourceType)}/${encodeURIComponent(resourceId)}`;
+}
+
+function where(f: Finding): string {
+  const parts = [
+    f.resourceName !== undefined && f.resourceName !== f.resourceId
+      ? `${f.resourceName} (${f.resourceId})`
+      : f.resourceId,
+    f.cluster !== undefined ? `cluster ${f.cluster}` : undefined,
+    f.datacenter !== undefined ? `datacenter ${f.datacenter}` : undefined,
+  ];
+  return `${f.resourceType} ${parts.filter((p) => p !== undefined).join(', ')}`;
+}
+
+/**
+ * SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding, each with a
+ * physical location (resourceUri). An unverified finding is kind `review` (the tool could not decide; SARIF
+ * then requires level `none`) and says what to collect.
+ */
 export function formatSarif(result: AuditResult): string {
   const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : 1));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
@@ -55,10 +78,20 @@ export function formatSarif(result: AuditResult): string {
         results: result.findings.map((f) => ({
           ruleId: f.ruleId,
           ...(ruleIndex.has(f.ruleId) && { ruleIndex: ruleIndex.get(f.ruleId) }),
-          level: LEVEL[f.severity],
-          message: { text: `${f.title} (${f.resourceType} ${f.resourceName ?? f.resourceId})` },
+          ...(f.status === 'unverified' ? { kind: 'review', level: 'none' } : { level: LEVEL[f.severity] }),
+          message: {
+            text:
+              `${f.title} (${where(f)})` +
+              (f.verify !== undefined
+                ? ` Unverified: not reported ${f.verify.missing.join(', ')}; collect ${f.verify.collect.join('; ')}.`
+                : ''),
+          },
           locations: [
             {
+              physicalLocation: {
+                artifactLocation: { uri: resourceUri(f.resourceType, f.resourceId) },
+                region: { startLine: 1 },
+              },
               logicalLocations: [
                 { name: f.resourceId, fullyQualifiedName: `${f.resourceType}/${f.resourceId}`, kind: f.resourceType },
               ],
@@ -74,7 +107,19 @@ export function formatSarif(result: AuditResult): string {
               },
             ],
           }),
-          properties: { evidence: f.evidence, status: f.status, firstSeen: f.firstSeen, lastSeen: f.lastSeen },
+          properties: {
+            evidence: f.evidence,
+            status: f.status,
+            firstSeen: f.firstSeen,
+            lastSeen: f.lastSeen,
+            resourceType: f.resourceType,
+            resourceId: f.resourceId,
+            ...(f.resourceName !== undefined && { resourceName: f.resourceName }),
+            ...(f.cluster !== undefined && { cluster: f.cluster }),
+            ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
+            ...(f.waiver !== undefined && { waiver: f.waiver }),
+            ...(f.verify !== undefined && { verify: f.verify }),
+          },
         })),
       },
     ],

@@ -1,8 +1,9 @@
 import { getOrCreate } from '../../model/get-or-create';
 import type { AuditResult } from '../../engine/audit-result';
+import type { ComplianceRecord } from '../../engine/compliance';
 import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
-import { openCountsBySeverity, type Finding } from '../../model/finding';
+import { emptySeverityCounts, openCountsBySeverity, type Finding } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
 import type { ReportFormat } from '../report-format';
 import { AUDIT_FORMATS } from '../formats';
@@ -23,9 +24,10 @@ export interface AuditFormatOptions {
 }
 
 /**
- * Rebuilds an AuditResult from the stored findings so the audit's own formatters (src/report/formats) render
- * them. The report does not re-run the audit (that would re-apply waivers and move lifecycles); so coverage
- * holds only the resources with findings, and JUnit lists failures and skips but no passing cases.
+ * Rebuilds an AuditResult from the stored findings and the last full audit's compliance record, so the audit's
+ * own formatters (src/report/formats) render them as the audit did. The report does not re-run the audit (that
+ * would re-apply waivers and move lifecycles). Without a stored record (a store written before it existed),
+ * coverage holds only the resources with findings.
  */
 export function auditResultFromStore(
   findings: readonly Finding[],
@@ -33,10 +35,14 @@ export function auditResultFromStore(
   generatedAt: string,
   rules: readonly LoadedRule[],
   profile: Profile,
+  compliance?: ComplianceRecord,
 ): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = openCountsBySeverity(current);
+  const unverified = emptySeverityCounts();
+  for (const f of current) if (f.status === 'unverified') unverified[f.severity]++;
   const coverage = new Map<string, Set<string>>();
+  for (const r of compliance?.rules ?? []) coverage.set(r.ruleId, new Set(compliance?.evaluatedSets[r.evaluated]));
   for (const f of current) {
     getOrCreate(coverage, f.ruleId, () => new Set()).add(f.resourceId);
   }
@@ -44,11 +50,12 @@ export function auditResultFromStore(
     generatedAt,
     profile,
     mode: 'full',
-    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts },
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
     findings: current,
     resolved: [],
     rules,
     coverage: [...coverage].map(([ruleId, ids]) => ({ ruleId, resourceIds: [...ids].sort() })),
+    ...(compliance !== undefined && { compliance }),
   };
 }
 
@@ -56,15 +63,24 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
   const profile = options.profile ?? 'scg';
   let rules: readonly LoadedRule[] | undefined = options.rules;
   let cached: { key: readonly Finding[]; result: AuditResult } | undefined;
-  const resultFor = (findings: readonly Finding[], fleet: Fleet, generatedAt: string) => {
+  const resultFor = (
+    findings: readonly Finding[],
+    fleet: Fleet,
+    generatedAt: string,
+    compliance: ComplianceRecord | undefined,
+  ) => {
     if (cached?.key === findings) return cached.result;
     rules ??= loadRules(options.rulesDir ?? DEFAULT_RULES_DIR, { profile });
-    cached = { key: findings, result: auditResultFromStore(findings, fleet, generatedAt, rules, profile) };
+    cached = {
+      key: findings,
+      result: auditResultFromStore(findings, fleet, generatedAt, rules, profile, compliance),
+    };
     return cached.result;
   };
   return (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => ({
     fileName: AUDIT_REPORT_FILES[format],
-    render: (findings, fleet, generatedAt) => AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt)),
+    render: (findings, fleet, generatedAt, compliance) =>
+      AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt, compliance)),
   }));
 }
 

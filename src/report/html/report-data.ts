@@ -4,6 +4,7 @@ import type { FindingCategory, FindingStatus, ResourceType, Severity } from '../
 import type { RunSummary } from './report-meta';
 import type { SimulationView } from './simulation-view';
 import type { PlanView } from './plan-view';
+import type { ComplianceView, UnverifiedView } from './compliance-view';
 
 /** A finding as the page shows it: flat strings, evidence pre-serialised and bounded. */
 export interface ReportFinding {
@@ -100,4 +101,7 @@ export interface ReportData {
   excursions?: ReportExcursion[];
   /** The audit shown: time, profile, rule pack, newest event (issue 15 item 8); absent when none was stored. */
   audit?: { auditedAt: string; profile: string; rulePackVersion: string; newestEventAt?: string };
+  /** The latest full audit's compliance view (compliance-view.ts); absent before one was recorded. */
+  compliance?: ComplianceView;
+  unverified?: UnverifiedView;
 }

@@ -13,6 +13,8 @@ export interface RunSummary {
   hosts: number;
   vms: number;
   open: Record<string, number>;
+  /** Unverified findings by severity (absent in runs recorded before the status existed). */
+  unverified?: Record<string, number>;
   waived: number;
   resolved: number;
   energyKWh?: number;

@@ -1,0 +1,258 @@
+import type { ControlRef, Finding, ResourceType, Severity } from '../model/finding';
+import type { LoadedRule, RuleCoverage } from './types';
+
+/** How one rule came out on one resource in one audit. */
+export type Outcome = 'pass' | 'fail' | 'waived' | 'notApplicable' | 'unverified';
+export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'waived', 'notApplicable', 'unverified'];
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** One rule's results in one audit: counts, and the resources that are not plain passes. */
+export interface RuleCompliance extends OutcomeCounts {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  resourceType: ResourceType;
+  controls: ControlRef[];
+  /** Index into `ComplianceRecord.evaluatedSets`: the resources the rule was evaluated on (rules share them). */
+  evaluated: number;
+  failIds: string[];
+  unverifiedIds: string[];
+  waivedIds: string[];
+}
+
+export interface ControlCompliance extends OutcomeCounts {
+  framework: string;
+  id: string;
+  rules: string[];
+  /** fail if any resource fails, else unverified if any is, else pass (waived counts as pass), else notApplicable. */
+  status: 'pass' | 'fail' | 'unverified' | 'notApplicable';
+}
+
+export interface FrameworkCompliance {
+  framework: string;
+  name: string;
+  controls: number;
+  controlsPassing: number;
+  controlsFailing: number;
+  controlsUnverified: number;
+  checks: OutcomeCounts;
+  /** pass / (pass + fail + unverified) over rule × resource checks, in percent; null when nothing was checked. */
+  percentCompliant: number | null;
+}
+
+/** Per-audit compliance view: what the report, JSON and JUnit read. One per full audit. */
+export interface ComplianceRecord {
+  at: string;
+  profile: string;
+  /** Resources of each type in the fleet at the time (a rule not evaluated on one: not applicable). */
+  resources: Record<ResourceType, number>;
+  evaluatedSets: string[][];
+  rules: RuleCompliance[];
+  controls: ControlCompliance[];
+  frameworks: FrameworkCompliance[];
+}
+
+/** What history keeps of each audit: the figures, without resource ids. */
+export interface ComplianceSummary {
+  at: string;
+  profile: string;
+  frameworks: FrameworkCompliance[];
+  rules: ({ ruleId: string } & OutcomeCounts)[];
+}
+
+const FRAMEWORK_NAMES: Record<string, string> = {
+  'vsphere-8-scg': 'vSphere 8 SCG',
+  'disa-stig': 'DISA STIG',
+  'pci-dss-4.0': 'PCI DSS 4.0',
+  'nist-800-53-r5': 'NIST SP 800-53 Rev. 5',
+  'disa-vmm-srg': 'DISA VMM SRG',
+};
+/** The frameworks listed first, in this order; any other follows alphabetically. */
+const FRAMEWORK_ORDER = ['vsphere-8-scg', 'disa-stig', 'pci-dss-4.0', 'nist-800-53-r5'];
+
+export function frameworkName(id: string): string {
+  return FRAMEWORK_NAMES[id] ?? id;
+}
+
+export function zeroOutcomes(): OutcomeCounts {
+  return { pass: 0, fail: 0, waived: 0, notApplicable: 0, unverified: 0 };
+}
+
+function add(into: OutcomeCounts, from: OutcomeCounts): void {
+  for (const o of OUTCOMES) into[o] += from[o];
+}
+
+export function percentCompliant(c: OutcomeCounts): number | null {
+  const checked = c.pass + c.fail + c.unverified;
+  return checked === 0 ? null : Math.round((c.pass / checked) * 1000) / 10;
+}
+
+const key = (ruleId: string, type: string, id: string) => `${ruleId}\u0000${type}\u0000${id}`;
+
+export interface ComplianceInput {
+  at: string;
+  profile: string;
+  rules: readonly LoadedRule[];
+  coverage: readonly RuleCoverage[];
+  /** Current findings (open, unverified, waived) of this audit. */
+  findings: readonly Finding[];
+  resources: Record<ResourceType, number>;
+}
+
+/**
+ * Folds an audit's coverage and findings into per rule, control and framework outcomes. Each rule × evaluated
+ * resource is exactly one outcome: its finding's status (open → fail, waived, unverified), else unverified when
+ * the rule's result rested on facts nobody reported, else pass. Resources of the rule's type it was not
+ * evaluated on (appliesTo excluded them) are not applicable.
+ */
+export function buildCompliance(input: ComplianceInput): ComplianceRecord {
+  const byKey = new Map<string, Finding>();
+  for (const f of input.findings)
+    if (f.status !== 'resolved') byKey.set(key(f.ruleId, f.resourceType, f.resourceId), f);
+  const coverage = new Map(input.coverage.map((c) => [c.ruleId, c]));
+  const sets = new Map<readonly string[], number>();
+  const evaluatedSets: string[][] = [];
+  const rules: RuleCompliance[] = [];
+  for (const rule of [...input.rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const cov = coverage.get(rule.id);
+    const ids = cov?.resourceIds ?? [];
+    let set = sets.get(ids);
+    if (set === undefined) {
+      set = evaluatedSets.length;
+      sets.set(ids, set);
+      evaluatedSets.push([...ids]);
+    }
+    const unknown = new Set(cov?.unverifiedIds ?? []);
+    const entry: RuleCompliance = {
+      ruleId: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      resourceType: rule.resourceType,
+      controls: rule.controls,
+      evaluated: set,
+      ...zeroOutcomes(),
+      failIds: [],
+      unverifiedIds: [],
+      waivedIds: [],
+    };
+    for (const id of ids) {
+      const f = byKey.get(key(rule.id, rule.resourceType, id));
+      if (f?.status === 'open') {
+        entry.fail++;
+        entry.failIds.push(id);
+      } else if (f?.status === 'waived') {
+        entry.waived++;
+        entry.waivedIds.push(id);
+      } else if (f?.status === 'unverified' || unknown.has(id)) {
+        entry.unverified++;
+        entry.unverifiedIds.push(id);
+      } else entry.pass++;
+    }
+    entry.notApplicable = Math.max(0, input.resources[rule.resourceType] - ids.length);
+    rules.push(entry);
+  }
+  const controls = controlsOf(rules);
+  return {
+    at: input.at,
+    profile: input.profile,
+    resources: input.resources,
+    evaluatedSets,
+    rules,
+    controls,
+    frameworks: frameworksOf(rules, controls),
+  };
+}
+
+function controlsOf(rules: readonly RuleCompliance[]): ControlCompliance[] {
+  const byControl = new Map<string, ControlCompliance>();
+  for (const r of rules) {
+    for (const c of r.controls) {
+      const k = `${c.framework}\u0000${c.id}`;
+      let entry = byControl.get(k);
+      if (!entry)
+        byControl.set(
+          k,
+          (entry = { framework: c.framework, id: c.id, rules: [], status: 'notApplicable', ...zeroOutcomes() }),
+        );
+      if (!entry.rules.includes(r.ruleId)) entry.rules.push(r.ruleId);
+      add(entry, r);
+    }
+  }
+  for (const c of byControl.values()) {
+    c.status = c.fail > 0 ? 'fail' : c.unverified > 0 ? 'unverified' : c.pass + c.waived > 0 ? 'pass' : 'notApplicable';
+  }
+  return [...byControl.values()].sort(
+    (a, b) => frameworkRank(a.framework) - frameworkRank(b.framework) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+function frameworkRank(f: string): number {
+  const i = FRAMEWORK_ORDER.indexOf(f);
+  return i === -1 ? FRAMEWORK_ORDER.length : i;
+}
+
+function frameworksOf(rules: readonly RuleCompliance[], controls: readonly ControlCompliance[]): FrameworkCompliance[] {
+  const out = new Map<string, FrameworkCompliance>();
+  for (const c of controls) {
+    let fw = out.get(c.framework);
+    if (!fw)
+      out.set(
+        c.framework,
+        (fw = {
+          framework: c.framework,
+          name: frameworkName(c.framework),
+          controls: 0,
+          controlsPassing: 0,
+          controlsFailing: 0,
+          controlsUnverified: 0,
+          checks: zeroOutcomes(),
+          percentCompliant: null,
+        }),
+      );
+    fw.controls++;
+    if (c.status === 'pass') fw.controlsPassing++;
+    else if (c.status === 'fail') fw.controlsFailing++;
+    else if (c.status === 'unverified') fw.controlsUnverified++;
+  }
+  // Checks count each rule × resource once per framework, even when a rule maps to several of its controls.
+  for (const fw of out.values()) {
+    for (const r of rules) if (r.controls.some((c) => c.framework === fw.framework)) add(fw.checks, r);
+    fw.percentCompliant = percentCompliant(fw.checks);
+  }
+  return [...out.values()].sort(
+    (a, b) =>
+      frameworkRank(a.framework) - frameworkRank(b.framework) ||
+      (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : 0),
+  );
+}
+
+export function summariseCompliance(record: ComplianceRecord): ComplianceSummary {
+  return {
+    at: record.at,
+    profile: record.profile,
+    frameworks: record.frameworks,
+    rules: record.rules.map((r) => ({
+      ruleId: r.ruleId,
+      pass: r.pass,
+      fail: r.fail,
+      waived: r.waived,
+      notApplicable: r.notApplicable,
+      unverified: r.unverified,
+    })),
+  };
+}
+
+/** Each rule × evaluated resource with its outcome, in rule then resource order (JUnit's test cases). */
+export function* ruleOutcomes(
+  record: ComplianceRecord,
+): Generator<{ rule: RuleCompliance; resourceId: string; outcome: Exclude<Outcome, 'notApplicable'> }> {
+  for (const rule of record.rules) {
+    const fail = new Set(rule.failIds);
+    const waived = new Set(rule.waivedIds);
+    const unverified = new Set(rule.unverifiedIds);
+    for (const id of record.evaluatedSets[rule.evaluated] ?? []) {
+      const outcome = fail.has(id) ? 'fail' : waived.has(id) ? 'waived' : unverified.has(id) ? 'unverified' : 'pass';
+      yield { rule, resourceId: id, outcome };
+    }
+  }
+}

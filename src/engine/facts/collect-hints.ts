@@ -1,0 +1,70 @@
+import type { HostView } from '../../model/fleet';
+import type { HostContext, VmContext } from '../fleet-index';
+
+/**
+ * What to collect so a fact that was not reported can be checked: the collector or export that reports it for
+ * this resource's hypervisor. The wording names commands a user can run as they are (README, "Command line").
+ */
+const COLLECT_VSPHERE = '`hyperaudit collect vsphere --url https://<vcenter>/sdk --username <user>`';
+const COLLECT_LIBVIRT = '`hyperaudit collect libvirt --connect <uri>`';
+const COLLECT_PROXMOX = '`hyperaudit collect proxmox --url https://<pve>:8006 --token-id <id>`';
+
+type Vendor = NonNullable<HostView['hypervisor']>['vendor'] | undefined;
+
+function vendorOf(host: HostView | undefined): Vendor {
+  return host?.hypervisor?.vendor;
+}
+
+/** ESXi advanced settings, qemu.conf options (KVM, Proxmox) or Hyper-V host settings. */
+export function hostSettingHint(ctx: HostContext): string {
+  switch (vendorOf(ctx.host)) {
+    case 'kvm':
+    case 'proxmox':
+      return `qemu.conf options: ${COLLECT_LIBVIRT} --qemu-conf <copy of /etc/libvirt/qemu.conf>`;
+    case 'hyperv':
+      return `Hyper-V host settings: Get-VMHost | ConvertTo-Json, then hyperaudit ingest`;
+    default:
+      return `ESXi advanced settings: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-AdvancedSetting | Select Entity,Name,Value | ConvertTo-Json, then hyperaudit ingest`;
+  }
+}
+
+export function hostServiceHint(): string {
+  return `ESXi services: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-VMHostService | ConvertTo-Json, then hyperaudit ingest`;
+}
+
+/** Host fields only esxcli reports: a canonical `host.upsert` carrying them (docs/events.md). */
+export function esxcliHint(what: string, command: string): string {
+  return `${what}: \`${command}\` on the host, sent as a canonical host.upsert (docs/events.md), then hyperaudit ingest`;
+}
+
+/** Host fields the vSphere API reports (HostSystem config). */
+export function hostApiHint(what: string): string {
+  return `${what}: ${COLLECT_VSPHERE}`;
+}
+
+export function vmSettingHint(ctx: VmContext): string {
+  switch (vendorOf(ctx.host)) {
+    case 'kvm':
+      return `VM configuration: ${COLLECT_LIBVIRT} (the domain XML)`;
+    case 'proxmox':
+      return `VM configuration: ${COLLECT_PROXMOX}`;
+    case 'hyperv':
+      return `VM configuration: Get-VM | ConvertTo-Json, then hyperaudit ingest`;
+    default:
+      return `VMX keys (config.extraConfig): ${COLLECT_VSPHERE}, or PowerCLI Get-VM | Get-AdvancedSetting | ConvertTo-Json, then hyperaudit ingest`;
+  }
+}
+
+/** VM configuration the hypervisor's inventory API reports (devices, hardware version, graphics, labels). */
+export function vmConfigHint(ctx: VmContext, what: string): string {
+  switch (vendorOf(ctx.host)) {
+    case 'kvm':
+      return `${what}: ${COLLECT_LIBVIRT} (the domain XML)`;
+    case 'proxmox':
+      return `${what}: ${COLLECT_PROXMOX}`;
+    case 'hyperv':
+      return `${what}: Get-VM | ConvertTo-Json, then hyperaudit ingest`;
+    default:
+      return `${what}: ${COLLECT_VSPHERE}`;
+  }
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { complianceHistory, loadCompliance, storeCompliance } from '../../src/app/compliance-store';
+import { buildCompliance, ruleOutcomes } from '../../src/engine/compliance';
+import type { LoadedRule } from '../../src/engine/types';
+import type { Finding } from '../../src/model/finding';
+import { MemoryStore } from '../../src/store/memory-store';
+
+function rule(
+  id: string,
+  controls: LoadedRule['controls'],
+  resourceType: LoadedRule['resourceType'] = 'host',
+): LoadedRule {
+  return {
+    id,
+    pack: 'hardening',
+    file: `${id}.json`,
+    title: id,
+    severity: 'high',
+    category: 'hardening',
+    resourceType,
+    params: {},
+    appliesTo: {},
+    conditions: { all: [] },
+    evidenceFacts: [],
+    controls,
+    rationale: 'r',
+    remediation: 'x',
+    fixtures: { compliant: { subject: 'a' }, nonCompliant: { subject: 'a' } },
+  };
+}
+
+function finding(ruleId: string, resourceId: string, status: Finding['status']): Finding {
+  return {
+    fingerprint: `${ruleId}/${resourceId}`,
+    ruleId,
+    pack: 'hardening',
+    severity: 'high',
+    category: 'hardening',
+    resourceType: 'host',
+    resourceId,
+    title: ruleId,
+    evidence: {},
+    controls: [],
+    remediation: 'x',
+    status,
+    firstSeen: '2026-11-01T00:00:00.000Z',
+    lastSeen: '2026-11-01T00:00:00.000Z',
+  };
+}
+
+const scg = { framework: 'vsphere-8-scg', id: 'esxi-8.a' };
+const stig = { framework: 'disa-stig', id: 'ESXI-80-1' };
+const pci = { framework: 'pci-dss-4.0', id: '1.3' };
+const hosts = ['h1', 'h2', 'h3', 'h4'];
+
+function record(at = '2026-11-05T00:00:00.000Z') {
+  return buildCompliance({
+    at,
+    profile: 'scg',
+    rules: [rule('r.a', [scg, stig]), rule('r.b', [pci]), rule('r.c', [scg])],
+    coverage: [
+      { ruleId: 'r.a', resourceIds: hosts, unverifiedIds: ['h3'] },
+      { ruleId: 'r.b', resourceIds: ['h1', 'h2'] },
+      { ruleId: 'r.c', resourceIds: hosts, unverifiedIds: ['h4'] },
+    ],
+    findings: [
+      finding('r.a', 'h1', 'open'),
+      finding('r.a', 'h2', 'waived'),
+      finding('r.a', 'h3', 'unverified'),
+      finding('r.b', 'h2', 'resolved'),
+    ],
+    resources: { host: 5, vm: 0, cluster: 0, perimeter: 0 },
+  });
+}
+
+describe('compliance view', () => {
+  it('gives each rule × evaluated resource one outcome and counts the rest of its type as not applicable', () => {
+    const r = record();
+    const a = r.rules.find((x) => x.ruleId === 'r.a')!;
+    expect(a).toMatchObject({ pass: 1, fail: 1, waived: 1, unverified: 1, notApplicable: 1 });
+    expect(a).toMatchObject({ failIds: ['h1'], waivedIds: ['h2'], unverifiedIds: ['h3'] });
+    // A resolved finding is a pass; a result resting on unreported data without a finding is unverified.
+    expect(r.rules.find((x) => x.ruleId === 'r.b')).toMatchObject({ pass: 2, fail: 0, notApplicable: 3 });
+    expect(r.rules.find((x) => x.ruleId === 'r.c')).toMatchObject({ pass: 3, unverified: 1, unverifiedIds: ['h4'] });
+    expect([...ruleOutcomes(r)].filter((o) => o.rule.ruleId === 'r.a').map((o) => o.outcome)).toEqual([
+      'fail',
+      'waived',
+      'unverified',
+      'pass',
+    ]);
+  });
+
+  it('rolls rules up into controls and frameworks with percent compliant', () => {
+    const r = record();
+    expect(r.controls.map((c) => [c.framework, c.id, c.status])).toEqual([
+      ['vsphere-8-scg', 'esxi-8.a', 'fail'],
+      ['disa-stig', 'ESXI-80-1', 'fail'],
+      ['pci-dss-4.0', '1.3', 'pass'],
+    ]);
+    const byId = new Map(r.frameworks.map((f) => [f.framework, f]));
+    // SCG: r.a (1 pass, 1 fail, 1 unverified) + r.c (3 pass, 1 unverified) → 4 / 7.
+    expect(byId.get('vsphere-8-scg')).toMatchObject({ name: 'vSphere 8 SCG', controls: 1, controlsFailing: 1 });
+    expect(byId.get('vsphere-8-scg')?.percentCompliant).toBe(57.1);
+    expect(byId.get('disa-stig')?.percentCompliant).toBe(33.3);
+    expect(byId.get('pci-dss-4.0')).toMatchObject({ percentCompliant: 100, controlsPassing: 1 });
+  });
+
+  it('stores the record through FleetStore meta in parts and reads it back whole, with the trend', async () => {
+    const store = new MemoryStore();
+    const many = Array.from({ length: 20_000 }, (_, i) => `vcenter-0000-1111/host-${i}`);
+    const big = buildCompliance({
+      at: '2026-11-04T00:00:00.000Z',
+      profile: 'stig',
+      rules: [rule('r.a', [scg])],
+      coverage: [{ ruleId: 'r.a', resourceIds: many, unverifiedIds: many.slice(0, 5_000) }],
+      findings: [],
+      resources: { host: many.length, vm: 0, cluster: 0, perimeter: 0 },
+    });
+    await storeCompliance(store, big);
+    expect((await store.listMeta<string>('compliance/latest/part/')).length).toBeGreaterThan(1);
+    expect(await loadCompliance(store)).toEqual(big);
+    // A smaller later record: the leftover parts of the bigger one are ignored.
+    await storeCompliance(store, record());
+    expect(await loadCompliance(store)).toEqual(record());
+    const history = await complianceHistory(store, 10);
+    expect(history.map((h) => [h.at, h.profile])).toEqual([
+      ['2026-11-04T00:00:00.000Z', 'stig'],
+      ['2026-11-05T00:00:00.000Z', 'scg'],
+    ]);
+    expect(history[1]!.rules.find((r) => r.ruleId === 'r.a')).toEqual({
+      ruleId: 'r.a',
+      pass: 1,
+      fail: 1,
+      waived: 1,
+      notApplicable: 1,
+      unverified: 1,
+    });
+    expect(await complianceHistory(store, 1)).toHaveLength(1);
+  });
+});
