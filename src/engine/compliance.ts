@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import type { ControlRef, Finding, ResourceType, Severity } from '../model/finding';
 import type { LoadedRule, RuleCoverage } from './types';
 
@@ -168,12 +169,13 @@ function controlsOf(rules: readonly RuleCompliance[]): ControlCompliance[] {
   for (const r of rules) {
     for (const c of r.controls) {
       const k = `${c.framework}\u0000${c.id}`;
-      let entry = byControl.get(k);
-      if (!entry)
-        byControl.set(
-          k,
-          (entry = { framework: c.framework, id: c.id, rules: [], status: 'notApplicable', ...zeroOutcomes() }),
-        );
+      const entry = getOrCreate(byControl, k, () => ({
+        framework: c.framework,
+        id: c.id,
+        rules: [] as string[],
+        status: 'notApplicable' as ControlCompliance['status'],
+        ...zeroOutcomes(),
+      }));
       if (!entry.rules.includes(r.ruleId)) entry.rules.push(r.ruleId);
       add(entry, r);
     }
@@ -194,21 +196,20 @@ function frameworkRank(f: string): number {
 function frameworksOf(rules: readonly RuleCompliance[], controls: readonly ControlCompliance[]): FrameworkCompliance[] {
   const out = new Map<string, FrameworkCompliance>();
   for (const c of controls) {
-    let fw = out.get(c.framework);
-    if (!fw)
-      out.set(
-        c.framework,
-        (fw = {
-          framework: c.framework,
-          name: frameworkName(c.framework),
-          controls: 0,
-          controlsPassing: 0,
-          controlsFailing: 0,
-          controlsUnverified: 0,
-          checks: zeroOutcomes(),
-          percentCompliant: null,
-        }),
-      );
+    const fw = getOrCreate(
+      out,
+      c.framework,
+      (): FrameworkCompliance => ({
+        framework: c.framework,
+        name: frameworkName(c.framework),
+        controls: 0,
+        controlsPassing: 0,
+        controlsFailing: 0,
+        controlsUnverified: 0,
+        checks: zeroOutcomes(),
+        percentCompliant: null,
+      }),
+    );
     fw.controls++;
     if (c.status === 'pass') fw.controlsPassing++;
     else if (c.status === 'fail') fw.controlsFailing++;

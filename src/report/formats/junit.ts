@@ -1,3 +1,4 @@
+import { getOrCreate } from '../../model/get-or-create';
 import type { AuditResult } from '../../engine/audit-result';
 import type { Finding } from '../../model/finding';
 import { buildCompliance, ruleOutcomes, type ComplianceRecord } from '../../engine/compliance';
@@ -49,8 +50,7 @@ export function formatJunit(result: AuditResult): string {
   const byPack = new Map<string, { cases: string[]; failures: number; skipped: number }>();
   for (const { rule, resourceId, outcome } of ruleOutcomes(record)) {
     const pack = packOf.get(rule.ruleId) ?? 'other';
-    let suite = byPack.get(pack);
-    if (!suite) byPack.set(pack, (suite = { cases: [], failures: 0, skipped: 0 }));
+    const suite = getOrCreate(byPack, pack, () => ({ cases: [] as string[], failures: 0, skipped: 0 }));
     const f = byKey.get(`${rule.ruleId}|${resourceId}`);
     const open = `    <testcase classname="${xmlEscape(rule.ruleId)}" name="${xmlEscape(caseName(rule.resourceType, resourceId, f))}">`;
     if (outcome === 'fail') {

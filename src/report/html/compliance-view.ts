@@ -1,3 +1,4 @@
+import { getOrCreate } from '../../model/get-or-create';
 import {
   frameworkName,
   type ComplianceRecord,
@@ -60,8 +61,11 @@ export function toUnverifiedView(findings: readonly Finding[]): UnverifiedView {
     total++;
     bySeverity[f.severity]++;
     for (const hint of f.verify?.collect ?? []) {
-      let g = groups.get(hint);
-      if (!g) groups.set(hint, (g = { findings: 0, resources: new Set(), rules: new Set() }));
+      const g = getOrCreate(groups, hint, () => ({
+        findings: 0,
+        resources: new Set<string>(),
+        rules: new Set<string>(),
+      }));
       g.findings++;
       g.resources.add(`${f.resourceType}:${f.resourceId}`);
       g.rules.add(f.ruleId);
