@@ -20,6 +20,11 @@ export interface ReportStepDeps {
   rules: readonly LoadedRule[];
   failThreshold: Severity;
   now?: () => Date;
+  /**
+   * Where people open the report of a run (the link Slack shows). Default: the object in the S3 console; a
+   * local run gives a path on this machine, since its bucket exists nowhere else.
+   */
+  reportUrl?: (reportKey: string) => string;
 }
 
 export interface ReportStepOutput {
@@ -79,7 +84,7 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
     }));
     const out = await generateReport(deps.store, {
       outDir,
-      publicUrl: consoleUrl(deps.bucket, `${reportPrefix}report.html`),
+      publicUrl: (deps.reportUrl ?? ((key) => consoleUrl(deps.bucket, key)))(`${reportPrefix}report.html`),
       now,
       formats,
     });
