@@ -21,6 +21,9 @@ function unit(origin: unknown): string {
   return '';
 }
 
+/** zod's type names as a person writing JSON or YAML knows them. */
+const TYPE_WORDS: Record<string, string> = { record: 'map (object)', object: 'map (object)', array: 'list' };
+
 function needs(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_format':
@@ -30,8 +33,8 @@ function needs(issue: Issue): string {
       return `needs the ${issue.format} format`;
     case 'invalid_type':
       return issue.input === undefined && /received undefined/.test(issue.message)
-        ? `is missing (needs a ${issue.expected})`
-        : `needs a ${issue.expected}${received(issue.message)}`;
+        ? `is missing (needs a ${TYPE_WORDS[issue.expected] ?? issue.expected})`
+        : `needs a ${TYPE_WORDS[issue.expected] ?? issue.expected}${received(issue.message)}`;
     case 'invalid_value':
       return `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':

@@ -7,7 +7,10 @@ import { SEVERITIES } from '../../model/finding';
 import { findingsByCategory, runDemo, type DemoResult } from '../../server/demo-run';
 import { stepReporter } from '../../server/step-progress';
 import { TABLE } from '../../store/table';
-import { EXIT } from '../exit-codes';
+import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
+import type { LoadedRule } from '../../engine/types';
+import { EXIT, InputError } from '../exit-codes';
+import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import type { CommandRunner } from '../main';
 import { DEMO_MARKER, dataDirFlag, prepareDataDir } from '../demo-data-dir';
 import { DEFAULT_DATA_DIR, withStore } from '../store-options';
@@ -20,6 +23,17 @@ interface DemoCliOptions {
   keep?: boolean;
   out?: string;
   samples: string;
+  params?: string;
+}
+
+/** The shipped rules with the site's `--params`; a bad params file exits 1 before anything is written. */
+function loadRulesOrRefuse(paramsFile: string | undefined): LoadedRule[] {
+  try {
+    return loadRules(DEFAULT_RULES_DIR, paramsFile !== undefined ? { paramOverrides: readParamsFile(paramsFile) } : {});
+  } catch (err) {
+    if (err instanceof RuleLoadError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 function summaryTable(result: DemoResult): string {
@@ -52,10 +66,12 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--keep', 'accepted for compatibility: the data directory is always kept')
     .option('--out <dir>', 'report directory (default: <data-dir>/demo-report)')
     .option('--samples <dir>', 'sample fleet to load', SAMPLES)
+    .option('--params <file>', PARAMS_OPTION_HELP)
     .action((opts: DemoCliOptions) =>
       run(async () => {
         const started = performance.now();
         const out = process.stdout;
+        const rules = loadRulesOrRefuse(opts.params);
         const { dir, fallbackReason } = prepareDataDir(opts.dataDir);
         const outDir = resolve(opts.out ?? join(dir, 'demo-report'));
         writeFileSync(
@@ -67,6 +83,7 @@ export function register(program: Command, run: CommandRunner): void {
         const result = await withStore({ dataDir: dir, table: TABLE.defaultName }, (store) =>
           runDemo(store, {
             samplesDir: resolve(opts.samples),
+            rules,
             outDir,
             bucketDir: join(dir, 's3'),
             reporter: stepReporter(out),
