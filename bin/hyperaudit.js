@@ -1,9 +1,40 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx's loader, so the repo needs no build step before `npm start`.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI in dist/ (built by `npm install` through `prepare`, shipped by `npm pack`).
+// In a checkout whose src/ is newer than dist/ (a developer editing, a test run before `npm run build`), it
+// runs src/ through tsx instead, so what runs is always what the source says; an installed package has no
+// src/ and never pays for that check.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // The SDK warns on every run that releases after January 2027 need Node 22; the README says so once instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-const { main } = await import('../src/cli/main.ts');
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const built = join(root, 'dist', 'BUILT');
+const src = join(root, 'src');
+
+function newestChange(dir) {
+  let newest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function distIsCurrent() {
+  if (!existsSync(built)) return false;
+  if (!existsSync(src)) return true;
+  return newestChange(src) <= statSync(built).mtimeMs;
+}
+
+let main;
+if (distIsCurrent()) {
+  ({ main } = await import(pathToFileURL(join(root, 'dist', 'cli', 'main.js')).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(pathToFileURL(join(src, 'cli', 'main.ts')).href));
+}
 process.exitCode = await main(process.argv);

@@ -63,25 +63,38 @@ function groupItems(kind: Group['kind'], items: readonly DigestItem[]): Group[] 
   );
 }
 
-function itemLine(item: DigestItem): string {
+/** Resolved, waived and gone findings are good news: one neutral mark, never the severity's red or orange. */
+const CLOSED_ICON = ':white_check_mark:';
+
+/** The report's anchor for one finding (the report renders `id="f-<fingerprint>"` on each). */
+export function findingAnchorUrl(reportUrl: string, fingerprint: string): string {
+  const base = reportUrl.replace(/#.*$/, '');
+  return `${base}#f-${encodeURIComponent(fingerprint)}`;
+}
+
+function itemLine(item: DigestItem, reportUrl: string | undefined): string {
   const name =
     item.resourceName !== undefined && item.resourceName !== item.resourceId
       ? `${slackField(item.resourceName, 120)} (${slackField(item.resourceId, 80)})`
       : slackField(item.resourceId, 160);
   const status = item.status === 'open' ? '' : ` _${item.status}_`;
-  return `• ${slackField(item.resourceType, 20)} ${name}${status}`;
+  const shown =
+    reportUrl !== undefined ? slackLink(findingAnchorUrl(reportUrl, item.fingerprint), name, { escaped: true }) : name;
+  const evidence = item.evidenceLine !== undefined ? `\n    ↳ ${slackField(item.evidenceLine, 400)}` : '';
+  return `• ${slackField(item.resourceType, 20)} ${shown}${status}${evidence}`;
 }
 
 /** A group's section text, listing at most `top` items and staying under the section limit. */
-function groupSection(group: Group, top: number): string {
+function groupSection(group: Group, top: number, reportUrl: string | undefined): string {
   const verb = group.kind === 'new' ? 'New' : 'Resolved';
+  const icon = group.kind === 'new' ? ICON[group.severity] : CLOSED_ICON;
   const first = group.items[0];
   const title = first && group.items.every((i) => i.title === first.title) ? ` — ${slackField(first.title, 300)}` : '';
-  const head = `${ICON[group.severity]} *${verb} ${group.severity}* · \`${slackField(group.ruleId, 120)}\`${title} (${group.items.length})`;
+  const head = `${icon} *${verb} ${group.severity}* · \`${slackField(group.ruleId, 120)}\`${title} (${group.items.length})`;
   const lines = [head];
   let listed = 0;
   for (const item of group.items.slice(0, top)) {
-    const line = itemLine(item);
+    const line = itemLine(item, reportUrl);
     // Reserve room for the "…and N more" line.
     if ([...lines, line].join('\n').length > SLACK_LIMITS.sectionText - 40) break;
     lines.push(line);
@@ -149,7 +162,7 @@ export function digestMessages(digest: Digest, options: DigestMessageOptions = {
       page = { blocks: [{ type: 'header', text: { type: 'plain_text', text: '' } }], groups: [] };
       pages.push(page);
     }
-    page.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: groupSection(group, top) } });
+    page.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: groupSection(group, top, options.reportUrl) } });
     page.groups.push(group);
   }
 

@@ -1,4 +1,5 @@
 import { atOrAbove, type Finding, type Severity } from '../model/finding';
+import { breachEvidenceLine } from './breach-evidence';
 
 /** What `notify/last` remembers between runs. */
 export interface NotifyState {
@@ -27,6 +28,8 @@ export interface DigestItem {
    * (no longer observed failing: its data stopped being reported), or gone (no longer reported at all).
    */
   status: 'open' | 'unverified' | 'resolved' | 'waived' | 'gone';
+  /** For a perimeter breach: VM, from, to, when, event id (breach-evidence.ts). */
+  evidenceLine?: string;
 }
 
 export interface Digest {
@@ -56,6 +59,8 @@ function toItem(f: Finding, status: DigestItem['status']): DigestItem {
     status,
   };
   if (f.resourceName !== undefined) item.resourceName = f.resourceName;
+  const line = f.category === 'perimeter' ? breachEvidenceLine(f.resourceName ?? f.resourceId, f.evidence) : undefined;
+  if (line !== undefined) item.evidenceLine = line;
   return item;
 }
 

@@ -38,11 +38,11 @@ export function slackField(value: string, max = 200): string {
   return truncate(slackEscape(value), max);
 }
 
-/** A mrkdwn link whose URL cannot close the link or carry a label of its own. */
-export function slackLink(url: string, label: string): string {
+/** A mrkdwn link whose URL cannot close the link or carry a label of its own (`escaped`: the label already is). */
+export function slackLink(url: string, label: string, options: { escaped?: boolean } = {}): string {
   const safeUrl = url
     .replace(UNSAFE_CHARS, '')
     .replace(/[|<> ]/g, (c) => encodeURIComponent(c))
     .replace(/&/g, '&amp;');
-  return `<${safeUrl}|${slackEscape(label)}>`;
+  return `<${safeUrl}|${options.escaped ? label : slackEscape(label)}>`;
 }

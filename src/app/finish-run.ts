@@ -24,6 +24,11 @@ export interface ReportStepDeps {
   rules: readonly LoadedRule[];
   failThreshold: Severity;
   now?: () => Date;
+  /**
+   * Where people open the report of a run (the link Slack shows). Default: the object in the S3 console; a
+   * local run gives a path on this machine, since its bucket exists nowhere else.
+   */
+  reportUrl?: (reportKey: string) => string;
 }
 
 export interface ReportStepOutput {
@@ -74,7 +79,10 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
   const artifacts = deps.artifacts ?? s3ArtifactStore(deps.s3, deps.bucket);
   const keys = await artifacts.put(reportPrefix, rendered.files);
   await artifacts.put(LATEST_REPORT_PREFIX, rendered.files);
-  const url = artifacts.locate(`${reportPrefix}report.html`);
+  // A local run links the local file (cli: never an s3:// or console link for a bucket that does not exist).
+  const url = deps.reportUrl
+    ? deps.reportUrl(`${reportPrefix}report.html`)
+    : artifacts.locate(`${reportPrefix}report.html`);
   await recordLatestReport(deps.store, { generatedAt: rendered.data.generatedAt, dir: reportPrefix, url });
   return {
     runId: input.runId,

@@ -27,6 +27,11 @@ export interface LoadOptions {
   profile?: Profile;
   /** vSphere 8 SCG catalogue; defaults to `<dir>/catalogue/`, else rules/catalogue/ of this package. */
   catalogue?: Map<string, ScgControl>;
+  /**
+   * Thresholds a site sets without copying rules/ (`--params FILE`): rule id → param → value. A rule id or param
+   * the rules do not have, or a value of another type than the rule's default, is refused.
+   */
+  paramOverrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** A rule file larger than this is refused unread: the largest shipped rule is a few KB. */
@@ -124,6 +129,7 @@ export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): Load
       catalogue,
       (path, msg) => fileProblems.push(`${shown}: ${path || '/'} ${msg}`),
       validate,
+      opts.paramOverrides,
     );
     if (rule && seen.has(rule.id))
       fileProblems.push(`${shown}: /id duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})`);
@@ -133,8 +139,46 @@ export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): Load
     }
     problems.push(...fileProblems);
   }
+  for (const id of Object.keys(opts.paramOverrides ?? {}))
+    if (!seen.has(id)) problems.push(`params: no rule "${id}" (hyperaudit rules list shows them)`);
   if (problems.length > 0) throw new RuleLoadError(problems);
   return rules;
+}
+
+const kindOf = (v: unknown) => (Array.isArray(v) ? 'list' : typeof v);
+
+/** The site's values over the rule's (and its profile's), each of the type the rule's default has. */
+function applyOverrides(
+  id: string,
+  params: Record<string, Scalar | Scalar[]>,
+  overrides: Readonly<Record<string, unknown>> | undefined,
+): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    const current = params[key];
+    if (current === undefined) {
+      const known = Object.keys(params);
+      problems.push(
+        `params: rule "${id}" has no param "${key}" (${known.length > 0 ? `its params: ${known.join(', ')}` : 'it takes none'})`,
+      );
+    } else if (
+      kindOf(value) !== kindOf(current) ||
+      (Array.isArray(value) && value.some((v) => typeof v === 'object'))
+    ) {
+      problems.push(
+        `params: ${id}.${key} needs a ${kindOf(current)} like ${JSON.stringify(current)}, got ${JSON.stringify(value)}`,
+      );
+    } else params[key] = value as Scalar | Scalar[];
+  }
+  return problems;
+}
+
+/** `{{minBuild}}` in a title reads as the value in force, so the title is a sentence with the real threshold. */
+function renderTitle(title: string, params: Record<string, Scalar | Scalar[]>): string {
+  return title.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined ? whole : Array.isArray(v) ? v.join(', ') : String(v);
+  });
 }
 
 type Report = (jsonPath: string, message: string) => void;
@@ -164,6 +208,7 @@ export function loadRuleFile(
   catalogue: Map<string, ScgControl>,
   report: Report,
   check: ReturnType<Ajv['compile']> = shippedValidator(),
+  paramOverrides?: LoadOptions['paramOverrides'],
 ): LoadedRule | undefined {
   let raw: unknown;
   try {
@@ -186,6 +231,7 @@ export function loadRuleFile(
   if (basename(file) !== `${def.id}.json`)
     fail('/id', `"${def.id}" does not match the file name (expected ${def.id}.json)`);
   const params: Record<string, Scalar | Scalar[]> = { ...def.params, ...def.profiles?.[profile] };
+  for (const problem of applyOverrides(def.id, params, paramOverrides?.[def.id])) fail('', problem);
   for (const [p, override] of Object.entries(def.profiles ?? {})) {
     for (const key of Object.keys(override ?? {})) {
       if (!Object.hasOwn(def.params ?? {}, key))
@@ -229,7 +275,7 @@ export function loadRuleFile(
     id: def.id,
     pack,
     file,
-    title: def.title,
+    title: renderTitle(def.title, params),
     severity: def.severity,
     category: def.category,
     resourceType: def.resourceType,

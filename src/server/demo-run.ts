@@ -1,6 +1,7 @@
+import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { evaluateChanges } from '../app/evaluate-changes';
 import { loadRules } from '../engine/load-rules';
@@ -151,6 +152,8 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
         tracesDir: join(opts.samplesDir, 'traces'),
         failThreshold: 'high',
         minSeverity: 'high',
+        // The copy in outDir is what a person opens, and what a Slack digest from this run points to.
+        reportUrl: pathToFileURL(join(resolve(opts.outDir), 'report.html')).href,
         ...(opts.webhookUrl !== undefined && { webhookUrl: opts.webhookUrl }),
         // A bounded retry budget: the demo must finish even when Slack is down (messages stay in the outbox).
         notifyDelivery: { retryBudgetMs: 20_000 },

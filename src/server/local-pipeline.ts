@@ -221,7 +221,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     }
     reportStale = true;
     options.log?.(
-      `workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.reportPrefix}, ${run.report.failing} failing`,
+      `workflow ${run.runId}: ${run.shards.length} clusters simulated, report ${run.report.url}, ${run.report.failing} failing`,
     );
     return { status: 200, body: { ...run } };
   };

@@ -16,6 +16,8 @@ import { LOOPBACK } from './listen-address';
 export interface LocalS3 {
   endpoint: string;
   client: S3Client;
+  /** The file an object is kept in: what a local run shows a person instead of an `s3://` key. */
+  objectPath(bucket: string, key: string): string;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function startLocalS3(dir: string): Promise<LocalS3> {
   return {
     endpoint,
     client,
+    objectPath: (bucket, key) => fileOf(dir, bucket, key),
     close: async () => {
       client.destroy();
       await new Promise<void>((ok) => {

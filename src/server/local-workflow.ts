@@ -1,5 +1,7 @@
 import './workflow/node20-shim';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { auditStep, type AuditStepOutput } from '../app/start-run';
 import { notifyEvent, type NotifyEventResult } from '../app/notify-event';
@@ -25,6 +27,11 @@ export interface LocalWorkflowDeps {
   failThreshold: Severity;
   minSeverity: Severity;
   webhookUrl?: string;
+  /**
+   * Where people will open the report (a file URL or this machine's `serve`); default: the local bucket's file.
+   * Never an S3 or console link: the local bucket exists only here.
+   */
+  reportUrl?: string;
   /** Slack delivery pacing; the demo bounds it so a Slack outage cannot hold the run. */
   notifyDelivery?: NotifyDeps['delivery'];
   /** Told when each state starts and ends (the simulate state counts its shards). */
@@ -150,9 +157,12 @@ export async function runLocalWorkflow(
         rules: deps.rules,
         failThreshold: deps.failThreshold,
         now: () => now,
+        reportUrl: (key) => deps.reportUrl ?? pathToFileURL(deps.s3.objectPath(deps.bucket, key)).href,
       });
+      const html = report.keys.find((k) => k.endsWith('.html'));
+      const where = html !== undefined ? dirname(deps.s3.objectPath(deps.bucket, html)) : 'the local bucket';
       reporter.finish(
-        `${report.keys.length} files under s3://${deps.bucket}/${report.reportPrefix}; ${report.failing} open at ${report.failThreshold} or above`,
+        `${report.keys.length} files in ${where}; ${report.failing} open at ${report.failThreshold} or above`,
       );
       return report;
     },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FleetEventSchema } from '../model/event';
+import { issuesInWords } from './issue-words';
 import type { RecordLocation, SourceName, SourceOutcome } from './types';
 
 /** `vm.nics.0.network`-style path of the first zod issue, so a person can find the offending field. */
@@ -7,13 +8,6 @@ export function issueField(issues: readonly z.core.$ZodIssue[]): string | undefi
   const first = issues[0];
   if (!first || first.path.length === 0) return undefined;
   return first.path.map((p) => String(p)).join('.');
-}
-
-function issueReason(issues: readonly z.core.$ZodIssue[]): string {
-  const first = issues[0];
-  if (!first) return 'invalid event';
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? 's' : ''})` : '';
-  return `${first.message}${more}`;
 }
 
 /**
@@ -28,7 +22,7 @@ export function emit(source: SourceName, loc: RecordLocation, candidate: unknown
   return rejected(
     source,
     loc,
-    `${source} record does not make a valid event: ${issueReason(parsed.error.issues)}`,
+    `${source} record does not make a valid event: ${issuesInWords(parsed.error.issues, fieldPrefix)}`,
     f === undefined ? undefined : `${fieldPrefix}${f}`,
   );
 }

@@ -37,7 +37,10 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     const dry = await cli('notify', '--endpoint', dynamo.endpoint, '--dry-run', '--min-severity', 'critical');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('https://reports.example/r1/report.html|Open the full report');
-    expect(dry.stdout).toContain('1 new, 0 resolved');
+    // stdout is JSON alone, so it pipes into jq; the summary is on stderr.
+    expect(() => JSON.parse(dry.stdout)).not.toThrow();
+    expect(dry.stderr).toContain('1 new, 0 resolved');
+    expect(dry.stdout).toContain(`https://reports.example/r1/report.html#f-fp-00001|`);
     expect(await store.listOutbox()).toEqual([]);
   });
 
@@ -161,7 +164,8 @@ describe('hyperaudit report and notify against the local DynamoDB store', () => 
     expect(run.code).toBe(2);
     // The first line is the warning that a secret on the command line is visible in ps.
     expect(run.stderr.split('\n').slice(1).join('\n')).toBe(
-      'hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n',
+      'hyperaudit: --webhook is not a URL (expected https://hooks.slack.com/services/...)\n' +
+        'hint: hyperaudit notify --help lists the options\n',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantedFindings, SAMPLES } from './planted';
 import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
@@ -89,6 +90,16 @@ describe('hyperaudit demo', () => {
     const first = slack.accepted()[0]!;
     expect(typeof first.text).toBe('string');
     expect(JSON.stringify(slack.accepted())).toContain('perimeter.clone-outside-source');
+  });
+
+  it('prints and posts local paths only: no s3:// key or AWS console link from a local run', () => {
+    const posted = JSON.stringify(slack.accepted());
+    for (const text of [stdout, posted]) {
+      expect(text).not.toContain('s3://');
+      expect(text).not.toContain('console.aws.amazon.com');
+    }
+    expect(posted).toContain(pathToFileURL(join(outDir, 'report.html')).href);
+    expect(stdout).toContain(`data: ${join(work, 'data')} (explore with: npx hyperaudit inventory --data-dir`);
   });
 
   it('runs the stored events through the evaluate handler, then the workflow’s states in order', () => {

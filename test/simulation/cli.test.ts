@@ -73,8 +73,22 @@ describe('hyperaudit simulate', () => {
 
   it('runs the CloudSim accounting over a trace folder', async () => {
     const out = join(dir, 'cloudsim.json');
-    const { code } = await cli('--accounting', 'cloudsim', '--traces', DAY, '--format', 'json', '--out', out);
+    const { code, stdout, stderr } = await cli(
+      '--accounting',
+      'cloudsim',
+      '--traces',
+      DAY,
+      '--format',
+      'json',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
+    // --out still says, in one line, what was written where.
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      new RegExp(`^wrote json simulation to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ bytes\\)\n$`),
+    );
     const r = JSON.parse(readFileSync(out, 'utf8'));
     expect(r.hostsUsed).toBe(414);
     expect(r.dvfs.energyKWh).toBeCloseTo(802.75, 1);

@@ -8,6 +8,7 @@ import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-r
 import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
 import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { runAudit } from '../../app/audit';
+import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../report/formats';
 
 interface AuditCliOptions extends StoreCliOptions {
@@ -19,12 +20,16 @@ interface AuditCliOptions extends StoreCliOptions {
   rules?: string;
   waivers?: string;
   maxWaiverDays?: string;
+  params?: string;
 }
 
 /** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
 function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiver[] | undefined } {
   try {
-    const rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR, { profile: opts.profile });
+    const rules = loadRules(opts.rules ?? DEFAULT_RULES_DIR, {
+      profile: opts.profile,
+      ...(opts.params !== undefined && { paramOverrides: readParamsFile(opts.params) }),
+    });
     let waivers: Waiver[] | undefined;
     if (opts.waivers !== undefined) {
       let text: string;
@@ -68,6 +73,7 @@ export function register(program: Command, run: CommandRunner): void {
       '--rules <dir>',
       'rule directory of <pack>/<rule-id>.json files (default: the rules/ shipped with hyperaudit)',
     )
+    .option('--params <file>', PARAMS_OPTION_HELP)
     .option(
       '--waivers <file>',
       'waivers JSON file (see docs/rules.md); stored, and used by later audits until replaced',

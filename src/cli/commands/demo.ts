@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
@@ -8,37 +7,33 @@ import { SEVERITIES } from '../../model/finding';
 import { findingsByCategory, runDemo, type DemoResult } from '../../server/demo-run';
 import { stepReporter } from '../../server/step-progress';
 import { TABLE } from '../../store/table';
-import { EXIT, UsageError } from '../exit-codes';
+import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
+import type { LoadedRule } from '../../engine/types';
+import { EXIT, InputError } from '../exit-codes';
+import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import type { CommandRunner } from '../main';
-import { withStore } from '../store-options';
+import { DEMO_MARKER, dataDirFlag, prepareDataDir } from '../demo-data-dir';
+import { DEFAULT_DATA_DIR, withStore } from '../store-options';
 
 const SAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'samples');
-/** Marks a directory the demo created, so a later run may wipe it and nothing else. */
-const MARKER = '.hyperaudit-demo';
 const CATEGORIES = ['hardening', 'perimeter', 'consolidation', 'simulation'];
 
 interface DemoCliOptions {
   dataDir?: string;
   keep?: boolean;
-  out: string;
+  out?: string;
   samples: string;
+  params?: string;
 }
 
-/** A fresh temporary directory, or the given one if it is empty or a previous demo's (then wiped). */
-function prepareDataDir(requested: string | undefined): { dir: string; temporary: boolean } {
-  if (requested === undefined) return { dir: mkdtempSync(join(tmpdir(), 'hyperaudit-demo-')), temporary: true };
-  const dir = resolve(requested);
-  if (existsSync(dir)) {
-    const entries = readdirSync(dir);
-    if (entries.length > 0 && !entries.includes(MARKER)) {
-      throw new UsageError(
-        `--data-dir ${requested} is not empty and was not created by the demo; give an empty or new directory`,
-      );
-    }
-    for (const entry of entries) rmSync(join(dir, entry), { recursive: true, force: true });
+/** The shipped rules with the site's `--params`; a bad params file exits 1 before anything is written. */
+function loadRulesOrRefuse(paramsFile: string | undefined): LoadedRule[] {
+  try {
+    return loadRules(DEFAULT_RULES_DIR, paramsFile !== undefined ? { paramOverrides: readParamsFile(paramsFile) } : {});
+  } catch (err) {
+    if (err instanceof RuleLoadError) throw new InputError(err.message);
+    throw err;
   }
-  mkdirSync(dir, { recursive: true });
-  return { dir, temporary: false };
 }
 
 function summaryTable(result: DemoResult): string {
@@ -79,38 +74,37 @@ export function register(program: Command, run: CommandRunner): void {
       'Run the sample fleet through the deployed handlers locally: embedded DynamoDB, ingest, incremental evaluation of the stored events as stream records, ' +
         'then the scheduled workflow (audit, per-cluster simulation, report) and a Slack digest when SLACK_WEBHOOK_URL is set',
     )
-    .option('--data-dir <dir>', 'data directory of the embedded DynamoDB server (default: a fresh temporary directory)')
     .option(
-      '--keep',
-      'keep the data directory afterwards, to explore it with `inventory`, `audit`, `report` --data-dir',
+      '--data-dir <dir>',
+      `data directory of the embedded DynamoDB server, kept to explore afterwards (default: ${DEFAULT_DATA_DIR}, or a new directory when it holds data the demo did not create)`,
     )
-    .option('--out <dir>', 'report directory', join('.hyperaudit', 'demo-report'))
+    .option('--keep', 'accepted for compatibility: the data directory is always kept')
+    .option('--out <dir>', 'report directory (default: <data-dir>/demo-report)')
     .option('--samples <dir>', 'sample fleet to load', SAMPLES)
+    .option('--params <file>', PARAMS_OPTION_HELP)
     .action((opts: DemoCliOptions) =>
       run(async () => {
         const started = performance.now();
         const out = process.stdout;
-        const { dir, temporary } = prepareDataDir(opts.dataDir);
+        const rules = loadRulesOrRefuse(opts.params);
+        const { dir, fallbackReason } = prepareDataDir(opts.dataDir);
+        const outDir = resolve(opts.out ?? join(dir, 'demo-report'));
         writeFileSync(
-          join(dir, MARKER),
+          join(dir, DEMO_MARKER),
           'created by `hyperaudit demo`; the next demo run with this --data-dir wipes it\n',
         );
         const webhook = process.env.SLACK_WEBHOOK_URL;
         out.write(`hyperaudit demo: sample fleet from ${relative(process.cwd(), resolve(opts.samples)) || '.'}\n`);
-        let result: DemoResult;
-        try {
-          result = await withStore({ dataDir: dir, table: TABLE.defaultName }, (store) =>
-            runDemo(store, {
-              samplesDir: resolve(opts.samples),
-              outDir: opts.out,
-              bucketDir: join(dir, 's3'),
-              reporter: stepReporter(out),
-              ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
-            }),
-          );
-        } finally {
-          if (!opts.keep && temporary) rmSync(dir, { recursive: true, force: true });
-        }
+        const result = await withStore({ dataDir: dir, table: TABLE.defaultName }, (store) =>
+          runDemo(store, {
+            samplesDir: resolve(opts.samples),
+            rules,
+            outDir,
+            bucketDir: join(dir, 's3'),
+            reporter: stepReporter(out),
+            ...(webhook !== undefined && webhook !== '' && { webhookUrl: webhook }),
+          }),
+        );
         out.write(`\n${summaryTable(result)}\n`);
         out.write(unverifiedNote(result.findings));
         const sim = result.simulation?.fleet;
@@ -126,7 +120,11 @@ export function register(program: Command, run: CommandRunner): void {
         );
         out.write(`report: ${result.report.files.find((f) => f.endsWith('.html')) ?? result.report.dir}\n`);
         if (webhook === undefined || webhook === '') out.write('slack: SLACK_WEBHOOK_URL not set, nothing posted\n');
-        if (opts.keep || !temporary) out.write(`data: ${dir} (explore with: hyperaudit inventory --data-dir ${dir})\n`);
+        if (fallbackReason !== undefined) out.write(`note: ${fallbackReason}\n`);
+        const flag = dataDirFlag(dir);
+        out.write(
+          `data: ${dir} (explore with: npx hyperaudit inventory${flag}, then audit, simulate, report${flag ? ` with${flag}` : ''})\n`,
+        );
         // performance.now() counts from process start: the total includes loading the CLI, as a user waits for it.
         out.write(
           `done in ${((performance.now() - started) / 1000).toFixed(1)}s (${(performance.now() / 1000).toFixed(1)}s since start)\n`,

@@ -131,7 +131,8 @@ export function register(program: Command, run: CommandRunner): void {
             2,
           )}\n`,
         );
-      process.stdout.write(describe(result, opts.dryRun === true));
+      // A dry run's stdout is the JSON alone (`notify --dry-run | jq`); the summary goes to stderr.
+      (opts.dryRun ? process.stderr : process.stdout).write(describe(result, opts.dryRun === true));
       if (result.delivery?.configurationError)
         process.stderr.write(`hyperaudit: ${configurationProblem(result.delivery.configurationError)}\n`);
       if (result.delivery && result.delivery.remaining.length > 0) return EXIT.undelivered;

@@ -148,8 +148,13 @@ export function register(program: Command, run: CommandRunner): void {
         simOpts.start = new Date(opts.start).toISOString();
       }
       const emit = async (text: string) => {
-        if (opts.out !== undefined) await writeFile(opts.out, text);
-        else process.stdout.write(text);
+        if (opts.out === undefined) {
+          process.stdout.write(text);
+          return;
+        }
+        await writeFile(opts.out, text);
+        // With --out, a one-line summary still tells the user what was written where.
+        process.stderr.write(`wrote ${opts.format} simulation to ${opts.out} (${Buffer.byteLength(text)} bytes)\n`);
       };
       try {
         if (opts.accounting === 'cloudsim') {

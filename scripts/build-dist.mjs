@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * Compiles src/ to dist/ as plain ES modules, one .js file per .ts file, so the CLI starts without compiling
+ * TypeScript on every call (`npm install` runs this through `prepare`; `npm pack` ships dist/).
+ *
+ * Why file-for-file rather than one bundle: dist/ keeps src/'s layout at the same depth, so every path a module
+ * finds from its own location (`../../rules`, `./assets/`, `./dynalite-server.cjs`) means the same file in both,
+ * and a command imports only the modules it uses. esbuild transpiles; it does not rewrite extensionless relative
+ * imports (which Node's ESM loader refuses), so the plugin below resolves each one to the file it names and
+ * marks it external with its .js name. Files other than .ts (assets, the state machine JSON, the dynalite child
+ * script) are copied as they are.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const srcDir = join(root, 'src');
+const distDir = join(root, 'dist');
+// Built beside dist/ and swapped in by renames, so a CLI started during a rebuild (tests spawn it in
+// parallel) finds either the old tree or the new one, never half of one.
+const outDir = join(root, `dist.building-${process.pid}`);
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? walk(path) : [path];
+  });
+}
+
+const files = walk(srcDir);
+const entryPoints = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+
+/** `./x` → `./x.js`, `./dir` → `./dir/index.js`; anything else (JSON, .cjs, packages) is left as written. */
+const relativeImports = {
+  name: 'relative-imports-as-js',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?(\/|$)/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const target = resolve(args.resolveDir, args.path);
+      if (existsSync(`${target}.ts`)) return { path: `${args.path}.js`, external: true };
+      if (existsSync(join(target, 'index.ts')))
+        return { path: `${args.path.replace(/\/$/, '')}/index.js`, external: true };
+      if (existsSync(target) && statSync(target).isFile()) {
+        // A file outside src/ (rules/rule.schema.json) stays where it is: dist/ is at src/'s depth.
+        return { path: args.path, external: true };
+      }
+      return { errors: [{ text: `cannot resolve ${args.path} from ${relative(root, args.importer)}` }] };
+    });
+  },
+};
+
+rmSync(outDir, { recursive: true, force: true });
+try {
+  await build({
+    entryPoints,
+    outdir: outDir,
+    outbase: srcDir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.19',
+    logLevel: 'warning',
+    plugins: [relativeImports],
+  });
+  for (const file of files.filter((f) => !f.endsWith('.ts'))) {
+    const to = join(outDir, relative(srcDir, file));
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(file, to);
+  }
+  // bin/hyperaudit.js compares this stamp with src/ to notice a dist/ older than the source it came from.
+  writeFileSync(join(outDir, 'BUILT'), `${new Date().toISOString()}\n`);
+  const old = join(root, `dist.old-${process.pid}`);
+  if (existsSync(distDir)) renameSync(distDir, old);
+  renameSync(outDir, distDir);
+  rmSync(old, { recursive: true, force: true });
+} finally {
+  rmSync(outDir, { recursive: true, force: true });
+}
+process.stdout.write(`dist/: ${entryPoints.length} modules from src${sep}\n`);

@@ -1,0 +1,39 @@
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { issuesInWords } from '../sources/issue-words';
+import { InputError } from './exit-codes';
+
+/** A params file is a few lines per rule; anything near this is not one. */
+const MAX_PARAMS_BYTES = 1024 * 1024;
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const ParamsFile = z.record(z.string(), z.record(z.string(), z.union([Scalar, z.array(Scalar)])));
+export type ParamOverrides = z.infer<typeof ParamsFile>;
+
+export const PARAMS_OPTION_HELP =
+  'JSON or YAML map of rule id → {param: value} overriding rule thresholds (e.g. {"esxi.patch-level": {"minBuild": 24022510}})';
+
+/** Reads `--params FILE`; a file that cannot be read or is not a map of rule id → params exits 1 naming it. */
+export function readParamsFile(file: string): ParamOverrides {
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_PARAMS_BYTES) throw new InputError(`${file}: params file larger than 1 MiB`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${file}: cannot read params file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw new InputError(
+      `${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
+    );
+  }
+  const parsed = ParamsFile.safeParse(raw);
+  if (!parsed.success) throw new InputError(`${file}: ${issuesInWords(parsed.error.issues)}`);
+  return parsed.data;
+}
