@@ -1,3 +1,4 @@
+import { getOrCreate } from '../model/get-or-create';
 import { emptyFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
 import type { ResourceType } from '../model/finding';
 import type { CompiledRules, Evaluation, Scope } from './compile';
@@ -145,6 +146,7 @@ export function mergeEvaluations(parts: readonly Evaluation[]): Evaluation {
   );
   const order: string[] = [];
   const ids = new Map<string, string[]>();
+  const unverified = new Map<string, string[]>();
   for (const part of parts) {
     for (const c of part.coverage) {
       const list = ids.get(c.ruleId);
@@ -153,8 +155,14 @@ export function mergeEvaluations(parts: readonly Evaluation[]): Evaluation {
         ids.set(c.ruleId, [...c.resourceIds]);
         order.push(c.ruleId);
       }
+      if (c.unverifiedIds !== undefined) getOrCreate(unverified, c.ruleId, () => []).push(...c.unverifiedIds);
     }
   }
-  const coverage: RuleCoverage[] = order.map((ruleId) => ({ ruleId, resourceIds: ids.get(ruleId)!.sort() }));
+  const coverage: RuleCoverage[] = order.map((ruleId) => {
+    const entry: RuleCoverage = { ruleId, resourceIds: ids.get(ruleId)!.sort() };
+    const unknown = unverified.get(ruleId);
+    if (unknown !== undefined) entry.unverifiedIds = unknown.sort();
+    return entry;
+  });
   return { hits, coverage };
 }
