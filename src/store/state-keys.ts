@@ -97,6 +97,8 @@ const RunSummary = z.object({
   hosts: z.number(),
   vms: z.number(),
   open: Counts,
+  /** Findings that fail only on defaults or unreported values, by severity (issue 15 item 9). */
+  unverified: Counts.optional(),
   waived: z.number(),
   resolved: z.number(),
   energyKWh: z.number().optional(),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoStore } from '../../src/store/dynamo-store';
+import { STATE, writeState } from '../../src/store/state-keys';
 import { finding } from './findings-fixture';
 import { startSlackLikeServer, type SlackLikeServer } from '../support/slack-like-server';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -38,6 +39,15 @@ describe('notify: what a Slack reader sees for a breach and for a resolved findi
     dynamo = await startLocalDynamo('hyperaudit-notify-breach-');
     store = dynamo.store;
     slack = await startSlackLikeServer();
+    // The findings below are written directly, so record the audit that would have written them: without a current
+    // audit `report` and `notify` audit the (empty) fleet first and the breach would resolve (issue 15 item 8).
+    await writeState(store, STATE.auditLatest, {
+      generatedAt: '2026-11-25T11:00:00.000Z',
+      profile: 'scg',
+      mode: 'full',
+      summary: { hosts: 0, vms: 0, findings: {} },
+      fleet: { hosts: 0, vms: 0, perimeters: 0 },
+    });
   });
   afterAll(async () => {
     await slack?.close();
