@@ -1,12 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord } from 'aws-lambda';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateChanges } from '../../src/app/evaluate-changes';
 import { loadRules } from '../../src/engine/load-rules';
@@ -23,51 +16,11 @@ import {
   type DynamoDbLocal,
 } from '../support/dynamodb-local';
 import { fleetEvents } from '../functions/helpers/fleet-fixture';
+import { asLambdaRecord, readStream } from '../support/dynamodb-stream';
 
 const unavailable = dynamoDbLocalUnavailable();
 if (unavailable !== undefined) console.warn(`DynamoDB Local stream test skipped: ${unavailable}`);
 const now = () => new Date('2026-11-26T06:00:00.000Z');
-
-/** What the Lambda event source mapping hands the function: the stream record as JSON, times in epoch seconds. */
-function asLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
-  const json = JSON.parse(JSON.stringify(record)) as DynamoDBRecord & {
-    dynamodb?: { ApproximateCreationDateTime?: unknown };
-  };
-  const created = record.dynamodb?.ApproximateCreationDateTime;
-  return {
-    ...json,
-    eventSourceARN: streamArn,
-    dynamodb: {
-      ...json.dynamodb,
-      ...(created instanceof Date && { ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) }),
-    },
-  };
-}
-
-/** Every record of every shard, oldest first, through DescribeStream, GetShardIterator and GetRecords. */
-async function readStream(streams: DynamoDBStreamsClient, streamArn: string): Promise<_Record[]> {
-  const records: _Record[] = [];
-  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-  for (const shard of StreamDescription?.Shards ?? []) {
-    let iterator = (
-      await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
-    // An open shard always returns a next iterator; stop at the first empty page, as everything was written before.
-    while (iterator !== undefined) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      records.push(...(page.Records ?? []));
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records;
-}
 
 const key = (f: Finding) => `${f.ruleId} ${f.resourceId} ${f.status} ${f.severity}`;
 

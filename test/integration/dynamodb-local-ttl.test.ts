@@ -4,13 +4,7 @@ import {
   ScanCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
@@ -22,6 +16,7 @@ import { EVENT_SK_PREFIX } from '../../src/store/items';
 import { ensureTable } from '../../src/store/open-store';
 import { TABLE } from '../../src/store/table';
 import { fleetEvents } from '../functions/helpers/fleet-fixture';
+import { asLambdaRecord, readStream } from '../support/dynamodb-stream';
 import {
   credentials,
   dynamoDbLocalUnavailable,
@@ -54,26 +49,11 @@ async function streamRecords(ddb: DynamoDbLocal): Promise<DynamoDBRecord[]> {
   const arn = (await ddb.client.send(new DescribeTableCommand({ TableName: TABLE_NAME }))).Table?.LatestStreamArn;
   if (arn === undefined) throw new Error('the table has no stream');
   const streams = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: 'eu-west-1', credentials });
-  const records: _Record[] = [];
   try {
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      let iterator = (
-        await streams.send(
-          new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-        )
-      ).ShardIterator;
-      while (iterator !== undefined) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        records.push(...(page.Records ?? []));
-        if ((page.Records ?? []).length === 0) break;
-        iterator = page.NextShardIterator;
-      }
-    }
+    return (await readStream(streams, arn)).map((r) => asLambdaRecord(r, arn));
   } finally {
     streams.destroy();
   }
-  return JSON.parse(JSON.stringify(records)) as DynamoDBRecord[];
 }
 
 describe.skipIf(unavailable !== undefined)('event history expiry (TTL) on DynamoDB Local', () => {
