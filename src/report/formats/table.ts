@@ -21,14 +21,15 @@ const PADDING = 2;
 
 /**
  * Column widths for `width`: severity and status are fixed; rule ids and resource names share the rest with the
- * title (which wraps), each keeping a readable minimum, so a narrow terminal gets a taller table, never a wider one.
+ * title (which wraps), each keeping a readable minimum, so a terminal of 60 columns or more gets a taller table, never
+ * a wider one.
  */
 export function columnWidths(width: number): [number, number, number, number, number] {
   const borders = 6;
   const rest = Math.max(0, width - borders - SEVERITY_WIDTH - STATUS_WIDTH);
-  const rule = Math.min(34, Math.max(14, Math.round(rest * 0.26)));
-  const resource = Math.min(48, Math.max(16, Math.round(rest * 0.36)));
-  const title = Math.max(16, rest - rule - resource);
+  const rule = Math.min(34, Math.max(10, Math.round(rest * 0.26)));
+  const resource = Math.min(48, Math.max(12, Math.round(rest * 0.36)));
+  const title = Math.max(10, rest - rule - resource);
   return [SEVERITY_WIDTH, STATUS_WIDTH, rule, resource, title];
 }
 
