@@ -4,7 +4,7 @@ import { progressWanted } from '../../src/cli/command-progress';
 import { colourWanted, outputWidth, severityPainter, terminalTableLayout } from '../../src/cli/terminal-style';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
-import { formatTable } from '../../src/report/formats/table';
+import { columnWidths, formatTable } from '../../src/report/formats/table';
 import { MemoryStore } from '../../src/store/memory-store';
 
 const tty = { isTTY: true, columns: 80 };
@@ -90,5 +90,22 @@ describe('the audit table on a terminal', () => {
     const plain = formatTable(result);
     expect(plain).not.toContain('\u001b[');
     for (const line of plain.split('\n').slice(1, -1)) expect([...line].length).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('column widths', () => {
+  it('always add up to the width asked for, from 60 columns up', () => {
+    for (let width = 60; width <= 240; width += 7) {
+      const sum = columnWidths(width, { rule: 40, resource: 80 }).reduce((a, b) => a + b, 0) + 6;
+      expect(sum, String(width)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('give room short rule ids do not use to long resource names', () => {
+    const [, , rule, resource] = columnWidths(100, { rule: 8, resource: 60 });
+    const [, , ruleDefault, resourceDefault] = columnWidths(100);
+    expect(rule).toBe(10);
+    expect(resource).toBeGreaterThan(resourceDefault);
+    expect(rule + resource).toBeLessThanOrEqual(ruleDefault + resourceDefault + 10);
   });
 });
