@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadRules, RuleLoadError } from '../../src/engine/load-rules';
 import { readParamsFile } from '../../src/cli/params-option';
 import { runCli } from '../support/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-params-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -57,5 +58,28 @@ describe('--params FILE: rule thresholds without copying rules/', () => {
     const second = await runCli('audit', '--params', unknown, '--data-dir', join(dir, 'never'));
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('params: no rule "nope.rule"');
+  });
+});
+
+describe('report --params FILE', () => {
+  const store = join(dir, 'report-store');
+  const vcsim = join(import.meta.dirname, '..', 'fixtures', 'sources', 'vcenter', 'vcsim');
+
+  it('exits 1 naming a bad params file before touching the store', async () => {
+    const bad = file('report-bad.json', JSON.stringify({ 'esxi.patch-level': 5 }));
+    const run = await runCli('report', '--params', bad, '--data-dir', join(dir, 'never'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${bad}: esxi.patch-level: needs a map (object), got number`);
+  });
+
+  it('audits with the overridden thresholds before writing the report', { timeout: 120_000 }, async () => {
+    expect((await runCli('ingest', vcsim, '--data-dir', store, '--json')).code).toBe(0);
+    const site = file('report-site.yaml', 'esxi.patch-level:\n  minBuild: 99999999\n');
+    const out = join(dir, 'report-out');
+    const run = await runCli('report', '--params', site, '--out', out, '--data-dir', store);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`audited now with --params ${site} (profile scg)`);
+    const findings = readFileSync(join(out, 'report.json'), 'utf8');
+    expect(findings).toContain('build 99999999 or later');
   });
 });

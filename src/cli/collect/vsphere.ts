@@ -6,6 +6,7 @@ import { EXIT, UsageError } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { terminalSafe } from '../terminal-text';
+import { progressWanted } from '../command-progress';
 
 interface VsphereCliOptions extends StoreCliOptions {
   url: string;
@@ -92,7 +93,7 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
         pageSize: positiveInt(opts.pageSize, '--page-size', 10_000),
         timeoutMs: positiveInt(opts.timeout, '--timeout', 3600) * 1000,
       };
-      const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
+      const bar = progressWanted(process.stderr, opts) ? progressBar() : undefined;
       const report = await withStore(opts, (store) =>
         collectVsphere(store, { ...settings, ...(bar && { onProgress: bar.update }) }),
       ).finally(() => bar?.stop());

@@ -5,13 +5,14 @@ import { EXIT } from '../exit-codes';
 import { humanReport, jsonReport } from '../commands/ingest';
 import { withStore, type StoreCliOptions } from '../store-options';
 import { terminalSafe } from '../terminal-text';
+import { progressWanted } from '../command-progress';
 
 /** A progress bar on stderr when it is a terminal and --json is off; a no-op otherwise. */
 export function collectProgress(
   label: string,
   enabled: boolean,
 ): { update(done: number, total: number): void; stop(): void } {
-  if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  if (!progressWanted(process.stderr, { json: !enabled })) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: `${label} | {bar} | {value}/{total}`, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,

@@ -10,6 +10,9 @@ import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { runAudit } from '../../app/audit';
 import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../report/formats';
+import { formatTable } from '../../report/formats/table';
+import { commandProgress } from '../command-progress';
+import { terminalTableLayout } from '../terminal-style';
 
 interface AuditCliOptions extends StoreCliOptions {
   format: AuditFormat;
@@ -84,11 +87,20 @@ export function register(program: Command, run: CommandRunner): void {
     );
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
+      const progress = commandProgress();
+      progress.start('rules');
       const { rules, waivers } = loadInputs(opts);
+      progress.finish(`${rules.length} rules (profile ${opts.profile})`);
+      progress.start('audit');
       const result = await withStore(opts, (store) =>
         runAudit(store, { rules, waivers, profile: opts.profile, full: true }),
       );
-      const text = AUDIT_FORMATS[opts.format](result);
+      progress.finish(`${result.summary.hosts} hosts, ${result.summary.vms} VMs, ${result.findings.length} findings`);
+      // Only a table read on this terminal takes its width and colours; a file gets the portable default.
+      const text =
+        opts.format === 'table' && opts.out === undefined
+          ? formatTable(result, terminalTableLayout(process.stdout, process.env))
+          : AUDIT_FORMATS[opts.format](result);
       if (opts.out !== undefined) {
         writeFileSync(opts.out, text);
         process.stderr.write(`wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings)\n`);

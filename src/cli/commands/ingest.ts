@@ -12,6 +12,7 @@ import { EXIT } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { terminalSafe } from '../terminal-text';
+import { progressWanted } from '../command-progress';
 
 interface IngestCliOptions extends StoreCliOptions {
   source?: SourceName;
@@ -59,7 +60,7 @@ export function register(program: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((paths: string[], opts: IngestCliOptions) =>
     run(async () => {
       const future = futurePolicyFrom(opts.maxClockSkew);
-      const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
+      const bar = progressWanted(process.stderr, opts) ? progressBar() : undefined;
       let report: IngestReport;
       try {
         report = await withStore(opts, async (store) => {

@@ -4,6 +4,7 @@ import { fleetToJson } from '../../model/fleet';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { terminalSafe } from '../terminal-text';
+import { colourWanted } from '../terminal-style';
 
 interface InventoryCliOptions extends StoreCliOptions {
   json?: boolean;
@@ -21,8 +22,8 @@ export function register(program: Command, run: CommandRunner): void {
         process.stdout.write(`${JSON.stringify(fleet, null, 2)}\n`);
         return;
       }
-      // Colour only for a terminal: piped output stays plain text.
-      const style = { compact: true, ...(!process.stdout.isTTY && { head: [], border: [] }) };
+      // Colour only for a terminal without NO_COLOR: piped output stays plain text.
+      const style = { compact: true, ...(!colourWanted(process.stdout, process.env) && { head: [], border: [] }) };
       const hosts = new Table({ head: ['host', 'name', 'hypervisor', 'cluster', 'perimeter', 'state'], style });
       for (const h of fleet.hosts) {
         const state = [h.connectionState, h.maintenanceMode ? 'maintenance' : undefined].filter(Boolean).join(', ');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../main';
-import { EXIT, UsageError } from '../exit-codes';
+import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { generateReport, reportTimestamp } from '../../app/report';
 import { auditReportFormats } from '../../report/html/audit-formats';
@@ -9,10 +9,39 @@ import { readState, STATE } from '../../store/state-keys';
 import { ensureCurrentAudit } from '../../app/current-audit';
 import { stampLine } from '../../app/audit-stamp';
 import type { Profile } from '../../engine/types';
+import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
+import { runAudit } from '../../app/audit';
+import type { FleetStore } from '../../store/types';
+import { PARAMS_OPTION_HELP, readParamsFile, type ParamOverrides } from '../params-option';
+import { commandProgress } from '../command-progress';
 
 interface ReportCliOptions extends StoreCliOptions {
   out?: string;
   url?: string;
+  params?: string;
+}
+
+/**
+ * With `--params` the findings must reflect the site's thresholds, so the report always audits first with them
+ * (under the stored audit's profile and waivers); without it, the stored audit is used when it is current.
+ */
+async function auditForReport(store: FleetStore, params: { file: string; overrides: ParamOverrides } | undefined) {
+  if (params === undefined) {
+    const current = await ensureCurrentAudit(store);
+    return current.auditedBecause === undefined
+      ? undefined
+      : `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`;
+  }
+  const profile = ((await readState(store, STATE.auditLatest))?.profile ?? 'scg') as Profile;
+  let rules: ReturnType<typeof loadRules>;
+  try {
+    rules = loadRules(DEFAULT_RULES_DIR, { profile, paramOverrides: params.overrides });
+  } catch (err) {
+    if (err instanceof RuleLoadError) throw new InputError(err.message);
+    throw err;
+  }
+  await runAudit(store, { rules, profile, full: true });
+  return `audited now with --params ${params.file} (profile ${profile})`;
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -20,7 +49,8 @@ export function register(program: Command, run: CommandRunner): void {
     .command('report')
     .description('Write the self-contained HTML report with JSON, CSV and the audit formats beside it')
     .option('--out <dir>', 'output directory (default: <data-dir>/reports/<timestamp>/, copied to reports/latest/)')
-    .option('--url <url>', 'where people will open report.html (e.g. its S3 URL); used as the link in Slack digests');
+    .option('--url <url>', 'where people will open report.html (e.g. its S3 URL); used as the link in Slack digests')
+    .option('--params <file>', PARAMS_OPTION_HELP);
   addStoreOptions(cmd).action((opts: ReportCliOptions) =>
     run(async () => {
       if (opts.url !== undefined) {
@@ -30,23 +60,29 @@ export function register(program: Command, run: CommandRunner): void {
           throw new UsageError(`--url ${JSON.stringify(opts.url)} is not a URL`);
         }
       }
+      // A bad params file exits 1 before the store is opened.
+      const params =
+        opts.params !== undefined ? { file: opts.params, overrides: readParamsFile(opts.params) } : undefined;
+      const progress = commandProgress();
       const now = new Date();
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (store) => {
-        const current = await ensureCurrentAudit(store);
-        if (current.auditedBecause !== undefined)
-          process.stderr.write(
-            `hyperaudit: ${current.auditedBecause}: audited now (profile ${current.stamp.profile})\n`,
-          );
+        progress.start('audit');
+        const audited = await auditForReport(store, params);
+        progress.finish(audited === undefined ? 'stored audit is current' : 'audited now');
+        if (audited !== undefined) process.stderr.write(`hyperaudit: ${audited}\n`);
         // SARIF/JUnit describe the rules of the profile the last audit used.
         const profile = (await readState(store, STATE.auditLatest))?.profile as Profile | undefined;
-        return generateReport(store, {
+        progress.start('report');
+        const written = await generateReport(store, {
           outDir: opts.out ?? join(reports, reportTimestamp(now)),
           ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
           ...(opts.url !== undefined && { publicUrl: opts.url }),
           formats: auditReportFormats(profile !== undefined ? { profile } : {}),
           now,
         });
+        progress.finish(`${written.files.length} files`);
+        return written;
       });
       for (const warning of output.warnings) process.stderr.write(`hyperaudit: ${warning}\n`);
       const open = Object.entries(output.summary.open)

@@ -6,6 +6,7 @@ import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { InputError, UsageError } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { terminalSafe } from '../terminal-text';
+import { colourWanted } from '../terminal-style';
 
 interface RulesOptions {
   rules?: string;
@@ -15,7 +16,7 @@ interface RulesOptions {
 }
 
 const write = (s: string) => process.stdout.write(s);
-const style = () => ({ compact: true, ...(!process.stdout.isTTY && { head: [], border: [] }) });
+const style = () => ({ compact: true, ...(!colourWanted(process.stdout, process.env) && { head: [], border: [] }) });
 
 function load(opts: RulesOptions): LoadedRule[] {
   try {

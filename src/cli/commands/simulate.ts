@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
+import { commandProgress } from '../command-progress';
 import { loadTraceDirectory, runSimulation, simulateStored, type SimulationOptions } from '../../app/simulate';
 import { SimulationInputError } from '../../simulation/compile';
 import { simulateCloudSim, type CloudSimResult } from '../../simulation/cloudsim';
@@ -134,6 +135,14 @@ export function register(program: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((opts: SimulateCliOptions) =>
     run(async () => {
       const simOpts: SimulationOptions = {};
+      const progress = commandProgress();
+      /** Runs one step of the simulation under a progress line (a terminal on stderr only). */
+      const step = async <T>(name: string, work: () => T | Promise<T>, detail: (r: T) => string): Promise<T> => {
+        progress.start(name);
+        const value = await work();
+        progress.finish(detail(value));
+        return value;
+      };
       const steps = integer('--steps', opts.steps, 1, 100_000);
       const stepSeconds = integer('--step-seconds', opts.stepSeconds, 1, 86_400);
       const trials = integer('--trials', opts.trials, 0, 10_000_000);
@@ -164,15 +173,25 @@ export function register(program: Command, run: CommandRunner): void {
             throw new UsageError(
               '--accounting cloudsim runs CloudSim’s own scenario; it takes no --scenario or --what-if',
             );
-          const traces = await loadTraceDirectory(opts.traces);
+          const traces = await step(
+            'traces',
+            () => loadTraceDirectory(opts.traces as string),
+            (t) => `${t.size} traces`,
+          );
           if (opts.policy !== undefined) {
             const perimeters = opts.perimeters !== undefined ? await readPerimeterMap(opts.perimeters) : undefined;
             let run: ConsolidationRun;
             try {
-              run = runConsolidation([...traces.values()], opts.policy, {
-                ...(stepSeconds !== undefined ? { stepSeconds } : {}),
-                ...(perimeters ? { perimeters } : {}),
-              });
+              const policy = opts.policy;
+              run = await step(
+                'consolidate',
+                () =>
+                  runConsolidation([...traces.values()], policy, {
+                    ...(stepSeconds !== undefined ? { stepSeconds } : {}),
+                    ...(perimeters ? { perimeters } : {}),
+                  }),
+                () => `policy ${policy}`,
+              );
             } catch (err) {
               if (err instanceof PerimeterMapError) throw new InputError(`${opts.perimeters}: ${err.message}`);
               throw err;
@@ -185,7 +204,11 @@ export function register(program: Command, run: CommandRunner): void {
             return EXIT.ok;
           }
           if (opts.perimeters !== undefined) throw new UsageError('--perimeters needs --policy');
-          const result = simulateCloudSim([...traces.values()], stepSeconds !== undefined ? { stepSeconds } : {});
+          const result = await step(
+            'simulate',
+            () => simulateCloudSim([...traces.values()], stepSeconds !== undefined ? { stepSeconds } : {}),
+            () => 'CloudSim accounting',
+          );
           await emit(
             opts.format === 'json' ? `${JSON.stringify(cloudSimJson(result), null, 2)}\n` : formatCloudSim(result),
           );
@@ -205,15 +228,33 @@ export function register(program: Command, run: CommandRunner): void {
           if (simOpts.start === undefined && scenario.start !== undefined) simOpts.start = scenario.start;
         }
         let traces: Map<string, Trace> | undefined;
-        if (opts.traces !== undefined)
-          traces = await loadTraceDirectory(opts.traces, fleet ? traceNames(fleet) : undefined);
+        const traceDir = opts.traces;
+        if (traceDir !== undefined)
+          traces = await step(
+            'traces',
+            () => loadTraceDirectory(traceDir, fleet ? traceNames(fleet) : undefined),
+            (t) => `${t.size} traces`,
+          );
         if (traces) simOpts.traces = traces;
 
         if (changes) {
-          const base = fleet ?? (await withStore(opts, (store) => store.loadFleet()));
+          const stored = fleet;
+          const base = await step(
+            'fleet',
+            () => stored ?? withStore(opts, (store) => store.loadFleet()),
+            (f) => `${f.hosts.size} hosts, ${f.vms.size} VMs`,
+          );
           const applied = applyWhatIf(base, changes);
-          const before = runSimulation(base, simOpts);
-          const after = runSimulation(applied.fleet, simOpts);
+          const before = await step(
+            'before',
+            () => runSimulation(base, simOpts),
+            (r) => `${r.window.steps} steps`,
+          );
+          const after = await step(
+            'after',
+            () => runSimulation(applied.fleet, simOpts),
+            () => `${changes.length} changes applied`,
+          );
           const report = compareResults(changes, applied.notes, before, after);
           await emit(
             opts.format === 'json'
@@ -222,9 +263,15 @@ export function register(program: Command, run: CommandRunner): void {
           );
           return EXIT.ok;
         }
-        const result = fleet
-          ? runSimulation(fleet, simOpts)
-          : (await withStore(opts, (store) => simulateStored(store, simOpts))).result;
+        const scenarioFleet = fleet;
+        const result = await step(
+          'simulate',
+          async () =>
+            scenarioFleet
+              ? runSimulation(scenarioFleet, simOpts)
+              : (await withStore(opts, (store) => simulateStored(store, simOpts))).result,
+          (r) => `${r.window.steps} steps × ${r.window.stepSeconds}s, ${r.trials} trials`,
+        );
         await emit(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSimulation(result));
         return EXIT.ok;
       } catch (err) {
