@@ -150,6 +150,7 @@ export function mergeEvaluations(parts: readonly Evaluation[]): Evaluation {
   );
   const order: string[] = [];
   const ids = new Map<string, string[]>();
+  const unverified = new Map<string, string[]>();
   for (const part of parts) {
     for (const c of part.coverage) {
       const list = ids.get(c.ruleId);
@@ -158,8 +159,17 @@ export function mergeEvaluations(parts: readonly Evaluation[]): Evaluation {
         ids.set(c.ruleId, [...c.resourceIds]);
         order.push(c.ruleId);
       }
+      if (c.unverifiedIds !== undefined && c.unverifiedIds.length > 0) {
+        const u = unverified.get(c.ruleId);
+        if (u) u.push(...c.unverifiedIds);
+        else unverified.set(c.ruleId, [...c.unverifiedIds]);
+      }
     }
   }
-  const coverage: RuleCoverage[] = order.map((ruleId) => ({ ruleId, resourceIds: ids.get(ruleId)!.sort() }));
+  // Each resource is in exactly one shard, so concatenating and sorting gives the whole-fleet lists.
+  const coverage: RuleCoverage[] = order.map((ruleId) => {
+    const u = unverified.get(ruleId);
+    return { ruleId, resourceIds: ids.get(ruleId)!.sort(), ...(u !== undefined && { unverifiedIds: u.sort() }) };
+  });
   return { hits, coverage };
 }
