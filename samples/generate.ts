@@ -667,6 +667,17 @@ PLANT_IOPS_HOST.storage = { iopsCapacity: 20000 };
   for (const vm of onHost) vm.workload = { ...vm.workload, iops: each };
 }
 
+/**
+ * VM sprawl: the vSphere collector reports every ESXi VM's snapshot tree (none for most); one database kept the
+ * snapshot taken before an upgrade three weeks earlier, and one app server collected a chain of six. No PRNG draw
+ * here, so the rest of the fleet is unchanged.
+ */
+for (const vm of vms) if (hostById.get(vm.hostId)?.hypervisor?.vendor === 'vmware') vm.snapshots = { count: 0 };
+export const PLANT_OLD_SNAPSHOT_VM = byName('ams-prod-orders-db-01a');
+PLANT_OLD_SNAPSHOT_VM.snapshots = { count: 1, oldest: '2026-10-29T22:15:00.000Z' };
+export const PLANT_MANY_SNAPSHOTS_VM = byName('fra-prod-crm-app-01a');
+PLANT_MANY_SNAPSHOTS_VM.snapshots = { count: 6, oldest: '2026-11-16T03:00:00.000Z' };
+
 /** N+1: dev cluster memory so full that losing the largest host leaves its VMs nowhere to restart. */
 export const PLANT_NPLUS1_CLUSTER = 'fra-pve';
 
@@ -1121,6 +1132,8 @@ const summary = {
     nPlus1Cluster: PLANT_NPLUS1_CLUSTER,
     nPlus1ClusterMemGiB: vms.filter((v) => v.cluster === PLANT_NPLUS1_CLUSTER).reduce((n, v) => n + v.memoryMiB, 0) / 1024,
     lostHost: PLANT_LOST_HOST.id,
+    oldSnapshotVm: PLANT_OLD_SNAPSHOT_VM.id,
+    manySnapshotsVm: PLANT_MANY_SNAPSHOTS_VM.id,
     vebaDriftVm: PLANT_VEBA_DRIFT_VM?.id,
   },
 };

@@ -129,7 +129,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
   const waivers = opts.waivers ?? storedWaivers ?? [];
   const readMs = lap();
-  const index = indexFleet(fleet, simulation);
+  const index = indexFleet(fleet, simulation, now);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
   const evaluation = new CompiledRules(rules).evaluate(index, scope);

@@ -20,9 +20,14 @@ export interface FleetIndex {
    * absent when the index holds the whole fleet.
    */
   perimeterMemberCounts?: ReadonlyMap<string, number>;
+  /**
+   * The audit's time (ISO 8601), which age facts (snapshot age) measure against, so facts never read the clock;
+   * absent when the caller audits no particular moment (plans), and then those facts are not reported.
+   */
+  auditedAt?: string;
 }
 
-export function indexFleet(fleet: Fleet, simulationMeta?: unknown): FleetIndex {
+export function indexFleet(fleet: Fleet, simulationMeta?: unknown, auditedAt?: string): FleetIndex {
   const vmsByHost = new Map<string, VmView[]>();
   const vmsByPerimeter = new Map<string, VmView[]>();
   for (const vm of fleet.vms.values()) {
@@ -38,6 +43,7 @@ export function indexFleet(fleet: Fleet, simulationMeta?: unknown): FleetIndex {
     vmsByPerimeter,
     simulation: readSimulation(simulationMeta),
     hostPerimeters: new Map(),
+    ...(auditedAt !== undefined && { auditedAt }),
   };
 }
 

@@ -90,8 +90,13 @@ export interface ShardEvaluation extends Evaluation {
   perimeterMembers: Record<string, number>;
 }
 
-export function evaluateShard(rules: CompiledRules, slice: FleetSlice, simulation?: unknown): ShardEvaluation {
-  const index = indexFleet(slice.fleet, simulation);
+export function evaluateShard(
+  rules: CompiledRules,
+  slice: FleetSlice,
+  simulation?: unknown,
+  auditedAt?: string,
+): ShardEvaluation {
+  const index = indexFleet(slice.fleet, simulation, auditedAt);
   const scope: Scope = {
     host: slice.hostIds,
     vm: slice.vmIds,

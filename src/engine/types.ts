@@ -29,6 +29,8 @@ export interface RuleFixture {
   vms?: Record<string, unknown>[];
   perimeters?: Record<string, unknown>[];
   simulation?: Record<string, unknown>;
+  /** The audit time the fixture is evaluated at (ISO 8601); age facts are unknown without it. */
+  auditedAt?: string;
   subject: string;
 }
 

@@ -13,6 +13,7 @@
  * multi-failure state once. Trials where no other failure touches h's cluster or apps reuse the
  * single-failure outcome computed once.
  */
+import { toleratedHostFailures } from '../model/failover-capacity';
 import { getOrCreate } from '../model/get-or-create';
 import type { AvailabilityDefaults } from './coefficients';
 import { HOURS_PER_YEAR } from './coefficients';
@@ -490,38 +491,32 @@ export function runAvailability(input: AvailabilityInput, opts: AvailabilityOpti
 }
 
 /**
- * Worst-case HA tolerance: fail the busiest hosts first (by memory, then CPU their VMs use) and count how
- * many can fail while the rest of the cluster's spare still covers everything that needs restarting.
+ * HA tolerance by the one N+1 definition (src/model/failover-capacity.ts), as `consolidation.cluster-n-plus-one`
+ * applies it: a host's capacity is its spare plus what its VMs use, and the worst k failures are the k largest
+ * hosts (it used to fail only the busiest ones, and could call a cluster N+1 the audit did not).
  */
 function toleratedFailures(hosts: readonly number[], hostVms: number[][], input: AvailabilityInput): number {
-  const usage = hosts
-    .filter((h) => input.inService[h])
-    .map((h) => {
-      let cpu = 0;
-      let mem = 0;
-      for (const v of hostVms[h]!) {
-        cpu += input.vmCpu[v]!;
-        mem += input.vmMem[v]!;
-      }
-      return { h, cpu, mem };
-    })
-    .sort((a, b) => b.mem - a.mem || b.cpu - a.cpu || a.h - b.h);
-  let tolerated = 0;
-  for (let k = 1; k < usage.length; k++) {
-    let needCpu = 0;
-    let needMem = 0;
-    for (let i = 0; i < k; i++) {
-      needCpu += usage[i]!.cpu;
-      needMem += usage[i]!.mem;
+  const serving = hosts.filter((h) => input.inService[h]);
+  const cpu: number[] = [];
+  const mem: number[] = [];
+  let cpuDemand = 0;
+  let memDemand = 0;
+  for (const h of hosts) {
+    let usedCpu = 0;
+    let usedMem = 0;
+    for (const v of hostVms[h]!) {
+      usedCpu += input.vmCpu[v]!;
+      usedMem += input.vmMem[v]!;
     }
-    let spareCpu = 0;
-    let spareMem = 0;
-    for (let i = k; i < usage.length; i++) {
-      spareCpu += input.spareCpu[usage[i]!.h]!;
-      spareMem += input.spareMem[usage[i]!.h]!;
-    }
-    if (needCpu <= spareCpu + 1e-9 && needMem <= spareMem + 1e-9) tolerated = k;
-    else break;
+    cpuDemand += usedCpu;
+    memDemand += usedMem;
+    if (!input.inService[h]) continue;
+    // Unknown capacity is +Infinity spare: such a host is left out of that dimension.
+    if (Number.isFinite(input.spareCpu[h]!)) cpu.push(input.spareCpu[h]! + usedCpu);
+    if (Number.isFinite(input.spareMem[h]!)) mem.push(input.spareMem[h]! + usedMem);
   }
-  return tolerated;
+  return toleratedHostFailures(serving.length, [
+    { capacities: cpu, demand: cpuDemand },
+    { capacities: mem, demand: memDemand },
+  ]);
 }

@@ -50,6 +50,9 @@ export function plantedFindings(): { ruleId: string; resourceId: string; status:
     open('consolidation.nic-failover-capacity', 'uplinkHost'),
     open('consolidation.iops-over-capacity', 'iopsHost'),
     open('consolidation.cluster-n-plus-one', 'nPlus1Cluster'),
+    open('sprawl.old-snapshot', 'oldSnapshotVm'),
+    open('sprawl.old-snapshot', 'manySnapshotsVm'),
+    open('sprawl.many-snapshots', 'manySnapshotsVm'),
     open('simulation.host-overloaded', 'overcommitHost'),
     open('simulation.host-overloaded', 'peaksHost'),
   ];

@@ -195,6 +195,22 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     expect(open(afterMove, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(false);
   });
 
+  it('reports a VM without snapshots as having none, and one with snapshots with their count and oldest time', async () => {
+    const admin = await VcsimAdmin.connect(vc);
+    const vm = await admin.byName('VirtualMachine', 'DC0_H0_VM0');
+    await admin.snapshot(vm, 'before-patch');
+    await admin.snapshot(vm, 'after-patch');
+    await admin.close();
+    const report = await collectVsphere(db.store, opts);
+    const fleet = await db.store.loadFleet();
+    const snapped = fleet.vms.get(`${report.instanceUuid}/${vm.obj.value}`);
+    expect(snapped?.snapshots?.count).toBe(2);
+    expect(Date.parse(snapped?.snapshots?.oldest ?? '')).not.toBeNaN();
+    const others = [...fleet.vms.values()].filter((v) => v !== snapped);
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) expect(other.snapshots).toEqual({ count: 0 });
+  });
+
   it('drops a VM deleted in vCenter at the next collection, through an inventory snapshot of the vCenter', async () => {
     const first = await collectVsphere(db.store, opts);
     const admin = await VcsimAdmin.connect(vc);

@@ -9,7 +9,7 @@ import type { LoadedRule, RuleFixture } from '../../src/engine/types';
 const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'scg' });
 
 async function verdict(rule: LoadedRule, fixture: RuleFixture) {
-  const index = indexFleet(fleetFromFixture(fixture), fixture.simulation);
+  const index = indexFleet(fleetFromFixture(fixture), fixture.simulation, fixture.auditedAt);
   const compiled = new CompiledRules([rule]).evaluate(index);
   const reference = await new ReferenceRules([rule]).evaluate(index);
   const fired = (e: typeof compiled) => e.hits.some((h) => h.resourceId === fixture.subject);

@@ -109,6 +109,13 @@ export class VcsimAdmin {
     await this.task('Destroy_Task', moRefXml('_this', vm.obj));
   }
 
+  async snapshot(vm: ObjectContent, name: string): Promise<void> {
+    await this.task(
+      'CreateSnapshot_Task',
+      moRefXml('_this', vm.obj) + el('name', name) + el('memory', false) + el('quiesce', false),
+    );
+  }
+
   async powerOff(vm: ObjectContent): Promise<void> {
     await this.task('PowerOffVM_Task', moRefXml('_this', vm.obj));
   }

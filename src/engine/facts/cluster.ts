@@ -1,3 +1,4 @@
+import { capacityAfterLosing } from '../../model/failover-capacity';
 import { isRunning } from '../../model/vm';
 import type { HostView } from '../../model/fleet';
 import type { ClusterContext } from '../fleet-index';
@@ -29,7 +30,7 @@ export function nPlusOne(ctx: ClusterContext) {
       cpuDemand += (vm.vcpus ?? 0) * (h.cpu?.mhz ?? 0) * (pct / 100);
     }
   }
-  const afterLoss = (caps: number[]) => caps.reduce((a, b) => a + b, 0) - Math.max(...caps);
+  const afterLoss = (caps: number[]) => capacityAfterLosing(caps, 1);
   return {
     servingHosts: hosts.length,
     memoryDemandMiB: round3(memDemand),

@@ -8,6 +8,7 @@ import { hostPerimeterFacts, perimeterFacts, vmPerimeterFacts } from './perimete
 import { hostSettingFacts, vmSettingFacts } from './settings';
 import { hostSimulationFacts } from './simulation';
 import { vmKvmDeviceFacts } from './kvm-devices';
+import { vmSprawlFacts } from './sprawl';
 import { vmBasicFacts } from './vm-basics';
 import { vmConfigFacts } from './vm-config';
 
@@ -30,7 +31,14 @@ export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
     ...hostSimulationFacts,
     ...esxiConfigFacts,
   ]),
-  vm: byId<'vm'>([...vmBasicFacts, ...vmSettingFacts, ...vmPerimeterFacts, ...vmConfigFacts, ...vmKvmDeviceFacts]),
+  vm: byId<'vm'>([
+    ...vmBasicFacts,
+    ...vmSettingFacts,
+    ...vmPerimeterFacts,
+    ...vmConfigFacts,
+    ...vmKvmDeviceFacts,
+    ...vmSprawlFacts,
+  ]),
   cluster: byId<'cluster'>(clusterFacts),
   perimeter: byId<'perimeter'>(perimeterFacts),
 };

@@ -147,7 +147,9 @@ export function mapVm(
   const power = text(p('runtime.powerState'));
   const vcpus = childNumber(p('config.hardware.numCPU'));
   const memory = childNumber(p('config.hardware.memoryMB'));
-  const snaps = snapshots(p('snapshot'));
+  // The collector always asks for `snapshot`, and the PropertyCollector leaves out unset properties: absent means
+  // no snapshot (reported, so the snapshot rules pass), unless vCenter listed it as missing (not readable).
+  const snaps = o.missing.includes('snapshot') ? undefined : (snapshots(p('snapshot')) ?? { count: 0 });
   const vm: Vm = {
     id: scoped(o.obj.value),
     name: text(p('name')) ?? o.obj.value,
