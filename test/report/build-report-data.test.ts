@@ -24,6 +24,22 @@ describe('buildReportData', () => {
     expect([summary.waived, summary.resolved, summary.hosts, summary.vms]).toEqual([1, 1, 3, 4]);
   });
 
+  it('counts unverified findings apart, never as resolved', async () => {
+    const store = await reportStore();
+    const unverified = FINDINGS.filter((f) => f.status === 'open').map((f) => ({
+      ...f,
+      fingerprint: `${f.fingerprint}-u`,
+      status: 'unverified' as const,
+    }));
+    const { summary } = buildReportData({
+      generatedAt: '2026-11-02T00:00:00.000Z',
+      findings: [...FINDINGS, ...unverified],
+      fleet: await store.loadFleet(),
+      trend: [],
+    });
+    expect([summary.unverified, summary.resolved, summary.openTotal]).toEqual([unverified.length, 1, 5]);
+  });
+
   it('scores each host from its own open findings and those of the VMs it runs now', async () => {
     const heat = Object.fromEntries((await data()).heatmap.map((h) => [h.id, [h.risk, h.bucket, h.simulationScore]]));
     // esx-02: high on vm-evil + high perimeter on the clone migrated there + medium on the host itself.

@@ -154,11 +154,13 @@ export function buildReportData(inputs: ReportInputs): ReportData {
   const byCategory: Record<string, number> = {};
   let waived = 0;
   let resolved = 0;
+  let unverified = 0;
   for (const f of findings) {
     if (f.status === 'open') {
       open[f.severity]++;
       byCategory[f.category] = (byCategory[f.category] ?? 0) + 1;
     } else if (f.status === 'waived') waived++;
+    else if (f.status === 'unverified') unverified++;
     else resolved++;
   }
   const data: ReportData = {
@@ -171,6 +173,7 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       openTotal: SEVERITIES.reduce((n, s) => n + open[s], 0),
       waived,
       resolved,
+      unverified,
       byCategory,
     },
     findings,

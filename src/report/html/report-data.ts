@@ -84,6 +84,8 @@ export interface ReportData {
     openTotal: number;
     waived: number;
     resolved: number;
+    /** Findings that fail only on defaults or unreported values: neither open nor resolved. */
+    unverified: number;
     byCategory: Record<string, number>;
   };
   findings: ReportFinding[];

@@ -256,6 +256,7 @@
       }),
     )
     .concat([
+      ['Unverified', s.unverified || 0],
       ['Waived', s.waived],
       ['Resolved', s.resolved],
     ])
