@@ -278,14 +278,18 @@ describe('fold of full snapshots (complete upserts, inventory snapshots)', () =>
           if (joinsInventoriedScope && state.kind === 'vm' && state.id === snap.id) continue;
           const now = after.get(key)!;
           const plainNow = toPlain(now);
+          const plainBefore = toPlain(state);
+          const valueAt = (plain: Record<string, unknown>, top: string, sub: string | undefined) =>
+            sub === undefined ? plain[top] : (plain[top] as Record<string, unknown> | undefined)?.[sub];
           for (const [path, field] of Object.entries(state.fields)) {
             // Strictly newer than the snapshot (the same instant with a larger id is newer too, but keep it simple).
             if (ms(field.s.time) <= ms(t) || !isLive(state)) continue;
             expect(now.fields[path]).toEqual(field);
+            // What the write shows stays shown. A write at the same instant as an earlier removal of the history, with
+            // a smaller id, was already hidden before the snapshot came (a counterexample fast-check found): compare
+            // with what was visible, not with the stored value.
             const [top, sub] = path.split('/') as [string, string | undefined];
-            const value =
-              sub === undefined ? plainNow[top] : (plainNow[top] as Record<string, unknown> | undefined)?.[sub];
-            if (field.v !== null) expect(canonical(value)).toBe(canonical(field.v));
+            expect(canonical(valueAt(plainNow, top, sub))).toBe(canonical(valueAt(plainBefore, top, sub)));
           }
           if (state.seen && ms(state.seen.time) > ms(t)) expect(isLive(now)).toBe(isLive(state));
         }
