@@ -1,10 +1,5 @@
 import type { Fleet } from '../model/fleet';
-import {
-  compareBySeverityThenId,
-  emptySeverityCounts,
-  openCountsBySeverity,
-  type ResourceType,
-} from '../model/finding';
+import { compareBySeverityThenId, countsBySeverity, openCountsBySeverity, type ResourceType } from '../model/finding';
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
 import { buildCompliance } from '../engine/compliance';
@@ -150,8 +145,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
   if (changed.length > 0) await store.putFindings(changed);
   const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
   const counts = openCountsBySeverity(current);
-  const unverified = emptySeverityCounts();
-  for (const f of current) if (f.status === 'unverified') unverified[f.severity]++;
+  const unverified = countsBySeverity(current, 'unverified');
   const result: AuditResult = {
     generatedAt: now,
     profile,

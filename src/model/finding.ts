@@ -15,12 +15,20 @@ export function emptySeverityCounts(): Record<Severity, number> {
 }
 
 /** Open findings per severity (waived and resolved ones are not counted): the summary every output shows. */
+/** Findings of one status, by severity. */
+export function countsBySeverity(
+  findings: Iterable<Pick<Finding, 'status' | 'severity'>>,
+  status: Finding['status'],
+): Record<Severity, number> {
+  const counts = emptySeverityCounts();
+  for (const f of findings) if (f.status === status) counts[f.severity]++;
+  return counts;
+}
+
 export function openCountsBySeverity(
   findings: Iterable<Pick<Finding, 'status' | 'severity'>>,
 ): Record<Severity, number> {
-  const counts = emptySeverityCounts();
-  for (const f of findings) if (f.status === 'open') counts[f.severity]++;
-  return counts;
+  return countsBySeverity(findings, 'open');
 }
 
 /** Most severe first, then by rule and resource, so every listing of findings has one stable order. */

@@ -3,7 +3,7 @@ import type { AuditResult } from '../../engine/audit-result';
 import type { ComplianceRecord } from '../../engine/compliance';
 import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
-import { emptySeverityCounts, openCountsBySeverity, type Finding } from '../../model/finding';
+import { countsBySeverity, openCountsBySeverity, type Finding } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
 import type { ReportFormat } from '../report-format';
 import { AUDIT_FORMATS } from '../formats';
@@ -39,8 +39,7 @@ export function auditResultFromStore(
 ): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = openCountsBySeverity(current);
-  const unverified = emptySeverityCounts();
-  for (const f of current) if (f.status === 'unverified') unverified[f.severity]++;
+  const unverified = countsBySeverity(current, 'unverified');
   const coverage = new Map<string, Set<string>>();
   for (const r of compliance?.rules ?? []) coverage.set(r.ruleId, new Set(compliance?.evaluatedSets[r.evaluated]));
   for (const f of current) {
