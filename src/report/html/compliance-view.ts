@@ -99,9 +99,9 @@ function table(head: readonly string[], rows: readonly (readonly (string | numbe
  * The compliance section, rendered here as static, escaped HTML (no client script): percent compliant per
  * framework with its trend, then pass/fail per control and per rule. Empty when no full audit recorded one.
  */
-export function renderComplianceSection(view: ComplianceView | undefined): string {
+export function complianceBody(view: ComplianceView | undefined): string {
   if (view === undefined)
-    return '<section id="compliance"><h2>Compliance</h2><p>No full audit has recorded a compliance view yet: run <code>hyperaudit audit</code>.</p></section>';
+    return '<p>No full audit has recorded a compliance view yet: run <code>hyperaudit audit</code>.</p>';
   const frameworks = table(
     [
       'framework',
@@ -162,24 +162,20 @@ export function renderComplianceSection(view: ComplianceView | undefined): strin
       r.controls.join(', '),
     ]),
   );
-  return `<section id="compliance"><h2>Compliance</h2>
-<p>Audit of ${esc(view.at)}, profile ${esc(view.profile)}. Percent compliant = passing checks ÷ (passing + failing + unverified), one check per rule × resource; waived and not applicable are left out.</p>
+  return `<p>Audit of ${esc(view.at)}, profile ${esc(view.profile)}. Percent compliant = passing checks ÷ (passing + failing + unverified), one check per rule × resource; waived and not applicable are left out.</p>
 ${frameworks}
 <details><summary>Trend over the last ${view.history.length} audits</summary>${history}</details>
 <details><summary>Per control (${view.controls.length})</summary>${controls}</details>
-<details><summary>Per rule (${view.rules.length})</summary>${rules}</details>
-</section>`;
+<details><summary>Per rule (${view.rules.length})</summary>${rules}</details>`;
 }
 
 /** Unverified findings apart from the open ones: how many, and what to collect to verify them. */
-export function renderUnverifiedSection(view: UnverifiedView | undefined): string {
-  if (view === undefined || view.total === 0) return '';
+export function unverifiedBody(view: UnverifiedView | undefined): string | undefined {
+  if (view === undefined || view.total === 0) return undefined;
   const counts = SEVERITIES.filter((s) => view.bySeverity[s] > 0)
     .map((s) => `${view.bySeverity[s]} ${s}`)
     .join(', ');
   const rows = view.collect.map((c) => [c.hint, c.findings, c.resources, c.rules.join(' ')]);
-  return `<section id="unverified"><h2>Unverified: not reported, collect to verify</h2>
-<p>${view.total} findings (${esc(counts)}) fail only on a default or value no source reported. They are not counted as open, not sent to Slack and not part of <code>--fail-on</code> unless asked; collecting the data below turns each into a pass or an open finding.</p>
-${table(['collect', 'findings', 'resources', 'rules'], rows)}
-</section>`;
+  return `<p>${view.total} findings (${esc(counts)}) fail only on a default or value no source reported. They are not counted as open, not sent to Slack and not part of <code>--fail-on</code> unless asked; collecting the data below turns each into a pass or an open finding.</p>
+${table(['collect', 'findings', 'resources', 'rules'], rows)}`;
 }

@@ -1,4 +1,4 @@
-import { renderComplianceSection, renderUnverifiedSection } from './compliance-view';
+import { complianceBody, unverifiedBody } from './compliance-view';
 import { excursionsBody } from './excursions-section';
 import { planBody } from './plan-view';
 import type { ReportData } from './report-data';
@@ -90,14 +90,18 @@ const excursions: SectionRenderer = (data) => ({
 const plan: SectionRenderer = (data) =>
   data.plan ? { id: 'plan', title: 'Planned fixes', body: planBody(data.plan) } : undefined;
 
-/** A section compliance-view renders whole (escaped there), taken apart into id, title and body. */
-function wholeSection(html: string): PageSection | undefined {
-  const m = /^<section id="([^"]+)"><h2>([^<]*)<\/h2>([\s\S]*)<\/section>$/.exec(html.trim());
-  return m ? { id: m[1]!, title: m[2]!, body: m[3]! } : undefined;
-}
-
-const unverified: SectionRenderer = (data) => wholeSection(renderUnverifiedSection(data.unverified));
-const compliance: SectionRenderer = (data) => wholeSection(renderComplianceSection(data.compliance));
+/** Server-rendered: compliance-view escapes every value it writes. */
+const unverified: SectionRenderer = (data) => {
+  const body = unverifiedBody(data.unverified);
+  return body === undefined
+    ? undefined
+    : { id: 'unverified', title: 'Unverified: not reported, collect to verify', body };
+};
+const compliance: SectionRenderer = (data) => ({
+  id: 'compliance',
+  title: 'Compliance',
+  body: complianceBody(data.compliance),
+});
 
 export const REPORT_SECTIONS: readonly SectionRenderer[] = [
   summary,
