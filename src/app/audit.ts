@@ -15,8 +15,6 @@ import { readState, STATE, writeState, type StateValue } from '../store/state-ke
 import { fleetMark, type AuditStamp } from './audit-stamp';
 import { readSimulationFigures } from './simulation-state';
 
-export const AUDIT_META_KEY = STATE.auditLatest.key;
-
 /** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
 export type AuditRunRecord = StateValue<typeof STATE.auditLatest>;
 

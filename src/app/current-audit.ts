@@ -1,6 +1,7 @@
 import type { Profile } from '../engine/types';
 import type { FleetStore } from '../store/types';
-import { AUDIT_META_KEY, auditStampOf, runAudit, type AuditRunRecord } from './audit';
+import { readState, STATE } from '../store/state-keys';
+import { auditStampOf, runAudit } from './audit';
 import { fleetMark, sameMark, type AuditStamp } from './audit-stamp';
 
 export interface CurrentAudit {
@@ -19,7 +20,7 @@ export async function ensureCurrentAudit(
   store: FleetStore,
   opts: { rulesDir?: string; now?: string } = {},
 ): Promise<CurrentAudit> {
-  const [record, fleet] = await Promise.all([store.getMeta<AuditRunRecord>(AUDIT_META_KEY), store.loadFleet()]);
+  const [record, fleet] = await Promise.all([readState(store, STATE.auditLatest), store.loadFleet()]);
   if (record !== undefined && sameMark(record.fleet, fleetMark(fleet))) return { stamp: auditStampOf(record) };
   const because =
     record === undefined
@@ -33,7 +34,7 @@ export async function ensureCurrentAudit(
     ...(opts.rulesDir !== undefined && { rulesDir: opts.rulesDir }),
     ...(opts.now !== undefined && { now: opts.now }),
   });
-  const fresh = await store.getMeta<AuditRunRecord>(AUDIT_META_KEY);
+  const fresh = await readState(store, STATE.auditLatest);
   if (fresh === undefined) throw new Error('the audit ran but stored no run record');
   return { stamp: auditStampOf(fresh), auditedBecause: because };
 }
