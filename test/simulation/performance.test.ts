@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostView } from '../../src/model/fleet';
 import { runSimulation } from '../../src/app/simulate';
 import { specPowerWatts } from '../../src/simulation/energy';
-import { readyFactor } from '../../src/simulation/performance';
+import { readyFactor } from '../../src/simulation/performance/ready-factor';
 import { fillFromProfile } from '../../src/simulation/workload';
 import { parseTrace } from '../../src/simulation/trace';
 import { fleetOf, linearCurve, traceOf, tracesMap } from './helpers';
