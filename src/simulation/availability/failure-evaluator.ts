@@ -1,0 +1,130 @@
+/**
+ * The outcome of one failure set: which VMs HA restarts (cluster by cluster, largest memory first, into the
+ * spare the surviving hosts offer), how long each VM is down for, and how much of an app that leaves down.
+ * Holds scratch arrays reused across the millions of failure sets a run evaluates.
+ */
+import type { AvailabilityModel } from './model';
+
+export const UP = 0;
+export const DOWN = 1;
+export const ISOLATED = 2;
+
+export class FailureEvaluator {
+  /** Per host, UP, DOWN or ISOLATED in the failure set being looked at. */
+  readonly hostMode: Uint8Array;
+  /** Per VM, the share of the outage it is down for (1 when not restarted or isolated; 0 when its host is up). */
+  readonly vmW: Float64Array;
+  /** Per cluster, 1 when the last `evaluate` could not restart some VM of a down host there. */
+  readonly failedCluster: Uint8Array;
+  private readonly clusterMark: Int32Array;
+  private generation = 0;
+
+  constructor(private readonly m: AvailabilityModel) {
+    const C = m.input.clusterIds.length;
+    this.hostMode = new Uint8Array(m.input.hostIds.length);
+    this.vmW = new Float64Array(m.input.vmIds.length);
+    this.failedCluster = new Uint8Array(C);
+    this.clusterMark = new Int32Array(C);
+  }
+
+  /** Restarts the VMs of the failed hosts cluster by cluster; sets vmW and failedCluster. */
+  evaluate(failed: readonly number[]): void {
+    const { input, hostVms, pools, odds } = this.m;
+    const { hostMode, vmW, failedCluster, clusterMark } = this;
+    for (const h of failed) failedCluster[input.hostCluster[h]!] = 0;
+    this.generation++;
+    for (const h0 of failed) {
+      const c = input.hostCluster[h0]!;
+      if (clusterMark[c] === this.generation) continue;
+      clusterMark[c] = this.generation;
+      let cpu = pools.cpu[c]!;
+      let mem = pools.mem[c]!;
+      let infCpu = pools.unknownCpu[c]!;
+      let infMem = pools.unknownMem[c]!;
+      for (const h of failed) {
+        if (input.hostCluster[h] !== c || !input.inService[h]) continue;
+        if (Number.isFinite(input.spareCpu[h]!)) cpu -= input.spareCpu[h]!;
+        else infCpu--;
+        if (Number.isFinite(input.spareMem[h]!)) mem -= input.spareMem[h]!;
+        else infMem--;
+      }
+      for (const h of failed) {
+        if (input.hostCluster[h] !== c) continue;
+        const vms = hostVms[h]!;
+        if (hostMode[h] === ISOLATED) {
+          // Isolated VMs keep running unreachable: no restart, down for the whole outage.
+          for (const v of vms) vmW[v] = 1;
+          continue;
+        }
+        for (const v of vms) {
+          const fitsCpu = infCpu > 0 || input.vmCpu[v]! <= cpu + 1e-9;
+          const fitsMem = infMem > 0 || input.vmMem[v]! <= mem + 1e-9;
+          if (fitsCpu && fitsMem) {
+            cpu -= input.vmCpu[v]!;
+            mem -= input.vmMem[v]!;
+            vmW[v] = odds.restartFrac[h]!;
+          } else {
+            vmW[v] = 1;
+            failedCluster[c] = 1;
+          }
+        }
+      }
+    }
+  }
+
+  clear(failed: readonly number[]): void {
+    for (const h of failed) for (const v of this.m.hostVms[h]!) this.vmW[v] = 0;
+  }
+
+  /** Down weight of app a under the current vmW, shared among the failed hosts holding it. */
+  appShare(a: number): number {
+    const { replicas } = this.m;
+    const { vmW, hostMode } = this;
+    let worst = 0;
+    for (const group of replicas.roles[a]!) {
+      let least = 1;
+      for (const v of group) {
+        if (vmW[v]! < least) least = vmW[v]!;
+        // A running replica keeps the role up: most calls stop at the first VM.
+        if (least === 0) break;
+      }
+      if (least > worst) worst = least;
+    }
+    if (worst === 0) return 0;
+    let failedHolding = 0;
+    for (const h of replicas.hostList[a]!) if (hostMode[h] !== UP) failedHolding++;
+    return worst / failedHolding;
+  }
+
+  /** The two ways a host counts as failed, each with its weight given that it failed: down, or isolated. */
+  failureModes(h: number): [number, number][] {
+    const { q, qIso, pFail } = this.m.odds;
+    return [
+      [DOWN, q[h]! / pFail[h]!],
+      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
+    ];
+  }
+
+  /**
+   * Adds to vmOut and appOut (scaled) the expected outcome of forcing h failed on top of `others`: down
+   * (weight q/pFail) or isolated.
+   */
+  forced(h: number, others: readonly number[], vmOut: Float64Array, appOut: Map<number, number>, scale: number): void {
+    const { hostVms, replicas, odds } = this.m;
+    if (hostVms[h]!.length === 0 || odds.pFail[h] === 0) return;
+    const failed = others.includes(h) ? others : [...others, h];
+    const saved = this.hostMode[h]!;
+    for (const [mode, weight] of this.failureModes(h)) {
+      if (weight === 0) continue;
+      this.hostMode[h] = mode;
+      this.evaluate(failed);
+      for (const v of hostVms[h]!) vmOut[v]! += scale * weight * this.vmW[v]!;
+      for (const a of replicas.hostApps[h]!) {
+        const share = this.appShare(a);
+        if (share > 0) appOut.set(a, (appOut.get(a) ?? 0) + scale * weight * share);
+      }
+      this.clear(failed);
+    }
+    this.hostMode[h] = saved;
+  }
+}
