@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planSection, toPlanView } from '../../src/report/html/plan-view';
+import { emptyFleet } from '../../src/model/fleet';
+import { buildReportData } from '../../src/report/html/build-report-data';
+import { toPlanView } from '../../src/report/html/plan-view';
+import { renderReportHtml } from '../../src/report/html/render-html';
 
 const stored = {
   kind: 'hyperaudit.plan',
@@ -31,9 +34,24 @@ const stored = {
   },
 };
 
+/** The page's "Planned fixes" section as renderReport builds it: the stored plan read by toPlanView, then rendered. */
+function planSectionOf(raw: unknown): string | undefined {
+  const data = buildReportData({
+    generatedAt: '2026-11-27T00:00:00.000Z',
+    findings: [],
+    fleet: emptyFleet(),
+    trend: [],
+  });
+  const plan = toPlanView(raw);
+  if (plan) data.plan = plan;
+  const page = renderReportHtml(data);
+  const start = page.indexOf('<section id="plan">');
+  return start < 0 ? undefined : page.slice(start, page.indexOf('</section>', start));
+}
+
 describe('the report plan section', () => {
   it('shows the stored plan with every inventory string escaped', () => {
-    const html = planSection(toPlanView(stored));
+    const html = planSectionOf(stored);
     expect(html).toContain('<h2>Planned fixes</h2>');
     expect(html).toContain('clears 1 finding(s) and adds 0 (5 → 4)');
     expect(html).toContain('no live migration from proxmox to vmware');
@@ -42,7 +60,7 @@ describe('the report plan section', () => {
   });
 
   it('renders nothing for a missing or malformed stored plan', () => {
-    expect(planSection(toPlanView(undefined))).toBe('');
-    expect(planSection(toPlanView({ ...stored, steps: 'nope' }))).toBe('');
+    expect(planSectionOf(undefined)).toBeUndefined();
+    expect(planSectionOf({ ...stored, steps: 'nope' })).toBeUndefined();
   });
 });

@@ -49,8 +49,7 @@ const escapeHtml = (s: string) =>
 
 const perimeters = (list: readonly string[]) => (list.length === 0 ? 'none' : list.join(', '));
 
-/** The "Perimeter excursions" section: static, escaped markup (the page's CSP runs no script but its own). */
-/** The section's inner markup; every value is escaped here. */
+/** The "Perimeter excursions" section's inner markup: static, every value escaped here (the page's CSP runs no script but its own). */
 export function excursionsBody(excursions: readonly ReportExcursion[] | undefined): string {
   const rows = (excursions ?? []).flatMap((e) =>
     e.legs.map(
@@ -64,8 +63,4 @@ export function excursionsBody(excursions: readonly ReportExcursion[] | undefine
       ? `<p>No VM left its perimeters in the last ${EXCURSION_WINDOW_DAYS} days.</p>`
       : `<table><thead><tr><th>VM</th><th>left</th><th>status</th><th>time</th><th>move</th><th>into</th><th>event</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   return body;
-}
-
-export function excursionsSection(excursions: readonly ReportExcursion[] | undefined): string {
-  return `<section id="excursions"><h2>Perimeter excursions</h2>${excursionsBody(excursions)}</section>`;
 }

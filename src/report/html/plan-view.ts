@@ -109,7 +109,3 @@ export function planBody(view: PlanView): string {
   );
   return parts.join('\n');
 }
-
-export function planSection(view: PlanView | undefined): string {
-  return view ? `<section id="plan"><h2>Planned fixes</h2>${planBody(view)}</section>` : '';
-}
