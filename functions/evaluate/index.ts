@@ -1,8 +1,9 @@
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { loadRules } from '../../src/engine/load-rules';
 import { bundledPath, requireEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
+import { DynamoDBStreamEvent } from '../shared/aws-events';
+import { parseStepInput } from '../../src/app/workflow-input';
 import { evaluateChanges, type EvaluateResult } from '../../src/app/evaluate-changes';
 
 const deps = {
@@ -10,8 +11,9 @@ const deps = {
   rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
 };
 
-export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<EvaluateResult> => {
-  const result = await evaluateChanges(event.Records, deps);
-  logger.info('changes evaluated', { records: event.Records.length, ...result });
+export const handler = instrumented(async (event: unknown): Promise<EvaluateResult> => {
+  const { Records } = parseStepInput(DynamoDBStreamEvent, event, 'evaluate');
+  const result = await evaluateChanges(Records, deps);
+  logger.info('changes evaluated', { records: Records.length, ...result });
   return result;
 });

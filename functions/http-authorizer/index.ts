@@ -1,8 +1,9 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
+import { AuthorizerEvent } from '../shared/aws-events';
+import { parseStepInput } from '../../src/app/workflow-input';
 import { authorize, type AuthorizerResult } from '../../src/security/authorize';
 
 const secretId = requireEnv('INGEST_TOKEN_SECRET_ID');
@@ -15,7 +16,8 @@ async function expectedToken(): Promise<string> {
   return token;
 }
 
-export const handler = instrumented(async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
+export const handler = instrumented(async (raw: unknown): Promise<AuthorizerResult> => {
+  const event = parseStepInput(AuthorizerEvent, raw, 'http-authorizer');
   const { result, denied } = await authorize(event, { expectedToken, maxBodyBytes });
   if (denied !== undefined) {
     logger.warn('ingest request refused', { reason: denied, sourceIp: event.requestContext.http.sourceIp });

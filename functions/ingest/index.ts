@@ -1,10 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock } from '../../src/sources/clock-skew';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
+import { SqsEvent } from '../shared/aws-events';
+import { parseStepInput } from '../../src/app/workflow-input';
 import { cachedVcenterScopes, ingestMessage } from '../../src/app/ingest-message';
 
 const store = openStore(requireEnv('TABLE_NAME'));
@@ -38,6 +40,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 
 /** Each message succeeds or fails alone: only failed ones go back to the queue (ReportBatchItemFailures). */
 export const handler = instrumented(
-  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context }),
+  async (event: unknown, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(parseStepInput(SqsEvent, event, 'ingest'), recordHandler, processor, { context }),
 );

@@ -1,9 +1,8 @@
-import type { DynamoDBRecord } from 'aws-lambda';
 import type { Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { runAudit } from './audit';
 import type { FleetStore } from '../store/types';
-import { changedSubjects } from './changed-subjects';
+import { changedSubjects, type StreamRecordKeys } from './changed-subjects';
 
 export interface EvaluateDeps {
   store: FleetStore;
@@ -22,7 +21,10 @@ export interface EvaluateResult {
  * Incremental audit of what a stream batch touched. Findings it changes are written to the table, whose
  * stream wakes the notify function: evaluation never talks to Slack itself.
  */
-export async function evaluateChanges(records: readonly DynamoDBRecord[], deps: EvaluateDeps): Promise<EvaluateResult> {
+export async function evaluateChanges(
+  records: readonly StreamRecordKeys[],
+  deps: EvaluateDeps,
+): Promise<EvaluateResult> {
   const subjects = changedSubjects(records);
   if (subjects.length === 0) return { subjects: 0 };
   const audit = await runAudit(deps.store, { rules: deps.rules, scope: subjects, now: deps.now?.().toISOString() });

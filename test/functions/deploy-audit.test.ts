@@ -106,4 +106,13 @@ describe('deploy-audit handler', () => {
     expect(output).toContain('payments-prod');
     expect(output).toContain('DeployAuditStarted');
   });
+
+  it('refuses an event that is not an EventBridge event, naming the missing field, and starts nothing', async () => {
+    const { detail, source } = cloudFormationEvent('e-9');
+    const { error } = await captureOutput(() =>
+      handler({ source, detail, id: 'e-9' }, lambdaContext('hyperaudit-deploy-audit')),
+    );
+    expect(String(error)).toMatch(/deploy-audit input: version: /);
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
 });

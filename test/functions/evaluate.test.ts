@@ -76,4 +76,16 @@ describe('evaluate handler', () => {
     expect(result).toMatchObject({ subjects: 2, mode: 'incremental' });
     expect(output).toContain('changes evaluated');
   });
+
+  it('refuses a stream batch whose record lacks what DynamoDB always sends, naming the record and field', async () => {
+    const { handler } = (await import('../../functions/evaluate/index')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<unknown>;
+    };
+    const [first] = insertsOf(hostEvents.slice(0, 1));
+    const { eventSourceARN: _arn, ...withoutArn } = first!;
+    const { error } = await captureOutput(() =>
+      handler({ Records: [first, withoutArn] }, lambdaContext('hyperaudit-evaluate')),
+    );
+    expect(String(error)).toMatch(/evaluate input: Records\.1\.eventSourceARN: /);
+  });
 });
