@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readState, STATE, type StateKey, type StateValue, writeState } from '../store/state-keys';
 import type { FleetStore, OutboxMessage } from '../store/types';
 import type { SlackPoster } from './slack-poster';
 
@@ -65,21 +66,8 @@ export interface DeliveryReport {
   configurationError?: ConfigurationError;
 }
 
-/**
- * Per-webhook pacing shared by every run through the store: when the last request went out, and after a
- * 429 or an outage, the time before which no run may post again (with the pause's length, so a writer
- * whose clock runs ahead cannot stall delivery for longer than the pause it was told to take).
- */
-interface WebhookPacing {
-  at: number;
-  notBefore?: number;
-  pauseMs?: number;
-  reason?: string;
-  /** Outage attempts in a row without an answer, across runs: the next backoff doubles from here. */
-  failures?: number;
-}
-
-export const DEAD_LETTER_PREFIX = 'notify/dead/';
+/** Per-webhook pacing shared by every run through the store (shape and meaning: src/store/state-keys.ts). */
+type WebhookPacing = StateValue<typeof STATE.webhookPacing>;
 
 /**
  * Lifts a stored 429 or outage pause for the webhook (`notify --clear-pause`), keeping the request spacing.
@@ -90,17 +78,17 @@ export async function clearDeliveryPause(
   webhookUrl: string,
 ): Promise<{ until: string; reason?: string } | undefined> {
   const key = rateKey(webhookUrl);
-  const stored = await store.getMeta<WebhookPacing>(key);
+  const stored = await readState(store, key);
   if (stored?.notBefore === undefined) return undefined;
-  await store.putMeta(key, { at: stored.at } satisfies WebhookPacing);
+  await writeState(store, key, { at: stored.at });
   return {
     until: new Date(stored.notBefore).toISOString(),
     ...(stored.reason !== undefined && { reason: stored.reason }),
   };
 }
 
-function rateKey(webhookUrl: string): string {
-  return `notify/rate/${createHash('sha256').update(webhookUrl).digest('hex').slice(0, 32)}`;
+function rateKey(webhookUrl: string): StateKey<WebhookPacing> {
+  return STATE.webhookPacing.key(createHash('sha256').update(webhookUrl).digest('hex').slice(0, 32));
 }
 
 function byOrder(a: OutboxMessage, b: OutboxMessage): number {
@@ -142,7 +130,7 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   const deadline = timing.now() + budget;
   const key = rateKey(options.webhookUrl);
   // Shared through the store so a CLI run and the Lambda (or two runs back to back) keep the spacing too.
-  const stored = await store.getMeta<WebhookPacing>(key);
+  const stored = await readState(store, key);
   let lastRequestAt = stored?.at ?? 0;
   let notBefore =
     stored?.notBefore !== undefined && stored.pauseMs !== undefined
@@ -165,12 +153,12 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
     notBefore = 0;
     pauseReason = undefined;
     failures = 0;
-    await store.putMeta(key, { at: lastRequestAt } satisfies WebhookPacing);
+    await writeState(store, key, { at: lastRequestAt });
   };
 
   for (let index = 0; index < queue.length; index++) {
     const message = queue[index]!;
-    if ((await store.getMeta(`${DEAD_LETTER_PREFIX}${message.id}`)) !== undefined) {
+    if ((await readState(store, STATE.deadLetters.key(message.id))) !== undefined) {
       // Dead-lettered by a run that stopped before removing it from the outbox.
       await store.deleteOutbox(message.id);
       continue;
@@ -206,7 +194,7 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
           at: new Date(timing.now()).toISOString(),
           message,
         };
-        await store.putMeta(`${DEAD_LETTER_PREFIX}${message.id}`, dead);
+        await writeState(store, STATE.deadLetters.key(message.id), dead);
         await store.deleteOutbox(message.id);
         report.deadLettered.push({ id: message.id, status: outcome.status, body });
         await answered();
@@ -231,13 +219,7 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
         outcome.kind === 'rate-limited'
           ? `Slack rate limit (Retry-After ${Math.ceil(pauseMs / 1000)} s${outcome.retryAfterMs > maxRetryAfter ? `, capped from ${Math.ceil(outcome.retryAfterMs / 1000)} s` : ''}) outlasts the time budget`
           : `Slack unavailable (${redacted(outcome.reason, options.webhookUrl)}) after ${failures} attempt(s)`;
-      await store.putMeta(key, {
-        at: lastRequestAt,
-        notBefore,
-        pauseMs,
-        reason: pauseReason,
-        failures,
-      } satisfies WebhookPacing);
+      await writeState(store, key, { at: lastRequestAt, notBefore, pauseMs, reason: pauseReason, failures });
     }
   }
   return report;

@@ -1,17 +1,13 @@
 import type { FleetEvent } from '../model/event';
 import { ingestOutcomes, type IngestReport } from './ingest';
+import { STATE, vsphereCheckpointKey, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { inventorySnapshotOutcomes } from '../sources/inventory-snapshot';
 import { emit } from '../sources/outcome';
 import type { SourceOutcome } from '../sources/types';
 import { normaliseVcenter, scopedMoRef } from '../sources/vcenter';
 import { vcenterSourceKey } from '../sources/vcenter-envelope';
-import {
-  checkpointKey,
-  readCheckpoint,
-  SCOPE_ALIAS_PREFIX,
-  type VsphereCheckpoint,
-} from '../sources/vsphere/checkpoint';
+import { readCheckpoint, type VsphereCheckpoint } from '../sources/vsphere/checkpoint';
 import { VsphereError } from '../sources/vsphere/errors';
 import { eventJson, readEvents } from '../sources/vsphere/events';
 import { digestOf, loadDigests, saveDigests, type Digests } from '../sources/vsphere/inventory-digests';
@@ -301,8 +297,8 @@ async function collectWith(
   // Only now, with every event stored, do the digests and the checkpoint move.
   await saveDigests(store, scope, before, after);
   const next: VsphereCheckpoint = { eventsSince: newest, collectedAt: now, url: source };
-  await store.putMeta(checkpointKey(scope), next);
-  await store.putMeta(`${SCOPE_ALIAS_PREFIX}${source}`, scope);
+  await writeState(store, vsphereCheckpointKey(scope), next);
+  await writeState(store, STATE.vsphereScopeAliases.key(source), scope);
   tell('done');
 
   for (const p of stats.droppedPaths) missing.add(p);

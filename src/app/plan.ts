@@ -8,11 +8,10 @@ import type { Fleet } from '../model/fleet';
 import type { VmwareTool } from '../plan/commands';
 import { makePlan, type FleetPlan } from '../plan/make-plan';
 import type { PlanGoal } from '../plan/problem';
-import { readState, STATE } from '../store/state-keys';
+import { parseState, readState, STATE, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { loadTraceDirectory } from './simulate';
 
-export const PLAN_LATEST_KEY = 'plan/latest';
 /** A stored plan stays well inside one DynamoDB item (400 KB): longer lists are cut, with a count of what was cut. */
 const STORED_LIST_LIMIT = 200;
 export const MAX_PLAN_MOVES = 1000;
@@ -68,7 +67,9 @@ export async function planStored(store: FleetStore, opts: PlanRunOptions): Promi
     },
     ...(opts.now !== undefined && { now: opts.now }),
   });
-  await store.putMeta(PLAN_LATEST_KEY, storedPlan(plan));
+  // Parsed first to type it as the declared shape: the plan's lists hold interfaces, which TypeScript does not
+  // widen to the shape's open objects.
+  await writeState(store, STATE.planLatest, parseState(STATE.planLatest, storedPlan(plan)));
   return plan;
 }
 

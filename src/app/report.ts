@@ -16,7 +16,6 @@ import { reportExcursions } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { toPlanView } from '../report/html/plan-view';
-import { PLAN_LATEST_KEY } from './plan';
 import type { ComplianceRecord } from '../engine/compliance';
 import { complianceHistory, loadCompliance } from './compliance-store';
 import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
@@ -95,7 +94,7 @@ export async function collectReportData(
     store.loadFleet(),
     readState(store, STATE.simulationLatest),
     readState(store, STATE.auditLatest),
-    store.getMeta<unknown>(PLAN_LATEST_KEY),
+    readState(store, STATE.planLatest),
     loadCompliance(store),
     complianceHistory(store, TREND_RUNS),
   ]);

@@ -123,6 +123,76 @@ const NotifyLast = z.object({
 });
 const NotifyShard = z.object({ at: z.string(), fingerprints: z.array(z.string()) });
 
+const PlanText = z.string().max(4096);
+const PlanFinding = z.looseObject({ ruleId: PlanText, resourceId: PlanText, severity: PlanText });
+/**
+ * `plan/latest`: `storedPlan` of src/app/plan.ts, as far as the report's "Planned fixes" reads it (lists bounded,
+ * strings short: the section renders what is here); the plan's other fields are kept as they are.
+ */
+const StoredPlan = z.looseObject({
+  goal: z.enum(['fix', 'balance', 'energy']),
+  generatedAt: PlanText,
+  steps: z
+    .array(
+      z.looseObject({
+        step: z.number().int(),
+        vmName: PlanText,
+        fromHostId: PlanText,
+        toHostId: PlanText,
+        reason: PlanText,
+        command: PlanText,
+      }),
+    )
+    .max(10_000),
+  maintenance: z.array(z.looseObject({ hostId: PlanText, afterStep: z.number().int(), command: PlanText })).max(10_000),
+  unresolved: z
+    .array(z.looseObject({ kind: PlanText, subject: PlanText, detail: PlanText, reason: PlanText }))
+    .max(10_000),
+  verification: z.looseObject({
+    findingsBefore: z.number(),
+    findingsAfter: z.number(),
+    cleared: z.array(PlanFinding).max(10_000),
+    added: z.array(PlanFinding).max(10_000),
+    simulation: z.looseObject({
+      before: z.record(z.string(), z.number()),
+      after: z.record(z.string(), z.number()),
+    }),
+  }),
+});
+
+/** Per vCenter: where the next collection's event reading starts. Written only after its events are stored. */
+const VsphereCheckpoint = z.object({
+  /** Newest event creation time stored (never later than the vCenter's clock at that collection). */
+  eventsSince: IsoTime,
+  collectedAt: z.string(),
+  url: z.string(),
+});
+/** One of a vCenter's inventory digest shards: MoRef → [digest of its last upsert, that upsert's time]. */
+const VsphereDigestShard = z.record(z.string(), z.tuple([z.string(), z.string()]));
+
+/**
+ * Per-webhook pacing shared by every run through the store: when the last request went out, and after a
+ * 429 or an outage, the time before which no run may post again (with the pause's length, so a writer
+ * whose clock runs ahead cannot stall delivery for longer than the pause it was told to take).
+ */
+const WebhookPacing = z.object({
+  at: z.number(),
+  notBefore: z.number().optional(),
+  pauseMs: z.number().optional(),
+  reason: z.string().optional(),
+  /** Outage attempts in a row without an answer, across runs: the next backoff doubles from here. */
+  failures: z.number().optional(),
+});
+/** A Slack message Slack refused for good, with the answer, kept for a person to look at. */
+const DeadLetter = z.object({
+  id: z.string(),
+  status: z.number(),
+  body: z.string(),
+  at: IsoTime,
+  /** The refused message as it was queued; kept for a person, never read back by the code. */
+  message: z.unknown(),
+});
+
 export const STATE = {
   /** The latest audit's run record; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
   auditLatest: single('audit/latest', AuditRunRecord),
@@ -145,7 +215,25 @@ export const STATE = {
   /** What the last digest announced (inline, or sharded into `notifyAnnounced`). */
   notifyLast: single('notify/last', NotifyLast),
   notifyAnnounced: family('notify/announced/', NotifyShard),
+  /** The last plan (`hyperaudit plan` or the workflow's plan step), for the report. */
+  planLatest: single('plan/latest', StoredPlan),
+  /** Per webhook (a hash of its URL): request spacing and any 429 or outage pause. */
+  webhookPacing: family('notify/rate/', WebhookPacing),
+  /** Messages Slack refused for good, per message id. */
+  deadLetters: family('notify/dead/', DeadLetter),
+  /** CloudEvent `source` → vCenter instanceUuid, so VEBA events of a collected vCenter scope their MoRefs the same way. */
+  vsphereScopeAliases: family('vsphere#source#', z.string()),
 } as const;
+
+/** A collected vCenter's checkpoint (its scope is the vCenter's instanceUuid). */
+export function vsphereCheckpointKey(scope: string): StateKey<z.infer<typeof VsphereCheckpoint>> {
+  return single(`vsphere#${scope}#checkpoint`, VsphereCheckpoint);
+}
+
+/** A collected vCenter's inventory digests, in shards. */
+export function vsphereDigestKeys(scope: string): StateFamily<z.infer<typeof VsphereDigestShard>> {
+  return family(`vsphere#${scope}#inventory#`, VsphereDigestShard);
+}
 
 /**
  * A profile's own digest state (issue 15 item 7): the default profile keeps `notify/last` and its shards, another

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { runAudit } from '../../src/app/audit';
 import { ingestOutcomes } from '../../src/app/ingest';
-import { checkpointKey } from '../../src/sources/vsphere/checkpoint';
+import { readCheckpoint } from '../../src/sources/vsphere/checkpoint';
 import { collectVsphere, type CollectOptions } from '../../src/app/collect-vsphere';
 import { emit } from '../../src/sources/outcome';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -255,11 +255,11 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
         },
       }),
     ).rejects.toThrow(/connection reset/);
-    expect(await db.store.getMeta(checkpointKey((await collectVsphereScope())!))).toBeUndefined();
+    expect(await readCheckpoint(db.store, (await collectVsphereScope())!)).toBeUndefined();
     expect(await history(db)).toHaveLength(0);
     const rerun = await collectVsphere(db.store, { ...opts, pageSize: 2 });
     expect(rerun.stored).toBeGreaterThanOrEqual(rerun.objects.total);
-    expect(await db.store.getMeta(checkpointKey(rerun.instanceUuid))).toMatchObject({
+    expect(await readCheckpoint(db.store, rerun.instanceUuid)).toMatchObject({
       collectedAt: expect.any(String),
     });
 

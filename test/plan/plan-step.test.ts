@@ -1,5 +1,6 @@
+import { readState, STATE } from '../../src/store/state-keys';
 import { describe, expect, it } from 'vitest';
-import { PLAN_LATEST_KEY, planStep, type StoredPlan } from '../../src/app/plan';
+import { planStep } from '../../src/app/plan';
 import { loadRules } from '../../src/engine/load-rules';
 import { MemoryStore } from '../../src/store/memory-store';
 
@@ -60,7 +61,7 @@ describe('the workflow plan step', () => {
     ] as never);
     const out = await planStep({ runId: 'run-1' }, { store, rules: loadRules(), now: () => new Date(time) });
     expect(out).toEqual({ runId: 'run-1', goal: 'fix', steps: 1, maintenance: 0, cleared: 1, added: 0, unresolved: 0 });
-    const stored = await store.getMeta<StoredPlan>(PLAN_LATEST_KEY);
+    const stored = await readState(store, STATE.planLatest);
     expect(stored?.steps[0]).toMatchObject({ vmId: 'pay', fromHostId: 'h1', tool: 'govc' });
     expect(stored?.generatedAt).toBe(time);
   });

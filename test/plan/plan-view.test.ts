@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/app/report';
+import { MemoryStore } from '../../src/store/memory-store';
 import { emptyFleet } from '../../src/model/fleet';
 import { buildReportData } from '../../src/report/html/build-report-data';
 import { toPlanView } from '../../src/report/html/plan-view';
@@ -59,8 +61,15 @@ describe('the report plan section', () => {
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
   });
 
-  it('renders nothing for a missing or malformed stored plan', () => {
+  it('renders nothing when no plan is stored', () => {
     expect(planSectionOf(undefined)).toBeUndefined();
-    expect(planSectionOf({ ...stored, steps: 'nope' })).toBeUndefined();
+  });
+
+  it('refuses a stored plan of another shape, naming its key and field, rather than leaving the section out', async () => {
+    const store = new MemoryStore();
+    await store.putMeta('plan/latest', { ...stored, steps: 'nope' });
+    await expect(renderReport(store, { now: new Date('2026-11-27T00:00:00.000Z'), formats: [] })).rejects.toThrow(
+      'stored state plan/latest: steps: ',
+    );
   });
 });

@@ -1,7 +1,8 @@
+import { readState, STATE } from '../../src/store/state-keys';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestOutcomes } from '../../src/app/ingest';
-import { PLAN_LATEST_KEY, planStored, type StoredPlan } from '../../src/app/plan';
+import { planStored } from '../../src/app/plan';
 import { loadTraceDirectory } from '../../src/app/simulate';
 import { loadRules } from '../../src/engine/load-rules';
 import type { Fleet } from '../../src/model/fleet';
@@ -90,7 +91,7 @@ describe('plan --goal fix on the sample fleet', () => {
   });
 
   it('stores the plan for the report', async () => {
-    const stored = await store.getMeta<StoredPlan>(PLAN_LATEST_KEY);
+    const stored = await readState(store, STATE.planLatest);
     expect(stored?.steps.length).toBe(plan.steps.length);
     expect(stored?.goal).toBe('fix');
   });

@@ -1,7 +1,8 @@
 /**
  * The report's "Planned fixes" section: the latest stored plan (`plan/latest`, written by `hyperaudit plan`
- * or the workflow's plan step) as static, escaped HTML. The stored item is read as untrusted input: parsed
- * with a schema, lists bounded, every string escaped; a missing or malformed plan renders nothing.
+ * or the workflow's plan step) as static, escaped HTML. The stored item's shape is checked where it is read
+ * (`STATE.planLatest`, src/store/state-keys.ts: lists bounded, strings short); this picks what the page shows
+ * and escapes every string. No stored plan renders nothing.
  */
 import { z } from 'zod';
 

@@ -1,30 +1,21 @@
+import { listState, readState, STATE, type StateValue, vsphereCheckpointKey } from '../../store/state-keys';
 import type { FleetStore } from '../../store/types';
 
-/** Per vCenter: where the next collection's event reading starts. Written only after its events are stored. */
-export interface VsphereCheckpoint {
-  /** Newest event creation time stored (never later than the vCenter's clock at that collection). */
-  eventsSince: string;
-  collectedAt: string;
-  url: string;
-}
+/** Per vCenter: where the next collection's event reading starts (shape: src/store/state-keys.ts). */
+export type VsphereCheckpoint = StateValue<ReturnType<typeof vsphereCheckpointKey>>;
 
-export const checkpointKey = (scope: string) => `vsphere#${scope}#checkpoint`;
 /** CloudEvent `source` → instanceUuid, so VEBA events of a collected vCenter scope their MoRefs the same way. */
-export const SCOPE_ALIAS_PREFIX = 'vsphere#source#';
+export const SCOPE_ALIAS_PREFIX = STATE.vsphereScopeAliases.prefix;
 
+/** A stored checkpoint that does not parse is an error naming its key: collecting on would guess the window. */
 export async function readCheckpoint(store: FleetStore, scope: string): Promise<VsphereCheckpoint | undefined> {
-  const value = await store.getMeta<VsphereCheckpoint>(checkpointKey(scope));
-  return value && typeof value.eventsSince === 'string' && !Number.isNaN(Date.parse(value.eventsSince))
-    ? value
-    : undefined;
+  return readState(store, vsphereCheckpointKey(scope));
 }
 
 /** The instanceUuid of every collected vCenter by the CloudEvent source VEBA would give its events. */
 export async function loadVcenterScopes(store: FleetStore): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const { key, value } of await store.listMeta<string>(SCOPE_ALIAS_PREFIX)) {
-    if (typeof value === 'string')
-      Object.defineProperty(out, key.slice(SCOPE_ALIAS_PREFIX.length), { value, enumerable: true });
-  }
+  for (const { key, value } of await listState(store, STATE.vsphereScopeAliases))
+    Object.defineProperty(out, key.slice(SCOPE_ALIAS_PREFIX.length), { value, enumerable: true });
   return out;
 }

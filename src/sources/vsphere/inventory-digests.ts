@@ -1,5 +1,6 @@
 import { getOrCreate } from '../../model/get-or-create';
 import { createHash } from 'node:crypto';
+import { listState, vsphereDigestKeys, writeState } from '../../store/state-keys';
 import type { FleetStore } from '../../store/types';
 import { stableStringify } from '../ids';
 
@@ -14,10 +15,6 @@ export const DIGEST_SHARDS = 64;
 export type DigestEntry = [digest: string, time: string];
 export type Digests = Map<string, DigestEntry>;
 
-export function digestPrefix(scope: string): string {
-  return `vsphere#${scope}#inventory#`;
-}
-
 export function digestOf(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 24);
 }
@@ -28,11 +25,8 @@ function shardOf(key: string): number {
 
 export async function loadDigests(store: FleetStore, scope: string): Promise<Digests> {
   const out: Digests = new Map();
-  for (const { value } of await store.listMeta<Record<string, DigestEntry>>(digestPrefix(scope))) {
-    for (const [k, entry] of Object.entries(value)) {
-      if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') out.set(k, entry);
-    }
-  }
+  for (const { value } of await listState(store, vsphereDigestKeys(scope)))
+    for (const [k, entry] of Object.entries(value)) out.set(k, entry);
   return out;
 }
 
@@ -47,7 +41,8 @@ export async function saveDigests(store: FleetStore, scope: string, before: Dige
     if (!old || old[0] !== v[0] || old[1] !== v[1]) changed.add(shard);
   }
   for (const k of before.keys()) if (!after.has(k)) changed.add(shardOf(k));
+  const keys = vsphereDigestKeys(scope);
   for (const shard of changed)
-    await store.putMeta(`${digestPrefix(scope)}${String(shard).padStart(2, '0')}`, shards.get(shard) ?? {});
+    await writeState(store, keys.key(String(shard).padStart(2, '0')), shards.get(shard) ?? {});
   return changed.size;
 }
