@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { ComplianceSummary } from '../engine/compliance';
 import { WaiverSchema } from '../engine/waivers';
+import { SEVERITIES } from '../model/finding';
 import type { FleetStore } from './types';
 
 /**
@@ -160,6 +162,61 @@ const StoredPlan = z.looseObject({
   }),
 });
 
+const OutcomeCounts = z.object({
+  pass: z.number(),
+  fail: z.number(),
+  waived: z.number(),
+  notApplicable: z.number(),
+  unverified: z.number(),
+});
+const ResourceTypeName = z.enum(['host', 'vm', 'cluster', 'perimeter']);
+const FrameworkCompliance = z.object({
+  framework: z.string(),
+  name: z.string(),
+  controls: z.number(),
+  controlsPassing: z.number(),
+  controlsFailing: z.number(),
+  controlsUnverified: z.number(),
+  checks: OutcomeCounts,
+  percentCompliant: z.number().nullable(),
+});
+/**
+ * `compliance/latest`: the latest full audit's ComplianceRecord (src/engine/compliance.ts) without its id lists,
+ * plus how many `compliance/latest/part/` entries hold them (src/app/compliance-store.ts).
+ */
+const ComplianceHeader = z.object({
+  at: IsoTime,
+  profile: z.string(),
+  resources: z.object({ host: z.number(), vm: z.number(), cluster: z.number(), perimeter: z.number() }),
+  rules: z.array(
+    OutcomeCounts.extend({
+      ruleId: z.string(),
+      title: z.string(),
+      severity: z.enum(SEVERITIES),
+      resourceType: ResourceTypeName,
+      controls: z.array(z.object({ framework: z.string(), id: z.string() })),
+      evaluated: z.number().int().nonnegative(),
+    }),
+  ),
+  controls: z.array(
+    OutcomeCounts.extend({
+      framework: z.string(),
+      id: z.string(),
+      rules: z.array(z.string()),
+      status: z.enum(['pass', 'fail', 'unverified', 'notApplicable']),
+    }),
+  ),
+  frameworks: z.array(FrameworkCompliance),
+  parts: z.number().int().nonnegative(),
+});
+/** Each full audit's compliance figures without resource ids, for the trend. */
+const ComplianceRun: z.ZodType<ComplianceSummary> = z.object({
+  at: IsoTime,
+  profile: z.string(),
+  frameworks: z.array(FrameworkCompliance),
+  rules: z.array(OutcomeCounts.extend({ ruleId: z.string() })),
+});
+
 /** Per vCenter: where the next collection's event reading starts. Written only after its events are stored. */
 const VsphereCheckpoint = z.object({
   /** Newest event creation time stored (never later than the vCenter's clock at that collection). */
@@ -215,6 +272,11 @@ export const STATE = {
   /** What the last digest announced (inline, or sharded into `notifyAnnounced`). */
   notifyLast: single('notify/last', NotifyLast),
   notifyAnnounced: family('notify/announced/', NotifyShard),
+  /** The latest full audit's compliance view; its resource id lists are in `complianceParts`. */
+  complianceLatest: single('compliance/latest', ComplianceHeader),
+  /** Slices of one JSON text of the id lists, split to stay far under DynamoDB's item limit. */
+  complianceParts: family('compliance/latest/part/', z.string()),
+  complianceRuns: family('compliance/runs/', ComplianceRun),
   /** The last plan (`hyperaudit plan` or the workflow's plan step), for the report. */
   planLatest: single('plan/latest', StoredPlan),
   /** Per webhook (a hash of its URL): request spacing and any 429 or outage pause. */

@@ -105,6 +105,14 @@ describe('compliance view', () => {
     expect(byId.get('pci-dss-4.0')).toMatchObject({ percentCompliant: 100, controlsPassing: 1 });
   });
 
+  it('refuses a stored compliance view of another shape, naming its key and field, rather than showing none', async () => {
+    const store = new MemoryStore();
+    await storeCompliance(store, record());
+    const header = await store.getMeta<Record<string, unknown>>('compliance/latest');
+    await store.putMeta('compliance/latest', { ...header, frameworks: 'none' });
+    await expect(loadCompliance(store)).rejects.toThrow('stored state compliance/latest: frameworks: ');
+  });
+
   it('stores the record through FleetStore meta in parts and reads it back whole, with the trend', async () => {
     const store = new MemoryStore();
     const many = Array.from({ length: 20_000 }, (_, i) => `vcenter-0000-1111/host-${i}`);
