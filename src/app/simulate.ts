@@ -25,6 +25,7 @@ import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
 import { round } from '../simulation/score';
 import { readTraceInside } from './trace-file';
 import type { AppAvailability } from '../simulation/availability';
+import { lostReplicaSets, vmDowntimeHours } from '../simulation/availability-figures';
 
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
@@ -219,6 +220,9 @@ export function storedForm(result: SimulationResult) {
     hosts,
     clusters: result.clusters,
     apps: result.apps,
+    // What the availability rules read beside the host figures (docs/rules.md, "Availability rules").
+    vmDowntimeHoursPerYear: vmDowntimeHours(result),
+    lostReplicaSets: lostReplicaSets(result),
     antiAffinity: result.antiAffinity.slice(0, 200),
     warnings: result.warnings,
   };
@@ -245,7 +249,15 @@ export function fitForItem(
 ): StateValue<typeof STATE.simulationLatest> {
   const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
   if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
-  const lean = { ...stored, apps: {}, clusters: {}, antiAffinity: [], storedDetail: 'hosts' };
+  const lean = {
+    ...stored,
+    apps: {},
+    clusters: {},
+    vmDowntimeHoursPerYear: {},
+    lostReplicaSets: {},
+    antiAffinity: [],
+    storedDetail: 'hosts',
+  };
   if (size(lean) <= MAX_STORED_BYTES) return lean;
   const essential = Object.entries(stored.hosts).map(
     ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k] ?? null]))] as const,
