@@ -25,7 +25,7 @@ import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
 import { round } from '../simulation/score';
 import { readTraceInside } from './trace-file';
 import type { AppAvailability } from '../simulation/availability';
-import { lostReplicaSets, vmDowntimeHours } from '../simulation/availability-figures';
+import { auditView } from '../simulation/audit-figures';
 
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
@@ -188,28 +188,7 @@ export interface StoredSimulation {
 
 /** The compact per-host figures (numbers only) audit rules read as facts; full results go to --out. */
 export function storedForm(result: SimulationResult) {
-  const hosts: Record<string, Record<string, number | string | boolean | null>> = {};
-  for (const [id, h] of Object.entries(result.hosts)) {
-    hosts[id] = {
-      cluster: h.cluster,
-      score: h.score,
-      topReason: h.reasons[0]?.component ?? null,
-      overloadedTimeFraction: h.overloadedTimeFraction,
-      cpuReadyPct: h.cpuReadyPct,
-      cpuUtilAvgPct: h.cpuUtilAvgPct,
-      cpuUtilPeakPct: h.cpuUtilPeakPct,
-      memoryOvercommit: h.memoryOvercommit,
-      nicContentionTimeFraction: h.nicContentionTimeFraction,
-      storageContentionTimeFraction: h.storageContentionTimeFraction,
-      coincidingPeaks: h.coincidingPeaks,
-      energyKWh: h.energyKWh,
-      unavailability: h.availability.unavailability,
-      blastRadiusVms: h.availability.blastRadius.vms,
-      blastRadiusApps: h.availability.blastRadius.apps,
-      appsLostOnFailure: h.availability.blastRadius.appsLost.length,
-      singleFailureRestartable: h.availability.singleFailureRestartable ? 1 : 0,
-    };
-  }
+  const view = auditView(result);
   return {
     kind: result.kind,
     version: result.version,
@@ -217,12 +196,12 @@ export function storedForm(result: SimulationResult) {
     seed: result.seed,
     trials: result.trials,
     fleet: result.fleet,
-    hosts,
-    clusters: result.clusters,
+    hosts: view.hosts,
+    clusters: view.clusters,
     apps: result.apps,
     // What the availability rules read beside the host figures (docs/rules.md, "Availability rules").
-    vmDowntimeHoursPerYear: vmDowntimeHours(result),
-    lostReplicaSets: lostReplicaSets(result),
+    vmDowntimeHoursPerYear: view.vmDowntimeHoursPerYear,
+    lostReplicaSets: view.lostReplicaSets,
     antiAffinity: result.antiAffinity.slice(0, 200),
     warnings: result.warnings,
   };
