@@ -184,17 +184,17 @@ describe('availability.vm-downtime-over-target', () => {
     },
   });
 
-  it('holds each criticality to its own target (critical 52.6 min, high 525.6 min a year)', () => {
-    // 0.8766 h = 52.596 min: inside 52.6; 0.8767 h = 52.602 min: over it.
-    expect(judge(r, fleet('critical', 0.8766), 'vm-1').verdict).toBe('pass');
-    const over = judge(r, fleet('critical', 0.8767), 'vm-1');
+  it('holds each criticality to its own target (critical 52.56 min, high 525.6 min a year)', () => {
+    // 0.876 h = 52.56 min: at the target, inside it; 0.8761 h = 52.566 min: over it.
+    expect(judge(r, fleet('critical', 0.876), 'vm-1').verdict).toBe('pass');
+    const over = judge(r, fleet('critical', 0.8761), 'vm-1');
     expect(over.verdict).toBe('fail');
     expect(over.hit?.evidence).toMatchObject({
-      'sim.expectedDowntimeMinutesPerYear': 52.602,
+      'sim.expectedDowntimeMinutesPerYear': 52.566,
       criticality: 'critical',
       hostId: 'esx-1',
     });
-    expect(judge(r, fleet('high', 0.8767), 'vm-1').verdict).toBe('pass');
+    expect(judge(r, fleet('high', 0.8761), 'vm-1').verdict).toBe('pass');
     expect(judge(r, fleet('high', 9), 'vm-1').verdict).toBe('fail');
   });
 
