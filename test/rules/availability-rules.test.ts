@@ -270,8 +270,11 @@ describe('availability rules on simulations stored by hyperaudit', () => {
     const store = new MemoryStore();
     await store.putEvents(events());
     await simulateStored(store, { trials: 2000, seed: 3 });
-    const r = await runAudit(store, { rules: all, now: at(30) });
+    const nPlusOne = loadRules(DEFAULT_RULES_DIR).filter((x) => x.id === 'consolidation.cluster-n-plus-one');
+    const r = await runAudit(store, { rules: [...all, ...nPlusOne], now: at(30) });
     expect(open(r.findings, 'availability.cluster-cannot-restart')).toEqual(['tight']);
+    // One N+1 definition: the inventory rule and the simulation's restart capacity name the same cluster.
+    expect(open(r.findings, 'consolidation.cluster-n-plus-one')).toEqual(['tight']);
     expect(open(r.findings, 'availability.replica-set-on-one-host')).toEqual(['r-1']);
     // A critical VM that cannot restart is down for its host's whole repair; a low one is within 5,256 min. The
     // other host's 16 GiB spare takes one VM (t-vm-0, first of equals): restarted in minutes, within target.
