@@ -25,6 +25,7 @@ import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
 import { round } from '../simulation/score';
 import { readTraceInside } from './trace-file';
 import type { AppAvailability } from '../simulation/availability';
+import { auditView } from '../simulation/audit-figures';
 
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
@@ -187,28 +188,7 @@ export interface StoredSimulation {
 
 /** The compact per-host figures (numbers only) audit rules read as facts; full results go to --out. */
 export function storedForm(result: SimulationResult) {
-  const hosts: Record<string, Record<string, number | string | boolean | null>> = {};
-  for (const [id, h] of Object.entries(result.hosts)) {
-    hosts[id] = {
-      cluster: h.cluster,
-      score: h.score,
-      topReason: h.reasons[0]?.component ?? null,
-      overloadedTimeFraction: h.overloadedTimeFraction,
-      cpuReadyPct: h.cpuReadyPct,
-      cpuUtilAvgPct: h.cpuUtilAvgPct,
-      cpuUtilPeakPct: h.cpuUtilPeakPct,
-      memoryOvercommit: h.memoryOvercommit,
-      nicContentionTimeFraction: h.nicContentionTimeFraction,
-      storageContentionTimeFraction: h.storageContentionTimeFraction,
-      coincidingPeaks: h.coincidingPeaks,
-      energyKWh: h.energyKWh,
-      unavailability: h.availability.unavailability,
-      blastRadiusVms: h.availability.blastRadius.vms,
-      blastRadiusApps: h.availability.blastRadius.apps,
-      appsLostOnFailure: h.availability.blastRadius.appsLost.length,
-      singleFailureRestartable: h.availability.singleFailureRestartable ? 1 : 0,
-    };
-  }
+  const view = auditView(result);
   return {
     kind: result.kind,
     version: result.version,
@@ -216,9 +196,12 @@ export function storedForm(result: SimulationResult) {
     seed: result.seed,
     trials: result.trials,
     fleet: result.fleet,
-    hosts,
-    clusters: result.clusters,
+    hosts: view.hosts,
+    clusters: view.clusters,
     apps: result.apps,
+    // What the availability rules read beside the host figures (docs/rules.md, "Availability rules").
+    vmDowntimeHoursPerYear: view.vmDowntimeHoursPerYear,
+    lostReplicaSets: view.lostReplicaSets,
     antiAffinity: result.antiAffinity.slice(0, 200),
     warnings: result.warnings,
   };
@@ -245,7 +228,15 @@ export function fitForItem(
 ): StateValue<typeof STATE.simulationLatest> {
   const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
   if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
-  const lean = { ...stored, apps: {}, clusters: {}, antiAffinity: [], storedDetail: 'hosts' };
+  const lean = {
+    ...stored,
+    apps: {},
+    clusters: {},
+    vmDowntimeHoursPerYear: {},
+    lostReplicaSets: {},
+    antiAffinity: [],
+    storedDetail: 'hosts',
+  };
   if (size(lean) <= MAX_STORED_BYTES) return lean;
   const essential = Object.entries(stored.hosts).map(
     ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k] ?? null]))] as const,

@@ -12,6 +12,9 @@ type HostFigures = StateValue<typeof STATE.simulationCluster>['hosts'];
  */
 export const HOSTS_PER_PART = 200;
 
+/** VMs per part of a cluster's downtime figures: about 40 bytes each, so a part stays near 160 KB. */
+export const VMS_PER_PART = 4000;
+
 /** The key suffix of one part of a cluster's entry; `clusterFile` keeps it short and plain whatever the id. */
 export function clusterPartSuffix(clusterId: string, part: number): string {
   return `${clusterFile(clusterId).replace(/\.json$/, '')}#${String(part).padStart(4, '0')}`;
@@ -33,6 +36,7 @@ export async function storeClusterSimulations(
   let vms = 0;
   for (const result of results) {
     const form = storedForm(result);
+    const vmFigures = Object.entries(form.vmDowntimeHoursPerYear);
     const clusterIds = new Set(Object.values(result.hosts).map((h) => h.cluster));
     const hostEntries = Object.entries(form.hosts);
     hosts += hostEntries.length;
@@ -48,6 +52,24 @@ export async function storeClusterSimulations(
           simulatedAt,
           hosts: Object.fromEntries(slice),
           ...(part === 0 && cluster !== undefined && { cluster: { ...cluster } }),
+          lostReplicaSets: Object.fromEntries(
+            slice.flatMap(([id]) => {
+              const lost = form.lostReplicaSets[id];
+              return lost === undefined ? [] : [[id, lost] as const];
+            }),
+          ),
+        });
+        entries++;
+      }
+      // VM figures in their own parts: a cluster's VM count has no bound tied to its host count.
+      const ownVms = vmFigures.filter(([id]) => result.vms[id]?.cluster === clusterId);
+      for (let part = 0; part * VMS_PER_PART < ownVms.length; part++) {
+        await writeState(store, STATE.simulationCluster.key(`${clusterPartSuffix(clusterId, part)}#vms`), {
+          runId,
+          clusterId,
+          simulatedAt,
+          hosts: {},
+          vmDowntimeHoursPerYear: Object.fromEntries(ownVms.slice(part * VMS_PER_PART, (part + 1) * VMS_PER_PART)),
         });
         entries++;
       }
@@ -57,14 +79,21 @@ export async function storeClusterSimulations(
   return { entries };
 }
 
+/** What the audit's simulation and availability rules read (src/engine/facts/simulation-input.ts parses it). */
+export interface SimulationFigures {
+  simulatedAt?: string;
+  hosts: StateValue<typeof STATE.simulationLatest>['hosts'];
+  clusters?: Record<string, unknown>;
+  vmDowntimeHoursPerYear?: Record<string, unknown>;
+  lostReplicaSets?: Record<string, unknown>;
+}
+
 /**
- * The per-host simulation figures the audit rules read, or undefined when nothing was simulated. The newer of
- * the two forms wins: the workflow's per-cluster entries (every host, any fleet size) or the CLI's single
+ * The simulation figures the audit rules read, or undefined when nothing was simulated. The newer of the two
+ * forms wins: the workflow's per-cluster entries (every host, any fleet size) or the CLI's single
  * `simulation/latest` item.
  */
-export async function readSimulationFigures(
-  store: FleetStore,
-): Promise<{ simulatedAt?: string; hosts: StateValue<typeof STATE.simulationLatest>['hosts'] } | undefined> {
+export async function readSimulationFigures(store: FleetStore): Promise<SimulationFigures | undefined> {
   const [index, latest] = await Promise.all([
     readState(store, STATE.simulationIndex),
     readState(store, STATE.simulationLatest),
@@ -72,11 +101,21 @@ export async function readSimulationFigures(
   if (index === undefined || (latest?.simulatedAt !== undefined && latest.simulatedAt > index.simulatedAt))
     return latest;
   const hosts: HostFigures = {};
+  const clusters: Record<string, unknown> = {};
+  const vmDowntimeHoursPerYear: Record<string, unknown> = {};
+  const lostReplicaSets: Record<string, unknown> = {};
   for (const { value } of await listState(store, STATE.simulationCluster)) {
     if (value.runId !== index.runId) continue;
-    // defineProperty, not assignment: a host id such as `__proto__` must stay a plain key.
-    for (const [id, figures] of Object.entries(value.hosts))
-      Object.defineProperty(hosts, id, { value: figures, enumerable: true, writable: true, configurable: true });
+    for (const [id, figures] of Object.entries(value.hosts)) setKey(hosts, id, figures);
+    if (value.cluster !== undefined) setKey(clusters, value.clusterId, value.cluster);
+    for (const [id, hours] of Object.entries(value.vmDowntimeHoursPerYear ?? {}))
+      setKey(vmDowntimeHoursPerYear, id, hours);
+    for (const [id, lost] of Object.entries(value.lostReplicaSets ?? {})) setKey(lostReplicaSets, id, lost);
   }
-  return { simulatedAt: index.simulatedAt, hosts };
+  return { simulatedAt: index.simulatedAt, hosts, clusters, vmDowntimeHoursPerYear, lostReplicaSets };
+}
+
+/** defineProperty, not assignment: an id such as `__proto__` must stay a plain key. */
+function setKey(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

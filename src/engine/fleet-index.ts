@@ -1,7 +1,12 @@
 import type { Fleet, HostView, VmView } from '../model/fleet';
 import type { Perimeter } from '../model/perimeter';
 import type { ResourceType } from '../model/finding';
-import { readSimulation, type HostSimulation } from './facts/simulation-input';
+import {
+  readAvailability,
+  readSimulation,
+  type HostSimulation,
+  type StoredAvailability,
+} from './facts/simulation-input';
 
 /**
  * Lookups every fact needs, built once per audit so per-resource facts stay O(neighbours), not O(fleet).
@@ -13,6 +18,8 @@ export interface FleetIndex {
   vmsByPerimeter: Map<string, VmView[]>;
   /** Per-host simulation results, or undefined when no simulation has been stored. */
   simulation: Map<string, HostSimulation> | undefined;
+  /** Cluster, VM and replica-set availability figures of the stored simulation; undefined when none is stored. */
+  availability: StoredAvailability | undefined;
   /** Memo for `perimetersOfHost`. */
   hostPerimeters: Map<string, readonly string[]>;
   /**
@@ -42,6 +49,7 @@ export function indexFleet(fleet: Fleet, simulationMeta?: unknown, auditedAt?: s
     hostsByCluster,
     vmsByPerimeter,
     simulation: readSimulation(simulationMeta),
+    availability: readAvailability(simulationMeta),
     hostPerimeters: new Map(),
     ...(auditedAt !== undefined && { auditedAt }),
   };

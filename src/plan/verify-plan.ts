@@ -5,6 +5,7 @@
  */
 import { CompiledRules } from '../engine/compile';
 import { indexFleet } from '../engine/fleet-index';
+import { auditView } from '../simulation/audit-figures';
 import type { LoadedRule } from '../engine/types';
 import type { ResourceType, Severity } from '../model/finding';
 import type { Fleet } from '../model/fleet';
@@ -65,7 +66,7 @@ const order = (a: FindingRef, b: FindingRef) => (key(a) < key(b) ? -1 : key(a) >
 
 export function auditFleet(fleet: Fleet, rules: readonly LoadedRule[], simulation: SimulationResult): FindingRef[] {
   return new CompiledRules(rules)
-    .evaluate(indexFleet(fleet, simulation))
+    .evaluate(indexFleet(fleet, auditView(simulation)))
     .hits.map((h) => ({
       ruleId: h.rule.id,
       resourceType: h.resourceType,

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { CloudSimResult } from './cloudsim';
 import type { SimulationResult } from './result';
-import type { ScoreDelta, WhatIfReport } from './what-if';
+import type { ClusterAvailabilityDelta, ScoreDelta, WhatIfReport } from './what-if';
 
 const plain = { style: { head: [] as string[], border: [] as string[] } };
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
@@ -108,12 +108,47 @@ export function formatWhatIf(r: WhatIfReport, top = 20): string {
       t.push([h.hostId, ...fmtDelta(h, 1), ...fmtDelta(h.overloadedTimeFraction, 4)]);
     out.push(`hosts whose score changed (${r.hosts.length})`, t.toString());
   }
+  if (r.clusters.length > 0) out.push('cluster availability (before → after)', formatClusterAvailability(r.clusters));
   if (r.vms.length > 0) {
     const t = new Table({ ...plain, head: ['VM', 'host before', 'host after', 'score before', 'after', 'delta'] });
     for (const v of r.vms.slice(0, top)) t.push([v.vmId, v.hostBefore ?? '-', v.hostAfter ?? '-', ...fmtDelta(v, 1)]);
     out.push(`VMs moved or rescored (${r.vms.length})`, t.toString());
   }
   return `${out.join('\n')}\n`;
+}
+
+/** One row per cluster, each cell `before → after`, so a change that costs availability shows beside its cluster. */
+function formatClusterAvailability(clusters: readonly ClusterAvailabilityDelta[]): string {
+  const t = new Table({
+    ...plain,
+    head: [
+      'cluster',
+      'P(cannot restart)',
+      'HA tolerates',
+      'replica sets lost',
+      'blast radius VMs',
+      'blast radius apps',
+      'downtime mean h/year',
+      'downtime max h/year',
+    ],
+  });
+  const arrow = (d: ScoreDelta, f: (x: number) => string) => {
+    const side = (x: number | null) => (x === null ? '-' : f(x));
+    return d.before === d.after ? side(d.before) : `${side(d.before)} → ${side(d.after)}`;
+  };
+  const int = (x: number) => String(x);
+  for (const c of clusters)
+    t.push([
+      c.clusterId,
+      arrow(c.pCannotRestart, (x) => x.toExponential(2)),
+      arrow(c.haToleratedFailures, (x) => `${x} host(s)`),
+      arrow(c.replicaSetsLost, int),
+      arrow(c.blastRadiusVmsMax, int),
+      arrow(c.blastRadiusAppsMax, int),
+      arrow(c.vmDowntimeHoursMean, (x) => x.toFixed(3)),
+      arrow(c.vmDowntimeHoursMax, (x) => x.toFixed(3)),
+    ]);
+  return t.toString();
 }
 
 export function formatCloudSim(r: CloudSimResult): string {

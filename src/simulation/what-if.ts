@@ -7,6 +7,7 @@
 import type { Fleet, HostView, VmView } from '../model/fleet';
 import { clusterOf, SimulationInputError } from './compile';
 import type { FleetSummary, SimulationResult } from './result';
+import { clusterAvailabilityFigures, type ClusterAvailabilityFigures } from './availability-figures';
 import type { WhatIfChange } from './scenario';
 
 export interface AppliedWhatIf {
@@ -174,6 +175,41 @@ export interface WhatIfReport {
   hosts: ({ hostId: string; overloadedTimeFraction: ScoreDelta } & ScoreDelta)[];
   /** VMs whose score changed. */
   vms: ({ vmId: string; hostBefore: string | null; hostAfter: string | null } & ScoreDelta)[];
+  /** Every cluster's availability before and after (a cluster only one side has shows null on the other). */
+  clusters: ClusterAvailabilityDelta[];
+}
+
+export type ClusterAvailabilityDelta = { clusterId: string } & {
+  [K in keyof ClusterAvailabilityFigures]: ScoreDelta;
+};
+
+const CLUSTER_FIGURES = [
+  'pCannotRestart',
+  'haToleratedFailures',
+  'replicaSetsLost',
+  'blastRadiusVmsMax',
+  'blastRadiusAppsMax',
+  'vmDowntimeHoursMean',
+  'vmDowntimeHoursMax',
+] as const satisfies readonly (keyof ClusterAvailabilityFigures)[];
+
+/** Per cluster, each availability figure before and after, in cluster order. */
+export function compareClusterAvailability(
+  before: SimulationResult,
+  after: SimulationResult,
+): ClusterAvailabilityDelta[] {
+  const b = new Map(Object.entries(clusterAvailabilityFigures(before)));
+  const a = new Map(Object.entries(clusterAvailabilityFigures(after)));
+  return [...new Set([...b.keys(), ...a.keys()])].sort().map((clusterId) => {
+    const x = b.get(clusterId);
+    const y = a.get(clusterId);
+    return {
+      clusterId,
+      ...(Object.fromEntries(CLUSTER_FIGURES.map((k) => [k, delta(x?.[k], y?.[k])])) as {
+        [K in keyof ClusterAvailabilityFigures]: ScoreDelta;
+      }),
+    };
+  });
 }
 
 function delta(before: number | null | undefined, after: number | null | undefined): ScoreDelta {
@@ -226,5 +262,5 @@ export function compareResults(
     }))
     .filter((v) => v.delta !== 0 || v.hostBefore !== v.hostAfter)
     .sort((x, y) => Math.abs(y.delta ?? 100) - Math.abs(x.delta ?? 100) || (x.vmId < y.vmId ? -1 : 1));
-  return { changes, notes, fleet, hosts, vms };
+  return { changes, notes, fleet, hosts, vms, clusters: compareClusterAvailability(before, after) };
 }

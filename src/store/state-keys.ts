@@ -81,6 +81,12 @@ const ClusterSimulation = z.object({
   hosts: z.record(z.string(), HostFigures),
   /** The cluster's summary figures as the simulation reports them. */
   cluster: z.record(z.string(), z.unknown()).optional(),
+  /** Expected downtime (hours per year) of the cluster's running VMs, in parts of their own. */
+  vmDowntimeHoursPerYear: z.record(z.string(), z.number()).optional(),
+  /** Per host of this part, the replica sets that go down with it alone (`lostReplicaSets` of the simulation). */
+  lostReplicaSets: z
+    .record(z.string(), z.array(z.object({ app: z.string(), role: z.string(), vms: z.array(z.string()) })))
+    .optional(),
 });
 
 const SimulationRun = z.looseObject({

@@ -55,5 +55,9 @@ export function plantedFindings(): { ruleId: string; resourceId: string; status:
     open('sprawl.many-snapshots', 'manySnapshotsVm'),
     open('simulation.host-overloaded', 'overcommitHost'),
     open('simulation.host-overloaded', 'peaksHost'),
+    open('availability.cluster-cannot-restart', 'nPlus1Cluster'),
+    open('availability.replica-set-on-one-host', 'replicaHost'),
+    open('availability.replica-set-on-one-host', 'overcommitHost'),
+    open('availability.blast-radius', 'overcommitHost'),
   ];
 }

@@ -194,6 +194,8 @@ export const SIMULATION: ReturnType<typeof storedForm> & { simulatedAt: string; 
     payments: { vms: 2, hosts: 1, expectedDowntimeHoursPerYear: 4.03, antiAffinityViolations: 0 },
     shop: { vms: 1, hosts: 1, expectedDowntimeHoursPerYear: 7.9, antiAffinityViolations: 0 },
   },
+  vmDowntimeHoursPerYear: {},
+  lostReplicaSets: {},
   antiAffinity: [],
   warnings: [],
 };

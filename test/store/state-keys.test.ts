@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory-store';
 import { listState, readState, STATE, StateShapeError, writeState } from '../../src/store/state-keys';
 import { runAudit } from '../../src/app/audit';
-import { readSimulationFigures, storeClusterSimulations, HOSTS_PER_PART } from '../../src/app/simulation-state';
+import {
+  readSimulationFigures,
+  storeClusterSimulations,
+  HOSTS_PER_PART,
+  VMS_PER_PART,
+} from '../../src/app/simulation-state';
 import { simulateCluster, listClusters } from '../../src/app/simulate';
 import { materialiseFleet } from '../../src/model/fleet';
 import { foldEvents } from '../../src/model/entity-state';
@@ -73,11 +78,17 @@ describe('per-cluster simulation state', () => {
     const window = { start: '2026-11-01T00:00:00.000Z', steps: 4, stepSeconds: 300, trials: 0 };
     const results = listClusters(fleet).map((c) => simulateCluster(fleet, c, window));
     const { entries } = await storeClusterSimulations(store, 'run-1', results, '2026-11-02T00:00:00.000Z');
-    expect(entries).toBe(3 * Math.ceil(800 / HOSTS_PER_PART));
+    // Host parts, plus each cluster's VM downtime in parts of their own.
+    const running = results.map((r) => Object.values(r.vms).filter((v) => v.expectedDowntimeHoursPerYear !== null));
+    const vmParts = running.reduce((n, vms) => n + Math.ceil(vms.length / VMS_PER_PART), 0);
+    expect(vmParts).toBeGreaterThan(0);
+    expect(entries).toBe(3 * Math.ceil(800 / HOSTS_PER_PART) + vmParts);
     for (const { key, value } of await store.listMeta<unknown>('simulation/cluster/'))
       expect(Buffer.byteLength(JSON.stringify(value)), key).toBeLessThan(350_000);
     const figures = await readSimulationFigures(store);
     expect(Object.keys(figures?.hosts ?? {})).toHaveLength(2400);
+    expect(Object.keys(figures?.vmDowntimeHoursPerYear ?? {})).toHaveLength(running.flat().length);
+    expect(Object.keys(figures?.clusters ?? {})).toHaveLength(3);
   });
 
   it('reads only the entries of the run the index names, so a half-written run is never mixed in', async () => {

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../model/finding';
 import type { FactDef } from './define';
+import { clusterAvailabilityFacts, hostAvailabilityFacts, vmAvailabilityFacts } from './availability';
 import { clusterFacts } from './cluster';
 import { esxiConfigFacts } from './esxi-config';
 import { hostConsolidationFacts } from './consolidation';
@@ -29,6 +30,7 @@ export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
     ...hostConsolidationFacts,
     ...hostPerimeterFacts,
     ...hostSimulationFacts,
+    ...hostAvailabilityFacts,
     ...esxiConfigFacts,
   ]),
   vm: byId<'vm'>([
@@ -38,7 +40,8 @@ export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
     ...vmConfigFacts,
     ...vmKvmDeviceFacts,
     ...vmSprawlFacts,
+    ...vmAvailabilityFacts,
   ]),
-  cluster: byId<'cluster'>(clusterFacts),
+  cluster: byId<'cluster'>([...clusterFacts, ...clusterAvailabilityFacts]),
   perimeter: byId<'perimeter'>(perimeterFacts),
 };
