@@ -6,6 +6,7 @@ import {
   effectiveRemoval,
   isLive,
   newestComplete,
+  poweredOffSince,
   resolveMovementSources,
   toPlain,
   wholeInventories,
@@ -25,6 +26,11 @@ export interface VmView extends Vm {
   perimeterSource?: 'own' | 'clone';
   /** Migrations and clone origin, oldest first: the evidence perimeter rules cite. */
   movements: Movement[];
+  /**
+   * When the current powered-off spell began, from the `vm.power_off` event that started it; absent when the VM
+   * is not reported off or no event dated the change (docs/rules.md, "Sprawl rules").
+   */
+  poweredOffSince?: string;
   updatedAt?: string;
 }
 
@@ -79,7 +85,12 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     if (state.last) plain.updatedAt = state.last.time;
     if (state.kind === 'host') fleet.hosts.set(state.id, plain as unknown as HostView);
     else if (state.kind === 'perimeter') fleet.perimeters.set(state.id, plain as unknown as Perimeter);
-    else fleet.vms.set(state.id, { ...(plain as unknown as Vm), movements: resolveMovementSources(state) });
+    else {
+      const vm: VmView = { ...(plain as unknown as Vm), movements: resolveMovementSources(state) };
+      const offSince = poweredOffSince(state);
+      if (offSince !== undefined) vm.poweredOffSince = offSince;
+      fleet.vms.set(state.id, vm);
+    }
   }
   for (const vm of fleet.vms.values()) {
     if (vm.perimeter !== undefined) vm.perimeterSource = 'own';

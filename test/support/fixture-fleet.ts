@@ -20,6 +20,7 @@ const MovementSchema = z
 const FixtureVm = VmSchema.extend({
   movements: z.array(MovementSchema).default([]),
   perimeterSource: z.enum(['own', 'clone']).optional(),
+  poweredOffSince: z.iso.datetime({ offset: true }).optional(),
 });
 
 /**

@@ -68,3 +68,21 @@ export function vmConfigHint(ctx: VmContext, what: string): string {
       return `${what}: ${COLLECT_VSPHERE}`;
   }
 }
+
+/**
+ * The event that dates a VM's power-off (issue 15 item 12): a snapshot says the VM is off, only a transition event
+ * says since when. vCenter keeps its events 30 days by default, so a collection soon after the stop still dates it.
+ */
+export function powerOffEventHint(ctx: VmContext): string {
+  const what = 'the event that powered the VM off';
+  switch (vendorOf(ctx.host)) {
+    case 'kvm':
+      return `${what}: libvirt lifecycle events (\`virsh event --all --loop --timestamp\`, the \`Stopped\` line) or Nova \`compute.instance.power_off.end\` notifications, then hyperaudit ingest`;
+    case 'proxmox':
+      return `${what}: no Proxmox source dates a stop yet; send a canonical vm.power_off event (docs/events.md) from the task log's qmstop/qmshutdown entry, then hyperaudit ingest`;
+    case 'hyperv':
+      return `${what}: no Hyper-V export dates a stop; send a canonical vm.power_off event (docs/events.md) from the Hyper-V-VMMS event log, then hyperaudit ingest`;
+    default:
+      return `${what}: its VmPoweredOffEvent, from ${COLLECT_VSPHERE} --event-window <hours back to the stop> or VEBA through hyperaudit serve`;
+  }
+}

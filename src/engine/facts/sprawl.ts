@@ -1,7 +1,7 @@
 import { isRunning } from '../../model/vm';
 import type { VmContext } from '../fleet-index';
 import { fact, round3, type FactDef } from './define';
-import { vmConfigHint } from './collect-hints';
+import { powerOffEventHint, vmConfigHint } from './collect-hints';
 
 const DAY_MS = 86_400_000;
 
@@ -63,6 +63,27 @@ export const vmSprawlFacts: FactDef<'vm'>[] = [
       return daysBeforeAudit(ctx, snaps.oldest);
     },
     provenance: { collect: snapshotHint },
+  }),
+  fact<'vm'>({
+    id: 'poweredOff',
+    description: 'Reported powered off (not suspended; unknown power state is not off).',
+    compute: (ctx) => ctx.vm.powerState === 'poweredOff',
+  }),
+  fact<'vm'>({
+    id: 'poweredOffDays',
+    description:
+      'Days from the event that powered the VM off (vm.power_off: vCenter VmPoweredOffEvent, libvirt `Stopped`, Nova `power_off.end`) to the audit time; 0 when the VM is not reported off, null when it is off but no event dated the change (a snapshot only says "off") or there is no audit time.',
+    compute: (ctx) => {
+      if (ctx.vm.powerState !== 'poweredOff') return 0;
+      return daysBeforeAudit(ctx, ctx.vm.poweredOffSince);
+    },
+    provenance: { collect: powerOffEventHint },
+  }),
+  fact<'vm'>({
+    id: 'poweredOffSince',
+    description:
+      'When the current powered-off spell began (ISO 8601), from the vm.power_off event that started it; null when not off or not dated.',
+    compute: (ctx) => ctx.vm.poweredOffSince ?? null,
   }),
   fact<'vm'>({
     id: 'oldestSnapshot',
