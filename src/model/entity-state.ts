@@ -255,18 +255,23 @@ function notePowerState(state: EntityState, powerState: unknown, stamp: Stamp): 
 }
 
 /**
- * When the VM's current powered-off spell began, as a `vm.power_off` event recorded it; undefined when the VM is
- * not reported off, or when nothing dated the change (a snapshot only said "off"). Power-offs older than the
- * VM's removal belong to an earlier life of the id.
+ * When the VM's current powered-off spell began, as a `vm.power_off` event recorded it (`since`), and the newest
+ * sign it was running before that spell (`lastRunning`), which bounds an undated spell. Empty when the VM is not
+ * reported off. Evidence older than the VM's removal belongs to an earlier life of the id.
  */
-export function poweredOffSince(state: EntityState): string | undefined {
+export function poweredOffSpell(state: EntityState): { since?: string; lastRunning?: string } {
   const current = state.fields.powerState;
-  if (current?.v !== 'poweredOff') return undefined;
+  if (current?.v !== 'poweredOff') return {};
   const removed = effectiveRemoval(state);
-  if (removed !== undefined && compareEvents(current.s, removed) <= 0) return undefined;
-  const first = state.power?.offs?.find((s) => removed === undefined || compareEvents(s, removed) > 0);
+  const alive = (s: Stamp) => removed === undefined || compareEvents(s, removed) > 0;
+  if (!alive(current.s)) return {};
+  const out: { since?: string; lastRunning?: string } = {};
+  const notOff = state.power?.notOff;
+  if (notOff !== undefined && alive(notOff) && compareEvents(notOff, current.s) < 0) out.lastRunning = notOff.time;
+  const first = state.power?.offs?.find(alive);
   // The spell began no later than the write that says the VM is off now.
-  return first !== undefined && compareEvents(first, current.s) <= 0 ? first.time : undefined;
+  if (first !== undefined && compareEvents(first, current.s) <= 0) out.since = first.time;
+  return out;
 }
 
 function addPlacement(state: EntityState, placement: Placement): void {

@@ -6,7 +6,7 @@ import {
   effectiveRemoval,
   isLive,
   newestComplete,
-  poweredOffSince,
+  poweredOffSpell,
   resolveMovementSources,
   toPlain,
   wholeInventories,
@@ -31,6 +31,8 @@ export interface VmView extends Vm {
    * is not reported off or no event dated the change (docs/rules.md, "Sprawl rules").
    */
   poweredOffSince?: string;
+  /** When the VM is off: the newest sign it was running before (a power-on or a report), which bounds an undated spell. */
+  lastSeenRunning?: string;
   updatedAt?: string;
 }
 
@@ -87,8 +89,9 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     else if (state.kind === 'perimeter') fleet.perimeters.set(state.id, plain as unknown as Perimeter);
     else {
       const vm: VmView = { ...(plain as unknown as Vm), movements: resolveMovementSources(state) };
-      const offSince = poweredOffSince(state);
-      if (offSince !== undefined) vm.poweredOffSince = offSince;
+      const spell = poweredOffSpell(state);
+      if (spell.since !== undefined) vm.poweredOffSince = spell.since;
+      if (spell.lastRunning !== undefined) vm.lastSeenRunning = spell.lastRunning;
       fleet.vms.set(state.id, vm);
     }
   }

@@ -145,7 +145,7 @@ describe('per-field last-writer-wins fold', () => {
  * first `vm.power_off` after the last sign the VM was on (a power-on, or an upsert or clone reporting it on or
  * suspended) and after its last removal; an "off" from an upsert dates nothing.
  */
-function offSinceByHand(events: readonly FleetEvent[], vm: string): string | undefined {
+function offSpellByHand(events: readonly FleetEvent[], vm: string): { since?: string; lastRunning?: string } {
   const own = [...new Map(events.map((e) => [e.id, e])).values()]
     .filter((e) => {
       if (e.type === 'vm.clone') return e.clone.vm.id === vm;
@@ -159,14 +159,18 @@ function offSinceByHand(events: readonly FleetEvent[], vm: string): string | und
     e.type === 'vm.upsert' ? e.vm.powerState : e.type === 'vm.clone' ? e.clone.vm.powerState : undefined;
   let current: string | undefined;
   let since: string | undefined;
+  let lastRunning: string | undefined;
   for (const e of own) {
     const state = e.type === 'vm.power_on' ? 'poweredOn' : e.type === 'vm.power_off' ? 'poweredOff' : reported(e);
     if (state === undefined) continue;
     if (afterRemoval(e)) current = state;
-    if (state !== 'poweredOff') since = undefined;
-    else if (e.type === 'vm.power_off' && since === undefined && afterRemoval(e)) since = e.time;
+    if (state !== 'poweredOff') {
+      since = undefined;
+      lastRunning = afterRemoval(e) ? e.time : undefined;
+    } else if (e.type === 'vm.power_off' && since === undefined && afterRemoval(e)) since = e.time;
   }
-  return current === 'poweredOff' ? since : undefined;
+  if (current !== 'poweredOff') return { since: undefined, lastRunning: undefined };
+  return { since, lastRunning };
 }
 
 describe('powered-off since (issue 15 item 12)', () => {
@@ -184,7 +188,10 @@ describe('powered-off since (issue 15 item 12)', () => {
           merged.set(k, prev ? mergeStates(JSON.parse(JSON.stringify(prev)) as EntityState, s) : s);
         }
         const fleetOf = materialiseFleet(merged.values());
-        for (const [id, vm] of fleetOf.vms) expect(vm.poweredOffSince, id).toBe(offSinceByHand(events, id));
+        for (const [id, vm] of fleetOf.vms) {
+          const spell = { since: vm.poweredOffSince, lastRunning: vm.lastSeenRunning };
+          expect(spell, id).toEqual(offSpellByHand(events, id));
+        }
       }),
       { numRuns: 400 },
     );
