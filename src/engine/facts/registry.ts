@@ -9,6 +9,7 @@ import { hostSettingFacts, vmSettingFacts } from './settings';
 import { hostSimulationFacts } from './simulation';
 import { vmKvmDeviceFacts } from './kvm-devices';
 import { vmSprawlFacts } from './sprawl';
+import { vmTemplateFacts } from './templates';
 import { vmBasicFacts } from './vm-basics';
 import { vmConfigFacts } from './vm-config';
 
@@ -38,6 +39,7 @@ export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
     ...vmConfigFacts,
     ...vmKvmDeviceFacts,
     ...vmSprawlFacts,
+    ...vmTemplateFacts,
   ]),
   cluster: byId<'cluster'>(clusterFacts),
   perimeter: byId<'perimeter'>(perimeterFacts),
