@@ -242,7 +242,8 @@ function notePowerOff(state: EntityState, stamp: Stamp): void {
   state.power ??= {};
   const power = state.power;
   if (power.notOff !== undefined && compareEvents(stamp, power.notOff) <= 0) return;
-  const offs = (power.offs ??= []);
+  power.offs ??= [];
+  const offs = power.offs;
   if (offs.some((s) => s.id === stamp.id)) return;
   offs.push(stamp);
   offs.sort(compareEvents);
