@@ -1,16 +1,8 @@
+import type { AuditStamp } from '../engine/audit-result';
 import type { Fleet } from '../model/fleet';
 import { compareTimes } from '../model/event-order';
 
-/**
- * What every report and digest says about the audit it shows (issue 15 item 8): when it ran, under which profile
- * and rule pack, and the newest event of the fleet it judged, so a reader can tell a stale view from a clean fleet.
- */
-export interface AuditStamp {
-  auditedAt: string;
-  profile: string;
-  rulePackVersion: string;
-  newestEventAt?: string;
-}
+export type { AuditStamp };
 
 /** Entity counts and newest event time of a fleet: an audit is current while they have not moved. */
 export interface FleetMark {

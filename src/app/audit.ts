@@ -181,6 +181,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     rulePackVersion: rulePackVersion(rules),
     fleet: fleetMark(fleet),
   };
+  result.stamp = auditStampOf(record);
   await writeState(store, STATE.auditLatest, record);
   if (opts.timings)
     Object.assign(opts.timings, { readMs, evaluateMs, lifecycleMs, writeMs: lap(), findingsWritten: changed.length });

@@ -144,7 +144,7 @@ export async function renderReport(
   for (const format of options.formats ?? []) {
     if (contents.has(format.fileName)) continue;
     try {
-      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance));
+      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance, data.audit));
     } catch (err) {
       warnings.push(`${format.fileName} not written: ${err instanceof Error ? err.message : String(err)}`);
     }

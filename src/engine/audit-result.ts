@@ -2,6 +2,18 @@ import type { Finding, Severity } from '../model/finding';
 import type { ComplianceRecord } from './compliance';
 import type { LoadedRule, Profile, RuleCoverage } from './types';
 
+/**
+ * What every report, digest and audit file says about the audit it shows (issue 15 item 8): when it ran, under
+ * which profile and rule pack, and the newest event of the fleet it judged, so a reader can tell a stale view
+ * from a clean fleet.
+ */
+export interface AuditStamp {
+  auditedAt: string;
+  profile: string;
+  rulePackVersion: string;
+  newestEventAt?: string;
+}
+
 /** What one audit run produced; every output format renders this. */
 export interface AuditResult {
   generatedAt: string;
@@ -23,4 +35,6 @@ export interface AuditResult {
   coverage: readonly RuleCoverage[];
   /** Per rule × resource outcomes (full audits, and reports of one): what JUnit and the compliance view read. */
   compliance?: ComplianceRecord;
+  /** The audit these findings come from; SARIF and JUnit carry it as the HTML report and digests do. */
+  stamp?: AuditStamp;
 }

@@ -173,12 +173,31 @@ function applyOverrides(
   return problems;
 }
 
-/** `{{minBuild}}` in a title reads as the value in force, so the title is a sentence with the real threshold. */
-function renderTitle(title: string, params: Record<string, Scalar | Scalar[]>): string {
-  return title.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
-    const v = params[name];
-    return v === undefined ? whole : Array.isArray(v) ? v.join(', ') : String(v);
+/**
+ * `{{minBuild}}` in a rule's title, description, rationale or remediation reads as the value in force (the rule's
+ * default, its profile's, or the site's `--params`), so every place that shows the text (terminal, HTML, Slack,
+ * SARIF, JUnit, OCSF, ASFF) shows the real threshold. The only place rule text is rendered (issue 16).
+ */
+export function renderRuleText(
+  text: string,
+  params: Readonly<Record<string, Scalar | Scalar[]>>,
+  unknown?: (name: string) => void,
+): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const v = Object.hasOwn(params, name) ? params[name] : undefined;
+    if (v === undefined) {
+      unknown?.(name);
+      return whole;
+    }
+    return Array.isArray(v) ? v.map(paramWords).join(', ') : paramWords(v);
   });
+}
+
+/** Range rules use ±Number.MAX_SAFE_INTEGER for "no bound" (JSON has no infinity); the text says so. */
+function paramWords(v: Scalar): string {
+  if (v === Number.MAX_SAFE_INTEGER) return '∞';
+  if (v === -Number.MAX_SAFE_INTEGER) return '-∞';
+  return String(v);
 }
 
 type Report = (jsonPath: string, message: string) => void;
@@ -270,23 +289,29 @@ export function loadRuleFile(
       fail(`/appliesTo/${key}`, `fact "${key}" needs params and cannot be used in appliesTo`);
   }
   const controls = checkControls(def, catalogue, fail);
+  const render = (field: 'title' | 'description' | 'rationale' | 'remediation', text: string) =>
+    renderRuleText(text, params, (name) => fail(`/${field}`, `refers to {{${name}}}, which /params does not define`));
+  const title = render('title', def.title);
+  const description = def.description === undefined ? undefined : render('description', def.description);
+  const rationale = render('rationale', def.rationale);
+  const remediation = render('remediation', def.remediation);
   if (!ok) return undefined;
   return {
     id: def.id,
     pack,
     file,
-    title: renderTitle(def.title, params),
+    title,
     severity: def.severity,
     category: def.category,
     resourceType: def.resourceType,
-    ...(def.description !== undefined && { description: def.description }),
+    ...(description !== undefined && { description }),
     params,
     appliesTo: def.appliesTo ?? {},
     conditions,
     evidenceFacts,
     controls,
-    rationale: def.rationale,
-    remediation: def.remediation,
+    rationale,
+    remediation,
     fixtures: def.fixtures,
   };
 }

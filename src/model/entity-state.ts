@@ -101,6 +101,21 @@ export interface EntityState {
    * `Started Migrated`, Nova `evacuate`) takes the host the VM was on just before it from here, in any arrival order.
    */
   placements?: Placement[];
+  /** VMs: the power-state changes that say when the current powered-off spell began (see `PowerHistory`). */
+  power?: PowerHistory;
+}
+
+/**
+ * What the fold knows about when a VM was last powered off (issue 15 item 12), kept so that any order, any
+ * duplication and any split of the events gives the same value. A snapshot that reports `poweredOff` says the VM
+ * is off, not since when, so it adds nothing here; only a transition event (`vm.power_off`: vCenter
+ * VmPoweredOffEvent, libvirt `Stopped`, Nova `power_off.end`) dates the change.
+ */
+export interface PowerHistory {
+  /** Newest evidence that the VM was not powered off: a `vm.power_on`, or an upsert reporting it on or suspended. */
+  notOff?: Stamp;
+  /** `vm.power_off` events newer than `notOff`, oldest first; the first is when the current spell began. */
+  offs?: Stamp[];
 }
 
 /** Fields whose values are maps merged key by key on partial upserts. */
@@ -205,6 +220,60 @@ function markSeen(state: EntityState, stamp: Stamp): void {
 }
 
 const MAX_PLACEMENTS = 200;
+/**
+ * Power-offs kept after the newest "not off" evidence. Several in a row are the same stop reported twice (Nova
+ * `shutdown.end` and `power_off.end`); more than this many with no power-on between them would need that many
+ * lost power-on events, and only then could the earliest ones kept depend on arrival order.
+ */
+const MAX_POWER_OFFS = 32;
+
+function notePowerOn(state: EntityState, stamp: Stamp): void {
+  state.power ??= {};
+  const power = state.power;
+  if (!newer(power.notOff, stamp)) return;
+  power.notOff = stamp;
+  if (power.offs) {
+    power.offs = power.offs.filter((s) => compareEvents(s, stamp) > 0);
+    if (power.offs.length === 0) delete power.offs;
+  }
+}
+
+function notePowerOff(state: EntityState, stamp: Stamp): void {
+  state.power ??= {};
+  const power = state.power;
+  if (power.notOff !== undefined && compareEvents(stamp, power.notOff) <= 0) return;
+  power.offs ??= [];
+  const offs = power.offs;
+  if (offs.some((s) => s.id === stamp.id)) return;
+  offs.push(stamp);
+  offs.sort(compareEvents);
+  if (offs.length > MAX_POWER_OFFS) offs.splice(MAX_POWER_OFFS);
+}
+
+/** An upsert's or clone's reported power state: on or suspended is evidence the VM was not off at that time. */
+function notePowerState(state: EntityState, powerState: unknown, stamp: Stamp): void {
+  if (powerState === 'poweredOn' || powerState === 'suspended') notePowerOn(state, stamp);
+}
+
+/**
+ * When the VM's current powered-off spell began, as a `vm.power_off` event recorded it (`since`), and the newest
+ * sign it was running before that spell (`lastRunning`), which bounds an undated spell. Empty when the VM is not
+ * reported off. Evidence older than the VM's removal belongs to an earlier life of the id.
+ */
+export function poweredOffSpell(state: EntityState): { since?: string; lastRunning?: string } {
+  const current = state.fields.powerState;
+  if (current?.v !== 'poweredOff') return {};
+  const removed = effectiveRemoval(state);
+  const alive = (s: Stamp) => removed === undefined || compareEvents(s, removed) > 0;
+  if (!alive(current.s)) return {};
+  const out: { since?: string; lastRunning?: string } = {};
+  const notOff = state.power?.notOff;
+  if (notOff !== undefined && alive(notOff) && compareEvents(notOff, current.s) < 0) out.lastRunning = notOff.time;
+  const first = state.power?.offs?.find(alive);
+  // The spell began no later than the write that says the VM is off now.
+  if (first !== undefined && compareEvents(first, current.s) <= 0) out.since = first.time;
+  return out;
+}
 
 function addPlacement(state: EntityState, placement: Placement): void {
   state.placements ??= [];
@@ -255,8 +324,10 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
       if (event.scope) setScope(state, { v: scopeKey(event.scope), s: stamp });
       if (event.complete) applyComplete(state, event.complete, stamp);
       setObject(state, event.type === 'host.upsert' ? event.host : event.vm, stamp);
-      if (event.type === 'vm.upsert' && typeof event.vm.hostId === 'string')
-        addPlacement(state, { hostId: event.vm.hostId, s: stamp });
+      if (event.type === 'vm.upsert') {
+        if (typeof event.vm.hostId === 'string') addPlacement(state, { hostId: event.vm.hostId, s: stamp });
+        notePowerState(state, event.vm.powerState, stamp);
+      }
       break;
     case 'inventory.snapshot': {
       const body = event.snapshot;
@@ -299,14 +370,17 @@ export function applyEvent(state: EntityState, event: FleetEvent): EntityState {
     case 'vm.power_on':
       markSeen(state, stamp);
       setField(state, 'powerState', 'poweredOn', stamp);
+      notePowerOn(state, stamp);
       break;
     case 'vm.power_off':
       markSeen(state, stamp);
       setField(state, 'powerState', 'poweredOff', stamp);
+      notePowerOff(state, stamp);
       break;
     case 'vm.clone':
       markSeen(state, stamp);
       setObject(state, event.clone.vm, stamp);
+      notePowerState(state, event.clone.vm.powerState, stamp);
       setField(state, 'clonedFrom', event.clone.sourceVmId, stamp);
       if (event.clone.vm.hostId !== undefined) addPlacement(state, { hostId: event.clone.vm.hostId, s: stamp });
       addMovement(state, {
@@ -369,6 +443,8 @@ export function mergeStates(a: EntityState, b: EntityState): EntityState {
     for (const part of side.inventory ?? []) addInventoryPart(out, part);
     for (const placement of side.placements ?? []) addPlacement(out, placement);
   }
+  for (const side of [a, b]) if (side.power?.notOff) notePowerOn(out, side.power.notOff);
+  for (const side of [a, b]) for (const off of side.power?.offs ?? []) notePowerOff(out, off);
   dropCleared(out);
   return out;
 }

@@ -6,6 +6,7 @@ import {
   effectiveRemoval,
   isLive,
   newestComplete,
+  poweredOffSpell,
   resolveMovementSources,
   toPlain,
   wholeInventories,
@@ -25,6 +26,13 @@ export interface VmView extends Vm {
   perimeterSource?: 'own' | 'clone';
   /** Migrations and clone origin, oldest first: the evidence perimeter rules cite. */
   movements: Movement[];
+  /**
+   * When the current powered-off spell began, from the `vm.power_off` event that started it; absent when the VM
+   * is not reported off or no event dated the change (docs/rules.md, "Sprawl rules").
+   */
+  poweredOffSince?: string;
+  /** When the VM is off: the newest sign it was running before (a power-on or a report), which bounds an undated spell. */
+  lastSeenRunning?: string;
   updatedAt?: string;
 }
 
@@ -79,7 +87,13 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     if (state.last) plain.updatedAt = state.last.time;
     if (state.kind === 'host') fleet.hosts.set(state.id, plain as unknown as HostView);
     else if (state.kind === 'perimeter') fleet.perimeters.set(state.id, plain as unknown as Perimeter);
-    else fleet.vms.set(state.id, { ...(plain as unknown as Vm), movements: resolveMovementSources(state) });
+    else {
+      const vm: VmView = { ...(plain as unknown as Vm), movements: resolveMovementSources(state) };
+      const spell = poweredOffSpell(state);
+      if (spell.since !== undefined) vm.poweredOffSince = spell.since;
+      if (spell.lastRunning !== undefined) vm.lastSeenRunning = spell.lastRunning;
+      fleet.vms.set(state.id, vm);
+    }
   }
   for (const vm of fleet.vms.values()) {
     if (vm.perimeter !== undefined) vm.perimeterSource = 'own';

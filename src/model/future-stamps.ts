@@ -38,5 +38,13 @@ export function withoutStampsAfter(state: EntityState, cutoffMs: number): { stat
     if (placements.length !== state.placements.length) changed = true;
     out.placements = placements;
   }
+  if (state.power) {
+    const offs = state.power.offs?.filter((s) => !after(s, cutoffMs));
+    const power: NonNullable<EntityState['power']> = {};
+    if (state.power.notOff !== undefined && !after(state.power.notOff, cutoffMs)) power.notOff = state.power.notOff;
+    if (offs && offs.length > 0) power.offs = offs;
+    if (power.notOff !== state.power.notOff || offs?.length !== state.power.offs?.length) changed = true;
+    out.power = power;
+  }
   return changed ? { state: out, changed } : { state, changed };
 }

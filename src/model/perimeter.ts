@@ -10,6 +10,11 @@ export const PerimeterSchema = z
     allowedNetworks: z.array(z.string().max(512)).optional(),
     /** Higher is more trusted; VMs of different trust levels must not share a host. */
     trustLevel: z.number().int().min(0).max(10).optional(),
+    /**
+     * Declared a production perimeter (or, with false, declared not one whatever its name says): what
+     * `sprawl.template-in-production` reads before falling back to the words in the perimeter's id and name.
+     */
+    production: z.boolean().optional(),
   })
   .strict();
 

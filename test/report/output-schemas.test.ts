@@ -128,6 +128,28 @@ describe('outputs their consumers accept', () => {
     expect(out.status).toBe(0);
   });
 
+  it('SARIF and JUnit are stamped with the audit time, profile, rule-pack version and newest event', () => {
+    const stamp = result.stamp!;
+    expect(stamp).toMatchObject({ auditedAt: now, profile: 'scg', newestEventAt: t(3) });
+    expect(stamp.rulePackVersion).toMatch(/\S/);
+    const run = (
+      JSON.parse(formatSarif(result)) as {
+        runs: { invocations: { endTimeUtc: string; properties: unknown }[]; properties: { audit: unknown } }[];
+      }
+    ).runs[0]!;
+    expect(run.invocations[0]).toMatchObject({ executionSuccessful: true, endTimeUtc: now, properties: stamp });
+    expect(run.properties.audit).toEqual(stamp);
+    const junit = formatJunit(result);
+    const suites = junit.match(/<testsuite /g)!.length;
+    for (const [name, value] of [
+      ['auditedAt', now],
+      ['profile', 'scg'],
+      ['rulePackVersion', stamp.rulePackVersion],
+      ['newestEventAt', t(3)],
+    ])
+      expect(junit.split(`<property name="hyperaudit.${name}" value="${value}"/>`)).toHaveLength(suites + 1);
+  });
+
   it('JUnit from the audit and from the report (the path the deployed run takes) are the same document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-report-'));
     const out = await generateReport(store, {
@@ -137,7 +159,12 @@ describe('outputs their consumers accept', () => {
     });
     expect(out.warnings).toEqual([]);
     const fromReport = readFileSync(join(dir, 'findings.junit.xml'), 'utf8');
+    // Stamped with the audit it shows (the stored one), not the report's own time.
     expect(fromReport).toBe(formatJunit(result));
+    const sarif = JSON.parse(readFileSync(join(dir, 'findings.sarif'), 'utf8')) as {
+      runs: { invocations: { properties: unknown }[] }[];
+    };
+    expect(sarif.runs[0]!.invocations[0]!.properties).toEqual(result.stamp);
     const cases = result.compliance!.rules.reduce((n, r) => n + r.pass + r.fail + r.waived + r.unverified, 0);
     expect(fromReport.match(/<testcase /g)).toHaveLength(cases);
     const data = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
+import { compareEvents } from '../../src/model/event';
 import { foldEvents, mergeStates, type EntityState } from '../../src/model/entity-state';
 import { fleetToJson, materialiseFleet } from '../../src/model/fleet';
 
@@ -19,6 +20,7 @@ const body = fc.record(
     hostId,
     perimeter: fc.constantFrom('p1', 'p2'),
     memoryMiB: fc.integer({ min: 0, max: 4 }),
+    powerState: fc.constantFrom('poweredOn' as const, 'poweredOff' as const, 'suspended' as const),
     settings: fc.dictionary(fc.constantFrom('a', 'b'), fc.oneof(fc.boolean(), fc.integer({ min: 0, max: 3 }))),
   },
   { requiredKeys: [] },
@@ -135,5 +137,92 @@ describe('per-field last-writer-wins fold', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+/**
+ * The powered-off spell as a person would read the history in time order (issue 15 item 12): it began with the
+ * first `vm.power_off` after the last sign the VM was on (a power-on, or an upsert or clone reporting it on or
+ * suspended) and after its last removal; an "off" from an upsert dates nothing.
+ */
+function offSpellByHand(events: readonly FleetEvent[], vm: string): { since?: string; lastRunning?: string } {
+  const own = [...new Map(events.map((e) => [e.id, e])).values()]
+    .filter((e) => {
+      if (e.type === 'vm.clone') return e.clone.vm.id === vm;
+      if (e.type === 'vm.migrate') return e.migrate.vmId === vm;
+      return 'vm' in e && e.vm.id === vm;
+    })
+    .sort(compareEvents);
+  const removal = own.filter((e) => e.type === 'vm.remove').at(-1);
+  const afterRemoval = (e: FleetEvent) => removal === undefined || compareEvents(e, removal) > 0;
+  const reported = (e: FleetEvent) =>
+    e.type === 'vm.upsert' ? e.vm.powerState : e.type === 'vm.clone' ? e.clone.vm.powerState : undefined;
+  let current: string | undefined;
+  let since: string | undefined;
+  let lastRunning: string | undefined;
+  for (const e of own) {
+    const state = e.type === 'vm.power_on' ? 'poweredOn' : e.type === 'vm.power_off' ? 'poweredOff' : reported(e);
+    if (state === undefined) continue;
+    if (afterRemoval(e)) current = state;
+    if (state !== 'poweredOff') {
+      since = undefined;
+      lastRunning = afterRemoval(e) ? e.time : undefined;
+    } else if (e.type === 'vm.power_off' && since === undefined && afterRemoval(e)) since = e.time;
+  }
+  if (current !== 'poweredOff') return { since: undefined, lastRunning: undefined };
+  return { since, lastRunning };
+}
+
+describe('powered-off since (issue 15 item 12)', () => {
+  it('is the first power-off after the last sign of life, whatever order, duplication or split the events come in', () => {
+    fc.assert(
+      fc.property(history, fc.array(fc.integer(), { minLength: 1 }), fc.array(fc.boolean()), (events, keys, sides) => {
+        const a = shuffle(
+          events.filter((_, i) => sides[i] ?? true),
+          keys,
+        );
+        const b = events.filter((_, i) => !(sides[i] ?? true) || i % 3 === 0);
+        const merged = new Map(foldEvents(a));
+        for (const [k, s] of foldEvents([...b, ...b])) {
+          const prev = merged.get(k);
+          merged.set(k, prev ? mergeStates(JSON.parse(JSON.stringify(prev)) as EntityState, s) : s);
+        }
+        const fleetOf = materialiseFleet(merged.values());
+        for (const [id, vm] of fleetOf.vms) {
+          const spell = { since: vm.poweredOffSince, lastRunning: vm.lastSeenRunning };
+          expect(spell, id).toEqual(offSpellByHand(events, id));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps the earliest power-off of a continuous spell when a later duplicate report and a late snapshot arrive first', () => {
+    const ev = (id: string, time: string, type: 'vm.power_off' | 'vm.power_on'): FleetEvent => ({
+      id,
+      time,
+      type,
+      vm: { id: 'vm-a' },
+    });
+    const snapshotOff: FleetEvent = {
+      id: 'snap',
+      time: '2025-03-01T00:00:00Z',
+      type: 'vm.upsert',
+      vm: { id: 'vm-a', powerState: 'poweredOff' },
+    };
+    const events = [
+      snapshotOff,
+      ev('off-dup', '2025-01-10T00:00:05Z', 'vm.power_off'),
+      ev('off', '2025-01-10T00:00:00Z', 'vm.power_off'),
+      ev('on', '2025-01-05T00:00:00Z', 'vm.power_on'),
+      ev('off-old', '2025-01-01T00:00:00Z', 'vm.power_off'),
+      ev('off', '2025-01-10T00:00:00Z', 'vm.power_off'),
+    ];
+    expect(materialiseFleet(foldEvents(events).values()).vms.get('vm-a')?.poweredOffSince).toBe('2025-01-10T00:00:00Z');
+    // A power-on reported late, between the two power-offs, ends the first spell: the VM is off since the second.
+    const late = [...events, ev('on-late', '2025-01-10T00:00:02Z', 'vm.power_on')];
+    expect(materialiseFleet(foldEvents(late).values()).vms.get('vm-a')?.poweredOffSince).toBe('2025-01-10T00:00:05Z');
+    // Only the snapshot says "off": nothing dates the change.
+    expect(materialiseFleet(foldEvents([snapshotOff]).values()).vms.get('vm-a')?.poweredOffSince).toBeUndefined();
   });
 });

@@ -21,6 +21,7 @@ const vmBody = fc.record(
   {
     name: fc.constantFrom('x', 'y'),
     memoryMiB: fc.integer({ min: 0, max: 3 }),
+    powerState: fc.constantFrom('poweredOn' as const, 'poweredOff' as const),
     nics: fc.array(fc.record({ network: fc.constantFrom('n1', 'n2') }), { maxLength: 2 }),
     settings: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(fc.boolean(), fc.integer({ min: 0, max: 3 }))),
     labels: fc.dictionary(fc.constantFrom('env', 'owner'), fc.constantFrom('p', 'q')),
@@ -37,7 +38,9 @@ const hostBody = fc.record(
 const vmComplete = fc.option(
   fc.oneof(
     fc.constant(true as const),
-    fc.record({ fields: fc.uniqueArray(fc.constantFrom('settings', 'nics', 'name', 'labels'), { minLength: 1 }) }),
+    fc.record({
+      fields: fc.uniqueArray(fc.constantFrom('settings', 'nics', 'name', 'labels', 'powerState'), { minLength: 1 }),
+    }),
   ),
   { nil: undefined },
 );
@@ -65,6 +68,8 @@ const eventShape = fc.oneof(
     scope: fc.option(scope, { nil: undefined }),
   }),
   fc.record({ type: fc.constant('vm.remove' as const), vm: vmId }),
+  // Power changes (issue 15 item 12): the powered-off spell must survive complete upserts and inventory snapshots.
+  fc.record({ type: fc.constantFrom('vm.power_on' as const, 'vm.power_off' as const), vm: vmId }),
   fc.record({ type: fc.constant('vm.migrate' as const), vm: vmId, to: hostId }),
   fc.record({
     type: fc.constant('inventory.snapshot' as const),
@@ -101,6 +106,8 @@ const history = fc.array(fc.tuple(eventShape, time), { maxLength: 30 }).map((ite
           },
         ];
       case 'vm.remove':
+      case 'vm.power_on':
+      case 'vm.power_off':
         return [{ ...base, type: shape.type, vm: { id: shape.vm } }];
       case 'vm.migrate':
         return [{ ...base, type: shape.type, migrate: { vmId: shape.vm, toHostId: shape.to, kind: 'live' } }];

@@ -20,6 +20,8 @@ const MovementSchema = z
 const FixtureVm = VmSchema.extend({
   movements: z.array(MovementSchema).default([]),
   perimeterSource: z.enum(['own', 'clone']).optional(),
+  poweredOffSince: z.iso.datetime({ offset: true }).optional(),
+  lastSeenRunning: z.iso.datetime({ offset: true }).optional(),
 });
 
 /**

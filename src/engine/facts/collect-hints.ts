@@ -22,7 +22,7 @@ export function hostSettingHint(ctx: HostContext): string {
     case 'proxmox':
       return `qemu.conf options: ${COLLECT_LIBVIRT} --qemu-conf <copy of /etc/libvirt/qemu.conf>`;
     case 'hyperv':
-      return `Hyper-V host settings: Get-VMHost | ConvertTo-Json, then hyperaudit ingest`;
+      return `Hyper-V host settings: Get-VMHost | ConvertTo-Json, then hyperaudit ingest --source hyperv`;
     default:
       return `ESXi advanced settings: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-AdvancedSetting | Select Entity,Name,Value | ConvertTo-Json, then hyperaudit ingest`;
   }
@@ -42,14 +42,29 @@ export function hostApiHint(what: string): string {
   return `${what}: ${COLLECT_VSPHERE}`;
 }
 
-export function vmSettingHint(ctx: VmContext): string {
+/**
+ * The Hyper-V cmdlet whose export reports a VM setting (docs/events.md, "Hyper-V PowerShell"): Get-VM alone has
+ * only Generation and Version; secure boot, the vTPM and shielding, and integration services each have their own.
+ */
+function hypervVmSettingHint(key: string | undefined): string {
+  const then = 'ConvertTo-Json, then hyperaudit ingest --source hyperv';
+  if (key === 'SecureBoot' || key === 'SecureBootTemplate')
+    return `Hyper-V VM firmware (${key}): Get-VM | Where Generation -eq 2 | Get-VMFirmware | ${then}`;
+  if (key !== undefined && ['TpmEnabled', 'Shielded', 'KsdEnabled', 'EncryptStateAndVmMigrationTraffic'].includes(key))
+    return `Hyper-V VM security (${key}): Get-VMSecurity per VM with its VMName and VMId (docs/events.md) | ${then}`;
+  if (key?.startsWith('IntegrationService.'))
+    return `Hyper-V integration services (${key.slice('IntegrationService.'.length)}): Get-VM | Get-VMIntegrationService | ${then}`;
+  return `Hyper-V VM configuration${key === undefined ? '' : ` (${key})`}: Get-VM | ${then}`;
+}
+
+export function vmSettingHint(ctx: VmContext, key?: string): string {
   switch (vendorOf(ctx.host)) {
     case 'kvm':
       return `VM configuration: ${COLLECT_LIBVIRT} (the domain XML)`;
     case 'proxmox':
       return `VM configuration: ${COLLECT_PROXMOX}`;
     case 'hyperv':
-      return `VM configuration: Get-VM | ConvertTo-Json, then hyperaudit ingest`;
+      return hypervVmSettingHint(key);
     default:
       return `VMX keys (config.extraConfig): ${COLLECT_VSPHERE}, or PowerCLI Get-VM | Get-AdvancedSetting | ConvertTo-Json, then hyperaudit ingest`;
   }
@@ -66,5 +81,23 @@ export function vmConfigHint(ctx: VmContext, what: string): string {
       return `${what}: Get-VM | ConvertTo-Json, then hyperaudit ingest`;
     default:
       return `${what}: ${COLLECT_VSPHERE}`;
+  }
+}
+
+/**
+ * The event that dates a VM's power-off (issue 15 item 12): a snapshot says the VM is off, only a transition event
+ * says since when. vCenter keeps its events 30 days by default, so a collection soon after the stop still dates it.
+ */
+export function powerOffEventHint(ctx: VmContext): string {
+  const what = 'the event that powered the VM off';
+  switch (vendorOf(ctx.host)) {
+    case 'kvm':
+      return `${what}: libvirt lifecycle events (\`virsh event --all --loop --timestamp\`, the \`Stopped\` line) or Nova \`compute.instance.power_off.end\` notifications, then hyperaudit ingest`;
+    case 'proxmox':
+      return `${what}: no Proxmox source dates a stop yet; send a canonical vm.power_off event (docs/events.md) from the task log's qmstop/qmshutdown entry, then hyperaudit ingest`;
+    case 'hyperv':
+      return `${what}: no Hyper-V export dates a stop; send a canonical vm.power_off event (docs/events.md) from the Hyper-V-VMMS event log, then hyperaudit ingest`;
+    default:
+      return `${what}: its VmPoweredOffEvent, from ${COLLECT_VSPHERE} --event-window <hours back to the stop> or VEBA through hyperaudit serve`;
   }
 }

@@ -40,6 +40,13 @@ function exposedConsoles(ctx: VmContext): number | null {
   return n;
 }
 
+function emulatedDevices(ctx: VmContext): number {
+  return (
+    (ctx.vm.nics ?? []).filter((n) => n.passthrough !== true && isEmulatedNic(n.adapter)).length +
+    (ctx.vm.disks ?? []).filter((d) => d.controller === 'ide' || d.controller === 'sata').length
+  );
+}
+
 export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'consoleExposedWithoutTls',
@@ -68,10 +75,13 @@ export const vmKvmDeviceFacts: FactDef<'vm'>[] = [
   fact<'vm'>({
     id: 'emulatedDeviceCount',
     description:
-      'Emulated NICs (e1000, rtl8139, …) plus disks on IDE or SATA, where a paravirtual (virtio) device exists.',
-    compute: (ctx) =>
-      (ctx.vm.nics ?? []).filter((n) => n.passthrough !== true && isEmulatedNic(n.adapter)).length +
-      (ctx.vm.disks ?? []).filter((d) => d.controller === 'ide' || d.controller === 'sata').length,
+      'Emulated NICs (e1000, rtl8139, …) plus disks on IDE or SATA, where a paravirtual (virtio) device exists. Unreported unless the VM’s NICs and disks were both reported, or those reported already hold an emulated device.',
+    compute: emulatedDevices,
+    provenance: {
+      // 0 from a source that lists no devices (Proxmox /cluster/resources, Nova) is not a pass.
+      reported: (ctx) => (ctx.vm.nics !== undefined && ctx.vm.disks !== undefined) || emulatedDevices(ctx) > 0,
+      collect: (ctx) => vmConfigHint(ctx, 'NIC models and disk buses (domain XML <interface>, <disk>)'),
+    },
   }),
   fact<'vm'>({
     id: 'hostDeviceCount',

@@ -10,6 +10,7 @@ import { hostSettingFacts, vmSettingFacts } from './settings';
 import { hostSimulationFacts } from './simulation';
 import { vmKvmDeviceFacts } from './kvm-devices';
 import { vmSprawlFacts } from './sprawl';
+import { vmTemplateFacts } from './templates';
 import { vmBasicFacts } from './vm-basics';
 import { vmConfigFacts } from './vm-config';
 
@@ -41,6 +42,7 @@ export const FACTS: { [T in ResourceType]: ReadonlyMap<string, FactDef<T>> } = {
     ...vmKvmDeviceFacts,
     ...vmSprawlFacts,
     ...vmAvailabilityFacts,
+    ...vmTemplateFacts,
   ]),
   cluster: byId<'cluster'>([...clusterFacts, ...clusterAvailabilityFacts]),
   perimeter: byId<'perimeter'>(perimeterFacts),

@@ -37,9 +37,10 @@ function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undef
 function settingProvenance<T extends 'host' | 'vm'>(): Provenance<T> {
   return {
     reported: (ctx, p) => lookup(ctx, p.key ?? null) !== undefined,
-    collect: (ctx) => {
+    collect: (ctx, p) => {
       const c = ctx as HostContext | VmContext;
-      return c.type === 'host' ? hostSettingHint(c) : vmSettingHint(c);
+      const key = typeof p.key === 'string' ? p.key : undefined;
+      return c.type === 'host' ? hostSettingHint(c) : vmSettingHint(c, key);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { isRunning } from '../../model/vm';
 import type { VmContext } from '../fleet-index';
 import { fact, round3, type FactDef } from './define';
-import { vmConfigHint } from './collect-hints';
+import { powerOffEventHint, vmConfigHint } from './collect-hints';
 
 const DAY_MS = 86_400_000;
 
@@ -13,6 +13,15 @@ function daysBeforeAudit(ctx: VmContext, iso: string | undefined): number | null
   if (Number.isNaN(from) || Number.isNaN(at)) return null;
   // A snapshot stamped after the audit (clock skew) is new, not negative days old.
   return round3(Math.max(0, at - from) / DAY_MS);
+}
+
+/** The powered-off spell of a VM reported off (the fleet dates it from events), else undefined. */
+function offSpell(ctx: VmContext): { since?: string; lastRunning?: string } | undefined {
+  if (ctx.vm.powerState !== 'poweredOff') return undefined;
+  return {
+    ...(ctx.vm.poweredOffSince !== undefined && { since: ctx.vm.poweredOffSince }),
+    ...(ctx.vm.lastSeenRunning !== undefined && { lastRunning: ctx.vm.lastSeenRunning }),
+  };
 }
 
 const snapshotHint = (ctx: VmContext) => vmConfigHint(ctx, 'snapshot tree (VirtualMachine.snapshot)');
@@ -63,6 +72,50 @@ export const vmSprawlFacts: FactDef<'vm'>[] = [
       return daysBeforeAudit(ctx, snaps.oldest);
     },
     provenance: { collect: snapshotHint },
+  }),
+  fact<'vm'>({
+    id: 'poweredOffLongerThan',
+    params: [{ name: 'days', required: true, description: 'The longest a VM may stay powered off, in days.' }],
+    description:
+      'The VM is reported powered off and has been for more than `days` at the audit time, dated by the vm.power_off event that began the spell (vCenter VmPoweredOffEvent, libvirt `Stopped`, Nova `power_off.end`). Not reported when no event dated it (a snapshot only says "off"), unless it was seen running within `days` (then false): assumed true, so the result is unverified.',
+    compute: (ctx, params) => {
+      const spell = offSpell(ctx);
+      if (spell === undefined) return false;
+      const days = Number(params.days);
+      const dated = daysBeforeAudit(ctx, spell.since);
+      if (dated !== null) return dated > days;
+      // Undated: at most as long as since it was last seen running; without that, it may be any length.
+      const bound = daysBeforeAudit(ctx, spell.lastRunning);
+      return bound === null || bound > days;
+    },
+    provenance: {
+      reported: (ctx, params) => {
+        const spell = offSpell(ctx);
+        if (spell === undefined) return true;
+        if (daysBeforeAudit(ctx, spell.since) !== null) return true;
+        const bound = daysBeforeAudit(ctx, spell.lastRunning);
+        return bound !== null && bound <= Number(params.days);
+      },
+      collect: powerOffEventHint,
+    },
+  }),
+  fact<'vm'>({
+    id: 'poweredOffDays',
+    description:
+      'Days from the vm.power_off event that began the VM’s powered-off spell to the audit time; null when not off, not dated or no audit time.',
+    compute: (ctx) => daysBeforeAudit(ctx, offSpell(ctx)?.since),
+  }),
+  fact<'vm'>({
+    id: 'poweredOffSince',
+    description:
+      'When the current powered-off spell began (ISO 8601), from the vm.power_off event that started it; null when not off or not dated.',
+    compute: (ctx) => offSpell(ctx)?.since ?? null,
+  }),
+  fact<'vm'>({
+    id: 'lastSeenRunning',
+    description:
+      'For a powered-off VM, the newest sign it was running (a power-on event, or a report of on or suspended) before it went off; null otherwise.',
+    compute: (ctx) => offSpell(ctx)?.lastRunning ?? null,
   }),
   fact<'vm'>({
     id: 'oldestSnapshot',

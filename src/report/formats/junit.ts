@@ -37,6 +37,24 @@ function caseName(resourceType: string, id: string, f: Finding | undefined): str
 }
 
 /**
+ * The audit the cases come from (issue 15 item 8), as the HTML report and digests state it, in each suite's
+ * `<properties>` (junit-10.xsd has none on `<testsuites>`); CI shows them beside the results.
+ */
+function stampProperties(result: AuditResult): string {
+  const stamp = result.stamp;
+  const entries: [string, string | undefined][] = [
+    ['hyperaudit.auditedAt', stamp?.auditedAt ?? result.generatedAt],
+    ['hyperaudit.profile', stamp?.profile ?? result.profile],
+    ['hyperaudit.rulePackVersion', stamp?.rulePackVersion],
+    ['hyperaudit.newestEventAt', stamp?.newestEventAt],
+  ];
+  const lines = entries
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([name, value]) => `      <property name="${name}" value="${xmlEscape(value)}"/>`);
+  return `    <properties>\n${lines.join('\n')}\n    </properties>`;
+}
+
+/**
  * JUnit XML valid against Jenkins' junit-10.xsd (test/fixtures/schemas/): one testsuite per rule pack, one
  * testcase per rule × evaluated resource of the compliance record, so `audit --format junit`, `report` and the
  * deployed run render the same cases. Open findings are failures; waived and unverified ones are skipped, with
@@ -74,6 +92,7 @@ export function formatJunit(result: AuditResult): string {
       suite.cases.push(`${open.slice(0, -1)}/>`);
     }
   }
+  const properties = stampProperties(result);
   const suites: string[] = [];
   let total = 0;
   let totalFailures = 0;
@@ -83,7 +102,8 @@ export function formatJunit(result: AuditResult): string {
     totalFailures += suite.failures;
     suites.push(
       `  <testsuite name="${xmlEscape(pack)}" tests="${suite.cases.length}" failures="${suite.failures}" errors="0" skipped="${suite.skipped}" timestamp="${xmlEscape(record.at)}">` +
-        (suite.cases.length > 0 ? `\n${suite.cases.join('\n')}\n  </testsuite>` : '</testsuite>'),
+        [properties, ...suite.cases].map((line) => `\n${line}`).join('') +
+        '\n  </testsuite>',
     );
   }
   // junit-10.xsd's testsuites has no `skipped` attribute: skips are counted per suite only.

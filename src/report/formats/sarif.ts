@@ -37,6 +37,25 @@ function where(f: Finding): string {
 }
 
 /**
+ * The audit the results come from (issue 15 item 8), as the HTML report and digests state it: SARIF's run
+ * `invocations[0]` (when it ended, that it succeeded) and the stamp in the run's and the invocation's property bags.
+ */
+function auditInvocation(result: AuditResult): { invocations: object[]; properties?: object } {
+  const stamp = result.stamp;
+  if (stamp === undefined) return { invocations: [{ executionSuccessful: true, endTimeUtc: result.generatedAt }] };
+  const properties = {
+    auditedAt: stamp.auditedAt,
+    profile: stamp.profile,
+    rulePackVersion: stamp.rulePackVersion,
+    ...(stamp.newestEventAt !== undefined && { newestEventAt: stamp.newestEventAt }),
+  };
+  return {
+    invocations: [{ executionSuccessful: true, endTimeUtc: stamp.auditedAt, properties }],
+    properties: { audit: properties },
+  };
+}
+
+/**
  * SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding, each with a
  * physical location (resourceUri). An unverified finding is kind `review` (the tool could not decide; SARIF
  * then requires level `none`) and says what to collect.
@@ -75,6 +94,7 @@ export function formatSarif(result: AuditResult): string {
           },
         },
         automationDetails: { id: `hyperaudit/${result.profile}/` },
+        ...auditInvocation(result),
         results: result.findings.map((f) => ({
           ruleId: f.ruleId,
           ...(ruleIndex.has(f.ruleId) && { ruleIndex: ruleIndex.get(f.ruleId) }),

@@ -1,5 +1,5 @@
 import { getOrCreate } from '../../model/get-or-create';
-import type { AuditResult } from '../../engine/audit-result';
+import type { AuditResult, AuditStamp } from '../../engine/audit-result';
 import type { ComplianceRecord } from '../../engine/compliance';
 import { DEFAULT_RULES_DIR, loadRules } from '../../engine/load-rules';
 import type { LoadedRule, Profile } from '../../engine/types';
@@ -36,6 +36,7 @@ export function auditResultFromStore(
   rules: readonly LoadedRule[],
   profile: Profile,
   compliance?: ComplianceRecord,
+  stamp?: AuditStamp,
 ): AuditResult {
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = openCountsBySeverity(current);
@@ -55,6 +56,7 @@ export function auditResultFromStore(
     rules,
     coverage: [...coverage].map(([ruleId, ids]) => ({ ruleId, resourceIds: [...ids].sort() })),
     ...(compliance !== undefined && { compliance }),
+    ...(stamp !== undefined && { stamp }),
   };
 }
 
@@ -67,19 +69,20 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
     fleet: Fleet,
     generatedAt: string,
     compliance: ComplianceRecord | undefined,
+    stamp: AuditStamp | undefined,
   ) => {
     if (cached?.key === findings) return cached.result;
     rules ??= loadRules(options.rulesDir ?? DEFAULT_RULES_DIR, { profile });
     cached = {
       key: findings,
-      result: auditResultFromStore(findings, fleet, generatedAt, rules, profile, compliance),
+      result: auditResultFromStore(findings, fleet, generatedAt, rules, profile, compliance, stamp),
     };
     return cached.result;
   };
   return (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => ({
     fileName: AUDIT_REPORT_FILES[format],
-    render: (findings, fleet, generatedAt, compliance) =>
-      AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt, compliance)),
+    render: (findings, fleet, generatedAt, compliance, stamp) =>
+      AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt, compliance, stamp)),
   }));
 }
 
