@@ -22,13 +22,14 @@ export interface ProcessRun {
   wallMs: number;
   /** User + system CPU of the process and its threads (GNU time), when /usr/bin/time is there. */
   cpuMs?: number;
-  /** The process's standard output; only its last 64 KiB for CloudSim, which logs half a gigabyte a day. */
+  /** The process's standard output; beyond 32 MiB only its last 64 KiB (CloudSim logs half a gigabyte a day). */
   stdout: string;
   ok: boolean;
   error?: string;
 }
 
 const GNU_TIME = '/usr/bin/time';
+const WHOLE_BYTES = 32 * 1024 * 1024;
 const TAIL_BYTES = 64 * 1024;
 
 /** Why CloudSim cannot run here, or undefined when it can. */
@@ -42,6 +43,7 @@ export function cloudSimUnavailable(env: NodeJS.ProcessEnv = process.env): strin
 
 function tail(file: string): string {
   const size = statSync(file).size;
+  if (size <= WHOLE_BYTES) return readFileSync(file, 'utf8');
   const length = Math.min(size, TAIL_BYTES);
   const buffer = Buffer.alloc(length);
   const fd = openSync(file, 'r');
@@ -55,7 +57,8 @@ function tail(file: string): string {
 
 /**
  * One whole process, timed from spawn to exit (and its CPU through GNU time when installed). Its output goes to
- * a scratch file, of which the tail is kept: CloudSim's consolidation examples log every host at every step.
+ * a scratch file, kept whole up to 32 MiB, else its tail: CloudSim's consolidation examples log every host at
+ * every step.
  */
 export function timedProcess(command: string, args: readonly string[], timeoutMs = 30 * 60_000): ProcessRun {
   const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-bench-'));
