@@ -30,12 +30,19 @@ export function outsidePerimeter(placement: Placement, vm: PlanVm): boolean {
 
 /** The reason a VM may not move to a host now, or null when it may. */
 export function moveRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
+  return hostRefusal(placement, vm, toHostId) ?? roomRefusal(placement, vm, toHostId);
+}
+
+/**
+ * What rules the host out for the VM whatever runs on it: not serving, another vendor, outside the VM's
+ * perimeter, another datacenter, a perimeter crossing. Moving other VMs away never lifts these.
+ */
+export function hostRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
   const fromId = placement.hostOf.get(vm.id);
   if (fromId === undefined) return 'the VM has no known host';
   if (fromId === toHostId) return 'already there';
   const from = placement.hostById.get(fromId)!;
   const to = placement.hostById.get(toHostId)!;
-  const limits = placement.problem.limits;
   if (!placement.isServing(toHostId)) return 'target not serving (maintenance or disconnected)';
   if (from.vendor !== undefined && to.vendor !== undefined && from.vendor !== to.vendor)
     return `no live migration from ${from.vendor} to ${to.vendor}`;
@@ -51,6 +58,18 @@ export function moveRefusal(placement: Placement, vm: PlanVm, toHostId: string):
   // A move between hosts of different perimeter sets is what perimeter.migration-crossed reports; only a VM
   // outside its perimeter may cross, on its way back in.
   if (!fixing && from.perimeterSet !== to.perimeterSet) return 'would cross a perimeter boundary';
+  return null;
+}
+
+/**
+ * What the VMs already on the host (or in its cluster) stand in the way of: another trust level, a replica,
+ * memory, vCPUs, IOPS, uplinks, coinciding peaks, CPU per step, the target cluster's N+1. Moving VMs away can
+ * lift these, which is what a chained move does (chain.ts).
+ */
+export function roomRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
+  const from = placement.hostById.get(placement.hostOf.get(vm.id)!)!;
+  const to = placement.hostById.get(toHostId)!;
+  const limits = placement.problem.limits;
   const load = placement.loads.get(toHostId)!;
   if (vm.trustLevel !== undefined && [...load.trust.keys()].some((level) => level !== vm.trustLevel))
     return `trust level ${vm.trustLevel} next to ${[...load.trust.keys()].filter((l) => l !== vm.trustLevel).join(', ')}`;

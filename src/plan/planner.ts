@@ -4,6 +4,7 @@
  * (choose-target.ts). Because every move is checked against the placement it runs in, the sequence as
  * planned is executable in that order. `balance` and `energy` then spend the remaining move budget.
  */
+import { chainFor, DEFAULT_CHAIN_DEPTH } from './chain';
 import { chooseTarget, describeRefusals } from './choose-target';
 import { moveRefusal } from './constraints';
 import { Placement } from './placement';
@@ -13,6 +14,8 @@ import { findViolations, violationKey } from './violations';
 export interface PlanOptions {
   goal: PlanGoal;
   maxMoves: number;
+  /** Moves a chain may make before the VM it makes room for moves (default 2; 0: direct moves only). */
+  chainDepth?: number;
 }
 
 export interface PlanOutcome {
@@ -110,7 +113,12 @@ const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}…` 
 /** Candidate VMs are tried up to this many per violation: enough for a host's worth, bounded for big fleets. */
 const MAX_TRIED = 64;
 
-function fixViolations(placement: Placement, moves: PlanMove[], maxMoves: number): Map<string, Unresolved> {
+function fixViolations(
+  placement: Placement,
+  moves: PlanMove[],
+  maxMoves: number,
+  chainDepth: number,
+): Map<string, Unresolved> {
   const stuck = new Map<string, Unresolved>();
   const moved = new Set(moves.map((m) => m.vmId));
   while (moves.length < maxMoves) {
@@ -137,6 +145,7 @@ function fixViolations(placement: Placement, moves: PlanMove[], maxMoves: number
       done = true;
       break;
     }
+    if (!done && chainDepth > 0) done = chainMoves(placement, v, ordered, accept, moves, maxMoves, moved, chainDepth);
     if (!done)
       stuck.set(violationKey(v), {
         ...v,
@@ -150,6 +159,43 @@ function fixViolations(placement: Placement, moves: PlanMove[], maxMoves: number
       });
   }
   return stuck;
+}
+
+/** Candidates tried through a chain when none moves directly: each chain search clones the placement. */
+const MAX_CHAINED = 8;
+
+/**
+ * When no candidate VM can move directly, move others out of the way first (chain.ts). A chain is taken only
+ * if it fits the budget and the placement after it has no violation the placement before it did not have.
+ */
+function chainMoves(
+  placement: Placement,
+  v: Violation,
+  ordered: readonly PlanVm[],
+  accept: ((hostId: string) => boolean) | undefined,
+  moves: PlanMove[],
+  maxMoves: number,
+  moved: Set<string>,
+  chainDepth: number,
+): boolean {
+  const before = new Set(findViolations(placement).map(violationKey));
+  for (const vm of ordered.slice(0, MAX_CHAINED)) {
+    const depth = Math.min(chainDepth, maxMoves - moves.length - 1);
+    const chain = chainFor(placement, vm, accept, depth);
+    if (chain === undefined) continue;
+    const trial = placement.clone();
+    for (const step of chain) trial.move(step.vm.id, step.toHostId);
+    if (findViolations(trial).some((x) => !before.has(violationKey(x)))) continue;
+    const why = `${v.kind} on ${v.subject}: ${short(v.detail)}`;
+    for (const step of chain) {
+      const reason = step.clears === undefined ? why : `chain: makes room on ${step.clears} for ${vm.id} (${why})`;
+      moves.push(moveOf(placement, step.vm, step.toHostId, reason));
+      placement.move(step.vm.id, step.toHostId);
+      moved.add(step.vm.id);
+    }
+    return true;
+  }
+  return false;
 }
 
 function peakRatio(placement: Placement, hostId: string): number {
@@ -269,7 +315,7 @@ export function planPlacement(problem: PlanProblem, opts: PlanOptions): PlanOutc
   const before = findViolations(placement);
   const moves: PlanMove[] = [];
   const maintenance: string[] = [];
-  const stuck = fixViolations(placement, moves, opts.maxMoves);
+  const stuck = fixViolations(placement, moves, opts.maxMoves, opts.chainDepth ?? DEFAULT_CHAIN_DEPTH);
   if (opts.goal === 'balance') balance(placement, moves, opts.maxMoves);
   if (opts.goal === 'energy') placement = saveEnergy(placement, moves, maintenance, opts.maxMoves);
   const after = findViolations(placement);

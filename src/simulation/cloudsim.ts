@@ -78,9 +78,11 @@ export interface CloudSimResult {
 
 /** CloudSim's PowerModelSpecPower: table value on a 10 % boundary, linear in between. */
 export function cloudSimPower(watts: readonly number[], utilization: number): number {
-  if (utilization % 0.1 === 0) return watts[Math.round(utilization * 10)]!;
-  const lo = Math.floor(utilization * 10);
-  const hi = Math.ceil(utilization * 10);
+  // `% 0.1` is a slow library call; only a value within rounding of a tenth can be an exact multiple of 0.1.
+  const tenths = utilization * 10;
+  if (Math.abs(tenths - Math.round(tenths)) < 1e-9 && utilization % 0.1 === 0) return watts[Math.round(tenths)]!;
+  const lo = Math.floor(tenths);
+  const hi = Math.ceil(tenths);
   const p1 = watts[lo]!;
   const p2 = watts[hi]!;
   return p1 + ((p2 - p1) / 10) * (utilization - lo / 10) * 100;

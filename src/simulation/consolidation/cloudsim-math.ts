@@ -136,41 +136,72 @@ export function tricubeWeights(n: number): Float64Array {
   return w;
 }
 
-function weightedRegression(x: Float64Array, y: ArrayLike<number>, weights: Float64Array): SimpleRegression {
+// The tricube weights depend on n alone (10 for every detector call): computed once per n, never mutated.
+const tricubeByLength = new Map<number, Float64Array>();
+function cachedTricube(n: number): Float64Array {
+  let w = tricubeByLength.get(n);
+  if (w === undefined) {
+    w = tricubeWeights(n);
+    tricubeByLength.set(n, w);
+  }
+  return w;
+}
+
+/** MathUtil.getLoessParameterEstimates applies the weights only when 40 % of them are zero (or less). */
+function appliesWeights(weights: Float64Array): boolean {
   let zero = 0;
   for (const w of weights) if (w <= 0) zero++;
-  const weighted = zero >= 0.4 * weights.length;
+  return zero >= 0.4 * weights.length;
+}
+
+/** The regression over x = 1..n, weighted (√w on both coordinates) only when `weighted`. */
+function weightedRegression(y: ArrayLike<number>, weights: Float64Array, weighted: boolean): SimpleRegression {
   const r = new SimpleRegression();
-  for (let i = 0; i < x.length; i++) {
-    const s = weighted ? Math.sqrt(weights[i]!) : 1;
-    r.addData(weighted ? s * x[i]! : x[i]!, weighted ? s * y[i]! : y[i]!);
+  for (let i = 0; i < y.length; i++) {
+    const x = i + 1;
+    if (weighted) {
+      const s = Math.sqrt(weights[i]!);
+      r.addData(s * x, s * y[i]!);
+    } else r.addData(x, y[i]!);
   }
   return r;
 }
 
-const positions = (n: number) => Float64Array.from({ length: n }, (_, i) => i + 1);
-
 /** MathUtil.getLoessParameterEstimates: [intercept, slope] over x = 1..n. */
 export function loessEstimates(y: ArrayLike<number>): [number, number] | null {
-  return weightedRegression(positions(y.length), y, tricubeWeights(y.length)).estimates();
+  const tricube = cachedTricube(y.length);
+  return weightedRegression(y, tricube, appliesWeights(tricube)).estimates();
 }
+
+// Scratch for the robust pass (detectors never re-enter each other).
+let residualScratch = new Float64Array(16);
+let weightScratch = new Float64Array(16);
 
 /** MathUtil.getRobustLoessParameterEstimates: a second pass with bisquare weights of the residuals. */
 export function robustLoessEstimates(y: ArrayLike<number>): [number, number] | null {
   const n = y.length;
-  const x = positions(n);
-  const first = weightedRegression(x, y, tricubeWeights(n));
-  const residuals = new Float64Array(n);
-  for (let i = 0; i < n; i++) residuals[i] = y[i]! - first.predict(x[i]!);
-  const tricube = tricubeWeights(n);
-  const w2 = new Float64Array(n);
-  const s6 = median(residuals.map(Math.abs)) * 6;
+  const tricube = cachedTricube(n);
+  const first = weightedRegression(y, tricube, appliesWeights(tricube));
+  if (residualScratch.length < n) {
+    residualScratch = new Float64Array(n);
+    weightScratch = new Float64Array(n);
+  }
+  const absResiduals = residualScratch.subarray(0, n);
+  const w2 = weightScratch.subarray(0, n);
+  const b1 = first.slope();
+  const b0 = first.intercept(b1);
+  for (let i = 0; i < n; i++) absResiduals[i] = Math.abs(y[i]! - (b0 + b1 * (i + 1)));
+  const s6 = median(absResiduals) * 6;
+  w2.fill(0);
   for (let i = 2; i < n; i++) {
-    const k = (1 - (residuals[i]! / s6) ** 2) ** 2;
+    // (r / s6)² of the signed residual equals that of its absolute value.
+    const k = (1 - (absResiduals[i]! / s6) ** 2) ** 2;
     w2[i] = k > 0 ? (1 / k) * tricube[i]! : Number.MAX_VALUE;
   }
   w2[0] = w2[1] = w2[2]!;
-  const second = weightedRegression(x, y, w2).estimates();
+  const weighted = appliesWeights(w2);
+  // Unweighted, the second pass fits the very same points in the same order as the first: same result.
+  const second = weighted ? weightedRegression(y, w2, true).estimates() : first.estimates();
   if (second === null || Number.isNaN(second[0]) || Number.isNaN(second[1])) return first.estimates();
   return second;
 }

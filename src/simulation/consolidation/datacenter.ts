@@ -16,8 +16,17 @@ const VM_BW = 100_000;
 export class CloudSimHost {
   readonly peMips: number;
   readonly totalMips: number;
-  /** Host.vmList, in insertion order. */
+  /** Host.vmList, in insertion order; changed only through addVm / removeVm / clearVms. */
   readonly vms: number[] = [];
+  /** Bumped at every change of `vms`, so sums over the VM list can be cached between changes. */
+  vmsVersion = 0;
+  /**
+   * PowerHostUtilizationHistory's sum of its VMs' histories (MIPS-weighted, before trimming), kept with the VM
+   * list version and VM history epoch it was summed at: detectors ask for it for every candidate target.
+   */
+  readonly historySum = new Float64Array(HISTORY_LENGTH);
+  historySumVersion = -1;
+  historySumEpoch = -1;
   /** Host.vmsMigratingIn. */
   readonly migratingIn: number[] = [];
   /**
@@ -58,6 +67,37 @@ export class CloudSimHost {
     this.totalMips = type.cores * type.mipsPerCore;
     this.available = this.totalMips;
     this.ramAvailable = type.ramMb;
+  }
+
+  addVm(vm: number): void {
+    this.vms.push(vm);
+    this.vmsVersion++;
+  }
+
+  removeVm(vm: number): void {
+    removeFirst(this.vms, vm);
+    this.vmsVersion++;
+  }
+
+  clearVms(): void {
+    this.vms.length = 0;
+    this.vmsVersion++;
+  }
+
+  /**
+   * Empty, with nothing allocated and nothing used at its last update: every such host of one type looks the
+   * same to a placement (same power before and after, same room), whatever its id.
+   */
+  isPristine(): boolean {
+    return (
+      this.vms.length === 0 &&
+      this.schedVm.length === 0 &&
+      this.migratingIn.length === 0 &&
+      this.utilizationMips === 0 &&
+      this.available === this.totalMips &&
+      this.ramAvailable === this.type.ramMb &&
+      this.bwAvailable === HOST_BW
+    );
   }
 
   /** HostDynamicWorkload.getUtilizationOfCpu: values just above 1 are rounded down to 1. */
@@ -273,6 +313,8 @@ export class CloudSimVms {
   readonly history: Float64Array;
   readonly historyLength: Int32Array;
   readonly historyTime: Float64Array;
+  /** Bumped whenever any VM's history gains a value (sums over histories are cached between bumps). */
+  historyEpoch = 0;
   // Last VM state-history entry and the SLA sums (Helper.getSlaMetrics) of the entries before it.
   readonly lastTime: Float64Array;
   readonly lastAllocated: Float64Array;
@@ -312,17 +354,32 @@ export class CloudSimVms {
     return this.instantiating[vm] ? this.mips[vm]! : this.request[vm]!;
   }
 
-  /** UtilizationModelPlanetLabInMemory.getUtilization. */
+  // The interpolation terms of the last time asked: they depend on the time only, and every VM is asked at the
+  // same few times (each update, each migration completion).
+  private atTime = Number.NaN;
+  private atExact = -1;
+  private atT1 = 0;
+  private atT2 = 0;
+  private atSpan = 0;
+  private atOffset = 0;
+
+  /** UtilizationModelPlanetLabInMemory.getUtilization (same operations, so the same bits). */
   utilizationAt(vm: number, time: number): number {
     const d = this.data[vm]!;
-    const interval = this.interval;
-    if (time % interval === 0) return d[Math.trunc(time) / interval]!;
-    const t1 = Math.floor(time / interval);
-    const t2 = Math.ceil(time / interval);
-    const u1 = d[t1]!;
-    const u2 = d[t2]!;
-    const delta = (u2 - u1) / ((t2 - t1) * interval);
-    return u1 + delta * (time - t1 * interval);
+    if (time !== this.atTime) {
+      const interval = this.interval;
+      this.atTime = time;
+      this.atExact = time % interval === 0 ? Math.trunc(time) / interval : -1;
+      this.atT1 = Math.floor(time / interval);
+      this.atT2 = Math.ceil(time / interval);
+      this.atSpan = (this.atT2 - this.atT1) * interval;
+      this.atOffset = time - this.atT1 * interval;
+    }
+    if (this.atExact >= 0) return d[this.atExact]!;
+    const u1 = d[this.atT1]!;
+    const u2 = d[this.atT2]!;
+    const delta = (u2 - u1) / this.atSpan;
+    return u1 + delta * this.atOffset;
   }
 
   /** Vm.updateVmProcessing (PowerVm): the cloudlet clock moves to `time`; history on scheduling boundaries. */
@@ -338,6 +395,7 @@ export class CloudSimVms {
       this.history[base] = u;
       if (this.historyLength[vm]! < HISTORY_LENGTH) this.historyLength[vm]!++;
       this.historyTime[vm] = time;
+      this.historyEpoch++;
     }
   }
 
@@ -382,7 +440,7 @@ export class CloudSimDatacenter {
       return false;
     }
     this.allocatePes(h, vm);
-    h.vms.push(vm);
+    h.addVm(vm);
     v.host[vm] = h.id;
     return true;
   }
@@ -402,7 +460,7 @@ export class CloudSimDatacenter {
     h.dirty = true;
     h.releaseRamBw(vm);
     h.deallocate(vm);
-    removeFirst(h.vms, vm);
+    h.removeVm(vm);
     this.vms.host[vm] = -1;
   }
 
@@ -414,7 +472,7 @@ export class CloudSimDatacenter {
     h.bwAvailable = HOST_BW;
     h.deallocateAll();
     for (const vm of h.vms) this.vms.host[vm] = -1;
-    h.vms.length = 0;
+    h.clearVms();
   }
 
   /** Host.isSuitableForVm. */
@@ -436,7 +494,7 @@ export class CloudSimDatacenter {
     h.schedIn.add(vm);
     this.allocatePes(h, vm);
     h.migratingIn.push(vm);
-    h.vms.push(vm);
+    h.addVm(vm);
     this.updateHost(h, this.clock);
     const source = v.host[vm]!;
     if (source >= 0) this.updateHost(this.hosts[source]!, this.clock);
@@ -447,7 +505,7 @@ export class CloudSimDatacenter {
     h.releaseRamBw(vm);
     h.deallocate(vm);
     removeFirst(h.migratingIn, vm);
-    removeFirst(h.vms, vm);
+    h.removeVm(vm);
     h.schedIn.delete(vm);
     this.vms.inMigration[vm] = 0;
   }
@@ -455,7 +513,7 @@ export class CloudSimDatacenter {
   /** Host.reallocateMigratingInVms (after a planning round is undone). */
   reallocateMigratingIn(h: CloudSimHost): void {
     for (const vm of h.migratingIn) {
-      if (!h.vms.includes(vm)) h.vms.push(vm);
+      if (!h.vms.includes(vm)) h.addVm(vm);
       h.schedIn.add(vm);
       h.takeRam(vm, 0);
       h.takeBw(vm, 0);
@@ -481,9 +539,11 @@ export class CloudSimDatacenter {
     if (h.schedVm.length === h.vms.length) h.deallocateAll();
     else h.deallocateMany(h.vms);
     for (const vm of h.vms) this.allocatePes(h, vm);
-    for (const vm of h.vms) {
+    for (let i = 0; i < h.vms.length; i++) {
+      const vm = h.vms[i]!;
       const requested = v.requested(vm);
-      let allocated = h.allocatedFor(vm);
+      // After the re-allocation above the scheduler usually lists the VMs in the same order.
+      let allocated = h.schedVm[i] === vm ? h.schedAllocated[i]! : h.allocatedFor(vm);
       if (!h.migratingIn.includes(vm)) {
         const migrating = v.inMigration[vm] === 1;
         v.addState(vm, time, allocated, requested, migrating);

@@ -4,6 +4,7 @@
  * their VMs fit elsewhere. Planning edits the live allocation and undoes it at the end (save/restore), as
  * CloudSim does, so every check sees the same intermediate states.
  */
+import type { CloudSimHostType } from '../cloudsim';
 import type { CloudSimDatacenter, CloudSimHost } from './datacenter';
 import type { OverloadDetector } from './overload-detection';
 
@@ -12,6 +13,10 @@ export interface Migration {
   host: number;
 }
 
+/**
+ * What a policy decides. `allowed` and `accepts` must depend on the host's state (its VMs, capacity, type), not
+ * on its id: the host search relies on it to look at one pristine host per type (see findHostForVm).
+ */
 export interface PlannerRules {
   detect: OverloadDetector;
   /** A hard placement constraint (hyperaudit's perimeters); CloudSim's policies allow every host. */
@@ -42,10 +47,15 @@ function plannedMips(h: CloudSimHost): number {
 /** Host ids as flags: planning asks "excluded?" hundreds of millions of times a day. */
 export type HostFlags = Uint8Array;
 
+// Host types already looked at through a pristine host in the current search (findHostForVm never re-enters).
+const pristineTypesSeen: CloudSimHostType[] = [];
+
 /**
  * findHostForVm(vm, excluded): the allowed host whose power rises least, skipping hosts the VM would overload.
  * The power rise is computed first and the (side-effect free, costlier) overload check only for a host that
  * would become the new best: the same host wins as in CloudSim's check-then-compare order.
+ * Pristine hosts (empty since their last update) of one type all give the same answer; since only a strictly
+ * lower rise replaces the best, no pristine host after the first of its type can win, so they are skipped.
  */
 export function findHostForVm(
   dc: CloudSimDatacenter,
@@ -57,8 +67,13 @@ export function findHostForVm(
   let best: CloudSimHost | undefined;
   const request = dc.vms.requested(vm);
   const instantiating = dc.vms.instantiating[vm] === 1;
+  pristineTypesSeen.length = 0;
   for (const h of dc.hosts) {
     if (excluded[h.id]) continue;
+    if (h.isPristine()) {
+      if (pristineTypesSeen.includes(h.type)) continue;
+      pristineTypesSeen.push(h.type);
+    }
     if (instantiating ? !dc.isSuitable(h, vm) : h.peMips < request || h.available < request) continue;
     if (rules.allowed && !rules.allowed(dc, vm, h)) continue;
     const mips = plannedMips(h);

@@ -35,20 +35,36 @@ export function requestedUtilization(dc: CloudSimDatacenter, host: CloudSimHost,
 // One scratch buffer: detectors run millions of times a day and never re-enter each other.
 const scratch = new Float64Array(HISTORY_LENGTH);
 
-/**
- * PowerHostUtilizationHistory.getUtilizationHistory: the VMs' histories weighted by MIPS, zero tail trimmed.
- * The view is only valid until the next call.
- */
-export function hostUtilizationHistory(dc: CloudSimDatacenter, host: CloudSimHost, extra = -1): Float64Array {
-  scratch.fill(0);
+/** The host's own VMs' histories summed in VM-list order, recomputed only when the list or a history changed. */
+function hostHistorySum(dc: CloudSimDatacenter, host: CloudSimHost): Float64Array {
   const v = dc.vms;
-  const n = host.vms.length;
-  for (let k = 0; k <= n; k++) {
-    const vm = k < n ? host.vms[k]! : extra;
-    if (vm < 0) break;
+  const sum = host.historySum;
+  if (host.historySumVersion === host.vmsVersion && host.historySumEpoch === v.historyEpoch) return sum;
+  sum.fill(0);
+  for (const vm of host.vms) {
     const base = vm * HISTORY_LENGTH;
     const len = v.historyLength[vm]!;
     const mips = v.mips[vm]!;
+    for (let i = 0; i < len; i++) sum[i]! += (v.history[base + i]! * mips) / host.totalMips;
+  }
+  host.historySumVersion = host.vmsVersion;
+  host.historySumEpoch = v.historyEpoch;
+  return sum;
+}
+
+/**
+ * PowerHostUtilizationHistory.getUtilizationHistory: the VMs' histories weighted by MIPS, zero tail trimmed.
+ * `extra` is added last, as CloudSim appends the candidate VM to the list, so the sums are bit-identical to
+ * summing the whole list. The view is only valid until the next call.
+ */
+export function hostUtilizationHistory(dc: CloudSimDatacenter, host: CloudSimHost, extra = -1): Float64Array {
+  const sum = hostHistorySum(dc, host);
+  scratch.set(sum);
+  if (extra >= 0) {
+    const v = dc.vms;
+    const base = extra * HISTORY_LENGTH;
+    const len = v.historyLength[extra]!;
+    const mips = v.mips[extra]!;
     for (let i = 0; i < len; i++) scratch[i]! += (v.history[base + i]! * mips) / host.totalMips;
   }
   return scratch.subarray(0, countNonZeroBeginning(scratch));
@@ -72,10 +88,10 @@ function spreadThreshold(spread: (data: Float64Array) => number, safety: number)
 function regression(robust: boolean, safety: number, interval: number): OverloadDetector {
   const fallback = staticThreshold(FALLBACK_THRESHOLD);
   const length = 10;
+  const reversed = new Float64Array(length);
   return (dc, host, extra) => {
     const history = hostUtilizationHistory(dc, host, extra);
     if (history.length < length) return fallback(dc, host, extra);
-    const reversed = new Float64Array(length);
     for (let i = 0; i < length; i++) reversed[i] = history[length - i - 1]!;
     const estimates = robust ? robustLoessEstimates(reversed) : loessEstimates(reversed);
     if (estimates === null) return fallback(dc, host, extra);
