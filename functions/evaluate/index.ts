@@ -1,13 +1,13 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { loadRules } from '../../src/engine/load-rules';
-import { bundledPath, requireEnv } from '../shared/env';
+import { bundledPath, requireEnv, ruleParamsEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { evaluateChanges, type EvaluateResult } from '../../src/app/evaluate-changes';
 
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
-  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR')), ruleParamsEnv()),
 };
 
 export const handler = instrumented(async (event: DynamoDBStreamEvent): Promise<EvaluateResult> => {
