@@ -5,6 +5,9 @@ import type { Node } from 'constructs';
 import { SEVERITIES } from '../src/model/finding';
 import { REPO_ROOT } from './paths';
 import { DEFAULT_MAX_AHEAD_SECONDS, MAX_ALLOWED_SKEW_SECONDS } from '../src/sources/clock-skew';
+import { ParamOverridesSchema } from '../src/engine/param-overrides';
+import { loadRules, RuleLoadError } from '../src/engine/load-rules';
+import { PROFILES } from '../src/engine/types';
 
 /** A file or folder the bundles copy from the repository: relative to its root, inside it, present. */
 const RepoPath = z
@@ -18,6 +21,43 @@ const RepoPath = z
     if (!existsSync(join(REPO_ROOT, p)))
       ctx.addIssue({ code: 'custom', message: `${p} does not exist under ${REPO_ROOT}` });
   });
+
+/**
+ * Rule thresholds for the deployed audits: an object in cdk.json's context, or its JSON text from
+ * `-c hyperaudit:params='{"esxi.patch-level":{"minBuild":24022510}}'`. Checked against the shipped rules in both
+ * profiles, so an unknown rule, param or a value of the wrong type fails the synth, not the first audit.
+ */
+const RuleParams = z
+  .preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message})` });
+      return z.NEVER;
+    }
+  }, ParamOverridesSchema)
+  .superRefine((overrides, ctx) => {
+    for (const profile of PROFILES) {
+      try {
+        loadRules(join(REPO_ROOT, 'rules'), { profile, paramOverrides: overrides });
+      } catch (err) {
+        if (!(err instanceof RuleLoadError)) throw err;
+        for (const problem of err.problems)
+          ctx.addIssue({ code: 'custom', message: `${problem} (profile ${profile})` });
+        return;
+      }
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(overrides));
+    if (bytes > MAX_PARAMS_ENV_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${bytes} bytes as JSON; the Lambda environment holds at most ${MAX_PARAMS_ENV_BYTES} (4 KB in all)`,
+      });
+  });
+
+/** The params travel in each audit Lambda's environment, whose variables share 4 KB. */
+export const MAX_PARAMS_ENV_BYTES = 2048;
 
 /** The scheduled run compacts the table (docs/deploy.md); a month keeps it far inside the 400-day event TTL. */
 const MAX_DAYS_BETWEEN_RUNS = 30;
@@ -56,6 +96,8 @@ export const HyperauditConfigSchema = z
     maxBodyBytes: z.coerce.number().int().positive().max(1_000_000).default(262_144),
     /** Reports older than this move out of the bucket (current versions expire; old versions 30 days later). */
     reportRetentionDays: z.coerce.number().int().positive().default(365),
+    /** Rule id → {param: value} overriding rule thresholds in every deployed audit (like the CLI's `--params`). */
+    params: RuleParams.optional(),
     /** Optional e-mail address subscribed to the alarm topic. */
     alarmEmail: z.email().optional(),
     /**

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadRules } from '../../src/engine/load-rules';
-import { bundledPath, requireEnv } from '../shared/env';
+import { bundledPath, requireEnv, ruleParamsEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
@@ -12,7 +12,7 @@ const deps = {
   s3: new S3Client({}),
   bucket: requireEnv('REPORTS_BUCKET'),
   // Loaded once per container: rule packs ship inside the bundle and never change while it runs.
-  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR')), ruleParamsEnv()),
   log: logger,
   ...(perimetersFile !== undefined && perimetersFile !== '' && { perimetersFile: bundledPath(perimetersFile) }),
 };

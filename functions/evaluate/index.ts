@@ -1,5 +1,5 @@
 import { loadRules } from '../../src/engine/load-rules';
-import { bundledPath, requireEnv } from '../shared/env';
+import { bundledPath, requireEnv, ruleParamsEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { DynamoDBStreamEvent } from '../shared/aws-events';
@@ -8,7 +8,7 @@ import { evaluateChanges, type EvaluateResult } from '../../src/app/evaluate-cha
 
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
-  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR')), ruleParamsEnv()),
 };
 
 export const handler = instrumented(async (event: unknown): Promise<EvaluateResult> => {

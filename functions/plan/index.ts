@@ -1,5 +1,5 @@
 import { loadRules } from '../../src/engine/load-rules';
-import { bundledPath, requireEnv } from '../shared/env';
+import { bundledPath, requireEnv, ruleParamsEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
@@ -9,7 +9,7 @@ const tracesDir = process.env.TRACES_DIR;
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
   // Loaded once per container: rule packs ship inside the bundle and never change while it runs.
-  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR')), ruleParamsEnv()),
   ...(tracesDir !== undefined && tracesDir !== '' && { tracesDir: bundledPath(tracesDir) }),
 };
 

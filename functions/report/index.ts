@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadRules } from '../../src/engine/load-rules';
-import { bundledPath, requireEnv, severityEnv } from '../shared/env';
+import { bundledPath, requireEnv, ruleParamsEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
@@ -15,7 +15,7 @@ const deps = {
   s3,
   bucket,
   artifacts: s3ArtifactStore(s3, bucket),
-  rules: loadRules(bundledPath(requireEnv('RULES_DIR'))),
+  rules: loadRules(bundledPath(requireEnv('RULES_DIR')), ruleParamsEnv()),
   failThreshold: severityEnv('FAIL_THRESHOLD'),
 };
 

@@ -42,6 +42,8 @@ export class HyperauditStack extends Stack {
 
     const auditFiles: BundledFile[] = [{ from: 'rules', to: BUNDLED_RULES_DIR }];
     const auditEnvironment: Record<string, string> = { RULES_DIR: BUNDLED_RULES_DIR };
+    // Checked against the rules at synth (infra/config.ts); every function that loads rules applies them.
+    if (config.params !== undefined) auditEnvironment.RULE_PARAMS = JSON.stringify(config.params);
     if (config.perimetersFile !== undefined) {
       const bundled = `${BUNDLED_CONFIG_DIR}/${path.basename(config.perimetersFile)}`;
       auditFiles.push({ from: config.perimetersFile, to: bundled });

@@ -33,6 +33,8 @@ export interface AuditOptions {
   rulesDir?: string;
   /** Already loaded rules (takes precedence over rulesDir/profile loading). */
   rules?: readonly LoadedRule[];
+  /** The stored fleet when the caller has just loaded it (one read of the store per command). */
+  fleet?: Fleet;
   /** Replaces the stored waivers; without it the audit uses the waivers stored by the last audit given some. */
   waivers?: readonly Waiver[];
   /** Entities changed since the last audit (from putEvents / ingest); without it the audit is full. */
@@ -113,7 +115,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     return ms;
   };
   const [fleet, simulation, previous, storedWaivers, previousRun] = await Promise.all([
-    store.loadFleet(),
+    opts.fleet ?? store.loadFleet(),
     readSimulationFigures(store),
     store.listFindings(),
     opts.waivers === undefined ? readState(store, STATE.auditWaivers) : Promise.resolve(undefined),

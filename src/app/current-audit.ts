@@ -1,4 +1,5 @@
 import type { Profile } from '../engine/types';
+import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { readState, STATE } from '../store/state-keys';
 import { auditStampOf, runAudit } from './audit';
@@ -8,6 +9,8 @@ export interface CurrentAudit {
   stamp: AuditStamp;
   /** Why the audit was run now; undefined when the stored one was current. */
   auditedBecause?: string;
+  /** The fleet the stamp describes, as read for the check: what the caller shows next needs no second read. */
+  fleet: Fleet;
 }
 
 /**
@@ -21,7 +24,7 @@ export async function ensureCurrentAudit(
   opts: { rulesDir?: string; now?: string } = {},
 ): Promise<CurrentAudit> {
   const [record, fleet] = await Promise.all([readState(store, STATE.auditLatest), store.loadFleet()]);
-  if (record !== undefined && sameMark(record.fleet, fleetMark(fleet))) return { stamp: auditStampOf(record) };
+  if (record !== undefined && sameMark(record.fleet, fleetMark(fleet))) return { stamp: auditStampOf(record), fleet };
   const because =
     record === undefined
       ? 'no audit was stored'
@@ -31,10 +34,11 @@ export async function ensureCurrentAudit(
   await runAudit(store, {
     profile: (record?.profile ?? 'scg') as Profile,
     full: true,
+    fleet,
     ...(opts.rulesDir !== undefined && { rulesDir: opts.rulesDir }),
     ...(opts.now !== undefined && { now: opts.now }),
   });
   const fresh = await readState(store, STATE.auditLatest);
   if (fresh === undefined) throw new Error('the audit ran but stored no run record');
-  return { stamp: auditStampOf(fresh), auditedBecause: because };
+  return { stamp: auditStampOf(fresh), auditedBecause: because, fleet };
 }

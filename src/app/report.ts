@@ -34,6 +34,8 @@ export interface ReportOptions {
   publicUrl?: string;
   formats?: readonly ReportFormat[];
   now?: Date;
+  /** The stored fleet when the caller has just read it (ensureCurrentAudit does): the report reads it once. */
+  fleet?: Fleet;
 }
 
 export interface ReportOutput {
@@ -82,6 +84,7 @@ export function summariseRun(
 export async function collectReportData(
   store: FleetStore,
   now: Date,
+  loadedFleet?: Fleet,
 ): Promise<{
   data: ReportData;
   findings: Finding[];
@@ -91,7 +94,7 @@ export async function collectReportData(
 }> {
   const [stored, fleet, rawSimulation, lastAudit, rawPlan, compliance, complianceTrend] = await Promise.all([
     store.listFindings(),
-    store.loadFleet(),
+    loadedFleet ?? store.loadFleet(),
     readState(store, STATE.simulationLatest),
     readState(store, STATE.auditLatest),
     readState(store, STATE.planLatest),
@@ -132,9 +135,9 @@ export interface RenderedReport {
  */
 export async function renderReport(
   store: FleetStore,
-  options: { now: Date; formats?: readonly ReportFormat[] },
+  options: { now: Date; formats?: readonly ReportFormat[]; fleet?: Fleet },
 ): Promise<RenderedReport> {
-  const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now);
+  const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now, options.fleet);
   const contents = new Map<string, string>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
@@ -167,7 +170,11 @@ export async function generateReport(
   options: ReportOptions,
   artifacts: ArtifactStore = folderArtifactStore(),
 ): Promise<ReportOutput> {
-  const rendered = await renderReport(store, { now: options.now ?? new Date(), formats: options.formats ?? [] });
+  const rendered = await renderReport(store, {
+    now: options.now ?? new Date(),
+    formats: options.formats ?? [],
+    ...(options.fleet !== undefined && { fleet: options.fleet }),
+  });
   const dir = resolve(options.outDir);
   const files = await artifacts.put(dir, rendered.files);
   if (options.latestDir !== undefined) await artifacts.put(resolve(options.latestDir), rendered.files);

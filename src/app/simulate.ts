@@ -294,10 +294,14 @@ export interface ReplayedStore {
  */
 export async function replayStored(store: FleetStore, opts: ReplayOptions = {}): Promise<ReplayedStore> {
   const history: FleetEvent[] = [];
-  for await (const event of store.readHistory()) history.push(event);
+  const readAll = async () => {
+    for await (const event of store.readHistory()) history.push(event);
+  };
+  // Both reads are needed either way; together the store serves one while this process decodes the other.
+  const [stored] = await Promise.all([store.loadFleet(), readAll()]);
   if (history.length === 0)
     return {
-      fleet: await store.loadFleet(),
+      fleet: stored,
       placementChanges: 0,
       ...(opts.start !== undefined && { start: opts.start }),
     };
@@ -309,7 +313,7 @@ export async function replayStored(store: FleetStore, opts: ReplayOptions = {}):
     stepSeconds: opts.stepSeconds ?? DEFAULT_STEP_SECONDS,
     ...(startMs !== undefined && { startMs }),
   });
-  const { fleet, placement } = withExpiredHistory(replay, await store.loadFleet(), history);
+  const { fleet, placement } = withExpiredHistory(replay, stored, history);
   return { fleet, placement, start: new Date(replay.startMs).toISOString(), placementChanges: replay.placementChanges };
 }
 

@@ -1,16 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { issuesInWords } from '../sources/issue-words';
+import { parseParamOverrides, type ParamOverrides } from '../engine/param-overrides';
 import { InputError } from './exit-codes';
 
 /** A params file is a few lines per rule; anything near this is not one. */
 const MAX_PARAMS_BYTES = 1024 * 1024;
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-const ParamsFile = z.record(z.string(), z.record(z.string(), z.union([Scalar, z.array(Scalar)])));
-export type ParamOverrides = z.infer<typeof ParamsFile>;
+export type { ParamOverrides };
 
 export const PARAMS_OPTION_HELP =
   'JSON or YAML map of rule id → {param: value} overriding rule thresholds (e.g. {"esxi.patch-level": {"minBuild": 24022510}})';
@@ -33,7 +30,9 @@ export function readParamsFile(file: string): ParamOverrides {
       `${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
     );
   }
-  const parsed = ParamsFile.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${file}: ${issuesInWords(parsed.error.issues)}`);
-  return parsed.data;
+  try {
+    return parseParamOverrides(raw);
+  } catch (err) {
+    throw new InputError(`${file}: ${(err as Error).message}`);
+  }
 }

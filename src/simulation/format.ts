@@ -3,11 +3,14 @@ import Table from 'cli-table3';
 import type { CloudSimResult } from './cloudsim';
 import type { SimulationResult } from './result';
 import type { ClusterAvailabilityDelta, ScoreDelta, WhatIfReport } from './what-if';
+import { textTable } from '../report/formats/fit-table';
+import { DEFAULT_TABLE_WIDTH } from '../report/formats/table';
 
 const plain = { style: { head: [] as string[], border: [] as string[] } };
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
 
-export function formatSimulation(r: SimulationResult, top = 15): string {
+/** Tables are fitted to `width` (the terminal's; the 120-column default for pipes and files), cutting ids and names. */
+export function formatSimulation(r: SimulationResult, top = 15, width = DEFAULT_TABLE_WIDTH): string {
   const f = r.fleet;
   const out: string[] = [];
   out.push(
@@ -34,55 +37,56 @@ export function formatSimulation(r: SimulationResult, top = 15): string {
     .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
     .slice(0, top);
   if (hosts.length > 0) {
-    const t = new Table({
-      ...plain,
-      head: ['host', 'cluster', 'score', 'overloaded', 'ready', 'mem ×', 'peaks', 'kWh', 'reasons'],
+    const rows = hosts.map(([id, h]) => [
+      id,
+      h.cluster,
+      h.score.toFixed(1),
+      pct(h.overloadedTimeFraction),
+      `${h.cpuReadyPct.toFixed(1)} %`,
+      h.memoryOvercommit.toFixed(2),
+      String(h.coincidingPeaks),
+      h.energyKWh === null ? '-' : h.energyKWh.toFixed(2),
+      h.reasons.map((x) => `${x.component} ${x.points}`).join(', ') || '-',
+    ]);
+    const t = textTable(['host', 'cluster', 'score', 'overloaded', 'ready', 'mem ×', 'peaks', 'kWh', 'reasons'], rows, {
+      width,
+      cuttable: [0, 1, 8],
     });
-    for (const [id, h] of hosts) {
-      t.push([
-        id,
-        h.cluster,
-        h.score.toFixed(1),
-        pct(h.overloadedTimeFraction),
-        `${h.cpuReadyPct.toFixed(1)} %`,
-        h.memoryOvercommit.toFixed(2),
-        String(h.coincidingPeaks),
-        h.energyKWh === null ? '-' : h.energyKWh.toFixed(2),
-        h.reasons.map((x) => `${x.component} ${x.points}`).join(', ') || '-',
-      ]);
-    }
-    out.push(`hosts by score (top ${hosts.length} of ${f.hosts})`, t.toString());
+    out.push(`hosts by score (top ${hosts.length} of ${f.hosts})`, t);
   }
 
   const clusters = Object.entries(r.clusters);
   if (clusters.length > 0) {
-    const t = new Table({ ...plain, head: ['cluster', 'hosts', 'VMs', 'HA tolerates', 'P(cannot restart)'] });
-    for (const [id, c] of clusters) {
-      t.push([
-        id,
-        String(c.hosts),
-        String(c.vms),
-        `${c.haToleratedFailures} host(s)`,
-        `${c.pCannotRestart.toExponential(2)} ± ${c.pCannotRestartStdErr.toExponential(1)}`,
-      ]);
-    }
-    out.push('clusters', t.toString());
+    const rows = clusters.map(([id, c]) => [
+      id,
+      String(c.hosts),
+      String(c.vms),
+      `${c.haToleratedFailures} host(s)`,
+      `${c.pCannotRestart.toExponential(2)} ± ${c.pCannotRestartStdErr.toExponential(1)}`,
+    ]);
+    const t = textTable(['cluster', 'hosts', 'VMs', 'HA tolerates', 'P(cannot restart)'], rows, {
+      width,
+      cuttable: [0],
+    });
+    out.push('clusters', t);
   }
 
   const apps = Object.entries(r.apps)
     .sort((a, b) => b[1].expectedDowntimeHoursPerYear - a[1].expectedDowntimeHoursPerYear || (a[0] < b[0] ? -1 : 1))
     .slice(0, top);
   if (apps.length > 0) {
-    const t = new Table({ ...plain, head: ['app', 'VMs', 'hosts', 'downtime h/year', 'replicas sharing a host'] });
-    for (const [id, a] of apps)
-      t.push([
-        id,
-        String(a.vms),
-        String(a.hosts),
-        a.expectedDowntimeHoursPerYear.toFixed(4),
-        String(a.antiAffinityViolations),
-      ]);
-    out.push(`apps by expected downtime (top ${apps.length})`, t.toString());
+    const rows = apps.map(([id, a]) => [
+      id,
+      String(a.vms),
+      String(a.hosts),
+      a.expectedDowntimeHoursPerYear.toFixed(4),
+      String(a.antiAffinityViolations),
+    ]);
+    const t = textTable(['app', 'VMs', 'hosts', 'downtime h/year', 'replicas sharing a host'], rows, {
+      width,
+      cuttable: [0],
+    });
+    out.push(`apps by expected downtime (top ${apps.length})`, t);
   }
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return `${out.join('\n')}\n`;
@@ -93,35 +97,42 @@ function fmtDelta(d: ScoreDelta, digits = 2): string[] {
   return [f(d.before), f(d.after), d.delta === null ? '-' : `${d.delta > 0 ? '+' : ''}${d.delta.toFixed(digits)}`];
 }
 
-export function formatWhatIf(r: WhatIfReport, top = 20): string {
+export function formatWhatIf(r: WhatIfReport, top = 20, width = DEFAULT_TABLE_WIDTH): string {
   const out: string[] = [];
   for (const n of r.notes) out.push(`- ${n}`);
   const fleet = new Table({ ...plain, head: ['fleet', 'before', 'after', 'delta'] });
   for (const [k, d] of Object.entries(r.fleet)) fleet.push([k, ...fmtDelta(d, k === 'overloadedTimeFraction' ? 4 : 2)]);
   out.push(fleet.toString());
   if (r.hosts.length > 0) {
-    const t = new Table({
-      ...plain,
-      head: ['host', 'score before', 'after', 'delta', 'overloaded before', 'after', 'delta'],
-    });
-    for (const h of r.hosts.slice(0, top))
-      t.push([h.hostId, ...fmtDelta(h, 1), ...fmtDelta(h.overloadedTimeFraction, 4)]);
-    out.push(`hosts whose score changed (${r.hosts.length})`, t.toString());
+    const t = textTable(
+      ['host', 'score before', 'after', 'delta', 'overloaded before', 'after', 'delta'],
+      r.hosts.slice(0, top).map((h) => [h.hostId, ...fmtDelta(h, 1), ...fmtDelta(h.overloadedTimeFraction, 4)]),
+      { width, cuttable: [0] },
+    );
+    out.push(`hosts whose score changed (${r.hosts.length})`, t);
   }
-  if (r.clusters.length > 0) out.push('cluster availability (before → after)', formatClusterAvailability(r.clusters));
+  if (r.clusters.length > 0)
+    out.push('cluster availability (before → after)', formatClusterAvailability(r.clusters, width));
   if (r.vms.length > 0) {
-    const t = new Table({ ...plain, head: ['VM', 'host before', 'host after', 'score before', 'after', 'delta'] });
-    for (const v of r.vms.slice(0, top)) t.push([v.vmId, v.hostBefore ?? '-', v.hostAfter ?? '-', ...fmtDelta(v, 1)]);
-    out.push(`VMs moved or rescored (${r.vms.length})`, t.toString());
+    const t = textTable(
+      ['VM', 'host before', 'host after', 'score before', 'after', 'delta'],
+      r.vms.slice(0, top).map((v) => [v.vmId, v.hostBefore ?? '-', v.hostAfter ?? '-', ...fmtDelta(v, 1)]),
+      { width, cuttable: [0, 1, 2] },
+    );
+    out.push(`VMs moved or rescored (${r.vms.length})`, t);
   }
   return `${out.join('\n')}\n`;
 }
 
 /** One row per cluster, each cell `before → after`, so a change that costs availability shows beside its cluster. */
-function formatClusterAvailability(clusters: readonly ClusterAvailabilityDelta[]): string {
-  const t = new Table({
-    ...plain,
-    head: [
+function formatClusterAvailability(clusters: readonly ClusterAvailabilityDelta[], width: number): string {
+  const arrow = (d: ScoreDelta, f: (x: number) => string) => {
+    const side = (x: number | null) => (x === null ? '-' : f(x));
+    return d.before === d.after ? side(d.before) : `${side(d.before)} → ${side(d.after)}`;
+  };
+  const int = (x: number) => String(x);
+  return textTable(
+    [
       'cluster',
       'P(cannot restart)',
       'HA tolerates',
@@ -131,14 +142,7 @@ function formatClusterAvailability(clusters: readonly ClusterAvailabilityDelta[]
       'downtime mean h/year',
       'downtime max h/year',
     ],
-  });
-  const arrow = (d: ScoreDelta, f: (x: number) => string) => {
-    const side = (x: number | null) => (x === null ? '-' : f(x));
-    return d.before === d.after ? side(d.before) : `${side(d.before)} → ${side(d.after)}`;
-  };
-  const int = (x: number) => String(x);
-  for (const c of clusters)
-    t.push([
+    clusters.map((c) => [
       c.clusterId,
       arrow(c.pCannotRestart, (x) => x.toExponential(2)),
       arrow(c.haToleratedFailures, (x) => `${x} host(s)`),
@@ -147,8 +151,9 @@ function formatClusterAvailability(clusters: readonly ClusterAvailabilityDelta[]
       arrow(c.blastRadiusAppsMax, int),
       arrow(c.vmDowntimeHoursMean, (x) => x.toFixed(3)),
       arrow(c.vmDowntimeHoursMax, (x) => x.toFixed(3)),
-    ]);
-  return t.toString();
+    ]),
+    { width, cuttable: [0] },
+  );
 }
 
 export function formatCloudSim(r: CloudSimResult): string {

@@ -8,6 +8,7 @@ import {
   ScanCommand,
   type DynamoDBClient,
   type QueryCommandInput,
+  type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
 import {
@@ -50,6 +51,7 @@ import {
   isExpired,
   itemBytes,
   jsonItem,
+  KIND_PREFIX,
   keyProblem,
   keyString,
   parseEntityPk,
@@ -300,7 +302,7 @@ export class DynamoStore implements FleetStore {
   private async foldAll(consistent = false): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
-    await this.scan(consistent, (item) => {
+    await this.scan(consistent, ENTITY_ITEMS, (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
       if (pk === undefined || sk === undefined) return;
@@ -328,7 +330,7 @@ export class DynamoStore implements FleetStore {
     const nowSec = Math.floor(this.now() / 1000);
     const cutoff = this.futureCutoffMs();
     const events: FleetEvent[] = [];
-    await this.scan(false, (item) => {
+    await this.scan(false, EVENT_ITEMS, (item) => {
       const sk = item.sk?.S;
       if (sk?.startsWith(EVENT_SK_PREFIX) && !isExpired(item, nowSec) && parseEntityPk(item.pk?.S ?? '')) {
         const event = readEvent(item);
@@ -477,7 +479,7 @@ export class DynamoStore implements FleetStore {
     }
     // Snapshots written before the policy may have folded such events in; rewrite them without their stamps.
     const snapshots: string[] = [];
-    await this.scan(true, (item) => {
+    await this.scan(true, SNAPSHOT_ITEMS, (item) => {
       if (
         item.sk?.S === SNAPSHOT_SK &&
         item.pk?.S !== undefined &&
@@ -492,7 +494,7 @@ export class DynamoStore implements FleetStore {
 
   private async scanFutureEvents(cutoff = this.futureCutoffMs()): Promise<{ key: Key; ref: FutureEventRef }[]> {
     const found: { key: Key; ref: FutureEventRef }[] = [];
-    await this.scan(true, (item) => {
+    await this.scan(true, EVENT_ITEMS, (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
       const entity = pk === undefined ? undefined : parseEntityPk(pk);
@@ -734,8 +736,12 @@ export class DynamoStore implements FleetStore {
     } while (start);
   }
 
-  /** Full table scan in parallel segments, each paginated. */
-  private async scan(consistent: boolean, onItem: (item: Item) => void): Promise<void> {
+  /**
+   * Full table scan in parallel segments, each paginated. `filter` leaves out the items a reader would skip
+   * anyway (findings and meta for the fleet, everything but events for the history) on the server's side: they
+   * are still read there, but not serialised, sent and decoded here.
+   */
+  private async scan(consistent: boolean, filter: ScanFilter, onItem: (item: Item) => void): Promise<void> {
     const segments = Array.from({ length: this.scanSegments }, (_, i) => i);
     await Promise.all(
       segments.map(async (segment) => {
@@ -746,6 +752,7 @@ export class DynamoStore implements FleetStore {
               new ScanCommand({
                 TableName: this.tableName,
                 ConsistentRead: consistent,
+                ...filter,
                 ...(this.scanSegments > 1 && { Segment: segment, TotalSegments: this.scanSegments }),
                 ...(start && { ExclusiveStartKey: start }),
               }),
@@ -761,6 +768,27 @@ export class DynamoStore implements FleetStore {
 }
 
 export type SnapshotOutcome = { written: boolean; bytes: number };
+
+type ScanFilter = Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'>;
+
+/** Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test. */
+const ENTITY_ITEMS: ScanFilter = {
+  FilterExpression: Object.keys(KIND_PREFIX)
+    .map((_, i) => `begins_with(pk, :kind${i})`)
+    .join(' OR '),
+  ExpressionAttributeValues: Object.fromEntries(
+    Object.values(KIND_PREFIX).map((prefix, i) => [`:kind${i}`, { S: `${prefix}#` }]),
+  ),
+};
+/** Event items of any partition (readers still check that the partition is an entity's). */
+const EVENT_ITEMS: ScanFilter = {
+  FilterExpression: 'begins_with(sk, :event)',
+  ExpressionAttributeValues: { ':event': { S: EVENT_SK_PREFIX } },
+};
+const SNAPSHOT_ITEMS: ScanFilter = {
+  FilterExpression: 'sk = :snapshot',
+  ExpressionAttributeValues: { ':snapshot': { S: SNAPSHOT_SK } },
+};
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
 function inventoriesOf(partitions: ReadonlyMap<string, EntityPartition>): Map<string, WholeInventory[]> {

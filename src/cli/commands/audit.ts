@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError } from '../exit-codes';
-import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
+import { addStoreOptions, withStoreAfter, type StoreCliOptions } from '../store-options';
 import { SEVERITIES, atOrAbove, type Severity } from '../../model/finding';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
 import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
@@ -88,12 +88,16 @@ export function register(program: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
       const progress = commandProgress();
-      progress.start('rules');
-      const { rules, waivers } = loadInputs(opts);
-      progress.finish(`${rules.length} rules (profile ${opts.profile})`);
-      progress.start('audit');
-      const result = await withStore(opts, (store) =>
-        runAudit(store, { rules, waivers, profile: opts.profile, full: true }),
+      const result = await withStoreAfter(
+        opts,
+        () => {
+          progress.start('rules');
+          const inputs = loadInputs(opts);
+          progress.finish(`${inputs.rules.length} rules (profile ${opts.profile})`);
+          progress.start('audit');
+          return inputs;
+        },
+        (store, { rules, waivers }) => runAudit(store, { rules, waivers, profile: opts.profile, full: true }),
       );
       progress.finish(`${result.summary.hosts} hosts, ${result.summary.vms} VMs, ${result.findings.length} findings`);
       // Only a table read on this terminal takes its width and colours; a file gets the portable default.

@@ -1,10 +1,10 @@
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { fleetToJson } from '../../model/fleet';
 import type { CommandRunner } from '../main';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { terminalSafe } from '../terminal-text';
-import { colourWanted } from '../terminal-style';
+import { colourWanted, outputWidth } from '../terminal-style';
+import { textTable } from '../../report/formats/fit-table';
 
 interface InventoryCliOptions extends StoreCliOptions {
   json?: boolean;
@@ -24,23 +24,28 @@ export function register(program: Command, run: CommandRunner): void {
       }
       // Colour only for a terminal without NO_COLOR: piped output stays plain text.
       const style = { compact: true, ...(!colourWanted(process.stdout, process.env) && { head: [], border: [] }) };
-      const hosts = new Table({ head: ['host', 'name', 'hypervisor', 'cluster', 'perimeter', 'state'], style });
-      for (const h of fleet.hosts) {
-        const state = [h.connectionState, h.maintenanceMode ? 'maintenance' : undefined].filter(Boolean).join(', ');
-        const hv = h.hypervisor ? [h.hypervisor.vendor, h.hypervisor.version].filter(Boolean).join(' ') : '';
-        hosts.push([h.id, h.name, hv, h.cluster, h.perimeter, state].map(terminalSafe));
-      }
-      const vms = new Table({ head: ['vm', 'name', 'hostId', 'perimeter', 'powerState'], style });
-      for (const v of fleet.vms) {
-        const perimeter =
-          v.perimeter !== undefined && v.perimeterSource === 'clone'
-            ? `${v.perimeter} (from clone source)`
-            : v.perimeter;
-        vms.push([v.id, v.name, v.hostId, perimeter, v.powerState].map(terminalSafe));
-      }
-      process.stdout.write(
-        `${fleet.hosts.length} host(s)\n${hosts.toString()}\n${fleet.vms.length} VM(s)\n${vms.toString()}\n`,
+      const width = outputWidth(process.stdout);
+      const hosts = textTable(
+        ['host', 'name', 'hypervisor', 'cluster', 'perimeter', 'state'],
+        fleet.hosts.map((h) => {
+          const state = [h.connectionState, h.maintenanceMode ? 'maintenance' : undefined].filter(Boolean).join(', ');
+          const hv = h.hypervisor ? [h.hypervisor.vendor, h.hypervisor.version].filter(Boolean).join(' ') : '';
+          return [h.id, h.name, hv, h.cluster, h.perimeter, state].map(terminalSafe);
+        }),
+        { width, cuttable: [0, 1, 3, 4], style },
       );
+      const vms = textTable(
+        ['vm', 'name', 'hostId', 'perimeter', 'powerState'],
+        fleet.vms.map((v) => {
+          const perimeter =
+            v.perimeter !== undefined && v.perimeterSource === 'clone'
+              ? `${v.perimeter} (from clone source)`
+              : v.perimeter;
+          return [v.id, v.name, v.hostId, perimeter, v.powerState].map(terminalSafe);
+        }),
+        { width, cuttable: [0, 1, 2, 3], style },
+      );
+      process.stdout.write(`${fleet.hosts.length} host(s)\n${hosts}\n${fleet.vms.length} VM(s)\n${vms}\n`);
     }),
   );
 }

@@ -12,6 +12,7 @@ import type { Profile } from '../../engine/types';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
 import { runAudit } from '../../app/audit';
 import type { FleetStore } from '../../store/types';
+import type { Fleet } from '../../model/fleet';
 import { PARAMS_OPTION_HELP, readParamsFile, type ParamOverrides } from '../params-option';
 import { commandProgress } from '../command-progress';
 
@@ -25,14 +26,18 @@ interface ReportCliOptions extends StoreCliOptions {
  * With `--params` the findings must reflect the site's thresholds, so the report always audits first with them
  * (under the stored audit's profile and waivers); without it, the stored audit is used when it is current.
  */
-async function auditForReport(store: FleetStore, params: { file: string; overrides: ParamOverrides } | undefined) {
+async function auditForReport(
+  store: FleetStore,
+  params: { file: string; overrides: ParamOverrides } | undefined,
+): Promise<{ audited?: string; fleet: Fleet }> {
   if (params === undefined) {
     const current = await ensureCurrentAudit(store);
     return current.auditedBecause === undefined
-      ? undefined
-      : `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`;
+      ? { fleet: current.fleet }
+      : { audited: `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`, fleet: current.fleet };
   }
-  const profile = ((await readState(store, STATE.auditLatest))?.profile ?? 'scg') as Profile;
+  const [latest, fleet] = await Promise.all([readState(store, STATE.auditLatest), store.loadFleet()]);
+  const profile = (latest?.profile ?? 'scg') as Profile;
   let rules: ReturnType<typeof loadRules>;
   try {
     rules = loadRules(DEFAULT_RULES_DIR, { profile, paramOverrides: params.overrides });
@@ -40,8 +45,8 @@ async function auditForReport(store: FleetStore, params: { file: string; overrid
     if (err instanceof RuleLoadError) throw new InputError(err.message);
     throw err;
   }
-  await runAudit(store, { rules, profile, full: true });
-  return `audited now with --params ${params.file} (profile ${profile})`;
+  await runAudit(store, { rules, profile, full: true, fleet });
+  return { audited: `audited now with --params ${params.file} (profile ${profile})`, fleet };
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -68,7 +73,7 @@ export function register(program: Command, run: CommandRunner): void {
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (store) => {
         progress.start('audit');
-        const audited = await auditForReport(store, params);
+        const { audited, fleet } = await auditForReport(store, params);
         progress.finish(audited === undefined ? 'stored audit is current' : 'audited now');
         if (audited !== undefined) process.stderr.write(`hyperaudit: ${audited}\n`);
         // SARIF/JUnit describe the rules of the profile the last audit used.
@@ -80,6 +85,7 @@ export function register(program: Command, run: CommandRunner): void {
           ...(opts.url !== undefined && { publicUrl: opts.url }),
           formats: auditReportFormats(profile !== undefined ? { profile } : {}),
           now,
+          fleet,
         });
         progress.finish(`${written.files.length} files`);
         return written;

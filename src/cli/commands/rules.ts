@@ -6,7 +6,8 @@ import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { InputError, UsageError } from '../exit-codes';
 import type { CommandRunner } from '../main';
 import { terminalSafe } from '../terminal-text';
-import { colourWanted } from '../terminal-style';
+import { colourWanted, outputWidth } from '../terminal-style';
+import { textTable } from '../../report/formats/fit-table';
 
 interface RulesOptions {
   rules?: string;
@@ -107,10 +108,14 @@ export function register(program: Command, run: CommandRunner): void {
         write(`${JSON.stringify(chosen.map(describeRule), null, 2)}\n`);
         return;
       }
-      const t = new Table({ head: ['rule', 'pack', 'severity', 'on', 'controls'], style: style() });
-      for (const r of chosen)
-        t.push([r.id, r.pack, r.severity, r.resourceType, r.controls.map((c) => c.id).join(' ')].map(terminalSafe));
-      write(`${chosen.length} rule(s)\n${t.toString()}\n`);
+      const table = textTable(
+        ['rule', 'pack', 'severity', 'on', 'controls'],
+        chosen.map((r) =>
+          [r.id, r.pack, r.severity, r.resourceType, r.controls.map((c) => c.id).join(' ')].map(terminalSafe),
+        ),
+        { width: outputWidth(process.stdout), cuttable: [0, 4], style: style() },
+      );
+      write(`${chosen.length} rule(s)\n${table}\n`);
     }),
   );
 

@@ -4,6 +4,8 @@ import type { CommandRunner } from '../main';
 import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { commandProgress } from '../command-progress';
+import { outputWidth } from '../terminal-style';
+import { DEFAULT_TABLE_WIDTH } from '../../report/formats/table';
 import { loadTraceDirectory, runSimulation, simulateStored, type SimulationOptions } from '../../app/simulate';
 import { SimulationInputError } from '../../simulation/compile';
 import { simulateCloudSim, type CloudSimResult } from '../../simulation/cloudsim';
@@ -156,6 +158,8 @@ export function register(program: Command, run: CommandRunner): void {
           throw new UsageError(`--start ${JSON.stringify(opts.start)} is not a date-time`);
         simOpts.start = new Date(opts.start).toISOString();
       }
+      // Only tables read on this terminal take its width; a file gets the portable default.
+      const tableWidth = opts.out === undefined ? outputWidth(process.stdout) : DEFAULT_TABLE_WIDTH;
       const emit = async (text: string) => {
         if (opts.out === undefined) {
           process.stdout.write(text);
@@ -259,7 +263,7 @@ export function register(program: Command, run: CommandRunner): void {
           await emit(
             opts.format === 'json'
               ? `${JSON.stringify({ kind: 'hyperaudit.simulation.what-if', ...report }, null, 2)}\n`
-              : formatWhatIf(report),
+              : formatWhatIf(report, undefined, tableWidth),
           );
           return EXIT.ok;
         }
@@ -272,7 +276,11 @@ export function register(program: Command, run: CommandRunner): void {
               : (await withStore(opts, (store) => simulateStored(store, simOpts))).result,
           (r) => `${r.window.steps} steps × ${r.window.stepSeconds}s, ${r.trials} trials`,
         );
-        await emit(opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatSimulation(result));
+        await emit(
+          opts.format === 'json'
+            ? `${JSON.stringify(result, null, 2)}\n`
+            : formatSimulation(result, undefined, tableWidth),
+        );
         return EXIT.ok;
       } catch (err) {
         if (err instanceof SimulationInputError) throw new InputError(err.message);

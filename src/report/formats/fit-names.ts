@@ -24,7 +24,7 @@ function sharedEnding(names: string[]): string {
     length = n;
   }
   // A shared ending must leave every name a part of its own, and start on a separator so no token is split.
-  const shortest = Math.min(...distinct.map((n) => n.length));
+  const shortest = distinct.reduce((min, n) => Math.min(min, n.length), Number.POSITIVE_INFINITY);
   let ending = first.slice(first.length - Math.min(length, shortest - 1));
   while (ending.length > 0 && !SEPARATOR.test(ending[0] ?? '')) ending = ending.slice(1);
   return ending;
