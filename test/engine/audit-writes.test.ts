@@ -15,6 +15,11 @@ class CountingStore extends MemoryStore {
     this.written.push([...findings]);
     await super.putFindings(findings);
   }
+  /** A rule's unverified findings rewritten on their pages count as written, every one of them. */
+  override async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    this.written.push([...findings]);
+    await super.replaceUnverified(profile, ruleId, findings);
+  }
 }
 
 /**
