@@ -7,11 +7,11 @@ import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
 import { auditStampOf } from './audit';
 import { profileOf } from '../engine/fingerprint';
-import { buildReportData, zeroCounts } from '../report/html/build-report-data';
+import { buildReportData, compareFindings, toReportFinding, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
 import { listState, readState, STATE, writeState } from '../store/state-keys';
-import { findingsCsv } from '../report/html/report-csv';
+import { findingsCsvPieces } from '../report/html/report-csv';
 import { reportExcursions } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
@@ -136,10 +136,11 @@ export async function renderReport(
   options: { now: Date; formats?: readonly ReportFormat[] },
 ): Promise<RenderedReport> {
   const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now);
-  const contents = new Map<string, string>([
+  const contents = new Map<string, ArtifactFile['body']>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
-    ['findings.csv', findingsCsv(data.findings)],
+    // Every finding, the unverified ones the page does not list included, in pieces.
+    ['findings.csv', findingsCsvPieces([...findings].sort(compareFindings), (f) => toReportFinding(f, fleet))],
   ]);
   const warnings: string[] = [];
   for (const format of options.formats ?? []) {
