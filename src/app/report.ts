@@ -136,11 +136,13 @@ export async function renderReport(
   options: { now: Date; formats?: readonly ReportFormat[] },
 ): Promise<RenderedReport> {
   const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now);
+  const sorted = [...findings].sort(compareFindings);
   const contents = new Map<string, ArtifactFile['body']>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
-    // Every finding, the unverified ones the page does not list included, in pieces.
-    ['findings.csv', findingsCsvPieces([...findings].sort(compareFindings), (f) => toReportFinding(f, fleet))],
+    // Every finding, the unverified ones the page does not list included, in pieces; iterable again for each
+    // place the files are written (the report folder and `latest`).
+    ['findings.csv', { [Symbol.iterator]: () => findingsCsvPieces(sorted, (f) => toReportFinding(f, fleet)) }],
   ]);
   const warnings: string[] = [];
   for (const format of options.formats ?? []) {
