@@ -21,6 +21,13 @@ import type { ComplianceRecord } from '../engine/compliance';
 import { complianceHistory, loadCompliance } from './compliance-store';
 import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
 
+/**
+ * Above this many current findings the report leaves out the audit formats (SARIF, JUnit, OCSF, ASFF): each is
+ * built as one document of about 2 KB per finding, 1.5 GB at 750,000, past what one string holds. The page,
+ * report.json and findings.csv are still written.
+ */
+export const AUDIT_FORMATS_MAX_FINDINGS = 200_000;
+
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
 
@@ -145,7 +152,14 @@ export async function renderReport(
     ['findings.csv', { [Symbol.iterator]: () => findingsCsvPieces(sorted, (f) => toReportFinding(f, fleet)) }],
   ]);
   const warnings: string[] = [];
-  for (const format of options.formats ?? []) {
+  const current = findings.reduce((n, f) => (f.status === 'resolved' ? n : n + 1), 0);
+  const formats = options.formats ?? [];
+  if (formats.length > 0 && current > AUDIT_FORMATS_MAX_FINDINGS)
+    warnings.push(
+      `${formats.map((f) => f.fileName).join(', ')} not written: ${current} current findings, more than the ` +
+        `${AUDIT_FORMATS_MAX_FINDINGS} the report renders into audit formats (each would be gigabytes held in memory; docs/findings-at-scale.md)`,
+    );
+  for (const format of current > AUDIT_FORMATS_MAX_FINDINGS ? [] : formats) {
     if (contents.has(format.fileName)) continue;
     try {
       contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance));
