@@ -140,8 +140,9 @@ export interface RenderedReport {
  */
 export async function renderReport(
   store: FleetStore,
-  options: { now: Date; formats?: readonly ReportFormat[] },
+  options: { now: Date; formats?: readonly ReportFormat[]; auditFormatsMaxFindings?: number },
 ): Promise<RenderedReport> {
+  const maxForFormats = options.auditFormatsMaxFindings ?? AUDIT_FORMATS_MAX_FINDINGS;
   const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now);
   const sorted = [...findings].sort(compareFindings);
   const contents = new Map<string, ArtifactFile['body']>([
@@ -154,12 +155,12 @@ export async function renderReport(
   const warnings: string[] = [];
   const current = findings.reduce((n, f) => (f.status === 'resolved' ? n : n + 1), 0);
   const formats = options.formats ?? [];
-  if (formats.length > 0 && current > AUDIT_FORMATS_MAX_FINDINGS)
+  if (formats.length > 0 && current > maxForFormats)
     warnings.push(
       `${formats.map((f) => f.fileName).join(', ')} not written: ${current} current findings, more than the ` +
-        `${AUDIT_FORMATS_MAX_FINDINGS} the report renders into audit formats (each would be gigabytes held in memory; docs/findings-at-scale.md)`,
+        `${maxForFormats} the report renders into audit formats (each would be gigabytes held in memory; docs/findings-at-scale.md)`,
     );
-  for (const format of current > AUDIT_FORMATS_MAX_FINDINGS ? [] : formats) {
+  for (const format of current > maxForFormats ? [] : formats) {
     if (contents.has(format.fileName)) continue;
     try {
       contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance));
