@@ -14,6 +14,7 @@ import { rulePackVersion } from '../engine/rule-pack-version';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import { fleetMark, type AuditStamp } from './audit-stamp';
 import { readSimulationFigures } from './simulation-state';
+import { storeChangedFindings } from './store-findings';
 
 /** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
 export type AuditRunRecord = StateValue<typeof STATE.auditLatest>;
@@ -142,7 +143,7 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
   });
   const lifecycleMs = lap();
-  if (changed.length > 0) await store.putFindings(changed);
+  await storeChangedFindings(store, { previous, findings, changed, profile });
   const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
   const counts = openCountsBySeverity(current);
   const unverified = countsBySeverity(current, 'unverified');

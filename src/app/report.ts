@@ -7,11 +7,11 @@ import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
 import { auditStampOf } from './audit';
 import { profileOf } from '../engine/fingerprint';
-import { buildReportData, zeroCounts } from '../report/html/build-report-data';
+import { buildReportData, compareFindings, toReportFinding, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
 import { listState, readState, STATE, writeState } from '../store/state-keys';
-import { findingsCsv } from '../report/html/report-csv';
+import { findingsCsvPieces } from '../report/html/report-csv';
 import { reportExcursions } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
@@ -19,6 +19,13 @@ import { toPlanView } from '../report/html/plan-view';
 import type { ComplianceRecord } from '../engine/compliance';
 import { complianceHistory, loadCompliance } from './compliance-store';
 import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
+
+/**
+ * Above this many current findings the report leaves out the audit formats (SARIF, JUnit, OCSF, ASFF): each is
+ * built as one document of about 2 KB per finding, 1.5 GB at 750,000, past what one string holds. The page,
+ * report.json and findings.csv are still written.
+ */
+export const AUDIT_FORMATS_MAX_FINDINGS = 200_000;
 
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
@@ -135,16 +142,27 @@ export interface RenderedReport {
  */
 export async function renderReport(
   store: FleetStore,
-  options: { now: Date; formats?: readonly ReportFormat[]; fleet?: Fleet },
+  options: { now: Date; formats?: readonly ReportFormat[]; fleet?: Fleet; auditFormatsMaxFindings?: number },
 ): Promise<RenderedReport> {
+  const maxForFormats = options.auditFormatsMaxFindings ?? AUDIT_FORMATS_MAX_FINDINGS;
   const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now, options.fleet);
-  const contents = new Map<string, string>([
+  const sorted = [...findings].sort(compareFindings);
+  const contents = new Map<string, ArtifactFile['body']>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
-    ['findings.csv', findingsCsv(data.findings)],
+    // Every finding, the unverified ones the page does not list included, in pieces; iterable again for each
+    // place the files are written (the report folder and `latest`).
+    ['findings.csv', { [Symbol.iterator]: () => findingsCsvPieces(sorted, (f) => toReportFinding(f, fleet)) }],
   ]);
   const warnings: string[] = [];
-  for (const format of options.formats ?? []) {
+  const current = findings.reduce((n, f) => (f.status === 'resolved' ? n : n + 1), 0);
+  const formats = options.formats ?? [];
+  if (formats.length > 0 && current > maxForFormats)
+    warnings.push(
+      `${formats.map((f) => f.fileName).join(', ')} not written: ${current} current findings, more than the ` +
+        `${maxForFormats} the report renders into audit formats (each would be gigabytes held in memory; docs/findings-at-scale.md)`,
+    );
+  for (const format of current > maxForFormats ? [] : formats) {
     if (contents.has(format.fileName)) continue;
     try {
       contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance, data.audit));

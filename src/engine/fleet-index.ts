@@ -43,6 +43,11 @@ export function indexFleet(fleet: Fleet, simulationMeta?: unknown, auditedAt?: s
   }
   const hostsByCluster = new Map<string, HostView[]>();
   for (const host of fleet.hosts.values()) if (host.cluster !== undefined) push(hostsByCluster, host.cluster, host);
+  // A store's full read returns entities in whatever order its parallel scan segments answered, so the lists are put
+  // in id order: a fact that picks the first of them (a cluster's datacenter) or sums them in floating point
+  // must give the same value on every read, or an unchanged fleet rewrites its findings.
+  for (const lists of [vmsByHost, vmsByPerimeter, hostsByCluster] as Map<string, { id: string }[]>[])
+    for (const list of lists.values()) list.sort(byId);
   return {
     fleet,
     vmsByHost,
@@ -53,6 +58,10 @@ export function indexFleet(fleet: Fleet, simulationMeta?: unknown, auditedAt?: s
     hostPerimeters: new Map(),
     ...(auditedAt !== undefined && { auditedAt }),
   };
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -145,6 +154,7 @@ export function resourcePlacement(ctx: ResourceContext): { cluster?: string; dat
       ...(host.datacenter !== undefined && { datacenter: host.datacenter }),
     };
   if (ctx.type === 'cluster') {
+    // A cluster spanning datacenters is placed in its first host's (by id) that reports one.
     const dc = ctx.hosts.find((h) => h.datacenter !== undefined)?.datacenter;
     return { cluster: ctx.id, ...(dc !== undefined && { datacenter: dc }) };
   }

@@ -60,6 +60,14 @@ export class RecordingStore implements FleetStore {
   putFindings(findings: readonly Finding[]): Promise<void> {
     return this.inner.putFindings(findings);
   }
+  replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    return this.inner.replaceUnverified
+      ? this.inner.replaceUnverified(profile, ruleId, findings)
+      : this.inner.putFindings(findings);
+  }
+  async deleteFindings(findings: readonly Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>[]) {
+    await this.inner.deleteFindings?.(findings);
+  }
   getMeta<T>(key: string): Promise<T | undefined> {
     return this.inner.getMeta<T>(key);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getOrCreate } from '../model/get-or-create';
 import {
   ConditionalCheckFailedException,
@@ -46,6 +47,7 @@ import {
   findingsResourcePrefix,
   OUTBOX_PK,
   SNAPSHOT_SK,
+  UNVERIFIED_PK,
   eventItem,
   eventKey,
   isExpired,
@@ -71,6 +73,7 @@ import type {
   PutEventsResult,
 } from './types';
 import { withoutStampsAfter } from '../model/future-stamps';
+import { decodeUnverifiedPage, encodeUnverifiedPages, mergeItemsAndPages } from './unverified-pages';
 import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 
 export interface DynamoStoreOptions {
@@ -561,17 +564,89 @@ export class DynamoStore implements FleetStore {
   async listFindings(): Promise<Finding[]> {
     const byFingerprint = new Map<string, Finding>();
     const legacy: Finding[] = [];
-    await Promise.all([
-      ...findingPartitions().map((pk) =>
-        this.queryPartition(pk, (item) => {
-          const f = readJson<Finding>(item);
-          byFingerprint.set(f.fingerprint, f);
-        }),
-      ),
-      this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item))),
+    const [, paged] = await Promise.all([
+      Promise.all([
+        ...findingPartitions().map((pk) =>
+          this.queryPartition(pk, (item) => {
+            const f = readJson<Finding>(item);
+            byFingerprint.set(f.fingerprint, f);
+          }),
+        ),
+        this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item))),
+      ]),
+      this.listUnverified(),
     ]);
     for (const f of legacy) if (!byFingerprint.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
-    return [...byFingerprint.values()];
+    return mergeItemsAndPages(byFingerprint.values(), paged);
+  }
+
+  /**
+   * The unverified findings on rule pages: per profile and rule a head item names the generation of pages that
+   * is current (`replaceUnverified` writes the pages first, then the head, then deletes the older ones).
+   */
+  private async listUnverified(): Promise<Finding[]> {
+    const heads: UnverifiedHead[] = [];
+    const pages = new Map<string, string>();
+    await this.queryPartition(UNVERIFIED_PK, (item) => {
+      const sk = item.sk!.S!;
+      if (sk.endsWith(HEAD_SUFFIX)) heads.push(readJson<UnverifiedHead>(item));
+      else pages.set(sk, item.j?.S ?? '');
+    });
+    const out: Finding[] = [];
+    for (const head of heads)
+      for (let n = 0; n < head.pages; n++) {
+        const text = pages.get(unverifiedPageSk(head.profile, head.ruleId, head.generation, n));
+        if (text !== undefined) for (const f of decodeUnverifiedPage(text)) out.push(f);
+      }
+    return out;
+  }
+
+  async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    const generation = `${this.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+    const texts = encodeUnverifiedPages(findings);
+    const items = texts.map((text, n) => ({
+      pk: { S: UNVERIFIED_PK },
+      sk: { S: unverifiedPageSk(profile, ruleId, generation, n) },
+      j: { S: text },
+    }));
+    await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+    const head: UnverifiedHead = { profile, ruleId, generation, pages: texts.length };
+    await this.putItem(jsonItem(UNVERIFIED_PK, `${unverifiedPrefix(profile, ruleId)}${HEAD_SUFFIX}`, head));
+    const stale: string[] = [];
+    const current = unverifiedPageSk(profile, ruleId, generation, 0).replace(/\d+$/, '');
+    await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': { S: UNVERIFIED_PK },
+          ':prefix': { S: `${unverifiedPrefix(profile, ruleId)}p#` },
+        },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
+      (item) => {
+        const sk = item.sk!.S!;
+        if (!sk.startsWith(current)) stale.push(sk);
+      },
+    );
+    await this.deleteKeys(stale.map((sk) => ({ pk: UNVERIFIED_PK, sk })));
+  }
+
+  async deleteFindings(
+    findings: readonly Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>[],
+  ): Promise<void> {
+    await this.deleteKeys(findings.map(findingKey));
+  }
+
+  private async deleteKeys(keys: readonly Key[]): Promise<void> {
+    await forEachLimit(keys, this.writeConcurrency, async (key) => {
+      await withRetry(this.ctx.retry, () =>
+        this.options.client.send(
+          new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
+        ),
+      );
+      this.stats.writeRequests++;
+    });
   }
 
   /** One resource's findings: one Query of its partition. */
@@ -789,6 +864,22 @@ const SNAPSHOT_ITEMS: ScanFilter = {
   FilterExpression: 'sk = :snapshot',
   ExpressionAttributeValues: { ':snapshot': { S: SNAPSHOT_SK } },
 };
+
+interface UnverifiedHead {
+  profile: string;
+  ruleId: string;
+  generation: string;
+  pages: number;
+}
+const HEAD_SUFFIX = '#head';
+
+function unverifiedPrefix(profile: string, ruleId: string): string {
+  return `${profile}#${ruleId}#`;
+}
+
+function unverifiedPageSk(profile: string, ruleId: string, generation: string, n: number): string {
+  return `${unverifiedPrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
+}
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
 function inventoriesOf(partitions: ReadonlyMap<string, EntityPartition>): Map<string, WholeInventory[]> {

@@ -22,6 +22,8 @@ export const FINDINGS_PK = 'FINDINGS';
  * without throttling the rest, while listing them all stays 16 parallel Queries.
  */
 export const FINDING_PARTITIONS = 16;
+/** Unverified findings, one rule's under one profile on pages of their own (src/store/unverified-pages.ts). */
+export const UNVERIFIED_PK = 'FINDINGS#UNVERIFIED';
 export const META_PK = 'META';
 export const OUTBOX_PK = 'OUTBOX';
 

@@ -3,6 +3,7 @@ import { foldEvents } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import { eventKey, keyString } from './items';
+import { decodeUnverifiedPage, encodeUnverifiedPages, mergeItemsAndPages } from './unverified-pages';
 import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 import type { FleetStore, FutureEventRef, OutboxMessage, PurgeFutureResult, PutEventsResult } from './types';
 
@@ -14,6 +15,8 @@ export class MemoryStore implements FleetStore {
    */
   private readonly events = new Map<string, FleetEvent>();
   private readonly findings = new Map<string, Finding>();
+  /** Unverified findings in their compact stored form, by profile and rule, as DynamoStore keeps them. */
+  private readonly unverifiedPages = new Map<string, string[]>();
   private readonly meta = new Map<string, unknown>();
   private readonly outbox = new Map<string, OutboxMessage>();
 
@@ -82,17 +85,27 @@ export class MemoryStore implements FleetStore {
   }
 
   async listFindings(): Promise<Finding[]> {
-    return [...this.findings.values()].map((f) => structuredClone(f));
+    const paged = [...this.unverifiedPages.values()].flat().flatMap(decodeUnverifiedPage);
+    return mergeItemsAndPages(
+      [...this.findings.values()].map((f) => structuredClone(f)),
+      paged,
+    );
   }
 
   async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
-    return [...this.findings.values()]
-      .filter((f) => f.resourceType === resourceType && f.resourceId === resourceId)
-      .map((f) => structuredClone(f));
+    return (await this.listFindings()).filter((f) => f.resourceType === resourceType && f.resourceId === resourceId);
   }
 
   async putFindings(findings: readonly Finding[]): Promise<void> {
     for (const f of findings) this.findings.set(f.fingerprint, structuredClone(f));
+  }
+
+  async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    this.unverifiedPages.set(`${profile}\u0000${ruleId}`, encodeUnverifiedPages(findings));
+  }
+
+  async deleteFindings(findings: readonly Pick<Finding, 'fingerprint'>[]): Promise<void> {
+    for (const f of findings) this.findings.delete(f.fingerprint);
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

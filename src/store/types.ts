@@ -35,6 +35,14 @@ export interface FleetStore {
   listFindings(): Promise<Finding[]>;
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
+  /**
+   * Replaces the stored unverified findings of one rule under one profile with `findings` (every one `unverified`),
+   * kept in a compact paged form that `listFindings` returns like any other finding (docs/findings-at-scale.md).
+   * Optional: without it the audit stores unverified findings as items through `putFindings`.
+   */
+  replaceUnverified?(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void>;
+  /** Deletes finding items (ones that became unverified and moved to their rule's pages). Goes with `replaceUnverified`. */
+  deleteFindings?(findings: readonly Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>[]): Promise<void>;
   /** One resource's findings (one Query on DynamoDB). Optional: callers fall back to filtering `listFindings`. */
   listResourceFindings?(resourceType: string, resourceId: string): Promise<Finding[]>;
   getMeta<T>(key: string): Promise<T | undefined>;

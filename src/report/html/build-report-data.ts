@@ -1,3 +1,4 @@
+import { listedFindings } from './listed-findings';
 import { emptySeverityCounts, SEVERITIES, severityRank, type Finding, type Severity } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
 import { fixFirstGroups } from './fix-first';
@@ -36,7 +37,7 @@ function hostOf(f: Finding, fleet: Fleet): string | undefined {
   return undefined;
 }
 
-function toReportFinding(f: Finding, fleet: Fleet): ReportFinding {
+export function toReportFinding(f: Finding, fleet: Fleet): ReportFinding {
   const out: ReportFinding = {
     fingerprint: f.fingerprint,
     ruleId: f.ruleId,
@@ -62,8 +63,12 @@ function toReportFinding(f: Finding, fleet: Fleet): ReportFinding {
   return out;
 }
 
-function compareFindings(a: ReportFinding, b: ReportFinding): number {
-  const status = (s: ReportFinding['status']) => (s === 'open' ? 0 : s === 'waived' ? 1 : 2);
+/** The report's order: open, then waived, then the rest; most severe first; then rule and resource. */
+export function compareFindings(
+  a: Pick<Finding, 'status' | 'severity' | 'ruleId' | 'resourceId'>,
+  b: Pick<Finding, 'status' | 'severity' | 'ruleId' | 'resourceId'>,
+): number {
+  const status = (s: Finding['status']) => (s === 'open' ? 0 : s === 'waived' ? 1 : 2);
   return (
     status(a.status) - status(b.status) ||
     severityRank(b.severity) - severityRank(a.severity) ||
@@ -149,13 +154,15 @@ function withFleetNames(simulation: SimulationView, fleet: Fleet): SimulationVie
 
 /** Everything the HTML page shows, computed once here so the page only renders. */
 export function buildReportData(inputs: ReportInputs): ReportData {
-  const findings = inputs.findings.map((f) => toReportFinding(f, inputs.fleet)).sort(compareFindings);
+  // Counts cover every finding; the list holds a bounded sample of each rule's unverified ones (listed-findings.ts).
+  const { listed, unlisted } = listedFindings(inputs.findings);
+  const findings = listed.map((f) => toReportFinding(f, inputs.fleet)).sort(compareFindings);
   const open = zeroCounts();
   const byCategory: Record<string, number> = {};
   let waived = 0;
   let resolved = 0;
   let unverified = 0;
-  for (const f of findings) {
+  for (const f of inputs.findings) {
     if (f.status === 'open') {
       open[f.severity]++;
       byCategory[f.category] = (byCategory[f.category] ?? 0) + 1;
@@ -177,6 +184,7 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       byCategory,
     },
     findings,
+    ...(unlisted > 0 && { unlistedUnverified: unlisted }),
     fixFirst: fixFirstGroups(findings),
     heatmap: heatmap(findings, inputs.fleet, inputs.simulation),
     riskScale: { weights: { ...RISK_WEIGHT }, buckets: [...RISK_BUCKETS] },

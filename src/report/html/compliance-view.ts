@@ -1,3 +1,4 @@
+import { UNVERIFIED_LISTED_PER_RULE } from './listed-findings';
 import { getOrCreate } from '../../model/get-or-create';
 import {
   frameworkName,
@@ -170,12 +171,16 @@ ${frameworks}
 }
 
 /** Unverified findings apart from the open ones: how many, and what to collect to verify them. */
-export function unverifiedBody(view: UnverifiedView | undefined): string | undefined {
+export function unverifiedBody(view: UnverifiedView | undefined, unlisted = 0): string | undefined {
   if (view === undefined || view.total === 0) return undefined;
   const counts = SEVERITIES.filter((s) => view.bySeverity[s] > 0)
     .map((s) => `${view.bySeverity[s]} ${s}`)
     .join(', ');
   const rows = view.collect.map((c) => [c.hint, c.findings, c.resources, c.rules.join(' ')]);
-  return `<p>${view.total} findings (${esc(counts)}) fail only on a default or value no source reported. They are not counted as open, not sent to Slack and not part of <code>--fail-on</code> unless asked; collecting the data below turns each into a pass or an open finding.</p>
+  return `<p>${view.total} findings (${esc(counts)}) fail only on a default or value no source reported. They are not counted as open, not sent to Slack and not part of <code>--fail-on</code> unless asked; collecting the data below turns each into a pass or an open finding.</p>${
+    unlisted > 0
+      ? `\n<p>The findings table lists the first ${esc(String(UNVERIFIED_LISTED_PER_RULE))} of each rule; the other ${unlisted} are in <code>findings.csv</code> and <code>hyperaudit audit --format json</code>.</p>`
+      : ''
+  }
 ${table(['collect', 'findings', 'resources', 'rules'], rows)}`;
 }

@@ -92,7 +92,7 @@ const plan: SectionRenderer = (data) =>
 
 /** Server-rendered: compliance-view escapes every value it writes. */
 const unverified: SectionRenderer = (data) => {
-  const body = unverifiedBody(data.unverified);
+  const body = unverifiedBody(data.unverified, data.unlistedUnverified);
   return body === undefined
     ? undefined
     : { id: 'unverified', title: 'Unverified: not reported, collect to verify', body };

@@ -89,6 +89,11 @@ export interface ReportData {
     byCategory: Record<string, number>;
   };
   findings: ReportFinding[];
+  /**
+   * Unverified findings counted in the summary but not in `findings` (beyond the first few of each rule); every
+   * finding is in findings.csv. Absent when all are listed.
+   */
+  unlistedUnverified?: number;
   /** The fix-first view, ranked by severity, breadth and category. */
   fixFirst: { byRule: FixGroup[]; byRemediation: FixGroup[] };
   heatmap: HeatmapHost[];

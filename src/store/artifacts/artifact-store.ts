@@ -4,8 +4,18 @@ import { extname } from 'node:path';
 export interface ArtifactFile {
   /** A plain file name (`report.html`), never a path. */
   name: string;
-  body: string;
+  /** The text, or its pieces in order for a file too large to hold as one string (findings.csv of a large fleet). */
+  body: string | Iterable<string>;
   contentType: string;
+}
+
+/** An artifact with its text joined, for stores that send one body (S3, memory). */
+export interface TextArtifactFile extends ArtifactFile {
+  body: string;
+}
+
+export function artifactText(file: ArtifactFile): string {
+  return typeof file.body === 'string' ? file.body : [...file.body].join('');
 }
 
 /** Where rendered files go: a local folder (the CLI), S3 (the deployed workflow) or memory (tests). */

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { type ArtifactFile, type ArtifactStore, checkArtifactName } from './artifact-store';
 
@@ -12,7 +13,8 @@ export function folderArtifactStore(): ArtifactStore {
       const written: string[] = [];
       for (const file of files) {
         const path = join(dir, checkArtifactName(file.name));
-        await writeFile(path, file.body, 'utf8');
+        // A body in pieces is written as it is produced, never joined into one string.
+        await writeFile(path, typeof file.body === 'string' ? file.body : Readable.from(file.body), 'utf8');
         written.push(path);
       }
       return written;

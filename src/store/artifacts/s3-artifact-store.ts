@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { putText } from '../s3-json';
-import { type ArtifactFile, type ArtifactStore, checkArtifactName } from './artifact-store';
+import { type ArtifactFile, type ArtifactStore, artifactText, checkArtifactName } from './artifact-store';
 
 /** Private bucket: the link opens the object in the S3 console for someone signed in to the account. */
 export function consoleUrl(bucket: string, key: string): string {
@@ -14,7 +14,7 @@ export function s3ArtifactStore(s3: S3Client, bucket: string): ArtifactStore {
       const keys: string[] = [];
       for (const file of files) {
         const key = `${prefix}${checkArtifactName(file.name)}`;
-        await putText(s3, bucket, key, file.body, file.contentType);
+        await putText(s3, bucket, key, artifactText(file), file.contentType);
         keys.push(key);
       }
       return keys;
