@@ -30,7 +30,7 @@ export const TABLE_ACTIONS = {
 
 export type TableUser = keyof typeof TABLE_ACTIONS;
 
-/** Grants one function exactly its actions on the table (no index exists, so the table ARN alone). */
+/** Grants one function exactly its actions on the table and its cluster index (`Table.grant` adds `index/*`). */
 export function grantTableAccess(table: dynamodb.ITable, grantee: iam.IGrantable, user: TableUser): void {
   table.grant(grantee, ...TABLE_ACTIONS[user].map((a) => `dynamodb:${a}`));
 }
