@@ -233,6 +233,7 @@ interface IncrementalFigures {
   batchWriteUnits: number;
   perVmReadUnits: number;
   perVmWriteUnits: number;
+  singleVmRequests: number;
   equalsFullAudit: boolean;
 }
 let incremental: IncrementalFigures | undefined;
@@ -252,7 +253,9 @@ if (incremental) {
     `incremental evaluation (bench/incremental, ${fmt(incremental.clusters)} clusters, ${fmt(incremental.entities)} entities, a stream batch changing ${incremental.changedVms} VMs): ` +
       `${fmt(incremental.perVm, 1)} requests per changed VM (${Object.entries(incremental.perVmByOp)
         .map(([k, v]) => `${k} ${fmt(v, 1)}`)
-        .join(', ')}), ${fmt(incremental.batchRequests)} per batch; ` +
+        .join(
+          ', ',
+        )}), ${fmt(incremental.batchRequests)} per batch, ${fmt(incremental.singleVmRequests)} for a batch of one VM; ` +
       `≈ ${fmt(incremental.perVmReadUnits)} read and ${fmt(incremental.perVmWriteUnits, 1)} write units per changed VM; ` +
       `goal < ${GOALS.incrementalRequests}: ${incremental.perVm < GOALS.incrementalRequests ? 'met' : 'NOT met'}; ` +
       `findings equal a full audit's: ${incremental.equalsFullAudit ? 'yes' : 'NO'}`,
