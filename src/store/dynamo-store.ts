@@ -474,7 +474,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     const read = (pk: string) => getOrCreate(reads, pk, () => this.readPartition(pk));
     const order = { host: 0, perimeter: 1, vm: 2 } as const;
     const entities = subjects
-      .filter((s): s is RefreshedEntity & { kind: 'host' | 'vm' | 'perimeter' } => s.kind !== 'scope')
+      .filter((s): s is { kind: RefreshedEntity['kind']; id: string } => s.kind !== 'scope')
       .sort((a, b) => order[a.kind] - order[b.kind]);
     const out: RefreshedEntity[] = [];
     const refresh = async ({ kind, id }: { kind: RefreshedEntity['kind']; id: string }) => {
