@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const LONG = new Set(['ingest-load', 'growth']);
+const LONG = new Set(['ingest-load', 'growth', 'scale']);
 const available = readdirSync(benchDir)
   .filter((f) => f.endsWith('.ts') && f !== 'run-all.ts')
   .map((f) => f.replace(/\.ts$/, ''))

@@ -1,40 +1,52 @@
 /**
- * `npx tsx bench/scale.ts [scale] [writtenShards]`: the sharded full audit of a generated fleet of
- * 1,000,000 VMs on 50,000 hosts in 96-host clusters (521 shards) at scale 1; `0.01` for a quick run.
+ * `npx tsx bench/scale.ts [scale] [writtenShards] [--figures FILE] [--from FILE]`: the sharded full audit of a
+ * generated fleet of 1,000,000 VMs on 50,000 hosts in 96-host clusters (521 shards) at scale 1; `0.01` for a
+ * quick run.
  *
- * Per shard it prints the wall time of slicing and evaluating its cluster, the heap it held and the size of the
- * slice a shard Lambda would read; the largest shard against the Lambda limits; then it writes the findings of
- * `writtenShards` shards (default 3) into a local dynalite, counting DynamoDB requests by operation, and measures
- * one incremental evaluation of a changed VM on that store. From the request counts it prints the monthly AWS
- * cost of a fleet sending 1,000,000 events a day with one full audit a day, at the dated prices below.
+ * The fleet is generated one cluster at a time (`generateClusterFleet`: per-host seeded, the same hosts and VMs
+ * the whole-fleet generator gives), evaluated, summarised and dropped, so memory stays that of one shard whatever
+ * the scale. Per shard it prints the wall time of generating and evaluating its cluster, the heap it held, the
+ * size of the slice a shard Lambda would read and the DynamoDB requests the shard costs (the cluster's Query pages
+ * on the cluster index, BatchWriteItem of a first audit's findings); `--figures FILE` appends every shard's
+ * figures as JSON lines as they come, and `--from FILE` prints the rest from such a file without re-evaluating.
+ * Then it writes the findings of `writtenShards` shards (default 3) into a local dynalite, counting requests by
+ * operation, runs `bench/incremental.ts` in a child process for the requests of one changed VM and of one stream
+ * batch, and from the counts prints the monthly AWS cost of a fleet sending 1,000,000 events a day with one full
+ * audit a day, at the dated prices below.
  *
- * What is extrapolated, and said so in the output: finding writes per shard (dynalite writes ~1,000 items/s on
- * this box, so writing 3.5 million findings would take an hour), and AWS wall time from the per-shard time and
- * the Distributed Map's concurrency.
+ * What is extrapolated, and said so in the output: finding writes of the shards not written (dynalite writes
+ * ~1,000 items/s on this box, so writing 3.5 million findings would take an hour), and AWS wall time from the
+ * per-shard time and the Distributed Map's concurrency.
  */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { runAudit } from '../src/app/audit';
 import { CompiledRules } from '../src/engine/compile';
 import { computeLifecycle } from '../src/engine/lifecycle';
 import { loadRules } from '../src/engine/load-rules';
-import {
-  auditShards,
-  evaluateFleetLevel,
-  evaluateShard,
-  fleetSlice,
-  type ShardEvaluation,
-} from '../src/engine/sharded-audit';
+import { evaluateFleetLevel, evaluateShard } from '../src/engine/sharded-audit';
+import type { RuleHit } from '../src/engine/types';
 import { waiverMatcher } from '../src/engine/waivers';
 import { fleetToJson } from '../src/model/fleet';
 import { startLocalServer } from '../src/store/local-server';
 import { openDynamoStore } from '../src/store/open-store';
-import { fleetEvents, generateFleet } from '../test/support/generated-fleet';
+import { generateClusterFleet, generatedClusterCount } from '../test/support/generated-fleet';
 
-const SCALE = Number(process.argv[2] ?? 1);
-const WRITTEN_SHARDS = Number(process.argv[3] ?? 3);
-const HOSTS = Math.round(50_000 * SCALE);
-const VMS_PER_HOST = 20;
-const HOSTS_PER_CLUSTER = 96;
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+};
+const FIGURES_OUT = flag('--figures');
+const FIGURES_IN = flag('--from');
+const SCALE = Number(args[0] ?? 1);
+const WRITTEN_SHARDS = Number(args[1] ?? 3);
+const OPTIONS = { hosts: Math.round(50_000 * SCALE), vmsPerHost: 20, hostsPerCluster: 96, seed: 17 };
 
 /**
  * On-demand prices, us-east-1, as published on the AWS pricing pages on 2026-12-01 (DynamoDB's since its
@@ -45,7 +57,7 @@ const PRICES = {
   dynamoWritePerMillion: 0.625,
   dynamoReadPerMillion: 0.125,
   dynamoStoragePerGbMonth: 0.25,
-  lambdaPerGbSecond: 0.0000166667,
+  lambdaPerGbSecond: 0.0000133334, // Arm (the functions run on ARM64)
   lambdaPerMillionRequests: 0.2,
   stepFunctionsPerThousandTransitions: 0.025,
   s3PutPerThousand: 0.005,
@@ -53,18 +65,26 @@ const PRICES = {
 } as const;
 const LAMBDA_LIMITS = { seconds: 15 * 60, memoryMiB: 10_240 };
 const GOALS = { shardSeconds: 5 * 60, shardMiB: 2048, runSeconds: 15 * 60, incrementalRequests: 50 };
-const MAP_CONCURRENCY = 20;
+const MAP_CONCURRENCY = 40;
+/** DynamoDB returns at most 1 MB per Query page. */
+const PAGE_BYTES = 1024 * 1024;
+/**
+ * A snapshot item is about 5× the plain JSON of its entity (a stamp per field): bench/incremental reads a 96-host
+ * cluster whose plain JSON is 1.04 MiB with ≈ 650 eventually consistent read units, ≈ 5.2 MB.
+ */
+const STATE_OVER_PLAIN = 5;
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mib = (bytes: number) => bytes / 1024 / 1024;
+const out = (line: string) => process.stdout.write(`${line}\n`);
 
 function countRequests(client: DynamoDBClient): Map<string, number> {
   const counts = new Map<string, number>();
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = (context as { commandName?: string }).commandName ?? 'unknown';
+    (next, context) => async (a) => {
+      const name = (context as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
       counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
+      return next(a);
     },
     { step: 'initialize', name: 'benchRequestCounter' },
   );
@@ -77,162 +97,216 @@ const byOp = (m: Map<string, number>) =>
     .map(([k, v]) => `${k} ${fmt(v)}`)
     .join(', ');
 
-// --- generate ---
-const tGen = performance.now();
-const fleet = generateFleet({ hosts: HOSTS, vmsPerHost: VMS_PER_HOST, hostsPerCluster: HOSTS_PER_CLUSTER, seed: 17 });
-const rules = loadRules(undefined, { profile: 'scg' });
-const compiled = new CompiledRules(rules);
-const shards = auditShards(fleet);
-process.stdout.write(
-  `fleet: ${fmt(fleet.vms.size)} VMs, ${fmt(fleet.hosts.size)} hosts, ${fmt(shards.length)} cluster shards, ${rules.length} rules ` +
-    `(generated in ${fmt((performance.now() - tGen) / 1000, 1)} s)\n`,
-);
-
-// --- shard by shard ---
 interface ShardFigures {
   shard: string;
+  hosts: number;
+  vms: number;
+  genMs: number;
   ms: number;
   heapMiB: number;
   sliceMiB: number;
   hits: number;
-  evaluation: ShardEvaluation;
+  perimeterMembers: Record<string, number>;
 }
+
+const rules = loadRules(undefined, { profile: 'scg' });
+const compiled = new CompiledRules(rules);
+const clusters = generatedClusterCount(OPTIONS);
 const figures: ShardFigures[] = [];
+const kept: RuleHit[] = [];
 const rssStart = process.memoryUsage().rss;
 let peakRss = rssStart;
-for (const shard of shards) {
-  const heapBefore = process.memoryUsage().heapUsed;
-  const t = performance.now();
-  const slice = fleetSlice(fleet, shard);
-  const evaluation = evaluateShard(compiled, slice);
-  const ms = performance.now() - t;
-  const heapMiB = Math.max(0, mib(process.memoryUsage().heapUsed - heapBefore));
-  // What a shard Lambda would read from S3: its slice as the work file's JSON.
-  const sliceMiB = mib(Buffer.byteLength(JSON.stringify(fleetToJson(slice.fleet))));
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  figures.push({ shard, ms, heapMiB, sliceMiB, hits: evaluation.hits.length, evaluation });
+const tAll = performance.now();
+
+if (FIGURES_IN !== undefined) {
+  for (const line of readFileSync(FIGURES_IN, 'utf8').split('\n'))
+    if (line.trim() !== '') figures.push(JSON.parse(line) as ShardFigures);
+  out(`shard figures read from ${FIGURES_IN}: ${fmt(figures.length)} of ${fmt(clusters)} shards`);
+}
+out(
+  `fleet: ${fmt(OPTIONS.hosts * OPTIONS.vmsPerHost)} VMs, ${fmt(OPTIONS.hosts)} hosts, ${fmt(clusters)} cluster shards, ${rules.length} rules; ` +
+    'generated one cluster at a time',
+);
+out('shard      hosts     VMs  gen ms  eval ms  heap MiB  slice MiB  findings  Query pages  BatchWrite');
+const every = Math.max(1, Math.ceil(clusters / 24));
+const printShard = (f: ShardFigures, i: number) => {
+  if (i % every !== 0 && i !== clusters - 1) return;
+  out(
+    `${f.shard.padEnd(8)} ${fmt(f.hosts).padStart(7)} ${fmt(f.vms).padStart(7)} ${fmt(f.genMs).padStart(7)} ${fmt(f.ms).padStart(8)} ` +
+      `${fmt(f.heapMiB, 1).padStart(9)} ${fmt(f.sliceMiB, 2).padStart(10)} ${fmt(f.hits).padStart(9)} ` +
+      `${fmt(Math.ceil((f.sliceMiB * STATE_OVER_PLAIN * 1024 * 1024) / PAGE_BYTES)).padStart(12)} ${fmt(Math.ceil(f.hits / 25)).padStart(11)}`,
+  );
+};
+if (FIGURES_IN === undefined) {
+  for (let c = 0; c < clusters; c++) {
+    const heapBefore = process.memoryUsage().heapUsed;
+    const tGen = performance.now();
+    const slice = generateClusterFleet(OPTIONS, c);
+    const genMs = performance.now() - tGen;
+    const t = performance.now();
+    const evaluation = evaluateShard(compiled, { shard: `c${c}`, ...slice });
+    const ms = performance.now() - t;
+    const heapMiB = Math.max(0, mib(process.memoryUsage().heapUsed - heapBefore));
+    // What a shard Lambda would read: its slice as the work file's JSON.
+    const sliceMiB = mib(Buffer.byteLength(JSON.stringify(fleetToJson(slice.fleet))));
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const f: ShardFigures = {
+      shard: `c${c}`,
+      hosts: slice.hostIds.size,
+      vms: slice.vmIds.size,
+      genMs,
+      ms,
+      heapMiB,
+      sliceMiB,
+      hits: evaluation.hits.length,
+      perimeterMembers: evaluation.perimeterMembers,
+    };
+    if (c < WRITTEN_SHARDS) kept.push(...evaluation.hits);
+    figures.push(f);
+    if (FIGURES_OUT !== undefined) appendFileSync(FIGURES_OUT, `${JSON.stringify(f)}\n`);
+    printShard(f, c);
+  }
+  out(`(every ${every}th shard shown)`);
 }
 const tFleet = performance.now();
-const fleetLevel = evaluateFleetLevel(
-  compiled,
-  fleet.perimeters,
-  figures.map((f) => f.evaluation),
-);
+const perimeters = generateClusterFleet(OPTIONS, 0).fleet.perimeters;
+const fleetLevel = evaluateFleetLevel(compiled, perimeters, figures);
 const fleetLevelMs = performance.now() - tFleet;
-const shown = SCALE >= 0.1 ? figures.filter((_, i) => i % Math.ceil(figures.length / 12) === 0) : figures;
-process.stdout.write('shard           ms    heap MiB  slice MiB   findings\n');
-for (const f of shown)
-  process.stdout.write(
-    `${f.shard.padEnd(12)} ${fmt(f.ms).padStart(6)} ${fmt(f.heapMiB, 1).padStart(10)} ${fmt(f.sliceMiB, 2).padStart(10)} ${fmt(f.hits).padStart(10)}\n`,
-  );
-if (shown.length < figures.length) process.stdout.write(`(every ${Math.ceil(figures.length / 12)}th shard shown)\n`);
 const totalHits = figures.reduce((n, f) => n + f.hits, 0) + fleetLevel.hits.length;
-const sumMs = figures.reduce((n, f) => n + f.ms, 0);
+const sumMs = figures.reduce((n, f) => n + f.ms + f.genMs, 0);
 const largest = figures.reduce((a, b) => (b.ms > a.ms ? b : a));
 const largestSlice = figures.reduce((a, b) => (b.sliceMiB > a.sliceMiB ? b : a));
+const largestHeap = figures.reduce((a, b) => (b.heapMiB > a.heapMiB ? b : a));
+const sumPages = figures.reduce((n, f) => n + Math.ceil((f.sliceMiB * STATE_OVER_PLAIN * 1024 * 1024) / PAGE_BYTES), 0);
 // A shard Lambda holds Node (~60 MiB), its slice parsed (~4x its JSON) and its evaluation.
-const shardMiB = 60 + largestSlice.sliceMiB * 4 + largest.heapMiB;
-process.stdout.write(
-  `fleet totals: ${fmt(totalHits)} findings; evaluation ${fmt(sumMs / 1000, 1)} s summed over shards + fleet-level rules ${fmt(fleetLevelMs)} ms; ` +
-    `peak RSS of this process ${fmt(mib(peakRss))} MiB\n`,
+const shardMiB = 60 + largestSlice.sliceMiB * 4 + largestHeap.heapMiB;
+out(
+  `fleet totals: ${fmt(figures.reduce((n, f) => n + f.vms, 0))} VMs, ${fmt(figures.reduce((n, f) => n + f.hosts, 0))} hosts in ${fmt(figures.length)} shards; ` +
+    `${fmt(totalHits)} findings (${fmt(fleetLevel.hits.length)} fleet-level); evaluation ${fmt(sumMs / 1000, 1)} s summed over shards ` +
+    `+ fleet-level rules ${fmt(fleetLevelMs)} ms; cluster reads ${fmt(sumPages)} Query pages; first-audit writes ${fmt(Math.ceil(totalHits / 25))} BatchWriteItem` +
+    (FIGURES_IN === undefined
+      ? `; this process: ${fmt((performance.now() - tAll) / 60_000, 1)} min, peak RSS ${fmt(mib(peakRss))} MiB`
+      : ''),
 );
-process.stdout.write(
-  `largest shard: ${largest.shard} ${fmt(largest.ms / 1000, 2)} s (Lambda limit ${LAMBDA_LIMITS.seconds} s, goal ${GOALS.shardSeconds} s); ` +
-    `largest slice ${fmt(largestSlice.sliceMiB, 1)} MiB JSON, estimated ${fmt(shardMiB)} MiB in a shard Lambda (limit ${fmt(LAMBDA_LIMITS.memoryMiB)} MiB, goal ${GOALS.shardMiB} MiB)\n`,
+out(
+  `largest shard: ${largest.shard} ${fmt(largest.ms / 1000, 2)} s evaluation + ${fmt(largest.genMs / 1000, 2)} s generation (Lambda limit ${LAMBDA_LIMITS.seconds} s, goal ${GOALS.shardSeconds} s); ` +
+    `largest slice ${fmt(largestSlice.sliceMiB, 1)} MiB JSON, largest heap growth ${fmt(largestHeap.heapMiB)} MiB, estimated ${fmt(shardMiB)} MiB in a shard Lambda ` +
+    `(limit ${fmt(LAMBDA_LIMITS.memoryMiB)} MiB, goal ${GOALS.shardMiB} MiB): ${largest.ms / 1000 < GOALS.shardSeconds && shardMiB < GOALS.shardMiB ? 'met' : 'NOT met'}`,
 );
 
-// --- writes and an incremental evaluation against a local DynamoDB ---
-const server = await startLocalServer({ mode: 'child' });
-const store = await openDynamoStore({ endpoint: server.endpoint });
-const counts = countRequests((store as unknown as { options: { client: DynamoDBClient } }).options.client);
-let writeRequestsPerFinding = 0;
-let incrementalRequests = 0;
-let incrementalOps = '';
-let entityBytes = 0;
-try {
-  const written = figures.slice(0, Math.max(1, WRITTEN_SHARDS));
-  const hits = written.flatMap((f) => f.evaluation.hits);
-  const { findings } = computeLifecycle({
-    previous: [],
-    hits,
-    ruleIds: new Set(rules.map((r) => r.id)),
-    evaluated: () => true,
-    waivers: waiverMatcher([]),
-    now: new Date().toISOString(),
-  });
-  const tWrite = performance.now();
-  await store.putFindings(findings);
-  const writeMs = performance.now() - tWrite;
-  writeRequestsPerFinding = total(counts) / Math.max(1, findings.length);
-  process.stdout.write(
-    `findings of ${written.length} shards written: ${fmt(findings.length)} findings, ${byOp(counts)} ` +
-      `(${fmt(writeRequestsPerFinding, 3)} requests/finding, ${fmt(writeMs / 1000, 1)} s on dynalite); ` +
-      `fleet extrapolated: ${fmt(totalHits * writeRequestsPerFinding)} BatchWriteItem requests for a first audit, 0 for an unchanged one\n`,
-  );
-
-  // One changed VM on a store holding the written shards' fleet: what the stream-triggered evaluation reads.
-  const sub = { ...fleet, hosts: new Map(), vms: new Map() } as typeof fleet;
-  for (const f of written) {
-    const slice = fleetSlice(fleet, f.shard).fleet;
-    for (const [id, h] of slice.hosts) sub.hosts.set(id, h);
-    for (const [id, v] of slice.vms) sub.vms.set(id, v);
+// --- finding writes against a local DynamoDB ---
+let writeRequestsPerFinding = 25 ** -1;
+if (kept.length > 0) {
+  const server = await startLocalServer({ mode: 'child' });
+  const store = await openDynamoStore({ endpoint: server.endpoint });
+  const counts = countRequests((store as unknown as { options: { client: DynamoDBClient } }).options.client);
+  try {
+    const { findings } = computeLifecycle({
+      previous: [],
+      hits: kept,
+      ruleIds: new Set(rules.map((r) => r.id)),
+      evaluated: () => true,
+      waivers: waiverMatcher([]),
+      now: new Date().toISOString(),
+    });
+    const tWrite = performance.now();
+    await store.putFindings(findings);
+    const writeMs = performance.now() - tWrite;
+    writeRequestsPerFinding = total(counts) / Math.max(1, findings.length);
+    out(
+      `findings of ${Math.min(WRITTEN_SHARDS, clusters)} shards written: ${fmt(findings.length)} findings, ${byOp(counts)} ` +
+        `(${fmt(writeRequestsPerFinding, 3)} requests/finding, ${fmt(writeMs / 1000, 1)} s on dynalite); ` +
+        `fleet extrapolated: ${fmt(totalHits * writeRequestsPerFinding)} BatchWriteItem requests for a first audit, 0 for an unchanged one`,
+    );
+  } finally {
+    store.close();
+    await server.stop();
   }
-  const events = fleetEvents(sub);
-  entityBytes = events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0) / events.length;
-  for (let i = 0; i < events.length; i += 400) await store.putEvents(events.slice(i, i + 400));
-  const changed = [...sub.vms.keys()][0]!;
-  counts.clear();
-  await runAudit(store, { rules, scope: [{ kind: 'vm', id: changed }] });
-  incrementalRequests = total(counts);
-  incrementalOps = byOp(counts);
-  process.stdout.write(
-    `incremental evaluation of 1 changed VM on a table of ${fmt(events.length)} entities: ${fmt(incrementalRequests)} requests (${incrementalOps})\n`,
-  );
-} finally {
-  store.close();
-  await server.stop();
 }
 
+// --- incremental evaluation: its own bench, in a child process so this one's heap does not count ---
+interface IncrementalFigures {
+  clusters: number;
+  entities: number;
+  changedVms: number;
+  perVm: number;
+  perVmByOp: Record<string, number>;
+  batchRequests: number;
+  batchReadUnits: number;
+  batchWriteUnits: number;
+  perVmReadUnits: number;
+  perVmWriteUnits: number;
+  singleVmRequests: number;
+  equalsFullAudit: boolean;
+}
+let incremental: IncrementalFigures | undefined;
+const child = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'incremental.ts'), '--json'],
+  { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+);
+const lastLine = child.stdout?.trim().split('\n').at(-1);
+try {
+  incremental = lastLine ? (JSON.parse(lastLine) as IncrementalFigures) : undefined;
+} catch {
+  incremental = undefined;
+}
+if (incremental) {
+  out(
+    `incremental evaluation (bench/incremental, ${fmt(incremental.clusters)} clusters, ${fmt(incremental.entities)} entities, a stream batch changing ${incremental.changedVms} VMs): ` +
+      `${fmt(incremental.perVm, 1)} requests per changed VM (${Object.entries(incremental.perVmByOp)
+        .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+        .join(
+          ', ',
+        )}), ${fmt(incremental.batchRequests)} per batch, ${fmt(incremental.singleVmRequests)} for a batch of one VM; ` +
+      `≈ ${fmt(incremental.perVmReadUnits)} read and ${fmt(incremental.perVmWriteUnits, 1)} write units per changed VM; ` +
+      `goal < ${GOALS.incrementalRequests}: ${incremental.perVm < GOALS.incrementalRequests ? 'met' : 'NOT met'}; ` +
+      `findings equal a full audit's: ${incremental.equalsFullAudit ? 'yes' : 'NO'}`,
+  );
+} else
+  out(`incremental evaluation: bench/incremental failed (${child.stderr?.trim().split('\n').at(-1) ?? 'no output'})`);
+
 // --- AWS wall time and monthly cost ---
-const waves = Math.ceil(shards.length / MAP_CONCURRENCY);
-const runSeconds = waves * (largest.ms / 1000) + 60; // + start and finish steps (measured separately in bench/audit)
-process.stdout.write(
-  `daily run on AWS: ${fmt(shards.length)} shards at Map concurrency ${MAP_CONCURRENCY} = ${waves} waves of at most ${fmt(largest.ms / 1000, 1)} s ` +
-    `≈ ${fmt(runSeconds / 60, 1)} min of evaluation wall time (goal < 15 min; compaction and replay not included)\n`,
+const slowest = figures.reduce((a, b) => (b.ms + b.genMs > a.ms + a.genMs ? b : a));
+const waves = Math.ceil(figures.length / MAP_CONCURRENCY);
+// A shard Lambda reads its cluster (Query pages, ~20 ms each) and writes changed findings, besides evaluating.
+const shardSeconds = (slowest.ms + slowest.genMs) / 1000 + 0.02 * 8 + (0.05 * slowest.hits) / 25 / 4;
+const runSeconds = waves * shardSeconds + 120; // + start (compaction) and finish steps
+out(
+  `daily run on AWS: ${fmt(figures.length)} shards at Map concurrency ${MAP_CONCURRENCY} = ${waves} waves of at most ${fmt(shardSeconds, 1)} s ` +
+    `+ 2 min start and finish ≈ ${fmt(runSeconds / 60, 1)} min wall time (goal < 15 min): ${runSeconds < GOALS.runSeconds ? 'met' : 'NOT met'}`,
 );
 const days = 30;
 const eventsPerDay = 1_000_000;
-// Ingest: the duplicate check reads each key (consistent: 1 RRU) and each new event is one write of under 1 KB.
-const ingestReads = eventsPerDay * days;
-const ingestWrites = eventsPerDay * days;
-// Stream-triggered evaluation, batches of 100 records: today each one reads the whole table (eventually consistent
-// Scan: 1 RRU per 8 KB), so its cost grows with the fleet, not with the change.
-const tableBytes = (fleet.hosts.size + fleet.vms.size) * entityBytes + totalHits * 1500;
-const evaluationReads = (eventsPerDay / 100) * days * (tableBytes / 8192);
-// Scan pages hold at most 1 MB: the same evaluation on the whole fleet's table.
-const scans = incrementalOps.match(/ScanCommand (\d+)/)?.[1];
-const incrementalAtFleet = incrementalRequests - Number(scans ?? 0) + Math.ceil(tableBytes / 1_000_000);
-process.stdout.write(
-  `incremental evaluation of 1 changed VM on the whole fleet's table (${fmt(tableBytes / 1e9, 2)} GB), extrapolated: ${fmt(incrementalAtFleet)} requests; ` +
-    `goal < ${GOALS.incrementalRequests}: ${incrementalAtFleet < GOALS.incrementalRequests ? 'met' : 'NOT met (the evaluation still reads the fleet with a Scan)'}\n`,
-);
-const auditWrites = totalHits * 0.05 * days; // ~5% of findings change a day (status, evidence)
-const dynamo =
-  ((ingestWrites + auditWrites) / 1e6) * PRICES.dynamoWritePerMillion +
-  ((ingestReads + evaluationReads) / 1e6) * PRICES.dynamoReadPerMillion;
-const lambdaGbSeconds = (sumMs / 1000) * 1.0 * days + (eventsPerDay / 100) * days * 2 * 1.0;
+const batchesPerDay = eventsPerDay / 100;
+const entities = figures.reduce((n, f) => n + f.vms + f.hosts, 0);
+const stateBytes = figures.reduce((n, f) => n + f.sliceMiB * 1024 * 1024 * STATE_OVER_PLAIN, 0);
+const tableBytes = stateBytes + eventsPerDay * 400 * 700 + totalHits * 1500; // states + 400 days of events + findings
+// Ingest: one consistent BatchGetItem read per event (≤ 4 KB: 1 RRU) and one write (< 1 KB: 1 WRU).
+const ingestReadUnits = eventsPerDay * days;
+const ingestWriteUnits = eventsPerDay * days;
+// Evaluation: every event is a changed VM (the worst case: no two in one batch share a cluster).
+const evalReadUnits = (incremental?.perVmReadUnits ?? 0) * eventsPerDay * days;
+const evalWriteUnits = (incremental?.perVmWriteUnits ?? 0) * eventsPerDay * days;
+// Daily full run: compaction's consistent Scan (1 RRU per 4 KB) and the shards' cluster Queries (0.5 RRU per 4 KB),
+// ~5 % of findings changing a day, snapshot writes for the entities that changed (as many as events, at most).
+const runReadUnits = (tableBytes / 4096 + stateBytes / 8192) * days;
+const runWriteUnits = (totalHits * 0.05 * 2 + Math.min(eventsPerDay, entities) * 3) * days;
+const dynamoRead = ((ingestReadUnits + evalReadUnits + runReadUnits) / 1e6) * PRICES.dynamoReadPerMillion;
+const dynamoWrite = ((ingestWriteUnits + evalWriteUnits + runWriteUnits) / 1e6) * PRICES.dynamoWritePerMillion;
+const dynamoStorage = (tableBytes / 1e9) * PRICES.dynamoStoragePerGbMonth * 1.5; // + the cluster index's copy
+const lambdaGbSeconds = (sumMs / 1000) * 2 * days + batchesPerDay * days * 3 * 1 + eventsPerDay * days * 0.05 * 0.5;
 const lambda =
   lambdaGbSeconds * PRICES.lambdaPerGbSecond +
-  (((eventsPerDay / 100) * days + shards.length * days) / 1e6) * PRICES.lambdaPerMillionRequests;
-const sfn = ((shards.length * 3 + 20) * days * PRICES.stepFunctionsPerThousandTransitions) / 1000;
+  (((batchesPerDay * 2 + eventsPerDay / 10) * days + figures.length * days) / 1e6) * PRICES.lambdaPerMillionRequests;
+const sfn = ((figures.length * 4 + 20) * days * PRICES.stepFunctionsPerThousandTransitions) / 1000;
 const s3 =
-  ((shards.length * 3 * days) / 1000) * PRICES.s3PutPerThousand +
-  ((shards.length * 3 * days) / 1000) * PRICES.s3GetPerThousand;
-process.stdout.write(
+  ((figures.length * 3 * days) / 1000) * PRICES.s3PutPerThousand +
+  ((figures.length * 3 * days) / 1000) * PRICES.s3GetPerThousand;
+const totalCost = dynamoRead + dynamoWrite + dynamoStorage + lambda + sfn + s3;
+out(
   `monthly AWS cost at on-demand prices of ${PRICES.date} (us-east-1), ${fmt(eventsPerDay)} events/day, one full audit/day: ` +
-    `DynamoDB $${fmt(dynamo, 2)}, Lambda $${fmt(lambda, 2)}, Step Functions $${fmt(sfn, 2)}, S3 $${fmt(s3, 2)}; total $${fmt(dynamo + lambda + sfn + s3, 2)}\n`,
-);
-process.stdout.write(
-  `  (of which stream-triggered evaluations reading the table: $${fmt((evaluationReads / 1e6) * PRICES.dynamoReadPerMillion, 2)}; ` +
-    `table ≈ ${fmt(tableBytes / 1e9, 2)} GB; it falls to cents once an evaluation reads only its cluster)\n`,
+    `DynamoDB reads $${fmt(dynamoRead, 2)} (of which incremental evaluation $${fmt((evalReadUnits / 1e6) * PRICES.dynamoReadPerMillion, 2)}), ` +
+    `writes $${fmt(dynamoWrite, 2)}, storage $${fmt(dynamoStorage, 2)} (${fmt(tableBytes / 1e9, 1)} GB); Lambda $${fmt(lambda, 2)}; ` +
+    `Step Functions $${fmt(sfn, 2)}; S3 $${fmt(s3, 2)}; total $${fmt(totalCost, 2)}`,
 );

@@ -24,5 +24,13 @@ export class FleetTable extends Construct {
       // Event history is the audit trail: a stack deletion must not take it along.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Incremental evaluation reads a cluster, the perimeters and a perimeter's members through it
+    // (docs/store.md, "Cluster index"). One index: CloudFormation adds one per update, so a live table upgrades.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.clusterIndex.name,
+      partitionKey: { name: TABLE.clusterIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE.clusterIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 }

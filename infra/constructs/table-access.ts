@@ -1,5 +1,6 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { TABLE } from '../../src/store/table';
 
 /**
  * The DynamoDB actions each function's store calls send (docs/store.md, "Access patterns"), instead of
@@ -30,7 +31,22 @@ export const TABLE_ACTIONS = {
 
 export type TableUser = keyof typeof TABLE_ACTIONS;
 
-/** Grants one function exactly its actions on the table (no index exists, so the table ARN alone). */
+/** Functions that Query the cluster index (incremental evaluation reads clusters and perimeters through it). */
+const CLUSTER_INDEX_USERS: ReadonlySet<TableUser> = new Set(['evaluate']);
+
+/**
+ * Grants one function exactly its actions on the table, and Query on the cluster index to those that read it. Not
+ * `Table.grant`: with an index on the table it adds `index/*` to every grant, a wildcard no other function needs.
+ */
 export function grantTableAccess(table: dynamodb.ITable, grantee: iam.IGrantable, user: TableUser): void {
-  table.grant(grantee, ...TABLE_ACTIONS[user].map((a) => `dynamodb:${a}`));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: TABLE_ACTIONS[user].map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+  );
+  if (CLUSTER_INDEX_USERS.has(user))
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${TABLE.clusterIndex.name}`],
+      }),
+    );
 }

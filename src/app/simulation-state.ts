@@ -1,6 +1,6 @@
 import { clusterFile } from '../model/run-files';
 import type { SimulationResult } from '../simulation/result';
-import { listState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import { listState, parseState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { storedForm } from './simulate';
 
@@ -118,4 +118,33 @@ export async function readSimulationFigures(store: FleetStore): Promise<Simulati
 /** defineProperty, not assignment: an id such as `__proto__` must stay a plain key. */
 function setKey(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * `readSimulationFigures` for the hosts of some clusters only: one Query per cluster's entries instead of all of
+ * them, for an incremental evaluation that reads a few clusters of a large fleet.
+ */
+export async function readClusterSimulationFigures(
+  store: FleetStore,
+  clusterIds: readonly string[],
+): Promise<{ simulatedAt?: string; hosts: StateValue<typeof STATE.simulationLatest>['hosts'] } | undefined> {
+  const [index, latest] = await Promise.all([
+    readState(store, STATE.simulationIndex),
+    readState(store, STATE.simulationLatest),
+  ]);
+  if (index === undefined || (latest?.simulatedAt !== undefined && latest.simulatedAt > index.simulatedAt))
+    return latest;
+  const hosts: HostFigures = {};
+  const lists = await Promise.all(
+    clusterIds.map((id) =>
+      store.listMeta<unknown>(`${STATE.simulationCluster.prefix}${clusterPartSuffix(id, 0).replace(/\d+$/, '')}`),
+    ),
+  );
+  for (const { key, value: raw } of lists.flat()) {
+    const value = parseState(STATE.simulationCluster.key(key.slice(STATE.simulationCluster.prefix.length)), raw);
+    if (value.runId !== index.runId) continue;
+    for (const [id, figures] of Object.entries(value.hosts))
+      Object.defineProperty(hosts, id, { value: figures, enumerable: true, writable: true, configurable: true });
+  }
+  return { simulatedAt: index.simulatedAt, hosts };
 }

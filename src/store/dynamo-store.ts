@@ -16,12 +16,30 @@ import {
   applyEvent,
   applyInventories,
   emptyState,
+  isLive,
   mergeStates,
+  toPlain,
   wholeInventories,
   type EntityState,
   type WholeInventory,
 } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
+import {
+  CLUSTER_INDEX,
+  clusterGpk,
+  hostGskPrefix,
+  keptPlacementAttributes,
+  memberItem,
+  membersGpk,
+  NO_CLUSTER_GPK,
+  PERIMETERS_GPK,
+  placementAttributes,
+  placementOf,
+  readPlacement,
+  samePlacement,
+  type IndexPlacement,
+} from './cluster-index';
+import { readState, STATE, writeState } from './state-keys';
 import type { Finding } from '../model/finding';
 import {
   BATCH_GET_MAX,
@@ -56,6 +74,7 @@ import {
   KIND_PREFIX,
   keyProblem,
   keyString,
+  entityPk,
   parseEntityPk,
   readEvent,
   readJson,
@@ -65,8 +84,11 @@ import {
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { PartialPutError } from './partial-put-error';
 import type {
+  ClusterRead,
   CompactionResult,
   FleetStore,
+  IndexedFleetReads,
+  RefreshedEntity,
   FutureEventRef,
   OutboxMessage,
   PurgeFutureResult,
@@ -117,7 +139,7 @@ const MAX_TRACKED_ENTITIES = 50_000;
  * per-entity snapshots. State is the per-field last-writer-wins fold of snapshot and events, so write
  * order, late events and re-delivery never change the result. Access patterns: docs/store.md.
  */
-export class DynamoStore implements FleetStore {
+export class DynamoStore implements FleetStore, IndexedFleetReads {
   readonly stats: StoreStats = emptyStats();
   private readonly ctx: BatchContext;
   private readonly retentionSec: number;
@@ -315,6 +337,7 @@ export class DynamoStore implements FleetStore {
       if (sk === SNAPSHOT_SK) {
         const snapshot = readSnapshot(item);
         part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
+        part.placement = readPlacement(item);
       } else if (sk.startsWith(EVENT_SK_PREFIX)) {
         const event = readEvent(item);
         if (Date.parse(event.time) > cutoff) return;
@@ -370,17 +393,24 @@ export class DynamoStore implements FleetStore {
         applyInventories(part.snapshot ? mergeStates(part.snapshot.state, part.events) : part.events, inventories),
       );
     }
+    // Every snapshot carries its place in the cluster index, computed here from the whole fleet (a VM sits under its
+    // host's cluster, with its inherited perimeter); one whose placement moved, or that predates the index, is due.
+    const placements = fleetPlacements(entities.values());
     const due = [...partitions.entries()].filter(
       ([pk, p]) =>
         entities.has(pk) &&
-        (p.uncovered.length >= min || !sameStamps(entities.get(pk)!.absentFrom, p.snapshot?.state.absentFrom)),
+        (p.uncovered.length >= min ||
+          !sameStamps(entities.get(pk)!.absentFrom, p.snapshot?.state.absentFrom) ||
+          p.placement?.indexed !== true ||
+          !samePlacement(p.placement, placements.get(pk) ?? {})),
     );
     // Each entity on its own: one that cannot be snapshotted must not keep the others' events from
     // being covered before their TTL.
     await forEachLimit(due, this.writeConcurrency, async ([pk]) => {
       const state = entities.get(pk)!;
       try {
-        const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
+        const placement = placements.get(pk) ?? {};
+        const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement);
         if (outcome.written) snapshotsWritten++;
         else oversized.push({ kind: state.kind, id: state.id, bytes: outcome.bytes });
       } catch (err) {
@@ -389,6 +419,13 @@ export class DynamoStore implements FleetStore {
     });
     this.stats.snapshotsWritten += snapshotsWritten;
     this.stats.snapshotsSkipped += oversized.length + failed.length;
+    // Incremental reads trust the index only once every entity is in it: an entity left out would be missing
+    // from its cluster's Query.
+    if (failed.length === 0 && oversized.length === 0)
+      await writeState(this, STATE.clusterIndex, {
+        builtAt: new Date(readStart).toISOString(),
+        entities: entities.size,
+      });
     return {
       entities: entities.size,
       snapshotsWritten,
@@ -403,6 +440,12 @@ export class DynamoStore implements FleetStore {
    * would exceed the item limit (its events keep the state).
    */
   async compactEntity(pk: string): Promise<SnapshotOutcome> {
+    const read = await this.readPartition(pk);
+    return this.writeSnapshot(pk, read.state, read.readStart - COVERAGE_MARGIN_MS);
+  }
+
+  /** One entity folded from a consistent Query of its partition (snapshot and events), and when the read started. */
+  private async readPartition(pk: string): Promise<{ state: EntityState; readStart: number }> {
     const entity = parseEntityPk(pk);
     if (!entity || entity.kind === 'scope') throw new RangeError(`not an entity partition: ${pk}`);
     const readStart = this.now();
@@ -419,7 +462,143 @@ export class DynamoStore implements FleetStore {
         }
       },
     );
-    return this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS);
+    return { state, readStart };
+  }
+
+  async clusterIndexReady(): Promise<boolean> {
+    return (await readState(this, STATE.clusterIndex)) !== undefined;
+  }
+
+  /**
+   * Re-snapshots each changed entity with its placement, hosts first so a VM changed with its host is placed under
+   * the host's new cluster. Reads per entity: its partition, and for a VM its host's (once per batch) and, when it
+   * inherits its perimeter, its clone ancestors'.
+   */
+  async refreshEntities(subjects: PutEventsResult['subjects']): Promise<RefreshedEntity[]> {
+    const reads = new Map<string, Promise<{ state: EntityState; readStart: number }>>();
+    const read = (pk: string) => getOrCreate(reads, pk, () => this.readPartition(pk));
+    const order = { host: 0, perimeter: 1, vm: 2 } as const;
+    const entities = subjects
+      .filter((s): s is { kind: RefreshedEntity['kind']; id: string } => s.kind !== 'scope')
+      .sort((a, b) => order[a.kind] - order[b.kind]);
+    const out: RefreshedEntity[] = [];
+    const refresh = async ({ kind, id }: { kind: RefreshedEntity['kind']; id: string }) => {
+      const pk = entityPk(kind, id);
+      const { state, readStart } = await read(pk);
+      const placement = await this.placementAround(state, read);
+      const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement);
+      if (!outcome.written) throw new Error(`snapshot of ${pk} is ${outcome.bytes} bytes, over the item limit`);
+      out.push({
+        kind,
+        id,
+        ...(outcome.before && { before: outcome.before.state }),
+        beforePlacement: outcome.before?.placement ?? {},
+        after: state,
+        afterPlacement: placement,
+      });
+    };
+    for (const group of ['host', 'perimeter', 'vm'] as const)
+      await forEachLimit(
+        entities.filter((e) => e.kind === group),
+        this.writeConcurrency,
+        refresh,
+      );
+    return out;
+  }
+
+  /** An entity's placement from its state, its host's (a VM's cluster) and its clone ancestors' (its perimeter). */
+  private async placementAround(
+    state: EntityState,
+    read: (pk: string) => Promise<{ state: EntityState }>,
+  ): Promise<IndexPlacement> {
+    const around: EntityState[] = [state];
+    if (state.kind === 'vm') {
+      const plain = toPlainLive(state);
+      if (typeof plain?.hostId === 'string') around.push((await read(entityPk('host', plain.hostId))).state);
+      // Walks the clone chain while no VM on it names its own perimeter (materialiseFleet resolves it).
+      let cursor = plain?.perimeter === undefined ? plain?.clonedFrom : undefined;
+      for (let hops = 0; typeof cursor === 'string' && hops < MAX_CLONE_HOPS; hops++) {
+        const ancestor = (await read(entityPk('vm', cursor))).state;
+        around.push(ancestor);
+        const own = toPlainLive(ancestor) ?? lineageOfRemoved(ancestor);
+        cursor = own?.perimeter === undefined ? own?.clonedFrom : undefined;
+      }
+    }
+    return fleetPlacements(around).get(entityPk(state.kind as 'host' | 'vm' | 'perimeter', state.id)) ?? {};
+  }
+
+  async readClusters(reads: readonly ClusterRead[]): Promise<EntityState[]> {
+    const seen = new Set<string>();
+    const out: EntityState[] = [];
+    const cutoff = this.futureCutoffMs();
+    const unique = new Map(reads.map((r) => ['cluster' in r ? `c${r.cluster}` : `h${r.unclusteredHost}`, r] as const));
+    await forEachLimit([...unique.values()], this.writeConcurrency, (r) =>
+      this.query(
+        {
+          IndexName: CLUSTER_INDEX.name,
+          ...('cluster' in r
+            ? {
+                KeyConditionExpression: 'gpk = :g',
+                ExpressionAttributeValues: { ':g': { S: clusterGpk(r.cluster) } },
+              }
+            : {
+                KeyConditionExpression: 'gpk = :g AND begins_with(gsk, :p)',
+                ExpressionAttributeValues: {
+                  ':g': { S: NO_CLUSTER_GPK },
+                  ':p': { S: hostGskPrefix(r.unclusteredHost || undefined) },
+                },
+              }),
+        },
+        (item) => {
+          const pk = item.pk?.S;
+          if (item.sk?.S !== SNAPSHOT_SK || pk === undefined || seen.has(pk)) return;
+          seen.add(pk);
+          out.push(withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+        },
+      ),
+    );
+    return out;
+  }
+
+  async readPerimeters(): Promise<EntityState[]> {
+    const out: EntityState[] = [];
+    const cutoff = this.futureCutoffMs();
+    await this.query(
+      {
+        IndexName: CLUSTER_INDEX.name,
+        KeyConditionExpression: 'gpk = :g',
+        ExpressionAttributeValues: { ':g': { S: PERIMETERS_GPK } },
+      },
+      (item) => {
+        if (item.sk?.S === SNAPSHOT_SK) out.push(withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+      },
+    );
+    return out;
+  }
+
+  async readEntities(refs: readonly { kind: 'host' | 'vm'; id: string }[]): Promise<EntityState[]> {
+    const out: EntityState[] = [];
+    await forEachLimit(refs, this.writeConcurrency, async (r) => {
+      out.push((await this.readPartition(entityPk(r.kind, r.id))).state);
+    });
+    return out;
+  }
+
+  async perimeterMembers(perimeterId: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    await this.query(
+      {
+        IndexName: CLUSTER_INDEX.name,
+        KeyConditionExpression: 'gpk = :g',
+        ExpressionAttributeValues: { ':g': { S: membersGpk(perimeterId) } },
+        ProjectionExpression: 'pk',
+      },
+      (item) => {
+        const entity = parseEntityPk(item.pk?.S ?? '');
+        if (entity?.kind === 'vm') out.add(entity.id);
+      },
+    );
+    return out;
   }
 
   /**
@@ -427,16 +606,34 @@ export class DynamoStore implements FleetStore {
    * again, so two compactions never drop each other's events. A snapshot over the item limit is never
    * sent (DynamoDB would refuse it); the entity's events stay and keep its state.
    */
-  private async writeSnapshot(pk: string, state: EntityState, coveredUntilMs: number): Promise<SnapshotOutcome> {
+  private async writeSnapshot(
+    pk: string,
+    state: EntityState,
+    coveredUntilMs: number,
+    placementFor?: () => IndexPlacement,
+  ): Promise<SnapshotOutcome> {
     for (let attempt = 0; attempt < SNAPSHOT_WRITE_ATTEMPTS; attempt++) {
       const current = await this.getItem({ pk, sk: SNAPSHOT_SK });
       const old = current && readSnapshot(current);
+      const oldPlacement = current && readPlacement(current);
       const merged = old ? mergeStates(old.state, state) : state;
       const version = (old?.version ?? 0) + 1;
       const covered = Math.max(old?.coveredUntilMs ?? 0, coveredUntilMs);
-      const item = snapshotItem(pk, merged, version, covered);
+      // A writer that does not place the entity (ingest's periodic snapshot) keeps the placement it found.
+      const placement = placementFor?.();
+      const extra = placement ? placementAttributes(placement) : current ? keptPlacementAttributes(current) : {};
+      const item = snapshotItem(pk, merged, version, covered, extra);
       const bytes = itemBytes(item);
       if (bytes > MAX_SNAPSHOT_BYTES) return { written: false, bytes };
+      // The membership item first: a crash between the two leaves the snapshot's old `mp`, so the next writer
+      // sees the difference and writes it again.
+      if (
+        placement &&
+        merged.kind === 'vm' &&
+        (oldPlacement?.indexed !== true || oldPlacement.member !== placement.member) &&
+        (oldPlacement !== undefined || placement.member !== undefined)
+      )
+        await this.putItem(memberItem(pk, placement.member));
       try {
         await withRetry(this.ctx.retry, () =>
           this.options.client.send(
@@ -451,7 +648,11 @@ export class DynamoStore implements FleetStore {
         );
         this.stats.writeRequests++;
         this.stats.itemsWritten++;
-        return { written: true, bytes };
+        return {
+          written: true,
+          bytes,
+          ...(old && oldPlacement && { before: { state: old.state, placement: oldPlacement } }),
+        };
       } catch (err) {
         if (
           !(err instanceof ConditionalCheckFailedException) &&
@@ -842,7 +1043,57 @@ export class DynamoStore implements FleetStore {
   }
 }
 
-export type SnapshotOutcome = { written: boolean; bytes: number };
+export type SnapshotOutcome = {
+  written: boolean;
+  bytes: number;
+  /** The snapshot this write replaced, and its placement. */
+  before?: { state: EntityState; placement: IndexPlacement };
+};
+
+/** Clone chains are short; a bound keeps a hostile chain from turning one evaluation into thousands of reads. */
+const MAX_CLONE_HOPS = 16;
+
+function toPlainLive(state: EntityState): Record<string, unknown> | undefined {
+  return isLive(state) ? toPlain(state) : undefined;
+}
+
+function lineageOfRemoved(state: EntityState): Record<string, unknown> | undefined {
+  const perimeter = state.lineage?.perimeter?.v;
+  const clonedFrom = state.lineage?.clonedFrom?.v;
+  return {
+    ...(typeof perimeter === 'string' && { perimeter }),
+    ...(typeof clonedFrom === 'string' && { clonedFrom }),
+  };
+}
+
+/** Cluster-index placement of every entity the states describe, by partition key, from their materialised fleet. */
+function fleetPlacements(states: Iterable<EntityState>): Map<string, IndexPlacement> {
+  const list = [...states];
+  const fleet = materialiseFleet(list);
+  const out = new Map<string, IndexPlacement>();
+  for (const state of list) {
+    if (state.kind === 'scope') continue;
+    const live =
+      state.kind === 'host'
+        ? fleet.hosts.get(state.id)
+        : state.kind === 'vm'
+          ? fleet.vms.get(state.id)
+          : fleet.perimeters.get(state.id);
+    const vmHost =
+      state.kind === 'vm' && live && 'hostId' in live && live.hostId !== undefined
+        ? fleet.hosts.get(live.hostId)
+        : undefined;
+    out.set(
+      entityPk(state.kind, state.id),
+      placementOf(
+        state,
+        live as Parameters<typeof placementOf>[1],
+        vmHost ? { live: true, ...(vmHost.cluster !== undefined && { cluster: vmHost.cluster }) } : undefined,
+      ),
+    );
+  }
+  return out;
+}
 
 type ScanFilter = Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'>;
 
@@ -903,6 +1154,8 @@ function sameStamps(a: EntityState['absentFrom'], b: EntityState['absentFrom']):
 
 interface EntityPartition {
   snapshot?: { state: EntityState; version: number; coveredUntilMs: number };
+  /** Where the stored snapshot sits in the cluster index. */
+  placement?: IndexPlacement & { indexed: boolean };
   /** Fold of the partition's event items. */
   events: EntityState;
   /** Stored-at times of events the snapshot does not hold yet. */

@@ -128,8 +128,16 @@ export function itemBytes(item: Item): number {
   return total;
 }
 
-export function snapshotItem(pk: string, state: EntityState, version: number, coveredUntilMs: number): Item {
+/** `extra`: the cluster index's attributes (src/store/cluster-index.ts), which the snapshot carries. */
+export function snapshotItem(
+  pk: string,
+  state: EntityState,
+  version: number,
+  coveredUntilMs: number,
+  extra: Item = {},
+): Item {
   return {
+    ...extra,
     pk: { S: pk },
     sk: { S: SNAPSHOT_SK },
     s: { S: JSON.stringify(state) },

@@ -3,10 +3,11 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoStore, type DynamoStoreOptions } from './dynamo-store';
-import { TABLE, createTableInput } from './table';
+import { TABLE, clusterIndexDefinition, createTableInput } from './table';
 
 export interface ClientTarget {
   /** Any DynamoDB-compatible endpoint (dynalite, DynamoDB Local); omitted = real DynamoDB. */
@@ -39,7 +40,11 @@ export function createDynamoClient(target: ClientTarget = {}): DynamoDBClient {
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (out.Table?.TableStatus === 'ACTIVE') return;
+    if (out.Table?.TableStatus === 'ACTIVE') {
+      if (!(out.Table.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === TABLE.clusterIndex.name))
+        await addClusterIndex(client, tableName);
+      return;
+    }
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
     try {
@@ -59,6 +64,28 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     );
   } catch {
     // dynalite has no TTL (readers skip expired items themselves); on DynamoDB it may already be enabled.
+  }
+}
+
+/**
+ * Upgrades a table made before the cluster index in place: DynamoDB adds a global secondary index to a live table
+ * and backfills it (until then, and on servers that ignore the request such as dynalite, incremental evaluation
+ * reads the whole table as before: docs/store.md, "Upgrading a table").
+ */
+async function addClusterIndex(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: TABLE.clusterIndex.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE.clusterIndex.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: clusterIndexDefinition() }],
+      }),
+    );
+  } catch {
+    // Another process is adding it, or the server cannot: evaluation falls back to reading the table.
   }
 }
 

@@ -256,7 +256,12 @@ const DeadLetter = z.object({
   message: z.unknown(),
 });
 
+/** Written by a compaction that placed every entity in the cluster index; incremental reads need it. */
+const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number() });
+
 export const STATE = {
+  /** Every entity snapshot carries its cluster-index placement (src/store/cluster-index.ts) since this compaction. */
+  clusterIndex: single('store/cluster-index', ClusterIndexBuilt),
   /** The latest audit's run record; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
   auditLatest: single('audit/latest', AuditRunRecord),
   /** The waivers last given to an audit: later audits (CLI, evaluate Lambda) keep honouring them. */

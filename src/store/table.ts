@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CLUSTER_INDEX } from './cluster-index';
 
 /**
  * The one table hyperaudit keeps everything in. Shared by the CLI (which creates it on a local or
@@ -10,7 +11,21 @@ export const TABLE = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB's TTL deletes event history after its retention. */
   ttlAttribute: 'expiresAt',
+  /** The global secondary index incremental evaluation reads a cluster and a perimeter's members through. */
+  clusterIndex: CLUSTER_INDEX,
 } as const;
+
+/** The cluster index as CreateTable and UpdateTable describe it (projection ALL: a cluster's states in one Query). */
+export function clusterIndexDefinition() {
+  return {
+    IndexName: CLUSTER_INDEX.name,
+    KeySchema: [
+      { AttributeName: CLUSTER_INDEX.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: CLUSTER_INDEX.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  };
+}
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
@@ -18,11 +33,14 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
     AttributeDefinitions: [
       { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
       { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+      { AttributeName: CLUSTER_INDEX.partitionKey, AttributeType: 'S' },
+      { AttributeName: CLUSTER_INDEX.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
     ],
+    GlobalSecondaryIndexes: [clusterIndexDefinition()],
     BillingMode: 'PAY_PER_REQUEST',
   };
 }

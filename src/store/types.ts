@@ -1,4 +1,6 @@
 import type { FleetEvent, SubjectKind } from '../model/event';
+import type { EntityState } from '../model/entity-state';
+import type { IndexPlacement } from './cluster-index';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 
@@ -93,4 +95,42 @@ export interface CompactionResult {
   failed?: { kind: SubjectKind; id: string; error: string }[];
   /** Findings moved from the single partition of an older table into the partitioned layout (present when some were). */
   findingsMigrated?: number;
+}
+
+/** One changed entity an incremental evaluation re-snapshotted: its state and index placement before and after. */
+export interface RefreshedEntity {
+  kind: Exclude<SubjectKind, 'scope'>;
+  id: string;
+  /** The snapshot stored before (absent for an entity never snapshotted). */
+  before?: EntityState;
+  beforePlacement: IndexPlacement;
+  /** Snapshot and events folded now. */
+  after: EntityState;
+  afterPlacement: IndexPlacement;
+}
+
+/** One Query of the cluster index: a cluster's hosts and VMs, or one host without a cluster and its VMs. */
+export type ClusterRead = { cluster: string } | { unclusteredHost: string };
+
+/**
+ * Reads through the cluster index (docs/store.md, "Cluster index"), so an incremental evaluation reads what a change
+ * touches instead of the table. DynamoStore has them; the memory store does not (its callers read the fleet).
+ */
+export interface IndexedFleetReads {
+  /** Whether a compaction has placed every entity in the index (and the index can be queried). */
+  clusterIndexReady(): Promise<boolean>;
+  /** Folds each changed entity's partition, stores its snapshot with its new placement, returns before and after. */
+  refreshEntities(subjects: PutEventsResult['subjects']): Promise<RefreshedEntity[]>;
+  /** Snapshots of every live host and VM the reads name (eventually consistent: overlay fresher states). */
+  readClusters(reads: readonly ClusterRead[]): Promise<EntityState[]>;
+  /** Every live perimeter's snapshot. */
+  readPerimeters(): Promise<EntityState[]>;
+  /** These entities folded from their partitions (hosts other clusters' VMs migrated through, clone ancestors). */
+  readEntities(refs: readonly { kind: 'host' | 'vm'; id: string }[]): Promise<EntityState[]>;
+  /** Ids of the VMs whose `MEMBER` item names the perimeter. */
+  perimeterMembers(perimeterId: string): Promise<Set<string>>;
+}
+
+export function hasIndexedReads(store: FleetStore): store is FleetStore & IndexedFleetReads {
+  return typeof (store as Partial<IndexedFleetReads>).refreshEntities === 'function';
 }

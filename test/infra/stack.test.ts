@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CONTEXT_PREFIX, HyperauditConfigSchema } from '../../infra/config';
 import { REPO_ROOT } from '../../infra/paths';
 import { buildStack } from './build-stack';
+import { createTableInput } from '../../src/store/table';
 import { renderDefinition } from './state-machine-definition';
 
 interface Statement {
@@ -195,6 +196,18 @@ describe('data at rest and in transit', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
+  });
+
+  it('gives the fleet table the one cluster index the local table has, and Query on it to the evaluate function only', () => {
+    const local = createTableInput('hyperaudit');
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
+      AttributeDefinitions: Match.arrayWith(local.AttributeDefinitions!.map((d) => Match.objectLike(d))),
+    });
+    const indexGrants = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) =>
+      JSON.stringify(p).includes('/index/cluster-index'),
+    );
+    expect(indexGrants.map(([id]) => id)).toEqual([expect.stringMatching(/^ChangesEvaluate/)]);
   });
 
   it('makes the reports bucket private, TLS-only, encrypted, versioned, logged and expiring', () => {
