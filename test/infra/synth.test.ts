@@ -131,6 +131,8 @@ describe('bundled handlers against the local table and a local S3', () => {
     return async (event: E, name: string) => {
       const { result, error, output } = await captureOutput(() => mod.handler(event, context(name)));
       logs.push(output);
+      // The SDK's errors do not say which handler sent the request: the handler's name does.
+      if (error instanceof Error) error.message = `${name}: ${error.message}`;
       if (error !== undefined) throw error;
       return result!;
     };
