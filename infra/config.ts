@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Node } from 'constructs';
 import { SEVERITIES } from '../src/model/finding';
 import { REPO_ROOT } from './paths';
+import { MAX_PLAN_MOVES } from '../src/app/plan';
 import { DEFAULT_MAX_AHEAD_SECONDS, MAX_ALLOWED_SKEW_SECONDS } from '../src/sources/clock-skew';
 import { ParamOverridesSchema } from '../src/engine/param-overrides';
 import { loadRules, RuleLoadError } from '../src/engine/load-rules';
@@ -112,6 +113,10 @@ export const HyperauditConfigSchema = z
       .min(0)
       .max(MAX_ALLOWED_SKEW_SECONDS)
       .default(DEFAULT_MAX_AHEAD_SECONDS),
+    /** When set, each scheduled run plans migrations with this goal before its report (issue 18). */
+    planGoal: z.enum(['fix', 'balance', 'energy']).optional(),
+    /** Most migrations the scheduled plan proposes. */
+    planMaxMoves: z.coerce.number().int().min(1).max(MAX_PLAN_MOVES).default(100),
     // vSphere collector (issue 13): off unless vsphereUrl is set; a vCenter is reached privately, so the
     // collector runs in the VPC subnets and security group given here.
     vsphereUrl: z.url({ protocol: /^https$/ }).optional(),

@@ -1,6 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadRules } from '../../src/engine/load-rules';
-import { bundledPath, requireEnv, ruleParamsEnv } from '../shared/env';
+import { bundledPath, requireEnv } from '../shared/env';
 import { instrumented, logger } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
@@ -11,8 +10,6 @@ const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
   s3: new S3Client({}),
   bucket: requireEnv('REPORTS_BUCKET'),
-  // Loaded once per container: rule packs ship inside the bundle and never change while it runs.
-  rules: loadRules(bundledPath(requireEnv('RULES_DIR')), ruleParamsEnv()),
   log: logger,
   ...(perimetersFile !== undefined && perimetersFile !== '' && { perimetersFile: bundledPath(perimetersFile) }),
 };
@@ -21,11 +18,11 @@ export const handler = instrumented(async (event: unknown): Promise<AuditStepOut
   const input = parseStepInput(RunInput, event, 'audit');
   logger.appendKeys({ runId: input.runId, trigger: input.trigger });
   const out = await auditStep(input, deps);
-  logger.info('full audit done, simulation planned', {
+  logger.info('fleet split into shards', {
     clusters: out.clusters,
+    shards: out.shards,
     hosts: out.hosts,
     vms: out.vms,
-    findings: out.findings,
     compaction: out.compaction,
   });
   return out;

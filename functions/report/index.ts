@@ -4,7 +4,7 @@ import { loadRules } from '../../src/engine/load-rules';
 import { bundledPath, requireEnv, ruleParamsEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
-import { parseStepInput, RunInput } from '../../src/app/workflow-input';
+import { parseStepInput, ReportStepInput } from '../../src/app/workflow-input';
 import { reportStep, type ReportStepOutput } from '../../src/app/finish-run';
 import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
 
@@ -20,7 +20,7 @@ const deps = {
 };
 
 export const handler = instrumented(async (event: unknown): Promise<ReportStepOutput> => {
-  const input = parseStepInput(RunInput, event, 'report');
+  const input = parseStepInput(ReportStepInput, event, 'report');
   logger.appendKeys({ runId: input.runId, trigger: input.trigger });
   const out = await reportStep(input, deps);
   logger.info('report written', { reportPrefix: out.reportPrefix, files: out.keys.length, failing: out.failing });

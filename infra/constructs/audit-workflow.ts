@@ -28,27 +28,35 @@ export interface AuditWorkflowProps {
   schedule: string;
   scheduleTimezone: string;
   failThreshold: Severity;
-  /** Rule packs and perimeters the audit and report functions read at run time. */
+  /** Rule packs and perimeters the audit shard, plan and report functions read at run time. */
   auditFiles: BundledFile[];
+  /** The perimeters file alone (if any), which the start step stores before splitting the fleet. */
+  perimeterFiles: BundledFile[];
+  perimeterEnvironment: Record<string, string>;
   /** auditFiles plus what the HTML report reads at run time. */
   reportFiles: BundledFile[];
   /** The workload traces the simulation shards replay. */
   tracesFiles: BundledFile[];
   tracesEnvironment: Record<string, string>;
+  /** When set, every scheduled run plans fixes with these settings before its report (issue 18). */
+  plan?: { goal: 'fix' | 'balance' | 'energy'; maxMoves: number };
   auditEnvironment: Record<string, string>;
   logRetention: logs.RetentionDays;
   metricsNamespace: string;
 }
 
 /**
- * The compliance run: full audit → simulation fanned out per cluster (Distributed Map reading the cluster
- * list the audit wrote to S3) → report files to S3 → Slack digest. Started on a schedule and after
- * successful deployments (CloudFormation, CodeDeploy, CodePipeline).
+ * The compliance run: split the fleet per cluster → per cluster, simulate then audit (Distributed Map reading
+ * the shard list the first step wrote to S3) → optionally plan fixes → merge the audits and write the report
+ * files to S3 → Slack digest. Started on a schedule and after successful deployments (CloudFormation,
+ * CodeDeploy, CodePipeline).
  */
 export class AuditWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly auditFunction: HyperauditFunction;
   readonly simulateFunction: HyperauditFunction;
+  readonly auditShardFunction: HyperauditFunction;
+  readonly planFunction: HyperauditFunction;
   readonly reportFunction: HyperauditFunction;
   readonly deployAuditFunction: HyperauditFunction;
   readonly schedule: scheduler.Schedule;
@@ -68,11 +76,16 @@ export class AuditWorkflow extends Construct {
 
     this.auditFunction = new HyperauditFunction(this, 'Audit', {
       handlerDir: 'audit',
-      description: 'Full audit of the stored fleet; writes the cluster list the simulation fans out over',
+      description:
+        'Compacts the table and splits the stored fleet into the per-cluster simulation and audit work files',
       timeout: Duration.minutes(10),
       memorySize: 1024,
-      files: props.auditFiles,
-      environment: storeEnv,
+      files: props.perimeterFiles,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        REPORTS_BUCKET: props.reports.bucketName,
+        ...props.perimeterEnvironment,
+      },
       ...common,
     });
     grantTableAccess(props.table, this.auditFunction, 'audit');
@@ -89,6 +102,29 @@ export class AuditWorkflow extends Construct {
       ...common,
     });
     this.allowObjects(this.simulateFunction, props.reports, ['s3:GetObject', 's3:PutObject'], RUNS_PREFIX);
+
+    this.auditShardFunction = new HyperauditFunction(this, 'AuditShard', {
+      handlerDir: 'audit-shard',
+      description: 'Audits one cluster from its slice and simulation in the run files and writes its hits beside them',
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      // Works from the run files alone, like the simulation: no table access at all.
+      files: props.auditFiles,
+      environment: { REPORTS_BUCKET: props.reports.bucketName, ...props.auditEnvironment },
+      ...common,
+    });
+    this.allowObjects(this.auditShardFunction, props.reports, ['s3:GetObject', 's3:PutObject'], RUNS_PREFIX);
+
+    this.planFunction = new HyperauditFunction(this, 'Plan', {
+      handlerDir: 'plan',
+      description: 'Plans the migrations that clear placement findings and stores the plan for the report',
+      timeout: Duration.minutes(10),
+      memorySize: 1536,
+      files: [...props.auditFiles, ...props.tracesFiles],
+      environment: { ...storeEnv, ...props.tracesEnvironment },
+      ...common,
+    });
+    grantTableAccess(props.table, this.planFunction, 'plan');
 
     this.reportFunction = new HyperauditFunction(this, 'Report', {
       handlerDir: 'report',
@@ -110,6 +146,7 @@ export class AuditWorkflow extends Construct {
     );
     this.allowObjects(this.reportFunction, props.reports, ['s3:PutObject'], REPORTS_PREFIX);
 
+    // The state keeps its name (FullAudit): alarms, dashboards and runbooks know it. It starts the audit.
     const audit = new tasks.LambdaInvoke(this, 'FullAudit', {
       lambdaFunction: this.auditFunction,
       payload: sfn.TaskInput.fromObject({
@@ -124,9 +161,28 @@ export class AuditWorkflow extends Construct {
 
     const simulateCluster = new tasks.LambdaInvoke(this, 'SimulateCluster', {
       lambdaFunction: this.simulateFunction,
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        clusterId: sfn.JsonPath.stringAt('$.clusterId'),
+      }),
+      payloadResponseOnly: true,
+      // The result is in S3; the item goes on to its audit unchanged.
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+    });
+    const auditCluster = new tasks.LambdaInvoke(this, 'AuditCluster', {
+      lambdaFunction: this.auditShardFunction,
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        clusterId: sfn.JsonPath.stringAt('$.clusterId'),
+      }),
       payloadResponseOnly: true,
       taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
     });
+    // Only a shard with hosts has something to simulate: `(no cluster)` may hold just VMs on unreported hosts.
+    const shardHasHosts = new sfn.Choice(this, 'ShardHasHosts')
+      .when(sfn.Condition.booleanEquals('$.simulate', true), simulateCluster.next(auditCluster))
+      .otherwise(auditCluster);
     const simulate = new sfn.DistributedMap(this, 'SimulateClusters', {
       itemReader: new sfn.S3JsonItemReader({
         bucket: props.reports,
@@ -135,12 +191,28 @@ export class AuditWorkflow extends Construct {
       itemSelector: {
         runId: sfn.JsonPath.stringAt('$.audit.runId'),
         clusterId: sfn.JsonPath.stringAt('$$.Map.Item.Value.clusterId'),
+        simulate: sfn.JsonPath.stringAt('$$.Map.Item.Value.simulate'),
       },
       maxConcurrency: 20,
       // Shards write their results to S3; the state payload stays small however many clusters there are.
       resultPath: sfn.JsonPath.DISCARD,
     });
-    simulate.itemProcessor(simulateCluster);
+    simulate.itemProcessor(shardHasHosts);
+
+    // The optional plan step (issue 18): runs when the run input carries `plan: {goal, maxMoves}` (the schedule
+    // does when hyperaudit:planGoal is set), on the fleet this run audits; the report shows the stored plan.
+    const plan = new tasks.LambdaInvoke(this, 'PlanFixes', {
+      lambdaFunction: this.planFunction,
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$.audit.runId'),
+        trigger: sfn.JsonPath.stringAt('$.trigger'),
+        scope: sfn.JsonPath.objectAt('$.scope'),
+        plan: sfn.JsonPath.objectAt('$.plan'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.planned',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(10)),
+    });
 
     const report = new tasks.LambdaInvoke(this, 'WriteReport', {
       lambdaFunction: this.reportFunction,
@@ -179,6 +251,7 @@ export class AuditWorkflow extends Construct {
     for (const [state, name] of [
       [audit, 'FullAudit'],
       [simulate, 'SimulateClusters'],
+      [plan, 'PlanFixes'],
       [report, 'WriteReport'],
       [digest, 'SlackDigest'],
     ] as const) {
@@ -198,7 +271,7 @@ export class AuditWorkflow extends Construct {
     }
 
     // Lambda throttles when the fan-out meets the account's concurrency limit: wait and retry, do not fail the run.
-    for (const task of [audit, simulateCluster, report, digest, recordFailure]) {
+    for (const task of [audit, simulateCluster, auditCluster, plan, report, digest, recordFailure]) {
       task.addRetry({
         errors: ['Lambda.TooManyRequestsException'],
         interval: Duration.seconds(5),
@@ -208,9 +281,14 @@ export class AuditWorkflow extends Construct {
       });
     }
 
+    report.next(digest);
+    const planRequested = new sfn.Choice(this, 'PlanRequested')
+      .when(sfn.Condition.isPresent('$.plan'), plan.next(report))
+      .otherwise(report);
+
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', { retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(audit.next(simulate).next(report).next(digest)),
+      definitionBody: sfn.DefinitionBody.fromChainable(audit.next(simulate).next(planRequested)),
       timeout: Duration.hours(2),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -220,10 +298,15 @@ export class AuditWorkflow extends Construct {
     if (machineRole !== undefined) {
       acknowledgeWildcards(
         machineRole,
-        [this.auditFunction, this.simulateFunction, this.reportFunction, props.notifyFunction].map(
-          (fn) => `Resource::${nagArnOf(fn)}:*`,
-        ),
-        'LambdaInvoke grants the function and its versions (ARN:*); the state machine invokes only these four functions.',
+        [
+          this.auditFunction,
+          this.simulateFunction,
+          this.auditShardFunction,
+          this.planFunction,
+          this.reportFunction,
+          props.notifyFunction,
+        ].map((fn) => `Resource::${nagArnOf(fn)}:*`),
+        'LambdaInvoke grants the function and its versions (ARN:*); the state machine invokes only these six functions.',
       );
       acknowledgeWildcards(
         machineRole,
@@ -245,7 +328,11 @@ export class AuditWorkflow extends Construct {
       description: 'Scheduled hyperaudit compliance report',
       schedule: scheduler.ScheduleExpression.expression(props.schedule, TimeZone.of(props.scheduleTimezone)),
       target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
-        input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule', scope: { kind: 'fleet' } }),
+        input: scheduler.ScheduleTargetInput.fromObject({
+          trigger: 'schedule',
+          scope: { kind: 'fleet' },
+          ...(props.plan !== undefined && { plan: props.plan }),
+        }),
         retryAttempts: 3,
       }),
     });

@@ -25,6 +25,8 @@ export const TABLE_ACTIONS = {
   audit: union(PUT_EVENTS, AUDIT),
   // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem).
   report: union(AUDIT),
+  // planStored: loadFleet (Scan), the stored simulation's window (GetItem), plan/latest (PutItem).
+  plan: union(['Scan', 'GetItem', 'PutItem']),
   // vSphere collector: putEvents, plus its checkpoint and inventory digests (meta GetItem, Query, PutItem).
   collect: union(PUT_EVENTS, ['Query', 'GetItem', 'PutItem']),
 } as const satisfies Record<string, readonly string[]>;

@@ -40,15 +40,17 @@ export class HyperauditStack extends Stack {
     const { config } = props;
     const common = { logRetention: LOG_RETENTION, metricsNamespace: METRICS_NAMESPACE };
 
-    const auditFiles: BundledFile[] = [{ from: 'rules', to: BUNDLED_RULES_DIR }];
-    const auditEnvironment: Record<string, string> = { RULES_DIR: BUNDLED_RULES_DIR };
-    // Checked against the rules at synth (infra/config.ts); every function that loads rules applies them.
-    if (config.params !== undefined) auditEnvironment.RULE_PARAMS = JSON.stringify(config.params);
+    const perimeterFiles: BundledFile[] = [];
+    const perimeterEnvironment: Record<string, string> = {};
     if (config.perimetersFile !== undefined) {
       const bundled = `${BUNDLED_CONFIG_DIR}/${path.basename(config.perimetersFile)}`;
-      auditFiles.push({ from: config.perimetersFile, to: bundled });
-      auditEnvironment.PERIMETERS_FILE = bundled;
+      perimeterFiles.push({ from: config.perimetersFile, to: bundled });
+      perimeterEnvironment.PERIMETERS_FILE = bundled;
     }
+    const auditFiles: BundledFile[] = [{ from: 'rules', to: BUNDLED_RULES_DIR }, ...perimeterFiles];
+    const auditEnvironment: Record<string, string> = { RULES_DIR: BUNDLED_RULES_DIR, ...perimeterEnvironment };
+    // Checked against the rules at synth (infra/config.ts); every function that loads rules applies them.
+    if (config.params !== undefined) auditEnvironment.RULE_PARAMS = JSON.stringify(config.params);
 
     // The HTML report inlines its script, stylesheet and Chart.js, which it reads from disk at run time:
     // assets/ next to the bundle (import.meta.url-relative), chart.js where require.resolve finds it.
@@ -87,9 +89,12 @@ export class HyperauditStack extends Stack {
       scheduleTimezone: config.scheduleTimezone,
       failThreshold: config.failThreshold,
       auditFiles,
+      perimeterFiles,
+      perimeterEnvironment,
       reportFiles,
       tracesFiles: [{ from: config.tracesDir, to: BUNDLED_TRACES_DIR }],
       tracesEnvironment: { TRACES_DIR: BUNDLED_TRACES_DIR },
+      ...(config.planGoal !== undefined && { plan: { goal: config.planGoal, maxMoves: config.planMaxMoves } }),
       auditEnvironment,
       ...common,
     });
@@ -117,6 +122,8 @@ export class HyperauditStack extends Stack {
       Notify: this.changes.notifyFunction,
       Audit: this.workflow.auditFunction,
       SimulateShard: this.workflow.simulateFunction,
+      AuditShard: this.workflow.auditShardFunction,
+      Plan: this.workflow.planFunction,
       Report: this.workflow.reportFunction,
       DeployAudit: this.workflow.deployAuditFunction,
     };

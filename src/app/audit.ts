@@ -1,33 +1,16 @@
 import type { Fleet } from '../model/fleet';
-import { compareBySeverityThenId, countsBySeverity, openCountsBySeverity, type ResourceType } from '../model/finding';
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
-import { buildCompliance } from '../engine/compliance';
-import { storeCompliance } from './compliance-store';
 import { CompiledRules, type Scope } from '../engine/compile';
 import { indexFleet } from '../engine/fleet-index';
-import { computeLifecycle } from '../engine/lifecycle';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
-import { waiverMatcher, type Waiver } from '../engine/waivers';
-import { rulePackVersion } from '../engine/rule-pack-version';
-import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
-import { fleetMark, type AuditStamp } from './audit-stamp';
+import type { Waiver } from '../engine/waivers';
+import { STATE, writeState } from '../store/state-keys';
+import { readAuditBaseline, recordAudit } from './record-audit';
 import { readSimulationFigures } from './simulation-state';
-import { storeChangedFindings } from './store-findings';
 
-/** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
-export type AuditRunRecord = StateValue<typeof STATE.auditLatest>;
-
-/** The stamp reports and digests carry, from the latest audit's record. */
-export function auditStampOf(record: AuditRunRecord): AuditStamp {
-  return {
-    auditedAt: record.generatedAt,
-    profile: record.profile,
-    rulePackVersion: record.rulePackVersion ?? 'unknown',
-    ...(record.fleet?.newestEventAt !== undefined && { newestEventAt: record.fleet.newestEventAt }),
-  };
-}
+export { type AuditRunRecord, auditStampOf } from './record-audit';
 
 export interface AuditOptions {
   profile?: Profile;
@@ -115,78 +98,28 @@ export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Prom
     mark = at;
     return ms;
   };
-  const [fleet, simulation, previous, storedWaivers, previousRun] = await Promise.all([
+  const [fleet, simulation, baseline] = await Promise.all([
     opts.fleet ?? store.loadFleet(),
     readSimulationFigures(store),
-    store.listFindings(),
-    opts.waivers === undefined ? readState(store, STATE.auditWaivers) : Promise.resolve(undefined),
-    readState(store, STATE.auditLatest),
+    readAuditBaseline(store, opts.waivers),
   ]);
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
-  const waivers = opts.waivers ?? storedWaivers ?? [];
   const readMs = lap();
   const index = indexFleet(fleet, simulation, now);
   const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
   const evaluation = new CompiledRules(rules).evaluate(index, scope);
   const evaluateMs = lap();
-  const evaluated = (type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id);
-  const { findings, changed } = computeLifecycle({
-    previous,
-    hits: evaluation.hits,
-    ruleIds: new Set(rules.map((r) => r.id)),
-    evaluated,
-    waivers: waiverMatcher(waivers),
-    now,
-    profile,
-    resolvedBy: (type, id) =>
-      type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
-  });
-  const lifecycleMs = lap();
-  await storeChangedFindings(store, { previous, findings, changed, profile });
-  const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
-  const counts = openCountsBySeverity(current);
-  const unverified = countsBySeverity(current, 'unverified');
-  const result: AuditResult = {
-    generatedAt: now,
-    profile,
-    mode: vmScope ? 'incremental' : 'full',
-    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
-    findings: current,
-    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(compareBySeverityThenId),
+  const { result, findingsWritten, lifecycleMs, writeMs } = await recordAudit(store, {
+    fleet,
+    evaluation,
+    baseline,
     rules,
-    coverage: evaluation.coverage,
-  };
-  // The compliance view covers every resource, so only a full audit records one.
-  if (result.mode === 'full') {
-    result.compliance = buildCompliance({
-      at: now,
-      profile,
-      rules,
-      coverage: evaluation.coverage,
-      findings: current,
-      resources: {
-        host: fleet.hosts.size,
-        vm: fleet.vms.size,
-        cluster: index.hostsByCluster.size,
-        perimeter: fleet.perimeters.size,
-      },
-    });
-    await storeCompliance(store, result.compliance);
-  }
-  const lastFullAuditAt = result.mode === 'full' ? now : previousRun?.lastFullAuditAt;
-  const record: AuditRunRecord = {
-    generatedAt: now,
     profile,
-    mode: result.mode,
-    summary: result.summary,
-    ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
-    rulePackVersion: rulePackVersion(rules),
-    fleet: fleetMark(fleet),
-  };
-  result.stamp = auditStampOf(record);
-  await writeState(store, STATE.auditLatest, record);
-  if (opts.timings)
-    Object.assign(opts.timings, { readMs, evaluateMs, lifecycleMs, writeMs: lap(), findingsWritten: changed.length });
+    now,
+    ...(vmScope && { vmScope }),
+    clusters: index.hostsByCluster.size,
+  });
+  if (opts.timings) Object.assign(opts.timings, { readMs, evaluateMs, lifecycleMs, writeMs, findingsWritten });
   return result;
 }

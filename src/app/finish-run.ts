@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
-import { runAudit } from './audit';
+import { finishShardedAudit } from './finish-sharded-audit';
 import { recordLatestReport, renderReport, reportTimestamp, type ReportFormat } from './report';
 import type { ArtifactStore } from '../store/artifacts/artifact-store';
 import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
@@ -12,7 +12,7 @@ import { STATE, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { runKeys } from '../model/run-files';
 import { getJson, listKeys } from '../store/s3-json';
-import type { RunInput } from './workflow-input';
+import type { ReportStepInput } from './workflow-input';
 
 export interface ReportStepDeps {
   store: FleetStore;
@@ -38,6 +38,8 @@ export interface ReportStepOutput {
   keys: string[];
   url: string;
   clustersSimulated: number;
+  /** Open findings by severity after the run's audit. */
+  findings: Record<Severity, number>;
   /** Open findings at or above the fail threshold. */
   failing: number;
   failThreshold: Severity;
@@ -47,11 +49,11 @@ export interface ReportStepOutput {
 export const LATEST_REPORT_PREFIX = 'reports/latest/';
 
 /**
- * Last compute step of a run: merges the per-cluster simulations into the stored `simulation/latest`, re-audits
- * the fleet so simulation-based rules see them, renders the report and hands its files to the artifact store. The Slack digest
- * (next state) links to it.
+ * Last compute step of a run: stores the per-cluster simulations (and the one-item `simulation/latest`),
+ * merges the shards' audits into the stored findings (finish-sharded-audit.ts), renders the report and hands
+ * its files to the artifact store. The Slack digest (next state) links to it.
  */
-export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise<ReportStepOutput> {
+export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): Promise<ReportStepOutput> {
   const now = (deps.now ?? (() => new Date()))();
   const shardKeys = (await listKeys(deps.s3, deps.bucket, runKeys.simulationPrefix(input.runId))).filter((k) =>
     k.endsWith('.json'),
@@ -68,7 +70,7 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
       fitForItem({ ...storedForm(merged), simulatedAt: now.toISOString() }),
     );
   }
-  const audit = await runAudit(deps.store, { rules: deps.rules, full: true, now: now.toISOString() });
+  const audit = await finishShardedAudit(input.runId, input.audit.auditedAt, deps);
   const failing = audit.findings.filter((f) => f.status === 'open' && atOrAbove(f.severity, deps.failThreshold)).length;
 
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
@@ -90,6 +92,7 @@ export async function reportStep(input: RunInput, deps: ReportStepDeps): Promise
     keys,
     url,
     clustersSimulated: shards.length,
+    findings: audit.summary.findings,
     failing,
     failThreshold: deps.failThreshold,
   };

@@ -118,6 +118,8 @@ export interface PlanStepDeps {
   tracesDir?: string;
   goal?: PlanGoal;
   maxMoves?: number;
+  /** Monte Carlo trials of the availability check (default 2,000). */
+  trials?: number;
   now?: () => Date;
 }
 
@@ -125,12 +127,16 @@ export interface PlanStepDeps {
  * The scheduled run's optional plan step: plans on the fleet the run audited and stores it as `plan/latest`,
  * so the report written after it shows the planned fixes. Nothing is migrated: the plan is advice.
  */
-export async function planStep(input: { runId: string }, deps: PlanStepDeps): Promise<PlanStepOutput> {
+export async function planStep(
+  input: { runId: string; plan?: { goal: PlanGoal; maxMoves: number } },
+  deps: PlanStepDeps,
+): Promise<PlanStepOutput> {
   const plan = await planStored(deps.store, {
-    goal: deps.goal ?? 'fix',
-    maxMoves: deps.maxMoves ?? 100,
+    goal: input.plan?.goal ?? deps.goal ?? 'fix',
+    maxMoves: input.plan?.maxMoves ?? deps.maxMoves ?? 100,
     rules: deps.rules,
     ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
+    ...(deps.trials !== undefined && { trials: deps.trials }),
     ...(deps.now && { now: deps.now().toISOString() }),
   });
   return {

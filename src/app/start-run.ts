@@ -1,7 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Severity } from '../model/finding';
-import type { LoadedRule } from '../engine/types';
-import { runAudit } from './audit';
+import { fleetSlices } from '../engine/sharded-audit';
 import { ingestOutcomes } from './ingest';
 import { readSources } from '../sources/read-sources';
 import { clusterFleet, listClusters, replayStored } from './simulate';
@@ -10,12 +8,12 @@ import type { CompactionResult, FleetStore } from '../store/types';
 import { clusterWork, runKeys, type ClusterItem } from '../model/run-files';
 import { putJson } from '../store/s3-json';
 import type { RunInput } from './workflow-input';
+import { auditSliceFile } from './audit-shard-files';
 
 export interface AuditStepDeps {
   store: FleetStore;
   s3: S3Client;
   bucket: string;
-  rules: readonly LoadedRule[];
   /** Perimeter definitions shipped with the deployment (canonical perimeter.upsert events, JSON or NDJSON). */
   perimetersFile?: string;
   now?: () => Date;
@@ -31,13 +29,17 @@ export interface StepLog {
 
 export interface AuditStepOutput {
   runId: string;
-  /** Key of the cluster list the Distributed Map reads. */
+  /** Key of the shard list the Distributed Map reads (one item per cluster, `(no cluster)` included). */
   clustersKey: string;
+  /** Clusters to simulate (the shards with hosts). */
   clusters: number;
+  /** Shards to audit. */
+  shards: number;
+  /** The time every shard evaluates at and the findings' lifecycle records. */
+  auditedAt: string;
   window: { start: string; steps: number; stepSeconds: number };
   hosts: number;
   vms: number;
-  findings: Record<Severity, number>;
   /**
    * Snapshots refreshed before the audit (stores whose events expire). `oversized` and `failed` count the
    * entities left without a fresh snapshot (present only when some were; the log names them).
@@ -46,9 +48,10 @@ export interface AuditStepOutput {
 }
 
 /**
- * First step of a run: a full audit of the stored fleet, and the simulation's work split per cluster.
- * History is replayed once here, so shards get their cluster's placement over the window without each
- * reading the whole table. It starts with the store's compaction: the daily run is what keeps every event
+ * First step of a run: the stored fleet split per cluster into the simulation's work files and the audit's
+ * slices, and the list of shards the Distributed Map fans out over. History is replayed once here, so shards
+ * get their cluster's placement over the window without each reading the whole table. The audit itself runs
+ * in the shards (audit-shard.ts), with this cluster's fresh simulation figures, and is merged by the finish step. It starts with the store's compaction: the daily run is what keeps every event
  * in a snapshot before its TTL (docs/deploy.md, "Compaction in the daily run").
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
@@ -59,13 +62,21 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
   const steps = DEFAULT_STEPS;
   const stepSeconds = DEFAULT_STEP_SECONDS;
   const { fleet, placement, start: replayStart } = await replayStored(deps.store, { steps, stepSeconds });
-  const start =
-    replayStart ?? new Date((deps.now ?? (() => new Date()))().getTime() - steps * stepSeconds * 1000).toISOString();
+  const now = (deps.now ?? (() => new Date()))();
+  const start = replayStart ?? new Date(now.getTime() - steps * stepSeconds * 1000).toISOString();
   const window = { start, steps, stepSeconds };
+  const auditedAt = now.toISOString();
 
   const clusters = listClusters(fleet);
-  await Promise.all(
-    clusters.map((id) =>
+  const simulated = new Set(clusters);
+  const slices = fleetSlices(fleet);
+  const shardIds = new Set(slices.map((s) => s.shard));
+  // Both lists name a host's shard by its cluster (or the same `(no cluster)`): a cluster that is no shard would
+  // be simulated and never audited.
+  const stray = clusters.find((id) => !shardIds.has(id));
+  if (stray !== undefined) throw new Error(`cluster ${JSON.stringify(stray)} has no audit shard`);
+  await Promise.all([
+    ...clusters.map((id) =>
       putJson(
         deps.s3,
         deps.bucket,
@@ -73,20 +84,31 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
         clusterWork(id, clusterFleet(fleet, id, { placement }), placement, window),
       ),
     ),
-  );
-  const items: ClusterItem[] = clusters.map((clusterId) => ({ clusterId }));
+    ...slices.map((slice) =>
+      putJson(
+        deps.s3,
+        deps.bucket,
+        runKeys.auditSlice(input.runId, slice.shard),
+        auditSliceFile(slice, auditedAt, simulated.has(slice.shard)),
+      ),
+    ),
+  ]);
+  const items: ClusterItem[] = slices.map((slice) => ({
+    clusterId: slice.shard,
+    simulate: simulated.has(slice.shard),
+  }));
   const clustersKey = runKeys.clusterList(input.runId);
   await putJson(deps.s3, deps.bucket, clustersKey, items);
 
-  const audit = await runAudit(deps.store, { rules: deps.rules, full: true, now: deps.now?.().toISOString() });
   return {
     runId: input.runId,
     clustersKey,
     clusters: clusters.length,
+    shards: slices.length,
+    auditedAt,
     window,
-    hosts: audit.summary.hosts,
-    vms: audit.summary.vms,
-    findings: audit.summary.findings,
+    hosts: fleet.hosts.size,
+    vms: fleet.vms.size,
     ...(compaction !== undefined && { compaction }),
   };
 }

@@ -35,11 +35,31 @@ export const runKeys = {
   clusterWork: (runId: string, clusterId: string) => `runs/${runId}/clusters/${clusterFile(clusterId)}`,
   simulationPrefix: (runId: string) => `runs/${runId}/simulation/`,
   simulation: (runId: string, clusterId: string) => `runs/${runId}/simulation/${clusterFile(clusterId)}`,
+  /** What one audit shard evaluates (its hosts and VMs, every perimeter, the hosts its VMs migrated between). */
+  auditSlice: (runId: string, shard: string) => `runs/${runId}/audit/slices/${clusterFile(shard)}`,
+  /** One audit shard's hits, coverage and perimeter counts, which the finish step merges. */
+  auditPart: (runId: string, shard: string) => `runs/${runId}/audit/parts/${clusterFile(shard)}`,
 };
 
-/** One item of the cluster list: what each Distributed Map iteration receives. */
+/**
+ * One item of the shard list: what each Distributed Map iteration receives. Every shard is audited; only one
+ * with hosts is simulated (the `(no cluster)` shard may hold nothing but VMs on hosts nobody reported).
+ */
 export interface ClusterItem {
   clusterId: string;
+  simulate: boolean;
+}
+
+const ClusterListSchema = z.array(z.object({ clusterId: z.string().min(1), simulate: z.boolean() }));
+
+/** Reads the shard list back (the finish step checks every shard reported); a bad file names its key and entry. */
+export function readClusterList(value: unknown, key: string): ClusterItem[] {
+  const parsed = ClusterListSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${key}: ${issue?.path.join('.') || 'list'}: ${issue?.message ?? 'invalid shard list'}`);
+  }
+  return parsed.data;
 }
 
 /** Everything one shard needs to simulate its cluster, without reading the table. */

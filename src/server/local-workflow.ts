@@ -8,8 +8,11 @@ import { notifyEvent, type NotifyEventResult } from '../app/notify-event';
 import type { NotifyDeps } from '../app/notify-run';
 import { reportStep, type ReportStepOutput } from '../app/finish-run';
 import { simulateShard, ShardInput, type ShardOutput } from '../app/simulate-shard';
+import { auditShard, AuditShardInput, type AuditShardOutput } from '../app/audit-shard';
+import { planStep, type PlanStepOutput } from '../app/plan';
+import { CompiledRules } from '../engine/compile';
 import { getJson } from '../store/s3-json';
-import { parseStepInput, RunInput } from '../app/workflow-input';
+import { parseStepInput, ReportStepInput, RunInput, type RunPlan } from '../app/workflow-input';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { RunFailure } from '../app/run-failure';
@@ -36,6 +39,8 @@ export interface LocalWorkflowDeps {
   notifyDelivery?: NotifyDeps['delivery'];
   /** Told when each state starts and ends (the simulate state counts its shards). */
   reporter?: StepReporter;
+  /** Plan fixes before the report (the run input's `plan`, as the schedule sends it when planGoal is set). */
+  plan?: RunPlan;
   /** Replaces a function's local handler (tests: a failing shard or report step). Keyed by function name. */
   handlerOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
 }
@@ -43,7 +48,11 @@ export interface LocalWorkflowDeps {
 export interface WorkflowRun {
   runId: string;
   audit: AuditStepOutput;
+  /** The simulated clusters, and every audited shard. */
   shards: ShardOutput[];
+  auditShards: AuditShardOutput[];
+  /** Present when the run planned fixes. */
+  plan?: PlanStepOutput;
   report: ReportStepOutput;
   notify?: NotifyEventResult;
 }
@@ -111,6 +120,17 @@ export async function runLocalWorkflow(
   const reporter = deps.reporter ?? silentReporter;
   const runId = executionName(now, trigger);
   const shards: ShardOutput[] = [];
+  const auditShards: AuditShardOutput[] = [];
+  let compiled: CompiledRules | undefined;
+  let shardsOpen = false;
+  // The shard line ends when the first step after the Map begins (the plan or the report).
+  const closeShards = () => {
+    if (!shardsOpen) return;
+    shardsOpen = false;
+    reporter.finish(
+      `${shards.length} clusters simulated (${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs), ${auditShards.length} shards audited`,
+    );
+  };
   let failure: RunFailure | undefined;
 
   const notifyDeps: NotifyDeps & { now: () => Date } = {
@@ -127,11 +147,10 @@ export async function runLocalWorkflow(
         store: deps.store,
         s3: deps.s3.client,
         bucket: deps.bucket,
-        rules: deps.rules,
         now: () => now,
       });
       reporter.finish(
-        `${audit.hosts} hosts, ${audit.vms} VMs, ${openCount(audit.findings)} open findings; ${audit.clusters} clusters to simulate`,
+        `${audit.hosts} hosts, ${audit.vms} VMs in ${audit.shards} shards; ${audit.clusters} clusters to simulate`,
       );
       return audit;
     },
@@ -142,15 +161,38 @@ export async function runLocalWorkflow(
         ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
       });
       shards.push(shard);
-      reporter.advance(shards.length);
       return shard;
     },
-    'hyperaudit-report': async (input) => {
+    'hyperaudit-audit-shard': async (input) => {
+      compiled ??= new CompiledRules(deps.rules);
+      const part = await auditShard(parseStepInput(AuditShardInput, input, 'audit-shard'), {
+        s3: deps.s3.client,
+        bucket: deps.bucket,
+        rules: compiled,
+      });
+      auditShards.push(part);
+      // Audit is each item's last task: one shard done.
+      reporter.advance(auditShards.length);
+      return part;
+    },
+    'hyperaudit-plan': async (input) => {
+      closeShards();
+      reporter.start('plan');
+      const planned = await planStep(parseStepInput(RunInput, input, 'plan'), {
+        store: deps.store,
+        rules: deps.rules,
+        ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
+        now: () => now,
+      });
       reporter.finish(
-        `${shards.length} cluster shards, ${shards.reduce((n, s) => n + s.hosts, 0)} hosts, ${shards.reduce((n, s) => n + s.vms, 0)} VMs`,
+        `${planned.goal}: ${planned.steps} moves, ${planned.cleared} findings cleared, ${planned.added} added, ${planned.unresolved} left`,
       );
+      return planned;
+    },
+    'hyperaudit-report': async (input) => {
+      closeShards();
       reporter.start('report');
-      const report = await reportStep(parseStepInput(RunInput, input, 'report'), {
+      const report = await reportStep(parseStepInput(ReportStepInput, input, 'report'), {
         store: deps.store,
         s3: deps.s3.client,
         bucket: deps.bucket,
@@ -162,7 +204,7 @@ export async function runLocalWorkflow(
       const html = report.keys.find((k) => k.endsWith('.html'));
       const where = html !== undefined ? dirname(deps.s3.objectPath(deps.bucket, html)) : 'the local bucket';
       reporter.finish(
-        `${report.keys.length} files in ${where}; ${report.failing} open at ${report.failThreshold} or above`,
+        `${openCount(report.findings)} open findings, ${report.failing} at ${report.failThreshold} or above; ${report.keys.length} files in ${where}`,
       );
       return report;
     },
@@ -201,6 +243,7 @@ export async function runLocalWorkflow(
           throw new Error(`s3://${deps.bucket}/${Key}: the ${mapName} item list is not a JSON array`);
         items[mapName] = list;
         reporter.start('simulate', list.length);
+        shardsOpen = true;
         return input;
       };
       continue;
@@ -215,13 +258,18 @@ export async function runLocalWorkflow(
     validationOptions: { checkArn: false },
   });
   const execution = machine.run(
-    { trigger, scope: { kind: 'fleet' } },
+    { trigger, scope: { kind: 'fleet' }, ...(deps.plan !== undefined && { plan: deps.plan }) },
     {
       overrides: { taskResourceLocalHandlers: overrides },
       context: { Execution: { Name: runId }, [ITEM_READER_CONTEXT]: items },
     },
   );
-  let output: { audit: AuditStepOutput; report: ReportStepOutput; notify?: NotifyEventResult | { skipped: string } };
+  let output: {
+    audit: AuditStepOutput;
+    planned?: PlanStepOutput;
+    report: ReportStepOutput;
+    notify?: NotifyEventResult | { skipped: string };
+  };
   try {
     output = (await execution.result) as unknown as typeof output;
   } catch (err) {
@@ -233,7 +281,15 @@ export async function runLocalWorkflow(
     );
   }
   const notify = output.notify !== undefined && !('skipped' in output.notify) ? output.notify : undefined;
-  return { runId, audit: output.audit, shards, report: output.report, ...(notify && { notify }) };
+  return {
+    runId,
+    audit: output.audit,
+    shards,
+    auditShards,
+    ...(output.planned && { plan: output.planned }),
+    report: output.report,
+    ...(notify && { notify }),
+  };
 }
 
 const openCount = (bySeverity: Record<Severity, number>) => Object.values(bySeverity).reduce((a, b) => a + b, 0);

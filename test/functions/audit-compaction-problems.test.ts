@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditStep, type StepLog } from '../../src/app/start-run';
 import type { FleetEvent } from '../../src/model/event';
-import { loadRules } from '../../src/engine/load-rules';
-import type { LoadedRule } from '../../src/engine/types';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { MemoryStore } from '../../src/store/memory-store';
 import type { CompactionResult } from '../../src/store/types';
@@ -14,11 +12,9 @@ const BUCKET = 'hyperaudit-reports-compaction-problems';
 const now = () => new Date('2026-11-26T06:00:00.000Z');
 const s3 = memoryS3();
 let table: LocalTable;
-let rules: LoadedRule[];
 
 beforeAll(async () => {
   table = await startLocalTable();
-  rules = loadRules();
 });
 afterAll(async () => {
   s3.mock.restore();
@@ -58,7 +54,7 @@ describe('compaction problems in the scheduled run', () => {
 
     const out = await auditStep(
       { runId: 'oversized-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, rules, now, log },
+      { store, s3: s3.client, bucket: BUCKET, now, log },
     );
 
     const entities = out.compaction!.entities;
@@ -85,7 +81,7 @@ describe('compaction problems in the scheduled run', () => {
 
     const out = await auditStep(
       { runId: 'failed-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, rules, now, log },
+      { store, s3: s3.client, bucket: BUCKET, now, log },
     );
 
     expect(out.compaction).toEqual({ entities: 5, snapshotsWritten: 4, failed: 1 });

@@ -2,8 +2,6 @@ import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand, type Attribute
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditStep } from '../../src/app/start-run';
 import { fleetToJson } from '../../src/model/fleet';
-import { loadRules } from '../../src/engine/load-rules';
-import type { LoadedRule } from '../../src/engine/types';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { EVENT_SK_PREFIX, eventKey } from '../../src/store/items';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -15,11 +13,9 @@ const BUCKET = 'hyperaudit-reports-compaction';
 const now = () => new Date('2026-11-26T06:00:00.000Z');
 const s3 = memoryS3();
 let table: LocalTable;
-let rules: LoadedRule[];
 
 beforeAll(async () => {
   table = await startLocalTable();
-  rules = loadRules();
 });
 afterAll(async () => {
   s3.mock.restore();
@@ -69,7 +65,7 @@ describe('compaction in the scheduled run', () => {
 
     const out = await auditStep(
       { runId: 'compaction-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, rules, now },
+      { store, s3: s3.client, bucket: BUCKET, now },
     );
     expect(out.compaction).toEqual({ entities, snapshotsWritten: entities });
     // Nothing is left uncovered: a second compaction has nothing to write.
@@ -84,7 +80,7 @@ describe('compaction in the scheduled run', () => {
     await store.putEvents(fleetEvents());
     const out = await auditStep(
       { runId: 'memory-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, rules, now },
+      { store, s3: s3.client, bucket: BUCKET, now },
     );
     expect(out.hosts).toBe(4);
     expect(out).not.toHaveProperty('compaction');

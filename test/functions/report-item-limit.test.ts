@@ -4,6 +4,8 @@ import { auditStep } from '../../src/app/start-run';
 import { reportStep } from '../../src/app/finish-run';
 import { runKeys, type ClusterItem } from '../../src/model/run-files';
 import { simulateShard } from '../../src/app/simulate-shard';
+import { auditShard } from '../../src/app/audit-shard';
+import { CompiledRules } from '../../src/engine/compile';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
 import { mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type SimulationResult } from '../../src/app/simulate';
@@ -27,7 +29,12 @@ class ItemLimitedStore extends MemoryStore {
 
 const BUCKET = 'hyperaudit-reports-large';
 const now = () => new Date('2026-11-26T06:00:00.000Z');
-const input = { runId: 'large-fleet-run', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
+const input = {
+  runId: 'large-fleet-run',
+  trigger: 'schedule' as const,
+  scope: { kind: 'fleet' },
+  audit: { auditedAt: now().toISOString() },
+};
 const s3 = memoryS3();
 let store: ItemLimitedStore;
 let rules: LoadedRule[];
@@ -48,14 +55,20 @@ beforeAll(async () => {
   rules = loadRules();
   store = new ItemLimitedStore();
   await store.putEvents(fleetEvents());
-  const audit = await auditStep(input, { store, s3: s3.client, bucket: BUCKET, rules, now });
+  const audit = await auditStep(input, { store, s3: s3.client, bucket: BUCKET, now });
   const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
   const items = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
-  for (const item of items)
+  const compiled = new CompiledRules(rules);
+  for (const item of items) {
     await simulateShard(
       { runId: input.runId, clusterId: item.clusterId },
       { s3: s3.client, bucket: BUCKET, tracesDir },
     );
+    await auditShard(
+      { runId: input.runId, clusterId: item.clusterId },
+      { s3: s3.client, bucket: BUCKET, rules: compiled },
+    );
+  }
   // Replace the shards with ones of 600 more hosts each: a 1,204-host fleet.
   shards = items.map((item) =>
     grow(JSON.parse(s3.objects.get(runKeys.simulation(input.runId, item.clusterId))!.body) as SimulationResult, 600),

@@ -5,6 +5,8 @@ import { auditStep, type AuditStepOutput } from '../../src/app/start-run';
 import { reportStep } from '../../src/app/finish-run';
 import { runKeys, type ClusterItem } from '../../src/model/run-files';
 import { simulateShard } from '../../src/app/simulate-shard';
+import { auditShard } from '../../src/app/audit-shard';
+import { CompiledRules } from '../../src/engine/compile';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
 import { SIMULATION_LATEST_KEY } from '../../src/app/simulate';
@@ -36,14 +38,21 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
   };
   let audit: AuditStepOutput;
 
-  it('audits the stored fleet and writes one work file per cluster plus the list the Distributed Map reads', async () => {
-    audit = await auditStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, rules, now });
+  it('splits the stored fleet into one work file and one audit slice per cluster plus the list the Distributed Map reads', async () => {
+    audit = await auditStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, now });
     expect(audit.clusters).toBe(2);
+    expect(audit.shards).toBe(2);
     expect(audit.hosts).toBe(4);
-    expect(Object.values(audit.findings).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(audit.auditedAt).toBe(now().toISOString());
     const list = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
-    expect(list.map((i) => i.clusterId).sort()).toEqual(['ams-dmz', 'ams-pci']);
-    for (const item of list) expect(s3.objects.has(runKeys.clusterWork(input.runId, item.clusterId))).toBe(true);
+    expect(list).toEqual([
+      { clusterId: 'ams-dmz', simulate: true },
+      { clusterId: 'ams-pci', simulate: true },
+    ]);
+    for (const item of list) {
+      expect(s3.objects.has(runKeys.clusterWork(input.runId, item.clusterId))).toBe(true);
+      expect(s3.objects.has(runKeys.auditSlice(input.runId, item.clusterId))).toBe(true);
+    }
   });
 
   it('simulates each Distributed Map item from its work file alone, writing the result beside it', async () => {
@@ -59,15 +68,34 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     for (const o of outputs) expect(s3.objects.has(o.resultKey)).toBe(true);
   });
 
-  it('merges the shards into the stored simulation, re-audits and uploads the report files and the latest copy', async () => {
-    const out = await reportStep(input, {
-      store: table.store,
-      s3: s3.client,
-      bucket: BUCKET,
-      rules,
-      failThreshold: 'high',
-      now,
-    });
+  it('audits each shard from its slice and its cluster’s simulation, writing its hits beside them', async () => {
+    const list = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
+    const compiled = new CompiledRules(rules);
+    const parts = await Promise.all(
+      list.map((item) =>
+        auditShard(
+          { runId: audit.runId, clusterId: item.clusterId },
+          { s3: s3.client, bucket: BUCKET, rules: compiled },
+        ),
+      ),
+    );
+    expect(parts.map((p) => p.hosts)).toEqual([2, 2]);
+    expect(parts.reduce((n, p) => n + p.hits, 0)).toBeGreaterThan(0);
+    for (const p of parts) expect(s3.objects.has(p.partKey)).toBe(true);
+  });
+
+  it('stores the simulations, merges the shard audits into findings and uploads the report files and the latest copy', async () => {
+    const out = await reportStep(
+      { ...input, audit },
+      {
+        store: table.store,
+        s3: s3.client,
+        bucket: BUCKET,
+        rules,
+        failThreshold: 'high',
+        now,
+      },
+    );
     expect(out.clustersSimulated).toBe(2);
     expect(out.reportPrefix).toBe(`reports/2026-11-26T06-00-00-000Z-${input.runId}/`);
     expect(out.keys.map((k) => k.slice(out.reportPrefix.length)).sort()).toEqual([
@@ -96,13 +124,30 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
       (f) => f.status === 'open' && (f.severity === 'high' || f.severity === 'critical'),
     ).length;
     expect(out.failing).toBe(expectedFailing);
+    expect(Object.values(out.findings).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('refuses to merge when a listed shard has no audit result, instead of resolving its findings', async () => {
+    const key = runKeys.auditPart(input.runId, 'ams-pci');
+    const part = s3.objects.get(key)!;
+    s3.objects.delete(key);
+    try {
+      await expect(
+        reportStep(
+          { ...input, audit },
+          { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now },
+        ),
+      ).rejects.toThrow(/audit shard "ams-pci" has no result at runs\/.*\/audit\/parts\//);
+    } finally {
+      s3.objects.set(key, part);
+    }
   });
 
   it('surfaces an S3 upload failure instead of reporting success', async () => {
     s3.mock.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     await expect(
       reportStep(
-        { ...input, runId: 'failing-run' },
+        { ...input, audit },
         { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now },
       ),
     ).rejects.toThrow(/Access Denied/);
@@ -127,7 +172,6 @@ describe('perimeters file shipped with the deployment', () => {
       store: table.store,
       s3: s3.client,
       bucket: BUCKET,
-      rules,
       now,
       perimetersFile: file('perimeters.ndjson'),
     };
@@ -146,7 +190,6 @@ describe('perimeters file shipped with the deployment', () => {
       store: table.store,
       s3: s3.client,
       bucket: BUCKET,
-      rules,
       now,
       perimetersFile: file('perimeters-bad.ndjson'),
     };

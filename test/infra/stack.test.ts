@@ -51,6 +51,8 @@ function functions(): Record<string, lambda.Function> {
     notify: stack.changes.notifyFunction,
     audit: stack.workflow.auditFunction,
     simulate: stack.workflow.simulateFunction,
+    auditShard: stack.workflow.auditShardFunction,
+    plan: stack.workflow.planFunction,
     report: stack.workflow.reportFunction,
     deployAudit: stack.workflow.deployAuditFunction,
   };
@@ -362,7 +364,7 @@ describe('ingest endpoint', () => {
 });
 
 describe('audit workflow', () => {
-  it('runs audit, a distributed map over the cluster list in S3, report and digest, in that order', () => {
+  it('runs the split, a distributed map over the shard list in S3 (simulate then audit each), report and digest, in that order', () => {
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
     const def = renderDefinition(machine.Properties.DefinitionString) as {
       StartAt: string;
@@ -371,7 +373,16 @@ describe('audit workflow', () => {
     const order: string[] = [];
     for (let s: string | undefined = def.StartAt; s !== undefined; s = def.States[s]!.Next as string | undefined)
       order.push(s);
-    expect(order).toEqual(['FullAudit', 'SimulateClusters', 'WriteReport', 'SlackDigest']);
+    expect(order).toEqual(['FullAudit', 'SimulateClusters', 'PlanRequested']);
+    // Without a plan in the run input the Choice goes straight to the report.
+    expect(def.States.PlanRequested).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.plan', IsPresent: true, Next: 'PlanFixes' }],
+      Default: 'WriteReport',
+    });
+    expect(def.States.PlanFixes).toMatchObject({ Next: 'WriteReport', ResultPath: '$.planned' });
+    expect(JSON.stringify(def.States.PlanFixes!.Resource)).toContain(logicalId(stack.workflow.planFunction));
+    expect(def.States.WriteReport!.Next).toBe('SlackDigest');
     const map = def.States.SimulateClusters!;
     expect(map.Type).toBe('Map');
     expect((map.ItemProcessor as { ProcessorConfig: unknown }).ProcessorConfig).toEqual({
@@ -384,9 +395,16 @@ describe('audit workflow', () => {
     });
     expect(String((map.ItemReader as { Resource: string }).Resource)).toMatch(/:states:::s3:getObject$/);
     expect(map.ResultPath).toBeNull();
-    const simulate = (map.ItemProcessor as { States: Record<string, { Retry: { ErrorEquals: string[] }[] }> }).States
-      .SimulateCluster!;
-    expect(simulate.Retry.flatMap((r) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
+    const processor = map.ItemProcessor as {
+      StartAt: string;
+      States: Record<string, { Retry?: { ErrorEquals: string[] }[]; Next?: string; Default?: string }>;
+    };
+    // Every shard is audited; only one with hosts is simulated first.
+    expect(processor.StartAt).toBe('ShardHasHosts');
+    expect(processor.States.ShardHasHosts).toMatchObject({ Default: 'AuditCluster' });
+    expect(processor.States.SimulateCluster!.Next).toBe('AuditCluster');
+    for (const task of ['SimulateCluster', 'AuditCluster'])
+      expect(processor.States[task]!.Retry!.flatMap((r) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });
@@ -396,7 +414,7 @@ describe('audit workflow', () => {
     const def = renderDefinition(machine.Properties.DefinitionString) as {
       States: Record<string, Record<string, unknown>>;
     };
-    for (const name of ['FullAudit', 'SimulateClusters', 'WriteReport', 'SlackDigest']) {
+    for (const name of ['FullAudit', 'SimulateClusters', 'PlanFixes', 'WriteReport', 'SlackDigest']) {
       const [catcher] = def.States[name]!.Catch as { ErrorEquals: string[]; Next: string }[];
       expect(catcher?.ErrorEquals, name).toEqual(['States.ALL']);
       expect(def.States[catcher!.Next]).toMatchObject({
@@ -462,6 +480,16 @@ describe('audit workflow', () => {
     });
   });
 
+  it('asks the scheduled run for a plan when hyperaudit:planGoal is set', () => {
+    const { stack: planning } = buildStack({ 'hyperaudit:planGoal': 'fix', 'hyperaudit:planMaxMoves': '40' });
+    Template.fromStack(planning).hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        Input: JSON.stringify({ trigger: 'schedule', scope: { kind: 'fleet' }, plan: { goal: 'fix', maxMoves: 40 } }),
+      }),
+    });
+    expect(() => buildStack({ 'hyperaudit:planGoal': 'tidy' })).toThrow(/hyperaudit:planGoal/);
+  });
+
   it('takes the schedule, time zone and fail threshold from cdk context', () => {
     const { stack: custom } = buildStack({
       'hyperaudit:schedule': 'cron(30 2 ? * MON *)',
@@ -488,8 +516,8 @@ describe('audit workflow', () => {
     const auditEnv = t.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { PERIMETERS_FILE: 'config/perimeters.ndjson' } } },
     });
-    // The audit step stores them; evaluate and report run with the same files.
-    expect(Object.keys(auditEnv)).toHaveLength(3);
+    // The start step stores them; evaluate, the audit shards, plan and report run with the same files.
+    expect(Object.keys(auditEnv)).toHaveLength(5);
   });
 
   it('documents every context key in docs/deploy.md with its default', () => {

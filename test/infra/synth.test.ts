@@ -86,7 +86,7 @@ describe('npx cdk synth', () => {
 
   it('bundles every function as one ESM file with a source map at the code root', () => {
     const assets = functionAssets();
-    expect(assets.size).toBe(8);
+    expect(assets.size).toBe(10);
     for (const [path, dir] of assets) {
       expect(readdirSync(dir).sort(), path).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
       // The core's import.meta.url-relative default (../../rules) points outside the asset: nothing may rely on it.
@@ -96,10 +96,11 @@ describe('npx cdk synth', () => {
 
   it('ships rule packs, traces and report assets only with the functions that read them', () => {
     for (const [path, dir] of functionAssets()) {
-      const audits = /\/(Evaluate|Audit|Report)\//.test(path);
+      // The start step (Audit) only splits the fleet: the rules go to the shards that evaluate them.
+      const audits = /\/(Evaluate|AuditShard|Plan|Report)\//.test(path);
       expect(existsSync(join(dir, 'rules', 'rule.schema.json')), path).toBe(audits);
       expect(existsSync(join(dir, 'rules', 'catalogue')), path).toBe(audits);
-      expect(existsSync(join(dir, 'traces')), path).toBe(path.includes('/SimulateShard/'));
+      expect(existsSync(join(dir, 'traces')), path).toBe(/\/(SimulateShard|Plan)\//.test(path));
       const report = path.includes('/Report/');
       expect(existsSync(join(dir, 'assets', 'report.css')), path).toBe(report);
       expect(existsSync(join(dir, 'node_modules', 'chart.js', 'dist', 'chart.umd.js')), path).toBe(report);
@@ -130,6 +131,8 @@ describe('bundled handlers against the local table and a local S3', () => {
     return async (event: E, name: string) => {
       const { result, error, output } = await captureOutput(() => mod.handler(event, context(name)));
       logs.push(output);
+      // The SDK's errors do not say which handler sent the request: the handler's name does.
+      if (error instanceof Error) error.message = `${name}: ${error.message}`;
       if (error !== undefined) throw error;
       return result!;
     };
@@ -214,7 +217,7 @@ describe('bundled handlers against the local table and a local S3', () => {
     expect((await table.store.listFindings()).length).toBeGreaterThan(0);
   });
 
-  it('audit, simulate-shard and report carry a scheduled run through to an HTML report in the bucket', async () => {
+  it('audit, simulate-shard, audit-shard, plan and report carry a scheduled run through to an HTML report in the bucket', async () => {
     const env = { REPORTS_BUCKET: BUCKET, RULES_DIR: 'rules', FAIL_THRESHOLD: 'high' };
     const audit = await loadBundle<unknown, { runId: string; clustersKey: string; clusters: number }>('Audit', env);
     const input = { runId: 'bundle-run-1', trigger: 'schedule', scope: { kind: 'fleet' } };
@@ -227,8 +230,23 @@ describe('bundled handlers against the local table and a local S3', () => {
     });
     const items = JSON.parse(s3.objects.get(`${BUCKET}/${planned.clustersKey}`)!.body.toString()) as {
       clusterId: string;
+      simulate: boolean;
     }[];
-    for (const item of items) await shard({ runId: planned.runId, clusterId: item.clusterId }, 'simulate-shard');
+    // As the Map's ShardHasHosts Choice does: the VEBA VM ingested above sits on a host nobody reported, so its
+    // `(no cluster)` shard is audited but has nothing to simulate.
+    for (const item of items)
+      if (item.simulate) await shard({ runId: planned.runId, clusterId: item.clusterId }, 'simulate-shard');
+    const auditShard = await loadBundle<unknown, { hits: number }>('AuditShard', {
+      REPORTS_BUCKET: BUCKET,
+      RULES_DIR: 'rules',
+    });
+    let hits = 0;
+    for (const item of items)
+      hits += (await auditShard({ runId: planned.runId, clusterId: item.clusterId }, 'audit-shard')).hits;
+    expect(hits).toBeGreaterThan(0);
+
+    const plan = await loadBundle<unknown, { goal: string }>('Plan', { RULES_DIR: 'rules', TRACES_DIR: 'traces' });
+    expect((await plan({ ...input, plan: { goal: 'fix', maxMoves: 5 } }, 'plan')).goal).toBe('fix');
 
     const report = await loadBundle<unknown, { reportPrefix: string; keys: string[]; clustersSimulated: number }>(
       'Report',
@@ -237,6 +255,7 @@ describe('bundled handlers against the local table and a local S3', () => {
     const out = await report({ ...input, audit: planned }, 'report');
     expect(out.clustersSimulated).toBe(2);
     const html = s3.objects.get(`${BUCKET}/${out.reportPrefix}report.html`)!;
+    expect(html.body.toString()).toContain('<h2>Planned fixes</h2>');
     expect(html.contentType).toBe('text/html; charset=utf-8');
     // Chart.js and the page's own script are inlined from the files shipped beside the bundle.
     expect(html.body.toString()).toMatch(/Chart\.js v\d/);

@@ -12,6 +12,9 @@ import { reportStep } from '../../src/app/finish-run';
 import { encodeEnvelope } from '../../src/sources/envelope';
 import type { ClusterItem } from '../../src/model/run-files';
 import { simulateShard } from '../../src/app/simulate-shard';
+import { auditShard } from '../../src/app/audit-shard';
+import { planStep } from '../../src/app/plan';
+import { CompiledRules } from '../../src/engine/compile';
 import type { HyperauditStack } from '../../infra/stacks/hyperaudit-stack';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule } from '../../src/engine/types';
@@ -31,7 +34,7 @@ import { buildStack } from './build-stack';
  * the invocation touched.
  */
 
-type Fn = 'ingest' | 'evaluate' | 'notify' | 'audit' | 'simulate' | 'report';
+type Fn = 'ingest' | 'evaluate' | 'notify' | 'audit' | 'simulate' | 'auditShard' | 'plan' | 'report';
 interface Statement {
   Action: string | string[];
   Resource: unknown;
@@ -48,9 +51,14 @@ const UNEXERCISED_ALLOWANCE: Record<Fn, Record<string, string>> = {
   notify: {},
   audit: {},
   simulate: {},
-  // The report step audits the merged run again; findings are written only when what a reader sees changed, and
-  // nothing changes between the audit step and the report step of one run here.
-  report: { BatchWriteItem: 'finishRun → runAudit → putFindings, when a finding changed since the audit step' },
+  auditShard: {},
+  plan: {},
+  // The report step records the merged shard audits; findings are written only when what a reader sees changed,
+  // and the evaluate step here already stored every finding this run finds.
+  report: {
+    BatchWriteItem:
+      'reportStep → finishShardedAudit → recordAudit → putFindings, when a finding changed since the last audit',
+  },
 };
 
 const BUCKET = 'hyperaudit-reports-grants';
@@ -218,7 +226,7 @@ beforeAll(async () => {
   const input = { runId: 'grants-run', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
   const perimetersFile = fileURLToPath(new URL('../fixtures/functions/perimeters.ndjson', import.meta.url));
   const audit = await withS3Recorded('audit', () =>
-    auditStep(input, { store: recordingStore('audit'), s3: s3.client, bucket: BUCKET, rules, now, perimetersFile }),
+    auditStep(input, { store: recordingStore('audit'), s3: s3.client, bucket: BUCKET, now, perimetersFile }),
   );
   expect(audit.compaction?.snapshotsWritten).toBeGreaterThan(0);
   const items = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
@@ -231,15 +239,36 @@ beforeAll(async () => {
     ),
   );
   sentToTable.set('simulate', new Set());
+  const compiled = new CompiledRules(rules);
+  await withS3Recorded('auditShard', () =>
+    Promise.all(
+      items.map((item) =>
+        auditShard(
+          { runId: input.runId, clusterId: item.clusterId },
+          { s3: s3.client, bucket: BUCKET, rules: compiled },
+        ),
+      ),
+    ),
+  );
+  sentToTable.set('auditShard', new Set());
+  await withS3Recorded('plan', () =>
+    planStep(
+      { runId: input.runId, plan: { goal: 'fix', maxMoves: 10 } },
+      { store: recordingStore('plan'), rules, tracesDir, now, trials: 50 },
+    ),
+  );
   await withS3Recorded('report', () =>
-    reportStep(input, {
-      store: recordingStore('report'),
-      s3: s3.client,
-      bucket: BUCKET,
-      rules,
-      failThreshold: 'high',
-      now,
-    }),
+    reportStep(
+      { ...input, audit },
+      {
+        store: recordingStore('report'),
+        s3: s3.client,
+        bucket: BUCKET,
+        rules,
+        failThreshold: 'high',
+        now,
+      },
+    ),
   );
 });
 
@@ -255,10 +284,12 @@ describe('table grants match what each handler sends', () => {
     notify: stack.changes.notifyFunction,
     audit: stack.workflow.auditFunction,
     simulate: stack.workflow.simulateFunction,
+    auditShard: stack.workflow.auditShardFunction,
+    plan: stack.workflow.planFunction,
     report: stack.workflow.reportFunction,
   });
 
-  it.each(['ingest', 'evaluate', 'notify', 'audit', 'simulate', 'report'] as const)(
+  it.each(['ingest', 'evaluate', 'notify', 'audit', 'simulate', 'auditShard', 'plan', 'report'] as const)(
     'grants the %s function every DynamoDB action it sent, and nothing it did not beyond the listed allowance',
     (fn) => {
       const sent = [...sentToTable.get(fn)!].sort();
@@ -291,7 +322,7 @@ describe('table grants match what each handler sends', () => {
     }
   });
 
-  it.each(['ingest', 'evaluate', 'notify', 'audit', 'simulate', 'report'] as const)(
+  it.each(['ingest', 'evaluate', 'notify', 'audit', 'simulate', 'auditShard', 'plan', 'report'] as const)(
     'lets the %s function make each S3 request it made, on that key prefix',
     (fn) => {
       const statements = roleStatements(functions()[fn]);

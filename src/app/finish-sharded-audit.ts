@@ -1,0 +1,98 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AuditResult } from '../engine/audit-result';
+import { CompiledRules } from '../engine/compile';
+import { evaluateFleetLevel, mergeEvaluations } from '../engine/sharded-audit';
+import type { LoadedRule, Profile } from '../engine/types';
+import { compareTimes } from '../model/event-order';
+import type { Finding, ResourceType } from '../model/finding';
+import { readClusterList, runKeys } from '../model/run-files';
+import { getJson } from '../store/s3-json';
+import type { FleetStore } from '../store/types';
+import { readAuditPart, type AuditPart } from './audit-shard-files';
+import { readAuditBaseline, recordAudit } from './record-audit';
+
+export interface ShardedAuditDeps {
+  store: FleetStore;
+  s3: S3Client;
+  bucket: string;
+  rules: readonly LoadedRule[];
+  profile?: Profile;
+}
+
+/** Part files read at once: enough to hide S3 latency, few enough that a 500-shard run stays within memory. */
+const READS_IN_FLIGHT = 32;
+
+async function readParts(runId: string, deps: ShardedAuditDeps): Promise<AuditPart[]> {
+  const listKey = runKeys.clusterList(runId);
+  const items = readClusterList(await getJson(deps.s3, deps.bucket, listKey), listKey);
+  const rulesById = new Map(deps.rules.map((r) => [r.id, r]));
+  const parts: AuditPart[] = [];
+  for (let i = 0; i < items.length; i += READS_IN_FLIGHT) {
+    const batch = items.slice(i, i + READS_IN_FLIGHT).map(async ({ clusterId }) => {
+      const key = runKeys.auditPart(runId, clusterId);
+      // Every listed shard must have reported: merging without one would resolve all of its findings.
+      const part = readAuditPart(
+        await getJson(deps.s3, deps.bucket, key).catch((e: unknown) => {
+          throw new Error(`audit shard ${JSON.stringify(clusterId)} has no result at ${key}: ${(e as Error).message}`);
+        }),
+        key,
+        rulesById,
+      );
+      if (part.shard !== clusterId) throw new Error(`${key} holds shard ${part.shard}, not ${clusterId}`);
+      return part;
+    });
+    parts.push(...(await Promise.all(batch)));
+  }
+  return parts;
+}
+
+/** When a stored finding last changed: its resolution, else its latest sighting. */
+const changedAt = (f: Finding) => f.resolvedAt ?? f.lastSeen;
+
+/**
+ * The finish step's half of the sharded full audit: merges the shards' evaluations with the fleet-level
+ * (perimeter) rules run on their summed counts, then records findings, compliance and the run record as a
+ * whole-fleet audit does. Test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet
+ * audit's through the state machine.
+ *
+ * The shards judged the fleet as the start step read it, at `auditedAt`. Whatever changed since is not
+ * overwritten with that older view: a resource no shard evaluated (it arrived during the run) keeps its
+ * findings, and so does one whose stored findings an incremental evaluation changed after `auditedAt`.
+ */
+export async function finishShardedAudit(
+  runId: string,
+  auditedAt: string,
+  deps: ShardedAuditDeps,
+): Promise<AuditResult> {
+  const [parts, fleet, baseline] = await Promise.all([
+    readParts(runId, deps),
+    deps.store.loadFleet(),
+    readAuditBaseline(deps.store),
+  ]);
+  const compiled = new CompiledRules(deps.rules);
+  const merged = mergeEvaluations([...parts, evaluateFleetLevel(compiled, fleet.perimeters, parts)]);
+
+  const judged: Record<'host' | 'vm' | 'cluster', Set<string>> = { host: new Set(), vm: new Set(), cluster: new Set() };
+  for (const p of parts) {
+    for (const id of p.hostIds) judged.host.add(id);
+    for (const id of p.vmIds) judged.vm.add(id);
+    judged.cluster.add(p.shard);
+  }
+  const newer = new Set<string>();
+  for (const f of baseline.previous)
+    if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(`${f.resourceType}#${f.resourceId}`);
+  const evaluated = (type: ResourceType, id: string) =>
+    (type === 'perimeter' || judged[type].has(id)) && !newer.has(`${type}#${id}`);
+
+  const { result } = await recordAudit(deps.store, {
+    fleet,
+    evaluation: { ...merged, hits: merged.hits.filter((h) => evaluated(h.resourceType, h.resourceId)) },
+    baseline,
+    rules: deps.rules,
+    profile: deps.profile ?? 'scg',
+    now: auditedAt,
+    evaluated,
+    clusters: new Set([...fleet.hosts.values()].flatMap((h) => (h.cluster !== undefined ? [h.cluster] : []))).size,
+  });
+  return result;
+}

@@ -1,0 +1,140 @@
+import type { Fleet } from '../model/fleet';
+import { compareBySeverityThenId, countsBySeverity, openCountsBySeverity, type Finding } from '../model/finding';
+import type { ResourceType } from '../model/finding';
+import type { FleetStore } from '../store/types';
+import type { AuditResult } from '../engine/audit-result';
+import { buildCompliance } from '../engine/compliance';
+import type { Evaluation } from '../engine/compile';
+import { computeLifecycle } from '../engine/lifecycle';
+import type { LoadedRule, Profile } from '../engine/types';
+import { waiverMatcher, type Waiver } from '../engine/waivers';
+import { rulePackVersion } from '../engine/rule-pack-version';
+import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import { fleetMark, type AuditStamp } from './audit-stamp';
+import { storeCompliance } from './compliance-store';
+import { storeChangedFindings } from './store-findings';
+
+/** What an audit knew before it evaluated: the stored findings, waivers and run record it updates. */
+export interface AuditBaseline {
+  previous: readonly Finding[];
+  waivers: readonly Waiver[];
+  previousRun: StateValue<typeof STATE.auditLatest> | undefined;
+}
+
+export interface RecordAuditInput {
+  fleet: Fleet;
+  evaluation: Evaluation;
+  baseline: AuditBaseline;
+  rules: readonly LoadedRule[];
+  profile: Profile;
+  now: string;
+  /** VMs an incremental audit evaluated; undefined for a full audit. */
+  vmScope?: ReadonlySet<string>;
+  /**
+   * Which resources a full audit evaluated, when not all (the sharded audit leaves out resources that arrived
+   * during the run or that a newer incremental evaluation already judged); default every one.
+   */
+  evaluated?: (resourceType: ResourceType, resourceId: string) => boolean;
+  /** Clusters that have hosts (the compliance view's cluster count). */
+  clusters: number;
+}
+
+export interface RecordedAudit {
+  result: AuditResult;
+  /** Findings written: the ones whose stored view changed. */
+  findingsWritten: number;
+  /** Wall time of the lifecycle, and of everything written after it (findings, compliance, run record). */
+  lifecycleMs: number;
+  writeMs: number;
+}
+
+/** Reads the stored findings, waivers (unless the caller brings its own) and the latest run record. */
+export async function readAuditBaseline(store: FleetStore, waivers?: readonly Waiver[]): Promise<AuditBaseline> {
+  const [previous, storedWaivers, previousRun] = await Promise.all([
+    store.listFindings(),
+    waivers === undefined ? readState(store, STATE.auditWaivers) : Promise.resolve(undefined),
+    readState(store, STATE.auditLatest),
+  ]);
+  return { previous, waivers: waivers ?? storedWaivers ?? [], previousRun };
+}
+
+/** The run record of the latest audit; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
+export type AuditRunRecord = StateValue<typeof STATE.auditLatest>;
+
+/** The stamp reports and digests carry, from the latest audit's record. */
+export function auditStampOf(record: AuditRunRecord): AuditStamp {
+  return {
+    auditedAt: record.generatedAt,
+    profile: record.profile,
+    rulePackVersion: record.rulePackVersion ?? 'unknown',
+    ...(record.fleet?.newestEventAt !== undefined && { newestEventAt: record.fleet.newestEventAt }),
+  };
+}
+
+/**
+ * The part of an audit after evaluation, shared by the whole-fleet audit (`runAudit`) and the workflow's
+ * sharded one (`finishShardedAudit`): the findings' lifecycle, the changed findings written, the compliance
+ * record of a full audit, and the run record. Both reach the same stored state from the same evaluation.
+ */
+export async function recordAudit(store: FleetStore, input: RecordAuditInput): Promise<RecordedAudit> {
+  const { fleet, evaluation, rules, profile, now, vmScope } = input;
+  const started = performance.now();
+  const evaluated =
+    input.evaluated ?? ((type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id));
+  const { findings, changed } = computeLifecycle({
+    previous: input.baseline.previous,
+    hits: evaluation.hits,
+    ruleIds: new Set(rules.map((r) => r.id)),
+    evaluated,
+    waivers: waiverMatcher(input.baseline.waivers),
+    now,
+    profile,
+    resolvedBy: (type, id) =>
+      type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
+  });
+  const lifecycleMs = performance.now() - started;
+  await storeChangedFindings(store, { previous: input.baseline.previous, findings, changed, profile });
+  const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
+  const counts = openCountsBySeverity(current);
+  const unverified = countsBySeverity(current, 'unverified');
+  const result: AuditResult = {
+    generatedAt: now,
+    profile,
+    mode: vmScope ? 'incremental' : 'full',
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
+    findings: current,
+    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(compareBySeverityThenId),
+    rules,
+    coverage: evaluation.coverage,
+  };
+  // The compliance view covers every resource, so only a full audit records one.
+  if (result.mode === 'full') {
+    result.compliance = buildCompliance({
+      at: now,
+      profile,
+      rules,
+      coverage: evaluation.coverage,
+      findings: current,
+      resources: {
+        host: fleet.hosts.size,
+        vm: fleet.vms.size,
+        cluster: input.clusters,
+        perimeter: fleet.perimeters.size,
+      },
+    });
+    await storeCompliance(store, result.compliance);
+  }
+  const lastFullAuditAt = result.mode === 'full' ? now : input.baseline.previousRun?.lastFullAuditAt;
+  const record: AuditRunRecord = {
+    generatedAt: now,
+    profile,
+    mode: result.mode,
+    summary: result.summary,
+    ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
+    rulePackVersion: rulePackVersion(rules),
+    fleet: fleetMark(fleet),
+  };
+  result.stamp = auditStampOf(record);
+  await writeState(store, STATE.auditLatest, record);
+  return { result, findingsWritten: changed.length, lifecycleMs, writeMs: performance.now() - started - lifecycleMs };
+}

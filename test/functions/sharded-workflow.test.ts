@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAudit, type AuditTimings } from '../../src/app/audit';
+import { readState, STATE } from '../../src/store/state-keys';
+import { loadRules } from '../../src/engine/load-rules';
+import { UNCLUSTERED_SHARD } from '../../src/engine/sharded-audit';
+import type { LoadedRule } from '../../src/engine/types';
+import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
+import { runLocalWorkflow, type LocalWorkflowDeps } from '../../src/server/local-workflow';
+import type { DynamoStore } from '../../src/store/dynamo-store';
+import { fleetEvents as generatedEvents, generateFleet } from '../support/generated-fleet';
+import { fleetEvents } from './helpers/fleet-fixture';
+import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
+
+const BUCKET = 'hyperaudit-reports';
+const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-sharded-'));
+let rules: LoadedRule[];
+let s3: LocalS3;
+const tables: LocalTable[] = [];
+
+beforeAll(async () => {
+  rules = loadRules();
+  s3 = await startLocalS3(join(dir, 's3'));
+});
+afterAll(async () => {
+  await s3.close();
+  await Promise.all(tables.map((t) => stopLocalTable(t)));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh dynalite table per run, so runs do not see each other's findings. */
+async function tableWith(events: Parameters<DynamoStore['putEvents']>[0]): Promise<DynamoStore> {
+  const table = await startLocalTable();
+  tables.push(table);
+  await table.store.putEvents(events);
+  return table.store;
+}
+
+const deps = (store: DynamoStore, extra: Partial<LocalWorkflowDeps> = {}): LocalWorkflowDeps => ({
+  store,
+  s3,
+  bucket: BUCKET,
+  tracesDir,
+  rules,
+  failThreshold: 'high',
+  minSeverity: 'info',
+  ...extra,
+});
+
+const reportFile = (key: string) => readFileSync(s3.objectPath(BUCKET, key), 'utf8');
+
+describe('the sharded full audit through the synthesized state machine, on dynalite', () => {
+  it('stores the findings a whole-fleet audit of the same data finds, on a generated multi-cluster fleet', async () => {
+    // 12 clusters, VMs on hosts nobody reported (a `(no cluster)` shard with no host, so audited but not
+    // simulated), migrations that cross clusters.
+    const fleet = generateFleet({ hosts: 96, vmsPerHost: 3, hostsPerCluster: 8, strayVms: 6, seed: 5 });
+    // A perimeter with no constraints whose members sit in many clusters: the fleet-level rule counts them all.
+    fleet.perimeters.set('open', { id: 'open', name: 'open' });
+    for (const vm of fleet.vms.values()) if (vm.id.endsWith('7')) fleet.vms.set(vm.id, { ...vm, perimeter: 'open' });
+    const store = await tableWith(generatedEvents(fleet));
+    const now = new Date('2026-12-01T06:00:00.000Z');
+    const run = await runLocalWorkflow('schedule', deps(store), now);
+
+    expect(run.audit.shards).toBe(13);
+    expect(run.audit.clusters).toBe(12);
+    expect(run.shards).toHaveLength(12);
+    expect(run.auditShards.map((s) => s.clusterId)).toContain(UNCLUSTERED_SHARD);
+    expect(run.auditShards).toHaveLength(13);
+    expect(run.plan).toBeUndefined();
+    const sharded = (await store.listFindings()).filter((f) => f.status !== 'resolved');
+    expect(sharded.length).toBeGreaterThan(100);
+    for (const type of ['host', 'vm', 'perimeter'] as const)
+      expect(
+        sharded.some((f) => f.resourceType === type),
+        type,
+      ).toBe(true);
+
+    // The whole-fleet audit, on the same table (the figures the run stored) at the same time, changes nothing.
+    const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
+    const whole = await runAudit(store, { rules, full: true, now: run.audit.auditedAt, timings });
+    expect(timings.findingsWritten).toBe(0);
+    const key = (f: { fingerprint: string }) => f.fingerprint;
+    expect([...whole.findings].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      [...sharded].sort((a, b) => key(a).localeCompare(key(b))),
+    );
+    expect(run.report.findings).toEqual(whole.summary.findings);
+  }, 300_000);
+});
+
+describe('the optional plan step', () => {
+  it('is skipped when the run input has no plan, and the report has no plan section', async () => {
+    const store = await tableWith(fleetEvents());
+    const run = await runLocalWorkflow('schedule', deps(store), new Date('2026-11-26T06:00:00Z'));
+    expect(run.plan).toBeUndefined();
+    expect(await readState(store, STATE.planLatest)).toBeUndefined();
+    const html = reportFile(`${run.report.reportPrefix}report.html`);
+    expect(html).not.toContain('<h2>Planned fixes</h2>');
+  }, 180_000);
+
+  it('runs between the shards and the report when the run input asks for it, and the report shows the plan', async () => {
+    const store = await tableWith(fleetEvents());
+    const run = await runLocalWorkflow(
+      'schedule',
+      deps(store, { plan: { goal: 'fix', maxMoves: 5 } }),
+      new Date('2026-11-26T07:00:00Z'),
+    );
+    expect(run.plan).toMatchObject({ runId: run.runId, goal: 'fix' });
+    expect(run.plan!.steps).toBeLessThanOrEqual(5);
+    const stored = await readState(store, STATE.planLatest);
+    expect(stored?.goal).toBe('fix');
+    expect(stored?.steps).toHaveLength(run.plan!.steps);
+    const html = reportFile(`${run.report.reportPrefix}report.html`);
+    expect(html).toContain('<h2>Planned fixes</h2>');
+    const json = JSON.parse(reportFile(`${run.report.reportPrefix}report.json`)) as { plan?: { goal: string } };
+    expect(json.plan?.goal).toBe('fix');
+  }, 180_000);
+});
