@@ -38,12 +38,11 @@ export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): 
   if (slice.shard !== input.clusterId)
     throw new Error(`${sliceKey} holds shard ${slice.shard}, not ${input.clusterId}`);
   // The stored form is what the whole-fleet audit reads back from the table (storeClusterSimulations).
+  // Hosts and the availability figures (cluster restart capacity, VM downtime, lost replica sets) alike.
   const simulation = simulated
-    ? {
-        hosts: storedForm(
-          (await getJson(deps.s3, deps.bucket, runKeys.simulation(input.runId, input.clusterId))) as SimulationResult,
-        ).hosts,
-      }
+    ? storedForm(
+        (await getJson(deps.s3, deps.bucket, runKeys.simulation(input.runId, input.clusterId))) as SimulationResult,
+      )
     : undefined;
   const evaluation = evaluateShard(deps.rules, slice, simulation, auditedAt);
   const partKey = runKeys.auditPart(input.runId, input.clusterId);

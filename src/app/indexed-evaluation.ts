@@ -17,6 +17,8 @@ import { clusterOfGpk } from '../store/cluster-index';
 import { readState, STATE } from '../store/state-keys';
 import type { ClusterRead, FleetStore, IndexedFleetReads, PutEventsResult, RefreshedEntity } from '../store/types';
 import { readClusterSimulationFigures } from './simulation-state';
+import { storeChangedFindings } from './store-findings';
+import { mergeItemsAndPages } from '../store/unverified-pages';
 
 /** Why an evaluation read the whole table after all (logged by the evaluate function). */
 export type FullReadReason =
@@ -196,10 +198,16 @@ async function evaluateAround(
   const resources: [ResourceType, string][] = (['vm', 'host', 'cluster', 'perimeter'] as const).flatMap((type) =>
     [...scope[type]].map((id): [ResourceType, string] => [type, id]),
   );
-  const previous: Finding[] = [];
-  await forEachLimit(resources, 8, async ([type, id]) => {
-    previous.push(...(await listResourceFindings(store, type, id)));
-  });
+  const items: Finding[] = [];
+  const [paged] = await Promise.all([
+    store.listUnverifiedFindings?.() ?? Promise.resolve([]),
+    forEachLimit(resources, 8, async ([type, id]) => {
+      items.push(...(await listResourceFindings(store, type, id)));
+    }),
+  ]);
+  // Unverified findings live on their rule's pages, not beside the resource's items: every page is read so that
+  // one rewritten page keeps the other resources' unverified findings (storeChangedFindings rewrites it whole).
+  const previous = mergeItemsAndPages(items, paged);
   const { findings, changed } = computeLifecycle({
     previous,
     hits: evaluation.hits,
@@ -211,8 +219,10 @@ async function evaluateAround(
     resolvedBy: (type, id) =>
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
   });
-  if (changed.length > 0) await store.putFindings(changed);
-  const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
+  await storeChangedFindings(store, { previous, findings, changed, profile });
+  const current = findings
+    .filter((f) => f.status !== 'resolved' && scope[f.resourceType].has(f.resourceId))
+    .sort(compareBySeverityThenId);
   return {
     generatedAt: now,
     profile,

@@ -127,7 +127,7 @@ function setKey(target: object, key: string, value: unknown): void {
 export async function readClusterSimulationFigures(
   store: FleetStore,
   clusterIds: readonly string[],
-): Promise<{ simulatedAt?: string; hosts: StateValue<typeof STATE.simulationLatest>['hosts'] } | undefined> {
+): Promise<SimulationFigures | undefined> {
   const [index, latest] = await Promise.all([
     readState(store, STATE.simulationIndex),
     readState(store, STATE.simulationLatest),
@@ -135,6 +135,9 @@ export async function readClusterSimulationFigures(
   if (index === undefined || (latest?.simulatedAt !== undefined && latest.simulatedAt > index.simulatedAt))
     return latest;
   const hosts: HostFigures = {};
+  const clusters: Record<string, unknown> = {};
+  const vmDowntimeHoursPerYear: Record<string, unknown> = {};
+  const lostReplicaSets: Record<string, unknown> = {};
   const lists = await Promise.all(
     clusterIds.map((id) =>
       store.listMeta<unknown>(`${STATE.simulationCluster.prefix}${clusterPartSuffix(id, 0).replace(/\d+$/, '')}`),
@@ -143,8 +146,12 @@ export async function readClusterSimulationFigures(
   for (const { key, value: raw } of lists.flat()) {
     const value = parseState(STATE.simulationCluster.key(key.slice(STATE.simulationCluster.prefix.length)), raw);
     if (value.runId !== index.runId) continue;
-    for (const [id, figures] of Object.entries(value.hosts))
-      Object.defineProperty(hosts, id, { value: figures, enumerable: true, writable: true, configurable: true });
+    // The availability figures too, or the touched clusters' availability rules would read as unverified.
+    for (const [id, figures] of Object.entries(value.hosts)) setKey(hosts, id, figures);
+    if (value.cluster !== undefined) setKey(clusters, value.clusterId, value.cluster);
+    for (const [id, hours] of Object.entries(value.vmDowntimeHoursPerYear ?? {}))
+      setKey(vmDowntimeHoursPerYear, id, hours);
+    for (const [id, lost] of Object.entries(value.lostReplicaSets ?? {})) setKey(lostReplicaSets, id, lost);
   }
-  return { simulatedAt: index.simulatedAt, hosts };
+  return { simulatedAt: index.simulatedAt, hosts, clusters, vmDowntimeHoursPerYear, lostReplicaSets };
 }

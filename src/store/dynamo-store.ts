@@ -781,6 +781,10 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     return mergeItemsAndPages(byFingerprint.values(), paged);
   }
 
+  listUnverifiedFindings(): Promise<Finding[]> {
+    return this.listUnverified();
+  }
+
   /**
    * The unverified findings on rule pages: per profile and rule a head item names the generation of pages that
    * is current (`replaceUnverified` writes the pages first, then the head, then deletes the older ones).

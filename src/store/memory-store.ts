@@ -92,6 +92,10 @@ export class MemoryStore implements FleetStore {
     );
   }
 
+  async listUnverifiedFindings(): Promise<Finding[]> {
+    return [...this.unverifiedPages.values()].flat().flatMap(decodeUnverifiedPage);
+  }
+
   async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
     return (await this.listFindings()).filter((f) => f.resourceType === resourceType && f.resourceId === resourceId);
   }

@@ -37,18 +37,26 @@ export function createDynamoClient(target: ClientTarget = {}): DynamoDBClient {
 }
 
 /** Creates the table when missing (and enables TTL where the server supports it); waits until it is active. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { clusterIndex?: boolean } = {},
+): Promise<void> {
+  const clusterIndex = options.clusterIndex ?? true;
   try {
     const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (out.Table?.TableStatus === 'ACTIVE') {
-      if (!(out.Table.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === TABLE.clusterIndex.name))
+      if (
+        clusterIndex &&
+        !(out.Table.GlobalSecondaryIndexes ?? []).some((i) => i.IndexName === TABLE.clusterIndex.name)
+      )
         await addClusterIndex(client, tableName);
       return;
     }
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
     try {
-      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      await client.send(new CreateTableCommand(createTableInput(tableName, { clusterIndex })));
     } catch (createErr) {
       // Another process created it between our describe and create.
       if ((createErr as Error).name !== 'ResourceInUseException') throw createErr;

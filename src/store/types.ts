@@ -45,7 +45,15 @@ export interface FleetStore {
   replaceUnverified?(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void>;
   /** Deletes finding items (ones that became unverified and moved to their rule's pages). Goes with `replaceUnverified`. */
   deleteFindings?(findings: readonly Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>[]): Promise<void>;
-  /** One resource's findings (one Query on DynamoDB). Optional: callers fall back to filtering `listFindings`. */
+  /**
+   * The unverified findings kept on rule pages (the store's side of `replaceUnverified`), without the finding items:
+   * what a reader of single resources' items (`listResourceFindings`) merges in to see every finding.
+   */
+  listUnverifiedFindings?(): Promise<Finding[]>;
+  /**
+   * One resource's finding items (one Query on DynamoDB), not its findings on unverified pages
+   * (`listUnverifiedFindings`). Optional: callers fall back to filtering `listFindings`.
+   */
   listResourceFindings?(resourceType: string, resourceId: string): Promise<Finding[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
