@@ -94,6 +94,16 @@ export interface SimulationFigures {
  * `simulation/latest` item.
  */
 export async function readSimulationFigures(store: FleetStore): Promise<SimulationFigures | undefined> {
+  return readFiguresOf(store, async () => (await listState(store, STATE.simulationCluster)).map((e) => e.value));
+}
+
+type ClusterEntry = StateValue<typeof STATE.simulationCluster>;
+
+/** The newer stored form's figures, the per-cluster entries read by `entries` when they are the newer. */
+async function readFiguresOf(
+  store: FleetStore,
+  entries: () => Promise<ClusterEntry[]>,
+): Promise<SimulationFigures | undefined> {
   const [index, latest] = await Promise.all([
     readState(store, STATE.simulationIndex),
     readState(store, STATE.simulationLatest),
@@ -104,7 +114,7 @@ export async function readSimulationFigures(store: FleetStore): Promise<Simulati
   const clusters: Record<string, unknown> = {};
   const vmDowntimeHoursPerYear: Record<string, unknown> = {};
   const lostReplicaSets: Record<string, unknown> = {};
-  for (const { value } of await listState(store, STATE.simulationCluster)) {
+  for (const value of await entries()) {
     if (value.runId !== index.runId) continue;
     for (const [id, figures] of Object.entries(value.hosts)) setKey(hosts, id, figures);
     if (value.cluster !== undefined) setKey(clusters, value.clusterId, value.cluster);
@@ -128,30 +138,17 @@ export async function readClusterSimulationFigures(
   store: FleetStore,
   clusterIds: readonly string[],
 ): Promise<SimulationFigures | undefined> {
-  const [index, latest] = await Promise.all([
-    readState(store, STATE.simulationIndex),
-    readState(store, STATE.simulationLatest),
-  ]);
-  if (index === undefined || (latest?.simulatedAt !== undefined && latest.simulatedAt > index.simulatedAt))
-    return latest;
-  const hosts: HostFigures = {};
-  const clusters: Record<string, unknown> = {};
-  const vmDowntimeHoursPerYear: Record<string, unknown> = {};
-  const lostReplicaSets: Record<string, unknown> = {};
-  const lists = await Promise.all(
-    clusterIds.map((id) =>
-      store.listMeta<unknown>(`${STATE.simulationCluster.prefix}${clusterPartSuffix(id, 0).replace(/\d+$/, '')}`),
-    ),
-  );
-  for (const { key, value: raw } of lists.flat()) {
-    const value = parseState(STATE.simulationCluster.key(key.slice(STATE.simulationCluster.prefix.length)), raw);
-    if (value.runId !== index.runId) continue;
-    // The availability figures too, or the touched clusters' availability rules would read as unverified.
-    for (const [id, figures] of Object.entries(value.hosts)) setKey(hosts, id, figures);
-    if (value.cluster !== undefined) setKey(clusters, value.clusterId, value.cluster);
-    for (const [id, hours] of Object.entries(value.vmDowntimeHoursPerYear ?? {}))
-      setKey(vmDowntimeHoursPerYear, id, hours);
-    for (const [id, lost] of Object.entries(value.lostReplicaSets ?? {})) setKey(lostReplicaSets, id, lost);
-  }
-  return { simulatedAt: index.simulatedAt, hosts, clusters, vmDowntimeHoursPerYear, lostReplicaSets };
+  // Every figure of those clusters, the availability ones too, or their availability rules would read unverified.
+  return readFiguresOf(store, async () => {
+    const lists = await Promise.all(
+      clusterIds.map((id) =>
+        store.listMeta<unknown>(`${STATE.simulationCluster.prefix}${clusterPartSuffix(id, 0).replace(/\d+$/, '')}`),
+      ),
+    );
+    return lists
+      .flat()
+      .map(({ key, value }) =>
+        parseState(STATE.simulationCluster.key(key.slice(STATE.simulationCluster.prefix.length)), value),
+      );
+  });
 }
