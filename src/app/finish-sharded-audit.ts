@@ -10,6 +10,7 @@ import { getJson } from '../store/s3-json';
 import type { FleetStore } from '../store/types';
 import { readAuditPart, type AuditPart } from './audit-shard-files';
 import { readAuditBaseline, recordAudit } from './record-audit';
+import { forEachLimit } from '../store/batch';
 
 export interface ShardedAuditDeps {
   store: FleetStore;
@@ -26,9 +27,11 @@ async function readParts(runId: string, deps: ShardedAuditDeps): Promise<AuditPa
   const listKey = runKeys.clusterList(runId);
   const items = readClusterList(await getJson(deps.s3, deps.bucket, listKey), listKey);
   const rulesById = new Map(deps.rules.map((r) => [r.id, r]));
-  const parts: AuditPart[] = [];
-  for (let i = 0; i < items.length; i += READS_IN_FLIGHT) {
-    const batch = items.slice(i, i + READS_IN_FLIGHT).map(async ({ clusterId }) => {
+  const parts: AuditPart[] = new Array(items.length);
+  await forEachLimit(
+    items.map((item, i) => [item.clusterId, i] as const),
+    READS_IN_FLIGHT,
+    async ([clusterId, i]) => {
       const key = runKeys.auditPart(runId, clusterId);
       // Every listed shard must have reported: merging without one would resolve all of its findings.
       const part = readAuditPart(
@@ -39,10 +42,9 @@ async function readParts(runId: string, deps: ShardedAuditDeps): Promise<AuditPa
         rulesById,
       );
       if (part.shard !== clusterId) throw new Error(`${key} holds shard ${part.shard}, not ${clusterId}`);
-      return part;
-    });
-    parts.push(...(await Promise.all(batch)));
-  }
+      parts[i] = part;
+    },
+  );
   return parts;
 }
 

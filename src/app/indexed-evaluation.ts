@@ -18,6 +18,7 @@ import { readState, STATE } from '../store/state-keys';
 import type { ClusterRead, FleetStore, IndexedFleetReads, PutEventsResult, RefreshedEntity } from '../store/types';
 import { readClusterSimulationFigures } from './simulation-state';
 import { storeChangedFindings } from './store-findings';
+import { forEachLimit } from '../store/batch';
 import { mergeItemsAndPages } from '../store/unverified-pages';
 
 /** Why an evaluation read the whole table after all (logged by the evaluate function). */
@@ -243,13 +244,4 @@ async function evaluateAround(
 async function listResourceFindings(store: FleetStore, type: ResourceType, id: string): Promise<Finding[]> {
   if (store.listResourceFindings) return store.listResourceFindings(type, id);
   return (await store.listFindings()).filter((f) => f.resourceType === type && f.resourceId === id);
-}
-
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
 }
