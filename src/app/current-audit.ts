@@ -31,14 +31,13 @@ export async function ensureCurrentAudit(
       : record.fleet === undefined
         ? 'the stored audit predates fleet marks'
         : 'the fleet changed since the last audit';
-  await runAudit(store, {
+  const { stamp } = await runAudit(store, {
     profile: (record?.profile ?? 'scg') as Profile,
     full: true,
     fleet,
     ...(opts.rulesDir !== undefined && { rulesDir: opts.rulesDir }),
     ...(opts.now !== undefined && { now: opts.now }),
   });
-  const fresh = await readState(store, STATE.auditLatest);
-  if (fresh === undefined) throw new Error('the audit ran but stored no run record');
-  return { stamp: auditStampOf(fresh), auditedBecause: because, fleet };
+  if (stamp === undefined) throw new Error('the audit ran but stored no run record');
+  return { stamp, auditedBecause: because, fleet };
 }

@@ -775,21 +775,17 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         ),
         this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item))),
       ]),
-      this.listUnverified(),
+      this.listUnverifiedFindings(),
     ]);
     for (const f of legacy) if (!byFingerprint.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
     return mergeItemsAndPages(byFingerprint.values(), paged);
-  }
-
-  listUnverifiedFindings(): Promise<Finding[]> {
-    return this.listUnverified();
   }
 
   /**
    * The unverified findings on rule pages: per profile and rule a head item names the generation of pages that
    * is current (`replaceUnverified` writes the pages first, then the head, then deletes the older ones).
    */
-  private async listUnverified(): Promise<Finding[]> {
+  async listUnverifiedFindings(): Promise<Finding[]> {
     const heads: UnverifiedHead[] = [];
     const pages = new Map<string, string>();
     await this.queryPartition(UNVERIFIED_PK, (item) => {
@@ -896,17 +892,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       ),
     );
     await this.putFindings(legacy.filter((f) => !partitioned.has(f.fingerprint)));
-    await forEachLimit(legacy, this.writeConcurrency, async (f) => {
-      await withRetry(this.ctx.retry, () =>
-        this.options.client.send(
-          new DeleteItemCommand({
-            TableName: this.tableName,
-            Key: { pk: { S: FINDINGS_PK }, sk: { S: f.fingerprint } },
-          }),
-        ),
-      );
-      this.stats.writeRequests++;
-    });
+    await this.deleteKeys(legacy.map((f) => ({ pk: FINDINGS_PK, sk: f.fingerprint })));
     return { moved: legacy.length };
   }
 

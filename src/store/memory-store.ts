@@ -85,10 +85,9 @@ export class MemoryStore implements FleetStore {
   }
 
   async listFindings(): Promise<Finding[]> {
-    const paged = [...this.unverifiedPages.values()].flat().flatMap(decodeUnverifiedPage);
     return mergeItemsAndPages(
       [...this.findings.values()].map((f) => structuredClone(f)),
-      paged,
+      await this.listUnverifiedFindings(),
     );
   }
 
