@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { emptyFleet, fleetToJson, type HostView, type SnapshotEvidence, type VmView } from '../model/fleet';
-import type { Perimeter } from '../model/perimeter';
+import { fleetFromJson, FleetJsonSchema, fleetToJson, type FleetJson, type SnapshotEvidence } from '../model/fleet';
+import { refuseRunFile } from '../model/run-files';
 import type { ResourceType } from '../model/finding';
 import type { FleetSlice, ShardEvaluation } from '../engine/sharded-audit';
 import type { FactValue, LoadedRule, RuleHit } from '../engine/types';
@@ -20,7 +20,7 @@ export interface AuditSliceFile {
   simulated: boolean;
   hostIds: string[];
   vmIds: string[];
-  fleet: ReturnType<typeof fleetToJson>;
+  fleet: FleetJson;
   snapshotEvidence: [string, SnapshotEvidence][];
 }
 
@@ -36,7 +36,6 @@ export function auditSliceFile(slice: FleetSlice, auditedAt: string, simulated: 
   };
 }
 
-const ById = z.array(z.looseObject({ id: z.string() }));
 const Evidence = z.object({ eventId: z.string(), time: z.string(), effect: z.enum(['removed', 'replaced']) });
 const AuditSliceSchema = z.object({
   shard: z.string().min(1),
@@ -44,26 +43,18 @@ const AuditSliceSchema = z.object({
   simulated: z.boolean(),
   hostIds: z.array(z.string()),
   vmIds: z.array(z.string()),
-  fleet: z.object({ hosts: ById, vms: ById, perimeters: ById }),
+  fleet: FleetJsonSchema,
   snapshotEvidence: z.array(z.tuple([z.string(), Evidence])),
 });
-
-function refuse(key: string, error: z.ZodError): never {
-  const issue = error.issues[0];
-  throw new Error(`${key}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}`);
-}
 
 export function readAuditSlice(
   value: unknown,
   key: string,
 ): { slice: FleetSlice; auditedAt: string; simulated: boolean } {
   const parsed = AuditSliceSchema.safeParse(value);
-  if (!parsed.success) refuse(key, parsed.error);
+  if (!parsed.success) refuseRunFile(key, parsed.error);
   const file = parsed.data;
-  const fleet = emptyFleet();
-  for (const h of file.fleet.hosts) fleet.hosts.set(h.id, h as unknown as HostView);
-  for (const v of file.fleet.vms) fleet.vms.set(v.id, v as unknown as VmView);
-  for (const p of file.fleet.perimeters) fleet.perimeters.set(p.id, p as unknown as Perimeter);
+  const fleet = fleetFromJson(file.fleet);
   if (file.snapshotEvidence.length > 0) fleet.snapshotEvidence = new Map(file.snapshotEvidence);
   return {
     slice: { shard: file.shard, fleet, hostIds: new Set(file.hostIds), vmIds: new Set(file.vmIds) },
@@ -140,7 +131,7 @@ export interface AuditPart extends ShardEvaluation {
 /** Reads a shard's evaluation back, its hits joined to the loaded rules; a rule this pack lacks is a version skew. */
 export function readAuditPart(value: unknown, key: string, rulesById: ReadonlyMap<string, LoadedRule>): AuditPart {
   const parsed = AuditPartSchema.safeParse(value);
-  if (!parsed.success) refuse(key, parsed.error);
+  if (!parsed.success) refuseRunFile(key, parsed.error);
   const file = parsed.data;
   const hits: RuleHit[] = file.hits.map(({ ruleId, evidence, ...hit }, i) => {
     const rule = rulesById.get(ruleId);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Host } from './host';
 import type { Vm } from './vm';
 import type { Perimeter } from './perimeter';
@@ -165,12 +166,35 @@ function inheritedPerimeter(fleet: Fleet, removedVms: ReadonlyMap<string, Lineag
   return undefined;
 }
 
-/** Plain JSON form of the fleet for `inventory --json` and reports: sorted, stable. */
-export function fleetToJson(fleet: Fleet): { hosts: HostView[]; vms: VmView[]; perimeters: Perimeter[] } {
+/** Plain JSON form of the fleet for `inventory --json`, reports and run files: sorted, stable. */
+export function fleetToJson(fleet: Fleet): FleetJson {
   const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     hosts: [...fleet.hosts.values()].sort(byId),
     vms: [...fleet.vms.values()].sort(byId),
     perimeters: [...fleet.perimeters.values()].sort(byId),
   };
+}
+
+export interface FleetJson {
+  hosts: HostView[];
+  vms: VmView[];
+  perimeters: Perimeter[];
+}
+
+const ById = z.array(z.looseObject({ id: z.string() }));
+
+/**
+ * What a run file's fleet is checked for on read: lists of entities with ids. Only this code writes run files
+ * (with `fleetToJson`), so the check catches a truncated or foreign file; it is not an ingest boundary.
+ */
+export const FleetJsonSchema = z.object({ hosts: ById, vms: ById, perimeters: ById });
+
+/** The fleet back from `fleetToJson`'s form, once `FleetJsonSchema` has checked it. */
+export function fleetFromJson(json: z.infer<typeof FleetJsonSchema>): Fleet {
+  const fleet = emptyFleet();
+  for (const h of json.hosts) fleet.hosts.set(h.id, h as unknown as HostView);
+  for (const v of json.vms) fleet.vms.set(v.id, v as unknown as VmView);
+  for (const p of json.perimeters) fleet.perimeters.set(p.id, p as unknown as Perimeter);
+  return fleet;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { emptyFleet, fleetToJson, type Fleet, type HostView, type VmView } from './fleet';
-import type { Perimeter } from './perimeter';
+import { fleetFromJson, FleetJsonSchema, fleetToJson, type Fleet, type FleetJson } from './fleet';
 import type { PlacementSegment, PlacementTimeline } from '../simulation/placement';
 
 /**
@@ -52,13 +51,19 @@ export interface ClusterItem {
 
 const ClusterListSchema = z.array(z.object({ clusterId: z.string().min(1), simulate: z.boolean() }));
 
+/**
+ * A run file that does not parse: its key, the first offending field and zod's message. Only this code writes
+ * run files, so this is a version skew or a damaged object, said plainly.
+ */
+export function refuseRunFile(key: string, error: z.ZodError): never {
+  const issue = error.issues[0];
+  throw new Error(`${key}: ${issue?.path.join('.') || 'file'}: ${issue?.message ?? 'invalid'}`);
+}
+
 /** Reads the shard list back (the finish step checks every shard reported); a bad file names its key and entry. */
 export function readClusterList(value: unknown, key: string): ClusterItem[] {
   const parsed = ClusterListSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${key}: ${issue?.path.join('.') || 'list'}: ${issue?.message ?? 'invalid shard list'}`);
-  }
+  if (!parsed.success) refuseRunFile(key, parsed.error);
   return parsed.data;
 }
 
@@ -66,7 +71,7 @@ export function readClusterList(value: unknown, key: string): ClusterItem[] {
 export interface ClusterWork {
   clusterId: string;
   window: { start: string; steps: number; stepSeconds: number };
-  fleet: ReturnType<typeof fleetToJson>;
+  fleet: FleetJson;
   placement: [string, PlacementSegment[]][];
 }
 
@@ -84,11 +89,10 @@ export function clusterWork(
   return { clusterId, window, fleet: fleetToJson(fleet), placement: entries };
 }
 
-const ById = z.array(z.looseObject({ id: z.string() }));
 const ClusterWorkSchema = z.object({
   clusterId: z.string().min(1),
   window: z.object({ start: z.string(), steps: z.number().int().positive(), stepSeconds: z.number().positive() }),
-  fleet: z.object({ hosts: ById, vms: ById, perimeters: ById }),
+  fleet: FleetJsonSchema,
   placement: z.array(
     z.tuple([z.string(), z.array(z.object({ fromStep: z.number().int(), hostId: z.string().nullable() }))]),
   ),
@@ -100,14 +104,7 @@ export function readClusterWork(
   key: string,
 ): { work: ClusterWork; fleet: Fleet; placement: PlacementTimeline } {
   const parsed = ClusterWorkSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${key}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid cluster work file'}`);
-  }
+  if (!parsed.success) refuseRunFile(key, parsed.error);
   const work = parsed.data as unknown as ClusterWork;
-  const fleet = emptyFleet();
-  for (const h of work.fleet.hosts) fleet.hosts.set(h.id, h as HostView);
-  for (const v of work.fleet.vms) fleet.vms.set(v.id, v as VmView);
-  for (const p of work.fleet.perimeters) fleet.perimeters.set(p.id, p as Perimeter);
-  return { work, fleet, placement: new Map(work.placement) };
+  return { work, fleet: fleetFromJson(parsed.data.fleet), placement: new Map(work.placement) };
 }
