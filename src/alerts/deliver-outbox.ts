@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readState, STATE, type StateKey, type StateValue, writeState } from '../store/state-keys';
-import type { FleetStore, OutboxMessage } from '../store/types';
+import { byCreation, type FleetStore, type OutboxMessage } from '../store/types';
 import type { SlackPoster } from './slack-poster';
 
 export interface DeliveryTiming {
@@ -91,10 +91,6 @@ function rateKey(webhookUrl: string): StateKey<WebhookPacing> {
   return STATE.webhookPacing.key(createHash('sha256').update(webhookUrl).digest('hex').slice(0, 32));
 }
 
-function byOrder(a: OutboxMessage, b: OutboxMessage): number {
-  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /** Slack's error text as we report it: one line, short, and without the webhook URL or its secret path. */
 function redacted(text: string, webhookUrl: string): string {
   let out = text.replace(/\s+/g, ' ').trim();
@@ -141,7 +137,7 @@ export async function deliverOutbox(store: FleetStore, options: DeliveryOptions)
   let failures = stored?.failures ?? 0;
 
   const report: DeliveryReport = { delivered: [], deadLettered: [], remaining: [], requests: 0 };
-  const queue = (await store.listOutbox()).sort(byOrder);
+  const queue = (await store.listOutbox()).sort(byCreation);
 
   const stop = (index: number, because: string) => {
     report.stoppedBecause = because;

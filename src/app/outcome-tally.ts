@@ -1,3 +1,5 @@
+import { compareText } from '../model/event-order';
+
 /**
  * Bounded bookkeeping of ignored and rejected records. A file of garbage lines gives one rejection per line, so
  * keeping them all made a 2 MB file cost 1 GB and a 142 MB `--json`: every record is counted, but only the first
@@ -46,7 +48,7 @@ export class BoundedCounts {
 
   /** Largest first, as a plain JSON object (own data properties only). */
   toJSON(): Record<string, number> {
-    return Object.fromEntries([...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+    return Object.fromEntries([...this.counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])));
   }
 }
 

@@ -26,6 +26,7 @@ import { round } from '../simulation/score';
 import { readTraceInside } from './trace-file';
 import type { AppAvailability } from '../simulation/availability';
 import { auditView } from '../simulation/audit-figures';
+import { compareText } from '../model/event-order';
 
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
@@ -112,7 +113,7 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
         : { ...app };
     }
   }
-  antiAffinity.sort((a, b) => (`${a.app}\0${a.role}\0${a.hostId}` < `${b.app}\0${b.role}\0${b.hostId}` ? -1 : 1));
+  antiAffinity.sort((a, b) => compareText(`${a.app}\0${a.role}\0${a.hostId}`, `${b.app}\0${b.role}\0${b.hostId}`));
   const sorted = <T>(rec: Record<string, T>) =>
     Object.fromEntries(
       Object.keys(rec)
@@ -249,7 +250,7 @@ export function fitForItem(
     (a, b) =>
       Number(b[1].score) - Number(a[1].score) ||
       Number(b[1].overloadedTimeFraction) - Number(a[1].overloadedTimeFraction) ||
-      (a[0] < b[0] ? -1 : 1),
+      compareText(a[0], b[0]),
   );
   const budget = MAX_STORED_BYTES - size({ ...lean, hosts: {}, warnings: [] }) - 200;
   const kept: (typeof essential)[number][] = [];

@@ -5,6 +5,7 @@ import { FACTS } from './facts/registry';
 import { factKey } from './fact-key';
 import { contextsOf, resourceName, resourcePlacement, type FleetIndex, type ResourceContext } from './fleet-index';
 import { compilePath, OPERATORS } from './operators';
+import { compareText } from '../model/event-order';
 import type {
   Condition,
   FactCondition,
@@ -267,7 +268,7 @@ export class CompiledRules {
       const slots = new FactSlots(type);
       const groups = new Map<string, RuleGroup>();
       for (const rule of rules.filter((r) => r.resourceType === type)) {
-        const key = JSON.stringify(Object.entries(rule.appliesTo).sort(([a], [b]) => (a < b ? -1 : 1)));
+        const key = JSON.stringify(Object.entries(rule.appliesTo).sort(([a], [b]) => compareText(a, b)));
         const group = getOrCreate(groups, key, () => ({
           applies: compileCondition(appliesCondition(rule.appliesTo), slots),
           rules: [],

@@ -1,6 +1,7 @@
 import { getOrCreate } from '../model/get-or-create';
 import type { ControlRef, Finding, ResourceType, Severity } from '../model/finding';
 import type { LoadedRule, RuleCoverage } from './types';
+import { byId } from '../model/event-order';
 
 /** How one rule came out on one resource in one audit. */
 export type Outcome = 'pass' | 'fail' | 'waived' | 'notApplicable' | 'unverified';
@@ -114,7 +115,7 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
   const sets = new Map<readonly string[], number>();
   const evaluatedSets: string[][] = [];
   const rules: RuleCompliance[] = [];
-  for (const rule of [...input.rules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  for (const rule of [...input.rules].sort(byId)) {
     const cov = coverage.get(rule.id);
     const ids = cov?.resourceIds ?? [];
     let set = sets.get(ids);
@@ -183,9 +184,7 @@ function controlsOf(rules: readonly RuleCompliance[]): ControlCompliance[] {
   for (const c of byControl.values()) {
     c.status = c.fail > 0 ? 'fail' : c.unverified > 0 ? 'unverified' : c.pass + c.waived > 0 ? 'pass' : 'notApplicable';
   }
-  return [...byControl.values()].sort(
-    (a, b) => frameworkRank(a.framework) - frameworkRank(b.framework) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  return [...byControl.values()].sort((a, b) => frameworkRank(a.framework) - frameworkRank(b.framework) || byId(a, b));
 }
 
 function frameworkRank(f: string): number {

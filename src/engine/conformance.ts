@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { byId } from '../model/event-order';
 
 /**
  * The conformance table (rules/catalogue/conformance.json): one row per vSphere 8 SCG ESXi and VM control with the
@@ -114,7 +115,7 @@ export function coverage(table: ConformanceTable): FrameworkCoverage[] {
   }
   for (const row of table.stigOnly)
     if (!stig.has(row.stig)) stig.set(row.stig, { id: row.stig, status: row.status, rules: row.rules });
-  const stigRows = [...stig.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const stigRows = [...stig.values()].sort(byId);
   return [
     { framework: 'vsphere-8-scg', counts: count(scg.map((r) => r.status)), controls: scg },
     { framework: 'disa-stig', counts: count(stigRows.map((r) => r.status)), controls: stigRows },

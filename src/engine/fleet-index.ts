@@ -7,6 +7,7 @@ import {
   type HostSimulation,
   type StoredAvailability,
 } from './facts/simulation-input';
+import { byId } from '../model/event-order';
 
 /**
  * Lookups every fact needs, built once per audit so per-resource facts stay O(neighbours), not O(fleet).
@@ -58,10 +59,6 @@ export function indexFleet(fleet: Fleet, simulationMeta?: unknown, auditedAt?: s
     hostPerimeters: new Map(),
     ...(auditedAt !== undefined && { auditedAt }),
   };
-}
-
-function byId(a: { id: string }, b: { id: string }): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -142,7 +139,7 @@ export function contextsOf(index: FleetIndex, type: ResourceType, only?: Readonl
       for (const p of index.fleet.perimeters.values()) if (keep(p.id)) out.push(perimeterContext(index, p));
       break;
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort(byId);
 }
 
 /** Where a resource sits (cluster, datacenter), shown beside its id in every output; {} when unknown. */

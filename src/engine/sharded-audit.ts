@@ -4,6 +4,7 @@ import type { ResourceType } from '../model/finding';
 import type { CompiledRules, Evaluation, Scope } from './compile';
 import { indexFleet } from './fleet-index';
 import type { RuleCoverage, RuleHit } from './types';
+import { compareText } from '../model/event-order';
 
 /**
  * A full audit split by cluster, so a fleet of any size is evaluated by many small workers (the workflow's
@@ -120,7 +121,7 @@ export function fleetSlices(fleet: Fleet): FleetSlice[] {
       }
     }
   }
-  return [...slices.values()].sort((a, b) => (a.shard < b.shard ? -1 : a.shard > b.shard ? 1 : 0));
+  return [...slices.values()].sort((a, b) => compareText(a.shard, b.shard));
 }
 
 /** One shard's evaluation and the summary the fleet-level rules need from it. */

@@ -51,3 +51,19 @@ export function compareIds(a: string, b: string): number {
   if (ra.length !== rb.length) return ra.length < rb.length ? -1 : 1;
   return a < b ? -1 : 1;
 }
+
+/**
+ * Plain text order (UTF-16 code units), 0 only for equal strings: a total order that, unlike `localeCompare`,
+ * does not depend on the machine's locale, so every listing and report sorts the same everywhere.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Entities (hosts, VMs, rules, controls) by id in text order: the tie-break of every listing. Event ids use
+ * `compareIds` instead, where digit runs count as numbers.
+ */
+export function byId(a: { readonly id: string }, b: { readonly id: string }): number {
+  return compareText(a.id, b.id);
+}

@@ -16,6 +16,7 @@ import {
   type Stamp,
   type WholeInventory,
 } from './entity-state';
+import { byId } from './event-order';
 
 export interface HostView extends Host {
   /** Time of the newest event applied to this host. */
@@ -168,7 +169,6 @@ function inheritedPerimeter(fleet: Fleet, removedVms: ReadonlyMap<string, Lineag
 
 /** Plain JSON form of the fleet for `inventory --json`, reports and run files: sorted, stable. */
 export function fleetToJson(fleet: Fleet): FleetJson {
-  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {
     hosts: [...fleet.hosts.values()].sort(byId),
     vms: [...fleet.vms.values()].sort(byId),

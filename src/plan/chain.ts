@@ -8,6 +8,7 @@ import { chooseTarget } from './choose-target';
 import { hostRefusal, roomRefusal } from './constraints';
 import type { Placement } from './placement';
 import type { PlanVm } from './problem';
+import { byId } from '../model/event-order';
 
 export interface ChainStep {
   vm: PlanVm;
@@ -21,8 +22,6 @@ export const DEFAULT_CHAIN_DEPTH = 2;
 
 /** Hosts looked at per VM: the best few by the target order; enough on real clusters, bounded on big fleets. */
 const MAX_HOSTS = 8;
-
-const byId = (a: PlanVm, b: PlanVm) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The VMs on a host that stand in `vm`'s way, those whose departure helps most first. */
 function blockers(placement: Placement, vm: PlanVm, hostId: string, refusal: string): PlanVm[] {
@@ -54,7 +53,7 @@ function roomHosts(placement: Placement, vm: PlanVm, accept: (hostId: string) =>
         placement.loads.get(h.id)!.vmIds.size,
       ],
     }))
-    .sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]! || a.key[2]! - b.key[2]! || (a.id < b.id ? -1 : 1))
+    .sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]! || a.key[2]! - b.key[2]! || byId(a, b))
     .slice(0, MAX_HOSTS)
     .map((h) => h.id);
 }

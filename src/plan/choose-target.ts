@@ -1,6 +1,7 @@
 import { moveRefusal } from './constraints';
 import { Placement } from './placement';
 import type { PlanVm } from './problem';
+import { compareText } from '../model/event-order';
 
 /** How full a host would be with the VM on it: the largest of its CPU-peak, memory and vCPU ratios. */
 export function fillAfter(placement: Placement, vm: PlanVm, hostId: string): number {
@@ -68,7 +69,7 @@ export function describeRefusals(vmIds: readonly string[], refusals: ReadonlyMap
       : `${vmIds.length} VMs tried (${vmIds.slice(0, 3).join(', ')}${vmIds.length > 3 ? ', …' : ''})`;
   if (refusals.size === 0) return `${who}: no other host to consider`;
   const parts = [...refusals]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .slice(0, 5)
     .map(([reason, n]) => `${n} × ${reason}`);
   return `${who}: no host takes them (${parts.join(', ')})`;

@@ -10,6 +10,7 @@ import { moveRefusal } from './constraints';
 import { Placement } from './placement';
 import type { PlanGoal, PlanMove, PlanProblem, PlanVm, Unresolved, Violation } from './problem';
 import { findViolations, violationKey } from './violations';
+import { byId } from '../model/event-order';
 
 export interface PlanOptions {
   goal: PlanGoal;
@@ -44,8 +45,6 @@ function weight(placement: Placement, vm: PlanVm): number {
     (vm.peakHour !== undefined ? 0.01 : 0)
   );
 }
-
-const byId = (a: PlanVm, b: PlanVm) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** VMs whose move could clear the violation, best first, and which hosts they may go to. */
 function candidates(placement: Placement, v: Violation): { vms: PlanVm[]; accept?: (hostId: string) => boolean } {
@@ -214,7 +213,7 @@ function balance(placement: Placement, moves: PlanMove[], maxMoves: number): voi
     while (moves.length < maxMoves && hosts.length > 1) {
       const ranked = hosts
         .map((h) => ({ id: h.id, r: peakRatio(placement, h.id) }))
-        .sort((a, b) => b.r - a.r || (a.id < b.id ? -1 : 1));
+        .sort((a, b) => b.r - a.r || byId(a, b));
       const busiest = ranked[0]!;
       let best: { vm: PlanVm; to: string; after: number } | undefined;
       for (const id of placement.loads.get(busiest.id)!.vmIds) {
@@ -276,7 +275,7 @@ function saveEnergy(placement: Placement, moves: PlanMove[], maintenance: string
               ? -1
               : Math.max(peakRatio(current, h.id), current.loads.get(h.id)!.memMiB / Math.max(1, h.memMiB)),
         }))
-        .sort((a, b) => a.fill - b.fill || (a.id < b.id ? -1 : 1));
+        .sort((a, b) => a.fill - b.fill || byId(a, b));
       let committed = false;
       for (const candidate of ranked) {
         const trial = current.clone();

@@ -7,6 +7,7 @@ import { chooseTarget } from './choose-target';
 import { moveRefusal } from './constraints';
 import { Placement } from './placement';
 import type { PlanMove, PlanProblem } from './problem';
+import { compareText } from '../model/event-order';
 
 export interface ReplayFailure {
   step: number;
@@ -43,7 +44,7 @@ export function orderAssignment(
   const placement = new Placement(problem);
   const pending = [...target]
     .filter(([vmId, hostId]) => placement.hostOf.get(vmId) !== hostId)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+    .sort(([a], [b]) => compareText(a, b));
   const moves: PlanMove[] = [];
   const staged = new Set<string>();
   const step = (vmId: string, toHostId: string, reason: string) => {

@@ -4,6 +4,7 @@
  * stored result and `--what-if` cannot disagree with the simulation's own tables.
  */
 import type { SimulationResult } from './result';
+import { compareText } from '../model/event-order';
 
 /** A replica set (one app and role) whose every running replica is on one host: it goes down with that host. */
 export interface LostReplicaSet {
@@ -45,7 +46,7 @@ export function lostReplicaSets(result: SimulationResult): Record<string, LostRe
       for (const g of byApp.get(app) ?? [])
         if (g.hosts.size === 1 && g.hosts.has(hostId)) lost.push({ app, role: g.role, vms: [...g.vms].sort() });
     if (lost.length > 0)
-      out.push([hostId, lost.sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : a.role < b.role ? -1 : 1))]);
+      out.push([hostId, lost.sort((a, b) => compareText(a.app, b.app) || compareText(a.role, b.role))]);
   }
   return Object.fromEntries(out);
 }

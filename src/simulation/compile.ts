@@ -9,6 +9,7 @@ import { DEFAULT_COEFFICIENTS, isEmulatedNic, type PerformanceCoefficients } fro
 import type { PlacementTimeline } from './placement';
 import type { Trace } from './trace';
 import { fillFromProfile, fillFromTrace, type BumpCache, type StepClock } from './workload';
+import { byId } from '../model/event-order';
 
 export class SimulationInputError extends Error {
   override readonly name = 'SimulationInputError';
@@ -64,10 +65,6 @@ const NO_CLUSTER = '(no cluster)';
 
 export function clusterOf(host: Pick<HostView, 'cluster'>): string {
   return host.cluster ?? NO_CLUSTER;
-}
-
-function byId<T extends { id: string }>(a: T, b: T): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet {

@@ -5,6 +5,7 @@ import type { SimulationResult } from './result';
 import type { ClusterAvailabilityDelta, ScoreDelta, WhatIfReport } from './what-if';
 import { textTable } from '../report/formats/fit-table';
 import { DEFAULT_TABLE_WIDTH } from '../report/formats/table';
+import { compareText } from '../model/event-order';
 
 const plain = { style: { head: [] as string[], border: [] as string[] } };
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
@@ -34,7 +35,7 @@ export function formatSimulation(r: SimulationResult, top = 15, width = DEFAULT_
   out.push(summary.toString());
 
   const hosts = Object.entries(r.hosts)
-    .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+    .sort((a, b) => b[1].score - a[1].score || compareText(a[0], b[0]))
     .slice(0, top);
   if (hosts.length > 0) {
     const rows = hosts.map(([id, h]) => [
@@ -72,7 +73,7 @@ export function formatSimulation(r: SimulationResult, top = 15, width = DEFAULT_
   }
 
   const apps = Object.entries(r.apps)
-    .sort((a, b) => b[1].expectedDowntimeHoursPerYear - a[1].expectedDowntimeHoursPerYear || (a[0] < b[0] ? -1 : 1))
+    .sort((a, b) => b[1].expectedDowntimeHoursPerYear - a[1].expectedDowntimeHoursPerYear || compareText(a[0], b[0]))
     .slice(0, top);
   if (apps.length > 0) {
     const rows = apps.map(([id, a]) => [

@@ -4,6 +4,7 @@
  * multiplies by its weight (SCORE_WEIGHTS); the score is the sum.
  */
 import { SCORE_WEIGHTS, type ScoreComponent } from './coefficients';
+import { compareText } from '../model/event-order';
 
 export interface ScoreReason {
   component: ScoreComponent;
@@ -99,7 +100,7 @@ export function scoreOf(input: ScoreInput, subject: 'host' | 'vm'): { score: num
     score += points;
     reasons.push({ component, weight, value: round(value, 4), points, detail: detailOf(input, component, subject) });
   }
-  if (reasons.length > 1) reasons.sort((a, b) => b.points - a.points || (a.component < b.component ? -1 : 1));
+  if (reasons.length > 1) reasons.sort((a, b) => b.points - a.points || compareText(a.component, b.component));
   return { score: Math.min(100, Math.round(score * 10) / 10), reasons };
 }
 

@@ -9,6 +9,7 @@ import { clusterOf, SimulationInputError } from './compile';
 import type { FleetSummary, SimulationResult } from './result';
 import { clusterAvailabilityFigures, type ClusterAvailabilityFigures } from './availability-figures';
 import type { WhatIfChange } from './scenario';
+import { byId, compareText } from '../model/event-order';
 
 export interface AppliedWhatIf {
   fleet: Fleet;
@@ -80,10 +81,7 @@ export function applyWhatIf(input: Fleet, changes: readonly WhatIfChange[]): App
       case 'consolidate': {
         const members = [...fleet.hosts.values()]
           .filter((h) => clusterOf(h) === change.cluster && h.maintenanceMode !== true)
-          .sort(
-            (a, b) =>
-              capacityKey(b) - capacityKey(a) || (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || (a.id < b.id ? -1 : 1),
-          );
+          .sort((a, b) => capacityKey(b) - capacityKey(a) || (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || byId(a, b));
         if (members.length === 0)
           throw new SimulationInputError(
             `what-if change ${at + 1}: no in-service host in cluster ${JSON.stringify(change.cluster)}`,
@@ -119,7 +117,7 @@ function evacuate(fleet: Fleet, hostIds: readonly string[]): string[] {
   }
   const movers = [...fleet.vms.values()]
     .filter((vm) => vm.hostId !== undefined && leaving.has(vm.hostId))
-    .sort((a, b) => (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => (b.memoryMiB ?? 0) - (a.memoryMiB ?? 0) || byId(a, b));
   for (const vm of movers) {
     const from = fleet.hosts.get(vm.hostId!)!;
     const targets = [...fleet.hosts.values()].filter(
@@ -131,7 +129,7 @@ function evacuate(fleet: Fleet, hostIds: readonly string[]): string[] {
     }
     const free = (h: HostView) => (h.memoryMiB ?? Number.POSITIVE_INFINITY) - (used.get(h.id) ?? 0);
     const need = vm.memoryMiB ?? 0;
-    const byFree = targets.sort((a, b) => free(b) - free(a) || (a.id < b.id ? -1 : 1));
+    const byFree = targets.sort((a, b) => free(b) - free(a) || byId(a, b));
     const fitting = byFree.find((h) => free(h) >= need);
     const to = fitting ?? byFree[0]!;
     if (!fitting)
@@ -251,7 +249,7 @@ export function compareResults(
       };
     })
     .filter((h) => h.delta !== 0 || h.overloadedTimeFraction.delta !== 0)
-    .sort((x, y) => Math.abs(y.delta ?? 100) - Math.abs(x.delta ?? 100) || (x.hostId < y.hostId ? -1 : 1));
+    .sort((x, y) => Math.abs(y.delta ?? 100) - Math.abs(x.delta ?? 100) || compareText(x.hostId, y.hostId));
   const vms = Object.keys(after.vms)
     .sort()
     .map((vmId) => ({
@@ -261,6 +259,6 @@ export function compareResults(
       ...delta(before.vms[vmId]?.score, after.vms[vmId]!.score),
     }))
     .filter((v) => v.delta !== 0 || v.hostBefore !== v.hostAfter)
-    .sort((x, y) => Math.abs(y.delta ?? 100) - Math.abs(x.delta ?? 100) || (x.vmId < y.vmId ? -1 : 1));
+    .sort((x, y) => Math.abs(y.delta ?? 100) - Math.abs(x.delta ?? 100) || compareText(x.vmId, y.vmId));
   return { changes, notes, fleet, hosts, vms, clusters: compareClusterAvailability(before, after) };
 }

@@ -1,6 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compareText } from '../model/event-order';
 
 export type WalkEntry =
   /** `named`: the path was given itself, not found by walking a directory (a named file is always read). */
@@ -64,7 +65,7 @@ export class FileWalker {
       };
       return;
     }
-    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    names.sort(compareText);
     const inside = new Map(ancestors).set(id, path);
     for (const name of names) {
       // Dot-files are editor and OS litter (.DS_Store, .swp) and Markdown files are notes next to exports

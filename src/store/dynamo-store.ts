@@ -83,16 +83,17 @@ import {
 } from './items';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { PartialPutError } from './partial-put-error';
-import type {
-  ClusterRead,
-  CompactionResult,
-  FleetStore,
-  IndexedFleetReads,
-  RefreshedEntity,
-  FutureEventRef,
-  OutboxMessage,
-  PurgeFutureResult,
-  PutEventsResult,
+import {
+  byCreation,
+  type ClusterRead,
+  type CompactionResult,
+  type FleetStore,
+  type IndexedFleetReads,
+  type RefreshedEntity,
+  type FutureEventRef,
+  type OutboxMessage,
+  type PurgeFutureResult,
+  type PutEventsResult,
 } from './types';
 import { withoutStampsAfter } from '../model/future-stamps';
 import { decodeUnverifiedPage, encodeUnverifiedPages, mergeItemsAndPages } from './unverified-pages';
@@ -941,7 +942,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   async listOutbox(): Promise<OutboxMessage[]> {
     const out: OutboxMessage[] = [];
     await this.queryPartition(OUTBOX_PK, (item) => out.push(readJson<OutboxMessage>(item)));
-    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+    return out.sort(byCreation);
   }
 
   async deleteOutbox(id: string): Promise<void> {

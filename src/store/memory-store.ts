@@ -5,7 +5,15 @@ import type { Finding } from '../model/finding';
 import { eventKey, keyString } from './items';
 import { decodeUnverifiedPage, encodeUnverifiedPages, mergeItemsAndPages } from './unverified-pages';
 import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
-import type { FleetStore, FutureEventRef, OutboxMessage, PurgeFutureResult, PutEventsResult } from './types';
+import { compareText } from '../model/event-order';
+import {
+  byCreation,
+  type FleetStore,
+  type FutureEventRef,
+  type OutboxMessage,
+  type PurgeFutureResult,
+  type PutEventsResult,
+} from './types';
 
 /** In-process store with the same semantics as the DynamoDB one; for unit tests and dry runs. */
 export class MemoryStore implements FleetStore {
@@ -122,7 +130,7 @@ export class MemoryStore implements FleetStore {
   async listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
     return [...this.meta.entries()]
       .filter(([k]) => k.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([key, value]) => ({ key, value: structuredClone(value) as T }));
   }
 
@@ -135,9 +143,7 @@ export class MemoryStore implements FleetStore {
   }
 
   async listOutbox(): Promise<OutboxMessage[]> {
-    return [...this.outbox.values()].sort((a, b) =>
-      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0,
-    );
+    return [...this.outbox.values()].sort(byCreation);
   }
 
   async deleteOutbox(id: string): Promise<void> {

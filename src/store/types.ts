@@ -3,6 +3,7 @@ import type { EntityState } from '../model/entity-state';
 import type { IndexPlacement } from './cluster-index';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
+import { byId, compareText } from '../model/event-order';
 
 export interface PutEventsResult {
   /** Events stored for the first time. */
@@ -23,6 +24,11 @@ export interface OutboxMessage {
   payload: Record<string, unknown>;
   /** Fingerprints the message announces, so a finding is announced once. */
   fingerprints: string[];
+}
+
+/** The order `listOutbox` returns and delivery keeps: oldest first, the id breaking ties. */
+export function byCreation(a: OutboxMessage, b: OutboxMessage): number {
+  return compareText(a.createdAt, b.createdAt) || byId(a, b);
 }
 
 /**
@@ -62,6 +68,7 @@ export interface FleetStore {
   /** Removes a meta entry (absent: nothing happens). Optional: callers fall back to overwriting it. */
   deleteMeta?(key: string): Promise<void>;
   enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void>;
+  /** Pending messages in `byCreation` order. */
   listOutbox(): Promise<OutboxMessage[]>;
   deleteOutbox(id: string): Promise<void>;
   /**

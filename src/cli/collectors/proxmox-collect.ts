@@ -3,6 +3,7 @@ import { parseNodeStatus, ProxmoxShapeError } from '../../sources/proxmox/node-s
 import { parseQemuConfig } from '../../sources/proxmox/qemu-config';
 import type { ProxmoxSnapshot } from '../../sources/proxmox/snapshot-events';
 import { ProxmoxApiError, proxmoxGet, type ProxmoxApiOptions } from './proxmox-api';
+import { byId, compareText } from '../../model/event-order';
 
 export interface CollectProxmoxOptions extends ProxmoxApiOptions {
   concurrency?: number;
@@ -83,9 +84,9 @@ export async function collectProxmox(opts: CollectProxmoxOptions): Promise<Proxm
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, tasks.length)) }, worker));
   // Answers arrive in any order; sort so a repeated collection yields the same events.
-  snapshot.nodes.sort((a, b) => (a.node < b.node ? -1 : 1));
-  snapshot.guests.sort((a, b) => (a.id < b.id ? -1 : 1));
-  snapshot.failures.sort((a, b) => (a.record < b.record ? -1 : 1));
+  snapshot.nodes.sort((a, b) => compareText(a.node, b.node));
+  snapshot.guests.sort(byId);
+  snapshot.failures.sort((a, b) => compareText(a.record, b.record));
   return snapshot;
 }
 

@@ -1,5 +1,6 @@
 import type { AuditResult } from '../../engine/audit-result';
 import type { Finding, Severity } from '../../model/finding';
+import { byId } from '../../model/event-order';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -61,7 +62,7 @@ function auditInvocation(result: AuditResult): { invocations: object[]; properti
  * then requires level `none`) and says what to collect.
  */
 export function formatSarif(result: AuditResult): string {
-  const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const rules = [...result.rules].sort(byId);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -5,6 +5,7 @@ import { fixFirstGroups } from './fix-first';
 import type { HeatmapHost, PerimeterViolation, ReportData, ReportFinding } from './report-data';
 import type { RunSummary } from './report-meta';
 import type { SimulationView } from './simulation-view';
+import { byId, compareText } from '../../model/event-order';
 
 export interface ReportInputs {
   generatedAt: string;
@@ -105,9 +106,7 @@ function heatmap(
     row.risk += RISK_WEIGHT[f.severity];
   }
   for (const row of rows.values()) row.bucket = bucketOf(row.risk);
-  return [...rows.values()].sort((a, b) =>
-    a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : b.risk - a.risk || (a.id < b.id ? -1 : 1),
-  );
+  return [...rows.values()].sort((a, b) => compareText(a.cluster, b.cluster) || b.risk - a.risk || byId(a, b));
 }
 
 function perimeterViolations(findings: readonly Finding[], fleet: Fleet): PerimeterViolation[] {
@@ -131,7 +130,7 @@ function perimeterViolations(findings: readonly Finding[], fleet: Fleet): Perime
       movements: evidenceMovements ?? vm?.movements ?? [],
     });
   }
-  return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.vmId < b.vmId ? -1 : 1));
+  return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.vmId, b.vmId));
 }
 
 /** The simulation stores ids only; people recognise hosts by name. */
@@ -189,7 +188,7 @@ export function buildReportData(inputs: ReportInputs): ReportData {
     heatmap: heatmap(findings, inputs.fleet, inputs.simulation),
     riskScale: { weights: { ...RISK_WEIGHT }, buckets: [...RISK_BUCKETS] },
     perimeterViolations: perimeterViolations(inputs.findings, inputs.fleet),
-    trend: [...inputs.trend].sort((a, b) => (a.at < b.at ? -1 : 1)),
+    trend: [...inputs.trend].sort((a, b) => compareText(a.at, b.at)),
   };
   if (inputs.simulation) data.simulation = withFleetNames(inputs.simulation, inputs.fleet);
   return data;

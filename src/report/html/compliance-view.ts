@@ -9,6 +9,7 @@ import {
   type OutcomeCounts,
 } from '../../engine/compliance';
 import { SEVERITIES, type Finding, type Severity } from '../../model/finding';
+import { compareText } from '../../model/event-order';
 
 /** The compliance view as report.json carries it: figures per framework, control and rule, and their trend. */
 export interface ComplianceView {
@@ -77,7 +78,7 @@ export function toUnverifiedView(findings: readonly Finding[]): UnverifiedView {
     bySeverity,
     collect: [...groups]
       .map(([hint, g]) => ({ hint, findings: g.findings, resources: g.resources.size, rules: [...g.rules].sort() }))
-      .sort((a, b) => b.findings - a.findings || (a.hint < b.hint ? -1 : 1)),
+      .sort((a, b) => b.findings - a.findings || compareText(a.hint, b.hint)),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Fleet } from '../../model/fleet';
 import { indexFleet } from '../../engine/fleet-index';
 import { perimeterExcursions, type Excursion } from '../../engine/perimeter-excursions';
+import { compareText } from '../../model/event-order';
 
 /** How far back the report lists excursions (issue 15 item 5): one quarter, like the trend's 90 runs of daily audits. */
 export const EXCURSION_WINDOW_DAYS = 90;
@@ -25,7 +26,7 @@ export function reportExcursions(fleet: Fleet, generatedAt: string): ReportExcur
     }
   }
   const newest = (e: ReportExcursion) => e.legs.at(-1)?.time ?? '';
-  return out.sort((a, b) => (newest(a) < newest(b) ? 1 : newest(a) > newest(b) ? -1 : a.vmId < b.vmId ? -1 : 1));
+  return out.sort((a, b) => compareText(newest(b), newest(a)) || compareText(a.vmId, b.vmId));
 }
 
 function toReportExcursion(vmId: string, vmName: string, e: Excursion): ReportExcursion {

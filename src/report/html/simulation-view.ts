@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppAvailability } from '../../simulation/availability';
 import type { ScoreComponent } from '../../simulation/coefficients';
 import type { FleetSummary, HostResult, SimulationResult } from '../../simulation/result';
+import { byId, compareText } from '../../model/event-order';
 
 /**
  * The part of the stored simulation the report draws. Read from store meta `simulation/latest`, which the
@@ -146,7 +147,7 @@ export function toSimulationView(raw: unknown, source = 'simulation/latest'): Si
 
   const hosts: ScoredEntity[] = Object.entries(s.hosts)
     .map(([id, h]) => ({ id, score: h.score, reasons: reasonsOf(h) }))
-    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => b.score - a.score || byId(a, b));
 
   const apps = Object.entries(s.apps);
   const downtime: SimulationView['downtime'] =
@@ -162,7 +163,7 @@ export function toSimulationView(raw: unknown, source = 'simulation/latest'): Si
             hoursPerYear: h.unavailability * HOURS_PER_YEAR,
           })),
         };
-  downtime.entries.sort((a, b) => b.hoursPerYear - a.hoursPerYear || (a.label < b.label ? -1 : 1));
+  downtime.entries.sort((a, b) => b.hoursPerYear - a.hoursPerYear || compareText(a.label, b.label));
   downtime.entries.splice(DOWNTIME_BARS);
 
   const view: SimulationView = {
