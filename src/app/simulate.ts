@@ -32,7 +32,6 @@ export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
 
 export const SIMULATION_LATEST_KEY = STATE.simulationLatest.key;
-export const SIMULATION_RUNS_PREFIX = STATE.simulationRuns.prefix;
 
 /** Simulates the whole fleet. Pure: no I/O, same input and seed → same result. */
 export function runSimulation(fleet: Fleet, opts: SimulationOptions = {}): SimulationResult {
@@ -383,9 +382,9 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   });
   if (opts.save === false) return { result, placementChanges };
   const now = opts.now ?? new Date().toISOString();
-  const runKey = `${SIMULATION_RUNS_PREFIX}${now}`;
+  const run = STATE.simulationRuns.key(now);
   await writeState(store, STATE.simulationLatest, fitForItem({ ...storedForm(result), simulatedAt: now }));
-  await writeState(store, STATE.simulationRuns.key(now), {
+  await writeState(store, run, {
     simulatedAt: now,
     window: result.window,
     seed: result.seed,
@@ -393,5 +392,5 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
     fleet: result.fleet,
     placementChanges,
   });
-  return { result, placementChanges, runKey };
+  return { result, placementChanges, runKey: run.key };
 }

@@ -14,7 +14,7 @@ export const CLUSTER_INDEX = { name: 'cluster-index', partitionKey: 'gpk', sortK
 /** Hosts with no cluster and their VMs, and VMs whose host is unknown; read per host (`begins_with` on `gsk`). */
 export const NO_CLUSTER_GPK = 'NOCLUSTER';
 export const PERIMETERS_GPK = 'PERIMETERS';
-export const MEMBER_SK = 'MEMBER';
+const MEMBER_SK = 'MEMBER';
 const CLUSTER_PREFIX = 'CLUSTER#';
 const MEMBERS_PREFIX = 'MEMBERS#';
 

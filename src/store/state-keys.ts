@@ -360,7 +360,3 @@ export async function listState<T>(store: FleetStore, f: StateFamily<T>): Promis
   const entries = await store.listMeta<unknown>(f.prefix);
   return entries.map(({ key, value }) => ({ key, value: parseState(f.key(key.slice(f.prefix.length)), value) }));
 }
-
-export async function deleteState(store: FleetStore, k: StateKey<unknown>): Promise<void> {
-  if (store.deleteMeta !== undefined) await store.deleteMeta(k.key);
-}

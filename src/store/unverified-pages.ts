@@ -36,7 +36,7 @@ const RULE_FIELDS = [
 const INTERNED = ['evidence', 'verify', 'cluster', 'datacenter', 'firstSeen', 'lastSeen', 'status', 'resourceType'];
 const INTERNED_SET = new Set(INTERNED);
 /** Characters of JSON per page: at most 3 bytes each in UTF-8, so a page stays under DynamoDB's 400 KB item limit. */
-export const PAGE_CHARS = 100_000;
+const PAGE_CHARS = 100_000;
 
 /** One rule's unverified findings as pages of at most `PAGE_CHARS` characters of JSON each (none when empty). */
 export function encodeUnverifiedPages(findings: readonly Finding[], pageChars = PAGE_CHARS): string[] {

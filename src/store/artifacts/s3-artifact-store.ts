@@ -3,7 +3,7 @@ import { putText } from '../s3-json';
 import { type ArtifactFile, type ArtifactStore, artifactText, checkArtifactName } from './artifact-store';
 
 /** Private bucket: the link opens the object in the S3 console for someone signed in to the account. */
-export function consoleUrl(bucket: string, key: string): string {
+function consoleUrl(bucket: string, key: string): string {
   return `https://console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?prefix=${encodeURIComponent(key)}`;
 }
 
