@@ -3,25 +3,33 @@ import type { EntityState, Stamp } from './entity-state';
 const after = (stamp: Stamp | undefined, cutoffMs: number): boolean =>
   stamp !== undefined && Date.parse(stamp.time) > cutoffMs;
 
+type StampedValues = EntityState['fields'];
+
+/** The values of a field map (fields or lineage) written at or before the cutoff, and whether any was not. */
+function stampedBefore(source: StampedValues, cutoffMs: number): { values: StampedValues; dropped: boolean } {
+  let dropped = false;
+  const values: StampedValues = {};
+  for (const [path, field] of Object.entries(source)) {
+    if (after(field.s, cutoffMs)) dropped = true;
+    else values[path] = field;
+  }
+  return { values, dropped };
+}
+
 /**
  * The state without anything written by events dated after `cutoffMs` (the clock-skew policy's limit), and
  * whether anything was dropped. A snapshot folded before the policy existed can hold such stamps; left in,
  * they would win every later comparison. Values they overwrote come back from the event items still stored.
  */
 export function withoutStampsAfter(state: EntityState, cutoffMs: number): { state: EntityState; changed: boolean } {
-  let changed = false;
-  const fields: EntityState['fields'] = {};
-  for (const [path, field] of Object.entries(state.fields)) {
-    if (after(field.s, cutoffMs)) changed = true;
-    else fields[path] = field;
-  }
+  const kept = stampedBefore(state.fields, cutoffMs);
+  let changed = kept.dropped;
+  const fields = kept.values;
   let lineage: EntityState['lineage'];
   if (state.lineage) {
-    lineage = {};
-    for (const [path, field] of Object.entries(state.lineage)) {
-      if (after(field.s, cutoffMs)) changed = true;
-      else lineage[path] = field;
-    }
+    const keptLineage = stampedBefore(state.lineage, cutoffMs);
+    if (keptLineage.dropped) changed = true;
+    lineage = keptLineage.values;
   }
   const movements = state.movements.filter((m) => Date.parse(m.time) <= cutoffMs);
   if (movements.length !== state.movements.length) changed = true;
