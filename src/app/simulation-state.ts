@@ -1,6 +1,6 @@
 import { clusterFile } from '../model/run-files';
 import type { SimulationResult } from '../simulation/result';
-import { listState, parseState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
+import { listState, readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { storedForm } from './simulate';
 
@@ -15,9 +15,14 @@ export const HOSTS_PER_PART = 200;
 /** VMs per part of a cluster's downtime figures: about 40 bytes each, so a part stays near 160 KB. */
 export const VMS_PER_PART = 4000;
 
-/** The key suffix of one part of a cluster's entry; `clusterFile` keeps it short and plain whatever the id. */
+/** What every part of a cluster's entry starts with; `clusterFile` keeps it short and plain whatever the id. */
+function clusterPartsPrefix(clusterId: string): string {
+  return `${clusterFile(clusterId).replace(/\.json$/, '')}#`;
+}
+
+/** The key suffix of one part of a cluster's entry. */
 export function clusterPartSuffix(clusterId: string, part: number): string {
-  return `${clusterFile(clusterId).replace(/\.json$/, '')}#${String(part).padStart(4, '0')}`;
+  return `${clusterPartsPrefix(clusterId)}${String(part).padStart(4, '0')}`;
 }
 
 /**
@@ -141,14 +146,8 @@ export async function readClusterSimulationFigures(
   // Every figure of those clusters, the availability ones too, or their availability rules would read unverified.
   return readFiguresOf(store, async () => {
     const lists = await Promise.all(
-      clusterIds.map((id) =>
-        store.listMeta<unknown>(`${STATE.simulationCluster.prefix}${clusterPartSuffix(id, 0).replace(/\d+$/, '')}`),
-      ),
+      clusterIds.map((id) => listState(store, STATE.simulationCluster, clusterPartsPrefix(id))),
     );
-    return lists
-      .flat()
-      .map(({ key, value }) =>
-        parseState(STATE.simulationCluster.key(key.slice(STATE.simulationCluster.prefix.length)), value),
-      );
+    return lists.flat().map(({ value }) => value);
   });
 }

@@ -355,8 +355,12 @@ export async function writeState<T>(store: FleetStore, k: StateKey<T>, value: T)
   await store.putMeta(k.key, parseState(k, value));
 }
 
-/** Every entry of a family, sorted by key. */
-export async function listState<T>(store: FleetStore, f: StateFamily<T>): Promise<{ key: string; value: T }[]> {
-  const entries = await store.listMeta<unknown>(f.prefix);
+/** Every entry of a family, sorted by key; with `within`, only those whose suffix starts with it. */
+export async function listState<T>(
+  store: FleetStore,
+  f: StateFamily<T>,
+  within = '',
+): Promise<{ key: string; value: T }[]> {
+  const entries = await store.listMeta<unknown>(f.prefix + within);
   return entries.map(({ key, value }) => ({ key, value: parseState(f.key(key.slice(f.prefix.length)), value) }));
 }

@@ -3,6 +3,7 @@ import { MemoryStore } from '../../src/store/memory-store';
 import { listState, readState, STATE, StateShapeError, writeState } from '../../src/store/state-keys';
 import { runAudit } from '../../src/app/audit';
 import {
+  readClusterSimulationFigures,
   readSimulationFigures,
   storeClusterSimulations,
   HOSTS_PER_PART,
@@ -103,6 +104,25 @@ describe('per-cluster simulation state', () => {
     await store.putMeta(stale.key, { ...stale.value, runId: 'run-2', hosts: { 'esx-new': { score: 1 } } });
     const figures = await readSimulationFigures(store);
     expect(Object.keys(figures?.hosts ?? {}).sort()).toEqual(['esx-1', 'esx-3']);
+  });
+
+  it("reads one cluster's host and VM parts and none of another cluster's", async () => {
+    const store = new MemoryStore();
+    const events = bigFleetEvents(4, 2);
+    const fleet = materialiseFleet(foldEvents(events).values());
+    const window = { start: '2026-11-01T00:00:00.000Z', steps: 2, stepSeconds: 300, trials: 0 };
+    const clusters = listClusters(fleet);
+    const results = clusters.map((c) => simulateCluster(fleet, c, window));
+    await storeClusterSimulations(store, 'run-1', results, '2026-11-02T00:00:00.000Z');
+    const whole = await readSimulationFigures(store);
+    for (const [i, clusterId] of clusters.entries()) {
+      const one = await readClusterSimulationFigures(store, [clusterId]);
+      const hosts = Object.keys(results[i]!.hosts).sort();
+      expect(Object.keys(one?.hosts ?? {}).sort()).toEqual(hosts);
+      expect(Object.keys(one?.clusters ?? {})).toEqual([clusterId]);
+      for (const [vm, hours] of Object.entries(one?.vmDowntimeHoursPerYear ?? {}))
+        expect(whole?.vmDowntimeHoursPerYear?.[vm]).toBe(hours);
+    }
   });
 
   it('prefers a newer single-item simulation (the CLI) over older per-cluster entries', async () => {
