@@ -6,6 +6,7 @@
  */
 import { chooseTarget } from './choose-target';
 import { hostRefusal, roomRefusal } from './constraints';
+import type { Refusal } from './refusal';
 import type { Placement } from './placement';
 import type { PlanVm } from './problem';
 import { byId } from '../model/event-order';
@@ -24,11 +25,11 @@ export const DEFAULT_CHAIN_DEPTH = 2;
 const MAX_HOSTS = 8;
 
 /** The VMs on a host that stand in `vm`'s way, those whose departure helps most first. */
-function blockers(placement: Placement, vm: PlanVm, hostId: string, refusal: string): PlanVm[] {
+function blockers(placement: Placement, vm: PlanVm, hostId: string, refusal: Refusal): PlanVm[] {
   const on = [...placement.loads.get(hostId)!.vmIds].map((id) => placement.vmById.get(id)!).filter((x) => x !== vm);
-  if (refusal.startsWith('trust level'))
+  if (refusal.code === 'trust')
     return on.filter((x) => x.trustLevel !== undefined && x.trustLevel !== vm.trustLevel).sort(byId);
-  if (refusal.startsWith('a replica')) return on.filter((x) => x.running && x.replicaKey === vm.replicaKey).sort(byId);
+  if (refusal.code === 'replica') return on.filter((x) => x.running && x.replicaKey === vm.replicaKey).sort(byId);
   // Room: the largest first (one move frees most), by memory, then vCPUs, then id.
   return on.filter((x) => x.running).sort((a, b) => b.memMiB - a.memMiB || b.vcpus - a.vcpus || byId(a, b));
 }

@@ -7,6 +7,7 @@
 import type { Perimeter } from '../model/perimeter';
 import type { Placement } from './placement';
 import type { PlanHost, PlanVm } from './problem';
+import { describeRefusal, type Refusal } from './refusal';
 
 /** Whether the VM's perimeter admits the host (true when the VM has no perimeter or names an undefined one). */
 export function perimeterAdmits(perimeter: Perimeter | undefined, host: PlanHost): boolean {
@@ -28,36 +29,37 @@ export function outsidePerimeter(placement: Placement, vm: PlanVm): boolean {
   return perimeter !== undefined && !perimeterAdmits(perimeter, placement.hostById.get(hostId)!);
 }
 
-/** The reason a VM may not move to a host now, or null when it may. */
+/** The reason a VM may not move to a host now, in words, or null when it may. */
 export function moveRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
-  return hostRefusal(placement, vm, toHostId) ?? roomRefusal(placement, vm, toHostId);
+  const refusal = hostRefusal(placement, vm, toHostId) ?? roomRefusal(placement, vm, toHostId);
+  return refusal === null ? null : describeRefusal(refusal);
 }
 
 /**
  * What rules the host out for the VM whatever runs on it: not serving, another vendor, outside the VM's
  * perimeter, another datacenter, a perimeter crossing. Moving other VMs away never lifts these.
  */
-export function hostRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
+export function hostRefusal(placement: Placement, vm: PlanVm, toHostId: string): Refusal | null {
   const fromId = placement.hostOf.get(vm.id);
-  if (fromId === undefined) return 'the VM has no known host';
-  if (fromId === toHostId) return 'already there';
+  if (fromId === undefined) return { code: 'no-known-host' };
+  if (fromId === toHostId) return { code: 'already-there' };
   const from = placement.hostById.get(fromId)!;
   const to = placement.hostById.get(toHostId)!;
-  if (!placement.isServing(toHostId)) return 'target not serving (maintenance or disconnected)';
+  if (!placement.isServing(toHostId)) return { code: 'not-serving' };
   if (from.vendor !== undefined && to.vendor !== undefined && from.vendor !== to.vendor)
-    return `no live migration from ${from.vendor} to ${to.vendor}`;
+    return { code: 'vendor', from: from.vendor, to: to.vendor };
   const perimeter = vm.perimeter !== undefined ? placement.problem.perimeters.get(vm.perimeter) : undefined;
-  if (!perimeterAdmits(perimeter, to)) return `outside perimeter ${vm.perimeter}`;
+  if (!perimeterAdmits(perimeter, to)) return { code: 'outside-perimeter', perimeter: vm.perimeter };
   const fixing = outsidePerimeter(placement, vm);
   // Live migration stays inside a datacenter unless the VM's perimeter admits no host of its own.
   if (
     from.datacenter !== to.datacenter &&
     !(fixing && !placement.problem.hosts.some((h) => h.datacenter === from.datacenter && perimeterAdmits(perimeter, h)))
   )
-    return 'another datacenter';
+    return { code: 'another-datacenter' };
   // A move between hosts of different perimeter sets is what perimeter.migration-crossed reports; only a VM
   // outside its perimeter may cross, on its way back in.
-  if (!fixing && from.perimeterSet !== to.perimeterSet) return 'would cross a perimeter boundary';
+  if (!fixing && from.perimeterSet !== to.perimeterSet) return { code: 'crosses-perimeter' };
   return null;
 }
 
@@ -66,33 +68,30 @@ export function hostRefusal(placement: Placement, vm: PlanVm, toHostId: string):
  * memory, vCPUs, IOPS, uplinks, coinciding peaks, CPU per step, the target cluster's N+1. Moving VMs away can
  * lift these, which is what a chained move does (chain.ts).
  */
-export function roomRefusal(placement: Placement, vm: PlanVm, toHostId: string): string | null {
+export function roomRefusal(placement: Placement, vm: PlanVm, toHostId: string): Refusal | null {
   const from = placement.hostById.get(placement.hostOf.get(vm.id)!)!;
   const to = placement.hostById.get(toHostId)!;
   const limits = placement.problem.limits;
   const load = placement.loads.get(toHostId)!;
   if (vm.trustLevel !== undefined && [...load.trust.keys()].some((level) => level !== vm.trustLevel))
-    return `trust level ${vm.trustLevel} next to ${[...load.trust.keys()].filter((l) => l !== vm.trustLevel).join(', ')}`;
+    return { code: 'trust', level: vm.trustLevel, others: [...load.trust.keys()].filter((l) => l !== vm.trustLevel) };
   if (!vm.running) return null;
-  if (vm.replicaKey !== undefined && (load.replicas.get(vm.replicaKey) ?? 0) > 0)
-    return 'a replica of the same app and role is there';
-  if (to.memMiB > 0 && load.memMiB + vm.memMiB > to.memMiB * limits.targetMemoryRatio) return 'not enough memory';
+  if (vm.replicaKey !== undefined && (load.replicas.get(vm.replicaKey) ?? 0) > 0) return { code: 'replica' };
+  if (to.memMiB > 0 && load.memMiB + vm.memMiB > to.memMiB * limits.targetMemoryRatio) return { code: 'memory' };
   if (to.cores > 0 && load.vcpus + vm.vcpus > to.cores * limits.targetVcpuPerCore)
-    return `vCPU:core would exceed ${limits.targetVcpuPerCore}`;
-  if (to.iopsCapacity !== null && load.iops + vm.iops > to.iopsCapacity * limits.iopsRatio)
-    return 'not enough storage IOPS';
-  if (to.nicN1Mbps !== null && load.netMbps + vm.netMbps > to.nicN1Mbps)
-    return 'not enough uplink capacity with one uplink failed';
+    return { code: 'vcpu-ratio', limit: limits.targetVcpuPerCore };
+  if (to.iopsCapacity !== null && load.iops + vm.iops > to.iopsCapacity * limits.iopsRatio) return { code: 'iops' };
+  if (to.nicN1Mbps !== null && load.netMbps + vm.netMbps > to.nicN1Mbps) return { code: 'uplinks' };
   if (vm.peakHour !== undefined && (load.peakHours.get(vm.peakHour) ?? 0) + 1 >= limits.maxCoincidingPeaks)
-    return `would make ${limits.maxCoincidingPeaks} peaks coincide`;
-  if (to.sockets === 1 && load.running + 1 > limits.singleSocketMaxVms) return 'single-socket host full';
-  if (placement.overloadedSteps(toHostId, { vm }) > 0) return 'CPU (with I/O overhead) would exceed capacity';
+    return { code: 'coinciding-peaks', limit: limits.maxCoincidingPeaks };
+  if (to.sockets === 1 && load.running + 1 > limits.singleSocketMaxVms) return { code: 'single-socket' };
+  if (placement.overloadedSteps(toHostId, { vm }) > 0) return { code: 'cpu' };
   if (to.cluster !== from.cluster) {
     const n1 = placement.nPlusOneShortfall(to.cluster, {
       addMemMiB: vm.memMiB,
       addCpuMHz: vm.vcpus * to.coreMHz * (vm.n1PeakPct / 100),
     });
-    if ((n1.memMiB ?? 0) > 0 || (n1.cpuMHz ?? 0) > 0) return `cluster ${to.cluster} would lose N+1`;
+    if ((n1.memMiB ?? 0) > 0 || (n1.cpuMHz ?? 0) > 0) return { code: 'n-plus-one', cluster: to.cluster };
   }
   return null;
 }
