@@ -2,8 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { finishShardedAudit } from './finish-sharded-audit';
-import { recordLatestReport, renderReport, reportTimestamp, type ReportFormat } from './report';
-import type { ArtifactStore } from '../store/artifacts/artifact-store';
+import { publishReport, renderReport, reportTimestamp, type ReportFormat } from './report';
+import { type ArtifactStore, keyPrefix } from '../store/artifacts/artifact-store';
 import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
 import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
@@ -79,13 +79,12 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
   const rendered = await renderReport(deps.store, { now, formats });
   const artifacts = deps.artifacts ?? s3ArtifactStore(deps.s3, deps.bucket);
-  const keys = await artifacts.put(reportPrefix, rendered.files);
-  await artifacts.put(LATEST_REPORT_PREFIX, rendered.files);
   // A local run links the local file (cli: never an s3:// or console link for a bucket that does not exist).
-  const url = deps.reportUrl
-    ? deps.reportUrl(`${reportPrefix}report.html`)
-    : artifacts.locate(`${reportPrefix}report.html`);
-  await recordLatestReport(deps.store, { generatedAt: rendered.data.generatedAt, dir: reportPrefix, url });
+  const { files: keys, url } = await publishReport(deps.store, artifacts, rendered, {
+    run: keyPrefix(reportPrefix),
+    latest: keyPrefix(LATEST_REPORT_PREFIX),
+    ...(deps.reportUrl !== undefined && { url: deps.reportUrl }),
+  });
   return {
     runId: input.runId,
     reportPrefix,

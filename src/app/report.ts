@@ -1,5 +1,10 @@
-import { join, resolve } from 'node:path';
-import { type ArtifactFile, type ArtifactStore, contentTypeOf } from '../store/artifacts/artifact-store';
+import {
+  type ArtifactFile,
+  type ArtifactPrefix,
+  type ArtifactStore,
+  contentTypeOf,
+  folderPrefix,
+} from '../store/artifacts/artifact-store';
 import { folderArtifactStore } from '../store/artifacts/folder-artifact-store';
 import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
@@ -179,6 +184,33 @@ export async function recordLatestReport(store: FleetStore, meta: LatestReportMe
   await writeState(store, STATE.reportLatest, meta);
 }
 
+/** Where a rendered report goes: the run's own place, the `latest` copy, and how its link is made. */
+export interface ReportPlaces {
+  run: ArtifactPrefix;
+  latest?: ArtifactPrefix;
+  /** The link people open, from the page's location; default: the artifact store's `locate`. */
+  url?: (reportLocation: string) => string;
+}
+
+/**
+ * The tail the CLI and the workflow share: the files to the run's place and to `latest`, the link, and the
+ * record `notify` and `serve` read.
+ */
+export async function publishReport(
+  store: FleetStore,
+  artifacts: ArtifactStore,
+  rendered: RenderedReport,
+  places: ReportPlaces,
+): Promise<{ dir: string; files: string[]; url: string }> {
+  const files = await artifacts.put(places.run.prefix, rendered.files);
+  if (places.latest !== undefined) await artifacts.put(places.latest.prefix, rendered.files);
+  const page = places.run.file('report.html');
+  const url = places.url !== undefined ? places.url(page) : artifacts.locate(page);
+  const dir = places.run.prefix;
+  await recordLatestReport(store, { generatedAt: rendered.data.generatedAt, dir, url });
+  return { dir, files, url };
+}
+
 /**
  * `hyperaudit report`: the rendered report written to `outDir` (and again to `latestDir`) through the folder
  * artifact store; the location is recorded for `notify`.
@@ -193,11 +225,12 @@ export async function generateReport(
     formats: options.formats ?? [],
     ...(options.fleet !== undefined && { fleet: options.fleet }),
   });
-  const dir = resolve(options.outDir);
-  const files = await artifacts.put(dir, rendered.files);
-  if (options.latestDir !== undefined) await artifacts.put(resolve(options.latestDir), rendered.files);
-  const url = options.publicUrl ?? artifacts.locate(join(dir, 'report.html'));
-  await recordLatestReport(store, { generatedAt: rendered.data.generatedAt, dir, url });
+  const publicUrl = options.publicUrl;
+  const { dir, files, url } = await publishReport(store, artifacts, rendered, {
+    run: folderPrefix(options.outDir),
+    ...(options.latestDir !== undefined && { latest: folderPrefix(options.latestDir) }),
+    ...(publicUrl !== undefined && { url: () => publicUrl }),
+  });
   return {
     dir,
     files,

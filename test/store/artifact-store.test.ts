@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentTypeOf } from '../../src/store/artifacts/artifact-store';
+import { contentTypeOf, folderPrefix, keyPrefix } from '../../src/store/artifacts/artifact-store';
 import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
 import { memoryArtifactStore } from '../../src/store/artifacts/memory-artifact-store';
 
@@ -34,5 +34,17 @@ describe('artifact stores', () => {
       await expect(folderArtifactStore().put(dir, [{ name, body: 'x', contentType: 'text/plain' }])).rejects.toThrow(
         /not a plain file name/,
       );
+  });
+
+  it('names a file in a key prefix with / whatever the platform, and in a folder with its path rules', () => {
+    expect(keyPrefix('reports/2026-12-04T00-00-00-000Z-run/').file('report.html')).toBe(
+      'reports/2026-12-04T00-00-00-000Z-run/report.html',
+    );
+    expect(keyPrefix('').file('report.html')).toBe('report.html');
+    expect(() => keyPrefix('reports/latest')).toThrow(/must end in \//);
+    const folder = folderPrefix('out/report');
+    expect(folder.prefix).toBe(resolve('out/report'));
+    expect(folder.file('report.html')).toBe(join(resolve('out/report'), 'report.html'));
+    expect(() => folder.file('../escape.html')).toThrow(/not a plain file name/);
   });
 });

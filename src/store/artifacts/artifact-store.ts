@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 
 /** One rendered output file, as data: renderers return these and never touch a file system or a bucket. */
 export interface ArtifactFile {
@@ -43,4 +43,27 @@ export function checkArtifactName(name: string): string {
   if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name))
     throw new Error(`artifact name ${JSON.stringify(name)} is not a plain file name`);
   return name;
+}
+
+/**
+ * Where one set of files goes in an artifact store: the prefix `put` takes, and the location of a named file
+ * inside it (what `locate` and the recorded report link take). A local folder and a key prefix name files
+ * differently, and path rules must never touch an S3 key, so each kind builds its own.
+ */
+export interface ArtifactPrefix {
+  readonly prefix: string;
+  file(name: string): string;
+}
+
+/** A local folder, made absolute against the working directory (the CLI's `--out`). */
+export function folderPrefix(dir: string): ArtifactPrefix {
+  const prefix = resolve(dir);
+  return { prefix, file: (name) => join(prefix, checkArtifactName(name)) };
+}
+
+/** An S3 or memory key prefix (`reports/<time>-<run>/`, or '' for the root): names are appended as they are. */
+export function keyPrefix(prefix: string): ArtifactPrefix {
+  if (prefix !== '' && !prefix.endsWith('/'))
+    throw new Error(`artifact key prefix ${JSON.stringify(prefix)} must end in /`);
+  return { prefix, file: (name) => `${prefix}${checkArtifactName(name)}` };
 }
