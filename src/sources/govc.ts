@@ -1,5 +1,5 @@
 import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
-import { contentId } from './ids';
+import { contentUpsert } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
 import { scopedId } from './export-scope';
@@ -148,16 +148,7 @@ export function normaliseGovcDocument(records: unknown[], loc: RecordLocation, o
   if (host_.settings === undefined && host_.services === undefined) return out;
   // Both commands list every option or service of the host: the upsert is whole for that one field.
   const complete = { fields: [kind === 'host.option.ls' ? 'settings' : 'services'] };
-  out.push(
-    emit(SOURCE, loc, {
-      id: contentId(SOURCE, { time, host: host_, complete }),
-      time,
-      type: 'host.upsert',
-      source: SOURCE,
-      host: host_,
-      complete,
-    }),
-  );
+  out.push(emit(SOURCE, loc, contentUpsert(SOURCE, time, 'host', host_, complete)));
   return out;
 }
 
@@ -229,14 +220,7 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
           ? (p.get('runtime.inMaintenanceMode') as boolean)
           : undefined,
     });
-    return [
-      emit(
-        SOURCE,
-        loc,
-        { id: contentId(SOURCE, { time, host }), time, type: 'host.upsert', source: SOURCE, host },
-        'ChangeSet:',
-      ),
-    ];
+    return [emit(SOURCE, loc, contentUpsert(SOURCE, time, 'host', host), 'ChangeSet:')];
   }
   if (type === 'VirtualMachine') {
     const power = p.get('runtime.powerState');
@@ -264,21 +248,7 @@ function normaliseObjectUpdate(update: unknown, loc: RecordLocation, time: strin
     });
     // config.extraConfig, when collected, is every vmx key of the VM.
     const complete = p.has('config.extraConfig') ? { fields: ['settings'] } : undefined;
-    return [
-      emit(
-        SOURCE,
-        loc,
-        {
-          id: contentId(SOURCE, { time, vm, complete }),
-          time,
-          type: 'vm.upsert',
-          source: SOURCE,
-          vm,
-          ...(complete && { complete }),
-        },
-        'ChangeSet:',
-      ),
-    ];
+    return [emit(SOURCE, loc, contentUpsert(SOURCE, time, 'vm', vm, complete), 'ChangeSet:')];
   }
   return [ignored(SOURCE, loc, `object.collect ${type} (only HostSystem and VirtualMachine are inventory)`)];
 }

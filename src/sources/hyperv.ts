@@ -1,6 +1,6 @@
 import { getOrCreate } from '../model/get-or-create';
 import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
-import { contentId } from './ids';
+import { contentUpsert } from './ids';
 import { emit, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
 import { scopedId } from './export-scope';
@@ -154,16 +154,7 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
       });
       // Get-VMHost is the only source of a Hyper-V host's settings: they are whole.
       const complete = host.settings ? { fields: ['settings'] } : undefined;
-      out.push(
-        emit(SOURCE, where(i), {
-          id: contentId(SOURCE, { time, host, complete }),
-          time,
-          type: 'host.upsert',
-          source: SOURCE,
-          host,
-          ...(complete && { complete }),
-        }),
-      );
+      out.push(emit(SOURCE, where(i), contentUpsert(SOURCE, time, 'host', host, complete)));
       continue;
     }
     const vmId = guidOf(own(r, 'VMId'));
@@ -219,16 +210,7 @@ export function normaliseHypervDocument(value: unknown, loc: RecordLocation, opt
     const vm = { ...base, ...(nics.length > 0 && { nics }), ...(Object.keys(settings).length > 0 && { settings }) };
     // Get-VMNetworkAdapter lists every adapter of the VM; VM settings come from several cmdlets, none whole.
     const complete = nics.length > 0 ? { fields: ['nics'] } : undefined;
-    out.push(
-      emit(SOURCE, loc, {
-        id: contentId(SOURCE, { time, vm, complete }),
-        time,
-        type: 'vm.upsert',
-        source: SOURCE,
-        vm,
-        ...(complete && { complete }),
-      }),
-    );
+    out.push(emit(SOURCE, loc, contentUpsert(SOURCE, time, 'vm', vm, complete)));
   }
   return out;
 }

@@ -20,3 +20,25 @@ export function stableStringify(value: unknown): string {
 export function contentId(prefix: string, value: unknown): string {
   return `${prefix}:${createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 32)}`;
 }
+
+/**
+ * A host or VM upsert identified by its content (time, entity, completeness), for sources without event ids:
+ * re-reading the same export yields the same event, which the store counts as a duplicate.
+ */
+export function contentUpsert(
+  source: string,
+  time: string,
+  kind: 'host' | 'vm',
+  entity: unknown,
+  complete?: { fields: string[] },
+): Record<string, unknown> {
+  const subject = { [kind]: entity };
+  return {
+    id: contentId(source, { time, ...subject, complete }),
+    time,
+    type: `${kind}.upsert`,
+    source,
+    ...subject,
+    ...(complete && { complete }),
+  };
+}

@@ -1,6 +1,6 @@
 import { getOrCreate } from '../model/get-or-create';
 import { compact, isRecord, jsonType, own, setOwn, str } from './json-access';
-import { contentId } from './ids';
+import { contentUpsert } from './ids';
 import { emit, ignored, rejected, type Outcomes } from './outcome';
 import type { NormaliseOptions } from './options';
 import { normaliseScope, scopedId } from './export-scope';
@@ -195,28 +195,10 @@ export function normalisePowercliDocument(records: unknown[], loc: RecordLocatio
         settings: hasSettings ? settings : undefined,
         services: hasServices ? services : undefined,
       });
-      out.push(
-        emit(SOURCE, loc, {
-          id: contentId(SOURCE, { time, host, complete }),
-          time,
-          type: 'host.upsert',
-          source: SOURCE,
-          host,
-          ...(complete && { complete }),
-        }),
-      );
+      out.push(emit(SOURCE, loc, contentUpsert(SOURCE, time, 'host', host, complete)));
     } else {
       const vm = compact({ id: ref.id, name: ref.name, settings: hasSettings ? settings : undefined });
-      out.push(
-        emit(SOURCE, loc, {
-          id: contentId(SOURCE, { time, vm, complete }),
-          time,
-          type: 'vm.upsert',
-          source: SOURCE,
-          vm,
-          ...(complete && { complete }),
-        }),
-      );
+      out.push(emit(SOURCE, loc, contentUpsert(SOURCE, time, 'vm', vm, complete)));
     }
   }
   return out;
