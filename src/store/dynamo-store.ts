@@ -140,6 +140,17 @@ const MAX_TRACKED_ENTITIES = 50_000;
  * per-entity snapshots. State is the per-field last-writer-wins fold of snapshot and events, so write
  * order, late events and re-delivery never change the result. Access patterns: docs/store.md.
  */
+/**
+ * A conditional write another writer won (the version moved). By name as well as class: an SDK copied into
+ * another bundle, or dynalite through a different client, throws an error of the same name but another class.
+ */
+function lostConditionalWrite(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err as Error | undefined)?.name === 'ConditionalCheckFailedException'
+  );
+}
+
 export class DynamoStore implements FleetStore, IndexedFleetReads {
   readonly stats: StoreStats = emptyStats();
   private readonly ctx: BatchContext;
@@ -655,11 +666,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
           ...(old && oldPlacement && { before: { state: old.state, placement: oldPlacement } }),
         };
       } catch (err) {
-        if (
-          !(err instanceof ConditionalCheckFailedException) &&
-          (err as Error).name !== 'ConditionalCheckFailedException'
-        )
-          throw err;
+        if (!lostConditionalWrite(err)) throw err;
       }
     }
     throw new Error(
@@ -747,11 +754,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         this.stats.itemsWritten++;
         return true;
       } catch (err) {
-        if (
-          !(err instanceof ConditionalCheckFailedException) &&
-          (err as Error).name !== 'ConditionalCheckFailedException'
-        )
-          throw err;
+        if (!lostConditionalWrite(err)) throw err;
       }
     }
     throw new Error(
@@ -934,7 +937,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         // but re-enqueueing one still waiting must not reset it.
         await this.putItem(jsonItem(OUTBOX_PK, message.id, message), 'attribute_not_exists(pk)');
       } catch (err) {
-        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        if (!lostConditionalWrite(err)) throw err;
       }
     }
   }
