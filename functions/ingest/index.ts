@@ -1,7 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock } from '../../src/sources/clock-skew';
+import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom } from '../../src/sources/clock-skew';
+import { systemClock } from '../../src/model/ports/clock';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
