@@ -12,6 +12,9 @@ import { auditShard, AuditShardInput, type AuditShardOutput } from '../app/audit
 import { planStep, type PlanStepOutput } from '../app/plan';
 import { CompiledRules } from '../engine/compile';
 import { getJson } from '../store/s3-json';
+import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
+import { fixedClock } from '../model/ports/clock';
+import { quietLogger, type Logger } from '../model/ports/logger';
 import { parseStepInput, ReportStepInput, RunInput, type RunPlan } from '../app/workflow-input';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
@@ -43,6 +46,8 @@ export interface LocalWorkflowDeps {
   plan?: RunPlan;
   /** Replaces a function's local handler (tests: a failing shard or report step). Keyed by function name. */
   handlerOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
+  /** Where the steps' operator lines go (compaction problems); default: nowhere. */
+  logger?: Logger;
 }
 
 export interface WorkflowRun {
@@ -118,6 +123,9 @@ export async function runLocalWorkflow(
   now = new Date(),
 ): Promise<WorkflowRun> {
   const reporter = deps.reporter ?? silentReporter;
+  // One time for every step of the run, as the state machine's execution start is for the deployed steps.
+  const clock = fixedClock(now);
+  const logger = deps.logger ?? quietLogger;
   const runId = executionName(now, trigger);
   const shards: ShardOutput[] = [];
   const auditShards: AuditShardOutput[] = [];
@@ -147,7 +155,8 @@ export async function runLocalWorkflow(
         store: deps.store,
         s3: deps.s3.client,
         bucket: deps.bucket,
-        now: () => now,
+        clock,
+        logger,
       });
       reporter.finish(
         `${audit.hosts} hosts, ${audit.vms} VMs in ${audit.shards} shards; ${audit.clusters} clusters to simulate`,
@@ -182,7 +191,7 @@ export async function runLocalWorkflow(
         store: deps.store,
         rules: deps.rules,
         ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
-        now: () => now,
+        clock,
       });
       reporter.finish(
         `${planned.goal}: ${planned.steps} moves, ${planned.cleared} findings cleared, ${planned.added} added, ${planned.unresolved} left`,
@@ -198,7 +207,8 @@ export async function runLocalWorkflow(
         bucket: deps.bucket,
         rules: deps.rules,
         failThreshold: deps.failThreshold,
-        now: () => now,
+        artifacts: s3ArtifactStore(deps.s3.client, deps.bucket),
+        clock,
         reportUrl: (key) => deps.reportUrl ?? pathToFileURL(deps.s3.objectPath(deps.bucket, key)).href,
       });
       const html = report.keys.find((k) => k.endsWith('.html'));
