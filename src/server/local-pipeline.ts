@@ -96,6 +96,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       if (webhook === undefined) return;
       const notify = await notifyRun({
         store: options.store,
+        clock,
         minSeverity: options.minSeverity,
         webhookUrl: async () => webhook,
         delivery: { retryBudgetMs: 10_000 },

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { auditStep, type AuditStepOutput } from '../app/start-run';
-import { notifyEvent, type NotifyEventResult } from '../app/notify-event';
+import { NotifyEvent, notifyEvent, type NotifyEventResult } from '../app/notify-event';
 import type { NotifyDeps } from '../app/notify-run';
 import { reportStep, type ReportStepOutput } from '../app/finish-run';
 import { simulateShard, ShardInput, type ShardOutput } from '../app/simulate-shard';
@@ -141,12 +141,12 @@ export async function runLocalWorkflow(
   };
   let failure: RunFailure | undefined;
 
-  const notifyDeps: NotifyDeps & { now: () => Date } = {
+  const notifyDeps: NotifyDeps = {
     store: deps.store,
     minSeverity: deps.minSeverity,
     webhookUrl: async () => deps.webhookUrl ?? '',
     ...(deps.notifyDelivery && { delivery: deps.notifyDelivery }),
-    now: () => now,
+    clock,
   };
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
     'hyperaudit-audit': async (input) => {
@@ -219,14 +219,15 @@ export async function runLocalWorkflow(
       return report;
     },
     'hyperaudit-notify': async (input) => {
-      const runFailed = (input as { runFailed?: RunFailure } | null)?.runFailed;
+      const event = parseStepInput(NotifyEvent, input ?? {}, 'notify');
+      const runFailed = event.runFailed;
       if (runFailed !== undefined) failure = runFailed;
       // Locally Slack is optional: without a webhook the digest is not planned (a later `notify` plans it),
       // while a failed run is still recorded and its message queued.
       if (deps.webhookUrl === undefined && runFailed === undefined) return { skipped: 'no webhook' };
       if (runFailed === undefined) reporter.start('slack');
       const result = await notifyEvent(
-        input,
+        event,
         deps.webhookUrl === undefined ? { ...notifyDeps, delivery: { retryBudgetMs: 0 } } : notifyDeps,
       );
       if (runFailed === undefined) {

@@ -218,6 +218,7 @@ beforeAll(async () => {
   const notified = await withS3Recorded('notify', () =>
     notifyRun({
       store: recordingStore('notify'),
+      clock,
       minSeverity: 'high',
       webhookUrl: async () => slack.url,
       delivery: { minIntervalMs: 0 },
