@@ -70,7 +70,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   // Markers written before each write of the current request; cleared once its evaluation is done.
   const marked: string[] = [];
   const recording = new RecordingStore(options.store, async (events) => {
-    marked.push(await markPending(options.store, events));
+    marked.push(await markPending(options.store, events, clock));
   });
   let recovered = false;
   /** Evaluates what an interrupted earlier run (or request) stored but never evaluated. */
