@@ -15,7 +15,7 @@ const store = openStore(requireEnv('TABLE_NAME'));
 const future = { clock: systemClock, maxAheadSeconds: maxAheadSecondsFrom(undefined, process.env, MAX_CLOCK_SKEW_ENV) };
 const processor = new BatchProcessor(EventType.SQS);
 /** A vCenter's first collection reaches this warm container's VEBA events within a minute. */
-const vcenterScopes = cachedVcenterScopes(store, 60_000);
+const vcenterScopes = cachedVcenterScopes(store, 60_000, systemClock);
 
 /** Rejected records are logged with where they came from (message, line, field) so a sender can fix them. */
 async function recordHandler(record: SQSRecord): Promise<void> {
