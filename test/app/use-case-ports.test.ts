@@ -20,7 +20,6 @@ const FORBIDDEN: readonly [RegExp, string][] = [
  */
 const STILL_DEFAULTING_NOW: Readonly<Record<string, string>> = {
   'audit.ts': 'runAudit opts.now',
-  'simulate.ts': 'simulateStored opts.now',
   'report.ts': 'generateReport options.now',
   'notify.ts': 'runNotify options.now',
 };
