@@ -19,6 +19,7 @@ import { startLocalServer } from '../src/store/local-server';
 import { openDynamoStore } from '../src/store/open-store';
 import { streamInsert } from '../test/functions/helpers/aws-events';
 import { fleetEvents, generateFleet } from '../test/support/generated-fleet';
+import { fixedClock } from '../src/model/ports/clock';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -88,7 +89,7 @@ try {
     reset();
     const result = await evaluateChanges(
       batch.map((e) => streamInsert(eventKey(e), sequence++)),
-      { store, rules, now: () => new Date(NOW) },
+      { store, rules, clock: fixedClock(NOW) },
     );
     return {
       result,

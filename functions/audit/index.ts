@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { bundledPath, requireEnv } from '../shared/env';
-import { instrumented, logger } from '../shared/powertools';
+import { instrumented, logger, powertoolsLogger } from '../shared/powertools';
+import { systemClock } from '../../src/model/ports/clock';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
 import { auditStep, type AuditStepOutput } from '../../src/app/start-run';
@@ -10,7 +11,8 @@ const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
   s3: new S3Client({}),
   bucket: requireEnv('REPORTS_BUCKET'),
-  log: logger,
+  clock: systemClock,
+  logger: powertoolsLogger(logger),
   ...(perimetersFile !== undefined && perimetersFile !== '' && { perimetersFile: bundledPath(perimetersFile) }),
 };
 

@@ -1,7 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom, systemClock } from '../../src/sources/clock-skew';
+import { MAX_CLOCK_SKEW_ENV, maxAheadSecondsFrom } from '../../src/sources/clock-skew';
+import { systemClock } from '../../src/model/ports/clock';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
@@ -14,7 +15,7 @@ const store = openStore(requireEnv('TABLE_NAME'));
 const future = { clock: systemClock, maxAheadSeconds: maxAheadSecondsFrom(undefined, process.env, MAX_CLOCK_SKEW_ENV) };
 const processor = new BatchProcessor(EventType.SQS);
 /** A vCenter's first collection reaches this warm container's VEBA events within a minute. */
-const vcenterScopes = cachedVcenterScopes(store, 60_000);
+const vcenterScopes = cachedVcenterScopes(store, 60_000, systemClock);
 
 /** Rejected records are logged with where they came from (message, line, field) so a sender can fix them. */
 async function recordHandler(record: SQSRecord): Promise<void> {

@@ -3,7 +3,9 @@ import { requireEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
 import { readWebhookUrl } from '../shared/webhook-secret';
-import { notifyEvent, type NotifyEventResult } from '../../src/app/notify-event';
+import { NotifyEvent, notifyEvent, type NotifyEventResult } from '../../src/app/notify-event';
+import { parseStepInput } from '../../src/app/workflow-input';
+import { systemClock } from '../../src/model/ports/clock';
 
 const store = openStore(requireEnv('TABLE_NAME'));
 const minSeverity = severityEnv('FAIL_THRESHOLD');
@@ -14,7 +16,13 @@ const secretId = requireEnv('SLACK_WEBHOOK_SECRET_ID');
  * "something may have changed", and by the workflow's RecordFailure state with the failed run (notify-event.ts).
  */
 export const handler = instrumented(async (event: unknown): Promise<NotifyEventResult> => {
-  const summary = await notifyEvent(event, { store, minSeverity, webhookUrl: () => readWebhookUrl(secretId) });
+  const input = parseStepInput(NotifyEvent, event ?? {}, 'notify');
+  const summary = await notifyEvent(input, {
+    store,
+    clock: systemClock,
+    minSeverity,
+    webhookUrl: () => readWebhookUrl(secretId),
+  });
   logger.info('notify pass done', { ...summary });
   if (summary.configurationError !== undefined) {
     // Not thrown: a retry cannot fix the secret, and the messages wait in the outbox for the fix.

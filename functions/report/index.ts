@@ -4,6 +4,7 @@ import { loadRules } from '../../src/engine/load-rules';
 import { bundledPath, requireEnv, ruleParamsEnv, severityEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
 import { openStore } from '../shared/store';
+import { systemClock } from '../../src/model/ports/clock';
 import { parseStepInput, ReportStepInput } from '../../src/app/workflow-input';
 import { reportStep, type ReportStepOutput } from '../../src/app/finish-run';
 import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
@@ -12,6 +13,7 @@ const s3 = new S3Client({});
 const bucket = requireEnv('REPORTS_BUCKET');
 const deps = {
   store: openStore(requireEnv('TABLE_NAME')),
+  clock: systemClock,
   s3,
   bucket,
   artifacts: s3ArtifactStore(s3, bucket),

@@ -12,6 +12,13 @@ export { APIGatewayRequestAuthorizerEventV2Schema as AuthorizerEvent, EventBridg
 export { SqsSchema as SqsEvent };
 
 /**
+ * What the collector's EventBridge Scheduler schedule delivers: the target input infra/constructs/vsphere-collector.ts
+ * configures (`ScheduleTargetInput.fromObject({ trigger: 'schedule' })`), not an EventBridge rule's "Scheduled
+ * Event" envelope. Anything else is an invocation nobody planned and is refused, naming the field.
+ */
+export const VsphereScheduleEvent = z.object({ trigger: z.literal('schedule') });
+
+/**
  * A DynamoDB stream batch with its images left marshalled: Powertools' record schema unmarshalls them, while
  * the evaluate use case reads the attribute values as DynamoDB sends them (the local `serve` builds them so too).
  */

@@ -1,15 +1,15 @@
 import type { Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { runAudit } from './audit';
-import type { FleetStore } from '../store/types';
+import { isoNow } from '../model/ports/clock';
 import { hasIndexedReads } from '../store/types';
 import { changedSubjects, type StreamRecordKeys } from './changed-subjects';
 import { evaluateIndexed, type FullReadReason } from './indexed-evaluation';
+import type { Ports } from './ports';
 
-export interface EvaluateDeps {
-  store: FleetStore;
+/** `clock` stamps the findings this evaluation opens or resolves. */
+export interface EvaluateDeps extends Ports<'store' | 'clock'> {
   rules: readonly LoadedRule[];
-  now?: () => Date;
 }
 
 export interface EvaluateResult {
@@ -32,7 +32,7 @@ export async function evaluateChanges(
 ): Promise<EvaluateResult> {
   const subjects = changedSubjects(records);
   if (subjects.length === 0) return { subjects: 0 };
-  const now = (deps.now?.() ?? new Date()).toISOString();
+  const now = isoNow(deps.clock);
   let fullReadReason: FullReadReason | undefined;
   if (hasIndexedReads(deps.store)) {
     const indexed = await evaluateIndexed(deps.store, { rules: deps.rules, subjects, now });

@@ -3,27 +3,23 @@ import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { finishShardedAudit } from './finish-sharded-audit';
 import { publishReport, renderReport, reportTimestamp, type ReportFormat } from './report';
-import { type ArtifactStore, keyPrefix } from '../store/artifacts/artifact-store';
-import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
+import { keyPrefix } from '../store/artifacts/artifact-store';
 import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
 import { storeClusterSimulations } from './simulation-state';
 import { STATE, writeState } from '../store/state-keys';
-import type { FleetStore } from '../store/types';
 import { runKeys } from '../model/run-files';
 import { getJson, listKeys } from '../store/s3-json';
 import type { ReportStepInput } from './workflow-input';
+import type { Ports } from './ports';
 
-export interface ReportStepDeps {
-  store: FleetStore;
+/** `artifacts` is where the report's files go (the run bucket on AWS); `clock` stamps the report and simulations. */
+export interface ReportStepDeps extends Ports<'store' | 'artifacts' | 'clock'> {
   /** Run files (the shards' simulation results) are read from here. */
   s3: S3Client;
   bucket: string;
-  /** Where the report's files go; default: the run bucket. */
-  artifacts?: ArtifactStore;
   rules: readonly LoadedRule[];
   failThreshold: Severity;
-  now?: () => Date;
   /**
    * Where people open the report of a run (the link Slack shows). Default: the object in the S3 console; a
    * local run gives a path on this machine, since its bucket exists nowhere else.
@@ -54,7 +50,7 @@ export const LATEST_REPORT_PREFIX = 'reports/latest/';
  * its files to the artifact store. The Slack digest (next state) links to it.
  */
 export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): Promise<ReportStepOutput> {
-  const now = (deps.now ?? (() => new Date()))();
+  const now = deps.clock.now();
   const shardKeys = (await listKeys(deps.s3, deps.bucket, runKeys.simulationPrefix(input.runId))).filter((k) =>
     k.endsWith('.json'),
   );
@@ -78,7 +74,7 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   // compliance record this full audit just stored, so both give the same test cases.
   const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
   const rendered = await renderReport(deps.store, { now, formats });
-  const artifacts = deps.artifacts ?? s3ArtifactStore(deps.s3, deps.bucket);
+  const artifacts = deps.artifacts;
   // A local run links the local file (cli: never an s3:// or console link for a bucket that does not exist).
   const { files: keys, url } = await publishReport(deps.store, artifacts, rendered, {
     run: keyPrefix(reportPrefix),

@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { ingestOutcomes, type IngestReport } from './ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
+import type { Clock } from '../model/ports/clock';
 import type { FleetStore } from '../store/types';
 import { outcomesOfMessage } from '../sources/decode-message';
 import { loadVcenterScopes } from '../sources/vsphere/checkpoint';
@@ -29,14 +30,10 @@ export async function ingestMessage(
  * The lookup a long-lived process (a warm Lambda) keeps: read once, then again when older than `maxAgeMs`, so a
  * vCenter collected for the first time is picked up within that time without one store read per message.
  */
-export function cachedVcenterScopes(
-  store: FleetStore,
-  maxAgeMs: number,
-  now: () => number = Date.now,
-): VcenterScopeLookup {
+export function cachedVcenterScopes(store: FleetStore, maxAgeMs: number, clock: Clock): VcenterScopeLookup {
   let cached: { at: number; scopes: Promise<Readonly<Record<string, string>>> } | undefined;
   return () => {
-    const t = now();
+    const t = clock.now().getTime();
     if (cached === undefined || t - cached.at >= maxAgeMs) {
       const entry = { at: t, scopes: loadVcenterScopes(store) };
       // A failed read is not kept: the next message tries again.

@@ -1,9 +1,9 @@
 import type { Severity } from '../model/finding';
 import { runNotify, type NotifyOptions } from './notify';
-import type { FleetStore } from '../store/types';
+import type { Ports } from './ports';
 
-export interface NotifyDeps {
-  store: FleetStore;
+/** `clock` stamps the digest, the outbox entries and a failed run's record. */
+export interface NotifyDeps extends Ports<'store' | 'clock'> {
   minSeverity: Severity;
   webhookUrl: () => Promise<string>;
   /** Tests inject pacing; Lambda uses the real clock with a budget that fits its timeout. */
@@ -34,6 +34,7 @@ export async function notifyRun(deps: NotifyDeps): Promise<NotifySummary> {
   const result = await runNotify(deps.store, {
     minSeverity: deps.minSeverity,
     webhookUrl: await deps.webhookUrl(),
+    now: deps.clock.now(),
     delivery: { retryBudgetMs: 60_000, ...deps.delivery },
   });
   const delivery = result.delivery;

@@ -11,6 +11,8 @@ import type { PlanGoal } from '../plan/problem';
 import { parseState, readState, STATE, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { loadTraceDirectory } from './simulate';
+import type { Ports } from './ports';
+import { isoNow } from '../model/ports/clock';
 
 /** A stored plan stays well inside one DynamoDB item (400 KB): longer lists are cut, with a count of what was cut. */
 const STORED_LIST_LIMIT = 200;
@@ -112,15 +114,13 @@ export interface PlanStepOutput {
   unresolved: number;
 }
 
-export interface PlanStepDeps {
-  store: FleetStore;
+export interface PlanStepDeps extends Ports<'store' | 'clock'> {
   rules: readonly LoadedRule[];
   tracesDir?: string;
   goal?: PlanGoal;
   maxMoves?: number;
   /** Monte Carlo trials of the availability check (default 2,000). */
   trials?: number;
-  now?: () => Date;
 }
 
 /**
@@ -137,7 +137,7 @@ export async function planStep(
     rules: deps.rules,
     ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
     ...(deps.trials !== undefined && { trials: deps.trials }),
-    ...(deps.now && { now: deps.now().toISOString() }),
+    now: isoNow(deps.clock),
   });
   return {
     runId: input.runId,

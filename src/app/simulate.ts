@@ -27,6 +27,7 @@ import { readTraceInside } from './trace-file';
 import type { AppAvailability } from '../simulation/availability';
 import { auditView } from '../simulation/audit-figures';
 import { compareText } from '../model/event-order';
+import { isoNow, type Clock } from '../model/ports/clock';
 
 export type { SimulationOptions } from '../simulation/simulate-fleet';
 export type { SimulationResult } from '../simulation/result';
@@ -174,8 +175,8 @@ export async function loadTraceDirectory(dir: string, names?: readonly string[])
 }
 
 export interface StoredSimulationOptions extends SimulationOptions {
-  /** Time the run is recorded under; default now. */
-  now?: string;
+  /** Gives the time the run is recorded under. */
+  clock: Clock;
   /** Store the result (default true). */
   save?: boolean;
 }
@@ -365,7 +366,7 @@ export function withExpiredHistory(
  * step holds the newest event), simulates, and stores the compact result under `simulation/latest` and a run summary
  * under `simulation/runs/<iso time>`.
  */
-export async function simulateStored(store: FleetStore, opts: StoredSimulationOptions = {}): Promise<StoredSimulation> {
+export async function simulateStored(store: FleetStore, opts: StoredSimulationOptions): Promise<StoredSimulation> {
   const steps = opts.steps ?? DEFAULT_STEPS;
   const stepSeconds = opts.stepSeconds ?? DEFAULT_STEP_SECONDS;
   const replay = await replayStored(store, {
@@ -375,13 +376,15 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   });
   const placement = opts.placement ?? replay.placement;
   const { fleet, start, placementChanges } = replay;
+  // The clock stamps the stored run; the simulation keeps its own step clock.
+  const { clock, ...simulation } = opts;
   const result = runSimulation(fleet, {
-    ...opts,
+    ...simulation,
     ...(placement && { placement }),
     ...(start !== undefined && { start }),
   });
   if (opts.save === false) return { result, placementChanges };
-  const now = opts.now ?? new Date().toISOString();
+  const now = isoNow(clock);
   const run = STATE.simulationRuns.key(now);
   await writeState(store, STATE.simulationLatest, fitForItem({ ...storedForm(result), simulatedAt: now }));
   await writeState(store, run, {

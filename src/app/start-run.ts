@@ -5,26 +5,19 @@ import { readSources } from '../sources/read-sources';
 import { clusterFleet, listClusters, replayStored } from './simulate';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../simulation/simulate-fleet';
 import type { CompactionResult, FleetStore } from '../store/types';
+import type { Logger } from '../model/ports/logger';
 import { clusterWork, runKeys, type ClusterItem } from '../model/run-files';
 import { putJson } from '../store/s3-json';
 import type { RunInput } from './workflow-input';
 import { auditSliceFile } from './audit-shard-files';
+import type { Ports } from './ports';
 
-export interface AuditStepDeps {
-  store: FleetStore;
+/** Compaction problems go to `logger` (the Lambda's Powertools logger); `clock` gives the run's audit time. */
+export interface AuditStepDeps extends Ports<'store' | 'clock' | 'logger'> {
   s3: S3Client;
   bucket: string;
   /** Perimeter definitions shipped with the deployment (canonical perimeter.upsert events, JSON or NDJSON). */
   perimetersFile?: string;
-  now?: () => Date;
-  /** Where compaction problems are logged (the Lambda passes its Powertools logger). */
-  log?: StepLog;
-}
-
-/** The part of a Powertools Logger the step uses. */
-export interface StepLog {
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
 }
 
 export interface AuditStepOutput {
@@ -57,12 +50,12 @@ export interface AuditStepOutput {
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
   // First, so the run also keeps state safe when a later step fails: events expire by TTL, snapshots do not.
   const compaction =
-    deps.store.compact !== undefined ? summariseCompaction(await deps.store.compact(), deps.log) : undefined;
+    deps.store.compact !== undefined ? summariseCompaction(await deps.store.compact(), deps.logger) : undefined;
   if (deps.perimetersFile !== undefined) await applyPerimeters(deps.store, deps.perimetersFile);
   const steps = DEFAULT_STEPS;
   const stepSeconds = DEFAULT_STEP_SECONDS;
   const { fleet, placement, start: replayStart } = await replayStored(deps.store, { steps, stepSeconds });
-  const now = (deps.now ?? (() => new Date()))();
+  const now = deps.clock.now();
   const start = replayStart ?? new Date(now.getTime() - steps * stepSeconds * 1000).toISOString();
   const window = { start, steps, stepSeconds };
   const auditedAt = now.toISOString();
@@ -120,15 +113,12 @@ const LOGGED_ENTITIES = 50;
  * An entity compaction could not snapshot does not fail the run: the others were compacted and its events
  * still hold its state. It is logged, so an operator sees it well before those events' TTL.
  */
-function summariseCompaction(
-  result: CompactionResult,
-  log: StepLog | undefined,
-): NonNullable<AuditStepOutput['compaction']> {
+function summariseCompaction(result: CompactionResult, log: Logger): NonNullable<AuditStepOutput['compaction']> {
   const { entities, snapshotsWritten, oversized = [], failed = [] } = result;
   if (failed.length > 0)
-    log?.error('compaction.failed', { count: failed.length, entities: failed.slice(0, LOGGED_ENTITIES) });
+    log.error('compaction.failed', { count: failed.length, entities: failed.slice(0, LOGGED_ENTITIES) });
   if (oversized.length > 0)
-    log?.warn('compaction.oversized', { count: oversized.length, entities: oversized.slice(0, LOGGED_ENTITIES) });
+    log.warn('compaction.oversized', { count: oversized.length, entities: oversized.slice(0, LOGGED_ENTITIES) });
   return {
     entities,
     snapshotsWritten,

@@ -3,9 +3,9 @@ import {
   DEFAULT_MAX_AHEAD_SECONDS,
   MAX_CLOCK_SKEW_ENV,
   maxAheadSecondsFrom,
-  systemClock,
   type FuturePolicy,
 } from '../sources/clock-skew';
+import { systemClock } from '../model/ports/clock';
 import { UsageError } from './exit-codes';
 
 export const CLOCK_SKEW_FLAG = '--max-clock-skew';

@@ -20,6 +20,7 @@ import { startLocalS3 } from './local-s3';
 import { runLocalWorkflow, type WorkflowRun } from './local-workflow';
 import { RecordingStore } from './recording-store';
 import { silentReporter, timedReporter, type StepReporter } from './step-progress';
+import { fixedClock } from '../model/ports/clock';
 
 /** What the demo ingests, relative to the samples folder: the canonical fleet, then the source-format files. */
 export const DEMO_INPUTS = [
@@ -130,7 +131,7 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
   let lastOpen = 0;
   for (let i = 0; i < stored.length; i += STREAM_BATCH_SIZE) {
     const batch = stored.slice(i, i + STREAM_BATCH_SIZE);
-    const result = await evaluateChanges(streamInsertRecords(batch), { store, rules, now: () => now });
+    const result = await evaluateChanges(streamInsertRecords(batch), { store, rules, clock: fixedClock(now) });
     evaluation.batches += 1;
     evaluation.subjects += result.subjects;
     if (result.findings) lastOpen = Object.values(result.findings).reduce((a, b) => a + b, 0);

@@ -9,6 +9,7 @@ import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { IngestReport } from '../app/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
+import { systemClock, type Clock } from '../model/ports/clock';
 import { runAudit } from '../app/audit';
 import { generateReport } from '../app/report';
 import type { FleetStore } from '../store/types';
@@ -34,6 +35,8 @@ export interface LocalPipelineOptions {
   log?: (line: string) => void;
   /** Clock-skew policy for ingested events (default: system clock, 15 min), as the deployed ingest's env sets it. */
   future?: FuturePolicy;
+  /** Stamps evaluations and pending markers; default the system clock. */
+  clock?: Clock;
 }
 
 /** A Lambda context for the Powertools batch processor; only its name and deadline are ever read. */
@@ -63,10 +66,11 @@ function localContext(name: string): Context {
  * as the findings stream would trigger it.
  */
 export function createLocalPipeline(options: LocalPipelineOptions): ServePipeline {
+  const clock = options.clock ?? systemClock;
   // Markers written before each write of the current request; cleared once its evaluation is done.
   const marked: string[] = [];
   const recording = new RecordingStore(options.store, async (events) => {
-    marked.push(await markPending(options.store, events));
+    marked.push(await markPending(options.store, events, clock));
   });
   let recovered = false;
   /** Evaluates what an interrupted earlier run (or request) stored but never evaluated. */
@@ -92,6 +96,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       if (webhook === undefined) return;
       const notify = await notifyRun({
         store: options.store,
+        clock,
         minSeverity: options.minSeverity,
         webhookUrl: async () => webhook,
         delivery: { retryBudgetMs: 10_000 },
@@ -142,7 +147,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     const stored = recording.takeStored();
     if (failed) {
       if (stored.length > 0)
-        await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
+        await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules, clock });
       reportStale = true;
       // In AWS the message goes back to the queue; locally the sender is told to retry (events are idempotent).
       options.log?.(
@@ -154,7 +159,11 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
     let evaluation: EvaluateResult = { subjects: 0 };
     const notifying = stored.length > 0 && webhook !== undefined;
     if (stored.length > 0) {
-      evaluation = await evaluateChanges(streamInsertRecords(stored), { store: options.store, rules: options.rules });
+      evaluation = await evaluateChanges(streamInsertRecords(stored), {
+        store: options.store,
+        rules: options.rules,
+        clock,
+      });
       reportStale = true;
       if (notifying) notifier.request();
     }

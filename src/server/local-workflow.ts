@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { auditStep, type AuditStepOutput } from '../app/start-run';
-import { notifyEvent, type NotifyEventResult } from '../app/notify-event';
+import { NotifyEvent, notifyEvent, type NotifyEventResult } from '../app/notify-event';
 import type { NotifyDeps } from '../app/notify-run';
 import { reportStep, type ReportStepOutput } from '../app/finish-run';
 import { simulateShard, ShardInput, type ShardOutput } from '../app/simulate-shard';
@@ -12,6 +12,9 @@ import { auditShard, AuditShardInput, type AuditShardOutput } from '../app/audit
 import { planStep, type PlanStepOutput } from '../app/plan';
 import { CompiledRules } from '../engine/compile';
 import { getJson } from '../store/s3-json';
+import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
+import { fixedClock } from '../model/ports/clock';
+import { quietLogger, type Logger } from '../model/ports/logger';
 import { parseStepInput, ReportStepInput, RunInput, type RunPlan } from '../app/workflow-input';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
@@ -43,6 +46,8 @@ export interface LocalWorkflowDeps {
   plan?: RunPlan;
   /** Replaces a function's local handler (tests: a failing shard or report step). Keyed by function name. */
   handlerOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
+  /** Where the steps' operator lines go (compaction problems); default: nowhere. */
+  logger?: Logger;
 }
 
 export interface WorkflowRun {
@@ -118,6 +123,9 @@ export async function runLocalWorkflow(
   now = new Date(),
 ): Promise<WorkflowRun> {
   const reporter = deps.reporter ?? silentReporter;
+  // One time for every step of the run, as the state machine's execution start is for the deployed steps.
+  const clock = fixedClock(now);
+  const logger = deps.logger ?? quietLogger;
   const runId = executionName(now, trigger);
   const shards: ShardOutput[] = [];
   const auditShards: AuditShardOutput[] = [];
@@ -133,12 +141,12 @@ export async function runLocalWorkflow(
   };
   let failure: RunFailure | undefined;
 
-  const notifyDeps: NotifyDeps & { now: () => Date } = {
+  const notifyDeps: NotifyDeps = {
     store: deps.store,
     minSeverity: deps.minSeverity,
     webhookUrl: async () => deps.webhookUrl ?? '',
     ...(deps.notifyDelivery && { delivery: deps.notifyDelivery }),
-    now: () => now,
+    clock,
   };
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
     'hyperaudit-audit': async (input) => {
@@ -147,7 +155,8 @@ export async function runLocalWorkflow(
         store: deps.store,
         s3: deps.s3.client,
         bucket: deps.bucket,
-        now: () => now,
+        clock,
+        logger,
       });
       reporter.finish(
         `${audit.hosts} hosts, ${audit.vms} VMs in ${audit.shards} shards; ${audit.clusters} clusters to simulate`,
@@ -182,7 +191,7 @@ export async function runLocalWorkflow(
         store: deps.store,
         rules: deps.rules,
         ...(deps.tracesDir !== undefined && { tracesDir: deps.tracesDir }),
-        now: () => now,
+        clock,
       });
       reporter.finish(
         `${planned.goal}: ${planned.steps} moves, ${planned.cleared} findings cleared, ${planned.added} added, ${planned.unresolved} left`,
@@ -198,7 +207,8 @@ export async function runLocalWorkflow(
         bucket: deps.bucket,
         rules: deps.rules,
         failThreshold: deps.failThreshold,
-        now: () => now,
+        artifacts: s3ArtifactStore(deps.s3.client, deps.bucket),
+        clock,
         reportUrl: (key) => deps.reportUrl ?? pathToFileURL(deps.s3.objectPath(deps.bucket, key)).href,
       });
       const html = report.keys.find((k) => k.endsWith('.html'));
@@ -209,14 +219,15 @@ export async function runLocalWorkflow(
       return report;
     },
     'hyperaudit-notify': async (input) => {
-      const runFailed = (input as { runFailed?: RunFailure } | null)?.runFailed;
+      const event = parseStepInput(NotifyEvent, input ?? {}, 'notify');
+      const runFailed = event.runFailed;
       if (runFailed !== undefined) failure = runFailed;
       // Locally Slack is optional: without a webhook the digest is not planned (a later `notify` plans it),
       // while a failed run is still recorded and its message queued.
       if (deps.webhookUrl === undefined && runFailed === undefined) return { skipped: 'no webhook' };
       if (runFailed === undefined) reporter.start('slack');
       const result = await notifyEvent(
-        input,
+        event,
         deps.webhookUrl === undefined ? { ...notifyDeps, delivery: { retryBudgetMs: 0 } } : notifyDeps,
       );
       if (runFailed === undefined) {

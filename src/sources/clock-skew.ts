@@ -5,12 +5,7 @@
  * are left out of the fold (docs/events.md, "Clock skew").
  */
 
-/** The receiving clock: a port, so tests and replays pass their own and nothing reads the time deep inside. */
-export interface Clock {
-  nowMs(): number;
-}
-
-export const systemClock: Clock = { nowMs: () => Date.now() };
+import { systemClock, type Clock } from '../model/ports/clock';
 
 /** 15 minutes: well beyond NTP-synced skew, far short of what could pin state for long. */
 export const DEFAULT_MAX_AHEAD_SECONDS = 900;
@@ -50,13 +45,13 @@ export function maxAheadSecondsFrom(option: string | undefined, env: NodeJS.Proc
 
 /** Epoch ms after which an event time is too far ahead under `policy`, read from its clock now. */
 export function futureCutoffMs(policy: FuturePolicy): number {
-  return policy.clock.nowMs() + policy.maxAheadSeconds * 1000;
+  return policy.clock.now().getTime() + policy.maxAheadSeconds * 1000;
 }
 
 /** Why `time` is refused under `policy` ("N s ahead of the receiving clock, limit M s"), or undefined. */
 export function futureTimeProblem(time: string, policy: FuturePolicy): string | undefined {
   const t = Date.parse(time);
-  const now = policy.clock.nowMs();
+  const now = policy.clock.now().getTime();
   if (!(t > now + policy.maxAheadSeconds * 1000)) return undefined;
   return `${Math.ceil((t - now) / 1000)} s ahead of the receiving clock, limit ${policy.maxAheadSeconds} s`;
 }

@@ -256,6 +256,16 @@ const DeadLetter = z.object({
   message: z.unknown(),
 });
 
+/**
+ * `serve`'s "stored but not yet evaluated" marker: the entities one write touched, removed after their evaluation
+ * (src/server/pending-evaluation.ts). The kinds are `SubjectKind` of src/model/event.ts.
+ */
+const PendingEvaluation = z.object({
+  subjects: z
+    .array(z.object({ kind: z.enum(['host', 'vm', 'perimeter', 'scope']), id: z.string().min(1) }))
+    .max(100_000),
+});
+
 /** Written by a compaction that placed every entity in the cluster index; incremental reads need it. */
 const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number() });
 
@@ -296,6 +306,8 @@ export const STATE = {
   deadLetters: family('notify/dead/', DeadLetter),
   /** CloudEvent `source` → vCenter instanceUuid, so VEBA events of a collected vCenter scope their MoRefs the same way. */
   vsphereScopeAliases: family('vsphere#source#', z.string()),
+  /** `serve`: entities stored but not yet evaluated, one entry per write; a restart evaluates what is left. */
+  pendingEvaluation: family('pending-evaluation/', PendingEvaluation),
 } as const;
 
 /** A collected vCenter's checkpoint (its scope is the vCenter's instanceUuid). */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditStep, type StepLog } from '../../src/app/start-run';
+import { auditStep } from '../../src/app/start-run';
+import { fixedClock } from '../../src/model/ports/clock';
+import { memoryLogger } from '../../src/model/ports/logger';
 import type { FleetEvent } from '../../src/model/event';
 import { DynamoStore } from '../../src/store/dynamo-store';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -9,7 +11,7 @@ import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/loca
 import { memoryS3 } from './helpers/memory-s3';
 
 const BUCKET = 'hyperaudit-reports-compaction-problems';
-const now = () => new Date('2026-11-26T06:00:00.000Z');
+const clock = fixedClock('2026-11-26T06:00:00.000Z');
 const s3 = memoryS3();
 let table: LocalTable;
 
@@ -20,15 +22,6 @@ afterAll(async () => {
   s3.mock.restore();
   await stopLocalTable(table);
 });
-
-function recordingLog() {
-  const lines: { level: 'warn' | 'error'; message: string; extra: Record<string, unknown> }[] = [];
-  const log: StepLog = {
-    warn: (message, extra) => lines.push({ level: 'warn', message, extra }),
-    error: (message, extra) => lines.push({ level: 'error', message, extra }),
-  };
-  return { lines, log };
-}
 
 /** One upsert that fits an item, whose snapshot (a stamp per setting) does not. */
 function wideVm(): FleetEvent {
@@ -50,20 +43,20 @@ describe('compaction problems in the scheduled run', () => {
       tableName: table.tableName,
       now: () => Date.now() + 10 * 60_000,
     });
-    const { lines, log } = recordingLog();
+    const logger = memoryLogger();
 
     const out = await auditStep(
       { runId: 'oversized-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, now, log },
+      { store, s3: s3.client, bucket: BUCKET, clock, logger },
     );
 
     const entities = out.compaction!.entities;
     expect(out.compaction).toEqual({ entities, snapshotsWritten: entities - 1, oversized: 1 });
-    expect(lines).toEqual([
+    expect(logger.entries).toEqual([
       {
         level: 'warn',
         message: 'compaction.oversized',
-        extra: { count: 1, entities: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }] },
+        fields: { count: 1, entities: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }] },
       },
     ]);
     expect((await store.loadFleet()).vms.get('vm-wide')?.name).toBe('wide');
@@ -77,15 +70,17 @@ describe('compaction problems in the scheduled run', () => {
       }
     })();
     await store.putEvents(fleetEvents());
-    const { lines, log } = recordingLog();
+    const logger = memoryLogger();
 
     const out = await auditStep(
       { runId: 'failed-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, now, log },
+      { store, s3: s3.client, bucket: BUCKET, clock, logger },
     );
 
     expect(out.compaction).toEqual({ entities: 5, snapshotsWritten: 4, failed: 1 });
     expect(out.hosts).toBe(4);
-    expect(lines).toEqual([{ level: 'error', message: 'compaction.failed', extra: { count: 1, entities: failed } }]);
+    expect(logger.entries).toEqual([
+      { level: 'error', message: 'compaction.failed', fields: { count: 1, entities: failed } },
+    ]);
   });
 });

@@ -8,9 +8,11 @@ import { MemoryStore } from '../../src/store/memory-store';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
 import { memoryS3 } from './helpers/memory-s3';
+import { fixedClock } from '../../src/model/ports/clock';
+import { quietLogger } from '../../src/model/ports/logger';
 
 const BUCKET = 'hyperaudit-reports-compaction';
-const now = () => new Date('2026-11-26T06:00:00.000Z');
+const clock = fixedClock('2026-11-26T06:00:00.000Z');
 const s3 = memoryS3();
 let table: LocalTable;
 
@@ -65,7 +67,7 @@ describe('compaction in the scheduled run', () => {
 
     const out = await auditStep(
       { runId: 'compaction-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, now },
+      { store, s3: s3.client, bucket: BUCKET, clock, logger: quietLogger },
     );
     expect(out.compaction).toEqual({ entities, snapshotsWritten: entities });
     // Nothing is left uncovered: a second compaction has nothing to write.
@@ -80,7 +82,7 @@ describe('compaction in the scheduled run', () => {
     await store.putEvents(fleetEvents());
     const out = await auditStep(
       { runId: 'memory-run', trigger: 'schedule', scope: { kind: 'fleet' } },
-      { store, s3: s3.client, bucket: BUCKET, now },
+      { store, s3: s3.client, bucket: BUCKET, clock, logger: quietLogger },
     );
     expect(out.hosts).toBe(4);
     expect(out).not.toHaveProperty('compaction');

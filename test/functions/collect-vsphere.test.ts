@@ -48,14 +48,34 @@ describe.skipIf(unavailable !== undefined)('collect-vsphere handler against vcsi
       }),
     });
     const { handler } = await import('../../functions/collect-vsphere/index');
-    const { result, output } = await captureOutput(() => handler({}, lambdaContext('collect-vsphere')));
+    const { result, output } = await captureOutput(() =>
+      handler({ trigger: 'schedule' }, lambdaContext('collect-vsphere')),
+    );
     expect(result).toMatchObject({ objects: 13, duplicates: 0, rejected: 0 });
     expect(result!.stored).toBeGreaterThanOrEqual(13);
     const fleet = await table.store.loadFleet();
     expect(fleet.hosts.size + fleet.vms.size).toBe(13);
     expect(output).toContain('vSphere collection done');
     expect(output).not.toContain(vc.password);
-    const again = await handler({}, lambdaContext('collect-vsphere'));
+    const again = await handler({ trigger: 'schedule' }, lambdaContext('collect-vsphere'));
     expect(again.stored).toBe(0);
+  });
+});
+
+describe('collect-vsphere handler input', () => {
+  it("refuses an event that is not the schedule's input, naming the field, before reading any secret", async () => {
+    // Set only when the vcsim test above did not run: the handler reads its environment once, at import.
+    process.env.TABLE_NAME ??= 'hyperaudit-input-test';
+    process.env.VSPHERE_URL ??= 'https://vcenter.invalid/sdk';
+    process.env.VSPHERE_SECRET_ID ??= SECRET_ID;
+    const { handler } = await import('../../functions/collect-vsphere/index');
+    for (const [event, message] of [
+      [{}, /^collect-vsphere input: trigger: /],
+      [{ trigger: 'deploy' }, /^collect-vsphere input: trigger: /],
+      [null, /^collect-vsphere input: input: /],
+    ] as const) {
+      const { error } = await captureOutput(() => handler(event, lambdaContext('collect-vsphere')));
+      expect((error as Error).message).toMatch(message);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { captureOutput } from './helpers/capture-output';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { lambdaContext } from './helpers/lambda-context';
 import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } from './helpers/local-table';
+import { systemClock } from '../../src/model/ports/clock';
 
 let table: LocalTable;
 const events = fleetEvents();
@@ -45,7 +46,7 @@ describe('evaluateChanges', () => {
   it('audits the touched entities incrementally and stores their findings', async () => {
     await table.store.putEvents(events);
     const rules = loadRules();
-    const result = await evaluateChanges(insertsOf(events), { store: table.store, rules });
+    const result = await evaluateChanges(insertsOf(events), { store: table.store, rules, clock: systemClock });
     expect(result.subjects).toBe(new Set(events.map((e) => JSON.stringify(eventKey(e).pk))).size);
     const findings = await table.store.listFindings();
     expect(findings.length).toBeGreaterThan(0);
@@ -56,7 +57,11 @@ describe('evaluateChanges', () => {
 
   it('does nothing for a batch without event inserts', async () => {
     expect(
-      await evaluateChanges([streamInsert({ pk: FINDINGS_PK, sk: 'x' }, 9)], { store: table.store, rules: [] }),
+      await evaluateChanges([streamInsert({ pk: FINDINGS_PK, sk: 'x' }, 9)], {
+        store: table.store,
+        rules: [],
+        clock: systemClock,
+      }),
     ).toEqual({ subjects: 0 });
   });
 });

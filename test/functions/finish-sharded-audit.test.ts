@@ -12,6 +12,8 @@ import { readClusterList } from '../../src/model/run-files';
 import { MemoryStore } from '../../src/store/memory-store';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { memoryS3 } from './helpers/memory-s3';
+import { fixedClock } from '../../src/model/ports/clock';
+import { quietLogger } from '../../src/model/ports/logger';
 
 const BUCKET = 'hyperaudit-finish-test';
 const SPLIT_AT = '2026-11-26T06:00:00.000Z';
@@ -43,7 +45,13 @@ describe('finishing a sharded audit while events keep arriving', () => {
     const store = new MemoryStore();
     await store.putEvents(fleetEvents());
     const input = { runId: 'late-run', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
-    const split = await auditStep(input, { store, s3: s3.client, bucket: BUCKET, now: () => new Date(SPLIT_AT) });
+    const split = await auditStep(input, {
+      store,
+      s3: s3.client,
+      bucket: BUCKET,
+      clock: fixedClock(SPLIT_AT),
+      logger: quietLogger,
+    });
     const items = readClusterList(JSON.parse(s3.objects.get(split.clustersKey)!.body), split.clustersKey);
     const compiled = new CompiledRules(rules);
     for (const { clusterId, simulate } of items) {

@@ -57,7 +57,7 @@ describe('VEBA events through the deployed ingest, for a vCenter the collector h
       return listMeta(prefix);
     }) as typeof store.listMeta;
     let now = 0;
-    const lookup = cachedVcenterScopes(store, 60_000, () => now);
+    const lookup = cachedVcenterScopes(store, 60_000, { now: () => new Date(now) });
     expect(await lookup()).toEqual({});
     await store.putMeta(`${SCOPE_ALIAS_PREFIX}${vebaSource('https://10.10.10.1/sdk')}`, INSTANCE);
     now = 59_999;

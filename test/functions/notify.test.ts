@@ -10,6 +10,7 @@ import { lambdaContext } from './helpers/lambda-context';
 import { startLocalTable, stopLocalTable, useLocalTableEnv, type LocalTable } from './helpers/local-table';
 import { startSlackServer } from './helpers/slack-server';
 import { finding } from '../alerts/findings-fixture';
+import { systemClock } from '../../src/model/ports/clock';
 
 const SECRET_ID = 'hyperaudit/slack-webhook';
 const fastDelivery = { retryBudgetMs: 300, backoffBaseMs: 20, backoffMaxMs: 50, minIntervalMs: 0 };
@@ -47,7 +48,13 @@ describe('notify while Slack is down, then back', () => {
   it('keeps every planned message in the outbox while Slack fails, and delivers each exactly once when it returns', async () => {
     slack.down(503);
     const { result: first, output } = await captureOutput(() =>
-      notifyRun({ store: table.store, minSeverity: 'high', webhookUrl: async () => slack.url, delivery: fastDelivery }),
+      notifyRun({
+        store: table.store,
+        clock: systemClock,
+        minSeverity: 'high',
+        webhookUrl: async () => slack.url,
+        delivery: fastDelivery,
+      }),
     );
     expect(first!.planned).toBeGreaterThan(0);
     expect(first!.delivered).toBe(0);
@@ -58,6 +65,7 @@ describe('notify while Slack is down, then back', () => {
     slack.up();
     const second = await notifyRun({
       store: table.store,
+      clock: systemClock,
       minSeverity: 'high',
       webhookUrl: async () => slack.url,
       delivery: fastDelivery,
@@ -69,6 +77,7 @@ describe('notify while Slack is down, then back', () => {
 
     const third = await notifyRun({
       store: table.store,
+      clock: systemClock,
       minSeverity: 'high',
       webhookUrl: async () => slack.url,
       delivery: fastDelivery,
@@ -101,6 +110,30 @@ describe('notify handler', () => {
     expect(output).not.toContain(slack.url);
     expect(output).not.toContain('s3cr3tWebhookPath');
     expect(output).not.toContain('B0WEBHOOK1');
+  });
+});
+
+describe('notify handler input', () => {
+  it('refuses a failed-run event without its state, naming the field, and records nothing', async () => {
+    useLocalTableEnv(table);
+    process.env.FAIL_THRESHOLD = 'medium';
+    process.env.SLACK_WEBHOOK_SECRET_ID = SECRET_ID;
+    process.env.POWERTOOLS_METRICS_NAMESPACE = 'HyperauditTest';
+    const { handler } = (await import('../../functions/notify/index')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<unknown>;
+    };
+    const event = { runFailed: { runId: 'bad-run', trigger: 'schedule', error: 'States.TaskFailed', cause: '' } };
+    const { error } = await captureOutput(() => handler(event, lambdaContext('hyperaudit-notify')));
+    expect((error as Error).message).toMatch(/^notify input: runFailed\.state: /);
+    expect(await table.store.getMeta('run/bad-run')).toBeUndefined();
+  });
+
+  it('refuses an event that is not an object, naming the input', async () => {
+    const { handler } = (await import('../../functions/notify/index')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<unknown>;
+    };
+    const { error } = await captureOutput(() => handler('drain', lambdaContext('hyperaudit-notify')));
+    expect((error as Error).message).toMatch(/^notify input: input: /);
   });
 });
 

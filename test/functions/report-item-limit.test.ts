@@ -12,6 +12,9 @@ import { mergeClusterResults, SIMULATION_LATEST_KEY, storedForm, type Simulation
 import { MemoryStore } from '../../src/store/memory-store';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { memoryS3 } from './helpers/memory-s3';
+import { fixedClock } from '../../src/model/ports/clock';
+import { quietLogger } from '../../src/model/ports/logger';
+import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
 
 const ITEM_LIMIT = 400 * 1024;
 
@@ -28,12 +31,12 @@ class ItemLimitedStore extends MemoryStore {
 }
 
 const BUCKET = 'hyperaudit-reports-large';
-const now = () => new Date('2026-11-26T06:00:00.000Z');
+const clock = fixedClock('2026-11-26T06:00:00.000Z');
 const input = {
   runId: 'large-fleet-run',
   trigger: 'schedule' as const,
   scope: { kind: 'fleet' },
-  audit: { auditedAt: now().toISOString() },
+  audit: { auditedAt: clock.now().toISOString() },
 };
 const s3 = memoryS3();
 let store: ItemLimitedStore;
@@ -55,7 +58,7 @@ beforeAll(async () => {
   rules = loadRules();
   store = new ItemLimitedStore();
   await store.putEvents(fleetEvents());
-  const audit = await auditStep(input, { store, s3: s3.client, bucket: BUCKET, now });
+  const audit = await auditStep(input, { store, s3: s3.client, bucket: BUCKET, clock, logger: quietLogger });
   const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
   const items = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
   const compiled = new CompiledRules(rules);
@@ -84,13 +87,21 @@ describe('report step on a fleet too large for one DynamoDB item', () => {
   });
 
   it("stores simulation/latest trimmed to fit one item, keeps every host's essential figures, and writes the report", async () => {
-    const out = await reportStep(input, { store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now });
+    const out = await reportStep(input, {
+      store,
+      s3: s3.client,
+      bucket: BUCKET,
+      rules,
+      failThreshold: 'high',
+      artifacts: s3ArtifactStore(s3.client, BUCKET),
+      clock,
+    });
     expect(out.clustersSimulated).toBe(2);
     expect(s3.objects.has(`${out.reportPrefix}report.html`)).toBe(true);
     const stored = (await store.getMeta<Record<string, unknown>>(SIMULATION_LATEST_KEY))!;
     expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(ITEM_LIMIT);
     expect(stored.storedDetail).toBe('essential');
-    expect(stored.simulatedAt).toBe(now().toISOString());
+    expect(stored.simulatedAt).toBe(clock.now().toISOString());
     const hosts = stored.hosts as Record<string, { score: number }>;
     expect(Object.keys(hosts)).toHaveLength(1204);
     expect(hosts['host-1007']!.score).toBe(shards.find((s) => s.hosts['host-1007'])!.hosts['host-1007']!.score);

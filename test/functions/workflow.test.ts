@@ -13,9 +13,12 @@ import { SIMULATION_LATEST_KEY } from '../../src/app/simulate';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
 import { memoryS3 } from './helpers/memory-s3';
+import { fixedClock } from '../../src/model/ports/clock';
+import { quietLogger } from '../../src/model/ports/logger';
+import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
 
 const BUCKET = 'hyperaudit-reports-test';
-const now = () => new Date('2026-11-26T06:00:00.000Z');
+const clock = fixedClock('2026-11-26T06:00:00.000Z');
 let table: LocalTable;
 let rules: LoadedRule[];
 const s3 = memoryS3();
@@ -39,11 +42,11 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
   let audit: AuditStepOutput;
 
   it('splits the stored fleet into one work file and one audit slice per cluster plus the list the Distributed Map reads', async () => {
-    audit = await auditStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, now });
+    audit = await auditStep(input, { store: table.store, s3: s3.client, bucket: BUCKET, clock, logger: quietLogger });
     expect(audit.clusters).toBe(2);
     expect(audit.shards).toBe(2);
     expect(audit.hosts).toBe(4);
-    expect(audit.auditedAt).toBe(now().toISOString());
+    expect(audit.auditedAt).toBe(clock.now().toISOString());
     const list = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
     expect(list).toEqual([
       { clusterId: 'ams-dmz', simulate: true },
@@ -93,7 +96,8 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
         bucket: BUCKET,
         rules,
         failThreshold: 'high',
-        now,
+        artifacts: s3ArtifactStore(s3.client, BUCKET),
+        clock,
       },
     );
     expect(out.clustersSimulated).toBe(2);
@@ -135,7 +139,15 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
       await expect(
         reportStep(
           { ...input, audit },
-          { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now },
+          {
+            store: table.store,
+            s3: s3.client,
+            bucket: BUCKET,
+            rules,
+            failThreshold: 'high',
+            artifacts: s3ArtifactStore(s3.client, BUCKET),
+            clock,
+          },
         ),
       ).rejects.toThrow(/audit shard "ams-pci" has no result at runs\/.*\/audit\/parts\//);
     } finally {
@@ -148,7 +160,15 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     await expect(
       reportStep(
         { ...input, audit },
-        { store: table.store, s3: s3.client, bucket: BUCKET, rules, failThreshold: 'high', now },
+        {
+          store: table.store,
+          s3: s3.client,
+          bucket: BUCKET,
+          rules,
+          failThreshold: 'high',
+          artifacts: s3ArtifactStore(s3.client, BUCKET),
+          clock,
+        },
       ),
     ).rejects.toThrow(/Access Denied/);
   });
@@ -172,7 +192,8 @@ describe('perimeters file shipped with the deployment', () => {
       store: table.store,
       s3: s3.client,
       bucket: BUCKET,
-      now,
+      clock,
+      logger: quietLogger,
       perimetersFile: file('perimeters.ndjson'),
     };
     await auditStep(input, deps);
@@ -190,7 +211,8 @@ describe('perimeters file shipped with the deployment', () => {
       store: table.store,
       s3: s3.client,
       bucket: BUCKET,
-      now,
+      clock,
+      logger: quietLogger,
       perimetersFile: file('perimeters-bad.ndjson'),
     };
     await expect(auditStep(input, deps)).rejects.toThrow(

@@ -26,6 +26,9 @@ import { startLocalTable, stopLocalTable, type LocalTable } from '../functions/h
 import { memoryS3 } from '../functions/helpers/memory-s3';
 import { startSlackServer } from '../functions/helpers/slack-server';
 import { buildStack } from './build-stack';
+import { fixedClock } from '../../src/model/ports/clock';
+import { quietLogger } from '../../src/model/ports/logger';
+import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
 
 /**
  * dynalite and the S3 mock enforce no IAM, so a handler missing a grant passes every local test and fails
@@ -62,7 +65,7 @@ const UNEXERCISED_ALLOWANCE: Record<Fn, Record<string, string>> = {
 };
 
 const BUCKET = 'hyperaudit-reports-grants';
-const now = () => new Date('2026-11-26T06:00:00.000Z');
+const clock = fixedClock('2026-11-26T06:00:00.000Z');
 const sentToTable = new Map<Fn, Set<string>>();
 /** IAM action and the key (or list prefix) of every S3 request, per function. */
 const sentToS3 = new Map<Fn, { action: string; key: string }[]>();
@@ -207,7 +210,7 @@ beforeAll(async () => {
   await withS3Recorded('evaluate', () =>
     evaluateChanges(
       fleetEvents().map((e, i) => streamInsert(eventKey(e), i)),
-      { store: recordingStore('evaluate'), rules, now },
+      { store: recordingStore('evaluate'), rules, clock },
     ),
   );
 
@@ -215,6 +218,7 @@ beforeAll(async () => {
   const notified = await withS3Recorded('notify', () =>
     notifyRun({
       store: recordingStore('notify'),
+      clock,
       minSeverity: 'high',
       webhookUrl: async () => slack.url,
       delivery: { minIntervalMs: 0 },
@@ -226,7 +230,14 @@ beforeAll(async () => {
   const input = { runId: 'grants-run', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
   const perimetersFile = fileURLToPath(new URL('../fixtures/functions/perimeters.ndjson', import.meta.url));
   const audit = await withS3Recorded('audit', () =>
-    auditStep(input, { store: recordingStore('audit'), s3: s3.client, bucket: BUCKET, now, perimetersFile }),
+    auditStep(input, {
+      store: recordingStore('audit'),
+      s3: s3.client,
+      bucket: BUCKET,
+      clock,
+      logger: quietLogger,
+      perimetersFile,
+    }),
   );
   expect(audit.compaction?.snapshotsWritten).toBeGreaterThan(0);
   const items = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
@@ -254,7 +265,7 @@ beforeAll(async () => {
   await withS3Recorded('plan', () =>
     planStep(
       { runId: input.runId, plan: { goal: 'fix', maxMoves: 10 } },
-      { store: recordingStore('plan'), rules, tracesDir, now, trials: 50 },
+      { store: recordingStore('plan'), rules, tracesDir, clock, trials: 50 },
     ),
   );
   await withS3Recorded('report', () =>
@@ -266,7 +277,8 @@ beforeAll(async () => {
         bucket: BUCKET,
         rules,
         failThreshold: 'high',
-        now,
+        artifacts: s3ArtifactStore(s3.client, BUCKET),
+        clock,
       },
     ),
   );

@@ -17,10 +17,11 @@ import {
 } from '../support/dynamodb-local';
 import { fleetEvents } from '../functions/helpers/fleet-fixture';
 import { asLambdaRecord, readStream } from '../support/dynamodb-stream';
+import { fixedClock } from '../../src/model/ports/clock';
 
 const unavailable = dynamoDbLocalUnavailable();
 if (unavailable !== undefined) console.warn(`DynamoDB Local stream test skipped: ${unavailable}`);
-const now = () => new Date('2026-11-26T06:00:00.000Z');
+const clock = fixedClock('2026-11-26T06:00:00.000Z');
 
 const key = (f: Finding) => `${f.ruleId} ${f.resourceId} ${f.status} ${f.severity}`;
 
@@ -55,7 +56,7 @@ describe.skipIf(unavailable !== undefined)('DynamoDB Streams from DynamoDB Local
       const inserts = records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.sk?.S?.startsWith('EV#'));
       expect(inserts).toHaveLength(events.length);
       for (let i = 0; i < records.length; i += STREAM_BATCH_SIZE) {
-        await evaluateChanges(records.slice(i, i + STREAM_BATCH_SIZE), { store, rules, now });
+        await evaluateChanges(records.slice(i, i + STREAM_BATCH_SIZE), { store, rules, clock });
       }
     } finally {
       streams.destroy();
@@ -64,7 +65,7 @@ describe.skipIf(unavailable !== undefined)('DynamoDB Streams from DynamoDB Local
 
     const reference = new MemoryStore();
     await reference.putEvents(events);
-    await runAudit(reference, { rules, full: true, now: now().toISOString() });
+    await runAudit(reference, { rules, full: true, now: clock.now().toISOString() });
     const full = (await reference.listFindings()).map(key).sort();
     expect(fromStream.length).toBeGreaterThan(0);
     expect(fromStream).toEqual(full);

@@ -10,6 +10,7 @@ import { eventKey } from '../../src/store/items';
 import { streamInsert } from '../functions/helpers/aws-events';
 import { fleetEvents, generateFleet } from '../support/generated-fleet';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { fixedClock } from '../../src/model/ports/clock';
 
 /**
  * Issue 17: a stream batch is evaluated from the changed entities' clusters (Queries on the cluster index), never
@@ -47,7 +48,7 @@ async function ingestAndEvaluate(events: FleetEvent[]) {
   const result = await evaluateChanges(inserts(events), {
     store: local.store,
     rules,
-    now: () => new Date(NOW),
+    clock: fixedClock(NOW),
   });
   return { result, requests: total(counts), byOp: new Map(counts) };
 }

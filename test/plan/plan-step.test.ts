@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planStep } from '../../src/app/plan';
 import { loadRules } from '../../src/engine/load-rules';
 import { MemoryStore } from '../../src/store/memory-store';
+import { fixedClock } from '../../src/model/ports/clock';
 
 describe('the workflow plan step', () => {
   it('plans on the stored fleet, stores the plan for the report and returns a small summary', async () => {
@@ -59,7 +60,7 @@ describe('the workflow plan step', () => {
         },
       },
     ] as never);
-    const out = await planStep({ runId: 'run-1' }, { store, rules: loadRules(), now: () => new Date(time) });
+    const out = await planStep({ runId: 'run-1' }, { store, rules: loadRules(), clock: fixedClock(time) });
     expect(out).toEqual({ runId: 'run-1', goal: 'fix', steps: 1, maintenance: 0, cleared: 1, added: 0, unresolved: 0 });
     const stored = await readState(store, STATE.planLatest);
     expect(stored?.steps[0]).toMatchObject({ vmId: 'pay', fromHostId: 'h1', tool: 'govc' });

@@ -10,6 +10,7 @@ import type { FleetEvent } from '../../src/model/event';
 import type { Finding } from '../../src/model/finding';
 import { MemoryStore } from '../../src/store/memory-store';
 import { fleetFromFixture } from '../support/fixture-fleet';
+import { systemClock } from '../../src/model/ports/clock';
 
 const all = loadRules(DEFAULT_RULES_DIR).filter((r) => r.id.startsWith('availability.'));
 const rule = (id: string, rules: readonly LoadedRule[] = all) => {
@@ -269,7 +270,7 @@ describe('availability rules on simulations stored by hyperaudit', () => {
   it('finds the cluster that cannot restart, the replica set on one host and the critical VMs over target', async () => {
     const store = new MemoryStore();
     await store.putEvents(events());
-    await simulateStored(store, { trials: 2000, seed: 3 });
+    await simulateStored(store, { trials: 2000, seed: 3, clock: systemClock });
     const nPlusOne = loadRules(DEFAULT_RULES_DIR).filter((x) => x.id === 'consolidation.cluster-n-plus-one');
     const r = await runAudit(store, { rules: [...all, ...nPlusOne], now: at(30) });
     expect(open(r.findings, 'availability.cluster-cannot-restart')).toEqual(['tight']);

@@ -10,9 +10,9 @@ import {
   futureTimeProblem,
   maxAheadSecondsFrom,
   MAX_CLOCK_SKEW_ENV,
-  type Clock,
   type FuturePolicy,
 } from '../../src/sources/clock-skew';
+import { fixedClock } from '../../src/model/ports/clock';
 import { readSources } from '../../src/sources/read-sources';
 import type { SourceOutcome } from '../../src/sources/types';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -21,8 +21,7 @@ import { runCli } from '../support/run-cli';
 import { fixture } from '../sources/helpers';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
-const fixedClock: Clock = { nowMs: () => NOW };
-const policy: FuturePolicy = { clock: fixedClock, maxAheadSeconds: 900 };
+const policy: FuturePolicy = { clock: fixedClock(NOW), maxAheadSeconds: 900 };
 const at = (offsetSeconds: number) => new Date(NOW + offsetSeconds * 1000).toISOString();
 const sshOff = (id: string, time: string): FleetEvent => ({
   id,
@@ -82,7 +81,7 @@ describe('clock-skew policy at ingest', () => {
   });
 
   it('applies the limit configured for the receiver', () => {
-    expect(futureTimeProblem(at(120), { clock: fixedClock, maxAheadSeconds: 60 })).toBe(
+    expect(futureTimeProblem(at(120), { clock: fixedClock(NOW), maxAheadSeconds: 60 })).toBe(
       '120 s ahead of the receiving clock, limit 60 s',
     );
     expect(maxAheadSecondsFrom(undefined, { [MAX_CLOCK_SKEW_ENV]: '60' }, '--max-clock-skew')).toBe(60);

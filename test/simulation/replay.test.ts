@@ -3,6 +3,7 @@ import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
 import { replayHistory } from '../../src/simulation/replay';
 import { replayStored, SIMULATION_LATEST_KEY, simulateStored } from '../../src/app/simulate';
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -95,7 +96,7 @@ describe('replay of the stored history', () => {
     const { result, runKey } = await simulateStored(store, {
       start: at(0),
       trials: 200,
-      now: '2026-03-02T00:00:00.000Z',
+      clock: fixedClock('2026-03-02T00:00:00.000Z'),
     });
     expect(result.hosts.h1!.activeSteps).toBe(144);
     expect(result.hosts.h2!.activeSteps).toBe(288);
@@ -119,7 +120,7 @@ describe('replay of the stored history', () => {
   it('defaults the window to the day whose last step holds the newest stored event', async () => {
     const store = new MemoryStore();
     await store.putEvents(history().slice(0, 5));
-    const { result } = await simulateStored(store, { trials: 0, save: false });
+    const { result } = await simulateStored(store, { trials: 0, save: false, clock: systemClock });
     // Newest event: the 12:00 migration. Step 0 starts at 12:05 the day before.
     expect(result.window.start).toBe(new Date(T0 - 11 * 3_600_000 - 55 * 60_000).toISOString());
     // vm-1 appears at 23:30 (step 137), runs on h1 until the migration takes it to h2 in the last step.

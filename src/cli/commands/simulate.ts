@@ -20,6 +20,7 @@ import { formatConsolidation } from '../../simulation/consolidation/format-conso
 import { PerimeterMapError } from '../../simulation/consolidation/perimeters';
 import { CONSOLIDATION_POLICIES, type ConsolidationPolicy } from '../../simulation/consolidation/policies';
 import { runConsolidation, type ConsolidationRun } from '../../simulation/consolidation/run-consolidation';
+import { systemClock } from '../../model/ports/clock';
 
 interface SimulateCliOptions extends StoreCliOptions {
   scenario?: string;
@@ -273,7 +274,7 @@ export function register(program: Command, run: CommandRunner): void {
           async () =>
             scenarioFleet
               ? runSimulation(scenarioFleet, simOpts)
-              : (await withStore(opts, (store) => simulateStored(store, simOpts))).result,
+              : (await withStore(opts, (store) => simulateStored(store, { ...simOpts, clock: systemClock }))).result,
           (r) => `${r.window.steps} steps × ${r.window.stepSeconds}s, ${r.trials} trials`,
         );
         await emit(
