@@ -6,14 +6,14 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventSubject, type FleetEvent } from '../model/event';
-import { isPlainTraceName } from '../model/trace-name';
+import { isPlainTraceName, workloadTraceNames } from '../model/trace-name';
 import { emptyFleet, type Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
 import type { SimulationResult, VmResult } from '../simulation/result';
-import { STATE, writeState, type StateValue } from '../store/state-keys';
+import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import {
   DEFAULT_STEP_SECONDS,
   DEFAULT_STEPS,
@@ -171,6 +171,29 @@ export async function loadTraceDirectory(dir: string, names?: readonly string[])
     }),
   );
   return traces;
+}
+
+/**
+ * Records where the stored fleet's traces are, so `simulate` and `plan` on that store find them without
+ * `--traces` (the demo records the sample traces it ingested the fleet with).
+ */
+export async function recordTracesFolder(store: FleetStore, dir: string, now = new Date()): Promise<void> {
+  await writeState(store, STATE.tracesFolder, { dir, recordedAt: now.toISOString() });
+}
+
+/**
+ * The traces the fleet's VMs name: from `dir` when given, else from the folder recorded for this store; none
+ * when no VM names a trace or no folder is known (a named trace then fails the simulation, naming it).
+ */
+export async function tracesForFleet(
+  store: FleetStore,
+  fleet: Fleet,
+  dir: string | undefined,
+): Promise<Map<string, Trace> | undefined> {
+  const names = workloadTraceNames(fleet);
+  if (names.length === 0) return undefined;
+  const folder = dir ?? (await readState(store, STATE.tracesFolder))?.dir;
+  return folder !== undefined ? loadTraceDirectory(folder, names) : undefined;
 }
 
 export interface StoredSimulationOptions extends SimulationOptions {
@@ -375,8 +398,10 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   });
   const placement = opts.placement ?? replay.placement;
   const { fleet, start, placementChanges } = replay;
+  const traces = opts.traces ?? (await tracesForFleet(store, fleet, undefined));
   const result = runSimulation(fleet, {
     ...opts,
+    ...(traces && { traces }),
     ...(placement && { placement }),
     ...(start !== undefined && { start }),
   });
