@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { COMMANDS } from './command-list';
 import { EXIT, InputError, UsageError } from './exit-codes';
+import { dropOutputOnceReaderLeaves } from './closed-stdout';
 
 /** A command file under src/cli/commands/ exports `register`, and has one line in `command-list.ts`. */
 export interface CommandModule {
@@ -60,6 +61,7 @@ export async function buildProgram(run: CommandRunner, args: readonly string[] =
 }
 
 export async function main(argv: string[]): Promise<number> {
+  dropOutputOnceReaderLeaves();
   let exitCode: number = EXIT.ok;
   const run: CommandRunner = async (action) => {
     const result = await action();
