@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { commandProgress } from '../command-progress';
 import { outputWidth } from '../terminal-style';
+import { readInputFile } from '../read-input-file';
 import { DEFAULT_TABLE_WIDTH } from '../../report/formats/table';
 import {
   loadTraceDirectory,
@@ -53,14 +54,7 @@ function integer(flag: string, raw: string | undefined, min: number, max: number
 }
 
 async function readJsonFile(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const text = readInputFile(path, what);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
