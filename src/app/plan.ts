@@ -4,13 +4,12 @@
  */
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
-import type { Fleet } from '../model/fleet';
 import type { VmwareTool } from '../plan/commands';
 import { makePlan, type FleetPlan } from '../plan/make-plan';
 import type { PlanGoal } from '../plan/problem';
 import { parseState, readState, STATE, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
-import { loadTraceDirectory } from './simulate';
+import { tracesForFleet } from './simulate';
 import type { Ports } from './ports';
 import { isoNow } from '../model/ports/clock';
 
@@ -37,21 +36,13 @@ interface StoredWindow {
   seed?: number;
 }
 
-function traceNames(fleet: Fleet): string[] {
-  return [
-    ...new Set([...fleet.vms.values()].flatMap((vm) => (vm.workload?.trace !== undefined ? [vm.workload.trace] : []))),
-  ];
-}
-
 export async function planStored(store: FleetStore, opts: PlanRunOptions): Promise<FleetPlan> {
   const [fleet, simulation] = await Promise.all([
     store.loadFleet(),
     readState(store, STATE.simulationLatest) as Promise<StoredWindow | undefined>,
   ]);
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile: opts.profile ?? 'scg' });
-  const names = traceNames(fleet);
-  const traces =
-    opts.tracesDir !== undefined && names.length > 0 ? await loadTraceDirectory(opts.tracesDir, names) : undefined;
+  const traces = await tracesForFleet(store, fleet, opts.tracesDir);
   // The same window and seed as the stored simulation, so "overloaded" means what the audit's figures mean.
   const w = simulation?.window;
   const plan = makePlan(fleet, {

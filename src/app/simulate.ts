@@ -6,14 +6,14 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventSubject, type FleetEvent } from '../model/event';
-import { isPlainTraceName } from '../model/trace-name';
+import { isPlainTraceName, workloadTraceNames } from '../model/trace-name';
 import { emptyFleet, type Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
 import type { SimulationResult, VmResult } from '../simulation/result';
-import { STATE, writeState, type StateValue } from '../store/state-keys';
+import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import {
   DEFAULT_STEP_SECONDS,
   DEFAULT_STEPS,
@@ -172,6 +172,29 @@ export async function loadTraceDirectory(dir: string, names?: readonly string[])
     }),
   );
   return traces;
+}
+
+/**
+ * Records where the stored fleet's traces are, so `simulate` and `plan` on that store find them without
+ * `--traces` (the demo records the sample traces it ingested the fleet with).
+ */
+export async function recordTracesFolder(store: FleetStore, dir: string, clock: Clock): Promise<void> {
+  await writeState(store, STATE.tracesFolder, { dir, recordedAt: isoNow(clock) });
+}
+
+/**
+ * The traces the fleet's VMs name: from `dir` when given, else from the folder recorded for this store; none
+ * when no VM names a trace or no folder is known (a named trace then fails the simulation, naming it).
+ */
+export async function tracesForFleet(
+  store: FleetStore,
+  fleet: Fleet,
+  dir: string | undefined,
+): Promise<Map<string, Trace> | undefined> {
+  const names = workloadTraceNames(fleet);
+  if (names.length === 0) return undefined;
+  const folder = dir ?? (await readState(store, STATE.tracesFolder))?.dir;
+  return folder !== undefined ? loadTraceDirectory(folder, names) : undefined;
 }
 
 export interface StoredSimulationOptions extends SimulationOptions {
@@ -378,8 +401,10 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   const { fleet, start, placementChanges } = replay;
   // The clock stamps the stored run; the simulation keeps its own step clock.
   const { clock, ...simulation } = opts;
+  const traces = opts.traces ?? (await tracesForFleet(store, fleet, undefined));
   const result = runSimulation(fleet, {
     ...simulation,
+    ...(traces && { traces }),
     ...(placement && { placement }),
     ...(start !== undefined && { start }),
   });

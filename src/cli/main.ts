@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { COMMANDS } from './command-list';
 import { EXIT, InputError, UsageError } from './exit-codes';
+import { dropOutputOnceReaderLeaves } from './closed-stdout';
+import { stopActiveProgress } from '../server/active-progress';
 
 /** A command file under src/cli/commands/ exports `register`, and has one line in `command-list.ts`. */
 export interface CommandModule {
@@ -60,6 +62,7 @@ export async function buildProgram(run: CommandRunner, args: readonly string[] =
 }
 
 export async function main(argv: string[]): Promise<number> {
+  dropOutputOnceReaderLeaves();
   let exitCode: number = EXIT.ok;
   const run: CommandRunner = async (action) => {
     const result = await action();
@@ -76,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportError(err: unknown, command: string | undefined): number {
+  // A step that failed left its progress line drawing; cleared first, the error gets a line of its own.
+  stopActiveProgress();
   if (err instanceof CommanderError) {
     // --help and --version exit through here with code 0; commander has printed the error and its hint.
     if (err.exitCode === 0) return EXIT.ok;

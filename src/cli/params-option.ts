@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseParamOverrides, type ParamOverrides } from '../engine/param-overrides';
 import { InputError } from './exit-codes';
+import { readInputFile } from './read-input-file';
 
 /** A params file is a few lines per rule; anything near this is not one. */
 const MAX_PARAMS_BYTES = 1024 * 1024;
@@ -14,14 +14,7 @@ export const PARAMS_OPTION_HELP =
 
 /** Reads `--params FILE`; a file that cannot be read or is not a map of rule id → params exits 1 naming it. */
 export function readParamsFile(file: string): ParamOverrides {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_PARAMS_BYTES) throw new InputError(`${file}: params file larger than 1 MiB`);
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`${file}: cannot read params file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  const text = readInputFile(file, 'params file', MAX_PARAMS_BYTES);
   let raw: unknown;
   try {
     raw = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });

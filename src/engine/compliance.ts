@@ -91,6 +91,30 @@ export function percentCompliant(c: OutcomeCounts): number | null {
 
 const key = (ruleId: string, type: string, id: string) => `${ruleId}\u0000${type}\u0000${id}`;
 
+/**
+ * Finds or adds a rule's evaluated resources in `sets`. Equal lists are kept once, whether the evaluation shares
+ * one array between the rules of a group (a whole-fleet audit) or hands each rule its own copy (the sharded
+ * audit's merge, or lists read back from the shards' files): the ids are most of a compliance record's bytes.
+ */
+function evaluatedSetIndex(sets: string[][]): (ids: readonly string[]) => number {
+  const byArray = new Map<readonly string[], number>();
+  const byLength = new Map<number, number[]>();
+  const same = (a: readonly string[], b: readonly string[]) => a.every((id, i) => id === b[i]);
+  return (ids) => {
+    const known = byArray.get(ids);
+    if (known !== undefined) return known;
+    const candidates = getOrCreate(byLength, ids.length, () => []);
+    let index = candidates.find((i) => same(ids, sets[i]!));
+    if (index === undefined) {
+      index = sets.length;
+      sets.push([...ids]);
+      candidates.push(index);
+    }
+    byArray.set(ids, index);
+    return index;
+  };
+}
+
 export interface ComplianceInput {
   at: string;
   profile: string;
@@ -112,18 +136,13 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
   for (const f of input.findings)
     if (f.status !== 'resolved') byKey.set(key(f.ruleId, f.resourceType, f.resourceId), f);
   const coverage = new Map(input.coverage.map((c) => [c.ruleId, c]));
-  const sets = new Map<readonly string[], number>();
   const evaluatedSets: string[][] = [];
+  const setIndex = evaluatedSetIndex(evaluatedSets);
   const rules: RuleCompliance[] = [];
   for (const rule of [...input.rules].sort(byId)) {
     const cov = coverage.get(rule.id);
     const ids = cov?.resourceIds ?? [];
-    let set = sets.get(ids);
-    if (set === undefined) {
-      set = evaluatedSets.length;
-      sets.set(ids, set);
-      evaluatedSets.push([...ids]);
-    }
+    const set = setIndex(ids);
     const unknown = new Set(cov?.unverifiedIds ?? []);
     const entry: RuleCompliance = {
       ruleId: rule.id,

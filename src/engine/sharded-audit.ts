@@ -41,52 +41,11 @@ export interface FleetSlice {
 }
 
 /**
- * The part of the fleet one shard needs. VM facts about migrations read the source and target hosts, which may
- * sit in another cluster: those hosts come along as context but are not evaluated here.
+ * The slices of the shards `only` names (every shard when absent), in one pass over the fleet. VM facts about
+ * migrations read the source and target hosts, which may sit in another cluster: those hosts come along as
+ * context but are not evaluated there.
  */
-export function fleetSlice(fleet: Fleet, shard: string): FleetSlice {
-  const slice = emptyFleet();
-  const hostIds = new Set<string>();
-  const vmIds = new Set<string>();
-  for (const host of fleet.hosts.values()) {
-    if (hostShard(host) !== shard) continue;
-    slice.hosts.set(host.id, host);
-    hostIds.add(host.id);
-  }
-  for (const vm of fleet.vms.values()) {
-    if (vmShard(fleet, vm) !== shard) continue;
-    slice.vms.set(vm.id, vm);
-    vmIds.add(vm.id);
-  }
-  for (const vm of slice.vms.values()) {
-    for (const m of vm.movements) {
-      for (const id of [m.fromHostId, m.toHostId]) {
-        const host = id === undefined ? undefined : fleet.hosts.get(id);
-        if (host && !slice.hosts.has(host.id)) slice.hosts.set(host.id, host);
-      }
-    }
-  }
-  slice.perimeters = fleet.perimeters;
-  if (fleet.snapshotEvidence) {
-    slice.snapshotEvidence = new Map();
-    for (const [type, ids] of [
-      ['host', hostIds],
-      ['vm', vmIds],
-    ] as const) {
-      for (const id of ids) {
-        const e = fleet.snapshotEvidence.get(`${type}#${id}`);
-        if (e) slice.snapshotEvidence.set(`${type}#${id}`, e);
-      }
-    }
-  }
-  return { shard, fleet: slice, hostIds, vmIds };
-}
-
-/**
- * Every shard's slice in one pass over the fleet, for the workflow's start step: `fleetSlice` per shard reads
- * the whole fleet each time, which at 500 shards of a million VMs is the dominant cost.
- */
-export function fleetSlices(fleet: Fleet): FleetSlice[] {
+function buildSlices(fleet: Fleet, only?: string): Map<string, FleetSlice> {
   const slices = new Map<string, FleetSlice>();
   const sliceOf = (shard: string): FleetSlice =>
     getOrCreate(slices, shard, () => {
@@ -100,13 +59,17 @@ export function fleetSlices(fleet: Fleet): FleetSlice[] {
     if (e) slice.fleet.snapshotEvidence?.set(key, e);
   };
   for (const host of fleet.hosts.values()) {
-    const slice = sliceOf(hostShard(host));
+    const shard = hostShard(host);
+    if (only !== undefined && shard !== only) continue;
+    const slice = sliceOf(shard);
     slice.fleet.hosts.set(host.id, host);
     (slice.hostIds as Set<string>).add(host.id);
     evidence(slice, `host#${host.id}`);
   }
   for (const vm of fleet.vms.values()) {
-    const slice = sliceOf(vmShard(fleet, vm));
+    const shard = vmShard(fleet, vm);
+    if (only !== undefined && shard !== only) continue;
+    const slice = sliceOf(shard);
     slice.fleet.vms.set(vm.id, vm);
     (slice.vmIds as Set<string>).add(vm.id);
     evidence(slice, `vm#${vm.id}`);
@@ -121,7 +84,27 @@ export function fleetSlices(fleet: Fleet): FleetSlice[] {
       }
     }
   }
-  return [...slices.values()].sort((a, b) => compareText(a.shard, b.shard));
+  return slices;
+}
+
+/** The part of the fleet one shard needs (empty when the shard holds nothing). */
+export function fleetSlice(fleet: Fleet, shard: string): FleetSlice {
+  return (
+    buildSlices(fleet, shard).get(shard) ?? {
+      shard,
+      fleet: { ...emptyFleet(), perimeters: fleet.perimeters },
+      hostIds: new Set(),
+      vmIds: new Set(),
+    }
+  );
+}
+
+/**
+ * Every shard's slice in one pass over the fleet, for the workflow's start step: `fleetSlice` per shard reads
+ * the whole fleet each time, which at 500 shards of a million VMs is the dominant cost.
+ */
+export function fleetSlices(fleet: Fleet): FleetSlice[] {
+  return [...buildSlices(fleet).values()].sort((a, b) => compareText(a.shard, b.shard));
 }
 
 /** One shard's evaluation and the summary the fleet-level rules need from it. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Fleet } from './fleet';
 
 /** NAME_MAX on Linux, in bytes: a longer name cannot be a file in the traces folder anyway. */
 export const TRACE_NAME_MAX_BYTES = 255;
@@ -36,3 +37,10 @@ export const TraceName = z
     (name) => Buffer.byteLength(name, 'utf8') <= TRACE_NAME_MAX_BYTES,
     `trace name is longer than ${TRACE_NAME_MAX_BYTES} bytes`,
   );
+
+/** The trace names the fleet's VMs refer to (`workload.trace`), each once, sorted. */
+export function workloadTraceNames(fleet: Fleet): string[] {
+  const names = new Set<string>();
+  for (const vm of fleet.vms.values()) if (vm.workload?.trace !== undefined) names.add(vm.workload.trace);
+  return [...names].sort();
+}

@@ -10,7 +10,7 @@ import { parseWaiverText } from '../engine/waivers';
 import { compareBySeverityThenId, type Finding } from '../model/finding';
 import { storeWaivers } from '../app/audit';
 import { ingestOutcomes, type IngestReport } from '../app/ingest';
-import type { storedForm } from '../app/simulate';
+import { recordTracesFolder, type storedForm } from '../app/simulate';
 import { readState, STATE } from '../store/state-keys';
 import { readSources } from '../sources/read-sources';
 import type { SourceOutcome } from '../sources/types';
@@ -125,6 +125,11 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
   await storeWaivers(store, waivers);
   reporter.finish(`${waivers.length} waivers stored`);
 
+  // The samples' traces stay where they are; recording the folder lets `simulate` and `plan` on the demo's
+  // store run with no --traces.
+  const tracesDir = join(opts.samplesDir, 'traces');
+  if (existsSync(tracesDir)) await recordTracesFolder(store, tracesDir, fixedClock(now));
+
   const stored = recording.takeStored();
   reporter.start('evaluate', stored.length);
   const evaluation = { records: stored.length, batches: 0, subjects: 0 };
@@ -150,7 +155,7 @@ export async function runDemo(store: FleetStore, opts: DemoOptions): Promise<Dem
         s3,
         bucket: BUCKET,
         rules,
-        tracesDir: join(opts.samplesDir, 'traces'),
+        tracesDir,
         failThreshold: 'high',
         minSeverity: 'high',
         // The copy in outDir is what a person opens, and what a Slack digest from this run points to.

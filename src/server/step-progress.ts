@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { trackProgress, untrackProgress } from './active-progress';
 
 /** How a long-running local pipeline tells a person where it is. */
 export interface StepReporter {
@@ -38,6 +39,7 @@ export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepR
           cliProgress.Presets.shades_classic,
         );
         bar.start(counted ? total : 1, 0);
+        trackProgress(bar);
       } else {
         stream.write(`  ${String(index)}. ${step} …\n`);
       }
@@ -48,6 +50,7 @@ export function stepReporter(stream: NodeJS.WriteStream = process.stdout): StepR
     finish(detail) {
       if (bar) {
         bar.stop();
+        untrackProgress(bar);
         bar = undefined;
       }
       stream.write(

@@ -266,6 +266,9 @@ const PendingEvaluation = z.object({
     .max(100_000),
 });
 
+/** The folder holding the traces the stored fleet's workloads name (`workload.trace`), recorded by the demo. */
+const TracesFolder = z.object({ dir: z.string().min(1).max(4096), recordedAt: IsoTime });
+
 /** Written by a compaction that placed every entity in the cluster index; incremental reads need it. */
 const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number() });
 
@@ -282,6 +285,8 @@ export const STATE = {
   simulationIndex: single('simulation/index', SimulationIndex),
   /** One workflow run's simulation figures for one cluster: no single-item limit on the fleet's size. */
   simulationCluster: family('simulation/cluster/', ClusterSimulation),
+  /** Where the stored fleet's traces are: `simulate` and `plan` read them from there when given no `--traces`. */
+  tracesFolder: single('simulation/traces-folder', TracesFolder),
   /** What each `simulate` run was (window, seed, trials, fleet figures). */
   simulationRuns: family('simulation/runs/', SimulationRun),
   /** Where the last report was written, so `notify` can link to it. */

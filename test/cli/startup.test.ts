@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -47,9 +49,15 @@ describe('start-up loads only the command being run', () => {
   });
 
   it('does load the AWS SDK for a command that uses the store (the hook is effective)', () => {
-    const r = run('inventory', '--data-dir', join(import.meta.dirname, 'never-created'));
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('start-up imported @aws-sdk/');
+    // The store's server starts beside module loading and may create its files: a scratch folder, never the repo.
+    const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-startup-'));
+    try {
+      const r = run('inventory', '--data-dir', join(dir, 'never-created'));
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('start-up imported @aws-sdk/');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

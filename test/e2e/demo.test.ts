@@ -120,6 +120,17 @@ describe('hyperaudit demo', () => {
     expect(existsSync(join(work, 'data', '.hyperaudit-demo'))).toBe(true);
   });
 
+  it('leaves a fleet that simulate and plan run on with no --traces (the sample traces are recorded with it)', async () => {
+    const data = join(work, 'data');
+    const simulate = await runCli('simulate', '--data-dir', data, '--steps', '24', '--trials', '100');
+    expect(simulate.stderr).not.toContain('was not provided');
+    expect(simulate.code).toBe(0);
+    expect(simulate.stdout).toMatch(/VMs \(running\)\s+│ 968/);
+    const plan = await runCli('plan', '--data-dir', data, '--max-moves', '3', '--trials', '50', '--format', 'json');
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout).steps.length).toBeGreaterThan(0);
+  });
+
   it('refuses a non-empty data directory it did not create (exit 2), leaving its files alone', async () => {
     const foreign = join(work, 'foreign');
     mkdirSync(foreign);

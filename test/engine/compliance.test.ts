@@ -90,6 +90,27 @@ describe('compliance view', () => {
     ]);
   });
 
+  it('keeps each distinct evaluated resource list once, also when every rule brings its own copy (sharded merge)', () => {
+    const copies = buildCompliance({
+      at: '2026-11-05T00:00:00.000Z',
+      profile: 'scg',
+      rules: [rule('r.a', [scg]), rule('r.b', [pci]), rule('r.c', [scg])],
+      coverage: [
+        { ruleId: 'r.a', resourceIds: [...hosts] },
+        { ruleId: 'r.b', resourceIds: ['h1', 'h2'] },
+        { ruleId: 'r.c', resourceIds: [...hosts] },
+      ],
+      findings: [],
+      resources: { host: 5, vm: 0, cluster: 0, perimeter: 0 },
+    });
+    expect(copies.evaluatedSets).toEqual([hosts, ['h1', 'h2']]);
+    expect(copies.rules.map((r) => [r.ruleId, r.evaluated])).toEqual([
+      ['r.a', 0],
+      ['r.b', 1],
+      ['r.c', 0],
+    ]);
+  });
+
   it('rolls rules up into controls and frameworks with percent compliant', () => {
     const r = record();
     expect(r.controls.map((c) => [c.framework, c.id, c.status])).toEqual([

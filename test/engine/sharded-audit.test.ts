@@ -8,6 +8,7 @@ import {
   evaluateFleetLevel,
   evaluateShard,
   fleetSlice,
+  fleetSlices,
   mergeEvaluations,
   UNCLUSTERED_SHARD,
 } from '../../src/engine/sharded-audit';
@@ -19,8 +20,9 @@ import { generateFleet } from '../support/generated-fleet';
 const rules = loadRules(undefined, { profile: 'scg' });
 const compiled = new CompiledRules(rules);
 
+/** The workflow's path: every slice from one pass (fleetSlices), each evaluated, then merged. */
 function sharded(fleet: Fleet, simulation?: unknown): Evaluation {
-  const shards = auditShards(fleet).map((s) => evaluateShard(compiled, fleetSlice(fleet, s), simulation));
+  const shards = fleetSlices(fleet).map((slice) => evaluateShard(compiled, slice, simulation));
   return mergeEvaluations([...shards, evaluateFleetLevel(compiled, fleet.perimeters, shards)]);
 }
 
@@ -83,5 +85,13 @@ describe('sharded full audit', () => {
     expect(total).toBe([...fleet.vms.values()].filter((v) => v.perimeter === 'pci').length);
     // Each shard is a fraction of the fleet: no shard holds every VM.
     expect(Math.max(...shards.map((s) => s.vms))).toBeLessThan(fleet.vms.size / 2);
+  });
+
+  it('slices one shard exactly as the one-pass slicing of every shard does', () => {
+    const fleet = generateFleet({ hosts: 96, vmsPerHost: 3, unclusteredEvery: 11, strayVms: 5, seed: 5 });
+    const all = fleetSlices(fleet);
+    expect(all.map((s) => s.shard)).toEqual(auditShards(fleet));
+    for (const slice of all) expect(fleetSlice(fleet, slice.shard)).toEqual(slice);
+    expect(fleetSlice(fleet, 'no-such-cluster').vmIds.size).toBe(0);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -35,6 +37,22 @@ describe('hyperaudit plan (against dynalite)', () => {
     expect(plan.kind).toBe('hyperaudit.plan');
     expect(plan.steps.length).toBe(lines.filter((l) => !l.startsWith('#')).length);
     expect(plan.verification.added).toEqual([]);
+  }, 240_000);
+
+  it('writes the plan to --out and still says in one line on stderr what it planned and where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-plan-out-'));
+    try {
+      const out = join(dir, 'plan.json');
+      const common = ['--endpoint', dynamo.endpoint, '--traces', join(SAMPLES, 'traces'), '--trials', '50'];
+      const run = await cli('plan', '--format', 'json', '--max-moves', '3', '--out', out, ...common);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe('');
+      const plan = JSON.parse(readFileSync(out, 'utf8')) as { steps: unknown[] };
+      expect(run.stderr).toContain(`wrote json plan to ${out}: ${plan.steps.length} migration`);
+      expect(run.stderr).toMatch(/to maintenance, \d+ findings? no move clears\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it('refuses a bad --max-moves and a bad --goal as usage errors', async () => {

@@ -6,6 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateReport } from '../../src/app/report';
+import { storeCompliance } from '../../src/app/compliance-store';
+import { buildCompliance } from '../../src/engine/compliance';
+import { loadRules } from '../../src/engine/load-rules';
 import { HOSTILE_NAMES, HOSTILE_VM_NAME, SIMULATION, hostileStore, reportStore } from './report-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -172,6 +175,68 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     await expect(header.getAttribute('aria-sort')).resolves.toBe('none');
     const severities = await page.$$eval('#findings-table tbody tr', (trs) => trs.map((tr) => tr.dataset.severity));
     expect(severities).toEqual(['critical', 'high', 'high', 'medium', 'medium', 'low', 'info']);
+  });
+
+  it('sorts the static sections’ tables (compliance) by a clicked column, numbers by value, and filters their rows', async () => {
+    // The shared fixture has no full audit; this page's store records one's compliance view.
+    const store = await reportStore();
+    const rule = (id: string, framework: string) => ({
+      ...loadRules()[0]!,
+      id,
+      controls: [{ framework, id: `${id}-c` }],
+    });
+    const hosts = ['h1', 'h2', 'h3', 'h4'];
+    await storeCompliance(
+      store,
+      buildCompliance({
+        at: '2026-11-01T00:00:00.000Z',
+        profile: 'scg',
+        rules: [rule('r.scg', 'vsphere-8-scg'), rule('r.stig', 'disa-stig'), rule('r.pci', 'pci-dss-4.0')],
+        coverage: [
+          { ruleId: 'r.scg', resourceIds: hosts },
+          { ruleId: 'r.stig', resourceIds: hosts.slice(0, 1) },
+          { ruleId: 'r.pci', resourceIds: hosts.slice(0, 3) },
+        ],
+        findings: [],
+        resources: { host: 4, vm: 0, cluster: 0, perimeter: 0 },
+      }),
+    );
+    const out = await generateReport(store, {
+      outDir: join(dir, 'with-compliance'),
+      now: new Date('2026-11-02T00:00:00.000Z'),
+    });
+    const second = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    second.setDefaultTimeout(240_000);
+    try {
+      await second.goto(pathToFileURL(join(out.dir, 'report.html')).href);
+      await second.waitForSelector('body[data-ready="true"]');
+      const table = second.locator('#compliance table').first();
+      const column = (i: number) =>
+        table.evaluate(
+          (t, col) => Array.from((t as HTMLTableElement).tBodies[0]!.rows).map((r) => r.cells[col]!.textContent ?? ''),
+          i,
+        );
+      const headers = table.locator('th button.sort');
+      const last = (await headers.count()) - 1;
+      expect(last).toBeGreaterThan(0);
+      const asNumbers = (values: string[]) => values.map((v) => Number(v.replace(/[,%]/g, '')));
+      await headers.nth(last).click();
+      const numbers = asNumbers(await column(last));
+      expect(numbers.length).toBe(3);
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      await headers.nth(last).click();
+      expect(asNumbers(await column(last))).toEqual([...numbers].reverse());
+      const filter = second.locator('#compliance .filters input').first();
+      await filter.fill('stig');
+      const shown = await table.evaluate((t) =>
+        Array.from((t as HTMLTableElement).tBodies[0]!.rows)
+          .filter((r) => !r.hidden)
+          .map((r) => r.cells[0]!.textContent),
+      );
+      expect(shown).toEqual(['DISA STIG']);
+    } finally {
+      await second.close();
+    }
   });
 
   it('opens report.html#f-<fingerprint> at that finding, highlighted, even when filters hid it', async () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError } from '../exit-codes';
@@ -13,6 +12,7 @@ import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../repor
 import { formatTable } from '../../report/formats/table';
 import { formatJsonPieces } from '../../report/formats/json';
 import { writePieces } from '../write-pieces';
+import { readInputFile } from '../read-input-file';
 import { commandProgress } from '../command-progress';
 import { terminalTableLayout } from '../terminal-style';
 
@@ -37,14 +37,7 @@ function loadInputs(opts: AuditCliOptions): { rules: LoadedRule[]; waivers: Waiv
     });
     let waivers: Waiver[] | undefined;
     if (opts.waivers !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(opts.waivers, 'utf8');
-      } catch (err) {
-        throw new InputError(
-          `${opts.waivers}: cannot read waivers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-        );
-      }
+      const text = readInputFile(opts.waivers, 'waivers file');
       const maxDays = maxWaiverDaysFrom(opts.maxWaiverDays ?? process.env.HYPERAUDIT_MAX_WAIVER_DAYS);
       waivers = parseWaiverText(text, opts.waivers, { now: new Date().toISOString(), maxDays });
     }

@@ -5,6 +5,7 @@ import { addStoreOptions, withStore, type StoreCliOptions } from '../store-optio
 import { terminalSafe } from '../terminal-text';
 import { colourWanted, outputWidth } from '../terminal-style';
 import { textTable } from '../../report/formats/fit-table';
+import { commandProgress } from '../command-progress';
 
 interface InventoryCliOptions extends StoreCliOptions {
   json?: boolean;
@@ -17,7 +18,11 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--json', 'print {hosts, vms, perimeters} as JSON');
   addStoreOptions(cmd).action((opts: InventoryCliOptions) =>
     run(async () => {
+      // Starting the store and reading the fleet takes seconds on a large one: a step line on a terminal says so.
+      const progress = commandProgress(opts.json === true ? { json: true } : {});
+      progress.start('inventory');
       const fleet = fleetToJson(await withStore(opts, (store) => store.loadFleet()));
+      progress.finish(`${fleet.hosts.length} hosts, ${fleet.vms.length} VMs, ${fleet.perimeters.length} perimeters`);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(fleet, null, 2)}\n`);
         return;

@@ -5,6 +5,8 @@ import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { MAX_PLAN_MOVES, planStored } from '../../app/plan';
 import { formatPlan, type PlanFormat } from '../../plan/format-plan';
+import type { FleetPlan } from '../../plan/make-plan';
+import { commandProgress } from '../command-progress';
 import type { VmwareTool } from '../../plan/commands';
 import type { PlanGoal } from '../../plan/problem';
 import { SimulationInputError } from '../../simulation/compile';
@@ -27,6 +29,12 @@ function integer(flag: string, raw: string, min: number, max: number): number {
   if (!Number.isInteger(n) || n < min || n > max)
     throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** `67 migrations, 0 hosts to maintenance, 2 findings no move clears`. */
+export function planSummary(plan: FleetPlan): string {
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `${count(plan.steps.length, 'migration')}, ${count(plan.maintenance.length, 'host')} to maintenance, ${count(plan.unresolved.length, 'finding')} no move clears`;
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -60,6 +68,8 @@ export function register(program: Command, run: CommandRunner): void {
       const maxMoves = integer('--max-moves', opts.maxMoves, 1, MAX_PLAN_MOVES);
       const trials = integer('--trials', opts.trials, 0, 1_000_000);
       try {
+        const progress = commandProgress();
+        progress.start('plan');
         const plan = await withStore(opts, (store) =>
           planStored(store, {
             goal: opts.goal,
@@ -71,9 +81,13 @@ export function register(program: Command, run: CommandRunner): void {
             ...(opts.traces !== undefined && { tracesDir: opts.traces }),
           }),
         );
+        progress.finish(planSummary(plan));
         const text = formatPlan(plan, opts.format);
-        if (opts.out !== undefined) await writeFile(opts.out, text);
-        else process.stdout.write(text);
+        if (opts.out !== undefined) {
+          await writeFile(opts.out, text);
+          // With --out, a one-line summary still tells the user what was planned and where it went.
+          process.stderr.write(`wrote ${opts.format} plan to ${opts.out}: ${planSummary(plan)}\n`);
+        } else process.stdout.write(text);
         return EXIT.ok;
       } catch (err) {
         if (err instanceof SimulationInputError) throw new InputError(err.message);

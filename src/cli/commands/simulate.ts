@@ -1,12 +1,20 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
 import { commandProgress } from '../command-progress';
 import { outputWidth } from '../terminal-style';
+import { readInputFile } from '../read-input-file';
 import { DEFAULT_TABLE_WIDTH } from '../../report/formats/table';
-import { loadTraceDirectory, runSimulation, simulateStored, type SimulationOptions } from '../../app/simulate';
+import {
+  loadTraceDirectory,
+  runSimulation,
+  simulateStored,
+  tracesForFleet,
+  type SimulationOptions,
+} from '../../app/simulate';
+import { workloadTraceNames } from '../../model/trace-name';
 import { SimulationInputError } from '../../simulation/compile';
 import { simulateCloudSim, type CloudSimResult } from '../../simulation/cloudsim';
 import { formatCloudSim, formatSimulation, formatWhatIf } from '../../simulation/format';
@@ -47,14 +55,7 @@ function integer(flag: string, raw: string | undefined, min: number, max: number
 }
 
 async function readJsonFile(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+  const text = readInputFile(path, what);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -88,13 +89,6 @@ function cloudSimJson(r: CloudSimResult) {
     ...rest,
     placement: Object.fromEntries(traceNames.map((n, i) => [n, placement[i]!])),
   };
-}
-
-/** Names of the traces a fleet's VMs refer to. */
-function traceNames(fleet: Fleet): string[] {
-  return [
-    ...new Set([...fleet.vms.values()].flatMap((vm) => (vm.workload?.trace !== undefined ? [vm.workload.trace] : []))),
-  ];
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -237,7 +231,7 @@ export function register(program: Command, run: CommandRunner): void {
         if (traceDir !== undefined)
           traces = await step(
             'traces',
-            () => loadTraceDirectory(traceDir, fleet ? traceNames(fleet) : undefined),
+            () => loadTraceDirectory(traceDir, fleet ? workloadTraceNames(fleet) : undefined),
             (t) => `${t.size} traces`,
           );
         if (traces) simOpts.traces = traces;
@@ -246,7 +240,14 @@ export function register(program: Command, run: CommandRunner): void {
           const stored = fleet;
           const base = await step(
             'fleet',
-            () => stored ?? withStore(opts, (store) => store.loadFleet()),
+            () =>
+              stored ??
+              withStore(opts, async (store) => {
+                const loaded = await store.loadFleet();
+                // Without --traces, the traces recorded for this store (the demo's samples) serve both runs.
+                simOpts.traces ??= await tracesForFleet(store, loaded, undefined);
+                return loaded;
+              }),
             (f) => `${f.hosts.size} hosts, ${f.vms.size} VMs`,
           );
           const applied = applyWhatIf(base, changes);

@@ -1110,6 +1110,80 @@
       'waived findings',
     );
 
+  // The sections rendered as static HTML (compliance, unverified, excursions, planned fixes) sort and filter
+  // too: a header click orders the rows by that column, numbers and percentages by value, text by text (a
+  // second click reverses); a filter box above each keeps the rows holding its text.
+  function cellKey(row, i) {
+    var cell = row.cells[i];
+    return cell ? cell.textContent.trim() : '';
+  }
+  function asNumber(text) {
+    var plain = text.replace(/[,%\s]/g, '');
+    return plain !== '' && /^-?\d+(\.\d+)?$/.test(plain) ? parseFloat(plain) : undefined;
+  }
+  function enhanceStaticTable(table) {
+    var tbody = table.tBodies[0];
+    if (!tbody || !table.tHead || !table.tHead.rows[0]) return;
+    var rows = Array.prototype.slice.call(tbody.rows),
+      ths = Array.prototype.slice.call(table.tHead.rows[0].cells),
+      sortCol = -1,
+      dir = 1;
+    ths.forEach(function (th, i) {
+      var label = th.textContent,
+        b = el('button', 'sort', label);
+      b.type = 'button';
+      b.title = 'Sort by ' + label.toLowerCase();
+      th.textContent = '';
+      th.appendChild(b);
+      th.setAttribute('aria-sort', 'none');
+      b.addEventListener('click', function () {
+        dir = sortCol === i ? -dir : 1;
+        sortCol = i;
+        ths.forEach(function (h, j) {
+          h.setAttribute('aria-sort', j === i ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+        });
+        var keys = rows.map(function (r) {
+          return cellKey(r, i);
+        });
+        // A column is numeric when every value that is not a dash reads as a number; dashes sort last.
+        var numeric = keys.every(function (k) {
+          return k === '' || k === '—' || asNumber(k) !== undefined;
+        });
+        var order = rows
+          .map(function (r, n) {
+            var k = keys[n];
+            return { row: r, blank: k === '' || k === '—', key: numeric ? asNumber(k) : k.toLowerCase() };
+          })
+          .sort(function (a, b2) {
+            if (a.blank !== b2.blank) return a.blank ? 1 : -1;
+            return compare(a.key, b2.key) * dir;
+          });
+        tbody.replaceChildren.apply(
+          tbody,
+          order.map(function (o) {
+            return o.row;
+          }),
+        );
+      });
+    });
+    if (rows.length < 2) return;
+    var texts = rows.map(function (r) {
+      return r.textContent.toLowerCase();
+    });
+    var filter = el('input', 'table-filter');
+    filter.type = 'search';
+    filter.placeholder = 'Filter rows';
+    filter.setAttribute('aria-label', 'Filter rows');
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim().toLowerCase();
+      rows.forEach(function (r, n) {
+        r.hidden = q !== '' && texts[n].indexOf(q) === -1;
+      });
+    });
+    table.parentNode.insertBefore(append(el('div', 'filters'), filter), table);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('main table:not(.sortable)'), enhanceStaticTable);
+
   showAnchoredFinding();
   document.body.dataset.ready = 'true';
 })();
