@@ -12,7 +12,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,6 +70,12 @@ try {
     mkdirSync(dirname(to), { recursive: true });
     cpSync(file, to);
   }
+  // The rule schema's validator and the SCG catalogue, computed here once rather than on every run (each file names
+  // the digest of its source and is ignored once that changes: src/engine/precompiled-artifacts.ts).
+  const { precompiledEngineFiles } = await import(
+    pathToFileURL(join(outDir, 'engine', 'precompiled-artifacts.js')).href
+  );
+  for (const { name, body } of precompiledEngineFiles()) writeFileSync(join(outDir, 'engine', name), body);
   // bin/hyperaudit.js compares this stamp with src/ to notice a dist/ older than the source it came from.
   writeFileSync(join(outDir, 'BUILT'), `${new Date().toISOString()}\n`);
   const old = join(root, `dist.old-${process.pid}`);
