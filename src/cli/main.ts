@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { COMMANDS } from './command-list';
+import { startStoreEarly, stopUntakenStore } from './early-store';
 import { EXIT, InputError, UsageError } from './exit-codes';
+import { DEFAULT_DATA_DIR } from './store-options';
 
 /** A command file under src/cli/commands/ exports `register`, and has one line in `command-list.ts`. */
 export interface CommandModule {
@@ -66,12 +68,15 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = typeof result === 'number' ? result : EXIT.ok;
   };
   const args = argv.slice(2);
+  startStoreEarly(namedCommand(args), args, DEFAULT_DATA_DIR);
   try {
     const program = await buildProgram(run, args);
     await program.parseAsync(argv);
     return exitCode;
   } catch (err) {
     return reportError(err, namedCommand(args));
+  } finally {
+    await stopUntakenStore();
   }
 }
 
