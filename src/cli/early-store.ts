@@ -5,13 +5,11 @@ import { levelPath, startLocalServer, type LocalServer } from '../store/local-se
 /**
  * The embedded store started before the command's modules load: its process boots, loads dynalite and opens
  * LevelDB on the other core while this one loads the command, the rules and the AWS SDK, instead of after
- * them (about 0.2 s of a command's start on the 2-core box). Only for commands that always open the store, only
- * on a data folder that already holds one (a usage error must not create `.hyperaudit/`), and never with
- * `--endpoint`, `--aws` or `--help`. `withStoreAfter` takes it when its options name the same folder; one nobody
+ * them (about 0.2 s of a command's start on the 2-core box). main.ts calls it only for commands that always
+ * open the store (audit, simulate, report, ...); it starts only on a data folder that already holds one (a usage
+ * error must not create `.hyperaudit/`), and never with `--endpoint`, `--aws` or `--help`. `withStoreAfter` takes it when its options name the same folder; one nobody
  * took is stopped when the command ends.
  */
-const OPENS_STORE = new Set(['audit', 'simulate', 'report', 'inventory', 'plan', 'notify', 'events']);
-
 let early: { dataDir: string; server: Promise<LocalServer> } | undefined;
 
 /** `--data-dir` as commander reads it (`--data-dir X` or `--data-dir=X`, the last one wins), else the default. */
@@ -24,9 +22,8 @@ function dataDirOf(args: readonly string[], fallback: string): string {
   return dir;
 }
 
-/** Starts the store for `command` now when it will surely need it (see above); otherwise does nothing. */
-export function startStoreEarly(command: string | undefined, args: readonly string[], defaultDataDir: string): void {
-  if (command === undefined || !OPENS_STORE.has(command)) return;
+/** Starts the store for the command `args` name now, when it will surely need it (see above). */
+export function startStoreEarly(args: readonly string[], defaultDataDir: string): void {
   if (args.some((a) => /^(--endpoint|--aws|--help|-h)(=|$)/.test(a) || a === 'help')) return;
   const dataDir = dataDirOf(args, defaultDataDir);
   if (!existsSync(levelPath(dataDir))) return;

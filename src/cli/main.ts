@@ -1,8 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import { COMMANDS } from './command-list';
-import { startStoreEarly, stopUntakenStore } from './early-store';
 import { EXIT, InputError, UsageError } from './exit-codes';
-import { DEFAULT_DATA_DIR } from './store-options';
 
 /** A command file under src/cli/commands/ exports `register`, and has one line in `command-list.ts`. */
 export interface CommandModule {
@@ -61,6 +59,10 @@ export async function buildProgram(run: CommandRunner, args: readonly string[] =
   return program;
 }
 
+/** Commands that always open the store: it is started before their modules load (early-store.ts). */
+const OPENS_STORE = new Set(['audit', 'simulate', 'report', 'inventory', 'plan', 'notify', 'events']);
+const opensStore = (command: string | undefined) => command !== undefined && OPENS_STORE.has(command);
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const run: CommandRunner = async (action) => {
@@ -68,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = typeof result === 'number' ? result : EXIT.ok;
   };
   const args = argv.slice(2);
-  startStoreEarly(namedCommand(args), args, DEFAULT_DATA_DIR);
+  // Loaded only for a command that opens the store: --version and rules stay as light as they were.
+  const earlyStore = opensStore(namedCommand(args)) ? await import('./early-store') : undefined;
+  if (earlyStore) earlyStore.startStoreEarly(args, (await import('./store-options')).DEFAULT_DATA_DIR);
   try {
     const program = await buildProgram(run, args);
     await program.parseAsync(argv);
@@ -76,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return reportError(err, namedCommand(args));
   } finally {
-    await stopUntakenStore();
+    await earlyStore?.stopUntakenStore();
   }
 }
 
