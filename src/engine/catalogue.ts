@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { parse as parseCsv } from 'csv-parse/sync';
+import { parse } from 'csv-parse/sync';
 
 /** One row of VMware's vSphere 8 Security Configuration Guide catalogue (rules/catalogue/). */
 export interface ScgControl {
@@ -51,8 +50,6 @@ export function readPrebuiltCatalogue(file: string, csv: Buffer): ScgControl[] |
 
 /** The catalogue's controls in file order, one per row with an SCG ID (a later row with the same id wins). */
 export function parseCatalogueCsv(csv: Buffer): ScgControl[] {
-  // Loaded here, not at start-up: a run with the prebuilt catalogue never needs the CSV parser.
-  const { parse } = createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof parseCsv };
   const rows = parse(csv, {
     bom: true,
     columns: true,

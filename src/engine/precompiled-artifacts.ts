@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 import { DEFAULT_CATALOGUE, PREBUILT_CATALOGUE_FILE, prebuiltCatalogueJson } from './catalogue';
-import { PRECOMPILED_VALIDATOR_FILE, precompiledValidatorSource } from './rule-schema-validator';
+import { AJV_OPTIONS, PRECOMPILED_VALIDATOR_FILE, ruleSchema, ruleSchemaDigest } from './rule-schema-validator';
+
+/** ajv's standalone code for the shipped schema (CommonJS), tagged with the schema's digest. */
+export function precompiledValidatorSource(): string {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  const code = standaloneCode(ajv, ajv.compile(ruleSchema));
+  return `${code}\nmodule.exports.schemaDigest = ${JSON.stringify(ruleSchemaDigest())};\n`;
+}
 
 /**
  * What `npm run build` (scripts/build-dist.mjs) computes once instead of on every CLI run, as files to write into

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import ruleSchema from '../../rules/rule.schema.json' with { type: 'json' };
 
 /**
@@ -16,7 +16,7 @@ import ruleSchema from '../../rules/rule.schema.json' with { type: 'json' };
  */
 export const PRECOMPILED_VALIDATOR_FILE = 'rule-schema-validator.precompiled.cjs';
 
-const AJV_OPTIONS = { allErrors: true, strict: false } as const;
+export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 const require = createRequire(import.meta.url);
 
 /** Digest of the shipped rule schema as parsed (formatting of the file aside). */
@@ -26,15 +26,8 @@ export function ruleSchemaDigest(): string {
 
 type PrecompiledModule = ValidateFunction & { schemaDigest?: unknown };
 
-/** ajv's standalone code for the shipped schema (CommonJS), tagged with the schema's digest: what the build writes. */
-export function precompiledValidatorSource(): string {
-  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
-  const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvClass, v: ValidateFunction) => string })
-    .default;
-  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
-  const code = standaloneCode(ajv, ajv.compile(ruleSchema));
-  return `${code}\nmodule.exports.schemaDigest = ${JSON.stringify(ruleSchemaDigest())};\n`;
-}
+/** The shipped schema itself, for the build's standalone compile. */
+export { ruleSchema };
 
 /** The validator in `file` when it was compiled from the shipped schema as it is now; undefined otherwise. */
 export function loadPrecompiledValidator(file: string): ValidateFunction | undefined {
@@ -49,6 +42,6 @@ let validator: ValidateFunction | undefined;
 export function ruleSchemaValidator(): ValidateFunction {
   validator ??=
     loadPrecompiledValidator(fileURLToPath(new URL(`./${PRECOMPILED_VALIDATOR_FILE}`, import.meta.url))) ??
-    new (require('ajv') as { Ajv: typeof AjvClass }).Ajv(AJV_OPTIONS).compile(ruleSchema);
+    new Ajv(AJV_OPTIONS).compile(ruleSchema);
   return validator;
 }

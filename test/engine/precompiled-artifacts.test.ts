@@ -12,12 +12,8 @@ import {
   readPrebuiltCatalogue,
 } from '../../src/engine/catalogue';
 import { DEFAULT_RULES_DIR, ruleFiles } from '../../src/engine/load-rules';
-import { precompiledEngineFiles } from '../../src/engine/precompiled-artifacts';
-import {
-  PRECOMPILED_VALIDATOR_FILE,
-  loadPrecompiledValidator,
-  precompiledValidatorSource,
-} from '../../src/engine/rule-schema-validator';
+import { precompiledEngineFiles, precompiledValidatorSource } from '../../src/engine/precompiled-artifacts';
+import { PRECOMPILED_VALIDATOR_FILE, loadPrecompiledValidator } from '../../src/engine/rule-schema-validator';
 
 const root = join(import.meta.dirname, '..', '..');
 // Inside the repository: the validator's code requires ajv's runtime helpers, as it does from dist/engine/.
