@@ -61,6 +61,10 @@ export async function buildProgram(run: CommandRunner, args: readonly string[] =
   return program;
 }
 
+/** Commands that always open the store: it is started before their modules load (early-store.ts). */
+const OPENS_STORE = new Set(['audit', 'simulate', 'report', 'inventory', 'plan', 'notify', 'events']);
+const opensStore = (command: string | undefined) => command !== undefined && OPENS_STORE.has(command);
+
 export async function main(argv: string[]): Promise<number> {
   dropOutputOnceReaderLeaves();
   let exitCode: number = EXIT.ok;
@@ -69,12 +73,17 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = typeof result === 'number' ? result : EXIT.ok;
   };
   const args = argv.slice(2);
+  // Loaded only for a command that opens the store: --version and rules stay as light as they were.
+  const earlyStore = opensStore(namedCommand(args)) ? await import('./early-store') : undefined;
+  if (earlyStore) earlyStore.startStoreEarly(args, (await import('./store-options')).DEFAULT_DATA_DIR);
   try {
     const program = await buildProgram(run, args);
     await program.parseAsync(argv);
     return exitCode;
   } catch (err) {
     return reportError(err, namedCommand(args));
+  } finally {
+    await earlyStore?.stopUntakenStore();
   }
 }
 

@@ -3,6 +3,7 @@ import { startLocalServer, type LocalServer } from '../store/local-server';
 import { TABLE } from '../store/table';
 import type { FleetStore } from '../store/types';
 import { futurePolicyFrom } from './clock-skew-option';
+import { takeEarlyStore } from './early-store';
 import { UsageError } from './exit-codes';
 
 /** Where the CLI keeps its data: the embedded server (default), any DynamoDB-compatible endpoint, or AWS. */
@@ -63,7 +64,9 @@ export async function withStoreAfter<P, T>(
     }
   }
   const starting: Promise<LocalServer> | undefined =
-    opts.endpoint === undefined && !opts.aws ? startLocalServer({ dataDir: opts.dataDir, mode: 'child' }) : undefined;
+    opts.endpoint === undefined && !opts.aws
+      ? (takeEarlyStore(opts.dataDir) ?? startLocalServer({ dataDir: opts.dataDir, mode: 'child' }))
+      : undefined;
   // Awaited below; until then a start-up failure must not surface as an unhandled rejection.
   starting?.catch(() => undefined);
   // The SDK is loaded here, not by the command module, so its load overlaps the server's start.

@@ -1,12 +1,12 @@
 import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ResourceType } from '../model/finding';
 import { loadCatalogue, type ScgControl } from './catalogue';
 import { FACTS } from './facts/registry';
+import { ruleSchemaValidator } from './rule-schema-validator';
 import { jsonErrorMessage } from '../sources/json-position';
-import ruleSchema from '../../rules/rule.schema.json' with { type: 'json' };
 import type { Condition, FactRef, LoadedRule, Profile, RuleFile, Scalar } from './types';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
@@ -38,16 +38,6 @@ export interface LoadOptions {
 export const MAX_RULE_FILE_BYTES = 1024 * 1024;
 /** More rule files than this in one directory is refused: the shipped packs have under a hundred. */
 export const MAX_RULE_FILES = 5000;
-
-/**
- * The schema is the one compiled into hyperaudit, never one found in the rules directory: a custom directory
- * that brought its own (`{}`) could smuggle in operators like `constructor` that the evaluator would run.
- */
-let validator: ReturnType<Ajv['compile']> | undefined;
-function shippedValidator(): ReturnType<Ajv['compile']> {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(ruleSchema);
-  return validator;
-}
 
 /**
  * `dir`'s own catalogue when it has one as a regular file inside it, else the package's. A rules directory
@@ -103,7 +93,7 @@ export function ruleFiles(dir: string, problems: string[] = []): { pack: string;
 export function loadRules(dir = DEFAULT_RULES_DIR, opts: LoadOptions = {}): LoadedRule[] {
   const profile = opts.profile ?? 'scg';
   const catalogue = opts.catalogue ?? loadCatalogue(ownOrDefault(dir, CATALOGUE_FILE));
-  const validate = shippedValidator();
+  const validate = ruleSchemaValidator();
   const problems: string[] = [];
   let files: { pack: string; file: string }[];
   try {
@@ -226,7 +216,7 @@ export function loadRuleFile(
   profile: Profile,
   catalogue: Map<string, ScgControl>,
   report: Report,
-  check: ReturnType<Ajv['compile']> = shippedValidator(),
+  check: ValidateFunction = ruleSchemaValidator(),
   paramOverrides?: LoadOptions['paramOverrides'],
 ): LoadedRule | undefined {
   let raw: unknown;

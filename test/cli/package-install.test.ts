@@ -60,7 +60,10 @@ describe('the packed package, installed globally, runs outside the repository', 
 
   it('ships the compiled CLI, the rules, the report assets and the samples, and no TypeScript source', () => {
     expect(files).toContain('dist/cli/main.js');
+    expect(files).toContain('dist/bundle/main.js');
     expect(files).toContain('dist/store/dynalite-server.cjs');
+    expect(files).toContain('dist/engine/rule-schema-validator.precompiled.cjs');
+    expect(files).toContain('dist/engine/scg-catalogue.prebuilt.json');
     expect(files).toContain('dist/report/html/assets/report.css');
     expect(files).toContain('rules/rule.schema.json');
     expect(files.some((f) => f.startsWith('samples/fleet/'))).toBe(true);

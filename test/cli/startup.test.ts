@@ -6,13 +6,23 @@ import { describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'hyperaudit.js');
 
-/** A loader hook that makes the AWS SDK and exceljs unimportable: a command that reaches for them fails. */
+/**
+ * A loader hook that makes the AWS SDK and exceljs unimportable: a command that reaches for them fails. In the
+ * bundle bin/hyperaudit.js runs (dist/bundle/), packages are inside chunks, which esbuild marks with a
+ * `// node_modules/<package>/...` line per file: a chunk holding the SDK counts as importing it.
+ */
 const forbidHeavyImports = `data:text/javascript,${encodeURIComponent(
   `import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   if (/node_modules\\\\/(@aws-sdk|exceljs)\\\\//.test(resolved.url)) throw new Error('start-up imported ' + specifier);
   return resolved;
+}
+export async function load(url, context, next) {
+  const loaded = await next(url, context);
+  const bundled = /\\\\n\\\\/\\\\/ node_modules\\\\/(@aws-sdk|exceljs)\\\\//.exec(String(loaded.source ?? ''));
+  if (bundled) throw new Error('start-up imported ' + bundled[1] + '/ (bundled in ' + url + ')');
+  return loaded;
 }\`));`,
 )}`;
 

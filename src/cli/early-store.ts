@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { levelPath, startLocalServer, type LocalServer } from '../store/local-server';
+
+/**
+ * The embedded store started before the command's modules load: its process boots, loads dynalite and opens
+ * LevelDB on the other core while this one loads the command, the rules and the AWS SDK, instead of after
+ * them (about 0.2 s of a command's start on the 2-core box). main.ts calls it only for commands that always
+ * open the store (audit, simulate, report, ...); it starts only on a data folder that already holds one (a usage
+ * error must not create `.hyperaudit/`), and never with `--endpoint`, `--aws` or `--help`. `withStoreAfter` takes it when its options name the same folder; one nobody
+ * took is stopped when the command ends.
+ */
+let early: { dataDir: string; server: Promise<LocalServer> } | undefined;
+
+/** `--data-dir` as commander reads it (`--data-dir X` or `--data-dir=X`, the last one wins), else the default. */
+function dataDirOf(args: readonly string[], fallback: string): string {
+  let dir = fallback;
+  args.forEach((arg, i) => {
+    if (arg === '--data-dir' && args[i + 1] !== undefined) dir = args[i + 1]!;
+    else if (arg.startsWith('--data-dir=')) dir = arg.slice('--data-dir='.length);
+  });
+  return dir;
+}
+
+/** Starts the store for the command `args` name now, when it will surely need it (see above). */
+export function startStoreEarly(args: readonly string[], defaultDataDir: string): void {
+  if (args.some((a) => /^(--endpoint|--aws|--help|-h)(=|$)/.test(a) || a === 'help')) return;
+  const dataDir = dataDirOf(args, defaultDataDir);
+  if (!existsSync(levelPath(dataDir))) return;
+  const server = startLocalServer({ dataDir, mode: 'child' });
+  // Its failure is the taker's to report (withStoreAfter awaits it); an untaken one is only stopped.
+  server.catch(() => undefined);
+  early = { dataDir: resolve(dataDir), server };
+}
+
+/** The early store when it serves `dataDir`; it is then the caller's to stop. */
+export function takeEarlyStore(dataDir: string): Promise<LocalServer> | undefined {
+  if (early === undefined || early.dataDir !== resolve(dataDir)) return undefined;
+  const { server } = early;
+  early = undefined;
+  return server;
+}
+
+/** Stops an early store that no command took (a usage error, a command that did not need it after all). */
+export async function stopUntakenStore(): Promise<void> {
+  const untaken = early;
+  early = undefined;
+  const server = await untaken?.server.catch(() => undefined);
+  await server?.stop();
+}
