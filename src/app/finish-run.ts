@@ -2,7 +2,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { finishShardedAudit } from './finish-sharded-audit';
-import { recordLatestReport, renderReport, reportTimestamp, type ReportFormat } from './report';
+import {
+  AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY,
+  recordLatestReport,
+  renderReport,
+  reportTimestamp,
+  type ReportFormat,
+} from './report';
 import type { ArtifactStore } from '../store/artifacts/artifact-store';
 import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
 import { auditReportFormats } from '../report/html/audit-formats';
@@ -77,7 +83,12 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   // SARIF, JUnit, OCSF and ASFF as `hyperaudit report` renders them: from the stored findings and the
   // compliance record this full audit just stored, so both give the same test cases.
   const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
-  const rendered = await renderReport(deps.store, { now, formats });
+  // S3 receives each file as one PutObject body: above the limit the audit formats are left out with a warning.
+  const rendered = await renderReport(deps.store, {
+    now,
+    formats,
+    auditFormatsMaxFindings: AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY,
+  });
   const artifacts = deps.artifacts ?? s3ArtifactStore(deps.s3, deps.bucket);
   const keys = await artifacts.put(reportPrefix, rendered.files);
   await artifacts.put(LATEST_REPORT_PREFIX, rendered.files);
