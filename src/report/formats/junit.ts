@@ -60,6 +60,9 @@ function stampProperties(result: AuditResult): string {
   return `    <properties>\n${lines.join('\n')}\n    </properties>`;
 }
 
+/** A rule evaluated on a whole fleet has one case per resource: they are written this many at a time. */
+const CASES_PER_PIECE = 1000;
+
 interface SuiteCounts {
   tests: number;
   failures: number;
@@ -96,7 +99,7 @@ function testCase(
  * testcase per rule × evaluated resource of the compliance record, so `audit --format junit`, `report` and the
  * deployed run render the same cases. Open findings are failures; waived and unverified ones are skipped, with
  * the waiver or what to collect as the message; everything else passes. A suite's counts come before its cases,
- * so the outcomes are counted in a first pass and the cases written in a second, one rule per piece: a fleet's
+ * so the outcomes are counted in a first pass and the cases written in a second, a thousand per piece: a fleet's
  * millions of cases are never held at once.
  */
 export function* formatJunitPieces(result: AuditResult): Generator<string> {
@@ -128,10 +131,15 @@ export function* formatJunitPieces(result: AuditResult): Generator<string> {
     yield `${i === 0 ? '' : '\n'}  <testsuite name="${xmlEscape(name)}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" timestamp="${xmlEscape(record.at)}">\n${properties}`;
     for (const rule of record.rules) {
       if (pack(rule) !== name) continue;
-      const cases: string[] = [];
-      for (const { resourceId, outcome } of ruleOutcomes({ ...record, rules: [rule] }))
+      let cases: string[] = [];
+      for (const { resourceId, outcome } of ruleOutcomes({ ...record, rules: [rule] })) {
         cases.push(`\n${testCase(rule, resourceId, outcome, byKey.get(`${rule.ruleId}|${resourceId}`))}`);
-      yield cases.join('');
+        if (cases.length === CASES_PER_PIECE) {
+          yield cases.join('');
+          cases = [];
+        }
+      }
+      if (cases.length > 0) yield cases.join('');
     }
     yield '\n  </testsuite>';
   }
