@@ -2,7 +2,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { atOrAbove, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { finishShardedAudit } from './finish-sharded-audit';
-import { publishReport, renderReport, reportTimestamp, type ReportFormat } from './report';
+import {
+  AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY,
+  publishReport,
+  renderReport,
+  reportTimestamp,
+  type ReportFormat,
+} from './report';
 import { keyPrefix } from '../store/artifacts/artifact-store';
 import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
@@ -73,7 +79,12 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   // SARIF, JUnit, OCSF and ASFF as `hyperaudit report` renders them: from the stored findings and the
   // compliance record this full audit just stored, so both give the same test cases.
   const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
-  const rendered = await renderReport(deps.store, { now, formats });
+  // S3 receives each file as one PutObject body: above the limit the audit formats are left out with a warning.
+  const rendered = await renderReport(deps.store, {
+    now,
+    formats,
+    auditFormatsMaxFindings: AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY,
+  });
   const artifacts = deps.artifacts;
   // A local run links the local file (cli: never an s3:// or console link for a bucket that does not exist).
   const { files: keys, url } = await publishReport(deps.store, artifacts, rendered, {

@@ -26,11 +26,12 @@ import { complianceHistory, loadCompliance } from './compliance-store';
 import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
 
 /**
- * Above this many current findings the report leaves out the audit formats (SARIF, JUnit, OCSF, ASFF): each is
- * built as one document of about 2 KB per finding, 1.5 GB at 750,000, past what one string holds. The page,
- * report.json and findings.csv are still written.
+ * The audit formats (SARIF, JUnit, OCSF, ASFF) are written in pieces, about 2 KB per finding, so a folder takes
+ * any number. An artifact store that sends each file as one body (S3's PutObject) cannot hold one past about
+ * 200,000 findings (V8 caps a string at about 512 MB): its callers pass this limit, above which the report leaves
+ * the audit formats out with a warning. The page, report.json and findings.csv are still written.
  */
-export const AUDIT_FORMATS_MAX_FINDINGS = 200_000;
+export const AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY = 200_000;
 
 /** Runs kept in the trend chart. */
 const TREND_RUNS = 90;
@@ -147,9 +148,15 @@ export interface RenderedReport {
  */
 export async function renderReport(
   store: FleetStore,
-  options: { now: Date; formats?: readonly ReportFormat[]; fleet?: Fleet; auditFormatsMaxFindings?: number },
+  options: {
+    now: Date;
+    formats?: readonly ReportFormat[];
+    fleet?: Fleet;
+    /** Left out above this many current findings (a store that joins each file; default: no limit). */
+    auditFormatsMaxFindings?: number;
+  },
 ): Promise<RenderedReport> {
-  const maxForFormats = options.auditFormatsMaxFindings ?? AUDIT_FORMATS_MAX_FINDINGS;
+  const maxForFormats = options.auditFormatsMaxFindings ?? Number.POSITIVE_INFINITY;
   const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now, options.fleet);
   const sorted = [...findings].sort(compareFindings);
   const contents = new Map<string, ArtifactFile['body']>([
@@ -165,7 +172,7 @@ export async function renderReport(
   if (formats.length > 0 && current > maxForFormats)
     warnings.push(
       `${formats.map((f) => f.fileName).join(', ')} not written: ${current} current findings, more than the ` +
-        `${maxForFormats} the report renders into audit formats (each would be gigabytes held in memory; docs/findings-at-scale.md)`,
+        `${maxForFormats} this report's store takes as one body (docs/findings-at-scale.md)`,
     );
   for (const format of current > maxForFormats ? [] : formats) {
     if (contents.has(format.fileName)) continue;

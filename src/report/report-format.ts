@@ -8,7 +8,9 @@ export interface ReportFormat {
   fileName: string;
   /**
    * `compliance`: the latest full audit's record, when stored (JUnit's test cases come from it); `audit`: the
-   * stamp of the audit shown, which SARIF and JUnit carry.
+   * stamp of the audit shown, which SARIF and JUnit carry. The text, or its pieces in order (iterable more than
+   * once: the report is written to its folder and again to `latest`), so a file of hundreds of thousands of
+   * findings is written as it is produced and never held as one string.
    */
   render(
     findings: readonly Finding[],
@@ -16,5 +18,5 @@ export interface ReportFormat {
     generatedAt: string,
     compliance?: ComplianceRecord,
     audit?: AuditStamp,
-  ): string;
+  ): string | Iterable<string>;
 }

@@ -72,7 +72,7 @@ describe('Function: renderReport with many unverified findings', () => {
     expect(artifactText(csvFile)).toBe(artifactText(csvFile));
   });
 
-  it('leaves out the audit formats with a warning when there are more current findings than it renders into them', async () => {
+  it('leaves out the audit formats with a warning above the limit its caller sets (a store that sends one body)', async () => {
     const store = new MemoryStore();
     await store.putFindings(manyUnverified());
     const formats = [{ fileName: 'findings.sarif', render: () => '{}' }];
@@ -82,5 +82,14 @@ describe('Function: renderReport with many unverified findings', () => {
     const under = await renderReport(store, { now: new Date(), formats, auditFormatsMaxFindings: 310 });
     expect(under.files.map((f) => f.name)).toContain('findings.sarif');
     expect(under.warnings).toEqual([]);
+  });
+
+  it('writes the audit formats at any number of findings when the caller sets no limit (they are streamed)', async () => {
+    const store = new MemoryStore();
+    await store.putFindings(manyUnverified());
+    const formats = [{ fileName: 'findings.sarif', render: () => ['{', '}'] }];
+    const rendered = await renderReport(store, { now: new Date(), formats });
+    expect(artifactText(rendered.files.find((f) => f.name === 'findings.sarif')!)).toBe('{}');
+    expect(rendered.warnings).toEqual([]);
   });
 });

@@ -8,9 +8,8 @@ import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from
 import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { runAudit } from '../../app/audit';
 import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
-import { AUDIT_FORMAT_NAMES, AUDIT_FORMATS, type AuditFormat } from '../../report/formats';
+import { AUDIT_FORMAT_NAMES, AUDIT_FORMAT_PIECES, type AuditFormat } from '../../report/formats';
 import { formatTable } from '../../report/formats/table';
-import { formatJsonPieces } from '../../report/formats/json';
 import { writePieces } from '../write-pieces';
 import { readInputFile } from '../read-input-file';
 import { commandProgress } from '../command-progress';
@@ -95,16 +94,12 @@ export function register(program: Command, run: CommandRunner): void {
         (store, { rules, waivers }) => runAudit(store, { rules, waivers, profile: opts.profile, full: true }),
       );
       progress.finish(`${result.summary.hosts} hosts, ${result.summary.vms} VMs, ${result.findings.length} findings`);
-      // Only a table read on this terminal takes its width and colours; a file gets the portable default. JSON
-      // goes out one finding at a time: a large fleet's document is more than one string can hold.
+      // Only a table read on this terminal takes its width and colours; a file gets the portable default. The
+      // other formats go out in chunks: a large fleet's document is more than one string can hold.
       const pieces =
-        opts.format === 'json'
-          ? formatJsonPieces(result)
-          : [
-              opts.format === 'table' && opts.out === undefined
-                ? formatTable(result, terminalTableLayout(process.stdout, process.env))
-                : AUDIT_FORMATS[opts.format](result),
-            ];
+        opts.format === 'table' && opts.out === undefined
+          ? [formatTable(result, terminalTableLayout(process.stdout, process.env))]
+          : AUDIT_FORMAT_PIECES[opts.format](result);
       writePieces(pieces, opts.out);
       if (opts.out !== undefined)
         process.stderr.write(`wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings)\n`);

@@ -1,5 +1,6 @@
 import type { AuditResult } from '../../engine/audit-result';
-import type { Severity } from '../../model/finding';
+import type { Finding, Severity } from '../../model/finding';
+import { jsonDocumentPieces } from './json-pieces';
 
 const LABEL: Record<Severity, string> = {
   critical: 'CRITICAL',
@@ -18,9 +19,19 @@ const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)
 
 /** AWS Security Finding Format (BatchImportFindings input), custom-integration product ARN. */
 export function toAsff(result: AuditResult, opts: AsffOptions = {}) {
-  const account = opts.accountId ?? process.env.AWS_ACCOUNT_ID ?? '000000000000';
-  const region = opts.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  return result.findings.map((f) => ({
+  const where = asffWhere(opts);
+  return result.findings.map((f) => asffFinding(f, result.generatedAt, where));
+}
+
+function asffWhere(opts: AsffOptions): { account: string; region: string } {
+  return {
+    account: opts.accountId ?? process.env.AWS_ACCOUNT_ID ?? '000000000000',
+    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
+  };
+}
+
+function asffFinding(f: Finding, generatedAt: string, { account, region }: { account: string; region: string }) {
+  return {
     SchemaVersion: '2018-10-08',
     Id: `hyperaudit/${f.fingerprint}`,
     ProductArn: `arn:aws:securityhub:${region}:${account}:product/${account}/default`,
@@ -29,7 +40,7 @@ export function toAsff(result: AuditResult, opts: AsffOptions = {}) {
     AwsAccountId: account,
     Types: [`Software and Configuration Checks/Industry and Regulatory Standards/${f.category}`],
     CreatedAt: f.firstSeen,
-    UpdatedAt: result.generatedAt,
+    UpdatedAt: generatedAt,
     FirstObservedAt: f.firstSeen,
     LastObservedAt: f.lastSeen,
     Severity: { Label: LABEL[f.severity], Original: f.severity },
@@ -66,12 +77,23 @@ export function toAsff(result: AuditResult, opts: AsffOptions = {}) {
       Note: {
         Text: clip(`Waived: ${f.waiver.reason}`, 512),
         UpdatedBy: clip(f.waiver.owner, 512),
-        UpdatedAt: result.generatedAt,
+        UpdatedAt: generatedAt,
       },
     }),
-  }));
+  };
 }
 
 export function formatAsff(result: AuditResult, opts?: AsffOptions): string {
   return `${JSON.stringify({ Findings: toAsff(result, opts) }, null, 2)}\n`;
+}
+
+/** The same text as formatAsff, one finding per piece, never held as one string. */
+export function* formatAsffPieces(result: AuditResult, opts: AsffOptions = {}): Generator<string> {
+  const where = asffWhere(opts);
+  yield* jsonDocumentPieces(
+    (placeholder) => ({ Findings: placeholder }),
+    result.findings,
+    (f) => asffFinding(f, result.generatedAt, where),
+  );
+  yield '\n';
 }

@@ -1,7 +1,13 @@
 import { getOrCreate } from '../../model/get-or-create';
 import type { AuditResult } from '../../engine/audit-result';
 import type { Finding } from '../../model/finding';
-import { buildCompliance, ruleOutcomes, type ComplianceRecord } from '../../engine/compliance';
+import {
+  buildCompliance,
+  ruleOutcomes,
+  type ComplianceRecord,
+  type Outcome,
+  type RuleCompliance,
+} from '../../engine/compliance';
 
 export function xmlEscape(s: string): string {
   // Characters XML 1.0 forbids even escaped are dropped.
@@ -54,58 +60,92 @@ function stampProperties(result: AuditResult): string {
   return `    <properties>\n${lines.join('\n')}\n    </properties>`;
 }
 
+/** A rule evaluated on a whole fleet has one case per resource: they are written this many at a time. */
+const CASES_PER_PIECE = 1000;
+
+interface SuiteCounts {
+  tests: number;
+  failures: number;
+  skipped: number;
+}
+
+/** One `<testcase>` element, indented as inside its suite. */
+function testCase(
+  rule: RuleCompliance,
+  resourceId: string,
+  outcome: Exclude<Outcome, 'notApplicable'>,
+  f: Finding | undefined,
+): string {
+  const open = `    <testcase classname="${xmlEscape(rule.ruleId)}" name="${xmlEscape(caseName(rule.resourceType, resourceId, f))}">`;
+  if (outcome === 'fail')
+    return `${open}\n      <failure message="${xmlEscape(f?.title ?? rule.title)}" type="${f?.severity ?? rule.severity}">${xmlEscape(JSON.stringify(f?.evidence ?? {}))}</failure>\n    </testcase>`;
+  if (outcome === 'waived') {
+    const w = f?.waiver;
+    const message = `waived: ${w?.reason ?? ''} (owner ${w?.owner ?? '?'}, expires ${w?.expires ?? 'never'})`;
+    return `${open}\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`;
+  }
+  if (outcome === 'unverified') {
+    const message =
+      f?.verify !== undefined
+        ? `unverified: not reported ${f.verify.missing.join(', ')}; collect ${f.verify.collect.join('; ')}`
+        : 'unverified: passes only on values nobody reported';
+    return `${open}\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`;
+  }
+  return `${open.slice(0, -1)}/>`;
+}
+
 /**
  * JUnit XML valid against Jenkins' junit-10.xsd (test/fixtures/schemas/): one testsuite per rule pack, one
  * testcase per rule × evaluated resource of the compliance record, so `audit --format junit`, `report` and the
  * deployed run render the same cases. Open findings are failures; waived and unverified ones are skipped, with
- * the waiver or what to collect as the message; everything else passes.
+ * the waiver or what to collect as the message; everything else passes. A suite's counts come before its cases,
+ * so the outcomes are counted in a first pass and the cases written in a second, a thousand per piece: a fleet's
+ * millions of cases are never held at once.
  */
-export function formatJunit(result: AuditResult): string {
+export function* formatJunitPieces(result: AuditResult): Generator<string> {
   const record = complianceOf(result);
   const byKey = new Map<string, Finding>();
   for (const f of result.findings) byKey.set(`${f.ruleId}|${f.resourceId}`, f);
   const packOf = new Map(result.rules.map((r) => [r.id, r.pack]));
-  const byPack = new Map<string, { cases: string[]; failures: number; skipped: number }>();
-  for (const { rule, resourceId, outcome } of ruleOutcomes(record)) {
-    const pack = packOf.get(rule.ruleId) ?? 'other';
-    const suite = getOrCreate(byPack, pack, () => ({ cases: [] as string[], failures: 0, skipped: 0 }));
-    const f = byKey.get(`${rule.ruleId}|${resourceId}`);
-    const open = `    <testcase classname="${xmlEscape(rule.ruleId)}" name="${xmlEscape(caseName(rule.resourceType, resourceId, f))}">`;
-    if (outcome === 'fail') {
-      suite.failures++;
-      suite.cases.push(
-        `${open}\n      <failure message="${xmlEscape(f?.title ?? rule.title)}" type="${f?.severity ?? rule.severity}">${xmlEscape(JSON.stringify(f?.evidence ?? {}))}</failure>\n    </testcase>`,
-      );
-    } else if (outcome === 'waived') {
-      suite.skipped++;
-      const w = f?.waiver;
-      const message = `waived: ${w?.reason ?? ''} (owner ${w?.owner ?? '?'}, expires ${w?.expires ?? 'never'})`;
-      suite.cases.push(`${open}\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`);
-    } else if (outcome === 'unverified') {
-      suite.skipped++;
-      const message =
-        f?.verify !== undefined
-          ? `unverified: not reported ${f.verify.missing.join(', ')}; collect ${f.verify.collect.join('; ')}`
-          : 'unverified: passes only on values nobody reported';
-      suite.cases.push(`${open}\n      <skipped message="${xmlEscape(message)}"/>\n    </testcase>`);
-    } else {
-      suite.cases.push(`${open.slice(0, -1)}/>`);
-    }
+  const pack = (rule: RuleCompliance) => packOf.get(rule.ruleId) ?? 'other';
+  const counts = new Map<string, SuiteCounts>();
+  for (const { rule, outcome } of ruleOutcomes(record)) {
+    const suite = getOrCreate(counts, pack(rule), () => ({ tests: 0, failures: 0, skipped: 0 }));
+    suite.tests++;
+    if (outcome === 'fail') suite.failures++;
+    else if (outcome === 'waived' || outcome === 'unverified') suite.skipped++;
   }
-  const properties = stampProperties(result);
-  const suites: string[] = [];
+  // Only the loaded rules' packs are written (a recorded rule no longer loaded has none), and only they count.
+  const packs = [...new Set(result.rules.map((r) => r.pack))].sort();
   let total = 0;
   let totalFailures = 0;
-  for (const pack of [...new Set(result.rules.map((r) => r.pack))].sort()) {
-    const suite = byPack.get(pack) ?? { cases: [], failures: 0, skipped: 0 };
-    total += suite.cases.length;
-    totalFailures += suite.failures;
-    suites.push(
-      `  <testsuite name="${xmlEscape(pack)}" tests="${suite.cases.length}" failures="${suite.failures}" errors="0" skipped="${suite.skipped}" timestamp="${xmlEscape(record.at)}">` +
-        [properties, ...suite.cases].map((line) => `\n${line}`).join('') +
-        '\n  </testsuite>',
-    );
+  for (const name of packs) {
+    total += counts.get(name)?.tests ?? 0;
+    totalFailures += counts.get(name)?.failures ?? 0;
   }
   // junit-10.xsd's testsuites has no `skipped` attribute: skips are counted per suite only.
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hyperaudit" tests="${total}" failures="${totalFailures}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hyperaudit" tests="${total}" failures="${totalFailures}" errors="0">\n`;
+  const properties = stampProperties(result);
+  for (const [i, name] of packs.entries()) {
+    const c = counts.get(name) ?? { tests: 0, failures: 0, skipped: 0 };
+    yield `${i === 0 ? '' : '\n'}  <testsuite name="${xmlEscape(name)}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" timestamp="${xmlEscape(record.at)}">\n${properties}`;
+    for (const rule of record.rules) {
+      if (pack(rule) !== name) continue;
+      let cases: string[] = [];
+      for (const { resourceId, outcome } of ruleOutcomes({ ...record, rules: [rule] })) {
+        cases.push(`\n${testCase(rule, resourceId, outcome, byKey.get(`${rule.ruleId}|${resourceId}`))}`);
+        if (cases.length === CASES_PER_PIECE) {
+          yield cases.join('');
+          cases = [];
+        }
+      }
+      if (cases.length > 0) yield cases.join('');
+    }
+    yield '\n  </testsuite>';
+  }
+  yield '\n</testsuites>\n';
+}
+
+export function formatJunit(result: AuditResult): string {
+  return [...formatJunitPieces(result)].join('');
 }

@@ -1,5 +1,6 @@
 import type { AuditResult } from '../../engine/audit-result';
 import type { Finding, Severity } from '../../model/finding';
+import { jsonDocumentPieces } from './json-pieces';
 
 /** OCSF 1.1 severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical. */
 export const OCSF_SEVERITY: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
@@ -21,7 +22,12 @@ const STATUS: Record<Finding['status'], { id: number; name: string }> = {
 /** OCSF Compliance Finding (class_uid 2003, category Findings = 2), one event per finding, as a JSON array. */
 export function toOcsf(result: AuditResult) {
   const time = Date.parse(result.generatedAt);
-  return result.findings.map((f) => ({
+  return result.findings.map((f) => ocsfEvent(f, time));
+}
+
+/** One finding's Compliance Finding event; `time` is the audit's, in epoch milliseconds. */
+function ocsfEvent(f: Finding, time: number) {
+  return {
     class_uid: 2003,
     class_name: 'Compliance Finding',
     category_uid: 2,
@@ -77,9 +83,20 @@ export function toOcsf(result: AuditResult) {
     ],
     remediation: { desc: f.remediation },
     unmapped: { evidence: f.evidence, ...(f.waiver && { waiver: f.waiver }), ...(f.verify && { verify: f.verify }) },
-  }));
+  };
 }
 
 export function formatOcsf(result: AuditResult): string {
   return `${JSON.stringify(toOcsf(result), null, 2)}\n`;
+}
+
+/** The same text as formatOcsf, one event per piece, never held as one string. */
+export function* formatOcsfPieces(result: AuditResult): Generator<string> {
+  const time = Date.parse(result.generatedAt);
+  yield* jsonDocumentPieces(
+    (placeholder) => placeholder,
+    result.findings,
+    (f) => ocsfEvent(f, time),
+  );
+  yield '\n';
 }

@@ -1,5 +1,7 @@
 import type { AuditResult } from '../../engine/audit-result';
 import type { Finding, Severity } from '../../model/finding';
+import type { LoadedRule } from '../../engine/types';
+import { jsonDocumentPieces } from './json-pieces';
 import { byId } from '../../model/event-order';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -56,15 +58,9 @@ function auditInvocation(result: AuditResult): { invocations: object[]; properti
   };
 }
 
-/**
- * SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding, each with a
- * physical location (resourceUri). An unverified finding is kind `review` (the tool could not decide; SARIF
- * then requires level `none`) and says what to collect.
- */
-export function formatSarif(result: AuditResult): string {
-  const rules = [...result.rules].sort(byId);
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const log = {
+/** The SARIF log with `results` as given (the results themselves, or a placeholder for the streamed writer). */
+function sarifLog(result: AuditResult, rules: readonly LoadedRule[], results: unknown) {
+  return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -96,54 +92,90 @@ export function formatSarif(result: AuditResult): string {
         },
         automationDetails: { id: `hyperaudit/${result.profile}/` },
         ...auditInvocation(result),
-        results: result.findings.map((f) => ({
-          ruleId: f.ruleId,
-          ...(ruleIndex.has(f.ruleId) && { ruleIndex: ruleIndex.get(f.ruleId) }),
-          ...(f.status === 'unverified' ? { kind: 'review', level: 'none' } : { level: LEVEL[f.severity] }),
-          message: {
-            text:
-              `${f.title} (${where(f)})` +
-              (f.verify !== undefined
-                ? ` Unverified: not reported ${f.verify.missing.join(', ')}; collect ${f.verify.collect.join('; ')}.`
-                : ''),
-          },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: resourceUri(f.resourceType, f.resourceId) },
-                region: { startLine: 1 },
-              },
-              logicalLocations: [
-                { name: f.resourceId, fullyQualifiedName: `${f.resourceType}/${f.resourceId}`, kind: f.resourceType },
-              ],
-            },
-          ],
-          partialFingerprints: { 'hyperaudit/v1': f.fingerprint },
-          ...(f.status === 'waived' && {
-            suppressions: [
-              {
-                kind: 'external',
-                status: 'accepted',
-                justification: `${f.waiver?.reason ?? ''} (owner ${f.waiver?.owner ?? '?'}, expires ${f.waiver?.expires ?? '?'})`,
-              },
-            ],
-          }),
-          properties: {
-            evidence: f.evidence,
-            status: f.status,
-            firstSeen: f.firstSeen,
-            lastSeen: f.lastSeen,
-            resourceType: f.resourceType,
-            resourceId: f.resourceId,
-            ...(f.resourceName !== undefined && { resourceName: f.resourceName }),
-            ...(f.cluster !== undefined && { cluster: f.cluster }),
-            ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
-            ...(f.waiver !== undefined && { waiver: f.waiver }),
-            ...(f.verify !== undefined && { verify: f.verify }),
-          },
-        })),
+        results,
       },
     ],
   };
+}
+
+function sortedRules(result: AuditResult): LoadedRule[] {
+  return [...result.rules].sort(byId);
+}
+
+function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>) {
+  return {
+    ruleId: f.ruleId,
+    ...(ruleIndex.has(f.ruleId) && { ruleIndex: ruleIndex.get(f.ruleId) }),
+    ...(f.status === 'unverified' ? { kind: 'review', level: 'none' } : { level: LEVEL[f.severity] }),
+    message: {
+      text:
+        `${f.title} (${where(f)})` +
+        (f.verify !== undefined
+          ? ` Unverified: not reported ${f.verify.missing.join(', ')}; collect ${f.verify.collect.join('; ')}.`
+          : ''),
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: resourceUri(f.resourceType, f.resourceId) },
+          region: { startLine: 1 },
+        },
+        logicalLocations: [
+          { name: f.resourceId, fullyQualifiedName: `${f.resourceType}/${f.resourceId}`, kind: f.resourceType },
+        ],
+      },
+    ],
+    partialFingerprints: { 'hyperaudit/v1': f.fingerprint },
+    ...(f.status === 'waived' && {
+      suppressions: [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `${f.waiver?.reason ?? ''} (owner ${f.waiver?.owner ?? '?'}, expires ${f.waiver?.expires ?? '?'})`,
+        },
+      ],
+    }),
+    properties: {
+      evidence: f.evidence,
+      status: f.status,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+      resourceType: f.resourceType,
+      resourceId: f.resourceId,
+      ...(f.resourceName !== undefined && { resourceName: f.resourceName }),
+      ...(f.cluster !== undefined && { cluster: f.cluster }),
+      ...(f.datacenter !== undefined && { datacenter: f.datacenter }),
+      ...(f.waiver !== undefined && { waiver: f.waiver }),
+      ...(f.verify !== undefined && { verify: f.verify }),
+    },
+  };
+}
+
+/**
+ * SARIF 2.1.0: one rule per loaded rule (stable ruleId = rule id), one result per current finding, each with a
+ * physical location (resourceUri). An unverified finding is kind `review` (the tool could not decide; SARIF
+ * then requires level `none`) and says what to collect. Written one result per piece: the same text as
+ * `JSON.stringify(log, null, 2)`, never held as one string.
+ */
+export function* formatSarifPieces(result: AuditResult): Generator<string> {
+  const rules = sortedRules(result);
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  yield* jsonDocumentPieces(
+    (placeholder) => sarifLog(result, rules, placeholder),
+    result.findings,
+    (f) => sarifResult(f, ruleIndex),
+  );
+  yield '\n';
+}
+
+/** The whole SARIF log as one string, for small audits and tests. */
+export function formatSarif(result: AuditResult): string {
+  const rules = sortedRules(result);
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const log = sarifLog(
+    result,
+    rules,
+    result.findings.map((f) => sarifResult(f, ruleIndex)),
+  );
   return `${JSON.stringify(log, null, 2)}\n`;
 }

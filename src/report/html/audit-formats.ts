@@ -6,7 +6,7 @@ import type { LoadedRule, Profile } from '../../engine/types';
 import { countsBySeverity, openCountsBySeverity, type Finding } from '../../model/finding';
 import type { Fleet } from '../../model/fleet';
 import type { ReportFormat } from '../report-format';
-import { AUDIT_FORMATS } from '../formats';
+import { AUDIT_FORMAT_PIECES, AUDIT_FORMATS } from '../formats';
 
 /** Audit format → file name beside report.html. JSON and CSV are the report's own (report.json, findings.csv). */
 export const AUDIT_REPORT_FILES = {
@@ -81,8 +81,10 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
   };
   return (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => ({
     fileName: AUDIT_REPORT_FILES[format],
-    render: (findings, fleet, generatedAt, compliance, stamp) =>
-      AUDIT_FORMATS[format](resultFor(findings, fleet, generatedAt, compliance, stamp)),
+    render: (findings, fleet, generatedAt, compliance, stamp) => {
+      const result = resultFor(findings, fleet, generatedAt, compliance, stamp);
+      return { [Symbol.iterator]: () => AUDIT_FORMAT_PIECES[format](result)[Symbol.iterator]() };
+    },
   }));
 }
 
