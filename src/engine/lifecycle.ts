@@ -54,7 +54,7 @@ function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
  * What a reader of a stored finding sees, apart from when it was last seen: a hit whose view is unchanged is
  * not written again (every audit used to rewrite every current finding, a paid write each on AWS).
  */
-function sameView(a: Finding, b: Finding): boolean {
+function sameView(a: Finding, b: Finding, json: (value: unknown) => string): boolean {
   return (
     a.status === b.status &&
     a.severity === b.severity &&
@@ -68,9 +68,9 @@ function sameView(a: Finding, b: Finding): boolean {
     a.datacenter === b.datacenter &&
     a.resolvedAt === b.resolvedAt &&
     sameWaiver(a.waiver, b.waiver) &&
-    JSON.stringify(a.verify) === JSON.stringify(b.verify) &&
-    JSON.stringify(a.controls) === JSON.stringify(b.controls) &&
-    JSON.stringify(a.evidence) === JSON.stringify(b.evidence)
+    json(a.verify) === json(b.verify) &&
+    json(a.controls) === json(b.controls) &&
+    json(a.evidence) === json(b.evidence)
   );
 }
 
@@ -101,6 +101,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
   const findings: Finding[] = [];
   const changed: Finding[] = [];
   const hit = new Set<string>();
+  const json = memoisedJson();
   for (const h of input.hits) {
     const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId, profile);
     const r = h.rule;
@@ -130,7 +131,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     hit.add(fp);
     findings.push(finding);
     const before = previous.get(fp);
-    if (before === undefined || !sameView(before, finding)) changed.push(finding);
+    if (before === undefined || !sameView(before, finding, json)) changed.push(finding);
   }
   for (const prev of own) {
     if (hit.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;
@@ -150,4 +151,22 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     }
   }
   return { findings, changed };
+}
+
+/**
+ * JSON text of a value, computed once per object during one lifecycle step: a rule's controls are one object for all
+ * its hits, and the findings of one unverified page share their evidence and what to collect, so most of the
+ * 2 x 3 texts per finding sameView compares are the same few objects. Per call, since inputs may change between runs.
+ */
+function memoisedJson(): (value: unknown) => string {
+  const cache = new WeakMap<object, string>();
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+    let text = cache.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      cache.set(value, text);
+    }
+    return text;
+  };
 }
