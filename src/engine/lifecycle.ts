@@ -54,7 +54,7 @@ function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
  * What a reader of a stored finding sees, apart from when it was last seen: a hit whose view is unchanged is
  * not written again (every audit used to rewrite every current finding, a paid write each on AWS).
  */
-function sameView(a: Finding, b: Finding, json: (value: unknown) => string): boolean {
+function sameView(a: Finding, b: Finding): boolean {
   return (
     a.status === b.status &&
     a.severity === b.severity &&
@@ -68,9 +68,9 @@ function sameView(a: Finding, b: Finding, json: (value: unknown) => string): boo
     a.datacenter === b.datacenter &&
     a.resolvedAt === b.resolvedAt &&
     sameWaiver(a.waiver, b.waiver) &&
-    json(a.verify) === json(b.verify) &&
-    json(a.controls) === json(b.controls) &&
-    json(a.evidence) === json(b.evidence)
+    sameJson(a.verify, b.verify) &&
+    sameJson(a.controls, b.controls) &&
+    sameJson(a.evidence, b.evidence)
   );
 }
 
@@ -101,7 +101,6 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
   const findings: Finding[] = [];
   const changed: Finding[] = [];
   const hit = new Set<string>();
-  const json = memoisedJson();
   for (const h of input.hits) {
     const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId, profile);
     const r = h.rule;
@@ -131,7 +130,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     hit.add(fp);
     findings.push(finding);
     const before = previous.get(fp);
-    if (before === undefined || !sameView(before, finding, json)) changed.push(finding);
+    if (before === undefined || !sameView(before, finding)) changed.push(finding);
   }
   for (const prev of own) {
     if (hit.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;
@@ -154,19 +153,35 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
 }
 
 /**
- * JSON text of a value, computed once per object during one lifecycle step: a rule's controls are one object for all
- * its hits, and the findings of one unverified page share their evidence and what to collect, so most of the
- * 2 x 3 texts per finding sameView compares are the same few objects. Per call, since inputs may change between runs.
+ * Whether two values have the same JSON text, as `JSON.stringify(a) === JSON.stringify(b)` says, without building
+ * the texts when a walk finds them equal (most compared findings are unchanged: 2 x 3 texts per finding were most of
+ * the lifecycle's time). Anything the walk cannot vouch for (other key order, class instances, toJSON) is stringified.
  */
-function memoisedJson(): (value: unknown) => string {
-  const cache = new WeakMap<object, string>();
-  return (value) => {
-    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-    let text = cache.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      cache.set(value, text);
-    }
-    return text;
-  };
+export function sameJson(a: unknown, b: unknown): boolean {
+  return sameShape(a, b) || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True only when both serialise alike: equal primitives, or plain arrays/objects with the same keys in order. */
+function sameShape(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameShape(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || !isPlain(a) || !isPlain(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
