@@ -89,7 +89,7 @@ export function percentCompliant(c: OutcomeCounts): number | null {
   return checked === 0 ? null : Math.round((c.pass / checked) * 1000) / 10;
 }
 
-const key = (ruleId: string, type: string, id: string) => `${ruleId}\u0000${type}\u0000${id}`;
+const key = (ruleId: string, type: string) => `${ruleId}\u0000${type}`;
 
 /**
  * Finds or adds a rule's evaluated resources in `sets`. Equal lists are kept once, whether the evaluation shares
@@ -132,9 +132,12 @@ export interface ComplianceInput {
  * evaluated on (appliesTo excluded them) are not applicable.
  */
 export function buildCompliance(input: ComplianceInput): ComplianceRecord {
-  const byKey = new Map<string, Finding>();
+  // Per rule and type, then by resource id: a rule's loop over its evaluated resources (millions of lookups at
+  // 100,000 VMs) looks up ids as they are instead of building a key string for each.
+  const byRule = new Map<string, Map<string, Finding>>();
   for (const f of input.findings)
-    if (f.status !== 'resolved') byKey.set(key(f.ruleId, f.resourceType, f.resourceId), f);
+    if (f.status !== 'resolved')
+      getOrCreate(byRule, key(f.ruleId, f.resourceType), () => new Map()).set(f.resourceId, f);
   const coverage = new Map(input.coverage.map((c) => [c.ruleId, c]));
   const evaluatedSets: string[][] = [];
   const setIndex = evaluatedSetIndex(evaluatedSets);
@@ -156,8 +159,9 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
       unverifiedIds: [],
       waivedIds: [],
     };
+    const ruleFindings = byRule.get(key(rule.id, rule.resourceType));
     for (const id of ids) {
-      const f = byKey.get(key(rule.id, rule.resourceType, id));
+      const f = ruleFindings?.get(id);
       if (f?.status === 'open') {
         entry.fail++;
         entry.failIds.push(id);

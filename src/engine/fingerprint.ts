@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ResourceType } from '../model/finding';
 
 /** The profile findings stored before profiles had their own lifecycles belong to (and keep their fingerprints). */
@@ -15,10 +15,8 @@ export function fingerprint(
   profile: string = DEFAULT_PROFILE,
 ): string {
   const key = `${ruleId}|${resourceType}|${resourceId}`;
-  return createHash('sha256')
-    .update(profile === DEFAULT_PROFILE ? key : `${profile}|${key}`)
-    .digest('hex')
-    .slice(0, 32);
+  // The one-shot hash: an audit fingerprints every hit (750,000 at 100,000 VMs), and it costs a quarter of a Hash object.
+  return hash('sha256', profile === DEFAULT_PROFILE ? key : `${profile}|${key}`, 'hex').slice(0, 32);
 }
 
 /** The profile a stored finding belongs to. */

@@ -102,9 +102,14 @@ function encodeMember(
 export function decodeUnverifiedPage(text: string): Finding[] {
   const page = JSON.parse(text) as UnverifiedPage;
   const values = page.values.map((v) => JSON.parse(v) as unknown);
+  const sharedFields = Object.keys(page.shared) as (keyof Finding)[];
   return page.members.map((member) => {
-    const f: Record<string, unknown> = { ...page.shared };
-    for (const [field, value] of Object.entries(member)) {
+    // Copied field by field, never spread: objects built from a spread then extended each got a map of their own in
+    // V8, which made decoding 40x slower (4.5 s for 100,000 findings) and most of an audit's garbage collection.
+    const f: Record<string, unknown> = {};
+    for (const field of sharedFields) f[field] = page.shared[field];
+    for (const field in member) {
+      const value = member[field];
       if (value === null) delete f[field];
       else f[field] = INTERNED_SET.has(field) ? values[value as number] : value;
     }
