@@ -16,9 +16,8 @@ import {
   applyEvent,
   applyInventories,
   emptyState,
-  isLive,
   mergeStates,
-  toPlain,
+  toPlainLive,
   wholeInventories,
   type EntityState,
   type WholeInventory,
@@ -151,6 +150,9 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   /** Keys being written by a putEvents call still in flight, so a concurrent call counts them as duplicates. */
   private readonly inFlight = new Set<string>();
   private readonly sinceSnapshot = new Map<string, number>();
+  /** Unverified page groups this store put in the directory (one PutItem per group and store instance). */
+  private readonly knownGroups = new Set<string>();
+  private legacyPagesGone = false;
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.ctx = {
@@ -782,13 +784,33 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   }
 
   /**
-   * The unverified findings on rule pages: per profile and rule a head item names the generation of pages that
-   * is current (`replaceUnverified` writes the pages first, then the head, then deletes the older ones).
+   * Unverified findings on pages: per group (a cluster's resources, unclustered ones, perimeters) one partition,
+   * listed in the `UNVERIFIED_GROUPS_PK` directory. Without `groups` every group's, after the per-rule pages an older
+   * table keeps in `FINDINGS#UNVERIFIED` (the group copies, written later, win when both exist).
    */
-  async listUnverifiedFindings(): Promise<Finding[]> {
+  async listUnverifiedFindings(groups?: readonly string[]): Promise<Finding[]> {
+    const every = groups === undefined;
+    const partitions = every
+      ? [UNVERIFIED_PK, ...(await this.unverifiedGroups()).map(unverifiedGroupPk)]
+      : [...new Set(groups)].map(unverifiedGroupPk);
+    const read = new Map<string, Finding[]>();
+    await forEachLimit(partitions, this.writeConcurrency, async (pk) => {
+      read.set(pk, await this.readPagePartition(pk));
+    });
+    return partitions.flatMap((pk) => read.get(pk) ?? []);
+  }
+
+  private async unverifiedGroups(): Promise<string[]> {
+    const groups: string[] = [];
+    await this.queryPartition(UNVERIFIED_GROUPS_PK, (item) => groups.push(item.sk!.S!));
+    return groups;
+  }
+
+  /** One partition of pages: per profile and rule a head names the current generation. */
+  private async readPagePartition(pk: string): Promise<Finding[]> {
     const heads: UnverifiedHead[] = [];
     const pages = new Map<string, string>();
-    await this.queryPartition(UNVERIFIED_PK, (item) => {
+    await this.queryPartition(pk, (item) => {
       const sk = item.sk!.S!;
       if (sk.endsWith(HEAD_SUFFIX)) heads.push(readJson<UnverifiedHead>(item));
       else pages.set(sk, item.j?.S ?? '');
@@ -802,35 +824,70 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     return out;
   }
 
-  async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+  /** Pages first, then the head naming them, then the older generation's pages are deleted. */
+  async replaceUnverified(profile: string, group: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    const pk = unverifiedGroupPk(group);
     const generation = `${this.now().toString(36)}-${randomUUID().slice(0, 8)}`;
     const texts = encodeUnverifiedPages(findings);
     const items = texts.map((text, n) => ({
-      pk: { S: UNVERIFIED_PK },
+      pk: { S: pk },
       sk: { S: unverifiedPageSk(profile, ruleId, generation, n) },
       j: { S: text },
     }));
     await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+    if (!this.knownGroups.has(group)) {
+      await this.putItem({ pk: { S: UNVERIFIED_GROUPS_PK }, sk: { S: group } });
+      this.knownGroups.add(group);
+    }
     const head: UnverifiedHead = { profile, ruleId, generation, pages: texts.length };
-    await this.putItem(jsonItem(UNVERIFIED_PK, `${unverifiedPrefix(profile, ruleId)}${HEAD_SUFFIX}`, head));
-    const stale: string[] = [];
-    const current = unverifiedPageSk(profile, ruleId, generation, 0).replace(/\d+$/, '');
+    await this.putItem(jsonItem(pk, `${unverifiedRulePrefix(profile, ruleId)}${HEAD_SUFFIX}`, head));
+    await this.deleteKeys(
+      (await this.pageKeysExcept(pk, unverifiedRulePrefix(profile, ruleId), generation)).map((sk) => ({ pk, sk })),
+    );
+  }
+
+  /** Sort keys of a rule's (or a profile's) pages in one partition that are not of `generation`. */
+  private async pageKeysExcept(pk: string, prefix: string, generation?: string): Promise<string[]> {
+    const current = generation === undefined ? undefined : `p#${generation}#`;
+    const out: string[] = [];
     await this.query(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': { S: UNVERIFIED_PK },
-          ':prefix': { S: `${unverifiedPrefix(profile, ruleId)}p#` },
-        },
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: prefix } },
         ProjectionExpression: 'sk',
         ConsistentRead: true,
       },
       (item) => {
         const sk = item.sk!.S!;
-        if (!sk.startsWith(current)) stale.push(sk);
+        // Within a rule's prefix: pages of other generations; the head stays (it names the current one).
+        if (current === undefined || (!sk.endsWith(HEAD_SUFFIX) && !sk.slice(prefix.length).startsWith(current)))
+          out.push(sk);
       },
     );
-    await this.deleteKeys(stale.map((sk) => ({ pk: UNVERIFIED_PK, sk })));
+    return out;
+  }
+
+  async legacyUnverifiedProfiles(): Promise<string[]> {
+    if (this.legacyPagesGone) return [];
+    const profiles = new Set<string>();
+    await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: UNVERIFIED_PK } },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
+      // Keys `<profile>#<rule>#…`: profile names have no `#`.
+      (item) => profiles.add(item.sk!.S!.split('#', 1)[0]!),
+    );
+    // Nothing writes per-rule pages any more: once gone, they stay gone for this store's life.
+    if (profiles.size === 0) this.legacyPagesGone = true;
+    return [...profiles].sort();
+  }
+
+  async dropLegacyUnverified(profile: string): Promise<void> {
+    const keys = await this.pageKeysExcept(UNVERIFIED_PK, `${profile}#`);
+    await this.deleteKeys(keys.map((sk) => ({ pk: UNVERIFIED_PK, sk })));
   }
 
   async deleteFindings(
@@ -1043,10 +1100,6 @@ export type SnapshotOutcome = {
 /** Clone chains are short; a bound keeps a hostile chain from turning one evaluation into thousands of reads. */
 const MAX_CLONE_HOPS = 16;
 
-function toPlainLive(state: EntityState): Record<string, unknown> | undefined {
-  return isLive(state) ? toPlain(state) : undefined;
-}
-
 function lineageOfRemoved(state: EntityState): Record<string, unknown> | undefined {
   const perimeter = state.lineage?.perimeter?.v;
   const clonedFrom = state.lineage?.clonedFrom?.v;
@@ -1114,12 +1167,18 @@ interface UnverifiedHead {
 }
 const HEAD_SUFFIX = '#head';
 
-function unverifiedPrefix(profile: string, ruleId: string): string {
+/** Where a group's pages live, and the directory of groups a full read lists (docs/store.md, "Items"). */
+const UNVERIFIED_GROUPS_PK = `${UNVERIFIED_PK}#GROUPS`;
+function unverifiedGroupPk(group: string): string {
+  return `${UNVERIFIED_PK}#${group}`;
+}
+
+function unverifiedRulePrefix(profile: string, ruleId: string): string {
   return `${profile}#${ruleId}#`;
 }
 
 function unverifiedPageSk(profile: string, ruleId: string, generation: string, n: number): string {
-  return `${unverifiedPrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
+  return `${unverifiedRulePrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
 }
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
