@@ -4,8 +4,8 @@
  * default 2) in a local dynalite, compacts it (which places every entity in the index) and audits it, then evaluates
  * a batch changing one VM in each cluster, and a batch changing a single VM, counting DynamoDB requests by operation
  * and estimating the capacity units they consume (from the bytes each request read or wrote, at DynamoDB's rounding:
- * 4 KB per read unit, halved for eventually consistent index Queries, 1 KB per write unit, doubled for items the index
- * copies). Then it audits the whole table at the same instant and checks that the changed VMs' findings are the same.
+ * 4 KB per read unit, halved for eventually consistent index Queries, 1 KB per write unit, plus the index's copy of
+ * the keys and `z` for items in the index). Then it audits the whole table at the same instant and checks that the changed VMs' findings are the same.
  * `--json` ends the output with one JSON line, which `bench/scale` reads.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -35,7 +35,14 @@ interface Tally {
   writeUnits: number;
 }
 const tally: Tally = { requests: new Map(), readUnits: 0, writeUnits: 0 };
-const size = (v: unknown) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
+/** Bytes of marshalled items as DynamoDB counts them: a binary attribute by its length, not its JSON. */
+const size = (v: unknown) =>
+  v === undefined
+    ? 0
+    : Buffer.byteLength(JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? 'x'.repeat(x.length) : x)));
+/** What the cluster index copies of an item: its keys and the projected attributes. */
+const indexCopy = (item: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => ['pk', 'sk', 'gpk', 'gsk', 'z'].includes(k)));
 
 function meter(client: DynamoDBClient): void {
   client.middlewareStack.add(
@@ -45,7 +52,8 @@ function meter(client: DynamoDBClient): void {
       const input = (a as { input: Record<string, unknown> }).input;
       if (name === 'PutItem') {
         const item = input.Item as Record<string, unknown>;
-        tally.writeUnits += Math.ceil(size(item) / 1024) * (item.gpk !== undefined ? 2 : 1);
+        tally.writeUnits +=
+          Math.ceil(size(item) / 1024) + (item.gpk !== undefined ? Math.ceil(size(indexCopy(item)) / 1024) : 0);
       } else if (name === 'BatchWriteItem') {
         for (const list of Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: unknown } }[]>))
           for (const r of list) tally.writeUnits += Math.ceil(size(r.PutRequest?.Item) / 1024);

@@ -36,6 +36,8 @@ import {
   placementOf,
   readPlacement,
   samePlacement,
+  stateFromIndex,
+  withIndexedCopy,
   type IndexPlacement,
 } from './cluster-index';
 import { readState, STATE, writeState } from './state-keys';
@@ -427,6 +429,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       await writeState(this, STATE.clusterIndex, {
         builtAt: new Date(readStart).toISOString(),
         entities: entities.size,
+        index: CLUSTER_INDEX.name,
       });
     return {
       entities: entities.size,
@@ -468,7 +471,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   }
 
   async clusterIndexReady(): Promise<boolean> {
-    return (await readState(this, STATE.clusterIndex)) !== undefined;
+    // A record of the previous index does not count: its snapshots carry no `z` until compaction rewrites them.
+    return (await readState(this, STATE.clusterIndex))?.index === CLUSTER_INDEX.name;
   }
 
   /**
@@ -530,9 +534,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   }
 
   async readClusters(reads: readonly ClusterRead[]): Promise<EntityState[]> {
-    const seen = new Set<string>();
-    const out: EntityState[] = [];
-    const cutoff = this.futureCutoffMs();
+    const found = new Map<string, Item>();
     const unique = new Map(reads.map((r) => ['cluster' in r ? `c${r.cluster}` : `h${r.unclusteredHost}`, r] as const));
     await forEachLimit([...unique.values()], this.writeConcurrency, (r) =>
       this.query(
@@ -553,18 +555,15 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         },
         (item) => {
           const pk = item.pk?.S;
-          if (item.sk?.S !== SNAPSHOT_SK || pk === undefined || seen.has(pk)) return;
-          seen.add(pk);
-          out.push(withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+          if (item.sk?.S === SNAPSHOT_SK && pk !== undefined && !found.has(pk)) found.set(pk, item);
         },
       ),
     );
-    return out;
+    return this.statesOfIndexItems([...found.values()]);
   }
 
   async readPerimeters(): Promise<EntityState[]> {
-    const out: EntityState[] = [];
-    const cutoff = this.futureCutoffMs();
+    const found: Item[] = [];
     await this.query(
       {
         IndexName: CLUSTER_INDEX.name,
@@ -572,10 +571,29 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         ExpressionAttributeValues: { ':g': { S: PERIMETERS_GPK } },
       },
       (item) => {
-        if (item.sk?.S === SNAPSHOT_SK) out.push(withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+        if (item.sk?.S === SNAPSHOT_SK) found.push(item);
       },
     );
-    return out;
+    return this.statesOfIndexItems(found);
+  }
+
+  /**
+   * The states index items hold (`z`); a snapshot placed before the index projected `z` (until the next compaction
+   * rewrites it) is read from the table, 100 keys a BatchGetItem.
+   */
+  private async statesOfIndexItems(items: readonly Item[]): Promise<EntityState[]> {
+    const cutoff = this.futureCutoffMs();
+    const out: EntityState[] = [];
+    const missing: Key[] = [];
+    for (const item of items) {
+      const state = stateFromIndex(item);
+      if (state !== undefined) out.push(state);
+      else missing.push({ pk: item.pk!.S!, sk: SNAPSHOT_SK });
+    }
+    await forEachLimit(chunk(missing, BATCH_GET_MAX), this.writeConcurrency, async (keys) => {
+      for (const item of await batchGet(this.ctx, keys, ['pk', 's'])) if (item.s) out.push(readSnapshot(item).state);
+    });
+    return out.map((state) => withoutStampsAfter(state, cutoff).state);
   }
 
   async readEntities(refs: readonly { kind: 'host' | 'vm'; id: string }[]): Promise<EntityState[]> {
@@ -624,7 +642,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       // A writer that does not place the entity (ingest's periodic snapshot) keeps the placement it found.
       const placement = placementFor?.();
       const extra = placement ? placementAttributes(placement) : current ? keptPlacementAttributes(current) : {};
-      const item = snapshotItem(pk, merged, version, covered, extra);
+      const item = snapshotItem(pk, merged, version, covered, withIndexedCopy(extra, merged));
       const bytes = itemBytes(item);
       if (bytes > MAX_SNAPSHOT_BYTES) return { written: false, bytes };
       // The membership item first: a crash between the two leaves the snapshot's old `mp`, so the next writer
@@ -733,7 +751,14 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       const cleaned = withoutStampsAfter(old.state, cutoff);
       if (!cleaned.changed) return false;
       try {
-        const item = snapshotItem(pk, cleaned.state, old.version + 1, old.coveredUntilMs);
+        // Keeps its place in the cluster index, with the index's copy of the cleaned state.
+        const item = snapshotItem(
+          pk,
+          cleaned.state,
+          old.version + 1,
+          old.coveredUntilMs,
+          withIndexedCopy(keptPlacementAttributes(current), cleaned.state),
+        );
         await withRetry(this.ctx.retry, () =>
           this.options.client.send(
             new PutItemCommand({

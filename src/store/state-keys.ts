@@ -257,7 +257,8 @@ const DeadLetter = z.object({
 });
 
 /** Written by a compaction that placed every entity in the cluster index; incremental reads need it. */
-const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number() });
+/** `index`: the index the snapshots were placed for (absent: the previous `cluster-index`, projection ALL). */
+const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number(), index: z.string().optional() });
 
 export const STATE = {
   /** Every entity snapshot carries its cluster-index placement (src/store/cluster-index.ts) since this compaction. */
