@@ -31,10 +31,12 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Tally {
   requests: Map<string, number>;
+  /** Read units by what was read: the cluster index, unverified pages, the rest of the table. */
+  readBy: Map<string, number>;
   readUnits: number;
   writeUnits: number;
 }
-const tally: Tally = { requests: new Map(), readUnits: 0, writeUnits: 0 };
+const tally: Tally = { requests: new Map(), readBy: new Map(), readUnits: 0, writeUnits: 0 };
 /** Bytes of marshalled items as DynamoDB counts them: a binary attribute by its length, not its JSON. */
 const size = (v: unknown) =>
   v === undefined
@@ -61,8 +63,18 @@ function meter(client: DynamoDBClient): void {
       const out = await next(a);
       const output = out.output as { Items?: unknown[]; Item?: unknown; Responses?: unknown };
       const bytes = size(output.Items) + size(output.Item) + size(output.Responses);
-      if (name !== 'PutItem' && name !== 'BatchWriteItem')
-        tally.readUnits += Math.max(1, Math.ceil(bytes / 4096)) * (input.IndexName !== undefined ? 0.5 : 1);
+      if (name !== 'PutItem' && name !== 'BatchWriteItem') {
+        const units = Math.max(1, Math.ceil(bytes / 4096)) * (input.IndexName !== undefined ? 0.5 : 1);
+        const pk = (input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':pk']?.S;
+        const what =
+          input.IndexName !== undefined
+            ? 'cluster index'
+            : pk?.startsWith('FINDINGS#UNVERIFIED')
+              ? 'unverified pages'
+              : 'table';
+        tally.readUnits += units;
+        tally.readBy.set(what, (tally.readBy.get(what) ?? 0) + units);
+      }
       return out;
     },
     { step: 'initialize', name: 'benchMeter' },
@@ -70,6 +82,7 @@ function meter(client: DynamoDBClient): void {
 }
 const reset = () => {
   tally.requests.clear();
+  tally.readBy.clear();
   tally.readUnits = 0;
   tally.writeUnits = 0;
 };
@@ -100,6 +113,7 @@ try {
     );
     return {
       result,
+      readBy: Object.fromEntries(tally.readBy),
       requests: requestTotal(),
       byOp: Object.fromEntries(tally.requests),
       readUnits: tally.readUnits,
@@ -132,9 +146,11 @@ try {
     `stream batch changing ${changed.length} VMs in ${CLUSTERS} clusters (${batch.result.reads} reads): ${fmt(batch.requests)} requests ` +
       `(${Object.entries(batch.byOp)
         .map(([k, v]) => `${k} ${v}`)
-        .join(
-          ', ',
-        )}), ${fmt(perVm, 1)} per changed VM; ≈ ${fmt(batch.readUnits)} read units, ${fmt(batch.writeUnits)} write units`,
+        .join(', ')}), ${fmt(perVm, 1)} per changed VM; ≈ ${fmt(batch.readUnits)} read units (${Object.entries(
+        batch.readBy,
+      )
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}), ${fmt(batch.writeUnits)} write units`,
   );
   say(
     `batch changing 1 VM: ${fmt(single.requests)} requests (${Object.entries(single.byOp)
@@ -165,6 +181,7 @@ try {
         batchReadUnits: batch.readUnits,
         batchWriteUnits: batch.writeUnits,
         perVmReadUnits: batch.readUnits / changed.length,
+        perVmReadUnitsBy: Object.fromEntries(Object.entries(batch.readBy).map(([k, v]) => [k, v / changed.length])),
         perVmWriteUnits: batch.writeUnits / changed.length,
         singleVmRequests: single.requests,
         equalsFullAudit,
