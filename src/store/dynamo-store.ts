@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { getOrCreate } from '../model/get-or-create';
 import {
   ConditionalCheckFailedException,
@@ -838,7 +839,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     await this.queryPartition(pk, (item) => {
       const sk = item.sk!.S!;
       if (sk.endsWith(HEAD_SUFFIX)) heads.push(readJson<UnverifiedHead>(item));
-      else pages.set(sk, item.j?.S ?? '');
+      // Pages are deflated (`z`) since they were grouped by cluster; the per-rule pages of older tables are text.
+      else pages.set(sk, item.z?.B !== undefined ? inflateRawSync(item.z.B).toString('utf8') : (item.j?.S ?? ''));
     });
     const out: Finding[] = [];
     for (const head of heads)
@@ -857,7 +859,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     const items = texts.map((text, n) => ({
       pk: { S: pk },
       sk: { S: unverifiedPageSk(profile, ruleId, generation, n) },
-      j: { S: text },
+      // Deflated: a page repeats its members' keys and fingerprints' shape, and an evaluation reads its cluster's.
+      z: { B: deflateRawSync(text) },
     }));
     await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
     if (!this.knownGroups.has(group)) {

@@ -35,10 +35,17 @@ function countRequests(client: DynamoDBClient): Map<string, number> {
       const name = ((context as { commandName?: string }).commandName ?? '?').replace(/Command$/, '');
       m.set(name, (m.get(name) ?? 0) + 1);
       const input = (
-        args as { input: { IndexName?: string; ExpressionAttributeValues?: Record<string, { S?: string }> } }
+        args as {
+          input: {
+            IndexName?: string;
+            KeyConditionExpression?: string;
+            ExpressionAttributeValues?: Record<string, { S?: string }>;
+          };
+        }
       ).input;
       const pk = input.ExpressionAttributeValues?.[':pk']?.S;
-      if (name === 'Query' && input.IndexName === undefined && pk?.startsWith('FINDINGS#UNVERIFIED'))
+      // A whole partition's Query reads its pages; one with a key prefix lists a rule's keys to replace them.
+      if (name === 'Query' && input.KeyConditionExpression === 'pk = :pk' && pk?.startsWith('FINDINGS#UNVERIFIED'))
         unverifiedRead.push(pk);
       return next(args);
     },
