@@ -4,8 +4,8 @@
  * default 2) in a local dynalite, compacts it (which places every entity in the index) and audits it, then evaluates
  * a batch changing one VM in each cluster, and a batch changing a single VM, counting DynamoDB requests by operation
  * and estimating the capacity units they consume (from the bytes each request read or wrote, at DynamoDB's rounding:
- * 4 KB per read unit, halved for eventually consistent index Queries, 1 KB per write unit, doubled for items the index
- * copies). Then it audits the whole table at the same instant and checks that the changed VMs' findings are the same.
+ * 4 KB per read unit, halved for eventually consistent index Queries, 1 KB per write unit, plus the index's copy of
+ * the keys and `z` for items in the index). Then it audits the whole table at the same instant and checks that the changed VMs' findings are the same.
  * `--json` ends the output with one JSON line, which `bench/scale` reads.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -32,11 +32,20 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Tally {
   requests: Map<string, number>;
+  /** Read units by what was read: the cluster index, unverified pages, the rest of the table. */
+  readBy: Map<string, number>;
   readUnits: number;
   writeUnits: number;
 }
-const tally: Tally = { requests: new Map(), readUnits: 0, writeUnits: 0 };
-const size = (v: unknown) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
+const tally: Tally = { requests: new Map(), readBy: new Map(), readUnits: 0, writeUnits: 0 };
+/** Bytes of marshalled items as DynamoDB counts them: a binary attribute by its length, not its JSON. */
+const size = (v: unknown) =>
+  v === undefined
+    ? 0
+    : Buffer.byteLength(JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? 'x'.repeat(x.length) : x)));
+/** What the cluster index copies of an item: its keys and the projected attributes. */
+const indexCopy = (item: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => ['pk', 'sk', 'gpk', 'gsk', 'z'].includes(k)));
 
 function meter(client: DynamoDBClient): void {
   client.middlewareStack.add(
@@ -46,7 +55,8 @@ function meter(client: DynamoDBClient): void {
       const input = (a as { input: Record<string, unknown> }).input;
       if (name === 'PutItem') {
         const item = input.Item as Record<string, unknown>;
-        tally.writeUnits += Math.ceil(size(item) / 1024) * (item.gpk !== undefined ? 2 : 1);
+        tally.writeUnits +=
+          Math.ceil(size(item) / 1024) + (item.gpk !== undefined ? Math.ceil(size(indexCopy(item)) / 1024) : 0);
       } else if (name === 'BatchWriteItem') {
         for (const list of Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: unknown } }[]>))
           for (const r of list) tally.writeUnits += Math.ceil(size(r.PutRequest?.Item) / 1024);
@@ -54,8 +64,18 @@ function meter(client: DynamoDBClient): void {
       const out = await next(a);
       const output = out.output as { Items?: unknown[]; Item?: unknown; Responses?: unknown };
       const bytes = size(output.Items) + size(output.Item) + size(output.Responses);
-      if (name !== 'PutItem' && name !== 'BatchWriteItem')
-        tally.readUnits += Math.max(1, Math.ceil(bytes / 4096)) * (input.IndexName !== undefined ? 0.5 : 1);
+      if (name !== 'PutItem' && name !== 'BatchWriteItem') {
+        const units = Math.max(1, Math.ceil(bytes / 4096)) * (input.IndexName !== undefined ? 0.5 : 1);
+        const pk = (input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':pk']?.S;
+        const what =
+          input.IndexName !== undefined
+            ? 'cluster index'
+            : pk?.startsWith('FINDINGS#UNVERIFIED')
+              ? 'unverified pages'
+              : 'table';
+        tally.readUnits += units;
+        tally.readBy.set(what, (tally.readBy.get(what) ?? 0) + units);
+      }
       return out;
     },
     { step: 'initialize', name: 'benchMeter' },
@@ -63,6 +83,7 @@ function meter(client: DynamoDBClient): void {
 }
 const reset = () => {
   tally.requests.clear();
+  tally.readBy.clear();
   tally.readUnits = 0;
   tally.writeUnits = 0;
 };
@@ -93,6 +114,7 @@ try {
     );
     return {
       result,
+      readBy: Object.fromEntries(tally.readBy),
       requests: requestTotal(),
       byOp: Object.fromEntries(tally.requests),
       readUnits: tally.readUnits,
@@ -125,9 +147,11 @@ try {
     `stream batch changing ${changed.length} VMs in ${CLUSTERS} clusters (${batch.result.reads} reads): ${fmt(batch.requests)} requests ` +
       `(${Object.entries(batch.byOp)
         .map(([k, v]) => `${k} ${v}`)
-        .join(
-          ', ',
-        )}), ${fmt(perVm, 1)} per changed VM; ≈ ${fmt(batch.readUnits)} read units, ${fmt(batch.writeUnits)} write units`,
+        .join(', ')}), ${fmt(perVm, 1)} per changed VM; ≈ ${fmt(batch.readUnits)} read units (${Object.entries(
+        batch.readBy,
+      )
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}), ${fmt(batch.writeUnits)} write units`,
   );
   say(
     `batch changing 1 VM: ${fmt(single.requests)} requests (${Object.entries(single.byOp)
@@ -158,6 +182,7 @@ try {
         batchReadUnits: batch.readUnits,
         batchWriteUnits: batch.writeUnits,
         perVmReadUnits: batch.readUnits / changed.length,
+        perVmReadUnitsBy: Object.fromEntries(Object.entries(batch.readBy).map(([k, v]) => [k, v / changed.length])),
         perVmWriteUnits: batch.writeUnits / changed.length,
         singleVmRequests: single.requests,
         equalsFullAudit,

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { PREVIOUS_CLUSTER_INDEX } from '../../src/store/cluster-index';
 import { TABLE } from '../../src/store/table';
 
 /**
@@ -25,12 +26,23 @@ export class FleetTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Incremental evaluation reads a cluster, the perimeters and a perimeter's members through it
-    // (docs/store.md, "Cluster index"). One index: CloudFormation adds one per update, so a live table upgrades.
+    // (docs/store.md, "Cluster index"). One index: CloudFormation adds one per update, so a live table upgrades
+    // (from the previous `cluster-index`, in two deploys: docs/store.md, "Upgrading a table").
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE.clusterIndex.name,
       partitionKey: { name: TABLE.clusterIndex.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE.clusterIndex.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...TABLE.clusterIndex.projected],
     });
+    // First of the two upgrade deploys (`-c keepPreviousClusterIndex=true`): the previous index stays while the new
+    // one is created, since one stack update may add or delete one index, not both. Nothing reads it.
+    if (['true', true].includes(this.node.tryGetContext('keepPreviousClusterIndex')))
+      this.table.addGlobalSecondaryIndex({
+        indexName: PREVIOUS_CLUSTER_INDEX,
+        partitionKey: { name: TABLE.clusterIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: TABLE.clusterIndex.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
   }
 }

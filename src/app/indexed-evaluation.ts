@@ -1,25 +1,22 @@
 import type { AuditResult } from '../engine/audit-result';
 import { CompiledRules, type Scope } from '../engine/compile';
 import { indexFleet } from '../engine/fleet-index';
-import { computeLifecycle } from '../engine/lifecycle';
 import type { LoadedRule, Profile } from '../engine/types';
-import { waiverMatcher } from '../engine/waivers';
-import { isLive, toPlain, type EntityState } from '../model/entity-state';
-import { materialiseFleet } from '../model/fleet';
-import {
-  compareBySeverityThenId,
-  countsBySeverity,
-  openCountsBySeverity,
-  type Finding,
-  type ResourceType,
-} from '../model/finding';
+import { toPlainLive, type EntityState } from '../model/entity-state';
+import { materialiseFleet, type Fleet } from '../model/fleet';
+import type { Finding, ResourceType } from '../model/finding';
 import { clusterOfGpk } from '../store/cluster-index';
 import { readState, STATE } from '../store/state-keys';
 import type { ClusterRead, FleetStore, IndexedFleetReads, PutEventsResult, RefreshedEntity } from '../store/types';
 import { readClusterSimulationFigures } from './simulation-state';
-import { storeChangedFindings } from './store-findings';
+import { applyLifecycle } from './apply-lifecycle';
 import { forEachLimit } from '../store/batch';
-import { mergeItemsAndPages } from '../store/unverified-pages';
+import {
+  clusterUnverifiedGroup,
+  mergeItemsAndPages,
+  UNCLUSTERED_GROUP,
+  unverifiedGroupOf,
+} from '../store/unverified-pages';
 
 /** Why an evaluation read the whole table after all (logged by the evaluate function). */
 export type FullReadReason =
@@ -27,7 +24,9 @@ export type FullReadReason =
   | 'index not built'
   | 'index not queryable'
   | 'host placement changed'
-  | 'VM perimeter changed';
+  | 'VM perimeter changed'
+  | 'unverified pages not yet per cluster'
+  | 'findings outside the clusters read';
 
 export interface IndexedEvaluationOptions {
   rules: readonly LoadedRule[];
@@ -58,11 +57,14 @@ export async function evaluateIndexed(
   if (opts.subjects.some((s) => s.kind === 'perimeter' || s.kind === 'scope'))
     return { fullRead: 'perimeter or inventory changed' };
   if (!(await store.clusterIndexReady())) return { fullRead: 'index not built' };
+  // A cluster's read would miss the unverified findings an older table keeps on per-rule pages (until a full audit).
+  if (((await store.legacyUnverifiedProfiles?.()) ?? []).includes(opts.profile ?? 'scg'))
+    return { fullRead: 'unverified pages not yet per cluster' };
   const changes = await store.refreshEntities(opts.subjects);
   const beyond = reachBeyondCluster(changes);
   if (beyond) return { fullRead: beyond };
   try {
-    return { result: await evaluateAround(store, changes, opts) };
+    return await evaluateAround(store, changes, opts);
   } catch (err) {
     // A table whose index is still backfilling, or a server without it (dynalite ignores UpdateTable's index).
     if ((err as Error).name === 'ValidationException' || (err as Error).name === 'ResourceNotFoundException')
@@ -71,9 +73,7 @@ export async function evaluateIndexed(
   }
 }
 
-function plainOf(state: EntityState | undefined): Record<string, unknown> | undefined {
-  return state !== undefined && isLive(state) ? toPlain(state) : undefined;
-}
+const plainOf = (state: EntityState | undefined) => (state === undefined ? undefined : toPlainLive(state));
 
 function reachBeyondCluster(changes: readonly RefreshedEntity[]): FullReadReason | undefined {
   for (const c of changes) {
@@ -107,7 +107,7 @@ async function evaluateAround(
   store: FleetStore & IndexedFleetReads,
   changes: readonly RefreshedEntity[],
   opts: IndexedEvaluationOptions,
-): Promise<AuditResult> {
+): Promise<{ result: AuditResult } | { fullRead: FullReadReason }> {
   const profile = opts.profile ?? 'scg';
   const now = opts.now;
   const reads: ClusterRead[] = [];
@@ -199,46 +199,44 @@ async function evaluateAround(
   const resources: [ResourceType, string][] = (['vm', 'host', 'cluster', 'perimeter'] as const).flatMap((type) =>
     [...scope[type]].map((id): [ResourceType, string] => [type, id]),
   );
+  // The unverified pages of every group an evaluated resource's findings sit in, now or before (its cluster's).
+  const groups = new Set(clusters.map(clusterUnverifiedGroup));
+  if (reads.some((r) => 'unclusteredHost' in r)) groups.add(UNCLUSTERED_GROUP);
+  for (const [resourceType, resourceId] of resources)
+    groups.add(
+      unverifiedGroupOf({ resourceType, resourceId, ...placementOfResource(fleet, resourceType, resourceId) }),
+    );
   const items: Finding[] = [];
   const [paged] = await Promise.all([
-    store.listUnverifiedFindings?.() ?? Promise.resolve([]),
+    store.listUnverifiedFindings?.([...groups]) ?? Promise.resolve([]),
     forEachLimit(resources, 8, async ([type, id]) => {
       items.push(...(await listResourceFindings(store, type, id)));
     }),
   ]);
-  // Unverified findings live on their rule's pages, not beside the resource's items: every page is read so that
-  // one rewritten page keeps the other resources' unverified findings (storeChangedFindings rewrites it whole).
-  const previous = mergeItemsAndPages(items, paged);
-  const { findings, changed } = computeLifecycle({
-    previous,
-    hits: evaluation.hits,
-    ruleIds: new Set(opts.rules.map((r) => r.id)),
-    evaluated: (type, id) => scope[type].has(id),
-    waivers: waiverMatcher(storedWaivers ?? []),
-    now,
-    profile,
-    resolvedBy: (type, id) =>
-      type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
-  });
-  await storeChangedFindings(store, { previous, findings, changed, profile });
-  const current = findings
-    .filter((f) => f.status !== 'resolved' && scope[f.resourceType].has(f.resourceId))
-    .sort(compareBySeverityThenId);
-  return {
-    generatedAt: now,
-    profile,
-    mode: 'incremental',
-    summary: {
-      hosts: hostIds.size,
-      vms: vmIds.size,
-      findings: openCountsBySeverity(current),
-      unverified: countsBySeverity(current, 'unverified'),
-    },
-    findings: current,
-    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(compareBySeverityThenId),
+  // A rewritten page set keeps the other resources of its cluster, so the cluster's pages are read whole.
+  const applied = await applyLifecycle(store, {
+    previous: mergeItemsAndPages(items, paged),
+    complete: false,
+    evaluation,
     rules: opts.rules,
-    coverage: evaluation.coverage,
-  };
+    profile,
+    now,
+    waivers: storedWaivers ?? [],
+    evaluated: (type, id) => scope[type].has(id),
+    fleet,
+    mode: 'incremental',
+    counted: { hosts: hostIds.size, vms: vmIds.size },
+    listed: (type, id) => scope[type].has(id),
+    groupsRead: groups,
+  });
+  return 'outside' in applied ? { fullRead: 'findings outside the clusters read' } : { result: applied.result };
+}
+
+/** The cluster a resource's findings name (its host's for a VM), as the audit sets it. */
+function placementOfResource(fleet: Fleet, type: ResourceType, id: string): { cluster?: string } {
+  const hostId = type === 'host' ? id : type === 'vm' ? fleet.vms.get(id)?.hostId : undefined;
+  const cluster = hostId === undefined ? undefined : fleet.hosts.get(hostId)?.cluster;
+  return cluster === undefined ? {} : { cluster };
 }
 
 async function listResourceFindings(store: FleetStore, type: ResourceType, id: string): Promise<Finding[]> {

@@ -1,18 +1,17 @@
 import type { Fleet } from '../model/fleet';
-import { compareBySeverityThenId, countsBySeverity, openCountsBySeverity, type Finding } from '../model/finding';
+import type { Finding } from '../model/finding';
 import type { ResourceType } from '../model/finding';
 import type { FleetStore } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
 import { buildCompliance } from '../engine/compliance';
 import type { Evaluation } from '../engine/compile';
-import { computeLifecycle } from '../engine/lifecycle';
 import type { LoadedRule, Profile } from '../engine/types';
-import { waiverMatcher, type Waiver } from '../engine/waivers';
+import type { Waiver } from '../engine/waivers';
 import { rulePackVersion } from '../engine/rule-pack-version';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import { fleetMark, type AuditStamp } from './audit-stamp';
 import { storeCompliance } from './compliance-store';
-import { storeChangedFindings } from './store-findings';
+import { applyLifecycle } from './apply-lifecycle';
 
 /** What an audit knew before it evaluated: the stored findings, waivers and run record it updates. */
 export interface AuditBaseline {
@@ -81,32 +80,19 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
   const started = performance.now();
   const evaluated =
     input.evaluated ?? ((type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id));
-  const { findings, changed } = computeLifecycle({
+  const { result, changed, lifecycleMs } = await applyLifecycle(store, {
     previous: input.baseline.previous,
-    hits: evaluation.hits,
-    ruleIds: new Set(rules.map((r) => r.id)),
-    evaluated,
-    waivers: waiverMatcher(input.baseline.waivers),
-    now,
-    profile,
-    resolvedBy: (type, id) =>
-      type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
-  });
-  const lifecycleMs = performance.now() - started;
-  await storeChangedFindings(store, { previous: input.baseline.previous, findings, changed, profile });
-  const current = findings.filter((f) => f.status !== 'resolved').sort(compareBySeverityThenId);
-  const counts = openCountsBySeverity(current);
-  const unverified = countsBySeverity(current, 'unverified');
-  const result: AuditResult = {
-    generatedAt: now,
-    profile,
-    mode: vmScope ? 'incremental' : 'full',
-    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
-    findings: current,
-    resolved: changed.filter((f) => f.status === 'resolved' && f.resolvedAt === now).sort(compareBySeverityThenId),
+    complete: true,
+    evaluation,
     rules,
-    coverage: evaluation.coverage,
-  };
+    profile,
+    now,
+    waivers: input.baseline.waivers,
+    evaluated,
+    fleet,
+    mode: vmScope ? 'incremental' : 'full',
+    counted: { hosts: fleet.hosts.size, vms: fleet.vms.size },
+  });
   // The compliance view covers every resource, so only a full audit records one.
   if (result.mode === 'full') {
     result.compliance = buildCompliance({
@@ -114,7 +100,7 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
       profile,
       rules,
       coverage: evaluation.coverage,
-      findings: current,
+      findings: result.findings,
       resources: {
         host: fleet.hosts.size,
         vm: fleet.vms.size,

@@ -519,6 +519,11 @@ export function isLive(state: EntityState): boolean {
   return removed === undefined || compareEvents(removed, state.seen) < 0;
 }
 
+/** The plain object of a live entity; undefined for one removed or never seen. */
+export function toPlainLive(state: EntityState): Record<string, unknown> | undefined {
+  return isLive(state) ? toPlain(state) : undefined;
+}
+
 /** The plain object (host, VM or perimeter shape) the fields describe. */
 export function toPlain(state: EntityState): Record<string, unknown> {
   const out: Record<string, unknown> = { id: state.id };

@@ -60,10 +60,16 @@ export class RecordingStore implements FleetStore {
   putFindings(findings: readonly Finding[]): Promise<void> {
     return this.inner.putFindings(findings);
   }
-  replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+  replaceUnverified(profile: string, group: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
     return this.inner.replaceUnverified
-      ? this.inner.replaceUnverified(profile, ruleId, findings)
+      ? this.inner.replaceUnverified(profile, group, ruleId, findings)
       : this.inner.putFindings(findings);
+  }
+  async legacyUnverifiedProfiles(): Promise<string[]> {
+    return (await this.inner.legacyUnverifiedProfiles?.()) ?? [];
+  }
+  async dropLegacyUnverified(profile: string): Promise<void> {
+    await this.inner.dropLegacyUnverified?.(profile);
   }
   async deleteFindings(findings: readonly Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>[]) {
     await this.inner.deleteFindings?.(findings);

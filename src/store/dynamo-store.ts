@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { getOrCreate } from '../model/get-or-create';
 import {
   ConditionalCheckFailedException,
@@ -16,9 +17,8 @@ import {
   applyEvent,
   applyInventories,
   emptyState,
-  isLive,
   mergeStates,
-  toPlain,
+  toPlainLive,
   wholeInventories,
   type EntityState,
   type WholeInventory,
@@ -37,6 +37,8 @@ import {
   placementOf,
   readPlacement,
   samePlacement,
+  stateFromIndex,
+  withIndexedCopy,
   type IndexPlacement,
 } from './cluster-index';
 import { readState, STATE, writeState } from './state-keys';
@@ -163,6 +165,9 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   /** Keys being written by a putEvents call still in flight, so a concurrent call counts them as duplicates. */
   private readonly inFlight = new Set<string>();
   private readonly sinceSnapshot = new Map<string, number>();
+  /** Unverified page groups this store put in the directory (one PutItem per group and store instance). */
+  private readonly knownGroups = new Set<string>();
+  private legacyPagesGone = false;
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.ctx = {
@@ -437,6 +442,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       await writeState(this, STATE.clusterIndex, {
         builtAt: new Date(readStart).toISOString(),
         entities: entities.size,
+        index: CLUSTER_INDEX.name,
       });
     return {
       entities: entities.size,
@@ -478,7 +484,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   }
 
   async clusterIndexReady(): Promise<boolean> {
-    return (await readState(this, STATE.clusterIndex)) !== undefined;
+    // A record of the previous index does not count: its snapshots carry no `z` until compaction rewrites them.
+    return (await readState(this, STATE.clusterIndex))?.index === CLUSTER_INDEX.name;
   }
 
   /**
@@ -540,9 +547,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   }
 
   async readClusters(reads: readonly ClusterRead[]): Promise<EntityState[]> {
-    const seen = new Set<string>();
-    const out: EntityState[] = [];
-    const cutoff = this.futureCutoffMs();
+    const found = new Map<string, Item>();
     const unique = new Map(reads.map((r) => ['cluster' in r ? `c${r.cluster}` : `h${r.unclusteredHost}`, r] as const));
     await forEachLimit([...unique.values()], this.writeConcurrency, (r) =>
       this.query(
@@ -563,18 +568,15 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         },
         (item) => {
           const pk = item.pk?.S;
-          if (item.sk?.S !== SNAPSHOT_SK || pk === undefined || seen.has(pk)) return;
-          seen.add(pk);
-          out.push(withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+          if (item.sk?.S === SNAPSHOT_SK && pk !== undefined && !found.has(pk)) found.set(pk, item);
         },
       ),
     );
-    return out;
+    return this.statesOfIndexItems([...found.values()]);
   }
 
   async readPerimeters(): Promise<EntityState[]> {
-    const out: EntityState[] = [];
-    const cutoff = this.futureCutoffMs();
+    const found: Item[] = [];
     await this.query(
       {
         IndexName: CLUSTER_INDEX.name,
@@ -582,10 +584,29 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         ExpressionAttributeValues: { ':g': { S: PERIMETERS_GPK } },
       },
       (item) => {
-        if (item.sk?.S === SNAPSHOT_SK) out.push(withoutStampsAfter(readSnapshot(item).state, cutoff).state);
+        if (item.sk?.S === SNAPSHOT_SK) found.push(item);
       },
     );
-    return out;
+    return this.statesOfIndexItems(found);
+  }
+
+  /**
+   * The states index items hold (`z`); a snapshot placed before the index projected `z` (until the next compaction
+   * rewrites it) is read from the table, 100 keys a BatchGetItem.
+   */
+  private async statesOfIndexItems(items: readonly Item[]): Promise<EntityState[]> {
+    const cutoff = this.futureCutoffMs();
+    const out: EntityState[] = [];
+    const missing: Key[] = [];
+    for (const item of items) {
+      const state = stateFromIndex(item);
+      if (state !== undefined) out.push(state);
+      else missing.push({ pk: item.pk!.S!, sk: SNAPSHOT_SK });
+    }
+    await forEachLimit(chunk(missing, BATCH_GET_MAX), this.writeConcurrency, async (keys) => {
+      for (const item of await batchGet(this.ctx, keys, ['pk', 's'])) if (item.s) out.push(readSnapshot(item).state);
+    });
+    return out.map((state) => withoutStampsAfter(state, cutoff).state);
   }
 
   async readEntities(refs: readonly { kind: 'host' | 'vm'; id: string }[]): Promise<EntityState[]> {
@@ -634,7 +655,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       // A writer that does not place the entity (ingest's periodic snapshot) keeps the placement it found.
       const placement = placementFor?.();
       const extra = placement ? placementAttributes(placement) : current ? keptPlacementAttributes(current) : {};
-      const item = snapshotItem(pk, merged, version, covered, extra);
+      const item = snapshotItem(pk, merged, version, covered, withIndexedCopy(extra, merged));
       const bytes = itemBytes(item);
       if (bytes > MAX_SNAPSHOT_BYTES) return { written: false, bytes };
       // The membership item first: a crash between the two leaves the snapshot's old `mp`, so the next writer
@@ -739,7 +760,14 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       const cleaned = withoutStampsAfter(old.state, cutoff);
       if (!cleaned.changed) return false;
       try {
-        const item = snapshotItem(pk, cleaned.state, old.version + 1, old.coveredUntilMs);
+        // Keeps its place in the cluster index, with the index's copy of the cleaned state.
+        const item = snapshotItem(
+          pk,
+          cleaned.state,
+          old.version + 1,
+          old.coveredUntilMs,
+          withIndexedCopy(keptPlacementAttributes(current), cleaned.state),
+        );
         await withRetry(this.ctx.retry, () =>
           this.options.client.send(
             new PutItemCommand({
@@ -786,16 +814,37 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   }
 
   /**
-   * The unverified findings on rule pages: per profile and rule a head item names the generation of pages that
-   * is current (`replaceUnverified` writes the pages first, then the head, then deletes the older ones).
+   * Unverified findings on pages: per group (a cluster's resources, unclustered ones, perimeters) one partition,
+   * listed in the `UNVERIFIED_GROUPS_PK` directory. Without `groups` every group's, after the per-rule pages an older
+   * table keeps in `FINDINGS#UNVERIFIED` (the group copies, written later, win when both exist).
    */
-  async listUnverifiedFindings(): Promise<Finding[]> {
+  async listUnverifiedFindings(groups?: readonly string[]): Promise<Finding[]> {
+    const every = groups === undefined;
+    const partitions = every
+      ? [UNVERIFIED_PK, ...(await this.unverifiedGroups()).map(unverifiedGroupPk)]
+      : [...new Set(groups)].map(unverifiedGroupPk);
+    const read = new Map<string, Finding[]>();
+    await forEachLimit(partitions, this.writeConcurrency, async (pk) => {
+      read.set(pk, await this.readPagePartition(pk));
+    });
+    return partitions.flatMap((pk) => read.get(pk) ?? []);
+  }
+
+  private async unverifiedGroups(): Promise<string[]> {
+    const groups: string[] = [];
+    await this.queryPartition(UNVERIFIED_GROUPS_PK, (item) => groups.push(item.sk!.S!));
+    return groups;
+  }
+
+  /** One partition of pages: per profile and rule a head names the current generation. */
+  private async readPagePartition(pk: string): Promise<Finding[]> {
     const heads: UnverifiedHead[] = [];
     const pages = new Map<string, string>();
-    await this.queryPartition(UNVERIFIED_PK, (item) => {
+    await this.queryPartition(pk, (item) => {
       const sk = item.sk!.S!;
       if (sk.endsWith(HEAD_SUFFIX)) heads.push(readJson<UnverifiedHead>(item));
-      else pages.set(sk, item.j?.S ?? '');
+      // Pages are deflated (`z`) since they were grouped by cluster; the per-rule pages of older tables are text.
+      else pages.set(sk, item.z?.B !== undefined ? inflateRawSync(item.z.B).toString('utf8') : (item.j?.S ?? ''));
     });
     const out: Finding[] = [];
     for (const head of heads)
@@ -806,35 +855,71 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     return out;
   }
 
-  async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+  /** Pages first, then the head naming them, then the older generation's pages are deleted. */
+  async replaceUnverified(profile: string, group: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    const pk = unverifiedGroupPk(group);
     const generation = `${this.now().toString(36)}-${randomUUID().slice(0, 8)}`;
     const texts = encodeUnverifiedPages(findings);
     const items = texts.map((text, n) => ({
-      pk: { S: UNVERIFIED_PK },
+      pk: { S: pk },
       sk: { S: unverifiedPageSk(profile, ruleId, generation, n) },
-      j: { S: text },
+      // Deflated: a page repeats its members' keys and fingerprints' shape, and an evaluation reads its cluster's.
+      z: { B: deflateRawSync(text) },
     }));
     await forEachLimit(chunk(items, BATCH_WRITE_MAX), this.writeConcurrency, (batch) => batchWrite(this.ctx, batch));
+    if (!this.knownGroups.has(group)) {
+      await this.putItem({ pk: { S: UNVERIFIED_GROUPS_PK }, sk: { S: group } });
+      this.knownGroups.add(group);
+    }
     const head: UnverifiedHead = { profile, ruleId, generation, pages: texts.length };
-    await this.putItem(jsonItem(UNVERIFIED_PK, `${unverifiedPrefix(profile, ruleId)}${HEAD_SUFFIX}`, head));
-    const stale: string[] = [];
-    const current = unverifiedPageSk(profile, ruleId, generation, 0).replace(/\d+$/, '');
+    await this.putItem(jsonItem(pk, `${unverifiedRulePrefix(profile, ruleId)}${HEAD_SUFFIX}`, head));
+    await this.deleteKeys(
+      (await this.pageKeysExcept(pk, unverifiedRulePrefix(profile, ruleId), generation)).map((sk) => ({ pk, sk })),
+    );
+  }
+
+  /** Sort keys of a rule's (or a profile's) pages in one partition that are not of `generation`. */
+  private async pageKeysExcept(pk: string, prefix: string, generation?: string): Promise<string[]> {
+    const current = generation === undefined ? undefined : `p#${generation}#`;
+    const out: string[] = [];
     await this.query(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': { S: UNVERIFIED_PK },
-          ':prefix': { S: `${unverifiedPrefix(profile, ruleId)}p#` },
-        },
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: prefix } },
         ProjectionExpression: 'sk',
         ConsistentRead: true,
       },
       (item) => {
         const sk = item.sk!.S!;
-        if (!sk.startsWith(current)) stale.push(sk);
+        // Within a rule's prefix: pages of other generations; the head stays (it names the current one).
+        if (current === undefined || (!sk.endsWith(HEAD_SUFFIX) && !sk.slice(prefix.length).startsWith(current)))
+          out.push(sk);
       },
     );
-    await this.deleteKeys(stale.map((sk) => ({ pk: UNVERIFIED_PK, sk })));
+    return out;
+  }
+
+  async legacyUnverifiedProfiles(): Promise<string[]> {
+    if (this.legacyPagesGone) return [];
+    const profiles = new Set<string>();
+    await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: UNVERIFIED_PK } },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
+      // Keys `<profile>#<rule>#…`: profile names have no `#`.
+      (item) => profiles.add(item.sk!.S!.split('#', 1)[0]!),
+    );
+    // Nothing writes per-rule pages any more: once gone, they stay gone for this store's life.
+    if (profiles.size === 0) this.legacyPagesGone = true;
+    return [...profiles].sort();
+  }
+
+  async dropLegacyUnverified(profile: string): Promise<void> {
+    const keys = await this.pageKeysExcept(UNVERIFIED_PK, `${profile}#`);
+    await this.deleteKeys(keys.map((sk) => ({ pk: UNVERIFIED_PK, sk })));
   }
 
   async deleteFindings(
@@ -1047,10 +1132,6 @@ export type SnapshotOutcome = {
 /** Clone chains are short; a bound keeps a hostile chain from turning one evaluation into thousands of reads. */
 const MAX_CLONE_HOPS = 16;
 
-function toPlainLive(state: EntityState): Record<string, unknown> | undefined {
-  return isLive(state) ? toPlain(state) : undefined;
-}
-
 function lineageOfRemoved(state: EntityState): Record<string, unknown> | undefined {
   const perimeter = state.lineage?.perimeter?.v;
   const clonedFrom = state.lineage?.clonedFrom?.v;
@@ -1118,12 +1199,18 @@ interface UnverifiedHead {
 }
 const HEAD_SUFFIX = '#head';
 
-function unverifiedPrefix(profile: string, ruleId: string): string {
+/** Where a group's pages live, and the directory of groups a full read lists (docs/store.md, "Items"). */
+const UNVERIFIED_GROUPS_PK = `${UNVERIFIED_PK}#GROUPS`;
+function unverifiedGroupPk(group: string): string {
+  return `${UNVERIFIED_PK}#${group}`;
+}
+
+function unverifiedRulePrefix(profile: string, ruleId: string): string {
   return `${profile}#${ruleId}#`;
 }
 
 function unverifiedPageSk(profile: string, ruleId: string, generation: string, n: number): string {
-  return `${unverifiedPrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
+  return `${unverifiedRulePrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
 }
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */

@@ -122,13 +122,14 @@ export function itemBytes(item: Item): number {
   for (const [name, value] of Object.entries(item)) {
     total += Buffer.byteLength(name);
     if (value.S !== undefined) total += Buffer.byteLength(value.S);
+    else if (value.B !== undefined) total += value.B.length;
     else if (value.N !== undefined) total += Buffer.byteLength(value.N);
     else total += Buffer.byteLength(JSON.stringify(value));
   }
   return total;
 }
 
-/** `extra`: the cluster index's attributes (src/store/cluster-index.ts), which the snapshot carries. */
+/** `extra`: the cluster index's attributes (src/store/cluster-index.ts, `withIndexedCopy`), which the snapshot carries. */
 export function snapshotItem(
   pk: string,
   state: EntityState,

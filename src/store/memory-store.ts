@@ -1,4 +1,5 @@
 import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { getOrCreate } from '../model/get-or-create';
 import { foldEvents } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
@@ -23,8 +24,8 @@ export class MemoryStore implements FleetStore {
    */
   private readonly events = new Map<string, FleetEvent>();
   private readonly findings = new Map<string, Finding>();
-  /** Unverified findings in their compact stored form, by profile and rule, as DynamoStore keeps them. */
-  private readonly unverifiedPages = new Map<string, string[]>();
+  /** Unverified findings in their compact stored form, by group, then profile and rule, as DynamoStore keeps them. */
+  private readonly unverifiedPages = new Map<string, Map<string, string[]>>();
   private readonly meta = new Map<string, unknown>();
   private readonly outbox = new Map<string, OutboxMessage>();
 
@@ -99,8 +100,11 @@ export class MemoryStore implements FleetStore {
     );
   }
 
-  async listUnverifiedFindings(): Promise<Finding[]> {
-    return [...this.unverifiedPages.values()].flat().flatMap(decodeUnverifiedPage);
+  async listUnverifiedFindings(groups?: readonly string[]): Promise<Finding[]> {
+    const wanted = groups === undefined ? [...this.unverifiedPages.keys()] : [...new Set(groups)];
+    return wanted.flatMap((g) =>
+      [...(this.unverifiedPages.get(g)?.values() ?? [])].flat().flatMap(decodeUnverifiedPage),
+    );
   }
 
   async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
@@ -111,8 +115,11 @@ export class MemoryStore implements FleetStore {
     for (const f of findings) this.findings.set(f.fingerprint, structuredClone(f));
   }
 
-  async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
-    this.unverifiedPages.set(`${profile}\u0000${ruleId}`, encodeUnverifiedPages(findings));
+  async replaceUnverified(profile: string, group: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+    getOrCreate(this.unverifiedPages, group, () => new Map()).set(
+      `${profile}\u0000${ruleId}`,
+      encodeUnverifiedPages(findings),
+    );
   }
 
   async deleteFindings(findings: readonly Pick<Finding, 'fingerprint'>[]): Promise<void> {

@@ -270,7 +270,8 @@ const PendingEvaluation = z.object({
 const TracesFolder = z.object({ dir: z.string().min(1).max(4096), recordedAt: IsoTime });
 
 /** Written by a compaction that placed every entity in the cluster index; incremental reads need it. */
-const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number() });
+/** `index`: the index the snapshots were placed for (absent: the previous `cluster-index`, projection ALL). */
+const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number(), index: z.string().optional() });
 
 export const STATE = {
   /** Every entity snapshot carries its cluster-index placement (src/store/cluster-index.ts) since this compaction. */

@@ -15,7 +15,7 @@ export const TABLE = {
   clusterIndex: CLUSTER_INDEX,
 } as const;
 
-/** The cluster index as CreateTable and UpdateTable describe it (projection ALL: a cluster's states in one Query). */
+/** The cluster index as CreateTable and UpdateTable describe it (keys and `z`: a cluster's states in one Query). */
 export function clusterIndexDefinition() {
   return {
     IndexName: CLUSTER_INDEX.name,
@@ -23,7 +23,7 @@ export function clusterIndexDefinition() {
       { AttributeName: CLUSTER_INDEX.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: CLUSTER_INDEX.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...CLUSTER_INDEX.projected] },
   };
 }
 

@@ -44,18 +44,27 @@ export interface FleetStore {
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
   /**
-   * Replaces the stored unverified findings of one rule under one profile with `findings` (every one `unverified`),
-   * kept in a compact paged form that `listFindings` returns like any other finding (docs/findings-at-scale.md).
-   * Optional: without it the audit stores unverified findings as items through `putFindings`.
+   * Replaces the stored unverified findings of one rule under one profile in one page group (a cluster's resources,
+   * the unclustered ones or the perimeters: `unverifiedGroupOf`) with `findings` (every one `unverified` and of that
+   * group), kept in a compact paged form that `listFindings` returns like any other finding
+   * (docs/findings-at-scale.md). Optional: without it the audit stores unverified findings as items.
    */
-  replaceUnverified?(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void>;
+  replaceUnverified?(profile: string, group: string, ruleId: string, findings: readonly Finding[]): Promise<void>;
   /** Deletes finding items (ones that became unverified and moved to their rule's pages). Goes with `replaceUnverified`. */
   deleteFindings?(findings: readonly Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>[]): Promise<void>;
   /**
-   * The unverified findings kept on rule pages (the store's side of `replaceUnverified`), without the finding items:
-   * what a reader of single resources' items (`listResourceFindings`) merges in to see every finding.
+   * The unverified findings kept on pages (the store's side of `replaceUnverified`), without the finding items: every
+   * group's, or only the named groups' (one Query each). What a reader of single resources' items
+   * (`listResourceFindings`) merges in to see every finding.
    */
-  listUnverifiedFindings?(): Promise<Finding[]>;
+  listUnverifiedFindings?(groups?: readonly string[]): Promise<Finding[]>;
+  /**
+   * Profiles whose unverified findings are still on the per-rule pages of a table written before pages were grouped
+   * by cluster: read by `listFindings`, invisible to a group read, rewritten by the next audit that read everything.
+   */
+  legacyUnverifiedProfiles?(): Promise<string[]>;
+  /** Deletes one profile's per-rule pages of an older table, once they were rewritten by group. */
+  dropLegacyUnverified?(profile: string): Promise<void>;
   /**
    * One resource's finding items (one Query on DynamoDB), not its findings on unverified pages
    * (`listUnverifiedFindings`). Optional: callers fall back to filtering `listFindings`.

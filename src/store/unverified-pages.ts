@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding';
+import { eventIdKeyPart } from './items';
 
 /**
  * The compact stored form of one rule's unverified findings under one profile (docs/findings-at-scale.md).
@@ -122,14 +123,39 @@ function writtenAt(f: Finding): string {
   return f.resolvedAt !== undefined && f.resolvedAt > f.lastSeen ? f.resolvedAt : f.lastSeen;
 }
 
+/** Unverified pages of resources without a cluster (unclustered hosts, their VMs, VMs on unreported hosts). */
+export const UNCLUSTERED_GROUP = 'NOCLUSTER';
+/** Unverified pages of perimeter findings. */
+export const PERIMETERS_GROUP = 'PERIMETERS';
+
+/** The page group of one cluster's resources (long ids hashed, like event ids in keys). */
+export function clusterUnverifiedGroup(cluster: string): string {
+  return `C#${eventIdKeyPart(cluster)}`;
+}
+
+/**
+ * The page group an unverified finding is stored in (docs/findings-at-scale.md): its resource's cluster, so an
+ * incremental evaluation reads the pages of the clusters it touches and no other.
+ */
+export function unverifiedGroupOf(f: Pick<Finding, 'resourceType' | 'resourceId' | 'cluster'>): string {
+  if (f.resourceType === 'perimeter') return PERIMETERS_GROUP;
+  const cluster = f.resourceType === 'cluster' ? f.resourceId : f.cluster;
+  return cluster === undefined ? UNCLUSTERED_GROUP : clusterUnverifiedGroup(cluster);
+}
+
 /**
  * Finding items and page members as one list, one finding per fingerprint. The audit moves a finding between the
  * two forms with two writes (the new form first); if it stopped in between, the copy written later is the current
- * one, and on a tie the item (its writes never lag a page's).
+ * one, and on a tie the item (its writes never lag a page's). Between pages too the later copy wins, on a tie the
+ * one listed later (a finding moving between clusters' pages, or from the per-rule pages of an older table, which
+ * readers list first).
  */
 export function mergeItemsAndPages(items: Iterable<Finding>, pages: Iterable<Finding>): Finding[] {
   const out = new Map<string, Finding>();
-  for (const f of pages) out.set(f.fingerprint, f);
+  for (const f of pages) {
+    const other = out.get(f.fingerprint);
+    if (other === undefined || writtenAt(f) >= writtenAt(other)) out.set(f.fingerprint, f);
+  }
   for (const f of items) {
     const paged = out.get(f.fingerprint);
     if (paged === undefined || writtenAt(f) >= writtenAt(paged)) out.set(f.fingerprint, f);

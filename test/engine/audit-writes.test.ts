@@ -16,9 +16,14 @@ class CountingStore extends MemoryStore {
     await super.putFindings(findings);
   }
   /** A rule's unverified findings rewritten on their pages count as written, every one of them. */
-  override async replaceUnverified(profile: string, ruleId: string, findings: readonly Finding[]): Promise<void> {
+  override async replaceUnverified(
+    profile: string,
+    group: string,
+    ruleId: string,
+    findings: readonly Finding[],
+  ): Promise<void> {
     this.written.push([...findings]);
-    await super.replaceUnverified(profile, ruleId, findings);
+    await super.replaceUnverified(profile, group, ruleId, findings);
   }
 }
 

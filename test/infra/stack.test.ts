@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { HyperauditStack } from '../../infra/stacks/hyperaudit-stack';
 import { readFileSync } from 'node:fs';
+import { TABLE } from '../../src/store/table';
 import { join } from 'node:path';
 import { CONTEXT_PREFIX, HyperauditConfigSchema } from '../../infra/config';
 import { REPO_ROOT } from '../../infra/paths';
@@ -207,7 +208,7 @@ describe('data at rest and in transit', () => {
       AttributeDefinitions: Match.arrayWith(local.AttributeDefinitions!.map((d) => Match.objectLike(d))),
     });
     const indexGrants = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) =>
-      JSON.stringify(p).includes('/index/cluster-index'),
+      JSON.stringify(p).includes(`/index/${TABLE.clusterIndex.name}`),
     );
     expect(indexGrants.map(([id]) => id)).toEqual([expect.stringMatching(/^ChangesEvaluate/)]);
   });

@@ -7,6 +7,7 @@ import type { FleetEvent } from '../../src/model/event';
 import type { Fleet } from '../../src/model/fleet';
 import type { Finding } from '../../src/model/finding';
 import { eventKey } from '../../src/store/items';
+import { clusterUnverifiedGroup, UNCLUSTERED_GROUP } from '../../src/store/unverified-pages';
 import { streamInsert } from '../functions/helpers/aws-events';
 import { fleetEvents, generateFleet } from '../support/generated-fleet';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -24,6 +25,8 @@ const NOW = '2026-11-21T10:00:00.000Z';
 let local: LocalDynamo;
 let fleet: Fleet;
 let counts: Map<string, number>;
+/** Partitions of unverified pages the evaluation queried (part of `counts`). */
+const unverifiedRead: string[] = [];
 let sequence = 0;
 
 function countRequests(client: DynamoDBClient): Map<string, number> {
@@ -32,6 +35,19 @@ function countRequests(client: DynamoDBClient): Map<string, number> {
     (next, context) => async (args) => {
       const name = ((context as { commandName?: string }).commandName ?? '?').replace(/Command$/, '');
       m.set(name, (m.get(name) ?? 0) + 1);
+      const input = (
+        args as {
+          input: {
+            IndexName?: string;
+            KeyConditionExpression?: string;
+            ExpressionAttributeValues?: Record<string, { S?: string }>;
+          };
+        }
+      ).input;
+      const pk = input.ExpressionAttributeValues?.[':pk']?.S;
+      // A whole partition's Query reads its pages; one with a key prefix lists a rule's keys to replace them.
+      if (name === 'Query' && input.KeyConditionExpression === 'pk = :pk' && pk?.startsWith('FINDINGS#UNVERIFIED'))
+        unverifiedRead.push(pk);
       return next(args);
     },
     { step: 'initialize', name: 'testRequestCounter' },
@@ -45,6 +61,7 @@ const inserts = (events: readonly FleetEvent[]) => events.map((e) => streamInser
 async function ingestAndEvaluate(events: FleetEvent[]) {
   await local.store.putEvents(events);
   counts.clear();
+  unverifiedRead.length = 0;
   const result = await evaluateChanges(inserts(events), {
     store: local.store,
     rules,
@@ -138,6 +155,9 @@ describe('incremental evaluation through the cluster index', () => {
     expect(result).toMatchObject({ reads: 'index', mode: 'incremental', subjects: 5 });
     expect(byOp.get('Scan') ?? 0).toBe(0);
     expect(requests / 5).toBeLessThan(50);
+    // Unverified pages: the touched clusters' partitions only (c0, c1, c3, and the unclustered and perimeter groups).
+    expect(unverifiedRead.length).toBeLessThanOrEqual(5);
+    expect(new Set(unverifiedRead).size).toBe(unverifiedRead.length);
 
     const touched = [
       ...['vm-5', 'vm-17', 'vm-30', 'vm-new', 'vm-clone'].map((id) => ['vm', id] as const),
@@ -170,6 +190,11 @@ describe('incremental evaluation through the cluster index', () => {
     expect(result.reads).toBe('index');
     expect(byOp.get('Scan') ?? 0).toBe(0);
     expect(requests).toBeLessThan(50);
+    // Its unverified findings: one Query of its cluster's pages (counted above), not every cluster's.
+    const host = fleet.hosts.get(fleet.vms.get('vm-200')!.hostId ?? '');
+    expect(unverifiedRead).toEqual([
+      `FINDINGS#UNVERIFIED#${host?.cluster !== undefined ? clusterUnverifiedGroup(host.cluster) : UNCLUSTERED_GROUP}`,
+    ]);
   }, 60_000);
 
   it('re-evaluates the VMs of a host whose settings changed, from its cluster only', async () => {

@@ -4,6 +4,7 @@ import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
 import { UNVERIFIED_PK } from '../../src/store/items';
+import { UNCLUSTERED_GROUP } from '../../src/store/unverified-pages';
 import { createDynamoClient } from '../../src/store/open-store';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
@@ -48,7 +49,8 @@ describe('unverified findings on rule pages in DynamoDB', () => {
       new QueryCommand({
         TableName: db.store.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: UNVERIFIED_PK } },
+        // esx-1 reports no cluster: its resources' pages are the unclustered group's.
+        ExpressionAttributeValues: { ':pk': { S: `${UNVERIFIED_PK}#${UNCLUSTERED_GROUP}` } },
       }),
     );
     client.destroy();
