@@ -259,7 +259,12 @@ const DeadLetter = z.object({
 /** Written by a compaction that placed every entity in the cluster index; incremental reads need it. */
 const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number() });
 
+/** Written by a full compaction once every placement is in the shard registry; the daily run lists shards from it. */
+const ShardRegistryBuilt = z.object({ builtAt: IsoTime, shards: z.number() });
+
 export const STATE = {
+  /** The shard registry (`SHARDS` items) lists every cluster-index partition of hosts and VMs since this compaction. */
+  shardRegistry: single('store/shard-registry', ShardRegistryBuilt),
   /** Every entity snapshot carries its cluster-index placement (src/store/cluster-index.ts) since this compaction. */
   clusterIndex: single('store/cluster-index', ClusterIndexBuilt),
   /** The latest audit's run record; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */
