@@ -48,9 +48,16 @@ export const runKeys = {
 export interface ClusterItem {
   clusterId: string;
   simulate: boolean;
+  /**
+   * Whether the shard compacts and reads itself first (prepare-shard.ts; `simulate` is then decided there), or the
+   * start step already wrote its files from a whole-table read.
+   */
+  prepare: boolean;
 }
 
-const ClusterListSchema = z.array(z.object({ clusterId: z.string().min(1), simulate: z.boolean() }));
+const ClusterListSchema = z.array(
+  z.object({ clusterId: z.string().min(1), simulate: z.boolean(), prepare: z.boolean().default(false) }),
+);
 
 /** Reads the shard list back (the finish step checks every shard reported); a bad file names its key and entry. */
 export function readClusterList(value: unknown, key: string): ClusterItem[] {

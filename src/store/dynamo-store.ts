@@ -633,7 +633,11 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
           try {
             const placement = await this.placementAround(state, async (other) => ({ state: await read(other) }));
             // A removed entity has no placement: it leaves the index, it does not move.
-            if (placement.gpk !== undefined && placement.gpk !== gpk && (state.kind === 'host' || state.kind === 'vm')) {
+            if (
+              placement.gpk !== undefined &&
+              placement.gpk !== gpk &&
+              (state.kind === 'host' || state.kind === 'vm')
+            ) {
               const cluster = clusterOfGpk(placement.gpk);
               movedOut.push({ kind: state.kind, id: state.id, to: cluster === undefined ? {} : { cluster } });
             }
@@ -653,6 +657,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       );
     this.stats.snapshotsWritten += snapshotsWritten;
     this.stats.snapshotsSkipped += oversized.length + failed.length;
+    // The inventory snapshots of the shard's scopes too: replayed, they remove what the scope no longer lists.
+    for (const scope of scopes.keys()) history.push(...(await fold(entityPk('scope', scope))).history);
     history.sort(compareEvents);
     return {
       states,

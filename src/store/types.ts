@@ -166,6 +166,8 @@ export interface ShardRead {
  * not (its callers read the fleet).
  */
 export interface ShardedFleetReads extends IndexedFleetReads {
+  /** The whole table's compaction: builds the index and the registry on a table that has neither yet. */
+  compact(): Promise<CompactionResult>;
   /** Whether the registry lists every shard (a compaction registered all placements since it exists). */
   shardRegistryReady(): Promise<boolean>;
   /** The registered shards, one Query. */
