@@ -286,8 +286,9 @@ try {
 } catch {
   runSteps = undefined;
 }
-// On AWS a shard's DynamoDB requests take ~10 ms each, 4 in flight (the store's writeConcurrency).
-const prepareAwsSeconds = runSteps ? (runSteps.prepare.requests * 0.01) / 4 : 10;
+// On AWS a shard's DynamoDB requests take ~15 ms each (a partition Query of up to 400 days of events included),
+// 16 in flight (compactShard's SHARD_REQUESTS_IN_FLIGHT); plus the replay and files, measured here.
+const prepareAwsSeconds = runSteps ? (runSteps.prepare.requests * 0.015) / 16 + 2 : 10;
 if (runSteps)
   out(
     `run steps (bench/run-steps on dynalite, ${runSteps.clusters} clusters): start step ${fmt(runSteps.start.ms)} ms, ` +

@@ -609,7 +609,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
         const scope = state.scope?.v;
         return scope === undefined ? state : applyInventories(state, new Map([[scope, await inventories(scope)]]));
       });
-    await forEachLimit(members, this.writeConcurrency, async (pk) => {
+    await forEachLimit(members, SHARD_REQUESTS_IN_FLIGHT, async (pk) => {
       await read(pk);
     });
 
@@ -624,7 +624,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     for (const group of [0, 1])
       await forEachLimit(
         members.filter((pk) => order(pk) === group),
-        this.writeConcurrency,
+        SHARD_REQUESTS_IN_FLIGHT,
         async (pk) => {
           const state = await read(pk);
           const part = await fold(pk);
@@ -1220,6 +1220,13 @@ export type SnapshotOutcome = {
   /** The snapshot this write replaced, and its placement. */
   before?: { state: EntityState; placement: IndexPlacement };
 };
+
+/**
+ * Partitions a shard's compaction reads and writes at once: one per entity, ~2,000 for a 96-host cluster, so the
+ * step's time is their latency over this; 16 keep a Lambda's sockets busy without throttling one partition (each
+ * request is another entity's).
+ */
+const SHARD_REQUESTS_IN_FLIGHT = 16;
 
 /** Clone chains are short; a bound keeps a hostile chain from turning one evaluation into thousands of reads. */
 const MAX_CLONE_HOPS = 16;
