@@ -5,6 +5,7 @@ import { systemClock } from '../../src/model/ports/clock';
 import { openStore } from '../shared/store';
 import { parseStepInput, RunInput } from '../../src/app/workflow-input';
 import { auditStep, type AuditStepOutput } from '../../src/app/start-run';
+import { PrepareShardInput, prepareShard, type PrepareShardOutput } from '../../src/app/prepare-shard';
 
 const perimetersFile = process.env.PERIMETERS_FILE;
 const deps = {
@@ -13,16 +14,29 @@ const deps = {
   bucket: requireEnv('REPORTS_BUCKET'),
   clock: systemClock,
   logger: powertoolsLogger(logger),
+  shardsPrepareThemselves: true,
   ...(perimetersFile !== undefined && perimetersFile !== '' && { perimetersFile: bundledPath(perimetersFile) }),
 };
 
-export const handler = instrumented(async (event: unknown): Promise<AuditStepOutput> => {
+/**
+ * Two tasks of the run on one function (both read and write the table): the start step (FullAudit, a run input)
+ * and each Map item's PrepareCluster (a run id with a shard).
+ */
+export const handler = instrumented(async (event: unknown): Promise<AuditStepOutput | PrepareShardOutput> => {
+  if (typeof event === 'object' && event !== null && 'clusterId' in event) {
+    const input = parseStepInput(PrepareShardInput, event, 'prepare-shard');
+    logger.appendKeys({ runId: input.runId, clusterId: input.clusterId });
+    const out = await prepareShard(input, deps);
+    logger.info('shard prepared', { ...out });
+    return out;
+  }
   const input = parseStepInput(RunInput, event, 'audit');
   logger.appendKeys({ runId: input.runId, trigger: input.trigger });
   const out = await auditStep(input, deps);
-  logger.info('fleet split into shards', {
-    clusters: out.clusters,
+  logger.info('shards listed', {
+    reads: out.reads,
     shards: out.shards,
+    clusters: out.clusters,
     hosts: out.hosts,
     vms: out.vms,
     compaction: out.compaction,

@@ -77,7 +77,7 @@ export class AuditWorkflow extends Construct {
     this.auditFunction = new HyperauditFunction(this, 'Audit', {
       handlerDir: 'audit',
       description:
-        'Compacts the table and splits the stored fleet into the per-cluster simulation and audit work files',
+        'Lists the shards of a run; per shard, compacts and replays it into its simulation and audit work files',
       timeout: Duration.minutes(10),
       memorySize: 1024,
       files: props.perimeterFiles,
@@ -183,6 +183,30 @@ export class AuditWorkflow extends Construct {
     const shardHasHosts = new sfn.Choice(this, 'ShardHasHosts')
       .when(sfn.Condition.booleanEquals('$.simulate', true), simulateCluster.next(auditCluster))
       .otherwise(auditCluster);
+    // Each shard compacts and replays itself, so the start step reads no entity (prepare-shard.ts); it then says
+    // whether it has hosts to simulate. Items the start step already split from a whole-table read skip it.
+    const prepareCluster = new tasks.LambdaInvoke(this, 'PrepareCluster', {
+      lambdaFunction: this.auditFunction,
+      payload: sfn.TaskInput.fromObject({
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        clusterId: sfn.JsonPath.stringAt('$.clusterId'),
+        window: sfn.JsonPath.objectAt('$.window'),
+        auditedAt: sfn.JsonPath.stringAt('$.auditedAt'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.prepared',
+      taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+    });
+    const usePrepared = new sfn.Pass(this, 'UsePrepared', {
+      parameters: {
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        clusterId: sfn.JsonPath.stringAt('$.clusterId'),
+        simulate: sfn.JsonPath.stringAt('$.prepared.simulate'),
+      },
+    });
+    const shardPrepared = new sfn.Choice(this, 'ShardPrepared')
+      .when(sfn.Condition.booleanEquals('$.prepare', true), prepareCluster.next(usePrepared).next(shardHasHosts))
+      .otherwise(shardHasHosts);
     const simulate = new sfn.DistributedMap(this, 'SimulateClusters', {
       itemReader: new sfn.S3JsonItemReader({
         bucket: props.reports,
@@ -192,12 +216,15 @@ export class AuditWorkflow extends Construct {
         runId: sfn.JsonPath.stringAt('$.audit.runId'),
         clusterId: sfn.JsonPath.stringAt('$$.Map.Item.Value.clusterId'),
         simulate: sfn.JsonPath.stringAt('$$.Map.Item.Value.simulate'),
+        prepare: sfn.JsonPath.stringAt('$$.Map.Item.Value.prepare'),
+        window: sfn.JsonPath.objectAt('$.audit.window'),
+        auditedAt: sfn.JsonPath.stringAt('$.audit.auditedAt'),
       },
       maxConcurrency: 20,
       // Shards write their results to S3; the state payload stays small however many clusters there are.
       resultPath: sfn.JsonPath.DISCARD,
     });
-    simulate.itemProcessor(shardHasHosts);
+    simulate.itemProcessor(shardPrepared);
 
     // The optional plan step (issue 18): runs when the run input carries `plan: {goal, maxMoves}` (the schedule
     // does when hyperaudit:planGoal is set), on the fleet this run audits; the report shows the stored plan.
@@ -271,7 +298,7 @@ export class AuditWorkflow extends Construct {
     }
 
     // Lambda throttles when the fan-out meets the account's concurrency limit: wait and retry, do not fail the run.
-    for (const task of [audit, simulateCluster, auditCluster, plan, report, digest, recordFailure]) {
+    for (const task of [audit, prepareCluster, simulateCluster, auditCluster, plan, report, digest, recordFailure]) {
       task.addRetry({
         errors: ['Lambda.TooManyRequestsException'],
         interval: Duration.seconds(5),

@@ -21,7 +21,9 @@ export const TABLE_ACTIONS = {
   evaluate: union(AUDIT),
   // Findings and outbox Queries, meta GetItem/PutItem, outbox PutItem (attribute_not_exists) and DeleteItem.
   notify: union(['Query', 'GetItem', 'PutItem', 'DeleteItem']),
-  // `compact()` (consistent Scan, GetItem STATE, conditional PutItem) + perimeters through putEvents + audit.
+  // Start: the shard registry (Query), `compact()` on a table's first run (consistent Scan, GetItem STATE,
+  // conditional PutItem) + perimeters through putEvents; PrepareCluster: `compactShard` (index and partition
+  // Queries, GetItem STATE, conditional PutItem).
   audit: union(PUT_EVENTS, AUDIT),
   // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem).
   report: union(AUDIT),
@@ -33,8 +35,11 @@ export const TABLE_ACTIONS = {
 
 export type TableUser = keyof typeof TABLE_ACTIONS;
 
-/** Functions that Query the cluster index (incremental evaluation reads clusters and perimeters through it). */
-const CLUSTER_INDEX_USERS: ReadonlySet<TableUser> = new Set(['evaluate']);
+/**
+ * Functions that Query the cluster index: incremental evaluation reads clusters and perimeters through it, the run's
+ * PrepareCluster (on the audit function) its shard.
+ */
+const CLUSTER_INDEX_USERS: ReadonlySet<TableUser> = new Set(['evaluate', 'audit']);
 
 /**
  * Grants one function exactly its actions on the table, and Query on the cluster index to those that read it. Not

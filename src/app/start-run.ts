@@ -1,16 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { fleetSlices } from '../engine/sharded-audit';
-import { ingestOutcomes } from './ingest';
+import { ingestOutcomes, type IngestReport } from './ingest';
 import { readSources } from '../sources/read-sources';
 import { clusterFleet, listClusters, replayStored } from './simulate';
 import { DEFAULT_STEP_SECONDS, DEFAULT_STEPS } from '../simulation/simulate-fleet';
-import type { CompactionResult, FleetStore } from '../store/types';
-import type { Logger } from '../model/ports/logger';
+import { hasShardedReads, type CompactionResult, type FleetStore, type ShardedFleetReads } from '../store/types';
+import { UNCLUSTERED_SHARD } from '../engine/sharded-audit';
 import { clusterWork, runKeys, type ClusterItem } from '../model/run-files';
 import { putJson } from '../store/s3-json';
 import type { RunInput } from './workflow-input';
 import { auditSliceFile } from './audit-shard-files';
 import type { Ports } from './ports';
+import type { Logger } from '../model/ports/logger';
 
 /** Compaction problems go to `logger` (the Lambda's Powertools logger); `clock` gives the run's audit time. */
 export interface AuditStepDeps extends Ports<'store' | 'clock' | 'logger'> {
@@ -18,21 +19,34 @@ export interface AuditStepDeps extends Ports<'store' | 'clock' | 'logger'> {
   bucket: string;
   /** Perimeter definitions shipped with the deployment (canonical perimeter.upsert events, JSON or NDJSON). */
   perimetersFile?: string;
+  /**
+   * Whether the workflow prepares each shard in its Map (PrepareCluster: prepare-shard.ts), so this step can hand
+   * out the registry's shards without reading the fleet. The state machine's callers set it; a caller that runs the
+   * shard steps itself without preparing them gets the whole-table split.
+   */
+  shardsPrepareThemselves?: boolean;
 }
 
 export interface AuditStepOutput {
   runId: string;
   /** Key of the shard list the Distributed Map reads (one item per cluster, `(no cluster)` included). */
   clustersKey: string;
-  /** Clusters to simulate (the shards with hosts). */
-  clusters: number;
+  /**
+   * How the shards were found: `shards` from the shard registry (each shard compacts and reads itself, the start
+   * step reads no entity), `table` from the whole table read here (a store without the cluster index, or a table
+   * whose compaction could not place every entity).
+   */
+  reads: 'shards' | 'table';
   /** Shards to audit. */
   shards: number;
+  /** Clusters to simulate (the shards with hosts); counted here only when the table was read (`reads: 'table'`). */
+  clusters?: number;
   /** The time every shard evaluates at and the findings' lifecycle records. */
   auditedAt: string;
   window: { start: string; steps: number; stepSeconds: number };
-  hosts: number;
-  vms: number;
+  /** Fleet size; counted here only when the table was read (the shards' outputs count it otherwise). */
+  hosts?: number;
+  vms?: number;
   /**
    * Snapshots refreshed before the audit (stores whose events expire). `oversized` and `failed` count the
    * entities left without a fresh snapshot (present only when some were; the log names them).
@@ -41,21 +55,84 @@ export interface AuditStepOutput {
 }
 
 /**
- * First step of a run: the stored fleet split per cluster into the simulation's work files and the audit's
- * slices, and the list of shards the Distributed Map fans out over. History is replayed once here, so shards
- * get their cluster's placement over the window without each reading the whole table. The audit itself runs
- * in the shards (audit-shard.ts), with this cluster's fresh simulation figures, and is merged by the finish step. It starts with the store's compaction: the daily run is what keeps every event
- * in a snapshot before its TTL (docs/deploy.md, "Compaction in the daily run").
+ * First step of a run. On a table with the cluster index and its shard registry it reads no entity: it stores the
+ * deployment's perimeters, lists the shards from the registry (one Query) and writes the shard list; each shard then
+ * compacts and replays itself (prepare-shard.ts), is simulated and audited, and the finish step merges them. The
+ * first run on a table without them compacts the whole table here once, which builds both (docs/deploy.md,
+ * "Compaction in the daily run"); a store without the index (memory) is read whole, as before.
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
+  const store = deps.store;
+  const now = deps.clock.now();
+  if (deps.shardsPrepareThemselves !== true || !hasShardedReads(store)) return wholeFleetStart(input, deps, now);
   // First, so the run also keeps state safe when a later step fails: events expire by TTL, snapshots do not.
-  const compaction =
-    deps.store.compact !== undefined ? summariseCompaction(await deps.store.compact(), deps.logger) : undefined;
+  let built: CompactionResult | undefined;
+  if (!(await store.clusterIndexReady()) || !(await store.shardRegistryReady())) {
+    built = await store.compact();
+    if ((built.failed?.length ?? 0) > 0 || (built.oversized?.length ?? 0) > 0)
+      return wholeFleetStart(input, deps, now, built);
+  }
+  if (deps.perimetersFile !== undefined) {
+    const subjects = await applyPerimeters(store, deps.perimetersFile);
+    // In the index before any shard reads the perimeters from it.
+    if (subjects.length > 0) await store.refreshEntities(subjects);
+  }
+  return shardedStart(input, store, deps, now, built);
+}
+
+/** The default window length: a day of 5-minute steps. */
+const STEPS = DEFAULT_STEPS;
+const STEP_SECONDS = DEFAULT_STEP_SECONDS;
+
+/** The window whose last step holds `endMs`, as the replay chooses it from its newest event. */
+function windowEndingAt(endMs: number): AuditStepOutput['window'] {
+  const start = new Date(endMs - (STEPS - 1) * STEP_SECONDS * 1000).toISOString();
+  return { start, steps: STEPS, stepSeconds: STEP_SECONDS };
+}
+
+async function shardedStart(
+  input: RunInput,
+  store: FleetStore & ShardedFleetReads,
+  deps: AuditStepDeps,
+  now: Date,
+  built: CompactionResult | undefined,
+): Promise<AuditStepOutput> {
+  // A daily run simulates the day before it; the first run, which read every event anyway, the window ending at the
+  // newest one (as a replay of the whole history does), so a table of past events still has them in its window.
+  const window = windowEndingAt(built?.newestEventAt !== undefined ? Date.parse(built.newestEventAt) : now.getTime());
+  const shards = (await store.listShards())
+    .map((s) => s.cluster ?? UNCLUSTERED_SHARD)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const items: ClusterItem[] = shards.map((clusterId) => ({ clusterId, simulate: true, prepare: true }));
+  const clustersKey = runKeys.clusterList(input.runId);
+  await putJson(deps.s3, deps.bucket, clustersKey, items);
+  return {
+    runId: input.runId,
+    clustersKey,
+    reads: 'shards',
+    shards: items.length,
+    auditedAt: now.toISOString(),
+    window,
+    ...(built !== undefined && { compaction: summariseCompaction(built, deps.logger) }),
+  };
+}
+
+/**
+ * The whole fleet read here and split into every shard's work file and slice: for a store without the cluster index,
+ * and a table whose compaction could not place every entity (the shards would miss the ones left out).
+ */
+async function wholeFleetStart(
+  input: RunInput,
+  deps: AuditStepDeps,
+  now: Date,
+  built?: CompactionResult,
+): Promise<AuditStepOutput> {
+  const compacted = built ?? (deps.store.compact !== undefined ? await deps.store.compact() : undefined);
+  const compaction = compacted !== undefined ? summariseCompaction(compacted, deps.logger) : undefined;
   if (deps.perimetersFile !== undefined) await applyPerimeters(deps.store, deps.perimetersFile);
   const steps = DEFAULT_STEPS;
   const stepSeconds = DEFAULT_STEP_SECONDS;
   const { fleet, placement, start: replayStart } = await replayStored(deps.store, { steps, stepSeconds });
-  const now = deps.clock.now();
   const start = replayStart ?? new Date(now.getTime() - steps * stepSeconds * 1000).toISOString();
   const window = { start, steps, stepSeconds };
   const auditedAt = now.toISOString();
@@ -89,6 +166,7 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
   const items: ClusterItem[] = slices.map((slice) => ({
     clusterId: slice.shard,
     simulate: simulated.has(slice.shard),
+    prepare: false,
   }));
   const clustersKey = runKeys.clusterList(input.runId);
   await putJson(deps.s3, deps.bucket, clustersKey, items);
@@ -96,6 +174,7 @@ export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<A
   return {
     runId: input.runId,
     clustersKey,
+    reads: 'table',
     clusters: clusters.length,
     shards: slices.length,
     auditedAt,
@@ -113,7 +192,7 @@ const LOGGED_ENTITIES = 50;
  * An entity compaction could not snapshot does not fail the run: the others were compacted and its events
  * still hold its state. It is logged, so an operator sees it well before those events' TTL.
  */
-function summariseCompaction(result: CompactionResult, log: Logger): NonNullable<AuditStepOutput['compaction']> {
+export function summariseCompaction(result: CompactionResult, log: Logger): NonNullable<AuditStepOutput['compaction']> {
   const { entities, snapshotsWritten, oversized = [], failed = [] } = result;
   if (failed.length > 0)
     log.error('compaction.failed', { count: failed.length, entities: failed.slice(0, LOGGED_ENTITIES) });
@@ -131,11 +210,12 @@ function summariseCompaction(result: CompactionResult, log: Logger): NonNullable
  * Stores the deployment's perimeter definitions before the audit reads them. Their event ids are stable, so
  * every run after the first counts them as duplicates. A bad file is a deployment error: the run stops on it.
  */
-async function applyPerimeters(store: FleetStore, file: string): Promise<void> {
+async function applyPerimeters(store: FleetStore, file: string): Promise<IngestReport['subjects']> {
   const report = await ingestOutcomes(store, readSources([file]));
   const first = report.rejected[0];
   if (first !== undefined) {
     const where = [first.file, first.record, first.field].filter((x) => x !== undefined).join(', ');
     throw new Error(`perimeters file: ${report.rejectedCount} record(s) rejected; first at ${where}: ${first.reason}`);
   }
+  return report.subjects;
 }

@@ -47,9 +47,16 @@ export const runKeys = {
 export interface ClusterItem {
   clusterId: string;
   simulate: boolean;
+  /**
+   * Whether the shard compacts and reads itself first (prepare-shard.ts; `simulate` is then decided there), or the
+   * start step already wrote its files from a whole-table read.
+   */
+  prepare: boolean;
 }
 
-const ClusterListSchema = z.array(z.object({ clusterId: z.string().min(1), simulate: z.boolean() }));
+const ClusterListSchema = z.array(
+  z.object({ clusterId: z.string().min(1), simulate: z.boolean(), prepare: z.boolean().default(false) }),
+);
 
 /**
  * A run file that does not parse: its key, the first offending field and zod's message. Only this code writes

@@ -19,7 +19,8 @@ import { parseStepInput, ReportStepInput, RunInput, type RunPlan } from '../app/
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { RunFailure } from '../app/run-failure';
-import type { FleetStore } from '../store/types';
+import { hasShardedReads, type FleetStore } from '../store/types';
+import { PrepareShardInput, prepareShard, type PrepareShardOutput } from '../app/prepare-shard';
 import type { LocalS3 } from './local-s3';
 import { silentReporter, type StepReporter } from './step-progress';
 import { ITEM_READER_CONTEXT, shimItemReaders } from './workflow/item-reader-shim';
@@ -53,6 +54,8 @@ export interface LocalWorkflowDeps {
 export interface WorkflowRun {
   runId: string;
   audit: AuditStepOutput;
+  /** The shards that compacted and replayed themselves (none when the start step read the table), in finishing order. */
+  prepared: PrepareShardOutput[];
   /** The simulated clusters, and every audited shard. */
   shards: ShardOutput[];
   auditShards: AuditShardOutput[];
@@ -129,6 +132,7 @@ export async function runLocalWorkflow(
   const runId = executionName(now, trigger);
   const shards: ShardOutput[] = [];
   const auditShards: AuditShardOutput[] = [];
+  const prepared: PrepareShardOutput[] = [];
   let compiled: CompiledRules | undefined;
   let shardsOpen = false;
   // The shard line ends when the first step after the Map begins (the plan or the report).
@@ -150,6 +154,19 @@ export async function runLocalWorkflow(
   };
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
     'hyperaudit-audit': async (input) => {
+      // The function serves two tasks: each Map item's PrepareCluster (a shard) and the start step (a run).
+      if (typeof input === 'object' && input !== null && 'clusterId' in input) {
+        const store = deps.store;
+        if (!hasShardedReads(store)) throw new Error('prepare-shard: the store has no cluster index to read shards by');
+        const shard = await prepareShard(parseStepInput(PrepareShardInput, input, 'prepare-shard'), {
+          store,
+          s3: deps.s3.client,
+          bucket: deps.bucket,
+          logger,
+        });
+        prepared.push(shard);
+        return shard;
+      }
       reporter.start('audit');
       const audit = await auditStep(parseStepInput(RunInput, input, 'audit'), {
         store: deps.store,
@@ -157,9 +174,12 @@ export async function runLocalWorkflow(
         bucket: deps.bucket,
         clock,
         logger,
+        shardsPrepareThemselves: true,
       });
       reporter.finish(
-        `${audit.hosts} hosts, ${audit.vms} VMs in ${audit.shards} shards; ${audit.clusters} clusters to simulate`,
+        audit.reads === 'shards'
+          ? `${audit.shards} shards listed${audit.compaction !== undefined ? ` after compacting ${audit.compaction.entities} entities (first run on this table)` : ''}`
+          : `${audit.hosts} hosts, ${audit.vms} VMs in ${audit.shards} shards; ${audit.clusters} clusters to simulate`,
       );
       return audit;
     },
@@ -294,12 +314,27 @@ export async function runLocalWorkflow(
   const notify = output.notify !== undefined && !('skipped' in output.notify) ? output.notify : undefined;
   return {
     runId,
-    audit: output.audit,
+    audit: withShardTotals(output.audit, prepared),
+    prepared,
     shards,
     auditShards,
     ...(output.planned && { plan: output.planned }),
     report: output.report,
     ...(notify && { notify }),
+  };
+}
+
+/**
+ * The fleet counts a start step that read no entity leaves out, summed from the shards that prepared themselves, so
+ * `demo` and `serve` show them as before.
+ */
+function withShardTotals(audit: AuditStepOutput, prepared: readonly PrepareShardOutput[]): AuditStepOutput {
+  if (audit.reads !== 'shards') return audit;
+  return {
+    ...audit,
+    hosts: prepared.reduce((n, p) => n + p.hosts, 0),
+    vms: prepared.reduce((n, p) => n + p.vms, 0),
+    clusters: prepared.filter((p) => p.simulate).length,
   };
 }
 

@@ -43,6 +43,12 @@ export const NO_CLUSTER_GPK = 'NOCLUSTER';
 export const PERIMETERS_GPK = 'PERIMETERS';
 const MEMBER_SK = 'MEMBER';
 const CLUSTER_PREFIX = 'CLUSTER#';
+/**
+ * The shard registry: one item per cluster-index partition that holds hosts and VMs (`sk` = its `gpk`), written
+ * when a snapshot is first placed there, so the daily run lists its shards with one Query instead of reading the
+ * fleet. An entry may outlive its last entity (the shard then audits nothing, resolving what it had).
+ */
+export const SHARDS_PK = 'SHARDS';
 const MEMBERS_PREFIX = 'MEMBERS#';
 
 export function clusterGpk(cluster: string | undefined): string {
@@ -51,6 +57,11 @@ export function clusterGpk(cluster: string | undefined): string {
 
 export function clusterOfGpk(gpk: string): string | undefined {
   return gpk.startsWith(CLUSTER_PREFIX) ? gpk.slice(CLUSTER_PREFIX.length) : undefined;
+}
+
+/** Whether a `gpk` names a shard of hosts and VMs (a cluster, or the unclustered ones), not perimeters or members. */
+export function isShardGpk(gpk: string): boolean {
+  return gpk === NO_CLUSTER_GPK || gpk.startsWith(CLUSTER_PREFIX);
 }
 
 export function membersGpk(perimeter: string): string {

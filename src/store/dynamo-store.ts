@@ -27,7 +27,9 @@ import { materialiseFleet, type Fleet } from '../model/fleet';
 import {
   CLUSTER_INDEX,
   clusterGpk,
+  clusterOfGpk,
   hostGskPrefix,
+  isShardGpk,
   keptPlacementAttributes,
   memberItem,
   membersGpk,
@@ -39,6 +41,7 @@ import {
   samePlacement,
   stateFromIndex,
   withIndexedCopy,
+  SHARDS_PK,
   type IndexPlacement,
 } from './cluster-index';
 import { readState, STATE, writeState } from './state-keys';
@@ -96,6 +99,9 @@ import {
   type OutboxMessage,
   type PurgeFutureResult,
   type PutEventsResult,
+  type ShardedFleetReads,
+  type ShardRead,
+  type ShardRef,
 } from './types';
 import { withoutStampsAfter } from '../model/future-stamps';
 import { decodeUnverifiedPage, encodeUnverifiedPages, mergeItemsAndPages } from './unverified-pages';
@@ -153,7 +159,7 @@ function lostConditionalWrite(err: unknown): boolean {
   );
 }
 
-export class DynamoStore implements FleetStore, IndexedFleetReads {
+export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetReads {
   readonly stats: StoreStats = emptyStats();
   private readonly ctx: BatchContext;
   private readonly retentionSec: number;
@@ -168,6 +174,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
   /** Unverified page groups this store put in the directory (one PutItem per group and store instance). */
   private readonly knownGroups = new Set<string>();
   private legacyPagesGone = false;
+  /** Shard registry entries this instance wrote or read, so a placement writes its shard's entry once. */
+  private readonly registered = new Set<string>();
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.ctx = {
@@ -413,6 +421,10 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     // Every snapshot carries its place in the cluster index, computed here from the whole fleet (a VM sits under its
     // host's cluster, with its inherited perimeter); one whose placement moved, or that predates the index, is due.
     const placements = fleetPlacements(entities.values());
+    let newestEventAt: string | undefined;
+    for (const state of entities.values())
+      if (state.last !== undefined && (newestEventAt === undefined || state.last.time > newestEventAt))
+        newestEventAt = state.last.time;
     const due = [...partitions.entries()].filter(
       ([pk, p]) =>
         entities.has(pk) &&
@@ -438,15 +450,20 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
     this.stats.snapshotsSkipped += oversized.length + failed.length;
     // Incremental reads trust the index only once every entity is in it: an entity left out would be missing
     // from its cluster's Query.
-    if (failed.length === 0 && oversized.length === 0)
-      await writeState(this, STATE.clusterIndex, {
-        builtAt: new Date(readStart).toISOString(),
-        entities: entities.size,
-        index: CLUSTER_INDEX.name,
-      });
+    if (failed.length === 0 && oversized.length === 0) {
+      // Every shard in the registry, including ones placed before the registry existed, then the marker the daily
+      // run lists shards by.
+      const shards = new Set<string>();
+      for (const p of placements.values()) if (p.gpk !== undefined && isShardGpk(p.gpk)) shards.add(p.gpk);
+      await forEachLimit([...shards], this.writeConcurrency, (gpk) => this.registerShard(gpk, true));
+      const builtAt = new Date(readStart).toISOString();
+      await writeState(this, STATE.clusterIndex, { builtAt, entities: entities.size, index: CLUSTER_INDEX.name });
+      await writeState(this, STATE.shardRegistry, { builtAt, shards: shards.size });
+    }
     return {
       entities: entities.size,
       snapshotsWritten,
+      ...(newestEventAt !== undefined && { newestEventAt }),
       ...(oversized.length > 0 && { oversized }),
       ...(failed.length > 0 && { failed }),
       ...(findingsMigrated > 0 && { findingsMigrated }),
@@ -544,6 +561,167 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
       }
     }
     return fleetPlacements(around).get(entityPk(state.kind as 'host' | 'vm' | 'perimeter', state.id)) ?? {};
+  }
+
+  /** Lists a shard in the registry (idempotent: one PutItem per shard and store instance). */
+  private async registerShard(gpk: string, always = false): Promise<void> {
+    if (!always && this.registered.has(gpk)) return;
+    await this.putItem({ pk: { S: SHARDS_PK }, sk: { S: gpk } });
+    this.registered.add(gpk);
+  }
+
+  async shardRegistryReady(): Promise<boolean> {
+    return (await readState(this, STATE.shardRegistry)) !== undefined;
+  }
+
+  async listShards(): Promise<ShardRef[]> {
+    const out: ShardRef[] = [];
+    await this.query(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: SHARDS_PK } } },
+      (item) => {
+        const gpk = item.sk?.S;
+        if (gpk === undefined || !isShardGpk(gpk)) return;
+        this.registered.add(gpk);
+        const cluster = clusterOfGpk(gpk);
+        out.push(cluster === undefined ? {} : { cluster });
+      },
+    );
+    return out;
+  }
+
+  /**
+   * The daily run's compaction of one shard: the entities the cluster index places there, each folded from a
+   * consistent Query of its partition with its scope's inventory snapshots, re-placed (a VM under its host's cluster,
+   * reading a host or clone ancestor outside the shard when it must) and re-snapshotted when due, as `compact()` does
+   * for the whole table. Reads one shard, the partitions its entities point at, and their scopes.
+   */
+  async compactShard(shard: ShardRef): Promise<ShardRead> {
+    const gpk = clusterGpk(shard.cluster);
+    const members: string[] = [];
+    await this.query(
+      {
+        IndexName: CLUSTER_INDEX.name,
+        KeyConditionExpression: 'gpk = :g',
+        ExpressionAttributeValues: { ':g': { S: gpk } },
+        ProjectionExpression: 'pk, sk',
+      },
+      (item) => {
+        const pk = item.pk?.S;
+        const kind = pk === undefined ? undefined : parseEntityPk(pk)?.kind;
+        if (item.sk?.S === SNAPSHOT_SK && (kind === 'host' || kind === 'vm')) members.push(pk!);
+      },
+    );
+    const readStart = this.now();
+    const nowSec = Math.floor(readStart / 1000);
+    const cutoff = this.futureCutoffMs();
+    const folds = new Map<string, Promise<PartitionFold>>();
+    const fold = (pk: string) => getOrCreate(folds, pk, () => this.foldPartition(pk, nowSec, cutoff));
+    const scopes = new Map<string, Promise<WholeInventory[]>>();
+    const inventories = (scope: string) =>
+      getOrCreate(scopes, scope, async () => wholeInventories((await fold(entityPk('scope', scope))).state));
+    // An entity as compact() sees it: its fold with its scope's whole inventories applied.
+    const resolved = new Map<string, Promise<EntityState>>();
+    const read = (pk: string) =>
+      getOrCreate(resolved, pk, async () => {
+        const { state } = await fold(pk);
+        const scope = state.scope?.v;
+        return scope === undefined ? state : applyInventories(state, new Map([[scope, await inventories(scope)]]));
+      });
+    await forEachLimit(members, SHARD_REQUESTS_IN_FLIGHT, async (pk) => {
+      await read(pk);
+    });
+
+    let snapshotsWritten = 0;
+    const oversized: NonNullable<ShardRead['compaction']['oversized']> = [];
+    const failed: NonNullable<ShardRead['compaction']['failed']> = [];
+    const movedOut: ShardRead['movedOut'] = [];
+    const states: EntityState[] = [];
+    const history: FleetEvent[] = [];
+    // Hosts first: a VM's placement reads its host's fold, which is then the host's compacted state.
+    const order = (pk: string) => (parseEntityPk(pk)?.kind === 'host' ? 0 : 1);
+    for (const group of [0, 1])
+      await forEachLimit(
+        members.filter((pk) => order(pk) === group),
+        SHARD_REQUESTS_IN_FLIGHT,
+        async (pk) => {
+          const state = await read(pk);
+          const part = await fold(pk);
+          states.push(state);
+          history.push(...part.history);
+          try {
+            const placement = await this.placementAround(state, async (other) => ({ state: await read(other) }));
+            // A removed entity has no placement: it leaves the index, it does not move.
+            if (
+              placement.gpk !== undefined &&
+              placement.gpk !== gpk &&
+              (state.kind === 'host' || state.kind === 'vm')
+            ) {
+              const cluster = clusterOfGpk(placement.gpk);
+              movedOut.push({ kind: state.kind, id: state.id, to: cluster === undefined ? {} : { cluster } });
+            }
+            const due =
+              part.uncovered > 0 ||
+              !sameStamps(state.absentFrom, part.stored?.absentFrom) ||
+              part.placement?.indexed !== true ||
+              !samePlacement(part.placement, placement);
+            if (!due) return;
+            const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement);
+            if (outcome.written) snapshotsWritten++;
+            else oversized.push({ kind: state.kind, id: state.id, bytes: outcome.bytes });
+          } catch (err) {
+            failed.push({ kind: state.kind, id: state.id, error: err instanceof Error ? err.message : String(err) });
+          }
+        },
+      );
+    this.stats.snapshotsWritten += snapshotsWritten;
+    this.stats.snapshotsSkipped += oversized.length + failed.length;
+    // The inventory snapshots of the shard's scopes too: replayed, they remove what the scope no longer lists.
+    for (const scope of scopes.keys()) history.push(...(await fold(entityPk('scope', scope))).history);
+    history.sort(compareEvents);
+    return {
+      states,
+      history,
+      movedOut,
+      compaction: {
+        entities: members.length,
+        snapshotsWritten,
+        ...(oversized.length > 0 && { oversized }),
+        ...(failed.length > 0 && { failed }),
+      },
+    };
+  }
+
+  /** One partition from a consistent Query: its fold, its live event history, and what its snapshot holds. */
+  private async foldPartition(pk: string, nowSec: number, cutoff: number): Promise<PartitionFold> {
+    const entity = parseEntityPk(pk);
+    if (!entity) throw new RangeError(`not an entity partition: ${pk}`);
+    let snapshot: { state: EntityState; coveredUntilMs: number } | undefined;
+    let placement: (IndexPlacement & { indexed: boolean }) | undefined;
+    const events = emptyState(entity.kind, entity.id);
+    const history: FleetEvent[] = [];
+    const stored: number[] = [];
+    await this.queryPartition(pk, (item) => {
+      const sk = item.sk!.S!;
+      if (sk === SNAPSHOT_SK) {
+        const read = readSnapshot(item);
+        snapshot = { state: withoutStampsAfter(read.state, cutoff).state, coveredUntilMs: read.coveredUntilMs };
+        placement = readPlacement(item);
+      } else if (sk.startsWith(EVENT_SK_PREFIX)) {
+        const event = readEvent(item);
+        if (Date.parse(event.time) > cutoff) return;
+        applyEvent(events, event);
+        stored.push(Number(item.at?.N ?? '0'));
+        if (!isExpired(item, nowSec)) history.push(event);
+      }
+    });
+    const covered = snapshot?.coveredUntilMs ?? -1;
+    return {
+      state: snapshot ? mergeStates(snapshot.state, events) : events,
+      history,
+      uncovered: stored.filter((at) => at > covered).length,
+      ...(snapshot && { stored: snapshot.state }),
+      ...(placement && { placement }),
+    };
   }
 
   async readClusters(reads: readonly ClusterRead[]): Promise<EntityState[]> {
@@ -681,6 +859,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads {
         );
         this.stats.writeRequests++;
         this.stats.itemsWritten++;
+        if (placement?.gpk !== undefined && isShardGpk(placement.gpk) && oldPlacement?.gpk !== placement.gpk)
+          await this.registerShard(placement.gpk);
         return {
           written: true,
           bytes,
@@ -1129,6 +1309,13 @@ export type SnapshotOutcome = {
   before?: { state: EntityState; placement: IndexPlacement };
 };
 
+/**
+ * Partitions a shard's compaction reads and writes at once: one per entity, ~2,000 for a 96-host cluster, so the
+ * step's time is their latency over this; 16 keep a Lambda's sockets busy without throttling one partition (each
+ * request is another entity's).
+ */
+const SHARD_REQUESTS_IN_FLIGHT = 16;
+
 /** Clone chains are short; a bound keeps a hostile chain from turning one evaluation into thousands of reads. */
 const MAX_CLONE_HOPS = 16;
 
@@ -1231,6 +1418,16 @@ function sameStamps(a: EntityState['absentFrom'], b: EntityState['absentFrom']):
   return (
     ea.length === Object.keys(b ?? {}).length && ea.every(([k, s]) => b?.[k]?.id === s.id && b[k]!.time === s.time)
   );
+}
+
+/** One partition as a shard's compaction reads it. */
+interface PartitionFold {
+  state: EntityState;
+  history: FleetEvent[];
+  /** Events the stored snapshot does not hold yet. */
+  uncovered: number;
+  stored?: EntityState;
+  placement?: IndexPlacement & { indexed: boolean };
 }
 
 interface EntityPartition {

@@ -273,7 +273,12 @@ const TracesFolder = z.object({ dir: z.string().min(1).max(4096), recordedAt: Is
 /** `index`: the index the snapshots were placed for (absent: the previous `cluster-index`, projection ALL). */
 const ClusterIndexBuilt = z.object({ builtAt: IsoTime, entities: z.number(), index: z.string().optional() });
 
+/** Written by a full compaction once every placement is in the shard registry; the daily run lists shards from it. */
+const ShardRegistryBuilt = z.object({ builtAt: IsoTime, shards: z.number() });
+
 export const STATE = {
+  /** The shard registry (`SHARDS` items) lists every cluster-index partition of hosts and VMs since this compaction. */
+  shardRegistry: single('store/shard-registry', ShardRegistryBuilt),
   /** Every entity snapshot carries its cluster-index placement (src/store/cluster-index.ts) since this compaction. */
   clusterIndex: single('store/cluster-index', ClusterIndexBuilt),
   /** The latest audit's run record; `lastFullAuditAt` stands in for every unresolved finding's last sighting. */

@@ -119,6 +119,8 @@ export interface CompactionResult {
   failed?: { kind: SubjectKind; id: string; error: string }[];
   /** Findings moved from the single partition of an older table into the partitioned layout (present when some were). */
   findingsMigrated?: number;
+  /** Time of the newest event the compaction read (a full compaction only). */
+  newestEventAt?: string;
 }
 
 /** One changed entity an incremental evaluation re-snapshotted: its state and index placement before and after. */
@@ -153,6 +155,45 @@ export interface IndexedFleetReads {
   readEntities(refs: readonly { kind: 'host' | 'vm'; id: string }[]): Promise<EntityState[]>;
   /** Ids of the VMs whose `MEMBER` item names the perimeter. */
   perimeterMembers(perimeterId: string): Promise<Set<string>>;
+}
+
+/** One shard of the daily run as the store keys it: a cluster's hosts and VMs, or (no cluster) every unclustered one. */
+export interface ShardRef {
+  cluster?: string;
+}
+
+/** A shard compacted and read whole: what the run's per-shard step needs, and nothing of other clusters. */
+export interface ShardRead {
+  /**
+   * The shard's hosts and VMs, each folded from a consistent Query of its partition (snapshot and events) with its
+   * scope's inventory snapshots applied; also the ones this compaction placed in another shard (`movedOut`).
+   */
+  states: EntityState[];
+  /** Their stored event history (not expired, not too far ahead), in event-time order, for the window's replay. */
+  history: FleetEvent[];
+  compaction: CompactionResult;
+  /** Entities whose placement this compaction moved to another shard (they belong there from now on). */
+  movedOut: { kind: 'host' | 'vm'; id: string; to: ShardRef }[];
+}
+
+/**
+ * The daily run's per-shard reads (docs/store.md, "Shard registry"): shards listed from a registry, each compacted
+ * and read through the cluster index, so no step reads the table whole. DynamoStore has them; the memory store does
+ * not (its callers read the fleet).
+ */
+export interface ShardedFleetReads extends IndexedFleetReads {
+  /** The whole table's compaction: builds the index and the registry on a table that has neither yet. */
+  compact(): Promise<CompactionResult>;
+  /** Whether the registry lists every shard (a compaction registered all placements since it exists). */
+  shardRegistryReady(): Promise<boolean>;
+  /** The registered shards, one Query. */
+  listShards(): Promise<ShardRef[]>;
+  /** Compacts one shard's entities (snapshots with fresh placements) and returns them with their history. */
+  compactShard(shard: ShardRef): Promise<ShardRead>;
+}
+
+export function hasShardedReads(store: FleetStore): store is FleetStore & ShardedFleetReads {
+  return hasIndexedReads(store) && typeof (store as Partial<ShardedFleetReads>).compactShard === 'function';
 }
 
 export function hasIndexedReads(store: FleetStore): store is FleetStore & IndexedFleetReads {

@@ -68,7 +68,7 @@ describe('the synthesized compliance state machine, executed locally', () => {
     const before = slack.accepted().length;
     const run = await runLocalWorkflow('schedule', deps(store), new Date('2026-11-26T06:00:00Z'));
     expect(run.audit.clusters).toBeGreaterThan(1);
-    expect(run.shards.map((s) => s.clusterId).sort()).toHaveLength(run.audit.clusters);
+    expect(run.shards.map((s) => s.clusterId).sort()).toHaveLength(run.audit.clusters!);
     expect(run.report.clustersSimulated).toBe(run.audit.clusters);
     expect(run.auditShards).toHaveLength(run.audit.shards);
     expect(Object.values(run.report.findings).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);

@@ -49,8 +49,8 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     expect(audit.auditedAt).toBe(clock.now().toISOString());
     const list = JSON.parse(s3.objects.get(audit.clustersKey)!.body) as ClusterItem[];
     expect(list).toEqual([
-      { clusterId: 'ams-dmz', simulate: true },
-      { clusterId: 'ams-pci', simulate: true },
+      { clusterId: 'ams-dmz', simulate: true, prepare: false },
+      { clusterId: 'ams-pci', simulate: true, prepare: false },
     ]);
     for (const item of list) {
       expect(s3.objects.has(runKeys.clusterWork(input.runId, item.clusterId))).toBe(true);

@@ -219,10 +219,23 @@ describe('bundled handlers against the local table and a local S3', () => {
 
   it('audit, simulate-shard, audit-shard, plan and report carry a scheduled run through to an HTML report in the bucket', async () => {
     const env = { REPORTS_BUCKET: BUCKET, RULES_DIR: 'rules', FAIL_THRESHOLD: 'high' };
-    const audit = await loadBundle<unknown, { runId: string; clustersKey: string; clusters: number }>('Audit', env);
+    const audit = await loadBundle<
+      unknown,
+      {
+        runId: string;
+        clustersKey: string;
+        reads: string;
+        shards: number;
+        auditedAt: string;
+        window: unknown;
+        simulate?: boolean;
+      }
+    >('Audit', env);
     const input = { runId: 'bundle-run-1', trigger: 'schedule', scope: { kind: 'fleet' } };
     const planned = await audit(input, 'audit');
-    expect(planned.clusters).toBe(2);
+    // The table has the cluster index: the start step lists the shards and each prepares itself on the same function.
+    expect(planned.reads).toBe('shards');
+    expect(planned.shards).toBeGreaterThanOrEqual(2);
 
     const shard = await loadBundle<unknown, { resultKey: string }>('SimulateShard', {
       REPORTS_BUCKET: BUCKET,
@@ -232,6 +245,15 @@ describe('bundled handlers against the local table and a local S3', () => {
       clusterId: string;
       simulate: boolean;
     }[];
+    // As the Map's PrepareCluster task does, on the audit function: it says whether the shard has hosts.
+    for (const item of items) {
+      const prepared = await audit(
+        { runId: planned.runId, clusterId: item.clusterId, window: planned.window, auditedAt: planned.auditedAt },
+        'prepare-shard',
+      );
+      item.simulate = prepared.simulate === true;
+    }
+    expect(items.filter((i) => i.simulate)).toHaveLength(2);
     // As the Map's ShardHasHosts Choice does: the VEBA VM ingested above sits on a host nobody reported, so its
     // `(no cluster)` shard is audited but has nothing to simulate.
     for (const item of items)

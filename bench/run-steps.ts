@@ -1,0 +1,164 @@
+/**
+ * `npx tsx bench/run-steps.ts [clusters] [eventsPerVm] [--json]`: the daily run's start step and one shard's
+ * PrepareCluster step (compaction, replay, work and slice files) against a local dynalite and a local S3, on
+ * `clusters` generated 96-host, 1,920-VM clusters (default 3) whose VMs carry `eventsPerVm` power events each
+ * (default 8) besides their upsert. Prints per step the wall time, the heap it grew by and the DynamoDB requests by
+ * operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
+ * same table, as a ratio. `bench/scale.ts` runs it in a child process; `--json` prints its figures as the last line.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { fixedClock } from '../src/model/ports/clock';
+import { quietLogger } from '../src/model/ports/logger';
+import { prepareShard } from '../src/app/prepare-shard';
+import { auditStep } from '../src/app/start-run';
+import type { FleetEvent } from '../src/model/event';
+import { startLocalS3 } from '../src/server/local-s3';
+import { startLocalServer } from '../src/store/local-server';
+import { openDynamoStore } from '../src/store/open-store';
+import { fleetEvents, generateClusterFleet } from '../test/support/generated-fleet';
+
+const args = process.argv.slice(2);
+const JSON_OUT = args.includes('--json');
+const positional = args.filter((a) => !a.startsWith('--'));
+const CLUSTERS = Number(positional[0] ?? 3);
+const EVENTS_PER_VM = Number(positional[1] ?? 8);
+const OPTIONS = { hosts: 96 * CLUSTERS, vmsPerHost: 20, hostsPerCluster: 96, seed: 17 };
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const mib = (bytes: number) => bytes / 1024 / 1024;
+const say = (line: string) => {
+  if (!JSON_OUT) process.stdout.write(`${line}\n`);
+};
+
+function countRequests(client: DynamoDBClient): Map<string, number> {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => async (a) => {
+      const name = (context as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(a);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  return counts;
+}
+const byOp = (counts: Map<string, number>) =>
+  Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).filter(([, n]) => n > 0));
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+
+interface StepFigures {
+  ms: number;
+  heapMiB: number;
+  requests: number;
+  byOp: Record<string, number>;
+}
+
+async function measure<T>(counts: Map<string, number>, run: () => Promise<T>): Promise<{ value: T } & StepFigures> {
+  counts.clear();
+  globalThis.gc?.();
+  const heap = process.memoryUsage().heapUsed;
+  const t = performance.now();
+  const value = await run();
+  return {
+    value,
+    ms: performance.now() - t,
+    heapMiB: Math.max(0, mib(process.memoryUsage().heapUsed - heap)),
+    requests: total(counts),
+    byOp: byOp(counts),
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-run-steps-'));
+const server = await startLocalServer({ mode: 'child' });
+const s3 = await startLocalS3(join(dir, 's3'));
+const store = await openDynamoStore({ endpoint: server.endpoint });
+const counts = countRequests((store as unknown as { options: { client: DynamoDBClient } }).options.client);
+const bucket = 'bench-runs';
+try {
+  let entities = 0;
+  let events = 0;
+  for (let c = 0; c < CLUSTERS; c++) {
+    const { fleet } = generateClusterFleet(OPTIONS, c);
+    const list: FleetEvent[] = fleetEvents(fleet);
+    for (const vm of fleet.vms.values())
+      for (let k = 0; k < EVENTS_PER_VM; k++)
+        list.push({
+          id: `p-${vm.id}-${k}`,
+          time: new Date(Date.parse('2026-11-20T12:00:00.000Z') + (k + 1) * 3_600_000).toISOString(),
+          type: k % 2 === 0 ? 'vm.power_off' : 'vm.power_on',
+          vm: { id: vm.id },
+        } as FleetEvent);
+    for (let i = 0; i < list.length; i += 500) await store.putEvents(list.slice(i, i + 500));
+    entities += fleet.hosts.size + fleet.vms.size;
+    events += list.length;
+  }
+  say(`run steps on dynalite: ${CLUSTERS} clusters, ${fmt(entities)} entities, ${fmt(events)} events`);
+  const now = new Date('2026-11-21T06:00:00.000Z');
+  const input = (runId: string) => ({ runId, trigger: 'schedule' as const, scope: { kind: 'fleet' } });
+  const deps = {
+    store,
+    s3: s3.client,
+    bucket,
+    clock: fixedClock(now),
+    logger: quietLogger,
+    shardsPrepareThemselves: true,
+  };
+
+  // The first run on a table compacts it whole (index and registry); the figures below are of the runs after it.
+  const first = await measure(counts, () => auditStep(input('bench-first'), deps));
+  const start = await measure(counts, () => auditStep(input('bench-daily'), deps));
+  const shard = 'c0';
+  const prepare = await measure(counts, () =>
+    prepareShard(
+      { runId: 'bench-daily', clusterId: shard, window: start.value.window, auditedAt: start.value.auditedAt },
+      { store, s3: s3.client, bucket, logger: quietLogger },
+    ),
+  );
+  // Baseline: the whole-table start step (compaction, replay of every event, every shard's files).
+  const whole = await measure(counts, () =>
+    auditStep(input('bench-whole'), { ...deps, shardsPrepareThemselves: false }),
+  );
+  const figures = {
+    clusters: CLUSTERS,
+    entities,
+    events,
+    firstRun: { ms: first.ms, requests: first.requests },
+    start: { ms: start.ms, heapMiB: start.heapMiB, requests: start.requests, byOp: start.byOp },
+    prepare: {
+      ms: prepare.ms,
+      heapMiB: prepare.heapMiB,
+      requests: prepare.requests,
+      byOp: prepare.byOp,
+      hosts: prepare.value.hosts,
+      vms: prepare.value.vms,
+      events: prepare.value.events,
+      snapshotsWritten: prepare.value.compaction.snapshotsWritten,
+    },
+    wholeStart: { ms: whole.ms, heapMiB: whole.heapMiB, requests: whole.requests, byOp: whole.byOp },
+  };
+  say(
+    `first run (whole-table compaction builds the index and registry): ${fmt(first.ms / 1000, 1)} s, ${fmt(first.requests)} requests`,
+  );
+  say(
+    `start step: ${fmt(start.ms)} ms, ${fmt(start.requests)} requests ${JSON.stringify(start.byOp)}, heap +${fmt(start.heapMiB)} MiB (reads no entity)`,
+  );
+  say(
+    `PrepareCluster ${shard} (${fmt(prepare.value.hosts)} hosts, ${fmt(prepare.value.vms)} VMs, ${fmt(prepare.value.events)} events): ` +
+      `${fmt(prepare.ms / 1000, 2)} s, ${fmt(prepare.requests)} requests ${JSON.stringify(prepare.byOp)}, heap +${fmt(prepare.heapMiB)} MiB, ` +
+      `${fmt(prepare.value.compaction.snapshotsWritten)} snapshots written`,
+  );
+  say(
+    `baseline, whole-table start step on the same ${CLUSTERS} clusters: ${fmt(whole.ms / 1000, 2)} s, ${fmt(whole.requests)} requests ` +
+      `${JSON.stringify(whole.byOp)}; new start step / baseline = ${fmt(start.ms / whole.ms, 4)}, ` +
+      `one shard's PrepareCluster / baseline = ${fmt(prepare.ms / whole.ms, 3)} (the baseline grows with the fleet, these two do not)`,
+  );
+  if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
+} finally {
+  store.close();
+  await s3.close();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
