@@ -40,17 +40,18 @@ function where(host: string, perimeters: string[] | undefined, datacenter: strin
 
 /** Plain text (the caller escapes it for Slack); undefined when the evidence names no breach. */
 export function breachEvidenceLine(resource: string, evidence: Readonly<Record<string, unknown>>): string | undefined {
+  const placements = evidence.placementViolations;
+  const outside =
+    isStrings(placements) && placements.length > 0 ? `placed on ${placements.join(', ')}, outside its perimeter` : '';
   for (const value of Object.values(evidence)) {
     const m = asMovement(value);
     if (m === undefined) continue;
     const how = m.kind !== undefined ? `${m.kind} ` : '';
     return (
       `${resource}: ${how}from ${where(m.fromHostId, m.fromPerimeters, m.fromDatacenter)}` +
-      ` to ${where(m.toHostId, m.toPerimeters, m.toDatacenter)} at ${m.time}, event ${m.eventId}`
+      ` to ${where(m.toHostId, m.toPerimeters, m.toDatacenter)} at ${m.time}, event ${m.eventId}` +
+      (outside !== '' ? `; ${outside}` : '')
     );
   }
-  const placements = evidence.placementViolations;
-  if (isStrings(placements) && placements.length > 0)
-    return `${resource}: placed on ${placements.join(', ')}, outside its perimeter`;
-  return undefined;
+  return outside !== '' ? `${resource}: ${outside}` : undefined;
 }

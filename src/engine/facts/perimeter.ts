@@ -89,6 +89,29 @@ export const vmPerimeterFacts: FactDef<'vm'>[] = [
     },
   }),
   fact<'vm'>({
+    id: 'placementArrival',
+    description:
+      'How the VM reached the host it is on: {eventId, time, kind, fromHostId, toHostId} of the latest move or clone onto it (a clone names its source VM as `sourceVmId`, and its source host when the event or history gives one); null when no recorded event placed it there (inventory only).',
+    compute: (ctx): FactValue => {
+      for (let i = ctx.vm.movements.length - 1; i >= 0; i--) {
+        const m = ctx.vm.movements[i]!;
+        if (m.toHostId === undefined || m.toHostId !== ctx.vm.hostId) continue;
+        // A clone without a known source host still says what it was cloned from.
+        const from = m.fromHostId ?? (m.sourceVmId !== undefined ? `clone of ${m.sourceVmId}` : undefined);
+        if (from === undefined) return null;
+        return {
+          eventId: m.eventId,
+          time: m.time,
+          kind: m.kind,
+          fromHostId: from,
+          toHostId: m.toHostId,
+          ...(m.sourceVmId !== undefined && { sourceVmId: m.sourceVmId }),
+        };
+      }
+      return null;
+    },
+  }),
+  fact<'vm'>({
     id: 'crossDatacenterMove',
     description:
       'Latest migration between hosts in different datacenters: {eventId, time, kind, fromHostId, toHostId, fromDatacenter, toDatacenter}; null when none.',
