@@ -201,7 +201,7 @@ describe('data at rest and in transit', () => {
     });
   });
 
-  it('gives the fleet table the one cluster index the local table has, and Query on it to the evaluate function only', () => {
+  it('gives the fleet table the one cluster index the local table has, and Query on it to the evaluate function and the shard-preparing audit function only', () => {
     const local = createTableInput('hyperaudit');
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
@@ -210,7 +210,11 @@ describe('data at rest and in transit', () => {
     const indexGrants = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) =>
       JSON.stringify(p).includes(`/index/${TABLE.clusterIndex.name}`),
     );
-    expect(indexGrants.map(([id]) => id)).toEqual([expect.stringMatching(/^ChangesEvaluate/)]);
+    // The audit function also prepares each shard (PrepareCluster), which lists its shard by the index.
+    expect(indexGrants.map(([id]) => id).sort()).toEqual([
+      expect.stringMatching(/^ChangesEvaluate/),
+      expect.stringMatching(/^WorkflowAudit/),
+    ]);
   });
 
   it('makes the reports bucket private, TLS-only, encrypted, versioned, logged and expiring', () => {
@@ -400,11 +404,15 @@ describe('audit workflow', () => {
       StartAt: string;
       States: Record<string, { Retry?: { ErrorEquals: string[] }[]; Next?: string; Default?: string }>;
     };
-    // Every shard is audited; only one with hosts is simulated first.
-    expect(processor.StartAt).toBe('ShardHasHosts');
+    // A shard the start step did not split prepares itself first; every shard is audited; only one with hosts is
+    // simulated first.
+    expect(processor.StartAt).toBe('ShardPrepared');
+    expect(processor.States.ShardPrepared).toMatchObject({ Default: 'ShardHasHosts' });
+    expect(processor.States.PrepareCluster!.Next).toBe('UsePrepared');
+    expect(processor.States.UsePrepared!.Next).toBe('ShardHasHosts');
     expect(processor.States.ShardHasHosts).toMatchObject({ Default: 'AuditCluster' });
     expect(processor.States.SimulateCluster!.Next).toBe('AuditCluster');
-    for (const task of ['SimulateCluster', 'AuditCluster'])
+    for (const task of ['PrepareCluster', 'SimulateCluster', 'AuditCluster'])
       expect(processor.States[task]!.Retry!.flatMap((r) => r.ErrorEquals)).toContain('Lambda.TooManyRequestsException');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
     expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
