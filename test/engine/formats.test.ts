@@ -103,6 +103,8 @@ describe('audit output formats', () => {
       perimeterSource: 'own',
       placementViolationCount: 1,
       placementViolations: ['cluster:c-gen'],
+      // No recorded event put the VM there (inventory only), so the line says only where it is.
+      placementArrival: null,
     });
   });
 

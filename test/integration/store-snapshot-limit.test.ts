@@ -44,6 +44,7 @@ describe('snapshots larger than a DynamoDB item', () => {
       entities: 3,
       snapshotsWritten: 2,
       oversized: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }],
+      newestEventAt: '2025-02-01T00:00:00Z',
     });
     expect(result.oversized![0]!.bytes).toBeGreaterThan(MAX_SNAPSHOT_BYTES);
 
