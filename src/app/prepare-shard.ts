@@ -102,11 +102,8 @@ async function shardFleet(
   window: PrepareShardInput['window'],
   store: FleetStore & ShardedFleetReads,
 ): Promise<{ fleet: Fleet; placement: PlacementTimeline | undefined }> {
-  const states: EntityState[] = [
-    ...read.states,
-    ...(await cloneAncestors(read.states, store)),
-    ...(await store.readPerimeters()),
-  ];
+  // `context` holds the clone ancestors a clone inherits its perimeter from, read by the compaction's placement.
+  const states: EntityState[] = [...read.states, ...read.context, ...(await store.readPerimeters())];
   let stored = materialiseFleet(states);
   const outside = new Set<string>();
   for (const vm of stored.vms.values())
@@ -123,35 +120,6 @@ async function shardFleet(
     startMs: Date.parse(window.start),
   });
   return withExpiredHistory(replay, stored, read.history);
-}
-
-/** Clone chains are followed this far; a longer chain keeps what it read (the fold's own lineage limit is lower). */
-const MAX_CLONE_DEPTH = 32;
-
-/**
- * The source VMs (and their sources) of the shard's clones that live in other shards: a clone's perimeter is its
- * source's unless it names its own (model/fleet.ts), so without them a clone outside its source's perimeter would
- * look like a VM with none.
- */
-async function cloneAncestors(
-  states: readonly EntityState[],
-  store: FleetStore & ShardedFleetReads,
-): Promise<EntityState[]> {
-  const known = new Set(states.filter((s) => s.kind === 'vm').map((s) => s.id));
-  const out: EntityState[] = [];
-  let frontier = states;
-  for (let depth = 0; depth < MAX_CLONE_DEPTH; depth++) {
-    const wanted = new Set<string>();
-    for (const s of frontier) {
-      const source = s.kind === 'vm' ? s.lineage?.clonedFrom?.v : undefined;
-      if (typeof source === 'string' && !known.has(source)) wanted.add(source);
-    }
-    if (wanted.size === 0) break;
-    for (const id of wanted) known.add(id);
-    frontier = await store.readEntities([...wanted].sort().map((id) => ({ kind: 'vm' as const, id })));
-    out.push(...frontier);
-  }
-  return out;
 }
 
 function emptySlice(shard: string, fleet: Fleet): FleetSlice {

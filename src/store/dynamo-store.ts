@@ -678,10 +678,13 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     // The inventory snapshots of the shard's scopes too: replayed, they remove what the scope no longer lists.
     for (const scope of scopes.keys()) history.push(...(await fold(entityPk('scope', scope))).history);
     history.sort(compareEvents);
+    const memberSet = new Set(members);
+    const context = await Promise.all([...resolved].filter(([pk]) => !memberSet.has(pk)).map(([, state]) => state));
     return {
       states,
       history,
       movedOut,
+      context,
       compaction: {
         entities: members.length,
         snapshotsWritten,

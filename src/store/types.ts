@@ -174,6 +174,11 @@ export interface ShardRead {
   compaction: CompactionResult;
   /** Entities whose placement this compaction moved to another shard (they belong there from now on). */
   movedOut: { kind: 'host' | 'vm'; id: string; to: ShardRef }[];
+  /**
+   * Entities outside the shard its placements read: its VMs' hosts elsewhere and the clone ancestors whose perimeter
+   * a clone inherits (up to the placement's clone-hop bound), so the shard's fleet resolves them as the index does.
+   */
+  context: EntityState[];
 }
 
 /**
