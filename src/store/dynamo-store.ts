@@ -403,9 +403,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     const { moved: findingsMigrated } = await this.migrateFindings();
     const readStart = this.now();
     const partitions = await this.foldAll(true);
-    let snapshotsWritten = 0;
-    const oversized: NonNullable<CompactionResult['oversized']> = [];
-    const failed: NonNullable<CompactionResult['failed']> = [];
+    const tally = new SnapshotTally();
     // Inventory snapshots are stored once per scope and expire like any event: before they do, each entity
     // they remove must carry that removal in its own snapshot (`absentFrom`), so an entity is also due when
     // an inventory snapshot removes it and its stored snapshot does not say so yet.
@@ -439,18 +437,15 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       const state = entities.get(pk)!;
       try {
         const placement = placements.get(pk) ?? {};
-        const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement);
-        if (outcome.written) snapshotsWritten++;
-        else oversized.push({ kind: state.kind, id: state.id, bytes: outcome.bytes });
+        tally.record(state, await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement));
       } catch (err) {
-        failed.push({ kind: state.kind, id: state.id, error: err instanceof Error ? err.message : String(err) });
+        tally.fail(state, err);
       }
     });
-    this.stats.snapshotsWritten += snapshotsWritten;
-    this.stats.snapshotsSkipped += oversized.length + failed.length;
+    tally.addTo(this.stats);
     // Incremental reads trust the index only once every entity is in it: an entity left out would be missing
     // from its cluster's Query.
-    if (failed.length === 0 && oversized.length === 0) {
+    if (tally.complete()) {
       // Every shard in the registry, including ones placed before the registry existed, then the marker the daily
       // run lists shards by.
       const shards = new Set<string>();
@@ -462,10 +457,9 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     }
     return {
       entities: entities.size,
-      snapshotsWritten,
+      snapshotsWritten: tally.written,
       ...(newestEventAt !== undefined && { newestEventAt }),
-      ...(oversized.length > 0 && { oversized }),
-      ...(failed.length > 0 && { failed }),
+      ...tally.problems(),
       ...(findingsMigrated > 0 && { findingsMigrated }),
     };
   }
@@ -631,9 +625,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       await read(pk);
     });
 
-    let snapshotsWritten = 0;
-    const oversized: NonNullable<ShardRead['compaction']['oversized']> = [];
-    const failed: NonNullable<ShardRead['compaction']['failed']> = [];
+    const tally = new SnapshotTally();
     const movedOut: ShardRead['movedOut'] = [];
     const states: EntityState[] = [];
     const history: FleetEvent[] = [];
@@ -665,16 +657,13 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
               part.placement?.indexed !== true ||
               !samePlacement(part.placement, placement);
             if (!due) return;
-            const outcome = await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement);
-            if (outcome.written) snapshotsWritten++;
-            else oversized.push({ kind: state.kind, id: state.id, bytes: outcome.bytes });
+            tally.record(state, await this.writeSnapshot(pk, state, readStart - COVERAGE_MARGIN_MS, () => placement));
           } catch (err) {
-            failed.push({ kind: state.kind, id: state.id, error: err instanceof Error ? err.message : String(err) });
+            tally.fail(state, err);
           }
         },
       );
-    this.stats.snapshotsWritten += snapshotsWritten;
-    this.stats.snapshotsSkipped += oversized.length + failed.length;
+    tally.addTo(this.stats);
     // The inventory snapshots of the shard's scopes too: replayed, they remove what the scope no longer lists.
     for (const scope of scopes.keys()) history.push(...(await fold(entityPk('scope', scope))).history);
     history.sort(compareEvents);
@@ -687,9 +676,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       context,
       compaction: {
         entities: members.length,
-        snapshotsWritten,
-        ...(oversized.length > 0 && { oversized }),
-        ...(failed.length > 0 && { failed }),
+        snapshotsWritten: tally.written,
+        ...tally.problems(),
       },
     };
   }
@@ -1321,6 +1309,43 @@ const SHARD_REQUESTS_IN_FLIGHT = 16;
 
 /** Clone chains are short; a bound keeps a hostile chain from turning one evaluation into thousands of reads. */
 const MAX_CLONE_HOPS = 16;
+
+/**
+ * What a compaction's snapshot writes came to, entity by entity: one that cannot be snapshotted is counted and named,
+ * never allowed to stop the others (their events must be covered before their TTL).
+ */
+class SnapshotTally {
+  written = 0;
+  private readonly oversized: NonNullable<CompactionResult['oversized']> = [];
+  private readonly failed: NonNullable<CompactionResult['failed']> = [];
+
+  record(state: EntityState, outcome: SnapshotOutcome): void {
+    if (outcome.written) this.written++;
+    else this.oversized.push({ kind: state.kind, id: state.id, bytes: outcome.bytes });
+  }
+
+  fail(state: EntityState, err: unknown): void {
+    this.failed.push({ kind: state.kind, id: state.id, error: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** Whether every due entity got its snapshot. */
+  complete(): boolean {
+    return this.oversized.length === 0 && this.failed.length === 0;
+  }
+
+  addTo(stats: StoreStats): void {
+    stats.snapshotsWritten += this.written;
+    stats.snapshotsSkipped += this.oversized.length + this.failed.length;
+  }
+
+  /** The result's `oversized` and `failed`, each only when not empty. */
+  problems(): Pick<CompactionResult, 'oversized' | 'failed'> {
+    return {
+      ...(this.oversized.length > 0 && { oversized: this.oversized }),
+      ...(this.failed.length > 0 && { failed: this.failed }),
+    };
+  }
+}
 
 function lineageOfRemoved(state: EntityState): Record<string, unknown> | undefined {
   const perimeter = state.lineage?.perimeter?.v;
