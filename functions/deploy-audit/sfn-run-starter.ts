@@ -10,7 +10,9 @@ export function sfnRunStarter(sfn: SFNClient, stateMachineArn: string): RunStart
     async start({ name, input }) {
       try {
         const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-        return { started: true, runId: out.executionArn ?? `${stateMachineArn}:${name}` };
+        if (out.executionArn === undefined)
+          throw new Error(`StartExecution of ${name} answered without an executionArn`);
+        return { started: true, runId: out.executionArn };
       } catch (err) {
         if (err instanceof ExecutionAlreadyExists) return { started: false };
         throw err;
