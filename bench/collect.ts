@@ -31,7 +31,7 @@ async function measure(model: VcsimModel, label: string) {
       pageSize: 500,
     };
     const t0 = performance.now();
-    const report = await collectVsphere(new MemoryStore(), opts);
+    const report = await collectVsphere({ store: new MemoryStore() }, opts);
     const seconds = (performance.now() - t0) / 1000;
     const perK = (report.roundTrips / report.objects.total) * 1000;
     console.log(

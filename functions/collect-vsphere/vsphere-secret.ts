@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
+import type { VsphereSecretProvider } from '../../src/app/vsphere-secret-provider';
 
 /** The collector's Secrets Manager secret: `{"username": ..., "password": ..., "caPem"?: ...}`. */
 export const VsphereSecret = z
@@ -33,6 +34,7 @@ export function parseVsphereSecret(secretId: string, raw: unknown): VsphereSecre
   return parsed.data;
 }
 
-export async function readVsphereSecret(secretId: string): Promise<VsphereSecret> {
-  return parseVsphereSecret(secretId, await getSecret(secretId, { maxAge: 300 }));
+/** The collector's credentials port on Secrets Manager (cached five minutes per container by Powertools). */
+export function secretsManagerVsphereSecret(secretId: string): VsphereSecretProvider {
+  return { read: async () => parseVsphereSecret(secretId, await getSecret(secretId, { maxAge: 300 })) };
 }

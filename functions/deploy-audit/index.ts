@@ -1,15 +1,16 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { startDeployAudit, type DeployAuditResult } from '../../src/app/deploy-audit';
+import { parseStepInput } from '../../src/app/workflow-input';
+import { EventBridgeEvent } from '../shared/aws-events';
 import { requireEnv } from '../shared/env';
 import { instrumented, logger, metrics } from '../shared/powertools';
-import { EventBridgeEvent } from '../shared/aws-events';
-import { parseStepInput } from '../../src/app/workflow-input';
-import { startAuditForDeployment, type StartAuditResult } from './start-audit';
+import { sfnRunStarter } from './sfn-run-starter';
 
-const deps = { sfn: new SFNClient({}), stateMachineArn: requireEnv('STATE_MACHINE_ARN') };
+const ports = { runs: sfnRunStarter(new SFNClient({}), requireEnv('STATE_MACHINE_ARN')) };
 
-export const handler = instrumented(async (event: unknown): Promise<StartAuditResult> => {
-  const result = await startAuditForDeployment(parseStepInput(EventBridgeEvent, event, 'deploy-audit'), deps);
+export const handler = instrumented(async (event: unknown): Promise<DeployAuditResult> => {
+  const result = await startDeployAudit(ports, parseStepInput(EventBridgeEvent, event, 'deploy-audit'));
   logger.info(result.started ? 'audit run started for deployment' : 'deployment already audited', {
     executionName: result.executionName,
     scope: result.scope,

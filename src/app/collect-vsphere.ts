@@ -2,6 +2,7 @@ import type { FleetEvent } from '../model/event';
 import { ingestOutcomes, type IngestReport } from './ingest';
 import { STATE, vsphereCheckpointKey, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
+import type { Ports } from './ports';
 import { inventorySnapshotOutcomes } from '../sources/inventory-snapshot';
 import { emit } from '../sources/outcome';
 import type { SourceOutcome } from '../sources/types';
@@ -113,7 +114,7 @@ export function vebaSource(url: string): string {
  * are written only after every event is stored, so a failure anywhere leaves them where they were and a re-run
  * repeats the work (what was stored counts as duplicates).
  */
-export async function collectVsphere(store: FleetStore, options: CollectOptions): Promise<CollectReport> {
+export async function collectVsphere({ store }: Ports<'store'>, options: CollectOptions): Promise<CollectReport> {
   const client = new SoapClient(options);
   const progress = { objects: 0, events: 0 };
   const tell = (phase: CollectProgress['phase']) => options.onProgress?.({ phase, ...progress });

@@ -2,6 +2,7 @@ import type { Clock } from '../model/ports/clock';
 import type { Logger } from '../model/ports/logger';
 import type { ArtifactStore } from '../store/artifacts/artifact-store';
 import type { FleetStore } from '../store/types';
+import type { RunStarter } from './run-starter';
 
 /**
  * Every port a use case may need, in one shape. A use case is `useCase(input, ports)` where its ports type picks
@@ -18,6 +19,8 @@ export interface AppPorts {
   clock: Clock;
   /** Operator-facing lines (compaction problems, skipped work). */
   logger: Logger;
+  /** Starts audit workflow runs (Step Functions, memory). */
+  runs: RunStarter;
 }
 
 export type Ports<K extends keyof AppPorts> = Pick<AppPorts, K>;

@@ -1,62 +1,24 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deploymentScope, executionName } from '../../functions/deploy-audit/deployment-scope';
-import { startAuditForDeployment } from '../../functions/deploy-audit/start-audit';
+import { sfnRunStarter } from '../../functions/deploy-audit/sfn-run-starter';
+import { startDeployAudit } from '../../src/app/deploy-audit';
+import { deploymentScope } from '../../src/model/deployment-scope';
 import { cloudFormationEvent, codeDeployEvent, codePipelineEvent } from './helpers/aws-events';
 import { captureOutput } from './helpers/capture-output';
-import { fixtureJson } from './helpers/fleet-fixture';
 import { lambdaContext } from './helpers/lambda-context';
 
 const MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:HyperauditWorkflow';
 const sfnMock = mockClient(SFNClient);
 afterEach(() => sfnMock.reset());
 afterAll(() => sfnMock.restore());
+const ports = () => ({ runs: sfnRunStarter(new SFNClient({ region: 'eu-west-1' }), MACHINE) });
 
-describe('deploymentScope', () => {
-  it('names the stack of a CloudFormation stack update', () => {
-    expect(deploymentScope(cloudFormationEvent('e-1'))).toMatchObject({
-      kind: 'cloudformation',
-      stackName: 'payments-prod',
-      status: 'UPDATE_COMPLETE',
-    });
-  });
-
-  it('names the application and group of a CodeDeploy deployment, and the pipeline of a CodePipeline run', () => {
-    expect(deploymentScope(codeDeployEvent('e-2'))).toEqual({
-      kind: 'codedeploy',
-      application: 'payments',
-      deploymentGroup: 'payments-prod',
-      deploymentId: 'd-ABCDEF123',
-    });
-    expect(deploymentScope(codePipelineEvent('e-3'))).toEqual({
-      kind: 'codepipeline',
-      pipeline: 'payments-pipeline',
-      executionId: '01234567-0123-0123-0123-012345678901',
-    });
-  });
-
-  it('refuses other events, naming the field', () => {
-    expect(() => deploymentScope(cloudFormationEvent('e-4', 'ROLLBACK_COMPLETE'))).toThrow(
-      /detail\.status-details\.status/,
-    );
-    expect(() => deploymentScope(fixtureJson('eventbridge-ec2-event.json'))).toThrow(/source/);
-  });
-
-  it('derives a valid, stable execution name from the event id', () => {
-    expect(executionName('6a7e8feb-b491-4cf7-a9f1-bf3703467718')).toBe('deploy-6a7e8feb-b491-4cf7-a9f1-bf3703467718');
-    expect(executionName('a:b/c d'.repeat(20))).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-  });
-});
-
-describe('startAuditForDeployment', () => {
+describe('startDeployAudit on the Step Functions run starter', () => {
   it('starts the state machine with the deploy trigger and scope, named after the event', async () => {
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE}:deploy-e-5`, startDate: new Date() });
-    const result = await startAuditForDeployment(codeDeployEvent('e-5'), {
-      sfn: new SFNClient({ region: 'eu-west-1' }),
-      stateMachineArn: MACHINE,
-    });
-    expect(result.started).toBe(true);
+    const result = await startDeployAudit(ports(), codeDeployEvent('e-5'));
+    expect(result).toMatchObject({ started: true, runId: `${MACHINE}:deploy-e-5` });
     const call = sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(call.stateMachineArn).toBe(MACHINE);
     expect(call.name).toBe('deploy-e-5');
@@ -67,10 +29,7 @@ describe('startAuditForDeployment', () => {
     sfnMock
       .on(StartExecutionCommand)
       .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-    const result = await startAuditForDeployment(cloudFormationEvent('e-6'), {
-      sfn: new SFNClient({ region: 'eu-west-1' }),
-      stateMachineArn: MACHINE,
-    });
+    const result = await startDeployAudit(ports(), cloudFormationEvent('e-6'));
     expect(result).toMatchObject({ started: false, executionName: 'deploy-e-6' });
   });
 
@@ -78,12 +37,7 @@ describe('startAuditForDeployment', () => {
     sfnMock
       .on(StartExecutionCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(
-      startAuditForDeployment(codePipelineEvent('e-7'), {
-        sfn: new SFNClient({ region: 'eu-west-1' }),
-        stateMachineArn: MACHINE,
-      }),
-    ).rejects.toThrow(/Rate exceeded/);
+    await expect(startDeployAudit(ports(), codePipelineEvent('e-7'))).rejects.toThrow(/Rate exceeded/);
   });
 });
 

@@ -47,7 +47,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('fills the inventory with every host and VM of the simulated vCenter, ids scoped by its instanceUuid', async () => {
-    const report = await collectVsphere(db.store, opts);
+    const report = await collectVsphere({ store: db.store }, opts);
     const expected = expectedCounts(MODEL);
     expect(report.objects).toEqual({ ...expected, total: expected.hosts + expected.vms });
     const fleet = await db.store.loadFleet();
@@ -76,8 +76,8 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('pages the property collector: the round trips grow with pages, not with objects', async () => {
-    const onePage = await collectVsphere(db.store, { ...opts, pageSize: 1000 });
-    const paged = await collectVsphere(db.store, { ...opts, pageSize: 2 });
+    const onePage = await collectVsphere({ store: db.store }, { ...opts, pageSize: 1000 });
+    const paged = await collectVsphere({ store: db.store }, { ...opts, pageSize: 2 });
     const objects = onePage.objects.total;
     // Hosts (7 objects + their 7 OptionManagers) and VMs (6) in pages of 2, plus the topology.
     expect(paged.pages).toBeGreaterThan(onePage.pages + 6);
@@ -86,18 +86,21 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('needs no more round trips for three times the VMs when they fit a page', async () => {
-    const small = await collectVsphere(db.store, opts);
+    const small = await collectVsphere({ store: db.store }, opts);
     const big = await startVcsim({ ...MODEL, vms: 6 });
     try {
       const other = await startLocalDynamo('vsphere-big-');
       try {
-        const large = await collectVsphere(other.store, {
-          ...opts,
-          url: big.url,
-          ca: readFileSync(big.certFile, 'utf8'),
-          password: big.password,
-          username: big.username,
-        });
+        const large = await collectVsphere(
+          { store: other.store },
+          {
+            ...opts,
+            url: big.url,
+            ca: readFileSync(big.certFile, 'utf8'),
+            password: big.password,
+            username: big.username,
+          },
+        );
         expect(large.objects.vms).toBe(3 * small.objects.vms);
         expect(large.roundTrips).toBe(small.roundTrips);
       } finally {
@@ -109,9 +112,9 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('stores nothing new when nothing changed, and only the change when one setting changed', async () => {
-    const first = await collectVsphere(db.store, opts);
+    const first = await collectVsphere({ store: db.store }, opts);
     expect(first.stored).toBeGreaterThan(first.objects.total - 1);
-    const again = await collectVsphere(db.store, opts);
+    const again = await collectVsphere({ store: db.store }, opts);
     expect(again.stored).toBe(0);
     expect(again.duplicates).toBeGreaterThanOrEqual(first.objects.total);
 
@@ -120,7 +123,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     const vm = await admin.byName('VirtualMachine', 'DC0_C0_RP0_VM0');
     await admin.setExtraConfig(vm, 'isolation.tools.copy.disable', 'FALSE');
     await admin.close();
-    const changed = await collectVsphere(db.store, opts);
+    const changed = await collectVsphere({ store: db.store }, opts);
     const fresh = (await history(db)).filter((e) => !before.has(e.id));
     expect(changed.stored).toBe(fresh.length);
     expect(fresh.length).toBeGreaterThan(0);
@@ -131,7 +134,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('opens and resolves the right findings after a clone to another cluster, a relocation and changed settings', async () => {
-    const first = await collectVsphere(db.store, opts);
+    const first = await collectVsphere({ store: db.store }, opts);
     const scope = first.instanceUuid;
     const admin = await VcsimAdmin.connect(vc);
     const pci = await admin.byName('VirtualMachine', 'DC0_C0_RP0_VM0', ['parent']);
@@ -178,7 +181,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     await admin.setHostOption(hostC0, 'UserVars.ESXiShellTimeOut', 600);
     await admin.powerOff(other);
     const clone = await admin.byName('VirtualMachine', 'pci-clone');
-    await collectVsphere(db.store, opts);
+    await collectVsphere({ store: db.store }, opts);
     const afterClone = await runAudit(db.store, { full: true });
     expect(open(afterClone, 'perimeter.clone-outside-source', `${scope}/${clone.obj.value}`)).toBe(true);
     expect(open(afterClone, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(true);
@@ -189,7 +192,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     await admin.relocate(pci, hostC1, poolC1);
     await admin.setExtraConfig(other, 'isolation.tools.copy.disable', 'true');
     await admin.close();
-    await collectVsphere(db.store, opts);
+    await collectVsphere({ store: db.store }, opts);
     const afterMove = await runAudit(db.store, { full: true });
     expect(open(afterMove, 'perimeter.vm-placement-outside', `${scope}/${pci.obj.value}`)).toBe(true);
     expect(open(afterMove, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(false);
@@ -201,7 +204,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     await admin.snapshot(vm, 'before-patch');
     await admin.snapshot(vm, 'after-patch');
     await admin.close();
-    const report = await collectVsphere(db.store, opts);
+    const report = await collectVsphere({ store: db.store }, opts);
     const fleet = await db.store.loadFleet();
     const snapped = fleet.vms.get(`${report.instanceUuid}/${vm.obj.value}`);
     expect(snapped?.snapshots?.count).toBe(2);
@@ -212,12 +215,12 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   });
 
   it('drops a VM deleted in vCenter at the next collection, through an inventory snapshot of the vCenter', async () => {
-    const first = await collectVsphere(db.store, opts);
+    const first = await collectVsphere({ store: db.store }, opts);
     const admin = await VcsimAdmin.connect(vc);
     const vm = await admin.byName('VirtualMachine', 'DC0_H0_VM1');
     await admin.destroy(vm);
     await admin.close();
-    const second = await collectVsphere(db.store, opts);
+    const second = await collectVsphere({ store: db.store }, opts);
     expect(second.removed).toBe(1);
     const fleet = await db.store.loadFleet();
     expect(fleet.vms.has(`${first.instanceUuid}/${vm.obj.value}`)).toBe(false);
@@ -232,13 +235,16 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
   it('logs in again when the vCenter ends the session mid-collection, and completes', async () => {
     const admin = await VcsimAdmin.connect(vc);
     let ended = 0;
-    const report = await collectVsphere(db.store, {
-      ...opts,
-      pageSize: 2,
-      onRoundTrip: async (method) => {
-        if (method === 'ContinueRetrievePropertiesEx' && ended === 0) ended = await admin.terminateOtherSessions();
+    const report = await collectVsphere(
+      { store: db.store },
+      {
+        ...opts,
+        pageSize: 2,
+        onRoundTrip: async (method) => {
+          if (method === 'ContinueRetrievePropertiesEx' && ended === 0) ended = await admin.terminateOtherSessions();
+        },
       },
-    });
+    );
     await admin.close();
     expect(ended).toBeGreaterThan(0);
     expect(report.objects.total).toBe(expectedCounts(MODEL).hosts + expectedCounts(MODEL).vms);
@@ -247,17 +253,20 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
 
   it('keeps the checkpoint where it was when a page fails, and a re-run completes the job', async () => {
     await expect(
-      collectVsphere(db.store, {
-        ...opts,
-        pageSize: 2,
-        onRoundTrip: (method) => {
-          if (method === 'ContinueRetrievePropertiesEx') throw new Error('connection reset while reading a page');
+      collectVsphere(
+        { store: db.store },
+        {
+          ...opts,
+          pageSize: 2,
+          onRoundTrip: (method) => {
+            if (method === 'ContinueRetrievePropertiesEx') throw new Error('connection reset while reading a page');
+          },
         },
-      }),
+      ),
     ).rejects.toThrow(/connection reset/);
     expect(await readCheckpoint(db.store, (await collectVsphereScope())!)).toBeUndefined();
     expect(await history(db)).toHaveLength(0);
-    const rerun = await collectVsphere(db.store, { ...opts, pageSize: 2 });
+    const rerun = await collectVsphere({ store: db.store }, { ...opts, pageSize: 2 });
     expect(rerun.stored).toBeGreaterThanOrEqual(rerun.objects.total);
     expect(await readCheckpoint(db.store, rerun.instanceUuid)).toMatchObject({
       collectedAt: expect.any(String),
@@ -391,7 +400,7 @@ describe.skipIf(unavailable !== undefined)('a vMotion out of a perimeter, read f
     const [vc, db] = await Promise.all([startVcsim(MODEL), startLocalDynamo('vsphere-migrate-')]);
     try {
       const opts = { url: vc.url, ca: readFileSync(vc.certFile, 'utf8'), username: vc.username, password: vc.password };
-      const { instanceUuid: scope } = await collectVsphere(db.store, opts);
+      const { instanceUuid: scope } = await collectVsphere({ store: db.store }, opts);
       const admin = await VcsimAdmin.connect(vc);
       const vm = await admin.byName('VirtualMachine', 'DC0_C0_RP0_VM0', ['runtime.host']);
       const hosts = await admin.objects('HostSystem', ['name']);
@@ -438,7 +447,7 @@ describe.skipIf(unavailable !== undefined)('a vMotion out of a perimeter, read f
         await admin.byName('Datacenter', 'DC0'),
       );
       await admin.close();
-      await collectVsphere(db.store, opts);
+      await collectVsphere({ store: db.store }, opts);
       const finding = crossed(await runAudit(db.store, { full: true }));
       expect(finding).toBeDefined();
       const evidence = JSON.stringify(finding!.evidence);
@@ -454,12 +463,15 @@ describe.skipIf(unavailable !== undefined)('VEBA events of a collected vCenter',
   it('name the same entities as the collector once that vCenter has been collected', async () => {
     const [vc, db] = await Promise.all([startVcsim(MODEL), startLocalDynamo('vsphere-veba-')]);
     try {
-      const report = await collectVsphere(db.store, {
-        url: vc.url,
-        ca: readFileSync(vc.certFile, 'utf8'),
-        username: vc.username,
-        password: vc.password,
-      });
+      const report = await collectVsphere(
+        { store: db.store },
+        {
+          url: vc.url,
+          ca: readFileSync(vc.certFile, 'utf8'),
+          username: vc.username,
+          password: vc.password,
+        },
+      );
       const vmId = [...(await db.store.loadFleet()).vms.keys()][0]!;
       const moref = vmId.split('/')[1]!;
       // A VEBA CloudEvent as VEBA delivers it: source is the vCenter's SDK URL.

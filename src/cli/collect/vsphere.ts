@@ -95,7 +95,7 @@ export function registerCollector(collect: Command, run: CommandRunner): void {
       };
       const bar = progressWanted(process.stderr, opts) ? progressBar() : undefined;
       const report = await withStore(opts, (store) =>
-        collectVsphere(store, { ...settings, ...(bar && { onProgress: bar.update }) }),
+        collectVsphere({ store }, { ...settings, ...(bar && { onProgress: bar.update }) }),
       ).finally(() => bar?.stop());
       process.stdout.write(opts.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : humanReport(report));
       return report.rejected.length > 0 ? EXIT.rejected : EXIT.ok;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** What was deployed, as the audit run records it; the run itself always audits the whole stored fleet. */
+/**
+ * What was deployed, read from the CloudFormation, CodeDeploy or CodePipeline success event that triggers an audit
+ * run; the run records it, and itself always audits the whole stored fleet.
+ */
 export type DeploymentScope =
   | { kind: 'cloudformation'; stackName: string; stackId: string; status: string }
   | { kind: 'codedeploy'; application: string; deploymentGroup: string; deploymentId: string }
@@ -55,12 +58,4 @@ export function deploymentScope(event: unknown): DeploymentScope {
     case 'aws.codepipeline':
       return { kind: 'codepipeline', pipeline: e.detail.pipeline, executionId: e.detail['execution-id'] };
   }
-}
-
-/**
- * Execution names are unique per state machine for 90 days, so naming the run after the EventBridge event id
- * turns a re-delivered event into a no-op instead of a second audit.
- */
-export function executionName(eventId: string): string {
-  return `deploy-${eventId.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 80);
 }
