@@ -32,21 +32,25 @@ describe('run trends', () => {
   it.each([
     ['memory', () => new MemoryStore() as FleetStore],
     ['dynalite', () => db.store as FleetStore],
-  ])('keeps only the newest runs a trend shows, oldest first (%s)', async (_name, open) => {
-    const store = open();
-    await recordRuns(store, TREND_RUNS + 5);
-    const kept = await store.listMeta<unknown>(STATE.runSummaries.prefix);
-    expect(kept.map((e) => e.key)).toEqual(
-      Array.from({ length: TREND_RUNS }, (_, i) => STATE.runSummaries.key(runAt(i + 5)).key),
-    );
-    const trend = await readTrend(store, STATE.runSummaries);
-    expect(trend.map((s) => s.hosts)).toEqual(Array.from({ length: TREND_RUNS }, (_, i) => i + 5));
-    expect((await readTrend(store, STATE.runSummaries, 3)).map((s) => s.hosts)).toEqual([
-      TREND_RUNS + 2,
-      TREND_RUNS + 3,
-      TREND_RUNS + 4,
-    ]);
-  }, 120_000);
+  ])(
+    'keeps only the newest runs a trend shows, oldest first (%s)',
+    async (_name, open) => {
+      const store = open();
+      await recordRuns(store, TREND_RUNS + 5);
+      const kept = await store.listMeta<unknown>(STATE.runSummaries.prefix);
+      expect(kept.map((e) => e.key)).toEqual(
+        Array.from({ length: TREND_RUNS }, (_, i) => STATE.runSummaries.key(runAt(i + 5)).key),
+      );
+      const trend = await readTrend(store, STATE.runSummaries);
+      expect(trend.map((s) => s.hosts)).toEqual(Array.from({ length: TREND_RUNS }, (_, i) => i + 5));
+      expect((await readTrend(store, STATE.runSummaries, 3)).map((s) => s.hosts)).toEqual([
+        TREND_RUNS + 2,
+        TREND_RUNS + 3,
+        TREND_RUNS + 4,
+      ]);
+    },
+    120_000,
+  );
 
   it('reads a trend with requests bounded by the runs shown, not by the runs stored', async () => {
     const store = db.store;
