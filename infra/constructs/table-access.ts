@@ -25,8 +25,9 @@ export const TABLE_ACTIONS = {
   // conditional PutItem) + perimeters through putEvents; PrepareCluster: `compactShard` (index and partition
   // Queries, GetItem STATE, conditional PutItem).
   audit: union(PUT_EVENTS, AUDIT),
-  // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem).
-  report: union(AUDIT),
+  // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem); removes
+  // trend entries older than the runs a trend keeps (DeleteItem).
+  report: union(AUDIT, ['DeleteItem']),
   // planStored: loadFleet (Scan), the stored simulation's window (GetItem), plan/latest (PutItem).
   plan: union(['Scan', 'GetItem', 'PutItem']),
   // vSphere collector: putEvents, plus its checkpoint and inventory digests (meta GetItem, Query, PutItem).

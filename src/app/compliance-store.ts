@@ -3,13 +3,15 @@ import { summariseCompliance, type ComplianceRecord, type ComplianceSummary } fr
 import { listState, parseState, readState, STATE, type StateValue, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { forEachLimit } from '../store/batch';
+import { readTrend, recordTrendEntry } from './run-trend';
 
 /**
  * Where the compliance view lives in the store's meta entries (shapes: src/store/state-keys.ts):
  * - `compliance/latest`: the latest full audit's record without its id lists, plus how many parts hold them;
  * - `compliance/latest/part/<n>`: the id lists (evaluated sets, failing/unverified/waived ids per rule), split so
  *   no item nears DynamoDB's 400 KB limit on a large fleet; parts beyond the header's count are stale leftovers;
- * - `compliance/runs/<at>`: each full audit's figures without ids, for the trend over the last N audits.
+ * - `compliance/runs/<at>`: each full audit's figures without ids, for the trend over the last `TREND_RUNS` audits
+ *   (older ones are removed as new ones are written).
  */
 /** Characters of JSON per part: at most 3 bytes each in UTF-8 (4 for a surrogate pair, 2 characters), so under 400 KB. */
 const PART_CHARS = 100_000;
@@ -46,7 +48,7 @@ export async function storeCompliance(store: FleetStore, record: ComplianceRecor
     parts: parts.length,
   };
   await writeState(store, STATE.complianceLatest, header);
-  await writeState(store, STATE.complianceRuns.key(record.at), summariseCompliance(record));
+  await recordTrendEntry(store, STATE.complianceRuns, record.at, summariseCompliance(record));
 }
 
 /**
@@ -75,7 +77,7 @@ export async function loadCompliance(store: FleetStore): Promise<ComplianceRecor
   };
 }
 
-/** The figures of the last `n` full audits, oldest first. */
-export async function complianceHistory(store: FleetStore, n: number): Promise<ComplianceSummary[]> {
-  return (await listState(store, STATE.complianceRuns)).map((e) => e.value).slice(-n);
+/** The figures of the last `runs` full audits (at most the `TREND_RUNS` kept), oldest first. */
+export async function complianceHistory(store: FleetStore, runs?: number): Promise<ComplianceSummary[]> {
+  return readTrend(store, STATE.complianceRuns, runs);
 }

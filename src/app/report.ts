@@ -15,7 +15,8 @@ import { profileOf } from '../engine/fingerprint';
 import { buildReportData, compareFindings, toReportFinding, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
-import { listState, readState, STATE, writeState } from '../store/state-keys';
+import { readState, STATE, writeState } from '../store/state-keys';
+import { readTrend, recordTrendEntry } from './run-trend';
 import { findingsCsvPieces } from '../report/html/report-csv';
 import { reportExcursions } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
@@ -32,9 +33,6 @@ import { toComplianceView, toUnverifiedView } from '../report/html/compliance-vi
  * the audit formats out with a warning. The page, report.json and findings.csv are still written.
  */
 export const AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY = 200_000;
-
-/** Runs kept in the trend chart. */
-const TREND_RUNS = 90;
 
 import type { ReportFormat } from '../report/report-format';
 export type { ReportFormat };
@@ -112,7 +110,7 @@ export async function collectReportData(
     readState(store, STATE.auditLatest),
     readState(store, STATE.planLatest),
     loadCompliance(store),
-    complianceHistory(store, TREND_RUNS),
+    complianceHistory(store),
   ]);
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
   // Only the latest audit's profile is shown: the other profile's findings follow their own lifecycle (item 7).
@@ -122,8 +120,8 @@ export async function collectReportData(
   const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);
-  await writeState(store, STATE.runSummaries.key(at), summary);
-  const trend: RunSummary[] = (await listState(store, STATE.runSummaries)).map((e) => e.value).slice(-TREND_RUNS);
+  await recordTrendEntry(store, STATE.runSummaries, at, summary);
+  const trend: RunSummary[] = await readTrend(store, STATE.runSummaries);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
   const plan = toPlanView(rawPlan);
   if (plan) data.plan = plan;

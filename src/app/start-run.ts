@@ -104,17 +104,24 @@ async function shardedStart(
     .map((s) => s.cluster ?? UNCLUSTERED_SHARD)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const items: ClusterItem[] = shards.map((clusterId) => ({ clusterId, simulate: true, prepare: true }));
-  const clustersKey = runKeys.clusterList(input.runId);
-  await putJson(deps.s3, deps.bucket, clustersKey, items);
-  return {
-    runId: input.runId,
-    clustersKey,
+  return startOutput(input, deps, items, {
     reads: 'shards',
-    shards: items.length,
     auditedAt: now.toISOString(),
     window,
     ...(built !== undefined && { compaction: summariseCompaction(built, deps.logger) }),
-  };
+  });
+}
+
+/** Writes the shard list the Distributed Map reads, and the step's output naming it. */
+async function startOutput(
+  input: RunInput,
+  deps: AuditStepDeps,
+  items: ClusterItem[],
+  output: Omit<AuditStepOutput, 'runId' | 'clustersKey' | 'shards'>,
+): Promise<AuditStepOutput> {
+  const clustersKey = runKeys.clusterList(input.runId);
+  await putJson(deps.s3, deps.bucket, clustersKey, items);
+  return { runId: input.runId, clustersKey, shards: items.length, ...output };
 }
 
 /**
@@ -168,21 +175,15 @@ async function wholeFleetStart(
     simulate: simulated.has(slice.shard),
     prepare: false,
   }));
-  const clustersKey = runKeys.clusterList(input.runId);
-  await putJson(deps.s3, deps.bucket, clustersKey, items);
-
-  return {
-    runId: input.runId,
-    clustersKey,
+  return startOutput(input, deps, items, {
     reads: 'table',
     clusters: clusters.length,
-    shards: slices.length,
     auditedAt,
     window,
     hosts: fleet.hosts.size,
     vms: fleet.vms.size,
     ...(compaction !== undefined && { compaction }),
-  };
+  });
 }
 
 /** Entities named in one log line at most; the counts say how many there were. */

@@ -2,7 +2,7 @@ import { eventSubject, type FleetEvent } from '../model/event';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import { PartialPutError } from '../store/partial-put-error';
-import type { FleetStore, OutboxMessage, PutEventsResult } from '../store/types';
+import type { FleetStore, ListMetaOptions, OutboxMessage, PutEventsResult } from '../store/types';
 
 /**
  * A FleetStore that remembers the events it newly stored, so the local pipeline can hand the evaluate handler
@@ -80,8 +80,8 @@ export class RecordingStore implements FleetStore {
   putMeta(key: string, value: unknown): Promise<void> {
     return this.inner.putMeta(key, value);
   }
-  listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
-    return this.inner.listMeta<T>(prefix);
+  listMeta<T>(prefix: string, options?: ListMetaOptions): Promise<{ key: string; value: T }[]> {
+    return this.inner.listMeta<T>(prefix, options);
   }
 
   enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {

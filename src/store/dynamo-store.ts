@@ -93,6 +93,7 @@ import {
   type ClusterRead,
   type CompactionResult,
   type FleetStore,
+  type ListMetaOptions,
   type IndexedFleetReads,
   type RefreshedEntity,
   type FutureEventRef,
@@ -1165,17 +1166,21 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     await this.putItem(jsonItem(META_PK, key, value));
   }
 
-  async listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+  async listMeta<T>(prefix: string, options: ListMetaOptions = {}): Promise<{ key: string; value: T }[]> {
     const out: { key: string; value: T }[] = [];
-    await this.query(
-      {
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': { S: META_PK }, ':prefix': { S: prefix } },
-        ConsistentRead: true,
-      },
-      (item) => out.push({ key: item.sk!.S!, value: readJson<T>(item) }),
-    );
-    return out;
+    const input = {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': { S: META_PK }, ':prefix': { S: prefix } },
+      ConsistentRead: true,
+    };
+    const take = (item: Item) => out.push({ key: item.sk!.S!, value: readJson<T>(item) });
+    if (options.newest === undefined) {
+      await this.query(input, take);
+      return out;
+    }
+    // Backwards from the greatest key, stopping after `newest`: the read is bounded by what the caller shows.
+    if (options.newest > 0) await this.query({ ...input, ScanIndexForward: false }, take, options.newest);
+    return out.reverse();
   }
 
   async deleteMeta(key: string): Promise<void> {
@@ -1247,19 +1252,34 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     );
   }
 
-  private async query(input: Omit<QueryCommandInput, 'TableName'>, onItem: (item: Item) => void): Promise<void> {
+  /** Every page of a Query, or its first `limit` items. */
+  private async query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    onItem: (item: Item) => void,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
     let start: Item | undefined;
+    let seen = 0;
     do {
+      const left = limit - seen;
       const page = await withRetry(this.ctx.retry, () =>
         this.options.client.send(
-          new QueryCommand({ ...input, TableName: this.tableName, ...(start && { ExclusiveStartKey: start }) }),
+          new QueryCommand({
+            ...input,
+            TableName: this.tableName,
+            ...(start && { ExclusiveStartKey: start }),
+            ...(Number.isFinite(left) && { Limit: left }),
+          }),
         ),
       );
       this.stats.readRequests++;
       // A mocked client may answer undefined for a command it was not told about.
-      for (const item of page?.Items ?? []) onItem(item);
+      for (const item of page?.Items ?? []) {
+        if (seen++ >= limit) break;
+        onItem(item);
+      }
       start = page?.LastEvaluatedKey;
-    } while (start);
+    } while (start && seen < limit);
   }
 
   /**

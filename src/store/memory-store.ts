@@ -10,6 +10,7 @@ import { compareText } from '../model/event-order';
 import {
   byCreation,
   type FleetStore,
+  type ListMetaOptions,
   type FutureEventRef,
   type OutboxMessage,
   type PurgeFutureResult,
@@ -134,11 +135,10 @@ export class MemoryStore implements FleetStore {
     this.meta.set(key, structuredClone(value));
   }
 
-  async listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]> {
-    return [...this.meta.entries()]
-      .filter(([k]) => k.startsWith(prefix))
-      .sort(([a], [b]) => compareText(a, b))
-      .map(([key, value]) => ({ key, value: structuredClone(value) as T }));
+  async listMeta<T>(prefix: string, options: ListMetaOptions = {}): Promise<{ key: string; value: T }[]> {
+    const keys = [...this.meta.keys()].filter((k) => k.startsWith(prefix)).sort(compareText);
+    const shown = options.newest === undefined ? keys : keys.slice(Math.max(0, keys.length - options.newest));
+    return shown.map((key) => ({ key, value: structuredClone(this.meta.get(key)) as T }));
   }
 
   async deleteMeta(key: string): Promise<void> {

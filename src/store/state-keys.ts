@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ComplianceSummary } from '../engine/compliance';
 import { WaiverSchema } from '../engine/waivers';
 import { SEVERITIES } from '../model/finding';
-import type { FleetStore } from './types';
+import type { FleetStore, ListMetaOptions } from './types';
 
 /**
  * Every state entry the store keeps under `META`, declared once with its shape. Writers and readers go through
@@ -378,12 +378,16 @@ export async function writeState<T>(store: FleetStore, k: StateKey<T>, value: T)
   await store.putMeta(k.key, parseState(k, value));
 }
 
-/** Every entry of a family, sorted by key; with `within`, only those whose suffix starts with it. */
+/**
+ * Every entry of a family, sorted by key; with `within`, only those whose suffix starts with it; with `newest`,
+ * only the last entries by key.
+ */
 export async function listState<T>(
   store: FleetStore,
   f: StateFamily<T>,
   within = '',
+  options: ListMetaOptions = {},
 ): Promise<{ key: string; value: T }[]> {
-  const entries = await store.listMeta<unknown>(f.prefix + within);
+  const entries = await store.listMeta<unknown>(f.prefix + within, options);
   return entries.map(({ key, value }) => ({ key, value: parseState(f.key(key.slice(f.prefix.length)), value) }));
 }

@@ -35,6 +35,11 @@ export function byCreation(a: OutboxMessage, b: OutboxMessage): number {
  * Everything hyperaudit keeps. One DynamoDB table in production and locally (dynalite); an in-memory
  * implementation for unit tests. The core only sees this interface.
  */
+export interface ListMetaOptions {
+  /** Only the entries with the greatest keys, at most this many. */
+  newest?: number;
+}
+
 export interface FleetStore {
   putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult>;
   loadFleet(): Promise<Fleet>;
@@ -72,8 +77,11 @@ export interface FleetStore {
   listResourceFindings?(resourceType: string, resourceId: string): Promise<Finding[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
-  /** Meta entries whose key starts with `prefix`, sorted by key. */
-  listMeta<T>(prefix: string): Promise<{ key: string; value: T }[]>;
+  /**
+   * Meta entries whose key starts with `prefix`, sorted by key. With `newest`, only the last `newest` of them (still
+   * in key order): a trend over time-stamped keys reads what it shows, not every run ever stored.
+   */
+  listMeta<T>(prefix: string, options?: ListMetaOptions): Promise<{ key: string; value: T }[]>;
   /** Removes a meta entry (absent: nothing happens). Optional: callers fall back to overwriting it. */
   deleteMeta?(key: string): Promise<void>;
   enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void>;

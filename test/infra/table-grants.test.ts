@@ -61,6 +61,8 @@ const UNEXERCISED_ALLOWANCE: Record<Fn, Record<string, string>> = {
   report: {
     BatchWriteItem:
       'reportStep → finishShardedAudit → recordAudit → putFindings, when a finding changed since the last audit',
+    DeleteItem:
+      'reportStep → recordTrendEntry → deleteMeta, once more runs than the trend keeps (TREND_RUNS) are stored',
   },
 };
 
