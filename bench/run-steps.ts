@@ -1,6 +1,7 @@
 /**
- * `npx tsx bench/run-steps.ts [clusters] [eventsPerVm] [--json]`: the daily run's start step and one shard's
- * PrepareCluster step (compaction, replay, work and slice files) against a local dynalite and a local S3, on
+ * `npx tsx bench/run-steps.ts [clusters] [eventsPerVm] [--json]`: the daily run's start step, one shard's
+ * PrepareCluster step (compaction, replay, work and slice files) and the finish step's merge of every shard's audit
+ * (`finishShardedAudit`, first audit and unchanged rerun) against a local dynalite and a local S3, on
  * `clusters` generated 96-host, 1,920-VM clusters (default 3) whose VMs carry `eventsPerVm` power events each
  * (default 8) besides their upsert. Prints per step the wall time, the heap it grew by and the DynamoDB requests by
  * operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
@@ -12,7 +13,14 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { fixedClock } from '../src/model/ports/clock';
 import { quietLogger } from '../src/model/ports/logger';
+import { auditShard } from '../src/app/audit-shard';
+import { finishShardedAudit } from '../src/app/finish-sharded-audit';
 import { prepareShard } from '../src/app/prepare-shard';
+import { simulateShard } from '../src/app/simulate-shard';
+import { CompiledRules } from '../src/engine/compile';
+import { loadRules } from '../src/engine/load-rules';
+import { readClusterList } from '../src/model/run-files';
+import { getJson } from '../src/store/s3-json';
 import { auditStep } from '../src/app/start-run';
 import type { FleetEvent } from '../src/model/event';
 import { startLocalS3 } from '../src/server/local-s3';
@@ -77,6 +85,7 @@ const s3 = await startLocalS3(join(dir, 's3'));
 const store = await openDynamoStore({ endpoint: server.endpoint });
 const counts = countRequests((store as unknown as { options: { client: DynamoDBClient } }).options.client);
 const bucket = 'bench-runs';
+const rules = loadRules();
 try {
   let entities = 0;
   let events = 0;
@@ -121,6 +130,27 @@ try {
   const whole = await measure(counts, () =>
     auditStep(input('bench-whole'), { ...deps, shardsPrepareThemselves: false }),
   );
+  // The rest of the Map (every other shard prepared, every shard simulated and audited), unmeasured, then the
+  // finish step's merge of the shard audits twice: the first audit of the table (every finding new) and the daily
+  // run after it (the same parts again: nothing changed, nothing written).
+  const daily = { runId: 'bench-daily', window: start.value.window, auditedAt: start.value.auditedAt };
+  const items = readClusterList(await getJson(s3.client, bucket, start.value.clustersKey), start.value.clustersKey);
+  const compiled = new CompiledRules(rules);
+  for (const item of items) {
+    const prepared =
+      item.clusterId === shard
+        ? prepare.value
+        : await prepareShard(
+            { ...daily, clusterId: item.clusterId },
+            { store, s3: s3.client, bucket, logger: quietLogger },
+          );
+    if (prepared.simulate)
+      await simulateShard({ runId: daily.runId, clusterId: item.clusterId }, { s3: s3.client, bucket });
+    await auditShard({ runId: daily.runId, clusterId: item.clusterId }, { s3: s3.client, bucket, rules: compiled });
+  }
+  const finishDeps = { store, s3: s3.client, bucket, rules };
+  const finishFirst = await measure(counts, () => finishShardedAudit(daily.runId, daily.auditedAt, finishDeps));
+  const finishAgain = await measure(counts, () => finishShardedAudit(daily.runId, daily.auditedAt, finishDeps));
   const figures = {
     clusters: CLUSTERS,
     entities,
@@ -138,6 +168,22 @@ try {
       snapshotsWritten: prepare.value.compaction.snapshotsWritten,
     },
     wholeStart: { ms: whole.ms, heapMiB: whole.heapMiB, requests: whole.requests, byOp: whole.byOp },
+    finish: {
+      shards: items.length,
+      findings: finishFirst.value.findings.length,
+      first: {
+        ms: finishFirst.ms,
+        heapMiB: finishFirst.heapMiB,
+        requests: finishFirst.requests,
+        byOp: finishFirst.byOp,
+      },
+      unchanged: {
+        ms: finishAgain.ms,
+        heapMiB: finishAgain.heapMiB,
+        requests: finishAgain.requests,
+        byOp: finishAgain.byOp,
+      },
+    },
   };
   say(
     `first run (whole-table compaction builds the index and registry): ${fmt(first.ms / 1000, 1)} s, ${fmt(first.requests)} requests`,
@@ -155,6 +201,14 @@ try {
       `${JSON.stringify(whole.byOp)}; new start step / baseline = ${fmt(start.ms / whole.ms, 4)}, ` +
       `one shard's PrepareCluster / baseline = ${fmt(prepare.ms / whole.ms, 3)} (the baseline grows with the fleet, these two do not)`,
   );
+  for (const [label, f] of [
+    ['first audit of the table', finishFirst],
+    ['daily run, nothing changed', finishAgain],
+  ] as const)
+    say(
+      `finish step's merge of ${items.length} shard audits (${fmt(finishFirst.value.findings.length)} current findings), ${label}: ` +
+        `${fmt(f.ms / 1000, 2)} s, ${fmt(f.requests)} requests ${JSON.stringify(f.byOp)}, heap +${fmt(f.heapMiB)} MiB`,
+    );
   if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {
   store.close();

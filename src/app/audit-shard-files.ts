@@ -4,6 +4,7 @@ import { refuseRunFile } from '../model/run-files';
 import type { ResourceType } from '../model/finding';
 import type { FleetSlice, ShardEvaluation } from '../engine/sharded-audit';
 import type { FactValue, LoadedRule, RuleHit } from '../engine/types';
+import { newestUpdate } from './audit-stamp';
 
 /**
  * The two run files of a sharded audit, as JSON in S3: the slice the start step writes for each shard, and
@@ -77,9 +78,21 @@ export interface AuditPartFile {
   perimeterMembers: [string, number][];
   hits: StoredHit[];
   coverage: ShardEvaluation['coverage'];
+  /**
+   * What the finish step records of the shard's hosts and VMs instead of reading the fleet: the newest event folded
+   * into them (the run record's fleet mark) and the inventory snapshots that removed or replaced them (a resolved
+   * finding's `resolvedBy`).
+   */
+  newestEventAt?: string;
+  snapshotEvidence: [string, SnapshotEvidence][];
 }
 
 export function auditPartFile(evaluation: ShardEvaluation, slice: FleetSlice): AuditPartFile {
+  const { hosts, vms } = slice.fleet;
+  const newestEventAt = newestUpdate([
+    ...[...slice.hostIds].map((id) => hosts.get(id) ?? {}),
+    ...[...slice.vmIds].map((id) => vms.get(id) ?? {}),
+  ]);
   return {
     shard: evaluation.shard,
     hosts: evaluation.hosts,
@@ -89,6 +102,8 @@ export function auditPartFile(evaluation: ShardEvaluation, slice: FleetSlice): A
     perimeterMembers: Object.entries(evaluation.perimeterMembers),
     hits: evaluation.hits.map(({ rule, ...hit }) => ({ ruleId: rule.id, ...hit })),
     coverage: evaluation.coverage,
+    ...(newestEventAt !== undefined && { newestEventAt }),
+    snapshotEvidence: [...(slice.fleet.snapshotEvidence ?? new Map<string, SnapshotEvidence>())],
   };
 }
 
@@ -120,12 +135,16 @@ const AuditPartSchema = z.object({
       unverifiedIds: z.array(z.string()).optional(),
     }),
   ),
+  newestEventAt: z.iso.datetime({ offset: true }).optional(),
+  snapshotEvidence: z.array(z.tuple([z.string(), Evidence])),
 });
 
 /** A shard's evaluation as the finish step merges it, with the resources it evaluated. */
 export interface AuditPart extends ShardEvaluation {
   hostIds: readonly string[];
   vmIds: readonly string[];
+  newestEventAt?: string;
+  snapshotEvidence: readonly [string, SnapshotEvidence][];
 }
 
 /** Reads a shard's evaluation back, its hits joined to the loaded rules; a rule this pack lacks is a version skew. */
@@ -150,5 +169,7 @@ export function readAuditPart(value: unknown, key: string, rulesById: ReadonlyMa
     perimeterMembers,
     hits,
     coverage: file.coverage,
+    ...(file.newestEventAt !== undefined && { newestEventAt: file.newestEventAt }),
+    snapshotEvidence: file.snapshotEvidence,
   };
 }

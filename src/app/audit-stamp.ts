@@ -12,12 +12,22 @@ export interface FleetMark {
   newestEventAt?: string;
 }
 
+/** The newest `updatedAt` of these entities, or `since` when none is newer. */
+export function newestUpdate(
+  entities: Iterable<{ updatedAt?: string }>,
+  since: string | undefined = undefined,
+): string | undefined {
+  let newest = since;
+  for (const e of entities)
+    if (e.updatedAt !== undefined && (newest === undefined || compareTimes(e.updatedAt, newest) > 0))
+      newest = e.updatedAt;
+  return newest;
+}
+
 export function fleetMark(fleet: Fleet): FleetMark {
   let newest: string | undefined;
   for (const map of [fleet.hosts, fleet.vms, fleet.perimeters] as const)
-    for (const e of map.values() as Iterable<{ updatedAt?: string }>)
-      if (e.updatedAt !== undefined && (newest === undefined || compareTimes(e.updatedAt, newest) > 0))
-        newest = e.updatedAt;
+    newest = newestUpdate(map.values() as Iterable<{ updatedAt?: string }>, newest);
   return {
     hosts: fleet.hosts.size,
     vms: fleet.vms.size,

@@ -1,15 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AuditResult } from '../engine/audit-result';
 import { CompiledRules } from '../engine/compile';
-import { evaluateFleetLevel, mergeEvaluations } from '../engine/sharded-audit';
+import { evaluateFleetLevel, mergeEvaluations, UNCLUSTERED_SHARD } from '../engine/sharded-audit';
+import { materialiseFleet, type Fleet, type SnapshotEvidence } from '../model/fleet';
 import type { LoadedRule, Profile } from '../engine/types';
 import { compareTimes } from '../model/event-order';
 import type { Finding, ResourceType } from '../model/finding';
 import { readClusterList, runKeys } from '../model/run-files';
 import { getJson } from '../store/s3-json';
-import type { FleetStore } from '../store/types';
+import { hasIndexedReads, type FleetStore } from '../store/types';
 import { readAuditPart, type AuditPart } from './audit-shard-files';
-import { readAuditBaseline, recordAudit } from './record-audit';
+import { newestUpdate } from './audit-stamp';
+import { readAuditBaseline, recordAudit, type FleetDigest } from './record-audit';
 import { forEachLimit } from '../store/batch';
 
 export interface ShardedAuditDeps {
@@ -48,13 +50,45 @@ async function readParts(runId: string, deps: ShardedAuditDeps): Promise<AuditPa
   return parts;
 }
 
+/**
+ * The perimeters the fleet-level rules judge: one Query of the cluster index's perimeter partition where the table
+ * has the index; a store without it (the memory store, a table before its first compaction) is read whole.
+ */
+async function readFleetPerimeters(store: FleetStore): Promise<Fleet['perimeters']> {
+  if (hasIndexedReads(store) && (await store.clusterIndexReady()))
+    return materialiseFleet(await store.readPerimeters()).perimeters;
+  return (await store.loadFleet()).perimeters;
+}
+
+/** The fleet's counts, newest event and snapshot evidence, summed from the parts: every host and VM is in one shard. */
+function digestOfParts(parts: readonly AuditPart[], perimeters: Fleet['perimeters']): FleetDigest {
+  let hosts = 0;
+  let vms = 0;
+  const snapshotEvidence = new Map<string, SnapshotEvidence>();
+  for (const p of parts) {
+    hosts += p.hostIds.length;
+    vms += p.vmIds.length;
+    for (const [key, e] of p.snapshotEvidence) snapshotEvidence.set(key, e);
+  }
+  const newest = newestUpdate(
+    // A materialised entity carries the time of its last event (materialiseFleet), as fleetMark reads it.
+    perimeters.values() as Iterable<{ updatedAt?: string }>,
+    newestUpdate(parts.map((p) => ({ ...(p.newestEventAt !== undefined && { updatedAt: p.newestEventAt }) }))),
+  );
+  return {
+    mark: { hosts, vms, perimeters: perimeters.size, ...(newest !== undefined && { newestEventAt: newest }) },
+    snapshotEvidence,
+  };
+}
+
 /** When a stored finding last changed: its resolution, else its latest sighting. */
 const changedAt = (f: Finding) => f.resolvedAt ?? f.lastSeen;
 
 /**
  * The finish step's half of the sharded full audit: merges the shards' evaluations with the fleet-level
  * (perimeter) rules run on their summed counts, then records findings, compliance and the run record as a
- * whole-fleet audit does. Test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet
+ * whole-fleet audit does, from the parts' digest rather than the fleet (it never calls `loadFleet` on a table with
+ * the cluster index). The findings' lifecycle still reads every stored finding (docs/scale.md). Test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet
  * audit's through the state machine.
  *
  * The shards judged the fleet as the start step read it, at `auditedAt`. Whatever changed since is not
@@ -66,13 +100,13 @@ export async function finishShardedAudit(
   auditedAt: string,
   deps: ShardedAuditDeps,
 ): Promise<AuditResult> {
-  const [parts, fleet, baseline] = await Promise.all([
+  const [parts, perimeters, baseline] = await Promise.all([
     readParts(runId, deps),
-    deps.store.loadFleet(),
+    readFleetPerimeters(deps.store),
     readAuditBaseline(deps.store),
   ]);
   const compiled = new CompiledRules(deps.rules);
-  const merged = mergeEvaluations([...parts, evaluateFleetLevel(compiled, fleet.perimeters, parts)]);
+  const merged = mergeEvaluations([...parts, evaluateFleetLevel(compiled, perimeters, parts)]);
 
   const judged: Record<'host' | 'vm' | 'cluster', Set<string>> = { host: new Set(), vm: new Set(), cluster: new Set() };
   for (const p of parts) {
@@ -87,14 +121,15 @@ export async function finishShardedAudit(
     (type === 'perimeter' || judged[type].has(id)) && !newer.has(`${type}#${id}`);
 
   const { result } = await recordAudit(deps.store, {
-    fleet,
+    fleet: digestOfParts(parts, perimeters),
     evaluation: { ...merged, hits: merged.hits.filter((h) => evaluated(h.resourceType, h.resourceId)) },
     baseline,
     rules: deps.rules,
     profile: deps.profile ?? 'scg',
     now: auditedAt,
     evaluated,
-    clusters: new Set([...fleet.hosts.values()].flatMap((h) => (h.cluster !== undefined ? [h.cluster] : []))).size,
+    // A shard is a cluster, or the unclustered resources; only clusters with hosts count (as a whole fleet counts).
+    clusters: parts.filter((p) => p.shard !== UNCLUSTERED_SHARD && p.hostIds.length > 0).length,
   });
   return result;
 }

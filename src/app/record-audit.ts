@@ -9,7 +9,7 @@ import type { LoadedRule, Profile } from '../engine/types';
 import type { Waiver } from '../engine/waivers';
 import { rulePackVersion } from '../engine/rule-pack-version';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
-import { fleetMark, type AuditStamp } from './audit-stamp';
+import { fleetMark, type AuditStamp, type FleetMark } from './audit-stamp';
 import { storeCompliance } from './compliance-store';
 import { applyLifecycle } from './apply-lifecycle';
 
@@ -20,8 +20,26 @@ export interface AuditBaseline {
   previousRun: StateValue<typeof STATE.auditLatest> | undefined;
 }
 
+/**
+ * What recording an audit needs of the fleet: its counts and newest event (the run record's mark, the compliance
+ * view's resource counts) and the inventory snapshots that removed resources (resolved findings' `resolvedBy`). The
+ * sharded audit sums it from its shards' parts instead of reading the fleet.
+ */
+export interface FleetDigest {
+  mark: FleetMark;
+  snapshotEvidence?: Fleet['snapshotEvidence'];
+}
+
+function digestOf(fleet: Fleet | FleetDigest): FleetDigest {
+  if ('mark' in fleet) return fleet;
+  return {
+    mark: fleetMark(fleet),
+    ...(fleet.snapshotEvidence !== undefined && { snapshotEvidence: fleet.snapshotEvidence }),
+  };
+}
+
 export interface RecordAuditInput {
-  fleet: Fleet;
+  fleet: Fleet | FleetDigest;
   evaluation: Evaluation;
   baseline: AuditBaseline;
   rules: readonly LoadedRule[];
@@ -76,7 +94,8 @@ export function auditStampOf(record: AuditRunRecord): AuditStamp {
  * record of a full audit, and the run record. Both reach the same stored state from the same evaluation.
  */
 export async function recordAudit(store: FleetStore, input: RecordAuditInput): Promise<RecordedAudit> {
-  const { fleet, evaluation, rules, profile, now, vmScope } = input;
+  const { evaluation, rules, profile, now, vmScope } = input;
+  const fleet = digestOf(input.fleet);
   const started = performance.now();
   const evaluated =
     input.evaluated ?? ((type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id));
@@ -91,7 +110,7 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
     evaluated,
     fleet,
     mode: vmScope ? 'incremental' : 'full',
-    counted: { hosts: fleet.hosts.size, vms: fleet.vms.size },
+    counted: { hosts: fleet.mark.hosts, vms: fleet.mark.vms },
   });
   // The compliance view covers every resource, so only a full audit records one.
   if (result.mode === 'full') {
@@ -102,10 +121,10 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
       coverage: evaluation.coverage,
       findings: result.findings,
       resources: {
-        host: fleet.hosts.size,
-        vm: fleet.vms.size,
+        host: fleet.mark.hosts,
+        vm: fleet.mark.vms,
         cluster: input.clusters,
-        perimeter: fleet.perimeters.size,
+        perimeter: fleet.mark.perimeters,
       },
     });
     await storeCompliance(store, result.compliance);
@@ -118,7 +137,7 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
     summary: result.summary,
     ...(lastFullAuditAt !== undefined && { lastFullAuditAt }),
     rulePackVersion: rulePackVersion(rules),
-    fleet: fleetMark(fleet),
+    fleet: fleet.mark,
   };
   result.stamp = auditStampOf(record);
   await writeState(store, STATE.auditLatest, record);

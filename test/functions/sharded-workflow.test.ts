@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditTimings } from '../../src/app/audit';
+import { finishShardedAudit } from '../../src/app/finish-sharded-audit';
 import { readState, STATE } from '../../src/store/state-keys';
 import { loadRules } from '../../src/engine/load-rules';
 import { UNCLUSTERED_SHARD } from '../../src/engine/sharded-audit';
@@ -16,6 +17,7 @@ import type { DynamoStore } from '../../src/store/dynamo-store';
 import { fleetEvents as generatedEvents, generateFleet } from '../support/generated-fleet';
 import { fleetEvents } from './helpers/fleet-fixture';
 import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
+import { refusingWholeReads } from './helpers/refusing-store';
 
 const BUCKET = 'hyperaudit-reports';
 const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
@@ -90,6 +92,21 @@ describe('the sharded full audit through the synthesized state machine, on dynal
       [...sharded].sort((a, b) => key(a).localeCompare(key(b))),
     );
     expect(run.report.findings).toEqual(whole.summary.findings);
+
+    // The finish step's merge reads the shards' parts and the perimeters, never the fleet: run again on this run's
+    // parts with loadFleet refused, it records the run exactly as the whole-fleet audit just did, and writes no finding.
+    const recorded = await readState(store, STATE.auditLatest);
+    const stored = [...(await store.listFindings())].sort((a, b) => key(a).localeCompare(key(b)));
+    const again = await finishShardedAudit(run.runId, run.audit.auditedAt, {
+      store: refusingWholeReads(store, ['loadFleet', 'readHistory']),
+      s3: s3.client,
+      bucket: BUCKET,
+      rules,
+    });
+    expect(await readState(store, STATE.auditLatest)).toEqual(recorded);
+    expect(again.summary).toEqual(whole.summary);
+    expect(again.compliance).toEqual(whole.compliance);
+    expect([...(await store.listFindings())].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(stored);
   }, 300_000);
 });
 

@@ -10,6 +10,7 @@ import { RUN_META_PREFIX, runFailureMessageId, type RunRecord } from '../../src/
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 import { runLocalWorkflow, WorkflowFailedError, type LocalWorkflowDeps } from '../../src/server/local-workflow';
 import { MemoryStore } from '../../src/store/memory-store';
+import { readState, STATE } from '../../src/store/state-keys';
 import { startSlackLikeServer, type SlackAnswer, type SlackLikeServer } from '../support/slack-like-server';
 import { fleetEvents } from './helpers/fleet-fixture';
 
@@ -98,6 +99,8 @@ describe('the synthesized compliance state machine, executed locally', () => {
     expect(failureMessages().length - before).toBe(1);
     // The audit is merged only by the finish step: a run that fails in its shards stores no partial audit.
     expect(await store.listFindings()).toEqual([]);
+    expect(await readState(store, STATE.auditLatest)).toBeUndefined();
+    expect(await readState(store, STATE.complianceLatest)).toBeUndefined();
   }, 120_000);
 
   it('ends a run whose report step fails in RunFailed, naming WriteReport', async () => {
