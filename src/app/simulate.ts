@@ -354,12 +354,11 @@ export function withExpiredHistory(
 ): { fleet: Fleet; placement: PlacementTimeline } {
   const replayed = replay.fleet;
   const placement = new Map(replay.placement);
-  const inHistory = new Set(
-    history.map((e) => {
-      const s = eventSubject(e);
-      return `${s.kind}#${s.id}`;
-    }),
-  );
+  const inHistory = new Set<string>();
+  for (const e of history) {
+    const s = eventSubject(e);
+    inHistory.add(`${s.kind}#${s.id}`);
+  }
   const fleet: Fleet = {
     hosts: new Map(replayed.hosts),
     vms: new Map(replayed.vms),

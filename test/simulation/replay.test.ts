@@ -54,6 +54,19 @@ describe('replay of the stored history', () => {
     expect(r.fleet.vms.get('vm-1')!.hostId).toBe('h2');
   });
 
+  it('replays a history handed over out of event order as it replays the ordered one, leaving the input as given', () => {
+    const ordered = history();
+    const shuffled = [ordered[4]!, ordered[1]!, ordered[6]!, ordered[0]!, ordered[5]!, ordered[3]!, ordered[2]!];
+    const given = shuffled.map((e) => e.id);
+    const window = { steps: 288, stepSeconds: 300, startMs: T0 };
+    const a = replayHistory(ordered, window);
+    const b = replayHistory(shuffled, window);
+    expect(b.placement).toEqual(a.placement);
+    expect(b.placementChanges).toBe(2);
+    expect([...b.fleet.vms.entries()]).toEqual([...a.fleet.vms.entries()]);
+    expect(shuffled.map((e) => e.id)).toEqual(given);
+  });
+
   it('keeps a VM removed during the window for the steps it ran', () => {
     const events: FleetEvent[] = [
       ...history().slice(0, 4),
