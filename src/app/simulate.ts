@@ -251,7 +251,10 @@ export function fitForItem(
   stored: ReturnType<typeof storedForm> & { simulatedAt: string },
 ): StateValue<typeof STATE.simulationLatest> {
   const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
-  if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
+  // The full and the lean form both hold every host's full figures: when those alone are over the limit, neither
+  // fits, and measuring them would encode megabytes at 100k VMs for nothing.
+  const hostsFit = size(stored.hosts) <= MAX_STORED_BYTES;
+  if (hostsFit && size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
   const lean = {
     ...stored,
     apps: {},
@@ -261,7 +264,7 @@ export function fitForItem(
     antiAffinity: [],
     storedDetail: 'hosts',
   };
-  if (size(lean) <= MAX_STORED_BYTES) return lean;
+  if (hostsFit && size(lean) <= MAX_STORED_BYTES) return lean;
   const essential = Object.entries(stored.hosts).map(
     ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k] ?? null]))] as const,
   );

@@ -169,6 +169,20 @@ describe('stored simulation size', () => {
     });
   });
 
+  it('keeps every host’s full figures when only the per-VM figures are too large, and all of it when all fits', async () => {
+    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/app/simulate');
+    const { fleetOf } = await import('./helpers');
+    const hosts = Array.from({ length: 20 }, (_, i) => ({ id: `h-${i}`, cluster: 'c', cpu, memoryMiB: 65536 }));
+    const form = storedForm(runSimulation(fleetOf(hosts, []), { steps: 2, trials: 0 }));
+    expect(fitForItem({ ...form, simulatedAt: at(0) }).storedDetail).toBe('full');
+    const vmDowntimeHoursPerYear = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`vm-${i}`, 0.25]));
+    const stored = fitForItem({ ...form, vmDowntimeHoursPerYear, simulatedAt: at(0) });
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_STORED_BYTES);
+    expect(stored.storedDetail).toBe('hosts');
+    expect(stored.hosts).toEqual(form.hosts);
+    expect(stored.vmDowntimeHoursPerYear).toEqual({});
+  });
+
   it('keeps the riskiest hosts and counts the rest when even the essential figures are too large', async () => {
     const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/app/simulate');
     const { fleetOf } = await import('./helpers');
