@@ -345,6 +345,18 @@ export async function replayStored(store: FleetStore, opts: ReplayOptions = {}):
 }
 
 /**
+ * `{ ...stored, ...replayed }`, or the replayed entity itself when it has the stored one's fields in the same order
+ * (the usual case: no event of it has expired), which that spread would only copy. At 100k VMs the copies were
+ * 100,000 long-lived objects for the garbage collector.
+ */
+function withStoredFields<T extends object>(stored: T, replayed: T): T {
+  const a = Object.keys(stored);
+  const b = Object.keys(replayed);
+  if (a.length === b.length && a.every((k, i) => k === b[i])) return replayed;
+  return { ...stored, ...replayed };
+}
+
+/**
  * Events expire (TTL) once a snapshot holds them, so the history alone can miss an entity entirely, or its
  * older fields. The stored fleet is complete: it adds the entities with no event left (they predate the
  * history, so they stood still through the window) and fills the fields the replay lacks; what the replay
@@ -369,12 +381,12 @@ export function withExpiredHistory(
   };
   for (const [id, host] of stored.hosts) {
     const r = fleet.hosts.get(id);
-    if (r) fleet.hosts.set(id, { ...host, ...r });
+    if (r) fleet.hosts.set(id, withStoredFields(host, r));
     else if (!inHistory.has(`host#${id}`)) fleet.hosts.set(id, host);
   }
   for (const [id, vm] of stored.vms) {
     const r = fleet.vms.get(id);
-    if (r) fleet.vms.set(id, { ...vm, ...r });
+    if (r) fleet.vms.set(id, withStoredFields(vm, r));
     else if (!inHistory.has(`vm#${id}`)) fleet.vms.set(id, vm);
     // No surviving event placed it: the host it has now is the one it had all along (static placement).
     if (r && r.hostId === undefined && vm.hostId !== undefined) placement.delete(id);

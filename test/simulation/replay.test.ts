@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
 import { replayHistory } from '../../src/simulation/replay';
-import { replayStored, SIMULATION_LATEST_KEY, simulateStored } from '../../src/app/simulate';
+import { replayStored, SIMULATION_LATEST_KEY, simulateStored, withExpiredHistory } from '../../src/app/simulate';
 import { fixedClock, systemClock } from '../../src/model/ports/clock';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -65,6 +65,20 @@ describe('replay of the stored history', () => {
     expect(b.placementChanges).toBe(2);
     expect([...b.fleet.vms.entries()]).toEqual([...a.fleet.vms.entries()]);
     expect(shuffled.map((e) => e.id)).toEqual(given);
+  });
+
+  it('takes the replayed VM as it is when the stored one has the same fields, and fills in the fields it lacks', () => {
+    const events = history().slice(0, 4);
+    const replay = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
+    const same = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 }).fleet;
+    const stored = { ...same, vms: new Map(same.vms) };
+    const vm2 = stored.vms.get('vm-2')!;
+    stored.vms.set('vm-2', { ...vm2, hostId: 'h1', name: 'from-a-snapshot' });
+    const merged = withExpiredHistory(replay, stored, events).fleet;
+    expect(merged.vms.get('vm-1')).toBe(replay.fleet.vms.get('vm-1'));
+    expect(merged.hosts.get('h1')).toBe(replay.fleet.hosts.get('h1'));
+    expect(merged.vms.get('vm-2')).toEqual({ ...replay.fleet.vms.get('vm-2'), name: 'from-a-snapshot' });
+    expect(merged.vms.get('vm-2')!.hostId).toBe('h2');
   });
 
   it('keeps a VM removed during the window for the steps it ran', () => {
