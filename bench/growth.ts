@@ -15,10 +15,14 @@ import type { FleetEvent } from '../src/model/event';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'hyperaudit.js');
-const sizes = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0);
+const args = process.argv.slice(2);
+const sizes = args.map(Number).filter((n) => n > 0);
+/**
+ * `--only simulate` (names comma-separated) runs only those commands after the ingest every fleet needs, e.g.
+ * `npm run bench -- growth 100000 --only simulate` to time one command at one size without the rest.
+ */
+const onlyAt = args.indexOf('--only');
+const ONLY = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').filter((n) => n !== '')) : undefined;
 const VM_COUNTS = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
 const VMS_PER_HOST = 20;
 const CLUSTER_SIZE = 16;
@@ -116,6 +120,14 @@ const COMMANDS: { name: string; args: (dir: string, file: string) => string[] }[
   { name: 'report', args: (dir) => ['report', '--data-dir', dir, '--out', join(dir, 'report')] },
 ];
 
+if (ONLY) {
+  const unknown = [...ONLY].filter((n) => !COMMANDS.some((c) => c.name === n));
+  if (unknown.length > 0 || ONLY.size === 0)
+    throw new Error(`--only takes command names from: ${COMMANDS.map((c) => c.name).join(', ')}`);
+}
+/** Ingest always runs: the other commands read the store it fills. */
+const selected = COMMANDS.filter((c) => !ONLY || c.name === 'ingest' || ONLY.has(c.name));
+
 const results = new Map<string, Run[]>();
 for (const vms of VM_COUNTS) {
   const dir = mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-`));
@@ -131,7 +143,7 @@ for (const vms of VM_COUNTS) {
     process.stdout.write(
       `${vms.toLocaleString('en-US')} VMs on ${Math.ceil(vms / VMS_PER_HOST).toLocaleString('en-US')} hosts:\n`,
     );
-    for (const c of COMMANDS) {
+    for (const c of selected) {
       const r = run(c.args(store, file));
       results.set(c.name, [...(results.get(c.name) ?? []), r]);
       const cpu = r.cpuS !== undefined ? `, cpu ${r.cpuS.toFixed(1)} s, peak ${r.peakMiB!.toFixed(0)} MiB` : '';

@@ -251,7 +251,10 @@ export function fitForItem(
   stored: ReturnType<typeof storedForm> & { simulatedAt: string },
 ): StateValue<typeof STATE.simulationLatest> {
   const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
-  if (size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
+  // The full and the lean form both hold every host's full figures: when those alone are over the limit, neither
+  // fits, and measuring them would encode megabytes at 100k VMs for nothing.
+  const hostsFit = size(stored.hosts) <= MAX_STORED_BYTES;
+  if (hostsFit && size(stored) <= MAX_STORED_BYTES) return { ...stored, storedDetail: 'full' };
   const lean = {
     ...stored,
     apps: {},
@@ -261,7 +264,7 @@ export function fitForItem(
     antiAffinity: [],
     storedDetail: 'hosts',
   };
-  if (size(lean) <= MAX_STORED_BYTES) return lean;
+  if (hostsFit && size(lean) <= MAX_STORED_BYTES) return lean;
   const essential = Object.entries(stored.hosts).map(
     ([id, h]) => [id, Object.fromEntries(ESSENTIAL_HOST_FIELDS.map((k) => [k, h[k] ?? null]))] as const,
   );
@@ -342,6 +345,18 @@ export async function replayStored(store: FleetStore, opts: ReplayOptions = {}):
 }
 
 /**
+ * `{ ...stored, ...replayed }`, or the replayed entity itself when it has the stored one's fields in the same order
+ * (the usual case: no event of it has expired), which that spread would only copy. At 100k VMs the copies were
+ * 100,000 long-lived objects for the garbage collector.
+ */
+function withStoredFields<T extends object>(stored: T, replayed: T): T {
+  const a = Object.keys(stored);
+  const b = Object.keys(replayed);
+  if (a.length === b.length && a.every((k, i) => k === b[i])) return replayed;
+  return { ...stored, ...replayed };
+}
+
+/**
  * Events expire (TTL) once a snapshot holds them, so the history alone can miss an entity entirely, or its
  * older fields. The stored fleet is complete: it adds the entities with no event left (they predate the
  * history, so they stood still through the window) and fills the fields the replay lacks; what the replay
@@ -354,12 +369,11 @@ export function withExpiredHistory(
 ): { fleet: Fleet; placement: PlacementTimeline } {
   const replayed = replay.fleet;
   const placement = new Map(replay.placement);
-  const inHistory = new Set(
-    history.map((e) => {
-      const s = eventSubject(e);
-      return `${s.kind}#${s.id}`;
-    }),
-  );
+  const inHistory = new Set<string>();
+  for (const e of history) {
+    const s = eventSubject(e);
+    inHistory.add(`${s.kind}#${s.id}`);
+  }
   const fleet: Fleet = {
     hosts: new Map(replayed.hosts),
     vms: new Map(replayed.vms),
@@ -367,12 +381,12 @@ export function withExpiredHistory(
   };
   for (const [id, host] of stored.hosts) {
     const r = fleet.hosts.get(id);
-    if (r) fleet.hosts.set(id, { ...host, ...r });
+    if (r) fleet.hosts.set(id, withStoredFields(host, r));
     else if (!inHistory.has(`host#${id}`)) fleet.hosts.set(id, host);
   }
   for (const [id, vm] of stored.vms) {
     const r = fleet.vms.get(id);
-    if (r) fleet.vms.set(id, { ...vm, ...r });
+    if (r) fleet.vms.set(id, withStoredFields(vm, r));
     else if (!inHistory.has(`vm#${id}`)) fleet.vms.set(id, vm);
     // No surviving event placed it: the host it has now is the one it had all along (static placement).
     if (r && r.hostId === undefined && vm.hostId !== undefined) placement.delete(id);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
 import { replayHistory } from '../../src/simulation/replay';
-import { replayStored, SIMULATION_LATEST_KEY, simulateStored } from '../../src/app/simulate';
+import { replayStored, SIMULATION_LATEST_KEY, simulateStored, withExpiredHistory } from '../../src/app/simulate';
 import { fixedClock, systemClock } from '../../src/model/ports/clock';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -52,6 +52,33 @@ describe('replay of the stored history', () => {
     ]);
     expect(r.placementChanges).toBe(2);
     expect(r.fleet.vms.get('vm-1')!.hostId).toBe('h2');
+  });
+
+  it('replays a history handed over out of event order as it replays the ordered one, leaving the input as given', () => {
+    const ordered = history();
+    const shuffled = [ordered[4]!, ordered[1]!, ordered[6]!, ordered[0]!, ordered[5]!, ordered[3]!, ordered[2]!];
+    const given = shuffled.map((e) => e.id);
+    const window = { steps: 288, stepSeconds: 300, startMs: T0 };
+    const a = replayHistory(ordered, window);
+    const b = replayHistory(shuffled, window);
+    expect(b.placement).toEqual(a.placement);
+    expect(b.placementChanges).toBe(2);
+    expect([...b.fleet.vms.entries()]).toEqual([...a.fleet.vms.entries()]);
+    expect(shuffled.map((e) => e.id)).toEqual(given);
+  });
+
+  it('takes the replayed VM as it is when the stored one has the same fields, and fills in the fields it lacks', () => {
+    const events = history().slice(0, 4);
+    const replay = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
+    const same = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 }).fleet;
+    const stored = { ...same, vms: new Map(same.vms) };
+    const vm2 = stored.vms.get('vm-2')!;
+    stored.vms.set('vm-2', { ...vm2, hostId: 'h1', name: 'from-a-snapshot' });
+    const merged = withExpiredHistory(replay, stored, events).fleet;
+    expect(merged.vms.get('vm-1')).toBe(replay.fleet.vms.get('vm-1'));
+    expect(merged.hosts.get('h1')).toBe(replay.fleet.hosts.get('h1'));
+    expect(merged.vms.get('vm-2')).toEqual({ ...replay.fleet.vms.get('vm-2'), name: 'from-a-snapshot' });
+    expect(merged.vms.get('vm-2')!.hostId).toBe('h2');
   });
 
   it('keeps a VM removed during the window for the steps it ran', () => {
@@ -154,6 +181,20 @@ describe('stored simulation size', () => {
       unavailability: 4 / 8764,
       singleFailureRestartable: 1,
     });
+  });
+
+  it('keeps every host’s full figures when only the per-VM figures are too large, and all of it when all fits', async () => {
+    const { fitForItem, storedForm, runSimulation, MAX_STORED_BYTES } = await import('../../src/app/simulate');
+    const { fleetOf } = await import('./helpers');
+    const hosts = Array.from({ length: 20 }, (_, i) => ({ id: `h-${i}`, cluster: 'c', cpu, memoryMiB: 65536 }));
+    const form = storedForm(runSimulation(fleetOf(hosts, []), { steps: 2, trials: 0 }));
+    expect(fitForItem({ ...form, simulatedAt: at(0) }).storedDetail).toBe('full');
+    const vmDowntimeHoursPerYear = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`vm-${i}`, 0.25]));
+    const stored = fitForItem({ ...form, vmDowntimeHoursPerYear, simulatedAt: at(0) });
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeLessThanOrEqual(MAX_STORED_BYTES);
+    expect(stored.storedDetail).toBe('hosts');
+    expect(stored.hosts).toEqual(form.hosts);
+    expect(stored.vmDowntimeHoursPerYear).toEqual({});
   });
 
   it('keeps the riskiest hosts and counts the rest when even the essential figures are too large', async () => {
