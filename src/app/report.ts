@@ -132,6 +132,15 @@ export async function collectReportData(
   return { data, findings, fleet, summary, compliance };
 }
 
+/**
+ * The order of findings.csv and the audit formats: the page's (status, severity, rule, resource), then fingerprint,
+ * so two findings alike in all four (another profile's, a resolved and an unverified one) never keep the order the
+ * store's partitions happened to answer in: the same store gives the same files.
+ */
+function inReportOrder(a: Finding, b: Finding): number {
+  return compareFindings(a, b) || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0);
+}
+
 export interface RenderedReport {
   files: ArtifactFile[];
   data: ReportData;
@@ -156,7 +165,7 @@ export async function renderReport(
 ): Promise<RenderedReport> {
   const maxForFormats = options.auditFormatsMaxFindings ?? Number.POSITIVE_INFINITY;
   const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now, options.fleet);
-  const sorted = [...findings].sort(compareFindings);
+  const sorted = [...findings].sort(inReportOrder);
   const contents = new Map<string, ArtifactFile['body']>([
     ['report.html', renderReportHtml(data)],
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
@@ -175,7 +184,7 @@ export async function renderReport(
   for (const format of current > maxForFormats ? [] : formats) {
     if (contents.has(format.fileName)) continue;
     try {
-      contents.set(format.fileName, format.render(findings, fleet, data.generatedAt, compliance, data.audit));
+      contents.set(format.fileName, format.render(sorted, fleet, data.generatedAt, compliance, data.audit));
     } catch (err) {
       warnings.push(`${format.fileName} not written: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -9,6 +9,7 @@ import { runNotify } from '../../src/app/notify';
 import { auditReportFormats } from '../../src/report/html/audit-formats';
 import type { ReportData } from '../../src/report/html/report-data';
 import type { RunSummary } from '../../src/report/html/report-meta';
+import type { Finding } from '../../src/model/finding';
 import { reportStore } from './report-fixture';
 
 const dirs: string[] = [];
@@ -60,6 +61,28 @@ describe('generateReport', () => {
     expect(junit).not.toContain('<img');
     for (const name of ['findings.ocsf.json', 'findings.asff.json'])
       expect(() => JSON.parse(readFileSync(join(out.dir, name), 'utf8'))).not.toThrow();
+  });
+
+  it('writes the same audit-format files whatever order the store lists the findings in', async () => {
+    const now = new Date('2026-11-02T03:04:05.678Z');
+    const files = async (order: (findings: Finding[]) => Finding[]) => {
+      const store = await reportStore();
+      const listFindings = store.listFindings.bind(store);
+      store.listFindings = async () => order(await listFindings());
+      const out = await generateReport(store, { outDir: await tempDir(), now, formats: auditReportFormats() });
+      const names = [
+        'findings.sarif',
+        'findings.junit.xml',
+        'findings.ocsf.json',
+        'findings.asff.json',
+        'findings.csv',
+      ];
+      return Promise.all(names.map((name) => readFile(join(out.dir, name), 'utf8')));
+    };
+    const asListed = await files((findings) => findings);
+    const reversed = await files((findings) => [...findings].reverse());
+    expect(asListed[0]).toContain('"results"');
+    expect(reversed).toEqual(asListed);
   });
 
   it('still writes the report when an extra format fails, and says which', async () => {

@@ -15,6 +15,7 @@ import type { FleetStore } from '../../store/types';
 import type { Fleet } from '../../model/fleet';
 import { PARAMS_OPTION_HELP, readParamsFile, type ParamOverrides } from '../params-option';
 import { commandProgress } from '../command-progress';
+import { withFindingsReadAhead } from '../findings-read-ahead';
 
 interface ReportCliOptions extends StoreCliOptions {
   out?: string;
@@ -29,12 +30,21 @@ interface ReportCliOptions extends StoreCliOptions {
 async function auditForReport(
   store: FleetStore,
   params: { file: string; overrides: ParamOverrides } | undefined,
-): Promise<{ audited?: string; fleet: Fleet }> {
+): Promise<{ audited?: string; fleet: Fleet; store: FleetStore; profile: Profile }> {
   if (params === undefined) {
+    // Read with the fleet; used only when the stored audit is current (an audit run now rewrites the findings).
+    const findingsAhead = store.listFindings();
+    findingsAhead.catch(() => undefined);
     const current = await ensureCurrentAudit(store);
+    const profile = current.stamp.profile as Profile;
     return current.auditedBecause === undefined
-      ? { fleet: current.fleet }
-      : { audited: `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`, fleet: current.fleet };
+      ? { fleet: current.fleet, store: withFindingsReadAhead(store, findingsAhead), profile }
+      : {
+          audited: `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`,
+          fleet: current.fleet,
+          store,
+          profile,
+        };
   }
   const [latest, fleet] = await Promise.all([readState(store, STATE.auditLatest), store.loadFleet()]);
   const profile = (latest?.profile ?? 'scg') as Profile;
@@ -46,7 +56,7 @@ async function auditForReport(
     throw err;
   }
   await runAudit(store, { rules, profile, full: true, fleet });
-  return { audited: `audited now with --params ${params.file} (profile ${profile})`, fleet };
+  return { audited: `audited now with --params ${params.file} (profile ${profile})`, fleet, store, profile };
 }
 
 export function register(program: Command, run: CommandRunner): void {
@@ -71,19 +81,18 @@ export function register(program: Command, run: CommandRunner): void {
       const progress = commandProgress();
       const now = new Date();
       const reports = join(opts.dataDir, 'reports');
-      const output = await withStore(opts, async (store) => {
+      const output = await withStore(opts, async (opened) => {
         progress.start('audit');
-        const { audited, fleet } = await auditForReport(store, params);
+        const { audited, fleet, store, profile } = await auditForReport(opened, params);
         progress.finish(audited === undefined ? 'stored audit is current' : 'audited now');
         if (audited !== undefined) process.stderr.write(`hyperaudit: ${audited}\n`);
-        // SARIF/JUnit describe the rules of the profile the last audit used.
-        const profile = (await readState(store, STATE.auditLatest))?.profile as Profile | undefined;
+        // SARIF/JUnit describe the rules of the profile the audit shown used (the stored one, or the one run now).
         progress.start('report');
         const written = await generateReport(store, {
           outDir: opts.out ?? join(reports, reportTimestamp(now)),
           ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
           ...(opts.url !== undefined && { publicUrl: opts.url }),
-          formats: auditReportFormats(profile !== undefined ? { profile } : {}),
+          formats: auditReportFormats({ profile }),
           now,
           fleet,
         });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 /** `value` as JSON.stringify(…, null, 2) prints it nested `depth` levels deep. */
 export function nestedJson(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
 /**

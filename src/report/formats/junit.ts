@@ -9,7 +9,13 @@ import {
   type RuleCompliance,
 } from '../../engine/compliance';
 
+/** Nothing to drop or escape: no markup character, no control character, no surrogate (paired or not). */
+const XML_PLAIN = /^[\t\n\r\u0020\u0021\u0023-\u0025\u0028-\u003B\u003D\u003F-\uD7FF\uE000-\uFFFD]*$/;
+
 export function xmlEscape(s: string): string {
+  // Most names, titles and evidence need nothing: one test instead of six replacements (JUnit escapes ~300,000
+  // strings on the sample fleet).
+  if (XML_PLAIN.test(s)) return s;
   // Characters XML 1.0 forbids even escaped are dropped.
   return s
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')

@@ -10,14 +10,15 @@ export function folderArtifactStore(): ArtifactStore {
     async put(prefix, files: readonly ArtifactFile[]) {
       const dir = resolve(prefix);
       await mkdir(dir, { recursive: true });
-      const written: string[] = [];
-      for (const file of files) {
-        const path = join(dir, checkArtifactName(file.name));
-        // A body in pieces is written as it is produced, never joined into one string.
-        await writeFile(path, typeof file.body === 'string' ? file.body : Readable.from(file.body), 'utf8');
-        written.push(path);
-      }
-      return written;
+      const paths = files.map((file) => join(dir, checkArtifactName(file.name)));
+      // All at once: while one file waits on the disk the next one's pieces are rendered. A body in pieces is
+      // written as it is produced, never joined into one string.
+      await Promise.all(
+        files.map((file, i) =>
+          writeFile(paths[i]!, typeof file.body === 'string' ? file.body : Readable.from(file.body), 'utf8'),
+        ),
+      );
+      return paths;
     },
     locate: (path) => pathToFileURL(path).href,
   };
