@@ -79,7 +79,7 @@ export async function withStoreAfter<P, T>(
     const { openDynamoStore } = await storeModule;
     const endpoint = server?.endpoint ?? opts.endpoint;
     const store = await openDynamoStore(
-      { ...(endpoint !== undefined && { endpoint }), tableName: opts.table },
+      { ...(endpoint !== undefined && { endpoint }), tableName: opts.table, unsigned: server !== undefined },
       { maxEventAheadMs: futurePolicyFrom(opts.maxClockSkew).maxAheadSeconds * 1000 },
     );
     try {
