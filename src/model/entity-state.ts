@@ -565,7 +565,7 @@ const CASELESS_PREFIX = `${CASELESS_MAP}/`;
 
 /**
  * The setting paths that another spelling of the same setting outwrote, or undefined when no setting has two
- * spellings (nearly always: then nothing is built per setting beyond its lower-cased key).
+ * spellings (nearly always: then `toPlain` checks nothing per setting).
  */
 function shadowedSpellings(state: EntityState, paths: readonly string[]): Set<string> | undefined {
   const best = new Map<string, string>();
