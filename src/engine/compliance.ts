@@ -115,6 +115,27 @@ function evaluatedSetIndex(sets: string[][]): (ids: readonly string[]) => number
   };
 }
 
+/**
+ * Which of a rule's evaluated ids rest on unreported facts (1), or undefined when none does. The evaluation lists them
+ * in the order of the evaluated ids (the sharded audit sorts both), so one walk finds them without a set of the
+ * fleet's ids per rule (a million insertions per audit at 60,000 VMs); a list in another order falls back to one.
+ */
+function unverifiedMarks(ids: readonly string[], unverified: readonly string[] | undefined): Uint8Array | undefined {
+  if (unverified === undefined || unverified.length === 0) return undefined;
+  const marks = new Uint8Array(ids.length);
+  let u = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (u < unverified.length && ids[i] === unverified[u]) {
+      marks[i] = 1;
+      u++;
+    } else if (u > 0 && ids[i] === unverified[u - 1]) marks[i] = 1; // a repeated id of a sorted list
+  }
+  if (u === unverified.length) return marks;
+  const set = new Set(unverified);
+  for (let i = 0; i < ids.length; i++) marks[i] = set.has(ids[i]!) ? 1 : 0;
+  return marks;
+}
+
 export interface ComplianceInput {
   at: string;
   profile: string;
@@ -146,7 +167,7 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
     const cov = coverage.get(rule.id);
     const ids = cov?.resourceIds ?? [];
     const set = setIndex(ids);
-    const unknown = new Set(cov?.unverifiedIds ?? []);
+    const unknown = unverifiedMarks(ids, cov?.unverifiedIds);
     const entry: RuleCompliance = {
       ruleId: rule.id,
       title: rule.title,
@@ -160,7 +181,8 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
       waivedIds: [],
     };
     const ruleFindings = byRule.get(key(rule.id, rule.resourceType));
-    for (const id of ids) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       const f = ruleFindings?.get(id);
       if (f?.status === 'open') {
         entry.fail++;
@@ -168,7 +190,7 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
       } else if (f?.status === 'waived') {
         entry.waived++;
         entry.waivedIds.push(id);
-      } else if (f?.status === 'unverified' || unknown.has(id)) {
+      } else if (f?.status === 'unverified' || unknown?.[i] === 1) {
         entry.unverified++;
         entry.unverifiedIds.push(id);
       } else entry.pass++;

@@ -54,7 +54,7 @@ function applyWaiver(f: Finding, waivers: WaiverMatcher, now: string): boolean {
  * What a reader of a stored finding sees, apart from when it was last seen: a hit whose view is unchanged is
  * not written again (every audit used to rewrite every current finding, a paid write each on AWS).
  */
-function sameView(a: Finding, b: Finding): boolean {
+function sameView(a: Finding, b: Finding, same: SameJsonMemo): boolean {
   return (
     a.status === b.status &&
     a.severity === b.severity &&
@@ -68,10 +68,28 @@ function sameView(a: Finding, b: Finding): boolean {
     a.datacenter === b.datacenter &&
     a.resolvedAt === b.resolvedAt &&
     sameWaiver(a.waiver, b.waiver) &&
-    sameJson(a.verify, b.verify) &&
-    sameJson(a.controls, b.controls) &&
-    sameJson(a.evidence, b.evidence)
+    same(a.verify, b.verify) &&
+    same(a.controls, b.controls) &&
+    same(a.evidence, b.evidence)
   );
+}
+
+type SameJsonMemo = (a: unknown, b: unknown) => boolean;
+
+/**
+ * `sameJson` that remembers which pairs of objects it found alike. A page's members share one decoded copy of the
+ * rule's controls and of each repeated evidence value, and every hit of a rule carries the rule's own controls, so
+ * most comparisons of one audit are the same few pairs again (the findings are not mutated while it runs).
+ */
+function sameJsonMemo(): SameJsonMemo {
+  const alike = new WeakMap<object, object>();
+  return (a, b) => {
+    if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return sameJson(a, b);
+    if (alike.get(a) === b) return true;
+    if (!sameJson(a, b)) return false;
+    alike.set(a, b);
+    return true;
+  };
 }
 
 /**
@@ -96,13 +114,20 @@ export function lastSeenOf(f: Finding, lastFullAuditAt: string | undefined): str
 export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
   const { now, waivers } = input;
   const profile = input.profile ?? DEFAULT_PROFILE;
-  const own = input.previous.filter((f) => profileOf(f) === profile);
-  const previous = new Map(own.map((f) => [f.fingerprint, f]));
+  const own: Finding[] = [];
+  const previous = new Map<string, Finding>();
+  for (const f of input.previous)
+    if (profileOf(f) === profile) {
+      own.push(f);
+      previous.set(f.fingerprint, f);
+    }
   const findings: Finding[] = [];
   const changed: Finding[] = [];
   const hit = new Set<string>();
+  const same = sameJsonMemo();
   for (const h of input.hits) {
     const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId, profile);
+    const before = previous.get(fp);
     const r = h.rule;
     const finding: Finding = {
       fingerprint: fp,
@@ -118,7 +143,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
       rationale: r.rationale,
       remediation: r.remediation,
       status: 'open',
-      firstSeen: previous.get(fp)?.firstSeen ?? now,
+      firstSeen: before?.firstSeen ?? now,
       lastSeen: now,
     };
     if (h.resourceName !== undefined) finding.resourceName = h.resourceName;
@@ -129,8 +154,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     applyWaiver(finding, waivers, now);
     hit.add(fp);
     findings.push(finding);
-    const before = previous.get(fp);
-    if (before === undefined || !sameView(before, finding)) changed.push(finding);
+    if (before === undefined || !sameView(before, finding, same)) changed.push(finding);
   }
   for (const prev of own) {
     if (hit.has(prev.fingerprint) || !input.ruleIds.has(prev.ruleId)) continue;

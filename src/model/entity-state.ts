@@ -528,22 +528,29 @@ export function toPlainLive(state: EntityState): Record<string, unknown> | undef
 export function toPlain(state: EntityState): Record<string, unknown> {
   const out: Record<string, unknown> = { id: state.id };
   const removed = effectiveRemoval(state);
-  const spelling = newestSpellings(state);
-  for (const path of Object.keys(state.fields).sort()) {
+  const paths = Object.keys(state.fields);
+  // Spellings compete in the fields' own order (on equal stamps the first written wins), so before sorting.
+  const shadowed = shadowedSpellings(state, paths);
+  paths.sort();
+  // The map a run of sorted `key/...` paths writes into: paths of one map field are adjacent once sorted.
+  let mapKey = '';
+  let map: Record<string, unknown> | undefined;
+  for (const path of paths) {
     const { v, s } = state.fields[path]!;
     if (v === undefined || v === null) continue;
     if (removed && newer(s, removed)) continue;
     const slash = path.indexOf('/');
     if (slash < 0) {
       out[path] = v;
-    } else {
-      const key = path.slice(0, slash);
-      const sub = path.slice(slash + 1);
-      if (key === CASELESS_MAP && spelling.get(sub.toLowerCase()) !== path) continue;
-      out[key] ??= Object.create(null);
-      const map = out[key] as Record<string, unknown>;
-      map[sub] = v;
+      continue;
     }
+    if (shadowed?.has(path)) continue;
+    if (map === undefined || path.length <= mapKey.length || !path.startsWith(mapKey) || path[mapKey.length] !== '/') {
+      mapKey = path.slice(0, slash);
+      out[mapKey] ??= Object.create(null);
+      map = out[mapKey] as Record<string, unknown>;
+    }
+    map[path.slice(slash + 1)] = v;
   }
   return out;
 }
@@ -554,17 +561,29 @@ export function toPlain(state: EntityState): Record<string, unknown> {
  * item 3). Decided when read, so the fold stays order-independent and states stored before still read right.
  */
 const CASELESS_MAP = 'settings';
+const CASELESS_PREFIX = `${CASELESS_MAP}/`;
 
-function newestSpellings(state: EntityState): Map<string, string> {
+/**
+ * The setting paths that another spelling of the same setting outwrote, or undefined when no setting has two
+ * spellings (nearly always: then `toPlain` checks nothing per setting).
+ */
+function shadowedSpellings(state: EntityState, paths: readonly string[]): Set<string> | undefined {
   const best = new Map<string, string>();
-  const prefix = `${CASELESS_MAP}/`;
-  for (const [path, field] of Object.entries(state.fields)) {
-    if (!path.startsWith(prefix)) continue;
-    const folded = path.slice(prefix.length).toLowerCase();
+  let shadowed: Set<string> | undefined;
+  for (const path of paths) {
+    if (!path.startsWith(CASELESS_PREFIX)) continue;
+    const folded = path.slice(CASELESS_PREFIX.length).toLowerCase();
     const current = best.get(folded);
-    if (current === undefined || newer(state.fields[current]!.s, field.s)) best.set(folded, path);
+    if (current === undefined) best.set(folded, path);
+    else {
+      shadowed ??= new Set();
+      if (newer(state.fields[current]!.s, state.fields[path]!.s)) {
+        shadowed.add(current);
+        best.set(folded, path);
+      } else shadowed.add(path);
+    }
   }
-  return best;
+  return shadowed;
 }
 
 /** Folds any number of events (any order, duplicates allowed) into per-entity states. */

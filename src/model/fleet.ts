@@ -90,7 +90,10 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
     if (state.kind === 'host') fleet.hosts.set(state.id, plain as unknown as HostView);
     else if (state.kind === 'perimeter') fleet.perimeters.set(state.id, plain as unknown as Perimeter);
     else {
-      const vm: VmView = { ...(plain as unknown as Vm), movements: resolveMovementSources(state) };
+      // `plain` is this state's own fresh object: extended in place, not spread into a copy (one object per VM less
+      // to build and collect, and the same keys in the same order).
+      plain.movements = resolveMovementSources(state);
+      const vm = plain as unknown as VmView;
       const spell = poweredOffSpell(state);
       if (spell.since !== undefined) vm.poweredOffSince = spell.since;
       if (spell.lastRunning !== undefined) vm.lastSeenRunning = spell.lastRunning;

@@ -74,6 +74,24 @@ function record(at = '2026-11-05T00:00:00.000Z') {
 }
 
 describe('compliance view', () => {
+  it('finds the unverified ids whatever their order against the evaluated ids, repeated ids included', () => {
+    const build = (resourceIds: string[], unverifiedIds: string[]) =>
+      buildCompliance({
+        at: '2026-11-05T00:00:00.000Z',
+        profile: 'scg',
+        rules: [rule('r.c', [scg])],
+        coverage: [{ ruleId: 'r.c', resourceIds, unverifiedIds }],
+        findings: [],
+        resources: { host: 6, vm: 0, cluster: 0, perimeter: 0 },
+      }).rules[0]!;
+    const inOrder = build(['h1', 'h2', 'h3', 'h4'], ['h2', 'h4']);
+    expect(inOrder).toMatchObject({ pass: 2, unverified: 2, unverifiedIds: ['h2', 'h4'] });
+    // Another order than the evaluated ids' (not how the evaluation builds them) still finds each one.
+    expect(build(['h1', 'h2', 'h3', 'h4'], ['h4', 'h2'])).toEqual(inOrder);
+    // A sorted merge of shards may repeat an id: every copy counts, as with a set.
+    expect(build(['h1', 'h2', 'h2', 'h3'], ['h2'])).toMatchObject({ unverified: 2, unverifiedIds: ['h2', 'h2'] });
+  });
+
   it('gives each rule × evaluated resource one outcome and counts the rest of its type as not applicable', () => {
     const r = record();
     const a = r.rules.find((x) => x.ruleId === 'r.a')!;

@@ -117,6 +117,24 @@ describe('computeLifecycle', () => {
     expect(step(first, [hit('esx-1')], T2, [waiver]).changed).toEqual([expect.objectContaining({ status: 'waived' })]);
   });
 
+  it('writes the one finding whose evidence changed when stored findings share evidence and controls objects', () => {
+    // As decoded from a page: members share the page's copy of the rule's controls and of repeated evidence.
+    const evidence = { 'serviceRunning:TSM-SSH': true };
+    const controls = [{ framework: 'vsphere-8-scg', id: 'esxi-8.deactivate-ssh' }];
+    const stored = step([], [hit('esx-1'), hit('esx-2'), hit('esx-3')], T1).findings.map((f) => ({
+      ...f,
+      evidence,
+      controls,
+    }));
+    const same = { 'serviceRunning:TSM-SSH': true };
+    const { changed } = step(
+      stored,
+      [hit('esx-1', SSH, same), hit('esx-2', SSH, same), hit('esx-3', SSH, { 'serviceRunning:TSM-SSH': 'yes' })],
+      T2,
+    );
+    expect(changed.map((f) => f.resourceId)).toEqual(['esx-3']);
+  });
+
   it('dates an unchanged stored finding by the last full audit that saw it', () => {
     const [stored] = step([], [hit('esx-1')], T1).findings;
     expect(lastSeenOf(stored!, T3)).toBe(T3);
