@@ -10,6 +10,7 @@ import type { Severity } from '../model/finding';
 import type { IngestReport } from '../app/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
 import { systemClock, type Clock } from '../model/ports/clock';
+import { folderArtifactStore } from '../store/artifacts/folder-artifact-store';
 import { runAudit } from '../app/audit';
 import { generateReport } from '../app/report';
 import type { FleetStore } from '../store/types';
@@ -77,7 +78,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   const recover = async () => {
     const { keys, subjects } = await listPending(options.store);
     if (keys.length > 0) {
-      const audit = await runAudit(options.store, { rules: options.rules, scope: subjects });
+      const audit = await runAudit({ store: options.store, clock }, { rules: options.rules, scope: subjects });
       await clearPending(options.store, keys);
       reportStale = true;
       options.log?.(
@@ -194,7 +195,10 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
 
   const latestReport = async (): Promise<string | undefined> => {
     if (reportStale || reportHtml === undefined) {
-      const out = await generateReport(options.store, { outDir: options.reportDir });
+      const out = await generateReport(
+        { store: options.store, clock, artifacts: folderArtifactStore() },
+        { outDir: options.reportDir },
+      );
       reportHtml = await readFile(join(out.dir, 'report.html'), 'utf8');
       reportStale = false;
     }

@@ -10,8 +10,9 @@ import { ensureCurrentAudit } from '../../app/current-audit';
 import { stampLine } from '../../app/audit-stamp';
 import type { Profile } from '../../engine/types';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
-import { runAudit } from '../../app/audit';
-import type { FleetStore } from '../../store/types';
+import { type AuditPorts, runAudit } from '../../app/audit';
+import { fixedClock, systemClock } from '../../model/ports/clock';
+import { folderArtifactStore } from '../../store/artifacts/folder-artifact-store';
 import type { Fleet } from '../../model/fleet';
 import { PARAMS_OPTION_HELP, readParamsFile, type ParamOverrides } from '../params-option';
 import { commandProgress } from '../command-progress';
@@ -27,11 +28,12 @@ interface ReportCliOptions extends StoreCliOptions {
  * (under the stored audit's profile and waivers); without it, the stored audit is used when it is current.
  */
 async function auditForReport(
-  store: FleetStore,
+  ports: AuditPorts,
   params: { file: string; overrides: ParamOverrides } | undefined,
 ): Promise<{ audited?: string; fleet: Fleet }> {
+  const { store } = ports;
   if (params === undefined) {
-    const current = await ensureCurrentAudit(store);
+    const current = await ensureCurrentAudit(ports);
     return current.auditedBecause === undefined
       ? { fleet: current.fleet }
       : { audited: `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`, fleet: current.fleet };
@@ -45,7 +47,7 @@ async function auditForReport(
     if (err instanceof RuleLoadError) throw new InputError(err.message);
     throw err;
   }
-  await runAudit(store, { rules, profile, full: true, fleet });
+  await runAudit(ports, { rules, profile, full: true, fleet });
   return { audited: `audited now with --params ${params.file} (profile ${profile})`, fleet };
 }
 
@@ -69,24 +71,27 @@ export function register(program: Command, run: CommandRunner): void {
       const params =
         opts.params !== undefined ? { file: opts.params, overrides: readParamsFile(opts.params) } : undefined;
       const progress = commandProgress();
-      const now = new Date();
+      // One time for the run: the report folder's name and what the report stamps.
+      const clock = fixedClock(systemClock.now());
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (store) => {
         progress.start('audit');
-        const { audited, fleet } = await auditForReport(store, params);
+        const { audited, fleet } = await auditForReport({ store, clock }, params);
         progress.finish(audited === undefined ? 'stored audit is current' : 'audited now');
         if (audited !== undefined) process.stderr.write(`hyperaudit: ${audited}\n`);
         // SARIF/JUnit describe the rules of the profile the last audit used.
         const profile = (await readState(store, STATE.auditLatest))?.profile as Profile | undefined;
         progress.start('report');
-        const written = await generateReport(store, {
-          outDir: opts.out ?? join(reports, reportTimestamp(now)),
-          ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
-          ...(opts.url !== undefined && { publicUrl: opts.url }),
-          formats: auditReportFormats(profile !== undefined ? { profile } : {}),
-          now,
-          fleet,
-        });
+        const written = await generateReport(
+          { store, clock, artifacts: folderArtifactStore() },
+          {
+            outDir: opts.out ?? join(reports, reportTimestamp(clock.now())),
+            ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
+            ...(opts.url !== undefined && { publicUrl: opts.url }),
+            formats: auditReportFormats(profile !== undefined ? { profile } : {}),
+            fleet,
+          },
+        );
         progress.finish(`${written.files.length} files`);
         return written;
       });
