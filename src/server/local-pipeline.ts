@@ -10,6 +10,7 @@ import type { Severity } from '../model/finding';
 import type { IngestReport } from '../app/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
 import { systemClock, type Clock } from '../model/ports/clock';
+import { quietLogger } from '../model/ports/logger';
 import { folderArtifactStore } from '../store/artifacts/folder-artifact-store';
 import { runAudit } from '../app/audit';
 import { generateReport } from '../app/report';
@@ -133,7 +134,15 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       const handlerResult = await processPartialResponse(
         sqsEvent([record]),
         async (r: SQSRecord) => {
-          reports.push(await ingestMessage(r, recording, options.future));
+          reports.push(
+            await ingestMessage(r, {
+              store: recording,
+              clock: options.future?.clock ?? clock,
+              // The response carries the rejected records; the terminal gets one line per request.
+              logger: quietLogger,
+              ...(options.future && { maxAheadSeconds: options.future.maxAheadSeconds }),
+            }),
+          );
         },
         processor,
         { context: localContext('hyperaudit-ingest') },
