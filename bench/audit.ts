@@ -6,6 +6,7 @@
  * and the naive loop with every rule in one Engine. Then the same fleet ingested into a local dynalite and audited
  * twice through the store, printing the split (read, evaluate, lifecycle, write); `BENCH_AUDIT_STORED=0` skips it.
  */
+import { systemClock } from '../src/model/ports/clock';
 import { CompiledRules } from '../src/engine/compile';
 import { indexFleet, contextsOf, type ResourceContext } from '../src/engine/fleet-index';
 import { computeLifecycle } from '../src/engine/lifecycle';
@@ -131,7 +132,7 @@ if (process.env.BENCH_AUDIT_STORED !== '0') {
       const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
       const t = performance.now();
       const cpu = process.cpuUsage();
-      await runAudit(store, { rules, full: true, timings });
+      await runAudit({ store, clock: systemClock }, { rules, full: true, timings });
       const total = performance.now() - t;
       const cpuS = cpuSeconds(process.cpuUsage(cpu));
       const serverCpuS = server.pid === undefined ? undefined : processCpuSeconds(server.pid);

@@ -26,20 +26,9 @@ export const handler = instrumented(async (event: unknown): Promise<AuditStepOut
   if (typeof event === 'object' && event !== null && 'clusterId' in event) {
     const input = parseStepInput(PrepareShardInput, event, 'prepare-shard');
     logger.appendKeys({ runId: input.runId, clusterId: input.clusterId });
-    const out = await prepareShard(input, deps);
-    logger.info('shard prepared', { ...out });
-    return out;
+    return prepareShard(input, deps);
   }
   const input = parseStepInput(RunInput, event, 'audit');
   logger.appendKeys({ runId: input.runId, trigger: input.trigger });
-  const out = await auditStep(input, deps);
-  logger.info('shards listed', {
-    reads: out.reads,
-    shards: out.shards,
-    clusters: out.clusters,
-    hosts: out.hosts,
-    vms: out.vms,
-    compaction: out.compaction,
-  });
-  return out;
+  return auditStep(input, deps);
 });

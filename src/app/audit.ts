@@ -9,6 +9,8 @@ import type { Waiver } from '../engine/waivers';
 import { STATE, writeState } from '../store/state-keys';
 import { readAuditBaseline, recordAudit } from './record-audit';
 import { readSimulationFigures } from './simulation-state';
+import { isoNow } from '../model/ports/clock';
+import type { Ports } from './ports';
 
 export { type AuditRunRecord, auditStampOf } from './record-audit';
 
@@ -24,7 +26,6 @@ export interface AuditOptions {
   /** Entities changed since the last audit (from putEvents / ingest); without it the audit is full. */
   scope?: PutEventsResult['subjects'];
   full?: boolean;
-  now?: string;
   /** Filled with the wall time of each phase (for bench/audit's split). */
   timings?: AuditTimings;
 }
@@ -92,10 +93,14 @@ export async function storeWaivers(store: FleetStore, waivers: readonly Waiver[]
   await writeState(store, STATE.auditWaivers, [...waivers]);
 }
 
+/** `clock` stamps the audit: when findings were seen, opened or resolved. */
+export type AuditPorts = Ports<'store' | 'clock'>;
+
 /** Audits the stored fleet, updates stored findings (lifecycle, waivers) and returns the result. */
-export async function runAudit(store: FleetStore, opts: AuditOptions = {}): Promise<AuditResult> {
+export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Promise<AuditResult> {
+  const { store } = ports;
   const profile = opts.profile ?? 'scg';
-  const now = opts.now ?? new Date().toISOString();
+  const now = isoNow(ports.clock);
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
   let mark = performance.now();
   const lap = (): number => {

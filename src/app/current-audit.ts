@@ -1,8 +1,7 @@
 import type { Profile } from '../engine/types';
 import type { Fleet } from '../model/fleet';
-import type { FleetStore } from '../store/types';
 import { readState, STATE } from '../store/state-keys';
-import { auditStampOf, runAudit } from './audit';
+import { type AuditPorts, auditStampOf, runAudit } from './audit';
 import { fleetMark, sameMark, type AuditStamp } from './audit-stamp';
 
 export interface CurrentAudit {
@@ -19,10 +18,8 @@ export interface CurrentAudit {
  * one (other entity counts or a newer event), a full audit runs first, under the stored audit's profile
  * (default `scg`) and the waivers it stored.
  */
-export async function ensureCurrentAudit(
-  store: FleetStore,
-  opts: { rulesDir?: string; now?: string } = {},
-): Promise<CurrentAudit> {
+export async function ensureCurrentAudit(ports: AuditPorts, opts: { rulesDir?: string } = {}): Promise<CurrentAudit> {
+  const { store } = ports;
   const [record, fleet] = await Promise.all([readState(store, STATE.auditLatest), store.loadFleet()]);
   if (record !== undefined && sameMark(record.fleet, fleetMark(fleet))) return { stamp: auditStampOf(record), fleet };
   const because =
@@ -31,12 +28,11 @@ export async function ensureCurrentAudit(
       : record.fleet === undefined
         ? 'the stored audit predates fleet marks'
         : 'the fleet changed since the last audit';
-  const { stamp } = await runAudit(store, {
+  const { stamp } = await runAudit(ports, {
     profile: (record?.profile ?? 'scg') as Profile,
     full: true,
     fleet,
     ...(opts.rulesDir !== undefined && { rulesDir: opts.rulesDir }),
-    ...(opts.now !== undefined && { now: opts.now }),
   });
   if (stamp === undefined) throw new Error('the audit ran but stored no run record');
   return { stamp, auditedBecause: because, fleet };

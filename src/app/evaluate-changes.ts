@@ -46,7 +46,7 @@ export async function evaluateChanges(
       };
     fullReadReason = indexed.fullRead;
   }
-  const audit = await runAudit(deps.store, { rules: deps.rules, scope: subjects, now });
+  const audit = await runAudit(deps, { rules: deps.rules, scope: subjects });
   return {
     subjects: subjects.length,
     mode: audit.mode,

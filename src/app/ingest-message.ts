@@ -1,7 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { ingestOutcomes, type IngestReport } from './ingest';
-import type { FuturePolicy } from '../sources/clock-skew';
+import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 import type { Clock } from '../model/ports/clock';
+import type { Ports } from './ports';
 import type { FleetStore } from '../store/types';
 import { outcomesOfMessage } from '../sources/decode-message';
 import { loadVcenterScopes } from '../sources/vsphere/checkpoint';
@@ -9,21 +10,44 @@ import { loadVcenterScopes } from '../sources/vsphere/checkpoint';
 /** instanceUuid by vCenter CloudEvent source, as the vSphere collections recorded it. */
 export type VcenterScopeLookup = () => Promise<Readonly<Record<string, string>>>;
 
+/** `clock` and `maxAheadSeconds` (default 15 min) bound how far ahead an event's time may be. */
+export interface IngestMessagePorts extends Ports<'store' | 'clock' | 'logger'> {
+  maxAheadSeconds?: number;
+  /** Default: read the collected vCenters from the store for this message. */
+  vcenterScopes?: VcenterScopeLookup;
+}
+
+/** Rejected records logged one by one per message; past this, one summary line by reason. */
+const LOGGED_REJECTIONS = 20;
+
 /**
  * Stores the events of one queued message. Bad records come back in the report (they are the sender's to
- * fix, a retry cannot help); a store failure throws, so the message is retried and, failing that, parked
- * in the dead-letter queue. Re-delivery is harmless: events are idempotent on their id. VEBA events of a
- * vCenter that `collect vsphere` has read get their MoRefs scoped by its instanceUuid, as the collection's do,
- * so both name the same VMs and hosts.
+ * fix, a retry cannot help) and are logged with where they came from (message, line, field); a store failure
+ * throws, so the message is retried and, failing that, parked in the dead-letter queue. Re-delivery is harmless:
+ * events are idempotent on their id. VEBA events of a vCenter that `collect vsphere` has read get their MoRefs
+ * scoped by its instanceUuid, as the collection's do, so both name the same VMs and hosts.
  */
-export async function ingestMessage(
-  record: SQSRecord,
-  store: FleetStore,
-  future?: FuturePolicy,
-  vcenterScopes: VcenterScopeLookup = () => loadVcenterScopes(store),
-): Promise<IngestReport> {
+export async function ingestMessage(record: SQSRecord, ports: IngestMessagePorts): Promise<IngestReport> {
+  const { store, logger } = ports;
+  const vcenterScopes = ports.vcenterScopes ?? (() => loadVcenterScopes(store));
   const outcomes = outcomesOfMessage(record, { vcenterScopes: await vcenterScopes() });
-  return ingestOutcomes(store, outcomes, future ? { future } : {});
+  const future = { clock: ports.clock, maxAheadSeconds: ports.maxAheadSeconds ?? DEFAULT_MAX_AHEAD_SECONDS };
+  const report = await ingestOutcomes(store, outcomes, { future });
+  for (const r of report.rejected.slice(0, LOGGED_REJECTIONS)) logger.warn('record rejected', { ...r });
+  if (report.rejectedCount > LOGGED_REJECTIONS)
+    logger.warn('more records rejected', {
+      messageId: record.messageId,
+      count: report.rejectedCount - LOGGED_REJECTIONS,
+      byReason: report.rejectedByReason,
+    });
+  logger.info('message ingested', {
+    messageId: record.messageId,
+    accepted: report.accepted,
+    duplicates: report.duplicates,
+    ignored: report.ignoredCount,
+    rejected: report.rejectedCount,
+  });
+  return report;
 }
 
 /**

@@ -31,10 +31,9 @@ export interface NotifySummary {
  * (the next stream batch, run, or the periodic drain), so a Slack outage delays alerts instead of losing them.
  */
 export async function notifyRun(deps: NotifyDeps): Promise<NotifySummary> {
-  const result = await runNotify(deps.store, {
+  const result = await runNotify(deps, {
     minSeverity: deps.minSeverity,
     webhookUrl: await deps.webhookUrl(),
-    now: deps.clock.now(),
     delivery: { retryBudgetMs: 60_000, ...deps.delivery },
   });
   const delivery = result.delivery;

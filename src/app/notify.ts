@@ -5,7 +5,7 @@ import { deliverOutbox, type DeliveryOptions, type DeliveryReport } from '../ale
 import { toOutboxMessages } from '../alerts/outbox-messages';
 import { webhookPoster, type SlackPoster } from '../alerts/slack-poster';
 import type { Severity } from '../model/finding';
-import type { FleetStore } from '../store/types';
+import type { Ports } from './ports';
 import { readState, STATE } from '../store/state-keys';
 import { profileOf } from '../engine/fingerprint';
 import { auditStampOf } from './audit';
@@ -27,7 +27,6 @@ export interface NotifyOptions {
   delivery?: Pick<DeliveryOptions, 'timing' | 'minIntervalMs' | 'retryBudgetMs' | 'backoffBaseMs' | 'backoffMaxMs'>;
   topItems?: number;
   maxBlocks?: number;
-  now?: Date;
 }
 
 export interface NotifyResult {
@@ -52,8 +51,9 @@ export interface NotifyResult {
  * Enqueue comes before the state write: a crash in between re-plans the same digest, whose ids already sit
  * in the outbox, so nothing is lost or doubled.
  */
-export async function runNotify(store: FleetStore, options: NotifyOptions): Promise<NotifyResult> {
-  const now = options.now ?? new Date();
+export async function runNotify(ports: Ports<'store' | 'clock'>, options: NotifyOptions): Promise<NotifyResult> {
+  const { store } = ports;
+  const now = ports.clock.now();
   const audit = await readState(store, STATE.auditLatest);
   // The latest audit's profile is the one announced; each profile keeps its own announced set (issue 15 item 7).
   const profile = audit?.profile;

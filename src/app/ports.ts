@@ -5,7 +5,8 @@ import type { FleetStore } from '../store/types';
 import type { RunStarter } from './run-starter';
 
 /**
- * Every port a use case may need, in one shape. A use case is `useCase(input, ports)` where its ports type picks
+ * Every port a use case may need, in one shape. A workflow step is `step(input, ports)`, like the Lambda event it
+ * serves; a use case driven by options takes its ports first (`runAudit(ports, opts)`). Its ports type picks
  * what it uses (`Ports<'store' | 'clock'>`) and adds its own configuration (rules, thresholds, bucket); the entry
  * points (CLI commands, `serve`, the Lambda handlers) build them once. No use case reads the time, a console or
  * an environment variable itself (test/app/use-case-ports.test.ts).

@@ -82,7 +82,7 @@ export async function prepareShard(input: PrepareShardInput, deps: PrepareShardD
       auditSliceFile(slice, input.auditedAt, simulate),
     ),
   ]);
-  return {
+  const out: PrepareShardOutput = {
     clusterId: input.clusterId,
     simulate,
     hosts: slice.hostIds.size,
@@ -91,6 +91,8 @@ export async function prepareShard(input: PrepareShardInput, deps: PrepareShardD
     movedOut: read.movedOut.length,
     compaction,
   };
+  deps.logger.info('shard prepared', { ...out });
+  return out;
 }
 
 /**

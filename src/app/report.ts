@@ -5,7 +5,7 @@ import {
   contentTypeOf,
   folderPrefix,
 } from '../store/artifacts/artifact-store';
-import { folderArtifactStore } from '../store/artifacts/folder-artifact-store';
+import type { Ports } from './ports';
 import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
@@ -44,7 +44,6 @@ export interface ReportOptions {
   /** Where people will open report.html (e.g. an S3 URL); recorded for `notify`. Default: its file:// URL. */
   publicUrl?: string;
   formats?: readonly ReportFormat[];
-  now?: Date;
   /** The stored fleet when the caller has just read it (ensureCurrentAudit does): the report reads it once. */
   fleet?: Fleet;
 }
@@ -226,16 +225,16 @@ export async function publishReport(
 }
 
 /**
- * `hyperaudit report`: the rendered report written to `outDir` (and again to `latestDir`) through the folder
- * artifact store; the location is recorded for `notify`.
+ * `hyperaudit report`: the rendered report written to `outDir` (and again to `latestDir`), folders of the artifact
+ * store (the CLI and `serve` pass the folder one); the location is recorded for `notify`. `clock` stamps the run.
  */
 export async function generateReport(
-  store: FleetStore,
+  ports: Ports<'store' | 'clock' | 'artifacts'>,
   options: ReportOptions,
-  artifacts: ArtifactStore = folderArtifactStore(),
 ): Promise<ReportOutput> {
+  const { store, artifacts } = ports;
   const rendered = await renderReport(store, {
-    now: options.now ?? new Date(),
+    now: ports.clock.now(),
     formats: options.formats ?? [],
     ...(options.fleet !== undefined && { fleet: options.fleet }),
   });

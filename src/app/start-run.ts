@@ -13,7 +13,10 @@ import { auditSliceFile } from './audit-shard-files';
 import type { Ports } from './ports';
 import type { Logger } from '../model/ports/logger';
 
-/** Compaction problems go to `logger` (the Lambda's Powertools logger); `clock` gives the run's audit time. */
+/**
+ * Compaction problems and the "shards listed" line go to `logger` (the Lambda's Powertools logger); `clock` gives
+ * the run's audit time.
+ */
 export interface AuditStepDeps extends Ports<'store' | 'clock' | 'logger'> {
   s3: S3Client;
   bucket: string;
@@ -62,6 +65,19 @@ export interface AuditStepOutput {
  * "Compaction in the daily run"); a store without the index (memory) is read whole, as before.
  */
 export async function auditStep(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
+  const out = await startRun(input, deps);
+  deps.logger.info('shards listed', {
+    reads: out.reads,
+    shards: out.shards,
+    clusters: out.clusters,
+    hosts: out.hosts,
+    vms: out.vms,
+    compaction: out.compaction,
+  });
+  return out;
+}
+
+async function startRun(input: RunInput, deps: AuditStepDeps): Promise<AuditStepOutput> {
   const store = deps.store;
   const now = deps.clock.now();
   if (deps.shardsPrepareThemselves !== true || !hasShardedReads(store)) return wholeFleetStart(input, deps, now);

@@ -10,6 +10,8 @@ import type { Severity } from '../model/finding';
 import type { IngestReport } from '../app/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
 import { systemClock, type Clock } from '../model/ports/clock';
+import { quietLogger } from '../model/ports/logger';
+import { folderArtifactStore } from '../store/artifacts/folder-artifact-store';
 import { runAudit } from '../app/audit';
 import { generateReport } from '../app/report';
 import type { FleetStore } from '../store/types';
@@ -77,7 +79,7 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
   const recover = async () => {
     const { keys, subjects } = await listPending(options.store);
     if (keys.length > 0) {
-      const audit = await runAudit(options.store, { rules: options.rules, scope: subjects });
+      const audit = await runAudit({ store: options.store, clock }, { rules: options.rules, scope: subjects });
       await clearPending(options.store, keys);
       reportStale = true;
       options.log?.(
@@ -132,7 +134,15 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
       const handlerResult = await processPartialResponse(
         sqsEvent([record]),
         async (r: SQSRecord) => {
-          reports.push(await ingestMessage(r, recording, options.future));
+          reports.push(
+            await ingestMessage(r, {
+              store: recording,
+              clock: options.future?.clock ?? clock,
+              // The response carries the rejected records; the terminal gets one line per request.
+              logger: quietLogger,
+              ...(options.future && { maxAheadSeconds: options.future.maxAheadSeconds }),
+            }),
+          );
         },
         processor,
         { context: localContext('hyperaudit-ingest') },
@@ -194,7 +204,10 @@ export function createLocalPipeline(options: LocalPipelineOptions): ServePipelin
 
   const latestReport = async (): Promise<string | undefined> => {
     if (reportStale || reportHtml === undefined) {
-      const out = await generateReport(options.store, { outDir: options.reportDir });
+      const out = await generateReport(
+        { store: options.store, clock, artifacts: folderArtifactStore() },
+        { outDir: options.reportDir },
+      );
       reportHtml = await readFile(join(out.dir, 'report.html'), 'utf8');
       reportStale = false;
     }

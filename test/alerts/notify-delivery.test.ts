@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/model/ports/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { computeDigest } from '../../src/alerts/digest';
@@ -48,12 +49,10 @@ describe('notify delivery to a Slack-like webhook', () => {
       return 'ok';
     });
     const store = await storeWith(sevenRules());
-    const result = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing },
-    });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+    );
     expect(result.planned).toHaveLength(3);
     expect(result.delivery).toMatchObject({ remaining: [], deadLettered: [] });
     expect(server.arrivals.map((a) => a.body.text)).toEqual(result.planned.map((p) => p.payload.text));
@@ -74,7 +73,10 @@ describe('notify delivery to a Slack-like webhook', () => {
     );
     servers.push(server);
     const store = await storeWith([finding(1)]);
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } },
+    );
     expect(server.arrivals.map((a) => a.answer)).toEqual(['rate-limited', 'ok']);
     expect(sentAt[1]! - sentAt[0]!).toBe(7000);
     expect(result.delivery?.delivered).toHaveLength(1);
@@ -87,20 +89,18 @@ describe('notify delivery to a Slack-like webhook', () => {
     servers.push(server);
     const store = await storeWith([finding(1)]);
     const { timing, sleeps } = virtualTiming();
-    const first = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      delivery: { timing, retryBudgetMs: 60_000 },
-    });
+    const first = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } },
+    );
     expect(first.delivery?.remaining).toHaveLength(1);
     expect(first.delivery?.stoppedBecause).toMatch(/Retry-After 900 s, capped from 31536000 s/);
     // A run past the capped pause sends the message; the stored pause never reaches a year.
     const later = virtualTiming(Date.UTC(2026, 10, 1) + MAX_RETRY_AFTER_MS + 1000);
-    const second = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      delivery: { timing: later.timing },
-    });
+    const second = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing: later.timing } },
+    );
     expect(second.delivery?.delivered).toHaveLength(1);
     expect(sleeps).toEqual([]);
     expect(later.sleeps).toEqual([]);
@@ -111,21 +111,19 @@ describe('notify delivery to a Slack-like webhook', () => {
     servers.push(server);
     const store = await storeWith([finding(1)]);
     const { timing, sleeps } = virtualTiming();
-    const first = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      delivery: { timing, retryBudgetMs: 60_000 },
-    });
+    const first = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } },
+    );
     expect(first.delivery?.remaining).toHaveLength(1);
     expect(await clearDeliveryPause(store, server.url)).toMatchObject({
       reason: expect.stringMatching(/Retry-After 600 s/),
     });
     expect(await clearDeliveryPause(store, server.url)).toBeUndefined();
-    const second = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      delivery: { timing, retryBudgetMs: 60_000 },
-    });
+    const second = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs: 60_000 } },
+    );
     expect(second.delivery?.delivered).toHaveLength(1);
     expect(sleeps.every((ms) => ms <= 1000)).toBe(true);
   });
@@ -134,12 +132,10 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack((i) => (i < 4 ? 'server-error' : 'ok'));
     const store = await storeWith(sevenRules());
     const { timing, sleeps } = virtualTiming();
-    const result = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing },
-    });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+    );
     expect(sleeps.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
     // One arrival per request we decided on: @slack/webhook does not retry behind our back.
     expect(server.arrivals).toHaveLength(result.delivery!.requests);
@@ -155,28 +151,27 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack(() => (down ? 'server-error' : 'ok'));
     const store = await storeWith(sevenRules());
     const { timing } = virtualTiming();
-    const first = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing, retryBudgetMs: 20_000 },
-    });
+    const first = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing, retryBudgetMs: 20_000 } },
+    );
     expect(first.delivery?.delivered).toEqual([]);
     expect(first.delivery?.remaining).toEqual(first.planned.map((p) => p.id));
     expect(first.delivery?.stoppedBecause).toMatch(/HTTP 500/);
     expect((await store.listOutbox()).map((m) => m.id)).toEqual(first.planned.map((p) => p.id));
 
     down = false;
-    const second = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing },
-    });
+    const second = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+    );
     expect(second.planned).toEqual([]);
     expect(second.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     expect(fingerprintsOf(server.accepted())).toEqual(first.planned.map((p) => JSON.stringify(p.payload)));
-    const third = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    const third = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } },
+    );
     expect(third.delivery?.requests).toBe(0);
     expect(server.accepted()).toHaveLength(first.planned.length);
   });
@@ -190,18 +185,24 @@ describe('notify delivery to a Slack-like webhook', () => {
     });
     const store = await storeWith([finding(1), finding(2)]);
     const { timing } = virtualTiming();
-    const first = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: `http://127.0.0.1:${closedPort}/hook`,
-      delivery: { timing, retryBudgetMs: 5000 },
-    });
+    const first = await runNotify(
+      { store, clock: systemClock },
+      {
+        minSeverity: 'info',
+        webhookUrl: `http://127.0.0.1:${closedPort}/hook`,
+        delivery: { timing, retryBudgetMs: 5000 },
+      },
+    );
     expect(first.delivery?.remaining).toHaveLength(1);
     expect(first.delivery?.stoppedBecause).toMatch(/unavailable/);
     // The webhook path is the secret; what is reported must not carry it.
     expect(first.delivery?.stoppedBecause).not.toContain('/hook');
 
     const server = await slack(() => 'ok');
-    const second = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    const second = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } },
+    );
     expect(second.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     expect(server.arrivals).toHaveLength(1);
   });
@@ -210,12 +211,10 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack((i) => (i === 0 ? 'invalid-blocks' : 'ok'));
     const store = await storeWith(sevenRules());
     const { timing } = virtualTiming();
-    const result = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing },
-    });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+    );
     const [rejected, ...rest] = result.planned;
     expect(result.delivery?.deadLettered).toEqual([{ id: rejected!.id, status: 400, body: 'invalid_blocks' }]);
     expect(result.delivery?.delivered).toEqual(rest.map((p) => p.id));
@@ -237,12 +236,10 @@ describe('notify delivery to a Slack-like webhook', () => {
 
     const server = await slack(() => 'ok');
     const { timing } = virtualTiming();
-    const result = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing },
-    });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+    );
     expect(server.arrivals).toHaveLength(3);
     expect(result.delivery?.delivered).toHaveLength(3);
   });
@@ -251,7 +248,8 @@ describe('notify delivery to a Slack-like webhook', () => {
     const server = await slack(() => 'ok');
     const store = await storeWith([finding(1), finding(2)]);
     const { timing } = virtualTiming();
-    const run = () => runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+    const run = () =>
+      runNotify({ store, clock: systemClock }, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
     await run();
     await run();
     await store.putFindings([finding(2, { status: 'resolved' })]);
@@ -270,12 +268,10 @@ describe('notify delivery to a Slack-like webhook', () => {
     );
     const store = await storeWith(findings);
     const { timing } = virtualTiming();
-    const result = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      reportUrl: 'https://r.example/a?b=1&c=<2>',
-      delivery: { timing },
-    });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, reportUrl: 'https://r.example/a?b=1&c=<2>', delivery: { timing } },
+    );
     expect(result.planned.length).toBeGreaterThan(5);
     expect(server.accepted()).toHaveLength(result.planned.length);
     for (const body of server.accepted()) {
@@ -294,7 +290,10 @@ describe('notify delivery to a Slack-like webhook', () => {
   it('plans without enqueueing, saving state or sending on a dry run', async () => {
     const server = await slack(() => 'ok');
     const store = await storeWith([finding(1)]);
-    const result = await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, dryRun: true });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, dryRun: true },
+    );
     expect(result.planned).toHaveLength(1);
     expect(server.arrivals).toEqual([]);
     expect(await store.listOutbox()).toEqual([]);
@@ -311,13 +310,19 @@ describe('request spacing shared through the store', () => {
       const { createHash } = await import('node:crypto');
       const key = `notify/rate/${createHash('sha256').update(server.url).digest('hex').slice(0, 32)}`;
       await store.putMeta(key, { at: timing.now() - 400 });
-      await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+      await runNotify(
+        { store, clock: systemClock },
+        { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } },
+      );
       expect(sleeps).toEqual([600]);
 
       await store.putFindings([finding(2)]);
       await store.putMeta(key, { at: timing.now() + 3_600_000 });
       sleeps.length = 0;
-      await runNotify(store, { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } });
+      await runNotify(
+        { store, clock: systemClock },
+        { minSeverity: 'info', webhookUrl: server.url, delivery: { timing } },
+      );
       expect(sleeps).toEqual([1000]);
       expect(server.arrivals).toHaveLength(2);
     } finally {
@@ -332,12 +337,10 @@ describe('bounded delivery time', () => {
     try {
       const store = await storeWith(sevenRules());
       const { timing } = virtualTiming();
-      const result = await runNotify(store, {
-        minSeverity: 'info',
-        webhookUrl: server.url,
-        maxBlocks: 4,
-        delivery: { timing, retryBudgetMs: 1500 },
-      });
+      const result = await runNotify(
+        { store, clock: systemClock },
+        { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing, retryBudgetMs: 1500 } },
+      );
       expect(result.delivery?.delivered).toEqual(result.planned.slice(0, 2).map((p) => p.id));
       expect(result.delivery?.remaining).toEqual(result.planned.slice(2).map((p) => p.id));
       expect(result.delivery?.stoppedBecause).toBe('time budget used up');

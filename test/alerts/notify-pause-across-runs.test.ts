@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/model/ports/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runNotify } from '../../src/app/notify';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -35,19 +36,19 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
       delivery: { timing, retryBudgetMs },
     });
 
-    const first = await runNotify(store, options(10_000));
+    const first = await runNotify({ store, clock: systemClock }, options(10_000));
     expect(first.delivery).toMatchObject({ delivered: [], requests: 1 });
     expect(first.delivery?.stoppedBecause).toMatch(/Retry-After 30 s/);
 
     await timing.sleep(1000);
-    const second = await runNotify(store, options(10_000));
+    const second = await runNotify({ store, clock: systemClock }, options(10_000));
     expect(second.delivery?.requests).toBe(0);
     expect(second.delivery?.remaining).toEqual(first.planned.map((p) => p.id));
     expect(second.delivery?.stoppedBecause).toMatch(/Retry-After 30 s/);
     expect(server.arrivals).toHaveLength(1);
 
     sleeps.length = 0;
-    const third = await runNotify(store, options(60_000));
+    const third = await runNotify({ store, clock: systemClock }, options(60_000));
     expect(sleeps).toEqual([29_000]);
     expect(third.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     expect(postedAt[1]! - postedAt[0]!).toBe(30_000);
@@ -66,17 +67,17 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
       delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 },
     };
 
-    const first = await runNotify(store, options);
+    const first = await runNotify({ store, clock: systemClock }, options);
     expect(first.delivery?.stoppedBecause).toMatch(/Slack unavailable \(HTTP 500\) after 1 attempt/);
     await timing.sleep(2000);
-    const second = await runNotify(store, options);
+    const second = await runNotify({ store, clock: systemClock }, options);
     expect(second.delivery?.requests).toBe(0);
     expect(second.delivery?.stoppedBecause).toMatch(/Slack unavailable \(HTTP 500\)/);
     expect(server.arrivals).toHaveLength(1);
 
     down = false;
     await timing.sleep(8000);
-    const third = await runNotify(store, options);
+    const third = await runNotify({ store, clock: systemClock }, options);
     expect(third.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     expect(server.arrivals.map((a) => a.answer)).toEqual(['server-error', 'ok']);
   });
@@ -93,26 +94,26 @@ describe('a 429 or an outage pauses the webhook for later runs too', () => {
       delivery: { timing, retryBudgetMs: 5000, backoffBaseMs: 10_000 },
     };
 
-    const first = await runNotify(store, options);
+    const first = await runNotify({ store, clock: systemClock }, options);
     expect(first.delivery?.stoppedBecause).toMatch(/after 1 attempt/);
     await timing.sleep(10_000);
-    const second = await runNotify(store, options);
+    const second = await runNotify({ store, clock: systemClock }, options);
     expect(second.delivery?.requests).toBe(1);
     expect(second.delivery?.stoppedBecause).toMatch(/after 2 attempt/);
     // The second outage answer pauses 20 s, not the base 10 s again: a run 10 s later does not post.
     await timing.sleep(10_000);
-    const third = await runNotify(store, options);
+    const third = await runNotify({ store, clock: systemClock }, options);
     expect(third.delivery?.requests).toBe(0);
     expect(server.arrivals).toHaveLength(2);
 
     down = false;
     await timing.sleep(10_000);
-    const fourth = await runNotify(store, options);
+    const fourth = await runNotify({ store, clock: systemClock }, options);
     expect(fourth.delivery?.delivered).toEqual(first.planned.map((p) => p.id));
     // An answer resets the count: the next outage starts at the base backoff again.
     down = true;
     await store.putFindings([finding(7)]);
-    const fifth = await runNotify(store, options);
+    const fifth = await runNotify({ store, clock: systemClock }, options);
     expect(fifth.delivery?.stoppedBecause).toMatch(/after 1 attempt/);
   });
 });

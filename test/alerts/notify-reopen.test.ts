@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runNotify } from '../../src/app/notify';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -20,7 +21,10 @@ describe('a finding that opens, resolves and reopens while Slack is down', () =>
     // One instant for every run: digests planned within the same millisecond must still go out in order.
     const now = new Date(timing.now());
     const run = (retryBudgetMs = 500) =>
-      runNotify(store, { minSeverity: 'info', webhookUrl: server.url, now, delivery: { timing, retryBudgetMs } });
+      runNotify(
+        { store, clock: fixedClock(now) },
+        { minSeverity: 'info', webhookUrl: server.url, delivery: { timing, retryBudgetMs } },
+      );
 
     await store.putFindings([finding(1)]);
     const opened = await run();

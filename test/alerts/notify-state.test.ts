@@ -1,3 +1,4 @@
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { loadNotifyState, saveNotifyState } from '../../src/alerts/notify-state';
 import { runNotify } from '../../src/app/notify';
@@ -39,10 +40,10 @@ describe('notify state storage', () => {
     await store.putFindings(
       Array.from({ length: 20_000 }, (_, i) => finding(i, { ruleId: 'one-rule', fingerprint: `f${i}` })),
     );
-    const result = await runNotify(store, { minSeverity: 'info' });
+    const result = await runNotify({ store, clock: systemClock }, { minSeverity: 'info' });
     expect(result.newCount).toBe(20_000);
     for (const m of await store.listOutbox()) expect(JSON.stringify(m).length).toBeLessThan(DYNAMO_ITEM_LIMIT);
-    const again = await runNotify(store, { minSeverity: 'info' });
+    const again = await runNotify({ store, clock: systemClock }, { minSeverity: 'info' });
     expect(again.newCount).toBe(0);
   });
 
@@ -61,10 +62,16 @@ describe('notify state storage', () => {
   it('leaves a newer state in place when a run that started earlier finishes last', async () => {
     const store = new MemoryStore();
     await store.putFindings([finding(1), finding(2)]);
-    const later = await runNotify(store, { minSeverity: 'info', now: new Date('2026-11-02T00:00:00.000Z') });
+    const later = await runNotify(
+      { store, clock: fixedClock(new Date('2026-11-02T00:00:00.000Z')) },
+      { minSeverity: 'info' },
+    );
     expect(later.stateSaved).toBe(true);
     const newer = await loadNotifyState(store);
-    const earlier = await runNotify(store, { minSeverity: 'info', now: new Date('2026-11-01T00:00:00.000Z') });
+    const earlier = await runNotify(
+      { store, clock: fixedClock(new Date('2026-11-01T00:00:00.000Z')) },
+      { minSeverity: 'info' },
+    );
     expect(earlier.stateSaved).toBe(false);
     expect(await loadNotifyState(store)).toEqual(newer);
   });

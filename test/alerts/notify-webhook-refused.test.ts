@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/model/ports/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyClientError } from '../../src/alerts/slack-poster';
 import { runNotify } from '../../src/app/notify';
@@ -36,12 +37,10 @@ describe('a webhook Slack refuses (revoked, mistyped, channel archived)', () => 
       const server = await slack(() => current);
       const store = await storeWithThreeMessages();
       const { timing } = virtualTiming();
-      const broken = await runNotify(store, {
-        minSeverity: 'info',
-        webhookUrl: server.url,
-        maxBlocks: 4,
-        delivery: { timing },
-      });
+      const broken = await runNotify(
+        { store, clock: systemClock },
+        { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+      );
       expect(broken.planned).toHaveLength(3);
       expect(broken.delivery).toMatchObject({
         delivered: [],
@@ -56,12 +55,10 @@ describe('a webhook Slack refuses (revoked, mistyped, channel archived)', () => 
       expect(await store.listMeta('notify/dead/')).toEqual([]);
 
       current = 'ok';
-      const fixed = await runNotify(store, {
-        minSeverity: 'info',
-        webhookUrl: server.url,
-        maxBlocks: 4,
-        delivery: { timing },
-      });
+      const fixed = await runNotify(
+        { store, clock: systemClock },
+        { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+      );
       expect(fixed.planned).toEqual([]);
       expect(fixed.delivery?.delivered).toEqual(broken.planned.map((p) => p.id));
       expect(server.accepted().map((b) => b.text)).toEqual(broken.planned.map((p) => p.payload.text));
@@ -74,12 +71,10 @@ describe('a webhook Slack refuses (revoked, mistyped, channel archived)', () => 
     const server = await slack(() => (index++ === 1 ? 'invalid-blocks' : 'ok'));
     const store = await storeWithThreeMessages();
     const { timing } = virtualTiming();
-    const result = await runNotify(store, {
-      minSeverity: 'info',
-      webhookUrl: server.url,
-      maxBlocks: 4,
-      delivery: { timing },
-    });
+    const result = await runNotify(
+      { store, clock: systemClock },
+      { minSeverity: 'info', webhookUrl: server.url, maxBlocks: 4, delivery: { timing } },
+    );
     expect(result.delivery?.configurationError).toBeUndefined();
     expect(result.delivery?.deadLettered.map((d) => d.id)).toEqual([result.planned[1]!.id]);
     expect(result.delivery?.delivered).toEqual([result.planned[0]!.id, result.planned[2]!.id]);

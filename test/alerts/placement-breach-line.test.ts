@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { breachEvidenceLine } from '../../src/alerts/breach-evidence';
@@ -19,7 +20,7 @@ const fleet: FleetEvent[] = [
 async function lines(events: FleetEvent[]): Promise<Map<string, string | undefined>> {
   const store = new MemoryStore();
   await store.putEvents(events);
-  const result = await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' });
+  const result = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00.000Z') }, { rules });
   return new Map(result.findings.map((f) => [f.ruleId, breachEvidenceLine(f.resourceId, f.evidence)]));
 }
 

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { progressWanted } from '../../src/cli/command-progress';
@@ -67,7 +68,7 @@ describe('the audit table on a terminal', () => {
   const audit = async () => {
     const store = new MemoryStore();
     await store.putEvents([host(2), host(12)]);
-    return runAudit(store, { rules: loadRules(DEFAULT_RULES_DIR), now: '2026-11-05T00:00:00.000Z' });
+    return runAudit({ store, clock: fixedClock('2026-11-05T00:00:00.000Z') }, { rules: loadRules(DEFAULT_RULES_DIR) });
   };
 
   it('fits every line into the terminal width and keeps host names apart', async () => {

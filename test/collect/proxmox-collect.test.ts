@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/model/ports/clock';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -156,7 +157,7 @@ describe('hyperaudit collect proxmox (local HTTPS server answering with publishe
       ],
     });
 
-    const audit = await runAudit(dynamo.store, { rules: loadRules(DEFAULT_RULES_DIR) });
+    const audit = await runAudit({ store: dynamo.store, clock: systemClock }, { rules: loadRules(DEFAULT_RULES_DIR) });
     const covered = (rule: string) => audit.coverage.find((c) => c.ruleId === rule)?.resourceIds ?? [];
     expect(covered('consolidation.vcpu-ratio-warn')).toEqual(
       expect.arrayContaining(['pve:clustername/node/node1', 'pve:clustername/node/node2']),

@@ -1,3 +1,4 @@
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { Finding } from '../../src/model/finding';
@@ -38,8 +39,8 @@ describe('Function: runAudit reading the stored findings while it evaluates', ()
     await slow.putEvents(history);
     await plain.putEvents(history);
     for (const now of ['2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z']) {
-      const a = await runAudit(slow, { rules, now, full: true });
-      const b = await runAudit(plain, { rules, now, full: true });
+      const a = await runAudit({ store: slow, clock: fixedClock(now) }, { rules, full: true });
+      const b = await runAudit({ store: plain, clock: fixedClock(now) }, { rules, full: true });
       expect(a.findings).toEqual(b.findings);
       expect(a.resolved).toEqual(b.resolved);
       expect(a.compliance).toEqual(b.compliance);
@@ -54,7 +55,10 @@ describe('Function: runAudit reading the stored findings while it evaluates', ()
     const store = new SlowFindingsStore();
     await store.putEvents(history);
     const timings: AuditTimings = { readMs: -1, evaluateMs: -1, lifecycleMs: -1, writeMs: -1, findingsWritten: -1 };
-    const result = await runAudit(store, { rules, now: '2026-12-01T00:00:00.000Z', full: true, timings });
+    const result = await runAudit(
+      { store, clock: fixedClock('2026-12-01T00:00:00.000Z') },
+      { rules, full: true, timings },
+    );
     for (const ms of [timings.readMs, timings.evaluateMs, timings.lifecycleMs, timings.writeMs])
       expect(ms).toBeGreaterThanOrEqual(0);
     expect(timings.findingsReadMs).toBeGreaterThanOrEqual(0);
@@ -74,7 +78,7 @@ describe('Function: runAudit reading the stored findings while it evaluates', ()
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      await expect(runAudit(store, { rules, full: true })).rejects.toThrow('fleet scan failed');
+      await expect(runAudit({ store, clock: systemClock }, { rules, full: true })).rejects.toThrow('fleet scan failed');
       await new Promise((r) => setTimeout(r, 20));
       expect(unhandled).toEqual([]);
     } finally {

@@ -1,3 +1,4 @@
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('runAudit', () => {
   it('stores findings and resolves them once the host is fixed', async () => {
     const store = new MemoryStore();
     await store.putEvents([sshOn]);
-    const first = await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' });
+    const first = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00.000Z') }, { rules });
     expect(first.findings.map((f) => f.ruleId)).toContain('esxi.ssh-disabled');
     const high = first.findings.filter((f) => f.severity === 'high');
     expect(first.summary.findings.high).toBe(high.filter((f) => f.status === 'open').length);
@@ -41,7 +42,7 @@ describe('runAudit', () => {
     // SSH was reported running: observed, so open; settings the host never reported are unverified.
     expect(first.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('open');
     await store.putEvents([sshOff]);
-    const second = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
+    const second = await runAudit({ store, clock: fixedClock('2026-11-03T00:00:00.000Z') }, { rules });
     expect(second.findings.map((f) => f.ruleId)).not.toContain('esxi.ssh-disabled');
     expect(second.resolved.map((f) => f.ruleId)).toEqual(['esxi.ssh-disabled']);
     const stored = (await store.listFindings()).find((f) => f.ruleId === 'esxi.ssh-disabled');
@@ -64,11 +65,11 @@ describe('runAudit', () => {
         expires: '2027-01-31',
       },
     ];
-    const first = await runAudit(store, { rules, waivers, now: '2026-11-02T00:00:00.000Z' });
+    const first = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00.000Z') }, { rules, waivers });
     expect(first.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('waived');
-    const later = await runAudit(store, { rules, now: '2026-11-03T00:00:00.000Z' });
+    const later = await runAudit({ store, clock: fixedClock('2026-11-03T00:00:00.000Z') }, { rules });
     expect(later.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('waived');
-    const replaced = await runAudit(store, { rules, waivers: [], now: '2026-11-04T00:00:00.000Z' });
+    const replaced = await runAudit({ store, clock: fixedClock('2026-11-04T00:00:00.000Z') }, { rules, waivers: [] });
     expect(replaced.findings.find((f) => f.ruleId === 'esxi.ssh-disabled')?.status).toBe('open');
   });
 
@@ -90,9 +91,14 @@ describe('runAudit', () => {
       r.findings
         .filter((f) => f.ruleId === 'perimeter.clone-outside-source' && f.status === 'open')
         .map((f) => f.resourceId);
-    expect(open(await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' }))).toEqual(['vm-pay-clone']);
+    expect(open(await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00.000Z') }, { rules }))).toEqual([
+      'vm-pay-clone',
+    ]);
     const removal = await store.putEvents([{ id: 'r', time: t(3), type: 'vm.remove', vm: { id: 'vm-pay' } }]);
-    const after = await runAudit(store, { rules, scope: removal.subjects, now: '2026-11-03T00:00:00.000Z' });
+    const after = await runAudit(
+      { store, clock: fixedClock('2026-11-03T00:00:00.000Z') },
+      { rules, scope: removal.subjects },
+    );
     expect(open(after)).toEqual(['vm-pay-clone']);
   });
 
@@ -101,7 +107,7 @@ describe('runAudit', () => {
     await store.putEvents([sshOn, { id: 'h3', time: t(3), type: 'host.upsert', host: { id: 'esx-2', cluster: 'c1' } }]);
     const coverage = (r: Awaited<ReturnType<typeof runAudit>>) =>
       r.coverage.find((c) => c.ruleId === 'simulation.host-overloaded')?.resourceIds;
-    const without = await runAudit(store, { rules });
+    const without = await runAudit({ store, clock: systemClock }, { rules });
     expect(coverage(without)).toEqual([]);
     expect(without.findings.some((f) => f.category === 'simulation')).toBe(false);
     // The shape the simulation stores under simulation/latest.
@@ -110,7 +116,7 @@ describe('runAudit', () => {
       simulatedAt: '2026-01-01T00:00:00.000Z',
       hosts: { 'esx-1': { overloadedTimeFraction: 0.2, cluster: 'c1' }, 'esx-2': { overloadedTimeFraction: 0.01 } },
     });
-    const withSim = await runAudit(store, { rules });
+    const withSim = await runAudit({ store, clock: systemClock }, { rules });
     expect(coverage(withSim)).toEqual(['esx-1', 'esx-2']);
     expect(withSim.findings.filter((f) => f.category === 'simulation').map((f) => [f.resourceId, f.evidence])).toEqual([
       ['esx-1', { 'sim.overloadedTimeFraction': 0.2 }],

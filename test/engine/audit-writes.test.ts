@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { Finding } from '../../src/model/finding';
@@ -83,25 +84,25 @@ describe('Function: runAudit on an unchanged fleet', () => {
   it('writes nothing when a full read lists the same fleet in another order (a cluster spanning datacenters)', async () => {
     const store = new ReorderingStore();
     await store.putEvents(clusterAcrossDatacenters());
-    const first = await runAudit(store, { rules, now: '2026-12-01T00:00:00.000Z', full: true });
+    const first = await runAudit({ store, clock: fixedClock('2026-12-01T00:00:00.000Z') }, { rules, full: true });
     const cluster = first.findings.filter((f) => f.resourceType === 'cluster');
     expect(cluster.map((f) => f.ruleId)).toContain('consolidation.cluster-n-plus-one');
     expect(cluster.every((f) => f.datacenter === 'dc0')).toBe(true);
 
     store.written = [];
-    await runAudit(store, { rules, now: '2026-12-02T00:00:00.000Z', full: true });
+    await runAudit({ store, clock: fixedClock('2026-12-02T00:00:00.000Z') }, { rules, full: true });
     expect(store.written.flat()).toEqual([]);
   });
 
   it('writes no finding beyond the run record when nothing a reader sees has changed', async () => {
     const store = new CountingStore();
     await store.putEvents(generateHistory({ events: 2000, seed: 5 }));
-    const first = await runAudit(store, { rules, now: '2026-12-01T00:00:00.000Z', full: true });
+    const first = await runAudit({ store, clock: fixedClock('2026-12-01T00:00:00.000Z') }, { rules, full: true });
     expect(first.findings.length).toBeGreaterThan(50);
     expect(store.written.flat()).toHaveLength(first.findings.length);
 
     store.written = [];
-    const second = await runAudit(store, { rules, now: '2026-12-02T00:00:00.000Z', full: true });
+    const second = await runAudit({ store, clock: fixedClock('2026-12-02T00:00:00.000Z') }, { rules, full: true });
     expect(store.written.flat()).toEqual([]);
     expect(second.findings.map((f) => f.fingerprint)).toEqual(first.findings.map((f) => f.fingerprint));
     expect(second.findings.every((f) => f.lastSeen === '2026-12-02T00:00:00.000Z')).toBe(true);
@@ -114,8 +115,8 @@ describe('Function: runAudit on an unchanged fleet', () => {
   it('reports the last full audit as the last sighting of findings it did not rewrite', async () => {
     const store = new MemoryStore();
     await store.putEvents(generateHistory({ events: 500, seed: 6 }));
-    await runAudit(store, { rules, now: '2026-12-01T00:00:00.000Z', full: true });
-    await runAudit(store, { rules, now: '2026-12-02T00:00:00.000Z', full: true });
+    await runAudit({ store, clock: fixedClock('2026-12-01T00:00:00.000Z') }, { rules, full: true });
+    await runAudit({ store, clock: fixedClock('2026-12-02T00:00:00.000Z') }, { rules, full: true });
     const { findings } = await collectReportData(store, new Date('2026-12-02T01:00:00.000Z'));
     const open = findings.filter((f) => f.status !== 'resolved');
     expect(open.length).toBeGreaterThan(0);

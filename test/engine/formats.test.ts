@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult } from '../../src/engine/audit-result';
@@ -55,7 +56,10 @@ let result: AuditResult;
 beforeAll(async () => {
   const store = new MemoryStore();
   await store.putEvents(events);
-  result = await runAudit(store, { rules: loadRules(DEFAULT_RULES_DIR), waivers, now: '2026-11-05T00:00:00.000Z' });
+  result = await runAudit(
+    { store, clock: fixedClock('2026-11-05T00:00:00.000Z') },
+    { rules: loadRules(DEFAULT_RULES_DIR), waivers },
+  );
 });
 
 describe('audit output formats', () => {

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -100,12 +101,12 @@ describe('incremental audit', () => {
         const stores = [new MemoryStore(), new MemoryStore()];
         for (const s of stores) {
           await s.putEvents(base);
-          await runAudit(s, { rules, now: T1 });
+          await runAudit({ store: s, clock: fixedClock(T1) }, { rules });
         }
         const { subjects } = await stores[0]!.putEvents(events);
         await stores[1]!.putEvents(events);
-        const inc = await runAudit(stores[0]!, { rules, now: T2, scope: subjects });
-        await runAudit(stores[1]!, { rules, now: T2, full: true });
+        const inc = await runAudit({ store: stores[0]!, clock: fixedClock(T2) }, { rules, scope: subjects });
+        await runAudit({ store: stores[1]!, clock: fixedClock(T2) }, { rules, full: true });
         if (inc.mode === 'incremental') incremental++;
         expect(comparable(await stores[0]!.listFindings())).toEqual(comparable(await stores[1]!.listFindings()));
       }),
@@ -128,11 +129,11 @@ describe('incremental audit', () => {
       { id: 'b', time: at(2), type: 'vm.upsert', vm: { id: 'vb', hostId: 'h0' } },
     ];
     await store.putEvents(base);
-    await runAudit(store, { rules, now: T1 });
+    await runAudit({ store, clock: fixedClock(T1) }, { rules });
     const { subjects } = await store.putEvents([
       { id: 'c', time: at(3), type: 'vm.upsert', vm: { id: 'vb', settings: { 'mks.enable3d': true } } },
     ]);
-    const result = await runAudit(store, { rules, now: T2, scope: subjects });
+    const result = await runAudit({ store, clock: fixedClock(T2) }, { rules, scope: subjects });
     expect(result.mode).toBe('incremental');
     const vmCoverage = new Set(
       result.coverage.filter((c) => c.ruleId === 'vm.3d-disabled').flatMap((c) => c.resourceIds),

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -10,7 +11,7 @@ describe('Function: formatJsonPieces', () => {
     const store = new MemoryStore();
     await store.putEvents(generateHistory({ events: 400, seed: 9 }));
     const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'scg' });
-    const result = await runAudit(store, { rules, full: true, now: '2026-12-01T00:00:00.000Z' });
+    const result = await runAudit({ store, clock: fixedClock('2026-12-01T00:00:00.000Z') }, { rules, full: true });
     expect(result.findings.length).toBeGreaterThan(20);
     for (const r of [result, { ...result, findings: [] }, { ...result, compliance: undefined }]) {
       const pieces = [...formatJsonPieces(r)];

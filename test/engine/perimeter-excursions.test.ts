@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -31,7 +32,7 @@ const moveTo = (id: string, minute: number, toHostId: string, fromHostId?: strin
 
 async function crossed(events: FleetEvent[], now = '2026-11-02T00:00:00.000Z', store = new MemoryStore()) {
   await store.putEvents(events);
-  const result = await runAudit(store, { rules, now });
+  const result = await runAudit({ store, clock: fixedClock(now) }, { rules });
   return { result, store, finding: result.findings.find((f) => f.ruleId === 'perimeter.migration-crossed') };
 }
 

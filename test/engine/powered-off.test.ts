@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
@@ -35,11 +36,11 @@ describe('sprawl.powered-off-long: powered off for longer than maxDays', () => {
     // A later inventory snapshot says "off" again; it must not move the date.
     await store.putEvents([off!, upsert('snap', days(off!.time, 5), { id: vmId, powerState: 'poweredOff' })]);
 
-    const early = await runAudit(store, { rules, now: days(off!.time, 10) });
+    const early = await runAudit({ store, clock: fixedClock(days(off!.time, 10)) }, { rules });
     expect(find(early.findings, vmId)).toBeUndefined();
     expect(early.coverage.find((c) => c.ruleId === RULE)?.unverifiedIds ?? []).not.toContain(vmId);
 
-    const late = await runAudit(store, { rules, now: days(off!.time, 45) });
+    const late = await runAudit({ store, clock: fixedClock(days(off!.time, 45)) }, { rules });
     const finding = find(late.findings, vmId);
     expect(finding?.status).toBe('open');
     // The date, not a day count: evidence that changed every day would rewrite the finding at every audit.
@@ -56,7 +57,7 @@ describe('sprawl.powered-off-long: powered off for longer than maxDays', () => {
     const nova = eventsOf('nova/instance-power_off-end.json');
     await store.putEvents([...libvirt, ...nova]);
     const novaVm = nova[0]!.type === 'vm.power_off' ? nova[0]!.vm.id : '';
-    const r = await runAudit(store, { rules, now: '2024-12-01T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2024-12-01T00:00:00Z') }, { rules });
     // web01 stopped at 12:00:01 after being resumed at 11:06: off since the stop, not since the snapshot-free start.
     expect(find(r.findings, 'libvirt:kvm01/name:web01')?.evidence).toMatchObject({
       poweredOffSince: '2024-09-01T12:00:01.000+00:00',
@@ -78,7 +79,7 @@ describe('sprawl.powered-off-long: powered off for longer than maxDays', () => {
       },
       upsert('s1', '2026-01-01T00:00:00Z', { id: 'vm-snap', hostId: 'esx-01', powerState: 'poweredOff' }),
     ]);
-    const r = await runAudit(store, { rules, now: '2026-06-01T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-06-01T00:00:00Z') }, { rules });
     const finding = find(r.findings, 'vm-snap');
     expect(finding?.status).toBe('unverified');
     expect(finding?.verify?.collect.join(' ')).toContain('VmPoweredOffEvent');
@@ -92,11 +93,11 @@ describe('sprawl.powered-off-long: powered off for longer than maxDays', () => {
       upsert('on', '2026-01-01T00:00:00Z', { id: 'vm-1', powerState: 'poweredOn' }),
       upsert('off', '2026-01-02T00:00:00Z', { id: 'vm-1', powerState: 'poweredOff' }),
     ]);
-    const soon = await runAudit(store, { rules, now: '2026-01-20T00:00:00Z' });
+    const soon = await runAudit({ store, clock: fixedClock('2026-01-20T00:00:00Z') }, { rules });
     expect(find(soon.findings, 'vm-1')).toBeUndefined();
     expect(soon.compliance?.rules.find((x) => x.ruleId === RULE)).toMatchObject({ pass: 1, unverified: 0 });
     // 40 days after it was last seen running, it may or may not have been off for 30: unverified.
-    const later = await runAudit(store, { rules, now: '2026-02-10T00:00:00Z' });
+    const later = await runAudit({ store, clock: fixedClock('2026-02-10T00:00:00Z') }, { rules });
     expect(find(later.findings, 'vm-1')?.status).toBe('unverified');
   });
 
@@ -106,10 +107,10 @@ describe('sprawl.powered-off-long: powered off for longer than maxDays', () => {
     const strict = loadRules(DEFAULT_RULES_DIR, { paramOverrides: { [RULE]: { maxDays: 7 } } }).filter(
       (r) => r.id === RULE,
     );
-    const r = await runAudit(store, { rules: strict, now: '2026-01-10T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-01-10T00:00:00Z') }, { rules: strict });
     expect(find(r.findings, 'vm-1')?.remediation).toContain('in force: 7');
     await store.putEvents([{ id: 'on', time: '2026-01-11T00:00:00Z', type: 'vm.power_on', vm: { id: 'vm-1' } }]);
-    const after = await runAudit(store, { rules: strict, now: '2026-01-12T00:00:00Z' });
+    const after = await runAudit({ store, clock: fixedClock('2026-01-12T00:00:00Z') }, { rules: strict });
     expect(find(after.findings, 'vm-1')).toBeUndefined();
     expect(after.resolved.map((f) => f.resourceId)).toContain('vm-1');
   });

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { runNotify } from '../../src/app/notify';
@@ -26,12 +27,12 @@ describe('Each profile keeps its own lifecycle (issue 15 item 7)', () => {
   it('resolves and reopens nothing when audits switch between scg and stig', async () => {
     const store = new MemoryStore();
     await store.putEvents([host]);
-    const scg1 = await runAudit(store, { profile: 'scg', now: day(2) });
+    const scg1 = await runAudit({ store, clock: fixedClock(day(2)) }, { profile: 'scg' });
     expect(scg1.findings.some(lockout)).toBe(false);
-    const stig = await runAudit(store, { profile: 'stig', now: day(3) });
+    const stig = await runAudit({ store, clock: fixedClock(day(3)) }, { profile: 'stig' });
     expect(stig.findings.some(lockout)).toBe(true);
     expect(stig.resolved).toEqual([]);
-    const scg2 = await runAudit(store, { profile: 'scg', now: day(4) });
+    const scg2 = await runAudit({ store, clock: fixedClock(day(4)) }, { profile: 'scg' });
     expect(scg2.resolved).toEqual([]);
     expect(scg2.findings.some(lockout)).toBe(false);
     // The SCG's SSH finding was never resolved in between: one open finding since the first audit.
@@ -47,14 +48,14 @@ describe('Each profile keeps its own lifecycle (issue 15 item 7)', () => {
     const store = new MemoryStore();
     await store.putEvents([host]);
     const now = (n: number) => new Date(day(n));
-    await runAudit(store, { profile: 'scg', now: day(2) });
-    const first = await runNotify(store, { minSeverity: 'info', now: now(2) });
+    await runAudit({ store, clock: fixedClock(day(2)) }, { profile: 'scg' });
+    const first = await runNotify({ store, clock: fixedClock(now(2)) }, { minSeverity: 'info' });
     expect(first.newCount).toBeGreaterThan(0);
-    await runAudit(store, { profile: 'stig', now: day(3) });
-    const underStig = await runNotify(store, { minSeverity: 'info', now: now(3) });
+    await runAudit({ store, clock: fixedClock(day(3)) }, { profile: 'stig' });
+    const underStig = await runNotify({ store, clock: fixedClock(now(3)) }, { minSeverity: 'info' });
     expect(underStig.resolvedCount).toBe(0);
-    await runAudit(store, { profile: 'scg', now: day(4) });
-    const back = await runNotify(store, { minSeverity: 'info', now: now(4) });
+    await runAudit({ store, clock: fixedClock(day(4)) }, { profile: 'scg' });
+    const back = await runNotify({ store, clock: fixedClock(now(4)) }, { minSeverity: 'info' });
     expect(back).toMatchObject({ newCount: 0, resolvedCount: 0, planned: [] });
   });
 });

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ describe('rule text renders the parameters in force', () => {
     const rules = loadRules(DEFAULT_RULES_DIR, { paramOverrides: { 'esxi.account-lockout': { max: 8 } } }).filter(
       (r) => r.id === 'esxi.account-lockout',
     );
-    const result = await runAudit(store, { rules, now: '2026-11-02T00:00:00Z' });
+    const result = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00Z') }, { rules });
     expect(result.findings[0]?.rationale).toContain('range in force is 1..8');
     const sarif = formatSarif(result);
     expect(sarif).toContain('range in force is 1..8');

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -22,7 +23,7 @@ const copySetting = (id: string, minute: number, key: string, value: string): Fl
 async function copyFindingOpen(events: FleetEvent[]): Promise<boolean> {
   const store = new MemoryStore();
   await store.putEvents([host, ...events]);
-  const result = await runAudit(store, { rules, now: '2026-11-02T00:00:00.000Z' });
+  const result = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00.000Z') }, { rules });
   return result.findings.some((f) => f.ruleId === 'vm.isolation-copy-disable' && f.resourceId === 'vc1/vm-1');
 }
 

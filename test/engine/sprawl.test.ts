@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -21,7 +22,7 @@ describe('VM sprawl rules', () => {
   it('finds a VM whose host left the fleet, citing the host it names', async () => {
     const store = new MemoryStore();
     await store.putEvents([host('esx-01'), vm({ id: 'vm-ok' }), vm({ id: 'vm-lost', hostId: 'esx-gone' })]);
-    const r = await runAudit(store, { rules, now: at(2) });
+    const r = await runAudit({ store, clock: fixedClock(at(2)) }, { rules });
     const lost = find(r.findings, 'sprawl.orphaned-vm', 'vm-lost');
     expect(lost?.status).toBe('open');
     expect(lost?.evidence.hostId).toBe('esx-gone');
@@ -31,9 +32,11 @@ describe('VM sprawl rules', () => {
   it('orphans the VMs of a removed host on the next audit', async () => {
     const store = new MemoryStore();
     await store.putEvents([host('esx-01'), vm({ id: 'vm-1' })]);
-    expect(find((await runAudit(store, { rules, now: at(2) })).findings, 'sprawl.orphaned-vm', 'vm-1')).toBeUndefined();
+    expect(
+      find((await runAudit({ store, clock: fixedClock(at(2)) }, { rules })).findings, 'sprawl.orphaned-vm', 'vm-1'),
+    ).toBeUndefined();
     await store.putEvents([{ id: 'rm', time: at(3), type: 'host.remove', host: { id: 'esx-01' } } as FleetEvent]);
-    const r = await runAudit(store, { rules, now: at(4) });
+    const r = await runAudit({ store, clock: fixedClock(at(4)) }, { rules });
     expect(find(r.findings, 'sprawl.orphaned-vm', 'vm-1')?.status).toBe('open');
   });
 
@@ -46,7 +49,7 @@ describe('VM sprawl rules', () => {
       vm({ id: 'vm-off', powerState: 'poweredOff', workload: { cpuAvgPct: 0 } }),
       vm({ id: 'vm-unmeasured' }),
     ]);
-    const r = await runAudit(store, { rules, now: at(2) });
+    const r = await runAudit({ store, clock: fixedClock(at(2)) }, { rules });
     expect(find(r.findings, 'sprawl.idle-vm', 'vm-idle')?.status).toBe('open');
     for (const id of ['vm-busy', 'vm-off', 'vm-unmeasured'])
       expect(find(r.findings, 'sprawl.idle-vm', id), id).toBeUndefined();
@@ -68,10 +71,10 @@ describe('VM sprawl rules', () => {
       vm({ id: 'vm-unreported' }),
     ]);
     // 2 days after the snapshot: within VMware's 72 hours.
-    const early = await runAudit(store, { rules, now: at(3) });
+    const early = await runAudit({ store, clock: fixedClock(at(3)) }, { rules });
     expect(find(early.findings, 'sprawl.old-snapshot', 'vm-snap')).toBeUndefined();
     // 10 days after: old, and the finding cites the snapshot's time.
-    const late = await runAudit(store, { rules, now: at(11) });
+    const late = await runAudit({ store, clock: fixedClock(at(11)) }, { rules });
     const old = find(late.findings, 'sprawl.old-snapshot', 'vm-snap');
     expect(old?.status).toBe('open');
     expect(old?.evidence).toMatchObject({ oldestSnapshotAgeDays: 10, oldestSnapshot: at(1) });
@@ -83,9 +86,11 @@ describe('VM sprawl rules', () => {
   it('resolves the old-snapshot finding when the snapshot is deleted', async () => {
     const store = new MemoryStore();
     await store.putEvents([host('esx-01'), vm({ id: 'vm-1', snapshots: { count: 1, oldest: at(1) } })]);
-    expect(find((await runAudit(store, { rules, now: at(11) })).findings, 'sprawl.old-snapshot', 'vm-1')).toBeDefined();
+    expect(
+      find((await runAudit({ store, clock: fixedClock(at(11)) }, { rules })).findings, 'sprawl.old-snapshot', 'vm-1'),
+    ).toBeDefined();
     await store.putEvents([vm({ id: 'vm-1', snapshots: { count: 0 } }, at(12))]);
-    const r = await runAudit(store, { rules, now: at(13) });
+    const r = await runAudit({ store, clock: fixedClock(at(13)) }, { rules });
     expect(find(r.findings, 'sprawl.old-snapshot', 'vm-1')).toBeUndefined();
     expect(r.resolved.map((f) => f.ruleId)).toContain('sprawl.old-snapshot');
   });
@@ -98,7 +103,7 @@ describe('VM sprawl rules', () => {
       vm({ id: 'vm-three', snapshots: { count: 3, oldest: at(1) } }),
       vm({ id: 'vm-unreported' }),
     ]);
-    const r = await runAudit(store, { rules, now: at(2) });
+    const r = await runAudit({ store, clock: fixedClock(at(2)) }, { rules });
     expect(find(r.findings, 'sprawl.many-snapshots', 'vm-many')?.status).toBe('open');
     expect(find(r.findings, 'sprawl.many-snapshots', 'vm-three')).toBeUndefined();
     expect(coverage(r, 'sprawl.many-snapshots')?.unverifiedIds).toEqual(['vm-unreported']);

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -32,7 +33,7 @@ describe('sprawl.template-in-production', () => {
     expect(hostId).toBeDefined();
     const store = new MemoryStore();
     await store.putEvents([...events, perimeter('web', { name: 'Web production', allowedHosts: [hostId!] })]);
-    const r = await runAudit(store, { rules, now: '2026-11-02T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00Z') }, { rules });
     const finding = find(r.findings, 'tpl-debian');
     expect(finding?.status).toBe('open');
     expect(finding?.evidence).toMatchObject({ [EVIDENCE]: ['perimeter:web'] });
@@ -47,10 +48,10 @@ describe('sprawl.template-in-production', () => {
     const store = new MemoryStore();
     await store.putEvents([...events, perimeter('prod-lab', { production: false, allowedHosts: [hostId] })]);
     expect(
-      find((await runAudit(store, { rules, now: '2026-11-02T00:00:00Z' })).findings, 'tpl-debian'),
+      find((await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00Z') }, { rules })).findings, 'tpl-debian'),
     ).toBeUndefined();
     await store.putEvents([perimeter('cde', { production: true, allowedHosts: [hostId] })]);
-    const r = await runAudit(store, { rules, now: '2026-11-03T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-11-03T00:00:00Z') }, { rules });
     expect(find(r.findings, 'tpl-debian')?.evidence[EVIDENCE]).toEqual(['perimeter:cde']);
   });
 
@@ -60,7 +61,7 @@ describe('sprawl.template-in-production', () => {
     expect(app01?.type === 'vm.upsert' && app01.vm.nics?.map((n) => n.network)).toContain('prod-web');
     const store = new MemoryStore();
     await store.putEvents(events);
-    const r = await runAudit(store, { rules, now: '2026-11-02T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00Z') }, { rules });
     expect(r.findings.filter((f) => f.ruleId === RULE)).toEqual([]);
     // The same VM as a template on that network is found, with the network as evidence.
     const vmId = app01?.type === 'vm.upsert' ? app01.vm.id : '';
@@ -72,7 +73,7 @@ describe('sprawl.template-in-production', () => {
         vm: { id: vmId, labels: { template: true } },
       },
     ]);
-    const again = await runAudit(store, { rules, now: '2026-12-02T00:00:00Z' });
+    const again = await runAudit({ store, clock: fixedClock('2026-12-02T00:00:00Z') }, { rules });
     expect(find(again.findings, 'app01')?.evidence[EVIDENCE]).toContain('network:prod-web');
   });
 
@@ -89,7 +90,7 @@ describe('sprawl.template-in-production', () => {
         vm: { id: 'vm-1', name: 'golden', labels: { template: true }, nics: [{ network: 'live-net' }] },
       },
     ]);
-    const r = await runAudit(store, { rules: custom, now: '2026-11-02T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00Z') }, { rules: custom });
     expect(find(r.findings, 'golden')?.evidence['productionPlacements{"words":"live"}']).toEqual(['network:live-net']);
     expect(find(r.findings, 'golden')?.remediation).toContain('in force: live');
   });

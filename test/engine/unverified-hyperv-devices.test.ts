@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -22,7 +23,7 @@ describe('unverified Hyper-V settings name the cmdlet that reports them', () => 
   it('Get-VM alone leaves secure boot and the vTPM unverified, pointing at Get-VMFirmware and Get-VMSecurity', async () => {
     const store = new MemoryStore();
     await ingest(store, [hyperv('vmhost.ps51.json'), hyperv('vm.ps51.json')]);
-    const r = await runAudit(store, { rules, now: '2030-01-01T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2030-01-01T00:00:00Z') }, { rules });
     const secureBoot = byRule(r.findings, 'hyperv.vm-secure-boot');
     const vtpm = byRule(r.findings, 'hyperv.vm-vtpm');
     expect(secureBoot.length).toBeGreaterThan(0);
@@ -48,7 +49,7 @@ describe('unverified Hyper-V settings name the cmdlet that reports them', () => 
       hyperv('vmsecurity.json'),
       hyperv('vmintegrationservice.json'),
     ]);
-    const r = await runAudit(store, { rules, now: '2030-01-01T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2030-01-01T00:00:00Z') }, { rules });
     for (const id of ['hyperv.vm-secure-boot', 'hyperv.vm-vtpm'])
       for (const f of byRule(r.findings, id).filter((x) => x.resourceId.length > 0))
         expect(f.verify?.missing ?? [], `${id} ${f.resourceId}`).not.toEqual(
@@ -78,7 +79,7 @@ describe('emulatedDeviceCount is unverified when the devices were not reported',
       vm('vm-virtio', { nics: [{ network: 'vmbr0', adapter: 'virtio' }], disks: [{ controller: 'virtio' }] }),
       vm('vm-nics-only', { nics: [{ network: 'vmbr0', adapter: 'virtio' }] }),
     ]);
-    const r = await runAudit(store, { rules, now: '2026-11-02T00:00:00Z' });
+    const r = await runAudit({ store, clock: fixedClock('2026-11-02T00:00:00Z') }, { rules });
     const emulated = byRule(r.findings, 'kvm.emulated-devices');
     expect(emulated.map((f) => [f.resourceId, f.status])).toEqual([['vm-e1000', 'open']]);
     const coverage = r.coverage.find((c) => c.ruleId === 'kvm.emulated-devices');

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { computeDigest } from '../../src/alerts/digest';
 import { runAudit } from '../../src/app/audit';
@@ -31,7 +32,7 @@ describe('unverified: results that rest on settings nobody reported', () => {
         host: { id: 'kvm-1', hypervisor: { vendor: 'kvm' } },
       } as FleetEvent,
     ]);
-    const r = await runAudit(store, { rules, now: at(10) });
+    const r = await runAudit({ store, clock: fixedClock(at(10)) }, { rules });
     // Security.AccountLockFailures defaults to 5, which fails the stig range 3..3 but passes scg 1..5: use a
     // rule whose default fails under scg instead.
     const silent = find(r.findings, 'esxi.ssh-disabled', 'esx-silent');
@@ -70,7 +71,7 @@ describe('unverified: results that rest on settings nobody reported', () => {
     // the policy is not reported: the rule fails on what was observed, whatever the policy.
     const store = new MemoryStore();
     await store.putEvents([esx('esx-1', 1, { services: { 'TSM-SSH': { running: true } } })]);
-    const r = await runAudit(store, { rules, now: at(10) });
+    const r = await runAudit({ store, clock: fixedClock(at(10)) }, { rules });
     expect(find(r.findings, 'esxi.ssh-disabled', 'esx-1')?.status).toBe('open');
   });
 
@@ -84,20 +85,28 @@ describe('unverified: results that rest on settings nobody reported', () => {
         host: { id: 'kvm-1', hypervisor: { vendor: 'kvm' } },
       } as FleetEvent,
     ]);
-    const first = find((await runAudit(store, { rules, now: at(10) })).findings, 'kvm.qemu-not-root', 'kvm-1');
+    const first = find(
+      (await runAudit({ store, clock: fixedClock(at(10)) }, { rules })).findings,
+      'kvm.qemu-not-root',
+      'kvm-1',
+    );
     expect(first?.status).toBe('unverified');
 
     await store.putEvents([
       { id: 'k2', time: at(2), type: 'host.upsert', host: { id: 'kvm-1', settings: { user: 'root' } } } as FleetEvent,
     ]);
-    const second = find((await runAudit(store, { rules, now: at(20) })).findings, 'kvm.qemu-not-root', 'kvm-1');
+    const second = find(
+      (await runAudit({ store, clock: fixedClock(at(20)) }, { rules })).findings,
+      'kvm.qemu-not-root',
+      'kvm-1',
+    );
     expect(second).toMatchObject({ status: 'open', fingerprint: first?.fingerprint, firstSeen: first?.firstSeen });
     expect(second?.verify).toBeUndefined();
 
     await store.putEvents([
       { id: 'k3', time: at(3), type: 'host.upsert', host: { id: 'kvm-1', settings: { user: 'qemu' } } } as FleetEvent,
     ]);
-    const third = await runAudit(store, { rules, now: at(30) });
+    const third = await runAudit({ store, clock: fixedClock(at(30)) }, { rules });
     expect(find(third.findings, 'kvm.qemu-not-root', 'kvm-1')).toBeUndefined();
     expect(find(third.resolved, 'kvm.qemu-not-root', 'kvm-1')?.status).toBe('resolved');
   });

@@ -34,6 +34,13 @@ function wideVm(): FleetEvent {
   };
 }
 
+/** The start step's own line, last, carrying the compaction counts it returned. */
+const shardsListed = (compaction: unknown) => ({
+  level: 'info',
+  message: 'shards listed',
+  fields: expect.objectContaining({ compaction }),
+});
+
 describe('compaction problems in the scheduled run', () => {
   it("completes the audit when one entity's snapshot would exceed the item limit, logging it as compaction.oversized", async () => {
     const events = [...fleetEvents(), wideVm()];
@@ -58,6 +65,7 @@ describe('compaction problems in the scheduled run', () => {
         message: 'compaction.oversized',
         fields: { count: 1, entities: [{ kind: 'vm', id: 'vm-wide', bytes: expect.any(Number) }] },
       },
+      shardsListed(out.compaction),
     ]);
     expect((await store.loadFleet()).vms.get('vm-wide')?.name).toBe('wide');
   });
@@ -81,6 +89,7 @@ describe('compaction problems in the scheduled run', () => {
     expect(out.hosts).toBe(4);
     expect(logger.entries).toEqual([
       { level: 'error', message: 'compaction.failed', fields: { count: 1, entities: failed } },
+      shardsListed(out.compaction),
     ]);
   });
 });

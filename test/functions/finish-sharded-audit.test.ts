@@ -63,7 +63,7 @@ describe('finishing a sharded audit while events keep arriving', () => {
     // Meanwhile the stream brings a new VM and the incremental evaluation judges it.
     const drifted = (fleetEvents().find((e) => e.type === 'vm.upsert') as { vm: { id: string } }).vm.id;
     const put = await store.putEvents([lateVm(), lateVm(drifted)]);
-    await runAudit(store, { rules, scope: put.subjects, now: LATER });
+    await runAudit({ store, clock: fixedClock(LATER) }, { rules, scope: put.subjects });
     const lateFindings = (await store.listFindings()).filter((f) => f.resourceId === 'vm-late');
     expect(lateFindings.length).toBeGreaterThan(0);
     const driftFindings = (await store.listFindings()).filter((f) => f.resourceId === drifted && f.status === 'open');

@@ -1,20 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files';
 
 const FUNCTIONS = fileURLToPath(new URL('../../functions/', import.meta.url));
 
 /** A handler parses its event, calls one use case and maps the answer: that fits in this many lines. */
 const MAX_HANDLER_LINES = 40;
-
-/** Handlers still over the limit, with why. This list only shrinks. */
-const LONG_HANDLERS: Readonly<Record<string, string>> = {
-  // thinned by the ports branch
-  'ingest/index.ts': 'per-record metrics and rejection logging around the ingest use case',
-  // thinned by the ports branch
-  'audit/index.ts': 'two tasks (prepare a shard, start the run) on one function',
-};
 
 /**
  * Every file under functions/ that is not a handler: an adapter from a port or an AWS event to the use cases,
@@ -30,19 +23,13 @@ const ADAPTERS: Readonly<Record<string, string>> = {
   'deploy-audit/sfn-run-starter.ts': 'the run starter port on Step Functions',
 };
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
 const files = sourceFiles(FUNCTIONS).map((f) => relative(FUNCTIONS, f).split('\\').join('/'));
 const lineCount = (name: string) => readFileSync(join(FUNCTIONS, name), 'utf8').trimEnd().split('\n').length;
 
 describe('functions/ holds handlers and adapters, no orchestration', () => {
   it(`keeps every handler (functions/*/index.ts) under ${MAX_HANDLER_LINES} lines`, () => {
     const long = files
-      .filter((f) => /^[^/]+\/index\.ts$/.test(f) && LONG_HANDLERS[f] === undefined)
+      .filter((f) => /^[^/]+\/index\.ts$/.test(f))
       .map((f) => [f, lineCount(f)] as const)
       .filter(([, lines]) => lines >= MAX_HANDLER_LINES);
     expect(long).toEqual([]);
@@ -53,7 +40,7 @@ describe('functions/ holds handlers and adapters, no orchestration', () => {
     expect(others, 'a use case belongs in src/app; an adapter goes on the ADAPTERS list with why').toEqual([]);
   });
 
-  it('lists only adapters and handlers that exist', () => {
-    for (const name of [...Object.keys(ADAPTERS), ...Object.keys(LONG_HANDLERS)]) expect(files).toContain(name);
+  it('lists only adapters that exist', () => {
+    for (const name of Object.keys(ADAPTERS)) expect(files).toContain(name);
   });
 });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   process.env.AWS_REGION = 'eu-west-1';
   [table, slack] = await Promise.all([startLocalTable(), startSlackServer()]);
   await table.store.putEvents(fleetEvents());
-  await runAudit(table.store, { full: true });
+  await runAudit({ store: table.store, clock: systemClock }, { full: true });
 });
 afterAll(async () => {
   secrets.restore();

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +86,7 @@ describe('the sharded full audit through the synthesized state machine, on dynal
 
     // The whole-fleet audit, on the same table (the figures the run stored) at the same time, changes nothing.
     const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
-    const whole = await runAudit(store, { rules, full: true, now: run.audit.auditedAt, timings });
+    const whole = await runAudit({ store, clock: fixedClock(run.audit.auditedAt) }, { rules, full: true, timings });
     expect(timings.findingsWritten).toBe(0);
     const key = (f: { fingerprint: string }) => f.fingerprint;
     expect([...whole.findings].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
@@ -163,7 +164,7 @@ describe('the daily run after the first, on a table with the cluster index and s
 
     const sharded = (await store.listFindings()).filter((f) => f.status !== 'resolved');
     const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
-    const whole = await runAudit(store, { rules, full: true, now: run.audit.auditedAt, timings });
+    const whole = await runAudit({ store, clock: fixedClock(run.audit.auditedAt) }, { rules, full: true, timings });
     expect(timings.findingsWritten).toBe(0);
     // Stored findings keep the sighting that last changed them; the last full audit's time stands for the rest.
     const comparable = (list: readonly Finding[]) =>

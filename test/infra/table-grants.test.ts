@@ -26,7 +26,7 @@ import { startLocalTable, stopLocalTable, type LocalTable } from '../functions/h
 import { memoryS3 } from '../functions/helpers/memory-s3';
 import { startSlackServer } from '../functions/helpers/slack-server';
 import { buildStack } from './build-stack';
-import { fixedClock } from '../../src/model/ports/clock';
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 import { quietLogger } from '../../src/model/ports/logger';
 import { s3ArtifactStore } from '../../src/store/artifacts/s3-artifact-store';
 
@@ -203,7 +203,7 @@ beforeAll(async () => {
   const report = await withS3Recorded('ingest', () =>
     ingestMessage(
       httpSqsRecord(body, encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} }), 'grants-ingest'),
-      recordingStore('ingest'),
+      { store: recordingStore('ingest'), clock: systemClock, logger: quietLogger },
     ),
   );
   expect(report.rejected).toEqual([]);

@@ -65,7 +65,7 @@ describe.skipIf(unavailable !== undefined)('DynamoDB Streams from DynamoDB Local
 
     const reference = new MemoryStore();
     await reference.putEvents(events);
-    await runAudit(reference, { rules, full: true, now: clock.now().toISOString() });
+    await runAudit({ store: reference, clock: fixedClock(clock.now().toISOString()) }, { rules, full: true });
     const full = (await reference.listFindings()).map(key).sort();
     expect(fromStream.length).toBeGreaterThan(0);
     expect(fromStream).toEqual(full);

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -90,7 +91,7 @@ describe.skipIf(unavailable !== undefined)('event history expiry (TTL) on Dynamo
     expect((await store.putEvents(events)).written).toBe(events.length);
     await store.compact();
     const fleetBefore = await store.loadFleet();
-    await runAudit(store, { rules, full: true, now: auditAt });
+    await runAudit({ store, clock: fixedClock(auditAt) }, { rules, full: true });
     const findingsBefore = (await store.listFindings()).map(key).sort();
     expect(findingsBefore.length).toBeGreaterThan(0);
 
@@ -114,7 +115,7 @@ describe.skipIf(unavailable !== undefined)('event history expiry (TTL) on Dynamo
     expect(changedSubjects(asAws)).toEqual([]);
 
     expect(await store.loadFleet()).toEqual(fleetBefore);
-    await runAudit(store, { rules, full: true, now: auditAt });
+    await runAudit({ store, clock: fixedClock(auditAt) }, { rules, full: true });
     expect((await store.listFindings()).map(key).sort()).toEqual(findingsBefore);
   }, 300_000);
 });

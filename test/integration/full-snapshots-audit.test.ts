@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
@@ -28,7 +29,7 @@ describe('two full collections of a vCenter (dynalite store, shipped rules)', ()
     const store = await stores.open();
     const first = await ingestOutcomes(store, readSources([join(FIXTURES, 'collection-1.ndjson')]));
     expect(first).toMatchObject({ accepted: 4, rejected: [] });
-    const before = await runAudit(store, { rules, now: '2026-11-01T09:00:00.000Z' });
+    const before = await runAudit({ store, clock: fixedClock('2026-11-01T09:00:00.000Z') }, { rules });
     const open = new Set(before.findings.map(key));
     for (const k of WATCHED) expect(open).toContain(k);
 
@@ -41,7 +42,10 @@ describe('two full collections of a vCenter (dynalite store, shipped rules)', ()
 
     // As the deployed evaluate function runs it: incremental on what the ingest touched. The inventory snapshot
     // can remove any VM of its scope, so the evaluation is full and vm-2 (not touched itself) is evaluated.
-    const after = await runAudit(store, { rules, scope: second.subjects, now: '2026-11-02T09:00:00.000Z' });
+    const after = await runAudit(
+      { store, clock: fixedClock('2026-11-02T09:00:00.000Z') },
+      { rules, scope: second.subjects },
+    );
     expect(after.mode).toBe('full');
     const stillOpen = new Set(after.findings.map(key));
     for (const k of WATCHED) expect(stillOpen).not.toContain(k);

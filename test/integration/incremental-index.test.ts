@@ -93,7 +93,7 @@ beforeAll(async () => {
       } as FleetEvent);
   await local.store.putEvents(events);
   counts = countRequests((local.store as unknown as { options: { client: DynamoDBClient } }).options.client);
-  await runAudit(local.store, { rules, full: true, now: T0 });
+  await runAudit({ store: local.store, clock: fixedClock(T0) }, { rules, full: true });
 }, 120_000);
 afterAll(() => local?.stop());
 
@@ -179,7 +179,7 @@ describe('incremental evaluation through the cluster index', () => {
     ).toBe(true);
 
     // A full audit at the same instant changes none of the touched resources' findings.
-    await runAudit(local.store, { rules, full: true, now: NOW });
+    await runAudit({ store: local.store, clock: fixedClock(NOW) }, { rules, full: true });
     expect(view(await findingsOf(touched))).toEqual(view(afterIncremental));
   }, 180_000);
 

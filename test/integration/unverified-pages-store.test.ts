@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { runAudit } from '../../src/app/audit';
@@ -58,26 +59,29 @@ describe('unverified findings on rule pages in DynamoDB', () => {
   };
 
   it('moves a finding between its page and its own item as its setting is reported, fixed and dropped', async () => {
-    const first = await runAudit(db.store, { rules, full: true, now: '2026-12-01T00:00:00.000Z' });
+    const first = await runAudit(
+      { store: db.store, clock: fixedClock('2026-12-01T00:00:00.000Z') },
+      { rules, full: true },
+    );
     expect(first.findings.filter((f) => f.ruleId === RULE && f.status === 'unverified')).toHaveLength(30);
     expect(await statusOf('vm-3')).toBe('unverified');
     // One head and one page hold the rule's 30 unverified findings.
     expect(await pageItems()).toHaveLength(2);
 
     await db.store.putEvents([vm('vm-3', '2026-12-01T01:00:00Z', { [KEY]: 'opportunistic' })]);
-    await runAudit(db.store, { rules, full: true, now: '2026-12-01T02:00:00.000Z' });
+    await runAudit({ store: db.store, clock: fixedClock('2026-12-01T02:00:00.000Z') }, { rules, full: true });
     expect(await statusOf('vm-3')).toBe('open');
     expect(await statusOf('vm-4')).toBe('unverified');
     expect(await pageItems()).toHaveLength(2);
 
     await db.store.putEvents([vm('vm-3', '2026-12-01T03:00:00Z', {})]);
-    await runAudit(db.store, { rules, full: true, now: '2026-12-01T04:00:00.000Z' });
+    await runAudit({ store: db.store, clock: fixedClock('2026-12-01T04:00:00.000Z') }, { rules, full: true });
     expect(await statusOf('vm-3')).toBe('unverified');
     const back = (await db.store.listFindings()).find((f) => f.ruleId === RULE && f.resourceId === 'vm-3')!;
     expect(back.firstSeen).toBe('2026-12-01T00:00:00.000Z');
 
     await db.store.putEvents([vm('vm-3', '2026-12-01T05:00:00Z', { [KEY]: 'required' })]);
-    await runAudit(db.store, { rules, full: true, now: '2026-12-01T06:00:00.000Z' });
+    await runAudit({ store: db.store, clock: fixedClock('2026-12-01T06:00:00.000Z') }, { rules, full: true });
     expect(await statusOf('vm-3')).toBe('resolved');
     expect((await db.store.listFindings()).filter((f) => f.ruleId === RULE && f.status === 'unverified')).toHaveLength(
       29,
@@ -88,7 +92,7 @@ describe('unverified findings on rule pages in DynamoDB', () => {
   it('writes nothing on an unchanged fleet, pages included', async () => {
     const before = db.store.stats.writeRequests;
     const itemsBefore = db.store.stats.itemsWritten;
-    await runAudit(db.store, { rules, full: true, now: '2026-12-02T00:00:00.000Z' });
+    await runAudit({ store: db.store, clock: fixedClock('2026-12-02T00:00:00.000Z') }, { rules, full: true });
     // The run record and the compliance view's entries are the only writes.
     const writes = db.store.stats.writeRequests - before;
     const pagesAfter = await pageItems();

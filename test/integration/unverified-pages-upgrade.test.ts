@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { runAudit } from '../../src/app/audit';
@@ -70,7 +71,7 @@ describe('unverified pages of an older table', () => {
     db = await startLocalDynamo('hyperaudit-unverified-upgrade-');
     await db.store.putEvents(events());
     await db.store.compact();
-    await runAudit(db.store, { rules, full: true, now: '2026-11-02T00:00:00.000Z' });
+    await runAudit({ store: db.store, clock: fixedClock('2026-11-02T00:00:00.000Z') }, { rules, full: true });
     const findings = await db.store.listFindings();
     written = view(findings);
     // Turn the table into an older one: the same findings on per-rule pages, no group partitions.
@@ -123,7 +124,7 @@ describe('unverified pages of an older table', () => {
   });
 
   it('moves them into per-cluster pages at the next full audit, keeping every finding and its first sighting', async () => {
-    await runAudit(store, { rules, full: true, now: '2026-11-03T00:00:00.000Z' });
+    await runAudit({ store, clock: fixedClock('2026-11-03T00:00:00.000Z') }, { rules, full: true });
     expect(await keysOf(UNVERIFIED_PK)).toEqual([]);
     expect(await store.legacyUnverifiedProfiles()).toEqual([]);
     expect(view(await store.listFindings())).toEqual(written);

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/model/ports/clock';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
@@ -161,7 +162,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
       db.store,
       canonical.map((c) => emit('canonical', { file: 'perimeters.json' }, c)),
     );
-    const initial = await runAudit(db.store, { full: true });
+    const initial = await runAudit({ store: db.store, clock: systemClock }, { full: true });
     const open = (r: typeof initial, rule: string, subject: string) =>
       r.findings.some((f) => f.ruleId === rule && f.resourceId === subject && f.status === 'open');
     const hostId = `${scope}/${hostC0.obj.value}`;
@@ -182,7 +183,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     await admin.powerOff(other);
     const clone = await admin.byName('VirtualMachine', 'pci-clone');
     await collectVsphere({ store: db.store }, opts);
-    const afterClone = await runAudit(db.store, { full: true });
+    const afterClone = await runAudit({ store: db.store, clock: systemClock }, { full: true });
     expect(open(afterClone, 'perimeter.clone-outside-source', `${scope}/${clone.obj.value}`)).toBe(true);
     expect(open(afterClone, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(true);
     expect(open(afterClone, 'esxi.shell-timeout', hostId)).toBe(false);
@@ -193,7 +194,7 @@ describe.skipIf(unavailable !== undefined)('collect vsphere against vcsim', () =
     await admin.setExtraConfig(other, 'isolation.tools.copy.disable', 'true');
     await admin.close();
     await collectVsphere({ store: db.store }, opts);
-    const afterMove = await runAudit(db.store, { full: true });
+    const afterMove = await runAudit({ store: db.store, clock: systemClock }, { full: true });
     expect(open(afterMove, 'perimeter.vm-placement-outside', `${scope}/${pci.obj.value}`)).toBe(true);
     expect(open(afterMove, 'vm.isolation-copy-disable', `${scope}/${other.obj.value}`)).toBe(false);
   });
@@ -428,7 +429,7 @@ describe.skipIf(unavailable !== undefined)('a vMotion out of a perimeter, read f
           },
         ),
       ]);
-      const before = await runAudit(db.store, { full: true });
+      const before = await runAudit({ store: db.store, clock: systemClock }, { full: true });
       const crossed = (r: typeof before) =>
         r.findings.find(
           (f) =>
@@ -448,7 +449,7 @@ describe.skipIf(unavailable !== undefined)('a vMotion out of a perimeter, read f
       );
       await admin.close();
       await collectVsphere({ store: db.store }, opts);
-      const finding = crossed(await runAudit(db.store, { full: true }));
+      const finding = crossed(await runAudit({ store: db.store, clock: systemClock }, { full: true }));
       expect(finding).toBeDefined();
       const evidence = JSON.stringify(finding!.evidence);
       expect(evidence).toContain(`${scope}/${from.obj.value}`);

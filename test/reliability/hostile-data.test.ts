@@ -1,3 +1,5 @@
+import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
+import { fixedClock } from '../../src/model/ports/clock';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -79,17 +81,21 @@ describe('Reliability: hostile names through the whole pipeline', () => {
     const ingest = await ingestOutcomes(db.store, readSources([file]));
     expect(ingest.rejected).toEqual([]);
     expect(ingest.accepted).toBe(HOSTILE.length * 2);
-    await runAudit(db.store, { now: at(60) });
+    await runAudit({ store: db.store, clock: fixedClock(at(60)) });
     reportDir = join(db.dir, 'report');
-    await generateReport(db.store, { outDir: reportDir, now: new Date(at(61)) });
-    await runNotify(db.store, {
-      minSeverity: 'low',
-      // Every host listed, so each hostile name reaches Slack whatever order a group lists its items in.
-      topItems: HOSTILE.length,
-      webhookUrl: slack.url,
-      delivery: { minIntervalMs: 0, retryBudgetMs: 5_000 },
-      now: new Date(at(62)),
-    });
+    await generateReport(
+      { store: db.store, clock: fixedClock(new Date(at(61))), artifacts: folderArtifactStore() },
+      { outDir: reportDir },
+    );
+    await runNotify(
+      { store: db.store, clock: fixedClock(new Date(at(62))) },
+      {
+        minSeverity: 'low', // Every host listed, so each hostile name reaches Slack whatever order a group lists its items in.
+        topItems: HOSTILE.length,
+        webhookUrl: slack.url,
+        delivery: { minIntervalMs: 0, retryBudgetMs: 5_000 },
+      },
+    );
   });
 
   afterAll(async () => {

@@ -1,3 +1,5 @@
+import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
+import { fixedClock } from '../../src/model/ports/clock';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +44,7 @@ describe('The report lists past perimeter excursions in its window (issue 15 ite
     ]);
     const outDir = await mkdtemp(join(tmpdir(), 'hyperaudit-excursions-'));
     dirs.push(outDir);
-    await generateReport(store, { outDir, now: new Date(t(20)) });
+    await generateReport({ store, clock: fixedClock(new Date(t(20))), artifacts: folderArtifactStore() }, { outDir });
     const html = await readFile(join(outDir, 'report.html'), 'utf8');
     const section = html.slice(
       html.indexOf('<section id="excursions">'),
@@ -57,7 +59,10 @@ describe('The report lists past perimeter excursions in its window (issue 15 ite
 
     const later = await mkdtemp(join(tmpdir(), 'hyperaudit-excursions-'));
     dirs.push(later);
-    await generateReport(store, { outDir: later, now: new Date(Date.UTC(2027, 5, 1)) });
+    await generateReport(
+      { store, clock: fixedClock(new Date(Date.UTC(2027, 5, 1))), artifacts: folderArtifactStore() },
+      { outDir: later },
+    );
     expect(await readFile(join(later, 'report.html'), 'utf8')).toContain(
       'No VM left its perimeters in the last 90 days.',
     );

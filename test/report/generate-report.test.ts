@@ -1,3 +1,5 @@
+import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,14 +30,19 @@ describe('generateReport', () => {
     const root = await tempDir();
     const store = await reportStore();
     const now = new Date('2026-11-02T03:04:05.678Z');
-    const out = await generateReport(store, {
-      outDir: join(root, reportTimestamp(now)),
-      latestDir: join(root, 'latest'),
-      now,
-      formats: [
-        { fileName: 'findings.sarif', render: (findings) => JSON.stringify({ runs: [{ results: findings.length }] }) },
-      ],
-    });
+    const out = await generateReport(
+      { store, clock: fixedClock(now), artifacts: folderArtifactStore() },
+      {
+        outDir: join(root, reportTimestamp(now)),
+        latestDir: join(root, 'latest'),
+        formats: [
+          {
+            fileName: 'findings.sarif',
+            render: (findings) => JSON.stringify({ runs: [{ results: findings.length }] }),
+          },
+        ],
+      },
+    );
     expect(out.dir).toBe(join(root, '2026-11-02T03-04-05-678Z'));
     for (const name of ['report.html', 'report.json', 'findings.csv', 'findings.sarif']) {
       expect(existsSync(join(out.dir, name)), name).toBe(true);
@@ -49,7 +56,10 @@ describe('generateReport', () => {
 
   it('writes the audit formats beside the report through the audit formatters', async () => {
     const store = await reportStore();
-    const out = await generateReport(store, { outDir: await tempDir(), formats: auditReportFormats() });
+    const out = await generateReport(
+      { store, clock: systemClock, artifacts: folderArtifactStore() },
+      { outDir: await tempDir(), formats: auditReportFormats() },
+    );
     const sarif = JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8')) as {
       runs: { results: unknown[] }[];
     };
@@ -69,7 +79,10 @@ describe('generateReport', () => {
       const store = await reportStore();
       const listFindings = store.listFindings.bind(store);
       store.listFindings = async () => order(await listFindings());
-      const out = await generateReport(store, { outDir: await tempDir(), now, formats: auditReportFormats() });
+      const out = await generateReport(
+        { store, clock: fixedClock(now), artifacts: folderArtifactStore() },
+        { outDir: await tempDir(), formats: auditReportFormats() },
+      );
       const names = [
         'findings.sarif',
         'findings.junit.xml',
@@ -87,17 +100,20 @@ describe('generateReport', () => {
 
   it('still writes the report when an extra format fails, and says which', async () => {
     const store = await reportStore();
-    const out = await generateReport(store, {
-      outDir: await tempDir(),
-      formats: [
-        {
-          fileName: 'broken.xml',
-          render: () => {
-            throw new Error('rules/hardening/x.json: bad rule');
+    const out = await generateReport(
+      { store, clock: systemClock, artifacts: folderArtifactStore() },
+      {
+        outDir: await tempDir(),
+        formats: [
+          {
+            fileName: 'broken.xml',
+            render: () => {
+              throw new Error('rules/hardening/x.json: bad rule');
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+    );
     expect(out.warnings).toEqual(['broken.xml not written: rules/hardening/x.json: bad rule']);
     expect(existsSync(join(out.dir, 'report.html'))).toBe(true);
     expect(existsSync(join(out.dir, 'broken.xml'))).toBe(false);
@@ -106,7 +122,10 @@ describe('generateReport', () => {
   it('records the run for the trend and shows it after the earlier runs', async () => {
     const store = await reportStore();
     const now = new Date('2026-11-02T00:00:00.000Z');
-    const out = await generateReport(store, { outDir: await tempDir(), now });
+    const out = await generateReport(
+      { store, clock: fixedClock(now), artifacts: folderArtifactStore() },
+      { outDir: await tempDir() },
+    );
     expect(await store.getMeta<RunSummary>(`runs/${now.toISOString()}`)).toEqual(out.summary);
     expect(out.summary).toMatchObject({
       hosts: 3,
@@ -126,8 +145,11 @@ describe('generateReport', () => {
 
   it('remembers where the report is so the Slack digest links to it', async () => {
     const store = await reportStore();
-    await generateReport(store, { outDir: await tempDir(), publicUrl: 'https://reports.example/run/report.html' });
-    const result = await runNotify(store, { minSeverity: 'high', dryRun: true });
+    await generateReport(
+      { store, clock: systemClock, artifacts: folderArtifactStore() },
+      { outDir: await tempDir(), publicUrl: 'https://reports.example/run/report.html' },
+    );
+    const result = await runNotify({ store, clock: systemClock }, { minSeverity: 'high', dryRun: true });
     expect(JSON.stringify(result.planned[0]!.payload)).toContain(
       '<https://reports.example/run/report.html|Open the full report>',
     );

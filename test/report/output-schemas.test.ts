@@ -1,3 +1,5 @@
+import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
+import { fixedClock } from '../../src/model/ports/clock';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,7 +71,7 @@ let result: AuditResult;
 beforeAll(async () => {
   store = new MemoryStore();
   await store.putEvents(events);
-  result = await runAudit(store, { rules, waivers, now });
+  result = await runAudit({ store, clock: fixedClock(now) }, { rules, waivers });
 });
 
 function xmllint(): boolean {
@@ -152,11 +154,10 @@ describe('outputs their consumers accept', () => {
 
   it('JUnit from the audit and from the report (the path the deployed run takes) are the same document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-report-'));
-    const out = await generateReport(store, {
-      outDir: dir,
-      formats: auditReportFormats({ rules }),
-      now: new Date('2026-11-05T01:00:00.000Z'),
-    });
+    const out = await generateReport(
+      { store, clock: fixedClock(new Date('2026-11-05T01:00:00.000Z')), artifacts: folderArtifactStore() },
+      { outDir: dir, formats: auditReportFormats({ rules }) },
+    );
     expect(out.warnings).toEqual([]);
     const fromReport = readFileSync(join(dir, 'findings.junit.xml'), 'utf8');
     // Stamped with the audit it shows (the stored one), not the report's own time.

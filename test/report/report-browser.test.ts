@@ -1,3 +1,5 @@
+import { folderArtifactStore } from '../../src/store/artifacts/folder-artifact-store';
+import { fixedClock, systemClock } from '../../src/model/ports/clock';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +31,10 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
     if (!available) throw new Error(`HYPERAUDIT_REQUIRE_CHROMIUM=1 but ${CHROMIUM} does not exist`);
     dir = await mkdtemp(join(tmpdir(), 'hyperaudit-report-'));
     const store = await reportStore();
-    const out = await generateReport(store, { outDir: dir, now: new Date('2026-11-02T00:00:00.000Z') });
+    const out = await generateReport(
+      { store, clock: fixedClock(new Date('2026-11-02T00:00:00.000Z')), artifacts: folderArtifactStore() },
+      { outDir: dir },
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -201,10 +206,10 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
         resources: { host: 4, vm: 0, cluster: 0, perimeter: 0 },
       }),
     );
-    const out = await generateReport(store, {
-      outDir: join(dir, 'with-compliance'),
-      now: new Date('2026-11-02T00:00:00.000Z'),
-    });
+    const out = await generateReport(
+      { store, clock: fixedClock(new Date('2026-11-02T00:00:00.000Z')), artifacts: folderArtifactStore() },
+      { outDir: join(dir, 'with-compliance') },
+    );
     const second = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     second.setDefaultTimeout(240_000);
     try {
@@ -336,7 +341,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       fleet: { ...SIMULATION.fleet, energyKWh: 0, hostsWithoutPowerCurve: 2 },
     });
     const noCurveDir = join(dir, 'no-curve');
-    await generateReport(store, { outDir: noCurveDir });
+    await generateReport({ store, clock: systemClock, artifacts: folderArtifactStore() }, { outDir: noCurveDir });
     const p = await browser.newPage();
     p.setDefaultTimeout(240_000);
     try {
@@ -384,7 +389,14 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
 
   it('renders hostile names (markup, Slack syntax, formulas, control characters, 60k characters) as inert text', async () => {
     const hostileDir = join(dir, 'hostile');
-    await generateReport(await hostileStore(), { outDir: hostileDir, now: new Date('2026-11-02T00:00:00.000Z') });
+    await generateReport(
+      {
+        store: await hostileStore(),
+        clock: fixedClock(new Date('2026-11-02T00:00:00.000Z')),
+        artifacts: folderArtifactStore(),
+      },
+      { outDir: hostileDir },
+    );
     const hostilePage = await browser.newPage();
     hostilePage.setDefaultTimeout(240_000);
     const errors: string[] = [];
@@ -426,7 +438,7 @@ describe.skipIf(!available && !required)('HTML report in headless Chromium', () 
       })),
     );
     const bigDir = join(dir, 'big');
-    await generateReport(store, { outDir: bigDir });
+    await generateReport({ store, clock: systemClock, artifacts: folderArtifactStore() }, { outDir: bigDir });
     const big = await browser.newPage();
     big.setDefaultTimeout(240_000);
     try {

@@ -1,3 +1,4 @@
+import { fixedClock } from '../../src/model/ports/clock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -46,7 +47,10 @@ beforeAll(async () => {
   const now = '2026-12-03T00:00:00.000Z';
   const waiverFile = join(SAMPLES, 'waivers.json');
   const waivers = parseWaiverText(readFileSync(waiverFile, 'utf8'), waiverFile, { now, maxDays: 3650 });
-  result = await runAudit(store, { rules: loadRules(DEFAULT_RULES_DIR), waivers, full: true, now });
+  result = await runAudit(
+    { store, clock: fixedClock(now) },
+    { rules: loadRules(DEFAULT_RULES_DIR), waivers, full: true },
+  );
 }, 300_000);
 
 describe('the streamed audit formats on the sample fleet', () => {

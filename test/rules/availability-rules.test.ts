@@ -10,7 +10,7 @@ import type { FleetEvent } from '../../src/model/event';
 import type { Finding } from '../../src/model/finding';
 import { MemoryStore } from '../../src/store/memory-store';
 import { fleetFromFixture } from '../support/fixture-fleet';
-import { systemClock } from '../../src/model/ports/clock';
+import { systemClock, fixedClock } from '../../src/model/ports/clock';
 
 const all = loadRules(DEFAULT_RULES_DIR).filter((r) => r.id.startsWith('availability.'));
 const rule = (id: string, rules: readonly LoadedRule[] = all) => {
@@ -272,7 +272,7 @@ describe('availability rules on simulations stored by hyperaudit', () => {
     await store.putEvents(events());
     await simulateStored(store, { trials: 2000, seed: 3, clock: systemClock });
     const nPlusOne = loadRules(DEFAULT_RULES_DIR).filter((x) => x.id === 'consolidation.cluster-n-plus-one');
-    const r = await runAudit(store, { rules: [...all, ...nPlusOne], now: at(30) });
+    const r = await runAudit({ store, clock: fixedClock(at(30)) }, { rules: [...all, ...nPlusOne] });
     expect(open(r.findings, 'availability.cluster-cannot-restart')).toEqual(['tight']);
     // One N+1 definition: the inventory rule and the simulation's restart capacity name the same cluster.
     expect(open(r.findings, 'consolidation.cluster-n-plus-one')).toEqual(['tight']);
@@ -299,7 +299,7 @@ describe('availability rules on simulations stored by hyperaudit', () => {
       'r-1': [{ app: 'db', role: 'replica', vms: ['db-1', 'db-2'] }],
       'r-2': [{ app: 'web', role: 'web', vms: ['web-1'] }],
     });
-    const r = await runAudit(store, { rules: all, now: at(30) });
+    const r = await runAudit({ store, clock: fixedClock(at(30)) }, { rules: all });
     expect(open(r.findings, 'availability.replica-set-on-one-host')).toEqual(['r-1']);
     expect(open(r.findings, 'availability.cluster-cannot-restart')).toEqual([]);
     const cov = r.coverage.find((c) => c.ruleId === 'availability.cluster-cannot-restart');
@@ -310,7 +310,7 @@ describe('availability rules on simulations stored by hyperaudit', () => {
     // Both clusters simulated: `roomy`'s findings are the same as when it was simulated alone.
     const tight = simulateCluster(fleet, 'tight', { trials: 2000, seed: 3 });
     await storeClusterSimulations(store, 'run-2', [roomy, tight], at(31));
-    const both = await runAudit(store, { rules: all, now: at(32) });
+    const both = await runAudit({ store, clock: fixedClock(at(32)) }, { rules: all });
     expect(open(both.findings, 'availability.replica-set-on-one-host')).toEqual(['r-1']);
     expect(open(both.findings, 'availability.cluster-cannot-restart')).toEqual(['tight']);
   });
@@ -318,7 +318,7 @@ describe('availability rules on simulations stored by hyperaudit', () => {
   it('never passes silently without any stored simulation', async () => {
     const store = new MemoryStore();
     await store.putEvents(events());
-    const r = await runAudit(store, { rules: all, now: at(30) });
+    const r = await runAudit({ store, clock: fixedClock(at(30)) }, { rules: all });
     expect(r.findings.filter((f) => f.ruleId.startsWith('availability.'))).toEqual([]);
     for (const x of r.compliance?.rules ?? []) {
       if (!x.ruleId.startsWith('availability.')) continue;

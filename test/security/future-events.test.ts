@@ -13,6 +13,7 @@ import {
   type FuturePolicy,
 } from '../../src/sources/clock-skew';
 import { fixedClock } from '../../src/model/ports/clock';
+import { quietLogger } from '../../src/model/ports/logger';
 import { readSources } from '../../src/sources/read-sources';
 import type { SourceOutcome } from '../../src/sources/types';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -99,8 +100,7 @@ describe('clock-skew policy at ingest', () => {
     ].join('\n');
     const report = await ingestMessage(
       httpSqsRecord(body, encodeEnvelope({ contentType: 'application/x-ndjson', ce: {} }), 'm-1'),
-      new MemoryStore(),
-      policy,
+      { store: new MemoryStore(), ...policy, logger: quietLogger },
     );
     expect(report.accepted).toBe(1);
     expect(report.rejected).toEqual([expect.objectContaining({ file: 'http:m-1', record: 'line 1', field: 'time' })]);

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/model/ports/clock';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory-store';
 import { listState, readState, STATE, StateShapeError, writeState } from '../../src/store/state-keys';
@@ -25,7 +26,7 @@ describe('typed state keys', () => {
   it('makes an audit fail naming the key instead of treating a malformed simulation as "not simulated"', async () => {
     const store = new MemoryStore();
     await store.putMeta('simulation/latest', { series: [1, 2, 3] });
-    await expect(runAudit(store, { rules: [] })).rejects.toThrow(/simulation\/latest: hosts/);
+    await expect(runAudit({ store, clock: systemClock }, { rules: [] })).rejects.toThrow(/simulation\/latest: hosts/);
   });
 
   it('refuses to write a value its readers would refuse', async () => {

@@ -7,6 +7,7 @@ import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-r
 import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
 import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { runAudit } from '../../app/audit';
+import { systemClock } from '../../model/ports/clock';
 import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMAT_PIECES, type AuditFormat } from '../../report/formats';
 import { formatTable } from '../../report/formats/table';
@@ -91,7 +92,8 @@ export function register(program: Command, run: CommandRunner): void {
           progress.start('audit');
           return inputs;
         },
-        (store, { rules, waivers }) => runAudit(store, { rules, waivers, profile: opts.profile, full: true }),
+        (store, { rules, waivers }) =>
+          runAudit({ store, clock: systemClock }, { rules, waivers, profile: opts.profile, full: true }),
       );
       progress.finish(`${result.summary.hosts} hosts, ${result.summary.vms} VMs, ${result.findings.length} findings`);
       // Only a table read on this terminal takes its width and colours; a file gets the portable default. The

@@ -7,6 +7,7 @@ import { SEVERITIES, type Severity } from '../../model/finding';
 import { runNotify, type NotifyResult } from '../../app/notify';
 import { ensureCurrentAudit } from '../../app/current-audit';
 import { stampLine } from '../../app/audit-stamp';
+import { systemClock } from '../../model/ports/clock';
 import { clearDeliveryPause, type ConfigurationError } from '../../alerts/deliver-outbox';
 
 interface NotifyCliOptions extends StoreCliOptions {
@@ -109,19 +110,22 @@ export function register(program: Command, run: CommandRunner): void {
               : 'no pause was stored for this webhook\n',
           );
         }
-        const current = await ensureCurrentAudit(store);
+        const current = await ensureCurrentAudit({ store, clock: systemClock });
         if (current.auditedBecause !== undefined)
           process.stderr.write(
             `hyperaudit: ${current.auditedBecause}: audited now (profile ${current.stamp.profile})\n`,
           );
-        return runNotify(store, {
-          minSeverity: opts.minSeverity,
-          includeUnverified: opts.includeUnverified === true,
-          dryRun: opts.dryRun === true,
-          ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
-          ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),
-          delivery: { retryBudgetMs: budget * 1000 },
-        });
+        return runNotify(
+          { store, clock: systemClock },
+          {
+            minSeverity: opts.minSeverity,
+            includeUnverified: opts.includeUnverified === true,
+            dryRun: opts.dryRun === true,
+            ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
+            ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),
+            delivery: { retryBudgetMs: budget * 1000 },
+          },
+        );
       });
       if (opts.dryRun)
         process.stdout.write(

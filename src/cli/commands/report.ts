@@ -10,9 +10,11 @@ import { ensureCurrentAudit } from '../../app/current-audit';
 import { stampLine } from '../../app/audit-stamp';
 import type { Profile } from '../../engine/types';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
-import { runAudit } from '../../app/audit';
-import type { FleetStore } from '../../store/types';
+import { type AuditPorts, runAudit } from '../../app/audit';
+import { fixedClock, systemClock } from '../../model/ports/clock';
+import { folderArtifactStore } from '../../store/artifacts/folder-artifact-store';
 import type { Fleet } from '../../model/fleet';
+import type { FleetStore } from '../../store/types';
 import { PARAMS_OPTION_HELP, readParamsFile, type ParamOverrides } from '../params-option';
 import { commandProgress } from '../command-progress';
 import { withFindingsReadAhead } from '../findings-read-ahead';
@@ -28,14 +30,15 @@ interface ReportCliOptions extends StoreCliOptions {
  * (under the stored audit's profile and waivers); without it, the stored audit is used when it is current.
  */
 async function auditForReport(
-  store: FleetStore,
+  ports: AuditPorts,
   params: { file: string; overrides: ParamOverrides } | undefined,
 ): Promise<{ audited?: string; fleet: Fleet; store: FleetStore; profile: Profile }> {
+  const { store } = ports;
   if (params === undefined) {
     // Read with the fleet; used only when the stored audit is current (an audit run now rewrites the findings).
     const findingsAhead = store.listFindings();
     findingsAhead.catch(() => undefined);
-    const current = await ensureCurrentAudit(store);
+    const current = await ensureCurrentAudit(ports);
     const profile = current.stamp.profile as Profile;
     return current.auditedBecause === undefined
       ? { fleet: current.fleet, store: withFindingsReadAhead(store, findingsAhead), profile }
@@ -55,7 +58,7 @@ async function auditForReport(
     if (err instanceof RuleLoadError) throw new InputError(err.message);
     throw err;
   }
-  await runAudit(store, { rules, profile, full: true, fleet });
+  await runAudit(ports, { rules, profile, full: true, fleet });
   return { audited: `audited now with --params ${params.file} (profile ${profile})`, fleet, store, profile };
 }
 
@@ -79,23 +82,26 @@ export function register(program: Command, run: CommandRunner): void {
       const params =
         opts.params !== undefined ? { file: opts.params, overrides: readParamsFile(opts.params) } : undefined;
       const progress = commandProgress();
-      const now = new Date();
+      // One time for the run: the report folder's name and what the report stamps.
+      const clock = fixedClock(systemClock.now());
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (opened) => {
         progress.start('audit');
-        const { audited, fleet, store, profile } = await auditForReport(opened, params);
+        const { audited, fleet, store, profile } = await auditForReport({ store: opened, clock }, params);
         progress.finish(audited === undefined ? 'stored audit is current' : 'audited now');
         if (audited !== undefined) process.stderr.write(`hyperaudit: ${audited}\n`);
         // SARIF/JUnit describe the rules of the profile the audit shown used (the stored one, or the one run now).
         progress.start('report');
-        const written = await generateReport(store, {
-          outDir: opts.out ?? join(reports, reportTimestamp(now)),
-          ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
-          ...(opts.url !== undefined && { publicUrl: opts.url }),
-          formats: auditReportFormats({ profile }),
-          now,
-          fleet,
-        });
+        const written = await generateReport(
+          { store, clock, artifacts: folderArtifactStore() },
+          {
+            outDir: opts.out ?? join(reports, reportTimestamp(clock.now())),
+            ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
+            ...(opts.url !== undefined && { publicUrl: opts.url }),
+            formats: auditReportFormats({ profile }),
+            fleet,
+          },
+        );
         progress.finish(`${written.files.length} files`);
         return written;
       });
