@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { eventSubject, type FleetEvent } from '../model/event';
 import { isPlainTraceName, workloadTraceNames } from '../model/trace-name';
 import { emptyFleet, type Fleet } from '../model/fleet';
-import type { FleetStore } from '../store/types';
+import type { FleetStore, FleetWithHistory } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
@@ -320,12 +320,7 @@ export interface ReplayedStore {
  * (no placement) when no event items are left, e.g. all expired into snapshots.
  */
 export async function replayStored(store: FleetStore, opts: ReplayOptions = {}): Promise<ReplayedStore> {
-  const history: FleetEvent[] = [];
-  const readAll = async () => {
-    for await (const event of store.readHistory()) history.push(event);
-  };
-  // Both reads are needed either way; together the store serves one while this process decodes the other.
-  const [stored] = await Promise.all([store.loadFleet(), readAll()]);
+  const { fleet: stored, history } = await fleetWithHistory(store);
   if (history.length === 0)
     return {
       fleet: stored,
@@ -342,6 +337,17 @@ export async function replayStored(store: FleetStore, opts: ReplayOptions = {}):
   });
   const { fleet, placement } = withExpiredHistory(replay, stored, history);
   return { fleet, placement, start: new Date(replay.startMs).toISOString(), placementChanges: replay.placementChanges };
+}
+
+/** The store's one read of both when it has it, else its two reads side by side. */
+async function fleetWithHistory(store: FleetStore): Promise<FleetWithHistory> {
+  if (store.loadFleetWithHistory) return store.loadFleetWithHistory();
+  const history: FleetEvent[] = [];
+  const readAll = async () => {
+    for await (const event of store.readHistory()) history.push(event);
+  };
+  const [fleet] = await Promise.all([store.loadFleet(), readAll()]);
+  return { fleet, history };
 }
 
 /**

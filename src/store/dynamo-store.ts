@@ -93,6 +93,7 @@ import {
   type ClusterRead,
   type CompactionResult,
   type FleetStore,
+  type FleetWithHistory,
   type ListMetaOptions,
   type IndexedFleetReads,
   type RefreshedEntity,
@@ -341,10 +342,23 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   }
 
   async loadFleet(): Promise<Fleet> {
-    const partitions = await this.foldAll();
-    return materialiseFleet(
-      [...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)),
+    return materialisePartitions(await this.foldAll());
+  }
+
+  /**
+   * One Scan for the fleet and the history: each event item is decoded and parsed once, folded, and kept for the
+   * history unless expired (as `readHistory` leaves those out; the fold, like `loadFleet`'s, keeps them).
+   */
+  async loadFleetWithHistory(): Promise<FleetWithHistory> {
+    const nowSec = Math.floor(this.now() / 1000);
+    const history: FleetEvent[] = [];
+    const fleet = materialisePartitions(
+      await this.foldAll(false, (item, event) => {
+        if (!isExpired(item, nowSec)) history.push(event);
+      }),
     );
+    history.sort(compareEvents);
+    return { fleet, history };
   }
 
   /**
@@ -352,7 +366,10 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * TTL has not deleted yet are folded too; folding is idempotent, so one a snapshot already holds
    * changes nothing, and one it does not hold is still state.
    */
-  private async foldAll(consistent = false): Promise<Map<string, EntityPartition>> {
+  private async foldAll(
+    consistent = false,
+    onEvent?: (item: Item, event: FleetEvent) => void,
+  ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
     await this.scanEntities(consistent, 'entities', (item) => {
@@ -370,6 +387,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
         const event = readEvent(item);
         if (Date.parse(event.time) > cutoff) return;
         applyEvent(part.events, event);
+        onEvent?.(item, event);
         part.uncovered.push(Number(item.at?.N ?? '0'));
       }
     });
@@ -1489,6 +1507,13 @@ function unverifiedPageSk(profile: string, ruleId: string, generation: string, n
 }
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
+/** The fleet from `foldAll`'s partitions: each snapshot merged with its events' fold. */
+function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>): Fleet {
+  return materialiseFleet(
+    [...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)),
+  );
+}
+
 function inventoriesOf(partitions: ReadonlyMap<string, EntityPartition>): Map<string, WholeInventory[]> {
   const out = new Map<string, WholeInventory[]>();
   for (const part of partitions.values()) {

@@ -11,6 +11,7 @@ import {
   byCreation,
   type FleetStore,
   type ListMetaOptions,
+  type FleetWithHistory,
   type FutureEventRef,
   type OutboxMessage,
   type PurgeFutureResult,
@@ -92,6 +93,11 @@ export class MemoryStore implements FleetStore {
 
   async *readHistory(): AsyncIterable<FleetEvent> {
     yield* this.current().sort(compareEvents);
+  }
+
+  async loadFleetWithHistory(): Promise<FleetWithHistory> {
+    const history = this.current().sort(compareEvents);
+    return { fleet: materialiseFleet(foldEvents(history).values()), history };
   }
 
   async listFindings(): Promise<Finding[]> {

@@ -45,6 +45,11 @@ export interface FleetStore {
   loadFleet(): Promise<Fleet>;
   /** Stored event history in event-time order, for replay. */
   readHistory(): AsyncIterable<FleetEvent>;
+  /**
+   * `loadFleet()` and `readHistory()` from one read: each event item read and parsed once, folded into the fleet and
+   * kept for the history (the same event objects; treat them as read-only). Optional: callers fall back to both reads.
+   */
+  loadFleetWithHistory?(): Promise<FleetWithHistory>;
   listFindings(): Promise<Finding[]>;
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
@@ -98,6 +103,12 @@ export interface FleetStore {
   listFutureEvents?(): Promise<FutureEventRef[]>;
   /** Deletes them and drops their stamps from snapshots folded before the policy existed. */
   purgeFutureEvents?(): Promise<PurgeFutureResult>;
+}
+
+export interface FleetWithHistory {
+  fleet: Fleet;
+  /** What `readHistory()` yields, in the same order. */
+  history: FleetEvent[];
 }
 
 export interface FutureEventRef {

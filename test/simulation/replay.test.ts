@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
+import type { FleetWithHistory } from '../../src/store/types';
 import { replayHistory } from '../../src/simulation/replay';
 import { replayStored, SIMULATION_LATEST_KEY, simulateStored, withExpiredHistory } from '../../src/app/simulate';
 import { fixedClock, systemClock } from '../../src/model/ports/clock';
@@ -226,6 +227,11 @@ class ExpiredHistoryStore extends MemoryStore {
 
   override async *readHistory(): AsyncIterable<FleetEvent> {
     for await (const e of super.readHistory()) if (!this.expired.has(e.id)) yield e;
+  }
+
+  override async loadFleetWithHistory(): Promise<FleetWithHistory> {
+    const both = await super.loadFleetWithHistory();
+    return { ...both, history: both.history.filter((e) => !this.expired.has(e.id)) };
   }
 }
 
