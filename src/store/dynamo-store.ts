@@ -94,6 +94,7 @@ import {
   type CompactionResult,
   type FleetStore,
   type FleetWithHistory,
+  type FleetWithHistoryOptions,
   type ListMetaOptions,
   type IndexedFleetReads,
   type RefreshedEntity,
@@ -349,16 +350,18 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * One Scan for the fleet and the history: each event item is decoded and parsed once, folded, and kept for the
    * history unless expired (as `readHistory` leaves those out; the fold, like `loadFleet`'s, keeps them).
    */
-  async loadFleetWithHistory(): Promise<FleetWithHistory> {
+  async loadFleetWithHistory(options: FleetWithHistoryOptions = {}): Promise<FleetWithHistory> {
     const nowSec = Math.floor(this.now() / 1000);
     const history: FleetEvent[] = [];
-    const fleet = materialisePartitions(
-      await this.foldAll(false, (item, event) => {
-        if (!isExpired(item, nowSec)) history.push(event);
-      }),
-    );
+    let expired = 0;
+    const partitions = await this.foldAll(false, (item, event) => {
+      if (isExpired(item, nowSec)) expired++;
+      else history.push(event);
+    });
     history.sort(compareEvents);
-    return { fleet, history };
+    if (options.fleetOnlyBeyondHistory && expired === 0 && ![...partitions.values()].some((p) => p.snapshot))
+      return { history };
+    return { fleet: materialisePartitions(partitions), history };
   }
 
   /**

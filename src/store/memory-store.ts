@@ -12,6 +12,7 @@ import {
   type FleetStore,
   type ListMetaOptions,
   type FleetWithHistory,
+  type FleetWithHistoryOptions,
   type FutureEventRef,
   type OutboxMessage,
   type PurgeFutureResult,
@@ -95,8 +96,10 @@ export class MemoryStore implements FleetStore {
     yield* this.current().sort(compareEvents);
   }
 
-  async loadFleetWithHistory(): Promise<FleetWithHistory> {
+  async loadFleetWithHistory(options: FleetWithHistoryOptions = {}): Promise<FleetWithHistory> {
     const history = this.current().sort(compareEvents);
+    // No snapshots and no expiry here: the history always holds the whole fleet.
+    if (options.fleetOnlyBeyondHistory) return { history };
     return { fleet: materialiseFleet(foldEvents(history).values()), history };
   }
 

@@ -49,7 +49,7 @@ export interface FleetStore {
    * `loadFleet()` and `readHistory()` from one read: each event item read and parsed once, folded into the fleet and
    * kept for the history (the same event objects; treat them as read-only). Optional: callers fall back to both reads.
    */
-  loadFleetWithHistory?(): Promise<FleetWithHistory>;
+  loadFleetWithHistory?(options?: FleetWithHistoryOptions): Promise<FleetWithHistory>;
   listFindings(): Promise<Finding[]>;
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
@@ -105,8 +105,17 @@ export interface FleetStore {
   purgeFutureEvents?(): Promise<PurgeFutureResult>;
 }
 
+export interface FleetWithHistoryOptions {
+  /**
+   * Leave the fleet out when the history holds every event it is folded from (no snapshot adds to it, no event of it
+   * expired): it is then the history's fold, which a replay of the whole history builds anyway.
+   */
+  fleetOnlyBeyondHistory?: boolean;
+}
+
 export interface FleetWithHistory {
-  fleet: Fleet;
+  /** What `loadFleet()` returns; absent only when `fleetOnlyBeyondHistory` asked and the history holds all of it. */
+  fleet?: Fleet;
   /** What `readHistory()` yields, in the same order. */
   history: FleetEvent[];
 }

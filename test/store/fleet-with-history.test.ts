@@ -66,7 +66,8 @@ async function bothReads(store: FleetStore): Promise<FleetWithHistory> {
 }
 
 /** The fleet in a comparable form: entity maps as sorted entries (snapshot evidence included). */
-function plain(fleet: Fleet) {
+function plain(fleet: Fleet | undefined) {
+  if (!fleet) throw new Error('no fleet');
   const sorted = <T>(m: ReadonlyMap<string, T> | undefined) =>
     [...(m ?? new Map<string, T>())].sort(([a], [b]) => (a < b ? -1 : 1));
   return {
@@ -114,11 +115,33 @@ describe('DynamoStore.loadFleetWithHistory', () => {
     expect([scans, scansApart]).toEqual([2, 4]);
     // The expired events are only in the fold; the future one in neither.
     expect(got.history.map((e) => e.id)).toEqual(['h1-b', 'b-1', 'gone-2', 'a-2', 'a-3', 'reused', 'reused']);
-    expect(got.fleet.vms.get('vm-old')?.name).toBe('kept');
-    expect(got.fleet.vms.has('vm-gone')).toBe(false);
-    expect(got.fleet.vms.has('vm-future')).toBe(false);
-    expect(got.fleet.vms.get('vm-a')).toMatchObject({ hostId: 'h2', vcpus: 4, powerState: 'poweredOff' });
-    expect(got.fleet.hosts.get('h1')).toMatchObject({ name: 'esx-1', memoryMiB: 2048 });
+    expect(got.fleet?.vms.get('vm-old')?.name).toBe('kept');
+    expect(got.fleet?.vms.has('vm-gone')).toBe(false);
+    expect(got.fleet?.vms.has('vm-future')).toBe(false);
+    expect(got.fleet?.vms.get('vm-a')).toMatchObject({ hostId: 'h2', vcpus: 4, powerState: 'poweredOff' });
+    expect(got.fleet?.hosts.get('h1')).toMatchObject({ name: 'esx-1', memoryMiB: 2048 });
+
+    // Snapshots and expired events hold what the history does not: the fleet comes along even when asked to stay out.
+    const asked = await open(READ);
+    const beyond = await asked.loadFleetWithHistory({ fleetOnlyBeyondHistory: true });
+    asked.close();
+    expect(plain(beyond.fleet)).toEqual(plain(expected.fleet));
+    expect(beyond.history).toEqual(expected.history);
+  });
+
+  it('leaves the fleet out only when asked and the history holds every event of it', async () => {
+    const store = await openDynamoStore(
+      { endpoint: server.endpoint, tableName: 'history-only' },
+      { now: () => READ, scanSegments: 2 },
+    );
+    await store.putEvents(NEW);
+    const expected = await bothReads(store);
+    const got = await store.loadFleetWithHistory({ fleetOnlyBeyondHistory: true });
+    const whole = await store.loadFleetWithHistory();
+    store.close();
+    expect(got.fleet).toBeUndefined();
+    expect(got.history).toEqual(expected.history);
+    expect(plain(whole.fleet)).toEqual(plain(expected.fleet));
   });
 });
 
@@ -145,7 +168,8 @@ describe('MemoryStore.loadFleetWithHistory', () => {
       'reused',
       'reused',
     ]);
-    expect(got.fleet.vms.get('vm-a')).toMatchObject({ hostId: 'h2', powerState: 'poweredOff' });
-    expect(got.fleet.vms.has('vm-future')).toBe(false);
+    expect(got.fleet?.vms.get('vm-a')).toMatchObject({ hostId: 'h2', powerState: 'poweredOff' });
+    expect(got.fleet?.vms.has('vm-future')).toBe(false);
+    expect(await store.loadFleetWithHistory({ fleetOnlyBeyondHistory: true })).toEqual({ history: expected.history });
   });
 });
