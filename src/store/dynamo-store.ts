@@ -354,24 +354,35 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     const nowSec = Math.floor(this.now() / 1000);
     const history: FleetEvent[] = [];
     let expired = 0;
-    const partitions = await this.foldAll(false, (item, event) => {
-      if (isExpired(item, nowSec)) expired++;
-      else history.push(event);
-    });
+    // When the fleet may be left out, the fold waits for the end of the Scan, which says whether it is needed.
+    const unfolded: [EntityPartition, FleetEvent][] | undefined = options.fleetOnlyBeyondHistory ? [] : undefined;
+    const partitions = await this.foldAll(
+      false,
+      (item, event, part) => {
+        if (isExpired(item, nowSec)) expired++;
+        else history.push(event);
+        unfolded?.push([part, event]);
+      },
+      unfolded === undefined,
+    );
     history.sort(compareEvents);
-    if (options.fleetOnlyBeyondHistory && expired === 0 && ![...partitions.values()].some((p) => p.snapshot))
-      return { history };
+    if (unfolded !== undefined) {
+      if (expired === 0 && ![...partitions.values()].some((p) => p.snapshot)) return { history };
+      for (const [part, event] of unfolded) applyEvent(part.events, event);
+    }
     return { fleet: materialisePartitions(partitions), history };
   }
 
   /**
    * Every entity's state: snapshot merged with all its event items still present. Expired events the
    * TTL has not deleted yet are folded too; folding is idempotent, so one a snapshot already holds
-   * changes nothing, and one it does not hold is still state.
+   * changes nothing, and one it does not hold is still state. `onEvent` is handed each event folded, with its
+   * partition; `fold: false` leaves applying them to the caller.
    */
   private async foldAll(
     consistent = false,
-    onEvent?: (item: Item, event: FleetEvent) => void,
+    onEvent?: (item: Item, event: FleetEvent, part: EntityPartition) => void,
+    fold = true,
   ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
@@ -389,8 +400,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       } else if (sk.startsWith(EVENT_SK_PREFIX)) {
         const event = readEvent(item);
         if (Date.parse(event.time) > cutoff) return;
-        applyEvent(part.events, event);
-        onEvent?.(item, event);
+        if (fold) applyEvent(part.events, event);
+        onEvent?.(item, event, part);
         part.uncovered.push(Number(item.at?.N ?? '0'));
       }
     });
@@ -1509,7 +1520,6 @@ function unverifiedPageSk(profile: string, ruleId: string, generation: string, n
   return `${unverifiedRulePrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
 }
 
-/** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
 /** The fleet from `foldAll`'s partitions: each snapshot merged with its events' fold. */
 function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>): Fleet {
   return materialiseFleet(
@@ -1517,6 +1527,7 @@ function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>)
   );
 }
 
+/** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
 function inventoriesOf(partitions: ReadonlyMap<string, EntityPartition>): Map<string, WholeInventory[]> {
   const out = new Map<string, WholeInventory[]>();
   for (const part of partitions.values()) {
