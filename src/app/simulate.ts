@@ -7,8 +7,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventSubject, type FleetEvent } from '../model/event';
 import { isPlainTraceName, workloadTraceNames } from '../model/trace-name';
-import { emptyFleet, type Fleet } from '../model/fleet';
-import type { FleetStore } from '../store/types';
+import { emptyFleet, materialiseFleet, type Fleet } from '../model/fleet';
+import type { FleetStore, FleetWithHistory } from '../store/types';
 import { clusterOf, SimulationInputError } from '../simulation/compile';
 import type { PlacementTimeline } from '../simulation/placement';
 import { replayHistory } from '../simulation/replay';
@@ -320,15 +320,12 @@ export interface ReplayedStore {
  * (no placement) when no event items are left, e.g. all expired into snapshots.
  */
 export async function replayStored(store: FleetStore, opts: ReplayOptions = {}): Promise<ReplayedStore> {
-  const history: FleetEvent[] = [];
-  const readAll = async () => {
-    for await (const event of store.readHistory()) history.push(event);
-  };
-  // Both reads are needed either way; together the store serves one while this process decodes the other.
-  const [stored] = await Promise.all([store.loadFleet(), readAll()]);
+  // The default window ends on the newest event, so the replay applies every event: a fleet that is the history's
+  // fold would only repeat what the replay builds.
+  const { fleet: stored, history } = await fleetWithHistory(store, opts.start === undefined);
   if (history.length === 0)
     return {
-      fleet: stored,
+      fleet: stored ?? materialiseFleet([]),
       placementChanges: 0,
       ...(opts.start !== undefined && { start: opts.start }),
     };
@@ -340,8 +337,29 @@ export async function replayStored(store: FleetStore, opts: ReplayOptions = {}):
     stepSeconds: opts.stepSeconds ?? DEFAULT_STEP_SECONDS,
     ...(startMs !== undefined && { startMs }),
   });
-  const { fleet, placement } = withExpiredHistory(replay, stored, history);
+  const { fleet, placement } = stored
+    ? withExpiredHistory(replay, stored, history)
+    : { fleet: entitiesOf(replay.fleet), placement: replay.placement };
   return { fleet, placement, start: new Date(replay.startMs).toISOString(), placementChanges: replay.placementChanges };
+}
+
+/** The fleet's entity maps, as `withExpiredHistory` returns them. */
+function entitiesOf({ hosts, vms, perimeters }: Fleet): Fleet {
+  return { hosts, vms, perimeters };
+}
+
+/**
+ * The store's one read of both when it has it, else its two reads side by side. `fleetOnlyBeyondHistory`: the
+ * store may leave the fleet out when the history holds all of it.
+ */
+async function fleetWithHistory(store: FleetStore, fleetOnlyBeyondHistory: boolean): Promise<FleetWithHistory> {
+  if (store.loadFleetWithHistory) return store.loadFleetWithHistory({ fleetOnlyBeyondHistory });
+  const history: FleetEvent[] = [];
+  const readAll = async () => {
+    for await (const event of store.readHistory()) history.push(event);
+  };
+  const [fleet] = await Promise.all([store.loadFleet(), readAll()]);
+  return { fleet, history };
 }
 
 /**

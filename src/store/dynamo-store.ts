@@ -93,6 +93,8 @@ import {
   type ClusterRead,
   type CompactionResult,
   type FleetStore,
+  type FleetWithHistory,
+  type FleetWithHistoryOptions,
   type ListMetaOptions,
   type IndexedFleetReads,
   type RefreshedEntity,
@@ -341,18 +343,47 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   }
 
   async loadFleet(): Promise<Fleet> {
-    const partitions = await this.foldAll();
-    return materialiseFleet(
-      [...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)),
+    return materialisePartitions(await this.foldAll());
+  }
+
+  /**
+   * One Scan for the fleet and the history: each event item is decoded and parsed once, folded, and kept for the
+   * history unless expired (as `readHistory` leaves those out; the fold, like `loadFleet`'s, keeps them).
+   */
+  async loadFleetWithHistory(options: FleetWithHistoryOptions = {}): Promise<FleetWithHistory> {
+    const nowSec = Math.floor(this.now() / 1000);
+    const history: FleetEvent[] = [];
+    let expired = 0;
+    // When the fleet may be left out, the fold waits for the end of the Scan, which says whether it is needed.
+    const unfolded: [EntityPartition, FleetEvent][] | undefined = options.fleetOnlyBeyondHistory ? [] : undefined;
+    const partitions = await this.foldAll(
+      false,
+      (item, event, part) => {
+        if (isExpired(item, nowSec)) expired++;
+        else history.push(event);
+        unfolded?.push([part, event]);
+      },
+      unfolded === undefined,
     );
+    history.sort(compareEvents);
+    if (unfolded !== undefined) {
+      if (expired === 0 && ![...partitions.values()].some((p) => p.snapshot)) return { history };
+      for (const [part, event] of unfolded) applyEvent(part.events, event);
+    }
+    return { fleet: materialisePartitions(partitions), history };
   }
 
   /**
    * Every entity's state: snapshot merged with all its event items still present. Expired events the
    * TTL has not deleted yet are folded too; folding is idempotent, so one a snapshot already holds
-   * changes nothing, and one it does not hold is still state.
+   * changes nothing, and one it does not hold is still state. `onEvent` is handed each event folded, with its
+   * partition; `fold: false` leaves applying them to the caller.
    */
-  private async foldAll(consistent = false): Promise<Map<string, EntityPartition>> {
+  private async foldAll(
+    consistent = false,
+    onEvent?: (item: Item, event: FleetEvent, part: EntityPartition) => void,
+    fold = true,
+  ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
     await this.scanEntities(consistent, 'entities', (item) => {
@@ -369,7 +400,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       } else if (sk.startsWith(EVENT_SK_PREFIX)) {
         const event = readEvent(item);
         if (Date.parse(event.time) > cutoff) return;
-        applyEvent(part.events, event);
+        if (fold) applyEvent(part.events, event);
+        onEvent?.(item, event, part);
         part.uncovered.push(Number(item.at?.N ?? '0'));
       }
     });
@@ -1486,6 +1518,13 @@ function unverifiedRulePrefix(profile: string, ruleId: string): string {
 
 function unverifiedPageSk(profile: string, ruleId: string, generation: string, n: number): string {
   return `${unverifiedRulePrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
+}
+
+/** The fleet from `foldAll`'s partitions: each snapshot merged with its events' fold. */
+function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>): Fleet {
+  return materialiseFleet(
+    [...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)),
+  );
 }
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */

@@ -11,6 +11,8 @@ import {
   byCreation,
   type FleetStore,
   type ListMetaOptions,
+  type FleetWithHistory,
+  type FleetWithHistoryOptions,
   type FutureEventRef,
   type OutboxMessage,
   type PurgeFutureResult,
@@ -92,6 +94,13 @@ export class MemoryStore implements FleetStore {
 
   async *readHistory(): AsyncIterable<FleetEvent> {
     yield* this.current().sort(compareEvents);
+  }
+
+  async loadFleetWithHistory(options: FleetWithHistoryOptions = {}): Promise<FleetWithHistory> {
+    const history = this.current().sort(compareEvents);
+    // No snapshots and no expiry here: the history always holds the whole fleet.
+    if (options.fleetOnlyBeyondHistory) return { history };
+    return { fleet: materialiseFleet(foldEvents(history).values()), history };
   }
 
   async listFindings(): Promise<Finding[]> {

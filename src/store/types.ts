@@ -45,6 +45,11 @@ export interface FleetStore {
   loadFleet(): Promise<Fleet>;
   /** Stored event history in event-time order, for replay. */
   readHistory(): AsyncIterable<FleetEvent>;
+  /**
+   * `loadFleet()` and `readHistory()` from one read: each event item read and parsed once, folded into the fleet and
+   * kept for the history (the same event objects; treat them as read-only). Optional: callers fall back to both reads.
+   */
+  loadFleetWithHistory?(options?: FleetWithHistoryOptions): Promise<FleetWithHistory>;
   listFindings(): Promise<Finding[]>;
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
@@ -98,6 +103,21 @@ export interface FleetStore {
   listFutureEvents?(): Promise<FutureEventRef[]>;
   /** Deletes them and drops their stamps from snapshots folded before the policy existed. */
   purgeFutureEvents?(): Promise<PurgeFutureResult>;
+}
+
+export interface FleetWithHistoryOptions {
+  /**
+   * Leave the fleet out when the history holds every event it is folded from (no snapshot adds to it, no event of it
+   * expired): it is then the history's fold, which a replay of the whole history builds anyway.
+   */
+  fleetOnlyBeyondHistory?: boolean;
+}
+
+export interface FleetWithHistory {
+  /** What `loadFleet()` returns; absent only when `fleetOnlyBeyondHistory` asked and the history holds all of it. */
+  fleet?: Fleet;
+  /** What `readHistory()` yields, in the same order. */
+  history: FleetEvent[];
 }
 
 export interface FutureEventRef {

@@ -99,7 +99,7 @@ describe('the sharded full audit through the synthesized state machine, on dynal
     const recorded = await readState(store, STATE.auditLatest);
     const stored = [...(await store.listFindings())].sort((a, b) => key(a).localeCompare(key(b)));
     const again = await finishShardedAudit(run.runId, run.audit.auditedAt, {
-      store: refusingWholeReads(store, ['loadFleet', 'readHistory']),
+      store: refusingWholeReads(store, ['loadFleet', 'readHistory', 'loadFleetWithHistory']),
       s3: s3.client,
       bucket: BUCKET,
       rules,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import { MemoryStore } from '../../src/store/memory-store';
+import type { FleetStore, FleetWithHistory } from '../../src/store/types';
 import { replayHistory } from '../../src/simulation/replay';
 import { replayStored, SIMULATION_LATEST_KEY, simulateStored, withExpiredHistory } from '../../src/app/simulate';
 import { fixedClock, systemClock } from '../../src/model/ports/clock';
@@ -227,7 +228,30 @@ class ExpiredHistoryStore extends MemoryStore {
   override async *readHistory(): AsyncIterable<FleetEvent> {
     for await (const e of super.readHistory()) if (!this.expired.has(e.id)) yield e;
   }
+
+  override async loadFleetWithHistory(): Promise<FleetWithHistory> {
+    const both = await super.loadFleetWithHistory();
+    return { ...both, history: both.history.filter((e) => !this.expired.has(e.id)) };
+  }
 }
+
+describe('replay from one store read', () => {
+  it('gives the fleet and placement of the two reads when the history holds the whole fleet', async () => {
+    const store = new MemoryStore();
+    await store.putEvents(history());
+    // The same store without its one read: replayStored falls back to loadFleet and readHistory.
+    const twoReads: FleetStore = new Proxy(store, {
+      get: (target, prop) =>
+        prop === 'loadFleetWithHistory' ? undefined : (Reflect.get(target, prop, target) as () => unknown).bind(target),
+    });
+    for (const opts of [{}, { start: at(0), steps: 288, stepSeconds: 300 }]) {
+      const one = await replayStored(store, opts);
+      const two = await replayStored(twoReads, opts);
+      expect(one).toEqual(two);
+      expect(one.placement?.size).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe('replay of a history whose oldest events expired', () => {
   it('keeps entities known only from snapshots, in place for the whole window, with their full attributes', async () => {

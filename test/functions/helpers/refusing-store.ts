@@ -1,7 +1,7 @@
 import type { FleetStore } from '../../../src/store/types';
 
 /** Store methods that read every entity or every finding of the table. */
-export type WholeTableRead = 'loadFleet' | 'listFindings' | 'readHistory';
+export type WholeTableRead = 'loadFleet' | 'listFindings' | 'readHistory' | 'loadFleetWithHistory';
 
 /**
  * The store with the named whole-table reads refused (they reject, naming themselves), every other method passed
