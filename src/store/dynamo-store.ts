@@ -179,8 +179,6 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   private legacyPagesGone = false;
   /** Shard registry entries this instance wrote or read, so a placement writes its shard's entry once. */
   private readonly registered = new Set<string>();
-  /** The entity Scan asked for in this tick, which a history read asked for in the same tick joins. */
-  private entityScan: SharedEntityScan | undefined;
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.ctx = {
@@ -386,7 +384,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
-    await this.scanEntities(consistent, 'entities', (item) => {
+    await this.scan(consistent, ENTITY_ITEMS, (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
       if (pk === undefined || sk === undefined) return;
@@ -416,7 +414,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     const nowSec = Math.floor(this.now() / 1000);
     const cutoff = this.futureCutoffMs();
     const events: FleetEvent[] = [];
-    await this.scanEntities(false, 'events', (item) => {
+    await this.scan(false, EVENT_ITEMS, (item) => {
       const sk = item.sk?.S;
       if (sk?.startsWith(EVENT_SK_PREFIX) && !isExpired(item, nowSec) && parseEntityPk(item.pk?.S ?? '')) {
         const event = readEvent(item);
@@ -1317,36 +1315,6 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   }
 
   /**
-   * The items of entity partitions (`entities`: what the fleet's fold reads) or their events (`events`: what the
-   * history keeps, which drops other partitions' events itself). Reads asked for in the same tick share one Scan of
-   * the entity partitions, each reader given its items: `simulate` reads the fleet and the history at once, and the
-   * store then serves (and this process decodes) the events once instead of twice. Alone, a history read scans
-   * only events, as it did.
-   */
-  private scanEntities(consistent: boolean, want: 'entities' | 'events', onItem: (item: Item) => void): Promise<void> {
-    let shared = this.entityScan;
-    if (shared === undefined || shared.consistent !== consistent) {
-      const created: SharedEntityScan = { consistent, entities: [], events: [], done: Promise.resolve() };
-      // Starts once this tick's callers have joined; a caller in a later tick starts a scan of its own.
-      created.done = Promise.resolve().then(() => {
-        if (this.entityScan === created) this.entityScan = undefined;
-        const { entities, events } = created;
-        if (entities.length === 0)
-          return this.scan(consistent, EVENT_ITEMS, (item) => {
-            for (const reader of events) reader(item);
-          });
-        return this.scan(consistent, ENTITY_ITEMS, (item) => {
-          for (const reader of entities) reader(item);
-          if (events.length > 0 && item.sk?.S?.startsWith(EVENT_SK_PREFIX)) for (const reader of events) reader(item);
-        });
-      });
-      this.entityScan = shared = created;
-    }
-    shared[want].push(onItem);
-    return shared.done;
-  }
-
-  /**
    * Full table scan in parallel segments, each paginated. `filter` leaves out the items a reader would skip
    * anyway (findings and meta for the fleet, everything but events for the history) on the server's side: they
    * are still read there, but not serialised, sent and decoded here.
@@ -1470,14 +1438,6 @@ function fleetPlacements(states: Iterable<EntityState>): Map<string, IndexPlacem
 }
 
 type ScanFilter = Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'>;
-
-/** One Scan of entity partitions and the readers it feeds (DynamoStore.scanEntities). */
-interface SharedEntityScan {
-  consistent: boolean;
-  entities: ((item: Item) => void)[];
-  events: ((item: Item) => void)[];
-  done: Promise<void>;
-}
 
 /** Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test. */
 const ENTITY_ITEMS: ScanFilter = {

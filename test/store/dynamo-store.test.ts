@@ -201,32 +201,6 @@ describe('DynamoStore reads', () => {
     for await (const e of store({ scanSegments: 1 }).readHistory()) ids.push(e.id);
     expect(ids).toEqual(['ev-1']);
   });
-
-  it('serves the fleet and the history asked for together from one scan of the entity partitions', async () => {
-    const events = [vmUpsert(1), vmUpsert(2, { name: 'second' }), vmUpsert(8)];
-    const snapshot = snapshotItem('VM#vm-3', applyEvent(emptyState('vm', 'vm-3'), vmUpsert(3)), 1, 0);
-    ddb.on(ScanCommand).resolves({ Items: [...events.map(item), snapshot] });
-    const alone = store({ scanSegments: 1 });
-    const fleetAlone = await alone.loadFleet();
-    const historyAlone: string[] = [];
-    for await (const e of alone.readHistory()) historyAlone.push(e.id);
-    const scansAlone = ddb.commandCalls(ScanCommand).length;
-
-    ddb.resetHistory();
-    const together = store({ scanSegments: 1 });
-    const history: string[] = [];
-    const readHistory = async () => {
-      for await (const e of together.readHistory()) history.push(e.id);
-    };
-    const [fleet] = await Promise.all([together.loadFleet(), readHistory()]);
-    expect(ddb.commandCalls(ScanCommand)).toHaveLength(1);
-    expect(scansAlone).toBe(2);
-    expect(history).toEqual(historyAlone);
-    expect(history).toEqual(['ev-1', 'ev-2', 'ev-8']);
-    expect([...fleet.vms.keys()].sort()).toEqual([...fleetAlone.vms.keys()].sort());
-    expect(fleet.vms.get('vm-1')?.name).toBe('name-8');
-    expect(fleet.vms.get('vm-3')?.name).toBe('name-3');
-  });
 });
 
 describe('DynamoStore snapshots', () => {
