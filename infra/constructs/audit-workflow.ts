@@ -15,6 +15,7 @@ import type { Severity } from '../../src/model/finding';
 import { acknowledgeWildcards, logicalIdOf, nagArnOf } from '../nag/acknowledgements';
 import { HyperauditFunction, type BundledFile } from './hyperaudit-function';
 import { grantTableAccess } from './table-access';
+import { SHARD_MAP_CONCURRENCY } from './shard-map';
 
 /** Working files of one run (cluster list, simulation shards) and the published reports. */
 export const RUNS_PREFIX = 'runs/';
@@ -220,7 +221,7 @@ export class AuditWorkflow extends Construct {
         window: sfn.JsonPath.objectAt('$.audit.window'),
         auditedAt: sfn.JsonPath.stringAt('$.audit.auditedAt'),
       },
-      maxConcurrency: 20,
+      maxConcurrency: SHARD_MAP_CONCURRENCY,
       // Shards write their results to S3; the state payload stays small however many clusters there are.
       resultPath: sfn.JsonPath.DISCARD,
     });
