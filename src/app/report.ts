@@ -7,6 +7,7 @@ import {
 } from '../store/artifacts/artifact-store';
 import type { Ports } from './ports';
 import type { Finding } from '../model/finding';
+import { compareText } from '../model/event-order';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
@@ -137,7 +138,7 @@ export async function collectReportData(
  * store's partitions happened to answer in: the same store gives the same files.
  */
 function inReportOrder(a: Finding, b: Finding): number {
-  return compareFindings(a, b) || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0);
+  return compareFindings(a, b) || compareText(a.fingerprint, b.fingerprint);
 }
 
 export interface RenderedReport {

@@ -35,11 +35,6 @@ export function byCreation(a: OutboxMessage, b: OutboxMessage): number {
  * Everything hyperaudit keeps. One DynamoDB table in production and locally (dynalite); an in-memory
  * implementation for unit tests. The core only sees this interface.
  */
-export interface ListMetaOptions {
-  /** Only the entries with the greatest keys, at most this many. */
-  newest?: number;
-}
-
 export interface FleetStore {
   putEvents(events: readonly FleetEvent[]): Promise<PutEventsResult>;
   loadFleet(): Promise<Fleet>;
@@ -103,6 +98,11 @@ export interface FleetStore {
   listFutureEvents?(): Promise<FutureEventRef[]>;
   /** Deletes them and drops their stamps from snapshots folded before the policy existed. */
   purgeFutureEvents?(): Promise<PurgeFutureResult>;
+}
+
+export interface ListMetaOptions {
+  /** Only the entries with the greatest keys, at most this many. */
+  newest?: number;
 }
 
 export interface FleetWithHistoryOptions {

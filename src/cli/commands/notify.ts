@@ -110,22 +110,20 @@ export function register(program: Command, run: CommandRunner): void {
               : 'no pause was stored for this webhook\n',
           );
         }
-        const current = await ensureCurrentAudit({ store, clock: systemClock });
+        const ports = { store, clock: systemClock };
+        const current = await ensureCurrentAudit(ports);
         if (current.auditedBecause !== undefined)
           process.stderr.write(
             `hyperaudit: ${current.auditedBecause}: audited now (profile ${current.stamp.profile})\n`,
           );
-        return runNotify(
-          { store, clock: systemClock },
-          {
-            minSeverity: opts.minSeverity,
-            includeUnverified: opts.includeUnverified === true,
-            dryRun: opts.dryRun === true,
-            ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
-            ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),
-            delivery: { retryBudgetMs: budget * 1000 },
-          },
-        );
+        return runNotify(ports, {
+          minSeverity: opts.minSeverity,
+          includeUnverified: opts.includeUnverified === true,
+          dryRun: opts.dryRun === true,
+          ...(opts.reportUrl !== undefined && { reportUrl: opts.reportUrl }),
+          ...(webhookUrl !== undefined && !opts.dryRun && { webhookUrl }),
+          delivery: { retryBudgetMs: budget * 1000 },
+        });
       });
       if (opts.dryRun)
         process.stdout.write(
