@@ -88,8 +88,8 @@ const changedAt = (f: Finding) => f.resolvedAt ?? f.lastSeen;
  * The finish step's half of the sharded full audit: merges the shards' evaluations with the fleet-level
  * (perimeter) rules run on their summed counts, then records findings, compliance and the run record as a
  * whole-fleet audit does, from the parts' digest rather than the fleet (it never calls `loadFleet` on a table with
- * the cluster index). The findings' lifecycle still reads every stored finding (docs/scale.md). Test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet
- * audit's through the state machine.
+ * the cluster index). The findings' lifecycle still reads every stored finding (docs/scale.md).
+ * test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet audit's through the state machine.
  *
  * The shards judged the fleet as the start step read it, at `auditedAt`. Whatever changed since is not
  * overwritten with that older view: a resource no shard evaluated (it arrived during the run) keeps its
