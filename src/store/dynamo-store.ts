@@ -341,7 +341,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   }
 
   async loadFleet(): Promise<Fleet> {
-    return materialisePartitions(await this.foldAll());
+    return materialisePartitions(await this.foldAll(false, undefined, true, FOLD_ATTRIBUTES));
   }
 
   /**
@@ -362,6 +362,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
         unfolded?.push([part, event]);
       },
       unfolded === undefined,
+      HISTORY_ATTRIBUTES,
     );
     history.sort(compareEvents);
     if (unfolded !== undefined) {
@@ -375,16 +376,19 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * Every entity's state: snapshot merged with all its event items still present. Expired events the
    * TTL has not deleted yet are folded too; folding is idempotent, so one a snapshot already holds
    * changes nothing, and one it does not hold is still state. `onEvent` is handed each event folded, with its
-   * partition; `fold: false` leaves applying them to the caller.
+   * partition; `fold: false` leaves applying them to the caller. `attributes` are the ones read (default those a
+   * compaction needs): a reader that needs less says so, and the server sends less.
    */
   private async foldAll(
     consistent = false,
     onEvent?: (item: Item, event: FleetEvent, part: EntityPartition) => void,
     fold = true,
+    attributes: Projection = COMPACTION_ATTRIBUTES,
   ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
-    await this.scan(consistent, ENTITY_ITEMS, (item) => {
+    const { placement: readsPlacement, ...projected } = attributes;
+    await this.scan(consistent, { ...ENTITY_ITEMS, ...projected }, (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
       if (pk === undefined || sk === undefined) return;
@@ -394,7 +398,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       if (sk === SNAPSHOT_SK) {
         const snapshot = readSnapshot(item);
         part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
-        part.placement = readPlacement(item);
+        // A read without the placement's attributes leaves it undefined (only compaction compares placements).
+        if (readsPlacement) part.placement = readPlacement(item);
       } else if (sk.startsWith(EVENT_SK_PREFIX)) {
         const event = readEvent(item);
         if (Date.parse(event.time) > cutoff) return;
@@ -1437,7 +1442,35 @@ function fleetPlacements(states: Iterable<EntityState>): Map<string, IndexPlacem
   return out;
 }
 
-type ScanFilter = Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'>;
+type ScanFilter = Pick<
+  ScanCommandInput,
+  'FilterExpression' | 'ExpressionAttributeValues' | 'ProjectionExpression' | 'ExpressionAttributeNames'
+>;
+
+/** A Scan's projection, and whether it reads the cluster-index placement (`readPlacement`'s attributes). */
+type Projection = Pick<ScanFilter, 'ProjectionExpression' | 'ExpressionAttributeNames'> & { placement: boolean };
+
+/** Names as `#aN` placeholders: some (`at`) are DynamoDB reserved words. */
+function projection(names: readonly string[], placement: boolean): Projection {
+  return {
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+    placement,
+  };
+}
+
+/**
+ * What each fold of the whole table reads of an entity partition's items (docs/store.md, "Items"). None reads `z`,
+ * the snapshot's deflated copy the cluster index projects: it holds `s` again, and was about half of a compacted
+ * table's bytes in every full read.
+ */
+const SNAPSHOT_FIELDS = ['pk', 'sk', 's', 'v', 'covered'];
+/** `loadFleet`: the snapshot and the events, nothing about TTL, coverage by events or placement. */
+const FOLD_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e'], false);
+/** `loadFleetWithHistory`: also `expiresAt`, which says what the history leaves out. */
+const HISTORY_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'expiresAt'], false);
+/** `compact`: also events' stored-at time (coverage) and the snapshot's placement. */
+const COMPACTION_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'at', 'gpk', 'gsk', 'mp', 'hp', 'ix'], true);
 
 /** Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test. */
 const ENTITY_ITEMS: ScanFilter = {
