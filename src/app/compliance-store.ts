@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { summariseCompliance, type ComplianceRecord, type ComplianceSummary } from '../engine/compliance';
 import { listState, parseState, readState, STATE, type StateValue, writeState } from '../store/state-keys';
@@ -36,17 +37,31 @@ export async function storeCompliance(store: FleetStore, record: ComplianceRecor
   const text = JSON.stringify(ids);
   const parts: string[] = [];
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS));
-  // Parts first: a reader never sees a header whose parts are not there yet (a crash leaves the old header).
-  // Several at a time: at 100,000 VMs the id lists are about 80 parts, written one by one they took seconds.
-  await forEachLimit([...parts.entries()], PARTS_IN_FLIGHT, ([n, part]) =>
-    writeState(store, STATE.complianceParts.key(String(n).padStart(6, '0')), part),
-  );
+  const partsDigest = hash('sha256', text, 'hex');
   const { evaluatedSets: _e, rules, ...rest } = record;
   const header: StoredHeader = {
     ...rest,
     rules: rules.map(({ failIds: _f, unverifiedIds: _u, waivedIds: _w, ...r }) => r),
     parts: parts.length,
+    partsDigest,
   };
+  // An audit of an unchanged fleet has the same id lists (at 100,000 VMs about 200 parts of 100,000 characters): the
+  // stored parts already hold them when the header's digest says so, and only the header is rewritten.
+  // A header this version cannot read is written over, as before this check.
+  const stored = await readState(store, STATE.complianceLatest).catch(() => undefined);
+  if (stored?.partsDigest !== partsDigest || stored.parts !== parts.length) {
+    // The digest vouches for the parts only while nothing else was written over them: it goes before any part does,
+    // so a crash while writing parts leaves a header without one and the next audit writes them all again.
+    if (stored?.partsDigest !== undefined) {
+      const { partsDigest: _d, ...withoutDigest } = stored;
+      await writeState(store, STATE.complianceLatest, withoutDigest);
+    }
+    // Parts first: a reader never sees a header whose parts are not there yet (a crash leaves the old header).
+    // Several at a time: at 100,000 VMs the id lists are about 80 parts, written one by one they took seconds.
+    await forEachLimit([...parts.entries()], PARTS_IN_FLIGHT, ([n, part]) =>
+      writeState(store, STATE.complianceParts.key(String(n).padStart(6, '0')), part),
+    );
+  }
   await writeState(store, STATE.complianceLatest, header);
   await recordTrendEntry(store, STATE.complianceRuns, record.at, summariseCompliance(record));
 }
@@ -69,7 +84,7 @@ export async function loadCompliance(store: FleetStore): Promise<ComplianceRecor
   }
   const ids = parseState({ key: STATE.complianceParts.prefix, schema: StoredIds }, joined);
   if (ids.rules.length !== header.rules.length) return undefined;
-  const { parts: _p, ...rest } = header;
+  const { parts: _p, partsDigest: _d, ...rest } = header;
   return {
     ...rest,
     evaluatedSets: ids.evaluatedSets,

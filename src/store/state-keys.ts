@@ -214,6 +214,11 @@ const ComplianceHeader = z.object({
   ),
   frameworks: z.array(FrameworkCompliance),
   parts: z.number().int().nonnegative(),
+  /**
+   * SHA-256 (hex) of the parts' joined text, present only while the parts hold exactly that text (a writer of other
+   * parts removes it first): an audit with the same id lists leaves the parts as they are. Absent in older headers.
+   */
+  partsDigest: z.string().optional(),
 });
 /** Each full audit's compliance figures without resource ids, for the trend. */
 const ComplianceRun: z.ZodType<ComplianceSummary> = z.object({

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { loadCompliance, storeCompliance } from '../../src/app/compliance-store';
+import { buildCompliance, type ComplianceRecord } from '../../src/engine/compliance';
+import type { LoadedRule } from '../../src/engine/types';
+import type { Finding } from '../../src/model/finding';
+import { MemoryStore } from '../../src/store/memory-store';
+
+const PART_PREFIX = 'compliance/latest/part/';
+
+function rule(id: string): LoadedRule {
+  return {
+    id,
+    title: id,
+    severity: 'high',
+    resourceType: 'host',
+    controls: [{ framework: 'vsphere-8-scg', id: `c.${id}` }],
+  } as unknown as LoadedRule;
+}
+
+/** A view large enough for several parts; `failing` hosts fail the rule. */
+function view(at: string, failing: number): ComplianceRecord {
+  const hosts = Array.from({ length: 20_000 }, (_, i) => `vcenter-0000-1111/host-${i}`);
+  const findings = hosts.slice(0, failing).map(
+    (id) =>
+      ({
+        fingerprint: `f-${id}`,
+        ruleId: 'r.a',
+        resourceType: 'host',
+        resourceId: id,
+        status: 'open',
+        severity: 'high',
+      }) as unknown as Finding,
+  );
+  return buildCompliance({
+    at,
+    profile: 'scg',
+    rules: [rule('r.a')],
+    coverage: [{ ruleId: 'r.a', resourceIds: hosts, unverifiedIds: [] }],
+    findings,
+    resources: { host: hosts.length, vm: 0, cluster: 0, perimeter: 0 },
+  });
+}
+
+/** Meta keys written from now on. */
+function recordWrites(store: MemoryStore): string[] {
+  const keys: string[] = [];
+  const put = store.putMeta.bind(store);
+  store.putMeta = async (key, value) => {
+    keys.push(key);
+    await put(key, value);
+  };
+  return keys;
+}
+
+describe('storing the compliance view of an unchanged fleet', () => {
+  it('writes no part again when the id lists are the ones stored: only the header and the trend entry', async () => {
+    const store = new MemoryStore();
+    await storeCompliance(store, view('2026-12-01T00:00:00.000Z', 300));
+    const written = recordWrites(store);
+    const again = view('2026-12-02T00:00:00.000Z', 300);
+    await storeCompliance(store, again);
+    expect(written.filter((k) => k.startsWith(PART_PREFIX))).toEqual([]);
+    expect(await loadCompliance(store)).toEqual(again);
+  });
+
+  it('writes every part again after a writer of other lists stopped after its parts, before its header', async () => {
+    const store = new MemoryStore();
+    const first = view('2026-12-01T00:00:00.000Z', 300);
+    await storeCompliance(store, first);
+    const put = store.putMeta.bind(store);
+    // Stops after the last part, before the header naming them.
+    store.putMeta = async (key, value) => {
+      if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
+        throw new Error('crash before the header');
+      await put(key, value);
+    };
+    await expect(storeCompliance(store, view('2026-12-02T00:00:00.000Z', 9_000))).rejects.toThrow('crash');
+    store.putMeta = put;
+    // The same lists as the header's before the crash: its digest no longer vouches for the parts, which were replaced.
+    const third = view('2026-12-03T00:00:00.000Z', 300);
+    await storeCompliance(store, third);
+    expect(await loadCompliance(store)).toEqual(third);
+  });
+
+  it('reads a header written before the digest and writes the parts beside it once', async () => {
+    const store = new MemoryStore();
+    await storeCompliance(store, view('2026-12-01T00:00:00.000Z', 300));
+    const { partsDigest: _d, ...older } = (await store.getMeta<Record<string, unknown>>('compliance/latest'))!;
+    await store.putMeta('compliance/latest', older);
+    expect(await loadCompliance(store)).toEqual(view('2026-12-01T00:00:00.000Z', 300));
+    const written = recordWrites(store);
+    await storeCompliance(store, view('2026-12-02T00:00:00.000Z', 300));
+    expect(written.filter((k) => k.startsWith(PART_PREFIX)).length).toBeGreaterThan(1);
+    written.length = 0;
+    await storeCompliance(store, view('2026-12-03T00:00:00.000Z', 300));
+    expect(written.filter((k) => k.startsWith(PART_PREFIX))).toEqual([]);
+  });
+});
