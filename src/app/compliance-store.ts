@@ -8,7 +8,8 @@ import { readTrend, recordTrendEntry } from './run-trend';
 
 /**
  * Where the compliance view lives in the store's meta entries (shapes: src/store/state-keys.ts):
- * - `compliance/latest`: the latest full audit's record without its id lists, plus how many parts hold them;
+ * - `compliance/latest`: the latest full audit's record without its id lists, plus how many parts hold them and, while
+ *   the parts hold exactly that text, its SHA-256 (`partsDigest`), so an audit with the same lists writes no part;
  * - `compliance/latest/part/<n>`: the id lists (evaluated sets, failing/unverified/waived ids per rule), split so
  *   no item nears DynamoDB's 400 KB limit on a large fleet; parts beyond the header's count are stale leftovers;
  * - `compliance/runs/<at>`: each full audit's figures without ids, for the trend over the last `TREND_RUNS` audits
