@@ -16,7 +16,10 @@ import type { FleetEvent } from '../src/model/event';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'hyperaudit.js');
 const args = process.argv.slice(2);
-const sizes = args.filter((_, i) => args[i - 1] !== '--keep').map(Number).filter((n) => n > 0);
+const sizes = args
+  .filter((_, i) => args[i - 1] !== '--keep')
+  .map(Number)
+  .filter((n) => n > 0);
 /**
  * `--only simulate` (names comma-separated) runs only those commands after the ingest every fleet needs, e.g.
  * `npm run bench -- growth 100000 --only simulate` to time one command at one size without the rest.
