@@ -149,3 +149,25 @@ export function eventSubject(event: FleetEvent): { kind: SubjectKind; id: string
 export function compareEvents(a: Pick<FleetEvent, 'time' | 'id'>, b: Pick<FleetEvent, 'time' | 'id'>): number {
   return compareTimes(a.time, b.time) || compareIds(a.id, b.id);
 }
+
+/**
+ * Sorts `events` in place by `compareEvents`, parsing each time once instead of twice per comparison: a day of
+ * history at 100k VMs is about two million comparisons, and the parses were half their cost. Same order: times
+ * whose milliseconds differ compare by them, anything else (same millisecond, unparsable) as `compareTimes` does.
+ */
+export function sortEvents<T extends Pick<FleetEvent, 'time' | 'id'>>(events: T[]): T[] {
+  const keyed = events.map((event) => ({ event, ms: Date.parse(event.time) }));
+  keyed.sort((a, b) => {
+    const byTime =
+      a.ms !== b.ms && !Number.isNaN(a.ms) && !Number.isNaN(b.ms)
+        ? a.ms < b.ms
+          ? -1
+          : 1
+        : a.event.time === b.event.time && !Number.isNaN(a.ms)
+          ? 0
+          : compareTimes(a.event.time, b.event.time);
+    return byTime || compareIds(a.event.id, b.event.id);
+  });
+  for (let i = 0; i < keyed.length; i++) events[i] = keyed[i]!.event;
+  return events;
+}

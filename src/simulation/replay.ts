@@ -4,7 +4,7 @@
  * host (or on none). A change at time t takes effect from the first step that starts at or after t.
  */
 import { getOrCreate } from '../model/get-or-create';
-import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { compareEvents, eventSubject, sortEvents, type FleetEvent } from '../model/event';
 import {
   applyEvent,
   applyInventories,
@@ -47,7 +47,7 @@ function inOrder(events: readonly FleetEvent[]): boolean {
 
 export function replayHistory(history: readonly FleetEvent[], window: ReplayWindow): ReplayResult {
   // Stores hand the history over in event order already; checking that is one pass, copying and sorting is not.
-  const events = inOrder(history) ? history : [...history].sort(compareEvents);
+  const events = inOrder(history) ? history : sortEvents([...history]);
   const spanMs = window.steps * window.stepSeconds * 1000;
   const newest = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : 0;
   const startMs = window.startMs ?? newest - spanMs + window.stepSeconds * 1000;
