@@ -6,7 +6,7 @@
  * group spread over many hosts never is. So fleet-wide apps (DNS, monitoring, AD) cost per trial what their
  * replicas on failed hosts cost, not what every host holding them costs.
  */
-import { drawFailures } from './draw-failures';
+import { FailureDraws } from './draw-failures';
 import { type FailureEvaluator, ISOLATED, UP } from './failure-evaluator';
 import type { AvailabilityModel } from './model';
 import type { SingleFailures } from './single-failures';
@@ -52,6 +52,7 @@ class TrialRun {
   /** Per group, its replicas on the failed hosts of the trial being scored (zero outside that). */
   private readonly onFailed: Int32Array;
   private readonly groupsOnFailed: number[] = [];
+  private draws: FailureDraws | undefined;
 
   constructor(
     private readonly m: AvailabilityModel,
@@ -90,7 +91,8 @@ class TrialRun {
 
   trial(seed: number, trial: number): void {
     const { m, ev, failed, clusterHit, tallies } = this;
-    drawFailures(m, ev, seed, trial, failed);
+    if (this.draws?.seed !== seed) this.draws = new FailureDraws(m, seed);
+    this.draws.draw(ev, trial, failed);
     if (failed.length === 0) return;
 
     ev.evaluate(failed);
