@@ -53,10 +53,14 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   const startMs = window.startMs ?? newest - spanMs + window.stepSeconds * 1000;
   const endMs = startMs + spanMs;
   const states = new Map<string, EntityState>();
-  const apply = (event: FleetEvent) => {
-    const subject = eventSubject(event);
-    const key = `${subject.kind}#${subject.id}`;
-    const state = getOrCreate(states, key, () => emptyState(subject.kind, subject.id));
+  /** `before`: the subject's state when the caller has looked it up already (undefined: not there yet). */
+  const apply = (
+    event: FleetEvent,
+    subject = eventSubject(event),
+    key = `${subject.kind}#${subject.id}`,
+    before?: EntityState,
+  ) => {
+    const state = before ?? getOrCreate(states, key, () => emptyState(subject.kind, subject.id));
     applyEvent(state, event);
     return state;
   };
@@ -113,7 +117,7 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
         placement.set(subject.id, [{ fromStep: 0, hostId: event.migrate.fromHostId }]);
       }
     }
-    const state = apply(event);
+    const state = apply(event, subject, key, before);
     const step = Math.max(0, Math.ceil((t - startMs) / (window.stepSeconds * 1000)));
     if (state.kind === 'scope') {
       for (const m of membersOf(state)) {
