@@ -14,13 +14,38 @@ const TIMES = [
   'not a time',
   '',
 ];
-const IDS = ['k:99:', 'k:100:', 'k:0100:', 'a', 'a', 'b-2', 'b-10', ''];
+const IDS = [
+  'k:99:',
+  'k:100:',
+  'k:0100:',
+  'a',
+  'a',
+  'b-2',
+  'b-10',
+  '',
+  'vm-9',
+  'vm-10',
+  'vm-010',
+  'vm-0',
+  'vm-00',
+  'vm-',
+  'vm-1a',
+  'vm1-2',
+  'vm-123456789012345',
+  'vm-1234567890123456',
+  'vm-1234567890123457',
+  'host-5',
+  'vm-5',
+  '5',
+  '0',
+  'ü-3',
+];
 
 describe('sortEvents', () => {
   it('orders events exactly as sorting with compareEvents does, ties and unparsable times included', () => {
     const rand = mulberry32(7);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-    for (let round = 0; round < 200; round++) {
+    for (let round = 0; round < 500; round++) {
       const events = Array.from({ length: 1 + Math.floor(rand() * 40) }, (_, n) => ({
         time: pick(TIMES),
         id: pick(IDS),
