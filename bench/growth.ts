@@ -7,7 +7,7 @@
  * fleet: anything above 12× is superlinear and flagged. The baseline is the smallest fleet in the same run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +16,23 @@ import type { FleetEvent } from '../src/model/event';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'hyperaudit.js');
 const args = process.argv.slice(2);
-const sizes = args.map(Number).filter((n) => n > 0);
+const sizes = args
+  .filter((_, i) => args[i - 1] !== '--keep')
+  .map(Number)
+  .filter((n) => n > 0);
 /**
  * `--only simulate` (names comma-separated) runs only those commands after the ingest every fleet needs, e.g.
  * `npm run bench -- growth 100000 --only simulate` to time one command at one size without the rest.
  */
 const onlyAt = args.indexOf('--only');
 const ONLY = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').filter((n) => n !== '')) : undefined;
+/**
+ * `--keep DIR` leaves each fleet's store in `DIR/<vms>` instead of removing it, so one command can be profiled
+ * against it afterwards (`node --cpu-prof bin/hyperaudit.js simulate --data-dir DIR/100000/store …`).
+ */
+const keepAt = args.indexOf('--keep');
+const KEEP = keepAt >= 0 ? args[keepAt + 1] : undefined;
+if (keepAt >= 0 && (KEEP === undefined || KEEP.startsWith('--'))) throw new Error('--keep takes a folder');
 const VM_COUNTS = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
 const VMS_PER_HOST = 20;
 const CLUSTER_SIZE = 16;
@@ -130,7 +140,11 @@ const selected = COMMANDS.filter((c) => !ONLY || c.name === 'ingest' || ONLY.has
 
 const results = new Map<string, Run[]>();
 for (const vms of VM_COUNTS) {
-  const dir = mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-`));
+  const dir = KEEP !== undefined ? join(KEEP, String(vms)) : mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-`));
+  if (KEEP !== undefined) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   try {
     const file = join(dir, 'fleet.ndjson');
     writeFileSync(
@@ -150,7 +164,7 @@ for (const vms of VM_COUNTS) {
       process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}\n`);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (KEEP === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

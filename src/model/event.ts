@@ -149,3 +149,46 @@ export function eventSubject(event: FleetEvent): { kind: SubjectKind; id: string
 export function compareEvents(a: Pick<FleetEvent, 'time' | 'id'>, b: Pick<FleetEvent, 'time' | 'id'>): number {
   return compareTimes(a.time, b.time) || compareIds(a.id, b.id);
 }
+
+/**
+ * An id that is one run of non-digits then one run of digits without a leading zero (`growth-vm-123`), as its two
+ * runs: `compareIds` orders two such ids by the prefixes as text, then by the numbers, which this compares without
+ * walking the characters again. Undefined for any other id (`compareIds` then decides).
+ */
+function simpleId(id: string): { prefix: string; value: number } | undefined {
+  let k = id.length;
+  while (k > 0 && isDigitCode(id.charCodeAt(k - 1))) k--;
+  const digits = id.length - k;
+  if (k === 0 || digits === 0 || digits > 15 || (digits > 1 && id.charCodeAt(k) === 48)) return undefined;
+  for (let i = 0; i < k; i++) if (isDigitCode(id.charCodeAt(i))) return undefined;
+  return { prefix: id.slice(0, k), value: Number(id.slice(k)) };
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Sorts `events` in place by `compareEvents`, parsing each time once instead of twice per comparison: a day of
+ * history at 100k VMs is about two million comparisons, and the parses were half their cost. Same order: times
+ * whose milliseconds differ compare by them, anything else (same millisecond, unparsable) as `compareTimes` does.
+ */
+export function sortEvents<T extends Pick<FleetEvent, 'time' | 'id'>>(events: T[]): T[] {
+  const keyed = events.map((event) => ({ event, ms: Date.parse(event.time), id: simpleId(event.id) }));
+  keyed.sort((a, b) => {
+    const byTime =
+      a.ms !== b.ms && !Number.isNaN(a.ms) && !Number.isNaN(b.ms)
+        ? a.ms < b.ms
+          ? -1
+          : 1
+        : a.event.time === b.event.time && !Number.isNaN(a.ms)
+          ? 0
+          : compareTimes(a.event.time, b.event.time);
+    if (byTime !== 0) return byTime;
+    if (a.id !== undefined && b.id !== undefined)
+      return a.id.prefix !== b.id.prefix ? (a.id.prefix < b.id.prefix ? -1 : 1) : a.id.value - b.id.value;
+    return compareIds(a.event.id, b.event.id);
+  });
+  for (let i = 0; i < keyed.length; i++) events[i] = keyed[i]!.event;
+  return events;
+}

@@ -29,10 +29,18 @@ export function hostFigures(h: HostResult): Record<string, number | string | boo
   };
 }
 
-/** Everything the rules read, in the stored shape (src/engine/facts/simulation-input.ts parses it). */
-export function auditView(result: SimulationResult) {
+/** Every host's figures, by host id. */
+export function auditHosts(result: SimulationResult): Record<string, ReturnType<typeof hostFigures>> {
+  return Object.fromEntries(Object.entries(result.hosts).map(([id, h]) => [id, hostFigures(h)]));
+}
+
+/**
+ * Everything the rules read, in the stored shape (src/engine/facts/simulation-input.ts parses it). `hosts`: the
+ * figures `auditHosts` gives, when the caller has them already.
+ */
+export function auditView(result: SimulationResult, hosts = auditHosts(result)) {
   return {
-    hosts: Object.fromEntries(Object.entries(result.hosts).map(([id, h]) => [id, hostFigures(h)])),
+    hosts,
     clusters: result.clusters,
     vmDowntimeHoursPerYear: vmDowntimeHours(result),
     lostReplicaSets: lostReplicaSets(result),

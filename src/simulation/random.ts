@@ -26,8 +26,23 @@ function fmix32(x: number): number {
 
 /** Uniform in [0, 1) determined only by its three keys. */
 export function uniformAt(seed: number, key: number, counter: number): number {
-  const a = fmix32((seed ^ Math.imul(key, 0x9e3779b1)) >>> 0);
-  return fmix32((a ^ Math.imul(counter + 0x632be5ab, 0x85ebca77)) >>> 0) / 4294967296;
+  return uniformFromParts(keyPart(seed, key), counterPart(counter));
+}
+
+/**
+ * `uniformAt` in its two halves, for callers drawing the same keys at many counters (each host at every trial):
+ * the half of the (seed, key) pair is computed once instead of at every draw; the result is the same number.
+ */
+export function keyPart(seed: number, key: number): number {
+  return fmix32((seed ^ Math.imul(key, 0x9e3779b1)) >>> 0);
+}
+
+export function counterPart(counter: number): number {
+  return Math.imul(counter + 0x632be5ab, 0x85ebca77);
+}
+
+export function uniformFromParts(keyHalf: number, counterHalf: number): number {
+  return fmix32((keyHalf ^ counterHalf) >>> 0) / 4294967296;
 }
 
 /** mulberry32 (Tommy Ettinger, public domain): a 32-bit state stream, fine for synthesising noise. */

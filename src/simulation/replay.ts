@@ -4,7 +4,7 @@
  * host (or on none). A change at time t takes effect from the first step that starts at or after t.
  */
 import { getOrCreate } from '../model/get-or-create';
-import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { compareEvents, eventSubject, sortEvents, type FleetEvent } from '../model/event';
 import {
   applyEvent,
   applyInventories,
@@ -47,16 +47,20 @@ function inOrder(events: readonly FleetEvent[]): boolean {
 
 export function replayHistory(history: readonly FleetEvent[], window: ReplayWindow): ReplayResult {
   // Stores hand the history over in event order already; checking that is one pass, copying and sorting is not.
-  const events = inOrder(history) ? history : [...history].sort(compareEvents);
+  const events = inOrder(history) ? history : sortEvents([...history]);
   const spanMs = window.steps * window.stepSeconds * 1000;
   const newest = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : 0;
   const startMs = window.startMs ?? newest - spanMs + window.stepSeconds * 1000;
   const endMs = startMs + spanMs;
   const states = new Map<string, EntityState>();
-  const apply = (event: FleetEvent) => {
-    const subject = eventSubject(event);
-    const key = `${subject.kind}#${subject.id}`;
-    const state = getOrCreate(states, key, () => emptyState(subject.kind, subject.id));
+  /** `before`: the subject's state when the caller has looked it up already (undefined: not there yet). */
+  const apply = (
+    event: FleetEvent,
+    subject = eventSubject(event),
+    key = `${subject.kind}#${subject.id}`,
+    before?: EntityState,
+  ) => {
+    const state = before ?? getOrCreate(states, key, () => emptyState(subject.kind, subject.id));
     applyEvent(state, event);
     return state;
   };
@@ -113,7 +117,7 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
         placement.set(subject.id, [{ fromStep: 0, hostId: event.migrate.fromHostId }]);
       }
     }
-    const state = apply(event);
+    const state = apply(event, subject, key, before);
     const step = Math.max(0, Math.ceil((t - startMs) / (window.stepSeconds * 1000)));
     if (state.kind === 'scope') {
       for (const m of membersOf(state)) {

@@ -12,7 +12,7 @@ import {
   type QueryCommandInput,
   type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { compareEvents, eventSubject, type FleetEvent } from '../model/event';
+import { compareEvents, eventSubject, sortEvents, type FleetEvent } from '../model/event';
 import {
   applyEvent,
   applyInventories,
@@ -364,7 +364,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       unfolded === undefined,
       HISTORY_ATTRIBUTES,
     );
-    history.sort(compareEvents);
+    sortEvents(history);
     if (unfolded !== undefined) {
       if (expired === 0 && ![...partitions.values()].some((p) => p.snapshot)) return { history };
       for (const [part, event] of unfolded) applyEvent(part.events, event);

@@ -217,6 +217,30 @@ describe('stored simulation size', () => {
     expect(kept.length + (stored.hostsOmitted as number)).toBe(4000);
     expect(kept[0]).toBe(hosts[3999]!.id);
   });
+
+  it('stores the same entry through latestEntry as through fitForItem of the full stored form, fitting or not', async () => {
+    const { fitForItem, latestEntry, storedForm, runSimulation } = await import('../../src/app/simulate');
+    const { fleetOf } = await import('./helpers');
+    for (const count of [4, 1500]) {
+      const hosts = Array.from({ length: count }, (_, i) => ({
+        id: `h-${i}`,
+        cluster: `c-${i % 3}`,
+        cpu,
+        memoryMiB: 65536,
+      }));
+      const vms = hosts.flatMap((h, i) =>
+        [0, 1].map((k) => ({
+          id: `vm-${i}-${k}`,
+          hostId: h.id,
+          memoryMiB: 8192,
+          labels: { app: `app-${i % 2}`, role: 'r' },
+          workload: { cpuAvgPct: 10 + k },
+        })),
+      );
+      const result = runSimulation(fleetOf(hosts, vms), { steps: 2, trials: 20 });
+      expect(latestEntry(result, at(0))).toEqual(fitForItem({ ...storedForm(result), simulatedAt: at(0) }));
+    }
+  });
 });
 
 /** A store whose oldest events have expired (TTL) while its snapshots still hold their state. */

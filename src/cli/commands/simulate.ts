@@ -29,6 +29,9 @@ import { PerimeterMapError } from '../../simulation/consolidation/perimeters';
 import { CONSOLIDATION_POLICIES, type ConsolidationPolicy } from '../../simulation/consolidation/policies';
 import { runConsolidation, type ConsolidationRun } from '../../simulation/consolidation/run-consolidation';
 import { systemClock } from '../../model/ports/clock';
+import { chunkPieces } from '../../report/formats/json-pieces';
+import { jsonDocumentLines } from '../json-object-pieces';
+import { writeTextPieces } from '../write-pieces';
 
 interface SimulateCliOptions extends StoreCliOptions {
   scenario?: string;
@@ -166,6 +169,12 @@ export function register(program: Command, run: CommandRunner): void {
         // With --out, a one-line summary still tells the user what was written where.
         process.stderr.write(`wrote ${opts.format} simulation to ${opts.out} (${bytes.length} bytes)\n`);
       };
+      /** A document too large to hold as one string (the full result at 100k VMs), written as it is encoded. */
+      const emitJson = (value: unknown) => {
+        const bytes = writeTextPieces(chunkPieces(jsonDocumentLines(value)), opts.out);
+        if (opts.out !== undefined)
+          process.stderr.write(`wrote ${opts.format} simulation to ${opts.out} (${bytes} bytes)\n`);
+      };
       try {
         if (opts.accounting === 'cloudsim') {
           if (opts.traces === undefined)
@@ -280,11 +289,8 @@ export function register(program: Command, run: CommandRunner): void {
               : (await withStore(opts, (store) => simulateStored(store, { ...simOpts, clock: systemClock }))).result,
           (r) => `${r.window.steps} steps × ${r.window.stepSeconds}s, ${r.trials} trials`,
         );
-        await emit(
-          opts.format === 'json'
-            ? `${JSON.stringify(result, null, 2)}\n`
-            : formatSimulation(result, undefined, tableWidth),
-        );
+        if (opts.format === 'json') emitJson(result);
+        else await emit(formatSimulation(result, undefined, tableWidth));
         return EXIT.ok;
       } catch (err) {
         if (err instanceof SimulationInputError) throw new InputError(err.message);

@@ -6,7 +6,7 @@
  * group spread over many hosts never is. So fleet-wide apps (DNS, monitoring, AD) cost per trial what their
  * replicas on failed hosts cost, not what every host holding them costs.
  */
-import { drawFailures } from './draw-failures';
+import { FailureDraws } from './draw-failures';
 import { type FailureEvaluator, ISOLATED, UP } from './failure-evaluator';
 import type { AvailabilityModel } from './model';
 import type { SingleFailures } from './single-failures';
@@ -42,6 +42,17 @@ class TrialRun {
   /** Per cluster, `trial` once its failure is counted, −2−trial once its hosts are re-evaluated. */
   private readonly clusterHit: Int32Array;
   private readonly appTouchedMark: Int32Array;
+  /** Per VM, its role group (numbered across all apps), −1 when it has none. */
+  private readonly vmGroup: Int32Array;
+  /** Per app, its role groups' numbers, parallel to `replicas.roles`. */
+  private readonly appGroups: number[][];
+  /** Per group, its size and `maxOnOneHost`. */
+  private readonly groupSize: Int32Array;
+  private readonly groupMax: Int32Array;
+  /** Per group, its replicas on the failed hosts of the trial being scored (zero outside that). */
+  private readonly onFailed: Int32Array;
+  private readonly groupsOnFailed: number[] = [];
+  private draws: FailureDraws | undefined;
 
   constructor(
     private readonly m: AvailabilityModel,
@@ -61,11 +72,27 @@ class TrialRun {
     };
     this.clusterHit = new Int32Array(C).fill(-1);
     this.appTouchedMark = new Int32Array(A).fill(-1);
+    this.vmGroup = new Int32Array(m.input.vmIds.length).fill(-1);
+    const sizes: number[] = [];
+    const most: number[] = [];
+    this.appGroups = m.replicas.roles.map((groups) =>
+      groups.map((group) => {
+        const g = sizes.length;
+        sizes.push(group.length);
+        most.push(m.replicas.maxOnOneHost.get(group)!);
+        for (const v of group) this.vmGroup[v] = g;
+        return g;
+      }),
+    );
+    this.groupSize = Int32Array.from(sizes);
+    this.groupMax = Int32Array.from(most);
+    this.onFailed = new Int32Array(sizes.length);
   }
 
   trial(seed: number, trial: number): void {
     const { m, ev, failed, clusterHit, tallies } = this;
-    drawFailures(m, ev, seed, trial, failed);
+    if (this.draws?.seed !== seed) this.draws = new FailureDraws(m, seed);
+    this.draws.draw(ev, trial, failed);
     if (failed.length === 0) return;
 
     ev.evaluate(failed);
@@ -99,7 +126,7 @@ class TrialRun {
    * clusters that hold it, but only if one of its role groups could be down with one more host failed.
    */
   private scoreAppsSharedWithFailures(trial: number): void {
-    const { m, ev, appTouchedMark } = this;
+    const { m, appTouchedMark } = this;
     const touched: number[] = [];
     for (const f of this.failed) {
       for (const a of m.replicas.hostApps[f]!) {
@@ -110,13 +137,19 @@ class TrialRun {
         }
       }
     }
+    // Replicas on failed hosts, counted from those hosts' VMs: a fleet-wide group has hundreds of replicas, and
+    // walking each touched group's whole list every trial was most of the trials' time at 100k VMs.
+    const { vmGroup, onFailed, groupsOnFailed, groupSize, groupMax } = this;
+    for (const f of this.failed)
+      for (const v of m.hostVms[f]!) {
+        const g = vmGroup[v]!;
+        if (g < 0) continue;
+        if (onFailed[g] === 0) groupsOnFailed.push(g);
+        onFailed[g]!++;
+      }
     for (const a of touched) {
       let couldBeDown = false;
-      for (const group of m.replicas.roles[a]!) {
-        let onFailed = 0;
-        for (const v of group) if (ev.hostMode[m.input.vmHost[v]!] !== UP) onFailed++;
-        if (onFailed + m.replicas.maxOnOneHost.get(group)! >= group.length) couldBeDown = true;
-      }
+      for (const g of this.appGroups[a]!) if (onFailed[g]! + groupMax[g]! >= groupSize[g]!) couldBeDown = true;
       if (!couldBeDown) continue;
       for (const h of m.replicas.hostList[a]!) {
         if (this.clusterHit[m.input.hostCluster[h]!] === trial || m.hostVms[h]!.length === 0 || m.odds.pFail[h] === 0)
@@ -124,6 +157,8 @@ class TrialRun {
         this.scoreAppOnly(h, a);
       }
     }
+    for (const g of groupsOnFailed) onFailed[g] = 0;
+    groupsOnFailed.length = 0;
   }
 
   /** What forced(h, failed) adds for app `a` when h's cluster has no other failure: its VMs' single-failure outcome. */
