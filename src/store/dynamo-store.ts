@@ -1464,14 +1464,19 @@ function fleetPlacements(states: Iterable<EntityState>): Map<string, IndexPlacem
 
 type ScanFilter = Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'>;
 
-/** Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test. */
+/**
+ * Events and snapshots of entity partitions (hosts, VMs, perimeters, scopes: parseEntityPk's test); a VM's `MEMBER`
+ * item, a quarter of the sample fleet's entity items, is the cluster index's and the fold skips it.
+ */
 const ENTITY_ITEMS: ScanFilter = {
-  FilterExpression: Object.keys(KIND_PREFIX)
+  FilterExpression: `(${Object.keys(KIND_PREFIX)
     .map((_, i) => `begins_with(pk, :kind${i})`)
-    .join(' OR '),
-  ExpressionAttributeValues: Object.fromEntries(
-    Object.values(KIND_PREFIX).map((prefix, i) => [`:kind${i}`, { S: `${prefix}#` }]),
-  ),
+    .join(' OR ')}) AND (sk = :snapshot OR begins_with(sk, :event))`,
+  ExpressionAttributeValues: {
+    ...Object.fromEntries(Object.values(KIND_PREFIX).map((prefix, i) => [`:kind${i}`, { S: `${prefix}#` }])),
+    ':snapshot': { S: SNAPSHOT_SK },
+    ':event': { S: EVENT_SK_PREFIX },
+  },
 };
 /**
  * What the fold reads of an entity item: events whole (`e`, `at`, `expiresAt`), snapshots as their deflated `z` copy
