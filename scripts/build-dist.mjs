@@ -66,14 +66,12 @@ const relativeImports = {
  * bundled into dist/bundle/ finds `../../rules`, `./assets/` or `./dynalite-server.cjs` where its file-for-file
  * twin does.
  */
-const BUNDLE_ENTRY_BESIDE = '@bundle-entry-beside';
 const ownModuleUrl = (bundleDir) => ({
   name: 'own-module-url',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      // A module that names a bundle entry of its own (the report's worker thread) keeps the chunk's URL.
-      if (!text.includes('import.meta.url') || text.includes(BUNDLE_ENTRY_BESIDE)) return undefined;
+      if (!text.includes('import.meta.url')) return undefined;
       const twin = relative(bundleDir, join(outDir, relative(srcDir, args.path)))
         .split(sep)
         .join('/');
@@ -92,9 +90,7 @@ const ownModuleUrl = (bundleDir) => ({
 async function buildCliBundle() {
   const bundleDir = join(outDir, 'bundle');
   await build({
-    // The worker thread `report` renders the audit formats in is an entry of its own beside main.js (its modules
-    // shared with the report's chunk), so it loads a few files, not its modules one by one from dist/.
-    entryPoints: [join(srcDir, 'cli', 'main.ts'), join(srcDir, 'cli', 'audit-formats-worker.ts')],
+    entryPoints: [join(srcDir, 'cli', 'main.ts')],
     outdir: bundleDir,
     bundle: true,
     splitting: true,

@@ -18,7 +18,6 @@ import type { FleetStore } from '../../store/types';
 import { PARAMS_OPTION_HELP, readParamsFile, type ParamOverrides } from '../params-option';
 import { commandProgress } from '../command-progress';
 import { withFindingsReadAhead } from '../findings-read-ahead';
-import { startAuditFormatsAside } from '../audit-formats-aside';
 
 interface ReportCliOptions extends StoreCliOptions {
   out?: string;
@@ -86,7 +85,6 @@ export function register(program: Command, run: CommandRunner): void {
       // One time for the run: the report folder's name and what the report stamps.
       const clock = fixedClock(systemClock.now());
       const reports = join(opts.dataDir, 'reports');
-      const aside = startAuditFormatsAside();
       const output = await withStore(opts, async (opened) => {
         progress.start('audit');
         const { audited, fleet, store, profile } = await auditForReport({ store: opened, clock }, params);
@@ -100,13 +98,13 @@ export function register(program: Command, run: CommandRunner): void {
             outDir: opts.out ?? join(reports, reportTimestamp(clock.now())),
             ...(opts.out === undefined && { latestDir: join(reports, 'latest') }),
             ...(opts.url !== undefined && { publicUrl: opts.url }),
-            formats: auditReportFormats({ profile, ...(aside !== undefined && { aside }) }),
+            formats: auditReportFormats({ profile }),
             fleet,
           },
         );
         progress.finish(`${written.files.length} files`);
         return written;
-      }).finally(() => aside?.stop());
+      });
       for (const warning of output.warnings) process.stderr.write(`hyperaudit: ${warning}\n`);
       const open = Object.entries(output.summary.open)
         .filter(([, n]) => n > 0)

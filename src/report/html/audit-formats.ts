@@ -21,30 +21,6 @@ export interface AuditFormatOptions {
   rules?: readonly LoadedRule[];
   rulesDir?: string;
   profile?: Profile;
-  /**
-   * Renders the four files elsewhere (the CLI's worker thread, on the other core while this one writes the page):
-   * a body read asynchronously (a folder's writer, through `Readable.from`, which takes an async iterator first)
-   * waits for its bytes, the same for each place it is written; read synchronously, or when `aside` has none, it is
-   * rendered here as before. Only without `rules` (the other side loads them from rulesDir).
-   */
-  aside?: AuditFormatsAside;
-}
-
-/** What an audit result is rebuilt from, as it crosses to another thread (the fleet only counts). */
-export interface AuditFormatsRequest {
-  findings: readonly Finding[];
-  hosts: number;
-  vms: number;
-  generatedAt: string;
-  profile: Profile;
-  rulesDir?: string;
-  compliance?: ComplianceRecord;
-  stamp?: AuditStamp;
-}
-
-/** Renders the audit formats of a request: each file's UTF-8 bytes by its name, or undefined when it could not. */
-export interface AuditFormatsAside {
-  render(request: AuditFormatsRequest): Promise<ReadonlyMap<string, Uint8Array> | undefined>;
 }
 
 /**
@@ -56,27 +32,6 @@ export interface AuditFormatsAside {
 export function auditResultFromStore(
   findings: readonly Finding[],
   fleet: Fleet,
-  generatedAt: string,
-  rules: readonly LoadedRule[],
-  profile: Profile,
-  compliance?: ComplianceRecord,
-  stamp?: AuditStamp,
-): AuditResult {
-  return auditResultOfCounts(
-    findings,
-    { hosts: fleet.hosts.size, vms: fleet.vms.size },
-    generatedAt,
-    rules,
-    profile,
-    compliance,
-    stamp,
-  );
-}
-
-/** auditResultFromStore with the fleet's counts, all it reads of the fleet. */
-export function auditResultOfCounts(
-  findings: readonly Finding[],
-  fleet: { hosts: number; vms: number },
   generatedAt: string,
   rules: readonly LoadedRule[],
   profile: Profile,
@@ -95,7 +50,7 @@ export function auditResultOfCounts(
     generatedAt,
     profile,
     mode: 'full',
-    summary: { hosts: fleet.hosts, vms: fleet.vms, findings: counts, unverified },
+    summary: { hosts: fleet.hosts.size, vms: fleet.vms.size, findings: counts, unverified },
     findings: current,
     resolved: [],
     rules,
@@ -124,70 +79,13 @@ export function auditReportFormats(options: AuditFormatOptions = {}): ReportForm
     };
     return cached.result;
   };
-  const aside = options.rules === undefined ? options.aside : undefined;
-  // One request for the four files, like resultFor's one result.
-  let asked: { key: readonly Finding[]; texts: Promise<ReadonlyMap<string, Uint8Array> | undefined> } | undefined;
-  const textsFor = (
-    findings: readonly Finding[],
-    fleet: Fleet,
-    generatedAt: string,
-    compliance: ComplianceRecord | undefined,
-    stamp: AuditStamp | undefined,
-  ) => {
-    if (asked?.key === findings) return asked.texts;
-    const request: AuditFormatsRequest = {
-      // Only what the result keeps: each finding is copied to the other thread.
-      findings: findings.filter((f) => f.status !== 'resolved'),
-      hosts: fleet.hosts.size,
-      vms: fleet.vms.size,
-      generatedAt,
-      profile,
-      ...(options.rulesDir !== undefined && { rulesDir: options.rulesDir }),
-      ...(compliance !== undefined && { compliance }),
-      ...(stamp !== undefined && { stamp }),
-    };
-    const texts = aside!.render(request).catch(() => undefined);
-    asked = { key: findings, texts };
-    return texts;
-  };
   return (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => ({
     fileName: AUDIT_REPORT_FILES[format],
     render: (findings, fleet, generatedAt, compliance, stamp) => {
-      const here = () => AUDIT_FORMAT_PIECES[format](resultFor(findings, fleet, generatedAt, compliance, stamp));
-      if (aside === undefined) return { [Symbol.iterator]: () => here()[Symbol.iterator]() };
-      const texts = textsFor(findings, fleet, generatedAt, compliance, stamp);
-      return {
-        [Symbol.iterator]: () => here()[Symbol.iterator](),
-        async *[Symbol.asyncIterator]() {
-          const text = (await texts)?.get(AUDIT_REPORT_FILES[format]);
-          if (text === undefined) yield* here();
-          else yield text;
-        },
-      };
+      const result = resultFor(findings, fleet, generatedAt, compliance, stamp);
+      return { [Symbol.iterator]: () => AUDIT_FORMAT_PIECES[format](result)[Symbol.iterator]() };
     },
   }));
-}
-
-/** The audit formats of a request, as the report writes them (the same pieces), by file name. */
-export function renderAuditFormatsRequest(
-  request: AuditFormatsRequest,
-  rules?: readonly LoadedRule[],
-): Map<string, Iterable<string>> {
-  const result = auditResultOfCounts(
-    request.findings,
-    request,
-    request.generatedAt,
-    rules ?? loadRules(request.rulesDir ?? DEFAULT_RULES_DIR, { profile: request.profile }),
-    request.profile,
-    request.compliance,
-    request.stamp,
-  );
-  return new Map(
-    (Object.keys(AUDIT_REPORT_FILES) as (keyof typeof AUDIT_REPORT_FILES)[]).map((format) => [
-      AUDIT_REPORT_FILES[format],
-      AUDIT_FORMAT_PIECES[format](result),
-    ]),
-  );
 }
 
 /** The audit formats of a fresh audit (full coverage: JUnit lists passing cases too), by file name. */
