@@ -384,30 +384,25 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
     const cutoff = this.futureCutoffMs();
-    await this.scan(
-      consistent,
-      ENTITY_ITEMS,
-      (item) => {
-        const pk = item.pk?.S;
-        const sk = item.sk?.S;
-        if (pk === undefined || sk === undefined) return;
-        const entity = parseEntityPk(pk);
-        if (!entity) return;
-        const part = getOrCreate(partitions, pk, () => ({ events: emptyState(entity.kind, entity.id), uncovered: [] }));
-        if (sk === SNAPSHOT_SK) {
-          const snapshot = readSnapshot(item);
-          part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
-          part.placement = readPlacement(item);
-        } else if (sk.startsWith(EVENT_SK_PREFIX)) {
-          const event = readEvent(item);
-          if (Date.parse(event.time) > cutoff) return;
-          if (fold) applyEvent(part.events, event);
-          onEvent?.(item, event, part);
-          part.uncovered.push(Number(item.at?.N ?? '0'));
-        }
-      },
-      ENTITY_FOLD_ATTRIBUTES,
-    );
+    await this.scan(consistent, ENTITY_ITEMS, (item) => {
+      const pk = item.pk?.S;
+      const sk = item.sk?.S;
+      if (pk === undefined || sk === undefined) return;
+      const entity = parseEntityPk(pk);
+      if (!entity) return;
+      const part = getOrCreate(partitions, pk, () => ({ events: emptyState(entity.kind, entity.id), uncovered: [] }));
+      if (sk === SNAPSHOT_SK) {
+        const snapshot = readSnapshot(item);
+        part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
+        part.placement = readPlacement(item);
+      } else if (sk.startsWith(EVENT_SK_PREFIX)) {
+        const event = readEvent(item);
+        if (Date.parse(event.time) > cutoff) return;
+        if (fold) applyEvent(part.events, event);
+        onEvent?.(item, event, part);
+        part.uncovered.push(Number(item.at?.N ?? '0'));
+      }
+    });
     for (const part of partitions.values()) {
       const covered = part.snapshot?.coveredUntilMs ?? -1;
       part.uncovered = part.uncovered.filter((at) => at > covered);
@@ -1324,14 +1319,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * anyway (findings and meta for the fleet, everything but events for the history) on the server's side: they
    * are still read there, but not serialised, sent and decoded here.
    */
-  private async scan(
-    consistent: boolean,
-    filter: ScanFilter,
-    onItem: (item: Item) => void,
-    attributes?: readonly string[],
-  ): Promise<void> {
+  private async scan(consistent: boolean, filter: ScanFilter, onItem: (item: Item) => void): Promise<void> {
     const segments = Array.from({ length: this.scanSegments }, (_, i) => i);
-    const names = attributes && Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
     await Promise.all(
       segments.map(async (segment) => {
         let start: Item | undefined;
@@ -1342,7 +1331,6 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
                 TableName: this.tableName,
                 ConsistentRead: consistent,
                 ...filter,
-                ...(names && { ProjectionExpression: Object.keys(names).join(','), ExpressionAttributeNames: names }),
                 ...(this.scanSegments > 1 && { Segment: segment, TotalSegments: this.scanSegments }),
                 ...(start && { ExclusiveStartKey: start }),
               }),
@@ -1449,21 +1437,11 @@ function fleetPlacements(states: Iterable<EntityState>): Map<string, IndexPlacem
   return out;
 }
 
-type ScanFilter = Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeValues'>;
+type ScanFilter = Pick<
+  ScanCommandInput,
+  'FilterExpression' | 'ExpressionAttributeValues' | 'ProjectionExpression' | 'ExpressionAttributeNames'
+>;
 
-/**
- * Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test. VMs'
- * `MEMBER` items come along (the fold skips them): leaving them out with `AND (sk = :snapshot OR begins_with(sk,
- * :event))` cost dynalite more CPU evaluating the longer filter on every item than it saved sending them.
- */
-const ENTITY_ITEMS: ScanFilter = {
-  FilterExpression: Object.keys(KIND_PREFIX)
-    .map((_, i) => `begins_with(pk, :kind${i})`)
-    .join(' OR '),
-  ExpressionAttributeValues: Object.fromEntries(
-    Object.values(KIND_PREFIX).map((prefix, i) => [`:kind${i}`, { S: `${prefix}#` }]),
-  ),
-};
 /**
  * What the fold reads of an entity item: events (`e`, `at`, `expiresAt`) and snapshots (`s`, version, coverage,
  * placement), not `z`, the deflated copy of `s` the cluster index projects (0.8 MB of the sample fleet's entity
@@ -1484,6 +1462,23 @@ const ENTITY_FOLD_ATTRIBUTES = [
   'mp',
   'hp',
 ];
+
+/**
+ * Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test, with
+ * the attributes the fold reads. VMs' `MEMBER` items come along (the fold skips them): leaving them out with
+ * `AND (sk = :snapshot OR begins_with(sk, :event))` cost dynalite more CPU evaluating the longer filter on every
+ * item than it saved sending them.
+ */
+const ENTITY_ITEMS: ScanFilter = {
+  FilterExpression: Object.keys(KIND_PREFIX)
+    .map((_, i) => `begins_with(pk, :kind${i})`)
+    .join(' OR '),
+  ExpressionAttributeValues: Object.fromEntries(
+    Object.values(KIND_PREFIX).map((prefix, i) => [`:kind${i}`, { S: `${prefix}#` }]),
+  ),
+  ProjectionExpression: ENTITY_FOLD_ATTRIBUTES.map((_, i) => `#a${i}`).join(','),
+  ExpressionAttributeNames: Object.fromEntries(ENTITY_FOLD_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+};
 /** Event items of any partition (readers still check that the partition is an entity's). */
 const EVENT_ITEMS: ScanFilter = {
   FilterExpression: 'begins_with(sk, :event)',
