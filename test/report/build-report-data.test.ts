@@ -24,6 +24,17 @@ describe('buildReportData', () => {
     expect([summary.waived, summary.resolved, summary.hosts, summary.vms]).toEqual([1, 1, 3, 4]);
   });
 
+  it('lists the categories by name, whatever order the findings come in', async () => {
+    const store = await reportStore();
+    const fleet = await store.loadFleet();
+    const keysOf = (findings: typeof FINDINGS) =>
+      Object.keys(
+        buildReportData({ generatedAt: '2026-11-02T00:00:00.000Z', findings, fleet, trend: [] }).summary.byCategory,
+      );
+    expect(keysOf(FINDINGS)).toEqual(['consolidation', 'hardening', 'perimeter']);
+    expect(keysOf([...FINDINGS].reverse())).toEqual(['consolidation', 'hardening', 'perimeter']);
+  });
+
   it('counts unverified findings apart, never as resolved', async () => {
     const store = await reportStore();
     const unverified = FINDINGS.filter((f) => f.status === 'open').map((f) => ({

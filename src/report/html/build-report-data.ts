@@ -180,7 +180,8 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       waived,
       resolved,
       unverified,
-      byCategory,
+      // By name: the findings come in the order the store's partitions answered, and report.json must not vary.
+      byCategory: Object.fromEntries(Object.entries(byCategory).sort(([a], [b]) => compareText(a, b))),
     },
     findings,
     ...(unlisted > 0 && { unlistedUnverified: unlisted }),
