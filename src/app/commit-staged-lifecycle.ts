@@ -131,7 +131,8 @@ async function commitShard(store: ShardFindingsStore, stage: LifecycleStageFile,
   };
   const sets = stage.pageSets.filter((s) => !s.onlyIfClaimed || s.findings.some(claimedHere));
   const newer = await newerSinceAudit(store, stage, sets.length > 0, ctx);
-  const keep = (f: Pick<Finding, 'resourceType' | 'resourceId'>) => !newer.keys.has(resourceKey(f.resourceType, f.resourceId));
+  const keep = (f: Pick<Finding, 'resourceType' | 'resourceId'>) =>
+    !newer.keys.has(resourceKey(f.resourceType, f.resourceId));
 
   // The shard it moved from had this finding first: the new copy keeps its firstSeen.
   const adopt = (f: Finding) => {

@@ -19,7 +19,13 @@ import type { Waiver } from '../engine/waivers';
 import { applyLifecycle } from './apply-lifecycle';
 import { commitStagedLifecycle, type CommitFigures } from './commit-staged-lifecycle';
 import { recordStagedAudit, type StagedAuditResult } from './record-staged-audit';
-import { canStageLifecycle, changedAt, resourceKey, type CurrentFinding, type ShardFindingsStore } from './shard-lifecycle';
+import {
+  canStageLifecycle,
+  changedAt,
+  resourceKey,
+  type CurrentFinding,
+  type ShardFindingsStore,
+} from './shard-lifecycle';
 
 export interface ShardedAuditDeps {
   store: FleetStore;
@@ -202,7 +208,10 @@ async function perimeterLifecycle(store: ShardFindingsStore, input: PerimeterLif
   const applied = await applyLifecycle(store, {
     previous,
     complete: false,
-    evaluation: { ...input.fleetLevel, hits: input.fleetLevel.hits.filter((h) => evaluated(h.resourceType, h.resourceId)) },
+    evaluation: {
+      ...input.fleetLevel,
+      hits: input.fleetLevel.hits.filter((h) => evaluated(h.resourceType, h.resourceId)),
+    },
     rules: input.rules,
     profile: input.profile,
     now: input.auditedAt,
@@ -213,6 +222,6 @@ async function perimeterLifecycle(store: ShardFindingsStore, input: PerimeterLif
     counted: { hosts: 0, vms: 0 },
     groupsRead: new Set([PERIMETERS_GROUP]),
   });
-  if ('outside' in applied) throw new Error('perimeter findings changed pages outside the perimeters\' group');
+  if ('outside' in applied) throw new Error("perimeter findings changed pages outside the perimeters' group");
   return applied.result.findings;
 }

@@ -78,4 +78,3 @@ export async function recordStagedAudit(store: FleetStore, input: RecordStagedIn
     stamp: auditStampOf(record),
   };
 }
-

@@ -39,7 +39,13 @@ export interface StagedPageSet {
 }
 
 /** A current finding as the compliance view and the summary count it: rule, resource, status, severity. */
-export type CurrentFinding = [ruleId: string, resourceType: ResourceType, resourceId: string, status: Finding['status'], severity: Severity];
+export type CurrentFinding = [
+  ruleId: string,
+  resourceType: ResourceType,
+  resourceId: string,
+  status: Finding['status'],
+  severity: Severity,
+];
 
 /** What a shard hands the finish step to commit, and what the run's compliance and summary count of it. */
 export interface StagedLifecycle {
@@ -121,7 +127,8 @@ export async function stageShardLifecycle(
   const previous = mergeItemsAndPages(items, paged);
 
   const newer = new Set<string>();
-  for (const f of previous) if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(resourceKey(f.resourceType, f.resourceId));
+  for (const f of previous)
+    if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(resourceKey(f.resourceType, f.resourceId));
   const evaluated = (type: ResourceType, id: string) => inShard(type, id) && !newer.has(resourceKey(type, id));
   const { findings, changed } = computeLifecycle({
     previous,

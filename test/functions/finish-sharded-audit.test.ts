@@ -47,7 +47,11 @@ describe.each([
   it('leaves findings of a VM that arrived after the split, and newer evaluations, as they are', async () => {
     const store = new MemoryStore();
     await store.putEvents(fleetEvents());
-    const input = { runId: shardsStage ? 'late-run-staged' : 'late-run', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
+    const input = {
+      runId: shardsStage ? 'late-run-staged' : 'late-run',
+      trigger: 'schedule' as const,
+      scope: { kind: 'fleet' },
+    };
     const split = await auditStep(input, {
       store,
       s3: s3.client,

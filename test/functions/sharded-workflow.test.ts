@@ -187,7 +187,8 @@ describe('the daily run after the first, on a table with the cluster index and s
     for (const shard of run.auditShards) expect(shard.staged, shard.clusterId).toBeDefined();
     const vm0 = sharded.filter((f) => f.resourceId === 'vm-0');
     for (const f of vm0)
-      if (firstSeenOfVm0.has(f.fingerprint)) expect(f.firstSeen, f.ruleId).toBe(firstSeenOfVm0.get(f.fingerprint)!.firstSeen);
+      if (firstSeenOfVm0.has(f.fingerprint))
+        expect(f.firstSeen, f.ruleId).toBe(firstSeenOfVm0.get(f.fingerprint)!.firstSeen);
     expect(vm0.filter((f) => firstSeenOfVm0.get(f.fingerprint)?.status === 'unverified').length).toBeGreaterThan(0);
     const oldPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(from)]);
     expect(oldPages.filter((f) => f.resourceId === 'vm-0')).toEqual([]);
