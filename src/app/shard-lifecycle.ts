@@ -8,7 +8,12 @@ import type { SnapshotEvidence } from '../model/fleet';
 import type { Finding, ResourceType, Severity } from '../model/finding';
 import { forEachLimit } from '../store/batch';
 import type { FleetStore } from '../store/types';
-import { clusterUnverifiedGroup, mergeItemsAndPages, UNCLUSTERED_GROUP } from '../store/unverified-pages';
+import {
+  clusterUnverifiedGroup,
+  mergeItemsAndPages,
+  UNCLUSTERED_GROUP,
+  unverifiedGroupOf,
+} from '../store/unverified-pages';
 import { pageSetsToRewrite } from './store-findings';
 
 /**
@@ -121,7 +126,10 @@ export async function stageShardLifecycle(
   const [paged] = await Promise.all([
     store.listUnverifiedFindings([group]),
     forEachLimit(resources, QUERIES_IN_FLIGHT, async ([type, id]) => {
-      for (const f of await store.listResourceFindings(type, id)) items.push(f);
+      // Another group's unverified findings (a VM that moved here) are that group's shard's: the finish step
+      // reconciles them (`foreign`). A store that lists page members by resource too (the memory store) hands them over.
+      for (const f of await store.listResourceFindings(type, id))
+        if (f.status !== 'unverified' || unverifiedGroupOf(f) === group) items.push(f);
     }),
   ]);
   const previous = mergeItemsAndPages(items, paged);
