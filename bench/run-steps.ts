@@ -220,7 +220,7 @@ try {
       );
     return shards;
   };
-  await auditShards(false);
+  const shardsBefore = await auditShards(false);
   const beforeFirst = await measure(counts, finish);
   const beforeAgain = await measure(counts, finish);
   await removeFindings(store);
@@ -252,7 +252,11 @@ try {
       first: figuresOf(finishFirst),
       unchanged: figuresOf(finishAgain),
       before: { first: figuresOf(beforeFirst), unchanged: figuresOf(beforeAgain) },
-      shardAudit: { first: figuresOf(largest(shardsFirst)), unchanged: figuresOf(largest(shardsAgain)) },
+      shardAudit: {
+        before: figuresOf(largest(shardsBefore)),
+        first: figuresOf(largest(shardsFirst)),
+        unchanged: figuresOf(largest(shardsAgain)),
+      },
     },
   };
   say(
@@ -276,11 +280,12 @@ try {
     ['daily run, nothing changed', shardsAgain, finishAgain, beforeAgain],
   ] as const) {
     const big = largest(shards);
+    const plain = shardsBefore[shards.indexOf(big)]!;
     say(
       `${label}: finish step of ${items.length} shard audits (${fmt(currentFindings(f.value))} current findings) ` +
         `before (lifecycle on every finding): ${step(before)}; ` +
         `after (shards stage, finish commits): ${step(f)}; ` +
-        `largest shard audit with its lifecycle: ${step(big)}`,
+        `largest shard audit with its lifecycle: ${step(big)} (the same shard without: ${step(plain)})`,
     );
   }
   if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures)}\n`);

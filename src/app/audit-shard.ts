@@ -45,7 +45,8 @@ export interface AuditShardOutput {
 /**
  * Audits one shard of the fleet from its slice file, with the simulation figures its cluster's shard just
  * wrote (a host's figures are the same merged or not), and writes the hits, coverage and perimeter counts for
- * the finish step to merge. Reads and writes run files only: no table access.
+ * the finish step to merge. With the table (`deps.store`, read only) it also runs the findings' lifecycle of its own
+ * resources and stages the changes beside its part (shard-lifecycle.ts); it never writes the table.
  */
 export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): Promise<AuditShardOutput> {
   const sliceKey = runKeys.auditSlice(input.runId, input.clusterId);
