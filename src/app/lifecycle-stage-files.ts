@@ -15,25 +15,50 @@ export function lifecycleStageKey(runId: string, shard: string): string {
 
 const RESOURCE_TYPES = ['host', 'vm', 'cluster', 'perimeter'] as const;
 
-/** A finding as stored: its key fields checked, the rest kept as written (the store's own form). */
-export const StoredFinding = z.looseObject({
-  fingerprint: z.string().min(1),
-  ruleId: z.string().min(1),
-  resourceType: z.enum(RESOURCE_TYPES),
-  resourceId: z.string(),
-  status: z.enum(FINDING_STATUSES as [Finding['status'], ...Finding['status'][]]),
-  firstSeen: z.string(),
-  lastSeen: z.string(),
-});
-const asFindings = (list: z.infer<typeof StoredFinding>[]) => list as unknown as Finding[];
+const TYPES = new Set<string>(RESOURCE_TYPES);
+const STATUSES = new Set<string>(FINDING_STATUSES);
+const SEVERITY_SET = new Set<string>(SEVERITIES);
+const isText = (v: unknown): v is string => typeof v === 'string';
 
-export const CurrentFindingSchema = z.tuple([
-  z.string(),
-  z.enum(RESOURCE_TYPES),
-  z.string(),
-  z.enum(FINDING_STATUSES as [Finding['status'], ...Finding['status'][]]),
-  z.enum(SEVERITIES),
-]);
+/**
+ * A finding as stored: its key fields checked, the rest kept as written (the store's own form). A predicate, not an
+ * object schema: a first audit stages every finding, and zod's object walk cost 15 µs each (0.3 s per 20,000).
+ */
+function isStoredFinding(v: unknown): v is Finding {
+  if (typeof v !== 'object' || v === null) return false;
+  const f = v as Record<string, unknown>;
+  return (
+    isText(f.fingerprint) &&
+    f.fingerprint.length > 0 &&
+    isText(f.ruleId) &&
+    isText(f.resourceId) &&
+    TYPES.has(f.resourceType as string) &&
+    STATUSES.has(f.status as string) &&
+    isText(f.firstSeen) &&
+    isText(f.lastSeen)
+  );
+}
+/** A list of findings, checked in one pass (per element, zod's array walk alone costs more than the check). */
+const StoredFindings = z.custom<Finding[]>((v) => Array.isArray(v) && v.every(isStoredFinding), {
+  message: 'expected findings (each with fingerprint, ruleId, resourceType, resourceId, status, firstSeen, lastSeen)',
+});
+const asFindings = (list: Finding[]) => list;
+
+function isCurrentFinding(v: unknown): v is CurrentFinding {
+  return (
+    Array.isArray(v) &&
+    v.length === 5 &&
+    isText(v[0]) &&
+    TYPES.has(v[1]) &&
+    isText(v[2]) &&
+    STATUSES.has(v[3]) &&
+    SEVERITY_SET.has(v[4])
+  );
+}
+/** `[rule, resource type, resource id, status, severity]`, checked by a predicate for the same reason. */
+export const CurrentFindingsSchema = z.custom<CurrentFinding[]>((v) => Array.isArray(v) && v.every(isCurrentFinding), {
+  message: 'expected a list of [ruleId, resourceType, resourceId, status, severity]',
+});
 
 /** The bulk of a staged lifecycle: what the finish step writes. The part file carries the rest (small, read first). */
 export type LifecycleStageFile = Pick<StagedLifecycle, 'group' | 'created' | 'updated' | 'pageSets' | 'deletes'>;
@@ -45,13 +70,13 @@ export function lifecycleStageFile(staged: StagedLifecycle): LifecycleStageFile 
 
 const LifecycleStageSchema = z.object({
   group: z.string().min(1),
-  created: z.array(StoredFinding),
-  updated: z.array(StoredFinding),
+  created: StoredFindings,
+  updated: StoredFindings,
   pageSets: z.array(
     z.object({
       group: z.string().min(1),
       ruleId: z.string().min(1),
-      findings: z.array(StoredFinding),
+      findings: StoredFindings,
       onlyIfClaimed: z.literal(true).optional(),
     }),
   ),
@@ -86,12 +111,12 @@ export interface PartLifecycle {
 
 export const PartLifecycleSchema = z.object({
   key: z.string().min(1),
-  current: z.array(CurrentFindingSchema),
-  foreign: z.array(StoredFinding),
+  current: CurrentFindingsSchema,
+  foreign: StoredFindings,
   newer: z.array(z.string()),
   reads: z.object({ resources: z.number().int().nonnegative(), groups: z.number().int().nonnegative() }),
 });
 
 export function readPartLifecycle(value: z.infer<typeof PartLifecycleSchema>): PartLifecycle {
-  return { ...value, foreign: asFindings(value.foreign) };
+  return value;
 }
