@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CompiledRules, type Evaluation } from '../engine/compile';
+import { CompiledRules } from '../engine/compile';
 import { evaluateFleetLevel, mergeEvaluations, UNCLUSTERED_SHARD } from '../engine/sharded-audit';
 import { materialiseFleet, type Fleet, type SnapshotEvidence } from '../model/fleet';
 import type { LoadedRule, Profile } from '../engine/types';
 import { compareTimes } from '../model/event-order';
-import type { Finding, ResourceType } from '../model/finding';
+import type { ResourceType } from '../model/finding';
 import { readClusterList, runKeys } from '../model/run-files';
 import { getJson } from '../store/s3-json';
 import { hasIndexedReads, type FleetStore } from '../store/types';
@@ -12,20 +12,12 @@ import { readAuditPart, type AuditPart } from './audit-shard-files';
 import { newestUpdate } from './audit-stamp';
 import { readAuditBaseline, recordAudit, type FleetDigest } from './record-audit';
 import { forEachLimit } from '../store/batch';
-import { mergeItemsAndPages, PERIMETERS_GROUP } from '../store/unverified-pages';
 import { readState, STATE } from '../store/state-keys';
 import { DEFAULT_PROFILE } from '../engine/fingerprint';
-import type { Waiver } from '../engine/waivers';
-import { applyLifecycle } from './apply-lifecycle';
+import { perimeterLifecycle } from './perimeter-lifecycle';
 import { commitStagedLifecycle, type CommitFigures } from './commit-staged-lifecycle';
 import { recordStagedAudit, type StagedAuditResult } from './record-staged-audit';
-import {
-  canStageLifecycle,
-  changedAt,
-  resourceKey,
-  type CurrentFinding,
-  type ShardFindingsStore,
-} from './shard-lifecycle';
+import { canStageLifecycle, changedAt, resourceKey, type CurrentFinding } from './shard-lifecycle';
 
 export interface ShardedAuditDeps {
   store: FleetStore;
@@ -178,50 +170,4 @@ export async function finishShardedAudit(
     clusters,
   });
   return result;
-}
-
-interface PerimeterLifecycleInput {
-  perimeters: Fleet['perimeters'];
-  fleetLevel: Evaluation;
-  rules: readonly LoadedRule[];
-  profile: Profile;
-  auditedAt: string;
-  waivers: readonly Waiver[];
-}
-
-/**
- * The perimeters' findings' lifecycle, in the finish step (they are few, and judged on every shard's counts): the
- * findings of each perimeter (one Query each) and the perimeters' unverified pages. Returns their current findings.
- */
-async function perimeterLifecycle(store: ShardFindingsStore, input: PerimeterLifecycleInput): Promise<Finding[]> {
-  const items: Finding[] = [];
-  const [paged] = await Promise.all([
-    store.listUnverifiedFindings([PERIMETERS_GROUP]),
-    forEachLimit([...input.perimeters.keys()], READS_IN_FLIGHT, async (id) => {
-      for (const f of await store.listResourceFindings('perimeter', id)) items.push(f);
-    }),
-  ]);
-  const previous = mergeItemsAndPages(items, paged);
-  const newer = new Set<string>();
-  for (const f of previous) if (compareTimes(changedAt(f), input.auditedAt) > 0) newer.add(f.resourceId);
-  const evaluated = (type: ResourceType, id: string) => type === 'perimeter' && !newer.has(id);
-  const applied = await applyLifecycle(store, {
-    previous,
-    complete: false,
-    evaluation: {
-      ...input.fleetLevel,
-      hits: input.fleetLevel.hits.filter((h) => evaluated(h.resourceType, h.resourceId)),
-    },
-    rules: input.rules,
-    profile: input.profile,
-    now: input.auditedAt,
-    waivers: input.waivers,
-    evaluated,
-    fleet: {},
-    mode: 'full',
-    counted: { hosts: 0, vms: 0 },
-    groupsRead: new Set([PERIMETERS_GROUP]),
-  });
-  if ('outside' in applied) throw new Error("perimeter findings changed pages outside the perimeters' group");
-  return applied.result.findings;
 }
