@@ -1,10 +1,11 @@
 /**
  * `npx tsx bench/run-steps.ts [clusters] [eventsPerVm] [--json]`: the daily run's start step, one shard's
- * PrepareCluster step (compaction, replay, work and slice files) and the finish step's merge of every shard's audit
- * (`finishShardedAudit`, first audit and unchanged rerun) against a local dynalite and a local S3, on
+ * PrepareCluster step (compaction, replay, work and slice files), every shard's AuditCluster and the finish step's
+ * merge (`finishShardedAudit`, first audit and unchanged rerun), before (the finish step runs the findings' lifecycle
+ * on every finding) and after (the shards run it and stage the changes), against a local dynalite and a local S3, on
  * `clusters` generated 96-host, 1,920-VM clusters (default 3) whose VMs carry `eventsPerVm` power events each
- * (default 8) besides their upsert. Prints per step the wall time, the heap it grew by and the DynamoDB requests by
- * operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
+ * (default 8) besides their upsert. Prints per step the wall time, the CPU (this process and dynalite), the heap it
+ * grew by and the DynamoDB requests by operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
  * same table, as a ratio. `bench/scale.ts` runs it in a child process; `--json` prints its figures as the last line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
