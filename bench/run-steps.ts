@@ -1,13 +1,14 @@
 /**
  * `npx tsx bench/run-steps.ts [clusters] [eventsPerVm] [--json]`: the daily run's start step, one shard's
- * PrepareCluster step (compaction, replay, work and slice files) and the finish step's merge of every shard's audit
- * (`finishShardedAudit`, first audit and unchanged rerun) against a local dynalite and a local S3, on
+ * PrepareCluster step (compaction, replay, work and slice files), every shard's AuditCluster and the finish step's
+ * merge (`finishShardedAudit`, first audit and unchanged rerun), before (the finish step runs the findings' lifecycle
+ * on every finding) and after (the shards run it and stage the changes), against a local dynalite and a local S3, on
  * `clusters` generated 96-host, 1,920-VM clusters (default 3) whose VMs carry `eventsPerVm` power events each
- * (default 8) besides their upsert. Prints per step the wall time, the heap it grew by and the DynamoDB requests by
- * operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
+ * (default 8) besides their upsert. Prints per step the wall time, the CPU (this process and dynalite), the heap it
+ * grew by and the DynamoDB requests by operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
  * same table, as a ratio. `bench/scale.ts` runs it in a child process; `--json` prints its figures as the last line.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,6 +27,9 @@ import type { FleetEvent } from '../src/model/event';
 import { startLocalS3 } from '../src/server/local-s3';
 import { startLocalServer } from '../src/store/local-server';
 import { openDynamoStore } from '../src/store/open-store';
+import type { DynamoStore } from '../src/store/dynamo-store';
+import { unverifiedGroupOf } from '../src/store/unverified-pages';
+import { profileOf } from '../src/engine/fingerprint';
 import { fleetEvents, generateClusterFleet } from '../test/support/generated-fleet';
 
 const args = process.argv.slice(2);
@@ -55,6 +59,9 @@ function countRequests(client: DynamoDBClient): Map<string, number> {
 }
 const byOp = (counts: Map<string, number>) =>
   Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).filter(([, n]) => n > 0));
+/** Open, unverified and waived findings the run's summary counts (the finish step no longer lists them). */
+const currentFindings = (r: { summary: { findings: Record<string, number>; unverified: Record<string, number> } }) =>
+  [r.summary.findings, r.summary.unverified].flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
 const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 
 interface StepFigures {
@@ -64,15 +71,64 @@ interface StepFigures {
   byOp: Record<string, number>;
 }
 
-async function measure<T>(counts: Map<string, number>, run: () => Promise<T>): Promise<{ value: T } & StepFigures> {
+interface CpuFigures {
+  /** User + system CPU seconds of this process, and of the dynalite child, over the step. */
+  cpuS: number;
+  storeCpuS?: number;
+}
+
+/**
+ * User plus system CPU the dynalite child has used so far, from Linux's /proc/<pid>/stat (fields 14 and 15, in clock
+ * ticks of 1/100 s); undefined where there is no /proc. The box is shared: CPU says what a step costs, wall time not.
+ */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+type Measured = { value: unknown } & StepFigures & CpuFigures;
+const figuresOf = ({ value: _, ...f }: Measured) => f;
+const step = (f: StepFigures & CpuFigures) =>
+  `${fmt(f.ms / 1000, 2)} s wall, CPU ${fmt(f.cpuS, 2)} s + store ${f.storeCpuS === undefined ? '?' : fmt(f.storeCpuS, 2)} s, ` +
+  `${fmt(f.requests)} requests ${JSON.stringify(f.byOp)}, heap +${fmt(f.heapMiB)} MiB`;
+
+/** Deletes every finding item and empties every unverified page set, so the next audit is the table's first again. */
+async function removeFindings(store: DynamoStore): Promise<void> {
+  const all = await store.listFindings();
+  await store.deleteFindings(all.filter((f) => f.status !== 'unverified'));
+  const sets = new Map<string, [string, string, string]>();
+  for (const f of all)
+    if (f.status === 'unverified') {
+      const group = unverifiedGroupOf(f);
+      sets.set(`${profileOf(f)}\u0000${group}\u0000${f.ruleId}`, [profileOf(f), group, f.ruleId]);
+    }
+  for (const [profile, group, ruleId] of sets.values()) await store.replaceUnverified(profile, group, ruleId, []);
+}
+
+async function measure<T>(
+  counts: Map<string, number>,
+  run: () => Promise<T>,
+): Promise<{ value: T } & StepFigures & CpuFigures> {
   counts.clear();
   globalThis.gc?.();
   const heap = process.memoryUsage().heapUsed;
+  const cpu = process.cpuUsage();
+  const storeCpu = processCpuSeconds(server.pid);
   const t = performance.now();
   const value = await run();
+  const used = process.cpuUsage(cpu);
+  const storeCpuAfter = processCpuSeconds(server.pid);
   return {
     value,
     ms: performance.now() - t,
+    cpuS: (used.user + used.system) / 1e6,
+    ...(storeCpu !== undefined && storeCpuAfter !== undefined && { storeCpuS: storeCpuAfter - storeCpu }),
     heapMiB: Math.max(0, mib(process.memoryUsage().heapUsed - heap)),
     requests: total(counts),
     byOp: byOp(counts),
@@ -130,9 +186,11 @@ try {
   const whole = await measure(counts, () =>
     auditStep(input('bench-whole'), { ...deps, shardsPrepareThemselves: false }),
   );
-  // The rest of the Map (every other shard prepared, every shard simulated and audited), unmeasured, then the
-  // finish step's merge of the shard audits twice: the first audit of the table (every finding new) and the daily
-  // run after it (the same parts again: nothing changed, nothing written).
+  // The rest of the Map (every other shard prepared and simulated), unmeasured. Then the finish step, measured twice
+  // each way on the same shards: before, the finish step runs the findings' lifecycle on every stored finding (the
+  // shards audit without the table); after, each shard runs it on its own resources' findings and stages the changes,
+  // and the finish step commits them. Each way: the first audit of the table (every finding new), then the daily run
+  // after it with nothing changed. Between the two ways the table's findings are removed (unmeasured).
   const daily = { runId: 'bench-daily', window: start.value.window, auditedAt: start.value.auditedAt };
   const items = readClusterList(await getJson(s3.client, bucket, start.value.clustersKey), start.value.clustersKey);
   const compiled = new CompiledRules(rules);
@@ -146,11 +204,32 @@ try {
           );
     if (prepared.simulate)
       await simulateShard({ runId: daily.runId, clusterId: item.clusterId }, { s3: s3.client, bucket });
-    await auditShard({ runId: daily.runId, clusterId: item.clusterId }, { s3: s3.client, bucket, rules: compiled });
   }
   const finishDeps = { store, s3: s3.client, bucket, rules };
-  const finishFirst = await measure(counts, () => finishShardedAudit(daily.runId, daily.auditedAt, finishDeps));
-  const finishAgain = await measure(counts, () => finishShardedAudit(daily.runId, daily.auditedAt, finishDeps));
+  const finish = () => finishShardedAudit(daily.runId, daily.auditedAt, finishDeps);
+  /** Every shard audited (the Map's last task), measured one by one; with `staged`, each runs its lifecycle. */
+  const auditShards = async (staged: boolean) => {
+    const shards: Measured[] = [];
+    for (const item of items)
+      shards.push(
+        await measure(counts, () =>
+          auditShard(
+            { runId: daily.runId, clusterId: item.clusterId },
+            { s3: s3.client, bucket, rules: compiled, ...(staged && { store }) },
+          ),
+        ),
+      );
+    return shards;
+  };
+  const shardsBefore = await auditShards(false);
+  const beforeFirst = await measure(counts, finish);
+  const beforeAgain = await measure(counts, finish);
+  await removeFindings(store);
+  const shardsFirst = await auditShards(true);
+  const finishFirst = await measure(counts, finish);
+  const shardsAgain = await auditShards(true);
+  const finishAgain = await measure(counts, finish);
+  const largest = (list: Measured[]) => list.reduce((a, b) => (b.requests > a.requests ? b : a));
   const figures = {
     clusters: CLUSTERS,
     entities,
@@ -170,18 +249,14 @@ try {
     wholeStart: { ms: whole.ms, heapMiB: whole.heapMiB, requests: whole.requests, byOp: whole.byOp },
     finish: {
       shards: items.length,
-      findings: finishFirst.value.findings.length,
-      first: {
-        ms: finishFirst.ms,
-        heapMiB: finishFirst.heapMiB,
-        requests: finishFirst.requests,
-        byOp: finishFirst.byOp,
-      },
-      unchanged: {
-        ms: finishAgain.ms,
-        heapMiB: finishAgain.heapMiB,
-        requests: finishAgain.requests,
-        byOp: finishAgain.byOp,
+      findings: currentFindings(finishFirst.value),
+      first: figuresOf(finishFirst),
+      unchanged: figuresOf(finishAgain),
+      before: { first: figuresOf(beforeFirst), unchanged: figuresOf(beforeAgain) },
+      shardAudit: {
+        before: figuresOf(largest(shardsBefore)),
+        first: figuresOf(largest(shardsFirst)),
+        unchanged: figuresOf(largest(shardsAgain)),
       },
     },
   };
@@ -201,14 +276,19 @@ try {
       `${JSON.stringify(whole.byOp)}; new start step / baseline = ${fmt(start.ms / whole.ms, 4)}, ` +
       `one shard's PrepareCluster / baseline = ${fmt(prepare.ms / whole.ms, 3)} (the baseline grows with the fleet, these two do not)`,
   );
-  for (const [label, f] of [
-    ['first audit of the table', finishFirst],
-    ['daily run, nothing changed', finishAgain],
-  ] as const)
+  for (const [label, shards, f, before] of [
+    ['first audit of the table', shardsFirst, finishFirst, beforeFirst],
+    ['daily run, nothing changed', shardsAgain, finishAgain, beforeAgain],
+  ] as const) {
+    const big = largest(shards);
+    const plain = shardsBefore[shards.indexOf(big)]!;
     say(
-      `finish step's merge of ${items.length} shard audits (${fmt(finishFirst.value.findings.length)} current findings), ${label}: ` +
-        `${fmt(f.ms / 1000, 2)} s, ${fmt(f.requests)} requests ${JSON.stringify(f.byOp)}, heap +${fmt(f.heapMiB)} MiB`,
+      `${label}: finish step of ${items.length} shard audits (${fmt(currentFindings(f.value))} current findings) ` +
+        `before (lifecycle on every finding): ${step(before)}; ` +
+        `after (shards stage, finish commits): ${step(f)}; ` +
+        `largest shard audit with its lifecycle: ${step(big)} (the same shard without: ${step(plain)})`,
     );
+  }
   if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {
   store.close();

@@ -106,15 +106,21 @@ export class AuditWorkflow extends Construct {
 
     this.auditShardFunction = new HyperauditFunction(this, 'AuditShard', {
       handlerDir: 'audit-shard',
-      description: 'Audits one cluster from its slice and simulation in the run files and writes its hits beside them',
+      description:
+        'Audits one cluster from its run files, runs its findings lifecycle and stages the changes beside them',
       timeout: Duration.minutes(5),
       memorySize: 1024,
-      // Works from the run files alone, like the simulation: no table access at all.
+      // Reads (never writes) the stored findings of its own resources, and stages its lifecycle in the run files.
       files: props.auditFiles,
-      environment: { REPORTS_BUCKET: props.reports.bucketName, ...props.auditEnvironment },
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        REPORTS_BUCKET: props.reports.bucketName,
+        ...props.auditEnvironment,
+      },
       ...common,
     });
     this.allowObjects(this.auditShardFunction, props.reports, ['s3:GetObject', 's3:PutObject'], RUNS_PREFIX);
+    grantTableAccess(props.table, this.auditShardFunction, 'auditShard');
 
     this.planFunction = new HyperauditFunction(this, 'Plan', {
       handlerDir: 'plan',

@@ -28,6 +28,9 @@ export const TABLE_ACTIONS = {
   // Stores the merged simulation (PutItem), audits, and reads the report's data (Scan, Query, GetItem); removes
   // trend entries older than the runs a trend keeps (DeleteItem).
   report: union(AUDIT, ['DeleteItem']),
+  // AuditShard: the findings of its resources (Query by resource, its cluster's unverified pages) and the waivers
+  // (GetItem); it stages its writes in the run files for the report step to commit.
+  auditShard: union(['Query', 'GetItem']),
   // planStored: loadFleet (Scan), the stored simulation's window (GetItem), plan/latest (PutItem).
   plan: union(['Scan', 'GetItem', 'PutItem']),
   // vSphere collector: putEvents, plus its checkpoint and inventory digests (meta GetItem, Query, PutItem).

@@ -5,6 +5,7 @@ import type { ResourceType } from '../model/finding';
 import type { FleetSlice, ShardEvaluation } from '../engine/sharded-audit';
 import type { FactValue, LoadedRule, RuleHit } from '../engine/types';
 import { newestUpdate } from './audit-stamp';
+import { PartLifecycleSchema, readPartLifecycle, type PartLifecycle } from './lifecycle-stage-files';
 
 /**
  * The two run files of a sharded audit, as JSON in S3: the slice the start step writes for each shard, and
@@ -85,9 +86,15 @@ export interface AuditPartFile {
    */
   newestEventAt?: string;
   snapshotEvidence: [string, SnapshotEvidence][];
+  /** The shard's staged lifecycle (shard-lifecycle.ts); absent when the shard left it to the finish step. */
+  lifecycle?: PartLifecycle;
 }
 
-export function auditPartFile(evaluation: ShardEvaluation, slice: FleetSlice): AuditPartFile {
+export function auditPartFile(
+  evaluation: ShardEvaluation,
+  slice: FleetSlice,
+  lifecycle?: PartLifecycle,
+): AuditPartFile {
   const { hosts, vms } = slice.fleet;
   const newestEventAt = newestUpdate([
     ...[...slice.hostIds].map((id) => hosts.get(id) ?? {}),
@@ -104,6 +111,7 @@ export function auditPartFile(evaluation: ShardEvaluation, slice: FleetSlice): A
     coverage: evaluation.coverage,
     ...(newestEventAt !== undefined && { newestEventAt }),
     snapshotEvidence: [...(slice.fleet.snapshotEvidence ?? new Map<string, SnapshotEvidence>())],
+    ...(lifecycle !== undefined && { lifecycle }),
   };
 }
 
@@ -137,6 +145,7 @@ const AuditPartSchema = z.object({
   ),
   newestEventAt: z.iso.datetime({ offset: true }).optional(),
   snapshotEvidence: z.array(z.tuple([z.string(), Evidence])),
+  lifecycle: PartLifecycleSchema.optional(),
 });
 
 /** A shard's evaluation as the finish step merges it, with the resources it evaluated. */
@@ -145,6 +154,7 @@ export interface AuditPart extends ShardEvaluation {
   vmIds: readonly string[];
   newestEventAt?: string;
   snapshotEvidence: readonly [string, SnapshotEvidence][];
+  lifecycle?: PartLifecycle;
 }
 
 /** Reads a shard's evaluation back, its hits joined to the loaded rules; a rule this pack lacks is a version skew. */
@@ -171,5 +181,6 @@ export function readAuditPart(value: unknown, key: string, rulesById: ReadonlyMa
     coverage: file.coverage,
     ...(file.newestEventAt !== undefined && { newestEventAt: file.newestEventAt }),
     snapshotEvidence: file.snapshotEvidence,
+    ...(file.lifecycle !== undefined && { lifecycle: readPartLifecycle(file.lifecycle) }),
   };
 }

@@ -5,7 +5,14 @@ import { evaluateShard } from '../engine/sharded-audit';
 import { RunId, runKeys } from '../model/run-files';
 import type { SimulationResult } from '../simulation/result';
 import { getJson, putJson } from '../store/s3-json';
+import { readState, STATE } from '../store/state-keys';
+import type { FleetStore } from '../store/types';
+import type { Profile } from '../engine/types';
+import { DEFAULT_PROFILE } from '../engine/fingerprint';
+import type { FleetSlice, ShardEvaluation } from '../engine/sharded-audit';
 import { auditPartFile, readAuditSlice } from './audit-shard-files';
+import { lifecycleStageFile, lifecycleStageKey, type PartLifecycle } from './lifecycle-stage-files';
+import { canStageLifecycle, stageShardLifecycle } from './shard-lifecycle';
 import { storedForm } from './simulate';
 
 /** The Distributed Map item after its simulation: the run and the shard to audit. */
@@ -17,6 +24,12 @@ export interface AuditShardDeps {
   bucket: string;
   /** Compiled once per container: the rule pack ships with the function. */
   rules: CompiledRules;
+  /**
+   * The table, read (never written) for the findings of the shard's own resources, so the shard runs their lifecycle
+   * and stages the changes for the finish step (shard-lifecycle.ts). Without it the finish step runs the lifecycle.
+   */
+  store?: FleetStore;
+  profile?: Profile;
 }
 
 export interface AuditShardOutput {
@@ -25,12 +38,15 @@ export interface AuditShardOutput {
   hosts: number;
   vms: number;
   hits: number;
+  /** Findings the shard staged to write (items and page sets), when it ran its lifecycle. */
+  staged?: { changed: number; pageSets: number; reads: number };
 }
 
 /**
  * Audits one shard of the fleet from its slice file, with the simulation figures its cluster's shard just
  * wrote (a host's figures are the same merged or not), and writes the hits, coverage and perimeter counts for
- * the finish step to merge. Reads and writes run files only: no table access.
+ * the finish step to merge. With the table (`deps.store`, read only) it also runs the findings' lifecycle of its own
+ * resources and stages the changes beside its part (shard-lifecycle.ts); it never writes the table.
  */
 export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): Promise<AuditShardOutput> {
   const sliceKey = runKeys.auditSlice(input.runId, input.clusterId);
@@ -46,12 +62,57 @@ export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): 
     : undefined;
   const evaluation = evaluateShard(deps.rules, slice, simulation, auditedAt);
   const partKey = runKeys.auditPart(input.runId, input.clusterId);
-  await putJson(deps.s3, deps.bucket, partKey, auditPartFile(evaluation, slice));
+  const staged = await stageLifecycle(input, slice, evaluation, auditedAt, deps);
+  await putJson(deps.s3, deps.bucket, partKey, auditPartFile(evaluation, slice, staged?.part));
   return {
     clusterId: input.clusterId,
     partKey,
     hosts: evaluation.hosts,
     vms: evaluation.vms,
     hits: evaluation.hits.length,
+    ...(staged !== undefined && { staged: staged.figures }),
+  };
+}
+
+/** Runs the shard's lifecycle and writes its stage file; undefined when the finish step is to run it. */
+async function stageLifecycle(
+  input: AuditShardInput,
+  slice: FleetSlice,
+  evaluation: ShardEvaluation,
+  auditedAt: string,
+  deps: AuditShardDeps,
+): Promise<{ part: PartLifecycle; figures: NonNullable<AuditShardOutput['staged']> } | undefined> {
+  const store = deps.store;
+  if (!canStageLifecycle(store)) return undefined;
+  const profile = deps.profile ?? DEFAULT_PROFILE;
+  const [legacy, waivers] = await Promise.all([
+    store.legacyUnverifiedProfiles?.() ?? Promise.resolve([]),
+    readState(store, STATE.auditWaivers),
+  ]);
+  // An older table's per-rule pages are read (and regrouped) only by a read of every finding: the finish step's.
+  if (legacy.includes(profile)) return undefined;
+  const staged = await stageShardLifecycle(store, {
+    shard: slice.shard,
+    hostIds: [...slice.hostIds].sort(),
+    vmIds: [...slice.vmIds].sort(),
+    hits: evaluation.hits,
+    rules: deps.rules.rules,
+    profile,
+    waivers: waivers ?? [],
+    auditedAt,
+    snapshotEvidence: slice.fleet.snapshotEvidence,
+    paged: store.replaceUnverified !== undefined,
+  });
+  if (staged === undefined) return undefined;
+  const key = lifecycleStageKey(input.runId, input.clusterId);
+  await putJson(deps.s3, deps.bucket, key, lifecycleStageFile(staged));
+  const { current, foreign, newer, reads } = staged;
+  return {
+    part: { key, current, foreign, newer, reads },
+    figures: {
+      changed: staged.created.length + staged.updated.length,
+      pageSets: staged.pageSets.length,
+      reads: reads.resources + reads.groups,
+    },
   };
 }

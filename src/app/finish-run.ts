@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { atOrAbove, type Severity } from '../model/finding';
+import { atOrAbove, SEVERITIES, type Severity } from '../model/finding';
 import type { LoadedRule } from '../engine/types';
 import { finishShardedAudit } from './finish-sharded-audit';
 import {
@@ -73,7 +73,11 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
     );
   }
   const audit = await finishShardedAudit(input.runId, input.audit.auditedAt, deps);
-  const failing = audit.findings.filter((f) => f.status === 'open' && atOrAbove(f.severity, deps.failThreshold)).length;
+  // From the counts: the finish step no longer holds every finding (the shards ran their lifecycle).
+  const failing = SEVERITIES.filter((s) => atOrAbove(s, deps.failThreshold)).reduce(
+    (n, s) => n + audit.summary.findings[s],
+    0,
+  );
 
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
   // SARIF, JUnit, OCSF and ASFF as `hyperaudit report` renders them: from the stored findings and the

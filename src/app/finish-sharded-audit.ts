@@ -1,11 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AuditResult } from '../engine/audit-result';
 import { CompiledRules } from '../engine/compile';
 import { evaluateFleetLevel, mergeEvaluations, UNCLUSTERED_SHARD } from '../engine/sharded-audit';
 import { materialiseFleet, type Fleet, type SnapshotEvidence } from '../model/fleet';
 import type { LoadedRule, Profile } from '../engine/types';
 import { compareTimes } from '../model/event-order';
-import type { Finding, ResourceType } from '../model/finding';
+import type { ResourceType } from '../model/finding';
 import { readClusterList, runKeys } from '../model/run-files';
 import { getJson } from '../store/s3-json';
 import { hasIndexedReads, type FleetStore } from '../store/types';
@@ -13,6 +12,12 @@ import { readAuditPart, type AuditPart } from './audit-shard-files';
 import { newestUpdate } from './audit-stamp';
 import { readAuditBaseline, recordAudit, type FleetDigest } from './record-audit';
 import { forEachLimit } from '../store/batch';
+import { readState, STATE } from '../store/state-keys';
+import { DEFAULT_PROFILE } from '../engine/fingerprint';
+import { perimeterLifecycle } from './perimeter-lifecycle';
+import { commitStagedLifecycle, type CommitFigures } from './commit-staged-lifecycle';
+import { recordStagedAudit, type StagedAuditResult } from './record-staged-audit';
+import { canStageLifecycle, changedAt, resourceKey, type CurrentFinding } from './shard-lifecycle';
 
 export interface ShardedAuditDeps {
   store: FleetStore;
@@ -81,15 +86,20 @@ function digestOfParts(parts: readonly AuditPart[], perimeters: Fleet['perimeter
   };
 }
 
-/** When a stored finding last changed: its resolution, else its latest sighting. */
-const changedAt = (f: Finding) => f.resolvedAt ?? f.lastSeen;
+/** The finish step's result: the run's summary, compliance and stamp; the commit's figures when the shards staged. */
+export type FinishedAudit = StagedAuditResult & { staged?: CommitFigures };
 
 /**
  * The finish step's half of the sharded full audit: merges the shards' evaluations with the fleet-level
  * (perimeter) rules run on their summed counts, then records findings, compliance and the run record as a
  * whole-fleet audit does, from the parts' digest rather than the fleet (it never calls `loadFleet` on a table with
- * the cluster index). The findings' lifecycle still reads every stored finding (docs/scale.md).
- * test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet audit's through the state machine.
+ * the cluster index). test/functions/sharded-workflow.test.ts checks the result equals the whole-fleet audit's
+ * through the state machine.
+ *
+ * When every shard ran the lifecycle of its own resources' findings and staged the changes (shard-lifecycle.ts), the
+ * finish step runs the perimeters' lifecycle, commits the staged changes (commit-staged-lifecycle.ts) and builds the
+ * compliance and run record from the shards' counts: it never reads every finding. Otherwise (a store without
+ * reads by resource, an older table's per-rule pages) it runs the lifecycle on every stored finding, as before.
  *
  * The shards judged the fleet as the start step read it, at `auditedAt`. Whatever changed since is not
  * overwritten with that older view: a resource no shard evaluated (it arrived during the run) keeps its
@@ -99,15 +109,44 @@ export async function finishShardedAudit(
   runId: string,
   auditedAt: string,
   deps: ShardedAuditDeps,
-): Promise<AuditResult> {
-  const [parts, perimeters, baseline] = await Promise.all([
-    readParts(runId, deps),
-    readFleetPerimeters(deps.store),
-    readAuditBaseline(deps.store),
-  ]);
+): Promise<FinishedAudit> {
+  const [parts, perimeters] = await Promise.all([readParts(runId, deps), readFleetPerimeters(deps.store)]);
   const compiled = new CompiledRules(deps.rules);
-  const merged = mergeEvaluations([...parts, evaluateFleetLevel(compiled, perimeters, parts)]);
+  const fleetLevel = evaluateFleetLevel(compiled, perimeters, parts);
+  const merged = mergeEvaluations([...parts, fleetLevel]);
+  const store = deps.store;
+  const profile = deps.profile ?? DEFAULT_PROFILE;
+  // A shard is a cluster, or the unclustered resources; only clusters with hosts count (as a whole fleet counts).
+  const clusters = parts.filter((p) => p.shard !== UNCLUSTERED_SHARD && p.hostIds.length > 0).length;
+  const fleet = digestOfParts(parts, perimeters);
+  if (canStageLifecycle(store) && parts.every((p) => p.lifecycle !== undefined)) {
+    const waivers = (await readState(store, STATE.auditWaivers)) ?? [];
+    const perimeterFindings = await perimeterLifecycle(store, {
+      perimeters,
+      fleetLevel,
+      rules: deps.rules,
+      profile,
+      auditedAt,
+      waivers,
+    });
+    const staged = await commitStagedLifecycle({ store, s3: deps.s3, bucket: deps.bucket, parts, profile, auditedAt });
+    function* current(): Iterable<CurrentFinding> {
+      for (const p of parts) yield* p.lifecycle!.current;
+      for (const f of perimeterFindings) yield [f.ruleId, f.resourceType, f.resourceId, f.status, f.severity];
+    }
+    const result = await recordStagedAudit(store, {
+      fleet,
+      evaluation: merged,
+      current: current(),
+      rules: deps.rules,
+      profile,
+      now: auditedAt,
+      clusters,
+    });
+    return { ...result, staged };
+  }
 
+  const baseline = await readAuditBaseline(store);
   const judged: Record<'host' | 'vm' | 'cluster', Set<string>> = { host: new Set(), vm: new Set(), cluster: new Set() };
   for (const p of parts) {
     for (const id of p.hostIds) judged.host.add(id);
@@ -116,20 +155,19 @@ export async function finishShardedAudit(
   }
   const newer = new Set<string>();
   for (const f of baseline.previous)
-    if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(`${f.resourceType}#${f.resourceId}`);
+    if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(resourceKey(f.resourceType, f.resourceId));
   const evaluated = (type: ResourceType, id: string) =>
-    (type === 'perimeter' || judged[type].has(id)) && !newer.has(`${type}#${id}`);
+    (type === 'perimeter' || judged[type].has(id)) && !newer.has(resourceKey(type, id));
 
-  const { result } = await recordAudit(deps.store, {
-    fleet: digestOfParts(parts, perimeters),
+  const { result } = await recordAudit(store, {
+    fleet,
     evaluation: { ...merged, hits: merged.hits.filter((h) => evaluated(h.resourceType, h.resourceId)) },
     baseline,
     rules: deps.rules,
-    profile: deps.profile ?? 'scg',
+    profile,
     now: auditedAt,
     evaluated,
-    // A shard is a cluster, or the unclustered resources; only clusters with hosts count (as a whole fleet counts).
-    clusters: parts.filter((p) => p.shard !== UNCLUSTERED_SHARD && p.hostIds.length > 0).length,
+    clusters,
   });
   return result;
 }

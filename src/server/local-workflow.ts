@@ -198,6 +198,7 @@ export async function runLocalWorkflow(
         s3: deps.s3.client,
         bucket: deps.bucket,
         rules: compiled,
+        store: deps.store,
       });
       auditShards.push(part);
       // Audit is each item's last task: one shard done.

@@ -40,11 +40,18 @@ function lateVm(id = 'vm-late'): FleetEvent {
   };
 }
 
-describe('finishing a sharded audit while events keep arriving', () => {
+describe.each([
+  ['the finish step runs the lifecycle on every finding', false],
+  ['the shards run the lifecycle of their own resources and stage the changes', true],
+])('finishing a sharded audit while events keep arriving (%s)', (_, shardsStage) => {
   it('leaves findings of a VM that arrived after the split, and newer evaluations, as they are', async () => {
     const store = new MemoryStore();
     await store.putEvents(fleetEvents());
-    const input = { runId: 'late-run', trigger: 'schedule' as const, scope: { kind: 'fleet' } };
+    const input = {
+      runId: shardsStage ? 'late-run-staged' : 'late-run',
+      trigger: 'schedule' as const,
+      scope: { kind: 'fleet' },
+    };
     const split = await auditStep(input, {
       store,
       s3: s3.client,
@@ -57,7 +64,11 @@ describe('finishing a sharded audit while events keep arriving', () => {
     for (const { clusterId, simulate } of items) {
       if (simulate)
         await simulateShard({ runId: input.runId, clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir });
-      await auditShard({ runId: input.runId, clusterId }, { s3: s3.client, bucket: BUCKET, rules: compiled });
+      const out = await auditShard(
+        { runId: input.runId, clusterId },
+        { s3: s3.client, bucket: BUCKET, rules: compiled, ...(shardsStage && { store }) },
+      );
+      expect(out.staged !== undefined).toBe(shardsStage);
     }
 
     // Meanwhile the stream brings a new VM and the incremental evaluation judges it.

@@ -19,6 +19,7 @@ import { fleetEvents as generatedEvents, generateFleet } from '../support/genera
 import { fleetEvents } from './helpers/fleet-fixture';
 import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
 import { refusingWholeReads } from './helpers/refusing-store';
+import { clusterUnverifiedGroup } from '../../src/store/unverified-pages';
 
 const BUCKET = 'hyperaudit-reports';
 const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
@@ -93,13 +94,17 @@ describe('the sharded full audit through the synthesized state machine, on dynal
       [...sharded].sort((a, b) => key(a).localeCompare(key(b))),
     );
     expect(run.report.findings).toEqual(whole.summary.findings);
+    // Every shard ran the lifecycle of its own resources' findings and staged the changes for the finish step.
+    for (const shard of run.auditShards) expect(shard.staged, shard.clusterId).toBeDefined();
+    expect(run.auditShards.reduce((n, s) => n + (s.staged?.changed ?? 0), 0)).toBeGreaterThan(0);
 
-    // The finish step's merge reads the shards' parts and the perimeters, never the fleet: run again on this run's
-    // parts with loadFleet refused, it records the run exactly as the whole-fleet audit just did, and writes no finding.
+    // The finish step's merge reads the shards' parts and staged changes and the perimeters, never the fleet nor
+    // every finding: run again on this run's parts (a retry of the step) with those reads refused, it commits the same
+    // changes again and records the run exactly as the whole-fleet audit just did.
     const recorded = await readState(store, STATE.auditLatest);
     const stored = [...(await store.listFindings())].sort((a, b) => key(a).localeCompare(key(b)));
     const again = await finishShardedAudit(run.runId, run.audit.auditedAt, {
-      store: refusingWholeReads(store, ['loadFleet', 'readHistory', 'loadFleetWithHistory']),
+      store: refusingWholeReads(store, ['loadFleet', 'readHistory', 'loadFleetWithHistory', 'listFindings']),
       s3: s3.client,
       bucket: BUCKET,
       rules,
@@ -143,6 +148,12 @@ describe('the daily run after the first, on a table with the cluster index and s
     ] as Parameters<DynamoStore['putEvents']>[0]);
     expect(put.written).toBe(3);
     await store.refreshEntities(put.subjects);
+    const firstSeenOfVm0 = new Map(
+      (await store.listFindings())
+        .filter((f) => f.resourceId === 'vm-0' && f.status !== 'resolved')
+        .map((f) => [f.fingerprint, { firstSeen: f.firstSeen, status: f.status }]),
+    );
+    expect([...firstSeenOfVm0.values()].some((f) => f.status === 'unverified')).toBe(true);
 
     const run = await runLocalWorkflow('schedule', deps(store), new Date('2026-12-02T06:00:00.000Z'));
     expect(run.audit.reads).toBe('shards');
@@ -171,6 +182,18 @@ describe('the daily run after the first, on a table with the cluster index and s
       list.map(({ lastSeen: _, ...f }) => f).sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
     expect(comparable(whole.findings)).toEqual(comparable(sharded));
     expect(run.report.findings).toEqual(whole.summary.findings);
+    // vm-0's unverified findings were on the pages of the cluster it left, which the shard it moved to does not read:
+    // the finish step moved them to the new cluster's pages with their firstSeen, and off the old cluster's.
+    for (const shard of run.auditShards) expect(shard.staged, shard.clusterId).toBeDefined();
+    const vm0 = sharded.filter((f) => f.resourceId === 'vm-0');
+    for (const f of vm0)
+      if (firstSeenOfVm0.has(f.fingerprint))
+        expect(f.firstSeen, f.ruleId).toBe(firstSeenOfVm0.get(f.fingerprint)!.firstSeen);
+    expect(vm0.filter((f) => firstSeenOfVm0.get(f.fingerprint)?.status === 'unverified').length).toBeGreaterThan(0);
+    const oldPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(from)]);
+    expect(oldPages.filter((f) => f.resourceId === 'vm-0')).toEqual([]);
+    const newPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(to)]);
+    expect(newPages.some((f) => f.resourceId === 'vm-0')).toBe(true);
   }, 300_000);
 });
 

@@ -60,7 +60,7 @@ const UNEXERCISED_ALLOWANCE: Record<Fn, Record<string, string>> = {
   // and the evaluate step here already stored every finding this run finds.
   report: {
     BatchWriteItem:
-      'reportStep → finishShardedAudit → recordAudit → putFindings, when a finding changed since the last audit',
+      'reportStep → finishShardedAudit → commitStagedLifecycle → putFindings, when a shard staged a changed finding',
     DeleteItem:
       'reportStep → recordTrendEntry → deleteMeta, once more runs than the trend keeps (TREND_RUNS) are stored',
   },
@@ -258,12 +258,11 @@ beforeAll(async () => {
       items.map((item) =>
         auditShard(
           { runId: input.runId, clusterId: item.clusterId },
-          { s3: s3.client, bucket: BUCKET, rules: compiled },
+          { s3: s3.client, bucket: BUCKET, rules: compiled, store: recordingStore('auditShard') },
         ),
       ),
     ),
   );
-  sentToTable.set('auditShard', new Set());
   await withS3Recorded('plan', () =>
     planStep(
       { runId: input.runId, plan: { goal: 'fix', maxMoves: 10 } },

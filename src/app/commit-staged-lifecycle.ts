@@ -1,0 +1,197 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { profileOf } from '../engine/fingerprint';
+import { compareTimes } from '../model/event-order';
+import type { Finding } from '../model/finding';
+import { forEachLimit } from '../store/batch';
+import { getJson } from '../store/s3-json';
+import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
+import type { AuditPart } from './audit-shard-files';
+import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
+import { changedAt, resourceKey, type ShardFindingsStore } from './shard-lifecycle';
+
+/**
+ * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
+ * at a time, and reconciles what crosses shards. It reads no finding beyond the ones it is about to overwrite.
+ *
+ * - A VM that moved to another cluster has its unverified findings on the pages of the cluster it left, which the
+ *   shard it moved to does not read: that shard staged them as new. Every shard lists the members of its pages whose
+ *   resource is not its own (`foreign`); one judged by another shard is taken off the old pages, and the new copy
+ *   keeps the old one's `firstSeen` (or, no longer firing, the old one is stored resolved), as a whole-fleet audit
+ *   would have it.
+ * - Findings an incremental evaluation changed after the run's audit time are not overwritten: the shard left such
+ *   resources alone when it read them, and the commit reads again the resources whose stored findings it changes (and
+ *   the page groups it rewrites) to leave out one changed since.
+ */
+
+export interface CommitInput {
+  store: ShardFindingsStore;
+  s3: S3Client;
+  bucket: string;
+  parts: readonly AuditPart[];
+  profile: string;
+  auditedAt: string;
+}
+
+export interface CommitFigures {
+  /** Findings written as items, page sets rewritten, items deleted (moved to pages). */
+  items: number;
+  pageSets: number;
+  deletes: number;
+  /** Unverified findings of VMs that moved between shards: kept (new copy with the old firstSeen) or resolved. */
+  moved: number;
+  resolvedAfterMove: number;
+  /** Resources the commit left as stored because an incremental evaluation changed them after the audit time. */
+  newerAtCommit: number;
+  /** Requests the commit's guard sent: Queries of resources, reads of page groups. */
+  rereads: number;
+}
+
+/** Shards committed at once: each writes its own items and pages, so they do not contend. */
+const SHARDS_IN_FLIGHT = 4;
+/** Resource Queries of the guard in flight at once, per shard. */
+const QUERIES_IN_FLIGHT = 16;
+
+/** A stale copy on another shard's pages: its finding, and the shard that now judges its resource. */
+interface Claim {
+  finding: Finding;
+  by: string;
+}
+
+export async function commitStagedLifecycle(input: CommitInput): Promise<CommitFigures> {
+  const { store, parts, auditedAt, profile } = input;
+  const figures: CommitFigures = {
+    items: 0,
+    pageSets: 0,
+    deletes: 0,
+    moved: 0,
+    resolvedAfterMove: 0,
+    newerAtCommit: 0,
+    rereads: 0,
+  };
+  const claims = claimsOf(parts, auditedAt);
+  const matched = new Set<string>();
+  await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {
+    const key = part.lifecycle!.key;
+    const stage = readLifecycleStage(await getJson(input.s3, input.bucket, key), key);
+    await commitShard(store, stage, { claims, matched, auditedAt, profile, shard: part.shard, figures });
+  });
+
+  // A moved VM's finding the shard it moved to no longer finds: resolved, as the whole-fleet audit resolves it.
+  const resolved: Finding[] = [];
+  for (const [fingerprint, { finding }] of claims)
+    if (!matched.has(fingerprint)) {
+      const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = finding;
+      resolved.push({ ...rest, status: 'resolved', resolvedAt: auditedAt });
+    }
+  if (resolved.length > 0) await store.putFindings(resolved);
+  figures.moved = matched.size;
+  figures.resolvedAfterMove = resolved.length;
+  return figures;
+}
+
+/**
+ * Foreign page members whose resource another shard judged (and left to this run: not changed after the audit time),
+ * by fingerprint. The rest (a resource no shard judged: removed, or arrived after the split) stay as stored.
+ */
+function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, Claim> {
+  const judgedBy = new Map<string, string>();
+  for (const p of parts) {
+    const newer = new Set(p.lifecycle?.newer ?? []);
+    const judge = (key: string) => {
+      if (!newer.has(key)) judgedBy.set(key, p.shard);
+    };
+    for (const id of p.hostIds) judge(resourceKey('host', id));
+    for (const id of p.vmIds) judge(resourceKey('vm', id));
+  }
+  const claims = new Map<string, Claim>();
+  for (const p of parts)
+    for (const f of p.lifecycle?.foreign ?? []) {
+      const by = judgedBy.get(resourceKey(f.resourceType, f.resourceId));
+      if (by !== undefined && by !== p.shard && compareTimes(changedAt(f), auditedAt) <= 0)
+        claims.set(f.fingerprint, { finding: f, by });
+    }
+  return claims;
+}
+
+interface ShardCommit {
+  claims: ReadonlyMap<string, Claim>;
+  matched: Set<string>;
+  auditedAt: string;
+  profile: string;
+  shard: string;
+  figures: CommitFigures;
+}
+
+async function commitShard(store: ShardFindingsStore, stage: LifecycleStageFile, ctx: ShardCommit): Promise<void> {
+  const { claims, figures } = ctx;
+  // A claimed member leaves these pages; the shard that judges its resource now stores it (see commitStagedLifecycle).
+  const claimedHere = (f: Finding) => {
+    const c = claims.get(f.fingerprint);
+    return c !== undefined && c.by !== ctx.shard;
+  };
+  const sets = stage.pageSets.filter((s) => !s.onlyIfClaimed || s.findings.some(claimedHere));
+  const newer = await newerSinceAudit(store, stage, sets.length > 0, ctx);
+  const keep = (f: Pick<Finding, 'resourceType' | 'resourceId'>) =>
+    !newer.keys.has(resourceKey(f.resourceType, f.resourceId));
+
+  // The shard it moved from had this finding first: the new copy keeps its firstSeen.
+  const adopt = (f: Finding) => {
+    const c = claims.get(f.fingerprint);
+    if (c !== undefined && c.by === ctx.shard) {
+      f.firstSeen = c.finding.firstSeen;
+      ctx.matched.add(f.fingerprint);
+    }
+  };
+  const items = [...stage.created, ...stage.updated].filter(keep);
+  for (const f of stage.created) adopt(f);
+  if (items.length > 0) await store.putFindings(items);
+  for (const set of [...sets].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))) {
+    const members = set.findings.filter((f) => keep(f) && !claimedHere(f));
+    for (const f of members) adopt(f);
+    // Resources changed since the audit time keep the members an incremental evaluation stored for them.
+    for (const f of newer.paged) if (f.ruleId === set.ruleId && !keep(f)) members.push(f);
+    await store.replaceUnverified!(ctx.profile, set.group, set.ruleId, members);
+  }
+  const deletes = stage.deletes.filter(keep);
+  if (deletes.length > 0) await store.deleteFindings?.(deletes);
+  figures.items += items.length;
+  figures.pageSets += sets.length;
+  figures.deletes += deletes.length;
+  figures.newerAtCommit += newer.keys.size;
+}
+
+/**
+ * The resources among those the commit overwrites whose stored findings changed after the audit time, and the
+ * stored page members (of the profile, in the stage's group) of those resources. Reads the resources of the changed
+ * and deleted items (not of new ones: nothing was stored for them when the shard read) and, when pages are
+ * rewritten, the group's pages.
+ */
+async function newerSinceAudit(
+  store: ShardFindingsStore,
+  stage: LifecycleStageFile,
+  readPages: boolean,
+  ctx: ShardCommit,
+): Promise<{ keys: Set<string>; paged: Finding[] }> {
+  const resources = new Map<string, [string, string]>();
+  for (const f of [...stage.updated, ...stage.deletes])
+    resources.set(resourceKey(f.resourceType, f.resourceId), [f.resourceType, f.resourceId]);
+  const items: Finding[] = [];
+  const [paged] = await Promise.all([
+    readPages ? store.listUnverifiedFindings([stage.group]) : Promise.resolve([]),
+    forEachLimit([...resources.values()], QUERIES_IN_FLIGHT, async ([type, id]) => {
+      for (const f of await store.listResourceFindings(type, id)) items.push(f);
+    }),
+  ]);
+  ctx.figures.rereads += resources.size + (readPages ? 1 : 0);
+  const keys = new Set<string>();
+  for (const f of mergeItemsAndPages(items, paged))
+    if (compareTimes(changedAt(f), ctx.auditedAt) > 0) keys.add(resourceKey(f.resourceType, f.resourceId));
+  const own = paged.filter(
+    (f) =>
+      f.status === 'unverified' &&
+      unverifiedGroupOf(f) === stage.group &&
+      profileOf(f) === ctx.profile &&
+      keys.has(resourceKey(f.resourceType, f.resourceId)),
+  );
+  return { keys, paged: own };
+}

@@ -1,0 +1,62 @@
+import type { Evaluation } from '../engine/compile';
+import type { LoadedRule, Profile } from '../engine/types';
+import type { Waiver } from '../engine/waivers';
+import { compareTimes } from '../model/event-order';
+import type { Fleet } from '../model/fleet';
+import type { Finding, ResourceType } from '../model/finding';
+import { forEachLimit } from '../store/batch';
+import { mergeItemsAndPages, PERIMETERS_GROUP } from '../store/unverified-pages';
+import { applyLifecycle } from './apply-lifecycle';
+import { changedAt, type ShardFindingsStore } from './shard-lifecycle';
+
+/** Perimeters' findings read at once (one Query each): a fleet has tens to hundreds of perimeters. */
+const READS_IN_FLIGHT = 32;
+
+export interface PerimeterLifecycleInput {
+  perimeters: Fleet['perimeters'];
+  fleetLevel: Evaluation;
+  rules: readonly LoadedRule[];
+  profile: Profile;
+  auditedAt: string;
+  waivers: readonly Waiver[];
+}
+
+/**
+ * The perimeters' findings' lifecycle, in the finish step (they are few, and judged on every shard's counts): the
+ * findings of each perimeter (one Query each) and the perimeters' unverified pages. Returns their current findings.
+ */
+export async function perimeterLifecycle(
+  store: ShardFindingsStore,
+  input: PerimeterLifecycleInput,
+): Promise<Finding[]> {
+  const items: Finding[] = [];
+  const [paged] = await Promise.all([
+    store.listUnverifiedFindings([PERIMETERS_GROUP]),
+    forEachLimit([...input.perimeters.keys()], READS_IN_FLIGHT, async (id) => {
+      for (const f of await store.listResourceFindings('perimeter', id)) items.push(f);
+    }),
+  ]);
+  const previous = mergeItemsAndPages(items, paged);
+  const newer = new Set<string>();
+  for (const f of previous) if (compareTimes(changedAt(f), input.auditedAt) > 0) newer.add(f.resourceId);
+  const evaluated = (type: ResourceType, id: string) => type === 'perimeter' && !newer.has(id);
+  const applied = await applyLifecycle(store, {
+    previous,
+    complete: false,
+    evaluation: {
+      ...input.fleetLevel,
+      hits: input.fleetLevel.hits.filter((h) => evaluated(h.resourceType, h.resourceId)),
+    },
+    rules: input.rules,
+    profile: input.profile,
+    now: input.auditedAt,
+    waivers: input.waivers,
+    evaluated,
+    fleet: {},
+    mode: 'full',
+    counted: { hosts: 0, vms: 0 },
+    groupsRead: new Set([PERIMETERS_GROUP]),
+  });
+  if ('outside' in applied) throw new Error("perimeter findings changed pages outside the perimeters' group");
+  return applied.result.findings;
+}

@@ -1,0 +1,154 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AuditPart } from '../../src/app/audit-shard-files';
+import { commitStagedLifecycle } from '../../src/app/commit-staged-lifecycle';
+import { lifecycleStageFile, lifecycleStageKey } from '../../src/app/lifecycle-stage-files';
+import { stageShardLifecycle } from '../../src/app/shard-lifecycle';
+import { fingerprint } from '../../src/engine/fingerprint';
+import { loadRules } from '../../src/engine/load-rules';
+import type { LoadedRule, RuleHit } from '../../src/engine/types';
+import type { Finding } from '../../src/model/finding';
+import { MemoryStore } from '../../src/store/memory-store';
+import { putJson } from '../../src/store/s3-json';
+import { clusterUnverifiedGroup } from '../../src/store/unverified-pages';
+import { memoryS3 } from './helpers/memory-s3';
+
+const BUCKET = 'hyperaudit-staged-test';
+const BEFORE = '2026-11-30T06:00:00.000Z';
+const AUDITED_AT = '2026-12-01T06:00:00.000Z';
+const LATER = '2026-12-01T06:10:00.000Z';
+const rules = loadRules();
+const rule = rules.find((r) => r.resourceType === 'vm')!;
+const s3 = memoryS3();
+afterAll(() => s3.mock.restore());
+
+function stored(r: LoadedRule, vm: string, status: Finding['status'], cluster: string, at = BEFORE): Finding {
+  return {
+    fingerprint: fingerprint(r.id, 'vm', vm),
+    ruleId: r.id,
+    pack: r.pack,
+    severity: r.severity,
+    category: r.category,
+    resourceType: 'vm',
+    resourceId: vm,
+    title: r.title,
+    evidence: {},
+    controls: r.controls,
+    rationale: r.rationale,
+    remediation: r.remediation,
+    status,
+    firstSeen: at,
+    lastSeen: at,
+    cluster,
+    ...(status === 'unverified' && { verify: { missing: ['x'], collect: ['x'] } }),
+  };
+}
+
+const hit = (vm: string, cluster: string): RuleHit => ({
+  rule,
+  resourceType: 'vm',
+  resourceId: vm,
+  cluster,
+  evidence: {},
+  unverified: { missing: ['x'], collect: ['x'] },
+});
+
+/** One shard staged as the AuditShard task stages it, and the part the finish step reads of it. */
+async function stage(store: MemoryStore, runId: string, shard: string, vmIds: string[], hits: RuleHit[]) {
+  const staged = (await stageShardLifecycle(store, {
+    shard,
+    hostIds: [],
+    vmIds,
+    hits,
+    rules,
+    profile: 'scg',
+    waivers: [],
+    auditedAt: AUDITED_AT,
+    snapshotEvidence: undefined,
+    paged: true,
+  }))!;
+  const key = lifecycleStageKey(runId, shard);
+  await putJson(s3.client, BUCKET, key, lifecycleStageFile(staged));
+  const { current, foreign, newer, reads } = staged;
+  const part: AuditPart = {
+    shard,
+    hosts: 0,
+    vms: vmIds.length,
+    hostIds: [],
+    vmIds,
+    perimeterMembers: {},
+    hits,
+    coverage: [],
+    snapshotEvidence: [],
+    lifecycle: { key, current, foreign, newer, reads },
+  };
+  return part;
+}
+
+const commit = (store: MemoryStore, parts: AuditPart[]) =>
+  commitStagedLifecycle({ store, s3: s3.client, bucket: BUCKET, parts, profile: 'scg', auditedAt: AUDITED_AT });
+
+describe('the per-shard lifecycle committed by the finish step', () => {
+  it('moves a VM’s unverified finding to the pages of the cluster it moved to, keeping its firstSeen', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const parts = [
+      await stage(store, 'move', 'A', [], []),
+      await stage(store, 'move', 'B', ['vm-1'], [hit('vm-1', 'B')]),
+    ];
+    expect(parts[0]!.lifecycle!.foreign.map((f) => f.fingerprint)).toEqual([old.fingerprint]);
+
+    const figures = await commit(store, parts);
+    expect(figures.moved).toBe(1);
+    expect(await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).toEqual([]);
+    const moved = await store.listUnverifiedFindings([clusterUnverifiedGroup('B')]);
+    expect(moved).toMatchObject([
+      { fingerprint: old.fingerprint, cluster: 'B', firstSeen: BEFORE, lastSeen: AUDITED_AT },
+    ]);
+  });
+
+  it('resolves a moved VM’s unverified finding that no longer fires where it moved to', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const parts = [await stage(store, 'gone', 'A', [], []), await stage(store, 'gone', 'B', ['vm-1'], [])];
+
+    const figures = await commit(store, parts);
+    expect(figures.resolvedAfterMove).toBe(1);
+    expect(await store.listFindings()).toMatchObject([
+      { fingerprint: old.fingerprint, status: 'resolved', resolvedAt: AUDITED_AT, firstSeen: BEFORE },
+    ]);
+  });
+
+  it('leaves the pages of a VM no shard judged (removed, or arrived after the split) as they are', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-9', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const figures = await commit(store, [await stage(store, 'none', 'A', [], [])]);
+    expect(figures.pageSets).toBe(0);
+    expect(await store.listFindings()).toEqual([old]);
+  });
+
+  it('does not overwrite a finding an incremental evaluation changed after the shard read it', async () => {
+    const store = new MemoryStore();
+    const open = stored(rule, 'vm-2', 'open', 'A');
+    await store.putFindings([open]);
+    // The shard judges vm-2 clean: it stages the finding resolved.
+    const part = await stage(store, 'race', 'A', ['vm-2'], []);
+    // Meanwhile the stream's evaluation sees the VM again, failing.
+    const newer = { ...open, lastSeen: LATER, evidence: { again: true } };
+    await store.putFindings([newer]);
+
+    const figures = await commit(store, [part]);
+    expect(figures.newerAtCommit).toBe(1);
+    expect(await store.listFindings()).toEqual([newer]);
+  });
+
+  it('commits a resolution staged for a finding nothing changed since', async () => {
+    const store = new MemoryStore();
+    const open = stored(rule, 'vm-2', 'open', 'A');
+    await store.putFindings([open]);
+    await commit(store, [await stage(store, 'plain', 'A', ['vm-2'], [])]);
+    expect(await store.listFindings()).toMatchObject([{ status: 'resolved', resolvedAt: AUDITED_AT }]);
+  });
+});
