@@ -76,6 +76,9 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
     await commitShard(store, stage, { claims, matched, auditedAt, profile, shard: part.shard, figures });
   });
 
+  // A shard that already held the moved finding (its pages had a copy: a move between pages that stopped half way)
+  // and left it unchanged staged nothing for it, yet still counts it current: it is kept, not resolved.
+  for (const fingerprint of heldByClaimant(parts, claims)) matched.add(fingerprint);
   // A moved VM's finding the shard it moved to no longer finds: resolved, as the whole-fleet audit resolves it.
   const resolved: Finding[] = [];
   for (const [fingerprint, { finding }] of claims)
@@ -111,6 +114,22 @@ function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, C
         claims.set(f.fingerprint, { finding: f, by });
     }
   return claims;
+}
+
+/** The claims whose finding the shard that judges its resource counts among its current (unresolved) findings. */
+function heldByClaimant(parts: readonly AuditPart[], claims: ReadonlyMap<string, Claim>): string[] {
+  const wanted = new Map<string, string>();
+  const keyOf = (shard: string, ruleId: string, type: string, id: string) => JSON.stringify([shard, ruleId, type, id]);
+  for (const [fingerprint, { finding: f, by }] of claims)
+    wanted.set(keyOf(by, f.ruleId, f.resourceType, f.resourceId), fingerprint);
+  const held: string[] = [];
+  if (wanted.size === 0) return held;
+  for (const p of parts)
+    for (const [ruleId, type, id] of p.lifecycle?.current ?? []) {
+      const fingerprint = wanted.get(keyOf(p.shard, ruleId, type, id));
+      if (fingerprint !== undefined) held.push(fingerprint);
+    }
+  return held;
 }
 
 interface ShardCommit {

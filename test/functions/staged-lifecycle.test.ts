@@ -151,4 +151,25 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     await commit(store, [await stage(store, 'plain', 'A', ['vm-2'], [])]);
     expect(await store.listFindings()).toMatchObject([{ status: 'resolved', resolvedAt: AUDITED_AT }]);
   });
+
+  it('keeps a moved VM’s finding the shard it moved to already holds unchanged, instead of resolving it', async () => {
+    const store = new MemoryStore();
+    // A move between pages that stopped after the new copy: the finding is on both clusters' pages.
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    const copy = { ...stored(rule, 'vm-1', 'unverified', 'B'), lastSeen: '2026-11-30T12:00:00.000Z' };
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('B'), rule.id, [copy]);
+    const parts = [
+      await stage(store, 'both', 'A', [], []),
+      await stage(store, 'both', 'B', ['vm-1'], [hit('vm-1', 'B')]),
+    ];
+    expect(parts[1]!.lifecycle!.current).toEqual([[rule.id, 'vm', 'vm-1', 'unverified', rule.severity]]);
+
+    const figures = await commit(store, parts);
+    expect(figures.resolvedAfterMove).toBe(0);
+    expect(await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).toEqual([]);
+    expect(await store.listFindings()).toMatchObject([
+      { fingerprint: old.fingerprint, status: 'unverified', cluster: 'B' },
+    ]);
+  });
 });
