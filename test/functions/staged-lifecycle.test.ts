@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditPart } from '../../src/app/audit-shard-files';
 import { commitStagedLifecycle } from '../../src/app/commit-staged-lifecycle';
-import { lifecycleStageFile, lifecycleStageKey } from '../../src/app/lifecycle-stage-files';
+import { lifecycleStageFile, lifecycleStageKey, readLifecycleStage } from '../../src/app/lifecycle-stage-files';
 import { stageShardLifecycle } from '../../src/app/shard-lifecycle';
 import { fingerprint } from '../../src/engine/fingerprint';
 import { loadRules } from '../../src/engine/load-rules';
@@ -171,5 +171,18 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     expect(await store.listFindings()).toMatchObject([
       { fingerprint: old.fingerprint, status: 'unverified', cluster: 'B' },
     ]);
+  });
+
+  it('refuses a stage file whose findings would be stored with a severity, resolution time or profile of another shape', () => {
+    const good = stored(rule, 'vm-1', 'open', 'A');
+    const file = (f: unknown) => ({ group: 'g', created: [f], updated: [], pageSets: [], deletes: [] });
+    expect(readLifecycleStage(file(good), 'k').created).toEqual([good]);
+    for (const bad of [
+      { ...good, severity: 'bogus' },
+      { ...good, severity: undefined },
+      { ...good, resolvedAt: 5 },
+      { ...good, profile: {} },
+    ])
+      expect(() => readLifecycleStage(file(bad), 'k')).toThrow();
   });
 });
