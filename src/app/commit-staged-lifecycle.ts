@@ -1,13 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { profileOf } from '../engine/fingerprint';
 import { compareTimes } from '../model/event-order';
+import { clusterFile } from '../model/run-files';
 import type { Finding } from '../model/finding';
 import { forEachLimit } from '../store/batch';
 import { getJson } from '../store/s3-json';
 import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
-import { changedAt, resourceKey, type ShardFindingsStore } from './shard-lifecycle';
+import { changedAt, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
 
 /**
  * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
@@ -68,11 +69,19 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
     newerAtCommit: 0,
     rereads: 0,
   };
+  // The part names its stage file: another shard's would commit that shard's changes under this one's checks.
+  for (const part of parts)
+    if (!part.lifecycle!.key.endsWith(`/audit/lifecycle/${clusterFile(part.shard)}`))
+      throw new Error(`shard ${JSON.stringify(part.shard)} names another shard's stage file: ${part.lifecycle!.key}`);
   const claims = claimsOf(parts, auditedAt);
   const matched = new Set<string>();
   await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {
     const key = part.lifecycle!.key;
+    // The stage names the pages it rewrites: it is input, and another group's would be rewritten unread.
     const stage = readLifecycleStage(await getJson(input.s3, input.bucket, key), key);
+    const group = shardGroup(part.shard);
+    if (stage.group !== group || stage.pageSets.some((s) => s.group !== group))
+      throw new Error(`${key} stages pages outside shard ${JSON.stringify(part.shard)}'s group ${group}`);
     await commitShard(store, stage, { claims, matched, auditedAt, profile, shard: part.shard, figures });
   });
 

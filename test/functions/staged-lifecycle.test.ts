@@ -185,4 +185,25 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     ])
       expect(() => readLifecycleStage(file(bad), 'k')).toThrow();
   });
+
+  it('refuses to commit a stage that names another shard’s file or pages', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const a = await stage(store, 'hostile', 'A', [], []);
+    const b = await stage(store, 'hostile', 'B', ['vm-1'], []);
+    await expect(commit(store, [{ ...b, lifecycle: { ...b.lifecycle!, key: a.lifecycle!.key } }])).rejects.toThrow(
+      'another shard',
+    );
+    const key = lifecycleStageKey('hostile', 'B');
+    await putJson(s3.client, BUCKET, key, {
+      group: clusterUnverifiedGroup('B'),
+      created: [],
+      updated: [],
+      pageSets: [{ group: clusterUnverifiedGroup('A'), ruleId: rule.id, findings: [] }],
+      deletes: [],
+    });
+    await expect(commit(store, [b])).rejects.toThrow('outside shard');
+    expect(await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).toEqual([old]);
+  });
 });
