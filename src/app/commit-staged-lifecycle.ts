@@ -90,10 +90,17 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
   for (const fingerprint of heldByClaimant(parts, claims)) matched.add(fingerprint);
   // A moved VM's finding the shard it moved to no longer finds: resolved, as the whole-fleet audit resolves it.
   const resolved: Finding[] = [];
-  for (const [fingerprint, { finding }] of claims)
+  const evidence = evidenceOfClaimants(parts, claims, matched);
+  for (const [fingerprint, { finding, by }] of claims)
     if (!matched.has(fingerprint)) {
       const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = finding;
-      resolved.push({ ...rest, status: 'resolved', resolvedAt: auditedAt });
+      const cause = evidence.get(JSON.stringify([by, resourceKey(finding.resourceType, finding.resourceId)]));
+      resolved.push({
+        ...rest,
+        status: 'resolved',
+        resolvedAt: auditedAt,
+        ...(cause !== undefined && { resolvedBy: cause }),
+      });
     }
   if (resolved.length > 0) await store.putFindings(resolved);
   figures.moved = matched.size;
@@ -123,6 +130,28 @@ function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, C
         claims.set(f.fingerprint, { finding: f, by });
     }
   return claims;
+}
+
+/**
+ * The snapshot evidence (a remove or whole-inventory replacement) the judging shard holds for the resources of the
+ * claims it no longer finds, by `[shard, resource key]`: the resolution cites it, as the whole-fleet audit's does.
+ */
+function evidenceOfClaimants(
+  parts: readonly AuditPart[],
+  claims: ReadonlyMap<string, Claim>,
+  matched: ReadonlySet<string>,
+): Map<string, NonNullable<Finding['resolvedBy']>> {
+  const wanted = new Set<string>();
+  for (const [fingerprint, { finding: f, by }] of claims)
+    if (!matched.has(fingerprint)) wanted.add(JSON.stringify([by, resourceKey(f.resourceType, f.resourceId)]));
+  const out = new Map<string, NonNullable<Finding['resolvedBy']>>();
+  if (wanted.size === 0) return out;
+  for (const p of parts)
+    for (const [key, cites] of p.snapshotEvidence) {
+      const at = JSON.stringify([p.shard, key]);
+      if (wanted.has(at)) out.set(at, { eventId: cites.eventId, time: cites.time, effect: cites.effect });
+    }
+  return out;
 }
 
 /** The claims whose finding the shard that judges its resource counts among its current (unresolved) findings. */

@@ -206,4 +206,18 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     await expect(commit(store, [b])).rejects.toThrow('outside shard');
     expect(await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).toEqual([old]);
   });
+
+  it('cites the snapshot that removed a moved VM when it resolves the finding left on the old pages', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const cites = { eventId: 'inv-7', time: BEFORE, effect: 'replaced' as const };
+    const b = await stage(store, 'cite', 'B', ['vm-1'], []);
+    const parts = [
+      await stage(store, 'cite', 'A', [], []),
+      { ...b, snapshotEvidence: [['vm#vm-1', cites]] as AuditPart['snapshotEvidence'] },
+    ];
+    await commit(store, parts);
+    expect(await store.listFindings()).toMatchObject([{ status: 'resolved', resolvedBy: cites }]);
+  });
 });
