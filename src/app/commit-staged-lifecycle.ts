@@ -199,7 +199,9 @@ async function commitShard(store: ShardFindingsStore, stage: LifecycleStageFile,
       ctx.matched.add(f.fingerprint);
     }
   };
-  const items = [...stage.created, ...stage.updated].filter(keep);
+  // A claimed finding is the judging shard's to store: this shard's copy (a waiver it applied to the stale page
+  // member) would overwrite that shard's, whichever commits last.
+  const items = [...stage.created, ...stage.updated].filter((f) => keep(f) && !claimedHere(f));
   for (const f of stage.created) adopt(f);
   if (items.length > 0) await store.putFindings(items);
   for (const set of [...sets].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))) {

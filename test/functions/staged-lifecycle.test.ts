@@ -6,6 +6,7 @@ import { stageShardLifecycle } from '../../src/app/shard-lifecycle';
 import { fingerprint } from '../../src/engine/fingerprint';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule, RuleHit } from '../../src/engine/types';
+import type { Waiver } from '../../src/engine/waivers';
 import type { Finding } from '../../src/model/finding';
 import { MemoryStore } from '../../src/store/memory-store';
 import { putJson } from '../../src/store/s3-json';
@@ -53,7 +54,14 @@ const hit = (vm: string, cluster: string): RuleHit => ({
 });
 
 /** One shard staged as the AuditShard task stages it, and the part the finish step reads of it. */
-async function stage(store: MemoryStore, runId: string, shard: string, vmIds: string[], hits: RuleHit[]) {
+async function stage(
+  store: MemoryStore,
+  runId: string,
+  shard: string,
+  vmIds: string[],
+  hits: RuleHit[],
+  waivers: Waiver[] = [],
+) {
   const staged = (await stageShardLifecycle(store, {
     shard,
     hostIds: [],
@@ -61,7 +69,7 @@ async function stage(store: MemoryStore, runId: string, shard: string, vmIds: st
     hits,
     rules,
     profile: 'scg',
-    waivers: [],
+    waivers,
     auditedAt: AUDITED_AT,
     snapshotEvidence: undefined,
     paged: true,
@@ -219,5 +227,23 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     ];
     await commit(store, parts);
     expect(await store.listFindings()).toMatchObject([{ status: 'resolved', resolvedBy: cites }]);
+  });
+
+  it('lets the shard a VM moved to store its waived finding, not the old cluster’s stale copy of it', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const waivers: Waiver[] = [
+      { resource: 'vm-1', rule: rule.id, reason: 'accepted', owner: 'ops', expires: '2027-01-01' },
+    ];
+    // The new cluster's shard commits first: the old one's copy, waived too, would land on top of it.
+    const parts = [
+      await stage(store, 'waived', 'B', ['vm-1'], [hit('vm-1', 'B')], waivers),
+      await stage(store, 'waived', 'A', [], [], waivers),
+    ];
+    await commit(store, parts);
+    expect(await store.listFindings()).toMatchObject([
+      { fingerprint: old.fingerprint, status: 'waived', cluster: 'B', firstSeen: BEFORE, lastSeen: AUDITED_AT },
+    ]);
   });
 });
