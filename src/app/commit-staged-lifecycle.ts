@@ -1,13 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { profileOf } from '../engine/fingerprint';
 import { compareTimes } from '../model/event-order';
+import { clusterFile } from '../model/run-files';
 import type { Finding } from '../model/finding';
 import { forEachLimit } from '../store/batch';
 import { getJson } from '../store/s3-json';
 import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
-import { changedAt, resourceKey, type ShardFindingsStore } from './shard-lifecycle';
+import { changedAt, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
 
 /**
  * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
@@ -68,20 +69,38 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
     newerAtCommit: 0,
     rereads: 0,
   };
+  // The part names its stage file: another shard's would commit that shard's changes under this one's checks.
+  for (const part of parts)
+    if (!part.lifecycle!.key.endsWith(`/audit/lifecycle/${clusterFile(part.shard)}`))
+      throw new Error(`shard ${JSON.stringify(part.shard)} names another shard's stage file: ${part.lifecycle!.key}`);
   const claims = claimsOf(parts, auditedAt);
   const matched = new Set<string>();
   await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {
     const key = part.lifecycle!.key;
+    // The stage names the pages it rewrites: it is input, and another group's would be rewritten unread.
     const stage = readLifecycleStage(await getJson(input.s3, input.bucket, key), key);
+    const group = shardGroup(part.shard);
+    if (stage.group !== group || stage.pageSets.some((s) => s.group !== group))
+      throw new Error(`${key} stages pages outside shard ${JSON.stringify(part.shard)}'s group ${group}`);
     await commitShard(store, stage, { claims, matched, auditedAt, profile, shard: part.shard, figures });
   });
 
+  // A shard that already held the moved finding (its pages had a copy: a move between pages that stopped half way)
+  // and left it unchanged staged nothing for it, yet still counts it current: it is kept, not resolved.
+  for (const fingerprint of heldByClaimant(parts, claims)) matched.add(fingerprint);
   // A moved VM's finding the shard it moved to no longer finds: resolved, as the whole-fleet audit resolves it.
   const resolved: Finding[] = [];
-  for (const [fingerprint, { finding }] of claims)
+  const evidence = evidenceOfClaimants(parts, claims, matched);
+  for (const [fingerprint, { finding, by }] of claims)
     if (!matched.has(fingerprint)) {
       const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = finding;
-      resolved.push({ ...rest, status: 'resolved', resolvedAt: auditedAt });
+      const cause = evidence.get(JSON.stringify([by, resourceKey(finding.resourceType, finding.resourceId)]));
+      resolved.push({
+        ...rest,
+        status: 'resolved',
+        resolvedAt: auditedAt,
+        ...(cause !== undefined && { resolvedBy: cause }),
+      });
     }
   if (resolved.length > 0) await store.putFindings(resolved);
   figures.moved = matched.size;
@@ -113,6 +132,44 @@ function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, C
   return claims;
 }
 
+/**
+ * The snapshot evidence (a remove or whole-inventory replacement) the judging shard holds for the resources of the
+ * claims it no longer finds, by `[shard, resource key]`: the resolution cites it, as the whole-fleet audit's does.
+ */
+function evidenceOfClaimants(
+  parts: readonly AuditPart[],
+  claims: ReadonlyMap<string, Claim>,
+  matched: ReadonlySet<string>,
+): Map<string, NonNullable<Finding['resolvedBy']>> {
+  const wanted = new Set<string>();
+  for (const [fingerprint, { finding: f, by }] of claims)
+    if (!matched.has(fingerprint)) wanted.add(JSON.stringify([by, resourceKey(f.resourceType, f.resourceId)]));
+  const out = new Map<string, NonNullable<Finding['resolvedBy']>>();
+  if (wanted.size === 0) return out;
+  for (const p of parts)
+    for (const [key, cites] of p.snapshotEvidence) {
+      const at = JSON.stringify([p.shard, key]);
+      if (wanted.has(at)) out.set(at, { eventId: cites.eventId, time: cites.time, effect: cites.effect });
+    }
+  return out;
+}
+
+/** The claims whose finding the shard that judges its resource counts among its current (unresolved) findings. */
+function heldByClaimant(parts: readonly AuditPart[], claims: ReadonlyMap<string, Claim>): string[] {
+  const wanted = new Map<string, string>();
+  const keyOf = (shard: string, ruleId: string, type: string, id: string) => JSON.stringify([shard, ruleId, type, id]);
+  for (const [fingerprint, { finding: f, by }] of claims)
+    wanted.set(keyOf(by, f.ruleId, f.resourceType, f.resourceId), fingerprint);
+  const held: string[] = [];
+  if (wanted.size === 0) return held;
+  for (const p of parts)
+    for (const [ruleId, type, id] of p.lifecycle?.current ?? []) {
+      const fingerprint = wanted.get(keyOf(p.shard, ruleId, type, id));
+      if (fingerprint !== undefined) held.push(fingerprint);
+    }
+  return held;
+}
+
 interface ShardCommit {
   claims: ReadonlyMap<string, Claim>;
   matched: Set<string>;
@@ -142,7 +199,9 @@ async function commitShard(store: ShardFindingsStore, stage: LifecycleStageFile,
       ctx.matched.add(f.fingerprint);
     }
   };
-  const items = [...stage.created, ...stage.updated].filter(keep);
+  // A claimed finding is the judging shard's to store: this shard's copy (a waiver it applied to the stale page
+  // member) would overwrite that shard's, whichever commits last.
+  const items = [...stage.created, ...stage.updated].filter((f) => keep(f) && !claimedHere(f));
   for (const f of stage.created) adopt(f);
   if (items.length > 0) await store.putFindings(items);
   for (const set of [...sets].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))) {

@@ -30,6 +30,10 @@ const StoredIds = z.object({
 });
 type StoredIds = z.infer<typeof StoredIds>;
 
+function hasDigest(value: unknown): value is { partsDigest: unknown } {
+  return typeof value === 'object' && value !== null && 'partsDigest' in value;
+}
+
 export async function storeCompliance(store: FleetStore, record: ComplianceRecord): Promise<void> {
   const ids: StoredIds = {
     evaluatedSets: record.evaluatedSets,
@@ -49,13 +53,20 @@ export async function storeCompliance(store: FleetStore, record: ComplianceRecor
   // An audit of an unchanged fleet has the same id lists (at 100,000 VMs about 200 parts of 100,000 characters): the
   // stored parts already hold them when the header's digest says so, and only the header is rewritten.
   // A header this version cannot read is written over, as before this check.
-  const stored = await readState(store, STATE.complianceLatest).catch(() => undefined);
+  // A failed read is not taken for "no header": the header it missed may carry a digest that would then outlive the
+  // parts written over below. A header this version cannot read is written over, its digest taken off all the same.
+  const raw = await store.getMeta<unknown>(STATE.complianceLatest.key);
+  const parsed = raw === undefined ? undefined : STATE.complianceLatest.schema.safeParse(raw);
+  const stored = parsed?.success ? parsed.data : undefined;
   if (stored?.partsDigest !== partsDigest || stored.parts !== parts.length) {
     // The digest vouches for the parts only while nothing else was written over them: it goes before any part does,
     // so a crash while writing parts leaves a header without one and the next audit writes them all again.
     if (stored?.partsDigest !== undefined) {
       const { partsDigest: _d, ...withoutDigest } = stored;
       await writeState(store, STATE.complianceLatest, withoutDigest);
+    } else if (stored === undefined && hasDigest(raw)) {
+      const { partsDigest: _d, ...withoutDigest } = raw;
+      await store.putMeta(STATE.complianceLatest.key, withoutDigest);
     }
     // Parts first: a reader never sees a header whose parts are not there yet (a crash leaves the old header).
     // Several at a time: at 100,000 VMs the id lists are about 80 parts, written one by one they took seconds.

@@ -34,13 +34,18 @@ function isStoredFinding(v: unknown): v is Finding {
     isText(f.resourceId) &&
     TYPES.has(f.resourceType as string) &&
     STATUSES.has(f.status as string) &&
+    SEVERITY_SET.has(f.severity as string) &&
     isText(f.firstSeen) &&
-    isText(f.lastSeen)
+    isText(f.lastSeen) &&
+    // Read by the commit (when it changed, whose lifecycle it follows) and the counts: checked like the rest.
+    (f.resolvedAt === undefined || isText(f.resolvedAt)) &&
+    (f.profile === undefined || isText(f.profile))
   );
 }
 /** A list of findings, checked in one pass (per element, zod's array walk alone costs more than the check). */
 const StoredFindings = z.custom<Finding[]>((v) => Array.isArray(v) && v.every(isStoredFinding), {
-  message: 'expected findings (each with fingerprint, ruleId, resourceType, resourceId, status, firstSeen, lastSeen)',
+  message:
+    'expected findings (each with fingerprint, ruleId, resourceType, resourceId, status, severity, firstSeen, lastSeen)',
 });
 const asFindings = (list: Finding[]) => list;
 

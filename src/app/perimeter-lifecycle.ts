@@ -23,7 +23,8 @@ export interface PerimeterLifecycleInput {
 
 /**
  * The perimeters' findings' lifecycle, in the finish step (they are few, and judged on every shard's counts): the
- * findings of each perimeter (one Query each) and the perimeters' unverified pages. Returns their current findings.
+ * findings of every perimeter (one Query per findings partition, or one per perimeter) and the perimeters' unverified
+ * pages. Returns their current findings.
  */
 export async function perimeterLifecycle(
   store: ShardFindingsStore,
@@ -32,9 +33,15 @@ export async function perimeterLifecycle(
   const items: Finding[] = [];
   const [paged] = await Promise.all([
     store.listUnverifiedFindings([PERIMETERS_GROUP]),
-    forEachLimit([...input.perimeters.keys()], READS_IN_FLIGHT, async (id) => {
-      for (const f of await store.listResourceFindings('perimeter', id)) items.push(f);
-    }),
+    // Every perimeter's findings, a removed perimeter's too: its open findings are resolved, as the whole-table
+    // lifecycle resolves them. A store that cannot list them by type is read one fleet perimeter at a time.
+    store.listTypeFindings
+      ? store.listTypeFindings('perimeter').then((found) => {
+          for (const f of found) items.push(f);
+        })
+      : forEachLimit([...input.perimeters.keys()], READS_IN_FLIGHT, async (id) => {
+          for (const f of await store.listResourceFindings('perimeter', id)) items.push(f);
+        }),
   ]);
   const previous = mergeItemsAndPages(items, paged);
   const newer = new Set<string>();

@@ -8,7 +8,18 @@
 /** What JSON.stringify encodes entry by entry in the same way: a plain object with no `toJSON` of its own. */
 function isOpenable(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  // Boxed primitives print as their value.
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) return false;
   return typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** An entry as JSON.stringify prints it: through its `toJSON`, called with the entry's key (not the empty one). */
+function printed(entry: unknown, key: string): unknown {
+  if ((typeof entry === 'object' && entry !== null) || typeof entry === 'bigint') {
+    const toJSON = (entry as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return toJSON.call(entry, key);
+  }
+  return entry;
 }
 
 /** Values JSON.stringify leaves out of an object (their key too). */
@@ -31,7 +42,7 @@ function* pieces(value: unknown, depth: number, splitDepth: number): Generator<s
   const inner = `\n${'  '.repeat(depth + 1)}`;
   let first = true;
   for (const key of Object.keys(value)) {
-    const entry = value[key];
+    const entry = printed(value[key], key);
     if (isOmitted(entry)) continue;
     yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
     first = false;

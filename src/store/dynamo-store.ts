@@ -1149,6 +1149,23 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   }
 
   /** One resource's findings: one Query of its partition. */
+  async listTypeFindings(resourceType: string): Promise<Finding[]> {
+    const out: Finding[] = [];
+    await Promise.all(
+      findingPartitions().map((pk) =>
+        this.query(
+          {
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: `${resourceType}#` } },
+            ConsistentRead: true,
+          },
+          (item) => out.push(readJson<Finding>(item)),
+        ),
+      ),
+    );
+    return out;
+  }
+
   async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
     const out: Finding[] = [];
     await this.query(

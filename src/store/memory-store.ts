@@ -117,6 +117,10 @@ export class MemoryStore implements FleetStore {
     );
   }
 
+  async listTypeFindings(resourceType: string): Promise<Finding[]> {
+    return (await this.listFindings()).filter((f) => f.resourceType === resourceType);
+  }
+
   async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
     return (await this.listFindings()).filter((f) => f.resourceType === resourceType && f.resourceId === resourceId);
   }

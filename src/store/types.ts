@@ -75,6 +75,11 @@ export interface FleetStore {
    * (`listUnverifiedFindings`). Optional: callers fall back to filtering `listFindings`.
    */
   listResourceFindings?(resourceType: string, resourceId: string): Promise<Finding[]>;
+  /**
+   * Every finding item of one resource type (one Query per findings partition on DynamoDB), those of resources no
+   * longer in the fleet included; not the unverified pages. Optional: callers fall back to one resource at a time.
+   */
+  listTypeFindings?(resourceType: string): Promise<Finding[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
   /**

@@ -95,4 +95,51 @@ describe('storing the compliance view of an unchanged fleet', () => {
     await storeCompliance(store, view('2026-12-03T00:00:00.000Z', 300));
     expect(written.filter((k) => k.startsWith(PART_PREFIX))).toEqual([]);
   });
+
+  it('never leaves a digest vouching for parts it rewrote when the stored header could not be read', async () => {
+    const store = new MemoryStore();
+    const first = view('2026-12-01T00:00:00.000Z', 300);
+    await storeCompliance(store, first);
+    const get = store.getMeta.bind(store);
+    const put = store.putMeta.bind(store);
+    // The header's read fails once (a throttled request, a shape this version refuses), then the writer stops
+    // after its parts, before its header.
+    store.getMeta = async <T>(key: string): Promise<T | undefined> => {
+      if (key === 'compliance/latest') throw new Error('read failed');
+      return get<T>(key);
+    };
+    store.putMeta = async (key, value) => {
+      if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
+        throw new Error('crash before the header');
+      await put(key, value);
+    };
+    await storeCompliance(store, view('2026-12-02T00:00:00.000Z', 9_000)).catch(() => undefined);
+    store.getMeta = get;
+    store.putMeta = put;
+    const third = view('2026-12-03T00:00:00.000Z', 300);
+    await storeCompliance(store, third);
+    expect(await loadCompliance(store)).toEqual(third);
+  });
+
+  it('writes over a header this version cannot read, and its digest no longer vouches for the parts', async () => {
+    const store = new MemoryStore();
+    await storeCompliance(store, view('2026-12-01T00:00:00.000Z', 300));
+    const stored = (await store.getMeta<Record<string, unknown>>('compliance/latest'))!;
+    await store.putMeta('compliance/latest', { ...stored, parts: 'unreadable' });
+    const put = store.putMeta.bind(store);
+    store.putMeta = async (key, value) => {
+      if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
+        throw new Error('crash before the header');
+      await put(key, value);
+    };
+    await expect(storeCompliance(store, view('2026-12-02T00:00:00.000Z', 9_000))).rejects.toThrow('crash');
+    store.putMeta = put;
+    await store.putMeta('compliance/latest', {
+      ...(await store.getMeta<Record<string, unknown>>('compliance/latest')),
+      parts: stored.parts,
+    });
+    const third = view('2026-12-03T00:00:00.000Z', 300);
+    await storeCompliance(store, third);
+    expect(await loadCompliance(store)).toEqual(third);
+  });
 });

@@ -22,6 +22,16 @@ describe('jsonObjectPieces', () => {
     for (const depth of [0, 1, 2, 3, 4]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
   });
 
+  it('prints entries through their toJSON as JSON.stringify does: with their key, and left out when it gives undefined', () => {
+    const value = {
+      gone: { toJSON: () => undefined },
+      keyed: { inner: { toJSON: (key: string) => `key ${key}` }, date: new Date(0) },
+      boxed: { n: Object(1), s: Object('s'), b: Object(false) },
+      last: { toJSON: () => ({ opened: { deeper: [] } }) },
+    };
+    for (const depth of [0, 1, 2, 3]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
+  });
+
   it('prints top-level values that are not objects as JSON.stringify does', () => {
     for (const value of [null, 0, 'text', [1, [2]], {}, [], { only: undefined }])
       expect(joined(value)).toBe(JSON.stringify(value, null, 2));

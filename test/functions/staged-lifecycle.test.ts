@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditPart } from '../../src/app/audit-shard-files';
 import { commitStagedLifecycle } from '../../src/app/commit-staged-lifecycle';
-import { lifecycleStageFile, lifecycleStageKey } from '../../src/app/lifecycle-stage-files';
+import { lifecycleStageFile, lifecycleStageKey, readLifecycleStage } from '../../src/app/lifecycle-stage-files';
 import { stageShardLifecycle } from '../../src/app/shard-lifecycle';
 import { fingerprint } from '../../src/engine/fingerprint';
 import { loadRules } from '../../src/engine/load-rules';
 import type { LoadedRule, RuleHit } from '../../src/engine/types';
+import type { Waiver } from '../../src/engine/waivers';
 import type { Finding } from '../../src/model/finding';
 import { MemoryStore } from '../../src/store/memory-store';
 import { putJson } from '../../src/store/s3-json';
@@ -53,7 +54,14 @@ const hit = (vm: string, cluster: string): RuleHit => ({
 });
 
 /** One shard staged as the AuditShard task stages it, and the part the finish step reads of it. */
-async function stage(store: MemoryStore, runId: string, shard: string, vmIds: string[], hits: RuleHit[]) {
+async function stage(
+  store: MemoryStore,
+  runId: string,
+  shard: string,
+  vmIds: string[],
+  hits: RuleHit[],
+  waivers: Waiver[] = [],
+) {
   const staged = (await stageShardLifecycle(store, {
     shard,
     hostIds: [],
@@ -61,7 +69,7 @@ async function stage(store: MemoryStore, runId: string, shard: string, vmIds: st
     hits,
     rules,
     profile: 'scg',
-    waivers: [],
+    waivers,
     auditedAt: AUDITED_AT,
     snapshotEvidence: undefined,
     paged: true,
@@ -150,5 +158,92 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     await store.putFindings([open]);
     await commit(store, [await stage(store, 'plain', 'A', ['vm-2'], [])]);
     expect(await store.listFindings()).toMatchObject([{ status: 'resolved', resolvedAt: AUDITED_AT }]);
+  });
+
+  it('keeps a moved VM’s finding the shard it moved to already holds unchanged, instead of resolving it', async () => {
+    const store = new MemoryStore();
+    // A move between pages that stopped after the new copy: the finding is on both clusters' pages.
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    const copy = { ...stored(rule, 'vm-1', 'unverified', 'B'), lastSeen: '2026-11-30T12:00:00.000Z' };
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('B'), rule.id, [copy]);
+    const parts = [
+      await stage(store, 'both', 'A', [], []),
+      await stage(store, 'both', 'B', ['vm-1'], [hit('vm-1', 'B')]),
+    ];
+    expect(parts[1]!.lifecycle!.current).toEqual([[rule.id, 'vm', 'vm-1', 'unverified', rule.severity]]);
+
+    const figures = await commit(store, parts);
+    expect(figures.resolvedAfterMove).toBe(0);
+    expect(await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).toEqual([]);
+    expect(await store.listFindings()).toMatchObject([
+      { fingerprint: old.fingerprint, status: 'unverified', cluster: 'B' },
+    ]);
+  });
+
+  it('refuses a stage file whose findings would be stored with a severity, resolution time or profile of another shape', () => {
+    const good = stored(rule, 'vm-1', 'open', 'A');
+    const file = (f: unknown) => ({ group: 'g', created: [f], updated: [], pageSets: [], deletes: [] });
+    expect(readLifecycleStage(file(good), 'k').created).toEqual([good]);
+    for (const bad of [
+      { ...good, severity: 'bogus' },
+      { ...good, severity: undefined },
+      { ...good, resolvedAt: 5 },
+      { ...good, profile: {} },
+    ])
+      expect(() => readLifecycleStage(file(bad), 'k')).toThrow();
+  });
+
+  it('refuses to commit a stage that names another shard’s file or pages', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const a = await stage(store, 'hostile', 'A', [], []);
+    const b = await stage(store, 'hostile', 'B', ['vm-1'], []);
+    await expect(commit(store, [{ ...b, lifecycle: { ...b.lifecycle!, key: a.lifecycle!.key } }])).rejects.toThrow(
+      'another shard',
+    );
+    const key = lifecycleStageKey('hostile', 'B');
+    await putJson(s3.client, BUCKET, key, {
+      group: clusterUnverifiedGroup('B'),
+      created: [],
+      updated: [],
+      pageSets: [{ group: clusterUnverifiedGroup('A'), ruleId: rule.id, findings: [] }],
+      deletes: [],
+    });
+    await expect(commit(store, [b])).rejects.toThrow('outside shard');
+    expect(await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).toEqual([old]);
+  });
+
+  it('cites the snapshot that removed a moved VM when it resolves the finding left on the old pages', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const cites = { eventId: 'inv-7', time: BEFORE, effect: 'replaced' as const };
+    const b = await stage(store, 'cite', 'B', ['vm-1'], []);
+    const parts = [
+      await stage(store, 'cite', 'A', [], []),
+      { ...b, snapshotEvidence: [['vm#vm-1', cites]] as AuditPart['snapshotEvidence'] },
+    ];
+    await commit(store, parts);
+    expect(await store.listFindings()).toMatchObject([{ status: 'resolved', resolvedBy: cites }]);
+  });
+
+  it('lets the shard a VM moved to store its waived finding, not the old cluster’s stale copy of it', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old]);
+    const waivers: Waiver[] = [
+      { resource: 'vm-1', rule: rule.id, reason: 'accepted', owner: 'ops', expires: '2027-01-01' },
+    ];
+    // The new cluster's shard commits first: the old one's copy, waived too, would land on top of it.
+    const parts = [
+      await stage(store, 'waived', 'B', ['vm-1'], [hit('vm-1', 'B')], waivers),
+      await stage(store, 'waived', 'A', [], [], waivers),
+    ];
+    await commit(store, parts);
+    expect(await store.listFindings()).toMatchObject([
+      { fingerprint: old.fingerprint, status: 'waived', cluster: 'B', firstSeen: BEFORE, lastSeen: AUDITED_AT },
+    ]);
   });
 });

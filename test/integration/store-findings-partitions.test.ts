@@ -57,6 +57,15 @@ describe('partitioned findings', () => {
     );
   });
 
+  it('lists every finding item of one resource type, one Query per partition, and no other type’s', async () => {
+    const perimeters = Array.from({ length: 40 }, (_, i) => finding('perimeter', `p-${i}`, 'r.p'));
+    await db.store.putFindings([...perimeters, finding('vm', 'perimeter-like', 'r.p'), finding('host', 'p-1', 'r.p')]);
+    const before = db.store.stats.readRequests;
+    const listed = await db.store.listTypeFindings('perimeter');
+    expect(db.store.stats.readRequests - before).toBe(FINDING_PARTITIONS);
+    expect(listed.map((f) => f.fingerprint).sort()).toEqual(perimeters.map((f) => f.fingerprint).sort());
+  });
+
   it('reads one resource’s findings with one Query, long ids included', async () => {
     const long = `vm-${'é'.repeat(500)}`;
     await db.store.putFindings([finding('vm', long, 'r.a'), finding('vm', long, 'r.c'), finding('host', long, 'r.a')]);
