@@ -20,7 +20,7 @@ import { runAudit, type AuditTimings } from '../src/app/audit';
 import { startLocalServer } from '../src/store/local-server';
 import { openDynamoStore } from '../src/store/open-store';
 import type { ResourceType } from '../src/model/finding';
-import { readFileSync } from 'node:fs';
+import { processCpuSeconds } from './lib/process-cpu';
 
 const HOSTS = Number(process.argv[2] ?? 5000);
 const VMS_PER_HOST = Number(process.argv[3] ?? 20);
@@ -136,7 +136,7 @@ if (process.env.BENCH_AUDIT_STORED !== '0') {
         `compacted: ${fmt(compaction.snapshotsWritten)} snapshots written in ${fmt((performance.now() - tCompact) / 1000, 1)} s\n`,
       );
     }
-    let serverBefore = server.pid === undefined ? undefined : processCpuSeconds(server.pid);
+    let serverBefore = processCpuSeconds(server.pid);
     for (const label of ['first audit (every finding new)', 'second audit (unchanged fleet)']) {
       const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
       const t = performance.now();
@@ -144,7 +144,7 @@ if (process.env.BENCH_AUDIT_STORED !== '0') {
       await runAudit({ store, clock: systemClock }, { rules, full: true, timings });
       const total = performance.now() - t;
       const cpuS = cpuSeconds(process.cpuUsage(cpu));
-      const serverCpuS = server.pid === undefined ? undefined : processCpuSeconds(server.pid);
+      const serverCpuS = processCpuSeconds(server.pid);
       const serverCpu =
         serverCpuS === undefined || serverBefore === undefined
           ? ''
@@ -166,19 +166,4 @@ if (process.env.BENCH_AUDIT_STORED !== '0') {
 /** User plus system CPU of this process, in seconds. */
 function cpuSeconds(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1e6;
-}
-
-/**
- * User plus system CPU another process (the dynalite child) has used so far, from Linux's /proc/<pid>/stat (fields 14
- * and 15, in clock ticks of 1/100 s); undefined where there is no /proc. The box is shared, so wall time alone says
- * little: the CPU seconds of both processes show what the audit itself costs.
- */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }

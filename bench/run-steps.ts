@@ -8,7 +8,7 @@
  * grew by and the DynamoDB requests by operation, then, as its baseline in the same run, the whole-table start step (compact + replay + split) on the
  * same table, as a ratio. `bench/scale.ts` runs it in a child process; `--json` prints its figures as the last line.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,6 +31,7 @@ import type { DynamoStore } from '../src/store/dynamo-store';
 import { unverifiedGroupOf } from '../src/store/unverified-pages';
 import { profileOf } from '../src/engine/fingerprint';
 import { fleetEvents, generateClusterFleet } from '../test/support/generated-fleet';
+import { processCpuSeconds } from './lib/process-cpu';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
@@ -75,21 +76,6 @@ interface CpuFigures {
   /** User + system CPU seconds of this process, and of the dynalite child, over the step. */
   cpuS: number;
   storeCpuS?: number;
-}
-
-/**
- * User plus system CPU the dynalite child has used so far, from Linux's /proc/<pid>/stat (fields 14 and 15, in clock
- * ticks of 1/100 s); undefined where there is no /proc. The box is shared: CPU says what a step costs, wall time not.
- */
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 type Measured = { value: unknown } & StepFigures & CpuFigures;
