@@ -17,6 +17,17 @@ function rule(id: string): LoadedRule {
   } as unknown as LoadedRule;
 }
 
+/** Makes the store fail the header that carries a digest (a writer stopped after its parts); returns the real put. */
+function crashBeforeHeader(store: MemoryStore): MemoryStore['putMeta'] {
+  const put = store.putMeta.bind(store);
+  store.putMeta = async (key, value) => {
+    if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
+      throw new Error('crash before the header');
+    await put(key, value);
+  };
+  return put;
+}
+
 /** A view large enough for several parts; `failing` hosts fail the rule. */
 function view(at: string, failing: number): ComplianceRecord {
   const hosts = Array.from({ length: 20_000 }, (_, i) => `vcenter-0000-1111/host-${i}`);
@@ -67,13 +78,8 @@ describe('storing the compliance view of an unchanged fleet', () => {
     const store = new MemoryStore();
     const first = view('2026-12-01T00:00:00.000Z', 300);
     await storeCompliance(store, first);
-    const put = store.putMeta.bind(store);
     // Stops after the last part, before the header naming them.
-    store.putMeta = async (key, value) => {
-      if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
-        throw new Error('crash before the header');
-      await put(key, value);
-    };
+    const put = crashBeforeHeader(store);
     await expect(storeCompliance(store, view('2026-12-02T00:00:00.000Z', 9_000))).rejects.toThrow('crash');
     store.putMeta = put;
     // The same lists as the header's before the crash: its digest no longer vouches for the parts, which were replaced.
@@ -101,18 +107,13 @@ describe('storing the compliance view of an unchanged fleet', () => {
     const first = view('2026-12-01T00:00:00.000Z', 300);
     await storeCompliance(store, first);
     const get = store.getMeta.bind(store);
-    const put = store.putMeta.bind(store);
     // The header's read fails once (a throttled request, a shape this version refuses), then the writer stops
     // after its parts, before its header.
     store.getMeta = async <T>(key: string): Promise<T | undefined> => {
       if (key === 'compliance/latest') throw new Error('read failed');
       return get<T>(key);
     };
-    store.putMeta = async (key, value) => {
-      if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
-        throw new Error('crash before the header');
-      await put(key, value);
-    };
+    const put = crashBeforeHeader(store);
     await storeCompliance(store, view('2026-12-02T00:00:00.000Z', 9_000)).catch(() => undefined);
     store.getMeta = get;
     store.putMeta = put;
@@ -126,12 +127,7 @@ describe('storing the compliance view of an unchanged fleet', () => {
     await storeCompliance(store, view('2026-12-01T00:00:00.000Z', 300));
     const stored = (await store.getMeta<Record<string, unknown>>('compliance/latest'))!;
     await store.putMeta('compliance/latest', { ...stored, parts: 'unreadable' });
-    const put = store.putMeta.bind(store);
-    store.putMeta = async (key, value) => {
-      if (key === 'compliance/latest' && (value as { partsDigest?: string }).partsDigest !== undefined)
-        throw new Error('crash before the header');
-      await put(key, value);
-    };
+    const put = crashBeforeHeader(store);
     await expect(storeCompliance(store, view('2026-12-02T00:00:00.000Z', 9_000))).rejects.toThrow('crash');
     store.putMeta = put;
     await store.putMeta('compliance/latest', {
