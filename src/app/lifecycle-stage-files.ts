@@ -42,12 +42,28 @@ function isStoredFinding(v: unknown): v is Finding {
     (f.profile === undefined || isText(f.profile))
   );
 }
-/** A list of findings, checked in one pass (per element, zod's array walk alone costs more than the check). */
-const StoredFindings = z.custom<Finding[]>((v) => Array.isArray(v) && v.every(isStoredFinding), {
-  message:
-    'expected findings (each with fingerprint, ruleId, resourceType, resourceId, status, severity, firstSeen, lastSeen)',
-});
-const asFindings = (list: Finding[]) => list;
+/**
+ * A list checked by a predicate in one pass (per element, zod's array walk alone costs more than the check); a bad
+ * element is named by its index, so the refusal reads `<key>: created.3: expected …`.
+ */
+function checkedList<T>(is: (v: unknown) => v is T, message: string) {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (!Array.isArray(v)) {
+        ctx.addIssue({ code: 'custom', message: 'expected a list' });
+        return;
+      }
+      const bad = v.findIndex((e) => !is(e));
+      if (bad >= 0) ctx.addIssue({ code: 'custom', path: [bad], message });
+    })
+    .transform((v) => v as T[]);
+}
+
+const StoredFindings = checkedList(
+  isStoredFinding,
+  'expected a finding (fingerprint, ruleId, resourceType, resourceId, status, severity, firstSeen, lastSeen)',
+);
 
 function isCurrentFinding(v: unknown): v is CurrentFinding {
   return (
@@ -61,9 +77,10 @@ function isCurrentFinding(v: unknown): v is CurrentFinding {
   );
 }
 /** `[rule, resource type, resource id, status, severity]`, checked by a predicate for the same reason. */
-export const CurrentFindingsSchema = z.custom<CurrentFinding[]>((v) => Array.isArray(v) && v.every(isCurrentFinding), {
-  message: 'expected a list of [ruleId, resourceType, resourceId, status, severity]',
-});
+export const CurrentFindingsSchema = checkedList(
+  isCurrentFinding,
+  'expected [ruleId, resourceType, resourceId, status, severity]',
+);
 
 /** The bulk of a staged lifecycle: what the finish step writes. The part file carries the rest (small, read first). */
 export type LifecycleStageFile = Pick<StagedLifecycle, 'group' | 'created' | 'updated' | 'pageSets' | 'deletes'>;
@@ -94,13 +111,9 @@ export function readLifecycleStage(value: unknown, key: string): LifecycleStageF
   const file = parsed.data;
   return {
     group: file.group,
-    created: asFindings(file.created),
-    updated: asFindings(file.updated),
-    pageSets: file.pageSets.map(({ findings, onlyIfClaimed, ...s }) => ({
-      ...s,
-      findings: asFindings(findings),
-      ...(onlyIfClaimed && { onlyIfClaimed }),
-    })),
+    created: file.created,
+    updated: file.updated,
+    pageSets: file.pageSets.map(({ onlyIfClaimed, ...s }) => ({ ...s, ...(onlyIfClaimed && { onlyIfClaimed }) })),
     deletes: file.deletes,
   };
 }

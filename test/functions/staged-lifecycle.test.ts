@@ -191,7 +191,7 @@ describe('the per-shard lifecycle committed by the finish step', () => {
       { ...good, resolvedAt: 5 },
       { ...good, profile: {} },
     ])
-      expect(() => readLifecycleStage(file(bad), 'k')).toThrow();
+      expect(() => readLifecycleStage(file(bad), 'k')).toThrow('k: created.0: expected a finding');
   });
 
   it('refuses to commit a stage that names another shard’s file or pages', async () => {
