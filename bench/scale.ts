@@ -352,7 +352,9 @@ const evalReadUnits = (incremental?.perVmReadUnits ?? 0) * eventsPerDay * days;
 const evalWriteUnits = (incremental?.perVmWriteUnits ?? 0) * eventsPerDay * days;
 // Daily full run: compaction's consistent Scan (1 RRU per 4 KB) and the shards' cluster Queries (0.5 RRU per 4 KB),
 // ~5 % of findings changing a day, snapshot writes for the entities that changed (as many as events, at most).
-const runReadUnits = (tableBytes / 4096 + stateBytes / 8192) * days;
+// Plus each shard's lifecycle reads: one consistent Query per resource (at least 1 RRU), its findings about 1.5 KB each.
+const lifecycleReadUnits = (entities + (totalHits * 1500) / 4096) * days;
+const runReadUnits = (tableBytes / 4096 + stateBytes / 8192) * days + lifecycleReadUnits;
 const runWriteUnits = (totalHits * 0.05 * 2 + Math.min(eventsPerDay, entities) * 3) * days;
 const dynamoRead = ((ingestReadUnits + evalReadUnits + runReadUnits) / 1e6) * PRICES.dynamoReadPerMillion;
 const dynamoWrite = ((ingestWriteUnits + evalWriteUnits + runWriteUnits) / 1e6) * PRICES.dynamoWritePerMillion;
@@ -368,7 +370,8 @@ const s3 =
 const totalCost = dynamoRead + dynamoWrite + dynamoStorage + lambda + sfn + s3;
 out(
   `monthly AWS cost at on-demand prices of ${PRICES.date} (us-east-1), ${fmt(eventsPerDay)} events/day, one full audit/day: ` +
-    `DynamoDB reads $${fmt(dynamoRead, 2)} (of which incremental evaluation $${fmt((evalReadUnits / 1e6) * PRICES.dynamoReadPerMillion, 2)}), ` +
+    `DynamoDB reads $${fmt(dynamoRead, 2)} (of which incremental evaluation $${fmt((evalReadUnits / 1e6) * PRICES.dynamoReadPerMillion, 2)}, ` +
+    `the shards' lifecycle reads $${fmt((lifecycleReadUnits / 1e6) * PRICES.dynamoReadPerMillion, 2)}), ` +
     `writes $${fmt(dynamoWrite, 2)}, storage $${fmt(dynamoStorage, 2)} (${fmt(tableBytes / 1e9, 1)} GB); Lambda $${fmt(lambda, 2)}; ` +
     `Step Functions $${fmt(sfn, 2)}; S3 $${fmt(s3, 2)}; total $${fmt(totalCost, 2)}`,
 );
