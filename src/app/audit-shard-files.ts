@@ -5,7 +5,7 @@ import type { ResourceType } from '../model/finding';
 import type { FleetSlice, ShardEvaluation } from '../engine/sharded-audit';
 import type { FactValue, LoadedRule, RuleHit } from '../engine/types';
 import { newestUpdate } from './audit-stamp';
-import { PartLifecycleSchema, readPartLifecycle, type PartLifecycle } from './lifecycle-stage-files';
+import { PartLifecycleSchema, type PartLifecycle } from './lifecycle-stage-files';
 
 /**
  * The two run files of a sharded audit, as JSON in S3: the slice the start step writes for each shard, and
@@ -181,6 +181,6 @@ export function readAuditPart(value: unknown, key: string, rulesById: ReadonlyMa
     coverage: file.coverage,
     ...(file.newestEventAt !== undefined && { newestEventAt: file.newestEventAt }),
     snapshotEvidence: file.snapshotEvidence,
-    ...(file.lifecycle !== undefined && { lifecycle: readPartLifecycle(file.lifecycle) }),
+    ...(file.lifecycle !== undefined && { lifecycle: file.lifecycle }),
   };
 }

@@ -134,7 +134,3 @@ export const PartLifecycleSchema = z.object({
   newer: z.array(z.string()),
   reads: z.object({ resources: z.number().int().nonnegative(), groups: z.number().int().nonnegative() }),
 });
-
-export function readPartLifecycle(value: z.infer<typeof PartLifecycleSchema>): PartLifecycle {
-  return value;
-}
