@@ -8,7 +8,7 @@ import { getJson } from '../store/s3-json';
 import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
-import { changedAt, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
+import { changedAt, changedSince, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
 
 /**
  * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
@@ -242,9 +242,7 @@ async function newerSinceAudit(
     }),
   ]);
   ctx.figures.rereads += resources.size + (readPages ? 1 : 0);
-  const keys = new Set<string>();
-  for (const f of mergeItemsAndPages(items, paged))
-    if (compareTimes(changedAt(f), ctx.auditedAt) > 0) keys.add(resourceKey(f.resourceType, f.resourceId));
+  const keys = changedSince(mergeItemsAndPages(items, paged), ctx.auditedAt);
   const own = paged.filter(
     (f) =>
       f.status === 'unverified' &&

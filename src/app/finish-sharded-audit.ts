@@ -3,7 +3,6 @@ import { CompiledRules } from '../engine/compile';
 import { evaluateFleetLevel, mergeEvaluations, UNCLUSTERED_SHARD } from '../engine/sharded-audit';
 import { materialiseFleet, type Fleet, type SnapshotEvidence } from '../model/fleet';
 import type { LoadedRule, Profile } from '../engine/types';
-import { compareTimes } from '../model/event-order';
 import type { ResourceType } from '../model/finding';
 import { readClusterList, runKeys } from '../model/run-files';
 import { getJson } from '../store/s3-json';
@@ -17,7 +16,7 @@ import { DEFAULT_PROFILE } from '../engine/fingerprint';
 import { perimeterLifecycle } from './perimeter-lifecycle';
 import { commitStagedLifecycle, type CommitFigures } from './commit-staged-lifecycle';
 import { recordStagedAudit, type StagedAuditResult } from './record-staged-audit';
-import { canStageLifecycle, changedAt, resourceKey, type CurrentFinding } from './shard-lifecycle';
+import { canStageLifecycle, changedSince, resourceKey, type CurrentFinding } from './shard-lifecycle';
 
 export interface ShardedAuditDeps {
   store: FleetStore;
@@ -153,9 +152,7 @@ export async function finishShardedAudit(
     for (const id of p.vmIds) judged.vm.add(id);
     judged.cluster.add(p.shard);
   }
-  const newer = new Set<string>();
-  for (const f of baseline.previous)
-    if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(resourceKey(f.resourceType, f.resourceId));
+  const newer = changedSince(baseline.previous, auditedAt);
   const evaluated = (type: ResourceType, id: string) =>
     (type === 'perimeter' || judged[type].has(id)) && !newer.has(resourceKey(type, id));
 

@@ -1,13 +1,12 @@
 import type { Evaluation } from '../engine/compile';
 import type { LoadedRule, Profile } from '../engine/types';
 import type { Waiver } from '../engine/waivers';
-import { compareTimes } from '../model/event-order';
 import type { Fleet } from '../model/fleet';
 import type { Finding, ResourceType } from '../model/finding';
 import { forEachLimit } from '../store/batch';
 import { mergeItemsAndPages, PERIMETERS_GROUP } from '../store/unverified-pages';
 import { applyLifecycle } from './apply-lifecycle';
-import { changedAt, type ShardFindingsStore } from './shard-lifecycle';
+import { changedSince, resourceKey, type ShardFindingsStore } from './shard-lifecycle';
 
 /** Perimeters' findings read at once (one Query each): a fleet has tens to hundreds of perimeters. */
 const READS_IN_FLIGHT = 32;
@@ -44,9 +43,8 @@ export async function perimeterLifecycle(
         }),
   ]);
   const previous = mergeItemsAndPages(items, paged);
-  const newer = new Set<string>();
-  for (const f of previous) if (compareTimes(changedAt(f), input.auditedAt) > 0) newer.add(f.resourceId);
-  const evaluated = (type: ResourceType, id: string) => type === 'perimeter' && !newer.has(id);
+  const newer = changedSince(previous, input.auditedAt);
+  const evaluated = (type: ResourceType, id: string) => type === 'perimeter' && !newer.has(resourceKey(type, id));
   const applied = await applyLifecycle(store, {
     previous,
     complete: false,

@@ -102,6 +102,13 @@ export function shardGroup(shard: string): string {
 export const changedAt = (f: Finding) => f.resolvedAt ?? f.lastSeen;
 export const resourceKey = (type: string, id: string) => `${type}#${id}`;
 
+/** The resources (`resourceKey`) whose stored findings changed after `at`: an evaluation's since, not to overwrite. */
+export function changedSince(findings: Iterable<Finding>, at: string): Set<string> {
+  const keys = new Set<string>();
+  for (const f of findings) if (compareTimes(changedAt(f), at) > 0) keys.add(resourceKey(f.resourceType, f.resourceId));
+  return keys;
+}
+
 /**
  * Reads the shard's stored findings and stages its lifecycle. Undefined when the stored findings do not fit the
  * staged commit (a finding of the shard's resources sits on another group's pages): the finish step then runs the
@@ -134,9 +141,7 @@ export async function stageShardLifecycle(
   ]);
   const previous = mergeItemsAndPages(items, paged);
 
-  const newer = new Set<string>();
-  for (const f of previous)
-    if (compareTimes(changedAt(f), auditedAt) > 0) newer.add(resourceKey(f.resourceType, f.resourceId));
+  const newer = changedSince(previous, auditedAt);
   const evaluated = (type: ResourceType, id: string) => inShard(type, id) && !newer.has(resourceKey(type, id));
   const { findings, changed } = computeLifecycle({
     previous,
