@@ -1,0 +1,145 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/**
+ * Scan and Query answers read with one `JSON.parse` instead of the SDK's schema walk.
+ *
+ * The SDK's protocol (AWS JSON 1.0 with DynamoDB's codec) parses a response body with `JSON.parse` and then walks
+ * the result against the operation's output schema: a schema lookup per item and per attribute value, to turn
+ * base64 text into bytes in the few places that hold binary. On a fleet Scan (thousands of items, megabytes of
+ * text) that walk, the objects it allocates and the first-run compilation of its generic code cost more CPU than
+ * the parse itself, and the answer it builds is the parsed JSON again, with `B`/`BS` decoded.
+ *
+ * This replaces only the successful-answer path of `Scan` and `Query`, and only for an answer made of the members
+ * this code knows (`Items`, `Count`, `ScannedCount`, `LastEvaluatedKey`) with values of the expected shapes:
+ * the same objects the SDK would return (binary decoded by the client's own `base64Decoder`, members in the
+ * schema's order, null members left out). Everything else goes to the SDK's own deserializer with the same
+ * bytes: error answers (throttling, conditional failures: the SDK builds and classifies the exception, and its
+ * retry strategy sees it as before), an answer carrying `ConsumedCapacity` or a member a later API version adds,
+ * and any value of an unexpected shape. `$metadata` (and the response's header names, lower-cased) come from the
+ * SDK's own path too, run on an empty body. It works the same against DynamoDB and the local store: both send the
+ * documented JSON.
+ */
+
+/** The members of a Scan or Query answer read here, in the output schema's order (Scan and Query share it). */
+const MEMBERS = ['Items', 'Count', 'ScannedCount', 'LastEvaluatedKey'] as const;
+const KNOWN = new Set<string>(MEMBERS);
+const OPERATIONS = new Set(['Scan', 'Query']);
+/** The body handed to the SDK's path for `$metadata` once the items are read here: parses to no member. */
+const EMPTY_OBJECT = new TextEncoder().encode('{}');
+
+type Base64Decoder = (text: string) => Uint8Array;
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * One AttributeValue as the SDK's DynamoDB codec reads it, in place: `B` and `BS` from base64, `L` and `M`
+ * recursively, every other key kept as parsed. False when the value is not of a shape that codec reads the same
+ * way (then the caller leaves the whole answer to the SDK).
+ */
+function readAttributeValue(av: unknown, decode: Base64Decoder): boolean {
+  if (!isObject(av)) return false;
+  // Most values are a lone S or N: one probe of each container key, nothing to convert.
+  const { B, BS, L, M } = av;
+  if (B === undefined && BS === undefined && L === undefined && M === undefined) return true;
+  if (B !== undefined) {
+    if (typeof B !== 'string') return false;
+    av.B = decode(B);
+  }
+  if (BS !== undefined) {
+    if (!Array.isArray(BS) || !BS.every((b) => typeof b === 'string')) return false;
+    av.BS = BS.map((b: string) => decode(b));
+  }
+  if (L !== undefined) {
+    if (!Array.isArray(L)) return false;
+    for (const v of L) if (!readAttributeValue(v, decode)) return false;
+  }
+  if (M !== undefined) return readAttributeMap(M, decode);
+  return true;
+}
+
+/** An item, a key or an `M` value: a map of attribute names to AttributeValues. */
+function readAttributeMap(map: unknown, decode: Base64Decoder): boolean {
+  if (!isObject(map)) return false;
+  // The SDK rewrites an own `__proto__` key specially; leave such a map to it.
+  if (Object.hasOwn(map, '__proto__')) return false;
+  for (const name in map) if (!readAttributeValue(map[name], decode)) return false;
+  return true;
+}
+
+/**
+ * The output members of a parsed Scan or Query answer, as the SDK would return them (without `$metadata`), or
+ * undefined when the answer holds anything this reader does not vouch for. May convert `parsed` in place either way.
+ */
+export function plainItemsOutput(parsed: unknown, decode: Base64Decoder): Json | undefined {
+  if (!isObject(parsed)) return undefined;
+  for (const key in parsed) if (!KNOWN.has(key)) return undefined;
+  const { Items, Count, ScannedCount, LastEvaluatedKey } = parsed;
+  if (Items !== undefined && Items !== null) {
+    if (!Array.isArray(Items)) return undefined;
+    for (const item of Items) if (!readAttributeMap(item, decode)) return undefined;
+  }
+  if (Count !== undefined && Count !== null && typeof Count !== 'number') return undefined;
+  if (ScannedCount !== undefined && ScannedCount !== null && typeof ScannedCount !== 'number') return undefined;
+  if (LastEvaluatedKey !== undefined && LastEvaluatedKey !== null && !readAttributeMap(LastEvaluatedKey, decode))
+    return undefined;
+  const out: Json = {};
+  for (const member of MEMBERS) if (parsed[member] !== undefined && parsed[member] !== null) out[member] = parsed[member];
+  return out;
+}
+
+/** What this module uses of the SDK's protocol object and of the context its deserializer is handed. */
+interface DeserializingProtocol {
+  deserializeResponse(operation: { name: string }, context: Json, response: HttpAnswer): Promise<Json>;
+}
+interface HttpAnswer {
+  statusCode: number;
+  body: unknown;
+}
+
+function isProtocol(value: unknown): value is DeserializingProtocol {
+  return isObject(value) && typeof value.deserializeResponse === 'function';
+}
+
+/** The answer's bytes, collected the way the SDK collects them (its own stream collector). */
+async function bodyBytes(body: unknown, context: Json): Promise<Uint8Array | undefined> {
+  if (body instanceof Uint8Array) return body;
+  const collect = context.streamCollector;
+  if (typeof collect !== 'function') return undefined;
+  const bytes: unknown = await collect(body);
+  return bytes instanceof Uint8Array ? bytes : undefined;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // JSON.parse reads a Buffer as its UTF-8 text, as the SDK's reader does.
+    return JSON.parse(buffer as unknown as string);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes `client` read successful Scan and Query answers itself (see above); returns the same client. A client
+ * whose protocol is not of the expected form (another SDK build) is left as it is.
+ */
+export function readItemsPlainly<C extends DynamoDBClient>(client: C): C {
+  const protocol: unknown = client.config.protocol;
+  if (!isProtocol(protocol)) return client;
+  const sdkDeserialize = protocol.deserializeResponse.bind(protocol);
+  protocol.deserializeResponse = async (operation, context, response) => {
+    if (!OPERATIONS.has(operation?.name) || !(response?.statusCode >= 200 && response.statusCode < 300))
+      return sdkDeserialize(operation, context, response);
+    const bytes = await bodyBytes(response.body, context);
+    if (bytes === undefined) return sdkDeserialize(operation, context, response);
+    const decode = typeof context.base64Decoder === 'function' ? (context.base64Decoder as Base64Decoder) : undefined;
+    const output = decode === undefined || bytes.byteLength === 0 ? undefined : plainItemsOutput(parseJson(bytes), decode);
+    response.body = output === undefined ? bytes : EMPTY_OBJECT;
+    const sdkOutput = await sdkDeserialize(operation, context, response);
+    if (output === undefined) return sdkOutput;
+    output.$metadata = sdkOutput.$metadata;
+    return output;
+  };
+  return client;
+}

@@ -1,0 +1,252 @@
+import { Readable } from 'node:stream';
+import {
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../src/store/local-server';
+import { createDynamoClient, ensureTable } from '../../src/store/open-store';
+import { plainItemsOutput, readItemsPlainly } from '../../src/store/plain-item-responses';
+
+interface Canned {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** A client whose HTTP answers are `answers`, in turn (the last one repeats); counts the requests sent. */
+function cannedClient(answers: Canned[], config: Partial<DynamoDBClientConfig> = {}) {
+  let sent = 0;
+  const client = new DynamoDBClient({
+    region: 'local',
+    endpoint: 'http://127.0.0.1:1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+    ...config,
+    requestHandler: {
+      handle: async () => {
+        const answer = answers[Math.min(sent++, answers.length - 1)]!;
+        return {
+          response: {
+            statusCode: answer.status,
+            headers: {
+              'Content-Type': 'application/x-amz-json-1.0',
+              'X-Amzn-RequestId': `req-${sent}`,
+              ...answer.headers,
+            },
+            // A stream, as the Node handler gives it, so the SDK's stream collector runs.
+            body: Readable.from([Buffer.from(answer.body)]),
+          },
+        };
+      },
+    },
+  });
+  return { client, requests: () => sent };
+}
+
+/** What the SDK's own deserializer was handed as the body, per answer (the plain reader hands it `{}`). */
+function bodiesSeenBySdk(client: DynamoDBClient): string[] {
+  const seen: string[] = [];
+  const protocol = client.config.protocol as unknown as {
+    deserializeResponse: (op: unknown, ctx: unknown, response: { body: unknown }) => Promise<unknown>;
+  };
+  const original = protocol.deserializeResponse.bind(protocol);
+  protocol.deserializeResponse = async (op, ctx, response) => {
+    if (response.body instanceof Uint8Array) seen.push(Buffer.from(response.body).toString());
+    else seen.push('(stream)');
+    return original(op, ctx, response);
+  };
+  return seen;
+}
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+const ANSWERS: Record<string, string> = {
+  'strings and numbers': JSON.stringify({
+    Count: 2,
+    Items: [
+      { pk: { S: 'VM#1' }, sk: { S: 'STATE' }, v: { N: '3' } },
+      { pk: { S: 'VM#2' }, sk: { S: 'EV#1' }, e: { S: '{"a":"\\u00e9\\n"}' } },
+    ],
+    ScannedCount: 5,
+    LastEvaluatedKey: { pk: { S: 'VM#2' }, sk: { S: 'EV#1' } },
+  }),
+  'binary, sets, lists and maps': JSON.stringify({
+    Items: [
+      {
+        pk: { S: 'k' },
+        z: { B: base64('deflated') },
+        bs: { BS: [base64('a'), base64('bc')] },
+        ss: { SS: ['x', 'y'] },
+        ns: { NS: ['1', '2.5'] },
+        l: { L: [{ S: 'one' }, { B: base64('two') }, { M: { deep: { L: [{ B: base64('three') }] } } }] },
+        m: { M: { flag: { BOOL: true }, none: { NULL: true }, bin: { B: base64('four') } } },
+      },
+    ],
+    Count: 1,
+    ScannedCount: 1,
+  }),
+  'no items': JSON.stringify({ Count: 0, Items: [], ScannedCount: 10 }),
+  'consumed capacity': JSON.stringify({
+    Count: 1,
+    Items: [{ pk: { S: 'k' } }],
+    ScannedCount: 1,
+    ConsumedCapacity: { TableName: 't', CapacityUnits: 0.5 },
+  }),
+  'a member this reader does not know': JSON.stringify({ Count: 0, Items: [], ScannedCount: 0, Future: { x: 1 } }),
+  'an attribute named __proto__': '{"Count":1,"Items":[{"pk":{"S":"k"},"__proto__":{"S":"p"}}],"ScannedCount":1}',
+  'a null item': JSON.stringify({ Count: 1, Items: [null], ScannedCount: 1 }),
+  'a count sent as text': JSON.stringify({ Count: 'Infinity', Items: [], ScannedCount: 0 }),
+};
+
+describe('Scan and Query answers read without the schema walk', () => {
+  for (const [name, body] of Object.entries(ANSWERS)) {
+    for (const Command of [ScanCommand, QueryCommand]) {
+      it(`gives the SDK's own output for ${name} (${Command.name})`, async () => {
+        const sdk = cannedClient([{ status: 200, body }]).client;
+        const plain = readItemsPlainly(cannedClient([{ status: 200, body }]).client);
+        const input = { TableName: 't', KeyConditionExpression: 'pk = :p' };
+        const expected = await sdk.send(new Command(input));
+        const actual = await plain.send(new Command(input));
+        expect(actual).toStrictEqual(expected);
+        expect(Object.keys(actual)).toEqual(Object.keys(expected));
+      });
+    }
+  }
+
+  it('reads the items itself and leaves only the metadata to the SDK when it knows every member', async () => {
+    const { client } = cannedClient([{ status: 200, body: ANSWERS['binary, sets, lists and maps']! }]);
+    const seen = bodiesSeenBySdk(client);
+    const out = await readItemsPlainly(client).send(new ScanCommand({ TableName: 't' }));
+    expect(seen).toEqual(['{}']);
+    expect(out.$metadata).toMatchObject({ httpStatusCode: 200, requestId: 'req-1' });
+    const item = out.Items![0]!;
+    expect(item.z!.B).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(item.z!.B!).toString()).toBe('deflated');
+    expect(item.bs!.BS!.map((b) => Buffer.from(b).toString())).toEqual(['a', 'bc']);
+    expect(Buffer.from(item.l!.L![2]!.M!.deep!.L![0]!.B!).toString()).toBe('three');
+    expect(Buffer.from(item.m!.M!.bin!.B!).toString()).toBe('four');
+  });
+
+  it('hands the SDK the very bytes of an answer it does not vouch for', async () => {
+    const body = ANSWERS['consumed capacity']!;
+    const { client } = cannedClient([{ status: 200, body }]);
+    const seen = bodiesSeenBySdk(client);
+    const out = await readItemsPlainly(client).send(new ScanCommand({ TableName: 't' }));
+    expect(seen).toEqual([body]);
+    expect(out.ConsumedCapacity).toEqual({ TableName: 't', CapacityUnits: 0.5 });
+  });
+
+  it('leaves other operations to the SDK', async () => {
+    const { client } = cannedClient([{ status: 200, body: '{}' }]);
+    const seen = bodiesSeenBySdk(client);
+    await readItemsPlainly(client).send(new PutItemCommand({ TableName: 't', Item: { pk: { S: 'k' } } }));
+    expect(seen).toEqual(['(stream)']);
+  });
+
+  it('throws the SDK’s own exception for an error answer, and the SDK still retries throttling', async () => {
+    const throttled: Canned = {
+      status: 400,
+      body: JSON.stringify({
+        __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+        message: 'slow down',
+      }),
+    };
+    const ok: Canned = { status: 200, body: ANSWERS['strings and numbers']! };
+
+    const once = readItemsPlainly(cannedClient([throttled]).client);
+    const err = await once.send(new ScanCommand({ TableName: 't' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(err).toMatchObject({ name: 'ProvisionedThroughputExceededException', message: 'slow down' });
+    expect((err as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);
+
+    const retried = cannedClient([throttled, ok], { maxAttempts: 3, retryMode: 'standard' });
+    const out = await readItemsPlainly(retried.client).send(new ScanCommand({ TableName: 't' }));
+    expect(retried.requests()).toBe(2);
+    expect(out.Items).toHaveLength(2);
+    expect(out.LastEvaluatedKey).toEqual({ pk: { S: 'VM#2' }, sk: { S: 'EV#1' } });
+  });
+});
+
+describe('plainItemsOutput', () => {
+  const decode = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+
+  it('keeps the output members in the schema’s order and leaves null ones out', () => {
+    const out = plainItemsOutput({ ScannedCount: 3, LastEvaluatedKey: null, Count: 1, Items: [] }, decode);
+    expect(out).toEqual({ Items: [], Count: 1, ScannedCount: 3 });
+    expect(Object.keys(out!)).toEqual(['Items', 'Count', 'ScannedCount']);
+  });
+
+  it('refuses values it cannot read as the SDK would', () => {
+    expect(plainItemsOutput({ Items: [{ a: { B: 7 } }] }, decode)).toBeUndefined();
+    expect(plainItemsOutput({ Items: [{ a: { L: ['bare'] } }] }, decode)).toBeUndefined();
+    expect(plainItemsOutput({ Items: [{ a: { M: [] } }] }, decode)).toBeUndefined();
+    expect(plainItemsOutput({ Items: {} }, decode)).toBeUndefined();
+    expect(plainItemsOutput([], decode)).toBeUndefined();
+  });
+});
+
+describe('against the embedded store', () => {
+  let server: LocalServer;
+  beforeAll(async () => {
+    server = await startLocalServer({ mode: 'in-process' });
+    const client = createDynamoClient({ endpoint: server.endpoint, unsigned: true });
+    await ensureTable(client, 'plain');
+    for (let i = 0; i < 40; i++)
+      await client.send(
+        new PutItemCommand({
+          TableName: 'plain',
+          Item: {
+            pk: { S: `P#${i % 3}` },
+            sk: { S: `S#${String(i).padStart(3, '0')}` },
+            text: { S: `{"n":${i},"é":"\\"x\\""}`.repeat(50) },
+            bin: { B: new Uint8Array([i, 0, 255]) },
+            nested: { M: { list: { L: [{ N: String(i) }, { BS: [new Uint8Array([i])] }] } } },
+          },
+        }),
+      );
+  });
+  afterAll(() => server.stop());
+
+  it('pages through a Scan and a Query exactly as the SDK does', async () => {
+    const plain = createDynamoClient({ endpoint: server.endpoint, unsigned: true });
+    const sdk = new DynamoDBClient({
+      endpoint: server.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const pages = async (client: DynamoDBClient, query: boolean) => {
+      const out: unknown[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const input = {
+          TableName: 'plain',
+          Limit: 5,
+          ...(start && { ExclusiveStartKey: start as never }),
+        };
+        const page = query
+          ? await client.send(
+              new QueryCommand({
+                ...input,
+                KeyConditionExpression: 'pk = :p',
+                ExpressionAttributeValues: { ':p': { S: 'P#1' } },
+              }),
+            )
+          : await client.send(new ScanCommand(input));
+        const { $metadata, ...rest } = page;
+        out.push({ ...rest, status: $metadata.httpStatusCode });
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
+    };
+    for (const query of [false, true]) {
+      const expected = await pages(sdk, query);
+      expect(expected.length).toBeGreaterThan(2);
+      expect(await pages(plain, query)).toStrictEqual(expected);
+    }
+  });
+});
