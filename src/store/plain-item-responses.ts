@@ -30,7 +30,8 @@ const EMPTY_OBJECT = new TextEncoder().encode('{}');
 type Base64Decoder = (text: string) => Uint8Array;
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * One AttributeValue as the SDK's DynamoDB codec reads it, in place: `B` and `BS` from base64, `L` and `M`
@@ -84,7 +85,8 @@ export function plainItemsOutput(parsed: unknown, decode: Base64Decoder): Json |
   if (LastEvaluatedKey !== undefined && LastEvaluatedKey !== null && !readAttributeMap(LastEvaluatedKey, decode))
     return undefined;
   const out: Json = {};
-  for (const member of MEMBERS) if (parsed[member] !== undefined && parsed[member] !== null) out[member] = parsed[member];
+  for (const member of MEMBERS)
+    if (parsed[member] !== undefined && parsed[member] !== null) out[member] = parsed[member];
   return out;
 }
 
@@ -134,7 +136,8 @@ export function readItemsPlainly<C extends DynamoDBClient>(client: C): C {
     const bytes = await bodyBytes(response.body, context);
     if (bytes === undefined) return sdkDeserialize(operation, context, response);
     const decode = typeof context.base64Decoder === 'function' ? (context.base64Decoder as Base64Decoder) : undefined;
-    const output = decode === undefined || bytes.byteLength === 0 ? undefined : plainItemsOutput(parseJson(bytes), decode);
+    const output =
+      decode === undefined || bytes.byteLength === 0 ? undefined : plainItemsOutput(parseJson(bytes), decode);
     response.body = output === undefined ? bytes : EMPTY_OBJECT;
     const sdkOutput = await sdkDeserialize(operation, context, response);
     if (output === undefined) return sdkOutput;
