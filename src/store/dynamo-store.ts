@@ -10,7 +10,9 @@ import {
   ScanCommand,
   type DynamoDBClient,
   type QueryCommandInput,
+  type QueryCommandOutput,
   type ScanCommandInput,
+  type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { compareEvents, eventSubject, sortEvents, type FleetEvent } from '../model/event';
 import {
@@ -1312,11 +1314,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     onItem: (item: Item) => void,
     limit = Number.POSITIVE_INFINITY,
   ): Promise<void> {
-    let start: Item | undefined;
-    let seen = 0;
-    do {
-      const left = limit - seen;
-      const page = await withRetry(this.ctx.retry, () =>
+    const request = (start: Item | undefined, left: number): Promise<QueryCommandOutput> =>
+      withRetry(this.ctx.retry, () =>
         this.options.client.send(
           new QueryCommand({
             ...input,
@@ -1326,14 +1325,22 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
           }),
         ),
       );
+    let seen = 0;
+    let next: Promise<QueryCommandOutput> | undefined = request(undefined, limit);
+    while (next !== undefined) {
+      const page: QueryCommandOutput | undefined = await next;
       this.stats.readRequests++;
       // A mocked client may answer undefined for a command it was not told about.
-      for (const item of page?.Items ?? []) {
+      const items: Item[] = page?.Items ?? [];
+      const start: Item | undefined = page?.LastEvaluatedKey;
+      const left: number = limit - seen - items.length;
+      // The next page is asked for before this one's items are handed over (see `pagesAhead`).
+      next = start && left > 0 ? pagesAhead(request(start, left)) : undefined;
+      for (const item of items) {
         if (seen++ >= limit) break;
         onItem(item);
       }
-      start = page?.LastEvaluatedKey;
-    } while (start && seen < limit);
+    }
   }
 
   /**
@@ -1345,9 +1352,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     const segments = Array.from({ length: this.scanSegments }, (_, i) => i);
     await Promise.all(
       segments.map(async (segment) => {
-        let start: Item | undefined;
-        do {
-          const page = await withRetry(this.ctx.retry, () =>
+        const request = (start: Item | undefined): Promise<ScanCommandOutput> =>
+          withRetry(this.ctx.retry, () =>
             this.options.client.send(
               new ScanCommand({
                 TableName: this.tableName,
@@ -1358,13 +1364,29 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
               }),
             ),
           );
+        let next: Promise<ScanCommandOutput> | undefined = request(undefined);
+        while (next !== undefined) {
+          const page: ScanCommandOutput = await next;
           this.stats.readRequests++;
+          const start: Item | undefined = page.LastEvaluatedKey;
+          next = start ? pagesAhead(request(start)) : undefined;
           for (const item of page.Items ?? []) onItem(item);
-          start = page.LastEvaluatedKey;
-        } while (start);
+        }
       }),
     );
   }
+}
+
+/**
+ * A paginated read's next page, asked for before the current page's items are handed to the reader: the server
+ * (the embedded store's process, on the other core, or DynamoDB) prepares it while this process folds the items,
+ * instead of each side waiting for the other page by page. The items still reach the reader in the same order.
+ * If the reader throws, nobody awaits the page asked for ahead: its failure is observed here so it is not an
+ * unhandled rejection (the reader's error is the one reported).
+ */
+function pagesAhead<T>(page: Promise<T>): Promise<T> {
+  page.catch(() => undefined);
+  return page;
 }
 
 export type SnapshotOutcome = {
