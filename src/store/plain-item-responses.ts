@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
@@ -103,20 +105,32 @@ function isProtocol(value: unknown): value is DeserializingProtocol {
   return isObject(value) && typeof value.deserializeResponse === 'function';
 }
 
-/** The answer's bytes, collected the way the SDK collects them (its own stream collector). */
-async function bodyBytes(body: unknown, context: Json): Promise<Uint8Array | undefined> {
-  if (body instanceof Uint8Array) return body;
-  const collect = context.streamCollector;
-  if (typeof collect !== 'function') return undefined;
-  const bytes: unknown = await collect(body);
-  return bytes instanceof Uint8Array ? bytes : undefined;
+/**
+ * The answer's text. A Node stream (the Node HTTP handler's body) is decoded piece by piece as it arrives and the
+ * pieces joined, so the whole body is never first copied into one buffer: `JSON.parse` flattens the joined text once,
+ * where the SDK's path copies every chunk into one buffer (its stream collector) and then decodes that buffer into a
+ * string, two allocations of the whole body. Other bodies go through the SDK's own collector.
+ */
+async function bodyText(body: unknown, context: Json): Promise<string | undefined> {
+  if (body instanceof Readable) {
+    const decoder = new StringDecoder('utf8');
+    let text = '';
+    for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    return text + decoder.end();
+  }
+  let bytes: unknown = body;
+  if (!(body instanceof Uint8Array)) {
+    const collect = context.streamCollector;
+    if (typeof collect !== 'function') return undefined;
+    bytes = await collect(body);
+  }
+  if (!(bytes instanceof Uint8Array)) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+function parseJson(text: string): unknown {
   try {
-    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    // JSON.parse reads a Buffer as its UTF-8 text, as the SDK's reader does.
-    return JSON.parse(buffer as unknown as string);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -133,12 +147,12 @@ export function readItemsPlainly<C extends DynamoDBClient>(client: C): C {
   protocol.deserializeResponse = async (operation, context, response) => {
     if (!OPERATIONS.has(operation?.name) || !(response?.statusCode >= 200 && response.statusCode < 300))
       return sdkDeserialize(operation, context, response);
-    const bytes = await bodyBytes(response.body, context);
-    if (bytes === undefined) return sdkDeserialize(operation, context, response);
+    const text = await bodyText(response.body, context);
+    if (text === undefined) return sdkDeserialize(operation, context, response);
     const decode = typeof context.base64Decoder === 'function' ? (context.base64Decoder as Base64Decoder) : undefined;
-    const output =
-      decode === undefined || bytes.byteLength === 0 ? undefined : plainItemsOutput(parseJson(bytes), decode);
-    response.body = output === undefined ? bytes : EMPTY_OBJECT;
+    const output = decode === undefined || text === '' ? undefined : plainItemsOutput(parseJson(text), decode);
+    // An answer left to the SDK gets the same text back as UTF-8 bytes (DynamoDB sends valid UTF-8 JSON).
+    response.body = output === undefined ? Buffer.from(text, 'utf8') : EMPTY_OBJECT;
     const sdkOutput = await sdkDeserialize(operation, context, response);
     if (output === undefined) return sdkOutput;
     output.$metadata = sdkOutput.$metadata;

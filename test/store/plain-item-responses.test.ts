@@ -16,6 +16,17 @@ interface Canned {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** How the body reaches the deserializer: one chunk (default), 7-byte chunks (characters split), or bytes. */
+  form?: 'stream' | 'small-chunks' | 'bytes';
+}
+
+function bodyOf(answer: Canned): Readable | Uint8Array {
+  const bytes = Buffer.from(answer.body);
+  if (answer.form === 'bytes') return new Uint8Array(bytes);
+  if (answer.form !== 'small-chunks') return Readable.from([bytes]);
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
+  return Readable.from(pieces);
 }
 
 /** A client whose HTTP answers are `answers`, in turn (the last one repeats); counts the requests sent. */
@@ -38,8 +49,8 @@ function cannedClient(answers: Canned[], config: Partial<DynamoDBClientConfig> =
               'X-Amzn-RequestId': `req-${sent}`,
               ...answer.headers,
             },
-            // A stream, as the Node handler gives it, so the SDK's stream collector runs.
-            body: Readable.from([Buffer.from(answer.body)]),
+            // A stream, as the Node handler gives it, unless the test asks for another form.
+            body: bodyOf(answer),
           },
         };
       },
@@ -119,6 +130,19 @@ describe('Scan and Query answers read without the schema walk', () => {
         expect(Object.keys(actual)).toEqual(Object.keys(expected));
       });
     }
+  }
+
+  for (const form of ['small-chunks', 'bytes'] as const) {
+    it(`reads an answer that arrives as ${form} the same, multi-byte characters included`, async () => {
+      const body = JSON.stringify({
+        Count: 1,
+        Items: [{ pk: { S: 'ünïcødé ✓ 𝄞'.repeat(20) }, z: { B: base64('é') } }],
+        ScannedCount: 1,
+      });
+      const expected = await cannedClient([{ status: 200, body }]).client.send(new ScanCommand({ TableName: 't' }));
+      const plain = readItemsPlainly(cannedClient([{ status: 200, body, form }]).client);
+      expect(await plain.send(new ScanCommand({ TableName: 't' }))).toStrictEqual(expected);
+    });
   }
 
   it('reads the items itself and leaves only the metadata to the SDK when it knows every member', async () => {
