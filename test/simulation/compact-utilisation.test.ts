@@ -24,8 +24,14 @@ describe('utilisation stored for running steps only', () => {
     const long = { ...clock, steps: 5000 };
     const trace = traceOf('t', (k) => (k * 7) % 100, 97);
     const cases: [string, (out: Float32Array, offset: number, from?: number, to?: number) => void][] = [
-      ['bump', (o, off, f, t) => fillFromProfile('vm-7', { cpuAvgPct: 25, cpuPeakPct: 90 }, 3, long, o, off, undefined, f, t)],
-      ['flat', (o, off, f, t) => fillFromProfile('vm-8', { cpuAvgPct: 40, cpuPeakPct: 40 }, 3, long, o, off, undefined, f, t)],
+      [
+        'bump',
+        (o, off, f, t) => fillFromProfile('vm-7', { cpuAvgPct: 25, cpuPeakPct: 90 }, 3, long, o, off, undefined, f, t),
+      ],
+      [
+        'flat',
+        (o, off, f, t) => fillFromProfile('vm-8', { cpuAvgPct: 40, cpuPeakPct: 40 }, 3, long, o, off, undefined, f, t),
+      ],
       ['trace', (o, off, f, t) => fillFromTrace(trace, long, o, off, f, t)],
     ];
     for (const [name, fill] of cases) {
@@ -59,7 +65,13 @@ describe('utilisation stored for running steps only', () => {
       ],
     );
     const placement: PlacementTimeline = new Map([
-      ['late', [{ fromStep: 0, hostId: null }, { fromStep: 287, hostId: 'h1' }]],
+      [
+        'late',
+        [
+          { fromStep: 0, hostId: null },
+          { fromStep: 287, hostId: 'h1' },
+        ],
+      ],
       [
         'moved',
         [
@@ -69,7 +81,13 @@ describe('utilisation stored for running steps only', () => {
           { fromStep: 200, hostId: 'h3' },
         ],
       ],
-      ['stopped', [{ fromStep: 0, hostId: 'h3' }, { fromStep: 30, hostId: null }]],
+      [
+        'stopped',
+        [
+          { fromStep: 0, hostId: 'h3' },
+          { fromStep: 30, hostId: null },
+        ],
+      ],
       ['never', [{ fromStep: 0, hostId: null }]],
     ]);
     const opts = {
