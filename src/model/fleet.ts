@@ -3,8 +3,10 @@ import type { Host } from './host';
 import type { Vm } from './vm';
 import type { Perimeter } from './perimeter';
 import {
+  applyEvent,
   applyInventories,
   effectiveRemoval,
+  emptyState,
   isLive,
   newestComplete,
   poweredOffSpell,
@@ -17,6 +19,7 @@ import {
   type WholeInventory,
 } from './entity-state';
 import { byId } from './event-order';
+import { isSingleUpsert, singleUpsertPlain, type SingleUpsert } from './single-upsert';
 
 export interface HostView extends Host {
   /** Time of the newest event applied to this host. */
@@ -64,12 +67,13 @@ export function emptyFleet(): Fleet {
 
 /**
  * Turns entity states into the fleet as it stands: removed entities dropped, clones inheriting their
- * source's perimeter, and VM cluster/datacenter taken from their host when the VM does not say.
+ * source's perimeter, and VM cluster/datacenter taken from their host when the VM does not say. An entity may come
+ * as its one upsert instead of its folded state (`SingleUpsert`, the replay's): the same entity either way.
  */
-export function materialiseFleet(states: Iterable<EntityState>): Fleet {
+export function materialiseFleet(states: Iterable<EntityState | SingleUpsert>): Fleet {
   const fleet = emptyFleet();
   const removedVms = new Map<string, Lineage>();
-  const entities: EntityState[] = [];
+  const entities: (EntityState | SingleUpsert)[] = [];
   const inventories = new Map<string, WholeInventory[]>();
   for (const state of states) {
     if (state.kind === 'scope') inventories.set(state.id, wholeInventories(state));
@@ -77,7 +81,23 @@ export function materialiseFleet(states: Iterable<EntityState>): Fleet {
   }
   const evidence = new Map<string, SnapshotEvidence>();
   fleet.snapshotEvidence = evidence;
-  for (const state of entities) {
+  for (const entity of entities) {
+    let state: EntityState;
+    if (isSingleUpsert(entity)) {
+      // Live, no scope for inventories to remove it by, no complete upsert to cite, no movement, no power history.
+      const plain = singleUpsertPlain(entity);
+      if (plain !== undefined) {
+        plain.updatedAt = entity.event.time;
+        if (entity.kind === 'host') fleet.hosts.set(entity.id, plain as unknown as HostView);
+        else if (entity.kind === 'perimeter') fleet.perimeters.set(entity.id, plain as unknown as Perimeter);
+        else {
+          plain.movements = [];
+          fleet.vms.set(entity.id, plain as unknown as VmView);
+        }
+        continue;
+      }
+      state = applyEvent(emptyState(entity.kind, entity.id), entity.event);
+    } else state = entity;
     applyInventories(state, inventories);
     const cites = snapshotEvidenceOf(state);
     if (cites) evidence.set(`${state.kind}#${state.id}`, cites);

@@ -60,6 +60,8 @@ export function buildProblem(fleet: Fleet, opts: BuildOptions = {}): PlanProblem
     seed: (sim.seed ?? DEFAULT_SEED) >>> 0,
     ...(sim.traces && { traces: sim.traces }),
     coefficients: DEFAULT_COEFFICIENTS,
+    // The planner weighs every VM on candidate hosts at every step, running there now or not.
+    utilRows: true,
   });
   const index = indexFleet(fleet);
   const hosts: PlanHost[] = compiled.hostIds.map((id, h) => {

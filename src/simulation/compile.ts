@@ -42,12 +42,17 @@ export interface CompiledFleet {
   /** Host MHz per Mbps and per IOPS this VM's devices cost (emulated vs paravirtual vs passthrough). */
   nicMHzPerMbps: Float64Array;
   ioMHzPerIops: Float64Array;
-  /** V × steps utilisation 0–1, row per VM. */
+  /**
+   * Utilisation 0–1: segment s's value at step t is `util[segUtil[s] + t]`. With `utilRows` a V × steps matrix (row
+   * per VM, every step filled); otherwise only the steps a VM runs on a host are stored, one after another.
+   */
   util: Float32Array;
-  /** CSR segments: VM v's segments are segStep/segHost[segStart[v] .. segStart[v+1]). */
+  /** CSR segments: VM v's segments are segStep/segHost/segUtil[segStart[v] .. segStart[v+1]). */
   segStart: Int32Array;
   segStep: Int32Array;
   segHost: Int32Array;
+  /** Where segment s's step 0 would sit in `util` (negative when the segment starts late in compact storage). */
+  segUtil: Int32Array;
   vmApp: (string | undefined)[];
   vmRole: (string | undefined)[];
   warnings: string[];
@@ -59,6 +64,12 @@ export interface CompileOptions {
   traces?: ReadonlyMap<string, Trace>;
   placement?: PlacementTimeline;
   coefficients?: PerformanceCoefficients;
+  /**
+   * Keep every VM's utilisation at every step as a V × steps matrix (the planner reads whole rows, running or not).
+   * Without it only the steps a VM runs on a host are synthesised and stored: the kernel reads nothing else, and a
+   * replayed window where VMs run a few steps each then fills and touches a fraction of the matrix.
+   */
+  utilRows?: boolean;
 }
 
 const NO_CLUSTER = '(no cluster)';
@@ -131,7 +142,6 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
   const vmIops = new Float64Array(V);
   const nicMHzPerMbps = new Float64Array(V);
   const ioMHzPerIops = new Float64Array(V);
-  const util = new Float32Array(V * S);
   const segStart = new Int32Array(V + 1);
   const segStepList: number[] = [];
   const segHostList: number[] = [];
@@ -142,6 +152,7 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
   const noWorkload: string[] = [];
   const unsafeTrace: string[] = [];
   const bumps: BumpCache = new Map();
+  const vmTrace: (Trace | undefined)[] = new Array(V);
 
   for (let v = 0; v < V; v++) {
     const vm = vms[v]!;
@@ -170,12 +181,9 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
         throw new SimulationInputError(
           `VM ${vm.id}: workload.trace ${JSON.stringify(trace)} was not provided (pass the folder holding it with --traces)`,
         );
-      fillFromTrace(t, clock, util, v * S);
-    } else {
-      if (isRunning(vm) && vm.workload?.cpuAvgPct === undefined && vm.workload?.cpuPeakPct === undefined)
-        noWorkload.push(vm.id);
-      fillFromProfile(vm.id, vm.workload, opts.seed, clock, util, v * S, bumps);
-    }
+      vmTrace[v] = t;
+    } else if (isRunning(vm) && vm.workload?.cpuAvgPct === undefined && vm.workload?.cpuPeakPct === undefined)
+      noWorkload.push(vm.id);
 
     segStart[v] = segStepList.length;
     const segments = opts.placement?.get(vm.id) ?? [
@@ -200,6 +208,9 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
     }
   }
   segStart[V] = segStepList.length;
+  const segStep = Int32Array.from(segStepList);
+  const segHost = Int32Array.from(segHostList);
+  const { util, segUtil } = fillUtil(vms, vmTrace, { segStart, segStep, segHost }, opts, bumps);
   if (noVcpus.length > 0) warnings.push(`${noVcpus.length} VM(s) without vcpus, assumed 1: ${preview(noVcpus)}`);
   if (unsafeTrace.length > 0) {
     warnings.push(
@@ -230,12 +241,62 @@ export function compileFleet(fleet: Fleet, opts: CompileOptions): CompiledFleet 
     ioMHzPerIops,
     util,
     segStart,
-    segStep: Int32Array.from(segStepList),
-    segHost: Int32Array.from(segHostList),
+    segStep,
+    segHost,
+    segUtil,
     vmApp,
     vmRole,
     warnings,
   };
+}
+
+/**
+ * Synthesises the utilisation the kernel reads: whole rows with `utilRows`, else each running segment's steps (a
+ * step's value does not depend on which other steps are filled, so both give the same numbers where both have one).
+ */
+function fillUtil(
+  vms: readonly VmView[],
+  vmTrace: readonly (Trace | undefined)[],
+  seg: Pick<CompiledFleet, 'segStart' | 'segStep' | 'segHost'>,
+  opts: CompileOptions,
+  bumps: BumpCache,
+): { util: Float32Array; segUtil: Int32Array } {
+  const { clock } = opts;
+  const S = clock.steps;
+  const V = vms.length;
+  const { segStart, segStep, segHost } = seg;
+  const segUtil = new Int32Array(segStep.length);
+  let util: Float32Array;
+  const fill = (v: number, offset: number, from: number, to: number) => {
+    const trace = vmTrace[v];
+    if (trace) fillFromTrace(trace, clock, util, offset, from, to);
+    else fillFromProfile(vms[v]!.id, vms[v]!.workload, opts.seed, clock, util, offset, bumps, from, to);
+  };
+  /** Steps of segment s: to the next segment's start, or the window's end. */
+  const endOf = (v: number, s: number) => (s + 1 < segStart[v + 1]! ? segStep[s + 1]! : S);
+  if (opts.utilRows) {
+    for (let v = 0; v < V; v++) for (let s = segStart[v]!; s < segStart[v + 1]!; s++) segUtil[s] = v * S;
+    util = new Float32Array(V * S);
+    for (let v = 0; v < V; v++) fill(v, v * S, 0, S);
+    return { util, segUtil };
+  }
+  let length = 0;
+  for (let v = 0; v < V; v++)
+    for (let s = segStart[v]!; s < segStart[v + 1]!; s++)
+      if (segHost[s]! >= 0) length += Math.max(0, endOf(v, s) - segStep[s]!);
+  util = new Float32Array(length);
+  let at = 0;
+  for (let v = 0; v < V; v++)
+    for (let s = segStart[v]!; s < segStart[v + 1]!; s++) {
+      if (segHost[s]! < 0) continue;
+      const from = segStep[s]!;
+      const to = endOf(v, s);
+      segUtil[s] = at - from;
+      if (to <= from) continue;
+      fill(v, at - from, from, to);
+      at += to - from;
+    }
+  return { util, segUtil };
 }
 
 function nicCostPerMbps(vm: VmView, coef: PerformanceCoefficients): number {

@@ -3,7 +3,6 @@
  * event inside the window applied in event order, recording for each VM the step from which it runs on a
  * host (or on none). A change at time t takes effect from the first step that starts at or after t.
  */
-import { getOrCreate } from '../model/get-or-create';
 import { compareEvents, eventSubject, sortEvents, type FleetEvent } from '../model/event';
 import {
   applyEvent,
@@ -15,6 +14,7 @@ import {
   type EntityState,
 } from '../model/entity-state';
 import { materialiseFleet, type Fleet, type HostView, type VmView } from '../model/fleet';
+import { isSingleUpsert, singleUpsertOf, upsertedField, type SingleUpsert } from '../model/single-upsert';
 import type { PlacementSegment } from './placement';
 
 export interface ReplayWindow {
@@ -32,11 +32,14 @@ export interface ReplayResult {
   placementChanges: number;
 }
 
-function runningHost(state: EntityState | undefined): string | null {
-  if (!state || !isLive(state)) return null;
-  const power = state.fields.powerState?.v;
+function runningHost(state: EntityState | SingleUpsert | undefined): string | null {
+  if (!state) return null;
+  // A single upsert is live, and its fields are the upsert's own.
+  const single = isSingleUpsert(state);
+  if (!single && !isLive(state)) return null;
+  const power = single ? upsertedField(state, 'powerState') : state.fields.powerState?.v;
   if (power !== undefined && power !== 'poweredOn') return null;
-  const host = state.fields.hostId?.v;
+  const host = single ? upsertedField(state, 'hostId') : state.fields.hostId?.v;
   return typeof host === 'string' ? host : null;
 }
 
@@ -52,31 +55,57 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   const newest = events.length > 0 ? Date.parse(events[events.length - 1]!.time) : 0;
   const startMs = window.startMs ?? newest - spanMs + window.stepSeconds * 1000;
   const endMs = startMs + spanMs;
-  const states = new Map<string, EntityState>();
-  /** `before`: the subject's state when the caller has looked it up already (undefined: not there yet). */
+  /**
+   * An entity whose history so far is one plain upsert is kept as that upsert (most of a fleet ingested once): it is
+   * folded into a state only when a second event comes, and materialised from the upsert otherwise.
+   */
+  const states = new Map<string, EntityState | SingleUpsert>();
+  /** The subject's folded state, folding its single upsert first if that is what it has. */
+  const folded = (key: string, entity: EntityState | SingleUpsert): EntityState => {
+    if (!isSingleUpsert(entity)) return entity;
+    const state = applyEvent(emptyState(entity.kind, entity.id), entity.event);
+    states.set(key, state);
+    return state;
+  };
+  /** `before`: the subject's entity when the caller has looked it up already (undefined: not there yet). */
   const apply = (
     event: FleetEvent,
     subject = eventSubject(event),
     key = `${subject.kind}#${subject.id}`,
-    before?: EntityState,
-  ) => {
-    const state = before ?? getOrCreate(states, key, () => emptyState(subject.kind, subject.id));
-    applyEvent(state, event);
-    return state;
+    before = states.get(key),
+  ): EntityState | SingleUpsert => {
+    if (before === undefined) {
+      const single = singleUpsertOf(event);
+      if (single) {
+        states.set(key, single);
+        return single;
+      }
+    }
+    let state: EntityState;
+    if (before) state = folded(key, before);
+    else {
+      state = emptyState(subject.kind, subject.id);
+      states.set(key, state);
+    }
+    return applyEvent(state, event);
   };
 
   /** Entities of a scope whose inventory snapshot just became whole: the ones it no longer lists are removed now. */
   const membersOf = (scope: EntityState) => {
     const inventories = new Map([[scope.id, wholeInventories(scope)]]);
-    return [...states.values()]
-      .filter((s) => s.scope?.v === scope.id && (s.kind === 'vm' || s.kind === 'host'))
-      .map((s) => ({ state: s, inventories }));
+    const members: { state: EntityState; inventories: typeof inventories }[] = [];
+    // A single upsert names no scope: never a member.
+    for (const s of states.values())
+      if (!isSingleUpsert(s) && s.scope?.v === scope.id && (s.kind === 'vm' || s.kind === 'host'))
+        members.push({ state: s, inventories });
+    return members;
   };
 
   let i = 0;
   for (; i < events.length && Date.parse(events[i]!.time) <= startMs; i++) apply(events[i]!);
   for (const state of states.values())
-    if (state.kind === 'scope') for (const m of membersOf(state)) applyInventories(m.state, m.inventories);
+    if (!isSingleUpsert(state) && state.kind === 'scope')
+      for (const m of membersOf(state)) applyInventories(m.state, m.inventories);
 
   const placement = new Map<string, PlacementSegment[]>();
   for (const state of states.values()) {
@@ -85,7 +114,7 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
   // Entities removed inside the window still ran part of it: keep their last live shape.
   const lastLive = new Map<string, Record<string, unknown>>();
   let changes = 0;
-  const place = (state: EntityState, step: number) => {
+  const place = (state: EntityState | SingleUpsert, step: number) => {
     const host = runningHost(state);
     const segments = placement.get(state.id) ?? [{ fromStep: 0, hostId: null }];
     placement.set(state.id, segments);
@@ -101,7 +130,9 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
     if (t >= endMs) break;
     const subject = eventSubject(event);
     const key = `${subject.kind}#${subject.id}`;
-    const before = states.get(key);
+    const found = states.get(key);
+    // A second event of an entity folds its single upsert: what follows reads and applies to the state.
+    const before = found && folded(key, found);
     if (before && isLive(before) && (event.type === 'vm.remove' || event.type === 'host.remove')) {
       lastLive.set(key, { ...toPlain(before), ...(before.kind === 'vm' && { movements: before.movements }) });
     }
@@ -119,7 +150,7 @@ export function replayHistory(history: readonly FleetEvent[], window: ReplayWind
     }
     const state = apply(event, subject, key, before);
     const step = Math.max(0, Math.ceil((t - startMs) / (window.stepSeconds * 1000)));
-    if (state.kind === 'scope') {
+    if (!isSingleUpsert(state) && state.kind === 'scope') {
       for (const m of membersOf(state)) {
         const wasLive = isLive(m.state);
         const plain = wasLive

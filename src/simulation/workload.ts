@@ -16,11 +16,19 @@ export interface StepClock {
 
 /**
  * Writes a trace's utilisation (0–1) for each step into `out`: the sample covering the step's start,
- * repeating the trace after its end (a day's trace replays as the next day).
+ * repeating the trace after its end (a day's trace replays as the next day). Step t goes to `out[offset + t]`;
+ * `from` and `to` bound the steps written (default all).
  */
-export function fillFromTrace(trace: Trace, clock: StepClock, out: Float32Array, offset: number): void {
+export function fillFromTrace(
+  trace: Trace,
+  clock: StepClock,
+  out: Float32Array,
+  offset: number,
+  from = 0,
+  to = clock.steps,
+): void {
   const n = trace.samples.length;
-  for (let t = 0; t < clock.steps; t++) {
+  for (let t = from; t < to; t++) {
     const idx = Math.floor((t * clock.stepSeconds) / TRACE_SAMPLE_SECONDS) % n;
     out[offset + t] = trace.samples[idx]! / 100;
   }
@@ -48,7 +56,8 @@ function noiseTable(seed: number): Float32Array {
  * Synthesises a day shape from (average, peak, peak hour): a Gaussian bump at the peak hour on a base
  * chosen so the mean is the average, with ±15 % multiplicative noise on the base: seeded uniforms read from a
  * 4,096-entry table at an offset and odd stride derived from (seed, VM id), so VMs differ and runs repeat.
- * The bump narrows when the average is too low for a 2.5 h bump to fit.
+ * The bump narrows when the average is too low for a 2.5 h bump to fit. Step t goes to `out[offset + t]`; `from`
+ * and `to` bound the steps written (default all), each step's value the same whichever others are written.
  */
 export function fillFromProfile(
   vmId: string,
@@ -58,6 +67,8 @@ export function fillFromProfile(
   out: Float32Array,
   offset: number,
   cache: BumpCache = new Map(),
+  from = 0,
+  to = clock.steps,
 ): void {
   const avg = (workload?.cpuAvgPct ?? DEFAULT_PROFILE.cpuAvgPct) / 100;
   const peak = Math.max(
@@ -68,10 +79,11 @@ export function fillFromProfile(
   const peakHour = workload?.peakHourUtc ?? DEFAULT_PROFILE.peakHourUtc;
   const noise = noiseTable(seed >>> 0);
   const key = hashString(vmId);
-  let at = key & (NOISE_SIZE - 1);
   const stride = ((key >>> 12) & (NOISE_SIZE - 1)) | 1;
+  // Step t reads the table at (key + t·stride) mod its size: the walk from step 0, started at `from`.
+  let at = ((key & (NOISE_SIZE - 1)) + from * stride) % NOISE_SIZE;
   if (peak <= 0 || peak - avg < 1e-9) {
-    for (let t = 0; t < clock.steps; t++) {
+    for (let t = from; t < to; t++) {
       out[offset + t] = avg * (1 + 0.3 * noise[at]!);
       at = (at + stride) & (NOISE_SIZE - 1);
     }
@@ -83,7 +95,7 @@ export function fillFromProfile(
   const base = Math.max(0, (avg - peak * meanBump) / (1 - meanBump));
   const bump = bumpShape(peakHour, sigma, clock, cache);
   const amplitude = peak - base;
-  for (let t = 0; t < clock.steps; t++) {
+  for (let t = from; t < to; t++) {
     const u = base * (1 + 0.3 * noise[at]!) + amplitude * bump[t]!;
     at = (at + stride) & (NOISE_SIZE - 1);
     out[offset + t] = Math.min(u, 1);

@@ -8,6 +8,8 @@ import type { AvailabilityModel } from './model';
 export const UP = 0;
 export const DOWN = 1;
 export const ISOLATED = 2;
+/** The ways a failed host can be failed, in the order their outcomes are added up. */
+export const FAILURE_MODES = [DOWN, ISOLATED] as const;
 
 export class FailureEvaluator {
   /** Per host, UP, DOWN or ISOLATED in the failure set being looked at. */
@@ -18,6 +20,8 @@ export class FailureEvaluator {
   readonly failedCluster: Uint8Array;
   private readonly clusterMark: Int32Array;
   private generation = 0;
+  /** Scratch for forced(): its failure set. */
+  private readonly withForced: number[] = [];
 
   constructor(private readonly m: AvailabilityModel) {
     const C = m.input.clusterIds.length;
@@ -96,13 +100,13 @@ export class FailureEvaluator {
     return worst / failedHolding;
   }
 
-  /** The two ways a host counts as failed, each with its weight given that it failed: down, or isolated. */
-  failureModes(h: number): [number, number][] {
+  /**
+   * The weight, given that host h failed, of one of the two ways it counts as failed (FAILURE_MODES): down, or
+   * isolated. A number per call, not a list of pairs: forced() runs about a million times at 100k VMs.
+   */
+  modeWeight(h: number, mode: number): number {
     const { q, qIso, pFail } = this.m.odds;
-    return [
-      [DOWN, q[h]! / pFail[h]!],
-      [ISOLATED, ((1 - q[h]!) * qIso[h]!) / pFail[h]!],
-    ];
+    return mode === DOWN ? q[h]! / pFail[h]! : ((1 - q[h]!) * qIso[h]!) / pFail[h]!;
   }
 
   /**
@@ -112,9 +116,17 @@ export class FailureEvaluator {
   forced(h: number, others: readonly number[], vmOut: Float64Array, appOut: Map<number, number>, scale: number): void {
     const { hostVms, replicas, odds } = this.m;
     if (hostVms[h]!.length === 0 || odds.pFail[h] === 0) return;
-    const failed = others.includes(h) ? others : [...others, h];
+    let failed = others;
+    if (!others.includes(h)) {
+      // `others` then h, in a reused list rather than a fresh copy per call.
+      failed = this.withForced;
+      this.withForced.length = 0;
+      for (const f of others) this.withForced.push(f);
+      this.withForced.push(h);
+    }
     const saved = this.hostMode[h]!;
-    for (const [mode, weight] of this.failureModes(h)) {
+    for (const mode of FAILURE_MODES) {
+      const weight = this.modeWeight(h, mode);
       if (weight === 0) continue;
       this.hostMode[h] = mode;
       this.evaluate(failed);

@@ -7,7 +7,7 @@
  * replicas on failed hosts cost, not what every host holding them costs.
  */
 import { FailureDraws } from './draw-failures';
-import { type FailureEvaluator, ISOLATED, UP } from './failure-evaluator';
+import { FAILURE_MODES, type FailureEvaluator, ISOLATED, UP } from './failure-evaluator';
 import type { AvailabilityModel } from './model';
 import type { SingleFailures } from './single-failures';
 
@@ -165,7 +165,8 @@ class TrialRun {
   private scoreAppOnly(h: number, a: number): void {
     const { m, ev } = this;
     const appAcc = this.tallies.appAcc[h]!;
-    for (const [mode, weight] of ev.failureModes(h)) {
+    for (const mode of FAILURE_MODES) {
+      const weight = ev.modeWeight(h, mode);
       if (weight === 0) continue;
       ev.hostMode[h] = mode;
       for (const v of m.hostVms[h]!) ev.vmW[v] = mode === ISOLATED ? 1 : this.single.downW[v]!;

@@ -30,12 +30,11 @@ export function addVmDemand(
   const mem = new Float64Array(HS);
   const count = new Int32Array(HS);
   const peaks = new Int32Array(HS);
-  const { util, segStart, segStep, segHost } = f;
+  const { util, segStart, segStep, segHost, segUtil } = f;
   const vmCpuSum = vm.cpuDemandSum;
   const vmIoSum = vm.ioOverheadSum;
   const hostIoSum = host.ioOverheadSum;
   for (let v = 0; v < V; v++) {
-    const row = v * S;
     const mean = vm.meanUtil[v]!;
     const netScale = mean > 0 ? f.vmNetMbps[v]! / mean : 0;
     const ioScale = mean > 0 ? f.vmIops[v]! / mean : 0;
@@ -51,6 +50,7 @@ export function addVmDemand(
       if (h < 0) continue;
       const end = s + 1 < segEnd ? segStep[s + 1]! : S;
       const perUtil = f.vcpus[v]! * f.coreMHz[h]! + overheadPerUtil;
+      const row = segUtil[s]!;
       const shift = h * S - row;
       // Memory and VM count are constant over a segment: difference arrays, prefix-summed in pass 2.
       mem[h * S + segStep[s]!]! += memMiB;

@@ -20,14 +20,14 @@ function fillNicLevels(f: CompiledFleet, meanUtil: Float64Array, net: Float64Arr
   const S = f.clock.steps;
   const H = f.hostIds.length;
   const V = f.vmIds.length;
-  // Host → (vm, from, to) segments, built once.
+  // Host → (vm, from, to, where its step 0 sits in util) segments, built once.
   const perHost: number[][] = Array.from({ length: H }, () => []);
   for (let v = 0; v < V; v++) {
     for (let s = f.segStart[v]!; s < f.segStart[v + 1]!; s++) {
       const h = f.segHost[s]!;
       if (h < 0) continue;
       const end = s + 1 < f.segStart[v + 1]! ? f.segStep[s + 1]! : S;
-      perHost[h]!.push(v, f.segStep[s]!, end);
+      perHost[h]!.push(v, f.segStep[s]!, end, f.segUtil[s]!);
     }
   }
   const demands: number[] = [];
@@ -39,11 +39,11 @@ function fillNicLevels(f: CompiledFleet, meanUtil: Float64Array, net: Float64Arr
       const i = h * S + t;
       if (net[i]! <= cap) continue;
       demands.length = 0;
-      for (let k = 0; k < segs.length; k += 3) {
+      for (let k = 0; k < segs.length; k += 4) {
         const v = segs[k]!;
         if (t < segs[k + 1]! || t >= segs[k + 2]!) continue;
         const mean = meanUtil[v]!;
-        if (mean > 0) demands.push((f.util[v * S + t]! * f.vmNetMbps[v]!) / mean);
+        if (mean > 0) demands.push((f.util[segs[k + 3]! + t]! * f.vmNetMbps[v]!) / mean);
       }
       demands.sort((a, b) => a - b);
       let remaining = cap;

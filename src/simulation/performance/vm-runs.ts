@@ -15,7 +15,7 @@ export function profileVmRuns(f: CompiledFleet, coef: PerformanceCoefficients, v
   const S = f.clock.steps;
   const H = f.hostIds.length;
   const V = f.vmIds.length;
-  const { util, segStart, segStep, segHost } = f;
+  const { util, segStart, segStep, segHost, segUtil } = f;
   const peakLevel = new Float64Array(V);
   const distinct = new Int32Array(H);
   const lastSeen = new Int32Array(H).fill(-1);
@@ -24,12 +24,12 @@ export function profileVmRuns(f: CompiledFleet, coef: PerformanceCoefficients, v
     let n = 0;
     let max = -1;
     let maxAt = -1;
-    const row = v * S;
     for (let s = segStart[v]!; s < segStart[v + 1]!; s++) {
       if (segHost[s]! < 0) continue;
       const end = s + 1 < segStart[v + 1]! ? segStep[s + 1]! : S;
+      const base = segUtil[s]!;
       for (let t = segStep[s]!; t < end; t++) {
-        const u = util[row + t]!;
+        const u = util[base + t]!;
         sum += u;
         n++;
         if (u > max) {

@@ -16,11 +16,10 @@ export function readBackVmView(
 ): void {
   const S = f.clock.steps;
   const V = f.vmIds.length;
-  const { util, segStart, segStep, segHost } = f;
+  const { util, segStart, segStep, segHost, segUtil } = f;
   const { mem, peaks } = demand;
   const { ready, rhoAt, flags } = steps;
   for (let v = 0; v < V; v++) {
-    const row = v * S;
     const mean = vm.meanUtil[v]!;
     const netScale = mean > 0 ? f.vmNetMbps[v]! / mean : 0;
     const level = peakLevel[v]!;
@@ -37,6 +36,7 @@ export function readBackVmView(
       const h = segHost[s]!;
       if (h < 0) continue;
       const end = s + 1 < segEnd ? segStep[s + 1]! : S;
+      const row = segUtil[s]!;
       const shift = h * S - row;
       const memCap = f.hostMemMiB[h]!;
       let hostReady = 0;

@@ -1,0 +1,138 @@
+/**
+ * An entity whose whole history is one plain upsert (no `complete`, no `scope`): the usual case when a fleet is
+ * ingested once. Its fold is that upsert's fields with one stamp each, so a reader that only wants the entity can skip
+ * the per-field stamps: `singleUpsertPlain` gives exactly what `toPlain` gives for the folded state, at 100k VMs
+ * 1.5 million stamped fields fewer to build and collect.
+ */
+import type { FleetEvent } from './event';
+
+type UpsertEvent = Extract<FleetEvent, { type: 'host.upsert' | 'vm.upsert' | 'perimeter.upsert' }>;
+
+export interface SingleUpsert {
+  single: true;
+  kind: 'host' | 'vm' | 'perimeter';
+  id: string;
+  event: UpsertEvent;
+}
+
+/** The entity of `event` while it is all its history, or undefined when the event needs the fold. */
+export function singleUpsertOf(event: FleetEvent): SingleUpsert | undefined {
+  switch (event.type) {
+    case 'host.upsert':
+      return event.complete || event.scope ? undefined : { single: true, kind: 'host', id: event.host.id, event };
+    case 'vm.upsert':
+      return event.complete || event.scope ? undefined : { single: true, kind: 'vm', id: event.vm.id, event };
+    case 'perimeter.upsert':
+      return { single: true, kind: 'perimeter', id: event.perimeter.id, event };
+    default:
+      return undefined;
+  }
+}
+
+export function isSingleUpsert(x: object): x is SingleUpsert {
+  return (x as Partial<SingleUpsert>).single === true;
+}
+
+function bodyOf(event: UpsertEvent): Record<string, unknown> {
+  return (
+    event.type === 'host.upsert' ? event.host : event.type === 'vm.upsert' ? event.vm : event.perimeter
+  ) as Record<string, unknown>;
+}
+
+/** The upserted field `key` as the fold stores it: absent when the upsert leaves it undefined. */
+export function upsertedField(entity: SingleUpsert, key: string): unknown {
+  return bodyOf(entity.event)[key];
+}
+
+/** Fields whose values are maps merged key by key (entity-state's MAP_FIELDS). */
+const MAP_FIELDS = new Set(['settings', 'services', 'labels', 'workload']);
+
+/** One field of the plain object, in the order `toPlain` writes them: top-level, or one key of a map field. */
+interface PlanStep {
+  top: string;
+  sub?: string;
+}
+
+/** Plans by body shape: fleets repeat a few shapes; bounded, since each VM could bring its own setting names. */
+const plans = new Map<string, PlanStep[] | null>();
+const MAX_PLANS = 1000;
+
+function isMap(key: string, value: unknown): value is Record<string, unknown> {
+  return MAP_FIELDS.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The body's keys and map keys, length-prefixed so that no two shapes share a signature. */
+function shapeOf(body: Record<string, unknown>): string {
+  let sig = '';
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (key === 'id' || value === undefined) continue;
+    sig += `${key.length}:${key}`;
+    if (isMap(key, value)) {
+      sig += '{';
+      for (const sub of Object.keys(value)) sig += `${sub.length}:${sub}`;
+      sig += '}';
+    }
+  }
+  return sig;
+}
+
+/**
+ * The paths `setObject` writes for this shape, sorted as `toPlain` sorts them; null for a shape only the fold reads
+ * right: a path written twice (first write wins there), `__proto__`, a `/` in a top-level key, or two spellings of
+ * one setting (the fold decides those by stamp).
+ */
+function planOf(body: Record<string, unknown>): PlanStep[] | null {
+  const paths = new Map<string, PlanStep>();
+  const settings = new Set<string>();
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (key === 'id' || value === undefined) continue;
+    if (key === '__proto__' || key.includes('/')) return null;
+    if (isMap(key, value)) {
+      for (const sub of Object.keys(value)) {
+        if (sub === '__proto__') return null;
+        if (key === 'settings') {
+          const folded = sub.toLowerCase();
+          if (settings.has(folded)) return null;
+          settings.add(folded);
+        }
+        const path = `${key}/${sub}`;
+        if (paths.has(path)) return null;
+        paths.set(path, { top: key, sub });
+      }
+    } else {
+      if (paths.has(key)) return null;
+      paths.set(key, { top: key });
+    }
+  }
+  return [...paths.keys()].sort().map((path) => paths.get(path)!);
+}
+
+/**
+ * `toPlain(applyEvent(emptyState(kind, id), event))` without the state, or undefined when the shape needs the fold.
+ * Values are the event's own (the fold does not copy them either); maps are null-prototype objects, as there.
+ */
+export function singleUpsertPlain(entity: SingleUpsert): Record<string, unknown> | undefined {
+  const body = bodyOf(entity.event);
+  const shape = shapeOf(body);
+  let plan = plans.get(shape);
+  if (plan === undefined) {
+    plan = planOf(body);
+    if (plans.size < MAX_PLANS) plans.set(shape, plan);
+  }
+  if (plan === null) return undefined;
+  const out: Record<string, unknown> = { id: entity.id };
+  for (const step of plan) {
+    if (step.sub === undefined) {
+      const v = body[step.top];
+      if (v !== undefined && v !== null) out[step.top] = v;
+      continue;
+    }
+    const v = (body[step.top] as Record<string, unknown>)[step.sub];
+    if (v === undefined || v === null) continue;
+    out[step.top] ??= Object.create(null);
+    (out[step.top] as Record<string, unknown>)[step.sub] = v;
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent, emptyState, foldEvents, toPlain } from '../../src/model/entity-state';
+import { sortEvents, type FleetEvent } from '../../src/model/event';
+import { materialiseFleet, type Fleet } from '../../src/model/fleet';
+import { singleUpsertOf, singleUpsertPlain } from '../../src/model/single-upsert';
+import { replayHistory } from '../../src/simulation/replay';
+
+const time = '2026-12-01T00:00:00Z';
+
+/** Upserts of the shapes a fleet brings, and of the ones only the fold reads right. */
+function upserts(): FleetEvent[] {
+  const vm = (id: string, body: Record<string, unknown>) =>
+    ({ id: `e-${id}`, time, type: 'vm.upsert', vm: { id, ...body } }) as FleetEvent;
+  return [
+    vm('plain', {
+      name: 'app1-1',
+      hostId: 'h1',
+      vcpus: 4,
+      memoryMiB: 8192,
+      powerState: 'poweredOn',
+      settings: { 'isolation.tools.copy.disable': 'TRUE' },
+      labels: { role: 'db', app: 'app1' },
+      workload: { cpuAvgPct: 20, cpuPeakPct: 70, peakHourUtc: 9 },
+    }),
+    // The same shape again: read through the cached plan.
+    vm('again', { name: 'x', hostId: 'h2', vcpus: 2, memoryMiB: 4096, powerState: 'poweredOff', labels: {} }),
+    vm('nulls', { name: null, hostId: 'h1', labels: { app: null, role: 'web' }, settings: null, workload: [] }),
+    vm('empty-maps', { labels: {}, settings: {}, services: { ssh: { running: true } } }),
+    vm('all-null-map', { labels: { app: null } }),
+    vm('two-spellings', {
+      settings: { 'Isolation.Tools.Copy.Disable': 'TRUE', 'isolation.tools.copy.disable': 'FALSE' },
+    }),
+    vm('proto', JSON.parse('{"labels": {"__proto__": "x", "app": "a"}}') as Record<string, unknown>),
+    vm('slash', { 'labels/app': 'sneaky', labels: { app: 'real' } }),
+    vm('keys-sorting', { zeta: 1, labels: { b: '1', a: '2' }, 'labels-x': 3, label: 4, updatedAt: 'stale' }),
+    { id: 'e-h', time, type: 'host.upsert', host: { id: 'h1', cluster: 'c1', settings: { 'Net.X': 1 } } },
+    { id: 'e-p', time, type: 'perimeter.upsert', perimeter: { id: 'p1', name: 'pci' } } as FleetEvent,
+  ];
+}
+
+describe('an entity whose history is one upsert', () => {
+  it('reads as toPlain of its fold: same keys in the same order, null-prototype maps, same values', () => {
+    for (const event of upserts()) {
+      const single = singleUpsertOf(event)!;
+      expect(single).toBeDefined();
+      const plain = singleUpsertPlain(single);
+      const folded = toPlain(applyEvent(emptyState(single.kind, single.id), event));
+      if (plain === undefined) continue;
+      expect([event.id, JSON.stringify(plain)]).toEqual([event.id, JSON.stringify(folded)]);
+      expect(plain).toStrictEqual(folded);
+      for (const [key, value] of Object.entries(folded))
+        if (value !== null && typeof value === 'object' && !Array.isArray(value))
+          expect([key, Object.getPrototypeOf((plain as Record<string, object>)[key])]).toEqual([
+            key,
+            Object.getPrototypeOf(value),
+          ]);
+    }
+  });
+
+  it('leaves the shapes only the fold reads right to the fold', () => {
+    const byId = new Map(upserts().map((e) => [e.id, singleUpsertOf(e)!]));
+    for (const id of ['e-two-spellings', 'e-proto', 'e-slash'])
+      expect(singleUpsertPlain(byId.get(id)!)).toBeUndefined();
+    expect(singleUpsertPlain(byId.get('e-plain')!)).toBeDefined();
+  });
+
+  it('is not taken for upserts that complete or name a scope, nor for other events', () => {
+    const scope = { source: 'vsphere', instance: 'vc1' };
+    expect(singleUpsertOf({ id: 'a', time, type: 'vm.upsert', vm: { id: 'v' }, complete: true })).toBeUndefined();
+    expect(singleUpsertOf({ id: 'b', time, type: 'host.upsert', host: { id: 'h' }, scope })).toBeUndefined();
+    expect(singleUpsertOf({ id: 'c', time, type: 'vm.remove', vm: { id: 'v' } })).toBeUndefined();
+  });
+
+  it('materialises into the fleet the folded states give, entity for entity and in the same order', () => {
+    const events = upserts();
+    const singles = events.map((e) => singleUpsertOf(e)!);
+    const viaSingles = materialiseFleet(singles);
+    const viaFold = materialiseFleet(foldEvents(events).values());
+    expectSameFleet(viaSingles, viaFold);
+  });
+
+  it('replays into the fleet and placement the fold gives, also when a later event folds the upsert', () => {
+    const events: FleetEvent[] = [
+      ...upserts(),
+      {
+        id: 'e-z1',
+        time: '2026-12-01T01:00:00Z',
+        type: 'vm.migrate',
+        migrate: { vmId: 'plain', toHostId: 'h2', kind: 'live' },
+      },
+      { id: 'e-z2', time: '2026-12-01T02:00:00Z', type: 'vm.remove', vm: { id: 'again' } },
+      { id: 'e-z3', time: '2026-12-01T03:00:00Z', type: 'vm.power_off', vm: { id: 'nulls' } },
+    ];
+    const replay = replayHistory(events, { steps: 288, stepSeconds: 300 });
+    // The fold of the events in event order (the replay's order).
+    const fold = materialiseFleet(foldEvents(sortEvents([...events])).values());
+    // The removed VM ran part of the window, so the replay keeps its last live shape.
+    expect(replay.fleet.vms.has('again')).toBe(true);
+    replay.fleet.vms.delete('again');
+    expectSameFleet(replay.fleet, fold);
+    // The window ends on the newest event (03:00): 00:00 is step 251, 01:00 step 263, 03:00 step 287.
+    expect(replay.placement.get('plain')).toEqual([
+      { fromStep: 0, hostId: null },
+      { fromStep: 251, hostId: 'h1' },
+      { fromStep: 263, hostId: 'h2' },
+    ]);
+    expect(replay.placement.get('nulls')).toEqual([
+      { fromStep: 0, hostId: null },
+      { fromStep: 251, hostId: 'h1' },
+      { fromStep: 287, hostId: null },
+    ]);
+    expect(replay.placement.get('again')).toEqual([{ fromStep: 0, hostId: null }]);
+    expect(replay.placement.get('empty-maps')).toEqual([{ fromStep: 0, hostId: null }]);
+  });
+});
+
+function expectSameFleet(a: Fleet, b: Fleet): void {
+  for (const key of ['hosts', 'vms', 'perimeters'] as const) {
+    expect([key, [...a[key].keys()]]).toEqual([key, [...b[key].keys()]]);
+    for (const [id, entity] of b[key]) {
+      expect([key, id, JSON.stringify(a[key].get(id))]).toEqual([key, id, JSON.stringify(entity)]);
+      expect(a[key].get(id)).toStrictEqual(entity);
+    }
+  }
+}
