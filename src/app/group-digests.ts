@@ -63,6 +63,21 @@ export async function guardFindingWrites<T>(
   return out;
 }
 
+/**
+ * `guardFindingWrites` over every group that has a record as well as `groups`: for a writer that cannot name every
+ * group it writes (the sharded run's commit deletes items without their cluster). One Query of the records first.
+ */
+export async function guardEveryGroup<T>(
+  store: FleetStore,
+  profile: string,
+  groups: Iterable<string>,
+  write: () => Promise<T>,
+): Promise<T> {
+  const recorded =
+    store.findingDigests === undefined ? [] : [...(await store.findingDigests.list(profile)).groups.keys()];
+  return guardFindingWrites(store, profile, [...recorded, ...groups], write);
+}
+
 /** A full audit's plan: which groups its digests settled, which it reads. */
 export interface DigestPlan {
   profile: string;
