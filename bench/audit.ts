@@ -153,6 +153,9 @@ if (process.env.BENCH_AUDIT_STORED !== '0') {
       process.stdout.write(
         `${label}: ${fmt(total / 1000, 2)} s = read ${fmt(timings.readMs / 1000, 2)} s + evaluate ${fmt(timings.evaluateMs / 1000, 2)} s + ` +
           `lifecycle ${fmt(timings.lifecycleMs / 1000, 2)} s + write ${fmt(timings.writeMs / 1000, 2)} s; ${fmt(timings.findingsWritten)} findings written; ` +
+          (timings.groups === undefined
+            ? ''
+            : `${fmt(timings.groupsRead ?? 0)} of ${fmt(timings.groups)} page groups read; `) +
           `the findings read took ${fmt((timings.findingsReadMs ?? 0) / 1000, 2)} s beside the fleet's read and the evaluation; ` +
           `CPU: this process ${fmt(cpuS, 2)} s${serverCpu}\n`,
       );

@@ -1,6 +1,6 @@
 import type { AuditResult } from '../engine/audit-result';
 import type { Evaluation } from '../engine/compile';
-import { computeLifecycle } from '../engine/lifecycle';
+import { computeLifecycle, type SettledCandidates } from '../engine/lifecycle';
 import type { LoadedRule, Profile } from '../engine/types';
 import { waiverMatcher, type Waiver } from '../engine/waivers';
 import type { Fleet } from '../model/fleet';
@@ -13,6 +13,7 @@ import {
 } from '../model/finding';
 import type { FleetStore } from '../store/types';
 import { pageSetsToRewrite, storeChangedFindings, type PageSet } from './store-findings';
+import type { FindingWriteGuard } from './group-digests';
 
 export interface ApplyLifecycleInput {
   /** Stored findings the evaluation updates. */
@@ -38,6 +39,12 @@ export interface ApplyLifecycleInput {
    * rewrite pages of another group, nothing is written and the page sets are returned instead.
    */
   groupsRead?: ReadonlySet<string>;
+  /**
+   * A full audit's group digests (src/app/group-digests.ts): the findings its hits give (`lifecycleCandidates`, already
+   * built), those its digests settled (`previous` then holds only the other groups' stored findings), and the guard
+   * its writes go through.
+   */
+  digests?: { candidates: Finding[]; settled: SettledCandidates; guard: FindingWriteGuard };
 }
 
 export interface AppliedLifecycle {
@@ -78,6 +85,7 @@ export async function applyLifecycle(
     profile,
     resolvedBy: (type, id) =>
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
+    ...(input.digests && { candidates: input.digests.candidates, settled: input.digests.settled }),
   });
   const lifecycleMs = performance.now() - started;
   const lifecycle = { previous: input.previous, findings, changed, profile };
@@ -86,7 +94,11 @@ export async function applyLifecycle(
     const outside = pageSetsToRewrite(lifecycle).filter((s) => !read.has(s.group));
     if (outside.length > 0) return { outside };
   }
-  await storeChangedFindings(store, { ...lifecycle, complete: input.complete });
+  await storeChangedFindings(
+    store,
+    { ...lifecycle, complete: input.complete },
+    ...(input.digests ? [input.digests.guard] : []),
+  );
   const listed = input.listed;
   const current = findings
     .filter((f) => f.status !== 'resolved' && (listed === undefined || listed(f.resourceType, f.resourceId)))

@@ -8,6 +8,7 @@ import type { LoadedRule, Profile } from '../engine/types';
 import type { Waiver } from '../engine/waivers';
 import { STATE, writeState } from '../store/state-keys';
 import { readAuditBaseline, recordAudit } from './record-audit';
+import { startDigestRead } from './digest-read';
 import { readSimulationFigures } from './simulation-state';
 import { isoNow } from '../model/ports/clock';
 import type { Ports } from './ports';
@@ -44,6 +45,9 @@ export interface AuditTimings {
   /** Findings written (the ones whose view changed) and the run record. */
   findingsWritten: number;
   findingsReadMs?: number;
+  /** With group digests: the page groups whose stored findings were read, of the groups the evaluation's findings are in. */
+  groupsRead?: number;
+  groups?: number;
 }
 
 /**
@@ -109,33 +113,57 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
     mark = at;
     return ms;
   };
+  const full = opts.full === true || opts.scope === undefined;
+  // With group digests a full audit reads only the groups of stored findings it may change (src/app/digest-read.ts).
+  const digestRead =
+    full && store.findingDigests !== undefined ? startDigestRead(store, store.findingDigests, profile) : undefined;
   // The stored findings are only needed by the lifecycle: their read (the largest, at scale) runs on while the fleet
   // is indexed and evaluated. Started first, so its requests are in flight before the fleet's pages arrive.
-  const baselineRead = timed(readAuditBaseline(store, opts.waivers));
+  const baselineRead = timed(readAuditBaseline(store, opts.waivers, { findings: digestRead === undefined }));
   // Should the fleet's read or the evaluation fail first, that error is the one reported; this one is not unhandled.
   baselineRead.catch(() => undefined);
+  // The records are one Query: the findings read they call for is then requested before the fleet's pages.
+  await digestRead?.ready;
   const [fleet, simulation] = await Promise.all([opts.fleet ?? store.loadFleet(), readSimulationFigures(store)]);
   const fleetReadMs = lap();
   const index = indexFleet(fleet, simulation, now);
-  const vmScope = opts.full || opts.scope === undefined ? undefined : incrementalVmScope(fleet, opts.scope);
+  const vmScope = full ? undefined : incrementalVmScope(fleet, opts.scope!);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
   const evaluation = new CompiledRules(rules).evaluate(index, scope);
   const evaluateMs = lap();
   const { value: baseline, ms: findingsReadMs } = await baselineRead;
+  const digested = await digestRead?.finish({
+    evaluation,
+    waivers: baseline.waivers,
+    ruleIds: new Set(rules.map((r) => r.id)),
+    now,
+  });
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
   const readMs = fleetReadMs + lap();
   const { result, findingsWritten, lifecycleMs, writeMs } = await recordAudit(store, {
     fleet,
     evaluation,
-    baseline,
+    baseline: digested === undefined ? baseline : { ...baseline, previous: digested.previous },
     rules,
     profile,
     now,
     ...(vmScope && { vmScope }),
     clusters: index.hostsByCluster.size,
+    ...(digested && { digests: digested.digests }),
   });
+  const finishing = performance.now();
+  await digested?.records.finish();
+  const planMs = digested?.planMs ?? 0;
   if (opts.timings)
-    Object.assign(opts.timings, { readMs, evaluateMs, lifecycleMs, writeMs, findingsWritten, findingsReadMs });
+    Object.assign(opts.timings, {
+      readMs: readMs - planMs,
+      evaluateMs,
+      lifecycleMs: lifecycleMs + planMs,
+      writeMs: writeMs + performance.now() - finishing,
+      findingsWritten,
+      findingsReadMs,
+      ...(digested && { groupsRead: digested.plan.loud.size, groups: digested.plan.groups.size }),
+    });
   return result;
 }
 

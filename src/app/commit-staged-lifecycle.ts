@@ -9,6 +9,7 @@ import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
 import { changedAt, changedSince, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
+import { guardEveryGroup } from './group-digests';
 
 /**
  * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
@@ -59,7 +60,7 @@ interface Claim {
 }
 
 export async function commitStagedLifecycle(input: CommitInput): Promise<CommitFigures> {
-  const { store, parts, auditedAt, profile } = input;
+  const { store, parts, profile } = input;
   const figures: CommitFigures = {
     items: 0,
     pageSets: 0,
@@ -73,6 +74,17 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
   for (const part of parts)
     if (!part.lifecycle!.key.endsWith(`/audit/lifecycle/${clusterFile(part.shard)}`))
       throw new Error(`shard ${JSON.stringify(part.shard)} names another shard's stage file: ${part.lifecycle!.key}`);
+  // The group digests (src/app/group-digests.ts) of every group this commit may write lose their say while it does.
+  return guardEveryGroup(store, profile, stagedGroups(parts), () => commitParts(input, figures));
+}
+
+/** The groups the parts' shards own: their page groups (a shard writes items of its resources, in its group). */
+function stagedGroups(parts: readonly AuditPart[]): string[] {
+  return parts.map((p) => shardGroup(p.shard));
+}
+
+async function commitParts(input: CommitInput, figures: CommitFigures): Promise<CommitFigures> {
+  const { store, parts, auditedAt, profile } = input;
   const claims = claimsOf(parts, auditedAt);
   const matched = new Set<string>();
   await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {

@@ -11,7 +11,7 @@ import { rulePackVersion } from '../engine/rule-pack-version';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import { fleetMark, type AuditStamp, type FleetMark } from './audit-stamp';
 import { storeCompliance } from './compliance-store';
-import { applyLifecycle } from './apply-lifecycle';
+import { applyLifecycle, type ApplyLifecycleInput } from './apply-lifecycle';
 
 /** What an audit knew before it evaluated: the stored findings, waivers and run record it updates. */
 export interface AuditBaseline {
@@ -54,6 +54,8 @@ export interface RecordAuditInput {
   evaluated?: (resourceType: ResourceType, resourceId: string) => boolean;
   /** Clusters that have hosts (the compliance view's cluster count). */
   clusters: number;
+  /** A full audit's group digests: see `ApplyLifecycleInput.digests`. */
+  digests?: ApplyLifecycleInput['digests'];
 }
 
 export interface RecordedAudit {
@@ -65,10 +67,17 @@ export interface RecordedAudit {
   writeMs: number;
 }
 
-/** Reads the stored findings, waivers (unless the caller brings its own) and the latest run record. */
-export async function readAuditBaseline(store: FleetStore, waivers?: readonly Waiver[]): Promise<AuditBaseline> {
+/**
+ * Reads the stored findings (unless `findings` is false: an audit with group digests reads them once it knows which
+ * groups it needs), waivers (unless the caller brings its own) and the latest run record.
+ */
+export async function readAuditBaseline(
+  store: FleetStore,
+  waivers?: readonly Waiver[],
+  { findings = true }: { findings?: boolean } = {},
+): Promise<AuditBaseline> {
   const [previous, storedWaivers, previousRun] = await Promise.all([
-    store.listFindings(),
+    findings ? store.listFindings() : Promise.resolve([]),
     waivers === undefined ? readState(store, STATE.auditWaivers) : Promise.resolve(undefined),
     readState(store, STATE.auditLatest),
   ]);
@@ -111,6 +120,7 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
     fleet,
     mode: vmScope ? 'incremental' : 'full',
     counted: { hosts: fleet.mark.hosts, vms: fleet.mark.vms },
+    ...(input.digests && { digests: input.digests }),
   });
   // The compliance view covers every resource, so only a full audit records one.
   if (result.mode === 'full') {

@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding';
 import { profileOf } from '../engine/fingerprint';
 import type { FleetStore } from '../store/types';
 import { unverifiedGroupOf } from '../store/unverified-pages';
+import { plainGuard, type FindingWriteGuard } from './group-digests';
 
 export interface ChangedFindings {
   /** Stored findings before the audit (every profile). */
@@ -57,17 +58,46 @@ function previousOf(input: Pick<ChangedFindings, 'previous' | 'profile'>): Map<s
  * view) or stopped being unverified; every other change is one item. A finding that became unverified loses its item
  * after its page is written, so a reader never sees it in neither place. An audit that read every finding also moves
  * an older table's per-rule pages of its profile into the groups, then deletes them.
+ *
+ * The writes sit between `guard`'s steps for the groups they touch (by default the bare tokens every writer leaves
+ * in the group digests, src/app/group-digests.ts): the groups the changed findings are in now and were in before.
  */
-export async function storeChangedFindings(store: FleetStore, input: ChangedFindings): Promise<void> {
+export async function storeChangedFindings(
+  store: FleetStore,
+  input: ChangedFindings,
+  guard: FindingWriteGuard | undefined = plainGuard(store, input.profile),
+): Promise<void> {
   const { changed, profile } = input;
   const replace = store.replaceUnverified?.bind(store);
-  if (replace === undefined) {
-    if (changed.length > 0) await store.putFindings(changed);
-    return;
-  }
-  const legacy = input.complete && (await store.legacyUnverifiedProfiles?.())?.includes(profile) === true;
+  const legacy =
+    replace !== undefined && input.complete && (await store.legacyUnverifiedProfiles?.())?.includes(profile) === true;
   if (changed.length === 0 && !legacy) return;
   const before = previousOf(input);
+  const groups = new Set<string>();
+  for (const f of changed) {
+    groups.add(unverifiedGroupOf(f));
+    const was = before.get(f.fingerprint);
+    if (was !== undefined) groups.add(unverifiedGroupOf(was));
+  }
+  if (legacy) {
+    for (const f of input.findings) if (f.status === 'unverified') groups.add(unverifiedGroupOf(f));
+    for (const f of before.values()) if (f.status === 'unverified') groups.add(unverifiedGroupOf(f));
+  }
+  const touched = [...groups].sort();
+  await guard?.before(touched);
+  if (replace === undefined) await store.putFindings(changed);
+  else await writeChanges(store, input, before, legacy, replace);
+  await guard?.after(touched);
+}
+
+async function writeChanges(
+  store: FleetStore,
+  input: ChangedFindings,
+  before: ReadonlyMap<string, Finding>,
+  legacy: boolean,
+  replace: NonNullable<FleetStore['replaceUnverified']>,
+): Promise<void> {
+  const { changed, profile } = input;
   const items: Finding[] = [];
   const movedToPages: Finding[] = [];
   for (const f of changed) {

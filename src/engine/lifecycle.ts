@@ -102,35 +102,23 @@ export function lastSeenOf(f: Finding, lastFullAuditAt: string | undefined): str
     : f.lastSeen;
 }
 
+/** What building a hit's finding needs: the hits, waivers, the audit's time and profile. */
+export type CandidateInput = Pick<LifecycleInput, 'hits' | 'waivers' | 'now' | 'profile'>;
+
 /**
- * Pure lifecycle step. New hit → open, or unverified when it fired only on defaults nobody reported (firstSeen =
- * now; a finding moves between open and unverified as its data is reported or stops being); hit again → lastSeen = now (written only when what a
- * reader sees changed: see sameView); a resolved finding
- * that fires again → open again, keeping its original firstSeen; an evaluated resource whose finding no
- * longer fires → resolved (resolvedAt = now). Waivers apply to every unresolved finding, evaluated or not,
- * so an expired waiver reopens a finding even when its resource did not change. Waived findings stay.
- * Inputs are not mutated.
+ * Each hit as the finding the audit stores, in hit order, as if first seen now (`firstSeen` = `lastSeen` = now, the
+ * waiver applied): what `computeLifecycle` compares with the stored findings, and what a full audit's group digests
+ * describe (src/engine/finding-digest.ts) before anything is read.
  */
-export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
+export function lifecycleCandidates(input: CandidateInput): Finding[] {
   const { now, waivers } = input;
   const profile = input.profile ?? DEFAULT_PROFILE;
-  const own: Finding[] = [];
-  const previous = new Map<string, Finding>();
-  for (const f of input.previous)
-    if (profileOf(f) === profile) {
-      own.push(f);
-      previous.set(f.fingerprint, f);
-    }
-  const findings: Finding[] = [];
-  const changed: Finding[] = [];
-  const hit = new Set<string>();
-  const same = sameJsonMemo();
-  for (const h of input.hits) {
-    const fp = fingerprint(h.rule.id, h.resourceType, h.resourceId, profile);
-    const before = previous.get(fp);
+  const out: Finding[] = new Array(input.hits.length);
+  for (let i = 0; i < input.hits.length; i++) {
+    const h = input.hits[i]!;
     const r = h.rule;
     const finding: Finding = {
-      fingerprint: fp,
+      fingerprint: fingerprint(r.id, h.resourceType, h.resourceId, profile),
       ruleId: r.id,
       pack: r.pack,
       severity: r.severity,
@@ -143,7 +131,7 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
       rationale: r.rationale,
       remediation: r.remediation,
       status: 'open',
-      firstSeen: before?.firstSeen ?? now,
+      firstSeen: now,
       lastSeen: now,
     };
     if (h.resourceName !== undefined) finding.resourceName = h.resourceName;
@@ -152,8 +140,62 @@ export function computeLifecycle(input: LifecycleInput): LifecycleOutput {
     if (h.datacenter !== undefined) finding.datacenter = h.datacenter;
     if (h.unverified !== undefined) finding.verify = h.unverified;
     applyWaiver(finding, waivers, now);
+    out[i] = finding;
+  }
+  return out;
+}
+
+/**
+ * Candidates whose stored copy need not be read: a full audit's group digest said its group's stored findings are
+ * exactly these (same views, none else unresolved), so each keeps its stored `firstSeen` and nothing is written.
+ */
+export interface SettledCandidates {
+  /** Per candidate (same index): the stored `firstSeen` of a settled one, undefined for the rest. */
+  firstSeen: readonly (string | undefined)[];
+}
+
+/**
+ * Pure lifecycle step. New hit → open, or unverified when it fired only on defaults nobody reported (firstSeen =
+ * now; a finding moves between open and unverified as its data is reported or stops being); hit again → lastSeen = now (written only when what a
+ * reader sees changed: see sameView); a resolved finding
+ * that fires again → open again, keeping its original firstSeen; an evaluated resource whose finding no
+ * longer fires → resolved (resolvedAt = now). Waivers apply to every unresolved finding, evaluated or not,
+ * so an expired waiver reopens a finding even when its resource did not change. Waived findings stay.
+ * Inputs are not mutated, except `candidates` when given (they become the output's findings).
+ *
+ * `candidates` (from `lifecycleCandidates` over the same hits) saves building them again; `settled` says which of
+ * them a group digest vouched for: `previous` then need not hold their stored copies.
+ */
+export function computeLifecycle(
+  input: LifecycleInput & { candidates?: Finding[]; settled?: SettledCandidates },
+): LifecycleOutput {
+  const { now, waivers } = input;
+  const profile = input.profile ?? DEFAULT_PROFILE;
+  const own: Finding[] = [];
+  const previous = new Map<string, Finding>();
+  for (const f of input.previous)
+    if (profileOf(f) === profile) {
+      own.push(f);
+      previous.set(f.fingerprint, f);
+    }
+  const candidates = input.candidates ?? lifecycleCandidates(input);
+  const settled = input.settled?.firstSeen;
+  const findings: Finding[] = [];
+  const changed: Finding[] = [];
+  const hit = new Set<string>();
+  const same = sameJsonMemo();
+  for (let i = 0; i < candidates.length; i++) {
+    const finding = candidates[i]!;
+    const fp = finding.fingerprint;
     hit.add(fp);
     findings.push(finding);
+    const storedFirstSeen = settled?.[i];
+    if (storedFirstSeen !== undefined) {
+      finding.firstSeen = storedFirstSeen;
+      continue;
+    }
+    const before = previous.get(fp);
+    if (before !== undefined) finding.firstSeen = before.firstSeen;
     if (before === undefined || !sameView(before, finding, same)) changed.push(finding);
   }
   for (const prev of own) {

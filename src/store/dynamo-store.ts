@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { DynamoFindingDigests } from './finding-digests';
 import { getOrCreate } from '../model/get-or-create';
 import {
   ConditionalCheckFailedException,
@@ -181,6 +182,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   private legacyPagesGone = false;
   /** Shard registry entries this instance wrote or read, so a placement writes its shard's entry once. */
   private readonly registered = new Set<string>();
+  readonly findingDigests: DynamoFindingDigests;
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.ctx = {
@@ -189,6 +191,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       retry: options.retry ?? DEFAULT_RETRY,
       stats: this.stats,
     };
+    this.findingDigests = new DynamoFindingDigests(this.ctx);
     this.retentionSec = Math.round((options.eventRetentionDays ?? 400) * 86_400);
     this.snapshotEvery = options.snapshotEvery ?? 200;
     this.writeConcurrency = options.writeConcurrency ?? 4;
@@ -1006,22 +1009,25 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * findings were partitioned (upgraded in place: a partitioned copy wins, and `migrateFindings` moves the rest).
    */
   async listFindings(): Promise<Finding[]> {
+    const [items, paged] = await Promise.all([this.listFindingItems(), this.listUnverifiedFindings()]);
+    return mergeItemsAndPages(items, paged);
+  }
+
+  /** The finding items: the 16 partitions in parallel, and the single partition of an older table (upgraded in place). */
+  async listFindingItems(): Promise<Finding[]> {
     const byFingerprint = new Map<string, Finding>();
     const legacy: Finding[] = [];
-    const [, paged] = await Promise.all([
-      Promise.all([
-        ...findingPartitions().map((pk) =>
-          this.queryPartition(pk, (item) => {
-            const f = readJson<Finding>(item);
-            byFingerprint.set(f.fingerprint, f);
-          }),
-        ),
-        this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item))),
-      ]),
-      this.listUnverifiedFindings(),
+    await Promise.all([
+      ...findingPartitions().map((pk) =>
+        this.queryPartition(pk, (item) => {
+          const f = readJson<Finding>(item);
+          byFingerprint.set(f.fingerprint, f);
+        }),
+      ),
+      this.queryPartition(FINDINGS_PK, (item) => legacy.push(readJson<Finding>(item))),
     ]);
     for (const f of legacy) if (!byFingerprint.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
-    return mergeItemsAndPages(byFingerprint.values(), paged);
+    return [...byFingerprint.values()];
   }
 
   /**

@@ -5,6 +5,7 @@ import { materialiseFleet, type Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import { eventKey, keyString } from './items';
 import { decodeUnverifiedPage, encodeUnverifiedPages, mergeItemsAndPages } from './unverified-pages';
+import { MemoryFindingDigests } from './finding-digests';
 import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 import { compareText } from '../model/event-order';
 import {
@@ -31,6 +32,7 @@ export class MemoryStore implements FleetStore {
   private readonly unverifiedPages = new Map<string, Map<string, string[]>>();
   private readonly meta = new Map<string, unknown>();
   private readonly outbox = new Map<string, OutboxMessage>();
+  readonly findingDigests = new MemoryFindingDigests();
 
   /** `now` and `maxEventAheadMs`: the clock-skew policy's cutoff, as DynamoStore applies it to every fold. */
   constructor(private readonly clock: { now?: () => number; maxEventAheadMs?: number } = {}) {}
@@ -108,6 +110,10 @@ export class MemoryStore implements FleetStore {
       [...this.findings.values()].map((f) => structuredClone(f)),
       await this.listUnverifiedFindings(),
     );
+  }
+
+  async listFindingItems(): Promise<Finding[]> {
+    return [...this.findings.values()].map((f) => structuredClone(f));
   }
 
   async listUnverifiedFindings(groups?: readonly string[]): Promise<Finding[]> {

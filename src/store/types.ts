@@ -4,6 +4,7 @@ import type { IndexPlacement } from './cluster-index';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import { byId, compareText } from '../model/event-order';
+import type { FindingDigestStore } from './finding-digests';
 
 export interface PutEventsResult {
   /** Events stored for the first time. */
@@ -46,6 +47,17 @@ export interface FleetStore {
    */
   loadFleetWithHistory?(options?: FleetWithHistoryOptions): Promise<FleetWithHistory>;
   listFindings(): Promise<Finding[]>;
+  /**
+   * The finding items, not the unverified pages (`listUnverifiedFindings`): with the pages of some groups, what a full
+   * audit reads when its group digests say the other groups are unchanged. Optional: callers read `listFindings`.
+   */
+  listFindingItems?(): Promise<Finding[]>;
+  /**
+   * Digests of each page group's stored findings (src/store/finding-digests.ts). Optional: without them every audit
+   * reads every finding. A store that has them must be written through `storeChangedFindings` or
+   * `guardFindingWrites` (src/app/group-digests.ts), which keep them from vouching for what they do not describe.
+   */
+  readonly findingDigests?: FindingDigestStore;
   /** Upserts by fingerprint. */
   putFindings(findings: readonly Finding[]): Promise<void>;
   /**

@@ -1,0 +1,89 @@
+import type { Finding } from '../model/finding';
+import type { Evaluation } from '../engine/compile';
+import { lifecycleCandidates } from '../engine/lifecycle';
+import type { Profile } from '../engine/types';
+import { waiverMatcher, type Waiver } from '../engine/waivers';
+import type { FindingDigestStore } from '../store/finding-digests';
+import type { FleetStore } from '../store/types';
+import type { ApplyLifecycleInput } from './apply-lifecycle';
+import {
+  AuditDigests,
+  groupsKnownLoud,
+  loudPrevious,
+  planDigests,
+  readGroups,
+  readMorePages,
+  type DigestPlan,
+  type GroupRead,
+} from './group-digests';
+
+/**
+ * A full audit's read of the stored findings with group digests (src/app/group-digests.ts), in two halves: `start`
+ * before the fleet is read (the records, and whatever is sure to be read: everything while no complete set of
+ * records exists, else the groups whose record is a bare token, with the finding items), `finish` after the
+ * evaluation (the pages of the groups whose digest differs).
+ */
+export interface DigestRead {
+  /** Settles once the records are listed and what is sure to be read was requested (never rejects). */
+  ready: Promise<void>;
+  finish(input: {
+    evaluation: Evaluation;
+    waivers: readonly Waiver[];
+    ruleIds: ReadonlySet<string>;
+    now: string;
+  }): Promise<{
+    previous: Finding[];
+    digests: NonNullable<ApplyLifecycleInput['digests']>;
+    plan: DigestPlan;
+    /** Milliseconds spent building the candidates and comparing the digests (lifecycle work, not reading). */
+    planMs: number;
+    /** To call once the audit is recorded: the digests of the loud groups it did not write, the completeness mark. */
+    records: AuditDigests;
+  }>;
+}
+
+export function startDigestRead(store: FleetStore, records: FindingDigestStore, profile: Profile): DigestRead {
+  const early = Promise.all([records.list(profile), store.legacyUnverifiedProfiles?.() ?? Promise.resolve([])]).then(
+    ([set, legacy]) => {
+      const readAll = !set.complete || legacy.includes(profile);
+      const known = groupsKnownLoud(set);
+      const read: Promise<GroupRead> | undefined = readAll
+        ? store.listFindings().then((items) => ({ items, pages: [], groups: new Set(['*']) }))
+        : known.length > 0
+          ? readGroups(store, known)
+          : undefined;
+      // Should the fleet's read or the evaluation fail first, that error is the one reported.
+      read?.catch(() => undefined);
+      return { set, readAll, read };
+    },
+  );
+  const ready = early.then(
+    () => undefined,
+    () => undefined,
+  );
+  return {
+    ready,
+    async finish({ evaluation, waivers, ruleIds, now }) {
+      const { set, readAll, read } = await early;
+      const started = performance.now();
+      const candidates = lifecycleCandidates({ hits: evaluation.hits, waivers: waiverMatcher(waivers), now, profile });
+      const plan = planDigests(candidates, profile, set, readAll);
+      const planMs = performance.now() - started;
+      let stored = read === undefined ? undefined : await read;
+      if (plan.loud.size > 0)
+        stored =
+          stored === undefined
+            ? await readGroups(store, [...plan.loud])
+            : await readMorePages(store, stored, [...plan.loud]);
+      const previous = stored === undefined ? [] : loudPrevious(stored, plan.loud);
+      const guard = new AuditDigests(store, plan, candidates, previous, ruleIds);
+      return {
+        previous,
+        plan,
+        planMs,
+        records: guard,
+        digests: { candidates, settled: { firstSeen: plan.firstSeen }, guard },
+      };
+    },
+  };
+}
