@@ -241,6 +241,8 @@ out(
 // --- the finish step's report, assembled from the shards' fragments (fleet-report.ts) ---
 interface FinishReportFigures {
   cpuMs: number;
+  /** Of it, reading and merging the summaries and rendering the page (the rest is findings.csv, mostly the local S3). */
+  renderCpuMs: number;
   wallMs: number;
   heapMiB: number;
   summaries: number;
@@ -275,6 +277,7 @@ if (FIGURES_IN === undefined) {
       now: new Date(),
     },
   );
+  const renderCpu = process.cpuUsage(cpu0);
   const csv = await assembleFindingsCsv(
     { store, s3: localS3.client, bucket: BUCKET },
     {
@@ -290,6 +293,7 @@ if (FIGURES_IN === undefined) {
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   finishReport = {
     cpuMs: (cpu.user + cpu.system) / 1000,
+    renderCpuMs: (renderCpu.user + renderCpu.system) / 1000,
     wallMs: performance.now() - t0,
     heapMiB: mib(heapPeak - heapBefore),
     ...rendered.figures,
@@ -312,7 +316,8 @@ if (finishReport !== undefined) {
       `finish step's report assembly: ${fmt(r.summaries)} summaries (${fmt(mib(r.summaryBytes), 1)} MiB) merged, page and report.json ` +
       `${fmt(mib(r.pageBytes), 1)} MiB, findings.csv ${fmt(r.csvRows)} rows ${fmt(mib(r.csvBytes), 1)} MiB in ${fmt(r.csvParts)} parts ` +
       `(${fmt(r.csvCopiedParts)} copied inside S3, ${fmt(mib(r.csvSentBytes), 1)} MiB read and sent) and its latest copy; ` +
-      `${fmt(r.requests)} S3 requests, ${fmt(r.cpuMs / 1000, 2)} s CPU (the local S3 in this process included), ` +
+      `${fmt(r.requests)} S3 requests, ${fmt(r.cpuMs / 1000, 2)} s CPU (the local S3 in this process included; ` +
+      `reading and merging the summaries and rendering ${fmt(r.renderCpuMs / 1000, 2)} s of it), ` +
       `${fmt(r.wallMs / 1000, 2)} s here, heap +${fmt(r.heapMiB)} MiB`,
   );
 }
@@ -472,12 +477,14 @@ if (finishReport !== undefined) {
   const fullShards = generatedClusterCount({ ...OPTIONS, hosts: 50_000 });
   const toFull = fullShards / figures.length;
   const fullHits = totalHits * toFull;
-  // The finish step's report: the summaries read 32 at a time and merged (its CPU measured here, linear in shards),
-  // findings.csv's parts (the small shards' rows read and sent, the rest copied inside S3) and the latest copy.
+  // The finish step's report: the summaries read 32 at a time and merged (their CPU measured here, linear in shards),
+  // findings.csv's parts (the small shards' rows read and sent, the rest copied inside S3) and the latest copy, at the
+  // S3 rates above (the local S3's CPU here is not the function's).
   const reportSeconds =
     Math.ceil((r.summaries * toFull) / 32) * S3_AWS.requestSeconds +
-    (r.cpuMs / 1000) * toFull +
-    ((2 * r.csvSentBytes * toFull) / S3_AWS.throughBytesPerSecond) +
+    (r.summaryBytes * toFull) / S3_AWS.throughBytesPerSecond +
+    (r.renderCpuMs / 1000) * toFull +
+    (2 * r.csvSentBytes * toFull) / S3_AWS.throughBytesPerSecond +
     ((r.csvBytes - r.csvSentBytes) * toFull) / S3_AWS.copyBytesPerSecond +
     (r.csvBytes * toFull) / S3_AWS.copyBytesPerSecond +
     Math.ceil((r.csvParts * toFull) / 8) * S3_AWS.requestSeconds;

@@ -213,13 +213,18 @@ export async function readShardReport(
   const text = await getText(s3, bucket, key).catch((e: unknown) => {
     throw new Error(`audit shard ${JSON.stringify(shard)} has no report summary at ${key}: ${(e as Error).message}`);
   });
-  const parsed = ShardReportSchema.safeParse(parseJson(text, bucket, key));
+  const report = parseShardReport(parseJson(text, bucket, key), key);
+  if (report.shard !== shard) throw new Error(`${key} holds shard ${report.shard}, not ${shard}`);
+  return { report, bytes: Buffer.byteLength(text) };
+}
+
+/** A shard's report summary checked at the edge: its schema, and every finding a group names among its rows. */
+export function parseShardReport(value: unknown, key: string): ShardReport {
+  const parsed = ShardReportSchema.safeParse(value);
   if (!parsed.success) refuseRunFile(key, parsed.error);
   const report = parsed.data as ShardReport;
-  if (report.shard !== shard) throw new Error(`${key} holds shard ${report.shard}, not ${shard}`);
-  // Every name a fix-first group lists must be a row the summary carries.
   const rows = new Set(report.rows.map((r) => r.fingerprint));
   for (const g of [...report.fixFirst.byRule, ...report.fixFirst.byRemediation])
     for (const fp of g.findings) if (!rows.has(fp)) throw new Error(`${key}: group ${g.key} names ${fp}, not in rows`);
-  return { report, bytes: Buffer.byteLength(text) };
+  return report;
 }
