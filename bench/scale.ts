@@ -35,6 +35,15 @@ import { fleetToJson } from '../src/model/fleet';
 import { startLocalServer } from '../src/store/local-server';
 import { openDynamoStore } from '../src/store/open-store';
 import { generateClusterFleet, generatedClusterCount } from '../test/support/generated-fleet';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { artifactText } from '../src/store/artifacts/artifact-store';
+import { DEFAULT_PROFILE } from '../src/engine/fingerprint';
+import { tmpdir } from 'node:os';
+import { writeReportFragment } from '../src/app/report-fragments';
+import { assembleFindingsCsv, renderFleetReport } from '../src/app/fleet-report';
+import { startLocalS3 } from '../src/server/local-s3';
+import { MemoryStore } from '../src/store/memory-store';
+import type { Finding } from '../src/model/finding';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -108,6 +117,8 @@ interface ShardFigures {
   sliceMiB: number;
   hits: number;
   perimeterMembers: Record<string, number>;
+  /** The shard's report fragment (report-fragments.ts): CPU to build it, objects and bytes written. */
+  report?: { ms: number; puts: number; bytes: number; rows: number };
 }
 
 const rules = loadRules(undefined, { profile: 'scg' });
@@ -128,16 +139,34 @@ out(
   `fleet: ${fmt(OPTIONS.hosts * OPTIONS.vmsPerHost)} VMs, ${fmt(OPTIONS.hosts)} hosts, ${fmt(clusters)} cluster shards, ${rules.length} rules; ` +
     'generated one cluster at a time',
 );
-out('shard      hosts     VMs  gen ms  eval ms  heap MiB  slice MiB  findings  Query pages  BatchWrite');
+out(
+  'shard      hosts     VMs  gen ms  eval ms  heap MiB  slice MiB  findings  Query pages  BatchWrite  report ms  report KiB',
+);
 const every = Math.max(1, Math.ceil(clusters / 24));
 const printShard = (f: ShardFigures, i: number) => {
   if (i % every !== 0 && i !== clusters - 1) return;
   out(
     `${f.shard.padEnd(8)} ${fmt(f.hosts).padStart(7)} ${fmt(f.vms).padStart(7)} ${fmt(f.genMs).padStart(7)} ${fmt(f.ms).padStart(8)} ` +
       `${fmt(f.heapMiB, 1).padStart(9)} ${fmt(f.sliceMiB, 2).padStart(10)} ${fmt(f.hits).padStart(9)} ` +
-      `${fmt(Math.ceil((f.sliceMiB * STATE_OVER_PLAIN * 1024 * 1024) / PAGE_BYTES)).padStart(12)} ${fmt(Math.ceil(f.hits / 25)).padStart(11)}`,
+      `${fmt(Math.ceil((f.sliceMiB * STATE_OVER_PLAIN * 1024 * 1024) / PAGE_BYTES)).padStart(12)} ${fmt(Math.ceil(f.hits / 25)).padStart(11)}` +
+      `${fmt(f.report?.ms ?? 0).padStart(11)} ${fmt((f.report?.bytes ?? 0) / 1024).padStart(11)}`,
   );
 };
+// The shards' report fragments go to a local S3 (objects in files), as AuditCluster writes them to the run bucket.
+const RUN_ID = 'bench-scale';
+const BUCKET = 'bench';
+const auditedAt = new Date().toISOString();
+const s3Dir = mkdtempSync(join(tmpdir(), 'bench-scale-s3-'));
+const localS3 = await startLocalS3(s3Dir);
+const lifecycleOf = (hits: readonly RuleHit[]): Finding[] =>
+  computeLifecycle({
+    previous: [],
+    hits,
+    ruleIds: new Set(rules.map((r) => r.id)),
+    evaluated: () => true,
+    waivers: waiverMatcher([]),
+    now: auditedAt,
+  }).findings;
 if (FIGURES_IN === undefined) {
   for (let c = 0; c < clusters; c++) {
     const heapBefore = process.memoryUsage().heapUsed;
@@ -162,6 +191,20 @@ if (FIGURES_IN === undefined) {
       hits: evaluation.hits.length,
       perimeterMembers: evaluation.perimeterMembers,
     };
+    // The fragment AuditCluster writes after its lifecycle: here a first audit's findings (every hit new).
+    const findings = lifecycleOf(evaluation.hits);
+    const tReport = process.cpuUsage();
+    const written = await writeReportFragment(localS3.client, BUCKET, {
+      runId: RUN_ID,
+      shard: `c${c}`,
+      findings,
+      fleet: slice.fleet,
+      hostIds: [...slice.hostIds].sort(),
+      vmCount: slice.vmIds.size,
+      auditedAt,
+    });
+    const cpu = process.cpuUsage(tReport);
+    f.report = { ms: (cpu.user + cpu.system) / 1000, ...written };
     if (c < WRITTEN_SHARDS) kept.push(...evaluation.hits);
     figures.push(f);
     if (FIGURES_OUT !== undefined) appendFileSync(FIGURES_OUT, `${JSON.stringify(f)}\n`);
@@ -194,6 +237,90 @@ out(
     `largest slice ${fmt(largestSlice.sliceMiB, 1)} MiB JSON, largest heap growth ${fmt(largestHeap.heapMiB)} MiB, estimated ${fmt(shardMiB)} MiB in a shard Lambda ` +
     `(limit ${fmt(LAMBDA_LIMITS.memoryMiB)} MiB, goal ${GOALS.shardMiB} MiB): ${largest.ms / 1000 < GOALS.shardSeconds && shardMiB < GOALS.shardMiB ? 'met' : 'NOT met'}`,
 );
+
+// --- the finish step's report, assembled from the shards' fragments (fleet-report.ts) ---
+interface FinishReportFigures {
+  cpuMs: number;
+  /** Of it, reading and merging the summaries and rendering the page (the rest is findings.csv, mostly the local S3). */
+  renderCpuMs: number;
+  wallMs: number;
+  heapMiB: number;
+  summaries: number;
+  summaryBytes: number;
+  csvRows: number;
+  csvBytes: number;
+  csvParts: number;
+  csvCopiedParts: number;
+  csvSentBytes: number;
+  requests: number;
+  pageBytes: number;
+}
+let finishReport: FinishReportFigures | undefined;
+if (FIGURES_IN === undefined) {
+  const store = new MemoryStore();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  const sampler = setInterval(() => {
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }, 50);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rendered = await renderFleetReport(
+    { store, s3: localS3.client, bucket: BUCKET },
+    {
+      runId: RUN_ID,
+      shards: figures.map((f) => f.shard),
+      perimeterFindings: lifecycleOf(fleetLevel.hits),
+      perimeters: perimeters.size,
+      profile: DEFAULT_PROFILE,
+      auditedAt,
+      now: new Date(),
+    },
+  );
+  const renderCpu = process.cpuUsage(cpu0);
+  const csv = await assembleFindingsCsv(
+    { store, s3: localS3.client, bucket: BUCKET },
+    {
+      runId: RUN_ID,
+      shards: figures.map((f) => f.shard),
+      perimeterRows: rendered.perimeterRows,
+      key: 'reports/bench/findings.csv',
+      latestKey: 'reports/latest/findings.csv',
+    },
+  );
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  finishReport = {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    renderCpuMs: (renderCpu.user + renderCpu.system) / 1000,
+    wallMs: performance.now() - t0,
+    heapMiB: mib(heapPeak - heapBefore),
+    ...rendered.figures,
+    ...csv,
+    requests: csv.requests + rendered.figures.summaries,
+    pageBytes: rendered.rendered.files.reduce((n, f) => n + Buffer.byteLength(artifactText(f)), 0),
+  };
+}
+await localS3.close();
+rmSync(s3Dir, { recursive: true, force: true });
+const fragments = figures.filter((f) => f.report !== undefined);
+const fragmentMs = Math.max(0, ...fragments.map((f) => f.report!.ms));
+const fragmentBytes = fragments.reduce((n, f) => n + f.report!.bytes, 0);
+if (finishReport !== undefined) {
+  const r = finishReport;
+  out(
+    `report fragments (AuditCluster, after its lifecycle): ${fmt(fragments.length)} shards wrote ${fmt(fragments.length * 2)} objects, ` +
+      `${fmt(mib(fragmentBytes), 1)} MiB (${fmt(mib(fragmentBytes / Math.max(1, fragments.length)), 2)} MiB a shard), ` +
+      `at most ${fmt(fragmentMs)} ms of CPU a shard to build and write; ` +
+      `finish step's report assembly: ${fmt(r.summaries)} summaries (${fmt(mib(r.summaryBytes), 1)} MiB) merged, page and report.json ` +
+      `${fmt(mib(r.pageBytes), 1)} MiB, findings.csv ${fmt(r.csvRows)} rows ${fmt(mib(r.csvBytes), 1)} MiB in ${fmt(r.csvParts)} parts ` +
+      `(${fmt(r.csvCopiedParts)} copied inside S3, ${fmt(mib(r.csvSentBytes), 1)} MiB read and sent) and its latest copy; ` +
+      `${fmt(r.requests)} S3 requests, ${fmt(r.cpuMs / 1000, 2)} s CPU (the local S3 in this process included; ` +
+      `reading and merging the summaries and rendering ${fmt(r.renderCpuMs / 1000, 2)} s of it), ` +
+      `${fmt(r.wallMs / 1000, 2)} s here, heap +${fmt(r.heapMiB)} MiB`,
+  );
+}
 
 // --- finding writes against a local DynamoDB ---
 let writeRequestsPerFinding = 25 ** -1;
@@ -334,10 +461,49 @@ out(
     `(PrepareCluster ${fmt(prepareAwsSeconds, 1)} s of it) + 5 s start ≈ ${fmt(mapSeconds / 60, 1)} min; ` +
     (finishSeconds !== undefined
       ? `finish step's merge ≈ ${fmt(finishSeconds / 60, 1)} min (bench/run-steps' unchanged merge, ${fmt(runSteps!.finish!.unchanged.ms / 1000, 2)} s for ` +
-        `${fmt(runSteps!.finish!.findings)} findings, scaled to ${fmt(totalHits)}; the report's rendering not included) ` +
-        `≈ ${fmt(runSeconds / 60, 1)} min (goal < 15 min): ${runSeconds < GOALS.runSeconds ? 'met without the report' : 'NOT met'}`
+        `${fmt(runSteps!.finish!.findings)} findings, scaled to ${fmt(totalHits)}; the report's assembly below) ` +
+        `≈ ${fmt(runSeconds / 60, 1)} min without the report`
       : 'finish step not measured (bench/run-steps failed): goal not judged'),
 );
+
+// --- the daily run at 1,000,000 VMs with the report, extrapolated from this run's figures ---
+/**
+ * S3 from one Lambda, conservative: ~30 ms a request, 100 MB/s through the function each way (the bytes of the parts
+ * findings.csv sends), 100 MB/s per part copied inside S3 with 8 parts in flight (s3-concat.ts's PARTS_IN_FLIGHT).
+ */
+const S3_AWS = { requestSeconds: 0.03, throughBytesPerSecond: 100e6, copyBytesPerSecond: 8 * 100e6 };
+if (finishReport !== undefined) {
+  const r = finishReport;
+  const fullShards = generatedClusterCount({ ...OPTIONS, hosts: 50_000 });
+  const toFull = fullShards / figures.length;
+  const fullHits = totalHits * toFull;
+  // The finish step's report: the summaries read 32 at a time and merged (their CPU measured here, linear in shards),
+  // findings.csv's parts (the small shards' rows read and sent, the rest copied inside S3) and the latest copy, at the
+  // S3 rates above (the local S3's CPU here is not the function's).
+  const reportSeconds =
+    Math.ceil((r.summaries * toFull) / 32) * S3_AWS.requestSeconds +
+    (r.summaryBytes * toFull) / S3_AWS.throughBytesPerSecond +
+    (r.renderCpuMs / 1000) * toFull +
+    (2 * r.csvSentBytes * toFull) / S3_AWS.throughBytesPerSecond +
+    ((r.csvBytes - r.csvSentBytes) * toFull) / S3_AWS.copyBytesPerSecond +
+    (r.csvBytes * toFull) / S3_AWS.copyBytesPerSecond +
+    Math.ceil((r.csvParts * toFull) / 8) * S3_AWS.requestSeconds;
+  // Each shard also builds and writes its fragment (CPU measured above, two PutObject).
+  const fullShardSeconds = shardSeconds + fragmentMs / 1000 + S3_AWS.requestSeconds;
+  const fullWaves = Math.ceil(fullShards / SHARD_MAP_CONCURRENCY);
+  const fullMap = fullWaves * fullShardSeconds + 5;
+  const fullFinish =
+    runSteps?.finish !== undefined ? (runSteps.finish.unchanged.ms / 1000) * (fullHits / runSteps.finish.findings) : 0;
+  const fullRun = fullMap + fullFinish + reportSeconds;
+  out(
+    `daily run at 1,000,000 VMs on AWS, with the report (${SCALE === 1 ? 'this run' : `this run's figures × ${fmt(toFull, 1)}`}): ` +
+      `${fmt(fullShards)} shards = ${fullWaves} waves of at most ${fmt(fullShardSeconds, 1)} s (the fragment ${fmt(fragmentMs / 1000, 2)} s of it) ` +
+      `≈ ${fmt(fullMap / 60, 1)} min; finish step's merge ≈ ${fmt(fullFinish / 60, 1)} min; its report ≈ ${fmt(reportSeconds, 0)} s ` +
+      `(${fmt(r.summaries * toFull)} summaries, ${fmt(mib(r.csvBytes * toFull))} MiB of findings.csv, ${fmt(mib(r.csvSentBytes * toFull))} MiB of it through the function) ` +
+      `≈ ${fmt(fullRun / 60, 1)} min (goal < 15 min): ${fullRun < GOALS.runSeconds ? 'met' : 'NOT met'}; ` +
+      `the report's S3 requests a day ≈ ${fmt(fullShards * 2 + r.requests * toFull)} (shards' PutObject + the assembly's)`,
+  );
+}
 const days = 30;
 const eventsPerDay = 1_000_000;
 const batchesPerDay = eventsPerDay / 100;
@@ -364,8 +530,11 @@ const lambda =
   lambdaGbSeconds * PRICES.lambdaPerGbSecond +
   (((batchesPerDay * 2 + eventsPerDay / 10) * days + figures.length * days) / 1e6) * PRICES.lambdaPerMillionRequests;
 const sfn = ((figures.length * 4 + 20) * days * PRICES.stepFunctionsPerThousandTransitions) / 1000;
+// Run files: three written and read per shard, plus the report's fragments (two PutObject a shard) and the finish
+// step's assembly (a GET per summary, the multipart requests of findings.csv and its latest copy).
+const reportRequests = finishReport !== undefined ? finishReport.requests : 0;
 const s3 =
-  ((figures.length * 3 * days) / 1000) * PRICES.s3PutPerThousand +
+  (((figures.length * 3 + figures.length * 2 + reportRequests) * days) / 1000) * PRICES.s3PutPerThousand +
   ((figures.length * 3 * days) / 1000) * PRICES.s3GetPerThousand;
 const totalCost = dynamoRead + dynamoWrite + dynamoStorage + lambda + sfn + s3;
 out(

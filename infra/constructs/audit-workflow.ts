@@ -151,7 +151,14 @@ export class AuditWorkflow extends Construct {
         conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`] } },
       }),
     );
-    this.allowObjects(this.reportFunction, props.reports, ['s3:PutObject'], REPORTS_PREFIX);
+    // A fleet-scale findings.csv is a multipart upload of the shards' rows (UploadPartCopy reads them under runs/), and
+    // its `latest` copy is copied from the run's file in ranged parts: reading reports/ too, and aborting a failed one.
+    this.allowObjects(
+      this.reportFunction,
+      props.reports,
+      ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+      REPORTS_PREFIX,
+    );
 
     // The state keeps its name (FullAudit): alarms, dashboards and runbooks know it. It starts the audit.
     const audit = new tasks.LambdaInvoke(this, 'FullAudit', {

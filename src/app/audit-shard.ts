@@ -14,6 +14,8 @@ import { auditPartFile, readAuditSlice } from './audit-shard-files';
 import { lifecycleStageFile, lifecycleStageKey, type PartLifecycle } from './lifecycle-stage-files';
 import { canStageLifecycle, stageShardLifecycle } from './shard-lifecycle';
 import { storedForm } from './simulate';
+import { findingsAfterStage, recordingReads } from './shard-report-findings';
+import { writeReportFragment, type FragmentFigures } from './report-fragments';
 
 /** The Distributed Map item after its simulation: the run and the shard to audit. */
 export const AuditShardInput = z.object({ runId: RunId, clusterId: z.string().min(1).max(512) });
@@ -40,6 +42,8 @@ export interface AuditShardOutput {
   hits: number;
   /** Findings the shard staged to write (items and page sets), when it ran its lifecycle. */
   staged?: { changed: number; pageSets: number; reads: number };
+  /** The report fragment the shard wrote with its stage (report-fragments.ts): objects, bytes, findings.csv rows. */
+  report?: FragmentFigures;
 }
 
 /**
@@ -62,7 +66,11 @@ export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): 
     : undefined;
   const evaluation = evaluateShard(deps.rules, slice, simulation, auditedAt);
   const partKey = runKeys.auditPart(input.runId, input.clusterId);
-  const staged = await stageLifecycle(input, slice, evaluation, auditedAt, deps);
+  // The host tiles' simulation scores, as the report's simulation view reads them from the stored form.
+  const scores = new Map<string, number>();
+  for (const [id, h] of Object.entries(simulation?.hosts ?? {}))
+    if (typeof h.score === 'number') scores.set(id, h.score);
+  const staged = await stageLifecycle(input, slice, evaluation, auditedAt, scores, deps);
   await putJson(deps.s3, deps.bucket, partKey, auditPartFile(evaluation, slice, staged?.part));
   return {
     clusterId: input.clusterId,
@@ -70,18 +78,24 @@ export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): 
     hosts: evaluation.hosts,
     vms: evaluation.vms,
     hits: evaluation.hits.length,
-    ...(staged !== undefined && { staged: staged.figures }),
+    ...(staged !== undefined && { staged: staged.figures, report: staged.report }),
   };
 }
 
-/** Runs the shard's lifecycle and writes its stage file; undefined when the finish step is to run it. */
+/**
+ * Runs the shard's lifecycle and writes its stage file and its report fragment (the findings as the commit will leave
+ * them); undefined when the finish step is to run the lifecycle (and the report reads the table).
+ */
 async function stageLifecycle(
   input: AuditShardInput,
   slice: FleetSlice,
   evaluation: ShardEvaluation,
   auditedAt: string,
+  simulationScores: ReadonlyMap<string, number>,
   deps: AuditShardDeps,
-): Promise<{ part: PartLifecycle; figures: NonNullable<AuditShardOutput['staged']> } | undefined> {
+): Promise<
+  { part: PartLifecycle; figures: NonNullable<AuditShardOutput['staged']>; report: FragmentFigures } | undefined
+> {
   const store = deps.store;
   if (!canStageLifecycle(store)) return undefined;
   const profile = deps.profile ?? DEFAULT_PROFILE;
@@ -91,9 +105,11 @@ async function stageLifecycle(
   ]);
   // An older table's per-rule pages are read (and regrouped) only by a read of every finding: the finish step's.
   if (legacy.includes(profile)) return undefined;
-  const staged = await stageShardLifecycle(store, {
+  const hostIds = [...slice.hostIds].sort();
+  const { store: reading, read } = recordingReads(store);
+  const staged = await stageShardLifecycle(reading, {
     shard: slice.shard,
-    hostIds: [...slice.hostIds].sort(),
+    hostIds,
     vmIds: [...slice.vmIds].sort(),
     hits: evaluation.hits,
     rules: deps.rules.rules,
@@ -105,9 +121,23 @@ async function stageLifecycle(
   });
   if (staged === undefined) return undefined;
   const key = lifecycleStageKey(input.runId, input.clusterId);
-  await putJson(deps.s3, deps.bucket, key, lifecycleStageFile(staged));
+  const findings = findingsAfterStage(read, staged, slice, profile, auditedAt);
+  const [, report] = await Promise.all([
+    putJson(deps.s3, deps.bucket, key, lifecycleStageFile(staged)),
+    writeReportFragment(deps.s3, deps.bucket, {
+      runId: input.runId,
+      shard: slice.shard,
+      findings,
+      fleet: slice.fleet,
+      hostIds,
+      vmCount: slice.vmIds.size,
+      simulationScores,
+      auditedAt,
+    }),
+  ]);
   const { current, foreign, newer, reads } = staged;
   return {
+    report,
     part: { key, current, foreign, newer, reads },
     figures: {
       changed: staged.created.length + staged.updated.length,

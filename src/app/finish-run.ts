@@ -7,8 +7,10 @@ import {
   publishReport,
   renderReport,
   reportTimestamp,
+  type RenderedReport,
   type ReportFormat,
 } from './report';
+import { assembleFindingsCsv, renderFleetReport, type FleetReportFigures } from './fleet-report';
 import { keyPrefix } from '../store/artifacts/artifact-store';
 import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
@@ -31,7 +33,21 @@ export interface ReportStepDeps extends Ports<'store' | 'artifacts' | 'clock'> {
    * local run gives a path on this machine, since its bucket exists nowhere else.
    */
   reportUrl?: (reportKey: string) => string;
+  /**
+   * Above this many current findings a run whose shards staged their lifecycle gets the fleet-scale report, assembled
+   * from the shards' fragments (fleet-report.ts); at or below it the report reads the table as `hyperaudit report`
+   * does. Default: FLEET_REPORT_ABOVE_FINDINGS.
+   */
+  fleetReportAbove?: number;
+  /** The smallest findings.csv part but the last (S3's 5 MiB; tests lower it with the local S3's). */
+  csvMinPartBytes?: number;
 }
+
+/**
+ * Where the report switches to the fleet-scale one: the audit formats are left out above the same count (one S3 body
+ * each), and the page's full list of findings is already too large to be useful (docs/report.md, "A million-VM fleet").
+ */
+export const FLEET_REPORT_ABOVE_FINDINGS = AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY;
 
 export interface ReportStepOutput {
   runId: string;
@@ -45,6 +61,8 @@ export interface ReportStepOutput {
   /** Open findings at or above the fail threshold. */
   failing: number;
   failThreshold: Severity;
+  /** The fleet-scale report's assembly, when the run had one (fleet-report.ts). */
+  fleetReport?: FleetReportFigures;
 }
 
 /** The newest run's report files are also kept here, so a bookmark always opens the latest. */
@@ -80,22 +98,55 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   );
 
   const reportPrefix = `reports/${reportTimestamp(now)}-${input.runId}/`;
+  const sharded = audit.shards;
+  const fleetScale = sharded !== undefined && sharded.current > (deps.fleetReportAbove ?? FLEET_REPORT_ABOVE_FINDINGS);
+  let fleetReport: FleetReportFigures | undefined;
+  let rendered: RenderedReport;
+  const csvKeys: string[] = [];
+  if (fleetScale) {
+    // Assembled from the shards' fragments: no finding or entity is read from the table (fleet-report.ts).
+    const fleet = await renderFleetReport(deps, {
+      runId: input.runId,
+      shards: sharded.ids,
+      perimeterFindings: sharded.perimeterFindings,
+      perimeters: sharded.perimeters,
+      profile: audit.profile,
+      auditedAt: input.audit.auditedAt,
+      now,
+    });
+    const key = `${reportPrefix}findings.csv`;
+    const latestKey = `${LATEST_REPORT_PREFIX}findings.csv`;
+    const csv = await assembleFindingsCsv(
+      deps,
+      { runId: input.runId, shards: sharded.ids, perimeterRows: fleet.perimeterRows, key, latestKey },
+      deps.csvMinPartBytes,
+    );
+    csvKeys.push(key, latestKey);
+    fleetReport = { ...fleet.figures, ...csv, requests: csv.requests + fleet.figures.summaries };
+    rendered = fleet.rendered;
+    rendered.warnings.push(
+      `SARIF, JUnit, OCSF and ASFF not written: ${sharded.current} current findings; a fleet-scale report is ` +
+        'assembled from the shards and holds the page, report.json and findings.csv (docs/report.md)',
+    );
+  }
   // SARIF, JUnit, OCSF and ASFF as `hyperaudit report` renders them: from the stored findings and the
   // compliance record this full audit just stored, so both give the same test cases.
-  const formats: ReportFormat[] = auditReportFormats({ rules: deps.rules, profile: audit.profile });
   // S3 receives each file as one PutObject body: above the limit the audit formats are left out with a warning.
-  const rendered = await renderReport(deps.store, {
-    now,
-    formats,
-    auditFormatsMaxFindings: AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY,
-  });
+  else
+    rendered = await renderReport(deps.store, {
+      now,
+      formats: auditReportFormats({ rules: deps.rules, profile: audit.profile }) satisfies ReportFormat[],
+      auditFormatsMaxFindings: AUDIT_FORMATS_MAX_FINDINGS_IN_ONE_BODY,
+    });
   const artifacts = deps.artifacts;
   // A local run links the local file (cli: never an s3:// or console link for a bucket that does not exist).
-  const { files: keys, url } = await publishReport(deps.store, artifacts, rendered, {
+  const published = await publishReport(deps.store, artifacts, rendered, {
     run: keyPrefix(reportPrefix),
     latest: keyPrefix(LATEST_REPORT_PREFIX),
     ...(deps.reportUrl !== undefined && { url: deps.reportUrl }),
   });
+  const keys = [...published.files, ...csvKeys];
+  const url = published.url;
   return {
     runId: input.runId,
     reportPrefix,
@@ -105,5 +156,6 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
     findings: audit.summary.findings,
     failing,
     failThreshold: deps.failThreshold,
+    ...(fleetReport !== undefined && { fleetReport }),
   };
 }

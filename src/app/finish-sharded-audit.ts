@@ -3,7 +3,7 @@ import { CompiledRules } from '../engine/compile';
 import { evaluateFleetLevel, mergeEvaluations, UNCLUSTERED_SHARD } from '../engine/sharded-audit';
 import { materialiseFleet, type Fleet, type SnapshotEvidence } from '../model/fleet';
 import type { LoadedRule, Profile } from '../engine/types';
-import type { ResourceType } from '../model/finding';
+import type { Finding, ResourceType } from '../model/finding';
 import { readClusterList, runKeys } from '../model/run-files';
 import { getJson } from '../store/s3-json';
 import { hasIndexedReads, type FleetStore } from '../store/types';
@@ -85,8 +85,15 @@ function digestOfParts(parts: readonly AuditPart[], perimeters: Fleet['perimeter
   };
 }
 
-/** The finish step's result: the run's summary, compliance and stamp; the commit's figures when the shards staged. */
-export type FinishedAudit = StagedAuditResult & { staged?: CommitFigures };
+/**
+ * The finish step's result: the run's summary, compliance and stamp; when the shards staged, the commit's figures and
+ * what the report assembles beside the shards' fragments (report-fragments.ts): the shards in the cluster list's
+ * order, the perimeters' findings after their lifecycle, and the fleet's perimeter count.
+ */
+export type FinishedAudit = StagedAuditResult & {
+  staged?: CommitFigures;
+  shards?: { ids: string[]; perimeterFindings: Finding[]; perimeters: number; current: number };
+};
 
 /**
  * The finish step's half of the sharded full audit: merges the shards' evaluations with the fleet-level
@@ -142,7 +149,16 @@ export async function finishShardedAudit(
       now: auditedAt,
       clusters,
     });
-    return { ...result, staged };
+    return {
+      ...result,
+      staged,
+      shards: {
+        ids: parts.map((p) => p.shard),
+        perimeterFindings,
+        perimeters: perimeters.size,
+        current: parts.reduce((n, p) => n + p.lifecycle!.current.length, perimeterFindings.length),
+      },
+    };
   }
 
   const baseline = await readAuditBaseline(store);

@@ -16,16 +16,16 @@ import { profileOf } from '../engine/fingerprint';
 import { buildReportData, compareFindings, toReportFinding, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
-import { readState, STATE, writeState } from '../store/state-keys';
+import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import { readTrend, recordTrendEntry } from './run-trend';
 import { findingsCsvPieces } from '../report/html/report-csv';
-import { reportExcursions } from '../report/html/excursions-section';
+import { reportExcursions, type ReportExcursion } from '../report/html/excursions-section';
 import { renderReportHtml } from '../report/html/render-html';
 import { toSimulationView, type SimulationView } from '../report/html/simulation-view';
 import { toPlanView } from '../report/html/plan-view';
 import type { ComplianceRecord } from '../engine/compliance';
 import { complianceHistory, loadCompliance } from './compliance-store';
-import { toComplianceView, toUnverifiedView } from '../report/html/compliance-view';
+import { toComplianceView, toUnverifiedView, type UnverifiedView } from '../report/html/compliance-view';
 
 /**
  * The audit formats (SARIF, JUnit, OCSF, ASFF) are written in pieces, about 2 KB per finding, so a folder takes
@@ -91,6 +91,55 @@ export function summariseRun(
   return summary;
 }
 
+/** What every report reads from the store beside the findings and the fleet: small state items. */
+export interface StoredReportViews {
+  simulation: SimulationView | undefined;
+  lastAudit: StateValue<typeof STATE.auditLatest> | undefined;
+  plan: ReturnType<typeof toPlanView>;
+  compliance: ComplianceRecord | undefined;
+  complianceTrend: Awaited<ReturnType<typeof complianceHistory>>;
+}
+
+export async function readStoredViews(store: FleetStore): Promise<StoredReportViews> {
+  const [rawSimulation, lastAudit, rawPlan, compliance, complianceTrend] = await Promise.all([
+    readState(store, STATE.simulationLatest),
+    readState(store, STATE.auditLatest),
+    readState(store, STATE.planLatest),
+    loadCompliance(store),
+    complianceHistory(store),
+  ]);
+  return {
+    simulation: toSimulationView(rawSimulation),
+    lastAudit,
+    plan: toPlanView(rawPlan),
+    compliance,
+    complianceTrend,
+  };
+}
+
+/** Records this run's summary for future trends and returns the trend, this run included. */
+export async function recordRunTrend(store: FleetStore, summary: RunSummary): Promise<RunSummary[]> {
+  await recordTrendEntry(store, STATE.runSummaries, summary.at, summary);
+  return readTrend(store, STATE.runSummaries);
+}
+
+/**
+ * The stored plan, audit stamp and compliance view on the page's data, with the excursions and the unverified view
+ * between them: report.json keeps its keys' order.
+ */
+export function withStoredViews(
+  data: ReportData,
+  views: StoredReportViews,
+  own: { excursions: ReportExcursion[]; unverified: UnverifiedView },
+): ReportData {
+  if (views.plan) data.plan = views.plan;
+  data.excursions = own.excursions;
+  if (views.lastAudit !== undefined) data.audit = auditStampOf(views.lastAudit);
+  data.unverified = own.unverified;
+  if (views.compliance !== undefined) data.compliance = toComplianceView(views.compliance, views.complianceTrend);
+  return data;
+}
+
 /** Reads what the report needs from the store and records this run for future trends. */
 export async function collectReportData(
   store: FleetStore,
@@ -103,33 +152,23 @@ export async function collectReportData(
   summary: RunSummary;
   compliance: ComplianceRecord | undefined;
 }> {
-  const [stored, fleet, rawSimulation, lastAudit, rawPlan, compliance, complianceTrend] = await Promise.all([
+  const [stored, fleet, views] = await Promise.all([
     store.listFindings(),
     loadedFleet ?? store.loadFleet(),
-    readState(store, STATE.simulationLatest),
-    readState(store, STATE.auditLatest),
-    readState(store, STATE.planLatest),
-    loadCompliance(store),
-    complianceHistory(store),
+    readStoredViews(store),
   ]);
+  const { lastAudit, simulation } = views;
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
   // Only the latest audit's profile is shown: the other profile's findings follow their own lifecycle (item 7).
   const findings = stored
     .filter((f) => lastAudit === undefined || profileOf(f) === lastAudit.profile)
     .map((f) => ({ ...f, lastSeen: lastSeenOf(f, lastAudit?.lastFullAuditAt) }));
-  const simulation = toSimulationView(rawSimulation);
   const at = now.toISOString();
   const summary = summariseRun(at, findings, fleet, simulation);
-  await recordTrendEntry(store, STATE.runSummaries, at, summary);
-  const trend: RunSummary[] = await readTrend(store, STATE.runSummaries);
+  const trend = await recordRunTrend(store, summary);
   const data = buildReportData({ generatedAt: at, findings, fleet, trend, ...(simulation && { simulation }) });
-  const plan = toPlanView(rawPlan);
-  if (plan) data.plan = plan;
-  data.excursions = reportExcursions(fleet, at);
-  if (lastAudit !== undefined) data.audit = auditStampOf(lastAudit);
-  data.unverified = toUnverifiedView(findings);
-  if (compliance !== undefined) data.compliance = toComplianceView(compliance, complianceTrend);
-  return { data, findings, fleet, summary, compliance };
+  withStoredViews(data, views, { excursions: reportExcursions(fleet, at), unverified: toUnverifiedView(findings) });
+  return { data, findings, fleet, summary, compliance: views.compliance };
 }
 
 /**

@@ -6,12 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LOOPBACK } from './listen-address';
+import { handleMultipart } from './local-s3-multipart';
 
 /**
- * The three S3 operations the workflow steps use (PutObject, GetObject, ListObjectsV2), path-style, over
- * files in a directory, on 127.0.0.1. No S3 emulator ships with the project's dependencies (s3rver, MinIO),
- * and the steps need only these, so this stands in for the reports bucket when the workflow runs locally.
- * Not a general S3: no auth, versions, multipart or ranges.
+ * The S3 operations the workflow steps use (PutObject, GetObject, ListObjectsV2, and the multipart upload the finish
+ * step assembles a fleet-scale findings.csv with: local-s3-multipart.ts), path-style, over files in a directory, on
+ * 127.0.0.1. No S3 emulator ships with the project's dependencies (s3rver, MinIO), and the steps need only these, so
+ * this stands in for the reports bucket when the workflow runs locally. Not a general S3: no auth, versions or
+ * ranged reads.
  */
 export interface LocalS3 {
   endpoint: string;
@@ -53,7 +55,13 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function writeObject(root: string, bucket: string, key: string, body: Buffer, type: string): Promise<void> {
+  await writeFile(fileOf(root, bucket, key), body);
+  const meta: ObjectMeta = { key, type };
+  await writeFile(`${fileOf(root, bucket, key)}${META}`, JSON.stringify(meta));
+}
+
+async function handle(root: string, req: IncomingMessage, res: ServerResponse, minPartBytes: number): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const [, bucketRaw = '', ...rest] = url.pathname.split('/');
   const bucket = decodeURIComponent(bucketRaw);
@@ -61,12 +69,25 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   if (bucket === '') return s3Error(res, 400, 'InvalidRequest', 'path-style requests only');
   if (Buffer.byteLength(key) > 1024) return s3Error(res, 400, 'KeyTooLongError', 'Your key is too long');
   mkdirSync(bucketDir(root, bucket), { recursive: true });
+  if (
+    key !== '' &&
+    (await handleMultipart(req, res, {
+      bucketDir: bucketDir(root, bucket),
+      bucket,
+      key,
+      url,
+      minPartBytes,
+      readObject: (b, k) => readFile(fileOf(root, b, k)).catch(() => undefined),
+      writeObject: (k, body, type) => writeObject(root, bucket, k, body, type),
+      error: (status, code, message) => s3Error(res, status, code, message),
+      readBody: () => readAll(req),
+    }))
+  )
+    return;
 
   if (req.method === 'PUT' && key !== '') {
     const body = await readAll(req);
-    await writeFile(fileOf(root, bucket, key), body);
-    const meta: ObjectMeta = { key, type: req.headers['content-type'] ?? 'application/octet-stream' };
-    await writeFile(`${fileOf(root, bucket, key)}${META}`, JSON.stringify(meta));
+    await writeObject(root, bucket, key, body, req.headers['content-type'] ?? 'application/octet-stream');
     res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"`, 'content-length': 0 });
     res.end();
     return;
@@ -114,11 +135,15 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   s3Error(res, 501, 'NotImplemented', `${req.method} ${url.pathname}${url.search} is not supported by the local S3`);
 }
 
-/** Starts the local S3 on a free port, objects under `dir`. */
-export async function startLocalS3(dir: string): Promise<LocalS3> {
+/**
+ * Starts the local S3 on a free port, objects under `dir`. `minPartBytes`: the smallest multipart part but the last
+ * (S3's 5 MiB; a test lowers it to assemble a small fleet's file in several parts).
+ */
+export async function startLocalS3(dir: string, options: { minPartBytes?: number } = {}): Promise<LocalS3> {
   mkdirSync(dir, { recursive: true });
+  const minPartBytes = options.minPartBytes ?? 5 * 1024 * 1024;
   const server: Server = createServer((req, res) => {
-    handle(dir, req, res).catch((err: unknown) =>
+    handle(dir, req, res, minPartBytes).catch((err: unknown) =>
       s3Error(res, 500, 'InternalError', err instanceof Error ? err.message : String(err)),
     );
   });

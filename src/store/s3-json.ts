@@ -14,10 +14,19 @@ export async function putJson(s3: S3Client, bucket: string, key: string, value: 
   await putText(s3, bucket, key, JSON.stringify(value), 'application/json');
 }
 
-export async function getJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
+export async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const text = await out.Body?.transformToString('utf8');
   if (text === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
+  return text;
+}
+
+export async function getJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
+  return parseJson(await getText(s3, bucket, key), bucket, key);
+}
+
+/** JSON read from an object, refused with its place when it is not JSON. */
+export function parseJson(text: string, bucket: string, key: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

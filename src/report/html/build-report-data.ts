@@ -22,6 +22,11 @@ const EVIDENCE_CHARS = 4000;
 
 export const zeroCounts = emptySeverityCounts;
 
+/** How a host's risk is computed, as report.json states it. */
+export function riskScale(): ReportData['riskScale'] {
+  return { weights: { ...RISK_WEIGHT }, buckets: [...RISK_BUCKETS] };
+}
+
 function bucketOf(risk: number): number {
   return RISK_BUCKETS.filter((b) => risk >= b).length;
 }
@@ -78,12 +83,12 @@ export function compareFindings(
   );
 }
 
-function heatmap(
+/** One tile per host of the fleet, with its open findings' risk and its simulation score. */
+export function heatmapOf(
   findings: readonly ReportFinding[],
   fleet: Fleet,
-  simulation: SimulationView | undefined,
+  simScore: ReadonlyMap<string, number> = new Map(),
 ): HeatmapHost[] {
-  const simScore = new Map(simulation?.hosts.map((h) => [h.id, h.score]) ?? []);
   const rows = new Map<string, HeatmapHost>();
   for (const host of fleet.hosts.values()) {
     const row: HeatmapHost = {
@@ -109,7 +114,7 @@ function heatmap(
   return [...rows.values()].sort((a, b) => compareText(a.cluster, b.cluster) || b.risk - a.risk || byId(a, b));
 }
 
-function perimeterViolations(findings: readonly Finding[], fleet: Fleet): PerimeterViolation[] {
+export function perimeterViolationsOf(findings: readonly Finding[], fleet: Fleet): PerimeterViolation[] {
   const out: PerimeterViolation[] = [];
   for (const f of findings) {
     if (f.category !== 'perimeter' || f.status !== 'open') continue;
@@ -133,9 +138,15 @@ function perimeterViolations(findings: readonly Finding[], fleet: Fleet): Perime
   return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.vmId, b.vmId));
 }
 
+export function simulationScores(simulation: SimulationView | undefined): Map<string, number> {
+  return new Map(simulation?.hosts.map((h) => [h.id, h.score]) ?? []);
+}
+
 /** The simulation stores ids only; people recognise hosts by name. */
-function withFleetNames(simulation: SimulationView, fleet: Fleet): SimulationView {
-  const hostName = (id: string) => fleet.hosts.get(id)?.name;
+export function withFleetNames(
+  simulation: SimulationView,
+  hostName: (id: string) => string | undefined,
+): SimulationView {
   const named: SimulationView = {
     ...simulation,
     hosts: simulation.hosts.map((e) => {
@@ -186,11 +197,11 @@ export function buildReportData(inputs: ReportInputs): ReportData {
     findings,
     ...(unlisted > 0 && { unlistedUnverified: unlisted }),
     fixFirst: fixFirstGroups(findings),
-    heatmap: heatmap(findings, inputs.fleet, inputs.simulation),
-    riskScale: { weights: { ...RISK_WEIGHT }, buckets: [...RISK_BUCKETS] },
-    perimeterViolations: perimeterViolations(inputs.findings, inputs.fleet),
+    heatmap: heatmapOf(findings, inputs.fleet, simulationScores(inputs.simulation)),
+    riskScale: riskScale(),
+    perimeterViolations: perimeterViolationsOf(inputs.findings, inputs.fleet),
     trend: [...inputs.trend].sort((a, b) => compareText(a.at, b.at)),
   };
-  if (inputs.simulation) data.simulation = withFleetNames(inputs.simulation, inputs.fleet);
+  if (inputs.simulation) data.simulation = withFleetNames(inputs.simulation, (id) => inputs.fleet.hosts.get(id)?.name);
   return data;
 }

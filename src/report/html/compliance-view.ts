@@ -91,7 +91,8 @@ function esc(s: string): string {
 
 const pct = (p: number | null) => (p === null ? '—' : `${p.toFixed(1)}%`);
 
-function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+/** A static table of escaped cells (names are hostile input), sortable and filterable by the page script. */
+export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('\n');
   return `<table class="compliance"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;

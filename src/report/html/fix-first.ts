@@ -15,7 +15,7 @@ const SETTLED: ReadonlySet<FindingStatus | string> = new Set(['resolved', 'waive
  */
 const CATEGORY_ORDER: readonly FindingCategory[] = ['perimeter', 'hardening', 'simulation', 'consolidation'];
 
-function categoryRank(c: string): number {
+export function categoryRank(c: string): number {
   const i = CATEGORY_ORDER.indexOf(c as FindingCategory);
   return i === -1 ? CATEGORY_ORDER.length : i;
 }

@@ -1,4 +1,5 @@
 import { complianceBody, unverifiedBody } from './compliance-view';
+import { clustersBody } from './clusters-section';
 import { excursionsBody } from './excursions-section';
 import { planBody } from './plan-view';
 import type { ReportData } from './report-data';
@@ -103,8 +104,13 @@ const compliance: SectionRenderer = (data) => ({
   body: complianceBody(data.compliance),
 });
 
+/** Server-rendered, only on a fleet-scale report: clusters-section escapes every value it writes. */
+const clusters: SectionRenderer = (data) =>
+  data.fleetScale ? { id: 'clusters', title: 'Clusters', body: clustersBody(data.fleetScale) } : undefined;
+
 export const REPORT_SECTIONS: readonly SectionRenderer[] = [
   summary,
+  clusters,
   unverified,
   compliance,
   fixFirst,

@@ -40,7 +40,21 @@ export function* findingsCsvPieces<T>(
   toReportFinding: (f: T) => ReportFinding,
   rowsPerPiece = 2000,
 ): Generator<string> {
-  yield stringify([[...COLUMNS]], { escape_formulas: true, bom: false });
+  yield findingsCsvHeader();
+  yield* findingsCsvRowPieces(findings, toReportFinding, rowsPerPiece);
+}
+
+/** The CSV's header line: a fleet-scale findings.csv starts with it, then the shards' rows (report-fragments.ts). */
+export function findingsCsvHeader(): string {
+  return stringify([[...COLUMNS]], { escape_formulas: true, bom: false });
+}
+
+/** The CSV's rows without the header, in pieces of `rowsPerPiece` rows. */
+export function* findingsCsvRowPieces<T>(
+  findings: readonly T[],
+  toReportFinding: (f: T) => ReportFinding,
+  rowsPerPiece = 2000,
+): Generator<string> {
   for (let i = 0; i < findings.length; i += rowsPerPiece)
     yield stringify(
       findings.slice(i, i + rowsPerPiece).map((f) => csvRow(toReportFinding(f))),

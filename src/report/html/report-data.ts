@@ -73,6 +73,33 @@ export interface PerimeterViolation {
   movements: Movement[];
 }
 
+/** A cluster's line on a fleet-scale page: its size, open findings and its riskiest host. */
+export interface ClusterLine {
+  shard: string;
+  hosts: number;
+  vms: number;
+  open: Record<Severity, number>;
+  unverified: number;
+  waived: number;
+  /** Summed risk of the shard's hosts (the per-host risk above). */
+  risk: number;
+  riskiestHost?: { id: string; name: string; risk: number };
+}
+
+/**
+ * What the page of a fleet-scale report adds (docs/report.md, "A million-VM fleet"): every cluster's line, and how
+ * much of the fleet the page lists; findings.csv holds every finding.
+ */
+export interface FleetScaleView {
+  clusters: ClusterLine[];
+  /** Rows in findings.csv, and findings the page lists (those its fix-first groups and violations name). */
+  findings: number;
+  listed: number;
+  /** Resources listed per fix-first group, and host tiles shown (the riskiest hosts). */
+  perGroup: number;
+  hostTiles: number;
+}
+
 /** Everything the page renders, embedded as JSON. */
 export interface ReportData {
   generatedAt: string;
@@ -111,4 +138,6 @@ export interface ReportData {
   /** The latest full audit's compliance view (compliance-view.ts); absent before one was recorded. */
   compliance?: ComplianceView;
   unverified?: UnverifiedView;
+  /** Present only on the daily run's report of a fleet too large to list (assembled from the shards' summaries). */
+  fleetScale?: FleetScaleView;
 }
