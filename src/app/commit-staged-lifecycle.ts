@@ -2,13 +2,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { profileOf } from '../engine/fingerprint';
 import { compareTimes } from '../model/event-order';
 import { clusterFile } from '../model/run-files';
-import type { Finding } from '../model/finding';
-import { forEachLimit } from '../store/batch';
+import type { Finding, ResourceType } from '../model/finding';
+import { BATCH_GET_MAX, forEachLimit } from '../store/batch';
 import { getJson } from '../store/s3-json';
-import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
+import { unverifiedGroupOf } from '../store/unverified-pages';
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
-import { changedAt, changedSince, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
+import { readStoredFindings, type ShardFindingsStore } from './read-stored-findings';
+import { changedAt, changedSince, resourceKey, shardGroup } from './shard-lifecycle';
 
 /**
  * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
@@ -222,8 +223,9 @@ async function commitShard(store: ShardFindingsStore, stage: LifecycleStageFile,
 /**
  * The resources among those the commit overwrites whose stored findings changed after the audit time, and the
  * stored page members (of the profile, in the stage's group) of those resources. Reads the resources of the changed
- * and deleted items (not of new ones: nothing was stored for them when the shard read) and, when pages are
- * rewritten, the group's pages.
+ * and deleted items (one Query each), the keys of the new items (nothing was stored there when the shard read, but an
+ * incremental evaluation may have stored one since: 100 keys a BatchGetItem) and, when pages are rewritten, the
+ * group's pages (new page members included).
  */
 async function newerSinceAudit(
   store: ShardFindingsStore,
@@ -231,19 +233,26 @@ async function newerSinceAudit(
   readPages: boolean,
   ctx: ShardCommit,
 ): Promise<{ keys: Set<string>; paged: Finding[] }> {
-  const resources = new Map<string, [string, string]>();
+  const resources = new Map<string, [ResourceType, string]>();
   for (const f of [...stage.updated, ...stage.deletes])
     resources.set(resourceKey(f.resourceType, f.resourceId), [f.resourceType, f.resourceId]);
-  const items: Finding[] = [];
-  const [paged] = await Promise.all([
-    readPages ? store.listUnverifiedFindings([stage.group]) : Promise.resolve([]),
-    forEachLimit([...resources.values()], QUERIES_IN_FLIGHT, async ([type, id]) => {
-      for (const f of await store.listResourceFindings(type, id)) items.push(f);
+  const created = stage.created.filter((f) => !resources.has(resourceKey(f.resourceType, f.resourceId)));
+  // A store that cannot read by key is read by resource instead.
+  if (store.getFindings === undefined)
+    for (const f of created) resources.set(resourceKey(f.resourceType, f.resourceId), [f.resourceType, f.resourceId]);
+  const [read, found] = await Promise.all([
+    readStoredFindings(store, {
+      resources: [...resources.values()],
+      groups: readPages ? [stage.group] : [],
+      inFlight: QUERIES_IN_FLIGHT,
     }),
+    store.getFindings !== undefined && created.length > 0 ? store.getFindings(created) : Promise.resolve([]),
   ]);
-  ctx.figures.rereads += resources.size + (readPages ? 1 : 0);
-  const keys = changedSince(mergeItemsAndPages(items, paged), ctx.auditedAt);
-  const own = paged.filter(
+  const keyReads =
+    store.getFindings === undefined ? 0 : Math.ceil(new Set(created.map((f) => f.fingerprint)).size / BATCH_GET_MAX);
+  ctx.figures.rereads += read.reads.resources + read.reads.groups + keyReads;
+  const keys = changedSince([...read.findings, ...found], ctx.auditedAt);
+  const own = read.paged.filter(
     (f) =>
       f.status === 'unverified' &&
       unverifiedGroupOf(f) === stage.group &&

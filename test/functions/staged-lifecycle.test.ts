@@ -152,6 +152,20 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     expect(await store.listFindings()).toEqual([newer]);
   });
 
+  it('does not overwrite a finding an incremental evaluation created after the shard read', async () => {
+    const store = new MemoryStore();
+    // The shard finds vm-3 failing, with nothing stored for it: it stages the finding as new.
+    const part = await stage(store, 'created', 'A', ['vm-3'], [{ ...hit('vm-3', 'A'), unverified: undefined }]);
+    // Meanwhile the stream's evaluation stores the same finding, later and with other evidence.
+    const newer = { ...stored(rule, 'vm-3', 'open', 'A', LATER), evidence: { again: true } };
+    await store.putFindings([newer]);
+
+    const figures = await commit(store, [part]);
+    expect(figures.newerAtCommit).toBe(1);
+    expect(figures.items).toBe(0);
+    expect(await store.listFindings()).toEqual([newer]);
+  });
+
   it('commits a resolution staged for a finding nothing changed since', async () => {
     const store = new MemoryStore();
     const open = stored(rule, 'vm-2', 'open', 'A');
