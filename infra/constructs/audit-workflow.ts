@@ -182,6 +182,8 @@ export class AuditWorkflow extends Construct {
       payload: sfn.TaskInput.fromObject({
         runId: sfn.JsonPath.stringAt('$.runId'),
         clusterId: sfn.JsonPath.stringAt('$.clusterId'),
+        // The start step settled the run's profile: the shard stages findings under it, as the finish step commits.
+        profile: sfn.JsonPath.stringAt('$.profile'),
       }),
       payloadResponseOnly: true,
       taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
@@ -209,6 +211,7 @@ export class AuditWorkflow extends Construct {
         runId: sfn.JsonPath.stringAt('$.runId'),
         clusterId: sfn.JsonPath.stringAt('$.clusterId'),
         simulate: sfn.JsonPath.stringAt('$.prepared.simulate'),
+        profile: sfn.JsonPath.stringAt('$.profile'),
       },
     });
     const shardPrepared = new sfn.Choice(this, 'ShardPrepared')
@@ -226,6 +229,7 @@ export class AuditWorkflow extends Construct {
         prepare: sfn.JsonPath.stringAt('$$.Map.Item.Value.prepare'),
         window: sfn.JsonPath.objectAt('$.audit.window'),
         auditedAt: sfn.JsonPath.stringAt('$.audit.auditedAt'),
+        profile: sfn.JsonPath.stringAt('$.audit.profile'),
       },
       maxConcurrency: SHARD_MAP_CONCURRENCY,
       // Shards write their results to S3; the state payload stays small however many clusters there are.

@@ -8,6 +8,7 @@ import { getJson } from '../store/s3-json';
 import { unverifiedGroupOf } from '../store/unverified-pages';
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
+import { resolvedFinding, type Removed } from './departed-resources';
 import { readStoredFindings, type ShardFindingsStore } from './read-stored-findings';
 import { changedAt, changedSince, resourceKey, shardGroup } from './shard-lifecycle';
 
@@ -32,6 +33,8 @@ export interface CommitInput {
   parts: readonly AuditPart[];
   profile: string;
   auditedAt: string;
+  /** Hosts and VMs no longer in the fleet (departed-resources.ts): their foreign page members are resolved. */
+  removed?: Removed;
 }
 
 export interface CommitFigures {
@@ -42,6 +45,8 @@ export interface CommitFigures {
   /** Unverified findings of VMs that moved between shards: kept (new copy with the old firstSeen) or resolved. */
   moved: number;
   resolvedAfterMove: number;
+  /** Unverified page members of removed hosts and VMs, resolved and taken off their pages. */
+  resolvedRemoved: number;
   /** Resources the commit left as stored because an incremental evaluation changed them after the audit time. */
   newerAtCommit: number;
   /** Requests the commit's guard sent: Queries of resources, reads of page groups. */
@@ -53,10 +58,10 @@ const SHARDS_IN_FLIGHT = 4;
 /** Resource Queries of the guard in flight at once, per shard. */
 const QUERIES_IN_FLIGHT = 16;
 
-/** A stale copy on another shard's pages: its finding, and the shard that now judges its resource. */
+/** A stale copy on another shard's pages: its finding, and the shard that now judges its resource (none: removed). */
 interface Claim {
   finding: Finding;
-  by: string;
+  by: string | undefined;
 }
 
 export async function commitStagedLifecycle(input: CommitInput): Promise<CommitFigures> {
@@ -67,6 +72,7 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
     deletes: 0,
     moved: 0,
     resolvedAfterMove: 0,
+    resolvedRemoved: 0,
     newerAtCommit: 0,
     rereads: 0,
   };
@@ -74,7 +80,8 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
   for (const part of parts)
     if (!part.lifecycle!.key.endsWith(`/audit/lifecycle/${clusterFile(part.shard)}`))
       throw new Error(`shard ${JSON.stringify(part.shard)} names another shard's stage file: ${part.lifecycle!.key}`);
-  const claims = claimsOf(parts, auditedAt);
+  const removed = input.removed ?? { keys: new Set<string>(), evidence: new Map() };
+  const claims = claimsOf(parts, auditedAt, removed.keys);
   const matched = new Set<string>();
   await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {
     const key = part.lifecycle!.key;
@@ -92,29 +99,29 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
   // A moved VM's finding the shard it moved to no longer finds: resolved, as the whole-fleet audit resolves it.
   const resolved: Finding[] = [];
   const evidence = evidenceOfClaimants(parts, claims, matched);
+  let resolvedRemoved = 0;
   for (const [fingerprint, { finding, by }] of claims)
     if (!matched.has(fingerprint)) {
-      const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = finding;
-      const cause = evidence.get(JSON.stringify([by, resourceKey(finding.resourceType, finding.resourceId)]));
-      resolved.push({
-        ...rest,
-        status: 'resolved',
-        resolvedAt: auditedAt,
-        ...(cause !== undefined && { resolvedBy: cause }),
-      });
+      const key = resourceKey(finding.resourceType, finding.resourceId);
+      const cause = by === undefined ? removed.evidence.get(key) : evidence.get(JSON.stringify([by, key]));
+      resolved.push(resolvedFinding(finding, auditedAt, cause));
+      if (by === undefined) resolvedRemoved++;
     }
   if (resolved.length > 0) await store.putFindings(resolved);
   figures.moved = matched.size;
-  figures.resolvedAfterMove = resolved.length;
+  figures.resolvedAfterMove = resolved.length - resolvedRemoved;
+  figures.resolvedRemoved = resolvedRemoved;
   return figures;
 }
 
 /**
- * Foreign page members whose resource another shard judged (and left to this run: not changed after the audit time),
- * by fingerprint. The rest (a resource no shard judged: removed, or arrived after the split) stay as stored.
+ * Foreign page members whose resource another shard judged, or that is no longer in the fleet (`removed`), and that
+ * were not changed after the audit time, by fingerprint. The rest (a live resource no shard judged: it arrived after
+ * the split) stay as stored, for the incremental evaluation or the next run to judge.
  */
-function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, Claim> {
-  const judgedBy = new Map<string, string>();
+function claimsOf(parts: readonly AuditPart[], auditedAt: string, removed: ReadonlySet<string>): Map<string, Claim> {
+  const judgedBy = new Map<string, string | undefined>();
+  for (const key of removed) judgedBy.set(key, undefined);
   for (const p of parts) {
     const newer = new Set(p.lifecycle?.newer ?? []);
     const judge = (key: string) => {
@@ -126,8 +133,9 @@ function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, C
   const claims = new Map<string, Claim>();
   for (const p of parts)
     for (const f of p.lifecycle?.foreign ?? []) {
-      const by = judgedBy.get(resourceKey(f.resourceType, f.resourceId));
-      if (by !== undefined && by !== p.shard && compareTimes(changedAt(f), auditedAt) <= 0)
+      const key = resourceKey(f.resourceType, f.resourceId);
+      const by = judgedBy.get(key);
+      if (judgedBy.has(key) && by !== p.shard && compareTimes(changedAt(f), auditedAt) <= 0)
         claims.set(f.fingerprint, { finding: f, by });
     }
   return claims;
@@ -144,7 +152,8 @@ function evidenceOfClaimants(
 ): Map<string, NonNullable<Finding['resolvedBy']>> {
   const wanted = new Set<string>();
   for (const [fingerprint, { finding: f, by }] of claims)
-    if (!matched.has(fingerprint)) wanted.add(JSON.stringify([by, resourceKey(f.resourceType, f.resourceId)]));
+    if (!matched.has(fingerprint) && by !== undefined)
+      wanted.add(JSON.stringify([by, resourceKey(f.resourceType, f.resourceId)]));
   const out = new Map<string, NonNullable<Finding['resolvedBy']>>();
   if (wanted.size === 0) return out;
   for (const p of parts)
@@ -160,7 +169,7 @@ function heldByClaimant(parts: readonly AuditPart[], claims: ReadonlyMap<string,
   const wanted = new Map<string, string>();
   const keyOf = (shard: string, ruleId: string, type: string, id: string) => JSON.stringify([shard, ruleId, type, id]);
   for (const [fingerprint, { finding: f, by }] of claims)
-    wanted.set(keyOf(by, f.ruleId, f.resourceType, f.resourceId), fingerprint);
+    if (by !== undefined) wanted.set(keyOf(by, f.ruleId, f.resourceType, f.resourceId), fingerprint);
   const held: string[] = [];
   if (wanted.size === 0) return held;
   for (const p of parts)
