@@ -48,6 +48,27 @@ export async function writeJudged(
   await putJson(s3, bucket, JUDGED_KEY, file);
 }
 
+/**
+ * The hosts and VMs to check for removal: those the last run judged and no shard judged now, and those whose
+ * unverified findings sit on a shard's pages (`foreign`) while no shard judged them. The second kind is what the
+ * judged list cannot name (a removal before the list existed, or one whose page member an evaluation had changed):
+ * left alone, such a stale member would ride in its shard's part, and its rule's page set in the stage file, on every
+ * run. Checked, it is resolved once and leaves the pages.
+ */
+export function departedCandidates(
+  judged: ReadonlyMap<string, string>,
+  judgedBefore: ReadonlyMap<string, string>,
+  foreign: Iterable<Pick<Finding, 'resourceType' | 'resourceId'>>,
+): string[] {
+  const out = new Set<string>();
+  for (const key of judgedBefore.keys()) if (!judged.has(key)) out.add(key);
+  for (const f of foreign) {
+    const key = resourceKey(f.resourceType, f.resourceId);
+    if ((f.resourceType === 'host' || f.resourceType === 'vm') && !judged.has(key)) out.add(key);
+  }
+  return [...out].sort();
+}
+
 /** Resources that are not in the fleet, with the event that removed them (when one did). */
 export interface Removed {
   keys: Set<string>;

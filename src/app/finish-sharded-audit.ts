@@ -13,7 +13,7 @@ import { readAuditBaseline, recordAudit, type FleetDigest } from './record-audit
 import { forEachLimit } from '../store/batch';
 import { readState, STATE } from '../store/state-keys';
 import { perimeterLifecycle } from './perimeter-lifecycle';
-import { readJudged, removedOf, resolveRemovedItems, writeJudged } from './departed-resources';
+import { departedCandidates, readJudged, removedOf, resolveRemovedItems, writeJudged } from './departed-resources';
 import { commitStagedLifecycle, type CommitFigures } from './commit-staged-lifecycle';
 import { recordStagedAudit, type StagedAuditResult } from './record-staged-audit';
 import { canStageLifecycle, changedSince, resourceKey, type CurrentFinding } from './shard-lifecycle';
@@ -157,7 +157,11 @@ export async function finishShardedAudit(
   const fleet = digestOfParts(parts, perimeters);
   const ruleIds = new Set(deps.rules.map((r) => r.id));
   if (canStageLifecycle(store) && parts.every((p) => p.lifecycle !== undefined)) {
-    const candidates = [...judgedBefore.keys()].filter((key) => !judged.has(key));
+    const candidates = departedCandidates(
+      judged,
+      judgedBefore,
+      parts.flatMap((p) => p.lifecycle!.foreign),
+    );
     const [waivers, removed] = await Promise.all([
       readState(store, STATE.auditWaivers).then((w) => w ?? []),
       removedOf(store, candidates),

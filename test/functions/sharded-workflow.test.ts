@@ -8,7 +8,7 @@ import { runAudit, type AuditTimings } from '../../src/app/audit';
 import { finishShardedAudit } from '../../src/app/finish-sharded-audit';
 import { readState, STATE } from '../../src/store/state-keys';
 import { loadRules } from '../../src/engine/load-rules';
-import { profileOf } from '../../src/engine/fingerprint';
+import { fingerprint, profileOf } from '../../src/engine/fingerprint';
 import { UNCLUSTERED_SHARD } from '../../src/engine/sharded-audit';
 import { runKeys } from '../../src/model/run-files';
 import type { LoadedRule } from '../../src/engine/types';
@@ -141,6 +141,18 @@ describe('the daily run after the first, on a table with the cluster index and s
       .filter((id) => id !== 'vm-0' && id !== 'vm-121')
       .find((id) => statusesOf(id).has('open') && statusesOf(id).has('unverified'))!;
     expect(gone).toBeDefined();
+    // A stale page member: the unverified finding of a VM that is in no shard and no longer in the fleet (removed
+    // before the run kept its judged list). It must be resolved and leave the pages, not ride in `foreign` forever.
+    const fromGroup = clusterUnverifiedGroup(from);
+    const [member] = await store.listUnverifiedFindings([fromGroup]);
+    const ghost: Finding = {
+      ...member!,
+      fingerprint: fingerprint(member!.ruleId, 'vm', 'vm-ghost'),
+      resourceId: 'vm-ghost',
+      resourceName: 'vm-ghost',
+    };
+    const ruleMembers = (await store.listUnverifiedFindings([fromGroup])).filter((f) => f.ruleId === member!.ruleId);
+    await store.replaceUnverified('scg', fromGroup, member!.ruleId, [...ruleMembers, ghost]);
     const put = await store.putEvents([
       { id: 'day2-rm', time: '2026-12-02T04:50:00.000Z', type: 'vm.remove', vm: { id: gone } },
       {
@@ -210,7 +222,11 @@ describe('the daily run after the first, on a table with the cluster index and s
         resolvedBy: { eventId: 'day2-rm', effect: 'removed' },
       });
     expect(run.report.findings).toEqual(whole.summary.findings);
+    expect((await store.listFindings()).filter((f) => f.resourceId === 'vm-ghost')).toMatchObject([
+      { status: 'resolved', resolvedAt: run.audit.auditedAt },
+    ]);
     const oldPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(from)]);
+    expect(oldPages.filter((f) => f.resourceId === 'vm-ghost')).toEqual([]);
     expect(oldPages.filter((f) => f.resourceId === 'vm-0')).toEqual([]);
     const newPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(to)]);
     expect(newPages.some((f) => f.resourceId === 'vm-0')).toBe(true);
