@@ -20,6 +20,8 @@ import { SHARD_MAP_CONCURRENCY } from './shard-map';
 /** Working files of one run (cluster list, simulation shards) and the published reports. */
 export const RUNS_PREFIX = 'runs/';
 export const REPORTS_PREFIX = 'reports/';
+/** What one run leaves the next (`audit/judged.json`: src/app/departed-resources.ts); kept across runs. */
+export const AUDIT_STATE_PREFIX = 'audit/';
 
 export interface AuditWorkflowProps {
   table: dynamodb.ITable;
@@ -152,6 +154,7 @@ export class AuditWorkflow extends Construct {
       }),
     );
     this.allowObjects(this.reportFunction, props.reports, ['s3:PutObject'], REPORTS_PREFIX);
+    this.allowObjects(this.reportFunction, props.reports, ['s3:GetObject', 's3:PutObject'], AUDIT_STATE_PREFIX);
 
     // The state keeps its name (FullAudit): alarms, dashboards and runbooks know it. It starts the audit.
     const audit = new tasks.LambdaInvoke(this, 'FullAudit', {
