@@ -150,7 +150,9 @@ export class AuditWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.reports.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`] } },
+        // The judged list's prefix too: without ListBucket, S3 answers a GetObject of a missing key (a table's
+        // first run) with AccessDenied instead of NoSuchKey.
+        conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`, `${AUDIT_STATE_PREFIX}*`] } },
       }),
     );
     this.allowObjects(this.reportFunction, props.reports, ['s3:PutObject'], REPORTS_PREFIX);

@@ -23,7 +23,16 @@ import { changedSince, resourceKey } from './shard-lifecycle';
 /** The hosts and VMs the last sharded run judged, by shard (`host#<id>` / `vm#<id>`). */
 export const JUDGED_KEY = 'audit/judged.json';
 
-const JudgedSchema = z.object({ auditedAt: z.string(), resources: z.array(z.tuple([z.string(), z.string()])) });
+const isPair = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+/** Checked by a predicate: a million pairs through zod's tuple walk would cost seconds of the finish step. */
+const JudgedSchema = z.object({
+  auditedAt: z.string(),
+  resources: z
+    .unknown()
+    .refine((v): v is [string, string][] => Array.isArray(v) && v.every(isPair), 'expected [resource, shard] pairs')
+    .transform((v) => v as [string, string][]),
+});
 export type JudgedFile = z.infer<typeof JudgedSchema>;
 
 /** `[resource key, shard]` of the last run; empty before the first run that wrote it. */

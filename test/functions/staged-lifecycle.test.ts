@@ -1,7 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditPart } from '../../src/app/audit-shard-files';
 import { commitStagedLifecycle } from '../../src/app/commit-staged-lifecycle';
-import { departedCandidates, type Removed } from '../../src/app/departed-resources';
+import {
+  departedCandidates,
+  JUDGED_KEY,
+  readJudged,
+  writeJudged,
+  type Removed,
+} from '../../src/app/departed-resources';
 import { lifecycleStageFile, lifecycleStageKey, readLifecycleStage } from '../../src/app/lifecycle-stage-files';
 import { stageShardLifecycle } from '../../src/app/shard-lifecycle';
 import { fingerprint } from '../../src/engine/fingerprint';
@@ -177,6 +183,17 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     ]);
     const foreign = [stored(rule, 'vm-1', 'unverified', 'B'), stored(rule, 'vm-9', 'unverified', 'A')];
     expect(departedCandidates(judged, before, foreign)).toEqual(['vm#vm-2', 'vm#vm-9']);
+  });
+
+  it('keeps the judged list across runs in the run bucket, and refuses one of another shape', async () => {
+    const judged = new Map([
+      ['vm#vm-2', 'B'],
+      ['host#h-1', 'A'],
+    ]);
+    await writeJudged(s3.client, BUCKET, AUDITED_AT, judged);
+    expect(await readJudged(s3.client, BUCKET)).toEqual(judged);
+    await putJson(s3.client, BUCKET, JUDGED_KEY, { auditedAt: AUDITED_AT, resources: [['vm#vm-2']] });
+    await expect(readJudged(s3.client, BUCKET)).rejects.toThrow(JUDGED_KEY);
   });
 
   it('does not overwrite a finding an incremental evaluation changed after the shard read it', async () => {
