@@ -21,9 +21,11 @@ import { changedAt, changedSince, resourceKey, shardGroup } from './shard-lifecy
  *   resource is not its own (`foreign`); one judged by another shard is taken off the old pages, and the new copy
  *   keeps the old one's `firstSeen` (or, no longer firing, the old one is stored resolved), as a whole-fleet audit
  *   would have it.
- * - Findings an incremental evaluation changed after the run's audit time are not overwritten: the shard left such
- *   resources alone when it read them, and the commit reads again the resources whose stored findings it changes (and
- *   the page groups it rewrites) to leave out one changed since.
+ * - Findings an incremental evaluation changed or created after the run's audit time are not overwritten: the shard
+ *   left such resources alone when it read them, and the commit reads again the resources whose stored findings it
+ *   changes, the keys of the findings it creates and the page groups it rewrites, to leave out one changed since.
+ * - A foreign member of a host or VM no longer in the fleet (`removed`: departed-resources.ts) is resolved and taken
+ *   off its pages, as the whole-fleet lifecycle resolves it.
  */
 
 export interface CommitInput {
