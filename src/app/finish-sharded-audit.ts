@@ -134,8 +134,9 @@ function nextJudged(
  * reads by resource, an older table's per-rule pages) it runs the lifecycle on every stored finding, as before.
  *
  * The shards judged the fleet as the start step read it, at `auditedAt`. Whatever changed since is not
- * overwritten with that older view: a resource no shard evaluated (it arrived during the run) keeps its
- * findings, and so does one whose stored findings an incremental evaluation changed after `auditedAt`.
+ * overwritten with that older view: a live resource no shard evaluated (it arrived during the run) keeps its
+ * findings, and so does one whose stored findings an incremental evaluation changed after `auditedAt`. A host or VM
+ * no longer in the fleet has its findings resolved (departed-resources.ts), as the whole-fleet audit resolves them.
  */
 export async function finishShardedAudit(
   run: { runId: string; auditedAt: string; profile: Profile },
