@@ -177,7 +177,12 @@ try {
   // shards audit without the table); after, each shard runs it on its own resources' findings and stages the changes,
   // and the finish step commits them. Each way: the first audit of the table (every finding new), then the daily run
   // after it with nothing changed. Between the two ways the table's findings are removed (unmeasured).
-  const daily = { runId: 'bench-daily', window: start.value.window, auditedAt: start.value.auditedAt };
+  const daily = {
+    runId: 'bench-daily',
+    window: start.value.window,
+    auditedAt: start.value.auditedAt,
+    profile: start.value.profile,
+  };
   const items = readClusterList(await getJson(s3.client, bucket, start.value.clustersKey), start.value.clustersKey);
   const compiled = new CompiledRules(rules);
   for (const item of items) {
@@ -192,7 +197,7 @@ try {
       await simulateShard({ runId: daily.runId, clusterId: item.clusterId }, { s3: s3.client, bucket });
   }
   const finishDeps = { store, s3: s3.client, bucket, rules };
-  const finish = () => finishShardedAudit(daily.runId, daily.auditedAt, finishDeps);
+  const finish = () => finishShardedAudit(daily, finishDeps);
   /** Every shard audited (the Map's last task), measured one by one; with `staged`, each runs its lifecycle. */
   const auditShards = async (staged: boolean) => {
     const shards: Measured[] = [];
@@ -200,7 +205,7 @@ try {
       shards.push(
         await measure(counts, () =>
           auditShard(
-            { runId: daily.runId, clusterId: item.clusterId },
+            { runId: daily.runId, clusterId: item.clusterId, profile: daily.profile },
             { s3: s3.client, bucket, rules: compiled, ...(staged && { store }) },
           ),
         ),

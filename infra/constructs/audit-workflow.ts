@@ -20,6 +20,8 @@ import { SHARD_MAP_CONCURRENCY } from './shard-map';
 /** Working files of one run (cluster list, simulation shards) and the published reports. */
 export const RUNS_PREFIX = 'runs/';
 export const REPORTS_PREFIX = 'reports/';
+/** What one run leaves the next (`audit/judged.json`: src/app/departed-resources.ts); kept across runs. */
+export const AUDIT_STATE_PREFIX = 'audit/';
 
 export interface AuditWorkflowProps {
   table: dynamodb.ITable;
@@ -148,7 +150,9 @@ export class AuditWorkflow extends Construct {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.reports.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`] } },
+        // The judged list's prefix too: without ListBucket, S3 answers a GetObject of a missing key (a table's
+        // first run) with AccessDenied instead of NoSuchKey.
+        conditions: { StringLike: { 's3:prefix': [`${RUNS_PREFIX}*`, `${AUDIT_STATE_PREFIX}*`] } },
       }),
     );
     // A fleet-scale findings.csv is a multipart upload of the shards' rows (UploadPartCopy reads them under runs/), and
@@ -159,6 +163,7 @@ export class AuditWorkflow extends Construct {
       ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
       REPORTS_PREFIX,
     );
+    this.allowObjects(this.reportFunction, props.reports, ['s3:GetObject', 's3:PutObject'], AUDIT_STATE_PREFIX);
 
     // The state keeps its name (FullAudit): alarms, dashboards and runbooks know it. It starts the audit.
     const audit = new tasks.LambdaInvoke(this, 'FullAudit', {
@@ -189,6 +194,8 @@ export class AuditWorkflow extends Construct {
       payload: sfn.TaskInput.fromObject({
         runId: sfn.JsonPath.stringAt('$.runId'),
         clusterId: sfn.JsonPath.stringAt('$.clusterId'),
+        // The start step settled the run's profile: the shard stages findings under it, as the finish step commits.
+        profile: sfn.JsonPath.stringAt('$.profile'),
       }),
       payloadResponseOnly: true,
       taskTimeout: sfn.Timeout.duration(Duration.minutes(5)),
@@ -216,6 +223,7 @@ export class AuditWorkflow extends Construct {
         runId: sfn.JsonPath.stringAt('$.runId'),
         clusterId: sfn.JsonPath.stringAt('$.clusterId'),
         simulate: sfn.JsonPath.stringAt('$.prepared.simulate'),
+        profile: sfn.JsonPath.stringAt('$.profile'),
       },
     });
     const shardPrepared = new sfn.Choice(this, 'ShardPrepared')
@@ -233,6 +241,7 @@ export class AuditWorkflow extends Construct {
         prepare: sfn.JsonPath.stringAt('$$.Map.Item.Value.prepare'),
         window: sfn.JsonPath.objectAt('$.audit.window'),
         auditedAt: sfn.JsonPath.stringAt('$.audit.auditedAt'),
+        profile: sfn.JsonPath.stringAt('$.audit.profile'),
       },
       maxConcurrency: SHARD_MAP_CONCURRENCY,
       // Shards write their results to S3; the state payload stays small however many clusters there are.

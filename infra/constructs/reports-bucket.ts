@@ -52,6 +52,12 @@ export class ReportsBucket extends Construct {
           expiration: Duration.days(7),
           noncurrentVersionExpiration: Duration.days(1),
         },
+        {
+          // The judged list one run leaves the next is rewritten daily: only its current version matters.
+          id: 'audit-state',
+          prefix: 'audit/',
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         { id: 'uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

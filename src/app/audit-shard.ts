@@ -7,8 +7,6 @@ import type { SimulationResult } from '../simulation/result';
 import { getJson, putJson } from '../store/s3-json';
 import { readState, STATE } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
-import type { Profile } from '../engine/types';
-import { DEFAULT_PROFILE } from '../engine/fingerprint';
 import type { FleetSlice, ShardEvaluation } from '../engine/sharded-audit';
 import { auditPartFile, readAuditSlice } from './audit-shard-files';
 import { lifecycleStageFile, lifecycleStageKey, type PartLifecycle } from './lifecycle-stage-files';
@@ -16,9 +14,10 @@ import { canStageLifecycle, stageShardLifecycle } from './shard-lifecycle';
 import { storedForm } from './simulate';
 import { findingsAfterStage, recordingReads } from './shard-report-findings';
 import { writeReportFragment, type FragmentFigures } from './report-fragments';
+import { RunProfile } from './workflow-input';
 
 /** The Distributed Map item after its simulation: the run and the shard to audit. */
-export const AuditShardInput = z.object({ runId: RunId, clusterId: z.string().min(1).max(512) });
+export const AuditShardInput = z.object({ runId: RunId, clusterId: z.string().min(1).max(512), profile: RunProfile });
 export type AuditShardInput = z.infer<typeof AuditShardInput>;
 
 export interface AuditShardDeps {
@@ -31,7 +30,6 @@ export interface AuditShardDeps {
    * and stages the changes for the finish step (shard-lifecycle.ts). Without it the finish step runs the lifecycle.
    */
   store?: FleetStore;
-  profile?: Profile;
 }
 
 export interface AuditShardOutput {
@@ -98,7 +96,7 @@ async function stageLifecycle(
 > {
   const store = deps.store;
   if (!canStageLifecycle(store)) return undefined;
-  const profile = deps.profile ?? DEFAULT_PROFILE;
+  const profile = input.profile;
   const [legacy, waivers] = await Promise.all([
     store.legacyUnverifiedProfiles?.() ?? Promise.resolve([]),
     readState(store, STATE.auditWaivers),

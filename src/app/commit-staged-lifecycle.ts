@@ -2,14 +2,16 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { profileOf } from '../engine/fingerprint';
 import { compareTimes } from '../model/event-order';
 import { clusterFile } from '../model/run-files';
-import type { Finding } from '../model/finding';
-import { forEachLimit } from '../store/batch';
+import type { Finding, ResourceType } from '../model/finding';
+import { BATCH_GET_MAX, forEachLimit } from '../store/batch';
 import { getJson } from '../store/s3-json';
-import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
+import { unverifiedGroupOf } from '../store/unverified-pages';
 import type { AuditPart } from './audit-shard-files';
 import { readLifecycleStage, type LifecycleStageFile } from './lifecycle-stage-files';
-import { changedAt, changedSince, resourceKey, shardGroup, type ShardFindingsStore } from './shard-lifecycle';
+import { resolvedFinding, type Removed } from './departed-resources';
 import { guardEveryGroup } from './group-digests';
+import { readStoredFindings, type ShardFindingsStore } from './read-stored-findings';
+import { changedAt, changedSince, resourceKey, shardGroup } from './shard-lifecycle';
 
 /**
  * The finish step's half of the per-shard lifecycle: commits what each shard staged (shard-lifecycle.ts), one shard
@@ -20,9 +22,11 @@ import { guardEveryGroup } from './group-digests';
  *   resource is not its own (`foreign`); one judged by another shard is taken off the old pages, and the new copy
  *   keeps the old one's `firstSeen` (or, no longer firing, the old one is stored resolved), as a whole-fleet audit
  *   would have it.
- * - Findings an incremental evaluation changed after the run's audit time are not overwritten: the shard left such
- *   resources alone when it read them, and the commit reads again the resources whose stored findings it changes (and
- *   the page groups it rewrites) to leave out one changed since.
+ * - Findings an incremental evaluation changed or created after the run's audit time are not overwritten: the shard
+ *   left such resources alone when it read them, and the commit reads again the resources whose stored findings it
+ *   changes, the keys of the findings it creates and the page groups it rewrites, to leave out one changed since.
+ * - A foreign member of a host or VM no longer in the fleet (`removed`: departed-resources.ts) is resolved and taken
+ *   off its pages, as the whole-fleet lifecycle resolves it.
  */
 
 export interface CommitInput {
@@ -32,6 +36,8 @@ export interface CommitInput {
   parts: readonly AuditPart[];
   profile: string;
   auditedAt: string;
+  /** Hosts and VMs no longer in the fleet (departed-resources.ts): their foreign page members are resolved. */
+  removed?: Removed;
 }
 
 export interface CommitFigures {
@@ -42,6 +48,8 @@ export interface CommitFigures {
   /** Unverified findings of VMs that moved between shards: kept (new copy with the old firstSeen) or resolved. */
   moved: number;
   resolvedAfterMove: number;
+  /** Unverified page members of removed hosts and VMs, resolved and taken off their pages. */
+  resolvedRemoved: number;
   /** Resources the commit left as stored because an incremental evaluation changed them after the audit time. */
   newerAtCommit: number;
   /** Requests the commit's guard sent: Queries of resources, reads of page groups. */
@@ -53,10 +61,10 @@ const SHARDS_IN_FLIGHT = 4;
 /** Resource Queries of the guard in flight at once, per shard. */
 const QUERIES_IN_FLIGHT = 16;
 
-/** A stale copy on another shard's pages: its finding, and the shard that now judges its resource. */
+/** A stale copy on another shard's pages: its finding, and the shard that now judges its resource (none: removed). */
 interface Claim {
   finding: Finding;
-  by: string;
+  by: string | undefined;
 }
 
 export async function commitStagedLifecycle(input: CommitInput): Promise<CommitFigures> {
@@ -67,6 +75,7 @@ export async function commitStagedLifecycle(input: CommitInput): Promise<CommitF
     deletes: 0,
     moved: 0,
     resolvedAfterMove: 0,
+    resolvedRemoved: 0,
     newerAtCommit: 0,
     rereads: 0,
   };
@@ -85,7 +94,8 @@ function stagedGroups(parts: readonly AuditPart[]): string[] {
 
 async function commitParts(input: CommitInput, figures: CommitFigures): Promise<CommitFigures> {
   const { store, parts, auditedAt, profile } = input;
-  const claims = claimsOf(parts, auditedAt);
+  const removed = input.removed ?? { keys: new Set<string>(), evidence: new Map() };
+  const claims = claimsOf(parts, auditedAt, removed.keys);
   const matched = new Set<string>();
   await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {
     const key = part.lifecycle!.key;
@@ -103,29 +113,29 @@ async function commitParts(input: CommitInput, figures: CommitFigures): Promise<
   // A moved VM's finding the shard it moved to no longer finds: resolved, as the whole-fleet audit resolves it.
   const resolved: Finding[] = [];
   const evidence = evidenceOfClaimants(parts, claims, matched);
+  let resolvedRemoved = 0;
   for (const [fingerprint, { finding, by }] of claims)
     if (!matched.has(fingerprint)) {
-      const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = finding;
-      const cause = evidence.get(JSON.stringify([by, resourceKey(finding.resourceType, finding.resourceId)]));
-      resolved.push({
-        ...rest,
-        status: 'resolved',
-        resolvedAt: auditedAt,
-        ...(cause !== undefined && { resolvedBy: cause }),
-      });
+      const key = resourceKey(finding.resourceType, finding.resourceId);
+      const cause = by === undefined ? removed.evidence.get(key) : evidence.get(JSON.stringify([by, key]));
+      resolved.push(resolvedFinding(finding, auditedAt, cause));
+      if (by === undefined) resolvedRemoved++;
     }
   if (resolved.length > 0) await store.putFindings(resolved);
   figures.moved = matched.size;
-  figures.resolvedAfterMove = resolved.length;
+  figures.resolvedAfterMove = resolved.length - resolvedRemoved;
+  figures.resolvedRemoved = resolvedRemoved;
   return figures;
 }
 
 /**
- * Foreign page members whose resource another shard judged (and left to this run: not changed after the audit time),
- * by fingerprint. The rest (a resource no shard judged: removed, or arrived after the split) stay as stored.
+ * Foreign page members whose resource another shard judged, or that is no longer in the fleet (`removed`), and that
+ * were not changed after the audit time, by fingerprint. The rest (a live resource no shard judged: it arrived after
+ * the split) stay as stored, for the incremental evaluation or the next run to judge.
  */
-function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, Claim> {
-  const judgedBy = new Map<string, string>();
+function claimsOf(parts: readonly AuditPart[], auditedAt: string, removed: ReadonlySet<string>): Map<string, Claim> {
+  const judgedBy = new Map<string, string | undefined>();
+  for (const key of removed) judgedBy.set(key, undefined);
   for (const p of parts) {
     const newer = new Set(p.lifecycle?.newer ?? []);
     const judge = (key: string) => {
@@ -137,8 +147,9 @@ function claimsOf(parts: readonly AuditPart[], auditedAt: string): Map<string, C
   const claims = new Map<string, Claim>();
   for (const p of parts)
     for (const f of p.lifecycle?.foreign ?? []) {
-      const by = judgedBy.get(resourceKey(f.resourceType, f.resourceId));
-      if (by !== undefined && by !== p.shard && compareTimes(changedAt(f), auditedAt) <= 0)
+      const key = resourceKey(f.resourceType, f.resourceId);
+      const by = judgedBy.get(key);
+      if (judgedBy.has(key) && by !== p.shard && compareTimes(changedAt(f), auditedAt) <= 0)
         claims.set(f.fingerprint, { finding: f, by });
     }
   return claims;
@@ -155,7 +166,8 @@ function evidenceOfClaimants(
 ): Map<string, NonNullable<Finding['resolvedBy']>> {
   const wanted = new Set<string>();
   for (const [fingerprint, { finding: f, by }] of claims)
-    if (!matched.has(fingerprint)) wanted.add(JSON.stringify([by, resourceKey(f.resourceType, f.resourceId)]));
+    if (!matched.has(fingerprint) && by !== undefined)
+      wanted.add(JSON.stringify([by, resourceKey(f.resourceType, f.resourceId)]));
   const out = new Map<string, NonNullable<Finding['resolvedBy']>>();
   if (wanted.size === 0) return out;
   for (const p of parts)
@@ -171,7 +183,7 @@ function heldByClaimant(parts: readonly AuditPart[], claims: ReadonlyMap<string,
   const wanted = new Map<string, string>();
   const keyOf = (shard: string, ruleId: string, type: string, id: string) => JSON.stringify([shard, ruleId, type, id]);
   for (const [fingerprint, { finding: f, by }] of claims)
-    wanted.set(keyOf(by, f.ruleId, f.resourceType, f.resourceId), fingerprint);
+    if (by !== undefined) wanted.set(keyOf(by, f.ruleId, f.resourceType, f.resourceId), fingerprint);
   const held: string[] = [];
   if (wanted.size === 0) return held;
   for (const p of parts)
@@ -234,8 +246,9 @@ async function commitShard(store: ShardFindingsStore, stage: LifecycleStageFile,
 /**
  * The resources among those the commit overwrites whose stored findings changed after the audit time, and the
  * stored page members (of the profile, in the stage's group) of those resources. Reads the resources of the changed
- * and deleted items (not of new ones: nothing was stored for them when the shard read) and, when pages are
- * rewritten, the group's pages.
+ * and deleted items (one Query each), the keys of the new items (nothing was stored there when the shard read, but an
+ * incremental evaluation may have stored one since: 100 keys a BatchGetItem) and, when pages are rewritten, the
+ * group's pages (new page members included).
  */
 async function newerSinceAudit(
   store: ShardFindingsStore,
@@ -243,19 +256,26 @@ async function newerSinceAudit(
   readPages: boolean,
   ctx: ShardCommit,
 ): Promise<{ keys: Set<string>; paged: Finding[] }> {
-  const resources = new Map<string, [string, string]>();
+  const resources = new Map<string, [ResourceType, string]>();
   for (const f of [...stage.updated, ...stage.deletes])
     resources.set(resourceKey(f.resourceType, f.resourceId), [f.resourceType, f.resourceId]);
-  const items: Finding[] = [];
-  const [paged] = await Promise.all([
-    readPages ? store.listUnverifiedFindings([stage.group]) : Promise.resolve([]),
-    forEachLimit([...resources.values()], QUERIES_IN_FLIGHT, async ([type, id]) => {
-      for (const f of await store.listResourceFindings(type, id)) items.push(f);
+  const created = stage.created.filter((f) => !resources.has(resourceKey(f.resourceType, f.resourceId)));
+  // A store that cannot read by key is read by resource instead.
+  if (store.getFindings === undefined)
+    for (const f of created) resources.set(resourceKey(f.resourceType, f.resourceId), [f.resourceType, f.resourceId]);
+  const [read, found] = await Promise.all([
+    readStoredFindings(store, {
+      resources: [...resources.values()],
+      groups: readPages ? [stage.group] : [],
+      inFlight: QUERIES_IN_FLIGHT,
     }),
+    store.getFindings !== undefined && created.length > 0 ? store.getFindings(created) : Promise.resolve([]),
   ]);
-  ctx.figures.rereads += resources.size + (readPages ? 1 : 0);
-  const keys = changedSince(mergeItemsAndPages(items, paged), ctx.auditedAt);
-  const own = paged.filter(
+  const keyReads =
+    store.getFindings === undefined ? 0 : Math.ceil(new Set(created.map((f) => f.fingerprint)).size / BATCH_GET_MAX);
+  ctx.figures.rereads += read.reads.resources + read.reads.groups + keyReads;
+  const keys = changedSince([...read.findings, ...found], ctx.auditedAt);
+  const own = read.paged.filter(
     (f) =>
       f.status === 'unverified' &&
       unverifiedGroupOf(f) === stage.group &&

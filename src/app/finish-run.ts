@@ -90,7 +90,7 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
       fitForItem({ ...storedForm(merged), simulatedAt: now.toISOString() }),
     );
   }
-  const audit = await finishShardedAudit(input.runId, input.audit.auditedAt, deps);
+  const audit = await finishShardedAudit({ runId: input.runId, ...input.audit }, deps);
   // From the counts: the finish step no longer holds every finding (the shards ran their lifecycle).
   const failing = SEVERITIES.filter((s) => atOrAbove(s, deps.failThreshold)).reduce(
     (n, s) => n + audit.summary.findings[s],

@@ -12,8 +12,8 @@ import { newestUpdate } from './audit-stamp';
 import { readAuditBaseline, recordAudit, type FleetDigest } from './record-audit';
 import { forEachLimit } from '../store/batch';
 import { readState, STATE } from '../store/state-keys';
-import { DEFAULT_PROFILE } from '../engine/fingerprint';
 import { perimeterLifecycle } from './perimeter-lifecycle';
+import { departedCandidates, readJudged, removedOf, resolveRemovedItems, writeJudged } from './departed-resources';
 import { commitStagedLifecycle, type CommitFigures } from './commit-staged-lifecycle';
 import { recordStagedAudit, type StagedAuditResult } from './record-staged-audit';
 import { canStageLifecycle, changedSince, resourceKey, type CurrentFinding } from './shard-lifecycle';
@@ -23,7 +23,6 @@ export interface ShardedAuditDeps {
   s3: S3Client;
   bucket: string;
   rules: readonly LoadedRule[];
-  profile?: Profile;
 }
 
 /** Part files read at once: enough to hide S3 latency, few enough that a 500-shard run stays within memory. */
@@ -85,6 +84,40 @@ function digestOfParts(parts: readonly AuditPart[], perimeters: Fleet['perimeter
   };
 }
 
+/** Hosts and VMs the last run judged and no shard judged now: how many, how many were removed, findings resolved. */
+export interface DepartedFigures {
+  candidates: number;
+  removed: number;
+  resolved: number;
+}
+
+/** Resource Queries in flight at once for the removed resources' findings. */
+const REMOVED_QUERIES_IN_FLIGHT = 16;
+
+/** Every host and VM a shard judged this run (`host#<id>` / `vm#<id>`), and its shard. */
+function judgedByShard(parts: readonly AuditPart[]): Map<string, string> {
+  const judged = new Map<string, string>();
+  for (const p of parts) {
+    for (const id of p.hostIds) judged.set(resourceKey('host', id), p.shard);
+    for (const id of p.vmIds) judged.set(resourceKey('vm', id), p.shard);
+  }
+  return judged;
+}
+
+/**
+ * What the next run compares with: this run's judged resources, and those it did not judge yet that are still live
+ * or changed after the audit time (their findings were left as stored).
+ */
+function nextJudged(
+  judged: ReadonlyMap<string, string>,
+  previous: ReadonlyMap<string, string>,
+  resolved: ReadonlySet<string>,
+): Map<string, string> {
+  const next = new Map(judged);
+  for (const [key, shard] of previous) if (!next.has(key) && !resolved.has(key)) next.set(key, shard);
+  return next;
+}
+
 /**
  * The finish step's result: the run's summary, compliance and stamp; when the shards staged, the commit's figures and
  * what the report assembles beside the shards' fragments (report-fragments.ts): the shards in the cluster list's
@@ -92,6 +125,7 @@ function digestOfParts(parts: readonly AuditPart[], perimeters: Fleet['perimeter
  */
 export type FinishedAudit = StagedAuditResult & {
   staged?: CommitFigures;
+  departed?: DepartedFigures;
   shards?: { ids: string[]; perimeterFindings: Finding[]; perimeters: number; current: number };
 };
 
@@ -108,25 +142,48 @@ export type FinishedAudit = StagedAuditResult & {
  * reads by resource, an older table's per-rule pages) it runs the lifecycle on every stored finding, as before.
  *
  * The shards judged the fleet as the start step read it, at `auditedAt`. Whatever changed since is not
- * overwritten with that older view: a resource no shard evaluated (it arrived during the run) keeps its
- * findings, and so does one whose stored findings an incremental evaluation changed after `auditedAt`.
+ * overwritten with that older view: a live resource no shard evaluated (it arrived during the run) keeps its
+ * findings, and so does one whose stored findings an incremental evaluation changed after `auditedAt`. A host or VM
+ * no longer in the fleet has its findings resolved (departed-resources.ts), as the whole-fleet audit resolves them.
  */
 export async function finishShardedAudit(
-  runId: string,
-  auditedAt: string,
+  run: { runId: string; auditedAt: string; profile: Profile },
   deps: ShardedAuditDeps,
 ): Promise<FinishedAudit> {
-  const [parts, perimeters] = await Promise.all([readParts(runId, deps), readFleetPerimeters(deps.store)]);
+  const { runId, auditedAt, profile } = run;
+  const [parts, perimeters, judgedBefore] = await Promise.all([
+    readParts(runId, deps),
+    readFleetPerimeters(deps.store),
+    readJudged(deps.s3, deps.bucket),
+  ]);
+  const judged = judgedByShard(parts);
   const compiled = new CompiledRules(deps.rules);
   const fleetLevel = evaluateFleetLevel(compiled, perimeters, parts);
   const merged = mergeEvaluations([...parts, fleetLevel]);
   const store = deps.store;
-  const profile = deps.profile ?? DEFAULT_PROFILE;
   // A shard is a cluster, or the unclustered resources; only clusters with hosts count (as a whole fleet counts).
   const clusters = parts.filter((p) => p.shard !== UNCLUSTERED_SHARD && p.hostIds.length > 0).length;
   const fleet = digestOfParts(parts, perimeters);
+  const ruleIds = new Set(deps.rules.map((r) => r.id));
   if (canStageLifecycle(store) && parts.every((p) => p.lifecycle !== undefined)) {
-    const waivers = (await readState(store, STATE.auditWaivers)) ?? [];
+    const candidates = departedCandidates(
+      judged,
+      judgedBefore,
+      parts.flatMap((p) => p.lifecycle!.foreign),
+    );
+    const [waivers, removed] = await Promise.all([
+      readState(store, STATE.auditWaivers).then((w) => w ?? []),
+      removedOf(store, candidates),
+    ]);
+    const items = await resolveRemovedItems(store, {
+      removed,
+      profile,
+      ruleIds,
+      auditedAt,
+      inFlight: REMOVED_QUERIES_IN_FLIGHT,
+    });
+    // A removed resource an incremental evaluation changed since the audit time keeps what it stored.
+    for (const key of items.newer) removed.keys.delete(key);
     const perimeterFindings = await perimeterLifecycle(store, {
       perimeters,
       fleetLevel,
@@ -135,7 +192,15 @@ export async function finishShardedAudit(
       auditedAt,
       waivers,
     });
-    const staged = await commitStagedLifecycle({ store, s3: deps.s3, bucket: deps.bucket, parts, profile, auditedAt });
+    const staged = await commitStagedLifecycle({
+      store,
+      s3: deps.s3,
+      bucket: deps.bucket,
+      parts,
+      profile,
+      auditedAt,
+      removed,
+    });
     function* current(): Iterable<CurrentFinding> {
       for (const p of parts) yield* p.lifecycle!.current;
       for (const f of perimeterFindings) yield [f.ruleId, f.resourceType, f.resourceId, f.status, f.severity];
@@ -149,9 +214,16 @@ export async function finishShardedAudit(
       now: auditedAt,
       clusters,
     });
+    await writeJudged(deps.s3, deps.bucket, auditedAt, nextJudged(judged, judgedBefore, removed.keys));
+    const departed = {
+      candidates: candidates.length,
+      removed: removed.keys.size,
+      resolved: items.resolved + staged.resolvedRemoved,
+    };
     return {
       ...result,
       staged,
+      departed,
       shards: {
         ids: parts.map((p) => p.shard),
         perimeterFindings,
@@ -162,15 +234,23 @@ export async function finishShardedAudit(
   }
 
   const baseline = await readAuditBaseline(store);
-  const judged: Record<'host' | 'vm' | 'cluster', Set<string>> = { host: new Set(), vm: new Set(), cluster: new Set() };
-  for (const p of parts) {
-    for (const id of p.hostIds) judged.host.add(id);
-    for (const id of p.vmIds) judged.vm.add(id);
-    judged.cluster.add(p.shard);
-  }
+  const clustersJudged = new Set(parts.map((p) => p.shard));
+  // This path reads every finding: the hosts and VMs with a current finding that no shard judged are the candidates.
+  const candidates = new Set<string>();
+  for (const f of baseline.previous)
+    if (f.status !== 'resolved' && (f.resourceType === 'host' || f.resourceType === 'vm')) {
+      const key = resourceKey(f.resourceType, f.resourceId);
+      if (!judged.has(key)) candidates.add(key);
+    }
+  const removed = await removedOf(store, candidates);
+  for (const [key, cites] of removed.evidence) fleet.snapshotEvidence?.set(key, cites);
   const newer = changedSince(baseline.previous, auditedAt);
-  const evaluated = (type: ResourceType, id: string) =>
-    (type === 'perimeter' || judged[type].has(id)) && !newer.has(resourceKey(type, id));
+  const evaluated = (type: ResourceType, id: string) => {
+    const key = resourceKey(type, id);
+    const judgedNow =
+      type === 'perimeter' || (type === 'cluster' ? clustersJudged.has(id) : judged.has(key) || removed.keys.has(key));
+    return judgedNow && !newer.has(key);
+  };
 
   const { result } = await recordAudit(store, {
     fleet,
@@ -182,5 +262,6 @@ export async function finishShardedAudit(
     evaluated,
     clusters,
   });
+  await writeJudged(deps.s3, deps.bucket, auditedAt, nextJudged(judged, judgedBefore, removed.keys));
   return result;
 }

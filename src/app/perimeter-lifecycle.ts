@@ -3,10 +3,10 @@ import type { LoadedRule, Profile } from '../engine/types';
 import type { Waiver } from '../engine/waivers';
 import type { Fleet } from '../model/fleet';
 import type { Finding, ResourceType } from '../model/finding';
-import { forEachLimit } from '../store/batch';
-import { mergeItemsAndPages, PERIMETERS_GROUP } from '../store/unverified-pages';
+import { PERIMETERS_GROUP } from '../store/unverified-pages';
 import { applyLifecycle } from './apply-lifecycle';
-import { changedSince, resourceKey, type ShardFindingsStore } from './shard-lifecycle';
+import { readStoredFindings, type ShardFindingsStore } from './read-stored-findings';
+import { changedSince, resourceKey } from './shard-lifecycle';
 
 /** Perimeters' findings read at once (one Query each): a fleet has tens to hundreds of perimeters. */
 const READS_IN_FLIGHT = 32;
@@ -29,20 +29,14 @@ export async function perimeterLifecycle(
   store: ShardFindingsStore,
   input: PerimeterLifecycleInput,
 ): Promise<Finding[]> {
-  const items: Finding[] = [];
-  const [paged] = await Promise.all([
-    store.listUnverifiedFindings([PERIMETERS_GROUP]),
-    // Every perimeter's findings, a removed perimeter's too: its open findings are resolved, as the whole-table
-    // lifecycle resolves them. A store that cannot list them by type is read one fleet perimeter at a time.
-    store.listTypeFindings
-      ? store.listTypeFindings('perimeter').then((found) => {
-          for (const f of found) items.push(f);
-        })
-      : forEachLimit([...input.perimeters.keys()], READS_IN_FLIGHT, async (id) => {
-          for (const f of await store.listResourceFindings('perimeter', id)) items.push(f);
-        }),
-  ]);
-  const previous = mergeItemsAndPages(items, paged);
+  // Every perimeter's findings, a removed perimeter's too: its open findings are resolved, as the whole-table
+  // lifecycle resolves them. A store that cannot list them by type is read one fleet perimeter at a time.
+  const { findings: previous } = await readStoredFindings(store, {
+    resources: [...input.perimeters.keys()].map((id): [ResourceType, string] => ['perimeter', id]),
+    wholeType: 'perimeter',
+    groups: [PERIMETERS_GROUP],
+    inFlight: READS_IN_FLIGHT,
+  });
   const newer = changedSince(previous, input.auditedAt);
   const evaluated = (type: ResourceType, id: string) => type === 'perimeter' && !newer.has(resourceKey(type, id));
   const applied = await applyLifecycle(store, {

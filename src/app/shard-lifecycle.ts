@@ -6,14 +6,8 @@ import { waiverMatcher, type Waiver } from '../engine/waivers';
 import { compareTimes } from '../model/event-order';
 import type { SnapshotEvidence } from '../model/fleet';
 import type { Finding, ResourceType, Severity } from '../model/finding';
-import { forEachLimit } from '../store/batch';
-import type { FleetStore } from '../store/types';
-import {
-  clusterUnverifiedGroup,
-  mergeItemsAndPages,
-  UNCLUSTERED_GROUP,
-  unverifiedGroupOf,
-} from '../store/unverified-pages';
+import { readStoredFindings, type ShardFindingsStore } from './read-stored-findings';
+import { clusterUnverifiedGroup, UNCLUSTERED_GROUP, unverifiedGroupOf } from '../store/unverified-pages';
 import { pageSetsToRewrite } from './store-findings';
 
 /**
@@ -23,13 +17,7 @@ import { pageSetsToRewrite } from './store-findings';
  * to commit. No finding of another shard is read, so the finish step never reads every finding.
  */
 
-/** A store the shards can read their findings from: by resource, and by page group. */
-export type ShardFindingsStore = FleetStore &
-  Required<Pick<FleetStore, 'listResourceFindings' | 'listUnverifiedFindings'>>;
-
-export function canStageLifecycle(store: FleetStore | undefined): store is ShardFindingsStore {
-  return store?.listResourceFindings !== undefined && store.listUnverifiedFindings !== undefined;
-}
+export { canStageLifecycle, type ShardFindingsStore } from './read-stored-findings';
 
 /** One rule's unverified findings of the shard's page group after the lifecycle: the page set as it is to be stored. */
 export interface StagedPageSet {
@@ -129,17 +117,15 @@ export async function stageShardLifecycle(
     ...input.hostIds.map((id): [ResourceType, string] => ['host', id]),
     ...input.vmIds.map((id): [ResourceType, string] => ['vm', id]),
   ];
-  const items: Finding[] = [];
-  const [paged] = await Promise.all([
-    store.listUnverifiedFindings([group]),
-    forEachLimit(resources, QUERIES_IN_FLIGHT, async ([type, id]) => {
-      // Another group's unverified findings (a VM that moved here) are that group's shard's: the finish step
-      // reconciles them (`foreign`). A store that lists page members by resource too (the memory store) hands them over.
-      for (const f of await store.listResourceFindings(type, id))
-        if (f.status !== 'unverified' || unverifiedGroupOf(f) === group) items.push(f);
-    }),
-  ]);
-  const previous = mergeItemsAndPages(items, paged);
+  // Another group's unverified findings (a VM that moved here) are that group's shard's: the finish step reconciles
+  // them (`foreign`). A store that lists page members by resource too (the memory store) hands them over.
+  const read = await readStoredFindings(store, {
+    resources,
+    groups: [group],
+    inFlight: QUERIES_IN_FLIGHT,
+    keepItem: (f) => f.status !== 'unverified' || unverifiedGroupOf(f) === group,
+  });
+  const previous = read.findings;
 
   const newer = changedSince(previous, auditedAt);
   const evaluated = (type: ResourceType, id: string) => inShard(type, id) && !newer.has(resourceKey(type, id));
@@ -171,7 +157,7 @@ export async function stageShardLifecycle(
       .map((f): CurrentFinding => [f.ruleId, f.resourceType, f.resourceId, f.status, f.severity]),
     foreign,
     newer: [...newer].sort(),
-    reads: { resources: resources.length, groups: 1 },
+    reads: read.reads,
   };
   for (const f of changed) {
     const was = before.get(f.fingerprint);

@@ -12,6 +12,8 @@ import type { RunInput } from './workflow-input';
 import { auditSliceFile } from './audit-shard-files';
 import type { Ports } from './ports';
 import type { Logger } from '../model/ports/logger';
+import { DEFAULT_PROFILE } from '../engine/fingerprint';
+import type { Profile } from '../engine/types';
 
 /**
  * Compaction problems and the "shards listed" line go to `logger` (the Lambda's Powertools logger); `clock` gives
@@ -28,6 +30,11 @@ export interface AuditStepDeps extends Ports<'store' | 'clock' | 'logger'> {
    * shard steps itself without preparing them gets the whole-table split.
    */
   shardsPrepareThemselves?: boolean;
+  /**
+   * The rule profile of the deployment's rule pack (default `scg`): the one place a run's profile is settled. The
+   * start step's output carries it to every shard (AuditCluster) and to the finish step.
+   */
+  profile?: Profile;
 }
 
 export interface AuditStepOutput {
@@ -46,6 +53,8 @@ export interface AuditStepOutput {
   clusters?: number;
   /** The time every shard evaluates at and the findings' lifecycle records. */
   auditedAt: string;
+  /** The run's rule profile: settled here, once; the shards and the finish step read it from this output. */
+  profile: Profile;
   window: { start: string; steps: number; stepSeconds: number };
   /** Fleet size; counted here only when the table was read (the shards' outputs count it otherwise). */
   hosts?: number;
@@ -133,11 +142,12 @@ async function startOutput(
   input: RunInput,
   deps: AuditStepDeps,
   items: ClusterItem[],
-  output: Omit<AuditStepOutput, 'runId' | 'clustersKey' | 'shards'>,
+  output: Omit<AuditStepOutput, 'runId' | 'clustersKey' | 'shards' | 'profile'>,
 ): Promise<AuditStepOutput> {
   const clustersKey = runKeys.clusterList(input.runId);
   await putJson(deps.s3, deps.bucket, clustersKey, items);
-  return { runId: input.runId, clustersKey, shards: items.length, ...output };
+  const profile = deps.profile ?? DEFAULT_PROFILE;
+  return { runId: input.runId, clustersKey, shards: items.length, profile, ...output };
 }
 
 /**

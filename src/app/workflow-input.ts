@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunId } from '../model/run-files';
+import { PROFILES, type Profile } from '../engine/types';
 import { MAX_PLAN_MOVES } from './plan';
 
 /** The run's optional plan step (issue 18): present in the run input, the state machine plans before the report. */
@@ -18,8 +19,13 @@ export const RunInput = z.object({
 });
 export type RunInput = z.infer<typeof RunInput>;
 
+/** The run's rule profile as the shards and the finish step receive it: the start step's output, never defaulted again. */
+export const RunProfile = z.enum(PROFILES as [Profile, ...Profile[]]);
+
 /** The finish step's input: the run, and the time the start step gave the sharded audit. */
-export const ReportStepInput = RunInput.extend({ audit: z.object({ auditedAt: z.iso.datetime({ offset: true }) }) });
+export const ReportStepInput = RunInput.extend({
+  audit: z.object({ auditedAt: z.iso.datetime({ offset: true }), profile: RunProfile }),
+});
 export type ReportStepInput = z.infer<typeof ReportStepInput>;
 
 /** Validates a step's input once, at the edge, naming the field that is wrong. */

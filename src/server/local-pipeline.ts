@@ -5,7 +5,7 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { evaluateChanges, type EvaluateResult } from '../app/evaluate-changes';
 import { ingestMessage } from '../app/ingest-message';
 import { notifyRun } from '../app/notify-run';
-import type { LoadedRule } from '../engine/types';
+import type { LoadedRule, Profile } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { IngestReport } from '../app/ingest';
 import type { FuturePolicy } from '../sources/clock-skew';
@@ -32,7 +32,7 @@ export interface LocalPipelineOptions {
   webhookUrl?: string;
   minSeverity: Severity;
   /** The reports bucket and traces for POST /runs; without them the workflow route is off. */
-  workflow?: { s3: LocalS3; bucket: string; tracesDir?: string; failThreshold: Severity };
+  workflow?: { s3: LocalS3; bucket: string; tracesDir?: string; failThreshold: Severity; profile?: Profile };
   /** One line per request outcome for the terminal; never bodies or the webhook. */
   log?: (line: string) => void;
   /** Clock-skew policy for ingested events (default: system clock, 15 min), as the deployed ingest's env sets it. */

@@ -16,6 +16,7 @@ import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
 import { fixedClock } from '../model/ports/clock';
 import { quietLogger, type Logger } from '../model/ports/logger';
 import { parseStepInput, ReportStepInput, RunInput, type RunPlan } from '../app/workflow-input';
+import type { Profile } from '../engine/types';
 import type { LoadedRule } from '../engine/types';
 import type { Severity } from '../model/finding';
 import type { RunFailure } from '../app/run-failure';
@@ -45,6 +46,8 @@ export interface LocalWorkflowDeps {
   reporter?: StepReporter;
   /** Plan fixes before the report (the run input's `plan`, as the schedule sends it when planGoal is set). */
   plan?: RunPlan;
+  /** The rule profile `rules` were loaded for: the start step settles the run's profile from it (default `scg`). */
+  profile?: Profile;
   /** Replaces a function's local handler (tests: a failing shard or report step). Keyed by function name. */
   handlerOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
   /** Where the steps' operator lines go (compaction problems); default: nowhere. */
@@ -175,6 +178,7 @@ export async function runLocalWorkflow(
         clock,
         logger,
         shardsPrepareThemselves: true,
+        ...(deps.profile !== undefined && { profile: deps.profile }),
       });
       reporter.finish(
         audit.reads === 'shards'

@@ -95,6 +95,7 @@ import {
   byCreation,
   type ClusterRead,
   type CompactionResult,
+  type FindingKey,
   type FleetStore,
   type FleetWithHistory,
   type FleetWithHistoryOptions,
@@ -1187,6 +1188,16 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       },
       (item) => out.push(readJson<Finding>(item)),
     );
+    return out;
+  }
+
+  async getFindings(keys: readonly FindingKey[]): Promise<Finding[]> {
+    // BatchGetItem refuses a request naming one key twice.
+    const unique = [...new Map(keys.map((k) => [k.fingerprint, findingKey(k)])).values()];
+    const out: Finding[] = [];
+    await forEachLimit(chunk(unique, BATCH_GET_MAX), this.writeConcurrency, async (batch) => {
+      for (const item of await batchGet(this.ctx, batch)) out.push(readJson<Finding>(item));
+    });
     return out;
   }
 

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_AHEAD_SECONDS } from '../sources/clock-skew';
 import { compareText } from '../model/event-order';
 import {
   byCreation,
+  type FindingKey,
   type FleetStore,
   type ListMetaOptions,
   type FleetWithHistory,
@@ -129,6 +130,15 @@ export class MemoryStore implements FleetStore {
 
   async listResourceFindings(resourceType: string, resourceId: string): Promise<Finding[]> {
     return (await this.listFindings()).filter((f) => f.resourceType === resourceType && f.resourceId === resourceId);
+  }
+
+  async getFindings(keys: readonly FindingKey[]): Promise<Finding[]> {
+    const out: Finding[] = [];
+    for (const k of new Set(keys.map((key) => key.fingerprint))) {
+      const f = this.findings.get(k);
+      if (f !== undefined) out.push(structuredClone(f));
+    }
+    return out;
   }
 
   async putFindings(findings: readonly Finding[]): Promise<void> {

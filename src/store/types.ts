@@ -3,6 +3,9 @@ import type { EntityState } from '../model/entity-state';
 import type { IndexPlacement } from './cluster-index';
 import type { Fleet } from '../model/fleet';
 import type { Finding } from '../model/finding';
+
+/** What names one finding item: its resource (the partition and key prefix) and its fingerprint. */
+export type FindingKey = Pick<Finding, 'fingerprint' | 'resourceType' | 'resourceId'>;
 import { byId, compareText } from '../model/event-order';
 import type { FindingDigestStore } from './finding-digests';
 
@@ -92,6 +95,11 @@ export interface FleetStore {
    * longer in the fleet included; not the unverified pages. Optional: callers fall back to one resource at a time.
    */
   listTypeFindings?(resourceType: string): Promise<Finding[]>;
+  /**
+   * The finding items stored under these keys (consistent; 100 keys a BatchGetItem on DynamoDB), those found only; not
+   * the unverified pages. Optional: callers fall back to `listResourceFindings` per resource.
+   */
+  getFindings?(keys: readonly FindingKey[]): Promise<Finding[]>;
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
   /**

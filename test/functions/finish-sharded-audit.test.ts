@@ -65,7 +65,7 @@ describe.each([
       if (simulate)
         await simulateShard({ runId: input.runId, clusterId }, { s3: s3.client, bucket: BUCKET, tracesDir });
       const out = await auditShard(
-        { runId: input.runId, clusterId },
+        { runId: input.runId, clusterId, profile: split.profile },
         { s3: s3.client, bucket: BUCKET, rules: compiled, ...(shardsStage && { store }) },
       );
       expect(out.staged !== undefined).toBe(shardsStage);
@@ -80,7 +80,7 @@ describe.each([
     const driftFindings = (await store.listFindings()).filter((f) => f.resourceId === drifted && f.status === 'open');
     expect(driftFindings.length).toBeGreaterThan(0);
 
-    await finishShardedAudit(input.runId, split.auditedAt, { store, s3: s3.client, bucket: BUCKET, rules });
+    await finishShardedAudit(split, { store, s3: s3.client, bucket: BUCKET, rules });
     const after = await store.listFindings();
     // No shard judged vm-late: its findings are not resolved by the older view.
     expect(after.filter((f) => f.resourceId === 'vm-late')).toEqual(lateFindings);

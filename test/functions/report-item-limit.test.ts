@@ -36,7 +36,7 @@ const input = {
   runId: 'large-fleet-run',
   trigger: 'schedule' as const,
   scope: { kind: 'fleet' },
-  audit: { auditedAt: clock.now().toISOString() },
+  audit: { auditedAt: clock.now().toISOString(), profile: 'scg' as const },
 };
 const s3 = memoryS3();
 let store: ItemLimitedStore;
@@ -68,7 +68,7 @@ beforeAll(async () => {
       { s3: s3.client, bucket: BUCKET, tracesDir },
     );
     await auditShard(
-      { runId: input.runId, clusterId: item.clusterId },
+      { runId: input.runId, clusterId: item.clusterId, profile: 'scg' },
       { s3: s3.client, bucket: BUCKET, rules: compiled },
     );
   }

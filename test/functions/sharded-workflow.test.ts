@@ -8,6 +8,7 @@ import { runAudit, type AuditTimings } from '../../src/app/audit';
 import { finishShardedAudit } from '../../src/app/finish-sharded-audit';
 import { readState, STATE } from '../../src/store/state-keys';
 import { loadRules } from '../../src/engine/load-rules';
+import { fingerprint, profileOf } from '../../src/engine/fingerprint';
 import { UNCLUSTERED_SHARD } from '../../src/engine/sharded-audit';
 import { runKeys } from '../../src/model/run-files';
 import type { LoadedRule } from '../../src/engine/types';
@@ -103,7 +104,7 @@ describe('the sharded full audit through the synthesized state machine, on dynal
     // changes again and records the run exactly as the whole-fleet audit just did.
     const recorded = await readState(store, STATE.auditLatest);
     const stored = [...(await store.listFindings())].sort((a, b) => key(a).localeCompare(key(b)));
-    const again = await finishShardedAudit(run.runId, run.audit.auditedAt, {
+    const again = await finishShardedAudit(run.audit, {
       store: refusingWholeReads(store, ['loadFleet', 'readHistory', 'loadFleetWithHistory', 'listFindings']),
       s3: s3.client,
       bucket: BUCKET,
@@ -131,7 +132,29 @@ describe('the daily run after the first, on a table with the cluster index and s
     const to = fleet.hosts.get('host-20')!.cluster!;
     const changedCluster = fleet.hosts.get('host-40')!.cluster!;
     expect(new Set([from, to, changedCluster]).size).toBe(3);
+    // A VM of the changed cluster with an open and an unverified finding is removed: the stream's refresh takes it
+    // out of the cluster index, so no shard reads it; the run must still resolve its findings as a whole-fleet audit.
+    const current = (await store.listFindings()).filter((f) => f.status !== 'resolved' && f.resourceType === 'vm');
+    const statusesOf = (vm: string) => new Set(current.filter((f) => f.resourceId === vm).map((f) => f.status));
+    const gone = [...fleet.vms.values()]
+      .map((vm) => vm.id)
+      .filter((id) => id !== 'vm-0' && id !== 'vm-121')
+      .find((id) => statusesOf(id).has('open') && statusesOf(id).has('unverified'))!;
+    expect(gone).toBeDefined();
+    // A stale page member: the unverified finding of a VM that is in no shard and no longer in the fleet (removed
+    // before the run kept its judged list). It must be resolved and leave the pages, not ride in `foreign` forever.
+    const fromGroup = clusterUnverifiedGroup(from);
+    const [member] = await store.listUnverifiedFindings([fromGroup]);
+    const ghost: Finding = {
+      ...member!,
+      fingerprint: fingerprint(member!.ruleId, 'vm', 'vm-ghost'),
+      resourceId: 'vm-ghost',
+      resourceName: 'vm-ghost',
+    };
+    const ruleMembers = (await store.listUnverifiedFindings([fromGroup])).filter((f) => f.ruleId === member!.ruleId);
+    await store.replaceUnverified('scg', fromGroup, member!.ruleId, [...ruleMembers, ghost]);
     const put = await store.putEvents([
+      { id: 'day2-rm', time: '2026-12-02T04:50:00.000Z', type: 'vm.remove', vm: { id: gone } },
       {
         id: 'day2-mig',
         time: '2026-12-02T04:00:00.000Z',
@@ -146,7 +169,7 @@ describe('the daily run after the first, on a table with the cluster index and s
       },
       { id: 'day2-off', time: '2026-12-02T04:40:00.000Z', type: 'vm.power_off', vm: { id: 'vm-121' } },
     ] as Parameters<DynamoStore['putEvents']>[0]);
-    expect(put.written).toBe(3);
+    expect(put.written).toBe(4);
     await store.refreshEntities(put.subjects);
     const firstSeenOfVm0 = new Map(
       (await store.listFindings())
@@ -190,11 +213,49 @@ describe('the daily run after the first, on a table with the cluster index and s
       if (firstSeenOfVm0.has(f.fingerprint))
         expect(f.firstSeen, f.ruleId).toBe(firstSeenOfVm0.get(f.fingerprint)!.firstSeen);
     expect(vm0.filter((f) => firstSeenOfVm0.get(f.fingerprint)?.status === 'unverified').length).toBeGreaterThan(0);
+    const removed = (await store.listFindings()).filter((f) => f.resourceId === gone);
+    expect(removed.length).toBeGreaterThan(1);
+    for (const f of removed)
+      expect(f, f.ruleId).toMatchObject({
+        status: 'resolved',
+        resolvedAt: run.audit.auditedAt,
+        resolvedBy: { eventId: 'day2-rm', effect: 'removed' },
+      });
+    expect(run.report.findings).toEqual(whole.summary.findings);
+    expect((await store.listFindings()).filter((f) => f.resourceId === 'vm-ghost')).toMatchObject([
+      { status: 'resolved', resolvedAt: run.audit.auditedAt },
+    ]);
     const oldPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(from)]);
+    expect(oldPages.filter((f) => f.resourceId === 'vm-ghost')).toEqual([]);
     expect(oldPages.filter((f) => f.resourceId === 'vm-0')).toEqual([]);
     const newPages = await store.listUnverifiedFindings([clusterUnverifiedGroup(to)]);
     expect(newPages.some((f) => f.resourceId === 'vm-0')).toBe(true);
   }, 300_000);
+});
+
+describe('the run’s profile', () => {
+  it('is settled once by the start step: a stig run stores stig findings and records stig, as a whole-fleet stig audit', async () => {
+    const stig = loadRules(undefined, { profile: 'stig' });
+    const store = await tableWith(fleetEvents());
+    const run = await runLocalWorkflow(
+      'schedule',
+      deps(store, { rules: stig, profile: 'stig' }),
+      new Date('2026-11-26T08:00:00Z'),
+    );
+    expect(run.audit.profile).toBe('stig');
+    const current = (await store.listFindings()).filter((f) => f.status !== 'resolved');
+    expect(current.length).toBeGreaterThan(0);
+    expect(new Set(current.map((f) => profileOf(f)))).toEqual(new Set(['stig']));
+    expect((await readState(store, STATE.auditLatest))?.profile).toBe('stig');
+
+    const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
+    const whole = await runAudit(
+      { store, clock: fixedClock(run.audit.auditedAt) },
+      { rules: stig, profile: 'stig', full: true, timings },
+    );
+    expect(timings.findingsWritten).toBe(0);
+    expect(run.report.findings).toEqual(whole.summary.findings);
+  }, 180_000);
 });
 
 describe('the optional plan step', () => {

@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditPart } from '../../src/app/audit-shard-files';
 import { commitStagedLifecycle } from '../../src/app/commit-staged-lifecycle';
+import {
+  departedCandidates,
+  JUDGED_KEY,
+  readJudged,
+  writeJudged,
+  type Removed,
+} from '../../src/app/departed-resources';
 import { lifecycleStageFile, lifecycleStageKey, readLifecycleStage } from '../../src/app/lifecycle-stage-files';
 import { stageShardLifecycle } from '../../src/app/shard-lifecycle';
 import { fingerprint } from '../../src/engine/fingerprint';
@@ -92,8 +99,16 @@ async function stage(
   return part;
 }
 
-const commit = (store: MemoryStore, parts: AuditPart[]) =>
-  commitStagedLifecycle({ store, s3: s3.client, bucket: BUCKET, parts, profile: 'scg', auditedAt: AUDITED_AT });
+const commit = (store: MemoryStore, parts: AuditPart[], removed?: Removed) =>
+  commitStagedLifecycle({
+    store,
+    s3: s3.client,
+    bucket: BUCKET,
+    parts,
+    profile: 'scg',
+    auditedAt: AUDITED_AT,
+    ...(removed !== undefined && { removed }),
+  });
 
 describe('the per-shard lifecycle committed by the finish step', () => {
   it('moves a VM’s unverified finding to the pages of the cluster it moved to, keeping its firstSeen', async () => {
@@ -137,6 +152,50 @@ describe('the per-shard lifecycle committed by the finish step', () => {
     expect(await store.listFindings()).toEqual([old]);
   });
 
+  it('resolves a removed VM’s unverified finding left on a shard’s pages and takes it off them, citing the removal', async () => {
+    const store = new MemoryStore();
+    const old = stored(rule, 'vm-9', 'unverified', 'A');
+    const kept = stored(rule, 'vm-1', 'unverified', 'A');
+    await store.replaceUnverified('scg', clusterUnverifiedGroup('A'), rule.id, [old, kept]);
+    const part = await stage(store, 'removed', 'A', ['vm-1'], [hit('vm-1', 'A')]);
+    const cites = { eventId: 'rm-9', time: BEFORE, effect: 'removed' as const };
+    const figures = await commit(store, [part], {
+      keys: new Set(['vm#vm-9']),
+      evidence: new Map([['vm#vm-9', cites]]),
+    });
+    expect(figures.resolvedRemoved).toBe(1);
+    expect((await store.listUnverifiedFindings([clusterUnverifiedGroup('A')])).map((f) => f.resourceId)).toEqual([
+      'vm-1',
+    ]);
+    expect((await store.listFindings()).find((f) => f.resourceId === 'vm-9')).toMatchObject({
+      status: 'resolved',
+      resolvedAt: AUDITED_AT,
+      resolvedBy: cites,
+      firstSeen: BEFORE,
+    });
+  });
+
+  it('checks for removal the VMs the last run judged and no shard judged now, and those of foreign page members', () => {
+    const judged = new Map([['vm#vm-1', 'A']]);
+    const before = new Map([
+      ['vm#vm-1', 'A'],
+      ['vm#vm-2', 'A'],
+    ]);
+    const foreign = [stored(rule, 'vm-1', 'unverified', 'B'), stored(rule, 'vm-9', 'unverified', 'A')];
+    expect(departedCandidates(judged, before, foreign)).toEqual(['vm#vm-2', 'vm#vm-9']);
+  });
+
+  it('keeps the judged list across runs in the run bucket, and refuses one of another shape', async () => {
+    const judged = new Map([
+      ['vm#vm-2', 'B'],
+      ['host#h-1', 'A'],
+    ]);
+    await writeJudged(s3.client, BUCKET, AUDITED_AT, judged);
+    expect(await readJudged(s3.client, BUCKET)).toEqual(judged);
+    await putJson(s3.client, BUCKET, JUDGED_KEY, { auditedAt: AUDITED_AT, resources: [['vm#vm-2']] });
+    await expect(readJudged(s3.client, BUCKET)).rejects.toThrow(JUDGED_KEY);
+  });
+
   it('does not overwrite a finding an incremental evaluation changed after the shard read it', async () => {
     const store = new MemoryStore();
     const open = stored(rule, 'vm-2', 'open', 'A');
@@ -149,6 +208,20 @@ describe('the per-shard lifecycle committed by the finish step', () => {
 
     const figures = await commit(store, [part]);
     expect(figures.newerAtCommit).toBe(1);
+    expect(await store.listFindings()).toEqual([newer]);
+  });
+
+  it('does not overwrite a finding an incremental evaluation created after the shard read', async () => {
+    const store = new MemoryStore();
+    // The shard finds vm-3 failing, with nothing stored for it: it stages the finding as new.
+    const part = await stage(store, 'created', 'A', ['vm-3'], [{ ...hit('vm-3', 'A'), unverified: undefined }]);
+    // Meanwhile the stream's evaluation stores the same finding, later and with other evidence.
+    const newer = { ...stored(rule, 'vm-3', 'open', 'A', LATER), evidence: { again: true } };
+    await store.putFindings([newer]);
+
+    const figures = await commit(store, [part]);
+    expect(figures.newerAtCommit).toBe(1);
+    expect(figures.items).toBe(0);
     expect(await store.listFindings()).toEqual([newer]);
   });
 

@@ -77,7 +77,7 @@ describe('scheduled run: audit → simulate each cluster → report', () => {
     const parts = await Promise.all(
       list.map((item) =>
         auditShard(
-          { runId: audit.runId, clusterId: item.clusterId },
+          { runId: audit.runId, clusterId: item.clusterId, profile: audit.profile },
           { s3: s3.client, bucket: BUCKET, rules: compiled },
         ),
       ),

@@ -264,7 +264,8 @@ describe('bundled handlers against the local table and a local S3', () => {
     });
     let hits = 0;
     for (const item of items)
-      hits += (await auditShard({ runId: planned.runId, clusterId: item.clusterId }, 'audit-shard')).hits;
+      hits += (await auditShard({ runId: planned.runId, clusterId: item.clusterId, profile: 'scg' }, 'audit-shard'))
+        .hits;
     expect(hits).toBeGreaterThan(0);
 
     const plan = await loadBundle<unknown, { goal: string }>('Plan', { RULES_DIR: 'rules', TRACES_DIR: 'traces' });

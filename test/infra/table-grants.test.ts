@@ -257,7 +257,7 @@ beforeAll(async () => {
     Promise.all(
       items.map((item) =>
         auditShard(
-          { runId: input.runId, clusterId: item.clusterId },
+          { runId: input.runId, clusterId: item.clusterId, profile: 'scg' },
           { s3: s3.client, bucket: BUCKET, rules: compiled, store: recordingStore('auditShard') },
         ),
       ),

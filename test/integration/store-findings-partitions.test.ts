@@ -75,6 +75,16 @@ describe('partitioned findings', () => {
     expect(own.map((f) => f.ruleId).sort()).toEqual(['r.a', 'r.c']);
   });
 
+  it('reads findings by key, 100 keys a BatchGetItem, and leaves out keys with nothing stored', async () => {
+    const stored = Array.from({ length: 150 }, (_, i) => finding('vm', `by-key-${i}`, 'r.k'));
+    await db.store.putFindings(stored);
+    const missing = finding('vm', 'by-key-none', 'r.k');
+    const before = db.store.stats.readRequests;
+    const found = await db.store.getFindings([...stored, stored[0]!, missing]);
+    expect(db.store.stats.readRequests - before).toBe(2);
+    expect(found.map((f) => f.fingerprint).sort()).toEqual(stored.map((f) => f.fingerprint).sort());
+  });
+
   it('upgrades a table of the single-partition layout in place: read at once, moved by compaction', async () => {
     const client = createDynamoClient({ endpoint: db.endpoint });
     const old = [finding('host', 'esx-old-1', 'r.x'), finding('host', 'esx-old-2', 'r.x')];

@@ -102,7 +102,14 @@ export function register(program: Command, run: CommandRunner): void {
       const s3 = await startLocalS3(join(dataDir, 's3'));
       await withStore(opts, async (store) => {
         const pipeline = createLocalPipeline({
-          workflow: { s3, bucket: 'hyperaudit-reports', tracesDir: resolve(opts.traces), failThreshold: opts.failOn },
+          workflow: {
+            s3,
+            bucket: 'hyperaudit-reports',
+            tracesDir: resolve(opts.traces),
+            failThreshold: opts.failOn,
+            // The run's profile is the one the rules were loaded for.
+            profile: opts.profile,
+          },
           store,
           rules,
           reportDir: join(dataDir, 'serve-report'),
