@@ -8,8 +8,14 @@ import type { FleetEvent } from './event';
 
 type UpsertEvent = Extract<FleetEvent, { type: 'host.upsert' | 'vm.upsert' | 'perimeter.upsert' }>;
 
+/**
+ * The mark of a `SingleUpsert`: a symbol, so that no state read back from a store (JSON, string keys only) can pass
+ * for one, whatever fields it carries.
+ */
+const SINGLE: unique symbol = Symbol('single upsert');
+
 export interface SingleUpsert {
-  single: true;
+  [SINGLE]: true;
   kind: 'host' | 'vm' | 'perimeter';
   id: string;
   event: UpsertEvent;
@@ -19,18 +25,18 @@ export interface SingleUpsert {
 export function singleUpsertOf(event: FleetEvent): SingleUpsert | undefined {
   switch (event.type) {
     case 'host.upsert':
-      return event.complete || event.scope ? undefined : { single: true, kind: 'host', id: event.host.id, event };
+      return event.complete || event.scope ? undefined : { [SINGLE]: true, kind: 'host', id: event.host.id, event };
     case 'vm.upsert':
-      return event.complete || event.scope ? undefined : { single: true, kind: 'vm', id: event.vm.id, event };
+      return event.complete || event.scope ? undefined : { [SINGLE]: true, kind: 'vm', id: event.vm.id, event };
     case 'perimeter.upsert':
-      return { single: true, kind: 'perimeter', id: event.perimeter.id, event };
+      return { [SINGLE]: true, kind: 'perimeter', id: event.perimeter.id, event };
     default:
       return undefined;
   }
 }
 
 export function isSingleUpsert(x: object): x is SingleUpsert {
-  return (x as Partial<SingleUpsert>).single === true;
+  return (x as Partial<SingleUpsert>)[SINGLE] === true;
 }
 
 function bodyOf(event: UpsertEvent): Record<string, unknown> {

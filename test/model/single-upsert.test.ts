@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyState, foldEvents, toPlain } from '../../src/model/entity-state';
+import { applyEvent, emptyState, foldEvents, toPlain, type EntityState } from '../../src/model/entity-state';
 import { sortEvents, type FleetEvent } from '../../src/model/event';
 import { materialiseFleet, type Fleet } from '../../src/model/fleet';
-import { singleUpsertOf, singleUpsertPlain } from '../../src/model/single-upsert';
+import { isSingleUpsert, singleUpsertOf, singleUpsertPlain } from '../../src/model/single-upsert';
 import { replayHistory } from '../../src/simulation/replay';
 
 const time = '2026-12-01T00:00:00Z';
@@ -62,6 +62,16 @@ describe('an entity whose history is one upsert', () => {
     for (const id of ['e-two-spellings', 'e-proto', 'e-slash'])
       expect(singleUpsertPlain(byId.get(id)!)).toBeUndefined();
     expect(singleUpsertPlain(byId.get('e-plain')!)).toBeDefined();
+  });
+
+  it('is told from a folded state by a mark no stored state can carry, not by a field a JSON state could spell', () => {
+    const event = upserts()[0]!;
+    // A state as a store reads it back (JSON.parse of its item), carrying a stray `single` field.
+    const stored = JSON.parse(
+      JSON.stringify({ ...applyEvent(emptyState('vm', 'plain'), event), single: true }),
+    ) as EntityState;
+    expect(isSingleUpsert(stored)).toBe(false);
+    expectSameFleet(materialiseFleet([stored]), materialiseFleet([singleUpsertOf(event)!]));
   });
 
   it('is not taken for upserts that complete or name a scope, nor for other events', () => {
