@@ -6,6 +6,8 @@ import type { Finding } from '../model/finding';
 import { refuseRunFile } from '../model/run-files';
 import { getJson, putJson } from '../store/s3-json';
 import { hasIndexedReads, type FleetStore } from '../store/types';
+import { unverifiedGroupOf } from '../store/unverified-pages';
+import { guardFindingWrites } from './group-digests';
 import { readStoredFindings, type ShardFindingsStore } from './read-stored-findings';
 import { changedSince, resourceKey } from './shard-lifecycle';
 
@@ -156,6 +158,9 @@ export async function resolveRemovedItems(
     .map((f) =>
       resolvedFinding(f, input.auditedAt, input.removed.evidence.get(resourceKey(f.resourceType, f.resourceId))),
     );
-  if (resolved.length > 0) await store.putFindings(resolved);
+  // A removed resource's findings leave its group's digest behind: without the bare tokens a later audit whose
+  // evaluation matched that digest (the resource back as it was) would trust the group and never reopen them.
+  if (resolved.length > 0)
+    await guardFindingWrites(store, input.profile, resolved.map(unverifiedGroupOf), () => store.putFindings(resolved));
   return { newer, resolved: resolved.length, reads: read.reads.resources };
 }

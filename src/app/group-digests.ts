@@ -36,7 +36,7 @@ const IN_FLIGHT = 8;
 const MAX_RUNS = 5_000;
 
 /** The guard of every writer but a full audit: bare tokens in the groups before and after. */
-export function plainGuard(store: FleetStore, profile: string): FindingWriteGuard | undefined {
+export function plainGuard(store: Pick<FleetStore, 'findingDigests'>, profile: string): FindingWriteGuard | undefined {
   const digests = store.findingDigests;
   if (digests === undefined) return undefined;
   const mark = async (groups: readonly string[]) => {
@@ -50,7 +50,7 @@ export function plainGuard(store: FleetStore, profile: string): FindingWriteGuar
  * writers that do not go through `storeChangedFindings` (the sharded run's commit).
  */
 export async function guardFindingWrites<T>(
-  store: FleetStore,
+  store: Pick<FleetStore, 'findingDigests'>,
   profile: string,
   groups: Iterable<string>,
   write: () => Promise<T>,
