@@ -1331,32 +1331,41 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     onItem: (item: Item) => void,
     limit = Number.POSITIVE_INFINITY,
   ): Promise<void> {
+    const stop = new AbortController();
     const request = (start: Item | undefined, left: number): Promise<QueryCommandOutput> =>
       withRetry(this.ctx.retry, () =>
-        this.options.client.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.tableName,
-            ...(start && { ExclusiveStartKey: start }),
-            ...(Number.isFinite(left) && { Limit: left }),
-          }),
+        sendUnlessStopped(stop.signal, (abortSignal) =>
+          this.options.client.send(
+            new QueryCommand({
+              ...input,
+              TableName: this.tableName,
+              ...(start && { ExclusiveStartKey: start }),
+              ...(Number.isFinite(left) && { Limit: left }),
+            }),
+            { abortSignal },
+          ),
         ),
       );
     let seen = 0;
     let next: Promise<QueryCommandOutput> | undefined = request(undefined, limit);
-    while (next !== undefined) {
-      const page: QueryCommandOutput | undefined = await next;
-      this.stats.readRequests++;
-      // A mocked client may answer undefined for a command it was not told about.
-      const items: Item[] = page?.Items ?? [];
-      const start: Item | undefined = page?.LastEvaluatedKey;
-      const left: number = limit - seen - items.length;
-      // The next page is asked for before this one's items are handed over (see `pagesAhead`).
-      next = start && left > 0 ? pagesAhead(request(start, left)) : undefined;
-      for (const item of items) {
-        if (seen++ >= limit) break;
-        onItem(item);
+    try {
+      while (next !== undefined) {
+        const page: QueryCommandOutput | undefined = await next;
+        this.stats.readRequests++;
+        // A mocked client may answer undefined for a command it was not told about.
+        const items: Item[] = page?.Items ?? [];
+        const start: Item | undefined = page?.LastEvaluatedKey;
+        const left: number = limit - seen - items.length;
+        // The next page is asked for before this one's items are handed over (see `pagesAhead`).
+        next = start && left > 0 ? pagesAhead(request(start, left)) : undefined;
+        for (const item of items) {
+          if (seen++ >= limit) break;
+          onItem(item);
+        }
       }
+    } catch (err) {
+      stop.abort();
+      throw err;
     }
   }
 
@@ -1367,27 +1376,38 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    */
   private async scan(consistent: boolean, filter: ScanFilter, onItem: (item: Item) => void): Promise<void> {
     const segments = Array.from({ length: this.scanSegments }, (_, i) => i);
+    // One per segment (a signal's listeners stay few); any segment's failure stops them all: the read has failed.
+    const stops = segments.map(() => new AbortController());
     await Promise.all(
       segments.map(async (segment) => {
+        const stop = stops[segment]!.signal;
         const request = (start: Item | undefined): Promise<ScanCommandOutput> =>
           withRetry(this.ctx.retry, () =>
-            this.options.client.send(
-              new ScanCommand({
-                TableName: this.tableName,
-                ConsistentRead: consistent,
-                ...filter,
-                ...(this.scanSegments > 1 && { Segment: segment, TotalSegments: this.scanSegments }),
-                ...(start && { ExclusiveStartKey: start }),
-              }),
+            sendUnlessStopped(stop, (abortSignal) =>
+              this.options.client.send(
+                new ScanCommand({
+                  TableName: this.tableName,
+                  ConsistentRead: consistent,
+                  ...filter,
+                  ...(this.scanSegments > 1 && { Segment: segment, TotalSegments: this.scanSegments }),
+                  ...(start && { ExclusiveStartKey: start }),
+                }),
+                { abortSignal },
+              ),
             ),
           );
         let next: Promise<ScanCommandOutput> | undefined = request(undefined);
-        while (next !== undefined) {
-          const page: ScanCommandOutput = await next;
-          this.stats.readRequests++;
-          const start: Item | undefined = page.LastEvaluatedKey;
-          next = start ? pagesAhead(request(start)) : undefined;
-          for (const item of page.Items ?? []) onItem(item);
+        try {
+          while (next !== undefined) {
+            const page: ScanCommandOutput = await next;
+            this.stats.readRequests++;
+            const start: Item | undefined = page.LastEvaluatedKey;
+            next = start ? pagesAhead(request(start)) : undefined;
+            for (const item of page.Items ?? []) onItem(item);
+          }
+        } catch (err) {
+          for (const other of stops) other.abort();
+          throw err;
         }
       }),
     );
@@ -1404,6 +1424,17 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
 function pagesAhead<T>(page: Promise<T>): Promise<T> {
   page.catch(() => undefined);
   return page;
+}
+
+/**
+ * One attempt at a page of a paginated read, unless the read has failed (`stop` aborted): then the page asked for
+ * ahead is cancelled in flight and never sent again, where `withRetry` would otherwise go on retrying it (for
+ * seconds when throttled, keeping the process alive after the command failed) for a reader that has given up. The
+ * abort error is not retryable, so the retry loop ends at once.
+ */
+function sendUnlessStopped<T>(stop: AbortSignal, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  stop.throwIfAborted();
+  return send(stop);
 }
 
 export type SnapshotOutcome = {

@@ -137,12 +137,20 @@ function parseJson(text: string): unknown {
 }
 
 /**
+ * The protocol objects already reading plainly. The SDK keeps a protocol instance it is given, so two clients may
+ * share one; wrapping it again would parse every answer twice (the outer reader's `{}` by the inner one).
+ */
+const READING_PLAINLY = new WeakSet<object>();
+
+/**
  * Makes `client` read successful Scan and Query answers itself (see above); returns the same client. A client
- * whose protocol is not of the expected form (another SDK build) is left as it is.
+ * whose protocol is not of the expected form (another SDK build) is left as it is, and so is one already reading
+ * plainly.
  */
 export function readItemsPlainly<C extends DynamoDBClient>(client: C): C {
   const protocol: unknown = client.config.protocol;
-  if (!isProtocol(protocol)) return client;
+  if (!isProtocol(protocol) || READING_PLAINLY.has(protocol)) return client;
+  READING_PLAINLY.add(protocol);
   const sdkDeserialize = protocol.deserializeResponse.bind(protocol);
   protocol.deserializeResponse = async (operation, context, response) => {
     if (!OPERATIONS.has(operation?.name) || !(response?.statusCode >= 200 && response.statusCode < 300))

@@ -8,16 +8,20 @@ import { eventItem, eventKey, jsonItem, META_PK } from '../../src/store/items';
 const ddb = mockClient(DynamoDBClient);
 const NOW = Date.parse('2025-06-01T00:00:00Z');
 
-function store() {
+function store(options: { maxAttempts?: number; scanSegments?: number } = {}) {
   return new DynamoStore({
     client: new DynamoDBClient({ region: 'local' }),
     tableName: 't',
-    retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 2 },
+    retry: { maxAttempts: options.maxAttempts ?? 1, baseDelayMs: 1, maxDelayMs: 2 },
     now: () => NOW,
     snapshotEvery: 0,
-    scanSegments: 1,
+    scanSegments: options.scanSegments ?? 1,
   });
 }
+
+const throttled = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+/** Long enough for the store's retry loop (1-2 ms apart) to have sent every attempt it had left. */
+const settle = () => new Promise((ok) => setTimeout(ok, 50));
 
 const upsert = (n: number): FleetEvent => ({
   id: `ev-${n}`,
@@ -110,5 +114,46 @@ describe('paginated reads ask for the next page before reading the current one',
       .resolvesOnce({ Items: [eventRow(1)], LastEvaluatedKey: eventKey(upsert(1)) as never })
       .rejectsOnce(new Error('page 2 failed'));
     await expect(store().loadFleet()).rejects.toThrow('page 2 failed');
+  });
+
+  it('a Query whose reader failed sends no further attempt of the page it asked for ahead', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [{ pk: { S: META_PK }, sk: { S: 'k/1' }, j: { S: '{not json' } }],
+        LastEvaluatedKey: { pk: { S: META_PK } },
+      })
+      .rejects(throttled());
+    await expect(store({ maxAttempts: 5 }).listMeta('k/')).rejects.toThrow(SyntaxError);
+    await settle();
+    // Page 1 and the one attempt at page 2 already on its way when the reader threw; no retries of a page nobody reads.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
+  it('a Scan whose reader failed sends no further attempt of the page it asked for ahead', async () => {
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({
+        Items: [{ ...eventRow(1), e: { S: '{not json' } }],
+        LastEvaluatedKey: eventKey(upsert(1)) as never,
+      })
+      .rejects(throttled());
+    await expect(store({ maxAttempts: 5 }).loadFleet()).rejects.toThrow(SyntaxError);
+    await settle();
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(2);
+  });
+
+  it("a Scan segment's failure stops the other segments' paging", async () => {
+    let segment1Pages = 0;
+    ddb.on(ScanCommand).callsFake(async (input: { Segment?: number }) => {
+      if (input.Segment === 0) throw new Error('segment 0 failed');
+      segment1Pages++;
+      await new Promise((ok) => setTimeout(ok, 1));
+      return { Items: [], LastEvaluatedKey: eventKey(upsert(segment1Pages)) as never };
+    });
+    await expect(store({ scanSegments: 2 }).loadFleet()).rejects.toThrow('segment 0 failed');
+    const pagesWhenFailed = segment1Pages;
+    await settle();
+    expect(segment1Pages).toBeLessThanOrEqual(pagesWhenFailed + 1);
   });
 });

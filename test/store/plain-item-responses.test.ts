@@ -168,6 +168,24 @@ describe('Scan and Query answers read without the schema walk', () => {
     expect(out.ConsumedCapacity).toEqual({ TableName: 't', CapacityUnits: 0.5 });
   });
 
+  it('reads each answer once when a client, or a protocol object two clients share, is made to read plainly twice', async () => {
+    const body = ANSWERS['binary, sets, lists and maps']!;
+    const first = cannedClient([{ status: 200, body }]).client;
+    const protocol = first.config.protocol as unknown as { deserializeResponse: unknown };
+    readItemsPlainly(first);
+    const reader = protocol.deserializeResponse;
+    readItemsPlainly(first);
+    // A second client handed the first one's protocol object (the SDK keeps a protocol instance it is given).
+    const second = cannedClient([{ status: 200, body }], {
+      protocol: first.config.protocol as DynamoDBClientConfig['protocol'],
+    }).client;
+    expect(second.config.protocol).toBe(first.config.protocol);
+    readItemsPlainly(second);
+    expect(protocol.deserializeResponse).toBe(reader);
+    const expected = await cannedClient([{ status: 200, body }]).client.send(new ScanCommand({ TableName: 't' }));
+    expect(await second.send(new ScanCommand({ TableName: 't' }))).toStrictEqual(expected);
+  });
+
   it('leaves other operations to the SDK', async () => {
     const { client } = cannedClient([{ status: 200, body: '{}' }]);
     const seen = bodiesSeenBySdk(client);
