@@ -72,6 +72,16 @@ export function parseGroupDigest(text: string | undefined): GroupDigest | undefi
   }
 }
 
+/**
+ * A listed record. Every record this version writes has a token: one without (or with a token of another type) was
+ * not written through the token rules, so its digest is not taken, and its token (empty) matches no record's.
+ */
+function entryOf(token: string | undefined, json: string | undefined): DigestEntry {
+  if (token === undefined || token === '') return { token: '' };
+  const digest = parseGroupDigest(json);
+  return { token, ...(digest !== undefined && { digest }) };
+}
+
 function lostCondition(err: unknown): boolean {
   return (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 }
@@ -101,10 +111,7 @@ export class DynamoFindingDigests implements FindingDigestStore {
       for (const item of page?.Items ?? []) {
         const group = item.sk!.S!.slice(prefix.length);
         if (group === COMPLETE_GROUP) complete = true;
-        else {
-          const digest = parseGroupDigest(item.j?.S);
-          groups.set(group, { token: item.t?.S ?? '', ...(digest !== undefined && { digest }) });
-        }
+        else groups.set(group, entryOf(item.t?.S, item.j?.S));
       }
       start = page?.LastEvaluatedKey;
     } while (start);
@@ -168,8 +175,7 @@ export class MemoryFindingDigests implements FindingDigestStore {
       const group = sk.slice(prefix.length);
       if (group === COMPLETE_GROUP) complete = true;
       else {
-        const digest = parseGroupDigest(r.json);
-        groups.set(group, { token: r.token, ...(digest !== undefined && { digest }) });
+        groups.set(group, entryOf(r.token, r.json));
       }
     }
     return { complete, groups };

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from '../../src/store/open-store';
+import { FINDING_DIGESTS_PK } from '../../src/store/finding-digests';
 import type { FindingDigestStore, GroupDigest } from '../../src/store/finding-digests';
 import { MemoryStore } from '../../src/store/memory-store';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -48,4 +51,32 @@ describe('Class: DynamoFindingDigests', () => {
     await local.stop();
   });
   tokenRules(() => local.store.findingDigests);
+
+  it('takes a damaged record (no token, a token of another type, a digest that is not JSON) as a bare token a write replaces', async () => {
+    const client = createDynamoClient({ endpoint: local.endpoint });
+    const raw = (group: string, attrs: Record<string, { S: string } | { N: string }>) =>
+      client.send(
+        new PutItemCommand({
+          TableName: local.store.tableName,
+          Item: { pk: { S: FINDING_DIGESTS_PK }, sk: { S: `scg#${group}` }, ...attrs },
+        }),
+      );
+    await raw('C#no-token', { j: { S: JSON.stringify(digest) } });
+    await raw('C#number-token', { t: { N: '7' }, j: { S: JSON.stringify(digest) } });
+    await raw('C#bad-json', { t: { S: 'tok' }, j: { S: '{not json' } });
+    const r = local.store.findingDigests;
+    const listed = await r.list('scg');
+    for (const group of ['C#no-token', 'C#number-token', 'C#bad-json']) {
+      const entry = listed.groups.get(group);
+      // Listed (the group is known to hold findings), without a digest: the group is read.
+      expect(entry?.digest).toBeUndefined();
+      // An audit's conditional write over the token it listed neither throws nor lands over a record it cannot name.
+      const token = await r.putIf('scg', group, entry!.token, digest);
+      if (token !== undefined) expect((await r.list('scg')).groups.get(group)).toEqual({ token, digest });
+      else {
+        await r.invalidate('scg', [group]);
+        expect((await r.list('scg')).groups.get(group)?.digest).toBeUndefined();
+      }
+    }
+  });
 });
