@@ -58,9 +58,30 @@ export async function guardFindingWrites<T>(
   const guard = plainGuard(store, profile);
   const list = [...new Set(groups)];
   await guard?.before(list);
-  const out = await write();
+  const out = await writeOrUnvouch(store, profile, list, write);
   await guard?.after(list);
   return out;
+}
+
+/**
+ * Runs `write`; when it fails, leaves bare tokens in `groups` before rethrowing. A full audit that listed this
+ * writer's first token while the write ran may have put its digest over it; without the second token that digest
+ * would vouch for a group the failed write changed half way (a process killed outright still can: docs/store.md).
+ */
+export async function writeOrUnvouch<T>(
+  store: Pick<FleetStore, 'findingDigests'>,
+  profile: string,
+  groups: readonly string[],
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    await plainGuard(store, profile)
+      ?.after(groups)
+      .catch(() => undefined);
+    throw err;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding';
 import { profileOf } from '../engine/fingerprint';
 import type { FleetStore } from '../store/types';
 import { unverifiedGroupOf } from '../store/unverified-pages';
-import { plainGuard, type FindingWriteGuard } from './group-digests';
+import { plainGuard, writeOrUnvouch, type FindingWriteGuard } from './group-digests';
 
 export interface ChangedFindings {
   /** Stored findings before the audit (every profile). */
@@ -85,8 +85,9 @@ export async function storeChangedFindings(
   }
   const touched = [...groups].sort();
   await guard?.before(touched);
-  if (replace === undefined) await store.putFindings(changed);
-  else await writeChanges(store, input, before, legacy, replace);
+  await writeOrUnvouch(store, profile, touched, () =>
+    replace === undefined ? store.putFindings(changed) : writeChanges(store, input, before, legacy, replace),
+  );
   await guard?.after(touched);
 }
 

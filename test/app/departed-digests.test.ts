@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { resolveRemovedItems } from '../../src/app/departed-resources';
+import { guardFindingWrites } from '../../src/app/group-digests';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import { fixedClock } from '../../src/model/ports/clock';
 import { MemoryStore } from '../../src/store/memory-store';
@@ -32,5 +33,20 @@ describe("the sharded run's resolution of removed resources and the group digest
     const entry = (await store.findingDigests.list('scg')).groups.get(group);
     expect(entry).toBeDefined();
     expect(entry!.digest).toBeUndefined();
+  });
+});
+
+describe('a writer whose write fails', () => {
+  it('leaves no digest that a full audit put over its first token while the write ran', async () => {
+    const store = new MemoryStore();
+    const digests = store.findingDigests;
+    const write = guardFindingWrites(store, 'scg', ['C#c0'], async () => {
+      // A full audit beside the writer: it listed the writer's first token and vouches for the group over it.
+      const token = (await digests.list('scg')).groups.get('C#c0')!.token;
+      await digests.putIf('scg', 'C#c0', token, { digest: '1:beside', firstSeen: [] });
+      throw new Error('the write failed half way');
+    });
+    await expect(write).rejects.toThrow('half way');
+    expect((await digests.list('scg')).groups.get('C#c0')!.digest).toBeUndefined();
   });
 });
