@@ -87,16 +87,16 @@ describe('concatObjects on the local S3', () => {
   it('joins the head and the sources byte for byte, sending only what a part lacks of a large source', async () => {
     const small = 'a,1\n'.repeat(50);
     const large = 'b,2\n'.repeat(5000);
-    await putText(s3.client, 'b', 'rows/1.csv', small, 'text/csv');
-    await putText(s3.client, 'b', 'rows/2.csv', large, 'text/csv');
-    const figures = await concatObjects(s3.client, 'b', 'out.csv', {
+    await putText(s3.client, 'bucket', 'rows/1.csv', small, 'text/csv');
+    await putText(s3.client, 'bucket', 'rows/2.csv', large, 'text/csv');
+    const figures = await concatObjects(s3.client, 'bucket', 'out.csv', {
       head: 'h\n',
       sources: [src('rows/1.csv', small.length), src('rows/2.csv', large.length)],
       contentType: 'text/csv',
       minPart: 1000,
       maxPart: 8000,
     });
-    const out = await s3.client.send(new GetObjectCommand({ Bucket: 'b', Key: 'out.csv' }));
+    const out = await s3.client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'out.csv' }));
     expect(await out.Body?.transformToString()).toBe(`h\n${small}${large}`);
     expect(figures.sentBytes).toBe(1000);
     expect(figures.copied).toBe(3);
