@@ -7,7 +7,7 @@ import { compareFindings, toReportFinding } from '../report/html/build-report-da
 import { findingsCsvRowPieces } from '../report/html/report-csv';
 import { shardReport, type ShardReport, type ShardReportLimits } from '../report/fleet/shard-report';
 import { compareText } from '../model/event-order';
-import { getText, parseJson, putJson, putText } from '../store/s3-json';
+import { getBoundedText, parseJson, putJson, putText } from '../store/s3-json';
 
 /**
  * A shard's report fragment (docs/report.md, "A million-VM fleet"), two run files beside its audit part: its rows of
@@ -137,7 +137,7 @@ const ShardReportSchema = z.object({
     unverified: Counts,
     waived: z.number().int().nonnegative(),
     resolved: z.number().int().nonnegative(),
-    byCategory: z.record(Text, z.number().int().nonnegative()),
+    byCategory: z.partialRecord(Category, z.number().int().nonnegative()),
   }),
   cluster: z.object({
     shard: Text,
@@ -202,16 +202,23 @@ const ShardReportSchema = z.object({
   csvRows: z.number().int().nonnegative(),
 });
 
+/**
+ * The largest report summary read: a shard's lists are bounded (SHARD_REPORT_LIMITS) to a few MB; anything near this
+ * is damaged or planted, and refused before it is read whole (32 are read at once).
+ */
+export const SHARD_REPORT_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Reads a shard's report summary (and its size); a file that is not one is refused with its key and field. */
 export async function readShardReport(
   s3: S3Client,
   bucket: string,
   runId: string,
   shard: string,
+  maxBytes = SHARD_REPORT_MAX_BYTES,
 ): Promise<{ report: ShardReport; bytes: number }> {
   const key = reportFragmentKeys.summary(runId, shard);
-  const text = await getText(s3, bucket, key).catch((e: unknown) => {
-    throw new Error(`audit shard ${JSON.stringify(shard)} has no report summary at ${key}: ${(e as Error).message}`);
+  const text = await getBoundedText(s3, bucket, key, maxBytes).catch((e: unknown) => {
+    throw new Error(`audit shard ${JSON.stringify(shard)}: report summary ${key} not read: ${(e as Error).message}`);
   });
   const report = parseShardReport(parseJson(text, bucket, key), key);
   if (report.shard !== shard) throw new Error(`${key} holds shard ${report.shard}, not ${shard}`);

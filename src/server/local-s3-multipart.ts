@@ -69,6 +69,11 @@ export async function handleMultipart(
     let body: Buffer;
     if (typeof source === 'string') {
       const [srcBucket = '', ...rest] = decodeURIComponent(source.replace(/^\//, '')).split('/');
+      // S3's bucket names: a name like `..` would name a directory outside the store's.
+      if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(srcBucket) || srcBucket.includes('..')) {
+        ctx.error(400, 'InvalidArgument', `copy source bucket ${srcBucket} is not a bucket name`);
+        return true;
+      }
       const whole = await ctx.readObject(srcBucket, rest.join('/'));
       if (whole === undefined) {
         ctx.error(404, 'NoSuchKey', `no object ${rest.join('/')}`);
@@ -90,14 +95,30 @@ export async function handleMultipart(
     return true;
   }
   if (req.method === 'POST') {
-    const listed = [...(await ctx.readBody()).toString('utf8').matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) =>
-      Number(m[1]),
-    );
+    const listed = [
+      ...(await ctx.readBody())
+        .toString('utf8')
+        .matchAll(
+          /<Part>(?=[\s\S]*?<ETag>([^<]*)<\/ETag>)(?=[\s\S]*?<PartNumber>(\d+)<\/PartNumber>)[\s\S]*?<\/Part>/g,
+        ),
+    ].map((m) => ({ etag: m[1]!.replace(/&quot;/g, '"'), n: Number(m[2]) }));
+    // As S3: parts in ascending order, each the one uploaded under its number (its ETag), none missing.
+    if (listed.some((p, i) => i > 0 && p.n <= listed[i - 1]!.n)) {
+      ctx.error(400, 'InvalidPartOrder', 'parts must be listed in ascending order');
+      return true;
+    }
     const parts: Buffer[] = [];
-    for (const n of listed) parts.push(await readFile(join(dir, String(n))));
+    for (const { etag, n } of listed) {
+      const part = await readFile(join(dir, String(n))).catch(() => undefined);
+      if (part === undefined || md5(part) !== etag) {
+        ctx.error(400, 'InvalidPart', `part ${n} was not uploaded with ETag ${etag}`);
+        return true;
+      }
+      parts.push(part);
+    }
     const small = parts.findIndex((p, i) => i < parts.length - 1 && p.length < ctx.minPartBytes);
     if (small !== -1) {
-      ctx.error(400, 'EntityTooSmall', `part ${listed[small]} is ${parts[small]!.length} bytes, under the minimum`);
+      ctx.error(400, 'EntityTooSmall', `part ${listed[small]!.n} is ${parts[small]!.length} bytes, under the minimum`);
       return true;
     }
     const type = await readFile(join(dir, 'type'), 'utf8');

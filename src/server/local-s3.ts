@@ -12,8 +12,8 @@ import { handleMultipart } from './local-s3-multipart';
  * The S3 operations the workflow steps use (PutObject, GetObject, ListObjectsV2, and the multipart upload the finish
  * step assembles a fleet-scale findings.csv with: local-s3-multipart.ts), path-style, over files in a directory, on
  * 127.0.0.1. No S3 emulator ships with the project's dependencies (s3rver, MinIO), and the steps need only these, so
- * this stands in for the reports bucket when the workflow runs locally. Not a general S3: no auth, versions or
- * ranged reads.
+ * this stands in for the reports bucket when the workflow runs locally. Not a general S3: no auth, versions, or
+ * ranges but `bytes=a-b`.
  */
 export interface LocalS3 {
   endpoint: string;
@@ -102,11 +102,24 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse, m
     const type = await readFile(`${fileOf(root, bucket, key)}${META}`, 'utf8')
       .then((text) => (JSON.parse(text) as ObjectMeta).type)
       .catch(() => 'application/octet-stream');
-    res.writeHead(200, {
-      'content-type': type,
-      'content-length': body.length,
-      etag: `"${createHash('md5').update(body).digest('hex')}"`,
-    });
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    // A ranged read (what the findings.csv assembly reads of a large shard's rows), inside the object as S3 requires.
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (req.headers.range !== undefined) {
+      const start = Number(range?.[1]);
+      const end = Math.min(Number(range?.[2]), body.length - 1);
+      if (range === null || start > end) return s3Error(res, 416, 'InvalidRange', `range ${req.headers.range}`);
+      const part = body.subarray(start, end + 1);
+      res.writeHead(206, {
+        'content-type': type,
+        'content-length': part.length,
+        'content-range': `bytes ${start}-${end}/${body.length}`,
+        etag,
+      });
+      res.end(req.method === 'HEAD' ? undefined : part);
+      return;
+    }
+    res.writeHead(200, { 'content-type': type, 'content-length': body.length, etag });
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }

@@ -18,6 +18,9 @@ import { forEachLimit } from './batch';
 
 /** S3's smallest part but the last (5 MiB). */
 export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
+/** S3's largest part, sent or copied (5 GiB), and its most parts in one upload. */
+export const S3_MAX_PART_BYTES = 5 * 1024 * 1024 * 1024;
+export const S3_MAX_PARTS = 10_000;
 /** Parts copied or sent at once. */
 const PARTS_IN_FLIGHT = 8;
 /** Bytes one ranged copy part takes when an object is copied whole (`copyInParts`). */
@@ -28,7 +31,14 @@ export interface SourceObject {
   size: number;
 }
 
-type Part = { copy: SourceObject } | { head?: string; sources: SourceObject[]; bytes: number };
+/** Bytes `start` to `end` (exclusive) of a source object. */
+export interface Segment {
+  key: string;
+  start: number;
+  end: number;
+}
+
+type Part = { copy: Segment } | { head?: string; segments: Segment[]; bytes: number };
 
 export interface ConcatFigures {
   bytes: number;
@@ -39,36 +49,66 @@ export interface ConcatFigures {
   requests: number;
 }
 
-/** The parts in order: every one but the last is at least `minPart` bytes. */
-export function planParts(head: string, sources: readonly SourceObject[], minPart = S3_MIN_PART_BYTES): Part[] {
+/**
+ * The parts in order: every one but the last is at least `minPart` bytes and none is over `maxPart`. A run of a source
+ * of at least `minPart` that starts a part is copied inside S3 (in ranges of at most `maxPart`); a large source after
+ * smaller bytes gives the part only what it lacks of the minimum, so a part sent through the caller is under twice the
+ * minimum whatever a source's size (memory holds a few parts). Refused, before any upload, past S3's 10,000 parts.
+ */
+export function planParts(
+  head: string,
+  sources: readonly SourceObject[],
+  minPart = S3_MIN_PART_BYTES,
+  maxPart = S3_MAX_PART_BYTES,
+): Part[] {
   const parts: Part[] = [];
-  let pending: { head?: string; sources: SourceObject[]; bytes: number } = {
+  let pending: { head?: string; segments: Segment[]; bytes: number } = {
     ...(head !== '' && { head }),
-    sources: [],
+    segments: [],
     bytes: Buffer.byteLength(head),
   };
+  // A head of the minimum already (many perimeters' rows) is a part of its own.
+  if (pending.bytes >= minPart && sources.some((s) => s.size > 0)) {
+    parts.push(pending);
+    pending = { segments: [], bytes: 0 };
+  }
   for (const source of sources) {
-    if (pending.bytes === 0 && source.size >= minPart) {
-      parts.push({ copy: source });
-      continue;
-    }
-    pending.sources.push(source);
-    pending.bytes += source.size;
-    if (pending.bytes >= minPart) {
-      parts.push(pending);
-      pending = { sources: [], bytes: 0 };
+    let at = 0;
+    while (at < source.size) {
+      const rest = source.size - at;
+      if (pending.bytes === 0 && rest >= minPart) {
+        // Equal ranges of at most maxPart: each is at least half of it (or the whole rest), so over the minimum.
+        const count = Math.ceil(rest / maxPart);
+        const each = Math.ceil(rest / count);
+        for (let start = at; start < source.size; start += each)
+          parts.push({ copy: { key: source.key, start, end: Math.min(source.size, start + each) } });
+        break;
+      }
+      const take = rest < minPart ? rest : minPart - pending.bytes;
+      pending.segments.push({ key: source.key, start: at, end: at + take });
+      pending.bytes += take;
+      at += take;
+      if (pending.bytes >= minPart) {
+        parts.push(pending);
+        pending = { segments: [], bytes: 0 };
+      }
     }
   }
   if (pending.bytes > 0 || parts.length === 0) parts.push(pending);
+  if (parts.length > S3_MAX_PARTS)
+    throw new Error(`${parts.length} parts of at least ${minPart} bytes: over S3's ${S3_MAX_PARTS} in one upload`);
   return parts;
 }
 
-async function bodyOf(s3: S3Client, bucket: string, key: string): Promise<Uint8Array> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+async function bodyOf(s3: S3Client, bucket: string, segment: Segment): Promise<Uint8Array> {
+  const { key, start, end } = segment;
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
   const bytes = await out.Body?.transformToByteArray();
   if (bytes === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
   return bytes;
 }
+
+const rangeOf = (s: Segment) => `bytes=${s.start}-${s.end - 1}`;
 
 const copySource = (bucket: string, key: string) => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
@@ -114,9 +154,9 @@ export async function concatObjects(
   s3: S3Client,
   bucket: string,
   key: string,
-  input: { head: string; sources: readonly SourceObject[]; contentType: string; minPart?: number },
+  input: { head: string; sources: readonly SourceObject[]; contentType: string; minPart?: number; maxPart?: number },
 ): Promise<ConcatFigures> {
-  const parts = planParts(input.head, input.sources, input.minPart);
+  const parts = planParts(input.head, input.sources, input.minPart, input.maxPart);
   const figures: ConcatFigures = { bytes: 0, parts: parts.length, copied: 0, sentBytes: 0, requests: 2 + parts.length };
   await multipart(s3, bucket, key, input.contentType, parts.length, async (PartNumber, UploadId) => {
     const part = parts[PartNumber - 1]!;
@@ -128,21 +168,22 @@ export async function concatObjects(
           UploadId,
           PartNumber,
           CopySource: copySource(bucket, part.copy.key),
+          CopySourceRange: rangeOf(part.copy),
         }),
       );
       figures.copied++;
-      figures.bytes += part.copy.size;
+      figures.bytes += part.copy.end - part.copy.start;
       return etagOf(out.CopyPartResult?.ETag, key, PartNumber);
     }
     const pieces: Uint8Array[] = part.head !== undefined ? [Buffer.from(part.head)] : [];
-    for (const source of part.sources) {
-      const body = await bodyOf(s3, bucket, source.key);
+    for (const segment of part.segments) {
+      const body = await bodyOf(s3, bucket, segment);
       // The listing's size is what the plan was made from: a source rewritten since would break the parts' minimum.
-      if (body.length !== source.size)
-        throw new Error(`s3://${bucket}/${source.key} is ${body.length} bytes, listed as ${source.size}`);
+      if (body.length !== segment.end - segment.start)
+        throw new Error(`s3://${bucket}/${segment.key} gave ${body.length} bytes of ${rangeOf(segment)}`);
       pieces.push(body);
     }
-    figures.requests += part.sources.length;
+    figures.requests += part.segments.length;
     const body = Buffer.concat(pieces);
     figures.bytes += body.length;
     figures.sentBytes += body.length;

@@ -21,6 +21,29 @@ export async function getText(s3: S3Client, bucket: string, key: string): Promis
   return text;
 }
 
+/**
+ * An object's text, refused (its key and size) above `maxBytes` before more than that is read: an object another
+ * step wrote is hostile input, and a corrupt or planted one of gigabytes must not take the reader's memory.
+ */
+export async function getBoundedText(s3: S3Client, bucket: string, key: string, maxBytes: number): Promise<string> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+  if (body === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
+  const tooLarge = (bytes: number) => {
+    body.destroy?.();
+    return new Error(`s3://${bucket}/${key} is ${bytes} bytes or more, over the ${maxBytes} this file may hold`);
+  };
+  if (out.ContentLength !== undefined && out.ContentLength > maxBytes) throw tooLarge(out.ContentLength);
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw tooLarge(bytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function getJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
   return parseJson(await getText(s3, bucket, key), bucket, key);
 }
