@@ -40,7 +40,7 @@ import { artifactText } from '../src/store/artifacts/artifact-store';
 import { DEFAULT_PROFILE } from '../src/engine/fingerprint';
 import { tmpdir } from 'node:os';
 import { writeReportFragment } from '../src/app/report-fragments';
-import { assembleFindingsCsv, renderFleetReport } from '../src/app/fleet-report';
+import { assembleFindingsCsv, renderFleetReport, type FleetReportFigures } from '../src/app/fleet-report';
 import { startLocalS3 } from '../src/server/local-s3';
 import { MemoryStore } from '../src/store/memory-store';
 import type { Finding } from '../src/model/finding';
@@ -239,20 +239,12 @@ out(
 );
 
 // --- the finish step's report, assembled from the shards' fragments (fleet-report.ts) ---
-interface FinishReportFigures {
+interface FinishReportFigures extends FleetReportFigures {
   cpuMs: number;
   /** Of it, reading and merging the summaries and rendering the page (the rest is findings.csv, mostly the local S3). */
   renderCpuMs: number;
   wallMs: number;
   heapMiB: number;
-  summaries: number;
-  summaryBytes: number;
-  csvRows: number;
-  csvBytes: number;
-  csvParts: number;
-  csvCopiedParts: number;
-  csvSentBytes: number;
-  requests: number;
   pageBytes: number;
 }
 let finishReport: FinishReportFigures | undefined;

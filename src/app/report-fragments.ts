@@ -5,7 +5,7 @@ import { SEVERITIES, type Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import { compareFindings, toReportFinding } from '../report/html/build-report-data';
 import { findingsCsvRowPieces } from '../report/html/report-csv';
-import { shardReport, type ShardReport, type ShardReportLimits } from '../report/fleet/shard-report';
+import { shardReport, type ShardReport, type ShardReportInput } from '../report/fleet/shard-report';
 import { compareText } from '../model/event-order';
 import { getBoundedText, parseJson, putJson, putText } from '../store/s3-json';
 
@@ -39,17 +39,8 @@ export interface FragmentFigures {
   rows: number;
 }
 
-export interface FragmentInput {
-  runId: string;
-  shard: string;
-  findings: readonly Finding[];
-  fleet: Fleet;
-  hostIds: readonly string[];
-  vmCount: number;
-  simulationScores?: ReadonlyMap<string, number>;
-  auditedAt: string;
-  limits?: ShardReportLimits;
-}
+/** What the shard's summary is made of, at the run's audit time, and the run it belongs to. */
+export type FragmentInput = Omit<ShardReportInput, 'generatedAt'> & { runId: string; auditedAt: string };
 
 /** Writes the shard's rows and summary (two PutObject). */
 export async function writeReportFragment(
@@ -58,16 +49,8 @@ export async function writeReportFragment(
   input: FragmentInput,
 ): Promise<FragmentFigures> {
   const rows = shardCsvRows(input.findings, input.fleet);
-  const summary = shardReport({
-    shard: input.shard,
-    findings: input.findings,
-    fleet: input.fleet,
-    hostIds: input.hostIds,
-    vmCount: input.vmCount,
-    ...(input.simulationScores !== undefined && { simulationScores: input.simulationScores }),
-    generatedAt: input.auditedAt,
-    ...(input.limits !== undefined && { limits: input.limits }),
-  });
+  const { runId: _run, auditedAt, ...report } = input;
+  const summary = shardReport({ ...report, generatedAt: auditedAt });
   const summaryText = JSON.stringify(summary);
   await Promise.all([
     putText(s3, bucket, reportFragmentKeys.rows(input.runId, input.shard), rows, 'text/csv; charset=utf-8'),
