@@ -11,6 +11,7 @@ import {
   groupsKnownLoud,
   loudPrevious,
   planDigests,
+  readEveryGroup,
   readGroups,
   readMorePages,
   type DigestPlan,
@@ -48,7 +49,7 @@ export function startDigestRead(store: FleetStore, records: FindingDigestStore, 
       const readAll = !set.complete || legacy.includes(profile);
       const known = groupsKnownLoud(set);
       const read: Promise<GroupRead> | undefined = readAll
-        ? store.listFindings().then((items) => ({ items, pages: [], groups: new Set(['*']) }))
+        ? readEveryGroup(store)
         : known.length > 0
           ? readGroups(store, known)
           : undefined;

@@ -46,16 +46,16 @@ export function plainGuard(store: Pick<FleetStore, 'findingDigests'>, profile: s
 }
 
 /**
- * Runs `write` (which writes findings of `profile` in `groups` only) between the bare tokens a writer leaves, for
- * writers that do not go through `storeChangedFindings` (the sharded run's commit).
+ * Runs `write` (which writes findings of `profile` in `groups` only) between `guard`'s steps: by default the bare
+ * tokens every writer leaves; a full audit passes its own (`AuditDigests`).
  */
 export async function guardFindingWrites<T>(
   store: Pick<FleetStore, 'findingDigests'>,
   profile: string,
   groups: Iterable<string>,
   write: () => Promise<T>,
+  guard: FindingWriteGuard | undefined = plainGuard(store, profile),
 ): Promise<T> {
-  const guard = plainGuard(store, profile);
   const list = [...new Set(groups)];
   await guard?.before(list);
   const out = await writeOrUnvouch(store, profile, list, write);
@@ -68,7 +68,7 @@ export async function guardFindingWrites<T>(
  * writer's first token while the write ran may have put its digest over it; without the second token that digest
  * would vouch for a group the failed write changed half way (a process killed outright still can: docs/store.md).
  */
-export async function writeOrUnvouch<T>(
+async function writeOrUnvouch<T>(
   store: Pick<FleetStore, 'findingDigests'>,
   profile: string,
   groups: readonly string[],
@@ -153,10 +153,14 @@ export interface GroupRead {
   groups: Set<string>;
 }
 
+/** Every stored finding, as one read (`groups` holds `*`). */
+export async function readEveryGroup(store: FleetStore): Promise<GroupRead> {
+  return { items: await store.listFindings(), pages: [], groups: new Set(['*']) };
+}
+
 /** Reads the finding items and the named groups' pages (one Query each), or everything when the store cannot. */
 export async function readGroups(store: FleetStore, groups: readonly string[]): Promise<GroupRead> {
-  if (store.listFindingItems === undefined || store.listUnverifiedFindings === undefined)
-    return { items: await store.listFindings(), pages: [], groups: new Set(['*']) };
+  if (store.listFindingItems === undefined || store.listUnverifiedFindings === undefined) return readEveryGroup(store);
   const [items, pages] = await Promise.all([
     store.listFindingItems(),
     groups.length > 0 ? store.listUnverifiedFindings(groups) : Promise.resolve([]),

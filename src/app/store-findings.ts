@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding';
 import { profileOf } from '../engine/fingerprint';
 import type { FleetStore } from '../store/types';
 import { unverifiedGroupOf } from '../store/unverified-pages';
-import { plainGuard, writeOrUnvouch, type FindingWriteGuard } from './group-digests';
+import { guardFindingWrites, plainGuard, type FindingWriteGuard } from './group-digests';
 
 export interface ChangedFindings {
   /** Stored findings before the audit (every profile). */
@@ -83,12 +83,13 @@ export async function storeChangedFindings(
     for (const f of input.findings) if (f.status === 'unverified') groups.add(unverifiedGroupOf(f));
     for (const f of before.values()) if (f.status === 'unverified') groups.add(unverifiedGroupOf(f));
   }
-  const touched = [...groups].sort();
-  await guard?.before(touched);
-  await writeOrUnvouch(store, profile, touched, () =>
-    replace === undefined ? store.putFindings(changed) : writeChanges(store, input, before, legacy, replace),
+  await guardFindingWrites(
+    store,
+    profile,
+    [...groups].sort(),
+    () => (replace === undefined ? store.putFindings(changed) : writeChanges(store, input, before, legacy, replace)),
+    guard,
   );
-  await guard?.after(touched);
 }
 
 async function writeChanges(
