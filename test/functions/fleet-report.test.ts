@@ -17,7 +17,7 @@ import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 import { runLocalWorkflow, type LocalWorkflowDeps } from '../../src/server/local-workflow';
 import type { DynamoStore } from '../../src/store/dynamo-store';
 import { fleetEvents, generateFleet } from '../support/generated-fleet';
-import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
+import { localTables } from './helpers/local-table';
 
 const BUCKET = 'hyperaudit-reports';
 const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.meta.url));
@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-fleet-report-'));
 const MIN_PART = 2048;
 let rules: LoadedRule[];
 let s3: LocalS3;
-const tables: LocalTable[] = [];
+const tables = localTables();
 
 beforeAll(async () => {
   rules = loadRules();
@@ -34,16 +34,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s3.close();
-  await Promise.all(tables.map((t) => stopLocalTable(t)));
+  await tables.stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function tableWith(events: Parameters<DynamoStore['putEvents']>[0]): Promise<DynamoStore> {
-  const table = await startLocalTable();
-  tables.push(table);
-  await table.store.putEvents(events);
-  return table.store;
-}
 
 /** The local workflow, its report step made to take the fleet-scale path whatever the fleet's size. */
 async function runFleetScale(store: DynamoStore, now: Date): Promise<ReportStepOutput> {
@@ -160,7 +153,7 @@ describe('the daily run report assembled from the shards (fleet scale)', () => {
     const fleet = generateFleet({ hosts: 48, vmsPerHost: 3, hostsPerCluster: 8, strayVms: 4, seed: 11 });
     fleet.perimeters.set('open', { id: 'open', name: 'open' });
     for (const vm of fleet.vms.values()) if (vm.id.endsWith('3')) fleet.vms.set(vm.id, { ...vm, perimeter: 'open' });
-    const store = await tableWith(fleetEvents(fleet));
+    const store = await tables.with(fleetEvents(fleet));
     const first = new Date('2026-12-01T06:00:00.000Z');
     const report = await runFleetScale(store, first);
     expect(report.fleetReport!.csvParts).toBeGreaterThan(1);

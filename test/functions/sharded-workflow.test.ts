@@ -18,7 +18,7 @@ import { runLocalWorkflow, type LocalWorkflowDeps } from '../../src/server/local
 import type { DynamoStore } from '../../src/store/dynamo-store';
 import { fleetEvents as generatedEvents, generateFleet } from '../support/generated-fleet';
 import { fleetEvents } from './helpers/fleet-fixture';
-import { startLocalTable, stopLocalTable, type LocalTable } from './helpers/local-table';
+import { localTables } from './helpers/local-table';
 import { refusingWholeReads } from './helpers/refusing-store';
 import { clusterUnverifiedGroup } from '../../src/store/unverified-pages';
 
@@ -27,7 +27,7 @@ const tracesDir = fileURLToPath(new URL('../fixtures/functions/traces/', import.
 const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-sharded-'));
 let rules: LoadedRule[];
 let s3: LocalS3;
-const tables: LocalTable[] = [];
+const tables = localTables();
 
 beforeAll(async () => {
   rules = loadRules();
@@ -35,17 +35,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s3.close();
-  await Promise.all(tables.map((t) => stopLocalTable(t)));
+  await tables.stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A fresh dynalite table per run, so runs do not see each other's findings. */
-async function tableWith(events: Parameters<DynamoStore['putEvents']>[0]): Promise<DynamoStore> {
-  const table = await startLocalTable();
-  tables.push(table);
-  await table.store.putEvents(events);
-  return table.store;
-}
 
 const deps = (store: DynamoStore, extra: Partial<LocalWorkflowDeps> = {}): LocalWorkflowDeps => ({
   store,
@@ -68,7 +60,7 @@ describe('the sharded full audit through the synthesized state machine, on dynal
     // A perimeter with no constraints whose members sit in many clusters: the fleet-level rule counts them all.
     fleet.perimeters.set('open', { id: 'open', name: 'open' });
     for (const vm of fleet.vms.values()) if (vm.id.endsWith('7')) fleet.vms.set(vm.id, { ...vm, perimeter: 'open' });
-    const store = await tableWith(generatedEvents(fleet));
+    const store = await tables.with(generatedEvents(fleet));
     const now = new Date('2026-12-01T06:00:00.000Z');
     const run = await runLocalWorkflow('schedule', deps(store), now);
 
@@ -120,7 +112,7 @@ describe('the sharded full audit through the synthesized state machine, on dynal
 describe('the daily run after the first, on a table with the cluster index and shard registry', () => {
   it('compacts and replays each shard in its own step, and still equals a whole-fleet audit after a VM moved between clusters', async () => {
     const fleet = generateFleet({ hosts: 48, vmsPerHost: 3, hostsPerCluster: 8, strayVms: 4, seed: 9 });
-    const store = await tableWith(generatedEvents(fleet));
+    const store = await tables.with(generatedEvents(fleet));
     const first = await runLocalWorkflow('schedule', deps(store), new Date('2026-12-01T06:00:00.000Z'));
     // The first run on a table builds the index and the registry with one compaction of the whole table.
     expect(first.audit.reads).toBe('shards');
@@ -236,7 +228,7 @@ describe('the daily run after the first, on a table with the cluster index and s
 describe('the run’s profile', () => {
   it('is settled once by the start step: a stig run stores stig findings and records stig, as a whole-fleet stig audit', async () => {
     const stig = loadRules(undefined, { profile: 'stig' });
-    const store = await tableWith(fleetEvents());
+    const store = await tables.with(fleetEvents());
     const run = await runLocalWorkflow(
       'schedule',
       deps(store, { rules: stig, profile: 'stig' }),
@@ -260,7 +252,7 @@ describe('the run’s profile', () => {
 
 describe('the optional plan step', () => {
   it('is skipped when the run input has no plan, and the report has no plan section', async () => {
-    const store = await tableWith(fleetEvents());
+    const store = await tables.with(fleetEvents());
     const run = await runLocalWorkflow('schedule', deps(store), new Date('2026-11-26T06:00:00Z'));
     expect(run.plan).toBeUndefined();
     expect(await readState(store, STATE.planLatest)).toBeUndefined();
@@ -269,7 +261,7 @@ describe('the optional plan step', () => {
   }, 180_000);
 
   it('runs between the shards and the report when the run input asks for it, and the report shows the plan', async () => {
-    const store = await tableWith(fleetEvents());
+    const store = await tables.with(fleetEvents());
     const run = await runLocalWorkflow(
       'schedule',
       deps(store, { plan: { goal: 'fix', maxMoves: 5 } }),

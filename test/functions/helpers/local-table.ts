@@ -35,3 +35,19 @@ export async function stopLocalTable(table: LocalTable | undefined): Promise<voi
   table.client.destroy();
   await table.server.stop();
 }
+
+/** Fresh tables, one per run so runs never see each other's findings, each holding its events; stopped together. */
+export function localTables() {
+  const tables: LocalTable[] = [];
+  return {
+    async with(events: Parameters<DynamoStore['putEvents']>[0]): Promise<DynamoStore> {
+      const table = await startLocalTable();
+      tables.push(table);
+      await table.store.putEvents(events);
+      return table.store;
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all(tables.map((t) => stopLocalTable(t)));
+    },
+  };
+}
