@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { profileOf } from '../engine/fingerprint';
+import { resolvedFinding } from '../engine/lifecycle';
 import { materialiseFleet, type SnapshotEvidence } from '../model/fleet';
 import type { Finding } from '../model/finding';
 import { refuseRunFile } from '../model/run-files';
@@ -109,17 +110,6 @@ export async function removedOf(store: FleetStore, candidates: Iterable<string>)
     if (cites !== undefined) removed.evidence.set(key, cites);
   }
   return removed;
-}
-
-/** A stored finding resolved at `at`, as the lifecycle resolves the finding of a resource judged and not hit. */
-export function resolvedFinding(f: Finding, at: string, cause: SnapshotEvidence | undefined): Finding {
-  const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = f;
-  return {
-    ...rest,
-    status: 'resolved',
-    resolvedAt: at,
-    ...(cause !== undefined && { resolvedBy: { eventId: cause.eventId, time: cause.time, effect: cause.effect } }),
-  };
 }
 
 export interface ResolveRemovedInput {

@@ -203,10 +203,7 @@ export function computeLifecycle(
     if (prev.status === 'resolved') {
       findings.push(prev);
     } else if (input.evaluated(prev.resourceType, prev.resourceId)) {
-      const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = prev;
-      const resolved: Finding = { ...rest, status: 'resolved', resolvedAt: now };
-      const cause = input.resolvedBy?.(prev.resourceType, prev.resourceId);
-      if (cause) resolved.resolvedBy = cause;
+      const resolved = resolvedFinding(prev, now, input.resolvedBy?.(prev.resourceType, prev.resourceId));
       findings.push(resolved);
       changed.push(resolved);
     } else {
@@ -250,4 +247,15 @@ function sameShape(a: unknown, b: unknown): boolean {
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/**
+ * A stored finding resolved at `at`, as the lifecycle resolves one of a resource judged and not hit: without the open
+ * finding's waiver, earlier cause and what to collect; with the event that removed or replaced its resource, if any.
+ */
+export function resolvedFinding(f: Finding, at: string, cause: Finding['resolvedBy'] | undefined): Finding {
+  const { waiver: _w, resolvedBy: _b, verify: _v, ...rest } = f;
+  const resolved: Finding = { ...rest, status: 'resolved', resolvedAt: at };
+  if (cause) resolved.resolvedBy = cause;
+  return resolved;
 }
