@@ -81,6 +81,18 @@ export function departedCandidates(
   return [...out].sort();
 }
 
+interface HostOrVm {
+  kind: 'host' | 'vm';
+  id: string;
+}
+
+/** A `host#<id>` / `vm#<id>` key (`resourceKey`) read back; undefined for any other kind. */
+function hostOrVmOf(key: string): HostOrVm | undefined {
+  const hash = key.indexOf('#');
+  const kind = key.slice(0, hash);
+  return kind === 'host' || kind === 'vm' ? { kind, id: key.slice(hash + 1) } : undefined;
+}
+
 /** Resources that are not in the fleet, with the event that removed them (when one did). */
 export interface Removed {
   keys: Set<string>;
@@ -92,11 +104,10 @@ export interface Removed {
  * Query). A store that cannot read single entities removes none (their findings stay as stored).
  */
 export async function removedOf(store: FleetStore, candidates: Iterable<string>): Promise<Removed> {
-  const refs: { kind: 'host' | 'vm'; id: string }[] = [];
+  const refs: HostOrVm[] = [];
   for (const key of candidates) {
-    const hash = key.indexOf('#');
-    const kind = key.slice(0, hash);
-    if (kind === 'host' || kind === 'vm') refs.push({ kind, id: key.slice(hash + 1) });
+    const ref = hostOrVmOf(key);
+    if (ref !== undefined) refs.push(ref);
   }
   const removed: Removed = { keys: new Set(), evidence: new Map() };
   if (refs.length === 0 || !hasIndexedReads(store)) return removed;
@@ -131,10 +142,11 @@ export async function resolveRemovedItems(
   store: ShardFindingsStore,
   input: ResolveRemovedInput,
 ): Promise<{ newer: Set<string>; resolved: number; reads: number }> {
-  const resources = [...input.removed.keys].map((key): ['host' | 'vm', string] => {
-    const hash = key.indexOf('#');
-    return [key.slice(0, hash) as 'host' | 'vm', key.slice(hash + 1)];
-  });
+  const resources: ['host' | 'vm', string][] = [];
+  for (const key of input.removed.keys) {
+    const ref = hostOrVmOf(key);
+    if (ref !== undefined) resources.push([ref.kind, ref.id]);
+  }
   const read = await readStoredFindings(store, { resources, groups: [], inFlight: input.inFlight });
   const newer = changedSince(read.findings, input.auditedAt);
   const resolved = read.findings
