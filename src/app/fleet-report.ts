@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { profileOf } from '../engine/fingerprint';
 import { lastSeenOf } from '../engine/lifecycle';
 import { SEVERITIES, type Finding } from '../model/finding';
+import { emptyFleet } from '../model/fleet';
 import { compareText } from '../model/event-order';
 import { contentTypeOf, type ArtifactFile } from '../store/artifacts/artifact-store';
 import { forEachLimit } from '../store/batch';
@@ -15,7 +16,7 @@ import { renderReportHtml } from '../report/html/render-html';
 import { ShardReportMerger } from '../report/fleet/merge-shard-reports';
 import { shardReport, SHARD_REPORT_LIMITS, type ShardReportLimits } from '../report/fleet/shard-report';
 import { readShardReport, reportFragmentKeys, shardCsvRows } from './report-fragments';
-import { readStoredViews, recordRunTrend, withStoredViews, type RenderedReport } from './report';
+import { readStoredViews, recordRunTrend, withSimulationFigures, withStoredViews, type RenderedReport } from './report';
 
 /**
  * The daily run's report of a fleet too large to read whole (docs/report.md, "A million-VM fleet"): assembled from the
@@ -83,12 +84,11 @@ export async function renderFleetReport(
   const perimeterFindings = input.perimeterFindings
     .filter((f) => profileOf(f) === input.profile)
     .map((f) => ({ ...f, lastSeen: lastSeenOf(f, input.auditedAt) }));
-  const noEntities = { hosts: new Map(), vms: new Map(), perimeters: new Map() };
   merger.add(
     shardReport({
       shard: PERIMETERS_SHARD,
       findings: perimeterFindings,
-      fleet: noEntities,
+      fleet: emptyFleet(),
       hostIds: [],
       vmCount: 0,
       generatedAt: input.auditedAt,
@@ -108,8 +108,7 @@ export async function renderFleetReport(
     resolved: counts.resolved,
   };
   const simulation = views.simulation;
-  if (simulation?.energy !== undefined) summary.energyKWh = simulation.energy.kWh;
-  if (simulation !== undefined) summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
+  withSimulationFigures(summary, simulation);
   const trend = await recordRunTrend(deps.store, summary);
   const listedUnverified = merged.findings.filter((f) => f.status === 'unverified').length;
   const data: ReportData = {
@@ -144,7 +143,7 @@ export async function renderFleetReport(
   ];
   return {
     rendered: { files, data, summary, warnings: [] },
-    perimeterRows: shardCsvRows(perimeterFindings, noEntities),
+    perimeterRows: shardCsvRows(perimeterFindings, emptyFleet()),
     figures: { summaries: input.shards.length, summaryBytes, csvRows: merged.fleetScale.findings },
   };
 }

@@ -86,6 +86,11 @@ export function summariseRun(
     else if (f.status === 'waived') summary.waived++;
     else summary.resolved++;
   }
+  return withSimulationFigures(summary, simulation);
+}
+
+/** The run summary's simulation figures (energy only when the fleet has power curves), from the stored simulation. */
+export function withSimulationFigures(summary: RunSummary, simulation: SimulationView | undefined): RunSummary {
   if (simulation?.energy !== undefined) summary.energyKWh = simulation.energy.kWh;
   if (simulation !== undefined) summary.overloadedTimeFraction = simulation.overloadedTimeFraction;
   return summary;
