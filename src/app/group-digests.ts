@@ -7,8 +7,15 @@ import {
   viewDigest,
   type CandidateGroups,
 } from '../engine/finding-digest';
+import { randomUUID } from 'node:crypto';
 import { forEachLimit } from '../store/batch';
-import type { FindingDigestSet, GroupDigest } from '../store/finding-digests';
+import {
+  isLeased,
+  LEASE_MS,
+  type FindingDigestSet,
+  type FindingDigestStore,
+  type GroupDigest,
+} from '../store/finding-digests';
 import type { FleetStore } from '../store/types';
 import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
 
@@ -17,7 +24,9 @@ import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages
  *
  * - Every writer of findings leaves a bare token in each group it writes, before it writes (a crash then leaves no
  *   digest for what it changed) and after (a full audit that read the group before the write then cannot vouch for
- *   it: its conditional write finds another token, or its digest is overwritten).
+ *   it: its conditional write finds another token, or its digest is overwritten). Around both it holds a lease on
+ *   the groups (`holdLease`): an audit that listed the lease puts no digest in them, since the writer may still write
+ *   after the audit's read and be killed before its closing token, which nothing else would tell apart.
  * - A full audit reads the records first, then only the groups whose digest differs from the one its evaluation
  *   gives (plus every finding item, for the crash copies `mergeItemsAndPages` resolves); the other groups' findings
  *   are the evaluation's, with the stored first-seen times. It writes a group's new digest only over a token it
@@ -57,10 +66,68 @@ export async function guardFindingWrites<T>(
   guard: FindingWriteGuard | undefined = plainGuard(store, profile),
 ): Promise<T> {
   const list = [...new Set(groups)];
-  await guard?.before(list);
-  const out = await writeOrUnvouch(store, profile, list, write);
-  await guard?.after(list);
-  return out;
+  const records = store.findingDigests;
+  if (guard === undefined || records === undefined || list.length === 0) {
+    await guard?.before(list);
+    const out = await write();
+    await guard?.after(list);
+    return out;
+  }
+  const lease = await holdLease(records, profile, list);
+  try {
+    await guard.before(list);
+    const out = await writeOrUnvouch(store, profile, list, write);
+    await guard.after(list);
+    await lease.release();
+    return out;
+  } finally {
+    // On failure the lease is left to run out: a write still in flight after the error is covered until then.
+    lease.stop();
+  }
+}
+
+/** How often a writer renews its lease while it writes: three renewals a lease, so a late one is not its end. */
+export const RENEW_MS = LEASE_MS / 3;
+
+/** A writer's lease on its groups, renewed while it writes. */
+export interface HeldLease {
+  /** Stops renewing and deletes the lease (after the closing tokens). */
+  release(): Promise<void>;
+  /** Stops renewing; the lease runs out by itself. */
+  stop(): void;
+}
+
+/**
+ * Takes a lease on `groups` for a new writer and renews it every `RENEW_MS` until released or stopped. A writer
+ * must not write past its lease: the renewals keep a long write covered; one the process cannot send (it was
+ * suspended, or the table refused it) leaves the write uncovered only if the writer is also killed before its
+ * closing tokens (docs/store.md, "Finding digests").
+ */
+export async function holdLease(
+  records: FindingDigestStore,
+  profile: string,
+  groups: readonly string[],
+): Promise<HeldLease> {
+  const writer = randomUUID();
+  await records.lease(profile, writer, groups, Date.now() + LEASE_MS);
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing
+      .then(() => records.lease(profile, writer, groups, Date.now() + LEASE_MS))
+      .catch(() => undefined);
+  }, RENEW_MS);
+  timer.unref?.();
+  const stop = () => clearInterval(timer);
+  return {
+    stop,
+    async release() {
+      stop();
+      // A renewal still in flight would put the lease back after its delete.
+      await renewing;
+      // The findings are written and closed by then: a lease left behind only runs out, so its delete may fail.
+      await records.release(profile, writer, groups).catch(() => undefined);
+    },
+  };
 }
 
 /**
@@ -222,7 +289,9 @@ export class AuditDigests implements FindingWriteGuard {
   }
 
   private vouch(group: string): GroupDigest | undefined {
-    if (this.unloaded.has(group)) return undefined;
+    // A writer that held a lease on the group when the audit listed the records may have written after the audit
+    // read it (and died before its closing token): the group keeps a bare token, and is read again next time.
+    if (this.unloaded.has(group) || isLeased(this.plan.set, group)) return undefined;
     const runs = firstSeenRuns(this.candidates, this.plan.groups.get(group) ?? []);
     if (runs.length > MAX_RUNS) return undefined;
     return { digest: this.plan.digests.get(group) ?? EMPTY_DIGEST, firstSeen: runs };
