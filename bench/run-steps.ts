@@ -183,7 +183,10 @@ try {
     auditedAt: start.value.auditedAt,
     profile: start.value.profile,
   };
-  const items = readClusterList(await getJson(s3.client, bucket, start.value.clustersKey, RUN_FILE_LIMITS.clusterList), start.value.clustersKey);
+  const items = readClusterList(
+    await getJson(s3.client, bucket, start.value.clustersKey, RUN_FILE_LIMITS.clusterList),
+    start.value.clustersKey,
+  );
   const compiled = new CompiledRules(rules);
   for (const item of items) {
     const prepared =

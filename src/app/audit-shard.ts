@@ -52,7 +52,10 @@ export interface AuditShardOutput {
  */
 export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): Promise<AuditShardOutput> {
   const sliceKey = runKeys.auditSlice(input.runId, input.clusterId);
-  const { slice, auditedAt, simulated } = readAuditSlice(await getJson(deps.s3, deps.bucket, sliceKey, RUN_FILE_LIMITS.auditSlice), sliceKey);
+  const { slice, auditedAt, simulated } = readAuditSlice(
+    await getJson(deps.s3, deps.bucket, sliceKey, RUN_FILE_LIMITS.auditSlice),
+    sliceKey,
+  );
   if (slice.shard !== input.clusterId)
     throw new Error(`${sliceKey} holds shard ${slice.shard}, not ${input.clusterId}`);
   // The stored form is what the whole-fleet audit reads back from the table (storeClusterSimulations).

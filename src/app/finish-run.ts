@@ -78,7 +78,9 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   const shardKeys = (await listKeys(deps.s3, deps.bucket, runKeys.simulationPrefix(input.runId))).filter((k) =>
     k.endsWith('.json'),
   );
-  const shards = await Promise.all(shardKeys.map((k) => getJson(deps.s3, deps.bucket, k, RUN_FILE_LIMITS.simulation) as Promise<SimulationResult>));
+  const shards = await Promise.all(
+    shardKeys.map((k) => getJson(deps.s3, deps.bucket, k, RUN_FILE_LIMITS.simulation) as Promise<SimulationResult>),
+  );
   if (shards.length > 0) {
     const merged = mergeClusterResults(shards);
     // Every host's figures per cluster, for the rules (no single-item limit); the one-item summary for the

@@ -32,7 +32,10 @@ export interface ShardOutput {
 /** Simulates one cluster from its work file and writes the full result next to it; returns only a pointer. */
 export async function simulateShard(input: ShardInput, deps: ShardDeps): Promise<ShardOutput> {
   const workKey = runKeys.clusterWork(input.runId, input.clusterId);
-  const { work, fleet, placement } = readClusterWork(await getJson(deps.s3, deps.bucket, workKey, RUN_FILE_LIMITS.clusterWork), workKey);
+  const { work, fleet, placement } = readClusterWork(
+    await getJson(deps.s3, deps.bucket, workKey, RUN_FILE_LIMITS.clusterWork),
+    workKey,
+  );
   if (work.clusterId !== input.clusterId)
     throw new Error(`${workKey} holds cluster ${work.clusterId}, not ${input.clusterId}`);
   const names = referencedTraces(fleet);
