@@ -21,13 +21,22 @@ export interface ReadLimit {
 }
 
 /**
- * An object's text, refused (its key, kind and size) above `limit.maxBytes` before more than that is read: an object
- * another step wrote is hostile input, and a corrupt or planted one of gigabytes must not take the reader's memory.
- * The declared length is checked first and the stream counted as well, since a response's length can lie.
+ * An object's bytes (or the `range` of them asked for), refused (its key, kind and size) above `limit.maxBytes`
+ * before more than that is read: an object another step wrote is hostile input, and a corrupt or planted one of
+ * gigabytes must not take the reader's memory. The declared length is checked first and the stream counted as well,
+ * since a response's length can lie.
  */
-export async function getBoundedText(s3: S3Client, bucket: string, key: string, limit: ReadLimit): Promise<string> {
+export async function getBoundedBytes(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  limit: ReadLimit,
+  range?: string,
+): Promise<Buffer> {
   const { kind, maxBytes } = limit;
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const out = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, ...(range !== undefined && { Range: range }) }),
+  );
   const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
   if (body === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
   const tooLarge = (bytes: number) => {
@@ -42,7 +51,12 @@ export async function getBoundedText(s3: S3Client, bucket: string, key: string, 
     if (bytes > maxBytes) throw tooLarge(bytes);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, bytes).toString('utf8');
+  return Buffer.concat(chunks, bytes);
+}
+
+/** An object's text, within `limit` (`getBoundedBytes`). */
+export async function getBoundedText(s3: S3Client, bucket: string, key: string, limit: ReadLimit): Promise<string> {
+  return (await getBoundedBytes(s3, bucket, key, limit)).toString('utf8');
 }
 
 /** A run file's JSON, read within its kind's bound (`getBoundedText`). */

@@ -1,12 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGED_KEY, readJudged } from '../../src/app/departed-resources';
 import { RUN_FILE_LIMITS } from '../../src/model/run-files';
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
+import { concatObjects } from '../../src/store/s3-concat';
 import { getJson, putText } from '../../src/store/s3-json';
 
 const LIMIT = { kind: 'audit part', maxBytes: 1_000 };
@@ -68,6 +74,22 @@ describe('getJson: a run file read within the bound its caller names', () => {
     await expect(getJson(client(), 'b', 'k', LIMIT)).rejects.toThrow(
       'is 1200 bytes or more, over its bound of 1000 bytes',
     );
+  });
+
+  it('refuses an answer to a ranged read of a findings.csv source that runs past its range, as it streams in', async () => {
+    const { body, seen } = countedBody(Array.from({ length: 10 }, () => Buffer.alloc(1_000, 0x61)));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u' });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    await expect(
+      concatObjects(client(), 'b', 'findings.csv', {
+        head: '',
+        sources: [{ key: 'rows/c1.csv', size: 100 }],
+        contentType: 'text/csv',
+      }),
+    ).rejects.toThrow('s3://b/rows/c1.csv (source range) is 1000 bytes or more, over its bound of 100 bytes');
+    expect(seen.chunks).toBe(1);
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input.Range).toBe('bytes=0-99');
   });
 
   it("is what the finish step reads the judged list through: a planted one of gigabytes is refused by its kind's bound", async () => {
