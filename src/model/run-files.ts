@@ -48,7 +48,7 @@ const MiB = 1024 * 1024;
  * Sized from one full-size shard (96 hosts, 1,920 VMs, 8 events a VM; `bench/run-steps` 1, 2026-12-04): work file
  * 1.8 MB, simulation 1.6 MB, audit slice 1.2 MB, audit part 4.2 MB, staged lifecycle 8.3 MB on a first audit (every
  * finding new), and the judged list at 19.6 bytes a host or VM (≈ 21 MB at 1,000,000 VMs and 50,000 hosts). Each
- * bound leaves a cluster 15 to 50 times that shard's size (vSphere allows 96 hosts, 10,000 VMs a cluster; the
+ * bound leaves a cluster 15 to 55 times that shard's size (vSphere allows 96 hosts, 10,000 VMs a cluster; the
  * unclustered shard holds what it is given), and readers hold a few at once (parts 32, stages 4) within their
  * function's memory.
  */
