@@ -20,7 +20,7 @@ import { prepareShard } from '../src/app/prepare-shard';
 import { simulateShard } from '../src/app/simulate-shard';
 import { CompiledRules } from '../src/engine/compile';
 import { loadRules } from '../src/engine/load-rules';
-import { readClusterList } from '../src/model/run-files';
+import { readClusterList, RUN_FILE_LIMITS } from '../src/model/run-files';
 import { getJson } from '../src/store/s3-json';
 import { auditStep } from '../src/app/start-run';
 import type { FleetEvent } from '../src/model/event';
@@ -183,7 +183,10 @@ try {
     auditedAt: start.value.auditedAt,
     profile: start.value.profile,
   };
-  const items = readClusterList(await getJson(s3.client, bucket, start.value.clustersKey), start.value.clustersKey);
+  const items = readClusterList(
+    await getJson(s3.client, bucket, start.value.clustersKey, RUN_FILE_LIMITS.clusterList),
+    start.value.clustersKey,
+  );
   const compiled = new CompiledRules(rules);
   for (const item of items) {
     const prepared =

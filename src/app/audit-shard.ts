@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { CompiledRules } from '../engine/compile';
 import { evaluateShard } from '../engine/sharded-audit';
-import { RunId, runKeys } from '../model/run-files';
+import { RUN_FILE_LIMITS, RunId, runKeys } from '../model/run-files';
 import type { SimulationResult } from '../simulation/result';
 import { getJson, putJson } from '../store/s3-json';
 import { readState, STATE } from '../store/state-keys';
@@ -52,14 +52,22 @@ export interface AuditShardOutput {
  */
 export async function auditShard(input: AuditShardInput, deps: AuditShardDeps): Promise<AuditShardOutput> {
   const sliceKey = runKeys.auditSlice(input.runId, input.clusterId);
-  const { slice, auditedAt, simulated } = readAuditSlice(await getJson(deps.s3, deps.bucket, sliceKey), sliceKey);
+  const { slice, auditedAt, simulated } = readAuditSlice(
+    await getJson(deps.s3, deps.bucket, sliceKey, RUN_FILE_LIMITS.auditSlice),
+    sliceKey,
+  );
   if (slice.shard !== input.clusterId)
     throw new Error(`${sliceKey} holds shard ${slice.shard}, not ${input.clusterId}`);
   // The stored form is what the whole-fleet audit reads back from the table (storeClusterSimulations).
   // Hosts and the availability figures (cluster restart capacity, VM downtime, lost replica sets) alike.
   const simulation = simulated
     ? storedForm(
-        (await getJson(deps.s3, deps.bucket, runKeys.simulation(input.runId, input.clusterId))) as SimulationResult,
+        (await getJson(
+          deps.s3,
+          deps.bucket,
+          runKeys.simulation(input.runId, input.clusterId),
+          RUN_FILE_LIMITS.simulation,
+        )) as SimulationResult,
       )
     : undefined;
   const evaluation = evaluateShard(deps.rules, slice, simulation, auditedAt);

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { profileOf } from '../engine/fingerprint';
 import { compareTimes } from '../model/event-order';
-import { clusterFile } from '../model/run-files';
+import { clusterFile, RUN_FILE_LIMITS } from '../model/run-files';
 import type { Finding, ResourceType } from '../model/finding';
 import { BATCH_GET_MAX, forEachLimit } from '../store/batch';
 import { getJson } from '../store/s3-json';
@@ -101,7 +101,7 @@ async function commitParts(input: CommitInput, figures: CommitFigures): Promise<
   await forEachLimit(parts, SHARDS_IN_FLIGHT, async (part) => {
     const key = part.lifecycle!.key;
     // The stage names the pages it rewrites: it is input, and another group's would be rewritten unread.
-    const stage = readLifecycleStage(await getJson(input.s3, input.bucket, key), key);
+    const stage = readLifecycleStage(await getJson(input.s3, input.bucket, key, RUN_FILE_LIMITS.lifecycleStage), key);
     const group = shardGroup(part.shard);
     if (stage.group !== group || stage.pageSets.some((s) => s.group !== group))
       throw new Error(`${key} stages pages outside shard ${JSON.stringify(part.shard)}'s group ${group}`);

@@ -4,7 +4,7 @@ import { profileOf } from '../engine/fingerprint';
 import { resolvedFinding } from '../engine/lifecycle';
 import { materialiseFleet, type SnapshotEvidence } from '../model/fleet';
 import type { Finding } from '../model/finding';
-import { refuseRunFile } from '../model/run-files';
+import { refuseRunFile, RUN_FILE_LIMITS } from '../model/run-files';
 import { getJson, putJson } from '../store/s3-json';
 import { hasIndexedReads, type FleetStore } from '../store/types';
 import { unverifiedGroupOf } from '../store/unverified-pages';
@@ -40,7 +40,7 @@ export type JudgedFile = z.infer<typeof JudgedSchema>;
 
 /** `[resource key, shard]` of the last run; empty before the first run that wrote it. */
 export async function readJudged(s3: S3Client, bucket: string): Promise<Map<string, string>> {
-  const value = await getJson(s3, bucket, JUDGED_KEY).catch((e: unknown) => {
+  const value = await getJson(s3, bucket, JUDGED_KEY, RUN_FILE_LIMITS.judged).catch((e: unknown) => {
     if ((e as { name?: string }).name === 'NoSuchKey') return undefined;
     throw e;
   });

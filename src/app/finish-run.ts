@@ -16,7 +16,7 @@ import { auditReportFormats } from '../report/html/audit-formats';
 import { fitForItem, mergeClusterResults, storedForm, type SimulationResult } from './simulate';
 import { storeClusterSimulations } from './simulation-state';
 import { STATE, writeState } from '../store/state-keys';
-import { runKeys } from '../model/run-files';
+import { RUN_FILE_LIMITS, runKeys } from '../model/run-files';
 import { getJson, listKeys } from '../store/s3-json';
 import type { ReportStepInput } from './workflow-input';
 import type { Ports } from './ports';
@@ -78,7 +78,9 @@ export async function reportStep(input: ReportStepInput, deps: ReportStepDeps): 
   const shardKeys = (await listKeys(deps.s3, deps.bucket, runKeys.simulationPrefix(input.runId))).filter((k) =>
     k.endsWith('.json'),
   );
-  const shards = await Promise.all(shardKeys.map((k) => getJson(deps.s3, deps.bucket, k) as Promise<SimulationResult>));
+  const shards = await Promise.all(
+    shardKeys.map((k) => getJson(deps.s3, deps.bucket, k, RUN_FILE_LIMITS.simulation) as Promise<SimulationResult>),
+  );
   if (shards.length > 0) {
     const merged = mergeClusterResults(shards);
     // Every host's figures per cluster, for the rules (no single-item limit); the one-item summary for the

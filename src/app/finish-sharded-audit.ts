@@ -4,7 +4,7 @@ import { evaluateFleetLevel, mergeEvaluations, UNCLUSTERED_SHARD } from '../engi
 import { materialiseFleet, type Fleet, type SnapshotEvidence } from '../model/fleet';
 import type { LoadedRule, Profile } from '../engine/types';
 import type { Finding, ResourceType } from '../model/finding';
-import { readClusterList, runKeys } from '../model/run-files';
+import { readClusterList, RUN_FILE_LIMITS, runKeys } from '../model/run-files';
 import { getJson } from '../store/s3-json';
 import { hasIndexedReads, type FleetStore } from '../store/types';
 import { readAuditPart, type AuditPart } from './audit-shard-files';
@@ -30,7 +30,7 @@ const READS_IN_FLIGHT = 32;
 
 async function readParts(runId: string, deps: ShardedAuditDeps): Promise<AuditPart[]> {
   const listKey = runKeys.clusterList(runId);
-  const items = readClusterList(await getJson(deps.s3, deps.bucket, listKey), listKey);
+  const items = readClusterList(await getJson(deps.s3, deps.bucket, listKey, RUN_FILE_LIMITS.clusterList), listKey);
   const rulesById = new Map(deps.rules.map((r) => [r.id, r]));
   const parts: AuditPart[] = new Array(items.length);
   await forEachLimit(
@@ -40,7 +40,7 @@ async function readParts(runId: string, deps: ShardedAuditDeps): Promise<AuditPa
       const key = runKeys.auditPart(runId, clusterId);
       // Every listed shard must have reported: merging without one would resolve all of its findings.
       const part = readAuditPart(
-        await getJson(deps.s3, deps.bucket, key).catch((e: unknown) => {
+        await getJson(deps.s3, deps.bucket, key, RUN_FILE_LIMITS.auditPart).catch((e: unknown) => {
           throw new Error(`audit shard ${JSON.stringify(clusterId)} has no result at ${key}: ${(e as Error).message}`);
         }),
         key,

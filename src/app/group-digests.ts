@@ -8,16 +8,19 @@ import {
   type CandidateGroups,
 } from '../engine/finding-digest';
 import { forEachLimit } from '../store/batch';
-import type { FindingDigestSet, GroupDigest } from '../store/finding-digests';
+import { isLeased, type FindingDigestSet, type GroupDigest } from '../store/finding-digests';
 import type { FleetStore } from '../store/types';
 import { mergeItemsAndPages, unverifiedGroupOf } from '../store/unverified-pages';
+import { holdLease } from './digest-lease';
 
 /**
  * The group digests' protocol (docs/audit-read-at-scale.md, "Group digests"; records: src/store/finding-digests.ts).
  *
  * - Every writer of findings leaves a bare token in each group it writes, before it writes (a crash then leaves no
  *   digest for what it changed) and after (a full audit that read the group before the write then cannot vouch for
- *   it: its conditional write finds another token, or its digest is overwritten).
+ *   it: its conditional write finds another token, or its digest is overwritten). Around both it holds a lease on
+ *   the groups (`holdLease`): an audit that listed the lease puts no digest in them, since the writer may still write
+ *   after the audit's read and be killed before its closing token, which nothing else would tell apart.
  * - A full audit reads the records first, then only the groups whose digest differs from the one its evaluation
  *   gives (plus every finding item, for the crash copies `mergeItemsAndPages` resolves); the other groups' findings
  *   are the evaluation's, with the stored first-seen times. It writes a group's new digest only over a token it
@@ -57,10 +60,24 @@ export async function guardFindingWrites<T>(
   guard: FindingWriteGuard | undefined = plainGuard(store, profile),
 ): Promise<T> {
   const list = [...new Set(groups)];
-  await guard?.before(list);
-  const out = await writeOrUnvouch(store, profile, list, write);
-  await guard?.after(list);
-  return out;
+  const records = store.findingDigests;
+  if (guard === undefined || records === undefined || list.length === 0) {
+    await guard?.before(list);
+    const out = await write();
+    await guard?.after(list);
+    return out;
+  }
+  const lease = await holdLease(records, profile, list);
+  try {
+    await guard.before(list);
+    const out = await writeOrUnvouch(store, profile, list, write);
+    await guard.after(list);
+    await lease.release();
+    return out;
+  } finally {
+    // On failure the lease is left to run out: a write still in flight after the error is covered until then.
+    lease.stop();
+  }
 }
 
 /**
@@ -222,7 +239,9 @@ export class AuditDigests implements FindingWriteGuard {
   }
 
   private vouch(group: string): GroupDigest | undefined {
-    if (this.unloaded.has(group)) return undefined;
+    // A writer that held a lease on the group when the audit listed the records may have written after the audit
+    // read it (and died before its closing token): the group keeps a bare token, and is read again next time.
+    if (this.unloaded.has(group) || isLeased(this.plan.set, group)) return undefined;
     const runs = firstSeenRuns(this.candidates, this.plan.groups.get(group) ?? []);
     if (runs.length > MAX_RUNS) return undefined;
     return { digest: this.plan.digests.get(group) ?? EMPTY_DIGEST, firstSeen: runs };

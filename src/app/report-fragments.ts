@@ -200,7 +200,7 @@ export async function readShardReport(
   maxBytes = SHARD_REPORT_MAX_BYTES,
 ): Promise<{ report: ShardReport; bytes: number }> {
   const key = reportFragmentKeys.summary(runId, shard);
-  const text = await getBoundedText(s3, bucket, key, maxBytes).catch((e: unknown) => {
+  const text = await getBoundedText(s3, bucket, key, { kind: 'report summary', maxBytes }).catch((e: unknown) => {
     throw new Error(`audit shard ${JSON.stringify(shard)}: report summary ${key} not read: ${(e as Error).message}`);
   });
   const report = parseShardReport(parseJson(text, bucket, key), key);

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { loadTraceDirectory, simulateCluster } from './simulate';
 import type { Fleet } from '../model/fleet';
-import { readClusterWork, RunId, runKeys } from '../model/run-files';
+import { readClusterWork, RUN_FILE_LIMITS, RunId, runKeys } from '../model/run-files';
 import { getJson, putJson } from '../store/s3-json';
 
 /** The Distributed Map item: the audit step's run id and one entry of its cluster list. */
@@ -32,7 +32,10 @@ export interface ShardOutput {
 /** Simulates one cluster from its work file and writes the full result next to it; returns only a pointer. */
 export async function simulateShard(input: ShardInput, deps: ShardDeps): Promise<ShardOutput> {
   const workKey = runKeys.clusterWork(input.runId, input.clusterId);
-  const { work, fleet, placement } = readClusterWork(await getJson(deps.s3, deps.bucket, workKey), workKey);
+  const { work, fleet, placement } = readClusterWork(
+    await getJson(deps.s3, deps.bucket, workKey, RUN_FILE_LIMITS.clusterWork),
+    workKey,
+  );
   if (work.clusterId !== input.clusterId)
     throw new Error(`${workKey} holds cluster ${work.clusterId}, not ${input.clusterId}`);
   const names = referencedTraces(fleet);

@@ -40,6 +40,30 @@ export const runKeys = {
   auditPart: (runId: string, shard: string) => `runs/${runId}/audit/parts/${clusterFile(shard)}`,
 };
 
+const MiB = 1024 * 1024;
+
+/**
+ * The largest each run file may be when read back (`getJson` refuses a larger one before reading more of it): a run
+ * file is hostile input like any other, and a damaged or planted one of gigabytes must not take a step's memory.
+ * Sized from one full-size shard (96 hosts, 1,920 VMs, 8 events a VM; `bench/run-steps` 1, 2026-12-04): work file
+ * 1.8 MB, simulation 1.6 MB, audit slice 1.2 MB, audit part 4.2 MB, staged lifecycle 8.3 MB on a first audit (every
+ * finding new), and the judged list at 19.6 bytes a host or VM (≈ 21 MB at 1,000,000 VMs and 50,000 hosts). Each
+ * bound leaves a cluster 15 to 55 times that shard's size (vSphere allows 96 hosts, 10,000 VMs a cluster; the
+ * unclustered shard holds what it is given), and readers hold a few at once (parts 32, stages 4) within their
+ * function's memory.
+ */
+export const RUN_FILE_LIMITS = {
+  /** 521 shards ≈ 27 KB; 16 MiB holds 50,000 one-host clusters with ids of 255 bytes. */
+  clusterList: { kind: 'shard list', maxBytes: 16 * MiB },
+  clusterWork: { kind: 'cluster work file', maxBytes: 64 * MiB },
+  simulation: { kind: 'cluster simulation', maxBytes: 64 * MiB },
+  auditSlice: { kind: 'audit slice', maxBytes: 64 * MiB },
+  auditPart: { kind: 'audit part', maxBytes: 64 * MiB },
+  lifecycleStage: { kind: 'staged lifecycle', maxBytes: 128 * MiB },
+  /** `audit/judged.json`: about six times the list of a million-VM fleet. */
+  judged: { kind: 'judged list', maxBytes: 128 * MiB },
+} as const satisfies Record<string, { kind: string; maxBytes: number }>;
+
 /**
  * One item of the shard list: what each Distributed Map iteration receives. Every shard is audited; only one
  * with hosts is simulated (the `(no cluster)` shard may hold nothing but VMs on hosts nobody reported).

@@ -11,6 +11,7 @@ import { simulateShard, ShardInput, type ShardOutput } from '../app/simulate-sha
 import { auditShard, AuditShardInput, type AuditShardOutput } from '../app/audit-shard';
 import { planStep, type PlanStepOutput } from '../app/plan';
 import { CompiledRules } from '../engine/compile';
+import { RUN_FILE_LIMITS } from '../model/run-files';
 import { getJson } from '../store/s3-json';
 import { s3ArtifactStore } from '../store/artifacts/s3-artifact-store';
 import { fixedClock } from '../model/ports/clock';
@@ -274,7 +275,7 @@ export async function runLocalWorkflow(
     if (mapName !== undefined) {
       overrides[stateName] = async (input) => {
         const { Key } = input as { Bucket: string; Key: string };
-        const list = await getJson(deps.s3.client, deps.bucket, Key);
+        const list = await getJson(deps.s3.client, deps.bucket, Key, RUN_FILE_LIMITS.clusterList);
         if (!Array.isArray(list))
           throw new Error(`s3://${deps.bucket}/${Key}: the ${mapName} item list is not a JSON array`);
         items[mapName] = list;

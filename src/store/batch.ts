@@ -100,11 +100,26 @@ async function untilProcessed<T, Out>(
 
 /** Writes up to 25 items, retrying UnprocessedItems with backoff until all are stored or attempts run out. */
 export async function batchWrite(ctx: BatchContext, items: readonly Item[]): Promise<void> {
-  if (items.length > BATCH_WRITE_MAX) throw new RangeError(`batchWrite takes at most ${BATCH_WRITE_MAX} items`);
+  await batchWriteRequests(
+    ctx,
+    items.map((Item): WriteRequest => ({ PutRequest: { Item } })),
+  );
+}
+
+/** Deletes up to 25 items by key (BatchWriteItem: no action beyond what every writer is granted). */
+export async function batchDelete(ctx: BatchContext, keys: readonly Key[]): Promise<void> {
+  await batchWriteRequests(
+    ctx,
+    keys.map((k): WriteRequest => ({ DeleteRequest: { Key: { pk: { S: k.pk }, sk: { S: k.sk } } } })),
+  );
+}
+
+async function batchWriteRequests(ctx: BatchContext, requests: WriteRequest[]): Promise<void> {
+  if (requests.length > BATCH_WRITE_MAX) throw new RangeError(`batchWrite takes at most ${BATCH_WRITE_MAX} items`);
   await untilProcessed(
     ctx,
     'BatchWriteItem',
-    items.map((Item): WriteRequest => ({ PutRequest: { Item } })),
+    requests,
     (left) => left.map((r) => keyOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {})),
     (request) => ctx.client.send(new BatchWriteItemCommand({ RequestItems: { [ctx.tableName]: request } })),
     (request, out) => {

@@ -2,13 +2,13 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  GetObjectCommand,
   ListObjectsV2Command,
   UploadPartCommand,
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { forEachLimit } from './batch';
+import { getBoundedBytes } from './s3-json';
 
 /**
  * One object made of a text head and other objects, in order, by S3 multipart upload: a source of at least a part's
@@ -100,12 +100,10 @@ export function planParts(
   return parts;
 }
 
+/** A segment's bytes, never more than it spans: an answer longer than its range is refused as it streams in. */
 async function bodyOf(s3: S3Client, bucket: string, segment: Segment): Promise<Uint8Array> {
   const { key, start, end } = segment;
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
-  const bytes = await out.Body?.transformToByteArray();
-  if (bytes === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
-  return bytes;
+  return getBoundedBytes(s3, bucket, key, { kind: 'source range', maxBytes: end - start }, rangeOf(segment));
 }
 
 const rangeOf = (s: Segment) => `bytes=${s.start}-${s.end - 1}`;

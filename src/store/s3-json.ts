@@ -14,24 +14,34 @@ export async function putJson(s3: S3Client, bucket: string, key: string, value: 
   await putText(s3, bucket, key, JSON.stringify(value), 'application/json');
 }
 
-export async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const text = await out.Body?.transformToString('utf8');
-  if (text === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
-  return text;
+/** The largest an object read back may be, and what it is (said when one is refused). */
+export interface ReadLimit {
+  kind: string;
+  maxBytes: number;
 }
 
 /**
- * An object's text, refused (its key and size) above `maxBytes` before more than that is read: an object another
- * step wrote is hostile input, and a corrupt or planted one of gigabytes must not take the reader's memory.
+ * An object's bytes (or the `range` of them asked for), refused (its key, kind and size) above `limit.maxBytes`
+ * before more than that is read: an object another step wrote is hostile input, and a corrupt or planted one of
+ * gigabytes must not take the reader's memory. The declared length is checked first and the stream counted as well,
+ * since a response's length can lie.
  */
-export async function getBoundedText(s3: S3Client, bucket: string, key: string, maxBytes: number): Promise<string> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+export async function getBoundedBytes(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  limit: ReadLimit,
+  range?: string,
+): Promise<Buffer> {
+  const { kind, maxBytes } = limit;
+  const out = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, ...(range !== undefined && { Range: range }) }),
+  );
   const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
   if (body === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
   const tooLarge = (bytes: number) => {
     body.destroy?.();
-    return new Error(`s3://${bucket}/${key} is ${bytes} bytes or more, over the ${maxBytes} this file may hold`);
+    return new Error(`s3://${bucket}/${key} (${kind}) is ${bytes} bytes or more, over its bound of ${maxBytes} bytes`);
   };
   if (out.ContentLength !== undefined && out.ContentLength > maxBytes) throw tooLarge(out.ContentLength);
   const chunks: Uint8Array[] = [];
@@ -41,11 +51,17 @@ export async function getBoundedText(s3: S3Client, bucket: string, key: string, 
     if (bytes > maxBytes) throw tooLarge(bytes);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks, bytes);
 }
 
-export async function getJson(s3: S3Client, bucket: string, key: string): Promise<unknown> {
-  return parseJson(await getText(s3, bucket, key), bucket, key);
+/** An object's text, within `limit` (`getBoundedBytes`). */
+export async function getBoundedText(s3: S3Client, bucket: string, key: string, limit: ReadLimit): Promise<string> {
+  return (await getBoundedBytes(s3, bucket, key, limit)).toString('utf8');
+}
+
+/** A run file's JSON, read within its kind's bound (`getBoundedText`). */
+export async function getJson(s3: S3Client, bucket: string, key: string, limit: ReadLimit): Promise<unknown> {
+  return parseJson(await getBoundedText(s3, bucket, key, limit), bucket, key);
 }
 
 /** JSON read from an object, refused with its place when it is not JSON. */

@@ -35,7 +35,7 @@ describe('a shard report summary read back by the finish step', () => {
     const key = reportFragmentKeys.summary('run-1', 'c1');
     await putText(s3.client, BUCKET, key, JSON.stringify(summary), 'application/json');
     await expect(readShardReport(s3.client, BUCKET, 'run-1', 'c1', 1000)).rejects.toThrow(
-      new RegExp(`${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*over the 1000`),
+      new RegExp(`${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*over its bound of 1000 bytes`),
     );
     await expect(readShardReport(s3.client, BUCKET, 'run-1', 'c1', 10_000)).resolves.toMatchObject({
       report: { shard: 'c1' },

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, listKeys, putJson, putText } from '../../src/store/s3-json';
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 
+const ANY = { kind: 'test file', maxBytes: 1024 * 1024 };
+
 describe('local S3 for the workflow steps', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hyperaudit-s3-'));
   let s3: LocalS3;
@@ -18,7 +20,7 @@ describe('local S3 for the workflow steps', () => {
 
   it('stores and returns objects through the AWS SDK, keys with slashes and odd characters intact', async () => {
     await putJson(s3.client, 'reports', 'runs/r-1/clusters/a%26b.json', { clusterId: 'a&b', note: 'é <x>' });
-    expect(await getJson(s3.client, 'reports', 'runs/r-1/clusters/a%26b.json')).toEqual({
+    expect(await getJson(s3.client, 'reports', 'runs/r-1/clusters/a%26b.json', ANY)).toEqual({
       clusterId: 'a&b',
       note: 'é <x>',
     });
@@ -38,7 +40,7 @@ describe('local S3 for the workflow steps', () => {
     const key = `runs/r-2/clusters/${'集群'.repeat(150)}.json`;
     expect(Buffer.byteLength(key)).toBeGreaterThan(255);
     await putJson(s3.client, 'reports', key, { ok: true });
-    expect(await getJson(s3.client, 'reports', key)).toEqual({ ok: true });
+    expect(await getJson(s3.client, 'reports', key, ANY)).toEqual({ ok: true });
     expect(await listKeys(s3.client, 'reports', 'runs/r-2/')).toEqual([key]);
   });
 
@@ -49,6 +51,6 @@ describe('local S3 for the workflow steps', () => {
   });
 
   it('answers a missing key with NoSuchKey', async () => {
-    await expect(getJson(s3.client, 'reports', 'runs/none.json')).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(getJson(s3.client, 'reports', 'runs/none.json', ANY)).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 });

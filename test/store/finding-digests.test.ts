@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '../../src/store/open-store';
-import { FINDING_DIGESTS_PK } from '../../src/store/finding-digests';
+import { CLOCK_SKEW_MS, FINDING_DIGESTS_PK, isLeased, LEASE_MS } from '../../src/store/finding-digests';
 import type { FindingDigestStore, GroupDigest } from '../../src/store/finding-digests';
 import { MemoryStore } from '../../src/store/memory-store';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
@@ -24,6 +24,26 @@ function tokenRules(records: () => FindingDigestStore) {
     expect(after?.token).not.toBe(first);
     // The token it wrote is gone: a digest over it is refused.
     expect(await r.putIf('scg', 'C#c0', first, digest)).toBeUndefined();
+  });
+
+  it("lists a writer's lease on its groups until it is released or has run out, apart from other writers'", async () => {
+    const r = records();
+    const now = Date.now();
+    await r.lease('scg', 'w1', ['C#c1', 'NOCLUSTER'], now + LEASE_MS);
+    await r.lease('scg', 'w2', ['C#c1'], now + LEASE_MS);
+    // Ended, but within the clock skew allowed: still counted. Ended before that: not.
+    await r.lease('scg', 'w3', ['C#c3'], now - CLOCK_SKEW_MS / 2);
+    await r.lease('scg', 'w4', ['C#c4'], now - CLOCK_SKEW_MS - 60_000);
+    await r.lease('stig', 'w5', ['C#c5'], now + LEASE_MS);
+    expect([...(await r.list('scg')).leased].sort()).toEqual(['C#c1', 'C#c3', 'NOCLUSTER']);
+    await r.release('scg', 'w1', ['C#c1', 'NOCLUSTER']);
+    expect([...(await r.list('scg')).leased].sort()).toEqual(['C#c1', 'C#c3']);
+    await r.release('scg', 'w2', ['C#c1']);
+    await r.release('scg', 'w3', ['C#c3']);
+    await r.release('scg', 'w4', ['C#c4']);
+    expect((await r.list('scg')).leased.size).toBe(0);
+    expect([...(await r.list('stig')).leased]).toEqual(['C#c5']);
+    await r.release('stig', 'w5', ['C#c5']);
   });
 
   it('keeps profiles apart and marks a profile complete', async () => {
@@ -51,6 +71,36 @@ describe('Class: DynamoFindingDigests', () => {
     await local.stop();
   });
   tokenRules(() => local.store.findingDigests);
+
+  it('keeps a lease whose group names pass one item in several, and deletes them all on release', async () => {
+    const r = local.store.findingDigests;
+    const groups = Array.from({ length: 1_500 }, (_, i) => `C#${'cluster-'.repeat(30)}${i}`);
+    await r.lease('scg', 'big', groups, Date.now() + LEASE_MS);
+    expect((await r.list('scg')).leased).toEqual(new Set(groups));
+    await r.release('scg', 'big', groups);
+    expect((await r.list('scg')).leased.size).toBe(0);
+  });
+
+  it('takes a lease item that does not parse as one on every group', async () => {
+    const client = createDynamoClient({ endpoint: local.endpoint });
+    const sk = '~lease#scg#damaged#0';
+    await client.send(
+      new PutItemCommand({
+        TableName: local.store.tableName,
+        Item: { pk: { S: FINDING_DIGESTS_PK }, sk: { S: sk }, u: { S: 'soon' }, g: { S: 'C#c1' } },
+      }),
+    );
+    const set = await local.store.findingDigests.list('scg');
+    expect(isLeased(set, 'C#any')).toBe(true);
+    expect(isLeased(set, 'PERIMETERS')).toBe(true);
+    await client.send(
+      new DeleteItemCommand({
+        TableName: local.store.tableName,
+        Key: { pk: { S: FINDING_DIGESTS_PK }, sk: { S: sk } },
+      }),
+    );
+    expect(isLeased(await local.store.findingDigests.list('scg'), 'C#any')).toBe(false);
+  });
 
   it('takes a damaged record (no token, a token of another type, a digest that is not JSON) as a bare token a write replaces', async () => {
     const client = createDynamoClient({ endpoint: local.endpoint });

@@ -15,8 +15,15 @@ export function memoryS3() {
   mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
     const o = objects.get(input.Key);
     if (o === undefined) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-    // The one Body method the handlers use on a GetObject stream.
-    return { Body: { transformToString: async () => o.body } as never, ContentType: o.contentType };
+    // What the handlers use of a GetObject stream: its text, or its bytes as they come (a bounded read).
+    const bytes = Buffer.from(o.body);
+    const Body = {
+      transformToString: async () => o.body,
+      async *[Symbol.asyncIterator]() {
+        yield bytes;
+      },
+    };
+    return { Body: Body as never, ContentLength: bytes.length, ContentType: o.contentType };
   });
   mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => {
     const keys = [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? '')).sort();
