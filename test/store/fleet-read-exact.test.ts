@@ -104,7 +104,7 @@ const history = fc.array(fc.tuple(shape, time), { minLength: 1, maxLength: 30 })
         return { ...base, type: 'host.remove', host: { id: s.host } };
       case 'perimeter.upsert':
         return { ...base, type: 'perimeter.upsert', perimeter: { id: 'p1', name: s.name } };
-      case 'inventory.snapshot':
+      default:
         return { ...base, type: 'inventory.snapshot', snapshot: { scope: vc, vms: s.vms } };
     }
   }),
