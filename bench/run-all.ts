@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name ...]`: runs each bench in its own process, one after another, so they do not
  * compete for the two cores. Without names it runs every bench/*.ts except the long load run
- * (`npm run bench -- ingest-load` runs that one).
+ * and the ones that need a stored fleet (`npm run bench -- ingest-load` runs that one).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const LONG = new Set(['ingest-load', 'growth', 'scale']);
+const LONG = new Set(['ingest-load', 'growth', 'scale', 'fleet-read']);
 const available = readdirSync(benchDir)
   .filter((f) => f.endsWith('.ts') && f !== 'run-all.ts')
   .map((f) => f.replace(/\.ts$/, ''))

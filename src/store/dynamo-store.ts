@@ -27,6 +27,7 @@ import {
   type WholeInventory,
 } from '../model/entity-state';
 import { materialiseFleet, type Fleet } from '../model/fleet';
+import { singleUpsertOf, type SingleUpsert } from '../model/single-upsert';
 import {
   CLUSTER_INDEX,
   clusterGpk,
@@ -347,7 +348,13 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   }
 
   async loadFleet(): Promise<Fleet> {
-    return materialisePartitions(await this.foldAll(false, undefined, true, FOLD_ATTRIBUTES));
+    const partitions = await this.foldAll(
+      false,
+      (_item, event, part) => part.unfolded.push(event),
+      false,
+      FOLD_ATTRIBUTES,
+    );
+    return materialisePartitions(partitions);
   }
 
   /**
@@ -358,23 +365,21 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     const nowSec = Math.floor(this.now() / 1000);
     const history: FleetEvent[] = [];
     let expired = 0;
-    // When the fleet may be left out, the fold waits for the end of the Scan, which says whether it is needed.
-    const unfolded: [EntityPartition, FleetEvent][] | undefined = options.fleetOnlyBeyondHistory ? [] : undefined;
+    // The fold waits for the end of the Scan, which says whether the fleet is needed (`fleetOnlyBeyondHistory`) and
+    // which entities are one upsert (`materialisePartitions`).
     const partitions = await this.foldAll(
       false,
       (item, event, part) => {
         if (isExpired(item, nowSec)) expired++;
         else history.push(event);
-        unfolded?.push([part, event]);
+        part.unfolded.push(event);
       },
-      unfolded === undefined,
+      false,
       HISTORY_ATTRIBUTES,
     );
     sortEvents(history);
-    if (unfolded !== undefined) {
-      if (expired === 0 && ![...partitions.values()].some((p) => p.snapshot)) return { history };
-      for (const [part, event] of unfolded) applyEvent(part.events, event);
-    }
+    if (options.fleetOnlyBeyondHistory && expired === 0 && ![...partitions.values()].some((p) => p.snapshot))
+      return { history };
     return { fleet: materialisePartitions(partitions), history };
   }
 
@@ -400,7 +405,11 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       if (pk === undefined || sk === undefined) return;
       const entity = parseEntityPk(pk);
       if (!entity) return;
-      const part = getOrCreate(partitions, pk, () => ({ events: emptyState(entity.kind, entity.id), uncovered: [] }));
+      const part = getOrCreate(partitions, pk, () => ({
+        events: emptyState(entity.kind, entity.id),
+        unfolded: [],
+        uncovered: [],
+      }));
       if (sk === SNAPSHOT_SK) {
         const snapshot = readSnapshot(item);
         part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
@@ -1604,11 +1613,25 @@ function unverifiedPageSk(profile: string, ruleId: string, generation: string, n
   return `${unverifiedRulePrefix(profile, ruleId)}p#${generation}#${String(n).padStart(6, '0')}`;
 }
 
-/** The fleet from `foldAll`'s partitions: each snapshot merged with its events' fold. */
+/**
+ * The fleet from `foldAll`'s partitions: each snapshot merged with its events' fold. The events a fold without `fold`
+ * left unfolded are folded here, except an entity's one plain upsert with no snapshot (a fleet ingested once: every
+ * entity), which `materialiseFleet` reads as it is (`SingleUpsert`: the same entity without a stamp per field).
+ */
 function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>): Fleet {
-  return materialiseFleet(
-    [...partitions.values()].map((p) => (p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events)),
-  );
+  const entities: (EntityState | SingleUpsert)[] = [];
+  for (const p of partitions.values()) {
+    const single = p.snapshot === undefined && p.unfolded.length === 1 ? singleUpsertOf(p.unfolded[0]!) : undefined;
+    // Only an upsert of the partition's own entity: an item stored under another entity's key folds into this one.
+    if (single !== undefined && single.kind === p.events.kind && single.id === p.events.id) {
+      entities.push(single);
+      continue;
+    }
+    for (const event of p.unfolded) applyEvent(p.events, event);
+    p.unfolded = [];
+    entities.push(p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events);
+  }
+  return materialiseFleet(entities);
 }
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
@@ -1647,6 +1670,8 @@ interface EntityPartition {
   placement?: IndexPlacement & { indexed: boolean };
   /** Fold of the partition's event items. */
   events: EntityState;
+  /** Event items read and not folded into `events` yet (a fold without `fold`: the caller folds them). */
+  unfolded: FleetEvent[];
   /** Stored-at times of events the snapshot does not hold yet. */
   uncovered: number[];
 }

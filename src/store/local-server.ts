@@ -60,6 +60,8 @@ type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
 async function startInProcess(path: string | undefined): Promise<LocalServer> {
   const dynalite = require('dynalite') as DynaliteFactory;
+  // As the child does (dynalite-server.cjs): tests on this server read the way the CLI's store answers.
+  (require('./dynalite-key-scan.cjs') as { installKeyScan: () => void }).installKeyScan();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -1,0 +1,66 @@
+/**
+ * `npx tsx bench/fleet-read.ts DATA_DIR [rounds]`: the fleet read of `audit` (`loadFleet`) and of `simulate`
+ * (`loadFleetWithHistory`, the fleet left out when the history holds it) on a stored fleet, e.g. the one
+ * `npm run bench -- growth 100000 --keep DIR` leaves in `DIR/100000`. Prints per round the CPU seconds of this
+ * process (the CLI's side: answers parsed, events parsed, folded) and of the embedded store's child (reading LevelDB,
+ * answering the Scans), from /proc: the box is shared, so wall time says little. The store is copied first: LevelDB
+ * rewrites its manifest and log when opened, and the folder given is never written.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalServer } from '../src/store/local-server';
+import { openDynamoStore } from '../src/store/open-store';
+import { processCpuSeconds } from './lib/process-cpu';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const [source, roundsArg] = process.argv.slice(2);
+if (source === undefined) {
+  process.stderr.write('usage: npx tsx bench/fleet-read.ts DATA_DIR [rounds]  (DATA_DIR holds dynalite/)\n');
+  process.exit(2);
+}
+const rounds = Number(roundsArg ?? 2);
+const copy = mkdtempSync(join(tmpdir(), 'hyperaudit-fleet-read-'));
+cpSync(join(source, 'dynalite'), join(copy, 'dynalite'), { recursive: true });
+
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+try {
+  const server = await startLocalServer({ dataDir: copy, mode: 'child' });
+  const store = await openDynamoStore({ endpoint: server.endpoint, createTable: false });
+  const reads: { name: string; read: () => Promise<string> }[] = [
+    {
+      name: 'loadFleet',
+      read: async () => {
+        const fleet = await store.loadFleet();
+        return `${fleet.hosts.size} hosts, ${fleet.vms.size} VMs`;
+      },
+    },
+    {
+      name: 'loadFleetWithHistory',
+      read: async () => {
+        const { fleet, history } = await store.loadFleetWithHistory({ fleetOnlyBeyondHistory: true });
+        return `${history.length} events${fleet ? `, ${fleet.vms.size} VMs` : ''}`;
+      },
+    },
+  ];
+  for (let round = 1; round <= rounds; round++)
+    for (const { name, read } of reads) {
+      const cli = ownCpu();
+      const child = processCpuSeconds(server.pid) ?? Number.NaN;
+      const what = await read();
+      const cliS = ownCpu() - cli;
+      const childS = (processCpuSeconds(server.pid) ?? Number.NaN) - child;
+      process.stdout.write(
+        `round ${round} ${name.padEnd(21)} ${what.padEnd(28)} CPU: this process ${cliS.toFixed(2)} s + store child ${childS.toFixed(2)} s = ${(cliS + childS).toFixed(2)} s\n`,
+      );
+    }
+  store.close();
+  await server.stop();
+} finally {
+  rmSync(copy, { recursive: true, force: true });
+}

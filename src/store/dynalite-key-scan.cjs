@@ -1,0 +1,139 @@
+// A Scan whose FilterExpression reads only the table's key attributes, answered by the embedded store (dynalite)
+// without reading the items that filter leaves out. Plain CommonJS: the store's child process loads it without a
+// TypeScript loader (dynalite-server.cjs), and local-server.ts installs it for the in-process server too.
+//
+// Why: dynalite answers every Scan by reading and JSON-parsing each item of the table, then filtering. hyperaudit's
+// fleet read (`loadFleet`, `loadFleetWithHistory`: `begins_with(pk, 'VM#') OR …`) wants the entity partitions, about
+// a third of a 100,000-VM table's bytes; the rest is findings, their pages and meta, parsed only to be dropped (about
+// 5 s of the store process's CPU per command). LevelDB keeps one partition's items together (dynalite's item key is
+// `<hash of pk>/<pk hex>/<sk hex>/`), so when the filter reads the partition key alone, one look at a partition's
+// first key decides the whole partition and the iterator seeks past it; a filter that also reads the sort key is
+// decided item by item from the key, and an item it refuses is never parsed.
+//
+// What the answer keeps of dynalite's: the same items in the same order, projected the same way (its own mapPaths),
+// pages cut by its own rule (1 MB of its item size, or Limit items, counted over the items read) with the same
+// LastEvaluatedKey. What differs, as DynamoDB allows: ScannedCount counts the items read (a skipped partition's are
+// not), so a page holds up to 1 MB of matching items where dynalite's counted the refused ones too. Anything else (a
+// Query, an index, legacy ScanFilter, consumed capacity, a filter on other attributes, keys that are not strings)
+// goes to dynalite's own code unchanged.
+'use strict';
+
+const db = require(require.resolve('dynalite/db', { paths: [require.resolve('dynalite')] }));
+
+const PAGE_BYTES = 1024 * 1024;
+const INSTALLED = Symbol.for('hyperaudit.dynalite-key-scan');
+
+/** Key attribute names and types of a table, or undefined when a key attribute is not a string. */
+function stringKeys(table) {
+  const names = table.KeySchema.map((k) => k.AttributeName);
+  for (const name of names) {
+    const def = table.AttributeDefinitions.find((d) => d.AttributeName === name);
+    if (def === undefined || def.AttributeType !== 'S') return undefined;
+  }
+  return { hash: names[0], range: names[1] };
+}
+
+/**
+ * How a request can be answered from keys, or undefined when dynalite's own scan must answer it. `partition`: the
+ * filter reads only the partition key, so a partition is taken or skipped whole.
+ */
+function keyScanPlan(table, data) {
+  if (data.KeyConditions != null || data.IndexName != null) return undefined;
+  if (data.ScanFilter != null || data.QueryFilter != null || data._filter == null) return undefined;
+  if (data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES') return undefined;
+  if (Object.keys(data._filter.nestedPaths ?? {}).length > 0) return undefined;
+  const keys = stringKeys(table);
+  if (keys === undefined) return undefined;
+  const heads = Object.keys(data._filter.pathHeads ?? {});
+  if (heads.length === 0 || !heads.every((h) => h === keys.hash || h === keys.range)) return undefined;
+  return { ...keys, partition: heads.every((h) => h === keys.hash) };
+}
+
+/** `hex` (dynalite's key piece for a string) back to the string. */
+function fromHex(hex) {
+  return Buffer.from(hex, 'hex').toString('utf8');
+}
+
+async function scanByKeys(store, data, opts, plan, startKeyNames) {
+  const prefix = `item-${data.TableName}~`;
+  const range = { keyEncoding: 'utf8', valueEncoding: 'utf8' };
+  // The bounds dynalite's item sub-database gives its value stream (db/index.js, createPrefixedDbWrapper).
+  if (opts.gt != null) range.gt = prefix + opts.gt;
+  else range.gte = prefix;
+  range.lt = opts.lt != null ? prefix + opts.lt : `${prefix}\xFF`;
+  const iterator = store.db.iterator(range);
+  const expression = data._filter.expression;
+  const items = [];
+  let count = 0;
+  let size = 0;
+  // The partition last decided (its key's pk piece) and the verdict, when the filter reads the partition key only.
+  let decidedPk;
+  let verdict = false;
+  try {
+    read: for (;;) {
+      const entries = await iterator.nextv(1000);
+      if (entries.length === 0) break;
+      for (const [key, value] of entries) {
+        const local = key.slice(prefix.length);
+        const pkStart = local.indexOf('/') + 1;
+        const pkEnd = local.indexOf('/', pkStart);
+        const pkHex = local.slice(pkStart, pkEnd);
+        let taken;
+        if (plan.partition) {
+          if (pkHex !== decidedPk) {
+            decidedPk = pkHex;
+            verdict = db.matchesExprFilter({ [plan.hash]: { S: fromHex(pkHex) } }, expression);
+          }
+          if (!verdict) {
+            // Everything of this partition sorts before `<hash>/<pk hex>/~` (hex digits and '/' sort before '~').
+            iterator.seek(`${prefix}${local.slice(0, pkEnd + 1)}~`);
+            continue read;
+          }
+          taken = true;
+        } else {
+          const keyItem = { [plan.hash]: { S: fromHex(pkHex) } };
+          if (plan.range !== undefined) keyItem[plan.range] = { S: fromHex(local.slice(pkEnd + 1, local.length - 1)) };
+          taken = db.matchesExprFilter(keyItem, expression);
+        }
+        if (!taken) continue;
+        // dynalite's page rule (queryTable's takeWhile): checked before each item read, the items counted as read.
+        if (count >= data.Limit || size >= PAGE_BYTES) break read;
+        const item = JSON.parse(value);
+        count++;
+        size += db.itemSize(item, true, true, plan.range);
+        items.push(item);
+      }
+    }
+  } finally {
+    await iterator.close();
+  }
+  const result = { ScannedCount: count };
+  if ((count >= data.Limit || size >= PAGE_BYTES) && items.length > 0) {
+    const last = items[items.length - 1];
+    result.LastEvaluatedKey = {};
+    for (const name of startKeyNames) result.LastEvaluatedKey[name] = last[name];
+  }
+  const paths = data._projection ? data._projection.paths : data.AttributesToGet;
+  const out = paths ? items.map((item) => db.mapPaths(paths, item)) : items;
+  result.Count = out.length;
+  if (data.Select !== 'COUNT') result.Items = out;
+  return result;
+}
+
+/** Makes dynalite's Scans whose filter reads only key attributes skip what the filter refuses (above). Idempotent. */
+function installKeyScan() {
+  if (db.queryTable[INSTALLED]) return;
+  const dynaliteQueryTable = db.queryTable;
+  function queryTable(store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb) {
+    const plan = keyScanPlan(table, data);
+    if (plan === undefined) return dynaliteQueryTable.apply(this, arguments);
+    scanByKeys(store, data, opts, plan, startKeyNames).then(
+      (result) => cb(null, result),
+      (err) => cb(err),
+    );
+  }
+  queryTable[INSTALLED] = true;
+  db.queryTable = queryTable;
+}
+
+module.exports = { installKeyScan };

@@ -1,0 +1,153 @@
+import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../src/store/local-server';
+import { createDynamoClient, ensureTable } from '../../src/store/open-store';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * The embedded store answers a Scan whose filter reads only key attributes from the keys (src/store/dynalite-key-scan.cjs).
+ * Each case compares its pages with dynalite's own answer to the same filter spelled with a clause on a non-key
+ * attribute that is always true (`attribute_not_exists(#none)`), which dynalite's own scan answers.
+ */
+describe("the embedded store's Scan by key filter", () => {
+  let server: LocalServer;
+  let client: DynamoDBClient;
+  const table = 'key-scan';
+  const items: Item[] = [];
+
+  beforeAll(async () => {
+    server = await startLocalServer({ mode: 'in-process' });
+    client = createDynamoClient({ endpoint: server.endpoint });
+    await ensureTable(client, table);
+    // Entity partitions with several items each, between big findings-like partitions the fleet read leaves out.
+    for (let i = 0; i < 60; i++) {
+      const pk = i % 3 === 0 ? `VM#vm-${i}` : i % 3 === 1 ? `FINDINGS#UNVERIFIED#C#c-${i}` : `HOST#h-${i}`;
+      for (let j = 0; j < 7; j++)
+        items.push({
+          pk: { S: pk },
+          sk: { S: j === 6 ? 'STATE' : `EV#2026-12-0${1 + (j % 5)}T00:00:00.000Z#e-${i}-${j}` },
+          e: { S: JSON.stringify({ i, j, text: 'ü✓'.repeat(i % 3 === 1 ? 4000 : 20) }) },
+          at: { N: String(1_700_000_000_000 + i * 10 + j) },
+          ...(j % 2 === 0 && { z: { B: new Uint8Array([i, j, 255]) } }),
+        });
+    }
+    for (let at = 0; at < items.length; at += 25)
+      await client.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [table]: items.slice(at, at + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.stop();
+  });
+
+  /** Every page of a Scan: the pages' items, Count and ScannedCount summed, and how many pages it took. */
+  async function scanAll(input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName'>) {
+    const out: Item[] = [];
+    let scanned = 0;
+    let pages = 0;
+    let start: Item | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ ...input, TableName: table, ...(start && { ExclusiveStartKey: start }) }),
+      );
+      pages++;
+      expect(page.Count).toBe(page.Items?.length ?? 0);
+      if (input.Limit !== undefined) expect(page.Items?.length ?? 0).toBeLessThanOrEqual(input.Limit);
+      out.push(...(page.Items ?? []));
+      scanned += page.ScannedCount ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return { items: out, scanned, pages };
+  }
+
+  const entityFilter = {
+    FilterExpression: 'begins_with(pk, :vm) OR begins_with(pk, :host)',
+    ExpressionAttributeValues: { ':vm': { S: 'VM#' }, ':host': { S: 'HOST#' } },
+  };
+  /** The same filter with a clause dynalite's own scan has to answer (`#none` is never stored). */
+  function viaDynalite<T extends { FilterExpression: string; ExpressionAttributeNames?: Record<string, string> }>(
+    input: T,
+  ): T {
+    return {
+      ...input,
+      FilterExpression: `(${input.FilterExpression}) AND attribute_not_exists(#none)`,
+      ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#none': 'none' },
+    };
+  }
+
+  it('returns the same items in the same order as dynalite, reading only the partitions a partition-key filter takes', async () => {
+    for (const segments of [1, 4]) {
+      const read = async (input: typeof entityFilter) => {
+        const all = { items: [] as Item[], scanned: 0 };
+        for (let segment = 0; segment < segments; segment++) {
+          const r = await scanAll({ ...input, ...(segments > 1 && { Segment: segment, TotalSegments: segments }) });
+          all.items.push(...r.items);
+          all.scanned += r.scanned;
+        }
+        return all;
+      };
+      const fast = await read(entityFilter);
+      const own = await read(viaDynalite(entityFilter));
+      expect(fast.items).toEqual(own.items);
+      expect(fast.items).toHaveLength(40 * 7);
+      // dynalite's own scan reads every item; the key scan only the 280 it returns.
+      expect(own.scanned).toBe(items.length);
+      expect(fast.scanned).toBe(280);
+    }
+  });
+
+  it('cuts pages at Limit and resumes from LastEvaluatedKey across skipped partitions, with projection', async () => {
+    const projected = {
+      ...entityFilter,
+      ProjectionExpression: '#pk, #sk, z',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+    };
+    for (const limit of [5, 13]) {
+      const fast = await scanAll({ ...projected, Limit: limit });
+      const own = await scanAll({ ...viaDynalite(projected) });
+      expect(fast.items).toEqual(own.items);
+      expect(fast.pages).toBeGreaterThanOrEqual(280 / limit);
+      for (const item of fast.items)
+        expect(Object.keys(item).sort()).toEqual(item.z ? ['pk', 'sk', 'z'] : ['pk', 'sk']);
+    }
+  });
+
+  it('cuts pages at 1 MB of items read, as dynalite does', async () => {
+    const findings = {
+      FilterExpression: 'begins_with(pk, :f)',
+      ExpressionAttributeValues: { ':f': { S: 'FINDINGS#' } },
+    };
+    const fast = await scanAll(findings);
+    const own = await scanAll(viaDynalite(findings));
+    expect(fast.items).toEqual(own.items);
+    // 140 items of about 24 KB: more than one page.
+    expect(fast.pages).toBeGreaterThan(1);
+  });
+
+  it('decides a filter on the sort key item by item, without reading the items it refuses', async () => {
+    const events = {
+      FilterExpression: 'begins_with(sk, :ev) AND NOT begins_with(pk, :f)',
+      ExpressionAttributeValues: { ':ev': { S: 'EV#' }, ':f': { S: 'FINDINGS#' } },
+    };
+    const fast = await scanAll(events);
+    const own = await scanAll(viaDynalite(events));
+    expect(fast.items).toEqual(own.items);
+    expect(fast.items).toHaveLength(40 * 6);
+    expect(fast.scanned).toBe(40 * 6);
+  });
+
+  it('leaves a filter on other attributes, and a Scan without a filter, to dynalite', async () => {
+    const all = await scanAll({});
+    expect(all.items).toHaveLength(items.length);
+    expect(all.scanned).toBe(items.length);
+    const withZ = await scanAll({ FilterExpression: 'attribute_exists(z)' });
+    expect(withZ.items).toHaveLength(items.filter((i) => i.z).length);
+    expect(withZ.scanned).toBe(items.length);
+  });
+});

@@ -1,0 +1,202 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyEvent, emptyState, foldEvents } from '../../src/model/entity-state';
+import { compareEvents, type FleetEvent } from '../../src/model/event';
+import { fleetToJson, materialiseFleet, type Fleet } from '../../src/model/fleet';
+import type { DynamoStore } from '../../src/store/dynamo-store';
+import { createDynamoClient } from '../../src/store/open-store';
+import { LocalStores } from '../integration/local-store';
+
+/**
+ * The fleet read (`loadFleet`, `loadFleetWithHistory`) materialises an entity whose one event is a plain upsert
+ * without folding it, and the embedded store skips non-entity partitions when scanning. Whatever the history, both
+ * reads must give exactly the fold of every stored event (the definition of the fleet: docs/store.md, "Order
+ * independence"), with snapshots written in between and events arriving after them, older and newer.
+ */
+
+const vc = { source: 'vcenter', instance: 'vc-1' };
+const vmId = fc.constantFrom('vm-a', 'vm-b', 'vm-c', 'vm-d');
+const hostId = fc.constantFrom('h-1', 'h-2');
+const time = fc.constantFrom(
+  '2025-01-01T00:00:00Z',
+  '2025-01-01T02:00:00+02:00',
+  '2025-01-01T00:00:01Z',
+  '2025-01-02T00:00:00.250Z',
+  '2025-01-03T00:00:00Z',
+);
+const vmBody = fc.record(
+  {
+    name: fc.constantFrom('x', 'y'),
+    hostId,
+    perimeter: fc.constantFrom('p1', 'p2'),
+    memoryMiB: fc.integer({ min: 0, max: 4 }),
+    powerState: fc.constantFrom('poweredOn' as const, 'poweredOff' as const),
+    settings: fc.dictionary(fc.constantFrom('a', 'b'), fc.oneof(fc.boolean(), fc.integer({ min: 0, max: 3 }))),
+    labels: fc.dictionary(fc.constantFrom('app', 'role'), fc.constantFrom('web', 'db')),
+  },
+  { requiredKeys: [] },
+);
+const shape = fc.oneof(
+  { arbitrary: fc.record({ type: fc.constant('vm.upsert' as const), vm: vmId, body: vmBody }), weight: 5 },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('vm.upsert.scoped' as const),
+      vm: vmId,
+      body: vmBody,
+      complete: fc.boolean(),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({ type: fc.constantFrom('vm.remove' as const, 'vm.power_off' as const), vm: vmId }),
+    weight: 2,
+  },
+  { arbitrary: fc.record({ type: fc.constant('vm.migrate' as const), vm: vmId, to: hostId }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('vm.clone' as const), vm: vmId, from: vmId, body: vmBody }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('host.upsert' as const),
+      host: hostId,
+      cluster: fc.constantFrom('c1', 'c2'),
+    }),
+    weight: 3,
+  },
+  { arbitrary: fc.record({ type: fc.constant('host.remove' as const), host: hostId }), weight: 1 },
+  {
+    arbitrary: fc.record({ type: fc.constant('perimeter.upsert' as const), name: fc.constantFrom('dmz', 'lan') }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('inventory.snapshot' as const),
+      vms: fc.uniqueArray(vmId, { maxLength: 3 }),
+    }),
+    weight: 1,
+  },
+);
+
+/** Events with unique ids (an id is the idempotency key: one id always means one event). */
+const history = fc.array(fc.tuple(shape, time), { minLength: 1, maxLength: 30 }).map((items) =>
+  items.map(([s, t], i): FleetEvent => {
+    const base = { id: `e${i}`, time: t };
+    switch (s.type) {
+      case 'vm.upsert':
+        return { ...base, type: 'vm.upsert', vm: { id: s.vm, ...s.body } };
+      case 'vm.upsert.scoped':
+        return {
+          ...base,
+          type: 'vm.upsert',
+          scope: vc,
+          vm: { id: s.vm, ...s.body },
+          ...(s.complete && { complete: true as const }),
+        };
+      case 'vm.remove':
+      case 'vm.power_off':
+        return { ...base, type: s.type, vm: { id: s.vm } };
+      case 'vm.migrate':
+        return { ...base, type: 'vm.migrate', migrate: { vmId: s.vm, toHostId: s.to, kind: 'live' } };
+      case 'vm.clone':
+        return { ...base, type: 'vm.clone', clone: { sourceVmId: s.from, vm: { id: s.vm, ...s.body } } };
+      case 'host.upsert':
+        return { ...base, type: 'host.upsert', host: { id: s.host, name: s.host, cluster: s.cluster } };
+      case 'host.remove':
+        return { ...base, type: 'host.remove', host: { id: s.host } };
+      case 'perimeter.upsert':
+        return { ...base, type: 'perimeter.upsert', perimeter: { id: 'p1', name: s.name } };
+      default:
+        return { ...base, type: 'inventory.snapshot', snapshot: { scope: vc, vms: s.vms } };
+    }
+  }),
+);
+
+/** A fleet as plain data, snapshot evidence included, for a deep comparison. */
+function plain(fleet: Fleet | undefined) {
+  if (fleet === undefined) return undefined;
+  return { ...fleetToJson(fleet), evidence: [...(fleet.snapshotEvidence ?? new Map())].sort() };
+}
+
+/** The definition: every stored event folded, in any order, into one state per entity. */
+function foldedFleet(events: readonly FleetEvent[]): Fleet {
+  return materialiseFleet(foldEvents(events).values());
+}
+
+describe('the fleet read gives exactly the fold of every stored event', () => {
+  let stores: LocalStores;
+  beforeAll(async () => {
+    stores = await LocalStores.start();
+  });
+  afterAll(() => stores.stop());
+
+  it('with snapshots written part-way and older and newer events stored after them (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, fc.nat(), fc.boolean(), async (events, cut, compactTwice) => {
+        const store = await stores.open();
+        const split = cut % (events.length + 1);
+        // Stored in reverse of their order in the history: out of event order, late ones after the snapshot.
+        await store.putEvents(events.slice(0, split).reverse());
+        await store.compact();
+        await store.putEvents(events.slice(split).reverse());
+        if (compactTwice) await store.compact();
+        // A re-delivery after everything: duplicates change nothing.
+        await store.putEvents(events.slice(0, Math.ceil(split / 2)));
+        const expected = plain(foldedFleet(events));
+        expect(plain(await store.loadFleet())).toEqual(expected);
+        const both = await store.loadFleetWithHistory();
+        expect(plain(both.fleet)).toEqual(expected);
+        const unique = [...new Map(events.map((e) => [`${e.id}`, e])).values()].sort(compareEvents);
+        expect(both.history.map((e) => e.id)).toEqual(unique.map((e) => e.id));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('materialises each entity of a fleet ingested once as its upsert says, removed entities left out', async () => {
+    const store = await stores.open();
+    const events: FleetEvent[] = [
+      { id: 'h', time: '2025-01-01T00:00:00Z', type: 'host.upsert', host: { id: 'h-1', name: 'esx', cluster: 'c1' } },
+      {
+        id: 'v',
+        time: '2025-01-01T00:00:00Z',
+        type: 'vm.upsert',
+        vm: { id: 'vm-1', name: 'web', hostId: 'h-1', settings: { 'isolation.tools.copy.disable': 'TRUE' } },
+      },
+      { id: 'p', time: '2025-01-01T00:00:00Z', type: 'perimeter.upsert', perimeter: { id: 'p1', name: 'dmz' } },
+      { id: 'r', time: '2025-01-02T00:00:00Z', type: 'vm.remove', vm: { id: 'vm-2' } },
+      { id: 'off', time: '2025-01-02T00:00:00Z', type: 'vm.upsert', vm: { id: 'vm-3', powerState: 'poweredOff' } },
+    ];
+    await store.putEvents(events);
+    const fleet = await store.loadFleet();
+    expect(plain(fleet)).toEqual(plain(foldedFleet(events)));
+    expect([...fleet.vms.keys()].sort()).toEqual(['vm-1', 'vm-3']);
+    expect(fleet.vms.get('vm-1')).toMatchObject({ name: 'web', hostId: 'h-1', updatedAt: '2025-01-01T00:00:00Z' });
+  });
+
+  it("folds an upsert stored under another entity's key into that entity, as the fold of its partition does", async () => {
+    const store = await stores.open();
+    const stray: FleetEvent = {
+      id: 'stray',
+      time: '2025-01-01T00:00:00Z',
+      type: 'vm.upsert',
+      vm: { id: 'vm-other', name: 'other' },
+    };
+    await createDynamoClient({ endpoint: stores.server.endpoint }).send(
+      new PutItemCommand({
+        TableName: store.tableName,
+        Item: {
+          pk: { S: 'VM#vm-here' },
+          sk: { S: 'EV#2025-01-01T00:00:00.000Z#stray' },
+          e: { S: JSON.stringify(stray) },
+          at: { N: '0' },
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + 86_400) },
+        },
+      }),
+    );
+    const expected = materialiseFleet([applyEvent(emptyState('vm', 'vm-here'), stray)]);
+    const read = async (s: DynamoStore) => [await s.loadFleet(), (await s.loadFleetWithHistory()).fleet];
+    for (const fleet of await read(store)) {
+      expect(plain(fleet)).toEqual(plain(expected));
+      expect([...fleet!.vms.keys()]).toEqual(['vm-here']);
+    }
+  });
+});
