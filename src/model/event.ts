@@ -199,7 +199,7 @@ export function sortEvents<T extends Pick<FleetEvent, 'time' | 'id'>>(events: T[
     value[i] = v;
   }
   // Ranks in the order `<` puts the prefixes in (UTF-16 code units, as the default sort compares).
-  [...prefixes.keys()].sort().forEach((prefix, r) => prefixes.set(prefix, r));
+  for (const [r, prefix] of [...prefixes.keys()].sort().entries()) prefixes.set(prefix, r);
   for (let i = 0; i < n; i++) if (prefixAt[i] !== undefined) rank[i] = prefixes.get(prefixAt[i]!)!;
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((i, j) => {

@@ -129,7 +129,7 @@ export function singleUpsertPlain(entity: SingleUpsert): Record<string, unknown>
   }
   if (plan === null) return undefined;
   const out: Record<string, unknown> = { id: entity.id };
-  let maps: object[] | undefined;
+  const maps: object[] = [];
   for (const step of plan) {
     if (step.sub === undefined) {
       const v = body[step.top];
@@ -141,12 +141,12 @@ export function singleUpsertPlain(entity: SingleUpsert): Record<string, unknown>
     if (out[step.top] === undefined || out[step.top] === null) {
       const map = {};
       out[step.top] = map;
-      (maps ??= []).push(map);
+      maps.push(map);
     }
     (out[step.top] as Record<string, unknown>)[step.sub] = v;
   }
   // Null-prototype maps, as the fold's, made so after their keys are in: V8 builds an `Object.create(null)` object as a
   // hash table, and three per VM were about half of materialising 100k VMs. No key is `__proto__` (planOf).
-  if (maps) for (const map of maps) Object.setPrototypeOf(map, null);
+  for (const map of maps) Object.setPrototypeOf(map, null);
   return out;
 }
