@@ -34,9 +34,57 @@ function nested(value: unknown, depth: number): string {
   return depth === 0 ? text : text.replaceAll('\n', `\n${'  '.repeat(depth)}`);
 }
 
+/**
+ * Entries of one object handed to each JSON.stringify call when they are encoded whole: one call per entry (and
+ * re-indenting its text) cost more than twice the encoding itself for 100,000 VMs; a few dozen per call keep the
+ * pieces small (tens of KB) and the calls few.
+ */
+const ENTRIES_PER_CALL = 64;
+
+/**
+ * The text between the braces of `batch` (an object whose entries are all encoded whole) as it prints `depth` levels
+ * deep, from its first entry's line break to its last entry's end; '' when JSON.stringify leaves every entry out.
+ * Wrapped in `depth` arrays, JSON.stringify indents it where it stands, so its text needs no re-indenting.
+ */
+function entriesText(batch: Record<string, unknown>, depth: number): string {
+  let wrapped: unknown = batch;
+  let opening = '';
+  let closing = '';
+  for (let level = 0; level < depth; level++) {
+    wrapped = [wrapped];
+    opening += `[\n${'  '.repeat(level + 1)}`;
+    closing = `\n${'  '.repeat(level)}]${closing}`;
+  }
+  const text = JSON.stringify(wrapped, null, 2);
+  // `{}`: no entry printed.
+  if (text.charCodeAt(opening.length + 1) === 0x7d) return '';
+  return text.slice(opening.length + 1, text.length - closing.length - depth * 2 - 2);
+}
+
+/** An object whose entries are encoded whole, a batch of them per JSON.stringify call; same text as one per entry. */
+function* wholeEntries(value: Record<string, unknown>, depth: number): Generator<string> {
+  const keys = Object.keys(value);
+  let first = true;
+  for (let at = 0; at < keys.length; at += ENTRIES_PER_CALL) {
+    // Null prototype: a `__proto__` key is an entry like any other. Keys go in Object.keys order, which the batch
+    // keeps (integer-like keys, which objects list first, come first in each batch as they do in `value`).
+    const batch: Record<string, unknown> = Object.create(null);
+    for (const key of keys.slice(at, at + ENTRIES_PER_CALL)) batch[key] = value[key];
+    const text = entriesText(batch, depth);
+    if (text === '') continue;
+    yield `${first ? '{' : ','}${text}`;
+    first = false;
+  }
+  yield first ? '{}' : `\n${'  '.repeat(depth)}}`;
+}
+
 function* pieces(value: unknown, depth: number, splitDepth: number): Generator<string> {
   if (depth >= splitDepth || !isOpenable(value)) {
     yield nested(value, depth);
+    return;
+  }
+  if (depth + 1 >= splitDepth) {
+    yield* wholeEntries(value, depth);
     return;
   }
   const inner = `\n${'  '.repeat(depth + 1)}`;

@@ -5,7 +5,7 @@
  */
 
 /** Nanoseconds after the millisecond (0 … 999,999) written in an RFC 3339 time; offsets are whole minutes, so they never touch it. */
-function subMillisecond(time: string): number {
+export function subMillisecond(time: string): number {
   const m = /\.\d{3}(\d{1,6})/.exec(time);
   return m ? Number(m[1]!.padEnd(6, '0')) : 0;
 }

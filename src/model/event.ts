@@ -1,4 +1,4 @@
-import { compareIds, compareTimes } from './event-order';
+import { compareIds, compareTimes, subMillisecond } from './event-order';
 import { z } from 'zod';
 import { HostSchema } from './host';
 import { VmSchema } from './vm';
@@ -151,17 +151,17 @@ export function compareEvents(a: Pick<FleetEvent, 'time' | 'id'>, b: Pick<FleetE
 }
 
 /**
- * An id that is one run of non-digits then one run of digits without a leading zero (`growth-vm-123`), as its two
- * runs: `compareIds` orders two such ids by the prefixes as text, then by the numbers, which this compares without
- * walking the characters again. Undefined for any other id (`compareIds` then decides).
+ * Where the digits of an id that is one run of non-digits then one run of digits without a leading zero
+ * (`growth-vm-123`) start: `compareIds` orders two such ids by the prefixes as text, then by the numbers, which
+ * `sortEvents` compares without walking the characters again. −1 for any other id (`compareIds` then decides).
  */
-function simpleId(id: string): { prefix: string; value: number } | undefined {
+function simpleIdSplit(id: string): number {
   let k = id.length;
   while (k > 0 && isDigitCode(id.charCodeAt(k - 1))) k--;
   const digits = id.length - k;
-  if (k === 0 || digits === 0 || digits > 15 || (digits > 1 && id.charCodeAt(k) === 48)) return undefined;
-  for (let i = 0; i < k; i++) if (isDigitCode(id.charCodeAt(i))) return undefined;
-  return { prefix: id.slice(0, k), value: Number(id.slice(k)) };
+  if (k === 0 || digits === 0 || digits > 15 || (digits > 1 && id.charCodeAt(k) === 48)) return -1;
+  for (let i = 0; i < k; i++) if (isDigitCode(id.charCodeAt(i))) return -1;
+  return k;
 }
 
 function isDigitCode(c: number): boolean {
@@ -169,26 +169,54 @@ function isDigitCode(c: number): boolean {
 }
 
 /**
- * Sorts `events` in place by `compareEvents`, parsing each time once instead of twice per comparison: a day of
- * history at 100k VMs is about two million comparisons, and the parses were half their cost. Same order: times
- * whose milliseconds differ compare by them, anything else (same millisecond, unparsable) as `compareTimes` does.
+ * Sorts `events` in place by `compareEvents`, with each event's sort key worked out once: its time in milliseconds and
+ * below, and for a simple id the rank of its prefix among the prefixes present (their text order) and its number. A
+ * day of history at 100k VMs is about two million comparisons; parsing times in them, then comparing prefixes as
+ * strings, was most of the sort. Same order: whatever the keys cannot decide (unparsable times, other ids) goes to
+ * `compareTimes` and `compareIds` as before.
  */
 export function sortEvents<T extends Pick<FleetEvent, 'time' | 'id'>>(events: T[]): T[] {
-  const keyed = events.map((event) => ({ event, ms: Date.parse(event.time), id: simpleId(event.id) }));
-  keyed.sort((a, b) => {
-    const byTime =
-      a.ms !== b.ms && !Number.isNaN(a.ms) && !Number.isNaN(b.ms)
-        ? a.ms < b.ms
-          ? -1
-          : 1
-        : a.event.time === b.event.time && !Number.isNaN(a.ms)
-          ? 0
-          : compareTimes(a.event.time, b.event.time);
+  const n = events.length;
+  const ms = new Float64Array(n);
+  const subMs = new Float64Array(n);
+  /** Prefix rank of a simple id, −1 for other ids. */
+  const rank = new Int32Array(n).fill(-1);
+  const value = new Float64Array(n);
+  const prefixAt: (string | undefined)[] = new Array(n);
+  const prefixes = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const { time, id } = events[i]!;
+    ms[i] = Date.parse(time);
+    subMs[i] = subMillisecond(time);
+    const k = simpleIdSplit(id);
+    if (k < 0) continue;
+    const prefix = id.slice(0, k);
+    prefixAt[i] = prefix;
+    prefixes.set(prefix, 0);
+    // At most 15 digits: exact in a double.
+    let v = 0;
+    for (let j = k; j < id.length; j++) v = v * 10 + (id.charCodeAt(j) - 48);
+    value[i] = v;
+  }
+  // Ranks in the order `<` puts the prefixes in (UTF-16 code units, as the default sort compares).
+  for (const [r, prefix] of [...prefixes.keys()].sort().entries()) prefixes.set(prefix, r);
+  for (let i = 0; i < n; i++) if (prefixAt[i] !== undefined) rank[i] = prefixes.get(prefixAt[i]!)!;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((i, j) => {
+    const a = ms[i]!;
+    const b = ms[j]!;
+    let byTime: number;
+    if (Number.isNaN(a) || Number.isNaN(b)) byTime = compareTimes(events[i]!.time, events[j]!.time);
+    else if (a !== b) byTime = a < b ? -1 : 1;
+    // One millisecond: compareTimes would compare what the texts write below it.
+    else byTime = subMs[i] === subMs[j] ? 0 : subMs[i]! < subMs[j]! ? -1 : 1;
     if (byTime !== 0) return byTime;
-    if (a.id !== undefined && b.id !== undefined)
-      return a.id.prefix !== b.id.prefix ? (a.id.prefix < b.id.prefix ? -1 : 1) : a.id.value - b.id.value;
-    return compareIds(a.event.id, b.event.id);
+    const ri = rank[i]!;
+    const rj = rank[j]!;
+    if (ri >= 0 && rj >= 0) return ri !== rj ? ri - rj : value[i]! - value[j]!;
+    return compareIds(events[i]!.id, events[j]!.id);
   });
-  for (let i = 0; i < keyed.length; i++) events[i] = keyed[i]!.event;
+  const sorted = order.map((i) => events[i]!);
+  for (let i = 0; i < n; i++) events[i] = sorted[i]!;
   return events;
 }

@@ -26,7 +26,7 @@ export function runPerformance(f: CompiledFleet, coef: PerformanceCoefficients):
   const host = emptyHostMetrics(f.hostIds.length, distinctVms);
   const demand = addVmDemand(f, peakLevel, vm, host);
   const steps = scoreHostSteps(f, coef, demand, host);
-  const nicLevel = nicFairShareLevels(f, vm.meanUtil, demand.net, steps.contendedNicSteps > 0);
+  const nicLevel = nicFairShareLevels(f, vm.meanUtil, demand, steps.contendedNicSteps > 0);
   readBackVmView(f, demand, steps, nicLevel, peakLevel, host, vm);
   return { host, vm };
 }

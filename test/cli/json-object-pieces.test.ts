@@ -37,13 +37,30 @@ describe('jsonObjectPieces', () => {
       expect(joined(value)).toBe(JSON.stringify(value, null, 2));
   });
 
-  it('gives a simulation result byte for byte, a piece per host and per VM at least', () => {
+  it('prints objects of many entries as JSON.stringify does, whole batches of entries left out included', () => {
+    // Own `__proto__` keys, integer-like keys (listed first), a run of entries longer than a batch that prints nothing.
+    const many: Record<string, unknown> = JSON.parse('{"__proto__": {"own": true}, "7": 7}');
+    for (let i = 0; i < 150; i++) many[`e${i}`] = { i, text: `line\n${i}` };
+    for (let i = 0; i < 140; i++) many[`gone${i}`] = i % 2 === 0 ? undefined : () => i;
+    many['10'] = [10];
+    many.keyed = { toJSON: (key: string) => `printed as ${key}` };
+    for (let i = 0; i < 70; i++) many[`tail${i}`] = i % 3 === 0 ? { toJSON: () => undefined } : i;
+    const value = {
+      top: 1,
+      many,
+      nothing: Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`u${i}`, undefined])),
+    };
+    for (const depth of [0, 1, 2, 3]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
+    expect(joined(many, 1)).toBe(JSON.stringify(many, null, 2));
+  });
+
+  it('gives a simulation result byte for byte, in pieces of a few dozen hosts or VMs each', () => {
     const fleet = fleetOf(
       [
         { id: 'h1', cluster: 'c', cpu: { sockets: 2, coresPerSocket: 8, mhz: 2400 }, memoryMiB: 65536 },
         { id: 'h2', cluster: 'c', cpu: { sockets: 2, coresPerSocket: 8, mhz: 2400 }, memoryMiB: 65536 },
       ],
-      Array.from({ length: 6 }, (_, v) => ({
+      Array.from({ length: 150 }, (_, v) => ({
         id: `vm${v}`,
         hostId: v % 2 === 0 ? 'h1' : 'h2',
         vcpus: 4,
@@ -55,6 +72,8 @@ describe('jsonObjectPieces', () => {
     const result = runSimulation(fleet, { trials: 200 });
     const pieces = [...jsonObjectPieces(result)];
     expect(pieces.join('')).toBe(JSON.stringify(result, null, 2));
-    expect(pieces.length).toBeGreaterThan(Object.keys(result.vms).length + Object.keys(result.hosts).length);
+    const vmPieces = pieces.filter((p) => p.includes('"runningTimeFraction"'));
+    expect(vmPieces.length).toBe(Math.ceil(Object.keys(result.vms).length / 64));
+    for (const p of vmPieces) expect(p.split('"runningTimeFraction"').length - 1).toBeLessThanOrEqual(64);
   });
 });

@@ -101,9 +101,9 @@ class TrialRun {
       if (clusterHit[c] !== trial && ev.failedCluster[c]) tallies.clusterFailures[c]!++;
       clusterHit[c] = trial;
     }
-    // vmW still holds this failure set's outcome: the app-only hosts are scored against it.
+    // vmW holds this failure set's outcome until the end of the trial: the app-only hosts are scored against it,
+    // and forced() re-evaluates only the forced host's cluster on top of it.
     this.scoreAppsSharedWithFailures(trial);
-    ev.clear(failed);
 
     for (const f of failed) {
       const c = m.input.hostCluster[f]!;
@@ -118,6 +118,7 @@ class TrialRun {
             tallies.bothTouched[h]!.set(a, (tallies.bothTouched[h]!.get(a) ?? 0) + 1);
       }
     }
+    ev.clear(failed);
     for (const h of failed) ev.hostMode[h] = UP;
   }
 

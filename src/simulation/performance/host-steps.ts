@@ -10,7 +10,7 @@ import { readyTable, tabulatedReady } from './ready-factor';
 export const OVERLOADED = 1;
 export const STORAGE = 2;
 
-/** Host × step rows (index h·S + t) the VM pass reads back. */
+/** Host × step rows the VM pass reads back, laid out as HostDemand's (index h·width + (t − first)). */
 export interface HostSteps {
   ready: Float32Array;
   rhoAt: Float32Array;
@@ -26,10 +26,9 @@ export function scoreHostSteps(
   demand: HostDemand,
   host: HostMetrics,
 ): HostSteps {
-  const S = f.clock.steps;
   const H = f.hostIds.length;
-  const HS = H * S;
-  const { cpu, net, iops, mem, count, peaks } = demand;
+  const { first, width: W, cpu, net, iops, mem, count, peaks } = demand;
+  const HS = H * W;
   const ready = new Float32Array(HS);
   const rhoAt = new Float32Array(HS);
   const flags = new Uint8Array(HS);
@@ -43,13 +42,16 @@ export function scoreHostSteps(
     const nicCap = f.hostNicMbps[h]!;
     const iopsCap = f.hostIops[h]!;
     const powered = f.inService[h] === 1 && f.hasPower[h] === 1;
-    const base = h * S;
-    for (let t = 1; t < S; t++) {
-      mem[base + t]! += mem[base + t - 1]!;
-      count[base + t]! += count[base + t - 1]!;
+    const base = h * W;
+    for (let j = 1; j < W; j++) {
+      mem[base + j]! += mem[base + j - 1]!;
+      count[base + j]! += count[base + j - 1]!;
     }
-    for (let t = 0; t < S; t++) {
-      const i = base + t;
+    // Steps before the rows start: no demand on any host, so an idle draw, added in step order as before.
+    if (powered) for (let t = 0; t < first; t++) host.energyJ[h]! += idlePower(f, h) * f.clock.stepSeconds;
+    for (let j = 0; j < W; j++) {
+      const t = first + j;
+      const i = base + j;
       const rho = cap > 0 ? cpu[i]! / cap : 0;
       rhoAt[i] = rho;
       if (powered) host.energyJ[h]! += specPowerWatts(f.hostPower, rho, h * 11) * f.clock.stepSeconds;
@@ -93,4 +95,9 @@ export function scoreHostSteps(
     }
   }
   return { ready, rhoAt, flags, contendedNicSteps };
+}
+
+/** A powered host's draw at a step with no demand on it (utilisation 0). */
+function idlePower(f: CompiledFleet, h: number): number {
+  return specPowerWatts(f.hostPower, 0, h * 11);
 }

@@ -1,4 +1,5 @@
 import type { CompiledFleet } from '../compile';
+import type { HostDemand } from './host-demand';
 
 /**
  * Max-min fair share of the host uplinks at contended host-steps: every VM gets up to a common level, VMs
@@ -8,15 +9,20 @@ import type { CompiledFleet } from '../compile';
 export function nicFairShareLevels(
   f: CompiledFleet,
   meanUtil: Float64Array,
-  net: Float64Array,
+  demand: Pick<HostDemand, 'first' | 'width' | 'net'>,
   anyContended: boolean,
 ): Float32Array {
-  const nicLevel = new Float32Array(f.hostIds.length * f.clock.steps).fill(Number.POSITIVE_INFINITY);
-  if (anyContended) fillNicLevels(f, meanUtil, net, nicLevel);
+  const nicLevel = new Float32Array(f.hostIds.length * demand.width).fill(Number.POSITIVE_INFINITY);
+  if (anyContended) fillNicLevels(f, meanUtil, demand, nicLevel);
   return nicLevel;
 }
 
-function fillNicLevels(f: CompiledFleet, meanUtil: Float64Array, net: Float64Array, nicLevel: Float32Array): void {
+function fillNicLevels(
+  f: CompiledFleet,
+  meanUtil: Float64Array,
+  { first, width, net }: Pick<HostDemand, 'first' | 'width' | 'net'>,
+  nicLevel: Float32Array,
+): void {
   const S = f.clock.steps;
   const H = f.hostIds.length;
   const V = f.vmIds.length;
@@ -35,8 +41,8 @@ function fillNicLevels(f: CompiledFleet, meanUtil: Float64Array, net: Float64Arr
     const cap = f.hostNicMbps[h]!;
     if (cap <= 0) continue;
     const segs = perHost[h]!;
-    for (let t = 0; t < S; t++) {
-      const i = h * S + t;
+    for (let t = first; t < S; t++) {
+      const i = h * width + t - first;
       if (net[i]! <= cap) continue;
       demands.length = 0;
       for (let k = 0; k < segs.length; k += 4) {

@@ -17,7 +17,7 @@ export function readBackVmView(
   const S = f.clock.steps;
   const V = f.vmIds.length;
   const { util, segStart, segStep, segHost, segUtil } = f;
-  const { mem, peaks } = demand;
+  const { first, width: W, mem, peaks } = demand;
   const { ready, rhoAt, flags } = steps;
   for (let v = 0; v < V; v++) {
     const mean = vm.meanUtil[v]!;
@@ -37,7 +37,8 @@ export function readBackVmView(
       if (h < 0) continue;
       const end = s + 1 < segEnd ? segStep[s + 1]! : S;
       const row = segUtil[s]!;
-      const shift = h * S - row;
+      const base = h * W - first;
+      const shift = base - row;
       const memCap = f.hostMemMiB[h]!;
       let hostReady = 0;
       const from = segStep[s]!;
@@ -69,7 +70,7 @@ export function readBackVmView(
       // The host's memory peak over the whole window covers a VM there all along; shorter stays scan their steps.
       let memMax = 0;
       if (from === 0 && end === S) memMax = memCap > 0 ? host.memOvercommitPeak[h]! * memCap : 0;
-      else for (let t = from; t < end; t++) if (mem[h * S + t]! > memMax) memMax = mem[h * S + t]!;
+      else for (let t = from; t < end; t++) if (mem[base + t]! > memMax) memMax = mem[base + t]!;
       readySum += hostReady;
       if (memCap > 0 && memMax / memCap > memPeak) memPeak = memMax / memCap;
       host.readyNum[h]! += hostReady * vcpus;
