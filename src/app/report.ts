@@ -47,6 +47,8 @@ export interface ReportOptions {
   formats?: readonly ReportFormat[];
   /** The stored fleet when the caller has just read it (ensureCurrentAudit does): the report reads it once. */
   fleet?: Fleet;
+  /** The stored views (simulation, plan, audit stamp, compliance), read ahead by a caller that wrote none since. */
+  views?: Promise<StoredReportViews>;
 }
 
 export interface ReportOutput {
@@ -150,6 +152,7 @@ export async function collectReportData(
   store: FleetStore,
   now: Date,
   loadedFleet?: Fleet,
+  viewsReadAhead?: Promise<StoredReportViews>,
 ): Promise<{
   data: ReportData;
   findings: Finding[];
@@ -160,7 +163,7 @@ export async function collectReportData(
   const [stored, fleet, views] = await Promise.all([
     store.listFindings(),
     loadedFleet ?? store.loadFleet(),
-    readStoredViews(store),
+    viewsReadAhead ?? readStoredViews(store),
   ]);
   const { lastAudit, simulation } = views;
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
@@ -203,12 +206,18 @@ export async function renderReport(
     now: Date;
     formats?: readonly ReportFormat[];
     fleet?: Fleet;
+    views?: Promise<StoredReportViews>;
     /** Left out above this many current findings (a store that joins each file; default: no limit). */
     auditFormatsMaxFindings?: number;
   },
 ): Promise<RenderedReport> {
   const maxForFormats = options.auditFormatsMaxFindings ?? Number.POSITIVE_INFINITY;
-  const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now, options.fleet);
+  const { data, findings, fleet, summary, compliance } = await collectReportData(
+    store,
+    options.now,
+    options.fleet,
+    options.views,
+  );
   const sorted = [...findings].sort(inReportOrder);
   const contents = new Map<string, ArtifactFile['body']>([
     ['report.html', renderReportHtml(data)],
@@ -282,6 +291,7 @@ export async function generateReport(
     now: ports.clock.now(),
     formats: options.formats ?? [],
     ...(options.fleet !== undefined && { fleet: options.fleet }),
+    ...(options.views !== undefined && { views: options.views }),
   });
   const publicUrl = options.publicUrl;
   const { dir, files, url } = await publishReport(store, artifacts, rendered, {
