@@ -270,7 +270,12 @@ export async function publishReport(
   places: ReportPlaces,
 ): Promise<{ dir: string; files: string[]; url: string }> {
   const files = await artifacts.put(places.run.prefix, rendered.files);
-  if (places.latest !== undefined) await artifacts.put(places.latest.prefix, rendered.files);
+  if (places.latest !== undefined) {
+    const names = rendered.files.map((f) => f.name);
+    // Copied where the store can: the files in pieces (CSV, audit formats) are not rendered a second time.
+    if (artifacts.copy !== undefined) await artifacts.copy(places.run.prefix, places.latest.prefix, names);
+    else await artifacts.put(places.latest.prefix, rendered.files);
+  }
   const page = places.run.file('report.html');
   const url = places.url !== undefined ? places.url(page) : artifacts.locate(page);
   const dir = places.run.prefix;
