@@ -47,6 +47,8 @@ export interface ReportOptions {
   formats?: readonly ReportFormat[];
   /** The stored fleet when the caller has just read it (ensureCurrentAudit does): the report reads it once. */
   fleet?: Fleet;
+  /** The stored views (simulation, plan, audit stamp, compliance), read ahead by a caller that wrote none since. */
+  views?: Promise<StoredReportViews>;
 }
 
 export interface ReportOutput {
@@ -150,6 +152,7 @@ export async function collectReportData(
   store: FleetStore,
   now: Date,
   loadedFleet?: Fleet,
+  viewsReadAhead?: Promise<StoredReportViews>,
 ): Promise<{
   data: ReportData;
   findings: Finding[];
@@ -160,7 +163,7 @@ export async function collectReportData(
   const [stored, fleet, views] = await Promise.all([
     store.listFindings(),
     loadedFleet ?? store.loadFleet(),
-    readStoredViews(store),
+    viewsReadAhead ?? readStoredViews(store),
   ]);
   const { lastAudit, simulation } = views;
   // Unchanged findings are not rewritten by each audit: their last sighting is the last full audit's time.
@@ -203,12 +206,18 @@ export async function renderReport(
     now: Date;
     formats?: readonly ReportFormat[];
     fleet?: Fleet;
+    views?: Promise<StoredReportViews>;
     /** Left out above this many current findings (a store that joins each file; default: no limit). */
     auditFormatsMaxFindings?: number;
   },
 ): Promise<RenderedReport> {
   const maxForFormats = options.auditFormatsMaxFindings ?? Number.POSITIVE_INFINITY;
-  const { data, findings, fleet, summary, compliance } = await collectReportData(store, options.now, options.fleet);
+  const { data, findings, fleet, summary, compliance } = await collectReportData(
+    store,
+    options.now,
+    options.fleet,
+    options.views,
+  );
   const sorted = [...findings].sort(inReportOrder);
   const contents = new Map<string, ArtifactFile['body']>([
     ['report.html', renderReportHtml(data)],
@@ -261,7 +270,12 @@ export async function publishReport(
   places: ReportPlaces,
 ): Promise<{ dir: string; files: string[]; url: string }> {
   const files = await artifacts.put(places.run.prefix, rendered.files);
-  if (places.latest !== undefined) await artifacts.put(places.latest.prefix, rendered.files);
+  if (places.latest !== undefined) {
+    const names = rendered.files.map((f) => f.name);
+    // Copied where the store can: the files in pieces (CSV, audit formats) are not rendered a second time.
+    if (artifacts.copy !== undefined) await artifacts.copy(places.run.prefix, places.latest.prefix, names);
+    else await artifacts.put(places.latest.prefix, rendered.files);
+  }
   const page = places.run.file('report.html');
   const url = places.url !== undefined ? places.url(page) : artifacts.locate(page);
   const dir = places.run.prefix;
@@ -282,6 +296,7 @@ export async function generateReport(
     now: ports.clock.now(),
     formats: options.formats ?? [],
     ...(options.fleet !== undefined && { fleet: options.fleet }),
+    ...(options.views !== undefined && { views: options.views }),
   });
   const publicUrl = options.publicUrl;
   const { dir, files, url } = await publishReport(store, artifacts, rendered, {

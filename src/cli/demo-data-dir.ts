@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { UsageError } from './exit-codes';
-import { DEFAULT_DATA_DIR } from './store-options';
+import { DEFAULT_DATA_DIR } from './default-data-dir';
 
 /** Marks a directory the demo created, so a later run may wipe it and nothing else. */
 export const DEMO_MARKER = '.hyperaudit-demo';

@@ -5,7 +5,9 @@ import { levelPath, startLocalServer, type LocalServer } from '../store/local-se
 /**
  * The embedded store started before the command's modules load: its process boots, loads dynalite and opens
  * LevelDB on the other core while this one loads the command, the rules and the AWS SDK, instead of after
- * them (about 0.2 s of a command's start on the 2-core box). main.ts calls it only for commands that always
+ * them (about 0.35 s of CPU on the 2-core box). The process is spawned within `startStoreEarly` itself (the data
+ * folder's check is synchronous): a start that first awaited anything ran only once the command's modules had
+ * loaded, which is when it used to spawn. main.ts calls it only for commands that always
  * open the store (audit, simulate, report, ...); it starts only on a data folder that already holds one (a usage
  * error must not create `.hyperaudit/`), and never with `--endpoint`, `--aws` or `--help`. `withStoreAfter` takes it when its options name the same folder; one nobody
  * took is stopped when the command ends.

@@ -3,6 +3,7 @@ import { COMMANDS } from './command-list';
 import { EXIT, InputError, UsageError } from './exit-codes';
 import { dropOutputOnceReaderLeaves } from './closed-stdout';
 import { stopActiveProgress } from '../server/active-progress';
+import { DEFAULT_DATA_DIR } from './default-data-dir';
 
 /** A command file under src/cli/commands/ exports `register`, and has one line in `command-list.ts`. */
 export interface CommandModule {
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   // Loaded only for a command that opens the store: --version and rules stay as light as they were.
   const earlyStore = opensStore(namedCommand(args)) ? await import('./early-store') : undefined;
-  if (earlyStore) earlyStore.startStoreEarly(args, (await import('./store-options')).DEFAULT_DATA_DIR);
+  if (earlyStore) earlyStore.startStoreEarly(args, DEFAULT_DATA_DIR);
   try {
     const program = await buildProgram(run, args);
     await program.parseAsync(argv);

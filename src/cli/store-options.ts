@@ -3,6 +3,7 @@ import { startLocalServer, type LocalServer } from '../store/local-server';
 import { TABLE } from '../store/table';
 import type { FleetStore } from '../store/types';
 import { futurePolicyFrom } from './clock-skew-option';
+import { DEFAULT_DATA_DIR } from './default-data-dir';
 import { takeEarlyStore } from './early-store';
 import { UsageError } from './exit-codes';
 
@@ -15,8 +16,6 @@ export interface StoreCliOptions {
   /** `--max-clock-skew` where a command has it; the store's fold leaves events further ahead out (else env, else 900 s). */
   maxClockSkew?: string;
 }
-
-export const DEFAULT_DATA_DIR = '.hyperaudit/';
 
 export function addStoreOptions(cmd: Command): Command {
   return cmd

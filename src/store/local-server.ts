@@ -41,7 +41,7 @@ export function levelPath(dataDir: string): string {
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const path = options.dataDir === undefined ? undefined : levelPath(options.dataDir);
   if (options.dataDir !== undefined && path !== undefined) {
-    const problem = await dataDirProblem(resolve(options.dataDir), path);
+    const problem = dataDirProblem(resolve(options.dataDir), path);
     if (problem !== undefined) throw new DataDirError(`data folder unusable: ${problem}`);
     mkdirSync(path, { recursive: true });
   }

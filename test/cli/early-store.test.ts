@@ -2,9 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { startStoreEarly, stopUntakenStore, takeEarlyStore } from '../../src/cli/early-store';
 import { levelPath } from '../../src/store/local-server';
+
+// Wrapped so a test can see when the store's process is spawned; it still spawns it.
+vi.mock('node:child_process', async (original) => {
+  const actual = await original<typeof import('node:child_process')>();
+  return { ...actual, spawn: vi.fn(actual.spawn) };
+});
+const { spawn } = await import('node:child_process');
 
 const work = mkdtempSync(join(tmpdir(), 'hyperaudit-early-store-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -43,6 +50,15 @@ describe('the store started before the command loads', () => {
       await server.stop();
     }
     expect(takeEarlyStore(dir)).toBeUndefined();
+  });
+
+  it("spawns the store's process before it returns, so the process boots while the command's modules load", async () => {
+    const dir = existingDataDir('spawned-at-once');
+    vi.mocked(spawn).mockClear();
+    startStoreEarly(['report', '--data-dir', dir], '.hyperaudit/');
+    // Nothing awaited yet: a start that waits on the event loop first would spawn only after the command loaded.
+    expect(vi.mocked(spawn)).toHaveBeenCalledTimes(1);
+    await (await takeEarlyStore(dir)!).stop();
   });
 
   it('reads --data-dir=DIR too', async () => {

@@ -54,6 +54,32 @@ describe('generateReport', () => {
     expect(JSON.parse(await readFile(join(out.dir, 'findings.sarif'), 'utf8'))).toEqual({ runs: [{ results: 7 }] });
   });
 
+  it('renders a file in pieces once: the latest directory gets a copy of what was written', async () => {
+    const root = await tempDir();
+    let renders = 0;
+    const out = await generateReport(
+      { store: await reportStore(), clock: systemClock, artifacts: folderArtifactStore() },
+      {
+        outDir: join(root, 'run'),
+        latestDir: join(root, 'latest'),
+        formats: [
+          {
+            fileName: 'findings.sarif',
+            render: (findings) => ({
+              [Symbol.iterator]: () => {
+                renders++;
+                return ['{"results":', String(findings.length), '}'][Symbol.iterator]();
+              },
+            }),
+          },
+        ],
+      },
+    );
+    expect(renders).toBe(1);
+    for (const name of ['report.html', 'report.json', 'findings.csv', 'findings.sarif'])
+      expect(await readFile(join(root, 'latest', name), 'utf8')).toBe(await readFile(join(out.dir, name), 'utf8'));
+  });
+
   it('writes the audit formats beside the report through the audit formatters', async () => {
     const store = await reportStore();
     const out = await generateReport(

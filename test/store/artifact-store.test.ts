@@ -28,6 +28,18 @@ describe('artifact stores', () => {
     expect(store.files.get('reports/r1/findings.csv')?.contentType).toBe('text/csv; charset=utf-8');
   });
 
+  it('copies written files to another folder, and refuses a copy by a name that is a path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
+    const store = folderArtifactStore();
+    await store.put(join(dir, 'run'), files);
+    const copied = await store.copy!(join(dir, 'run'), join(dir, 'latest'), ['report.html', 'findings.csv']);
+    expect(copied).toEqual([join(dir, 'latest', 'report.html'), join(dir, 'latest', 'findings.csv')]);
+    expect(readFileSync(join(dir, 'latest', 'findings.csv'), 'utf8')).toBe('a,b\n');
+    await expect(store.copy!(join(dir, 'run'), join(dir, 'latest'), ['../run/report.html'])).rejects.toThrow(
+      /not a plain file name/,
+    );
+  });
+
   it('refuses a file name that is a path, so no renderer writes outside its folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
     for (const name of ['../escape.html', 'a/b.html', '..', ''])

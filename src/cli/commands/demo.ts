@@ -13,7 +13,8 @@ import { EXIT, InputError } from '../exit-codes';
 import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import type { CommandRunner } from '../main';
 import { DEMO_MARKER, dataDirFlag, prepareDataDir } from '../demo-data-dir';
-import { DEFAULT_DATA_DIR, withStore } from '../store-options';
+import { DEFAULT_DATA_DIR } from '../default-data-dir';
+import { withStore } from '../store-options';
 
 const SAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'samples');
 const CATEGORIES = ['hardening', 'perimeter', 'consolidation', 'simulation'];

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CommandRunner } from '../main';
 import { EXIT, InputError, UsageError } from '../exit-codes';
 import { addStoreOptions, withStore, type StoreCliOptions } from '../store-options';
-import { generateReport, reportTimestamp } from '../../app/report';
+import { generateReport, readStoredViews, reportTimestamp, type StoredReportViews } from '../../app/report';
 import { auditReportFormats } from '../../report/html/audit-formats';
 import { readState, STATE } from '../../store/state-keys';
 import { ensureCurrentAudit } from '../../app/current-audit';
@@ -32,16 +32,25 @@ interface ReportCliOptions extends StoreCliOptions {
 async function auditForReport(
   ports: AuditPorts,
   params: { file: string; overrides: ParamOverrides } | undefined,
-): Promise<{ audited?: string; fleet: Fleet; store: FleetStore; profile: Profile }> {
+): Promise<{
+  audited?: string;
+  fleet: Fleet;
+  store: FleetStore;
+  profile: Profile;
+  views?: Promise<StoredReportViews>;
+}> {
   const { store } = ports;
   if (params === undefined) {
-    // Read with the fleet; used only when the stored audit is current (an audit run now rewrites the findings).
+    // Read with the fleet, while the embedded store would otherwise wait for this process to fold it; used only
+    // when the stored audit is current (an audit run now rewrites the findings, its stamp and compliance).
     const findingsAhead = store.listFindings();
     findingsAhead.catch(() => undefined);
+    const viewsAhead = readStoredViews(store);
+    viewsAhead.catch(() => undefined);
     const current = await ensureCurrentAudit(ports);
     const profile = current.stamp.profile as Profile;
     return current.auditedBecause === undefined
-      ? { fleet: current.fleet, store: withFindingsReadAhead(store, findingsAhead), profile }
+      ? { fleet: current.fleet, store: withFindingsReadAhead(store, findingsAhead), profile, views: viewsAhead }
       : {
           audited: `${current.auditedBecause}: audited now (profile ${current.stamp.profile})`,
           fleet: current.fleet,
@@ -87,7 +96,7 @@ export function register(program: Command, run: CommandRunner): void {
       const reports = join(opts.dataDir, 'reports');
       const output = await withStore(opts, async (opened) => {
         progress.start('audit');
-        const { audited, fleet, store, profile } = await auditForReport({ store: opened, clock }, params);
+        const { audited, fleet, store, profile, views } = await auditForReport({ store: opened, clock }, params);
         progress.finish(audited === undefined ? 'stored audit is current' : 'audited now');
         if (audited !== undefined) process.stderr.write(`hyperaudit: ${audited}\n`);
         // SARIF/JUnit describe the rules of the profile the audit shown used (the stored one, or the one run now).
@@ -100,6 +109,7 @@ export function register(program: Command, run: CommandRunner): void {
             ...(opts.url !== undefined && { publicUrl: opts.url }),
             formats: auditReportFormats({ profile }),
             fleet,
+            ...(views !== undefined && { views }),
           },
         );
         progress.finish(`${written.files.length} files`);

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvLine } from '../csv-line';
 import type { ReportFinding } from './report-data';
 
 const COLUMNS = [
@@ -24,11 +24,11 @@ const COLUMNS = [
 ] as const;
 
 /**
- * Findings as CSV for spreadsheets. Names are hostile input: csv-stringify's escape_formulas prefixes any
- * cell starting with = + - @ tab or CR with a quote, so no cell is read as a formula.
+ * Findings as CSV for spreadsheets. Names are hostile input: csvLine prefixes any cell starting with = + - @ tab
+ * or CR with a quote, so no cell is read as a formula.
  */
 export function findingsCsv(findings: readonly ReportFinding[]): string {
-  return stringify([[...COLUMNS], ...findings.map(csvRow)], { escape_formulas: true, bom: false });
+  return [COLUMNS, ...findings.map(csvRow)].map(csvLine).join('');
 }
 
 /**
@@ -46,7 +46,7 @@ export function* findingsCsvPieces<T>(
 
 /** The CSV's header line: a fleet-scale findings.csv starts with it, then the shards' rows (report-fragments.ts). */
 export function findingsCsvHeader(): string {
-  return stringify([[...COLUMNS]], { escape_formulas: true, bom: false });
+  return csvLine(COLUMNS);
 }
 
 /** The CSV's rows without the header, in pieces of `rowsPerPiece` rows. */
@@ -56,10 +56,10 @@ export function* findingsCsvRowPieces<T>(
   rowsPerPiece = 2000,
 ): Generator<string> {
   for (let i = 0; i < findings.length; i += rowsPerPiece)
-    yield stringify(
-      findings.slice(i, i + rowsPerPiece).map((f) => csvRow(toReportFinding(f))),
-      { escape_formulas: true, bom: false },
-    );
+    yield findings
+      .slice(i, i + rowsPerPiece)
+      .map((f) => csvLine(csvRow(toReportFinding(f))))
+      .join('');
 }
 
 function csvRow(f: ReportFinding): string[] {

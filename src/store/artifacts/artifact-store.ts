@@ -22,6 +22,12 @@ export function artifactText(file: ArtifactFile): string {
 export interface ArtifactStore {
   /** Writes the files under `prefix` (a folder or key prefix ending in `/`, or '' for the root); returns where each went. */
   put(prefix: string, files: readonly ArtifactFile[]): Promise<string[]>;
+  /**
+   * Copies files `put` wrote under `from` to `to`, where a copy costs less than writing them again (a folder's
+   * files: the report's `latest` copy would otherwise render every file a second time). Optional: without it
+   * the files are put again.
+   */
+  copy?(from: string, to: string, names: readonly string[]): Promise<string[]>;
   /** Where a person finds a stored file (a file:// URL, an S3 console link). */
   locate(location: string): string;
 }

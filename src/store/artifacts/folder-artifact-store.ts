@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,13 @@ export function folderArtifactStore(): ArtifactStore {
           writeFile(paths[i]!, typeof file.body === 'string' ? file.body : Readable.from(file.body), 'utf8'),
         ),
       );
+      return paths;
+    },
+    async copy(from, to, names) {
+      const dir = resolve(to);
+      await mkdir(dir, { recursive: true });
+      const paths = names.map((name) => join(dir, checkArtifactName(name)));
+      await Promise.all(names.map((name, i) => copyFile(join(resolve(from), checkArtifactName(name)), paths[i]!)));
       return paths;
     },
     locate: (path) => pathToFileURL(path).href,
