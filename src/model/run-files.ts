@@ -49,8 +49,9 @@ const MiB = 1024 * 1024;
  * 1.8 MB, simulation 1.6 MB, audit slice 1.2 MB, audit part 4.2 MB, staged lifecycle 8.3 MB on a first audit (every
  * finding new), and the judged list at 19.6 bytes a host or VM (≈ 21 MB at 1,000,000 VMs and 50,000 hosts). Each
  * bound leaves a cluster 15 to 55 times that shard's size (vSphere allows 96 hosts, 10,000 VMs a cluster; the
- * unclustered shard holds what it is given), and readers hold a few at once (parts 32, stages 4) within their
- * function's memory.
+ * unclustered shard holds what it is given). A bound is per file, not per step: the report step reads 32 parts at once
+ * (and keeps every part), so parts all near their bound (32 × 64 MiB = 2 GiB) would still pass its 1,536 MB; what
+ * the bounds stop is one file of gigabytes, not many large ones.
  */
 export const RUN_FILE_LIMITS = {
   /** 521 shards ≈ 27 KB; 16 MiB holds 50,000 one-host clusters with ids of 255 bytes. */

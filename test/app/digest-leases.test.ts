@@ -148,6 +148,21 @@ describe('the group digests beside a writer killed between its writes and its cl
     expect((await store.findingDigests.list('scg')).leased.size).toBe(0);
   });
 
+  it('keep the lease of a writer whose write failed until it runs out, and stop renewing it', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'], now: Date.parse('2026-12-04T20:00:00.000Z') });
+    const store = new MemoryStore();
+    // A write that failed may still have requests in flight: a released lease would let an audit vouch under them.
+    await expect(
+      guardFindingWrites(store, 'scg', ['C#c0'], async () => {
+        throw new Error('throttled');
+      }),
+    ).rejects.toThrow('throttled');
+    expect((await store.findingDigests.list('scg')).leased.has('C#c0')).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(LEASE_MS + CLOCK_SKEW_MS + 1);
+    expect((await store.findingDigests.list('scg')).leased.size).toBe(0);
+  });
+
   it('leave a writer that closed normally no lease: the next audit vouches for its groups', async () => {
     const { store, group } = await auditedStore();
     await guardFindingWrites(store, 'scg', [group], async () => undefined);

@@ -8,12 +8,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JUDGED_KEY, readJudged } from '../../src/app/departed-resources';
 import { RUN_FILE_LIMITS } from '../../src/model/run-files';
 import { startLocalS3, type LocalS3 } from '../../src/server/local-s3';
 import { concatObjects } from '../../src/store/s3-concat';
-import { getJson, putText } from '../../src/store/s3-json';
+import { getBoundedBytes, getJson, putText, STALL_MS } from '../../src/store/s3-json';
 
 const LIMIT = { kind: 'audit part', maxBytes: 1_000 };
 const client = () => new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -99,6 +99,72 @@ describe('getJson: a run file read within the bound its caller names', () => {
       `s3://b/${JUDGED_KEY} (judged list) is ${3 * 1024 ** 3} bytes or more, over its bound of ${RUN_FILE_LIMITS.judged.maxBytes} bytes`,
     );
     expect(seen.chunks).toBe(0);
+  });
+
+  describe('getBoundedBytes: a read S3 stops answering', () => {
+    /** What a read has come to, filled in as it settles: checked once the fake clock has run. */
+    function outcome<T>(read: Promise<T>): { value?: T; error?: string } {
+      const seen: { value?: T; error?: string } = {};
+      read.then(
+        (value) => {
+          seen.value = value;
+        },
+        (e: unknown) => {
+          seen.error = (e as Error).message;
+        },
+      );
+      return seen;
+    }
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+    afterEach(() => vi.useRealTimers());
+
+    it('gives up a body that stops sending, naming its key and kind, and lets it go', async () => {
+      const seen = { destroyed: false };
+      const body = {
+        async *[Symbol.asyncIterator]() {
+          yield Buffer.from('{"a":');
+          await new Promise<never>(() => undefined);
+        },
+        destroy() {
+          seen.destroyed = true;
+        },
+      };
+      s3.on(GetObjectCommand).resolves({ Body: body as never, ContentLength: 10 });
+      const read = outcome(getBoundedBytes(client(), 'b', 'runs/r/audit/parts/c1.json', LIMIT));
+      await vi.advanceTimersByTimeAsync(STALL_MS);
+      expect(read).toEqual({
+        error: `s3://b/runs/r/audit/parts/c1.json (audit part) sent nothing for ${STALL_MS} ms: read given up`,
+      });
+      expect(seen.destroyed).toBe(true);
+    });
+
+    it('gives up a request S3 never answers, and aborts it', async () => {
+      s3.on(GetObjectCommand).callsFake(() => new Promise<never>(() => undefined));
+      const read = outcome(getBoundedBytes(client(), 'b', 'audit/judged.json', { kind: 'judged list', maxBytes: 100 }));
+      await vi.advanceTimersByTimeAsync(STALL_MS);
+      expect(read).toEqual({
+        error: `s3://b/audit/judged.json (judged list) sent nothing for ${STALL_MS} ms: read given up`,
+      });
+      // send(command, options): the options carry the signal the stall aborts.
+      const options = (s3.send.getCall(0).args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined;
+      const signal = options?.abortSignal;
+      expect(signal?.aborted).toBe(true);
+    });
+
+    it('reads a slow body whole: only a pause of the whole stall time gives it up', async () => {
+      const body = {
+        async *[Symbol.asyncIterator]() {
+          for (let i = 0; i < 5; i++) {
+            await new Promise((resolve) => setTimeout(resolve, STALL_MS / 2));
+            yield Buffer.from('x');
+          }
+        },
+      };
+      s3.on(GetObjectCommand).resolves({ Body: body as never });
+      const read = outcome(getBoundedBytes(client(), 'b', 'k', LIMIT));
+      await vi.advanceTimersByTimeAsync(3 * STALL_MS);
+      expect(read).toEqual({ value: Buffer.from('xxxxx') });
+    });
   });
 });
 
