@@ -20,6 +20,8 @@ export interface ClientTarget {
    * one (dynalite checks only that the header is well formed).
    */
   unsigned?: boolean;
+  /** How long one request and its answer may take before it fails and is retried (default 60 s). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -41,6 +43,14 @@ const placeholderSigV4: NonNullable<DynamoDBClientConfig['httpAuthSchemes']>[num
 };
 
 /**
+ * Timeouts that end a request: without `throwOnRequestTimeout` the SDK only logs a breach of `requestTimeout`, so a
+ * stalled store would hold the command, or a Lambda until its own timeout. The retry strategy then tries again.
+ */
+export function boundedRequestHandler(requestTimeoutMs = 60_000) {
+  return { connectionTimeout: 5_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true };
+}
+
+/**
  * A DynamoDB client with bounded timeouts and the SDK's adaptive retry (it backs off on throttling
  * before our own loops see an error). Local endpoints get placeholder credentials unless the
  * environment has real ones, so the default credential chain never goes looking for them. Scan and Query answers
@@ -59,7 +69,7 @@ export function createDynamoClient(target: ClientTarget = {}): DynamoDBClient {
     ...(target.unsigned === true && { httpAuthSchemes: [placeholderSigV4] }),
     maxAttempts: 5,
     retryMode: 'adaptive',
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    requestHandler: boundedRequestHandler(target.requestTimeoutMs),
   });
   return readItemsPlainly(client);
 }
