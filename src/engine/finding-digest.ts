@@ -101,7 +101,8 @@ export function viewDigest(findings: readonly Finding[], indexes: readonly numbe
   const lastVerify = new Map<string, { verify: Unverified; ref: number }>();
   const verifyRef = (f: Finding): number => {
     const last = f.verify === undefined ? undefined : lastVerify.get(f.ruleId);
-    if (last !== undefined && sameUnverified(last.verify, f.verify!)) return last.ref;
+    // The evaluation shares one object per distinct list (src/engine/compile.ts): most are the same object again.
+    if (last !== undefined && (last.verify === f.verify || sameUnverified(last.verify, f.verify!))) return last.ref;
     const text = f.verify === undefined ? 'null' : JSON.stringify(f.verify);
     let ref = verifyRefs.get(text);
     if (ref === undefined) {

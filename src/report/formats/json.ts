@@ -1,4 +1,5 @@
 import type { AuditResult } from '../../engine/audit-result';
+import { lineAt, nestedJsonText, prettyJson } from './pretty-json';
 
 /**
  * The `audit --format json` document: summary, one entry per current (open, unverified or waived) finding with
@@ -57,9 +58,82 @@ export function formatJson(result: AuditResult): string {
   return [...formatJsonPieces(result)].join('');
 }
 
-/** `value` as JSON.stringify(…, null, 2) prints it nested `depth` levels deep. */
-function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+/** The keys of `jsonFinding`'s object, in its order, as they open their line. */
+const FINDING_KEYS = [
+  'fingerprint',
+  'ruleId',
+  'severity',
+  'category',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'cluster',
+  'datacenter',
+  'title',
+  'evidence',
+  'controls',
+  'remediation',
+  'status',
+  'firstSeen',
+  'lastSeen',
+  'waiver',
+  'verify',
+].map((key) => `${lineAt(3)}${JSON.stringify(key)}: `);
+const CONTROLS = 11;
+const VERIFY = 17;
+
+/**
+ * The text of one finding as `JSON.stringify(jsonFinding(f), null, 2)` prints it two levels deep, built field by
+ * field into `values` (one array reused for every finding); undefined when a field is not plain data. The rule's
+ * controls and what to collect are shared objects (one per rule, one per distinct list of unreported facts:
+ * src/engine/compile.ts), so their text is built once per object (`shared`).
+ */
+function findingText(
+  f: AuditResult['findings'][number],
+  values: unknown[],
+  shared: WeakMap<object, string>,
+): string | undefined {
+  values[0] = f.fingerprint;
+  values[1] = f.ruleId;
+  values[2] = f.severity;
+  values[3] = f.category;
+  values[4] = f.resourceType;
+  values[5] = f.resourceId;
+  values[6] = f.resourceName ?? null;
+  values[7] = f.cluster ?? null;
+  values[8] = f.datacenter ?? null;
+  values[9] = f.title;
+  values[10] = f.evidence;
+  values[CONTROLS] = f.controls;
+  values[12] = f.remediation;
+  values[13] = f.status;
+  values[14] = f.firstSeen;
+  values[15] = f.lastSeen;
+  values[16] =
+    f.waiver === undefined ? null : { reason: f.waiver.reason, owner: f.waiver.owner, expires: f.waiver.expires ?? null };
+  values[VERIFY] = f.verify ?? null;
+  let out = '';
+  for (let i = 0; i < FINDING_KEYS.length; i++) {
+    const value = values[i];
+    // Left out of the object by JSON.stringify, as a damaged stored finding's missing field would be.
+    if (value === undefined) continue;
+    const entry =
+      (i === CONTROLS || i === VERIFY) && typeof value === 'object' && value !== null
+        ? sharedText(value, shared)
+        : prettyJson(value, 3);
+    if (entry === undefined) return undefined;
+    out += `${out === '' ? '{' : ','}${FINDING_KEYS[i]}${entry}`;
+  }
+  return out === '' ? '{}' : `${out}${lineAt(2)}}`;
+}
+
+/** An object's text three levels deep, remembered per object: shared ones are printed once. */
+function sharedText(value: object, shared: WeakMap<object, string>): string | undefined {
+  const known = shared.get(value);
+  if (known !== undefined) return known;
+  const text = prettyJson(value, 3);
+  if (text !== undefined) shared.set(value, text);
+  return text;
 }
 
 /**
@@ -67,11 +141,16 @@ function nested(value: unknown, depth: number): string {
  * hundreds of thousands of findings is written without ever being one string (V8 caps strings at about 512 MB).
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
-  yield `{\n  "summary": ${nested(result.summary, 1)},\n  "findings": [`;
-  for (let i = 0; i < result.findings.length; i++)
-    yield `${i === 0 ? '' : ','}\n    ${nested(jsonFinding(result.findings[i]!), 2)}`;
+  yield `{\n  "summary": ${nestedJsonText(result.summary, 1)},\n  "findings": [`;
+  const shared = new WeakMap<object, string>();
+  const values: unknown[] = new Array(FINDING_KEYS.length);
+  for (let i = 0; i < result.findings.length; i++) {
+    const f = result.findings[i]!;
+    const text = findingText(f, values, shared) ?? nestedJsonText(jsonFinding(f), 2);
+    yield `${i === 0 ? '' : ','}\n    ${text}`;
+  }
   yield result.findings.length > 0 ? '\n  ]' : ']';
   for (const [key, value] of Object.entries(complianceOf(result)))
-    yield `,\n  ${JSON.stringify(key)}: ${nested(value, 1)}`;
+    yield `,\n  ${JSON.stringify(key)}: ${nestedJsonText(value, 1)}`;
   yield '\n}\n';
 }
