@@ -83,57 +83,71 @@ const CONTROLS = 11;
 const VERIFY = 17;
 
 /**
- * The text of one finding as `JSON.stringify(jsonFinding(f), null, 2)` prints it two levels deep, built field by
- * field into `values` (one array reused for every finding); undefined when a field is not plain data. The rule's
- * controls and what to collect are shared objects (one per rule, one per distinct list of unreported facts:
- * src/engine/compile.ts), so their text is built once per object (`shared`).
+ * Prints findings as `JSON.stringify(jsonFinding(f), null, 2)` prints them two levels deep, field by field, with
+ * what consecutive findings repeat printed once: findings come sorted by severity and rule, so the rule's title,
+ * remediation and most other strings are the previous finding's again (`lastValue`), and the rule's controls and
+ * what to collect are shared objects (one per rule, one per distinct list of unreported facts: src/engine/compile.ts)
+ * printed once per object (`shared`).
  */
-function findingText(
-  f: AuditResult['findings'][number],
-  values: unknown[],
-  shared: WeakMap<object, string>,
-): string | undefined {
-  values[0] = f.fingerprint;
-  values[1] = f.ruleId;
-  values[2] = f.severity;
-  values[3] = f.category;
-  values[4] = f.resourceType;
-  values[5] = f.resourceId;
-  values[6] = f.resourceName ?? null;
-  values[7] = f.cluster ?? null;
-  values[8] = f.datacenter ?? null;
-  values[9] = f.title;
-  values[10] = f.evidence;
-  values[CONTROLS] = f.controls;
-  values[12] = f.remediation;
-  values[13] = f.status;
-  values[14] = f.firstSeen;
-  values[15] = f.lastSeen;
-  values[16] =
-    f.waiver === undefined ? null : { reason: f.waiver.reason, owner: f.waiver.owner, expires: f.waiver.expires ?? null };
-  values[VERIFY] = f.verify ?? null;
-  let out = '';
-  for (let i = 0; i < FINDING_KEYS.length; i++) {
-    const value = values[i];
-    // Left out of the object by JSON.stringify, as a damaged stored finding's missing field would be.
-    if (value === undefined) continue;
-    const entry =
-      (i === CONTROLS || i === VERIFY) && typeof value === 'object' && value !== null
-        ? sharedText(value, shared)
-        : prettyJson(value, 3);
-    if (entry === undefined) return undefined;
-    out += `${out === '' ? '{' : ','}${FINDING_KEYS[i]}${entry}`;
-  }
-  return out === '' ? '{}' : `${out}${lineAt(2)}}`;
-}
+class FindingPrinter {
+  private readonly values: unknown[] = new Array(FINDING_KEYS.length);
+  private readonly lastValue: unknown[] = new Array(FINDING_KEYS.length);
+  private readonly lastText: string[] = new Array(FINDING_KEYS.length);
+  private readonly shared = new WeakMap<object, string>();
 
-/** An object's text three levels deep, remembered per object: shared ones are printed once. */
-function sharedText(value: object, shared: WeakMap<object, string>): string | undefined {
-  const known = shared.get(value);
-  if (known !== undefined) return known;
-  const text = prettyJson(value, 3);
-  if (text !== undefined) shared.set(value, text);
-  return text;
+  /** The finding's text, or undefined when a field is not plain data (the caller then asks JSON.stringify). */
+  text(f: AuditResult['findings'][number]): string | undefined {
+    const values = this.values;
+    values[0] = f.fingerprint;
+    values[1] = f.ruleId;
+    values[2] = f.severity;
+    values[3] = f.category;
+    values[4] = f.resourceType;
+    values[5] = f.resourceId;
+    values[6] = f.resourceName ?? null;
+    values[7] = f.cluster ?? null;
+    values[8] = f.datacenter ?? null;
+    values[9] = f.title;
+    values[10] = f.evidence;
+    values[CONTROLS] = f.controls;
+    values[12] = f.remediation;
+    values[13] = f.status;
+    values[14] = f.firstSeen;
+    values[15] = f.lastSeen;
+    values[16] =
+      f.waiver === undefined
+        ? null
+        : { reason: f.waiver.reason, owner: f.waiver.owner, expires: f.waiver.expires ?? null };
+    values[VERIFY] = f.verify ?? null;
+    let out = '';
+    for (let i = 0; i < FINDING_KEYS.length; i++) {
+      const value = values[i];
+      // Left out of the object by JSON.stringify, as a damaged stored finding's missing field would be.
+      if (value === undefined) continue;
+      const entry = this.entry(i, value);
+      if (entry === undefined) return undefined;
+      out += `${out === '' ? '{' : ','}${FINDING_KEYS[i]}${entry}`;
+    }
+    return out === '' ? '{}' : `${out}${lineAt(2)}}`;
+  }
+
+  private entry(i: number, value: unknown): string | undefined {
+    if (typeof value === 'string') {
+      if (value === this.lastValue[i]) return this.lastText[i];
+      const text = JSON.stringify(value);
+      this.lastValue[i] = value;
+      this.lastText[i] = text;
+      return text;
+    }
+    if ((i === CONTROLS || i === VERIFY) && typeof value === 'object' && value !== null) {
+      const known = this.shared.get(value);
+      if (known !== undefined) return known;
+      const text = prettyJson(value, 3);
+      if (text !== undefined) this.shared.set(value, text);
+      return text;
+    }
+    return prettyJson(value, 3);
+  }
 }
 
 /**
@@ -142,11 +156,10 @@ function sharedText(value: object, shared: WeakMap<object, string>): string | un
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
   yield `{\n  "summary": ${nestedJsonText(result.summary, 1)},\n  "findings": [`;
-  const shared = new WeakMap<object, string>();
-  const values: unknown[] = new Array(FINDING_KEYS.length);
+  const printer = new FindingPrinter();
   for (let i = 0; i < result.findings.length; i++) {
     const f = result.findings[i]!;
-    const text = findingText(f, values, shared) ?? nestedJsonText(jsonFinding(f), 2);
+    const text = printer.text(f) ?? nestedJsonText(jsonFinding(f), 2);
     yield `${i === 0 ? '' : ','}\n    ${text}`;
   }
   yield result.findings.length > 0 ? '\n  ]' : ']';

@@ -64,13 +64,26 @@ function arrayText(value: readonly unknown[], depth: number): string {
   return `${out}${lineAt(depth)}]`;
 }
 
+/** Keys' texts: evidence repeats a few keys on every finding. Bounded, so hostile data cannot grow it without end. */
+const KEY_TEXTS = new Map<string, string>();
+const MAX_KEY_TEXTS = 10_000;
+
+function keyText(key: string): string {
+  let text = KEY_TEXTS.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (KEY_TEXTS.size < MAX_KEY_TEXTS) KEY_TEXTS.set(key, text);
+  }
+  return text;
+}
+
 function objectText(value: Record<string, unknown>, depth: number): string {
   const inner = lineAt(depth + 1);
   let out = '';
   for (const key of Object.keys(value)) {
     const entry = text(value[key], depth + 1);
     if (entry === undefined) continue;
-    out += `${out === '' ? '{' : ','}${inner}${JSON.stringify(key)}: ${entry}`;
+    out += `${out === '' ? '{' : ','}${inner}${keyText(key)}: ${entry}`;
   }
   return out === '' ? '{}' : `${out}${lineAt(depth)}}`;
 }
