@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestedJsonText, prettyJson } from '../../src/report/formats/pretty-json';
+import { nestedJsonPieces, nestedJsonText, prettyJson } from '../../src/report/formats/pretty-json';
 
 const reindented = (value: unknown, depth: number) =>
   JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
@@ -22,7 +22,7 @@ const PLAIN: unknown[] = [
   { left: undefined, fn: () => 1, kept: 1 },
   { onlyUndefined: undefined },
   // Arrays print what an object would leave out as null, holes included.
-  [undefined, () => 1, Symbol('s'), , 2],
+  Object.assign([undefined, () => 1, Symbol('s')], { 4: 2 }),
   Object.assign(Object.create(null) as object, { bare: 'prototype-less object' }),
   { __proto__: null, 'key "quoted"\n': 'v' },
 ];
@@ -46,5 +46,30 @@ describe('Function: prettyJson', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => nestedJsonText(cyclic, 1)).toThrow(TypeError);
+  });
+});
+
+describe('Function: nestedJsonPieces', () => {
+  it.each(PLAIN.map((v, i) => [i, v]))('gives plain value %i as nestedJsonText does, joined', (_, v) => {
+    for (const depth of [0, 1, 3]) expect(nestedJsonPieces(v, depth).join('')).toBe(reindented(v, depth));
+  });
+
+  it('writes long id lists in pieces of about 64 K characters, never one string', () => {
+    const record = {
+      at: '2026-12-04T00:00:00.000Z',
+      rules: [
+        { ruleId: 'r', failIds: Array.from({ length: 50_000 }, (_, i) => `vm-${i}`), waivedIds: [], skip: undefined },
+      ],
+    };
+    const pieces = nestedJsonPieces(record, 1);
+    expect(pieces.join('')).toBe(reindented(record, 1));
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
+  });
+
+  it('falls back to JSON.stringify’s text, or error, for what is not plain data', () => {
+    const dated = { rules: [{ at: new Date(0) }] };
+    expect(nestedJsonPieces(dated, 1)).toEqual([reindented(dated, 1)]);
+    expect(() => nestedJsonPieces({ big: [1n] }, 1)).toThrow(TypeError);
   });
 });
