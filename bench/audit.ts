@@ -157,7 +157,12 @@ if (process.env.BENCH_AUDIT_STORED !== '0') {
             ? ''
             : `${fmt(timings.groupsRead ?? 0)} of ${fmt(timings.groups)} page groups read; `) +
           `the findings read took ${fmt((timings.findingsReadMs ?? 0) / 1000, 2)} s beside the fleet's read and the evaluation; ` +
-          `CPU: this process ${fmt(cpuS, 2)} s${serverCpu}\n`,
+          `CPU: this process ${fmt(cpuS, 2)} s${serverCpu}` +
+          (timings.cpu === undefined
+            ? ''
+            : ` (this process's CPU by phase: read ${fmt(timings.cpu.readMs / 1000, 2)} s, evaluate ${fmt(timings.cpu.evaluateMs / 1000, 2)} s, ` +
+              `lifecycle ${fmt(timings.cpu.lifecycleMs / 1000, 2)} s, write ${fmt(timings.cpu.writeMs / 1000, 2)} s)`) +
+          '\n',
       );
     }
   } finally {

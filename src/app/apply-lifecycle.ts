@@ -14,6 +14,7 @@ import {
 import type { FleetStore } from '../store/types';
 import { pageSetsToRewrite, storeChangedFindings, type PageSet } from './store-findings';
 import type { FindingWriteGuard } from './group-digests';
+import { cpuMsSince } from './cpu-ms';
 
 export interface ApplyLifecycleInput {
   /** Stored findings the evaluation updates. */
@@ -51,6 +52,8 @@ export interface AppliedLifecycle {
   result: AuditResult;
   changed: readonly Finding[];
   lifecycleMs: number;
+  /** CPU time of the same. */
+  lifecycleCpuMs: number;
 }
 /** Page sets outside the groups read: nothing was written. */
 export interface OutsideGroupsRead {
@@ -75,6 +78,7 @@ export async function applyLifecycle(
 ): Promise<AppliedLifecycle | OutsideGroupsRead> {
   const { evaluation, profile, now, fleet } = input;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const { findings, changed } = computeLifecycle({
     previous: input.previous,
     hits: evaluation.hits,
@@ -88,6 +92,7 @@ export async function applyLifecycle(
     ...(input.digests && { candidates: input.digests.candidates, settled: input.digests.settled }),
   });
   const lifecycleMs = performance.now() - started;
+  const lifecycleCpuMs = cpuMsSince(cpuStarted);
   const lifecycle = { previous: input.previous, findings, changed, profile };
   if (input.groupsRead !== undefined) {
     const read = input.groupsRead;
@@ -117,5 +122,5 @@ export async function applyLifecycle(
     rules: input.rules,
     coverage: evaluation.coverage,
   };
-  return { result, changed, lifecycleMs };
+  return { result, changed, lifecycleMs, lifecycleCpuMs };
 }

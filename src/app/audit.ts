@@ -11,6 +11,7 @@ import { readAuditBaseline, recordAudit } from './record-audit';
 import { startDigestRead } from './digest-read';
 import { readSimulationFigures } from './simulation-state';
 import { isoNow } from '../model/ports/clock';
+import { cpuMsSince } from './cpu-ms';
 import type { Ports } from './ports';
 
 export { type AuditRunRecord, auditStampOf } from './record-audit';
@@ -48,6 +49,11 @@ export interface AuditTimings {
   /** With group digests: the page groups whose stored findings were read, of the groups the evaluation's findings are in. */
   groupsRead?: number;
   groups?: number;
+  /**
+   * CPU milliseconds of this process per phase (every thread: garbage collection included), as the wall times above
+   * split them; the store's own process (a local server) is not in them.
+   */
+  cpu?: { readMs: number; evaluateMs: number; lifecycleMs: number; writeMs: number };
 }
 
 /**
@@ -107,10 +113,14 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
   const now = isoNow(ports.clock);
   const rules = opts.rules ?? loadRules(opts.rulesDir ?? DEFAULT_RULES_DIR, { profile });
   let mark = performance.now();
+  let cpuMark = process.cpuUsage();
+  let cpuLap = 0;
   const lap = (): number => {
     const at = performance.now();
     const ms = at - mark;
     mark = at;
+    cpuLap = cpuMsSince(cpuMark);
+    cpuMark = process.cpuUsage();
     return ms;
   };
   const full = opts.full === true || opts.scope === undefined;
@@ -126,11 +136,13 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
   await digestRead?.ready;
   const [fleet, simulation] = await Promise.all([opts.fleet ?? store.loadFleet(), readSimulationFigures(store)]);
   const fleetReadMs = lap();
+  const fleetReadCpuMs = cpuLap;
   const index = indexFleet(fleet, simulation, now);
   const vmScope = full ? undefined : incrementalVmScope(fleet, opts.scope!);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
   const evaluation = new CompiledRules(rules).evaluate(index, scope);
   const evaluateMs = lap();
+  const evaluateCpuMs = cpuLap;
   const { value: baseline, ms: findingsReadMs } = await baselineRead;
   const digested = await digestRead?.finish({
     evaluation,
@@ -140,7 +152,8 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
   });
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
   const readMs = fleetReadMs + lap();
-  const { result, findingsWritten, lifecycleMs, writeMs } = await recordAudit(store, {
+  const readCpuMs = fleetReadCpuMs + cpuLap;
+  const recorded = await recordAudit(store, {
     fleet,
     evaluation,
     baseline: digested === undefined ? baseline : { ...baseline, previous: digested.previous },
@@ -151,15 +164,24 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
     clusters: index.hostsByCluster.size,
     ...(digested && { digests: digested.digests }),
   });
+  const { result, findingsWritten, lifecycleMs, writeMs } = recorded;
   const finishing = performance.now();
+  const finishingCpu = process.cpuUsage();
   await digested?.records.finish();
   const planMs = digested?.planMs ?? 0;
+  const planCpuMs = digested?.planCpuMs ?? 0;
   if (opts.timings)
     Object.assign(opts.timings, {
       readMs: readMs - planMs,
       evaluateMs,
       lifecycleMs: lifecycleMs + planMs,
       writeMs: writeMs + performance.now() - finishing,
+      cpu: {
+        readMs: readCpuMs - planCpuMs,
+        evaluateMs: evaluateCpuMs,
+        lifecycleMs: recorded.lifecycleCpuMs + planCpuMs,
+        writeMs: recorded.writeCpuMs + cpuMsSince(finishingCpu),
+      },
       findingsWritten,
       findingsReadMs,
       ...(digested && { groupsRead: digested.plan.loud.size, groups: digested.plan.groups.size }),

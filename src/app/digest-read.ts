@@ -6,6 +6,7 @@ import { waiverMatcher, type Waiver } from '../engine/waivers';
 import type { FindingDigestStore } from '../store/finding-digests';
 import type { FleetStore } from '../store/types';
 import type { ApplyLifecycleInput } from './apply-lifecycle';
+import { cpuMsSince } from './cpu-ms';
 import {
   AuditDigests,
   groupsKnownLoud,
@@ -38,6 +39,8 @@ export interface DigestRead {
     plan: DigestPlan;
     /** Milliseconds spent building the candidates and comparing the digests (lifecycle work, not reading). */
     planMs: number;
+    /** CPU time of the same. */
+    planCpuMs: number;
     /** To call once the audit is recorded: the digests of the loud groups it did not write, the completeness mark. */
     records: AuditDigests;
   }>;
@@ -67,9 +70,11 @@ export function startDigestRead(store: FleetStore, records: FindingDigestStore, 
     async finish({ evaluation, waivers, ruleIds, now }) {
       const { set, readAll, read } = await early;
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       const candidates = lifecycleCandidates({ hits: evaluation.hits, waivers: waiverMatcher(waivers), now, profile });
       const plan = planDigests(candidates, profile, set, readAll);
       const planMs = performance.now() - started;
+      const planCpuMs = cpuMsSince(cpuStarted);
       let stored = read === undefined ? undefined : await read;
       if (plan.loud.size > 0)
         stored =
@@ -82,6 +87,7 @@ export function startDigestRead(store: FleetStore, records: FindingDigestStore, 
         previous,
         plan,
         planMs,
+        planCpuMs,
         records: guard,
         digests: { candidates, settled: { firstSeen: plan.firstSeen }, guard },
       };

@@ -12,6 +12,7 @@ import { readState, STATE, writeState, type StateValue } from '../store/state-ke
 import { fleetMark, type AuditStamp, type FleetMark } from './audit-stamp';
 import { storeCompliance } from './compliance-store';
 import { applyLifecycle, type ApplyLifecycleInput } from './apply-lifecycle';
+import { cpuMsSince } from './cpu-ms';
 
 /** What an audit knew before it evaluated: the stored findings, waivers and run record it updates. */
 export interface AuditBaseline {
@@ -65,6 +66,9 @@ export interface RecordedAudit {
   /** Wall time of the lifecycle, and of everything written after it (findings, compliance, run record). */
   lifecycleMs: number;
   writeMs: number;
+  /** CPU time of the same two. */
+  lifecycleCpuMs: number;
+  writeCpuMs: number;
 }
 
 /**
@@ -106,9 +110,10 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
   const { evaluation, rules, profile, now, vmScope } = input;
   const fleet = digestOf(input.fleet);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const evaluated =
     input.evaluated ?? ((type: ResourceType, id: string) => type !== 'vm' || vmScope === undefined || vmScope.has(id));
-  const { result, changed, lifecycleMs } = await applyLifecycle(store, {
+  const { result, changed, lifecycleMs, lifecycleCpuMs } = await applyLifecycle(store, {
     previous: input.baseline.previous,
     complete: true,
     evaluation,
@@ -151,5 +156,12 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
   };
   result.stamp = auditStampOf(record);
   await writeState(store, STATE.auditLatest, record);
-  return { result, findingsWritten: changed.length, lifecycleMs, writeMs: performance.now() - started - lifecycleMs };
+  return {
+    result,
+    findingsWritten: changed.length,
+    lifecycleMs,
+    writeMs: performance.now() - started - lifecycleMs,
+    lifecycleCpuMs,
+    writeCpuMs: cpuMsSince(cpuStarted) - lifecycleCpuMs,
+  };
 }

@@ -238,16 +238,58 @@ export interface Evaluation {
   coverage: RuleCoverage[];
 }
 
-function unverifiedBy(cr: CompiledRule, facts: FactCache): Unverified {
+/**
+ * What a rule's unverified hit lacks: the facts nobody reported (as evidence keys) and what to collect. The same
+ * lists recur on most resources, so each distinct one is one object per rule (`seen`), shared by its hits: a 100,000-VM
+ * fleet has 730,000 unverified hits and a handful of distinct lists, and what reads them (group digests, outputs)
+ * handles each shared object once. Nothing changes a hit's lists after this.
+ */
+function unverifiedBy(cr: CompiledRule, facts: FactCache, seen: Map<number, Unverified[]>): Unverified {
+  const slots = cr.tri?.slots ?? [];
+  let mask = 0;
   const missing: string[] = [];
   const collect: string[] = [];
-  for (const slot of cr.tri?.slots ?? []) {
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     if (facts.reported(slot)) continue;
+    // Past 31 slots the mask no longer tells the lists apart: their strings still do, below.
+    if (i < 31) mask |= 1 << i;
     missing.push(factKey({ fact: facts.slotFact(slot), params: facts.slotParams(slot) }));
     const hint = facts.collectHint(slot);
     if (hint !== '' && !collect.includes(hint)) collect.push(hint);
   }
-  return { missing, collect };
+  const known = seen.get(mask);
+  if (known === undefined) {
+    const made = { missing, collect };
+    seen.set(mask, [made]);
+    return made;
+  }
+  for (const u of known) if (sameStrings(u.missing, missing) && sameStrings(u.collect, collect)) return u;
+  const made = { missing, collect };
+  known.push(made);
+  return made;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A resource's name and placement, the same for each of its hits: worked out at its first hit. */
+class HitSite {
+  private name: string | undefined;
+  private placement: { cluster?: string; datacenter?: string } | undefined;
+  constructor(private readonly ctx: ResourceContext) {}
+  fill(hit: RuleHit): void {
+    if (this.placement === undefined) {
+      this.name = resourceName(this.ctx);
+      this.placement = resourcePlacement(this.ctx);
+    }
+    if (this.name !== undefined) hit.resourceName = this.name;
+    if (this.placement.cluster !== undefined) hit.cluster = this.placement.cluster;
+    if (this.placement.datacenter !== undefined) hit.datacenter = this.placement.datacenter;
+  }
 }
 
 function appliesCondition(appliesTo: Record<string, Scalar[]>): Condition {
@@ -291,8 +333,10 @@ export class CompiledRules {
     for (const plan of this.plans) {
       const covered = plan.groups.map(() => [] as string[]);
       const unknown = plan.groups.map((group) => group.rules.map(() => [] as string[]));
+      const lists = plan.groups.map((group) => group.rules.map(() => new Map<number, Unverified[]>()));
       for (const ctx of contextsOf(index, plan.type, scope[plan.type])) {
         const facts = new FactCache(ctx, plan.slots);
+        const site = new HitSite(ctx);
         for (let g = 0; g < plan.groups.length; g++) {
           const group = plan.groups[g]!;
           if (!group.applies(facts)) continue;
@@ -306,12 +350,8 @@ export class CompiledRules {
             const evidence: Record<string, FactValue> = {};
             for (const e of cr.evidence) evidence[e.key] = facts.get(e.slot);
             const hit: RuleHit = { rule: cr.rule, resourceType: plan.type, resourceId: ctx.id, evidence };
-            const name = resourceName(ctx);
-            if (name !== undefined) hit.resourceName = name;
-            const placement = resourcePlacement(ctx);
-            if (placement.cluster !== undefined) hit.cluster = placement.cluster;
-            if (placement.datacenter !== undefined) hit.datacenter = placement.datacenter;
-            if (verdict === UNKNOWN) hit.unverified = unverifiedBy(cr, facts);
+            site.fill(hit);
+            if (verdict === UNKNOWN) hit.unverified = unverifiedBy(cr, facts, lists[g]![r]!);
             hits.push(hit);
           }
         }

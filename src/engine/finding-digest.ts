@@ -101,7 +101,8 @@ export function viewDigest(findings: readonly Finding[], indexes: readonly numbe
   const lastVerify = new Map<string, { verify: Unverified; ref: number }>();
   const verifyRef = (f: Finding): number => {
     const last = f.verify === undefined ? undefined : lastVerify.get(f.ruleId);
-    if (last !== undefined && sameUnverified(last.verify, f.verify!)) return last.ref;
+    // The evaluation shares one object per distinct list (src/engine/compile.ts): most are the same object again.
+    if (last !== undefined && (last.verify === f.verify || sameUnverified(last.verify, f.verify!))) return last.ref;
     const text = f.verify === undefined ? 'null' : JSON.stringify(f.verify);
     let ref = verifyRefs.get(text);
     if (ref === undefined) {
@@ -112,13 +113,17 @@ export function viewDigest(findings: readonly Finding[], indexes: readonly numbe
       lastVerify.set(f.ruleId, { verify: f.verify, ref });
     return ref;
   };
+  // A group's findings share their status, cluster and datacenter: each one's field text is built once per run of it.
+  const status = lastField();
+  const cluster = lastField();
+  const datacenter = lastField();
   let lines: string[] = [];
   for (const i of indexes) {
     const f = findings[i]!;
     const w = f.waiver;
     const v = verifyRef(f);
     lines.push(
-      `${field(f.fingerprint)}${field(f.status)}${field(f.resourceName)}${field(f.cluster)}${field(f.datacenter)}` +
+      `${field(f.fingerprint)}${status(f.status)}${field(f.resourceName)}${cluster(f.cluster)}${datacenter(f.datacenter)}` +
         `${field(f.resolvedAt)}${w === undefined ? '-' : `w${field(w.reason)}${field(w.owner)}${field(w.expires)}`}` +
         `v${v}r${ruleRef.of(f)}${JSON.stringify(f.evidence)}`,
     );
@@ -130,6 +135,19 @@ export function viewDigest(findings: readonly Finding[], indexes: readonly numbe
   if (lines.length > 0) hash.update(`${lines.join('\n')}\n`);
   hash.update(JSON.stringify([[...verifyRefs.keys()], ruleRef.texts]));
   return `${indexes.length}:${hash.digest('hex')}`;
+}
+
+/** `field` remembering its last value's text. */
+function lastField(): (s: string | undefined) => string {
+  let last: string | undefined;
+  let text = field(undefined);
+  return (s) => {
+    if (s !== last) {
+      last = s;
+      text = field(s);
+    }
+    return text;
+  };
 }
 
 /** The rule's fields of findings as JSON, numbered in order of first use; remembered per rule while unchanged. */

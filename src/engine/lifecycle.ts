@@ -182,12 +182,16 @@ export function computeLifecycle(
   const settled = input.settled?.firstSeen;
   const findings: Finding[] = [];
   const changed: Finding[] = [];
+  // Which stored findings of this profile were hit again. Only they are asked about, so the set holds only them: an
+  // audit whose group digests settled every group has few or none, against 750,000 hits at 100,000 VMs.
+  const ownFingerprints = new Set<string>();
+  for (const f of own) ownFingerprints.add(f.fingerprint);
   const hit = new Set<string>();
   const same = sameJsonMemo();
   for (let i = 0; i < candidates.length; i++) {
     const finding = candidates[i]!;
     const fp = finding.fingerprint;
-    hit.add(fp);
+    if (ownFingerprints.size > 0 && ownFingerprints.has(fp)) hit.add(fp);
     findings.push(finding);
     const storedFirstSeen = settled?.[i];
     if (storedFirstSeen !== undefined) {

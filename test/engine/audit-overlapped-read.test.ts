@@ -65,6 +65,21 @@ describe('Function: runAudit reading the stored findings while it evaluates', ()
     expect(timings.findingsWritten).toBe(result.findings.length);
   }, 60_000);
 
+  it('splits the CPU time of this process by the same phases, within what the whole audit used', async () => {
+    const store = new SlowFindingsStore();
+    await store.putEvents(history);
+    const timings: AuditTimings = { readMs: -1, evaluateMs: -1, lifecycleMs: -1, writeMs: -1, findingsWritten: -1 };
+    const before = process.cpuUsage();
+    await runAudit({ store, clock: fixedClock('2026-12-01T00:00:00.000Z') }, { rules, full: true, timings });
+    const used = process.cpuUsage(before);
+    const cpu = timings.cpu!;
+    const phases = [cpu.readMs, cpu.evaluateMs, cpu.lifecycleMs, cpu.writeMs];
+    for (const ms of phases) expect(ms).toBeGreaterThanOrEqual(0);
+    // Evaluating rules over the history is work, not waiting.
+    expect(cpu.evaluateMs).toBeGreaterThan(0);
+    expect(phases.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual((used.user + used.system) / 1000 + 1);
+  }, 60_000);
+
   it('reports the fleet read failing, not the findings read that failed beside it', async () => {
     const store = new (class extends MemoryStore {
       override async loadFleet(): Promise<Fleet> {

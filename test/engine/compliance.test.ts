@@ -108,6 +108,34 @@ describe('compliance view', () => {
     ]);
   });
 
+  it('reads each finding for its rule and type only: a repeated id, a later finding, a resolved one, another type', () => {
+    const vmFinding = { ...finding('r.a', 'h2', 'open'), resourceType: 'vm' as const };
+    const built = buildCompliance({
+      at: '2026-11-05T00:00:00.000Z',
+      profile: 'scg',
+      rules: [rule('r.a', [scg]), rule('r.b', [pci])],
+      coverage: [
+        { ruleId: 'r.a', resourceIds: ['h1', 'h1', 'h2', 'h3', 'h4'] },
+        { ruleId: 'r.b', resourceIds: ['h1', 'h1', 'h2', 'h3', 'h4'] },
+      ],
+      findings: [
+        finding('r.a', 'h1', 'open'),
+        // The same rule and resource again: the later one is what the view shows (a resolved one is skipped).
+        finding('r.a', 'h3', 'open'),
+        finding('r.a', 'h3', 'waived'),
+        finding('r.a', 'h3', 'resolved'),
+        // A finding of another type than the rule's, and of a rule not loaded: no outcome of theirs.
+        vmFinding,
+        finding('r.gone', 'h4', 'open'),
+        finding('r.b', 'h4', 'unverified'),
+        finding('r.b', 'h9', 'open'),
+      ],
+      resources: { host: 5, vm: 0, cluster: 0, perimeter: 0 },
+    });
+    expect(built.rules[0]).toMatchObject({ fail: 2, waived: 1, pass: 2, failIds: ['h1', 'h1'], waivedIds: ['h3'] });
+    expect(built.rules[1]).toMatchObject({ fail: 0, unverified: 1, pass: 4, unverifiedIds: ['h4'] });
+  });
+
   it('keeps each distinct evaluated resource list once, also when every rule brings its own copy (sharded merge)', () => {
     const copies = buildCompliance({
       at: '2026-11-05T00:00:00.000Z',

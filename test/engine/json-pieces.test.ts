@@ -20,3 +20,27 @@ describe('Function: formatJsonPieces', () => {
     }
   });
 });
+
+describe('Function: formatJsonPieces, findings printed field by field', () => {
+  it('gives JSON.stringify’s text for waived, unverified, damaged and non-plain findings, shared objects included', async () => {
+    const store = new MemoryStore();
+    await store.putEvents(generateHistory({ events: 200, seed: 3 }));
+    const rules = loadRules(DEFAULT_RULES_DIR, { profile: 'scg' });
+    const result = await runAudit({ store, clock: fixedClock('2026-12-01T00:00:00.000Z') }, { rules, full: true });
+    const base = result.findings[0]!;
+    const verify = { missing: ['setting:A "quoted"'], collect: ['collect it\nnow'] };
+    const findings = [
+      { ...base, waiver: { reason: 'accepted – “risk”', owner: 'sec', expires: '2027-01-01' } },
+      { ...base, waiver: { reason: 'no expiry', owner: 'sec' } },
+      { ...base, status: 'unverified' as const, verify },
+      // The same verify object again: printed from the text remembered for it.
+      { ...base, status: 'unverified' as const, verify },
+      { ...base, evidence: {}, controls: [], resourceName: undefined, cluster: undefined, datacenter: undefined },
+      { ...base, evidence: { at: new Date(0), values: [1, null, { x: 'y' }] } },
+      // A stored finding damaged on its way: a missing required field is left out, as JSON.stringify leaves it.
+      { ...base, title: undefined as unknown as string, fingerprint: undefined as unknown as string },
+    ];
+    const r = { ...result, findings };
+    expect([...formatJsonPieces(r)].join('')).toBe(`${JSON.stringify(toJsonDocument(r), null, 2)}\n`);
+  });
+});

@@ -2,7 +2,6 @@ import type { AuditResult } from '../../engine/audit-result';
 import { formatAsff, formatAsffPieces } from './asff';
 import { formatCsv, formatCsvPieces } from './csv';
 import { formatJson, formatJsonPieces } from './json';
-import { chunkPieces } from './json-pieces';
 import { formatJunit, formatJunitPieces } from './junit';
 import { formatOcsf, formatOcsfPieces } from './ocsf';
 import { formatSarif, formatSarifPieces } from './sarif';
@@ -22,16 +21,17 @@ export type AuditFormat = keyof typeof AUDIT_FORMATS;
 export const AUDIT_FORMAT_NAMES = Object.keys(AUDIT_FORMATS) as AuditFormat[];
 
 /**
- * Each format's writer: the same text as AUDIT_FORMATS gives, in chunks of about 64 K characters, so an audit
- * with hundreds of thousands of findings is written with bounded memory instead of as one string of gigabytes.
- * The table is for a terminal and stays one string.
+ * Each format's writer: the same text as AUDIT_FORMATS gives, in pieces of about one finding or record each, so an
+ * audit with hundreds of thousands of findings is written with bounded memory instead of as one string of
+ * gigabytes (`writePieces` encodes the pieces into one buffer and writes it a megabyte at a time). The table is for a
+ * terminal and stays one string.
  */
 export const AUDIT_FORMAT_PIECES: Record<AuditFormat, (r: AuditResult) => Iterable<string>> = {
   table: (r) => [formatTable(r)],
-  json: (r) => chunkPieces(formatJsonPieces(r)),
-  csv: (r) => chunkPieces(formatCsvPieces(r)),
-  sarif: (r) => chunkPieces(formatSarifPieces(r)),
-  junit: (r) => chunkPieces(formatJunitPieces(r)),
-  ocsf: (r) => chunkPieces(formatOcsfPieces(r)),
-  asff: (r) => chunkPieces(formatAsffPieces(r)),
+  json: (r) => formatJsonPieces(r),
+  csv: (r) => formatCsvPieces(r),
+  sarif: (r) => formatSarifPieces(r),
+  junit: (r) => formatJunitPieces(r),
+  ocsf: (r) => formatOcsfPieces(r),
+  asff: (r) => formatAsffPieces(r),
 };

@@ -1,4 +1,5 @@
 import type { AuditResult } from '../../engine/audit-result';
+import { lineAt, nestedJsonPieces, nestedJsonText, prettyJson } from './pretty-json';
 
 /**
  * The `audit --format json` document: summary, one entry per current (open, unverified or waived) finding with
@@ -57,9 +58,187 @@ export function formatJson(result: AuditResult): string {
   return [...formatJsonPieces(result)].join('');
 }
 
-/** `value` as JSON.stringify(…, null, 2) prints it nested `depth` levels deep. */
-function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+/** The keys of `jsonFinding`'s object, in its order, as they open their line. */
+const FINDING_KEYS = [
+  'fingerprint',
+  'ruleId',
+  'severity',
+  'category',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'cluster',
+  'datacenter',
+  'title',
+  'evidence',
+  'controls',
+  'remediation',
+  'status',
+  'firstSeen',
+  'lastSeen',
+  'waiver',
+  'verify',
+].map((key) => `${lineAt(3)}${JSON.stringify(key)}: `);
+const CONTROLS = 11;
+const VERIFY = 17;
+
+/**
+ * Prints findings as `JSON.stringify(jsonFinding(f), null, 2)` prints them two levels deep, field by field, with
+ * what consecutive findings repeat printed once: findings come sorted by severity and rule, so the rule's title,
+ * remediation and most other strings are the previous finding's again (`lastValue`), and the rule's controls and
+ * what to collect are shared objects (one per rule, one per distinct list of unreported facts: src/engine/compile.ts)
+ * printed once per object (`shared`).
+ */
+class FindingPrinter {
+  private readonly values: unknown[] = new Array(FINDING_KEYS.length);
+  private readonly lastValue: unknown[] = new Array(FINDING_KEYS.length);
+  private readonly lastText: string[] = new Array(FINDING_KEYS.length);
+  private readonly shared = new WeakMap<object, string>();
+
+  /** Texts of the rule's fields, kept while consecutive findings have the same ones (findings come sorted by rule). */
+  private rule:
+    | { f: AuditResult['findings'][number]; head: string; title: string; tail: string | undefined }
+    | undefined;
+
+  /** The finding's text, or undefined when a field is not plain data (the caller then asks JSON.stringify). */
+  text(f: AuditResult['findings'][number]): string | undefined {
+    return this.typical(f) ?? this.general(f);
+  }
+
+  /**
+   * A finding of the usual shape (every field of its type, as the lifecycle and the store give them) in one template,
+   * the rule's fields from `rule`; undefined for any other shape, which `general` prints field by field.
+   */
+  private typical(f: AuditResult['findings'][number]): string | undefined {
+    if (
+      typeof f.fingerprint !== 'string' ||
+      typeof f.resourceType !== 'string' ||
+      typeof f.resourceId !== 'string' ||
+      typeof f.status !== 'string' ||
+      typeof f.firstSeen !== 'string' ||
+      typeof f.lastSeen !== 'string' ||
+      (f.resourceName !== undefined && typeof f.resourceName !== 'string') ||
+      (f.cluster !== undefined && typeof f.cluster !== 'string') ||
+      (f.datacenter !== undefined && typeof f.datacenter !== 'string') ||
+      (f.waiver !== undefined &&
+        (typeof f.waiver !== 'object' ||
+          f.waiver === null ||
+          typeof f.waiver.reason !== 'string' ||
+          typeof f.waiver.owner !== 'string' ||
+          (f.waiver.expires !== undefined && typeof f.waiver.expires !== 'string')))
+    )
+      return undefined;
+    const rule = this.ruleTexts(f);
+    if (rule?.tail === undefined) return undefined;
+    const evidence = f.evidence === undefined ? undefined : prettyJson(f.evidence, 3);
+    if (evidence === undefined) return undefined;
+    let verify = 'null';
+    if (f.verify !== undefined) {
+      const text = this.entry(VERIFY, f.verify);
+      if (text === undefined) return undefined;
+      verify = text;
+    }
+    const w = f.waiver;
+    const waiver =
+      w === undefined ? 'null' : prettyJson({ reason: w.reason, owner: w.owner, expires: w.expires ?? null }, 3)!;
+    const k = FINDING_KEYS;
+    return (
+      `{${k[0]}${JSON.stringify(f.fingerprint)},${rule.head},${k[4]}${this.entry(4, f.resourceType)}` +
+      `,${k[5]}${JSON.stringify(f.resourceId)},${k[6]}${f.resourceName === undefined ? 'null' : JSON.stringify(f.resourceName)}` +
+      `,${k[7]}${f.cluster === undefined ? 'null' : this.entry(7, f.cluster)}` +
+      `,${k[8]}${f.datacenter === undefined ? 'null' : this.entry(8, f.datacenter)}` +
+      `,${rule.title},${k[10]}${evidence},${rule.tail},${k[13]}${this.entry(13, f.status)}` +
+      `,${k[14]}${this.entry(14, f.firstSeen)},${k[15]}${this.entry(15, f.lastSeen)},${k[16]}${waiver},${k[VERIFY]}${verify}${lineAt(2)}}`
+    );
+  }
+
+  /** The rule's fields' texts for `f` (the previous finding's when the same), or undefined when not all strings. */
+  private ruleTexts(f: AuditResult['findings'][number]) {
+    const last = this.rule?.f;
+    if (
+      last !== undefined &&
+      last.ruleId === f.ruleId &&
+      last.severity === f.severity &&
+      last.category === f.category &&
+      last.title === f.title &&
+      last.controls === f.controls &&
+      last.remediation === f.remediation
+    )
+      return this.rule;
+    if (
+      typeof f.ruleId !== 'string' ||
+      typeof f.severity !== 'string' ||
+      typeof f.category !== 'string' ||
+      typeof f.title !== 'string' ||
+      typeof f.remediation !== 'string' ||
+      typeof f.controls !== 'object' ||
+      f.controls === null
+    )
+      return undefined;
+    const k = FINDING_KEYS;
+    const controls = this.entry(CONTROLS, f.controls);
+    this.rule = {
+      f,
+      head: `${k[1]}${JSON.stringify(f.ruleId)},${k[2]}${JSON.stringify(f.severity)},${k[3]}${JSON.stringify(f.category)}`,
+      title: `${k[9]}${JSON.stringify(f.title)}`,
+      tail: controls === undefined ? undefined : `${k[CONTROLS]}${controls},${k[12]}${JSON.stringify(f.remediation)}`,
+    };
+    return this.rule;
+  }
+
+  /** Any finding, field by field as `jsonFinding` gives them (fields JSON.stringify leaves out left out). */
+  private general(f: AuditResult['findings'][number]): string | undefined {
+    const values = this.values;
+    values[0] = f.fingerprint;
+    values[1] = f.ruleId;
+    values[2] = f.severity;
+    values[3] = f.category;
+    values[4] = f.resourceType;
+    values[5] = f.resourceId;
+    values[6] = f.resourceName ?? null;
+    values[7] = f.cluster ?? null;
+    values[8] = f.datacenter ?? null;
+    values[9] = f.title;
+    values[10] = f.evidence;
+    values[CONTROLS] = f.controls;
+    values[12] = f.remediation;
+    values[13] = f.status;
+    values[14] = f.firstSeen;
+    values[15] = f.lastSeen;
+    values[16] =
+      f.waiver === undefined
+        ? null
+        : { reason: f.waiver.reason, owner: f.waiver.owner, expires: f.waiver.expires ?? null };
+    values[VERIFY] = f.verify ?? null;
+    let out = '';
+    for (let i = 0; i < FINDING_KEYS.length; i++) {
+      const value = values[i];
+      // Left out of the object by JSON.stringify, as a damaged stored finding's missing field would be.
+      if (value === undefined) continue;
+      const entry = this.entry(i, value);
+      if (entry === undefined) return undefined;
+      out += `${out === '' ? '{' : ','}${FINDING_KEYS[i]}${entry}`;
+    }
+    return out === '' ? '{}' : `${out}${lineAt(2)}}`;
+  }
+
+  private entry(i: number, value: unknown): string | undefined {
+    if (typeof value === 'string') {
+      if (value === this.lastValue[i]) return this.lastText[i];
+      const text = JSON.stringify(value);
+      this.lastValue[i] = value;
+      this.lastText[i] = text;
+      return text;
+    }
+    if ((i === CONTROLS || i === VERIFY) && typeof value === 'object' && value !== null) {
+      const known = this.shared.get(value);
+      if (known !== undefined) return known;
+      const text = prettyJson(value, 3);
+      if (text !== undefined) this.shared.set(value, text);
+      return text;
+    }
+    return prettyJson(value, 3);
+  }
 }
 
 /**
@@ -67,11 +246,17 @@ function nested(value: unknown, depth: number): string {
  * hundreds of thousands of findings is written without ever being one string (V8 caps strings at about 512 MB).
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
-  yield `{\n  "summary": ${nested(result.summary, 1)},\n  "findings": [`;
-  for (let i = 0; i < result.findings.length; i++)
-    yield `${i === 0 ? '' : ','}\n    ${nested(jsonFinding(result.findings[i]!), 2)}`;
+  yield `{\n  "summary": ${nestedJsonText(result.summary, 1)},\n  "findings": [`;
+  const printer = new FindingPrinter();
+  for (let i = 0; i < result.findings.length; i++) {
+    const f = result.findings[i]!;
+    const text = printer.text(f) ?? nestedJsonText(jsonFinding(f), 2);
+    yield `${i === 0 ? '' : ','}\n    ${text}`;
+  }
   yield result.findings.length > 0 ? '\n  ]' : ']';
-  for (const [key, value] of Object.entries(complianceOf(result)))
-    yield `,\n  ${JSON.stringify(key)}: ${nested(value, 1)}`;
+  for (const [key, value] of Object.entries(complianceOf(result))) {
+    yield `,\n  ${JSON.stringify(key)}: `;
+    yield* nestedJsonPieces(value, 1);
+  }
   yield '\n}\n';
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { viewDigest } from '../../src/engine/finding-digest';
+import type { Finding } from '../../src/model/finding';
+
+/** Findings of the shapes a group holds: clusters and statuses in runs, a waiver, what to collect shared and not. */
+function fixture(): Finding[] {
+  const verify = { missing: ['setting:A'], collect: ['collect A'] };
+  const out: Finding[] = [];
+  for (let i = 0; i < 40; i++) {
+    const f: Finding = {
+      fingerprint: `${(i * 7919).toString(16).padStart(8, '0')}${'ab'.repeat(12)}`,
+      ruleId: i % 3 === 0 ? 'esxi.a' : 'vm.b',
+      pack: 'hardening',
+      severity: i % 3 === 0 ? 'high' : 'medium',
+      category: 'hardening',
+      resourceType: i % 3 === 0 ? 'host' : 'vm',
+      resourceId: `r-${i}`,
+      title: 'T',
+      evidence: { 'setting:A': i % 2 === 0 ? null : i, nested: { k: [i, 'é'] } },
+      controls: [{ framework: 'vsphere-8-scg', id: 'x' }],
+      remediation: 'fix “it”',
+      status: i < 10 ? 'open' : i < 30 ? 'unverified' : 'waived',
+      firstSeen: '2026-12-01T00:00:00.000Z',
+      lastSeen: '2026-12-02T00:00:00.000Z',
+    };
+    if (i % 5 !== 0) f.resourceName = `name-${i}`;
+    f.cluster = i < 20 ? 'c-1' : 'c-2';
+    if (i % 4 !== 0) f.datacenter = 'dc-1';
+    if (f.status === 'unverified') f.verify = i % 2 === 0 ? verify : { missing: ['setting:A'], collect: ['collect A'] };
+    if (f.status === 'waived') f.waiver = { reason: 'r', owner: 'o', ...(i % 2 === 0 && { expires: '2027-01-01' }) };
+    out.push(f);
+  }
+  return out;
+}
+
+describe('Function: viewDigest', () => {
+  it('gives the digest stored records hold: a change of its text would make every audit read every group', () => {
+    const findings = fixture();
+    // Computed by the digest's first version (2026-12-04); records written since carry digests of this form.
+    expect(
+      viewDigest(
+        findings,
+        findings.map((_, i) => i),
+      ),
+    ).toBe('40:ea810d090b8a9203f21e651af0dfe8673a913b6f80b610b398bbf95ca5b96f93');
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { nestedJsonPieces, nestedJsonText, prettyJson } from '../../src/report/formats/pretty-json';
+
+const reindented = (value: unknown, depth: number) =>
+  JSON.stringify(value, null, 2).replaceAll('\n', `\n${'  '.repeat(depth)}`);
+
+const PLAIN: unknown[] = [
+  'text with "quotes", \\ back\nslash, \u2028 and a lone surrogate \ud800',
+  0,
+  -0,
+  1.5e-7,
+  123456789012345680000,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  true,
+  false,
+  null,
+  [],
+  {},
+  [1, [2, []], { a: {} }],
+  { 'setting:Syslog.global.auditRecord.storageEnable': false, nested: { deeper: [null, 'x', { k: [] }] } },
+  { left: undefined, fn: () => 1, kept: 1 },
+  { onlyUndefined: undefined },
+  // Arrays print what an object would leave out as null, holes included.
+  Object.assign([undefined, () => 1, Symbol('s')], { 4: 2 }),
+  Object.assign(Object.create(null) as object, { bare: 'prototype-less object' }),
+  { __proto__: null, 'key "quoted"\n': 'v' },
+];
+
+describe('Function: prettyJson', () => {
+  it.each(PLAIN.map((v, i) => [i, v]))('prints plain value %i as JSON.stringify(v, null, 2) re-indented', (_, v) => {
+    for (const depth of [0, 1, 3]) expect(prettyJson(v, depth)).toBe(reindented(v, depth));
+  });
+
+  it('gives undefined for what is not plain data, so the caller falls back to JSON.stringify', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const v of [new Date(0), { at: new Date(0) }, [new Map()], { n: Object(1) }, { big: 1n }, cyclic, undefined])
+      expect(prettyJson(v, 2)).toBeUndefined();
+  });
+
+  it('falls back to JSON.stringify for values that are not plain data, with the same text and errors', () => {
+    const dated = { at: new Date(0), list: [new Date(1)] };
+    expect(nestedJsonText(dated, 2)).toBe(reindented(dated, 2));
+    expect(() => nestedJsonText({ big: 1n }, 1)).toThrow(TypeError);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => nestedJsonText(cyclic, 1)).toThrow(TypeError);
+  });
+});
+
+describe('Function: nestedJsonPieces', () => {
+  it.each(PLAIN.map((v, i) => [i, v]))('gives plain value %i as nestedJsonText does, joined', (_, v) => {
+    for (const depth of [0, 1, 3]) expect(nestedJsonPieces(v, depth).join('')).toBe(reindented(v, depth));
+  });
+
+  it('writes long id lists in pieces of about 64 K characters, never one string', () => {
+    const record = {
+      at: '2026-12-04T00:00:00.000Z',
+      rules: [
+        { ruleId: 'r', failIds: Array.from({ length: 50_000 }, (_, i) => `vm-${i}`), waivedIds: [], skip: undefined },
+      ],
+    };
+    const pieces = nestedJsonPieces(record, 1);
+    expect(pieces.join('')).toBe(reindented(record, 1));
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
+  });
+
+  it('falls back to JSON.stringify’s text, or error, for what is not plain data', () => {
+    const dated = { rules: [{ at: new Date(0) }] };
+    expect(nestedJsonPieces(dated, 1)).toEqual([reindented(dated, 1)]);
+    expect(() => nestedJsonPieces({ big: [1n] }, 1)).toThrow(TypeError);
+  });
+});
