@@ -11,11 +11,12 @@
 // decided item by item from the key, and an item it refuses is never parsed.
 //
 // What the answer keeps of dynalite's: the same items in the same order, projected the same way (its own mapPaths),
-// pages cut by its own rule (1 MB of its item size, or Limit items, counted over the items read) with the same
-// LastEvaluatedKey. What differs, as DynamoDB allows: ScannedCount counts the items read (a skipped partition's are
-// not), so a page holds up to 1 MB of matching items where dynalite's counted the refused ones too. Anything else (a
-// Query, an index, legacy ScanFilter, consumed capacity, a filter on other attributes, keys that are not strings)
-// goes to dynalite's own code unchanged.
+// pages cut by its own rule (1 MB of its item size) each ending at the LastEvaluatedKey of its last item. What
+// differs, as DynamoDB allows: the 1 MB and ScannedCount count the items taken (a skipped partition's are not read),
+// so a page holds up to 1 MB of matching items where dynalite's counted the refused ones too, and ends elsewhere.
+// Anything else goes to dynalite's own code unchanged: a Query, an index, legacy ScanFilter, consumed capacity, a
+// Limit (it counts the refused items: pages would end elsewhere than DynamoDB's), a filter on other attributes, keys
+// that are not strings, or a dynalite other than the one this was written against (`supported`).
 'use strict';
 
 const db = require(require.resolve('dynalite/db', { paths: [require.resolve('dynalite')] }));
@@ -41,12 +42,24 @@ function keyScanPlan(table, data) {
   if (data.KeyConditions != null || data.IndexName != null) return undefined;
   if (data.ScanFilter != null || data.QueryFilter != null || data._filter == null) return undefined;
   if (data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES') return undefined;
+  // Limit counts the items evaluated, the ones the filter refuses too, and a page ends at the last one evaluated:
+  // skipping the refused ones unread would cut other pages than dynalite (and DynamoDB) cuts. No reader here sets it.
+  if (data.Limit != null) return undefined;
   if (Object.keys(data._filter.nestedPaths ?? {}).length > 0) return undefined;
   const keys = stringKeys(table);
   if (keys === undefined) return undefined;
   const heads = Object.keys(data._filter.pathHeads ?? {});
   if (heads.length === 0 || !heads.every((h) => h === keys.hash || h === keys.range)) return undefined;
   return { ...keys, partition: heads.every((h) => h === keys.hash) };
+}
+
+/**
+ * Whether a key piece read back from dynalite's item key is the stored string. The key holds the string's UTF-8
+ * bytes, where a lone surrogate (valid in a JSON string, so in a request) became U+FFFD: for such a key, and for one
+ * that holds U+FFFD itself, the stored item decides.
+ */
+function exactKey(s) {
+  return !s.includes('\uFFFD');
 }
 
 /** `hex` (dynalite's key piece for a string) back to the string. */
@@ -78,27 +91,41 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
         const pkStart = local.indexOf('/') + 1;
         const pkEnd = local.indexOf('/', pkStart);
         const pkHex = local.slice(pkStart, pkEnd);
+        // The stored item, parsed when the key cannot decide (below) or once it is taken.
+        let item;
         let taken;
         if (plan.partition) {
           if (pkHex !== decidedPk) {
             decidedPk = pkHex;
-            verdict = db.matchesExprFilter({ [plan.hash]: { S: fromHex(pkHex) } }, expression);
+            const pk = fromHex(pkHex);
+            verdict = exactKey(pk) ? db.matchesExprFilter({ [plan.hash]: { S: pk } }, expression) : undefined;
           }
-          if (!verdict) {
+          if (verdict === false) {
             // Everything of this partition sorts before `<hash>/<pk hex>/~` (hex digits and '/' sort before '~').
             iterator.seek(`${prefix}${local.slice(0, pkEnd + 1)}~`);
             continue read;
           }
-          taken = true;
+          taken = verdict;
         } else {
-          const keyItem = { [plan.hash]: { S: fromHex(pkHex) } };
-          if (plan.range !== undefined) keyItem[plan.range] = { S: fromHex(local.slice(pkEnd + 1, local.length - 1)) };
-          taken = db.matchesExprFilter(keyItem, expression);
+          const pk = fromHex(pkHex);
+          const keyItem = { [plan.hash]: { S: pk } };
+          let exact = exactKey(pk);
+          if (plan.range !== undefined) {
+            const sk = fromHex(local.slice(pkEnd + 1, local.length - 1));
+            keyItem[plan.range] = { S: sk };
+            exact &&= exactKey(sk);
+          }
+          if (exact) taken = db.matchesExprFilter(keyItem, expression);
+        }
+        if (taken === undefined) {
+          // The key cannot say: the stored item decides, as it does in dynalite's own scan.
+          item = JSON.parse(value);
+          taken = db.matchesExprFilter(item, expression);
         }
         if (!taken) continue;
-        // dynalite's page rule (queryTable's takeWhile): checked before each item read, the items counted as read.
-        if (count >= data.Limit || size >= PAGE_BYTES) break read;
-        const item = JSON.parse(value);
+        // dynalite's page rule (queryTable's takeWhile): checked before each item taken, over the items taken.
+        if (size >= PAGE_BYTES) break read;
+        item ??= JSON.parse(value);
         count++;
         size += db.itemSize(item, true, true, plan.range);
         items.push(item);
@@ -108,7 +135,7 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
     await iterator.close();
   }
   const result = { ScannedCount: count };
-  if ((count >= data.Limit || size >= PAGE_BYTES) && items.length > 0) {
+  if (size >= PAGE_BYTES && items.length > 0) {
     const last = items[items.length - 1];
     result.LastEvaluatedKey = {};
     for (const name of startKeyNames) result.LastEvaluatedKey[name] = last[name];
