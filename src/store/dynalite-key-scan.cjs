@@ -22,6 +22,12 @@
 const db = require(require.resolve('dynalite/db', { paths: [require.resolve('dynalite')] }));
 
 const PAGE_BYTES = 1024 * 1024;
+// Entries asked of the iterator at once: few after a seek, doubling while none comes. A seek drops the rest of the
+// batch, and the in-memory store (memory-level) decodes every value of a batch however large: a fixed 1,000 read up to
+// 1,000 items per skipped partition (a scan of 420 items took 1.7 s instead of 13 ms). classic-level caps a batch at
+// 16 KB anyway.
+const FIRST_BATCH = 8;
+const MAX_BATCH = 1000;
 const INSTALLED = Symbol.for('hyperaudit.dynalite-key-scan');
 
 /** Key attribute names and types of a table, or undefined when a key attribute is not a string. */
@@ -82,10 +88,12 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
   // The partition last decided (its key's pk piece) and the verdict, when the filter reads the partition key only.
   let decidedPk;
   let verdict = false;
+  let batch = FIRST_BATCH;
   try {
     read: for (;;) {
-      const entries = await iterator.nextv(1000);
+      const entries = await iterator.nextv(batch);
       if (entries.length === 0) break;
+      batch = Math.min(batch * 2, MAX_BATCH);
       for (const [key, value] of entries) {
         const local = key.slice(prefix.length);
         const pkStart = local.indexOf('/') + 1;
@@ -103,6 +111,7 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
           if (verdict === false) {
             // Everything of this partition sorts before `<hash>/<pk hex>/~` (hex digits and '/' sort before '~').
             iterator.seek(`${prefix}${local.slice(0, pkEnd + 1)}~`);
+            batch = FIRST_BATCH;
             continue read;
           }
           taken = verdict;
