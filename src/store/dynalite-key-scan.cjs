@@ -19,7 +19,15 @@
 // that are not strings, or a dynalite other than the one this was written against (`supported`).
 'use strict';
 
-const db = require(require.resolve('dynalite/db', { paths: [require.resolve('dynalite')] }));
+const dynaliteDir = { paths: [require.resolve('dynalite')] };
+const db = require(require.resolve('dynalite/db', dynaliteDir));
+const dynaliteVersion = require(require.resolve('dynalite/package.json', dynaliteDir)).version;
+
+/**
+ * The dynalite whose internals this reads (its item keys, queryTable's arguments, the parsed filter): package.json
+ * pins it exactly. Another one is left to answer every Scan itself rather than be answered wrongly.
+ */
+const SUPPORTED_DYNALITE = '4.0.0';
 
 const PAGE_BYTES = 1024 * 1024;
 // Entries asked of the iterator at once: few after a seek, doubling while none comes. A seek drops the rest of the
@@ -156,13 +164,28 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
   return result;
 }
 
-/** Makes dynalite's Scans whose filter reads only key attributes skip what the filter refuses (above). Idempotent. */
+/** Whether dynalite `version`, with this `dbModule` (its db/index.js), is the one the key scan was written against. */
+function supported(version, dbModule) {
+  return (
+    version === SUPPORTED_DYNALITE &&
+    typeof dbModule.queryTable === 'function' &&
+    dbModule.queryTable.length === 8 &&
+    ['matchesExprFilter', 'mapPaths', 'itemSize'].every((name) => typeof dbModule[name] === 'function')
+  );
+}
+
+/**
+ * Makes dynalite's Scans whose filter reads only key attributes skip what the filter refuses (above). Idempotent.
+ * Whether the key scan is in place: not for a dynalite other than the supported one.
+ */
 function installKeyScan() {
-  if (db.queryTable[INSTALLED]) return;
+  if (db.queryTable[INSTALLED]) return true;
+  if (!supported(dynaliteVersion, db)) return false;
   const dynaliteQueryTable = db.queryTable;
   function queryTable(store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb) {
     const plan = keyScanPlan(table, data);
-    if (plan === undefined) return dynaliteQueryTable.apply(this, arguments);
+    if (plan === undefined || typeof store.db?.iterator !== 'function')
+      return dynaliteQueryTable.apply(this, arguments);
     scanByKeys(store, data, opts, plan, startKeyNames).then(
       (result) => cb(null, result),
       (err) => cb(err),
@@ -170,6 +193,7 @@ function installKeyScan() {
   }
   queryTable[INSTALLED] = true;
   db.queryTable = queryTable;
+  return true;
 }
 
-module.exports = { installKeyScan };
+module.exports = { installKeyScan, supported, SUPPORTED_DYNALITE };

@@ -5,7 +5,8 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,5 +222,37 @@ describe.each([
     } finally {
       await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: [{ DeleteRequest: { Key: odd } }] } }));
     }
+  });
+});
+
+describe('the key scan and the dynalite it patches', () => {
+  const require = createRequire(import.meta.url);
+  const keyScan = require('../../src/store/dynalite-key-scan.cjs') as {
+    installKeyScan: () => boolean;
+    supported: (version: string, dbModule: Record<string, unknown>) => boolean;
+    SUPPORTED_DYNALITE: string;
+  };
+  const db = require(require.resolve('dynalite/db', { paths: [require.resolve('dynalite')] })) as Record<
+    string,
+    unknown
+  >;
+
+  it('is installed on the dynalite package.json pins exactly, and installing it again changes nothing', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.dependencies.dynalite).toBe(keyScan.SUPPORTED_DYNALITE);
+    expect(keyScan.installKeyScan()).toBe(true);
+    const patched = db.queryTable;
+    expect(keyScan.installKeyScan()).toBe(true);
+    expect(db.queryTable).toBe(patched);
+  });
+
+  it('leaves another dynalite, or one whose internals differ, to answer its Scans itself', () => {
+    const own = { ...db };
+    expect(keyScan.supported(keyScan.SUPPORTED_DYNALITE, own)).toBe(true);
+    expect(keyScan.supported('4.0.1', own)).toBe(false);
+    expect(keyScan.supported(keyScan.SUPPORTED_DYNALITE, { ...own, queryTable: (cb: unknown) => cb })).toBe(false);
+    expect(keyScan.supported(keyScan.SUPPORTED_DYNALITE, { ...own, matchesExprFilter: undefined })).toBe(false);
   });
 });
