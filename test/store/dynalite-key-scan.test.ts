@@ -232,7 +232,7 @@ describe.each([
     const odd = { pk: { S: 'VM#odd-\ud800' }, sk: { S: 'EV#\udfff' } };
     await client.send(new PutItemCommand({ TableName: table, Item: odd }));
     try {
-      const cases = [
+      const cases: { FilterExpression: string; ExpressionAttributeValues: Item }[] = [
         { FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': odd.pk } },
         { FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': odd.sk } },
         {
