@@ -1,4 +1,14 @@
-import { BatchWriteItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
@@ -12,14 +22,20 @@ type Item = Record<string, AttributeValue>;
  * Each case compares its pages with dynalite's own answer to the same filter spelled with a clause on a non-key
  * attribute that is always true (`attribute_not_exists(#none)`), which dynalite's own scan answers.
  */
-describe("the embedded store's Scan by key filter", () => {
+// In memory (memory-level, as tests' stores) and on disk (classic-level, as the CLI's store): their iterators seek apart.
+describe.each([
+  ['in memory', false],
+  ['on disk', true],
+])("the embedded store's Scan by key filter, %s", (_, onDisk) => {
   let server: LocalServer;
   let client: DynamoDBClient;
+  let dataDir: string | undefined;
   const table = 'key-scan';
   const items: Item[] = [];
 
   beforeAll(async () => {
-    server = await startLocalServer({ mode: 'in-process' });
+    dataDir = onDisk ? mkdtempSync(join(tmpdir(), 'key-scan-')) : undefined;
+    server = await startLocalServer({ mode: 'in-process', ...(dataDir !== undefined && { dataDir }) });
     client = createDynamoClient({ endpoint: server.endpoint });
     await ensureTable(client, table);
     // Entity partitions with several items each, between big findings-like partitions the fleet read leaves out.
@@ -44,6 +60,7 @@ describe("the embedded store's Scan by key filter", () => {
   afterAll(async () => {
     client.destroy();
     await server.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Every page of a Scan: the pages' items, Count and ScannedCount summed, and how many pages it took. */
@@ -82,7 +99,7 @@ describe("the embedded store's Scan by key filter", () => {
   }
 
   it('returns the same items in the same order as dynalite, reading only the partitions a partition-key filter takes', async () => {
-    for (const segments of [1, 4]) {
+    for (const segments of [1, 4, 7]) {
       const read = async (input: typeof entityFilter) => {
         const all = { items: [] as Item[], scanned: 0 };
         for (let segment = 0; segment < segments; segment++) {
@@ -102,19 +119,26 @@ describe("the embedded store's Scan by key filter", () => {
     }
   });
 
-  it('cuts pages at Limit and resumes from LastEvaluatedKey across skipped partitions, with projection', async () => {
+  it('projects the items it takes as dynalite does', async () => {
     const projected = {
       ...entityFilter,
       ProjectionExpression: '#pk, #sk, z',
       ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
     };
-    for (const limit of [5, 13]) {
-      const fast = await scanAll({ ...projected, Limit: limit });
-      const own = await scanAll({ ...viaDynalite(projected) });
-      expect(fast.items).toEqual(own.items);
-      expect(fast.pages).toBeGreaterThanOrEqual(280 / limit);
-      for (const item of fast.items)
-        expect(Object.keys(item).sort()).toEqual(item.z ? ['pk', 'sk', 'z'] : ['pk', 'sk']);
+    const fast = await scanAll(projected);
+    const own = await scanAll(viaDynalite(projected));
+    expect(fast.items).toEqual(own.items);
+    expect(fast.scanned).toBe(280);
+    for (const item of fast.items) expect(Object.keys(item).sort()).toEqual(item.z ? ['pk', 'sk', 'z'] : ['pk', 'sk']);
+  });
+
+  it('resumes after any ExclusiveStartKey as dynalite does: mid-partition, at its last item, in a refused partition', async () => {
+    // dynalite's own answer from a start key: the items its unfiltered scan gives after that key, filtered.
+    const all = (await scanAll({})).items;
+    const entity = (item: Item) => /^(VM|HOST)#/.test(item.pk!.S!);
+    for (let at = 0; at < all.length; at += 2) {
+      const fast = await scanAll({ ...entityFilter, ExclusiveStartKey: { pk: all[at]!.pk!, sk: all[at]!.sk! } });
+      expect(fast.items).toEqual(all.slice(at + 1).filter(entity));
     }
   });
 
@@ -149,5 +173,115 @@ describe("the embedded store's Scan by key filter", () => {
     const withZ = await scanAll({ FilterExpression: 'attribute_exists(z)' });
     expect(withZ.items).toHaveLength(items.filter((i) => i.z).length);
     expect(withZ.scanned).toBe(items.length);
+  });
+
+  /** Each page's items and LastEvaluatedKey. */
+  async function pagesOf(input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName'>) {
+    const pages: { items: Item[]; last: Item | undefined }[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ ...input, TableName: table, ...(start && { ExclusiveStartKey: start }) }),
+      );
+      pages.push({ items: page.Items ?? [], last: page.LastEvaluatedKey });
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return pages;
+  }
+
+  it('counts (Select COUNT) as dynalite does, with key names given as placeholders, and answers an empty table', async () => {
+    const named = {
+      FilterExpression: 'begins_with(#k, :vm) AND NOT begins_with(#s, :state)',
+      ExpressionAttributeNames: { '#k': 'pk', '#s': 'sk' },
+      ExpressionAttributeValues: { ':vm': { S: 'VM#' }, ':state': { S: 'STATE' } },
+    };
+    /** Count summed over every page (dynalite's own pages end at 1 MB of items read, refused ones too). */
+    const count = async (input: typeof named) => {
+      let sum = 0;
+      let start: Item | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ ...input, TableName: table, Select: 'COUNT', ...(start && { ExclusiveStartKey: start }) }),
+        );
+        expect(page.Items).toBeUndefined();
+        sum += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      return sum;
+    };
+    expect(await count(named)).toBe(20 * 6);
+    expect(await count(named)).toBe(await count(viaDynalite(named)));
+    await ensureTable(client, `${table}-empty`);
+    const empty = await client.send(new ScanCommand({ ...named, TableName: `${table}-empty` }));
+    const own = await client.send(new ScanCommand({ ...viaDynalite(named), TableName: `${table}-empty` }));
+    expect([empty.Items, empty.Count, empty.LastEvaluatedKey]).toEqual([[], 0, undefined]);
+    expect([own.Items, own.Count, own.LastEvaluatedKey]).toEqual([[], 0, undefined]);
+  });
+
+  it('cuts Limit pages where dynalite does: Limit counts the items evaluated, the ones the filter refuses too', async () => {
+    for (const limit of [7, 50]) {
+      const fast = await pagesOf({ ...entityFilter, Limit: limit });
+      const own = await pagesOf({ ...viaDynalite(entityFilter), Limit: limit });
+      expect(fast).toEqual(own);
+      expect(fast.length).toBe(Math.floor(items.length / limit) + 1);
+    }
+  });
+
+  it('decides a key that is not well-formed UTF-16 from the stored item, as dynalite does', async () => {
+    // dynalite's item key holds the key's UTF-8 bytes, where a lone surrogate is U+FFFD: the key alone misreads it.
+    const odd = { pk: { S: 'VM#odd-\ud800' }, sk: { S: 'EV#\udfff' } };
+    await client.send(new PutItemCommand({ TableName: table, Item: odd }));
+    try {
+      const cases: { FilterExpression: string; ExpressionAttributeValues: Item }[] = [
+        { FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': odd.pk } },
+        { FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': odd.sk } },
+        {
+          FilterExpression: 'pk <> :pk AND begins_with(pk, :vm)',
+          ExpressionAttributeValues: { ':pk': odd.pk, ':vm': { S: 'VM#' } },
+        },
+      ];
+      for (const input of cases) {
+        const fast = await scanAll(input);
+        const own = await scanAll(viaDynalite(input));
+        expect(fast.items).toEqual(own.items);
+      }
+      expect(
+        (await scanAll({ FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': odd.pk } })).items,
+      ).toEqual([odd]);
+    } finally {
+      await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: [{ DeleteRequest: { Key: odd } }] } }));
+    }
+  });
+});
+
+describe('the key scan and the dynalite it patches', () => {
+  const require = createRequire(import.meta.url);
+  const keyScan = require('../../src/store/dynalite-key-scan.cjs') as {
+    installKeyScan: () => boolean;
+    supported: (version: string, dbModule: Record<string, unknown>) => boolean;
+    SUPPORTED_DYNALITE: string;
+  };
+  const db = require(require.resolve('dynalite/db', { paths: [require.resolve('dynalite')] })) as Record<
+    string,
+    unknown
+  >;
+
+  it('is installed on the dynalite package.json pins exactly, and installing it again changes nothing', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.dependencies.dynalite).toBe(keyScan.SUPPORTED_DYNALITE);
+    expect(keyScan.installKeyScan()).toBe(true);
+    const patched = db.queryTable;
+    expect(keyScan.installKeyScan()).toBe(true);
+    expect(db.queryTable).toBe(patched);
+  });
+
+  it('leaves another dynalite, or one whose internals differ, to answer its Scans itself', () => {
+    const own = { ...db };
+    expect(keyScan.supported(keyScan.SUPPORTED_DYNALITE, own)).toBe(true);
+    expect(keyScan.supported('4.0.1', own)).toBe(false);
+    expect(keyScan.supported(keyScan.SUPPORTED_DYNALITE, { ...own, queryTable: (cb: unknown) => cb })).toBe(false);
+    expect(keyScan.supported(keyScan.SUPPORTED_DYNALITE, { ...own, matchesExprFilter: undefined })).toBe(false);
   });
 });
