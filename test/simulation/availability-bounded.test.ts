@@ -50,6 +50,7 @@ describe('availability Monte Carlo with work bounded by the failing cluster', ()
           apps: fc.integer({ min: 1, max: 5 }),
           fleetWideApps: fc.boolean(),
           unknownSpare: fc.boolean(),
+          unevenClusters: fc.boolean(),
           seed: fc.nat(),
         }),
         (shape) => {

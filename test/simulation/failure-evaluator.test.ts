@@ -59,6 +59,7 @@ const scenario = fc
     apps: fc.integer({ min: 1, max: 4 }),
     fleetWideApps: fc.boolean(),
     unknownSpare: fc.boolean(),
+    unevenClusters: fc.boolean(),
     seed: fc.nat(),
   })
   .chain((shape) => {

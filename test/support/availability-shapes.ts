@@ -9,14 +9,25 @@ export interface Shape {
   /** true: every app spreads over the whole fleet; false: apps stay inside one cluster. */
   fleetWideApps: boolean;
   unknownSpare: boolean;
+  /**
+   * true: hosts of one cluster are not numbered together and clusters differ in size (cluster 0 has one host, the
+   * others share the rest round-robin), so failure sets and restart pools interleave clusters; false or absent: blocks
+   * of `hostsPerCluster`.
+   */
+  unevenClusters?: boolean;
   seed: number;
+}
+
+function clusterOfHost(s: Shape, h: number): number {
+  if (!s.unevenClusters || s.clusters === 1) return Math.floor(h / s.hostsPerCluster);
+  return h === 0 ? 0 : 1 + ((h - 1) % (s.clusters - 1));
 }
 
 /** A fleet as the simulation hands it to the estimator, with failure rates high enough for multi-failure trials. */
 export function inputOf(s: Shape): AvailabilityInput {
   const H = s.clusters * s.hostsPerCluster;
   const V = H * s.vmsPerHost;
-  const hostCluster = Int32Array.from({ length: H }, (_, h) => Math.floor(h / s.hostsPerCluster));
+  const hostCluster = Int32Array.from({ length: H }, (_, h) => clusterOfHost(s, h));
   const vmHost = Int32Array.from({ length: V }, (_, v) => (v % 17 === 5 ? -1 : Math.floor(v / s.vmsPerHost)));
   const vmApp = Array.from({ length: V }, (_, v) => {
     if (v % 7 === 0) return undefined;
