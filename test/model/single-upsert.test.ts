@@ -107,6 +107,22 @@ describe('an entity whose history is one upsert', () => {
       expect('polluted' in map).toBe(false);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Without `__proto__` the plan path builds the map as a plain object first: names Object.prototype holds
+    // become own data keys all the same.
+    const named: FleetEvent = {
+      id: 'e-named',
+      time,
+      type: 'vm.upsert',
+      vm: { id: 'named', settings: { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v' } },
+    } as FleetEvent;
+    const viaPlan = singleUpsertPlain(singleUpsertOf(named)!)!.settings as Record<string, unknown>;
+    expect(Object.getPrototypeOf(viaPlan)).toBeNull();
+    expect(Object.entries(viaPlan)).toEqual([
+      ['constructor', 'c'],
+      ['hasOwnProperty', 'h'],
+      ['toString', 't'],
+      ['valueOf', 'v'],
+    ]);
   });
 
   it('replays into the fleet and placement the fold gives, also when a later event folds the upsert', () => {
