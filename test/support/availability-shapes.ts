@@ -1,4 +1,5 @@
 /** Fleets as the simulation hands them to the availability estimator, in shapes property tests vary. */
+import fc from 'fast-check';
 import type { AvailabilityInput } from '../../src/simulation/availability';
 
 export interface Shape {
@@ -55,4 +56,18 @@ export function inputOf(s: Shape): AvailabilityInput {
     vmApp,
     vmRole: Array.from({ length: V }, (_, v) => (v % 3 === 0 ? 'db' : v % 3 === 1 ? 'web' : undefined)),
   };
+}
+
+/** Shapes up to these sizes, every layout flag drawn (vmsPerHost from `minVmsPerHost`, 0 for hosts with no VM). */
+export function shapes(most: { hostsPerCluster: number; vmsPerHost: number; apps: number; minVmsPerHost: number }) {
+  return fc.record<Shape>({
+    clusters: fc.integer({ min: 1, max: 4 }),
+    hostsPerCluster: fc.integer({ min: 1, max: most.hostsPerCluster }),
+    vmsPerHost: fc.integer({ min: most.minVmsPerHost, max: most.vmsPerHost }),
+    apps: fc.integer({ min: 1, max: most.apps }),
+    fleetWideApps: fc.boolean(),
+    unknownSpare: fc.boolean(),
+    unevenClusters: fc.boolean(),
+    seed: fc.nat(),
+  });
 }
