@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { startStoreEarly, stopUntakenStore, takeEarlyStore } from '../../src/cli/early-store';
-import { levelPath } from '../../src/store/local-server';
+import { levelPath, startLocalServer } from '../../src/store/local-server';
 
 // Wrapped so a test can see when the store's process is spawned; it still spawns it.
 vi.mock('node:child_process', async (original) => {
@@ -85,6 +85,21 @@ describe('the store started before the command loads', () => {
     startStoreEarly(['audit', '--data-dir', fresh], '.hyperaudit/');
     expect(takeEarlyStore(fresh)).toBeUndefined();
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('a command that fails before using the store it started early exits and leaves no store process behind', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'hyperaudit.js');
+    const dir = existingDataDir('failed-command');
+    for (const args of [
+      ['audit', '--data-dir', dir, '--format', 'yaml'],
+      ['report', '--data-dir', dir, '--params', join(work, 'no-such-params.json')],
+    ]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+      expect([args.join(' '), r.signal, r.status === 0]).toEqual([args.join(' '), null, false]);
+      // A store process still running would hold the LevelDB lock: the next store could not open the folder.
+      const next = await startLocalServer({ dataDir: dir, mode: 'in-process' });
+      await next.stop();
+    }
   });
 
   it('a usage error leaves a data folder that did not exist uncreated', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/app/simulate';
 import { jsonObjectPieces } from '../../src/cli/json-object-pieces';
@@ -52,6 +53,41 @@ describe('jsonObjectPieces', () => {
     };
     for (const depth of [0, 1, 2, 3]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
     expect(joined(many, 1)).toBe(JSON.stringify(many, null, 2));
+  });
+
+  it('prints any JSON document as JSON.stringify does: keys needing escapes, strings holding line breaks and indents', () => {
+    // Strings that look like the printer's own indentation or structure, and keys JSON has to escape.
+    const hostile = fc.constantFrom(
+      '\n  "x": 1',
+      '\n}',
+      '  ',
+      '"',
+      '\\',
+      '\u2028\u2029',
+      '\ud800',
+      '__proto__',
+      'constructor',
+      '7',
+      '\t{[',
+    );
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), hostile);
+    const leaf = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const { doc } = fc.letrec((tie) => ({
+      doc: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.array(tie('doc'), { maxLength: 3 }),
+        fc.dictionary(text, tie('doc'), { maxKeys: 4 }),
+        // More entries than one batch of a JSON.stringify call.
+        fc.dictionary(text, leaf, { minKeys: 60, maxKeys: 140 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(text, doc, { maxKeys: 5 }), (value) => {
+        for (const depth of [0, 1, 2, 3]) expect(joined(value, depth)).toBe(JSON.stringify(value, null, 2));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('gives a simulation result byte for byte, in pieces of a few dozen hosts or VMs each', () => {

@@ -89,6 +89,42 @@ describe('an entity whose history is one upsert', () => {
     expectSameFleet(viaSingles, viaFold);
   });
 
+  it('keeps `__proto__` and `constructor` settings from event data as own keys of a null-prototype map', () => {
+    // As JSON.parse gives it: an own `__proto__` key whose value is an object (what would set a prototype if assigned).
+    const body = JSON.parse(
+      '{"id": "hostile", "hostId": "h1", "settings": {"__proto__": {"polluted": "yes"}, "constructor": "c", "a": "1"}}',
+    ) as Record<string, unknown>;
+    const events: FleetEvent[] = [{ id: 'e-hostile', time, type: 'vm.upsert', vm: body } as FleetEvent];
+    const replayed = replayHistory(events, { steps: 288, stepSeconds: 300 }).fleet.vms.get('hostile')!;
+    const plain = singleUpsertPlain(singleUpsertOf(events[0]!)!);
+    const folded = toPlain(applyEvent(emptyState('vm', 'hostile'), events[0]!));
+    for (const settings of [replayed.settings, folded.settings, plain?.settings].filter((s) => s !== undefined)) {
+      const map = settings as Record<string, unknown>;
+      expect(Object.getPrototypeOf(map)).toBeNull();
+      expect(Object.keys(map).sort()).toEqual(['__proto__', 'a', 'constructor']);
+      expect(Object.getOwnPropertyDescriptor(map, '__proto__')?.value).toEqual({ polluted: 'yes' });
+      expect(map.constructor).toBe('c');
+      expect('polluted' in map).toBe(false);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Without `__proto__` the plan path builds the map as a plain object first: names Object.prototype holds
+    // become own data keys all the same.
+    const named: FleetEvent = {
+      id: 'e-named',
+      time,
+      type: 'vm.upsert',
+      vm: { id: 'named', settings: { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v' } },
+    } as FleetEvent;
+    const viaPlan = singleUpsertPlain(singleUpsertOf(named)!)!.settings as Record<string, unknown>;
+    expect(Object.getPrototypeOf(viaPlan)).toBeNull();
+    expect(Object.entries(viaPlan)).toEqual([
+      ['constructor', 'c'],
+      ['hasOwnProperty', 'h'],
+      ['toString', 't'],
+      ['valueOf', 'v'],
+    ]);
+  });
+
   it('replays into the fleet and placement the fold gives, also when a later event folds the upsert', () => {
     const events: FleetEvent[] = [
       ...upserts(),

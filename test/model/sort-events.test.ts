@@ -39,6 +39,13 @@ const IDS = [
   '5',
   '0',
   'ü-3',
+  // Prefixes that are prefixes of one another, and ones beyond the BMP (UTF-16 order, as `<` has it).
+  'a1',
+  'ab1',
+  'a-1',
+  '\uFF5E-1',
+  '\u{1F600}-1',
+  '\u{1F600}-01',
 ];
 
 describe('sortEvents', () => {

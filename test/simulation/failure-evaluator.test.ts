@@ -9,7 +9,7 @@ import {
 } from '../../src/simulation/availability/failure-evaluator';
 import { availabilityModel, type AvailabilityModel } from '../../src/simulation/availability/model';
 import { DEFAULT_AVAILABILITY } from '../../src/simulation/coefficients';
-import { inputOf } from '../support/availability-shapes';
+import { inputOf, shapes } from '../support/availability-shapes';
 
 interface FailureSet {
   hosts: number[];
@@ -51,26 +51,16 @@ function sharesOf(m: AvailabilityModel, set: FailureSet): number[] {
   return m.replicas.names.map((_, a) => ev.appShare(a));
 }
 
-const scenario = fc
-  .record({
-    clusters: fc.integer({ min: 1, max: 4 }),
-    hostsPerCluster: fc.integer({ min: 1, max: 5 }),
-    vmsPerHost: fc.integer({ min: 1, max: 5 }),
-    apps: fc.integer({ min: 1, max: 4 }),
-    fleetWideApps: fc.boolean(),
-    unknownSpare: fc.boolean(),
-    seed: fc.nat(),
-  })
-  .chain((shape) => {
-    const H = shape.clusters * shape.hostsPerCluster;
-    const host = fc.integer({ min: 0, max: H - 1 });
-    return fc.record({
-      shape: fc.constant(shape),
-      failed: fc.uniqueArray(host, { minLength: 1, maxLength: Math.min(H, 4) }),
-      modes: fc.array(fc.constantFrom(DOWN, ISOLATED), { minLength: 4, maxLength: 4 }),
-      forced: fc.array(host, { minLength: 1, maxLength: 6 }),
-    });
+const scenario = shapes({ hostsPerCluster: 5, vmsPerHost: 5, apps: 4, minVmsPerHost: 1 }).chain((shape) => {
+  const H = shape.clusters * shape.hostsPerCluster;
+  const host = fc.integer({ min: 0, max: H - 1 });
+  return fc.record({
+    shape: fc.constant(shape),
+    failed: fc.uniqueArray(host, { minLength: 1, maxLength: Math.min(H, 4) }),
+    modes: fc.array(fc.constantFrom(DOWN, ISOLATED), { minLength: 4, maxLength: 4 }),
+    forced: fc.array(host, { minLength: 1, maxLength: 6 }),
   });
+});
 
 describe('FailureEvaluator.forced', () => {
   it('adds what evaluating the whole failure set gives, and leaves the outcome of the others behind', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,23 @@ describe('artifact stores', () => {
     await expect(store.copy!(join(dir, 'run'), join(dir, 'latest'), ['../run/report.html'])).rejects.toThrow(
       /not a plain file name/,
     );
+  });
+
+  it('replaces a symlink planted where a file goes instead of writing through it, by copy and by put', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
+    const outside = join(dir, 'outside.txt');
+    writeFileSync(outside, 'precious\n');
+    const store = folderArtifactStore();
+    await store.put(join(dir, 'run'), files);
+    for (const latest of ['by-copy', 'by-put']) {
+      mkdirSync(join(dir, latest));
+      symlinkSync(outside, join(dir, latest, 'findings.csv'));
+      if (latest === 'by-copy') await store.copy!(join(dir, 'run'), join(dir, latest), ['findings.csv']);
+      else await store.put(join(dir, latest), files);
+      expect(readFileSync(outside, 'utf8')).toBe('precious\n');
+      expect(lstatSync(join(dir, latest, 'findings.csv')).isSymbolicLink()).toBe(false);
+      expect(readFileSync(join(dir, latest, 'findings.csv'), 'utf8')).toBe('a,b\n');
+    }
   });
 
   it('refuses a file name that is a path, so no renderer writes outside its folder', async () => {

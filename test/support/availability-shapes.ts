@@ -1,4 +1,5 @@
 /** Fleets as the simulation hands them to the availability estimator, in shapes property tests vary. */
+import fc from 'fast-check';
 import type { AvailabilityInput } from '../../src/simulation/availability';
 
 export interface Shape {
@@ -9,14 +10,25 @@ export interface Shape {
   /** true: every app spreads over the whole fleet; false: apps stay inside one cluster. */
   fleetWideApps: boolean;
   unknownSpare: boolean;
+  /**
+   * true: hosts of one cluster are not numbered together and clusters differ in size (cluster 0 has one host, the
+   * others share the rest round-robin), so failure sets and restart pools interleave clusters; false or absent: blocks
+   * of `hostsPerCluster`.
+   */
+  unevenClusters?: boolean;
   seed: number;
+}
+
+function clusterOfHost(s: Shape, h: number): number {
+  if (!s.unevenClusters || s.clusters === 1) return Math.floor(h / s.hostsPerCluster);
+  return h === 0 ? 0 : 1 + ((h - 1) % (s.clusters - 1));
 }
 
 /** A fleet as the simulation hands it to the estimator, with failure rates high enough for multi-failure trials. */
 export function inputOf(s: Shape): AvailabilityInput {
   const H = s.clusters * s.hostsPerCluster;
   const V = H * s.vmsPerHost;
-  const hostCluster = Int32Array.from({ length: H }, (_, h) => Math.floor(h / s.hostsPerCluster));
+  const hostCluster = Int32Array.from({ length: H }, (_, h) => clusterOfHost(s, h));
   const vmHost = Int32Array.from({ length: V }, (_, v) => (v % 17 === 5 ? -1 : Math.floor(v / s.vmsPerHost)));
   const vmApp = Array.from({ length: V }, (_, v) => {
     if (v % 7 === 0) return undefined;
@@ -44,4 +56,18 @@ export function inputOf(s: Shape): AvailabilityInput {
     vmApp,
     vmRole: Array.from({ length: V }, (_, v) => (v % 3 === 0 ? 'db' : v % 3 === 1 ? 'web' : undefined)),
   };
+}
+
+/** Shapes up to these sizes, every layout flag drawn (vmsPerHost from `minVmsPerHost`, 0 for hosts with no VM). */
+export function shapes(most: { hostsPerCluster: number; vmsPerHost: number; apps: number; minVmsPerHost: number }) {
+  return fc.record<Shape>({
+    clusters: fc.integer({ min: 1, max: 4 }),
+    hostsPerCluster: fc.integer({ min: 1, max: most.hostsPerCluster }),
+    vmsPerHost: fc.integer({ min: most.minVmsPerHost, max: most.vmsPerHost }),
+    apps: fc.integer({ min: 1, max: most.apps }),
+    fleetWideApps: fc.boolean(),
+    unknownSpare: fc.boolean(),
+    unevenClusters: fc.boolean(),
+    seed: fc.nat(),
+  });
 }

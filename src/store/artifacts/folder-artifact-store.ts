@@ -1,4 +1,5 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -14,9 +15,11 @@ export function folderArtifactStore(): ArtifactStore {
       // All at once: while one file waits on the disk the next one's pieces are rendered. A body in pieces is
       // written as it is produced, never joined into one string.
       await Promise.all(
-        files.map((file, i) =>
-          writeFile(paths[i]!, typeof file.body === 'string' ? file.body : Readable.from(file.body), 'utf8'),
-        ),
+        files.map(async (file, i) => {
+          await clearPlace(paths[i]!);
+          const body = typeof file.body === 'string' ? file.body : Readable.from(file.body);
+          await writeFile(paths[i]!, body, { encoding: 'utf8', flag: 'wx' });
+        }),
       );
       return paths;
     },
@@ -24,9 +27,23 @@ export function folderArtifactStore(): ArtifactStore {
       const dir = resolve(to);
       await mkdir(dir, { recursive: true });
       const paths = names.map((name) => join(dir, checkArtifactName(name)));
-      await Promise.all(names.map((name, i) => copyFile(join(resolve(from), checkArtifactName(name)), paths[i]!)));
+      await Promise.all(
+        names.map(async (name, i) => {
+          await clearPlace(paths[i]!);
+          await copyFile(join(resolve(from), checkArtifactName(name)), paths[i]!, constants.COPYFILE_EXCL);
+        }),
+      );
       return paths;
     },
     locate: (path) => pathToFileURL(path).href,
   };
+}
+
+/**
+ * Removes what is at `path` (a previous report's file, or a symlink someone planted in `latest/`) so the write that
+ * follows creates a new file exclusively: writing over an existing path would follow a symlink there and overwrite
+ * whatever it names outside the folder. One planted again in between makes the exclusive create fail, not follow it.
+ */
+async function clearPlace(path: string): Promise<void> {
+  await rm(path, { force: true });
 }
