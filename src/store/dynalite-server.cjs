@@ -5,6 +5,7 @@ const http = require('node:http');
 const zlib = require('node:zlib');
 const dynalite = require('dynalite');
 const { installKeyScan } = require('./dynalite-key-scan.cjs');
+const { encodedAnswers } = require('./encoded-answers.cjs');
 
 // The fleet read's Scan skips the partitions its filter refuses instead of parsing the whole table (see there).
 installKeyScan();
@@ -12,26 +13,13 @@ installKeyScan();
 // dynalite sends the CRC-32 of every response body (x-amz-crc32), computed byte by byte in JavaScript by
 // buffer-crc32: a fifth of this process's CPU while it serves a command's 8 MB fleet Scan. Node's native
 // zlib.crc32 (Node 20.15+) gives the same number over the same UTF-8 bytes several times faster; dynalite looks
-// `unsigned` up on each response, so replacing it on its copy of the module is enough.
-//
-// dynalite also turns each answer's text into UTF-8 twice more: for Content-Length (a count, cheap) and when the
-// response writes it. The checksum's hook encodes the text once and keeps the bytes, and the response's `end` sends
-// those bytes when handed that same text (dynalite's sendData computes the header and ends the response in one
-// synchronous step, so one pending answer at a time is all there is).
+// `unsigned` up on each response, so replacing it on its copy of the module is enough. The hook also encodes each
+// answer once, into a reused buffer, for the response's `end` to send (encoded-answers.cjs).
 if (typeof zlib.crc32 === 'function') {
   const crc32 = require(require.resolve('buffer-crc32', { paths: [require.resolve('dynalite')] }));
-  let pending;
-  crc32.unsigned = (data) => {
-    if (typeof data !== 'string') return zlib.crc32(data);
-    pending = { text: data, bytes: Buffer.from(data, 'utf8') };
-    return zlib.crc32(pending.bytes);
-  };
-  const end = http.ServerResponse.prototype.end;
-  http.ServerResponse.prototype.end = function endWithEncodedText(chunk, ...rest) {
-    const encoded = pending !== undefined && chunk === pending.text ? pending.bytes : chunk;
-    pending = undefined;
-    return end.call(this, encoded, ...rest);
-  };
+  const answers = encodedAnswers(zlib.crc32);
+  crc32.unsigned = answers.unsigned;
+  http.ServerResponse.prototype.end = answers.end(http.ServerResponse.prototype.end);
 }
 
 const path = process.argv[2];
