@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCompliance } from '../../src/engine/compliance';
 import type { LoadedRule, RuleCoverage } from '../../src/engine/types';
 import type { Finding } from '../../src/model/finding';
+import { loadedRule } from '../support/loaded-rule';
 
 /**
  * buildCompliance places each finding's status by position in its rule's evaluated list. Against the lookup it
@@ -14,25 +15,8 @@ const IDS = ['h1', 'h2', 'h3', '__proto__', 'constructor', ''];
 const RULE_IDS = ['a', 'b', 'c', '__proto__'];
 const TYPES = ['host', 'vm'] as const;
 
-function rule(id: string, resourceType: LoadedRule['resourceType']): LoadedRule {
-  return {
-    id,
-    pack: 'hardening',
-    file: `${id}.json`,
-    title: id,
-    severity: 'high',
-    category: 'hardening',
-    resourceType,
-    params: {},
-    appliesTo: {},
-    conditions: { all: [] },
-    evidenceFacts: [],
-    controls: [{ framework: 'cis', id: `c-${id}` }],
-    rationale: 'r',
-    remediation: 'x',
-    fixtures: { compliant: { subject: 'a' }, nonCompliant: { subject: 'a' } },
-  };
-}
+const rule = (id: string, resourceType: LoadedRule['resourceType']) =>
+  loadedRule(id, [{ framework: 'cis', id: `c-${id}` }], resourceType);
 
 const arbitraryFinding = fc
   .tuple(
@@ -42,23 +26,22 @@ const arbitraryFinding = fc
     fc.constantFrom('open', 'waived', 'unverified', 'resolved'),
   )
   .map(
-    ([ruleId, resourceType, resourceId, status], i) =>
-      ({
-        fingerprint: `${ruleId}/${resourceId}/${i}`,
-        ruleId,
-        pack: 'hardening',
-        severity: 'high',
-        category: 'hardening',
-        resourceType,
-        resourceId,
-        title: 't',
-        evidence: {},
-        controls: [],
-        remediation: 'x',
-        status,
-        firstSeen: '2026-01-01',
-        lastSeen: '2026-01-01',
-      }) as Finding,
+    ([ruleId, resourceType, resourceId, status]): Finding => ({
+      fingerprint: `${ruleId}/${resourceType}/${resourceId}`,
+      ruleId,
+      pack: 'hardening',
+      severity: 'high',
+      category: 'hardening',
+      resourceType,
+      resourceId,
+      title: 't',
+      evidence: {},
+      controls: [],
+      remediation: 'x',
+      status,
+      firstSeen: '2026-01-01',
+      lastSeen: '2026-01-01',
+    }),
   );
 
 /** The old lookup: per rule and type, the last unresolved finding of each resource. */
@@ -69,7 +52,8 @@ function expectedIds(rules: readonly LoadedRule[], coverage: readonly RuleCovera
     .map((r) => {
       const byId = new Map<string, Finding>();
       for (const f of findings)
-        if (f.status !== 'resolved' && f.ruleId === r.id && f.resourceType === r.resourceType) byId.set(f.resourceId, f);
+        if (f.status !== 'resolved' && f.ruleId === r.id && f.resourceType === r.resourceType)
+          byId.set(f.resourceId, f);
       const c = cov.get(r.id);
       const unknown = new Set(c?.unverifiedIds ?? []);
       const out = { failIds: [] as string[], waivedIds: [] as string[], unverifiedIds: [] as string[], pass: 0 };
