@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { complianceHistory, loadCompliance, storeCompliance } from '../../src/app/compliance-store';
 import { buildCompliance, ruleOutcomes } from '../../src/engine/compliance';
-import type { LoadedRule } from '../../src/engine/types';
 import type { Finding } from '../../src/model/finding';
 import { MemoryStore } from '../../src/store/memory-store';
+import { loadedRule } from '../support/loaded-rule';
 
-function rule(
-  id: string,
-  controls: LoadedRule['controls'],
-  resourceType: LoadedRule['resourceType'] = 'host',
-): LoadedRule {
-  return {
-    id,
-    pack: 'hardening',
-    file: `${id}.json`,
-    title: id,
-    severity: 'high',
-    category: 'hardening',
-    resourceType,
-    params: {},
-    appliesTo: {},
-    conditions: { all: [] },
-    evidenceFacts: [],
-    controls,
-    rationale: 'r',
-    remediation: 'x',
-    fixtures: { compliant: { subject: 'a' }, nonCompliant: { subject: 'a' } },
-  };
-}
+const rule = loadedRule;
 
 function finding(ruleId: string, resourceId: string, status: Finding['status']): Finding {
   return {

@@ -63,15 +63,21 @@ function arrayText(value: readonly unknown[], depth: number): string {
   return `${out}${lineAt(depth)}]`;
 }
 
-/** Keys' texts: evidence repeats a few keys on every finding. Bounded, so hostile data cannot grow it without end. */
+/**
+ * Keys' texts: evidence repeats a few keys on every finding. Bounded in entries and in each key's length, so hostile
+ * data cannot grow it without end: it lives as long as the process (a warm Lambda prints audit after audit), and keys
+ * come from reported data, so a count alone let 10,000 keys of any length (and their texts) stay for good.
+ */
 const KEY_TEXTS = new Map<string, string>();
 const MAX_KEY_TEXTS = 10_000;
+/** Longer than any evidence key a rule names ("setting:Syslog.global.auditRecord.storageEnable" is 47). */
+const MAX_KEY_CHARS = 128;
 
 function keyText(key: string): string {
   let text = KEY_TEXTS.get(key);
   if (text === undefined) {
     text = JSON.stringify(key);
-    if (KEY_TEXTS.size < MAX_KEY_TEXTS) KEY_TEXTS.set(key, text);
+    if (key.length <= MAX_KEY_CHARS && KEY_TEXTS.size < MAX_KEY_TEXTS) KEY_TEXTS.set(key, text);
   }
   return text;
 }
