@@ -1,8 +1,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
 
 /** Writes text given in pieces to a file (replacing it) or to stdout, piece by piece, never joined into one string. */
-export function writePieces(pieces: Iterable<string>, out: string | undefined): void {
-  writeTextPieces(pieces, out);
+export async function writePieces(pieces: Iterable<string>, out: string | undefined): Promise<void> {
+  await writeTextPieces(pieces, out);
 }
 
 /**
@@ -18,23 +19,30 @@ const MAX_BYTES_PER_UNIT = 3;
  * `writePieces` that counts what it wrote: the UTF-8 bytes of the pieces (the same bytes as each piece encoded on
  * its own), so a command can say how large the file it wrote is without holding its text.
  */
-export function writeTextPieces(pieces: Iterable<string>, out: string | undefined): number {
+export async function writeTextPieces(
+  pieces: Iterable<string>,
+  out: string | undefined,
+  stdout: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const fd = out === undefined ? undefined : openSync(out, 'w');
-  // stdout may hold on to a buffer it was given (a pipe is written asynchronously): it gets a fresh one each time.
+  // stdout may hold on to a buffer it was given (a pipe is written asynchronously): it gets a fresh one each time,
+  // and the next is not written until the reader has taken the last, or `audit --format json | jq` would queue the
+  // whole gigabyte in memory. A reader that left (EPIPE, closed) gets nothing more.
   const emit =
     fd === undefined
-      ? (bytes: Buffer) => {
-          process.stdout.write(bytes);
+      ? async (bytes: Buffer) => {
+          if (!writable(stdout)) return;
+          if (!stdout.write(bytes)) await drainedOrGone(stdout);
         }
-      : (bytes: Buffer) => {
+      : async (bytes: Buffer) => {
           for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
         };
   let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   let used = 0;
   let total = 0;
-  const flush = () => {
+  const flush = async () => {
     if (used === 0) return;
-    emit(buffer.subarray(0, used));
+    await emit(buffer.subarray(0, used));
     total += used;
     used = 0;
     if (fd === undefined) buffer = Buffer.allocUnsafe(BUFFER_BYTES);
@@ -42,19 +50,32 @@ export function writeTextPieces(pieces: Iterable<string>, out: string | undefine
   try {
     for (const piece of pieces) {
       if (piece.length * MAX_BYTES_PER_UNIT > buffer.length - used) {
-        flush();
+        await flush();
         if (piece.length * MAX_BYTES_PER_UNIT > buffer.length) {
           const encoded = Buffer.from(piece, 'utf8');
-          emit(encoded);
+          await emit(encoded);
           total += encoded.length;
           continue;
         }
       }
       used += buffer.write(piece, used, 'utf8');
     }
-    flush();
+    await flush();
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   return total;
+}
+
+function writable(stream: NodeJS.WritableStream): boolean {
+  const state = stream as NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean };
+  return state.destroyed !== true && state.writableEnded !== true;
+}
+
+/** Resolves once the stream wants more, or will never take more (closed, failed: its error is its own listener's). */
+async function drainedOrGone(stream: NodeJS.WritableStream): Promise<void> {
+  const controller = new AbortController();
+  const wait = (event: string) => once(stream, event, { signal: controller.signal }).catch(() => undefined);
+  await Promise.race([wait('drain'), wait('close'), wait('error')]);
+  controller.abort();
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeTextPieces } from '../../src/cli/write-pieces';
 
@@ -23,19 +24,19 @@ describe('Function: writeTextPieces', () => {
     vi.restoreAllMocks();
   });
 
-  it('writes to a file the bytes of each piece encoded on its own, and counts them', () => {
+  it('writes to a file the bytes of each piece encoded on its own, and counts them', async () => {
     dir = mkdtempSync(join(tmpdir(), 'hyperaudit-pieces-'));
     const file = join(dir, 'out.json');
     const pieces = mixedPieces();
-    const bytes = writeTextPieces(pieces, file);
+    const bytes = await writeTextPieces(pieces, file);
     const written = readFileSync(file);
     expect(written.equals(expected(pieces))).toBe(true);
     expect(bytes).toBe(written.length);
-    expect(writeTextPieces([], file)).toBe(0);
+    expect(await writeTextPieces([], file)).toBe(0);
     expect(readFileSync(file).length).toBe(0);
   });
 
-  it('gives stdout a buffer it may keep: no buffer handed over is written into again', () => {
+  it('gives stdout a buffer it may keep: no buffer handed over is written into again', async () => {
     const handed: { buffer: Buffer; copy: Buffer }[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
       const buffer = chunk as Buffer;
@@ -43,10 +44,54 @@ describe('Function: writeTextPieces', () => {
       return true;
     });
     const pieces = mixedPieces();
-    const bytes = writeTextPieces(pieces, undefined);
+    const bytes = await writeTextPieces(pieces, undefined);
     expect(handed.length).toBeGreaterThan(2);
     for (const { buffer, copy } of handed) expect(buffer.equals(copy)).toBe(true);
     expect(Buffer.concat(handed.map((h) => h.buffer)).equals(expected(pieces))).toBe(true);
     expect(bytes).toBe(expected(pieces).length);
+  });
+
+  it('waits for a slow reader to take each buffer instead of queueing the whole output in memory', async () => {
+    const received: Buffer[] = [];
+    let mostPending = 0;
+    const slowReader = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, done) {
+        received.push(chunk);
+        setImmediate(done);
+      },
+    });
+    const pieces = Array.from({ length: 40_000 }, (_, i) => `{"n": ${i}, "pad": "${'y'.repeat(200)}"},\n`);
+    const writing = writeTextPieces(
+      (function* () {
+        for (const piece of pieces) {
+          mostPending = Math.max(mostPending, slowReader.writableLength);
+          yield piece;
+        }
+      })(),
+      undefined,
+      slowReader,
+    );
+    const bytes = await writing;
+    // 8 MB of output; never more than one buffer (1 MiB) waiting for the reader.
+    expect(mostPending).toBeLessThanOrEqual(1 << 20);
+    expect(Buffer.concat(received).equals(expected(pieces))).toBe(true);
+    expect(bytes).toBe(expected(pieces).length);
+  });
+
+  it('stops writing, without hanging, once the reader has gone', async () => {
+    let writes = 0;
+    const leaving = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _encoding, done) {
+        writes += 1;
+        // The reader leaves after the first buffer, as `| head` does: the stream closes with its first write pending.
+        setImmediate(() => leaving.destroy());
+        void done;
+      },
+    });
+    const pieces = Array.from({ length: 40_000 }, () => `${'z'.repeat(200)}\n`);
+    await writeTextPieces(pieces, undefined, leaving);
+    expect(writes).toBe(1);
   });
 });

@@ -102,7 +102,7 @@ export function register(program: Command, run: CommandRunner): void {
         opts.format === 'table' && opts.out === undefined
           ? [formatTable(result, terminalTableLayout(process.stdout, process.env))]
           : AUDIT_FORMAT_PIECES[opts.format](result);
-      writePieces(pieces, opts.out);
+      await writePieces(pieces, opts.out);
       if (opts.out !== undefined)
         process.stderr.write(`wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings)\n`);
       const threshold = opts.failOn;

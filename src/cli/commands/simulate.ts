@@ -170,8 +170,8 @@ export function register(program: Command, run: CommandRunner): void {
         process.stderr.write(`wrote ${opts.format} simulation to ${opts.out} (${bytes.length} bytes)\n`);
       };
       /** A document too large to hold as one string (the full result at 100k VMs), written as it is encoded. */
-      const emitJson = (value: unknown) => {
-        const bytes = writeTextPieces(chunkPieces(jsonDocumentLines(value)), opts.out);
+      const emitJson = async (value: unknown) => {
+        const bytes = await writeTextPieces(chunkPieces(jsonDocumentLines(value)), opts.out);
         if (opts.out !== undefined)
           process.stderr.write(`wrote ${opts.format} simulation to ${opts.out} (${bytes} bytes)\n`);
       };
@@ -289,7 +289,7 @@ export function register(program: Command, run: CommandRunner): void {
               : (await withStore(opts, (store) => simulateStored(store, { ...simOpts, clock: systemClock }))).result,
           (r) => `${r.window.steps} steps × ${r.window.stepSeconds}s, ${r.trials} trials`,
         );
-        if (opts.format === 'json') emitJson(result);
+        if (opts.format === 'json') await emitJson(result);
         else await emit(formatSimulation(result, undefined, tableWidth));
         return EXIT.ok;
       } catch (err) {
