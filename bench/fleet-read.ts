@@ -5,6 +5,8 @@
  * process (the CLI's side: answers parsed, events parsed, folded) and of the embedded store's child (reading LevelDB,
  * answering the Scans), from /proc: the box is shared, so wall time says little. The store is copied first: LevelDB
  * rewrites its manifest and log when opened, and the folder given is never written.
+ * Baseline, in the same run: the same reads with the store's child answering through dynalite's own Scan (every item
+ * of the table parsed), without the key scan (`HYPERAUDIT_STORE_KEY_SCAN=off`).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +31,9 @@ const ownCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
-try {
+/** CPU seconds (this process + the store's child) of each read, per round, with the given Scan in the child. */
+async function measure(label: string): Promise<Map<string, number[]>> {
+  const totals = new Map<string, number[]>();
   const server = await startLocalServer({ dataDir: copy, mode: 'child' });
   const store = await openDynamoStore({ endpoint: server.endpoint, createTable: false });
   const reads: { name: string; read: () => Promise<string> }[] = [
@@ -56,11 +60,27 @@ try {
       const cliS = ownCpu() - cli;
       const childS = (processCpuSeconds(server.pid) ?? Number.NaN) - child;
       process.stdout.write(
-        `round ${round} ${name.padEnd(21)} ${what.padEnd(28)} CPU: this process ${cliS.toFixed(2)} s + store child ${childS.toFixed(2)} s = ${(cliS + childS).toFixed(2)} s\n`,
+        `${label.padEnd(15)} round ${round} ${name.padEnd(21)} ${what.padEnd(28)} CPU: this process ${cliS.toFixed(2)} s + store child ${childS.toFixed(2)} s = ${(cliS + childS).toFixed(2)} s\n`,
       );
+      totals.set(name, [...(totals.get(name) ?? []), cliS + childS]);
     }
   store.close();
   await server.stop();
+  return totals;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+try {
+  const keyScan = await measure('key scan');
+  process.env.HYPERAUDIT_STORE_KEY_SCAN = 'off';
+  const baseline = await measure("dynalite's scan");
+  delete process.env.HYPERAUDIT_STORE_KEY_SCAN;
+  for (const [name, cpu] of keyScan) {
+    const base = median(baseline.get(name) ?? []);
+    process.stdout.write(
+      `${name.padEnd(21)} median ${median(cpu).toFixed(2)} s against dynalite's own scan ${base.toFixed(2)} s → ${(base / median(cpu)).toFixed(2)}× less CPU\n`,
+    );
+  }
 } finally {
   rmSync(copy, { recursive: true, force: true });
 }

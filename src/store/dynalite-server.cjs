@@ -8,7 +8,8 @@ const { installKeyScan } = require('./dynalite-key-scan.cjs');
 const { encodedAnswers } = require('./encoded-answers.cjs');
 
 // The fleet read's Scan skips the partitions its filter refuses instead of parsing the whole table (see there).
-installKeyScan();
+// HYPERAUDIT_STORE_KEY_SCAN=off leaves dynalite's own Scan: the baseline bench/fleet-read measures against.
+if (process.env.HYPERAUDIT_STORE_KEY_SCAN !== 'off') installKeyScan();
 
 // dynalite sends the CRC-32 of every response body (x-amz-crc32), computed byte by byte in JavaScript by
 // buffer-crc32: a fifth of this process's CPU while it serves a command's 8 MB fleet Scan. Node's native
