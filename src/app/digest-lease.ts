@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LEASE_MS, type FindingDigestStore } from '../store/finding-digests';
+import { LEASE_MS, leaseEndFromNow, type FindingDigestStore } from '../store/finding-digests';
 
 /**
  * A writer's lease on the digest groups it writes (docs/store.md, "Finding digests", Leases): put before its first
@@ -30,12 +30,10 @@ export async function holdLease(
   groups: readonly string[],
 ): Promise<HeldLease> {
   const writer = randomUUID();
-  await records.lease(profile, writer, groups, Date.now() + LEASE_MS);
+  await records.lease(profile, writer, groups, leaseEndFromNow());
   let renewing: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    renewing = renewing
-      .then(() => records.lease(profile, writer, groups, Date.now() + LEASE_MS))
-      .catch(() => undefined);
+    renewing = renewing.then(() => records.lease(profile, writer, groups, leaseEndFromNow())).catch(() => undefined);
   }, RENEW_MS);
   timer.unref?.();
   const stop = () => clearInterval(timer);

@@ -47,6 +47,14 @@ export interface FindingDigestSet {
 export const LEASE_MS = 15 * 60_000;
 /** Clocks of writers and audits may differ by this much: a lease counts as unexpired for so long after it ends. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A lease taken now ends here: on the clock the store lists leases by (`listedAt`), which is this machine's, not the
+ * audit's logical time (a forced audit time or a test clock would put every lease in the past or far ahead).
+ */
+export function leaseEndFromNow(): number {
+  return Date.now() + LEASE_MS;
+}
 /** The `leased` entry for every group. */
 export const LEASE_ANY = '*';
 
