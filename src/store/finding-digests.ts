@@ -151,6 +151,28 @@ export function parseGroupDigest(text: string | undefined): GroupDigest | undefi
  * A listed record. Every record this version writes has a token: one without (or with a token of another type) was
  * not written through the token rules, so its digest is not taken, and its token (empty) matches no record's.
  */
+/**
+ * The set `list` answers, from the profile's stored records (`sk`, token, digest JSON) and its leases, as either
+ * store holds them: the completeness mark apart, every other record a group's entry.
+ */
+function digestSetOf(
+  profile: string,
+  records: Iterable<{ sk: string; token: string | undefined; json: string | undefined }>,
+  leases: Iterable<{ until: unknown; groups: unknown }>,
+  listedAt: number,
+): FindingDigestSet {
+  const prefix = digestSk(profile, '');
+  const groups = new Map<string, DigestEntry>();
+  let complete = false;
+  for (const { sk, token, json } of records) {
+    if (!sk.startsWith(prefix)) continue;
+    const group = sk.slice(prefix.length);
+    if (group === COMPLETE_GROUP) complete = true;
+    else groups.set(group, entryOf(token, json));
+  }
+  return { complete, groups, leased: leasedGroups(leases, listedAt) };
+}
+
 function entryOf(token: string | undefined, json: string | undefined): DigestEntry {
   if (token === undefined || token === '') return { token: '' };
   const digest = parseGroupDigest(json);
@@ -173,19 +195,16 @@ export class DynamoFindingDigests implements FindingDigestStore {
    */
   async list(profile: string): Promise<FindingDigestSet> {
     const listedAt = Date.now();
-    const prefix = digestSk(profile, '');
-    const groups = new Map<string, DigestEntry>();
-    let complete = false;
-    for (const item of await this.query(prefix)) {
-      const group = item.sk!.S!.slice(prefix.length);
-      if (group === COMPLETE_GROUP) complete = true;
-      else groups.set(group, entryOf(item.t?.S, item.j?.S));
-    }
+    const records = (await this.query(digestSk(profile, ''))).map((item) => ({
+      sk: item.sk?.S ?? '',
+      token: item.t?.S,
+      json: item.j?.S,
+    }));
     const leases = (await this.query(leasePrefix(profile))).map((item) => ({
       until: item.u?.N === undefined ? undefined : Number(item.u.N),
       groups: item.g?.L?.map((v) => v.S),
     }));
-    return { complete, groups, leased: leasedGroups(leases, listedAt) };
+    return digestSetOf(profile, records, leases, listedAt);
   }
 
   private async query(prefix: string): Promise<Item[]> {
@@ -281,19 +300,9 @@ export class MemoryFindingDigests implements FindingDigestStore {
 
   async list(profile: string): Promise<FindingDigestSet> {
     const listedAt = Date.now();
-    const prefix = digestSk(profile, '');
-    const groups = new Map<string, DigestEntry>();
-    let complete = false;
-    for (const [sk, r] of this.records) {
-      if (!sk.startsWith(prefix)) continue;
-      const group = sk.slice(prefix.length);
-      if (group === COMPLETE_GROUP) complete = true;
-      else {
-        groups.set(group, entryOf(r.token, r.json));
-      }
-    }
+    const records = [...this.records].map(([sk, r]) => ({ sk, token: r.token, json: r.json }));
     const leases = [...this.leases].filter(([k]) => k.startsWith(leasePrefix(profile))).map(([, l]) => l);
-    return { complete, groups, leased: leasedGroups(leases, listedAt) };
+    return digestSetOf(profile, records, leases, listedAt);
   }
 
   async invalidate(profile: string, groups: readonly string[]): Promise<void> {
