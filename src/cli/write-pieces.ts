@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 
 /** Writes text given in pieces to a file (replacing it) or to stdout, piece by piece, never joined into one string. */
 export async function writePieces(pieces: Iterable<string>, out: string | undefined): Promise<void> {
@@ -22,16 +23,17 @@ const MAX_BYTES_PER_UNIT = 3;
 export async function writeTextPieces(
   pieces: Iterable<string>,
   out: string | undefined,
-  stdout: NodeJS.WritableStream = process.stdout,
+  stdout: Writable = process.stdout,
 ): Promise<number> {
   const fd = out === undefined ? undefined : openSync(out, 'w');
   // stdout may hold on to a buffer it was given (a pipe is written asynchronously): it gets a fresh one each time,
   // and the next is not written until the reader has taken the last, or `audit --format json | jq` would queue the
-  // whole gigabyte in memory. A reader that left (EPIPE, closed) gets nothing more.
+  // whole gigabyte in memory.
   const emit =
     fd === undefined
       ? async (bytes: Buffer) => {
-          if (!writable(stdout)) return;
+          // A reader that left (EPIPE, closed) gets nothing more.
+          if (stdout.destroyed || stdout.writableEnded) return;
           if (!stdout.write(bytes)) await drainedOrGone(stdout);
         }
       : async (bytes: Buffer) => {
@@ -67,13 +69,8 @@ export async function writeTextPieces(
   return total;
 }
 
-function writable(stream: NodeJS.WritableStream): boolean {
-  const state = stream as NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean };
-  return state.destroyed !== true && state.writableEnded !== true;
-}
-
 /** Resolves once the stream wants more, or will never take more (closed, failed: its error is its own listener's). */
-async function drainedOrGone(stream: NodeJS.WritableStream): Promise<void> {
+async function drainedOrGone(stream: Writable): Promise<void> {
   const controller = new AbortController();
   const wait = (event: string) => once(stream, event, { signal: controller.signal }).catch(() => undefined);
   await Promise.race([wait('drain'), wait('close'), wait('error')]);

@@ -72,12 +72,12 @@ let dir: string;
 const fileOf = (format: AuditFormat) => join(dir, `findings.${format}`);
 const largestPiece = new Map<AuditFormat, number>();
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hyperaudit-streamed-'));
   for (const format of ['csv', 'sarif', 'junit', 'ocsf', 'asff'] as const) {
     let largest = 0;
     const pieces = AUDIT_FORMAT_PIECES[format](result);
-    writePieces(
+    await writePieces(
       (function* () {
         for (const p of pieces) {
           largest = Math.max(largest, p.length);
