@@ -20,7 +20,7 @@ import {
   simulateFleet,
   type SimulationOptions,
 } from '../simulation/simulate-fleet';
-import { summariseFleet } from '../simulation/summary';
+import { summariseFleet, vmTotals } from '../simulation/summary';
 import { parseTrace, TraceFormatError, type Trace } from '../simulation/trace';
 import { round } from '../simulation/score';
 import { readTraceInside } from './trace-file';
@@ -128,7 +128,7 @@ export function mergeClusterResults(results: readonly SimulationResult[]): Simul
     ...first,
     fleet: summariseFleet(
       Object.values(sortedHosts),
-      Object.values(sortedVms),
+      vmTotals(Object.values(sortedVms)),
       sortedClusters,
       antiAffinity.length,
       first.window.steps,

@@ -4,6 +4,7 @@
  * it cost more CPU to encode and collect than to compute (bench/growth), while its pieces are each a few hundred
  * bytes, encoded and written as they come.
  */
+import { unbuiltEntries } from '../report/formats/lazy-record';
 
 /** What JSON.stringify encodes entry by entry in the same way: a plain object with no `toJSON` of its own. */
 function isOpenable(value: unknown): value is Record<string, unknown> {
@@ -63,18 +64,35 @@ function entriesText(batch: Record<string, unknown>, depth: number): string {
 
 /** An object whose entries are encoded whole, a batch of them per JSON.stringify call; same text as one per entry. */
 function* wholeEntries(value: Record<string, unknown>, depth: number): Generator<string> {
-  const keys = Object.keys(value);
+  yield* wholeEntryList(ownEntries(value), depth);
+}
+
+function* ownEntries(value: Record<string, unknown>): Generator<readonly [string, unknown]> {
+  for (const key of Object.keys(value)) yield [key, value[key]];
+}
+
+/** `wholeEntries` of the object these entries (in its key order) make up, without the object. */
+function* wholeEntryList(entries: Iterable<readonly [string, unknown]>, depth: number): Generator<string> {
   let first = true;
-  for (let at = 0; at < keys.length; at += ENTRIES_PER_CALL) {
-    // Null prototype: a `__proto__` key is an entry like any other. Keys go in Object.keys order, which the batch
-    // keeps (integer-like keys, which objects list first, come first in each batch as they do in `value`).
-    const batch: Record<string, unknown> = Object.create(null);
-    for (const key of keys.slice(at, at + ENTRIES_PER_CALL)) batch[key] = value[key];
+  let batch: Record<string, unknown> | undefined;
+  let size = 0;
+  function* flush(): Generator<string> {
+    if (!batch) return;
     const text = entriesText(batch, depth);
-    if (text === '') continue;
+    batch = undefined;
+    size = 0;
+    if (text === '') return;
     yield `${first ? '{' : ','}${text}`;
     first = false;
   }
+  for (const [key, entry] of entries) {
+    // Null prototype: a `__proto__` key is an entry like any other. Keys go in the object's key order, which the
+    // batch keeps (integer-like keys, which objects list first, come first in each batch as they do in the object).
+    batch ??= Object.create(null) as Record<string, unknown>;
+    batch[key] = entry;
+    if (++size === ENTRIES_PER_CALL) yield* flush();
+  }
+  yield* flush();
   yield first ? '{}' : `\n${'  '.repeat(depth)}}`;
 }
 
@@ -90,6 +108,14 @@ function* pieces(value: unknown, depth: number, splitDepth: number): Generator<s
   const inner = `\n${'  '.repeat(depth + 1)}`;
   let first = true;
   for (const key of Object.keys(value)) {
+    // A record built only when read: its entries are encoded whole at the next level, so they are taken as they come.
+    const unbuilt = depth + 2 >= splitDepth ? unbuiltEntries(value, key) : undefined;
+    if (unbuilt) {
+      yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
+      first = false;
+      yield* wholeEntryList(unbuilt, depth + 1);
+      continue;
+    }
     const entry = printed(value[key], key);
     if (isOmitted(entry)) continue;
     yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;

@@ -11,7 +11,8 @@ import { compileFleet, SimulationInputError, type CompiledFleet } from './compil
 import { runPerformance, type PerformanceOutput } from './performance';
 import type { PlacementTimeline } from './placement';
 import type { HostResult, SimulationResult, VmResult } from './result';
-import { summariseFleet } from './summary';
+import { summariseFleet, type VmTotals } from './summary';
+import { defineLazyRecord } from '../report/formats/lazy-record';
 import { round, scoreOf } from './score';
 import type { Trace } from './trace';
 
@@ -116,8 +117,56 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     hostList.push(hostResult);
   });
 
-  const vms: Record<string, VmResult> = {};
-  const vmList: VmResult[] = [];
+  const vmAt = vmResults(compiled, perf, avail.vmDowntimeHoursPerYear, S);
+  // The summary's VM figures, summed in VM order as `vmTotals` sums the results' (the same rounded numbers).
+  const totals: VmTotals = { count: compiled.vmIds.length, running: 0, downtime: 0, withDowntime: 0 };
+  for (let v = 0; v < compiled.vmIds.length; v++) {
+    if (round(perf.vm.runningSteps[v]! / S, 6) > 0) totals.running++;
+    const downtime = avail.vmDowntimeHoursPerYear[v]!;
+    if (Number.isNaN(downtime)) continue;
+    totals.downtime += round(downtime, 6);
+    totals.withDowntime++;
+  }
+  const fleetSummary = summariseFleet(hostList, totals, avail.clusters, avail.antiAffinity.length, S);
+
+  const result: SimulationResult = {
+    kind: 'hyperaudit.simulation',
+    version: 1,
+    accounting: 'native',
+    window: { start: new Date(startMs).toISOString(), steps, stepSeconds },
+    seed,
+    trials: avail.trials,
+    coefficients: coef,
+    availabilityDefaults: availDefaults,
+    fleet: fleetSummary,
+    hosts,
+    vms: {},
+    clusters: avail.clusters,
+    apps: avail.apps,
+    antiAffinity: avail.antiAffinity,
+    warnings: compiled.warnings,
+  };
+  // Built when read; a JSON writer that takes the entries one by one makes each VM's result as it encodes it.
+  const ids = compiled.vmIds;
+  defineLazyRecord(result, 'vms', ids, function* () {
+    for (let v = 0; v < ids.length; v++) yield [ids[v]!, vmAt(v)] as const;
+  });
+  return result;
+}
+
+/**
+ * The result of VM v, made afresh at each call from the run's arrays (which it keeps, not the compiled fleet's
+ * utilisation). Pure: the same v gives an equal object.
+ */
+function vmResults(
+  compiled: CompiledFleet,
+  perf: PerformanceOutput,
+  vmDowntimeHoursPerYear: Float64Array,
+  S: number,
+): (v: number) => VmResult {
+  const { hostIds, clusterIds, hostCluster, segStart, segHost, vmApp, vmRole } = compiled;
+  const ends = { segStart, segHost };
+  const m = perf.vm;
   // One figures object reused for every VM: scoreOf reads it and keeps nothing.
   const figures = {
     overloadedTimeFraction: 0,
@@ -127,9 +176,7 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     storageContentionTimeFraction: 0,
     coincidingPeaks: 0,
   };
-  const m = perf.vm;
-  for (let v = 0; v < compiled.vmIds.length; v++) {
-    const id = compiled.vmIds[v]!;
+  return (v) => {
     const n = m.runningSteps[v]!;
     const inv = n > 0 ? 1 / n : 0;
     const per = (x: number) => x * inv;
@@ -140,11 +187,11 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     figures.storageContentionTimeFraction = m.storageContendedSteps[v]! * inv;
     figures.coincidingPeaks = m.coincidingPeaks[v]!;
     const { score, reasons } = scoreOf(figures, 'vm');
-    const endHost = hostAtEnd(compiled, v);
-    const downtime = avail.vmDowntimeHoursPerYear[v]!;
-    const endCluster = endHost >= 0 ? compiled.clusterIds[compiled.hostCluster[endHost]!]! : null;
+    const endHost = hostAtEnd(ends, v);
+    const downtime = vmDowntimeHoursPerYear[v]!;
+    const endCluster = endHost >= 0 ? clusterIds[hostCluster[endHost]!]! : null;
     const result: VmResult = {
-      hostId: endHost >= 0 ? compiled.hostIds[endHost]! : null,
+      hostId: endHost >= 0 ? hostIds[endHost]! : null,
       cluster: endCluster,
       score,
       reasons,
@@ -161,37 +208,16 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
       expectedDowntimeHoursPerYear: Number.isNaN(downtime) ? null : round(downtime, 6),
     };
     // Assigned, not spread: spreading per VM costs more than the rest of the object at 100k VMs.
-    const app = compiled.vmApp[v];
-    const role = compiled.vmRole[v];
+    const app = vmApp[v];
+    const role = vmRole[v];
     if (app !== undefined) result.app = app;
     if (role !== undefined) result.role = role;
-    vms[id] = result;
-    vmList.push(result);
-  }
-
-  const fleetSummary = summariseFleet(hostList, vmList, avail.clusters, avail.antiAffinity.length, S);
-
-  return {
-    kind: 'hyperaudit.simulation',
-    version: 1,
-    accounting: 'native',
-    window: { start: new Date(startMs).toISOString(), steps, stepSeconds },
-    seed,
-    trials: avail.trials,
-    coefficients: coef,
-    availabilityDefaults: availDefaults,
-    fleet: fleetSummary,
-    hosts,
-    vms,
-    clusters: avail.clusters,
-    apps: avail.apps,
-    antiAffinity: avail.antiAffinity,
-    warnings: compiled.warnings,
+    return result;
   };
 }
 
 /** Host of the VM's last segment when that segment runs to the end of the window. */
-function hostAtEnd(f: CompiledFleet, v: number): number {
+function hostAtEnd(f: Pick<CompiledFleet, 'segStart' | 'segHost'>, v: number): number {
   const last = f.segStart[v + 1]! - 1;
   return last >= f.segStart[v]! ? f.segHost[last]! : -1;
 }

@@ -6,10 +6,36 @@ import type { ClusterAvailability } from './availability';
 import type { FleetSummary, HostResult, VmResult } from './result';
 import { round } from './score';
 
-/** Host and VM results must come in id order on every path, so floating-point sums add up the same way. */
+/** What the summary reads of the VM results: their count, the running ones, and the downtime sum in VM id order. */
+export interface VmTotals {
+  count: number;
+  running: number;
+  downtime: number;
+  withDowntime: number;
+}
+
+/** The totals of these VM results, summed in the order given. */
+export function vmTotals(
+  vmList: readonly Pick<VmResult, 'runningTimeFraction' | 'expectedDowntimeHoursPerYear'>[],
+): VmTotals {
+  const totals: VmTotals = { count: vmList.length, running: 0, downtime: 0, withDowntime: 0 };
+  for (const v of vmList) {
+    if (v.runningTimeFraction > 0) totals.running++;
+    if (v.expectedDowntimeHoursPerYear !== null) {
+      totals.downtime += v.expectedDowntimeHoursPerYear;
+      totals.withDowntime++;
+    }
+  }
+  return totals;
+}
+
+/**
+ * Host and VM results must come in id order on every path, so floating-point sums add up the same way. `vms`: the
+ * VM results' `vmTotals`, or the same figures summed in the same order without them.
+ */
 export function summariseFleet(
   hostList: readonly HostResult[],
-  vmList: readonly VmResult[],
+  vms: VmTotals,
   clusters: Readonly<Record<string, ClusterAvailability>>,
   antiAffinityViolations: number,
   steps: number,
@@ -36,20 +62,11 @@ export function summariseFleet(
     if (h.score > scoreMax) scoreMax = h.score;
     if (h.score >= 50) atRisk++;
   }
-  let running = 0;
-  let downtime = 0;
-  let withDowntime = 0;
-  for (const v of vmList) {
-    if (v.runningTimeFraction > 0) running++;
-    if (v.expectedDowntimeHoursPerYear !== null) {
-      downtime += v.expectedDowntimeHoursPerYear;
-      withDowntime++;
-    }
-  }
+  const { running, downtime, withDowntime } = vms;
   return {
     hosts: hostList.length,
     activeHosts: hostList.filter((h) => h.activeSteps > 0).length,
-    vms: vmList.length,
+    vms: vms.count,
     runningVms: running,
     energyKWh: round(energy, 6),
     hostsWithoutPowerCurve: noCurve,

@@ -1,0 +1,65 @@
+/**
+ * A record property built only when something reads it, whose entries a JSON writer can take one by one without it
+ * ever being built. At 100,000 VMs a simulation's per-VM results are 100,000 objects that outlive many young-generation
+ * collections when built up front, only to be encoded once; made as the writer reaches them, each dies young.
+ */
+
+/** Per object, per lazy property: its entries, in the order the built record lists its keys. */
+const lazyEntries = new WeakMap<object, Map<PropertyKey, () => Iterable<readonly [string, unknown]>>>();
+
+/**
+ * Keys a record lists in insertion order and holds as own entries: not an array index (objects list those first, by
+ * value) and not `__proto__` (assigning it sets the prototype instead).
+ */
+function keepsInsertionOrder(key: string): boolean {
+  return key !== '__proto__' && !/^(?:0|[1-9]\d*)$/.test(key);
+}
+
+/**
+ * Makes `target[key]` a record built from `entries` on first read (as `record[id] = value` in that order, on a plain
+ * object) and kept from then on; reading it, spreading `target` or encoding it gives what a record built up front
+ * gives. `ids` are the keys `entries` yields, in order: when one of them would not keep its place (an array index,
+ * `__proto__`, a key given twice), the record is built now, since only the built object says how it lists them.
+ */
+export function defineLazyRecord<T extends object, K extends keyof T & string>(
+  target: T,
+  key: K,
+  ids: readonly string[],
+  entries: () => Iterable<readonly [string, unknown]>,
+): void {
+  const build = (): T[K] => {
+    const record: Record<string, unknown> = {};
+    for (const [id, value] of entries()) record[id] = value;
+    return record as T[K];
+  };
+  const settle = (value: T[K]) => {
+    lazyEntries.get(target)?.delete(key);
+    // Redefining an existing property keeps its place among the object's keys.
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  if (!Object.hasOwn(target, key)) throw new Error(`defineLazyRecord: ${key} must already be a key of the object`);
+  if (!ids.every(keepsInsertionOrder) || new Set(ids).size !== ids.length) {
+    settle(build());
+    return;
+  }
+  Object.defineProperty(target, key, {
+    get(): T[K] {
+      const value = build();
+      settle(value);
+      return value;
+    },
+    set(value: T[K]) {
+      settle(value);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  const forTarget = lazyEntries.get(target) ?? new Map();
+  lazyEntries.set(target, forTarget);
+  forTarget.set(key, entries);
+}
+
+/** The entries of `target[key]` when it is a lazy record not built yet (reading them builds nothing), else undefined. */
+export function unbuiltEntries(target: object, key: string): Iterable<readonly [string, unknown]> | undefined {
+  return lazyEntries.get(target)?.get(key)?.();
+}
