@@ -68,6 +68,30 @@ describe('replay of the stored history', () => {
     expect(shuffled.map((e) => e.id)).toEqual(given);
   });
 
+  it('orders events that share one time text by id, and the same instant written two ways by its text', () => {
+    const upsert = (id: string, time: string, hostId: string): FleetEvent => ({
+      id,
+      time,
+      type: 'vm.upsert',
+      vm: { id: 'vm-1', hostId, vcpus: 2, memoryMiB: 4096 },
+    });
+    const window = { steps: 288, stepSeconds: 300, startMs: T0 };
+    const same = at(60);
+    // e9 before e10 (ids compare by number), so e10's host is the last one: handed over e10 first, it is re-sorted.
+    const byId = replayHistory([upsert('e10', same, 'h2'), upsert('e9', same, 'h1')], window);
+    expect(byId.fleet.vms.get('vm-1')!.hostId).toBe('h2');
+    expect(byId.placement.get('vm-1')).toEqual([
+      { fromStep: 0, hostId: null },
+      { fromStep: 12, hostId: 'h2' },
+    ]);
+    // The same millisecond, the later sub-millisecond text last whatever the ids say.
+    const finer = replayHistory(
+      [upsert('e1', '2026-03-01T01:00:00.000900Z', 'h2'), upsert('e2', '2026-03-01T01:00:00.000100Z', 'h1')],
+      window,
+    );
+    expect(finer.fleet.vms.get('vm-1')!.hostId).toBe('h2');
+  });
+
   it('takes the replayed VM as it is when the stored one has the same fields, and fills in the fields it lacks', () => {
     const events = history().slice(0, 4);
     const replay = replayHistory(events, { steps: 288, stepSeconds: 300, startMs: T0 });
