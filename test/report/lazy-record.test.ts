@@ -41,13 +41,16 @@ describe('defineLazyRecord', () => {
   });
 
   it('is printed by the JSON writer from its entries without being built, byte for byte as the built record', () => {
-    const ids = Array.from({ length: 150 }, (_, i) => `vm-${i}`);
-    const { lazy, eager } = lazyAndEager(ids);
-    const text = [...jsonObjectPieces(lazy)].join('');
-    expect(isUnbuilt(lazy, 'record')).toBe(true);
-    expect(text).toBe(JSON.stringify(eager, null, 2));
-    // Opened deeper or shallower than its entries, the writer reads it like any property.
-    for (const depth of [0, 1, 3]) expect([...jsonObjectPieces(lazy, depth)].join('')).toBe(text);
+    const numbered = Array.from({ length: 150 }, (_, i) => `vm-${i}`);
+    // In insertion order as given, and in ascending text order (how the simulation lists its VMs).
+    for (const ids of [numbered, [...numbered].sort(), ['b', 'a']]) {
+      const { lazy, eager } = lazyAndEager(ids);
+      const text = [...jsonObjectPieces(lazy)].join('');
+      expect(isUnbuilt(lazy, 'record')).toBe(true);
+      expect(text).toBe(JSON.stringify(eager, null, 2));
+      // Opened deeper or shallower than its entries, the writer reads it like any property.
+      for (const depth of [0, 1, 3]) expect([...jsonObjectPieces(lazy, depth)].join('')).toBe(text);
+    }
   });
 
   it('is built at once when an id would not keep its place: array indices, __proto__, an id given twice', () => {
@@ -55,6 +58,8 @@ describe('defineLazyRecord', () => {
       ['b', '7', 'a', '0'],
       ['a', '__proto__', 'b'],
       ['a', 'b', 'a'],
+      ['a', 'a', 'b'],
+      ['x', '1e3', '01', '4294967295'],
     ]) {
       const { lazy, eager, calls } = lazyAndEager(ids);
       expect(calls()).toBe(1);
