@@ -115,18 +115,72 @@ function planOf(body: Record<string, unknown>): PlanStep[] | null {
   return [...paths.keys()].sort().map((path) => paths.get(path)!);
 }
 
+/** A shape as `shapeOf` writes it, in parts: the keys it lists, and each one's map keys (undefined: not a map). */
+interface KnownShape {
+  keys: string[];
+  subs: (string[] | undefined)[];
+  plan: PlanStep[] | null;
+}
+
+/** The shape planned last: bodies of one fleet mostly share it, and comparing keys costs less than a signature. */
+let lastShape: KnownShape | undefined;
+
+function knownShapeOf(body: Record<string, unknown>, plan: PlanStep[] | null): KnownShape {
+  const keys: string[] = [];
+  const subs: (string[] | undefined)[] = [];
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (key === 'id' || value === undefined) continue;
+    keys.push(key);
+    subs.push(isMap(key, value) ? Object.keys(value) : undefined);
+  }
+  return { keys, subs, plan };
+}
+
 /**
- * `toPlain(applyEvent(emptyState(kind, id), event))` without the state, or undefined when the shape needs the fold.
- * Values are the event's own (the fold does not copy them either); maps are null-prototype objects, as there.
+ * Whether `shapeOf(body)` would be the signature of `known`: the same keys in the same order, maps where it has maps
+ * with the same keys. The signature is length-prefixed, so equal signatures are exactly equal parts.
  */
-export function singleUpsertPlain(entity: SingleUpsert): Record<string, unknown> | undefined {
-  const body = bodyOf(entity.event);
+function hasShape(body: Record<string, unknown>, known: KnownShape): boolean {
+  let k = 0;
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (key === 'id' || value === undefined) continue;
+    if (known.keys[k] !== key) return false;
+    const subs = known.subs[k];
+    k++;
+    if (!isMap(key, value)) {
+      if (subs !== undefined) return false;
+      continue;
+    }
+    if (subs === undefined) return false;
+    const own = Object.keys(value);
+    if (own.length !== subs.length) return false;
+    for (let i = 0; i < own.length; i++) if (own[i] !== subs[i]) return false;
+  }
+  return k === known.keys.length;
+}
+
+/** The plan of the body's shape (null: only the fold reads it right). A plan depends on the shape alone. */
+function planFor(body: Record<string, unknown>): PlanStep[] | null {
+  if (lastShape && hasShape(body, lastShape)) return lastShape.plan;
   const shape = shapeOf(body);
   let plan = plans.get(shape);
   if (plan === undefined) {
     plan = planOf(body);
     if (plans.size < MAX_PLANS) plans.set(shape, plan);
   }
+  lastShape = knownShapeOf(body, plan);
+  return plan;
+}
+
+/**
+ * `toPlain(applyEvent(emptyState(kind, id), event))` without the state, or undefined when the shape needs the fold.
+ * Values are the event's own (the fold does not copy them either); maps are null-prototype objects, as there.
+ */
+export function singleUpsertPlain(entity: SingleUpsert): Record<string, unknown> | undefined {
+  const body = bodyOf(entity.event);
+  const plan = planFor(body);
   if (plan === null) return undefined;
   const out: Record<string, unknown> = { id: entity.id };
   const maps: object[] = [];

@@ -57,6 +57,42 @@ describe('an entity whose history is one upsert', () => {
     }
   });
 
+  it('reads each body as its fold after a body of a nearly equal shape, whichever shape was planned last', () => {
+    const vm = (id: string, body: Record<string, unknown>) =>
+      ({ id: `e-${id}`, time, type: 'vm.upsert', vm: { id, ...body } }) as FleetEvent;
+    const base = { name: 'n', labels: { app: 'a', role: 'r' }, settings: { 'a.b': 1 }, vcpus: 2 };
+    const nearly: Record<string, unknown>[] = [
+      base,
+      { ...base, vcpus: 4 },
+      { ...base, labels: { app: 'a' } },
+      { ...base, labels: { role: 'r', app: 'a' } },
+      { ...base, labels: { app: 'a', role: 'r', tier: 't' } },
+      { ...base, labels: 'not a map' },
+      { ...base, labels: {} },
+      { ...base, settings: undefined },
+      { ...base, vcpus: undefined },
+      { vcpus: 2, name: 'n', labels: { app: 'a', role: 'r' }, settings: { 'a.b': 1 } },
+      { ...base, memoryMiB: 1 },
+      { name: 'n', labels: { app: 'a', role: 'r' }, settings: { 'a.b': 1 }, memoryMiB: 2 },
+      { ...base, labels: { app: 'a', other: 'r' } },
+      { name: 'n', labels: { app: 'a', role: 'r' }, settings: { 'a.b': 1 } },
+      { ...base, settings: { 'A.B': 1, 'a.b': 2 } },
+      { ...base, name: { app: 'a', role: 'r' } },
+      base,
+    ];
+    // Every body after every other one, so each is read with any of them planned last.
+    for (const before of nearly)
+      for (const [i, body] of nearly.entries()) {
+        singleUpsertPlain(singleUpsertOf(vm('before', before))!);
+        const event = vm(`v${i}`, body);
+        const plain = singleUpsertPlain(singleUpsertOf(event)!);
+        const folded = toPlain(applyEvent(emptyState('vm', `v${i}`), event));
+        if (plain === undefined) continue;
+        expect([i, JSON.stringify(plain)]).toEqual([i, JSON.stringify(folded)]);
+        expect(plain).toStrictEqual(folded);
+      }
+  });
+
   it('leaves the shapes only the fold reads right to the fold', () => {
     const byId = new Map(upserts().map((e) => [e.id, singleUpsertOf(e)!]));
     for (const id of ['e-two-spellings', 'e-proto', 'e-slash'])
