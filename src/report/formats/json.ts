@@ -1,4 +1,5 @@
 import type { AuditResult } from '../../engine/audit-result';
+import { sameFlatRecord } from '../../model/flat-record';
 import { EncodedText, type TextPiece } from './encoded-text';
 import { lineAt, nestedJsonPieces, nestedJsonText, prettyJson } from './pretty-json';
 
@@ -125,31 +126,7 @@ function sameEnd(end: FindingEnd, rule: RuleTexts, f: PrintedFinding): boolean {
   const b = f.waiver;
   if (a !== b && (a === undefined || b === undefined || a.reason !== b.reason || a.owner !== b.owner || a.expires !== b.expires))
     return false;
-  return sameFlatEvidence(end.evidence, f.evidence);
-}
-
-function sameFlatEvidence(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) return false;
-  if (!plainRecord(a) || !plainRecord(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const key = ka[i]!;
-    if (key !== kb[i]) return false;
-    const va = (a as Record<string, unknown>)[key];
-    const vb = (b as Record<string, unknown>)[key];
-    // A number's text depends on its value only (0 and -0 both print 0); an object or array is not compared here.
-    if (va !== vb || (typeof va !== 'string' && typeof va !== 'number' && typeof va !== 'boolean' && va !== null))
-      return false;
-  }
-  return true;
-}
-
-function plainRecord(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return sameFlatRecord(end.evidence, f.evidence);
 }
 
 /**
