@@ -9,18 +9,18 @@ export function sameFlatRecord(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b) || !plainRecord(a) || !plainRecord(b)) return false;
   const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const key = ka[i]!;
-    if (key !== kb[i]) return false;
+  // `b`'s keys walked in their order beside `a`'s (no array of them made: this runs once per finding per writer).
+  let i = 0;
+  for (const key in b) {
+    if (key !== ka[i] || !Object.hasOwn(b, key)) return false;
     const va = (a as Record<string, unknown>)[key];
     const vb = (b as Record<string, unknown>)[key];
     // A number's text depends on its value only (0 and -0 both print 0).
     if (va !== vb || (typeof va !== 'string' && typeof va !== 'number' && typeof va !== 'boolean' && va !== null))
       return false;
+    i++;
   }
-  return true;
+  return i === ka.length;
 }
 
 function plainRecord(value: object): boolean {
