@@ -173,7 +173,8 @@ function vm(v: number, layout: Layout): Extract<FleetEvent, { type: 'vm.upsert' 
 export function growthEvents(vms: number, layout: Layout): FleetEvent[] {
   const hosts = Math.ceil(vms / VMS_PER_HOST);
   const out: FleetEvent[] = [];
-  for (let h = 0; h < hosts; h++) out.push({ id: `growth-host-${h}`, time: TIME, type: 'host.upsert', host: host(h, layout) });
+  for (let h = 0; h < hosts; h++)
+    out.push({ id: `growth-host-${h}`, time: TIME, type: 'host.upsert', host: host(h, layout) });
   for (let v = 0; v < vms; v++)
     out.push({ id: `growth-vm-${v}`, time: TIME, type: 'vm.upsert', vm: vm(v, layout) } as FleetEvent);
   return out;

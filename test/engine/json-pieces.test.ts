@@ -67,7 +67,12 @@ describe('Function: formatJsonParts, the end findings repeat handed over encoded
       { ...unverified, resourceId: at(6), evidence: { ...unverified.evidence, note: { n: 1 } } },
       { ...unverified, resourceId: at(7), evidence: { ...unverified.evidence, note: { n: 1 } } },
       { ...unverified, resourceId: at(8), status: 'waived' as const, waiver: { reason: 'r', owner: 'o' } },
-      { ...unverified, resourceId: at(9), status: 'waived' as const, waiver: { reason: 'r', owner: 'o', expires: 'x' } },
+      {
+        ...unverified,
+        resourceId: at(9),
+        status: 'waived' as const,
+        waiver: { reason: 'r', owner: 'o', expires: 'x' },
+      },
       { ...unverified, resourceId: at(10), verify: { missing: ['setting:B'], collect: ['collect B'] } },
       { ...unverified, resourceId: at(11), verify: { missing: ['setting:B'], collect: ['collect B'] } },
       { ...unverified, resourceId: at(12), firstSeen: '2026-01-01T00:00:00.000Z' },

@@ -40,7 +40,12 @@ describe('Setting keys compare case-insensitively (issue 15 item 3)', () => {
     const many = (value: string): FleetEvent => {
       const settings: Record<string, string> = { 'Isolation.Tools.Copy.Disable': value };
       for (let i = 0; i < 40; i++) settings[`guestinfo.key${i}`] = String(i);
-      return { id: 'v1', time: t(1), type: 'vm.upsert', vm: { id: 'vc1/vm-1', name: 'web01', hostId: 'vc1/host-1', settings } };
+      return {
+        id: 'v1',
+        time: t(1),
+        type: 'vm.upsert',
+        vm: { id: 'vc1/vm-1', name: 'web01', hostId: 'vc1/host-1', settings },
+      };
     };
     expect(await copyFindingOpen([many('FALSE')])).toBe(true);
     expect(await copyFindingOpen([many('TRUE')])).toBe(false);

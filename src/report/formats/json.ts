@@ -124,7 +124,10 @@ function sameEnd(end: FindingEnd, rule: RuleTexts, f: PrintedFinding): boolean {
     return false;
   const a = end.waiver;
   const b = f.waiver;
-  if (a !== b && (a === undefined || b === undefined || a.reason !== b.reason || a.owner !== b.owner || a.expires !== b.expires))
+  if (
+    a !== b &&
+    (a === undefined || b === undefined || a.reason !== b.reason || a.owner !== b.owner || a.expires !== b.expires)
+  )
     return false;
   return sameFlatRecord(end.evidence, f.evidence);
 }
