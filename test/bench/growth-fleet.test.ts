@@ -33,9 +33,17 @@ describe('bench/growth fleet layouts', () => {
     expect(configured.findings.length).toBe(1497);
     expect(unverified(configured).length).toBe(605);
     // Only legacy VMs (one in ten) lack vmx keys; hosts lack only what esxcli alone reports (and attestation).
-    const vms = new Set(unverified(configured).filter((f) => f.resourceType === 'vm').map((f) => f.resourceId));
+    const vms = new Set(
+      unverified(configured)
+        .filter((f) => f.resourceType === 'vm')
+        .map((f) => f.resourceId),
+    );
     expect([...vms].every((id) => Number(id.slice(3)) % 10 === 0)).toBe(true);
-    const hostRules = new Set(unverified(configured).filter((f) => f.resourceType === 'host').map((f) => f.ruleId));
+    const hostRules = new Set(
+      unverified(configured)
+        .filter((f) => f.resourceType === 'host')
+        .map((f) => f.ruleId),
+    );
     expect([...hostRules].sort()).toEqual([
       'esxi.audit-log-persistent',
       'esxi.dcui-shell-access',
