@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- growth [sizes...]`: how each command's cost grows with the fleet. Generates fleets of 1,000,
  * 10,000 and 100,000 VMs (20 VMs per host, 16-host clusters, apps spread over the whole fleet as DNS or
- * monitoring agents are), ingests each into its own embedded store, and runs `ingest`, `audit` (twice: the second
+ * monitoring agents are) in each layout (`sparse`, `configured`: bench/lib/growth-fleet.ts), ingests each into its
+ * own embedded store, and runs `ingest`, `audit` (twice: the second
  * on an unchanged fleet), `simulate` (default 10,000 Monte Carlo trials) and `report` as whole CLI processes.
  * Prints per command the wall time, CPU time and peak RSS of the CLI process, and the growth factor per 10× of
  * fleet: anything above 12× is superlinear and flagged. The baseline is the smallest fleet in the same run.
