@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- growth [sizes...]`: how each command's cost grows with the fleet. Generates fleets of 1,000,
  * 10,000 and 100,000 VMs (20 VMs per host, 16-host clusters, apps spread over the whole fleet as DNS or
- * monitoring agents are), ingests each into its own embedded store, and runs `ingest`, `audit` (twice: the second
+ * monitoring agents are) in each layout (`sparse`, `configured`: bench/lib/growth-fleet.ts), ingests each into its
+ * own embedded store, and runs `ingest`, `audit` (twice: the second
  * on an unchanged fleet), `simulate` (default 10,000 Monte Carlo trials) and `report` as whole CLI processes.
  * Prints per command the wall time, CPU time and peak RSS of the CLI process, and the growth factor per 10× of
  * fleet: anything above 12× is superlinear and flagged. The baseline is the smallest fleet in the same run.
@@ -11,13 +12,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FleetEvent } from '../src/model/event';
+import { growthEvents, isLayout, LAYOUTS, type Layout, VMS_PER_HOST } from './lib/growth-fleet';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'hyperaudit.js');
 const args = process.argv.slice(2);
 const sizes = args
-  .filter((_, i) => args[i - 1] !== '--keep')
+  .filter((_, i) => args[i - 1] !== '--keep' && args[i - 1] !== '--layout')
   .map(Number)
   .filter((n) => n > 0);
 /**
@@ -27,59 +28,25 @@ const sizes = args
 const onlyAt = args.indexOf('--only');
 const ONLY = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').filter((n) => n !== '')) : undefined;
 /**
- * `--keep DIR` leaves each fleet's store in `DIR/<vms>` instead of removing it, so one command can be profiled
+ * `--keep DIR` leaves each fleet's store in `DIR/<vms>` (`DIR/<vms>-configured` for the configured layout) instead
+ * of removing it, so one command can be profiled
  * against it afterwards (`node --cpu-prof bin/hyperaudit.js simulate --data-dir DIR/100000/store …`).
  */
 const keepAt = args.indexOf('--keep');
 const KEEP = keepAt >= 0 ? args[keepAt + 1] : undefined;
 if (keepAt >= 0 && (KEEP === undefined || KEEP.startsWith('--'))) throw new Error('--keep takes a folder');
 const VM_COUNTS = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
-const VMS_PER_HOST = 20;
-const CLUSTER_SIZE = 16;
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-
-function events(vms: number): FleetEvent[] {
-  const hosts = Math.ceil(vms / VMS_PER_HOST);
-  const time = '2026-12-01T00:00:00Z';
-  const out: FleetEvent[] = [];
-  for (let h = 0; h < hosts; h++) {
-    out.push({
-      id: `growth-host-${h}`,
-      time,
-      type: 'host.upsert',
-      host: {
-        id: `host-${h}`,
-        name: `esx-${h}.growth.example`,
-        cluster: `cluster-${Math.floor(h / CLUSTER_SIZE)}`,
-        datacenter: 'dc-1',
-        hypervisor: { vendor: 'vmware', version: '8.0.3', build: '24674464' },
-        cpu: { sockets: 2, coresPerSocket: 16, threadsPerCore: 2, mhz: 2600 },
-        memoryMiB: 524288,
-        services: { 'TSM-SSH': { running: h % 10 === 0, policy: h % 10 === 0 ? 'on' : 'off' } },
-        settings: { 'Security.AccountLockFailures': h % 7 === 0 ? 0 : 5 },
-      },
-    });
-  }
-  for (let v = 0; v < vms; v++) {
-    out.push({
-      id: `growth-vm-${v}`,
-      time,
-      type: 'vm.upsert',
-      vm: {
-        id: `vm-${v}`,
-        name: `app${v % 997}-${v}`,
-        hostId: `host-${Math.floor(v / VMS_PER_HOST)}`,
-        vcpus: 2 + (v % 3) * 2,
-        memoryMiB: 4096 * (1 + (v % 4)),
-        powerState: 'poweredOn',
-        labels: { app: `app${v % 997}`, role: v % 2 === 0 ? 'web' : 'db' },
-        settings: { 'isolation.tools.copy.disable': v % 5 === 0 ? 'FALSE' : 'TRUE' },
-        workload: { cpuAvgPct: 10 + (v % 30), cpuPeakPct: 50 + (v % 45), peakHourUtc: v % 24 },
-      },
-    } as FleetEvent);
-  }
-  return out;
-}
+/**
+ * `--layout sparse,configured` (the default: both, one after the other): what hosts and VMs carry
+ * (bench/lib/growth-fleet.ts). `sparse` is the worst case for unverified findings, `configured` what a vSphere
+ * collector records; a figure of one is no figure of the other, so both are printed unless asked otherwise.
+ */
+const layoutAt = args.indexOf('--layout');
+const layoutNames = layoutAt >= 0 ? (args[layoutAt + 1] ?? '').split(',').filter((n) => n !== '') : [...LAYOUTS];
+if (layoutNames.length === 0 || !layoutNames.every(isLayout))
+  throw new Error(`--layout takes layouts from: ${LAYOUTS.join(', ')}`);
+const SELECTED_LAYOUTS: Layout[] = layoutNames.filter(isLayout);
 
 interface Run {
   wallS: number;
@@ -138,56 +105,65 @@ if (ONLY) {
 /** Ingest always runs: the other commands read the store it fills. */
 const selected = COMMANDS.filter((c) => !ONLY || c.name === 'ingest' || ONLY.has(c.name));
 
-const results = new Map<string, Run[]>();
-for (const vms of VM_COUNTS) {
-  const dir = KEEP !== undefined ? join(KEEP, String(vms)) : mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-`));
-  if (KEEP !== undefined) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-  }
-  try {
-    const file = join(dir, 'fleet.ndjson');
-    writeFileSync(
-      file,
-      `${events(vms)
-        .map((e) => JSON.stringify(e))
-        .join('\n')}\n`,
-    );
-    const store = join(dir, 'store');
-    process.stdout.write(
-      `${vms.toLocaleString('en-US')} VMs on ${Math.ceil(vms / VMS_PER_HOST).toLocaleString('en-US')} hosts:\n`,
-    );
-    for (const c of selected) {
-      const r = run(c.args(store, file));
-      results.set(c.name, [...(results.get(c.name) ?? []), r]);
-      const cpu = r.cpuS !== undefined ? `, cpu ${r.cpuS.toFixed(1)} s, peak ${r.peakMiB!.toFixed(0)} MiB` : '';
-      process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}\n`);
+let superlinear = false;
+for (const layout of SELECTED_LAYOUTS) {
+  const results = new Map<string, Run[]>();
+  for (const vms of VM_COUNTS) {
+    // The sparse fleets keep the folders earlier rounds used (`DIR/<vms>`), e.g. /work/fleets/100000.
+    const name = layout === 'sparse' ? String(vms) : `${vms}-${layout}`;
+    const dir =
+      KEEP !== undefined ? join(KEEP, name) : mkdtempSync(join(tmpdir(), `hyperaudit-growth-${vms}-${layout}-`));
+    if (KEEP !== undefined) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
     }
-  } finally {
-    if (KEEP === undefined) rmSync(dir, { recursive: true, force: true });
+    try {
+      const file = join(dir, 'fleet.ndjson');
+      writeFileSync(
+        file,
+        `${growthEvents(vms, layout)
+          .map((e) => JSON.stringify(e))
+          .join('\n')}\n`,
+      );
+      const store = join(dir, 'store');
+      process.stdout.write(
+        `${vms.toLocaleString('en-US')} VMs on ${Math.ceil(vms / VMS_PER_HOST).toLocaleString('en-US')} hosts, ${layout} layout:\n`,
+      );
+      for (const c of selected) {
+        const r = run(c.args(store, file));
+        results.set(c.name, [...(results.get(c.name) ?? []), r]);
+        const cpu = r.cpuS !== undefined ? `, cpu ${r.cpuS.toFixed(1)} s, peak ${r.peakMiB!.toFixed(0)} MiB` : '';
+        process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}\n`);
+      }
+    } finally {
+      if (KEEP === undefined) rmSync(dir, { recursive: true, force: true });
+    }
   }
+  printGrowth(layout, results);
 }
 
-process.stdout.write(
-  `\ngrowth per 10× of fleet (baseline: the ${VM_COUNTS[0]!.toLocaleString('en-US')}-VM fleet; goal ≤ 12×; CPU when measured, else wall; then peak RSS):\n`,
-);
-let superlinear = false;
-for (const [name, runs] of results) {
-  const factors: string[] = [];
-  for (let i = 1; i < runs.length; i++) {
-    const per10 = Math.log10(VM_COUNTS[i]! / VM_COUNTS[i - 1]!);
-    const cost = (r: Run) => r.cpuS ?? r.wallS;
-    const f = (cost(runs[i]!) / cost(runs[i - 1]!)) ** (1 / per10);
-    if (f > 12) superlinear = true;
-    const before = runs[i - 1]!.peakMiB;
-    const after = runs[i]!.peakMiB;
-    const memory =
-      before !== undefined && after !== undefined
-        ? `, peak memory ${((after / before) ** (1 / per10)).toFixed(1)}×`
-        : '';
-    factors.push(`${f.toFixed(1)}×${f > 12 ? ' (over 12×)' : ''}${memory}`);
+function printGrowth(layout: Layout, results: Map<string, Run[]>): void {
+  process.stdout.write(
+    `\ngrowth per 10× of fleet, ${layout} layout (baseline: the ${VM_COUNTS[0]!.toLocaleString('en-US')}-VM fleet; goal ≤ 12×; CPU when measured, else wall; then peak RSS):\n`,
+  );
+  for (const [name, runs] of results) {
+    const factors: string[] = [];
+    for (let i = 1; i < runs.length; i++) {
+      const per10 = Math.log10(VM_COUNTS[i]! / VM_COUNTS[i - 1]!);
+      const cost = (r: Run) => r.cpuS ?? r.wallS;
+      const f = (cost(runs[i]!) / cost(runs[i - 1]!)) ** (1 / per10);
+      if (f > 12) superlinear = true;
+      const before = runs[i - 1]!.peakMiB;
+      const after = runs[i]!.peakMiB;
+      const memory =
+        before !== undefined && after !== undefined
+          ? `, peak memory ${((after / before) ** (1 / per10)).toFixed(1)}×`
+          : '';
+      factors.push(`${f.toFixed(1)}×${f > 12 ? ' (over 12×)' : ''}${memory}`);
+    }
+    process.stdout.write(`  ${name.padEnd(18)} ${factors.join(', ')}\n`);
   }
-  process.stdout.write(`  ${name.padEnd(18)} ${factors.join(', ')}\n`);
+  process.stdout.write('\n');
 }
 if (!GNU_TIME) process.stdout.write('(no /usr/bin/time here: wall time only, no CPU or memory figures)\n');
 if (superlinear) process.exitCode = 1;

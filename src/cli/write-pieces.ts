@@ -1,9 +1,13 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { EncodedText, type TextPiece } from '../report/formats/encoded-text';
 
-/** Writes text given in pieces to a file (replacing it) or to stdout, piece by piece, never joined into one string. */
-export async function writePieces(pieces: Iterable<string>, out: string | undefined): Promise<void> {
+/**
+ * Writes text given in pieces to a file (replacing it) or to stdout, piece by piece, never joined into one string;
+ * pieces already encoded (`EncodedText`) are copied as they are.
+ */
+export async function writePieces(pieces: Iterable<TextPiece>, out: string | undefined): Promise<void> {
   await writeTextPieces(pieces, out);
 }
 
@@ -21,7 +25,7 @@ const MAX_BYTES_PER_UNIT = 3;
  * its own), so a command can say how large the file it wrote is without holding its text.
  */
 export async function writeTextPieces(
-  pieces: Iterable<string>,
+  pieces: Iterable<TextPiece>,
   out: string | undefined,
   stdout: Writable = process.stdout,
 ): Promise<number> {
@@ -51,6 +55,20 @@ export async function writeTextPieces(
   };
   try {
     for (const piece of pieces) {
+      if (piece instanceof EncodedText) {
+        const bytes = piece.bytes;
+        if (bytes.length > buffer.length - used) {
+          await flush();
+          // Never changed once made, so stdout may keep it.
+          if (bytes.length > buffer.length) {
+            await emit(bytes);
+            total += bytes.length;
+            continue;
+          }
+        }
+        used += bytes.copy(buffer, used);
+        continue;
+      }
       if (piece.length * MAX_BYTES_PER_UNIT > buffer.length - used) {
         await flush();
         if (piece.length * MAX_BYTES_PER_UNIT > buffer.length) {

@@ -40,6 +40,10 @@ class FactCache {
   slotParams(i: number): Readonly<Record<string, Scalar>> {
     return this.slots.params[i]!;
   }
+  /** Slot `i`'s fact as evidence names it (`factKey`), one string per slot. */
+  slotKey(i: number): string {
+    return this.slots.factKeyOf(i);
+  }
 
   /** Whether a source reported what slot `i` reads (facts without provenance always are). */
   reported(i: number): boolean {
@@ -98,7 +102,18 @@ class FactSlots {
   readonly keys = new Map<string, number>();
   readonly defs: FactDef[] = [];
   readonly params: Readonly<Record<string, Scalar>>[] = [];
+  private readonly factKeys: (string | undefined)[] = [];
   constructor(private readonly type: ResourceType) {}
+
+  /** `factKey` of slot `i`, made once: every unverified hit lists the facts it lacks by these names. */
+  factKeyOf(i: number): string {
+    let key = this.factKeys[i];
+    if (key === undefined) {
+      key = factKey({ fact: this.defs[i]!.id, params: this.params[i]! });
+      this.factKeys[i] = key;
+    }
+    return key;
+  }
 
   slot(ref: FactRef): number {
     const key = JSON.stringify([ref.fact, ref.params ?? {}]);
@@ -254,7 +269,7 @@ function unverifiedBy(cr: CompiledRule, facts: FactCache, seen: Map<number, Unve
     if (facts.reported(slot)) continue;
     // Past 31 slots the mask no longer tells the lists apart: their strings still do, below.
     if (i < 31) mask |= 1 << i;
-    missing.push(factKey({ fact: facts.slotFact(slot), params: facts.slotParams(slot) }));
+    missing.push(facts.slotKey(slot));
     const hint = facts.collectHint(slot);
     if (hint !== '' && !collect.includes(hint)) collect.push(hint);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Unverified } from '../model/finding';
+import { sameFlatRecord } from '../model/flat-record';
 import { unverifiedGroupOf } from '../store/unverified-pages';
 
 /**
@@ -117,16 +118,35 @@ export function viewDigest(findings: readonly Finding[], indexes: readonly numbe
   const status = lastField();
   const cluster = lastField();
   const datacenter = lastField();
+  // The line after the resource's name, per rule: a group's unverified findings of one rule have the same placement,
+  // the same lists and equal evidence (the assumed defaults), so the text is built and the evidence stringified once.
+  const rests = new Map<string, LineRest>();
   let lines: string[] = [];
   for (const i of indexes) {
     const f = findings[i]!;
     const w = f.waiver;
     const v = verifyRef(f);
-    lines.push(
-      `${field(f.fingerprint)}${status(f.status)}${field(f.resourceName)}${cluster(f.cluster)}${datacenter(f.datacenter)}` +
+    const r = ruleRef.of(f);
+    let rest = rests.get(f.ruleId);
+    if (
+      rest === undefined ||
+      w !== undefined ||
+      f.resolvedAt !== undefined ||
+      rest.cluster !== f.cluster ||
+      rest.datacenter !== f.datacenter ||
+      rest.v !== v ||
+      rest.r !== r ||
+      !sameFlatRecord(rest.evidence, f.evidence)
+    ) {
+      const text =
+        `${cluster(f.cluster)}${datacenter(f.datacenter)}` +
         `${field(f.resolvedAt)}${w === undefined ? '-' : `w${field(w.reason)}${field(w.owner)}${field(w.expires)}`}` +
-        `v${v}r${ruleRef.of(f)}${JSON.stringify(f.evidence)}`,
-    );
+        `v${v}r${r}${JSON.stringify(f.evidence)}`;
+      rest = { cluster: f.cluster, datacenter: f.datacenter, v, r, evidence: f.evidence, text };
+      // Only a finding without waiver or resolution stands for the next ones (the check above asks for both absent).
+      if (w === undefined && f.resolvedAt === undefined) rests.set(f.ruleId, rest);
+    }
+    lines.push(`${field(f.fingerprint)}${status(f.status)}${field(f.resourceName)}${rest.text}`);
     if (lines.length === 1000) {
       hash.update(`${lines.join('\n')}\n`);
       lines = [];
@@ -135,6 +155,16 @@ export function viewDigest(findings: readonly Finding[], indexes: readonly numbe
   if (lines.length > 0) hash.update(`${lines.join('\n')}\n`);
   hash.update(JSON.stringify([[...verifyRefs.keys()], ruleRef.texts]));
   return `${indexes.length}:${hash.digest('hex')}`;
+}
+
+/** A digest line's text after the resource's name, with what it was built from (no waiver, no resolution). */
+interface LineRest {
+  cluster: string | undefined;
+  datacenter: string | undefined;
+  v: number;
+  r: number;
+  evidence: unknown;
+  text: string;
 }
 
 /** `field` remembering its last value's text. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeTextPieces } from '../../src/cli/write-pieces';
+import { EncodedText, type TextPiece } from '../../src/report/formats/encoded-text';
 
 /** Small and large pieces, multi-byte text, a lone surrogate (encoded as U+FFFD, as Buffer.from does). */
 function mixedPieces(): string[] {
@@ -34,6 +35,28 @@ describe('Function: writeTextPieces', () => {
     expect(bytes).toBe(written.length);
     expect(await writeTextPieces([], file)).toBe(0);
     expect(readFileSync(file).length).toBe(0);
+  });
+
+  it('copies encoded pieces as their bytes between text pieces, small, repeated and larger than its buffer', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hyperaudit-pieces-'));
+    const file = join(dir, 'out.json');
+    const shared = new EncodedText('"ünïcode – 😀",\n');
+    const large = new EncodedText('é'.repeat(600_000));
+    const pieces: TextPiece[] = [];
+    for (let i = 0; i < 20_000; i++) pieces.push(`{"n": ${i}}`, shared);
+    pieces.push(large, 'tail', large, new EncodedText(''), 'end\n');
+    const text = pieces.map((p) => (typeof p === 'string' ? p : p.text));
+    const bytes = await writeTextPieces(pieces, file);
+    expect(readFileSync(file).equals(expected(text))).toBe(true);
+    expect(bytes).toBe(expected(text).length);
+    const handed: Buffer[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      handed.push(Buffer.from(chunk as Buffer));
+      return true;
+    });
+    expect(await writeTextPieces(pieces, undefined)).toBe(expected(text).length);
+    expect(Buffer.concat(handed).equals(expected(text))).toBe(true);
+    expect(shared.bytes.equals(Buffer.from(shared.text, 'utf8'))).toBe(true);
   });
 
   it('gives stdout a buffer it may keep: no buffer handed over is written into again', async () => {

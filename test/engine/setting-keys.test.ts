@@ -36,6 +36,22 @@ describe('Setting keys compare case-insensitively (issue 15 item 3)', () => {
     expect(await copyFindingOpen([copySetting('v1', 1, 'ISOLATION.TOOLS.COPY.DISABLE', 'TRUE')])).toBe(false);
   });
 
+  it('finds a key spelt in another case among many settings (a looked-up map) as among a few (a walk)', async () => {
+    const many = (value: string): FleetEvent => {
+      const settings: Record<string, string> = { 'Isolation.Tools.Copy.Disable': value };
+      for (let i = 0; i < 40; i++) settings[`guestinfo.key${i}`] = String(i);
+      return {
+        id: 'v1',
+        time: t(1),
+        type: 'vm.upsert',
+        vm: { id: 'vc1/vm-1', name: 'web01', hostId: 'vc1/host-1', settings },
+      };
+    };
+    expect(await copyFindingOpen([many('FALSE')])).toBe(true);
+    expect(await copyFindingOpen([many('TRUE')])).toBe(false);
+    expect(await copyFindingOpen([copySetting('v1', 1, 'iSolation.tools.copy.disablE', 'FALSE')])).toBe(true);
+  });
+
   it('takes the newer write when two spellings disagree, in either arrival order', async () => {
     const olderFalse = copySetting('v1', 1, 'isolation.tools.copy.disable', 'FALSE');
     const newerTrue = copySetting('v2', 2, 'Isolation.Tools.Copy.Disable', 'TRUE');

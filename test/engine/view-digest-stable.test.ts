@@ -33,7 +33,39 @@ function fixture(): Finding[] {
   return out;
 }
 
+/**
+ * Findings whose evidence is flat and repeats, as unverified findings of a rule have it (the assumed defaults), mixed
+ * with the cases whose line must not be taken from the previous finding of the rule: other evidence values, key
+ * order, clusters, datacenters, what to collect, a waiver, a resolution.
+ */
+function flatFixture(): Finding[] {
+  const shared = { missing: ['setting:A'], collect: ['collect A'] };
+  return fixture().map((f, i) => {
+    const g: Finding = { ...f, evidence: { 'setting:A': i % 7 === 0 ? 5 : 4, 'settingReported:A': false } };
+    if (i % 11 === 0) g.evidence = { 'settingReported:A': false, 'setting:A': 4 };
+    if (i % 13 === 0) g.evidence = { 'setting:A': '4', 'settingReported:A': false };
+    if (g.status === 'unverified') g.verify = i % 9 === 0 ? { missing: ['setting:B'], collect: ['collect B'] } : shared;
+    if (i % 8 === 0) g.cluster = 'c-3';
+    if (i === 17 || i === 23) {
+      g.status = 'resolved';
+      g.resolvedAt = '2026-12-02T00:00:00.000Z';
+    }
+    return g;
+  });
+}
+
 describe('Function: viewDigest', () => {
+  it('gives the digest stored records hold for findings with flat, repeated evidence', () => {
+    const findings = flatFixture();
+    // Computed by the digest before its lines were built once per rule and placement (2026-12-05).
+    expect(
+      viewDigest(
+        findings,
+        findings.map((_, i) => i),
+      ),
+    ).toBe('40:ed68230322568c54991a2f240e3a77776f5b790cefacea9ba9b9700cc394fb9c');
+  });
+
   it('gives the digest stored records hold: a change of its text would make every audit read every group', () => {
     const findings = fixture();
     // Computed by the digest's first version (2026-12-04); records written since carry digests of this form.

@@ -9,7 +9,7 @@ import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
 import { runAudit } from '../../app/audit';
 import { systemClock } from '../../model/ports/clock';
 import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
-import { AUDIT_FORMAT_NAMES, AUDIT_FORMAT_PIECES, type AuditFormat } from '../../report/formats';
+import { AUDIT_FORMAT_NAMES, AUDIT_FORMAT_OUTPUT, type AuditFormat } from '../../report/formats';
 import { formatTable } from '../../report/formats/table';
 import { writePieces } from '../write-pieces';
 import { readInputFile } from '../read-input-file';
@@ -101,7 +101,7 @@ export function register(program: Command, run: CommandRunner): void {
       const pieces =
         opts.format === 'table' && opts.out === undefined
           ? [formatTable(result, terminalTableLayout(process.stdout, process.env))]
-          : AUDIT_FORMAT_PIECES[opts.format](result);
+          : AUDIT_FORMAT_OUTPUT[opts.format](result);
       await writePieces(pieces, opts.out);
       if (opts.out !== undefined)
         process.stderr.write(`wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings)\n`);

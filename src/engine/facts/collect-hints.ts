@@ -24,9 +24,19 @@ export function hostSettingHint(ctx: HostContext): string {
     case 'hyperv':
       return `Hyper-V host settings: Get-VMHost | ConvertTo-Json, then hyperaudit ingest --source hyperv`;
     default:
-      return `ESXi advanced settings: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-AdvancedSetting | Select Entity,Name,Value | ConvertTo-Json, then hyperaudit ingest`;
+      return ESXI_SETTINGS_HINT;
   }
 }
+
+/*
+ * The texts every unverified VM or host of a vSphere fleet is given, made once: the evaluation compares a hit's
+ * lists of what to collect with the lists it already holds (src/engine/compile.ts), and the same string object again
+ * compares at once, where a text built anew per hit was built and then compared character by character.
+ */
+const ESXI_SETTINGS_HINT = `ESXi advanced settings: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-AdvancedSetting | Select Entity,Name,Value | ConvertTo-Json, then hyperaudit ingest`;
+const VMX_KEYS_HINT = `VMX keys (config.extraConfig): ${COLLECT_VSPHERE}, or PowerCLI Get-VM | Get-AdvancedSetting | ConvertTo-Json, then hyperaudit ingest`;
+/** `${what}: ${COLLECT_VSPHERE}` by `what`: fact definitions name a few dozen. */
+const VSPHERE_CONFIG_HINTS = new Map<string, string>();
 
 export function hostServiceHint(): string {
   return `ESXi services: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-VMHostService | ConvertTo-Json, then hyperaudit ingest`;
@@ -66,7 +76,7 @@ export function vmSettingHint(ctx: VmContext, key?: string): string {
     case 'hyperv':
       return hypervVmSettingHint(key);
     default:
-      return `VMX keys (config.extraConfig): ${COLLECT_VSPHERE}, or PowerCLI Get-VM | Get-AdvancedSetting | ConvertTo-Json, then hyperaudit ingest`;
+      return VMX_KEYS_HINT;
   }
 }
 
@@ -79,8 +89,14 @@ export function vmConfigHint(ctx: VmContext, what: string): string {
       return `${what}: ${COLLECT_PROXMOX}`;
     case 'hyperv':
       return `${what}: Get-VM | ConvertTo-Json, then hyperaudit ingest`;
-    default:
-      return `${what}: ${COLLECT_VSPHERE}`;
+    default: {
+      let hint = VSPHERE_CONFIG_HINTS.get(what);
+      if (hint === undefined) {
+        hint = `${what}: ${COLLECT_VSPHERE}`;
+        if (VSPHERE_CONFIG_HINTS.size < 1000) VSPHERE_CONFIG_HINTS.set(what, hint);
+      }
+      return hint;
+    }
   }
 }
 

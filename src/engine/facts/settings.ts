@@ -10,19 +10,49 @@ import { hostServiceHint, hostSettingHint, vmSettingHint } from './collect-hints
  */
 export function normaliseSetting(v: SettingValue): Scalar {
   if (typeof v !== 'string') return v;
+  if (v.length > NORMALISED_MAX_LENGTH) return normaliseText(v);
+  let n = normalised.get(v);
+  if (n === undefined) {
+    n = normaliseText(v);
+    // A fleet repeats a handful of values ("TRUE", "1", "allow:hd") on every VM; a hostile one cannot grow this.
+    if (normalised.size >= NORMALISED_MAX_ENTRIES) normalised.clear();
+    normalised.set(v, n);
+  }
+  return n;
+}
+
+function normaliseText(v: string): Scalar {
   const t = v.trim();
   if (/^(true|false)$/i.test(t)) return t.toLowerCase() === 'true';
   if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(t)) return Number(t);
   return t;
 }
 
-/** Lower-cased key → key, built once per settings map: ESXi and vmx keys are case-insensitive (`tools.setinfo.sizeLimit`). */
+/** Normalised values by their text: two regular expressions per value read were a tenth of evaluating a VM. */
+const normalised = new Map<string, Scalar>();
+const NORMALISED_MAX_ENTRIES = 4096;
+const NORMALISED_MAX_LENGTH = 64;
+
+/** Lower-cased key → key, built once per large settings map: ESXi and vmx keys are case-insensitive (`tools.setinfo.sizeLimit`). */
 const foldedKeys = new WeakMap<Record<string, SettingValue>, Map<string, string>>();
+/**
+ * Up to this many keys, a key not found as spelt is looked for by walking the keys: a VM's vmx keys or a sparse
+ * host's settings are a few dozen at most, and a map per settings object (every VM misses some key a rule reads)
+ * cost more than the walks it saved. A host's OptionManager lists about a thousand: those get the map.
+ */
+const WALK_MAX_KEYS = 32;
 
 function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undefined {
   const settings = ctx.type === 'host' ? ctx.host.settings : ctx.vm.settings;
   if (settings === undefined || typeof key !== 'string') return undefined;
   if (Object.hasOwn(settings, key)) return settings[key];
+  const keys = Object.keys(settings);
+  if (keys.length <= WALK_MAX_KEYS) {
+    const want = lowerCased(key);
+    // The first key in the object's order that matches wins, as the map below keeps the first spelling.
+    for (const k of keys) if (k.length === want.length && k.toLowerCase() === want) return settings[k];
+    return undefined;
+  }
   let folded = foldedKeys.get(settings);
   if (folded === undefined) {
     folded = new Map();
@@ -31,6 +61,18 @@ function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undef
   }
   const actual = folded.get(key.toLowerCase());
   return actual === undefined ? undefined : settings[actual];
+}
+
+/** Rules read a few dozen keys: each one's lower-cased spelling is kept (bounded: a key can come from a rule file). */
+const lowered = new Map<string, string>();
+function lowerCased(key: string): string {
+  let l = lowered.get(key);
+  if (l === undefined) {
+    l = key.toLowerCase();
+    if (lowered.size >= NORMALISED_MAX_ENTRIES) lowered.clear();
+    lowered.set(key, l);
+  }
+  return l;
 }
 
 /** A setting read with a `default` is unverified when the key itself was not reported. */

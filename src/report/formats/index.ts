@@ -1,7 +1,8 @@
 import type { AuditResult } from '../../engine/audit-result';
 import { formatAsff, formatAsffPieces } from './asff';
 import { formatCsv, formatCsvPieces } from './csv';
-import { formatJson, formatJsonPieces } from './json';
+import type { TextPiece } from './encoded-text';
+import { formatJson, formatJsonParts, formatJsonPieces } from './json';
 import { formatJunit, formatJunitPieces } from './junit';
 import { formatOcsf, formatOcsfPieces } from './ocsf';
 import { formatSarif, formatSarifPieces } from './sarif';
@@ -34,4 +35,13 @@ export const AUDIT_FORMAT_PIECES: Record<AuditFormat, (r: AuditResult) => Iterab
   junit: (r) => formatJunitPieces(r),
   ocsf: (r) => formatOcsfPieces(r),
   asff: (r) => formatAsffPieces(r),
+};
+
+/**
+ * What `audit` writes: AUDIT_FORMAT_PIECES, the JSON document with the text findings repeat handed over already
+ * encoded (`formatJsonParts`), for `writePieces`. The same bytes.
+ */
+export const AUDIT_FORMAT_OUTPUT: Record<AuditFormat, (r: AuditResult) => Iterable<TextPiece>> = {
+  ...AUDIT_FORMAT_PIECES,
+  json: (r) => formatJsonParts(r),
 };

@@ -1,4 +1,6 @@
 import type { AuditResult } from '../../engine/audit-result';
+import { sameFlatRecord } from '../../model/flat-record';
+import { EncodedText, type TextPiece } from './encoded-text';
 import { lineAt, nestedJsonPieces, nestedJsonText, prettyJson } from './pretty-json';
 
 /**
@@ -82,6 +84,54 @@ const FINDING_KEYS = [
 const CONTROLS = 11;
 const VERIFY = 17;
 
+type PrintedFinding = AuditResult['findings'][number];
+
+interface RuleTexts {
+  f: PrintedFinding;
+  head: string;
+  title: string;
+  tail: string | undefined;
+}
+
+/** A typical finding's text from its title on, with the values it was printed from. */
+interface FindingEnd {
+  rule: RuleTexts;
+  evidence: unknown;
+  status: string;
+  firstSeen: string;
+  lastSeen: string;
+  waiver: PrintedFinding['waiver'];
+  verify: PrintedFinding['verify'];
+  text: string;
+  /** Made when a second finding ends with the same text. */
+  encoded: EncodedText | undefined;
+}
+
+/**
+ * Whether `f`, a finding `typical` takes, prints from its title on as `end` did: the same rule's texts (the same
+ * object, kept while the rule's fields are the same), the same status and times (strings, checked by `typical`), the
+ * same waiver's strings, the same object of what to collect (the evaluation shares one per distinct list), and
+ * evidence with the same keys in the same order holding the same strings, numbers, booleans or nulls.
+ */
+function sameEnd(end: FindingEnd, rule: RuleTexts, f: PrintedFinding): boolean {
+  if (
+    end.rule !== rule ||
+    end.status !== f.status ||
+    end.firstSeen !== f.firstSeen ||
+    end.lastSeen !== f.lastSeen ||
+    end.verify !== f.verify
+  )
+    return false;
+  const a = end.waiver;
+  const b = f.waiver;
+  if (
+    a !== b &&
+    (a === undefined || b === undefined || a.reason !== b.reason || a.owner !== b.owner || a.expires !== b.expires)
+  )
+    return false;
+  return sameFlatRecord(end.evidence, f.evidence);
+}
+
 /**
  * Prints findings as `JSON.stringify(jsonFinding(f), null, 2)` prints them two levels deep, field by field, with
  * what consecutive findings repeat printed once: findings come sorted by severity and rule, so the rule's title,
@@ -96,12 +146,24 @@ class FindingPrinter {
   private readonly shared = new WeakMap<object, string>();
 
   /** Texts of the rule's fields, kept while consecutive findings have the same ones (findings come sorted by rule). */
-  private rule:
-    | { f: AuditResult['findings'][number]; head: string; title: string; tail: string | undefined }
-    | undefined;
+  private rule: RuleTexts | undefined;
 
-  /** The finding's text, or undefined when a field is not plain data (the caller then asks JSON.stringify). */
+  /** The previous typical finding's text from its title on, and what it was made of (`sameEnd`). */
+  private end: FindingEnd | undefined;
+
+  /**
+   * Set by `text` when the finding's text from its title on is the previous finding's again (`sameEnd`), already
+   * encoded; `text` then returns only what comes before it. Unverified findings of a rule share their evidence
+   * (the assumed defaults), what to collect and their times: about two thirds of each one's bytes.
+   */
+  repeatedEnd: EncodedText | undefined;
+
+  /**
+   * The finding's text (the part before `repeatedEnd` when that is set), or undefined when a field is not plain
+   * data (the caller then asks JSON.stringify).
+   */
   text(f: AuditResult['findings'][number]): string | undefined {
+    this.repeatedEnd = undefined;
     return this.typical(f) ?? this.general(f);
   }
 
@@ -130,6 +192,18 @@ class FindingPrinter {
       return undefined;
     const rule = this.ruleTexts(f);
     if (rule?.tail === undefined) return undefined;
+    const k = FINDING_KEYS;
+    const start =
+      `{${k[0]}${JSON.stringify(f.fingerprint)},${rule.head},${k[4]}${this.entry(4, f.resourceType)}` +
+      `,${k[5]}${JSON.stringify(f.resourceId)},${k[6]}${f.resourceName === undefined ? 'null' : JSON.stringify(f.resourceName)}` +
+      `,${k[7]}${f.cluster === undefined ? 'null' : this.entry(7, f.cluster)}` +
+      `,${k[8]}${f.datacenter === undefined ? 'null' : this.entry(8, f.datacenter)}`;
+    const last = this.end;
+    if (last !== undefined && sameEnd(last, rule, f)) {
+      last.encoded ??= new EncodedText(last.text);
+      this.repeatedEnd = last.encoded;
+      return start;
+    }
     const evidence = f.evidence === undefined ? undefined : prettyJson(f.evidence, 3);
     if (evidence === undefined) return undefined;
     let verify = 'null';
@@ -141,15 +215,21 @@ class FindingPrinter {
     const w = f.waiver;
     const waiver =
       w === undefined ? 'null' : prettyJson({ reason: w.reason, owner: w.owner, expires: w.expires ?? null }, 3)!;
-    const k = FINDING_KEYS;
-    return (
-      `{${k[0]}${JSON.stringify(f.fingerprint)},${rule.head},${k[4]}${this.entry(4, f.resourceType)}` +
-      `,${k[5]}${JSON.stringify(f.resourceId)},${k[6]}${f.resourceName === undefined ? 'null' : JSON.stringify(f.resourceName)}` +
-      `,${k[7]}${f.cluster === undefined ? 'null' : this.entry(7, f.cluster)}` +
-      `,${k[8]}${f.datacenter === undefined ? 'null' : this.entry(8, f.datacenter)}` +
+    const end =
       `,${rule.title},${k[10]}${evidence},${rule.tail},${k[13]}${this.entry(13, f.status)}` +
-      `,${k[14]}${this.entry(14, f.firstSeen)},${k[15]}${this.entry(15, f.lastSeen)},${k[16]}${waiver},${k[VERIFY]}${verify}${lineAt(2)}}`
-    );
+      `,${k[14]}${this.entry(14, f.firstSeen)},${k[15]}${this.entry(15, f.lastSeen)},${k[16]}${waiver},${k[VERIFY]}${verify}${lineAt(2)}}`;
+    this.end = {
+      rule,
+      evidence: f.evidence,
+      status: f.status,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+      waiver: w,
+      verify: f.verify,
+      text: end,
+      encoded: undefined,
+    };
+    return start + end;
   }
 
   /** The rule's fields' texts for `f` (the previous finding's when the same), or undefined when not all strings. */
@@ -246,12 +326,21 @@ class FindingPrinter {
  * hundreds of thousands of findings is written without ever being one string (V8 caps strings at about 512 MB).
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
+  for (const piece of formatJsonParts(result)) yield typeof piece === 'string' ? piece : piece.text;
+}
+
+/**
+ * `formatJsonPieces` for a writer that takes encoded pieces (`writePieces`): the end of a finding's text that
+ * repeats the previous finding's (`FindingPrinter.repeatedEnd`) is handed over as the bytes encoded the first time.
+ */
+export function* formatJsonParts(result: AuditResult): Generator<TextPiece> {
   yield `{\n  "summary": ${nestedJsonText(result.summary, 1)},\n  "findings": [`;
   const printer = new FindingPrinter();
   for (let i = 0; i < result.findings.length; i++) {
     const f = result.findings[i]!;
-    const text = printer.text(f) ?? nestedJsonText(jsonFinding(f), 2);
-    yield `${i === 0 ? '' : ','}\n    ${text}`;
+    const text = printer.text(f);
+    yield `${i === 0 ? '' : ','}\n    ${text ?? nestedJsonText(jsonFinding(f), 2)}`;
+    if (text !== undefined && printer.repeatedEnd !== undefined) yield printer.repeatedEnd;
   }
   yield result.findings.length > 0 ? '\n  ]' : ']';
   for (const [key, value] of Object.entries(complianceOf(result))) {
