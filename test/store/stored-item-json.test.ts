@@ -105,6 +105,16 @@ describe('stored items read from their bytes', () => {
     expect(out.toString('utf8')).toBe('  {"e":{"S":"\\""},"pk":{"S":"a"}},{"built":{"S":"✓"}},{"pk":{"S":"b"}},{}  ');
   });
 
+  it("reads each item's own names where items before it had others of the same length at the same place", () => {
+    const names = (value: object) => stored.readMembers(Buffer.from(JSON.stringify(value)))!.map((m) => m.name);
+    expect(names({ pk: { S: 'a' }, ab: { N: '1' } })).toEqual(['pk', 'ab']);
+    expect(names({ pk: { S: 'a' }, ac: { N: '1' } })).toEqual(['pk', 'ac']);
+    expect(names({ pk: { S: 'a' }, 'a"': { N: '1' }, ab: { N: '1' } })).toEqual(['pk', 'a"', 'ab']);
+    expect(names({ pk: { S: 'a' }, ab: { N: '1' } })).toEqual(['pk', 'ab']);
+    expect(names({ '': { S: 'a' }, ü: { N: '1' } })).toEqual(['', 'ü']);
+    expect(names({ pk: { S: 'a' }, ü: { N: '1' } })).toEqual(['pk', 'ü']);
+  });
+
   it('refuses what JSON.stringify does not write, so the caller parses it as dynalite does', () => {
     const refused = [
       '',
