@@ -17,7 +17,15 @@
 // Anything else goes to dynalite's own code unchanged: a Query, an index, legacy ScanFilter, consumed capacity, a
 // Limit (it counts the refused items: pages would end elsewhere than DynamoDB's), a filter on other attributes, keys
 // that are not strings, or a dynalite other than the one this was written against (`supported`).
+//
+// Where the store's answer hooks are installed (encoded-answers.cjs: the store's child, and the in-process server), the
+// items taken are not parsed either: each is sent as its stored bytes, the projected members copied as they are stored
+// (stored-item-json.cjs), with the size dynalite would count. The answer is the text dynalite would send, items and
+// member order included; only the answer's own members come in another order (Items first).
 'use strict';
+
+const { readMembers, storedItemSize, membersToSend, attributeValue, ItemBytes } = require('./stored-item-json.cjs');
+const { rawItems, takesRawItems } = require('./encoded-answers.cjs');
 
 const dynaliteDir = { paths: [require.resolve('dynalite')] };
 const db = require(require.resolve('dynalite/db', dynaliteDir));
@@ -81,9 +89,29 @@ function fromHex(hex) {
   return Buffer.from(hex, 'hex').toString('utf8');
 }
 
+/**
+ * The projection's top-level attribute names when the answer can be sent as the stored bytes of its items (see
+ * stored-item-json.cjs): `{ names: undefined }` for whole items, undefined when the answer must be built as objects
+ * (the answer hooks are not installed, a nested path, a name an object inherits, whose lookup dynalite's mapPaths
+ * resolves on the prototype).
+ */
+function rawProjection(data) {
+  if (!takesRawItems() || data.Select === 'COUNT') return undefined;
+  const paths = data._projection ? data._projection.paths : data.AttributesToGet;
+  if (paths == null) return { names: undefined };
+  const names = [];
+  for (const path of paths) {
+    const name = Array.isArray(path) ? (path.length === 1 ? path[0] : undefined) : path;
+    if (typeof name !== 'string' || name in Object.prototype) return undefined;
+    names.push(name);
+  }
+  return { names };
+}
+
 async function scanByKeys(store, data, opts, plan, startKeyNames) {
   const prefix = `item-${data.TableName}~`;
-  const range = { keyEncoding: 'utf8', valueEncoding: 'utf8' };
+  const raw = rawProjection(data);
+  const range = { keyEncoding: 'utf8', valueEncoding: raw ? 'buffer' : 'utf8' };
   // The bounds dynalite's item sub-database gives its value stream (db/index.js, createPrefixedDbWrapper).
   if (opts.gt != null) range.gt = prefix + opts.gt;
   else range.gte = prefix;
@@ -91,6 +119,9 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
   const iterator = store.db.iterator(range);
   const expression = data._filter.expression;
   const items = [];
+  // Raw answers: the stored bytes to send, and the last item taken, for its key.
+  const bytes = raw ? new ItemBytes() : undefined;
+  let last;
   let count = 0;
   let size = 0;
   // The partition last decided (its key's pk piece) and the verdict, when the filter reads the partition key only.
@@ -136,20 +167,51 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
         }
         if (taken === undefined) {
           // The key cannot say: the stored item decides, as it does in dynalite's own scan.
-          item = JSON.parse(value);
+          item = JSON.parse(raw ? value.toString('utf8') : value);
           taken = db.matchesExprFilter(item, expression);
         }
         if (!taken) continue;
         // dynalite's page rule (queryTable's takeWhile): checked before each item taken, over the items taken.
         if (size >= PAGE_BYTES) break read;
-        item ??= JSON.parse(value);
         count++;
+        if (raw) {
+          const members = item === undefined ? readMembers(value) : undefined;
+          if (members !== undefined) {
+            size += storedItemSize(value, members, plan.range, db.itemSize);
+            bytes.add(value, membersToSend(members, raw.names));
+            last = { value, members };
+            continue;
+          }
+          // Not of the form read above: parsed and sent as dynalite builds it.
+          item ??= JSON.parse(value.toString('utf8'));
+          size += db.itemSize(item, true, true, plan.range);
+          bytes.addText(Buffer.from(JSON.stringify(raw.names ? db.mapPaths(raw.names, item) : item), 'utf8'));
+          last = { item };
+          continue;
+        }
+        item ??= JSON.parse(value);
         size += db.itemSize(item, true, true, plan.range);
         items.push(item);
       }
     }
   } finally {
     await iterator.close();
+  }
+  if (raw) {
+    // Items first: the answer hook finds them at the start of dynalite's text (encoded-answers.cjs).
+    const result = { Items: rawItems(bytes), ScannedCount: count, Count: count };
+    if (size >= PAGE_BYTES && last !== undefined) {
+      result.LastEvaluatedKey = {};
+      for (const name of startKeyNames) {
+        const member = last.members?.find((m) => m.name === name);
+        if (member !== undefined) result.LastEvaluatedKey[name] = attributeValue(last.value, member);
+        else {
+          last.item ??= JSON.parse(last.value.toString('utf8'));
+          result.LastEvaluatedKey[name] = last.item[name];
+        }
+      }
+    }
+    return result;
   }
   const result = { ScannedCount: count };
   if (size >= PAGE_BYTES && items.length > 0) {

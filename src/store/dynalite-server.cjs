@@ -2,10 +2,9 @@
 // TypeScript loader. Usage: node dynalite-server.cjs <LevelDB dir or ''>; prints {"port":N} once ready.
 'use strict';
 const http = require('node:http');
-const zlib = require('node:zlib');
 const dynalite = require('dynalite');
 const { installKeyScan } = require('./dynalite-key-scan.cjs');
-const { encodedAnswers } = require('./encoded-answers.cjs');
+const { installEncodedAnswers } = require('./encoded-answers.cjs');
 
 // The fleet read's Scan skips the partitions its filter refuses instead of parsing the whole table (see there).
 // HYPERAUDIT_STORE_KEY_SCAN=off leaves dynalite's own Scan: the baseline bench/fleet-read measures against.
@@ -16,12 +15,8 @@ if (process.env.HYPERAUDIT_STORE_KEY_SCAN !== 'off') installKeyScan();
 // zlib.crc32 (Node 20.15+) gives the same number over the same UTF-8 bytes several times faster; dynalite looks
 // `unsigned` up on each response, so replacing it on its copy of the module is enough. The hook also encodes each
 // answer once, into a reused buffer, for the response's `end` to send (encoded-answers.cjs).
-if (typeof zlib.crc32 === 'function') {
-  const crc32 = require(require.resolve('buffer-crc32', { paths: [require.resolve('dynalite')] }));
-  const answers = encodedAnswers(zlib.crc32);
-  crc32.unsigned = answers.unsigned;
-  http.ServerResponse.prototype.end = answers.end(http.ServerResponse.prototype.end);
-}
+// With the hooks in place, the key scan sends its items' stored bytes without parsing them (stored-item-json.cjs).
+installEncodedAnswers();
 
 const path = process.argv[2];
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });

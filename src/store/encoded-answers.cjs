@@ -10,7 +10,45 @@
 // each, and the first writes to fresh memory (page faults) cost more than the encoding itself, about 4 ms per MB on
 // the 2-core box. A buffer belongs to its response until the response has finished (its bytes written to the socket);
 // one whose response never finishes (the client went away) is simply not reused.
+//
+// Raw items: the key scan (dynalite-key-scan.cjs) can hand over a Scan answer's items as ranges of their stored bytes
+// (`rawItems`) instead of objects. dynalite's sendData still stringifies the answer; the items then stand in its text
+// as one marker string, first in the object, and `unsigned` writes the stored bytes where the marker is. The marker
+// holds a random token of this process, so no stored text can spell it, and only the answer whose `toJSON` just ran
+// is spliced (sendData stringifies, checksums and ends in one synchronous step).
 'use strict';
+
+const { randomUUID } = require('node:crypto');
+const http = require('node:http');
+
+const RAW_MARKER = `\u0000hyperaudit-raw-items:${randomUUID()}`;
+const RAW_PREFIX = `{"Items":${JSON.stringify(RAW_MARKER)}`;
+const RAW_OPEN = Buffer.from('{"Items":[');
+const RAW_CLOSE = Buffer.from(']');
+/** The raw items whose marker the last JSON.stringify wrote, until `unsigned` takes them. */
+let rawPending;
+/** Whether the hooks are installed (`installEncodedAnswers`): only then may the key scan answer with raw items. */
+let installed = false;
+
+/** A Scan answer's items as bytes: `source` tells their `byteLength` and writes them (`copyTo(target, at)`). */
+class RawItems {
+  constructor(source) {
+    this.source = source;
+  }
+  toJSON() {
+    rawPending = this.source;
+    return RAW_MARKER;
+  }
+}
+
+function rawItems(source) {
+  return new RawItems(source);
+}
+
+/** Whether answers with raw items are sent as their bytes (the hooks below are installed). */
+function takesRawItems() {
+  return installed;
+}
 
 const KEPT_BUFFERS = 4;
 const LARGEST_KEPT = 4 * 1024 * 1024;
@@ -31,7 +69,21 @@ function encodedAnswers(crc32) {
   return {
     /** The CRC-32 of an answer's UTF-8 bytes; a text's bytes are kept for the `end` that sends it. */
     unsigned(data) {
+      const raw = rawPending;
+      rawPending = undefined;
       if (typeof data !== 'string') return crc32(data);
+      if (raw !== undefined && data.startsWith(RAW_PREFIX)) {
+        // `{"Items":"<marker>"…`: the stored bytes in the marker's place, then the rest of dynalite's text.
+        const rest = data.slice(RAW_PREFIX.length);
+        const buffer = take(RAW_OPEN.length + raw.byteLength + RAW_CLOSE.length + Buffer.byteLength(rest, 'utf8'));
+        let at = RAW_OPEN.copy(buffer, 0);
+        at = raw.copyTo(buffer, at);
+        at += RAW_CLOSE.copy(buffer, at);
+        at += buffer.write(rest, at, 'utf8');
+        const bytes = buffer.subarray(0, at);
+        pending = { text: data, buffer, bytes, raw: true };
+        return crc32(bytes);
+      }
       const buffer = take(Buffer.byteLength(data, 'utf8'));
       const bytes = buffer.subarray(0, buffer.write(data, 0, 'utf8'));
       pending = { text: data, buffer, bytes };
@@ -44,10 +96,29 @@ function encodedAnswers(crc32) {
         pending = undefined;
         if (answer === undefined) return end.call(this, chunk, ...rest);
         this.once('finish', () => give(answer.buffer));
+        // dynalite counted the text's bytes, where the marker stood for the items.
+        if (answer.raw) this.setHeader('Content-Length', answer.bytes.length);
         return end.call(this, answer.bytes, ...rest);
       };
     },
   };
 }
 
-module.exports = { encodedAnswers };
+/**
+ * Installs the hooks on dynalite's copy of buffer-crc32 and on every HTTP response's `end` (of this process: the
+ * store's child, or a process running the store in-process). Needs Node's native zlib.crc32 (Node 20.15+); without
+ * it nothing is installed and answers go as dynalite sends them. Idempotent. Whether the hooks are in place.
+ */
+function installEncodedAnswers() {
+  if (installed) return true;
+  const zlib = require('node:zlib');
+  if (typeof zlib.crc32 !== 'function') return false;
+  const crc32 = require(require.resolve('buffer-crc32', { paths: [require.resolve('dynalite')] }));
+  const answers = encodedAnswers(zlib.crc32);
+  crc32.unsigned = answers.unsigned;
+  http.ServerResponse.prototype.end = answers.end(http.ServerResponse.prototype.end);
+  installed = true;
+  return true;
+}
+
+module.exports = { encodedAnswers, installEncodedAnswers, rawItems, takesRawItems };

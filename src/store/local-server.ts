@@ -60,8 +60,10 @@ type DynaliteFactory = (options: Record<string, unknown>) => Server;
 
 async function startInProcess(path: string | undefined): Promise<LocalServer> {
   const dynalite = require('dynalite') as DynaliteFactory;
-  // As the child does (dynalite-server.cjs): tests on this server read the way the CLI's store answers.
+  // As the child does (dynalite-server.cjs): tests on this server read the way the CLI's store answers, the key
+  // scan's items sent as their stored bytes included.
   (require('./dynalite-key-scan.cjs') as { installKeyScan: () => void }).installKeyScan();
+  (require('./encoded-answers.cjs') as { installEncodedAnswers: () => boolean }).installEncodedAnswers();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

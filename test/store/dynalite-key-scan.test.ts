@@ -1,5 +1,6 @@
 import {
   BatchWriteItemCommand,
+  DeleteTableCommand,
   PutItemCommand,
   ScanCommand,
   type AttributeValue,
@@ -224,6 +225,105 @@ describe.each([
       const own = await pagesOf({ ...viaDynalite(entityFilter), Limit: limit });
       expect(fast).toEqual(own);
       expect(fast.length).toBe(Math.floor(items.length / limit) + 1);
+    }
+  });
+
+  it("sends the items' stored bytes: the same items, members in the same order, pages cut at the same items", async () => {
+    // Items of every kind of value and name, some over 16,384 characters (dynalite's size steps), all taken by the
+    // filter: dynalite's own scan then cuts its pages at the same items exactly when both count the same sizes.
+    const hostile = `${table}-stored`;
+    await ensureTable(client, hostile);
+    const odd = ['"', '\\', '\n', '\u0001', 'ü', '✓', '𝄞', '\ud800', '\udfff', '\u2028', '</'];
+    const stored: Item[] = [];
+    for (let i = 0; i < 240; i++) {
+      const text = odd.slice(0, i % odd.length).join('') + 'x'.repeat((i * 997) % 23_000);
+      stored.push({
+        pk: { S: `VM#${odd[i % odd.length]}${i % 7}` },
+        sk: { S: `EV#${i}${odd[(i * 3) % odd.length]}` },
+        e: { S: text },
+        at: { N: ['1796407232227', '-12300', '1e10', '0.5', '100', '0'][i % 6]! },
+        ...(i % 2 === 0 && { '10': { BOOL: true }, '2': { NULL: true } }),
+        ...(i % 3 === 0 && { 'a"b': { SS: ['ü', text.slice(0, 5) || 'y'] }, ü: { NS: ['1', '2.5'] } }),
+        ...(i % 4 === 0 && {
+          z: { B: new Uint8Array([i, 0, 255]) },
+          zs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
+        }),
+        ...(i % 5 === 0 && {
+          m: { M: { pk: { S: 'nested' }, e: { L: [{ S: odd.join('') }, { N: '7' }, { M: { '1': { S: 'x' } } }] } } },
+        }),
+      });
+    }
+    for (let at = 0; at < stored.length; at += 25)
+      await client.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [hostile]: stored.slice(at, at + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
+    /**
+     * Each page of the Scan as the server sends it: its items' JSON text (member order included: a parsed object
+     * would put array-index names first whatever the text said), where they stand in the answer, and the key it ends at.
+     */
+    const textPages = async (input: object) => {
+      const pages: { items: string; first: boolean; last: unknown }[] = [];
+      let start: unknown;
+      do {
+        const res = await fetch(server.endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': 'DynamoDB_20120810.Scan',
+            'x-amz-date': '20260101T000000Z',
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+          },
+          body: JSON.stringify({
+            ...input,
+            TableName: hostile,
+            ...(start !== undefined && { ExclusiveStartKey: start }),
+          }),
+        });
+        const text = await res.text();
+        expect(res.status, text).toBe(200);
+        const answer = JSON.parse(text) as { LastEvaluatedKey?: unknown };
+        // The items array's text: dynalite writes `"Items":[…]` last; the stored bytes' answer first.
+        const first = text.startsWith('{"Items":[');
+        const items = first
+          ? text.slice(9, text.lastIndexOf('],"ScannedCount":') + 1)
+          : text.slice(text.indexOf('"Items":[') + 8, -1);
+        pages.push({ items, first, last: answer.LastEvaluatedKey });
+        start = answer.LastEvaluatedKey;
+      } while (start !== undefined);
+      return pages;
+    };
+    const all = { FilterExpression: 'begins_with(pk, :vm)', ExpressionAttributeValues: { ':vm': { S: 'VM#' } } };
+    const projections = [
+      {},
+      { ProjectionExpression: 'pk, sk, e' },
+      // Array-index names first, members not next to each other.
+      {
+        ProjectionExpression: 'e, #q, #ten, pk, #two, #at',
+        ExpressionAttributeNames: { '#q': 'a"b', '#ten': '10', '#two': '2', '#at': 'at' },
+      },
+      // Names an object inherits (dynalite's projection finds them on the prototype): answered as objects.
+      {
+        ProjectionExpression: 'pk, #c, #p',
+        ExpressionAttributeNames: { '#c': 'constructor', '#p': '__proto__' },
+      },
+      { ProjectionExpression: 'm.e, sk' },
+    ];
+    try {
+      for (const [i, projected] of projections.entries()) {
+        const input = { ...all, ...projected } as typeof all & { ExpressionAttributeNames?: Record<string, string> };
+        const fast = await textPages(input);
+        const own = await textPages(viaDynalite(input));
+        expect(fast.map((p) => [p.items, p.last])).toEqual(own.map((p) => [p.items, p.last]));
+        expect(fast.length).toBeGreaterThan(1);
+        // Sent as stored bytes, except for the projection of inherited names and a nested path (built as objects).
+        expect(fast.every((p) => p.first)).toBe(i < 3);
+        expect(own.some((p) => p.first)).toBe(false);
+      }
+    } finally {
+      await client.send(new DeleteTableCommand({ TableName: hostile }));
     }
   });
 

@@ -9,8 +9,20 @@ interface EncodedAnswers {
   end(end: (this: Response, chunk: unknown) => void): (this: Response, chunk: unknown) => void;
 }
 type Response = EventEmitter & { sent?: Buffer };
-const { encodedAnswers } = createRequire(import.meta.url)('../../src/store/encoded-answers.cjs') as {
+/** Items given as bytes: what the key scan hands over (stored-item-json.cjs, ItemBytes). */
+interface ItemSource {
+  byteLength: number;
+  copyTo(target: Buffer, at: number): number;
+}
+const { encodedAnswers, rawItems } = createRequire(import.meta.url)('../../src/store/encoded-answers.cjs') as {
   encodedAnswers: (checksum: (bytes: Buffer) => number) => EncodedAnswers;
+  rawItems: (source: ItemSource) => unknown;
+};
+
+/** Items as fixed bytes. */
+const itemBytes = (text: string): ItemSource => {
+  const bytes = Buffer.from(text, 'utf8');
+  return { byteLength: bytes.length, copyTo: (target, at) => at + bytes.copy(target, at) };
 };
 
 /** What dynalite's sendData does: the checksum of the text, then `end` with that same text. */
@@ -60,5 +72,40 @@ describe("the store child's answers, encoded once into reused buffers", () => {
     send(answers, third, b);
     expect(third.sent!.buffer).toBe(first.sent!.buffer);
     expect(third.sent!.toString('utf8')).toBe(b);
+  });
+
+  it("writes a Scan answer's items as their bytes where dynalite's text holds their marker, and says their length", () => {
+    const answers = encodedAnswers(crc32);
+    const items = '{"pk":{"S":"VM#ü"},"e":{"S":"{\\"a\\":1}"}},{"pk":{"S":"x"}}';
+    const answer = {
+      Items: rawItems(itemBytes(items)),
+      ScannedCount: 2,
+      Count: 2,
+      LastEvaluatedKey: { pk: { S: 'x' } },
+    };
+    const text = JSON.stringify(answer);
+    const expected = Buffer.from(`{"Items":[${items}],"ScannedCount":2,"Count":2,"LastEvaluatedKey":{"pk":{"S":"x"}}}`);
+    const headers = new Map<string, unknown>();
+    const res: Response & { setHeader(k: string, v: unknown): void } = Object.assign(new EventEmitter(), {
+      setHeader: (k: string, v: unknown) => void headers.set(k, v),
+    });
+    expect(send(answers, res, text)).toBe(crc32(expected));
+    expect(res.sent?.equals(expected)).toBe(true);
+    expect(headers.get('Content-Length')).toBe(expected.length);
+    JSON.parse(expected.toString('utf8'));
+  });
+
+  it('sends a text as it is when no items were stringified just before it, even if it spells a marker', () => {
+    const answers = encodedAnswers(crc32);
+    const marker = JSON.stringify({ Items: rawItems(itemBytes('{}')) });
+    // Stringified, then another text is sent first (an error page): the items are not written into that one.
+    const other = '{"__type":"com.amazon.coral.service#SerializationException"}';
+    const res: Response = new EventEmitter();
+    send(answers, res, other);
+    expect(res.sent!.toString('utf8')).toBe(other);
+    // The same marker text again, with no items pending: sent as the text it is.
+    const again: Response = new EventEmitter();
+    send(answers, again, marker);
+    expect(again.sent!.toString('utf8')).toBe(marker);
   });
 });
