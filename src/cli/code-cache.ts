@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 
 /**
@@ -46,17 +46,24 @@ export function commandOf(args: readonly string[]): string | undefined {
 const MAX_CACHE_BYTES = 64 << 20;
 
 /**
- * Where the cache lives: `HYPERAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/hyperaudit`, else `~/.cache/hyperaudit`;
- * undefined (no cache) with `HYPERAUDIT_CODE_CACHE=0` or on Windows, where the ownership checks below do not apply.
+ * Where the cache lives: `HYPERAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/hyperaudit` (when absolute, as the XDG
+ * specification asks), else `~/.cache/hyperaudit`; undefined (no cache) with `HYPERAUDIT_CODE_CACHE=0`, on Windows
+ * (the ownership checks below do not apply there), or when there is no home directory to find.
  */
 export function codeCacheDir(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  home: () => string = homedir,
 ): string | undefined {
   if (env.HYPERAUDIT_CODE_CACHE === '0' || platform === 'win32') return undefined;
-  if (env.HYPERAUDIT_CACHE_DIR) return env.HYPERAUDIT_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'hyperaudit');
+  if (env.HYPERAUDIT_CACHE_DIR) return resolve(env.HYPERAUDIT_CACHE_DIR);
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'hyperaudit');
+  try {
+    return join(home(), '.cache', 'hyperaudit');
+  } catch {
+    // No HOME and no passwd entry (a bare service account): run without a cache rather than fail the command.
+    return undefined;
+  }
 }
 
 const uid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);

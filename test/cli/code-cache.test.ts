@@ -175,6 +175,16 @@ describe('where the cache lives and which commands use it', () => {
     expect(codeCacheDir({}, 'win32')).toBeUndefined();
   });
 
+  it('ignores a relative XDG_CACHE_HOME, and runs without a cache when there is no home directory', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: 'relative' }, 'linux', () => '/home/u')).toBe(
+      join('/home/u', '.cache', 'hyperaudit'),
+    );
+    const noHome = () => {
+      throw new Error('ENOENT: no home directory');
+    };
+    expect(codeCacheDir({}, 'linux', noHome)).toBeUndefined();
+  });
+
   it('reads the command as main.ts does: the first word that is not an option', () => {
     expect(commandOf(['report', '--data-dir', 'd'])).toBe('report');
     expect(commandOf(['--version'])).toBeUndefined();
