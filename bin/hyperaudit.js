@@ -35,7 +35,13 @@ if (distIsCurrent()) {
   const codeCache = await import(pathToFileURL(join(root, 'dist', 'cli', 'code-cache.js')).href);
   if (codeCache.CODE_CACHED_COMMANDS.has(codeCache.commandOf(process.argv.slice(2)))) {
     // audit, simulate, report: the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), written after
-    // the run so the next one skips compiling what this one compiled.
+    // the run so the next one skips compiling what this one compiled. Their store is started first, so its
+    // process boots while this one reads the bundle (main.ts finds it started: src/cli/early-store.ts).
+    const [{ startStoreEarly }, { DEFAULT_DATA_DIR }] = await Promise.all([
+      import(pathToFileURL(join(root, 'dist', 'cli', 'early-store.js')).href),
+      import(pathToFileURL(join(root, 'dist', 'cli', 'default-data-dir.js')).href),
+    ]);
+    startStoreEarly(process.argv.slice(2), DEFAULT_DATA_DIR);
     const bundle = codeCache.runCachedBundle(
       join(root, 'dist', 'bundle', 'cli.cjs'),
       codeCache.commandOf(process.argv.slice(2)),
