@@ -20,7 +20,10 @@ interface EarlyState {
  * it loads the CommonJS bundle of `audit`, `simulate` and `report` (src/cli/code-cache.ts), which carries its own
  * copy of this module; both copies must see the one store.
  */
-const state = ((globalThis as { [key: symbol]: EarlyState | undefined })[Symbol.for('hyperaudit.early-store')] ??= {});
+const shared = globalThis as { [key: symbol]: EarlyState | undefined };
+const STATE_KEY = Symbol.for('hyperaudit.early-store');
+shared[STATE_KEY] ??= {};
+const state: EarlyState = shared[STATE_KEY];
 
 /** `--data-dir` as commander reads it (`--data-dir X` or `--data-dir=X`, the last one wins), else the default. */
 function dataDirOf(args: readonly string[], fallback: string): string {
