@@ -30,12 +30,33 @@ function distIsCurrent() {
 }
 
 let main;
+let afterRun = () => undefined;
 if (distIsCurrent()) {
-  // The bundle (one chunk per command) starts faster than dist/cli/main.js, its file-for-file twin.
-  ({ main } = await import(pathToFileURL(join(root, 'dist', 'bundle', 'main.js')).href));
+  const codeCache = await import(pathToFileURL(join(root, 'dist', 'cli', 'code-cache.js')).href);
+  if (codeCache.CODE_CACHED_COMMANDS.has(codeCache.commandOf(process.argv.slice(2)))) {
+    // audit, simulate, report: the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), written after
+    // the run so the next one skips compiling what this one compiled. Their store is started first, so its
+    // process boots while this one reads the bundle (main.ts finds it started: src/cli/early-store.ts).
+    const [{ startStoreEarly }, { DEFAULT_DATA_DIR }] = await Promise.all([
+      import(pathToFileURL(join(root, 'dist', 'cli', 'early-store.js')).href),
+      import(pathToFileURL(join(root, 'dist', 'cli', 'default-data-dir.js')).href),
+    ]);
+    startStoreEarly(process.argv.slice(2), DEFAULT_DATA_DIR);
+    const bundle = codeCache.runCachedBundle(
+      join(root, 'dist', 'bundle', 'cli.cjs'),
+      codeCache.commandOf(process.argv.slice(2)),
+      codeCache.codeCacheDir(),
+    );
+    ({ main } = bundle.exports);
+    afterRun = () => bundle.saveCache();
+  } else {
+    // The bundle (one chunk per command) starts faster than dist/cli/main.js, its file-for-file twin.
+    ({ main } = await import(pathToFileURL(join(root, 'dist', 'bundle', 'main.js')).href));
+  }
 } else {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import(pathToFileURL(join(src, 'cli', 'main.ts')).href));
 }
 process.exitCode = await main(process.argv);
+afterRun();

@@ -107,6 +107,38 @@ async function buildCliBundle() {
   });
 }
 
+/**
+ * The same CLI as one CommonJS file (dist/bundle/cli.cjs) for the commands bin/hyperaudit.js runs with V8's code
+ * cache (src/cli/code-cache.ts): Node 20 caches no ES module's code, but a script run through `vm.Script` takes
+ * cached data. One file, since a script has no chunks to import: every command is in it, and a command's modules
+ * run only when it is chosen (esbuild wraps what is imported lazily). Dynamic imports become `require` (no
+ * `import()` is left, which a `vm.Script` could not run), whitespace and comments go (less text to read and hash),
+ * and `import.meta.url` is each source's dist/ twin as in the ES module bundle.
+ */
+async function buildCachedCliBundle() {
+  const bundleDir = join(outDir, 'bundle');
+  const outfile = join(bundleDir, 'cli.cjs');
+  await build({
+    entryPoints: [join(srcDir, 'cli', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20.19',
+    logLevel: 'warning',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    supported: { 'dynamic-import': false },
+    external: ['dynalite', 'exceljs', 'playwright-core', 'aws-local-stepfunctions', 'tsx'],
+    define: { 'import.meta.url': '__hyperauditModuleUrl' },
+    banner: { js: "var __hyperauditModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [ownModuleUrl(bundleDir)],
+  });
+  if (/\bimport\(/.test(readFileSync(outfile, 'utf8')))
+    throw new Error('dist/bundle/cli.cjs still holds an import(), which vm.Script cannot run');
+}
+
 rmSync(outDir, { recursive: true, force: true });
 try {
   await build({
@@ -122,6 +154,7 @@ try {
     plugins: [relativeImports],
   });
   await buildCliBundle();
+  await buildCachedCliBundle();
   for (const file of files.filter((f) => !f.endsWith('.ts'))) {
     const to = join(outDir, relative(srcDir, file));
     mkdirSync(dirname(to), { recursive: true });

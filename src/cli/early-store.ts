@@ -12,7 +12,18 @@ import { levelPath, startLocalServer, type LocalServer } from '../store/local-se
  * error must not create `.hyperaudit/`), and never with `--endpoint`, `--aws` or `--help`. `withStoreAfter` takes it when its options name the same folder; one nobody
  * took is stopped when the command ends.
  */
-let early: { dataDir: string; server: Promise<LocalServer> } | undefined;
+interface EarlyState {
+  early?: { dataDir: string; server: Promise<LocalServer> };
+}
+/**
+ * Kept on the process, not in this module: bin/hyperaudit.js starts the store through dist/cli/early-store.js before
+ * it loads the CommonJS bundle of `audit`, `simulate` and `report` (src/cli/code-cache.ts), which carries its own
+ * copy of this module; both copies must see the one store.
+ */
+const shared = globalThis as { [key: symbol]: EarlyState | undefined };
+const STATE_KEY = Symbol.for('hyperaudit.early-store');
+shared[STATE_KEY] ??= {};
+const state: EarlyState = shared[STATE_KEY];
 
 /** `--data-dir` as commander reads it (`--data-dir X` or `--data-dir=X`, the last one wins), else the default. */
 function dataDirOf(args: readonly string[], fallback: string): string {
@@ -28,25 +39,27 @@ function dataDirOf(args: readonly string[], fallback: string): string {
 export function startStoreEarly(args: readonly string[], defaultDataDir: string): void {
   if (args.some((a) => /^(--endpoint|--aws|--help|-h)(=|$)/.test(a) || a === 'help')) return;
   const dataDir = dataDirOf(args, defaultDataDir);
+  // Already started for this folder by the other copy of this module (see `state`).
+  if (state.early?.dataDir === resolve(dataDir)) return;
   if (!existsSync(levelPath(dataDir))) return;
   const server = startLocalServer({ dataDir, mode: 'child' });
   // Its failure is the taker's to report (withStoreAfter awaits it); an untaken one is only stopped.
   server.catch(() => undefined);
-  early = { dataDir: resolve(dataDir), server };
+  state.early = { dataDir: resolve(dataDir), server };
 }
 
 /** The early store when it serves `dataDir`; it is then the caller's to stop. */
 export function takeEarlyStore(dataDir: string): Promise<LocalServer> | undefined {
-  if (early === undefined || early.dataDir !== resolve(dataDir)) return undefined;
-  const { server } = early;
-  early = undefined;
+  if (state.early === undefined || state.early.dataDir !== resolve(dataDir)) return undefined;
+  const { server } = state.early;
+  state.early = undefined;
   return server;
 }
 
 /** Stops an early store that no command took (a usage error, a command that did not need it after all). */
 export async function stopUntakenStore(): Promise<void> {
-  const untaken = early;
-  early = undefined;
+  const untaken = state.early;
+  state.early = undefined;
   const server = await untaken?.server.catch(() => undefined);
   await server?.stop();
 }

@@ -61,6 +61,22 @@ describe('the store started before the command loads', () => {
     await (await takeEarlyStore(dir)!).stop();
   });
 
+  it('is one store for every copy of the module: bin/ starts it, the bundle takes it, none starts a second', async () => {
+    const dir = existingDataDir('two-copies');
+    vi.mocked(spawn).mockClear();
+    // bin/hyperaudit.js starts it through dist/cli/early-store.js; main.ts in the CommonJS bundle has its own copy.
+    startStoreEarly(['report', '--data-dir', dir], '.hyperaudit/');
+    vi.resetModules();
+    const bundled = await import('../../src/cli/early-store');
+    expect(bundled.startStoreEarly).not.toBe(startStoreEarly);
+    bundled.startStoreEarly(['report', '--data-dir', dir], '.hyperaudit/');
+    expect(vi.mocked(spawn)).toHaveBeenCalledTimes(1);
+    const taken = bundled.takeEarlyStore(dir);
+    expect(taken).toBeDefined();
+    expect(takeEarlyStore(dir)).toBeUndefined();
+    await (await taken!).stop();
+  });
+
   it('reads --data-dir=DIR too', async () => {
     const dir = existingDataDir('equals');
     startStoreEarly(['report', `--data-dir=${dir}`], '.hyperaudit/');

@@ -55,12 +55,21 @@ describe('the packed package, installed globally, runs outside the repository', 
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+  // The code cache of audit, simulate and report (src/cli/code-cache.ts) in the test's folder, not the user's.
+  const cacheDir = join(work, 'code-cache');
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [command, ...args], { cwd: elsewhere, encoding: 'utf8', timeout: 300_000 });
+    spawnSync(process.execPath, [command, ...args], {
+      cwd: elsewhere,
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, HYPERAUDIT_CACHE_DIR: cacheDir },
+    });
 
   it('ships the compiled CLI, the rules, the report assets and the samples, and no TypeScript source', () => {
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/bundle/main.js');
+    expect(files).toContain('dist/bundle/cli.cjs');
+    expect(files).toContain('dist/cli/code-cache.js');
     expect(files).toContain('dist/store/dynalite-server.cjs');
     expect(files).toContain('dist/engine/rule-schema-validator.precompiled.cjs');
     expect(files).toContain('dist/engine/scg-catalogue.prebuilt.json');
@@ -91,5 +100,12 @@ describe('the packed package, installed globally, runs outside the repository', 
     const report = run('report');
     expect(report.status).toBe(0);
     expect(readdirSync(join(elsewhere, '.hyperaudit', 'reports', 'latest'))).toContain('report.html');
+    // audit and report ran the bundle V8 caches, and left its cache; the next report runs with it.
+    const cached = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.bin'));
+    expect(cached.map((f) => f.replace(/^.*[/\\]/, '').split('-')[0]).sort()).toEqual(['audit', 'report']);
+    const again = run('report', '--out', join(work, 'again'));
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(readdirSync(join(work, 'again'))).toContain('findings.junit.xml');
   });
 });

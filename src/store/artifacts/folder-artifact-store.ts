@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { type ArtifactFile, type ArtifactStore, checkArtifactName } from './artifact-store';
 
@@ -17,8 +16,8 @@ export function folderArtifactStore(): ArtifactStore {
       await Promise.all(
         files.map(async (file, i) => {
           await clearPlace(paths[i]!);
-          const body = typeof file.body === 'string' ? file.body : Readable.from(file.body);
-          await writeFile(paths[i]!, body, { encoding: 'utf8', flag: 'wx' });
+          // fs writes an iterable's pieces as it yields them; no stream in between (less CPU per piece).
+          await writeFile(paths[i]!, file.body, { encoding: 'utf8', flag: 'wx' });
         }),
       );
       return paths;
