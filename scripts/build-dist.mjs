@@ -139,6 +139,23 @@ async function buildCachedCliBundle() {
     throw new Error('dist/bundle/cli.cjs still holds an import(), which vm.Script cannot run');
 }
 
+/**
+ * The store child's module cache hook (src/store/module-code-cache.ts) as one CommonJS file beside
+ * dynalite-server.cjs, which requires it before dynalite: the child is plain CommonJS and Node 20 cannot require
+ * the ES module twin without its experimental flag on every supported version.
+ */
+async function buildStoreModuleCacheHook() {
+  await build({
+    entryPoints: [join(srcDir, 'store', 'module-code-cache.ts')],
+    outfile: join(outDir, 'store', 'module-code-cache.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20.19',
+    logLevel: 'warning',
+  });
+}
+
 rmSync(outDir, { recursive: true, force: true });
 try {
   await build({
@@ -155,6 +172,7 @@ try {
   });
   await buildCliBundle();
   await buildCachedCliBundle();
+  await buildStoreModuleCacheHook();
   for (const file of files.filter((f) => !f.endsWith('.ts'))) {
     const to = join(outDir, relative(srcDir, file));
     mkdirSync(dirname(to), { recursive: true });
