@@ -141,8 +141,8 @@ async function buildCachedCliBundle() {
 
 /**
  * The store child's module cache hook (src/store/module-code-cache.ts) as one CommonJS file beside
- * dynalite-server.cjs, which requires it before dynalite: the child is plain CommonJS and Node 20 cannot require
- * the ES module twin without its experimental flag on every supported version.
+ * dynalite-server.cjs, which requires it before dynalite: the child is plain CommonJS, and Node 20's `require` of
+ * the ES module twin is still experimental (it warns on stderr, which the parent reads as the child's errors).
  */
 async function buildStoreModuleCacheHook() {
   await build({
