@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import {
-  codeCacheDir,
-  installCacheDir,
-  readPrivateFile,
-  removeOtherCaches,
-  writePrivateFile,
-} from '../cli/code-cache';
+import { codeCacheDir, installCacheDir, readPrivateFile, removeOtherCaches, writePrivateFile } from '../cli/code-cache';
 
 /**
  * V8's code cache for the CommonJS modules the store's child process (dynalite-server.cjs) requires: dynalite and
@@ -151,18 +145,17 @@ export function installModuleCodeCache(cache: ModuleCodeCache): void {
     } catch {
       return nodeCompile.call(this, content, filename, ...rest);
     }
-    const mod = this;
     const resolve = Object.assign(
-      (request: string, options?: { paths?: string[] }) => loader._resolveFilename(request, mod, false, options),
-      { paths: (request: string) => loader._resolveLookupPaths(request, mod) },
+      (request: string, options?: { paths?: string[] }) => loader._resolveFilename(request, this, false, options),
+      { paths: (request: string) => loader._resolveLookupPaths(request, this) },
     );
-    const requireFn = Object.assign((id: string) => mod.require(id), {
+    const requireFn = Object.assign((id: string) => this.require(id), {
       resolve,
       main: (process as { mainModule?: NodeModule }).mainModule,
       extensions: loader._extensions,
       cache: loader._cache,
     });
-    return wrapper.call(mod.exports, mod.exports, requireFn, mod, filename, dirname(filename));
+    return wrapper.call(this.exports, this.exports, requireFn, this, filename, dirname(filename));
   };
 }
 

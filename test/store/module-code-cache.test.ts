@@ -54,7 +54,10 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** main.cjs requires helper.cjs (whose text says `version`) and reports what CommonJS gave it. */
 function writeModules(version: string): void {
-  writeFileSync(join(work, 'helper.cjs'), `module.exports = { version: ${JSON.stringify(version)}, dir: __dirname };\n`);
+  writeFileSync(
+    join(work, 'helper.cjs'),
+    `module.exports = { version: ${JSON.stringify(version)}, dir: __dirname };\n`,
+  );
   writeFileSync(
     join(work, 'main.cjs'),
     "'use strict';\nconst helper = require('./helper.cjs');\n" +
