@@ -139,23 +139,6 @@ async function buildCachedCliBundle() {
     throw new Error('dist/bundle/cli.cjs still holds an import(), which vm.Script cannot run');
 }
 
-/**
- * The store child's module cache hook (src/store/module-code-cache.ts) as one CommonJS file beside
- * dynalite-server.cjs, which requires it before dynalite: the child is plain CommonJS, and Node 20's `require` of
- * the ES module twin is still experimental (it warns on stderr, which the parent reads as the child's errors).
- */
-async function buildStoreModuleCacheHook() {
-  await build({
-    entryPoints: [join(srcDir, 'store', 'module-code-cache.ts')],
-    outfile: join(outDir, 'store', 'module-code-cache.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20.19',
-    logLevel: 'warning',
-  });
-}
-
 rmSync(outDir, { recursive: true, force: true });
 try {
   await build({
@@ -172,7 +155,6 @@ try {
   });
   await buildCliBundle();
   await buildCachedCliBundle();
-  await buildStoreModuleCacheHook();
   for (const file of files.filter((f) => !f.endsWith('.ts'))) {
     const to = join(outDir, relative(srcDir, file));
     mkdirSync(dirname(to), { recursive: true });

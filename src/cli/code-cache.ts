@@ -119,7 +119,7 @@ export function readPrivateFile(path: string): Buffer | undefined {
 }
 
 /** Writes the file (0600) beside its final name and renames it there: a reader never sees half of one. */
-export function writePrivateFile(path: string, bytes: Buffer): void {
+function writePrivateFile(path: string, bytes: Buffer): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, bytes, { mode: 0o600, flag: 'wx' });
@@ -138,22 +138,13 @@ export function writePrivateFile(path: string, bytes: Buffer): void {
  * one behind. Each install (a checkout, a global install) has its own folder, so two of them never remove each
  * other's cache on every run.
  */
-export function removeOtherCaches(dir: string, name: string, keep: string): void {
+function removeOtherCaches(dir: string, name: string, keep: string): void {
   try {
     for (const file of readdirSync(dir))
       if (file.startsWith(`${name}-`) && file.endsWith('.bin') && file !== keep) unlinkSync(join(dir, file));
   } catch {
     // Another run may be removing them too.
   }
-}
-
-/**
- * The private folder for the caches of the install `file` belongs to, one per file path (see removeOtherCaches):
- * both it and `cacheDir` above it pass the checks; else undefined (no cache).
- */
-export function installCacheDir(cacheDir: string | undefined, file: string): string | undefined {
-  if (cacheDir === undefined || privateCacheDir(cacheDir) === undefined) return undefined;
-  return privateCacheDir(join(cacheDir, createHash('sha256').update(file).digest('hex').slice(0, 16)));
 }
 
 export interface CachedBundle {
@@ -172,7 +163,12 @@ export interface CachedBundle {
 export function runCachedBundle(file: string, name: string, cacheDir: string | undefined): CachedBundle {
   const bytes = readFileSync(file);
   const source = bytes.toString('utf8');
-  const dir = installCacheDir(cacheDir, file);
+  // One folder per bundle path (see removeOtherCaches); both it and the folder above it pass the checks.
+  const installKey = createHash('sha256').update(file).digest('hex').slice(0, 16);
+  const dir =
+    cacheDir === undefined || privateCacheDir(cacheDir) === undefined
+      ? undefined
+      : privateCacheDir(join(cacheDir, installKey));
   const cacheName = `${name}-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}-${process.version}-${process.arch}.bin`;
   const cachePath = dir === undefined ? undefined : join(dir, cacheName);
   const cachedData = cachePath === undefined ? undefined : readPrivateFile(cachePath);

@@ -1,10 +1,6 @@
 // The embedded DynamoDB server's own process (started by local-server.ts). Plain CommonJS so it needs no
 // TypeScript loader. Usage: node dynalite-server.cjs <LevelDB dir or ''>; prints {"port":N} once ready.
 'use strict';
-// V8's code cache for the modules required below (src/store/module-code-cache.ts): compiling dynalite and its
-// packages was a large part of this process's boot, which `report` waits for. The build writes the hook beside
-// this file in dist/ only; run from src/ (tests through tsx), the modules compile as usual.
-const childModules = loadModuleCache();
 const http = require('node:http');
 const dynalite = require('dynalite');
 const { installKeyScan } = require('./dynalite-key-scan.cjs');
@@ -28,11 +24,7 @@ const fail = (message) => {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 };
-// The cache is written at the end, so it also holds what serving the command compiled.
-const stop = () => {
-  childModules?.save();
-  server.close(() => process.exit(0));
-};
+const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 // Exit with the parent: when its end of our stdin closes, nobody is left to stop us.
 process.stdin.on('end', stop);
@@ -65,14 +57,3 @@ server.listen(0, '127.0.0.1', () => {
   req.on('error', (err) => fail(err.message));
   req.end(JSON.stringify({ TableName: 'hyperaudit-start-probe' }));
 });
-
-function loadModuleCache() {
-  let hook;
-  try {
-    hook = require('./module-code-cache.cjs');
-  } catch (err) {
-    if (err?.code === 'MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
-  return hook.cacheChildModules(__filename);
-}
