@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeCacheDir, commandOf, privateCacheDir } from '../../src/cli/code-cache';
@@ -183,6 +183,12 @@ describe('where the cache lives and which commands use it', () => {
       throw new Error('ENOENT: no home directory');
     };
     expect(codeCacheDir({}, 'linux', noHome)).toBeUndefined();
+  });
+
+  it('is kept out of the user’s home while the tests run (they run bin/ on a fresh clone, where dist is built)', () => {
+    const dir = codeCacheDir();
+    expect(dir?.startsWith(tmpdir())).toBe(true);
+    expect(dir?.startsWith(join(homedir(), '.cache'))).toBe(false);
   });
 
   it('reads the command as main.ts does: the first word that is not an option', () => {
