@@ -10,6 +10,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -83,7 +84,9 @@ export function privateCacheDir(dir: string): string | undefined {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const own = lstatSync(dir);
     if (!own.isDirectory() || own.uid !== me || othersMayWrite(own.mode)) return undefined;
-    const parent = lstatSync(dirname(dir));
+    // The folder that holds `dir`, through any link on the way (~/.cache moved to another disk): a link's own mode
+    // is 0777 on Linux (never usable) and whatever lchmod set on macOS (saying nothing of where it leads).
+    const parent = statSync(dirname(dir));
     if (othersMayWrite(parent.mode) && !sticky(parent.mode)) return undefined;
     return dir;
   } catch {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -156,6 +156,18 @@ describe('running the CLI bundle with V8 code cache', () => {
     // A sticky parent (as /tmp) lets no one else rename what this user owns in it.
     chmodSync(open, 0o1777);
     expect(privateCacheDir(join(open, 'cache'))).toBe(join(open, 'cache'));
+  });
+
+  it('judges a parent reached through a link (~/.cache moved elsewhere) by the folder it leads to', () => {
+    const privateParent = join(work, 'private');
+    const openParent = join(work, 'open');
+    mkdirSync(privateParent, { mode: 0o700 });
+    mkdirSync(openParent, { mode: 0o700 });
+    chmodSync(openParent, 0o777);
+    symlinkSync(privateParent, join(work, 'to-private'));
+    symlinkSync(openParent, join(work, 'to-open'));
+    expect(privateCacheDir(join(work, 'to-private', 'cache'))).toBe(join(work, 'to-private', 'cache'));
+    expect(privateCacheDir(join(work, 'to-open', 'cache'))).toBeUndefined();
   });
 
   it('runs without a cache folder at all', () => {
