@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -157,6 +167,20 @@ describe('running the CLI bundle with V8 code cache', () => {
     chmodSync(open, 0o1777);
     expect(privateCacheDir(join(open, 'cache'))).toBe(join(open, 'cache'));
   });
+
+  // Only root can give a folder to another user; elsewhere the case cannot be set up.
+  it.runIf(process.getuid?.() === 0)(
+    'uses no cache in a folder whose parent another user owns (its owner could swap it)',
+    () => {
+      const theirs = join(work, 'theirs');
+      mkdirSync(join(theirs, 'cache'), { recursive: true, mode: 0o700 });
+      chmodSync(theirs, 0o755);
+      chownSync(theirs, 65534, 65534);
+      expect(privateCacheDir(join(theirs, 'cache'))).toBeUndefined();
+      chmodSync(theirs, 0o1777);
+      expect(privateCacheDir(join(theirs, 'cache'))).toBeUndefined();
+    },
+  );
 
   it('judges a parent reached through a link (~/.cache moved elsewhere) by the folder it leads to', () => {
     const privateParent = join(work, 'private');
