@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,6 +13,11 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     maxWorkers: 2,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Tests run bin/hyperaudit.js, whose audit, simulate and report write V8's code cache (src/cli/code-cache.ts):
+      // in a scratch folder of this user's, never the user's ~/.cache (nor a read-only HOME in CI).
+      HYPERAUDIT_CACHE_DIR: join(tmpdir(), `hyperaudit-test-code-cache-${process.getuid?.() ?? 'user'}`),
+    },
   },
 });

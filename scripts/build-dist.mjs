@@ -132,7 +132,9 @@ async function buildCachedCliBundle() {
     supported: { 'dynamic-import': false },
     external: ['dynalite', 'exceljs', 'playwright-core', 'aws-local-stepfunctions', 'tsx'],
     define: { 'import.meta.url': '__hyperauditModuleUrl' },
-    banner: { js: "var __hyperauditModuleUrl=require('node:url').pathToFileURL(__filename).href;" },
+    // "use strict" first: esbuild's own directive comes after the banner, where it is a plain string statement and
+    // would leave the bundle sloppy (ES modules, and so the ES module bundle, are always strict).
+    banner: { js: `"use strict";var __hyperauditModuleUrl=require('node:url').pathToFileURL(__filename).href;` },
     plugins: [ownModuleUrl(bundleDir)],
   });
   if (/\bimport\(/.test(readFileSync(outfile, 'utf8')))

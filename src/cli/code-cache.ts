@@ -10,6 +10,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -74,7 +75,8 @@ const sticky = (mode: number) => (mode & 0o1000) !== 0;
 
 /**
  * The cache directory, created private (0700) when missing, when it is a real directory this user owns that no one
- * else can write, in a parent no one else can write (or a sticky one, like /tmp): else undefined.
+ * else can write, in a parent this user or root owns that no one else can write (or a sticky one, like /tmp): else
+ * undefined.
  */
 export function privateCacheDir(dir: string): string | undefined {
   const me = uid();
@@ -83,7 +85,11 @@ export function privateCacheDir(dir: string): string | undefined {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const own = lstatSync(dir);
     if (!own.isDirectory() || own.uid !== me || othersMayWrite(own.mode)) return undefined;
-    const parent = lstatSync(dirname(dir));
+    // The folder that holds `dir`, through any link on the way (~/.cache moved to another disk): a link's own mode
+    // is 0777 on Linux (never usable) and whatever lchmod set on macOS (saying nothing of where it leads).
+    const parent = statSync(dirname(dir));
+    // Its owner may rename what it holds, sticky or not: this user, or root.
+    if (parent.uid !== me && parent.uid !== 0) return undefined;
     if (othersMayWrite(parent.mode) && !sticky(parent.mode)) return undefined;
     return dir;
   } catch {

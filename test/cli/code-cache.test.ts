@@ -1,6 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeCacheDir, commandOf, privateCacheDir } from '../../src/cli/code-cache';
@@ -158,6 +168,32 @@ describe('running the CLI bundle with V8 code cache', () => {
     expect(privateCacheDir(join(open, 'cache'))).toBe(join(open, 'cache'));
   });
 
+  // Only root can give a folder to another user; elsewhere the case cannot be set up.
+  it.runIf(process.getuid?.() === 0)(
+    'uses no cache in a folder whose parent another user owns (its owner could swap it)',
+    () => {
+      const theirs = join(work, 'theirs');
+      mkdirSync(join(theirs, 'cache'), { recursive: true, mode: 0o700 });
+      chmodSync(theirs, 0o755);
+      chownSync(theirs, 65534, 65534);
+      expect(privateCacheDir(join(theirs, 'cache'))).toBeUndefined();
+      chmodSync(theirs, 0o1777);
+      expect(privateCacheDir(join(theirs, 'cache'))).toBeUndefined();
+    },
+  );
+
+  it('judges a parent reached through a link (~/.cache moved elsewhere) by the folder it leads to', () => {
+    const privateParent = join(work, 'private');
+    const openParent = join(work, 'open');
+    mkdirSync(privateParent, { mode: 0o700 });
+    mkdirSync(openParent, { mode: 0o700 });
+    chmodSync(openParent, 0o777);
+    symlinkSync(privateParent, join(work, 'to-private'));
+    symlinkSync(openParent, join(work, 'to-open'));
+    expect(privateCacheDir(join(work, 'to-private', 'cache'))).toBe(join(work, 'to-private', 'cache'));
+    expect(privateCacheDir(join(work, 'to-open', 'cache'))).toBeUndefined();
+  });
+
   it('runs without a cache folder at all', () => {
     writeBundle('a');
     const plain = run('report', undefined, true);
@@ -183,6 +219,12 @@ describe('where the cache lives and which commands use it', () => {
       throw new Error('ENOENT: no home directory');
     };
     expect(codeCacheDir({}, 'linux', noHome)).toBeUndefined();
+  });
+
+  it('is kept out of the user’s home while the tests run (they run bin/ on a fresh clone, where dist is built)', () => {
+    const dir = codeCacheDir();
+    expect(dir?.startsWith(tmpdir())).toBe(true);
+    expect(dir?.startsWith(join(homedir(), '.cache'))).toBe(false);
   });
 
   it('reads the command as main.ts does: the first word that is not an option', () => {

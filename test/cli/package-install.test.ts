@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,8 @@ describe('the packed package, installed globally, runs outside the repository', 
     expect(files).toContain('dist/bundle/main.js');
     expect(files).toContain('dist/bundle/cli.cjs');
     expect(files).toContain('dist/cli/code-cache.js');
+    // Strict as the ES module bundle is: a directive counts only as the first statement, before the banner's.
+    expect(readFileSync(join(pkg, 'dist', 'bundle', 'cli.cjs'), 'utf8').slice(0, 13)).toBe('"use strict";');
     expect(files).toContain('dist/store/dynalite-server.cjs');
     expect(files).toContain('dist/engine/rule-schema-validator.precompiled.cjs');
     expect(files).toContain('dist/engine/scg-catalogue.prebuilt.json');
