@@ -48,7 +48,9 @@ if (distIsCurrent()) {
       codeCache.codeCacheDir(),
     );
     ({ main } = bundle.exports);
-    afterRun = () => bundle.saveCache();
+    afterRun = () => {
+      if (codeCache.worthCaching(process.argv.slice(2), process.exitCode)) bundle.saveCache();
+    };
   } else {
     // The bundle (one chunk per command) starts faster than dist/cli/main.js, its file-for-file twin.
     ({ main } = await import(pathToFileURL(join(root, 'dist', 'bundle', 'main.js')).href));

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
+import { EXIT } from './exit-codes';
 
 /**
  * V8's code cache for the CLI's CommonJS bundle (dist/bundle/cli.cjs), the commands whose modules are most of their
@@ -41,6 +42,17 @@ export const CODE_CACHED_COMMANDS: ReadonlySet<string> = new Set(['audit', 'simu
 /** The command the arguments name, as main.ts reads it (the first word that is not an option). */
 export function commandOf(args: readonly string[]): string | undefined {
   return args.find((a) => !a.startsWith('-'));
+}
+
+/**
+ * Whether a run's cache is worth keeping: the cache is written once, by the first run without one, and holds what that
+ * run compiled. A `--help` or a refused command compiles little of the command, and its cache would be kept by every
+ * later run; a run that did the command's work (exit 0, failing findings, messages left queued) compiles what the
+ * next one needs.
+ */
+export function worthCaching(args: readonly string[], exitCode: number): boolean {
+  const didTheWork = exitCode === EXIT.ok || exitCode === EXIT.findings || exitCode === EXIT.undelivered;
+  return didTheWork && !args.some((a) => a === '--help' || a === '-h');
 }
 
 /** Larger than any cache of the bundle (about 2.5 MB for `report`); a bigger file is not ours. */

@@ -13,7 +13,8 @@ import {
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeCacheDir, commandOf, privateCacheDir } from '../../src/cli/code-cache';
+import { codeCacheDir, commandOf, privateCacheDir, worthCaching } from '../../src/cli/code-cache';
+import { EXIT } from '../../src/cli/exit-codes';
 
 const loader = join(import.meta.dirname, '..', '..', 'src', 'cli', 'code-cache.ts');
 
@@ -231,5 +232,16 @@ describe('where the cache lives and which commands use it', () => {
     expect(commandOf(['report', '--data-dir', 'd'])).toBe('report');
     expect(commandOf(['--version'])).toBeUndefined();
     expect(commandOf([])).toBeUndefined();
+  });
+
+  it('keeps the cache of a run that did the command’s work, not of --help or a refused command', () => {
+    expect(worthCaching(['report', '--data-dir', 'd'], EXIT.ok)).toBe(true);
+    expect(worthCaching(['audit', '--fail-on', 'high'], EXIT.findings)).toBe(true);
+    expect(worthCaching(['report'], EXIT.undelivered)).toBe(true);
+    expect(worthCaching(['report', '--help'], EXIT.ok)).toBe(false);
+    expect(worthCaching(['audit', '-h'], EXIT.ok)).toBe(false);
+    expect(worthCaching(['audit', '--fail-on', 'nope'], EXIT.usage)).toBe(false);
+    expect(worthCaching(['audit', 'missing.ndjson'], EXIT.rejected)).toBe(false);
+    expect(worthCaching(['report'], EXIT.internal)).toBe(false);
   });
 });
