@@ -137,6 +137,15 @@ describe('stored items read from their bytes', () => {
     expect(stored.readMembers(Buffer.from('{}'))).toEqual([]);
   });
 
+  it('refuses a repeated name among many members, and reads an item of many distinct ones', () => {
+    const many: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) many[`a${i}`] = { N: '1' };
+    const text = JSON.stringify(many);
+    expect(stored.readMembers(Buffer.from(text))).toHaveLength(5000);
+    for (const at of [1, 15, 16, 17, 4999])
+      expect(stored.readMembers(Buffer.from(`${text.slice(0, -1)},"a${at}":{"N":"2"}}`)), String(at)).toBeUndefined();
+  });
+
   it('refuses an item that is not valid UTF-8: dynalite sends U+FFFD where its bytes are bad', () => {
     const bad = [
       [0xc3, 0x28, 0xff, 0xe2, 0x82],
