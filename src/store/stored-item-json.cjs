@@ -8,8 +8,9 @@
 // same bytes back (JSON.stringify of a parsed JSON.stringify output is that output), so the key scan copies each
 // item's members as stored, and only needs to know where each top-level member starts and ends, its name, and the item
 // size dynalite's 1 MB page rule counts. No JSON library gives member offsets, hence this small reader. It accepts only
-// what JSON.stringify writes (no whitespace, valid escapes, AttributeValues of one member); anything else, a duplicate
-// name included, is refused and the caller parses the item the way dynalite does, so a malformed item fails as it did.
+// what JSON.stringify writes (no whitespace, only its escapes, valid UTF-8, AttributeValues of one member, values
+// other than strings as it spells them); anything else, a duplicate name included, is refused and the caller parses
+// the item the way dynalite does, so a malformed item fails as it did and another spelling is sent as dynalite's.
 'use strict';
 
 const { isUtf8 } = require('node:buffer');
