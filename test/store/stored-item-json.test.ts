@@ -137,14 +137,92 @@ describe('stored items read from their bytes', () => {
     expect(stored.readMembers(Buffer.from('{}'))).toEqual([]);
   });
 
-  it('counts a string that is not valid UTF-8 as dynalite decodes it (each bad byte one U+FFFD)', () => {
-    const buf = Buffer.concat([
-      Buffer.from('{"pk":{"S":"a'),
-      Buffer.from([0xc3, 0x28, 0xff, 0xe2, 0x82]),
-      Buffer.from('"}}'),
-    ]);
-    const members = stored.readMembers(buf)!;
-    const parsed = JSON.parse(buf.toString('utf8'));
-    expect(stored.storedItemSize(buf, members, undefined, db.itemSize)).toBe(db.itemSize(parsed, true, true));
+  it('refuses a repeated name among many members, and reads an item of many distinct ones', () => {
+    const many: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) many[`a${i}`] = { N: '1' };
+    const text = JSON.stringify(many);
+    expect(stored.readMembers(Buffer.from(text))).toHaveLength(5000);
+    for (const at of [1, 15, 16, 17, 4999])
+      expect(stored.readMembers(Buffer.from(`${text.slice(0, -1)},"a${at}":{"N":"2"}}`)), String(at)).toBeUndefined();
+  });
+
+  it('refuses an item that is not valid UTF-8: dynalite sends U+FFFD where its bytes are bad', () => {
+    const bad = [
+      [0xc3, 0x28, 0xff, 0xe2, 0x82],
+      [0xed, 0xa0, 0x80],
+      [0xc0, 0xa2],
+      [0xf4, 0x90, 0x80, 0x80],
+    ];
+    for (const bytes of bad) {
+      const buf = Buffer.concat([Buffer.from('{"pk":{"S":"a'), Buffer.from(bytes), Buffer.from('"}}')]);
+      expect(stored.readMembers(buf), bytes.join(' ')).toBeUndefined();
+      const inName = Buffer.concat([Buffer.from('{"pk":{"S":"a"},"'), Buffer.from(bytes), Buffer.from('":{"N":"1"}}')]);
+      expect(stored.readMembers(inName), bytes.join(' ')).toBeUndefined();
+    }
+    expect(stored.readMembers(Buffer.from('{"pk":{"S":"aü✓𝄞"}}'))).toBeDefined();
+  });
+
+  it('refuses escapes JSON.stringify does not write, which decode to what dynalite would send otherwise spelled', () => {
+    for (const spelled of ['\\/', '\\u0041', '\\u001F', '\\u000a', '\\u0009', '\\ud83d\\ude00', '\\uD800'])
+      expect(stored.readMembers(Buffer.from(`{"pk":{"S":"a${spelled}"}}`)), spelled).toBeUndefined();
+    for (const spelled of ['\\u001f', '\\u0000', '\\ud800', '\\udfff', '\\udc00\\ud800', '\\ud800A'])
+      expect(stored.readMembers(Buffer.from(`{"pk":{"S":"a${spelled}"}}`)), spelled).toBeDefined();
+  });
+
+  it("refuses a string attribute whose value is not a string: dynalite's size of it is not its strings' length", () => {
+    for (const value of ['{"a":"bc"}', '["ab"]', '123', 'true'])
+      expect(stored.readMembers(Buffer.from(`{"pk":{"S":"a"},"sk":{"S":${value}}}`)), value).toBeUndefined();
+  });
+
+  it('refuses a map, list or literal not spelled as JSON.stringify writes it (spaces, order of keys, numbers)', () => {
+    const refused = [
+      '{"pk":{"M":{ "a":{"S":"x"}}}}',
+      '{"pk":{"M":{"b":{"S":"x"},"1":{"S":"y"}}}}',
+      '{"pk":{"M":{"a":{"S":"x"},"a":{"S":"y"}}}}',
+      '{"pk":{"L":[{"S":"x"} ]}}',
+      '{"pk":{"BOOL":1e0}}',
+      '{"pk":{"SS":["a", "b"]}}',
+      '{"pk":{"L":[{"S":"\\/"}]}}',
+      `{"pk":{"L":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`,
+    ];
+    for (const text of refused)
+      expect(stored.readMembers(Buffer.from(text, 'utf8')), text.slice(0, 40)).toBeUndefined();
+    expect(
+      stored.readMembers(Buffer.from('{"pk":{"M":{"1":{"S":"y"},"b":{"BOOL":true}}},"l":{"L":[]}}')),
+    ).toBeDefined();
+  });
+
+  it("sends a stored item as it is only when those are dynalite's bytes, with dynalite's size (mangled items)", () => {
+    // JSON.stringify's text with other spellings of the same value put in: escapes, spaces, bad UTF-8, moved keys.
+    const mangle = fc.constantFrom(
+      (t: string) => t.replace('a', '\\u0061'),
+      (t: string) => t.replace('/', '\\/'),
+      (t: string) => t.replace('{"M":{', '{"M":{ '),
+      (t: string) => t.replace('{"S":"', '{"S":["').replace(/("[^"]*"})/, '$1'),
+      (t: string) => t.replace(/\\ud8([0-9a-f]{2})/, '\\uD8$1'),
+      (t: string) => t.replace('true', 'true '),
+      (t: string) => t,
+    );
+    fc.assert(
+      fc.property(item, mangle, fc.boolean(), (value, change, badByte) => {
+        let buf = Buffer.from(change(JSON.stringify(value)), 'utf8');
+        if (badByte) buf = Buffer.concat([buf.subarray(0, 12), Buffer.from([0xff]), buf.subarray(12)]);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(buf.toString('utf8'));
+        } catch {
+          return;
+        }
+        const members = stored.readMembers(buf);
+        if (members === undefined) return;
+        expect(stored.storedItemSize(buf, members, 'sk', db.itemSize)).toBe(db.itemSize(parsed, true, true, 'sk'));
+        const bytes = new stored.ItemBytes();
+        bytes.add(buf, stored.membersToSend(members, undefined));
+        const out = Buffer.alloc(bytes.byteLength);
+        bytes.copyTo(out, 0);
+        expect(out.equals(Buffer.from(JSON.stringify(parsed), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 600 },
+    );
   });
 });
