@@ -20,7 +20,7 @@ const bytesAfterGc = async () => {
 describe('simulateFleet (memory)', () => {
   it('keeps only what the VM results are made from while they are unbuilt, not the compiled fleet', async () => {
     const V = 5000;
-    const steps = 288;
+    const steps = 1440;
     const hosts = Array.from({ length: 50 }, (_, h) => ({
       id: `h${h}`,
       cluster: `c${h % 2}`,
@@ -39,8 +39,8 @@ describe('simulateFleet (memory)', () => {
     // Assigning settles the record: what the lazy one kept alive goes with it.
     result.vms = {};
     const kept = unbuilt - (await bytesAfterGc());
-    // The compiled fleet's utilisation alone is V × steps float32s (5.8 MB here; 8.8 MB were kept with it); what
-    // the results are made from is a few arrays of V numbers (under 3 MB here).
-    expect(kept).toBeLessThan(V * steps * 4);
+    // The compiled fleet's utilisation alone is V × steps float32s (29 MB here), all kept with it before; what
+    // the results are made from is a few arrays of V numbers (under 1 MB here).
+    expect(kept).toBeLessThan((V * steps * 4) / 2);
   });
 });
