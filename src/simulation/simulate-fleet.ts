@@ -146,12 +146,19 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
     antiAffinity: avail.antiAffinity,
     warnings: compiled.warnings,
   };
-  // Built when read; a JSON writer that takes the entries one by one makes each VM's result as it encodes it.
-  const ids = compiled.vmIds;
+  defineLazyVms(result, compiled.vmIds, vmAt);
+  return result;
+}
+
+/**
+ * Built when read; a JSON writer that takes the entries one by one makes each VM's result as it encodes it. Made
+ * here, not in simulateFleet: a closure there shares its scope with the host loop's, which holds the compiled fleet
+ * (its utilisation matrix, V × steps) until the record is built.
+ */
+function defineLazyVms(result: SimulationResult, ids: readonly string[], vmAt: (v: number) => VmResult): void {
   defineLazyRecord(result, 'vms', ids, function* () {
     for (let v = 0; v < ids.length; v++) yield [ids[v]!, vmAt(v)] as const;
   });
-  return result;
 }
 
 /**

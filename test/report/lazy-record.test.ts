@@ -110,3 +110,28 @@ describe('a simulation result', () => {
     expect(JSON.stringify(result, null, 2)).toBe(text);
   });
 });
+
+describe('defineLazyRecord on a changed target', () => {
+  it('is printed as what the property holds once it was deleted and added again, or redefined', () => {
+    const deleted = lazyAndEager(['x', 'y']).lazy as Partial<Doc>;
+    delete deleted.record;
+    deleted.record = { other: true };
+    expect([...jsonObjectPieces(deleted)].join('')).toBe(JSON.stringify(deleted, null, 2));
+    const redefined = lazyAndEager(['x', 'y']).lazy;
+    Object.defineProperty(redefined, 'record', { value: { other: true }, enumerable: true });
+    expect([...jsonObjectPieces(redefined)].join('')).toBe(JSON.stringify(redefined, null, 2));
+    expect(unbuiltEntries(redefined, 'record')).toBeUndefined();
+  });
+
+  it('is read, once, from a frozen or sealed target as from an unfrozen one', () => {
+    for (const close of [Object.freeze, Object.seal]) {
+      const { lazy, eager, calls } = lazyAndEager(['x', 'y']);
+      close(lazy);
+      expect(JSON.stringify(lazy, null, 2)).toBe(JSON.stringify(eager, null, 2));
+      expect(lazy.record).toBe(lazy.record);
+      expect(unbuiltEntries(lazy, 'record')).toBeUndefined();
+      expect([...jsonObjectPieces(lazy)].join('')).toBe(JSON.stringify(eager, null, 2));
+      expect(calls()).toBe(1);
+    }
+  });
+});

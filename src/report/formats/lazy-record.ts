@@ -4,8 +4,14 @@
  * collections when built up front, only to be encoded once; made as the writer reaches them, each dies young.
  */
 
-/** Per object, per lazy property: its entries, in the order the built record lists its keys. */
-const lazyEntries = new WeakMap<object, Map<PropertyKey, () => Iterable<readonly [string, unknown]>>>();
+/** A lazy property's getter (while it is the property's, the record is unbuilt) and its entries, in key order. */
+interface Lazy {
+  get: () => unknown;
+  entries: () => Iterable<readonly [string, unknown]>;
+}
+
+/** Per object, per lazy property not built yet. */
+const lazyEntries = new WeakMap<object, Map<PropertyKey, Lazy>>();
 
 /**
  * Keys a record lists in insertion order and holds as own entries: not an array index (objects list those first, by
@@ -51,24 +57,38 @@ export function defineLazyRecord<T extends object, K extends keyof T & string>(
     settle(build());
     return;
   }
+  let built: { value: T[K] } | undefined;
+  const get = (): T[K] => {
+    if (built) return built.value;
+    const value = build();
+    // A frozen or sealed target cannot take the value in the getter's place: the getter keeps it instead.
+    if (Object.getOwnPropertyDescriptor(target, key)?.configurable) settle(value);
+    else {
+      lazyEntries.get(target)?.delete(key);
+      built = { value };
+    }
+    return value;
+  };
   Object.defineProperty(target, key, {
-    get(): T[K] {
-      const value = build();
-      settle(value);
-      return value;
-    },
+    get,
     set(value: T[K]) {
       settle(value);
     },
     enumerable: true,
     configurable: true,
   });
-  const forTarget = lazyEntries.get(target) ?? new Map();
+  const forTarget = lazyEntries.get(target) ?? new Map<PropertyKey, Lazy>();
   lazyEntries.set(target, forTarget);
-  forTarget.set(key, entries);
+  forTarget.set(key, { get, entries });
 }
 
-/** The entries of `target[key]` when it is a lazy record not built yet (reading them builds nothing), else undefined. */
+/**
+ * The entries of `target[key]` when it is a lazy record not built yet (reading them builds nothing), else undefined:
+ * also when the property was deleted or redefined since, whatever it holds now.
+ */
 export function unbuiltEntries(target: object, key: string): Iterable<readonly [string, unknown]> | undefined {
-  return lazyEntries.get(target)?.get(key)?.();
+  const lazy = lazyEntries.get(target)?.get(key);
+  if (!lazy) return undefined;
+  if (Object.getOwnPropertyDescriptor(target, key)?.get !== lazy.get) return undefined;
+  return lazy.entries();
 }
