@@ -54,7 +54,63 @@ function flatFixture(): Finding[] {
   });
 }
 
+/**
+ * Findings of one rule with equal flat evidence and one shared list of what to collect, in which each finding differs
+ * from the one before in one field the line's text after the resource's name is built from (a cluster, a
+ * datacenter, a resolution, a waiver, the rule's texts, what to collect), then the next is that one's again.
+ */
+function placementFixture(): Finding[] {
+  const verify = { missing: ['setting:A'], collect: ['collect A'] };
+  const changes: Partial<Finding>[] = [
+    {},
+    {},
+    { cluster: 'c-2' },
+    { cluster: 'c-2' },
+    { datacenter: undefined },
+    { datacenter: undefined, status: 'resolved', resolvedAt: '2026-12-02T00:00:00.000Z' },
+    { datacenter: undefined },
+    { datacenter: undefined, status: 'waived', waiver: { reason: 'r', owner: 'o' } },
+    { datacenter: undefined },
+    { datacenter: undefined, title: 'T2' },
+    { datacenter: undefined },
+    { datacenter: undefined, verify: { missing: ['setting:B'], collect: ['collect B'] } },
+    { datacenter: undefined },
+  ];
+  return changes.map((change, i) => ({
+    fingerprint: `${i.toString(16).padStart(8, '0')}${'cd'.repeat(28)}`,
+    ruleId: 'vm.b',
+    pack: 'hardening',
+    severity: 'medium',
+    category: 'hardening',
+    resourceType: 'vm',
+    resourceId: `r-${i}`,
+    resourceName: `name-${i}`,
+    cluster: 'c-1',
+    datacenter: 'dc-1',
+    title: 'T',
+    evidence: { 'setting:A': 4, 'settingReported:A': false },
+    controls: [{ framework: 'vsphere-8-scg', id: 'x' }],
+    remediation: 'fix',
+    status: 'unverified',
+    firstSeen: '2026-12-01T00:00:00.000Z',
+    lastSeen: '2026-12-02T00:00:00.000Z',
+    verify,
+    ...change,
+  }));
+}
+
 describe('Function: viewDigest', () => {
+  it('gives the digest stored records hold when only a placement, resolution, waiver or rule text changes', () => {
+    const findings = placementFixture();
+    // Computed by the digest before its lines were built once per rule and placement (36ea624, 2026-12-05).
+    expect(
+      viewDigest(
+        findings,
+        findings.map((_, i) => i),
+      ),
+    ).toBe('13:f387f463c2a94f8b680b9803cd5f5c89668fc74515946e89089804028a804749');
+  });
+
   it('gives the digest stored records hold for findings with flat, repeated evidence', () => {
     const findings = flatFixture();
     // Computed by the digest before its lines were built once per rule and placement (2026-12-05).

@@ -48,9 +48,9 @@ function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undef
   if (Object.hasOwn(settings, key)) return settings[key];
   const keys = Object.keys(settings);
   if (keys.length <= WALK_MAX_KEYS) {
-    const want = lowerCased(key);
+    const { text: want, anyLength } = lowerCased(key);
     // The first key in the object's order that matches wins, as the map below keeps the first spelling.
-    for (const k of keys) if (k.length === want.length && k.toLowerCase() === want) return settings[k];
+    for (const k of keys) if ((anyLength || k.length === want.length) && k.toLowerCase() === want) return settings[k];
     return undefined;
   }
   let folded = foldedKeys.get(settings);
@@ -63,12 +63,17 @@ function lookup(ctx: HostContext | VmContext, key: Scalar): SettingValue | undef
   return actual === undefined ? undefined : settings[actual];
 }
 
-/** Rules read a few dozen keys: each one's lower-cased spelling is kept (bounded: a key can come from a rule file). */
-const lowered = new Map<string, string>();
-function lowerCased(key: string): string {
+/**
+ * Rules read a few dozen keys: each one's lower-cased spelling is kept (bounded: a key can come from a rule file).
+ * Lower-casing keeps a key's length except for U+0130 (İ → i + U+0307): a settings key of another length can only
+ * match a spelling holding U+0307 (`anyLength`), so for any other the walk compares keys of the same length only.
+ */
+const lowered = new Map<string, { text: string; anyLength: boolean }>();
+function lowerCased(key: string): { text: string; anyLength: boolean } {
   let l = lowered.get(key);
   if (l === undefined) {
-    l = key.toLowerCase();
+    const text = key.toLowerCase();
+    l = { text, anyLength: text.includes('\u0307') };
     if (lowered.size >= NORMALISED_MAX_ENTRIES) lowered.clear();
     lowered.set(key, l);
   }

@@ -322,8 +322,9 @@ class FindingPrinter {
 }
 
 /**
- * The same text as `JSON.stringify(toJsonDocument(result), null, 2)`, one finding per piece, so an audit with
- * hundreds of thousands of findings is written without ever being one string (V8 caps strings at about 512 MB).
+ * The same text as `JSON.stringify(toJsonDocument(result), null, 2)`, one finding per piece (two when its end repeats
+ * the previous finding's: `formatJsonParts`), so an audit with hundreds of thousands of findings is written without
+ * ever being one string (V8 caps strings at about 512 MB).
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
   for (const piece of formatJsonParts(result)) yield typeof piece === 'string' ? piece : piece.text;
