@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clusterFile, refuseRunFile } from '../model/run-files';
 import { SEVERITIES, type Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
-import { compareFindings, toReportFinding } from '../report/html/build-report-data';
+import { compareFindings, toCsvFinding } from '../report/html/build-report-data';
 import { findingsCsvRowPieces } from '../report/html/report-csv';
 import { shardReport, type ShardReport, type ShardReportInput } from '../report/fleet/shard-report';
 import { compareText } from '../model/event-order';
@@ -29,7 +29,7 @@ export function inReportOrder(a: Finding, b: Finding): number {
 
 /** The shard's findings.csv rows, in the report's order. */
 export function shardCsvRows(findings: readonly Finding[], fleet: Fleet): string {
-  return [...findingsCsvRowPieces([...findings].sort(inReportOrder), (f) => toReportFinding(f, fleet))].join('');
+  return [...findingsCsvRowPieces([...findings].sort(inReportOrder), (f) => toCsvFinding(f, fleet))].join('');
 }
 
 export interface FragmentFigures {

@@ -13,7 +13,7 @@ import type { FleetStore } from '../store/types';
 import { lastSeenOf } from '../engine/lifecycle';
 import { auditStampOf } from './audit';
 import { profileOf } from '../engine/fingerprint';
-import { buildReportData, compareFindings, toReportFinding, zeroCounts } from '../report/html/build-report-data';
+import { buildReportData, compareFindings, toCsvFinding, zeroCounts } from '../report/html/build-report-data';
 import type { ReportData } from '../report/html/report-data';
 import type { LatestReportMeta, RunSummary } from '../report/html/report-meta';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
@@ -224,7 +224,7 @@ export async function renderReport(
     ['report.json', `${JSON.stringify(data, null, 2)}\n`],
     // Every finding, the unverified ones the page does not list included, in pieces; iterable again for each
     // place the files are written (the report folder and `latest`).
-    ['findings.csv', { [Symbol.iterator]: () => findingsCsvPieces(sorted, (f) => toReportFinding(f, fleet)) }],
+    ['findings.csv', { [Symbol.iterator]: () => findingsCsvPieces(sorted, (f) => toCsvFinding(f, fleet)) }],
   ]);
   const warnings: string[] = [];
   const current = findings.reduce((n, f) => (f.status === 'resolved' ? n : n + 1), 0);

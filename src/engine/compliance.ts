@@ -349,17 +349,26 @@ export function summariseCompliance(record: ComplianceRecord): ComplianceSummary
   };
 }
 
+/**
+ * A rule's outcome on each resource that did not pass (fail before waived before unverified, as the lists may
+ * overlap): one lookup per evaluated resource instead of one in each of three sets. JUnit asks 4 million times at
+ * 100,000 VMs, twice.
+ */
+export function outcomesOf(rule: RuleCompliance): Map<string, Exclude<Outcome, 'notApplicable' | 'pass'>> {
+  const outcomes = new Map<string, Exclude<Outcome, 'notApplicable' | 'pass'>>();
+  for (const id of rule.unverifiedIds) outcomes.set(id, 'unverified');
+  for (const id of rule.waivedIds) outcomes.set(id, 'waived');
+  for (const id of rule.failIds) outcomes.set(id, 'fail');
+  return outcomes;
+}
+
 /** Each rule × evaluated resource with its outcome, in rule then resource order (JUnit's test cases). */
 export function* ruleOutcomes(
   record: ComplianceRecord,
 ): Generator<{ rule: RuleCompliance; resourceId: string; outcome: Exclude<Outcome, 'notApplicable'> }> {
   for (const rule of record.rules) {
-    const fail = new Set(rule.failIds);
-    const waived = new Set(rule.waivedIds);
-    const unverified = new Set(rule.unverifiedIds);
-    for (const id of record.evaluatedSets[rule.evaluated] ?? []) {
-      const outcome = fail.has(id) ? 'fail' : waived.has(id) ? 'waived' : unverified.has(id) ? 'unverified' : 'pass';
-      yield { rule, resourceId: id, outcome };
-    }
+    const outcomes = outcomesOf(rule);
+    for (const id of record.evaluatedSets[rule.evaluated] ?? [])
+      yield { rule, resourceId: id, outcome: outcomes.get(id) ?? 'pass' };
   }
 }

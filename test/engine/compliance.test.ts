@@ -86,6 +86,19 @@ describe('compliance view', () => {
     ]);
   });
 
+  it("ranks an id on several of a rule's lists fail, then waived, then unverified, whatever the lists' order", () => {
+    const r = record();
+    const a = r.rules.find((x) => x.ruleId === 'r.a')!;
+    const overlapping = { ...a, failIds: ['h3'], waivedIds: ['h3', 'h1'], unverifiedIds: ['h1', 'h3', 'h2'] };
+    const outcomes = [...ruleOutcomes({ ...r, rules: [overlapping] })].map((o) => [o.resourceId, o.outcome]);
+    expect(outcomes).toEqual([
+      ['h1', 'waived'],
+      ['h2', 'unverified'],
+      ['h3', 'fail'],
+      ['h4', 'pass'],
+    ]);
+  });
+
   it('reads each finding for its rule and type only: a repeated id, a later finding, a resolved one, another type', () => {
     const vmFinding = { ...finding('r.a', 'h2', 'open'), resourceType: 'vm' as const };
     const built = buildCompliance({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { buildReportData } from '../../src/report/html/build-report-data';
-import { findingsCsv } from '../../src/report/html/report-csv';
+import { buildReportData, toCsvFinding, toReportFinding } from '../../src/report/html/build-report-data';
+import { findingsCsv, findingsCsvPieces } from '../../src/report/html/report-csv';
 import type { ReportFinding } from '../../src/report/html/report-data';
 import { FINDINGS, FORMULA_NAME, reportStore } from './report-fixture';
 
@@ -24,6 +24,14 @@ describe('findingsCsv', () => {
     expect(formulaRow[nameColumn]).toBe(`'${FORMULA_NAME}`);
     const waiverColumn = rows[0]!.indexOf('waiverOwner');
     expect(rows.some((r) => r[waiverColumn] === 'ops@example.com')).toBe(true);
+  });
+
+  it("writes the same rows from the CSV's own view of a finding as from the page's (evidence left out)", async () => {
+    const fleet = await (await reportStore()).loadFleet();
+    const findings = FINDINGS.map((f, i) => (i % 2 === 0 ? { ...f, resolvedAt: '2026-11-03T00:00:00.000Z' } : f));
+    const fromPage = findingsCsv(findings.map((f) => toReportFinding(f, fleet)));
+    expect([...findingsCsvPieces(findings, (f) => toCsvFinding(f, fleet), 2)].join('')).toBe(fromPage);
+    expect(Object.keys(toCsvFinding(findings[0]!, fleet))).not.toContain('evidence');
   });
 
   it('never lets any cell start a formula, and keeps every row intact, for arbitrary names', () => {

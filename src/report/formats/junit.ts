@@ -3,7 +3,7 @@ import type { AuditResult } from '../../engine/audit-result';
 import type { Finding } from '../../model/finding';
 import {
   buildCompliance,
-  ruleOutcomes,
+  outcomesOf,
   type ComplianceRecord,
   type Outcome,
   type RuleCompliance,
@@ -110,16 +110,22 @@ function testCase(
  */
 export function* formatJunitPieces(result: AuditResult): Generator<string> {
   const record = complianceOf(result);
-  const byKey = new Map<string, Finding>();
-  for (const f of result.findings) byKey.set(`${f.ruleId}|${f.resourceId}`, f);
+  // Per rule, then per resource: a key joined per case (4 million at 100,000 VMs) and looked up in one map of every
+  // finding made JUnit's own CPU grow 16× per 10× of fleet (docs/report.md).
+  const byRule = new Map<string, Map<string, Finding>>();
+  for (const f of result.findings) getOrCreate(byRule, f.ruleId, () => new Map()).set(f.resourceId, f);
   const packOf = new Map(result.rules.map((r) => [r.id, r.pack]));
   const pack = (rule: RuleCompliance) => packOf.get(rule.ruleId) ?? 'other';
   const counts = new Map<string, SuiteCounts>();
-  for (const { rule, outcome } of ruleOutcomes(record)) {
+  for (const rule of record.rules) {
     const suite = getOrCreate(counts, pack(rule), () => ({ tests: 0, failures: 0, skipped: 0 }));
-    suite.tests++;
-    if (outcome === 'fail') suite.failures++;
-    else if (outcome === 'waived' || outcome === 'unverified') suite.skipped++;
+    const outcomes = outcomesOf(rule);
+    for (const id of record.evaluatedSets[rule.evaluated] ?? []) {
+      const outcome = outcomes.get(id);
+      suite.tests++;
+      if (outcome === 'fail') suite.failures++;
+      else if (outcome !== undefined) suite.skipped++;
+    }
   }
   // Only the loaded rules' packs are written (a recorded rule no longer loaded has none), and only they count.
   const packs = [...new Set(result.rules.map((r) => r.pack))].sort();
@@ -138,8 +144,11 @@ export function* formatJunitPieces(result: AuditResult): Generator<string> {
     for (const rule of record.rules) {
       if (pack(rule) !== name) continue;
       let cases: string[] = [];
-      for (const { resourceId, outcome } of ruleOutcomes({ ...record, rules: [rule] })) {
-        cases.push(`\n${testCase(rule, resourceId, outcome, byKey.get(`${rule.ruleId}|${resourceId}`))}`);
+      const outcomes = outcomesOf(rule);
+      const findings = byRule.get(rule.ruleId);
+      for (const resourceId of record.evaluatedSets[rule.evaluated] ?? []) {
+        const outcome = outcomes.get(resourceId) ?? 'pass';
+        cases.push(`\n${testCase(rule, resourceId, outcome, findings?.get(resourceId))}`);
         if (cases.length === CASES_PER_PIECE) {
           yield cases.join('');
           cases = [];

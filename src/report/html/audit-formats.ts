@@ -42,11 +42,7 @@ export function auditResultFromStore(
   const current = findings.filter((f) => f.status !== 'resolved');
   const counts = openCountsBySeverity(current);
   const unverified = countsBySeverity(current, 'unverified');
-  const coverage = new Map<string, Set<string>>();
-  for (const r of compliance?.rules ?? []) coverage.set(r.ruleId, new Set(compliance?.evaluatedSets[r.evaluated]));
-  for (const f of current) {
-    getOrCreate(coverage, f.ruleId, () => new Set()).add(f.resourceId);
-  }
+  let coverage: AuditResult['coverage'] | undefined;
   return {
     generatedAt,
     profile,
@@ -55,10 +51,25 @@ export function auditResultFromStore(
     findings: current,
     resolved: [],
     rules,
-    coverage: [...coverage].map(([ruleId, ids]) => ({ ruleId, resourceIds: [...ids].sort() })),
+    // Built when first read: of the report's formats only JUnit without a compliance record reads it, and copying
+    // and sorting every rule's evaluated resources took 3 s of CPU at 100,000 VMs for nothing.
+    get coverage() {
+      coverage ??= coverageOf(current, compliance);
+      return coverage;
+    },
     ...(compliance !== undefined && { compliance }),
     ...(stamp !== undefined && { stamp }),
   };
+}
+
+/** Each rule's resources: the compliance record's evaluated ones and those with a current finding, sorted. */
+function coverageOf(current: readonly Finding[], compliance: ComplianceRecord | undefined): AuditResult['coverage'] {
+  const coverage = new Map<string, Set<string>>();
+  for (const r of compliance?.rules ?? []) coverage.set(r.ruleId, new Set(compliance?.evaluatedSets[r.evaluated]));
+  for (const f of current) {
+    getOrCreate(coverage, f.ruleId, () => new Set()).add(f.resourceId);
+  }
+  return [...coverage].map(([ruleId, ids]) => ({ ruleId, resourceIds: [...ids].sort() }));
 }
 
 export function auditReportFormats(options: AuditFormatOptions = {}): ReportFormat[] {

@@ -5,6 +5,7 @@ import { fixFirstGroups } from './fix-first';
 import type { HeatmapHost, PerimeterViolation, ReportData, ReportFinding } from './report-data';
 import type { RunSummary } from './report-meta';
 import type { SimulationView } from './simulation-view';
+import type { CsvFinding } from './report-csv';
 import { byId, compareText } from '../../model/event-order';
 
 export interface ReportInputs {
@@ -66,6 +67,34 @@ export function toReportFinding(f: Finding, fleet: Fleet): ReportFinding {
   if (f.rationale !== undefined) out.rationale = f.rationale;
   if (f.resolvedAt !== undefined) out.resolvedAt = f.resolvedAt;
   if (f.waiver !== undefined) out.waiver = { ...f.waiver };
+  return out;
+}
+
+/**
+ * A finding as findings.csv writes it: `toReportFinding` without the evidence text, which the CSV does not show and
+ * which cost a JSON.stringify per finding (750,000 at 100,000 VMs).
+ */
+export function toCsvFinding(f: Finding, fleet: Fleet): CsvFinding {
+  const out: CsvFinding = {
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    pack: f.pack,
+    severity: f.severity,
+    category: f.category,
+    status: f.status,
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    resourceName: f.resourceName ?? f.resourceId,
+    title: f.title,
+    remediation: f.remediation,
+    controls: f.controls.map((c) => `${c.framework} ${c.id}`),
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+  };
+  const hostId = hostOf(f, fleet);
+  if (hostId !== undefined) out.hostId = hostId;
+  if (f.resolvedAt !== undefined) out.resolvedAt = f.resolvedAt;
+  if (f.waiver !== undefined) out.waiver = f.waiver;
   return out;
 }
 

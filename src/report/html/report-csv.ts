@@ -23,6 +23,9 @@ const COLUMNS = [
   'waiverExpires',
 ] as const;
 
+/** What a row of findings.csv shows of a finding: the page's without the evidence and rationale texts. */
+export type CsvFinding = Omit<ReportFinding, 'evidence' | 'rationale'>;
+
 /**
  * Findings as CSV for spreadsheets. Names are hostile input: csvLine prefixes any cell starting with = + - @ tab
  * or CR with a quote, so no cell is read as a formula.
@@ -37,7 +40,7 @@ export function findingsCsv(findings: readonly ReportFinding[]): string {
  */
 export function* findingsCsvPieces<T>(
   findings: readonly T[],
-  toReportFinding: (f: T) => ReportFinding,
+  toReportFinding: (f: T) => CsvFinding,
   rowsPerPiece = 2000,
 ): Generator<string> {
   yield findingsCsvHeader();
@@ -52,7 +55,7 @@ export function findingsCsvHeader(): string {
 /** The CSV's rows without the header, in pieces of `rowsPerPiece` rows. */
 export function* findingsCsvRowPieces<T>(
   findings: readonly T[],
-  toReportFinding: (f: T) => ReportFinding,
+  toReportFinding: (f: T) => CsvFinding,
   rowsPerPiece = 2000,
 ): Generator<string> {
   for (let i = 0; i < findings.length; i += rowsPerPiece)
@@ -62,7 +65,7 @@ export function* findingsCsvRowPieces<T>(
       .join('');
 }
 
-function csvRow(f: ReportFinding): string[] {
+function csvRow(f: CsvFinding): string[] {
   return [
     f.fingerprint,
     f.severity,
