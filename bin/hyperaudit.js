@@ -33,7 +33,9 @@ let main;
 let afterRun = () => undefined;
 if (distIsCurrent()) {
   const codeCache = await import(pathToFileURL(join(root, 'dist', 'cli', 'code-cache.js')).href);
-  if (codeCache.CODE_CACHED_COMMANDS.has(codeCache.commandOf(process.argv.slice(2)))) {
+  const args = process.argv.slice(2);
+  const command = codeCache.commandOf(args);
+  if (codeCache.CODE_CACHED_COMMANDS.has(command)) {
     // audit, simulate, report: the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), written after
     // the run so the next one skips compiling what this one compiled. Their store is started first, so its
     // process boots while this one reads the bundle (main.ts finds it started: src/cli/early-store.ts).
@@ -41,15 +43,15 @@ if (distIsCurrent()) {
       import(pathToFileURL(join(root, 'dist', 'cli', 'early-store.js')).href),
       import(pathToFileURL(join(root, 'dist', 'cli', 'default-data-dir.js')).href),
     ]);
-    startStoreEarly(process.argv.slice(2), DEFAULT_DATA_DIR);
+    startStoreEarly(args, DEFAULT_DATA_DIR);
     const bundle = codeCache.runCachedBundle(
       join(root, 'dist', 'bundle', 'cli.cjs'),
-      codeCache.commandOf(process.argv.slice(2)),
+      command,
       codeCache.codeCacheDir(),
     );
     ({ main } = bundle.exports);
     afterRun = () => {
-      if (codeCache.worthCaching(process.argv.slice(2), process.exitCode)) bundle.saveCache();
+      if (codeCache.worthCaching(args, process.exitCode)) bundle.saveCache();
     };
   } else {
     // The bundle (one chunk per command) starts faster than dist/cli/main.js, its file-for-file twin.
