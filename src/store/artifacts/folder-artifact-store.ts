@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeTextFile } from './write-text-file';
 import { type ArtifactFile, type ArtifactStore, checkArtifactName } from './artifact-store';
 
 /** Files in a local folder; `prefix` is a folder (absolute, or relative to the working directory). */
@@ -16,8 +17,9 @@ export function folderArtifactStore(): ArtifactStore {
       await Promise.all(
         files.map(async (file, i) => {
           await clearPlace(paths[i]!);
-          // fs writes an iterable's pieces as it yields them; no stream in between (less CPU per piece).
-          await writeFile(paths[i]!, file.body, { encoding: 'utf8', flag: 'wx' });
+          const body = file.body;
+          if (typeof body === 'string') await writeFile(paths[i]!, body, { encoding: 'utf8', flag: 'wx' });
+          else await writeTextFile(paths[i]!, body);
         }),
       );
       return paths;
