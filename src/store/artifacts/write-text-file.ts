@@ -3,8 +3,8 @@ import { open } from 'node:fs/promises';
 /**
  * Bytes gathered before a write. The pieces are encoded straight into this one buffer, reused write after write:
  * joining them into 64 K strings first and encoding each into a fresh Buffer (what `writeFile` does with an
- * iterable) cost `report` a third of its CPU at 100,000 VMs (6 GB of audit formats), and grew twice as fast as the
- * fleet (docs/report.md).
+ * iterable) was a fifth of `report`'s profile at 100,000 VMs (6 GB of audit formats); writing this way took 15 % off
+ * its CPU at 10,000 and at 100,000 VMs (docs/report.md).
  */
 const BUFFER_BYTES = 1 << 20;
 /** UTF-8 bytes one UTF-16 code unit takes at most: a piece this many times its length always fits. */
