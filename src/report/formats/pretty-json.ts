@@ -139,7 +139,7 @@ const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** Characters of text joined per run in `addStrings`: runs stay well under a piece (`PIECE_CHARS`). */
 const RUN_CHARS = 1 << 12;
 
-function allStrings(value: readonly unknown[]): value is readonly string[] {
+function allStrings(value: readonly unknown[]): boolean {
   for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
   return true;
 }
@@ -181,7 +181,7 @@ function addPieces(value: unknown, depth: number, out: Pieces): void {
       return;
     }
     if (allStrings(value)) {
-      addStrings(value, depth, out);
+      addStrings(value as string[], depth, out);
       return;
     }
     for (let i = 0; i < value.length; i++) {
