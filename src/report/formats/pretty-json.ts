@@ -135,6 +135,7 @@ class Pieces {
 }
 
 /** A quote, backslash, control character or UTF-16 surrogate: what JSON.stringify may write otherwise than as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON.stringify escapes
 const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** Characters of text joined per run in `addStrings`: runs stay well under a piece (`PIECE_CHARS`). */
 const RUN_CHARS = 1 << 12;
@@ -159,8 +160,7 @@ function addStrings(value: readonly string[], depth: number, out: Pieces): void 
     const run = value.slice(start, end);
     const open = start === 0 ? `[${inner}` : `,${inner}`;
     if (!MAY_ESCAPE.test(run.join(''))) out.add(`${open}"${run.join(between)}"`);
-    else
-      for (let i = 0; i < run.length; i++) out.add(`${i === 0 ? open : `,${inner}`}${JSON.stringify(run[i])}`);
+    else for (let i = 0; i < run.length; i++) out.add(`${i === 0 ? open : `,${inner}`}${JSON.stringify(run[i])}`);
     start = end;
   }
   out.add(`${lineAt(depth)}]`);
