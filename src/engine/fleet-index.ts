@@ -14,6 +14,10 @@ import { byId } from '../model/event-order';
  */
 export interface FleetIndex {
   fleet: Fleet;
+  /** The fleet's VMs in id order (`contextsOf`'s order). */
+  vmsInIdOrder: readonly VmView[];
+  /** The fleet's hosts in id order. */
+  hostsInIdOrder: readonly HostView[];
   vmsByHost: Map<string, VmView[]>;
   hostsByCluster: Map<string, HostView[]>;
   vmsByPerimeter: Map<string, VmView[]>;
@@ -36,21 +40,24 @@ export interface FleetIndex {
 }
 
 export function indexFleet(fleet: Fleet, simulationMeta?: unknown, auditedAt?: string): FleetIndex {
+  // A store's full read returns entities in whatever order its parallel scan segments answered, so the lists are put
+  // in id order: a fact that picks the first of them (a cluster's datacenter) or sums them in floating point
+  // must give the same value on every read, or an unchanged fleet rewrites its findings. The VMs and hosts are
+  // sorted once, and every list built from them in that order: the evaluation walks them in id order too.
+  const vmsInIdOrder = [...fleet.vms.values()].sort(byId);
+  const hostsInIdOrder = [...fleet.hosts.values()].sort(byId);
   const vmsByHost = new Map<string, VmView[]>();
   const vmsByPerimeter = new Map<string, VmView[]>();
-  for (const vm of fleet.vms.values()) {
+  for (const vm of vmsInIdOrder) {
     if (vm.hostId !== undefined) push(vmsByHost, vm.hostId, vm);
     if (vm.perimeter !== undefined) push(vmsByPerimeter, vm.perimeter, vm);
   }
   const hostsByCluster = new Map<string, HostView[]>();
-  for (const host of fleet.hosts.values()) if (host.cluster !== undefined) push(hostsByCluster, host.cluster, host);
-  // A store's full read returns entities in whatever order its parallel scan segments answered, so the lists are put
-  // in id order: a fact that picks the first of them (a cluster's datacenter) or sums them in floating point
-  // must give the same value on every read, or an unchanged fleet rewrites its findings.
-  for (const lists of [vmsByHost, vmsByPerimeter, hostsByCluster] as Map<string, { id: string }[]>[])
-    for (const list of lists.values()) list.sort(byId);
+  for (const host of hostsInIdOrder) if (host.cluster !== undefined) push(hostsByCluster, host.cluster, host);
   return {
     fleet,
+    vmsInIdOrder,
+    hostsInIdOrder,
     vmsByHost,
     hostsByCluster,
     vmsByPerimeter,
@@ -127,11 +134,11 @@ export function contextsOf(index: FleetIndex, type: ResourceType, only?: Readonl
   const out: ResourceContext[] = [];
   switch (type) {
     case 'host':
-      for (const h of index.fleet.hosts.values()) if (keep(h.id)) out.push(hostContext(index, h));
-      break;
+      for (const h of index.hostsInIdOrder) if (keep(h.id)) out.push(hostContext(index, h));
+      return out;
     case 'vm':
-      for (const v of index.fleet.vms.values()) if (keep(v.id)) out.push(vmContext(index, v));
-      break;
+      for (const v of index.vmsInIdOrder) if (keep(v.id)) out.push(vmContext(index, v));
+      return out;
     case 'cluster':
       for (const id of index.hostsByCluster.keys()) if (keep(id)) out.push(clusterContext(index, id));
       break;

@@ -67,6 +67,55 @@ describe('Function: nestedJsonPieces', () => {
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
   });
 
+  it('writes long string lists with escapes, separators inside strings and surrogates as JSON.stringify does', () => {
+    const odd = ['","', 'quote " inside', 'back\\slash', 'tab\t', '\u001f', 'pair \ud83d\ude00', 'lone \udc00', ','];
+    const ids = Array.from({ length: 3_000 }, (_, i) => (i % 500 === 7 ? odd[(i / 500) | 0]! : `vm-${i}`));
+    const record = { rules: [{ failIds: ids, mixed: [...ids.slice(0, 300), 1, null, ...ids.slice(300, 900)] }] };
+    for (const depth of [0, 1, 3]) expect(nestedJsonPieces(record, depth).join('')).toBe(reindented(record, depth));
+  });
+
+  it('falls back to JSON.stringify for values that are not plain data, with the same text and errors', () => {
+    const dated = { at: new Date(0), list: [new Date(1)] };
+    expect(nestedJsonText(dated, 2)).toBe(reindented(dated, 2));
+    expect(() => nestedJsonText({ big: 1n }, 1)).toThrow(TypeError);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => nestedJsonText(cyclic, 1)).toThrow(TypeError);
+  });
+});
+
+describe('Function: nestedJsonPieces', () => {
+  it.each(PLAIN.map((v, i) => [i, v]))('gives plain value %i as nestedJsonText does, joined', (_, v) => {
+    for (const depth of [0, 1, 3]) expect(nestedJsonPieces(v, depth).join('')).toBe(reindented(v, depth));
+  });
+
+  it('writes long id lists in pieces of about 64 K characters, never one string', () => {
+    const record = {
+      at: '2026-12-04T00:00:00.000Z',
+      rules: [
+        { ruleId: 'r', failIds: Array.from({ length: 50_000 }, (_, i) => `vm-${i}`), waivedIds: [], skip: undefined },
+      ],
+    };
+    const pieces = nestedJsonPieces(record, 1);
+    expect(pieces.join('')).toBe(reindented(record, 1));
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000);
+  });
+
+  it('writes long string lists with escapes, separators inside strings and surrogates as JSON.stringify does', () => {
+    const odd = ['","', 'quote " inside', 'back\\slash', 'tab\t', '\u001f', 'pair \ud83d\ude00', 'lone \udc00', ','];
+    const ids = Array.from({ length: 3_000 }, (_, i) => (i % 500 === 7 ? odd[(i / 500) | 0]! : `vm-${i}`));
+    const record = { rules: [{ failIds: ids, mixed: [...ids.slice(0, 300), 1, null, ...ids.slice(300, 900)] }] };
+    for (const depth of [0, 1, 3]) expect(nestedJsonPieces(record, depth).join('')).toBe(reindented(record, depth));
+  });
+
+  it('writes a list of plain ids in runs of a few thousand characters, not a piece per id', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `host-${i}`);
+    const pieces = nestedJsonPieces(ids, 2);
+    expect(pieces.join('')).toBe(reindented(ids, 2));
+    expect(pieces.length).toBeLessThan(10);
+  });
+
   it('falls back to JSON.stringify’s text, or error, for what is not plain data', () => {
     const dated = { rules: [{ at: new Date(0) }] };
     expect(nestedJsonPieces(dated, 1)).toEqual([reindented(dated, 1)]);

@@ -134,6 +134,38 @@ class Pieces {
   }
 }
 
+/** A quote, backslash, control character or UTF-16 surrogate: what JSON.stringify may write otherwise than as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON.stringify escapes
+const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Characters of text joined per run in `addStrings`: runs stay well under a piece (`PIECE_CHARS`). */
+const RUN_CHARS = 1 << 12;
+
+function allStrings(value: readonly unknown[]): boolean {
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+  return true;
+}
+
+/**
+ * A non-empty list of strings (a compliance record's ids: a million lines at 100,000 VMs), joined a run at a time:
+ * when no string of the run needs escaping, its text is the strings between quotes, so one `join` writes it instead of
+ * a JSON.stringify and two appends per line. A run with anything to escape is written string by string.
+ */
+function addStrings(value: readonly string[], depth: number, out: Pieces): void {
+  const inner = lineAt(depth + 1);
+  const between = `",${inner}"`;
+  for (let start = 0; start < value.length; ) {
+    let end = start;
+    let chars = 0;
+    while (end < value.length && chars < RUN_CHARS) chars += value[end++]!.length + inner.length + 3;
+    const run = value.slice(start, end);
+    const open = start === 0 ? `[${inner}` : `,${inner}`;
+    if (!MAY_ESCAPE.test(run.join(''))) out.add(`${open}"${run.join(between)}"`);
+    else for (let i = 0; i < run.length; i++) out.add(`${i === 0 ? open : `,${inner}`}${JSON.stringify(run[i])}`);
+    start = end;
+  }
+  out.add(`${lineAt(depth)}]`);
+}
+
 /** Containers are opened here, so a long list (a compliance record's ids) is never one string; the rest is `text`. */
 function addPieces(value: unknown, depth: number, out: Pieces): void {
   if (typeof value !== 'object' || value === null) {
@@ -146,6 +178,10 @@ function addPieces(value: unknown, depth: number, out: Pieces): void {
   if (Array.isArray(value)) {
     if (value.length === 0) {
       out.add('[]');
+      return;
+    }
+    if (allStrings(value)) {
+      addStrings(value as string[], depth, out);
       return;
     }
     for (let i = 0; i < value.length; i++) {
