@@ -36,7 +36,9 @@ function projectedNames(): string[][] {
 
 beforeEach(() => {
   ddb.reset();
-  ddb.on(ScanCommand).resolves({ Items: [eventItem(JSON.stringify(upsert), eventKey(upsert), NOW, 2_000_000_000)] });
+  ddb
+    .on(ScanCommand)
+    .resolves({ Items: [eventItem(upsert, JSON.stringify(upsert), eventKey(upsert), NOW, 2_000_000_000)] });
   ddb.on(PutItemCommand).resolves({});
   ddb.on(BatchWriteItemCommand).resolves({});
 });
