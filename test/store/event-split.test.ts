@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
+import type { Item } from '../../src/store/batch';
 import { eventItem, eventKey, itemBytes, readEvent } from '../../src/store/items';
 
 /**
@@ -83,7 +84,7 @@ describe('an event item with its configuration members apart', () => {
         const json = JSON.stringify(e);
         const split = item(e);
         expect(JSON.stringify(readEvent(split))).toBe(json);
-        const unsplit = { ...split, e: { S: json } };
+        const unsplit: Item = { ...split, e: { S: json } };
         delete unsplit.c;
         // At most 3 bytes per member (`[…,12,…]` for `"…":`) and 3 for `c` and its brackets; the event size limit
         // (390 KB of event JSON) leaves kilobytes of the 400 KB item for the key and the other attributes.
