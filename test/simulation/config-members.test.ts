@@ -32,7 +32,7 @@ function fleet(): FleetEvent[] {
   ];
 }
 
-type Members = Record<string, unknown> | undefined;
+type Members = unknown;
 
 /** `events` with each upsert's configuration members replaced by what `members` gives (left out when undefined). */
 function withMembers(events: readonly FleetEvent[], members: (name: string, i: number) => Members): FleetEvent[] {
@@ -67,10 +67,16 @@ const settingKey = fc.constantFrom(
   'workload',
   'cluster',
 );
-const members = fc.dictionary(
-  settingKey,
-  fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.constantFrom('high', 'low', 'vmxnet3', 'e1000', ''), fc.boolean()),
-  { maxKeys: 6 },
+const scalar = fc.oneof(
+  fc.integer({ min: -5, max: 100_000 }),
+  fc.constantFrom('high', 'low', 'vmxnet3', 'e1000', 'efi', 'vmx-21', ''),
+  fc.boolean(),
+);
+/** Any shape: maps of such keys (settings, services), scalars (guest OS, hardware version), lists (graphics). */
+const members = fc.oneof(
+  fc.dictionary(settingKey, scalar, { maxKeys: 6 }),
+  scalar,
+  fc.array(fc.dictionary(settingKey, scalar, { maxKeys: 3 }), { maxLength: 3 }),
 );
 
 describe("the simulation's result without the configuration members", () => {

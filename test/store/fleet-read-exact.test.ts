@@ -136,9 +136,15 @@ function plain(fleet: Fleet | undefined) {
 function plainWithout(fleet: Fleet | undefined) {
   const whole = plain(fleet);
   if (whole === undefined) return undefined;
-  const strip = <T extends object>(entity: T) =>
-    Object.fromEntries(Object.entries(entity).filter(([k]) => !['settings', 'services', 'kernelSettings'].includes(k)));
-  return { ...whole, hosts: whole.hosts.map(strip), vms: whole.vms.map(strip) };
+  const strip =
+    (names: readonly string[]) =>
+    <T extends object>(entity: T) =>
+      Object.fromEntries(Object.entries(entity).filter(([k]) => !names.includes(k)));
+  return {
+    ...whole,
+    hosts: whole.hosts.map(strip(CONFIG_MEMBERS['host.upsert']!.names)),
+    vms: whole.vms.map(strip(CONFIG_MEMBERS['vm.upsert']!.names)),
+  };
 }
 
 /** The event without its configuration members (src/store/event-split.ts), as the simulation's read gives it. */
