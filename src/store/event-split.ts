@@ -64,9 +64,11 @@ export function joinEvent(item: Item): FleetEvent {
   const event = JSON.parse(item.e!.S!) as FleetEvent;
   const configText = item.c?.S;
   if (configText === undefined) return event;
-  const members = JSON.parse(configText) as Member[];
+  const members = JSON.parse(configText) as unknown;
   const spec = CONFIG_MEMBERS[event.type];
-  if (spec === undefined) throw new Error(`stored event ${event.id}: a ${event.type} has no configuration members`);
+  // Only this module writes `c`: anything else is a damaged item, which must not read as an event without members.
+  if (spec === undefined || !Array.isArray(members))
+    throw new Error(`stored event ${event.id}: its configuration members are not as stored`);
   const holder = event as unknown as Record<string, Record<string, unknown>>;
   const rest = holder[spec.body]!;
   const keys = Object.keys(rest);
@@ -74,7 +76,7 @@ export function joinEvent(item: Item): FleetEvent {
   let next = 0;
   let m = 0;
   for (let position = 0; position < keys.length + members.length; position++) {
-    const member = members[m];
+    const member = members[m] as Member | undefined;
     if (member !== undefined && member[1] === position) {
       whole[member[0]] = member[2];
       m++;
@@ -83,6 +85,7 @@ export function joinEvent(item: Item): FleetEvent {
       whole[key] = rest[key];
     }
   }
+  if (m !== members.length) throw new Error(`stored event ${event.id}: its configuration members are not as stored`);
   holder[spec.body] = whole;
   return event;
 }

@@ -147,6 +147,18 @@ describe('an event item with its configuration members apart', () => {
     expect(JSON.stringify(readEvent(before))).toBe(JSON.stringify(e));
   });
 
+  it('refuses a damaged `c` rather than reading the event without its members', () => {
+    const e: FleetEvent = {
+      id: 'v',
+      time: TIME,
+      type: 'vm.upsert',
+      vm: { id: 'vm-1', settings: { a: 1 }, hostId: 'h' },
+    };
+    const stored = item(e);
+    for (const c of ['{}', '[["settings",7,{"a":1}]]', '[["settings",1,{"a":1}],["guestOs",0,"x"]]'])
+      expect(() => readEvent({ ...stored, c: { S: c } })).toThrow(/configuration members are not as stored/);
+  });
+
   it('reads a split item whose `c` a projection left out as the event without its configuration members', () => {
     const e: FleetEvent = {
       id: 'v',
