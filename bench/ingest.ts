@@ -47,7 +47,7 @@ async function raw(): Promise<{ ms: number; writes: number }> {
   const start = performance.now();
   const now = Date.now();
   const items = events.map((e: FleetEvent) =>
-    eventItem(JSON.stringify(e), eventKey(e), now, Math.floor(now / 1000) + 86_400),
+    eventItem(e, JSON.stringify(e), eventKey(e), now, Math.floor(now / 1000) + 86_400),
   );
   await forEachLimit(chunk(items, BATCH_WRITE_MAX), RAW_CONCURRENCY, (batch) => batchWrite(ctx, batch));
   return { ms: performance.now() - start, writes: ctx.stats.itemsWritten };

@@ -375,7 +375,10 @@ function entitiesOf({ hosts, vms, perimeters }: Fleet): Fleet {
  * store may leave the fleet out when the history holds all of it.
  */
 async function fleetWithHistory(store: FleetStore, fleetOnlyBeyondHistory: boolean): Promise<FleetWithHistory> {
-  if (store.loadFleetWithHistory) return store.loadFleetWithHistory({ fleetOnlyBeyondHistory });
+  // No simulation reads the configuration members (test/simulation/config-members.test.ts), most of a configured
+  // fleet's bytes: the store may leave them out.
+  if (store.loadFleetWithHistory)
+    return store.loadFleetWithHistory({ fleetOnlyBeyondHistory, leaveOutConfiguration: true });
   const history: FleetEvent[] = [];
   const readAll = async () => {
     for await (const event of store.readHistory()) history.push(event);

@@ -79,7 +79,7 @@ export function streamInsertRecords(events: readonly FleetEvent[]): DynamoDBReco
   const storedAt = Date.now();
   return events.map((event, i) => {
     const key = eventKey(event);
-    const item = eventItem(JSON.stringify(event), key, storedAt, Math.floor(storedAt / 1000) + 400 * 86_400);
+    const item = eventItem(event, JSON.stringify(event), key, storedAt, Math.floor(storedAt / 1000) + 400 * 86_400);
     return {
       eventID: `${storedAt}-${i}`,
       eventName: 'INSERT',

@@ -315,7 +315,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
         try {
           await batchWrite(
             this.ctx,
-            part.map(({ key, json }) => eventItem(json, key, nowMs, expiresAt)),
+            part.map(({ key, event, json }) => eventItem(event, json, key, nowMs, expiresAt)),
           );
         } catch (err) {
           if (err instanceof UnprocessedItemsError) {
@@ -374,7 +374,9 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     // of CPU, garbage when the history holds the fleet.
     const pks: string[] = [];
     const taken: EntityItem[] = [];
-    const { ProjectionExpression, ExpressionAttributeNames } = HISTORY_ATTRIBUTES;
+    const { ProjectionExpression, ExpressionAttributeNames } = options.leaveOutConfiguration
+      ? SIMULATION_ATTRIBUTES
+      : HISTORY_ATTRIBUTES;
     await this.scan(false, { ...ENTITY_ITEMS, ProjectionExpression, ExpressionAttributeNames }, (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
@@ -1570,11 +1572,13 @@ function projection(names: readonly string[], placement: boolean): Projection {
  */
 const SNAPSHOT_FIELDS = ['pk', 'sk', 's', 'v', 'covered'];
 /** `loadFleet`: the snapshot and the events, nothing about TTL, coverage by events or placement. */
-const FOLD_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e'], false);
+const FOLD_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'c'], false);
 /** `loadFleetWithHistory`: also `expiresAt`, which says what the history leaves out. */
-const HISTORY_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'expiresAt'], false);
+const HISTORY_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'c', 'expiresAt'], false);
+/** `loadFleetWithHistory` with `leaveOutConfiguration` (the simulation's read): the events without `c`. */
+const SIMULATION_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'expiresAt'], false);
 /** `compact`: also events' stored-at time (coverage) and the snapshot's placement. */
-const COMPACTION_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'at', 'gpk', 'gsk', 'mp', 'hp', 'ix'], true);
+const COMPACTION_ATTRIBUTES = projection([...SNAPSHOT_FIELDS, 'e', 'c', 'at', 'gpk', 'gsk', 'mp', 'hp', 'ix'], true);
 
 /**
  * Items of entity partitions (events and snapshots of hosts, VMs, perimeters, scopes): parseEntityPk's test. VMs'

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { eventSubject, type FleetEvent } from '../model/event';
 import type { EntityState } from '../model/entity-state';
 import type { Item, Key } from './batch';
+import { joinEvent, splitEventJson } from './event-split';
 
 /**
  * Key layout of the single table (see docs/store.md). Entity partitions hold the entity's events,
@@ -101,13 +102,24 @@ export function keyProblem(key: Key): string | undefined {
 
 export const keyString = (k: Key) => `${k.pk}\u0000${k.sk}`;
 
-/** `event` as JSON text (what putEvents already serialised to check its size). */
-export function eventItem(eventJson: string, key: Key, storedAtMs: number, expiresAtSec: number): Item {
+/**
+ * `eventJson`: `event` as JSON text (what putEvents already serialised to check its size). Its configuration members
+ * go to `c`, apart from the rest (src/store/event-split.ts); `readEvent` joins them again.
+ */
+export function eventItem(
+  event: FleetEvent,
+  eventJson: string,
+  key: Key,
+  storedAtMs: number,
+  expiresAtSec: number,
+): Item {
+  const { e, c } = splitEventJson(event, eventJson);
   return {
     pk: { S: key.pk },
     sk: { S: key.sk },
     // The event as JSON text: cheap to marshal, exact numbers, and no 32-level nesting limit.
-    e: { S: eventJson },
+    e: { S: e },
+    ...(c !== undefined && { c: { S: c } }),
     at: { N: String(storedAtMs) },
     expiresAt: { N: String(expiresAtSec) },
   };
@@ -155,8 +167,9 @@ export function readJson<T>(item: Item): T {
   return JSON.parse(item.j?.S ?? 'null') as T;
 }
 
+/** The stored event, whole: `e` with `c`'s configuration members put back, or only `e` when a read projected `c` out. */
 export function readEvent(item: Item): FleetEvent {
-  return JSON.parse(item.e!.S!) as FleetEvent;
+  return joinEvent(item);
 }
 
 export function readSnapshot(item: Item): { state: EntityState; version: number; coveredUntilMs: number } {

@@ -136,6 +136,12 @@ export interface FleetWithHistoryOptions {
    * expired): it is then the history's fold, which a replay of the whole history builds anyway.
    */
   fleetOnlyBeyondHistory?: boolean;
+  /**
+   * The store may leave the upserts' configuration members out of the events and so of the fleet (CONFIG_MEMBERS in
+   * src/store/event-split.ts: advanced settings, services, vmx keys): no simulation reads them, and on the configured
+   * layout they are most of the bytes read. Only for the simulation.
+   */
+  leaveOutConfiguration?: boolean;
 }
 
 export interface FleetWithHistory {

@@ -36,7 +36,7 @@ const upsert = (vm: string): FleetEvent => ({
   vm: { id: vm, name: vm },
 });
 const stored = (e: FleetEvent) =>
-  eventItem(JSON.stringify(e), eventKey(e), NOW - 3_600_000, Math.floor(NOW / 1000) + 1000);
+  eventItem(e, JSON.stringify(e), eventKey(e), NOW - 3_600_000, Math.floor(NOW / 1000) + 1000);
 const accessDenied = () => Object.assign(new Error('not authorised to write STATE'), { name: 'AccessDeniedException' });
 
 /** PutItem fails (not retryably) for the snapshot of `failingPk`, succeeds for the others. */

@@ -176,7 +176,7 @@ describe('DynamoStore.putEvents', () => {
 });
 
 describe('DynamoStore reads', () => {
-  const item = (e: FleetEvent) => eventItem(JSON.stringify(e), eventKey(e), NOW, Math.floor(NOW / 1000) + 1000);
+  const item = (e: FleetEvent) => eventItem(e, JSON.stringify(e), eventKey(e), NOW, Math.floor(NOW / 1000) + 1000);
 
   it('follows Scan pagination in every segment', async () => {
     const first = vmUpsert(1, { name: 'old', time: '2025-01-01T00:00:00Z' });
@@ -195,7 +195,13 @@ describe('DynamoStore reads', () => {
 
   it('leaves expired events out of the history', async () => {
     const live = vmUpsert(1);
-    const gone = eventItem(JSON.stringify(vmUpsert(2)), eventKey(vmUpsert(2)), 0, Math.floor(NOW / 1000) - 1);
+    const gone = eventItem(
+      vmUpsert(2),
+      JSON.stringify(vmUpsert(2)),
+      eventKey(vmUpsert(2)),
+      0,
+      Math.floor(NOW / 1000) - 1,
+    );
     ddb.on(ScanCommand).resolves({ Items: [item(live), gone] });
     const ids: string[] = [];
     for await (const e of store({ scanSegments: 1 }).readHistory()) ids.push(e.id);
@@ -217,7 +223,7 @@ describe('DynamoStore snapshots', () => {
 
   it('re-reads and merges again when another writer updated the snapshot first', async () => {
     const event: FleetEvent = { id: 'e1', time: '2025-01-03T00:00:00Z', type: 'vm.power_on', vm: { id: 'vm-1' } };
-    ddb.on(QueryCommand).resolves({ Items: [eventItem(JSON.stringify(event), eventKey(event), NOW, 0)] });
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(event, JSON.stringify(event), eventKey(event), NOW, 0)] });
     ddb
       .on(GetItemCommand)
       .resolvesOnce({ Item: snapshot('one', 1, '2025-01-01T00:00:00Z') })

@@ -5,6 +5,8 @@ import { applyEvent, emptyState, foldEvents } from '../../src/model/entity-state
 import { compareEvents, type FleetEvent } from '../../src/model/event';
 import { fleetToJson, materialiseFleet, type Fleet } from '../../src/model/fleet';
 import type { DynamoStore } from '../../src/store/dynamo-store';
+import { CONFIG_MEMBERS } from '../../src/store/event-split';
+import { eventItem, eventKey } from '../../src/store/items';
 import { createDynamoClient } from '../../src/store/open-store';
 import { LocalStores } from '../integration/local-store';
 
@@ -59,6 +61,10 @@ const shape = fc.oneof(
       type: fc.constant('host.upsert' as const),
       host: hostId,
       cluster: fc.constantFrom('c1', 'c2'),
+      settings: fc.option(fc.dictionary(fc.constantFrom('a', 'B'), fc.integer({ min: 0, max: 3 })), { nil: undefined }),
+      services: fc.option(fc.dictionary(fc.constantFrom('ntpd', 'TSM'), fc.record({ running: fc.boolean() })), {
+        nil: undefined,
+      }),
     }),
     weight: 3,
   },
@@ -99,7 +105,17 @@ const history = fc.array(fc.tuple(shape, time), { minLength: 1, maxLength: 30 })
       case 'vm.clone':
         return { ...base, type: 'vm.clone', clone: { sourceVmId: s.from, vm: { id: s.vm, ...s.body } } };
       case 'host.upsert':
-        return { ...base, type: 'host.upsert', host: { id: s.host, name: s.host, cluster: s.cluster } };
+        return {
+          ...base,
+          type: 'host.upsert',
+          host: {
+            id: s.host,
+            ...(s.settings && { settings: s.settings }),
+            name: s.host,
+            ...(s.services && { services: s.services }),
+            cluster: s.cluster,
+          },
+        };
       case 'host.remove':
         return { ...base, type: 'host.remove', host: { id: s.host } };
       case 'perimeter.upsert':
@@ -114,6 +130,29 @@ const history = fc.array(fc.tuple(shape, time), { minLength: 1, maxLength: 30 })
 function plain(fleet: Fleet | undefined) {
   if (fleet === undefined) return undefined;
   return { ...fleetToJson(fleet), evidence: [...(fleet.snapshotEvidence ?? new Map())].sort() };
+}
+
+/** `plain`, every entity without the members the split keeps apart: what the simulation's read is exact about. */
+function plainWithout(fleet: Fleet | undefined) {
+  const whole = plain(fleet);
+  if (whole === undefined) return undefined;
+  const strip =
+    (names: readonly string[]) =>
+    <T extends object>(entity: T) =>
+      Object.fromEntries(Object.entries(entity).filter(([k]) => !names.includes(k)));
+  return {
+    ...whole,
+    hosts: whole.hosts.map(strip(CONFIG_MEMBERS['host.upsert']!.names)),
+    vms: whole.vms.map(strip(CONFIG_MEMBERS['vm.upsert']!.names)),
+  };
+}
+
+/** The event without its configuration members (src/store/event-split.ts), as the simulation's read gives it. */
+function withoutConfiguration(event: FleetEvent): FleetEvent {
+  const spec = CONFIG_MEMBERS[event.type];
+  if (spec === undefined) return event;
+  const body = (event as unknown as Record<string, Record<string, unknown>>)[spec.body]!;
+  return { ...event, [spec.body]: Object.fromEntries(Object.entries(body).filter(([k]) => !spec.names.includes(k))) };
 }
 
 /** The definition: every stored event folded, in any order, into one state per entity. */
@@ -146,6 +185,15 @@ describe('the fleet read gives exactly the fold of every stored event', () => {
         expect(plain(both.fleet)).toEqual(expected);
         const unique = [...new Map(events.map((e) => [`${e.id}`, e])).values()].sort(compareEvents);
         expect(both.history.map((e) => e.id)).toEqual(unique.map((e) => e.id));
+        // Every event whole, member order included: the configuration members joined back where they were.
+        const byId = new Map(events.map((e) => [e.id, JSON.stringify(e)]));
+        expect(both.history.map((e) => JSON.stringify(e))).toEqual(both.history.map((e) => byId.get(e.id)));
+        // The simulation's read: the same but for the configuration members (a snapshot may still hold some).
+        const bare = await store.loadFleetWithHistory({ leaveOutConfiguration: true });
+        expect(plainWithout(bare.fleet)).toEqual(plainWithout(foldedFleet(events)));
+        expect(bare.history.map((e) => JSON.stringify(e))).toEqual(
+          both.history.map((e) => JSON.stringify(withoutConfiguration(e))),
+        );
       }),
       { numRuns: 25 },
     );
@@ -170,6 +218,71 @@ describe('the fleet read gives exactly the fold of every stored event', () => {
     expect(plain(fleet)).toEqual(plain(foldedFleet(events)));
     expect([...fleet.vms.keys()].sort()).toEqual(['vm-1', 'vm-3']);
     expect(fleet.vms.get('vm-1')).toMatchObject({ name: 'web', hostId: 'h-1', updatedAt: '2025-01-01T00:00:00Z' });
+  });
+
+  it('reads items stored before the split (members in `e`) next to split ones exactly, in every read', async () => {
+    const store = await stores.open();
+    const client = createDynamoClient({ endpoint: stores.server.endpoint });
+    const events: FleetEvent[] = [
+      {
+        id: 'old-h',
+        time: '2025-01-01T00:00:00Z',
+        type: 'host.upsert',
+        host: {
+          id: 'h-1',
+          settings: { 'UserVars.DcuiTimeOut': 600 },
+          cluster: 'c1',
+          services: { ntpd: { running: true } },
+        },
+      },
+      {
+        id: 'old-v',
+        time: '2025-01-01T00:00:00Z',
+        type: 'vm.upsert',
+        vm: { id: 'vm-1', settings: { 'isolation.tools.copy.disable': 'TRUE' }, hostId: 'h-1' },
+      },
+      {
+        id: 'new-v',
+        time: '2025-01-02T00:00:00Z',
+        type: 'vm.upsert',
+        vm: { id: 'vm-1', name: 'web', settings: { 'isolation.tools.paste.disable': 'TRUE' }, powerState: 'poweredOn' },
+      },
+    ];
+    const expiresAt = String(Math.floor(Date.now() / 1000) + 86_400);
+    // The first two as an earlier version stored them: the whole event in `e`, no `c`.
+    for (const e of events.slice(0, 2)) {
+      const key = eventKey(e);
+      await client.send(
+        new PutItemCommand({
+          TableName: store.tableName,
+          Item: {
+            pk: { S: key.pk },
+            sk: { S: key.sk },
+            e: { S: JSON.stringify(e) },
+            at: { N: '0' },
+            expiresAt: { N: expiresAt },
+          },
+        }),
+      );
+    }
+    expect((await store.putEvents(events)).duplicates).toBe(2);
+    const split = eventItem(events[2]!, JSON.stringify(events[2]), eventKey(events[2]!), 0, 0);
+    expect(split.c).toBeDefined();
+    const expected = plain(foldedFleet(events));
+    expect(plain(await store.loadFleet())).toEqual(expected);
+    const both = await store.loadFleetWithHistory();
+    expect(plain(both.fleet)).toEqual(expected);
+    expect(both.history.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)));
+    const history: FleetEvent[] = [];
+    for await (const e of store.readHistory()) history.push(e);
+    expect(history.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)));
+    // The simulation's read leaves out what the split holds apart; an old item still carries its members in `e`.
+    const bare = await store.loadFleetWithHistory({ leaveOutConfiguration: true });
+    expect(bare.history.map((e) => JSON.stringify(e))).toEqual(
+      [events[0]!, events[1]!, withoutConfiguration(events[2]!)].map((e) => JSON.stringify(e)),
+    );
+    await store.compact();
+    expect(plain(await store.loadFleet())).toEqual(expected);
   });
 
   it("folds an upsert stored under another entity's key into that entity, as the fold of its partition does", async () => {

@@ -36,21 +36,29 @@ function projectedNames(): string[][] {
 
 beforeEach(() => {
   ddb.reset();
-  ddb.on(ScanCommand).resolves({ Items: [eventItem(JSON.stringify(upsert), eventKey(upsert), NOW, 2_000_000_000)] });
+  ddb
+    .on(ScanCommand)
+    .resolves({ Items: [eventItem(upsert, JSON.stringify(upsert), eventKey(upsert), NOW, 2_000_000_000)] });
   ddb.on(PutItemCommand).resolves({});
   ddb.on(BatchWriteItemCommand).resolves({});
 });
 afterEach(() => ddb.reset());
 
 describe('what the full reads of the fleet ask the server for', () => {
-  it('reads snapshots and events for the fleet, without the deflated copy, placement, stored-at time or TTL', async () => {
+  it('reads snapshots and whole events for the fleet, without the deflated copy, placement, stored-at time or TTL', async () => {
     const fleet = await store().loadFleet();
     expect(fleet.vms.get('vm-1')?.name).toBe('web-1');
-    expect(projectedNames()).toEqual([['pk', 'sk', 's', 'v', 'covered', 'e']]);
+    expect(projectedNames()).toEqual([['pk', 'sk', 's', 'v', 'covered', 'e', 'c']]);
   });
 
   it('adds the TTL for the history, which leaves expired events out', async () => {
     const { history } = await store().loadFleetWithHistory();
+    expect(history.map((e) => e.id)).toEqual(['ev-1']);
+    expect(projectedNames()).toEqual([['pk', 'sk', 's', 'v', 'covered', 'e', 'c', 'expiresAt']]);
+  });
+
+  it("leaves the events' configuration members out for the simulation, which reads none of them", async () => {
+    const { history } = await store().loadFleetWithHistory({ leaveOutConfiguration: true });
     expect(history.map((e) => e.id)).toEqual(['ev-1']);
     expect(projectedNames()).toEqual([['pk', 'sk', 's', 'v', 'covered', 'e', 'expiresAt']]);
   });
@@ -59,6 +67,6 @@ describe('what the full reads of the fleet ask the server for', () => {
     await store().compact();
     const names = projectedNames();
     expect(names).toHaveLength(1);
-    expect(names[0]).toEqual(['pk', 'sk', 's', 'v', 'covered', 'e', 'at', 'gpk', 'gsk', 'mp', 'hp', 'ix']);
+    expect(names[0]).toEqual(['pk', 'sk', 's', 'v', 'covered', 'e', 'c', 'at', 'gpk', 'gsk', 'mp', 'hp', 'ix']);
   });
 });

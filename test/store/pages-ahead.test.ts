@@ -29,7 +29,8 @@ const upsert = (n: number): FleetEvent => ({
   type: 'vm.upsert',
   vm: { id: `vm-${n}`, name: `web-${n}` },
 });
-const eventRow = (n: number) => eventItem(JSON.stringify(upsert(n)), eventKey(upsert(n)), NOW, 2_000_000_000);
+const eventRow = (n: number) =>
+  eventItem(upsert(n), JSON.stringify(upsert(n)), eventKey(upsert(n)), NOW, 2_000_000_000);
 
 /** Whether `text` had been handed to JSON.parse (a page's items are parsed when the reader takes them). */
 function parsed(spy: { mock: { calls: unknown[][] } }, text: string): boolean {
