@@ -41,7 +41,7 @@ if (distIsCurrent()) {
         import(pathToFileURL(join(root, 'dist', 'cli', 'gc-relaunch.js')).href),
         import(pathToFileURL(join(root, 'dist', 'cli', 'default-data-dir.js')).href),
       ])
-    : [];
+    : [undefined, {}];
   if (heavy && gc.wantsSingleThreadedGc(args, process.execArgv, process.env, DEFAULT_DATA_DIR)) {
     // On a large store, the command runs again in a process started with `--single-threaded-gc`: less CPU for the
     // same work, and the flag cannot be set once this process runs (src/cli/gc-relaunch.ts).
