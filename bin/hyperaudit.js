@@ -35,14 +35,22 @@ if (distIsCurrent()) {
   const codeCache = await import(pathToFileURL(join(root, 'dist', 'cli', 'code-cache.js')).href);
   const args = process.argv.slice(2);
   const command = codeCache.commandOf(args);
-  if (codeCache.CODE_CACHED_COMMANDS.has(command)) {
+  const heavy = codeCache.CODE_CACHED_COMMANDS.has(command);
+  const [gc, { DEFAULT_DATA_DIR }] = heavy
+    ? await Promise.all([
+        import(pathToFileURL(join(root, 'dist', 'cli', 'gc-relaunch.js')).href),
+        import(pathToFileURL(join(root, 'dist', 'cli', 'default-data-dir.js')).href),
+      ])
+    : [undefined, {}];
+  if (heavy && gc.wantsSingleThreadedGc(args, process.execArgv, process.env, DEFAULT_DATA_DIR)) {
+    // On a large store, the command runs again in a process started with `--single-threaded-gc`: less CPU for the
+    // same work, and the flag cannot be set once this process runs (src/cli/gc-relaunch.ts).
+    main = () => gc.runWithSingleThreadedGc(fileURLToPath(import.meta.url), args);
+  } else if (heavy) {
     // audit, simulate, report: the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), written after
     // the run so the next one skips compiling what this one compiled. Their store is started first, so its
     // process boots while this one reads the bundle (main.ts finds it started: src/cli/early-store.ts).
-    const [{ startStoreEarly }, { DEFAULT_DATA_DIR }] = await Promise.all([
-      import(pathToFileURL(join(root, 'dist', 'cli', 'early-store.js')).href),
-      import(pathToFileURL(join(root, 'dist', 'cli', 'default-data-dir.js')).href),
-    ]);
+    const { startStoreEarly } = await import(pathToFileURL(join(root, 'dist', 'cli', 'early-store.js')).href);
     startStoreEarly(args, DEFAULT_DATA_DIR);
     const bundle = codeCache.runCachedBundle(
       join(root, 'dist', 'bundle', 'cli.cjs'),

@@ -26,7 +26,7 @@ shared[STATE_KEY] ??= {};
 const state: EarlyState = shared[STATE_KEY];
 
 /** `--data-dir` as commander reads it (`--data-dir X` or `--data-dir=X`, the last one wins), else the default. */
-function dataDirOf(args: readonly string[], fallback: string): string {
+export function dataDirOf(args: readonly string[], fallback: string): string {
   let dir = fallback;
   args.forEach((arg, i) => {
     if (arg === '--data-dir' && args[i + 1] !== undefined) dir = args[i + 1]!;
@@ -35,9 +35,14 @@ function dataDirOf(args: readonly string[], fallback: string): string {
   return dir;
 }
 
+/** Whether the command `args` name will run against the local store: not with `--endpoint`, `--aws` or help asked. */
+export function usesLocalStore(args: readonly string[]): boolean {
+  return !args.some((a) => /^(--endpoint|--aws|--help|-h)(=|$)/.test(a) || a === 'help');
+}
+
 /** Starts the store for the command `args` name now, when it will surely need it (see above). */
 export function startStoreEarly(args: readonly string[], defaultDataDir: string): void {
-  if (args.some((a) => /^(--endpoint|--aws|--help|-h)(=|$)/.test(a) || a === 'help')) return;
+  if (!usesLocalStore(args)) return;
   const dataDir = dataDirOf(args, defaultDataDir);
   // Already started for this folder by the other copy of this module (see `state`).
   if (state.early?.dataDir === resolve(dataDir)) return;

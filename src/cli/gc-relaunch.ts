@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { levelPath } from '../store/local-server';
+import { dataDirOf, usesLocalStore } from './early-store';
+
+/**
+ * `audit`, `simulate` and `report` on a large local store run with V8's garbage collector on the main thread only
+ * (`--single-threaded-gc`). At 100,000 VMs these commands hold a heap of 200–600 MB that grows through the whole
+ * read, and most of their collections are scavenges that keep nearly everything they visit: V8's helper threads then
+ * cost more CPU (their start-up and hand-over on a box whose other core is busy with the store's process) than they
+ * save. Measured on the unchanged audit of the 100,000-VM configured fleet: about 1.2 s less CPU of 14–16 s, the same
+ * wall time (docs/audit-read-at-scale.md, seventh round).
+ *
+ * The flag must be given when the process starts: set later (`v8.setFlagsFromString`) it stops V8 with a failed
+ * check as soon as a collection started with helper threads ends without them. So the bin starts the command again in
+ * a Node process given the flag, and only when the store is large: a small store's command then pays no second start.
+ */
+export const SINGLE_THREADED_GC = '--single-threaded-gc';
+
+/** Bytes of LevelDB files from which a store counts as large (the 1,000-VM fleet's store is 12 MB, the 10,000's 30–120). */
+export const LARGE_STORE_BYTES = 64 * 1024 * 1024;
+
+/** `HYPERAUDIT_SINGLE_THREADED_GC`: `0` never relaunches, `1` always does (for a heavy command); else by store size. */
+const SETTING = 'HYPERAUDIT_SINGLE_THREADED_GC';
+
+/** Whether the files directly in `dir` add up to at least `limit` bytes (stops counting there; 0 when unreadable). */
+export function holdsAtLeast(dir: string, limit: number): boolean {
+  let total = 0;
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      total += statSync(join(dir, entry.name)).size;
+      if (total >= limit) return true;
+    }
+  } catch {
+    // A missing or unreadable folder: the command reports it; no reason to relaunch for it.
+  }
+  return false;
+}
+
+/**
+ * Whether the command `args` name (one of the code-cached heavy commands: the caller checked) should run in a process
+ * started with `--single-threaded-gc`: not when this process already was, not against a remote store, and by default
+ * only for a local store of at least `LARGE_STORE_BYTES`.
+ */
+export function wantsSingleThreadedGc(
+  args: readonly string[],
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  defaultDataDir: string,
+  isLarge: (levelDir: string) => boolean = (dir) => holdsAtLeast(dir, LARGE_STORE_BYTES),
+): boolean {
+  if (execArgv.includes(SINGLE_THREADED_GC)) return false;
+  const setting = env[SETTING];
+  if (setting === '0') return false;
+  if (!usesLocalStore(args)) return false;
+  if (setting === '1') return true;
+  return isLarge(levelPath(dataDirOf(args, defaultDataDir)));
+}
+
+/**
+ * Runs `script` with `args` in a Node process started with this one's flags and `--single-threaded-gc`, its standard
+ * streams this process's own; resolves to its exit code. Signals meant for this process (a supervisor's SIGTERM) are
+ * passed on; when the command dies of a signal, this process ends by the same signal, so callers see what they would
+ * have seen without the relaunch.
+ */
+export function runWithSingleThreadedGc(script: string, args: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, SINGLE_THREADED_GC, script, ...args], {
+    stdio: 'inherit',
+  });
+  const passOn: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handlers = passOn.map((signal) => {
+    // A terminal's Ctrl-C reaches both processes: the command dies of the first, so passing it on again is harmless.
+    const handler = () => child.kill(signal);
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return new Promise((ok, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code, signal) => {
+      for (const off of handlers) off();
+      if (signal !== null) {
+        process.kill(process.pid, signal);
+        return;
+      }
+      ok(code ?? 1);
+    });
+  });
+}
