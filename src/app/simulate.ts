@@ -326,6 +326,11 @@ export interface ReplayOptions {
   stepSeconds?: number;
   /** First step of the window; default: the window whose last step holds the newest event. */
   start?: string;
+  /**
+   * The fleet is only simulated: the store may leave the upserts' configuration members out (FleetWithHistoryOptions).
+   * Not for a fleet that is also audited (start-run.ts hands its slices to the audit shards).
+   */
+  simulationOnly?: boolean;
 }
 
 export interface ReplayedStore {
@@ -344,7 +349,11 @@ export interface ReplayedStore {
 export async function replayStored(store: FleetStore, opts: ReplayOptions = {}): Promise<ReplayedStore> {
   // The default window ends on the newest event, so the replay applies every event: a fleet that is the history's
   // fold would only repeat what the replay builds.
-  const { fleet: stored, history } = await fleetWithHistory(store, opts.start === undefined);
+  const { fleet: stored, history } = await fleetWithHistory(
+    store,
+    opts.start === undefined,
+    opts.simulationOnly === true,
+  );
   if (history.length === 0)
     return {
       fleet: stored ?? materialiseFleet([]),
@@ -372,13 +381,16 @@ function entitiesOf({ hosts, vms, perimeters }: Fleet): Fleet {
 
 /**
  * The store's one read of both when it has it, else its two reads side by side. `fleetOnlyBeyondHistory`: the
- * store may leave the fleet out when the history holds all of it.
+ * store may leave the fleet out when the history holds all of it. `leaveOutConfiguration`: the fleet is only
+ * simulated, and no simulation reads the configuration members (test/simulation/config-members.test.ts), most of a
+ * configured fleet's bytes: the store may leave them out.
  */
-async function fleetWithHistory(store: FleetStore, fleetOnlyBeyondHistory: boolean): Promise<FleetWithHistory> {
-  // No simulation reads the configuration members (test/simulation/config-members.test.ts), most of a configured
-  // fleet's bytes: the store may leave them out.
-  if (store.loadFleetWithHistory)
-    return store.loadFleetWithHistory({ fleetOnlyBeyondHistory, leaveOutConfiguration: true });
+async function fleetWithHistory(
+  store: FleetStore,
+  fleetOnlyBeyondHistory: boolean,
+  leaveOutConfiguration: boolean,
+): Promise<FleetWithHistory> {
+  if (store.loadFleetWithHistory) return store.loadFleetWithHistory({ fleetOnlyBeyondHistory, leaveOutConfiguration });
   const history: FleetEvent[] = [];
   const readAll = async () => {
     for await (const event of store.readHistory()) history.push(event);
@@ -452,6 +464,7 @@ export async function simulateStored(store: FleetStore, opts: StoredSimulationOp
   const replay = await replayStored(store, {
     steps,
     stepSeconds,
+    simulationOnly: true,
     ...(opts.start !== undefined && { start: opts.start }),
   });
   const placement = opts.placement ?? replay.placement;

@@ -62,22 +62,36 @@ export function splitEventJson(event: FleetEvent, json: string): { e: string; c?
 /** The stored event: `e` parsed, with `c`'s members put back in their places when the item has them. */
 export function joinEvent(item: Item): FleetEvent {
   const event = JSON.parse(item.e!.S!) as FleetEvent;
-  const configText = item.c?.S;
-  if (configText === undefined) return event;
-  const members = JSON.parse(configText) as unknown;
+  if (item.c === undefined) return event;
   const spec = CONFIG_MEMBERS[event.type];
-  // Only this module writes `c`: anything else is a damaged item, which must not read as an event without members.
-  if (spec === undefined || !Array.isArray(members))
-    throw new Error(`stored event ${event.id}: its configuration members are not as stored`);
   const holder = event as unknown as Record<string, Record<string, unknown>>;
-  const rest = holder[spec.body]!;
+  const rest = spec === undefined ? undefined : holder[spec.body];
+  const configText = item.c.S;
+  const members = configText === undefined ? undefined : (JSON.parse(configText) as unknown);
+  // Only this module writes `c`: anything else is a damaged item, which must not read as an event without its
+  // members, nor with members that were never its own (a name outside CONFIG_MEMBERS, one `e` holds too, twice).
+  if (spec === undefined || !isPlainObject(rest) || !Array.isArray(members)) throw damaged(event);
   const keys = Object.keys(rest);
   const whole: Record<string, unknown> = {};
   let next = 0;
   let m = 0;
+  let last = -1;
+  for (const member of members as unknown[]) {
+    if (
+      !Array.isArray(member) ||
+      member.length !== 3 ||
+      !spec.names.includes(member[0]) ||
+      Object.hasOwn(rest, member[0]) ||
+      !Number.isInteger(member[1]) ||
+      member[1] <= last
+    )
+      throw damaged(event);
+    last = member[1];
+  }
   for (let position = 0; position < keys.length + members.length; position++) {
     const member = members[m] as Member | undefined;
     if (member !== undefined && member[1] === position) {
+      if (Object.hasOwn(whole, member[0])) throw damaged(event);
       whole[member[0]] = member[2];
       m++;
     } else {
@@ -85,7 +99,15 @@ export function joinEvent(item: Item): FleetEvent {
       whole[key] = rest[key];
     }
   }
-  if (m !== members.length) throw new Error(`stored event ${event.id}: its configuration members are not as stored`);
+  if (m !== members.length) throw damaged(event);
   holder[spec.body] = whole;
   return event;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function damaged(event: FleetEvent): Error {
+  return new Error(`stored event ${event.id}: its configuration members are not as stored`);
 }

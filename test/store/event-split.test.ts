@@ -159,6 +159,40 @@ describe('an event item with its configuration members apart', () => {
       expect(() => readEvent({ ...stored, c: { S: c } })).toThrow(/configuration members are not as stored/);
   });
 
+  it("refuses a `c` naming members that were never the event's own: outside the list, twice, or also in `e`", () => {
+    const e: FleetEvent = {
+      id: 'v',
+      time: TIME,
+      type: 'vm.upsert',
+      vm: { id: 'vm-1', settings: { a: 1 }, hostId: 'h' },
+    };
+    const stored = item(e);
+    const whole = JSON.stringify(e);
+    const refused = /configuration members are not as stored/;
+    for (const c of [
+      '[["hostId",1,"elsewhere"]]',
+      '[["id",0,"vm-2"]]',
+      '[["settings",1,{"a":1}],["settings",2,{"a":2}]]',
+      '[["settings",1.5,{"a":1}]]',
+      '[["settings",1,{"a":1},"more"]]',
+      '[null]',
+    ])
+      expect(() => readEvent({ ...stored, c: { S: c } }), c).toThrow(refused);
+    // `c` beside an `e` that holds the event whole (as stored before the split), or beside a body that is no object.
+    expect(() => readEvent({ ...stored, e: { S: whole } })).toThrow(refused);
+    const text = JSON.stringify({ ...e, vm: 'ab' });
+    expect(() => readEvent({ ...stored, e: { S: text }, c: { S: '[["settings",0,1]]' } })).toThrow(refused);
+    // A `c` that is not text, on an event of a type that has no configuration members.
+    expect(() => readEvent({ ...stored, c: { N: '1' } })).toThrow(refused);
+    const migrate: FleetEvent = {
+      id: 'm',
+      time: TIME,
+      type: 'vm.migrate',
+      migrate: { vmId: 'vm-1', toHostId: 'h', kind: 'drs' },
+    };
+    expect(() => readEvent({ ...item(migrate), c: stored.c! })).toThrow(refused);
+  });
+
   it('reads a split item whose `c` a projection left out as the event without its configuration members', () => {
     const e: FleetEvent = {
       id: 'v',
