@@ -41,8 +41,8 @@ export function holdsAtLeast(dir: string, limit: number): boolean {
 
 /**
  * Whether the command `args` name (one of the code-cached heavy commands: the caller checked) should run in a process
- * started with `--single-threaded-gc`: not when this process already was, not against a remote store, and by default
- * only for a local store of at least `LARGE_STORE_BYTES`.
+ * started with `--single-threaded-gc`: not when this process already was or is under a debugger (`--inspect…`), not
+ * against a remote store, and by default only for a local store of at least `LARGE_STORE_BYTES`.
  */
 export function wantsSingleThreadedGc(
   args: readonly string[],
@@ -52,6 +52,8 @@ export function wantsSingleThreadedGc(
   isLarge: (levelDir: string) => boolean = (dir) => holdsAtLeast(dir, LARGE_STORE_BYTES),
 ): boolean {
   if (execArgv.includes(SINGLE_THREADED_GC)) return false;
+  // A process being debugged stays the one the debugger is attached to (a second one could not bind its port).
+  if (execArgv.some((flag) => /^--inspect(-brk|-wait)?(=|$)/.test(flag))) return false;
   const setting = env[SETTING];
   if (setting === '0') return false;
   if (!usesLocalStore(args)) return false;
