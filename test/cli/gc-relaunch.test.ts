@@ -46,7 +46,9 @@ describe('the heavy commands relaunched with a single-threaded garbage collector
   it('never relaunch a process under a debugger: the second process could not take its inspector port', () => {
     for (const flag of ['--inspect', '--inspect=9230', '--inspect-brk', '--inspect-brk=0', '--inspect-wait'])
       expect(wantsSingleThreadedGc(['audit', '--data-dir', large], [flag], {}, '.hyperaudit/')).toBe(false);
-    expect(wantsSingleThreadedGc(['audit', '--data-dir', large], ['--inspect-port=9230'], {}, '.hyperaudit/')).toBe(true);
+    expect(wantsSingleThreadedGc(['audit', '--data-dir', large], ['--inspect-port=9230'], {}, '.hyperaudit/')).toBe(
+      true,
+    );
   });
 
   it('follow HYPERAUDIT_SINGLE_THREADED_GC: 0 never relaunches, 1 relaunches whatever the store size', () => {
