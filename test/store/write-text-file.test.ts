@@ -10,7 +10,8 @@ describe('writeTextFile', () => {
   it('writes the UTF-8 of the joined pieces, across many buffer fills and pieces too large for the buffer', async () => {
     const pieces: string[] = [];
     // 9 MB of two-, three- and four-byte characters in pieces of varied length: the buffer fills at many offsets.
-    for (let i = 0; i < 20_000; i++) pieces.push(`{"n": ${i}, "name": "vm-${i} é 😀"},\n`, '日本語'.repeat(1 + (i % 97)));
+    for (let i = 0; i < 20_000; i++)
+      pieces.push(`{"n": ${i}, "name": "vm-${i} é 😀"},\n`, '日本語'.repeat(1 + (i % 97)));
     pieces.push('x'.repeat(1_500_000), '', 'ü'.repeat(400_000), 'tail\n');
     const path = place();
     await writeTextFile(path, pieces);
