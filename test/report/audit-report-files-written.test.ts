@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditReportFormats } from '../../src/report/html/audit-formats';
+import { AUDIT_REPORT_FILES, auditReportFormats } from '../../src/report/html/audit-formats';
 import { emptyFleet } from '../../src/model/fleet';
 import type { Finding } from '../../src/model/finding';
 import { contentTypeOf } from '../../src/store/artifacts/artifact-store';
@@ -21,8 +21,10 @@ describe('Function: auditReportFormats', () => {
     for (const format of auditReportFormats()) {
       const body = format.render(findings, emptyFleet(), '2026-12-04T00:00:00.000Z', undefined, undefined);
       const pieces = [...body];
-      // One piece per finding (SARIF, OCSF, ASFF) or per thousand cases (JUnit), never 64 K strings joined first.
-      expect(pieces.length, format.fileName).toBeGreaterThan(3);
+      // One piece per finding (SARIF, OCSF, ASFF) or per thousand cases (JUnit), never 64 K strings joined first
+      // (joined, the per-finding formats gave 58 to 72 pieces here).
+      if (format.fileName === AUDIT_REPORT_FILES.junit) expect(pieces.length, format.fileName).toBeGreaterThan(3);
+      else expect(pieces.length, format.fileName).toBeGreaterThanOrEqual(findings.length);
       await folderArtifactStore().put(dir, [
         { name: format.fileName, body, contentType: contentTypeOf(format.fileName) },
       ]);

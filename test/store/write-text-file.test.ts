@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,9 @@ const place = () => join(mkdtempSync(join(tmpdir(), 'write-text-file-')), 'out.t
 describe('writeTextFile', () => {
   it('writes the UTF-8 of the joined pieces, across many buffer fills and pieces too large for the buffer', async () => {
     const pieces: string[] = [];
-    for (let i = 0; i < 5000; i++) pieces.push(`{"n": ${i}, "name": "vm-${i} é 日本 😀"},\n`);
+    // 9 MB of two-, three- and four-byte characters in pieces of varied length: the buffer fills at many offsets.
+    for (let i = 0; i < 20_000; i++)
+      pieces.push(`{"n": ${i}, "name": "vm-${i} é 😀"},\n`, '日本語'.repeat(1 + (i % 97)));
     pieces.push('x'.repeat(1_500_000), '', 'ü'.repeat(400_000), 'tail\n');
     const path = place();
     await writeTextFile(path, pieces);
@@ -34,5 +36,13 @@ describe('writeTextFile', () => {
     writeFileSync(path, 'precious\n');
     await expect(writeTextFile(path, ['other'])).rejects.toThrow(/EEXIST/);
     expect(readFileSync(path, 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses a symlink planted at the path, even one naming nothing yet, and writes nothing where it points', async () => {
+    const path = place();
+    const target = join(mkdtempSync(join(tmpdir(), 'write-text-file-target-')), 'elsewhere.txt');
+    symlinkSync(target, path);
+    await expect(writeTextFile(path, ['planted'])).rejects.toThrow(/EEXIST/);
+    expect(existsSync(target)).toBe(false);
   });
 });
