@@ -57,6 +57,19 @@ describe('artifact stores', () => {
     }
   });
 
+  it('leaves no truncated file behind when a body fails part-way, and still refuses a path taken meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
+    const store = folderArtifactStore();
+    function* failing(): Generator<string> {
+      yield 'x'.repeat(2 * 1024 * 1024);
+      throw new Error('renderer failed');
+    }
+    await expect(
+      store.put(dir, [{ name: 'report.json', body: failing(), contentType: contentTypeOf('report.json') }]),
+    ).rejects.toThrow(/renderer failed/);
+    expect(() => lstatSync(join(dir, 'report.json'))).toThrow(/ENOENT/);
+  });
+
   it('refuses a file name that is a path, so no renderer writes outside its folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
     for (const name of ['../escape.html', 'a/b.html', '..', ''])

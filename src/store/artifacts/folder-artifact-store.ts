@@ -18,8 +18,15 @@ export function folderArtifactStore(): ArtifactStore {
         files.map(async (file, i) => {
           await clearPlace(paths[i]!);
           const body = file.body;
-          if (typeof body === 'string') await writeFile(paths[i]!, body, { encoding: 'utf8', flag: 'wx' });
-          else await writeTextFile(paths[i]!, body);
+          try {
+            if (typeof body === 'string') await writeFile(paths[i]!, body, { encoding: 'utf8', flag: 'wx' });
+            else await writeTextFile(paths[i]!, body);
+          } catch (err) {
+            // A renderer that threw part-way (or a full disk) must not leave a truncated file that reads as a
+            // report; a path taken in between (EEXIST) is someone else's and stays.
+            if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(paths[i]!, { force: true });
+            throw err;
+          }
         }),
       );
       return paths;
