@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalServer } from '../../src/store/local-server';
+import { childArgs, startLocalServer } from '../../src/store/local-server';
 import { openDynamoStore } from '../../src/store/open-store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -34,6 +34,25 @@ describe('local server', () => {
       await expect(startLocalServer({ dataDir: dir, mode: 'child' })).rejects.toThrow(/another hyperaudit/);
     } finally {
       await first.stop();
+    }
+  });
+
+  it("starts the store child with V8's collector on its main thread, before the child's script", async () => {
+    const args = childArgs('/some/level');
+    expect(args[0]).toBe('--single-threaded-gc');
+    expect(args.slice(1, 2)[0]).toMatch(/dynalite-server\.cjs$/);
+    expect(args.slice(2)).toEqual(['/some/level']);
+    expect(childArgs(undefined).at(-1)).toBe('');
+  });
+
+  it.runIf(existsSync('/proc/self/cmdline'))('runs the started child with that flag', async () => {
+    const server = await startLocalServer({ mode: 'child' });
+    try {
+      const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline.slice(1, 2)).toEqual(['--single-threaded-gc']);
+      expect(cmdline[2]).toMatch(/dynalite-server\.cjs$/);
+    } finally {
+      await server.stop();
     }
   });
 
