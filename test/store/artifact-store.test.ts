@@ -57,6 +57,20 @@ describe('artifact stores', () => {
     }
   });
 
+  it('replaces a symlink planted in place of the folder it copies to, leaving the folder it names untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'findings.csv'), 'precious\n');
+    const store = folderArtifactStore();
+    await store.put(join(dir, 'run'), files);
+    symlinkSync(elsewhere, join(dir, 'latest'));
+    await store.copy!(join(dir, 'run'), join(dir, 'latest'), ['findings.csv']);
+    expect(readFileSync(join(elsewhere, 'findings.csv'), 'utf8')).toBe('precious\n');
+    expect(lstatSync(join(dir, 'latest')).isDirectory()).toBe(true);
+    expect(readFileSync(join(dir, 'latest', 'findings.csv'), 'utf8')).toBe('a,b\n');
+  });
+
   it('leaves no truncated file behind when a body fails part-way', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'artifacts-'));
     const store = folderArtifactStore();

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeTextFile } from './write-text-file';
@@ -33,7 +33,7 @@ export function folderArtifactStore(): ArtifactStore {
     },
     async copy(from, to, names) {
       const dir = resolve(to);
-      await mkdir(dir, { recursive: true });
+      await ownFolder(dir);
       const paths = names.map((name) => join(dir, checkArtifactName(name)));
       await Promise.all(
         names.map(async (name, i) => {
@@ -54,4 +54,17 @@ export function folderArtifactStore(): ArtifactStore {
  */
 async function clearPlace(path: string): Promise<void> {
   await rm(path, { force: true });
+}
+
+/**
+ * The folder `copy` fills (the report's `latest/`, the store's own, rewritten by every run) as a real folder: a
+ * symlink planted in its place is removed, not followed, so the copies never land in whatever folder it names.
+ */
+async function ownFolder(dir: string): Promise<void> {
+  const found = await lstat(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (found?.isSymbolicLink()) await rm(dir);
+  await mkdir(dir, { recursive: true });
 }
