@@ -147,25 +147,22 @@ describe('an event item with its configuration members apart', () => {
     expect(JSON.stringify(readEvent(before))).toBe(JSON.stringify(e));
   });
 
+  /** A VM upsert with one setting, and its split item: what the refusal cases damage. */
+  const damageable: FleetEvent = {
+    id: 'v',
+    time: TIME,
+    type: 'vm.upsert',
+    vm: { id: 'vm-1', settings: { a: 1 }, hostId: 'h' },
+  };
+
   it('refuses a damaged `c` rather than reading the event without its members', () => {
-    const e: FleetEvent = {
-      id: 'v',
-      time: TIME,
-      type: 'vm.upsert',
-      vm: { id: 'vm-1', settings: { a: 1 }, hostId: 'h' },
-    };
-    const stored = item(e);
+    const stored = item(damageable);
     for (const c of ['{}', '[["settings",7,{"a":1}]]', '[["settings",1,{"a":1}],["guestOs",0,"x"]]'])
       expect(() => readEvent({ ...stored, c: { S: c } })).toThrow(/configuration members are not as stored/);
   });
 
   it("refuses a `c` naming members that were never the event's own: outside the list, twice, or also in `e`", () => {
-    const e: FleetEvent = {
-      id: 'v',
-      time: TIME,
-      type: 'vm.upsert',
-      vm: { id: 'vm-1', settings: { a: 1 }, hostId: 'h' },
-    };
+    const e = damageable;
     const stored = item(e);
     const whole = JSON.stringify(e);
     const refused = /configuration members are not as stored/;
