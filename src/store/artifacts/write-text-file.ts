@@ -25,9 +25,13 @@ export async function writeTextFile(path: string, pieces: Iterable<string>): Pro
   try {
     const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
     let used = 0;
+    /** The first `length` bytes of `bytes`, however many writes the file takes for them. */
+    const writeAll = async (bytes: Buffer, length: number) => {
+      for (let at = 0; at < length; ) at += (await file.write(bytes, at, length - at)).bytesWritten;
+    };
     const flush = async () => {
       // Awaited before the buffer is filled again: the write has taken its bytes by then.
-      for (let at = 0; at < used; ) at += (await file.write(buffer, at, used - at)).bytesWritten;
+      await writeAll(buffer, used);
       used = 0;
     };
     let held = '';
@@ -42,7 +46,7 @@ export async function writeTextFile(path: string, pieces: Iterable<string>): Pro
         await flush();
         if (piece.length * MAX_BYTES_PER_UNIT > buffer.length) {
           const bytes = Buffer.from(piece, 'utf8');
-          for (let at = 0; at < bytes.length; ) at += (await file.write(bytes, at, bytes.length - at)).bytesWritten;
+          await writeAll(bytes, bytes.length);
           continue;
         }
       }
