@@ -11,7 +11,7 @@ import { compileFleet, SimulationInputError, type CompiledFleet } from './compil
 import { runPerformance, type PerformanceOutput } from './performance';
 import type { PlacementTimeline } from './placement';
 import type { HostResult, SimulationResult, VmResult } from './result';
-import { summariseFleet, type VmTotals } from './summary';
+import { summariseFleet, vmTotalsOf } from './summary';
 import { defineLazyRecord } from '../report/formats/lazy-record';
 import { round, scoreOf } from './score';
 import type { Trace } from './trace';
@@ -118,15 +118,12 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
   });
 
   const vmAt = vmResults(compiled, perf, avail.vmDowntimeHoursPerYear, S);
-  // The summary's VM figures, summed in VM order as `vmTotals` sums the results' (the same rounded numbers).
-  const totals: VmTotals = { count: compiled.vmIds.length, running: 0, downtime: 0, withDowntime: 0 };
-  for (let v = 0; v < compiled.vmIds.length; v++) {
-    if (round(perf.vm.runningSteps[v]! / S, 6) > 0) totals.running++;
-    const downtime = avail.vmDowntimeHoursPerYear[v]!;
-    if (Number.isNaN(downtime)) continue;
-    totals.downtime += round(downtime, 6);
-    totals.withDowntime++;
-  }
+  // The summary's VM figures from the figures the results will carry, without making the results.
+  const totals = vmTotalsOf(
+    compiled.vmIds.length,
+    (v) => runningFraction(perf.vm.runningSteps[v]!, S),
+    (v) => downtimeFigure(avail.vmDowntimeHoursPerYear[v]!),
+  );
   const fleetSummary = summariseFleet(hostList, totals, avail.clusters, avail.antiAffinity.length, S);
 
   const result: SimulationResult = {
@@ -148,6 +145,16 @@ export function simulateFleet(fleet: Fleet, opts: SimulationOptions = {}): Simul
   };
   defineLazyVms(result, compiled.vmIds, vmAt);
   return result;
+}
+
+/** A VM result's `runningTimeFraction`: of the window's `steps`, the share it ran. */
+function runningFraction(runningSteps: number, steps: number): number {
+  return round(runningSteps / steps, 6);
+}
+
+/** A VM result's `expectedDowntimeHoursPerYear`: null when the Monte Carlo gave none (NaN). */
+function downtimeFigure(hoursPerYear: number): number | null {
+  return Number.isNaN(hoursPerYear) ? null : round(hoursPerYear, 6);
 }
 
 /**
@@ -202,7 +209,7 @@ function vmResults(
       cluster: endCluster,
       score,
       reasons,
-      runningTimeFraction: round(n / S, 6),
+      runningTimeFraction: runningFraction(n, S),
       cpuDemandAvgMHz: round(per(m.cpuDemandSum[v]!), 3),
       ioOverheadMHzAvg: round(per(m.ioOverheadSum[v]!), 3),
       cpuReadyPct: round(figures.cpuReadyPct, 4),
@@ -212,7 +219,7 @@ function vmResults(
       storageContentionTimeFraction: round(figures.storageContentionTimeFraction, 6),
       coincidingPeaks: figures.coincidingPeaks,
       peakStep: m.peakStep[v]! >= 0 ? m.peakStep[v]! : null,
-      expectedDowntimeHoursPerYear: Number.isNaN(downtime) ? null : round(downtime, 6),
+      expectedDowntimeHoursPerYear: downtimeFigure(downtime),
     };
     // Assigned, not spread: spreading per VM costs more than the rest of the object at 100k VMs.
     const app = vmApp[v];

@@ -18,11 +18,28 @@ export interface VmTotals {
 export function vmTotals(
   vmList: readonly Pick<VmResult, 'runningTimeFraction' | 'expectedDowntimeHoursPerYear'>[],
 ): VmTotals {
-  const totals: VmTotals = { count: vmList.length, running: 0, downtime: 0, withDowntime: 0 };
-  for (const v of vmList) {
-    if (v.runningTimeFraction > 0) totals.running++;
-    if (v.expectedDowntimeHoursPerYear !== null) {
-      totals.downtime += v.expectedDowntimeHoursPerYear;
+  return vmTotalsOf(
+    vmList.length,
+    (v) => vmList[v]!.runningTimeFraction,
+    (v) => vmList[v]!.expectedDowntimeHoursPerYear,
+  );
+}
+
+/**
+ * The totals of `count` VMs whose results' `runningTimeFraction` and `expectedDowntimeHoursPerYear` are
+ * `runningFraction(v)` and `downtime(v)`, summed in VM order: the same sums whether the results exist or not.
+ */
+export function vmTotalsOf(
+  count: number,
+  runningFraction: (v: number) => number,
+  downtime: (v: number) => number | null,
+): VmTotals {
+  const totals: VmTotals = { count, running: 0, downtime: 0, withDowntime: 0 };
+  for (let v = 0; v < count; v++) {
+    if (runningFraction(v) > 0) totals.running++;
+    const hours = downtime(v);
+    if (hours !== null) {
+      totals.downtime += hours;
       totals.withDowntime++;
     }
   }
