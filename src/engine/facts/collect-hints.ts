@@ -1,5 +1,6 @@
 import type { HostView } from '../../model/fleet';
 import type { HostContext, VmContext } from '../fleet-index';
+import { boundedMemo } from '../../model/bounded-memo';
 
 /**
  * What to collect so a fact that was not reported can be checked: the collector or export that reports it for
@@ -36,7 +37,7 @@ export function hostSettingHint(ctx: HostContext): string {
 const ESXI_SETTINGS_HINT = `ESXi advanced settings: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-AdvancedSetting | Select Entity,Name,Value | ConvertTo-Json, then hyperaudit ingest`;
 const VMX_KEYS_HINT = `VMX keys (config.extraConfig): ${COLLECT_VSPHERE}, or PowerCLI Get-VM | Get-AdvancedSetting | ConvertTo-Json, then hyperaudit ingest`;
 /** `${what}: ${COLLECT_VSPHERE}` by `what`: fact definitions name a few dozen. */
-const VSPHERE_CONFIG_HINTS = new Map<string, string>();
+const vsphereConfigHint = boundedMemo(1000, (what) => `${what}: ${COLLECT_VSPHERE}`);
 
 export function hostServiceHint(): string {
   return `ESXi services: ${COLLECT_VSPHERE}, or PowerCLI Get-VMHost | Get-VMHostService | ConvertTo-Json, then hyperaudit ingest`;
@@ -89,14 +90,8 @@ export function vmConfigHint(ctx: VmContext, what: string): string {
       return `${what}: ${COLLECT_PROXMOX}`;
     case 'hyperv':
       return `${what}: Get-VM | ConvertTo-Json, then hyperaudit ingest`;
-    default: {
-      let hint = VSPHERE_CONFIG_HINTS.get(what);
-      if (hint === undefined) {
-        hint = `${what}: ${COLLECT_VSPHERE}`;
-        if (VSPHERE_CONFIG_HINTS.size < 1000) VSPHERE_CONFIG_HINTS.set(what, hint);
-      }
-      return hint;
-    }
+    default:
+      return vsphereConfigHint(what);
   }
 }
 

@@ -3,6 +3,7 @@ import type { SettingValue } from '../../model/host';
 import type { Scalar } from '../types';
 import { fact, type FactDef, type Provenance } from './define';
 import { hostServiceHint, hostSettingHint, vmSettingHint } from './collect-hints';
+import { boundedMemo } from '../../model/bounded-memo';
 
 /**
  * Sources report advanced settings, vmx keys and qemu.conf options as strings or typed values ("1", 1,
@@ -10,15 +11,8 @@ import { hostServiceHint, hostSettingHint, vmSettingHint } from './collect-hints
  */
 export function normaliseSetting(v: SettingValue): Scalar {
   if (typeof v !== 'string') return v;
-  if (v.length > NORMALISED_MAX_LENGTH) return normaliseText(v);
-  let n = normalised.get(v);
-  if (n === undefined) {
-    n = normaliseText(v);
-    // A fleet repeats a handful of values ("TRUE", "1", "allow:hd") on every VM; a hostile one cannot grow this.
-    if (normalised.size >= NORMALISED_MAX_ENTRIES) normalised.clear();
-    normalised.set(v, n);
-  }
-  return n;
+  // A fleet repeats a handful of values ("TRUE", "1", "allow:hd") on every VM.
+  return v.length > NORMALISED_MAX_LENGTH ? normaliseText(v) : normalised(v);
 }
 
 function normaliseText(v: string): Scalar {
@@ -28,10 +22,10 @@ function normaliseText(v: string): Scalar {
   return t;
 }
 
-/** Normalised values by their text: two regular expressions per value read were a tenth of evaluating a VM. */
-const normalised = new Map<string, Scalar>();
 const NORMALISED_MAX_ENTRIES = 4096;
 const NORMALISED_MAX_LENGTH = 64;
+/** Normalised values by their text: two regular expressions per value read were a tenth of evaluating a VM. */
+const normalised = boundedMemo(NORMALISED_MAX_ENTRIES, normaliseText);
 
 /** Lower-cased key → key, built once per large settings map: ESXi and vmx keys are case-insensitive (`tools.setinfo.sizeLimit`). */
 const foldedKeys = new WeakMap<Record<string, SettingValue>, Map<string, string>>();
@@ -76,17 +70,10 @@ function lookupFolded(
  * Lower-casing keeps a key's length except for U+0130 (İ → i + U+0307): a settings key of another length can only
  * match a spelling holding U+0307 (`anyLength`), so for any other the walk compares keys of the same length only.
  */
-const lowered = new Map<string, { text: string; anyLength: boolean }>();
-function lowerCased(key: string): { text: string; anyLength: boolean } {
-  let l = lowered.get(key);
-  if (l === undefined) {
-    const text = key.toLowerCase();
-    l = { text, anyLength: text.includes('\u0307') };
-    if (lowered.size >= NORMALISED_MAX_ENTRIES) lowered.clear();
-    lowered.set(key, l);
-  }
-  return l;
-}
+const lowerCased = boundedMemo(NORMALISED_MAX_ENTRIES, (key): { text: string; anyLength: boolean } => {
+  const text = key.toLowerCase();
+  return { text, anyLength: text.includes('\u0307') };
+});
 
 /** A setting read with a `default` is unverified when the key itself was not reported. */
 function settingProvenance<T extends 'host' | 'vm'>(): Provenance<T> {
