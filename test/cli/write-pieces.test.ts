@@ -37,6 +37,16 @@ describe('Function: writeTextPieces', () => {
     expect(readFileSync(file).length).toBe(0);
   });
 
+  it('writes the joined text: a surrogate pair split between pieces is one character, a half before encoded bytes U+FFFD', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hyperaudit-pieces-'));
+    const file = join(dir, 'out.json');
+    const emoji = '😀';
+    const pieces: TextPiece[] = [`a${emoji[0]}`, `${emoji[1]}b${emoji[0]}`, new EncodedText('c'), 'd'];
+    const bytes = await writeTextPieces(pieces, file);
+    expect(readFileSync(file, 'utf8')).toBe(`a${emoji}b\ufffdcd`);
+    expect(bytes).toBe(readFileSync(file).length);
+  });
+
   it('copies encoded pieces as their bytes between text pieces, small, repeated and larger than its buffer', async () => {
     dir = mkdtempSync(join(tmpdir(), 'hyperaudit-pieces-'));
     const file = join(dir, 'out.json');
