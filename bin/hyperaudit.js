@@ -47,6 +47,8 @@ if (distIsCurrent()) {
     // same work, and the flag cannot be set once this process runs (src/cli/gc-relaunch.ts).
     main = () => gc.runWithSingleThreadedGc(fileURLToPath(import.meta.url), args);
   } else if (heavy) {
+    // Relaunched (above, by another process): the command ends should that process be killed outright.
+    gc.endWithRelauncher();
     // audit, simulate, report: the CommonJS bundle with V8's code cache (src/cli/code-cache.ts), written after
     // the run so the next one skips compiling what this one compiled. Their store is started first, so its
     // process boots while this one reads the bundle (main.ts finds it started: src/cli/early-store.ts).

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { levelPath } from '../store/local-server';
 import { dataDirOf, usesLocalStore } from './early-store';
@@ -23,6 +24,10 @@ export const LARGE_STORE_BYTES = 64 * 1024 * 1024;
 
 /** `HYPERAUDIT_SINGLE_THREADED_GC`: `0` never relaunches, `1` always does (for a heavy command); else by store size. */
 const SETTING = 'HYPERAUDIT_SINGLE_THREADED_GC';
+
+/** The relaunched command's end of a pipe to the process that relaunched it, and the variable naming it. */
+const RELAUNCHER_FD = 3;
+const RELAUNCHER_FD_SETTING = 'HYPERAUDIT_RELAUNCHER_FD';
 
 /** Whether the files directly in `dir` add up to at least `limit` bytes (stops counting there; 0 when unreadable). */
 export function holdsAtLeast(dir: string, limit: number): boolean {
@@ -69,7 +74,9 @@ export function wantsSingleThreadedGc(
  */
 export function runWithSingleThreadedGc(script: string, args: readonly string[]): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, SINGLE_THREADED_GC, script, ...args], {
-    stdio: 'inherit',
+    // The fourth stream is only held open: the command sees this process end by its closing (`endWithRelauncher`).
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: { ...process.env, [RELAUNCHER_FD_SETTING]: String(RELAUNCHER_FD) },
   });
   const passOn: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const handlers = passOn.map((signal) => {
@@ -82,6 +89,7 @@ export function runWithSingleThreadedGc(script: string, args: readonly string[])
     child.once('error', fail);
     child.once('exit', (code, signal) => {
       for (const off of handlers) off();
+      child.stdio[RELAUNCHER_FD]?.destroy();
       if (signal !== null) {
         process.kill(process.pid, signal);
         return;
@@ -89,4 +97,30 @@ export function runWithSingleThreadedGc(script: string, args: readonly string[])
       ok(code ?? 1);
     });
   });
+}
+
+
+/**
+ * In a relaunched command: ends it as a SIGTERM would once the process that relaunched it is gone. A relauncher
+ * killed by a signal it cannot pass on (SIGKILL, the kernel's OOM killer) would otherwise leave the command running,
+ * unseen, holding the store's lock; the pipe's end closes however that process ends. Does nothing in a process not
+ * relaunched, and the variable is removed so the command's own children (the store's process) never take it as theirs.
+ */
+export function endWithRelauncher(env: NodeJS.ProcessEnv = process.env): void {
+  const fd = env[RELAUNCHER_FD_SETTING];
+  if (fd === undefined) return;
+  delete env[RELAUNCHER_FD_SETTING];
+  if (fd !== String(RELAUNCHER_FD)) return;
+  let pipe: Socket;
+  try {
+    pipe = new Socket({ fd: RELAUNCHER_FD, readable: true, writable: false });
+  } catch {
+    // Not a pipe after all (a variable set by hand): nothing to watch.
+    return;
+  }
+  pipe.on('error', () => undefined);
+  pipe.on('close', () => process.kill(process.pid, 'SIGTERM'));
+  pipe.resume();
+  // Watching must not keep the command running once its work is done.
+  pipe.unref();
 }

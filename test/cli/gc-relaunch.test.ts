@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  endWithRelauncher,
   holdsAtLeast,
   LARGE_STORE_BYTES,
   runWithSingleThreadedGc,
@@ -80,4 +82,57 @@ process.exitCode = 3;`,
     expect(execArgv).toEqual([...process.execArgv, SINGLE_THREADED_GC]);
     expect(args).toEqual(['audit', '--data-dir', 'x y']);
   });
+
+  it('end the command when the process that relaunched it is killed outright (SIGKILL passes nothing on)', async () => {
+    const relaunch = resolve(__dirname, '../../src/cli/gc-relaunch.ts');
+    const pidFile = join(work, 'command.pid');
+    const ended = join(work, 'command.ended');
+    const command = join(work, 'long-command.mts');
+    // The command as bin/hyperaudit.js runs a relaunched one: it watches its relauncher, then works on and on.
+    writeFileSync(
+      command,
+      `import { writeFileSync } from 'node:fs';
+import { endWithRelauncher } from ${JSON.stringify(relaunch)};
+endWithRelauncher();
+process.on('SIGTERM', () => { writeFileSync(${JSON.stringify(ended)}, 'SIGTERM'); process.exit(143); });
+writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));
+setInterval(() => undefined, 1000);`,
+    );
+    const relauncher = join(work, 'relauncher.mts');
+    writeFileSync(
+      relauncher,
+      `import { runWithSingleThreadedGc } from ${JSON.stringify(relaunch)};
+process.exitCode = await runWithSingleThreadedGc(${JSON.stringify(command)}, []);`,
+    );
+    const parent = spawn(process.execPath, ['--import', 'tsx', relauncher], { stdio: 'ignore' });
+    await until(() => existsSync(pidFile));
+    parent.kill('SIGKILL');
+    await until(() => existsSync(ended));
+    expect(readFileSync(ended, 'utf8')).toBe('SIGTERM');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await until(() => !isRunning(pid));
+  }, 120_000);
+
+  it('leave a command that was not relaunched alone, and keep the pipe from its own children', () => {
+    const env: NodeJS.ProcessEnv = { OTHER: 'kept' };
+    endWithRelauncher(env);
+    expect(env).toEqual({ OTHER: 'kept' });
+    const named: NodeJS.ProcessEnv = { HYPERAUDIT_RELAUNCHER_FD: '7' };
+    endWithRelauncher(named);
+    expect(named).toEqual({});
+  });
 });
+
+/** Resolves once `done` holds, polling; the test's own timeout bounds the wait. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((ok) => setTimeout(ok, 50));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
