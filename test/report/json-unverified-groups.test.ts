@@ -217,6 +217,34 @@ describe('audit --format json: unverified findings grouped', () => {
     expect(Object.keys(doc.unverified[0]!)).toEqual([...HEAD_KEYS, 'count', 'resources']);
   });
 
+  it('writes a group of 50,000 members in pieces of about 16 K characters, never as one string', () => {
+    const controls = [{ framework: 'scg', id: 'VM-1' }];
+    const verify = { missing: ['setting:A'], collect: ['collect A'] };
+    const findings = Array.from({ length: 50_000 }, (_, i) => ({
+      fingerprint: `f${i}`,
+      ruleId: 'vm.r',
+      pack: 'hardening',
+      severity: 'high',
+      category: 'hardening',
+      resourceType: 'vm',
+      resourceId: `vm-${i}`,
+      cluster: `c-${i >> 4}`,
+      title: 't',
+      evidence: { 'setting:A': null },
+      controls,
+      remediation: 'x',
+      status: 'unverified',
+      firstSeen: 'f',
+      lastSeen: 'l',
+      verify,
+    }));
+    const r = { summary: {}, findings } as unknown as AuditResult;
+    const pieces = [...formatJsonPieces(r)];
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(20_000);
+    expect(pieces.length).toBeGreaterThan(100);
+    expect(pieces.join('')).toBe(auditJsonInOneString(r));
+  });
+
   it('writes an audit without unverified findings with an empty unverified list', () => {
     const r = { summary: {}, findings: [] } as unknown as AuditResult;
     expect([...formatJsonPieces(r)].join('')).toBe('{\n  "summary": {},\n  "findings": [],\n  "unverified": []\n}\n');
