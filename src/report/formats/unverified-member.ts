@@ -7,14 +7,14 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === 'string' ? JSON.stringify(value) : undefined;
 }
 
+/** What no finding's field holds: the printer has printed no member yet. */
+const NONE = Symbol('no member printed yet');
+
 /**
  * Prints an unverified group's member as `JSON.stringify(unverifiedMember(f))` does, on one line, without building
  * the object: members of a group usually share their evidence (the assumed defaults, in objects of their own) and
  * their cluster's and datacenter's names with the previous member, whose texts are then used again.
  */
-/** What no finding's field holds: the printer has printed no member yet. */
-const NONE = Symbol('no member printed yet');
-
 export class UnverifiedMemberPrinter {
   private evidence: unknown = NONE;
   private evidenceText = '';
