@@ -67,8 +67,9 @@ describe('audit output formats', () => {
     const doc = JSON.parse(formatJson(result)) as {
       summary: Record<string, unknown>;
       findings: Record<string, unknown>[];
+      unverified: (Record<string, unknown> & { resources: Record<string, unknown>[] })[];
     };
-    expect(Object.keys(doc)).toEqual(['summary', 'findings', 'compliance']);
+    expect(Object.keys(doc)).toEqual(['summary', 'findings', 'unverified', 'compliance']);
     expect(doc.summary).toEqual({
       hosts: 1,
       vms: 1,
@@ -81,7 +82,35 @@ describe('audit output formats', () => {
         info: 0,
       },
     });
-    expect(doc.findings.length).toBe(result.findings.length);
+    const unverified = result.findings.filter((f) => f.status === 'unverified');
+    expect(unverified.length).toBeGreaterThan(0);
+    expect(doc.findings.length).toBe(result.findings.length - unverified.length);
+    expect(doc.findings.some((f) => f.status === 'unverified')).toBe(false);
+    expect(doc.unverified.reduce((n, g) => n + (g.count as number), 0)).toBe(unverified.length);
+    expect(Object.keys(doc.unverified[0]!)).toEqual([
+      'ruleId',
+      'severity',
+      'category',
+      'resourceType',
+      'title',
+      'controls',
+      'remediation',
+      'status',
+      'lastSeen',
+      'waiver',
+      'verify',
+      'count',
+      'resources',
+    ]);
+    expect(Object.keys(doc.unverified[0]!.resources[0]!)).toEqual([
+      'fingerprint',
+      'resourceId',
+      'resourceName',
+      'cluster',
+      'datacenter',
+      'evidence',
+      'firstSeen',
+    ]);
     expect(Object.keys(doc.findings[0]!)).toEqual([
       'fingerprint',
       'ruleId',

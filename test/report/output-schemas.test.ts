@@ -13,6 +13,7 @@ import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import type { FleetEvent } from '../../src/model/event';
 import { formatCsv } from '../../src/report/formats/csv';
 import { formatJson } from '../../src/report/formats/json';
+import { flattenAuditJson } from './audit-json-reference';
 import { formatJunit } from '../../src/report/formats/junit';
 import { formatOcsf } from '../../src/report/formats/ocsf';
 import { formatSarif } from '../../src/report/formats/sarif';
@@ -208,7 +209,10 @@ describe('outputs their consumers accept', () => {
   });
 
   it('JSON and CSV give the waiver (reason, owner, expiry), what to collect, and name, cluster and datacenter', () => {
-    const doc = JSON.parse(formatJson(result)) as { findings: Record<string, unknown>[] };
+    const doc = JSON.parse(formatJson(result)) as {
+      findings: Record<string, unknown>[];
+      unverified: Record<string, unknown>[];
+    };
     const waived = doc.findings.find((f) => f.status === 'waived');
     expect(waived).toMatchObject({
       resourceId: 'vc-1/vm-1',
@@ -217,7 +221,7 @@ describe('outputs their consumers accept', () => {
       datacenter: 'dc-east',
       waiver: { reason: 'CAD <needs> 3D', owner: 'cad@example.net', expires: '2099-01-01' },
     });
-    const unverified = doc.findings.find((f) => f.status === 'unverified' && f.resourceId === 'kvm-1');
+    const unverified = flattenAuditJson(doc).find((f) => f.status === 'unverified' && f.resourceId === 'kvm-1');
     expect(unverified).toMatchObject({ cluster: 'c-kvm', datacenter: 'dc-west', waiver: null });
     expect(JSON.stringify(unverified?.verify)).toContain('--qemu-conf');
     const csv = formatCsv(result);

@@ -11,12 +11,12 @@ import type { FleetEvent } from '../../src/model/event';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMAT_PIECES, type AuditFormat } from '../../src/report/formats';
 import { toAsff } from '../../src/report/formats/asff';
 import { formatCsv } from '../../src/report/formats/csv';
-import { toJsonDocument } from '../../src/report/formats/json';
 import { chunkPieces } from '../../src/report/formats/json-pieces';
 import { toOcsf } from '../../src/report/formats/ocsf';
 import { formatSarif } from '../../src/report/formats/sarif';
 import { formatTable } from '../../src/report/formats/table';
 import { MemoryStore } from '../../src/store/memory-store';
+import { auditJsonInOneString } from './audit-json-reference';
 import { formatJunitInOneString } from './junit-in-one-string';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');
@@ -25,7 +25,7 @@ const oneString = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 /** Each format as one string, as it was rendered before the writers were streamed. */
 const IN_ONE_STRING: Record<AuditFormat, (r: AuditResult) => string> = {
   table: (r) => formatTable(r),
-  json: (r) => oneString(toJsonDocument(r)),
+  json: auditJsonInOneString,
   csv: (r) => formatCsv(r),
   sarif: (r) => formatSarif(r),
   junit: (r) => formatJunitInOneString(r),

@@ -1,0 +1,103 @@
+import { isListedUnverified, type PrintedFinding, unverifiedHead } from './json-finding';
+import { lineAt, nestedJsonText } from './pretty-json';
+
+/**
+ * Unverified findings that print the same head (`unverifiedHead`: rule, texts, controls, status, last seen, waiver,
+ * what to collect), listed once in `audit --format json`'s `unverified` with their members' own fields beside.
+ */
+export interface UnverifiedGroup {
+  /** The head as the document prints it two levels deep (`nestedJsonText(unverifiedHead(f), 2)`). */
+  readonly headText: string;
+  /** Indexes of the members in the result's findings, in their order there. */
+  readonly members: number[];
+}
+
+/** Whether `a` and `b` have the same head fields (objects by identity): then their heads print alike. */
+function sameHeadFields(a: PrintedFinding, b: PrintedFinding): boolean {
+  return (
+    a.ruleId === b.ruleId &&
+    a.severity === b.severity &&
+    a.category === b.category &&
+    a.resourceType === b.resourceType &&
+    a.title === b.title &&
+    a.controls === b.controls &&
+    a.remediation === b.remediation &&
+    a.status === b.status &&
+    a.lastSeen === b.lastSeen &&
+    a.waiver === b.waiver &&
+    a.verify === b.verify
+  );
+}
+
+/**
+ * The unverified findings grouped by the text of their head, groups in the order of their first member. Findings
+ * come sorted by severity and rule, so a finding usually has the previous unverified one's head fields (the rule's
+ * shared objects: src/engine/compile.ts) and joins its group without printing its head; a head that differs by
+ * anything JSON shows (another rule, what to collect, last seen, a waiver) is printed and makes or finds its group.
+ */
+export function groupUnverified(findings: readonly PrintedFinding[]): UnverifiedGroup[] {
+  const groups: UnverifiedGroup[] = [];
+  const byHead = new Map<string, UnverifiedGroup>();
+  let previous: PrintedFinding | undefined;
+  let group: UnverifiedGroup | undefined;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    if (!isListedUnverified(f)) continue;
+    if (group === undefined || previous === undefined || !sameHeadFields(previous, f)) {
+      const headText = nestedJsonText(unverifiedHead(f), 2);
+      group = byHead.get(headText);
+      if (group === undefined) {
+        group = { headText, members: [] };
+        byHead.set(headText, group);
+        groups.push(group);
+      }
+      previous = f;
+    }
+    group.members.push(i);
+  }
+  return groups;
+}
+
+/** The end of a group's head text: its object's closing brace, two levels deep. */
+const HEAD_CLOSE = `${lineAt(2)}}`;
+const COUNT_KEY = `,${lineAt(3)}"count": `;
+const RESOURCES_KEY = `,${lineAt(3)}"resources": [`;
+const MEMBER_LINE = lineAt(4);
+const RESOURCES_CLOSE = `${lineAt(3)}]${HEAD_CLOSE}`;
+
+/**
+ * A group's text up to its first member: the head (an object with at least the waiver and what to collect, never
+ * left out, so it ends in its closing brace), then `count` and the opening of `resources`.
+ */
+export function groupOpening(group: UnverifiedGroup): string {
+  const head = group.headText;
+  if (!head.endsWith(HEAD_CLOSE)) throw new Error('groupOpening: a group head is not an object');
+  return `${head.slice(0, -HEAD_CLOSE.length)}${COUNT_KEY}${group.members.length}${RESOURCES_KEY}`;
+}
+
+/** Characters of member lines gathered into one piece: many short lines, fewer pieces for the writer. */
+const MEMBER_RUN_CHARS = 1 << 14;
+
+/**
+ * The `unverified` array's entries (the text between its brackets), two levels deep: each group's head once, then
+ * its members one per line as compact JSON (`memberText`), gathered into pieces of about 16 K characters.
+ */
+export function* unverifiedGroupPieces(
+  findings: readonly PrintedFinding[],
+  groups: readonly UnverifiedGroup[],
+  memberText: (f: PrintedFinding) => string,
+): Generator<string> {
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    let run = `${g === 0 ? '' : ','}${lineAt(2)}${groupOpening(group)}`;
+    const members = group.members;
+    for (let m = 0; m < members.length; m++) {
+      run += `${m === 0 ? '' : ','}${MEMBER_LINE}${memberText(findings[members[m]!]!)}`;
+      if (run.length >= MEMBER_RUN_CHARS) {
+        yield run;
+        run = '';
+      }
+    }
+    yield `${run}${RESOURCES_CLOSE}`;
+  }
+}
