@@ -99,7 +99,6 @@ export function runWithSingleThreadedGc(script: string, args: readonly string[])
   });
 }
 
-
 /**
  * In a relaunched command: ends it as a SIGTERM would once the process that relaunched it is gone. A relauncher
  * killed by a signal it cannot pass on (SIGKILL, the kernel's OOM killer) would otherwise leave the command running,
