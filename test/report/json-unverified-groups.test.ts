@@ -161,6 +161,48 @@ describe('audit --format json: unverified findings grouped', () => {
     );
   });
 
+  it('starts a group when the next finding differs from the previous in any one shared field, every other one the same object', () => {
+    // The evaluation shares a rule's controls and what to collect between its findings, and two rules may share
+    // them too (equal lists): the grouping must compare every field, not only those the generated results vary.
+    const controls = [{ framework: 'scg', id: 'ESXI-1' }];
+    const verify = { missing: ['setting:A'], collect: ['collect A'] };
+    const base = {
+      ruleId: 'esxi.r',
+      pack: 'hardening',
+      severity: 'high',
+      category: 'hardening',
+      resourceType: 'host',
+      title: 't',
+      controls,
+      remediation: 'x',
+      status: 'unverified',
+      firstSeen: 'f',
+      lastSeen: 'l',
+      verify,
+      evidence: { 'setting:A': null },
+    };
+    const changes: Record<string, unknown>[] = [
+      { ruleId: 'esxi.s' },
+      { severity: 'medium' },
+      { category: 'logging' },
+      { resourceType: 'vm' },
+      { title: 'u' },
+      { controls: [{ framework: 'scg', id: 'ESXI-2' }] },
+      { remediation: 'y' },
+      { lastSeen: 'm' },
+      { waiver: { reason: 'r', owner: 'o' } },
+      { verify: { missing: ['setting:B'], collect: ['collect B'] } },
+    ];
+    // base, changed, base, changed, …: each change makes its own group, and the base findings stay one group.
+    const findings = changes.flatMap((change, i) => [
+      { ...base, fingerprint: `b${i}`, resourceId: `h${i}` },
+      { ...base, ...change, fingerprint: `c${i}`, resourceId: `h${i}` },
+    ]);
+    const doc = expectLossless({ summary: {}, findings } as unknown as AuditResult);
+    expect(doc.unverified.map((g) => g.count)).toEqual([changes.length, ...changes.map(() => 1)]);
+    for (const [i, change] of changes.entries()) expect(doc.unverified[i + 1]).toMatchObject(change);
+  });
+
   it('makes one group per distinct what-to-collect within a rule, in the order of each first member', () => {
     const controls = [{ framework: 'scg', id: 'ESXI-1' }];
     const a = { missing: ['setting:A'], collect: ['collect A'] };
