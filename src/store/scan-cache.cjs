@@ -44,6 +44,13 @@ function filterOfKey(key) {
   }
 }
 
+/** Answers sent from the cache and answers kept, in this process (tests read them: `scanCacheCounts`). */
+const counts = { hits: 0, kept: 0 };
+
+function scanCacheCounts() {
+  return { ...counts };
+}
+
 /** Answers kept in memory (a store without a data folder, or the in-process server): `at` holds the bytes. */
 const memoryAnswers = {
   keep: (bytes) => ({ bytes: Buffer.from(bytes) }),
@@ -83,8 +90,10 @@ class ScanCache {
    */
   answerOf(key, entry) {
     const read = this.answers.read(entry.at, entry.length);
-    if (read !== undefined && (read.verified || zlib.crc32(read.bytes) === entry.crc))
+    if (read !== undefined && (read.verified || zlib.crc32(read.bytes) === entry.crc)) {
+      counts.hits++;
       return { bytes: read.bytes, crc: entry.crc, buffer: read.buffer };
+    }
     if (read?.buffer !== undefined) this.answers.give(read.buffer);
     this.drop(key, entry);
     return undefined;
@@ -109,6 +118,7 @@ class ScanCache {
     if (at === undefined) return;
     this.entries.set(key, { table, hash: plan.hash, range: plan.range, expression, at, length: bytes.length, crc });
     this.bytes += bytes.length;
+    counts.kept++;
   }
 
   /** Adds an entry read from a file (`at`: where its bytes are): kept only when its request still parses to a filter. */
@@ -231,4 +241,4 @@ function trackWrites(level, cache) {
   }
 }
 
-module.exports = { ScanCache, CACHE_BYTES, memoryAnswers, requestKey, trackWrites };
+module.exports = { ScanCache, CACHE_BYTES, memoryAnswers, requestKey, scanCacheCounts, trackWrites };
