@@ -73,8 +73,6 @@ class ScanCache {
     /** Counts every write's start and end: an answer read while it moved is not kept. */
     this.generation = 0;
     this.inFlight = 0;
-    /** Set when a write came that could not be followed (a chained batch): nothing is kept from then on. */
-    this.disabled = false;
   }
 
   /** The entry answering `key` for a table whose key names are `plan`'s, or undefined. */
@@ -101,12 +99,12 @@ class ScanCache {
 
   /** What a read must show `keeps` at its end for its answer to be kept; undefined when a write is in flight. */
   begin() {
-    return this.disabled || this.inFlight > 0 ? undefined : this.generation;
+    return this.inFlight > 0 ? undefined : this.generation;
   }
 
   /** Whether an answer whose read began at `begun` (`begin`) saw no write. */
   keeps(begun) {
-    return begun !== undefined && !this.disabled && this.inFlight === 0 && this.generation === begun;
+    return begun !== undefined && this.inFlight === 0 && this.generation === begun;
   }
 
   /** Keeps an answer (`bytes` may be a buffer reused for the next answer: `answers.keep` copies it), under the cap. */
@@ -201,19 +199,15 @@ function writtenKeys(method, args) {
 
 /**
  * Wraps `level`'s writes (dynalite's callback-style put, del, batch and its clear) so that `cache` drops what each
- * could change before it is applied, and counts it in flight until it has ended. A chained batch (`batch()` without
- * operations; dynalite 4.0.0 makes none) cannot be followed: the cache is cleared and keeps nothing more.
+ * could change before it is applied, and counts it in flight until it has ended (its callback, or its promise). A
+ * chained batch (`batch()` without operations; dynalite 4.0.0 makes none) names no key and has neither, so it clears
+ * the cache and stays in flight: nothing is kept from then on.
  */
 function trackWrites(level, cache) {
   for (const method of ['put', 'del', 'batch', 'clear']) {
     const original = level[method];
     if (typeof original !== 'function') continue;
     level[method] = function trackedWrite(...args) {
-      if (method === 'batch' && args.length === 0) {
-        cache.disabled = true;
-        cache.clear();
-        return original.apply(this, args);
-      }
       cache.writeStarts(writtenKeys(method, args));
       let ended = false;
       const end = () => {

@@ -34,8 +34,22 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 type Item = Record<string, AttributeValue>;
 
-const { scanCacheCounts } = createRequire(import.meta.url)('../../src/store/scan-cache.cjs') as {
+interface CacheEntry {
+  table: string;
+}
+interface ScanCacheLike {
+  entries: Map<string, CacheEntry>;
+  bytes: number;
+  restore(key: string, table: string, hash: string, range: string, at: unknown, length: number, crc: number): void;
+  add(key: string, plan: object, expression: unknown, table: string, bytes: Buffer, crc: number): void;
+  begin(): number | undefined;
+}
+const { scanCacheCounts, ScanCache, trackWrites } = createRequire(import.meta.url)(
+  '../../src/store/scan-cache.cjs',
+) as {
   scanCacheCounts: () => { hits: number; kept: number };
+  ScanCache: new (answers?: unknown, capBytes?: number) => ScanCacheLike;
+  trackWrites: (level: object, cache: ScanCacheLike) => void;
 };
 const { levelStamp } = createRequire(import.meta.url)('../../src/store/scan-cache-file.cjs') as {
   levelStamp: (levelDir: string) => string;
@@ -465,5 +479,67 @@ describe("the store's scan cache from one command to the next (the store's child
     await readFleet({ cache: 'off' });
     expect(readdirSync(dataDir).filter((n) => n.startsWith('dynalite-scan-cache'))).toEqual([]);
     expect(existsSync(indexFile())).toBe(false);
+  });
+});
+
+describe("the scan cache's bounds and the writes it cannot read item by item", () => {
+  /** The fleet's request as dynalite validated it (the cache's key), on table `table`. */
+  const fleetKey = (table: string, start?: string) =>
+    JSON.stringify({
+      TableName: table,
+      FilterExpression: FLEET.FilterExpression,
+      ExpressionAttributeValues: FLEET.ExpressionAttributeValues,
+      ...(start !== undefined && { ExclusiveStartKey: { pk: { S: start }, sk: { S: 'x' } } }),
+    });
+  function cacheWith(tables: string[]) {
+    const cache = new ScanCache();
+    for (const table of tables) {
+      const bytes = Buffer.from(`{"Items":[],"table":"${table}"}`);
+      cache.restore(fleetKey(table), table, 'pk', 'sk', { bytes }, bytes.length, crc32(bytes));
+    }
+    expect([...cache.entries.keys()]).toHaveLength(tables.length);
+    return cache;
+  }
+  /** A LevelDB stand-in: each write ends on the next turn, as dynalite's callback-style writes do. */
+  const level = () => ({
+    put: (_k: string, _v: unknown, cb: () => void) => setImmediate(cb),
+    del: (_k: string, cb: () => void) => setImmediate(cb),
+    batch: (_ops: unknown, cb?: () => void) => (cb === undefined ? { write: () => undefined } : setImmediate(cb)),
+  });
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+
+  it('keeps no answer beyond its cap, in memory', () => {
+    const cache = new ScanCache(undefined, 100);
+    const plan = { hash: 'pk', range: 'sk' };
+    cache.add(fleetKey('tbl', 'a'), plan, undefined, 'tbl', Buffer.alloc(60, 32), 1);
+    cache.add(fleetKey('tbl', 'b'), plan, undefined, 'tbl', Buffer.alloc(60, 32), 2);
+    expect(cache.entries.size).toBe(1);
+    expect(cache.bytes).toBe(60);
+  });
+
+  it("drops every entry on a write to a table's description or to what it does not know, none on index and tag writes", async () => {
+    const cases: [string, number][] = [
+      [`index-global~tbl~gsi~${'0'.repeat(3)}/x/`, 2],
+      ['tag-tbl~key', 2],
+      [`item-other~abc/${hex('VM#1')}/${hex('EV#1')}/`, 1],
+      [`item-tbl~abc/${hex('FINDINGS#1')}/${hex('EV#1')}/`, 2],
+      ['table~tbl', 0],
+      ['something-else~x', 0],
+      [`item-tbl~abc/not hex/${hex('EV#1')}/`, 1],
+    ];
+    for (const [key, left] of cases) {
+      const cache = cacheWith(['tbl', 'other']);
+      const db = level();
+      trackWrites(db, cache);
+      await new Promise<void>((ok) => db.put(key, {}, ok));
+      expect(cache.entries.size, key).toBe(left);
+    }
+    // A chained batch (its operations are not known when it is made): nothing is kept from then on.
+    const cache = cacheWith(['tbl']);
+    const db = level();
+    trackWrites(db, cache);
+    (db.batch as () => unknown)();
+    expect(cache.entries.size).toBe(0);
+    expect(cache.begin()).toBeUndefined();
   });
 });
