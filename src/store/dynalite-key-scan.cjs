@@ -25,7 +25,9 @@
 'use strict';
 
 const { readMembers, storedItemSize, membersToSend, attributeValue, ItemBytes } = require('./stored-item-json.cjs');
-const { rawItems, takesRawItems } = require('./encoded-answers.cjs');
+const { rawItems, storedAnswer, takesRawItems } = require('./encoded-answers.cjs');
+const { requestKey } = require('./scan-cache.cjs');
+const { scanCacheOf } = require('./scan-cache-install.cjs');
 
 const dynaliteDir = { paths: [require.resolve('dynalite')] };
 const db = require(require.resolve('dynalite/db', dynaliteDir));
@@ -108,7 +110,7 @@ function rawProjection(data) {
   return { names };
 }
 
-async function scanByKeys(store, data, opts, plan, startKeyNames) {
+async function scanByKeys(store, data, opts, plan, startKeyNames, keep) {
   const prefix = `item-${data.TableName}~`;
   const raw = rawProjection(data);
   const range = { keyEncoding: 'utf8', valueEncoding: raw ? 'buffer' : 'utf8' };
@@ -199,7 +201,7 @@ async function scanByKeys(store, data, opts, plan, startKeyNames) {
   }
   if (raw) {
     // Items first: the answer hook finds them at the start of dynalite's text (encoded-answers.cjs).
-    const result = { Items: rawItems(bytes), ScannedCount: count, Count: count };
+    const result = { Items: rawItems(bytes, keep), ScannedCount: count, Count: count };
     if (size >= PAGE_BYTES && last !== undefined) {
       result.LastEvaluatedKey = {};
       for (const name of startKeyNames) {
@@ -248,7 +250,21 @@ function installKeyScan() {
     const plan = keyScanPlan(table, data);
     if (plan === undefined || typeof store.db?.iterator !== 'function')
       return dynaliteQueryTable.apply(this, arguments);
-    scanByKeys(store, data, opts, plan, startKeyNames).then(
+    // Answers sent as stored bytes are kept for the next identical request (scan-cache.cjs), when no write moved
+    // while this one was read: checked when the read begins and again just before its answer is encoded and kept.
+    const cache = rawProjection(data) === undefined ? undefined : scanCacheOf(store);
+    const key = cache === undefined ? undefined : requestKey(data);
+    const hit = cache?.lookup(key, plan);
+    const answer = hit === undefined ? undefined : cache.answerOf(key, hit);
+    if (answer !== undefined) return cb(null, storedAnswer(answer.bytes, answer.crc, answer.buffer));
+    const begun = cache?.begin();
+    const keep =
+      cache === undefined
+        ? undefined
+        : (bytes, crc) => {
+            if (cache.keeps(begun)) cache.add(key, plan, data._filter.expression, data.TableName, bytes, crc);
+          };
+    scanByKeys(store, data, opts, plan, startKeyNames, keep).then(
       (result) => cb(null, result),
       (err) => cb(err),
     );

@@ -5,6 +5,7 @@ const http = require('node:http');
 const dynalite = require('dynalite');
 const { installKeyScan } = require('./dynalite-key-scan.cjs');
 const { installEncodedAnswers } = require('./encoded-answers.cjs');
+const { installScanCache, saveScanCaches } = require('./scan-cache-install.cjs');
 
 // The fleet read's Scan skips the partitions its filter refuses instead of parsing the whole table (see there).
 // HYPERAUDIT_STORE_KEY_SCAN=off leaves dynalite's own Scan: the baseline bench/fleet-read measures against.
@@ -18,13 +19,32 @@ if (process.env.HYPERAUDIT_STORE_KEY_SCAN !== 'off') installKeyScan();
 // With the hooks in place, the key scan sends its items' stored bytes without parsing them (stored-item-json.cjs).
 installEncodedAnswers();
 
+// Answers of key scans kept from one command to the next, exact under every write (scan-cache.cjs), in a file of the
+// data folder written at a graceful close (scan-cache-file.cjs). HYPERAUDIT_STORE_SCAN_CACHE=off: none.
+installScanCache({ persist: true });
+
 const path = process.argv[2];
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
 const fail = (message) => {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 };
-const stop = () => server.close(() => process.exit(0));
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  server.close((err) => {
+    // LevelDB is closed now: its files are what the next process will find.
+    if (!err) {
+      try {
+        saveScanCaches();
+      } catch (saveErr) {
+        process.stderr.write(`scan cache not saved: ${saveErr?.message || saveErr}\n`);
+      }
+    }
+    process.exit(0);
+  });
+};
 process.on('SIGTERM', stop);
 // Exit with the parent: when its end of our stdin closes, nobody is left to stop us.
 process.stdin.on('end', stop);

@@ -64,6 +64,8 @@ async function startInProcess(path: string | undefined): Promise<LocalServer> {
   // scan's items sent as their stored bytes included.
   (require('./dynalite-key-scan.cjs') as { installKeyScan: () => void }).installKeyScan();
   (require('./encoded-answers.cjs') as { installEncodedAnswers: () => boolean }).installEncodedAnswers();
+  // The scan cache follows this server's writes too; its file is the child's alone (written at the child's close).
+  (require('./scan-cache-install.cjs') as { installScanCache: () => boolean }).installScanCache();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

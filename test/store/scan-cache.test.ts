@@ -1,0 +1,545 @@
+import {
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  renameSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { levelPath, startLocalServer, type LocalServer } from '../../src/store/local-server';
+import { createDynamoClient, ensureTable } from '../../src/store/open-store';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+type Item = Record<string, AttributeValue>;
+
+interface CacheEntry {
+  table: string;
+}
+interface ScanCacheLike {
+  entries: Map<string, CacheEntry>;
+  bytes: number;
+  restore(key: string, table: string, hash: string, range: string, at: unknown, length: number, crc: number): void;
+  add(key: string, plan: object, expression: unknown, table: string, bytes: Buffer, crc: number): void;
+  begin(): number | undefined;
+}
+const { scanCacheCounts, ScanCache, trackWrites } = createRequire(import.meta.url)(
+  '../../src/store/scan-cache.cjs',
+) as {
+  scanCacheCounts: () => { hits: number; kept: number };
+  ScanCache: new (answers?: unknown, capBytes?: number) => ScanCacheLike;
+  trackWrites: (level: object, cache: ScanCacheLike) => void;
+};
+const { levelStamp } = createRequire(import.meta.url)('../../src/store/scan-cache-file.cjs') as {
+  levelStamp: (levelDir: string) => string;
+};
+
+const TABLE = 'hyperaudit';
+
+/**
+ * A connection per call: a test process that both serves and reads large answers over kept-alive connections waits
+ * out the server's keep-alive timeout now and then (seen with and without the cache).
+ */
+const agent = new Agent({ keepAlive: false });
+
+/** One raw DynamoDB API call: status, CRC-32 header and the body's exact bytes. */
+function call(endpoint: string, target: string, body: unknown) {
+  return new Promise<{ status: number; crc: number; bytes: Buffer }>((ok, fail) => {
+    const req = request(
+      endpoint,
+      {
+        agent,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDB_20120810.${target}`,
+          'x-amz-date': '20260101T000000Z',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          ok({ status: res.statusCode ?? 0, crc: Number(res.headers['x-amz-crc32']), bytes: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', fail);
+    req.end(JSON.stringify(body));
+  });
+}
+
+interface ScanInput {
+  FilterExpression: string;
+  ExpressionAttributeValues: Item;
+  ExpressionAttributeNames?: Record<string, string>;
+  ProjectionExpression?: string;
+}
+
+/** The fleet read's filter (src/store/dynamo-store.ts ENTITY_ITEMS): key attributes only, so a key scan. */
+const FLEET: ScanInput = {
+  FilterExpression: 'begins_with(pk, :vm) OR begins_with(pk, :host)',
+  ExpressionAttributeValues: { ':vm': { S: 'VM#' }, ':host': { S: 'HOST#' } },
+};
+/** A filter on the sort key too, as readHistory's. */
+const EVENTS: ScanInput = {
+  FilterExpression: 'begins_with(sk, :ev)',
+  ExpressionAttributeValues: { ':ev': { S: 'EV#' } },
+  ProjectionExpression: 'pk, sk, e',
+};
+
+/**
+ * Every page of a Scan as sent, over `segments` segments: its bytes (as latin1 text, one character a byte, which
+ * compares fast) and its CRC-32 header.
+ */
+async function pages(endpoint: string, input: ScanInput, segments = 1) {
+  const out: { bytes: string; crc: number }[] = [];
+  for (let segment = 0; segment < segments; segment++) {
+    let start: unknown;
+    do {
+      const answer = await call(endpoint, 'Scan', {
+        ...input,
+        TableName: TABLE,
+        ...(segments > 1 && { Segment: segment, TotalSegments: segments }),
+        ...(start !== undefined && { ExclusiveStartKey: start }),
+      });
+      expect(answer.status, answer.bytes.toString()).toBe(200);
+      expect(answer.crc).toBe(crc32(answer.bytes));
+      out.push({ bytes: answer.bytes.toString('latin1'), crc: answer.crc });
+      start = (JSON.parse(answer.bytes.toString('utf8')) as { LastEvaluatedKey?: unknown }).LastEvaluatedKey;
+    } while (start !== undefined);
+  }
+  return out;
+}
+
+function itemsOf(answers: { bytes: string }[]): Item[] {
+  return answers.flatMap(
+    (a) => (JSON.parse(Buffer.from(a.bytes, 'latin1').toString('utf8')) as { Items: Item[] }).Items,
+  );
+}
+
+let freshness = 0;
+/**
+ * The same Scan answered anew by the key scan: the request spells its placeholders under names never asked before,
+ * so no cache entry can answer it, and the answer (which holds no placeholder) is the one a fresh read gives.
+ */
+async function freshPages(endpoint: string, input: ScanInput, segments = 1) {
+  const suffix = `_fresh${++freshness}`;
+  const renamed: ScanInput = {
+    ...input,
+    FilterExpression: input.FilterExpression.replace(/:(\w+)/g, `:$1${suffix}`),
+    ExpressionAttributeValues: Object.fromEntries(
+      Object.entries(input.ExpressionAttributeValues).map(([name, value]) => [`${name}${suffix}`, value]),
+    ),
+  };
+  return pages(endpoint, renamed, segments);
+}
+
+function event(pk: string, n: number, size = 40): Item {
+  return {
+    pk: { S: pk },
+    sk: { S: `EV#2026-12-0${1 + (n % 5)}T00:00:00.000Z#e-${n}` },
+    e: { S: JSON.stringify({ n, text: 'ü✓'.repeat(size) }) },
+    at: { N: String(1_700_000_000_000 + n) },
+  };
+}
+
+/** A small fleet (VM and host partitions with events) among findings and meta items the fleet read leaves out. */
+function fleetItems(): Item[] {
+  const items: Item[] = [];
+  for (let i = 0; i < 90; i++) {
+    const pk = i % 3 === 0 ? `VM#vm-${i}` : i % 3 === 1 ? `FINDINGS#C#c-${i}` : `HOST#h-${i}`;
+    for (let j = 0; j < 6; j++) items.push(event(pk, i * 10 + j, i % 3 === 1 ? 2000 : 2000));
+  }
+  items.push({ pk: { S: 'META' }, sk: { S: 'audit/latest' }, v: { S: '{}' } });
+  return items;
+}
+
+async function putAll(client: DynamoDBClient, items: Item[]) {
+  for (let at = 0; at < items.length; at += 25)
+    await client.send(
+      new BatchWriteItemCommand({
+        RequestItems: { [TABLE]: items.slice(at, at + 25).map((Item) => ({ PutRequest: { Item } })) },
+      }),
+    );
+}
+
+describe("the store's scan cache within one process (in-process server on disk)", () => {
+  let server: LocalServer;
+  let client: DynamoDBClient;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'scan-cache-'));
+    server = await startLocalServer({ mode: 'in-process', dataDir });
+    client = createDynamoClient({ endpoint: server.endpoint });
+    await ensureTable(client, TABLE);
+    await putAll(client, fleetItems());
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers a repeated key scan from the cache with the bytes and CRC-32 it sent, over segments and start keys', async () => {
+    for (const input of [FLEET, EVENTS]) {
+      for (const segments of [1, 3]) {
+        const first = await pages(server.endpoint, input, segments);
+        const before = scanCacheCounts();
+        const again = await pages(server.endpoint, input, segments);
+        expect(scanCacheCounts().hits - before.hits).toBe(again.length);
+        expect(again).toEqual(first);
+        expect(again).toEqual(await freshPages(server.endpoint, input, segments));
+      }
+    }
+    // Several pages, so start keys are part of the requests kept.
+    expect((await pages(server.endpoint, FLEET)).length).toBeGreaterThan(1);
+  });
+
+  it('answers anew after any write its filter takes, whatever the target that wrote it', async () => {
+    const vm = 'VM#vm-0';
+    const mutations: [string, () => Promise<unknown>][] = [
+      ['PutItem', () => client.send(new PutItemCommand({ TableName: TABLE, Item: event(vm, 9_001) }))],
+      [
+        'UpdateItem',
+        () =>
+          client.send(
+            new UpdateItemCommand({
+              TableName: TABLE,
+              Key: { pk: { S: vm }, sk: event(vm, 9_001).sk! },
+              UpdateExpression: 'SET e = :e',
+              ExpressionAttributeValues: { ':e': { S: '{"updated":true}' } },
+            }),
+          ),
+      ],
+      [
+        'DeleteItem',
+        () =>
+          client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: vm }, sk: event(vm, 9_001).sk! } })),
+      ],
+      ['BatchWriteItem put', () => putAll(client, [event('HOST#h-new', 9_002)])],
+      [
+        'BatchWriteItem delete',
+        () =>
+          client.send(
+            new BatchWriteItemCommand({
+              RequestItems: { [TABLE]: [{ DeleteRequest: { Key: { pk: { S: vm }, sk: event(vm, 0).sk! } } }] },
+            }),
+          ),
+      ],
+    ];
+    for (const [target, mutate] of mutations) {
+      const before = [];
+      for (const input of [FLEET, EVENTS]) {
+        await pages(server.endpoint, input);
+        before.push(await pages(server.endpoint, input));
+      }
+      const hits = scanCacheCounts().hits;
+      await mutate();
+      for (const [i, input] of [FLEET, EVENTS].entries()) {
+        const after = await pages(server.endpoint, input);
+        expect(itemsOf(after), target).not.toEqual(itemsOf(before[i]!));
+        expect(after, target).toEqual(await freshPages(server.endpoint, input));
+      }
+      expect(scanCacheCounts().hits, target).toBe(hits);
+    }
+  });
+
+  it('answers anew after the table is deleted and created again', async () => {
+    await pages(server.endpoint, FLEET);
+    expect(itemsOf(await pages(server.endpoint, FLEET)).length).toBeGreaterThan(0);
+    await client.send(new DeleteTableCommand({ TableName: TABLE }));
+    await ensureTable(client, TABLE);
+    expect(itemsOf(await pages(server.endpoint, FLEET))).toEqual([]);
+    await putAll(client, fleetItems());
+    expect(itemsOf(await pages(server.endpoint, FLEET))).toEqual(itemsOf(await freshPages(server.endpoint, FLEET)));
+  });
+
+  it("keeps the fleet's answers through writes its filter refuses: findings, digests, meta", async () => {
+    await pages(server.endpoint, FLEET);
+    const expected = await pages(server.endpoint, FLEET);
+    await putAll(client, [event('FINDINGS#C#c-1', 7_001), event('DIGEST#x', 7_002)]);
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'META' }, sk: { S: 'run' } } }));
+    await client.send(
+      new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'FINDINGS#C#c-1' }, sk: event('x', 7_001).sk! } }),
+    );
+    const before = scanCacheCounts();
+    const again = await pages(server.endpoint, FLEET);
+    expect(scanCacheCounts().hits - before.hits).toBe(again.length);
+    expect(again).toEqual(expected);
+    expect(itemsOf(again)).toEqual(itemsOf(await freshPages(server.endpoint, FLEET)));
+  });
+
+  it('keeps no answer read while a write was in flight', async () => {
+    const { setTimeout: sleep } = await import('node:timers/promises');
+    let n = 0;
+    // The fleet's first page read while an entity write lands at some point of it (each delay another point).
+    for (let round = 0; round < 3; round++) {
+      for (let delay = 0; delay < 30; delay += 2) {
+        const write = event(`VM#vm-${(n % 30) * 3}`, 8_000 + n++);
+        const [first] = await Promise.all([
+          call(server.endpoint, 'Scan', { ...FLEET, TableName: TABLE }),
+          sleep(delay).then(() => client.send(new PutItemCommand({ TableName: TABLE, Item: write }))),
+        ]);
+        expect(first.status).toBe(200);
+        const again = await call(server.endpoint, 'Scan', { ...FLEET, TableName: TABLE });
+        const fresh = (await freshPages(server.endpoint, FLEET))[0]!;
+        expect(again.bytes.toString('latin1') === fresh.bytes, `write after ${delay} ms`).toBe(true);
+      }
+    }
+  });
+});
+
+describe("the store's scan cache from one command to the next (the store's child)", () => {
+  let dataDir: string;
+  let outside: string;
+  const running: LocalServer[] = [];
+
+  async function start(cache: 'on' | 'off' = 'on') {
+    const saved = process.env.HYPERAUDIT_STORE_SCAN_CACHE;
+    if (cache === 'off') process.env.HYPERAUDIT_STORE_SCAN_CACHE = 'off';
+    else delete process.env.HYPERAUDIT_STORE_SCAN_CACHE;
+    try {
+      const server = await startLocalServer({ mode: 'child', dataDir });
+      running.push(server);
+      return server;
+    } finally {
+      if (saved === undefined) delete process.env.HYPERAUDIT_STORE_SCAN_CACHE;
+      else process.env.HYPERAUDIT_STORE_SCAN_CACHE = saved;
+    }
+  }
+  /** One command: a child started, `fn` run against it, then the child stopped (gracefully, or killed). */
+  async function command<T>(fn: (endpoint: string, client: DynamoDBClient) => Promise<T>, how = {} as Options) {
+    const server = await start(how.cache);
+    const client = createDynamoClient({ endpoint: server.endpoint });
+    try {
+      return await fn(server.endpoint, client);
+    } finally {
+      client.destroy();
+      await (how.kill ? server.kill() : server.stop());
+    }
+  }
+  interface Options {
+    cache?: 'on' | 'off';
+    kill?: boolean;
+  }
+  const answerFiles = () => readdirSync(dataDir).filter((n) => n.endsWith('.answers'));
+  const indexFile = () => join(dataDir, 'dynalite-scan-cache');
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'scan-cache-child-'));
+    outside = mkdtempSync(join(tmpdir(), 'scan-cache-outside-'));
+    await command(async (_, client) => {
+      await ensureTable(client, TABLE);
+      await putAll(client, fleetItems());
+    });
+  });
+  afterEach(async () => {
+    for (const server of running.splice(0)) await server.kill();
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  /** The fleet's pages as a command reads them, and whether they came from the cache file (no new answers kept). */
+  async function readFleet(how: Options = {}) {
+    const filesBefore = answerFiles();
+    const read = await command((endpoint) => pages(endpoint, FLEET, 2), how);
+    const fromFile = filesBefore.length > 0 && JSON.stringify(answerFiles()) === JSON.stringify(filesBefore);
+    return { read, fromFile };
+  }
+
+  it('answers the next command from the data folder, byte for byte', async () => {
+    const first = await readFleet();
+    const second = await readFleet();
+    const third = await readFleet();
+    expect(second.fromFile).toBe(true);
+    expect(third.fromFile).toBe(true);
+    expect(second.read).toEqual(first.read);
+    expect(third.read).toEqual(first.read);
+    const own = itemsOf(await command((endpoint) => freshPages(endpoint, FLEET, 2)));
+    expect(itemsOf(first.read)).toEqual(own);
+  });
+
+  it('LevelDB files change at every open, even one that writes nothing (what the stamp rests on)', async () => {
+    await command(async () => undefined, { cache: 'off' });
+    const before = levelStamp(levelPath(dataDir));
+    await command(async () => undefined, { cache: 'off' });
+    expect(levelStamp(levelPath(dataDir))).not.toBe(before);
+  });
+
+  it('sees a write made in between by a process without the cache (an older hyperaudit)', async () => {
+    await readFleet();
+    await command((_, client) => client.send(new PutItemCommand({ TableName: TABLE, Item: event('VM#vm-3', 5_001) })), {
+      cache: 'off',
+    });
+    // A process that only opens the folder, as LevelDB compacts its log on open.
+    await command(async () => undefined, { cache: 'off' });
+    const after = await readFleet();
+    expect(after.fromFile).toBe(false);
+    expect(itemsOf(after.read)).toContainEqual(event('VM#vm-3', 5_001));
+    expect(itemsOf(after.read)).toEqual(itemsOf(await command((endpoint) => freshPages(endpoint, FLEET, 2))));
+  });
+
+  it('a child killed before its close leaves no answer its writes made stale', async () => {
+    await readFleet();
+    await readFleet();
+    await command(
+      async (endpoint, client) => {
+        await pages(endpoint, FLEET, 2);
+        await client.send(new PutItemCommand({ TableName: TABLE, Item: event('HOST#h-2', 5_002) }));
+      },
+      { kill: true },
+    );
+    const after = await readFleet();
+    expect(after.fromFile).toBe(false);
+    expect(itemsOf(after.read)).toContainEqual(event('HOST#h-2', 5_002));
+    expect(itemsOf(after.read)).toEqual(itemsOf(await command((endpoint) => freshPages(endpoint, FLEET, 2))));
+  });
+
+  it('ignores damaged, foreign, oversized and symlinked cache files, and writes through no symlink', async () => {
+    const expected = (await readFleet()).read;
+    await readFleet();
+    const damages: [string, () => void][] = [
+      [
+        'every answer byte changed, sizes kept',
+        () => {
+          for (const name of answerFiles()) {
+            const file = join(dataDir, name);
+            const bytes = readFileSync(file).map((b) => b ^ 0xff);
+            const fd = openSync(file, 'r+');
+            writeSync(fd, bytes, 0, bytes.length, 0);
+            closeSync(fd);
+          }
+        },
+      ],
+      ['the answers truncated', () => truncateSync(join(dataDir, answerFiles()[0]!), 100)],
+      ['the answers removed', () => rmSync(join(dataDir, answerFiles()[0]!))],
+      ['the index truncated', () => truncateSync(indexFile(), 40)],
+      ['a foreign index', () => writeFileSync(indexFile(), 'not a cache at all')],
+      ['an oversized index', () => truncateSync(indexFile(), 64 * 1024 * 1024)],
+      [
+        'the index a symlink to a valid copy outside the data folder',
+        () => {
+          const copy = join(outside, 'index');
+          renameSync(indexFile(), copy);
+          symlinkSync(copy, indexFile());
+        },
+      ],
+    ];
+    for (const [damage, apply] of damages) {
+      await readFleet();
+      expect((await readFleet()).fromFile, damage).toBe(true);
+      apply();
+      const after = await readFleet();
+      expect(after.fromFile, damage).toBe(false);
+      expect(after.read, damage).toEqual(expected);
+    }
+    // Symlinks planted where the index and its temporary file are written: the files they point to stay as they were.
+    writeFileSync(join(outside, 'target'), 'untouched');
+    rmSync(indexFile(), { force: true });
+    symlinkSync(join(outside, 'target'), indexFile());
+    symlinkSync(join(outside, 'target'), join(dataDir, 'dynalite-scan-cache.tmp'));
+    expect((await readFleet()).read).toEqual(expected);
+    expect(readFileSync(join(outside, 'target'), 'utf8')).toBe('untouched');
+    expect(readdirSync(outside).sort()).toEqual(['index', 'target']);
+    expect((await readFleet()).fromFile).toBe(true);
+  });
+
+  it('HYPERAUDIT_STORE_SCAN_CACHE=off keeps nothing in the data folder', async () => {
+    await readFleet();
+    for (const name of readdirSync(dataDir).filter((n) => n.startsWith('dynalite-scan-cache')))
+      rmSync(join(dataDir, name));
+    await readFleet({ cache: 'off' });
+    await readFleet({ cache: 'off' });
+    expect(readdirSync(dataDir).filter((n) => n.startsWith('dynalite-scan-cache'))).toEqual([]);
+    expect(existsSync(indexFile())).toBe(false);
+  });
+});
+
+describe("the scan cache's bounds and the writes it cannot read item by item", () => {
+  /** The fleet's request as dynalite validated it (the cache's key), on table `table`. */
+  const fleetKey = (table: string, start?: string) =>
+    JSON.stringify({
+      TableName: table,
+      FilterExpression: FLEET.FilterExpression,
+      ExpressionAttributeValues: FLEET.ExpressionAttributeValues,
+      ...(start !== undefined && { ExclusiveStartKey: { pk: { S: start }, sk: { S: 'x' } } }),
+    });
+  function cacheWith(tables: string[]) {
+    const cache = new ScanCache();
+    for (const table of tables) {
+      const bytes = Buffer.from(`{"Items":[],"table":"${table}"}`);
+      cache.restore(fleetKey(table), table, 'pk', 'sk', { bytes }, bytes.length, crc32(bytes));
+    }
+    expect([...cache.entries.keys()]).toHaveLength(tables.length);
+    return cache;
+  }
+  /** A LevelDB stand-in: each write ends on the next turn, as dynalite's callback-style writes do. */
+  const level = () => ({
+    put: (_k: string, _v: unknown, cb: () => void) => setImmediate(cb),
+    del: (_k: string, cb: () => void) => setImmediate(cb),
+    batch: (_ops: unknown, cb?: () => void) => (cb === undefined ? { write: () => undefined } : setImmediate(cb)),
+  });
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+
+  it('keeps no answer beyond its cap, in memory', () => {
+    const cache = new ScanCache(undefined, 100);
+    const plan = { hash: 'pk', range: 'sk' };
+    cache.add(fleetKey('tbl', 'a'), plan, undefined, 'tbl', Buffer.alloc(60, 32), 1);
+    cache.add(fleetKey('tbl', 'b'), plan, undefined, 'tbl', Buffer.alloc(60, 32), 2);
+    expect(cache.entries.size).toBe(1);
+    expect(cache.bytes).toBe(60);
+  });
+
+  it("drops every entry on a write to a table's description or to what it does not know, none on index and tag writes", async () => {
+    const cases: [string, number][] = [
+      [`index-global~tbl~gsi~${'0'.repeat(3)}/x/`, 2],
+      ['tag-tbl~key', 2],
+      [`item-other~abc/${hex('VM#1')}/${hex('EV#1')}/`, 1],
+      [`item-tbl~abc/${hex('FINDINGS#1')}/${hex('EV#1')}/`, 2],
+      ['table~tbl', 0],
+      ['something-else~x', 0],
+      [`item-tbl~abc/not hex/${hex('EV#1')}/`, 1],
+    ];
+    for (const [key, left] of cases) {
+      const cache = cacheWith(['tbl', 'other']);
+      const db = level();
+      trackWrites(db, cache);
+      await new Promise<void>((ok) => db.put(key, {}, ok));
+      expect(cache.entries.size, key).toBe(left);
+    }
+    // A chained batch (its operations are not known when it is made): nothing is kept from then on.
+    const cache = cacheWith(['tbl']);
+    const db = level();
+    trackWrites(db, cache);
+    (db.batch as () => unknown)();
+    expect(cache.entries.size).toBe(0);
+    expect(cache.begin()).toBeUndefined();
+  });
+});
