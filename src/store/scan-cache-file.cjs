@@ -3,9 +3,9 @@
 //
 // Why a stamp is enough: only one process opens a LevelDB folder at a time (its LOCK), and every open starts a new
 // log file under a file number never used before (LevelDB writes each write to that log and never reuses a number).
-// So the folder's listing (each entry's name, type, size and inode) after a process closed LevelDB changes as soon as
-// any process opens it again, whether it writes or not, and whatever it is (an older hyperaudit, a child killed before
-// its close, a compaction on open). The cache is written after LevelDB is closed, stamped with that listing, and read
+// So the folder's listing (each entry's name, type, size, inode, modification and change times) after a process closed
+// LevelDB changes as soon as any process opens it again, whether it writes or not, and whatever it is (an older
+// hyperaudit, a child killed before its close, a compaction on open). The cache is written after LevelDB is closed, stamped with that listing, and read
 // back only when the listing before the next open is exactly the stamp. Files that change without a write (compaction
 // on open) change the listing, so they cost a miss, never a stale answer.
 //
@@ -57,13 +57,18 @@ function codeStamp() {
   return hash.digest('hex');
 }
 
-/** The LevelDB folder's listing: each entry's name, type, size and inode, sorted by name. */
+/**
+ * The LevelDB folder's listing: each entry's name, type, size, inode, and its modification and change times in
+ * nanoseconds, sorted by name. Name, size and inode alone match a file rewritten in place (`cp` over an existing file
+ * keeps its inode): another store's files of the same names and sizes copied over these. Its change time moves at any
+ * such write and cannot be set back (`cp -a` and `touch` set the modification time only).
+ */
 function levelStamp(levelDir) {
   const lines = [];
   for (const name of fs.readdirSync(levelDir).sort()) {
     const s = fs.lstatSync(join(levelDir, name), { bigint: true });
     const type = s.isFile() ? 'f' : s.isDirectory() ? 'd' : s.isSymbolicLink() ? 'l' : 'o';
-    lines.push(`${name}\t${type}\t${s.size}\t${s.ino}`);
+    lines.push(`${name}\t${type}\t${s.size}\t${s.ino}\t${s.mtimeNs}\t${s.ctimeNs}`);
   }
   return lines.join('\n');
 }

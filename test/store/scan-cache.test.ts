@@ -20,6 +20,7 @@ import {
   openSync,
   writeSync,
   closeSync,
+  cpSync,
 } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -541,5 +542,59 @@ describe("the scan cache's bounds and the writes it cannot read item by item", (
     (db.batch as () => unknown)();
     expect(cache.entries.size).toBe(0);
     expect(cache.begin()).toBeUndefined();
+  });
+});
+
+describe("the scan cache's stamp against LevelDB files rewritten in place", () => {
+  const folders: string[] = [];
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function command<T>(dataDir: string, fn: (endpoint: string, client: DynamoDBClient) => Promise<T>) {
+    const server = await startLocalServer({ mode: 'child', dataDir });
+    const client = createDynamoClient({ endpoint: server.endpoint });
+    try {
+      return await fn(server.endpoint, client);
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
+  }
+  const vmEvent = (text: string): Item => ({ pk: { S: 'VM#vm-1' }, sk: { S: 'EV#1' }, e: { S: text } });
+
+  it("answers from LevelDB, not the cache, once another store's files of the same names and sizes were copied over its own (cp keeps the inodes)", async () => {
+    const base = mkdtempSync(join(tmpdir(), 'scan-cache-inplace-'));
+    folders.push(base);
+    const mine = join(base, 'mine');
+    const other = join(base, 'other');
+    await command(mine, async (_, client) => {
+      await ensureTable(client, TABLE);
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: vmEvent('start') }));
+    });
+    // Two stores with one history, but for the text of one item, of the same length.
+    cpSync(mine, other, { recursive: true });
+    await command(mine, (_, client) => client.send(new PutItemCommand({ TableName: TABLE, Item: vmEvent('mine!') })));
+    await command(other, (_, client) => client.send(new PutItemCommand({ TableName: TABLE, Item: vmEvent('other') })));
+    // The fleet read on each; `mine` keeps its answers in its data folder, stamped at its close.
+    expect(itemsOf(await command(mine, (endpoint) => pages(endpoint, FLEET)))).toEqual([vmEvent('mine!')]);
+    expect(itemsOf(await command(other, (endpoint) => pages(endpoint, FLEET)))).toEqual([vmEvent('other')]);
+    expect(existsSync(join(mine, 'dynalite-scan-cache'))).toBe(true);
+    // `cp other/dynalite/* mine/dynalite/` (its info logs left): each file rewritten in place, its inode kept.
+    const stampOf = (dataDir: string) =>
+      levelStamp(levelPath(dataDir))
+        .split('\n')
+        .filter((line) => !line.startsWith('LOG'))
+        .map((line) => line.split('\t').slice(0, 3).join('\t'));
+    expect(stampOf(other)).toEqual(stampOf(mine));
+    const before = levelStamp(levelPath(mine));
+    for (const name of readdirSync(levelPath(other))) {
+      if (name.startsWith('LOG') || name === 'LOCK') continue;
+      writeFileSync(join(levelPath(mine), name), readFileSync(join(levelPath(other), name)));
+    }
+    expect(levelStamp(levelPath(mine)).split('\n').map((line) => line.split('\t').slice(0, 4).join('\t'))).toEqual(
+      before.split('\n').map((line) => line.split('\t').slice(0, 4).join('\t')),
+    );
+    expect(itemsOf(await command(mine, (endpoint) => pages(endpoint, FLEET)))).toEqual([vmEvent('other')]);
   });
 });
