@@ -5,9 +5,9 @@
 // log file under a file number never used before (LevelDB writes each write to that log and never reuses a number).
 // So the folder's listing (each entry's name, type, size, inode, modification and change times) after a process closed
 // LevelDB changes as soon as any process opens it again, whether it writes or not, and whatever it is (an older
-// hyperaudit, a child killed before its close, a compaction on open). The cache is written after LevelDB is closed, stamped with that listing, and read
-// back only when the listing before the next open is exactly the stamp. Files that change without a write (compaction
-// on open) change the listing, so they cost a miss, never a stale answer.
+// hyperaudit, a child killed before its close, a compaction on open). The cache is written after LevelDB is closed,
+// stamped with that listing, and read back only when the listing before the next open is exactly the stamp. Files
+// that change without a write (compaction on open) change the listing, so they cost a miss, never a stale answer.
 //
 // Two races are closed with LevelDB's info log (`LOG`), which every open, even one refused by the lock, renames to
 // `LOG.old` before it touches anything else and then creates anew:
