@@ -24,6 +24,12 @@ const scanValidation = require(require.resolve('dynalite/validations/scan', dyna
 
 /** Bytes of answers one store keeps, in memory and in its file; an answer beyond it is not kept. */
 const CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * Characters of request keys one store keeps, in memory with their parsed filters and in its index: a Scan request
+ * may be 16 MB (dynalite's cap) for an answer of 40 bytes, so the answers' cap alone does not bound them. The fleet's
+ * requests are under a kilobyte each; an index larger than 16 MB is not written (scan-cache-file.cjs).
+ */
+const KEYS_LENGTH = 8 * 1024 * 1024;
 const HEX = /^(?:[0-9a-f]{2})*$/;
 
 /** The cache key of a validated Scan request: its members as received, without the ones dynalite derived. */
@@ -70,6 +76,8 @@ class ScanCache {
     /** key → { table, hash, range, expression, at, length, crc } */
     this.entries = new Map();
     this.bytes = 0;
+    /** Characters of the entries' request keys (KEYS_LENGTH). */
+    this.keysLength = 0;
     /** Counts every write's start and end: an answer read while it moved is not kept. */
     this.generation = 0;
     this.inFlight = 0;
@@ -111,30 +119,35 @@ class ScanCache {
   add(key, plan, expression, table, bytes, crc) {
     const old = this.entries.get(key);
     if (old !== undefined) this.drop(key, old);
-    if (this.bytes + bytes.length > this.capBytes) return;
+    if (this.bytes + bytes.length > this.capBytes || this.keysLength + key.length > KEYS_LENGTH) return;
     const at = this.answers.keep(bytes);
     if (at === undefined) return;
     this.entries.set(key, { table, hash: plan.hash, range: plan.range, expression, at, length: bytes.length, crc });
     this.bytes += bytes.length;
+    this.keysLength += key.length;
     counts.kept++;
   }
 
   /** Adds an entry read from a file (`at`: where its bytes are): kept only when its request still parses to a filter. */
   restore(key, table, hash, range, at, length, crc) {
+    if (this.bytes + length > this.capBytes || this.keysLength + key.length > KEYS_LENGTH) return;
     const expression = filterOfKey(key);
-    if (expression === undefined || this.bytes + length > this.capBytes) return;
+    if (expression === undefined) return;
     this.entries.set(key, { table, hash, range, expression, at, length, crc });
     this.bytes += length;
+    this.keysLength += key.length;
   }
 
   drop(key, entry) {
     this.entries.delete(key);
     this.bytes -= entry.length;
+    this.keysLength -= key.length;
   }
 
   clear() {
     this.entries.clear();
     this.bytes = 0;
+    this.keysLength = 0;
   }
 
   /** Drops what a write to LevelDB key `key` could change (see the top of this file). */

@@ -44,6 +44,7 @@ interface ScanCacheLike {
   restore(key: string, table: string, hash: string, range: string, at: unknown, length: number, crc: number): void;
   add(key: string, plan: object, expression: unknown, table: string, bytes: Buffer, crc: number): void;
   begin(): number | undefined;
+  clear(): void;
 }
 const { scanCacheCounts, ScanCache, trackWrites } = createRequire(import.meta.url)(
   '../../src/store/scan-cache.cjs',
@@ -516,6 +517,21 @@ describe("the scan cache's bounds and the writes it cannot read item by item", (
     cache.add(fleetKey('tbl', 'b'), plan, undefined, 'tbl', Buffer.alloc(60, 32), 2);
     expect(cache.entries.size).toBe(1);
     expect(cache.bytes).toBe(60);
+  });
+
+  it('holds a bounded length of request keys, however small their answers (a Scan request may be 16 MB)', () => {
+    const cache = new ScanCache();
+    const plan = { hash: 'pk', range: 'sk' };
+    const answer = Buffer.from('{"Items":[],"ScannedCount":0,"Count":0}');
+    const huge = (n: number) => fleetKey('tbl', `${n}${'x'.repeat(1024 * 1024)}`);
+    for (let n = 0; n < 40; n++) cache.add(huge(n), plan, undefined, 'tbl', answer, crc32(answer));
+    const held = () => [...cache.entries.keys()].reduce((sum, key) => sum + key.length, 0);
+    expect(cache.entries.size).toBeGreaterThan(0);
+    expect(held()).toBeLessThanOrEqual(16 * 1024 * 1024);
+    // Keys dropped are counted out: the cache takes new ones again.
+    cache.clear();
+    cache.add(huge(99), plan, undefined, 'tbl', answer, crc32(answer));
+    expect(cache.entries.size).toBe(1);
   });
 
   it("drops every entry on a write to a table's description or to what it does not know, none on index and tag writes", async () => {
