@@ -4,6 +4,7 @@ import {
   DeleteTableCommand,
   PutItemCommand,
   UpdateItemCommand,
+  waitUntilTableNotExists,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -275,6 +276,8 @@ describe("the store's scan cache within one process (in-process server on disk)"
     await pages(server.endpoint, FLEET);
     expect(itemsOf(await pages(server.endpoint, FLEET)).length).toBeGreaterThan(0);
     await client.send(new DeleteTableCommand({ TableName: TABLE }));
+    // dynalite deletes on a later turn: created while still DELETING, ensureTable would wait for a table that goes.
+    await waitUntilTableNotExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: TABLE });
     await ensureTable(client, TABLE);
     expect(itemsOf(await pages(server.endpoint, FLEET))).toEqual([]);
     await putAll(client, fleetItems());
