@@ -91,7 +91,10 @@ const ANSWERS_NAME = /^dynalite-scan-cache-[0-9a-f]{24}\.answers$/;
 /** Answer files one index may name. */
 const MAX_FILES = 64;
 
-/** The answers' files of one data folder, opened once and kept open (their bytes cannot change under an open fd). */
+/**
+ * The answers' files of one data folder, opened once and kept open (a file replaced by name is not read). Their bytes
+ * can still be rewritten in place: each answer is checked against its CRC-32 when read back.
+ */
 class AnswerFiles {
   /** `take`/`give`: the store's reused answer buffers (encoded-answers.cjs). */
   constructor(dataDir, capBytes, take, give) {

@@ -54,9 +54,15 @@ const { scanCacheCounts, ScanCache, trackWrites } = createRequire(import.meta.ur
   ScanCache: new (answers?: unknown, capBytes?: number) => ScanCacheLike;
   trackWrites: (level: object, cache: ScanCacheLike) => void;
 };
-const { levelStamp } = createRequire(import.meta.url)('../../src/store/scan-cache-file.cjs') as {
+const cacheFile = createRequire(import.meta.url)('../../src/store/scan-cache-file.cjs') as {
   levelStamp: (levelDir: string) => string;
+  AnswerFiles: new (dataDir: string, capBytes: number, take: (n: number) => Buffer, give: (b: Buffer) => void) => object;
+  readCacheFile: (levelDir: string, answerFiles: object) => { entries: unknown[]; log: string } | undefined;
+  openedAfter: (levelDir: string, log: string) => boolean;
+  ownInfoLog: (levelDir: string) => string | undefined;
+  writeCacheFile: (levelDir: string, entries: unknown[], ownLog: string | undefined, answerFiles: object) => boolean;
 };
+const { levelStamp } = cacheFile;
 
 const TABLE = 'hyperaudit';
 
@@ -474,6 +480,36 @@ describe("the store's scan cache from one command to the next (the store's child
     expect(readFileSync(join(outside, 'target'), 'utf8')).toBe('untouched');
     expect(readdirSync(outside).sort()).toEqual(['index', 'target']);
     expect((await readFleet()).fromFile).toBe(true);
+  });
+
+  it("LevelDB's info log shows a process that opened the folder between the stamp's read and the open, or after the close", async () => {
+    const levelDir = levelPath(dataDir);
+    const answers = () => new cacheFile.AnswerFiles(dataDir, 256 * 1024 * 1024, (n) => Buffer.alloc(n), () => undefined);
+    await readFleet();
+    await readFleet();
+    // Nobody in between: the open that follows the read renames the very LOG the stamp saw.
+    const quiet = cacheFile.readCacheFile(levelDir, answers());
+    expect(quiet).toBeDefined();
+    await command(async () => expect(cacheFile.openedAfter(levelDir, quiet!.log)).toBe(true), { cache: 'off' });
+    await readFleet();
+    // A process that opens, writes and closes after the read: the next open's LOG.old is not the LOG seen.
+    const raced = cacheFile.readCacheFile(levelDir, answers());
+    expect(raced).toBeDefined();
+    await command((_, client) => client.send(new PutItemCommand({ TableName: TABLE, Item: event('VM#vm-6', 5_003) })), {
+      cache: 'off',
+    });
+    await command(async () => expect(cacheFile.openedAfter(levelDir, raced!.log)).toBe(false), { cache: 'off' });
+    // A process that opens the folder after a close: that close's own LOG is no longer LOG, so no stamp is written.
+    let ownLog: string | undefined;
+    await command(async (endpoint) => {
+      await pages(endpoint, FLEET, 2);
+      ownLog = cacheFile.ownInfoLog(levelDir);
+    });
+    const index = readFileSync(indexFile());
+    await command(async () => undefined, { cache: 'off' });
+    expect(ownLog).toBeDefined();
+    expect(cacheFile.writeCacheFile(levelDir, [], ownLog, answers())).toBe(false);
+    expect(readFileSync(indexFile())).toEqual(index);
   });
 
   it('HYPERAUDIT_STORE_SCAN_CACHE=off keeps nothing in the data folder', async () => {
