@@ -56,7 +56,12 @@ const { scanCacheCounts, ScanCache, trackWrites } = createRequire(import.meta.ur
 };
 const cacheFile = createRequire(import.meta.url)('../../src/store/scan-cache-file.cjs') as {
   levelStamp: (levelDir: string) => string;
-  AnswerFiles: new (dataDir: string, capBytes: number, take: (n: number) => Buffer, give: (b: Buffer) => void) => object;
+  AnswerFiles: new (
+    dataDir: string,
+    capBytes: number,
+    take: (n: number) => Buffer,
+    give: (b: Buffer) => void,
+  ) => object;
   readCacheFile: (levelDir: string, answerFiles: object) => { entries: unknown[]; log: string } | undefined;
   openedAfter: (levelDir: string, log: string) => boolean;
   ownInfoLog: (levelDir: string) => string | undefined;
@@ -484,7 +489,13 @@ describe("the store's scan cache from one command to the next (the store's child
 
   it("LevelDB's info log shows a process that opened the folder between the stamp's read and the open, or after the close", async () => {
     const levelDir = levelPath(dataDir);
-    const answers = () => new cacheFile.AnswerFiles(dataDir, 256 * 1024 * 1024, (n) => Buffer.alloc(n), () => undefined);
+    const answers = () =>
+      new cacheFile.AnswerFiles(
+        dataDir,
+        256 * 1024 * 1024,
+        (n) => Buffer.alloc(n),
+        () => undefined,
+      );
     await readFleet();
     await readFleet();
     // Nobody in between: the open that follows the read renames the very LOG the stamp saw.
@@ -647,9 +658,11 @@ describe("the scan cache's stamp against LevelDB files rewritten in place", () =
       if (name.startsWith('LOG') || name === 'LOCK') continue;
       writeFileSync(join(levelPath(mine), name), readFileSync(join(levelPath(other), name)));
     }
-    expect(levelStamp(levelPath(mine)).split('\n').map((line) => line.split('\t').slice(0, 4).join('\t'))).toEqual(
-      before.split('\n').map((line) => line.split('\t').slice(0, 4).join('\t')),
-    );
+    expect(
+      levelStamp(levelPath(mine))
+        .split('\n')
+        .map((line) => line.split('\t').slice(0, 4).join('\t')),
+    ).toEqual(before.split('\n').map((line) => line.split('\t').slice(0, 4).join('\t')));
     expect(itemsOf(await command(mine, (endpoint) => pages(endpoint, FLEET)))).toEqual([vmEvent('other')]);
   });
 });
