@@ -164,23 +164,8 @@ describe('audit --format json: unverified findings grouped', () => {
   it('starts a group when the next finding differs from the previous in any one shared field, every other one the same object', () => {
     // The evaluation shares a rule's controls and what to collect between its findings, and two rules may share
     // them too (equal lists): the grouping must compare every field, not only those the generated results vary.
-    const controls = [{ framework: 'scg', id: 'ESXI-1' }];
     const verify = { missing: ['setting:A'], collect: ['collect A'] };
-    const base = {
-      ruleId: 'esxi.r',
-      pack: 'hardening',
-      severity: 'high',
-      category: 'hardening',
-      resourceType: 'host',
-      title: 't',
-      controls,
-      remediation: 'x',
-      status: 'unverified',
-      firstSeen: 'f',
-      lastSeen: 'l',
-      verify,
-      evidence: { 'setting:A': null },
-    };
+    const base = { ...unverifiedOfOneRule(), verify, evidence: { 'setting:A': null } };
     const changes: Record<string, unknown>[] = [
       { ruleId: 'esxi.s' },
       { severity: 'medium' },
@@ -204,22 +189,9 @@ describe('audit --format json: unverified findings grouped', () => {
   });
 
   it('makes one group per distinct what-to-collect within a rule, in the order of each first member', () => {
-    const controls = [{ framework: 'scg', id: 'ESXI-1' }];
     const a = { missing: ['setting:A'], collect: ['collect A'] };
     const b = { missing: ['setting:B'], collect: ['collect B'] };
-    const base = {
-      ruleId: 'esxi.r',
-      pack: 'hardening',
-      severity: 'high',
-      category: 'hardening',
-      resourceType: 'host',
-      title: 't',
-      controls,
-      remediation: 'x',
-      status: 'unverified',
-      firstSeen: 'f',
-      lastSeen: 'l',
-    };
+    const base = unverifiedOfOneRule();
     const findings = [
       { ...base, fingerprint: '1', resourceId: 'h1', verify: a, evidence: { 'setting:A': 1 } },
       { ...base, fingerprint: '2', resourceId: 'h2', verify: b, evidence: { 'setting:B': 2 } },
@@ -292,3 +264,21 @@ describe('audit --format json: unverified findings grouped', () => {
     expect([...formatJsonPieces(r)].join('')).toBe('{\n  "summary": {},\n  "findings": [],\n  "unverified": []\n}\n');
   });
 });
+
+/** An unverified host finding's rule-level fields, one list of controls shared as the evaluation shares it. */
+function unverifiedOfOneRule() {
+  const controls = [{ framework: 'scg', id: 'ESXI-1' }];
+  return {
+    ruleId: 'esxi.r',
+    pack: 'hardening',
+    severity: 'high',
+    category: 'hardening',
+    resourceType: 'host',
+    title: 't',
+    controls,
+    remediation: 'x',
+    status: 'unverified',
+    firstSeen: 'f',
+    lastSeen: 'l',
+  };
+}
