@@ -1,36 +1,10 @@
-import { request } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { openDynamoStore } from '../../src/store/open-store';
+import { rawDynamoCall as call } from './raw-dynamodb-call';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-/** One raw DynamoDB API call: status, headers and the body's exact bytes. */
-function call(endpoint: string, target: string, body: unknown) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer }>((ok, fail) => {
-    const req = request(
-      endpoint,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `DynamoDB_20120810.${target}`,
-          'x-amz-date': '20260101T000000Z',
-          authorization:
-            'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', fail);
-    req.end(JSON.stringify(body));
-  });
-}
 
 describe("the embedded store's answers (its process sends each body's UTF-8 bytes once encoded)", () => {
   let server: LocalServer;

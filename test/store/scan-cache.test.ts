@@ -23,7 +23,6 @@ import {
   closeSync,
   cpSync,
 } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { levelPath, startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
+import { rawDynamoCall as call } from './raw-dynamodb-call';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -70,41 +70,6 @@ const cacheFile = createRequire(import.meta.url)('../../src/store/scan-cache-fil
 const { levelStamp } = cacheFile;
 
 const TABLE = 'hyperaudit';
-
-/**
- * A connection per call: a test process that both serves and reads large answers over kept-alive connections waits
- * out the server's keep-alive timeout now and then (seen with and without the cache).
- */
-const agent = new Agent({ keepAlive: false });
-
-/** One raw DynamoDB API call: status, CRC-32 header and the body's exact bytes. */
-function call(endpoint: string, target: string, body: unknown) {
-  return new Promise<{ status: number; crc: number; bytes: Buffer }>((ok, fail) => {
-    const req = request(
-      endpoint,
-      {
-        agent,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `DynamoDB_20120810.${target}`,
-          'x-amz-date': '20260101T000000Z',
-          authorization:
-            'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          ok({ status: res.statusCode ?? 0, crc: Number(res.headers['x-amz-crc32']), bytes: Buffer.concat(chunks) }),
-        );
-      },
-    );
-    req.on('error', fail);
-    req.end(JSON.stringify(body));
-  });
-}
 
 interface ScanInput {
   FilterExpression: string;
