@@ -119,22 +119,30 @@ class ScanCache {
   add(key, plan, expression, table, bytes, crc) {
     const old = this.entries.get(key);
     if (old !== undefined) this.drop(key, old);
-    if (this.bytes + bytes.length > this.capBytes || this.keysLength + key.length > KEYS_LENGTH) return;
+    if (!this.fits(key, bytes.length)) return;
     const at = this.answers.keep(bytes);
     if (at === undefined) return;
-    this.entries.set(key, { table, hash: plan.hash, range: plan.range, expression, at, length: bytes.length, crc });
-    this.bytes += bytes.length;
-    this.keysLength += key.length;
+    this.hold(key, { table, hash: plan.hash, range: plan.range, expression, at, length: bytes.length, crc });
     counts.kept++;
   }
 
   /** Adds an entry read from a file (`at`: where its bytes are): kept only when its request still parses to a filter. */
   restore(key, table, hash, range, at, length, crc) {
-    if (this.bytes + length > this.capBytes || this.keysLength + key.length > KEYS_LENGTH) return;
+    if (!this.fits(key, length)) return;
     const expression = filterOfKey(key);
     if (expression === undefined) return;
-    this.entries.set(key, { table, hash, range, expression, at, length, crc });
-    this.bytes += length;
+    this.hold(key, { table, hash, range, expression, at, length, crc });
+  }
+
+  /** Whether an answer of `length` bytes under request `key` stays within both caps. */
+  fits(key, length) {
+    return this.bytes + length <= this.capBytes && this.keysLength + key.length <= KEYS_LENGTH;
+  }
+
+  /** Holds `entry` under `key`, counted against the caps (`drop` is its inverse). */
+  hold(key, entry) {
+    this.entries.set(key, entry);
+    this.bytes += entry.length;
     this.keysLength += key.length;
   }
 
