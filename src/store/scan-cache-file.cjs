@@ -131,17 +131,25 @@ class AnswerFiles {
   /** An answer's bytes read back into a reused buffer (`{ bytes, buffer, verified: false }`), or undefined. */
   read(at, length) {
     const buffer = this.take(length);
-    try {
-      for (let n = 0; n < length; ) {
-        const got = fs.readSync(at.file.fd, buffer, n, length - n, at.offset + n);
-        if (got === 0) throw new Error('short');
-        n += got;
-      }
-    } catch {
+    if (!readAll(at.file.fd, buffer, length, at.offset)) {
       this.give(buffer);
       return undefined;
     }
     return { bytes: buffer.subarray(0, length), buffer, verified: false };
+  }
+}
+
+/** Reads `length` bytes at `position` into `buffer`: whether all of them were there (a short file, an error: not). */
+function readAll(fd, buffer, length, position) {
+  try {
+    for (let n = 0; n < length; ) {
+      const got = fs.readSync(fd, buffer, n, length - n, position + n);
+      if (got === 0) return false;
+      n += got;
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -192,12 +200,7 @@ function readRegularFile(path, maxBytes) {
   try {
     if (file.size > maxBytes) return undefined;
     const buffer = Buffer.allocUnsafe(file.size);
-    for (let at = 0; at < buffer.length; ) {
-      const n = fs.readSync(file.fd, buffer, at, buffer.length - at, at);
-      if (n === 0) return undefined;
-      at += n;
-    }
-    return buffer;
+    return readAll(file.fd, buffer, file.size, 0) ? buffer : undefined;
   } catch {
     return undefined;
   } finally {
