@@ -1,6 +1,7 @@
 import type { AuditResult } from '../engine/audit-result';
 import type { Evaluation } from '../engine/compile';
 import { computeLifecycle, type SettledCandidates } from '../engine/lifecycle';
+import { sortBySeverityThenId } from '../engine/severity-order';
 import type { LoadedRule, Profile } from '../engine/types';
 import { waiverMatcher, type Waiver } from '../engine/waivers';
 import type { Fleet } from '../model/fleet';
@@ -105,9 +106,9 @@ export async function applyLifecycle(
     ...(input.digests ? [input.digests.guard] : []),
   );
   const listed = input.listed;
-  const current = findings
-    .filter((f) => f.status !== 'resolved' && (listed === undefined || listed(f.resourceType, f.resourceId)))
-    .sort(compareBySeverityThenId);
+  const current = sortBySeverityThenId(
+    findings.filter((f) => f.status !== 'resolved' && (listed === undefined || listed(f.resourceType, f.resourceId))),
+  );
   const result: AuditResult = {
     generatedAt: now,
     profile,

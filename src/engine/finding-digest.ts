@@ -2,212 +2,227 @@ import { createHash } from 'node:crypto';
 import type { Finding, Unverified } from '../model/finding';
 import { sameFlatRecord } from '../model/flat-record';
 import { unverifiedGroupOf } from '../store/unverified-pages';
+import { DigestBytes } from './digest-bytes';
 
 /**
  * What a full audit keeps per page group (a cluster's resources, the unclustered ones, the perimeters:
  * `unverifiedGroupOf`) and profile, so the next one need not read the group's stored findings when nothing a reader
  * sees of them changed (docs/audit-read-at-scale.md, "Group digests"):
- * - `digest`: how many findings and a SHA-256 over the views of the group's unresolved findings in fingerprint order, a view being every
- *   field `sameView` (src/engine/lifecycle.ts) compares, plus the fingerprint; not when they were seen;
+ * - `digest`: how many findings and a SHA-256 over the fingerprints and views of the group's unresolved findings in
+ *   the order the evaluation gave them, a view being every field `sameView` (src/engine/lifecycle.ts) compares; not
+ *   when they were seen;
  * - `firstSeen`: their first-seen times in the same order, run-length encoded (`[time, run]`): an audit of an
  *   unchanged group gives its findings these times without reading them. A fleet audited once has one run per group.
+ *
+ * The order is the evaluation's (resources by id, rules in their order: src/engine/compile.ts), the same for the same
+ * fleet and rules, and each finding's fingerprint is in the digest: equal digests mean the same findings in the same
+ * order, so the stored times go to the right findings whatever the order is. Should an evaluation ever give the same
+ * findings in another order, the digests differ and the groups are read, as for any change. (The digests' first form
+ * sorted each group by fingerprint: a random walk over 750,000 findings in memory, and a group's first-seen times
+ * scattered into as many runs as findings once a group held two of them.)
  */
 export interface GroupDigest {
   digest: string;
   firstSeen: [string, number][];
 }
 
-/** Candidate findings (by index) of each group, each list in fingerprint order. */
+/** Candidate findings (by index) of each group, each list in the candidates' order. */
 export type CandidateGroups = Map<string, number[]>;
 
-/** Groups the candidates by the page group they are stored under, each group's indexes in fingerprint order. */
+/** Groups the candidates by the page group they are stored under, each group's indexes in the candidates' order. */
 export function candidateGroups(candidates: readonly Finding[]): CandidateGroups {
   const groups: CandidateGroups = new Map();
-  // One group name per cluster, not per finding (a long cluster id is hashed into its group's name).
-  const ofCluster = new Map<string | undefined, string>();
+  // One group name per cluster, not per finding (a long cluster id is hashed into its group's name); a resource's
+  // findings come one after the other, so the last host or VM's cluster and list are kept too.
+  const ofCluster = new Map<string | undefined, number[]>();
+  let lastCluster: string | undefined;
+  let lastList: number[] | undefined;
   for (let i = 0; i < candidates.length; i++) {
     const f = candidates[i]!;
-    let group: string | undefined;
+    let list: number[] | undefined;
     if (f.resourceType === 'vm' || f.resourceType === 'host') {
-      group = ofCluster.get(f.cluster);
-      if (group === undefined) {
-        group = unverifiedGroupOf(f);
-        ofCluster.set(f.cluster, group);
+      if (lastList !== undefined && f.cluster === lastCluster) list = lastList;
+      else {
+        list = ofCluster.get(f.cluster);
+        if (list === undefined) {
+          list = listOf(groups, unverifiedGroupOf(f));
+          ofCluster.set(f.cluster, list);
+        }
+        lastCluster = f.cluster;
+        lastList = list;
       }
-    } else group = unverifiedGroupOf(f);
-    const list = groups.get(group);
-    if (list === undefined) groups.set(group, [i]);
-    else list.push(i);
+    } else list = listOf(groups, unverifiedGroupOf(f));
+    list.push(i);
   }
-  for (const [group, list] of groups) groups.set(group, byFingerprint(candidates, list));
   return groups;
 }
 
-/**
- * The indexes in fingerprint order: a counting sort on the fingerprint's first hex digits (fingerprints are SHA-256
- * hex, spread evenly), then the few sharing a bucket by their whole text. Lower-case hex sorts as its value, so this is
- * the order of the strings. About a tenth of a comparison sort's time over 750,000 findings.
- */
-function byFingerprint(candidates: readonly Finding[], indexes: readonly number[]): number[] {
-  const n = indexes.length;
-  const bits = Math.min(16, Math.max(4, Math.ceil(Math.log2(n + 1))));
-  const shift = 16 - bits;
-  const keys = new Uint32Array(n);
-  const counts = new Uint32Array((1 << bits) + 1);
-  for (let k = 0; k < n; k++) {
-    const fp = candidates[indexes[k]!]!.fingerprint;
-    const prefix = Number.parseInt(fp.slice(0, 4), 16);
-    // Not lower-case hex (a fingerprint is): one bucket, ordered by the comparison below.
-    const key = Number.isNaN(prefix) || fp.length < 4 ? 0 : prefix >>> shift;
-    keys[k] = key;
-    counts[key + 1]!++;
+function listOf(groups: CandidateGroups, group: string): number[] {
+  let list = groups.get(group);
+  if (list === undefined) {
+    list = [];
+    groups.set(group, list);
   }
-  for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
-  const out = new Array<number>(n);
-  for (let k = 0; k < n; k++) out[counts[keys[k]!]!++] = indexes[k]!;
-  // Within a bucket (counts[b - 1] .. counts[b] now holds its end): insertion sort by the whole fingerprint.
-  let start = 0;
-  for (let b = 0; b < counts.length - 1; b++) {
-    const end = counts[b]!;
-    for (let i = start + 1; i < end; i++) {
-      const v = out[i]!;
-      const fv = candidates[v]!.fingerprint;
-      let j = i - 1;
-      while (j >= start && candidates[out[j]!]!.fingerprint > fv) {
-        out[j + 1] = out[j]!;
-        j--;
-      }
-      out[j + 1] = v;
-    }
-    start = end;
-  }
-  return out;
+  return list;
 }
 
 /** A string field as `<length>:<text>` (absent: `-`): one field never reads as another, without escaping. */
 const field = (s: string | undefined) => (s === undefined ? '-' : `${s.length}:${s}`);
 
+/** What each record of a digest's input starts with (src/engine/digest-bytes.ts writes the values after it). */
+const TAG = { verify: 1, rule: 2, rest: 3, finding: 4, named: 5 } as const;
+/** First in every digest's input: a digest of an earlier form never equals one of this form (a group then is read). */
+const FORM = 'hyperaudit view digest 2';
+
 /**
- * The digest of these findings' views (given in fingerprint order). Each view is one line: the strings `sameView`
- * compares with `===` as they are (length-prefixed), the values it compares by their JSON text as that text, so two
- * findings `sameView` calls alike have the same line, and a finding written and read back (its JSON) the same line
- * as before. Texts many findings repeat (the rule's fields, what to collect) are numbered in a table hashed after the
- * lines, each line naming its entries; lines are hashed a thousand at a time.
+ * The digest of these findings' views (in the order given: `GroupDigest`): a SHA-256 over one record per finding (its
+ * fingerprint, its resource's name, and the number of its *rest*: every other field `sameView` compares, as text),
+ * written as bytes (`DigestBytes`), no text built per finding. A rest's text holds the status, placement, resolution
+ * and waiver (length-prefixed strings, compared with `===` by `sameView`), the number of the rule's fields' JSON and
+ * of what to collect's JSON, and the evidence's JSON (values `sameView` compares by their JSON text), so two
+ * findings `sameView` calls alike have the same record, and a finding written and read back (its JSON) the same
+ * record as before. Texts are numbered in order of first use; each one's text is hashed where it is first used (its
+ * own record, before the finding's), so the input reads back one way only. A group's unverified findings of one
+ * rule share one rest (the same placement, lists and evidence: the assumed defaults): its text is built once.
  */
 export function viewDigest(findings: readonly Finding[], indexes: readonly number[]): string {
-  const hash = createHash('sha256');
-  const ruleRef = ruleTexts();
-  const verifyRefs = new Map<string, number>();
-  // What to collect repeats per rule: the last one of each rule is compared by its strings before any JSON is built.
-  const lastVerify = new Map<string, { verify: Unverified; ref: number }>();
-  const verifyRef = (f: Finding): number => {
-    const last = f.verify === undefined ? undefined : lastVerify.get(f.ruleId);
-    // The evaluation shares one object per distinct list (src/engine/compile.ts): most are the same object again.
-    if (last !== undefined && (last.verify === f.verify || sameUnverified(last.verify, f.verify!))) return last.ref;
-    const text = f.verify === undefined ? 'null' : JSON.stringify(f.verify);
-    let ref = verifyRefs.get(text);
+  const out = new DigestBytes(createHash('sha256'));
+  out.text(FORM);
+  const texts = { verify: new Map<string, number>(), rule: new Map<string, number>(), rest: new Map<string, number>() };
+  const numbered = (kind: keyof typeof texts, text: string): number => {
+    const refs = texts[kind];
+    let ref = refs.get(text);
     if (ref === undefined) {
-      ref = verifyRefs.size;
-      verifyRefs.set(text, ref);
+      ref = refs.size;
+      refs.set(text, ref);
+      out.tag(TAG[kind]);
+      out.text(text);
     }
-    if (f.verify !== undefined && sameUnverified(f.verify, f.verify))
-      lastVerify.set(f.ruleId, { verify: f.verify, ref });
     return ref;
   };
-  // A group's findings share their status, cluster and datacenter: each one's field text is built once per run of it.
-  const status = lastField();
-  const cluster = lastField();
-  const datacenter = lastField();
-  // The line after the resource's name, per rule: a group's unverified findings of one rule have the same placement,
-  // the same lists and equal evidence (the assumed defaults), so the text is built and the evidence stringified once.
-  const rests = new Map<string, LineRest>();
-  let lines: string[] = [];
+  const ofRule = new Map<string, RuleState>();
   for (const i of indexes) {
     const f = findings[i]!;
+    let state = ofRule.get(f.ruleId);
+    if (state === undefined) {
+      state = { fields: f, rule: numbered('rule', ruleText(f)), verify: undefined, verifyRef: -1, rest: undefined };
+      ofRule.set(f.ruleId, state);
+    } else if (!sameRuleFields(state.fields, f)) {
+      state.fields = f;
+      state.rule = numbered('rule', ruleText(f));
+    }
+    const verify = f.verify;
+    let v: number;
+    // The evaluation shares one list of what to collect per distinct list (src/engine/compile.ts): most are the
+    // same object again, the others compared by their strings before any JSON is built.
+    if (
+      verify !== undefined &&
+      state.verify !== undefined &&
+      (state.verify === verify || sameUnverified(state.verify, verify))
+    )
+      v = state.verifyRef;
+    else {
+      v = numbered('verify', verify === undefined ? 'null' : JSON.stringify(verify));
+      if (verify !== undefined && sameUnverified(verify, verify)) {
+        state.verify = verify;
+        state.verifyRef = v;
+      }
+    }
     const w = f.waiver;
-    const v = verifyRef(f);
-    const r = ruleRef.of(f);
-    let rest = rests.get(f.ruleId);
+    let rest = state.rest;
     if (
       rest === undefined ||
       w !== undefined ||
       f.resolvedAt !== undefined ||
+      rest.status !== f.status ||
       rest.cluster !== f.cluster ||
       rest.datacenter !== f.datacenter ||
       rest.v !== v ||
-      rest.r !== r ||
-      !sameFlatRecord(rest.evidence, f.evidence)
+      rest.r !== state.rule ||
+      !sameFlatValues(rest, f.evidence)
     ) {
       const text =
-        `${cluster(f.cluster)}${datacenter(f.datacenter)}` +
-        `${field(f.resolvedAt)}${w === undefined ? '-' : `w${field(w.reason)}${field(w.owner)}${field(w.expires)}`}` +
-        `v${v}r${r}${JSON.stringify(f.evidence)}`;
-      rest = { cluster: f.cluster, datacenter: f.datacenter, v, r, evidence: f.evidence, text };
+        `${field(f.status)}${field(f.cluster)}${field(f.datacenter)}${field(f.resolvedAt)}` +
+        `${w === undefined ? '-' : `w${field(w.reason)}${field(w.owner)}${field(w.expires)}`}` +
+        `v${v}r${state.rule}${JSON.stringify(f.evidence)}`;
+      const ref = numbered('rest', text);
+      rest = {
+        status: f.status,
+        cluster: f.cluster,
+        datacenter: f.datacenter,
+        v,
+        r: state.rule,
+        ...flatValues(f.evidence),
+        ref,
+      };
       // Only a finding without waiver or resolution stands for the next ones (the check above asks for both absent).
-      if (w === undefined && f.resolvedAt === undefined) rests.set(f.ruleId, rest);
+      if (w === undefined && f.resolvedAt === undefined) state.rest = rest;
     }
-    lines.push(`${field(f.fingerprint)}${status(f.status)}${field(f.resourceName)}${rest.text}`);
-    if (lines.length === 1000) {
-      hash.update(`${lines.join('\n')}\n`);
-      lines = [];
-    }
+    const name = f.resourceName;
+    out.tag(name === undefined ? TAG.finding : TAG.named);
+    out.id(f.fingerprint);
+    if (name !== undefined) out.text(name);
+    out.count(rest.ref);
   }
-  if (lines.length > 0) hash.update(`${lines.join('\n')}\n`);
-  hash.update(JSON.stringify([[...verifyRefs.keys()], ruleRef.texts]));
-  return `${indexes.length}:${hash.digest('hex')}`;
+  return `${indexes.length}:${out.end().digest('hex')}`;
 }
 
-/** A digest line's text after the resource's name, with what it was built from (no waiver, no resolution). */
+/** What the digest remembers of a rule's last finding, to compare the next one's fields with instead of their texts. */
+interface RuleState {
+  /** A finding whose rule fields' text has the number `rule`. */
+  fields: Finding;
+  rule: number;
+  /** The last list of what to collect of the shape `sameUnverified` compares, and its text's number. */
+  verify: Unverified | undefined;
+  verifyRef: number;
+  /** The rest of the last finding without waiver or resolution. */
+  rest: LineRest | undefined;
+}
+
+/**
+ * A rest's text's number, with what it was built from (no waiver, no resolution): the evidence as its keys and values
+ * when it is a flat record (`sameFlatRecord`), so the next finding's is compared without listing the keys again.
+ */
 interface LineRest {
+  status: string;
   cluster: string | undefined;
   datacenter: string | undefined;
   v: number;
   r: number;
-  evidence: unknown;
-  text: string;
+  /** Undefined when the evidence is not a flat record: then no finding's is taken as equal. */
+  keys: string[] | undefined;
+  values: unknown[];
+  ref: number;
 }
 
-/** `field` remembering its last value's text. */
-function lastField(): (s: string | undefined) => string {
-  let last: string | undefined;
-  let text = field(undefined);
-  return (s) => {
-    if (s !== last) {
-      last = s;
-      text = field(s);
-    }
-    return text;
-  };
+/** The evidence's keys and values when `sameFlatRecord` would compare it, in the order JSON.stringify writes them. */
+function flatValues(evidence: unknown): Pick<LineRest, 'keys' | 'values'> {
+  if (!sameFlatRecord(evidence, evidence)) return { keys: undefined, values: [] };
+  const record = evidence as Record<string, unknown>;
+  const keys = Object.keys(record);
+  return { keys, values: keys.map((k) => record[k]) };
 }
 
-/** The rule's fields of findings as JSON, numbered in order of first use; remembered per rule while unchanged. */
-function ruleTexts(): { of(f: Finding): number; texts: string[] } {
-  const seen = new Map<string, { f: Finding; ref: number }>();
-  const refs = new Map<string, number>();
-  const texts: string[] = [];
-  return {
-    texts,
-    of(f) {
-      const known = seen.get(f.ruleId);
-      if (known !== undefined && sameRuleFields(known.f, f)) return known.ref;
-      const text = JSON.stringify([
-        f.severity,
-        f.category,
-        f.pack,
-        f.title,
-        f.remediation,
-        f.rationale ?? null,
-        f.controls,
-      ]);
-      let ref = refs.get(text);
-      if (ref === undefined) {
-        ref = texts.push(text) - 1;
-        refs.set(text, ref);
-      }
-      seen.set(f.ruleId, { f, ref });
-      return ref;
-    },
-  };
+/** `sameFlatRecord(evidence the rest was built from, evidence)`, with the former's keys and values kept. */
+function sameFlatValues(rest: LineRest, evidence: unknown): boolean {
+  const { keys, values } = rest;
+  if (keys === undefined || typeof evidence !== 'object' || evidence === null || Array.isArray(evidence)) return false;
+  const proto = Object.getPrototypeOf(evidence);
+  if ((proto !== Object.prototype && proto !== null) || typeof (evidence as { toJSON?: unknown }).toJSON === 'function')
+    return false;
+  let i = 0;
+  for (const key in evidence) {
+    if (key !== keys[i] || !Object.hasOwn(evidence, key)) return false;
+    // The kept values are strings, numbers, booleans or nulls (`flatValues`): `===` is JSON's equality for them.
+    if ((evidence as Record<string, unknown>)[key] !== values[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/** The rule's fields of a finding as JSON. */
+function ruleText(f: Finding): string {
+  return JSON.stringify([f.severity, f.category, f.pack, f.title, f.remediation, f.rationale ?? null, f.controls]);
 }
 
 /** Whether two have the same JSON text, for the shape `unverifiedBy` builds (two arrays of strings, in that order). */
