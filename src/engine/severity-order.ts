@@ -43,7 +43,8 @@ export function sortBySeverityThenId<T extends Finding>(findings: readonly T[]):
   return out;
 }
 
+/** Whether one list (one severity rank, one rule: only the resource ids differ) is in the comparison's order. */
 function inOrder(items: readonly Finding[]): boolean {
-  for (let i = 1; i < items.length; i++) if (compareBySeverityThenId(items[i - 1]!, items[i]!) > 0) return false;
+  for (let i = 1; i < items.length; i++) if (items[i - 1]!.resourceId > items[i]!.resourceId) return false;
   return true;
 }
