@@ -133,8 +133,8 @@ export function lifecycleCandidates(input: CandidateInput): Finding[] {
 }
 
 /**
- * A rule's fields a finding carries, read once per rule into an object of one shape: the rules' own objects have
- * several (optional fields), and reading them at every hit (750,000 at 100,000 VMs) was most of building the findings.
+ * A rule's fields a finding carries, read once per rule and resource type into an object of one shape (the rules' own
+ * objects come in several, with optional fields), with the fingerprint's key up to the resource id built once.
  */
 interface RuleFields {
   id: string;
