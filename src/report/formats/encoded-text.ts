@@ -1,12 +1,24 @@
 /**
  * A text repeated in a document (e.g. the part of `audit --format json`'s findings that consecutive findings of a
  * rule share), encoded to UTF-8 once: a writer copies its bytes instead of encoding the same text again for every
- * finding. `text` is what it stands for, for anything that wants the string.
+ * finding. Or text written as bytes in the first place (`JsonBytes`). `text` is what it stands for, for anything that
+ * wants the string.
  */
 export class EncodedText {
   readonly bytes: Buffer;
-  constructor(readonly text: string) {
-    this.bytes = Buffer.from(text, 'utf8');
+  private decoded: string | undefined;
+
+  /** A text, or bytes that are the UTF-8 of one (whole characters, never cut inside one), kept as they are. */
+  constructor(source: string | Buffer) {
+    if (typeof source === 'string') {
+      this.bytes = Buffer.from(source, 'utf8');
+      this.decoded = source;
+    } else this.bytes = source;
+  }
+
+  get text(): string {
+    this.decoded ??= this.bytes.toString('utf8');
+    return this.decoded;
   }
 }
 

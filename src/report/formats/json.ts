@@ -336,7 +336,7 @@ export function* formatJsonParts(result: AuditResult): Generator<TextPiece> {
   yield listed > 0 ? '\n  ],\n  "unverified": [' : '],\n  "unverified": [';
   const groups = groupUnverified(findings);
   const members = new UnverifiedMemberPrinter();
-  yield* unverifiedGroupPieces(findings, groups, (f) => members.text(f));
+  yield* unverifiedGroupPieces(findings, groups, (f, out) => members.write(f, out));
   yield groups.length > 0 ? '\n  ]' : ']';
   for (const [key, value] of Object.entries(complianceOf(result))) {
     yield `,\n  ${JSON.stringify(key)}: `;

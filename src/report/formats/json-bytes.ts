@@ -1,0 +1,94 @@
+import { EncodedText } from './encoded-text';
+
+/** The UTF-8 of an ASCII text written once, copied for every line that repeats it. */
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = Buffer.from(text, 'latin1');
+  if (bytes.toString('utf8') !== text) throw new Error('asciiBytes: not ASCII');
+  return bytes;
+}
+
+/**
+ * UTF-8 of JSON text written straight into one buffer, handed out as an `EncodedText` of its own bytes once about
+ * `pieceBytes` are in it: hundreds of thousands of short lines (an unverified group's members, a compliance view's
+ * ids) written without a string per line, a rope of them to flatten, and an encoding pass over that. A string that is
+ * printable ASCII with nothing to escape (ids, fingerprints, times) is copied a code unit per byte; any other goes
+ * through JSON.stringify, so the text is always what JSON.stringify prints.
+ */
+export class JsonBytes {
+  private buffer: Buffer;
+  private used = 0;
+
+  constructor(private readonly pieceBytes: number) {
+    this.buffer = Buffer.allocUnsafe(pieceBytes * 2);
+  }
+
+  /** Bytes written since the last piece was taken. */
+  get length(): number {
+    return this.used;
+  }
+
+  /** Whether a piece's worth is written: the caller takes it (`take`) at the next line's boundary. */
+  get full(): boolean {
+    return this.used >= this.pieceBytes;
+  }
+
+  /** The bytes written so far as a piece of its own (never written into again), or undefined when none. */
+  take(): EncodedText | undefined {
+    if (this.used === 0) return undefined;
+    const piece = new EncodedText(this.buffer.subarray(0, this.used));
+    this.buffer = Buffer.allocUnsafe(Math.max(this.pieceBytes * 2, this.used + 1));
+    this.used = 0;
+    return piece;
+  }
+
+  /** Room for `bytes` more: the buffer grows for a line longer than a piece (a large evidence object). */
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    this.buffer.copy(larger, 0, 0, this.used);
+    this.buffer = larger;
+  }
+
+  /** Bytes encoded before (`asciiBytes`, an `EncodedText`'s). */
+  bytes(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.room(n);
+    const buffer = this.buffer;
+    let at = this.used;
+    // Short runs are most of them (a key, a separator): a loop costs less than a call into `set` for those.
+    if (n <= 32) for (let i = 0; i < n; i++) buffer[at++] = bytes[i]!;
+    else {
+      buffer.set(bytes, at);
+      at += n;
+    }
+    this.used = at;
+  }
+
+  /** Any text, encoded as UTF-8 (a lone surrogate as U+FFFD, as a joined text's encoding does). */
+  text(text: string): void {
+    this.room(text.length * 3);
+    this.used += this.buffer.write(text, this.used, 'utf8');
+  }
+
+  /** `JSON.stringify(value)` of a string. */
+  string(value: string): void {
+    const n = value.length;
+    this.room(n + 2);
+    const buffer = this.buffer;
+    const start = this.used;
+    let at = start;
+    buffer[at++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // A control character, quote or backslash is escaped, and anything past ASCII takes more than a byte.
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+        this.used = start;
+        this.text(JSON.stringify(value));
+        return;
+      }
+      buffer[at++] = c;
+    }
+    buffer[at++] = 0x22;
+    this.used = at;
+  }
+}
