@@ -17,6 +17,8 @@ export function asciiBytes(text: string): Uint8Array {
 export class JsonBytes {
   private buffer: Buffer;
   private used = 0;
+  /** Whether every byte written so far is known to be ASCII: then the text has as many characters as bytes. */
+  private asciiOnly = true;
 
   constructor(private readonly pieceBytes: number) {
     this.buffer = Buffer.allocUnsafe(pieceBytes * 2);
@@ -25,6 +27,14 @@ export class JsonBytes {
   /** Bytes written since the last piece was taken. */
   get length(): number {
     return this.used;
+  }
+
+  /**
+   * Whether every byte written so far is known to be ASCII, so the text's length in characters is `length` (false
+   * also after bytes copied whole, which are not looked at).
+   */
+  get ascii(): boolean {
+    return this.asciiOnly;
   }
 
   /** Whether a piece's worth is written: the caller takes it (`take`) at the next line's boundary. */
@@ -56,10 +66,18 @@ export class JsonBytes {
     const buffer = this.buffer;
     let at = this.used;
     // Short runs are most of them (a key, a separator): a loop costs less than a call into `set` for those.
-    if (n <= 32) for (let i = 0; i < n; i++) buffer[at++] = bytes[i]!;
-    else {
+    if (n <= 32) {
+      let any = 0;
+      for (let i = 0; i < n; i++) {
+        const byte = bytes[i]!;
+        any |= byte;
+        buffer[at++] = byte;
+      }
+      if (any > 0x7f) this.asciiOnly = false;
+    } else {
       buffer.set(bytes, at);
       at += n;
+      this.asciiOnly = false;
     }
     this.used = at;
   }
@@ -67,7 +85,9 @@ export class JsonBytes {
   /** Any text, encoded as UTF-8 (a lone surrogate as U+FFFD, as a joined text's encoding does). */
   text(text: string): void {
     this.room(text.length * 3);
-    this.used += this.buffer.write(text, this.used, 'utf8');
+    const written = this.buffer.write(text, this.used, 'utf8');
+    if (written !== text.length) this.asciiOnly = false;
+    this.used += written;
   }
 
   /** `JSON.stringify(value)` of a string. */
