@@ -1,10 +1,9 @@
-import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { summariseCompliance, type ComplianceRecord, type ComplianceSummary } from '../engine/compliance';
 import { listState, parseState, readState, STATE, type StateValue, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { forEachLimit } from '../store/batch';
-import { complianceIdsBytes } from './compliance-ids-text';
+import { complianceIdsDigest, complianceIdsText } from './compliance-ids-text';
 import { readTrend, recordTrendEntry } from './run-trend';
 
 /**
@@ -22,7 +21,7 @@ const PART_CHARS = 100_000;
 const PARTS_IN_FLIGHT = 8;
 
 type StoredHeader = StateValue<typeof STATE.complianceLatest>;
-/** What the parts' text holds once joined (written by `complianceIdsBytes`). */
+/** What the parts' text holds once joined (`complianceIdsText`). */
 const StoredIds = z.object({
   evaluatedSets: z.array(z.array(z.string())),
   rules: z.array(
@@ -36,13 +35,12 @@ function hasDigest(value: unknown): value is { partsDigest: unknown } {
 }
 
 export async function storeCompliance(store: FleetStore, record: ComplianceRecord): Promise<void> {
-  // The parts' text as UTF-8 bytes: its digest is that of the text (what `hash` of the string hashes), and the text
-  // itself is made only when the parts are written. An ASCII text has a character per byte.
-  const ids = complianceIdsBytes(record);
-  const partsDigest = hash('sha256', ids.bytes, 'hex');
-  let text: string | undefined = ids.ascii ? undefined : ids.bytes.toString('utf8');
-  const chars = text === undefined ? ids.bytes.length : text.length;
-  const partCount = Math.ceil(chars / PART_CHARS);
+  // The parts' digest is that of their text's UTF-8, hashed as it is encoded; the text itself is made only when the
+  // parts are written (or to count its characters when it is not all ASCII: an ASCII text has one per byte).
+  const ids = complianceIdsDigest(record);
+  const partsDigest = ids.digest;
+  let text = ids.ascii ? undefined : complianceIdsText(record);
+  const partCount = Math.ceil((text === undefined ? ids.bytes : text.length) / PART_CHARS);
   const { evaluatedSets: _e, rules, ...rest } = record;
   const header: StoredHeader = {
     ...rest,
@@ -68,7 +66,7 @@ export async function storeCompliance(store: FleetStore, record: ComplianceRecor
       const { partsDigest: _d, ...withoutDigest } = raw;
       await store.putMeta(STATE.complianceLatest.key, withoutDigest);
     }
-    text ??= ids.bytes.toString('latin1');
+    text ??= complianceIdsText(record);
     const parts: string[] = [];
     for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS));
     // Parts first: a reader never sees a header whose parts are not there yet (a crash leaves the old header).

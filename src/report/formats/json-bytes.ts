@@ -1,5 +1,3 @@
-import { EncodedText } from './encoded-text';
-
 /** The UTF-8 of an ASCII text written once, copied for every line that repeats it. */
 export function asciiBytes(text: string): Uint8Array {
   const bytes = Buffer.from(text, 'latin1');
@@ -8,11 +6,11 @@ export function asciiBytes(text: string): Uint8Array {
 }
 
 /**
- * UTF-8 of JSON text written straight into one buffer, handed out as an `EncodedText` of its own bytes once about
- * `pieceBytes` are in it: hundreds of thousands of short lines (an unverified group's members, a compliance view's
- * ids) written without a string per line, a rope of them to flatten, and an encoding pass over that. A string that is
- * printable ASCII with nothing to escape (ids, fingerprints, times) is copied a code unit per byte; any other goes
- * through JSON.stringify, so the text is always what JSON.stringify prints.
+ * UTF-8 of JSON text written straight into one buffer, lent out (`take`) once about `pieceBytes` are in it and then
+ * written over: hundreds of thousands of short lines (an unverified group's members, a compliance view's ids) written
+ * without a string per line, a rope of them to flatten, an encoding pass over that, or new memory per piece. A string
+ * that is printable ASCII with nothing to escape (ids, fingerprints, times) is copied a code unit per byte; any other
+ * goes through JSON.stringify, so the text is always what JSON.stringify prints.
  */
 export class JsonBytes {
   private buffer: Buffer;
@@ -42,11 +40,13 @@ export class JsonBytes {
     return this.used >= this.pieceBytes;
   }
 
-  /** The bytes written so far as a piece of its own (never written into again), or undefined when none. */
-  take(): EncodedText | undefined {
+  /**
+   * The bytes written since the last piece, or undefined when none: lent, valid until the next write, which writes
+   * over them (the caller copies, hashes or hands them on before it writes again).
+   */
+  take(): Buffer | undefined {
     if (this.used === 0) return undefined;
-    const piece = new EncodedText(this.buffer.subarray(0, this.used));
-    this.buffer = Buffer.allocUnsafe(Math.max(this.pieceBytes * 2, this.used + 1));
+    const piece = this.buffer.subarray(0, this.used);
     this.used = 0;
     return piece;
   }

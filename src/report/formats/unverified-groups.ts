@@ -1,5 +1,5 @@
 import { isListedUnverified, type PrintedFinding, unverifiedHead } from './json-finding';
-import type { TextPiece } from './encoded-text';
+import { LentBytes, type TextPiece } from './encoded-text';
 import { asciiBytes, JsonBytes } from './json-bytes';
 import { lineAt, nestedJsonText } from './pretty-json';
 
@@ -85,7 +85,7 @@ const GROUP_CLOSE = asciiBytes(RESOURCES_CLOSE);
 
 /**
  * The `unverified` array's entries (the text between its brackets), two levels deep: each group's head once, then
- * its members one per line as compact JSON (`writeMember`), written as UTF-8 into pieces of about 16 KB.
+ * its members one per line as compact JSON (`writeMember`), written as UTF-8 into one buffer lent out every 16 KB or so (`LentBytes`).
  */
 export function* unverifiedGroupPieces(
   findings: readonly PrintedFinding[],
@@ -100,10 +100,10 @@ export function* unverifiedGroupPieces(
     for (let m = 0; m < members.length; m++) {
       out.bytes(m === 0 ? FIRST_MEMBER : NEXT_MEMBER);
       writeMember(findings[members[m]!]!, out);
-      if (out.full) yield out.take()!;
+      if (out.full) yield new LentBytes(out.take()!);
     }
     out.bytes(GROUP_CLOSE);
   }
   const last = out.take();
-  if (last !== undefined) yield last;
+  if (last !== undefined) yield new LentBytes(last);
 }
