@@ -134,6 +134,11 @@ function unverifiedMarks(ids: readonly string[], unverified: readonly string[] |
   return marks;
 }
 
+function everyMarked(marks: Uint8Array): boolean {
+  for (let i = 0; i < marks.length; i++) if (marks[i] !== 1) return false;
+  return true;
+}
+
 /** A finding's status as the compliance view reads it (any other status reads as no finding). */
 const NONE = 0;
 const OPEN = 1;
@@ -202,6 +207,8 @@ interface RuleStatuses {
   positions: EvaluatedPositions;
   /** Where the rule's previous finding was found, plus one. */
   next: number;
+  /** Whether any finding put an open or waived status (a later one may have put another over it). */
+  failedOrWaived: boolean;
 }
 
 /**
@@ -222,7 +229,7 @@ function findingStatuses(
     getOrCreate(out, rule, () => {
       const ids = coverage.get(rule.id)?.resourceIds ?? [];
       const at = getOrCreate(positions, ids, () => new EvaluatedPositions(ids));
-      return { status: new Uint8Array(ids.length), positions: at, next: 0 };
+      return { status: new Uint8Array(ids.length), positions: at, next: 0, failedOrWaived: false };
     });
   let lastRuleId: string | undefined;
   let lastRules: LoadedRule[] | undefined;
@@ -250,6 +257,7 @@ function findingStatuses(
       if (i === -1) continue;
       entry.status[i] = code;
       entry.next = i + 1;
+      if (code === OPEN || code === WAIVED) entry.failedOrWaived = true;
     }
   }
   return out;
@@ -285,10 +293,13 @@ export function buildCompliance(input: ComplianceInput): ComplianceRecord {
     const unknown = unverifiedMarks(ids, cov?.unverifiedIds);
     const found = statuses.get(rule);
     const failIds: string[] = [];
-    const unverifiedIds: string[] = [];
+    let unverifiedIds: string[] = [];
     const waivedIds: string[] = [];
-    // A rule with no finding and nothing unreported passes everywhere: nothing to walk.
-    if (found !== undefined || unknown !== undefined) {
+    // A rule with no finding and nothing unreported passes everywhere, and one whose every resource rests on
+    // unreported facts with nothing failing or waived is unverified everywhere (at 100,000 VMs of sparse data, 25
+    // rules of 100,000 ids each): neither needs a walk.
+    if (unknown !== undefined && found?.failedOrWaived !== true && everyMarked(unknown)) unverifiedIds = ids.slice();
+    else if (found !== undefined || unknown !== undefined) {
       const status = found?.status;
       const at = found?.positions.at;
       for (let i = 0; i < ids.length; i++) {
