@@ -2,7 +2,8 @@ import type { AuditResult } from '../../engine/audit-result';
 import { sameFlatRecord } from '../../model/flat-record';
 import { EncodedText, type TextPiece } from './encoded-text';
 import { isListedUnverified, jsonFinding, type PrintedFinding, unverifiedHead, unverifiedMember } from './json-finding';
-import { lineAt, nestedJsonPieces, nestedJsonText, prettyJson } from './pretty-json';
+import { nestedJsonBytes } from './nested-json-bytes';
+import { lineAt, nestedJsonText, prettyJson } from './pretty-json';
 import { groupUnverified, unverifiedGroupPieces } from './unverified-groups';
 import { UnverifiedMemberPrinter } from './unverified-member';
 
@@ -340,7 +341,7 @@ export function* formatJsonParts(result: AuditResult): Generator<TextPiece> {
   yield groups.length > 0 ? '\n  ]' : ']';
   for (const [key, value] of Object.entries(complianceOf(result))) {
     yield `,\n  ${JSON.stringify(key)}: `;
-    yield* nestedJsonPieces(value, 1);
+    yield* nestedJsonBytes(value, 1);
   }
   yield '\n}\n';
 }
