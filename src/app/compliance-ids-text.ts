@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ComplianceRecord } from '../engine/compliance';
-import { asciiBytes, JsonBytes } from '../report/formats/json-bytes';
+import { allStrings, asciiBytes, JsonBytes, STRING_RUN } from '../report/formats/json-bytes';
 
 const OPEN = asciiBytes('{"evaluatedSets":[');
 const RULES = asciiBytes('],"rules":[');
@@ -42,6 +42,16 @@ class HashedJson {
   list(ids: readonly unknown[]): void {
     const out = this.out;
     out.bytes(LIST_OPEN);
+    if (allStrings(ids)) {
+      const strings = ids as readonly string[];
+      for (let start = 0; start < strings.length; start += STRING_RUN) {
+        if (start > 0) out.bytes(COMMA);
+        out.strings(strings.length <= STRING_RUN ? strings : strings.slice(start, start + STRING_RUN), ',');
+        this.drain();
+      }
+      out.bytes(LIST_CLOSE);
+      return;
+    }
     for (let i = 0; i < ids.length; i++) {
       if (i > 0) out.bytes(COMMA);
       const id = ids[i];

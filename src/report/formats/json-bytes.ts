@@ -1,3 +1,16 @@
+/** A quote, backslash, control character or UTF-16 surrogate: what JSON.stringify may write otherwise than as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON.stringify escapes
+const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** Strings per run given to `JsonBytes.strings` by writers of long lists: a few kilobytes of short ids. */
+export const STRING_RUN = 256;
+
+/** Whether every entry of `values` is a string (a list `JsonBytes.strings` can write). */
+export function allStrings(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
+}
+
 /** The UTF-8 of an ASCII text written once, copied for every line that repeats it. */
 export function asciiBytes(text: string): Uint8Array {
   const bytes = Buffer.from(text, 'latin1');
@@ -110,5 +123,23 @@ export class JsonBytes {
     }
     buffer[at++] = 0x22;
     this.used = at;
+  }
+
+  /**
+   * `JSON.stringify` of each of `values` (strings), `between` between them (not before the first). When none of them
+   * has anything to escape, one `join` writes the run and one native encoding copies it: a compliance view's lists
+   * are millions of short ids, for which a loop over their characters cost more. Runs of a few thousand characters
+   * keep the strings joined small (the caller slices long lists).
+   */
+  strings(values: readonly string[], between: string): void {
+    if (values.length === 0) return;
+    if (MAY_ESCAPE.test(values.join(''))) {
+      for (let i = 0; i < values.length; i++) {
+        if (i > 0) this.text(between);
+        this.string(values[i]!);
+      }
+      return;
+    }
+    this.text(`"${values.join(`"${between}"`)}"`);
   }
 }
