@@ -58,7 +58,7 @@ describe('the compliance view id lists as stored', () => {
           const { digest, bytes, ascii } = complianceIdsDigest(r);
           expect(digest).toBe(hash('sha256', text, 'hex'));
           expect(bytes).toBe(Buffer.byteLength(text));
-          expect(ascii).toBe(/^[\x00-\x7f]*$/.test(text));
+          expect(ascii).toBe(Buffer.byteLength(text) === text.length);
         },
       ),
       { numRuns: 2000 },

@@ -310,8 +310,9 @@ class FindingPrinter {
 /**
  * The text of `toJsonDocument(result)` as `JSON.stringify(…, null, 2)` prints it, except that each unverified
  * group's members are one line each (compact JSON), one finding per piece (two when its end repeats the previous
- * finding's: `formatJsonParts`) and a group's members in pieces of about 16 K characters, so an audit with hundreds of
- * thousands of findings is written without ever being one string (V8 caps strings at about 512 MB).
+ * finding's: `formatJsonParts`), a group's members and the compliance view in pieces of about 16 KB and 64 KB, so an
+ * audit with hundreds of thousands of findings is written without ever being one string (V8 caps strings at about
+ * 512 MB).
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
   for (const piece of formatJsonParts(result)) yield typeof piece === 'string' ? piece : piece.text;
@@ -319,7 +320,9 @@ export function* formatJsonPieces(result: AuditResult): Generator<string> {
 
 /**
  * `formatJsonPieces` for a writer that takes encoded pieces (`writePieces`): the end of a finding's text that
- * repeats the previous finding's (`FindingPrinter.repeatedEnd`) is handed over as the bytes encoded the first time.
+ * repeats the previous finding's (`FindingPrinter.repeatedEnd`) is handed over as the bytes encoded the first time,
+ * and the groups' members and the compliance view as UTF-8 written into one reused buffer and lent (`LentBytes`:
+ * valid until the next piece is asked for, so a reader copies each before it asks again).
  */
 export function* formatJsonParts(result: AuditResult): Generator<TextPiece> {
   yield `{\n  "summary": ${nestedJsonText(result.summary, 1)},\n  "findings": [`;
