@@ -35,14 +35,9 @@ export class JsonBytes {
     this.buffer = Buffer.allocUnsafe(pieceBytes * 2);
   }
 
-  /** Bytes written since the last piece was taken. */
-  get length(): number {
-    return this.used;
-  }
-
   /**
-   * Whether every byte written so far is known to be ASCII, so the text's length in characters is `length` (false
-   * also after bytes copied whole, which are not looked at).
+   * Whether every byte written so far (all pieces) is known to be ASCII, so the text has as many characters as bytes
+   * (false also after bytes copied whole, which are not looked at).
    */
   get ascii(): boolean {
     return this.asciiOnly;
