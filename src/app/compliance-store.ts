@@ -1,9 +1,9 @@
-import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { summariseCompliance, type ComplianceRecord, type ComplianceSummary } from '../engine/compliance';
 import { listState, parseState, readState, STATE, type StateValue, writeState } from '../store/state-keys';
 import type { FleetStore } from '../store/types';
 import { forEachLimit } from '../store/batch';
+import { complianceIdsDigest, complianceIdsText } from './compliance-ids-text';
 import { readTrend, recordTrendEntry } from './run-trend';
 
 /**
@@ -21,7 +21,7 @@ const PART_CHARS = 100_000;
 const PARTS_IN_FLIGHT = 8;
 
 type StoredHeader = StateValue<typeof STATE.complianceLatest>;
-/** What the parts' text holds once joined. */
+/** What the parts' text holds once joined (`complianceIdsText`). */
 const StoredIds = z.object({
   evaluatedSets: z.array(z.array(z.string())),
   rules: z.array(
@@ -35,19 +35,17 @@ function hasDigest(value: unknown): value is { partsDigest: unknown } {
 }
 
 export async function storeCompliance(store: FleetStore, record: ComplianceRecord): Promise<void> {
-  const ids: StoredIds = {
-    evaluatedSets: record.evaluatedSets,
-    rules: record.rules.map((r) => ({ failIds: r.failIds, unverifiedIds: r.unverifiedIds, waivedIds: r.waivedIds })),
-  };
-  const text = JSON.stringify(ids);
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS));
-  const partsDigest = hash('sha256', text, 'hex');
+  // The parts' digest is that of their text's UTF-8, hashed as it is encoded; the text itself is made only when the
+  // parts are written (or to count its characters when it is not all ASCII: an ASCII text has one per byte).
+  const ids = complianceIdsDigest(record);
+  const partsDigest = ids.digest;
+  let text = ids.ascii ? undefined : complianceIdsText(record);
+  const partCount = Math.ceil((text === undefined ? ids.bytes : text.length) / PART_CHARS);
   const { evaluatedSets: _e, rules, ...rest } = record;
   const header: StoredHeader = {
     ...rest,
     rules: rules.map(({ failIds: _f, unverifiedIds: _u, waivedIds: _w, ...r }) => r),
-    parts: parts.length,
+    parts: partCount,
     partsDigest,
   };
   // An audit of an unchanged fleet has the same id lists (at 100,000 VMs about 200 parts of 100,000 characters): the
@@ -58,7 +56,7 @@ export async function storeCompliance(store: FleetStore, record: ComplianceRecor
   const raw = await store.getMeta<unknown>(STATE.complianceLatest.key);
   const parsed = raw === undefined ? undefined : STATE.complianceLatest.schema.safeParse(raw);
   const stored = parsed?.success ? parsed.data : undefined;
-  if (stored?.partsDigest !== partsDigest || stored.parts !== parts.length) {
+  if (stored?.partsDigest !== partsDigest || stored.parts !== partCount) {
     // The digest vouches for the parts only while nothing else was written over them: it goes before any part does,
     // so a crash while writing parts leaves a header without one and the next audit writes them all again.
     if (stored?.partsDigest !== undefined) {
@@ -68,6 +66,9 @@ export async function storeCompliance(store: FleetStore, record: ComplianceRecor
       const { partsDigest: _d, ...withoutDigest } = raw;
       await store.putMeta(STATE.complianceLatest.key, withoutDigest);
     }
+    text ??= complianceIdsText(record);
+    const parts: string[] = [];
+    for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS));
     // Parts first: a reader never sees a header whose parts are not there yet (a crash leaves the old header).
     // Several at a time: at 100,000 VMs the id lists are about 80 parts, written one by one they took seconds.
     await forEachLimit([...parts.entries()], PARTS_IN_FLIGHT, ([n, part]) =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeTextPieces } from '../../src/cli/write-pieces';
-import { EncodedText, type TextPiece } from '../../src/report/formats/encoded-text';
+import { EncodedText, LentBytes, type TextPiece } from '../../src/report/formats/encoded-text';
 
 /** Small and large pieces, multi-byte text, a lone surrogate (encoded as U+FFFD, as Buffer.from does). */
 function mixedPieces(): string[] {
@@ -82,6 +82,34 @@ describe('Function: writeTextPieces', () => {
     for (const { buffer, copy } of handed) expect(buffer.equals(copy)).toBe(true);
     expect(Buffer.concat(handed.map((h) => h.buffer)).equals(expected(pieces))).toBe(true);
     expect(bytes).toBe(expected(pieces).length);
+  });
+
+  it('copies lent bytes before asking for the next piece, and gives stdout its own copy of lent bytes it keeps', async () => {
+    // One buffer lent again and again, as JsonBytes does: written over as soon as the next piece is asked for.
+    const lent = Buffer.alloc(1_500_000);
+    const texts = ['ä'.repeat(1000), 'b'.repeat(700_000), 'c'.repeat(1_400_000), 'd'];
+    function* pieces(): Generator<TextPiece> {
+      for (const text of texts) {
+        const n = lent.write(text, 0, 'utf8');
+        yield new LentBytes(lent.subarray(0, n));
+        lent.fill(0x21);
+        yield '|';
+      }
+    }
+    const want = Buffer.from(texts.join('|') + '|', 'utf8');
+    dir = mkdtempSync(join(tmpdir(), 'hyperaudit-pieces-'));
+    const file = join(dir, 'out.json');
+    expect(await writeTextPieces(pieces(), file)).toBe(want.length);
+    expect(readFileSync(file).equals(want)).toBe(true);
+    const handed: { buffer: Buffer; copy: Buffer }[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      const buffer = chunk as Buffer;
+      handed.push({ buffer, copy: Buffer.from(buffer) });
+      return true;
+    });
+    expect(await writeTextPieces(pieces(), undefined)).toBe(want.length);
+    for (const { buffer, copy } of handed) expect(buffer.equals(copy)).toBe(true);
+    expect(Buffer.concat(handed.map((h) => h.buffer)).equals(want)).toBe(true);
   });
 
   it('waits for a slow reader to take each buffer instead of queueing the whole output in memory', async () => {

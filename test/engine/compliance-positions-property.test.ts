@@ -76,15 +76,32 @@ describe('Function: buildCompliance, statuses by position', () => {
           minLength: 1,
           selector: ([id, type]) => `${id}/${type}`,
         }),
-        // Repeated ids come from a sharded audit's merge, which sorts its lists (a whole-fleet one repeats none).
+        // Repeated ids come from a sharded audit's merge, which sorts its lists; a whole-fleet one lists each id once
+        // in id order (found by binary search); any other order is read through a map of first positions.
         fc.array(
-          fc.array(fc.constantFrom(...IDS), { maxLength: 8 }).map((ids) => ids.sort()),
+          fc.oneof(
+            fc.array(fc.constantFrom(...IDS), { maxLength: 8 }).map((ids) => ids.sort()),
+            fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 8 }).map((ids) => ids.sort()),
+            fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 8 }),
+          ),
           { minLength: 1, maxLength: 3 },
         ),
         // Which of the list's ids rest on unreported facts, listed in the list's order as the evaluation lists them.
-        fc.array(fc.tuple(fc.nat(), fc.array(fc.boolean(), { maxLength: 8 })), { maxLength: 4 }),
-        fc.array(arbitraryFinding, { maxLength: 30 }),
-        (ruleKeys, lists, covered, findings) => {
+        // Every id of a list among them (no walk when nothing fails or is waived on it).
+        fc.array(
+          fc.tuple(fc.nat(), fc.oneof(fc.array(fc.boolean(), { maxLength: 8 }), fc.constant(Array(8).fill(true)))),
+          { maxLength: 4 },
+        ),
+        // As the audit gives them (by rule, then resource id) or in any order.
+        fc.tuple(fc.array(arbitraryFinding, { maxLength: 30 }), fc.boolean()),
+        (ruleKeys, lists, covered, [drawn, inOrder]) => {
+          const findings = inOrder
+            ? [...drawn].sort(
+                (a, b) =>
+                  (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+                  (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0),
+              )
+            : drawn;
           const rules = ruleKeys.map(([id, type]) => rule(id, type));
           // Rules of a group share one list object, as the evaluation hands them.
           const coverage: RuleCoverage[] = RULE_IDS.map((ruleId, i) => {

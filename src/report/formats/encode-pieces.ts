@@ -1,4 +1,4 @@
-import { EncodedText, type TextPiece } from './encoded-text';
+import { LentBytes, type TextPiece } from './encoded-text';
 
 /**
  * Bytes gathered before they are handed on: pieces are encoded straight into one buffer of this size (a finding's
@@ -19,8 +19,8 @@ function endsInHighSurrogate(text: string): boolean {
  * buffer at a time (a text or an `EncodedText` larger than the buffer on its own); resolves to the bytes handed on.
  * `emit` is awaited before the buffer is filled again. `emitKeepsBuffers`: `emit` may hold on to what it is given
  * (a stream writes it later), so each full buffer is a fresh one. A text ending in the first half of a surrogate pair
- * waits for the next piece, so a pair split between two pieces is encoded as its one character; `EncodedText` pieces
- * are copied as they are.
+ * waits for the next piece, so a pair split between two pieces is encoded as its one character; `EncodedText` and
+ * `LentBytes` pieces are copied as they are (lent bytes before the next piece is asked for).
  */
 export async function emitEncodedPieces(
   pieces: Iterable<TextPiece>,
@@ -49,14 +49,15 @@ export async function emitEncodedPieces(
     held = '';
   };
   for (const piece of pieces) {
-    if (piece instanceof EncodedText) {
+    if (typeof piece !== 'string') {
       if (held !== '') await writeHeld();
       const bytes = piece.bytes;
       if (bytes.length > buffer.length - used) {
         await flush();
-        // Never changed once made, so an `emit` that keeps buffers may keep it.
         if (bytes.length > buffer.length) {
-          await emitWhole(bytes);
+          // An `EncodedText` is never changed once made, so an `emit` that keeps buffers may keep it; lent bytes are
+          // written over once the next piece is asked for, so such an `emit` gets a copy.
+          await emitWhole(piece instanceof LentBytes && emitKeepsBuffers ? Buffer.from(bytes) : bytes);
           continue;
         }
       }

@@ -2,7 +2,8 @@ import type { AuditResult } from '../../engine/audit-result';
 import { sameFlatRecord } from '../../model/flat-record';
 import { EncodedText, type TextPiece } from './encoded-text';
 import { isListedUnverified, jsonFinding, type PrintedFinding, unverifiedHead, unverifiedMember } from './json-finding';
-import { lineAt, nestedJsonPieces, nestedJsonText, prettyJson } from './pretty-json';
+import { nestedJsonBytes } from './nested-json-bytes';
+import { lineAt, nestedJsonText, prettyJson } from './pretty-json';
 import { groupUnverified, unverifiedGroupPieces } from './unverified-groups';
 import { UnverifiedMemberPrinter } from './unverified-member';
 
@@ -309,8 +310,9 @@ class FindingPrinter {
 /**
  * The text of `toJsonDocument(result)` as `JSON.stringify(…, null, 2)` prints it, except that each unverified
  * group's members are one line each (compact JSON), one finding per piece (two when its end repeats the previous
- * finding's: `formatJsonParts`) and a group's members in pieces of about 16 K characters, so an audit with hundreds of
- * thousands of findings is written without ever being one string (V8 caps strings at about 512 MB).
+ * finding's: `formatJsonParts`), a group's members and the compliance view in pieces of about 16 KB and 64 KB, so an
+ * audit with hundreds of thousands of findings is written without ever being one string (V8 caps strings at about
+ * 512 MB).
  */
 export function* formatJsonPieces(result: AuditResult): Generator<string> {
   for (const piece of formatJsonParts(result)) yield typeof piece === 'string' ? piece : piece.text;
@@ -318,7 +320,9 @@ export function* formatJsonPieces(result: AuditResult): Generator<string> {
 
 /**
  * `formatJsonPieces` for a writer that takes encoded pieces (`writePieces`): the end of a finding's text that
- * repeats the previous finding's (`FindingPrinter.repeatedEnd`) is handed over as the bytes encoded the first time.
+ * repeats the previous finding's (`FindingPrinter.repeatedEnd`) is handed over as the bytes encoded the first time,
+ * and the groups' members and the compliance view as UTF-8 written into one reused buffer and lent (`LentBytes`:
+ * valid until the next piece is asked for, so a reader copies each before it asks again).
  */
 export function* formatJsonParts(result: AuditResult): Generator<TextPiece> {
   yield `{\n  "summary": ${nestedJsonText(result.summary, 1)},\n  "findings": [`;
@@ -336,11 +340,11 @@ export function* formatJsonParts(result: AuditResult): Generator<TextPiece> {
   yield listed > 0 ? '\n  ],\n  "unverified": [' : '],\n  "unverified": [';
   const groups = groupUnverified(findings);
   const members = new UnverifiedMemberPrinter();
-  yield* unverifiedGroupPieces(findings, groups, (f) => members.text(f));
+  yield* unverifiedGroupPieces(findings, groups, (f, out) => members.write(f, out));
   yield groups.length > 0 ? '\n  ]' : ']';
   for (const [key, value] of Object.entries(complianceOf(result))) {
     yield `,\n  ${JSON.stringify(key)}: `;
-    yield* nestedJsonPieces(value, 1);
+    yield* nestedJsonBytes(value, 1);
   }
   yield '\n}\n';
 }

@@ -1,4 +1,6 @@
 import { isListedUnverified, type PrintedFinding, unverifiedHead } from './json-finding';
+import { LentBytes, type TextPiece } from './encoded-text';
+import { asciiBytes, JsonBytes } from './json-bytes';
 import { lineAt, nestedJsonText } from './pretty-json';
 
 /**
@@ -75,29 +77,33 @@ export function groupOpening(group: UnverifiedGroup): string {
   return `${head.slice(0, -HEAD_CLOSE.length)}${COUNT_KEY}${group.members.length}${RESOURCES_KEY}`;
 }
 
-/** Characters of member lines gathered into one piece: many short lines, fewer pieces for the writer. */
-const MEMBER_RUN_CHARS = 1 << 14;
+/** Bytes of member lines gathered into one piece: many short lines, fewer pieces for the writer. */
+const MEMBER_RUN_BYTES = 1 << 14;
+const NEXT_MEMBER = asciiBytes(`,${MEMBER_LINE}`);
+const FIRST_MEMBER = asciiBytes(MEMBER_LINE);
+const GROUP_CLOSE = asciiBytes(RESOURCES_CLOSE);
 
 /**
  * The `unverified` array's entries (the text between its brackets), two levels deep: each group's head once, then
- * its members one per line as compact JSON (`memberText`), gathered into pieces of about 16 K characters.
+ * its members one per line as compact JSON (`writeMember`), written as UTF-8 into one buffer lent out every 16 KB or so (`LentBytes`).
  */
 export function* unverifiedGroupPieces(
   findings: readonly PrintedFinding[],
   groups: readonly UnverifiedGroup[],
-  memberText: (f: PrintedFinding) => string,
-): Generator<string> {
+  writeMember: (f: PrintedFinding, out: JsonBytes) => void,
+): Generator<TextPiece> {
+  const out = new JsonBytes(MEMBER_RUN_BYTES);
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g]!;
-    let run = `${g === 0 ? '' : ','}${lineAt(2)}${groupOpening(group)}`;
+    out.text(`${g === 0 ? '' : ','}${lineAt(2)}${groupOpening(group)}`);
     const members = group.members;
     for (let m = 0; m < members.length; m++) {
-      run += `${m === 0 ? '' : ','}${MEMBER_LINE}${memberText(findings[members[m]!]!)}`;
-      if (run.length >= MEMBER_RUN_CHARS) {
-        yield run;
-        run = '';
-      }
+      out.bytes(m === 0 ? FIRST_MEMBER : NEXT_MEMBER);
+      writeMember(findings[members[m]!]!, out);
+      if (out.full) yield new LentBytes(out.take()!);
     }
-    yield `${run}${RESOURCES_CLOSE}`;
+    out.bytes(GROUP_CLOSE);
   }
+  const last = out.take();
+  if (last !== undefined) yield new LentBytes(last);
 }

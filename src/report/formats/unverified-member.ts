@@ -1,50 +1,78 @@
 import { sameFlatRecord } from '../../model/flat-record';
 import { type PrintedFinding, unverifiedMember } from './json-finding';
+import { asciiBytes, type JsonBytes } from './json-bytes';
 
-/** A string, or what `?? null` turns into null: printed as the member's object prints it. */
-function optionalText(value: unknown): string | undefined {
-  if (value === undefined || value === null) return 'null';
-  return typeof value === 'string' ? JSON.stringify(value) : undefined;
+/** A string, or what `?? null` turns into null: what the member's object prints as a string or as null. */
+function optional(value: unknown): value is string | null | undefined {
+  return value === undefined || value === null || typeof value === 'string';
 }
 
 /** What no finding's field holds: the printer has printed no member yet. */
 const NONE = Symbol('no member printed yet');
 
+const OPEN = asciiBytes('{"fingerprint":');
+const RESOURCE_ID = asciiBytes(',"resourceId":');
+const RESOURCE_NAME = asciiBytes(',"resourceName":');
+const CLUSTER = asciiBytes(',"cluster":');
+const DATACENTER = asciiBytes(',"datacenter":');
+const EVIDENCE = asciiBytes(',"evidence":');
+const FIRST_SEEN = asciiBytes(',"firstSeen":');
+const CLOSE = asciiBytes('}');
+const NULL = asciiBytes('null');
+
 /**
- * Prints an unverified group's member as `JSON.stringify(unverifiedMember(f))` does, on one line, without building
- * the object: members of a group usually share their evidence (the assumed defaults, in objects of their own) and
- * their cluster's and datacenter's names with the previous member, whose texts are then used again.
+ * Prints an unverified group's member as `JSON.stringify(unverifiedMember(f))` does, on one line, as UTF-8 straight
+ * into the document's bytes (`JsonBytes`), without building the object or a string of the line: members of a group
+ * usually share their evidence (the assumed defaults, in objects of their own) with the previous member, whose
+ * evidence's bytes are then copied again.
  */
 export class UnverifiedMemberPrinter {
   private evidence: unknown = NONE;
-  private evidenceText = '';
-  private cluster: unknown = NONE;
-  private clusterText = '';
-  private datacenter: unknown = NONE;
-  private datacenterText = '';
+  private evidenceBytes: Uint8Array = NULL;
 
-  text(f: PrintedFinding): string {
-    if (typeof f.fingerprint !== 'string' || typeof f.resourceId !== 'string' || typeof f.firstSeen !== 'string')
-      return JSON.stringify(unverifiedMember(f));
-    const name = optionalText(f.resourceName);
-    const cluster = f.cluster === this.cluster ? this.clusterText : optionalText(f.cluster);
-    const datacenter = f.datacenter === this.datacenter ? this.datacenterText : optionalText(f.datacenter);
-    const evidence: string | undefined = sameFlatRecord(this.evidence, f.evidence)
-      ? this.evidenceText
-      : JSON.stringify(f.evidence);
-    // Not a string (or null) where one belongs, or evidence JSON leaves out: the object's own text.
-    if (name === undefined || cluster === undefined || datacenter === undefined || evidence === undefined)
-      return JSON.stringify(unverifiedMember(f));
-    this.cluster = f.cluster;
-    this.clusterText = cluster;
-    this.datacenter = f.datacenter;
-    this.datacenterText = datacenter;
-    this.evidence = f.evidence;
-    this.evidenceText = evidence;
-    return (
-      `{"fingerprint":${JSON.stringify(f.fingerprint)},"resourceId":${JSON.stringify(f.resourceId)}` +
-      `,"resourceName":${name},"cluster":${cluster},"datacenter":${datacenter}` +
-      `,"evidence":${evidence},"firstSeen":${JSON.stringify(f.firstSeen)}}`
-    );
+  write(f: PrintedFinding, out: JsonBytes): void {
+    const { fingerprint, resourceId, resourceName, cluster, datacenter, firstSeen } = f;
+    if (
+      typeof fingerprint !== 'string' ||
+      typeof resourceId !== 'string' ||
+      typeof firstSeen !== 'string' ||
+      !optional(resourceName) ||
+      !optional(cluster) ||
+      !optional(datacenter)
+    ) {
+      // Not a string (or null) where one belongs: the object's own text.
+      out.text(JSON.stringify(unverifiedMember(f)));
+      return;
+    }
+    if (!sameFlatRecord(this.evidence, f.evidence)) {
+      const text: string | undefined = JSON.stringify(f.evidence);
+      // Evidence JSON leaves out (undefined, a function): the object's own text, which leaves the key out.
+      if (text === undefined) {
+        out.text(JSON.stringify(unverifiedMember(f)));
+        return;
+      }
+      this.evidence = f.evidence;
+      this.evidenceBytes = Buffer.from(text, 'utf8');
+    }
+    out.bytes(OPEN);
+    out.string(fingerprint);
+    out.bytes(RESOURCE_ID);
+    out.string(resourceId);
+    out.bytes(RESOURCE_NAME);
+    optionalString(out, resourceName);
+    out.bytes(CLUSTER);
+    optionalString(out, cluster);
+    out.bytes(DATACENTER);
+    optionalString(out, datacenter);
+    out.bytes(EVIDENCE);
+    out.bytes(this.evidenceBytes);
+    out.bytes(FIRST_SEEN);
+    out.string(firstSeen);
+    out.bytes(CLOSE);
   }
+}
+
+function optionalString(out: JsonBytes, value: string | null | undefined): void {
+  if (typeof value === 'string') out.string(value);
+  else out.bytes(NULL);
 }

@@ -1,0 +1,140 @@
+/** A quote, backslash, control character or UTF-16 surrogate: what JSON.stringify may write otherwise than as it is. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON.stringify escapes
+const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** Strings per run given to `JsonBytes.strings` by writers of long lists: a few kilobytes of short ids. */
+export const STRING_RUN = 256;
+
+/** Whether every entry of `values` is a string (a list `JsonBytes.strings` can write). */
+export function allStrings(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
+}
+
+/** The UTF-8 of an ASCII text written once, copied for every line that repeats it. */
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = Buffer.from(text, 'latin1');
+  if (bytes.toString('utf8') !== text) throw new Error('asciiBytes: not ASCII');
+  return bytes;
+}
+
+/**
+ * UTF-8 of JSON text written straight into one buffer, lent out (`take`) once about `pieceBytes` are in it and then
+ * written over: hundreds of thousands of short lines (an unverified group's members, a compliance view's ids) written
+ * without a string per line, a rope of them to flatten, an encoding pass over that, or new memory per piece. A string
+ * that is printable ASCII with nothing to escape (ids, fingerprints, times) is copied a code unit per byte; any other
+ * goes through JSON.stringify, so the text is always what JSON.stringify prints.
+ */
+export class JsonBytes {
+  private buffer: Buffer;
+  private used = 0;
+  /** Whether every byte written so far is known to be ASCII: then the text has as many characters as bytes. */
+  private asciiOnly = true;
+
+  constructor(private readonly pieceBytes: number) {
+    this.buffer = Buffer.allocUnsafe(pieceBytes * 2);
+  }
+
+  /**
+   * Whether every byte written so far (all pieces) is known to be ASCII, so the text has as many characters as bytes
+   * (false also after bytes copied whole, which are not looked at).
+   */
+  get ascii(): boolean {
+    return this.asciiOnly;
+  }
+
+  /** Whether a piece's worth is written: the caller takes it (`take`) at the next line's boundary. */
+  get full(): boolean {
+    return this.used >= this.pieceBytes;
+  }
+
+  /**
+   * The bytes written since the last piece, or undefined when none: lent, valid until the next write, which writes
+   * over them (the caller copies, hashes or hands them on before it writes again).
+   */
+  take(): Buffer | undefined {
+    if (this.used === 0) return undefined;
+    const piece = this.buffer.subarray(0, this.used);
+    this.used = 0;
+    return piece;
+  }
+
+  /** Room for `bytes` more: the buffer grows for a line longer than a piece (a large evidence object). */
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    this.buffer.copy(larger, 0, 0, this.used);
+    this.buffer = larger;
+  }
+
+  /** Bytes encoded before (`asciiBytes`, an `EncodedText`'s). */
+  bytes(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.room(n);
+    const buffer = this.buffer;
+    let at = this.used;
+    // Short runs are most of them (a key, a separator): a loop costs less than a call into `set` for those.
+    if (n <= 32) {
+      let any = 0;
+      for (let i = 0; i < n; i++) {
+        const byte = bytes[i]!;
+        any |= byte;
+        buffer[at++] = byte;
+      }
+      if (any > 0x7f) this.asciiOnly = false;
+    } else {
+      buffer.set(bytes, at);
+      at += n;
+      this.asciiOnly = false;
+    }
+    this.used = at;
+  }
+
+  /** Any text, encoded as UTF-8 (a lone surrogate as U+FFFD, as a joined text's encoding does). */
+  text(text: string): void {
+    this.room(text.length * 3);
+    const written = this.buffer.write(text, this.used, 'utf8');
+    if (written !== text.length) this.asciiOnly = false;
+    this.used += written;
+  }
+
+  /** `JSON.stringify(value)` of a string. */
+  string(value: string): void {
+    const n = value.length;
+    this.room(n + 2);
+    const buffer = this.buffer;
+    const start = this.used;
+    let at = start;
+    buffer[at++] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // A control character, quote or backslash is escaped, and anything past ASCII takes more than a byte.
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+        this.used = start;
+        this.text(JSON.stringify(value));
+        return;
+      }
+      buffer[at++] = c;
+    }
+    buffer[at++] = 0x22;
+    this.used = at;
+  }
+
+  /**
+   * `JSON.stringify` of each of `values` (strings), `between` between them (not before the first). When none of them
+   * has anything to escape, one `join` writes the run and one native encoding copies it: a compliance view's lists
+   * are millions of short ids, for which a loop over their characters cost more. Runs of a few thousand characters
+   * keep the strings joined small (the caller slices long lists).
+   */
+  strings(values: readonly string[], between: string): void {
+    if (values.length === 0) return;
+    if (MAY_ESCAPE.test(values.join(''))) {
+      for (let i = 0; i < values.length; i++) {
+        if (i > 0) this.text(between);
+        this.string(values[i]!);
+      }
+      return;
+    }
+    this.text(`"${values.join(`"${between}"`)}"`);
+  }
+}
