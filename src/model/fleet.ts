@@ -19,7 +19,7 @@ import {
   type WholeInventory,
 } from './entity-state';
 import { byId } from './event-order';
-import { isSingleUpsert, singleUpsertPlain, type SingleUpsert } from './single-upsert';
+import { isSingleUpsert, SharedValues, singleUpsertPlain, type SingleUpsert } from './single-upsert';
 
 export interface HostView extends Host {
   /** Time of the newest event applied to this host. */
@@ -81,13 +81,15 @@ export function materialiseFleet(states: Iterable<EntityState | SingleUpsert>): 
   }
   const evidence = new Map<string, SnapshotEvidence>();
   fleet.snapshotEvidence = evidence;
+  // The entities' equal maps and long strings held once (`SharedValues`), for this fleet only.
+  const shared = new SharedValues();
   for (const entity of entities) {
     let state: EntityState;
     if (isSingleUpsert(entity)) {
       // Live, no scope for inventories to remove it by, no complete upsert to cite, no movement, no power history.
-      const plain = singleUpsertPlain(entity);
+      const plain = singleUpsertPlain(entity, shared);
       if (plain !== undefined) {
-        plain.updatedAt = entity.event.time;
+        plain.updatedAt = shared.string('updatedAt', entity.event.time);
         if (entity.kind === 'host') fleet.hosts.set(entity.id, plain as unknown as HostView);
         else if (entity.kind === 'perimeter') fleet.perimeters.set(entity.id, plain as unknown as Perimeter);
         else {
