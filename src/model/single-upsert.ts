@@ -216,23 +216,28 @@ function planFor(body: Record<string, unknown>): Plan | null {
  * same null prototype. Each cache is bounded, and a field whose values turn out all different stops being looked up.
  */
 export class SharedValues {
-  private readonly maps = new Map<string, FieldCache<Record<string, unknown>>>();
-  private readonly strings = new Map<string, FieldCache<string>>();
+  private readonly maps = new Map<string, MapCache>();
+  private readonly strings = new Map<string, StringCache>();
 
   /** `value`, or a string equal to it met before in field `field`. */
   string(field: string, value: string): string {
     if (value.length <= SHORT_STRING) return value;
-    const cache = cacheOf(this.strings, field);
-    if (cache === undefined) return value;
-    const kept = cache.get(value);
-    if (kept !== undefined) return kept;
-    cache.keep(value, value);
-    return value;
+    let cache = this.strings.get(field);
+    if (cache === undefined) {
+      cache = new StringCache();
+      this.strings.set(field, cache);
+    }
+    return cache.take(value);
   }
 
-  /** The cache of a map field's contents under `shape` (a plan's part: the same keys), or undefined once given up. */
-  mapCache(part: MapPart): FieldCache<Record<string, unknown>> | undefined {
-    return cacheOf(this.maps, part.id);
+  /** The maps of a plan's map field met so far (`part.id`: the same keys), or undefined once given up. */
+  mapCache(part: MapPart): MapCache | undefined {
+    let cache = this.maps.get(part.id);
+    if (cache === undefined) {
+      cache = new MapCache();
+      this.maps.set(part.id, cache);
+    }
+    return cache.gaveUp ? undefined : cache;
   }
 }
 
@@ -241,53 +246,91 @@ export class SharedValues {
  * a lookup.
  */
 const SHORT_STRING = 10;
-/** Distinct values kept per field; and how many lookups show a field's values are mostly distinct (names, ids). */
+/** Distinct values kept per field; and after how many lookups a field of mostly distinct values (names) is left. */
 const MAX_DISTINCT = 4096;
 const TRIAL = 512;
 
-class FieldCache<V> {
-  private readonly byKey = new Map<string, V>();
-  private looked = 0;
-  gaveUp = false;
-
-  get(key: string): V | undefined {
-    this.looked++;
-    return this.byKey.get(key);
-  }
-
-  /** Keeps a value not met before, while there is room and the field's values repeat. */
-  keep(key: string, value: V): void {
-    if (this.byKey.size < MAX_DISTINCT) this.byKey.set(key, value);
-    // Full, or mostly misses after a trial (a field of per-entity values: names): not worth a lookup per entity.
-    if (this.byKey.size >= MAX_DISTINCT || (this.looked >= TRIAL && this.byKey.size * 2 > this.looked))
-      this.gaveUp = true;
-  }
+/** Whether a field's values have shown to be mostly distinct, or too many to keep. */
+function givesUp(distinct: number, looked: number): boolean {
+  return distinct >= MAX_DISTINCT || (looked >= TRIAL && distinct * 2 > looked);
 }
 
-function cacheOf<V>(caches: Map<string, FieldCache<V>>, field: string): FieldCache<V> | undefined {
-  let cache = caches.get(field);
-  if (cache === undefined) {
-    cache = new FieldCache<V>();
-    caches.set(field, cache);
+class StringCache {
+  private readonly kept = new Map<string, string>();
+  private looked = 0;
+  private gaveUp = false;
+
+  take(value: string): string {
+    if (this.gaveUp) return value;
+    this.looked++;
+    const kept = this.kept.get(value);
+    if (kept !== undefined) return kept;
+    if (this.kept.size < MAX_DISTINCT) this.kept.set(value, value);
+    this.gaveUp = givesUp(this.kept.size, this.looked);
+    return value;
   }
-  return cache.gaveUp ? undefined : cache;
 }
 
 /**
- * The text identifying a map's content among maps of one shape (the same keys in the same order): each value's type
- * and value, length-prefixed; undefined when a value is not a primitive JSON writes as itself (an object, `-0`), which
- * is never shared.
+ * Maps of one plan's map field by a hash of their values, compared value by value: no key text is built per entity
+ * (at 100,000 VMs a text of every vmx value per VM was more garbage than the maps it saved).
  */
-function contentKey(values: readonly unknown[]): string | undefined {
-  let key = '';
-  for (const v of values) {
-    if (v === undefined || v === null) key += 'n';
-    else if (typeof v === 'string') key += `s${v.length}:${v}`;
-    else if (typeof v === 'boolean') key += v ? 't' : 'f';
-    else if (typeof v === 'number' && !Object.is(v, -0)) key += `d${v};`;
-    else return undefined;
+class MapCache {
+  private readonly byHash = new Map<number, Record<string, unknown>[]>();
+  private distinct = 0;
+  private looked = 0;
+  gaveUp = false;
+
+  /** A map met before with `source`'s values under `subs`, or undefined. */
+  find(hash: number, subs: readonly string[], source: Record<string, unknown>): Record<string, unknown> | undefined {
+    this.looked++;
+    const bucket = this.byHash.get(hash);
+    if (bucket !== undefined) for (const map of bucket) if (holdsExactly(map, subs, source)) return map;
+    return undefined;
   }
-  return key;
+
+  keep(hash: number, map: Record<string, unknown>): void {
+    if (this.distinct < MAX_DISTINCT) {
+      this.distinct++;
+      const bucket = this.byHash.get(hash);
+      if (bucket === undefined) this.byHash.set(hash, [map]);
+      else bucket.push(map);
+    }
+    this.gaveUp = givesUp(this.distinct, this.looked);
+  }
+}
+
+/** Whether `map` (built from a source of the same keys) holds exactly `source`'s non-null values under `subs`. */
+function holdsExactly(map: Record<string, unknown>, subs: readonly string[], source: Record<string, unknown>): boolean {
+  for (const sub of subs) {
+    const v = source[sub];
+    if (v === undefined || v === null) {
+      if (sub in map) return false;
+    } else if (map[sub] !== v) return false;
+  }
+  return true;
+}
+
+/**
+ * A hash of `source`'s values under `subs`, or undefined when one is not a primitive JSON writes as itself (an object,
+ * `-0`): such a map is never shared. Strings are hashed by their length and a few characters; equal hashes are then
+ * compared in full (`holdsExactly`).
+ */
+function valuesHash(subs: readonly string[], source: Record<string, unknown>): number | undefined {
+  let h = subs.length;
+  for (const sub of subs) {
+    const v = source[sub];
+    let x: number;
+    if (v === undefined || v === null) x = 1;
+    else if (typeof v === 'string') {
+      const n = v.length;
+      x = n === 0 ? 2 : n * 31 + v.charCodeAt(0) * 7 + v.charCodeAt(n - 1) * 13 + v.charCodeAt(n >> 1);
+    } else if (typeof v === 'boolean') x = v ? 3 : 4;
+    else if (typeof v === 'number' && !Object.is(v, -0)) x = Number.isInteger(v) ? v | 0 : Math.floor(v * 1024) | 0;
+    else return undefined;
+    h = (Math.imul(h, 0x01000193) ^ x) | 0;
+  }
+  return h;
 }
 
 /**
@@ -307,31 +350,32 @@ export function singleUpsertPlain(entity: SingleUpsert, shared?: SharedValues): 
         out[part.top] = shared !== undefined && typeof v === 'string' ? shared.string(part.top, v) : v;
       continue;
     }
-    const source = body[part.top] as Record<string, unknown>;
-    const values = part.subs.map((sub) => source[sub]);
-    const map = mapOf(part, values, shared);
+    const map = mapOf(part, body[part.top] as Record<string, unknown>, shared);
     if (map !== undefined) out[part.top] = map;
   }
   return out;
 }
 
 /** A map field's plain map (its non-null values under their keys, in the plan's order), or undefined if it has none. */
-function mapOf(part: MapPart, values: readonly unknown[], shared: SharedValues | undefined): object | undefined {
-  if (!values.some((v) => v !== undefined && v !== null)) return undefined;
+function mapOf(part: MapPart, source: Record<string, unknown>, shared: SharedValues | undefined): object | undefined {
   const cache = shared?.mapCache(part);
-  const key = cache === undefined ? undefined : contentKey(values);
-  if (key !== undefined) {
-    const kept = cache!.get(key);
+  const hash = cache === undefined ? undefined : valuesHash(part.subs, source);
+  if (hash !== undefined) {
+    const kept = cache!.find(hash, part.subs, source);
     if (kept !== undefined) return kept;
   }
   const map: Record<string, unknown> = {};
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v !== undefined && v !== null) map[part.subs[i]!] = v;
+  let empty = true;
+  for (const sub of part.subs) {
+    const v = source[sub];
+    if (v === undefined || v === null) continue;
+    map[sub] = v;
+    empty = false;
   }
+  if (empty) return undefined;
   // Null-prototype maps, as the fold's, made so after their keys are in: V8 builds an `Object.create(null)` object as a
   // hash table, and three per VM were about half of materialising 100k VMs. No key is `__proto__` (planOf).
   Object.setPrototypeOf(map, null);
-  if (key !== undefined) cache!.keep(key, map);
+  if (hash !== undefined) cache!.keep(hash, map);
   return map;
 }
