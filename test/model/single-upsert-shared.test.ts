@@ -31,7 +31,12 @@ describe('maps many entities of one fleet hold alike', () => {
   it('are one object per distinct content in a materialised fleet, each entity still reading as its fold', () => {
     const events = [
       vm('a', { name: 'app1-a', labels: { app: 'app1', role: 'db' }, settings: vmx, workload: { cpuAvgPct: 10 } }),
-      vm('b', { name: 'app1-b', labels: { app: 'app1', role: 'db' }, settings: { ...vmx }, workload: { cpuAvgPct: 20 } }),
+      vm('b', {
+        name: 'app1-b',
+        labels: { app: 'app1', role: 'db' },
+        settings: { ...vmx },
+        workload: { cpuAvgPct: 20 },
+      }),
       vm('c', { name: 'app2-c', labels: { app: 'app2', role: 'db' }, settings: { ...vmx, 'log.keepOld': 11 } }),
     ];
     const { single, fold } = bothWays(events);

@@ -1,8 +1,9 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldEvents } from '../../src/model/entity-state';
 import type { FleetEvent } from '../../src/model/event';
 import { fleetToJson, materialiseFleet, type Fleet } from '../../src/model/fleet';
+import { DynamoStore } from '../../src/store/dynamo-store';
 import { eventItem, eventKey } from '../../src/store/items';
 import { createDynamoClient } from '../../src/store/open-store';
 import { LocalStores } from '../integration/local-store';
@@ -74,10 +75,43 @@ describe('an event item held as text by the fleet read', () => {
     const store = await stores.open();
     const event = upsert('bad', '2025-01-01T00:00:00Z', { id: 'vm-bad', settings: { 'log.keepOld': '10' } });
     const item = eventItem(event, JSON.stringify(event), eventKey(event), 0, 0);
-    item.c = { S: JSON.stringify([['settings', 0, { 'log.keepOld': '10' }], ['settings', 1, {}]]) };
+    item.c = {
+      S: JSON.stringify([
+        ['settings', 0, { 'log.keepOld': '10' }],
+        ['settings', 1, {}],
+      ]),
+    };
     await createDynamoClient({ endpoint: stores.server.endpoint }).send(
       new PutItemCommand({ TableName: store.tableName, Item: item }),
     );
     await expect(store.loadFleet()).rejects.toThrow('stored event bad: its configuration members are not as stored');
+  });
+
+  it('is read again to the Scan’s end when a partition’s items do not come together, which the API does not promise', async () => {
+    const a1 = upsert('a1', '2025-01-01T00:00:00Z', { id: 'vm-a', hostId: 'h-1', settings: { x: '1' } });
+    const b1 = upsert('b1', '2025-01-01T00:00:00Z', { id: 'vm-b', hostId: 'h-1', settings: { x: '1' } });
+    const a2 = upsert('a2', '2025-01-02T00:00:00Z', { id: 'vm-a', name: 'web', settings: { y: '2' } });
+    const item = (e: FleetEvent) => eventItem(e, JSON.stringify(e), eventKey(e), 0, 0);
+    /** A store whose one-segment Scan answers these items in this order, one page. */
+    const storeAnswering = (items: ReturnType<typeof item>[]) => {
+      let scans = 0;
+      const client = {
+        send: async (command: unknown) => {
+          if (!(command instanceof ScanCommand)) throw new Error('only Scan');
+          scans++;
+          return { Items: items, $metadata: {} };
+        },
+        destroy: () => undefined,
+      } as unknown as DynamoDBClient;
+      const store = new DynamoStore({ client, tableName: 't', scanSegments: 1 });
+      return { store, scans: () => scans };
+    };
+    const expected = plain(folded([a1, b1, a2]));
+    const together = storeAnswering([item(a1), item(a2), item(b1)]);
+    expect(plain(await together.store.loadFleet())).toEqual(expected);
+    expect(together.scans()).toBe(1);
+    const scattered = storeAnswering([item(a1), item(b1), item(a2)]);
+    expect(plain(await scattered.store.loadFleet())).toEqual(expected);
+    expect(scattered.scans()).toBe(2);
   });
 });
