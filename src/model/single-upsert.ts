@@ -213,7 +213,7 @@ function planFor(body: Record<string, unknown>): Plan | null {
  * Sharing is safe because nothing changes a materialised entity's maps or strings (the fleet is read-only to its
  * readers; the fold's maps, which the engine never writes either, stay per entity), and exact because a shared map
  * has the same keys in the same order with the same values (`Object.is`, so `-0` is never taken for `0`) and the
- * same null prototype. Each cache is bounded, and a field whose values turn out all different stops being looked up.
+ * same null prototype. Each cache is bounded: a field with more distinct values than that stops being looked up.
  */
 export class SharedValues {
   private readonly maps = new Map<string, MapCache>();
@@ -246,27 +246,23 @@ export class SharedValues {
  * a lookup.
  */
 const SHORT_STRING = 10;
-/** Distinct values kept per field; and after how many lookups a field of mostly distinct values (names) is left. */
+/**
+ * Distinct values kept per field, after which the field is no longer looked up: a field of per-entity values (names,
+ * workloads) costs a lookup for its first 4,096 entities only. No earlier trial: a fleet's first entities may all
+ * differ in a field that repeats later (the generated fleets' `labels`, one app per VM up to 997 apps).
+ */
 const MAX_DISTINCT = 4096;
-const TRIAL = 512;
-
-/** Whether a field's values have shown to be mostly distinct, or too many to keep. */
-function givesUp(distinct: number, looked: number): boolean {
-  return distinct >= MAX_DISTINCT || (looked >= TRIAL && distinct * 2 > looked);
-}
 
 class StringCache {
   private readonly kept = new Map<string, string>();
-  private looked = 0;
   private gaveUp = false;
 
   take(value: string): string {
     if (this.gaveUp) return value;
-    this.looked++;
     const kept = this.kept.get(value);
     if (kept !== undefined) return kept;
-    if (this.kept.size < MAX_DISTINCT) this.kept.set(value, value);
-    this.gaveUp = givesUp(this.kept.size, this.looked);
+    this.kept.set(value, value);
+    this.gaveUp = this.kept.size >= MAX_DISTINCT;
     return value;
   }
 }
@@ -278,25 +274,21 @@ class StringCache {
 class MapCache {
   private readonly byHash = new Map<number, Record<string, unknown>[]>();
   private distinct = 0;
-  private looked = 0;
   gaveUp = false;
 
   /** A map met before with `source`'s values under `subs`, or undefined. */
   find(hash: number, subs: readonly string[], source: Record<string, unknown>): Record<string, unknown> | undefined {
-    this.looked++;
     const bucket = this.byHash.get(hash);
     if (bucket !== undefined) for (const map of bucket) if (holdsExactly(map, subs, source)) return map;
     return undefined;
   }
 
   keep(hash: number, map: Record<string, unknown>): void {
-    if (this.distinct < MAX_DISTINCT) {
-      this.distinct++;
-      const bucket = this.byHash.get(hash);
-      if (bucket === undefined) this.byHash.set(hash, [map]);
-      else bucket.push(map);
-    }
-    this.gaveUp = givesUp(this.distinct, this.looked);
+    this.distinct++;
+    const bucket = this.byHash.get(hash);
+    if (bucket === undefined) this.byHash.set(hash, [map]);
+    else bucket.push(map);
+    this.gaveUp = this.distinct >= MAX_DISTINCT;
   }
 }
 
