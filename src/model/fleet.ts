@@ -19,7 +19,7 @@ import {
   type WholeInventory,
 } from './entity-state';
 import { byId } from './event-order';
-import { isSingleUpsert, singleUpsertPlain, type SingleUpsert } from './single-upsert';
+import { isSingleUpsert, SharedValues, singleUpsertPlain, type SingleUpsert } from './single-upsert';
 
 export interface HostView extends Host {
   /** Time of the newest event applied to this host. */
@@ -66,14 +66,48 @@ export function emptyFleet(): Fleet {
 }
 
 /**
+ * An entity's one upsert already made into its fleet object (`materialiseSingle`), so that a reader can let go of the
+ * parsed event before the whole fleet is read: marked by a symbol, as `SingleUpsert` is.
+ */
+const READY: unique symbol = Symbol('materialised single upsert');
+export interface MaterialisedSingle {
+  [READY]: true;
+  kind: 'host' | 'vm' | 'perimeter';
+  id: string;
+  plain: Record<string, unknown>;
+}
+
+function isMaterialisedSingle(x: object): x is MaterialisedSingle {
+  return (x as Partial<MaterialisedSingle>)[READY] === true;
+}
+
+/**
+ * What `materialiseFleet` makes of `entity` on its own: a single upsert needs neither the other entities nor the
+ * inventories (it has no scope to be removed by), so its fleet object can be made as soon as it is read. Undefined
+ * when its shape needs the fold (`singleUpsertPlain`).
+ */
+export function materialiseSingle(entity: SingleUpsert, shared: SharedValues): MaterialisedSingle | undefined {
+  // Live, no scope for inventories to remove it by, no complete upsert to cite, no movement, no power history.
+  const plain = singleUpsertPlain(entity, shared);
+  if (plain === undefined) return undefined;
+  plain.updatedAt = shared.string('updatedAt', entity.event.time);
+  if (entity.kind === 'vm') plain.movements = [];
+  return { [READY]: true, kind: entity.kind, id: entity.id, plain };
+}
+
+/**
  * Turns entity states into the fleet as it stands: removed entities dropped, clones inheriting their
  * source's perimeter, and VM cluster/datacenter taken from their host when the VM does not say. An entity may come
- * as its one upsert instead of its folded state (`SingleUpsert`, the replay's): the same entity either way.
+ * as its one upsert instead of its folded state (`SingleUpsert`, the replay's), or that upsert already materialised
+ * (`MaterialisedSingle`, with the same `shared`): the same entity either way.
  */
-export function materialiseFleet(states: Iterable<EntityState | SingleUpsert>): Fleet {
+export function materialiseFleet(
+  states: Iterable<EntityState | SingleUpsert | MaterialisedSingle>,
+  shared: SharedValues = new SharedValues(),
+): Fleet {
   const fleet = emptyFleet();
   const removedVms = new Map<string, Lineage>();
-  const entities: (EntityState | SingleUpsert)[] = [];
+  const entities: (EntityState | SingleUpsert | MaterialisedSingle)[] = [];
   const inventories = new Map<string, WholeInventory[]>();
   for (const state of states) {
     if (state.kind === 'scope') inventories.set(state.id, wholeInventories(state));
@@ -83,17 +117,14 @@ export function materialiseFleet(states: Iterable<EntityState | SingleUpsert>): 
   fleet.snapshotEvidence = evidence;
   for (const entity of entities) {
     let state: EntityState;
+    if (isMaterialisedSingle(entity)) {
+      putSingle(fleet, entity);
+      continue;
+    }
     if (isSingleUpsert(entity)) {
-      // Live, no scope for inventories to remove it by, no complete upsert to cite, no movement, no power history.
-      const plain = singleUpsertPlain(entity);
-      if (plain !== undefined) {
-        plain.updatedAt = entity.event.time;
-        if (entity.kind === 'host') fleet.hosts.set(entity.id, plain as unknown as HostView);
-        else if (entity.kind === 'perimeter') fleet.perimeters.set(entity.id, plain as unknown as Perimeter);
-        else {
-          plain.movements = [];
-          fleet.vms.set(entity.id, plain as unknown as VmView);
-        }
+      const ready = materialiseSingle(entity, shared);
+      if (ready !== undefined) {
+        putSingle(fleet, ready);
         continue;
       }
       state = applyEvent(emptyState(entity.kind, entity.id), entity.event);
@@ -139,6 +170,12 @@ export function materialiseFleet(states: Iterable<EntityState | SingleUpsert>): 
     }
   }
   return fleet;
+}
+
+function putSingle(fleet: Fleet, { kind, id, plain }: MaterialisedSingle): void {
+  if (kind === 'host') fleet.hosts.set(id, plain as unknown as HostView);
+  else if (kind === 'perimeter') fleet.perimeters.set(id, plain as unknown as Perimeter);
+  else fleet.vms.set(id, plain as unknown as VmView);
 }
 
 function snapshotEvidenceOf(state: EntityState): SnapshotEvidence | undefined {

@@ -26,8 +26,8 @@ import {
   type EntityState,
   type WholeInventory,
 } from '../model/entity-state';
-import { materialiseFleet, type Fleet } from '../model/fleet';
-import { singleUpsertOf, type SingleUpsert } from '../model/single-upsert';
+import { materialiseFleet, materialiseSingle, type Fleet, type MaterialisedSingle } from '../model/fleet';
+import { SharedValues, singleUpsertOf, type SingleUpsert } from '../model/single-upsert';
 import {
   CLUSTER_INDEX,
   clusterGpk,
@@ -347,14 +347,74 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     return false;
   }
 
+  /**
+   * `foldAll` without folding, then `materialisePartitions`, without keeping the parsed events through the Scan. Most
+   * partitions hold one upsert (a fleet ingested once); kept until the Scan's end, the 105,000 parsed events of a
+   * 100,000-VM fleet (and a partition of empty state and lists each) were copied by every scavenge and promoted, to
+   * be dropped once materialised. So a partition's first item, when it is an event, is held as its stored text
+   * until the partition shows another item; once the Scan's segment has moved on to another partition, it is parsed
+   * straight into its fleet object (`settle`), whose parsed event then dies young.
+   *
+   * That relies on a partition's items coming together in its segment, which DynamoDB's and the local store's Scans
+   * do (items sorted by partition, then sort key) but the API does not promise: an item of a partition already
+   * settled is noticed, and the fleet is then read again holding every lone event as text to the Scan's end
+   * (`loadFleetHeld`). The result, the entities' order and what a damaged item throws are those of the fold either
+   * way.
+   */
   async loadFleet(): Promise<Fleet> {
-    const partitions = await this.foldAll(
-      false,
-      (_item, event, part) => part.unfolded.push(event),
-      false,
-      FOLD_ATTRIBUTES,
-    );
-    return materialisePartitions(partitions);
+    const cutoff = this.futureCutoffMs();
+    const read = new Map<string, FleetReadEntry>();
+    const shared = new SharedValues();
+    // Per Scan segment, the partition whose lone event is held as text while the segment is still on it.
+    const open: (string | undefined)[] = [];
+    const settleOpen = (segment: number) => {
+      const pk = open[segment];
+      if (pk === undefined) return;
+      open[segment] = undefined;
+      const held = read.get(pk);
+      if (held instanceof EventText) read.set(pk, new Settled(settle(pk, held, cutoff, shared)));
+    };
+    let scattered = false;
+    const { placement: _unread, ...projected } = FOLD_ATTRIBUTES;
+    await this.scan(false, { ...ENTITY_ITEMS, ...projected }, (item, segment) => {
+      const pk = item.pk?.S;
+      const sk = item.sk?.S;
+      if (pk === undefined || sk === undefined || !parseEntityPk(pk)) return;
+      if (open[segment] !== pk) settleOpen(segment);
+      const held = read.get(pk);
+      if (held instanceof Settled) {
+        scattered = true;
+        return;
+      }
+      if (held === undefined && sk.startsWith(EVENT_SK_PREFIX)) {
+        read.set(pk, new EventText(item));
+        open[segment] = pk;
+        return;
+      }
+      takeItem(read, pk, held, item, sk, cutoff);
+    });
+    if (scattered) return this.loadFleetHeld();
+    for (let segment = 0; segment < open.length; segment++) settleOpen(segment);
+    return materialiseFleet(fleetEntities(read, cutoff, shared), shared);
+  }
+
+  /** `loadFleet` holding every partition's lone event as text to the Scan's end, whatever order the items come in. */
+  private async loadFleetHeld(): Promise<Fleet> {
+    const cutoff = this.futureCutoffMs();
+    const read = new Map<string, FleetReadEntry>();
+    const { placement: _unread, ...projected } = FOLD_ATTRIBUTES;
+    await this.scan(false, { ...ENTITY_ITEMS, ...projected }, (item) => {
+      const pk = item.pk?.S;
+      const sk = item.sk?.S;
+      if (pk === undefined || sk === undefined || !parseEntityPk(pk)) return;
+      const held = read.get(pk);
+      // Nothing is settled in this read.
+      if (held instanceof Settled) return;
+      if (held === undefined && sk.startsWith(EVENT_SK_PREFIX)) read.set(pk, new EventText(item));
+      else takeItem(read, pk, held, item, sk, cutoff);
+    });
+    const shared = new SharedValues();
+    return materialiseFleet(fleetEntities(read, cutoff, shared), shared);
   }
 
   /**
@@ -1393,7 +1453,11 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * anyway (findings and meta for the fleet, everything but events for the history) on the server's side: they
    * are still read there, but not serialised, sent and decoded here.
    */
-  private async scan(consistent: boolean, filter: ScanFilter, onItem: (item: Item) => void): Promise<void> {
+  private async scan(
+    consistent: boolean,
+    filter: ScanFilter,
+    onItem: (item: Item, segment: number) => void,
+  ): Promise<void> {
     const segments = Array.from({ length: this.scanSegments }, (_, i) => i);
     // One per segment (a signal's listeners stay few); any segment's failure stops them all: the read has failed.
     const stops = segments.map(() => new AbortController());
@@ -1422,7 +1486,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
             this.stats.readRequests++;
             const start: Item | undefined = page.LastEvaluatedKey;
             next = start ? pagesAhead(request(start)) : undefined;
-            for (const item of page.Items ?? []) onItem(item);
+            for (const item of page.Items ?? []) onItem(item, segment);
           }
         } catch (err) {
           for (const other of stops) other.abort();
@@ -1631,19 +1695,112 @@ function unverifiedPageSk(profile: string, ruleId: string, generation: string, n
  * entity), which `materialiseFleet` reads as it is (`SingleUpsert`: the same entity without a stamp per field).
  */
 function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>): Fleet {
-  const entities: (EntityState | SingleUpsert)[] = [];
-  for (const p of partitions.values()) {
-    const single = p.snapshot === undefined && p.unfolded.length === 1 ? singleUpsertOf(p.unfolded[0]!) : undefined;
-    // Only an upsert of the partition's own entity: an item stored under another entity's key folds into this one.
-    if (single !== undefined && single.kind === p.events.kind && single.id === p.events.id) {
-      entities.push(single);
-      continue;
-    }
-    for (const event of p.unfolded) applyEvent(p.events, event);
-    p.unfolded = [];
-    entities.push(p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events);
+  return materialiseFleet(Array.from(partitions.values(), materialisedPartition));
+}
+
+/** One partition as `materialiseFleet` takes it: its one upsert as it is, or its fold. */
+function materialisedPartition(p: EntityPartition): EntityState | SingleUpsert {
+  const single = p.snapshot === undefined && p.unfolded.length === 1 ? singleUpsertOf(p.unfolded[0]!) : undefined;
+  // Only an upsert of the partition's own entity: an item stored under another entity's key folds into this one.
+  if (single !== undefined && single.kind === p.events.kind && single.id === p.events.id) return single;
+  for (const event of p.unfolded) applyEvent(p.events, event);
+  p.unfolded = [];
+  return p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events;
+}
+
+/**
+ * An event item as `loadFleet` keeps it while it is its partition's only item: its stored text (`e`, and `c` when it
+ * has one), parsed when asked.
+ */
+class EventText {
+  private readonly e: Item[string] | undefined;
+  private readonly c: Item[string] | undefined;
+  constructor(item: Item) {
+    this.e = item.e;
+    this.c = item.c;
   }
-  return materialiseFleet(entities);
+
+  /** The event as `entityItem` reads it: undefined when it is dated after the future cutoff. */
+  event(cutoff: number): FleetEvent | undefined {
+    const item: Item = {};
+    if (this.e !== undefined) item.e = this.e;
+    if (this.c !== undefined) item.c = this.c;
+    const event = readEvent(item);
+    return Date.parse(event.time) > cutoff ? undefined : event;
+  }
+}
+
+/** `pk`'s partition in `loadFleet`'s read, made from the event text held for it (if any) when a second item comes. */
+function partitionRead(
+  read: Map<string, FleetReadEntry>,
+  pk: string,
+  held: EventText | undefined,
+  cutoff: number,
+): EntityPartition {
+  const entity = parseEntityPk(pk)!;
+  const part: EntityPartition = { events: emptyState(entity.kind, entity.id), unfolded: [], uncovered: [] };
+  const event = held?.event(cutoff);
+  if (event !== undefined) part.unfolded.push(event);
+  read.set(pk, part);
+  return part;
+}
+
+/** A partition `loadFleet` has made its entity of: no item of it may come after (`loadFleet`). */
+class Settled {
+  constructor(readonly entity: EntityState | MaterialisedSingle) {}
+}
+
+/** What `loadFleet` holds of a partition: its lone event as text, the entity made of it, or the partition read. */
+type FleetReadEntry = EventText | Settled | EntityPartition;
+
+/** An item of a partition that is not (or no longer) a lone event held as text: the fold's partition takes it. */
+function takeItem(
+  read: Map<string, FleetReadEntry>,
+  pk: string,
+  held: EventText | EntityPartition | undefined,
+  item: Item,
+  sk: string,
+  cutoff: number,
+): void {
+  const part = held instanceof EventText || held === undefined ? partitionRead(read, pk, held, cutoff) : held;
+  const taken = entityItem(item, sk, cutoff);
+  if (taken instanceof StoredSnapshot) takeSnapshot(part, taken.item, cutoff, false);
+  else if (taken !== undefined) part.unfolded.push(taken);
+}
+
+/**
+ * The entity of a partition whose one item is the event held as `text`, as `materialisePartitions` makes it: the
+ * upsert materialised at once (`MaterialisedSingle`) or the fold of the event (nothing when it is dated after the
+ * future cutoff).
+ */
+function settle(pk: string, text: EventText, cutoff: number, shared: SharedValues): EntityState | MaterialisedSingle {
+  const event = text.event(cutoff);
+  const single = event === undefined ? undefined : singleUpsertOf(event);
+  const entity = parseEntityPk(pk)!;
+  // Only an upsert of the partition's own entity: an item stored under another entity's key folds into this one.
+  const ready =
+    single !== undefined && single.kind === entity.kind && single.id === entity.id
+      ? materialiseSingle(single, shared)
+      : undefined;
+  if (ready !== undefined) return ready;
+  const state = emptyState(entity.kind, entity.id);
+  if (event !== undefined) applyEvent(state, event);
+  return state;
+}
+
+/** `loadFleet`'s entries as `materialiseFleet` takes them, in the Scan's order of their partitions. */
+function fleetEntities(
+  read: ReadonlyMap<string, FleetReadEntry>,
+  cutoff: number,
+  shared: SharedValues,
+): (EntityState | SingleUpsert | MaterialisedSingle)[] {
+  const entities: (EntityState | SingleUpsert | MaterialisedSingle)[] = [];
+  for (const [pk, held] of read) {
+    if (held instanceof Settled) entities.push(held.entity);
+    else if (held instanceof EventText) entities.push(settle(pk, held, cutoff, shared));
+    else entities.push(materialisedPartition(held));
+  }
+  return entities;
 }
 
 /** Whole inventory snapshots by scope key, from the scope partitions of a full read. */
