@@ -19,7 +19,7 @@ import { TABLE } from './table';
 export interface GroupDigest {
   /** `<count>:<sha256 hex>` over the views of the group's unresolved findings (src/engine/finding-digest.ts). */
   digest: string;
-  /** Their first-seen times in fingerprint order, run-length encoded. */
+  /** Their first-seen times in the digest's order (the evaluation's: resources by id, rules in their order), run-length encoded. */
   firstSeen: [string, number][];
 }
 
