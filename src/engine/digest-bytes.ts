@@ -1,9 +1,9 @@
 import type { Hash } from 'node:crypto';
 
 const CAPACITY = 1 << 16;
-/** The most bytes one code unit takes (`text`), and one count. */
+/** The most bytes one code unit takes (`text`), and one count (a safe integer: 53 bits, 7 a byte). */
 const UNIT_MAX = 3;
-const COUNT_MAX = 5;
+const COUNT_MAX = 8;
 
 /**
  * Writes a digest's input as bytes straight into a SHA-256, 64 KiB at a time: a group digest hashes a few fields per

@@ -14,9 +14,10 @@ import { DigestBytes } from './digest-bytes';
  * - `firstSeen`: their first-seen times in the same order, run-length encoded (`[time, run]`): an audit of an
  *   unchanged group gives its findings these times without reading them. A fleet audited once has one run per group.
  *
- * The order is the evaluation's (resources by id, rules in their order: src/engine/compile.ts), the same for the same
- * fleet and rules, and each finding's fingerprint is in the digest: equal digests mean the same findings in the same
- * order, so the stored times go to the right findings whatever the order is. Should an evaluation ever give the same
+ * The order is the evaluation's (src/engine/compile.ts: hosts, VMs, clusters, perimeters, each type's resources by
+ * id, a resource's rules group by group as compiled; never the order the fleet's entities were read in), the same for
+ * the same fleet and rules (test/app/digest-order.test.ts), and each finding's fingerprint is in the digest: equal
+ * digests mean the same findings in the same order, so the stored times go to the right findings whatever the order is. Should an evaluation ever give the same
  * findings in another order, the digests differ and the groups are read, as for any change. (The digests' first form
  * sorted each group by fingerprint: a random walk over 750,000 findings in memory, and a group's first-seen times
  * scattered into as many runs as findings once a group held two of them.)

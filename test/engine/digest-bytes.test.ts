@@ -21,6 +21,22 @@ describe('Class: DigestBytes', () => {
     expect(() => written((o) => o.count(1.5))).toThrow(RangeError);
   });
 
+  it('writes a count of any safe integer whole, however little room its buffer has left', () => {
+    // 2^49 takes 8 bytes; the buffer (64 KiB) left with 5 bytes of room must be hashed before it, not overrun.
+    const filler = (1 << 16) - 5;
+    const big = 2 ** 49;
+    const bytes = [...new Array<number>(filler).fill(7), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
+    expect(
+      written((o) => {
+        for (let i = 0; i < filler; i++) o.tag(7);
+        o.count(big);
+      }),
+    ).toBe(sha(bytes));
+    expect(written((o) => o.count(Number.MAX_SAFE_INTEGER))).toBe(
+      sha([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+    );
+  });
+
   it('writes a text as its length, then each code unit: one byte below 0x80, else 0x80 and its two bytes', () => {
     expect(written((o) => o.text('ab'))).toBe(sha([2, 0x61, 0x62]));
     expect(written((o) => o.text('é'))).toBe(sha([1, 0x80, 0x00, 0xe9]));
