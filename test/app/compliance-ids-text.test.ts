@@ -6,7 +6,19 @@ import { loadCompliance, storeCompliance } from '../../src/app/compliance-store'
 import type { ComplianceRecord } from '../../src/engine/compliance';
 import { MemoryStore } from '../../src/store/memory-store';
 
-const ODD = ['', 'host-1', 'a"b\\c', '\u0000\n\t\u007f', '\ud800', '\udc00x', '😀/é', 'vm\u2028-1', '</script>'];
+const ODD = [
+  '',
+  'host-1',
+  'a"b\\c',
+  '\u0000\n\t\u007f',
+  '\ud800',
+  '\udc00x',
+  '😀/é',
+  'vm\u2028-1',
+  '</script>',
+  'caf\u00e9',
+  '\u0080\u00ff',
+];
 const id = fc.oneof(fc.constantFrom(...ODD), fc.string({ unit: 'binary', maxLength: 6 }), fc.string({ maxLength: 6 }));
 const ids = fc.array(id, { maxLength: 6 });
 

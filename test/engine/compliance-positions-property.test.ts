@@ -11,7 +11,9 @@ import { loadedRule } from '../support/loaded-rule';
  * lists with repeated ids, lists shared between rules, findings of unknown rules, of other types and of resources
  * not evaluated, and rules sharing an id.
  */
-const IDS = ['h1', 'h2', 'h3', '__proto__', 'constructor', ''];
+// Ids that sort otherwise by locale or as numbers than by code unit (the order lists are searched in): upper before
+// lower case, accents and astral characters after ASCII, '10' before '9'.
+const IDS = ['h1', 'h2', 'h3', '__proto__', 'constructor', '', 'Z', 'a', 'é', 'f', '10', '9', '\ud83d\ude00', '\uffff'];
 const RULE_IDS = ['a', 'b', 'c', '__proto__'];
 const TYPES = ['host', 'vm'] as const;
 

@@ -23,6 +23,9 @@ const HOSTILE = [
   '😀',
   '\u2028\u2029',
   '\u0000\u0001\u001f\u007f',
+  // Latin-1 past ASCII: one byte as a code unit, two in UTF-8 (a writer copying code units as bytes gets it wrong).
+  'caf\u00e9',
+  '\u0080\u00a0\u00ff',
   '"\\"',
   '</script>',
   '__proto__',
