@@ -17,7 +17,18 @@ export class EncodedText {
  * 200 MB of a 100,000-VM document's unverified members).
  */
 export class LentBytes {
-  constructor(readonly bytes: Buffer) {}
+  /** `stillLent` says whether the lender has not written over the bytes yet (a lender that never does: omitted). */
+  constructor(
+    private readonly lent: Buffer,
+    private readonly stillLent: () => boolean = () => true,
+  ) {}
+
+  /** The bytes; throws once the lender has written over them, so a reader that kept a piece too long fails loudly. */
+  get bytes(): Buffer {
+    if (!this.stillLent())
+      throw new Error('lent bytes read after their lender wrote over them: copy a piece before asking for the next');
+    return this.lent;
+  }
 
   get text(): string {
     return this.bytes.toString('utf8');

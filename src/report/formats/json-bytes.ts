@@ -1,3 +1,4 @@
+import { LentBytes } from './encoded-text';
 /** A quote, backslash, control character or UTF-16 surrogate: what JSON.stringify may write otherwise than as it is. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON.stringify escapes
 const MAY_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -28,6 +29,8 @@ export function asciiBytes(text: string): Uint8Array {
 export class JsonBytes {
   private buffer: Buffer;
   private used = 0;
+  /** Pieces lent so far: a lent piece is valid while it is the last one and nothing was written since. */
+  private lends = 0;
   /** Whether every byte written so far is known to be ASCII: then the text has as many characters as bytes. */
   private asciiOnly = true;
 
@@ -57,6 +60,18 @@ export class JsonBytes {
     const piece = this.buffer.subarray(0, this.used);
     this.used = 0;
     return piece;
+  }
+
+  /**
+   * `take`'s bytes as a piece of a document, which throws when read after this buffer wrote over them: a reader that
+   * collects pieces (`[...formatJsonParts(r)]`) instead of writing each before the next fails instead of printing
+   * other bytes.
+   */
+  lend(): LentBytes | undefined {
+    const piece = this.take();
+    if (piece === undefined) return undefined;
+    const at = ++this.lends;
+    return new LentBytes(piece, () => this.lends === at && this.used === 0);
   }
 
   /** Room for `bytes` more: the buffer grows for a line longer than a piece (a large evidence object). */

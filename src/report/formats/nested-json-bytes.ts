@@ -1,4 +1,4 @@
-import { LentBytes, type TextPiece } from './encoded-text';
+import type { TextPiece } from './encoded-text';
 import { allStrings, asciiBytes, JsonBytes, STRING_RUN } from './json-bytes';
 import { lineAt, nestedJsonText } from './pretty-json';
 
@@ -61,7 +61,7 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
     leaf(value, out);
     return;
   }
-  if (out.full) yield new LentBytes(out.take()!);
+  if (out.full) yield out.lend()!;
   const inner = lineAt(depth + 1);
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -76,7 +76,7 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
       for (let start = 0; start < ids.length; start += STRING_RUN) {
         if (start > 0) out.text(separator);
         out.strings(ids.length <= STRING_RUN ? ids : ids.slice(start, start + STRING_RUN), separator);
-        if (out.full) yield new LentBytes(out.take()!);
+        if (out.full) yield out.lend()!;
       }
       out.text(`${lineAt(depth)}]`);
       return;
@@ -89,7 +89,7 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
       if (typeof entry === 'object' && entry !== null) yield* write(entry, depth + 1, out);
       else {
         leaf(leftOut(entry) ? null : entry, out);
-        if (out.full) yield new LentBytes(out.take()!);
+        if (out.full) yield out.lend()!;
       }
     }
     out.text(`${lineAt(depth)}]`);
@@ -121,6 +121,6 @@ export function* nestedJsonBytes(value: unknown, depth: number): Generator<TextP
   }
   const out = new JsonBytes(PIECE_BYTES);
   yield* write(value, depth, out);
-  const last = out.take();
-  if (last !== undefined) yield new LentBytes(last);
+  const last = out.lend();
+  if (last !== undefined) yield last;
 }

@@ -1,5 +1,5 @@
 import { isListedUnverified, type PrintedFinding, unverifiedHead } from './json-finding';
-import { LentBytes, type TextPiece } from './encoded-text';
+import type { TextPiece } from './encoded-text';
 import { asciiBytes, JsonBytes } from './json-bytes';
 import { lineAt, nestedJsonText } from './pretty-json';
 
@@ -100,10 +100,10 @@ export function* unverifiedGroupPieces(
     for (let m = 0; m < members.length; m++) {
       out.bytes(m === 0 ? FIRST_MEMBER : NEXT_MEMBER);
       writeMember(findings[members[m]!]!, out);
-      if (out.full) yield new LentBytes(out.take()!);
+      if (out.full) yield out.lend()!;
     }
     out.bytes(GROUP_CLOSE);
   }
-  const last = out.take();
-  if (last !== undefined) yield new LentBytes(last);
+  const last = out.lend();
+  if (last !== undefined) yield last;
 }
