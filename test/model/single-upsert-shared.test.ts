@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../../src/model/entity-state';
 import type { FleetEvent } from '../../src/model/event';
 import { materialiseFleet, type Fleet } from '../../src/model/fleet';
-import { singleUpsertOf } from '../../src/model/single-upsert';
+import { SharedValues, singleUpsertOf } from '../../src/model/single-upsert';
 
 const time = '2026-12-01T00:00:00Z';
 
@@ -96,5 +96,23 @@ describe('maps many entities of one fleet hold alike', () => {
     const kinds = (field: 'labels' | 'settings') => new Set([...single.vms.values()].map((v) => v[field])).size;
     expect(kinds('labels')).toBe(997);
     expect(kinds('settings')).toBe(3);
+  });
+
+  it('are looked up for a bounded number of map fields when a fleet has more shapes than are planned', () => {
+    // Every VM its own shape: past the plans kept, each is planned again, with map fields of its own.
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      vm(`v${i}`, {
+        settings: { [`guestinfo.k${i}`]: '1', 'log.keepOld': '10' },
+        labels: { [`label${i}`]: 'x' },
+        workload: { cpuAvgPct: i % 100 },
+      }),
+    );
+    const shared = new SharedValues();
+    const single = materialiseFleet(
+      events.map((e) => singleUpsertOf(e)!),
+      shared,
+    );
+    expectSameText(single, materialiseFleet(foldEvents(events).values()));
+    expect(shared.mapFields).toBeLessThanOrEqual(4000);
   });
 });
