@@ -99,9 +99,12 @@ describe('maps many entities of one fleet hold alike', () => {
   });
 
   it('are compared with a bounded number of maps met before when many distinct maps hash alike', () => {
-    // Values the hash tells apart only by characters it does not sample: one length, first, middle and last character.
+    // Host names of one length, alike in their first, middle and last characters: a hash of those does not tell them apart.
     const constant = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`key.number${k}`, `value-${k}`]));
-    const settings = (i: number) => ({ ...constant, 'zz.hostname': `vm-${String(i).padStart(6, '0')}.corp.example.com` });
+    const settings = (i: number) => ({
+      ...constant,
+      'zz.hostname': `vm-${String(i).padStart(6, '0')}.corp.example.com`,
+    });
     const events = Array.from({ length: 2000 }, (_, i) => vm(`v${i}`, { settings: settings(i) }));
     let reads = 0;
     const counted = new Proxy(settings(2000), {
