@@ -213,7 +213,9 @@ function planFor(body: Record<string, unknown>): Plan | null {
  * Sharing is safe because nothing changes a materialised entity's maps or strings (the fleet is read-only to its
  * readers; the fold's maps, which the engine never writes either, stay per entity), and exact because a shared map
  * has the same keys in the same order with the same values (`Object.is`, so `-0` is never taken for `0`) and the
- * same null prototype. Each cache is bounded: a field with more distinct values than that stops being looked up.
+ * same null prototype. Each cache is bounded: a field with more distinct values than that stops being looked up, and
+ * past `MAX_MAP_FIELDS` map fields no new one is (a shape past `MAX_PLANS` is planned again for each body, with map
+ * fields of its own: a cache for each would be one per entity, held to the materialisation's end).
  */
 export class SharedValues {
   private readonly maps = new Map<string, MapCache>();
@@ -230,10 +232,16 @@ export class SharedValues {
     return cache.take(value);
   }
 
+  /** How many map fields maps are looked up for: at most `MAX_MAP_FIELDS`. */
+  get mapFields(): number {
+    return this.maps.size;
+  }
+
   /** The maps of a plan's map field met so far (`part.id`: the same keys), or undefined once given up. */
   mapCache(part: MapPart): MapCache | undefined {
     let cache = this.maps.get(part.id);
     if (cache === undefined) {
+      if (this.maps.size >= MAX_MAP_FIELDS) return undefined;
       cache = new MapCache();
       this.maps.set(part.id, cache);
     }
@@ -252,6 +260,8 @@ const SHORT_STRING = 10;
  * differ in a field that repeats later (the generated fleets' `labels`, one app per VM up to 997 apps).
  */
 const MAX_DISTINCT = 4096;
+/** Map fields looked up per materialisation: every map field (four at most) of every plan `plans` keeps. */
+const MAX_MAP_FIELDS = MAP_FIELDS.size * MAX_PLANS;
 
 class StringCache {
   private readonly kept = new Map<string, string>();
@@ -305,8 +315,7 @@ function holdsExactly(map: Record<string, unknown>, subs: readonly string[], sou
 
 /**
  * A hash of `source`'s values under `subs`, or undefined when one is not a primitive JSON writes as itself (an object,
- * `-0`): such a map is never shared. Strings are hashed by their length and a few characters; equal hashes are then
- * compared in full (`holdsExactly`).
+ * `-0`): such a map is never shared. Equal hashes are then compared in full (`holdsExactly`).
  */
 function valuesHash(subs: readonly string[], source: Record<string, unknown>): number | undefined {
   let h = subs.length;
@@ -314,15 +323,23 @@ function valuesHash(subs: readonly string[], source: Record<string, unknown>): n
     const v = source[sub];
     let x: number;
     if (v === undefined || v === null) x = 1;
-    else if (typeof v === 'string') {
-      const n = v.length;
-      x = n === 0 ? 2 : n * 31 + v.charCodeAt(0) * 7 + v.charCodeAt(n - 1) * 13 + v.charCodeAt(n >> 1);
-    } else if (typeof v === 'boolean') x = v ? 3 : 4;
+    else if (typeof v === 'string') x = textHash(v);
+    else if (typeof v === 'boolean') x = v ? 3 : 4;
     else if (typeof v === 'number' && !Object.is(v, -0)) x = Number.isInteger(v) ? v | 0 : Math.floor(v * 1024) | 0;
     else return undefined;
     h = (Math.imul(h, 0x01000193) ^ x) | 0;
   }
   return h;
+}
+
+/**
+ * Every character of `text`: a hash of a few (length, first, middle, last) put the maps of a field whose values differ
+ * elsewhere (`vm-000123.corp.example.com`, `app123`) under a handful of hashes, each compared with all the others.
+ */
+function textHash(text: string): number {
+  let x = text.length + 2;
+  for (let i = 0; i < text.length; i++) x = Math.imul(x ^ text.charCodeAt(i), 0x01000193);
+  return x;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../../src/model/entity-state';
 import type { FleetEvent } from '../../src/model/event';
 import { materialiseFleet, type Fleet } from '../../src/model/fleet';
-import { singleUpsertOf } from '../../src/model/single-upsert';
+import { SharedValues, singleUpsertOf } from '../../src/model/single-upsert';
 
 const time = '2026-12-01T00:00:00Z';
 
@@ -96,5 +96,45 @@ describe('maps many entities of one fleet hold alike', () => {
     const kinds = (field: 'labels' | 'settings') => new Set([...single.vms.values()].map((v) => v[field])).size;
     expect(kinds('labels')).toBe(997);
     expect(kinds('settings')).toBe(3);
+  });
+
+  it('are compared with a bounded number of maps met before when many distinct maps hash alike', () => {
+    // Host names of one length, alike in their first, middle and last characters: a hash of those does not tell them apart.
+    const constant = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`key.number${k}`, `value-${k}`]));
+    const settings = (i: number) => ({
+      ...constant,
+      'zz.hostname': `vm-${String(i).padStart(6, '0')}.corp.example.com`,
+    });
+    const events = Array.from({ length: 2000 }, (_, i) => vm(`v${i}`, { settings: settings(i) }));
+    let reads = 0;
+    const counted = new Proxy(settings(2000), {
+      get: (target, key, receiver) => {
+        reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    events.push(vm('last', { settings: counted }));
+    const { single, fold } = bothWays(events);
+    expectSameText(single, fold);
+    // Planning, hashing and building read each of its 21 values a few times; each map compared reads up to 21 more.
+    expect(reads).toBeLessThan(21 * 20);
+  });
+
+  it('are looked up for a bounded number of map fields when a fleet has more shapes than are planned', () => {
+    // Every VM its own shape: past the plans kept, each is planned again, with map fields of its own.
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      vm(`v${i}`, {
+        settings: { [`guestinfo.k${i}`]: '1', 'log.keepOld': '10' },
+        labels: { [`label${i}`]: 'x' },
+        workload: { cpuAvgPct: i % 100 },
+      }),
+    );
+    const shared = new SharedValues();
+    const single = materialiseFleet(
+      events.map((e) => singleUpsertOf(e)!),
+      shared,
+    );
+    expectSameText(single, materialiseFleet(foldEvents(events).values()));
+    expect(shared.mapFields).toBeLessThanOrEqual(4000);
   });
 });
