@@ -25,7 +25,8 @@ const LAYOUT = process.argv[3] ?? 'sparse';
 const ROUNDS = Number(process.argv[4] ?? 4);
 if (!isLayout(LAYOUT)) throw new Error(`layout ${LAYOUT}: sparse or configured`);
 if (!Number.isSafeInteger(VMS) || VMS < 1) throw new Error(`vms ${process.argv[2]}: a whole number of VMs, 1 or more`);
-if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1) throw new Error(`rounds ${process.argv[4]}: a whole number, 1 or more`);
+if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1)
+  throw new Error(`rounds ${process.argv[4]}: a whole number, 1 or more`);
 
 const store = new MemoryStore();
 await store.putEvents(growthEvents(VMS, LAYOUT));
