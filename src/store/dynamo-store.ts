@@ -1698,11 +1698,19 @@ function materialisePartitions(partitions: ReadonlyMap<string, EntityPartition>)
   return materialiseFleet(Array.from(partitions.values(), materialisedPartition));
 }
 
+/**
+ * `event` as a single upsert (`singleUpsertOf`) when it is one of the partition's own entity: an item stored under
+ * another entity's key folds into this one instead.
+ */
+function ownUpsert(event: FleetEvent, entity: { kind: string; id: string }): SingleUpsert | undefined {
+  const single = singleUpsertOf(event);
+  return single !== undefined && single.kind === entity.kind && single.id === entity.id ? single : undefined;
+}
+
 /** One partition as `materialiseFleet` takes it: its one upsert as it is, or its fold. */
 function materialisedPartition(p: EntityPartition): EntityState | SingleUpsert {
-  const single = p.snapshot === undefined && p.unfolded.length === 1 ? singleUpsertOf(p.unfolded[0]!) : undefined;
-  // Only an upsert of the partition's own entity: an item stored under another entity's key folds into this one.
-  if (single !== undefined && single.kind === p.events.kind && single.id === p.events.id) return single;
+  const single = p.snapshot === undefined && p.unfolded.length === 1 ? ownUpsert(p.unfolded[0]!, p.events) : undefined;
+  if (single !== undefined) return single;
   for (const event of p.unfolded) applyEvent(p.events, event);
   p.unfolded = [];
   return p.snapshot ? mergeStates(p.snapshot.state, p.events) : p.events;
@@ -1775,13 +1783,9 @@ function takeItem(
  */
 function settle(pk: string, text: EventText, cutoff: number, shared: SharedValues): EntityState | MaterialisedSingle {
   const event = text.event(cutoff);
-  const single = event === undefined ? undefined : singleUpsertOf(event);
   const entity = parseEntityPk(pk)!;
-  // Only an upsert of the partition's own entity: an item stored under another entity's key folds into this one.
-  const ready =
-    single !== undefined && single.kind === entity.kind && single.id === entity.id
-      ? materialiseSingle(single, shared)
-      : undefined;
+  const single = event === undefined ? undefined : ownUpsert(event, entity);
+  const ready = single === undefined ? undefined : materialiseSingle(single, shared);
   if (ready !== undefined) return ready;
   const state = emptyState(entity.kind, entity.id);
   if (event !== undefined) applyEvent(state, event);
