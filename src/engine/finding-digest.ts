@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Unverified } from '../model/finding';
-import { sameFlatRecord } from '../model/flat-record';
+import { plainRecord, sameFlatRecord } from '../model/flat-record';
 import { unverifiedGroupOf } from '../store/unverified-pages';
 import { DigestBytes } from './digest-bytes';
 
@@ -208,9 +208,7 @@ function flatValues(evidence: unknown): Pick<LineRest, 'keys' | 'values'> {
 function sameFlatValues(rest: LineRest, evidence: unknown): boolean {
   const { keys, values } = rest;
   if (keys === undefined || typeof evidence !== 'object' || evidence === null || Array.isArray(evidence)) return false;
-  const proto = Object.getPrototypeOf(evidence);
-  if ((proto !== Object.prototype && proto !== null) || typeof (evidence as { toJSON?: unknown }).toJSON === 'function')
-    return false;
+  if (!plainRecord(evidence)) return false;
   let i = 0;
   for (const key in evidence) {
     if (key !== keys[i] || !Object.hasOwn(evidence, key)) return false;

@@ -23,7 +23,8 @@ export function sameFlatRecord(a: unknown, b: unknown): boolean {
   return i === ka.length;
 }
 
-function plainRecord(value: object): boolean {
+/** Prototype Object's or null, and no `toJSON`: an object `JSON.stringify` writes as its own keys. */
+export function plainRecord(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
