@@ -47,4 +47,21 @@ describe('Function: sortBySeverityThenId', () => {
       { numRuns: 500 },
     );
   });
+
+  it('with a filter, gives the sorted order of the findings the filter keeps, and only those', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(entry, fc.boolean()), { maxLength: 200 }), (entries) => {
+        const findings = entries.map(([[s, r, id], resolved], i) => ({
+          ...finding(i, s, r, id),
+          status: resolved ? ('resolved' as const) : ('open' as const),
+        }));
+        const keep = (f: Finding) => f.status !== 'resolved';
+        const expected = findings.filter(keep).sort(compareBySeverityThenId);
+        const got = sortBySeverityThenId(findings, keep);
+        expect(got.length).toBe(expected.length);
+        expect(got.every((f, i) => f === expected[i])).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
