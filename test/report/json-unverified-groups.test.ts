@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult } from '../../src/engine/audit-result';
 import { formatJsonParts, formatJsonPieces } from '../../src/report/formats/json';
+import type { PrintedFinding } from '../../src/report/formats/json-finding';
+import { groupUnverified, memberIndexes } from '../../src/report/formats/unverified-groups';
 import { auditJsonInOneString, FLAT_FINDING_KEYS, flatJsonDocument, flattenAuditJson } from './audit-json-reference';
 
 type Json = Record<string, unknown>;
@@ -260,6 +262,38 @@ describe('audit --format json: unverified findings grouped', () => {
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(20_000);
     expect(pieces.length).toBeGreaterThan(100);
     expect(pieces.join('')).toBe(auditJsonInOneString(r));
+  });
+
+  it('holds a group as runs of the findings, not an index per member: one run per stretch of the group', () => {
+    const a = { missing: ['setting:A'], collect: ['collect A'] };
+    const b = { missing: ['setting:B'], collect: ['collect B'] };
+    const base = unverifiedOfOneRule();
+    const of = (i: number, verify: typeof a | undefined, status = 'unverified') => ({
+      ...base,
+      fingerprint: String(i),
+      resourceId: `h${i}`,
+      status,
+      verify,
+      evidence: {},
+    });
+    // 1,000 of a, an open finding among them, 10 of b, then a again: a's members in two runs, b's in one.
+    const findings = [
+      ...Array.from({ length: 500 }, (_, i) => of(i, a)),
+      of(500, undefined, 'open'),
+      ...Array.from({ length: 500 }, (_, i) => of(501 + i, a)),
+      ...Array.from({ length: 10 }, (_, i) => of(1001 + i, b)),
+      of(1011, a),
+    ] as unknown as PrintedFinding[];
+    const groups = groupUnverified(findings);
+    expect(groups.map((g) => [g.count, g.runs])).toEqual([
+      [1001, [0, 1001, 1011, 1012]],
+      [10, [1001, 1011]],
+    ]);
+    expect(memberIndexes(findings, groups[0]!)).toEqual([
+      ...Array.from({ length: 500 }, (_, i) => i),
+      ...Array.from({ length: 500 }, (_, i) => 501 + i),
+      1011,
+    ]);
   });
 
   it('writes an audit without unverified findings with an empty unverified list', () => {

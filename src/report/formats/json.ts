@@ -4,7 +4,7 @@ import { EncodedText, type TextPiece } from './encoded-text';
 import { isListedUnverified, jsonFinding, type PrintedFinding, unverifiedHead, unverifiedMember } from './json-finding';
 import { nestedJsonBytes } from './nested-json-bytes';
 import { lineAt, nestedJsonText, prettyJson } from './pretty-json';
-import { groupUnverified, unverifiedGroupPieces } from './unverified-groups';
+import { groupUnverified, memberIndexes, unverifiedGroupPieces } from './unverified-groups';
 import { UnverifiedMemberPrinter } from './unverified-member';
 
 /**
@@ -21,11 +21,14 @@ export function toJsonDocument(result: AuditResult) {
   return {
     summary: result.summary,
     findings: findings.filter((f) => !isListedUnverified(f)).map(jsonFinding),
-    unverified: groupUnverified(findings).map(({ members }) => ({
-      ...unverifiedHead(findings[members[0]!]!),
-      count: members.length,
-      resources: members.map((i) => unverifiedMember(findings[i]!)),
-    })),
+    unverified: groupUnverified(findings).map((group) => {
+      const members = memberIndexes(findings, group);
+      return {
+        ...unverifiedHead(findings[members[0]!]!),
+        count: members.length,
+        resources: members.map((i) => unverifiedMember(findings[i]!)),
+      };
+    }),
     ...complianceOf(result),
   };
 }

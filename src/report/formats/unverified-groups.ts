@@ -10,8 +10,30 @@ import { lineAt, nestedJsonText } from './pretty-json';
 export interface UnverifiedGroup {
   /** The head as the document prints it two levels deep (`nestedJsonText(unverifiedHead(f), 2)`). */
   readonly headText: string;
-  /** Indexes of the members in the result's findings, in their order there. */
-  readonly members: number[];
+  /** How many members. */
+  readonly count: number;
+  /**
+   * Where the members are in the result's findings, in their order there: `[start, end)` pairs of indexes, in each of
+   * which every listed unverified finding is a member (the others are not). The findings come sorted by severity and
+   * rule, so a group is a handful of runs, not a list of 730,000 indexes grown by push (new memory: page faults).
+   */
+  readonly runs: readonly number[];
+}
+
+/** A group as it is built: its count and its last run's end are still moving. */
+interface Building {
+  headText: string;
+  count: number;
+  runs: number[];
+}
+
+/** The indexes of `group`'s members in `findings` (the result's, that `groupUnverified` was given), in order. */
+export function memberIndexes(findings: readonly PrintedFinding[], group: UnverifiedGroup): number[] {
+  const out: number[] = [];
+  const runs = group.runs;
+  for (let r = 0; r < runs.length; r += 2)
+    for (let i = runs[r]!; i < runs[r + 1]!; i++) if (isListedUnverified(findings[i]!)) out.push(i);
+  return out;
 }
 
 /** Whether `a` and `b` have the same head fields (objects by identity): then their heads print alike. */
@@ -38,24 +60,30 @@ function sameHeadFields(a: PrintedFinding, b: PrintedFinding): boolean {
  * anything JSON shows (another rule, what to collect, last seen, a waiver) is printed and makes or finds its group.
  */
 export function groupUnverified(findings: readonly PrintedFinding[]): UnverifiedGroup[] {
-  const groups: UnverifiedGroup[] = [];
-  const byHead = new Map<string, UnverifiedGroup>();
+  const groups: Building[] = [];
+  const byHead = new Map<string, Building>();
   let previous: PrintedFinding | undefined;
-  let group: UnverifiedGroup | undefined;
+  let group: Building | undefined;
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i]!;
     if (!isListedUnverified(f)) continue;
     if (group === undefined || previous === undefined || !sameHeadFields(previous, f)) {
       const headText = nestedJsonText(unverifiedHead(f), 2);
-      group = byHead.get(headText);
-      if (group === undefined) {
-        group = { headText, members: [] };
-        byHead.set(headText, group);
-        groups.push(group);
+      let next = byHead.get(headText);
+      if (next === undefined) {
+        next = { headText, count: 0, runs: [] };
+        byHead.set(headText, next);
+        groups.push(next);
+      }
+      if (next !== group) {
+        // The run before ends here (any finding between it and this one is not listed unverified: no member).
+        if (group !== undefined) group.runs[group.runs.length - 1] = i;
+        next.runs.push(i, findings.length);
+        group = next;
       }
       previous = f;
     }
-    group.members.push(i);
+    group.count++;
   }
   return groups;
 }
@@ -74,7 +102,7 @@ const RESOURCES_CLOSE = `${lineAt(3)}]${HEAD_CLOSE}`;
 export function groupOpening(group: UnverifiedGroup): string {
   const head = group.headText;
   if (!head.endsWith(HEAD_CLOSE)) throw new Error('groupOpening: a group head is not an object');
-  return `${head.slice(0, -HEAD_CLOSE.length)}${COUNT_KEY}${group.members.length}${RESOURCES_KEY}`;
+  return `${head.slice(0, -HEAD_CLOSE.length)}${COUNT_KEY}${group.count}${RESOURCES_KEY}`;
 }
 
 /** Bytes of member lines gathered into one piece: many short lines, fewer pieces for the writer. */
@@ -96,11 +124,17 @@ export function* unverifiedGroupPieces(
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g]!;
     out.text(`${g === 0 ? '' : ','}${lineAt(2)}${groupOpening(group)}`);
-    const members = group.members;
-    for (let m = 0; m < members.length; m++) {
-      out.bytes(m === 0 ? FIRST_MEMBER : NEXT_MEMBER);
-      writeMember(findings[members[m]!]!, out);
-      if (out.full) yield out.lend()!;
+    const runs = group.runs;
+    let first = true;
+    for (let r = 0; r < runs.length; r += 2) {
+      for (let i = runs[r]!; i < runs[r + 1]!; i++) {
+        const f = findings[i]!;
+        if (!isListedUnverified(f)) continue;
+        out.bytes(first ? FIRST_MEMBER : NEXT_MEMBER);
+        first = false;
+        writeMember(f, out);
+        if (out.full) yield out.lend()!;
+      }
     }
     out.bytes(GROUP_CLOSE);
   }
