@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ComplianceRecord } from '../engine/compliance';
-import { allStrings, asciiBytes, JsonBytes, STRING_RUN } from '../report/formats/json-bytes';
+import { allStrings, asciiBytes, JsonBytes, RepeatedLists, STRING_RUN } from '../report/formats/json-bytes';
 
 const OPEN = asciiBytes('{"evaluatedSets":[');
 const RULES = asciiBytes('],"rules":[');
@@ -29,6 +29,11 @@ class HashedJson {
   readonly out = new JsonBytes(CHUNK_BYTES);
   private readonly hash = createHash('sha256');
   private bytes = 0;
+  /** Whether bytes hashed besides `out`'s (a repeated list's own) were all ASCII. */
+  private ownAscii = true;
+
+  /** `repeated`: the long lists the record holds more than once (one array), hashed from their bytes encoded once. */
+  constructor(private readonly repeated: RepeatedLists) {}
 
   /** Hashes what was written since the last call once a chunk's worth is there (at the end: whatever is). */
   drain(always = false): void {
@@ -41,9 +46,18 @@ class HashedJson {
 
   list(ids: readonly unknown[]): void {
     const out = this.out;
-    out.bytes(LIST_OPEN);
     if (allStrings(ids)) {
       const strings = ids as readonly string[];
+      const own = this.repeated.bytes(strings, '[', ',', ']');
+      if (own !== undefined) {
+        // What `out` holds goes first: the hash takes the bytes in their order, however they are split.
+        this.drain(true);
+        this.bytes += own.bytes.length;
+        this.hash.update(own.bytes);
+        if (!own.ascii) this.ownAscii = false;
+        return;
+      }
+      out.bytes(LIST_OPEN);
       for (let start = 0; start < strings.length; start += STRING_RUN) {
         if (start > 0) out.bytes(COMMA);
         out.strings(strings.length <= STRING_RUN ? strings : strings.slice(start, start + STRING_RUN), ',');
@@ -52,6 +66,7 @@ class HashedJson {
       out.bytes(LIST_CLOSE);
       return;
     }
+    out.bytes(LIST_OPEN);
     for (let i = 0; i < ids.length; i++) {
       if (i > 0) out.bytes(COMMA);
       const id = ids[i];
@@ -65,7 +80,7 @@ class HashedJson {
 
   finish(): { digest: string; bytes: number; ascii: boolean } {
     this.drain(true);
-    return { digest: this.hash.digest('hex'), bytes: this.bytes, ascii: this.out.ascii };
+    return { digest: this.hash.digest('hex'), bytes: this.bytes, ascii: this.out.ascii && this.ownAscii };
   }
 }
 
@@ -76,7 +91,14 @@ class HashedJson {
  * 20 MB (a million ids), and hashing it, cost more than its bytes.
  */
 export function complianceIdsDigest(record: ComplianceRecord): { digest: string; bytes: number; ascii: boolean } {
-  const json = new HashedJson();
+  const repeated = new RepeatedLists();
+  for (const set of record.evaluatedSets) repeated.see(set);
+  for (const rule of record.rules) {
+    repeated.see(rule.failIds);
+    repeated.see(rule.unverifiedIds);
+    repeated.see(rule.waivedIds);
+  }
+  const json = new HashedJson(repeated);
   const out = json.out;
   out.bytes(OPEN);
   const sets = record.evaluatedSets;

@@ -77,6 +77,19 @@ describe('the compliance view id lists as stored', () => {
     );
   });
 
+  it('hash a long list that the record holds several times (one array) as the whole text, ASCII or not', () => {
+    for (const odd of ['plain', 'a"b', 'caf\u00e9', '\ud800']) {
+      const vms = Array.from({ length: 5_000 }, (_, i) => `vm-${i}`);
+      vms[4_321] = odd;
+      const r = record([vms, ['h1']], [[[], vms, []], [['vm-1'], vms, []], [[], [...vms], vms]]);
+      const text = partsText(r);
+      const { digest, bytes, ascii } = complianceIdsDigest(r);
+      expect(digest).toBe(hash('sha256', text, 'hex'));
+      expect(bytes).toBe(Buffer.byteLength(text));
+      expect(ascii).toBe(Buffer.byteLength(text) === text.length);
+    }
+  });
+
   it('hash lists of several chunks of bytes as their whole text', () => {
     const hosts = Array.from({ length: 60_000 }, (_, i) => `vcenter-0000-1111/host-${i}`);
     const r = record([hosts, hosts.slice(7)], [[hosts.slice(0, 10), hosts, ['é']]]);

@@ -93,6 +93,27 @@ describe('Function: nestedJsonBytes', () => {
     expect(pieces.length).toBeLessThan(10);
   });
 
+  it('encodes a long list that comes more than once (one array) once, and hands over the same bytes each time', () => {
+    const ids = Array.from({ length: 3_000 }, (_, i) => `vm-${i}`);
+    ids[11] = 'quote " and lone \ud800';
+    ids[2_000] = 'caf\u00e9 😀';
+    const other = [...ids];
+    // The same array thrice at one depth, once deeper (another layout), and an equal copy: all as JSON.stringify.
+    const record = {
+      rules: [
+        { ruleId: 'a', unverifiedIds: ids, failIds: [] },
+        { ruleId: 'b', unverifiedIds: ids, failIds: other },
+        { ruleId: 'c', unverifiedIds: ids, deeper: { ids } },
+      ],
+    };
+    for (const depth of [0, 1, 3]) expect(nestedJsonPieces(record, depth).join('')).toBe(reindented(record, depth));
+    // Each piece's bytes taken as it comes (lent bytes are written over by the next): the list's are its own buffer.
+    const bytes = Array.from(nestedJsonBytes(record, 1), (p) => (typeof p === 'string' ? undefined : p.bytes));
+    const own = bytes.filter((b) => b !== undefined && bytes.indexOf(b) !== bytes.lastIndexOf(b));
+    expect(own).toHaveLength(3);
+    expect(own[0]!.toString()).toBe(reindented(ids, 4));
+  });
+
   it('falls back to JSON.stringify’s text, or error, for what is not plain data', () => {
     const dated = { rules: [{ at: new Date(0) }] };
     expect(nestedJsonPieces(dated, 1)).toEqual([reindented(dated, 1)]);

@@ -1,5 +1,5 @@
-import type { TextPiece } from './encoded-text';
-import { allStrings, asciiBytes, JsonBytes, STRING_RUN } from './json-bytes';
+import { LentBytes, type TextPiece } from './encoded-text';
+import { allStrings, asciiBytes, JsonBytes, RepeatedLists, STRING_RUN } from './json-bytes';
 import { lineAt, nestedJsonText } from './pretty-json';
 
 /** Deeper than this is left to JSON.stringify, as `prettyJson` leaves it (a cycle reported as a TypeError). */
@@ -17,23 +17,27 @@ function leftOut(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
-/** Whether `value` is data `prettyJson` writes itself: arrays, plain objects and primitives, not too deep. */
-function plainTree(value: unknown, depth: number): boolean {
+/**
+ * Whether `value` is data `prettyJson` writes itself: arrays, plain objects and primitives, not too deep. Each array
+ * met is counted in `lists` (the long ones that come more than once are then encoded once).
+ */
+function plainTree(value: unknown, depth: number, lists: RepeatedLists): boolean {
   if (typeof value === 'bigint') return false;
   if (typeof value !== 'object' || value === null) return true;
   if (depth >= MAX_DEPTH) return false;
   // Primitives are looked at here rather than in a call each: lists of millions of ids.
   if (Array.isArray(value)) {
+    lists.see(value);
     for (let i = 0; i < value.length; i++) {
       const entry: unknown = value[i];
-      if (typeof entry === 'object' ? entry !== null && !plainTree(entry, depth + 1) : typeof entry === 'bigint')
+      if (typeof entry === 'object' ? entry !== null && !plainTree(entry, depth + 1, lists) : typeof entry === 'bigint')
         return false;
     }
     return true;
   }
   if (!isPlainObject(value)) return false;
   for (const key of Object.keys(value))
-    if (!plainTree((value as Record<string, unknown>)[key], depth + 1)) return false;
+    if (!plainTree((value as Record<string, unknown>)[key], depth + 1, lists)) return false;
   return true;
 }
 
@@ -56,7 +60,7 @@ function leaf(value: unknown, out: JsonBytes): void {
 }
 
 /** Writes plain data (`plainTree`) `depth` levels deep, lending out what is written about every `PIECE_BYTES`. */
-function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPiece> {
+function* write(value: unknown, depth: number, out: JsonBytes, lists: RepeatedLists): Generator<TextPiece> {
   if (typeof value !== 'object' || value === null) {
     leaf(value, out);
     return;
@@ -72,6 +76,15 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
       // A compliance view's id lists (millions of lines at 100,000 VMs) are most of it: a run of ids at a time.
       const ids = value as string[];
       const separator = `,${inner}`;
+      // A list that comes again (a rule's unverified resources that are its whole evaluated list) is encoded once and
+      // handed over as those bytes each time: what is written before it first, since it is a piece of its own.
+      const own = lists.bytes(ids, `[${inner}`, separator, `${lineAt(depth)}]`);
+      if (own !== undefined) {
+        const before = out.lend();
+        if (before !== undefined) yield before;
+        yield new LentBytes(own.bytes);
+        return;
+      }
       out.text(`[${inner}`);
       for (let start = 0; start < ids.length; start += STRING_RUN) {
         if (start > 0) out.text(separator);
@@ -86,7 +99,7 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
       if (i === 0) out.text(`[${inner}`);
       else out.bytes(next);
       const entry = value[i];
-      if (typeof entry === 'object' && entry !== null) yield* write(entry, depth + 1, out);
+      if (typeof entry === 'object' && entry !== null) yield* write(entry, depth + 1, out, lists);
       else {
         leaf(leftOut(entry) ? null : entry, out);
         if (out.full) yield out.lend()!;
@@ -103,7 +116,7 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
     out.string(key);
     out.text(': ');
     first = false;
-    yield* write(entry, depth + 1, out);
+    yield* write(entry, depth + 1, out, lists);
   }
   out.text(first ? '{}' : `${lineAt(depth)}}`);
 }
@@ -115,12 +128,13 @@ function* write(value: unknown, depth: number, out: JsonBytes): Generator<TextPi
  * instance, a `toJSON`, a bigint, too deep) is `nestedJsonText`'s one string.
  */
 export function* nestedJsonBytes(value: unknown, depth: number): Generator<TextPiece> {
-  if (leftOut(value) || !plainTree(value, depth)) {
+  const lists = new RepeatedLists();
+  if (leftOut(value) || !plainTree(value, depth, lists)) {
     yield nestedJsonText(value, depth);
     return;
   }
   const out = new JsonBytes(PIECE_BYTES);
-  yield* write(value, depth, out);
+  yield* write(value, depth, out, lists);
   const last = out.lend();
   if (last !== undefined) yield last;
 }
