@@ -81,7 +81,14 @@ describe('the compliance view id lists as stored', () => {
     for (const odd of ['plain', 'a"b', 'caf\u00e9', '\ud800']) {
       const vms = Array.from({ length: 5_000 }, (_, i) => `vm-${i}`);
       vms[4_321] = odd;
-      const r = record([vms, ['h1']], [[[], vms, []], [['vm-1'], vms, []], [[], [...vms], vms]]);
+      const r = record(
+        [vms, ['h1']],
+        [
+          [[], vms, []],
+          [['vm-1'], vms, []],
+          [[], [...vms], vms],
+        ],
+      );
       const text = partsText(r);
       const { digest, bytes, ascii } = complianceIdsDigest(r);
       expect(digest).toBe(hash('sha256', text, 'hex'));
