@@ -198,9 +198,18 @@ export class RepeatedLists {
     const layout = `${open}\u0000${between}\u0000${close}`;
     const known = this.encoded.get(values);
     if (known !== undefined) return known.layout === layout ? known : undefined;
+    // The bytes of an ASCII list, and room for what `text` asks before it writes a run (three bytes a character):
+    // the buffer then never grows (a copy into new memory of twice the size).
     let estimate = open.length + close.length;
-    for (let i = 0; i < values.length; i++) estimate += values[i]!.length + 2 + between.length;
-    const out = new JsonBytes(Math.ceil(estimate / 2) + 1);
+    let run = 0;
+    let longestRun = open.length + close.length;
+    for (let i = 0; i < values.length; i++) {
+      const chars = values[i]!.length + 2 + between.length;
+      estimate += chars;
+      run = i % STRING_RUN === 0 ? chars : run + chars;
+      if (run > longestRun) longestRun = run;
+    }
+    const out = new JsonBytes(Math.ceil((estimate + 3 * longestRun) / 2));
     writeStringList(out, values, open, between);
     out.text(close);
     const own = { layout, bytes: out.take() ?? Buffer.alloc(0), ascii: out.ascii };
