@@ -296,6 +296,34 @@ describe('audit --format json: unverified findings grouped', () => {
     ]);
   });
 
+  it("prints each member's end (cluster, datacenter, evidence, first seen) as its own, when only one of them changes", () => {
+    const verify = { missing: ['setting:A'], collect: ['collect A'] };
+    const base = { ...unverifiedOfOneRule(), verify };
+    const shared = { 'setting:A': null };
+    const tails = [
+      { cluster: 'c1', datacenter: 'd1', evidence: shared, firstSeen: 'f' },
+      { cluster: 'c1', datacenter: 'd1', evidence: shared, firstSeen: 'f' },
+      { cluster: 'c2', datacenter: 'd1', evidence: shared, firstSeen: 'f' },
+      { cluster: 'c2', datacenter: 'd2', evidence: shared, firstSeen: 'f' },
+      { cluster: 'c2', datacenter: 'd2', evidence: shared, firstSeen: 'g' },
+      { cluster: 'c2', datacenter: 'd2', evidence: { 'setting:A': 1 }, firstSeen: 'g' },
+      { cluster: 'c2', datacenter: 'd2', evidence: { 'setting:A': 1 }, firstSeen: 'g' },
+      { datacenter: 'd2', evidence: shared, firstSeen: 'g' },
+      { cluster: null, datacenter: 'd2', evidence: shared, firstSeen: 'g' },
+      { cluster: 'caf\u00e9 "x"', datacenter: undefined, evidence: shared, firstSeen: 'g' },
+      { cluster: 'c1', datacenter: 'd1', evidence: shared, firstSeen: 'f' },
+    ];
+    const findings = tails.map((tail, i) => ({ ...base, fingerprint: `f${i}`, resourceId: `h${i}`, ...tail }));
+    const r = { summary: {}, findings } as unknown as AuditResult;
+    const parts = Array.from(formatJsonParts(r), (p) =>
+      typeof p === 'string' ? Buffer.from(p) : Buffer.from(p.bytes),
+    );
+    expect(Buffer.concat(parts).toString()).toBe(auditJsonInOneString(r));
+    expect(expectLossless(r).unverified[0]!.resources.map((m) => [m.cluster, m.datacenter, m.firstSeen])).toEqual(
+      tails.map((t) => [t.cluster ?? null, t.datacenter ?? null, t.firstSeen]),
+    );
+  });
+
   it('writes an audit without unverified findings with an empty unverified list', () => {
     const r = { summary: {}, findings: [] } as unknown as AuditResult;
     expect([...formatJsonPieces(r)].join('')).toBe('{\n  "summary": {},\n  "findings": [],\n  "unverified": []\n}\n');
