@@ -87,7 +87,12 @@ export class UnverifiedMemberPrinter {
       tail.string(firstSeen);
       tail.bytes(CLOSE);
       this.tail = tail.take()!;
-      this.tailOf = { cluster: cluster ?? null, datacenter: datacenter ?? null, firstSeen, evidence: this.evidenceBytes };
+      this.tailOf = {
+        cluster: cluster ?? null,
+        datacenter: datacenter ?? null,
+        firstSeen,
+        evidence: this.evidenceBytes,
+      };
     }
     out.bytes(this.tail);
   }
