@@ -18,9 +18,10 @@ interface List {
  * is mostly in resource id order already and is only sorted (by the same comparison, stably) when it is not. The
  * lists follow each other most severe first, rule ids in order.
  *
- * The result is the one array this makes of the findings' size: the lists are counted first and each finding is then
- * put straight at its place, instead of a filtered copy, a list per rule grown by push and the result (at 750,000
- * findings, each array's new memory is about 1,500 to 5,000 pages touched for the first time, ≈ 10 µs each on a VM).
+ * The result (the kept findings' size) is the one array this makes of them, but for a copy of the stretch of a list
+ * that is out of order, to sort: the lists are counted first and each finding is then put straight at its place,
+ * instead of a filtered copy, a list per rule grown by push and the result (at 750,000 findings, each array's new
+ * memory is about 1,500 to 5,000 pages touched for the first time, ≈ 10 µs each on a VM).
  * `keep` is asked twice per finding, so it must answer the same both times (a status, a listed resource).
  */
 export function sortBySeverityThenId<T extends Finding>(findings: readonly T[], keep?: (f: T) => boolean): T[] {
