@@ -1764,7 +1764,8 @@ interface FleetShared {
 }
 
 function fleetShared(): FleetShared {
-  return { values: new SharedValues(), configs: new SharedConfigMembers() };
+  const values = new SharedValues();
+  return { values, configs: new SharedConfigMembers(values) };
 }
 
 /** A partition `loadFleet` has made its entity of: no item of it may come after (`loadFleet`). */

@@ -1,4 +1,5 @@
 import type { FleetEvent } from '../model/event';
+import type { SharedValues } from '../model/single-upsert';
 import type { Item } from './batch';
 
 /**
@@ -134,18 +135,52 @@ function parseMembers(text: string): unknown {
  * are never written (`joinEvent` only reads them).
  */
 export class SharedConfigMembers {
-  private readonly parsed = new Map<string, readonly unknown[] | null>();
+  /**
+   * Texts met, by a key of their length and three of their characters, each with its parse (null: not handed out
+   * again). Not a Map by the text: that hashes every character of each event's text (74 MB on the configured fleet),
+   * where comparing it with the one or two texts of its key is a copy-speed comparison.
+   */
+  private readonly byKey = new Map<number, KnownText[]>();
+  private texts = 0;
+
+  /** `values`: the materialisation's shared values, told which map objects this hands out again. */
+  constructor(private readonly values?: SharedValues) {}
 
   /** `text` parsed, or its parse from before when that may be handed out again. */
   take(text: string): unknown {
-    const known = this.parsed.get(text);
-    if (known !== undefined) return known ?? parseMembers(text);
+    const key = textKey(text);
+    const known = this.byKey.get(key);
+    if (known !== undefined) for (const k of known) if (k.text === text) return k.members ?? parseMembers(text);
     const members = parseMembers(text);
-    if (this.parsed.size < MAX_TEXTS) this.parsed.set(text, isShareable(members) ? members : null);
+    if (this.texts < MAX_TEXTS && (known === undefined || known.length < MAX_PER_KEY)) {
+      const kept: KnownText = { text, members: isShareable(members) ? members : null };
+      if (kept.members !== null && this.values !== undefined)
+        for (const member of kept.members as Member[]) if (isPlainObject(member[2])) this.values.repeats(member[2]);
+      if (known === undefined) this.byKey.set(key, [kept]);
+      else known.push(kept);
+      this.texts++;
+    }
     return members;
   }
 }
 
+interface KnownText {
+  text: string;
+  members: readonly unknown[] | null;
+}
+
+/** The length and three characters of `text` (texts of one fleet's configuration mostly differ in length already). */
+function textKey(text: string): number {
+  const n = text.length;
+  if (n === 0) return 0;
+  const middle = text.charCodeAt(n >> 1);
+  const late = text.charCodeAt(n - 1 - (n >> 3));
+  const early = text.charCodeAt(n >> 3);
+  return ((n * 0x01000193) ^ (middle << 16) ^ (late << 8) ^ early) | 0;
+}
+
+/** Texts compared per key: more texts of one length and sampled characters are parsed each time. */
+const MAX_PER_KEY = 8;
 /** Distinct `c` texts a read keeps: the configured 100,000-VM fleet has 338. */
 const MAX_TEXTS = 4096;
 /** The map fields of an entity as `singleUpsertPlain` builds them (its MAP_FIELDS), which it never keeps as parsed. */
