@@ -112,8 +112,7 @@ function isProtocol(value: unknown): value is DeserializingProtocol {
 async function bodyText(body: unknown, context: Json): Promise<string | undefined> {
   if (body instanceof Readable) {
     const chunks: Buffer[] = [];
-    // A stream someone set an encoding on hands out text (decoded, so its UTF-8 is the bytes it came as).
-    for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    for await (const chunk of body) chunks.push(chunkBytes(chunk));
     return decodeChunks(chunks);
   }
   let bytes: unknown = body;
@@ -152,6 +151,18 @@ function decodeChunks(chunks: readonly Buffer[]): string {
 
 function decodeBytes(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/**
+ * A stream's chunk as bytes: a Buffer as it is, another byte array viewed as one, text (a stream someone set an
+ * encoding on: decoded, so its UTF-8 is the bytes it came as) encoded again. Anything else is no HTTP body: an error,
+ * as the decoder before this threw (the stream is consumed by then, so it cannot go to the SDK instead).
+ */
+function chunkBytes(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  throw new TypeError('a response body stream gave a chunk that is neither bytes nor text');
 }
 
 /** The buffer answers are copied into: a Scan page's answer is about 1 MB; a larger one gets a buffer of its own. */

@@ -18,15 +18,18 @@ interface Canned {
   headers?: Record<string, string>;
   /**
    * How the body reaches the deserializer: one chunk (default), 7-byte chunks (characters split), 64 KB chunks (as
-   * a socket gives them), text chunks (a stream with an encoding set), or bytes.
+   * a socket gives them), text chunks (a stream with an encoding set), chunks that are byte arrays but not Buffers,
+   * or bytes.
    */
-  form?: 'stream' | 'small-chunks' | 'chunks' | 'text-chunks' | 'bytes';
+  form?: 'stream' | 'small-chunks' | 'chunks' | 'text-chunks' | 'array-chunks' | 'bytes';
 }
 
 function bodyOf(answer: Canned): Readable | Uint8Array {
   const bytes = Buffer.from(answer.body);
   if (answer.form === 'bytes') return new Uint8Array(bytes);
   if (answer.form === 'text-chunks') return Readable.from([...answer.body]);
+  if (answer.form === 'array-chunks')
+    return Readable.from([bytes.subarray(0, 5), bytes.subarray(5)].map((b) => new Uint8Array(b)));
   if (answer.form !== 'small-chunks' && answer.form !== 'chunks') return Readable.from([bytes]);
   const pieces: Buffer[] = [];
   const size = answer.form === 'chunks' ? 65_536 : 7;
@@ -137,7 +140,7 @@ describe('Scan and Query answers read without the schema walk', () => {
     }
   }
 
-  for (const form of ['small-chunks', 'text-chunks', 'bytes'] as const) {
+  for (const form of ['small-chunks', 'text-chunks', 'array-chunks', 'bytes'] as const) {
     it(`reads an answer that arrives as ${form} the same, multi-byte characters included`, async () => {
       const body = JSON.stringify({
         Count: 1,
