@@ -220,6 +220,21 @@ function planFor(body: Record<string, unknown>): Plan | null {
 export class SharedValues {
   private readonly maps = new Map<string, MapCache>();
   private readonly strings = new Map<string, StringCache>();
+  private readonly repeating = new WeakSet<object>();
+
+  /**
+   * Tells that `map`, a map field's value, is one object many bodies hold (a store's read hands one parse of a
+   * repeated text to each): its map is then found by the object, not by hashing and comparing its values each time.
+   * The caller never writes to it.
+   */
+  repeats(map: object): void {
+    this.repeating.add(map);
+  }
+
+  /** Whether `map` was told to be one object many bodies hold (`repeats`). */
+  isRepeated(map: object): boolean {
+    return this.repeating.has(map);
+  }
 
   /** `value`, or a string equal to it met before in field `field`. */
   string(field: string, value: string): string {
@@ -283,6 +298,8 @@ class StringCache {
  */
 class MapCache {
   private readonly byHash = new Map<number, Record<string, unknown>[]>();
+  /** The map found or kept for a repeated source object (`SharedValues.repeats`): the one `find` gives it again. */
+  readonly bySource = new Map<object, Record<string, unknown>>();
   private distinct = 0;
   gaveUp = false;
 
@@ -368,10 +385,18 @@ export function singleUpsertPlain(entity: SingleUpsert, shared?: SharedValues): 
 /** A map field's plain map (its non-null values under their keys, in the plan's order), or undefined if it has none. */
 function mapOf(part: MapPart, source: Record<string, unknown>, shared: SharedValues | undefined): object | undefined {
   const cache = shared?.mapCache(part);
+  const repeated = cache !== undefined && shared!.isRepeated(source);
+  if (repeated) {
+    const known = cache.bySource.get(source);
+    if (known !== undefined) return known;
+  }
   const hash = cache === undefined ? undefined : valuesHash(part.subs, source);
   if (hash !== undefined) {
     const kept = cache!.find(hash, part.subs, source);
-    if (kept !== undefined) return kept;
+    if (kept !== undefined) {
+      if (repeated) cache!.bySource.set(source, kept);
+      return kept;
+    }
   }
   const map: Record<string, unknown> = {};
   let empty = true;
@@ -385,6 +410,10 @@ function mapOf(part: MapPart, source: Record<string, unknown>, shared: SharedVal
   // Null-prototype maps, as the fold's, made so after their keys are in: V8 builds an `Object.create(null)` object as a
   // hash table, and three per VM were about half of materialising 100k VMs. No key is `__proto__` (planOf).
   Object.setPrototypeOf(map, null);
-  if (hash !== undefined) cache!.keep(hash, map);
+  if (hash !== undefined) {
+    cache!.keep(hash, map);
+    // Only a map the cache holds: a source whose map is its own each time (a value `valuesHash` refuses) stays so.
+    if (repeated) cache!.bySource.set(source, map);
+  }
   return map;
 }

@@ -90,6 +90,7 @@ import {
   readSnapshot,
   snapshotItem,
 } from './items';
+import { joinEvent, SharedConfigMembers } from './event-split';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { PartialPutError } from './partial-put-error';
 import {
@@ -364,7 +365,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
   async loadFleet(): Promise<Fleet> {
     const cutoff = this.futureCutoffMs();
     const read = new Map<string, FleetReadEntry>();
-    const shared = new SharedValues();
+    const shared = fleetShared();
     // Per Scan segment, the partition whose lone event is held as text while the segment is still on it.
     const open: (string | undefined)[] = [];
     const settleOpen = (segment: number) => {
@@ -395,7 +396,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     });
     if (scattered) return this.loadFleetHeld();
     for (let segment = 0; segment < open.length; segment++) settleOpen(segment);
-    return materialiseFleet(fleetEntities(read, cutoff, shared), shared);
+    return materialiseFleet(fleetEntities(read, cutoff, shared), shared.values);
   }
 
   /** `loadFleet` holding every partition's lone event as text to the Scan's end, whatever order the items come in. */
@@ -413,8 +414,8 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       if (held === undefined && sk.startsWith(EVENT_SK_PREFIX)) read.set(pk, new EventText(item));
       else takeItem(read, pk, held, item, sk, cutoff);
     });
-    const shared = new SharedValues();
-    return materialiseFleet(fleetEntities(read, cutoff, shared), shared);
+    const shared = fleetShared();
+    return materialiseFleet(fleetEntities(read, cutoff, shared), shared.values);
   }
 
   /**
@@ -1728,12 +1729,15 @@ class EventText {
     this.c = item.c;
   }
 
-  /** The event as `entityItem` reads it: undefined when it is dated after the future cutoff. */
-  event(cutoff: number): FleetEvent | undefined {
+  /**
+   * The event as `entityItem` reads it: undefined when it is dated after the future cutoff. With `configs`, its
+   * configuration members may be shared with other events of the read (`SharedConfigMembers`: only for `settle`).
+   */
+  event(cutoff: number, configs?: SharedConfigMembers): FleetEvent | undefined {
     const item: Item = {};
     if (this.e !== undefined) item.e = this.e;
     if (this.c !== undefined) item.c = this.c;
-    const event = readEvent(item);
+    const event = joinEvent(item, configs);
     return Date.parse(event.time) > cutoff ? undefined : event;
   }
 }
@@ -1751,6 +1755,17 @@ function partitionRead(
   if (event !== undefined) part.unfolded.push(event);
   read.set(pk, part);
   return part;
+}
+
+/** What one `loadFleet` shares between the entities it makes: equal values of the fleet, parsed `c` texts. */
+interface FleetShared {
+  values: SharedValues;
+  configs: SharedConfigMembers;
+}
+
+function fleetShared(): FleetShared {
+  const values = new SharedValues();
+  return { values, configs: new SharedConfigMembers(values) };
 }
 
 /** A partition `loadFleet` has made its entity of: no item of it may come after (`loadFleet`). */
@@ -1781,11 +1796,12 @@ function takeItem(
  * upsert materialised at once (`MaterialisedSingle`) or the fold of the event (nothing when it is dated after the
  * future cutoff).
  */
-function settle(pk: string, text: EventText, cutoff: number, shared: SharedValues): EntityState | MaterialisedSingle {
-  const event = text.event(cutoff);
+function settle(pk: string, text: EventText, cutoff: number, shared: FleetShared): EntityState | MaterialisedSingle {
+  // Neither materialiseSingle nor applyEvent keeps the members SharedConfigMembers hands out again.
+  const event = text.event(cutoff, shared.configs);
   const entity = parseEntityPk(pk)!;
   const single = event === undefined ? undefined : ownUpsert(event, entity);
-  const ready = single === undefined ? undefined : materialiseSingle(single, shared);
+  const ready = single === undefined ? undefined : materialiseSingle(single, shared.values);
   if (ready !== undefined) return ready;
   const state = emptyState(entity.kind, entity.id);
   if (event !== undefined) applyEvent(state, event);
@@ -1796,7 +1812,7 @@ function settle(pk: string, text: EventText, cutoff: number, shared: SharedValue
 function fleetEntities(
   read: ReadonlyMap<string, FleetReadEntry>,
   cutoff: number,
-  shared: SharedValues,
+  shared: FleetShared,
 ): (EntityState | SingleUpsert | MaterialisedSingle)[] {
   const entities: (EntityState | SingleUpsert | MaterialisedSingle)[] = [];
   for (const [pk, held] of read) {

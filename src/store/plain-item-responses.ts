@@ -1,5 +1,5 @@
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
@@ -106,17 +106,14 @@ function isProtocol(value: unknown): value is DeserializingProtocol {
 }
 
 /**
- * The answer's text. A Node stream (the Node HTTP handler's body) is decoded piece by piece as it arrives and the
- * pieces joined, so the whole body is never first copied into one buffer: `JSON.parse` flattens the joined text once,
- * where the SDK's path copies every chunk into one buffer (its stream collector) and then decodes that buffer into a
- * string, two allocations of the whole body. Other bodies go through the SDK's own collector.
+ * The answer's text. A Node stream (the Node HTTP handler's body) is collected as its chunks and decoded once they
+ * are all in (`decodeChunks`). Other bodies go through the SDK's own collector.
  */
 async function bodyText(body: unknown, context: Json): Promise<string | undefined> {
   if (body instanceof Readable) {
-    const decoder = new StringDecoder('utf8');
-    let text = '';
-    for await (const chunk of body) text += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    return text + decoder.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunkBytes(chunk));
+    return decodeChunks(chunks);
   }
   let bytes: unknown = body;
   if (!(body instanceof Uint8Array)) {
@@ -127,6 +124,50 @@ async function bodyText(body: unknown, context: Json): Promise<string | undefine
   if (!(bytes instanceof Uint8Array)) return undefined;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
+
+/**
+ * The chunks' bytes, copied into one reused buffer and decoded in one go: ASCII text (what DynamoDB and the local store
+ * send unless an item holds other characters) as Latin-1, the same characters, which Node hands to V8 as a string
+ * outside its heap once past about 1 MB (a copy in memory the C allocator hands out again once V8 has collected the
+ * string), other text as UTF-8. Decoding each chunk as it came and joining the pieces made `JSON.parse` flatten the
+ * joined text into a new string of the whole answer in V8's large-object space: about 1.2 MB of never-touched memory
+ * per Scan page, on this box's VM about 10 µs of CPU per 4 KB page (a UTF-8 decode of the whole buffer costs the
+ * same). The price: V8 collects such strings only with the old generation, so up to about 100 MB of answers already
+ * parsed stay resident until then (peak RSS of the configured fleet's audit 395-410 MiB against 310-360). Synchronous
+ * from the copy to the string, so two answers read at once never share the buffer.
+ */
+function decodeChunks(chunks: readonly Buffer[]): string {
+  if (chunks.length === 0) return '';
+  if (chunks.length === 1) return decodeBytes(chunks[0]!);
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  if (length > MAX_KEPT_BYTES) return decodeBytes(Buffer.concat(chunks, length));
+  if (scratch.length < length)
+    scratch = Buffer.allocUnsafeSlow(Math.min(MAX_KEPT_BYTES, Math.max(length, 2 * scratch.length)));
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(scratch, at);
+  return decodeBytes(scratch.subarray(0, length));
+}
+
+function decodeBytes(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/**
+ * A stream's chunk as bytes: a Buffer as it is, another byte array viewed as one, text (a stream someone set an
+ * encoding on: decoded, so its UTF-8 is the bytes it came as) encoded again. Anything else is no HTTP body: an error,
+ * as the decoder before this threw (the stream is consumed by then, so it cannot go to the SDK instead).
+ */
+function chunkBytes(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  throw new TypeError('a response body stream gave a chunk that is neither bytes nor text');
+}
+
+/** The buffer answers are copied into: a Scan page's answer is about 1 MB; a larger one gets a buffer of its own. */
+let scratch = Buffer.alloc(0);
+const MAX_KEPT_BYTES = 8 * 1024 * 1024;
 
 function parseJson(text: string): unknown {
   try {

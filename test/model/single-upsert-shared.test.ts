@@ -137,4 +137,31 @@ describe('maps many entities of one fleet hold alike', () => {
     expectSameText(single, materialiseFleet(foldEvents(events).values()));
     expect(shared.mapFields).toBeLessThanOrEqual(4000);
   });
+
+  it('found by the object for a map told to be repeated are the maps found by their values, and -0 still not shared', () => {
+    // SharedConfigMembers hands one parsed `settings` to many events and tells SharedValues so (`repeats`).
+    const repeated = { ...vmx };
+    const minusZero = JSON.parse('{"x": -0}') as Record<string, unknown>;
+    const events = [
+      vm('a', { settings: repeated }),
+      vm('b', { settings: { ...vmx } }),
+      vm('c', { settings: repeated }),
+      vm('d', { settings: minusZero }),
+      vm('e', { settings: minusZero }),
+    ];
+    const told = new SharedValues();
+    told.repeats(repeated);
+    told.repeats(minusZero);
+    const single = materialiseFleet(
+      events.map((e) => singleUpsertOf(e)!),
+      told,
+    );
+    const settings = (id: string) => single.vms.get(id)!.settings;
+    expect(settings('a')).toBe(settings('b'));
+    expect(settings('c')).toBe(settings('a'));
+    expect(settings('a')).not.toBe(repeated);
+    expect(settings('d')).not.toBe(settings('e'));
+    expect(Object.is((settings('e') as Record<string, unknown>).x, -0)).toBe(true);
+    expectSameText(single, materialiseFleet(foldEvents(events).values()));
+  });
 });

@@ -54,6 +54,38 @@ describe('an event item held as text by the fleet read', () => {
     expect(plain(await store.loadFleet())).toEqual(plain(folded([...events, later])));
   });
 
+  it('reads as the fold when its configuration text repeats, its entity made of its upsert or of the fold', async () => {
+    // loadFleet parses each distinct `c` text once and hands the parse to every event of it: one settings map per
+    // distinct content in the fleet, every VM still its fold (a complete or scoped upsert, or one of another
+    // entity's partition, goes through the fold with the same shared members).
+    const store = await stores.open();
+    const vmx = { 'isolation.tools.copy.disable': 'TRUE', 'log.keepOld': '10' };
+    const events: FleetEvent[] = [
+      ...['a', 'b', 'c', 'd'].map((x) =>
+        upsert(`u-${x}`, '2025-01-01T00:00:00Z', { id: `vm-${x}`, hostId: 'h-1', guestOs: 'rhel', settings: vmx }),
+      ),
+      {
+        ...upsert('u-e', '2025-01-01T00:00:00Z', { id: 'vm-e', hostId: 'h-1', guestOs: 'rhel', settings: vmx }),
+        scope: { source: 'vcenter', instance: 'vc-1' },
+        complete: true,
+      } as FleetEvent,
+      upsert('u-f', '2025-01-01T00:00:00Z', {
+        id: 'vm-f',
+        hostId: 'h-1',
+        guestOs: 'rhel',
+        settings: { ...vmx, x: '1' },
+      }),
+    ];
+    await store.putEvents(events);
+    const fleet = await store.loadFleet();
+    expect(plain(fleet)).toEqual(plain(folded(events)));
+    const settings = (id: string) => fleet.vms.get(id)!.settings;
+    expect(settings('vm-b')).toBe(settings('vm-a'));
+    expect(settings('vm-d')).toBe(settings('vm-a'));
+    expect(settings('vm-f')).not.toBe(settings('vm-a'));
+    expect(Object.getPrototypeOf(settings('vm-a'))).toBeNull();
+  });
+
   it('is left out when dated after the future cutoff, as a parsed one was, whether or not more items follow', async () => {
     const now = Date.parse('2025-01-02T00:00:00Z');
     const store = await stores.open({ now: () => now, maxEventAheadMs: 60_000 });

@@ -16,16 +16,24 @@ interface Canned {
   status: number;
   body: string;
   headers?: Record<string, string>;
-  /** How the body reaches the deserializer: one chunk (default), 7-byte chunks (characters split), or bytes. */
-  form?: 'stream' | 'small-chunks' | 'bytes';
+  /**
+   * How the body reaches the deserializer: one chunk (default), 7-byte chunks (characters split), 64 KB chunks (as
+   * a socket gives them), text chunks (a stream with an encoding set), chunks that are byte arrays but not Buffers,
+   * or bytes.
+   */
+  form?: 'stream' | 'small-chunks' | 'chunks' | 'text-chunks' | 'array-chunks' | 'bytes';
 }
 
 function bodyOf(answer: Canned): Readable | Uint8Array {
   const bytes = Buffer.from(answer.body);
   if (answer.form === 'bytes') return new Uint8Array(bytes);
-  if (answer.form !== 'small-chunks') return Readable.from([bytes]);
+  if (answer.form === 'text-chunks') return Readable.from([...answer.body]);
+  if (answer.form === 'array-chunks')
+    return Readable.from([bytes.subarray(0, 5), bytes.subarray(5)].map((b) => new Uint8Array(b)));
+  if (answer.form !== 'small-chunks' && answer.form !== 'chunks') return Readable.from([bytes]);
   const pieces: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
+  const size = answer.form === 'chunks' ? 65_536 : 7;
+  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
   return Readable.from(pieces);
 }
 
@@ -132,7 +140,7 @@ describe('Scan and Query answers read without the schema walk', () => {
     }
   }
 
-  for (const form of ['small-chunks', 'bytes'] as const) {
+  for (const form of ['small-chunks', 'text-chunks', 'array-chunks', 'bytes'] as const) {
     it(`reads an answer that arrives as ${form} the same, multi-byte characters included`, async () => {
       const body = JSON.stringify({
         Count: 1,
@@ -144,6 +152,33 @@ describe('Scan and Query answers read without the schema walk', () => {
       expect(await plain.send(new ScanCommand({ TableName: 't' }))).toStrictEqual(expected);
     });
   }
+
+  it('reads answers of any size one after another, and two at once, each as its own text', async () => {
+    // The chunks of an answer are copied into one buffer kept from answer to answer (up to 8 MB; past it, one of its
+    // own): a shorter answer after a longer one, or two answers whose chunks arrive together, must not mix.
+    const answer = (n: number, text: string) =>
+      JSON.stringify({ Count: n, Items: Array.from({ length: n }, (_, i) => ({ pk: { S: `${text}-${i}` } })) });
+    const bodies = [
+      answer(2000, 'long ✓'.repeat(40)),
+      answer(3, 'short'),
+      answer(40_000, 'x'.repeat(200)),
+      answer(1, 'é'),
+    ];
+    const sdk = cannedClient(bodies.map((body) => ({ status: 200, body }))).client;
+    const expected = [];
+    for (const _ of bodies) expected.push(await sdk.send(new ScanCommand({ TableName: 't' })));
+    const plain = readItemsPlainly(
+      cannedClient(bodies.map((body) => ({ status: 200, body, form: 'chunks' as const }))).client,
+    );
+    const first = await plain.send(new ScanCommand({ TableName: 't' }));
+    const [second, third] = await Promise.all([
+      plain.send(new ScanCommand({ TableName: 't' })),
+      plain.send(new ScanCommand({ TableName: 't' })),
+    ]);
+    const fourth = await plain.send(new ScanCommand({ TableName: 't' }));
+    const strip = (o: { $metadata: unknown }) => ({ ...o, $metadata: undefined });
+    expect([first, second, third, fourth].map(strip)).toStrictEqual(expected.map(strip));
+  });
 
   it('reads the items itself and leaves only the metadata to the SDK when it knows every member', async () => {
     const { client } = cannedClient([{ status: 200, body: ANSWERS['binary, sets, lists and maps']! }]);
