@@ -356,6 +356,7 @@ export class CompiledRules {
       const covered = plan.groups.map(() => [] as string[]);
       const unknown = plan.groups.map((group) => group.rules.map(() => [] as string[]));
       const lists = plan.groups.map((group) => group.rules.map(() => new Map<number, Unverified[]>()));
+      const lastEvidence = plan.groups.map((group) => group.rules.map((): Evidence | undefined => undefined));
       let facts: FactCache | undefined;
       for (const ctx of contextsOf(index, plan.type, scope[plan.type])) {
         if (facts === undefined) facts = new FactCache(ctx, plan.slots);
@@ -371,8 +372,8 @@ export class CompiledRules {
             if (verdict === UNKNOWN) unknown[g]![r]!.push(ctx.id);
             // Observed true, or unknown and failing on the assumed defaults: a hit (the latter unverified).
             if (verdict === FALSE || (verdict !== TRUE && !cr.pred(facts))) continue;
-            const evidence: Record<string, FactValue> = {};
-            for (const e of cr.evidence) evidence[e.key] = facts.get(e.slot);
+            const evidence = sharedEvidence(cr, facts, lastEvidence[g]![r]);
+            lastEvidence[g]![r] = evidence;
             const hit: RuleHit = { rule: cr.rule, resourceType: plan.type, resourceId: ctx.id, evidence };
             site.fill(hit);
             if (verdict === UNKNOWN) hit.unverified = unverifiedBy(cr, facts, lists[g]![r]!);
@@ -390,4 +391,29 @@ export class CompiledRules {
     }
     return { hits, coverage };
   }
+}
+
+type Evidence = Record<string, FactValue>;
+
+/**
+ * A hit's evidence: the previous hit's object of the same rule when every value is the same primitive (`Object.is`),
+ * else a new one. Hits of one rule on resources reporting nothing (the sparse layout's 730,000 unverified findings at
+ * 100,000 VMs) carry the same default values: one object for them all instead of one each, which every scavenge
+ * would copy and every later step would compare field by field. Nothing writes a finding's evidence after this.
+ */
+function sharedEvidence(cr: CompiledRule, facts: FactCache, last: Evidence | undefined): Evidence {
+  if (last !== undefined) {
+    let same = true;
+    for (const e of cr.evidence) {
+      const value = facts.get(e.slot);
+      if ((typeof value === 'object' && value !== null) || !Object.is(value, last[e.key])) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  const evidence: Evidence = {};
+  for (const e of cr.evidence) evidence[e.key] = facts.get(e.slot);
+  return evidence;
 }
