@@ -3,7 +3,8 @@ import type { ResourceType } from '../model/finding';
 import type { FactDef } from './facts/define';
 import { FACTS } from './facts/registry';
 import { factKey } from './fact-key';
-import { contextsOf, resourceName, resourcePlacement, type FleetIndex, type ResourceContext } from './fleet-index';
+import { contextsOf, type FleetIndex, type ResourceContext } from './fleet-index';
+import { HitSite, ruleHit, type HitMaker } from './hit-maker';
 import { compilePath, OPERATORS } from './operators';
 import { compareText } from '../model/event-order';
 import type {
@@ -255,8 +256,9 @@ interface TypePlan {
 /** Resources to evaluate per type; a missing type means all of that type. */
 export type Scope = Partial<Record<ResourceType, ReadonlySet<string>>>;
 
-export interface Evaluation {
-  hits: RuleHit[];
+/** What fired (`H`: the object each hit is kept as, see `HitMaker`) and which resources each rule judged. */
+export interface Evaluation<H = RuleHit> {
+  hits: H[];
   coverage: RuleCoverage[];
 }
 
@@ -298,22 +300,6 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** A resource's name and placement, the same for each of its hits: worked out at its first hit. */
-class HitSite {
-  private name: string | undefined;
-  private placement: { cluster?: string; datacenter?: string } | undefined;
-  constructor(private readonly ctx: ResourceContext) {}
-  fill(hit: RuleHit): void {
-    if (this.placement === undefined) {
-      this.name = resourceName(this.ctx);
-      this.placement = resourcePlacement(this.ctx);
-    }
-    if (this.name !== undefined) hit.resourceName = this.name;
-    if (this.placement.cluster !== undefined) hit.cluster = this.placement.cluster;
-    if (this.placement.datacenter !== undefined) hit.datacenter = this.placement.datacenter;
-  }
-}
-
 function appliesCondition(appliesTo: Record<string, Scalar[]>): Condition {
   return {
     all: Object.keys(appliesTo)
@@ -350,7 +336,13 @@ export class CompiledRules {
   }
 
   evaluate(index: FleetIndex, scope: Scope = {}): Evaluation {
-    const hits: RuleHit[] = [];
+    return this.evaluateAs(index, scope, ruleHit);
+  }
+
+  /** `evaluate`, each hit kept as what `make` builds of it (in the same order). */
+  evaluateAs<H>(index: FleetIndex, scope: Scope, make: HitMaker<H>): Evaluation<H> {
+    const hits: H[] = [];
+    const site = new HitSite();
     const coverage: RuleCoverage[] = [];
     for (const plan of this.plans) {
       const covered = plan.groups.map(() => [] as string[]);
@@ -361,7 +353,7 @@ export class CompiledRules {
       for (const ctx of contextsOf(index, plan.type, scope[plan.type])) {
         if (facts === undefined) facts = new FactCache(ctx, plan.slots);
         else facts.moveTo(ctx);
-        const site = new HitSite(ctx);
+        site.moveTo(ctx);
         for (let g = 0; g < plan.groups.length; g++) {
           const group = plan.groups[g]!;
           if (!group.applies(facts)) continue;
@@ -374,10 +366,8 @@ export class CompiledRules {
             if (verdict === FALSE || (verdict !== TRUE && !cr.pred(facts))) continue;
             const evidence = sharedEvidence(cr, facts, lastEvidence[g]![r]);
             lastEvidence[g]![r] = evidence;
-            const hit: RuleHit = { rule: cr.rule, resourceType: plan.type, resourceId: ctx.id, evidence };
-            site.fill(hit);
-            if (verdict === UNKNOWN) hit.unverified = unverifiedBy(cr, facts, lists[g]![r]!);
-            hits.push(hit);
+            const unverified = verdict === UNKNOWN ? unverifiedBy(cr, facts, lists[g]![r]!) : undefined;
+            hits.push(make(cr.rule, plan.type, ctx.id, site.at(), evidence, unverified));
           }
         }
       }
