@@ -4,6 +4,7 @@ import type { FactDef } from './facts/define';
 import { FACTS } from './facts/registry';
 import { factKey } from './fact-key';
 import { contextsOf, type FleetIndex, type ResourceContext } from './fleet-index';
+import { ChunkedList } from './chunked-list';
 import { HitSite, ruleHit, type HitMaker } from './hit-maker';
 import { compilePath, OPERATORS } from './operators';
 import { compareText } from '../model/event-order';
@@ -341,12 +342,12 @@ export class CompiledRules {
 
   /** `evaluate`, each hit kept as what `make` builds of it (in the same order). */
   evaluateAs<H>(index: FleetIndex, scope: Scope, make: HitMaker<H>): Evaluation<H> {
-    const hits: H[] = [];
+    const hits = new ChunkedList<H>();
     const site = new HitSite();
     const coverage: RuleCoverage[] = [];
     for (const plan of this.plans) {
-      const covered = plan.groups.map(() => [] as string[]);
-      const unknown = plan.groups.map((group) => group.rules.map(() => [] as string[]));
+      const covered = plan.groups.map(() => new ChunkedList<string>());
+      const unknown = plan.groups.map((group) => group.rules.map(() => new ChunkedList<string>()));
       const lists = plan.groups.map((group) => group.rules.map(() => new Map<number, Unverified[]>()));
       const lastEvidence = plan.groups.map((group) => group.rules.map((): Evidence | undefined => undefined));
       let facts: FactCache | undefined;
@@ -372,14 +373,16 @@ export class CompiledRules {
         }
       }
       plan.groups.forEach((group, g) => {
+        // One array of a group's resources, shared by its rules' entries.
+        const resourceIds = covered[g]!.toArray();
         group.rules.forEach((cr, r) => {
-          const entry: RuleCoverage = { ruleId: cr.rule.id, resourceIds: covered[g]! };
-          if (unknown[g]![r]!.length > 0) entry.unverifiedIds = unknown[g]![r]!;
+          const entry: RuleCoverage = { ruleId: cr.rule.id, resourceIds };
+          if (unknown[g]![r]!.length > 0) entry.unverifiedIds = unknown[g]![r]!.toArray();
           coverage.push(entry);
         });
       });
     }
-    return { hits, coverage };
+    return { hits: hits.toArray(), coverage };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ResourceType } from '../model/finding';
-import { resourceName, resourcePlacement, type ResourceContext } from './fleet-index';
+import { resourceCluster, resourceDatacenter, resourceName, type ResourceContext } from './fleet-index';
 import type { FactValue, LoadedRule, RuleHit, Unverified } from './types';
 
 /** A hit's resource name and placement: `undefined` where the resource has none. */
@@ -52,10 +52,9 @@ export class HitSite implements HitPlace {
   /** The current resource's name and placement. */
   at(): HitPlace {
     if (!this.known && this.ctx !== undefined) {
-      const placement = resourcePlacement(this.ctx);
       this.name = resourceName(this.ctx);
-      this.cluster = placement.cluster;
-      this.datacenter = placement.datacenter;
+      this.cluster = resourceCluster(this.ctx);
+      this.datacenter = resourceDatacenter(this.ctx);
       this.known = true;
     }
     return this;

@@ -25,7 +25,7 @@ describe('Shared unverified lists and evidence', () => {
     const evidence = new Set<object>();
     vi.spyOn(CompiledRules.prototype, 'evaluateAs').mockImplementation(function (this: CompiledRules, ...args) {
       // A RuleHit (`evaluate`) or, in a full audit with group digests, the finding it gives.
-      const evaluation: Evaluation<RuleHit | Finding> = evaluateAs.apply(this, args);
+      const evaluation = evaluateAs.apply(this, args) as Evaluation<RuleHit | Finding>;
       for (const h of evaluation.hits) {
         if (evidence.has(h.evidence)) Object.freeze(h.evidence);
         evidence.add(h.evidence);
