@@ -25,13 +25,13 @@ export class ChunkedList<T> {
     return this.full.length * CHUNK + this.chunk.length;
   }
 
-  /** The elements in the order pushed. Small lists (one chunk) are that chunk itself. */
+  /**
+   * The elements in the order pushed. Small lists (one chunk) are that chunk itself. `concat` of the chunks allocates
+   * the result once, at its length, and keeps it a packed array (one of `new Array(n)` filled in would be holey, the
+   * slower kind for every later loop over it).
+   */
   toArray(): T[] {
-    if (this.full.length === 0) return this.chunk;
-    const out = new Array<T>(this.length);
-    let k = 0;
-    for (const chunk of this.full) for (let i = 0; i < CHUNK; i++) out[k++] = chunk[i]!;
-    for (let i = 0; i < this.chunk.length; i++) out[k++] = this.chunk[i]!;
-    return out;
+    const [first, ...rest] = this.full;
+    return first === undefined ? this.chunk : first.concat(...rest, this.chunk);
   }
 }
