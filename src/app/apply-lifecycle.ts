@@ -18,8 +18,8 @@ import type { FindingWriteGuard } from './group-digests';
 import { cpuMsSince } from './cpu-ms';
 
 /**
- * A full audit's group digests (src/app/group-digests.ts): the findings its hits give (`lifecycleCandidates`, already
- * built), those its digests settled (`previous` then holds only the other groups' stored findings), and the guard
+ * A full audit's group digests (src/app/group-digests.ts): the findings its hits give (built as it evaluated them,
+ * `candidateMaker`, and waived), those its digests settled (`previous` then holds only the other groups' stored findings), and the guard
  * its writes go through.
  */
 export interface LifecycleDigests {
