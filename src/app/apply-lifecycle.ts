@@ -17,12 +17,32 @@ import { pageSetsToRewrite, storeChangedFindings, type PageSet } from './store-f
 import type { FindingWriteGuard } from './group-digests';
 import { cpuMsSince } from './cpu-ms';
 
-export interface ApplyLifecycleInput {
+/**
+ * A full audit's group digests (src/app/group-digests.ts): the findings its hits give (built as it evaluated them,
+ * `candidateMaker`, and waived), those its digests settled (`previous` then holds only the other groups' stored findings), and the guard
+ * its writes go through.
+ */
+export interface LifecycleDigests {
+  candidates: Finding[];
+  settled: SettledCandidates;
+  guard: FindingWriteGuard;
+}
+
+/**
+ * Where the hits' findings come from: built from the evaluation's hits, or already built by a full audit that
+ * evaluated its hits straight into them (`candidateMaker`) for its group digests, its evaluation then only coverage.
+ */
+export type HitsOrDigests =
+  | { evaluation: Evaluation; digests?: undefined }
+  | { evaluation: Pick<Evaluation, 'coverage'>; digests: LifecycleDigests };
+
+export type ApplyLifecycleInput = ApplyLifecycleCommon & HitsOrDigests;
+
+interface ApplyLifecycleCommon {
   /** Stored findings the evaluation updates. */
   previous: readonly Finding[];
   /** Whether `previous` is every stored finding, or only those of the clusters an incremental evaluation read. */
   complete: boolean;
-  evaluation: Evaluation;
   rules: readonly LoadedRule[];
   profile: Profile;
   now: string;
@@ -41,12 +61,6 @@ export interface ApplyLifecycleInput {
    * rewrite pages of another group, nothing is written and the page sets are returned instead.
    */
   groupsRead?: ReadonlySet<string>;
-  /**
-   * A full audit's group digests (src/app/group-digests.ts): the findings its hits give (`lifecycleCandidates`, already
-   * built), those its digests settled (`previous` then holds only the other groups' stored findings), and the guard
-   * its writes go through.
-   */
-  digests?: { candidates: Finding[]; settled: SettledCandidates; guard: FindingWriteGuard };
 }
 
 export interface AppliedLifecycle {
@@ -82,7 +96,6 @@ export async function applyLifecycle(
   const cpuStarted = process.cpuUsage();
   const { findings, changed } = computeLifecycle({
     previous: input.previous,
-    hits: evaluation.hits,
     ruleIds: new Set(input.rules.map((r) => r.id)),
     evaluated: input.evaluated,
     waivers: waiverMatcher(input.waivers),
@@ -90,7 +103,9 @@ export async function applyLifecycle(
     profile,
     resolvedBy: (type, id) =>
       type === 'host' || type === 'vm' ? fleet.snapshotEvidence?.get(`${type}#${id}`) : undefined,
-    ...(input.digests && { candidates: input.digests.candidates, settled: input.digests.settled }),
+    ...(input.digests === undefined
+      ? { hits: input.evaluation.hits }
+      : { candidates: input.digests.candidates, settled: input.digests.settled }),
   });
   const lifecycleMs = performance.now() - started;
   const lifecycleCpuMs = cpuMsSince(cpuStarted);

@@ -1,14 +1,17 @@
+import type { Finding } from '../model/finding';
 import type { Fleet } from '../model/fleet';
 import type { FleetStore, PutEventsResult } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
-import { CompiledRules, type Scope } from '../engine/compile';
+import { CompiledRules, type Evaluation, type Scope } from '../engine/compile';
+import { candidateMaker } from '../engine/lifecycle';
 import { indexFleet } from '../engine/fleet-index';
 import { DEFAULT_RULES_DIR, loadRules } from '../engine/load-rules';
 import type { LoadedRule, Profile } from '../engine/types';
 import type { Waiver } from '../engine/waivers';
 import { STATE, writeState } from '../store/state-keys';
 import { readAuditBaseline, recordAudit } from './record-audit';
-import { startDigestRead } from './digest-read';
+import { startDigestRead, type DigestRead } from './digest-read';
+import type { HitsOrDigests } from './apply-lifecycle';
 import { readSimulationFigures } from './simulation-state';
 import { isoNow } from '../model/ports/clock';
 import { cpuMsSince } from './cpu-ms';
@@ -140,29 +143,39 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
   const index = indexFleet(fleet, simulation, now);
   const vmScope = full ? undefined : incrementalVmScope(fleet, opts.scope!);
   const scope: Scope = vmScope ? { vm: vmScope } : {};
-  const evaluation = new CompiledRules(rules).evaluate(index, scope);
+  const compiled = new CompiledRules(rules);
+  // With group digests the hits are evaluated straight into the findings they give: one object per hit, not two.
+  const run: Evaluated =
+    digestRead === undefined
+      ? { evaluation: compiled.evaluate(index, scope) }
+      : { digestRead, candidates: compiled.evaluateAs(index, scope, candidateMaker(now, profile)) };
   const evaluateMs = lap();
   const evaluateCpuMs = cpuLap;
   const { value: baseline, ms: findingsReadMs } = await baselineRead;
-  const digested = await digestRead?.finish({
-    evaluation,
-    waivers: baseline.waivers,
-    ruleIds: new Set(rules.map((r) => r.id)),
-    now,
-  });
+  let digested: DigestReadResult | undefined;
+  let hitsOrDigests: HitsOrDigests;
+  if (run.digestRead === undefined) hitsOrDigests = { evaluation: run.evaluation };
+  else {
+    digested = await run.digestRead.finish({
+      candidates: run.candidates.hits,
+      waivers: baseline.waivers,
+      ruleIds: new Set(rules.map((r) => r.id)),
+      now,
+    });
+    hitsOrDigests = { evaluation: run.candidates, digests: digested.digests };
+  }
   if (opts.waivers !== undefined) await storeWaivers(store, opts.waivers);
   const readMs = fleetReadMs + lap();
   const readCpuMs = fleetReadCpuMs + cpuLap;
   const recorded = await recordAudit(store, {
     fleet,
-    evaluation,
+    ...hitsOrDigests,
     baseline: digested === undefined ? baseline : { ...baseline, previous: digested.previous },
     rules,
     profile,
     now,
     ...(vmScope && { vmScope }),
     clusters: index.hostsByCluster.size,
-    ...(digested && { digests: digested.digests }),
   });
   const { result, findingsWritten, lifecycleMs, writeMs } = recorded;
   const finishing = performance.now();
@@ -188,6 +201,13 @@ export async function runAudit(ports: AuditPorts, opts: AuditOptions = {}): Prom
     });
   return result;
 }
+
+/** A full audit with group digests evaluates into candidate findings; any other into hits. */
+type Evaluated =
+  | { digestRead?: undefined; evaluation: Evaluation }
+  | { digestRead: DigestRead; candidates: Evaluation<Finding> };
+
+type DigestReadResult = Awaited<ReturnType<DigestRead['finish']>>;
 
 /** A promise's value and how long it took from now until it settled. */
 async function timed<T>(promise: Promise<T>): Promise<{ value: T; ms: number }> {

@@ -1,11 +1,10 @@
 import type { Finding } from '../model/finding';
-import type { Evaluation } from '../engine/compile';
-import { lifecycleCandidates } from '../engine/lifecycle';
+import { waiveCandidates } from '../engine/lifecycle';
 import type { Profile } from '../engine/types';
 import { waiverMatcher, type Waiver } from '../engine/waivers';
 import type { FindingDigestStore } from '../store/finding-digests';
 import type { FleetStore } from '../store/types';
-import type { ApplyLifecycleInput } from './apply-lifecycle';
+import type { LifecycleDigests } from './apply-lifecycle';
 import { cpuMsSince } from './cpu-ms';
 import {
   AuditDigests,
@@ -29,13 +28,14 @@ export interface DigestRead {
   /** Settles once the records are listed and what is sure to be read was requested (never rejects). */
   ready: Promise<void>;
   finish(input: {
-    evaluation: Evaluation;
+    /** The evaluation's hits as findings (`candidateMaker`), not yet waived: waived here, in place. */
+    candidates: Finding[];
     waivers: readonly Waiver[];
     ruleIds: ReadonlySet<string>;
     now: string;
   }): Promise<{
     previous: Finding[];
-    digests: NonNullable<ApplyLifecycleInput['digests']>;
+    digests: LifecycleDigests;
     plan: DigestPlan;
     /** Milliseconds spent building the candidates and comparing the digests (lifecycle work, not reading). */
     planMs: number;
@@ -67,11 +67,11 @@ export function startDigestRead(store: FleetStore, records: FindingDigestStore, 
   );
   return {
     ready,
-    async finish({ evaluation, waivers, ruleIds, now }) {
+    async finish({ candidates, waivers, ruleIds, now }) {
       const { set, readAll, read } = await early;
       const started = performance.now();
       const cpuStarted = process.cpuUsage();
-      const candidates = lifecycleCandidates({ hits: evaluation.hits, waivers: waiverMatcher(waivers), now, profile });
+      waiveCandidates(candidates, waiverMatcher(waivers), now);
       const plan = planDigests(candidates, profile, set, readAll);
       const planMs = performance.now() - started;
       const planCpuMs = cpuMsSince(cpuStarted);

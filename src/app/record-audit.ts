@@ -4,14 +4,13 @@ import type { ResourceType } from '../model/finding';
 import type { FleetStore } from '../store/types';
 import type { AuditResult } from '../engine/audit-result';
 import { buildCompliance } from '../engine/compliance';
-import type { Evaluation } from '../engine/compile';
 import type { LoadedRule, Profile } from '../engine/types';
 import type { Waiver } from '../engine/waivers';
 import { rulePackVersion } from '../engine/rule-pack-version';
 import { readState, STATE, writeState, type StateValue } from '../store/state-keys';
 import { fleetMark, type AuditStamp, type FleetMark } from './audit-stamp';
 import { storeCompliance } from './compliance-store';
-import { applyLifecycle, type ApplyLifecycleInput } from './apply-lifecycle';
+import { applyLifecycle, type HitsOrDigests } from './apply-lifecycle';
 import { cpuMsSince } from './cpu-ms';
 
 /** What an audit knew before it evaluated: the stored findings, waivers and run record it updates. */
@@ -39,9 +38,11 @@ function digestOf(fleet: Fleet | FleetDigest): FleetDigest {
   };
 }
 
-export interface RecordAuditInput {
+/** The evaluation, or a full audit's evaluation coverage and group digests: see `HitsOrDigests`. */
+export type RecordAuditInput = RecordAuditCommon & HitsOrDigests;
+
+interface RecordAuditCommon {
   fleet: Fleet | FleetDigest;
-  evaluation: Evaluation;
   baseline: AuditBaseline;
   rules: readonly LoadedRule[];
   profile: Profile;
@@ -55,8 +56,6 @@ export interface RecordAuditInput {
   evaluated?: (resourceType: ResourceType, resourceId: string) => boolean;
   /** Clusters that have hosts (the compliance view's cluster count). */
   clusters: number;
-  /** A full audit's group digests: see `ApplyLifecycleInput.digests`. */
-  digests?: ApplyLifecycleInput['digests'];
 }
 
 export interface RecordedAudit {
@@ -116,7 +115,9 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
   const { result, changed, lifecycleMs, lifecycleCpuMs } = await applyLifecycle(store, {
     previous: input.baseline.previous,
     complete: true,
-    evaluation,
+    ...(input.digests === undefined
+      ? { evaluation: input.evaluation }
+      : { evaluation: input.evaluation, digests: input.digests }),
     rules,
     profile,
     now,
@@ -125,7 +126,6 @@ export async function recordAudit(store: FleetStore, input: RecordAuditInput): P
     fleet,
     mode: vmScope ? 'incremental' : 'full',
     counted: { hosts: fleet.mark.hosts, vms: fleet.mark.vms },
-    ...(input.digests && { digests: input.digests }),
   });
   // The compliance view covers every resource, so only a full audit records one.
   if (result.mode === 'full') {

@@ -1,6 +1,7 @@
 import type { Finding, ResourceType } from '../model/finding';
 import { DEFAULT_PROFILE, fingerprintAfter, fingerprintPrefix, profileOf } from './fingerprint';
-import type { LoadedRule, RuleHit } from './types';
+import type { HitMaker, HitPlace } from './hit-maker';
+import type { FactValue, LoadedRule, RuleHit, Unverified } from './types';
 import type { WaiverMatcher } from './waivers';
 
 export interface LifecycleInput {
@@ -108,28 +109,59 @@ export type CandidateInput = Pick<LifecycleInput, 'hits' | 'waivers' | 'now' | '
 /**
  * Each hit as the finding the audit stores, in hit order, as if first seen now (`firstSeen` = `lastSeen` = now, the
  * waiver applied): what `computeLifecycle` compares with the stored findings, and what a full audit's group digests
- * describe (src/engine/finding-digest.ts) before anything is read.
+ * describe (src/engine/finding-digest.ts) before anything is read. A full audit builds them as it evaluates instead
+ * (`candidateMaker`, then `waiveCandidates`): the same findings without a hit object each.
  */
 export function lifecycleCandidates(input: CandidateInput): Finding[] {
-  const { now, waivers } = input;
-  const profile = input.profile ?? DEFAULT_PROFILE;
+  const make = candidateMaker(input.now, input.profile);
   const out: Finding[] = new Array(input.hits.length);
-  const ofRule = new Map<LoadedRule, RuleFields>();
+  const place: { name: string | undefined; cluster: string | undefined; datacenter: string | undefined } = {
+    name: undefined,
+    cluster: undefined,
+    datacenter: undefined,
+  };
   for (let i = 0; i < input.hits.length; i++) {
     const h = input.hits[i]!;
-    let r = ofRule.get(h.rule);
-    if (r === undefined || r.resourceType !== h.resourceType) {
-      r = ruleFields(h.rule, h.resourceType, profile);
-      ofRule.set(h.rule, r);
-    }
-    const w = waivers.match(r.id, h.resourceType, h.resourceId, now);
-    // Not waived: observed failing (open) or failing only on defaults nobody reported (unverified).
-    const status = w ? 'waived' : h.unverified !== undefined ? 'unverified' : 'open';
-    const finding = candidateOf(h, r, fingerprintAfter(r.prefix, h.resourceId), status, profile, now);
-    if (w) finding.waiver = { reason: w.reason, owner: w.owner, expires: w.expires };
-    out[i] = finding;
+    place.name = h.resourceName;
+    place.cluster = h.cluster;
+    place.datacenter = h.datacenter;
+    out[i] = make(h.rule, h.resourceType, h.resourceId, place, h.evidence, h.unverified);
   }
+  waiveCandidates(out, input.waivers, input.now);
   return out;
+}
+
+/**
+ * Builds a hit's finding as `CompiledRules.evaluateAs` finds the hit, before any waiver: open, or unverified when it
+ * fired only on defaults nobody reported.
+ */
+export function candidateMaker(now: string, profile: string = DEFAULT_PROFILE): HitMaker<Finding> {
+  const ofRule = new Map<LoadedRule, RuleFields>();
+  return (rule, resourceType, resourceId, place, evidence, unverified) => {
+    let r = ofRule.get(rule);
+    if (r === undefined || r.resourceType !== resourceType) {
+      r = ruleFields(rule, resourceType, profile);
+      ofRule.set(rule, r);
+    }
+    const fp = fingerprintAfter(r.prefix, resourceId);
+    const status = unverified === undefined ? 'open' : 'unverified';
+    return candidateOf(r, resourceId, place, evidence, unverified, fp, status, profile, now);
+  };
+}
+
+/**
+ * Applies the waivers to candidates from `candidateMaker`, in place: a waived one gets status `waived` and its
+ * `waiver` as the last key, as `lifecycleCandidates` has always built it. The waivers are known only once the
+ * evaluation that built the candidates is done (they are read beside the fleet).
+ */
+export function waiveCandidates(candidates: readonly Finding[], waivers: WaiverMatcher, now: string): void {
+  for (let i = 0; i < candidates.length; i++) {
+    const f = candidates[i]!;
+    const w = waivers.match(f.ruleId, f.resourceType, f.resourceId, now);
+    if (w === undefined) continue;
+    f.status = 'waived';
+    f.waiver = { reason: w.reason, owner: w.owner, expires: w.expires };
+  }
 }
 
 /**
@@ -172,15 +204,19 @@ function ruleFields(rule: LoadedRule, resourceType: ResourceType, profile: strin
  * one by one to a literal's object go to a second, growing array of properties beside it.
  */
 function candidateOf(
-  h: RuleHit,
   r: RuleFields,
+  resourceId: string,
+  place: HitPlace,
+  evidenceValues: Record<string, FactValue>,
+  unverified: Unverified | undefined,
   fp: string,
   status: Finding['status'],
   profile: string,
   now: string,
 ): Finding {
-  const { resourceName, cluster, datacenter, unverified } = h;
-  const evidence = h.evidence as Record<string, unknown>;
+  const { name: resourceName, cluster, datacenter } = place;
+  const resourceType = r.resourceType;
+  const evidence = evidenceValues as Record<string, unknown>;
   if (resourceName !== undefined && cluster !== undefined && datacenter !== undefined && profile === DEFAULT_PROFILE) {
     return unverified === undefined
       ? {
@@ -189,8 +225,8 @@ function candidateOf(
           pack: r.pack,
           severity: r.severity,
           category: r.category,
-          resourceType: h.resourceType,
-          resourceId: h.resourceId,
+          resourceType,
+          resourceId,
           title: r.title,
           evidence,
           controls: r.controls,
@@ -209,8 +245,8 @@ function candidateOf(
           pack: r.pack,
           severity: r.severity,
           category: r.category,
-          resourceType: h.resourceType,
-          resourceId: h.resourceId,
+          resourceType,
+          resourceId,
           title: r.title,
           evidence,
           controls: r.controls,
@@ -231,8 +267,8 @@ function candidateOf(
     pack: r.pack,
     severity: r.severity,
     category: r.category,
-    resourceType: h.resourceType,
-    resourceId: h.resourceId,
+    resourceType,
+    resourceId,
     title: r.title,
     evidence,
     controls: r.controls,
@@ -259,6 +295,13 @@ export interface SettledCandidates {
   firstSeen: readonly (string | undefined)[];
 }
 
+/** The lifecycle's input: the hits, their candidates (`lifecycleCandidates` of them) or both. */
+export type LifecycleRun = Omit<LifecycleInput, 'hits'> &
+  (
+    | { hits: LifecycleInput['hits']; candidates?: Finding[]; settled?: SettledCandidates }
+    | { hits?: undefined; candidates: Finding[]; settled?: SettledCandidates }
+  );
+
 /**
  * Pure lifecycle step. New hit → open, or unverified when it fired only on defaults nobody reported (firstSeen =
  * now; a finding moves between open and unverified as its data is reported or stops being); hit again → lastSeen = now (written only when what a
@@ -271,9 +314,7 @@ export interface SettledCandidates {
  * `candidates` (from `lifecycleCandidates` over the same hits) saves building them again; `settled` says which of
  * them a group digest vouched for: `previous` then need not hold their stored copies.
  */
-export function computeLifecycle(
-  input: LifecycleInput & { candidates?: Finding[]; settled?: SettledCandidates },
-): LifecycleOutput {
+export function computeLifecycle(input: LifecycleRun): LifecycleOutput {
   const { now, waivers } = input;
   const profile = input.profile ?? DEFAULT_PROFILE;
   const own: Finding[] = [];
@@ -283,7 +324,7 @@ export function computeLifecycle(
       own.push(f);
       previous.set(f.fingerprint, f);
     }
-  const candidates = input.candidates ?? lifecycleCandidates(input);
+  const candidates = input.hits === undefined ? input.candidates : (input.candidates ?? lifecycleCandidates(input));
   const settled = input.settled?.firstSeen;
   // This run's hits first, as they are (one copy of the list, not 750,000 pushes into a growing one).
   const findings: Finding[] = candidates.slice();

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runAudit } from '../../src/app/audit';
 import { CompiledRules, type Evaluation } from '../../src/engine/compile';
+import type { RuleHit } from '../../src/engine/types';
+import type { Finding } from '../../src/model/finding';
 import { viewDigest } from '../../src/engine/finding-digest';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/engine/load-rules';
 import { fixedClock } from '../../src/model/ports/clock';
@@ -9,25 +11,32 @@ import { MemoryStore } from '../../src/store/memory-store';
 import { generateHistory } from '../reliability/history';
 
 /**
- * The evaluation hands one unverified-list object to every hit with that list (src/engine/compile.ts): a consumer
- * changing one finding's list would change every other finding's. Frozen lists make any such write throw (modules
- * are strict), through the lifecycle, the compliance view, the digests and every output format.
+ * The evaluation hands one unverified-list object to every hit with that list, and one evidence object to a rule's
+ * hits with the same primitive values (src/engine/compile.ts): a consumer changing one finding's would change every
+ * other finding's. Frozen lists and evidence make any such write throw (modules are strict), through the lifecycle,
+ * the compliance view, the digests and every output format.
  */
-describe('Shared unverified lists', () => {
+describe('Shared unverified lists and evidence', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('are never written to by the audit, a second audit over its findings, the digests or any format', async () => {
-    const evaluate = CompiledRules.prototype.evaluate;
+    const evaluateAs = CompiledRules.prototype.evaluateAs;
     const shared = new Set<object>();
-    vi.spyOn(CompiledRules.prototype, 'evaluate').mockImplementation(function (this: CompiledRules, ...args) {
-      const evaluation: Evaluation = evaluate.apply(this, args);
-      for (const h of evaluation.hits)
-        if (h.unverified !== undefined && !shared.has(h.unverified)) {
-          shared.add(h.unverified);
-          Object.freeze(h.unverified.missing);
-          Object.freeze(h.unverified.collect);
-          Object.freeze(h.unverified);
+    const evidence = new Set<object>();
+    vi.spyOn(CompiledRules.prototype, 'evaluateAs').mockImplementation(function (this: CompiledRules, ...args) {
+      // A RuleHit (`evaluate`) or, in a full audit with group digests, the finding it gives.
+      const evaluation = evaluateAs.apply(this, args) as Evaluation<RuleHit | Finding>;
+      for (const h of evaluation.hits) {
+        if (evidence.has(h.evidence)) Object.freeze(h.evidence);
+        evidence.add(h.evidence);
+        const unverified = 'rule' in h ? h.unverified : h.verify;
+        if (unverified !== undefined && !shared.has(unverified)) {
+          shared.add(unverified);
+          Object.freeze(unverified.missing);
+          Object.freeze(unverified.collect);
+          Object.freeze(unverified);
         }
+      }
       return evaluation;
     });
     const store = new MemoryStore();
@@ -39,6 +48,8 @@ describe('Shared unverified lists', () => {
     expect(unverified.length).toBeGreaterThan(10);
     expect(unverified.every((f) => Object.isFrozen(f.verify))).toBe(true);
     expect(shared.size).toBeLessThan(unverified.length);
+    const sharedEvidence = result.findings.filter((f) => Object.isFrozen(f.evidence));
+    expect(sharedEvidence.length).toBeGreaterThan(10);
     viewDigest(
       result.findings,
       result.findings.map((_, i) => i),
