@@ -131,8 +131,9 @@ function parseMembers(text: string): unknown {
  * field's values into a map of its own, or shares one of equal values, and the fold, `applyEvent`, stores a map
  * field key by key; both keep primitives as they are). So only members whose values are all primitives, or maps of
  * primitives under a map field's name, are handed out again; any other `c` is parsed for each event, as is every
- * text past the first `MAX_TEXTS` distinct ones (the cache keeps each text it holds alive). The members themselves
- * are never written (`joinEvent` only reads them).
+ * text past the first `MAX_TEXTS` distinct ones or past `MAX_KEPT_CHARS` of them (the cache keeps each text it holds
+ * alive to the read's end, and a text's size says little of its parse's: a stored item may pad its `c` or repeat a
+ * key). The members themselves are never written (`joinEvent` only reads them).
  */
 export class SharedConfigMembers {
   /**
@@ -142,6 +143,7 @@ export class SharedConfigMembers {
    */
   private readonly byKey = new Map<number, KnownText[]>();
   private texts = 0;
+  private chars = 0;
 
   /** `values`: the materialisation's shared values, told which map objects this hands out again. */
   constructor(private readonly values?: SharedValues) {}
@@ -152,13 +154,18 @@ export class SharedConfigMembers {
     const known = this.byKey.get(key);
     if (known !== undefined) for (const k of known) if (k.text === text) return k.members ?? parseMembers(text);
     const members = parseMembers(text);
-    if (this.texts < MAX_TEXTS && (known === undefined || known.length < MAX_PER_KEY)) {
+    if (
+      this.texts < MAX_TEXTS &&
+      this.chars + text.length <= MAX_KEPT_CHARS &&
+      (known === undefined || known.length < MAX_PER_KEY)
+    ) {
       const kept: KnownText = { text, members: isShareable(members) ? members : null };
       if (kept.members !== null && this.values !== undefined)
         for (const member of kept.members as Member[]) if (isPlainObject(member[2])) this.values.repeats(member[2]);
       if (known === undefined) this.byKey.set(key, [kept]);
       else known.push(kept);
       this.texts++;
+      this.chars += text.length;
     }
     return members;
   }
@@ -183,6 +190,12 @@ function textKey(text: string): number {
 const MAX_PER_KEY = 8;
 /** Distinct `c` texts a read keeps: the configured 100,000-VM fleet has 338. */
 const MAX_TEXTS = 4096;
+/**
+ * Characters of the texts a read keeps (the configured 100,000-VM fleet's distinct texts are 0.5 MB): `MAX_TEXTS` alone
+ * let 4,096 texts of DynamoDB's 400 KB items, or larger ones a planted local store holds, stay resident whatever they
+ * parse to.
+ */
+const MAX_KEPT_CHARS = 16 * 1024 * 1024;
 /** The map fields of an entity as `singleUpsertPlain` builds them (its MAP_FIELDS), which it never keeps as parsed. */
 const COPIED_MAPS = new Set(['settings', 'services', 'labels', 'workload']);
 

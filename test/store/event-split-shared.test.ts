@@ -125,6 +125,23 @@ describe('configuration members parsed once per read', () => {
     expect(() => joinEvent(damaged, shared)).toThrow(/configuration members are not as stored/);
   });
 
+  it('keep no more than a bounded size of text, whatever the texts parse to', () => {
+    // Padded `c` texts (a planted store's; JSON allows the spaces) parse to one small member each, but each text kept
+    // stays resident to the read's end: past the kept size, a text is parsed for each event as without the cache.
+    const shared = new SharedConfigMembers();
+    const padded = (i: number): Item => {
+      const stored = item(vm(`vm-${i}`, { settings: vmx }));
+      return { ...stored, c: { S: stored.c!.S! + ' '.repeat(1024 * 1024 + i) } };
+    };
+    const settingsOf = (e: FleetEvent) => (e as { vm: { settings: object } }).vm.settings;
+    for (let i = 0; i < 20; i++) joinEvent(padded(i), shared);
+    const [first, again] = [joinEvent(padded(19), shared), joinEvent(padded(19), shared)];
+    expect(settingsOf(again)).toStrictEqual(vmx);
+    expect(settingsOf(again)).not.toBe(settingsOf(first));
+    // A text kept before the size was reached is still handed out again.
+    expect(settingsOf(joinEvent(padded(0), shared))).toBe(settingsOf(joinEvent(padded(0), shared)));
+  });
+
   it('tell the materialisation which maps many events hold as one object', () => {
     const values = new SharedValues();
     const shared = new SharedConfigMembers(values);
