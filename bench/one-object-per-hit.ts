@@ -3,8 +3,9 @@
  * full audit's evaluation up to its candidate findings, on bench/growth's fleet held in memory, both ways alternated:
  * `hits` evaluates RuleHits and builds their findings after (`lifecycleCandidates`: two objects per hit, as before the
  * eleventh round), `findings` evaluates straight into the findings (`candidateMaker`, then `waiveCandidates`: what
- * `runAudit` does with group digests). Each round's findings are kept until the next round's are built, as an audit
- * keeps them to its end; the collector's pause time over each is given beside its CPU.
+ * `runAudit` does with group digests). Each way's findings are kept until the next way starts, as an audit keeps them
+ * to its end, and dropped before it builds its own (neither way's collector carries the other's findings); the
+ * collector's pause time over each is given beside its CPU.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { CompiledRules } from '../src/engine/compile';

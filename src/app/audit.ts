@@ -39,7 +39,9 @@ export interface AuditOptions {
  * Milliseconds per phase of one audit: reading the store, evaluating rules, the findings' lifecycle, writing. The
  * stored findings are read while the rules are evaluated, so `readMs` is the time spent waiting on reads (the fleet,
  * then whatever of the findings read was still running when the evaluation ended) and `findingsReadMs` the findings
- * read's own duration, most of it hidden behind the evaluation.
+ * read's own duration, most of it hidden behind the evaluation. With group digests the evaluation builds the hits'
+ * findings as it goes (`candidateMaker`): their cost is in `evaluateMs`, where an audit without them has it in
+ * `lifecycleMs`.
  */
 export interface AuditTimings {
   readMs: number;

@@ -37,7 +37,10 @@ export interface DigestRead {
     previous: Finding[];
     digests: LifecycleDigests;
     plan: DigestPlan;
-    /** Milliseconds spent building the candidates and comparing the digests (lifecycle work, not reading). */
+    /**
+     * Milliseconds spent waiving the candidates and comparing the digests (lifecycle work, not reading); the candidates
+     * themselves were built during the evaluation (`candidateMaker`), in its time.
+     */
     planMs: number;
     /** CPU time of the same. */
     planCpuMs: number;

@@ -295,7 +295,10 @@ export interface SettledCandidates {
   firstSeen: readonly (string | undefined)[];
 }
 
-/** The lifecycle's input: the hits, their candidates (`lifecycleCandidates` of them) or both. */
+/**
+ * The lifecycle's input: the hits, their candidates (`lifecycleCandidates` of them, or the same findings built during the
+ * evaluation by `candidateMaker` and waived by `waiveCandidates`) or both.
+ */
 export type LifecycleRun = Omit<LifecycleInput, 'hits'> &
   (
     | { hits: LifecycleInput['hits']; candidates?: Finding[]; settled?: SettledCandidates }
@@ -311,8 +314,9 @@ export type LifecycleRun = Omit<LifecycleInput, 'hits'> &
  * so an expired waiver reopens a finding even when its resource did not change. Waived findings stay.
  * Inputs are not mutated, except `candidates` when given (they become the output's findings).
  *
- * `candidates` (from `lifecycleCandidates` over the same hits) saves building them again; `settled` says which of
- * them a group digest vouched for: `previous` then need not hold their stored copies.
+ * `candidates` (from `lifecycleCandidates` over the same hits, or `candidateMaker` then `waiveCandidates`) saves
+ * building them again; `settled` says which of them a group digest vouched for: `previous` then need not hold their
+ * stored copies.
  */
 export function computeLifecycle(input: LifecycleRun): LifecycleOutput {
   const { now, waivers } = input;
