@@ -18,15 +18,10 @@ import { waiverMatcher } from '../src/engine/waivers';
 import type { Finding } from '../src/model/finding';
 import type { FindingDigestSet } from '../src/store/finding-digests';
 import { MemoryStore } from '../src/store/memory-store';
-import { growthEvents, isLayout } from './lib/growth-fleet';
+import { fleetBenchArgs } from './lib/fleet-bench-args';
+import { growthEvents } from './lib/growth-fleet';
 
-const VMS = Number(process.argv[2] ?? 20_000);
-const LAYOUT = process.argv[3] ?? 'sparse';
-const ROUNDS = Number(process.argv[4] ?? 4);
-if (!isLayout(LAYOUT)) throw new Error(`layout ${LAYOUT}: sparse or configured`);
-if (!Number.isSafeInteger(VMS) || VMS < 1) throw new Error(`vms ${process.argv[2]}: a whole number of VMs, 1 or more`);
-if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1)
-  throw new Error(`rounds ${process.argv[4]}: a whole number, 1 or more`);
+const { vms: VMS, layout: LAYOUT, rounds: ROUNDS } = fleetBenchArgs(process.argv, 20_000);
 
 const store = new MemoryStore();
 await store.putEvents(growthEvents(VMS, LAYOUT));
