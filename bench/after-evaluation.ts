@@ -6,7 +6,6 @@
  * result's order (`sortBySeverityThenId`), with the collector's pause time over the round. The first round has no
  * records (every group loud), the next ones the records it would leave, as the unchanged audit has them.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import { planDigests } from '../src/app/group-digests';
 import { CompiledRules } from '../src/engine/compile';
 import { firstSeenRuns } from '../src/engine/finding-digest';
@@ -19,6 +18,7 @@ import type { Finding } from '../src/model/finding';
 import type { FindingDigestSet } from '../src/store/finding-digests';
 import { MemoryStore } from '../src/store/memory-store';
 import { fleetBenchArgs } from './lib/fleet-bench-args';
+import { gcPauseMeter, ownCpuMs } from './lib/process-cpu';
 import { growthEvents } from './lib/growth-fleet';
 
 const { vms: VMS, layout: LAYOUT, rounds: ROUNDS } = fleetBenchArgs(process.argv, 20_000);
@@ -32,19 +32,13 @@ const { hits } = new CompiledRules(rules).evaluate(indexFleet(fleet, undefined, 
 const ruleIds = new Set(rules.map((r) => r.id));
 process.stdout.write(`${VMS.toLocaleString('en-US')} VMs, ${LAYOUT}: ${hits.length.toLocaleString('en-US')} hits\n`);
 
-let gcMs = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcMs += e.duration;
-}).observe({ entryTypes: ['gc'] });
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+const gcPauses = gcPauseMeter();
+const cpuMs = ownCpuMs;
 
 let set: FindingDigestSet = { complete: true, groups: new Map(), leased: new Set() };
 let kept: Finding[][] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  const gcBefore = gcMs;
+  const gcBefore = gcPauses();
   const laps: string[] = [];
   let at = cpuMs();
   const lap = (name: string) => {
@@ -73,7 +67,7 @@ for (let round = 0; round < ROUNDS; round++) {
   // The collector's pauses are reported after the round's work: wait for the observer's entries.
   await new Promise((resolve) => setTimeout(resolve, 50));
   process.stdout.write(
-    `round ${round + 1}: ${laps.join(', ')}; gc pauses ${(gcMs - gcBefore).toFixed(0)} ms; ` +
+    `round ${round + 1}: ${laps.join(', ')}; gc pauses ${(gcPauses() - gcBefore).toFixed(0)} ms; ` +
       `${plan.loud.size} of ${plan.groups.size} groups loud\n`,
   );
   if (round === 0) {

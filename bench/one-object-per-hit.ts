@@ -7,7 +7,6 @@
  * to its end, and dropped before it builds its own (neither way's collector carries the other's findings); the
  * collector's pause time over each is given beside its CPU.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import { CompiledRules } from '../src/engine/compile';
 import { indexFleet } from '../src/engine/fleet-index';
 import { candidateMaker, lifecycleCandidates, waiveCandidates } from '../src/engine/lifecycle';
@@ -16,6 +15,7 @@ import { waiverMatcher } from '../src/engine/waivers';
 import type { Finding } from '../src/model/finding';
 import { MemoryStore } from '../src/store/memory-store';
 import { fleetBenchArgs } from './lib/fleet-bench-args';
+import { gcPauseMeter, ownCpuMs } from './lib/process-cpu';
 import { growthEvents } from './lib/growth-fleet';
 
 const { vms: VMS, layout: LAYOUT, rounds: ROUNDS } = fleetBenchArgs(process.argv, 50_000);
@@ -27,14 +27,8 @@ const index = indexFleet(await store.loadFleet(), undefined, now);
 const compiled = new CompiledRules(loadRules(undefined, { profile: 'scg' }));
 const waivers = waiverMatcher([]);
 
-let gcMs = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcMs += e.duration;
-}).observe({ entryTypes: ['gc'] });
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+const gcPauses = gcPauseMeter();
+const cpuMs = ownCpuMs;
 
 const ways: Record<string, () => Finding[]> = {
   hits: () => lifecycleCandidates({ hits: compiled.evaluate(index).hits, waivers, now }),
@@ -50,12 +44,12 @@ for (let round = 0; round < ROUNDS; round++) {
   const line: string[] = [];
   for (const way of order) {
     kept = [];
-    const [cpu, gc] = [cpuMs(), gcMs];
+    const [cpu, gc] = [cpuMs(), gcPauses()];
     kept = ways[way]!();
     const spent = cpuMs() - cpu;
     // The collector's entries arrive as an event: let them in before reading the sum.
     await new Promise((resolve) => setImmediate(resolve));
-    line.push(`${way} ${spent.toFixed(0)} ms (gc ${(gcMs - gc).toFixed(0)} ms)`);
+    line.push(`${way} ${spent.toFixed(0)} ms (gc ${(gcPauses() - gc).toFixed(0)} ms)`);
   }
   process.stdout.write(`${VMS.toLocaleString('en-US')} VMs, ${LAYOUT}, ${kept.length} findings: ${line.join(', ')}\n`);
 }

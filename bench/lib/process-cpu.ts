@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 /**
  * User plus system CPU another process (a dynalite child) has used so far, from Linux's /proc/<pid>/stat (fields 14
@@ -14,4 +15,19 @@ export function processCpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** This process's user plus system CPU so far, in milliseconds. */
+export function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Milliseconds of garbage-collection pauses so far in this process, counted from the call on. */
+export function gcPauseMeter(): () => number {
+  let ms = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) ms += e.duration;
+  }).observe({ entryTypes: ['gc'] });
+  return () => ms;
 }
