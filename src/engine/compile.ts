@@ -390,9 +390,10 @@ type Evidence = Record<string, FactValue>;
 
 /**
  * A hit's evidence: the previous hit's object of the same rule when every value is the same (`Object.is`: a list or
- * map only when it is the very same object, whose sharing then changes nothing a reader sees), else a new one. Hits of one rule on resources reporting nothing (the sparse layout's 730,000 unverified findings at
- * 100,000 VMs) carry the same default values: one object for them all instead of one each, which every scavenge
- * would copy and every later step would compare field by field. Nothing writes a finding's evidence after this.
+ * map only when it is the very same object, whose sharing then changes nothing a reader sees), else a new one. Hits
+ * of one rule on resources reporting nothing (the sparse layout's 730,000 unverified findings at 100,000 VMs) carry
+ * the same default values: one object for them all instead of one each, which every scavenge would copy and every
+ * later step would compare field by field. Nothing writes a finding's evidence after this.
  */
 function sharedEvidence(cr: CompiledRule, facts: FactCache, last: Evidence | undefined): Evidence {
   if (last !== undefined) {
