@@ -19,8 +19,8 @@ import { cpuMsSince } from './cpu-ms';
 
 /**
  * A full audit's group digests (src/app/group-digests.ts): the findings its hits give (built as it evaluated them,
- * `candidateMaker`, and waived), those its digests settled (`previous` then holds only the other groups' stored findings), and the guard
- * its writes go through.
+ * `candidateMaker`, and waived), those its digests settled (`previous` then holds only the other groups' stored
+ * findings), and the guard its writes go through.
  */
 export interface LifecycleDigests {
   candidates: Finding[];

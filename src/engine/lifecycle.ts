@@ -296,8 +296,8 @@ export interface SettledCandidates {
 }
 
 /**
- * The lifecycle's input: the hits, their candidates (`lifecycleCandidates` of them, or the same findings built during the
- * evaluation by `candidateMaker` and waived by `waiveCandidates`) or both.
+ * The lifecycle's input: the hits, their candidates (`lifecycleCandidates` of them, or the same findings built during
+ * the evaluation by `candidateMaker` and waived by `waiveCandidates`) or both.
  */
 export type LifecycleRun = Omit<LifecycleInput, 'hits'> &
   (

@@ -113,7 +113,8 @@ const GROUP_CLOSE = asciiBytes(RESOURCES_CLOSE);
 
 /**
  * The `unverified` array's entries (the text between its brackets), two levels deep: each group's head once, then
- * its members one per line as compact JSON (`writeMember`), written as UTF-8 into one buffer lent out every 16 KB or so (`LentBytes`).
+ * its members one per line as compact JSON (`writeMember`), written as UTF-8 into one buffer lent out every 16 KB or
+ * so (`LentBytes`).
  */
 export function* unverifiedGroupPieces(
   findings: readonly PrintedFinding[],
