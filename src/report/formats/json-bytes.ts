@@ -155,10 +155,10 @@ export class JsonBytes {
 }
 
 /** Lists shorter than this are written each time they come: only long ones are worth a buffer of their own. */
-export const REPEATED_LIST_MIN = 1024;
+const REPEATED_LIST_MIN = 1024;
 
 /** `values` (strings) written as `open`, their JSON texts with `between` between them, then `close`. */
-export function writeStringList(out: JsonBytes, values: readonly string[], open: string, between: string): void {
+function writeStringList(out: JsonBytes, values: readonly string[], open: string, between: string): void {
   out.text(open);
   for (let start = 0; start < values.length; start += STRING_RUN) {
     if (start > 0) out.text(between);
