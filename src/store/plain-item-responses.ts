@@ -105,13 +105,26 @@ function isProtocol(value: unknown): value is DeserializingProtocol {
 }
 
 /**
- * The answer's text. A Node stream (the Node HTTP handler's body) is collected as its chunks and decoded once they
- * are all in (`decodeChunks`). Other bodies go through the SDK's own collector.
+ * The answer's text. A Node stream (the Node HTTP handler's body) is collected as its chunks, up to `maxBytes`, and
+ * decoded once they are all in (`decodeChunks`). Other bodies go through the SDK's own collector.
  */
-async function bodyText(body: unknown, context: Json): Promise<string | undefined> {
+async function bodyText(
+  body: unknown,
+  context: Json,
+  operation: string,
+  maxBytes: number,
+): Promise<string | undefined> {
   if (body instanceof Readable) {
     const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunkBytes(chunk));
+    let length = 0;
+    for await (const chunk of body) {
+      const bytes = chunkBytes(chunk);
+      length += bytes.length;
+      // A page holds at most 1 MB of items; an endpoint that sends on and on (a broken or hostile store, or whatever
+      // listens at a configured endpoint) must not grow this process without bound. Leaving the loop ends the stream.
+      if (length > maxBytes) throw new AnswerTooLarge(operation, maxBytes);
+      chunks.push(bytes);
+    }
     return decodeChunks(chunks);
   }
   let bytes: unknown = body;
@@ -158,6 +171,22 @@ function chunkBytes(chunk: unknown): Buffer {
   throw new TypeError('a response body stream gave a chunk that is neither bytes nor text');
 }
 
+/**
+ * The largest Scan or Query answer read: DynamoDB sends at most 1 MB of items a page, a few MB of JSON with its
+ * escapes (the local store's pages are cut the same way); 64 MiB is far past any real answer.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** An answer body past `MAX_ANSWER_BYTES`: not read, named by its operation. */
+export class AnswerTooLarge extends Error {
+  constructor(operation: string, maxBytes: number) {
+    super(
+      `the store's ${operation} answer is larger than ${maxBytes} bytes (a page holds at most 1 MB of items): not read`,
+    );
+    this.name = 'AnswerTooLarge';
+  }
+}
+
 /** The buffer answers are copied into: a Scan page's answer is about 1 MB; a larger one gets a buffer of its own. */
 let scratch = Buffer.alloc(0);
 const MAX_KEPT_BYTES = 8 * 1024 * 1024;
@@ -179,9 +208,9 @@ const READING_PLAINLY = new WeakSet<object>();
 /**
  * Makes `client` read successful Scan and Query answers itself (see above); returns the same client. A client
  * whose protocol is not of the expected form (another SDK build) is left as it is, and so is one already reading
- * plainly.
+ * plainly. An answer body longer than `maxAnswerBytes` is refused (`AnswerTooLarge`) before it is all in memory.
  */
-export function readItemsPlainly<C extends DynamoDBClient>(client: C): C {
+export function readItemsPlainly<C extends DynamoDBClient>(client: C, maxAnswerBytes = MAX_ANSWER_BYTES): C {
   const protocol: unknown = client.config.protocol;
   if (!isProtocol(protocol) || READING_PLAINLY.has(protocol)) return client;
   READING_PLAINLY.add(protocol);
@@ -189,7 +218,7 @@ export function readItemsPlainly<C extends DynamoDBClient>(client: C): C {
   protocol.deserializeResponse = async (operation, context, response) => {
     if (!OPERATIONS.has(operation?.name) || !(response?.statusCode >= 200 && response.statusCode < 300))
       return sdkDeserialize(operation, context, response);
-    const text = await bodyText(response.body, context);
+    const text = await bodyText(response.body, context, operation.name, maxAnswerBytes);
     if (text === undefined) return sdkDeserialize(operation, context, response);
     const decode = typeof context.base64Decoder === 'function' ? (context.base64Decoder as Base64Decoder) : undefined;
     const output = decode === undefined || text === '' ? undefined : plainItemsOutput(parseJson(text), decode);

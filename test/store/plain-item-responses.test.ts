@@ -10,7 +10,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
-import { plainItemsOutput, readItemsPlainly } from '../../src/store/plain-item-responses';
+import {
+  AnswerTooLarge,
+  MAX_ANSWER_BYTES,
+  plainItemsOutput,
+  readItemsPlainly,
+} from '../../src/store/plain-item-responses';
 
 interface Canned {
   status: number;
@@ -178,6 +183,59 @@ describe('Scan and Query answers read without the schema walk', () => {
     const fourth = await plain.send(new ScanCommand({ TableName: 't' }));
     const strip = (o: { $metadata: unknown }) => ({ ...o, $metadata: undefined });
     expect([first, second, third, fourth].map(strip)).toStrictEqual(expected.map(strip));
+  });
+
+  it('refuses an answer that never ends once it passes the size limit, and ends its stream', async () => {
+    let sentBytes = 0;
+    let ended = false;
+    // Valid JSON as far as it goes (an item list that never closes), as a broken or hostile endpoint could send.
+    async function* endless() {
+      try {
+        yield Buffer.from('{"Count":1,"Items":[');
+        const chunk = Buffer.from(`${'{"pk":{"S":"x"}},'.repeat(4096)}`);
+        for (;;) {
+          sentBytes += chunk.length;
+          yield chunk;
+        }
+      } finally {
+        ended = true;
+      }
+    }
+    const limit = 1024 * 1024;
+    const client = new DynamoDBClient({
+      region: 'local',
+      endpoint: 'http://127.0.0.1:1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+      requestHandler: {
+        handle: async () => ({
+          response: {
+            statusCode: 200,
+            headers: { 'Content-Type': 'application/x-amz-json-1.0' },
+            body: Readable.from(endless()),
+          },
+        }),
+      },
+    });
+    const scan = readItemsPlainly(client, limit).send(new ScanCommand({ TableName: 't' }));
+    await expect(scan).rejects.toThrow(AnswerTooLarge);
+    await expect(scan).rejects.toThrow(/Scan answer is larger than 1048576 bytes/);
+    expect(ended).toBe(true);
+    // Stopped within a chunk or two of the limit, not after reading on.
+    expect(sentBytes).toBeLessThan(limit + 4 * 70_000);
+  });
+
+  it('reads answers far larger than a page under the default limit', async () => {
+    expect(MAX_ANSWER_BYTES).toBeGreaterThanOrEqual(32 * 1024 * 1024);
+    const body = JSON.stringify({
+      Count: 1,
+      Items: [{ pk: { S: 'k' }, e: { S: 'x'.repeat(3 * 1024 * 1024) } }],
+      ScannedCount: 1,
+    });
+    const out = await readItemsPlainly(cannedClient([{ status: 200, body, form: 'chunks' }]).client).send(
+      new ScanCommand({ TableName: 't' }),
+    );
+    expect(out.Items![0]!.e!.S).toHaveLength(3 * 1024 * 1024);
   });
 
   it('reads the items itself and leaves only the metadata to the SDK when it knows every member', async () => {
