@@ -1724,9 +1724,14 @@ function materialisedPartition(p: EntityPartition): EntityState | SingleUpsert {
 class EventText {
   private readonly e: Item[string] | undefined;
   private readonly c: Item[string] | undefined;
+  /** The item's key, for an error naming a damaged item. */
+  private readonly pk: Item[string] | undefined;
+  private readonly sk: Item[string] | undefined;
   constructor(item: Item) {
     this.e = item.e;
     this.c = item.c;
+    this.pk = item.pk;
+    this.sk = item.sk;
   }
 
   /**
@@ -1735,6 +1740,8 @@ class EventText {
    */
   event(cutoff: number, configs?: SharedConfigMembers): FleetEvent | undefined {
     const item: Item = {};
+    if (this.pk !== undefined) item.pk = this.pk;
+    if (this.sk !== undefined) item.sk = this.sk;
     if (this.e !== undefined) item.e = this.e;
     if (this.c !== undefined) item.c = this.c;
     const event = joinEvent(item, configs);

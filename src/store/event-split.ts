@@ -65,14 +65,17 @@ export function splitEventJson(event: FleetEvent, json: string): { e: string; c?
  * the members of a `c` text met before in the same read may be the ones parsed then (see `SharedConfigMembers`).
  */
 export function joinEvent(item: Item, shared?: SharedConfigMembers): FleetEvent {
-  const event = JSON.parse(item.e!.S!) as FleetEvent;
+  const event = storedJson(item, 'e', item.e?.S, JSON.parse) as FleetEvent;
+  if (!isPlainObject(event)) throw damagedItem(item, 'its e attribute holds no event object');
   if (item.c === undefined) return event;
   const spec = CONFIG_MEMBERS[event.type];
   const holder = event as unknown as Record<string, Record<string, unknown>>;
   const rest = spec === undefined ? undefined : holder[spec.body];
   const configText = item.c.S;
   const members =
-    configText === undefined ? undefined : shared === undefined ? parseMembers(configText) : shared.take(configText);
+    configText === undefined
+      ? undefined
+      : storedJson(item, 'c', configText, shared === undefined ? parseMembers : (text) => shared.take(text));
   // Only this module writes `c`: anything else is a damaged item, which must not read as an event without its
   // members, nor with members that were never its own (a name outside CONFIG_MEMBERS, one `e` holds too, twice).
   if (spec === undefined || !isPlainObject(rest) || !Array.isArray(members)) throw damaged(event);
@@ -115,6 +118,27 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function damaged(event: FleetEvent): Error {
   return new Error(`stored event ${event.id}: its configuration members are not as stored`);
+}
+
+/**
+ * An attribute's JSON text parsed, or an error naming the item and the attribute: a store is input like any other
+ * (a planted local store, a table another tool wrote), and a bare SyntaxError named neither.
+ */
+function storedJson(item: Item, name: 'e' | 'c', text: string | undefined, parse: (text: string) => unknown): unknown {
+  if (text === undefined) throw damagedItem(item, `it has no ${name} text`);
+  try {
+    return parse(text);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw damagedItem(item, `its ${name} attribute is not JSON (${err.message})`);
+    throw err;
+  }
+}
+
+/** A damaged event item, named by its key when the read kept it. */
+function damagedItem(item: Item, what: string): Error {
+  const pk = item.pk?.S;
+  const key = pk === undefined ? '' : ` ${pk}${item.sk?.S === undefined ? '' : ` ${item.sk.S}`}`;
+  return new Error(`stored event item${key}: ${what}`);
 }
 
 function parseMembers(text: string): unknown {

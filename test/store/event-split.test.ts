@@ -155,6 +155,25 @@ describe('an event item with its configuration members apart', () => {
     vm: { id: 'vm-1', settings: { a: 1 }, hostId: 'h' },
   };
 
+  it('names the item and the attribute when `e` or `c` is not JSON, or `e` holds no event', () => {
+    const stored = item(damageable);
+    const key = `${stored.pk!.S} ${stored.sk!.S}`;
+    expect(() => readEvent({ ...stored, e: { S: '{"id":"v",' } })).toThrow(
+      new RegExp(`^stored event item ${key}: its e attribute is not JSON \\(`),
+    );
+    expect(() => readEvent({ ...stored, c: { S: '[["settings",' } })).toThrow(
+      new RegExp(`^stored event item ${key}: its c attribute is not JSON \\(`),
+    );
+    for (const e of ['42', 'null', '[]', '"vm.upsert"'])
+      expect(() => readEvent({ ...stored, e: { S: e } }), e).toThrow(
+        `stored event item ${key}: its e attribute holds no event object`,
+      );
+    const { e: _e, ...withoutE } = stored;
+    expect(() => readEvent(withoutE)).toThrow(`stored event item ${key}: it has no e text`);
+    // Without its key (as a read that kept only the texts), the item is still named as an event item.
+    expect(() => readEvent({ e: { S: 'x' } })).toThrow(/^stored event item: its e attribute is not JSON/);
+  });
+
   it('refuses a damaged `c` rather than reading the event without its members', () => {
     const stored = item(damageable);
     for (const c of ['{}', '[["settings",7,{"a":1}]]', '[["settings",1,{"a":1}],["guestOs",0,"x"]]'])

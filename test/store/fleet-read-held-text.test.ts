@@ -119,6 +119,22 @@ describe('an event item held as text by the fleet read', () => {
     await expect(store.loadFleet()).rejects.toThrow('stored event bad: its configuration members are not as stored');
   });
 
+  it('fails the read naming the item when an event text is not JSON, through the shared parse of `c` too', async () => {
+    for (const damage of ['e', 'c'] as const) {
+      const store = await stores.open();
+      const event = upsert('bad', '2025-01-01T00:00:00Z', { id: 'vm-bad', settings: { 'log.keepOld': '10' } });
+      const item = eventItem(event, JSON.stringify(event), eventKey(event), 0, 0);
+      if (damage === 'e') item.e = { S: `${item.e!.S!.slice(0, -1)},` };
+      else item.c = { S: '[["settings",0,' };
+      await createDynamoClient({ endpoint: stores.server.endpoint }).send(
+        new PutItemCommand({ TableName: store.tableName, Item: item }),
+      );
+      await expect(store.loadFleet(), damage).rejects.toThrow(
+        `stored event item ${item.pk!.S} ${item.sk!.S}: its ${damage} attribute is not JSON`,
+      );
+    }
+  });
+
   it('is read again to the Scan’s end when a partition’s items do not come together, which the API does not promise', async () => {
     const a1 = upsert('a1', '2025-01-01T00:00:00Z', { id: 'vm-a', hostId: 'h-1', settings: { x: '1' } });
     const b1 = upsert('b1', '2025-01-01T00:00:00Z', { id: 'vm-b', hostId: 'h-1', settings: { x: '1' } });
