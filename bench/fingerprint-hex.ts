@@ -34,7 +34,7 @@ const ways: Record<string, (key: string) => string> = {
   bufferHex: (key) => (hash('sha256', key, 'buffer') as Buffer).toString('hex', 0, 16),
   // The digest as a 32-character Latin-1 text, its first 16 codes' digits copied into `codes`.
   latin1Codes: (key) => {
-    const bin = hash('sha256', key, 'latin1');
+    const bin = hash('sha256', key, 'binary');
     for (let i = 0; i < 16; i++) {
       const c = bin.charCodeAt(i);
       codes[2 * i] = DIGITS[2 * c]!;
@@ -44,19 +44,19 @@ const ways: Record<string, (key: string) => string> = {
   },
   // The same digits written into one reused buffer, read back as one Latin-1 string.
   latin1Buffer: (key) => {
-    const bin = hash('sha256', key, 'latin1');
+    const bin = hash('sha256', key, 'binary');
     for (let i = 0; i < 16; i++) {
       const c = bin.charCodeAt(i);
       out32[2 * i] = DIGITS[2 * c]!;
       out32[2 * i + 1] = DIGITS[2 * c + 1]!;
     }
-    return out32.latin1Slice(0, HALF);
+    return out32.toString('latin1', 0, HALF);
   },
   // The 64-character hex text and `slice` flattened by a property key lookup would keep it: copied by the buffer.
   hexBuffer: (key) => {
     const hex = hash('sha256', key, 'hex');
-    out32.latin1Write(hex, 0, HALF);
-    return out32.latin1Slice(0, HALF);
+    out32.write(hex, 0, HALF, 'latin1');
+    return out32.toString('latin1', 0, HALF);
   },
 };
 

@@ -29,6 +29,11 @@ export class DigestBytes {
   count(value: number): void {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`digest count ${value}`);
     if (this.at + COUNT_MAX > CAPACITY) this.flush();
+    this.countUnchecked(value);
+  }
+
+  /** `count` of a safe integer ≥ 0 with room for it. */
+  private countUnchecked(value: number): void {
     let n = value;
     // Above 2^31 the bit operators would wrap: divide instead.
     while (n >= 0x80) {
@@ -74,6 +79,49 @@ export class DigestBytes {
     }
     this.tag(1);
     this.text(s);
+  }
+
+  /**
+   * One finding's record: `tag(tag)`, `id(id)`, `text(name)` when there is a name, `count(count)`, the same bytes with
+   * one check of the room left instead of one per value (750,000 records at 100,000 VMs). A record that is not the
+   * usual one (an id not a fingerprint, a name too long for the buffer) is written value by value.
+   */
+  record(tag: number, id: string, name: string | undefined, count: number): void {
+    const nameBytes = name === undefined ? 0 : COUNT_MAX + name.length * UNIT_MAX;
+    if (id.length !== 32 || !Number.isSafeInteger(count) || count < 0 || 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) {
+      this.tag(tag);
+      this.id(id);
+      if (name !== undefined) this.text(name);
+      this.count(count);
+      return;
+    }
+    if (this.at + 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) this.flush();
+    const b = this.bytes;
+    const start = this.at;
+    b[start] = tag & 0xff;
+    b[start + 1] = 0;
+    let k = start + 2;
+    for (let i = 0; i < 32; i += 2) {
+      const hi = hexValue(id.charCodeAt(i));
+      const lo = hexValue(id.charCodeAt(i + 1));
+      if (hi < 0 || lo < 0) break;
+      b[k++] = (hi << 4) | lo;
+    }
+    if (k !== start + 18) {
+      // Not a fingerprint after all: the id as a text.
+      this.at = start + 1;
+      this.tag(1);
+      this.text(id);
+      if (name !== undefined) this.text(name);
+      this.count(count);
+      return;
+    }
+    this.at = k;
+    if (name !== undefined) {
+      this.countUnchecked(name.length);
+      this.units(name, 0, name.length);
+    }
+    this.countUnchecked(count);
   }
 
   /** Hashes what is buffered and returns the hash, to digest or to write more into. */
