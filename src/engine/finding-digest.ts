@@ -198,7 +198,10 @@ export function viewDigest(
       const shape = verify !== undefined && sameUnverified(verify, verify);
       // Only a list of the evaluation's shape (two arrays of strings) is taken by its object: its text cannot change
       // while the digests are made.
-      v = numbered('verify', verify === undefined ? 'null' : shape ? shared.verifyText(verify) : JSON.stringify(verify));
+      v = numbered(
+        'verify',
+        verify === undefined ? 'null' : shape ? shared.verifyText(verify) : JSON.stringify(verify),
+      );
       if (shape) {
         state.verify = verify;
         state.verifyRef = v;
