@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Unverified } from '../model/finding';
 import { plainRecord, sameFlatRecord } from '../model/flat-record';
 import { unverifiedGroupOf } from '../store/unverified-pages';
-import { DigestBytes } from './digest-bytes';
+import { DIGEST_BUFFER_BYTES, DigestBytes } from './digest-bytes';
 
 /**
  * What a full audit keeps per page group (a cluster's resources, the unclustered ones, the perimeters:
@@ -98,14 +98,16 @@ const FORM = 'hyperaudit view digest 2';
 /**
  * Texts a digest builds from objects its findings share (a rule's fields, a list of what to collect), kept from one
  * group's digest to the next: each built once per plan instead of once per group, and each one's string the same
- * object each time (its hash, for the numbering's map, computed once). Only for digests made one after another with
- * nothing changing the findings in between (`planDigests`).
+ * object each time (its hash, for the numbering's map, computed once), and one buffer for their bytes. Only for
+ * digests made one after another with nothing changing the findings in between (`planDigests`).
  */
 export class DigestTexts {
   /** Per rule id, a finding whose rule fields' text is `text`. */
   private readonly rules = new Map<string, { fields: Finding; text: string }>();
   /** Per list of what to collect (the evaluation shares one object per distinct list), its JSON text. */
   private readonly verifies = new WeakMap<Unverified, string>();
+  /** The bytes each digest writes before hashing them, one buffer for all (the digests are made one at a time). */
+  readonly buffer = new Uint8Array(DIGEST_BUFFER_BYTES);
 
   ruleText(f: Finding): string {
     const known = this.rules.get(f.ruleId);
@@ -142,7 +144,7 @@ export function viewDigest(
   indexes: ArrayLike<number>,
   shared: DigestTexts = new DigestTexts(),
 ): string {
-  const out = new DigestBytes(createHash('sha256'));
+  const out = new DigestBytes(createHash('sha256'), shared.buffer);
   out.text(FORM);
   const texts = { verify: new Map<string, number>(), rule: new Map<string, number>(), rest: new Map<string, number>() };
   const numbered = (kind: keyof typeof texts, text: string): number => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DigestBytes } from '../../src/engine/digest-bytes';
+import { DIGEST_BUFFER_BYTES, DigestBytes } from '../../src/engine/digest-bytes';
 
 const written = (write: (out: DigestBytes) => void) => {
   const out = new DigestBytes(createHash('sha256'));
@@ -69,5 +69,17 @@ describe('Method: DigestBytes.record', () => {
     );
     expect(() => written((o) => o.record(4, id, undefined, -1))).toThrow(RangeError);
     expect(() => written((o) => o.record(4, id, undefined, 1.5))).toThrow(RangeError);
+  });
+
+  it('gives one buffer passed to digests made one after another the bytes each new buffer gets', () => {
+    const buffer = new Uint8Array(DIGEST_BUFFER_BYTES);
+    const id = '0123456789abcdef0123456789abcdef';
+    const first = new DigestBytes(createHash('sha256'), buffer);
+    first.record(5, id, 'x'.repeat(40_000), 1);
+    first.end();
+    const second = new DigestBytes(createHash('sha256'), buffer);
+    second.record(4, id, undefined, 2);
+    expect(second.end().digest('hex')).toBe(written((o) => o.record(4, id, undefined, 2)));
+    expect(() => new DigestBytes(createHash('sha256'), new Uint8Array(16))).toThrow(RangeError);
   });
 });
