@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding';
 import { profileOf } from '../engine/fingerprint';
 import {
   candidateGroups,
+  DigestTexts,
   firstSeenRuns,
   settleGroup,
   viewDigest,
@@ -143,8 +144,10 @@ export function planDigests(
   const digests = new Map<string, string>();
   const loud = new Set<string>();
   const firstSeen: (string | undefined)[] = new Array(candidates.length);
+  // The rules' fields and the lists of what to collect recur in every group: their texts are made once for all.
+  const texts = new DigestTexts();
   for (const [group, indexes] of groups) {
-    const digest = viewDigest(candidates, indexes);
+    const digest = viewDigest(candidates, indexes, texts);
     digests.set(group, digest);
     const stored = set.groups.get(group)?.digest;
     const settled =

@@ -272,33 +272,50 @@ export interface Evaluation<H = RuleHit> {
 function unverifiedBy(cr: CompiledRule, facts: FactCache, seen: Map<number, Unverified[]>): Unverified {
   const slots = cr.tri?.slots ?? [];
   let mask = 0;
+  // Past 31 slots the mask no longer tells the lists apart: their strings still do (`sameLists`).
+  for (let i = 0; i < slots.length && i < 31; i++) if (!facts.reported(slots[i]!)) mask |= 1 << i;
+  const known = seen.get(mask);
+  // Most hits find their lists among those already made: compared slot by slot, no new arrays for them.
+  if (known !== undefined) for (const u of known) if (sameLists(u, slots, facts)) return u;
   const missing: string[] = [];
   const collect: string[] = [];
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     if (facts.reported(slot)) continue;
-    // Past 31 slots the mask no longer tells the lists apart: their strings still do, below.
-    if (i < 31) mask |= 1 << i;
     missing.push(facts.slotKey(slot));
     const hint = facts.collectHint(slot);
     if (hint !== '' && !collect.includes(hint)) collect.push(hint);
   }
-  const known = seen.get(mask);
-  if (known === undefined) {
-    const made = { missing, collect };
-    seen.set(mask, [made]);
-    return made;
-  }
-  for (const u of known) if (sameStrings(u.missing, missing) && sameStrings(u.collect, collect)) return u;
   const made = { missing, collect };
-  known.push(made);
+  if (known === undefined) seen.set(mask, [made]);
+  else known.push(made);
   return made;
 }
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * Whether `u` holds the lists `unverifiedBy` would build for these slots: each unreported slot's key in turn, and each
+ * new non-empty hint where the built list would put it (a hint already among the first `k` is one the built list
+ * already has, since up to there the two are the same).
+ */
+function sameLists(u: Unverified, slots: readonly number[], facts: FactCache): boolean {
+  const { missing, collect } = u;
+  let m = 0;
+  let k = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    if (facts.reported(slot)) continue;
+    if (m >= missing.length || missing[m++] !== facts.slotKey(slot)) return false;
+    const hint = facts.collectHint(slot);
+    if (hint === '' || includesBefore(collect, k, hint)) continue;
+    if (k >= collect.length || collect[k] !== hint) return false;
+    k++;
+  }
+  return m === missing.length && k === collect.length;
+}
+
+function includesBefore(list: readonly string[], end: number, value: string): boolean {
+  for (let i = 0; i < end; i++) if (list[i] === value) return true;
+  return false;
 }
 
 function appliesCondition(appliesTo: Record<string, Scalar[]>): Condition {

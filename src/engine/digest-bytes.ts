@@ -1,6 +1,8 @@
 import type { Hash } from 'node:crypto';
 
 const CAPACITY = 1 << 16;
+/** The size of the buffer a `DigestBytes` writes into. */
+export const DIGEST_BUFFER_BYTES = CAPACITY;
 /** The most bytes one code unit takes (`text`), and one count (a safe integer: 53 bits, 7 a byte). */
 const UNIT_MAX = 3;
 const COUNT_MAX = 8;
@@ -15,10 +17,18 @@ const COUNT_MAX = 8;
  * - an id: 32 lower-case hex digits (a fingerprint) as 0 and their 16 bytes, anything else as 1 and its text.
  */
 export class DigestBytes {
-  private readonly bytes = new Uint8Array(CAPACITY);
   private at = 0;
 
-  constructor(private readonly hash: Hash) {}
+  /**
+   * `bytes` (of `DIGEST_BUFFER_BYTES`) may be one buffer passed to digests made one after another, never to two at
+   * once: a plan's 313 group digests at 100,000 VMs would otherwise each take a new 64 KiB.
+   */
+  constructor(
+    private readonly hash: Hash,
+    private readonly bytes: Uint8Array = new Uint8Array(CAPACITY),
+  ) {
+    if (bytes.length !== CAPACITY) throw new RangeError(`digest buffer of ${bytes.length} bytes`);
+  }
 
   /** A byte of its own, for tags that say what follows. */
   tag(value: number): void {
@@ -29,6 +39,11 @@ export class DigestBytes {
   count(value: number): void {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`digest count ${value}`);
     if (this.at + COUNT_MAX > CAPACITY) this.flush();
+    this.countUnchecked(value);
+  }
+
+  /** `count` of a safe integer ≥ 0 with room for it. */
+  private countUnchecked(value: number): void {
     let n = value;
     // Above 2^31 the bit operators would wrap: divide instead.
     while (n >= 0x80) {
@@ -76,6 +91,51 @@ export class DigestBytes {
     this.text(s);
   }
 
+  /**
+   * One finding's record: `tag(tag)`, `id(id)`, `text(name)` when there is a name, `count(count)`, the same bytes with
+   * one check of the room left instead of one per value (750,000 records at 100,000 VMs). A record that is not the
+   * usual one (an id not a fingerprint, a name too long for the buffer) is written value by value.
+   */
+  record(tag: number, id: string, name: string | undefined, count: number): void {
+    const nameBytes = name === undefined ? 0 : COUNT_MAX + name.length * UNIT_MAX;
+    if (id.length !== 32 || !Number.isSafeInteger(count) || count < 0 || 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) {
+      this.tag(tag);
+      this.id(id);
+      if (name !== undefined) this.text(name);
+      this.count(count);
+      return;
+    }
+    if (this.at + 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) this.flush();
+    const b = this.bytes;
+    const start = this.at;
+    b[start] = tag & 0xff;
+    b[start + 1] = 0;
+    let k = start + 2;
+    for (let i = 0; i < 32; i += 2) {
+      const hi = id.charCodeAt(i);
+      const lo = id.charCodeAt(i + 1);
+      // Negative when either is no lower-case hex digit (the table's -1 shifted or or-ed in).
+      const byte = (hi | lo) > 0xff ? -1 : (HEX_VALUES[hi]! << 4) | HEX_VALUES[lo]!;
+      if (byte < 0) break;
+      b[k++] = byte;
+    }
+    if (k !== start + 18) {
+      // Not a fingerprint after all: the id as a text.
+      this.at = start + 1;
+      this.tag(1);
+      this.text(id);
+      if (name !== undefined) this.text(name);
+      this.count(count);
+      return;
+    }
+    this.at = k;
+    if (name !== undefined) {
+      this.countUnchecked(name.length);
+      this.units(name, 0, name.length);
+    }
+    this.countUnchecked(count);
+  }
+
   /** Hashes what is buffered and returns the hash, to digest or to write more into. */
   end(): Hash {
     this.flush();
@@ -103,6 +163,9 @@ export class DigestBytes {
     this.at = 0;
   }
 }
+
+/** Each code below 256: its value as a lower-case hex digit, else -1 (`hexValue`). */
+const HEX_VALUES = Int8Array.from({ length: 256 }, (_, c) => hexValue(c));
 
 /** A lower-case hex digit's value, else -1 (upper case is another text: the fingerprint's is lower case). */
 function hexValue(c: number): number {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Unverified } from '../model/finding';
 import { plainRecord, sameFlatRecord } from '../model/flat-record';
 import { unverifiedGroupOf } from '../store/unverified-pages';
-import { DigestBytes } from './digest-bytes';
+import { DIGEST_BUFFER_BYTES, DigestBytes } from './digest-bytes';
 
 /**
  * What a full audit keeps per page group (a cluster's resources, the unclustered ones, the perimeters:
@@ -96,6 +96,38 @@ const TAG = { verify: 1, rule: 2, rest: 3, finding: 4, named: 5 } as const;
 const FORM = 'hyperaudit view digest 2';
 
 /**
+ * Texts a digest builds from objects its findings share (a rule's fields, a list of what to collect), kept from one
+ * group's digest to the next: each built once per plan instead of once per group, and each one's string the same
+ * object each time (its hash, for the numbering's map, computed once), and one buffer for their bytes. Only for
+ * digests made one after another with nothing changing the findings in between (`planDigests`).
+ */
+export class DigestTexts {
+  /** Per rule id, a finding whose rule fields' text is `text`. */
+  private readonly rules = new Map<string, { fields: Finding; text: string }>();
+  /** Per list of what to collect (the evaluation shares one object per distinct list), its JSON text. */
+  private readonly verifies = new WeakMap<Unverified, string>();
+  /** The bytes each digest writes before hashing them, one buffer for all (the digests are made one at a time). */
+  readonly buffer = new Uint8Array(DIGEST_BUFFER_BYTES);
+
+  ruleText(f: Finding): string {
+    const known = this.rules.get(f.ruleId);
+    if (known !== undefined && sameRuleFields(known.fields, f)) return known.text;
+    const text = ruleText(f);
+    this.rules.set(f.ruleId, { fields: f, text });
+    return text;
+  }
+
+  verifyText(verify: Unverified): string {
+    let text = this.verifies.get(verify);
+    if (text === undefined) {
+      text = JSON.stringify(verify);
+      this.verifies.set(verify, text);
+    }
+    return text;
+  }
+}
+
+/**
  * The digest of these findings' views (in the order given: `GroupDigest`): a SHA-256 over one record per finding (its
  * fingerprint, its resource's name, and the number of its *rest*: every other field `sameView` compares, as text),
  * written as bytes (`DigestBytes`), no text built per finding. A rest's text holds the status, placement, resolution
@@ -105,9 +137,14 @@ const FORM = 'hyperaudit view digest 2';
  * record as before. Texts are numbered in order of first use; each one's text is hashed where it is first used (its
  * own record, before the finding's), so the input reads back one way only. A group's unverified findings of one
  * rule share one rest (the same placement, lists and evidence: the assumed defaults): its text is built once.
+ * `shared` keeps the texts of rule fields and lists from one digest to the next (`DigestTexts`).
  */
-export function viewDigest(findings: readonly Finding[], indexes: ArrayLike<number>): string {
-  const out = new DigestBytes(createHash('sha256'));
+export function viewDigest(
+  findings: readonly Finding[],
+  indexes: ArrayLike<number>,
+  shared: DigestTexts = new DigestTexts(),
+): string {
+  const out = new DigestBytes(createHash('sha256'), shared.buffer);
   out.text(FORM);
   const texts = { verify: new Map<string, number>(), rule: new Map<string, number>(), rest: new Map<string, number>() };
   const numbered = (kind: keyof typeof texts, text: string): number => {
@@ -122,15 +159,32 @@ export function viewDigest(findings: readonly Finding[], indexes: ArrayLike<numb
     return ref;
   };
   const ofRule = new Map<string, RuleState>();
+  // A resource's findings come rule after rule in the same order on each resource of a type: the rule that followed
+  // the last one's rule before is tried first, then the map.
+  let last: RuleState | undefined;
   for (let n = 0; n < indexes.length; n++) {
     const f = findings[indexes[n]!]!;
-    let state = ofRule.get(f.ruleId);
-    if (state === undefined) {
-      state = { fields: f, rule: numbered('rule', ruleText(f)), verify: undefined, verifyRef: -1, rest: undefined };
-      ofRule.set(f.ruleId, state);
-    } else if (!sameRuleFields(state.fields, f)) {
+    let state = last?.next;
+    if (state === undefined || state.ruleId !== f.ruleId) {
+      state = ofRule.get(f.ruleId);
+      if (state === undefined) {
+        state = {
+          ruleId: f.ruleId,
+          fields: f,
+          rule: numbered('rule', shared.ruleText(f)),
+          verify: undefined,
+          verifyRef: -1,
+          rest: undefined,
+          next: undefined,
+        };
+        ofRule.set(f.ruleId, state);
+      }
+      if (last !== undefined) last.next = state;
+    }
+    last = state;
+    if (state.fields !== f && !sameRuleFields(state.fields, f)) {
       state.fields = f;
-      state.rule = numbered('rule', ruleText(f));
+      state.rule = numbered('rule', shared.ruleText(f));
     }
     const verify = f.verify;
     let v: number;
@@ -143,8 +197,14 @@ export function viewDigest(findings: readonly Finding[], indexes: ArrayLike<numb
     )
       v = state.verifyRef;
     else {
-      v = numbered('verify', verify === undefined ? 'null' : JSON.stringify(verify));
-      if (verify !== undefined && sameUnverified(verify, verify)) {
+      const shape = verify !== undefined && sameUnverified(verify, verify);
+      // Only a list of the evaluation's shape (two arrays of strings) is taken by its object: its text cannot change
+      // while the digests are made.
+      v = numbered(
+        'verify',
+        verify === undefined ? 'null' : shape ? shared.verifyText(verify) : JSON.stringify(verify),
+      );
+      if (shape) {
         state.verify = verify;
         state.verifyRef = v;
       }
@@ -160,36 +220,38 @@ export function viewDigest(findings: readonly Finding[], indexes: ArrayLike<numb
       rest.datacenter !== f.datacenter ||
       rest.v !== v ||
       rest.r !== state.rule ||
-      !sameFlatValues(rest, f.evidence)
+      // The very object the rest was built from (a flat record of primitives, unchanged while this runs), or equal.
+      ((rest.evidence !== f.evidence || rest.keys === undefined) && !sameFlatValues(rest, f.evidence))
     ) {
       const text =
         `${field(f.status)}${field(f.cluster)}${field(f.datacenter)}${field(f.resolvedAt)}` +
         `${w === undefined ? '-' : `w${field(w.reason)}${field(w.owner)}${field(w.expires)}`}` +
         `v${v}r${state.rule}${JSON.stringify(f.evidence)}`;
       const ref = numbered('rest', text);
+      const flat = flatValues(f.evidence);
       rest = {
         status: f.status,
         cluster: f.cluster,
         datacenter: f.datacenter,
         v,
         r: state.rule,
-        ...flatValues(f.evidence),
+        evidence: f.evidence,
+        keys: flat.keys,
+        values: flat.values,
         ref,
       };
       // Only a finding without waiver or resolution stands for the next ones (the check above asks for both absent).
       if (w === undefined && f.resolvedAt === undefined) state.rest = rest;
     }
     const name = f.resourceName;
-    out.tag(name === undefined ? TAG.finding : TAG.named);
-    out.id(f.fingerprint);
-    if (name !== undefined) out.text(name);
-    out.count(rest.ref);
+    out.record(name === undefined ? TAG.finding : TAG.named, f.fingerprint, name, rest.ref);
   }
   return `${indexes.length}:${out.end().digest('hex')}`;
 }
 
 /** What the digest remembers of a rule's last finding, to compare the next one's fields with instead of their texts. */
 interface RuleState {
+  ruleId: string;
   /** A finding whose rule fields' text has the number `rule`. */
   fields: Finding;
   rule: number;
@@ -198,6 +260,8 @@ interface RuleState {
   verifyRef: number;
   /** The rest of the last finding without waiver or resolution. */
   rest: LineRest | undefined;
+  /** The rule whose finding came after this rule's last time. */
+  next: RuleState | undefined;
 }
 
 /**
@@ -210,6 +274,8 @@ interface LineRest {
   datacenter: string | undefined;
   v: number;
   r: number;
+  /** The evidence object itself: when it is a flat record, the next finding's very object is equal to it. */
+  evidence: unknown;
   /** Undefined when the evidence is not a flat record: then no finding's is taken as equal. */
   keys: string[] | undefined;
   values: unknown[];

@@ -29,4 +29,26 @@ describe('Function: fingerprint', () => {
       { numRuns: 500 },
     );
   });
+
+  // The digest is read as Latin-1 and only its first 16 bytes made hex: every byte value and every kind of text must
+  // give the digits the 64-digit hex text starts with (lone surrogates become U+FFFD in UTF-8 either way).
+  it('gives the first half of the 64-digit hex text for lone surrogates, long ids and every digest byte', () => {
+    const old = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 300 }),
+        (id) => {
+          expect(fingerprintAfter('r|vm|', id)).toBe(old(`r|vm|${id}`));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    const seen = new Set<string>();
+    for (let i = 0; seen.size < 256 && i < 100_000; i++) {
+      const fp = fingerprintAfter('r|host|', `h-${i}`);
+      expect(fp).toBe(old(`r|host|h-${i}`));
+      for (let k = 0; k < 32; k += 2) seen.add(fp.slice(k, k + 2));
+    }
+    expect(seen.size).toBe(256);
+  });
 });
