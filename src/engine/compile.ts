@@ -56,7 +56,11 @@ class FactCache {
     if (r === 0) {
       const slot = this.slots.list[i]!;
       const reported = slot.reported;
-      const ok = !slot.uncertain ? true : reported !== undefined ? reported(this.ctx!, slot.params) : this.get(i) !== null;
+      const ok = !slot.uncertain
+        ? true
+        : reported !== undefined
+          ? reported(this.ctx!, slot.params)
+          : this.get(i) !== null;
       r = ok ? 1 : 2;
       this.reportedState[i] = r;
     }
