@@ -1490,7 +1490,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
             this.stats.readRequests++;
             const start: Item | undefined = page.LastEvaluatedKey;
             next = start ? pagesAhead(request(start)) : undefined;
-            handOver(page.Items, onItem, segment);
+            for (const item of page.Items ?? []) onItem(item, segment);
           }
         } catch (err) {
           for (const other of stops) other.abort();
@@ -1499,17 +1499,6 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       }),
     );
   }
-}
-
-/**
- * Hands a Scan page's items to the reader, in order. A function of its own: the loop over a fleet's 100,000+ items is
- * what makes a segment's code hot, and V8 optimised the whole segment loop around it, inlining the SDK's request
- * path, then deoptimised it at each new shape met there (an abort signal, a last page without `LastEvaluatedKey`):
- * compiled up to five times per read. The page loop itself runs once a page.
- */
-function handOver(items: Item[] | undefined, onItem: (item: Item, segment: number) => void, segment: number): void {
-  if (items === undefined) return;
-  for (let i = 0; i < items.length; i++) onItem(items[i]!, segment);
 }
 
 /**
