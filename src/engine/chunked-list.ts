@@ -1,5 +1,12 @@
 /** Elements per chunk: a chunk (64 KiB) stays an ordinary heap object, below V8's large-object size (128 KiB). */
 const CHUNK = 8192;
+/**
+ * The first chunk's size: small, so the code that starts a new chunk has run within the first hundred pushes. `push`
+ * is inlined into the audit's evaluation, optimised while its first resources are evaluated: a path that has never
+ * run there has no type feedback, and the optimised evaluation was thrown away (deoptimised) and compiled again when
+ * the first chunk filled, at 8,192 elements, and again at the second.
+ */
+const FIRST_CHUNK = 64;
 
 /**
  * A list filled one by one whose length is not known ahead, made into one array of exactly its length at the end
@@ -10,19 +17,33 @@ const CHUNK = 8192;
  * array of the final size.
  */
 export class ChunkedList<T> {
-  private readonly full: T[][] = [];
+  /**
+   * Every chunk, the one being filled last: an array of arrays from its start. An empty `[]` here is an array of small
+   * integers until its first push, and lists with and without a filled chunk then had arrays of two kinds, which the
+   * optimised evaluation met as a "wrong map" and was compiled again.
+   */
+  private readonly chunks: T[][];
   private chunk: T[] = [];
+  /** Elements in the chunks before the last. */
+  private spilled = 0;
+  private limit = FIRST_CHUNK;
+
+  constructor() {
+    this.chunks = [this.chunk];
+  }
 
   push(value: T): void {
-    if (this.chunk.length === CHUNK) {
-      this.full.push(this.chunk);
+    if (this.chunk.length === this.limit) {
+      this.spilled += this.limit;
+      this.limit = CHUNK;
       this.chunk = [];
+      this.chunks.push(this.chunk);
     }
     this.chunk.push(value);
   }
 
   get length(): number {
-    return this.full.length * CHUNK + this.chunk.length;
+    return this.spilled + this.chunk.length;
   }
 
   /**
@@ -31,7 +52,8 @@ export class ChunkedList<T> {
    * slower kind for every later loop over it).
    */
   toArray(): T[] {
-    const [first, ...rest] = this.full;
-    return first === undefined ? this.chunk : first.concat(...rest, this.chunk);
+    if (this.chunks.length === 1) return this.chunk;
+    const [first, ...rest] = this.chunks;
+    return first!.concat(...rest);
   }
 }

@@ -28,12 +28,14 @@ class FactCache {
   private readonly values: (FactValue | undefined)[];
   /** 0 not computed, 1 reported, 2 not reported. */
   private readonly reportedState: Uint8Array;
-  constructor(
-    private ctx: ResourceContext,
-    private readonly slots: FactSlots,
-  ) {
-    this.values = new Array<FactValue | undefined>(slots.defs.length).fill(undefined);
-    this.reportedState = new Uint8Array(slots.defs.length);
+  /**
+   * Starts undefined, whatever the type: made with its first resource, the field's type was that resource type's
+   * object, widened when the next type's cache was made, which threw away the evaluation's optimised code.
+   */
+  private ctx: ResourceContext | undefined = undefined;
+  constructor(private readonly slots: FactSlots) {
+    this.values = new Array<FactValue | undefined>(slots.list.length).fill(undefined);
+    this.reportedState = new Uint8Array(slots.list.length);
   }
 
   /** Forgets every value: from now on the facts are `ctx`'s. */
@@ -43,31 +45,22 @@ class FactCache {
     this.reportedState.fill(0);
   }
 
-  slotFact(i: number): string {
-    return this.slots.defs[i]!.id;
-  }
-  slotParams(i: number): Readonly<Record<string, Scalar>> {
-    return this.slots.params[i]!;
-  }
   /** Slot `i`'s fact as evidence names it (`factKey`), one string per slot. */
   slotKey(i: number): string {
-    return this.slots.factKeyOf(i);
+    return this.slots.list[i]!.evidenceKey();
   }
 
   /** Whether a source reported what slot `i` reads (facts without provenance always are). */
   reported(i: number): boolean {
     let r = this.reportedState[i]!;
     if (r === 0) {
-      const provenance = this.slots.defs[i]!.provenance;
-      const ok =
-        provenance === undefined
-          ? true
-          : provenance.reported !== undefined
-            ? (provenance.reported as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => boolean)(
-                this.ctx,
-                this.slots.params[i]!,
-              )
-            : this.get(i) !== null;
+      const slot = this.slots.list[i]!;
+      const reported = slot.reported;
+      const ok = !slot.uncertain
+        ? true
+        : reported !== undefined
+          ? reported(this.ctx!, slot.params)
+          : this.get(i) !== null;
       r = ok ? 1 : 2;
       this.reportedState[i] = r;
     }
@@ -76,53 +69,83 @@ class FactCache {
 
   /** What to collect so slot `i` is reported. */
   collectHint(i: number): string {
-    const provenance = this.slots.defs[i]!.provenance;
-    return provenance === undefined
-      ? ''
-      : (provenance.collect as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => string)(
-          this.ctx,
-          this.slots.params[i]!,
-        );
+    const slot = this.slots.list[i]!;
+    const collect = slot.collect;
+    return collect === undefined ? '' : collect(this.ctx!, slot.params);
   }
 
   get(i: number): FactValue {
     let v = this.values[i];
     if (v === undefined) {
-      const def = this.slots.defs[i]!;
-      v = (def.compute as (c: ResourceContext, p: Readonly<Record<string, Scalar>>) => FactValue)(
-        this.ctx,
-        this.slots.params[i]!,
-      );
-      if (v === undefined) throw new Error(`fact ${def.id} returned undefined for ${this.ctx.type} ${this.ctx.id}`);
+      const slot = this.slots.list[i]!;
+      const compute = slot.compute;
+      v = compute(this.ctx!, slot.params);
+      if (v === undefined) throw new Error(`fact ${slot.id} returned undefined for ${this.ctx!.type} ${this.ctx!.id}`);
       this.values[i] = v;
     }
     return v;
   }
 }
+
+type SlotParams = Readonly<Record<string, Scalar>>;
+type ComputeFact = (ctx: ResourceContext, params: SlotParams) => FactValue;
+type ReportedFact = (ctx: ResourceContext, params: SlotParams) => boolean;
+type CollectHint = (ctx: ResourceContext, params: SlotParams) => string;
+
+/**
+ * One fact a type's rules read, with its parameters: what the fact cache calls, taken out of the fact's definition.
+ * Definitions are object literals of several shapes (with or without `params`, `provenance`, a `reported`), and the
+ * cache reading them directly saw each shape as a new one, type after type: "wrong map" deoptimisations of the
+ * evaluation, compiled again each time. Every slot is this one class, its functions called without a receiver (no
+ * fact reads `this`).
+ */
+class FactSlot {
+  /** `factKey` of the fact and parameters, made on first use. */
+  private key: string | undefined = undefined;
+  readonly id: string;
+  readonly compute: ComputeFact;
+  /** Whether the fact has provenance: it may be unreported. */
+  readonly uncertain: boolean;
+  /** How to tell it was reported; undefined: by its value not being null (or, without provenance, always). */
+  readonly reported: ReportedFact | undefined;
+  readonly collect: CollectHint | undefined;
+  constructor(
+    def: FactDef,
+    readonly params: SlotParams,
+  ) {
+    const provenance = def.provenance;
+    this.id = def.id;
+    this.compute = def.compute as ComputeFact;
+    this.uncertain = provenance !== undefined;
+    this.reported = provenance?.reported as ReportedFact | undefined;
+    this.collect = provenance?.collect as CollectHint | undefined;
+  }
+
+  /** Every unverified hit lists the facts it lacks by these names: one string per slot. */
+  evidenceKey(): string {
+    if (this.key === undefined) this.key = factKey({ fact: this.id, params: this.params });
+    return this.key;
+  }
+}
+
 type Pred = (facts: FactCache) => boolean;
 /** Three-valued (Kleene) result: a condition over a fact nobody reported is unknown, not true or false. */
 const FALSE = 0;
 const TRUE = 1;
 const UNKNOWN = 2;
 type Tri = typeof FALSE | typeof TRUE | typeof UNKNOWN;
+/**
+ * The verdict of a rule that reads no fact which may be unreported: its predicate alone decides. A number like the
+ * others, not `undefined`: the evaluation compared a verdict assumed to be a small integer, and was deoptimised ("not
+ * a Smi") at the first hit of such a rule after it was optimised.
+ */
+const PLAIN = 3;
 type TriPred = (facts: FactCache) => Tri;
 
 class FactSlots {
   readonly keys = new Map<string, number>();
-  readonly defs: FactDef[] = [];
-  readonly params: Readonly<Record<string, Scalar>>[] = [];
-  private readonly factKeys: (string | undefined)[] = [];
+  readonly list: FactSlot[] = [];
   constructor(private readonly type: ResourceType) {}
-
-  /** `factKey` of slot `i`, made once: every unverified hit lists the facts it lacks by these names. */
-  factKeyOf(i: number): string {
-    let key = this.factKeys[i];
-    if (key === undefined) {
-      key = factKey({ fact: this.defs[i]!.id, params: this.params[i]! });
-      this.factKeys[i] = key;
-    }
-    return key;
-  }
 
   slot(ref: FactRef): number {
     const key = JSON.stringify([ref.fact, ref.params ?? {}]);
@@ -130,10 +153,9 @@ class FactSlots {
     if (i === undefined) {
       const def = (FACTS[this.type] as ReadonlyMap<string, FactDef>).get(ref.fact);
       if (!def) throw new Error(`undefined fact "${ref.fact}" for ${this.type}`);
-      i = this.defs.length;
+      i = this.list.length;
       this.keys.set(key, i);
-      this.defs.push(def);
-      this.params.push(ref.params ?? {});
+      this.list.push(new FactSlot(def, ref.params ?? {}));
     }
     return i;
   }
@@ -149,7 +171,7 @@ function compileCondition(c: Condition, slots: FactSlots): Pred {
   if ('all' in c) {
     const parts = c.all.map((x) => compileCondition(x, slots));
     return (facts) => {
-      for (const p of parts) if (!p(facts)) return false;
+      for (let i = 0; i < parts.length; i++) if (!parts[i]!(facts)) return false;
       return true;
     };
   }
@@ -158,7 +180,7 @@ function compileCondition(c: Condition, slots: FactSlots): Pred {
     if (c.any.length === 0) return () => true;
     const parts = c.any.map((x) => compileCondition(x, slots));
     return (facts) => {
-      for (const p of parts) if (p(facts)) return true;
+      for (let i = 0; i < parts.length; i++) if (parts[i]!(facts)) return true;
       return false;
     };
   }
@@ -192,8 +214,8 @@ function compileTri(c: Condition, slots: FactSlots): TriPred {
     const parts = c.all.map((x) => compileTri(x, slots));
     return (facts) => {
       let result: Tri = TRUE;
-      for (const p of parts) {
-        const v = p(facts);
+      for (let i = 0; i < parts.length; i++) {
+        const v = parts[i]!(facts);
         if (v === FALSE) return FALSE;
         if (v === UNKNOWN) result = UNKNOWN;
       }
@@ -205,8 +227,8 @@ function compileTri(c: Condition, slots: FactSlots): TriPred {
     const parts = c.any.map((x) => compileTri(x, slots));
     return (facts) => {
       let result: Tri = FALSE;
-      for (const p of parts) {
-        const v = p(facts);
+      for (let i = 0; i < parts.length; i++) {
+        const v = parts[i]!(facts);
         if (v === TRUE) return TRUE;
         if (v === UNKNOWN) result = UNKNOWN;
       }
@@ -232,16 +254,17 @@ function provenanceSlots(c: Condition, slots: FactSlots, out: Set<number> = new 
   else if ('not' in c) provenanceSlots(c.not, slots, out);
   else {
     const slot = slots.slot(c);
-    if (slots.defs[slot]!.provenance !== undefined) out.add(slot);
+    if (slots.list[slot]!.uncertain) out.add(slot);
   }
   return out;
 }
 
+/** Built by one object literal, every key always present: one shape for every rule (see `FactSlot`). */
 interface CompiledRule {
   rule: LoadedRule;
   pred: Pred;
-  /** Present when the rule reads facts that may be unreported. */
-  tri?: { pred: TriPred; slots: number[] };
+  /** Defined when the rule reads facts that may be unreported. */
+  tri: { pred: TriPred; slots: number[] } | undefined;
   evidence: { key: string; slot: number }[];
 }
 interface RuleGroup {
@@ -318,6 +341,23 @@ function includesBefore(list: readonly string[], end: number, value: string): bo
   return false;
 }
 
+/**
+ * `scope[type]`, one named read per type: a read keyed by the plan's type saw a new key at each type, and the evaluation
+ * compiled for one was deoptimised at the next ("wrong name").
+ */
+function scopeOf(scope: Scope, type: ResourceType): ReadonlySet<string> | undefined {
+  switch (type) {
+    case 'host':
+      return scope.host;
+    case 'vm':
+      return scope.vm;
+    case 'cluster':
+      return scope.cluster;
+    case 'perimeter':
+      return scope.perimeter;
+  }
+}
+
 function appliesCondition(appliesTo: Record<string, Scalar[]>): Condition {
   return {
     all: Object.keys(appliesTo)
@@ -345,7 +385,7 @@ export class CompiledRules {
         group.rules.push({
           rule,
           pred: compileCondition(rule.conditions, slots),
-          ...(uncertain.length > 0 && { tri: { pred: compileTri(rule.conditions, slots), slots: uncertain } }),
+          tri: uncertain.length > 0 ? { pred: compileTri(rule.conditions, slots), slots: uncertain } : undefined,
           evidence: rule.evidenceFacts.map((ref) => ({ key: factKey(ref), slot: slots.slot(ref) })),
         });
       }
@@ -363,43 +403,97 @@ export class CompiledRules {
     const site = new HitSite();
     const coverage: RuleCoverage[] = [];
     for (const plan of this.plans) {
-      const covered = plan.groups.map(() => new ChunkedList<string>());
-      const unknown = plan.groups.map((group) => group.rules.map(() => new ChunkedList<string>()));
-      const lists = plan.groups.map((group) => group.rules.map(() => new Map<number, Unverified[]>()));
-      const lastEvidence = plan.groups.map((group) => group.rules.map((): Evidence | undefined => undefined));
-      let facts: FactCache | undefined;
-      for (const ctx of contextsOf(index, plan.type, scope[plan.type])) {
-        if (facts === undefined) facts = new FactCache(ctx, plan.slots);
-        else facts.moveTo(ctx);
-        site.moveTo(ctx);
-        for (let g = 0; g < plan.groups.length; g++) {
-          const group = plan.groups[g]!;
-          if (!group.applies(facts)) continue;
-          covered[g]!.push(ctx.id);
-          for (let r = 0; r < group.rules.length; r++) {
-            const cr = group.rules[r]!;
-            const verdict = cr.tri === undefined ? undefined : cr.tri.pred(facts);
-            if (verdict === UNKNOWN) unknown[g]![r]!.push(ctx.id);
-            // Observed true, or unknown and failing on the assumed defaults: a hit (the latter unverified).
-            if (verdict === FALSE || (verdict !== TRUE && !cr.pred(facts))) continue;
-            const evidence = sharedEvidence(cr, facts, lastEvidence[g]![r]);
-            lastEvidence[g]![r] = evidence;
-            const unverified = verdict === UNKNOWN ? unverifiedBy(cr, facts, lists[g]![r]!) : undefined;
-            hits.push(make(cr.rule, plan.type, ctx.id, site.at(), evidence, unverified));
-          }
-        }
-      }
-      plan.groups.forEach((group, g) => {
-        // One array of a group's resources, shared by its rules' entries.
-        const resourceIds = covered[g]!.toArray();
-        group.rules.forEach((cr, r) => {
-          const entry: RuleCoverage = { ruleId: cr.rule.id, resourceIds };
-          if (unknown[g]![r]!.length > 0) entry.unverifiedIds = unknown[g]![r]!.toArray();
-          coverage.push(entry);
-        });
-      });
+      const run = new PlanRun(plan);
+      const contexts = contextsOf(index, plan.type, scopeOf(scope, plan.type));
+      evaluatePlan(run.facts, run.groups, plan.type, contexts, site, hits, make);
+      run.coverInto(coverage);
     }
     return { hits: hits.toArray(), coverage };
+  }
+}
+
+/** What the evaluation keeps of one rule while it walks its type's resources. */
+class RuleRun {
+  /** The resources on which the rule was unknown (unreported facts). */
+  readonly unknown = new ChunkedList<string>();
+  /** The rule's distinct unverified lists (`unverifiedBy`). */
+  readonly lists = new Map<number, Unverified[]>();
+  /** The evidence of the rule's previous hit (`sharedEvidence`). */
+  lastEvidence: Evidence | undefined = undefined;
+  constructor(readonly cr: CompiledRule) {}
+}
+
+/** What the evaluation keeps of one group of rules: the resources it applies to, and its rules'. */
+class GroupRun {
+  readonly covered = new ChunkedList<string>();
+  readonly rules: RuleRun[] = [];
+  constructor(readonly group: RuleGroup) {
+    for (const cr of group.rules) this.rules.push(new RuleRun(cr));
+  }
+}
+
+/** One type's evaluation: the fact cache moved from resource to resource, and each group's and rule's lists. */
+class PlanRun {
+  readonly facts: FactCache;
+  readonly groups: GroupRun[] = [];
+  constructor(readonly plan: TypePlan) {
+    this.facts = new FactCache(plan.slots);
+    for (const group of plan.groups) this.groups.push(new GroupRun(group));
+  }
+
+  /** Each rule's coverage entry, in rule order; one array of a group's resources, shared by its rules' entries. */
+  coverInto(coverage: RuleCoverage[]): void {
+    for (const g of this.groups) {
+      const resourceIds = g.covered.toArray();
+      for (const r of g.rules) {
+        const entry: RuleCoverage = { ruleId: r.cr.rule.id, resourceIds };
+        if (r.unknown.length > 0) entry.unverifiedIds = r.unknown.toArray();
+        coverage.push(entry);
+      }
+    }
+  }
+}
+
+/**
+ * Evaluates every rule of one type (`groups`) on `contexts`, in order, pushing the hits. The one hot loop of an audit
+ * (100,000+ resources), alone in its function with nothing before or after it: V8 optimises it while it runs
+ * (on-stack replacement) with the type feedback of the code that has run so far, and code after the loop, not yet run
+ * then, would throw the optimised code away (deoptimise) at the loop's end; code before it, run once before the
+ * function had its feedback vector, would at the next type's call. Everything it reads is of one shape whatever the
+ * type (`GroupRun`, `FactSlot`, `CompiledRule`, the contexts), so the code optimised on one type serves the next.
+ */
+function evaluatePlan<H>(
+  facts: FactCache,
+  groups: readonly GroupRun[],
+  type: ResourceType,
+  contexts: readonly ResourceContext[],
+  site: HitSite,
+  hits: ChunkedList<H>,
+  make: HitMaker<H>,
+): void {
+  for (let c = 0; c < contexts.length; c++) {
+    const ctx = contexts[c]!;
+    const id = ctx.id;
+    facts.moveTo(ctx);
+    site.moveTo(ctx);
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      if (!group.group.applies(facts)) continue;
+      group.covered.push(id);
+      const rules = group.rules;
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r]!;
+        const cr = rule.cr;
+        const verdict = cr.tri === undefined ? PLAIN : cr.tri.pred(facts);
+        if (verdict === UNKNOWN) rule.unknown.push(id);
+        // Observed true, or unknown and failing on the assumed defaults: a hit (the latter unverified).
+        if (verdict === FALSE || (verdict !== TRUE && !cr.pred(facts))) continue;
+        const evidence = sharedEvidence(cr, facts, rule.lastEvidence);
+        rule.lastEvidence = evidence;
+        const unverified = verdict === UNKNOWN ? unverifiedBy(cr, facts, rule.lists) : undefined;
+        hits.push(make(cr.rule, type, id, site.at(), evidence, unverified));
+      }
+    }
   }
 }
 
@@ -413,11 +507,12 @@ type Evidence = Record<string, FactValue>;
  * later step would compare field by field. Nothing writes a finding's evidence after this.
  */
 function sharedEvidence(cr: CompiledRule, facts: FactCache, last: Evidence | undefined): Evidence {
+  const refs = cr.evidence;
   if (last !== undefined) {
     let same = true;
-    for (const e of cr.evidence) {
-      const value = facts.get(e.slot);
-      if (!Object.is(value, last[e.key])) {
+    for (let i = 0; i < refs.length; i++) {
+      const e = refs[i]!;
+      if (!Object.is(facts.get(e.slot), last[e.key])) {
         same = false;
         break;
       }
@@ -425,6 +520,6 @@ function sharedEvidence(cr: CompiledRule, facts: FactCache, last: Evidence | und
     if (same) return last;
   }
   const evidence: Evidence = {};
-  for (const e of cr.evidence) evidence[e.key] = facts.get(e.slot);
+  for (let i = 0; i < refs.length; i++) evidence[refs[i]!.key] = facts.get(refs[i]!.slot);
   return evidence;
 }

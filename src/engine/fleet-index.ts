@@ -107,25 +107,48 @@ export type ContextOf<T extends ResourceType> = Extract<ResourceContext, { type:
 
 const NO_VMS: readonly VmView[] = [];
 
+/**
+ * Every context, whatever its type, is this one class, the fields its type lacks undefined: one shape, where object
+ * literals of four were four. The audit's evaluation is optimised while it walks the first type's resources, and met
+ * each next type's contexts as a "wrong map": thrown away (deoptimised) and compiled again, type after type. Each
+ * builder below returns it as its type's interface.
+ */
+class AnyContext {
+  host: HostView | undefined = undefined;
+  vm: VmView | undefined = undefined;
+  perimeter: Perimeter | undefined = undefined;
+  vms: readonly VmView[] | undefined = undefined;
+  hosts: readonly HostView[] | undefined = undefined;
+  constructor(
+    readonly type: ResourceType,
+    readonly id: string,
+    readonly index: FleetIndex,
+  ) {}
+}
+
 export function hostContext(index: FleetIndex, host: HostView): HostContext {
-  return { type: 'host', id: host.id, host, vms: index.vmsByHost.get(host.id) ?? NO_VMS, index };
+  const ctx = new AnyContext('host', host.id, index);
+  ctx.host = host;
+  ctx.vms = index.vmsByHost.get(host.id) ?? NO_VMS;
+  return ctx as HostContext;
 }
 export function vmContext(index: FleetIndex, vm: VmView): VmContext {
-  const host = vm.hostId !== undefined ? index.fleet.hosts.get(vm.hostId) : undefined;
-  const perimeter = vm.perimeter !== undefined ? index.fleet.perimeters.get(vm.perimeter) : undefined;
-  return { type: 'vm', id: vm.id, vm, host, perimeter, index };
+  const ctx = new AnyContext('vm', vm.id, index);
+  ctx.vm = vm;
+  ctx.host = vm.hostId !== undefined ? index.fleet.hosts.get(vm.hostId) : undefined;
+  ctx.perimeter = vm.perimeter !== undefined ? index.fleet.perimeters.get(vm.perimeter) : undefined;
+  return ctx as VmContext;
 }
 export function clusterContext(index: FleetIndex, id: string): ClusterContext {
-  return { type: 'cluster', id, hosts: index.hostsByCluster.get(id) ?? [], index };
+  const ctx = new AnyContext('cluster', id, index);
+  ctx.hosts = index.hostsByCluster.get(id) ?? [];
+  return ctx as ClusterContext;
 }
 export function perimeterContext(index: FleetIndex, perimeter: Perimeter): PerimeterContext {
-  return {
-    type: 'perimeter',
-    id: perimeter.id,
-    perimeter,
-    vms: index.vmsByPerimeter.get(perimeter.id) ?? NO_VMS,
-    index,
-  };
+  const ctx = new AnyContext('perimeter', perimeter.id, index);
+  ctx.perimeter = perimeter;
+  ctx.vms = index.vmsByPerimeter.get(perimeter.id) ?? NO_VMS;
+  return ctx as PerimeterContext;
 }
 
 /** Every resource of one type, in id order so output is stable. */

@@ -366,12 +366,15 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     const cutoff = this.futureCutoffMs();
     const read = new Map<string, FleetReadEntry>();
     const shared = fleetShared();
-    // Per Scan segment, the partition whose lone event is held as text while the segment is still on it.
-    const open: (string | undefined)[] = [];
+    // Per Scan segment, the partition whose lone event is held as text while the segment is still on it; '' for none
+    // (no key is empty). One string per segment from the start: the reader below, optimised while it runs, was
+    // deoptimised and compiled again at a read past the end of an array still empty there ("out of bounds"), and at an
+    // `undefined` where it had compared strings only ("not a String").
+    const open: string[] = Array.from({ length: this.scanSegments }, () => '');
     const settleOpen = (segment: number) => {
-      const pk = open[segment];
-      if (pk === undefined) return;
-      open[segment] = undefined;
+      const pk = open[segment]!;
+      if (pk === '') return;
+      open[segment] = '';
       const held = read.get(pk);
       if (held instanceof EventText) read.set(pk, new Settled(settle(pk, held, cutoff, shared)));
     };
