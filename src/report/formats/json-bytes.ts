@@ -227,10 +227,31 @@ interface ListBytes {
 export class RepeatedLists {
   private readonly seen = new Map<readonly unknown[], number>();
   private readonly encoded = new Map<readonly unknown[], ListBytes>();
+  /** Long lists a walk went through to their end (`walked`), and whether every entry is a string. */
+  private readonly strings = new Map<readonly unknown[], boolean>();
 
-  /** Counts one place where `list` comes (every place, before any is written). */
-  see(list: readonly unknown[]): void {
-    if (list.length >= REPEATED_LIST_MIN) this.seen.set(list, (this.seen.get(list) ?? 0) + 1);
+  /**
+   * Counts one place where `list` comes (every place, before any is written); true when a walk went through it to its
+   * end before (`walked`) and found only strings, which are what they were at any depth: a caller that walks each
+   * place looks at the same array once, not 25 times.
+   */
+  see(list: readonly unknown[]): boolean {
+    if (list.length < REPEATED_LIST_MIN) return false;
+    this.seen.set(list, (this.seen.get(list) ?? 0) + 1);
+    return this.strings.get(list) === true;
+  }
+
+  /**
+   * A walk went through `list` to its end, `strings` saying whether every entry is a string. Marked only at the end,
+   * so a list met again inside itself (a cycle) is walked again, as deep as the walker goes.
+   */
+  walked(list: readonly unknown[], strings: boolean): void {
+    if (list.length >= REPEATED_LIST_MIN) this.strings.set(list, strings);
+  }
+
+  /** `allStrings(list)`, looked up for a long list walked before. */
+  allStrings(list: readonly unknown[]): boolean {
+    return this.strings.get(list) ?? allStrings(list);
   }
 
   /**
