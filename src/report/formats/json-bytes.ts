@@ -19,6 +19,30 @@ export function asciiBytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** Copies `bytes` into `buffer` at `at` (room made before: `JsonBytes.reserve`); returns where they end. */
+export function copyInto(buffer: Buffer, at: number, bytes: Uint8Array): number {
+  const n = bytes.length;
+  // A key and its punctuation (a few dozen bytes): a loop costs less than a call into `set`.
+  for (let i = 0; i < n; i++) buffer[at + i] = bytes[i]!;
+  return at + n;
+}
+
+/**
+ * Writes `value` into `buffer` at `at` (room for its length made before: `JsonBytes.reserve`) as `JSON.stringify`
+ * prints it between its quotes when that is the value itself: printable ASCII with no quote or backslash (ids,
+ * fingerprints, times), a code unit per byte. Returns where it ends, or -1 at the first code unit that is escaped or
+ * takes more than a byte (the bytes written until then are to be written over: the caller goes the general way).
+ */
+export function plainInto(buffer: Buffer, at: number, value: string): number {
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return -1;
+    buffer[at + i] = c;
+  }
+  return at + n;
+}
+
 /**
  * UTF-8 of JSON text written straight into one buffer, lent out (`take`) once about `pieceBytes` are in it and then
  * written over: hundreds of thousands of short lines (an unverified group's members, a compliance view's ids) written
@@ -80,6 +104,27 @@ export class JsonBytes {
     const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
     this.buffer.copy(larger, 0, 0, this.used);
     this.buffer = larger;
+  }
+
+  /**
+   * The buffer, with room for `bytes` more from `end` on, for a writer that fills it itself (`copyInto`,
+   * `plainInto`) and then says where it stopped (`wroteTo`): a line of several fields written with one check for room
+   * and no call per field.
+   */
+  reserve(bytes: number): Buffer {
+    this.room(bytes);
+    return this.buffer;
+  }
+
+  /** Where the next byte goes in `reserve`'s buffer. */
+  get end(): number {
+    return this.used;
+  }
+
+  /** The bytes up to `end` (from `reserve`'s buffer) are written; they are not looked at, so not known to be ASCII. */
+  wroteTo(end: number): void {
+    this.used = end;
+    this.asciiOnly = false;
   }
 
   /** Bytes encoded before (`asciiBytes`, an `EncodedText`'s). */
@@ -182,10 +227,31 @@ interface ListBytes {
 export class RepeatedLists {
   private readonly seen = new Map<readonly unknown[], number>();
   private readonly encoded = new Map<readonly unknown[], ListBytes>();
+  /** Long lists a walk went through to their end (`walked`), and whether every entry is a string. */
+  private readonly strings = new Map<readonly unknown[], boolean>();
 
-  /** Counts one place where `list` comes (every place, before any is written). */
-  see(list: readonly unknown[]): void {
-    if (list.length >= REPEATED_LIST_MIN) this.seen.set(list, (this.seen.get(list) ?? 0) + 1);
+  /**
+   * Counts one place where `list` comes (every place, before any is written); true when a walk went through it to its
+   * end before (`walked`) and found only strings, which are what they were at any depth: a caller that walks each
+   * place looks at the same array once, not 25 times.
+   */
+  see(list: readonly unknown[]): boolean {
+    if (list.length < REPEATED_LIST_MIN) return false;
+    this.seen.set(list, (this.seen.get(list) ?? 0) + 1);
+    return this.strings.get(list) === true;
+  }
+
+  /**
+   * A walk went through `list` to its end, `strings` saying whether every entry is a string. Marked only at the end,
+   * so a list met again inside itself (a cycle) is walked again, as deep as the walker goes.
+   */
+  walked(list: readonly unknown[], strings: boolean): void {
+    if (list.length >= REPEATED_LIST_MIN) this.strings.set(list, strings);
+  }
+
+  /** `allStrings(list)`, looked up for a long list walked before. */
+  allStrings(list: readonly unknown[]): boolean {
+    return this.strings.get(list) ?? allStrings(list);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { LentBytes, type TextPiece } from './encoded-text';
-import { allStrings, asciiBytes, JsonBytes, RepeatedLists, STRING_RUN } from './json-bytes';
+import { asciiBytes, JsonBytes, RepeatedLists, STRING_RUN } from './json-bytes';
 import { lineAt, nestedJsonText } from './pretty-json';
 
 /** Deeper than this is left to JSON.stringify, as `prettyJson` leaves it (a cycle reported as a TypeError). */
@@ -19,7 +19,8 @@ function leftOut(value: unknown): boolean {
 
 /**
  * Whether `value` is data `prettyJson` writes itself: arrays, plain objects and primitives, not too deep. Each array
- * met is counted in `lists` (the long ones that come more than once are then encoded once).
+ * met is counted in `lists` (the long ones that come more than once are then encoded once); a long one walked to its
+ * end before is not walked again (the compliance view holds 25 times one list of 100,000 VMs).
  */
 function plainTree(value: unknown, depth: number, lists: RepeatedLists): boolean {
   if (typeof value === 'bigint') return false;
@@ -27,12 +28,16 @@ function plainTree(value: unknown, depth: number, lists: RepeatedLists): boolean
   if (depth >= MAX_DEPTH) return false;
   // Primitives are looked at here rather than in a call each: lists of millions of ids.
   if (Array.isArray(value)) {
-    lists.see(value);
+    if (lists.see(value)) return true;
+    let strings = true;
     for (let i = 0; i < value.length; i++) {
       const entry: unknown = value[i];
+      if (typeof entry === 'string') continue;
+      strings = false;
       if (typeof entry === 'object' ? entry !== null && !plainTree(entry, depth + 1, lists) : typeof entry === 'bigint')
         return false;
     }
+    lists.walked(value, strings);
     return true;
   }
   if (!isPlainObject(value)) return false;
@@ -72,7 +77,7 @@ function* write(value: unknown, depth: number, out: JsonBytes, lists: RepeatedLi
       out.text('[]');
       return;
     }
-    if (allStrings(value)) {
+    if (lists.allStrings(value)) {
       // A compliance view's id lists (millions of lines at 100,000 VMs) are most of it: a run of ids at a time.
       const ids = value as string[];
       const separator = `,${inner}`;
