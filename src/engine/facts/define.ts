@@ -10,7 +10,7 @@ export interface FactDef<T extends ResourceType = ResourceType> {
   id: string;
   description: string;
   params?: { name: string; required: boolean; description: string }[];
-  compute(ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): FactValue;
+  compute(this: void, ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): FactValue;
   /**
    * For facts that read data a source may not have reported: a rule result that depends on such a fact while it
    * was not reported is `unverified`, not a pass or a failure (docs/rules.md, "Statuses").
@@ -20,9 +20,9 @@ export interface FactDef<T extends ResourceType = ResourceType> {
 
 export interface Provenance<T extends ResourceType = ResourceType> {
   /** Whether a source reported what the fact reads; without it, the fact was reported when its value is not null. */
-  reported?(ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): boolean;
+  reported?(this: void, ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): boolean;
   /** What to collect (a command or export) so a source reports it for this resource. */
-  collect(ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): string;
+  collect(this: void, ctx: ContextOf<T>, params: Readonly<Record<string, Scalar>>): string;
 }
 
 export function fact<T extends ResourceType>(def: FactDef<T>): FactDef<T> {
