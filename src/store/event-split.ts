@@ -65,17 +65,13 @@ export function splitEventJson(event: FleetEvent, json: string): { e: string; c?
  * the members of a `c` text met before in the same read may be the ones parsed then (see `SharedConfigMembers`).
  */
 export function joinEvent(item: Item, shared?: SharedConfigMembers): FleetEvent {
-  const event = storedJson(item, 'e', item.e?.S, JSON.parse) as FleetEvent;
-  if (!isPlainObject(event)) throw damagedItem(item, 'its e attribute holds no event object');
+  const event = storedEvent(item);
   if (item.c === undefined) return event;
   const spec = CONFIG_MEMBERS[event.type];
   const holder = event as unknown as Record<string, Record<string, unknown>>;
   const rest = spec === undefined ? undefined : holder[spec.body];
   const configText = item.c.S;
-  const members =
-    configText === undefined
-      ? undefined
-      : storedJson(item, 'c', configText, shared === undefined ? parseMembers : (text) => shared.take(text));
+  const members = configText === undefined ? undefined : storedMembers(item, configText, shared);
   // Only this module writes `c`: anything else is a damaged item, which must not read as an event without its
   // members, nor with members that were never its own (a name outside CONFIG_MEMBERS, one `e` holds too, twice).
   if (spec === undefined || !isPlainObject(rest) || !Array.isArray(members)) throw damaged(event);
@@ -121,17 +117,33 @@ function damaged(event: FleetEvent): Error {
 }
 
 /**
- * An attribute's JSON text parsed, or an error naming the item and the attribute: a store is input like any other
- * (a planted local store, a table another tool wrote), and a bare SyntaxError named neither.
+ * The `e` attribute's event, or an error naming the item: a store is input like any other (a planted local store, a
+ * table another tool wrote), and a bare SyntaxError named neither the item nor the attribute.
  */
-function storedJson(item: Item, name: 'e' | 'c', text: string | undefined, parse: (text: string) => unknown): unknown {
-  if (text === undefined) throw damagedItem(item, `it has no ${name} text`);
+function storedEvent(item: Item): FleetEvent {
+  const text = item.e?.S;
+  if (text === undefined) throw damagedItem(item, 'it has no e text');
+  let event: unknown;
   try {
-    return parse(text);
+    event = JSON.parse(text);
   } catch (err) {
-    if (err instanceof SyntaxError) throw damagedItem(item, `its ${name} attribute is not JSON (${err.message})`);
-    throw err;
+    throw notJson(item, 'e', err);
   }
+  if (!isPlainObject(event)) throw damagedItem(item, 'its e attribute holds no event object');
+  return event as unknown as FleetEvent;
+}
+
+/** The `c` attribute's members (`shared`'s parse when it has one), or an error naming the item. */
+function storedMembers(item: Item, text: string, shared: SharedConfigMembers | undefined): unknown {
+  try {
+    return shared === undefined ? parseMembers(text) : shared.take(text);
+  } catch (err) {
+    throw notJson(item, 'c', err);
+  }
+}
+
+function notJson(item: Item, name: 'e' | 'c', err: unknown): unknown {
+  return err instanceof SyntaxError ? damagedItem(item, `its ${name} attribute is not JSON (${err.message})`) : err;
 }
 
 /** A damaged event item, named by its key when the read kept it. */
