@@ -16,7 +16,7 @@ const heldAfterGc = () => {
 };
 
 describe('UnverifiedMemberPrinter (memory)', () => {
-  it("keeps line ends bounded in bytes, not only in count, when one large evidence spans many clusters", () => {
+  it('keeps line ends bounded in bytes, not only in count, when one large evidence spans many clusters', () => {
     // Evidence values and cluster names are reported data: one 64 KB evidence (a reported setting's value, shared by
     // the group's members) over 600 clusters is 38 MB of line ends, which a cache bounded only in entries keeps for as
     // long as the document is written.
