@@ -30,8 +30,9 @@ export function copyInto(buffer: Buffer, at: number, bytes: Uint8Array): number 
 /**
  * Writes `value` into `buffer` at `at` (room for its length made before: `JsonBytes.reserve`) as `JSON.stringify`
  * prints it between its quotes when that is the value itself: printable ASCII with no quote or backslash (ids,
- * fingerprints, times), a code unit per byte. Returns where it ends, or -1 at the first code unit that is escaped or
- * takes more than a byte (the bytes written until then are to be written over: the caller goes the general way).
+ * fingerprints, times), a code unit per byte. Returns where it ends, or -1 at the first other code unit (escaped, past
+ * ASCII, or DEL, which prints as it is but is left to the general way too): the bytes written until then are to be
+ * written over, the caller going the general way.
  */
 export function plainInto(buffer: Buffer, at: number, value: string): number {
   const n = value.length;

@@ -33,9 +33,11 @@ const PLAIN_KEY_BYTES = 64;
 const TAIL_BYTES = 1 << 10;
 /**
  * Line ends kept for one evidence and first seen: one per cluster (and its datacenter), 313 on the 100,000-VM fleet.
- * Cluster names come from reported data: past this many the ends are forgotten and made again, so memory stays bounded.
+ * Cluster names and evidence values come from reported data: past this many ends, or this many bytes of them (one
+ * large evidence over thousands of clusters), the ends are forgotten and made again, so memory stays bounded.
  */
 const MAX_TAILS = 4096;
+const MAX_TAIL_BYTES = 4 << 20;
 
 /** A line's end as written for a cluster: its datacenter and its bytes (`,"cluster":…,"firstSeen":…}`). */
 interface Tail {
@@ -59,6 +61,8 @@ export class UnverifiedMemberPrinter {
   /** What the kept line ends were written for: the evidence's bytes and the first seen. */
   private tailsOf: { evidence: Uint8Array; firstSeen: string } | undefined;
   private readonly tails = new Map<string | null, Tail>();
+  /** The bytes of the kept ends. */
+  private tailBytes = 0;
   /** The last member's cluster and datacenter, and its line's end. */
   private cluster: unknown = NONE;
   private datacenter: unknown = NONE;
@@ -121,6 +125,7 @@ export class UnverifiedMemberPrinter {
       of = { evidence: this.evidenceBytes, firstSeen };
       this.tailsOf = of;
       this.tails.clear();
+      this.tailBytes = 0;
       this.cluster = NONE;
     } else if (cluster === this.cluster && datacenter === this.datacenter) return this.tail;
     let tail = this.tails.get(cluster);
@@ -136,9 +141,16 @@ export class UnverifiedMemberPrinter {
       out.string(firstSeen);
       out.bytes(CLOSE);
       // A copy of its own: `tailOut` is written over for the next end.
-      tail = { datacenter, bytes: Buffer.from(out.take()!) };
-      if (this.tails.size >= MAX_TAILS) this.tails.clear();
+      const bytes = Buffer.from(out.take()!);
+      // The cluster's end for another datacenter, replaced.
+      if (tail !== undefined) this.tailBytes -= tail.bytes.length;
+      if (this.tails.size >= MAX_TAILS || this.tailBytes + bytes.length > MAX_TAIL_BYTES) {
+        this.tails.clear();
+        this.tailBytes = 0;
+      }
+      tail = { datacenter, bytes };
       this.tails.set(cluster, tail);
+      this.tailBytes += bytes.length;
     }
     this.cluster = cluster;
     this.datacenter = datacenter;
