@@ -27,9 +27,12 @@ interface Canned {
    * or bytes.
    */
   form?: 'stream' | 'small-chunks' | 'chunks' | 'text-chunks' | 'array-chunks' | 'bytes';
+  /** A body of the test's own (then `body` is not sent). */
+  stream?: Readable;
 }
 
 function bodyOf(answer: Canned): Readable | Uint8Array {
+  if (answer.stream !== undefined) return answer.stream;
   const bytes = Buffer.from(answer.body);
   if (answer.form === 'bytes') return new Uint8Array(bytes);
   if (answer.form === 'text-chunks') return Readable.from([...answer.body]);
@@ -202,21 +205,7 @@ describe('Scan and Query answers read without the schema walk', () => {
       }
     }
     const limit = 1024 * 1024;
-    const client = new DynamoDBClient({
-      region: 'local',
-      endpoint: 'http://127.0.0.1:1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      maxAttempts: 1,
-      requestHandler: {
-        handle: async () => ({
-          response: {
-            statusCode: 200,
-            headers: { 'Content-Type': 'application/x-amz-json-1.0' },
-            body: Readable.from(endless()),
-          },
-        }),
-      },
-    });
+    const { client } = cannedClient([{ status: 200, body: '', stream: Readable.from(endless()) }]);
     const scan = readItemsPlainly(client, limit).send(new ScanCommand({ TableName: 't' }));
     await expect(scan).rejects.toThrow(AnswerTooLarge);
     await expect(scan).rejects.toThrow(/Scan answer is larger than 1048576 bytes/);
