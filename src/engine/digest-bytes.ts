@@ -72,18 +72,10 @@ export class DigestBytes {
   id(s: string): void {
     if (s.length === 32) {
       if (this.at + 17 > CAPACITY) this.flush();
-      const b = this.bytes;
-      const start = this.at;
-      b[start] = 0;
-      let k = start + 1;
-      for (let i = 0; i < 32; i += 2) {
-        const hi = hexValue(s.charCodeAt(i));
-        const lo = hexValue(s.charCodeAt(i + 1));
-        if (hi < 0 || lo < 0) break;
-        b[k++] = (hi << 4) | lo;
-      }
-      if (k === start + 17) {
-        this.at = k;
+      const end = this.fingerprintBytes(s, this.at + 1);
+      if (end !== -1) {
+        this.bytes[this.at] = 0;
+        this.at = end;
         return;
       }
     }
@@ -98,42 +90,43 @@ export class DigestBytes {
    */
   record(tag: number, id: string, name: string | undefined, count: number): void {
     const nameBytes = name === undefined ? 0 : COUNT_MAX + name.length * UNIT_MAX;
-    if (id.length !== 32 || !Number.isSafeInteger(count) || count < 0 || 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) {
-      this.tag(tag);
-      this.id(id);
-      if (name !== undefined) this.text(name);
-      this.count(count);
-      return;
+    if (id.length === 32 && Number.isSafeInteger(count) && count >= 0 && 1 + 17 + nameBytes + COUNT_MAX <= CAPACITY) {
+      if (this.at + 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) this.flush();
+      const start = this.at;
+      const k = this.fingerprintBytes(id, start + 2);
+      if (k !== -1) {
+        this.bytes[start] = tag & 0xff;
+        this.bytes[start + 1] = 0;
+        this.at = k;
+        if (name !== undefined) {
+          this.countUnchecked(name.length);
+          this.units(name, 0, name.length);
+        }
+        this.countUnchecked(count);
+        return;
+      }
     }
-    if (this.at + 1 + 17 + nameBytes + COUNT_MAX > CAPACITY) this.flush();
+    this.tag(tag);
+    this.id(id);
+    if (name !== undefined) this.text(name);
+    this.count(count);
+  }
+
+  /**
+   * The 16 bytes of `s`, 32 characters long, written at `k` when it is a fingerprint (32 lower-case hex digits): the
+   * index after them, else -1 (bytes from `k` on may then have been written over; the caller has not advanced past them).
+   */
+  private fingerprintBytes(s: string, k: number): number {
     const b = this.bytes;
-    const start = this.at;
-    b[start] = tag & 0xff;
-    b[start + 1] = 0;
-    let k = start + 2;
     for (let i = 0; i < 32; i += 2) {
-      const hi = id.charCodeAt(i);
-      const lo = id.charCodeAt(i + 1);
+      const hi = s.charCodeAt(i);
+      const lo = s.charCodeAt(i + 1);
       // Negative when either is no lower-case hex digit (the table's -1 shifted or or-ed in).
       const byte = (hi | lo) > 0xff ? -1 : (HEX_VALUES[hi]! << 4) | HEX_VALUES[lo]!;
-      if (byte < 0) break;
+      if (byte < 0) return -1;
       b[k++] = byte;
     }
-    if (k !== start + 18) {
-      // Not a fingerprint after all: the id as a text.
-      this.at = start + 1;
-      this.tag(1);
-      this.text(id);
-      if (name !== undefined) this.text(name);
-      this.count(count);
-      return;
-    }
-    this.at = k;
-    if (name !== undefined) {
-      this.countUnchecked(name.length);
-      this.units(name, 0, name.length);
-    }
-    this.countUnchecked(count);
+    return k;
   }
 
   /** Hashes what is buffered and returns the hash, to digest or to write more into. */
