@@ -436,7 +436,7 @@ class GroupRun {
 class PlanRun {
   readonly facts: FactCache;
   readonly groups: GroupRun[] = [];
-  constructor(readonly plan: TypePlan) {
+  constructor(plan: TypePlan) {
     this.facts = new FactCache(plan.slots);
     for (const group of plan.groups) this.groups.push(new GroupRun(group));
   }
