@@ -311,9 +311,16 @@ function unverifiedBy(cr: CompiledRule, facts: FactCache, seen: Map<number, Unve
   }
   const made = { missing, collect };
   if (known === undefined) seen.set(mask, [made]);
-  else known.push(made);
+  else if (known.length < MAX_SHARED_LISTS) known.push(made);
   return made;
 }
+
+/**
+ * Distinct lists kept per rule and mask for later hits to share. A fact whose collect hint names its resource (the
+ * availability facts do) gives every resource a list of its own: kept without a bound, each hit would compare itself
+ * with all the lists before it (quadratic in the fleet) and keep one more. Past this many, a hit's list is its own.
+ */
+export const MAX_SHARED_LISTS = 16;
 
 /**
  * Whether `u` holds the lists `unverifiedBy` would build for these slots: each unreported slot's key in turn, and each
@@ -416,7 +423,7 @@ export class CompiledRules {
 class RuleRun {
   /** The resources on which the rule was unknown (unreported facts). */
   readonly unknown = new ChunkedList<string>();
-  /** The rule's distinct unverified lists (`unverifiedBy`). */
+  /** The rule's distinct unverified lists (`unverifiedBy`), at most `MAX_SHARED_LISTS` per mask. */
   readonly lists = new Map<number, Unverified[]>();
   /** The evidence of the rule's previous hit (`sharedEvidence`). */
   lastEvidence: Evidence | undefined = undefined;
