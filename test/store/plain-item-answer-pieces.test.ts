@@ -79,6 +79,13 @@ describe('Function: parseAnswer', () => {
     }
   });
 
+  it('parses an item larger than the reused piece buffer (1 MiB) as the others', () => {
+    const items = [{ a: { S: 'x' } }, { big: { S: 'y'.repeat(1_100_000) } }, { b: { S: '},{"' } }];
+    const text = JSON.stringify({ Items: items, Count: 3 });
+    for (const pieceBytes of [1, 64 * 1024])
+      expect(parseAnswer(Buffer.from(text), pieceBytes)).toStrictEqual(JSON.parse(text));
+  });
+
   it('reads text beyond ASCII and bytes that are not UTF-8 as the whole decode does', () => {
     const items = Array.from({ length: 50 }, (_, i) => ({ pk: { S: `VM#${i}` }, e: { S: `é ☃ 😀 ${'x'.repeat(i)}` } }));
     const text = JSON.stringify({ Items: items, Count: 50 });
