@@ -6,6 +6,7 @@ const dynalite = require('dynalite');
 const { installKeyScan } = require('./dynalite-key-scan.cjs');
 const { installEncodedAnswers } = require('./encoded-answers.cjs');
 const { installScanCache, saveScanCaches } = require('./scan-cache-install.cjs');
+const { installExpressionMemo } = require('./dynalite-expression-memo.cjs');
 
 // The fleet read's Scan skips the partitions its filter refuses instead of parsing the whole table (see there).
 // HYPERAUDIT_STORE_KEY_SCAN=off leaves dynalite's own Scan: the baseline bench/fleet-read measures against.
@@ -18,6 +19,9 @@ if (process.env.HYPERAUDIT_STORE_KEY_SCAN !== 'off') installKeyScan();
 // answer once, into a reused buffer, for the response's `end` to send (encoded-answers.cjs).
 // With the hooks in place, the key scan sends its items' stored bytes without parsing them (stored-item-json.cjs).
 installEncodedAnswers();
+
+// A request's filter and projection parsed once per spelling, not once per page (dynalite-expression-memo.cjs).
+installExpressionMemo();
 
 // Answers of key scans kept from one command to the next, exact under every write (scan-cache.cjs), in a file of the
 // data folder written at a graceful close (scan-cache-file.cjs). HYPERAUDIT_STORE_SCAN_CACHE=off: none.

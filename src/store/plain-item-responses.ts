@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -104,16 +105,21 @@ function isProtocol(value: unknown): value is DeserializingProtocol {
   return isObject(value) && typeof value.deserializeResponse === 'function';
 }
 
+/** A body as this reader took it: the SDK's output members, or the bytes to hand to the SDK's own path. */
+type Answer = { output: Json; bytes?: undefined } | { output?: undefined; bytes: Uint8Array };
+
 /**
- * The answer's text. A Node stream (the Node HTTP handler's body) is collected as its chunks, up to `maxBytes`, and
- * decoded once they are all in (`decodeChunks`). Other bodies go through the SDK's own collector.
+ * The answer read. A Node stream (the Node HTTP handler's body) is collected as its chunks, up to `maxBytes`, and
+ * parsed once they are all in (`answerOf`). Other bodies go through the SDK's own collector. Without `decode` nothing
+ * is parsed here: the bytes go to the SDK.
  */
-async function bodyText(
+async function readAnswer(
   body: unknown,
   context: Json,
   operation: string,
   maxBytes: number,
-): Promise<string | undefined> {
+  decode: Base64Decoder | undefined,
+): Promise<Answer | undefined> {
   if (body instanceof Readable) {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -125,7 +131,7 @@ async function bodyText(
       if (length > maxBytes) throw new AnswerTooLarge(operation, maxBytes);
       chunks.push(bytes);
     }
-    return decodeChunks(chunks);
+    return answerOf(chunks, decode);
   }
   let bytes: unknown = body;
   if (!(body instanceof Uint8Array)) {
@@ -134,30 +140,112 @@ async function bodyText(
     bytes = await collect(body);
   }
   if (!(bytes instanceof Uint8Array)) return undefined;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const output = decode === undefined || text === '' ? undefined : plainItemsOutput(parseJson(text), decode);
+  // An answer left to the SDK gets the same text back as UTF-8 bytes (DynamoDB sends valid UTF-8 JSON).
+  return output === undefined ? { bytes: Buffer.from(text, 'utf8') } : { output };
 }
 
 /**
- * The chunks' bytes, copied into one reused buffer and decoded as UTF-8 in one go. Decoding each chunk as it came and
- * joining the pieces made a string per chunk and a rope, which `JSON.parse` then flattened into a new string of the
- * whole answer: the same large string as this decode makes, plus the pieces. Synchronous from the copy to the string,
- * so two answers read at once never share the buffer. (Decoding ASCII as Latin-1, which Node hands to V8 as a string
- * outside its heap past about 1 MB, saved about 10,000 first-touched pages at 100,000 VMs, but such strings are
- * collected only with the old generation: up to 100 MB more stayed resident, and every ~64 MB of them read forced a
- * full collection of the whole heap, a cost growing with the read times the heap. Not taken.)
+ * The chunks' answer, parsed (`parseAnswer`) from one reused buffer they are copied into, or its bytes (a copy of
+ * their own) when this reader does not vouch for it. Synchronous from the copy to the parse, so two answers read at
+ * once never share the buffer.
  */
-function decodeChunks(chunks: readonly Buffer[]): string {
-  if (chunks.length === 0) return '';
-  if (chunks.length === 1) return chunks[0]!.toString('utf8');
+function answerOf(chunks: readonly Buffer[], decode: Base64Decoder | undefined): Answer {
+  const bytes = joined(chunks);
+  const output = decode === undefined || bytes.length === 0 ? undefined : plainItemsOutput(parseAnswer(bytes), decode);
+  if (output !== undefined) return { output };
+  return { bytes: bytes.buffer === scratch.buffer ? Buffer.from(bytes) : bytes };
+}
+
+/** The chunks as one run of bytes: a lone chunk as it is, else copied into the reused buffer (or one of their own). */
+function joined(chunks: readonly Buffer[]): Buffer {
+  if (chunks.length === 0) return Buffer.alloc(0);
+  if (chunks.length === 1) return chunks[0]!;
   let length = 0;
   for (const chunk of chunks) length += chunk.length;
-  if (length > MAX_KEPT_BYTES) return Buffer.concat(chunks, length).toString('utf8');
+  if (length > MAX_KEPT_BYTES) return Buffer.concat(chunks, length);
   if (scratch.length < length)
     scratch = Buffer.allocUnsafeSlow(Math.min(MAX_KEPT_BYTES, Math.max(length, 2 * scratch.length)));
   let at = 0;
   for (const chunk of chunks) at += chunk.copy(scratch, at);
-  return scratch.toString('utf8', 0, length);
+  return scratch.subarray(0, length);
 }
+
+/**
+ * An answer's JSON. A large ASCII answer that opens with its items (`{"Items":[`, as the local store sends a key
+ * scan's) is parsed in pieces of about `PIECE_BYTES`, cut between two items (`parsedInPieces`); any other answer, and
+ * one whose pieces do not each parse, is decoded as UTF-8 and parsed whole.
+ *
+ * Why: a string of more than 128 KB goes to V8's large-object space, on pages of its own that are returned to the
+ * system once it dies. A 1.2 MB answer decoded whole is such a string, made and dropped per page: some 300 pages first
+ * touched each time (each costs about 10 µs of CPU on this box's VM), about 3.5 of the 6 ms an answer took to decode
+ * and parse, 0.2–0.6 s of a 100,000-VM fleet read. Pieces of 64 KB are ordinary young strings, on pages the heap
+ * reuses. (Decoding ASCII as Latin-1 in one go makes a string outside the heap instead, collected only with the old
+ * generation: up to 100 MB more stayed resident, and every ~64 MB of them forced a full collection of the whole heap.
+ * Not taken.)
+ */
+export function parseAnswer(bytes: Buffer, pieceBytes = PIECE_BYTES): unknown {
+  const pieced = bytes.length > pieceBytes && isAscii(bytes) ? parsedInPieces(bytes, pieceBytes) : undefined;
+  return pieced ?? parseJson(bytes.toString('utf8'));
+}
+
+/** About how many bytes of items one piece holds (it ends at the next item's end): well under 128 KB. */
+const PIECE_BYTES = 64 * 1024;
+const ITEMS_OPEN = Buffer.from('{"Items":[');
+/** Between two items: the end of one, the comma, the start of the next one's first member. */
+const BETWEEN_ITEMS = Buffer.from('},{"');
+
+/**
+ * `{"Items":[…], …}` parsed as the items in pieces, then the rest with no items, or undefined when a piece or the rest
+ * does not parse. Exact: each piece parses as a non-empty list of JSON values, and the text without the items as an
+ * object whose `Items` is `[]`, so the whole text is that object with those values, in order, in its `Items` (JSON is
+ * parsed the same whatever lies beside a complete value), wherever the cuts fell. A later `Items` member, which would
+ * win in `JSON.parse`, cannot hide in the rest: the rest starts at the text's last `]`, so no later member there is
+ * `[]`, and any other value leaves `Items` something other than `[]`.
+ */
+function parsedInPieces(bytes: Buffer, pieceBytes: number): Json | undefined {
+  if (bytes.compare(ITEMS_OPEN, 0, ITEMS_OPEN.length, 0, ITEMS_OPEN.length) !== 0) return undefined;
+  const close = bytes.lastIndexOf(0x5d); // the last `]`: the items' end, if the pieces and the rest parse
+  if (close < ITEMS_OPEN.length) return undefined;
+  const items: unknown[] = [];
+  let at = ITEMS_OPEN.length;
+  while (at < close) {
+    let end = close;
+    if (close - at > pieceBytes) {
+      const between = bytes.indexOf(BETWEEN_ITEMS, at + pieceBytes);
+      if (between >= 0 && between < close) end = between + 1;
+    }
+    const piece = parseJson(bracketed(bytes, at, end));
+    if (!Array.isArray(piece) || piece.length === 0) return undefined;
+    for (const item of piece) items.push(item);
+    at = end + 1;
+  }
+  const frame = parseJson(`{"Items":[${bytes.toString('latin1', close)}`);
+  if (!isObject(frame) || !Array.isArray(frame.Items) || frame.Items.length !== 0) return undefined;
+  frame.Items = items;
+  return frame;
+}
+
+/**
+ * `[` + the ASCII bytes `from`–`to` + `]` as one flat string: copied with the brackets into a reused buffer and decoded
+ * there (Latin-1 gives the same text as UTF-8 for ASCII, without validating it again). Joining the brackets to the
+ * decoded text instead made a second string of the piece when `JSON.parse` flattened the join: twice the young
+ * garbage, a third more scavenges over the fleet being built.
+ */
+function bracketed(bytes: Buffer, from: number, to: number): string {
+  const length = to - from + 2;
+  if (length > MAX_PIECE_SCRATCH) return `[${bytes.toString('latin1', from, to)}]`;
+  if (pieceScratch.length < length) pieceScratch = Buffer.allocUnsafeSlow(Math.min(MAX_PIECE_SCRATCH, 2 * length));
+  pieceScratch[0] = 0x5b;
+  bytes.copy(pieceScratch, 1, from, to);
+  pieceScratch[length - 1] = 0x5d;
+  return pieceScratch.toString('latin1', 0, length);
+}
+
+/** The buffer pieces are bracketed in (`bracketed`): a piece is about `PIECE_BYTES` and one item more. */
+let pieceScratch = Buffer.alloc(0);
+const MAX_PIECE_SCRATCH = 1024 * 1024;
 
 /**
  * A stream's chunk as bytes: a Buffer as it is, another byte array viewed as one, text (a stream someone set an
@@ -218,12 +306,11 @@ export function readItemsPlainly<C extends DynamoDBClient>(client: C, maxAnswerB
   protocol.deserializeResponse = async (operation, context, response) => {
     if (!OPERATIONS.has(operation?.name) || !(response?.statusCode >= 200 && response.statusCode < 300))
       return sdkDeserialize(operation, context, response);
-    const text = await bodyText(response.body, context, operation.name, maxAnswerBytes);
-    if (text === undefined) return sdkDeserialize(operation, context, response);
     const decode = typeof context.base64Decoder === 'function' ? (context.base64Decoder as Base64Decoder) : undefined;
-    const output = decode === undefined || text === '' ? undefined : plainItemsOutput(parseJson(text), decode);
-    // An answer left to the SDK gets the same text back as UTF-8 bytes (DynamoDB sends valid UTF-8 JSON).
-    response.body = output === undefined ? Buffer.from(text, 'utf8') : EMPTY_OBJECT;
+    const answer = await readAnswer(response.body, context, operation.name, maxAnswerBytes, decode);
+    if (answer === undefined) return sdkDeserialize(operation, context, response);
+    const { output } = answer;
+    response.body = output === undefined ? answer.bytes : EMPTY_OBJECT;
     const sdkOutput = await sdkDeserialize(operation, context, response);
     if (output === undefined) return sdkOutput;
     output.$metadata = sdkOutput.$metadata;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvent, emptyState, foldEvents, toPlain, type EntityState } from '../../src/model/entity-state';
 import { sortEvents, type FleetEvent } from '../../src/model/event';
 import { materialiseFleet, type Fleet } from '../../src/model/fleet';
-import { isSingleUpsert, singleUpsertOf, singleUpsertPlain } from '../../src/model/single-upsert';
+import { isSingleUpsert, shapeSignatures, singleUpsertOf, singleUpsertPlain } from '../../src/model/single-upsert';
 import { replayHistory } from '../../src/simulation/replay';
 
 const time = '2026-12-01T00:00:00Z';
@@ -93,6 +93,27 @@ describe('an entity whose history is one upsert', () => {
         expect([i, JSON.stringify(plain)]).toEqual([i, JSON.stringify(folded)]);
         expect(plain).toStrictEqual(folded);
       }
+  });
+
+  it('plans each of a few shapes met in turns once, and reads every body as its fold', () => {
+    const vm = (id: string, body: Record<string, unknown>) =>
+      ({ id: `e-${id}`, time, type: 'vm.upsert', vm: { id, ...body } }) as FleetEvent;
+    const shapes: ((i: number) => Record<string, unknown>)[] = [
+      (i) => ({ name: `a${i}`, settings: { 'a.b': i, 'c.d': 'x' }, labels: { app: `app${i % 3}` } }),
+      (i) => ({ name: `b${i}`, settings: { 'a.b': i }, labels: { app: `app${i % 3}` } }),
+      (i) => ({ name: `c${i}`, hostId: 'h1', settings: { 'c.d': 'y', 'a.b': i } }),
+      (i) => ({ name: `d${i}`, labels: { role: 'r' }, vcpus: i }),
+    ];
+    const bodies = Array.from({ length: 200 }, (_, i) => shapes[(i * 7 + (i >> 2)) % shapes.length]!(i));
+    for (const [i, body] of bodies.slice(0, 8).entries()) singleUpsertPlain(singleUpsertOf(vm(`w${i}`, body))!);
+    const before = shapeSignatures();
+    for (const [i, body] of bodies.entries()) {
+      const event = vm(`v${i}`, body);
+      expect(singleUpsertPlain(singleUpsertOf(event)!)).toStrictEqual(
+        toPlain(applyEvent(emptyState('vm', `v${i}`), event)),
+      );
+    }
+    expect(shapeSignatures() - before).toBe(0);
   });
 
   it('leaves the shapes only the fold reads right to the fold', () => {

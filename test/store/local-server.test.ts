@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childArgs, startLocalServer } from '../../src/store/local-server';
+import { childArgs, childEnv, startLocalServer } from '../../src/store/local-server';
 import { openDynamoStore } from '../../src/store/open-store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -55,6 +55,36 @@ describe('local server', () => {
       await server.stop();
     }
   });
+
+  it("gives the store child this process's environment without NODE_EXTRA_CA_CERTS, which it never uses", () => {
+    const env = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/extra.pem', NODE_OPTIONS: '--max-old-space-size=512' };
+    expect(childEnv(env)).toEqual({ PATH: '/bin', NODE_OPTIONS: '--max-old-space-size=512' });
+    expect(env.NODE_EXTRA_CA_CERTS).toBe('/etc/ssl/extra.pem');
+  });
+
+  it.runIf(existsSync('/proc/self/environ'))(
+    'starts the child without the extra certificates, and the command keeps them',
+    async () => {
+      const certs = join(dir, 'extra.pem');
+      writeFileSync(certs, '');
+      const before = process.env.NODE_EXTRA_CA_CERTS;
+      process.env.NODE_EXTRA_CA_CERTS = certs;
+      try {
+        const server = await startLocalServer({ mode: 'child' });
+        try {
+          const environ = readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0');
+          expect(environ.some((v) => v.startsWith('NODE_EXTRA_CA_CERTS='))).toBe(false);
+          expect(environ).toContain(`PATH=${process.env.PATH}`);
+        } finally {
+          await server.stop();
+        }
+        expect(process.env.NODE_EXTRA_CA_CERTS).toBe(certs);
+      } finally {
+        if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+        else process.env.NODE_EXTRA_CA_CERTS = before;
+      }
+    },
+  );
 
   it('runs in-process in memory for tests that only need a table', async () => {
     const server = await startLocalServer({ mode: 'in-process' });
