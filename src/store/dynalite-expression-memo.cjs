@@ -53,7 +53,30 @@ function spellingOf(data) {
     data.ExpressionAttributeNames,
     data.ExpressionAttributeValues,
   ]);
-  return spelling.length <= MAX_KEY_CHARS ? spelling : undefined;
+  if (spelling.length > MAX_KEY_CHARS) return undefined;
+  return spelledInFull(data.ExpressionAttributeNames) && spelledInFull(data.ExpressionAttributeValues)
+    ? spelling
+    : undefined;
+}
+
+/**
+ * Whether the JSON spelling of `value` is all the validation can read of it: every object in it a plain object or an
+ * array. dynalite's type check copies a request's maps key by key into `{}` (validations/index.js, `checkType`), so a
+ * member named `__proto__` (an own member of the parsed JSON) becomes the copy's prototype: JSON.stringify leaves it
+ * out, while `validateExpressions` reads it (`for … in`) and refuses the request. Two requests of one spelling could
+ * then differ in whether dynalite accepts them. Such a request is not memoised (dynalite refuses it anyway).
+ * Walks only own members, all of which the spelling holds: bounded by MAX_KEY_CHARS.
+ */
+function spelledInFull(value) {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (const child of value) if (!spelledInFull(child)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key of Object.keys(value)) if (!spelledInFull(value[key])) return false;
+  return true;
 }
 
 /**

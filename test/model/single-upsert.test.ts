@@ -116,6 +116,25 @@ describe('an entity whose history is one upsert', () => {
     expect(shapeSignatures() - before).toBe(0);
   });
 
+  it('remembers the 8 shapes met last, a shape met again moved first, the one met longest ago dropped', () => {
+    const vm = (id: string, body: Record<string, unknown>) =>
+      ({ id: `e-${id}`, time, type: 'vm.upsert', vm: { id, ...body } }) as FleetEvent;
+    let n = 0;
+    /** Whether reading a body of shape `j` built a signature (the shape was not among those remembered). */
+    const signs = (j: number) => {
+      const before = shapeSignatures();
+      const id = `r${n++}`;
+      const event = vm(id, { name: 'n', [`recent${j}`]: j });
+      expect(singleUpsertPlain(singleUpsertOf(event)!)).toStrictEqual(toPlain(applyEvent(emptyState('vm', id), event)));
+      return shapeSignatures() - before;
+    };
+    for (let j = 0; j < 8; j++) expect(signs(j)).toBe(1);
+    expect(signs(0)).toBe(0); // met again: first now
+    expect(signs(8)).toBe(1); // a ninth: shape 1, met longest ago, is dropped
+    expect(signs(0)).toBe(0);
+    expect(signs(1)).toBe(1);
+  });
+
   it('leaves the shapes only the fold reads right to the fold', () => {
     const byId = new Map(upserts().map((e) => [e.id, singleUpsertOf(e)!]));
     for (const id of ['e-two-spellings', 'e-proto', 'e-slash'])

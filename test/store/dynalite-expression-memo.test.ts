@@ -114,6 +114,38 @@ describe('Function: installExpressionMemo', () => {
     expect(memo.expressionMemoCounts().kept).toBe(before.kept);
   });
 
+  it('serves no kept parse to a request whose maps hide members from their spelling (`__proto__`)', () => {
+    // dynalite's type check copies a map into `{}` member by member: a `__proto__` member becomes the copy's prototype,
+    // which JSON.stringify leaves out and the validation reads (`for … in`, `:v` looked up through it).
+    const scanValidation = require(
+      require.resolve('dynalite/validations/scan', { paths: [require.resolve('dynalite')] }),
+    );
+    const checked = validations as unknown as {
+      checkTypes: (data: unknown, types: unknown) => Request;
+      checkValidations: (data: Request, types: unknown, custom: unknown) => void;
+    };
+    /** A Scan body as dynalite's action receives it: typed, then validated (the memo's validation among the rest). */
+    const scan = (json: string) => {
+      const data = checked.checkTypes(JSON.parse(json), scanValidation.types);
+      try {
+        checked.checkValidations(data, scanValidation.types, scanValidation.custom);
+        return { message: undefined, data };
+      } catch (e) {
+        return { message: (e as Error).message, data };
+      }
+    };
+    const plain =
+      '{"TableName":"memo","FilterExpression":"begins_with(pk, :w)","ExpressionAttributeValues":{":w":{"S":"VM#"}}}';
+    // dynalite refuses it: its validation meets the hidden member `S`, no `:name`. Its spelling is the plain one's.
+    const refused = plain.replace('{":w":{"S":"VM#"}}', '{":w":{"S":"VM#"},"__proto__":{"S":"x"}}');
+    const message = 'ExpressionAttributeValues contains invalid key: Syntax error; key: "S"';
+    expect(scan(refused).message).toContain(message);
+    expect(scan(plain).message).toBeUndefined();
+    expect(scan(plain).message).toBeUndefined();
+    // Refused still, after its twin's parse was kept: the memo does not answer for what its spelling leaves out.
+    expect(scan(refused).message).toContain(message);
+  });
+
   it('keeps at most MAX_ENTRIES spellings, and none longer than MAX_KEY_CHARS', () => {
     for (let i = 0; i < memo.MAX_ENTRIES + 20; i++)
       byMemo({ FilterExpression: 'pk = :v', ExpressionAttributeValues: { ':v': { S: `pk-${i}` } } });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseAnswer } from '../../src/store/plain-item-responses';
 
 /** Strings made of what cuts and frames are found by, escapes and quotes among ordinary text. */
@@ -76,6 +76,47 @@ describe('Function: parseAnswer', () => {
     for (const text of texts) {
       expect(() => JSON.parse(text)).toThrow();
       for (const pieceBytes of [1, 3, 11, 1000]) expect(parseAnswer(Buffer.from(text), pieceBytes)).toBeUndefined();
+    }
+  });
+
+  it('gives what JSON.parse gives for an answer that does not open with its items, whatever its first bytes', () => {
+    // Ten bytes like `{"Items":[` but for one, the items later, or another top level: only the exact opening is cut.
+    const texts = [
+      '{"Xtems":[{"a":{"S":"1"}},{"b":{"S":"2"}}],"Count":2}',
+      '{"Items":{"a":{"S":"1"}},"b":[{"c":{"S":"2"}},{"d":{"S":"3"}}],"Count":2}',
+      '{"Count":2,"Items":[{"a":{"S":"1"}},{"b":{"S":"2"}}]}',
+      '{ "Items":[{"a":{"S":"1"}},{"b":{"S":"2"}}],"Count":2}',
+      '[{"Items":[{"a":{"S":"1"}},{"b":{"S":"2"}}],"Count":2}]',
+    ];
+    for (const text of texts)
+      for (const pieceBytes of [1, 5, 17])
+        expect(parseAnswer(Buffer.from(text), pieceBytes)).toStrictEqual(JSON.parse(text));
+    fc.assert(
+      fc.property(answer, fc.integer({ min: 1, max: 300 }), fc.nat(), (value, pieceBytes, turn) => {
+        // The same members in another order: Items anywhere, not only first.
+        const keys = Object.keys(value);
+        const turned = Object.fromEntries(
+          keys.map((_, i) => keys[(i + turn) % keys.length]!).map((k) => [k, (value as Record<string, unknown>)[k]]),
+        );
+        const bytes = Buffer.from(JSON.stringify(turned));
+        expect(parseAnswer(bytes, pieceBytes)).toStrictEqual(JSON.parse(bytes.toString('utf8')));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('parses a large ASCII answer in pieces: no string much longer than a piece goes to JSON.parse', () => {
+    const items = Array.from({ length: 4000 }, (_, i) => ({ pk: { S: `VM#${i}` }, e: { S: 'x'.repeat(250) } }));
+    const text = JSON.stringify({ Items: items, Count: items.length, ScannedCount: items.length });
+    expect(text.length).toBeGreaterThan(1_000_000);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(parseAnswer(Buffer.from(text))).toStrictEqual(JSON.parse(text));
+      const lengths = parse.mock.calls.slice(0, -1).map(([arg]) => String(arg).length);
+      expect(lengths.length).toBeGreaterThan(10);
+      expect(Math.max(...lengths)).toBeLessThan(64 * 1024 + 1024);
+    } finally {
+      parse.mockRestore();
     }
   });
 
