@@ -140,10 +140,7 @@ async function readAnswer(
     bytes = await collect(body);
   }
   if (!(bytes instanceof Uint8Array)) return undefined;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const output = decode === undefined || text === '' ? undefined : plainItemsOutput(parseJson(text), decode);
-  // An answer left to the SDK gets the same text back as UTF-8 bytes (DynamoDB sends valid UTF-8 JSON).
-  return output === undefined ? { bytes: Buffer.from(text, 'utf8') } : { output };
+  return answerOf([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], decode);
 }
 
 /**
