@@ -7,7 +7,8 @@
  * Prints per command the wall time, CPU time and peak RSS of the CLI process, and the growth factor per 10× of
  * fleet: anything above 12× is superlinear and flagged. The baseline is the smallest fleet in the same run.
  * The unchanged audit runs three times (`--repeat N`) and counts by its median run: the same work measures up to a
- * third more CPU in this shared box's slow stretches, and one run is one sample of that. Every run is printed.
+ * third more CPU in this shared box's slow stretches, and one run is one sample of that. Every run is printed, with
+ * the findings each audit says it wrote to the store: an unchanged audit that wrote any fails the bench (exit 1).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,7 +58,12 @@ interface Run {
   wallS: number;
   cpuS?: number;
   peakMiB?: number;
+  /** An audit's findings written to the store, as its stderr says (`… current findings, N written to the store`). */
+  written?: number;
 }
+
+/** What `hyperaudit audit --out` prints of the findings it wrote (src/cli/commands/audit.ts). */
+const WRITTEN = /\(\d+ current findings, (\d+) written to the store\)/;
 
 function run(args: string[]): Run {
   // The command before may have left hundreds of MB of its output to write back (the audit's document alone is 280 MB
@@ -75,9 +81,11 @@ function run(args: string[]): Run {
   const wallS = (performance.now() - started) / 1000;
   if (r.status !== 0 && r.status !== 3)
     throw new Error(`hyperaudit ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  if (!GNU_TIME) return { wallS };
+  const said = WRITTEN.exec(r.stderr);
+  const written = said === null ? {} : { written: Number(said[1]) };
+  if (!GNU_TIME) return { wallS, ...written };
   const last = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { wallS, cpuS: last[0]! + last[1]!, peakMiB: last[2]! / 1024 };
+  return { wallS, cpuS: last[0]! + last[1]!, peakMiB: last[2]! / 1024, ...written };
 }
 
 /** The run of median CPU (else wall) time of `runs`, an odd count: the middle one; an even count, the upper middle. */
@@ -122,6 +130,7 @@ if (ONLY) {
 const selected = COMMANDS.filter((c) => !ONLY || c.name === 'ingest' || ONLY.has(c.name));
 
 let superlinear = false;
+let rewrote = false;
 for (const layout of SELECTED_LAYOUTS) {
   const results = new Map<string, Run[]>();
   for (const vms of VM_COUNTS) {
@@ -154,7 +163,15 @@ for (const layout of SELECTED_LAYOUTS) {
           runs.length > 1
             ? ` (median of ${runs.length} runs: ${runs.map((x) => (x.cpuS ?? x.wallS).toFixed(1)).join(', ')} s ${r.cpuS !== undefined ? 'cpu' : 'wall'})`
             : '';
-        process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}${each}\n`);
+        const writes = runs.some((x) => x.written !== undefined)
+          ? `; findings written: ${runs.map((x) => x.written ?? '?').join(', ')}`
+          : '';
+        process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}${each}${writes}\n`);
+        // Issue 19: an audit of an unchanged fleet writes no finding. One that does is a defect, not a figure.
+        if (c.name === 'audit (unchanged)' && runs.some((x) => x.written !== 0)) {
+          process.stdout.write('  ^ the unchanged audit wrote findings (or did not say): not an unchanged run\n');
+          rewrote = true;
+        }
       }
     } finally {
       if (KEEP === undefined) rmSync(dir, { recursive: true, force: true });
@@ -187,4 +204,4 @@ function printGrowth(layout: Layout, results: Map<string, Run[]>): void {
   process.stdout.write('\n');
 }
 if (!GNU_TIME) process.stdout.write('(no /usr/bin/time here: wall time only, no CPU or memory figures)\n');
-if (superlinear) process.exitCode = 1;
+if (superlinear || rewrote) process.exitCode = 1;

@@ -253,4 +253,24 @@ describe('hyperaudit audit', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/esxi\.ssh-disabled\.json: \/ must NOT have additional properties "severty"/);
   });
+
+  it('says how many findings each audit wrote to the store: those of a new host, then none for the unchanged fleet', async () => {
+    await store.putEvents([{ ...sshOn, id: 'h3', host: { ...sshOn.host, id: 'esx-3' } }]);
+    const out = join(dir, 'written.json');
+    const changed = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--out', out);
+    const doc = JSON.parse(await readFile(out, 'utf8')) as {
+      findings: { resourceId: string }[];
+      unverified: { resources: { resourceId: string }[] }[];
+    };
+    const ofNewHost =
+      doc.findings.filter((f) => f.resourceId === 'esx-3').length +
+      doc.unverified.flatMap((g) => g.resources).filter((m) => m.resourceId === 'esx-3').length;
+    expect(ofNewHost).toBeGreaterThan(0);
+    // Every finding of the new host is new; the rest may be written too (a cluster's figures changed with it).
+    const [, wrote] = /\(\d+ current findings, (\d+) written to the store\)/.exec(changed.stderr) ?? [];
+    expect(Number(wrote)).toBeGreaterThanOrEqual(ofNewHost);
+    const unchanged = await cli('audit', '--endpoint', dynamo.endpoint, '--format', 'json', '--out', out);
+    expect(unchanged.stderr).toContain(`wrote json to ${out} (`);
+    expect(unchanged.stderr).toMatch(/\(\d+ current findings, 0 written to the store\)/);
+  });
 });

@@ -6,7 +6,7 @@ import { SEVERITIES, atOrAbove, type Severity } from '../../model/finding';
 import { DEFAULT_RULES_DIR, loadRules, RuleLoadError } from '../../engine/load-rules';
 import { maxWaiverDaysFrom, parseWaiverText, WaiverFileError, type Waiver } from '../../engine/waivers';
 import { PROFILES, type LoadedRule, type Profile } from '../../engine/types';
-import { runAudit } from '../../app/audit';
+import { runAudit, type AuditTimings } from '../../app/audit';
 import { systemClock } from '../../model/ports/clock';
 import { PARAMS_OPTION_HELP, readParamsFile } from '../params-option';
 import { AUDIT_FORMAT_NAMES, AUDIT_FORMAT_OUTPUT, type AuditFormat } from '../../report/formats';
@@ -26,6 +26,14 @@ interface AuditCliOptions extends StoreCliOptions {
   waivers?: string;
   maxWaiverDays?: string;
   params?: string;
+}
+
+/**
+ * How many findings the audit wrote to the store: only those whose stored view changed (new, resolved, reopened,
+ * waived, other evidence), so an operator sees what the run changed and a bench sees an unchanged fleet cost no writes.
+ */
+function writtenNote(count: number): string {
+  return `${count} written to the store`;
 }
 
 /** Rules and waivers are user input: their errors name file and JSON path and exit 1, without a stack. */
@@ -83,6 +91,8 @@ export function register(program: Command, run: CommandRunner): void {
   addStoreOptions(cmd).action((opts: AuditCliOptions) =>
     run(async () => {
       const progress = commandProgress();
+      // Filled by the audit: how many stored findings it wrote (an unchanged fleet's audit writes none).
+      const timings: AuditTimings = { readMs: 0, evaluateMs: 0, lifecycleMs: 0, writeMs: 0, findingsWritten: 0 };
       const result = await withStoreAfter(
         opts,
         () => {
@@ -93,9 +103,12 @@ export function register(program: Command, run: CommandRunner): void {
           return inputs;
         },
         (store, { rules, waivers }) =>
-          runAudit({ store, clock: systemClock }, { rules, waivers, profile: opts.profile, full: true }),
+          runAudit({ store, clock: systemClock }, { rules, waivers, profile: opts.profile, full: true, timings }),
       );
-      progress.finish(`${result.summary.hosts} hosts, ${result.summary.vms} VMs, ${result.findings.length} findings`);
+      const written = writtenNote(timings.findingsWritten);
+      progress.finish(
+        `${result.summary.hosts} hosts, ${result.summary.vms} VMs, ${result.findings.length} findings (${written})`,
+      );
       // Only a table read on this terminal takes its width and colours; a file gets the portable default. The
       // other formats go out in chunks: a large fleet's document is more than one string can hold.
       const pieces =
@@ -104,7 +117,9 @@ export function register(program: Command, run: CommandRunner): void {
           : AUDIT_FORMAT_OUTPUT[opts.format](result);
       await writePieces(pieces, opts.out);
       if (opts.out !== undefined)
-        process.stderr.write(`wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings)\n`);
+        process.stderr.write(
+          `wrote ${opts.format} to ${opts.out} (${result.findings.length} current findings, ${written})\n`,
+        );
       const threshold = opts.failOn;
       if (
         threshold !== undefined &&
