@@ -8,7 +8,9 @@
  * fleet: anything above 12× is superlinear and flagged. The baseline is the smallest fleet in the same run.
  * The unchanged audit runs three times (`--repeat N`) and counts by its median run: the same work measures up to a
  * third more CPU in this shared box's slow stretches, and one run is one sample of that. Every run is printed, with
- * the findings each audit says it wrote to the store: an unchanged audit that wrote any fails the bench (exit 1).
+ * the findings each audit says it wrote to the store: an unchanged audit that wrote any fails the bench (exit 1), and
+ * the CPU of a fixed reference work run just before it (bench/lib/reference-work.ts), so a dear run can be told from
+ * a slow moment of the box.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { growthEvents, isLayout, LAYOUTS, type Layout, VMS_PER_HOST } from './lib/growth-fleet';
+import { referenceWorkCpuS } from './lib/reference-work';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'hyperaudit.js');
@@ -60,6 +63,8 @@ interface Run {
   peakMiB?: number;
   /** An audit's findings written to the store, as its stderr says (`… current findings, N written to the store`). */
   written?: number;
+  /** CPU s of the reference work (bench/lib/reference-work.ts) run just before: how fast the box was then. */
+  referenceS?: number;
 }
 
 /** What `hyperaudit audit --out` prints of the findings it wrote (src/cli/commands/audit.ts). */
@@ -69,6 +74,8 @@ function run(args: string[]): Run {
   // The command before may have left hundreds of MB of its output to write back (the audit's document alone is 280 MB
   // at 100,000 VMs): flushed now, so this command does not pay for that one's writes in its own.
   spawnSync('sync');
+  const referenceS = referenceWorkCpuS();
+  const reference = referenceS === undefined ? {} : { referenceS };
   const started = performance.now();
   const argv = GNU_TIME
     ? [GNU_TIME, '-f', '%U %S %M', process.execPath, cli, ...args]
@@ -83,9 +90,9 @@ function run(args: string[]): Run {
     throw new Error(`hyperaudit ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const said = WRITTEN.exec(r.stderr);
   const written = said === null ? {} : { written: Number(said[1]) };
-  if (!GNU_TIME) return { wallS, ...written };
+  if (!GNU_TIME) return { wallS, ...written, ...reference };
   const last = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return { wallS, cpuS: last[0]! + last[1]!, peakMiB: last[2]! / 1024, ...written };
+  return { wallS, cpuS: last[0]! + last[1]!, peakMiB: last[2]! / 1024, ...written, ...reference };
 }
 
 /** The run of median CPU (else wall) time of `runs`, an odd count: the middle one; an even count, the upper middle. */
@@ -163,10 +170,13 @@ for (const layout of SELECTED_LAYOUTS) {
           runs.length > 1
             ? ` (median of ${runs.length} runs: ${runs.map((x) => (x.cpuS ?? x.wallS).toFixed(1)).join(', ')} s ${r.cpuS !== undefined ? 'cpu' : 'wall'})`
             : '';
+        const box = runs.some((x) => x.referenceS !== undefined)
+          ? `; reference work before ${runs.map((x) => x.referenceS?.toFixed(2) ?? '?').join(', ')} s`
+          : '';
         const writes = runs.some((x) => x.written !== undefined)
           ? `; findings written: ${runs.map((x) => x.written ?? '?').join(', ')}`
           : '';
-        process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}${each}${writes}\n`);
+        process.stdout.write(`  ${c.name.padEnd(18)} wall ${r.wallS.toFixed(1)} s${cpu}${each}${writes}${box}\n`);
         // Issue 19: an audit of an unchanged fleet writes no finding. One that does is a defect, not a figure.
         if (c.name === 'audit (unchanged)' && runs.some((x) => x.written !== 0)) {
           process.stdout.write('  ^ the unchanged audit wrote findings (or did not say): not an unchanged run\n');
