@@ -9,8 +9,8 @@
  * The unchanged audit runs three times (`--repeat N`) and counts by its median run: the same work measures up to a
  * third more CPU in this shared box's slow stretches, and one run is one sample of that. Every run is printed, with
  * the findings each audit says it wrote to the store: an unchanged audit that wrote any fails the bench (exit 1), and
- * the CPU of a fixed reference work run just before it (bench/lib/reference-work.ts), so a dear run can be told from
- * a slow moment of the box.
+ * the CPU of a fixed reference work run just before it (bench/lib/reference-work.ts): a gauge of how fast the box
+ * was at that moment.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
  * A fixed piece of work of the kind an audit does (SHA-256 of short keys, small objects kept alive, JSON both ways),
  * run in a Node process of its own, with the collector on its thread as the heavy commands run theirs. Its CPU time is
  * the same work every time, so what it measures is the box: on this project's shared VM the same work has taken from
- * 1.0× to 1.6× as much CPU within one hour (the hypervisor's steal is charged to the running task here: /proc/stat's
- * steal column stays 0). Printed beside a command's CPU, it says whether a dear run was the command or the moment.
+ * 1.0× to 1.6× as much CPU within one hour (the guest is told of no steal: /proc/stat's steal column stays 0, so time
+ * the host takes is charged to the running task). Printed beside a command's CPU, it is a gauge of the moment before
+ * the command: when it is dear too, the box was slow; when it is not, the box may still have slowed during the run
+ * (a second-long probe before a ten-second command).
  */
 const SCRIPT = `
 const { hash } = require('node:crypto');
