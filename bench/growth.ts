@@ -36,7 +36,9 @@ const ONLY = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').filter((n
 /**
  * `--keep DIR` leaves each fleet's store in `DIR/<vms>` (`DIR/<vms>-configured` for the configured layout) instead
  * of removing it, so one command can be profiled
- * against it afterwards (`node --cpu-prof bin/hyperaudit.js simulate --data-dir DIR/100000/store …`).
+ * against it afterwards (`node --cpu-prof bin/hyperaudit.js simulate --data-dir DIR/100000/store …`). With the
+ * commands' outputs beside each store (documents, reports) that is about 10 GB for both layouts up to 100,000 VMs;
+ * a copy of a kept store to profile on needs only `dynalite*` and `simulation.json`.
  */
 const keepAt = args.indexOf('--keep');
 const KEEP = keepAt >= 0 ? args[keepAt + 1] : undefined;
