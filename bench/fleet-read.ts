@@ -7,12 +7,15 @@
  * rewrites its manifest and log when opened, and the folder given is never written.
  * Baseline, in the same run: the same reads with the store's child answering through dynalite's own Scan (every item
  * of the table parsed), without the key scan (`HYPERAUDIT_STORE_KEY_SCAN=off`).
+ * Then `loadFleet` with the CLI's fleet cache (src/cli/fleet-cache.ts) against the key scan's: its first round reads
+ * the items and writes the cache, the later ones (an unchanged fleet) read the cache.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer } from '../src/store/local-server';
 import { openDynamoStore } from '../src/store/open-store';
+import { localFleetCache } from '../src/cli/fleet-cache';
 import { processCpuSeconds } from './lib/process-cpu';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -31,12 +34,18 @@ const ownCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
-/** CPU seconds (this process + the store's child) of each read, per round, with the given Scan in the child. */
-async function measure(label: string): Promise<Map<string, number[]>> {
+/**
+ * CPU seconds (this process + the store's child) of each read, per round, with the given Scan in the child; with
+ * `fleetCache`, `loadFleet` only, through the fleet cache.
+ */
+async function measure(label: string, fleetCache = false): Promise<Map<string, number[]>> {
   const totals = new Map<string, number[]>();
   const server = await startLocalServer({ dataDir: copy, mode: 'child' });
-  const store = await openDynamoStore({ endpoint: server.endpoint, createTable: false });
-  const reads: { name: string; read: () => Promise<string> }[] = [
+  const store = await openDynamoStore(
+    { endpoint: server.endpoint, createTable: false },
+    fleetCache ? { fleetCache: localFleetCache({ dataDir: copy, endpoint: server.endpoint, codeStamp: 'bench' }) } : {},
+  );
+  const all: { name: string; read: () => Promise<string> }[] = [
     {
       name: 'loadFleet',
       read: async () => {
@@ -52,6 +61,7 @@ async function measure(label: string): Promise<Map<string, number[]>> {
       },
     },
   ];
+  const reads = fleetCache ? all.slice(0, 1) : all;
   for (let round = 1; round <= rounds; round++)
     for (const { name, read } of reads) {
       const cli = ownCpu();
@@ -81,6 +91,12 @@ try {
       `${name.padEnd(21)} median ${median(cpu).toFixed(2)} s against dynalite's own scan ${base.toFixed(2)} s → ${(base / median(cpu)).toFixed(2)}× less CPU\n`,
     );
   }
+  const cached = (await measure('fleet cache', true)).get('loadFleet') ?? [];
+  const read = median(keyScan.get('loadFleet') ?? []);
+  const hits = cached.slice(1);
+  process.stdout.write(
+    `loadFleet             first read with the fleet cache (reads, keeps) ${cached[0]?.toFixed(2)} s; unchanged fleet (read from the cache) median ${median(hits).toFixed(2)} s against the key scan's ${read.toFixed(2)} s → ${(read / median(hits)).toFixed(2)}× less CPU\n`,
+  );
 } finally {
   rmSync(copy, { recursive: true, force: true });
 }

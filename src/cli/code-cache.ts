@@ -110,7 +110,7 @@ export function privateCacheDir(dir: string): string | undefined {
 }
 
 /** A cache file's bytes, when it is a regular file this user owns that no one else can write; else undefined. */
-export function readPrivateFile(path: string): Buffer | undefined {
+export function readPrivateFile(path: string, maxBytes = MAX_CACHE_BYTES): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -119,8 +119,7 @@ export function readPrivateFile(path: string): Buffer | undefined {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.uid !== uid() || othersMayWrite(stat.mode) || stat.size > MAX_CACHE_BYTES)
-      return undefined;
+    if (!stat.isFile() || stat.uid !== uid() || othersMayWrite(stat.mode) || stat.size > maxBytes) return undefined;
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < stat.size) {
@@ -137,7 +136,7 @@ export function readPrivateFile(path: string): Buffer | undefined {
 }
 
 /** Writes the file (0600) beside its final name and renames it there: a reader never sees half of one. */
-function writePrivateFile(path: string, bytes: Buffer): void {
+export function writePrivateFile(path: string, bytes: Buffer): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, bytes, { mode: 0o600, flag: 'wx' });

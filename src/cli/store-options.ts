@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
 import { startLocalServer, type LocalServer } from '../store/local-server';
 import { TABLE } from '../store/table';
-import type { FleetStore } from '../store/types';
+import type { FleetCache, FleetStore } from '../store/types';
 import { futurePolicyFrom } from './clock-skew-option';
 import { DEFAULT_DATA_DIR } from './default-data-dir';
 import { takeEarlyStore } from './early-store';
 import { UsageError } from './exit-codes';
+import { fleetCacheCodeStamp, localFleetCache } from './fleet-cache';
 
 /** Where the CLI keeps its data: the embedded server (default), any DynamoDB-compatible endpoint, or AWS. */
 export interface StoreCliOptions {
@@ -77,9 +78,13 @@ export async function withStoreAfter<P, T>(
     server = await starting;
     const { openDynamoStore } = await storeModule;
     const endpoint = server?.endpoint ?? opts.endpoint;
+    const fleetCache = server === undefined ? undefined : localFleetCacheOf(opts.dataDir, server.endpoint);
     const store = await openDynamoStore(
       { ...(endpoint !== undefined && { endpoint }), tableName: opts.table, unsigned: server !== undefined },
-      { maxEventAheadMs: futurePolicyFrom(opts.maxClockSkew).maxAheadSeconds * 1000 },
+      {
+        maxEventAheadMs: futurePolicyFrom(opts.maxClockSkew).maxAheadSeconds * 1000,
+        ...(fleetCache && { fleetCache }),
+      },
     );
     try {
       return await fn(store, prepared);
@@ -91,4 +96,11 @@ export async function withStoreAfter<P, T>(
     server ??= await starting?.catch(() => undefined);
     await server?.stop();
   }
+}
+
+/** The embedded store's fleet cache (src/cli/fleet-cache.ts): none when run from source or `HYPERAUDIT_FLEET_CACHE=off`. */
+function localFleetCacheOf(dataDir: string, endpoint: string): FleetCache | undefined {
+  if (process.env.HYPERAUDIT_FLEET_CACHE === 'off') return undefined;
+  const codeStamp = fleetCacheCodeStamp();
+  return codeStamp === undefined ? undefined : localFleetCache({ dataDir, endpoint, codeStamp });
 }

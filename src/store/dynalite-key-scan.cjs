@@ -274,4 +274,4 @@ function installKeyScan() {
   return true;
 }
 
-module.exports = { installKeyScan, supported, SUPPORTED_DYNALITE };
+module.exports = { installKeyScan, keyScanPlan, supported, SUPPORTED_DYNALITE };

@@ -7,6 +7,7 @@ const { installKeyScan } = require('./dynalite-key-scan.cjs');
 const { installEncodedAnswers } = require('./encoded-answers.cjs');
 const { installScanCache, saveScanCaches } = require('./scan-cache-install.cjs');
 const { installExpressionMemo } = require('./dynalite-expression-memo.cjs');
+const { installScanWatch } = require('./scan-watch.cjs');
 
 // The fleet read's Scan skips the partitions its filter refuses instead of parsing the whole table (see there).
 // HYPERAUDIT_STORE_KEY_SCAN=off leaves dynalite's own Scan: the baseline bench/fleet-read measures against.
@@ -29,6 +30,8 @@ installScanCache({ persist: true });
 
 const path = process.argv[2];
 const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+// The CLI asks whether the fleet's items changed since it last folded them (scan-watch.cjs).
+installScanWatch(server);
 const fail = (message) => {
   process.stderr.write(`${message}\n`);
   process.exit(1);

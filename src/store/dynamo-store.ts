@@ -98,6 +98,7 @@ import {
   type ClusterRead,
   type CompactionResult,
   type FindingKey,
+  type FleetCache,
   type FleetStore,
   type FleetWithHistory,
   type FleetWithHistoryOptions,
@@ -134,6 +135,8 @@ export interface DynamoStoreOptions {
   now?: () => number;
   /** Clock-skew policy: events dated more than this ahead of `now` are left out of every fold (default 15 min). */
   maxEventAheadMs?: number;
+  /** Where `loadFleet` keeps the fleet it folded, to give it again while none of its items was written (local store). */
+  fleetCache?: FleetCache;
 }
 
 /**
@@ -363,7 +366,29 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    * way.
    */
   async loadFleet(): Promise<Fleet> {
-    const cutoff = this.futureCutoffMs();
+    const cache = this.options.fleetCache;
+    const cutoff = new FutureCutoff(this.futureCutoffMs());
+    if (cache === undefined) return this.readFleet(cutoff);
+    // The token changes with any write to an item this Scan takes; read before the fleet and again after it, the same
+    // token says no write came between, so the fleet read is the one the token stands for.
+    const watched = { TableName: this.tableName, ...this.fleetScanFilter() };
+    const token = await cache.watch(watched).catch(() => undefined);
+    const kept = token === undefined ? undefined : cache.read(token, cutoff.ms);
+    if (kept !== undefined) return kept;
+    const fleet = await this.readFleet(cutoff);
+    if (token !== undefined && !cutoff.leftOut && (await cache.watch(watched).catch(() => undefined)) === token)
+      cache.write(token, cutoff.ms, fleet);
+    return fleet;
+  }
+
+  /** The Scan members of the fleet's read: its filter and projection. */
+  private fleetScanFilter(): ScanFilter {
+    const { placement: _unread, ...projected } = FOLD_ATTRIBUTES;
+    return { ...ENTITY_ITEMS, ...projected };
+  }
+
+  /** `loadFleet` from the store's items, `cutoff` noting whether it left any out. */
+  private async readFleet(cutoff: FutureCutoff): Promise<Fleet> {
     const read = new Map<string, FleetReadEntry>();
     const shared = fleetShared();
     // Per Scan segment, the partition whose lone event is held as text while the segment is still on it; '' for none
@@ -379,8 +404,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       if (held instanceof EventText) read.set(pk, new Settled(settle(pk, held, cutoff, shared)));
     };
     let scattered = false;
-    const { placement: _unread, ...projected } = FOLD_ATTRIBUTES;
-    await this.scan(false, { ...ENTITY_ITEMS, ...projected }, (item, segment) => {
+    await this.scan(false, this.fleetScanFilter(), (item, segment) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
       if (pk === undefined || sk === undefined || !parseEntityPk(pk)) return;
@@ -397,17 +421,15 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
       }
       takeItem(read, pk, held, item, sk, cutoff);
     });
-    if (scattered) return this.loadFleetHeld();
+    if (scattered) return this.loadFleetHeld(cutoff);
     for (let segment = 0; segment < open.length; segment++) settleOpen(segment);
     return materialiseFleet(fleetEntities(read, cutoff, shared), shared.values);
   }
 
   /** `loadFleet` holding every partition's lone event as text to the Scan's end, whatever order the items come in. */
-  private async loadFleetHeld(): Promise<Fleet> {
-    const cutoff = this.futureCutoffMs();
+  private async loadFleetHeld(cutoff: FutureCutoff): Promise<Fleet> {
     const read = new Map<string, FleetReadEntry>();
-    const { placement: _unread, ...projected } = FOLD_ATTRIBUTES;
-    await this.scan(false, { ...ENTITY_ITEMS, ...projected }, (item) => {
+    await this.scan(false, this.fleetScanFilter(), (item) => {
       const pk = item.pk?.S;
       const sk = item.sk?.S;
       if (pk === undefined || sk === undefined || !parseEntityPk(pk)) return;
@@ -428,7 +450,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
    */
   async loadFleetWithHistory(options: FleetWithHistoryOptions = {}): Promise<FleetWithHistory> {
     const nowSec = Math.floor(this.now() / 1000);
-    const cutoff = this.futureCutoffMs();
+    const cutoff = new FutureCutoff(this.futureCutoffMs());
     const history: FleetEvent[] = [];
     let expired = 0;
     let snapshots = 0;
@@ -480,7 +502,7 @@ export class DynamoStore implements FleetStore, IndexedFleetReads, ShardedFleetR
     attributes: Projection = COMPACTION_ATTRIBUTES,
   ): Promise<Map<string, EntityPartition>> {
     const partitions = new Map<string, EntityPartition>();
-    const cutoff = this.futureCutoffMs();
+    const cutoff = new FutureCutoff(this.futureCutoffMs());
     const { placement: readsPlacement, ...projected } = attributes;
     await this.scan(consistent, { ...ENTITY_ITEMS, ...projected }, (item) => {
       const pk = item.pk?.S;
@@ -1741,14 +1763,14 @@ class EventText {
    * The event as `entityItem` reads it: undefined when it is dated after the future cutoff. With `configs`, its
    * configuration members may be shared with other events of the read (`SharedConfigMembers`: only for `settle`).
    */
-  event(cutoff: number, configs?: SharedConfigMembers): FleetEvent | undefined {
+  event(cutoff: FutureCutoff, configs?: SharedConfigMembers): FleetEvent | undefined {
     const item: Item = {};
     if (this.pk !== undefined) item.pk = this.pk;
     if (this.sk !== undefined) item.sk = this.sk;
     if (this.e !== undefined) item.e = this.e;
     if (this.c !== undefined) item.c = this.c;
     const event = joinEvent(item, configs);
-    return Date.parse(event.time) > cutoff ? undefined : event;
+    return cutoff.admits(event.time) ? event : undefined;
   }
 }
 
@@ -1757,7 +1779,7 @@ function partitionRead(
   read: Map<string, FleetReadEntry>,
   pk: string,
   held: EventText | undefined,
-  cutoff: number,
+  cutoff: FutureCutoff,
 ): EntityPartition {
   const entity = parseEntityPk(pk)!;
   const part: EntityPartition = { events: emptyState(entity.kind, entity.id), unfolded: [], uncovered: [] };
@@ -1793,7 +1815,7 @@ function takeItem(
   held: EventText | EntityPartition | undefined,
   item: Item,
   sk: string,
-  cutoff: number,
+  cutoff: FutureCutoff,
 ): void {
   const part = held instanceof EventText || held === undefined ? partitionRead(read, pk, held, cutoff) : held;
   const taken = entityItem(item, sk, cutoff);
@@ -1806,7 +1828,12 @@ function takeItem(
  * upsert materialised at once (`MaterialisedSingle`) or the fold of the event (nothing when it is dated after the
  * future cutoff).
  */
-function settle(pk: string, text: EventText, cutoff: number, shared: FleetShared): EntityState | MaterialisedSingle {
+function settle(
+  pk: string,
+  text: EventText,
+  cutoff: FutureCutoff,
+  shared: FleetShared,
+): EntityState | MaterialisedSingle {
   // Neither materialiseSingle nor applyEvent keeps the members SharedConfigMembers hands out again.
   const event = text.event(cutoff, shared.configs);
   const entity = parseEntityPk(pk)!;
@@ -1821,7 +1848,7 @@ function settle(pk: string, text: EventText, cutoff: number, shared: FleetShared
 /** `loadFleet`'s entries as `materialiseFleet` takes them, in the Scan's order of their partitions. */
 function fleetEntities(
   read: ReadonlyMap<string, FleetReadEntry>,
-  cutoff: number,
+  cutoff: FutureCutoff,
   shared: FleetShared,
 ): (EntityState | SingleUpsert | MaterialisedSingle)[] {
   const entities: (EntityState | SingleUpsert | MaterialisedSingle)[] = [];
@@ -1875,6 +1902,22 @@ interface EntityPartition {
   uncovered: number[];
 }
 
+/**
+ * A read's future cutoff, and whether it left anything out: a fleet read so stays the stored fleet's state at any later
+ * cutoff only when nothing was (the local fleet cache keeps only such a fleet).
+ */
+class FutureCutoff {
+  leftOut = false;
+  constructor(readonly ms: number) {}
+
+  /** Whether an item dated `time` is state at this cutoff (an unreadable time is, as before). */
+  admits(time: string): boolean {
+    if (!(Date.parse(time) > this.ms)) return true;
+    this.leftOut = true;
+    return false;
+  }
+}
+
 /** A snapshot item as a full read takes it: told apart from an event by its class (parsed JSON is never one). */
 class StoredSnapshot {
   constructor(readonly item: Item) {}
@@ -1886,11 +1929,11 @@ class StoredSnapshot {
  */
 type EntityItem = StoredSnapshot | FleetEvent | undefined;
 
-function entityItem(item: Item, sk: string, cutoff: number): EntityItem {
+function entityItem(item: Item, sk: string, cutoff: FutureCutoff): EntityItem {
   if (sk === SNAPSHOT_SK) return new StoredSnapshot(item);
   if (!sk.startsWith(EVENT_SK_PREFIX)) return undefined;
   const event = readEvent(item);
-  return Date.parse(event.time) > cutoff ? undefined : event;
+  return cutoff.admits(event.time) ? event : undefined;
 }
 
 /** The partition `pk` names (an entity's: the caller checked it with `parseEntityPk`), created empty when new. */
@@ -1901,9 +1944,11 @@ function partitionOf(partitions: Map<string, EntityPartition>, pk: string): Enti
   });
 }
 
-function takeSnapshot(part: EntityPartition, item: Item, cutoff: number, readsPlacement: boolean): void {
+function takeSnapshot(part: EntityPartition, item: Item, cutoff: FutureCutoff, readsPlacement: boolean): void {
   const snapshot = readSnapshot(item);
-  part.snapshot = { ...snapshot, state: withoutStampsAfter(snapshot.state, cutoff).state };
+  const kept = withoutStampsAfter(snapshot.state, cutoff.ms);
+  if (kept.changed) cutoff.leftOut = true;
+  part.snapshot = { ...snapshot, state: kept.state };
   // A read without the placement's attributes leaves it undefined (only compaction compares placements).
   if (readsPlacement) part.placement = readPlacement(item);
 }

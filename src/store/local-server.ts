@@ -73,6 +73,7 @@ async function startInProcess(path: string | undefined): Promise<LocalServer> {
     updateTableMs: 0,
     ...(path !== undefined && { path }),
   });
+  (require('./scan-watch.cjs') as { installScanWatch: (s: Server) => void }).installScanWatch(server);
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => ok());

@@ -22,6 +22,8 @@ const INSTALLED = Symbol.for('hyperaudit.scan-cache');
 const stores = new WeakMap();
 /** The stores whose cache is written back at close (the child's one). */
 const persisted = [];
+/** The store `dynalite()` created last: a server's own, read right after `dynalite()` returned it (scan-watch.cjs). */
+let lastCreated;
 
 /**
  * Installs the hook (idempotent). `persist`: read and write the cache file of each store with a LevelDB folder (the
@@ -51,6 +53,7 @@ function installScanCache({ persist = false } = {}) {
     } else state.cache = new ScanCache();
     trackWrites(store.db, state.cache);
     stores.set(store.db, state);
+    lastCreated = store;
     return store;
   }
   createWithScanCache[INSTALLED] = true;
@@ -62,6 +65,11 @@ function installScanCache({ persist = false } = {}) {
 function scanCacheOf(store) {
   const state = store?.db === undefined ? undefined : stores.get(store.db);
   return state?.opened ? state.cache : undefined;
+}
+
+/** The store the last `dynalite()` call created (with a scan cache when installed), or undefined. */
+function lastCreatedStore() {
+  return lastCreated;
 }
 
 /**
@@ -76,4 +84,4 @@ function saveScanCaches() {
   }
 }
 
-module.exports = { installScanCache, scanCacheOf, saveScanCaches };
+module.exports = { installScanCache, lastCreatedStore, scanCacheOf, saveScanCaches };

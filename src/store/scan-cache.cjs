@@ -13,8 +13,13 @@
 //   drops every entry; writes to indexes and tags drop nothing (a key scan reads neither).
 // - an answer is kept only when no write was in flight when its read began and none began or ended before it was
 //   encoded (`generation`): LevelDB's iteration is asynchronous, so a page read across a write may hold part of it.
+//
+// A watch (`watch`) is an entry of the same kind whose answer is 16 random bytes nobody is sent as a Scan's answer:
+// dropped by the same writes, kept in the same file, it is a token that stays the same exactly as long as no item its
+// filter takes was written. The CLI keeps the fleet it folded from those items under that token (fleet-cache.ts).
 'use strict';
 
+const { randomBytes } = require('node:crypto');
 const zlib = require('node:zlib');
 
 const dynaliteDir = { paths: [require.resolve('dynalite')] };
@@ -39,8 +44,13 @@ function requestKey(data) {
   return JSON.stringify(own);
 }
 
-/** The parsed filter of a request key read back from a file, as dynalite derives it; undefined when it fails. */
+/** What a watch's key starts with: a Scan's request key starts with `{`, so the two never meet. */
+const WATCH = 'watch ';
+const TOKEN_BYTES = 16;
+
+/** The parsed filter of a request key (or a watch's) read back from a file, as dynalite derives it; undefined when it fails. */
 function filterOfKey(key) {
+  if (key.startsWith(WATCH)) return filterOfKey(key.slice(WATCH.length));
   try {
     const data = validations.checkTypes(JSON.parse(key), scanValidation.types);
     validations.checkValidations(data, scanValidation.types, scanValidation.custom);
@@ -124,6 +134,28 @@ class ScanCache {
     if (at === undefined) return;
     this.hold(key, { table, hash: plan.hash, range: plan.range, expression, at, length: bytes.length, crc });
     counts.kept++;
+  }
+
+  /**
+   * The token of the watch on what the Scan `key` (a request key, for a table whose key names are `plan`'s) takes: the
+   * same hex text until a write to an item it takes drops it, then another one. Undefined while a write is in flight
+   * (its item may not be in a read made now) or when the caps leave no room for it.
+   */
+  watch(key, plan, expression, table) {
+    const watchKey = WATCH + key;
+    const entry = this.lookup(watchKey, plan);
+    if (entry !== undefined) {
+      const read = this.answers.read(entry.at, entry.length);
+      const intact = read !== undefined && (read.verified || zlib.crc32(read.bytes) === entry.crc);
+      const token = intact ? Buffer.from(read.bytes).toString('hex') : undefined;
+      if (read?.buffer !== undefined) this.answers.give(read.buffer);
+      if (token !== undefined) return token;
+      this.drop(watchKey, entry);
+    }
+    if (this.begin() === undefined) return undefined;
+    const bytes = randomBytes(TOKEN_BYTES);
+    this.add(watchKey, plan, expression, table, bytes, zlib.crc32(bytes));
+    return this.entries.has(watchKey) ? bytes.toString('hex') : undefined;
   }
 
   /** Adds an entry read from a file (`at`: where its bytes are): kept only when its request still parses to a filter. */

@@ -263,3 +263,15 @@ export function hasShardedReads(store: FleetStore): store is FleetStore & Sharde
 export function hasIndexedReads(store: FleetStore): store is FleetStore & IndexedFleetReads {
   return typeof (store as Partial<IndexedFleetReads>).refreshEntities === 'function';
 }
+
+/**
+ * Where the local store keeps a folded fleet between commands (src/cli/fleet-cache.ts). `watch` gives a token for the
+ * items a Scan request (its table and filter) takes that changes at any write to one of them (undefined: no such token
+ * here); `read` gives the fleet written under `token` if it holds at `cutoffMs`, the read's future cutoff (no later
+ * than the one it was written at would leave out nothing it held).
+ */
+export interface FleetCache {
+  watch(request: Record<string, unknown>): Promise<string | undefined>;
+  read(token: string, cutoffMs: number): Fleet | undefined;
+  write(token: string, cutoffMs: number, fleet: Fleet): void;
+}
