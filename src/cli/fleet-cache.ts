@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import type { Fleet } from '../model/fleet';
@@ -72,9 +72,14 @@ export function localFleetCache(options: LocalFleetCacheOptions): FleetCache {
   return {
     watch: (scan) => watchToken(options.endpoint, scan),
     read(token, cutoffMs) {
-      const bytes = readPrivateFile(path, MAX_FILE_BYTES);
-      const body = bytes === undefined ? undefined : bodyOf(bytes, { token, code: options.codeStamp, cutoffMs });
-      return body === undefined ? undefined : decodeFleet(body);
+      // Like a write, a read never fails the command: a file it cannot use is a miss.
+      try {
+        const bytes = readPrivateFile(path, MAX_FILE_BYTES);
+        const body = bytes === undefined ? undefined : bodyOf(bytes, { token, code: options.codeStamp, cutoffMs });
+        return body === undefined ? undefined : decodeFleet(body);
+      } catch {
+        return undefined;
+      }
     },
     write(token, cutoffMs, fleet: Fleet) {
       // A cache is never a reason for the command to fail: a fleet it cannot keep is read again next time.
@@ -96,7 +101,26 @@ function writeFleetFile(path: string, header: Omit<Header, 'crc'>, fleet: Fleet)
   length.writeUInt32BE(head.length);
   const total = MAGIC.length + 4 + head.length + body.length;
   if (total > MAX_FILE_BYTES) return;
+  removeLeftTemporaries(path);
   writePrivateFile(path, Buffer.concat([MAGIC, length, head, body], total));
+}
+
+/**
+ * Temporary files a command stopped during its write left beside `path` (`writePrivateFile` names them by process
+ * id): 26 MB each at 100,000 VMs, and no later write would reuse the name. Only one command uses a data folder at a
+ * time (the store's lock), so none of them is being written.
+ */
+function removeLeftTemporaries(path: string): void {
+  const name = basename(path);
+  const pattern = new RegExp(`^${name}\\.\\d+\\.tmp$`);
+  for (const entry of readdirSync(dirname(path))) {
+    if (!pattern.test(entry)) continue;
+    try {
+      unlinkSync(join(dirname(path), entry));
+    } catch {
+      // Gone already, or not ours to remove: it only takes room.
+    }
+  }
 }
 
 /** The fleet's bytes in a cache file, when its header is `wanted`'s token and code at a cutoff no later than its. */
@@ -105,12 +129,14 @@ function bodyOf(bytes: Buffer, wanted: Omit<Header, 'crc'>): Buffer | undefined 
   const length = bytes.readUInt32BE(MAGIC.length);
   const start = MAGIC.length + 4;
   if (length > MAX_HEADER_BYTES || start + length > bytes.length) return undefined;
-  let header: Partial<Header>;
+  let parsed: unknown;
   try {
-    header = JSON.parse(bytes.toString('utf8', start, start + length)) as Partial<Header>;
+    parsed = JSON.parse(bytes.toString('utf8', start, start + length));
   } catch {
     return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const header = parsed as Partial<Header>;
   if (header.token !== wanted.token || header.code !== wanted.code) return undefined;
   if (typeof header.cutoffMs !== 'number' || !(wanted.cutoffMs >= header.cutoffMs)) return undefined;
   const body = bytes.subarray(start + length);
@@ -135,6 +161,8 @@ export function watchToken(endpoint: string, scan: Record<string, unknown>): Pro
           if (text.length > MAX_ANSWER_BYTES) res.destroy();
         });
         res.on('error', () => done(undefined));
+        // An answer cut short (too long, the child gone) ends with `close` alone: no `end`, no `error`.
+        res.on('close', () => done(undefined));
         res.on('end', () => {
           if (res.statusCode !== 200) return done(undefined);
           try {

@@ -8,9 +8,11 @@ import type { Fleet } from '../model/fleet';
  *
  * The serialisation keeps values, shared references (the fold shares equal values between entities) and key order,
  * but not prototypes: the fold's settings maps have none (`Object.create(null)`: a key such as `constructor` must
- * not find `Object.prototype`'s), so the bytes list them and `decodeFleet` takes their prototype away again. An
- * object it could not give back as it was (another prototype, a symbol key, a function) makes `encodeFleet` refuse
- * the fleet rather than return something else later.
+ * not find `Object.prototype`'s), so the bytes list them and `decodeFleet` takes their prototype away again. A value
+ * of a kind it would not give back as it was (an object of another prototype, a symbol key, a function) makes
+ * `encodeFleet` refuse the fleet rather than return something else later. What the walk does not look for, because the
+ * fold, which builds every object from parsed JSON, never makes it: accessors, non-enumerable members, members added
+ * to a Map or a Set, frozen objects (all given back as plain data members, or not at all).
  */
 interface Encoded {
   fleet: Fleet;

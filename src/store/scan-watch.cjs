@@ -40,6 +40,8 @@ function watchAnswer(store, body, cb) {
   });
 }
 
+const ignore = () => undefined;
+
 /**
  * Serves watch requests on dynalite's `server` ahead of its own handler, which keeps every other request. Call it right
  * after `dynalite()` returned `server`: its store is then the one created last.
@@ -51,8 +53,14 @@ function installScanWatch(server) {
   server.on('request', (req, res) => {
     if (req.headers['x-amz-target'] !== WATCH_TARGET) {
       for (const handler of handlers) handler.call(server, req, res);
+      // dynalite's handler throws a request's error (`req.on('error', (err) => { throw err })`): a client that goes away
+      // in the middle of its body would end this process, so any local client could stop the store. Such a request is
+      // over, with nobody left to answer.
+      for (const listener of req.listeners('error')) req.removeListener('error', listener);
+      req.on('error', ignore);
       return;
     }
+    req.on('error', ignore);
     const chunks = [];
     let bytes = 0;
     const answer = ({ status, body }) => {
@@ -62,9 +70,15 @@ function installScanWatch(server) {
     req.on('data', (chunk) => {
       bytes += chunk.length;
       if (bytes <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (!res.headersSent) {
+        // Refused at once, and the rest not read: the connection is closed once the answer is out.
+        res.setHeader('connection', 'close');
+        res.on('finish', () => req.destroy());
+        answer({ status: 413, body: { message: 'watch request too large' } });
+      }
     });
     req.on('end', () => {
-      if (bytes > MAX_BODY_BYTES) return answer({ status: 413, body: { message: 'watch request too large' } });
+      if (bytes > MAX_BODY_BYTES) return;
       let body;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));

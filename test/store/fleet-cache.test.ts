@@ -1,4 +1,13 @@
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  waitUntilTableNotExists,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import {
   mkdtempSync,
   readFileSync,
@@ -9,6 +18,8 @@ import {
   writeFileSync,
   existsSync,
 } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -130,6 +141,70 @@ describe('a fleet as bytes (src/store/fleet-bytes.ts)', () => {
   });
 });
 
+describe('the fleet cache when its peer or its file misbehave', () => {
+  it('gives no token, and does not wait, when the answer is cut short for being too long', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200);
+        res.write('x'.repeat(5000));
+        // Never ended: only the client's own limit ends the wait.
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+    const { port } = server.address() as { port: number };
+    try {
+      expect(await watchToken(`http://127.0.0.1:${port}`, {})).toBeUndefined();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('reads a file whose header is not an object as a miss', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-cache-header-'));
+    try {
+      const cache = localFleetCache({ dataDir: dir, endpoint: 'http://127.0.0.1:9', codeStamp: 'b' });
+      for (const text of ['null', '1', '"x"', '[]']) {
+        const head = Buffer.from(text);
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(head.length);
+        writeFileSync(
+          join(dir, 'fleet-cache'),
+          Buffer.concat([Buffer.from('hyperaudit fleet cache 1\n'), length, head]),
+          {
+            mode: 0o600,
+          },
+        );
+        expect(cache.read('0'.repeat(32), NOW)).toBeUndefined();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives no token while a write is in flight (its item may be missing from a read made now)', () => {
+    const { ScanCache } = createRequire(import.meta.url)('../../src/store/scan-cache.cjs') as {
+      ScanCache: new () => {
+        watch(key: string, plan: object, expression: unknown, table: string): string | undefined;
+        writeStarts(keys: unknown[]): void;
+        writeEnds(): void;
+      };
+    };
+    const cache = new ScanCache();
+    const plan = { hash: 'pk', range: 'sk' };
+    cache.writeStarts([]);
+    expect(cache.watch('{"TableName":"t"}', plan, undefined, 't')).toBeUndefined();
+    cache.writeEnds();
+    const token = cache.watch('{"TableName":"t"}', plan, undefined, 't');
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    cache.writeStarts([]);
+    // A token already given stays what it is while the write runs: the write did not take its items.
+    expect(cache.watch('{"TableName":"t"}', plan, undefined, 't')).toBe(token);
+    cache.writeEnds();
+  });
+});
+
 describe("the store child's watch of a Scan (src/store/scan-watch.cjs)", () => {
   let dataDir: string;
   const running: LocalServer[] = [];
@@ -204,6 +279,93 @@ describe("the store child's watch of a Scan (src/store/scan-watch.cjs)", () => {
     const after = await command((endpoint) => watchToken(endpoint, FLEET));
     expect(after).toMatch(/^[0-9a-f]{32}$/);
     expect(after).not.toBe(first);
+  });
+
+  it('gives another token after every kind of write to an item the Scan takes, the table dropped and made again too', async () => {
+    await command(async (endpoint, client) => {
+      const key = { pk: { S: 'VM#vm-w' }, sk: { S: 'EV#2026-12-01T00:00:00.000Z#e-w' } };
+      await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...key, e: { S: '{}' } } }));
+      const seen = new Set<string>();
+      const writes: [string, () => Promise<unknown>][] = [
+        [
+          'UpdateItem',
+          () =>
+            client.send(
+              new UpdateItemCommand({
+                TableName: TABLE,
+                Key: key,
+                UpdateExpression: 'SET e = :e',
+                ExpressionAttributeValues: { ':e': { S: '{"n":2}' } },
+              }),
+            ),
+        ],
+        [
+          'BatchWriteItem',
+          () =>
+            client.send(
+              new BatchWriteItemCommand({ RequestItems: { [TABLE]: [{ PutRequest: { Item: item('VM#vm-b', 5) } }] } }),
+            ),
+        ],
+        ['DeleteItem', () => client.send(new DeleteItemCommand({ TableName: TABLE, Key: key }))],
+        [
+          'DeleteTable and CreateTable',
+          async () => {
+            await client.send(new DeleteTableCommand({ TableName: TABLE }));
+            await waitUntilTableNotExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: TABLE });
+            await ensureTable(client, TABLE);
+            await put(client, 'VM#vm-1', 1);
+          },
+        ],
+      ];
+      for (const [name, write] of writes) {
+        const before = await watchToken(endpoint, FLEET);
+        expect(before, name).toMatch(/^[0-9a-f]{32}$/);
+        seen.add(before!);
+        await write();
+        const after = await watchToken(endpoint, FLEET);
+        expect(after, name).toMatch(/^[0-9a-f]{32}$/);
+        expect(seen.has(after!), name).toBe(false);
+      }
+    });
+  });
+
+  it('does not give the token back after a child killed past a write', async () => {
+    const first = await command((endpoint) => watchToken(endpoint, FLEET));
+    const server = await startLocalServer({ mode: 'child', dataDir });
+    running.push(server);
+    const client = createDynamoClient({ endpoint: server.endpoint });
+    expect(await watchToken(server.endpoint, FLEET)).toBe(first);
+    await put(client, 'VM#vm-k', 6);
+    client.destroy();
+    await server.kill();
+    const after = await command((endpoint) => watchToken(endpoint, FLEET));
+    expect(after).toMatch(/^[0-9a-f]{32}$/);
+    expect(after).not.toBe(first);
+  });
+
+  it('keeps serving when a client goes away in the middle of a request body', async () => {
+    await command(async (endpoint) => {
+      const url = new URL(endpoint);
+      for (const target of ['DynamoDB_20120810.Scan', 'HyperauditStore.WatchScan']) {
+        await new Promise<void>((ok) => {
+          const req = request({
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            headers: { 'x-amz-target': target, 'content-length': '1000' },
+          });
+          req.on('error', () => ok());
+          req.write('{"TableName":');
+          setTimeout(() => {
+            req.destroy();
+            ok();
+          }, 50);
+        });
+      }
+      await new Promise((ok) => setTimeout(ok, 200));
+      expect(await watchToken(endpoint, FLEET)).toMatch(/^[0-9a-f]{32}$/);
+      expect((await rawDynamoCall(endpoint, 'Scan', FLEET)).status).toBe(200);
+    });
   });
 
   it('gives no token for a Scan it cannot follow by keys, a paged request, or without the scan cache', async () => {
@@ -330,8 +492,12 @@ describe('loadFleet with the fleet cache, against the store child', () => {
       vm: { ...(vm as { vm: object }).vm, memoryMiB: 123_456 },
     } as FleetEvent;
     await command((store) => store.putEvents([changed]));
+    // What a command stopped in the middle of its write left behind goes with the next write.
+    const left = join(dataDir, 'fleet-cache.999999.tmp');
+    writeFileSync(left, 'half a fleet');
     const after = await load();
     expect(after.cached).toBe(false);
+    expect(existsSync(left)).toBe(false);
     const id = (vm as { vm: { id: string } }).vm.id;
     expect(after.fleet.vms.get(id)?.memoryMiB).toBe(123_456);
     expect(sameFleet(after.fleet, await uncached())).toBe(true);
@@ -403,5 +569,76 @@ describe('loadFleet with the fleet cache, against the store child', () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loadFleet with the fleet cache: a snapshot holding a stamp past the cutoff', () => {
+  let dataDir: string;
+  const running: LocalServer[] = [];
+  const vm = (id: string, time: string, memoryMiB: number): FleetEvent =>
+    ({ id, time, source: 'canonical', type: 'vm.upsert', vm: { id: 'vm-snap', name: 'snap', memoryMiB } }) as never;
+
+  async function load(now: number) {
+    const server = await startLocalServer({ mode: 'child', dataDir });
+    running.push(server);
+    const client = createDynamoClient({ endpoint: server.endpoint });
+    const fleetCache = localFleetCache({ dataDir, endpoint: server.endpoint, codeStamp: 'build-1' });
+    const store = new DynamoStore({ client, tableName: TABLE, now: () => now, fleetCache });
+    try {
+      const fleet = await store.loadFleet();
+      return { fleet, cached: store.stats.readRequests === 0 };
+    } finally {
+      store.close();
+      await server.stop();
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleet-cache-snapshot-'));
+    const server = await startLocalServer({ mode: 'child', dataDir });
+    running.push(server);
+    const client = createDynamoClient({ endpoint: server.endpoint });
+    await ensureTable(client, TABLE);
+    // A store under a looser clock-skew policy (10 h ahead) folds an event dated 1 h ahead into the VM's snapshot.
+    const store = new DynamoStore({
+      client,
+      tableName: TABLE,
+      now: () => NOW,
+      maxEventAheadMs: 10 * 3_600_000,
+      snapshotEvery: 2,
+    });
+    await store.putEvents([
+      vm('e-old', new Date(NOW - 86_400_000).toISOString(), 1000),
+      vm('e-ahead', new Date(NOW + 3_600_000).toISOString(), 2000),
+    ]);
+    // The event items go (as retention leaves it): only the snapshot holds the later stamp.
+    const items = await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'VM#vm-snap' } },
+      }),
+    );
+    const sks = (items.Items ?? []).map((i) => i.sk!.S!);
+    expect(sks).toContain('STATE');
+    for (const sk of sks.filter((s) => s.startsWith('EV#')))
+      await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'VM#vm-snap' }, sk: { S: sk } } }));
+    store.close();
+    await server.stop();
+  });
+  afterEach(async () => {
+    for (const server of running.splice(0)) await server.kill();
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps no fleet read while the stamp is ahead, and the value counts once its time comes', async () => {
+    const early = await load(NOW);
+    // The snapshot keeps the newest value only: with its stamp left out, the read has no memory size for the VM.
+    expect(early.fleet.vms.get('vm-snap')?.memoryMiB).toBeUndefined();
+    expect(existsSync(join(dataDir, 'fleet-cache'))).toBe(false);
+    const later = await load(NOW + 2 * 3_600_000);
+    expect(later.cached).toBe(false);
+    expect(later.fleet.vms.get('vm-snap')?.memoryMiB).toBe(2000);
+    expect((await load(NOW + 2 * 3_600_000)).cached).toBe(true);
   });
 });
