@@ -28,7 +28,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../../src/model/event';
 import type { Fleet } from '../../src/model/fleet';
 import { localFleetCache, watchToken } from '../../src/cli/fleet-cache';
-import { DynamoStore } from '../../src/store/dynamo-store';
+import { DynamoStore, type DynamoStoreOptions } from '../../src/store/dynamo-store';
 import { decodeFleet, encodeFleet } from '../../src/store/fleet-bytes';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
@@ -86,6 +86,53 @@ function bareObjects(fleet: Fleet): number {
   }
   return n;
 }
+
+/** The clock of a command, the build its fleet cache is of (null: no fleet cache), and any other store options. */
+type CommandOptions = Partial<Omit<DynamoStoreOptions, 'now'>> & { now?: number; codeStamp?: string | null };
+
+/**
+ * One command against the data folder `dataDir`: a store child (pushed to `running`, killed after a failed test), a
+ * store on it at the clock `now` (with the fleet cache of build `codeStamp` unless that is null), `fn`, and the
+ * child stopped.
+ */
+async function onStoreChild<T>(
+  dataDir: string,
+  running: LocalServer[],
+  fn: (store: DynamoStore, client: DynamoDBClient) => Promise<T>,
+  { now = NOW, codeStamp = 'build-1', ...options }: CommandOptions = {},
+): Promise<T> {
+  const server = await startLocalServer({ mode: 'child', dataDir });
+  running.push(server);
+  const client = createDynamoClient({ endpoint: server.endpoint });
+  await ensureTable(client, TABLE);
+  const store = new DynamoStore({
+    ...options,
+    client,
+    tableName: TABLE,
+    now: () => now,
+    ...(codeStamp !== null && {
+      fleetCache: localFleetCache({ dataDir, endpoint: server.endpoint, codeStamp }),
+    }),
+  });
+  try {
+    return await fn(store, client);
+  } finally {
+    store.close();
+    await server.stop();
+  }
+}
+
+/** The fleet a command reads, and whether it came from the cache file (no Scan request made). */
+const loadIn = (dataDir: string, running: LocalServer[], now = NOW, codeStamp: string | null = 'build-1') =>
+  onStoreChild(
+    dataDir,
+    running,
+    async (store) => {
+      const fleet = await store.loadFleet();
+      return { fleet, cached: store.stats.readRequests === 0 };
+    },
+    { now, codeStamp },
+  );
 
 describe('a fleet as bytes (src/store/fleet-bytes.ts)', () => {
   const fleet = (): Fleet => {
@@ -410,48 +457,11 @@ describe('loadFleet with the fleet cache, against the store child', () => {
   const running: LocalServer[] = [];
   const cacheFile = () => join(dataDir, 'fleet-cache');
 
-  /** One command: a store child, a store with the fleet cache at `now`, `fn`, then the child stopped. */
-  async function command<T>(fn: (store: DynamoStore) => Promise<T>, now = NOW, codeStamp = 'build-1') {
-    const server = await startLocalServer({ mode: 'child', dataDir });
-    running.push(server);
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    await ensureTable(client, TABLE);
-    const store = new DynamoStore({
-      client,
-      tableName: TABLE,
-      now: () => now,
-      fleetCache: localFleetCache({ dataDir, endpoint: server.endpoint, codeStamp }),
-    });
-    try {
-      return await fn(store);
-    } finally {
-      store.close();
-      await server.stop();
-    }
-  }
+  const command = <T>(fn: (store: DynamoStore) => Promise<T>, now = NOW) =>
+    onStoreChild(dataDir, running, (store) => fn(store), { now });
   /** The fleet as a store without the cache reads it. */
-  async function uncached(now = NOW): Promise<Fleet> {
-    const server = await startLocalServer({ mode: 'child', dataDir });
-    running.push(server);
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    const store = new DynamoStore({ client, tableName: TABLE, now: () => now });
-    try {
-      return await store.loadFleet();
-    } finally {
-      store.close();
-      await server.stop();
-    }
-  }
-  /** The fleet read, and whether it came from the cache file (no Scan request made). */
-  const load = (now = NOW, codeStamp = 'build-1') =>
-    command(
-      async (store) => {
-        const fleet = await store.loadFleet();
-        return { fleet, cached: store.stats.readRequests === 0 };
-      },
-      now,
-      codeStamp,
-    );
+  const uncached = async (now = NOW): Promise<Fleet> => (await loadIn(dataDir, running, now, null)).fleet;
+  const load = (now = NOW, codeStamp = 'build-1') => loadIn(dataDir, running, now, codeStamp);
   const fileStamp = () => {
     const s = statSync(cacheFile());
     return `${s.ino}:${s.mtimeMs}:${s.size}`;
@@ -578,53 +588,36 @@ describe('loadFleet with the fleet cache: a snapshot holding a stamp past the cu
   const vm = (id: string, time: string, memoryMiB: number): FleetEvent =>
     ({ id, time, source: 'canonical', type: 'vm.upsert', vm: { id: 'vm-snap', name: 'snap', memoryMiB } }) as never;
 
-  async function load(now: number) {
-    const server = await startLocalServer({ mode: 'child', dataDir });
-    running.push(server);
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    const fleetCache = localFleetCache({ dataDir, endpoint: server.endpoint, codeStamp: 'build-1' });
-    const store = new DynamoStore({ client, tableName: TABLE, now: () => now, fleetCache });
-    try {
-      const fleet = await store.loadFleet();
-      return { fleet, cached: store.stats.readRequests === 0 };
-    } finally {
-      store.close();
-      await server.stop();
-    }
-  }
+  const load = (now: number) => loadIn(dataDir, running, now);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleet-cache-snapshot-'));
-    const server = await startLocalServer({ mode: 'child', dataDir });
-    running.push(server);
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    await ensureTable(client, TABLE);
     // A store under a looser clock-skew policy (10 h ahead) folds an event dated 1 h ahead into the VM's snapshot.
-    const store = new DynamoStore({
-      client,
-      tableName: TABLE,
-      now: () => NOW,
-      maxEventAheadMs: 10 * 3_600_000,
-      snapshotEvery: 2,
-    });
-    await store.putEvents([
-      vm('e-old', new Date(NOW - 86_400_000).toISOString(), 1000),
-      vm('e-ahead', new Date(NOW + 3_600_000).toISOString(), 2000),
-    ]);
-    // The event items go (as retention leaves it): only the snapshot holds the later stamp.
-    const items = await client.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: 'VM#vm-snap' } },
-      }),
+    await onStoreChild(
+      dataDir,
+      running,
+      async (store, client) => {
+        await store.putEvents([
+          vm('e-old', new Date(NOW - 86_400_000).toISOString(), 1000),
+          vm('e-ahead', new Date(NOW + 3_600_000).toISOString(), 2000),
+        ]);
+        // The event items go (as retention leaves it): only the snapshot holds the later stamp.
+        const items = await client.send(
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: 'VM#vm-snap' } },
+          }),
+        );
+        const sks = (items.Items ?? []).map((i) => i.sk!.S!);
+        expect(sks).toContain('STATE');
+        for (const sk of sks.filter((k) => k.startsWith('EV#')))
+          await client.send(
+            new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'VM#vm-snap' }, sk: { S: sk } } }),
+          );
+      },
+      { codeStamp: null, maxEventAheadMs: 10 * 3_600_000, snapshotEvery: 2 },
     );
-    const sks = (items.Items ?? []).map((i) => i.sk!.S!);
-    expect(sks).toContain('STATE');
-    for (const sk of sks.filter((s) => s.startsWith('EV#')))
-      await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'VM#vm-snap' }, sk: { S: sk } } }));
-    store.close();
-    await server.stop();
   });
   afterEach(async () => {
     for (const server of running.splice(0)) await server.kill();
