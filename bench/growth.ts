@@ -9,10 +9,10 @@
  * The unchanged audit, `simulate` and `report` run three times each (`--repeat N`; they change nothing a later run
  * reads) and count by their median run: the same work measures up to a third more CPU in this shared box's slow
  * stretches, and one run is one sample of that (a single `report` of the 100,000-VM sparse fleet measured 64.9–90.1 s
- * the same evening, 9.4–13.1× its 10,000-VM run). `ingest` and the first `audit` change the store: one run each. Every run is printed, with
- * the findings each audit says it wrote to the store: an unchanged audit that wrote any fails the bench (exit 1), and
- * the CPU of a fixed reference work run just before it (bench/lib/reference-work.ts): a gauge of how fast the box
- * was at that moment.
+ * the same evening, 9.4–13.1× its 10,000-VM run). `ingest` and the first `audit` change the store: one run each.
+ * Every run is printed, with the findings each audit says it wrote to the store: an unchanged audit that wrote any
+ * fails the bench (exit 1), and the CPU of a fixed reference work run just before it (bench/lib/reference-work.ts): a
+ * gauge of how fast the box was at that moment.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

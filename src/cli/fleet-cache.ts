@@ -28,6 +28,7 @@ const MAGIC = Buffer.from('hyperaudit fleet cache 1\n');
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 const MAX_HEADER_BYTES = 4096;
 const TOKEN = /^[0-9a-f]{32}$/;
+/** The store child's route (src/store/scan-watch.cjs exports the same name; requiring it here would load dynalite). */
 const WATCH_TARGET = 'HyperauditStore.WatchScan';
 /** The watch is one lookup in the store's child; a child that does not answer in this long is a miss, not a wait. */
 const WATCH_TIMEOUT_MS = 30_000;

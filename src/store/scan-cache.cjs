@@ -48,7 +48,10 @@ function requestKey(data) {
 const WATCH = 'watch ';
 const TOKEN_BYTES = 16;
 
-/** The parsed filter of a request key (or a watch's) read back from a file, as dynalite derives it; undefined when it fails. */
+/**
+ * The parsed filter of a request key (or a watch's) read back from a file, as dynalite derives it; undefined when it
+ * fails.
+ */
 function filterOfKey(key) {
   if (key.startsWith(WATCH)) return filterOfKey(key.slice(WATCH.length));
   try {
@@ -105,11 +108,16 @@ class ScanCache {
    * undefined when its bytes cannot be read back as they were kept (the entry is dropped: the request is a miss).
    */
   answerOf(key, entry) {
+    const answer = this.readBack(key, entry);
+    if (answer !== undefined) counts.hits++;
+    return answer;
+  }
+
+  /** `answerOf` without counting a hit: an entry's bytes as kept, or undefined (the entry then dropped). */
+  readBack(key, entry) {
     const read = this.answers.read(entry.at, entry.length);
-    if (read !== undefined && (read.verified || zlib.crc32(read.bytes) === entry.crc)) {
-      counts.hits++;
+    if (read !== undefined && (read.verified || zlib.crc32(read.bytes) === entry.crc))
       return { bytes: read.bytes, crc: entry.crc, buffer: read.buffer };
-    }
     if (read?.buffer !== undefined) this.answers.give(read.buffer);
     this.drop(key, entry);
     return undefined;
@@ -144,13 +152,11 @@ class ScanCache {
   watch(key, plan, expression, table) {
     const watchKey = WATCH + key;
     const entry = this.lookup(watchKey, plan);
-    if (entry !== undefined) {
-      const read = this.answers.read(entry.at, entry.length);
-      const intact = read !== undefined && (read.verified || zlib.crc32(read.bytes) === entry.crc);
-      const token = intact ? Buffer.from(read.bytes).toString('hex') : undefined;
-      if (read?.buffer !== undefined) this.answers.give(read.buffer);
-      if (token !== undefined) return token;
-      this.drop(watchKey, entry);
+    const kept = entry === undefined ? undefined : this.readBack(watchKey, entry);
+    if (kept !== undefined) {
+      const token = Buffer.from(kept.bytes).toString('hex');
+      if (kept.buffer !== undefined) this.answers.give(kept.buffer);
+      return token;
     }
     if (this.begin() === undefined) return undefined;
     const bytes = randomBytes(TOKEN_BYTES);

@@ -267,8 +267,9 @@ export function hasIndexedReads(store: FleetStore): store is FleetStore & Indexe
 /**
  * Where the local store keeps a folded fleet between commands (src/cli/fleet-cache.ts). `watch` gives a token for the
  * items a Scan request (its table and filter) takes that changes at any write to one of them (undefined: no such token
- * here); `read` gives the fleet written under `token` if it holds at `cutoffMs`, the read's future cutoff (no later
- * than the one it was written at would leave out nothing it held).
+ * here); `read` gives the fleet written under `token` when `cutoffMs`, the read's future cutoff, is no earlier than the
+ * one it was written at (a fleet is written only when its read left nothing out, so every item it holds is still state
+ * and none is added).
  */
 export interface FleetCache {
   watch(request: Record<string, unknown>): Promise<string | undefined>;
