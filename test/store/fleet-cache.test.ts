@@ -33,6 +33,7 @@ import { decodeFleet, encodeFleet } from '../../src/store/fleet-bytes';
 import { startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
 import { rawDynamoCall } from './raw-dynamodb-call';
+import { withStoreChild } from './store-child';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -266,26 +267,8 @@ describe("the store child's watch of a Scan (src/store/scan-watch.cjs)", () => {
     e: { S: '{}' },
   });
 
-  async function command<T>(fn: (endpoint: string, client: DynamoDBClient) => Promise<T>, scanCache = true) {
-    const saved = process.env.HYPERAUDIT_STORE_SCAN_CACHE;
-    if (scanCache) delete process.env.HYPERAUDIT_STORE_SCAN_CACHE;
-    else process.env.HYPERAUDIT_STORE_SCAN_CACHE = 'off';
-    let server: LocalServer;
-    try {
-      server = await startLocalServer({ mode: 'child', dataDir });
-    } finally {
-      if (saved === undefined) delete process.env.HYPERAUDIT_STORE_SCAN_CACHE;
-      else process.env.HYPERAUDIT_STORE_SCAN_CACHE = saved;
-    }
-    running.push(server);
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    try {
-      return await fn(server.endpoint, client);
-    } finally {
-      client.destroy();
-      await server.stop();
-    }
-  }
+  const command = <T>(fn: (endpoint: string, client: DynamoDBClient) => Promise<T>, scanCache = true) =>
+    withStoreChild(dataDir, fn, { cache: scanCache ? 'on' : 'off', running });
   const put = (client: DynamoDBClient, pk: string, n: number) =>
     client.send(new PutItemCommand({ TableName: TABLE, Item: item(pk, n) }));
 

@@ -31,6 +31,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { levelPath, startLocalServer, type LocalServer } from '../../src/store/local-server';
 import { createDynamoClient, ensureTable } from '../../src/store/open-store';
 import { rawDynamoCall as call } from './raw-dynamodb-call';
+import { withStoreChild, type StoreChildCommand } from './store-child';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -300,34 +301,10 @@ describe("the store's scan cache from one command to the next (the store's child
   let outside: string;
   const running: LocalServer[] = [];
 
-  async function start(cache: 'on' | 'off' = 'on') {
-    const saved = process.env.HYPERAUDIT_STORE_SCAN_CACHE;
-    if (cache === 'off') process.env.HYPERAUDIT_STORE_SCAN_CACHE = 'off';
-    else delete process.env.HYPERAUDIT_STORE_SCAN_CACHE;
-    try {
-      const server = await startLocalServer({ mode: 'child', dataDir });
-      running.push(server);
-      return server;
-    } finally {
-      if (saved === undefined) delete process.env.HYPERAUDIT_STORE_SCAN_CACHE;
-      else process.env.HYPERAUDIT_STORE_SCAN_CACHE = saved;
-    }
-  }
   /** One command: a child started, `fn` run against it, then the child stopped (gracefully, or killed). */
-  async function command<T>(fn: (endpoint: string, client: DynamoDBClient) => Promise<T>, how = {} as Options) {
-    const server = await start(how.cache);
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    try {
-      return await fn(server.endpoint, client);
-    } finally {
-      client.destroy();
-      await (how.kill ? server.kill() : server.stop());
-    }
-  }
-  interface Options {
-    cache?: 'on' | 'off';
-    kill?: boolean;
-  }
+  const command = <T>(fn: (endpoint: string, client: DynamoDBClient) => Promise<T>, how: Options = {}) =>
+    withStoreChild(dataDir, fn, { ...how, running });
+  type Options = Omit<StoreChildCommand, 'running'>;
   const answerFiles = () => readdirSync(dataDir).filter((n) => n.endsWith('.answers'));
   const indexFile = () => join(dataDir, 'dynalite-scan-cache');
 
@@ -582,16 +559,7 @@ describe("the scan cache's stamp against LevelDB files rewritten in place", () =
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
-  async function command<T>(dataDir: string, fn: (endpoint: string, client: DynamoDBClient) => Promise<T>) {
-    const server = await startLocalServer({ mode: 'child', dataDir });
-    const client = createDynamoClient({ endpoint: server.endpoint });
-    try {
-      return await fn(server.endpoint, client);
-    } finally {
-      client.destroy();
-      await server.stop();
-    }
-  }
+  const command = withStoreChild;
   const vmEvent = (text: string): Item => ({ pk: { S: 'VM#vm-1' }, sk: { S: 'EV#1' }, e: { S: text } });
 
   it("answers from LevelDB, not the cache, once another store's files of the same names and sizes were copied over its own (cp keeps the inodes)", async () => {
